@@ -1,0 +1,70 @@
+/**
+ * Program entry (bundled into dist/aa-triage.js; bin/aa-triage checks the Node version first).
+ * Decides the mode once at start-up: interactive view on a terminal, NDJSON when stdout is not one.
+ */
+import { HELP, parseCli, UsageError, type CliOptions } from './cli/args.js';
+import { VERSION } from './cli/version.js';
+import { replay, type ReplayInput } from './cli/replay.js';
+import { DEMO_SOURCE, findDemo } from './demo.js';
+import { InputError } from './ingest/inputs.js';
+
+function fail(msg: string, code: number): never {
+  process.stderr.write(`aa-triage: ${msg}\n`);
+  process.exit(code);
+}
+
+/** The saved inputs a run reads: --demo's log, or --input paths. */
+export function replayInputs(opts: CliOptions): ReplayInput[] {
+  if (opts.demo) {
+    const demo = findDemo();
+    if (!demo) fail('the demo incident is missing from this installation (demo/incident.log)', 1);
+    return [{ path: demo.log, name: DEMO_SOURCE }];
+  }
+  return opts.inputs.map((p) => ({ path: p, name: p === '-' ? 'stdin' : p }));
+}
+
+async function main(argv: string[]): Promise<number> {
+  let opts: CliOptions;
+  try {
+    opts = parseCli(argv);
+  } catch (err) {
+    if (err instanceof UsageError) fail(`${err.message}\nTry 'aa-triage --help'.`, 2);
+    throw err;
+  }
+  if (opts.help) {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  if (opts.version) {
+    process.stdout.write(`aa-triage ${VERSION}\n`);
+    return 0;
+  }
+  if (opts.demo && opts.inputs.length) fail('--demo and --input do not mix: the demo is never merged with real data', 2);
+  if (opts.command !== 'triage') fail(`${opts.command}: not available in this build`, 2);
+  const inputs = replayInputs(opts);
+  if (inputs.length === 0) fail('live sources are not available in this build; use --input FILE or --demo', 2);
+  const format = opts.json ? 'json' : opts.plain ? 'plain' : process.stdout.isTTY ? 'plain' : 'json';
+  try {
+    await replay(inputs, process.stdout, process.stderr, { format, raw: opts.raw, utc: opts.utc, clock: { bootTime: opts.bootTime, year: opts.year } });
+  } catch (err) {
+    if (err instanceof InputError) fail(err.message, 1);
+    throw err;
+  }
+  return 0;
+}
+
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  // `aa-triage --json | head` closes the pipe early: that is not an error
+  if (err.code === 'EPIPE') process.exit(0);
+  throw err;
+});
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err) => {
+    process.stderr.write(`aa-triage: internal error: ${(err as Error)?.stack ?? String(err)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,48 @@
+/**
+ * The action journal's entry: one JSON line written (and fsynced) before a state change (`intent`)
+ * and one after it (`result`), sharing an id. A reviewer reads these to tell an operator's change
+ * from an attacker's; the timeline interleaves them with the records.
+ */
+
+export type ActionKind =
+  | 'complain' // aa-complain FILE (persistent: edits the file)
+  | 'complain-runtime' // apparmor_parser -r -C FILE (until the next reload)
+  | 'unload' // apparmor_parser -R FILE
+  | 'disable' // symlink into disable/ + apparmor_parser -R FILE
+  | 'enforce' // aa-enforce FILE: undo of complain
+  | 'reload' // apparmor_parser -r FILE: undo of complain-runtime and unload
+  | 'enable'; // remove the disable/ link + apparmor_parser -r FILE: undo of disable
+
+export interface ActionJournalEntry {
+  /** Format version. */
+  v: 1;
+  /** Shared by the intent and the result of one action. */
+  id: string;
+  phase: 'intent' | 'result';
+  /** ISO 8601. */
+  time: string;
+  /** SUDO_USER, else the user. */
+  operator: string;
+  host: string;
+  action: ActionKind;
+  profile: string;
+  file?: string;
+  /** Every command run, as argument arrays (never a shell line). */
+  argv: string[][];
+  /** The record that led to the action. */
+  trigger?: { auditId?: string; serial?: number; source?: { name: string; line: number }; verdict?: string };
+  modeBefore?: string;
+  modeAfter?: string;
+  /** For result entries. */
+  exitCodes?: (number | null)[];
+  output?: string;
+  verified?: boolean;
+  outcome?: 'verified' | 'failed' | 'unverified';
+  error?: string;
+  /** Acting against a likely attack needs a typed reason. */
+  override?: { reason: string };
+  reason?: string;
+  /** The id of the action this one undoes. */
+  undoOf?: string;
+  dryRun?: boolean;
+}

@@ -1,0 +1,137 @@
+/**
+ * The one record model every stage shares: sources -> carrier decoding -> record parsing ->
+ * enrichment -> classification -> incident store -> views.
+ *
+ * Field names are the kernel's own (`apparmor`, `operation`, `profile`, `name`, `requested_mask`,
+ * `denied_mask`, `pid`, `comm`, ...), values decoded (hex strings turned into text). Every value is a
+ * string, exactly as the kernel meant it; numbers are parsed where they are used.
+ */
+
+/** The `apparmor=` value. Unknown values are kept verbatim (upper-cased). */
+export type RecordKind = 'DENIED' | 'ALLOWED' | 'AUDIT' | 'STATUS' | 'HINT' | 'ERROR' | 'KILLED' | (string & {});
+
+/** The text form a record arrived in. */
+export type Carrier =
+  | 'dmesg' // raw `[ uptime] audit: ...`, -r, -x
+  | 'dmesg-ctime' // dmesg -T
+  | 'dmesg-iso' // dmesg --time-format iso
+  | 'dmesg-json' // dmesg --json
+  | 'journal-short' // journalctl -o short / syslog / kern.log (`Mon DD HH:MM:SS host ident: ...`)
+  | 'journal-iso' // journalctl -o short-iso / short-iso-precise / RFC 3339 syslog
+  | 'journal-monotonic' // journalctl -o short-monotonic
+  | 'journal-json' // journalctl -o json
+  | 'journal-cat' // journalctl -o cat: the message alone
+  | 'auditlog' // /var/log/audit/audit.log
+  | 'embedded'; // a record quoted inside some other text
+
+/** Where the evidence is: the input's name and the 1-based line number (as `sed -n` counts). */
+export interface SourceRef {
+  name: string;
+  line: number;
+}
+
+export type Verdict = 'likely-attack' | 'missing-rule' | 'unclear' | 'info';
+
+export interface Classification {
+  verdict: Verdict;
+  /** 0..1: how sure the classifier is. */
+  confidence: number;
+  /** Short human sentences, each naming one signal that fired. */
+  reasons: string[];
+  /** For denials: the rule to add (missing rule) or what to do instead (likely attack). */
+  suggestion?: Suggestion;
+}
+
+export interface Suggestion {
+  /** `rule`: add this rule; `respond`: do not loosen, respond to an attack; `none`: nothing to add. */
+  kind: 'rule' | 'respond' | 'none';
+  /** Human summary, one sentence. */
+  text: string;
+  /** Profile syntax lines, for kind === 'rule'. */
+  rules?: string[];
+  /** The file the rule belongs in (the profile's local/ include when it has one). */
+  file?: string;
+}
+
+/** Context from the same audit event (audit.log SYSCALL / PROCTITLE records with the same id). */
+export interface EventContext {
+  syscall?: string;
+  exe?: string;
+  /** PROCTITLE decoded; NUL separators shown as spaces. */
+  proctitle?: string;
+  success?: string;
+  exit?: string;
+}
+
+export interface AppArmorRecord {
+  kind: RecordKind;
+  /** Every key=value of the record under the kernel's key names, decoded. Unknown keys kept. */
+  fields: Record<string, string>;
+  /** Wall-clock time in epoch milliseconds, from the audit id when there is one, else the carrier's clock. */
+  time?: number;
+  /** True when `time` is an estimate (uptime converted with an assumed boot time, a syslog date without year). */
+  timeApprox?: boolean;
+  /** Seconds since boot, when the carrier gave one (raw dmesg, short-monotonic). */
+  uptime?: number;
+  /** The audit event serial from `audit(SEC.MS:SERIAL)`. */
+  serial?: number;
+  /** The full audit id `SEC.MS:SERIAL`, verbatim. */
+  auditId?: string;
+  /** Host name from the journal, syslog, or audit.log's `node=`. */
+  host?: string;
+  carrier: Carrier;
+  /** The audit record type: AVC, USER_AVC, APPARMOR_DENIED, 1400, ... */
+  auditType?: string;
+  source: SourceRef;
+  /** The evidence line as read (possibly shortened for very long lines; see rawTruncated). */
+  raw: string;
+  rawTruncated?: boolean;
+  context?: EventContext;
+  /** Filled by the classifier. */
+  classification?: Classification;
+}
+
+/** A line that looked like an AppArmor record but could not be parsed. */
+export interface Unparsable {
+  source: SourceRef;
+  reason: string;
+  /** The start of the line, made safe for display by the views. */
+  excerpt: string;
+}
+
+/** Loss the kernel or audit subsystem reported in the log itself. */
+export interface LossNotice {
+  kind: 'printk-suppressed' | 'audit-backlog' | 'audit-lost' | 'journal-suppressed' | 'journal-missed';
+  /** How many records were lost, when the notice says. */
+  count: number;
+  source: SourceRef;
+  time?: number;
+}
+
+export const DENIAL_KINDS: ReadonlySet<string> = new Set(['DENIED', 'ALLOWED', 'KILLED']);
+
+/** A record that reports an access the policy did not grant (denied, or allowed only by complain mode). */
+export function isDenial(r: AppArmorRecord): boolean {
+  return DENIAL_KINDS.has(r.kind);
+}
+
+/** The profile (label) a record is about: `profile=`, or `label=` on newer kernels. */
+export function recordProfile(r: AppArmorRecord): string | undefined {
+  return r.fields.profile ?? r.fields.label;
+}
+
+/** The object of the access: path, peer, capability, address ... whatever the class has. */
+export function recordTarget(r: AppArmorRecord): string | undefined {
+  const f = r.fields;
+  return (
+    f.name ??
+    f.capname ??
+    (f.peer !== undefined ? `peer ${f.peer}` : undefined) ??
+    f.peer_label ??
+    f.addr ??
+    f.path ??
+    f.interface ??
+    f.family ??
+    f.target
+  );
+}

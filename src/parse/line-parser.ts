@@ -1,0 +1,262 @@
+/**
+ * The stateful line parser: lines in (any carrier, mixed freely), records, unparsable lines and
+ * loss notices out, with counters. It keeps just enough state for records that span lines:
+ * a USER_AVC whose `msg='...'` was broken by a newline, and audit.log events whose SYSCALL and
+ * PROCTITLE records follow the AppArmor record under the same audit id.
+ */
+import type { AppArmorRecord, LossNotice, SourceRef, Unparsable } from '../model/record.js';
+import type { ClockContext } from '../decode/prefix.js';
+import { decodeHex, parseAuditId, scanTokens } from './fields.js';
+import { parseJsonEntry } from './journal-json.js';
+import { isLegacyType, parseAuditText, type Overrides } from './record.js';
+
+export interface ParserSink {
+  record(r: AppArmorRecord): void;
+  unparsable?(u: Unparsable): void;
+  loss?(n: LossNotice): void;
+}
+
+export interface ParserStats {
+  lines: number;
+  records: number;
+  unparsable: number;
+  /** Lines that were not AppArmor records (ordinary kernel and system chatter). */
+  other: number;
+  /** Lines longer than 64 KiB (parsed, evidence kept shortened). */
+  longLines: number;
+  /** journald entries whose message was left out as too large (null). */
+  nullMessages: number;
+}
+
+const LONG_LINE = 65536;
+const EXCERPT = 160;
+
+/** Finds where an AppArmor body starts on a line, or -1. The hot path: most lines are not AppArmor. */
+export function findBody(line: string): number {
+  const a = line.indexOf('apparmor=');
+  if (a >= 0) return a;
+  // legacy forms: `type=1503 audit(...)`, `type=APPARMOR_DENIED msg=...`
+  let t = line.indexOf('type=');
+  while (t >= 0) {
+    const end = line.indexOf(' ', t);
+    const v = line.slice(t + 5, end < 0 ? undefined : end);
+    if (isLegacyType(v)) return t;
+    t = line.indexOf('type=', t + 5);
+  }
+  return -1;
+}
+
+const SUPPRESSED_RE = /kauditd_printk_skb: (\d+) callbacks suppressed/;
+const AUDIT_LOST_RE = /audit: audit_lost=(\d+)/;
+const BACKLOG_RE = /audit: backlog limit exceeded|audit_backlog=\d+ > audit_backlog_limit/;
+const JOURNAL_SUPPRESSED_RE = /systemd-journald\[\d+\]: Suppressed (\d+) messages/;
+const JOURNAL_MISSED_RE = /Missed (\d+) kernel messages/;
+
+export class LineParser {
+  readonly stats: ParserStats = { lines: 0, records: 0, unparsable: 0, other: 0, longLines: 0, nullMessages: 0 };
+  private pendingText: { line: string; lineNo: number } | undefined;
+  private heldId: string | undefined;
+  private held: AppArmorRecord[] = [];
+
+  constructor(
+    private readonly sourceName: string,
+    private readonly sink: ParserSink,
+    private readonly clock: ClockContext = {},
+  ) {}
+
+  /** Feeds the next line (without its newline). Line numbers are counted here, from 1. */
+  push(line: string): void {
+    const lineNo = ++this.stats.lines;
+    if (line.length > LONG_LINE) this.stats.longLines++;
+    if (line.endsWith('\r')) line = line.slice(0, -1);
+    if (this.pendingText) {
+      const p = this.pendingText;
+      this.pendingText = undefined;
+      if (line.includes("'") && !line.includes('msg=audit(') && findBody(line) < 0) {
+        // USER_AVC continued after a newline: `... msg='apparmor="DENIED" ...\n exe="/usr/bin/dbus-daemon" ...'`
+        this.parseText(`${p.line} ${line}`, p.lineNo, {}, false);
+        return;
+      }
+      this.parseText(p.line, p.lineNo, {}, false);
+    }
+    this.handle(line, lineNo);
+  }
+
+  /** Flushes what is held (an open USER_AVC, an audit.log event waiting for its SYSCALL line). */
+  end(): void {
+    if (this.pendingText) {
+      const p = this.pendingText;
+      this.pendingText = undefined;
+      this.parseText(p.line, p.lineNo, {}, false);
+    }
+    this.release();
+  }
+
+  /** Releases an audit.log event held for its SYSCALL/PROCTITLE lines (a live source calls this when idle). */
+  flushHeld(): void {
+    this.release();
+  }
+
+  private handle(line: string, lineNo: number): void {
+    const c = line.charCodeAt(0);
+    if (c === 0x7b /* { */ || ((c === 0x20 || c === 0x09) && line.trimStart().startsWith('{'))) {
+      if (this.handleJson(line, lineNo)) return;
+    }
+    const body = findBody(line);
+    if (body >= 0) {
+      this.parseText(line, lineNo, {}, true, body);
+      return;
+    }
+    if (this.heldId !== undefined && line.includes('msg=audit(')) {
+      if (this.attachContext(line)) return;
+    }
+    if (line.includes('audit') || line.includes('Suppressed') || line.includes('Missed')) this.lossNotice(line, lineNo);
+    this.stats.other++;
+  }
+
+  private handleJson(line: string, lineNo: number): boolean {
+    // cheap test first: only JSON that can hold an AppArmor record is decoded
+    const maybe = line.includes('pparmor') || line.includes('PPARMOR') || line.includes('"MESSAGE":[') || line.includes('"MESSAGE":null') || line.includes('suppressed') || line.includes('Suppressed');
+    if (!maybe) {
+      if (line.includes('"MESSAGE"') || line.includes('"msg"')) {
+        this.stats.other++;
+        return true;
+      }
+      return false;
+    }
+    const e = parseJsonEntry(line);
+    if (!e) return false;
+    const ov: Overrides = { carrier: e.kind === 'dmesg' ? 'dmesg-json' : 'journal-json' };
+    if (e.host) ov.host = e.host;
+    if (e.time !== undefined) ov.time = e.time;
+    if (e.auditId) ov.auditId = e.auditId;
+    if (e.auditType) ov.auditType = e.auditType;
+    if (e.message === undefined) {
+      if (e.messageWasNull) {
+        this.stats.nullMessages++;
+        this.stats.other++;
+        return true;
+      }
+      if (e.auditFields && e.auditFields.apparmor !== undefined) {
+        // no MESSAGE, but journald parsed the audit fields: rebuild the body from them
+        const text = Object.entries(e.auditFields).map(([k, v]) => `${k}="${v}"`).join(' ');
+        this.parseText(text, lineNo, ov, true, 0, line);
+        return true;
+      }
+      this.stats.other++;
+      return true;
+    }
+    const msg = e.message;
+    const body = findBody(msg);
+    if (body < 0) {
+      this.lossNotice(msg, lineNo, e.time);
+      this.stats.other++;
+      return true;
+    }
+    if (e.uptime !== undefined && e.kind === 'dmesg') {
+      // dmesg --json has uptimes only; the audit id in the message gives the wall clock
+      const text = `[${e.uptime.toFixed(6)}] ${msg}`;
+      this.parseText(text, lineNo, ov, true, body + text.length - msg.length, line);
+      return true;
+    }
+    this.parseText(msg, lineNo, ov, true, body, line);
+    return true;
+  }
+
+  private parseText(text: string, lineNo: number, ov: Overrides, mayContinue: boolean, body = findBody(text), rawLine?: string): void {
+    const src: SourceRef = { name: this.sourceName, line: lineNo };
+    if (body < 0) {
+      this.fail(src, 'no AppArmor record found', rawLine ?? text);
+      return;
+    }
+    const parsed = parseAuditText(text, body, src, this.clock, ov);
+    if (parsed.openQuote && mayContinue) {
+      this.pendingText = { line: text, lineNo };
+      return;
+    }
+    if (parsed.failure !== undefined) this.fail(src, parsed.failure, rawLine ?? text);
+    if (parsed.records.length === 0) {
+      if (parsed.failure === undefined) this.fail(src, 'no AppArmor record found', rawLine ?? text);
+      return;
+    }
+    for (const r of parsed.records) {
+      if (rawLine !== undefined) r.raw = rawLine.length > 4096 ? rawLine.slice(0, 4096) : rawLine;
+      this.emit(r);
+    }
+  }
+
+  private emit(r: AppArmorRecord): void {
+    this.stats.records++;
+    if (r.carrier === 'auditlog' && r.auditId !== undefined) {
+      // hold it until the event's other records (SYSCALL, PROCTITLE) have passed
+      if (this.heldId !== r.auditId) this.release();
+      this.heldId = r.auditId;
+      this.held.push(r);
+      return;
+    }
+    this.release();
+    this.sink.record(r);
+  }
+
+  private release(): void {
+    if (this.held.length === 0) {
+      this.heldId = undefined;
+      return;
+    }
+    const out = this.held;
+    this.held = [];
+    this.heldId = undefined;
+    for (const r of out) this.sink.record(r);
+  }
+
+  /** audit.log SYSCALL / PROCTITLE records of the held event: their facts go into the records' context. */
+  private attachContext(line: string): boolean {
+    const at = line.indexOf('msg=audit(');
+    const id = parseAuditId(line.slice(at, at + 48));
+    if (!id || id.id !== this.heldId) {
+      this.release();
+      return false;
+    }
+    const type = /type=(\S+)/.exec(line)?.[1];
+    const ctx: Record<string, string> = {};
+    scanTokens(line, at, line.length, (t) => {
+      if (t.key === undefined) return;
+      if (type === 'SYSCALL' && (t.key === 'syscall' || t.key === 'exe' || t.key === 'success' || t.key === 'exit' || t.key === 'SYSCALL')) {
+        ctx[t.key] = t.quoted ? t.value : t.key === 'exe' && /^(?:[0-9A-F]{2})+$/.test(t.value) ? decodeHex(t.value) : t.value;
+      } else if (type === 'PROCTITLE' && t.key === 'proctitle') {
+        ctx.proctitle = t.quoted ? t.value : /^(?:[0-9A-F]{2})+$/.test(t.value) ? decodeHex(t.value).replace(/\\x00|\u0000/g, ' ').trim() : t.value;
+      }
+    });
+    for (const r of this.held) {
+      const c = (r.context ??= {});
+      if (ctx.SYSCALL) c.syscall = ctx.SYSCALL;
+      else if (ctx.syscall) c.syscall = ctx.syscall;
+      if (ctx.exe) c.exe = ctx.exe;
+      if (ctx.success) c.success = ctx.success;
+      if (ctx.exit) c.exit = ctx.exit;
+      if (ctx.proctitle) c.proctitle = ctx.proctitle;
+    }
+    this.stats.other++;
+    if (type === 'PROCTITLE' || type === 'EOE') this.release();
+    return true;
+  }
+
+  private lossNotice(text: string, lineNo: number, time?: number): void {
+    const source = { name: this.sourceName, line: lineNo };
+    let m: RegExpExecArray | null;
+    let n: LossNotice | undefined;
+    if ((m = SUPPRESSED_RE.exec(text))) n = { kind: 'printk-suppressed', count: Number(m[1]), source };
+    else if ((m = AUDIT_LOST_RE.exec(text))) n = { kind: 'audit-lost', count: Number(m[1]), source };
+    else if (BACKLOG_RE.test(text)) n = { kind: 'audit-backlog', count: 1, source };
+    else if ((m = JOURNAL_SUPPRESSED_RE.exec(text))) n = { kind: 'journal-suppressed', count: Number(m[1]), source };
+    else if ((m = JOURNAL_MISSED_RE.exec(text))) n = { kind: 'journal-missed', count: Number(m[1]), source };
+    if (!n) return;
+    if (time !== undefined) n.time = time;
+    this.sink.loss?.(n);
+  }
+
+  private fail(source: SourceRef, reason: string, text: string): void {
+    this.stats.unparsable++;
+    this.sink.unparsable?.({ source, reason, excerpt: text.length > EXCERPT ? `${text.slice(0, EXCERPT)}…` : text });
+  }
+}

@@ -1,0 +1,171 @@
+/**
+ * Record parsing: from the text of one line (any carrier) to AppArmor records. Pure: no I/O.
+ * `parseAuditText` finds every record on the line (several may share one), decodes the carrier
+ * prefix, the audit id, and every key=value, hex included.
+ */
+import type { AppArmorRecord, Carrier, SourceRef } from '../model/record.js';
+import { decodePrefix, type ClockContext } from '../decode/prefix.js';
+import { maybeHex, parseAuditId, scanTokens, type AuditId, type Token } from './fields.js';
+
+/** Legacy record types (numeric and named) that carry AppArmor records without an `apparmor=` key. */
+const LEGACY_TYPES: Record<string, string> = {
+  '1500': 'UNKNOWN', '1501': 'AUDIT', '1502': 'ALLOWED', '1503': 'DENIED', '1504': 'HINT', '1505': 'STATUS',
+  '1506': 'ERROR', '1507': 'KILLED',
+  APPARMOR: 'UNKNOWN', APPARMOR_AUDIT: 'AUDIT', APPARMOR_ALLOWED: 'ALLOWED', APPARMOR_DENIED: 'DENIED',
+  APPARMOR_HINT: 'HINT', APPARMOR_STATUS: 'STATUS', APPARMOR_ERROR: 'ERROR', APPARMOR_KILL: 'KILLED',
+};
+
+export function isLegacyType(t: string): boolean {
+  return LEGACY_TYPES[t] !== undefined;
+}
+
+const KIND_RE = /^[A-Z][A-Z_]*$/;
+
+/** Carrier facts from outside the text (journal JSON fields). They win over what the text says. */
+export interface Overrides {
+  carrier?: Carrier;
+  time?: number;
+  host?: string;
+  auditId?: AuditId;
+  auditType?: string;
+}
+
+export interface ParsedLine {
+  records: AppArmorRecord[];
+  /** Why an AppArmor-looking line gave no record. */
+  failure?: string;
+  /** A single-quoted `msg='` (USER_AVC) opened and the line ended: the next line may continue it. */
+  openQuote: boolean;
+}
+
+/** Evidence lines longer than this are kept shortened (the record keeps every field). */
+export const MAX_RAW = 4096;
+
+/** Where the audit header starts before the body: `type=`, `audit(`; else the body itself. */
+function headerStart(line: string, at: number): number {
+  const a = line.lastIndexOf('audit(', at);
+  if (a < 0) return at;
+  const t = line.lastIndexOf('type=', a);
+  return t >= 0 && a - t < 40 ? t : a;
+}
+
+function kindOf(v: string): string | undefined {
+  const k = v.toUpperCase();
+  if (!KIND_RE.test(k)) return undefined;
+  return k === 'KILL' ? 'KILLED' : k;
+}
+
+/**
+ * Parses one line. `bodyAt` is where the AppArmor part starts (`apparmor=`, `type=APPARMOR`,
+ * `type=150x`); the text before its audit header is the carrier prefix.
+ */
+export function parseAuditText(line: string, bodyAt: number, src: SourceRef, clock: ClockContext, ov: Overrides = {}): ParsedLine {
+  const start = headerStart(line, bodyAt);
+  const info = decodePrefix(line.slice(0, start), clock, line.slice(start, start + 40));
+  const raw = line.length > MAX_RAW ? line.slice(0, MAX_RAW) : line;
+  const records: AppArmorRecord[] = [];
+  let cur: AppArmorRecord | undefined;
+  let pendingId: AuditId | undefined = ov.auditId;
+  let pendingType: string | undefined = ov.auditType ?? info.auditType;
+  let legacyKind: string | undefined;
+  let outer: Record<string, string> | undefined;
+  let sawNested = false;
+  let openQuote = false;
+  let failure: string | undefined;
+  let cutRecord: AppArmorRecord | undefined;
+
+  const begin = (kind: string): AppArmorRecord => {
+    const r: AppArmorRecord = { kind, fields: {}, carrier: ov.carrier ?? info.carrier, source: src, raw };
+    if (raw !== line) r.rawTruncated = true;
+    if (pendingId) {
+      r.auditId = pendingId.id;
+      r.serial = pendingId.serial;
+      r.time = pendingId.time;
+    } else if (ov.time !== undefined) {
+      r.time = ov.time;
+    } else if (info.time !== undefined) {
+      r.time = info.time;
+      if (info.timeApprox) r.timeApprox = true;
+    }
+    if (info.uptime !== undefined) r.uptime = info.uptime;
+    const host = ov.host ?? info.host;
+    if (host !== undefined) r.host = host;
+    if (pendingType !== undefined) r.auditType = pendingType;
+    records.push(r);
+    if (!ov.auditId) pendingId = undefined;
+    legacyKind = undefined;
+    return r;
+  };
+
+  const onToken = (t: Token): void => {
+    const { key, value } = t;
+    if (key === undefined) {
+      // bare words: `audit(SEC.MS:SERIAL):` opens a new record header; anything else is text
+      if (value.startsWith('audit(')) {
+        const id = parseAuditId(value);
+        if (id) {
+          if (!ov.auditId) pendingId = id;
+          cur = undefined;
+        }
+      }
+      return;
+    }
+    if (!t.quoted && key === 'type') {
+      pendingType = value;
+      legacyKind = LEGACY_TYPES[value];
+      cur = undefined;
+      return;
+    }
+    if (!t.quoted && key === 'msg' && value.startsWith('audit(')) {
+      const id = parseAuditId(value);
+      if (id && !ov.auditId) pendingId = id;
+      cur = undefined;
+      return;
+    }
+    if (t.nested) {
+      sawNested = true;
+      if (t.unterminated) openQuote = true;
+      scanTokens(value, 0, value.length, onToken);
+      return;
+    }
+    if (t.unterminated) {
+      // the line was cut inside a quoted value: report it instead of trusting half a record
+      failure = `line cut inside the quoted value of ${key}=`;
+      cutRecord = cur;
+      if (key === 'apparmor') return;
+    }
+    if (key === 'apparmor') {
+      const kind = kindOf(value);
+      if (!kind) {
+        failure = `unknown apparmor=${value.slice(0, 40)}`;
+        return;
+      }
+      if (cur && cur.fields.apparmor === undefined) {
+        // legacy header that also carries apparmor=: the key names the kind
+        cur.kind = kind;
+      } else {
+        cur = begin(kind);
+      }
+      cur.fields.apparmor = value;
+      return;
+    }
+    if (!cur) {
+      if (legacyKind !== undefined) cur = begin(legacyKind);
+      else {
+        (outer ??= {})[key] = value;
+        return;
+      }
+    }
+    cur.fields[key] = t.quoted ? value : maybeHex(key, value);
+  };
+
+  scanTokens(line, start, line.length, onToken);
+
+  if (sawNested && outer) {
+    // USER_AVC: the outer pid/uid/auid/ses are dbus-daemon's; they only fill what the inner record lacks
+    for (const r of records) for (const k in outer) if (!(k in r.fields)) r.fields[k] = outer[k];
+  }
+  if (cutRecord) records.splice(records.indexOf(cutRecord), 1);
+  if (records.length === 0) failure ??= openQuote ? 'unterminated msg= quote' : 'no AppArmor record found';
+  return { records, failure: records.length === 0 || cutRecord ? failure : undefined, openQuote };
+}

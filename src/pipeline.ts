@@ -1,0 +1,99 @@
+/**
+ * Wires the stages for any set of inputs: each input gets its own LineParser (its own line
+ * numbers), all share one deduper and one enrichment step (profiles + classification), and
+ * everything that survives goes to one sink. Counters for the end-of-run summary live here.
+ */
+import type { AppArmorRecord, LossNotice, Unparsable } from './model/record.js';
+import type { ClockContext } from './decode/prefix.js';
+import { LineParser } from './parse/line-parser.js';
+import { RecordDeduper } from './store/dedupe.js';
+
+export interface PipelineSink {
+  record(r: AppArmorRecord): void;
+  unparsable?(u: Unparsable): void;
+  loss?(n: LossNotice): void;
+}
+
+export interface PipelineCounts {
+  lines: number;
+  records: number;
+  unparsable: number;
+  duplicates: number;
+  /** Lines cut because they were longer than the line limit. */
+  cut: number;
+  /** journald entries whose message was too large (null). */
+  nullMessages: number;
+  /** Records the kernel or audit subsystem said it lost, by notice kind. */
+  lost: Record<string, number>;
+  firstUnparsable: Unparsable[];
+}
+
+export interface PipelineOptions {
+  clock?: ClockContext;
+  /** Adds profile facts and the classification to a record (pure, per record). */
+  enrich?: (r: AppArmorRecord) => void;
+  dedupe?: boolean;
+}
+
+export class Pipeline {
+  readonly counts: PipelineCounts = { lines: 0, records: 0, unparsable: 0, duplicates: 0, cut: 0, nullMessages: 0, lost: {}, firstUnparsable: [] };
+  private readonly deduper = new RecordDeduper();
+  private readonly parsers: LineParser[] = [];
+
+  constructor(
+    private readonly sink: PipelineSink,
+    private readonly opts: PipelineOptions = {},
+  ) {}
+
+  /** A parser for one input or source; its line numbers are its own. */
+  parserFor(sourceName: string): LineParser {
+    const p = new LineParser(
+      sourceName,
+      {
+        record: (r) => this.accept(r),
+        unparsable: (u) => {
+          this.counts.unparsable++;
+          if (this.counts.firstUnparsable.length < 20) this.counts.firstUnparsable.push(u);
+          this.sink.unparsable?.(u);
+        },
+        loss: (n) => {
+          if (n.kind === 'audit-lost') this.counts.lost[n.kind] = Math.max(this.counts.lost[n.kind] ?? 0, n.count); // cumulative in the kernel
+          else this.counts.lost[n.kind] = (this.counts.lost[n.kind] ?? 0) + n.count;
+          this.sink.loss?.(n);
+        },
+      },
+      this.opts.clock ?? {},
+    );
+    this.parsers.push(p);
+    return p;
+  }
+
+  private accept(r: AppArmorRecord): void {
+    if (this.opts.dedupe !== false && !this.deduper.admit(r)) {
+      this.counts.duplicates++;
+      return;
+    }
+    this.counts.records++;
+    this.opts.enrich?.(r);
+    this.sink.record(r);
+  }
+
+  /** Line totals from every parser (call after the inputs ended). */
+  collect(extra: { cut?: number } = {}): PipelineCounts {
+    this.counts.lines = this.parsers.reduce((n, p) => n + p.stats.lines, 0);
+    this.counts.nullMessages = this.parsers.reduce((n, p) => n + p.stats.nullMessages, 0);
+    this.counts.cut += extra.cut ?? 0;
+    return this.counts;
+  }
+}
+
+export function summaryLine(c: PipelineCounts, prefix = 'aa-triage'): string {
+  const parts = [`${c.lines} lines read`, `${c.records} AppArmor records`];
+  parts.push(`${c.unparsable} unparsable${c.firstUnparsable.length ? ` (first: ${c.firstUnparsable[0].source.name}:${c.firstUnparsable[0].source.line})` : ''}`);
+  parts.push(`${c.duplicates} duplicates merged`);
+  const lost = Object.entries(c.lost).map(([k, n]) => `${k} ${n}`);
+  if (lost.length) parts.push(`loss reported in the log: ${lost.join(', ')}`);
+  if (c.cut) parts.push(`${c.cut} over-long lines cut`);
+  if (c.nullMessages) parts.push(`${c.nullMessages} journal messages too large (null)`);
+  return `${prefix}: ${parts.join(', ')}`;
+}

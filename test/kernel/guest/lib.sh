@@ -1,0 +1,63 @@
+# Helpers for the guest side of the kernel suite (sourced by main.sh; bash).
+
+SVC=/usr/local/bin/demo-svc
+MNT=/usr/local/bin/demo-mnt
+HELPER=/usr/local/bin/demo-helper
+SPACED="/usr/local/bin/demo spaced"
+PROFILE_DIR=/etc/apparmor.d
+SECFS=/sys/kernel/security/apparmor
+
+TAP_N=0
+# tap_ok NAME / tap_fail NAME DETAIL / tap_skip NAME REASON: append one result line to OUT/results.tap
+tap_ok()   { echo "ok - $1" >> "$OUT/results.tap"; }
+tap_fail() { echo "not ok - $1" >> "$OUT/results.tap"; [ -n "${2:-}" ] && printf '%s\n' "$2" | sed 's/^/  # /' >> "$OUT/results.tap"; return 0; }
+tap_skip() { echo "ok - $1 # SKIP ${2:-}" >> "$OUT/results.tap"; }
+tap_check() { # tap_check NAME COMMAND...: pass when the command exits 0
+  local name=$1; shift
+  local o
+  if o=$("$@" 2>&1); then tap_ok "$name"; else tap_fail "$name" "$o"; fi
+}
+
+log() { echo "[$(date +%T)] $*"; }
+
+# svc SNIPPET: run an ash snippet as the confined "service" (busybox copy, comm=demo-svc).
+# Inside the snippet, "$B" is the service binary, so "(exec -a nc "$B" ...)" runs a busybox
+# applet in the same process image (and profile) without an exec of another file.
+svc() { B=$SVC bash -c 'exec -a sh "$B" -c "$1"' _ "$1"; }
+svc_spaced() { B=$SPACED bash -c 'exec -a sh "$B" -c "$1"' _ "$1"; }
+
+# expect MODE-INDEPENDENT record fields for the current phase/mode: one TSV line per expectation
+# (phase, mode, scenario, then key=value fields the record must have, values decoded).
+expect() {
+  local scenario=$1; shift
+  local verdict=DENIED
+  [ "$MODE" = complain ] && verdict=ALLOWED
+  local IFS=$'\t'
+  echo "$PHASE"$'\t'"$MODE"$'\t'"$scenario"$'\t'"apparmor=$verdict"$'\t'"$*" >> "$OUT/expect.tsv"
+}
+
+# Record a command's stdout, stderr and exit code plus the kernel's profile list before and
+# after, as JSON, for the fixtures.
+capture_cmd() {
+  local out=$1; shift
+  local before after so se rc
+  before=$(cat "$SECFS/profiles" 2>&1)
+  so=$(mktemp); se=$(mktemp)
+  "$@" >"$so" 2>"$se"; rc=$?
+  after=$(cat "$SECFS/profiles" 2>&1)
+  node -e '
+    const fs = require("fs");
+    const [out, so, se, rc, before, after, ...argv] = process.argv.slice(1);
+    fs.writeFileSync(out, JSON.stringify({
+      argv, exitCode: Number(rc),
+      stdout: fs.readFileSync(so, "utf8"), stderr: fs.readFileSync(se, "utf8"),
+      profilesBefore: before, profilesAfter: after,
+    }, null, 2) + "\n");
+  ' "$out" "$so" "$se" "$rc" "$before" "$after" "$@"
+  rm -f "$so" "$se"
+  return 0
+}
+
+kmsg_mark() { echo "aa-kernel-test: $*" > /dev/kmsg; }
+
+journal_cursor() { journalctl --show-cursor -n 0 -q 2>/dev/null | sed -n 's/^-- cursor: //p'; }

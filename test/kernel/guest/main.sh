@@ -1,0 +1,159 @@
+#!/bin/bash
+# Guest side of the kernel suite. Runs as root inside the QEMU guest, started by the
+# aa-kernel-test unit. Usage: main.sh IN OUT
+#   IN  (read-only): guest/ (this directory), node, app/ (the built aa-triage, when present)
+#   OUT (writable):  results.tap, expect.tsv, fixtures/, raw/, logs
+set -u
+IN=$1
+OUT=$2
+export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+export LANG=C.UTF-8 LC_ALL=C.UTF-8 TZ=UTC
+G=$IN/guest
+. "$G/lib.sh"
+. "$G/scenarios.sh"
+: > "$OUT/results.tap"
+: > "$OUT/expect.tsv"
+F=$OUT/fixtures
+R=$OUT/raw
+mkdir -p "$F" "$R"
+
+install -m 0755 "$IN/node" /usr/local/bin/node
+install -m 0755 /bin/busybox "$SVC"
+install -m 0755 /bin/busybox "$MNT"
+install -m 0755 /bin/busybox "$HELPER"
+install -m 0755 /bin/busybox "$SPACED"
+PROFILES="usr.local.bin.demo-svc usr.local.bin.demo-mnt usr.local.bin.demo-spaced"
+for p in $PROFILES; do install -m 0644 "$G/profiles/$p" "$PROFILE_DIR/$p"; done
+
+{
+  uname -r
+  cat /proc/cmdline
+  echo "apparmor enabled: $(cat /sys/module/apparmor/parameters/enabled)"
+  echo "lsm: $(cat /sys/kernel/security/lsm)"
+  dpkg-query -W apparmor apparmor-utils auditd systemd util-linux busybox linux-image-amd64
+  node --version
+} > "$OUT/guest-info.txt" 2>&1
+
+if [ "$(cat /sys/module/apparmor/parameters/enabled 2>/dev/null)" = Y ]; then
+  tap_ok "guest kernel has AppArmor enabled"
+else
+  tap_fail "guest kernel has AppArmor enabled" "$(cat /proc/cmdline)"
+  exit 1
+fi
+
+load_profiles() { for p in $PROFILES; do apparmor_parser -a "$PROFILE_DIR/$p" || tap_fail "load $p"; done; }
+remove_profiles() { for p in $PROFILES; do apparmor_parser -R "$PROFILE_DIR/$p" || true; done; }
+
+profiles_have() { grep -qxF "$1" "$SECFS/profiles"; }
+
+# ---------------------------------------------------------------------------------------------
+# Phase A: no auditd. Records go to the kernel log (rate-limited) and journald's audit channel.
+PHASE=noauditd
+systemctl stop auditd 2>/dev/null
+tap_check "auditd is not running in phase noauditd" bash -c '! systemctl is-active -q auditd'
+sleep 2
+A_CURSOR=$(journal_cursor)
+A_START=$(date +%s)
+echo "$A_CURSOR" > "$R/noauditd.cursor"
+kmsg_mark "phase noauditd begin"
+log "phase $PHASE"
+
+load_profiles
+tap_check "profiles loaded in enforce mode" bash -c "grep -qxF 'demo-svc (enforce)' $SECFS/profiles && grep -qxF 'demo spaced (enforce)' $SECFS/profiles"
+cat "$SECFS/profiles" > "$F/sys-apparmor-profiles.txt"
+aa-status --json > "$F/aa-status.json" 2>"$R/aa-status.stderr"; echo "$?" > "$R/aa-status.rc"
+aa-status > "$F/aa-status.txt" 2>&1
+
+MODE=enforce
+run_scenarios
+
+# replace with a changed profile (profile_replace)
+sed -i 's|^  /etc/demo-svc/\*\* r,|  /etc/demo-svc/** r,\n  /etc/demo-svc/ r,|' "$PROFILE_DIR/usr.local.bin.demo-svc"
+apparmor_parser -r "$PROFILE_DIR/usr.local.bin.demo-svc"
+# complain mode via the admin tools: ALLOWED records
+capture_cmd "$F/cmd-aa-complain-file.json" aa-complain "$PROFILE_DIR/usr.local.bin.demo-svc"
+aa-complain "$PROFILE_DIR/usr.local.bin.demo-mnt" "$PROFILE_DIR/usr.local.bin.demo-spaced" >/dev/null
+tap_check "aa-complain FILE puts demo-svc in complain mode" profiles_have "demo-svc (complain)"
+cat "$SECFS/profiles" > "$F/sys-apparmor-profiles-complain.txt"
+aa-status --json > "$F/aa-status-complain.json" 2>/dev/null
+MODE=complain
+run_scenarios
+capture_cmd "$F/cmd-aa-enforce-file.json" aa-enforce "$PROFILE_DIR/usr.local.bin.demo-svc"
+aa-enforce "$PROFILE_DIR/usr.local.bin.demo-mnt" "$PROFILE_DIR/usr.local.bin.demo-spaced" >/dev/null
+tap_check "aa-enforce FILE puts demo-svc back in enforce mode" profiles_have "demo-svc (enforce)"
+
+# the other admin commands
+capture_cmd "$F/cmd-apparmor_parser-R-1.json" apparmor_parser -R "$PROFILE_DIR/usr.local.bin.demo-svc"
+tap_check "apparmor_parser -R FILE unloads demo-svc" bash -c "! grep -q '^demo-svc ' $SECFS/profiles"
+capture_cmd "$F/cmd-apparmor_parser-R-2.json" apparmor_parser -R "$PROFILE_DIR/usr.local.bin.demo-svc"
+capture_cmd "$F/cmd-apparmor_parser-r-C.json" apparmor_parser -r -C "$PROFILE_DIR/usr.local.bin.demo-svc"
+tap_check "apparmor_parser -r -C FILE loads demo-svc in complain mode" profiles_have "demo-svc (complain)"
+capture_cmd "$F/cmd-aa-complain-missing.json" aa-complain "$PROFILE_DIR/usr.local.bin.does-not-exist"
+capture_cmd "$F/cmd-aa-complain-name.json" aa-complain demo-svc
+capture_cmd "$F/cmd-apparmor_parser-r-missing.json" apparmor_parser -r "$PROFILE_DIR/usr.local.bin.does-not-exist"
+capture_cmd "$F/cmd-apparmor_parser-r-same.json" apparmor_parser -r "$PROFILE_DIR/usr.local.bin.demo-mnt"
+remove_profiles
+sleep 3
+A_END=$(date +%s)
+kmsg_mark "phase noauditd end"
+
+# carriers of phase A
+journalctl --sync 2>/dev/null
+dmesg > "$R/dmesg.txt"
+dmesg -T > "$R/dmesg-T.txt"
+dmesg --time-format iso > "$R/dmesg-iso.txt"
+dmesg -r > "$R/dmesg-r.txt"
+dmesg -x > "$R/dmesg-x.txt"
+dmesg --json > "$R/dmesg.json"
+for o in short short-iso short-precise short-monotonic cat json; do
+  journalctl -k -q --no-pager --after-cursor="$A_CURSOR" -o "$o" > "$R/journal-k-$o.txt"
+done
+journalctl _TRANSPORT=audit -q --no-pager --after-cursor="$A_CURSOR" -o short > "$R/journal-audit-short.txt"
+journalctl _TRANSPORT=audit -q --no-pager --after-cursor="$A_CURSOR" -o json > "$R/journal-audit-json.txt"
+cp "$OUT/expect.tsv" "$R/expect-noauditd.tsv"
+bash "$G/phase-checks.sh" noauditd
+
+# ---------------------------------------------------------------------------------------------
+# Phase B: auditd running. Records go to /var/log/audit/audit.log (not the kernel log).
+PHASE=auditd
+systemctl start auditd
+for _ in $(seq 30); do [ -s /var/log/audit/audit.log ] && break; sleep 1; done
+tap_check "auditd is running in phase auditd" systemctl is-active -q auditd
+auditctl -s > "$R/auditctl-s.txt" 2>&1
+B_CURSOR=$(journal_cursor)
+echo "$B_CURSOR" > "$R/auditd.cursor"
+kmsg_mark "phase auditd begin"
+AUDIT_LOG_START=$(wc -c < /var/log/audit/audit.log)
+echo "$AUDIT_LOG_START" > "$R/auditd.auditlog-offset"
+log "phase $PHASE"
+git_restore_profiles() { for p in $PROFILES; do install -m 0644 "$G/profiles/$p" "$PROFILE_DIR/$p"; done; }
+git_restore_profiles
+load_profiles
+MODE=enforce
+run_scenarios
+aa-complain "$PROFILE_DIR/usr.local.bin.demo-svc" "$PROFILE_DIR/usr.local.bin.demo-mnt" "$PROFILE_DIR/usr.local.bin.demo-spaced" >/dev/null
+MODE=complain
+run_scenarios
+aa-enforce "$PROFILE_DIR/usr.local.bin.demo-svc" "$PROFILE_DIR/usr.local.bin.demo-mnt" "$PROFILE_DIR/usr.local.bin.demo-spaced" >/dev/null
+remove_profiles
+sleep 3
+kmsg_mark "phase auditd end"
+journalctl --sync 2>/dev/null
+cp /var/log/audit/audit.log "$R/audit.log"
+tail -c +"$((AUDIT_LOG_START + 1))" /var/log/audit/audit.log > "$R/audit-phase.log"
+dmesg > "$R/dmesg-auditd.txt"
+journalctl -k -q --no-pager --after-cursor="$B_CURSOR" -o short-iso > "$R/journal-k-auditd-short-iso.txt"
+journalctl _TRANSPORT=audit -q --no-pager --after-cursor="$B_CURSOR" -o short > "$R/journal-audit-auditd-short.txt"
+journalctl _TRANSPORT=audit -q --no-pager --after-cursor="$B_CURSOR" -o json > "$R/journal-audit-auditd-json.txt"
+bash "$G/phase-checks.sh" auditd
+
+# fixtures: trimmed copies of the raw captures
+node "$G/make-fixtures.mjs" "$R" "$F" "$OUT/expect.tsv"
+
+# ---------------------------------------------------------------------------------------------
+# Phase 2: the built aa-triage against the live kernel (when present in IN/app)
+if [ -f "$G/app-checks.sh" ]; then
+  bash "$G/app-checks.sh"
+fi
+log "done"
+exit 0

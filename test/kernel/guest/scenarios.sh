@@ -1,0 +1,106 @@
+# The scenarios: each one makes the confined test programs do something their profile does
+# not allow, and records what the kernel should log (see expect in lib.sh). Sourced by main.sh.
+# In enforce mode the kernel denies (apparmor="DENIED"); in complain mode it lets the action
+# happen and logs apparmor="ALLOWED", so every scenario must be harmless when it succeeds.
+
+BURST=${BURST:-60}
+
+scenario_setup() {
+  rm -rf /tmp/aa-scn
+  mkdir -p /tmp/aa-scn/allowed /tmp/aa-scn/mnt "/tmp/aa-scn/dir with space" /etc/demo-svc /var/lib/demo-svc-state
+  echo "listen=127.0.0.1:9" > /etc/demo-svc/demo.conf
+  echo "hello" > "/tmp/aa-scn/dir with space/file ü.txt"
+  echo "hello" > "/tmp/aa-scn/naïve café.conf"
+  echo "state" > /var/lib/demo-svc-state/state
+  : > /tmp/aa-scn/allowed/owned
+  echo secret > /tmp/aa-scn/allowed/secret
+  chown 65534:65534 /tmp/aa-scn/allowed/secret
+  chmod 0000 /tmp/aa-scn/allowed/secret
+  rm -f /run/demo-svc.pid
+  rmdir /var/lib/demo-svc 2>/dev/null || true
+}
+
+# an unconfined process for the signal and ptrace scenarios
+start_victim() { setsid sleep 1000 </dev/null >/dev/null 2>&1 & VICTIM=$!; }
+stop_victim() { kill "$VICTIM" 2>/dev/null; wait "$VICTIM" 2>/dev/null; return 0; }
+
+run_scenarios() {
+  log "scenarios: phase=$PHASE mode=$MODE"
+  scenario_setup
+  start_victim
+
+  # 1. the service starts a shell (what a web shell or an injected command looks like)
+  svc 'exec /bin/sh -c "echo shell-ran"'
+  expect shell-exec operation=exec profile=demo-svc comm=demo-svc name=/usr/bin/dash requested_mask=x
+
+  # 2. the service reads /etc/shadow
+  svc 'read -r x < /etc/shadow'
+  expect shadow-read operation=open profile=demo-svc comm=demo-svc name=/etc/shadow requested_mask=r
+
+  # 3. sockets from a profile with no network rule: inet stream/dgram, inet6 stream, raw
+  svc '(exec -a nc "$B" -w 1 127.0.0.1 9 </dev/null)'
+  expect socket-inet operation=create profile=demo-svc family=inet sock_type=stream
+  svc '(exec -a nc "$B" -u -w 1 127.0.0.1 9 </dev/null)'
+  expect socket-inet-dgram operation=create profile=demo-svc family=inet sock_type=dgram
+  svc '(exec -a nc "$B" -w 1 ::1 9 </dev/null)'
+  expect socket-inet6 operation=create profile=demo-svc family=inet6 sock_type=stream
+  svc '(exec -a ping "$B" -c 1 -W 1 127.0.0.1)'
+  expect socket-raw operation=create profile=demo-svc family=inet sock_type=raw
+
+  # 4. a pid file and a state directory nobody allowed
+  svc 'echo $$ > /run/demo-svc.pid'
+  expect pid-file operation=mknod profile=demo-svc name=/run/demo-svc.pid requested_mask=c
+  svc 'mkdir /var/lib/demo-svc'
+  expect state-dir-mkdir operation=mkdir profile=demo-svc name=/var/lib/demo-svc/
+  svc 'echo more >> /var/lib/demo-svc-state/state'
+  expect state-file-write operation=open profile=demo-svc name=/var/lib/demo-svc-state/state
+
+  # 5. capabilities (logged once per profile and capability until the profile is replaced)
+  svc '(exec -a chown "$B" 65534 /tmp/aa-scn/allowed/owned)'
+  expect cap-chown operation=capable profile=demo-svc capname=chown
+  svc 'read -r x < /tmp/aa-scn/allowed/secret'
+  expect cap-dac operation=capable profile=demo-svc capname=dac_override
+  svc '(exec -a renice "$B" -n -5 -p $$)'
+  expect cap-sys_nice operation=capable profile=demo-svc capname=sys_nice
+  svc '(exec -a mknod "$B" /tmp/aa-scn/allowed/nulldev c 1 3)'
+  expect cap-mknod operation=capable profile=demo-svc capname=mknod
+
+  # 6. a signal to an unconfined process
+  svc "kill -TERM $VICTIM"
+  expect signal operation=signal profile=demo-svc signal=term peer=unconfined
+  stop_victim; start_victim
+
+  # 7. ptrace: read (via /proc/PID/environ) and trace (strace -p)
+  svc "read -r x < /proc/$VICTIM/environ"
+  expect ptrace-read operation=ptrace profile=demo-svc requested_mask=read peer=unconfined
+  svc "exec /usr/bin/strace -o /dev/null -e trace=none -p $VICTIM" >/dev/null 2>&1 &
+  local st=$!
+  sleep 2; kill "$st" 2>/dev/null; pkill -P "$st" 2>/dev/null; wait "$st" 2>/dev/null
+  expect ptrace-trace operation=ptrace profile=demo-svc comm=strace requested_mask=trace peer=unconfined
+
+  # 8. a mount from a profile with CAP_SYS_ADMIN but no mount rule
+  B=$MNT bash -c 'exec -a mount "$B" -t tmpfs demo-tmpfs /tmp/aa-scn/mnt'
+  expect mount operation=mount profile=demo-mnt name=/tmp/aa-scn/mnt/ fstype=tmpfs
+  umount /tmp/aa-scn/mnt 2>/dev/null
+
+  # 9. names the kernel hex-encodes: spaces and non-ASCII in paths, profile and comm
+  svc 'read -r x < "/tmp/aa-scn/dir with space/file ü.txt"'
+  expect path-space-utf8 operation=open profile=demo-svc "name=/tmp/aa-scn/dir with space/file ü.txt"
+  svc 'read -r x < "/tmp/aa-scn/naïve café.conf"'
+  expect path-utf8 operation=open profile=demo-svc "name=/tmp/aa-scn/naïve café.conf"
+  svc_spaced 'read -r x < /etc/demo-svc/demo.conf'
+  expect profile-space operation=open "profile=demo spaced" "comm=demo spaced" name=/etc/demo-svc/demo.conf
+  # a child profile (demo-svc//helper)
+  svc '(exec -a cat /usr/local/bin/demo-helper /etc/demo-svc/demo.conf)' >/dev/null
+  expect child-profile operation=open profile=demo-svc//helper comm=demo-helper name=/etc/demo-svc/demo.conf
+
+  # 10. a burst, enough to trip the kernel's printk rate limit
+  svc "i=0; while [ \$i -lt $BURST ]; do : > /tmp/aa-scn/burst-\$i 2>/dev/null; i=\$((i+1)); done"
+  local i
+  for ((i = 0; i < BURST; i += 1)); do
+    expect burst-$i operation=mknod profile=demo-svc name=/tmp/aa-scn/burst-$i
+  done
+
+  stop_victim
+  sleep 1
+}

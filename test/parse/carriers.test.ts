@@ -1,0 +1,183 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { LineParser } from '../../src/parse/line-parser.js';
+import type { AppArmorRecord, LossNotice, Unparsable } from '../../src/model/record.js';
+
+export function parseLines(lines: string[], clock = {}) {
+  const records: AppArmorRecord[] = [];
+  const unparsable: Unparsable[] = [];
+  const loss: LossNotice[] = [];
+  const p = new LineParser('t.log', { record: (r) => records.push(r), unparsable: (u) => unparsable.push(u), loss: (n) => loss.push(n) }, clock);
+  for (const l of lines) p.push(l);
+  p.end();
+  return { records, unparsable, loss, stats: p.stats };
+}
+
+const BODY = 'apparmor="DENIED" operation="open" class="file" profile="/usr/sbin/nginx" name="/etc/shadow" pid=2211 comm="nginx" requested_mask="r" denied_mask="r" fsuid=33 ouid=0';
+const ID = 'audit(1795317102.480:3131)';
+
+const carriers: [string, string, Partial<AppArmorRecord>][] = [
+  ['raw dmesg', `[ 1790.123456] audit: type=1400 ${ID}: ${BODY}`, { carrier: 'dmesg', uptime: 1790.123456 }],
+  ['dmesg -r', `<5>[ 1790.123456] audit: type=1400 ${ID}: ${BODY}`, { carrier: 'dmesg', uptime: 1790.123456 }],
+  ['dmesg -x', `kern  :notice: [ 1790.123456] audit: type=1400 ${ID}: ${BODY}`, { carrier: 'dmesg', uptime: 1790.123456 }],
+  ['dmesg -T', `[Sun Nov 22 03:11:42 2026] audit: type=1400 ${ID}: ${BODY}`, { carrier: 'dmesg-ctime' }],
+  ['dmesg iso', `2026-11-22T03:11:42,480123+00:00 audit: type=1400 ${ID}: ${BODY}`, { carrier: 'dmesg-iso' }],
+  ['journal short', `Nov 22 03:11:42 web-01 kernel: audit: type=1400 ${ID}: ${BODY}`, { carrier: 'journal-short', host: 'web-01' }],
+  ['journal short-precise', `Nov 22 03:11:42.480123 web-01 kernel: audit: type=1400 ${ID}: ${BODY}`, { carrier: 'journal-short', host: 'web-01' }],
+  ['journal short-iso', `2026-11-22T03:11:42+0000 web-01 kernel: audit: type=1400 ${ID}: ${BODY}`, { carrier: 'journal-iso', host: 'web-01' }],
+  ['journal short-monotonic', `[ 1790.123456] web-01 kernel: audit: type=1400 ${ID}: ${BODY}`, { carrier: 'journal-monotonic', host: 'web-01', uptime: 1790.123456 }],
+  ['journal cat', `audit: type=1400 ${ID}: ${BODY}`, { carrier: 'journal-cat' }],
+  ['kern.log with uptime', `Nov 22 03:11:42 web-01 kernel: [ 1790.123456] audit: type=1400 ${ID}: ${BODY}`, { carrier: 'journal-short', host: 'web-01', uptime: 1790.123456 }],
+  ['audit.log', `type=AVC msg=${ID}: ${BODY}`, { carrier: 'auditlog', auditType: 'AVC' }],
+  ['audit.log with node=', `node=web-01 type=AVC msg=${ID}: ${BODY}\x1dFSUID="www-data" OUID="root"`, { carrier: 'auditlog', host: 'web-01' }],
+  ['embedded in other text', `Nov 22 03:11:42 collector fwd[77]: relayed from web-01: audit: type=1400 ${ID}: ${BODY} (end)`, { carrier: 'journal-short', host: 'collector' }],
+];
+
+for (const [label, line, expect] of carriers) {
+  test(`carrier: ${label}`, () => {
+    const { records, unparsable } = parseLines([line], { year: 2026 });
+    assert.equal(unparsable.length, 0);
+    assert.equal(records.length, 1);
+    const r = records[0];
+    assert.equal(r.kind, 'DENIED');
+    assert.equal(r.fields.operation, 'open');
+    assert.equal(r.fields.profile, '/usr/sbin/nginx');
+    assert.equal(r.fields.name, '/etc/shadow');
+    assert.equal(r.fields.pid, '2211');
+    assert.equal(r.fields.comm, 'nginx');
+    assert.equal(r.fields.denied_mask, 'r');
+    assert.equal(r.serial, 3131);
+    assert.equal(r.auditId, '1795317102.480:3131');
+    assert.equal(r.time, 1795317102480, 'time comes from the audit id');
+    assert.deepEqual(r.source, { name: 't.log', line: 1 });
+    for (const [k, v] of Object.entries(expect)) assert.deepEqual((r as unknown as Record<string, unknown>)[k], v, k);
+  });
+}
+
+test('journal audit transport: audit[PID]: AVC, no audit id, time from the line', () => {
+  const { records } = parseLines([`Nov 22 03:11:42 web-01 audit[2211]: AVC ${BODY}`], { year: 2026 });
+  assert.equal(records.length, 1);
+  assert.equal(records[0].auditType, 'AVC');
+  assert.equal(records[0].host, 'web-01');
+  assert.equal(records[0].serial, undefined);
+  assert.equal(records[0].time, new Date(2026, 10, 22, 3, 11, 42).getTime());
+});
+
+test('syslog date without a year: a date in the future rolls back one year and is marked approximate', () => {
+  const now = new Date(2026, 0, 2, 12, 0, 0).getTime();
+  const { records } = parseLines([`Dec 31 23:59:59 h audit[1]: AVC ${BODY}`], { now });
+  assert.equal(new Date(records[0].time!).getFullYear(), 2025);
+  assert.equal(records[0].timeApprox, true);
+});
+
+test('raw dmesg uptime becomes approximate wall-clock time only for lines without an audit id', () => {
+  const boot = Date.UTC(2026, 10, 22, 2, 41, 12);
+  const { loss } = parseLines(['[ 1790.500000] kauditd_printk_skb: 6 callbacks suppressed'], { bootTime: boot });
+  assert.deepEqual(loss.map((n) => [n.kind, n.count]), [['printk-suppressed', 6]]);
+  const { records } = parseLines([`[ 10.000000] audit: type=1400 ${ID}: ${BODY}`], { bootTime: boot });
+  assert.equal(records[0].time, 1795317102480);
+  assert.equal(records[0].timeApprox, undefined);
+});
+
+test('journal JSON: kernel transport, audit transport with _AUDIT_ID, byte arrays, null and repeated fields', () => {
+  const msg = `audit: type=1400 ${ID}: ${BODY}`;
+  const kernel = JSON.stringify({ __REALTIME_TIMESTAMP: '1795317102481234', _HOSTNAME: 'web-01', _TRANSPORT: 'kernel', MESSAGE: msg });
+  const audit = JSON.stringify({ __REALTIME_TIMESTAMP: '1795317102490000', _SOURCE_REALTIME_TIMESTAMP: '1795317102480000', _AUDIT_ID: '3131', _AUDIT_TYPE_NAME: 'AVC', _HOSTNAME: ['web-01', 'web-01'], _TRANSPORT: 'audit', MESSAGE: `AVC ${BODY}` });
+  const bytes = JSON.stringify({ __REALTIME_TIMESTAMP: '1795317102500000', _HOSTNAME: 'web-01', _TRANSPORT: 'kernel', MESSAGE: [...Buffer.from(`audit: type=1400 audit(1795317102.500:3140): apparmor="DENIED" operation="open" profile="p" name="/tmp/\xff" pid=1 comm="c"`, 'latin1')] });
+  const nul = JSON.stringify({ __REALTIME_TIMESTAMP: '1795317102500000', _TRANSPORT: 'kernel', MESSAGE: null });
+  const { records, stats } = parseLines([kernel, audit, bytes, nul]);
+  assert.equal(records.length, 3);
+  assert.equal(records[0].carrier, 'journal-json');
+  assert.equal(records[0].time, 1795317102480, 'the audit id wins over __REALTIME_TIMESTAMP');
+  assert.equal(records[1].auditId, '1795317102.480:3131', 'the audit transport id is rebuilt from _SOURCE_REALTIME_TIMESTAMP and _AUDIT_ID');
+  assert.equal(records[1].host, 'web-01');
+  assert.equal(records[2].fields.name, '/tmp/\ufffd');
+  assert.equal(stats.nullMessages, 1);
+});
+
+test('dmesg --json entries', () => {
+  const { records } = parseLines(['{', '   "dmesg": [', `      {"pri": 5, "time":  1790.123456, "msg": ${JSON.stringify(`audit: type=1400 ${ID}: ${BODY}`)}},`, '   ]', '}']);
+  assert.equal(records.length, 1);
+  assert.equal(records[0].carrier, 'dmesg-json');
+  assert.equal(records[0].uptime, 1790.123456);
+  assert.equal(records[0].source.line, 3);
+});
+
+test('audit.log: SYSCALL and PROCTITLE of the same event become the record context', () => {
+  const id = 'audit(1795317102.480:3131)';
+  const { records } = parseLines([
+    `type=AVC msg=${id}: ${BODY}\x1dFSUID="www-data" OUID="root"`,
+    `type=SYSCALL msg=${id}: arch=c000003e syscall=257 success=no exit=-13 a0=ffffff9c ppid=1900 pid=2211 comm="nginx" exe="/usr/sbin/nginx" key=(null)\x1dARCH=x86_64 SYSCALL=openat`,
+    `type=PROCTITLE msg=${id}: proctitle=${Buffer.from('sh\0-c\0cat /etc/shadow').toString('hex').toUpperCase()}`,
+  ]);
+  assert.equal(records.length, 1);
+  assert.deepEqual(records[0].context, { syscall: 'openat', exe: '/usr/sbin/nginx', success: 'no', exit: '-13', proctitle: 'sh -c cat /etc/shadow' });
+  assert.equal(records[0].fields.FSUID, 'www-data');
+});
+
+test('USER_AVC from dbus-daemon, broken by a newline before exe=', () => {
+  const { records, unparsable } = parseLines([
+    `type=USER_AVC msg=audit(1795316530.221:3121): pid=611 uid=103 auid=4294967295 ses=4294967295 subj=unconfined msg='apparmor="DENIED" operation="dbus_method_call"  bus="system" path="/org/freedesktop/DBus" interface="org.freedesktop.DBus" member="Hello" mask="send" name="org.freedesktop.DBus" pid=2098 label="snap.foo.bar" peer_pid=1 peer_label="unconfined"`,
+    ` exe="/usr/bin/dbus-daemon" sauid=103 hostname=? addr=? terminal=?'`,
+  ]);
+  assert.equal(unparsable.length, 0);
+  assert.equal(records.length, 1);
+  const f = records[0].fields;
+  assert.equal(f.operation, 'dbus_method_call');
+  assert.equal(f.pid, '2098', 'the inner pid is the sender; the outer one is dbus-daemon');
+  assert.equal(f.uid, '103');
+  assert.equal(f.exe, '/usr/bin/dbus-daemon');
+  assert.equal(records[0].auditType, 'USER_AVC');
+});
+
+test('several records on one line, and hex-encoded values', () => {
+  const hex = (s: string) => Buffer.from(s).toString('hex').toUpperCase();
+  const line = `audit: type=1400 audit(1.001:1): apparmor="DENIED" operation="open" profile="a" name=${hex('/srv/a b/café')} pid=1 comm=${hex('my prog')} audit: type=1400 audit(1.002:2): apparmor="ALLOWED" operation="open" profile=${hex('x y')} name="/b" pid=2 comm="y"`;
+  const { records } = parseLines([line]);
+  assert.equal(records.length, 2);
+  assert.equal(records[0].fields.name, '/srv/a b/café');
+  assert.equal(records[0].fields.comm, 'my prog');
+  assert.equal(records[0].serial, 1);
+  assert.equal(records[1].kind, 'ALLOWED');
+  assert.equal(records[1].fields.profile, 'x y');
+  assert.equal(records[1].serial, 2);
+});
+
+test('quoted values with spaces, =, and escaped quotes; bare pid is not hex-decoded', () => {
+  const { records } = parseLines([`apparmor="DENIED" operation="dbus_signal" info="a = b \\"c\\" d" pid=1234 comm="x" name="/a//b&c:d"`]);
+  assert.equal(records[0].fields.info, 'a = b "c" d');
+  assert.equal(records[0].fields.pid, '1234');
+  assert.equal(records[0].fields.name, '/a//b&c:d');
+});
+
+test('legacy forms: type=1503 and type=APPARMOR_DENIED', () => {
+  const { records } = parseLines([
+    'type=1503 audit(1229534226.181:67): operation="inode_permission" requested_mask="::r" denied_mask="::r" fsuid=0 name="/etc/ld.so.cache" pid=1234 profile="/bin/ping"',
+    'type=APPARMOR_DENIED msg=audit(1229534226.182:68): operation="open" name="/x" pid=1 profile="/bin/ping" requested_mask="r" denied_mask="r"',
+  ]);
+  assert.deepEqual(records.map((r) => r.kind), ['DENIED', 'DENIED']);
+  assert.equal(records[0].fields.name, '/etc/ld.so.cache');
+});
+
+test('loss notices are reported, not dropped', () => {
+  const { loss } = parseLines([
+    '[  100.1] kauditd_printk_skb: 17 callbacks suppressed',
+    '[  100.2] audit: audit_lost=42 audit_rate_limit=0 audit_backlog_limit=64',
+    '[  100.3] audit: backlog limit exceeded',
+    'Nov 22 03:00:00 h systemd-journald[288]: Suppressed 1234 messages from /system.slice/nginx.service',
+    'Nov 22 03:00:00 h systemd-journald[288]: Missed 56 kernel messages',
+  ]);
+  assert.deepEqual(loss.map((n) => [n.kind, n.count]), [['printk-suppressed', 17], ['audit-lost', 42], ['audit-backlog', 1], ['journal-suppressed', 1234], ['journal-missed', 56]]);
+});
+
+test('garbage: cut lines and unknown kinds are counted with their line number; chatter is not', () => {
+  const { records, unparsable, stats } = parseLines([
+    'AppArmor: AppArmor Filesystem Enabled',
+    'Nov 22 03:03:20 web-01 kernel: audit: type=1400 audit(1795316600.000:3125): apparmor="DEN',
+    'x apparmor="what?" y',
+    'e1000e 0000:00:19.0 eth0: NIC Link is Up',
+  ]);
+  assert.equal(records.length, 0);
+  assert.deepEqual(unparsable.map((u) => u.source.line), [2, 3]);
+  assert.equal(stats.other, 2);
+});
