@@ -11,7 +11,7 @@
 export const HEX_KEYS: ReadonlySet<string> = new Set([
   'name', 'name2', 'profile', 'label', 'peer', 'peer_label', 'peer_profile', 'comm', 'exe', 'namespace',
   'target', 'srcname', 'info', 'addr', 'peer_addr', 'execpath', 'path', 'fstype', 'interface', 'member',
-  'bus', 'class', 'denied', 'requested', 'attribute', 'task', 'parent', 'cwd', 'proctitle',
+  'bus', 'class', 'denied', 'requested', 'attribute', 'cwd', 'proctitle',
 ]);
 
 const HEX_RE = /^(?:[0-9A-F]{2})+$/;

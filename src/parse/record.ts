@@ -6,6 +6,7 @@
 import type { AppArmorRecord, Carrier, SourceRef } from '../model/record.js';
 import { decodePrefix, type ClockContext } from '../decode/prefix.js';
 import { maybeHex, parseAuditId, scanTokens, type AuditId, type Token } from './fields.js';
+import { parseProseRecord } from './legacy-text.js';
 
 /** Legacy record types (numeric and named) that carry AppArmor records without an `apparmor=` key. */
 const LEGACY_TYPES: Record<string, string> = {
@@ -13,6 +14,9 @@ const LEGACY_TYPES: Record<string, string> = {
   '1506': 'ERROR', '1507': 'KILLED',
   APPARMOR: 'UNKNOWN', APPARMOR_AUDIT: 'AUDIT', APPARMOR_ALLOWED: 'ALLOWED', APPARMOR_DENIED: 'DENIED',
   APPARMOR_HINT: 'HINT', APPARMOR_STATUS: 'STATUS', APPARMOR_ERROR: 'ERROR', APPARMOR_KILL: 'KILLED',
+  // auditd without AppArmor's type names writes `type=UNKNOWN[1503]`
+  'UNKNOWN[1500]': 'UNKNOWN', 'UNKNOWN[1501]': 'AUDIT', 'UNKNOWN[1502]': 'ALLOWED', 'UNKNOWN[1503]': 'DENIED',
+  'UNKNOWN[1504]': 'HINT', 'UNKNOWN[1505]': 'STATUS', 'UNKNOWN[1506]': 'ERROR', 'UNKNOWN[1507]': 'KILLED',
 };
 
 export function isLegacyType(t: string): boolean {
@@ -73,6 +77,7 @@ export function parseAuditText(line: string, bodyAt: number, src: SourceRef, clo
   let openQuote = false;
   let failure: string | undefined;
   let cutRecord: AppArmorRecord | undefined;
+  let hintOperation = false;
 
   const begin = (kind: string): AppArmorRecord => {
     const r: AppArmorRecord = { kind, fields: {}, carrier: ov.carrier ?? info.carrier, source: src, raw };
@@ -107,6 +112,13 @@ export function parseAuditText(line: string, bodyAt: number, src: SourceRef, clo
           if (!ov.auditId) pendingId = id;
           cur = undefined;
         }
+      } else if (value === 'LOGPROF-HINT' && legacyKind !== undefined && !cur) {
+        // AppArmor 2.0's `type=APPARMOR ...: LOGPROF-HINT fork pid=.. child=..`: a hint whose operation follows
+        cur = begin('HINT');
+        hintOperation = true;
+      } else if (hintOperation && cur) {
+        cur.fields.operation = value;
+        hintOperation = false;
       }
       return;
     }
@@ -160,6 +172,17 @@ export function parseAuditText(line: string, bodyAt: number, src: SourceRef, clo
   };
 
   scanTokens(line, start, line.length, onToken);
+
+  if (records.length === 0 && legacyKind !== undefined) {
+    const colon = line.indexOf('): ', start);
+    const prose = colon >= 0 ? parseProseRecord(line.slice(colon + 3)) : undefined;
+    if (prose) {
+      legacyKind = undefined;
+      const r = begin(prose.kind);
+      Object.assign(r.fields, prose.fields);
+      outer = undefined;
+    }
+  }
 
   if (sawNested && outer) {
     // USER_AVC: the outer pid/uid/auid/ses are dbus-daemon's; they only fill what the inner record lacks
