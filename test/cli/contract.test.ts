@@ -1,0 +1,89 @@
+/**
+ * The command-line contract, through the real built program (npm test builds it first).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { VERSION } from '../../src/cli/version.js';
+
+const BIN = new URL('../../bin/aa-triage', import.meta.url).pathname;
+
+function run(args: string[], input?: string | Buffer) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { input, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 30_000 });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+const LINE = 'Nov 22 03:11:42 web-01 kernel: audit: type=1400 audit(1795317102.480:3131): apparmor="DENIED" operation="open" class="file" profile="/usr/sbin/nginx" name="/etc/shadow" pid=2211 comm="nginx" requested_mask="r" denied_mask="r" fsuid=33 ouid=0\n';
+
+test('--version matches package.json', () => {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
+  assert.equal(VERSION, pkg.version);
+  const r = run(['--version']);
+  assert.equal(r.code, 0);
+  assert.equal(r.out.trim(), `aa-triage ${pkg.version}`);
+});
+
+test('--help lists the commands and options', () => {
+  const r = run(['--help']);
+  assert.equal(r.code, 0);
+  for (const s of ['--input', '--json', '--demo', 'timeline', 'act', '--profiles-dir', '--since']) assert.ok(r.out.includes(s), s);
+});
+
+test('unknown options and commands are usage errors (exit 2) with a hint', () => {
+  for (const args of [['--bogus'], ['frobnicate'], ['--source', 'nope'], ['act', 'teardown', 'x']]) {
+    const r = run(args);
+    assert.equal(r.code, 2, args.join(' '));
+    assert.match(r.err, /aa-triage: .+/);
+  }
+});
+
+test('an unreadable input is a clear error, exit 1', () => {
+  const r = run(['--input', '/nonexistent/kern.log', '--json']);
+  assert.equal(r.code, 1);
+  assert.match(r.err, /\/nonexistent\/kern.log: no such file/);
+});
+
+test('--demo and --input never mix', () => {
+  const r = run(['--demo', '--input', '-']);
+  assert.equal(r.code, 2);
+  assert.match(r.err, /never merged/);
+});
+
+test('stdin (-) and gzip inputs give NDJSON with kernel keys, time, serial, host, source', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'aat-cli-'));
+  const gz = join(dir, 'kern.log.2.gz');
+  writeFileSync(gz, gzipSync(LINE));
+  for (const [args, input, name] of [[['--input', '-'], LINE, 'stdin'], [['--input', gz], undefined, gz]] as const) {
+    const r = run([...args, '--json'], input);
+    assert.equal(r.code, 0, r.err);
+    const recs = r.out.trim().split('\n').map((l) => JSON.parse(l));
+    assert.equal(recs.length, 1);
+    const o = recs[0];
+    assert.equal(o.apparmor, 'DENIED');
+    assert.equal(o.name, '/etc/shadow');
+    assert.equal(o.time, '2026-11-22T03:11:42.480Z');
+    assert.equal(o.serial, 3131);
+    assert.equal(o.host, 'web-01');
+    assert.deepEqual(o.source, { name, line: 1 });
+    assert.match(r.err, /1 lines read, 1 AppArmor records, 0 unparsable, 0 duplicates merged/);
+  }
+});
+
+test('NDJSON is the default when stdout is not a terminal; the demo is labelled as such', () => {
+  const r = run(['--demo']);
+  assert.equal(r.code, 0, r.err);
+  const recs = r.out.trim().split('\n').map((l) => JSON.parse(l));
+  assert.ok(recs.length >= 30);
+  assert.ok(recs.every((o) => o.source.name.startsWith('DEMO:')));
+  assert.match(r.err, /1 unparsable \(first: DEMO:incident.log:\d+\), 2 duplicates merged, loss reported in the log: printk-suppressed 6/);
+});
+
+test('a closed pipe (| head) is not an error', () => {
+  const r = spawnSync('sh', ['-c', `"${process.execPath}" "${BIN}" --demo --json | head -n 1`], { encoding: 'utf8' });
+  assert.equal(r.status, 0);
+  assert.doesNotMatch(r.stderr, /internal error|EPIPE/);
+});

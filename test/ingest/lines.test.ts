@@ -1,0 +1,59 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Readable } from 'node:stream';
+import { mkdtempSync, writeFileSync, chmodSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { forEachLine, MAX_LINE } from '../../src/ingest/lines.js';
+import { openInput, InputError } from '../../src/ingest/inputs.js';
+
+async function lines(chunks: (string | Buffer)[]) {
+  const out: string[] = [];
+  const stats = await forEachLine(Readable.from(chunks.map((c) => (typeof c === 'string' ? Buffer.from(c) : c))), (l) => out.push(l));
+  return { out, stats };
+}
+
+test('lines split across chunks, a last line without newline, CRLF left to the parser', async () => {
+  const { out } = await lines(['ab', 'c\nde', 'f\n\ng\r\nlast']);
+  assert.deepEqual(out, ['abc', 'def', '', 'g\r', 'last']);
+});
+
+test('invalid UTF-8 and NUL bytes survive as text', async () => {
+  const { out } = await lines([Buffer.from([0x61, 0xff, 0x00, 0x62, 0x0a])]);
+  assert.deepEqual(out, ['a\ufffd\u0000b']);
+});
+
+test('a multi-byte character split between chunks is decoded whole', async () => {
+  const e = Buffer.from('é\n');
+  const { out } = await lines([e.subarray(0, 1), e.subarray(1)]);
+  assert.deepEqual(out, ['é']);
+});
+
+test('a line over the limit is cut there and counted, and the next line is intact', async () => {
+  const big = Buffer.alloc(MAX_LINE + 100, 0x61);
+  const { out, stats } = await lines([big.subarray(0, MAX_LINE / 2), big.subarray(MAX_LINE / 2), Buffer.from('\nnext\n')]);
+  assert.equal(out.length, 2);
+  assert.equal(out[0].length, MAX_LINE);
+  assert.equal(out[1], 'next');
+  assert.equal(stats.cut, 1);
+});
+
+test('openInput reads gzip by its magic bytes, whatever the name', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'aat-in-'));
+  const p = join(dir, 'kern.log.1');
+  writeFileSync(p, gzipSync('one\ntwo\n'));
+  const out: string[] = [];
+  await forEachLine(await openInput(p), (l) => out.push(l));
+  assert.deepEqual(out, ['one', 'two']);
+});
+
+test('openInput explains missing, unreadable and directory inputs', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'aat-in-'));
+  await assert.rejects(openInput(join(dir, 'nope')), (e: unknown) => e instanceof InputError && /no such file/.test((e as Error).message));
+  await assert.rejects(openInput(dir), /is a directory/);
+  const locked = join(dir, 'locked');
+  writeFileSync(locked, 'x');
+  chmodSync(locked, 0o000);
+  if (process.getuid?.() !== 0) await assert.rejects(openInput(locked), /permission denied/);
+});
