@@ -1,0 +1,153 @@
+/**
+ * One incident while the timeline is being built: aggregates only (counts, sets with caps, the
+ * bounded key-record set), never the records themselves, so a log of any size fits in memory.
+ */
+import type { AppArmorRecord, SourceRef } from '../model/record.js';
+import { recordProfile } from '../model/record.js';
+import { KeyRecordSet } from './key-records.js';
+import type { Incident, ProfileChange, TimePoint, TimelineVerdict } from './model.js';
+import { severity } from './model.js';
+
+const MAX_LABELS = 16;
+const MAX_PIDS_TRACKED = 1024;
+const MAX_PIDS_SHOWN = 16;
+const MAX_COMMS = 16;
+const MAX_REASONS_TRACKED = 32;
+const MAX_CHANGES = 20;
+
+/**
+ * The profile an incident is about: the top of a label. `a//helper` and `a//null-/usr/bin/x` are
+ * children of `a` (the same confinement tree); a stack `a//&b` is kept whole.
+ */
+export function rootProfile(label: string): string {
+  if (label.includes('//&')) return label;
+  const i = label.indexOf('//');
+  return i > 0 ? label.slice(0, i) : label;
+}
+
+export class IncidentState {
+  readonly labels: string[] = [];
+  readonly hosts = new Set<string>();
+  verdict: TimelineVerdict = 'unclassified';
+  hasAttack = false;
+  first: TimePoint;
+  last: TimePoint;
+  firstSource: SourceRef;
+  lastSource: SourceRef;
+  /** The latest time anything happened in it (records, actions): the gap counts from here. */
+  lastActivity: number;
+  /** Once a boot happened after it, no later record joins it (pids start over). */
+  sealedAt?: number;
+  records = 0;
+  readonly byKind: Record<string, number> = {};
+  readonly byVerdict: Record<string, number> = {};
+  readonly pids = new Set<string>();
+  morePids = 0;
+  readonly comms = new Set<string>();
+  readonly keys: KeyRecordSet;
+  private readonly reasons = new Map<string, number>();
+  readonly actionIds: string[] = [];
+  readonly profileChanges: { at: TimePoint; change: ProfileChange }[] = [];
+  precededBy?: { at: TimePoint; change: ProfileChange };
+
+  constructor(
+    readonly seq: number,
+    readonly profile: string,
+    at: TimePoint,
+    source: SourceRef,
+  ) {
+    this.first = { ...at };
+    this.last = { ...at };
+    this.firstSource = source;
+    this.lastSource = source;
+    this.lastActivity = at.time ?? 0;
+    this.keys = new KeyRecordSet();
+  }
+
+  add(r: AppArmorRecord, verdict: TimelineVerdict, at: TimePoint): void {
+    this.records++;
+    this.byKind[r.kind] = (this.byKind[r.kind] ?? 0) + 1;
+    this.byVerdict[verdict] = (this.byVerdict[verdict] ?? 0) + 1;
+    if (severity(verdict) > severity(this.verdict)) this.verdict = verdict;
+    if (verdict === 'likely-attack') this.hasAttack = true;
+    const label = recordProfile(r);
+    if (label !== undefined && this.labels.length < MAX_LABELS && !this.labels.includes(label)) this.labels.push(label);
+    if (r.host !== undefined) this.hosts.add(r.host);
+    const pid = r.fields.pid;
+    if (pid !== undefined && !this.pids.has(pid)) {
+      if (this.pids.size < MAX_PIDS_TRACKED) this.pids.add(pid);
+      else this.morePids++;
+    }
+    const comm = r.fields.comm;
+    if (comm !== undefined && this.comms.size < MAX_COMMS) this.comms.add(comm);
+    for (const reason of r.classification?.reasons ?? []) {
+      const n = this.reasons.get(reason);
+      if (n !== undefined) this.reasons.set(reason, n + 1);
+      else if (this.reasons.size < MAX_REASONS_TRACKED) this.reasons.set(reason, 1);
+    }
+    if (at.time !== undefined) {
+      if (this.first.time === undefined || at.time < this.first.time) {
+        this.first = { ...at };
+        this.firstSource = r.source;
+      }
+      if (this.last.time === undefined || at.time >= this.last.time) {
+        this.last = { ...at };
+        this.lastSource = r.source;
+      }
+      if (at.time > this.lastActivity) this.lastActivity = at.time;
+    }
+    this.keys.add(r, verdict, at);
+  }
+
+  /** True when a record of this pid (or whose parent is one of its pids) belongs to the same process tree. */
+  sharesLineage(pid: string | undefined, ppid: string | undefined): boolean {
+    return (pid !== undefined && this.pids.has(pid)) || (ppid !== undefined && this.pids.has(ppid));
+  }
+
+  /** Whether something at `t` is close enough to belong (within the gap on either side, not across a boot). */
+  covers(t: number, gapMs: number): boolean {
+    if (this.sealedAt !== undefined && t > this.sealedAt) return false;
+    const first = this.first.time ?? this.lastActivity;
+    return t >= first - gapMs && t <= this.lastActivity + gapMs;
+  }
+
+  hostFits(host: string | undefined): boolean {
+    return host === undefined || this.hosts.size === 0 || this.hosts.has(host);
+  }
+
+  addChange(at: TimePoint, change: ProfileChange): void {
+    if (this.profileChanges.length < MAX_CHANGES) this.profileChanges.push({ at, change });
+  }
+
+  toIncident(id: number, maxKeyRecords: number): Incident {
+    const { keyRecords, otherAccesses, otherRecords } = this.keys.select(maxKeyRecords);
+    const pids = [...this.pids];
+    const reasons = [...this.reasons.entries()].sort((a, b) => b[1] - a[1]).slice(0, 5).map(([r]) => r);
+    const inc: Incident = {
+      id,
+      profile: this.profile,
+      labels: [...this.labels],
+      hosts: [...this.hosts].sort(),
+      verdict: this.verdict,
+      first: { ...this.first },
+      last: { ...this.last },
+      records: this.records,
+      byKind: { ...this.byKind },
+      byVerdict: { ...this.byVerdict },
+      pids: pids.slice(0, MAX_PIDS_SHOWN),
+      morePids: this.morePids + Math.max(0, pids.length - MAX_PIDS_SHOWN),
+      comms: [...this.comms],
+      keyRecords,
+      otherAccesses,
+      otherRecords,
+      reasons,
+      actionIds: [...this.actionIds],
+      profileChanges: this.profileChanges.map((c) => ({ at: { ...c.at }, change: c.change })),
+      firstSource: this.firstSource,
+      lastSource: this.lastSource,
+    };
+    if (this.first.time !== undefined && this.last.time !== undefined) inc.durationMs = this.last.time - this.first.time;
+    if (this.precededBy) inc.precededBy = { at: { ...this.precededBy.at }, change: this.precededBy.change };
+    return inc;
+  }
+}
