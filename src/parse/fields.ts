@@ -72,9 +72,20 @@ export interface Token {
 
 /**
  * Calls `onToken` for each token of s[start..end). Returns false if it stopped early because
- * onToken returned false.
+ * onToken returned false. The token object is reused from one call to the next (this runs on every
+ * field of a flood): read it, do not keep it.
  */
 export function scanTokens(s: string, start: number, end: number, onToken: (t: Token) => boolean | void): boolean {
+  const tok: Token = { key: undefined, value: '', quoted: false, nested: false, unterminated: false, enriched: false };
+  const emit = (key: string | undefined, value: string, quoted: boolean, nested: boolean, unterminated: boolean, enriched: boolean) => {
+    tok.key = key;
+    tok.value = value;
+    tok.quoted = quoted;
+    tok.nested = nested;
+    tok.unterminated = unterminated;
+    tok.enriched = enriched;
+    return onToken(tok);
+  };
   let i = start;
   let enriched = false;
   while (i < end) {
@@ -94,7 +105,7 @@ export function scanTokens(s: string, start: number, end: number, onToken: (t: T
     if (i >= end || c !== EQ || i === k0) {
       // bare word (no '=' before the separator), or a token starting with '='
       if (i === k0) i++; // lone '=': skip it
-      if (onToken({ key: undefined, value: s.slice(k0, i), quoted: false, nested: false, unterminated: false, enriched }) === false) return false;
+      if (emit(undefined, s.slice(k0, i), false, false, false, enriched) === false) return false;
       continue;
     }
     const key = s.slice(k0, i);
@@ -145,7 +156,7 @@ export function scanTokens(s: string, start: number, end: number, onToken: (t: T
       while (i < end && !isSep(s.charCodeAt(i))) i++;
       value = s.slice(v0, i);
     }
-    if (onToken({ key, value, quoted, nested, unterminated, enriched }) === false) return false;
+    if (emit(key, value, quoted, nested, unterminated, enriched) === false) return false;
   }
   return true;
 }

@@ -12,100 +12,123 @@ import type { AppArmorRecord } from '../model/record.js';
 const NOT_IDENTITY: ReadonlySet<string> = new Set(['FSUID', 'OUID', 'hostname', 'addr', 'terminal', 'subj', 'sauid', 'exe', 'uid', 'auid', 'ses']);
 const LOOSE_WINDOW_MS = 2000;
 
-export function contentKey(r: AppArmorRecord): string {
+/**
+ * A 60-bit hash of the record's content, independent of field order (carriers list the same fields
+ * in different orders: journald's _AUDIT_FIELD_* are alphabetical): two 30-bit sums of per-field
+ * hashes. One pass over the characters, no sorting, no string building: it runs on every record.
+ */
+export function contentHash(r: AppArmorRecord): [number, number] {
   const f = r.fields;
-  const keys = Object.keys(f).sort();
-  let s = r.kind;
-  for (const k of keys) {
+  let s1 = 0;
+  let s2 = 0;
+  pair[0] = 0x811c9dc5;
+  pair[1] = 0x5bd1e995;
+  hashInto(r.kind);
+  s1 = pair[0];
+  s2 = pair[1];
+  for (const k in f) {
     if (NOT_IDENTITY.has(k)) continue;
-    s += `\u0000${k}=${f[k]}`;
+    pair[0] = 0x811c9dc5;
+    pair[1] = 0x5bd1e995;
+    hashInto(k);
+    hashInto(f[k]);
+    s1 = (s1 + pair[0]) | 0;
+    s2 = (s2 + pair[1]) | 0;
   }
-  return s;
+  return [s1 & 0x3fffffff, s2 & 0x3fffffff];
 }
 
-/** 53-bit FNV-1a-style hash: keys in memory are numbers, not strings. */
-export function hash53(s: string): number {
-  let h1 = 0x811c9dc5 ^ 0, h2 = 0x01000193 ^ 0x5bd1e995;
+/** Two independent multiplicative hashes updated in one pass over the characters. */
+const pair = new Int32Array(2);
+function hashInto(s: string): void {
+  let h1 = pair[0];
+  let h2 = pair[1];
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
     h1 = Math.imul(h1 ^ c, 0x01000193);
-    h2 = Math.imul(h2 ^ c, 0x5bd1e995);
+    h2 = Math.imul(h2 ^ c, 0x2f1e4b3d);
   }
-  return (h2 >>> 0) * 0x200000 + ((h1 >>> 0) & 0x1fffff);
+  pair[0] = h1 ^ (h1 >>> 15);
+  pair[1] = h2 ^ (h2 >>> 13);
 }
 
-interface Loose {
-  time: number;
-  withId: boolean;
+function hashString(s: string, seed: number, prime: number): number {
+  let h = seed | 0;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), prime);
+  return (h ^ (h >>> 15)) | 0;
 }
 
+/** Two 30-bit halves as one exact number key (60 bits would not fit a double: 30 + 23). */
+function key(a: number, b: number): number {
+  return a * 0x800000 + (b & 0x7fffff);
+}
+
+/**
+ * Remembers what it has seen in numeric maps (no per-record objects): exact keys (audit id +
+ * content) and, per content, how many copies with an id and without one are still unmatched.
+ */
 export class RecordDeduper {
   duplicates = 0;
-  private exact = new Set<number>();
-  private loose = new Map<number, Loose[]>();
+  private readonly exact = new Map<number, true>();
+  /** content key -> [time of the latest unmatched copy with an id, how many] */
+  private readonly withId = new Map<number, number>();
+  private readonly withIdCount = new Map<number, number>();
+  private readonly withoutId = new Map<number, number>();
+  private readonly withoutIdCount = new Map<number, number>();
 
   constructor(private readonly capacity = 500_000) {}
 
   /** True when `r` is new; false when it is a copy of a record already seen. */
   admit(r: AppArmorRecord): boolean {
-    const content = contentKey(r);
-    const ch = hash53(content);
+    const [c1, c2] = contentHash(r);
+    const ck = key(c1, c2);
     const t = r.time ?? 0;
-    const list = this.loose.get(ch);
     if (r.auditId !== undefined) {
-      const ek = hash53(`${r.auditId}\u0001${content}`);
-      if (this.exact.has(ek)) {
-        this.duplicates++;
-        return false;
-      }
-      // a copy without an id seen earlier?
-      if (list) {
-        const i = list.findIndex((l) => !l.withId && Math.abs(l.time - t) <= LOOSE_WINDOW_MS);
-        if (i >= 0) {
-          list.splice(i, 1);
-          this.remember(ek);
-          this.duplicates++;
-          return false;
-        }
-      }
-      this.remember(ek);
-      this.pushLoose(ch, { time: t, withId: true });
+      const ek = key((c1 ^ hashString(r.auditId, 0x811c9dc5, 0x01000193)) & 0x3fffffff, c2);
+      if (this.exact.has(ek)) return this.duplicate();
+      this.remember(this.exact, ek, true);
+      // a copy without an id seen earlier (journalctl -o short of the audit channel)?
+      if (this.take(this.withoutId, this.withoutIdCount, ck, t)) return this.duplicate();
+      this.add(this.withId, this.withIdCount, ck, t);
       return true;
     }
-    if (list) {
-      const i = list.findIndex((l) => l.withId && Math.abs(l.time - t) <= LOOSE_WINDOW_MS);
-      if (i >= 0) {
-        list.splice(i, 1);
-        this.duplicates++;
-        return false;
-      }
-    }
-    this.pushLoose(ch, { time: t, withId: false });
+    if (this.take(this.withId, this.withIdCount, ck, t)) return this.duplicate();
+    this.add(this.withoutId, this.withoutIdCount, ck, t);
     return true;
   }
 
-  private remember(k: number): void {
-    this.exact.add(k);
-    if (this.exact.size > this.capacity) {
-      // Sets iterate in insertion order: drop the oldest quarter
-      let n = this.capacity >> 2;
-      for (const old of this.exact) {
-        this.exact.delete(old);
-        if (--n <= 0) break;
-      }
-    }
+  private duplicate(): false {
+    this.duplicates++;
+    return false;
   }
 
-  private pushLoose(k: number, l: Loose): void {
-    const list = this.loose.get(k);
-    if (list) {
-      list.push(l);
-      if (list.length > 8) list.shift();
-    } else this.loose.set(k, [l]);
-    if (this.loose.size > this.capacity) {
+  /** Matches one unmatched copy within the window, if there is one. */
+  private take(times: Map<number, number>, counts: Map<number, number>, k: number, t: number): boolean {
+    const at = times.get(k);
+    if (at === undefined || Math.abs(at - t) > LOOSE_WINDOW_MS) return false;
+    const n = (counts.get(k) ?? 1) - 1;
+    if (n <= 0) {
+      times.delete(k);
+      counts.delete(k);
+    } else counts.set(k, n);
+    return true;
+  }
+
+  private add(times: Map<number, number>, counts: Map<number, number>, k: number, t: number): void {
+    const at = times.get(k);
+    // copies older than the window no longer match anything: start counting again
+    counts.set(k, at !== undefined && Math.abs(at - t) <= LOOSE_WINDOW_MS ? (counts.get(k) ?? 0) + 1 : 1);
+    this.remember(times, k, t);
+    if (counts.size > this.capacity) counts.clear();
+  }
+
+  /** Map insert with a bound: past capacity, the oldest quarter (insertion order) is forgotten. */
+  private remember<V>(m: Map<number, V>, k: number, v: V): void {
+    m.set(k, v);
+    if (m.size > this.capacity) {
       let n = this.capacity >> 2;
-      for (const old of this.loose.keys()) {
-        this.loose.delete(old);
+      for (const old of m.keys()) {
+        m.delete(old);
         if (--n <= 0) break;
       }
     }
