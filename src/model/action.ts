@@ -25,12 +25,15 @@ export interface ActionJournalEntry {
   operator: string;
   host: string;
   action: ActionKind;
+  /** The profile acted on: the top-level profile of the file. */
   profile: string;
+  /** The name the action was asked for when it differs from `profile` (a child or hat acts on its parent's file). */
+  requested?: string;
   file?: string;
   /** Every command run, as argument arrays (never a shell line). */
   argv: string[][];
-  /** The record that led to the action. */
-  trigger?: { auditId?: string; serial?: number; source?: { name: string; line: number }; verdict?: string };
+  /** The record that led to the action; `evidence` is its raw line (cut), as read. */
+  trigger?: { auditId?: string; serial?: number; source?: { name: string; line: number }; verdict?: string; evidence?: string };
   modeBefore?: string;
   modeAfter?: string;
   /** For result entries. */

@@ -1,0 +1,43 @@
+/**
+ * Runs a plan's commands with execa: argument arrays (never a shell), a timeout, stdin closed,
+ * stdout and stderr captured, the C locale so the tools' messages are the ones we know. Stops at
+ * the first step that exits non-zero, times out or cannot start. I/O edge.
+ */
+import { execa } from 'execa';
+import type { StepResult } from './verify.js';
+
+export interface RunOptions {
+  timeoutMs: number;
+  /** PATH and the rest of the environment the commands see (tests put fake tools first on PATH). */
+  env?: NodeJS.ProcessEnv;
+}
+
+export const DEFAULT_TIMEOUT_MS = 30_000;
+
+export async function runStep(argv: string[], opts: RunOptions): Promise<StepResult> {
+  const [cmd, ...args] = argv;
+  const r = await execa(cmd, args, {
+    reject: false,
+    timeout: opts.timeoutMs,
+    killSignal: 'SIGKILL',
+    stdin: 'ignore',
+    shell: false,
+    env: { ...(opts.env ?? process.env), LC_ALL: 'C' },
+    extendEnv: false,
+    maxBuffer: 1_000_000,
+    stripFinalNewline: true,
+  });
+  const out = (x: unknown) => (typeof x === 'string' ? x : '');
+  const startError = r.failed && r.exitCode === undefined && !r.timedOut ? (r.originalMessage ?? r.shortMessage) : undefined;
+  return { argv, exitCode: r.exitCode ?? null, stdout: out(r.stdout), stderr: out(r.stderr), timedOut: !!r.timedOut, startError };
+}
+
+export async function runSteps(steps: string[][], opts: RunOptions): Promise<StepResult[]> {
+  const results: StepResult[] = [];
+  for (const argv of steps) {
+    const r = await runStep(argv, opts);
+    results.push(r);
+    if (r.exitCode !== 0) break;
+  }
+  return results;
+}

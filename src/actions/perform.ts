@@ -1,0 +1,121 @@
+/**
+ * One action, start to end: check that actions are allowed, read the kernel state, journal the
+ * intent (fsynced), run the commands, read the state again, judge, journal the result. Nothing is
+ * run when actions are not allowed or the intent cannot be journaled.
+ */
+import { hostname, userInfo } from 'node:os';
+import type { ActionJournalEntry } from '../model/action.js';
+import { actionsAvailability } from './confirm.js';
+import { DEFAULT_TIMEOUT_MS, runSteps } from './execute.js';
+import { appendJournal, cutOutput, newActionId } from './journal.js';
+import { readDisableLink, readLoadedProfiles } from './kernel-state.js';
+import type { ActionPlan } from './plan.js';
+import { judge, type Judgement, type StepResult } from './verify.js';
+
+export interface ActionEnv {
+  securityfs: string;
+  journalPath: string;
+  isRoot: boolean;
+  readOnly: boolean;
+  timeoutMs?: number;
+  /** The environment the commands run with (PATH decides which tools run). */
+  env?: NodeJS.ProcessEnv;
+  operator: string;
+  host: string;
+  now?: () => Date;
+}
+
+export interface ActionRequest {
+  plan: ActionPlan;
+  trigger?: ActionJournalEntry['trigger'];
+  reason?: string;
+  /** The reason overrides a likely-attack verdict. */
+  override?: boolean;
+  /** The journal id of the action this one undoes. */
+  undoOf?: string;
+}
+
+export type ActionReport =
+  | { done: true; id: string; judgement: Judgement; steps: StepResult[]; intent: ActionJournalEntry; result: ActionJournalEntry }
+  | { done: false; refused: string };
+
+/** Who acts: the sudo caller when there is one (root alone says nothing about the person). */
+export function operatorName(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.SUDO_USER) return env.SUDO_USER;
+  try {
+    return userInfo().username;
+  } catch {
+    return env.USER ?? env.LOGNAME ?? 'unknown';
+  }
+}
+
+export function hostName(): string {
+  return hostname();
+}
+
+function outputOf(steps: StepResult[]): string {
+  const multi = steps.length > 1;
+  return cutOutput(
+    steps
+      .map((s) => {
+        const text = [s.stdout, s.stderr, s.startError ?? ''].map((x) => x.trim()).filter(Boolean).join('\n');
+        return multi ? `[${s.argv[0]}] ${text}`.trim() : text;
+      })
+      .filter(Boolean)
+      .join('\n'),
+  );
+}
+
+export async function performAction(req: ActionRequest, env: ActionEnv): Promise<ActionReport> {
+  const allowed = actionsAvailability(env);
+  if (!allowed.enabled) return { done: false, refused: allowed.reason };
+  const { plan } = req;
+  const now = env.now ?? (() => new Date());
+  const id = newActionId();
+  const before = await readLoadedProfiles(env.securityfs);
+  const profileMode = before.ok ? (before.profiles.get(plan.target.profile) ?? 'not loaded') : undefined;
+  const intent: ActionJournalEntry = {
+    v: 1,
+    id,
+    phase: 'intent',
+    time: now().toISOString(),
+    operator: env.operator,
+    host: env.host,
+    action: plan.action,
+    profile: plan.target.profile,
+    file: plan.target.file,
+    argv: plan.steps,
+    ...(plan.target.viaParent ? { requested: plan.target.requested } : {}),
+    ...(req.trigger ? { trigger: req.trigger } : {}),
+    ...(profileMode !== undefined ? { modeBefore: profileMode } : {}),
+    ...(req.reason ? (req.override ? { override: { reason: req.reason } } : { reason: req.reason }) : {}),
+    ...(req.undoOf ? { undoOf: req.undoOf } : {}),
+  };
+  try {
+    await appendJournal(env.journalPath, intent);
+  } catch (err) {
+    return { done: false, refused: `cannot write the action journal ${env.journalPath}: ${(err as Error).message} (nothing was changed)` };
+  }
+  const steps = await runSteps(plan.steps, { timeoutMs: env.timeoutMs ?? DEFAULT_TIMEOUT_MS, env: env.env });
+  const after = await readLoadedProfiles(env.securityfs);
+  const link = plan.expectLink ? await readDisableLink(plan.target.disableLink) : undefined;
+  const judgement = judge(plan, before, after, steps, link);
+  const result: ActionJournalEntry = {
+    ...intent,
+    phase: 'result',
+    time: now().toISOString(),
+    argv: steps.map((s) => s.argv),
+    ...(judgement.modeAfter !== undefined ? { modeAfter: judgement.modeAfter } : {}),
+    exitCodes: steps.map((s) => s.exitCode),
+    output: outputOf(steps),
+    verified: judgement.outcome === 'verified',
+    outcome: judgement.outcome,
+    ...(judgement.outcome !== 'verified' ? { error: judgement.message } : {}),
+  };
+  try {
+    await appendJournal(env.journalPath, result);
+  } catch (err) {
+    judgement.message += `; the result could not be journaled (${env.journalPath}: ${(err as Error).message})`;
+  }
+  return { done: true, id, judgement, steps, intent, result };
+}

@@ -1,0 +1,137 @@
+/**
+ * What an action will do, decided before anything runs. Pure: a resolved target and an action kind
+ * in, the exact commands (argument arrays, never a shell line), whether the change persists, and the
+ * consequence the engineer must read, out. The dialogs and `act --dry-run` show this plan verbatim.
+ */
+import type { ActionKind } from '../model/action.js';
+import type { Target } from './resolve-target.js';
+
+/** The kernel state that proves the action took effect, for the acted-on profile. */
+export type ExpectedState = 'complain' | 'enforce' | 'loaded' | 'absent';
+
+export interface ActionPlan {
+  action: ActionKind;
+  target: Target;
+  /** Commands in order; a step that fails or times out stops the rest. */
+  steps: string[][];
+  /** Survives a reload or reboot (edits the file or the disable/ directory). */
+  persists: boolean;
+  /** Makes confinement weaker (complain, unload, disable). */
+  loosening: boolean;
+  expect: ExpectedState;
+  /** The disable link must exist (disable) or be gone (enable) afterwards. */
+  expectLink?: 'present' | 'absent';
+  /** One line: what will run. */
+  summary: string;
+  /** What happens to the processes and the policy; shown before confirming. */
+  consequence: string;
+  /** Profiles the command changes besides the acted-on one (the file's children and hats). */
+  alsoAffected: string[];
+}
+
+export const LOOSENING: ReadonlySet<ActionKind> = new Set<ActionKind>(['complain', 'complain-runtime', 'unload', 'disable']);
+
+/** The action that puts a loosening one back. */
+export const UNDO_OF: Partial<Record<ActionKind, ActionKind>> = {
+  complain: 'enforce',
+  'complain-runtime': 'reload',
+  unload: 'reload',
+  disable: 'enable',
+};
+
+/** A reload brings back the mode the file declares; when the index does not say, any loaded mode will do. */
+function reloadExpectation(target: Target): ExpectedState {
+  return target.declaredMode === 'complain' || target.declaredMode === 'enforce' ? target.declaredMode : 'loaded';
+}
+
+export function buildPlan(action: ActionKind, target: Target): ActionPlan {
+  const { file, profile, disableLink } = target;
+  const alsoAffected = target.fileProfiles.filter((p) => p !== profile);
+  const parentNote = target.viaParent ? ` (${target.requested} is declared inside ${profile}: the action applies to ${profile}'s file)` : '';
+  const base = { action, target, alsoAffected };
+  switch (action) {
+    case 'complain':
+      return {
+        ...base,
+        steps: [['aa-complain', file]],
+        persists: true,
+        loosening: true,
+        expect: 'complain',
+        summary: `put ${profile} in complain mode, persistently (aa-complain edits ${file})${parentNote}`,
+        consequence: `${profile} stops enforcing: its denials are logged as ALLOWED and happen. aa-complain writes flags=(complain) into ${file}, so it stays that way after a reload or reboot until undone (aa-enforce). Explicit deny rules still apply.`,
+      };
+    case 'complain-runtime':
+      return {
+        ...base,
+        steps: [['apparmor_parser', '-r', '-C', file]],
+        persists: false,
+        loosening: true,
+        expect: 'complain',
+        summary: `put ${profile} in complain mode until the next reload (the file is not edited)${parentNote}`,
+        consequence: `${profile} stops enforcing until the profile is next loaded (reload, reboot, package upgrade); ${file} is not changed. Explicit deny rules still apply.`,
+      };
+    case 'unload':
+      return {
+        ...base,
+        steps: [['apparmor_parser', '-R', file]],
+        persists: false,
+        loosening: true,
+        expect: 'absent',
+        summary: `unload every profile ${file} declares${parentNote}`,
+        consequence: `The processes running under ${[profile, ...alsoAffected].join(', ')} run UNCONFINED from now on (even after the profile is loaded again, until they restart). The next reload or reboot loads the file again.`,
+      };
+    case 'disable':
+      return {
+        ...base,
+        steps: [
+          ['ln', '-sfT', '--', file, disableLink],
+          ['apparmor_parser', '-R', file],
+        ],
+        persists: true,
+        loosening: true,
+        expect: 'absent',
+        expectLink: 'present',
+        summary: `disable ${profile}: link ${disableLink}, then unload the file${parentNote}`,
+        consequence: `The processes running under ${[profile, ...alsoAffected].join(', ')} run UNCONFINED, and the profile stays unloaded across reloads and reboots (the disable/ link) until re-enabled.`,
+      };
+    case 'enforce':
+      return {
+        ...base,
+        steps: [['aa-enforce', file]],
+        persists: true,
+        loosening: false,
+        expect: 'enforce',
+        summary: `put ${profile} back in enforce mode, persistently (aa-enforce edits ${file})${parentNote}`,
+        consequence: `${profile} enforces again; its denials are blocked. aa-enforce removes flags=(complain) from ${file}.`,
+      };
+    case 'reload':
+      return {
+        ...base,
+        steps: [['apparmor_parser', '-r', file]],
+        persists: false,
+        loosening: false,
+        expect: reloadExpectation(target),
+        summary: `load ${file} again, in the mode the file declares${parentNote}`,
+        consequence: `${profile} is loaded as ${file} declares it. Processes started while it was unloaded stay unconfined until they restart.`,
+      };
+    case 'enable':
+      return {
+        ...base,
+        steps: [
+          ['rm', '-f', '--', disableLink],
+          ['apparmor_parser', '-r', file],
+        ],
+        persists: true,
+        loosening: false,
+        expect: reloadExpectation(target),
+        expectLink: 'absent',
+        summary: `re-enable ${profile}: remove ${disableLink}, load the file${parentNote}`,
+        consequence: `${profile} is loaded again and stays enabled across reboots. Processes started while it was disabled stay unconfined until they restart.`,
+      };
+  }
+}
+
+/** A command as a reader would type it: words with shell-special characters single-quoted. Display only: nothing is ever run through a shell. */
+export function commandLine(argv: string[]): string {
+  return argv.map((w) => (/^[A-Za-z0-9_@%+=:,./-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`)).join(' ');
+}

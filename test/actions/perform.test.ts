@@ -1,0 +1,192 @@
+import { strict as assert } from 'node:assert';
+import { existsSync, lstatSync, readFileSync, readlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, it } from 'node:test';
+import type { ActionKind } from '../../src/model/action.js';
+import { operatorName, performAction } from '../../src/actions/perform.js';
+import { buildPlan, UNDO_OF } from '../../src/actions/plan.js';
+import { readJournal } from '../../src/actions/journal.js';
+import { resolveTarget, type Target } from '../../src/actions/resolve-target.js';
+import { makeHost, type Host } from './helpers.js';
+
+let host: Host;
+beforeEach(() => {
+  host = makeHost();
+});
+afterEach(() => host.cleanup());
+
+async function target(name: string): Promise<Target> {
+  const r = await resolveTarget(name, host.declarations, [host.profilesDir]);
+  assert.ok(r.ok, 'target should resolve');
+  return r.target;
+}
+
+async function act(action: ActionKind, name = '/usr/sbin/nginx', over: Parameters<Host['actionEnv']>[0] = {}, extra: { reason?: string; override?: boolean; undoOf?: string } = {}) {
+  const plan = buildPlan(action, await target(name));
+  const report = await performAction({ plan, ...extra }, host.actionEnv(over));
+  assert.ok(report.done, report.done ? '' : report.refused);
+  return report;
+}
+
+describe('actions and their undo against fake tools', () => {
+  it('complain (persistent) edits the file, verifies, and enforce undoes it', async () => {
+    const r = await act('complain');
+    assert.equal(r.judgement.outcome, 'verified');
+    assert.equal(r.judgement.message, 'verified: /usr/sbin/nginx now complain');
+    assert.match(readFileSync(join(host.profilesDir, 'usr.sbin.nginx'), 'utf8'), /flags=\(attach_disconnected,complain\)/);
+    assert.deepEqual(host.calls().at(-1), { tool: 'aa-complain', args: [join(host.profilesDir, 'usr.sbin.nginx')] });
+    const u = await act(UNDO_OF.complain!, '/usr/sbin/nginx', {}, { undoOf: r.id });
+    assert.equal(u.judgement.message, 'verified: /usr/sbin/nginx now enforce');
+    assert.match(host.loaded(), /^\/usr\/sbin\/nginx \(enforce\)$/m);
+    assert.doesNotMatch(readFileSync(join(host.profilesDir, 'usr.sbin.nginx'), 'utf8'), /complain/);
+  });
+
+  it('runtime complain leaves the file alone; reload undoes it', async () => {
+    const r = await act('complain-runtime');
+    assert.equal(r.judgement.outcome, 'verified');
+    assert.deepEqual(host.calls().at(-1)?.args, ['-r', '-C', join(host.profilesDir, 'usr.sbin.nginx')]);
+    assert.doesNotMatch(readFileSync(join(host.profilesDir, 'usr.sbin.nginx'), 'utf8'), /complain/);
+    const u = await act(UNDO_OF['complain-runtime']!);
+    assert.equal(u.judgement.message, 'verified: /usr/sbin/nginx now enforce');
+  });
+
+  it('unload removes every profile of the file (children too); reload brings them back', async () => {
+    const r = await act('unload', 'thumbnail-renderer//helper');
+    assert.equal(r.judgement.outcome, 'verified');
+    assert.match(r.judgement.message, /thumbnail-renderer no longer loaded/);
+    assert.doesNotMatch(host.loaded(), /thumbnail-renderer/);
+    assert.equal(r.result.requested, 'thumbnail-renderer//helper');
+    const u = await act(UNDO_OF.unload!, 'thumbnail-renderer');
+    assert.equal(u.judgement.outcome, 'verified');
+    assert.match(host.loaded(), /^thumbnail-renderer\/\/helper \(enforce\)$/m);
+  });
+
+  it('disable links disable/FILE and unloads; enable removes the link and loads', async () => {
+    const link = join(host.profilesDir, 'disable', 'usr.sbin.nginx');
+    const r = await act('disable');
+    assert.equal(r.judgement.outcome, 'verified', r.judgement.message);
+    assert.equal(r.judgement.message, 'verified: /usr/sbin/nginx unloaded and disabled');
+    assert.ok(lstatSync(link).isSymbolicLink());
+    assert.equal(readlinkSync(link), join(host.profilesDir, 'usr.sbin.nginx'));
+    assert.deepEqual(r.result.argv.map((a) => a[0]), ['ln', 'apparmor_parser']);
+    const u = await act(UNDO_OF.disable!);
+    assert.equal(u.judgement.outcome, 'verified', u.judgement.message);
+    assert.equal(existsSync(link), false);
+    assert.match(host.loaded(), /^\/usr\/sbin\/nginx \(enforce\)$/m);
+  });
+});
+
+describe('failure modes are judged by the kernel state, not the exit code', () => {
+  it('error text on stdout with exit 0 is a failure', async () => {
+    const r = await act('complain', '/usr/sbin/nginx', { env: { ...host.env, FAKE_AA_BEHAVIOUR: 'stdout-error' } });
+    assert.equal(r.steps[0].exitCode, 0);
+    assert.equal(r.judgement.outcome, 'failed');
+    assert.match(r.judgement.message, /^failed: \/usr\/sbin\/nginx is still enforce; aa-complain said: Can't find/);
+    assert.equal(r.result.verified, false);
+  });
+
+  it('exit 254 from a second unload is reported, and the state still verifies', async () => {
+    await act('unload');
+    const r = await act('unload');
+    assert.equal(r.steps[0].exitCode, 254);
+    assert.equal(r.judgement.outcome, 'verified');
+    assert.match(r.judgement.message, /already was not loaded.*apparmor_parser exited 254: Unable to remove "\/usr\/sbin\/nginx"\.  Profile doesn't exist/);
+  });
+
+  it('exit 254 while the profile stays loaded is a failure', async () => {
+    const r = await act('unload', '/usr/sbin/nginx', { env: { ...host.env, FAKE_AA_BEHAVIOUR: 'exit254' } });
+    assert.equal(r.judgement.outcome, 'failed');
+    assert.match(r.judgement.message, /is still enforce; apparmor_parser exited 254/);
+  });
+
+  it('a command that hangs is killed at the timeout and the rest is not run', async () => {
+    const started = Date.now();
+    const r = await act('disable', '/usr/sbin/nginx', { timeoutMs: 400, env: { ...host.env, FAKE_AA_BEHAVIOUR: 'hang' } });
+    assert.ok(Date.now() - started < 8000);
+    assert.equal(r.steps.at(-1)?.timedOut, true);
+    assert.equal(r.judgement.outcome, 'failed');
+    assert.match(r.judgement.message, /apparmor_parser timed out/);
+    assert.deepEqual(r.result.exitCodes, [0, null]);
+  });
+
+  it('a missing tool is reported as such', async () => {
+    const r = await act('complain', '/usr/sbin/nginx', { env: { ...host.env, PATH: '/nonexistent' } });
+    assert.equal(r.judgement.outcome, 'failed');
+    assert.match(r.judgement.message, /aa-complain could not run/);
+  });
+
+  it('an unreadable securityfs makes the result unverified, never verified', async () => {
+    const r = await act('complain', '/usr/sbin/nginx', { securityfs: join(host.dir, 'missing') });
+    assert.equal(r.judgement.outcome, 'unverified');
+    assert.match(r.judgement.message, /cannot read .*profiles: no such file/);
+  });
+});
+
+describe('privilege and the journal', () => {
+  it('not root, or read-only: nothing is tried and nothing journaled', async () => {
+    for (const over of [{ isRoot: false }, { readOnly: true }]) {
+      const plan = buildPlan('complain', await target('/usr/sbin/nginx'));
+      const r = await performAction({ plan }, host.actionEnv(over));
+      assert.equal(r.done, false);
+      if (!r.done) assert.match(r.refused, over.readOnly ? /read-only/ : /not root/);
+    }
+    assert.deepEqual(host.calls(), []);
+    assert.equal(existsSync(host.journal), false);
+  });
+
+  it('writes an intent before and a result after, with everything a reviewer needs', async () => {
+    const plan = buildPlan('complain', await target('/usr/sbin/nginx'));
+    const trigger = { auditId: '1795316480.302:3115', serial: 3115, source: { name: 'kern.log', line: 28 }, verdict: 'likely-attack', evidence: 'audit: type=1400 ...' };
+    const r = await performAction({ plan, trigger, reason: 'outage INC-1', override: true }, host.actionEnv());
+    assert.ok(r.done);
+    const entries = await readJournal(host.journal);
+    assert.equal(entries.length, 2);
+    const [intent, result] = entries;
+    assert.equal(intent.phase, 'intent');
+    assert.equal(result.phase, 'result');
+    assert.equal(intent.id, result.id);
+    for (const e of entries) {
+      assert.equal(e.v, 1);
+      assert.equal(e.operator, 'oncall');
+      assert.equal(e.host, 'web-01');
+      assert.equal(e.action, 'complain');
+      assert.equal(e.profile, '/usr/sbin/nginx');
+      assert.equal(e.file, join(host.profilesDir, 'usr.sbin.nginx'));
+      assert.deepEqual(e.argv, [['aa-complain', join(host.profilesDir, 'usr.sbin.nginx')]]);
+      assert.deepEqual(e.trigger, trigger);
+      assert.deepEqual(e.override, { reason: 'outage INC-1' });
+      assert.equal(e.modeBefore, 'enforce');
+      assert.ok(!Number.isNaN(Date.parse(e.time)));
+    }
+    assert.equal(intent.outcome, undefined);
+    assert.equal(result.modeAfter, 'complain');
+    assert.deepEqual(result.exitCodes, [0]);
+    assert.match(result.output ?? '', /Setting .*usr\.sbin\.nginx to complain mode\./);
+    assert.equal(result.outcome, 'verified');
+    assert.equal(result.verified, true);
+  });
+
+  it('the intent is on disk before the command runs', async () => {
+    // the fake tool exits 99 unless the journal's last entry is this action's intent
+    const plan = buildPlan('unload', await target('/usr/sbin/nginx'));
+    const r = await performAction({ plan }, host.actionEnv({ env: { ...host.env, FAKE_AA_EXPECT_INTENT: host.journal } }));
+    assert.ok(r.done);
+    assert.deepEqual(r.result.exitCodes, [0]);
+    assert.equal(r.judgement.outcome, 'verified');
+    const entries = await readJournal(host.journal);
+    assert.deepEqual(entries.map((e) => e.phase), ['intent', 'result']);
+  });
+
+  it('the operator is the sudo caller when there is one', () => {
+    assert.equal(operatorName({ SUDO_USER: 'alice', USER: 'root' }), 'alice');
+    assert.ok(operatorName({}).length > 0);
+  });
+
+  it('refuses to act when the journal cannot be written', async () => {
+    const plan = buildPlan('complain', await target('/usr/sbin/nginx'));
+    const r = await performAction({ plan }, host.actionEnv({ journalPath: join(host.profilesDir, 'usr.sbin.nginx', 'x.jsonl') }));
+    assert.equal(r.done, false);
+    if (!r.done) assert.match(r.refused, /cannot write the action journal .*nothing was changed/);
+    assert.deepEqual(host.calls(), []);
+  });
+});
