@@ -1,0 +1,224 @@
+/**
+ * Follows a file by name, like `tail -F`: reads what is there (the backfill), then polls. Survives
+ * rotation by rename (auditd's own: the old file stays open and its unread tail is read before the
+ * new file) and copytruncate (the truncated file is noticed and the unread tail of the copy is read
+ * from the rotated file, recognised by the bytes last read). Files do not lose data while we wait,
+ * so the reader pauses when the queue is half full instead of dropping.
+ */
+import { open, readdir, stat, type FileHandle } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { describeFsError } from '../ingest/inputs.js';
+import { LineSplitter } from './line-splitter.js';
+import type { SourceCtl } from './source-ctl.js';
+
+const CHUNK = 1 << 20;
+const TAIL = 256;
+
+export interface FollowOptions {
+  follow: boolean;
+  pollMs: number;
+  /** Lines to the source (after splitting). */
+  line(line: string): void;
+  /** Pauses reading while the consumer is behind. */
+  busy(): boolean;
+}
+
+export class FileFollower {
+  /** Rotations seen, by kind (shown in the health note). */
+  rotations = { renamed: 0, truncated: 0, recovered: 0 };
+  private fh: FileHandle | undefined;
+  private ino = -1;
+  private offset = 0;
+  /** The last bytes read, to recognise this file's copy after copytruncate. */
+  private tail = Buffer.alloc(0);
+  private stopped = false;
+  /** --no-follow: read to the end once. */
+  private ended = false;
+  private timer: NodeJS.Timeout | undefined;
+  private splitter: LineSplitter;
+  private running: Promise<void> | undefined;
+
+  constructor(
+    private readonly path: string,
+    private readonly ctl: SourceCtl,
+    private readonly opts: FollowOptions,
+  ) {
+    this.splitter = new LineSplitter((l) => opts.line(l));
+  }
+
+  start(): void {
+    this.ctl.setState('backfill');
+    this.running = this.cycle();
+  }
+
+  private schedule(): void {
+    if (this.stopped || this.ended) return;
+    this.timer = setTimeout(() => {
+      this.running = this.cycle();
+    }, this.opts.pollMs);
+  }
+
+  private async waitForRoom(): Promise<void> {
+    while (this.opts.busy() && !this.stopped) await new Promise((r) => setTimeout(r, 10));
+  }
+
+  /** Reads from the open file, from offset to its end. */
+  private async drain(fh: FileHandle): Promise<void> {
+    const buf = Buffer.allocUnsafe(CHUNK);
+    for (;;) {
+      await this.waitForRoom();
+      if (this.stopped) return;
+      const { bytesRead } = await fh.read(buf, 0, CHUNK, this.offset);
+      if (bytesRead <= 0) return;
+      this.offset += bytesRead;
+      const chunk = buf.subarray(0, bytesRead);
+      this.remember(chunk);
+      this.splitter.push(Buffer.from(chunk));
+    }
+  }
+
+  private remember(chunk: Buffer): void {
+    this.tail = chunk.length >= TAIL ? Buffer.from(chunk.subarray(chunk.length - TAIL)) : Buffer.concat([this.tail, chunk]).subarray(-TAIL);
+  }
+
+  /** Whether the bytes before `offset` in `fh` are the ones last read (the same content). */
+  private async tailMatches(fh: FileHandle, size: number): Promise<boolean> {
+    if (this.tail.length === 0) return true;
+    if (size < this.offset) return false;
+    const b = Buffer.alloc(this.tail.length);
+    const { bytesRead } = await fh.read(b, 0, b.length, this.offset - this.tail.length);
+    return bytesRead === b.length && b.equals(this.tail);
+  }
+
+  private async openCurrent(): Promise<boolean> {
+    try {
+      const fh = await open(this.path, 'r');
+      const st = await fh.stat();
+      this.fh = fh;
+      this.ino = st.ino;
+      return true;
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      const why = describeFsError(this.path, err);
+      if (!this.opts.follow) {
+        this.ended = true;
+        this.ctl.setState('failed', why);
+        this.ctl.finish();
+      } else if (code === 'ENOENT') this.ctl.setState('restarting', `${why} (waiting for it to appear)`);
+      else this.ctl.setState('failed', why, code === 'EACCES' ? 'run with sudo (or set log_group in /etc/audit/auditd.conf and join that group)' : undefined);
+      return false;
+    }
+  }
+
+  /** After copytruncate: read the copy's part we had not read yet (it sits beside the file). */
+  private async recoverFromCopy(): Promise<void> {
+    const dir = dirname(this.path);
+    const base = basename(this.path);
+    let names: string[];
+    try {
+      names = (await readdir(dir)).filter((n) => (n.startsWith(`${base}.`) || n.startsWith(`${base}-`)) && !n.endsWith('.gz') && !n.endsWith('.xz') && !n.endsWith('.zst'));
+    } catch {
+      return;
+    }
+    const cands: { p: string; mtime: number }[] = [];
+    for (const n of names) {
+      try {
+        const st = await stat(join(dir, n));
+        if (st.isFile() && st.size >= this.offset) cands.push({ p: join(dir, n), mtime: st.mtimeMs });
+      } catch {
+        // vanished
+      }
+    }
+    cands.sort((a, b) => b.mtime - a.mtime);
+    for (const c of cands.slice(0, 3)) {
+      let fh: FileHandle | undefined;
+      try {
+        fh = await open(c.p, 'r');
+        const st = await fh.stat();
+        if (await this.tailMatches(fh, st.size)) {
+          if (st.size > this.offset) this.rotations.recovered++;
+          await this.drain(fh);
+          return;
+        }
+      } catch {
+        // unreadable: try the next
+      } finally {
+        await fh?.close();
+      }
+    }
+  }
+
+  private async cycle(): Promise<void> {
+    try {
+      if (this.stopped) return;
+      if (!this.fh) {
+        if (!(await this.openCurrent())) return;
+        if (this.ctl.health.state !== 'backfill') this.ctl.setState(this.opts.follow ? 'live' : 'backfill');
+      }
+      const fh = this.fh!;
+      let st;
+      try {
+        st = await stat(this.path);
+      } catch {
+        st = undefined; // renamed away, the new one not there yet: finish the old file meanwhile
+      }
+      if (st && st.ino !== this.ino) {
+        // rotated by rename: the rest of the old file first, then the new file from its start
+        await this.drain(fh);
+        this.splitter.end();
+        await fh.close();
+        this.fh = undefined;
+        this.rotations.renamed++;
+        this.offset = 0;
+        this.tail = Buffer.alloc(0);
+        this.ctl.health.note = this.note();
+        if (!(await this.openCurrent())) return;
+        if (this.opts.follow) this.ctl.setState('live');
+      } else if (st && !(await this.tailMatches(fh, st.size))) {
+        // truncated in place (copytruncate), maybe already written again; the copy continues the
+        // same byte stream, so a half-read line is completed from it
+        this.rotations.truncated++;
+        await this.recoverFromCopy();
+        this.splitter.end();
+        this.offset = 0;
+        this.tail = Buffer.alloc(0);
+        this.ctl.health.note = this.note();
+      }
+      if (this.fh) await this.drain(this.fh);
+      if (this.ctl.health.state === 'backfill') {
+        if (!this.opts.follow) {
+          this.splitter.end();
+          this.ended = true;
+          this.ctl.setState('ended');
+          await this.close();
+          return;
+        }
+        this.ctl.setState('live');
+      } else if (this.ctl.health.state === 'restarting' || this.ctl.health.state === 'failed') this.ctl.setState('live');
+    } catch (err) {
+      this.ctl.setState('restarting', describeFsError(this.path, err));
+      await this.close();
+    } finally {
+      this.schedule();
+    }
+  }
+
+  private note(): string {
+    const r = this.rotations;
+    return `rotations followed: ${r.renamed} renamed, ${r.truncated} truncated (${r.recovered} tails read from the copy)`;
+  }
+
+  private async close(): Promise<void> {
+    const fh = this.fh;
+    this.fh = undefined;
+    await fh?.close().catch(() => undefined);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.running?.catch(() => undefined);
+    this.splitter.end();
+    await this.close();
+  }
+}

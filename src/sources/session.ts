@@ -1,0 +1,315 @@
+/**
+ * The live session: detects the sources, starts a reader per source (supervised subprocess,
+ * followed file, saved input), drains their bounded queues through one Pipeline (parser per
+ * source, one deduper, the caller's enrichment), puts records in time order and hands them to the
+ * sink. The drain runs in short slices so a flood never starves the UI's event loop.
+ */
+import { performance } from 'node:perf_hooks';
+import { openInput } from '../ingest/inputs.js';
+import type { AppArmorRecord, LossNotice } from '../model/record.js';
+import { Pipeline, type PipelineSink } from '../pipeline.js';
+import { dmesgArgs, journalctlArgs, journalCursor, type JournalQuery } from './commands.js';
+import { detectSources, type HostFacts } from './detect.js';
+import { DmesgResume } from './dmesg-resume.js';
+import { FileFollower } from './follow-file.js';
+import { LineSplitter } from './line-splitter.js';
+import { bootTime, probeHost } from './probe.js';
+import { SourceCtl } from './source-ctl.js';
+import { Supervisor, type ProcessSpec } from './supervisor.js';
+import { TimeOrder } from './time-order.js';
+import { inWindow, parseWindow, type TimeWindow } from './time-spec.js';
+import { DEFAULT_PATHS, DEFAULT_TUNING, type LiveCounts, type LiveOptions, type LiveSession, type SourceHealth, type Tuning } from './types.js';
+
+interface Reader {
+  start(): void;
+  stop(): Promise<void>;
+}
+
+const JOURNAL_FIX = 'run with sudo, or: sudo usermod -aG systemd-journal $USER (then log in again)';
+const DMESG_FIX = 'run with sudo (or: sudo sysctl kernel.dmesg_restrict=0)';
+const SLICE_MS = 12;
+
+function journalSpec(ctl: SourceCtl, file: string, env: NodeJS.ProcessEnv, base: Omit<JournalQuery, 'follow' | 'afterCursor'>, follow: boolean): ProcessSpec {
+  let cursor: string | undefined;
+  let backfilled = false;
+  return {
+    file,
+    env,
+    // restarts resume after the last entry read: nothing lost, nothing repeated
+    next: () =>
+      !backfilled
+        ? { args: journalctlArgs({ ...base, afterCursor: cursor, follow: false }), state: 'backfill', finite: true }
+        : follow
+          ? { args: journalctlArgs({ ...base, afterCursor: cursor, follow: true }), state: 'live', finite: false }
+          : undefined,
+    completed: () => {
+      backfilled = true;
+    },
+    line: (l) => {
+      const c = journalCursor(l);
+      if (c) cursor = c;
+      ctl.enqueue(l);
+    },
+    fixFor: (tail) => (tail.some((l) => /insufficient permissions|Permission denied/i.test(l)) ? JOURNAL_FIX : undefined),
+  };
+}
+
+function dmesgSpec(ctl: SourceCtl, file: string, env: NodeJS.ProcessEnv, follow: boolean): ProcessSpec {
+  const resume = new DmesgResume();
+  let runs = 0;
+  let completed = false;
+  return {
+    file,
+    env,
+    next: () => (completed ? undefined : { args: dmesgArgs(follow), state: runs++ === 0 || !follow ? 'backfill' : 'live', finite: !follow }),
+    completed: () => {
+      completed = true;
+    },
+    restarting: () => resume.restart(),
+    line: (l) => {
+      if (resume.admit(l)) ctl.enqueue(l);
+      else ctl.health.replayed = resume.replayed;
+    },
+    fixFor: (tail) => (tail.some((l) => /not permitted|Permission denied/i.test(l)) ? DMESG_FIX : undefined),
+  };
+}
+
+/** A saved file or stdin, read once at the pace the parser takes it. */
+function inputReader(ctl: SourceCtl, path: string, busy: () => boolean): Reader {
+  let stopped = false;
+  let stopping: Promise<void> | undefined;
+  let stream: NodeJS.ReadableStream | undefined;
+  return {
+    start() {
+      ctl.setState('backfill');
+      void (async () => {
+        const splitter = new LineSplitter((l) => ctl.enqueue(l));
+        try {
+          const s = await openInput(path);
+          stream = s;
+          for await (const chunk of s as AsyncIterable<Buffer>) {
+            splitter.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+            while (busy() && !stopped) await new Promise((r) => setTimeout(r, 10));
+            if (stopped) break;
+          }
+          splitter.end();
+          ctl.setState('ended');
+        } catch (err) {
+          ctl.setState('failed', (err as Error).message);
+          ctl.finish();
+        }
+      })();
+    },
+    async stop() {
+      stopped = true;
+      (stream as { destroy?: () => void } | undefined)?.destroy?.();
+    },
+  };
+}
+
+export async function startLiveSources(opts: LiveOptions, sink: PipelineSink): Promise<LiveSession> {
+  const tuning: Tuning = { ...DEFAULT_TUNING, ...opts.tuning };
+  const paths = { ...DEFAULT_PATHS, ...opts.paths };
+  const env = opts.env ?? process.env;
+  const window: TimeWindow = parseWindow(opts.since, opts.until);
+  const follow = opts.follow !== false && window.until === undefined;
+  const journalDirs = opts.journalDirs ?? [];
+  const journalFiles = opts.journalFiles ?? [];
+  const inputs = opts.inputs ?? [];
+  const saved = journalDirs.length + journalFiles.length + inputs.length > 0;
+  const facts: HostFacts = opts.facts ?? probeHost(paths, env);
+  const plans = detectSources(facts, opts.sources, saved);
+  const boot = opts.clock?.bootTime ?? bootTime(paths.proc);
+  // audit.log holds earlier boots too: by default only this boot's records, like the journal's -b
+  const auditWindow: TimeWindow = window.since === undefined && opts.boot === undefined && boot !== undefined ? { ...window, since: boot } : window;
+
+  const listeners = new Set<() => void>();
+  const ctls: SourceCtl[] = [];
+  const readers: Reader[] = [];
+  let dirty = true;
+  let stopped = false;
+  let stopping: Promise<void> | undefined;
+  let outside = 0;
+  const startedAt = Date.now();
+
+  const order = new TimeOrder((r) => sink.record(r));
+  const pipeline = new Pipeline(
+    {
+      record: (r: AppArmorRecord) => {
+        if (!inWindow(r.source.name === 'auditlog' ? auditWindow : window, r.time)) {
+          outside++;
+          return;
+        }
+        order.add(r, Date.now());
+      },
+      unparsable: (u) => sink.unparsable?.(u),
+      loss: (n: LossNotice) => {
+        if (inWindow(window, n.time)) sink.loss?.(n);
+      },
+    },
+    { clock: { ...opts.clock, bootTime: boot }, enrich: opts.enrich },
+  );
+
+  let scheduled = false;
+  const wake = () => {
+    if (scheduled || stopped) return;
+    scheduled = true;
+    setImmediate(drainSlice);
+  };
+  const changed = () => {
+    dirty = true;
+  };
+  const busy = () => ctls.some((c) => c.queue.length > tuning.queueLines / 2);
+
+  function makeCtl(name: string, parserName = name): SourceCtl {
+    const ctl = new SourceCtl(name, pipeline.parserFor(parserName), tuning.queueLines, changed, wake);
+    ctls.push(ctl);
+    return ctl;
+  }
+
+  /** Runs one parser call and credits the records and duplicates it produced to the source. */
+  function credit(ctl: SourceCtl, f: () => void): void {
+    const c = pipeline.counts;
+    const r0 = c.records;
+    const d0 = c.duplicates;
+    f();
+    if (c.records !== r0 || c.duplicates !== d0) {
+      ctl.health.records += c.records - r0;
+      ctl.health.duplicates = (ctl.health.duplicates ?? 0) + c.duplicates - d0;
+      dirty = true;
+    }
+  }
+
+  function drainSlice(): void {
+    scheduled = false;
+    const deadline = performance.now() + SLICE_MS;
+    let pending = false;
+    do {
+      pending = false;
+      for (const ctl of ctls) {
+        for (let i = 0; i < 512; i++) {
+          const line = ctl.queue.shift();
+          if (line === undefined) break;
+          credit(ctl, () => ctl.parser.push(line));
+        }
+        if (ctl.queue.length) pending = true;
+      }
+    } while (pending && performance.now() < deadline);
+    if (pending) wake();
+  }
+
+  function drainAll(): void {
+    for (const ctl of ctls) {
+      for (let line = ctl.queue.shift(); line !== undefined; line = ctl.queue.shift()) {
+        const l = line;
+        credit(ctl, () => ctl.parser.push(l));
+      }
+    }
+  }
+
+  // --- sources ---
+  for (const plan of plans) {
+    const ctl = makeCtl(plan.name);
+    if (plan.note) ctl.health.note = plan.note;
+    if (!plan.available) {
+      ctl.setState('unavailable', plan.reason, plan.fix);
+      continue;
+    }
+    if (plan.name === 'journal' || plan.name === 'audit') {
+      const base = { transports: [plan.name === 'journal' ? 'kernel' : 'audit'] as ('kernel' | 'audit')[], window, boot: opts.boot };
+      readers.push(new Supervisor(ctl, journalSpec(ctl, facts.journalctl!, env, base, follow), tuning));
+    } else if (plan.name === 'dmesg') {
+      readers.push(new Supervisor(ctl, dmesgSpec(ctl, facts.dmesg!, env, follow), tuning));
+    } else {
+      readers.push(new FileFollower(facts.auditLog.path, ctl, { follow, pollMs: tuning.pollMs, line: (l) => ctl.enqueue(l), busy }));
+    }
+  }
+  const copied: [string, Partial<JournalQuery>][] = [...journalDirs.map((d): [string, Partial<JournalQuery>] => [`journal-dir:${d}`, { directory: d }]), ...journalFiles.map((f): [string, Partial<JournalQuery>] => [`journal-file:${f}`, { file: f }])];
+  for (const [name, where] of copied) {
+    const ctl = makeCtl(name);
+    if (!facts.journalctl) {
+      ctl.setState('unavailable', 'journalctl is not installed: a copied journal can only be read with it', 'install systemd (journalctl), or export the journal on a host that has it: journalctl --directory DIR -o json > FILE, then --input FILE');
+      continue;
+    }
+    const base = { transports: ['kernel', 'audit'] as ('kernel' | 'audit')[], window, boot: opts.boot, ...where };
+    readers.push(new Supervisor(ctl, journalSpec(ctl, facts.journalctl, env, base, follow), tuning));
+  }
+  for (const p of inputs) {
+    const ctl = makeCtl(`input:${p === '-' ? 'stdin' : p}`, p === '-' ? 'stdin' : p);
+    readers.push(inputReader(ctl, p, busy));
+  }
+
+  // --- housekeeping: idle flushes, backfill -> live, time order, health, end ---
+  let resolveDone!: () => void;
+  const donePromise = new Promise<void>((r) => (resolveDone = r));
+  let finished = false;
+
+  function finishAll(): void {
+    if (finished) return;
+    finished = true;
+    drainAll();
+    for (const ctl of ctls) credit(ctl, () => ctl.parser.end());
+    order.release(Infinity);
+    clearInterval(ticker);
+    notify();
+    resolveDone();
+  }
+
+  function notify(): void {
+    dirty = false;
+    for (const cb of listeners) {
+      try {
+        cb();
+      } catch {
+        // a listener's error is its own
+      }
+    }
+  }
+
+  function tick(): void {
+    const now = Date.now();
+    for (const ctl of ctls) {
+      if (ctl.queue.length === 0 && now - ctl.lastLineAt >= tuning.idleMs) {
+        credit(ctl, () => ctl.parser.flushHeld());
+        // dmesg --follow gives no sign that the ring buffer is done: quiet means caught up
+        if (ctl.health.name === 'dmesg' && ctl.health.state === 'backfill' && follow && ctl.lastLineAt > 0) ctl.setState('live');
+      }
+    }
+    const backfilling = ctls.some((c) => c.health.state === 'starting' || c.health.state === 'backfill' || (c.health.name === 'dmesg' && c.lastLineAt === 0 && c.health.state !== 'unavailable' && now - startedAt < tuning.idleMs * 4));
+    const holdBackfill = backfilling && now - startedAt < tuning.backfillHoldMs && order.size < tuning.backfillHoldMax;
+    if (!holdBackfill) order.release(now - tuning.reorderMs);
+    if (ctls.every((c) => c.finished && c.queue.length === 0)) {
+      finishAll();
+      return;
+    }
+    if (dirty) notify();
+  }
+  const ticker = setInterval(tick, Math.max(20, Math.min(100, tuning.idleMs)));
+  for (const r of readers) r.start();
+
+  return {
+    health: (): SourceHealth[] => ctls.map((c) => ({ ...c.health, stderrTail: [...c.health.stderrTail] })),
+    onHealth(cb) {
+      listeners.add(cb);
+      return () => listeners.delete(cb);
+    },
+    stop() {
+      stopping ??= (async () => {
+        await Promise.all(readers.map((r) => r.stop().catch(() => undefined)));
+        stopped = true;
+        for (const c of ctls) {
+          if (c.health.state !== 'unavailable' && c.health.state !== 'failed') c.setState('ended');
+          c.finish();
+        }
+        finishAll();
+      })();
+      return stopping;
+    },
+    done: () => donePromise,
+    counts(): LiveCounts {
+      const c = pipeline.collect();
+      return { ...c, lost: { ...c.lost }, firstUnparsable: [...c.firstUnparsable], outsideWindow: outside, dropped: ctls.reduce((n, x) => n + (x.health.dropped ?? 0), 0) };
+    },
+  };
+}
+
