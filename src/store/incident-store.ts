@@ -1,0 +1,356 @@
+/**
+ * The IncidentStore: the model the interactive views read. Records are grouped into incidents by
+ * (profile, operation, target, mask); the store keeps counts by verdict, the loss the kernel
+ * reported, source health, a bounded window of recent records for the timeline, and the operator's
+ * action journal.
+ *
+ * It lives outside React: records arrive at any rate and are aggregated here; the view asks for a
+ * `snapshot()` a few times a second and only gets a new object when something changed. Pausing
+ * freezes the snapshot the view sees while aggregation continues, so nothing is lost and memory
+ * stays bounded by the number of distinct incidents, not by the record rate.
+ *
+ * Memory is bounded everywhere: incidents (least recently seen evicted first, likely attacks kept
+ * while others can go), pids and samples per incident, the record window, the profile table.
+ */
+import type { ActionJournalEntry } from '../model/action.js';
+import type { AppArmorRecord, Classification, LossNotice, Verdict } from '../model/record.js';
+import { isDenial, recordProfile, recordTarget } from '../model/record.js';
+
+/** `?` is a record nobody classified (the classifier is absent or said nothing). */
+export type IncidentVerdict = Verdict | '?';
+
+/** How bad a verdict is, for "likely attacks first" and for an incident's worst record. */
+export const VERDICT_RANK: Record<IncidentVerdict, number> = { 'likely-attack': 4, unclear: 3, '?': 2, 'missing-rule': 1, info: 0 };
+
+export interface Incident {
+  /** Stable identity: the grouping key. */
+  key: string;
+  profile: string;
+  operation: string;
+  target: string;
+  mask: string;
+  /** Record kinds seen (DENIED, ALLOWED, KILLED). */
+  kinds: string[];
+  verdict: IncidentVerdict;
+  /** The classification of the worst record seen. */
+  classification?: Classification;
+  count: number;
+  /** Distinct pids, at most MAX_PIDS; pidsMore counts the ones left out. */
+  pids: string[];
+  pidsMore: number;
+  comms: string[];
+  firstSeen?: number;
+  lastSeen?: number;
+  /** Arrival order of the first and the latest record: a stable tiebreak when times are missing. */
+  firstSeq: number;
+  lastSeq: number;
+  /** Evidence: the first records and the latest ones (bounded). */
+  samples: AppArmorRecord[];
+}
+
+export interface SourceHealth {
+  name: string;
+  state: string;
+  reason?: string;
+  fix?: string;
+  lines?: number;
+  records?: number;
+  restarts?: number;
+  stderrTail?: string[];
+}
+
+export interface ProfileCounts {
+  name: string;
+  denials: number;
+  attacks: number;
+  allowed: number;
+  /** profile_load / profile_replace / profile_remove records seen for it. */
+  statusEvents: number;
+  lastStatus?: string;
+}
+
+export interface VerdictCounts {
+  'likely-attack': number;
+  'missing-rule': number;
+  unclear: number;
+  info: number;
+  '?': number;
+}
+
+export interface LossCounts {
+  /** `kauditd_printk_skb: N callbacks suppressed` and journald's own suppression. */
+  suppressed: number;
+  /** audit lost / backlog / journal missed. */
+  lost: number;
+  /** Incidents this store had to forget to stay bounded (their records stay in the verdict counts). */
+  dropped: number;
+}
+
+export interface StoreSnapshot {
+  /** Increases with every change; equal versions mean equal content. */
+  version: number;
+  incidents: Incident[];
+  /** Counts of records by verdict (denials only). */
+  verdicts: VerdictCounts;
+  records: number;
+  loss: LossCounts;
+  health: SourceHealth[];
+  /** Recent records in arrival order (denials and STATUS alike), bounded. */
+  window: AppArmorRecord[];
+  windowDropped: number;
+  profiles: ProfileCounts[];
+  actions: ActionJournalEntry[];
+  paused: boolean;
+  /** Records that arrived since the pause (shown as "PAUSED (N new)"). */
+  newSincePause: number;
+  /** Latest record time seen: "now" for relative times when replaying saved logs. */
+  latestTime?: number;
+}
+
+export interface IncidentStoreLimits {
+  maxIncidents: number;
+  maxWindow: number;
+  maxProfiles: number;
+  maxActions: number;
+}
+
+const DEFAULT_LIMITS: IncidentStoreLimits = { maxIncidents: 5000, maxWindow: 5000, maxProfiles: 2000, maxActions: 2000 };
+const MAX_PIDS = 16;
+const MAX_COMMS = 8;
+const FIRST_SAMPLES = 2;
+const LAST_SAMPLES = 3;
+
+export function maskOf(r: AppArmorRecord): string {
+  const f = r.fields;
+  return f.denied_mask ?? f.requested_mask ?? f.mask ?? f.signal ?? '';
+}
+
+export function incidentKey(r: AppArmorRecord): string {
+  return [recordProfile(r) ?? '', r.fields.operation ?? '', recordTarget(r) ?? '', maskOf(r)].join('\u0000');
+}
+
+function emptyVerdicts(): VerdictCounts {
+  return { 'likely-attack': 0, 'missing-rule': 0, unclear: 0, info: 0, '?': 0 };
+}
+
+export class IncidentStore {
+  private readonly limits: IncidentStoreLimits;
+  /** Map order is recency: an updated incident is moved to the end. */
+  private readonly incidents = new Map<string, Incident>();
+  private readonly profiles = new Map<string, ProfileCounts>();
+  private readonly window: AppArmorRecord[] = [];
+  private windowStart = 0;
+  private windowDropped = 0;
+  private verdicts = emptyVerdicts();
+  private records = 0;
+  private seq = 0;
+  private loss: LossCounts = { suppressed: 0, lost: 0, dropped: 0 };
+  private health: SourceHealth[] = [];
+  private actions: ActionJournalEntry[] = [];
+  private latestTime?: number;
+  private version = 0;
+  private cached?: StoreSnapshot;
+  private paused = false;
+  private newSincePause = 0;
+  /** Likely-attack incidents not yet announced (keys), once announcements are armed. */
+  private announce: string[] = [];
+  private armed = false;
+
+  constructor(limits: Partial<IncidentStoreLimits> = {}) {
+    this.limits = { ...DEFAULT_LIMITS, ...limits };
+  }
+
+  /** From now on, a new likely-attack incident is queued for announcement (not the backlog read at start-up). */
+  armAnnouncements(): void {
+    this.armed = true;
+  }
+
+  /** Likely-attack incidents that appeared since the last call, oldest first. */
+  takeAnnouncements(): string[] {
+    const out = this.announce;
+    this.announce = [];
+    return out;
+  }
+
+  add(r: AppArmorRecord): void {
+    this.records++;
+    this.seq++;
+    this.version++;
+    if (this.paused) this.newSincePause++;
+    if (r.time !== undefined && (this.latestTime === undefined || r.time > this.latestTime)) this.latestTime = r.time;
+    this.pushWindow(r);
+    const profile = recordProfile(r);
+    if (r.kind === 'STATUS') {
+      const name = r.fields.name;
+      if (name !== undefined) {
+        const p = this.profileCounts(name);
+        if (p) {
+          p.statusEvents++;
+          p.lastStatus = r.fields.operation;
+        }
+      }
+      return;
+    }
+    if (!isDenial(r)) return;
+    const verdict: IncidentVerdict = r.classification?.verdict ?? '?';
+    this.verdicts[verdict]++;
+    if (profile !== undefined) {
+      const p = this.profileCounts(profile);
+      if (p) {
+        if (r.kind === 'ALLOWED') p.allowed++;
+        else p.denials++;
+        if (verdict === 'likely-attack') p.attacks++;
+      }
+    }
+    this.addToIncident(r, verdict);
+  }
+
+  private addToIncident(r: AppArmorRecord, verdict: IncidentVerdict): void {
+    const key = incidentKey(r);
+    let inc = this.incidents.get(key);
+    const wasAttack = inc?.verdict === 'likely-attack';
+    if (inc) {
+      this.incidents.delete(key);
+    } else {
+      inc = {
+        key,
+        profile: recordProfile(r) ?? '',
+        operation: r.fields.operation ?? '',
+        target: recordTarget(r) ?? '',
+        mask: maskOf(r),
+        kinds: [],
+        verdict,
+        classification: r.classification,
+        count: 0,
+        pids: [],
+        pidsMore: 0,
+        comms: [],
+        firstSeen: r.time,
+        lastSeen: r.time,
+        firstSeq: this.seq,
+        lastSeq: this.seq,
+        samples: [],
+      };
+      this.evictIfFull();
+    }
+    this.incidents.set(key, inc);
+    inc.count++;
+    inc.lastSeq = this.seq;
+    if (!inc.kinds.includes(r.kind)) inc.kinds.push(r.kind);
+    if (VERDICT_RANK[verdict] > VERDICT_RANK[inc.verdict] || (verdict === inc.verdict && !inc.classification && r.classification)) {
+      inc.verdict = verdict;
+      inc.classification = r.classification;
+    }
+    const pid = r.fields.pid;
+    if (pid !== undefined && !inc.pids.includes(pid)) {
+      if (inc.pids.length < MAX_PIDS) inc.pids.push(pid);
+      else inc.pidsMore++;
+    }
+    const comm = r.fields.comm;
+    if (comm !== undefined && !inc.comms.includes(comm) && inc.comms.length < MAX_COMMS) inc.comms.push(comm);
+    if (r.time !== undefined) {
+      if (inc.firstSeen === undefined || r.time < inc.firstSeen) inc.firstSeen = r.time;
+      if (inc.lastSeen === undefined || r.time > inc.lastSeen) inc.lastSeen = r.time;
+    }
+    if (inc.samples.length < FIRST_SAMPLES + LAST_SAMPLES) inc.samples.push(r);
+    else inc.samples.splice(FIRST_SAMPLES, 1), inc.samples.push(r);
+    if (this.armed && inc.verdict === 'likely-attack' && !wasAttack) this.announce.push(key);
+  }
+
+  /** Forgets the least recently seen incident, sparing likely attacks when a nearby one can go instead. */
+  private evictIfFull(): void {
+    if (this.incidents.size < this.limits.maxIncidents) return;
+    let victim: string | undefined;
+    let looked = 0;
+    for (const [k, inc] of this.incidents) {
+      victim ??= k;
+      if (inc.verdict !== 'likely-attack') {
+        victim = k;
+        break;
+      }
+      if (++looked >= 256) break;
+    }
+    if (victim !== undefined) {
+      this.incidents.delete(victim);
+      this.loss.dropped++;
+    }
+  }
+
+  private pushWindow(r: AppArmorRecord): void {
+    if (this.window.length < this.limits.maxWindow) {
+      this.window.push(r);
+      return;
+    }
+    this.window[this.windowStart] = r;
+    this.windowStart = (this.windowStart + 1) % this.limits.maxWindow;
+    this.windowDropped++;
+  }
+
+  private profileCounts(name: string): ProfileCounts | undefined {
+    let p = this.profiles.get(name);
+    if (!p) {
+      if (this.profiles.size >= this.limits.maxProfiles) return undefined;
+      p = { name, denials: 0, attacks: 0, allowed: 0, statusEvents: 0 };
+      this.profiles.set(name, p);
+    }
+    return p;
+  }
+
+  addLoss(n: LossNotice): void {
+    this.version++;
+    if (n.kind === 'printk-suppressed' || n.kind === 'journal-suppressed') this.loss.suppressed += n.count;
+    else this.loss.lost += n.count;
+  }
+
+  setHealth(h: SourceHealth[]): void {
+    this.version++;
+    this.health = h.map((s) => ({ ...s }));
+  }
+
+  addAction(e: ActionJournalEntry): void {
+    this.version++;
+    this.actions.push(e);
+    if (this.actions.length > this.limits.maxActions) this.actions.splice(0, this.actions.length - this.limits.maxActions);
+  }
+
+  setPaused(paused: boolean): void {
+    if (paused === this.paused) return;
+    this.paused = paused;
+    this.newSincePause = 0;
+    this.version++;
+    if (!paused) this.cached = undefined;
+  }
+
+  get isPaused(): boolean {
+    return this.paused;
+  }
+
+  /** The view's model. While paused, the frozen snapshot with only the pause counter updated. */
+  snapshot(): StoreSnapshot {
+    if (this.cached && this.paused) {
+      if (this.cached.paused && this.cached.newSincePause === this.newSincePause) return this.cached;
+      this.cached = { ...this.cached, paused: true, newSincePause: this.newSincePause, version: this.version };
+      return this.cached;
+    }
+    if (this.cached && this.cached.version === this.version) return this.cached;
+    const incidents: Incident[] = [];
+    for (const inc of this.incidents.values()) incidents.push({ ...inc, pids: inc.pids.slice(), comms: inc.comms.slice(), kinds: inc.kinds.slice(), samples: inc.samples.slice() });
+    const window = this.windowStart === 0 ? this.window.slice() : [...this.window.slice(this.windowStart), ...this.window.slice(0, this.windowStart)];
+    this.cached = {
+      version: this.version,
+      incidents,
+      verdicts: { ...this.verdicts },
+      records: this.records,
+      loss: { ...this.loss },
+      health: this.health,
+      window,
+      windowDropped: this.windowDropped,
+      profiles: [...this.profiles.values()].map((p) => ({ ...p })),
+      actions: this.actions.slice(),
+      paused: this.paused,
+      newSincePause: this.newSincePause,
+      latestTime: this.latestTime,
+    };
+    return this.cached;
+  }
+}

@@ -1,0 +1,209 @@
+/**
+ * The full-screen view. It renders the latest view model from the feed (the runner flushes the
+ * store into it a few times a second, and reports the terminal size), keeps the UI state, and turns
+ * keys into intents through the keymap. Side effects (quit, redraw, pause, actions) are handed to
+ * the runner. It never draws more than rows - 1 lines.
+ */
+import React, { useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
+import { Box, useInput } from 'ink';
+import type { Incident, StoreSnapshot } from '../store/incident-store.js';
+import { intentFor, keymapFor, type ActionVerb, type Screen } from './keymap.js';
+import { factFor, type ProfileFacts } from './profile-facts.js';
+import type { Theme } from './theme.js';
+import { applyIntent, editFilter, INITIAL_UI, selectedIndex, type ListContext, type UiState } from './ui-state.js';
+import { commandRows, parseFilter, profileRows, SORT_TITLE, timelineItems, visibleIncidents, windowStart } from './view-model.js';
+import { Header, type RunMode } from './views/header.js';
+import { IncidentList } from './views/incident-list.js';
+import { detailLines, IncidentDetail } from './views/incident-detail.js';
+import { profileTableCapacity, ProfilesTable } from './views/profiles-table.js';
+import { TimelineView } from './views/timeline-view.js';
+import { ActionLog } from './views/action-log.js';
+import { helpLines, HelpOverlay } from './views/help-overlay.js';
+import { Banner, Footer } from './views/status-bars.js';
+import { Lines, seg } from './views/lines.js';
+
+export interface TerminalSize {
+  columns: number;
+  rows: number;
+}
+
+/** A likely-attack incident that appeared after start-up, numbered in order of arrival. */
+export interface Alert {
+  seq: number;
+  key: string;
+  text: string;
+}
+
+export interface ViewModel {
+  snap: StoreSnapshot;
+  size: TerminalSize;
+  /** "Now" for relative times: the clock when live, the last record's time when replaying. */
+  now: number;
+  alerts: Alert[];
+}
+
+export interface Feed {
+  subscribe(onChange: () => void): () => void;
+  get(): ViewModel;
+}
+
+export interface AppProps {
+  feed: Feed;
+  mode: RunMode;
+  host?: string;
+  facts: ProfileFacts;
+  theme: Theme;
+  utc: boolean;
+  clockNote?: string;
+  /** Where the action journal is read from (shown when it is empty). */
+  journal?: string;
+  /** Shown under the help (e.g. why action keys are absent). */
+  helpNote?: string;
+  onQuit(): void;
+  onRedraw(): void;
+  onPause(): void;
+  /** Present when actions can be taken: enables the action keys. */
+  onAction?: (verb: ActionVerb, target: { incident?: Incident; profile?: string }) => void;
+}
+
+const HINTS: Record<Screen | 'detail', string> = {
+  incidents: '? help · j/k move · Enter detail · / filter · n/N attacks · s sort · Space pause · 1-4 screens · q quit',
+  detail: '? help · j/k scroll · n/N next/prev attack · Esc/q back · Ctrl-C quit',
+  profiles: '? help · j/k move · Enter: its incidents · / filter · Esc/q back · Ctrl-C quit',
+  timeline: '? help · j/k move · Enter: the incident · / filter · Space pause · Esc/q back',
+  actions: '? help · j/k move · / filter · Esc/q back · Ctrl-C quit',
+};
+
+export function App(props: AppProps): React.JSX.Element {
+  const { feed, theme } = props;
+  const vm = useSyncExternalStore(feed.subscribe, feed.get);
+  const [ui, setUi] = useState<UiState>(INITIAL_UI);
+  const offsets = useRef<Partial<Record<Screen, number>>>({});
+  const keymap = useMemo(() => keymapFor({ actions: !!props.onAction }), [props.onAction]);
+  const { columns: width } = vm.size;
+  const snap = vm.snap;
+  const filter = parseFilter(ui.filter);
+
+  const latestAlert = vm.alerts[vm.alerts.length - 1];
+  const atList = ui.screen === 'incidents' && ui.detail === undefined && !ui.help;
+  const banner = latestAlert && latestAlert.seq > ui.ackSeq && !atList ? latestAlert : undefined;
+  useEffect(() => {
+    if (atList && latestAlert && latestAlert.seq > ui.ackSeq) setUi((s) => ({ ...s, ackSeq: latestAlert.seq }));
+  }, [atList, latestAlert, ui.ackSeq]);
+
+  // rows - 1 lines at most: a frame as tall as the terminal makes Ink clear the screen every time.
+  const total = Math.max(3, vm.size.rows - 1);
+  const bodyHeight = Math.max(1, total - 4 - 1 - (banner ? 1 : 0));
+
+  const incidents = useMemo(() => visibleIncidents(snap, filter, ui.sort), [snap, ui.filter, ui.sort]);
+  const profiles = useMemo(() => (ui.screen === 'profiles' ? profileRows(snap, props.facts, filter) : []), [snap, ui.filter, ui.screen, props.facts]);
+  const timeline = useMemo(() => (ui.screen === 'timeline' ? timelineItems(snap, filter) : []), [snap, ui.filter, ui.screen]);
+  const commands = useMemo(() => (ui.screen === 'actions' ? commandRows(snap.actions, filter) : []), [snap, ui.filter, ui.screen]);
+  const detailIncident = ui.detail !== undefined ? snap.incidents.find((i) => i.key === ui.detail) : undefined;
+
+  const incidentKeys = incidents.map((i) => i.key);
+  const incidentAttack = incidents.map((i) => i.verdict === 'likely-attack');
+  let keys: string[];
+  let attack: boolean[];
+  let page = bodyHeight - 1;
+  if (ui.screen === 'profiles') {
+    keys = profiles.map((p) => p.name);
+    attack = profiles.map((p) => p.attacks > 0);
+    page = profileTableCapacity(bodyHeight);
+  } else if (ui.screen === 'timeline') {
+    keys = timeline.map((_t, i) => String(i));
+    attack = timeline.map((t) => t.kind === 'record' && t.record.classification?.verdict === 'likely-attack');
+  } else if (ui.screen === 'actions') {
+    keys = commands.map((_c, i) => String(i));
+    attack = commands.map((c) => c.done && c.exit !== 0);
+  } else {
+    keys = incidentKeys;
+    attack = incidentAttack;
+  }
+  const sel = selectedIndex(ui, keys);
+  const start = windowStart(offsets.current[ui.screen] ?? 0, sel, page, keys.length);
+  offsets.current[ui.screen] = start;
+
+  const listContext = (): ListContext => {
+    let detailCount = 0;
+    if (ui.help) detailCount = helpLines(keymap, theme, props.helpNote).length;
+    else if (detailIncident) detailCount = detailLines({ incident: detailIncident, fact: factFor(props.facts, detailIncident.profile), now: vm.now, utc: props.utc, width, theme }).length;
+    let openTarget: ListContext['openTarget'];
+    const item = timeline[sel];
+    if (ui.screen === 'timeline' && item?.kind === 'record' && item.incidentKey) openTarget = { incident: item.incidentKey };
+    if (ui.screen === 'profiles' && profiles[sel]) openTarget = { profile: profiles[sel].name };
+    return { keys, attack, page: ui.help || ui.detail !== undefined ? bodyHeight - 1 : page, detailLines: detailCount, incidentKeys, incidentAttack, openTarget };
+  };
+
+  useInput((input, key) => {
+    if (key.ctrl && input === 'c') {
+      props.onQuit();
+      return;
+    }
+    if (ui.editing) {
+      setUi((s) => editFilter(s, input, key));
+      return;
+    }
+    const intent = intentFor(keymap, input, key);
+    if (!intent) return;
+    const step = applyIntent(ui, intent, listContext());
+    setUi(step.state);
+    const fx = step.effect;
+    if (!fx) return;
+    if (fx.type === 'quit') props.onQuit();
+    else if (fx.type === 'redraw') props.onRedraw();
+    else if (fx.type === 'pause') props.onPause();
+    else if (fx.type === 'action' && props.onAction) {
+      const inc = ui.screen === 'incidents' ? (detailIncident ?? incidents[sel]) : undefined;
+      const profile = ui.screen === 'profiles' ? profiles[sel]?.name : inc?.profile;
+      props.onAction(fx.verb, { incident: inc, profile });
+    }
+  });
+
+  let body: React.JSX.Element;
+  if (ui.help) {
+    body = <HelpOverlay keymap={keymap} theme={theme} width={width} height={bodyHeight} scroll={ui.helpScroll} note={props.helpNote} />;
+  } else if (ui.screen === 'incidents' && ui.detail !== undefined) {
+    body = detailIncident ? (
+      <IncidentDetail incident={detailIncident} fact={factFor(props.facts, detailIncident.profile)} now={vm.now} utc={props.utc} width={width} height={bodyHeight} scroll={ui.detailScroll} theme={theme} />
+    ) : (
+      <Lines lines={[[seg(' This incident is no longer kept (the store forgets the least recent incidents to stay bounded). Esc: back')]]} width={width} />
+    );
+  } else if (ui.screen === 'profiles') {
+    body = <ProfilesTable rows={profiles} start={start} selected={sel} width={width} height={bodyHeight} />;
+  } else if (ui.screen === 'timeline') {
+    body = <TimelineView items={timeline} start={start} selected={sel} dropped={snap.windowDropped} utc={props.utc} width={width} height={bodyHeight} theme={theme} />;
+  } else if (ui.screen === 'actions') {
+    body = <ActionLog rows={commands} start={start} selected={sel} utc={props.utc} journal={props.journal} width={width} height={bodyHeight} theme={theme} />;
+  } else {
+    const empty = filter ? 'no incident matches the filter (Esc clears it)' : props.mode === 'live' ? 'no denials yet (the sources above say what is being read)' : 'no denials in the input';
+    body = <IncidentList rows={incidents.slice(start, start + page)} selected={sel - start} total={incidents.length} now={vm.now} width={width} height={bodyHeight} theme={theme} emptyText={empty} />;
+  }
+
+  const hintKey = ui.screen === 'incidents' && ui.detail !== undefined ? 'detail' : ui.screen;
+  return (
+    <Box flexDirection="column" width={width} height={total} overflow="hidden">
+      <Header
+        mode={props.mode}
+        paused={snap.paused}
+        newSincePause={snap.newSincePause}
+        host={props.host}
+        records={snap.records}
+        verdicts={snap.verdicts}
+        loss={snap.loss}
+        health={snap.health}
+        clockNote={props.clockNote}
+        screen={ui.screen}
+        sortTitle={SORT_TITLE[ui.sort]}
+        filter={ui.editing ? '' : ui.filter}
+        width={width}
+        theme={theme}
+      />
+      {banner ? <Banner text={banner.text} theme={theme} width={width} /> : null}
+      <Box flexDirection="column" height={bodyHeight} overflow="hidden">
+        {body}
+      </Box>
+      <Footer editing={ui.editing} filter={ui.filter} hints={HINTS[hintKey]} demo={props.mode === 'demo'} theme={theme} width={width} />
+    </Box>
+  );
+}

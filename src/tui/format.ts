@@ -1,0 +1,75 @@
+/**
+ * Text helpers for the interactive views: relative times ("12s ago", with date-fns), verdict
+ * labels that carry their meaning without colour, fixed-width cells. Pure.
+ */
+import { formatDistanceStrict, type Locale } from 'date-fns';
+import type { IncidentVerdict } from '../store/incident-store.js';
+import { safeCell } from '../views/safe-text.js';
+
+const UNIT: Record<string, string> = { xSeconds: 's', xMinutes: 'm', xHours: 'h', xDays: 'd', xMonths: 'mo', xYears: 'y' };
+
+/** A date-fns locale fragment that writes distances the way top and k9s do: `12s`, `3m`, `2h`. */
+const compactLocale: Pick<Locale, 'code' | 'formatDistance'> = {
+  code: 'en-compact',
+  formatDistance: (token, count, options) => {
+    const n = `${count}${UNIT[token] ?? ''}`;
+    if (!options?.addSuffix) return n;
+    return (options.comparison ?? 0) > 0 ? `in ${n}` : `${n} ago`;
+  },
+};
+
+/** "12s ago", "3m ago", "now"; '-' when the time is unknown. */
+export function relTime(t: number | undefined, now: number): string {
+  if (t === undefined) return '-';
+  if (Math.abs(now - t) < 1000) return 'now';
+  return formatDistanceStrict(t, now, { addSuffix: true, locale: compactLocale as Locale, roundingMethod: 'floor' });
+}
+
+/** HH:MM:SS in local time, or UTC with `utc`. */
+export function clockTime(t: number | undefined, utc: boolean): string {
+  if (t === undefined) return '--:--:--';
+  const d = new Date(t);
+  const p = (n: number) => String(n).padStart(2, '0');
+  return utc ? `${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())}` : `${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+}
+
+/** YYYY-MM-DD HH:MM:SS (local, or UTC with `utc`). */
+export function dateTime(t: number | undefined, utc: boolean): string {
+  if (t === undefined) return 'unknown time';
+  const d = new Date(t);
+  if (utc) return `${d.toISOString().replace('T', ' ').slice(0, 19)} UTC`;
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${clockTime(t, false)}`;
+}
+
+/** Glyph and word for each verdict: the meaning must survive a monochrome terminal. */
+export const VERDICT_LABEL: Record<IncidentVerdict, string> = {
+  'likely-attack': '!! ATTACK',
+  unclear: '~ UNCLEAR',
+  '?': '? ',
+  'missing-rule': '+ RULE',
+  info: 'i INFO',
+};
+
+/** Left-aligned cell of exactly `w` columns (log strings made safe, cut with an ellipsis). */
+export function cell(s: string | undefined, w: number): string {
+  if (w <= 0) return '';
+  const t = safeCell(s ?? '', w);
+  return t.length >= w ? t : t + ' '.repeat(w - t.length);
+}
+
+/** Right-aligned cell of exactly `w` columns. */
+export function rcell(s: string, w: number): string {
+  if (w <= 0) return '';
+  const t = safeCell(s, w);
+  return t.length >= w ? t : ' '.repeat(w - t.length) + t;
+}
+
+/** Splits a long (already safe) line into rows of at most `w` columns, at most `max` rows. */
+export function wrapRows(s: string, w: number, max = 8): string[] {
+  if (w <= 0) return [];
+  const out: string[] = [];
+  for (let i = 0; i < s.length && out.length < max; i += w) out.push(s.slice(i, i + w));
+  if (out.length === max && s.length > w * max) out[max - 1] = `${out[max - 1].slice(0, Math.max(0, w - 1))}…`;
+  return out.length ? out : [''];
+}

@@ -1,0 +1,165 @@
+/**
+ * The interactive view's own state (which screen, which row, filter, sort, help, detail) and how
+ * each keymap intent changes it. Pure: the lists a key moves through are passed in, and what the
+ * runner must do (quit, redraw, pause, act) comes back as an effect.
+ */
+import { SCREENS, type ActionVerb, type Intent, type Screen } from './keymap.js';
+import { SORT_MODES, type SortMode } from './view-model.js';
+
+export interface UiState {
+  screen: Screen;
+  /** The incident whose detail is open (on the incidents screen). */
+  detail?: string;
+  detailScroll: number;
+  /** Selected row per screen, by row key, so a streaming list does not move the selection. */
+  selected: Partial<Record<Screen, string>>;
+  filter: string;
+  /** Typing into the filter prompt. */
+  editing: boolean;
+  sort: SortMode;
+  help: boolean;
+  helpScroll: number;
+  /** Alerts up to this sequence number have been seen. */
+  ackSeq: number;
+}
+
+export const INITIAL_UI: UiState = { screen: 'incidents', detailScroll: 0, selected: {}, filter: '', editing: false, sort: 'attacks', help: false, helpScroll: 0, ackSeq: 0 };
+
+/** The rows of the current screen, as the user sees them. */
+export interface ListContext {
+  keys: string[];
+  /** Which rows are likely attacks (for n/N). */
+  attack: boolean[];
+  /** Rows per page of the current list. */
+  page: number;
+  /** Lines of the open detail or help, for scrolling. */
+  detailLines: number;
+  /** The incidents list (for n/N inside a detail). */
+  incidentKeys: string[];
+  incidentAttack: boolean[];
+  /** What Enter opens from the selected row of the profiles or timeline screen. */
+  openTarget?: { incident?: string; profile?: string };
+}
+
+export type Effect = { type: 'quit' } | { type: 'redraw' } | { type: 'pause' } | { type: 'action'; verb: ActionVerb };
+
+export interface Step {
+  state: UiState;
+  effect?: Effect;
+}
+
+function clamp(n: number, lo: number, hi: number): number {
+  return Math.max(lo, Math.min(hi, n));
+}
+
+export function selectedIndex(state: UiState, keys: string[]): number {
+  const k = state.selected[state.screen];
+  const i = k === undefined ? -1 : keys.indexOf(k);
+  return i < 0 ? 0 : i;
+}
+
+function select(state: UiState, keys: string[], index: number): UiState {
+  if (keys.length === 0) return state;
+  return { ...state, selected: { ...state.selected, [state.screen]: keys[clamp(index, 0, keys.length - 1)] } };
+}
+
+function scroll(state: UiState, field: 'detailScroll' | 'helpScroll', to: number, lines: number, page: number): UiState {
+  return { ...state, [field]: clamp(to, 0, Math.max(0, lines - page)) };
+}
+
+function nextAttack(keys: string[], attack: boolean[], from: number, by: number): number | undefined {
+  for (let step = 1; step <= keys.length; step++) {
+    const i = (((from + by * step) % keys.length) + keys.length) % keys.length;
+    if (attack[i]) return i;
+  }
+  return undefined;
+}
+
+export function applyIntent(state: UiState, intent: Intent, ctx: ListContext): Step {
+  // An overlay (help, detail) takes the movement keys for scrolling.
+  const scrolling: 'helpScroll' | 'detailScroll' | undefined = state.help ? 'helpScroll' : state.detail !== undefined && state.screen === 'incidents' ? 'detailScroll' : undefined;
+  switch (intent.type) {
+    case 'quit':
+      return { state, effect: { type: 'quit' } };
+    case 'redraw':
+      return { state, effect: { type: 'redraw' } };
+    case 'pause':
+      return { state, effect: { type: 'pause' } };
+    case 'help':
+      return { state: { ...state, help: !state.help, helpScroll: 0 } };
+    case 'action':
+      return { state, effect: { type: 'action', verb: intent.verb } };
+    case 'filter':
+      return { state: { ...state, editing: true, help: false } };
+    case 'sort':
+      return { state: { ...state, sort: SORT_MODES[(SORT_MODES.indexOf(state.sort) + 1) % SORT_MODES.length] } };
+    case 'screen':
+      return { state: { ...state, screen: intent.screen, help: false, detail: intent.screen === 'incidents' ? state.detail : undefined } };
+    case 'pane': {
+      const i = SCREENS.indexOf(state.screen);
+      const screen = SCREENS[(i + intent.by + SCREENS.length) % SCREENS.length];
+      return { state: { ...state, screen, help: false, detail: undefined } };
+    }
+    case 'back':
+    case 'quitOrBack': {
+      if (state.help) return { state: { ...state, help: false } };
+      if (state.detail !== undefined && state.screen === 'incidents') return { state: { ...state, detail: undefined, detailScroll: 0 } };
+      if (intent.type === 'back' && state.filter) return { state: { ...state, filter: '' } };
+      if (state.screen !== 'incidents') return { state: { ...state, screen: 'incidents' } };
+      return intent.type === 'quitOrBack' ? { state, effect: { type: 'quit' } } : { state };
+    }
+    case 'move':
+    case 'page':
+    case 'top':
+    case 'bottom': {
+      if (scrolling) {
+        const cur = state[scrolling];
+        const lines = ctx.detailLines;
+        const to = intent.type === 'move' ? cur + intent.by : intent.type === 'page' ? cur + intent.by * Math.max(1, ctx.page - 1) : intent.type === 'top' ? 0 : lines;
+        return { state: scroll(state, scrolling, to, lines, ctx.page) };
+      }
+      const i = selectedIndex(state, ctx.keys);
+      const to = intent.type === 'move' ? i + intent.by : intent.type === 'page' ? i + intent.by * Math.max(1, ctx.page - 1) : intent.type === 'top' ? 0 : ctx.keys.length - 1;
+      return { state: select(state, ctx.keys, to) };
+    }
+    case 'nextMatch': {
+      if (state.help) return { state };
+      if (state.detail !== undefined && state.screen === 'incidents') {
+        const from = ctx.incidentKeys.indexOf(state.detail);
+        const j = nextAttack(ctx.incidentKeys, ctx.incidentAttack, from < 0 ? -1 : from, intent.by);
+        if (j === undefined) return { state };
+        const key = ctx.incidentKeys[j];
+        return { state: { ...state, detail: key, detailScroll: 0, selected: { ...state.selected, incidents: key } } };
+      }
+      const j = nextAttack(ctx.keys, ctx.attack, selectedIndex(state, ctx.keys), intent.by);
+      return { state: j === undefined ? state : select(state, ctx.keys, j) };
+    }
+    case 'open': {
+      if (state.help) return { state };
+      if (state.screen === 'incidents' && state.detail === undefined && ctx.keys.length) {
+        return { state: { ...state, detail: ctx.keys[selectedIndex(state, ctx.keys)], detailScroll: 0 } };
+      }
+      if (ctx.openTarget?.incident !== undefined) return { state: openIncident(state, ctx.openTarget.incident) };
+      // A profile row opens the incident list filtered to that profile.
+      if (ctx.openTarget?.profile !== undefined) return { state: { ...state, screen: 'incidents', detail: undefined, filter: ctx.openTarget.profile } };
+      return { state };
+    }
+  }
+}
+
+/** Opens an incident's detail from another screen (timeline row, profile row). */
+export function openIncident(state: UiState, key: string): UiState {
+  return { ...state, screen: 'incidents', detail: key, detailScroll: 0, help: false, selected: { ...state.selected, incidents: key } };
+}
+
+/** Keys typed into the filter prompt. */
+export function editFilter(state: UiState, input: string, key: { return: boolean; escape: boolean; backspace: boolean; delete: boolean; ctrl: boolean; meta: boolean }): UiState {
+  if (key.return) return { ...state, editing: false };
+  if (key.escape) return { ...state, editing: false, filter: '' };
+  if (key.backspace || key.delete) return { ...state, filter: state.filter.slice(0, -1) };
+  if (key.ctrl && input === 'u') return { ...state, filter: '' };
+  if (key.ctrl || key.meta || !input) return state;
+  // Pasted text may carry control characters: keep printable ones only.
+  const printable = [...input].filter((c) => c >= ' ' && c !== '\u007f').join('');
+  return printable ? { ...state, filter: (state.filter + printable).slice(0, 200) } : state;
+}

@@ -1,0 +1,139 @@
+/**
+ * Derives what each screen lists from the store's snapshot and the UI state: filtering, sorting,
+ * the timeline's interleaving, the action log's commands, list windowing. Pure.
+ */
+import type { ActionJournalEntry } from '../model/action.js';
+import type { AppArmorRecord } from '../model/record.js';
+import { isDenial, recordProfile, recordTarget } from '../model/record.js';
+import { incidentKey, VERDICT_RANK, type Incident, type ProfileCounts, type StoreSnapshot } from '../store/incident-store.js';
+import type { ProfileFact, ProfileFacts } from './profile-facts.js';
+
+export type SortMode = 'attacks' | 'latest' | 'count' | 'profile';
+export const SORT_MODES: SortMode[] = ['attacks', 'latest', 'count', 'profile'];
+export const SORT_TITLE: Record<SortMode, string> = { attacks: 'attacks first', latest: 'latest first', count: 'most frequent', profile: 'by profile' };
+
+/** A filter as typed: `!text` inverts. Case-insensitive substring. */
+export interface Filter {
+  text: string;
+  invert: boolean;
+}
+
+export function parseFilter(typed: string): Filter | undefined {
+  const invert = typed.startsWith('!');
+  const text = (invert ? typed.slice(1) : typed).toLowerCase();
+  if (!text) return undefined;
+  return { text, invert };
+}
+
+export function matches(f: Filter | undefined, ...haystack: (string | undefined)[]): boolean {
+  if (!f) return true;
+  const hit = haystack.some((h) => h !== undefined && h.toLowerCase().includes(f.text));
+  return f.invert ? !hit : hit;
+}
+
+const latest = (i: Incident) => i.lastSeen ?? -Infinity;
+
+export function sortIncidents(list: Incident[], mode: SortMode): Incident[] {
+  const byLatest = (a: Incident, b: Incident) => latest(b) - latest(a) || b.lastSeq - a.lastSeq;
+  const cmp: Record<SortMode, (a: Incident, b: Incident) => number> = {
+    attacks: (a, b) => VERDICT_RANK[b.verdict] - VERDICT_RANK[a.verdict] || byLatest(a, b),
+    latest: byLatest,
+    count: (a, b) => b.count - a.count || byLatest(a, b),
+    profile: (a, b) => (a.profile < b.profile ? -1 : a.profile > b.profile ? 1 : 0) || byLatest(a, b),
+  };
+  return list.slice().sort(cmp[mode]);
+}
+
+export function visibleIncidents(snap: StoreSnapshot, filter: Filter | undefined, sort: SortMode): Incident[] {
+  const list = filter ? snap.incidents.filter((i) => matches(filter, i.profile, i.operation, i.target, i.mask, i.verdict, ...i.comms)) : snap.incidents;
+  return sortIncidents(list, sort);
+}
+
+export interface ProfileRow extends ProfileCounts {
+  fact?: ProfileFact;
+}
+
+/** Every profile known from the host (loaded list, profile files) or seen in the records. */
+export function profileRows(snap: StoreSnapshot, facts: ProfileFacts, filter: Filter | undefined): ProfileRow[] {
+  const rows = new Map<string, ProfileRow>();
+  for (const f of facts.values()) rows.set(f.name, { name: f.name, denials: 0, attacks: 0, allowed: 0, statusEvents: 0, fact: f });
+  for (const p of snap.profiles) rows.set(p.name, { ...p, fact: facts.get(p.name) });
+  return [...rows.values()]
+    .filter((r) => matches(filter, r.name, r.fact?.mode, r.fact?.file, r.fact?.managedBy))
+    .sort((a, b) => b.attacks - a.attacks || b.denials + b.allowed - (a.denials + a.allowed) || (a.name < b.name ? -1 : 1));
+}
+
+export type TimelineItem =
+  | { kind: 'record'; time?: number; order: number; record: AppArmorRecord; incidentKey?: string }
+  | { kind: 'action'; time?: number; order: number; entry: ActionJournalEntry };
+
+/** Records and operator actions in time order (records without a time keep their arrival place). */
+export function timelineItems(snap: StoreSnapshot, filter: Filter | undefined): TimelineItem[] {
+  const items: TimelineItem[] = [];
+  let lastTime: number | undefined;
+  snap.window.forEach((r, i) => {
+    if (r.time !== undefined) lastTime = r.time;
+    const f = r.fields;
+    if (!matches(filter, r.kind, recordProfile(r), f.operation, recordTarget(r), f.name, f.comm, r.classification?.verdict)) return;
+    items.push({ kind: 'record', time: r.time ?? lastTime, order: i, record: r, incidentKey: isDenial(r) ? incidentKey(r) : undefined });
+  });
+  snap.actions.forEach((e, i) => {
+    if (!matches(filter, 'action', e.action, e.profile, e.operator, e.outcome, ...e.argv.flat())) return;
+    const t = Date.parse(e.time);
+    items.push({ kind: 'action', time: Number.isNaN(t) ? undefined : t, order: snap.window.length + i, entry: e });
+  });
+  return items.sort((a, b) => (a.time ?? Infinity) - (b.time ?? Infinity) || a.order - b.order);
+}
+
+export interface CommandRow {
+  id: string;
+  time?: string;
+  operator: string;
+  action: string;
+  profile: string;
+  argv: string[];
+  /** Exit status: a number, null (killed by a signal), or undefined (no result recorded: interrupted). */
+  exit?: number | null;
+  done: boolean;
+  outcome?: string;
+  dryRun?: boolean;
+  error?: string;
+}
+
+/** Every command aa-triage ran, from the journal: one row per argv of each action. */
+export function commandRows(actions: ActionJournalEntry[], filter: Filter | undefined): CommandRow[] {
+  const results = new Map<string, ActionJournalEntry>();
+  for (const e of actions) if (e.phase === 'result') results.set(e.id, e);
+  const rows: CommandRow[] = [];
+  for (const e of actions) {
+    if (e.phase !== 'intent' && !(e.phase === 'result' && !actions.some((x) => x.id === e.id && x.phase === 'intent'))) continue;
+    const res = results.get(e.id);
+    const argvs = (res ?? e).argv.length ? (res ?? e).argv : [[]];
+    argvs.forEach((argv, i) => {
+      const row: CommandRow = {
+        id: e.id,
+        time: res?.time ?? e.time,
+        operator: e.operator,
+        action: e.action,
+        profile: e.profile,
+        argv,
+        exit: res?.exitCodes?.[i],
+        done: !!res && (res.exitCodes?.length ?? 0) > i,
+        outcome: res?.outcome,
+        dryRun: e.dryRun,
+        error: res?.error,
+      };
+      if (matches(filter, row.action, row.profile, row.operator, row.outcome, ...argv)) rows.push(row);
+    });
+  }
+  return rows;
+}
+
+/** First row to show so that `index` is visible, moving the window as little as possible. */
+export function windowStart(prev: number, index: number, height: number, length: number): number {
+  if (height <= 0 || length <= height) return 0;
+  let start = Math.min(Math.max(prev, 0), length - height);
+  if (index < start) start = index;
+  else if (index >= start + height) start = index - height + 1;
+  return Math.max(0, Math.min(start, length - height));
+}

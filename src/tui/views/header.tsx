@@ -1,0 +1,78 @@
+/**
+ * The header: what is being looked at (LIVE / PAUSED (N new) / DEMO / REPLAY), host, counts by
+ * verdict, the loss the kernel reported, source health, and the screen tabs.
+ */
+import React from 'react';
+import type { LossCounts, SourceHealth, VerdictCounts } from '../../store/incident-store.js';
+import { SCREENS, SCREEN_TITLE, type Screen } from '../keymap.js';
+import type { Theme } from '../theme.js';
+import { VERDICT_LABEL } from '../format.js';
+import { safeText } from '../../views/safe-text.js';
+import { Lines, seg, type Line } from './lines.js';
+
+export type RunMode = 'live' | 'demo' | 'replay';
+
+export interface HeaderProps {
+  mode: RunMode;
+  paused: boolean;
+  newSincePause: number;
+  host?: string;
+  records: number;
+  verdicts: VerdictCounts;
+  loss: LossCounts;
+  health: SourceHealth[];
+  /** How relative times are measured ("now = last record 03:11:48"). */
+  clockNote?: string;
+  screen: Screen;
+  sortTitle: string;
+  filter: string;
+  width: number;
+  theme: Theme;
+}
+
+const HEALTH_GLYPH: Record<string, string> = { running: '●', ok: '●', done: '✓', reading: '…', starting: '…', restarting: '↻', unavailable: '✗', unreadable: '✗', failed: '✗', error: '✗', stopped: '-' };
+
+export function modeBadge(mode: RunMode, paused: boolean, newSincePause: number): string {
+  const base = mode === 'live' ? 'LIVE' : mode === 'demo' ? 'DEMO' : 'REPLAY';
+  if (!paused) return base;
+  return mode === 'live' ? `PAUSED (${newSincePause} new)` : `${base} · PAUSED (${newSincePause} new)`;
+}
+
+export function headerLines(p: HeaderProps): Line[] {
+  const t = p.theme;
+  const badgeColor = p.paused ? t.mode.paused : t.mode[p.mode];
+  const line1: Line = [
+    seg(' aa-triage ', { bold: true }),
+    seg(` ${modeBadge(p.mode, p.paused, p.newSincePause)} `, { inverse: true, bold: true, color: badgeColor }),
+    seg(`  host ${safeText(p.host ?? '?')}  ·  ${p.records} records`),
+    seg(p.clockNote ? `  ·  ${p.clockNote}` : '', { dim: t.dim }),
+  ];
+  const v = p.verdicts;
+  const line2: Line = [seg(' ')];
+  for (const k of ['likely-attack', 'unclear', 'missing-rule', 'info', '?'] as const) {
+    if (k === '?' && v[k] === 0) continue;
+    const label = k === '?' ? '? unclassified' : VERDICT_LABEL[k];
+    line2.push(seg(`${label} ${v[k]}`, { color: t.verdict[k], bold: k === 'likely-attack' && v[k] > 0 }), seg('  '));
+  }
+  const lossy = p.loss.suppressed + p.loss.lost + p.loss.dropped > 0;
+  line2.push(seg(`│ loss: suppressed ${p.loss.suppressed} · lost ${p.loss.lost} · dropped ${p.loss.dropped}`, { color: lossy ? t.bad : undefined, bold: lossy }));
+  const line3: Line = [seg(p.health.length === 1 ? ' source: ' : ' sources: ')];
+  if (p.health.length === 0) line3.push(seg('none started', { color: t.bad }));
+  p.health.forEach((h, i) => {
+    const bad = /unavailable|unreadable|failed|error/.test(h.state);
+    const detail = [h.state, h.lines !== undefined ? `${h.lines} lines` : '', h.reason ? safeText(h.reason) : '', h.fix ? `fix: ${safeText(h.fix)}` : ''].filter(Boolean).join(', ');
+    line3.push(seg(`${i ? '  ·  ' : ''}${safeText(h.name)} ${HEALTH_GLYPH[h.state] ?? '?'} ${detail}`, { color: bad ? t.bad : undefined }));
+  });
+  const line4: Line = [seg(' ')];
+  SCREENS.forEach((s, i) => {
+    const active = s === p.screen;
+    line4.push(seg(active ? `[${i + 1} ${SCREEN_TITLE[s]}]` : ` ${i + 1} ${SCREEN_TITLE[s]} `, { inverse: active, bold: active, color: active ? t.accent : undefined }), seg(' '));
+  });
+  line4.push(seg(` sort: ${p.sortTitle}`, { dim: t.dim }));
+  if (p.filter) line4.push(seg(`  filter: ${safeText(p.filter)}`, { bold: true }));
+  return [line1, line2, line3, line4];
+}
+
+export function Header(p: HeaderProps): React.JSX.Element {
+  return <Lines lines={headerLines(p)} width={p.width} />;
+}

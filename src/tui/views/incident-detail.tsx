@@ -1,0 +1,111 @@
+/**
+ * An incident's detail: verdict and why, the suggestion, the profile's facts (mode, file, network
+ * rules, who manages it), the decoded fields of the latest record, the event's context, and the raw
+ * evidence lines with their source and line number. Scrolls; draws only what fits.
+ */
+import React from 'react';
+import type { Incident } from '../../store/incident-store.js';
+import type { ProfileFact } from '../profile-facts.js';
+import { dateTime, relTime, VERDICT_LABEL, wrapRows } from '../format.js';
+import type { Theme } from '../theme.js';
+import { safeText } from '../../views/safe-text.js';
+import { Lines, seg, type Line } from './lines.js';
+
+export interface IncidentDetailProps {
+  incident: Incident;
+  fact?: ProfileFact;
+  now: number;
+  utc: boolean;
+  width: number;
+  height: number;
+  scroll: number;
+  theme: Theme;
+}
+
+const FIELD_ORDER = ['apparmor', 'operation', 'class', 'info', 'error', 'profile', 'label', 'name', 'name2', 'target', 'requested_mask', 'denied_mask', 'mask', 'pid', 'comm', 'fsuid', 'ouid', 'FSUID', 'OUID'];
+
+function fieldOrder(keys: string[]): string[] {
+  const known = FIELD_ORDER.filter((k) => keys.includes(k));
+  return [...known, ...keys.filter((k) => !FIELD_ORDER.includes(k)).sort()];
+}
+
+export function detailLines(p: Omit<IncidentDetailProps, 'height' | 'scroll'>): Line[] {
+  const { incident: inc, fact, theme: t, width, now, utc } = p;
+  const w = Math.max(10, width - 4);
+  const out: Line[] = [];
+  const head = (s: string) => out.push([seg(s, { bold: true, color: t.accent })]);
+  const text = (s: string, style: Parameters<typeof seg>[1] = {}) => {
+    for (const row of wrapRows(s, w, 6)) out.push([seg(`  ${row}`, style)]);
+  };
+  const cls = inc.classification;
+  out.push([
+    seg(` ${VERDICT_LABEL[inc.verdict]} `, { color: t.verdict[inc.verdict], bold: true, inverse: inc.verdict === 'likely-attack' }),
+    seg(` ${safeText(inc.profile)}  ${safeText(inc.operation)}  ${safeText(inc.target)}${inc.mask ? `  (${safeText(inc.mask)})` : ''}`, { bold: true }),
+  ]);
+  text(
+    `${inc.count} record${inc.count === 1 ? '' : 's'} (${inc.kinds.join(', ')}) · pids ${inc.pids.map(safeText).join(', ') || '-'}${inc.pidsMore ? ` +${inc.pidsMore} more` : ''} · comm ${inc.comms.map(safeText).join(', ') || '-'}`,
+  );
+  text(`first ${dateTime(inc.firstSeen, utc)} (${relTime(inc.firstSeen, now)}) · last ${dateTime(inc.lastSeen, utc)} (${relTime(inc.lastSeen, now)})`);
+  out.push([]);
+  if (cls) {
+    head(`Why: ${cls.verdict} (confidence ${cls.confidence.toFixed(2)})`);
+    for (const r of cls.reasons) text(`• ${safeText(r)}`);
+    if (cls.suggestion) {
+      head(cls.suggestion.kind === 'respond' ? 'Suggestion: respond, do not loosen the profile' : 'Suggestion');
+      text(safeText(cls.suggestion.text));
+      for (const rule of cls.suggestion.rules ?? []) text(`    ${safeText(rule)}`, { bold: true });
+      if (cls.suggestion.file) text(`in ${safeText(cls.suggestion.file)}`);
+    }
+  } else {
+    head('Why: ? (not classified)');
+    text('No classification for these records: judge from the fields and evidence below.');
+  }
+  out.push([]);
+  head(`Profile ${safeText(inc.profile)}`);
+  if (fact) {
+    text(`mode ${fact.mode ?? 'unknown'}${fact.loaded === false ? ' (not loaded)' : ''} · file ${fact.file ? safeText(fact.file) : 'not found in the profile directories'}`);
+    text(
+      `network rules: ${fact.hasNetworkRules === undefined ? 'unknown' : fact.hasNetworkRules ? 'yes' : 'none (it cannot use the network)'} · managed by: ${fact.managedBy ? `${safeText(fact.managedBy)} (it rewrites this profile: hand edits do not last)` : 'nobody (hand-maintained)'}`,
+    );
+  } else {
+    text('no facts: not in the loaded list nor in the profile directories read');
+  }
+  const latest = inc.samples[inc.samples.length - 1];
+  if (latest) {
+    out.push([]);
+    head('Decoded fields (latest record)');
+    const keys = fieldOrder(Object.keys(latest.fields));
+    const kw = Math.min(16, Math.max(...keys.map((k) => k.length)) + 1);
+    for (const k of keys) text(`${safeText(k).padEnd(kw)} ${safeText(latest.fields[k])}`);
+    const ctx = latest.context;
+    if (ctx && (ctx.syscall || ctx.exe || ctx.proctitle)) {
+      out.push([]);
+      head('Event context (same audit id)');
+      if (ctx.syscall) text(`syscall ${safeText(ctx.syscall)}${ctx.success ? ` success=${safeText(ctx.success)}` : ''}${ctx.exit ? ` exit=${safeText(ctx.exit)}` : ''}`);
+      if (ctx.exe) text(`exe ${safeText(ctx.exe)}`);
+      if (ctx.proctitle) text(`proctitle ${safeText(ctx.proctitle)}`);
+    }
+  }
+  out.push([]);
+  head(`Evidence (${inc.samples.length} of ${inc.count} record${inc.count === 1 ? '' : 's'} kept: the first and the latest)`);
+  for (const r of inc.samples) {
+    out.push([seg(`  ${safeText(r.source.name)}:${r.source.line}`, { bold: true }), seg(`  ${r.auditId ? `audit(${safeText(r.auditId)})` : ''} ${r.kind}`, { dim: t.dim })]);
+    text(`${safeText(r.raw)}${r.rawTruncated ? ' [line shortened]' : ''}`, { dim: t.dim });
+  }
+  return out;
+}
+
+/** The visible part of a scrolled list of lines, with a position line when it does not all fit. */
+export function scrolledLines(lines: Line[], height: number, scroll: number, theme: Theme): Line[] {
+  if (lines.length <= height) return lines;
+  const page = Math.max(1, height - 1);
+  const start = Math.max(0, Math.min(scroll, lines.length - page));
+  const shown = lines.slice(start, start + page);
+  const end = start + shown.length;
+  shown.push([seg(` -- ${end < lines.length ? 'more below' : 'end'} (${start + 1}-${end} of ${lines.length}; j/k, PgUp/PgDn, g/G) --`, { dim: theme.dim, bold: !theme.dim })]);
+  return shown;
+}
+
+export function IncidentDetail(p: IncidentDetailProps): React.JSX.Element {
+  return <Lines lines={scrolledLines(detailLines(p), p.height, p.scroll, p.theme)} width={p.width} />;
+}

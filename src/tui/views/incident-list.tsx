@@ -1,0 +1,85 @@
+/**
+ * The incident list: one row per (profile, operation, target, mask), verdict as glyph + word,
+ * count, pids, last and first seen as relative times. Renders only the rows that fit.
+ */
+import React from 'react';
+import type { Incident } from '../../store/incident-store.js';
+import { cell, rcell, relTime, VERDICT_LABEL } from '../format.js';
+import type { Theme } from '../theme.js';
+import { Lines, seg, type Line } from './lines.js';
+
+export interface IncidentListProps {
+  /** The rows to draw (already windowed to `height - 1`). */
+  rows: Incident[];
+  /** Index into `rows` of the selected row, -1 for none. */
+  selected: number;
+  /** Total rows in the list (for the "no incidents" line). */
+  total: number;
+  now: number;
+  width: number;
+  height: number;
+  theme: Theme;
+  emptyText: string;
+}
+
+interface Columns {
+  verdict: number;
+  count: number;
+  last: number;
+  first: number;
+  profile: number;
+  op: number;
+  target: number;
+  mask: number;
+  pids: number;
+}
+
+/** Column widths for a terminal width: the target gets what is left; pids and first seen only when wide. */
+export function incidentColumns(width: number): Columns {
+  const c: Columns = { verdict: 10, count: 6, last: 8, first: width >= 100 ? 8 : 0, profile: width >= 120 ? 26 : 18, op: 10, target: 0, mask: 5, pids: width >= 110 ? 14 : 0 };
+  const fixed = 1 + c.verdict + c.count + c.last + c.first + c.profile + c.op + c.mask + c.pids;
+  c.target = Math.max(8, width - fixed - 1);
+  return c;
+}
+
+function pidText(i: Incident): string {
+  return i.pids.join(',') + (i.pidsMore ? `+${i.pidsMore}` : '');
+}
+
+export function incidentRowText(i: Incident, c: Columns, now: number): string {
+  return [
+    cell(VERDICT_LABEL[i.verdict], c.verdict),
+    rcell(String(i.count), c.count - 1) + ' ',
+    cell(relTime(i.lastSeen, now), c.last),
+    c.first ? cell(relTime(i.firstSeen, now), c.first) : '',
+    cell(i.profile, c.profile - 1) + ' ',
+    cell(i.operation, c.op - 1) + ' ',
+    cell(i.target, c.target - 1) + ' ',
+    cell(i.mask, c.mask - 1) + ' ',
+    c.pids ? cell(pidText(i), c.pids) : '',
+  ].join('');
+}
+
+export function incidentListLines(p: IncidentListProps): Line[] {
+  const c = incidentColumns(p.width);
+  const t = p.theme;
+  const head = [' ', cell('VERDICT', c.verdict), rcell('COUNT', c.count - 1), ' ', cell('LAST', c.last), c.first ? cell('FIRST', c.first) : '', cell('PROFILE', c.profile), cell('OPERATION', c.op), cell('TARGET', c.target), cell('MASK', c.mask), c.pids ? cell('PIDS', c.pids) : ''].join('');
+  const lines: Line[] = [[seg(head, { bold: true, dim: t.dim })]];
+  if (p.total === 0) lines.push([seg(` ${p.emptyText}`)]);
+  p.rows.forEach((inc, idx) => {
+    const sel = idx === p.selected;
+    const text = incidentRowText(inc, c, p.now);
+    const vw = c.verdict;
+    const attack = inc.verdict === 'likely-attack';
+    lines.push([
+      seg(sel ? '>' : ' ', { inverse: sel, bold: sel }),
+      seg(text.slice(0, vw), { color: t.verdict[inc.verdict], bold: attack || sel, inverse: sel }),
+      seg(text.slice(vw), { inverse: sel, bold: sel }),
+    ]);
+  });
+  return lines.slice(0, Math.max(0, p.height));
+}
+
+export function IncidentList(p: IncidentListProps): React.JSX.Element {
+  return <Lines lines={incidentListLines(p)} width={p.width} />;
+}

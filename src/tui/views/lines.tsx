@@ -1,0 +1,36 @@
+/**
+ * A screen region as a list of lines, each made of styled segments. Every screen is computed as
+ * lines by a pure function and drawn here: one Ink <Text> per line, truncated to the width, never
+ * wrapped, so a region is exactly as tall as its line list.
+ */
+import React from 'react';
+import { Box, Text } from 'ink';
+
+export interface Seg {
+  text: string;
+  color?: string;
+  bold?: boolean;
+  inverse?: boolean;
+  dim?: boolean;
+}
+export type Line = Seg[];
+
+export function seg(text: string, style: Omit<Seg, 'text'> = {}): Seg {
+  return { text, ...style };
+}
+
+export function Lines({ lines, width }: { lines: Line[]; width: number }): React.JSX.Element {
+  return (
+    <Box flexDirection="column" width={width} flexShrink={0}>
+      {lines.map((line, i) => (
+        <Text key={i} wrap="truncate-end">
+          {line.length === 0 || line.every((s) => s.text === '') ? ' ' : line.map((s, j) => (
+            <Text key={j} color={s.color} bold={s.bold} inverse={s.inverse} dimColor={s.dim}>
+              {s.text}
+            </Text>
+          ))}
+        </Text>
+      ))}
+    </Box>
+  );
+}

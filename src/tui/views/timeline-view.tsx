@@ -1,0 +1,62 @@
+/**
+ * The timeline: records in time order with profile loads/replaces/removes and the operator's
+ * actions interleaved, so "the profile was replaced, then the denials started" is visible.
+ */
+import React from 'react';
+import { recordProfile, recordTarget } from '../../model/record.js';
+import { clockTime, VERDICT_LABEL } from '../format.js';
+import type { Theme } from '../theme.js';
+import type { TimelineItem } from '../view-model.js';
+import { safeText } from '../../views/safe-text.js';
+import { Lines, seg, type Line } from './lines.js';
+
+export interface TimelineViewProps {
+  items: TimelineItem[];
+  start: number;
+  selected: number;
+  /** Records that fell out of the bounded window. */
+  dropped: number;
+  utc: boolean;
+  width: number;
+  height: number;
+  theme: Theme;
+}
+
+export function timelineRow(item: TimelineItem, utc: boolean, theme: Theme): Line {
+  const time = `${clockTime(item.time, utc)}  `;
+  if (item.kind === 'action') {
+    const e = item.entry;
+    const res = e.phase === 'result' ? ` → ${e.outcome ?? 'done'}${e.exitCodes ? ` exit ${e.exitCodes.map((c) => (c === null ? 'signal' : c)).join(',')}` : ''}` : e.reason ? ` (${safeText(e.reason)})` : '';
+    return [seg(time), seg('ACTION  ', { bold: true, color: theme.accent }), seg(`${safeText(e.operator)} ${e.action}${e.dryRun ? ' (dry run)' : ''} ${safeText(e.profile)} ${e.phase}${res}`, { bold: true })];
+  }
+  const r = item.record;
+  const f = r.fields;
+  if (r.kind === 'STATUS') {
+    return [seg(time), seg('STATUS  ', { color: theme.accent }), seg(`${safeText(f.operation ?? '')} ${safeText(f.name ?? '')}${f.info ? ` (${safeText(f.info)})` : ''}  [${safeText(r.source.name)}:${r.source.line}]`)];
+  }
+  const v = r.classification?.verdict ?? '?';
+  const mask = f.denied_mask ?? f.requested_mask ?? f.mask ?? '';
+  return [
+    seg(time),
+    seg(`${r.kind.padEnd(7).slice(0, 7)} `, { dim: theme.dim }),
+    seg(`${VERDICT_LABEL[v].padEnd(10)}`, { color: theme.verdict[v], bold: v === 'likely-attack' }),
+    seg(`${safeText(recordProfile(r) ?? '?')} ${safeText(f.operation ?? '')} ${safeText(recordTarget(r) ?? '')}${mask ? ` (${safeText(mask)})` : ''}  [${safeText(r.source.name)}:${r.source.line}]`),
+  ];
+}
+
+export function timelineLines(p: TimelineViewProps): Line[] {
+  const lines: Line[] = [];
+  if (p.dropped) lines.push([seg(` (${p.dropped} older records are no longer kept in the window; the counts above include them)`, { dim: p.theme.dim })]);
+  if (p.items.length === 0) lines.push([seg(' nothing yet')]);
+  const room = Math.max(0, p.height - lines.length);
+  p.items.slice(p.start, p.start + room).forEach((item, i) => {
+    const sel = p.start + i === p.selected;
+    const row = timelineRow(item, p.utc, p.theme);
+    lines.push([seg(sel ? '>' : ' ', { inverse: sel }), ...row.map((s) => (sel ? { ...s, inverse: true } : s))]);
+  });
+  return lines;
+}
+
+export function TimelineView(p: TimelineViewProps): React.JSX.Element {
+  return <Lines lines={timelineLines(p)} width={p.width} />;
+}
