@@ -7,6 +7,8 @@ import { VERSION } from './cli/version.js';
 import { replay, type ReplayInput } from './cli/replay.js';
 import { DEMO_SOURCE, findDemo } from './demo.js';
 import { InputError } from './ingest/inputs.js';
+import { runLive } from './sources/live-cli.js';
+import { parseWindow, TimeSpecError } from './sources/time-spec.js';
 
 function fail(msg: string, code: number): never {
   process.stderr.write(`aa-triage: ${msg}\n`);
@@ -42,10 +44,19 @@ async function main(argv: string[]): Promise<number> {
   if (opts.demo && opts.inputs.length) fail('--demo and --input do not mix: the demo is never merged with real data', 2);
   if (opts.command !== 'triage') fail(`${opts.command}: not available in this build`, 2);
   const inputs = replayInputs(opts);
-  if (inputs.length === 0) fail('live sources are not available in this build; use --input FILE or --demo', 2);
   const format = opts.json ? 'json' : opts.plain ? 'plain' : process.stdout.isTTY ? 'plain' : 'json';
+  let window;
   try {
-    await replay(inputs, process.stdout, process.stderr, { format, raw: opts.raw, utc: opts.utc, clock: { bootTime: opts.bootTime, year: opts.year } });
+    window = parseWindow(opts.since, opts.until);
+  } catch (err) {
+    if (err instanceof TimeSpecError) fail(err.message, 2);
+    throw err;
+  }
+  if (opts.demo && (opts.journalDirs.length || opts.journalFiles.length)) fail('--demo and --journal-dir/--journal-file do not mix: the demo is never merged with real data', 2);
+  // live: this host's sources, or copied journals (read through journalctl, merged with any --input)
+  if (inputs.length === 0 || opts.journalDirs.length || opts.journalFiles.length) return runLive(opts, format, { out: process.stdout, err: process.stderr });
+  try {
+    await replay(inputs, process.stdout, process.stderr, { format, raw: opts.raw, utc: opts.utc, clock: { bootTime: opts.bootTime, year: opts.year }, ...window });
   } catch (err) {
     if (err instanceof InputError) fail(err.message, 1);
     throw err;

@@ -1,0 +1,147 @@
+/**
+ * Live mode without the interactive view (--json, --plain, or stdout not a terminal): starts the
+ * sources, says up front which ones are unavailable and why, streams each record as it arrives
+ * (NDJSON: one object per record, written promptly), reports source health changes and loss on
+ * stderr, and stops every subprocess on SIGINT, SIGTERM and SIGHUP.
+ */
+import type { Writable } from 'node:stream';
+import type { CliOptions } from '../cli/args.js';
+import type { AppArmorRecord, LossNotice } from '../model/record.js';
+import { summaryLine } from '../pipeline.js';
+import { recordToNdjson } from '../views/json.js';
+import { safeText } from '../views/safe-text.js';
+import { recordLine } from '../views/text.js';
+import { hostNotes } from './detect.js';
+import { probeHost } from './probe.js';
+import { startLiveSources } from './session.js';
+import { TimeSpecError } from './time-spec.js';
+import { DEFAULT_PATHS, type LiveOptions, type LiveSession, type SourceHealth } from './types.js';
+
+export function liveOptionsFromCli(opts: CliOptions): LiveOptions {
+  return {
+    sources: opts.sources,
+    since: opts.since,
+    until: opts.until,
+    boot: opts.boot,
+    journalDirs: opts.journalDirs,
+    journalFiles: opts.journalFiles,
+    inputs: opts.inputs,
+    follow: opts.follow,
+    clock: { bootTime: opts.bootTime, year: opts.year },
+  };
+}
+
+/** One line per source for stderr: `journal: unavailable: reason (fix: ...)`. */
+export function healthLine(h: SourceHealth): string {
+  let s = `${h.name}: ${h.state}`;
+  if (h.reason) s += `: ${h.reason}`;
+  if (h.fix) s += ` (fix: ${h.fix})`;
+  if (h.note && (h.state === 'live' || h.state === 'backfill' || h.state === 'starting')) s += ` [${h.note}]`;
+  return safeText(s);
+}
+
+function lossLine(n: LossNotice): string {
+  const what: Record<LossNotice['kind'], string> = {
+    'printk-suppressed': `the kernel suppressed ${n.count} log messages (kauditd_printk_skb): records are missing from this source`,
+    'audit-backlog': 'the audit backlog overflowed: the kernel dropped audit records',
+    'audit-lost': `the kernel reports ${n.count} audit records lost in total (audit_lost)`,
+    'journal-suppressed': `journald suppressed ${n.count} messages (rate limit)`,
+    'journal-missed': `journald missed ${n.count} kernel messages`,
+  };
+  return safeText(`${n.source.name}:${n.source.line}: loss: ${what[n.kind]}`);
+}
+
+export interface LiveCliIo {
+  out: Writable;
+  err: Writable;
+  /** Adds classification; from the caller. */
+  enrich?: (r: AppArmorRecord) => void;
+  /** Replace for tests. */
+  live?: LiveOptions;
+  /** Signals to stop on (tests pass none). */
+  signals?: NodeJS.Signals[];
+}
+
+export async function runLive(opts: CliOptions, format: 'json' | 'plain', io: LiveCliIo): Promise<number> {
+  const { out, err } = io;
+  const say = (s: string) => err.write(`aa-triage: ${s}\n`);
+  let buf = '';
+  let flushQueued = false;
+  const flush = () => {
+    flushQueued = false;
+    if (buf) {
+      out.write(buf);
+      buf = '';
+    }
+  };
+  const liveOpts: LiveOptions = { ...liveOptionsFromCli(opts), enrich: io.enrich, ...io.live };
+  // probed once: the same facts decide the sources and the notes printed here
+  const facts = (liveOpts.facts ??= probeHost({ ...DEFAULT_PATHS, ...liveOpts.paths }, liveOpts.env ?? process.env));
+  let session: LiveSession;
+  try {
+    session = await startLiveSources(liveOpts, {
+      record: (r) => {
+        buf += format === 'json' ? recordToNdjson(r, { raw: opts.raw }) : `${recordLine(r, { utc: opts.utc })}\n`;
+        if (buf.length > 65536) flush();
+        else if (!flushQueued) {
+          flushQueued = true;
+          setImmediate(flush);
+        }
+      },
+      loss: (n) => say(lossLine(n)),
+    });
+  } catch (e) {
+    if (e instanceof TimeSpecError) {
+      say(e.message);
+      return 2;
+    }
+    throw e;
+  }
+
+  for (const n of hostNotes(facts)) say(n);
+  const seen = new Map<string, string>();
+  let dropped = 0;
+  const report = () => {
+    for (const h of session.health()) {
+      const line = healthLine(h);
+      if (seen.get(h.name) !== line && h.state !== 'starting') {
+        seen.set(h.name, line);
+        say(line);
+      }
+    }
+    const d = session.counts().dropped;
+    if (d > dropped) {
+      say(`loss: aa-triage dropped ${d} lines it could not parse fast enough (bounded queue)`);
+      dropped = d;
+    }
+  };
+  report();
+  const usable = session.health().filter((h) => h.state !== 'unavailable');
+  if (usable.length === 0) {
+    say('no readable source on this host: nothing to show (this is not a quiet host, it is an unreadable one); see the reasons above');
+    await session.stop();
+    return 1;
+  }
+  const unsubscribe = session.onHealth(report);
+
+  const signals = io.signals ?? ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  let stoppedBy: NodeJS.Signals | undefined;
+  const onSignal = (sig: NodeJS.Signals) => {
+    stoppedBy = sig;
+    void session.stop();
+  };
+  for (const s of signals) process.on(s, onSignal);
+  await session.done();
+  for (const s of signals) process.off(s, onSignal);
+  unsubscribe();
+  flush();
+  report();
+  const c = session.counts();
+  let summary = summaryLine(c);
+  if (c.outsideWindow) summary += `, ${c.outsideWindow} outside the time window`;
+  if (c.dropped) summary += `, ${c.dropped} lines dropped by aa-triage (queue full)`;
+  say(summary.replace(/^aa-triage: /, ''));
+  const failed = session.health().filter((h) => h.state === 'failed');
+  if (stoppedBy) return 0;
+  return failed.length === usable.length ? 1 : 0;
+}
