@@ -9,6 +9,8 @@ import { DEMO_SOURCE, findDemo } from './demo.js';
 import { InputError } from './ingest/inputs.js';
 import { runLive } from './sources/live-cli.js';
 import { parseWindow, TimeSpecError } from './sources/time-spec.js';
+import { runActCommand } from './actions/act-main.js';
+import { startTui, wantsTui } from './tui/start.js';
 
 function fail(msg: string, code: number): never {
   process.stderr.write(`aa-triage: ${msg}\n`);
@@ -42,6 +44,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (opts.demo && opts.inputs.length) fail('--demo and --input do not mix: the demo is never merged with real data', 2);
+  if (opts.command === 'act') return runActCommand(opts);
   if (opts.command !== 'triage') fail(`${opts.command}: not available in this build`, 2);
   const inputs = replayInputs(opts);
   const format = opts.json ? 'json' : opts.plain ? 'plain' : process.stdout.isTTY ? 'plain' : 'json';
@@ -53,6 +56,8 @@ async function main(argv: string[]): Promise<number> {
     throw err;
   }
   if (opts.demo && (opts.journalDirs.length || opts.journalFiles.length)) fail('--demo and --journal-dir/--journal-file do not mix: the demo is never merged with real data', 2);
+  // a terminal on both ends and neither --json nor --plain: the interactive view (DEMO, REPLAY or LIVE)
+  if (wantsTui(opts)) return startTui(opts, inputs, window);
   // live: this host's sources, or copied journals (read through journalctl, merged with any --input)
   if (inputs.length === 0 || opts.journalDirs.length || opts.journalFiles.length) return runLive(opts, format, { out: process.stdout, err: process.stderr });
   try {

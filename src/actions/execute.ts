@@ -3,6 +3,8 @@
  * stdout and stderr captured, the C locale so the tools' messages are the ones we know. Stops at
  * the first step that exits non-zero, times out or cannot start. I/O edge.
  */
+import { accessSync, constants, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { execa } from 'execa';
 import type { StepResult } from './verify.js';
 
@@ -40,4 +42,18 @@ export async function runSteps(steps: string[][], opts: RunOptions): Promise<Ste
     if (r.exitCode !== 0) break;
   }
   return results;
+}
+
+/** Whether `name` is an executable file on the PATH of `env` (apparmor-utils is often absent on servers). */
+export function hasCommand(name: string, env: NodeJS.ProcessEnv = process.env): boolean {
+  for (const dir of (env.PATH ?? '').split(':')) {
+    if (!dir) continue;
+    try {
+      accessSync(join(dir, name), constants.X_OK);
+      if (statSync(join(dir, name)).isFile()) return true;
+    } catch {
+      // not in this directory
+    }
+  }
+  return false;
 }

@@ -1,0 +1,128 @@
+/**
+ * `aa-triage act VERB PROFILE`: the non-interactive form for scripts, runbooks and tests. Same
+ * resolution, refusals, journal and verification as the dialogs.
+ *
+ * `act` sees no incident, so it cannot know whether the profile's denials look like an attack. It
+ * therefore treats every loosening verb (complain, unload, disable) the way the dialogs treat a
+ * likely attack: a reason is required (--reason, or asked on a terminal) and journaled. Restoring
+ * verbs (enforce, enable) need none. Without --yes it asks on the terminal, and refuses when there
+ * is none.
+ *
+ * Exit status: 0 done and verified (or --dry-run), 1 ran but the kernel state is not the expected
+ * one, 2 usage, 3 refused (nothing was run), 4 ran but could not be verified.
+ */
+import type { CliOptions } from '../cli/args.js';
+import type { ActionKind } from '../model/action.js';
+import { safeText } from '../views/safe-text.js';
+import { actionsAvailability, confirmationFor } from './confirm.js';
+import type { ProfileDeclarations } from './declarations.js';
+import { planLines } from './describe.js';
+import { hasCommand } from './execute.js';
+import { defaultJournalPath } from './journal.js';
+import { performAction, type ActionEnv } from './perform.js';
+import { buildPlan } from './plan.js';
+import { resolveTarget } from './resolve-target.js';
+
+export const EXIT = { ok: 0, failed: 1, usage: 2, refused: 3, unverified: 4 } as const;
+export const DEFAULT_SECURITYFS = '/sys/kernel/security/apparmor';
+
+export interface ActIo {
+  out: (s: string) => void;
+  err: (s: string) => void;
+  /** Asks on the terminal; undefined when there is no terminal to ask on. */
+  ask?: (question: string) => Promise<string>;
+}
+
+export interface ActDeps {
+  isRoot: boolean;
+  env: NodeJS.ProcessEnv;
+  /** The profile index over these directories. */
+  loadDeclarations: (dirs: string[]) => Promise<ProfileDeclarations>;
+  defaultProfileDirs: string[];
+  operator: string;
+  host: string;
+  timeoutMs?: number;
+}
+
+/** The action kind for a CLI verb, or why it cannot be done here. */
+export function actionForVerb(verb: string, runtime: boolean, env: NodeJS.ProcessEnv): { ok: true; action: ActionKind } | { ok: false; code: number; reason: string } {
+  const needs = (tool: string, action: ActionKind, alt: string) =>
+    hasCommand(tool, env) ? { ok: true as const, action } : { ok: false as const, code: EXIT.refused, reason: `${tool} not found (apparmor-utils is not installed); --runtime uses ${alt} instead, until the next reload` };
+  switch (verb) {
+    case 'complain':
+      return runtime ? { ok: true, action: 'complain-runtime' } : needs('aa-complain', 'complain', 'apparmor_parser -r -C FILE');
+    case 'enforce':
+      return runtime ? { ok: true, action: 'reload' } : needs('aa-enforce', 'enforce', 'apparmor_parser -r FILE');
+    case 'unload':
+    case 'disable':
+    case 'enable':
+      if (runtime) return { ok: false, code: EXIT.usage, reason: `--runtime applies to complain and enforce, not ${verb}` };
+      return { ok: true, action: verb };
+    default:
+      return { ok: false, code: EXIT.usage, reason: `unknown verb ${verb}` };
+  }
+}
+
+export async function runAct(opts: CliOptions, io: ActIo, deps: ActDeps): Promise<number> {
+  const act = opts.act;
+  if (!act) {
+    io.err('aa-triage act: which verb and profile?\n');
+    return EXIT.usage;
+  }
+  const refuse = (reason: string, code: number = EXIT.refused) => {
+    io.err(`aa-triage act: refused: ${safeText(reason)}\n`);
+    return code;
+  };
+  const kind = actionForVerb(act.verb, act.runtime, deps.env);
+  if (!kind.ok) return refuse(kind.reason, kind.code);
+  const dirs = opts.profilesDirs.length ? opts.profilesDirs : deps.defaultProfileDirs;
+  const resolution = await resolveTarget(act.profile, await deps.loadDeclarations(dirs), dirs);
+  if (!resolution.ok) return refuse(resolution.refusal.reason);
+  const plan = buildPlan(kind.action, resolution.target);
+  io.out(`${planLines(plan).join('\n')}\n`);
+
+  const available = actionsAvailability({ isRoot: deps.isRoot, readOnly: opts.readOnly });
+  if (act.dryRun) {
+    io.out(`dry run: nothing was changed${available.enabled ? '' : ` (and running it would be refused: ${available.reason})`}\n`);
+    return EXIT.ok;
+  }
+  if (!available.enabled) return refuse(`${available.reason}; nothing was tried`);
+
+  let reason = act.reason?.trim();
+  if (plan.loosening && !reason) {
+    if (!io.ask) return refuse(`${act.verb} loosens confinement, and act cannot see whether this profile's denials look like an attack: give --reason TEXT (it is journaled)`);
+    reason = (await io.ask('Reason for this change (journaled): ')).trim();
+    if (!reason) return refuse('no reason given; nothing was changed');
+  }
+  if (!act.yes) {
+    if (!io.ask) return refuse('no terminal to confirm on: pass --yes to act without asking');
+    const req = confirmationFor(plan);
+    if (req.typeName) {
+      const typed = (await io.ask(`Type the profile name (${safeText(plan.target.profile)}) to ${act.verb} it: `)).trim();
+      if (typed !== plan.target.profile) return refuse('the typed name does not match; nothing was changed');
+    } else {
+      const answer = (await io.ask('Proceed? [y/N] ')).trim().toLowerCase();
+      if (answer !== 'y' && answer !== 'yes') return refuse('not confirmed; nothing was changed');
+    }
+  }
+
+  const env: ActionEnv = {
+    securityfs: opts.securityfs ?? DEFAULT_SECURITYFS,
+    journalPath: opts.actionsFile ?? defaultJournalPath(deps.isRoot, deps.env),
+    isRoot: deps.isRoot,
+    readOnly: opts.readOnly,
+    env: deps.env,
+    operator: deps.operator,
+    host: deps.host,
+    timeoutMs: deps.timeoutMs,
+  };
+  const report = await performAction({ plan, reason }, env);
+  if (!report.done) return refuse(report.refused);
+  for (const s of report.steps) {
+    const said = `${s.stdout}\n${s.stderr}`.split('\n').map((l) => l.trimEnd()).filter(Boolean);
+    if (said.length) io.out(`  ${s.argv[0]}: ${said.map(safeText).join('\n    ')}\n`);
+  }
+  io.out(`${safeText(report.judgement.message)}\n`);
+  io.out(`journaled in ${safeText(env.journalPath)} (id ${report.id})\n`);
+  return report.judgement.outcome === 'verified' ? EXIT.ok : report.judgement.outcome === 'failed' ? EXIT.failed : EXIT.unverified;
+}

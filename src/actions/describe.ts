@@ -1,0 +1,18 @@
+/**
+ * The plan as lines of text for the CLI (the dialogs lay out the same facts). Pure. Profile names
+ * and paths can come from logs and profile files: everything passes through safeText.
+ */
+import { safeText } from '../views/safe-text.js';
+import { commandLine, type ActionPlan } from './plan.js';
+
+export function planLines(plan: ActionPlan): string[] {
+  const t = plan.target;
+  const lines = [`${plan.action}: ${safeText(plan.summary)}`, `  profile:  ${safeText(t.profile)}`];
+  if (t.viaParent) lines.push(`  asked for: ${safeText(t.requested)} (declared inside ${safeText(t.profile)}: the action applies to the parent's file)`);
+  lines.push(`  file:     ${safeText(t.file)}`);
+  if (plan.alsoAffected.length) lines.push(`  also affects (same file): ${plan.alsoAffected.map(safeText).join(', ')}`);
+  for (const argv of plan.steps) lines.push(`  will run: ${safeText(commandLine(argv))}`);
+  lines.push(`  persists: ${plan.persists ? 'yes (survives reload and reboot)' : 'no (until the profile is next loaded)'}`);
+  lines.push(`  consequence: ${safeText(plan.consequence)}`);
+  return lines;
+}

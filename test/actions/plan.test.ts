@@ -1,0 +1,130 @@
+import { strict as assert } from 'node:assert';
+import { describe, it } from 'node:test';
+import type { ActionJournalEntry } from '../../src/model/action.js';
+import type { AppArmorRecord } from '../../src/model/record.js';
+import { actionsAvailability, confirmationFor, confirmationProblem } from '../../src/actions/confirm.js';
+import { parseLoadedProfiles } from '../../src/actions/kernel-state.js';
+import { buildPlan, commandLine } from '../../src/actions/plan.js';
+import type { Target } from '../../src/actions/resolve-target.js';
+import { undoCandidates, undoTarget } from '../../src/actions/undo.js';
+import { confirmsAction, judge, stepTrouble } from '../../src/actions/verify.js';
+
+const target: Target = {
+  requested: '/usr/sbin/nginx',
+  profile: '/usr/sbin/nginx',
+  viaParent: false,
+  file: '/etc/apparmor.d/usr.sbin.nginx',
+  root: '/etc/apparmor.d',
+  disableLink: '/etc/apparmor.d/disable/usr.sbin.nginx',
+  fileProfiles: ['/usr/sbin/nginx'],
+  declaredMode: 'enforce',
+};
+
+describe('plans', () => {
+  it('name the exact commands for every action', () => {
+    const steps = (a: Parameters<typeof buildPlan>[0]) => buildPlan(a, target).steps.map(commandLine);
+    assert.deepEqual(steps('complain'), ['aa-complain /etc/apparmor.d/usr.sbin.nginx']);
+    assert.deepEqual(steps('complain-runtime'), ['apparmor_parser -r -C /etc/apparmor.d/usr.sbin.nginx']);
+    assert.deepEqual(steps('unload'), ['apparmor_parser -R /etc/apparmor.d/usr.sbin.nginx']);
+    assert.deepEqual(steps('disable'), ['ln -sfT -- /etc/apparmor.d/usr.sbin.nginx /etc/apparmor.d/disable/usr.sbin.nginx', 'apparmor_parser -R /etc/apparmor.d/usr.sbin.nginx']);
+    assert.deepEqual(steps('enforce'), ['aa-enforce /etc/apparmor.d/usr.sbin.nginx']);
+    assert.deepEqual(steps('reload'), ['apparmor_parser -r /etc/apparmor.d/usr.sbin.nginx']);
+    assert.deepEqual(steps('enable'), ['rm -f -- /etc/apparmor.d/disable/usr.sbin.nginx', 'apparmor_parser -r /etc/apparmor.d/usr.sbin.nginx']);
+  });
+  it('say whether the change persists and what it does to processes', () => {
+    assert.equal(buildPlan('complain', target).persists, true);
+    assert.equal(buildPlan('complain-runtime', target).persists, false);
+    assert.match(buildPlan('unload', { ...target, fileProfiles: ['/usr/sbin/nginx', '/usr/sbin/nginx//php'] }).consequence, /\/usr\/sbin\/nginx, \/usr\/sbin\/nginx\/\/php run UNCONFINED/);
+    assert.match(buildPlan('complain', { ...target, requested: '/usr/sbin/nginx//php', viaParent: true }).summary, /declared inside \/usr\/sbin\/nginx/);
+  });
+  it('quote display words a reader would misread', () => {
+    assert.equal(commandLine(['apparmor_parser', '-R', "/etc/apparmor.d/my file's"]), `apparmor_parser -R '/etc/apparmor.d/my file'\\''s'`);
+  });
+});
+
+describe('confirmation tiers', () => {
+  it('runtime complain: the command; persistent complain and disable: the consequence; unload: the typed name', () => {
+    assert.equal(confirmationFor(buildPlan('complain-runtime', target)).tier, 'command');
+    assert.equal(confirmationFor(buildPlan('complain', target)).tier, 'consequence');
+    assert.equal(confirmationFor(buildPlan('disable', target)).tier, 'consequence');
+    const unload = confirmationFor(buildPlan('unload', target));
+    assert.equal(unload.tier, 'type-name');
+    assert.equal(confirmationProblem(unload, buildPlan('unload', target), { typedName: 'nginx' }), 'type the profile name (/usr/sbin/nginx) to confirm');
+    assert.equal(confirmationProblem(unload, buildPlan('unload', target), { typedName: '/usr/sbin/nginx' }), undefined);
+  });
+  it('a likely attack makes every loosening action need the name and a reason, as an override', () => {
+    for (const a of ['complain', 'complain-runtime', 'unload', 'disable'] as const) {
+      const plan = buildPlan(a, target);
+      const req = confirmationFor(plan, 'likely-attack');
+      assert.equal(req.typeName, true, a);
+      assert.equal(req.override, true, a);
+      assert.match(req.warning ?? '', /looks like an attack/);
+      assert.match(confirmationProblem(req, plan, {}) ?? '', /type the profile name/);
+      assert.match(confirmationProblem(req, plan, { typedName: '/usr/sbin/nginx' }) ?? '', /reason for overriding/);
+      assert.equal(confirmationProblem(req, plan, { typedName: '/usr/sbin/nginx', reason: 'sure' }), undefined);
+    }
+    assert.equal(confirmationFor(buildPlan('enforce', target), 'likely-attack').override, false);
+  });
+  it('actions are unavailable to non-root and in read-only mode', () => {
+    assert.deepEqual(actionsAvailability({ isRoot: true, readOnly: false }), { enabled: true });
+    assert.match((actionsAvailability({ isRoot: false, readOnly: false }) as { reason: string }).reason, /not root/);
+    assert.match((actionsAvailability({ isRoot: true, readOnly: true }) as { reason: string }).reason, /read-only/);
+  });
+});
+
+describe('kernel state and verification', () => {
+  it('splits the mode off the right: names may contain spaces and parentheses', () => {
+    const m = parseLoadedProfiles('/usr/bin/my app (v2) (complain)\nnginx (enforce)\ngarbage\n');
+    assert.equal(m.get('/usr/bin/my app (v2)'), 'complain');
+    assert.equal(m.get('nginx'), 'enforce');
+    assert.equal(m.size, 2);
+  });
+  it('flags error words in output even with exit 0, and exit codes otherwise', () => {
+    assert.match(stepTrouble({ argv: ['aa-complain'], exitCode: 0, stdout: "Can't find x", stderr: '', timedOut: false }) ?? '', /said: Can't find/);
+    assert.equal(stepTrouble({ argv: ['aa-complain'], exitCode: 0, stdout: 'Setting x to complain mode.', stderr: '', timedOut: false }), undefined);
+    assert.match(stepTrouble({ argv: ['apparmor_parser'], exitCode: 1, stdout: '', stderr: 'Sorry. You need root privileges to run this program.', timedOut: false }) ?? '', /exited 1: Sorry/);
+  });
+  it('a disable is verified only with the link in place', () => {
+    const plan = buildPlan('disable', target);
+    const before = { ok: true as const, profiles: new Map([['/usr/sbin/nginx', 'enforce']]) };
+    const after = { ok: true as const, profiles: new Map<string, string>() };
+    const ok = { argv: ['x'], exitCode: 0, stdout: '', stderr: '', timedOut: false };
+    assert.equal(judge(plan, before, after, [ok, ok], target.file).outcome, 'verified');
+    const noLink = judge(plan, before, after, [ok, ok], undefined);
+    assert.equal(noLink.outcome, 'failed');
+    assert.match(noLink.message, /disable\/usr\.sbin\.nginx was not created/);
+  });
+  it('a STATUS record of the change confirms it', () => {
+    const rec = (op: string, name: string) => ({ kind: 'STATUS', fields: { operation: op, name } }) as unknown as AppArmorRecord;
+    assert.equal(confirmsAction(buildPlan('complain', target), rec('profile_replace', '/usr/sbin/nginx')), true);
+    assert.equal(confirmsAction(buildPlan('unload', target), rec('profile_remove', '/usr/sbin/nginx')), true);
+    assert.equal(confirmsAction(buildPlan('unload', target), rec('profile_replace', '/usr/sbin/nginx')), false);
+    assert.equal(confirmsAction(buildPlan('complain', target), rec('profile_replace', 'other')), false);
+  });
+});
+
+describe('undo from the journal', () => {
+  const entry = (id: string, action: ActionJournalEntry['action'], extra: Partial<ActionJournalEntry> = {}): ActionJournalEntry => ({
+    v: 1,
+    id,
+    phase: 'result',
+    time: '2026-11-22T03:00:00Z',
+    operator: 'oncall',
+    host: 'web-01',
+    action,
+    profile: '/usr/sbin/nginx',
+    file: target.file,
+    argv: [],
+    outcome: 'verified',
+    ...extra,
+  });
+  it('lists loosening actions newest first, without failed or already undone ones', () => {
+    const entries = [entry('a', 'complain'), { ...entry('a', 'complain'), phase: 'intent' as const }, entry('b', 'unload', { outcome: 'failed' }), entry('c', 'disable'), entry('d', 'enable', { undoOf: 'c' }), entry('e', 'complain-runtime', { outcome: 'unverified' })];
+    assert.deepEqual(undoCandidates(entries).map((c) => `${c.entry.id}:${c.undo}`), ['e:reload', 'a:enforce']);
+  });
+  it('refuses when the profile now resolves to another file', () => {
+    const moved = undoTarget(entry('a', 'complain'), { ok: true, target: { ...target, file: '/etc/apparmor.d/other' } });
+    assert.equal(moved.ok, false);
+    assert.equal(undoTarget(entry('a', 'complain'), { ok: true, target }).ok, true);
+  });
+});
