@@ -57,6 +57,9 @@ export interface SourceHealth {
   records?: number;
   restarts?: number;
   stderrTail?: string[];
+  /** Lines the source's bounded queue had to drop. */
+  dropped?: number;
+  note?: string;
 }
 
 export interface ProfileCounts {
@@ -82,7 +85,7 @@ export interface LossCounts {
   suppressed: number;
   /** audit lost / backlog / journal missed. */
   lost: number;
-  /** Incidents this store had to forget to stay bounded (their records stay in the verdict counts). */
+  /** Lines the sources' queues dropped, plus incidents this store forgot to stay bounded. */
   dropped: number;
 }
 
@@ -313,6 +316,12 @@ export class IncidentStore {
     if (this.actions.length > this.limits.maxActions) this.actions.splice(0, this.actions.length - this.limits.maxActions);
   }
 
+  /** The journal as read again from disk (it is the record of what was done; newest kept when over the bound). */
+  replaceActions(entries: ActionJournalEntry[]): void {
+    this.version++;
+    this.actions = entries.slice(-this.limits.maxActions);
+  }
+
   setPaused(paused: boolean): void {
     if (paused === this.paused) return;
     this.paused = paused;
@@ -341,7 +350,7 @@ export class IncidentStore {
       incidents,
       verdicts: { ...this.verdicts },
       records: this.records,
-      loss: { ...this.loss },
+      loss: { ...this.loss, dropped: this.loss.dropped + this.health.reduce((n, h) => n + (h.dropped ?? 0), 0) },
       health: this.health,
       window,
       windowDropped: this.windowDropped,

@@ -5,7 +5,7 @@
  * the runner. It never draws more than rows - 1 lines.
  */
 import React, { useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
-import { Box, useInput } from 'ink';
+import { Box, useInput, type Key } from 'ink';
 import type { Incident, StoreSnapshot } from '../store/incident-store.js';
 import { intentFor, keymapFor, type ActionVerb, type Screen } from './keymap.js';
 import { factFor, type ProfileFacts } from './profile-facts.js';
@@ -40,6 +40,12 @@ export interface ViewModel {
   /** "Now" for relative times: the clock when live, the last record's time when replaying. */
   now: number;
   alerts: Alert[];
+  /** Host the records come from (the first record's host when replaying). */
+  host?: string;
+  /** How relative times are measured, when not against the clock. */
+  clockNote?: string;
+  /** Draw an empty frame (the first half of a full redraw). */
+  blank?: boolean;
 }
 
 export interface Feed {
@@ -50,11 +56,9 @@ export interface Feed {
 export interface AppProps {
   feed: Feed;
   mode: RunMode;
-  host?: string;
   facts: ProfileFacts;
   theme: Theme;
   utc: boolean;
-  clockNote?: string;
   /** Where the action journal is read from (shown when it is empty). */
   journal?: string;
   /** Shown under the help (e.g. why action keys are absent). */
@@ -73,6 +77,15 @@ const HINTS: Record<Screen | 'detail', string> = {
   timeline: '? help · j/k move · Enter: the incident · / filter · Space pause · Esc/q back',
   actions: '? help · j/k move · / filter · Esc/q back · Ctrl-C quit',
 };
+
+/** The key flags of one character out of a multi-character chunk. */
+export function keyForChar(c: string, chunk: Key): Key {
+  const none = { ...chunk, return: false, tab: false, backspace: false, delete: false, escape: false, shift: false, upArrow: false, downArrow: false, leftArrow: false, rightArrow: false, pageUp: false, pageDown: false, home: false, end: false };
+  if (c === '\r' || c === '\n') return { ...none, return: true };
+  if (c === '\t') return { ...none, tab: true };
+  if (c === '\x7f' || c === '\b') return { ...none, delete: true };
+  return { ...none, shift: /[A-Z]/.test(c) };
+}
 
 export function App(props: AppProps): React.JSX.Element {
   const { feed, theme } = props;
@@ -135,18 +148,25 @@ export function App(props: AppProps): React.JSX.Element {
     return { keys, attack, page: ui.help || ui.detail !== undefined ? bodyHeight - 1 : page, detailLines: detailCount, incidentKeys, incidentAttack, openTarget };
   };
 
-  useInput((input, key) => {
+  // Several keys can arrive in one chunk (fast typing, paste, tmux send-keys): each is handled in
+  // turn, the state carried from one to the next.
+  const uiRef = useRef(ui);
+  uiRef.current = ui;
+  const handleKey = (input: string, key: Key) => {
+    const cur = uiRef.current;
     if (key.ctrl && input === 'c') {
       props.onQuit();
       return;
     }
-    if (ui.editing) {
-      setUi((s) => editFilter(s, input, key));
+    if (cur.editing) {
+      uiRef.current = editFilter(cur, input, key);
+      setUi(uiRef.current);
       return;
     }
     const intent = intentFor(keymap, input, key);
     if (!intent) return;
-    const step = applyIntent(ui, intent, listContext());
+    const step = applyIntent(cur, intent, listContext());
+    uiRef.current = step.state;
     setUi(step.state);
     const fx = step.effect;
     if (!fx) return;
@@ -154,9 +174,16 @@ export function App(props: AppProps): React.JSX.Element {
     else if (fx.type === 'redraw') props.onRedraw();
     else if (fx.type === 'pause') props.onPause();
     else if (fx.type === 'action' && props.onAction) {
-      const inc = ui.screen === 'incidents' ? (detailIncident ?? incidents[sel]) : undefined;
-      const profile = ui.screen === 'profiles' ? profiles[sel]?.name : inc?.profile;
+      const inc = cur.screen === 'incidents' ? (detailIncident ?? incidents[sel]) : undefined;
+      const profile = cur.screen === 'profiles' ? profiles[sel]?.name : inc?.profile;
       props.onAction(fx.verb, { incident: inc, profile });
+    }
+  };
+  useInput((input, key) => {
+    if (input.length > 1 && !key.ctrl && !key.meta) {
+      for (const c of input) handleKey(c, keyForChar(c, key));
+    } else {
+      handleKey(input, key);
     }
   });
 
@@ -180,6 +207,7 @@ export function App(props: AppProps): React.JSX.Element {
     body = <IncidentList rows={incidents.slice(start, start + page)} selected={sel - start} total={incidents.length} now={vm.now} width={width} height={bodyHeight} theme={theme} emptyText={empty} />;
   }
 
+  if (vm.blank) return <Box width={width} height={total} />;
   const hintKey = ui.screen === 'incidents' && ui.detail !== undefined ? 'detail' : ui.screen;
   return (
     <Box flexDirection="column" width={width} height={total} overflow="hidden">
@@ -187,12 +215,12 @@ export function App(props: AppProps): React.JSX.Element {
         mode={props.mode}
         paused={snap.paused}
         newSincePause={snap.newSincePause}
-        host={props.host}
+        host={vm.host}
         records={snap.records}
         verdicts={snap.verdicts}
         loss={snap.loss}
         health={snap.health}
-        clockNote={props.clockNote}
+        clockNote={vm.clockNote}
         screen={ui.screen}
         sortTitle={SORT_TITLE[ui.sort]}
         filter={ui.editing ? '' : ui.filter}

@@ -65,11 +65,18 @@ export function rcell(s: string, w: number): string {
   return t.length >= w ? t : ' '.repeat(w - t.length) + t;
 }
 
-/** Splits a long (already safe) line into rows of at most `w` columns, at most `max` rows. */
+/** Splits a long (already safe) line into rows of at most `w` columns, at most `max` rows; breaks at a space when one is near the end. */
 export function wrapRows(s: string, w: number, max = 8): string[] {
   if (w <= 0) return [];
   const out: string[] = [];
-  for (let i = 0; i < s.length && out.length < max; i += w) out.push(s.slice(i, i + w));
-  if (out.length === max && s.length > w * max) out[max - 1] = `${out[max - 1].slice(0, Math.max(0, w - 1))}…`;
-  return out.length ? out : [''];
+  let rest = s;
+  while (rest.length > w && out.length < max) {
+    const space = rest.lastIndexOf(' ', w);
+    const cut = space > w / 2 ? space : w;
+    out.push(rest.slice(0, cut));
+    rest = rest.slice(cut === space ? cut + 1 : cut);
+  }
+  if (out.length < max) out.push(rest);
+  else if (rest.length) out[max - 1] = `${out[max - 1].slice(0, Math.max(0, w - 1))}…`;
+  return out;
 }

@@ -1,7 +1,7 @@
 /**
  * What the views show about a profile: its mode, file, network rules and who manages it. Filled at
  * start-up from the profile index (profiles area) and the kernel's loaded-profile list; the views
- * only read it. `parseLoadedProfiles` reads securityfs's `profiles` text (pure).
+ * only read it.
  */
 export interface ProfileFact {
   name: string;
@@ -16,17 +16,21 @@ export interface ProfileFact {
 
 export type ProfileFacts = ReadonlyMap<string, ProfileFact>;
 
-/** `/sys/kernel/security/apparmor/profiles`: `name (mode)` per line; names may contain spaces. */
-export function parseLoadedProfiles(text: string): { name: string; mode: string }[] {
-  const out: { name: string; mode: string }[] = [];
-  for (const line of text.split('\n')) {
-    const m = /^(.*\S)\s+\(([^()]+)\)\s*$/.exec(line);
-    if (m) out.push({ name: m[1], mode: m[2] });
-  }
-  return out;
-}
-
 /** The facts for a record's label: the exact name, else the first component of a stacked/child label. */
 export function factFor(facts: ProfileFacts, label: string): ProfileFact | undefined {
   return facts.get(label) ?? facts.get(label.split('//')[0]);
+}
+
+/** Merges the kernel's loaded list (name -> mode) with what the profile files say. */
+export function mergeFacts(loaded: ReadonlyMap<string, string> | undefined, files: Iterable<ProfileFact>): Map<string, ProfileFact> {
+  const out = new Map<string, ProfileFact>();
+  for (const f of files) out.set(f.name, { ...f, loaded: loaded ? loaded.has(f.name) : undefined });
+  if (loaded) {
+    for (const [name, mode] of loaded) {
+      const f = out.get(name);
+      // The kernel's mode is the truth; the file's flags say what the next load will do.
+      out.set(name, f ? { ...f, mode, loaded: true } : { name, mode, loaded: true });
+    }
+  }
+  return out;
 }

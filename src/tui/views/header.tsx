@@ -30,7 +30,7 @@ export interface HeaderProps {
   theme: Theme;
 }
 
-const HEALTH_GLYPH: Record<string, string> = { running: '●', ok: '●', done: '✓', reading: '…', starting: '…', restarting: '↻', unavailable: '✗', unreadable: '✗', failed: '✗', error: '✗', stopped: '-' };
+const HEALTH_GLYPH: Record<string, string> = { live: '●', backfill: '…', starting: '…', waiting: '…', reading: '…', done: '✓', ended: '✓', restarting: '↻', unavailable: '✗', failed: '✗' };
 
 export function modeBadge(mode: RunMode, paused: boolean, newSincePause: number): string {
   const base = mode === 'live' ? 'LIVE' : mode === 'demo' ? 'DEMO' : 'REPLAY';
@@ -51,15 +51,15 @@ export function headerLines(p: HeaderProps): Line[] {
   const line2: Line = [seg(' ')];
   for (const k of ['likely-attack', 'unclear', 'missing-rule', 'info', '?'] as const) {
     if (k === '?' && v[k] === 0) continue;
-    const label = k === '?' ? '? unclassified' : VERDICT_LABEL[k];
-    line2.push(seg(`${label} ${v[k]}`, { color: t.verdict[k], bold: k === 'likely-attack' && v[k] > 0 }), seg('  '));
+    const [glyph, word] = VERDICT_LABEL[k].split(' ');
+    line2.push(seg(k === '?' ? `? ${v[k]} unclassified` : `${glyph} ${v[k]} ${word.toLowerCase()}`, { color: t.verdict[k], bold: k === 'likely-attack' && v[k] > 0 }), seg('  '));
   }
   const lossy = p.loss.suppressed + p.loss.lost + p.loss.dropped > 0;
-  line2.push(seg(`│ loss: suppressed ${p.loss.suppressed} · lost ${p.loss.lost} · dropped ${p.loss.dropped}`, { color: lossy ? t.bad : undefined, bold: lossy }));
+  line2.push(seg(`│ loss: ${p.loss.suppressed} suppressed, ${p.loss.lost} lost, ${p.loss.dropped} dropped`, { color: lossy ? t.bad : undefined, bold: lossy }));
   const line3: Line = [seg(p.health.length === 1 ? ' source: ' : ' sources: ')];
   if (p.health.length === 0) line3.push(seg('none started', { color: t.bad }));
   p.health.forEach((h, i) => {
-    const bad = /unavailable|unreadable|failed|error/.test(h.state);
+    const bad = h.state === 'unavailable' || h.state === 'failed';
     const detail = [h.state, h.lines !== undefined ? `${h.lines} lines` : '', h.reason ? safeText(h.reason) : '', h.fix ? `fix: ${safeText(h.fix)}` : ''].filter(Boolean).join(', ');
     line3.push(seg(`${i ? '  ·  ' : ''}${safeText(h.name)} ${HEALTH_GLYPH[h.state] ?? '?'} ${detail}`, { color: bad ? t.bad : undefined }));
   });

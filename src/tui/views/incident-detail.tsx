@@ -87,7 +87,7 @@ export function detailLines(p: Omit<IncidentDetailProps, 'height' | 'scroll'>): 
     }
   }
   out.push([]);
-  head(`Evidence (${inc.samples.length} of ${inc.count} record${inc.count === 1 ? '' : 's'} kept: the first and the latest)`);
+  head(inc.samples.length < inc.count ? `Evidence (${inc.samples.length} of ${inc.count} records kept: the first and the latest)` : `Evidence (${inc.count} record${inc.count === 1 ? '' : 's'})`);
   for (const r of inc.samples) {
     out.push([seg(`  ${safeText(r.source.name)}:${r.source.line}`, { bold: true }), seg(`  ${r.auditId ? `audit(${safeText(r.auditId)})` : ''} ${r.kind}`, { dim: t.dim })]);
     text(`${safeText(r.raw)}${r.rawTruncated ? ' [line shortened]' : ''}`, { dim: t.dim });

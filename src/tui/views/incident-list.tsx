@@ -36,7 +36,7 @@ interface Columns {
 
 /** Column widths for a terminal width: the target gets what is left; pids and first seen only when wide. */
 export function incidentColumns(width: number): Columns {
-  const c: Columns = { verdict: 10, count: 6, last: 8, first: width >= 100 ? 8 : 0, profile: width >= 120 ? 26 : 18, op: 10, target: 0, mask: 5, pids: width >= 110 ? 14 : 0 };
+  const c: Columns = { verdict: 10, count: 6, last: 8, first: width >= 100 ? 8 : 0, profile: width >= 120 ? 26 : 17, op: 10, target: 0, mask: 8, pids: width >= 110 ? 14 : 0 };
   const fixed = 1 + c.verdict + c.count + c.last + c.first + c.profile + c.op + c.mask + c.pids;
   c.target = Math.max(8, width - fixed - 1);
   return c;

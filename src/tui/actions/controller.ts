@@ -1,0 +1,168 @@
+/**
+ * Carries out what the dialogs decide: resolves the selected profile, opens the right dialog, runs
+ * the confirmed plan through performAction (journal, execa, verification), and watches the record
+ * stream for the kernel's STATUS record of the change. Holds the dialog state outside React; the
+ * view subscribes to it. I/O lives in the injected dependencies so tests run it on temp trees.
+ */
+import { actionsAvailability } from '../../actions/confirm.js';
+import { performAction, type ActionEnv } from '../../actions/perform.js';
+import { buildPlan, type ActionPlan } from '../../actions/plan.js';
+import type { Resolution } from '../../actions/resolve-target.js';
+import { undoCandidates, undoTarget, type UndoCandidate } from '../../actions/undo.js';
+import { confirmsAction } from '../../actions/verify.js';
+import type { ActionJournalEntry } from '../../model/action.js';
+import type { AppArmorRecord, Verdict } from '../../model/record.js';
+import { CLOSED, dialogKey, openConfirm, type DialogKey, type DialogState } from './dialog-state.js';
+
+export type ActionVerb = 'complain' | 'unload' | 'disable' | 'undo';
+
+/** What the selection offers: the incident (its verdict and evidence) and the profile. */
+export interface ActionSubject {
+  incident?: { profile: string; verdict?: string; samples?: AppArmorRecord[] };
+  profile?: string;
+}
+
+export interface ActionControllerDeps {
+  env: ActionEnv;
+  resolve(name: string): Promise<Resolution>;
+  hasCommand(name: string): boolean;
+  readJournal(): Promise<ActionJournalEntry[]>;
+  /** After a journal write (the action log re-reads the journal). */
+  onJournal?(): void;
+}
+
+const MAX_EVIDENCE = 2000;
+
+export function triggerOf(subject: ActionSubject): ActionJournalEntry['trigger'] | undefined {
+  const samples = subject.incident?.samples;
+  const r = samples?.[samples.length - 1];
+  if (!r) return undefined;
+  return {
+    ...(r.auditId ? { auditId: r.auditId } : {}),
+    ...(r.serial !== undefined ? { serial: r.serial } : {}),
+    source: r.source,
+    ...(subject.incident?.verdict ? { verdict: subject.incident.verdict } : {}),
+    evidence: r.raw.length > MAX_EVIDENCE ? r.raw.slice(0, MAX_EVIDENCE) : r.raw,
+  };
+}
+
+export class ActionController {
+  private state: DialogState = CLOSED;
+  private readonly listeners = new Set<() => void>();
+  private token = 0;
+  /** The plan whose STATUS record is awaited (the last action run). */
+  private watching?: ActionPlan;
+
+  constructor(private readonly deps: ActionControllerDeps) {}
+
+  subscribe = (cb: () => void): (() => void) => {
+    this.listeners.add(cb);
+    return () => this.listeners.delete(cb);
+  };
+  get = (): DialogState => this.state;
+  isOpen = (): boolean => this.state.kind !== 'closed';
+
+  private set(s: DialogState): void {
+    this.state = s;
+    for (const cb of this.listeners) cb();
+  }
+
+  close(): void {
+    this.token++;
+    this.set(CLOSED);
+  }
+
+  /** A key while a dialog is open. */
+  key(input: string, key: DialogKey): void {
+    const step = dialogKey(this.state, input, key);
+    if (step.effect?.type === 'close') this.token++;
+    this.set(step.state);
+    if (step.effect?.type === 'run') void this.run(step.effect.confirm);
+    if (step.effect?.type === 'undo') void this.reviewUndo(step.effect.candidate);
+  }
+
+  /** Opens the dialog for a verb on the selection. Nothing runs before the dialog is confirmed. */
+  async open(verb: ActionVerb, subject: ActionSubject): Promise<void> {
+    const token = ++this.token;
+    const available = actionsAvailability(this.deps.env);
+    if (!available.enabled) {
+      this.set({ kind: 'message', title: `${verb}: not available`, lines: [available.reason, 'Nothing was tried.'] });
+      return;
+    }
+    if (verb === 'undo') {
+      this.set({ kind: 'message', title: 'Undo', lines: ['reading the action journal ...'], busy: true });
+      let candidates: UndoCandidate[];
+      try {
+        candidates = undoCandidates(await this.deps.readJournal());
+      } catch (err) {
+        if (token === this.token) this.set({ kind: 'message', title: 'Undo', lines: [`cannot read the action journal: ${(err as Error).message}`] });
+        return;
+      }
+      if (token !== this.token) return;
+      this.set(candidates.length ? { kind: 'choose-undo', candidates, index: 0 } : { kind: 'message', title: 'Undo', lines: ['Nothing to undo: no complain, unload or disable in the action journal that is not undone yet.'] });
+      return;
+    }
+    const name = subject.profile ?? subject.incident?.profile;
+    if (!name) {
+      this.set({ kind: 'message', title: verb, lines: ['Select an incident (or a profile) first: the action applies to its profile.'] });
+      return;
+    }
+    this.set({ kind: 'message', title: verb, lines: ['finding the file that declares the profile ...'], busy: true });
+    const r = await this.deps.resolve(name);
+    if (token !== this.token) return;
+    if (!r.ok) {
+      this.set({ kind: 'message', title: `${verb}: refused`, lines: [r.refusal.reason, 'Nothing was tried.'] });
+      return;
+    }
+    const verdict = subject.incident?.verdict as Verdict | undefined;
+    const trigger = triggerOf(subject);
+    if (verb === 'complain') {
+      const persistent = buildPlan('complain', r.target);
+      const runtime = buildPlan('complain-runtime', r.target);
+      if (this.deps.hasCommand('aa-complain')) this.set(openConfirm({ plan: persistent, alternative: runtime, verdict, trigger }));
+      else this.set(openConfirm({ plan: runtime, note: 'aa-complain is not installed (apparmor-utils): only the runtime change is possible.', verdict, trigger }));
+      return;
+    }
+    this.set(openConfirm({ plan: buildPlan(verb, r.target), verdict, trigger }));
+  }
+
+  private async reviewUndo(c: UndoCandidate): Promise<void> {
+    const token = ++this.token;
+    const e = c.entry;
+    const r = await this.deps.resolve(e.requested ?? e.profile);
+    if (token !== this.token) return;
+    const t = undoTarget(e, r);
+    if (!t.ok) {
+      this.set({ kind: 'message', title: 'Undo: refused', lines: [t.reason, 'Nothing was tried.'] });
+      return;
+    }
+    if ((c.undo === 'enforce' && !this.deps.hasCommand('aa-enforce'))) {
+      this.set({ kind: 'message', title: 'Undo: not possible here', lines: ['aa-enforce is not installed (apparmor-utils), and the complain it would undo edited the file: remove flags=(complain) from the file by hand, then apparmor_parser -r FILE.'] });
+      return;
+    }
+    this.set(openConfirm({ plan: buildPlan(c.undo, t.target), undoOf: e.id }));
+  }
+
+  private async run(c: Extract<DialogState, { kind: 'confirm' }>): Promise<void> {
+    const token = ++this.token;
+    const reason = c.reason.trim() || undefined;
+    const report = await performAction({ plan: c.plan, trigger: c.trigger, reason, override: c.req.override, undoOf: c.undoOf }, this.deps.env);
+    this.deps.onJournal?.();
+    if (token !== this.token && this.state.kind !== 'running') return;
+    if (!report.done) {
+      this.set({ kind: 'message', title: `${c.plan.action}: refused`, lines: [report.refused] });
+      return;
+    }
+    this.watching = c.plan;
+    this.set({ kind: 'result', plan: c.plan, judgement: report.judgement, steps: report.steps, id: report.id, journal: this.deps.env.journalPath });
+  }
+
+  /** Every record from the stream: the STATUS record of the last action confirms it in the result dialog. */
+  observe(r: AppArmorRecord): void {
+    if (!this.watching || r.kind !== 'STATUS' || !confirmsAction(this.watching, r)) return;
+    const s = this.state;
+    const status = `${r.fields.operation} ${r.fields.name}`;
+    this.watching = undefined;
+    if (s.kind === 'result' && !s.status) this.set({ ...s, status });
+  }
+}

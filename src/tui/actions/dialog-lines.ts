@@ -1,0 +1,129 @@
+/**
+ * The action dialogs as lines (drawn by views/lines.tsx). Pure. Every name, path and output line
+ * passes through safeText: profile names come from logs, outputs from tools that echo paths.
+ * Meaning never depends on colour: the focus is a `>` marker and inverse video, outcomes carry a word.
+ */
+import { commandLine, type ActionPlan } from '../../actions/plan.js';
+import { safeText } from '../../views/safe-text.js';
+import type { Theme } from '../theme.js';
+import { seg, type Line } from '../views/lines.js';
+import type { ConfirmState, DialogState } from './dialog-state.js';
+
+const TITLE: Record<string, string> = {
+  complain: 'Complain mode (persistent)',
+  'complain-runtime': 'Complain mode (until the next reload)',
+  unload: 'Unload',
+  disable: 'Disable',
+  enforce: 'Undo: enforce',
+  reload: 'Undo: load again',
+  enable: 'Undo: re-enable',
+};
+
+/** Words wrapped to `width` columns, each line prefixed by `indent`. */
+export function wrap(text: string, width: number, indent = ' '): string[] {
+  const room = Math.max(10, width - indent.length - 1);
+  const out: string[] = [];
+  let cur = '';
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    if (cur && cur.length + 1 + word.length > room) {
+      out.push(indent + cur);
+      cur = '';
+    }
+    cur = cur ? `${cur} ${word}` : word;
+    while (cur.length > room) {
+      out.push(indent + cur.slice(0, room));
+      cur = cur.slice(room);
+    }
+  }
+  if (cur) out.push(indent + cur);
+  return out;
+}
+
+function title(text: string, width: number, t: Theme): Line {
+  const head = ` ${text} `;
+  return [seg(`─${head}${'─'.repeat(Math.max(0, width - head.length - 2))}`, { bold: true, color: t.accent })];
+}
+
+function planFacts(plan: ActionPlan, width: number, t: Theme): Line[] {
+  const tg = plan.target;
+  const lines: Line[] = [[seg(' Profile: ', { bold: true }), seg(safeText(tg.profile))], [seg(' File:    ', { bold: true }), seg(safeText(tg.file))]];
+  if (tg.viaParent) for (const l of wrap(`${safeText(tg.requested)} is declared inside ${safeText(tg.profile)}: the action applies to its parent's file.`, width)) lines.push([seg(l)]);
+  if (plan.alsoAffected.length) for (const l of wrap(`Also in this file (changed too): ${plan.alsoAffected.map(safeText).join(', ')}`, width)) lines.push([seg(l)]);
+  lines.push([seg(' Will run:', { bold: true })]);
+  for (const argv of plan.steps) lines.push([seg(`   $ ${safeText(commandLine(argv))}`, { color: t.accent })]);
+  lines.push([seg(' Persists: ', { bold: true }), seg(plan.persists ? 'yes: survives a reload and a reboot' : 'no: only until the profile is next loaded')]);
+  return lines;
+}
+
+function field(label: string, value: string, focused: boolean): Line {
+  return [seg(`${focused ? '>' : ' '} ${label} `, { bold: focused }), seg(`[${safeText(value)}${focused ? '_' : ''}]`, { inverse: focused })];
+}
+
+function button(label: string, focused: boolean): string {
+  return focused ? `[> ${label} <]` : `[  ${label}  ]`;
+}
+
+function confirmLines(s: ConfirmState, width: number, t: Theme): Line[] {
+  const lines: Line[] = [title(`${TITLE[s.plan.action] ?? s.plan.action}: ${safeText(s.plan.target.profile)}`, width, t)];
+  if (s.req.warning) {
+    for (const l of wrap(`WARNING (likely attack): ${s.req.warning}`, width)) lines.push([seg(l, { bold: true, color: t.bad })]);
+  }
+  lines.push(...planFacts(s.plan, width, t));
+  if (s.alternative) lines.push([seg(` r: ${s.alternative.persists ? 'make it persistent instead (aa-complain edits the file)' : 'only until the next reload instead (apparmor_parser -r -C, the file is not edited)'}`, { dim: t.dim })]);
+  if (s.note) for (const l of wrap(s.note, width)) lines.push([seg(l, { dim: t.dim })]);
+  if (s.req.tier !== 'command' || s.plan.action === 'unload') {
+    lines.push([seg(' Consequence:', { bold: true })]);
+    for (const l of wrap(s.plan.consequence, width, '   ')) lines.push([seg(l)]);
+  }
+  if (s.req.typeName) lines.push(field(`Type the profile name (${safeText(s.plan.target.profile)}) to confirm:`, s.typed, s.focus === 'name'));
+  if (s.req.reasonRequired) lines.push(field(s.req.override ? 'Reason for overriding the verdict (journaled):' : 'Reason (journaled):', s.reason, s.focus === 'reason'));
+  if (s.problem) lines.push([seg(` ! ${s.problem}`, { bold: true, color: t.bad })]);
+  lines.push([
+    seg('   '),
+    seg(button('Cancel', s.focus === 'cancel'), { inverse: s.focus === 'cancel', bold: s.focus === 'cancel' }),
+    seg('   '),
+    seg(button(s.req.override ? 'Override and proceed' : 'Proceed', s.focus === 'proceed'), { inverse: s.focus === 'proceed', bold: s.focus === 'proceed', color: t.bad }),
+  ]);
+  lines.push([seg(' Tab/Up/Down: next field · Left/Right: Cancel/Proceed · Enter: choose · Esc: cancel', { dim: t.dim })]);
+  return lines;
+}
+
+export function dialogLines(s: DialogState, width: number, theme: Theme): Line[] {
+  const t = theme;
+  switch (s.kind) {
+    case 'closed':
+      return [];
+    case 'message':
+      return [title(s.title, width, t), ...s.lines.flatMap((l) => wrap(safeText(l), width).map((w) => [seg(w)])), [seg(s.busy ? ' Esc: close' : ' Enter/Esc: close', { dim: t.dim })]];
+    case 'choose-undo': {
+      const lines: Line[] = [title('Undo an action (newest first)', width, t)];
+      s.candidates.forEach((c, i) => {
+        const sel = i === s.index;
+        const e = c.entry;
+        lines.push([seg(`${sel ? '>' : ' '} ${e.time.slice(11, 19)}  ${e.action} ${safeText(e.profile)}  ->  ${c.undo}  (${e.operator}, ${e.outcome ?? 'no result'})`, { inverse: sel })]);
+      });
+      lines.push([seg(' j/k: choose · Enter: review the undo · Esc: close', { dim: t.dim })]);
+      return lines;
+    }
+    case 'confirm':
+      return confirmLines(s, width, t);
+    case 'running':
+      return [title(`${TITLE[s.plan.action] ?? s.plan.action}: ${safeText(s.plan.target.profile)}`, width, t), ...s.plan.steps.map((a) => [seg(`   $ ${safeText(commandLine(a))}`)]), [seg(' running ... (the kernel state is checked afterwards)')]];
+    case 'result': {
+      const j = s.judgement;
+      const mark = j.outcome === 'verified' ? 'OK' : j.outcome === 'failed' ? 'FAILED' : '??';
+      const lines: Line[] = [title(`${TITLE[s.plan.action] ?? s.plan.action}: ${safeText(s.plan.target.profile)}`, width, t)];
+      for (const l of wrap(`${mark} ${safeText(j.message)}`, width)) lines.push([seg(l, { bold: true, color: j.outcome === 'verified' ? t.good : t.bad })]);
+      lines.push([seg(' Ran:', { bold: true })]);
+      for (const r of s.steps) {
+        const exit = r.timedOut ? 'timed out' : r.exitCode === null ? 'no exit status' : `exit ${r.exitCode}`;
+        lines.push([seg(`   $ ${safeText(commandLine(r.argv))}  (${exit})`)]);
+        for (const out of `${r.stdout}\n${r.stderr}\n${r.startError ?? ''}`.split('\n').filter((x) => x.trim()).slice(0, 4)) lines.push([seg(`     ${safeText(out)}`, { dim: t.dim })]);
+      }
+      lines.push([seg(' Kernel STATUS record: ', { bold: true }), seg(s.status ? `${safeText(s.status)} seen` : 'not seen in the stream (yet)')]);
+      lines.push([seg(` Journaled in ${safeText(s.journal)} (id ${s.id}).${s.plan.loosening ? ' Undo: z' : ''}`)]);
+      lines.push([seg(' Enter/Esc: close', { dim: t.dim })]);
+      return lines;
+    }
+  }
+}

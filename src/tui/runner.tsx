@@ -1,0 +1,284 @@
+/**
+ * The interactive runner: everything with side effects around the pure view. It enters the
+ * alternate screen, feeds records into the IncidentStore outside React, flushes the store into the
+ * view a few times a second, rings the bell once per new likely-attack incident, follows resizes,
+ * and restores the terminal on quit, Ctrl-C, SIGTERM, SIGHUP and crashes.
+ */
+import React from 'react';
+import { render, type Instance } from 'ink';
+import { hostname } from 'node:os';
+import { stat } from 'node:fs/promises';
+import type { CliOptions } from '../cli/args.js';
+import type { ReplayInput } from '../cli/replay.js';
+import type { DemoPaths } from '../demo.js';
+import { forEachLine, type LineStats } from '../ingest/lines.js';
+import { openInput } from '../ingest/inputs.js';
+import type { AppArmorRecord } from '../model/record.js';
+import { Pipeline, type PipelineSink } from '../pipeline.js';
+import { IncidentStore, type SourceHealth } from '../store/incident-store.js';
+import { readJournal, defaultJournalPath } from '../actions/journal.js';
+import { readLoadedProfiles } from '../actions/kernel-state.js';
+import { App, type Alert, type Feed, type TerminalSize, type ViewModel } from './app.js';
+import { mergeFacts, type ProfileFact, type ProfileFacts } from './profile-facts.js';
+import { themeFor } from './theme.js';
+import { BELL, CLEAR_SCREEN, ENTER_ALT_SCREEN, LEAVE_ALT_SCREEN, terminalSize } from './terminal.js';
+import { clockTime } from './format.js';
+import type { RunMode } from './views/header.js';
+import { safeText } from '../views/safe-text.js';
+
+/** How often the store is flushed into the view (ms): a few times a second is enough to read. */
+export const FLUSH_MS = 200;
+
+export interface TuiOptions {
+  cli: CliOptions;
+  mode: RunMode;
+  /** Saved inputs (demo and replay). */
+  inputs: ReplayInput[];
+  demo?: DemoPaths;
+  /** --since/--until for saved inputs (epoch ms); records without a time are kept. */
+  window?: { since?: number; until?: number };
+  stdin?: NodeJS.ReadStream;
+  stdout?: NodeJS.WriteStream;
+  env?: NodeJS.ProcessEnv;
+  /** Extra enrichment (classification) applied to each record before the store sees it. */
+  enrich?: (r: AppArmorRecord) => void;
+  /** Profile facts from the profile files (the profiles area), merged with the loaded list. */
+  profileFiles?: () => Promise<ProfileFact[]>;
+  /** Starts the live sources (live mode); returns a stop function and a health reader. */
+  startLive?: (sink: PipelineSink, onHealth: (h: SourceHealth[]) => void) => Promise<{ stop(): Promise<void>; backlogDone(): boolean }>;
+}
+
+/** A feed the view subscribes to: the runner replaces the model, the view re-renders. */
+class ModelFeed implements Feed {
+  private readonly listeners = new Set<() => void>();
+  constructor(private model: ViewModel) {}
+  subscribe = (cb: () => void) => {
+    this.listeners.add(cb);
+    return () => this.listeners.delete(cb);
+  };
+  get = () => this.model;
+  set(m: ViewModel): void {
+    this.model = m;
+    for (const cb of this.listeners) cb();
+  }
+}
+
+async function loadFacts(opts: TuiOptions): Promise<ProfileFacts> {
+  const { cli, demo, mode } = opts;
+  // Saved logs from another host say nothing about this host's profiles unless asked.
+  const securityfs = demo?.securityfs ?? cli.securityfs ?? (mode === 'live' ? '/sys/kernel/security/apparmor' : undefined);
+  let loaded: Map<string, string> | undefined;
+  if (securityfs) {
+    const r = await readLoadedProfiles(securityfs);
+    if (r.ok) loaded = r.profiles;
+  }
+  const files = opts.profileFiles ? await opts.profileFiles().catch(() => []) : [];
+  return mergeFacts(loaded, files);
+}
+
+function isRoot(): boolean {
+  return typeof process.getuid === 'function' && process.getuid() === 0;
+}
+
+function journalPath(opts: TuiOptions): string {
+  return opts.demo?.actions ?? opts.cli.actionsFile ?? defaultJournalPath(isRoot(), opts.env ?? process.env);
+}
+
+/** Reads saved inputs through one pipeline into the store, with per-input health. */
+async function replayInto(store: IncidentStore, inputs: ReplayInput[], opts: TuiOptions, onRecordHost: (h: string) => void): Promise<void> {
+  const health: SourceHealth[] = inputs.map((i) => ({ name: i.name, state: 'waiting', lines: 0, records: 0 }));
+  store.setHealth(health);
+  const sink: PipelineSink = {
+    record: (r) => {
+      const w = opts.window;
+      if (w && r.time !== undefined && ((w.since !== undefined && r.time < w.since) || (w.until !== undefined && r.time > w.until))) return;
+      if (r.host) onRecordHost(r.host);
+      store.add(r);
+    },
+    loss: (n) => store.addLoss(n),
+  };
+  const pipeline = new Pipeline(sink, { clock: { bootTime: opts.cli.bootTime, year: opts.cli.year }, enrich: opts.enrich });
+  const stats: LineStats = { bytes: 0, cut: 0 };
+  for (let i = 0; i < inputs.length; i++) {
+    const h = health[i];
+    h.state = 'reading';
+    store.setHealth(health);
+    try {
+      const stream = await openInput(inputs[i].path);
+      const parser = pipeline.parserFor(inputs[i].name);
+      const before = pipeline.counts.records;
+      await forEachLine(stream, (line) => parser.push(line), stats);
+      parser.end();
+      h.lines = parser.stats.lines;
+      h.records = pipeline.counts.records - before;
+      h.state = 'done';
+    } catch (err) {
+      h.state = 'failed';
+      h.reason = (err as Error).message;
+    }
+    store.setHealth(health);
+  }
+}
+
+export async function runTui(opts: TuiOptions): Promise<number> {
+  const stdout = opts.stdout ?? process.stdout;
+  const stdin = opts.stdin ?? process.stdin;
+  const env = opts.env ?? process.env;
+  const theme = themeFor(opts.cli.color);
+  const store = new IncidentStore();
+  const facts = await loadFacts(opts);
+  const journal = journalPath(opts);
+  let host = opts.mode === 'live' ? hostname() : undefined;
+  let size: TerminalSize = terminalSize(stdout, env);
+  let alerts: Alert[] = [];
+  let alertSeq = 0;
+  let blank = false;
+
+  const nowFor = (latest?: number) => (opts.mode === 'live' ? Date.now() : (latest ?? Date.now()));
+  const clockNote = (latest?: number) =>
+    opts.mode === 'live' ? undefined : latest !== undefined ? `now = last record, ${clockTime(latest, opts.cli.utc)}` : 'no timed records';
+  const model = (): ViewModel => {
+    const snap = store.snapshot();
+    return { snap, size, now: nowFor(snap.latestTime), alerts, host, clockNote: clockNote(snap.latestTime), blank };
+  };
+  const feed = new ModelFeed(model());
+
+  let lastNowSecond = 0;
+  const flush = (force = false) => {
+    for (const key of store.takeAnnouncements()) {
+      const inc = store.snapshot().incidents.find((i) => i.key === key);
+      const text = inc ? `${inc.profile} ${inc.operation} ${inc.target}${inc.mask ? ` (${inc.mask})` : ''}` : 'a new incident';
+      alerts = [...alerts.slice(-19), { seq: ++alertSeq, key, text: safeText(text) }];
+      // BEL once per new likely-attack incident, never per record.
+      if (opts.cli.bell) stdout.write(BELL);
+    }
+    const cur = feed.get();
+    const snap = store.snapshot();
+    const second = Math.floor(Date.now() / 1000);
+    if (force || snap !== cur.snap || cur.alerts !== alerts || (opts.mode === 'live' && second !== lastNowSecond)) {
+      lastNowSecond = second;
+      feed.set(model());
+    }
+  };
+
+  // Enter the full-screen view; from here on every exit path must restore the terminal.
+  let restored = false;
+  let instance: Instance | undefined;
+  const restore = () => {
+    if (restored) return;
+    restored = true;
+    try {
+      instance?.unmount();
+    } catch {
+      // unmounting a crashed tree can throw: the terminal matters more
+    }
+    try {
+      if (stdin.isTTY) stdin.setRawMode(false);
+    } catch {
+      // stdin may already be closed (dropped SSH)
+    }
+    stdout.write(LEAVE_ALT_SCREEN);
+  };
+  let finish: (code: number) => void = () => {};
+  const done = new Promise<number>((resolve) => (finish = resolve));
+  const quit = (code: number) => {
+    restore();
+    finish(code);
+  };
+  const onSignal = (sig: NodeJS.Signals) => quit(sig === 'SIGINT' ? 130 : sig === 'SIGHUP' ? 129 : 143);
+  const onCrash = (err: unknown) => {
+    restore();
+    process.stderr.write(`aa-triage: internal error: ${(err as Error)?.stack ?? String(err)}\n`);
+    process.exit(1);
+  };
+  const onExit = () => restore();
+  process.on('SIGTERM', onSignal);
+  process.on('SIGHUP', onSignal);
+  process.on('SIGINT', onSignal);
+  process.on('uncaughtException', onCrash);
+  process.on('unhandledRejection', onCrash);
+  process.on('exit', onExit);
+
+  const redraw = () => {
+    // A blank frame then the full one: Ink only rewrites lines it thinks changed.
+    stdout.write(CLEAR_SCREEN);
+    blank = true;
+    feed.set(model());
+    setTimeout(() => {
+      blank = false;
+      feed.set(model());
+    }, 30);
+  };
+  const onResize = () => {
+    size = terminalSize(stdout, env);
+    redraw();
+  };
+
+  stdout.write(ENTER_ALT_SCREEN);
+  instance = render(
+    <App
+      feed={feed}
+      mode={opts.mode}
+      facts={facts}
+      theme={theme}
+      utc={opts.cli.utc}
+      journal={journal}
+      onQuit={() => quit(0)}
+      onRedraw={redraw}
+      onPause={() => {
+        store.setPaused(!store.isPaused);
+        flush(true);
+      }}
+    />,
+    { stdout, stdin, exitOnCtrlC: false, patchConsole: false, maxFps: 10 },
+  );
+  stdout.on('resize', onResize);
+  const timer = setInterval(() => flush(), FLUSH_MS);
+
+  // The operator's action journal (read-only here): re-read when it changes.
+  let journalMtime = -1;
+  const readActions = async () => {
+    try {
+      const st = await stat(journal);
+      if (st.mtimeMs === journalMtime) return;
+      journalMtime = st.mtimeMs;
+      const entries = await readJournal(journal);
+      store.replaceActions(entries);
+    } catch {
+      // no journal yet (or not readable): the action log says it is empty and where it looks
+    }
+  };
+  await readActions();
+  const journalTimer = opts.demo ? undefined : setInterval(() => void readActions(), 2000);
+
+  let live: { stop(): Promise<void>; backlogDone(): boolean } | undefined;
+  if (opts.mode === 'live' && opts.startLive) {
+    const sink: PipelineSink = { record: (r) => store.add(r), loss: (n) => store.addLoss(n) };
+    live = await opts.startLive(sink, (h) => store.setHealth(h));
+    const arm = setInterval(() => {
+      if (live?.backlogDone()) {
+        store.armAnnouncements();
+        clearInterval(arm);
+      }
+    }, FLUSH_MS);
+    done.finally(() => clearInterval(arm));
+  } else {
+    void replayInto(store, opts.inputs, opts, (h) => (host ??= h)).then(() => {
+      store.armAnnouncements();
+      flush(true);
+    });
+  }
+
+  const code = await done;
+  clearInterval(timer);
+  if (journalTimer) clearInterval(journalTimer);
+  stdout.off('resize', onResize);
+  process.off('SIGTERM', onSignal);
+  process.off('SIGHUP', onSignal);
+  process.off('SIGINT', onSignal);
+  process.off('uncaughtException', onCrash);
+  process.off('unhandledRejection', onCrash);
+  process.off('exit', onExit);
+  await live?.stop();
+  return code;
+}

@@ -1,0 +1,77 @@
+/**
+ * Entry to the interactive view from main.ts: decides whether it applies (both ends a terminal,
+ * neither --json nor --plain), which mode it is (DEMO, REPLAY, LIVE), and wires the live sources
+ * and the demo's profile facts and action journal.
+ */
+import type { CliOptions } from '../cli/args.js';
+import type { ReplayInput } from '../cli/replay.js';
+import { findDemo } from '../demo.js';
+import { startLiveSources } from '../sources/session.js';
+import type { LiveSession } from '../sources/types.js';
+import { runTui, type TuiOptions } from './runner.js';
+import type { RunMode } from './views/header.js';
+
+/** The interactive view needs a terminal on both ends; otherwise main.ts streams NDJSON or lines. */
+export function wantsTui(opts: CliOptions, io: { stdinTTY: boolean; stdoutTTY: boolean } = { stdinTTY: !!process.stdin.isTTY, stdoutTTY: !!process.stdout.isTTY }): boolean {
+  return opts.command === 'triage' && !opts.json && !opts.plain && io.stdinTTY && io.stdoutTTY;
+}
+
+export function tuiMode(opts: CliOptions): RunMode {
+  if (opts.demo) return 'demo';
+  return opts.inputs.length || opts.journalDirs.length || opts.journalFiles.length ? 'replay' : 'live';
+}
+
+/** Sources that read backlog first: announcements start once they are all past it. */
+function pastBacklog(session: LiveSession): boolean {
+  return session.health().every((h) => h.state !== 'starting' && h.state !== 'backfill');
+}
+
+export async function startTui(opts: CliOptions, inputs: ReplayInput[], window: { since?: number; until?: number } = {}): Promise<number> {
+  const mode = tuiMode(opts);
+  const demo = opts.demo ? findDemo() : undefined;
+  // --input '-' would read the keys' terminal: saved logs on stdin go through --json/--plain.
+  if (inputs.some((i) => i.path === '-')) {
+    process.stderr.write('aa-triage: --input - reads stdin, which is the terminal here; pipe into aa-triage --plain or --json, or give a file\n');
+    return 2;
+  }
+  const useSession = mode === 'live' || opts.journalDirs.length > 0 || opts.journalFiles.length > 0;
+  const tui: TuiOptions = {
+    cli: opts,
+    mode,
+    inputs: useSession ? [] : inputs,
+    window,
+    demo,
+  };
+  if (useSession) {
+    tui.startLive = async (sink, onHealth) => {
+      const session = await startLiveSources(
+        {
+          sources: opts.sources,
+          since: opts.since,
+          until: opts.until,
+          boot: opts.boot,
+          journalDirs: opts.journalDirs,
+          journalFiles: opts.journalFiles,
+          inputs: opts.inputs,
+          follow: opts.follow,
+          clock: { bootTime: opts.bootTime, year: opts.year },
+          enrich: tui.enrich,
+        },
+        sink,
+      );
+      onHealth(session.health());
+      const off = session.onHealth(() => onHealth(session.health()));
+      return {
+        stop: async () => {
+          off();
+          await session.stop();
+        },
+        backlogDone: () => pastBacklog(session),
+      };
+    };
+  }
+  const code = await runTui(tui);
+  // A source that cannot be stopped must not keep a quit program alive.
+  setTimeout(() => process.exit(code), 500).unref();
+  return code;
+}

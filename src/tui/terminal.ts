@@ -1,0 +1,22 @@
+/**
+ * The terminal itself: its size (a pty may report 0 columns: fall back to $COLUMNS/$LINES, then
+ * 80x24), entering the alternate screen, and restoring everything on every way out.
+ */
+import type { TerminalSize } from './app.js';
+
+export const ENTER_ALT_SCREEN = '\x1b[?1049h\x1b[H\x1b[2J\x1b[?25l';
+export const LEAVE_ALT_SCREEN = '\x1b[0m\x1b[?25h\x1b[?1049l';
+export const CLEAR_SCREEN = '\x1b[H\x1b[2J';
+export const BELL = '\x07';
+
+function positive(n: unknown): number | undefined {
+  const v = typeof n === 'string' ? Number(n) : n;
+  return typeof v === 'number' && Number.isInteger(v) && v > 0 ? v : undefined;
+}
+
+export function terminalSize(stream: { columns?: number; rows?: number }, env: NodeJS.ProcessEnv = process.env): TerminalSize {
+  return {
+    columns: positive(stream.columns) ?? positive(env.COLUMNS) ?? 80,
+    rows: positive(stream.rows) ?? positive(env.LINES) ?? 24,
+  };
+}
