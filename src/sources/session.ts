@@ -4,6 +4,7 @@
  * source, one deduper, the caller's enrichment), puts records in time order and hands them to the
  * sink. The drain runs in short slices so a flood never starves the UI's event loop.
  */
+import { hostname } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { openInput } from '../ingest/inputs.js';
 import type { AppArmorRecord, LossNotice } from '../model/record.js';
@@ -28,6 +29,8 @@ interface Reader {
 const JOURNAL_FIX = 'run with sudo, or: sudo usermod -aG systemd-journal $USER (then log in again)';
 const DMESG_FIX = 'run with sudo (or: sudo sysctl kernel.dmesg_restrict=0)';
 const SLICE_MS = 12;
+/** Sources that read this host's own logs (their records are this host's). */
+const LOCAL: ReadonlySet<string> = new Set(['journal', 'audit', 'dmesg', 'auditlog']);
 
 function journalSpec(ctl: SourceCtl, file: string, env: NodeJS.ProcessEnv, base: Omit<JournalQuery, 'follow' | 'afterCursor'>, follow: boolean): ProcessSpec {
   let cursor: string | undefined;
@@ -35,6 +38,7 @@ function journalSpec(ctl: SourceCtl, file: string, env: NodeJS.ProcessEnv, base:
   return {
     file,
     env,
+    persistent: follow,
     // restarts resume after the last entry read: nothing lost, nothing repeated
     next: () =>
       !backfilled
@@ -61,6 +65,7 @@ function dmesgSpec(ctl: SourceCtl, file: string, env: NodeJS.ProcessEnv, follow:
   return {
     file,
     env,
+    persistent: follow,
     next: () => (completed ? undefined : { args: dmesgArgs(follow), state: runs++ === 0 || !follow ? 'backfill' : 'live', finite: !follow }),
     completed: () => {
       completed = true;
@@ -123,6 +128,7 @@ export async function startLiveSources(opts: LiveOptions, sink: PipelineSink): P
   // audit.log holds earlier boots too: by default only this boot's records, like the journal's -b
   const auditWindow: TimeWindow = window.since === undefined && opts.boot === undefined && boot !== undefined ? { ...window, since: boot } : window;
 
+  const localHost = opts.hostname ?? hostname();
   const listeners = new Set<() => void>();
   const ctls: SourceCtl[] = [];
   const readers: Reader[] = [];
@@ -147,7 +153,14 @@ export async function startLiveSources(opts: LiveOptions, sink: PipelineSink): P
         if (inWindow(window, n.time)) sink.loss?.(n);
       },
     },
-    { clock: { ...opts.clock, bootTime: boot }, enrich: opts.enrich },
+    {
+      clock: { ...opts.clock, bootTime: boot },
+      enrich: (r) => {
+        // dmesg knows no host name, but it is this host's: a record keeps its host whichever copy came first
+        if (r.host === undefined && LOCAL.has(r.source.name)) r.host = localHost;
+        opts.enrich?.(r);
+      },
+    },
   );
 
   let scheduled = false;

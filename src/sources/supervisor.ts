@@ -19,6 +19,8 @@ export interface RunPlan {
 export interface ProcessSpec {
   file: string;
   env: NodeJS.ProcessEnv;
+  /** Following: never give up (a failed source retries at the backoff cap); otherwise give up after failAfter. */
+  persistent: boolean;
   /** What to run now; undefined: nothing more (the source has ended). */
   next(): RunPlan | undefined;
   /** A finite run exited 0. */
@@ -114,7 +116,7 @@ export class Supervisor {
       failures++;
       const reason = describeExit(r, this.spec.file, this.ctl.health.stderrTail);
       const fix = this.spec.fixFor?.(this.ctl.health.stderrTail);
-      const givingUp = plan.finite && failures >= this.tuning.failAfter;
+      const givingUp = !this.spec.persistent && failures >= this.tuning.failAfter;
       if (givingUp) {
         this.ctl.setState('failed', reason, fix);
         this.ctl.finish();

@@ -73,6 +73,8 @@ export interface LiveOptions {
   /** Adds profile facts and the classification to each record before the sink sees it. */
   enrich?: (r: AppArmorRecord) => void;
   clock?: ClockContext;
+  /** This host's name, for records from its own sources that carry none (dmesg, audit.log without node=). Default os.hostname(). */
+  hostname?: string;
   /** Injectable host facts and paths (tests): default probed from this host. */
   facts?: HostFacts;
   paths?: Partial<SourcePaths>;
