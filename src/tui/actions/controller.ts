@@ -52,6 +52,8 @@ export class ActionController {
   private token = 0;
   /** The plan whose STATUS record is awaited (the last action run). */
   private watching?: ActionPlan;
+  /** The STATUS record seen for it, as `operation name`. */
+  private status?: string;
 
   constructor(private readonly deps: ActionControllerDeps) {}
 
@@ -136,7 +138,7 @@ export class ActionController {
       this.set({ kind: 'message', title: 'Undo: refused', lines: [t.reason, 'Nothing was tried.'] });
       return;
     }
-    if ((c.undo === 'enforce' && !this.deps.hasCommand('aa-enforce'))) {
+    if (c.undo === 'enforce' && !this.deps.hasCommand('aa-enforce')) {
       this.set({ kind: 'message', title: 'Undo: not possible here', lines: ['aa-enforce is not installed (apparmor-utils), and the complain it would undo edited the file: remove flags=(complain) from the file by hand, then apparmor_parser -r FILE.'] });
       return;
     }
@@ -146,23 +148,25 @@ export class ActionController {
   private async run(c: Extract<DialogState, { kind: 'confirm' }>): Promise<void> {
     const token = ++this.token;
     const reason = c.reason.trim() || undefined;
+    // The STATUS record can arrive before the command returns: watch from the start.
+    this.watching = c.plan;
+    this.status = undefined;
     const report = await performAction({ plan: c.plan, trigger: c.trigger, reason, override: c.req.override, undoOf: c.undoOf }, this.deps.env);
     this.deps.onJournal?.();
-    if (token !== this.token && this.state.kind !== 'running') return;
+    if (token !== this.token) return;
     if (!report.done) {
+      this.watching = undefined;
       this.set({ kind: 'message', title: `${c.plan.action}: refused`, lines: [report.refused] });
       return;
     }
-    this.watching = c.plan;
-    this.set({ kind: 'result', plan: c.plan, judgement: report.judgement, steps: report.steps, id: report.id, journal: this.deps.env.journalPath });
+    this.set({ kind: 'result', plan: c.plan, judgement: report.judgement, steps: report.steps, id: report.id, journal: this.deps.env.journalPath, status: this.status });
   }
 
   /** Every record from the stream: the STATUS record of the last action confirms it in the result dialog. */
   observe(r: AppArmorRecord): void {
-    if (!this.watching || r.kind !== 'STATUS' || !confirmsAction(this.watching, r)) return;
+    if (!this.watching || this.status || r.kind !== 'STATUS' || !confirmsAction(this.watching, r)) return;
+    this.status = `${r.fields.operation} ${r.fields.name}`;
     const s = this.state;
-    const status = `${r.fields.operation} ${r.fields.name}`;
-    this.watching = undefined;
-    if (s.kind === 'result' && !s.status) this.set({ ...s, status });
+    if (s.kind === 'result') this.set({ ...s, status: this.status });
   }
 }
