@@ -10,7 +10,9 @@ import { InputError } from './ingest/inputs.js';
 import { runLive } from './sources/live-cli.js';
 import { parseWindow, TimeSpecError } from './sources/time-spec.js';
 import { runActCommand } from './actions/act-main.js';
+import { runTimelineCommand } from './timeline/command.js';
 import { startTui, wantsTui } from './tui/start.js';
+import { loadEnrichment, profileDirsFor } from './classify/enrich.js';
 
 function fail(msg: string, code: number): never {
   process.stderr.write(`aa-triage: ${msg}\n`);
@@ -45,6 +47,9 @@ async function main(argv: string[]): Promise<number> {
   }
   if (opts.demo && opts.inputs.length) fail('--demo and --input do not mix: the demo is never merged with real data', 2);
   if (opts.command === 'act') return runActCommand(opts);
+  // classification needs the profile index: the demo's own profiles, --profiles-dir, or this host's
+  const classify = opts.command === 'act' ? undefined : await loadEnrichment(profileDirsFor(opts, opts.demo ? findDemo()?.profilesDir : undefined));
+  if (opts.command === 'timeline') return runTimelineCommand(opts, { out: process.stdout, err: process.stderr, enrich: classify?.enrich });
   if (opts.command !== 'triage') fail(`${opts.command}: not available in this build`, 2);
   const inputs = replayInputs(opts);
   const format = opts.json ? 'json' : opts.plain ? 'plain' : process.stdout.isTTY ? 'plain' : 'json';
@@ -59,9 +64,9 @@ async function main(argv: string[]): Promise<number> {
   // a terminal on both ends and neither --json nor --plain: the interactive view (DEMO, REPLAY or LIVE)
   if (wantsTui(opts)) return startTui(opts, inputs, window);
   // live: this host's sources, or copied journals (read through journalctl, merged with any --input)
-  if (inputs.length === 0 || opts.journalDirs.length || opts.journalFiles.length) return runLive(opts, format, { out: process.stdout, err: process.stderr });
+  if (inputs.length === 0 || opts.journalDirs.length || opts.journalFiles.length) return runLive(opts, format, { out: process.stdout, err: process.stderr, enrich: classify?.enrich });
   try {
-    await replay(inputs, process.stdout, process.stderr, { format, raw: opts.raw, utc: opts.utc, clock: { bootTime: opts.bootTime, year: opts.year }, ...window });
+    await replay(inputs, process.stdout, process.stderr, { format, raw: opts.raw, utc: opts.utc, clock: { bootTime: opts.bootTime, year: opts.year }, ...window, enrich: classify?.enrich });
   } catch (err) {
     if (err instanceof InputError) fail(err.message, 1);
     throw err;

@@ -280,6 +280,7 @@ export class TimelineBuilder {
       events: events.map((x) => x.e),
       actions,
     };
+    if (this.opts.actionJournal !== undefined) timeline.summary.actionJournal = this.opts.actionJournal;
     if (this.counts.firstUnparsable) timeline.summary.firstUnparsable = this.counts.firstUnparsable;
     if (first !== undefined) timeline.summary.first = { time: first, approx: false, basis: 'record' };
     if (last !== undefined) timeline.summary.last = { time: last, approx: false, basis: 'record' };

@@ -176,6 +176,8 @@ export interface TimelineSummary {
   /** Records with an estimated time, and records with none at all. */
   approxTimes: number;
   undated: number;
+  /** The action journal read, by the name evidence references use. */
+  actionJournal?: string;
   /** Action journal lines that were not valid entries. */
   badJournalLines: number;
   /** What the timeline itself left out to stay bounded. */
@@ -204,6 +206,8 @@ export interface TimelineOptions {
   /** Chronological events kept (default 5000); the rest are counted. */
   maxEvents?: number;
   requested?: { since?: number; until?: number };
+  /** The action journal's name in evidence references (its path, or DEMO:actions.jsonl). */
+  actionJournal?: string;
 }
 
 export const VERDICT_SEVERITY: Record<string, number> = { 'likely-attack': 4, unclear: 3, 'missing-rule': 2, info: 1, unclassified: 0 };

@@ -1,0 +1,123 @@
+/**
+ * `aa-triage timeline`: from the command line's options to a run. Decides the inputs (the demo's
+ * log and action journal for --demo; saved logs; else this host's sources, read to the end and not
+ * followed), the zone times are shown in, the window and the output format. Errors become a
+ * sentence on stderr and an exit code.
+ */
+import type { CliOptions } from '../cli/args.js';
+import { UsageError } from '../cli/args.js';
+import type { ReplayInput } from '../cli/replay.js';
+import type { DemoPaths } from '../demo.js';
+import type { AppArmorRecord } from '../model/record.js';
+import type { Writable } from 'node:stream';
+import { defaultJournalPath } from '../actions/journal.js';
+import { DEMO_SOURCE, findDemo } from '../demo.js';
+import { InputError } from '../ingest/inputs.js';
+import { liveOptionsFromCli } from '../sources/live-cli.js';
+import { parseWindow, TimeSpecError } from '../sources/time-spec.js';
+import type { LiveOptions } from '../sources/types.js';
+import { buildTimelineFromLive, renderTimeline, runTimeline, type TimelineRun } from './run.js';
+import { timeStyle, TimeZoneError } from './time-format.js';
+
+export const DEMO_ACTIONS_SOURCE = 'DEMO:actions.jsonl';
+
+export interface TimelineCommandEnv {
+  inputs: ReplayInput[];
+  demo?: DemoPaths;
+  /** The action journal used when --actions is not given (read only when it exists). */
+  defaultActions?: string;
+  enrich?: (r: AppArmorRecord) => void;
+  /** Where progress goes (stderr); shown only when it is a terminal. */
+  stderr?: TimelineRun['progress'];
+}
+
+/** From options to a run; throws UsageError for a bad zone or window. */
+export function timelineRun(opts: CliOptions, env: TimelineCommandEnv): TimelineRun {
+  let style;
+  let window;
+  try {
+    style = timeStyle({ utc: opts.utc, tz: opts.tz });
+    window = parseWindow(opts.since, opts.until);
+  } catch (err) {
+    if (err instanceof TimeZoneError || err instanceof TimeSpecError) throw new UsageError(err.message);
+    throw err;
+  }
+  const format = opts.format ?? (opts.json ? 'json' : 'text');
+  let actions: TimelineRun['actions'];
+  if (opts.actionsFile !== undefined) actions = { path: opts.actionsFile, name: opts.actionsFile, required: true };
+  else if (env.demo) actions = { path: env.demo.actions, name: DEMO_ACTIONS_SOURCE, required: true };
+  else if (env.defaultActions !== undefined) actions = { path: env.defaultActions, name: env.defaultActions, required: false };
+  return {
+    inputs: env.inputs,
+    actions,
+    format,
+    style,
+    demo: !!env.demo,
+    gapSeconds: opts.gapSeconds,
+    clock: { bootTime: opts.bootTime, year: opts.year },
+    since: window.since,
+    until: window.until,
+    enrich: env.enrich,
+    progress: env.stderr,
+  };
+}
+
+export interface TimelineIo {
+  out: Writable;
+  err: Writable & { isTTY?: boolean };
+  enrich?: (r: AppArmorRecord) => void;
+  /** Live sources instead of this host's (tests). */
+  live?: Partial<LiveOptions>;
+  isRoot?: boolean;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** `aa-triage timeline ...`: returns the exit code. */
+export async function runTimelineCommand(opts: CliOptions, io: TimelineIo): Promise<number> {
+  const say = (s: string) => io.err.write(`aa-triage: ${s}\n`);
+  let demo: DemoPaths | undefined;
+  if (opts.demo) {
+    if (opts.inputs.length || opts.journalDirs.length || opts.journalFiles.length) {
+      say('--demo does not mix with --input, --journal-dir or --journal-file: the demo is never merged with real data');
+      return 2;
+    }
+    demo = findDemo();
+    if (!demo) {
+      say('the demo incident is missing from this installation (demo/incident.log)');
+      return 1;
+    }
+  }
+  const inputs: ReplayInput[] = demo ? [{ path: demo.log, name: DEMO_SOURCE }] : opts.inputs.map((p) => ({ path: p, name: p === '-' ? 'stdin' : p }));
+  let run: TimelineRun;
+  try {
+    run = timelineRun(opts, {
+      inputs,
+      demo,
+      defaultActions: defaultJournalPath(io.isRoot ?? process.getuid?.() === 0, io.env ?? process.env),
+      enrich: io.enrich,
+      stderr: io.err,
+    });
+  } catch (err) {
+    if (err instanceof UsageError) {
+      say(`${err.message}\nTry 'aa-triage --help'.`);
+      return 2;
+    }
+    throw err;
+  }
+  const saved = opts.journalDirs.length === 0 && opts.journalFiles.length === 0 && inputs.length > 0;
+  try {
+    if (saved) await runTimeline(run, io.out);
+    else {
+      const t = await buildTimelineFromLive(run, { ...liveOptionsFromCli(opts), ...io.live }, say);
+      if (!t) return 1;
+      io.out.write(renderTimeline(t, run));
+    }
+  } catch (err) {
+    if (err instanceof InputError) {
+      say(err.message);
+      return 1;
+    }
+    throw err;
+  }
+  return 0;
+}

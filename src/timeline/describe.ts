@@ -1,0 +1,133 @@
+/**
+ * The sentences every timeline renderer shares. Each function takes `esc`, the renderer's way of
+ * making a log string safe for its medium (terminal text, markdown), and applies it to every
+ * string that came from a log or the action journal: the fixed words are ours, the rest is
+ * attacker-controlled and never reaches the output unescaped.
+ */
+import type { SourceRef } from '../model/record.js';
+import type { Incident, KeyRecord, ProfileChange, TimelineAction, TimelineSummary, TimelineVerdict } from './model.js';
+
+export type Esc = (s: string) => string;
+
+export const VERDICT_LABEL: Record<string, string> = {
+  'likely-attack': 'LIKELY ATTACK',
+  unclear: 'unclear',
+  'missing-rule': 'missing rule',
+  info: 'info',
+  unclassified: 'unclassified',
+};
+
+export function verdictLabel(v: TimelineVerdict | string): string {
+  return VERDICT_LABEL[v] ?? v;
+}
+
+export function evidence(src: SourceRef, esc: Esc): string {
+  return `${esc(src.name)}:${src.line}`;
+}
+
+/** `DENIED exec /usr/bin/dash (x) signal=hup, info "no new privs"`: what the process tried. */
+export function accessText(k: KeyRecord, esc: Esc, incidentProfile?: string): string {
+  let s = `${esc(k.kind)} ${esc(k.operation ?? '?')}`;
+  if (k.target !== undefined) s += ` ${esc(k.target)}`;
+  if (k.mask !== undefined && k.mask !== '') s += ` (${esc(k.mask)})`;
+  if (k.detail) s += ` ${esc(k.detail)}`;
+  if (k.info !== undefined) s += `, info "${esc(k.info)}"`;
+  return s + (k.profile !== undefined && k.profile !== incidentProfile ? ` in ${esc(k.profile)}` : '');
+}
+
+/** `nginx pid 2211`. */
+export function processText(k: { comm?: string; pid?: string }, esc: Esc): string {
+  const parts: string[] = [];
+  if (k.comm !== undefined) parts.push(esc(k.comm));
+  if (k.pid !== undefined) parts.push(`pid ${esc(k.pid)}`);
+  return parts.join(' ');
+}
+
+const CHANGE_VERB: Record<ProfileChange['op'], string> = { load: 'loaded', replace: 'replaced', remove: 'removed', other: 'status' };
+
+export function changeText(c: ProfileChange, esc: Esc): string {
+  const what = c.op === 'other' ? `profile ${esc(c.operation)}: ${esc(c.profile)}` : `profile ${CHANGE_VERB[c.op]}: ${esc(c.profile)}`;
+  const by = c.comm !== undefined ? ` by ${processText(c, esc)}` : '';
+  return `${what}${by}${c.info !== undefined ? ` (${esc(c.info)})` : ''}`;
+}
+
+/** Several loads/replaces at once (a boot, a package upgrade): `6 profiles loaded: a, b, c`. */
+export function changesText(op: ProfileChange['op'], names: string[], esc: Esc, max = 8): string {
+  const shown = names.slice(0, max).map(esc).join(', ');
+  const more = names.length > max ? ` and ${names.length - max} more` : '';
+  return `${names.length} profiles ${CHANGE_VERB[op]}: ${shown}${more}`;
+}
+
+function commandText(argv: string[][], esc: Esc): string {
+  return argv.map((a) => a.map(esc).join(' ')).join('; ');
+}
+
+export function actionIntentText(a: TimelineAction, esc: Esc): string {
+  let s = `operator ${esc(a.operator ?? '?')}: ${esc(a.action)} ${esc(a.profile)}`;
+  if (a.dryRun) s += ' (dry run: nothing changed)';
+  if (a.undoOf !== undefined) s += `, undoing action ${esc(a.undoOf)}`;
+  if (a.argv.length) s += ` — ran ${commandText(a.argv, esc)}`;
+  if (a.reason !== undefined) s += ` — reason: ${esc(a.reason)}`;
+  if (a.overrideReason !== undefined) s += ` — overrode a likely-attack verdict: ${esc(a.overrideReason)}`;
+  return s;
+}
+
+export function actionResultText(a: TimelineAction, esc: Esc): string {
+  let s = `result of ${esc(a.action)} ${esc(a.profile)}: ${esc(a.outcome ?? 'no outcome recorded')}`;
+  if (a.modeBefore !== undefined || a.modeAfter !== undefined) s += `, mode ${esc(a.modeBefore ?? '?')} → ${esc(a.modeAfter ?? '?')}`;
+  if (a.error !== undefined) s += ` — error: ${esc(a.error)}`;
+  return s;
+}
+
+/** Whether the journal shows the action finished, and whether the kernel confirmed it. */
+export function actionStatusText(a: TimelineAction, esc: Esc): string | undefined {
+  if (a.intentTime !== undefined && a.resultTime === undefined && !a.dryRun) return 'no result in the journal: the action may have been interrupted';
+  if (a.confirmedBy) return `kernel confirmed: ${esc(a.confirmedBy.operation)} at ${evidence(a.confirmedBy.source, esc)}`;
+  return undefined;
+}
+
+const LOSS_TEXT: Record<string, (n: number) => string> = {
+  'printk-suppressed': (n) => `the kernel suppressed ${n} messages (kauditd_printk_skb): AppArmor records are missing here`,
+  'audit-lost': (n) => `the audit subsystem reports ${n} records lost (audit_lost)`,
+  'audit-backlog': () => 'the audit backlog limit was exceeded: records were dropped',
+  'journal-suppressed': (n) => `journald suppressed ${n} messages (rate limit)`,
+  'journal-missed': (n) => `journald missed ${n} kernel messages`,
+};
+
+export function lossText(kind: string, count: number, esc: Esc): string {
+  const f = LOSS_TEXT[kind];
+  return f ? f(count) : `${esc(kind)}: ${count} lost`;
+}
+
+export function bootText(kernel: string | undefined, detectedBy: string, esc: Esc): string {
+  if (detectedBy === 'uptime-reset') return 'boot (the kernel uptime started over)';
+  return `boot${kernel !== undefined ? `: Linux ${esc(kernel)}` : ''}`;
+}
+
+export function countsText(counts: Record<string, number>, label: (k: string) => string = (k) => k): string {
+  return Object.entries(counts)
+    .sort((a, b) => b[1] - a[1])
+    .map(([k, n]) => `${n} ${label(k)}`)
+    .join(', ');
+}
+
+export function pidsText(inc: Incident, esc: Esc): string {
+  if (inc.pids.length === 0) return '';
+  return `pid${inc.pids.length + inc.morePids > 1 ? 's' : ''} ${inc.pids.map(esc).join(', ')}${inc.morePids ? ` and ${inc.morePids} more` : ''}`;
+}
+
+/** `4 records (DENIED 4)`. */
+export function recordsText(inc: Incident): string {
+  return `${inc.records} record${inc.records === 1 ? '' : 's'} (${countsText(inc.byKind)})`;
+}
+
+/** What the evidence says was lost or could not be read, one phrase each; empty when nothing was. */
+export function lostPhrases(s: TimelineSummary, esc: Esc): string[] {
+  const out = s.lost.map((l) => `${lossText(l.kind, l.count, esc)} [${evidence(l.firstSource, esc)}${l.notices > 1 ? ` and ${l.notices - 1} more notices` : ''}]`);
+  if (s.unparsable) out.push(`${s.unparsable} unparsable line${s.unparsable === 1 ? '' : 's'}${s.firstUnparsable ? ` (first: ${evidence(s.firstUnparsable, esc)})` : ''}`);
+  if (s.cutLines) out.push(`${s.cutLines} over-long lines cut`);
+  if (s.nullMessages) out.push(`${s.nullMessages} journal messages too large to read (null)`);
+  if (s.badJournalLines) out.push(`${s.badJournalLines} unreadable action-journal line${s.badJournalLines === 1 ? '' : 's'}`);
+  if (s.omittedEvents) out.push(`${s.omittedEvents} profile status events not listed (event cap)`);
+  return out;
+}

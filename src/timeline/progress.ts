@@ -1,0 +1,49 @@
+/**
+ * A progress line on stderr while a large log is read: shown only on a terminal, only once the run
+ * has taken more than a moment, rewritten in place a few times a second, and erased at the end so
+ * it never mixes with the output. I/O edge (timers, the stream).
+ */
+import { safeText } from '../views/safe-text.js';
+
+export interface ProgressStream {
+  write(s: string): unknown;
+  isTTY?: boolean;
+}
+
+export interface ProgressCounts {
+  input: string;
+  lines: number;
+  records: number;
+  bytes?: number;
+}
+
+export class Progress {
+  private timer: NodeJS.Timeout | undefined;
+  private shown = false;
+  private readonly started = Date.now();
+
+  constructor(
+    private readonly stream: ProgressStream | undefined,
+    private readonly read: () => ProgressCounts,
+    private readonly opts: { delayMs?: number; intervalMs?: number } = {},
+  ) {
+    if (!stream?.isTTY) return;
+    this.timer = setInterval(() => this.tick(), opts.intervalMs ?? 250);
+    this.timer.unref();
+  }
+
+  private tick(): void {
+    if (Date.now() - this.started < (this.opts.delayMs ?? 1000)) return;
+    const c = this.read();
+    const mb = c.bytes !== undefined ? `, ${(c.bytes / 1048576).toFixed(1)} MB` : '';
+    this.stream!.write(`\r\x1b[Kaa-triage timeline: reading ${safeText(c.input)}: ${c.lines.toLocaleString('en-US')} lines, ${c.records.toLocaleString('en-US')} records${mb}`);
+    this.shown = true;
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    if (this.shown) this.stream!.write('\r\x1b[K');
+    this.shown = false;
+  }
+}

@@ -1,0 +1,180 @@
+/**
+ * The `timeline` run: every input streamed through one pipeline into the incremental builder (the
+ * records themselves are never kept), the action journal read and interleaved, boots and uptimes
+ * read off the lines the parser passes over, then one rendering written out. I/O edge.
+ */
+import { access } from 'node:fs/promises';
+import type { Writable } from 'node:stream';
+import type { ClockContext } from '../decode/prefix.js';
+import { openInput } from '../ingest/inputs.js';
+import { forEachLine, type LineStats } from '../ingest/lines.js';
+import type { AppArmorRecord } from '../model/record.js';
+import { Pipeline } from '../pipeline.js';
+import { healthLine } from '../sources/live-cli.js';
+import { startLiveSources } from '../sources/session.js';
+import type { LiveOptions } from '../sources/types.js';
+import type { ReplayInput } from '../cli/replay.js';
+import { readLineFacts } from './boot-lines.js';
+import { TimelineBuilder } from './builder.js';
+import { parseJournalLine } from './journal-lines.js';
+import type { Timeline } from './model.js';
+import { Progress, type ProgressStream } from './progress.js';
+import { renderJson } from './render-json.js';
+import { renderMarkdown } from './render-markdown.js';
+import { renderText } from './render-text.js';
+import type { TimeStyle } from './time-format.js';
+
+export interface TimelineRun {
+  inputs: ReplayInput[];
+  /** The action journal: `required` when the user named it (a missing file is then an error). */
+  actions?: { path: string; name: string; required: boolean };
+  format: 'text' | 'markdown' | 'json';
+  style: TimeStyle;
+  demo?: boolean;
+  gapSeconds?: number;
+  clock?: ClockContext;
+  /** Keep records in [since, until] (epoch ms); undated records are kept. */
+  since?: number;
+  until?: number;
+  /** Profile facts and classification, per record (the same wiring as --json). */
+  enrich?: (r: AppArmorRecord) => void;
+  /** Where progress goes when it is a terminal (stderr). */
+  progress?: ProgressStream;
+  progressDelayMs?: number;
+}
+
+async function readActions(run: TimelineRun, builder: TimelineBuilder): Promise<void> {
+  const a = run.actions;
+  if (!a) return;
+  if (!a.required) {
+    try {
+      await access(a.path);
+    } catch {
+      return;
+    }
+  }
+  const stream = await openInput(a.path);
+  const entries: Parameters<TimelineBuilder['queueActions']>[0] = [];
+  let bad = 0;
+  let line = 0;
+  await forEachLine(stream, (text) => {
+    const parsed = parseJournalLine(text, ++line);
+    if (parsed === 'bad') bad++;
+    else if (parsed !== 'blank') entries.push(parsed);
+  });
+  builder.queueActions(entries);
+  builder.noteBadJournalLines(bad);
+}
+
+/** Builds the timeline of the run's inputs (without rendering it). */
+export async function buildTimelineFromInputs(run: TimelineRun): Promise<Timeline> {
+  const clock = run.clock ?? {};
+  const builder = new TimelineBuilder({
+    gapSeconds: run.gapSeconds,
+    bootTime: clock.bootTime,
+    requested: run.since !== undefined || run.until !== undefined ? { since: run.since, until: run.until } : undefined,
+    actionJournal: run.actions?.name,
+  });
+  await readActions(run, builder);
+  const inWindow = (r: AppArmorRecord) => r.time === undefined || ((run.since === undefined || r.time >= run.since) && (run.until === undefined || r.time <= run.until));
+  let lineUptime: number | undefined;
+  const pipeline = new Pipeline(
+    {
+      record: (r) => {
+        if (inWindow(r)) builder.addRecord(r);
+      },
+      loss: (n) => {
+        if (n.time === undefined || inWindow({ time: n.time } as AppArmorRecord)) builder.addLoss(n, lineUptime);
+      },
+    },
+    { clock, enrich: run.enrich },
+  );
+  const stats: LineStats = { bytes: 0, cut: 0 };
+  let current = { input: '', lines: 0 };
+  const progress = new Progress(run.progress, () => ({ input: current.input, lines: current.lines, records: pipeline.counts.records, bytes: stats.bytes }), { delayMs: run.progressDelayMs });
+  try {
+    for (const input of run.inputs) {
+      const stream = await openInput(input.path);
+      const parser = pipeline.parserFor(input.name);
+      current = { input: input.name, lines: 0 };
+      await forEachLine(
+        stream,
+        (line) => {
+          const lineNo = ++current.lines;
+          const facts = readLineFacts(line, clock);
+          lineUptime = facts.uptime;
+          if (facts.boot) builder.addBoot({ source: { name: input.name, line: lineNo }, detectedBy: 'linux-version', ...facts.boot });
+          else if (facts.uptime !== undefined) builder.observeUptime({ name: input.name, line: lineNo }, facts.uptime);
+          parser.push(line);
+        },
+        stats,
+      );
+      lineUptime = undefined;
+      parser.end();
+    }
+  } finally {
+    progress.stop();
+  }
+  const counts = pipeline.collect({ cut: stats.cut });
+  builder.setCounts({ unparsable: counts.unparsable, firstUnparsable: counts.firstUnparsable[0]?.source, duplicates: counts.duplicates, cut: counts.cut, nullMessages: counts.nullMessages });
+  return builder.snapshot();
+}
+
+/**
+ * The timeline of this host's own sources (journal, audit channel, dmesg, audit.log) or of copied
+ * journals: everything they hold in the window, read to the end and not followed. Says which
+ * sources could not be read; undefined when none could (an unreadable host is not a quiet one).
+ */
+export async function buildTimelineFromLive(run: TimelineRun, live: LiveOptions, say: (s: string) => void, signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP']): Promise<Timeline | undefined> {
+  const builder = new TimelineBuilder({
+    gapSeconds: run.gapSeconds,
+    bootTime: run.clock?.bootTime,
+    requested: run.since !== undefined || run.until !== undefined ? { since: run.since, until: run.until } : undefined,
+    actionJournal: run.actions?.name,
+  });
+  await readActions(run, builder);
+  const session = await startLiveSources({ ...live, follow: false, enrich: run.enrich }, { record: (r) => builder.addRecord(r), loss: (n) => builder.addLoss(n) });
+  const reported = new Set<string>();
+  const report = () => {
+    for (const h of session.health()) {
+      if ((h.state === 'unavailable' || h.state === 'failed') && !reported.has(h.name)) {
+        reported.add(h.name);
+        say(healthLine(h));
+      }
+    }
+  };
+  report();
+  if (session.health().every((h) => h.state === 'unavailable')) {
+    say('no readable source on this host: no timeline (this is not a quiet host, it is an unreadable one); see the reasons above, or give saved logs with --input');
+    await session.stop();
+    return undefined;
+  }
+  const progress = new Progress(run.progress, () => ({ input: 'this host', lines: session.health().reduce((n, h) => n + h.lines, 0), records: session.counts().records }), { delayMs: run.progressDelayMs });
+  const stop = () => void session.stop();
+  for (const s of signals) process.on(s, stop);
+  try {
+    await session.done();
+  } finally {
+    for (const s of signals) process.off(s, stop);
+    progress.stop();
+  }
+  report();
+  const c = session.counts();
+  builder.setCounts({ unparsable: c.unparsable, firstUnparsable: c.firstUnparsable[0]?.source, duplicates: c.duplicates, cut: c.cut, nullMessages: c.nullMessages });
+  return builder.snapshot();
+}
+
+export function renderTimeline(t: Timeline, run: Pick<TimelineRun, 'format' | 'style' | 'demo'>): string {
+  if (run.format === 'json') return renderJson(t, { timeZone: run.style.timeZone, demo: run.demo });
+  if (run.format === 'markdown') return renderMarkdown(t, { style: run.style, demo: run.demo });
+  return renderText(t, { style: run.style, demo: run.demo });
+}
+
+/** Builds and writes the timeline. Throws InputError for inputs that cannot be read. */
+export async function runTimeline(run: TimelineRun, out: Writable): Promise<Timeline> {
+  const t = await buildTimelineFromInputs(run);
+  await new Promise<void>((resolve, reject) => {
+    out.write(renderTimeline(t, run), (err) => (err ? reject(err) : resolve()));
+  });
+  return t;
+}
