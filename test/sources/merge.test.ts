@@ -1,0 +1,46 @@
+// The same records through several sources at once: each appears once, in time order, with its host,
+// and the loss the kernel reported is surfaced.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startLiveSources } from '../../src/sources/index.js';
+import { Collect, fakeHost, healthOf, liveOpts } from './helpers.js';
+
+test('journal, audit channel, dmesg and audit.log: one copy of each record, in time order', async () => {
+  const host = fakeHost({ auditLog: true });
+  const c = new Collect();
+  const s = await startLiveSources(liveOpts(host, { follow: false }), c.sink);
+  try {
+    await s.done();
+    assert.deepEqual(s.health().map((h) => h.state), ['ended', 'ended', 'ended', 'ended']);
+    const keys = c.keys();
+    assert.equal(keys.length, 11, keys.join('\n'));
+    assert.equal(new Set(keys).size, 11);
+    // two distinct records under one audit id are both kept
+    assert.equal(c.records.filter((r) => r.serial === 3133).length, 2);
+    const times = c.records.map((r) => r.time!);
+    assert.deepEqual(times, [...times].sort((a, b) => a - b));
+    assert.ok(c.records.every((r) => r.host === 'web-01'));
+    // every source delivered; what they share was merged
+    const delivered = ['journal', 'audit', 'dmesg', 'auditlog'].map((n) => healthOf(s, n).records + (healthOf(s, n).duplicates ?? 0));
+    assert.deepEqual(delivered, [6, 10, 6, 10]);
+    assert.equal(s.counts().duplicates, 6 + 10 + 6 + 10 - 11);
+    // the kernel transport and dmesg both report the suppression (each copy is evidence)
+    assert.deepEqual(c.loss.map((n) => [n.source.name, n.kind, n.count]).sort(), [
+      ['dmesg', 'printk-suppressed', 5],
+      ['journal', 'printk-suppressed', 5],
+    ]);
+  } finally {
+    await s.stop();
+    host.cleanup();
+  }
+});
+
+test('a dmesg copy without a host still merges with the journal copy of another host name', async () => {
+  const host = fakeHost();
+  const c = new Collect();
+  const s = await startLiveSources(liveOpts(host, { sources: ['dmesg', 'journal'], hostname: 'localhost-name-differs', follow: false }), c.sink);
+  await s.done();
+  assert.equal(c.records.length, 6);
+  await s.stop();
+  host.cleanup();
+});
