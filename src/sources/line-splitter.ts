@@ -19,13 +19,20 @@ export class LineSplitter {
       const nl = buf.indexOf(0x0a, start);
       if (nl < 0) break;
       if (this.skipping) this.skipping = false;
-      else if (this.carryLen) {
-        this.carry.push(buf.subarray(start, nl));
-        const line = Buffer.concat(this.carry).toString('utf8');
-        this.carry = [];
-        this.carryLen = 0;
-        this.onLine(line);
-      } else this.onLine(buf.toString('utf8', start, nl));
+      else {
+        let end = nl;
+        if (this.carryLen + (nl - start) > this.max) {
+          end = start + this.max - this.carryLen;
+          this.cut++;
+        }
+        if (this.carryLen) {
+          this.carry.push(buf.subarray(start, end));
+          const line = Buffer.concat(this.carry).toString('utf8');
+          this.carry = [];
+          this.carryLen = 0;
+          this.onLine(line);
+        } else this.onLine(buf.toString('utf8', start, end));
+      }
       start = nl + 1;
     }
     if (start < buf.length && !this.skipping) {
