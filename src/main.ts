@@ -48,7 +48,7 @@ async function main(argv: string[]): Promise<number> {
   if (opts.demo && opts.inputs.length) fail('--demo and --input do not mix: the demo is never merged with real data', 2);
   if (opts.command === 'act') return runActCommand(opts);
   // classification needs the profile index: the demo's own profiles, --profiles-dir, or this host's
-  const classify = opts.command === 'act' ? undefined : await loadEnrichment(profileDirsFor(opts, opts.demo ? findDemo()?.profilesDir : undefined));
+  const classify = await loadEnrichment(profileDirsFor(opts, opts.demo ? findDemo()?.profilesDir : undefined));
   if (opts.command === 'timeline') return runTimelineCommand(opts, { out: process.stdout, err: process.stderr, enrich: classify?.enrich });
   if (opts.command !== 'triage') fail(`${opts.command}: not available in this build`, 2);
   const inputs = replayInputs(opts);

@@ -1,0 +1,44 @@
+/**
+ * The pipeline's `enrich` step (I/O edge): load the profile index from the right directories once,
+ * then classify every record with it. The demo reads only its own profiles, never the host's.
+ */
+import type { AppArmorRecord } from '../model/record.js';
+import { DEFAULT_PROFILE_DIRS, loadProfileIndex } from '../profiles/load.js';
+import type { ProfileIndex } from '../profiles/types.js';
+import { createClassifier, type Classifier } from './index.js';
+
+export interface Enrichment {
+  enrich: (r: AppArmorRecord) => void;
+  classifier: Classifier;
+  index?: ProfileIndex;
+  dirs: string[];
+  problems: string[];
+}
+
+/** --demo: the demo's profiles; else --profiles-dir (repeatable); else this host's directories. */
+export function profileDirsFor(opts: { demo?: boolean; profilesDirs?: string[] }, demoProfilesDir?: string): string[] {
+  if (opts.demo) return demoProfilesDir ? [demoProfilesDir] : [];
+  return opts.profilesDirs?.length ? opts.profilesDirs : DEFAULT_PROFILE_DIRS;
+}
+
+export async function loadEnrichment(dirs: string[]): Promise<Enrichment> {
+  let index: ProfileIndex | undefined;
+  let problems: string[] = [];
+  if (dirs.length) {
+    const loaded = await loadProfileIndex(dirs);
+    problems = loaded.problems;
+    // every directory missing or unreadable: reason from the log lines alone, and say so
+    const dirsFailed = dirs.every((d) => problems.some((p) => p.startsWith(`${d.replace(/\/+$/, '')}: `)));
+    index = dirsFailed ? undefined : loaded.index;
+  } else problems = ['no profile directory'];
+  const classifier = createClassifier(index, { profileProblems: problems });
+  return {
+    enrich: (r) => {
+      r.classification = classifier.classify(r);
+    },
+    classifier,
+    index,
+    dirs,
+    problems,
+  };
+}

@@ -1,0 +1,110 @@
+/**
+ * The facts of one denial the signals reason about: which profile (and what the index knows of it),
+ * what kind of access, the object, the mask, and how to name the subject in a reason.
+ */
+import type { AppArmorRecord } from '../model/record.js';
+import { recordProfile } from '../model/record.js';
+import type { ProfileIndex, ProfileInfo } from '../profiles/types.js';
+import { generatedOwner } from '../profiles/managed.js';
+import type { ManagedBy } from '../profiles/types.js';
+import { roleOf, type Role } from './knowledge.js';
+
+export type AccessClass = 'file' | 'exec' | 'net' | 'unix' | 'cap' | 'signal' | 'ptrace' | 'dbus' | 'mount' | 'other';
+
+export interface DenialFacts {
+  r: AppArmorRecord;
+  /** ALLOWED: complain mode let it happen. */
+  happened: boolean;
+  profile: string;
+  info?: ProfileInfo;
+  /** Why there is no info: no index, or no file declares the profile. */
+  missingInfo?: 'no-index' | 'not-declared';
+  managedBy?: ManagedBy;
+  role?: Role;
+  access: AccessClass;
+  op: string;
+  path?: string;
+  /** Kernel mask letters for file accesses (`r`, `wc`, `x`, ...), words for the others. */
+  mask: string;
+  pid?: string;
+  /** How reasons name the actor: `web server /usr/sbin/nginx (pid 2211)`. */
+  subject: string;
+}
+
+const FILE_OPS = new Set(['open', 'mknod', 'file_mmap', 'file_mprotect', 'exec', 'link', 'unlink', 'rename_src', 'rename_dest', 'chmod', 'chown', 'truncate', 'mkdir', 'rmdir', 'file_perm', 'file_lock', 'file_receive', 'file_inherit', 'getattr', 'setattr', 'symlink', 'change_onexec']);
+
+function accessClass(f: Record<string, string>): AccessClass {
+  const op = f.operation ?? '';
+  const cls = f.class ?? '';
+  if (op.startsWith('dbus') || f.bus !== undefined) return 'dbus';
+  if (cls === 'cap' || op === 'capable') return 'cap';
+  if (cls === 'signal' || op === 'signal') return 'signal';
+  if (cls === 'ptrace' || op === 'ptrace') return 'ptrace';
+  if (cls === 'unix' || (f.family === 'unix' && cls !== 'file')) return 'unix';
+  if (cls === 'net' || cls === 'network' || (f.family !== undefined && f.sock_type !== undefined)) return 'net';
+  if (cls === 'mount' || op === 'mount' || op === 'umount' || op === 'pivotroot' || op === 'pivot_root') return 'mount';
+  if (cls === 'file' || FILE_OPS.has(op) || (f.name !== undefined && (f.denied_mask ?? f.requested_mask) !== undefined && !cls)) {
+    const mask = f.denied_mask ?? f.requested_mask ?? '';
+    return op === 'exec' || /x/.test(mask.replace(/::.*/, '')) ? 'exec' : 'file';
+  }
+  return 'other';
+}
+
+/** File mask letters as the kernel reports them, owner/other halves merged (`r::` / `::r`). */
+export function maskLetters(mask: string): string {
+  return [...new Set(mask.replace(/[:\s]/g, ''))].join('');
+}
+
+export function basenameOf(p: string): string {
+  return p.slice(p.lastIndexOf('/') + 1);
+}
+
+/** The profile's own short names: `/usr/sbin/nginx` -> nginx; `thumbnail-renderer//helper` -> both parts. */
+export function profileWords(profile: string, info?: ProfileInfo): string[] {
+  const out = new Set<string>();
+  for (const part of profile.split('//')) {
+    if (part.startsWith('null-')) continue;
+    const b = basenameOf(part).replace(/[0-9.]+$/, '');
+    if (b.length >= 3) out.add(b);
+  }
+  if (info?.attachment && !/[*?[{]/.test(info.attachment)) out.add(basenameOf(info.attachment));
+  return [...out];
+}
+
+export function gatherFacts(r: AppArmorRecord, index: ProfileIndex | undefined): DenialFacts {
+  const f = r.fields;
+  const profile = recordProfile(r) ?? 'unconfined';
+  const info = index?.lookup(profile);
+  const access = accessClass(f);
+  const op = f.operation ?? '';
+  const rawMask = f.denied_mask ?? f.requested_mask ?? f.mask ?? '';
+  const mask = access === 'file' || access === 'exec' ? maskLetters(rawMask) : rawMask;
+  const role = roleOf([profile, info?.attachment, info?.parent]);
+  const pid = f.pid;
+  const comm = f.comm;
+  const base = basenameOf(profile.split('//')[0]);
+  const who: string[] = [];
+  if (comm && comm !== base && !profile.includes(comm)) who.push(comm);
+  if (pid) who.push(`pid ${pid}`);
+  const subject = `${role && role !== 'login or scheduler' ? `${role} ` : ''}${profile}${who.length ? ` (${who.join(', ')})` : ''}`;
+  return {
+    r,
+    happened: r.kind === 'ALLOWED',
+    profile,
+    info,
+    missingInfo: index === undefined ? 'no-index' : info === undefined ? 'not-declared' : undefined,
+    managedBy: info?.managedBy ?? generatedOwner(profile),
+    role,
+    access,
+    op,
+    path: f.name ?? f.path,
+    mask,
+    pid,
+    subject,
+  };
+}
+
+/** "tried to read" for a denial, "read" for an access complain mode let through. */
+export function verb(facts: DenialFacts, tried: string, did: string): string {
+  return facts.happened ? did : tried;
+}

@@ -1,0 +1,361 @@
+/**
+ * Signals: each one a short sentence naming what fired, a side (attack or benign) and a weight
+ * (3 strong, 2 medium, 1 weak). Pure: the facts of one denial and its profile in, findings out.
+ * Sequence signals (what the same pid did before) are added by the classifier.
+ */
+import { literalPrefix } from '../profiles/glob.js';
+import { fileRulesAllow, permCovered } from '../profiles/index.js';
+import type { FileRule, ProfileIndex, ProfileInfo, Rule } from '../profiles/types.js';
+import { basenameOf, profileWords, verb, type DenialFacts } from './facts.js';
+import {
+  BUILTIN_ABSTRACTIONS,
+  credentialFact,
+  execClass,
+  HIGH_CAPS,
+  hiddenComponent,
+  masqueradeName,
+  MEDIUM_CAPS,
+  persistenceLabel,
+  ROUTINE_CAPS,
+  SENSITIVE_DBUS_RE,
+  SERVICE_SIGNALS,
+  stagingDir,
+  systemRead,
+  TLS_KEY_RE,
+  WEBSHELL_RE,
+} from './knowledge.js';
+
+export interface Signal {
+  side: 'attack' | 'benign';
+  weight: number;
+  reason: string;
+  /** Short stable name, for sequence memory and tests. */
+  tag: string;
+}
+
+export interface Findings {
+  signals: Signal[];
+  /** An explicit `deny` rule that matches: the author forbade this on purpose. */
+  explicitDeny?: Rule;
+  /** The profile file already allows the whole access: the loaded policy is older than the file. */
+  alreadyAllowed?: FileRule;
+  /** An abstraction that covers the access and the profile does not include yet. */
+  abstraction?: string;
+  /** Allowed rules next to the path, for the suggestion's glob. */
+  neighbours: FileRule[];
+  /** An allowed literal path with the same file name elsewhere (a moved pid file). */
+  movedFrom?: FileRule;
+}
+
+const GENERIC_DIRS = new Set(['/', '/etc/', '/usr/', '/usr/lib/', '/usr/share/', '/usr/bin/', '/usr/sbin/', '/usr/local/', '/usr/local/bin/', '/usr/local/lib/', '/var/', '/var/lib/', '/var/log/', '/var/cache/', '/var/spool/', '/run/', '/var/run/', '/tmp/', '/var/tmp/', '/dev/', '/dev/shm/', '/home/', '/root/', '/proc/', '/sys/', '/srv/', '/opt/', '/bin/', '/sbin/', '/lib/', '/lib64/', '/mnt/', '/media/', '/run/user/']);
+const SERVICE_ROOTS_RE = /^\/(?:run|var\/run|var\/lib|var\/log|var\/cache|var\/spool|etc|srv|opt|usr\/share|usr\/lib|usr\/libexec|var\/www)\//;
+
+const attack = (weight: number, tag: string, reason: string): Signal => ({ side: 'attack', weight, tag, reason });
+const benign = (weight: number, tag: string, reason: string): Signal => ({ side: 'benign', weight, tag, reason });
+
+function dirOf(p: string): string {
+  return p.slice(0, p.lastIndexOf('/') + 1);
+}
+
+function sharedDir(a: string, b: string): string {
+  const pa = a.split('/');
+  const pb = b.split('/');
+  let i = 0;
+  while (i < pa.length - 1 && i < pb.length - 1 && pa[i] === pb[i]) i++;
+  return `${pa.slice(0, i).join('/')}/`;
+}
+
+/** Rules the profile author wrote (its file and local/ include), not the generic abstractions. */
+function ownRules(info: ProfileInfo): FileRule[] {
+  return info.fileRules.filter((r) => !r.deny && !r.origin.file.includes('/abstractions/'));
+}
+
+function ruleRef(info: ProfileInfo, rule: { text: string; origin: { file: string; line: number } }): string {
+  return `\`${rule.text},\` (${rule.origin.file === info.file ? basenameOf(info.file) : rule.origin.file}:${rule.origin.line})`;
+}
+
+function explicitFileDeny(info: ProfileInfo, path: string, mask: string): FileRule | undefined {
+  return info.fileRules.find((r) => r.deny && r.glob.re.test(path) && [...mask].some((k) => permCovered(r.perms, k)));
+}
+
+function fileSignals(f: DenialFacts, index: ProfileIndex | undefined, out: Findings): void {
+  const path = f.path ?? '';
+  const s = out.signals;
+  const info = f.info;
+  const mask = f.mask;
+  const writes = /[wacdl]/.test(mask) || /^(?:mknod|rename_|unlink|link|chmod|chown|truncate|mkdir|rmdir|symlink)/.test(f.op);
+  const reads = mask.includes('r');
+  const staging = stagingDir(path);
+  const own = info ? profileWords(f.profile, info) : profileWords(f.profile);
+
+  if (f.access === 'exec') {
+    const cls = execClass(path);
+    const spawner = f.role === 'login or scheduler';
+    const server = f.role !== undefined && !spawner;
+    const runsShells = info?.fileRules.some((r) => !r.deny && r.perms.includes('x') && execClass(r.glob.source) === 'shell');
+    if (cls && !spawner) {
+      const strong = cls === 'shell' || cls === 'network tool' || server;
+      const w = runsShells && cls === 'shell' ? 1 : cls === 'reconnaissance command' ? (server ? 2 : 1) : strong ? 3 : 2;
+      s.push(attack(w, `exec-${cls.replace(/ .*/, '')}`, `${f.subject} ${verb(f, 'tried to execute', 'executed')} ${/^[aeiou]/.test(cls) ? 'an' : 'a'} ${cls} (${path})${runsShells && cls === 'shell' ? ', although its profile runs other shells' : ''}`));
+    }
+    if (staging) s.push(attack(3, 'exec-staging', `${f.subject} ${verb(f, 'tried to execute', 'executed')} a program from ${staging} (${path})`));
+    if (staging && hiddenComponent(path)) s.push(attack(1, 'hidden', `the program sits in a hidden directory (${hiddenComponent(path)})`));
+  } else if (mask.includes('m') && staging) {
+    s.push(attack(3, 'mmap-staging', `${f.subject} ${verb(f, 'tried to map', 'mapped')} ${path} as executable code from ${staging}`));
+  }
+
+  if (reads) {
+    const cred = credentialFact(path);
+    const procPid = /^\/proc\/(\d+)\/(environ|mem|maps|auxv|cmdline|status|stat|fd\/?.*)$/.exec(path);
+    if (cred) {
+      const dbTool = cred.db && own.some((w) => /backup|postgres|pg_|mysql|mariadb|barman|restic|borg/.test(w));
+      if (dbTool) {
+        s.push(attack(1, 'credential-read', `${f.subject} ${verb(f, 'tried to read', 'read')} ${cred.label} (${path}): a credential read, although a backup or database tool can have a reason to`));
+      } else s.push(attack(cred.weight, 'credential-read', `${f.subject} ${verb(f, 'tried to read', 'read')} ${cred.label} (${path})`));
+    } else if (TLS_KEY_RE.test(path)) {
+      const sameStore = info && ownRules(info).some((r) => r.perms.includes('r') && sharedDir(literalPrefix(r.glob.expanded[0] ?? ''), path) === dirOf(path));
+      if (sameStore) s.push(benign(2, 'own-tls-key', `TLS server ${f.profile} already reads keys in ${dirOf(path)}: a renewed or added certificate key`));
+      else if (info && !info.hasNetworkRules) s.push(attack(3, 'credential-read', `${f.subject} ${verb(f, 'tried to read', 'read')} a TLS private key (${path}) but its profile allows no network: it serves no TLS`));
+      else s.push(attack(2, 'credential-read', `${f.subject} ${verb(f, 'tried to read', 'read')} a TLS private key (${path}) outside the keys its profile allows`));
+    } else if (procPid) {
+      const [, pid, what] = procPid;
+      if (pid === f.pid) s.push(benign(2, 'own-proc', `${path} is the process's own /proc entry (pid ${pid})`));
+      else if (what === 'environ' || what === 'mem') s.push(attack(3, 'proc-other', `${f.subject} ${verb(f, 'tried to read', 'read')} the ${what === 'environ' ? 'environment (secrets, tokens)' : 'memory'} of another process (${path})`));
+      else if (what.startsWith('fd')) s.push(attack(1, 'proc-other', `${f.subject} looked at the open files of another process (${path})`));
+    }
+  }
+
+  if (writes) {
+    const p = persistenceLabel(path);
+    if (p) s.push(attack(3, 'persistence', `${f.subject} ${verb(f, 'tried to write', 'wrote')} ${p} (${path}): a persistence foothold`));
+    if (WEBSHELL_RE.test(path) && f.role === 'web server') s.push(attack(3, 'webshell', `${f.subject} ${verb(f, 'tried to write', 'wrote')} a script into a web root (${path}): a web shell`));
+    if (staging) {
+      const hidden = hiddenComponent(path);
+      if (hidden) s.push(attack(2, 'hidden', `${f.subject} ${verb(f, 'tried to create', 'created')} ${path}: a hidden directory (${hidden}) in ${staging}`));
+      if (masqueradeName(path)) s.push(attack(2, 'masquerade', `${basenameOf(path)} in ${staging} is named like a system process`));
+    }
+  }
+  if (path === '/etc/ld.so.preload' && reads && !writes) s.push(benign(2, 'system-read', `every program reads /etc/ld.so.preload at start`));
+
+  // what the profile says about this path
+  if (info) {
+    const deny = explicitFileDeny(info, path, mask);
+    if (deny) {
+      out.explicitDeny = deny;
+      s.push(attack(1, 'explicit-deny', `the profile forbids this on purpose: ${ruleRef(info, deny)}`));
+    } else if (mask && fileRulesAllow(info.fileRules, path, mask)) {
+      const rule = info.fileRules.find((r) => !r.deny && r.glob.re.test(path))!;
+      out.alreadyAllowed = rule;
+      s.push(benign(3, 'already-allowed', `the profile file already allows this (${ruleRef(info, rule)}): the loaded policy is older than the file`));
+    } else {
+      const partial = info.fileRules.filter((r) => !r.deny && r.glob.re.test(path));
+      if (partial.length && !/[xm]/.test(mask)) {
+        s.push(benign(2, 'wider-mask', `the profile already allows ${path} with '${partial.map((r) => r.perms).join('')}' (${ruleRef(info, partial[0])}); this needs '${mask}'`));
+        out.neighbours.push(...partial);
+      }
+    }
+  }
+
+  if (f.access === 'file' && (reads || mask.includes('m')) && !writes && systemRead(path) && !credentialFact(path)) {
+    s.push(benign(2, 'system-read', `${path} is a system file services read (libraries, shared data, locale, certificates)`));
+  }
+
+  const abstraction = abstractionFor(index, info, path, mask);
+  if (abstraction && !writes && f.access === 'file') {
+    out.abstraction = abstraction;
+    s.push(benign(2, 'abstraction', `${path} is covered by <${abstraction}>, which the profile does not include`));
+  }
+
+  if (!out.alreadyAllowed && !out.explicitDeny && !staging) {
+    const svc = serviceWord(path, own);
+    if (svc && SERVICE_ROOTS_RE.test(path) && f.access !== 'exec') s.push(benign(2, 'own-tree', `${path} is in ${svc}'s own ${rootLabel(path)} tree`));
+    if (info) neighbourSignals(f, info, path, out);
+  }
+  if (f.op === 'file_inherit') s.push(benign(2, 'inherit', `file_inherit: a descriptor passed on at exec (${path}), not an open by the program`));
+  if (/disconnected path/.test(f.r.fields.info ?? '')) s.push(benign(2, 'disconnected', `disconnected path (${path}): a file opened outside the process's mount namespace view`));
+}
+
+function rootLabel(path: string): string {
+  const m = /^\/(run|var\/run|var\/lib|var\/log|var\/cache|var\/spool|etc|srv|opt|usr\/share|usr\/lib|usr\/libexec|var\/www)\//.exec(path);
+  return m ? `/${m[1]}` : dirOf(path);
+}
+
+/** A component of the path named after the service itself (`/run/nginx/`, `/var/lib/report-exporter/`). */
+function serviceWord(path: string, words: string[]): string | undefined {
+  const comps = path.split('/');
+  for (const w of words) {
+    if (w.length < 3) continue;
+    for (const c of comps.slice(1, -1).concat(comps[comps.length - 1])) {
+      if (c === w || c.startsWith(`${w}.`) || c.startsWith(`${w}-`) || c.startsWith(`${w}_`)) return w;
+    }
+  }
+  return undefined;
+}
+
+function neighbourSignals(f: DenialFacts, info: ProfileInfo, path: string, out: Findings): void {
+  const dir = dirOf(path);
+  const name = basenameOf(path);
+  let near: FileRule | undefined;
+  for (const r of ownRules(info)) {
+    for (const e of r.glob.expanded) {
+      const lit = literalPrefix(e);
+      const shared = sharedDir(lit, path);
+      if (!GENERIC_DIRS.has(shared) && shared.length > 1) {
+        out.neighbours.push(r);
+        near ??= r;
+        break;
+      }
+      if (lit === e && basenameOf(e) === name && dirOf(e) !== dir && !out.movedFrom) out.movedFrom = r;
+    }
+  }
+  if (near) out.signals.push(benign(2, 'neighbour', `${path} is next to what the profile already allows (${ruleRef(info, near)})`));
+  if (out.movedFrom) out.signals.push(benign(2, 'moved', `the profile allows the same file name elsewhere (${ruleRef(info, out.movedFrom)}): the file moved to ${dir}`));
+  void f;
+}
+
+function abstractionFor(index: ProfileIndex | undefined, info: ProfileInfo | undefined, path: string, mask: string): string | undefined {
+  if (!mask || /[wacdx]/.test(mask)) return undefined;
+  let found = index?.abstractionFor(path, mask);
+  if (!found && !(index && info)) {
+    for (const [re, perms, name] of BUILTIN_ABSTRACTIONS) if (re.test(path) && [...mask].every((k) => perms.includes(k))) found = name;
+  }
+  if (found && info?.includes.includes(found)) return undefined;
+  return found;
+}
+
+function netSignals(f: DenialFacts, out: Findings): void {
+  const fl = f.r.fields;
+  const family = fl.family ?? '';
+  const type = fl.sock_type ?? '';
+  const s = out.signals;
+  const info = f.info;
+  const what = [family, type].filter(Boolean).join(' ') || 'a socket';
+  if ((type === 'raw' && (family === 'inet' || family === 'inet6')) || family === 'packet') {
+    s.push(attack(3, 'raw-socket', `${f.subject} ${verb(f, 'tried to open', 'opened')} a ${family === 'packet' ? 'packet' : 'raw'} socket (${what}${fl.protocol ? `, protocol ${fl.protocol}${fl.protocol === '1' ? ' = ICMP' : ''}` : ''}): sniffing, scanning or crafting packets`));
+  }
+  if (!info) return;
+  const deny = info.networkRules.find((r) => r.deny && (r.domain === undefined || r.domain === family) && (r.type === undefined || r.type === type));
+  if (deny) {
+    out.explicitDeny = deny;
+    s.push(attack(deny.domain === undefined && deny.type === undefined ? 3 : 2, 'explicit-deny', `${f.profile} is forbidden the network on purpose: ${ruleRef(info, deny)}`));
+    return;
+  }
+  if (family === 'netlink') {
+    s.push(benign(2, 'netlink', `a netlink socket (${what}): interface and route queries many libraries make`));
+    return;
+  }
+  if (!info.hasNetworkRules) {
+    s.push(attack(3, 'no-network', `${f.subject} ${verb(f, 'tried to use', 'used')} the network (${what}) but its profile allows no network at all`));
+    return;
+  }
+  if (family === 'inet' || family === 'inet6') {
+    const has = info.networkRules.filter((r) => !r.deny).map((r) => [r.domain, r.type].filter(Boolean).join(' ') || 'all');
+    const udpBesideTcp = type === 'dgram' && has.some((h) => h.includes('stream'));
+    s.push(benign(2, 'has-network', `the profile already allows network ${has.join(', ')}${udpBesideTcp ? ': UDP next to TCP is usually name resolution' : ''}; ${what} is usually a missing rule`));
+  }
+}
+
+function capSignals(f: DenialFacts, out: Findings): void {
+  const cap = f.r.fields.capname ?? f.r.fields.capability ?? '';
+  const s = out.signals;
+  const info = f.info;
+  const deny = info?.capabilityRules.find((r) => r.deny && (r.caps.length === 0 || r.caps.includes(cap)));
+  if (deny && info) {
+    out.explicitDeny = deny;
+    s.push(attack(1, 'explicit-deny', `the profile forbids capability ${cap} on purpose: ${ruleRef(info, deny)}`));
+  }
+  if (HIGH_CAPS[cap]) s.push(attack(3, 'high-cap', `${f.subject} ${verb(f, 'tried to use', 'used')} capability ${cap} (${HIGH_CAPS[cap]})`));
+  else if (MEDIUM_CAPS.has(cap)) s.push(attack(1, 'medium-cap', `${f.subject} ${verb(f, 'tried to use', 'used')} capability ${cap}, which services rarely need`));
+  else if (ROUTINE_CAPS.has(cap)) s.push(benign(2, 'routine-cap', `capability ${cap} is one services routinely need`));
+}
+
+function signalSignals(f: DenialFacts, out: Findings): void {
+  const fl = f.r.fields;
+  const sig = fl.signal ?? '';
+  const peer = fl.peer ?? fl.peer_label ?? '';
+  const s = out.signals;
+  const receiving = /receive/.test(f.mask);
+  if (receiving) {
+    const fromManager = fl.comm === 'systemd' || fl.pid === '1';
+    if (SERVICE_SIGNALS.has(sig) && (fromManager || peer === 'unconfined')) {
+      s.push(benign(2, 'service-signal', `${sig} signal to ${f.profile} from ${fromManager ? 'systemd (pid 1)' : 'an unconfined process'}: a service manager or operator reloading or stopping it`));
+    }
+    return;
+  }
+  const ownFamily = peer === f.profile || peer.split('//')[0] === f.profile.split('//')[0];
+  if (ownFamily) s.push(benign(2, 'signal-own', `${f.profile} signalling its own processes (${sig})`));
+  else if (/^(?:kill|9|term|15|stop|19)$/.test(sig) && peer !== 'unconfined') s.push(attack(1, 'signal-other', `${f.subject} ${verb(f, 'tried to send', 'sent')} ${sig} to a process of another service (${peer})`));
+}
+
+function ptraceSignals(f: DenialFacts, out: Findings): void {
+  const peer = f.r.fields.peer ?? f.r.fields.peer_label ?? 'another profile';
+  const s = out.signals;
+  if (/\btrace\b/.test(f.mask) && !/tracedby/.test(f.mask)) {
+    if (peer === f.profile) s.push(attack(1, 'ptrace-self', `${f.subject} ${verb(f, 'tried to attach to', 'attached to')} a process of its own profile (ptrace trace)`));
+    else s.push(attack(3, 'ptrace-trace', `${f.subject} ${verb(f, 'tried to attach to', 'attached to')} a process under ${peer} (ptrace trace: read and change its memory)`));
+  } else if (/\bread\b/.test(f.mask) && !/readby/.test(f.mask)) {
+    s.push(benign(2, 'ptrace-read', `ptrace read of ${peer}: a ps-style look at /proc, not an attach`));
+  }
+}
+
+function dbusSignals(f: DenialFacts, out: Findings): void {
+  const fl = f.r.fields;
+  const dest = fl.name ?? '';
+  const iface = fl.interface ?? '';
+  const s = out.signals;
+  if (SENSITIVE_DBUS_RE.test(dest) || SENSITIVE_DBUS_RE.test(iface)) {
+    s.push(attack(2, 'dbus-sensitive', `${f.subject} ${verb(f, 'tried to call', 'called')} ${iface}.${fl.member ?? '?'} on ${dest}: a request to change the system`));
+  } else {
+    s.push(benign(2, 'dbus-routine', `D-Bus ${fl.mask ?? 'call'} of ${fl.member ?? '?'} on ${dest || iface} (${fl.bus ?? '?'} bus): an ordinary service request`));
+  }
+}
+
+function unixSignals(f: DenialFacts, out: Findings): void {
+  const info = f.info;
+  const has = info && (info.otherRules.some((r) => r.kind === 'unix' && !r.deny) || info.networkRules.some((r) => !r.deny && (r.domain === 'unix' || r.domain === undefined)));
+  const addr = f.r.fields.addr ?? f.r.fields.peer_addr;
+  out.signals.push(benign(has ? 2 : 1, 'unix', `a local (unix) socket${addr ? ` ${addr}` : ''}${has ? ': the profile already uses unix sockets' : ''}`));
+}
+
+function mountSignals(f: DenialFacts, out: Findings): void {
+  const info = f.info;
+  if (info?.otherRules.some((r) => (r.kind === 'mount' || r.kind === 'umount') && !r.deny)) out.signals.push(benign(2, 'mount-known', `${f.profile} already mounts file systems`));
+  else out.signals.push(attack(2, 'mount', `${f.subject} ${verb(f, 'tried to', 'did')} ${f.op} ${f.r.fields.fstype ?? ''} ${f.path ?? ''}`.replace(/\s+/g, ' ').trim() + ': changing mounts needs broad privilege'));
+}
+
+export function collectSignals(f: DenialFacts, index: ProfileIndex | undefined): Findings {
+  const out: Findings = { signals: [], neighbours: [] };
+  switch (f.access) {
+    case 'file':
+    case 'exec':
+      fileSignals(f, index, out);
+      break;
+    case 'net':
+      netSignals(f, out);
+      break;
+    case 'cap':
+      capSignals(f, out);
+      break;
+    case 'signal':
+      signalSignals(f, out);
+      break;
+    case 'ptrace':
+      ptraceSignals(f, out);
+      break;
+    case 'dbus':
+      dbusSignals(f, out);
+      break;
+    case 'unix':
+      unixSignals(f, out);
+      break;
+    case 'mount':
+      mountSignals(f, out);
+      break;
+    default:
+      break;
+  }
+  if (f.happened && f.info && (f.info.mode === 'complain' || f.profile.includes('//null-'))) {
+    out.signals.push(benign(1, 'learning', `${f.profile} is in complain mode (learning): ALLOWED records are how its rules get written`));
+  }
+  return out;
+}
