@@ -1,0 +1,13 @@
+// Types for bench/generate.mjs (plain JavaScript so it runs without a build step).
+export declare const CARRIERS: readonly ['dmesg', 'journal', 'auditlog'];
+export declare const GENERATOR_VERSION: number;
+export interface GenerateOptions {
+  carrier: 'dmesg' | 'journal' | 'auditlog';
+  lines?: number;
+  share?: number;
+  seed?: number;
+  withClass?: boolean;
+}
+export declare function logLines(opts: GenerateOptions, stats?: { lines: number; records: number }): Generator<string, void, void>;
+export declare function generate(opts: GenerateOptions & { lines: number }, write: (chunk: string) => void): { lines: number; records: number; bytes: number };
+export declare function generateFile(opts: GenerateOptions & { lines: number }, path: string): { lines: number; records: number; bytes: number };

@@ -1,0 +1,166 @@
+// `npm run bench`: ingest throughput and memory of aa-triage on generated logs in each carrier,
+// against `grep -c apparmor=` (the practical ceiling) and the AppArmor tools a user would reach for,
+// plus the TUI under a flood and start-up time. Writes BENCHMARKS.md and bench/results/latest.json.
+//
+//   npm run bench [-- --lines N] [--share 0.2] [--runs 3] [--carriers dmesg,journal,auditlog]
+//                 [--no-peers] [--no-install] [--no-tui] [--no-write]
+// Environment: BENCH_LINES, BENCH_RUNS override the defaults (1,000,000 lines, 3 runs).
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { build } from 'esbuild';
+import { CARRIERS, GENERATOR_VERSION, generateFile } from './generate.mjs';
+import { GNU_TIME, measure, runOnce, which } from './lib/measure.mjs';
+import { describeMachine } from './lib/machine.mjs';
+import { renderMarkdown } from './lib/report.mjs';
+import { benchStartup, benchTuiFlood } from './tui.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const PY = '/usr/bin/python3'; // the distribution's Python, where python3-apparmor installs
+const log = (s) => process.stderr.write(`${s}\n`);
+
+const { values: v } = parseArgs({
+  options: {
+    lines: { type: 'string', default: process.env.BENCH_LINES ?? '1000000' },
+    share: { type: 'string', default: '0.2' },
+    runs: { type: 'string', default: process.env.BENCH_RUNS ?? '3' },
+    carriers: { type: 'string', default: CARRIERS.join(',') },
+    'data-dir': { type: 'string', default: join(root, '.bench-data') },
+    'no-peers': { type: 'boolean', default: false },
+    'no-install': { type: 'boolean', default: false },
+    'no-tui': { type: 'boolean', default: false },
+    'no-write': { type: 'boolean', default: false },
+  },
+});
+const LINES = Number(v.lines);
+const SHARE = Number(v.share);
+const RUNS = Math.max(1, Number(v.runs));
+const carriers = v.carriers.split(',').map((s) => s.trim()).filter(Boolean);
+for (const c of carriers) if (!CARRIERS.includes(c)) throw new Error(`--carriers: unknown carrier ${c}`);
+if (!(LINES > 0) || !(SHARE >= 0 && SHARE <= 1)) throw new Error('--lines must be > 0 and --share within 0..1');
+const dataDir = v['data-dir'];
+mkdirSync(dataDir, { recursive: true });
+
+// ---- the program, bundled as users run it; the in-process measure bundled the same way ----
+log('bench: building the bundle');
+const b = spawnSync(process.execPath, [join(root, 'scripts', 'build.mjs')], { stdio: 'inherit', cwd: root });
+if (b.status !== 0) throw new Error('the bundle did not build');
+const BUNDLE = join(root, 'dist', 'aa-triage.js');
+const INPROC = join(dataDir, 'inproc.mjs');
+await build({
+  entryPoints: [join(root, 'bench', 'inproc.ts')],
+  outfile: INPROC,
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  define: { 'process.env.NODE_ENV': '"production"' },
+  external: ['react-devtools-core'],
+  banner: { js: "import { createRequire as __aaCreateRequire } from 'node:module'; const require = __aaCreateRequire(import.meta.url);" },
+  logLevel: 'warning',
+});
+
+// ---- peers: AppArmor's own tools, installed from the distribution when possible ----
+function peerStatus() {
+  const py = existsSync(PY);
+  const pyHas = (mod) => py && spawnSync(PY, ['-c', `import ${mod}`], { stdio: 'ignore' }).status === 0;
+  return { aaNotify: which('aa-notify'), logparser: pyHas('apparmor.logparser'), libapparmor: pyHas('LibAppArmor') };
+}
+let peers = peerStatus();
+let installNote = '';
+if (!v['no-peers'] && !v['no-install'] && (!peers.aaNotify || !peers.logparser || !peers.libapparmor)) {
+  if (process.getuid?.() === 0 && which('apt-get')) {
+    log('bench: installing the AppArmor tools to compare with (apparmor-notify, python3-apparmor, python3-libapparmor)');
+    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+    const up = spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
+    const inst = up.status === 0 ? spawnSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'apparmor-notify', 'python3-apparmor', 'python3-libapparmor'], { stdio: 'inherit', env }) : up;
+    if (inst.status !== 0) installNote = 'apt-get could not install them';
+    peers = peerStatus();
+  } else installNote = 'not installed, and installing needs root and apt-get';
+}
+const DAYS = '36500'; // aa-notify -s: every event in the file counts, whatever its date
+
+// ---- generated inputs, cached by their parameters ----
+function input(carrier) {
+  const file = join(dataDir, `${carrier}-${LINES}-${SHARE}-g${GENERATOR_VERSION}.log`);
+  if (!existsSync(file)) {
+    log(`bench: generating ${relative(root, file)}`);
+    const r = generateFile({ carrier, lines: LINES, share: SHARE }, file);
+    writeFileSync(`${file}.json`, JSON.stringify(r));
+  }
+  return { file, ...JSON.parse(readFileSync(`${file}.json`, 'utf8')), bytes: statSync(file).size };
+}
+
+function cli(args) {
+  return () => {
+    const r = runOnce(process.execPath, [BUNDLE, ...args]);
+    if (r.status !== 0) return { error: `exit ${r.status}: ${r.stderr.trim().split('\n').pop()}` };
+    const m = /(\d+) AppArmor records/.exec(r.stderr);
+    return { ...r, records: m ? Number(m[1]) : undefined };
+  };
+}
+
+/** A program that times itself and prints JSON: its own seconds, with the peak from GNU time. */
+function selfTimed(cmd, args, recordsKey) {
+  return () => {
+    const r = runOnce(cmd, args, { capture: true });
+    if (r.status !== 0) return { error: `exit ${r.status}: ${r.stderr.trim().split('\n').pop()}` };
+    const o = JSON.parse(r.stdout.trim().split('\n').pop());
+    return { seconds: o.seconds, maxRssKB: o.maxRssKB ?? r.maxRssKB, records: o[recordsKey], wall: r.seconds };
+  };
+}
+
+const timelineAvailable = (() => {
+  const r = spawnSync(process.execPath, [BUNDLE, 'timeline', '--demo'], { encoding: 'utf8' });
+  return r.status === 0 ? true : (r.stderr.trim().split('\n')[0] || `exit ${r.status}`);
+})();
+
+const results = { machine: describeMachine(), config: { lines: LINES, share: SHARE, runs: RUNS, gnuTime: !!GNU_TIME }, carriers: [], peersNote: installNote, peers: { ...peers } };
+
+for (const carrier of carriers) {
+  const inp = input(carrier);
+  readFileSync(inp.file); // warm the page cache once so the first timed run is not the only cold one
+  log(`bench: ${carrier}: ${inp.lines} lines, ${inp.records} AppArmor records, ${(inp.bytes / 1e6).toFixed(0)} MB`);
+  const rows = [];
+  const add = (id, label, res, note) => {
+    rows.push({ id, label, ...res, note });
+    const s = res.error ? `skipped: ${res.error}` : `${res.seconds.toFixed(3)} s, ${res.maxRssKB ? (res.maxRssKB / 1024).toFixed(0) : '?'} MB`;
+    log(`bench:   ${label}: ${s}`);
+  };
+  add('grep', '`grep -c apparmor=` (ceiling)', measure(RUNS, () => {
+    const r = runOnce('grep', ['-c', 'apparmor=', inp.file], { capture: true });
+    return { ...r, records: Number(r.stdout.trim()) };
+  }));
+  add('inproc', 'aa-triage in-process: parse + classify + merge, no output', measure(RUNS, selfTimed(process.execPath, [INPROC, inp.file], 'records')));
+  add('json', '`aa-triage --input FILE --json > /dev/null`', measure(RUNS, cli(['--input', inp.file, '--json'])));
+  if (timelineAvailable === true) add('timeline', '`aa-triage timeline --input FILE > /dev/null`', measure(RUNS, cli(['timeline', '--input', inp.file])));
+  else add('timeline', '`aa-triage timeline --input FILE`', { error: `not available in this build (${timelineAvailable})` });
+  if (!v['no-peers']) {
+    const missing = (what) => ({ error: `${what} not installed${installNote ? ` (${installNote})` : ''}` });
+    add('aa-notify', `\`aa-notify -s ${DAYS} -f FILE\``, peers.aaNotify ? measure(RUNS, () => {
+      const r = runOnce(peers.aaNotify, ['-s', DAYS, '-f', inp.file], { capture: true });
+      if (r.status !== 0) return { error: `exit ${r.status}: ${r.stderr.trim().split('\n').pop()}` };
+      const m = /AppArmor denials: (\d+)/.exec(r.stdout);
+      return { ...r, records: m ? Number(m[1]) : undefined };
+    }) : missing('aa-notify (apparmor-notify)'), 'counts denials only');
+    add('logparser', 'Python `apparmor.logparser` (aa-logprof)', peers.logparser ? measure(RUNS, selfTimed(PY, [join(root, 'bench', 'peers', 'logparser.py'), inp.file], 'events')) : missing('python3-apparmor'));
+    add('libapparmor', 'libapparmor C parser via Python, `apparmor=` lines', peers.libapparmor ? measure(RUNS, selfTimed(PY, [join(root, 'bench', 'peers', 'libapparmor.py'), inp.file], 'records')) : missing('python3-libapparmor'), 'records it accepts');
+  }
+  results.carriers.push({ carrier, lines: inp.lines, records: inp.records, bytes: inp.bytes, rows });
+}
+
+if (!v['no-tui']) {
+  log('bench: start-up and the TUI under a flood');
+  results.startup = benchStartup({ bundle: BUNDLE, runs: RUNS, log });
+  results.tui = await benchTuiFlood({ root, dataDir, log });
+}
+
+mkdirSync(join(root, 'bench', 'results'), { recursive: true });
+const md = renderMarkdown(results);
+if (!v['no-write']) {
+  writeFileSync(join(root, 'bench', 'results', 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(join(root, 'BENCHMARKS.md'), md);
+  log('bench: wrote BENCHMARKS.md and bench/results/latest.json');
+} else process.stdout.write(md);

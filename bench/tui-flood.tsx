@@ -1,0 +1,207 @@
+/**
+ * The TUI under a flood: the real runner and App (Ink, the incident store, the flush timer) in
+ * live mode on an in-memory terminal, fed by a fake live source that parses generated kernel log
+ * lines and delivers RATE records per second. While the flood runs, the help overlay is opened and
+ * closed with `?` and each key's latency is measured from the key to the first frame that shows
+ * its effect. Afterwards the flood is pushed on, unpaced, to TOTAL records and the memory is read.
+ * Bundled by bench/tui.mjs; prints one JSON object.
+ *
+ *   node --expose-gc .bench-data/tui-flood.mjs [--rate 10000] [--seconds 15] [--total 1000000]
+ */
+import { EventEmitter } from 'node:events';
+import { parseArgs } from 'node:util';
+import { parseCli } from '../src/cli/args.js';
+import { Pipeline, type PipelineSink } from '../src/pipeline.js';
+import { runTui } from '../src/tui/runner.js';
+import { logLines } from './generate.mjs';
+
+const { values: v } = parseArgs({
+  options: {
+    rate: { type: 'string', default: '10000' },
+    seconds: { type: 'string', default: '15' },
+    total: { type: 'string', default: '1000000' },
+    columns: { type: 'string', default: '120' },
+    rows: { type: 'string', default: '40' },
+  },
+});
+const RATE = Number(v.rate);
+const SECONDS = Number(v.seconds);
+const TOTAL = Number(v.total);
+const TICK_MS = 10;
+const HELP_MARK = 'closes this help';
+const FRAME_MARK = '? help';
+
+/** A terminal in memory: Ink writes whole frames; the last one is kept and watchers are told. */
+class FakeStdout extends EventEmitter {
+  readonly isTTY = true;
+  columns = Number(v.columns);
+  rows = Number(v.rows);
+  frames = 0;
+  last = '';
+  watchers: ((chunk: string) => void)[] = [];
+  write(chunk: string | Uint8Array): boolean {
+    const s = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+    this.frames++;
+    this.last = s;
+    for (const w of [...this.watchers]) w(s);
+    return true;
+  }
+  getColorDepth(): number {
+    return 8;
+  }
+  hasColors(): boolean {
+    return true;
+  }
+}
+
+/** Keys typed into Ink the way a TTY delivers them ('readable' then read()). */
+class FakeStdin extends EventEmitter {
+  readonly isTTY = true;
+  private queued: string | null = null;
+  press(s: string): void {
+    this.queued = s;
+    this.emit('readable');
+    this.emit('data', s);
+  }
+  read(): string | null {
+    const q = this.queued;
+    this.queued = null;
+    return q;
+  }
+  setEncoding(): void {}
+  setRawMode(): void {}
+  resume(): void {}
+  pause(): void {}
+  ref(): void {}
+  unref(): void {}
+}
+
+const stdout = new FakeStdout();
+const stdin = new FakeStdin();
+const now = () => performance.now();
+
+/** Resolves with the time of the first frame for which `test` holds (or rejects after `ms`). */
+function nextFrame(test: (frame: string) => boolean, ms = 5000): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      stdout.watchers = stdout.watchers.filter((w) => w !== watch);
+      reject(new Error(`no matching frame within ${ms} ms`));
+    }, ms);
+    const watch = (chunk: string) => {
+      if (!test(chunk)) return;
+      clearTimeout(timer);
+      stdout.watchers = stdout.watchers.filter((w) => w !== watch);
+      resolve(now());
+    };
+    stdout.watchers.push(watch);
+  });
+}
+
+// ---- the fake live source ----
+const genStats = { lines: 0, records: 0 };
+const lines = logLines({ carrier: 'dmesg', share: 1, seed: 7 }, genStats);
+let delivered = 0;
+let paced = true;
+let floodStart = 0;
+let pacedDelivered = 0;
+let pacedSeconds = 0;
+let sinkRef: PipelineSink | undefined;
+let parser: ReturnType<Pipeline['parserFor']> | undefined;
+
+function deliver(n: number): void {
+  const target = delivered + n;
+  while (delivered < target) {
+    const next = lines.next();
+    if (next.done) break;
+    parser!.push(next.value);
+  }
+}
+
+async function startLive(sink: PipelineSink): Promise<{ stop(): Promise<void>; backlogDone(): boolean }> {
+  sinkRef = sink;
+  const pipeline = new Pipeline({ record: (r) => (delivered++, sink.record(r)), loss: (n) => sink.loss?.(n) });
+  parser = pipeline.parserFor('flood');
+  floodStart = now();
+  const timer = setInterval(() => {
+    if (!paced) return;
+    const due = Math.floor(((now() - floodStart) / 1000) * RATE);
+    if (due > delivered) deliver(Math.min(due - delivered, RATE)); // never more than a second's worth at once
+  }, TICK_MS);
+  return {
+    stop: async () => clearInterval(timer),
+    backlogDone: () => true,
+  };
+}
+
+const t0 = now();
+const firstFrame = nextFrame((f) => f.includes(FRAME_MARK), 10_000);
+const cli = parseCli(['--no-bell', '--read-only'], { TERM: 'xterm-256color' });
+const running = runTui({ cli, mode: 'live', inputs: [], stdin: stdin as unknown as NodeJS.ReadStream, stdout: stdout as unknown as NodeJS.WriteStream, env: { COLUMNS: v.columns, LINES: v.rows }, startLive });
+const firstFrameMs = (await firstFrame) - t0;
+
+// ---- keys while the flood runs ----
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const latencies: number[] = [];
+await sleep(1000); // let the flood reach its rate
+const keysUntil = now() + SECONDS * 1000;
+let open: boolean = false;
+while (now() < keysUntil) {
+  const want: boolean = !open;
+  const shown = nextFrame((f) => (want ? f.includes(HELP_MARK) : f.includes(FRAME_MARK) && !f.includes(HELP_MARK)));
+  const k0 = now();
+  stdin.press('?');
+  latencies.push((await shown) - k0);
+  open = want;
+  await sleep(150 + (latencies.length % 5) * 60); // keys at an operator's pace, not in lock-step with the flush timer
+}
+if (open) {
+  const shown = nextFrame((f) => !f.includes(HELP_MARK));
+  stdin.press('?');
+  await shown;
+}
+pacedDelivered = delivered;
+pacedSeconds = (now() - floodStart) / 1000;
+
+// ---- then on to TOTAL records, unpaced, in slices so the view keeps drawing ----
+paced = false;
+const bulk0 = now();
+while (delivered < TOTAL) {
+  deliver(Math.min(20_000, TOTAL - delivered));
+  await new Promise((r) => setImmediate(r));
+}
+const bulkSeconds = (now() - bulk0) / 1000;
+await sleep(600); // a few flushes: the view has drawn the final state
+const gc = (globalThis as { gc?: () => void }).gc;
+gc?.();
+const mem = process.memoryUsage();
+
+const quitAt = nextFrame(() => true, 2000).catch(() => 0);
+stdin.press('q');
+await quitAt;
+const code = await Promise.race([running, sleep(3000).then(() => 'timeout')]);
+const sorted = [...latencies].sort((a, b) => a - b);
+process.stdout.write(
+  `${JSON.stringify({
+    columns: stdout.columns,
+    rows: stdout.rows,
+    rate: RATE,
+    tickMs: TICK_MS,
+    seconds: SECONDS,
+    firstFrameMs,
+    keys: latencies.length,
+    keyMedianMs: sorted[sorted.length >> 1],
+    keyP90Ms: sorted[Math.floor(sorted.length * 0.9)],
+    keyMaxMs: sorted[sorted.length - 1],
+    achievedRate: pacedDelivered / pacedSeconds,
+    total: delivered,
+    linesRead: genStats.lines,
+    bulkSeconds,
+    rssAfterMB: mem.rss / 2 ** 20,
+    heapAfterMB: mem.heapUsed / 2 ** 20,
+    frames: stdout.frames,
+    exit: code,
+    gcExposed: !!gc,
+    sinkSeen: !!sinkRef,
+  })}\n`,
+);
+process.exit(0);

@@ -1,0 +1,91 @@
+// Start-up and TUI measures for bench/run.mjs.
+//  - start-up: `--version`, `--demo --json`, and the time until the TUI's first frame on the demo in
+//    a real terminal (tmux, on its own server socket);
+//  - the TUI under a flood (bench/tui-flood.tsx, bundled like the program, in its own process).
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import { measure, runOnce, which } from './lib/measure.mjs';
+
+const FIRST_FRAME_MARK = '? help'; // the TUI's hint bar: not printed by the plain or NDJSON views
+
+/** The environment without CI markers: Ink prints only the last frame when it thinks it runs in CI. */
+export function interactiveEnv(env = process.env) {
+  return Object.fromEntries(Object.entries(env).filter(([k]) => k !== 'CI' && k !== 'CONTINUOUS_INTEGRATION' && !k.startsWith('CI_')));
+}
+
+function sleepMs(ms) {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/** Seconds from starting `node BUNDLE --demo` in a 120x40 tmux pane to the first frame on screen. */
+function tmuxFirstFrame(tmux, bundle) {
+  const sock = `aa-bench-${process.pid}`;
+  const env = { ...interactiveEnv(), TERM: 'xterm-256color' };
+  const t = (...args) => spawnSync(tmux, ['-L', sock, '-f', '/dev/null', ...args], { encoding: 'utf8', env });
+  try {
+    const t0 = process.hrtime.bigint();
+    const s = t('new-session', '-d', '-x', '120', '-y', '40', '-s', 'bench', process.execPath, bundle, '--demo', '--no-bell');
+    if (s.status !== 0) return { error: `tmux: ${s.stderr.trim()}` };
+    const deadline = Date.now() + 15_000;
+    while (Date.now() < deadline) {
+      const pane = t('capture-pane', '-p', '-t', 'bench');
+      if (pane.stdout.includes(FIRST_FRAME_MARK)) return { seconds: Number(process.hrtime.bigint() - t0) / 1e9 };
+      sleepMs(5);
+    }
+    const last = t('capture-pane', '-p', '-t', 'bench').stdout.trim().split('\n').slice(0, 3).join(' / ');
+    return { error: `no TUI frame within 15 s (screen: ${last.slice(0, 120) || 'empty'})` };
+  } finally {
+    t('kill-server');
+  }
+}
+
+export function benchStartup({ bundle, runs, log }) {
+  const rows = [];
+  const add = (label, res) => {
+    rows.push({ label, ...res });
+    log(`bench:   ${label}: ${res.error ? `skipped: ${res.error}` : `${(res.seconds * 1000).toFixed(0)} ms`}`);
+  };
+  const ok = (args) => () => {
+    const r = runOnce(process.execPath, [bundle, ...args]);
+    return r.status === 0 ? r : { error: `exit ${r.status}: ${r.stderr.trim().split('\n').pop()}` };
+  };
+  add('`aa-triage --version` (Node start-up + loading the bundle)', measure(runs * 2 + 1, ok(['--version'])));
+  add('`aa-triage --demo --json > /dev/null`', measure(runs * 2 + 1, ok(['--demo', '--json'])));
+  const tmux = which('tmux');
+  add('first TUI frame on the demo, in a 120×40 terminal (tmux)', tmux ? measure(runs * 2 + 1, () => tmuxFirstFrame(tmux, bundle)) : { error: 'tmux is not installed' });
+  return { rows };
+}
+
+export async function benchTuiFlood({ root, dataDir, log, rate = 10_000, seconds = 15, total = 1_000_000 }) {
+  const out = join(dataDir, 'tui-flood.mjs');
+  const stub = join(root, 'dist', '.stub', 'devtools.js'); // written by scripts/build.mjs
+  if (!existsSync(stub)) return { error: 'dist/.stub/devtools.js is missing: run the build first' };
+  await build({
+    entryPoints: [join(root, 'bench', 'tui-flood.tsx')],
+    outfile: out,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    jsx: 'automatic',
+    define: { 'process.env.NODE_ENV': '"production"' },
+    alias: { 'react-devtools-core': stub },
+    banner: { js: "import { createRequire as __aaCreateRequire } from 'node:module'; const require = __aaCreateRequire(import.meta.url);" },
+    logLevel: 'warning',
+  });
+  log(`bench:   TUI flood: ${rate} records/s for ${seconds} s with keys, then on to ${total} records`);
+  const r = spawnSync(process.execPath, ['--expose-gc', out, '--rate', String(rate), '--seconds', String(seconds), '--total', String(total)], {
+    encoding: 'utf8',
+    timeout: 600_000,
+    env: interactiveEnv(),
+  });
+  if (r.status !== 0) return { error: `the flood run failed (exit ${r.status}): ${(r.stderr || '').trim().split('\n').slice(-3).join(' | ')}` };
+  // Ink restores the cursor on the real stdout at exit: the result is the line holding the JSON object
+  const line = r.stdout.split('\n').find((l) => l.startsWith('{'));
+  if (!line) return { error: 'the flood run printed no result' };
+  const res = JSON.parse(line);
+  log(`bench:   first frame ${res.firstFrameMs.toFixed(0)} ms, key latency median ${res.keyMedianMs.toFixed(0)} ms, worst ${res.keyMaxMs.toFixed(0)} ms, RSS after ${res.total} records ${res.rssAfterMB.toFixed(0)} MB`);
+  return res;
+}
