@@ -46,6 +46,7 @@ export function findBody(line: string): number {
   return -1;
 }
 
+const PRETTY_JSON_RE = /^"(pri|time|msg|caller|fac)":\s*(.*?),?$/;
 const SUPPRESSED_RE = /kauditd_printk_skb: (\d+) callbacks suppressed/;
 const AUDIT_LOST_RE = /audit: audit_lost=(\d+)/;
 const BACKLOG_RE = /audit: backlog limit exceeded|audit_backlog=\d+ > audit_backlog_limit/;
@@ -57,6 +58,7 @@ export class LineParser {
   private pendingText: { line: string; lineNo: number } | undefined;
   private heldId: string | undefined;
   private held: AppArmorRecord[] = [];
+  private prettyUptime: number | undefined;
 
   constructor(
     private readonly sourceName: string,
@@ -102,6 +104,7 @@ export class LineParser {
     if (c === 0x7b /* { */ || ((c === 0x20 || c === 0x09) && line.trimStart().startsWith('{'))) {
       if (this.handleJson(line, lineNo)) return;
     }
+    if ((c === 0x20 || c === 0x09) && this.prettyJsonField(line, lineNo)) return;
     const body = findBody(line);
     if (body >= 0) {
       this.parseText(line, lineNo, {}, true, body);
@@ -112,6 +115,44 @@ export class LineParser {
     }
     if (line.includes('audit') || line.includes('Suppressed') || line.includes('Missed')) this.lossNotice(line, lineNo);
     this.stats.other++;
+  }
+
+  /**
+   * `dmesg --json` (util-linux 2.38) pretty-prints each entry over several lines:
+   * `"pri": 5,` / `"time": 76.548354,` / `"msg": "audit: ..."`. The time line is remembered for the
+   * message line that follows it.
+   */
+  private prettyJsonField(line: string, lineNo: number): boolean {
+    const t = line.trimStart();
+    if (t.charCodeAt(0) !== 0x22) return false;
+    const m = PRETTY_JSON_RE.exec(t);
+    if (!m) return false;
+    if (m[1] === 'time') {
+      this.prettyUptime = Number(m[2]);
+      this.stats.other++;
+      return true;
+    }
+    if (m[1] !== 'msg') {
+      this.stats.other++;
+      return true;
+    }
+    let msg: string;
+    try {
+      msg = JSON.parse(m[2].replace(/,\s*$/, ''));
+    } catch {
+      return false;
+    }
+    const uptime = this.prettyUptime;
+    this.prettyUptime = undefined;
+    const body = findBody(msg);
+    if (body < 0) {
+      this.lossNotice(msg, lineNo);
+      this.stats.other++;
+      return true;
+    }
+    const text = uptime !== undefined ? `[${uptime.toFixed(6)}] ${msg}` : msg;
+    this.parseText(text, lineNo, { carrier: 'dmesg-json' }, true, body + text.length - msg.length, line);
+    return true;
   }
 
   private handleJson(line: string, lineNo: number): boolean {

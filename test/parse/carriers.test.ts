@@ -103,6 +103,15 @@ test('dmesg --json entries', () => {
   assert.equal(records[0].source.line, 3);
 });
 
+test('dmesg --json as util-linux 2.38 prints it: one field per line', () => {
+  const { records } = parseLines(['{', '   "dmesg": [', '      {', '         "pri": 5,', '         "time":    76.548354,', `         "msg": ${JSON.stringify(`audit: type=1400 ${ID}: ${BODY}`)}`, '      },', '      {', '         "pri": 4,', '         "time":    80.000001,', '         "msg": "kauditd_printk_skb: 3 callbacks suppressed"', '      }', '   ]', '}']);
+  assert.equal(records.length, 1);
+  assert.equal(records[0].carrier, 'dmesg-json');
+  assert.equal(records[0].uptime, 76.548354);
+  assert.equal(records[0].source.line, 6);
+  assert.equal(records[0].fields.name, '/etc/shadow');
+});
+
 test('audit.log: SYSCALL and PROCTITLE of the same event become the record context', () => {
   const id = 'audit(1795317102.480:3131)';
   const { records } = parseLines([
