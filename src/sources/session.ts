@@ -268,6 +268,19 @@ export async function startLiveSources(opts: LiveOptions, sink: PipelineSink): P
     resolveDone();
   }
 
+  /** Releases due records in slices, yielding between them, until none is due. */
+  let releasing = false;
+  function releaseDue(cutoff: number): void {
+    if (releasing) return;
+    if (order.release(cutoff, SLICE_MS) > 0) {
+      releasing = true;
+      setImmediate(() => {
+        releasing = false;
+        if (!finished) releaseDue(cutoff);
+      });
+    }
+  }
+
   function notify(): void {
     dirty = false;
     for (const cb of listeners) {
@@ -290,7 +303,7 @@ export async function startLiveSources(opts: LiveOptions, sink: PipelineSink): P
     }
     const backfilling = ctls.some((c) => c.health.state === 'starting' || c.health.state === 'backfill' || (c.health.name === 'dmesg' && c.lastLineAt === 0 && c.health.state !== 'unavailable' && now - startedAt < tuning.idleMs * 4));
     const holdBackfill = backfilling && now - startedAt < tuning.backfillHoldMs && order.size < tuning.backfillHoldMax;
-    if (!holdBackfill) order.release(now - tuning.reorderMs);
+    if (!holdBackfill) releaseDue(now - tuning.reorderMs);
     if (ctls.every((c) => c.finished && c.queue.length === 0)) {
       finishAll();
       return;

@@ -4,6 +4,7 @@
  * during the backfill until every source has caught up (bounded in time and count), live for a
  * short window. Records without a time keep their arrival position.
  */
+import { performance } from 'node:perf_hooks';
 import type { AppArmorRecord } from '../model/record.js';
 
 interface Held {
@@ -25,16 +26,27 @@ export class TimeOrder {
     this.held.push({ r, at: now, key: r.time ?? now });
   }
 
-  /** Emits, in time order, the records that arrived at or before `cutoff` (all with Infinity). */
-  release(cutoff: number): number {
+  /**
+   * Emits, in time order, the records that arrived at or before `cutoff` (all with Infinity), for
+   * at most `budgetMs` (a long backlog is released over several calls so the UI is not blocked).
+   * Returns how many are still due.
+   */
+  release(cutoff: number, budgetMs = Infinity): number {
     let n = 0;
     while (n < this.held.length && this.held[n].at <= cutoff) n++;
     if (n === 0) return 0;
-    const out = n === this.held.length ? this.held : this.held.slice(0, n);
-    this.held = n === this.held.length ? [] : this.held.slice(n);
-    out.sort((a, b) => a.key - b.key); // stable: equal times keep arrival order
-    for (const h of out) this.emit(h.r);
-    return n;
+    const due = n === this.held.length ? this.held : this.held.slice(0, n);
+    const rest = n === this.held.length ? [] : this.held.slice(n);
+    due.sort((a, b) => a.key - b.key); // stable: equal times keep arrival order; a sorted run sorts fast again
+    const deadline = budgetMs === Infinity ? Infinity : performance.now() + budgetMs;
+    let i = 0;
+    while (i < due.length) {
+      this.emit(due[i++].r);
+      if ((i & 255) === 0 && performance.now() > deadline) break;
+    }
+    // what is not emitted yet stays first, still sorted
+    this.held = i === due.length ? rest : due.slice(i).concat(rest);
+    return due.length - i;
   }
 
   /** The oldest held arrival, or undefined. */

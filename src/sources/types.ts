@@ -118,7 +118,7 @@ export interface Tuning {
 }
 
 export const DEFAULT_TUNING: Tuning = {
-  queueLines: 200_000,
+  queueLines: 100_000,
   backoffMs: 500,
   backoffMaxMs: 30_000,
   failAfter: 5,
