@@ -21,6 +21,8 @@ import { ActionLog } from './views/action-log.js';
 import { helpLines, HelpOverlay } from './views/help-overlay.js';
 import { Banner, Footer } from './views/status-bars.js';
 import { Lines, seg } from './views/lines.js';
+import { ActionDialog } from './actions/action-dialog.js';
+import type { ActionController } from './actions/controller.js';
 
 export interface TerminalSize {
   columns: number;
@@ -68,7 +70,12 @@ export interface AppProps {
   onPause(): void;
   /** Present when actions can be taken: enables the action keys. */
   onAction?: (verb: ActionVerb, target: { incident?: Incident; profile?: string }) => void;
+  /** The action dialogs: while one is open it has the keys and takes the body's place. */
+  actions?: ActionController;
 }
+
+const noDialogs = () => () => {};
+const dialogClosed = () => false;
 
 const HINTS: Record<Screen | 'detail', string> = {
   incidents: '? help · j/k move · Enter detail · / filter · n/N attacks · s sort · Space pause · 1-4 screens · q quit',
@@ -90,6 +97,7 @@ export function keyForChar(c: string, chunk: Key): Key {
 export function App(props: AppProps): React.JSX.Element {
   const { feed, theme } = props;
   const vm = useSyncExternalStore(feed.subscribe, feed.get);
+  const dialogOpen = useSyncExternalStore(props.actions?.subscribe ?? noDialogs, props.actions?.isOpen ?? dialogClosed);
   const [ui, setUi] = useState<UiState>(INITIAL_UI);
   const offsets = useRef<Partial<Record<Screen, number>>>({});
   const keymap = useMemo(() => keymapFor({ actions: !!props.onAction }), [props.onAction]);
@@ -137,7 +145,13 @@ export function App(props: AppProps): React.JSX.Element {
   const start = windowStart(offsets.current[ui.screen] ?? 0, sel, page, keys.length);
   offsets.current[ui.screen] = start;
 
-  const listContext = (): ListContext => {
+  // Several keys can arrive in one chunk (fast typing, paste, tmux send-keys): each is handled in
+  // turn, the state carried from one to the next.
+  // The key handler reads the latest render through refs: Ink re-subscribes it only after effects
+  // run, and a key can arrive before that.
+  const uiRef = useRef(ui);
+  uiRef.current = ui;
+  const listContextNow = (): ListContext => {
     let detailCount = 0;
     if (ui.help) detailCount = helpLines(keymap, theme, props.helpNote).length;
     else if (detailIncident) detailCount = detailLines({ incident: detailIncident, fact: factFor(props.facts, detailIncident.profile), now: vm.now, utc: props.utc, width, theme }).length;
@@ -148,12 +162,11 @@ export function App(props: AppProps): React.JSX.Element {
     return { keys, attack, page: ui.help || ui.detail !== undefined ? bodyHeight - 1 : page, detailLines: detailCount, incidentKeys, incidentAttack, openTarget };
   };
 
-  // Several keys can arrive in one chunk (fast typing, paste, tmux send-keys): each is handled in
-  // turn, the state carried from one to the next.
-  const uiRef = useRef(ui);
-  uiRef.current = ui;
+  const latest = useRef({ listContext: listContextNow, detailIncident, incidents, profiles, sel });
+  latest.current = { listContext: listContextNow, detailIncident, incidents, profiles, sel };
   const handleKey = (input: string, key: Key) => {
     const cur = uiRef.current;
+    const { listContext, detailIncident, incidents, profiles, sel } = latest.current;
     if (key.ctrl && input === 'c') {
       props.onQuit();
       return;
@@ -179,16 +192,21 @@ export function App(props: AppProps): React.JSX.Element {
       props.onAction(fx.verb, { incident: inc, profile });
     }
   };
-  useInput((input, key) => {
-    if (input.length > 1 && !key.ctrl && !key.meta) {
-      for (const c of input) handleKey(c, keyForChar(c, key));
-    } else {
-      handleKey(input, key);
-    }
-  });
+  useInput(
+    (input, key) => {
+      if (input.length > 1 && !key.ctrl && !key.meta) {
+        for (const c of input) handleKey(c, keyForChar(c, key));
+      } else {
+        handleKey(input, key);
+      }
+    },
+    { isActive: !dialogOpen },
+  );
 
   let body: React.JSX.Element;
-  if (ui.help) {
+  if (dialogOpen && props.actions) {
+    body = <ActionDialog controller={props.actions} width={width} height={bodyHeight} theme={theme} onQuit={props.onQuit} />;
+  } else if (ui.help) {
     body = <HelpOverlay keymap={keymap} theme={theme} width={width} height={bodyHeight} scroll={ui.helpScroll} note={props.helpNote} />;
   } else if (ui.screen === 'incidents' && ui.detail !== undefined) {
     body = detailIncident ? (

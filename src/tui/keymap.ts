@@ -10,7 +10,7 @@ import type { Key } from 'ink';
 
 export type Screen = 'incidents' | 'profiles' | 'timeline' | 'actions';
 export const SCREENS: Screen[] = ['incidents', 'profiles', 'timeline', 'actions'];
-export const SCREEN_TITLE: Record<Screen, string> = { incidents: 'Incidents', profiles: 'Profiles', timeline: 'Timeline', actions: 'Action log' };
+export const SCREEN_TITLE: Record<Screen, string> = { incidents: 'Incidents', profiles: 'Profiles', timeline: 'Timeline', actions: 'Actions' };
 
 export type ActionVerb = 'complain' | 'unload' | 'disable' | 'undo';
 

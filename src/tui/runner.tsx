@@ -18,6 +18,7 @@ import { Pipeline, type PipelineSink } from '../pipeline.js';
 import { IncidentStore, type SourceHealth } from '../store/incident-store.js';
 import { readJournal, defaultJournalPath } from '../actions/journal.js';
 import { readLoadedProfiles } from '../actions/kernel-state.js';
+import { wireActions } from './actions/wire.js';
 import { App, type Alert, type Feed, type TerminalSize, type ViewModel } from './app.js';
 import { mergeFacts, type ProfileFact, type ProfileFacts } from './profile-facts.js';
 import { themeFor } from './theme.js';
@@ -128,6 +129,8 @@ export async function runTui(opts: TuiOptions): Promise<number> {
   const store = new IncidentStore();
   const facts = await loadFacts(opts);
   const journal = journalPath(opts);
+  // After an action the journal is re-read at once, so the action log shows it without waiting.
+  const actions = wireActions({ cli: opts.cli, mode: opts.mode, journal, env, onJournal: () => void readActions() });
   let host = opts.mode === 'live' ? hostname() : undefined;
   let size: TerminalSize = terminalSize(stdout, env);
   let alerts: Alert[] = [];
@@ -223,6 +226,9 @@ export async function runTui(opts: TuiOptions): Promise<number> {
       theme={theme}
       utc={opts.cli.utc}
       journal={journal}
+      helpNote={actions.helpNote}
+      actions={actions.controller}
+      onAction={actions.controller ? (verb, target) => void actions.controller?.open(verb, target) : undefined}
       onQuit={() => quit(0)}
       onRedraw={redraw}
       onPause={() => {
@@ -253,7 +259,14 @@ export async function runTui(opts: TuiOptions): Promise<number> {
 
   let live: { stop(): Promise<void>; backlogDone(): boolean } | undefined;
   if (opts.mode === 'live' && opts.startLive) {
-    const sink: PipelineSink = { record: (r) => store.add(r), loss: (n) => store.addLoss(n) };
+    const sink: PipelineSink = {
+      record: (r) => {
+        store.add(r);
+        // the kernel's STATUS record of an action confirms it in the result dialog
+        actions.controller?.observe(r);
+      },
+      loss: (n) => store.addLoss(n),
+    };
     live = await opts.startLive(sink, (h) => store.setHealth(h));
     const arm = setInterval(() => {
       if (live?.backlogDone()) {

@@ -8,6 +8,9 @@ import type { ReplayInput } from '../cli/replay.js';
 import { findDemo } from '../demo.js';
 import { startLiveSources } from '../sources/session.js';
 import type { LiveSession } from '../sources/types.js';
+import { DEFAULT_PROFILE_DIRS, loadProfileIndex } from '../profiles/load.js';
+import type { ProfileIndex } from '../profiles/types.js';
+import type { ProfileFact } from './profile-facts.js';
 import { runTui, type TuiOptions } from './runner.js';
 import type { RunMode } from './views/header.js';
 
@@ -19,6 +22,18 @@ export function wantsTui(opts: CliOptions, io: { stdinTTY: boolean; stdoutTTY: b
 export function tuiMode(opts: CliOptions): RunMode {
   if (opts.demo) return 'demo';
   return opts.inputs.length || opts.journalDirs.length || opts.journalFiles.length ? 'replay' : 'live';
+}
+
+/** Where profile files are read from: the demo's own, --profiles-dir, or this host's (live only). */
+export function profileDirs(opts: CliOptions, mode: RunMode, demoDir?: string): string[] {
+  if (demoDir) return [demoDir];
+  if (opts.profilesDirs.length) return opts.profilesDirs;
+  // Saved logs may come from another host: its profiles are not this host's.
+  return mode === 'live' ? DEFAULT_PROFILE_DIRS : [];
+}
+
+export function factsFromIndex(index: ProfileIndex): ProfileFact[] {
+  return index.profiles().map((p) => ({ name: p.name, mode: p.mode, file: p.file, hasNetworkRules: p.hasNetworkRules, managedBy: p.managedBy }));
 }
 
 /** Sources that read backlog first: announcements start once they are all past it. */
@@ -34,6 +49,8 @@ export async function startTui(opts: CliOptions, inputs: ReplayInput[], window: 
     process.stderr.write('aa-triage: --input - reads stdin, which is the terminal here; pipe into aa-triage --plain or --json, or give a file\n');
     return 2;
   }
+  const dirs = profileDirs(opts, mode, demo?.profilesDir);
+  const index = dirs.length ? (await loadProfileIndex(dirs)).index : undefined;
   const useSession = mode === 'live' || opts.journalDirs.length > 0 || opts.journalFiles.length > 0;
   const tui: TuiOptions = {
     cli: opts,
@@ -41,6 +58,7 @@ export async function startTui(opts: CliOptions, inputs: ReplayInput[], window: 
     inputs: useSession ? [] : inputs,
     window,
     demo,
+    profileFiles: index ? async () => factsFromIndex(index) : undefined,
   };
   if (useSession) {
     tui.startLive = async (sink, onHealth) => {

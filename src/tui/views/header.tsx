@@ -66,10 +66,11 @@ export function headerLines(p: HeaderProps): Line[] {
   const line4: Line = [seg(' ')];
   SCREENS.forEach((s, i) => {
     const active = s === p.screen;
-    line4.push(seg(active ? `[${i + 1} ${SCREEN_TITLE[s]}]` : ` ${i + 1} ${SCREEN_TITLE[s]} `, { inverse: active, bold: active, color: active ? t.accent : undefined }), seg(' '));
+    line4.push(seg(active ? `[${i + 1} ${SCREEN_TITLE[s]}]` : ` ${i + 1} ${SCREEN_TITLE[s]} `, { inverse: active, bold: active, color: active ? t.accent : undefined }));
   });
-  line4.push(seg(` sort: ${p.sortTitle}`, { dim: t.dim }));
-  if (p.filter) line4.push(seg(`  filter: ${safeText(p.filter)}`, { bold: true }));
+  // The filter before the sort: at 80 columns only one of them may fit, and a hidden filter misleads.
+  if (p.filter) line4.push(seg(`  filter: ${safeText(p.filter)}`, { bold: true, inverse: true }));
+  line4.push(seg(`  sort: ${p.sortTitle}`, { dim: t.dim }));
   return [line1, line2, line3, line4];
 }
 

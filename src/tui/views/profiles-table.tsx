@@ -23,24 +23,38 @@ export function profileTableCapacity(height: number): number {
   return Math.max(1, Math.floor((height - 3) / 2));
 }
 
-type TableRow = { ' ': string; profile: string; mode: string; denied: number; attacks: number; allowed: number; status: number; managed: string; file: string };
+type TableRow = Record<string, string | number>;
 
+/** Keeps the end of a path (the file name matters most): `…/usr.sbin.nginx`. */
+export function tailCell(s: string, w: number): string {
+  const t = safeCell(s, 100000);
+  return t.length <= w ? t : `…${t.slice(t.length - Math.max(0, w - 1))}`;
+}
+
+/** The table's rows, cut so the whole table fits `width` (wide terminals get more columns). */
 export function profileTableData(rows: ProfileRow[], selected: number, width: number): TableRow[] {
-  // Fixed columns and frame take about 64 columns; the name and the file share the rest.
-  const rest = Math.max(16, width - 66);
-  const nameW = Math.max(12, Math.ceil(rest * 0.5));
+  const wide = width >= 110;
+  // Frame, marker, mode and the count columns take this much; the name and the file share the rest.
+  const fixed = wide ? 71 : 52;
+  const rest = Math.max(16, width - fixed - 1);
+  const nameW = Math.max(10, Math.ceil(rest * 0.55));
   const fileW = Math.max(4, rest - nameW);
-  return rows.map((r, i) => ({
-    ' ': i === selected ? '>' : ' ',
-    profile: safeCell(r.name, nameW),
-    mode: safeCell(r.fact?.mode ?? '?', 10),
-    denied: r.denials,
-    attacks: r.attacks,
-    allowed: r.allowed,
-    status: r.statusEvents,
-    managed: safeCell(r.fact?.managedBy ?? '-', 8),
-    file: safeCell(r.fact?.file ?? '-', fileW),
-  }));
+  return rows.map((r, i) => {
+    const row: TableRow = {
+      ' ': i === selected ? '>' : ' ',
+      profile: safeCell(r.name, nameW),
+      mode: safeCell(r.fact?.mode ?? '?', 10),
+      denied: r.denials,
+      attacks: r.attacks,
+    };
+    if (wide) {
+      row.allowed = r.allowed;
+      row.loads = r.statusEvents;
+    }
+    row.managed = safeCell(r.fact?.managedBy ?? '-', 7);
+    row.file = tailCell(r.fact?.file ?? '-', fileW);
+    return row;
+  });
 }
 
 export function ProfilesTable(p: ProfilesTableProps): React.JSX.Element {

@@ -1,0 +1,39 @@
+/**
+ * The action dialogs wired to this host for the interactive view: the real uid, the profile index
+ * (re-read for every action: aa-complain edits the files), securityfs, the journal. Actions exist
+ * only in live mode: the demo's and saved logs' profile names are not this host's to change.
+ */
+import { hostname } from 'node:os';
+import type { CliOptions } from '../../cli/args.js';
+import { actionsAvailability } from '../../actions/confirm.js';
+import { DEFAULT_SECURITYFS } from '../../actions/cli.js';
+import { hasCommand } from '../../actions/execute.js';
+import { readJournal } from '../../actions/journal.js';
+import { operatorName } from '../../actions/perform.js';
+import { resolveTarget } from '../../actions/resolve-target.js';
+import { DEFAULT_PROFILE_DIRS, loadProfileIndex } from '../../profiles/load.js';
+import { ActionController } from './controller.js';
+
+export interface ActionsWiring {
+  controller?: ActionController;
+  /** Shown under the help: why the action keys are absent, or why they will refuse. */
+  helpNote?: string;
+}
+
+export function wireActions(p: { cli: CliOptions; mode: 'live' | 'demo' | 'replay'; journal: string; env?: NodeJS.ProcessEnv; isRoot?: boolean; onJournal?: () => void }): ActionsWiring {
+  if (p.mode !== 'live') {
+    return { helpNote: `Action keys (c u d z) change this host's profiles, so they exist only in live mode, not for the ${p.mode === 'demo' ? 'demo' : 'saved logs'}. Use aa-triage act on the host itself.` };
+  }
+  const env = p.env ?? process.env;
+  const isRoot = p.isRoot ?? process.getuid?.() === 0;
+  const dirs = p.cli.profilesDirs.length ? p.cli.profilesDirs : DEFAULT_PROFILE_DIRS;
+  const available = actionsAvailability({ isRoot, readOnly: p.cli.readOnly });
+  const controller = new ActionController({
+    env: { securityfs: p.cli.securityfs ?? DEFAULT_SECURITYFS, journalPath: p.journal, isRoot, readOnly: p.cli.readOnly, env, operator: operatorName(env), host: hostname() },
+    resolve: async (name) => resolveTarget(name, (await loadProfileIndex(dirs)).index, dirs),
+    hasCommand: (name) => hasCommand(name, env),
+    readJournal: () => readJournal(p.journal),
+    onJournal: p.onJournal,
+  });
+  return { controller, helpNote: available.enabled ? undefined : `Actions are disabled: ${available.reason}.` };
+}

@@ -1,0 +1,90 @@
+import { strict as assert } from 'node:assert';
+import { afterEach, beforeEach, test } from 'node:test';
+import React from 'react';
+import { render } from 'ink-testing-library';
+import { hasCommand } from '../../../src/actions/execute.js';
+import { readJournal } from '../../../src/actions/journal.js';
+import { resolveTarget } from '../../../src/actions/resolve-target.js';
+import { IncidentStore } from '../../../src/store/incident-store.js';
+import { App } from '../../../src/tui/app.js';
+import { ActionController } from '../../../src/tui/actions/controller.js';
+import { MONO_THEME } from '../../../src/tui/theme.js';
+import { makeHost, type Host } from '../../actions/helpers.js';
+import { denial, modelOf, status, TestFeed, until } from '../fixtures.js';
+
+const NOW = 1_800_000_000_000;
+let host: Host;
+const mounted: { unmount(): void }[] = [];
+beforeEach(() => {
+  host = makeHost();
+});
+afterEach(() => {
+  for (const a of mounted.splice(0)) a.unmount();
+  host.cleanup();
+});
+
+function setup() {
+  const store = new IncidentStore();
+  store.add(denial({ operation: 'exec', name: '/usr/bin/dash', requested_mask: 'x', denied_mask: 'x' }, { verdict: 'likely-attack', time: NOW - 12_000 }));
+  const feed = new TestFeed(modelOf(store, { columns: 120, rows: 30 }, NOW));
+  const ctl = new ActionController({
+    env: host.actionEnv(),
+    resolve: (name) => resolveTarget(name, host.declarations, [host.profilesDir]),
+    hasCommand: (name) => hasCommand(name, host.env),
+    readJournal: () => readJournal(host.journal),
+  });
+  const calls = { quit: 0 };
+  const app = render(
+    <App
+      feed={feed}
+      mode="live"
+      facts={new Map()}
+      theme={MONO_THEME}
+      utc
+      actions={ctl}
+      onAction={(verb, target) => void ctl.open(verb, target)}
+      onQuit={() => calls.quit++}
+      onPause={() => {}}
+      onRedraw={() => {}}
+    />,
+  );
+  mounted.push(app);
+  const frame = () => app.lastFrame() ?? '';
+  return { app, frame, ctl, calls };
+}
+
+async function keys(app: ReturnType<typeof render>, ...ks: string[]) {
+  for (const k of ks) {
+    app.stdin.write(k);
+    await new Promise((r) => setImmediate(r));
+  }
+}
+
+test('u on a likely attack opens the dialog in the view; typed keys go to the dialog, not the keymap', async () => {
+  const { app, frame, ctl, calls } = setup();
+  await until(() => frame().includes('? help'), 'first frame');
+  await new Promise((r) => setImmediate(r));
+  await keys(app, 'u');
+  await until(() => frame().includes('Unload: /usr/sbin/nginx'), 'the unload dialog');
+  assert.match(frame(), /WARNING \(likely attack\)/);
+  assert.match(frame(), /\$ apparmor_parser -R /);
+  // q, 2 and ? are text here: they neither quit nor switch screens
+  await keys(app, 'q2?');
+  await until(() => frame().includes('[q2?_]'), 'typed text in the name field');
+  assert.equal(calls.quit, 0);
+  await keys(app, '\u007f', '\u007f', '\u007f', '/usr/sbin/nginx', '\r', 'INC-12: SOC cleared it', '\r', '\u001b[C', '\r');
+  await until(() => frame().includes('OK verified: /usr/sbin/nginx no longer loaded'), 'the verified result');
+  ctl.observe(status('/usr/sbin/nginx', 'profile_remove'));
+  await until(() => frame().includes('profile_remove /usr/sbin/nginx seen'), 'the STATUS record');
+  const [intent] = await readJournal(host.journal);
+  assert.deepEqual(intent.override, { reason: 'INC-12: SOC cleared it' });
+  await keys(app, '\u001b');
+  await until(() => frame().includes('? help') && !frame().includes('Unload:'), 'back to the list');
+  await keys(app, 'z');
+  await until(() => frame().includes('Undo an action (newest first)'), 'the undo list');
+  await keys(app, '\r');
+  await until(() => frame().includes('Undo: load again: /usr/sbin/nginx'), 'the undo dialog');
+  await keys(app, '\u001b[C', '\r');
+  await until(() => frame().includes('OK verified: /usr/sbin/nginx now enforce'), 'the undo verified');
+  assert.match(host.loaded(), /^\/usr\/sbin\/nginx \(enforce\)$/m);
+});
