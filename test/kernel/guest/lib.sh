@@ -24,6 +24,14 @@ log() { echo "[$(date +%T)] $*"; }
 # Inside the snippet, "$B" is the service binary, so "(exec -a nc "$B" ...)" runs a busybox
 # applet in the same process image (and profile) without an exec of another file.
 svc() { B=$SVC bash -c 'exec -a sh "$B" -c "$1"' _ "$1"; }
+# svc_for SECONDS SNIPPET: like svc, killed after SECONDS (for programs that wait for an answer)
+svc_for() {
+  svc "$2" & local p=$!
+  local i
+  for ((i = 0; i < $1 * 10; i += 1)); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
+  kill "$p" 2>/dev/null; wait "$p" 2>/dev/null
+  return 0
+}
 svc_spaced() { B=$SPACED bash -c 'exec -a sh "$B" -c "$1"' _ "$1"; }
 
 # expect MODE-INDEPENDENT record fields for the current phase/mode: one TSV line per expectation

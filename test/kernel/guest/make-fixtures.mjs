@@ -10,7 +10,7 @@ import path from 'node:path';
 const [raw, fix, expectFile] = process.argv.slice(2);
 const KEEP = Number(process.env.BURST_KEEP || 12);
 const LIMIT = 190 * 1024;
-const burstRe = /name="?\/tmp\/aa-scn\/burst-(\d+)"?/;
+const burstRe = /name=(?:\\?")?\/tmp\/aa-scn\/burst-(\d+)/;
 const trimmed = (line) => {
   const m = burstRe.exec(line);
   return m && Number(m[1]) >= KEEP;
@@ -34,20 +34,26 @@ for (const [src, dst] of [['dmesg.txt', 'dmesg.txt'], ['dmesg-T.txt', 'dmesg-T.t
   ['dmesg-iso.txt', 'dmesg-iso.txt'], ['dmesg-r.txt', 'dmesg-r.txt'], ['dmesg-x.txt', 'dmesg-x.txt']]) {
   write(dst, windowed(read(src), 'noauditd').filter((l) => !trimmed(l)).join('\n') + '\n');
 }
-// dmesg --json: keep the header/footer, window the entries, fix the last comma
+// dmesg --json (util-linux pretty-prints one entry over several lines, "},{" between entries):
+// keep the header/footer and the entries of the window, in the original text
 {
-  const lines = read('dmesg.json').split('\n');
-  const first = lines.findIndex((l) => l.trim().startsWith('{"pri"'));
-  let last = -1;
-  lines.forEach((l, i) => { if (l.trim().startsWith('{"pri"')) last = i; });
-  const head = lines.slice(0, first);
-  const tail = lines.slice(last + 1);
-  let body = windowed(lines.slice(first, last + 1).join('\n'), 'noauditd').filter((l) => !trimmed(l));
-  body = body.map((l) => l.replace(/},?\s*$/, '},'));
-  body[body.length - 1] = body[body.length - 1].replace(/},$/, '}');
-  const text = [...head, ...body, ...tail].join('\n');
-  JSON.parse(text); // must stay valid
-  write('dmesg.json', text);
+  const text = read('dmesg.json');
+  const open = text.indexOf('[\n') + 2;
+  const close = text.lastIndexOf('\n   ]');
+  const SEP = '\n      },{\n';
+  const chunks = text.slice(open, close).split(SEP);
+  const b = chunks.findIndex((c) => c.includes('aa-kernel-test: phase noauditd begin'));
+  const e = chunks.findIndex((c) => c.includes('aa-kernel-test: phase noauditd end'));
+  let kept = chunks.slice(b, e + 1).filter((c) => !trimmed(c));
+  // re-attach the braces the split took away
+  kept = kept.map((c, i) => {
+    let t = c.trim().startsWith('{') ? c : '      {\n' + c;
+    if (!t.trimEnd().endsWith('}')) t += '\n      }';
+    return t;
+  });
+  const out = text.slice(0, open) + kept.join(',') .replace(/\n      \},      \{\n/g, SEP) + text.slice(close);
+  JSON.parse(out); // must stay valid
+  write('dmesg.json', out);
 }
 // journal carriers (line based; json is one object per line)
 for (const o of ['short', 'short-iso', 'short-precise', 'short-monotonic', 'cat']) {
