@@ -43,7 +43,8 @@ function changeRow(at: TimePoint, c: ProfileChange, esc: Esc, actionId?: string)
 
 /**
  * The rows of the whole timeline, incidents as one row each. With `attachedActions`, operator
- * actions inside incidents are listed here too (a chronology without the incident blocks).
+ * actions inside incidents (and the kernel records confirming them) are listed here too: for a
+ * chronology that does not show the incident blocks inline.
  */
 export function chronologyRows(t: Timeline, esc: Esc, opts: { attachedActions?: boolean } = {}): Row[] {
   const actions = new Map(t.actions.map((a) => [a.id, a]));
@@ -69,7 +70,7 @@ export function chronologyRows(t: Timeline, esc: Esc, opts: { attachedActions?: 
         if (e.incidentId === undefined || opts.attachedActions) rows.push(actionRow(e, actions.get(e.actionId), journal, esc));
         break;
       case 'profile': {
-        if (e.incidentId !== undefined) break;
+        if (e.incidentId !== undefined && !(opts.attachedActions && e.actionId !== undefined)) break;
         // a burst: the same operation on several profiles within seconds, none part of an incident
         let j = i;
         while (

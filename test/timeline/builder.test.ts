@@ -1,0 +1,209 @@
+import { strict as assert } from 'node:assert';
+import { describe, it } from 'node:test';
+import type { ActionJournalEntry } from '../../src/model/action.js';
+import type { AppArmorRecord, Verdict } from '../../src/model/record.js';
+import { buildTimeline, TimelineBuilder } from '../../src/timeline/builder.js';
+import { rootProfile } from '../../src/timeline/incident-state.js';
+
+const T0 = Date.UTC(2026, 10, 22, 3, 0, 0);
+let line = 0;
+
+function rec(o: { t?: number; profile?: string; name?: string; pid?: string; kind?: string; verdict?: Verdict; op?: string; uptime?: number; source?: string; host?: string; ppid?: string; fields?: Record<string, string> }): AppArmorRecord {
+  const fields: Record<string, string> = { apparmor: o.kind ?? 'DENIED', operation: o.op ?? 'open', profile: o.profile ?? '/usr/sbin/nginx', name: o.name ?? '/etc/x', pid: o.pid ?? '100', comm: 'nginx', requested_mask: 'r', denied_mask: 'r', ...o.fields };
+  const r: AppArmorRecord = { kind: o.kind ?? 'DENIED', fields, carrier: 'journal-iso', source: { name: o.source ?? 'test.log', line: ++line }, raw: '' };
+  if (o.t !== undefined) r.time = T0 + o.t;
+  if (o.uptime !== undefined) r.uptime = o.uptime;
+  if (o.host !== undefined) r.host = o.host;
+  if (o.verdict) r.classification = { verdict: o.verdict, confidence: 1, reasons: [`reason ${o.verdict}`] };
+  if (o.ppid !== undefined) (r as { context?: unknown }).context = { ppid: o.ppid };
+  return r;
+}
+
+function action(o: Partial<ActionJournalEntry> & { t: number }): ActionJournalEntry {
+  return { v: 1, id: 'a1', phase: 'intent', operator: 'oncall', host: 'web-01', action: 'complain', profile: '/usr/sbin/nginx', argv: [['aa-complain', '/etc/apparmor.d/usr.sbin.nginx']], ...o, time: new Date(T0 + o.t).toISOString() } as ActionJournalEntry;
+}
+
+describe('grouping', () => {
+  it('splits one profile into two incidents after a quiet gap, and keeps different profiles apart', () => {
+    const t = buildTimeline(
+      [rec({ t: 0 }), rec({ t: 60_000, pid: '101' }), rec({ t: 60_500, profile: 'other' }), rec({ t: 60_000 + 301_000, pid: '102' })],
+      [],
+      { gapSeconds: 300 },
+    );
+    assert.deepEqual(
+      t.incidents.map((i) => [i.profile, i.records, i.pids]),
+      [
+        ['/usr/sbin/nginx', 2, ['100', '101']],
+        ['other', 1, ['100']],
+        ['/usr/sbin/nginx', 1, ['102']],
+      ],
+    );
+  });
+
+  it('treats children, hats and null profiles as their parent, keeps stacks whole', () => {
+    assert.equal(rootProfile('thumbnail-renderer//helper'), 'thumbnail-renderer');
+    assert.equal(rootProfile('/usr/bin/x//null-/usr/bin/y'), '/usr/bin/x');
+    assert.equal(rootProfile('a//&b'), 'a//&b');
+    assert.equal(rootProfile('unconfined'), 'unconfined');
+  });
+
+  it('follows a process tree: a child (ppid known) joins the attack, not the concurrent missing-rule burst', () => {
+    const t = buildTimeline(
+      [
+        rec({ t: 0, pid: '1900', verdict: 'missing-rule', name: '/usr/share/GeoIP/x' }),
+        rec({ t: 1000, pid: '2211', verdict: 'likely-attack', name: '/usr/bin/dash' }),
+        rec({ t: 2000, pid: '1900', verdict: 'missing-rule', name: '/run/nginx.pid' }),
+        // the shell's child does something unremarkable: lineage, not its verdict, places it
+        rec({ t: 3000, pid: '2300', ppid: '2211', verdict: 'unclear', name: '/etc/hostname' }),
+        rec({ t: 4000, pid: '2211', verdict: 'unclear', name: '/proc/1/environ' }),
+      ],
+      [],
+    );
+    assert.deepEqual(
+      t.incidents.map((i) => [i.verdict, i.pids]),
+      [
+        ['missing-rule', ['1900']],
+        ['likely-attack', ['2211', '2300']],
+      ],
+    );
+  });
+
+  it('keeps hosts apart when both records name theirs; a record without a host joins the latest', () => {
+    const t = buildTimeline([rec({ t: 0, host: 'a' }), rec({ t: 1000, host: 'b' }), rec({ t: 2000 })], []);
+    assert.deepEqual(
+      t.incidents.map((i) => [i.hosts, i.records]),
+      [
+        [['a'], 1],
+        [['b'], 2],
+      ],
+    );
+  });
+
+  it('places a record that came out of order (a second log) into the incident its time belongs to', () => {
+    const t = buildTimeline([rec({ t: 0 }), rec({ t: 10_000 }), rec({ t: 5_000, source: 'audit.log' })], []);
+    assert.equal(t.incidents.length, 1);
+    assert.equal(t.incidents[0].records, 3);
+  });
+
+  it('stands an undated record with the profile it names, counted as undated', () => {
+    const t = buildTimeline([rec({ t: 0 }), rec({ name: '/etc/undated' })], []);
+    assert.equal(t.incidents.length, 1);
+    assert.equal(t.incidents[0].records, 2);
+    assert.equal(t.summary.undated, 1);
+    const k = t.incidents[0].keyRecords.find((x) => x.at.basis === 'position');
+    assert.ok(k && k.at.approx);
+  });
+
+  it('does not join an incident across a reboot (uptime started over)', () => {
+    const t = buildTimeline([rec({ t: 0, uptime: 5000, pid: '300' }), rec({ t: 60_000, uptime: 3, pid: '300' })], []);
+    assert.equal(t.summary.boots, 1);
+    assert.equal(t.incidents.length, 2);
+    const boot = t.events.find((e) => e.type === 'boot');
+    assert.ok(boot && boot.type === 'boot' && boot.detectedBy === 'uptime-reset');
+    assert.equal(boot.at.time, T0 + 60_000 - 3000);
+  });
+});
+
+describe('key records', () => {
+  it('counts repeats once, and never lets a flood of missing rules push out the attack records', () => {
+    const recs: AppArmorRecord[] = [];
+    for (let i = 0; i < 300; i++) recs.push(rec({ t: i * 10, name: `/usr/share/lib${i}.so`, verdict: 'missing-rule' }));
+    recs.push(rec({ t: 5000, name: '/etc/shadow', verdict: 'likely-attack' }));
+    for (let i = 0; i < 50; i++) recs.push(rec({ t: 5100 + i, name: '/usr/share/lib1.so', verdict: 'missing-rule' }));
+    const t = buildTimeline(recs, [], { maxKeyRecords: 5 });
+    const inc = t.incidents[0];
+    assert.equal(inc.records, 351);
+    assert.equal(inc.verdict, 'likely-attack');
+    assert.equal(inc.keyRecords.length, 5);
+    assert.ok(inc.keyRecords.some((k) => k.target === '/etc/shadow'));
+    assert.equal(inc.otherAccesses, 296);
+    const times = inc.keyRecords.map((k) => k.at.time!);
+    assert.deepEqual(times, [...times].sort((a, b) => a - b), 'listed in time order');
+    assert.equal(inc.keyRecords.reduce((n, k) => n + k.count, 0) + inc.otherRecords, 351);
+  });
+
+  it('stays bounded on a large stream: aggregates only, capped lists', () => {
+    const b = new TimelineBuilder({ maxEvents: 100 });
+    const n = 200_000;
+    for (let i = 0; i < n; i++) {
+      b.addRecord(rec({ t: i * 5, pid: String(1000 + (i % 5000)), name: `/srv/data/f${i % 20_000}`, profile: `p${i % 7}` }));
+      if (i % 1000 === 0) b.addRecord(rec({ t: i * 5, kind: 'STATUS', op: 'profile_replace', profile: 'unconfined', name: `q${i}` }));
+    }
+    const t = b.snapshot();
+    assert.equal(t.summary.records, n + n / 1000);
+    assert.equal(t.incidents.length, 7);
+    for (const inc of t.incidents) {
+      assert.ok(inc.keyRecords.length <= 12);
+      assert.ok(inc.pids.length <= 16);
+      assert.ok(inc.morePids > 0);
+    }
+    assert.ok(t.events.length <= 100 + 7, `events capped: ${t.events.length}`);
+    assert.equal(t.summary.omittedEvents, n / 1000 - 100);
+  });
+});
+
+describe('actions', () => {
+  it('joins the incident its trigger is in, extends it, and reads the result', () => {
+    const trigger = { auditId: `${(T0 + 1000) / 1000}.000:7`, verdict: 'missing-rule' };
+    const t = buildTimeline(
+      [rec({ t: 0 }), rec({ t: 1000 }), rec({ t: 400_000 + 1000, kind: 'STATUS', op: 'profile_replace', profile: 'unconfined', name: '/usr/sbin/nginx' }), rec({ t: 400_000 + 5000, kind: 'ALLOWED' })],
+      [action({ t: 400_000, trigger }), action({ t: 400_000 + 2000, phase: 'result', outcome: 'verified', modeAfter: 'complain', modeBefore: 'enforce' })],
+      { gapSeconds: 300 },
+    );
+    assert.equal(t.incidents.length, 1, 'the action keeps the incident open past the gap');
+    const inc = t.incidents[0];
+    assert.deepEqual(inc.actionIds, ['a1']);
+    assert.equal(inc.records, 3);
+    assert.equal(inc.profileChanges.length, 1);
+    const a = t.actions[0];
+    assert.equal(a.outcome, 'verified');
+    assert.equal(a.confirmedBy?.operation, 'profile_replace');
+    assert.equal(a.journalLine, 1);
+    const kinds = t.events.map((e) => e.type);
+    assert.deepEqual(kinds, ['incident', 'action', 'profile', 'action']);
+  });
+
+  it('shows an action with no result (interrupted) and one on a profile with no incident', () => {
+    const t = buildTimeline([rec({ t: 0 })], [action({ t: 1000, id: 'x' }), action({ t: 2000, id: 'y', profile: 'other' })]);
+    const x = t.actions.find((a) => a.id === 'x')!;
+    assert.equal(x.resultTime, undefined);
+    assert.equal(x.incidentId, 1);
+    const y = t.actions.find((a) => a.id === 'y')!;
+    assert.equal(y.incidentId, undefined);
+    assert.ok(t.events.some((e) => e.type === 'action' && e.actionId === 'y' && e.incidentId === undefined));
+  });
+
+  it('does not mistake a dry run for a change the kernel confirmed', () => {
+    const t = buildTimeline(
+      [rec({ t: 0 }), rec({ t: 2000, kind: 'STATUS', op: 'profile_replace', profile: 'unconfined', name: '/usr/sbin/nginx' })],
+      [action({ t: 1000, dryRun: true })],
+    );
+    assert.equal(t.actions[0].confirmedBy, undefined);
+  });
+});
+
+describe('loss and undated evidence', () => {
+  it('dates an uptime-only loss notice once the log tells the boot time, else places it by position', () => {
+    const b = new TimelineBuilder();
+    b.addRecord(rec({ t: 0 }));
+    b.addLoss({ kind: 'printk-suppressed', count: 4, source: { name: 'dmesg.log', line: 2 } }, 100);
+    const r = rec({ t: 50_000, uptime: 150, source: 'dmesg.log' });
+    r.auditId = '1.0:1';
+    b.addRecord(r);
+    const dated = b.snapshot().events.find((e) => e.type === 'loss')!;
+    assert.equal(dated.at.time, T0);
+    assert.equal(dated.at.basis, 'uptime');
+
+    const b2 = new TimelineBuilder();
+    b2.addRecord(rec({ t: 0 }));
+    b2.addLoss({ kind: 'printk-suppressed', count: 4, source: { name: 'other.log', line: 2 } }, 100);
+    const placed = b2.snapshot().events.find((e) => e.type === 'loss')!;
+    assert.equal(placed.at.basis, 'position');
+    assert.equal(placed.at.approx, true);
+    assert.equal(placed.at.time, T0);
+
+    const b3 = new TimelineBuilder({ bootTime: T0 - 100_000 });
+    b3.addLoss({ kind: 'printk-suppressed', count: 4, source: { name: 'x.log', line: 2 } }, 100);
+    assert.equal(b3.snapshot().events[0].at.time, T0, '--boot-time dates it');
+  });
+});
