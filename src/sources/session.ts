@@ -296,18 +296,22 @@ export async function startLiveSources(opts: LiveOptions, sink: PipelineSink): P
     const now = Date.now();
     for (const ctl of ctls) {
       if (ctl.queue.length === 0 && now - ctl.lastLineAt >= tuning.idleMs) {
-        credit(ctl, () => ctl.parser.flushHeld());
+        // quiet: release an audit.log event held for its SYSCALL line, and a USER_AVC held for a
+        // continuation line (end() does both; the parser carries on with the next line)
+        credit(ctl, () => ctl.parser.end());
         // dmesg --follow gives no sign that the ring buffer is done: quiet means caught up
         if (ctl.health.name === 'dmesg' && ctl.health.state === 'backfill' && follow && ctl.lastLineAt > 0) ctl.setState('live');
       }
     }
-    const backfilling = ctls.some((c) => c.health.state === 'starting' || c.health.state === 'backfill' || (c.health.name === 'dmesg' && c.lastLineAt === 0 && c.health.state !== 'unavailable' && now - startedAt < tuning.idleMs * 4));
+    // still catching up: a source in its backfill, or one that ended with lines not yet parsed
+    const backfilling = ctls.some((c) => c.health.state === 'starting' || c.health.state === 'backfill' || (c.finished && c.queue.length > 0));
     const holdBackfill = backfilling && now - startedAt < tuning.backfillHoldMs && order.size < tuning.backfillHoldMax;
-    if (!holdBackfill) releaseDue(now - tuning.reorderMs);
+    // the end first: parsers may still hold records, which must be ordered with the rest
     if (ctls.every((c) => c.finished && c.queue.length === 0)) {
       finishAll();
       return;
     }
+    if (!holdBackfill) releaseDue(now - tuning.reorderMs);
     if (dirty) notify();
   }
   const ticker = setInterval(tick, Math.max(20, Math.min(100, tuning.idleMs)));
