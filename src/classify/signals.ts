@@ -48,6 +48,8 @@ export interface Findings {
 }
 
 const GENERIC_DIRS = new Set(['/', '/etc/', '/usr/', '/usr/lib/', '/usr/share/', '/usr/bin/', '/usr/sbin/', '/usr/local/', '/usr/local/bin/', '/usr/local/lib/', '/var/', '/var/lib/', '/var/log/', '/var/cache/', '/var/spool/', '/run/', '/var/run/', '/tmp/', '/var/tmp/', '/dev/', '/dev/shm/', '/home/', '/root/', '/proc/', '/sys/', '/srv/', '/opt/', '/bin/', '/sbin/', '/lib/', '/lib64/', '/mnt/', '/media/', '/run/user/']);
+const HELPER_ROOTS_RE = /^\/(?:usr\/lib|usr\/libexec|usr\/local\/lib|opt)\//;
+const TMP_ROOTS_RE = /^\/(?:tmp|var\/tmp)\/[^/.]/;
 const SERVICE_ROOTS_RE = /^\/(?:run|var\/run|var\/lib|var\/log|var\/cache|var\/spool|etc|srv|opt|usr\/share|usr\/lib|usr\/libexec|var\/www)\//;
 
 const attack = (weight: number, tag: string, reason: string): Signal => ({ side: 'attack', weight, tag, reason });
@@ -92,11 +94,14 @@ function fileSignals(f: DenialFacts, index: ProfileIndex | undefined, out: Findi
     const cls = execClass(path);
     const spawner = f.role === 'login or scheduler';
     const server = f.role !== undefined && !spawner;
-    const runsShells = info?.fileRules.some((r) => !r.deny && r.perms.includes('x') && execClass(r.glob.source) === 'shell');
-    if (cls && !spawner) {
+    const runsShells = info?.fileRules.find((r) => !r.deny && r.perms.includes('x') && execClass(r.glob.source) === 'shell');
+    if (cls === 'shell' && runsShells && !server && !staging) {
+      // the profile already lets it run a shell: another path to one (/bin/sh vs /usr/bin/bash) gives nothing new
+      s.push(benign(2, 'runs-shells', `${f.profile}'s profile already runs shells (${runsShells.text}): ${path} is another one`));
+    } else if (cls && !spawner) {
       const strong = cls === 'shell' || cls === 'network tool' || server;
-      const w = runsShells && cls === 'shell' ? 1 : cls === 'reconnaissance command' ? (server ? 2 : 1) : strong ? 3 : 2;
-      s.push(attack(w, `exec-${cls.replace(/ .*/, '')}`, `${f.subject} ${verb(f, 'tried to execute', 'executed')} ${/^[aeiou]/.test(cls) ? 'an' : 'a'} ${cls} (${path})${runsShells && cls === 'shell' ? ', although its profile runs other shells' : ''}`));
+      const w = cls === 'reconnaissance command' ? (server ? 2 : 1) : strong ? 3 : 2;
+      s.push(attack(w, `exec-${cls.replace(/ .*/, '')}`, `${f.subject} ${verb(f, 'tried to execute', 'executed')} ${/^[aeiou]/.test(cls) ? 'an' : 'a'} ${cls} (${path})`));
     }
     if (staging) s.push(attack(3, 'exec-staging', `${f.subject} ${verb(f, 'tried to execute', 'executed')} a program from ${staging} (${path})`));
     if (staging && hiddenComponent(path)) s.push(attack(1, 'hidden', `the program sits in a hidden directory (${hiddenComponent(path)})`));
@@ -144,9 +149,12 @@ function fileSignals(f: DenialFacts, index: ProfileIndex | undefined, out: Findi
       out.explicitDeny = deny;
       s.push(attack(1, 'explicit-deny', `the profile forbids this on purpose: ${ruleRef(info, deny)}`));
     } else if (mask && fileRulesAllow(info.fileRules, path, mask)) {
-      const rule = info.fileRules.find((r) => !r.deny && r.glob.re.test(path))!;
+      // name the rule that grants the most of the mask (the Cx rule, not the library rule, for an exec)
+      const matching = info.fileRules.filter((r) => !r.deny && r.glob.re.test(path));
+      const score = (r: FileRule) => [...mask].filter((k) => permCovered(r.perms, k)).length;
+      const rule = matching.reduce((a, b) => (score(b) > score(a) ? b : a));
       out.alreadyAllowed = rule;
-      s.push(benign(3, 'already-allowed', `the profile file already allows this (${ruleRef(info, rule)}): the loaded policy is older than the file`));
+      s.push(benign(3, 'already-allowed', `the file declaring ${f.profile} already allows ${path} with '${mask}' (${ruleRef(info, rule)}): the loaded policy is older than the file`));
     } else {
       const partial = info.fileRules.filter((r) => !r.deny && r.glob.re.test(path));
       if (partial.length && !/[xm]/.test(mask)) {
@@ -166,17 +174,20 @@ function fileSignals(f: DenialFacts, index: ProfileIndex | undefined, out: Findi
     s.push(benign(2, 'abstraction', `${path} is covered by <${abstraction}>, which the profile does not include`));
   }
 
-  if (!out.alreadyAllowed && !out.explicitDeny && !staging) {
+  const suspicious = s.some((x) => x.side === 'attack' && x.weight >= 2);
+  if (!out.alreadyAllowed && !out.explicitDeny && !suspicious) {
     const svc = serviceWord(path, own);
-    if (svc && SERVICE_ROOTS_RE.test(path) && f.access !== 'exec') s.push(benign(2, 'own-tree', `${path} is in ${svc}'s own ${rootLabel(path)} tree`));
-    if (info) neighbourSignals(f, info, path, out);
+    // its own helper programs (/usr/lib/SERVICE/...) and its own files under the usual roots
+    const root = f.access === 'exec' ? HELPER_ROOTS_RE : staging ? TMP_ROOTS_RE : SERVICE_ROOTS_RE;
+    if (svc && root.test(path)) s.push(benign(2, 'own-tree', `${path} is in ${svc}'s own ${rootLabel(path)} tree`));
+    if (info && !staging) neighbourSignals(f, info, path, out);
   }
   if (f.op === 'file_inherit') s.push(benign(2, 'inherit', `file_inherit: a descriptor passed on at exec (${path}), not an open by the program`));
   if (/disconnected path/.test(f.r.fields.info ?? '')) s.push(benign(2, 'disconnected', `disconnected path (${path}): a file opened outside the process's mount namespace view`));
 }
 
 function rootLabel(path: string): string {
-  const m = /^\/(run|var\/run|var\/lib|var\/log|var\/cache|var\/spool|etc|srv|opt|usr\/share|usr\/lib|usr\/libexec|var\/www)\//.exec(path);
+  const m = /^\/(run|var\/run|var\/lib|var\/log|var\/cache|var\/spool|etc|srv|opt|usr\/share|usr\/lib|usr\/libexec|usr\/local\/lib|var\/www|tmp|var\/tmp)\//.exec(path);
   return m ? `/${m[1]}` : dirOf(path);
 }
 
@@ -208,9 +219,29 @@ function neighbourSignals(f: DenialFacts, info: ProfileInfo, path: string, out: 
       if (lit === e && basenameOf(e) === name && dirOf(e) !== dir && !out.movedFrom) out.movedFrom = r;
     }
   }
+  if (!near) {
+    const tail = appTail(path);
+    if (tail) {
+      for (const r of ownRules(info)) {
+        const t = appTail(literalPrefix(r.glob.expanded[0] ?? ''));
+        if (t && t.dir === tail.dir && t.root !== tail.root) {
+          out.signals.push(benign(2, 'parallel-tree', `${path} is the ${tail.root} side of ${t.root}/${t.dir} that the profile already allows (${ruleRef(info, r)})`));
+          break;
+        }
+      }
+    }
+  }
   if (near) out.signals.push(benign(2, 'neighbour', `${path} is next to what the profile already allows (${ruleRef(info, near)})`));
   if (out.movedFrom) out.signals.push(benign(2, 'moved', `the profile allows the same file name elsewhere (${ruleRef(info, out.movedFrom)}): the file moved to ${dir}`));
   void f;
+}
+
+const APP_ROOT_RE = /^(\/(?:etc|var\/lib|var\/log|var\/cache|var\/spool|run|var\/run|usr\/share|usr\/lib|opt|srv))\/([^/]+\/(?:[^/]+\/)*)/;
+/** `/etc/postgresql/15/main/pg_hba.conf` -> root /etc, application directory postgresql/15/main/ (at least two levels). */
+function appTail(path: string): { root: string; dir: string } | undefined {
+  const m = APP_ROOT_RE.exec(path);
+  if (!m || m[2].split('/').filter(Boolean).length < 2) return undefined;
+  return { root: m[1], dir: m[2] };
 }
 
 function abstractionFor(index: ProfileIndex | undefined, info: ProfileInfo | undefined, path: string, mask: string): string | undefined {

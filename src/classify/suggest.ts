@@ -47,6 +47,7 @@ function neighbourGlob(path: string, neighbours: FileRule[]): string | undefined
       const edir = e.slice(0, e.lastIndexOf('/') + 1);
       const ebase = e.slice(e.lastIndexOf('/') + 1);
       if (edir !== dir || !hasGlob(ebase) || ebase.includes('**')) continue;
+      if (r.glob.re.test(path)) continue; // it already matches: only the mask is missing, keep the path literal
       const widened = `${ebase}*`;
       const re = new RegExp(`^${widened.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]')}$`);
       if (re.test(name)) {

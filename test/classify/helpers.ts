@@ -1,0 +1,45 @@
+import { join } from 'node:path';
+import { LineParser } from '../../src/parse/line-parser.js';
+import type { AppArmorRecord } from '../../src/model/record.js';
+import { loadProfileIndex } from '../../src/profiles/load.js';
+
+export const PROFILES = join(import.meta.dirname, '..', 'fixtures', 'classify', 'apparmor.d');
+export const loadFixtureIndex = () => loadProfileIndex([PROFILES]);
+
+/** 2026-11-22T03:00:00Z */
+export const T0 = 1795316400;
+let serial = 7000;
+
+/** One kernel log line as journalctl prints it, `t` seconds after T0. */
+export function kline(t: number, kind: string, body: string): string {
+  return `Nov 22 03:00:00 web-01 kernel: audit: type=1400 audit(${T0 + t}.${String((serial % 1000) + 1).padStart(3, '0')}:${serial++}): apparmor="${kind}" ${body}`;
+}
+
+export function parse(lines: string[]): AppArmorRecord[] {
+  const out: AppArmorRecord[] = [];
+  const p = new LineParser('test', { record: (r) => out.push(r), unparsable: (u) => { throw new Error(`unparsable: ${u.reason}: ${u.excerpt}`); }, loss: () => {} }, { year: 2026 });
+  for (const l of lines) p.push(l);
+  p.end();
+  return out;
+}
+
+/** A file access line. */
+export function file(t: number, profile: string, op: string, name: string, mask: string, o: { pid?: number; comm?: string; kind?: string; fsuid?: number; ouid?: number; extra?: string } = {}): string {
+  return kline(
+    t,
+    o.kind ?? 'DENIED',
+    `operation="${op}" class="file" profile="${profile}" name="${name}" pid=${o.pid ?? 1000} comm="${o.comm ?? 'svc'}" requested_mask="${mask}" denied_mask="${mask}" fsuid=${o.fsuid ?? 0} ouid=${o.ouid ?? 0}${o.extra ? ` ${o.extra}` : ''}`,
+  );
+}
+
+export function net(t: number, profile: string, family: string, type: string, protocol: number, o: { pid?: number; comm?: string; kind?: string; op?: string } = {}): string {
+  return kline(t, o.kind ?? 'DENIED', `operation="${o.op ?? 'create'}" class="net" profile="${profile}" pid=${o.pid ?? 1000} comm="${o.comm ?? 'svc'}" family="${family}" sock_type="${type}" protocol=${protocol} requested_mask="create" denied_mask="create"`);
+}
+
+export function cap(t: number, profile: string, name: string, num: number, o: { pid?: number; comm?: string; kind?: string } = {}): string {
+  return kline(t, o.kind ?? 'DENIED', `operation="capable" class="cap" profile="${profile}" pid=${o.pid ?? 1000} comm="${o.comm ?? 'svc'}" capability=${num} capname="${name}"`);
+}
+
+export function status(t: number, op: string, name: string): string {
+  return kline(t, 'STATUS', `operation="${op}" profile="unconfined" name="${name}" pid=4412 comm="apparmor_parser"`);
+}

@@ -1,0 +1,195 @@
+/**
+ * The labelled scenario suite: realistic profiles (test/fixtures/classify/apparmor.d: nginx serving
+ * TLS, a report exporter with explicit deny rules and no network, a queue daemon whose pid file
+ * moved, a renderer with a confined child, a backup agent in complain mode, a resolver that allows
+ * TCP only) and realistic lines. Every signal in both directions. Each scenario runs in a fresh
+ * classifier unless it is about sequence; the last record of `lines` is the one judged.
+ */
+import { before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { createClassifier } from '../../src/classify/index.js';
+import type { Classification, Verdict } from '../../src/model/record.js';
+import type { ProfileIndex } from '../../src/profiles/types.js';
+import { cap, file, kline, loadFixtureIndex, net, parse, PROFILES, status } from './helpers.js';
+
+interface Scenario {
+  name: string;
+  lines: string[];
+  verdict: Verdict;
+  /** Every pattern must match some reason. */
+  reasons: RegExp[];
+  /** The suggested rule (kind 'rule'), exactly. */
+  rule?: string;
+  /** The file the rule goes in, relative to the fixture profiles directory. */
+  file?: string;
+  suggestion?: 'rule' | 'respond' | 'none';
+  suggestionText?: RegExp;
+  /** Without the profile index (directory unreadable). */
+  noIndex?: boolean;
+}
+
+const NGINX = '/usr/sbin/nginx';
+const EXPORTER = 'report-exporter';
+const QUEUED = 'queued';
+
+const SCENARIOS: Scenario[] = [
+  // --- exec of shells, interpreters, network and recon tools by a service profile
+  { name: 'web server executes a shell', lines: [file(0, NGINX, 'exec', '/usr/bin/dash', 'x', { pid: 2211, comm: 'nginx', extra: 'target="/usr/bin/dash"' })], verdict: 'likely-attack', reasons: [/web server \/usr\/sbin\/nginx \(pid 2211\) tried to execute a shell \(\/usr\/bin\/dash\)/], suggestion: 'respond', suggestionText: /one-key complain is not offered/ },
+  { name: 'web server executes an interpreter', lines: [file(0, NGINX, 'exec', '/usr/bin/python3.11', 'x', { comm: 'nginx' })], verdict: 'likely-attack', reasons: [/execute an interpreter \(\/usr\/bin\/python3\.11\)/] },
+  { name: 'exporter executes a network tool', lines: [file(0, EXPORTER, 'exec', '/usr/bin/ncat', 'x', { comm: 'exporter' })], verdict: 'likely-attack', reasons: [/report-exporter .*tried to execute a network tool \(\/usr\/bin\/ncat\)/] },
+  { name: 'exporter executes a download tool', lines: [file(0, EXPORTER, 'exec', '/usr/bin/wget', 'x', { comm: 'exporter' })], verdict: 'likely-attack', reasons: [/download tool \(\/usr\/bin\/wget\)/] },
+  { name: 'web server runs a recon command', lines: [file(0, NGINX, 'exec', '/usr/bin/id', 'x', { comm: 'nginx' })], verdict: 'likely-attack', reasons: [/reconnaissance command \(\/usr\/bin\/id\)/] },
+  { name: 'daemon whose profile runs /bin/sh execs /usr/bin/sh (merged /usr)', lines: [file(0, QUEUED, 'exec', '/usr/bin/sh', 'x', { comm: 'queued' })], verdict: 'missing-rule', reasons: [/already runs shells \(\/bin\/sh ix\)/], rule: '/usr/bin/sh ix,' },
+  { name: 'daemon execs its own helper program', lines: [file(0, QUEUED, 'exec', '/usr/lib/queued/compact', 'x', { comm: 'queued' })], verdict: 'missing-rule', reasons: [/\/usr\/lib\/queued\/compact is in queued's own \/usr\/lib tree/], rule: '/usr/lib/queued/compact ix,' },
+  { name: 'renderer execs its helper: the Cx transition to the child', lines: [file(0, 'thumbnail-renderer', 'exec', '/usr/lib/thumbnail-renderer/decode-helper', 'x', { comm: 'thumbnail-rende' })], verdict: 'missing-rule', reasons: [/the file declaring thumbnail-renderer already allows \/usr\/lib\/thumbnail-renderer\/decode-helper with 'x' \(`\/usr\/lib\/thumbnail-renderer\/decode-helper Cx -> helper,`/], suggestion: 'none', suggestionText: /reload the profile/ },
+
+  // --- exec or mmap from /tmp, /var/tmp, /dev/shm, memfd
+  { name: 'exec from /var/tmp', lines: [file(0, QUEUED, 'exec', '/var/tmp/.cache/upd', 'x', { comm: 'queued' })], verdict: 'likely-attack', reasons: [/execute a program from \/var\/tmp \(\/var\/tmp\/\.cache\/upd\)/] },
+  { name: 'executable mapping from /dev/shm', lines: [file(0, NGINX, 'file_mmap', '/dev/shm/.k', 'm', { comm: 'nginx' })], verdict: 'likely-attack', reasons: [/tried to map \/dev\/shm\/\.k as executable code from \/dev\/shm/] },
+  { name: 'executable mapping of a memfd', lines: [file(0, NGINX, 'file_mmap', '/memfd:x (deleted)', 'm', { comm: 'nginx' })], verdict: 'likely-attack', reasons: [/memfd/] },
+  { name: 'mapping a library the profile does not list', lines: [file(0, NGINX, 'file_mmap', '/usr/local/lib/libmaxminddb.so.0.0.7', 'm', { comm: 'nginx' })], verdict: 'missing-rule', reasons: [/system file services read/], rule: '/usr/local/lib/libmaxminddb.so.0.0.7 m,' },
+  { name: 'renderer helper writes its own scratch directory in /tmp', lines: [file(0, 'thumbnail-renderer', 'mknod', '/tmp/thumbnail-renderer-81/out.png', 'c', { comm: 'thumbnail-rende' })], verdict: 'missing-rule', reasons: [/thumbnail-renderer's own \/tmp tree/], rule: '/tmp/thumbnail-renderer-81/out.png w,' },
+  { name: 'hidden directory and a kernel-thread name in /tmp', lines: [file(0, NGINX, 'mknod', '/tmp/.ICE-unix/.x/kworkerd', 'c', { comm: 'nginx' })], verdict: 'likely-attack', reasons: [/hidden directory \(\.x\) in \/tmp/, /named like a system process/] },
+
+  // --- credential stores
+  { name: 'web server reads /etc/shadow (and the profile denies it on purpose)', lines: [file(0, NGINX, 'open', '/etc/shadow', 'r', { comm: 'nginx' })], verdict: 'likely-attack', reasons: [/tried to read the password hash file \(\/etc\/shadow\)/, /forbids this on purpose: `audit deny \/etc\/shadow r,`/] },
+  { name: 'web server reads an ssh private key', lines: [file(0, NGINX, 'open', '/root/.ssh/id_ed25519', 'r', { comm: 'nginx' })], verdict: 'likely-attack', reasons: [/an SSH private key \(\/root\/\.ssh\/id_ed25519\)/] },
+  { name: 'exporter reads gshadow', lines: [file(0, EXPORTER, 'open', '/etc/gshadow', 'r', { comm: 'exporter' })], verdict: 'likely-attack', reasons: [/password hash file \(\/etc\/gshadow\)/] },
+  { name: 'exporter reads sudoers', lines: [file(0, EXPORTER, 'open', '/etc/sudoers.d/90-cloud-init-users', 'r', { comm: 'exporter' })], verdict: 'likely-attack', reasons: [/the sudo policy/] },
+  { name: 'queue daemon reads cloud credentials', lines: [file(0, QUEUED, 'open', '/root/.aws/credentials', 'r', { comm: 'queued' })], verdict: 'likely-attack', reasons: [/cloud or cluster credentials \(\/root\/\.aws\/credentials\)/] },
+  { name: "web server reads another process's environment", lines: [file(0, NGINX, 'open', '/proc/1/environ', 'r', { pid: 2211, comm: 'nginx' })], verdict: 'likely-attack', reasons: [/environment \(secrets, tokens\) of another process \(\/proc\/1\/environ\)/] },
+  { name: 'the service reads its own /proc entry', lines: [file(0, QUEUED, 'open', '/proc/3100/status', 'r', { pid: 3100, comm: 'queued' })], verdict: 'missing-rule', reasons: [/own \/proc entry \(pid 3100\)/], rule: '@{PROC}/@{pid}/status r,' },
+  { name: 'TLS server reads its renewed key next to the one it already reads', lines: [file(0, NGINX, 'open', '/etc/ssl/private/shop.example.com-2027.key', 'r', { comm: 'nginx' })], verdict: 'missing-rule', reasons: [/TLS server \/usr\/sbin\/nginx already reads keys in \/etc\/ssl\/private\//], rule: '/etc/ssl/private/shop.example.com-2027.key r,', file: 'local/usr.sbin.nginx' },
+  { name: 'a profile with no network reads a TLS key', lines: [file(0, EXPORTER, 'open', '/etc/ssl/private/shop.example.com.key', 'r', { comm: 'exporter' })], verdict: 'likely-attack', reasons: [/TLS private key .* allows no network: it serves no TLS/] },
+
+  // --- persistence writes
+  { name: 'authorized_keys write', lines: [file(0, NGINX, 'open', '/root/.ssh/authorized_keys', 'wc', { comm: 'nginx' })], verdict: 'likely-attack', reasons: [/SSH authorized_keys \(remote login\)/] },
+  { name: 'cron write', lines: [file(0, QUEUED, 'mknod', '/etc/cron.d/.sync', 'c', { comm: 'queued' })], verdict: 'likely-attack', reasons: [/a cron schedule \(\/etc\/cron\.d\/\.sync\): a persistence foothold/] },
+  { name: 'ld.so.preload write', lines: [file(0, NGINX, 'open', '/etc/ld.so.preload', 'w', { comm: 'nginx' })], verdict: 'likely-attack', reasons: [/ld\.so\.preload \(code loaded into every process\)/] },
+  { name: 'ld.so.preload read is routine', lines: [file(0, EXPORTER, 'open', '/etc/ld.so.preload', 'r', { comm: 'exporter' })], verdict: 'missing-rule', reasons: [/every program reads \/etc\/ld\.so\.preload/] },
+  { name: 'shell start-up file write', lines: [file(0, QUEUED, 'open', '/root/.bashrc', 'a', { comm: 'queued' })], verdict: 'likely-attack', reasons: [/a shell start-up file \(\/root\/\.bashrc\)/] },
+  { name: 'systemd unit write', lines: [file(0, NGINX, 'mknod', '/etc/systemd/system/dbus-org.service', 'c', { comm: 'nginx' })], verdict: 'likely-attack', reasons: [/a systemd unit/] },
+  { name: 'bin directory write', lines: [file(0, EXPORTER, 'mknod', '/usr/local/bin/exporter-update', 'c', { comm: 'exporter' })], verdict: 'likely-attack', reasons: [/a system binary directory/] },
+  { name: 'web shell dropped into the document root', lines: [file(0, NGINX, 'mknod', '/var/www/html/uploads/x.php', 'c', { comm: 'nginx' })], verdict: 'likely-attack', reasons: [/web shell/] },
+  { name: 'the daemon writes its own cache tree', lines: [file(0, QUEUED, 'mknod', '/var/cache/queued/jobs.idx', 'c', { comm: 'queued' })], verdict: 'missing-rule', reasons: [/\/var\/cache\/queued\/jobs\.idx is in queued's own \/var\/cache tree/], rule: '/var/cache/queued/jobs.idx w,', file: 'usr.sbin.queued' },
+  { name: 'a new directory next to the state tree it already writes', lines: [file(0, QUEUED, 'mknod', '/var/lib/queued-archive/2026-11-22.tar', 'c', { comm: 'queued' })], verdict: 'missing-rule', reasons: [/own \/var\/lib tree/] },
+
+  // --- raw and packet sockets; network by profiles with and without network rules
+  { name: 'raw ICMP socket from a web server', lines: [net(0, NGINX, 'inet', 'raw', 1, { comm: 'nginx' })], verdict: 'likely-attack', reasons: [/raw socket \(inet raw, protocol 1 = ICMP\)/] },
+  { name: 'packet socket', lines: [net(0, QUEUED, 'packet', 'raw', 768, { comm: 'queued' })], verdict: 'likely-attack', reasons: [/packet socket/] },
+  { name: 'netlink route socket is routine', lines: [net(0, QUEUED, 'netlink', 'raw', 0, { comm: 'queued' })], verdict: 'missing-rule', reasons: [/netlink socket/], rule: 'network netlink raw,' },
+  { name: 'exporter (deny network) connects out', lines: [net(0, EXPORTER, 'inet', 'stream', 6, { comm: 'exporter', op: 'connect' })], verdict: 'likely-attack', reasons: [/forbidden the network on purpose: `deny network,`/] },
+  { name: 'renderer helper (no network rule at all) opens a TCP socket', lines: [net(0, 'thumbnail-renderer//helper', 'inet', 'stream', 6, { comm: 'decode-helper' })], verdict: 'likely-attack', reasons: [/thumbnail-renderer\/\/helper .*the network \(inet stream\) but its profile allows no network at all/] },
+  { name: 'UDP resolver in a profile that has TCP', lines: [net(0, '/usr/sbin/unbound', 'inet', 'dgram', 17, { comm: 'unbound' })], verdict: 'missing-rule', reasons: [/already allows network inet stream, inet6 stream: UDP next to TCP is usually name resolution/], rule: 'network inet dgram,' },
+  { name: 'IPv6 for a daemon that has IPv4 TCP', lines: [net(0, QUEUED, 'inet6', 'stream', 6, { comm: 'queued' })], verdict: 'missing-rule', reasons: [/already allows network/], rule: 'network inet6 stream,' },
+
+  // --- capabilities
+  { name: 'sys_module', lines: [cap(0, NGINX, 'sys_module', 16, { comm: 'nginx' })], verdict: 'likely-attack', reasons: [/capability sys_module \(load kernel modules\)/] },
+  { name: 'sys_admin', lines: [cap(0, QUEUED, 'sys_admin', 21, { comm: 'queued' })], verdict: 'likely-attack', reasons: [/capability sys_admin/] },
+  { name: 'sys_ptrace', lines: [cap(0, EXPORTER, 'sys_ptrace', 19, { comm: 'exporter' })], verdict: 'likely-attack', reasons: [/capability sys_ptrace \(trace any process\)/] },
+  { name: 'mac_admin', lines: [cap(0, QUEUED, 'mac_admin', 33, { comm: 'queued' })], verdict: 'likely-attack', reasons: [/capability mac_admin/] },
+  { name: 'net_bind_service is routine', lines: [cap(0, NGINX, 'net_bind_service', 10, { comm: 'nginx' })], verdict: 'missing-rule', reasons: [/net_bind_service is one services routinely need/], rule: 'capability net_bind_service,', file: 'local/usr.sbin.nginx' },
+
+  // --- ptrace, signals, unix, dbus, mount
+  { name: 'ptrace trace of another process', lines: [kline(0, 'DENIED', 'operation="ptrace" class="ptrace" profile="queued" pid=3100 comm="queued" requested_mask="trace" denied_mask="trace" peer="/usr/sbin/sshd"')], verdict: 'likely-attack', reasons: [/tried to attach to a process under \/usr\/sbin\/sshd \(ptrace trace/] },
+  { name: 'ptrace read (ps-style) is routine', lines: [kline(0, 'DENIED', 'operation="ptrace" class="ptrace" profile="queued" pid=3100 comm="queued" requested_mask="read" denied_mask="read" peer="unconfined"')], verdict: 'missing-rule', reasons: [/ps-style/], rule: 'ptrace (read) peer=unconfined,' },
+  { name: 'reload signal from systemd', lines: [kline(0, 'DENIED', 'operation="signal" class="signal" profile="queued" pid=1 comm="systemd" requested_mask="receive" denied_mask="receive" signal=hup peer="unconfined"')], verdict: 'missing-rule', reasons: [/hup signal to queued from systemd \(pid 1\)/], rule: 'signal (receive) set=(hup) peer=unconfined,' },
+  { name: 'kill sent to another service', lines: [kline(0, 'DENIED', 'operation="signal" class="signal" profile="queued" pid=3100 comm="queued" requested_mask="send" denied_mask="send" signal=kill peer="/usr/sbin/sshd"')], verdict: 'unclear', reasons: [/tried to send kill to a process of another service \(\/usr\/sbin\/sshd\)/] },
+  { name: 'unix socket from a profile that uses unix sockets', lines: [kline(0, 'DENIED', 'operation="connect" class="net" profile="thumbnail-renderer" pid=2098 comm="thumbnail-rende" family="unix" sock_type="stream" protocol=0 requested_mask="send receive connect" denied_mask="send receive connect" addr="@/tmp/.X11-unix/X0"')], verdict: 'missing-rule', reasons: [/local \(unix\) socket/], rule: 'unix (send, receive, connect) type=stream peer=(addr="@/tmp/.X11-unix/X0"),' },
+  { name: 'dbus call asking systemd to start a unit', lines: [kline(0, 'DENIED', 'operation="dbus_method_call" bus="system" path="/org/freedesktop/systemd1" interface="org.freedesktop.systemd1.Manager" member="StartTransientUnit" mask="send" name="org.freedesktop.systemd1" pid=2211 label="/usr/sbin/nginx" peer_pid=1 peer_label="unconfined"')], verdict: 'likely-attack', reasons: [/StartTransientUnit on org\.freedesktop\.systemd1: a request to change the system/] },
+  { name: 'mount by a service', lines: [kline(0, 'DENIED', 'operation="mount" class="mount" info="failed mntpnt match" error=-13 profile="queued" name="/mnt/" pid=3100 comm="queued" fstype="ext4" srcname="/dev/vdb1"')], verdict: 'likely-attack', reasons: [/changing mounts needs broad privilege/] },
+
+  // --- profile-aware: explicit deny, neighbours, wider masks, tunables, children, learning profiles
+  { name: 'explicit deny without other attack signal: adding a rule would not help', lines: [file(0, EXPORTER, 'open', '/home/reports/.ssh/config', 'r', { comm: 'exporter', fsuid: 998, ouid: 998 })], verdict: 'unclear', reasons: [/forbids this on purpose: `deny @\{HOME\}\/\.ssh\/\*\* rw,` \(opt\.reports\.exporter:9\)/], suggestion: 'none', suggestionText: /adding a rule would not help/ },
+  { name: 'pid file moved to a new directory', lines: [file(0, QUEUED, 'mknod', '/run/queued/queued.pid', 'c', { comm: 'queued' })], verdict: 'missing-rule', reasons: [/in queued's own \/run tree/, /same file name elsewhere \(`@\{run\}\/queued\.pid rw,`/], rule: '/run/queued/queued.pid w,', file: 'usr.sbin.queued' },
+  { name: 'exporter pid file under /run/report-exporter/', lines: [file(0, EXPORTER, 'mknod', '/run/report-exporter/exporter.pid', 'c', { comm: 'exporter', fsuid: 998, ouid: 998 })], verdict: 'missing-rule', reasons: [/report-exporter's own \/run tree/], rule: '/run/report-exporter/exporter.pid w,', file: 'local/opt.reports.exporter' },
+  { name: 'rotated log file name next to a *.log rule', lines: [file(0, QUEUED, 'open', '/var/log/queued/worker.log.1', 'w', { comm: 'queued' })], verdict: 'missing-rule', reasons: [/next to what the profile already allows \(`\/var\/log\/queued\/\*\.log w,`/], rule: '/var/log/queued/*.log* w,' },
+  { name: 'a wider mask on an allowed path', lines: [file(0, NGINX, 'open', '/var/log/nginx/access.log', 'r', { comm: 'nginx' })], verdict: 'missing-rule', reasons: [/already allows \/var\/log\/nginx\/access\.log with 'w'.*this needs 'r'/], rule: '/var/log/nginx/access.log r,' },
+  { name: 'config read in the application /etc tree of the state it already reads', lines: [file(0, 'backup-agent', 'open', '/etc/postgresql/15/main/pg_hba.conf', 'r', { kind: 'ALLOWED', comm: 'backup-agent' })], verdict: 'missing-rule', reasons: [/the \/etc side of \/var\/lib\/postgresql\/15\/main\//], rule: '/etc/postgresql/15/main/pg_hba.conf r,', file: 'usr.local.bin.backup-agent' },
+  { name: '@{run} covers /var/run: already allowed, reload', lines: [file(0, '/usr/sbin/unbound', 'open', '/var/run/unbound.pid', 'w', { comm: 'unbound' })], verdict: 'missing-rule', reasons: [/already allows \/var\/run\/unbound\.pid with 'w' \(`@\{run\}\/unbound\.pid rw,`/], suggestion: 'none' },
+  { name: 'owner @{HOME} rule and a home path: the owner qualifier is kept', lines: [file(0, QUEUED, 'open', '/home/alice/.config/queued/queue.conf', 'w', { comm: 'queued', fsuid: 1000, ouid: 1000 })], verdict: 'missing-rule', reasons: [/already allows \/home\/alice\/\.config\/queued\/queue\.conf with 'r'/], rule: 'owner /home/alice/.config/queued/queue.conf w,' },
+  { name: 'child profile reading fonts: the abstraction, in the child block of the parent file', lines: [file(0, 'thumbnail-renderer//helper', 'open', '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf', 'r', { comm: 'decode-helper' })], verdict: 'missing-rule', reasons: [/covered by <abstractions\/fonts>/], rule: 'include <abstractions/fonts>', file: 'usr.bin.thumbnail-renderer', suggestionText: /inside `profile helper \{ \.\.\. \}`/ },
+  { name: 'name resolution files: the nameservice abstraction', lines: [file(0, EXPORTER, 'open', '/etc/nsswitch.conf', 'r', { comm: 'exporter' })], verdict: 'missing-rule', reasons: [/<abstractions\/nameservice>/], rule: 'include <abstractions/nameservice>' },
+  { name: 'learning null profile maps to its parent', lines: [file(0, 'backup-agent//null-/usr/bin/pg_dump', 'open', '/var/backups/pg/2026-11-22.dump', 'wc', { kind: 'ALLOWED', comm: 'pg_dump' })], verdict: 'missing-rule', reasons: [/the file declaring backup-agent\/\/null-\/usr\/bin\/pg_dump already allows \/var\/backups\/pg\/2026-11-22\.dump/, /complain mode \(learning\)/] },
+  { name: 'stacked label resolves to the declared member', lines: [file(0, 'docker-default//&/usr/sbin/nginx', 'open', '/etc/shadow', 'r', { comm: 'nginx' })], verdict: 'likely-attack', reasons: [/password hash file/] },
+
+  // --- generated profiles (name only) and a missing profile directory
+  { name: 'docker-default denial of a zoneinfo read: where the change belongs', lines: [file(0, 'docker-default', 'open', '/usr/share/zoneinfo/Europe/Paris', 'r', { comm: 'app' })], verdict: 'missing-rule', reasons: [/generated by docker/], suggestionText: /--security-opt apparmor=/ },
+  { name: 'snap profile reading /etc/shadow', lines: [file(0, 'snap.certbot.certbot', 'open', '/etc/shadow', 'r', { comm: 'certbot' })], verdict: 'likely-attack', reasons: [/password hash file/, /generated by snapd/] },
+  { name: 'profile directory unreadable: name-only reasoning says so', noIndex: true, lines: [file(0, NGINX, 'open', '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf', 'r', { comm: 'nginx' })], verdict: 'missing-rule', reasons: [/profile directories were not read \(\/etc\/apparmor\.d: permission denied\)/, /<abstractions\/fonts>/], rule: 'include <abstractions/fonts>' },
+  { name: 'profile directory unreadable: an attack is still an attack', noIndex: true, lines: [file(0, NGINX, 'exec', '/bin/bash', 'x', { comm: 'nginx' })], verdict: 'likely-attack', reasons: [/tried to execute a shell/, /not read/] },
+
+  // --- complain mode: ALLOWED records are classified too
+  { name: 'an ALLOWED shell exec in complain mode succeeded, and says so', lines: [file(0, 'backup-agent', 'exec', '/usr/bin/bash', 'x', { kind: 'ALLOWED', comm: 'backup-agent' })], verdict: 'likely-attack', reasons: [/ALLOWED: backup-agent is in complain mode, so this access succeeded/, /executed a shell/], suggestionText: /It was ALLOWED/ },
+  { name: 'a backup agent reading .pgpass: a credential read, never a missing rule', lines: [file(0, 'backup-agent', 'open', '/var/lib/postgresql/.pgpass', 'r', { kind: 'ALLOWED', comm: 'backup-agent' })], verdict: 'unclear', reasons: [/read database credentials \(\/var\/lib\/postgresql\/\.pgpass\): a credential read/, /conflict/] },
+  { name: 'an ALLOWED routine capability in a learning profile', lines: [cap(0, 'backup-agent', 'dac_read_search', 2, { kind: 'ALLOWED', comm: 'backup-agent' })], verdict: 'missing-rule', reasons: [/dac_read_search/, /complain mode \(learning\)/], rule: 'capability dac_read_search,' },
+
+  // --- sequence: reinforcement, startup bursts, conflicts
+  {
+    name: 'several attack signals from one pid reinforce each other',
+    lines: [file(0, NGINX, 'exec', '/usr/bin/dash', 'x', { pid: 2211, comm: 'nginx' }), file(1, NGINX, 'open', '/etc/shadow', 'r', { pid: 2211, comm: 'nginx' }), file(2, NGINX, 'exec', '/usr/bin/curl', 'x', { pid: 2211, comm: 'nginx' })],
+    verdict: 'likely-attack',
+    reasons: [/pid 2211 \(\/usr\/sbin\/nginx\) already showed 2 other attack signals in the last 2 minutes \(exec-shell, credential-read\)/],
+  },
+  {
+    name: 'a read that looks routine from a pid that just tried a shell is not called a missing rule',
+    lines: [file(0, NGINX, 'exec', '/usr/bin/dash', 'x', { pid: 2211, comm: 'nginx' }), file(5, NGINX, 'open', '/usr/share/GeoIP/GeoLite2-City.mmdb', 'r', { pid: 2211, comm: 'nginx' })],
+    verdict: 'unclear',
+    reasons: [/pid 2211 .*showed attack signals .*exec-shell/, /conflict/],
+  },
+  {
+    name: 'a burst right after profile_replace is a tightened profile starting up',
+    lines: [status(0, 'profile_replace', NGINX), file(1, NGINX, 'open', '/usr/share/GeoIP/GeoLite2-Country.mmdb', 'r', { pid: 1900, comm: 'nginx' })],
+    verdict: 'missing-rule',
+    reasons: [/1 s after profile_replace of \/usr\/sbin\/nginx/],
+    rule: '/usr/share/GeoIP/GeoLite2-Country.mmdb r,',
+    file: 'local/usr.sbin.nginx',
+  },
+  {
+    name: 'an attack right after a profile_replace is still an attack',
+    lines: [status(0, 'profile_replace', NGINX), file(1, NGINX, 'exec', '/usr/bin/dash', 'x', { pid: 1900, comm: 'nginx' })],
+    verdict: 'likely-attack',
+    reasons: [/tried to execute a shell/, /weighed against: .*after profile_replace/],
+  },
+];
+
+describe('scenario suite', () => {
+  let index: ProfileIndex;
+  before(async () => {
+    const loaded = await loadFixtureIndex();
+    assert.deepEqual(loaded.problems, []);
+    index = loaded.index;
+  });
+
+  for (const sc of SCENARIOS) {
+    test(sc.name, () => {
+      const classifier = sc.noIndex ? createClassifier(undefined, { profileProblems: ['/etc/apparmor.d: permission denied'] }) : createClassifier(index);
+      const recs = parse(sc.lines);
+      assert.equal(recs.length, sc.lines.length, 'every line parses to one record');
+      let c: Classification | undefined;
+      for (const r of recs) c = classifier.classify(r);
+      const got = c!;
+      const detail = `\n  verdict ${got.verdict} ${got.confidence}\n  reasons:\n    ${got.reasons.join('\n    ')}\n  suggestion: ${JSON.stringify(got.suggestion)}`;
+      assert.equal(got.verdict, sc.verdict, `verdict${detail}`);
+      assert.ok(got.confidence > 0 && got.confidence <= 1, `confidence${detail}`);
+      for (const re of sc.reasons) assert.ok(got.reasons.some((x) => re.test(x)), `no reason matches ${re}${detail}`);
+      // reasons are specific: each names the profile, the process or the object
+      const last = recs[recs.length - 1].fields;
+      const named = [last.profile ?? last.label, last.name, last.comm, last.capname, last.family, last.peer, last.signal].filter(Boolean) as string[];
+      const profileParts = (last.profile ?? last.label ?? '').split(/\/\/&?/);
+      assert.ok(got.reasons[0] && [...named, ...profileParts].some((n) => got.reasons[0].includes(n)), `first reason is generic${detail}`);
+      if (sc.verdict === 'likely-attack') {
+        assert.equal(got.suggestion?.kind, 'respond', `an attack gets a response, never a rule${detail}`);
+        assert.equal(got.suggestion?.rules, undefined);
+      }
+      if (sc.suggestion) assert.equal(got.suggestion?.kind, sc.suggestion, `suggestion kind${detail}`);
+      if (sc.suggestionText) assert.match(got.suggestion?.text ?? '', sc.suggestionText, `suggestion text${detail}`);
+      if (sc.rule) {
+        assert.equal(got.suggestion?.kind, 'rule', `suggestion kind${detail}`);
+        assert.deepEqual(got.suggestion?.rules, [sc.rule], `rule${detail}`);
+      }
+      if (sc.file) assert.equal(got.suggestion?.file, join(PROFILES, sc.file), `file${detail}`);
+    });
+  }
+});
