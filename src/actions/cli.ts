@@ -11,6 +11,7 @@
  * Exit status: 0 done and verified (or --dry-run), 1 ran but the kernel state is not the expected
  * one, 2 usage, 3 refused (nothing was run), 4 ran but could not be verified.
  */
+import { resolve as resolvePath } from 'node:path';
 import type { CliOptions } from '../cli/args.js';
 import type { ActionKind } from '../model/action.js';
 import { safeText } from '../views/safe-text.js';
@@ -75,7 +76,8 @@ export async function runAct(opts: CliOptions, io: ActIo, deps: ActDeps): Promis
   };
   const kind = actionForVerb(act.verb, act.runtime, deps.env);
   if (!kind.ok) return refuse(kind.reason, kind.code);
-  const dirs = opts.profilesDirs.length ? opts.profilesDirs : deps.defaultProfileDirs;
+  // absolute, so the index's file paths are too (a relative --profiles-dir is common in runbooks)
+  const dirs = (opts.profilesDirs.length ? opts.profilesDirs : deps.defaultProfileDirs).map((d) => resolvePath(d));
   const resolution = await resolveTarget(act.profile, await deps.loadDeclarations(dirs), dirs);
   if (!resolution.ok) return refuse(resolution.refusal.reason);
   const plan = buildPlan(kind.action, resolution.target);

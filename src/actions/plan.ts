@@ -47,7 +47,6 @@ function reloadExpectation(target: Target): ExpectedState {
 export function buildPlan(action: ActionKind, target: Target): ActionPlan {
   const { file, profile, disableLink } = target;
   const alsoAffected = target.fileProfiles.filter((p) => p !== profile);
-  const parentNote = target.viaParent ? ` (${target.requested} is declared inside ${profile}: the action applies to ${profile}'s file)` : '';
   const base = { action, target, alsoAffected };
   switch (action) {
     case 'complain':
@@ -57,7 +56,7 @@ export function buildPlan(action: ActionKind, target: Target): ActionPlan {
         persists: true,
         loosening: true,
         expect: 'complain',
-        summary: `put ${profile} in complain mode, persistently (aa-complain edits ${file})${parentNote}`,
+        summary: `put ${profile} in complain mode, persistently (aa-complain edits ${file})`,
         consequence: `${profile} stops enforcing: its denials are logged as ALLOWED and happen. aa-complain writes flags=(complain) into ${file}, so it stays that way after a reload or reboot until undone (aa-enforce). Explicit deny rules still apply.`,
       };
     case 'complain-runtime':
@@ -67,7 +66,7 @@ export function buildPlan(action: ActionKind, target: Target): ActionPlan {
         persists: false,
         loosening: true,
         expect: 'complain',
-        summary: `put ${profile} in complain mode until the next reload (the file is not edited)${parentNote}`,
+        summary: `put ${profile} in complain mode until the next reload (the file is not edited)`,
         consequence: `${profile} stops enforcing until the profile is next loaded (reload, reboot, package upgrade); ${file} is not changed. Explicit deny rules still apply.`,
       };
     case 'unload':
@@ -77,7 +76,7 @@ export function buildPlan(action: ActionKind, target: Target): ActionPlan {
         persists: false,
         loosening: true,
         expect: 'absent',
-        summary: `unload every profile ${file} declares${parentNote}`,
+        summary: `unload every profile ${file} declares`,
         consequence: `The processes running under ${[profile, ...alsoAffected].join(', ')} run UNCONFINED from now on (even after the profile is loaded again, until they restart). The next reload or reboot loads the file again.`,
       };
     case 'disable':
@@ -91,7 +90,7 @@ export function buildPlan(action: ActionKind, target: Target): ActionPlan {
         loosening: true,
         expect: 'absent',
         expectLink: 'present',
-        summary: `disable ${profile}: link ${disableLink}, then unload the file${parentNote}`,
+        summary: `disable ${profile}: link ${disableLink}, then unload the file`,
         consequence: `The processes running under ${[profile, ...alsoAffected].join(', ')} run UNCONFINED, and the profile stays unloaded across reloads and reboots (the disable/ link) until re-enabled.`,
       };
     case 'enforce':
@@ -101,7 +100,7 @@ export function buildPlan(action: ActionKind, target: Target): ActionPlan {
         persists: true,
         loosening: false,
         expect: 'enforce',
-        summary: `put ${profile} back in enforce mode, persistently (aa-enforce edits ${file})${parentNote}`,
+        summary: `put ${profile} back in enforce mode, persistently (aa-enforce edits ${file})`,
         consequence: `${profile} enforces again; its denials are blocked. aa-enforce removes flags=(complain) from ${file}.`,
       };
     case 'reload':
@@ -111,7 +110,7 @@ export function buildPlan(action: ActionKind, target: Target): ActionPlan {
         persists: false,
         loosening: false,
         expect: reloadExpectation(target),
-        summary: `load ${file} again, in the mode the file declares${parentNote}`,
+        summary: `load ${file} again, in the mode the file declares`,
         consequence: `${profile} is loaded as ${file} declares it. Processes started while it was unloaded stay unconfined until they restart.`,
       };
     case 'enable':
@@ -125,7 +124,7 @@ export function buildPlan(action: ActionKind, target: Target): ActionPlan {
         loosening: false,
         expect: reloadExpectation(target),
         expectLink: 'absent',
-        summary: `re-enable ${profile}: remove ${disableLink}, load the file${parentNote}`,
+        summary: `re-enable ${profile}: remove ${disableLink}, load the file`,
         consequence: `${profile} is loaded again and stays enabled across reboots. Processes started while it was disabled stay unconfined until they restart.`,
       };
   }

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { parseCli } from '../../src/cli/args.js';
 import { EXIT, runAct, type ActDeps, type ActIo } from '../../src/actions/cli.js';
@@ -152,6 +152,21 @@ describe('aa-triage act', () => {
     assert.equal(rt.code, EXIT.ok, rt.err);
     assert.match(rt.out, /persists: no/);
     assert.deepEqual(host.calls().at(-1)?.args, ['-r', '-C', join(host.profilesDir, 'usr.sbin.nginx')]);
+  });
+
+  it('a relative --profiles-dir works (the index then holds absolute paths)', async () => {
+    const cli = parseCli(['act', 'unload', '/usr/sbin/nginx', '--dry-run', '--profiles-dir', relative(process.cwd(), host.profilesDir)], {});
+    let out = '';
+    const code = await runAct(cli, { out: (s) => void (out += s), err: (s) => void (out += s) }, {
+      isRoot: true,
+      env: host.env,
+      loadDeclarations: async (dirs) => (await loadProfileIndex(dirs)).index,
+      defaultProfileDirs: [],
+      operator: 'oncall',
+      host: 'web-01',
+    });
+    assert.equal(code, EXIT.ok, out);
+    assert.ok(out.includes(`will run: apparmor_parser -R ${join(host.profilesDir, 'usr.sbin.nginx')}`), out);
   });
 
   it('--runtime with unload is a usage error', async () => {

@@ -5,6 +5,7 @@ import type { AppArmorRecord } from '../../src/model/record.js';
 import { actionsAvailability, confirmationFor, confirmationProblem } from '../../src/actions/confirm.js';
 import { parseLoadedProfiles } from '../../src/actions/kernel-state.js';
 import { buildPlan, commandLine } from '../../src/actions/plan.js';
+import { planLines } from '../../src/actions/describe.js';
 import type { Target } from '../../src/actions/resolve-target.js';
 import { undoCandidates, undoTarget } from '../../src/actions/undo.js';
 import { confirmsAction, judge, stepTrouble } from '../../src/actions/verify.js';
@@ -35,7 +36,7 @@ describe('plans', () => {
     assert.equal(buildPlan('complain', target).persists, true);
     assert.equal(buildPlan('complain-runtime', target).persists, false);
     assert.match(buildPlan('unload', { ...target, fileProfiles: ['/usr/sbin/nginx', '/usr/sbin/nginx//php'] }).consequence, /\/usr\/sbin\/nginx, \/usr\/sbin\/nginx\/\/php run UNCONFINED/);
-    assert.match(buildPlan('complain', { ...target, requested: '/usr/sbin/nginx//php', viaParent: true }).summary, /declared inside \/usr\/sbin\/nginx/);
+    assert.match(planLines(buildPlan('complain', { ...target, requested: '/usr/sbin/nginx//php', viaParent: true })).join('\n'), /asked for: \/usr\/sbin\/nginx\/\/php \(declared inside \/usr\/sbin\/nginx/);
   });
   it('quote display words a reader would misread', () => {
     assert.equal(commandLine(['apparmor_parser', '-R', "/etc/apparmor.d/my file's"]), `apparmor_parser -R '/etc/apparmor.d/my file'\\''s'`);

@@ -4,6 +4,7 @@
  * only in live mode: the demo's and saved logs' profile names are not this host's to change.
  */
 import { hostname } from 'node:os';
+import { resolve as resolvePath } from 'node:path';
 import type { CliOptions } from '../../cli/args.js';
 import { actionsAvailability } from '../../actions/confirm.js';
 import { DEFAULT_SECURITYFS } from '../../actions/cli.js';
@@ -26,7 +27,7 @@ export function wireActions(p: { cli: CliOptions; mode: 'live' | 'demo' | 'repla
   }
   const env = p.env ?? process.env;
   const isRoot = p.isRoot ?? process.getuid?.() === 0;
-  const dirs = p.cli.profilesDirs.length ? p.cli.profilesDirs : DEFAULT_PROFILE_DIRS;
+  const dirs = (p.cli.profilesDirs.length ? p.cli.profilesDirs : DEFAULT_PROFILE_DIRS).map((d) => resolvePath(d));
   const available = actionsAvailability({ isRoot, readOnly: p.cli.readOnly });
   const controller = new ActionController({
     env: { securityfs: p.cli.securityfs ?? DEFAULT_SECURITYFS, journalPath: p.journal, isRoot, readOnly: p.cli.readOnly, env, operator: operatorName(env), host: hostname() },
