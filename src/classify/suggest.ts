@@ -17,8 +17,12 @@ import type { Findings } from './signals.js';
 /** Quotes and escapes a path from a log so it reads as exactly that path in a rule, or undefined. */
 export function rulePath(path: string): string | undefined {
   if (!path.startsWith('/') || /[\u0000-\u001f\u007f-\u009f"\\]/.test(path)) return undefined;
-  const escaped = path.replace(/[*?[\]{}@]/g, (c) => `\\${c}`);
-  return /[\s,#]/.test(escaped) ? `"${escaped}"` : escaped;
+  const needsQuotes = /[\s,#]/.test(path);
+  const globby = /[*?[\]{}@]/.test(path);
+  // escapes inside quotes are not read the same way by every parser version: write neither then
+  if (needsQuotes && globby) return undefined;
+  if (needsQuotes) return `"${path}"`;
+  return globby ? path.replace(/[*?[\]{}@]/g, (c) => `\\${c}`) : path;
 }
 
 /** A safe word for a rule parameter (peer label, interface, member, ...), or undefined. */

@@ -41,8 +41,9 @@ export function tokenize(s: string): string[] {
   return out;
 }
 
+/** Strips the quotes; `\"` and `\\` become the character, other escapes stay for the glob compiler. */
 export function unquote(s: string): string {
-  return s.length >= 2 && s.startsWith('"') && s.endsWith('"') ? s.slice(1, -1).replace(/\\(.)/g, '$1') : s;
+  return s.length >= 2 && s.startsWith('"') && s.endsWith('"') ? s.slice(1, -1).replace(/\\(["\\])/g, '$1') : s;
 }
 
 /** `(a, b c)` or `a` to its words. */
