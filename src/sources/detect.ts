@@ -116,3 +116,17 @@ export function hostNotes(f: HostFacts): string[] {
   if (f.apparmorEnabled === false) notes.push('AppArmor is not enabled in this kernel: it logs no denials here (older records may still be read)');
   return notes;
 }
+
+/**
+ * --boot for an earlier boot: the journal keeps it, but dmesg holds only the running boot, and
+ * audit.log records carry no boot id, so neither can honour it.
+ */
+export function forBoot(plans: SourcePlan[], boot: string | undefined): SourcePlan[] {
+  if (boot === undefined || boot === '0') return plans;
+  return plans.map((p) => {
+    if (!p.available) return p;
+    if (p.name === 'dmesg') return { ...p, available: false, reason: `--boot ${boot}: the kernel ring buffer holds only the running boot`, fix: 'use the journal for earlier boots (this is what --boot reads)' };
+    if (p.name === 'auditlog') return { ...p, available: false, reason: `--boot ${boot}: audit.log records carry no boot id`, fix: 'use --since/--until for a time window in audit.log' };
+    return p;
+  });
+}

@@ -5,6 +5,6 @@
 export type { SourceState, SourceHealth, LiveSession, LiveOptions, LiveCounts, SourcePaths, Tuning } from './types.js';
 export { DEFAULT_PATHS, DEFAULT_TUNING } from './types.js';
 export { startLiveSources } from './session.js';
-export { detectSources, hostNotes, type HostFacts, type SourcePlan } from './detect.js';
+export { detectSources, forBoot, hostNotes, type HostFacts, type SourcePlan } from './detect.js';
 export { probeHost } from './probe.js';
 export { parseTimeSpec, parseWindow, inWindow, TimeSpecError, type TimeWindow } from './time-spec.js';

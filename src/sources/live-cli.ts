@@ -11,11 +11,9 @@ import { summaryLine } from '../pipeline.js';
 import { recordToNdjson } from '../views/json.js';
 import { safeText } from '../views/safe-text.js';
 import { recordLine } from '../views/text.js';
-import { hostNotes } from './detect.js';
-import { probeHost } from './probe.js';
 import { startLiveSources } from './session.js';
 import { TimeSpecError } from './time-spec.js';
-import { DEFAULT_PATHS, type LiveOptions, type LiveSession, type SourceHealth } from './types.js';
+import { type LiveOptions, type LiveSession, type SourceHealth } from './types.js';
 
 export function liveOptionsFromCli(opts: CliOptions): LiveOptions {
   return {
@@ -75,8 +73,6 @@ export async function runLive(opts: CliOptions, format: 'json' | 'plain', io: Li
     }
   };
   const liveOpts: LiveOptions = { ...liveOptionsFromCli(opts), enrich: io.enrich, ...io.live };
-  // probed once: the same facts decide the sources and the notes printed here
-  const facts = (liveOpts.facts ??= probeHost({ ...DEFAULT_PATHS, ...liveOpts.paths }, liveOpts.env ?? process.env));
   let session: LiveSession;
   try {
     session = await startLiveSources(liveOpts, {
@@ -98,7 +94,7 @@ export async function runLive(opts: CliOptions, format: 'json' | 'plain', io: Li
     throw e;
   }
 
-  for (const n of hostNotes(facts)) say(n);
+  for (const n of session.notes()) say(n);
   const seen = new Map<string, string>();
   let dropped = 0;
   const report = () => {

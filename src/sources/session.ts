@@ -10,7 +10,7 @@ import { openInput } from '../ingest/inputs.js';
 import type { AppArmorRecord, LossNotice } from '../model/record.js';
 import { Pipeline, type PipelineSink } from '../pipeline.js';
 import { dmesgArgs, journalctlArgs, journalCursor, type JournalQuery } from './commands.js';
-import { detectSources, type HostFacts } from './detect.js';
+import { detectSources, forBoot, hostNotes, type HostFacts } from './detect.js';
 import { DmesgResume } from './dmesg-resume.js';
 import { FileFollower } from './follow-file.js';
 import { LineSplitter } from './line-splitter.js';
@@ -123,7 +123,7 @@ export async function startLiveSources(opts: LiveOptions, sink: PipelineSink): P
   const inputs = opts.inputs ?? [];
   const saved = journalDirs.length + journalFiles.length + inputs.length > 0;
   const facts: HostFacts = opts.facts ?? probeHost(paths, env);
-  const plans = detectSources(facts, opts.sources, saved);
+  const plans = forBoot(detectSources(facts, opts.sources, saved), opts.boot);
   const boot = opts.clock?.bootTime ?? bootTime(paths.proc);
   // audit.log holds earlier boots too: by default only this boot's records, like the journal's -b
   const auditWindow: TimeWindow = window.since === undefined && opts.boot === undefined && boot !== undefined ? { ...window, since: boot } : window;
@@ -317,7 +317,9 @@ export async function startLiveSources(opts: LiveOptions, sink: PipelineSink): P
   const ticker = setInterval(tick, Math.max(20, Math.min(100, tuning.idleMs)));
   for (const r of readers) r.start();
 
+  const notes = hostNotes(facts);
   return {
+    notes: () => [...notes],
     health: (): SourceHealth[] => ctls.map((c) => ({ ...c.health, stderrTail: [...c.health.stderrTail] })),
     onHealth(cb) {
       listeners.add(cb);

@@ -39,6 +39,8 @@ export interface SourceHealth {
 
 export interface LiveSession {
   health(): SourceHealth[];
+  /** Facts about the host that change what an empty view means (e.g. AppArmor not enabled here). */
+  notes(): string[];
   /** Called (throttled) whenever a source's health changes or counters move; returns the unsubscribe. */
   onHealth(cb: () => void): () => void;
   /** Stops every subprocess (the whole process group) and flushes what is held. */

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { performance } from 'node:perf_hooks';
 import type { AppArmorRecord } from '../../src/model/record.js';
 import { dmesgArgs, journalctlArgs, journalCursor } from '../../src/sources/commands.js';
-import { detectSources, hostNotes, type HostFacts } from '../../src/sources/detect.js';
+import { detectSources, forBoot, hostNotes, type HostFacts } from '../../src/sources/detect.js';
 import { DmesgResume, dmesgStamp } from '../../src/sources/dmesg-resume.js';
 import { LineQueue } from '../../src/sources/line-queue.js';
 import { LineSplitter } from '../../src/sources/line-splitter.js';
@@ -66,6 +66,14 @@ test('detect: --source picks explicitly; saved evidence uses no host source unle
   assert.deepEqual(detectSources(ROOT, undefined, true), []);
   assert.deepEqual(detectSources(ROOT, ['auditlog'], true).map((p) => p.name), ['auditlog']);
   assert.deepEqual(hostNotes({ ...ROOT, apparmorEnabled: false }), ['AppArmor is not enabled in this kernel: it logs no denials here (older records may still be read)']);
+});
+
+test('detect: --boot of an earlier boot leaves dmesg and audit.log out, with the reason', () => {
+  const p = Object.fromEntries(forBoot(detectSources(ROOT), '-1').map((x) => [x.name, x]));
+  assert.equal(p.journal.available, true);
+  assert.match(p.dmesg.reason!, /--boot -1: the kernel ring buffer holds only the running boot/);
+  assert.match(p.auditlog.reason!, /audit\.log records carry no boot id/);
+  assert.deepEqual(forBoot(detectSources(ROOT), '0'), detectSources(ROOT));
 });
 
 test('time specs: journalctl syntax and ISO 8601', () => {
