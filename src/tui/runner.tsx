@@ -130,7 +130,7 @@ export async function runTui(opts: TuiOptions): Promise<number> {
   const facts = await loadFacts(opts);
   const journal = journalPath(opts);
   // After an action the journal is re-read at once, so the action log shows it without waiting.
-  const actions = wireActions({ cli: opts.cli, mode: opts.mode, journal, env, onJournal: () => void readActions() });
+  const actions = wireActions({ cli: opts.cli, mode: opts.mode, journal, env, onJournal: () => void readActions(), incidents: () => store.snapshot().incidents });
   let host = opts.mode === 'live' ? hostname() : undefined;
   let size: TerminalSize = terminalSize(stdout, env);
   let alerts: Alert[] = [];

@@ -29,6 +29,12 @@ export interface ActionControllerDeps {
   readJournal(): Promise<ActionJournalEntry[]>;
   /** After a journal write (the action log re-reads the journal). */
   onJournal?(): void;
+  /**
+   * A likely-attack incident on any of these profiles, described in one line. The action changes
+   * the whole file, so an attack on a sibling incident of the same profile counts too, whichever
+   * row the action was started from.
+   */
+  attackOn?(profiles: string[]): string | undefined;
 }
 
 const MAX_EVIDENCE = 2000;
@@ -116,16 +122,18 @@ export class ActionController {
       this.set({ kind: 'message', title: `${verb}: refused`, lines: [r.refusal.reason, 'Nothing was tried.'] });
       return;
     }
-    const verdict = subject.incident?.verdict as Verdict | undefined;
+    const attack = subject.incident?.verdict === 'likely-attack' ? undefined : this.deps.attackOn?.([...new Set([r.target.profile, ...r.target.fileProfiles])]);
+    const verdict = (attack ? 'likely-attack' : subject.incident?.verdict) as Verdict | undefined;
+    const attackNote = attack ? `Likely attack on the same profile: ${attack}` : undefined;
     const trigger = triggerOf(subject);
     if (verb === 'complain') {
       const persistent = buildPlan('complain', r.target);
       const runtime = buildPlan('complain-runtime', r.target);
-      if (this.deps.hasCommand('aa-complain')) this.set(openConfirm({ plan: persistent, alternative: runtime, verdict, trigger }));
-      else this.set(openConfirm({ plan: runtime, note: 'aa-complain is not installed (apparmor-utils): only the runtime change is possible.', verdict, trigger }));
+      if (this.deps.hasCommand('aa-complain')) this.set(openConfirm({ plan: persistent, alternative: runtime, note: attackNote, verdict, trigger }));
+      else this.set(openConfirm({ plan: runtime, note: ['aa-complain is not installed (apparmor-utils): only the runtime change is possible.', attackNote].filter(Boolean).join(' '), verdict, trigger }));
       return;
     }
-    this.set(openConfirm({ plan: buildPlan(verb, r.target), verdict, trigger }));
+    this.set(openConfirm({ plan: buildPlan(verb, r.target), note: attackNote, verdict, trigger }));
   }
 
   private async reviewUndo(c: UndoCandidate): Promise<void> {

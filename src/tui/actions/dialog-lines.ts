@@ -70,7 +70,7 @@ function confirmLines(s: ConfirmState, width: number, t: Theme): Line[] {
   }
   lines.push(...planFacts(s.plan, width, t));
   if (s.alternative) lines.push([seg(` r: ${s.alternative.persists ? 'make it persistent instead (aa-complain edits the file)' : 'only until the next reload instead (apparmor_parser -r -C, the file is not edited)'}`, { dim: t.dim })]);
-  if (s.note) for (const l of wrap(s.note, width)) lines.push([seg(l, { dim: t.dim })]);
+  if (s.note) for (const l of wrap(safeText(s.note), width)) lines.push([seg(l, { bold: true })]);
   if (s.req.tier !== 'command' || s.plan.action === 'unload') {
     lines.push([seg(' Consequence:', { bold: true })]);
     for (const l of wrap(s.plan.consequence, width, '   ')) lines.push([seg(l)]);

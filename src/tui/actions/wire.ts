@@ -21,7 +21,24 @@ export interface ActionsWiring {
   helpNote?: string;
 }
 
-export function wireActions(p: { cli: CliOptions; mode: 'live' | 'demo' | 'replay'; journal: string; env?: NodeJS.ProcessEnv; isRoot?: boolean; onJournal?: () => void }): ActionsWiring {
+export interface WireOptions {
+  cli: CliOptions;
+  mode: 'live' | 'demo' | 'replay';
+  journal: string;
+  env?: NodeJS.ProcessEnv;
+  isRoot?: boolean;
+  onJournal?: () => void;
+  /** The incidents on screen, to find a likely attack on the profile acted on. */
+  incidents?: () => { profile: string; verdict?: string; operation?: string; target?: string }[];
+}
+
+/** One line for the first likely-attack incident on any of `profiles`. */
+export function attackAmong(incidents: { profile: string; verdict?: string; operation?: string; target?: string }[], profiles: string[]): string | undefined {
+  const hit = incidents.find((i) => i.verdict === 'likely-attack' && profiles.includes(i.profile));
+  return hit ? [hit.profile, hit.operation, hit.target].filter(Boolean).join(' ') : undefined;
+}
+
+export function wireActions(p: WireOptions): ActionsWiring {
   if (p.mode !== 'live') {
     return { helpNote: `Action keys (c u d z) change this host's profiles, so they exist only in live mode, not for the ${p.mode === 'demo' ? 'demo' : 'saved logs'}. Use aa-triage act on the host itself.` };
   }
@@ -35,6 +52,7 @@ export function wireActions(p: { cli: CliOptions; mode: 'live' | 'demo' | 'repla
     hasCommand: (name) => hasCommand(name, env),
     readJournal: () => readJournal(p.journal),
     onJournal: p.onJournal,
+    attackOn: p.incidents ? (profiles) => attackAmong(p.incidents!(), profiles) : undefined,
   });
   return { controller, helpNote: available.enabled ? undefined : `Actions are disabled: ${available.reason}.` };
 }

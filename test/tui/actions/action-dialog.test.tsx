@@ -10,6 +10,7 @@ import type { AppArmorRecord } from '../../../src/model/record.js';
 import { ActionDialog, fitLines } from '../../../src/tui/actions/action-dialog.js';
 import { ActionController, type ActionSubject } from '../../../src/tui/actions/controller.js';
 import { MONO_THEME } from '../../../src/tui/theme.js';
+import { attackAmong } from '../../../src/tui/actions/wire.js';
 import { makeHost, type Host } from '../../actions/helpers.js';
 
 const ENTER = '\r';
@@ -24,8 +25,9 @@ beforeEach(() => {
 });
 afterEach(() => host.cleanup());
 
-function controller(over: { isRoot?: boolean; readOnly?: boolean; utils?: boolean } = {}) {
+function controller(over: { isRoot?: boolean; readOnly?: boolean; utils?: boolean; incidents?: { profile: string; verdict?: string; operation?: string; target?: string }[] } = {}) {
   return new ActionController({
+    attackOn: over.incidents ? (profiles) => attackAmong(over.incidents!, profiles) : undefined,
     env: host.actionEnv({ isRoot: over.isRoot ?? true, readOnly: over.readOnly ?? false }),
     resolve: (name) => resolveTarget(name, host.declarations, [host.profilesDir]),
     hasCommand: (name) => (over.utils === false && name.startsWith('aa-') ? false : hasCommand(name, host.env)),
@@ -147,6 +149,26 @@ describe('action dialogs', () => {
     assert.deepEqual(intent.override, { reason: 'upload pipeline down, attack ruled out by SOC' });
     assert.equal(intent.trigger?.verdict, 'likely-attack');
     ui.unmount();
+  });
+
+  it('from a profile row or a harmless incident, a likely attack on the same file still needs the override', async () => {
+    const incidents = [
+      { profile: 'thumbnail-renderer', verdict: 'missing-rule', operation: 'open', target: '/srv/media/x' },
+      { profile: 'thumbnail-renderer//helper', verdict: 'likely-attack', operation: 'exec', target: '/bin/sh\x1b[2J' },
+    ];
+    const ctl = controller({ incidents });
+    const ui = mount(ctl);
+    await ctl.open('unload', { profile: 'thumbnail-renderer' });
+    const f = await waitFor(ui.lastFrame, 'WARNING (likely attack)');
+    assert.match(f, /Likely attack on the same profile: thumbnail-renderer\/\/helper exec \/bin\/sh\\x1b\[2J/);
+    assert.match(f, /Reason for overriding the verdict/);
+    ui.unmount();
+    const quiet = controller({ incidents: incidents.slice(0, 1) });
+    const ui2 = mount(quiet);
+    await quiet.open('unload', { profile: 'thumbnail-renderer' });
+    const f2 = await waitFor(ui2.lastFrame, 'Unload: thumbnail-renderer');
+    assert.doesNotMatch(f2, /WARNING/);
+    ui2.unmount();
   });
 
   it('not root or read-only: the dialog says why and nothing is tried', async () => {
