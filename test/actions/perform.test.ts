@@ -109,6 +109,14 @@ describe('failure modes are judged by the kernel state, not the exit code', () =
     assert.deepEqual(r.result.exitCodes, [0, null]);
   });
 
+  it('a reload of a disabled file is skipped by the parser (exit 0): failed, with its words', async () => {
+    await act('disable');
+    const r = await act('reload');
+    assert.equal(r.steps[0].exitCode, 0);
+    assert.equal(r.judgement.outcome, 'failed');
+    assert.match(r.judgement.message, /^failed: \/usr\/sbin\/nginx is not loaded; apparmor_parser said: Skipping profile in .*\/disable: usr\.sbin\.nginx/);
+  });
+
   it('a missing tool is reported as such', async () => {
     const r = await act('complain', '/usr/sbin/nginx', { env: { ...host.env, PATH: '/nonexistent' } });
     assert.equal(r.judgement.outcome, 'failed');
