@@ -137,6 +137,8 @@ export function App(props: AppProps): React.JSX.Element {
   } else if (ui.screen === 'actions') {
     keys = commands.map((_c, i) => String(i));
     attack = commands.map((c) => c.done && c.exit !== 0);
+    // room under the table for the selected command in full
+    page = bodyHeight > 12 ? bodyHeight - 7 : bodyHeight - 1;
   } else {
     keys = incidentKeys;
     attack = incidentAttack;
@@ -219,7 +221,7 @@ export function App(props: AppProps): React.JSX.Element {
   } else if (ui.screen === 'timeline') {
     body = <TimelineView items={timeline} start={start} selected={sel} dropped={snap.windowDropped} utc={props.utc} width={width} height={bodyHeight} theme={theme} />;
   } else if (ui.screen === 'actions') {
-    body = <ActionLog rows={commands} start={start} selected={sel} utc={props.utc} journal={props.journal} width={width} height={bodyHeight} theme={theme} />;
+    body = <ActionLog rows={commands} start={start} selected={sel} page={page} utc={props.utc} journal={props.journal} width={width} height={bodyHeight} theme={theme} />;
   } else {
     const empty = filter ? 'no incident matches the filter (Esc clears it)' : props.mode === 'live' ? 'no denials yet (the sources above say what is being read)' : 'no denials in the input';
     body = <IncidentList rows={incidents.slice(start, start + page)} selected={sel - start} total={incidents.length} now={vm.now} width={width} height={bodyHeight} theme={theme} emptyText={empty} />;

@@ -8,7 +8,7 @@ import type { ReplayInput } from '../cli/replay.js';
 import { findDemo } from '../demo.js';
 import { startLiveSources } from '../sources/session.js';
 import type { LiveSession } from '../sources/types.js';
-import { DEFAULT_PROFILE_DIRS, loadProfileIndex } from '../profiles/load.js';
+import { loadEnrichment, profileDirsFor } from '../classify/enrich.js';
 import type { ProfileIndex } from '../profiles/types.js';
 import type { ProfileFact } from './profile-facts.js';
 import { runTui, type TuiOptions } from './runner.js';
@@ -22,14 +22,6 @@ export function wantsTui(opts: CliOptions, io: { stdinTTY: boolean; stdoutTTY: b
 export function tuiMode(opts: CliOptions): RunMode {
   if (opts.demo) return 'demo';
   return opts.inputs.length || opts.journalDirs.length || opts.journalFiles.length ? 'replay' : 'live';
-}
-
-/** Where profile files are read from: the demo's own, --profiles-dir, or this host's (live only). */
-export function profileDirs(opts: CliOptions, mode: RunMode, demoDir?: string): string[] {
-  if (demoDir) return [demoDir];
-  if (opts.profilesDirs.length) return opts.profilesDirs;
-  // Saved logs may come from another host: its profiles are not this host's.
-  return mode === 'live' ? DEFAULT_PROFILE_DIRS : [];
 }
 
 export function factsFromIndex(index: ProfileIndex): ProfileFact[] {
@@ -49,8 +41,9 @@ export async function startTui(opts: CliOptions, inputs: ReplayInput[], window: 
     process.stderr.write('aa-triage: --input - reads stdin, which is the terminal here; pipe into aa-triage --plain or --json, or give a file\n');
     return 2;
   }
-  const dirs = profileDirs(opts, mode, demo?.profilesDir);
-  const index = dirs.length ? (await loadProfileIndex(dirs)).index : undefined;
+  // One profile index for the classifier and for the facts the views show, so they agree.
+  const enrichment = await loadEnrichment(profileDirsFor(opts, demo?.profilesDir));
+  const index = enrichment.index;
   const useSession = mode === 'live' || opts.journalDirs.length > 0 || opts.journalFiles.length > 0;
   const tui: TuiOptions = {
     cli: opts,
@@ -59,6 +52,7 @@ export async function startTui(opts: CliOptions, inputs: ReplayInput[], window: 
     window,
     demo,
     profileFiles: index ? async () => factsFromIndex(index) : undefined,
+    enrich: enrichment.enrich,
   };
   if (useSession) {
     tui.startLive = async (sink, onHealth) => {

@@ -6,7 +6,7 @@ import { applyIntent, editFilter, INITIAL_UI, type ListContext, type UiState } f
 import { commandRows, parseFilter, matches, sortIncidents, windowStart, timelineItems } from '../../src/tui/view-model.js';
 import { terminalSize } from '../../src/tui/terminal.js';
 import { IncidentStore } from '../../src/store/incident-store.js';
-import { tuiMode, wantsTui, profileDirs } from '../../src/tui/start.js';
+import { tuiMode, wantsTui } from '../../src/tui/start.js';
 import { parseCli } from '../../src/cli/args.js';
 import { denial, status } from './fixtures.js';
 import type { Key } from 'ink';
@@ -152,8 +152,6 @@ test('the interactive view needs a terminal on both ends and no --json/--plain',
   assert.equal(tuiMode(parseCli(['--demo'], {})), 'demo');
   assert.equal(tuiMode(parseCli(['--input', 'x.log'], {})), 'replay');
   assert.equal(tuiMode(parseCli([], {})), 'live');
-  assert.deepEqual(profileDirs(parseCli(['--input', 'x.log'], {}), 'replay'), [], 'saved logs do not read this host\'s profiles unless asked');
-  assert.deepEqual(profileDirs(parseCli(['--input', 'x.log', '--profiles-dir', '/p'], {}), 'replay'), ['/p']);
 });
 
 test('long lines wrap at spaces when they can, and are cut after max rows', () => {

@@ -3,7 +3,7 @@
  * its exit status and whether the change was verified.
  */
 import React from 'react';
-import { cell, clockTime } from '../format.js';
+import { cell, clockTime, wrapRows } from '../format.js';
 import type { Theme } from '../theme.js';
 import type { CommandRow } from '../view-model.js';
 import { safeText } from '../../views/safe-text.js';
@@ -13,6 +13,8 @@ export interface ActionLogProps {
   rows: CommandRow[];
   start: number;
   selected: number;
+  /** Rows of the table; the lines below it show the selected command in full. */
+  page: number;
   utc: boolean;
   /** Where the journal is read from, for the empty state. */
   journal?: string;
@@ -30,21 +32,35 @@ export function exitText(r: CommandRow): string {
 
 export function actionLogLines(p: ActionLogProps): Line[] {
   const t = p.theme;
-  const lines: Line[] = [[seg(` ${cell('TIME', 9)}${cell('OPERATOR', 10)}${cell('ACTION', 17)}${cell('PROFILE', 20)}${cell('EXIT', 10)}${cell('OUTCOME', 11)}COMMAND`, { bold: true, dim: t.dim })]];
+  const opW = p.width >= 100 ? 10 : 0;
+  const head = ` ${cell('TIME', 9)}${cell('EXIT', 9)}${cell('ACTION', 11)}${cell('PROFILE', 17)}${cell('OUTCOME', 11)}${opW ? cell('OPERATOR', opW) : ''}COMMAND`;
+  const lines: Line[] = [[seg(head, { bold: true, dim: t.dim })]];
   if (p.rows.length === 0) lines.push([seg(` no commands run${p.journal ? ` (journal: ${safeText(p.journal)})` : ''}`)]);
-  const room = Math.max(0, p.height - lines.length);
+  // The selected command in full under the table: the columns cut long paths.
+  const chosen = p.rows[p.selected];
+  const full: Line[] = [];
+  if (chosen) {
+    full.push([seg(' ')], [seg(` ${chosen.id} ${chosen.action} ${safeText(chosen.profile)} by ${safeText(chosen.operator)}: ${exitText(chosen)}${chosen.outcome ? `, ${chosen.outcome}` : ''}`, { bold: true })]);
+    for (const row of wrapRows(`$ ${chosen.argv.map(safeText).join(' ')}`, Math.max(10, p.width - 3), 3)) full.push([seg(`   ${row}`)]);
+    if (chosen.error) full.push([seg(`   error: ${safeText(chosen.error)}`, { color: t.bad })]);
+  }
+  const room = Math.max(0, Math.min(p.page, p.height - lines.length));
   p.rows.slice(p.start, p.start + room).forEach((r, i) => {
     const sel = p.start + i === p.selected;
     const failed = r.done && r.exit !== 0;
     const time = r.time ? clockTime(Date.parse(r.time), p.utc) : '--:--:--';
     lines.push([
       seg(sel ? '>' : ' ', { inverse: sel }),
-      seg(`${cell(time, 9)}${cell(r.operator, 10)}${cell(r.action, 17)}${cell(r.profile, 20)}`, { inverse: sel }),
-      seg(cell(exitText(r), 10), { inverse: sel, color: failed || !r.done ? t.bad : t.good, bold: failed }),
-      seg(cell(r.outcome ?? (r.error ? 'error' : '-'), 11), { inverse: sel }),
-      seg(r.argv.map(safeText).join(' ') + (r.error ? `  (${safeText(r.error)})` : ''), { inverse: sel }),
+      seg(cell(time, 9), { inverse: sel }),
+      seg(cell(exitText(r), 9), { inverse: sel, color: failed || !r.done ? t.bad : t.good, bold: failed }),
+      seg(`${cell(r.action, 11)}${cell(r.profile, 17)}${cell(r.outcome ?? (r.error ? 'error' : '-'), 11)}${opW ? cell(r.operator, opW) : ''}`, { inverse: sel }),
+      seg(r.argv.map(safeText).join(' '), { inverse: sel }),
     ]);
   });
+  if (p.height - lines.length >= full.length) {
+    while (lines.length < p.height - full.length) lines.push([]);
+    lines.push(...full);
+  }
   return lines;
 }
 

@@ -1,0 +1,113 @@
+// The whole program in a real terminal (tmux): start-up, navigation, filter, pause, resize,
+// monochrome, quit, and the terminal restored after q, Ctrl-C and SIGTERM.
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { Tmux } from './tmux.js';
+
+const BIN = 'bin/aa-triage';
+const sessions: Tmux[] = [];
+after(() => sessions.forEach((t) => t.kill()));
+
+function open(args: string[], size = { columns: 80, rows: 24 }, env: Record<string, string> = {}): Tmux {
+  assert.ok(existsSync('dist/aa-triage.js'), 'dist/aa-triage.js is missing: run npm run build first (npm test does)');
+  const t = new Tmux();
+  sessions.push(t);
+  t.start(['node', BIN, ...args], size, env);
+  return t;
+}
+
+const listRows = (s: string) => s.split('\n').filter((l) => /^[ >](!! ATTACK|~ UNCLEAR|\+ RULE|i INFO|\? )/.test(l));
+
+test('tmux is available for the whole-program tests', () => {
+  assert.doesNotThrow(() => execFileSync('tmux', ['-V']), 'install tmux (.ci/run does)');
+});
+
+test('demo: start-up, navigation, filter, pause, screens, quit; terminal restored', async () => {
+  const t = open(['--demo', '--no-bell']);
+  let s = await t.waitFor((x) => x.includes('!! ATTACK') && x.includes('DEMO'), 'the incident list');
+  assert.equal(t.value('#{alternate_on}'), '1', 'the full-screen view uses the alternate screen');
+  assert.ok(s.split('\n').filter((l) => l.trim()).length <= 23, 'at most rows - 1 lines');
+  assert.ok(listRows(s)[0].startsWith('>'), 'the first row is selected');
+  assert.ok(listRows(s)[0].includes('!! ATTACK'), 'likely attacks first');
+
+  t.keys('j');
+  s = await t.waitFor((x) => listRows(x)[1]?.startsWith('>') === true, 'j moves down');
+  t.keys('Enter');
+  await t.waitFor((x) => x.includes('Why: likely-attack') && x.includes('more below'), 'the detail');
+  t.keys('G');
+  await t.waitFor((x) => /DEMO:incident\.log:\d+/.test(x) && x.includes('-- end'), 'the evidence line with its source and line number');
+  t.keys('Escape');
+  await t.waitFor((x) => x.includes('VERDICT'), 'back to the list');
+
+  t.text('/');
+  await t.waitFor((x) => x.includes('Enter keep'), 'the filter prompt');
+  t.text('report');
+  t.keys('Enter');
+  s = await t.waitFor((x) => x.includes('filter: report'), 'the filter applied');
+  assert.ok(listRows(s).length > 0 && listRows(s).every((l) => l.includes('report-exporter')), s);
+  t.keys('Escape');
+  await t.waitFor((x) => !x.includes('filter:') && x.includes('/usr/sbin/nginx'), 'the filter cleared');
+
+  t.keys('Space');
+  await t.waitFor((x) => x.includes('PAUSED (0 new)'), 'paused');
+  t.keys('Space');
+  await t.waitFor((x) => !x.includes('PAUSED'), 'resumed');
+
+  t.keys('2');
+  await t.waitFor((x) => x.includes('[2 Profiles]') && x.includes('enforce'), 'profiles');
+  t.keys('3');
+  await t.waitFor((x) => x.includes('[3 Timeline]') && x.includes('STATUS'), 'timeline');
+  t.keys('4');
+  await t.waitFor((x) => x.includes('[4 Actions]') && x.includes('$ aa-complain /etc/apparmor.d/opt.reports.exporter') && x.includes('exit 0'), 'the action log');
+  t.keys('?');
+  await t.waitFor((x) => x.includes('closes this help'), 'help');
+  t.keys('q');
+  await t.waitFor((x) => x.includes('[4 Actions]') && !x.includes('closes this help'), 'q closes the help');
+  t.keys('q');
+  await t.waitFor((x) => x.includes('[1 Incidents]'), 'q goes back to the incident list');
+  t.keys('q');
+  s = await t.waitFor((x) => x.includes('EXITED rc=0'), 'quit');
+  assert.equal(t.value('#{alternate_on}'), '0', 'the alternate screen is left');
+  assert.equal(t.value('#{cursor_flag}'), '1', 'the cursor is visible again');
+  assert.ok(!s.includes('VERDICT'), 'the view does not stay on the normal screen');
+});
+
+test('resize re-lays out without ghosts', async () => {
+  const t = open(['--demo', '--no-bell'], { columns: 80, rows: 24 });
+  await t.waitFor((x) => x.includes('!! ATTACK'), 'the list');
+  t.resize(140, 40);
+  let s = await t.waitFor((x) => x.includes('PIDS'), 'the wide layout');
+  assert.equal(s.split('aa-triage  DEMO').length - 1, 1, 'one header');
+  t.resize(70, 16);
+  s = await t.waitFor((x) => !x.includes('PIDS') && x.includes('VERDICT'), 'the narrow layout');
+  assert.equal(s.split('aa-triage  DEMO').length - 1, 1, 'one header after shrinking');
+  assert.ok(s.split('\n').filter((l) => l.trim()).length <= 15);
+  t.keys('C-c');
+  await t.waitFor((x) => x.includes('EXITED rc=0'), 'Ctrl-C quits');
+  assert.equal(t.value('#{alternate_on}'), '0');
+});
+
+test('NO_COLOR gives a monochrome screen that still says what each row is', async () => {
+  const t = open(['--demo', '--no-bell'], { columns: 100, rows: 30 }, { NO_COLOR: '1' });
+  await t.waitFor((x) => x.includes('!! ATTACK'), 'the list');
+  const coloured = t.screen(true);
+  assert.ok(!/\x1b\[[0-9;]*(3[0-7]|9[0-7]|38;[25])[;m]/.test(coloured), 'no foreground colour');
+  assert.ok(coloured.includes('+ RULE') && coloured.includes('!! ATTACK'));
+  t.keys('q');
+  await t.waitFor((x) => x.includes('EXITED rc=0'), 'quit');
+});
+
+test('SIGTERM restores the terminal', async () => {
+  const t = open(['--demo', '--no-bell']);
+  await t.waitFor((x) => x.includes('!! ATTACK'), 'the list');
+  const shell = t.value('#{pane_pid}');
+  const pids = execFileSync('ps', ['-o', 'pid=', '--ppid', shell], { encoding: 'utf8' }).trim().split(/\s+/);
+  const node = pids.find((p) => execFileSync('ps', ['-o', 'comm=', '-p', p], { encoding: 'utf8' }).trim() === 'node');
+  assert.ok(node, `the program's pid among ${pids.join(',')}`);
+  process.kill(Number(node), 'SIGTERM');
+  await t.waitFor((x) => /EXITED rc=143/.test(x), 'exit after SIGTERM');
+  assert.equal(t.value('#{alternate_on}'), '0');
+  assert.equal(t.value('#{cursor_flag}'), '1');
+});
