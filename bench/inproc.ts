@@ -2,23 +2,39 @@
  * In-process ingest measure: the whole file through the same pipeline the CLI uses (line split,
  * carrier decoding, record parsing, merging of duplicates, enrichment), with no output. Bundled by
  * bench/run.mjs like the program itself, run once per measurement in a fresh process; prints one
- * JSON object: seconds (ingest only, start-up excluded), lines, records, peak RSS.
+ * JSON object: seconds (wall and CPU, ingest only, start-up excluded), lines, records, peak RSS.
  *
- *   node .bench-data/inproc.mjs FILE
+ *   node .bench-data/inproc.mjs FILE [PROFILES_DIR | --no-classify]
+ *
+ * --no-classify leaves the enrichment out, to show how the time splits between parsing and
+ * classification.
  */
 import { ingestInputs } from '../src/cli/replay.js';
+import { loadEnrichment } from '../src/classify/enrich.js';
 
-const path = process.argv[2];
+const [path, profilesDir] = process.argv.slice(2);
 if (!path) {
-  process.stderr.write('usage: inproc FILE\n');
+  process.stderr.write('usage: inproc FILE [PROFILES_DIR | --no-classify]\n');
   process.exit(2);
 }
+// the classifier with its profile index, loaded before the clock starts (the CLI loads it at start-up too)
+const noClassify = profilesDir === '--no-classify';
+const classify = noClassify ? undefined : await loadEnrichment(profilesDir ? [profilesDir] : []);
 let seen = 0;
+let classified = 0;
 const t0 = performance.now();
-const counts = await ingestInputs([{ path, name: path }], () => {
-  seen++;
-});
+const cpu0 = process.cpuUsage();
+const counts = await ingestInputs(
+  [{ path, name: path }],
+  (r) => {
+    seen++;
+    if (r.classification) classified++;
+  },
+  { enrich: classify?.enrich },
+);
 const seconds = (performance.now() - t0) / 1000;
+const cpu = process.cpuUsage(cpu0);
+const cpuSeconds = (cpu.user + cpu.system) / 1e6;
 process.stdout.write(
-  `${JSON.stringify({ seconds, lines: counts.lines, records: counts.records, delivered: seen, unparsable: counts.unparsable, maxRssKB: process.resourceUsage().maxRSS })}\n`,
+  `${JSON.stringify({ seconds, cpuSeconds, lines: counts.lines, records: counts.records, delivered: seen, classified, unparsable: counts.unparsable, maxRssKB: process.resourceUsage().maxRSS })}\n`,
 );

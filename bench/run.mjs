@@ -48,6 +48,9 @@ log('bench: building the bundle');
 const b = spawnSync(process.execPath, [join(root, 'scripts', 'build.mjs')], { stdio: 'inherit', cwd: root });
 if (b.status !== 0) throw new Error('the bundle did not build');
 const BUNDLE = join(root, 'dist', 'aa-triage.js');
+// the demo's profiles: they declare the profiles the generated records are about, so every record is
+// classified against a real profile index, the same in every run and on every machine
+const PROFILES = join(root, 'demo', 'apparmor.d');
 const INPROC = join(dataDir, 'inproc.mjs');
 await build({
   entryPoints: [join(root, 'bench', 'inproc.ts')],
@@ -108,7 +111,7 @@ function selfTimed(cmd, args, recordsKey) {
     const r = runOnce(cmd, args, { capture: true });
     if (r.status !== 0) return { error: `exit ${r.status}: ${r.stderr.trim().split('\n').pop()}` };
     const o = JSON.parse(r.stdout.trim().split('\n').pop());
-    return { seconds: o.seconds, maxRssKB: o.maxRssKB ?? r.maxRssKB, records: o[recordsKey], wall: r.seconds };
+    return { seconds: o.seconds, cpuSeconds: o.cpuSeconds, maxRssKB: o.maxRssKB ?? r.maxRssKB, records: o[recordsKey], wall: r.seconds };
   };
 }
 
@@ -133,9 +136,10 @@ for (const carrier of carriers) {
     const r = runOnce('grep', ['-c', 'apparmor=', inp.file], { capture: true });
     return { ...r, records: Number(r.stdout.trim()) };
   }));
-  add('inproc', 'aa-triage in-process: parse + classify + merge, no output', measure(RUNS, selfTimed(process.execPath, [INPROC, inp.file], 'records')));
-  add('json', '`aa-triage --input FILE --json > /dev/null`', measure(RUNS, cli(['--input', inp.file, '--json'])));
-  if (timelineAvailable === true) add('timeline', '`aa-triage timeline --input FILE > /dev/null`', measure(RUNS, cli(['timeline', '--input', inp.file])));
+  add('inproc', 'aa-triage in-process: parse + classify + merge, no output', measure(RUNS, selfTimed(process.execPath, [INPROC, inp.file, PROFILES], 'records')));
+  add('parse', 'aa-triage in-process: parse + merge only (classification left out)', measure(RUNS, selfTimed(process.execPath, [INPROC, inp.file, '--no-classify'], 'records')));
+  add('json', '`aa-triage --input FILE --json > /dev/null`', measure(RUNS, cli(['--input', inp.file, '--json', '--profiles-dir', PROFILES])));
+  if (timelineAvailable === true) add('timeline', '`aa-triage timeline --input FILE > /dev/null`', measure(RUNS, cli(['timeline', '--input', inp.file, '--profiles-dir', PROFILES])));
   else add('timeline', '`aa-triage timeline --input FILE`', { error: `not available in this build (${timelineAvailable})` });
   if (!v['no-peers']) {
     const missing = (what) => ({ error: `${what} not installed${installNote ? ` (${installNote})` : ''}` });
@@ -148,13 +152,13 @@ for (const carrier of carriers) {
     add('logparser', 'Python `apparmor.logparser` (aa-logprof)', peers.logparser ? measure(RUNS, selfTimed(PY, [join(root, 'bench', 'peers', 'logparser.py'), inp.file], 'events')) : missing('python3-apparmor'));
     add('libapparmor', 'libapparmor C parser via Python, `apparmor=` lines', peers.libapparmor ? measure(RUNS, selfTimed(PY, [join(root, 'bench', 'peers', 'libapparmor.py'), inp.file], 'records')) : missing('python3-libapparmor'), 'records it accepts');
   }
-  results.carriers.push({ carrier, lines: inp.lines, records: inp.records, bytes: inp.bytes, rows });
+  results.carriers.push({ carrier, lines: inp.lines, records: inp.records, bytes: inp.bytes, runs: RUNS, rows });
 }
 
 if (!v['no-tui']) {
   log('bench: start-up and the TUI under a flood');
   results.startup = benchStartup({ bundle: BUNDLE, runs: RUNS, log });
-  results.tui = await benchTuiFlood({ root, dataDir, log });
+  results.tui = await benchTuiFlood({ root, dataDir, log, profilesDir: PROFILES });
 }
 
 mkdirSync(join(root, 'bench', 'results'), { recursive: true });

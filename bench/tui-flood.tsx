@@ -6,13 +6,14 @@
  * its effect. Afterwards the flood is pushed on, unpaced, to TOTAL records and the memory is read.
  * Bundled by bench/tui.mjs; prints one JSON object.
  *
- *   node --expose-gc .bench-data/tui-flood.mjs [--rate 10000] [--seconds 15] [--total 1000000]
+ *   node --expose-gc .bench-data/tui-flood.mjs [--rate 10000] [--seconds 15] [--total 1000000] [--profiles-dir DIR]
  */
 import { EventEmitter } from 'node:events';
 import { parseArgs } from 'node:util';
 import { parseCli } from '../src/cli/args.js';
 import { Pipeline, type PipelineSink } from '../src/pipeline.js';
 import { runTui } from '../src/tui/runner.js';
+import { loadEnrichment } from '../src/classify/enrich.js';
 import { logLines } from './generate.mjs';
 
 const { values: v } = parseArgs({
@@ -22,6 +23,9 @@ const { values: v } = parseArgs({
     total: { type: 'string', default: '1000000' },
     columns: { type: 'string', default: '120' },
     rows: { type: 'string', default: '40' },
+    'profiles-dir': { type: 'string' },
+    /** Seconds the unpaced phase may take; it stops there and reports how far it got. */
+    'bulk-budget': { type: 'string', default: '120' },
   },
 });
 const RATE = Number(v.rate);
@@ -119,7 +123,8 @@ function deliver(n: number): void {
 
 async function startLive(sink: PipelineSink): Promise<{ stop(): Promise<void>; backlogDone(): boolean }> {
   sinkRef = sink;
-  const pipeline = new Pipeline({ record: (r) => (delivered++, sink.record(r)), loss: (n) => sink.loss?.(n) });
+  const classify = await loadEnrichment(v['profiles-dir'] ? [v['profiles-dir']] : []);
+  const pipeline = new Pipeline({ record: (r) => (delivered++, sink.record(r)), loss: (n) => sink.loss?.(n) }, { enrich: classify.enrich });
   parser = pipeline.parserFor('flood');
   floodStart = now();
   const timer = setInterval(() => {
@@ -165,8 +170,9 @@ pacedSeconds = (now() - floodStart) / 1000;
 // ---- then on to TOTAL records, unpaced, in slices so the view keeps drawing ----
 paced = false;
 const bulk0 = now();
-while (delivered < TOTAL) {
-  deliver(Math.min(20_000, TOTAL - delivered));
+const bulkDeadline = bulk0 + Number(v['bulk-budget']) * 1000;
+while (delivered < TOTAL && now() < bulkDeadline) {
+  deliver(Math.min(5_000, TOTAL - delivered));
   await new Promise((r) => setImmediate(r));
 }
 const bulkSeconds = (now() - bulk0) / 1000;
@@ -194,6 +200,7 @@ process.stdout.write(
     keyMaxMs: sorted[sorted.length - 1],
     achievedRate: pacedDelivered / pacedSeconds,
     total: delivered,
+    totalWanted: TOTAL,
     linesRead: genStats.lines,
     bulkSeconds,
     rssAfterMB: mem.rss / 2 ** 20,

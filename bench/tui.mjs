@@ -58,7 +58,7 @@ export function benchStartup({ bundle, runs, log }) {
   return { rows };
 }
 
-export async function benchTuiFlood({ root, dataDir, log, rate = 10_000, seconds = 15, total = 1_000_000 }) {
+export async function benchTuiFlood({ root, dataDir, log, profilesDir, rate = 10_000, seconds = 15, total = 1_000_000 }) {
   const out = join(dataDir, 'tui-flood.mjs');
   const stub = join(root, 'dist', '.stub', 'devtools.js'); // written by scripts/build.mjs
   if (!existsSync(stub)) return { error: 'dist/.stub/devtools.js is missing: run the build first' };
@@ -76,7 +76,7 @@ export async function benchTuiFlood({ root, dataDir, log, rate = 10_000, seconds
     logLevel: 'warning',
   });
   log(`bench:   TUI flood: ${rate} records/s for ${seconds} s with keys, then on to ${total} records`);
-  const r = spawnSync(process.execPath, ['--expose-gc', out, '--rate', String(rate), '--seconds', String(seconds), '--total', String(total)], {
+  const r = spawnSync(process.execPath, ['--expose-gc', out, '--rate', String(rate), '--seconds', String(seconds), '--total', String(total), ...(profilesDir ? ['--profiles-dir', profilesDir] : [])], {
     encoding: 'utf8',
     timeout: 600_000,
     env: interactiveEnv(),

@@ -23,14 +23,14 @@ function isExecutable(p) {
 
 /**
  * Runs cmd once. stdout goes to /dev/null unless `capture`; stdin is /dev/null.
- * Returns { seconds, maxRssKB, status, stdout, stderr }.
+ * Returns { seconds (wall), cpuSeconds (user + system), maxRssKB, status, stdout, stderr }.
  */
 export function runOnce(cmd, args, { capture = false, env, cwd, timeoutMs = 600_000 } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'aa-bench-'));
   const rssFile = join(dir, 'rss');
   const devnull = capture ? undefined : openSync('/dev/null', 'w');
   try {
-    const argv = GNU_TIME ? [GNU_TIME, ['-f', '%M', '-o', rssFile, cmd, ...args]] : [cmd, args];
+    const argv = GNU_TIME ? [GNU_TIME, ['-f', '%M %U %S', '-o', rssFile, cmd, ...args]] : [cmd, args];
     const t0 = process.hrtime.bigint();
     const r = spawnSync(argv[0], argv[1], {
       cwd,
@@ -43,12 +43,16 @@ export function runOnce(cmd, args, { capture = false, env, cwd, timeoutMs = 600_
     const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
     if (r.error) throw r.error;
     let maxRssKB;
+    let cpuSeconds;
     if (GNU_TIME && existsSync(rssFile)) {
-      const m = /(\d+)\s*$/.exec(readFileSync(rssFile, 'utf8').trim());
-      if (m) maxRssKB = Number(m[1]);
+      // the last line (GNU time may put "Command exited with non-zero status N" before it)
+      const m = /(\d+) ([\d.]+) ([\d.]+)\s*$/.exec(readFileSync(rssFile, 'utf8').trim());
+      if (m) {
+        maxRssKB = Number(m[1]);
+        cpuSeconds = Number(m[2]) + Number(m[3]);
+      }
     }
-    // GNU time reports "Command exited with non-zero status N" in its output file; keep stderr clean
-    return { seconds, maxRssKB, status: r.status, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
+    return { seconds, cpuSeconds, maxRssKB, status: r.status, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
   } finally {
     if (devnull !== undefined) closeSync(devnull);
     rmSync(dir, { recursive: true, force: true });
@@ -62,19 +66,31 @@ export function median(xs) {
 }
 
 /**
- * Runs a measurement `runs` times. `read` turns one run into { seconds, maxRssKB, ...extra } (for
+ * Runs a measurement `runs` times (fewer when the next run would overrun `budgetSeconds`). `read` turns one run into { seconds, maxRssKB, ...extra } (for
  * programs that time themselves); by default the wall time and GNU time's peak are used.
- * Returns the median seconds, the highest peak, the extras of the median run, or { error }.
+ * Returns the median seconds (wall and CPU), the highest peak, the extras of the median run, or { error }.
  */
-export function measure(runs, once) {
+export function measure(runs, once, budgetSeconds = 60) {
   const results = [];
+  const start = process.hrtime.bigint();
   for (let i = 0; i < runs; i++) {
     const r = once();
     if (r.error) return r;
     results.push(r);
+    // keep `npm run bench` within minutes: a slow measure stops once its budget is spent
+    const spent = Number(process.hrtime.bigint() - start) / 1e9;
+    if (spent + spent / results.length > budgetSeconds) break;
   }
   results.sort((a, b) => a.seconds - b.seconds);
   const mid = results[results.length >> 1];
   const peaks = results.map((r) => r.maxRssKB).filter((x) => x !== undefined);
-  return { ...mid, seconds: median(results.map((r) => r.seconds)), maxRssKB: peaks.length ? Math.max(...peaks) : undefined, runs: results.length, all: results.map((r) => r.seconds) };
+  const cpus = results.map((r) => r.cpuSeconds).filter((x) => x !== undefined);
+  return {
+    ...mid,
+    seconds: median(results.map((r) => r.seconds)),
+    cpuSeconds: cpus.length ? median(cpus) : undefined,
+    maxRssKB: peaks.length ? Math.max(...peaks) : undefined,
+    runs: results.length,
+    all: results.map((r) => r.seconds),
+  };
 }

@@ -9,6 +9,7 @@ import LibAppArmor
 
 path = sys.argv[1]
 t0 = time.perf_counter()
+c0 = time.process_time()
 records = 0
 lines = 0
 with open(path, 'r', encoding='utf-8', errors='replace') as f:
@@ -20,4 +21,5 @@ with open(path, 'r', encoding='utf-8', errors='replace') as f:
                 records += 1
             LibAppArmor.free_record(r)
 dt = time.perf_counter() - t0
-print(json.dumps({'seconds': dt, 'lines': lines, 'records': records, 'maxRssKB': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
+cpu = time.process_time() - c0
+print(json.dumps({'seconds': dt, 'cpuSeconds': cpu, 'lines': lines, 'records': records, 'maxRssKB': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
