@@ -14,14 +14,17 @@ export interface RunOptions {
   env?: NodeJS.ProcessEnv;
 }
 
-export const DEFAULT_TIMEOUT_MS = 30_000;
+/** apparmor_parser compiles the whole file: large profiles on a slow host take tens of seconds. */
+export const DEFAULT_TIMEOUT_MS = 60_000;
 
 export async function runStep(argv: string[], opts: RunOptions): Promise<StepResult> {
   const [cmd, ...args] = argv;
   const r = await execa(cmd, args, {
     reject: false,
     timeout: opts.timeoutMs,
-    killSignal: 'SIGKILL',
+    // SIGTERM first (aa-complain rewrites the profile file: let it die cleanly), SIGKILL 5 s later
+    killSignal: 'SIGTERM',
+    forceKillAfterDelay: 5000,
     stdin: 'ignore',
     shell: false,
     env: { ...(opts.env ?? process.env), LC_ALL: 'C' },
