@@ -138,7 +138,7 @@ export function App(props: AppProps): React.JSX.Element {
     keys = commands.map((_c, i) => String(i));
     attack = commands.map((c) => c.done && c.exit !== 0);
     // room under the table for the selected command in full
-    page = bodyHeight > 12 ? bodyHeight - 7 : bodyHeight - 1;
+    page = bodyHeight > 13 ? bodyHeight - 8 : bodyHeight - 1;
   } else {
     keys = incidentKeys;
     attack = incidentAttack;

@@ -3,6 +3,8 @@
  * start-up from the profile index (profiles area) and the kernel's loaded-profile list; the views
  * only read it.
  */
+import { generatedOwner } from '../profiles/managed.js';
+
 export interface ProfileFact {
   name: string;
   /** enforce, complain, kill, unconfined ... from the loaded list, else from the file's flags. */
@@ -29,7 +31,8 @@ export function mergeFacts(loaded: ReadonlyMap<string, string> | undefined, file
     for (const [name, mode] of loaded) {
       const f = out.get(name);
       // The kernel's mode is the truth; the file's flags say what the next load will do.
-      out.set(name, f ? { ...f, mode, loaded: true } : { name, mode, loaded: true });
+      // A loaded profile with no file here may still be a daemon's (docker-default, snap.*): say whose.
+      out.set(name, f ? { ...f, mode, loaded: true } : { name, mode, loaded: true, managedBy: generatedOwner(name) });
     }
   }
   return out;

@@ -98,6 +98,8 @@ export interface CommandRow {
   outcome?: string;
   dryRun?: boolean;
   error?: string;
+  /** Why the operator acted (journaled with the intent). */
+  reason?: string;
 }
 
 /** Every command aa-triage ran, from the journal: one row per argv of each action. */
@@ -122,6 +124,7 @@ export function commandRows(actions: ActionJournalEntry[], filter: Filter | unde
         outcome: res?.outcome,
         dryRun: e.dryRun,
         error: res?.error,
+        reason: e.reason ?? e.override?.reason,
       };
       if (matches(filter, row.action, row.profile, row.operator, row.outcome, ...argv)) rows.push(row);
     });

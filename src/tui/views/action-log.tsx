@@ -6,7 +6,7 @@ import React from 'react';
 import { cell, clockTime, wrapRows } from '../format.js';
 import type { Theme } from '../theme.js';
 import type { CommandRow } from '../view-model.js';
-import { safeText } from '../../views/safe-text.js';
+import { safeCell, safeText } from '../../views/safe-text.js';
 import { Lines, seg, type Line } from './lines.js';
 
 export interface ActionLogProps {
@@ -42,6 +42,7 @@ export function actionLogLines(p: ActionLogProps): Line[] {
   if (chosen) {
     full.push([seg(' ')], [seg(` ${chosen.id} ${chosen.action} ${safeText(chosen.profile)} by ${safeText(chosen.operator)}: ${exitText(chosen)}${chosen.outcome ? `, ${chosen.outcome}` : ''}`, { bold: true })]);
     for (const row of wrapRows(`$ ${chosen.argv.map(safeText).join(' ')}`, Math.max(10, p.width - 3), 3)) full.push([seg(`   ${row}`)]);
+    if (chosen.reason) full.push([seg(`   reason: ${safeCell(chosen.reason, Math.max(10, p.width - 12))}`)]);
     if (chosen.error) full.push([seg(`   error: ${safeText(chosen.error)}`, { color: t.bad })]);
   }
   const room = Math.max(0, Math.min(p.page, p.height - lines.length));
