@@ -14,9 +14,20 @@ import type { ProfileFact } from './profile-facts.js';
 import { runTui, type TuiOptions } from './runner.js';
 import type { RunMode } from './views/header.js';
 
-/** The interactive view needs a terminal on both ends; otherwise main.ts streams NDJSON or lines. */
-export function wantsTui(opts: CliOptions, io: { stdinTTY: boolean; stdoutTTY: boolean } = { stdinTTY: !!process.stdin.isTTY, stdoutTTY: !!process.stdout.isTTY }): boolean {
-  return opts.command === 'triage' && !opts.json && !opts.plain && io.stdinTTY && io.stdoutTTY;
+/** Ink's own test (is-in-ci, read once when Ink loads): with it, Ink prints only the last frame. */
+export function inCi(env: NodeJS.ProcessEnv): boolean {
+  return ['CI', 'CONTINUOUS_INTEGRATION'].some((k) => k in env && env[k] !== '0' && env[k] !== 'false');
+}
+
+/**
+ * The interactive view needs a terminal on both ends, and no CI marker in the environment (Ink
+ * would draw only the final frame); otherwise main.ts streams NDJSON or readable lines.
+ */
+export function wantsTui(
+  opts: CliOptions,
+  io: { stdinTTY: boolean; stdoutTTY: boolean; env?: NodeJS.ProcessEnv } = { stdinTTY: !!process.stdin.isTTY, stdoutTTY: !!process.stdout.isTTY },
+): boolean {
+  return opts.command === 'triage' && !opts.json && !opts.plain && io.stdinTTY && io.stdoutTTY && !inCi(io.env ?? process.env);
 }
 
 export function tuiMode(opts: CliOptions): RunMode {

@@ -16,7 +16,8 @@ export class Tmux {
     const quoted = argv.map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
     const envs = Object.entries(env).map(([k, v]) => `${k}='${v.replace(/'/g, `'\\''`)}'`).join(' ');
     // The trailer shows the exit status once the program has restored the terminal.
-    this.run('new-session', '-d', '-s', this.session, '-x', String(size.columns), '-y', String(size.rows), `env ${envs} TERM=xterm-256color ${quoted}; echo "EXITED rc=$?"; sleep 120`);
+    // CI markers make Ink draw only the last frame (and aa-triage then stays non-interactive).
+    this.run('new-session', '-d', '-s', this.session, '-x', String(size.columns), '-y', String(size.rows), `env -u CI -u CONTINUOUS_INTEGRATION ${envs} TERM=xterm-256color ${quoted}; echo "EXITED rc=$?"; sleep 120`);
     this.run('set-option', '-t', this.session, 'window-size', 'manual');
   }
 
