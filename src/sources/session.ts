@@ -17,6 +17,7 @@ import { LineSplitter } from './line-splitter.js';
 import { bootTime, probeHost } from './probe.js';
 import { SourceCtl } from './source-ctl.js';
 import { Supervisor, type ProcessSpec } from './supervisor.js';
+import { RecordMerger } from './merge.js';
 import { TimeOrder } from './time-order.js';
 import { inWindow, parseWindow, type TimeWindow } from './time-spec.js';
 import { DEFAULT_PATHS, DEFAULT_TUNING, type LiveCounts, type LiveOptions, type LiveSession, type SourceHealth, type Tuning } from './types.js';
@@ -138,12 +139,25 @@ export async function startLiveSources(opts: LiveOptions, sink: PipelineSink): P
   let outside = 0;
   const startedAt = Date.now();
 
-  const order = new TimeOrder((r) => sink.record(r));
+  // copies are merged here (not in the Pipeline) so a later copy can complete a held record, and
+  // the caller's classification runs once per record, on the merged record, as it is shown
+  const merger = new RecordMerger();
+  let records = 0;
+  const order = new TimeOrder((r) => {
+    merger.shown(r);
+    // dmesg knows no host name, but it is this host's (unless a copy with one was merged in)
+    if (r.host === undefined && LOCAL.has(r.source.name)) r.host = localHost;
+    opts.enrich?.(r);
+    sink.record(r);
+  });
   const pipeline = new Pipeline(
     {
       record: (r: AppArmorRecord) => {
+        if (!merger.admit(r)) return;
+        records++;
         if (!inWindow(r.source.name === 'auditlog' ? auditWindow : window, r.time)) {
           outside++;
+          merger.shown(r);
           return;
         }
         order.add(r, Date.now());
@@ -153,14 +167,7 @@ export async function startLiveSources(opts: LiveOptions, sink: PipelineSink): P
         if (inWindow(window, n.time)) sink.loss?.(n);
       },
     },
-    {
-      clock: { ...opts.clock, bootTime: boot },
-      enrich: (r) => {
-        // dmesg knows no host name, but it is this host's: a record keeps its host whichever copy came first
-        if (r.host === undefined && LOCAL.has(r.source.name)) r.host = localHost;
-        opts.enrich?.(r);
-      },
-    },
+    { clock: { ...opts.clock, bootTime: boot }, dedupe: false },
   );
 
   let scheduled = false;
@@ -182,13 +189,12 @@ export async function startLiveSources(opts: LiveOptions, sink: PipelineSink): P
 
   /** Runs one parser call and credits the records and duplicates it produced to the source. */
   function credit(ctl: SourceCtl, f: () => void): void {
-    const c = pipeline.counts;
-    const r0 = c.records;
-    const d0 = c.duplicates;
+    const r0 = records;
+    const d0 = merger.duplicates;
     f();
-    if (c.records !== r0 || c.duplicates !== d0) {
-      ctl.health.records += c.records - r0;
-      ctl.health.duplicates = (ctl.health.duplicates ?? 0) + c.duplicates - d0;
+    if (records !== r0 || merger.duplicates !== d0) {
+      ctl.health.records += records - r0;
+      ctl.health.duplicates = (ctl.health.duplicates ?? 0) + merger.duplicates - d0;
       dirty = true;
     }
   }
@@ -340,7 +346,7 @@ export async function startLiveSources(opts: LiveOptions, sink: PipelineSink): P
     done: () => donePromise,
     counts(): LiveCounts {
       const c = pipeline.collect();
-      return { ...c, lost: { ...c.lost }, firstUnparsable: [...c.firstUnparsable], outsideWindow: outside, dropped: ctls.reduce((n, x) => n + (x.health.dropped ?? 0), 0) };
+      return { ...c, records, duplicates: merger.duplicates, lost: { ...c.lost }, firstUnparsable: [...c.firstUnparsable], outsideWindow: outside, dropped: ctls.reduce((n, x) => n + (x.health.dropped ?? 0), 0) };
     },
   };
 }

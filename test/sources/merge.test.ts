@@ -44,3 +44,42 @@ test('a dmesg copy without a host still merges with the journal copy of another 
   await s.stop();
   host.cleanup();
 });
+
+test('a later copy completes the held one: the journal copy gets audit.log context, dmesg the journal host', async () => {
+  const host = fakeHost({ auditLog: true });
+  const c = new Collect();
+  const s = await startLiveSources(liveOpts(host, { sources: ['audit', 'auditlog', 'dmesg'], hostname: 'this-host', follow: false }), c.sink);
+  await s.done();
+  const byId = (id: string) => c.records.filter((r) => r.auditId === id);
+  // every denial has its audit.log context, whichever source delivered it first
+  const denials = c.records.filter((r) => r.kind === 'DENIED');
+  assert.equal(denials.length, 10);
+  assert.ok(denials.every((r) => r.context?.exe === '/usr/sbin/nginx'), 'SYSCALL context merged in');
+  assert.ok(denials.every((r) => r.host === 'web-01'));
+  // the STATUS record is only in dmesg: this host's name
+  assert.equal(c.records.find((r) => r.kind === 'STATUS')?.host, 'this-host');
+  assert.equal(byId('1795317104.482:3133').length, 2);
+  await s.stop();
+  host.cleanup();
+});
+
+test('classification runs once per record, on the merged record', async () => {
+  const host = fakeHost({ auditLog: true });
+  const c = new Collect();
+  let calls = 0;
+  const s = await startLiveSources(
+    liveOpts(host, {
+      follow: false,
+      enrich: (r) => {
+        calls++;
+        r.classification = { verdict: r.context?.exe ? 'likely-attack' : 'unclear', confidence: 1, reasons: [] };
+      },
+    }),
+    c.sink,
+  );
+  await s.done();
+  assert.equal(calls, c.records.length);
+  assert.ok(c.records.filter((r) => r.kind === 'DENIED').every((r) => r.classification?.verdict === 'likely-attack'));
+  await s.stop();
+  host.cleanup();
+});

@@ -9,6 +9,7 @@ import { detectSources, forBoot, hostNotes, type HostFacts } from '../../src/sou
 import { DmesgResume, dmesgStamp } from '../../src/sources/dmesg-resume.js';
 import { LineQueue } from '../../src/sources/line-queue.js';
 import { LineSplitter } from '../../src/sources/line-splitter.js';
+import { RecordMerger } from '../../src/sources/merge.js';
 import { TimeOrder } from '../../src/sources/time-order.js';
 import { parseTimeSpec, parseWindow, TimeSpecError } from '../../src/sources/time-spec.js';
 
@@ -202,4 +203,21 @@ test('time order: a long backlog is released in time-boxed slices, still in orde
   assert.equal(out.length, 20_000);
   assert.deepEqual(out, [...out].sort((a, b) => a - b));
   assert.ok(slow > 0);
+});
+
+test('merger: a copy completes the held record (host, context) until the record is shown', () => {
+  const m = new RecordMerger();
+  const base = { kind: 'DENIED', fields: { apparmor: 'DENIED', operation: 'open', name: '/etc/shadow', profile: 'p' }, auditId: '1.000:7', time: 1000, source: { name: 'dmesg', line: 1 }, raw: '', carrier: 'dmesg' } as AppArmorRecord;
+  const first = { ...base, fields: { ...base.fields } };
+  assert.equal(m.admit(first), true);
+  assert.equal(m.admit({ ...base, host: 'web-01', source: { name: 'audit', line: 3 }, carrier: 'journal-json' }), false);
+  assert.equal(first.host, 'web-01');
+  assert.equal(m.admit({ ...base, context: { exe: '/usr/sbin/x', syscall: '257' }, source: { name: 'auditlog', line: 9 }, carrier: 'auditlog' }), false);
+  assert.deepEqual(first.context, { exe: '/usr/sbin/x', syscall: '257' });
+  assert.equal(m.duplicates, 2);
+  m.shown(first);
+  assert.equal(m.admit({ ...base, host: 'other' }), false, 'still a copy');
+  assert.equal(first.host, 'web-01', 'but a shown record is not changed any more');
+  // one id, other content: a second record, not a copy
+  assert.equal(m.admit({ ...base, fields: { ...base.fields, name: '/etc/gshadow' } }), true);
 });
