@@ -88,7 +88,7 @@ test('the release tarball, unpacked into an empty directory, runs with no node o
   ensureBundle();
   const d = tempDir(t, 'aa-dist-');
   const out = join(d, 'out');
-  const built = spawnSync(process.execPath, [join(root, 'scripts', 'dist.mjs'), '--arch', 'x64', '--skip-build', '--out', out], { cwd: root, encoding: 'utf8' });
+  const built = spawnSync(process.execPath, [join(root, 'scripts', 'dist.mjs'), '--arch', 'x64', '--skip-build', '--gzip-level', '1', '--out', out], { cwd: root, encoding: 'utf8' });
   if (built.status === EXIT_RUNTIME_UNAVAILABLE) {
     t.skip(`the npm registry is unreachable, so the Node runtime could not be downloaded: ${built.stderr.trim()}`);
     return;
@@ -116,6 +116,15 @@ test('the release tarball, unpacked into an empty directory, runs with no node o
   const viaLink = spawnSync('aa-triage', ['--version'], { cwd: '/', encoding: 'utf8', env });
   assert.equal(viaLink.status, 0, viaLink.stderr);
   assert.equal(viaLink.stdout, `aa-triage ${pkg.version}\n`);
+
+  // on the wrong architecture the launcher says so instead of failing inside the loader
+  const armBin = join(d, 'armbin');
+  mkdirSync(armBin);
+  for (const tool of ['sh', 'dirname', 'readlink']) symlinkSync(join(env.PATH, tool), join(armBin, tool));
+  writeFileSync(join(armBin, 'uname'), '#!/bin/sh\necho aarch64\n', { mode: 0o755 });
+  const wrong = spawnSync(launcher, ['--version'], { encoding: 'utf8', env: { ...env, PATH: armBin } });
+  assert.equal(wrong.status, 3);
+  assert.match(wrong.stderr, /this build is for linux-x64, this machine is aarch64/);
 
   const rt = spawnSync(join(server, name, 'runtime', 'node'), ['--version'], { encoding: 'utf8', env });
   assert.match(rt.stdout, /^v(\d+)\./);
