@@ -62,19 +62,35 @@ export class FileFollower {
     while (this.opts.busy() && !this.stopped) await new Promise((r) => setTimeout(r, 10));
   }
 
-  /** Reads from the open file, from offset to its end. */
-  private async drain(fh: FileHandle): Promise<void> {
+  /**
+   * Reads from the open file, from offset to its end. `live`: the followed file itself, which can
+   * be truncated and rewritten while a read is under way; each chunk is only taken when the bytes
+   * before it are still the ones last read afterwards. Returns false when they are not (truncated).
+   */
+  private async drain(fh: FileHandle, live = false): Promise<boolean> {
     const buf = Buffer.allocUnsafe(CHUNK);
     for (;;) {
       await this.waitForRoom();
-      if (this.stopped) return;
+      if (this.stopped) return true;
       const { bytesRead } = await fh.read(buf, 0, CHUNK, this.offset);
-      if (bytesRead <= 0) return;
+      if (bytesRead <= 0) return true;
+      if (live && !(await this.tailMatches(fh, this.offset))) return false;
       this.offset += bytesRead;
       const chunk = buf.subarray(0, bytesRead);
       this.remember(chunk);
       this.splitter.push(Buffer.from(chunk));
     }
+  }
+
+  /** Truncated in place (copytruncate), maybe already written again. */
+  private async truncated(): Promise<void> {
+    // the copy continues the same byte stream, so a half-read line is completed from it
+    this.rotations.truncated++;
+    await this.recoverFromCopy();
+    this.splitter.end();
+    this.offset = 0;
+    this.tail = Buffer.alloc(0);
+    this.ctl.health.note = this.note();
   }
 
   private remember(chunk: Buffer): void {
@@ -175,16 +191,13 @@ export class FileFollower {
         if (!(await this.openCurrent())) return;
         if (this.opts.follow) this.ctl.setState('live');
       } else if (st && !(await this.tailMatches(fh, st.size))) {
-        // truncated in place (copytruncate), maybe already written again; the copy continues the
-        // same byte stream, so a half-read line is completed from it
-        this.rotations.truncated++;
-        await this.recoverFromCopy();
-        this.splitter.end();
-        this.offset = 0;
-        this.tail = Buffer.alloc(0);
-        this.ctl.health.note = this.note();
+        await this.truncated();
       }
-      if (this.fh) await this.drain(this.fh);
+      if (this.fh && !(await this.drain(this.fh, true))) {
+        // truncated while it was being read: what was just read is not taken
+        await this.truncated();
+        await this.drain(this.fh, true);
+      }
       if (this.ctl.health.state === 'backfill') {
         if (!this.opts.follow) {
           this.splitter.end();

@@ -4,7 +4,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { appendFileSync, copyFileSync, readFileSync, renameSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { LineParser } from '../../src/parse/line-parser.js';
+import { FileFollower } from '../../src/sources/follow-file.js';
 import { startLiveSources } from '../../src/sources/index.js';
+import { SourceCtl } from '../../src/sources/source-ctl.js';
 import { Collect, fakeHost, FIXTURES, healthOf, liveOpts, state, waitFor } from './helpers.js';
 
 const FIXTURE = readFileSync(join(FIXTURES, 'audit.log'), 'utf8').split('\n').filter(Boolean);
@@ -113,4 +116,38 @@ test('audit.log --no-follow: read once, earlier boots left out by default, ended
   assert.equal(s.counts().outsideWindow, 1, 'the record from before this boot');
   await s.stop();
   host.cleanup();
+});
+
+test('truncated and rewritten while a read is under way: the stale read is dropped, the new file read whole', async () => {
+  const host = fakeHost({ journal: false, dmesg: false, auditLog: true });
+  const before = Array.from({ length: 10 }, (_, i) => `a-${i} ${'x'.repeat(60)}`);
+  const after = Array.from({ length: 40 }, (_, i) => `b-${i} ${'y'.repeat(60)}`);
+  writeFileSync(host.auditLog, `${before.join('\n')}\n`);
+  const lines: string[] = [];
+  let armed = false;
+  const ctl = new SourceCtl('auditlog', new LineParser('auditlog', { record: () => undefined }), 1000, () => undefined, () => undefined);
+  const f = new FileFollower(host.auditLog, ctl, {
+    follow: true,
+    pollMs: 10,
+    line: (l) => lines.push(l),
+    // called right before each read: the moment to rewrite the file under the reader
+    busy: () => {
+      if (armed) {
+        armed = false;
+        writeFileSync(host.auditLog, `${after.join('\n')}\n`);
+      }
+      return false;
+    },
+  });
+  f.start();
+  try {
+    await waitFor('first file', () => lines.length === 10);
+    armed = true;
+    await waitFor('second file', () => lines.length >= 50);
+    assert.deepEqual(lines, [...before, ...after]);
+    assert.equal(f.rotations.truncated, 1);
+  } finally {
+    await f.stop();
+    host.cleanup();
+  }
 });
