@@ -138,8 +138,9 @@ function emptyVerdicts(): VerdictCounts {
 
 export class IncidentStore {
   private readonly limits: IncidentStoreLimits;
-  /** Map order is recency: an updated incident is moved to the end. */
   private readonly incidents = new Map<string, Incident>();
+  /** The copy the last snapshot handed out, per live incident: reused while the incident is unchanged. */
+  private readonly copies = new WeakMap<Incident, Incident>();
   private readonly profiles = new Map<string, ProfileCounts>();
   private readonly window: AppArmorRecord[] = [];
   private windowStart = 0;
@@ -212,9 +213,8 @@ export class IncidentStore {
     const key = incidentKey(r);
     let inc = this.incidents.get(key);
     const wasAttack = inc?.verdict === 'likely-attack';
-    if (inc) {
-      this.incidents.delete(key);
-    } else {
+    if (!inc) {
+      if (this.incidents.size >= this.limits.maxIncidents) this.evict();
       inc = {
         key,
         profile: recordProfile(r) ?? '',
@@ -234,9 +234,8 @@ export class IncidentStore {
         lastSeq: this.seq,
         samples: [],
       };
-      this.evictIfFull();
+      this.incidents.set(key, inc);
     }
-    this.incidents.set(key, inc);
     inc.count++;
     inc.lastSeq = this.seq;
     if (!inc.kinds.includes(r.kind)) inc.kinds.push(r.kind);
@@ -260,23 +259,16 @@ export class IncidentStore {
     if (this.armed && inc.verdict === 'likely-attack' && !wasAttack) this.announce.push(key);
   }
 
-  /** Forgets the least recently seen incident, sparing likely attacks when a nearby one can go instead. */
-  private evictIfFull(): void {
-    if (this.incidents.size < this.limits.maxIncidents) return;
-    let victim: string | undefined;
-    let looked = 0;
-    for (const [k, inc] of this.incidents) {
-      victim ??= k;
-      if (inc.verdict !== 'likely-attack') {
-        victim = k;
-        break;
-      }
-      if (++looked >= 256) break;
-    }
-    if (victim !== undefined) {
-      this.incidents.delete(victim);
-      this.loss.dropped++;
-    }
+  /**
+   * Forgets the least recently seen tenth of the incidents at once (likely attacks last), so a flood
+   * of distinct targets costs a sort every few hundred new incidents, not a scan per record.
+   */
+  private evict(): void {
+    const all = [...this.incidents.values()];
+    all.sort((a, b) => (a.verdict === 'likely-attack' ? 1 : 0) - (b.verdict === 'likely-attack' ? 1 : 0) || a.lastSeq - b.lastSeq);
+    const n = Math.max(1, Math.ceil(this.limits.maxIncidents / 10));
+    for (const inc of all.slice(0, n)) this.incidents.delete(inc.key);
+    this.loss.dropped += n;
   }
 
   private pushWindow(r: AppArmorRecord): void {
@@ -343,7 +335,15 @@ export class IncidentStore {
     }
     if (this.cached && this.cached.version === this.version) return this.cached;
     const incidents: Incident[] = [];
-    for (const inc of this.incidents.values()) incidents.push({ ...inc, pids: inc.pids.slice(), comms: inc.comms.slice(), kinds: inc.kinds.slice(), samples: inc.samples.slice() });
+    for (const inc of this.incidents.values()) {
+      let copy = this.copies.get(inc);
+      // lastSeq moves with every record the incident takes: an equal one means an unchanged incident.
+      if (!copy || copy.lastSeq !== inc.lastSeq || copy.verdict !== inc.verdict) {
+        copy = { ...inc, pids: inc.pids.slice(), comms: inc.comms.slice(), kinds: inc.kinds.slice(), samples: inc.samples.slice() };
+        this.copies.set(inc, copy);
+      }
+      incidents.push(copy);
+    }
     const window = this.windowStart === 0 ? this.window.slice() : [...this.window.slice(this.windowStart), ...this.window.slice(0, this.windowStart)];
     this.cached = {
       version: this.version,
