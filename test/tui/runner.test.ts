@@ -1,0 +1,127 @@
+// The runner with an in-memory terminal and a fake live source: the bell rings once per new
+// likely-attack incident (not per record, not for the backlog), the banner shows while the
+// engineer is elsewhere, pause is wired to the store, and quitting restores the terminal.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { EventEmitter } from 'node:events';
+import { parseCli } from '../../src/cli/args.js';
+import type { PipelineSink } from '../../src/pipeline.js';
+import { runTui } from '../../src/tui/runner.js';
+import { LEAVE_ALT_SCREEN, ENTER_ALT_SCREEN } from '../../src/tui/terminal.js';
+import { denial, until } from './fixtures.js';
+
+class FakeStdout extends EventEmitter {
+  readonly isTTY = true;
+  columns = 100;
+  rows = 30;
+  out = '';
+  last = '';
+  write(chunk: string | Uint8Array): boolean {
+    const s = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+    this.out += s;
+    if (s.includes('aa-triage')) this.last = s;
+    return true;
+  }
+  getColorDepth(): number {
+    return 1;
+  }
+  hasColors(): boolean {
+    return false;
+  }
+}
+
+class FakeStdin extends EventEmitter {
+  readonly isTTY = true;
+  raw = false;
+  private queued: string | null = null;
+  press(s: string): void {
+    this.queued = s;
+    this.emit('readable');
+  }
+  read(): string | null {
+    const q = this.queued;
+    this.queued = null;
+    return q;
+  }
+  setEncoding(): void {}
+  setRawMode(on: boolean): void {
+    this.raw = on;
+  }
+  resume(): void {}
+  pause(): void {}
+  ref(): void {}
+  unref(): void {}
+}
+
+test('live: one bell per new likely-attack incident after the backlog, banner elsewhere, terminal restored', async () => {
+  const stdout = new FakeStdout();
+  const stdin = new FakeStdin();
+  let sink: PipelineSink | undefined;
+  let backlog = false;
+  const running = runTui({
+    cli: parseCli([], {}),
+    mode: 'live',
+    inputs: [],
+    stdout: stdout as unknown as NodeJS.WriteStream,
+    stdin: stdin as unknown as NodeJS.ReadStream,
+    env: {},
+    startLive: async (s, onHealth) => {
+      sink = s;
+      onHealth([{ name: 'journal', state: 'backfill', lines: 0, records: 0 }]);
+      return { stop: async () => {}, backlogDone: () => backlog };
+    },
+  });
+  await until(() => stdout.last.includes('? help') && sink !== undefined, 'first frame');
+  assert.ok(stdout.out.startsWith(ENTER_ALT_SCREEN), 'the alternate screen first');
+  assert.ok(stdout.last.includes('LIVE'));
+  sink!.record(denial({ name: '/backlog-attack' }, { verdict: 'likely-attack', time: Date.now() }));
+  await until(() => stdout.last.includes('/backlog-attack'), 'backlog record shown');
+  backlog = true;
+  await new Promise((r) => setTimeout(r, 450)); // the runner arms announcements on its next flush
+  stdin.press('3');
+  await until(() => stdout.last.includes('[3 Timeline]'), 'timeline');
+  const bellsBefore = stdout.out.split('\x07').length - 1;
+  assert.equal(bellsBefore, 0, 'no bell for the backlog');
+  for (let i = 0; i < 5; i++) sink!.record(denial({ name: '/tmp/x', pid: String(i) }, { verdict: 'likely-attack', time: Date.now() }));
+  sink!.record(denial({ name: '/rule' }, { verdict: 'missing-rule', time: Date.now() }));
+  await until(() => stdout.last.includes('NEW LIKELY ATTACK') && stdout.last.includes('/tmp/x'), 'banner');
+  assert.equal(stdout.out.split('\x07').length - 1, 1, 'one bell for five records of one incident');
+  stdin.press(' ');
+  await until(() => stdout.last.includes('PAUSED (0 new)'), 'paused');
+  sink!.record(denial({ name: '/while-paused' }, { time: Date.now() }));
+  await until(() => stdout.last.includes('PAUSED (1 new)'), 'counted while paused');
+  stdin.press('q');
+  await until(() => stdout.last.includes('[1 Incidents]'), 'q goes back first');
+  stdin.press('q');
+  const code = await running;
+  assert.equal(code, 0);
+  assert.ok(stdout.out.endsWith(LEAVE_ALT_SCREEN), 'the terminal is restored last');
+  assert.equal(stdin.raw, false, 'raw mode is off');
+});
+
+test('--no-bell: the banner without the bell', async () => {
+  const stdout = new FakeStdout();
+  const stdin = new FakeStdin();
+  let sink: PipelineSink | undefined;
+  const running = runTui({
+    cli: parseCli(['--no-bell'], {}),
+    mode: 'live',
+    inputs: [],
+    stdout: stdout as unknown as NodeJS.WriteStream,
+    stdin: stdin as unknown as NodeJS.ReadStream,
+    env: {},
+    startLive: async (s) => {
+      sink = s;
+      return { stop: async () => {}, backlogDone: () => true };
+    },
+  });
+  await until(() => stdout.last.includes('? help') && sink !== undefined, 'first frame');
+  await new Promise((r) => setTimeout(r, 450));
+  stdin.press('2');
+  await until(() => stdout.last.includes('[2 Profiles]'), 'profiles');
+  sink!.record(denial({ name: '/etc/shadow' }, { verdict: 'likely-attack', time: Date.now() }));
+  await until(() => stdout.last.includes('NEW LIKELY ATTACK'), 'banner');
+  assert.ok(!stdout.out.includes('\x07'));
+  stdin.press('\x03');
+  assert.equal(await running, 0);
+});
