@@ -16,6 +16,7 @@ import type { ActionJournalEntry } from '../model/action.js';
 import type { AppArmorRecord, LossNotice, SourceRef } from '../model/record.js';
 import { recordProfile } from '../model/record.js';
 import { IncidentState, rootProfile } from './incident-state.js';
+import { own } from './key-records.js';
 import type { LossSummary, ProfileChange, TimePoint, Timeline, TimelineAction, TimelineEvent, TimelineOptions, TimelineVerdict } from './model.js';
 import { severity } from './model.js';
 import { resolveUptime, UptimeClock, type Segment } from './uptime-clock.js';
@@ -28,6 +29,8 @@ const CANDIDATES = 8;
 const MAX_PROFILES_TRACKED = 2000;
 const MAX_PROFILES_SHOWN = 100;
 const MAX_HOSTS = 64;
+/** Records between two looks for incidents that went quiet (to shrink them). */
+const COMPACT_EVERY = 1024;
 /** How long after an action's intent its STATUS record may come and still confirm it. */
 const CONFIRM_WINDOW_MS = 60_000;
 
@@ -101,6 +104,9 @@ export class TimelineBuilder {
   private readonly maxEvents: number;
   private readonly clock = new UptimeClock();
   private readonly incidents: IncidentState[] = [];
+  /** Incidents not yet shrunk: the ones a record may still join with its whole detail. */
+  private open: IncidentState[] = [];
+  private sinceCompact = 0;
   private readonly byProfile = new Map<string, IncidentState[]>();
   private readonly events: PendingEvent[] = [];
   private omittedEvents = 0;
@@ -174,6 +180,23 @@ export class TimelineBuilder {
     const inc = this.place(r, profile, verdict, at);
     inc.add(r, verdict, at);
     this.countProfile(profile, verdict);
+    if (++this.sinceCompact >= COMPACT_EVERY) this.compactQuiet();
+  }
+
+  /**
+   * Shrinks the incidents the log has moved well past (quiet for twice the gap): memory then
+   * grows with the number of incidents, a few kilobytes each, never with the number of records.
+   */
+  private compactQuiet(): void {
+    this.sinceCompact = 0;
+    const now = this.lastDated;
+    if (now === undefined) return;
+    const still: IncidentState[] = [];
+    for (const inc of this.open) {
+      if (inc.lastActivity + 2 * this.gapMs < now) inc.compact(this.maxKeyRecords);
+      else still.push(inc);
+    }
+    this.open = still;
   }
 
   /** A loss notice; `uptime` is the uptime of its line when the line had only that (raw dmesg). */
@@ -339,6 +362,7 @@ export class TimelineBuilder {
     const change = this.lastChange.get(profile);
     if (change && t !== undefined && change.at.time !== undefined && t - change.at.time >= 0 && t - change.at.time <= this.gapMs) inc.precededBy = change;
     this.incidents.push(inc);
+    this.open.push(inc);
     list.push(inc);
     this.byProfile.set(profile, list);
     const stat = this.profiles.get(profile);
@@ -361,11 +385,11 @@ export class TimelineBuilder {
   private addStatus(r: AppArmorRecord, at: TimePoint): void {
     const f = r.fields;
     const operation = f.operation ?? 'status';
-    const change: ProfileChange = { op: changeOp(operation), operation, profile: f.name ?? recordProfile(r) ?? '', source: r.source };
-    if (f.info !== undefined) change.info = f.info;
-    if (f.pid !== undefined) change.pid = f.pid;
-    if (f.comm !== undefined) change.comm = f.comm;
-    if (r.auditId !== undefined) change.auditId = r.auditId;
+    const change: ProfileChange = { op: changeOp(operation), operation: own(operation), profile: own(f.name ?? recordProfile(r) ?? ''), source: r.source };
+    if (f.info !== undefined) change.info = own(f.info);
+    if (f.pid !== undefined) change.pid = own(f.pid);
+    if (f.comm !== undefined) change.comm = own(f.comm);
+    if (r.auditId !== undefined) change.auditId = own(r.auditId);
     const profile = rootProfile(change.profile);
     const event: TimelineEvent = { type: 'profile', at, change };
     const t = at.time;

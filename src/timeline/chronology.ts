@@ -102,10 +102,38 @@ export function chronologyRows(t: Timeline, esc: Esc, opts: { attachedActions?: 
   return rows;
 }
 
+interface TimelineIndex {
+  actions: Map<string, TimelineAction>;
+  /** Action events per incident id, and the loss events, in event order. */
+  actionEvents: Map<number, Extract<TimelineEvent, { type: 'action' }>[]>;
+  losses: Extract<TimelineEvent, { type: 'loss' }>[];
+  /** The action a profile change confirmed. */
+  changeAction: Map<ProfileChange, string>;
+}
+
+const indexes = new WeakMap<Timeline, TimelineIndex>();
+
+/** Lookups every incident's rows need, built once per timeline (thousands of incidents stay linear). */
+function indexOf(t: Timeline): TimelineIndex {
+  let ix = indexes.get(t);
+  if (ix) return ix;
+  ix = { actions: new Map(t.actions.map((a) => [a.id, a])), actionEvents: new Map(), losses: [], changeAction: new Map() };
+  for (const e of t.events) {
+    if (e.type === 'action' && e.incidentId !== undefined) {
+      const list = ix.actionEvents.get(e.incidentId) ?? [];
+      list.push(e);
+      ix.actionEvents.set(e.incidentId, list);
+    } else if (e.type === 'loss') ix.losses.push(e);
+    else if (e.type === 'profile' && e.actionId !== undefined) ix.changeAction.set(e.change, e.actionId);
+  }
+  indexes.set(t, ix);
+  return ix;
+}
+
 /** An incident's own rows: key records, profile changes and operator actions, in time order. `clock` writes a time. */
 export function incidentRows(t: Timeline, inc: Incident, esc: Esc, clock: (ms: number) => string): Row[] {
   const journal = t.summary.actionJournal ?? 'actions.jsonl';
-  const actions = new Map(t.actions.map((a) => [a.id, a]));
+  const ix = indexOf(t);
   const rows: { row: Row; order: number }[] = [];
   let order = 0;
   for (const k of inc.keyRecords) {
@@ -114,18 +142,16 @@ export function incidentRows(t: Timeline, inc: Incident, esc: Esc, clock: (ms: n
       const until = k.lastTime !== undefined && k.at.time !== undefined ? clock(k.lastTime) : undefined;
       facts.push(`×${k.count}${until !== undefined && until !== clock(k.at.time!) ? ` until ${until}` : ''}`);
     }
-    if (k.reasons?.length) facts.push(`why: ${k.reasons.map(esc).join('; ')}`);
+    // the first reason is the one that decided; the JSON keeps the others
+    if (k.reasons?.length) facts.push(`why: ${esc(k.reasons[0])}`);
     const row: Row = { kind: 'access', at: k.at, text: accessText(k, esc, inc.profile), detail: facts.filter(Boolean).join(' · '), evidence: evidence(k.source, esc), verdict: k.verdict };
     rows.push({ row, order: order++ });
   }
-  for (const c of inc.profileChanges) {
-    const ev = t.events.find((e) => e.type === 'profile' && e.change === c.change);
-    rows.push({ row: changeRow(c.at, c.change, esc, ev?.type === 'profile' ? ev.actionId : undefined), order: order++ });
-  }
-  for (const e of t.events) {
-    if (e.type === 'action' && e.incidentId === inc.id) rows.push({ row: actionRow(e, actions.get(e.actionId), journal, esc), order: order++ });
-    // loss the kernel reported while the incident went on: some of its records may be missing
-    if (e.type === 'loss' && e.at.time !== undefined && inc.first.time !== undefined && inc.last.time !== undefined && e.at.time >= inc.first.time && e.at.time <= inc.last.time) {
+  for (const c of inc.profileChanges) rows.push({ row: changeRow(c.at, c.change, esc, ix.changeAction.get(c.change)), order: order++ });
+  for (const e of ix.actionEvents.get(inc.id) ?? []) rows.push({ row: actionRow(e, ix.actions.get(e.actionId), journal, esc), order: order++ });
+  // loss the kernel reported while the incident went on: some of its records may be missing
+  for (const e of ix.losses) {
+    if (e.at.time !== undefined && inc.first.time !== undefined && inc.last.time !== undefined && e.at.time >= inc.first.time && e.at.time <= inc.last.time) {
       rows.push({ row: { kind: 'loss', at: e.at, text: lossText(e.kind, e.count, esc), evidence: evidence(e.source, esc) }, order: order++ });
     }
   }

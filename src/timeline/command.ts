@@ -16,7 +16,7 @@ import { InputError } from '../ingest/inputs.js';
 import { liveOptionsFromCli } from '../sources/live-cli.js';
 import { parseWindow, TimeSpecError } from '../sources/time-spec.js';
 import type { LiveOptions } from '../sources/types.js';
-import { buildTimelineFromLive, renderTimeline, runTimeline, type TimelineRun } from './run.js';
+import { buildTimelineFromLive, runTimeline, writeTimeline, type TimelineRun } from './run.js';
 import { timeStyle, TimeZoneError } from './time-format.js';
 
 export const DEMO_ACTIONS_SOURCE = 'DEMO:actions.jsonl';
@@ -110,7 +110,7 @@ export async function runTimelineCommand(opts: CliOptions, io: TimelineIo): Prom
     else {
       const t = await buildTimelineFromLive(run, { ...liveOptionsFromCli(opts), ...io.live }, say);
       if (!t) return 1;
-      io.out.write(renderTimeline(t, run));
+      await writeTimeline(t, run, io.out);
     }
   } catch (err) {
     if (err instanceof InputError) {

@@ -4,16 +4,16 @@
  */
 import type { AppArmorRecord, SourceRef } from '../model/record.js';
 import { recordProfile } from '../model/record.js';
-import { KeyRecordSet } from './key-records.js';
+import { KeyRecordSet, own } from './key-records.js';
 import type { Incident, ProfileChange, TimePoint, TimelineVerdict } from './model.js';
 import { severity } from './model.js';
 
 const MAX_LABELS = 16;
-const MAX_PIDS_TRACKED = 1024;
+const MAX_PIDS_TRACKED = 256;
 const MAX_PIDS_SHOWN = 16;
 const MAX_COMMS = 16;
-const MAX_REASONS_TRACKED = 32;
 const MAX_CHANGES = 20;
+const MAX_REASONS = 3;
 
 /**
  * The profile an incident is about: the top of a label. `a//helper` and `a//null-/usr/bin/x` are
@@ -45,7 +45,8 @@ export class IncidentState {
   morePids = 0;
   readonly comms = new Set<string>();
   readonly keys: KeyRecordSet;
-  private readonly reasons = new Map<string, number>();
+  /** Set once the incident went quiet and was shrunk to what it will show. */
+  compacted = false;
   readonly actionIds: string[] = [];
   readonly profileChanges: { at: TimePoint; change: ProfileChange }[] = [];
   precededBy?: { at: TimePoint; change: ProfileChange };
@@ -71,20 +72,15 @@ export class IncidentState {
     if (severity(verdict) > severity(this.verdict)) this.verdict = verdict;
     if (verdict === 'likely-attack') this.hasAttack = true;
     const label = recordProfile(r);
-    if (label !== undefined && this.labels.length < MAX_LABELS && !this.labels.includes(label)) this.labels.push(label);
-    if (r.host !== undefined) this.hosts.add(r.host);
+    if (label !== undefined && this.labels.length < MAX_LABELS && !this.labels.includes(label)) this.labels.push(own(label));
+    if (r.host !== undefined && !this.hosts.has(r.host)) this.hosts.add(own(r.host));
     const pid = r.fields.pid;
     if (pid !== undefined && !this.pids.has(pid)) {
-      if (this.pids.size < MAX_PIDS_TRACKED) this.pids.add(pid);
-      else this.morePids++;
+      if (this.pids.size < MAX_PIDS_TRACKED && !this.compacted) this.pids.add(own(pid));
+      else if (!this.compacted) this.morePids++;
     }
     const comm = r.fields.comm;
-    if (comm !== undefined && this.comms.size < MAX_COMMS) this.comms.add(comm);
-    for (const reason of r.classification?.reasons ?? []) {
-      const n = this.reasons.get(reason);
-      if (n !== undefined) this.reasons.set(reason, n + 1);
-      else if (this.reasons.size < MAX_REASONS_TRACKED) this.reasons.set(reason, 1);
-    }
+    if (comm !== undefined && this.comms.size < MAX_COMMS && !this.comms.has(comm)) this.comms.add(own(comm));
     if (at.time !== undefined) {
       if (this.first.time === undefined || at.time < this.first.time) {
         this.first = { ...at };
@@ -115,6 +111,23 @@ export class IncidentState {
     return host === undefined || this.hosts.size === 0 || this.hosts.has(host);
   }
 
+  /**
+   * Shrinks an incident that went quiet to what it will show: the listed key records and pids.
+   * It can still take a late record (from a second log), counted; its process tree is no longer
+   * followed beyond the pids kept, and new pids are not counted (the list says "and more").
+   */
+  compact(maxKeyRecords: number): void {
+    if (this.compacted) return;
+    this.compacted = true;
+    this.keys.compact(maxKeyRecords);
+    if (this.pids.size > MAX_PIDS_SHOWN) {
+      const keep = [...this.pids].slice(0, MAX_PIDS_SHOWN);
+      this.morePids += this.pids.size - keep.length;
+      this.pids.clear();
+      for (const p of keep) this.pids.add(p);
+    }
+  }
+
   addChange(at: TimePoint, change: ProfileChange): void {
     if (this.profileChanges.length < MAX_CHANGES) this.profileChanges.push({ at, change });
   }
@@ -122,7 +135,12 @@ export class IncidentState {
   toIncident(id: number, maxKeyRecords: number): Incident {
     const { keyRecords, otherAccesses, otherRecords } = this.keys.select(maxKeyRecords);
     const pids = [...this.pids];
-    const reasons = [...this.reasons.entries()].sort((a, b) => b[1] - a[1]).slice(0, 5).map(([r]) => r);
+    // why the incident has its verdict: the first reason of each listed access that has that verdict
+    const reasons: string[] = [];
+    for (const k of keyRecords) {
+      const first = k.verdict === this.verdict ? k.reasons?.[0] : undefined;
+      if (first !== undefined && !reasons.includes(first) && reasons.length < MAX_REASONS) reasons.push(first);
+    }
     const inc: Incident = {
       id,
       profile: this.profile,

@@ -11,9 +11,22 @@ import { severity } from './model.js';
 /** Distinct accesses tracked per incident; more than the listed ones so the choice is a good one. */
 export const TRACKED_ACCESSES = 64;
 
-function accessKey(r: AppArmorRecord, verdict: string): string {
+/** Two 32-bit FNV-1a variants folded into 53 bits: collisions are not a practical concern here. */
+function hash(s: string): number {
+  let h1 = 0x811c9dc5;
+  let h2 = 0x5bd1e995;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 0x01000193);
+    h2 = Math.imul(h2 ^ c, 0x5bd1e995);
+  }
+  return (h2 >>> 0) * 0x200000 + ((h1 >>> 0) & 0x1fffff);
+}
+
+/** The identity of an access, hashed: a number keeps nothing of the record alive. */
+function accessKey(r: AppArmorRecord, verdict: string): number {
   const f = r.fields;
-  return `${r.kind}\u0000${f.operation ?? ''}\u0000${recordTarget(r) ?? ''}\u0000${f.denied_mask ?? f.requested_mask ?? f.mask ?? ''}\u0000${recordProfile(r) ?? ''}\u0000${verdict}`;
+  return hash(`${r.kind}\u0000${f.operation ?? ''}\u0000${recordTarget(r) ?? ''}\u0000${f.denied_mask ?? f.requested_mask ?? f.mask ?? ''}\u0000${recordProfile(r) ?? ''}\u0000${verdict}`);
 }
 
 /** Keep priority: higher is kept. Severity first, then earlier time. */
@@ -28,12 +41,28 @@ function lower(a: KeyRecord, b: KeyRecord): boolean {
 }
 
 export class KeyRecordSet {
-  private readonly entries = new Map<string, KeyRecord>();
+  private entries = new Map<number, KeyRecord>();
   /** Distinct accesses dropped and the records they stood for. */
   droppedAccesses = 0;
   droppedRecords = 0;
 
-  constructor(private readonly capacity = TRACKED_ACCESSES) {}
+  constructor(private capacity = TRACKED_ACCESSES) {}
+
+  /** Keeps only the `max` most telling accesses (an incident gone quiet): the rest become counts. */
+  compact(max: number): void {
+    if (this.entries.size <= max) {
+      this.capacity = Math.min(this.capacity, Math.max(max, this.entries.size));
+      return;
+    }
+    const all = [...this.entries.entries()].sort((a, b) => (lower(a[1], b[1]) ? 1 : lower(b[1], a[1]) ? -1 : 0));
+    for (const [, k] of all.slice(max)) {
+      this.droppedAccesses++;
+      this.droppedRecords += k.count;
+    }
+    // a new map: a Map keeps the table it grew to even after deletions
+    this.entries = new Map(all.slice(0, max));
+    this.capacity = max;
+  }
 
   add(r: AppArmorRecord, verdict: TimelineVerdict, at: TimePoint): void {
     const key = accessKey(r, verdict);
@@ -45,7 +74,7 @@ export class KeyRecordSet {
     }
     const k = toKeyRecord(r, verdict, at);
     if (this.entries.size >= this.capacity) {
-      let minKey: string | undefined;
+      let minKey: number | undefined;
       let min: KeyRecord | undefined;
       for (const [kk, e] of this.entries) {
         if (!min || lower(e, min)) {
@@ -80,25 +109,35 @@ export class KeyRecordSet {
   }
 }
 
+/**
+ * A copy of a string that does not keep the line it was cut from alive: V8 represents a slice of
+ * a long string as a view onto it, so a kept field would otherwise hold its whole log line.
+ */
+export function own(s: string): string;
+export function own(s: string | undefined): string | undefined;
+export function own(s: string | undefined): string | undefined {
+  return s === undefined || s.length < 13 ? s : (JSON.parse(JSON.stringify(s)) as string);
+}
+
 function toKeyRecord(r: AppArmorRecord, verdict: TimelineVerdict, at: TimePoint): KeyRecord {
   const f = r.fields;
-  const k: KeyRecord = { at, count: 1, kind: r.kind, verdict, source: { name: r.source.name, line: r.source.line } };
-  if (f.operation !== undefined) k.operation = f.operation;
+  const k: KeyRecord = { at, count: 1, kind: own(r.kind), verdict, source: r.source };
+  if (f.operation !== undefined) k.operation = own(f.operation);
   const profile = recordProfile(r);
-  if (profile !== undefined) k.profile = profile;
+  if (profile !== undefined) k.profile = own(profile);
   const target = recordTarget(r);
-  if (target !== undefined) k.target = target;
+  if (target !== undefined) k.target = own(target);
   const mask = f.denied_mask ?? f.requested_mask ?? f.mask;
-  if (mask !== undefined) k.mask = mask;
-  if (f.class !== undefined) k.cls = f.class;
-  if (f.pid !== undefined) k.pid = f.pid;
-  if (f.comm !== undefined) k.comm = f.comm;
-  if (f.info !== undefined) k.info = f.info;
+  if (mask !== undefined) k.mask = own(mask);
+  if (f.class !== undefined) k.cls = own(f.class);
+  if (f.pid !== undefined) k.pid = own(f.pid);
+  if (f.comm !== undefined) k.comm = own(f.comm);
+  if (f.info !== undefined) k.info = own(f.info);
   // what the target alone does not say: which signal, which kind of socket
   const detail = [f.signal !== undefined ? `signal=${f.signal}` : '', f.sock_type !== undefined ? `sock_type=${f.sock_type}` : ''].filter(Boolean).join(' ');
-  if (detail) k.detail = detail;
-  if (r.auditId !== undefined) k.auditId = r.auditId;
+  if (detail) k.detail = own(detail);
+  if (r.auditId !== undefined) k.auditId = own(r.auditId);
   const reasons = r.classification?.reasons;
-  if (reasons && reasons.length) k.reasons = reasons.slice(0, 3);
+  if (reasons && reasons.length) k.reasons = reasons.slice(0, 3).map((x) => own(x));
   return k;
 }

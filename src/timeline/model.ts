@@ -119,7 +119,7 @@ export interface Incident {
   otherAccesses: number;
   /** Records whose access is not among keyRecords. */
   otherRecords: number;
-  /** Most frequent classifier reasons (at most five). */
+  /** Why the incident has its verdict: the first reason of its listed accesses with that verdict (at most three). */
   reasons: string[];
   /** Operator actions on this profile during the incident (ids into Timeline.actions). */
   actionIds: string[];

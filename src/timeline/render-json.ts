@@ -22,7 +22,16 @@ function withIsoTimes(v: unknown): unknown {
   return out;
 }
 
+/** The JSON document in pieces: the incidents one at a time, so thousands of them are never one string. */
+export function* jsonChunks(t: Timeline, o: { timeZone: string; demo?: boolean }): Generator<string> {
+  const head = { format: TIMELINE_JSON_FORMAT, version: TIMELINE_JSON_VERSION, demo: !!o.demo, timeZone: o.timeZone, summary: t.summary };
+  const indent = (s: string) => s.replace(/\n/g, '\n  ');
+  const headText = JSON.stringify(withIsoTimes(head), null, 2);
+  yield `${headText.slice(0, -2)},\n  "incidents": [`;
+  for (let i = 0; i < t.incidents.length; i++) yield `${i ? ',' : ''}\n    ${JSON.stringify(withIsoTimes(t.incidents[i]), null, 2).replace(/\n/g, '\n    ')}`;
+  yield `${t.incidents.length ? '\n  ' : ''}],\n  "events": ${indent(JSON.stringify(withIsoTimes(t.events), null, 2))},\n  "actions": ${indent(JSON.stringify(withIsoTimes(t.actions), null, 2))}\n}\n`;
+}
+
 export function renderJson(t: Timeline, o: { timeZone: string; demo?: boolean }): string {
-  const doc = { format: TIMELINE_JSON_FORMAT, version: TIMELINE_JSON_VERSION, demo: !!o.demo, timeZone: o.timeZone, ...t };
-  return `${JSON.stringify(withIsoTimes(doc), null, 2)}\n`;
+  return [...jsonChunks(t, o)].join('');
 }

@@ -90,12 +90,13 @@ function incidentSection(t: Timeline, inc: Incident, o: RenderOptions): string[]
   return out;
 }
 
-export function renderMarkdown(t: Timeline, o: RenderOptions): string {
-  const out = summary(t, o);
+/** The Markdown, a line at a time (with its newline). */
+export function* markdownLines(t: Timeline, o: RenderOptions): Generator<string> {
+  const out: string[] = summary(t, o);
   const incidents = new Map(t.incidents.map((i) => [i.id, i]));
   out.push('## Chronology', '');
   const rows = chronologyRows(t, esc, { attachedActions: true });
-  if (rows.length === 0) out.push('Nothing happened in the evidence read: no AppArmor records, boots or actions.', '');
+  if (rows.length === 0) out.push('Nothing happened in the evidence read: no AppArmor records, boots or actions.');
   else {
     out.push(`| Time, ${mdText(o.style.label)} | Event | Evidence |`, '|---|---|---|');
     for (const r of rows) {
@@ -110,12 +111,16 @@ export function renderMarkdown(t: Timeline, o: RenderOptions): string {
       const within = r.kind === 'action' && r.incidentId !== undefined ? ` (incident ${r.incidentId})` : '';
       const text = r.kind === 'loss' ? `**Loss:** ${rowText(r)}` : rowText(r, r.kind === 'action' || r.kind === 'boot') + within;
       out.push(`| ${time} | ${text} | ${cell(r.evidence ?? '')} |`);
+      if (out.length >= 256) yield `${out.splice(0).join('\n')}\n`;
     }
-    out.push('');
   }
+  if (out.length) yield `${out.splice(0).join('\n')}\n`;
   if (t.incidents.length) {
-    out.push('## Incidents', '');
-    for (const inc of t.incidents) out.push(...incidentSection(t, inc, o));
+    yield '\n## Incidents\n';
+    for (const inc of t.incidents) yield `\n${incidentSection(t, inc, o).join('\n').replace(/\n+$/, '')}\n`;
   }
-  return `${out.join('\n').replace(/\n+$/, '')}\n`;
+}
+
+export function renderMarkdown(t: Timeline, o: RenderOptions): string {
+  return [...markdownLines(t, o)].join('');
 }

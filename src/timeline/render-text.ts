@@ -82,18 +82,19 @@ function incidentBlock(t: Timeline, inc: Incident, o: RenderOptions): string[] {
   return out;
 }
 
-export function renderText(t: Timeline, o: RenderOptions): string {
-  const out = summaryLines(t, o);
-  out.push('');
+/** The text, a line at a time (with its newline): a timeline of thousands of incidents is written as it is made. */
+export function* textLines(t: Timeline, o: RenderOptions): Generator<string> {
+  for (const l of summaryLines(t, o)) yield `${l}\n`;
+  yield '\n';
   const incidents = new Map(t.incidents.map((i) => [i.id, i]));
   let day: string | undefined;
   const rows = chronologyRows(t, esc);
-  if (rows.length === 0) out.push('Nothing happened in the evidence read: no AppArmor records, boots or actions.');
+  if (rows.length === 0) yield 'Nothing happened in the evidence read: no AppArmor records, boots or actions.\n';
   for (const r of rows) {
     if (r.at.time !== undefined) {
       const d = formatDate(r.at.time, o.style);
       if (d !== day) {
-        out.push(`── ${d} ──`);
+        yield `── ${d} ──\n`;
         day = d;
       }
     }
@@ -102,11 +103,14 @@ export function renderText(t: Timeline, o: RenderOptions): string {
       const inc = incidents.get(r.incidentId!);
       if (!inc) continue;
       const block = incidentBlock(t, inc, o);
-      out.push(`${clock} ${block[0]}`);
-      for (const b of block.slice(1)) out.push(`${INDENT}${b}`);
+      yield `${clock} ${block[0]}\n`;
+      for (const b of block.slice(1)) yield `${INDENT}${b}\n`;
       continue;
     }
-    out.push(`${clock} ${rowLine(r)}`);
+    yield `${clock} ${rowLine(r)}\n`;
   }
-  return `${out.join('\n')}\n`;
+}
+
+export function renderText(t: Timeline, o: RenderOptions): string {
+  return [...textLines(t, o)].join('');
 }

@@ -19,9 +19,9 @@ import { TimelineBuilder } from './builder.js';
 import { parseJournalLine } from './journal-lines.js';
 import type { Timeline } from './model.js';
 import { Progress, type ProgressStream } from './progress.js';
-import { renderJson } from './render-json.js';
-import { renderMarkdown } from './render-markdown.js';
-import { renderText } from './render-text.js';
+import { jsonChunks } from './render-json.js';
+import { markdownLines } from './render-markdown.js';
+import { textLines } from './render-text.js';
 import type { TimeStyle } from './time-format.js';
 
 export interface TimelineRun {
@@ -164,17 +164,35 @@ export async function buildTimelineFromLive(run: TimelineRun, live: LiveOptions,
   return builder.snapshot();
 }
 
+/** The rendering as pieces, in the run's format. */
+export function timelineChunks(t: Timeline, run: Pick<TimelineRun, 'format' | 'style' | 'demo'>): Iterable<string> {
+  if (run.format === 'json') return jsonChunks(t, { timeZone: run.style.timeZone, demo: run.demo });
+  if (run.format === 'markdown') return markdownLines(t, { style: run.style, demo: run.demo });
+  return textLines(t, { style: run.style, demo: run.demo });
+}
+
 export function renderTimeline(t: Timeline, run: Pick<TimelineRun, 'format' | 'style' | 'demo'>): string {
-  if (run.format === 'json') return renderJson(t, { timeZone: run.style.timeZone, demo: run.demo });
-  if (run.format === 'markdown') return renderMarkdown(t, { style: run.style, demo: run.demo });
-  return renderText(t, { style: run.style, demo: run.demo });
+  return [...timelineChunks(t, run)].join('');
+}
+
+/** Writes the rendering in 64 KiB pieces, waiting when the reader is slower (a pager, a pipe). */
+export async function writeTimeline(t: Timeline, run: Pick<TimelineRun, 'format' | 'style' | 'demo'>, out: Writable): Promise<void> {
+  let buf = '';
+  const flush = async () => {
+    const piece = buf;
+    buf = '';
+    if (!out.write(piece)) await new Promise<void>((resolve) => out.once('drain', resolve));
+  };
+  for (const chunk of timelineChunks(t, run)) {
+    buf += chunk;
+    if (buf.length >= 65536) await flush();
+  }
+  if (buf) await flush();
 }
 
 /** Builds and writes the timeline. Throws InputError for inputs that cannot be read. */
 export async function runTimeline(run: TimelineRun, out: Writable): Promise<Timeline> {
   const t = await buildTimelineFromInputs(run);
-  await new Promise<void>((resolve, reject) => {
-    out.write(renderTimeline(t, run), (err) => (err ? reject(err) : resolve()));
-  });
+  await writeTimeline(t, run, out);
   return t;
 }
