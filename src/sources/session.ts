@@ -55,7 +55,12 @@ function journalSpec(ctl: SourceCtl, file: string, env: NodeJS.ProcessEnv, base:
       if (c) cursor = c;
       ctl.enqueue(l);
     },
-    fixFor: (tail) => (tail.some((l) => /insufficient permissions|Permission denied/i.test(l)) ? JOURNAL_FIX : undefined),
+    fixFor: (tail) =>
+      tail.some((l) => /insufficient permissions|Permission denied/i.test(l))
+        ? JOURNAL_FIX
+        : tail.some((l) => /No such boot ID/i.test(l))
+          ? 'the journal holds nothing from that boot: see journalctl --list-boots, or give --since'
+          : undefined,
   };
 }
 

@@ -2,6 +2,8 @@
 // a real-format `journalctl -o json` fixture, dies, restarts, prints garbage and exits non-zero.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { startLiveSources } from '../../src/sources/index.js';
 import { Collect, fakeHost, healthOf, journalEntries, liveOpts, state, waitFor } from './helpers.js';
 
@@ -89,6 +91,20 @@ test('restarting and failed are shown with the reason, and garbage does not stop
   }
 });
 
+test('a boot the journal does not have: failed, with what to do', async () => {
+  const host = fakeHost({ dmesg: false });
+  const noBoot = { emit: 0, exit: 1, stderr: 'Data from the specified boot (-3) is not available: No such boot ID in journal' };
+  host.plan('journalctl', [noBoot, noBoot, noBoot]);
+  const s = await startLiveSources(liveOpts(host, { sources: ['journal'], boot: '-3', follow: false }), new Collect().sink);
+  await s.done();
+  const h = healthOf(s, 'journal');
+  assert.equal(h.state, 'failed');
+  assert.match(h.fix!, /journalctl --list-boots/);
+  assert.ok(host.calls('journalctl')[0].includes('--boot=-3'));
+  await s.stop();
+  host.cleanup();
+});
+
 test('--no-follow: a journalctl that keeps failing ends as failed, and the session is done', async () => {
   const host = fakeHost({ dmesg: false });
   const bad = { exit: 1, stderr: 'Failed to open journal: Permission denied' };
@@ -114,6 +130,27 @@ test('copied journal directory: read through journalctl --directory, hosts kept,
   const args = host.calls('journalctl')[0];
   assert.ok(args.includes('--directory=/srv/collector/remote') && args.includes('_TRANSPORT=kernel') && args.includes('_TRANSPORT=audit'));
   assert.ok(!args.includes('--boot'), 'a copied journal is not limited to this boot');
+  await s.stop();
+  host.cleanup();
+});
+
+test('a collector journal (systemd-journal-remote) with several hosts: each record keeps its host', async () => {
+  const host = fakeHost({ dmesg: false });
+  const body = 'apparmor="DENIED" operation="open" class="file" profile="/usr/sbin/nginx" name="/etc/shadow" pid=2211 comm="nginx" requested_mask="r" denied_mask="r" fsuid=33 ouid=0';
+  const entry = (i: number, h: string, serial: number) =>
+    JSON.stringify({
+      __CURSOR: `s=1;i=${i};b=2;m=3;t=4;x=5`,
+      __REALTIME_TIMESTAMP: String(1795317102480000 + i * 1000),
+      _HOSTNAME: h,
+      _TRANSPORT: 'kernel',
+      MESSAGE: `audit: type=1400 audit(1795317102.480:${serial}): ${body}`,
+    });
+  // the same denial on two hosts (same time, same content): two records, told apart by their audit ids
+  writeFileSync(join(host.dir, 'journal.jsonl'), `${[entry(1, 'web-01', 3131), entry(2, 'web-02', 977), entry(3, 'db-01', 12)].join('\n')}\n`);
+  const c = new Collect();
+  const s = await startLiveSources(liveOpts(host, { journalDirs: ['/var/log/journal/remote'], follow: false }), c.sink);
+  await s.done();
+  assert.deepEqual(c.records.map((r) => r.host), ['web-01', 'web-02', 'db-01']);
   await s.stop();
   host.cleanup();
 });
