@@ -71,7 +71,8 @@ export function profileWords(profile: string, info?: ProfileInfo): string[] {
   return [...out];
 }
 
-export function gatherFacts(r: AppArmorRecord, index: ProfileIndex | undefined): DenialFacts {
+/** `pidText` stands in for the pid in the subject and texts (the classifier's cache fills it in per record). */
+export function gatherFacts(r: AppArmorRecord, index: ProfileIndex | undefined, pidText?: string): DenialFacts {
   const f = r.fields;
   const profile = recordProfile(r) ?? 'unconfined';
   const info = index?.lookup(profile);
@@ -80,7 +81,7 @@ export function gatherFacts(r: AppArmorRecord, index: ProfileIndex | undefined):
   const rawMask = f.denied_mask ?? f.requested_mask ?? f.mask ?? '';
   const mask = access === 'file' || access === 'exec' ? maskLetters(rawMask) : rawMask;
   const role = roleOf([profile, info?.attachment, info?.parent]);
-  const pid = f.pid;
+  const pid = f.pid === undefined ? undefined : (pidText ?? f.pid);
   const comm = f.comm;
   const base = basenameOf(profile.split('//')[0]);
   const who: string[] = [];

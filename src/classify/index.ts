@@ -29,18 +29,36 @@ export interface Classifier {
 
 export type { Signal } from './signals.js';
 
-const CACHE_MAX = 8192;
-/** The fields that decide everything except sequence context. */
-const KEY_FIELDS = ['profile', 'label', 'operation', 'class', 'name', 'denied_mask', 'requested_mask', 'mask', 'family', 'sock_type', 'protocol', 'capname', 'capability', 'signal', 'peer', 'peer_label', 'comm', 'pid', 'info', 'fsuid', 'ouid', 'bus', 'path', 'interface', 'member', 'addr', 'target'];
+const CACHE_MAX = 4096;
+/** With the profile and the name: the fields that decide everything except sequence context. */
+const KEY_FIELDS = ['operation', 'class', 'denied_mask', 'requested_mask', 'mask', 'family', 'sock_type', 'capname', 'signal', 'peer', 'peer_label', 'comm', 'info', 'fsuid', 'ouid', 'bus', 'path', 'interface', 'member', 'addr'];
 
 interface Static {
   facts: DenialFacts;
   find: Findings;
   context: string[];
   suggestions: Partial<Record<'rule' | 'respond' | 'deny', Suggestion>>;
+  ownAttack: number;
+  /** Attack tags worth remembering for the sequence (weight 2 or more). */
+  noteTags: string[];
+  /** The last result and its sequence context, with the pid still a placeholder. */
+  memoSig?: string;
+  memo?: Filled;
 }
 
+interface Filled {
+  result: Classification;
+  /** Each reason split at the pid placeholder, when any holds one. */
+  parts?: string[][];
+  suggestionParts?: string[];
+}
+
+/** Stands for the pid in cached reasons: the cache key leaves the pid out unless it decides something. */
+export const PID_MARK = '\u0001';
+
 const round = (x: number) => Math.round(x * 100) / 100;
+const LOOK_FIRST: Suggestion = { kind: 'none', text: 'look at what else this process did before changing the profile; if it is the service doing its job, add the rule by hand' };
+const CHECK_FIRST: Suggestion = { kind: 'none', text: 'check whether the service needs this before adding a rule' };
 
 function infoClassification(r: AppArmorRecord, seq: SequenceMemory): Classification {
   const f = r.fields;
@@ -74,54 +92,58 @@ function contextReasons(facts: DenialFacts, index: ProfileIndex | undefined, pro
 export function createClassifier(index: ProfileIndex | undefined, opts: ClassifierOptions = {}): Classifier {
   const seq = new SequenceMemory();
   const problems = opts.profileProblems ?? [];
-  const cache = new Map<string, Static>();
 
+  // profile -> the record's deciding fields; cleared whole when full (amortised O(1), no per-entry eviction)
+  let cache = new Map<string, Map<string, Static>>();
+  let cached = 0;
   const staticPart = (r: AppArmorRecord): Static => {
-    let key = r.kind;
-    for (const k of KEY_FIELDS) key += `\u0000${r.fields[k] ?? ''}`;
-    let s = cache.get(key);
+    const f = r.fields;
+    // the pid decides only whether a /proc/<pid> path is the process's own and whether a signal
+    // comes from pid 1 (systemd); elsewhere it is a placeholder filled in per record
+    const name = f.name ?? '';
+    const ownProc = f.pid !== undefined && name.startsWith('/proc/') && name.startsWith(`/proc/${f.pid}/`);
+    let key = `${r.kind}${ownProc ? '\u0000own' : ''}${f.pid === '1' ? '\u0000pid1' : ''}\u0000${name}`;
+    for (const k of KEY_FIELDS) key += `\u0000${f[k] ?? ''}`;
+    const profile = f.profile ?? f.label ?? '';
+    let byKey = cache.get(profile);
+    if (!byKey) cache.set(profile, (byKey = new Map()));
+    let s = byKey.get(key);
     if (!s) {
-      const facts = gatherFacts(r, index);
-      s = { facts, find: collectSignals(facts, index), context: contextReasons(facts, index, problems), suggestions: {} };
-      if (cache.size >= CACHE_MAX) cache.delete(cache.keys().next().value as string);
-      cache.set(key, s);
+      if (++cached > CACHE_MAX) {
+        cache = new Map([[profile, (byKey = new Map())]]);
+        cached = 1;
+      }
+      const facts = gatherFacts(r, index, PID_MARK);
+      const find = collectSignals(facts, index);
+      const attack = find.signals.filter((x) => x.side === 'attack');
+      s = {
+        facts,
+        find,
+        context: contextReasons(facts, index, problems),
+        suggestions: {},
+        ownAttack: attack.reduce((n, x) => n + x.weight, 0),
+        noteTags: attack.filter((x) => x.weight >= 2).map((x) => x.tag),
+      };
+      byKey.set(key, s);
     }
     return s;
   };
 
-  const classify = (r: AppArmorRecord): Classification => {
-    if (!isDenial(r)) return infoClassification(r, seq);
-    const st = staticPart(r);
+  /** The verdict from the record's own signals plus any sequence signals. */
+  const decide = (st: Static, extra: Signal[]): Classification => {
     const { facts, find } = st;
-    const t = seq.clock(r.time);
-    const signals: Signal[] = [...find.signals];
-    const ownAttack = signals.filter((s) => s.side === 'attack').reduce((n, s) => n + s.weight, 0);
-    const pidKey = facts.pid ? `${facts.profile}\u0000${facts.pid}` : undefined;
-
-    const prior = seq.priorAttacks(pidKey, facts.profile, t);
-    if (prior) {
-      const who = prior.scope === 'pid' ? `pid ${facts.pid} (${facts.profile})` : `${facts.profile}`;
-      const win = prior.scope === 'pid' ? 'the last 2 minutes' : 'the last 30 seconds';
-      if (ownAttack > 0) {
-        signals.push({ side: 'attack', weight: Math.min(2, prior.tags.length), tag: 'sequence', reason: `${who} already showed ${prior.tags.length} other attack signal${prior.tags.length > 1 ? 's' : ''} in ${win} (${prior.tags.join(', ')}): they reinforce each other` });
-      } else if (prior.scope === 'pid') {
-        signals.push({ side: 'attack', weight: 1, tag: 'sequence', reason: `${who} showed attack signals in ${win} (${prior.tags.join(', ')}): this may be part of the same activity` });
-      }
+    const signals = extra.length ? [...find.signals, ...extra] : find.signals;
+    let A = 0;
+    let B = 0;
+    for (const x of signals) {
+      if (x.side === 'attack') A += x.weight;
+      else B += x.weight;
     }
-    const parent = facts.info?.parent ?? (facts.profile.includes('//') ? facts.profile.split('//')[0] : undefined);
-    const load = seq.recentLoad(parent ? [facts.profile, parent] : [facts.profile], t);
-    if (load) {
-      signals.push({ side: 'benign', weight: 1, tag: 'after-load', reason: `${Math.round(load.ageMs / 1000)} s after ${load.op} of ${load.profile}: a burst right after a (re)load is usually a tightened profile starting up` });
-    }
-    if (ownAttack >= 2) for (const s of find.signals) if (s.side === 'attack' && s.weight >= 2) seq.noteAttack(pidKey, facts.profile, s.tag, t);
-
-    const A = signals.filter((s) => s.side === 'attack').reduce((n, s) => n + s.weight, 0);
-    const B = signals.filter((s) => s.side === 'benign').reduce((n, s) => n + s.weight, 0);
-    const attackReasons = signals.filter((s) => s.side === 'attack').sort((a, b) => b.weight - a.weight).map((s) => s.reason);
-    const benignReasons = signals.filter((s) => s.side === 'benign').map((s) => s.reason);
+    const attackReasons = signals.filter((x) => x.side === 'attack').sort((a, b) => b.weight - a.weight).map((x) => x.reason);
+    const benignReasons = signals.filter((x) => x.side === 'benign').map((x) => x.reason);
     const nameOnly = facts.info === undefined;
 
-    if (A >= 2 && ownAttack >= 1) {
+    if (A >= 2 && st.ownAttack >= 1) {
       const reasons = [...attackReasons];
       if (facts.happened) reasons.unshift(`ALLOWED: ${facts.profile} is in complain mode, so this access succeeded`);
       if (benignReasons.length) reasons.push(`weighed against: ${benignReasons.join('; ')}`);
@@ -137,8 +159,7 @@ export function createClassifier(index: ProfileIndex | undefined, opts: Classifi
       const reasons = [...attackReasons, ...benignReasons];
       reasons.push(B > 0 ? 'attack and missing-rule signals conflict: not called a missing rule while an attack signal stands' : 'one weak attack signal: not enough to call it an attack, too much to call it a missing rule');
       reasons.push(...st.context);
-      st.suggestions.respond ??= respondSuggestion(facts);
-      return { verdict: 'unclear', confidence: 0.5, reasons, suggestion: { kind: 'none', text: 'look at what else this process did before changing the profile; if it is the service doing its job, add the rule by hand' } };
+      return { verdict: 'unclear', confidence: 0.5, reasons, suggestion: LOOK_FIRST };
     }
     if (B >= 2) {
       st.suggestions.rule ??= missingRuleSuggestion(facts, find, index);
@@ -149,8 +170,59 @@ export function createClassifier(index: ProfileIndex | undefined, opts: Classifi
       verdict: 'unclear',
       confidence: 0.3,
       reasons: [...benignReasons, `no strong signal either way for ${facts.subject}: ${what || 'this access'}`, ...st.context],
-      suggestion: { kind: 'none', text: 'check whether the service needs this before adding a rule' },
+      suggestion: CHECK_FIRST,
     };
+  };
+
+  /** Fills the pid placeholder in (the texts are split at it once per cached result). */
+  const personal = (c: Filled, pid: string): Classification => {
+    if (!c.parts) return { ...c.result };
+    const reasons = c.parts.map((p) => (p.length === 1 ? p[0] : p.join(pid)));
+    const sg = c.result.suggestion;
+    return { ...c.result, reasons, suggestion: c.suggestionParts && sg ? { ...sg, text: c.suggestionParts.join(pid) } : sg };
+  };
+  const prepare = (result: Classification): Filled => {
+    const has = result.reasons.some((x) => x.includes(PID_MARK));
+    const sgHas = !!result.suggestion?.text.includes(PID_MARK);
+    return { result, parts: has || sgHas ? result.reasons.map((x) => x.split(PID_MARK)) : undefined, suggestionParts: sgHas ? result.suggestion!.text.split(PID_MARK) : undefined };
+  };
+
+  const classify = (r: AppArmorRecord): Classification => {
+    if (!isDenial(r)) return infoClassification(r, seq);
+    const st = staticPart(r);
+    const { facts } = st;
+    const t = seq.clock(r.time);
+    const pid = r.fields.pid ?? '?';
+    const hasPid = r.fields.pid !== undefined;
+    const prior = seq.priorAttacks(hasPid ? pid : undefined, facts.profile, t);
+    const parent = facts.info?.parent ?? (facts.profile.includes('//') ? facts.profile.split('//')[0] : undefined);
+    const load = seq.recentLoad(facts.profile, parent, t);
+    if (st.ownAttack >= 2) for (const tag of st.noteTags) seq.noteAttack(hasPid ? pid : undefined, facts.profile, tag, t);
+
+    // a flood repeats the same record in the same context: decide once per distinct context
+    const loadAge = load ? Math.round(load.ageMs / 1000) : -1;
+    const sig = prior || load ? `${prior ? `${prior.scope}:${prior.tags.join(',')}` : ''}|${load ? `${load.op}:${load.profile}:${loadAge}` : ''}` : '';
+    let filled = st.memoSig === sig ? st.memo : undefined;
+    if (!filled) {
+      const extra: Signal[] = [];
+      if (prior) {
+        const who = prior.scope === 'pid' ? `pid ${PID_MARK} (${facts.profile})` : `${facts.profile}`;
+        const win = prior.scope === 'pid' ? 'the last 2 minutes' : 'the last 30 seconds';
+        const n = prior.tags.length;
+        if (st.ownAttack > 0) {
+          extra.push({ side: 'attack', weight: Math.min(2, n), tag: 'sequence', reason: `${who} already showed ${n} attack signal${n > 1 ? 's' : ''} in ${win} (${prior.tags.join(', ')}): they reinforce each other` });
+        } else if (prior.scope === 'pid') {
+          extra.push({ side: 'attack', weight: 1, tag: 'sequence', reason: `${who} showed attack signals in ${win} (${prior.tags.join(', ')}): this may be part of the same activity` });
+        }
+      }
+      if (load) {
+        extra.push({ side: 'benign', weight: 1, tag: 'after-load', reason: `${loadAge} s after ${load.op} of ${load.profile}: a burst right after a (re)load is usually a tightened profile starting up` });
+      }
+      filled = prepare(decide(st, extra));
+      st.memo = filled;
+      st.memoSig = sig;
+    }
+    return personal(filled, pid);
   };
 
   return { classify };

@@ -18,17 +18,54 @@ interface Mark {
   tag: string;
 }
 
-/** Insertion-ordered map that forgets its oldest keys past a size. */
-class BoundedMap<V> extends Map<string, V> {
-  constructor(private readonly max: number) {
-    super();
+/**
+ * A map that forgets its oldest keys past a size, in O(1): two generations; when the young one is
+ * full it becomes the old one and the previous old one is dropped. (Evicting the first key of one
+ * Map on every insert walks V8's deleted-entry tombstones each time and turns quadratic.)
+ */
+export class BoundedMap<V> {
+  private young = new Map<string, V>();
+  private old = new Map<string, V>();
+  constructor(private readonly max: number) {}
+  get(k: string): V | undefined {
+    const v = this.young.get(k);
+    if (v !== undefined) return v;
+    const o = this.old.get(k);
+    if (o !== undefined) this.set(k, o);
+    return o;
   }
-  override set(k: string, v: V): this {
-    if (super.has(k)) super.delete(k);
-    super.set(k, v);
-    while (this.size > this.max) super.delete(this.keys().next().value as string);
-    return this;
+  set(k: string, v: V): void {
+    this.young.set(k, v);
+    if (this.young.size >= this.max / 2) {
+      this.old = this.young;
+      this.young = new Map();
+    }
   }
+  get size(): number {
+    return this.young.size + this.old.size;
+  }
+}
+
+function addMark(m: BoundedMap<Mark[]>, k: string, tag: string, t: number): void {
+  const list = m.get(k);
+  if (!list) {
+    m.set(k, [{ t, tag }]);
+    return;
+  }
+  // a flood repeats the same signal: refresh its time instead of adding a mark per record
+  const same = list.find((x) => x.tag === tag);
+  if (same) same.t = Math.max(same.t, t);
+  else {
+    list.push({ t, tag });
+    if (list.length > MAX_EVENTS_PER_KEY) list.shift();
+  }
+}
+
+function recentTags(marks: Mark[] | undefined, t: number, win: number): string[] | undefined {
+  if (!marks) return undefined;
+  let out: string[] | undefined;
+  for (const m of marks) if (t >= m.t && t - m.t <= win && !out?.includes(m.tag)) (out ??= []).push(m.tag);
+  return out;
 }
 
 export class SequenceMemory {
@@ -48,32 +85,29 @@ export class SequenceMemory {
   }
 
   /** The load/replace of this profile (or its parent) that happened within the window before `t`. */
-  recentLoad(profiles: string[], t: number): { profile: string; op: string; ageMs: number } | undefined {
-    for (const p of profiles) {
-      const l = this.loads.get(p);
-      if (l && t >= l.t && t - l.t <= LOAD_WINDOW_MS) return { profile: p, op: l.op, ageMs: t - l.t };
-    }
+  recentLoad(profile: string, parent: string | undefined, t: number): { profile: string; op: string; ageMs: number } | undefined {
+    if (this.loads.size === 0) return undefined;
+    let p = profile;
+    let l = this.loads.get(p);
+    if (!l && parent) l = this.loads.get((p = parent));
+    if (l && t >= l.t && t - l.t <= LOAD_WINDOW_MS) return { profile: p, op: l.op, ageMs: t - l.t };
     return undefined;
   }
 
-  /** Distinct attack signal tags seen before `t` in the window, from this pid, then from this profile. */
-  priorAttacks(pidKey: string | undefined, profile: string, t: number): { scope: 'pid' | 'profile'; tags: string[] } | undefined {
-    const recent = (marks: Mark[] | undefined, win: number) => [...new Set((marks ?? []).filter((m) => t >= m.t && t - m.t <= win).map((m) => m.tag))];
-    if (pidKey) {
-      const tags = recent(this.byPid.get(pidKey), PID_WINDOW_MS);
-      if (tags.length) return { scope: 'pid', tags };
+  /** Distinct attack signal tags seen before `t` in the window, from this pid (whatever its profile
+   * now: an exec may have moved it), then from this profile. */
+  priorAttacks(pid: string | undefined, profile: string, t: number): { scope: 'pid' | 'profile'; tags: string[] } | undefined {
+    if (this.byProfile.size === 0) return undefined;
+    if (pid) {
+      const tags = recentTags(this.byPid.get(pid), t, PID_WINDOW_MS);
+      if (tags) return { scope: 'pid', tags };
     }
-    const tags = recent(this.byProfile.get(profile), PROFILE_WINDOW_MS);
-    return tags.length ? { scope: 'profile', tags } : undefined;
+    const tags = recentTags(this.byProfile.get(profile), t, PROFILE_WINDOW_MS);
+    return tags ? { scope: 'profile', tags } : undefined;
   }
 
-  noteAttack(pidKey: string | undefined, profile: string, tag: string, t: number): void {
-    const add = (m: BoundedMap<Mark[]>, k: string) => {
-      const list = (m.get(k) ?? []).filter((x) => t - x.t <= PID_WINDOW_MS);
-      list.push({ t, tag });
-      m.set(k, list.slice(-MAX_EVENTS_PER_KEY));
-    };
-    if (pidKey) add(this.byPid, pidKey);
-    add(this.byProfile, profile);
+  noteAttack(pid: string | undefined, profile: string, tag: string, t: number): void {
+    if (pid) addMark(this.byPid, pid, tag, t);
+    addMark(this.byProfile, profile, tag, t);
   }
 }

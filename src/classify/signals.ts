@@ -59,25 +59,38 @@ function dirOf(p: string): string {
   return p.slice(0, p.lastIndexOf('/') + 1);
 }
 
+/** The longest common directory prefix of two paths (ending in `/`), without allocating per component. */
 function sharedDir(a: string, b: string): string {
-  const pa = a.split('/');
-  const pb = b.split('/');
-  let i = 0;
-  while (i < pa.length - 1 && i < pb.length - 1 && pa[i] === pb[i]) i++;
-  return `${pa.slice(0, i).join('/')}/`;
+  const n = Math.min(a.length, b.length);
+  let lastSlash = -1;
+  for (let i = 0; i < n; i++) {
+    if (a.charCodeAt(i) !== b.charCodeAt(i)) break;
+    if (a.charCodeAt(i) === 47) lastSlash = i;
+  }
+  return lastSlash < 0 ? '' : a.slice(0, lastSlash + 1);
 }
 
-/** Rules the profile author wrote (its file and local/ include), not the generic abstractions. */
-function ownRules(info: ProfileInfo): FileRule[] {
-  return info.fileRules.filter((r) => !r.deny && !r.origin.file.includes('/abstractions/'));
+interface OwnRule {
+  rule: FileRule;
+  /** Per expansion: its literal start, and whether it is a plain path (no glob at all). */
+  alts: { lit: string; plain: boolean; path: string }[];
+}
+
+/** Rules the profile author wrote (its file and local/ include), not the generic abstractions; computed once per profile. */
+const ownRuleCache = new WeakMap<ProfileInfo, OwnRule[]>();
+function ownRules(info: ProfileInfo): OwnRule[] {
+  let own = ownRuleCache.get(info);
+  if (!own) {
+    own = info.fileRules
+      .filter((r) => !r.deny && !r.origin.file.includes('/abstractions/'))
+      .map((rule) => ({ rule, alts: rule.glob.expanded.map((e) => ({ lit: literalPrefix(e), plain: literalPrefix(e) === e, path: e })) }));
+    ownRuleCache.set(info, own);
+  }
+  return own;
 }
 
 function ruleRef(info: ProfileInfo, rule: { text: string; origin: { file: string; line: number } }): string {
   return `\`${rule.text},\` (${rule.origin.file === info.file ? basenameOf(info.file) : rule.origin.file}:${rule.origin.line})`;
-}
-
-function explicitFileDeny(info: ProfileInfo, path: string, mask: string): FileRule | undefined {
-  return info.fileRules.find((r) => r.deny && r.glob.re.test(path) && [...mask].some((k) => permCovered(r.perms, k)));
 }
 
 function fileSignals(f: DenialFacts, index: ProfileIndex | undefined, out: Findings): void {
@@ -118,13 +131,13 @@ function fileSignals(f: DenialFacts, index: ProfileIndex | undefined, out: Findi
         s.push(attack(1, 'credential-read', `${f.subject} ${verb(f, 'tried to read', 'read')} ${cred.label} (${path}): a credential read, although a backup or database tool can have a reason to`));
       } else s.push(attack(cred.weight, 'credential-read', `${f.subject} ${verb(f, 'tried to read', 'read')} ${cred.label} (${path})`));
     } else if (TLS_KEY_RE.test(path)) {
-      const sameStore = info && ownRules(info).some((r) => r.perms.includes('r') && sharedDir(literalPrefix(r.glob.expanded[0] ?? ''), path) === dirOf(path));
+      const sameStore = info && ownRules(info).some((o) => o.rule.perms.includes('r') && o.alts.some((a) => sharedDir(a.lit, path) === dirOf(path)));
       if (sameStore) s.push(benign(2, 'own-tls-key', `TLS server ${f.profile} already reads keys in ${dirOf(path)}: a renewed or added certificate key`));
       else if (info && !info.hasNetworkRules) s.push(attack(3, 'credential-read', `${f.subject} ${verb(f, 'tried to read', 'read')} a TLS private key (${path}) but its profile allows no network: it serves no TLS`));
       else s.push(attack(2, 'credential-read', `${f.subject} ${verb(f, 'tried to read', 'read')} a TLS private key (${path}) outside the keys its profile allows`));
     } else if (procPid) {
       const [, pid, what] = procPid;
-      if (pid === f.pid) s.push(benign(2, 'own-proc', `${path} is the process's own /proc entry (pid ${pid})`));
+      if (pid === f.r.fields.pid) s.push(benign(2, 'own-proc', `${path} is the process's own /proc entry (pid ${pid})`));
       else if (what === 'environ' || what === 'mem') s.push(attack(3, 'proc-other', `${f.subject} ${verb(f, 'tried to read', 'read')} the ${what === 'environ' ? 'environment (secrets, tokens)' : 'memory'} of another process (${path})`));
       else if (what.startsWith('fd')) s.push(attack(1, 'proc-other', `${f.subject} looked at the open files of another process (${path})`));
     }
@@ -142,25 +155,23 @@ function fileSignals(f: DenialFacts, index: ProfileIndex | undefined, out: Findi
   }
   if (path === '/etc/ld.so.preload' && reads && !writes) s.push(benign(2, 'system-read', `every program reads /etc/ld.so.preload at start`));
 
-  // what the profile says about this path
+  // what the profile says about this path: every rule is matched once
   if (info) {
-    const deny = explicitFileDeny(info, path, mask);
+    const matching = info.fileRules.filter((r) => r.glob.re.test(path));
+    const deny = matching.find((r) => r.deny && [...mask].some((k) => permCovered(r.perms, k)));
+    const allows = matching.filter((r) => !r.deny);
     if (deny) {
       out.explicitDeny = deny;
       s.push(attack(1, 'explicit-deny', `the profile forbids this on purpose: ${ruleRef(info, deny)}`));
-    } else if (mask && fileRulesAllow(info.fileRules, path, mask)) {
+    } else if (mask && allows.length && fileRulesAllow(allows, path, mask)) {
       // name the rule that grants the most of the mask (the Cx rule, not the library rule, for an exec)
-      const matching = info.fileRules.filter((r) => !r.deny && r.glob.re.test(path));
       const score = (r: FileRule) => [...mask].filter((k) => permCovered(r.perms, k)).length;
-      const rule = matching.reduce((a, b) => (score(b) > score(a) ? b : a));
+      const rule = allows.reduce((a, b) => (score(b) > score(a) ? b : a));
       out.alreadyAllowed = rule;
       s.push(benign(3, 'already-allowed', `the file declaring ${f.profile} already allows ${path} with '${mask}' (${ruleRef(info, rule)}): the loaded policy is older than the file`));
-    } else {
-      const partial = info.fileRules.filter((r) => !r.deny && r.glob.re.test(path));
-      if (partial.length && !/[xm]/.test(mask)) {
-        s.push(benign(2, 'wider-mask', `the profile already allows ${path} with '${partial.map((r) => r.perms).join('')}' (${ruleRef(info, partial[0])}); this needs '${mask}'`));
-        out.neighbours.push(...partial);
-      }
+    } else if (allows.length && !/[xm]/.test(mask)) {
+      s.push(benign(2, 'wider-mask', `the profile already allows ${path} with '${allows.map((r) => r.perms).join('')}' (${ruleRef(info, allows[0])}); this needs '${mask}'`));
+      out.neighbours.push(...allows);
     }
   }
 
@@ -207,25 +218,24 @@ function neighbourSignals(f: DenialFacts, info: ProfileInfo, path: string, out: 
   const dir = dirOf(path);
   const name = basenameOf(path);
   let near: FileRule | undefined;
-  for (const r of ownRules(info)) {
-    for (const e of r.glob.expanded) {
-      const lit = literalPrefix(e);
-      const shared = sharedDir(lit, path);
-      if (!GENERIC_DIRS.has(shared) && shared.length > 1) {
-        out.neighbours.push(r);
-        near ??= r;
+  for (const o of ownRules(info)) {
+    for (const a of o.alts) {
+      const shared = sharedDir(a.lit, path);
+      if (shared.length > 1 && !GENERIC_DIRS.has(shared)) {
+        out.neighbours.push(o.rule);
+        near ??= o.rule;
         break;
       }
-      if (lit === e && basenameOf(e) === name && dirOf(e) !== dir && !out.movedFrom) out.movedFrom = r;
+      if (a.plain && !out.movedFrom && basenameOf(a.path) === name && dirOf(a.path) !== dir) out.movedFrom = o.rule;
     }
   }
   if (!near) {
     const tail = appTail(path);
     if (tail) {
-      for (const r of ownRules(info)) {
-        const t = appTail(literalPrefix(r.glob.expanded[0] ?? ''));
+      for (const o of ownRules(info)) {
+        const t = appTail(o.alts[0]?.lit ?? '');
         if (t && t.dir === tail.dir && t.root !== tail.root) {
-          out.signals.push(benign(2, 'parallel-tree', `${path} is the ${tail.root} side of ${t.root}/${t.dir} that the profile already allows (${ruleRef(info, r)})`));
+          out.signals.push(benign(2, 'parallel-tree', `${path} is the ${tail.root} side of ${t.root}/${t.dir} that the profile already allows (${ruleRef(info, o.rule)})`));
           break;
         }
       }
@@ -244,8 +254,11 @@ function appTail(path: string): { root: string; dir: string } | undefined {
   return { root: m[1], dir: m[2] };
 }
 
+/** Where no suggestable abstraction reaches: the service's own data, homes, /proc, scratch space. */
+const NO_ABSTRACTION_RE = /^\/(?:proc|sys|tmp|var\/tmp|home|root|srv|var\/www|var\/lib|var\/log|var\/spool|opt|mnt|media)\//;
+
 function abstractionFor(index: ProfileIndex | undefined, info: ProfileInfo | undefined, path: string, mask: string): string | undefined {
-  if (!mask || /[wacdx]/.test(mask)) return undefined;
+  if (!mask || /[wacdx]/.test(mask) || NO_ABSTRACTION_RE.test(path)) return undefined;
   let found = index?.abstractionFor(path, mask);
   if (!found && !(index && info)) {
     for (const [re, perms, name] of BUILTIN_ABSTRACTIONS) if (re.test(path) && [...mask].every((k) => perms.includes(k))) found = name;

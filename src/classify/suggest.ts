@@ -82,7 +82,7 @@ function fileRule(f: DenialFacts, find: Findings, index: ProfileIndex | undefine
   if (find.abstraction) return { rules: [`include <${find.abstraction}>`], note: `<${find.abstraction}> covers ${path}` };
   const procOwn = /^\/proc\/(\d+)\//.exec(path);
   let target: string | undefined;
-  if (procOwn && procOwn[1] === f.pid) target = `@{PROC}/@{pid}/${path.slice(procOwn[0].length).replace(/[*?[\]{}@\s,"\\]/g, (c) => `\\${c}`)}`;
+  if (procOwn && procOwn[1] === f.r.fields.pid) target = `@{PROC}/@{pid}/${path.slice(procOwn[0].length).replace(/[*?[\]{}@\s,"\\]/g, (c) => `\\${c}`)}`;
   const glob = neighbourGlob(path, find.neighbours);
   let note: string | undefined;
   if (!target && glob) {
@@ -182,12 +182,11 @@ export function explicitDenySuggestion(f: DenialFacts, find: Findings): Suggesti
 }
 
 export function respondSuggestion(f: DenialFacts): Suggestion {
-  const who = `${f.profile}${f.pid ? ` (pid ${f.pid})` : ''}`;
   const first = f.happened
     ? `It was ALLOWED: complain mode let it happen, so treat it as done and put ${f.profile} back in enforce mode${f.info ? ` (aa-enforce ${f.info.file})` : ''}.`
     : `Keep ${f.profile} in enforce mode: the profile stopped this.`;
   return {
     kind: 'respond',
-    text: `${first} Isolate the host from the network if the signals hold, preserve evidence (this log, /proc/${f.pid ?? '<pid>'} of ${who} while it runs, the files it touched) and investigate the service. No rule is suggested and a one-key complain is not offered: complain mode would let exactly this through, and AppArmor gives no protection in complain mode against a hostile process.`,
+    text: `${first} Isolate the host from the network if the signals hold, preserve evidence (this log, ${f.pid ? `/proc/${f.pid} while the process runs, ` : ''}the files it touched) and investigate the service. No rule is suggested and a one-key complain is not offered: complain mode would let exactly this through, and AppArmor gives no protection in complain mode against a hostile process.`,
   };
 }

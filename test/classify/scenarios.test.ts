@@ -130,7 +130,7 @@ const SCENARIOS: Scenario[] = [
     name: 'several attack signals from one pid reinforce each other',
     lines: [file(0, NGINX, 'exec', '/usr/bin/dash', 'x', { pid: 2211, comm: 'nginx' }), file(1, NGINX, 'open', '/etc/shadow', 'r', { pid: 2211, comm: 'nginx' }), file(2, NGINX, 'exec', '/usr/bin/curl', 'x', { pid: 2211, comm: 'nginx' })],
     verdict: 'likely-attack',
-    reasons: [/pid 2211 \(\/usr\/sbin\/nginx\) already showed 2 other attack signals in the last 2 minutes \(exec-shell, credential-read\)/],
+    reasons: [/pid 2211 \(\/usr\/sbin\/nginx\) already showed 2 attack signals in the last 2 minutes \(exec-shell, credential-read\)/],
   },
   {
     name: 'a read that looks routine from a pid that just tried a shell is not called a missing rule',

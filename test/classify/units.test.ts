@@ -42,10 +42,10 @@ test('non-denials are info; unknown kinds too', () => {
 
 test('sequence memory stays bounded and forgets outside its window', () => {
   const m = new SequenceMemory();
-  for (let i = 0; i < 20000; i++) m.noteAttack(`p\u0000${i}`, `profile-${i}`, 'exec-shell', i);
-  assert.equal(m.priorAttacks('p\u00000', 'profile-0', 20000), undefined, 'the oldest pids were evicted');
-  assert.deepEqual(m.priorAttacks('p\u000019999', 'profile-19999', 20000)?.tags, ['exec-shell']);
-  assert.equal(m.priorAttacks('p\u000019999', 'profile-19999', 20000 + 3_600_000), undefined, 'an hour later it is not a sequence');
+  for (let i = 0; i < 20000; i++) m.noteAttack(`${i}`, `profile-${i}`, 'exec-shell', i);
+  assert.equal(m.priorAttacks('0', 'profile-0', 20000), undefined, 'the oldest pids were evicted');
+  assert.deepEqual(m.priorAttacks('19999', 'profile-19999', 20000)?.tags, ['exec-shell']);
+  assert.equal(m.priorAttacks('19999', 'profile-19999', 20000 + 3_600_000), undefined, 'an hour later it is not a sequence');
 });
 
 test('a classification is computed once per distinct record and reused for repeats', () => {
