@@ -311,7 +311,7 @@ export async function startLiveSources(opts: LiveOptions, sink: PipelineSink): P
         // continuation line (end() does both; the parser carries on with the next line)
         credit(ctl, () => ctl.parser.end());
         // dmesg --follow gives no sign that the ring buffer is done: quiet means caught up
-        if (ctl.health.name === 'dmesg' && ctl.health.state === 'backfill' && follow && ctl.lastLineAt > 0) ctl.setState('live');
+        if (ctl.health.name === 'dmesg' && ctl.health.state === 'backfill' && follow && (ctl.lastLineAt > 0 || now - (ctl.health.since ?? now) >= tuning.idleMs * 4)) ctl.setState('live');
       }
     }
     // still catching up: a source in its backfill, or one that ended with lines not yet parsed

@@ -2,6 +2,8 @@
 // ring buffer (skipped, counted, loss not counted twice), failures, and stopping without orphans.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { startLiveSources } from '../../src/sources/index.js';
 import { alive, Collect, fakeHost, healthOf, liveOpts, state, waitFor } from './helpers.js';
 
@@ -76,4 +78,19 @@ test('stop kills the subprocess and anything it started (its process group)', as
   await waitFor('all gone', () => !pids.some(alive), 3000);
   assert.equal(state(s, 'dmesg'), 'ended');
   host.cleanup();
+});
+
+test('an empty ring buffer still goes live (quiet is not a backfill in progress)', async () => {
+  const host = fakeHost({ journal: false });
+  writeFileSync(join(host.dir, 'dmesg.txt'), '');
+  const c = new Collect();
+  const s = await startLiveSources(liveOpts(host, { sources: ['dmesg'] }), c.sink);
+  try {
+    await waitFor('live', () => state(s, 'dmesg') === 'live');
+    host.append('dmesg.txt', [LATER]);
+    await waitFor('the new record', () => c.records.some((r) => r.serial === 5000));
+  } finally {
+    await s.stop();
+    host.cleanup();
+  }
 });
