@@ -10,37 +10,49 @@ import { contentHash, RecordDeduper } from '../store/dedupe.js';
 export class RecordMerger {
   duplicates = 0;
   private readonly deduper = new RecordDeduper();
-  /** Records still held (not yet shown), by audit id + content. */
-  private readonly held = new Map<string, AppArmorRecord>();
-  private readonly keys = new WeakMap<AppArmorRecord, string>();
-
-  private key(r: AppArmorRecord): string | undefined {
-    if (r.auditId === undefined) return undefined;
-    const [a, b] = contentHash(r);
-    return `${r.auditId}/${a}/${b}`;
-  }
+  /**
+   * Records still held (not yet shown), by audit id: usually one, several when one event carries
+   * several records. Content is compared only when a copy arrives (rare next to new records).
+   */
+  private readonly held = new Map<string, AppArmorRecord | AppArmorRecord[]>();
 
   /** True when `r` is new (and is now held until `shown`); false when it was a copy (absorbed). */
   admit(r: AppArmorRecord): boolean {
+    const id = r.auditId;
     if (!this.deduper.admit(r)) {
       this.duplicates++;
-      const k = this.key(r);
-      const kept = k === undefined ? undefined : this.held.get(k);
-      if (kept) absorb(kept, r);
+      const kept = id === undefined ? undefined : this.held.get(id);
+      if (kept) {
+        const [a, b] = contentHash(r);
+        const same = (k: AppArmorRecord) => {
+          const [c, d] = contentHash(k);
+          return a === c && b === d;
+        };
+        const match = Array.isArray(kept) ? kept.find(same) : same(kept) ? kept : undefined;
+        if (match) absorb(match, r);
+      }
       return false;
     }
-    const k = this.key(r);
-    if (k !== undefined) {
-      this.held.set(k, r);
-      this.keys.set(r, k);
+    if (id !== undefined) {
+      const kept = this.held.get(id);
+      if (kept === undefined) this.held.set(id, r);
+      else if (Array.isArray(kept)) kept.push(r);
+      else this.held.set(id, [kept, r]);
     }
     return true;
   }
 
   /** The record left the hold: later copies no longer change it. */
   shown(r: AppArmorRecord): void {
-    const k = this.keys.get(r);
-    if (k !== undefined && this.held.get(k) === r) this.held.delete(k);
+    const id = r.auditId;
+    if (id === undefined) return;
+    const kept = this.held.get(id);
+    if (kept === r) this.held.delete(id);
+    else if (Array.isArray(kept)) {
+      const i = kept.indexOf(r);
+      if (i >= 0) kept.splice(i, 1);
+      if (kept.length === 0) this.held.delete(id);
+    }
   }
 }
 
