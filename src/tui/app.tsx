@@ -12,7 +12,7 @@ import { factFor, type ProfileFacts } from './profile-facts.js';
 import type { Theme } from './theme.js';
 import { applyIntent, editFilter, INITIAL_UI, selectedIndex, type ListContext, type UiState } from './ui-state.js';
 import { commandRows, parseFilter, profileRows, SORT_TITLE, timelineItems, visibleIncidents, windowStart } from './view-model.js';
-import { Header, type RunMode } from './views/header.js';
+import { Header, sourceLines, type RunMode } from './views/header.js';
 import { IncidentList } from './views/incident-list.js';
 import { detailLines, IncidentDetail } from './views/incident-detail.js';
 import { profileTableCapacity, ProfilesTable } from './views/profiles-table.js';
@@ -155,7 +155,7 @@ export function App(props: AppProps): React.JSX.Element {
   uiRef.current = ui;
   const listContextNow = (): ListContext => {
     let detailCount = 0;
-    if (ui.help) detailCount = helpLines(keymap, theme, props.helpNote).length;
+    if (ui.help) detailCount = helpLines(keymap, theme, props.helpNote, snap.health).length;
     else if (detailIncident) detailCount = detailLines({ incident: detailIncident, fact: factFor(props.facts, detailIncident.profile), now: vm.now, utc: props.utc, width, theme }).length;
     let openTarget: ListContext['openTarget'];
     const item = timeline[sel];
@@ -209,7 +209,7 @@ export function App(props: AppProps): React.JSX.Element {
   if (dialogOpen && props.actions) {
     body = <ActionDialog controller={props.actions} width={width} height={bodyHeight} theme={theme} onQuit={props.onQuit} />;
   } else if (ui.help) {
-    body = <HelpOverlay keymap={keymap} theme={theme} width={width} height={bodyHeight} scroll={ui.helpScroll} note={props.helpNote} />;
+    body = <HelpOverlay keymap={keymap} theme={theme} width={width} height={bodyHeight} scroll={ui.helpScroll} note={props.helpNote} sources={snap.health} />;
   } else if (ui.screen === 'incidents' && ui.detail !== undefined) {
     body = detailIncident ? (
       <IncidentDetail incident={detailIncident} fact={factFor(props.facts, detailIncident.profile)} now={vm.now} utc={props.utc} width={width} height={bodyHeight} scroll={ui.detailScroll} theme={theme} />
@@ -224,7 +224,7 @@ export function App(props: AppProps): React.JSX.Element {
     body = <ActionLog rows={commands} start={start} selected={sel} page={page} utc={props.utc} journal={props.journal} width={width} height={bodyHeight} theme={theme} />;
   } else {
     const empty = filter ? 'no incident matches the filter (Esc clears it)' : props.mode === 'live' ? 'no denials yet (the sources above say what is being read)' : 'no denials in the input';
-    body = <IncidentList rows={incidents.slice(start, start + page)} selected={sel - start} total={incidents.length} now={vm.now} width={width} height={bodyHeight} theme={theme} emptyText={empty} />;
+    body = <IncidentList rows={incidents.slice(start, start + page)} selected={sel - start} total={incidents.length} now={vm.now} width={width} height={bodyHeight} theme={theme} emptyText={empty} emptyDetail={filter ? undefined : snap.health.flatMap(sourceLines)} />;
   }
 
   if (vm.blank) return <Box width={width} height={total} />;

@@ -50,7 +50,8 @@ export function headerLines(p: HeaderProps): Line[] {
   const v = p.verdicts;
   const line2: Line = [seg(' ')];
   for (const k of ['likely-attack', 'unclear', 'missing-rule', 'info', '?'] as const) {
-    if (k === '?' && v[k] === 0) continue;
+    // `info` and `?` only when there are some: line 2 must fit 80 columns with the loss counters.
+    if ((k === '?' || k === 'info') && v[k] === 0) continue;
     const [glyph, word] = VERDICT_LABEL[k].split(' ');
     line2.push(seg(k === '?' ? `? ${v[k]} unclassified` : `${glyph} ${v[k]} ${word.toLowerCase()}`, { color: t.verdict[k], bold: k === 'likely-attack' && v[k] > 0 }), seg('  '));
   }
@@ -59,10 +60,15 @@ export function headerLines(p: HeaderProps): Line[] {
   const line3: Line = [seg(p.health.length === 1 ? ' source: ' : ' sources: ')];
   if (p.health.length === 0) line3.push(seg('none started', { color: t.bad }));
   p.health.forEach((h, i) => {
+    // Names and states only, so every source fits at 80 columns; why one is unavailable and the fix
+    // are in the help (?) and, while nothing has arrived, in the incident list.
     const bad = h.state === 'unavailable' || h.state === 'failed';
-    const detail = [h.state, h.lines !== undefined ? `${h.lines} lines` : '', h.reason ? safeText(h.reason) : '', h.fix ? `fix: ${safeText(h.fix)}` : ''].filter(Boolean).join(', ');
-    line3.push(seg(`${i ? '  ·  ' : ''}${safeText(h.name)} ${HEALTH_GLYPH[h.state] ?? '?'} ${detail}`, { color: bad ? t.bad : undefined }));
+    const counted = h.state === 'live' || h.state === 'done' || h.state === 'ended';
+    const detail = counted ? ` ${h.lines ?? 0}` : h.state === 'unavailable' ? '' : ` ${h.state}`;
+    line3.push(seg(`${i ? '  ' : ''}${HEALTH_GLYPH[h.state] ?? '?'} ${safeText(h.name)}${detail}`, { color: bad ? t.bad : undefined, bold: bad }));
   });
+  if (p.health.some((h) => h.state === 'unavailable' || h.state === 'failed')) line3.push(seg('  (✗: ? says why)', { dim: t.dim }));
+  else if (p.health.length) line3.push(seg(' lines', { dim: t.dim }));
   const line4: Line = [seg(' ')];
   SCREENS.forEach((s, i) => {
     const active = s === p.screen;
@@ -76,4 +82,14 @@ export function headerLines(p: HeaderProps): Line[] {
 
 export function Header(p: HeaderProps): React.JSX.Element {
   return <Lines lines={headerLines(p)} width={p.width} />;
+}
+
+/** One source in full: state, counters, why and the fix, its last stderr lines. */
+export function sourceLines(h: SourceHealth): string[] {
+  const out = [`${safeText(h.name)}: ${h.state}${h.lines !== undefined ? `, ${h.lines} lines` : ''}${h.records !== undefined ? `, ${h.records} records` : ''}${h.restarts ? `, ${h.restarts} restarts` : ''}${h.dropped ? `, ${h.dropped} lines dropped` : ''}`];
+  if (h.reason) out.push(`  why: ${safeText(h.reason)}`);
+  if (h.fix) out.push(`  fix: ${safeText(h.fix)}`);
+  if (h.note) out.push(`  note: ${safeText(h.note)}`);
+  for (const l of (h.stderrTail ?? []).slice(-3)) out.push(`  stderr: ${safeText(l)}`);
+  return out;
 }

@@ -20,6 +20,8 @@ export interface IncidentListProps {
   height: number;
   theme: Theme;
   emptyText: string;
+  /** Shown under the empty text: each source in full (why nothing may be arriving). */
+  emptyDetail?: string[];
 }
 
 interface Columns {
@@ -36,7 +38,7 @@ interface Columns {
 
 /** Column widths for a terminal width: the target gets what is left; pids and first seen only when wide. */
 export function incidentColumns(width: number): Columns {
-  const c: Columns = { verdict: 10, count: 6, last: 8, first: width >= 100 ? 8 : 0, profile: width >= 120 ? 26 : 17, op: 10, target: 0, mask: 8, pids: width >= 110 ? 14 : 0 };
+  const c: Columns = { verdict: 10, count: 6, last: 8, first: width >= 100 ? 8 : 0, profile: width >= 120 ? 26 : 17, op: 10, target: 0, mask: 8, pids: width >= 120 ? 16 : width >= 100 ? 10 : 0 };
   const fixed = 1 + c.verdict + c.count + c.last + c.first + c.profile + c.op + c.mask + c.pids;
   c.target = Math.max(8, width - fixed - 1);
   return c;
@@ -65,7 +67,10 @@ export function incidentListLines(p: IncidentListProps): Line[] {
   const t = p.theme;
   const head = [' ', cell('VERDICT', c.verdict), rcell('COUNT', c.count - 1), ' ', cell('LAST', c.last), c.first ? cell('FIRST', c.first) : '', cell('PROFILE', c.profile), cell('OPERATION', c.op), cell('TARGET', c.target), cell('MASK', c.mask), c.pids ? cell('PIDS', c.pids) : ''].join('');
   const lines: Line[] = [[seg(head, { bold: true, dim: t.dim })]];
-  if (p.total === 0) lines.push([seg(` ${p.emptyText}`)]);
+  if (p.total === 0) {
+    lines.push([seg(` ${p.emptyText}`)]);
+    for (const l of p.emptyDetail ?? []) lines.push([seg(`   ${l}`)]);
+  }
   p.rows.forEach((inc, idx) => {
     const sel = idx === p.selected;
     const text = incidentRowText(inc, c, p.now);
