@@ -53,7 +53,7 @@ function summary(t: Timeline, o: RenderOptions): string[] {
     const more = s.profiles.length - shown.length + s.moreProfiles;
     line('Profiles', shown.join(', ') + (more > 0 ? ` and ${more} more` : ''));
   }
-  line('Operator actions', s.actionJournal !== undefined ? `${s.actions} (journal: ${esc(s.actionJournal)})` : 'no action journal read');
+  line('Operator actions', s.actionJournal !== undefined ? `${s.actions} (journal: ${esc(s.actionJournal)})` : 'no action journal found (--actions FILE names one)');
   if (s.boots) line('Boots', String(s.boots));
   const lost = lostPhrases(s, esc);
   line('Lost', lost.length ? lost.join('; ') : 'nothing the logs reported (explicit deny rules are silent unless audited)');

@@ -40,7 +40,7 @@ function summaryLines(t: Timeline, o: RenderOptions): string[] {
     const more = s.profiles.length - shown.length + s.moreProfiles;
     line('Profiles', shown.join(', ') + (more > 0 ? ` and ${more} more` : ''));
   }
-  line('Actions', s.actionJournal !== undefined ? `${s.actions} operator action${s.actions === 1 ? '' : 's'} in ${esc(s.actionJournal)}` : 'no action journal read');
+  line('Actions', s.actionJournal !== undefined ? `${s.actions} operator action${s.actions === 1 ? '' : 's'} in ${esc(s.actionJournal)}` : 'no action journal found (--actions FILE names one)');
   if (s.boots) line('Boots', String(s.boots));
   const lost = lostPhrases(s, esc);
   if (lost.length) {

@@ -43,17 +43,21 @@ export interface TimelineRun {
   progressDelayMs?: number;
 }
 
-async function readActions(run: TimelineRun, builder: TimelineBuilder): Promise<void> {
+/** The action journal to read: the one named (must exist), else the default one when it exists. */
+async function journalToRead(run: TimelineRun): Promise<TimelineRun['actions']> {
   const a = run.actions;
-  if (!a) return;
-  if (!a.required) {
-    try {
-      await access(a.path);
-    } catch {
-      return;
-    }
+  if (!a || a.required) return a;
+  try {
+    await access(a.path);
+    return a;
+  } catch {
+    return undefined;
   }
-  const stream = await openInput(a.path);
+}
+
+async function readActions(journal: TimelineRun['actions'], builder: TimelineBuilder): Promise<void> {
+  if (!journal) return;
+  const stream = await openInput(journal.path);
   const entries: Parameters<TimelineBuilder['queueActions']>[0] = [];
   let bad = 0;
   let line = 0;
@@ -66,16 +70,23 @@ async function readActions(run: TimelineRun, builder: TimelineBuilder): Promise<
   builder.noteBadJournalLines(bad);
 }
 
+/** A builder for the run, with its action journal read and queued. */
+async function builderFor(run: TimelineRun): Promise<TimelineBuilder> {
+  const journal = await journalToRead(run);
+  const builder = new TimelineBuilder({
+    gapSeconds: run.gapSeconds,
+    bootTime: run.clock?.bootTime,
+    requested: run.since !== undefined || run.until !== undefined ? { since: run.since, until: run.until } : undefined,
+    actionJournal: journal?.name,
+  });
+  await readActions(journal, builder);
+  return builder;
+}
+
 /** Builds the timeline of the run's inputs (without rendering it). */
 export async function buildTimelineFromInputs(run: TimelineRun): Promise<Timeline> {
   const clock = run.clock ?? {};
-  const builder = new TimelineBuilder({
-    gapSeconds: run.gapSeconds,
-    bootTime: clock.bootTime,
-    requested: run.since !== undefined || run.until !== undefined ? { since: run.since, until: run.until } : undefined,
-    actionJournal: run.actions?.name,
-  });
-  await readActions(run, builder);
+  const builder = await builderFor(run);
   const inWindow = (r: AppArmorRecord) => r.time === undefined || ((run.since === undefined || r.time >= run.since) && (run.until === undefined || r.time <= run.until));
   let lineUptime: number | undefined;
   const pipeline = new Pipeline(
@@ -126,13 +137,7 @@ export async function buildTimelineFromInputs(run: TimelineRun): Promise<Timelin
  * sources could not be read; undefined when none could (an unreadable host is not a quiet one).
  */
 export async function buildTimelineFromLive(run: TimelineRun, live: LiveOptions, say: (s: string) => void, signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP']): Promise<Timeline | undefined> {
-  const builder = new TimelineBuilder({
-    gapSeconds: run.gapSeconds,
-    bootTime: run.clock?.bootTime,
-    requested: run.since !== undefined || run.until !== undefined ? { since: run.since, until: run.until } : undefined,
-    actionJournal: run.actions?.name,
-  });
-  await readActions(run, builder);
+  const builder = await builderFor(run);
   const session = await startLiveSources({ ...live, follow: false, enrich: run.enrich }, { record: (r) => builder.addRecord(r), loss: (n) => builder.addLoss(n) });
   const reported = new Set<string>();
   const report = () => {

@@ -1,11 +1,13 @@
 // Writes a large saved log for measuring `aa-triage timeline` (memory and time): syslog-style
 // kernel lines, most of them ordinary chatter, one in five an AppArmor record spread over a few
 // dozen profiles with distinct paths, bursts separated by quiet gaps, an attack in the middle.
-// Usage: node test/timeline/gen-large-log.mjs OUT LINES
+// Usage: node test/timeline/gen-large-log.mjs OUT LINES [steady]
+// With `steady` as third argument there are no quiet gaps: the incidents stay few however long the log.
 import { createWriteStream } from 'node:fs';
 
 const [out, linesArg] = process.argv.slice(2);
 const lines = Number(linesArg ?? 500_000);
+const steady = process.argv[4] === 'steady';
 const w = createWriteStream(out);
 const t0 = Date.UTC(2026, 10, 22, 0, 0, 0);
 let serial = 1;
@@ -16,7 +18,7 @@ function stamp(ms) {
 }
 for (let i = 0; i < lines; i++) {
   // 24 hours; every 4000 lines a 10-minute quiet gap
-  const ms = t0 + i * 100 + Math.floor(i / 4000) * 600_000;
+  const ms = t0 + i * 100 + (steady ? 0 : Math.floor(i / 4000) * 600_000);
   const sec = (ms / 1000).toFixed(3);
   let line;
   if (i % 5 !== 0) line = `${stamp(ms)} web-01 kernel: e1000e 0000:00:19.0 eth0: rx ${i} packets, nothing to see`;
