@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import { incidentRows } from '../../src/timeline/chronology.js';
 import { renderText } from '../../src/timeline/render-text.js';
 import { safeText } from '../../src/views/safe-text.js';
-import { demoTimeline, fakeClassify, iso } from './helpers.js';
+import { demoPaths, demoTimeline, fakeClassify, iso } from './helpers.js';
 
 describe('demo incident timeline (unclassified)', async () => {
   const t = await demoTimeline();
@@ -177,5 +177,31 @@ describe('demo incident timeline (classified)', async () => {
   it('joins everything of one profile within a wide gap when nothing tells an attack apart', async () => {
     const wide = await demoTimeline({ gapSeconds: 3600 });
     assert.equal(wide.incidents.filter((i) => i.profile === '/usr/sbin/nginx').length, 1);
+  });
+});
+
+describe('demo incident timeline (the real classifier, the demo profiles)', async () => {
+  const { loadEnrichment } = await import('../../src/classify/enrich.js');
+  const { enrich } = await loadEnrichment([demoPaths().profilesDir]);
+  const t = await demoTimeline({ enrich });
+
+  it('calls the attack an attack and the missing rules missing rules, in the same five incidents', () => {
+    assert.deepEqual(
+      t.incidents.map((i) => [i.id, i.profile]),
+      [
+        [1, '/usr/sbin/nginx'],
+        [2, 'report-exporter'],
+        [3, 'thumbnail-renderer'],
+        [4, 'backup-agent'],
+        [5, '/usr/sbin/nginx'],
+      ],
+    );
+    assert.deepEqual(
+      [t.incidents[0].verdict, t.incidents[1].verdict, t.incidents[2].verdict, t.incidents[4].verdict],
+      ['missing-rule', 'missing-rule', 'missing-rule', 'likely-attack'],
+    );
+    assert.equal(t.incidents[4].keyRecords.length, 8);
+    assert.ok(t.incidents[4].keyRecords.every((k) => k.verdict === 'likely-attack'));
+    assert.ok(t.incidents[4].reasons.length > 0);
   });
 });
