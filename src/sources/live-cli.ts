@@ -97,6 +97,7 @@ export async function runLive(opts: CliOptions, format: 'json' | 'plain', io: Li
   for (const n of session.notes()) say(n);
   const seen = new Map<string, string>();
   let dropped = 0;
+  let droppedSaidAt = 0;
   const report = () => {
     for (const h of session.health()) {
       const line = healthLine(h);
@@ -106,7 +107,9 @@ export async function runLive(opts: CliOptions, format: 'json' | 'plain', io: Li
       }
     }
     const d = session.counts().dropped;
-    if (d > dropped) {
+    // during a flood the count moves on every tick: say it at most every few seconds
+    if (d > dropped && Date.now() - droppedSaidAt >= 5000) {
+      droppedSaidAt = Date.now();
       say(`loss: aa-triage dropped ${d} lines it could not parse fast enough (bounded queue)`);
       dropped = d;
     }

@@ -132,7 +132,7 @@ export async function startLiveSources(opts: LiveOptions, sink: PipelineSink): P
   const plans = forBoot(detectSources(facts, opts.sources, saved), opts.boot);
   const boot = opts.clock?.bootTime ?? bootTime(paths.proc);
   // audit.log holds earlier boots too: by default only this boot's records, like the journal's -b
-  const auditWindow: TimeWindow = window.since === undefined && opts.boot === undefined && boot !== undefined ? { ...window, since: boot } : window;
+  const auditWindow: TimeWindow = window.since === undefined && (opts.boot === undefined || opts.boot === '0') && boot !== undefined ? { ...window, since: boot } : window;
 
   const localHost = opts.hostname ?? hostname();
   const listeners = new Set<() => void>();

@@ -57,7 +57,7 @@ test('a parser that cannot keep up: the reader still drains the pipe, drops are 
   floodFile(host.dir, n);
   const c = new Collect();
   let count = 0;
-  const s = await startLiveSources(liveOpts(host, { sources: ['dmesg'], tuning: { ...FAST, queueLines: 300 } }), { ...c.sink, record: () => void count++ });
+  const s = await startLiveSources(liveOpts(host, { sources: ['dmesg'], tuning: { ...FAST, queueLines: 50 } }), { ...c.sink, record: () => void count++ });
   try {
     await waitFor('every line accounted for', () => healthOf(s, 'dmesg').lines === n && count + s.counts().dropped === n, 60_000);
     const h = healthOf(s, 'dmesg');

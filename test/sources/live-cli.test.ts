@@ -2,10 +2,12 @@
 // screen that looks like a quiet host), NDJSON streamed as records arrive, stop on a signal.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { parseCli } from '../../src/cli/args.js';
 import { runLive } from '../../src/sources/live-cli.js';
-import { fakeHost, liveOpts, waitFor } from './helpers.js';
+import { FAST, fakeHost, liveOpts, waitFor } from './helpers.js';
 
 class Text extends Writable {
   text = '';
@@ -59,5 +61,20 @@ test('a --since that is not a time: exit 2 with examples', async () => {
   const code = await runLive(parseCli(['--since', 'around noon']), 'json', { out: new Text(), err, live: liveOpts(host), signals: [] });
   assert.equal(code, 2);
   assert.match(err.text, /--since: not a time: around noon \(e\.g\./);
+  host.cleanup();
+});
+
+test('lines aa-triage had to drop are said on stderr and in the summary, never silent', async () => {
+  const host = fakeHost({ journal: false });
+  const line = (i: number) => `[ ${(3000 + i / 1000).toFixed(6)}] audit: type=1400 audit(1795317500.${String(i % 1000).padStart(3, '0')}:${20000 + i}): apparmor="DENIED" operation="open" class="file" profile="/usr/sbin/x" name="/f/${i}" pid=1 comm="x" requested_mask="r" denied_mask="r"`;
+  writeFileSync(join(host.dir, 'dmesg.txt'), `${Array.from({ length: 20_000 }, (_, i) => line(i)).join('\n')}\n`);
+  const out = new Text();
+  const err = new Text();
+  const code = await runLive(parseCli(['--json', '--no-follow']), 'json', { out, err, live: liveOpts(host, { sources: ['dmesg'], follow: false, tuning: { ...FAST, queueLines: 50 } }), signals: [] }); // fewer than one pipe read's lines: drops are certain
+  assert.equal(code, 0);
+  const m = /(\d+) lines dropped by aa-triage \(queue full\)/.exec(err.text);
+  assert.ok(m, err.text);
+  assert.match(err.text, /loss: aa-triage dropped \d+ lines it could not parse fast enough/);
+  assert.equal(out.text.trim().split('\n').length + Number(m[1]), 20_000, 'every line is either shown or counted as dropped');
   host.cleanup();
 });
