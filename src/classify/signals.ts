@@ -176,7 +176,8 @@ function fileSignals(f: DenialFacts, index: ProfileIndex | undefined, out: Findi
   }
 
   if (f.access === 'file' && (reads || mask.includes('m')) && !writes && systemRead(path) && !credentialFact(path)) {
-    s.push(benign(2, 'system-read', `${path} is a system file services read (libraries, shared data, locale, certificates)`));
+    const how = reads ? verb(f, 'tried to read', 'read') : verb(f, 'tried to map', 'mapped');
+    s.push(benign(2, 'system-read', `${f.subject} ${how} ${path}, a system file services read (libraries, shared data, locale, certificates)`));
   }
 
   const abstraction = abstractionFor(index, info, path, mask);
