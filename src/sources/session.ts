@@ -1,122 +1,29 @@
 /**
  * The live session: detects the sources, starts a reader per source (supervised subprocess,
- * followed file, saved input), drains their bounded queues through one Pipeline (parser per
- * source, one deduper, the caller's enrichment), puts records in time order and hands them to the
- * sink. The drain runs in short slices so a flood never starves the UI's event loop.
+ * followed file, saved input), drains their bounded queues through one Pipeline (a parser per
+ * source), merges copies of a record (merge.ts), puts records in time order, classifies them with
+ * the caller's enrich and hands them to the sink. Work runs in short slices so a flood never
+ * starves the UI's event loop.
  */
 import { hostname } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { openInput } from '../ingest/inputs.js';
 import type { AppArmorRecord, LossNotice } from '../model/record.js';
 import { Pipeline, type PipelineSink } from '../pipeline.js';
-import { dmesgArgs, journalctlArgs, journalCursor, type JournalQuery } from './commands.js';
+import type { JournalQuery } from './commands.js';
 import { detectSources, forBoot, hostNotes, type HostFacts } from './detect.js';
-import { DmesgResume } from './dmesg-resume.js';
 import { FileFollower } from './follow-file.js';
-import { LineSplitter } from './line-splitter.js';
 import { bootTime, probeHost } from './probe.js';
 import { SourceCtl } from './source-ctl.js';
-import { Supervisor, type ProcessSpec } from './supervisor.js';
 import { RecordMerger } from './merge.js';
+import { dmesgSpec, inputReader, journalSpec, type Reader } from './readers.js';
+import { Supervisor } from './supervisor.js';
 import { TimeOrder } from './time-order.js';
 import { inWindow, parseWindow, type TimeWindow } from './time-spec.js';
 import { DEFAULT_PATHS, DEFAULT_TUNING, type LiveCounts, type LiveOptions, type LiveSession, type SourceHealth, type Tuning } from './types.js';
 
-interface Reader {
-  start(): void;
-  stop(): Promise<void>;
-}
-
-const JOURNAL_FIX = 'run with sudo, or: sudo usermod -aG systemd-journal $USER (then log in again)';
-const DMESG_FIX = 'run with sudo (or: sudo sysctl kernel.dmesg_restrict=0)';
 const SLICE_MS = 12;
 /** Sources that read this host's own logs (their records are this host's). */
 const LOCAL: ReadonlySet<string> = new Set(['journal', 'audit', 'dmesg', 'auditlog']);
-
-function journalSpec(ctl: SourceCtl, file: string, env: NodeJS.ProcessEnv, base: Omit<JournalQuery, 'follow' | 'afterCursor'>, follow: boolean): ProcessSpec {
-  let cursor: string | undefined;
-  let backfilled = false;
-  return {
-    file,
-    env,
-    persistent: follow,
-    // restarts resume after the last entry read: nothing lost, nothing repeated
-    next: () =>
-      !backfilled
-        ? { args: journalctlArgs({ ...base, afterCursor: cursor, follow: false }), state: 'backfill', finite: true }
-        : follow
-          ? { args: journalctlArgs({ ...base, afterCursor: cursor, follow: true }), state: 'live', finite: false }
-          : undefined,
-    completed: () => {
-      backfilled = true;
-    },
-    line: (l) => {
-      const c = journalCursor(l);
-      if (c) cursor = c;
-      ctl.enqueue(l);
-    },
-    fixFor: (tail) =>
-      tail.some((l) => /insufficient permissions|Permission denied/i.test(l))
-        ? JOURNAL_FIX
-        : tail.some((l) => /No such boot ID/i.test(l))
-          ? 'the journal holds nothing from that boot: see journalctl --list-boots, or give --since'
-          : undefined,
-  };
-}
-
-function dmesgSpec(ctl: SourceCtl, file: string, env: NodeJS.ProcessEnv, follow: boolean): ProcessSpec {
-  const resume = new DmesgResume();
-  let runs = 0;
-  let completed = false;
-  return {
-    file,
-    env,
-    persistent: follow,
-    next: () => (completed ? undefined : { args: dmesgArgs(follow), state: runs++ === 0 || !follow ? 'backfill' : 'live', finite: !follow }),
-    completed: () => {
-      completed = true;
-    },
-    restarting: () => resume.restart(),
-    line: (l) => {
-      if (resume.admit(l)) ctl.enqueue(l);
-      else ctl.health.replayed = resume.replayed;
-    },
-    fixFor: (tail) => (tail.some((l) => /not permitted|Permission denied/i.test(l)) ? DMESG_FIX : undefined),
-  };
-}
-
-/** A saved file or stdin, read once at the pace the parser takes it. */
-function inputReader(ctl: SourceCtl, path: string, busy: () => boolean): Reader {
-  let stopped = false;
-  let stopping: Promise<void> | undefined;
-  let stream: NodeJS.ReadableStream | undefined;
-  return {
-    start() {
-      ctl.setState('backfill');
-      void (async () => {
-        const splitter = new LineSplitter((l) => ctl.enqueue(l));
-        try {
-          const s = await openInput(path);
-          stream = s;
-          for await (const chunk of s as AsyncIterable<Buffer>) {
-            splitter.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
-            while (busy() && !stopped) await new Promise((r) => setTimeout(r, 10));
-            if (stopped) break;
-          }
-          splitter.end();
-          ctl.setState('ended');
-        } catch (err) {
-          ctl.setState('failed', (err as Error).message);
-          ctl.finish();
-        }
-      })();
-    },
-    async stop() {
-      stopped = true;
-      (stream as { destroy?: () => void } | undefined)?.destroy?.();
-    },
-  };
-}
 
 export async function startLiveSources(opts: LiveOptions, sink: PipelineSink): Promise<LiveSession> {
   const tuning: Tuning = { ...DEFAULT_TUNING, ...opts.tuning };
