@@ -39,12 +39,28 @@ function assertDemoRecords(r: SpawnSyncReturns<string>): void {
   assert.match(r.stderr, /\d+ lines read, \d+ AppArmor records/);
 }
 
+function findTool(tool: string): string | undefined {
+  return (process.env.PATH ?? '').split(delimiter).map((d) => join(d, tool)).find((p) => existsSync(p));
+}
+
+/** Calls `read` until `ok` holds for its result or the deadline passes (then fails with the last result). */
+async function pollFor(read: () => string, ok: (s: string) => boolean, ms: number): Promise<string> {
+  const deadline = Date.now() + ms;
+  let last = read();
+  while (!ok(last)) {
+    assert.ok(Date.now() < deadline, `condition not met within ${ms} ms; last: ${last.slice(0, 400)}`);
+    await new Promise((r) => setTimeout(r, 100));
+    last = read();
+  }
+  return last;
+}
+
 /** A PATH holding only the few tools the launcher uses: no node anywhere on it. */
 function pathWithoutNode(dir: string): string {
   const bin = join(dir, 'toolbin');
   mkdirSync(bin);
   for (const tool of ['sh', 'dirname', 'readlink', 'uname']) {
-    const found = (process.env.PATH ?? '').split(delimiter).map((d) => join(d, tool)).find((p) => existsSync(p));
+    const found = findTool(tool);
     assert.ok(found, `${tool} is needed on this machine for the test`);
     symlinkSync(found, join(bin, tool));
   }
@@ -84,7 +100,7 @@ test('npm pack: no runtime dependencies, and the installed package runs the demo
   assertDemoRecords(r);
 });
 
-test('the release tarball, unpacked into an empty directory, runs with no node on PATH', (t) => {
+test('the release tarball, unpacked into an empty directory, runs with no node on PATH', async (t) => {
   ensureBundle();
   const d = tempDir(t, 'aa-dist-');
   const out = join(d, 'out');
@@ -125,6 +141,19 @@ test('the release tarball, unpacked into an empty directory, runs with no node o
   const wrong = spawnSync(launcher, ['--version'], { encoding: 'utf8', env: { ...env, PATH: armBin } });
   assert.equal(wrong.status, 3);
   assert.match(wrong.stderr, /this build is for linux-x64, this machine is aarch64/);
+
+  // the interactive view (Ink, bundled) on the shipped runtime, in a real terminal
+  const tmux = findTool('tmux');
+  assert.ok(tmux, 'tmux is needed for this test (the CI installs it)');
+  const sock = `aa-dist-${process.pid}`;
+  const tm = (...args: string[]) => spawnSync(tmux, ['-L', sock, '-f', '/dev/null', ...args], { encoding: 'utf8' });
+  t.after(() => tm('kill-server'));
+  const started = tm('new-session', '-d', '-x', '120', '-y', '30', '-s', 'demo', findTool('env')!, '-i', `PATH=${env.PATH}`, 'TERM=xterm-256color', `HOME=${d}`, launcher, '--demo');
+  assert.equal(started.status, 0, started.stderr);
+  const screen = await pollFor(() => tm('capture-pane', '-p', '-t', 'demo').stdout, (s) => /DEMO/.test(s) && /[1-9]\d* records/.test(s) && s.includes('ATTACK'), 20_000);
+  assert.match(screen, /\[1 Incidents\]/);
+  tm('send-keys', '-t', 'demo', 'q');
+  await pollFor(() => String(tm('has-session', '-t', 'demo').status), (st) => st !== '0', 10_000);
 
   const rt = spawnSync(join(server, name, 'runtime', 'node'), ['--version'], { encoding: 'utf8', env });
   assert.match(rt.stdout, /^v(\d+)\./);
