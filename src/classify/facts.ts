@@ -71,16 +71,38 @@ export function profileWords(profile: string, info?: ProfileInfo): string[] {
   return [...out];
 }
 
+interface PerProfile {
+  info?: ProfileInfo;
+  role?: Role;
+  managedBy?: ManagedBy;
+}
+
+/** What depends on the profile alone, computed once per profile and index. */
+const perProfile = new WeakMap<object, Map<string, PerProfile>>();
+const NO_INDEX = {};
+function profileFacts(profile: string, index: ProfileIndex | undefined): PerProfile {
+  let byName = perProfile.get(index ?? NO_INDEX);
+  if (!byName || byName.size > 4096) perProfile.set(index ?? NO_INDEX, (byName = new Map()));
+  let p = byName.get(profile);
+  if (!p) {
+    const info = index?.lookup(profile);
+    p = { info, role: roleOf([profile, info?.attachment, info?.parent]), managedBy: info?.managedBy ?? generatedOwner(profile) };
+    byName.set(profile, p);
+  }
+  return p;
+}
+
 /** `pidText` stands in for the pid in the subject and texts (the classifier's cache fills it in per record). */
 export function gatherFacts(r: AppArmorRecord, index: ProfileIndex | undefined, pidText?: string): DenialFacts {
   const f = r.fields;
   const profile = recordProfile(r) ?? 'unconfined';
-  const info = index?.lookup(profile);
+  const pf = profileFacts(profile, index);
+  const info = pf.info;
   const access = accessClass(f);
   const op = f.operation ?? '';
   const rawMask = f.denied_mask ?? f.requested_mask ?? f.mask ?? '';
   const mask = access === 'file' || access === 'exec' ? maskLetters(rawMask) : rawMask;
-  const role = roleOf([profile, info?.attachment, info?.parent]);
+  const role = pf.role;
   const pid = f.pid === undefined ? undefined : (pidText ?? f.pid);
   const comm = f.comm;
   const base = basenameOf(profile.split('//')[0]);
@@ -94,7 +116,7 @@ export function gatherFacts(r: AppArmorRecord, index: ProfileIndex | undefined, 
     profile,
     info,
     missingInfo: index === undefined ? 'no-index' : info === undefined ? 'not-declared' : undefined,
-    managedBy: info?.managedBy ?? generatedOwner(profile),
+    managedBy: pf.managedBy,
     role,
     access,
     op,
