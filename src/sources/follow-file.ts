@@ -21,6 +21,12 @@ export interface FollowOptions {
   line(line: string): void;
   /** Pauses reading while the consumer is behind. */
   busy(): boolean;
+  /**
+   * Backfill: first read the rotated files beside it (audit.log.1 ...) last written at or after
+   * this time (epoch ms), oldest first: auditd rotates by size, so during a flood this boot's
+   * earlier records are already there.
+   */
+  rotatedSince?: number;
 }
 
 export class FileFollower {
@@ -48,7 +54,48 @@ export class FileFollower {
 
   start(): void {
     this.ctl.setState('backfill');
-    this.running = this.cycle();
+    this.running = (this.opts.rotatedSince !== undefined ? this.readRotated(this.opts.rotatedSince) : Promise.resolve()).then(() => this.cycle());
+  }
+
+  /** Rotated siblings (not compressed) written since `since`, oldest first. */
+  private async rotatedFiles(since: number): Promise<string[]> {
+    const dir = dirname(this.path);
+    const base = basename(this.path);
+    let names: string[];
+    try {
+      names = (await readdir(dir)).filter((n) => /^\.\d+$|^-\d{8,10}$/.test(n.slice(base.length)) && n.startsWith(base));
+    } catch {
+      return [];
+    }
+    const found: { p: string; mtime: number }[] = [];
+    for (const n of names) {
+      try {
+        const st = await stat(join(dir, n));
+        if (st.isFile() && st.mtimeMs >= since) found.push({ p: join(dir, n), mtime: st.mtimeMs });
+      } catch {
+        // vanished
+      }
+    }
+    return found.sort((a, b) => a.mtime - b.mtime).map((f) => f.p);
+  }
+
+  private async readRotated(since: number): Promise<void> {
+    for (const p of await this.rotatedFiles(since)) {
+      if (this.stopped) return;
+      let fh: FileHandle | undefined;
+      try {
+        fh = await open(p, 'r');
+        this.offset = 0;
+        await this.drain(fh);
+        this.splitter.end();
+      } catch {
+        // unreadable or gone: the current file is what matters
+      } finally {
+        await fh?.close().catch(() => undefined);
+      }
+    }
+    this.offset = 0;
+    this.tail = Buffer.alloc(0);
   }
 
   private schedule(): void {

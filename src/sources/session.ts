@@ -152,7 +152,7 @@ export async function startLiveSources(opts: LiveOptions, sink: PipelineSink): P
     } else if (plan.name === 'dmesg') {
       readers.push(new Supervisor(ctl, dmesgSpec(ctl, facts.dmesg!, env, follow), tuning));
     } else {
-      readers.push(new FileFollower(facts.auditLog.path, ctl, { follow, pollMs: tuning.pollMs, line: (l) => ctl.enqueue(l), busy }));
+      readers.push(new FileFollower(facts.auditLog.path, ctl, { follow, pollMs: tuning.pollMs, line: (l) => ctl.enqueue(l), busy, rotatedSince: auditWindow.since }));
     }
   }
   const copied: [string, Partial<JournalQuery>][] = [...journalDirs.map((d): [string, Partial<JournalQuery>] => [`journal-dir:${d}`, { directory: d }]), ...journalFiles.map((f): [string, Partial<JournalQuery>] => [`journal-file:${f}`, { file: f }])];

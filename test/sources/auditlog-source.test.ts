@@ -2,7 +2,7 @@
 // copytruncate mid-stream, a file that appears later, --no-follow.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFileSync, copyFileSync, readFileSync, renameSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, readFileSync, renameSync, rmSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LineParser } from '../../src/parse/line-parser.js';
 import { FileFollower } from '../../src/sources/follow-file.js';
@@ -150,4 +150,22 @@ test('truncated and rewritten while a read is under way: the stale read is dropp
     await f.stop();
     host.cleanup();
   }
+});
+
+test('backfill starts in the rotated files written during this boot (auditd rotates by size)', async () => {
+  const host = fakeHost({ journal: false, dmesg: false, auditLog: true });
+  const boot = 1795315312000;
+  writeFileSync(`${host.auditLog}.2`, `${event(500)}\n`);
+  utimesSync(`${host.auditLog}.2`, (boot - 60_000) / 1000, (boot - 60_000) / 1000); // before this boot: not read
+  writeFileSync(`${host.auditLog}.1`, `${event(501)}\n${event(502)}\n`);
+  utimesSync(`${host.auditLog}.1`, (boot + 60_000) / 1000, (boot + 60_000) / 1000);
+  writeFileSync(`${host.auditLog}.1.gz`, 'not read');
+  writeFileSync(host.auditLog, `${event(503)}\n`);
+  const c = new Collect();
+  const s = await startLiveSources(liveOpts(host, { sources: ['auditlog'], follow: false }), c.sink);
+  await s.done();
+  assert.deepEqual(c.records.map((r) => r.serial), [501, 502, 503]);
+  assert.equal(s.counts().unparsable, 0);
+  await s.stop();
+  host.cleanup();
 });
