@@ -62,7 +62,7 @@ async function main(argv: string[]): Promise<number> {
   }
   if (opts.demo && (opts.journalDirs.length || opts.journalFiles.length)) fail('--demo and --journal-dir/--journal-file do not mix: the demo is never merged with real data', 2);
   // a terminal on both ends and neither --json nor --plain: the interactive view (DEMO, REPLAY or LIVE)
-  if (wantsTui(opts)) return startTui(opts, inputs, window);
+  if (wantsTui(opts)) return startTui(opts, inputs, window, classify);
   // live: this host's sources, or copied journals (read through journalctl, merged with any --input)
   if (inputs.length === 0 || opts.journalDirs.length || opts.journalFiles.length) return runLive(opts, format, { out: process.stdout, err: process.stderr, enrich: classify?.enrich });
   try {

@@ -282,6 +282,11 @@ export async function runTui(opts: TuiOptions): Promise<number> {
     });
   }
 
+  // Ink unmounts by itself when a component throws: that is a crash, not a hang.
+  instance.waitUntilExit().then(
+    () => quit(0),
+    (err: unknown) => onCrash(err),
+  );
   const code = await done;
   clearInterval(timer);
   if (journalTimer) clearInterval(journalTimer);

@@ -8,7 +8,7 @@ import type { ReplayInput } from '../cli/replay.js';
 import { findDemo } from '../demo.js';
 import { startLiveSources } from '../sources/session.js';
 import type { LiveSession } from '../sources/types.js';
-import { loadEnrichment, profileDirsFor } from '../classify/enrich.js';
+import { loadEnrichment, profileDirsFor, type Enrichment } from '../classify/enrich.js';
 import type { ProfileIndex } from '../profiles/types.js';
 import type { ProfileFact } from './profile-facts.js';
 import { runTui, type TuiOptions } from './runner.js';
@@ -44,7 +44,7 @@ function pastBacklog(session: LiveSession): boolean {
   return session.health().every((h) => h.state !== 'starting' && h.state !== 'backfill');
 }
 
-export async function startTui(opts: CliOptions, inputs: ReplayInput[], window: { since?: number; until?: number } = {}): Promise<number> {
+export async function startTui(opts: CliOptions, inputs: ReplayInput[], window: { since?: number; until?: number } = {}, loaded?: Enrichment): Promise<number> {
   const mode = tuiMode(opts);
   const demo = opts.demo ? findDemo() : undefined;
   // --input '-' would read the keys' terminal: saved logs on stdin go through --json/--plain.
@@ -52,8 +52,9 @@ export async function startTui(opts: CliOptions, inputs: ReplayInput[], window: 
     process.stderr.write('aa-triage: --input - reads stdin, which is the terminal here; pipe into aa-triage --plain or --json, or give a file\n');
     return 2;
   }
-  // One profile index for the classifier and for the facts the views show, so they agree.
-  const enrichment = await loadEnrichment(profileDirsFor(opts, demo?.profilesDir));
+  // One profile index for the classifier and for the facts the views show, so they agree (main.ts
+  // has usually loaded it already).
+  const enrichment = loaded ?? (await loadEnrichment(profileDirsFor(opts, demo?.profilesDir)));
   const index = enrichment.index;
   const useSession = mode === 'live' || opts.journalDirs.length > 0 || opts.journalFiles.length > 0;
   const tui: TuiOptions = {
