@@ -18,6 +18,8 @@ export class SourceCtl {
   reading = false;
   /** No more lines will come (ended, failed for good, unavailable, stopped). */
   finished = false;
+  /** stderr lines ever written (the tail keeps only the last few). */
+  stderrLines = 0;
 
   constructor(
     name: string,
@@ -58,6 +60,7 @@ export class SourceCtl {
 
   stderr(line: string): void {
     if (!line.trim()) return;
+    this.stderrLines++;
     const t = this.health.stderrTail;
     t.push(line.length > STDERR_LINE_MAX ? `${line.slice(0, STDERR_LINE_MAX)}…` : line);
     if (t.length > STDERR_LINES) t.splice(0, t.length - STDERR_LINES);

@@ -103,6 +103,7 @@ export class Supervisor {
       }
       if (this.ctl.health.state !== 'restarting' && this.ctl.health.state !== 'failed') this.ctl.setState(plan.state);
       const startedAt = Date.now();
+      const stderrBefore = this.ctl.stderrLines;
       const r = await this.run(plan);
       if (this.stopped) return;
       const ok = r.exitCode === 0 && !r.signal && !r.code;
@@ -114,8 +115,11 @@ export class Supervisor {
       // a follower never ends by itself: exit 0 is a failure too
       if (Date.now() - startedAt >= this.tuning.healthyAfterMs) failures = 0;
       failures++;
-      const reason = describeExit(r, this.spec.file, this.ctl.health.stderrTail);
-      const fix = this.spec.fixFor?.(this.ctl.health.stderrTail);
+      // only what this run wrote explains this exit
+      const tail = this.ctl.health.stderrTail;
+      const ours = tail.slice(tail.length - Math.min(tail.length, this.ctl.stderrLines - stderrBefore));
+      const reason = describeExit(r, this.spec.file, ours);
+      const fix = this.spec.fixFor?.(ours);
       const givingUp = !this.spec.persistent && failures >= this.tuning.failAfter;
       if (givingUp) {
         this.ctl.setState('failed', reason, fix);

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startLiveSources } from '../../src/sources/index.js';
-import { Collect, fakeHost, healthOf, journalEntries, liveOpts, state, waitFor } from './helpers.js';
+import { Collect, FAST, fakeHost, healthOf, journalEntries, liveOpts, state, waitFor } from './helpers.js';
 
 const NEW_ENTRY = JSON.stringify({
   __CURSOR: 's=8f2c1b7e4d6a4f0e9c3b2a1d0e9f8c7b;i=2000;b=5c1a7e3b9f0d4e2a8b6c1d0e9f8a7b6c;m=1;t=1;x=1',
@@ -51,13 +51,20 @@ test('journalctl dies mid-backfill: restarted after its last cursor, nothing los
   const host = fakeHost({ dmesg: false });
   host.plan('journalctl', [{ emit: 4, exit: 1, stderr: 'Failed to iterate through journal: Bad message' }, { emit: 3, signal: 'SIGKILL' }]);
   const c = new Collect();
-  const s = await startLiveSources(liveOpts(host, { sources: ['audit'] }), c.sink);
+  // backoff long enough for every restarting state to be seen by the (throttled) health listener
+  const s = await startLiveSources(liveOpts(host, { sources: ['audit'], tuning: { ...FAST, backoffMs: 250, backoffMaxMs: 1000 } }), c.sink);
+  const reasons: string[] = [];
+  s.onHealth(() => {
+    const r = healthOf(s, 'audit').reason;
+    if (r && !reasons.includes(r)) reasons.push(r);
+  });
   try {
     await waitFor('all ten', () => c.records.length === 10);
     await waitFor('live', () => state(s, 'audit') === 'live');
     const h = healthOf(s, 'audit');
     assert.equal(h.restarts, 2);
     assert.equal(h.records, 10);
+    assert.deepEqual(reasons, ['journalctl exited with status 1: Failed to iterate through journal: Bad message (restart 1 in 250 ms)', 'journalctl was killed by SIGKILL (restart 2 in 500 ms)'], 'each exit explained by its own stderr');
     assert.equal(s.counts().duplicates, 0, 'the restart did not repeat entries');
     assert.ok(h.stderrTail.some((l) => l.includes('Bad message')));
     const audits = journalEntries(host).filter((e) => e.transport === 'audit');
