@@ -285,7 +285,11 @@ export async function runTui(opts: TuiOptions): Promise<number> {
   // Ink unmounts by itself when a component throws: that is a crash, not a hang.
   instance.waitUntilExit().then(
     () => quit(0),
-    (err: unknown) => onCrash(err),
+    (err: unknown) => {
+      restore();
+      process.stderr.write(`aa-triage: internal error in the view: ${(err as Error)?.stack ?? String(err)}\n`);
+      quit(1);
+    },
   );
   const code = await done;
   clearInterval(timer);

@@ -125,3 +125,31 @@ test('--no-bell: the banner without the bell', async () => {
   stdin.press('\x03');
   assert.equal(await running, 0);
 });
+
+test('a view that throws restores the terminal and ends the run with status 1, not a hang', async (t) => {
+  const stdout = new FakeStdout();
+  const stdin = new FakeStdin();
+  let sink: PipelineSink | undefined;
+  const errors: string[] = [];
+  t.mock.method(process.stderr, 'write', (s: string) => (errors.push(String(s)), true));
+  const running = runTui({
+    cli: parseCli(['--no-bell'], {}),
+    mode: 'live',
+    inputs: [],
+    stdout: stdout as unknown as NodeJS.WriteStream,
+    stdin: stdin as unknown as NodeJS.ReadStream,
+    env: {},
+    startLive: async (s) => {
+      sink = s;
+      return { stop: async () => {}, backlogDone: () => true };
+    },
+  });
+  await until(() => stdout.last.includes('? help') && sink !== undefined, 'first frame');
+  // A record the model does not allow (kind is not a string): the timeline cannot draw it.
+  sink!.record({ ...denial({}), kind: 42 as unknown as string });
+  stdin.press('3');
+  const code = await Promise.race([running, new Promise((r) => setTimeout(() => r('hang'), 5000))]);
+  assert.equal(code, 1);
+  assert.ok(stdout.out.endsWith(LEAVE_ALT_SCREEN));
+  assert.ok(errors.some((e) => e.includes('internal error in the view')));
+});
