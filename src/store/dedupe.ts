@@ -18,14 +18,18 @@ const LOOSE_WINDOW_MS = 2000;
  * hashes. One pass over the characters, no sorting, no string building: it runs on every record.
  */
 export function contentHash(r: AppArmorRecord): [number, number] {
+  hashContent(r);
+  return [pair[0], pair[1]];
+}
+
+/** Leaves the record's two 30-bit content hashes in pair[0], pair[1] (no allocation). */
+function hashContent(r: AppArmorRecord): void {
   const f = r.fields;
-  let s1 = 0;
-  let s2 = 0;
   pair[0] = 0x811c9dc5;
   pair[1] = 0x5bd1e995;
   hashInto(r.kind);
-  s1 = pair[0];
-  s2 = pair[1];
+  let s1 = pair[0];
+  let s2 = pair[1];
   for (const k in f) {
     if (NOT_IDENTITY.has(k)) continue;
     pair[0] = 0x811c9dc5;
@@ -35,7 +39,8 @@ export function contentHash(r: AppArmorRecord): [number, number] {
     s1 = (s1 + pair[0]) | 0;
     s2 = (s2 + pair[1]) | 0;
   }
-  return [s1 & 0x3fffffff, s2 & 0x3fffffff];
+  pair[0] = s1 & 0x3fffffff;
+  pair[1] = s2 & 0x3fffffff;
 }
 
 /** Two independent multiplicative hashes updated in one pass over the characters. */
@@ -58,42 +63,37 @@ function hashString(s: string, seed: number, prime: number): number {
   return (h ^ (h >>> 15)) | 0;
 }
 
-/** Two 30-bit halves as one exact number key (60 bits would not fit a double: 30 + 23). */
-function key(a: number, b: number): number {
-  return a * 0x800000 + (b & 0x7fffff);
-}
 
 /**
- * Remembers what it has seen in numeric maps (no per-record objects): exact keys (audit id +
- * content) and, per content, how many copies with an id and without one are still unmatched.
+ * Remembers what it has seen in maps of small integers (no per-record objects, no heap numbers):
+ * exact keys (audit id + content, 30 bits, verified by the other 30) and, per content, the time of
+ * the latest unmatched copy with an id and without one, packed with how many are unmatched.
  */
 export class RecordDeduper {
   duplicates = 0;
-  private readonly exact = new Map<number, true>();
-  /** content key -> [time of the latest unmatched copy with an id, how many] */
+  private readonly exact = new Map<number, number>();
   private readonly withId = new Map<number, number>();
-  private readonly withIdCount = new Map<number, number>();
   private readonly withoutId = new Map<number, number>();
-  private readonly withoutIdCount = new Map<number, number>();
 
   constructor(private readonly capacity = 500_000) {}
 
   /** True when `r` is new; false when it is a copy of a record already seen. */
   admit(r: AppArmorRecord): boolean {
-    const [c1, c2] = contentHash(r);
-    const ck = key(c1, c2);
+    hashContent(r);
+    const c1 = pair[0];
+    const c2 = pair[1];
     const t = r.time ?? 0;
     if (r.auditId !== undefined) {
-      const ek = key((c1 ^ hashString(r.auditId, 0x811c9dc5, 0x01000193)) & 0x3fffffff, c2);
-      if (this.exact.has(ek)) return this.duplicate();
-      this.remember(this.exact, ek, true);
+      const ek = (c1 ^ hashString(r.auditId, 0x811c9dc5, 0x01000193)) & 0x3fffffff;
+      if (this.exact.get(ek) === c2) return this.duplicate();
+      this.remember(this.exact, ek, c2);
       // a copy without an id seen earlier (journalctl -o short of the audit channel)?
-      if (this.take(this.withoutId, this.withoutIdCount, ck, t)) return this.duplicate();
-      this.add(this.withId, this.withIdCount, ck, t);
+      if (this.take(this.withoutId, c1, t)) return this.duplicate();
+      this.add(this.withId, c1, t);
       return true;
     }
-    if (this.take(this.withId, this.withIdCount, ck, t)) return this.duplicate();
-    this.add(this.withoutId, this.withoutIdCount, ck, t);
+    if (this.take(this.withId, c1, t)) return this.duplicate();
+    this.add(this.withoutId, c1, t);
     return true;
   }
 
@@ -102,28 +102,26 @@ export class RecordDeduper {
     return false;
   }
 
-  /** Matches one unmatched copy within the window, if there is one. */
-  private take(times: Map<number, number>, counts: Map<number, number>, k: number, t: number): boolean {
-    const at = times.get(k);
-    if (at === undefined || Math.abs(at - t) > LOOSE_WINDOW_MS) return false;
-    const n = (counts.get(k) ?? 1) - 1;
-    if (n <= 0) {
-      times.delete(k);
-      counts.delete(k);
-    } else counts.set(k, n);
+  /** Matches one unmatched copy within the window, if there is one. Values: time * 64 + count. */
+  private take(m: Map<number, number>, k: number, t: number): boolean {
+    const packed = m.get(k);
+    if (packed === undefined) return false;
+    const at = Math.floor(packed / 64);
+    if (Math.abs(at - t) > LOOSE_WINDOW_MS) return false;
+    if (packed % 64 <= 1) m.delete(k);
+    else m.set(k, packed - 1);
     return true;
   }
 
-  private add(times: Map<number, number>, counts: Map<number, number>, k: number, t: number): void {
-    const at = times.get(k);
+  private add(m: Map<number, number>, k: number, t: number): void {
+    const packed = m.get(k);
     // copies older than the window no longer match anything: start counting again
-    counts.set(k, at !== undefined && Math.abs(at - t) <= LOOSE_WINDOW_MS ? (counts.get(k) ?? 0) + 1 : 1);
-    this.remember(times, k, t);
-    if (counts.size > this.capacity) counts.clear();
+    const n = packed !== undefined && Math.abs(Math.floor(packed / 64) - t) <= LOOSE_WINDOW_MS ? Math.min((packed % 64) + 1, 63) : 1;
+    this.remember(m, k, t * 64 + n);
   }
 
   /** Map insert with a bound: past capacity, the oldest quarter (insertion order) is forgotten. */
-  private remember<V>(m: Map<number, V>, k: number, v: V): void {
+  private remember(m: Map<number, number>, k: number, v: number): void {
     m.set(k, v);
     if (m.size > this.capacity) {
       let n = this.capacity >> 2;
