@@ -57,6 +57,10 @@ export interface Suggestion {
 export interface EventContext {
   syscall?: string;
   exe?: string;
+  /** The parent's pid from SYSCALL: links a record to its process tree. */
+  ppid?: string;
+  /** The login uid (auid) of the session the process belongs to, as a number (unset: 4294967295). */
+  auid?: string;
   /** PROCTITLE decoded; NUL separators shown as spaces. */
   proctitle?: string;
   success?: string;

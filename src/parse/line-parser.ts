@@ -262,7 +262,7 @@ export class LineParser {
     const ctx: Record<string, string> = {};
     scanTokens(line, at, line.length, (t) => {
       if (t.key === undefined) return;
-      if (type === 'SYSCALL' && (t.key === 'syscall' || t.key === 'exe' || t.key === 'success' || t.key === 'exit' || t.key === 'SYSCALL')) {
+      if (type === 'SYSCALL' && (t.key === 'syscall' || t.key === 'exe' || t.key === 'success' || t.key === 'exit' || t.key === 'SYSCALL' || t.key === 'ppid' || t.key === 'auid')) {
         ctx[t.key] = t.quoted ? t.value : t.key === 'exe' && /^(?:[0-9A-F]{2})+$/.test(t.value) ? decodeHex(t.value) : t.value;
       } else if (type === 'PROCTITLE' && t.key === 'proctitle') {
         ctx.proctitle = t.quoted ? t.value : /^(?:[0-9A-F]{2})+$/.test(t.value) ? decodeHex(t.value).replace(/\\x00|\u0000/g, ' ').trim() : t.value;
@@ -275,6 +275,8 @@ export class LineParser {
       if (ctx.exe) c.exe = ctx.exe;
       if (ctx.success) c.success = ctx.success;
       if (ctx.exit) c.exit = ctx.exit;
+      if (ctx.ppid) c.ppid = ctx.ppid;
+      if (ctx.auid) c.auid = ctx.auid;
       if (ctx.proctitle) c.proctitle = ctx.proctitle;
     }
     this.stats.other++;

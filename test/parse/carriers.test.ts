@@ -120,7 +120,7 @@ test('audit.log: SYSCALL and PROCTITLE of the same event become the record conte
     `type=PROCTITLE msg=${id}: proctitle=${Buffer.from('sh\0-c\0cat /etc/shadow').toString('hex').toUpperCase()}`,
   ]);
   assert.equal(records.length, 1);
-  assert.deepEqual(records[0].context, { syscall: 'openat', exe: '/usr/sbin/nginx', success: 'no', exit: '-13', proctitle: 'sh -c cat /etc/shadow' });
+  assert.deepEqual(records[0].context, { syscall: 'openat', exe: '/usr/sbin/nginx', success: 'no', exit: '-13', ppid: '1900', proctitle: 'sh -c cat /etc/shadow' });
   assert.equal(records[0].fields.FSUID, 'www-data');
 });
 
