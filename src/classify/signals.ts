@@ -4,7 +4,8 @@
  * Sequence signals (what the same pid did before) are added by the classifier.
  */
 import { literalPrefix } from '../profiles/glob.js';
-import { fileRulesAllow, permCovered } from '../profiles/index.js';
+import { matchedRulesAllow, permCovered } from '../profiles/index.js';
+import { matcherFor } from '../profiles/matcher.js';
 import type { FileRule, ProfileIndex, ProfileInfo, Rule } from '../profiles/types.js';
 import { basenameOf, profileWords, verb, type DenialFacts } from './facts.js';
 import {
@@ -157,13 +158,13 @@ function fileSignals(f: DenialFacts, index: ProfileIndex | undefined, out: Findi
 
   // what the profile says about this path: every rule is matched once
   if (info) {
-    const matching = info.fileRules.filter((r) => r.glob.re.test(path));
+    const matching = matcherFor(info.fileRules).matching(path);
     const deny = matching.find((r) => r.deny && [...mask].some((k) => permCovered(r.perms, k)));
     const allows = matching.filter((r) => !r.deny);
     if (deny) {
       out.explicitDeny = deny;
       s.push(attack(1, 'explicit-deny', `the profile forbids this on purpose: ${ruleRef(info, deny)}`));
-    } else if (mask && allows.length && fileRulesAllow(allows, path, mask)) {
+    } else if (mask && allows.length && matchedRulesAllow(allows, mask)) {
       // name the rule that grants the most of the mask (the Cx rule, not the library rule, for an exec)
       const score = (r: FileRule) => [...mask].filter((k) => permCovered(r.perms, k)).length;
       const rule = allows.reduce((a, b) => (score(b) > score(a) ? b : a));

@@ -10,6 +10,7 @@
 import { join } from 'node:path/posix';
 import { compileGlob, type Variables } from './glob.js';
 import { generatedOwner } from './managed.js';
+import { matcherFor } from './matcher.js';
 import { parseRule, takeQualifiers, tokenize, unquote } from './rules.js';
 import { parseSyntax, type SyntaxNode } from './syntax.js';
 import type { CapabilityRule, FileRule, NetworkRule, ProfileIndex, ProfileInfo, Qualifiers, Rule } from './types.js';
@@ -348,25 +349,47 @@ class Index implements ProfileIndex {
       }
     }
     for (const [key, rules] of this.abstractionRules) {
-      if (fileRulesAllow(rules, path, perms)) return key;
+      if (matchedRulesAllow(matcherFor(rules).matching(path), perms)) return key;
     }
     return undefined;
   }
 }
 
 /** Every permission letter in `perms` granted by some allow rule (and none denied) for `path`. */
-export function fileRulesAllow(rules: FileRule[], path: string, perms: string): boolean {
-  const granted = new Set<string>();
-  for (const r of rules) {
-    if (!r.glob.re.test(path)) continue;
-    if (r.deny) {
-      for (const p of perms) if (permCovered(r.perms, p)) return false;
-      continue;
+export function fileRulesAllow(rules: readonly FileRule[], path: string, perms: string): boolean {
+  return matchedRulesAllow(
+    rules.filter((r) => r.glob.re.test(path)),
+    perms,
+  );
+}
+
+/** fileRulesAllow for rules already known to match the path (a RuleMatcher's answer). */
+export function matchedRulesAllow(matched: readonly FileRule[], perms: string): boolean {
+  if (perms.length === 0 || matched.length === 0) return false;
+  if (perms.length > 30) return longPermsAllowed(matched, perms);
+  // no Set per call: a mask is a few letters, so what is granted is a bit field by position
+  let granted = 0;
+  for (const r of matched) {
+    for (let i = 0; i < perms.length; i++) {
+      if (!permCovered(r.perms, perms[i])) continue;
+      if (r.deny) return false;
+      granted |= 1 << i;
     }
-    for (const p of perms) if (permCovered(r.perms, p)) granted.add(p);
+  }
+  return granted === 2 ** perms.length - 1;
+}
+
+function longPermsAllowed(matched: readonly FileRule[], perms: string): boolean {
+  const granted = new Set<string>();
+  for (const r of matched) {
+    for (const p of perms) {
+      if (!permCovered(r.perms, p)) continue;
+      if (r.deny) return false;
+      granted.add(p);
+    }
   }
   for (const p of perms) if (!granted.has(p)) return false;
-  return perms.length > 0;
+  return true;
 }
 
 /**
