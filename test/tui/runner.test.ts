@@ -53,9 +53,11 @@ class FakeStdin extends EventEmitter {
   unref(): void {}
 }
 
-test('live: one bell per new likely-attack incident after the backlog, banner elsewhere, terminal restored', async () => {
+test('live: one bell per new likely-attack incident after the backlog, banner elsewhere, terminal restored', async (t) => {
   const stdout = new FakeStdout();
   const stdin = new FakeStdin();
+  // A failed step must still end the run: its timers would keep the test process alive.
+  t.after(() => stdin.press('\x03'));
   let sink: PipelineSink | undefined;
   let backlog = false;
   const running = runTui({
@@ -99,9 +101,10 @@ test('live: one bell per new likely-attack incident after the backlog, banner el
   assert.equal(stdin.raw, false, 'raw mode is off');
 });
 
-test('--no-bell: the banner without the bell', async () => {
+test('--no-bell: the banner without the bell', async (t) => {
   const stdout = new FakeStdout();
   const stdin = new FakeStdin();
+  t.after(() => stdin.press('\x03'));
   let sink: PipelineSink | undefined;
   const running = runTui({
     cli: parseCli(['--no-bell'], {}),
@@ -132,6 +135,7 @@ test('a view that throws restores the terminal and ends the run with status 1, n
   let sink: PipelineSink | undefined;
   const errors: string[] = [];
   t.mock.method(process.stderr, 'write', (s: string) => (errors.push(String(s)), true));
+  t.after(() => stdin.press('\x03'));
   const running = runTui({
     cli: parseCli(['--no-bell'], {}),
     mode: 'live',
