@@ -21,6 +21,9 @@ import { explicitDenySuggestion, missingRuleSuggestion, respondSuggestion } from
 export interface ClassifierOptions {
   /** Problems met loading the profile directories (unreadable, missing): said in the reasons. */
   profileProblems?: string[];
+  /** Decide every record from scratch, without the per-record caches: the reference the cached
+   * path is tested against (slow; not for production use). */
+  uncached?: boolean;
 }
 
 export interface Classifier {
@@ -31,7 +34,7 @@ export type { Signal } from './signals.js';
 
 const CACHE_MAX = 4096;
 /** With the profile and the name: the fields that decide everything except sequence context. */
-const KEY_FIELDS = ['operation', 'class', 'denied_mask', 'requested_mask', 'mask', 'family', 'sock_type', 'capname', 'signal', 'peer', 'peer_label', 'comm', 'info', 'fsuid', 'ouid', 'bus', 'path', 'interface', 'member', 'addr'];
+const KEY_FIELDS = ['operation', 'class', 'protocol', 'capability', 'fstype', 'peer_addr', 'denied_mask', 'requested_mask', 'mask', 'family', 'sock_type', 'capname', 'signal', 'peer', 'peer_label', 'comm', 'info', 'fsuid', 'ouid', 'bus', 'path', 'interface', 'member', 'addr'];
 
 interface Static {
   facts: DenialFacts;
@@ -41,20 +44,33 @@ interface Static {
   ownAttack: number;
   /** Attack tags worth remembering for the sequence (weight 2 or more). */
   noteTags: string[];
-  /** The last result and its sequence context, with the pid still a placeholder. */
-  memoSig?: string;
-  memo?: Filled;
+  /** The profile's parent, for a load of the parent that covers its children. */
+  parent?: string;
+  /** Results by sequence context (a flood alternates between a few), with the pid still a placeholder. */
+  memos?: Map<string, Filled>;
 }
+
+/** Distinct sequence contexts remembered per cached record before they are forgotten together. */
+const MEMOS_MAX = 8;
 
 interface Filled {
   result: Classification;
   /** Each reason split at the pid placeholder, when any holds one. */
   parts?: string[][];
   suggestionParts?: string[];
+  /** The last pid filled in and its result: a flood repeats one process's denial. */
+  lastPid?: string;
+  last?: Classification;
 }
 
 /** Stands for the pid in cached reasons: the cache key leaves the pid out unless it decides something. */
 export const PID_MARK = '\u0001';
+
+/** Freezes a result, its reasons and its suggestion (shared between records: read-only). */
+function freeze(c: Classification): Classification {
+  Object.freeze(c.reasons);
+  return Object.freeze(c);
+}
 
 const round = (x: number) => Math.round(x * 100) / 100;
 const LOOK_FIRST: Suggestion = { kind: 'none', text: 'look at what else this process did before changing the profile; if it is the service doing its job, add the rule by hand' };
@@ -103,11 +119,14 @@ export function createClassifier(index: ProfileIndex | undefined, opts: Classifi
     const name = f.name ?? '';
     const ownProc = f.pid !== undefined && name.startsWith('/proc/') && name.startsWith(`/proc/${f.pid}/`);
     let key = `${r.kind}${ownProc ? '\u0000own' : ''}${f.pid === '1' ? '\u0000pid1' : ''}\u0000${name}`;
-    for (const k of KEY_FIELDS) key += `\u0000${f[k] ?? ''}`;
+    for (let i = 0; i < KEY_FIELDS.length; i++) {
+      const v = f[KEY_FIELDS[i]];
+      key += v === undefined ? '\u0000' : `\u0000${v}`;
+    }
     const profile = f.profile ?? f.label ?? '';
     let byKey = cache.get(profile);
     if (!byKey) cache.set(profile, (byKey = new Map()));
-    let s = byKey.get(key);
+    let s = opts.uncached ? undefined : byKey.get(key);
     if (!s) {
       if (++cached > CACHE_MAX) {
         cache = new Map([[profile, (byKey = new Map())]]);
@@ -123,6 +142,7 @@ export function createClassifier(index: ProfileIndex | undefined, opts: Classifi
         suggestions: {},
         ownAttack: attack.reduce((n, x) => n + x.weight, 0),
         noteTags: attack.filter((x) => x.weight >= 2).map((x) => x.tag),
+        parent: facts.info?.parent ?? (facts.profile.includes('//') ? facts.profile.split('//')[0] : undefined),
       };
       byKey.set(key, s);
     }
@@ -175,16 +195,27 @@ export function createClassifier(index: ProfileIndex | undefined, opts: Classifi
   };
 
   /** Fills the pid placeholder in (the texts are split at it once per cached result). */
+  // Results are shared between records (nothing downstream changes a classification; frozen so
+  // nothing can): a result without the pid in it is one object for every record it fits, and one
+  // with the pid is built once per pid in a row.
   const personal = (c: Filled, pid: string): Classification => {
-    if (!c.parts) return { ...c.result };
+    if (!c.parts) return c.result;
+    if (c.lastPid === pid && c.last) return c.last;
     const reasons = c.parts.map((p) => (p.length === 1 ? p[0] : p.join(pid)));
     const sg = c.result.suggestion;
-    return { ...c.result, reasons, suggestion: c.suggestionParts && sg ? { ...sg, text: c.suggestionParts.join(pid) } : sg };
+    const out = freeze({ ...c.result, reasons, suggestion: c.suggestionParts && sg ? { ...sg, text: c.suggestionParts.join(pid) } : sg });
+    c.lastPid = pid;
+    c.last = out;
+    return out;
   };
   const prepare = (result: Classification): Filled => {
     const has = result.reasons.some((x) => x.includes(PID_MARK));
     const sgHas = !!result.suggestion?.text.includes(PID_MARK);
-    return { result, parts: has || sgHas ? result.reasons.map((x) => x.split(PID_MARK)) : undefined, suggestionParts: sgHas ? result.suggestion!.text.split(PID_MARK) : undefined };
+    return {
+      result: has || sgHas ? result : freeze(result),
+      parts: has || sgHas ? result.reasons.map((x) => x.split(PID_MARK)) : undefined,
+      suggestionParts: sgHas ? result.suggestion!.text.split(PID_MARK) : undefined,
+    };
   };
 
   const classify = (r: AppArmorRecord): Classification => {
@@ -195,14 +226,13 @@ export function createClassifier(index: ProfileIndex | undefined, opts: Classifi
     const pid = r.fields.pid ?? '?';
     const hasPid = r.fields.pid !== undefined;
     const prior = seq.priorAttacks(hasPid ? pid : undefined, facts.profile, t);
-    const parent = facts.info?.parent ?? (facts.profile.includes('//') ? facts.profile.split('//')[0] : undefined);
-    const load = seq.recentLoad(facts.profile, parent, t);
+    const load = seq.recentLoad(facts.profile, st.parent, t);
     if (st.ownAttack >= 2) for (const tag of st.noteTags) seq.noteAttack(hasPid ? pid : undefined, facts.profile, tag, t);
 
     // a flood repeats the same record in the same context: decide once per distinct context
     const loadAge = load ? Math.round(load.ageMs / 1000) : -1;
     const sig = prior || load ? `${prior ? `${prior.scope}:${prior.tags.join(',')}` : ''}|${load ? `${load.op}:${load.profile}:${loadAge}` : ''}` : '';
-    let filled = st.memoSig === sig ? st.memo : undefined;
+    let filled = opts.uncached ? undefined : st.memos?.get(sig);
     if (!filled) {
       const extra: Signal[] = [];
       if (prior) {
@@ -219,8 +249,8 @@ export function createClassifier(index: ProfileIndex | undefined, opts: Classifi
         extra.push({ side: 'benign', weight: 1, tag: 'after-load', reason: `${loadAge} s after ${load.op} of ${load.profile}: a burst right after a (re)load is usually a tightened profile starting up` });
       }
       filled = prepare(decide(st, extra));
-      st.memo = filled;
-      st.memoSig = sig;
+      if (!st.memos || st.memos.size >= MEMOS_MAX) st.memos = new Map();
+      st.memos.set(sig, filled);
     }
     return personal(filled, pid);
   };

@@ -1,0 +1,67 @@
+/**
+ * The caches change no verdict: the classifier as shipped (per-record cache, results shared between
+ * records, the rule matcher) gives, record by record, exactly what deciding every record from
+ * scratch gives, over the demo incident, libapparmor's corpus and generated floods (repeats,
+ * pids that come back, a load in the middle, more distinct records than the cache holds).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { logLines } from '../../bench/generate.mjs';
+import { createClassifier } from '../../src/classify/index.js';
+import type { AppArmorRecord } from '../../src/model/record.js';
+import { LineParser } from '../../src/parse/line-parser.js';
+import { loadProfileIndex } from '../../src/profiles/load.js';
+import type { ProfileIndex } from '../../src/profiles/types.js';
+import { loadFixtureIndex } from './helpers.js';
+
+const DEMO = join(import.meta.dirname, '..', '..', 'demo');
+
+function parseAll(lines: Iterable<string>): AppArmorRecord[] {
+  const out: AppArmorRecord[] = [];
+  const p = new LineParser('eq', { record: (r) => out.push(r), unparsable: () => {}, loss: () => {} }, { year: 2026 });
+  for (const l of lines) p.push(l);
+  p.end();
+  return out;
+}
+
+function assertSame(records: AppArmorRecord[], index: ProfileIndex | undefined, what: string): void {
+  const fast = createClassifier(index);
+  const ref = createClassifier(index, { uncached: true });
+  const verdicts = new Set<string>();
+  records.forEach((r, i) => {
+    const got = fast.classify(r);
+    const want = ref.classify(r);
+    verdicts.add(got.verdict);
+    assert.deepEqual(got, want, `${what}, record ${i}: ${r.raw}`);
+  });
+  assert.ok(verdicts.size >= 3, `${what}: several verdicts (${[...verdicts].join(', ')})`);
+}
+
+test('the demo incident: cached and from-scratch classifications are identical', async () => {
+  const { index } = await loadProfileIndex([join(DEMO, 'apparmor.d')]);
+  const recs = parseAll(readFileSync(join(DEMO, 'incident.log'), 'utf8').split('\n'));
+  // twice through, so the second pass is all cache hits in a different sequence context
+  assertSame([...recs, ...recs], index, 'demo');
+});
+
+test('the libapparmor corpus: identical with the fixture profiles and with none', async () => {
+  const { index } = await loadFixtureIndex();
+  const cases = readFileSync(join(import.meta.dirname, '..', 'fixtures', 'libapparmor', 'cases.jsonl'), 'utf8').trim().split('\n');
+  const recs = parseAll(cases.flatMap((l) => (JSON.parse(l) as { in: string }).in.split('\n')));
+  assertSame([...recs, ...recs], index, 'corpus');
+  assertSame(recs, undefined, 'corpus without profiles');
+});
+
+test('generated floods: identical record by record, past the cache size, with pids reused', async () => {
+  const { index } = await loadProfileIndex([join(DEMO, 'apparmor.d')]);
+  for (const carrier of ['journal', 'auditlog'] as const) {
+    const recs = parseAll(logLines({ carrier, lines: 12000, share: 0.6, seed: 11 }));
+    // a flood of distinct paths (more than the cache holds) and the same records again from few pids
+    const unique = recs.map((r, i) => (r.fields.class === 'file' && r.fields.name?.startsWith('/') ? { ...r, fields: { ...r.fields, name: `${r.fields.name}.${i}` } } : r));
+    const fewPids = recs.map((r, i) => (r.fields.pid && r.fields.pid !== '1' ? { ...r, fields: { ...r.fields, pid: String(3000 + (i % 3)) } } : r));
+    assert.ok(recs.length > 5000, `${carrier}: ${recs.length} records`);
+    assertSame([...recs, ...unique, ...fewPids], index, carrier);
+  }
+});
