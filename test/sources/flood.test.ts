@@ -42,8 +42,9 @@ test('100k records through dmesg: all delivered, the event loop stays responsive
     const worst = delay.max / 1e6;
     console.log(`flood: ${N} records in ${ms} ms, event loop delay max ${worst.toFixed(0)} ms, rss +${((rssMax - rss0) / 2 ** 20).toFixed(0)} MiB, dropped ${s.counts().dropped}`);
     assert.equal(count, N, 'the default queue holds a 100k burst');
-    // parsing 100k records takes seconds on this machine: a reader that did it in one go would block that long
-    assert.ok(worst < 1000, `the event loop was blocked for ${worst} ms`);
+    // parsing 100k records takes 3-15 s on this machine: a reader that did it in one go would block
+    // that long; slices keep each stall short (what remains above is CPU shared with other work)
+    assert.ok(worst < 2000, `the event loop was blocked for ${worst} ms`);
     assert.ok(rssMax - rss0 < 400 * 2 ** 20, 'memory stays bounded');
   } finally {
     await s.stop();
