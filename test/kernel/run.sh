@@ -11,6 +11,7 @@
 #   AA_KERNEL_BOOT_TIMEOUT  hard limit for the guest run in seconds (default 720)
 #   AA_KERNEL_ACCEL         QEMU accelerator (default tcg; KVM hangs on our nested hosts)
 #   AA_KERNEL_NO_APP=1      do not build/share aa-triage (kernel scenarios and fixtures only)
+#   AA_KERNEL_QUICK=1       development: skip the complain-mode runs
 #
 # Exit status: 0 all passed (or SKIP: qemu or the package mirror is unavailable, said clearly),
 # 1 a test failed or the guest did not finish, 2 usage or host setup error.
@@ -116,6 +117,10 @@ cleanup() { if [ "$keep" = 1 ]; then echo "# run directory kept: $run"; else rm 
 trap cleanup EXIT
 mkdir -p "$run/in" "$run/out"
 cp -a "$here/guest" "$run/in/guest"
+{
+  echo "CAPTURE_FIXTURES=$update_fixtures"
+  echo "QUICK=${AA_KERNEL_QUICK:-0}"
+} > "$run/in/options"
 cp "$node_bin" "$run/in/node"
 
 app_note=""
@@ -153,7 +158,7 @@ qrc=0
 timeout -k 10 "$timeout_s" qemu-system-x86_64 \
   -accel "$accel_opt" -cpu max -M q35 -smp 2 -m 1024 \
   -kernel "$img/vmlinuz" -initrd "$img/initrd.img" \
-  -append "root=/dev/vda rw console=ttyS0,115200 apparmor=1 security=apparmor aatriage.test=1 systemd.show_status=false" \
+  -append "root=/dev/vda rw console=ttyS0,115200 quiet apparmor=1 security=apparmor aatriage.test=1 aatriage.timeout=$((timeout_s - 45)) systemd.show_status=false" \
   -drive "file=$img/image.ext4,format=raw,if=virtio,snapshot=on" \
   -virtfs "local,path=$run/in,mount_tag=in,security_model=none,readonly=on" \
   -virtfs "local,path=$run/out,mount_tag=out,security_model=none" \
@@ -187,7 +192,8 @@ while IFS= read -r line; do
   case $line in
     "ok "*|"not ok "*)
       n=$((n+1))
-      case $line in "not ok "*) nfail=$((nfail+1)); esac
+      # a TAP TODO is a known gap reported to the project, not a failure
+      case $line in *"# TODO"*) ;; "not ok "*) nfail=$((nfail+1)) ;; esac
       echo "$line" | sed -E "s/^(ok|not ok) (- )?/\1 $n - /"
       ;;
     *) echo "$line" ;;

@@ -20,7 +20,8 @@ export function fields(text) {
 
 // One AppArmor record per carrier line that has apparmor=...; { serial, stamp, fields, raw }
 function fromTextLine(line) {
-  const i = line.indexOf('apparmor=');
+  // the kernel always quotes the apparmor= value; this also skips the kernel command line
+  const i = line.indexOf('apparmor="');
   if (i < 0) return null;
   const m = /audit\((\d+\.\d+):(\d+)\)/.exec(line);
   return { stamp: m ? m[1] : null, serial: m ? m[2] : null, fields: fields(line.slice(i)), raw: line };
@@ -38,8 +39,9 @@ export function readJournalJson(file) {
     const e = JSON.parse(line);
     let msg = e.MESSAGE;
     if (Array.isArray(msg)) msg = Buffer.from(msg).toString('utf8');
-    if (typeof msg !== 'string' || !msg.includes('apparmor=')) continue;
+    if (typeof msg !== 'string') continue;
     const r = fromTextLine(msg);
+    if (!r) continue; // e.g. the kernel command line (apparmor=1)
     if (!r.serial && e._AUDIT_ID) {
       r.serial = String(e._AUDIT_ID);
       const us = e._SOURCE_REALTIME_TIMESTAMP || e.__REALTIME_TIMESTAMP;
