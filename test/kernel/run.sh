@@ -127,6 +127,13 @@ app_note=""
 if [ "${AA_KERNEL_NO_APP:-0}" != 1 ]; then
   if [ -f "$repo/package.json" ] && node -e 'process.exit(require(process.argv[1]).scripts?.build ? 0 : 1)' "$repo/package.json" \
      && [ -d "$repo/src" ] && [ -n "$(ls -A "$repo/src" 2>/dev/null)" ]; then
+    if [ ! -d "$repo/node_modules" ] && [ -f "$repo/package-lock.json" ]; then
+      say "installing the build's dependencies (npm ci)"
+      if ! (cd "$repo" && npm ci --no-audit --no-fund) > "$run/npm-ci.log" 2>&1; then
+        cat "$run/npm-ci.log" >&2
+        die "npm ci failed"
+      fi
+    fi
     say "building aa-triage (npm run build)"
     if ! (cd "$repo" && npm run build --silent) > "$run/build.log" 2>&1; then
       cat "$run/build.log" >&2
