@@ -209,3 +209,13 @@ test('the monochrome theme has no colour at all, and every verdict has a word', 
   assert.ok(Object.values(COLOR_THEME.verdict).some((c) => c !== undefined));
   for (const label of Object.values(VERDICT_LABEL)) assert.ok(label.trim().length > 0);
 });
+
+test('an access that was allowed (complain mode) says so in the list, not only in the detail', async () => {
+  const s = new IncidentStore();
+  s.add(denial({ profile: 'backup-agent', name: '/var/lib/postgresql/.pgpass' }, { kind: 'ALLOWED', verdict: 'unclear', time: NOW }));
+  s.add(denial({ name: '/etc/shadow' }, { verdict: 'likely-attack', time: NOW }));
+  const { frame } = setup(s);
+  await ready(frame);
+  assert.match(frame(), /backup-agent\s+open\s+ALLOWED \/var\/lib/);
+  assert.match(frame(), /\/usr\/sbin\/nginx\s+open\s+\/etc\/shadow/);
+});

@@ -48,6 +48,11 @@ function pidText(i: Incident): string {
   return i.pids.join(',') + (i.pidsMore ? `+${i.pidsMore}` : '');
 }
 
+/** DENIED is the usual case; an access that was ALLOWED (complain mode) or KILLED says so first. */
+export function effectPrefix(i: Incident): string {
+  return i.kinds.filter((k) => k !== 'DENIED').map((k) => `${k} `).join('');
+}
+
 export function incidentRowText(i: Incident, c: Columns, now: number): string {
   return [
     cell(VERDICT_LABEL[i.verdict], c.verdict),
@@ -56,7 +61,7 @@ export function incidentRowText(i: Incident, c: Columns, now: number): string {
     c.first ? cell(relTime(i.firstSeen, now), c.first) : '',
     cell(i.profile, c.profile - 1) + ' ',
     cell(i.operation, c.op - 1) + ' ',
-    cell(i.target, c.target - 1) + ' ',
+    cell(effectPrefix(i) + i.target, c.target - 1) + ' ',
     cell(i.mask, c.mask - 1) + ' ',
     c.pids ? cell(pidText(i), c.pids) : '',
   ].join('');
