@@ -45,10 +45,16 @@ function fetchRuntime(arch, version, cacheDir) {
   process.stderr.write(`dist: downloading node-linux-${arch}@${version} from the npm registry ...\n`);
   const dl = mkdtempSync(join(cacheDir, 'dl-'));
   try {
-    const r = npm(['pack', `node-linux-${arch}@${version}`, '--pack-destination', dl, '--silent'], { cwd: dl });
+    const r = npm(['pack', `node-linux-${arch}@${version}`, '--pack-destination', dl, '--loglevel=error'], { cwd: dl });
     const produced = join(dl, `node-linux-${arch}-${version}.tgz`);
     if (r.status !== 0 || !existsSync(produced)) {
-      const why = (r.stderr || r.stdout || '').trim().split('\n').filter((l) => !/Unknown user config/.test(l)).slice(-3).join(' | ');
+      // npm's first error lines say what happened (code, the request that failed); the rest is advice
+      const why = (r.stderr || r.stdout || '')
+        .split('\n')
+        .map((l) => l.replace(/^npm (?:error|ERR!)\s*/, '').trim())
+        .filter((l) => l && !/Unknown user config|complete log|proxy|npm help/.test(l))
+        .slice(0, 3)
+        .join(' | ');
       if (/E404|ETARGET|No matching version/i.test(why)) return undefined; // the registry does not have it
       throw new RuntimeUnavailable(`could not download node-linux-${arch}@${version}: ${why || `npm exited ${r.status}`}`);
     }

