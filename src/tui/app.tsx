@@ -61,6 +61,8 @@ export interface AppProps {
   facts: ProfileFacts;
   theme: Theme;
   utc: boolean;
+  /** --tz: wall-clock times in this IANA zone (validated by the caller). */
+  tz?: string;
   /** Where the action journal is read from (shown when it is empty). */
   journal?: string;
   /** Shown under the help (e.g. why action keys are absent). */
@@ -156,7 +158,7 @@ export function App(props: AppProps): React.JSX.Element {
   const listContextNow = (): ListContext => {
     let detailCount = 0;
     if (ui.help) detailCount = helpLines(keymap, theme, props.helpNote, snap.health).length;
-    else if (detailIncident) detailCount = detailLines({ incident: detailIncident, fact: factFor(props.facts, detailIncident.profile), now: vm.now, utc: props.utc, width, theme }).length;
+    else if (detailIncident) detailCount = detailLines({ incident: detailIncident, fact: factFor(props.facts, detailIncident.profile), now: vm.now, utc: props.utc, tz: props.tz, width, theme }).length;
     let openTarget: ListContext['openTarget'];
     const item = timeline[sel];
     if (ui.screen === 'timeline' && item?.kind === 'record' && item.incidentKey) openTarget = { incident: item.incidentKey };
@@ -212,16 +214,16 @@ export function App(props: AppProps): React.JSX.Element {
     body = <HelpOverlay keymap={keymap} theme={theme} width={width} height={bodyHeight} scroll={ui.helpScroll} note={props.helpNote} sources={snap.health} />;
   } else if (ui.screen === 'incidents' && ui.detail !== undefined) {
     body = detailIncident ? (
-      <IncidentDetail incident={detailIncident} fact={factFor(props.facts, detailIncident.profile)} now={vm.now} utc={props.utc} width={width} height={bodyHeight} scroll={ui.detailScroll} theme={theme} />
+      <IncidentDetail incident={detailIncident} fact={factFor(props.facts, detailIncident.profile)} now={vm.now} utc={props.utc} tz={props.tz} width={width} height={bodyHeight} scroll={ui.detailScroll} theme={theme} />
     ) : (
       <Lines lines={[[seg(' This incident is no longer kept (the store forgets the least recent incidents to stay bounded). Esc: back')]]} width={width} />
     );
   } else if (ui.screen === 'profiles') {
     body = <ProfilesTable rows={profiles} start={start} selected={sel} width={width} height={bodyHeight} />;
   } else if (ui.screen === 'timeline') {
-    body = <TimelineView items={timeline} start={start} selected={sel} dropped={snap.windowDropped} utc={props.utc} width={width} height={bodyHeight} theme={theme} />;
+    body = <TimelineView items={timeline} start={start} selected={sel} dropped={snap.windowDropped} utc={props.utc} tz={props.tz} width={width} height={bodyHeight} theme={theme} />;
   } else if (ui.screen === 'actions') {
-    body = <ActionLog rows={commands} start={start} selected={sel} page={page} utc={props.utc} journal={props.journal} width={width} height={bodyHeight} theme={theme} />;
+    body = <ActionLog rows={commands} start={start} selected={sel} page={page} utc={props.utc} tz={props.tz} journal={props.journal} width={width} height={bodyHeight} theme={theme} />;
   } else {
     const empty = filter ? 'no incident matches the filter (Esc clears it)' : props.mode === 'live' ? 'no denials yet (the sources above say what is being read)' : 'no denials in the input';
     body = <IncidentList rows={incidents.slice(start, start + page)} selected={sel - start} total={incidents.length} now={vm.now} width={width} height={bodyHeight} theme={theme} emptyText={empty} emptyDetail={filter ? undefined : snap.health.flatMap(sourceLines)} />;

@@ -25,21 +25,44 @@ export function relTime(t: number | undefined, now: number): string {
   return formatDistanceStrict(t, now, { addSuffix: true, locale: compactLocale as Locale, roundingMethod: 'floor' });
 }
 
-/** HH:MM:SS in local time, or UTC with `utc`. */
-export function clockTime(t: number | undefined, utc: boolean): string {
-  if (t === undefined) return '--:--:--';
+/** Wall-clock parts of `t` in UTC, an IANA zone (--tz), or local time. */
+function parts(t: number, utc: boolean, tz?: string): { y: number; mo: number; d: number; h: number; mi: number; s: number } {
   const d = new Date(t);
-  const p = (n: number) => String(n).padStart(2, '0');
-  return utc ? `${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())}` : `${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+  if (utc) return { y: d.getUTCFullYear(), mo: d.getUTCMonth() + 1, d: d.getUTCDate(), h: d.getUTCHours(), mi: d.getUTCMinutes(), s: d.getUTCSeconds() };
+  if (tz) {
+    const f = new Intl.DateTimeFormat('en-US', { timeZone: tz, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
+    const v: Record<string, number> = {};
+    for (const p of f.formatToParts(d)) if (p.type !== 'literal') v[p.type] = Number(p.value);
+    return { y: v.year, mo: v.month, d: v.day, h: v.hour, mi: v.minute, s: v.second };
+  }
+  return { y: d.getFullYear(), mo: d.getMonth() + 1, d: d.getDate(), h: d.getHours(), mi: d.getMinutes(), s: d.getSeconds() };
 }
 
-/** YYYY-MM-DD HH:MM:SS (local, or UTC with `utc`). */
-export function dateTime(t: number | undefined, utc: boolean): string {
+const p2 = (n: number) => String(n).padStart(2, '0');
+
+/** HH:MM:SS in local time, UTC (`utc`) or the --tz zone. */
+export function clockTime(t: number | undefined, utc: boolean, tz?: string): string {
+  if (t === undefined) return '--:--:--';
+  const x = parts(t, utc, tz);
+  return `${p2(x.h)}:${p2(x.mi)}:${p2(x.s)}`;
+}
+
+/** YYYY-MM-DD HH:MM:SS (local, UTC or the --tz zone, named when not local). */
+export function dateTime(t: number | undefined, utc: boolean, tz?: string): string {
   if (t === undefined) return 'unknown time';
-  const d = new Date(t);
-  if (utc) return `${d.toISOString().replace('T', ' ').slice(0, 19)} UTC`;
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${clockTime(t, false)}`;
+  const x = parts(t, utc, tz);
+  const zone = utc ? ' UTC' : tz ? ` ${tz}` : '';
+  return `${x.y}-${p2(x.mo)}-${p2(x.d)} ${p2(x.h)}:${p2(x.mi)}:${p2(x.s)}${zone}`;
+}
+
+/** A zone name Intl knows, or undefined. */
+export function validZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Glyph and word for each verdict: the meaning must survive a monochrome terminal. */

@@ -139,7 +139,7 @@ export async function runTui(opts: TuiOptions): Promise<number> {
 
   const nowFor = (latest?: number) => (opts.mode === 'live' ? Date.now() : (latest ?? Date.now()));
   const clockNote = (latest?: number) =>
-    opts.mode === 'live' ? undefined : latest !== undefined ? `now = last record, ${clockTime(latest, opts.cli.utc)}` : 'no timed records';
+    opts.mode === 'live' ? undefined : latest !== undefined ? `now = last record, ${clockTime(latest, opts.cli.utc, opts.cli.tz)}` : 'no timed records';
   const model = (): ViewModel => {
     const snap = store.snapshot();
     return { snap, size, now: nowFor(snap.latestTime), alerts, host, clockNote: clockNote(snap.latestTime), blank };
@@ -225,6 +225,7 @@ export async function runTui(opts: TuiOptions): Promise<number> {
       facts={facts}
       theme={theme}
       utc={opts.cli.utc}
+      tz={opts.cli.tz}
       journal={journal}
       helpNote={actions.helpNote}
       actions={actions.controller}

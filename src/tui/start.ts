@@ -12,6 +12,7 @@ import { loadEnrichment, profileDirsFor, type Enrichment } from '../classify/enr
 import type { ProfileIndex } from '../profiles/types.js';
 import type { ProfileFact } from './profile-facts.js';
 import { runTui, type TuiOptions } from './runner.js';
+import { validZone } from './format.js';
 import type { RunMode } from './views/header.js';
 
 /** Ink's own test (is-in-ci, read once when Ink loads): with it, Ink prints only the last frame. */
@@ -47,6 +48,10 @@ function pastBacklog(session: LiveSession): boolean {
 export async function startTui(opts: CliOptions, inputs: ReplayInput[], window: { since?: number; until?: number } = {}, loaded?: Enrichment): Promise<number> {
   const mode = tuiMode(opts);
   const demo = opts.demo ? findDemo() : undefined;
+  if (opts.tz !== undefined && !opts.utc && !validZone(opts.tz)) {
+    process.stderr.write(`aa-triage: --tz: unknown time zone: ${opts.tz} (use an IANA name such as Europe/Berlin, or --utc)\n`);
+    return 2;
+  }
   // --input '-' would read the keys' terminal: saved logs on stdin go through --json/--plain.
   if (inputs.some((i) => i.path === '-')) {
     process.stderr.write('aa-triage: --input - reads stdin, which is the terminal here; pipe into aa-triage --plain or --json, or give a file\n');

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { relTime, wrapRows } from '../../src/tui/format.js';
+import { clockTime, dateTime, relTime, validZone, wrapRows } from '../../src/tui/format.js';
 import { helpRows, KEYMAP, keymapFor, intentFor } from '../../src/tui/keymap.js';
 import { applyIntent, editFilter, INITIAL_UI, type ListContext, type UiState } from '../../src/tui/ui-state.js';
 import { commandRows, parseFilter, matches, sortIncidents, windowStart, timelineItems } from '../../src/tui/view-model.js';
@@ -160,4 +160,15 @@ test('long lines wrap at spaces when they can, and are cut after max rows', () =
   assert.deepEqual(wrapRows('aaaa bbbb cccc', 9), ['aaaa bbbb', 'cccc']);
   assert.deepEqual(wrapRows('x'.repeat(25), 10), ['x'.repeat(10), 'x'.repeat(10), 'x'.repeat(5)]);
   assert.deepEqual(wrapRows('x'.repeat(50), 10, 2), ['x'.repeat(10), `${'x'.repeat(9)}…`]);
+});
+
+test('times in UTC, in a --tz zone, and a zone Intl does not know', () => {
+  const t = Date.UTC(2026, 10, 22, 3, 11, 48);
+  assert.equal(clockTime(t, true), '03:11:48');
+  assert.equal(dateTime(t, true), '2026-11-22 03:11:48 UTC');
+  assert.equal(clockTime(t, false, 'Asia/Tokyo'), '12:11:48');
+  assert.equal(dateTime(t, false, 'America/New_York'), '2026-11-21 22:11:48 America/New_York');
+  assert.equal(clockTime(Date.UTC(2026, 10, 22, 0, 5, 0), false, 'Europe/Berlin'), '01:05:00', 'midnight hours are 00-23, never 24');
+  assert.equal(validZone('Europe/Berlin'), true);
+  assert.equal(validZone('Mars/Olympus'), false);
 });

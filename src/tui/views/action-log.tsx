@@ -16,6 +16,7 @@ export interface ActionLogProps {
   /** Rows of the table; the lines below it show the selected command in full. */
   page: number;
   utc: boolean;
+  tz?: string;
   /** Where the journal is read from, for the empty state. */
   journal?: string;
   width: number;
@@ -49,7 +50,7 @@ export function actionLogLines(p: ActionLogProps): Line[] {
   p.rows.slice(p.start, p.start + room).forEach((r, i) => {
     const sel = p.start + i === p.selected;
     const failed = r.done && r.exit !== 0;
-    const time = r.time ? clockTime(Date.parse(r.time), p.utc) : '--:--:--';
+    const time = r.time ? clockTime(Date.parse(r.time), p.utc, p.tz) : '--:--:--';
     lines.push([
       seg(sel ? '>' : ' ', { inverse: sel }),
       seg(cell(time, 9), { inverse: sel }),

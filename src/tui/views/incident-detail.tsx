@@ -16,6 +16,8 @@ export interface IncidentDetailProps {
   fact?: ProfileFact;
   now: number;
   utc: boolean;
+  /** --tz: an IANA zone for wall-clock times. */
+  tz?: string;
   width: number;
   height: number;
   scroll: number;
@@ -30,7 +32,7 @@ function fieldOrder(keys: string[]): string[] {
 }
 
 export function detailLines(p: Omit<IncidentDetailProps, 'height' | 'scroll'>): Line[] {
-  const { incident: inc, fact, theme: t, width, now, utc } = p;
+  const { incident: inc, fact, theme: t, width, now, utc, tz } = p;
   const w = Math.max(10, width - 4);
   const out: Line[] = [];
   const head = (s: string) => out.push([seg(s, { bold: true, color: t.accent })]);
@@ -45,7 +47,7 @@ export function detailLines(p: Omit<IncidentDetailProps, 'height' | 'scroll'>): 
   text(
     `${inc.count} record${inc.count === 1 ? '' : 's'} (${inc.kinds.join(', ')}) · pids ${inc.pids.map(safeText).join(', ') || '-'}${inc.pidsMore ? ` +${inc.pidsMore} more` : ''} · comm ${inc.comms.map(safeText).join(', ') || '-'}`,
   );
-  text(`first ${dateTime(inc.firstSeen, utc)} (${relTime(inc.firstSeen, now)}) · last ${dateTime(inc.lastSeen, utc)} (${relTime(inc.lastSeen, now)})`);
+  text(`first ${dateTime(inc.firstSeen, utc, tz)} (${relTime(inc.firstSeen, now)}) · last ${dateTime(inc.lastSeen, utc, tz)} (${relTime(inc.lastSeen, now)})`);
   out.push([]);
   if (cls) {
     head(`Why: ${cls.verdict} (confidence ${cls.confidence.toFixed(2)})`);

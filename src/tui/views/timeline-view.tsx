@@ -17,13 +17,14 @@ export interface TimelineViewProps {
   /** Records that fell out of the bounded window. */
   dropped: number;
   utc: boolean;
+  tz?: string;
   width: number;
   height: number;
   theme: Theme;
 }
 
-export function timelineRow(item: TimelineItem, utc: boolean, theme: Theme): Line {
-  const time = `${clockTime(item.time, utc)}  `;
+export function timelineRow(item: TimelineItem, utc: boolean, theme: Theme, tz?: string): Line {
+  const time = `${clockTime(item.time, utc, tz)}  `;
   if (item.kind === 'action') {
     const e = item.entry;
     const res = e.phase === 'result' ? ` → ${e.outcome ?? 'done'}${e.exitCodes ? ` exit ${e.exitCodes.map((c) => (c === null ? 'signal' : c)).join(',')}` : ''}` : e.reason ? ` (${safeText(e.reason)})` : '';
@@ -51,7 +52,7 @@ export function timelineLines(p: TimelineViewProps): Line[] {
   const room = Math.max(0, p.height - lines.length);
   p.items.slice(p.start, p.start + room).forEach((item, i) => {
     const sel = p.start + i === p.selected;
-    const row = timelineRow(item, p.utc, p.theme);
+    const row = timelineRow(item, p.utc, p.theme, p.tz);
     lines.push([seg(sel ? '>' : ' ', { inverse: sel }), ...row.map((s) => (sel ? { ...s, inverse: true } : s))]);
   });
   return lines;
