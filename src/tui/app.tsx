@@ -155,17 +155,19 @@ export function App(props: AppProps): React.JSX.Element {
   // run, and a key can arrive before that.
   const uiRef = useRef(ui);
   uiRef.current = ui;
-  const listContextNow = (): ListContext => {
+  // `cur` is the state as of the key being handled: a chunk of keys ("?G") changes it before the
+  // next render, and what the key scrolls depends on it.
+  const listContextNow = (cur: UiState): ListContext => {
     let detailCount = 0;
-    if (ui.help) detailCount = helpLines(keymap, theme, props.helpNote, snap.health).length;
-    else if (detailIncident) detailCount = detailLines({ incident: detailIncident, fact: factFor(props.facts, detailIncident.profile), now: vm.now, utc: props.utc, tz: props.tz, width, theme }).length;
+    const open = cur.detail !== undefined ? snap.incidents.find((i) => i.key === cur.detail) : undefined;
+    if (cur.help) detailCount = helpLines(keymap, theme, props.helpNote, snap.health).length;
+    else if (open) detailCount = detailLines({ incident: open, fact: factFor(props.facts, open.profile), now: vm.now, utc: props.utc, tz: props.tz, width, theme }).length;
     let openTarget: ListContext['openTarget'];
     const item = timeline[sel];
-    if (ui.screen === 'timeline' && item?.kind === 'record' && item.incidentKey) openTarget = { incident: item.incidentKey };
-    if (ui.screen === 'profiles' && profiles[sel]) openTarget = { profile: profiles[sel].name };
-    return { keys, attack, page: ui.help || ui.detail !== undefined ? bodyHeight - 1 : page, detailLines: detailCount, incidentKeys, incidentAttack, openTarget };
+    if (cur.screen === 'timeline' && item?.kind === 'record' && item.incidentKey) openTarget = { incident: item.incidentKey };
+    if (cur.screen === 'profiles' && profiles[sel]) openTarget = { profile: profiles[sel].name };
+    return { keys, attack, page: cur.help || cur.detail !== undefined ? bodyHeight - 1 : page, detailLines: detailCount, incidentKeys, incidentAttack, openTarget };
   };
-
   const latest = useRef({ listContext: listContextNow, detailIncident, incidents, profiles, sel });
   latest.current = { listContext: listContextNow, detailIncident, incidents, profiles, sel };
   const handleKey = (input: string, key: Key) => {
@@ -182,7 +184,7 @@ export function App(props: AppProps): React.JSX.Element {
     }
     const intent = intentFor(keymap, input, key);
     if (!intent) return;
-    const step = applyIntent(cur, intent, listContext());
+    const step = applyIntent(cur, intent, listContext(cur));
     uiRef.current = step.state;
     setUi(step.state);
     const fx = step.effect;

@@ -219,3 +219,11 @@ test('an access that was allowed (complain mode) says so in the list, not only i
   assert.match(frame(), /backup-agent\s+open\s+ALLOWED \/var\/lib/);
   assert.match(frame(), /\/usr\/sbin\/nginx\s+open\s+\/etc\/shadow/);
 });
+
+test('keys that arrive in one chunk act in turn: "?G" opens the help and scrolls it to the end', async () => {
+  const { frame, app } = setup();
+  await ready(frame);
+  await press(app, frame, '?G', (f) => f.includes('closes this help') === false && f.includes('-- end'), 'the help at its end');
+  await press(app, frame, 'qj\r', (f) => f.includes('Why:'), 'q, j, Enter in one chunk open the second incident');
+  assert.ok(frame().includes('GeoIP') || frame().includes('backup-agent'));
+});
