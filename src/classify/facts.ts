@@ -27,6 +27,8 @@ export interface DenialFacts {
   /** Kernel mask letters for file accesses (`r`, `wc`, `x`, ...), words for the others. */
   mask: string;
   pid?: string;
+  /** The profile's own short names (profileWords). */
+  words: string[];
   /** How reasons name the actor: `web server /usr/sbin/nginx (pid 2211)`. */
   subject: string;
 }
@@ -52,7 +54,12 @@ function accessClass(f: Record<string, string>): AccessClass {
 
 /** File mask letters as the kernel reports them, owner/other halves merged (`r::` / `::r`). */
 export function maskLetters(mask: string): string {
-  return [...new Set(mask.replace(/[:\s]/g, ''))].join('');
+  let out = '';
+  for (let i = 0; i < mask.length; i++) {
+    const c = mask[i];
+    if (c !== ':' && !/\s/.test(c) && !out.includes(c)) out += c;
+  }
+  return out;
 }
 
 export function basenameOf(p: string): string {
@@ -75,6 +82,8 @@ interface PerProfile {
   info?: ProfileInfo;
   role?: Role;
   managedBy?: ManagedBy;
+  /** profileWords(profile, info) */
+  words: string[];
 }
 
 /** What depends on the profile alone, computed once per profile and index. */
@@ -86,7 +95,7 @@ function profileFacts(profile: string, index: ProfileIndex | undefined): PerProf
   let p = byName.get(profile);
   if (!p) {
     const info = index?.lookup(profile);
-    p = { info, role: roleOf([profile, info?.attachment, info?.parent]), managedBy: info?.managedBy ?? generatedOwner(profile) };
+    p = { info, role: roleOf([profile, info?.attachment, info?.parent]), managedBy: info?.managedBy ?? generatedOwner(profile), words: profileWords(profile, info) };
     byName.set(profile, p);
   }
   return p;
@@ -123,6 +132,7 @@ export function gatherFacts(r: AppArmorRecord, index: ProfileIndex | undefined, 
     path: f.name ?? f.path,
     mask,
     pid,
+    words: pf.words,
     subject,
   };
 }

@@ -7,7 +7,7 @@ import { literalPrefix } from '../profiles/glob.js';
 import { matchedRulesAllow, permCovered } from '../profiles/index.js';
 import { matcherFor } from '../profiles/matcher.js';
 import type { FileRule, ProfileIndex, ProfileInfo, Rule } from '../profiles/types.js';
-import { basenameOf, profileWords, verb, type DenialFacts } from './facts.js';
+import { basenameOf, verb, type DenialFacts } from './facts.js';
 import {
   BUILTIN_ABSTRACTIONS,
   credentialFact,
@@ -102,7 +102,7 @@ function fileSignals(f: DenialFacts, index: ProfileIndex | undefined, out: Findi
   const writes = /[wacdl]/.test(mask) || /^(?:mknod|rename_|unlink|link|chmod|chown|truncate|mkdir|rmdir|symlink)/.test(f.op);
   const reads = mask.includes('r');
   const staging = stagingDir(path);
-  const own = info ? profileWords(f.profile, info) : profileWords(f.profile);
+  const own = f.words;
 
   if (f.access === 'exec') {
     const cls = execClass(path);
@@ -209,7 +209,9 @@ function serviceWord(path: string, words: string[]): string | undefined {
   const comps = path.split('/');
   for (const w of words) {
     if (w.length < 3) continue;
-    for (const c of comps.slice(1, -1).concat(comps[comps.length - 1])) {
+    // every component but the empty one before the leading slash
+    for (let i = comps.length > 1 ? 1 : 0; i < comps.length; i++) {
+      const c = comps[i];
       if (c === w || c.startsWith(`${w}.`) || c.startsWith(`${w}-`) || c.startsWith(`${w}_`)) return w;
     }
   }
