@@ -99,15 +99,17 @@ test('NO_COLOR gives a monochrome screen that still says what each row is', asyn
   await t.waitFor((x) => x.includes('EXITED rc=0'), 'quit');
 });
 
-test('SIGTERM restores the terminal', async () => {
-  const t = open(['--demo', '--no-bell']);
-  await t.waitFor((x) => x.includes('!! ATTACK'), 'the list');
-  const shell = t.value('#{pane_pid}');
-  const pids = execFileSync('ps', ['-o', 'pid=', '--ppid', shell], { encoding: 'utf8' }).trim().split(/\s+/);
-  const node = pids.find((p) => execFileSync('ps', ['-o', 'comm=', '-p', p], { encoding: 'utf8' }).trim() === 'node');
-  assert.ok(node, `the program's pid among ${pids.join(',')}`);
-  process.kill(Number(node), 'SIGTERM');
-  await t.waitFor((x) => /EXITED rc=143/.test(x), 'exit after SIGTERM');
-  assert.equal(t.value('#{alternate_on}'), '0');
-  assert.equal(t.value('#{cursor_flag}'), '1');
-});
+for (const [signal, code] of [['SIGTERM', 143], ['SIGHUP', 129]] as const) {
+  test(`${signal} restores the terminal`, async () => {
+    const t = open(['--demo', '--no-bell']);
+    await t.waitFor((x) => x.includes('!! ATTACK'), 'the list');
+    const shell = t.value('#{pane_pid}');
+    const pids = execFileSync('ps', ['-o', 'pid=', '--ppid', shell], { encoding: 'utf8' }).trim().split(/\s+/);
+    const node = pids.find((p) => execFileSync('ps', ['-o', 'comm=', '-p', p], { encoding: 'utf8' }).trim() === 'node');
+    assert.ok(node, `the program's pid among ${pids.join(',')}`);
+    process.kill(Number(node), signal);
+    await t.waitFor((x) => x.includes(`EXITED rc=${code}`), `exit after ${signal}`);
+    assert.equal(t.value('#{alternate_on}'), '0');
+    assert.equal(t.value('#{cursor_flag}'), '1');
+  });
+}
