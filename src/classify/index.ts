@@ -117,10 +117,20 @@ export function createClassifier(index: ProfileIndex | undefined, opts: Classifi
     profileCount: index?.profiles().length ?? 0,
   };
 
-  // profile -> the record's deciding fields; cleared whole when full (amortised O(1), no per-entry eviction)
-  let cache = new Map<string, Map<string, Static>>();
-  let cached = 0;
-  const keyParts: string[] = new Array<string>(KEY_FIELDS.length + 4).fill('');
+  // the record's deciding fields -> what they decide, in two generations: when the young one is
+  // full it becomes the old one and the previous old one is dropped whole (O(1), no per-entry
+  // eviction); a hit in the old generation moves to the young one, so what a flood repeats stays
+  // while a stream of one-off records (unique paths, pids) passes through
+  let young = new Map<string, Static>();
+  let old = new Map<string, Static>();
+  const keyParts: string[] = new Array<string>(KEY_FIELDS.length + 5).fill('');
+  const remember = (key: string, s: Static) => {
+    young.set(key, s);
+    if (young.size >= CACHE_MAX / 2) {
+      old = young;
+      young = new Map();
+    }
+  };
   const staticPart = (r: AppArmorRecord): Static => {
     const f = r.fields;
     // the pid decides only whether a /proc/<pid> path is the process's own and whether a signal
@@ -133,31 +143,31 @@ export function createClassifier(index: ProfileIndex | undefined, opts: Classifi
     keyParts[1] = ownProc ? 'own' : '';
     keyParts[2] = f.pid === '1' ? 'pid1' : '';
     keyParts[3] = name;
-    for (let i = 0; i < KEY_FIELDS.length; i++) keyParts[i + 4] = f[KEY_FIELDS[i]] ?? '';
+    keyParts[4] = f.profile ?? f.label ?? '';
+    for (let i = 0; i < KEY_FIELDS.length; i++) keyParts[i + 5] = f[KEY_FIELDS[i]] ?? '';
     const key = keyParts.join('\u0000');
-    const profile = f.profile ?? f.label ?? '';
-    let byKey = cache.get(profile);
-    if (!byKey) cache.set(profile, (byKey = new Map()));
-    let s = opts.uncached ? undefined : byKey.get(key);
-    if (!s) {
-      if (++cached > CACHE_MAX) {
-        cache = new Map([[profile, (byKey = new Map())]]);
-        cached = 1;
+    if (!opts.uncached) {
+      const hit = young.get(key);
+      if (hit) return hit;
+      const was = old.get(key);
+      if (was) {
+        remember(key, was);
+        return was;
       }
-      const facts = gatherFacts(r, index, PID_MARK);
-      const find = collectSignals(facts, index);
-      const attack = find.signals.filter((x) => x.side === 'attack');
-      s = {
-        facts,
-        find,
-        context: contextReasons(facts, setting),
-        suggestions: {},
-        ownAttack: attack.reduce((n, x) => n + x.weight, 0),
-        noteTags: attack.filter((x) => x.weight >= 2).map((x) => x.tag),
-        parent: facts.info?.parent ?? (facts.profile.includes('//') ? facts.profile.split('//')[0] : undefined),
-      };
-      byKey.set(key, s);
     }
+    const facts = gatherFacts(r, index, PID_MARK);
+    const find = collectSignals(facts, index);
+    const attack = find.signals.filter((x) => x.side === 'attack');
+    const s: Static = {
+      facts,
+      find,
+      context: contextReasons(facts, setting),
+      suggestions: {},
+      ownAttack: attack.reduce((n, x) => n + x.weight, 0),
+      noteTags: attack.filter((x) => x.weight >= 2).map((x) => x.tag),
+      parent: facts.info?.parent ?? (facts.profile.includes('//') ? facts.profile.split('//')[0] : undefined),
+    };
+    remember(key, s);
     return s;
   };
 
