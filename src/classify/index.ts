@@ -48,6 +48,8 @@ interface Static {
   parent?: string;
   /** Results by sequence context (a flood alternates between a few), with the pid still a placeholder. */
   memos?: Map<string, Filled>;
+  /** The result with no sequence context at all, the usual case, without a map lookup. */
+  plain?: Filled;
 }
 
 /** Distinct sequence contexts remembered per cached record before they are forgotten together. */
@@ -254,7 +256,7 @@ export function createClassifier(index: ProfileIndex | undefined, opts: Classifi
     // a flood repeats the same record in the same context: decide once per distinct context
     const loadAge = load ? Math.round(load.ageMs / 1000) : -1;
     const sig = prior || load ? `${prior ? `${prior.scope}:${prior.tags.join(',')}` : ''}|${load ? `${load.op}:${load.profile}:${loadAge}` : ''}` : '';
-    let filled = opts.uncached ? undefined : st.memos?.get(sig);
+    let filled = opts.uncached ? undefined : sig === '' ? st.plain : st.memos?.get(sig);
     if (!filled) {
       const extra: Signal[] = [];
       if (prior) {
@@ -271,8 +273,11 @@ export function createClassifier(index: ProfileIndex | undefined, opts: Classifi
         extra.push({ side: 'benign', weight: 1, tag: 'after-load', reason: `${loadAge} s after ${load.op} of ${load.profile}: a burst right after a (re)load is usually a tightened profile starting up` });
       }
       filled = prepare(decide(st, extra));
-      if (!st.memos || st.memos.size >= MEMOS_MAX) st.memos = new Map();
-      st.memos.set(sig, filled);
+      if (sig === '') st.plain = filled;
+      else {
+        if (!st.memos || st.memos.size >= MEMOS_MAX) st.memos = new Map();
+        st.memos.set(sig, filled);
+      }
     }
     return personal(filled, pid);
   };
