@@ -7,6 +7,7 @@ import type { CliOptions } from '../cli/args.js';
 import type { ReplayInput } from '../cli/replay.js';
 import { findDemo } from '../demo.js';
 import { startLiveSources } from '../sources/session.js';
+import { liveOptionsFromCli } from '../sources/live-cli.js';
 import type { LiveSession } from '../sources/types.js';
 import { loadEnrichment, profileDirsFor, type Enrichment } from '../classify/enrich.js';
 import type { ProfileIndex } from '../profiles/types.js';
@@ -74,18 +75,7 @@ export async function startTui(opts: CliOptions, inputs: ReplayInput[], window: 
   if (useSession) {
     tui.startLive = async (sink, onHealth) => {
       const session = await startLiveSources(
-        {
-          sources: opts.sources,
-          since: opts.since,
-          until: opts.until,
-          boot: opts.boot,
-          journalDirs: opts.journalDirs,
-          journalFiles: opts.journalFiles,
-          inputs: opts.inputs,
-          follow: opts.follow,
-          clock: { bootTime: opts.bootTime, year: opts.year },
-          enrich: tui.enrich,
-        },
+        { ...liveOptionsFromCli(opts), enrich: tui.enrich },
         sink,
       );
       onHealth(session.health());
