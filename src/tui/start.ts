@@ -8,7 +8,7 @@ import type { ReplayInput } from '../cli/replay.js';
 import { findDemo } from '../demo.js';
 import { startLiveSources } from '../sources/session.js';
 import { liveOptionsFromCli } from '../sources/live-cli.js';
-import type { LiveSession } from '../sources/types.js';
+import type { LiveSession, SourceHealth } from '../sources/types.js';
 import { loadEnrichment, profileDirsFor, type Enrichment } from '../classify/enrich.js';
 import type { ProfileIndex } from '../profiles/types.js';
 import type { ProfileFact } from './profile-facts.js';
@@ -78,8 +78,11 @@ export async function startTui(opts: CliOptions, inputs: ReplayInput[], window: 
         { ...liveOptionsFromCli(opts), enrich: tui.enrich },
         sink,
       );
-      onHealth(session.health());
-      const off = session.onHealth(() => onHealth(session.health()));
+      // host facts (AppArmor off in this kernel) are shown with the sources: an empty list must never look quiet
+      const notes: SourceHealth[] = session.notes().map((reason) => ({ name: 'kernel', state: 'unavailable', reason, lines: 0, records: 0, restarts: 0, stderrTail: [] }));
+      const health = () => [...notes, ...session.health()];
+      onHealth(health());
+      const off = session.onHealth(() => onHealth(health()));
       return {
         stop: async () => {
           off();

@@ -113,3 +113,18 @@ for (const [signal, code] of [['SIGTERM', 143], ['SIGHUP', 129]] as const) {
     assert.equal(t.value('#{cursor_flag}'), '1');
   });
 }
+
+test('live on this host: host facts and every source are explained, never an empty quiet screen', async () => {
+  let enabled = '';
+  try {
+    enabled = execFileSync('cat', ['/sys/module/apparmor/parameters/enabled'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    enabled = '';
+  }
+  const t = open(['--no-bell'], { columns: 120, rows: 30 });
+  const s = await t.waitFor((x) => x.includes('LIVE') && /journal: \w+/.test(x) && /auditlog: \w+/.test(x), 'each source with its state');
+  if (enabled === 'Y') assert.ok(!s.includes('AppArmor is not enabled'), s);
+  else assert.ok(s.includes('kernel: unavailable') && s.includes('AppArmor is not enabled in this kernel'), s);
+  t.keys('q');
+  await t.waitFor((x) => !x.includes('LIVE'), 'quit');
+});
