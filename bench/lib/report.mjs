@@ -62,7 +62,7 @@ function startupTable(s) {
   const out = ['| Measure | Median | Peak memory |', '|---|---:|---:|'];
   for (const r of s.rows) {
     if (r.error) out.push(`| ${r.label} | skipped: ${r.error} | |`);
-    else out.push(`| ${r.label} | ${fmtMs(r.seconds * 1000)} | ${fmtMB(r.maxRssKB)} MB |`);
+    else out.push(`| ${r.label} | ${fmtMs(r.seconds * 1000)} | ${r.maxRssKB === undefined ? 'not measured (tmux)' : `${fmtMB(r.maxRssKB)} MB`} |`);
   }
   return out.join('\n');
 }
