@@ -89,7 +89,6 @@ function infoClassification(r: AppArmorRecord, seq: SequenceMemory): Classificat
 
 /** What contextReasons needs of the index and the load problems: the same for every record. */
 interface Setting {
-  index: ProfileIndex | undefined;
   problems: string[];
   dirProblems: string[];
   profileCount: number;
@@ -113,7 +112,6 @@ export function createClassifier(index: ProfileIndex | undefined, opts: Classifi
   const seq = new SequenceMemory();
   const problems = opts.profileProblems ?? [];
   const setting: Setting = {
-    index,
     problems,
     dirProblems: problems.filter((p) => /: (?:not found|permission denied|not a directory)$/.test(p)).slice(0, 2),
     profileCount: index?.profiles().length ?? 0,
