@@ -7,6 +7,8 @@ import type { AppArmorRecord } from '../model/record.js';
 import { isDenial, recordProfile, recordTarget } from '../model/record.js';
 import { incidentKey, VERDICT_RANK, type Incident, type ProfileCounts, type StoreSnapshot } from '../store/incident-store.js';
 import type { ProfileFact, ProfileFacts } from './profile-facts.js';
+import { buildTimeline } from '../timeline/builder.js';
+import type { Incident as TimelineIncident } from '../timeline/model.js';
 
 export type SortMode = 'attacks' | 'latest' | 'count' | 'profile';
 export const SORT_MODES: SortMode[] = ['attacks', 'latest', 'count', 'profile'];
@@ -64,25 +66,58 @@ export function profileRows(snap: StoreSnapshot, facts: ProfileFacts, filter: Fi
 }
 
 export type TimelineItem =
-  | { kind: 'record'; time?: number; order: number; record: AppArmorRecord; incidentKey?: string }
-  | { kind: 'action'; time?: number; order: number; entry: ActionJournalEntry };
+  | { kind: 'record'; time?: number; order: number; record: AppArmorRecord; incidentKey?: string; incidentId?: number }
+  | { kind: 'action'; time?: number; order: number; entry: ActionJournalEntry }
+  | { kind: 'incident'; time?: number; order: number; incident: TimelineIncident };
 
-/** Records and operator actions in time order (records without a time keep their arrival place). */
+/**
+ * Records and operator actions in time order (records without a time keep their arrival place),
+ * grouped under the same numbered incidents `aa-triage timeline` reports for these records: a
+ * header row where each incident begins, and each denial tagged with its incident's number.
+ */
 export function timelineItems(snap: StoreSnapshot, filter: Filter | undefined): TimelineItem[] {
   const items: TimelineItem[] = [];
+  const story = buildTimeline(snap.window, snap.actions);
+  const member = incidentOf(story.incidents);
+  const shown = new Set<number>();
   let lastTime: number | undefined;
   snap.window.forEach((r, i) => {
     if (r.time !== undefined) lastTime = r.time;
     const f = r.fields;
     if (!matches(filter, r.kind, recordProfile(r), f.operation, recordTarget(r), f.name, f.comm, r.classification?.verdict)) return;
-    items.push({ kind: 'record', time: r.time ?? lastTime, order: i, record: r, incidentKey: isDenial(r) ? incidentKey(r) : undefined });
+    const incidentId = isDenial(r) ? member(r) : undefined;
+    if (incidentId !== undefined) shown.add(incidentId);
+    items.push({ kind: 'record', time: r.time ?? lastTime, order: i, record: r, incidentKey: isDenial(r) ? incidentKey(r) : undefined, incidentId });
   });
   snap.actions.forEach((e, i) => {
     if (!matches(filter, 'action', e.action, e.profile, e.operator, e.outcome, ...e.argv.flat())) return;
     const t = Date.parse(e.time);
     items.push({ kind: 'action', time: Number.isNaN(t) ? undefined : t, order: snap.window.length + i, entry: e });
   });
+  for (const inc of story.incidents) {
+    // before its first record: same time, lower order
+    if (shown.has(inc.id)) items.push({ kind: 'incident', time: inc.first.time, order: -1, incident: inc });
+  }
   return items.sort((a, b) => (a.time ?? Infinity) - (b.time ?? Infinity) || a.order - b.order);
+}
+
+/** Which incident a denial belongs to: same profile (top label), within its time span, its pid preferred. */
+function incidentOf(incidents: TimelineIncident[]): (r: AppArmorRecord) => number | undefined {
+  const byProfile = new Map<string, TimelineIncident[]>();
+  for (const inc of incidents) {
+    const list = byProfile.get(inc.profile);
+    if (list) list.push(inc);
+    else byProfile.set(inc.profile, [inc]);
+  }
+  return (r) => {
+    const top = (recordProfile(r) ?? '').split('//')[0];
+    const list = byProfile.get(top);
+    if (!list) return undefined;
+    const t = r.time;
+    const within = t === undefined ? list : list.filter((inc) => (inc.first.time ?? -Infinity) <= t && t <= (inc.last.time ?? Infinity));
+    const pid = r.fields.pid;
+    return (within.find((inc) => pid !== undefined && inc.pids.includes(pid)) ?? within[0])?.id;
+  };
 }
 
 export interface CommandRow {

@@ -125,7 +125,7 @@ test('the timeline interleaves records and operator actions in time order', () =
   s.add(denial({}, { time: 1000 }));
   s.addAction({ v: 1, id: 'x', phase: 'intent', time: new Date(2000).toISOString(), operator: 'oncall', host: 'h', action: 'complain', profile: 'report-exporter', argv: [['aa-complain', 'f']] });
   const items = timelineItems(s.snapshot(), undefined);
-  assert.deepEqual(items.map((i) => i.kind), ['record', 'action', 'record']);
+  assert.deepEqual(items.map((i) => i.kind), ['incident', 'record', 'action', 'record']);
 });
 
 test('the action log lists every command with its exit status, and intents without a result', () => {

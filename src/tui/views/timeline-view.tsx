@@ -1,5 +1,6 @@
 /**
- * The timeline: records in time order with profile loads/replaces/removes and the operator's
+ * The timeline: records in time order, grouped under the numbered incidents of `aa-triage timeline`,
+ * with profile loads/replaces/removes and the operator's
  * actions interleaved, so "the profile was replaced, then the denials started" is visible.
  */
 import React from 'react';
@@ -25,20 +26,32 @@ export interface TimelineViewProps {
 
 export function timelineRow(item: TimelineItem, utc: boolean, theme: Theme, tz?: string): Line {
   const time = `${clockTime(item.time, utc, tz)}  `;
+  if (item.kind === 'incident') {
+    const inc = item.incident;
+    const v = inc.verdict === 'unclassified' ? '?' : inc.verdict;
+    const pids = inc.pids.length ? ` · pid ${inc.pids.slice(0, 4).map(safeText).join(',')}${inc.pids.length > 4 || inc.morePids ? '…' : ''}` : '';
+    return [
+      seg(time),
+      seg(`#${inc.id} `.padEnd(4), { bold: true }),
+      seg(`${VERDICT_LABEL[v].padEnd(10)}`, { color: theme.verdict[v], bold: true }),
+      seg(`incident: ${safeText(inc.profile)} · ${inc.records} record${inc.records === 1 ? '' : 's'}${pids} · until ${clockTime(inc.last.time, utc, tz)}${inc.reasons[0] ? ` · ${safeText(inc.reasons[0])}` : ''}`, { bold: true }),
+    ];
+  }
   if (item.kind === 'action') {
     const e = item.entry;
     const res = e.phase === 'result' ? ` → ${e.outcome ?? 'done'}${e.exitCodes ? ` exit ${e.exitCodes.map((c) => (c === null ? 'signal' : c)).join(',')}` : ''}` : e.reason ? ` (${safeText(e.reason)})` : '';
-    return [seg(time), seg('ACTION  ', { bold: true, color: theme.accent }), seg(`${safeText(e.operator)} ${e.action}${e.dryRun ? ' (dry run)' : ''} ${safeText(e.profile)} ${e.phase}${res}`, { bold: true })];
+    return [seg(time), seg('    '), seg('ACTION  ', { bold: true, color: theme.accent }), seg(`${safeText(e.operator)} ${e.action}${e.dryRun ? ' (dry run)' : ''} ${safeText(e.profile)} ${e.phase}${res}`, { bold: true })];
   }
   const r = item.record;
   const f = r.fields;
   if (r.kind === 'STATUS') {
-    return [seg(time), seg('STATUS  ', { color: theme.accent }), seg(`${safeText(f.operation ?? '')} ${safeText(f.name ?? '')}${f.info ? ` (${safeText(f.info)})` : ''}  [${safeText(r.source.name)}:${r.source.line}]`)];
+    return [seg(time), seg('    '), seg('STATUS  ', { color: theme.accent }), seg(`${safeText(f.operation ?? '')} ${safeText(f.name ?? '')}${f.info ? ` (${safeText(f.info)})` : ''}  [${safeText(r.source.name)}:${r.source.line}]`)];
   }
   const v = r.classification?.verdict ?? '?';
   const mask = f.denied_mask ?? f.requested_mask ?? f.mask ?? '';
   return [
     seg(time),
+    seg((item.incidentId !== undefined ? `#${item.incidentId} ` : '').padEnd(4), { dim: theme.dim }),
     seg(`${r.kind.padEnd(7).slice(0, 7)} `, { dim: theme.dim }),
     seg(`${VERDICT_LABEL[v].padEnd(10)}`, { color: theme.verdict[v], bold: v === 'likely-attack' }),
     seg(`${safeText(recordProfile(r) ?? '?')} ${safeText(f.operation ?? '')} ${safeText(recordTarget(r) ?? '')}${mask ? ` (${safeText(mask)})` : ''}  [${safeText(r.source.name)}:${r.source.line}]`),
