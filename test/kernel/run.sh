@@ -193,6 +193,10 @@ fi
 # --- report (TAP) ------------------------------------------------------------------------------
 tap=$run/out/results.tap
 [ -f "$tap" ] || : > "$tap"
+# the checks that only read the captures run here, not under TCG
+if ! node "$here/host-checks.mjs" "$run/out" 2>> "$run/out/host-checks.log"; then
+  echo "not ok - the host-side checks ran" >> "$tap"
+fi
 if [ -n "$app_note" ]; then echo "ok - aa-triage assertions # SKIP $app_note" >> "$tap"; fi
 n=0; nfail=0
 while IFS= read -r line; do

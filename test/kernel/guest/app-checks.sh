@@ -18,7 +18,8 @@ aat() { node "$AAT" "$@"; }
 PROFILES="usr.local.bin.demo-svc usr.local.bin.demo-mnt usr.local.bin.demo-spaced"
 log "aa-triage $(cat /opt/aa-triage/REVISION 2>/dev/null)"
 
-compare() { node "$G/app-compare.mjs" "$@" >> "$OUT/results.tap" 2>> "$A/compare.log" || tap_fail "app-compare $1 ran" "$(tail -5 "$A/compare.log")"; }
+# the comparisons run on the host (host_check): paths relative to OUT
+compare() { local a args=(); for a in "$@"; do args+=("${a//$OUT\//}"); done; host_check app-compare.mjs "${args[@]}"; }
 
 # ---------------------------------------------------------------------------------------------
 # 1. reading the live sources (this boot, --no-follow): the whole run of both phases
@@ -61,8 +62,7 @@ compare "live, all sources" "$A/all.ndjson" \
   --must-include journal-json:"$A/truth-audit.json" --expect "$OUT/expect.tsv"
 # how many records the kernel log dropped (in the audit channel, not in dmesg): the comparison
 # above proves they are in the output
-node "$G/dropped.mjs" "$A/truth-dmesg.txt" "$A/truth-audit.json" "$A/dropped-by-kernel-log.txt" > "$A/dropped.count" 2>>"$A/compare.log"
-echo "live: $(cat "$A/dropped.count") records of journald's audit channel are not in dmesg (dropped by the kernel log, or logged while auditd ran)" >> "$OUT/observations.txt"
+host_check dropped.mjs raw/app/truth-dmesg.txt raw/app/truth-audit.json raw/app/dropped-by-kernel-log.txt
 
 # 2. each source alone
 compare "live, --source dmesg" "$A/src-dmesg.ndjson" text:"$A/truth-dmesg.txt"
@@ -100,10 +100,7 @@ act() { # act EXPECTED-EXIT DESCRIPTION -- aa-triage act arguments
   ACT_RC=$rc; ACT_NEWJ=$((after_j - before_j))
   if [ "$rc" = "$want" ]; then tap_ok "act $desc: exit $want"; else tap_fail "act $desc: exit $want" "exit $rc: $(tail -4 "$A/act.out")"; fi
 }
-last_result() { node -e '
-  const l = require("fs").readFileSync(process.argv[1], "utf8").trim().split("\n").map((x) => JSON.parse(x));
-  const r = l.filter((e) => e.phase === "result").pop();
-  console.log(r ? `${r.action} ${r.profile} ${r.outcome}${r.override ? " reason" : ""}` : "none");' "$ACTJ" 2>/dev/null; }
+last_result() { tail -1 "$ACTJ" 2>/dev/null | grep -o '"\(action\|outcome\)":"[^"]*"' | tr '\n' ' '; }
 state_check() { # state_check DESC WANT-MODE (complain|enforce|absent) [journal entries expected]
   local m; m=$(mode_of demo-svc)
   local got=${m:-absent}
@@ -174,22 +171,8 @@ act 0 "enable (undo of disable)" -- enable demo-svc --yes
 state_check "enable" enforce 2
 if [ ! -e "$PROFILE_DIR/disable/usr.local.bin.demo-svc" ]; then tap_ok "act enable: the disable/ link is gone"; else tap_fail "act enable: the disable/ link is gone"; fi
 # the journal: one intent and one result per action, results verified, loosening ones with the reason
-if node -e '
-  const l = require("fs").readFileSync(process.argv[1], "utf8").trim().split("\n").map((x) => JSON.parse(x));
-  const res = l.filter((e) => e.phase === "result"), int = l.filter((e) => e.phase === "intent");
-  const bad = [];
-  if (res.length !== 7 || int.length !== 7) bad.push(`intents ${int.length}, results ${res.length} (want 7 each)`);
-  for (const r of res) {
-    if (r.outcome !== "verified") bad.push(`${r.action}: ${r.outcome} ${r.error || ""}`);
-    if (!int.some((i) => i.id === r.id)) bad.push(`${r.action}: no intent with id ${r.id}`);
-    if (!Array.isArray(r.argv) || !r.argv.length) bad.push(`${r.action}: no argv`);
-  }
-  const seen = res.map((r) => r.action).join(",");
-  if (bad.length) { console.log(bad.join("; ") + " | " + seen); process.exit(1); }
-  console.log(seen);
-' "$ACTJ" > "$A/journal-check.txt" 2>&1; then tap_ok "act: the action journal has an intent and a verified result for each of the 7 actions ($(cat "$A/journal-check.txt"))"
-else tap_fail "act: the action journal has an intent and a verified result for each of the 7 actions" "$(cat "$A/journal-check.txt")"; fi
 cp "$ACTJ" "$A/actions.jsonl" 2>/dev/null
+host_check act-journal.mjs raw/app/actions.jsonl 7
 # the kernel's STATUS records of those changes are in the audit log
 n_status=$(grep -c 'apparmor="STATUS" operation="profile_\(replace\|remove\|load\)" .*name="demo-svc"' /var/log/audit/audit.log)
 echo "act: audit.log has $n_status STATUS records for demo-svc in total" >> "$OUT/observations.txt"

@@ -157,9 +157,13 @@ git_restore_profiles
 load_profiles
 MODE=enforce
 run_scenarios
-for p in $PROFILES; do apparmor_parser -r -C "$PROFILE_DIR/$p"; done
-MODE=complain
-[ "$QUICK" = 1 ] || run_scenarios
+# complain mode again with auditd only when capturing fixtures (ALLOWED records in audit.log): the
+# noauditd phase already covers complain mode, and the suite has a time budget
+if [ "$CAPTURE_FIXTURES" = 1 ]; then
+  for p in $PROFILES; do apparmor_parser -r -C "$PROFILE_DIR/$p"; done
+  MODE=complain
+  run_scenarios
+fi
 for p in $PROFILES; do apparmor_parser -r "$PROFILE_DIR/$p"; done
 remove_profiles
 sleep 3

@@ -4,7 +4,7 @@
 set -u
 . "$G/lib.sh"
 phase=$1
-ck() { node "$G/check-expect.mjs" "$OUT/expect.tsv" "$phase" "$@" >> "$OUT/results.tap" 2>>"$OUT/check-errors.log" || tap_fail "check-expect $* ran"; }
+ck() { host_check check-expect.mjs expect.tsv "$phase" "$1" "${2#$OUT/}" "$3"; }
 window() { # print the lines of FILE between the two kmsg markers of a phase
   awk -v b="aa-kernel-test: phase $2 begin" -v e="aa-kernel-test: phase $2 end" \
     'index($0, b) { on = 1 } on { print } index($0, e) { on = 0 }' "$1"
