@@ -39,6 +39,7 @@ export class Pipeline {
   readonly counts: PipelineCounts = { lines: 0, records: 0, unparsable: 0, duplicates: 0, cut: 0, nullMessages: 0, lost: {}, firstUnparsable: [] };
   private readonly deduper = new RecordDeduper();
   private readonly parsers: LineParser[] = [];
+  private readonly lossKeys = new Set<string>();
 
   constructor(
     private readonly sink: PipelineSink,
@@ -57,6 +58,7 @@ export class Pipeline {
           this.sink.unparsable?.(u);
         },
         loss: (n) => {
+          if (this.seenLoss(n)) return;
           if (n.kind === 'audit-lost') this.counts.lost[n.kind] = Math.max(this.counts.lost[n.kind] ?? 0, n.count); // cumulative in the kernel
           else this.counts.lost[n.kind] = (this.counts.lost[n.kind] ?? 0) + n.count;
           this.sink.loss?.(n);
@@ -66,6 +68,19 @@ export class Pipeline {
     );
     this.parsers.push(p);
     return p;
+  }
+
+  /**
+   * The same kernel notice read from two carriers (dmesg and journalctl -k both carry
+   * `kauditd_printk_skb: N callbacks suppressed`) is one loss: same kind, count and uptime.
+   */
+  private seenLoss(n: LossNotice): boolean {
+    if (n.uptime === undefined) return false;
+    const key = `${n.kind}:${n.count}:${Math.round(n.uptime * 1000)}`;
+    if (this.lossKeys.has(key)) return true;
+    this.lossKeys.add(key);
+    if (this.lossKeys.size > 10_000) this.lossKeys.delete(this.lossKeys.values().next().value as string);
+    return false;
   }
 
   private accept(r: AppArmorRecord): void {

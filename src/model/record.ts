@@ -110,6 +110,8 @@ export interface LossNotice {
   count: number;
   source: SourceRef;
   time?: number;
+  /** Seconds since boot of the notice, when the carrier gave it: the same notice in dmesg and the journal. */
+  uptime?: number;
 }
 
 export const DENIAL_KINDS: ReadonlySet<string> = new Set(['DENIED', 'ALLOWED', 'KILLED']);

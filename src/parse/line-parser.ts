@@ -46,6 +46,9 @@ export function findBody(line: string): number {
   return -1;
 }
 
+// `[  100.123456] ...` (dmesg), `[ 100.1] host kernel: ...` (short-monotonic), `kernel: [ 100.1] ...` (kern.log)
+const UPTIME_AT_START = /^(?:<\d+>)?(?:[a-z]+\s*:[a-z]+\s*: )?\[\s*(\d+\.\d+)\]/;
+const UPTIME_AFTER_HOST = /: \[\s*(\d+\.\d+)\] /;
 const PRETTY_JSON_RE = /^"(pri|time|msg|caller|fac)":\s*(.*?),?$/;
 const SUPPRESSED_RE = /kauditd_printk_skb: (\d+) callbacks suppressed/;
 const AUDIT_LOST_RE = /audit: audit_lost=(\d+)/;
@@ -146,7 +149,7 @@ export class LineParser {
     this.prettyUptime = undefined;
     const body = findBody(msg);
     if (body < 0) {
-      this.lossNotice(msg, lineNo);
+      this.lossNotice(msg, lineNo, undefined, uptime);
       this.stats.other++;
       return true;
     }
@@ -190,7 +193,7 @@ export class LineParser {
     const msg = e.message;
     const body = findBody(msg);
     if (body < 0) {
-      this.lossNotice(msg, lineNo, e.time);
+      this.lossNotice(msg, lineNo, e.time, e.uptime);
       this.stats.other++;
       return true;
     }
@@ -284,7 +287,7 @@ export class LineParser {
     return true;
   }
 
-  private lossNotice(text: string, lineNo: number, time?: number): void {
+  private lossNotice(text: string, lineNo: number, time?: number, uptime?: number): void {
     const source = { name: this.sourceName, line: lineNo };
     let m: RegExpExecArray | null;
     let n: LossNotice | undefined;
@@ -295,6 +298,8 @@ export class LineParser {
     else if ((m = JOURNAL_MISSED_RE.exec(text))) n = { kind: 'journal-missed', count: Number(m[1]), source };
     if (!n) return;
     if (time !== undefined) n.time = time;
+    const up = uptime ?? UPTIME_AT_START.exec(text)?.[1] ?? UPTIME_AFTER_HOST.exec(text)?.[1];
+    if (up !== undefined) n.uptime = Number(up);
     this.sink.loss?.(n);
   }
 

@@ -101,3 +101,14 @@ test('merging the kernel log with the audit channel yields each record once', ()
   assert.equal(new Set(out.map(identity)).size, out.length, 'no record twice');
   assert.ok(channel.length > kernel.length, 'the audit channel kept what the kernel log lost');
 });
+
+test('the same kernel loss notice read from dmesg and the journal is counted once', () => {
+  const alone = parseFile('dmesg.txt').suppressed;
+  const pipeline = new Pipeline({ record: () => {} });
+  for (const name of ['dmesg.txt', 'journal-k-json.ndjson', 'journal-k-short-monotonic.txt', 'dmesg.json']) {
+    const p = pipeline.parserFor(name);
+    for (const l of read(name)) p.push(l);
+    p.end();
+  }
+  assert.equal(pipeline.collect().lost['printk-suppressed'], alone);
+});
