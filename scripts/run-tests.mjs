@@ -21,8 +21,13 @@ if (files.length === 0) {
   console.error('no test files matched');
   process.exit(1);
 }
+// Ink decides at import time that a CI environment gets only the last frame; the interactive-view
+// tests drive frames as a terminal user sees them, so the tests run without the CI markers.
+const env = { ...process.env, NO_COLOR: process.env.NO_COLOR ?? '' };
+delete env.CI;
+delete env.CONTINUOUS_INTEGRATION;
 const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...files.map((f) => relative('.', f))], {
   stdio: 'inherit',
-  env: { ...process.env, NO_COLOR: process.env.NO_COLOR ?? '' },
+  env,
 });
 process.exit(r.status ?? 1);
