@@ -53,30 +53,38 @@ class FakeStdin extends EventEmitter {
   unref(): void {}
 }
 
-test('live: one bell per new likely-attack incident after the backlog, banner elsewhere, terminal restored', async (t) => {
+/** The runner in live mode on an in-memory terminal, with a fake live source the test feeds. */
+function startLiveTui(t: { after(fn: () => void): void }, args: string[], opts: { backlogDone?: () => boolean; health?: boolean } = {}) {
   const stdout = new FakeStdout();
   const stdin = new FakeStdin();
   // A failed step must still end the run: its timers would keep the test process alive.
   t.after(() => stdin.press('\x03'));
-  let sink: PipelineSink | undefined;
-  let backlog = false;
+  const live: { sink?: PipelineSink } = {};
   const running = runTui({
-    cli: parseCli([], {}),
+    cli: parseCli(args, {}),
     mode: 'live',
     inputs: [],
     stdout: stdout as unknown as NodeJS.WriteStream,
     stdin: stdin as unknown as NodeJS.ReadStream,
     env: {},
     startLive: async (s, onHealth) => {
-      sink = s;
-      onHealth([{ name: 'journal', state: 'backfill', lines: 0, records: 0 }]);
-      return { stop: async () => {}, backlogDone: () => backlog };
+      live.sink = s;
+      if (opts.health) onHealth([{ name: 'journal', state: 'backfill', lines: 0, records: 0 }]);
+      return { stop: async () => {}, backlogDone: opts.backlogDone ?? (() => true) };
     },
   });
-  await until(() => stdout.last.includes('? help') && sink !== undefined, 'first frame');
+  const firstFrame = () => until(() => stdout.last.includes('? help') && live.sink !== undefined, 'first frame');
+  return { stdout, stdin, running, live, firstFrame };
+}
+
+test('live: one bell per new likely-attack incident after the backlog, banner elsewhere, terminal restored', async (t) => {
+  let backlog = false;
+  const { stdout, stdin, running, live, firstFrame } = startLiveTui(t, [], { backlogDone: () => backlog, health: true });
+  await firstFrame();
+  const sink = live.sink!;
   assert.ok(stdout.out.startsWith(ENTER_ALT_SCREEN), 'the alternate screen first');
   assert.ok(stdout.last.includes('LIVE'));
-  sink!.record(denial({ name: '/backlog-attack' }, { verdict: 'likely-attack', time: Date.now() }));
+  sink.record(denial({ name: '/backlog-attack' }, { verdict: 'likely-attack', time: Date.now() }));
   await until(() => stdout.last.includes('/backlog-attack'), 'backlog record shown');
   backlog = true;
   await new Promise((r) => setTimeout(r, 450)); // the runner arms announcements on its next flush
@@ -84,13 +92,13 @@ test('live: one bell per new likely-attack incident after the backlog, banner el
   await until(() => stdout.last.includes('[3 Timeline]'), 'timeline');
   const bellsBefore = stdout.out.split('\x07').length - 1;
   assert.equal(bellsBefore, 0, 'no bell for the backlog');
-  for (let i = 0; i < 5; i++) sink!.record(denial({ name: '/tmp/x', pid: String(i) }, { verdict: 'likely-attack', time: Date.now() }));
-  sink!.record(denial({ name: '/rule' }, { verdict: 'missing-rule', time: Date.now() }));
+  for (let i = 0; i < 5; i++) sink.record(denial({ name: '/tmp/x', pid: String(i) }, { verdict: 'likely-attack', time: Date.now() }));
+  sink.record(denial({ name: '/rule' }, { verdict: 'missing-rule', time: Date.now() }));
   await until(() => stdout.last.includes('NEW LIKELY ATTACK') && stdout.last.includes('/tmp/x'), 'banner');
   assert.equal(stdout.out.split('\x07').length - 1, 1, 'one bell for five records of one incident');
   stdin.press(' ');
   await until(() => stdout.last.includes('PAUSED (0 new)'), 'paused');
-  sink!.record(denial({ name: '/while-paused' }, { time: Date.now() }));
+  sink.record(denial({ name: '/while-paused' }, { time: Date.now() }));
   await until(() => stdout.last.includes('PAUSED (1 new)'), 'counted while paused');
   stdin.press('q');
   await until(() => stdout.last.includes('[1 Incidents]'), 'q goes back first');
@@ -102,27 +110,13 @@ test('live: one bell per new likely-attack incident after the backlog, banner el
 });
 
 test('--no-bell: the banner without the bell', async (t) => {
-  const stdout = new FakeStdout();
-  const stdin = new FakeStdin();
-  t.after(() => stdin.press('\x03'));
-  let sink: PipelineSink | undefined;
-  const running = runTui({
-    cli: parseCli(['--no-bell'], {}),
-    mode: 'live',
-    inputs: [],
-    stdout: stdout as unknown as NodeJS.WriteStream,
-    stdin: stdin as unknown as NodeJS.ReadStream,
-    env: {},
-    startLive: async (s) => {
-      sink = s;
-      return { stop: async () => {}, backlogDone: () => true };
-    },
-  });
-  await until(() => stdout.last.includes('? help') && sink !== undefined, 'first frame');
+  const { stdout, stdin, running, live, firstFrame } = startLiveTui(t, ['--no-bell']);
+  await firstFrame();
+  const sink = live.sink!;
   await new Promise((r) => setTimeout(r, 450));
   stdin.press('2');
   await until(() => stdout.last.includes('[2 Profiles]'), 'profiles');
-  sink!.record(denial({ name: '/etc/shadow' }, { verdict: 'likely-attack', time: Date.now() }));
+  sink.record(denial({ name: '/etc/shadow' }, { verdict: 'likely-attack', time: Date.now() }));
   await until(() => stdout.last.includes('NEW LIKELY ATTACK'), 'banner');
   assert.ok(!stdout.out.includes('\x07'));
   stdin.press('\x03');
@@ -130,27 +124,13 @@ test('--no-bell: the banner without the bell', async (t) => {
 });
 
 test('a view that throws restores the terminal and ends the run with status 1, not a hang', async (t) => {
-  const stdout = new FakeStdout();
-  const stdin = new FakeStdin();
-  let sink: PipelineSink | undefined;
   const errors: string[] = [];
   t.mock.method(process.stderr, 'write', (s: string) => (errors.push(String(s)), true));
-  t.after(() => stdin.press('\x03'));
-  const running = runTui({
-    cli: parseCli(['--no-bell'], {}),
-    mode: 'live',
-    inputs: [],
-    stdout: stdout as unknown as NodeJS.WriteStream,
-    stdin: stdin as unknown as NodeJS.ReadStream,
-    env: {},
-    startLive: async (s) => {
-      sink = s;
-      return { stop: async () => {}, backlogDone: () => true };
-    },
-  });
-  await until(() => stdout.last.includes('? help') && sink !== undefined, 'first frame');
+  const { stdout, stdin, running, live, firstFrame } = startLiveTui(t, ['--no-bell']);
+  await firstFrame();
+  const sink = live.sink!;
   // A record the model does not allow (kind is not a string): the timeline cannot draw it.
-  sink!.record({ ...denial({}), kind: 42 as unknown as string });
+  sink.record({ ...denial({}), kind: 42 as unknown as string });
   stdin.press('3');
   const code = await Promise.race([running, new Promise((r) => setTimeout(() => r('hang'), 5000))]);
   assert.equal(code, 1);
