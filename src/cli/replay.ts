@@ -5,7 +5,7 @@
  */
 import type { Writable } from 'node:stream';
 import type { AppArmorRecord } from '../model/record.js';
-import { forEachLine, type LineStats } from '../ingest/lines.js';
+import { scanStream, type LineStats } from '../ingest/lines.js';
 import { openInput } from '../ingest/inputs.js';
 import { Pipeline, summaryLine, type PipelineCounts, type PipelineOptions } from '../pipeline.js';
 import { recordToNdjson } from '../views/json.js';
@@ -35,7 +35,7 @@ export async function ingestInputs(inputs: ReplayInput[], onRecord: (r: AppArmor
   for (const input of inputs) {
     const stream = await openInput(input.path);
     const parser = pipeline.parserFor(input.name);
-    await forEachLine(stream, (line) => parser.push(line), stats);
+    await scanStream(stream, { line: (l) => parser.push(l), skip: (n) => parser.skip(n) }, { filter: true }, stats);
     parser.end();
   }
   return pipeline.collect({ cut: stats.cut });

@@ -7,6 +7,7 @@
 import type { AppArmorRecord, LossNotice, SourceRef, Unparsable } from '../model/record.js';
 import type { ClockContext } from '../decode/prefix.js';
 import { decodeHex, parseAuditId, scanTokens } from './fields.js';
+import { parseFastRecord } from './fast-record.js';
 import { parseJsonEntry } from './journal-json.js';
 import { isLegacyType, parseAuditText, type Overrides } from './record.js';
 
@@ -85,6 +86,15 @@ export class LineParser {
       this.parseText(p.line, p.lineNo, {}, false);
     }
     this.handle(line, lineNo);
+  }
+
+  /**
+   * `count` lines went by that hold nothing for the parser (the line scanner did not decode them):
+   * they are numbered and counted as other lines.
+   */
+  skip(count: number): void {
+    this.stats.lines += count;
+    this.stats.other += count;
   }
 
   /** Flushes what is held (an open USER_AVC, an audit.log event waiting for its SYSCALL line). */
@@ -211,6 +221,12 @@ export class LineParser {
     const src: SourceRef = { name: this.sourceName, line: lineNo };
     if (body < 0) {
       this.fail(src, 'no AppArmor record found', rawLine ?? text);
+      return;
+    }
+    const fast = parseFastRecord(text, body, src, this.clock, ov);
+    if (fast) {
+      if (rawLine !== undefined) fast.raw = rawLine.length > 4096 ? rawLine.slice(0, 4096) : rawLine;
+      this.emit(fast);
       return;
     }
     const parsed = parseAuditText(text, body, src, this.clock, ov);

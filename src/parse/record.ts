@@ -46,14 +46,14 @@ export interface ParsedLine {
 export const MAX_RAW = 4096;
 
 /** Where the audit header starts before the body: `type=`, `audit(`; else the body itself. */
-function headerStart(line: string, at: number): number {
+export function headerStart(line: string, at: number): number {
   const a = line.lastIndexOf('audit(', at);
   if (a < 0) return at;
   const t = line.lastIndexOf('type=', a);
   return t >= 0 && a - t < 40 ? t : a;
 }
 
-function kindOf(v: string): string | undefined {
+export function kindOf(v: string): string | undefined {
   const k = v.toUpperCase();
   if (!KIND_RE.test(k)) return undefined;
   return k === 'KILL' ? 'KILLED' : k;

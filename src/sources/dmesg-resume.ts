@@ -21,6 +21,11 @@ export class DmesgResume {
   private skippedAtLast = 0;
   replayed = 0;
 
+  /** A restarted dmesg is still repeating what the previous one delivered. */
+  get replaying(): boolean {
+    return this.skipping;
+  }
+
   /** A new dmesg process starts: skip what the previous one already delivered. */
   restart(): void {
     this.skipping = this.last >= 0;

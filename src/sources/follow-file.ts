@@ -8,7 +8,7 @@
 import { open, readdir, stat, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { describeFsError } from '../ingest/inputs.js';
-import { LineSplitter } from './line-splitter.js';
+import { LineScanner } from '../ingest/line-scanner.js';
 import type { SourceCtl } from './source-ctl.js';
 
 const CHUNK = 1 << 20;
@@ -17,8 +17,10 @@ const TAIL = 256;
 export interface FollowOptions {
   follow: boolean;
   pollMs: number;
-  /** Lines to the source (after splitting). */
+  /** Lines to the source (after splitting): with `skip`, only those that can matter. */
   line(line: string): void;
+  /** Given: lines with nothing for the parser are passed over, and counted here. */
+  skip?(count: number): void;
   /** Pauses reading while the consumer is behind. */
   busy(): boolean;
   /**
@@ -41,7 +43,7 @@ export class FileFollower {
   /** --no-follow: read to the end once. */
   private ended = false;
   private timer: NodeJS.Timeout | undefined;
-  private splitter: LineSplitter;
+  private splitter: LineScanner;
   private running: Promise<void> | undefined;
 
   constructor(
@@ -49,7 +51,7 @@ export class FileFollower {
     private readonly ctl: SourceCtl,
     private readonly opts: FollowOptions,
   ) {
-    this.splitter = new LineSplitter((l) => opts.line(l));
+    this.splitter = new LineScanner({ line: (l) => opts.line(l), skip: opts.skip && ((n) => opts.skip!(n)) }, { filter: !!opts.skip });
   }
 
   start(): void {

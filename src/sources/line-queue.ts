@@ -2,30 +2,46 @@
  * A bounded FIFO of lines between a reader and the parser. The reader never waits: when the parser
  * falls behind (a flood) and the queue is full, new lines are dropped and counted, so the loss is
  * shown instead of memory growing without bound or the pipe stalling the kernel's reader.
+ *
+ * A number stands for that many lines the scanner passed over (nothing in them for the parser):
+ * they keep the parser's line numbers right and are never dropped. Consecutive ones are summed, so
+ * there is at most one after each line and the queue stays bounded.
  */
 export class LineQueue {
   dropped = 0;
-  private items: string[] = [];
+  private items: (string | number)[] = [];
   private head = 0;
+  /** Lines (strings) queued; the capacity bounds these. */
+  private lines = 0;
 
   constructor(private readonly capacity: number) {}
 
+  /** Lines waiting for the parser. */
   get length(): number {
-    return this.items.length - this.head;
+    return this.lines;
   }
 
   push(line: string): boolean {
     if (this.length >= this.capacity) {
       this.dropped++;
+      this.pushSkipped(1); // its number is still taken: the lines after it keep theirs
       return false;
     }
     this.items.push(line);
+    this.lines++;
     return true;
   }
 
-  shift(): string | undefined {
+  pushSkipped(count: number): void {
+    const last = this.items.length - 1;
+    if (last >= this.head && typeof this.items[last] === 'number') this.items[last] = (this.items[last] as number) + count;
+    else this.items.push(count);
+  }
+
+  shift(): string | number | undefined {
     if (this.head >= this.items.length) return undefined;
     const line = this.items[this.head++];
+    if (typeof line === 'string') this.lines--;
     if (this.head > 4096 && this.head * 2 > this.items.length) {
       // compact now and then instead of Array#shift on every line
       this.items = this.items.slice(this.head);

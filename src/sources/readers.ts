@@ -5,7 +5,7 @@
 import { openInput } from '../ingest/inputs.js';
 import { dmesgArgs, journalctlArgs, journalCursor, type JournalQuery } from './commands.js';
 import { DmesgResume } from './dmesg-resume.js';
-import { LineSplitter } from './line-splitter.js';
+import { LineScanner } from '../ingest/line-scanner.js';
 import type { SourceCtl } from './source-ctl.js';
 import type { ProcessSpec } from './supervisor.js';
 
@@ -20,6 +20,12 @@ const DMESG_FIX = 'run with sudo (or: sudo sysctl kernel.dmesg_restrict=0)';
 export function journalSpec(ctl: SourceCtl, file: string, env: NodeJS.ProcessEnv, base: Omit<JournalQuery, 'follow' | 'afterCursor'>, follow: boolean): ProcessSpec {
   let cursor: string | undefined;
   let backfilled = false;
+  /** Lines passed over since the last one delivered (the cursor is only read from those). */
+  let passed = 0;
+  const flushPassed = () => {
+    if (passed) ctl.skip(passed);
+    passed = 0;
+  };
   return {
     file,
     env,
@@ -33,11 +39,20 @@ export function journalSpec(ctl: SourceCtl, file: string, env: NodeJS.ProcessEnv
           : undefined,
     completed: () => {
       backfilled = true;
+      flushPassed();
     },
     line: (l) => {
       const c = journalCursor(l);
       if (c) cursor = c;
+      flushPassed();
       ctl.enqueue(l);
+    },
+    skip: (n) => {
+      passed += n;
+    },
+    // a restart resumes after the last entry delivered: what was passed over after it comes again
+    restarting: () => {
+      passed = 0;
     },
     fixFor: (tail) =>
       tail.some((l) => /insufficient permissions|Permission denied/i.test(l))
@@ -65,6 +80,12 @@ export function dmesgSpec(ctl: SourceCtl, file: string, env: NodeJS.ProcessEnv, 
       if (resume.admit(l)) ctl.enqueue(l);
       else ctl.health.replayed = resume.replayed;
     },
+    // what a restarted dmesg repeats is recognised by the stamps of the lines delivered: lines
+    // passed over before the first new one are taken as repeated too (counted as replayed, once)
+    skip: (n) => {
+      if (!resume.replaying) ctl.skip(n);
+      else ctl.health.replayed = resume.replayed += n;
+    },
     fixFor: (tail) => (tail.some((l) => /not permitted|Permission denied/i.test(l)) ? DMESG_FIX : undefined),
   };
 }
@@ -78,7 +99,7 @@ export function inputReader(ctl: SourceCtl, path: string, busy: () => boolean): 
     start() {
       ctl.setState('backfill');
       void (async () => {
-        const splitter = new LineSplitter((l) => ctl.enqueue(l));
+        const splitter = new LineScanner({ line: (l) => ctl.enqueue(l), skip: (n) => ctl.skip(n) }, { filter: true });
         try {
           const s = await openInput(path);
           stream = s;

@@ -121,7 +121,8 @@ export async function startLiveSources(opts: LiveOptions, sink: PipelineSink): P
         for (let i = 0; i < 512; i++) {
           const line = ctl.queue.shift();
           if (line === undefined) break;
-          credit(ctl, () => ctl.parser.push(line));
+          if (typeof line === 'number') ctl.parser.skip(line);
+          else credit(ctl, () => ctl.parser.push(line));
         }
         if (ctl.queue.length) pending = true;
       }
@@ -133,7 +134,8 @@ export async function startLiveSources(opts: LiveOptions, sink: PipelineSink): P
     for (const ctl of ctls) {
       for (let line = ctl.queue.shift(); line !== undefined; line = ctl.queue.shift()) {
         const l = line;
-        credit(ctl, () => ctl.parser.push(l));
+        if (typeof l === 'number') ctl.parser.skip(l);
+        else credit(ctl, () => ctl.parser.push(l));
       }
     }
   }
@@ -152,7 +154,7 @@ export async function startLiveSources(opts: LiveOptions, sink: PipelineSink): P
     } else if (plan.name === 'dmesg') {
       readers.push(new Supervisor(ctl, dmesgSpec(ctl, facts.dmesg!, env, follow), tuning));
     } else {
-      readers.push(new FileFollower(facts.auditLog.path, ctl, { follow, pollMs: tuning.pollMs, line: (l) => ctl.enqueue(l), busy, rotatedSince: auditWindow.since }));
+      readers.push(new FileFollower(facts.auditLog.path, ctl, { follow, pollMs: tuning.pollMs, line: (l) => ctl.enqueue(l), skip: (n) => ctl.skip(n), busy, rotatedSince: auditWindow.since }));
     }
   }
   const copied: [string, Partial<JournalQuery>][] = [...journalDirs.map((d): [string, Partial<JournalQuery>] => [`journal-dir:${d}`, { directory: d }]), ...journalFiles.map((f): [string, Partial<JournalQuery>] => [`journal-file:${f}`, { file: f }])];

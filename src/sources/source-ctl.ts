@@ -58,6 +58,13 @@ export class SourceCtl {
     this.wake();
   }
 
+  /** Lines the scanner passed over (nothing in them for the parser): counted and numbered. */
+  skip(count: number): void {
+    this.lastLineAt = Date.now();
+    this.health.lines += count;
+    this.queue.pushSkipped(count);
+  }
+
   stderr(line: string): void {
     if (!line.trim()) return;
     this.stderrLines++;

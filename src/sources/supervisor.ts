@@ -5,7 +5,7 @@
  * anything it started; an exit hook kills them even when the program exits without stopping.
  */
 import { execa, type ResultPromise } from 'execa';
-import { LineSplitter } from './line-splitter.js';
+import { LineScanner } from '../ingest/line-scanner.js';
 import type { SourceCtl } from './source-ctl.js';
 import type { Tuning } from './types.js';
 
@@ -27,8 +27,10 @@ export interface ProcessSpec {
   completed(plan: RunPlan): void;
   /** A new process starts after a failure. */
   restarting?(): void;
-  /** Each stdout line, in order. */
+  /** Each stdout line that can matter, in order. */
   line(line: string): void;
+  /** `count` stdout lines passed over: nothing in them for the parser. */
+  skip(count: number): void;
   /** Optional: the first/last hint for a failure (e.g. journalctl's permission message) -> fix. */
   fixFor?(stderr: string[]): string | undefined;
 }
@@ -152,8 +154,8 @@ export class Supervisor {
     if (pid !== undefined) live.add(pid);
     const wasRestart = this.ctl.health.state === 'restarting' || this.ctl.health.state === 'failed';
     let firstOutput = true;
-    const out = new LineSplitter((l) => this.spec.line(l));
-    const err = new LineSplitter((l) => this.ctl.stderr(l), 4096);
+    const out = new LineScanner({ line: (l) => this.spec.line(l), skip: (n) => this.spec.skip(n) }, { filter: true });
+    const err = new LineScanner({ line: (l) => this.ctl.stderr(l) }, { max: 4096 });
     child.stdout?.on('data', (b: Buffer) => {
       if (firstOutput && wasRestart) this.ctl.setState(plan.state);
       firstOutput = false;

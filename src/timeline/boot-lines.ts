@@ -15,7 +15,7 @@ export interface LineFacts {
 // `[   12.345678] `, `<5>[   12.3] ` (dmesg -r), `kern  :info  : [   12.3] ` (dmesg -x)
 const LEADING_UPTIME_RE = /^(?:<\d+>)?(?:[a-z]+\s*:[a-z]+\s*: )?\[\s*(\d+\.\d+)\]/;
 const KERNLOG_UPTIME_RE = / kernel: \[\s*(\d+\.\d+)\]/;
-const BANNER = 'Linux version ';
+export const BOOT_BANNER = 'Linux version ';
 // what may stand before the banner: nothing, a `[...] ` clock, a syslog/journal `kernel: `, a dmesg iso time
 const BANNER_PREFIX_RE = /^$|\]\s$|\skernel: $|^\d{4}-\d\d-\d\dT\S+ $/;
 
@@ -36,7 +36,7 @@ export function readLineFacts(text: string, clock: ClockContext): LineFacts {
   const facts: LineFacts = {};
   const uptime = lineUptime(text);
   if (uptime !== undefined) facts.uptime = uptime;
-  const at = text.indexOf(BANNER);
+  const at = text.indexOf(BOOT_BANNER);
   if (at < 0) return facts;
   const prefix = text.slice(0, at);
   if (!BANNER_PREFIX_RE.test(prefix)) return facts;

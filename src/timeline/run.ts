@@ -7,14 +7,14 @@ import { access } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
 import type { ClockContext } from '../decode/prefix.js';
 import { openInput } from '../ingest/inputs.js';
-import { forEachLine, type LineStats } from '../ingest/lines.js';
+import { forEachLine, scanStream, type LineStats } from '../ingest/lines.js';
 import type { AppArmorRecord } from '../model/record.js';
 import { Pipeline } from '../pipeline.js';
 import { healthLine } from '../sources/live-cli.js';
 import { startLiveSources } from '../sources/session.js';
 import type { LiveOptions } from '../sources/types.js';
 import type { ReplayInput } from '../cli/replay.js';
-import { readLineFacts } from './boot-lines.js';
+import { BOOT_BANNER, readLineFacts } from './boot-lines.js';
 import { TimelineBuilder } from './builder.js';
 import { parseJournalLine } from './journal-lines.js';
 import type { Timeline } from './model.js';
@@ -108,16 +108,24 @@ export async function buildTimelineFromInputs(run: TimelineRun): Promise<Timelin
       const stream = await openInput(input.path);
       const parser = pipeline.parserFor(input.name);
       current = { input: input.name, lines: 0 };
-      await forEachLine(
+      await scanStream(
         stream,
-        (line) => {
-          const lineNo = ++current.lines;
-          const facts = readLineFacts(line, clock);
-          lineUptime = facts.uptime;
-          if (facts.boot) builder.addBoot({ source: { name: input.name, line: lineNo }, detectedBy: 'linux-version', ...facts.boot });
-          else if (facts.uptime !== undefined) builder.observeUptime({ name: input.name, line: lineNo }, facts.uptime);
-          parser.push(line);
+        {
+          line: (line) => {
+            const lineNo = ++current.lines;
+            const facts = readLineFacts(line, clock);
+            lineUptime = facts.uptime;
+            if (facts.boot) builder.addBoot({ source: { name: input.name, line: lineNo }, detectedBy: 'linux-version', ...facts.boot });
+            else if (facts.uptime !== undefined) builder.observeUptime({ name: input.name, line: lineNo }, facts.uptime);
+            parser.push(line);
+          },
+          skip: (n) => {
+            current.lines += n;
+            parser.skip(n);
+          },
         },
+        // the kernel's banner starts a boot: the one line without a record the timeline needs
+        { filter: true, markers: [BOOT_BANNER] },
         stats,
       );
       lineUptime = undefined;

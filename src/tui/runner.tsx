@@ -11,7 +11,7 @@ import { stat } from 'node:fs/promises';
 import type { CliOptions } from '../cli/args.js';
 import type { ReplayInput } from '../cli/replay.js';
 import type { DemoPaths } from '../demo.js';
-import { forEachLine, type LineStats } from '../ingest/lines.js';
+import { scanStream, type LineStats } from '../ingest/lines.js';
 import { openInput } from '../ingest/inputs.js';
 import type { AppArmorRecord } from '../model/record.js';
 import { Pipeline, type PipelineSink } from '../pipeline.js';
@@ -108,7 +108,7 @@ async function replayInto(store: IncidentStore, inputs: ReplayInput[], opts: Tui
       const stream = await openInput(inputs[i].path);
       const parser = pipeline.parserFor(inputs[i].name);
       const before = pipeline.counts.records;
-      await forEachLine(stream, (line) => parser.push(line), stats);
+      await scanStream(stream, { line: (l) => parser.push(l), skip: (n) => parser.skip(n) }, { filter: true }, stats);
       parser.end();
       h.lines = parser.stats.lines;
       h.records = pipeline.counts.records - before;

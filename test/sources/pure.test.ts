@@ -8,7 +8,7 @@ import { dmesgArgs, journalctlArgs, journalCursor } from '../../src/sources/comm
 import { detectSources, forBoot, hostNotes, type HostFacts } from '../../src/sources/detect.js';
 import { DmesgResume, dmesgStamp } from '../../src/sources/dmesg-resume.js';
 import { LineQueue } from '../../src/sources/line-queue.js';
-import { LineSplitter } from '../../src/sources/line-splitter.js';
+import { LineScanner } from '../../src/ingest/line-scanner.js';
 import { RecordMerger } from '../../src/sources/merge.js';
 import { TimeOrder } from '../../src/sources/time-order.js';
 import { parseTimeSpec, parseWindow, TimeSpecError } from '../../src/sources/time-spec.js';
@@ -143,16 +143,16 @@ test('dmesg resumption: skips exactly what the previous run delivered', () => {
   assert.ok(fresh.admit(lines[0]), 'nothing read yet: nothing to skip');
 });
 
-test('line splitter: lines across chunks, CR kept for the parser, over-long lines cut and counted', () => {
+test('line scanner (unfiltered): lines across chunks, CR kept for the parser, over-long lines cut and counted', () => {
   const out: string[] = [];
-  const s = new LineSplitter((l) => out.push(l), 10);
+  const s = new LineScanner({ line: (l) => out.push(l) }, { max: 10 });
   s.push(Buffer.from('ab'));
   s.push(Buffer.from('c\nde\r\n0123456789ABCDEF\nok\nlast'));
   s.end();
   assert.deepEqual(out, ['abc', 'de\r', '0123456789', 'ok', 'last']);
   assert.equal(s.cut, 1);
   const utf: string[] = [];
-  const u = new LineSplitter((l) => utf.push(l));
+  const u = new LineScanner({ line: (l) => utf.push(l) });
   const bytes = Buffer.from('é\n');
   u.push(bytes.subarray(0, 1));
   u.push(bytes.subarray(1));
@@ -164,13 +164,28 @@ test('line queue: bounded, drops counted, FIFO across compaction', () => {
   for (let i = 0; i < 6000; i++) q.push(String(i));
   assert.equal(q.length, 5000);
   assert.equal(q.dropped, 1000);
-  const got: string[] = [];
+  const got: (string | number)[] = [];
   for (let x = q.shift(); x !== undefined; x = q.shift()) got.push(x);
-  assert.equal(got.length, 5000);
+  assert.equal(got.length, 5001);
   assert.equal(got[0], '0');
   assert.equal(got[4999], '4999');
+  assert.equal(got[5000], 1000, 'the dropped lines keep their numbers: one count after the last line kept');
   assert.ok(q.push('again'));
   assert.equal(q.shift(), 'again');
+});
+
+test('line queue: counts of lines passed over are summed, never dropped, and do not take capacity', () => {
+  const q = new LineQueue(2);
+  q.pushSkipped(3);
+  q.pushSkipped(4);
+  assert.ok(q.push('a'));
+  q.pushSkipped(5);
+  assert.ok(q.push('b'));
+  assert.equal(q.push('c'), false);
+  assert.equal(q.length, 2);
+  const got: (string | number)[] = [];
+  for (let x = q.shift(); x !== undefined; x = q.shift()) got.push(x);
+  assert.deepEqual(got, [7, 'a', 5, 'b', 1]);
 });
 
 test('time order: releases what arrived before the cutoff, sorted by record time', () => {

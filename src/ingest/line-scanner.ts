@@ -1,0 +1,240 @@
+/**
+ * Bytes in, lines out, for saved inputs and live streams alike. Survives any line length (a line
+ * over `max` bytes is cut there, counted, and the rest of it dropped) and decodes lines as UTF-8
+ * (invalid bytes become U+FFFD; NUL bytes pass through).
+ *
+ * With `filter`, a line that holds none of the parser's markers (LINE_MARKERS) is only counted: it
+ * never becomes a string. The markers are searched in the raw buffer, each from where it was last
+ * found, so a chunk costs one pass per marker instead of one decode and several searches per line.
+ * Lines the parser needs without a marker of their own are still delivered:
+ * - the lines after an audit.log record that carry its audit id (SYSCALL, PROCTITLE: its context);
+ * - the line after a USER_AVC `msg='` (the quote may close on the next line);
+ * - everything of util-linux's pretty-printed `dmesg --json`, whose message and uptime are on
+ *   different lines (recognised by its first line, a lone `{`).
+ */
+import { LINE_MARKERS } from '../parse/markers.js';
+import { MarkerSearch } from './marker-search.js';
+
+export interface LineSink {
+  line(text: string): void;
+  /** `count` lines that can matter to nobody went by (the numbering goes on). */
+  skip?(count: number): void;
+}
+
+export interface ScanOptions {
+  /** Deliver only the lines that can matter (default: every line). */
+  filter?: boolean;
+  /** Longest line delivered, in bytes. */
+  max?: number;
+  /** More byte strings that make a line worth delivering when filtering (the timeline's boot banner). */
+  markers?: readonly string[];
+}
+
+export const MAX_LINE = 4 * 1024 * 1024;
+
+const PARSER_MARKERS = new MarkerSearch(LINE_MARKERS);
+const AUDIT_MSG = Buffer.from('msg=audit(');
+const USER_MSG = Buffer.from("msg='");
+/** Where an audit.log record's id can be: after `node=... type=... msg=`. */
+const ID_WINDOW = 256;
+const NL = 0x0a;
+
+export class LineScanner {
+  /** Lines cut at `max` bytes. */
+  cut = 0;
+  bytes = 0;
+  private carry: Buffer[] = [];
+  private carryLen = 0;
+  /** Inside an over-long line, dropping bytes until its newline. */
+  private dropping = false;
+  /** undefined until the first line says what the stream is. */
+  private filtering: boolean | undefined;
+  /** The audit id (`audit(SEC.MS:SERIAL)`) of the last audit.log line delivered: its event follows. */
+  private event: Buffer | undefined;
+  /** The last line delivered opened a USER_AVC `msg='`: deliver the next one too. */
+  private nextToo = false;
+  private readonly markers: MarkerSearch;
+  private readonly max: number;
+
+  constructor(
+    private readonly sink: LineSink,
+    opts: ScanOptions = {},
+  ) {
+    this.max = opts.max ?? MAX_LINE;
+    this.filtering = opts.filter ? undefined : false;
+    this.markers = opts.markers?.length ? new MarkerSearch([...LINE_MARKERS, ...opts.markers]) : PARSER_MARKERS;
+  }
+
+  push(buf: Buffer): void {
+    this.bytes += buf.length;
+    let start = 0;
+    if (this.carryLen || this.dropping) {
+      const nl = buf.indexOf(NL);
+      if (nl < 0) {
+        this.hold(buf, 0);
+        return;
+      }
+      if (this.dropping) this.dropping = false;
+      else {
+        this.hold(buf.subarray(0, nl), 0);
+        if (this.carryLen || !this.dropping) this.deliverCarried();
+        this.dropping = false;
+      }
+      start = nl + 1;
+    }
+    const last = buf.lastIndexOf(NL);
+    if (last >= start) {
+      this.lines(buf, start, last + 1);
+      start = last + 1;
+    }
+    if (start < buf.length) this.hold(buf, start);
+  }
+
+  /** The stream ended: a last line without a newline is still a line. */
+  end(): void {
+    if (this.carryLen && !this.dropping) this.deliverCarried();
+    this.carry = [];
+    this.carryLen = 0;
+    this.dropping = false;
+  }
+
+  /** Keeps the start of a line that continues in the next chunk (copied: streams reuse buffers). */
+  private hold(buf: Buffer, from: number): void {
+    if (this.dropping) return;
+    const rest = buf.subarray(from);
+    if (this.carryLen + rest.length > this.max) {
+      const room = this.max - this.carryLen;
+      if (room > 0) this.carry.push(Buffer.from(rest.subarray(0, room)));
+      this.carryLen += Math.max(0, room);
+      this.deliverCarried();
+      this.cut++;
+      this.dropping = true;
+      return;
+    }
+    this.carry.push(Buffer.from(rest));
+    this.carryLen += rest.length;
+  }
+
+  private deliverCarried(): void {
+    const line = this.carry.length === 1 ? this.carry[0] : Buffer.concat(this.carry, this.carryLen);
+    this.carry = [];
+    this.carryLen = 0;
+    if (this.filtering === undefined) {
+      const pretty = prettyJsonStart(line, 0, line.length);
+      if (pretty === undefined) {
+        this.sink.skip?.(1);
+        return;
+      }
+      this.filtering = !pretty;
+    }
+    if (!this.filtering || this.wanted(line, 0, line.length) || this.markers.find(line, 0, line.length) >= 0) this.deliver(line, 0, line.length);
+    else this.skipped(1);
+  }
+
+  /** Complete lines in buf[a, b), b just past a newline. */
+  private lines(buf: Buffer, a: number, b: number): void {
+    let pos = a;
+    while (this.filtering === undefined && pos < b) {
+      // the first line that is not blank says what the stream is; blank lines say nothing
+      const nl = buf.indexOf(NL, pos);
+      const pretty = prettyJsonStart(buf, pos, nl);
+      if (pretty !== undefined) this.filtering = !pretty;
+      else {
+        this.sink.skip?.(1);
+        pos = nl + 1;
+      }
+    }
+    if (!this.filtering) {
+      while (pos < b) {
+        const nl = buf.indexOf(NL, pos);
+        this.deliver(buf, pos, nl);
+        pos = nl + 1;
+      }
+      return;
+    }
+    while (pos < b) {
+      if (this.event || this.nextToo) {
+        const nl = buf.indexOf(NL, pos);
+        if (this.wanted(buf, pos, nl)) {
+          this.deliver(buf, pos, nl);
+          pos = nl + 1;
+          continue;
+        }
+      }
+      const hit = this.markers.find(buf, pos, b);
+      const ls = hit < 0 ? b : buf.lastIndexOf(NL, hit) + 1;
+      if (ls > pos) this.skipped(countLines(buf, pos, ls));
+      if (hit < 0) return;
+      const nl = buf.indexOf(NL, hit);
+      this.deliver(buf, ls, nl);
+      pos = nl + 1;
+    }
+  }
+
+  /** A line the parser needs although it has no marker (its event's context, a continuation). */
+  private wanted(buf: Buffer, s: number, e: number): boolean {
+    if (this.nextToo) return true;
+    const ev = this.event;
+    if (!ev) return false;
+    const at = buf.subarray(s, Math.min(e, s + ID_WINDOW)).indexOf(ev);
+    if (at >= 0) return true;
+    this.event = undefined;
+    return false;
+  }
+
+  private skipped(n: number): void {
+    this.event = undefined;
+    this.nextToo = false;
+    this.sink.skip?.(n);
+  }
+
+  private deliver(buf: Buffer, s: number, e: number): void {
+    if (e - s > this.max) {
+      e = s + this.max;
+      this.cut++;
+    }
+    if (this.filtering) this.remember(buf, s, e);
+    this.sink.line(buf.toString('utf8', s, e));
+  }
+
+  /** What the next lines must be delivered for. */
+  private remember(buf: Buffer, s: number, e: number): void {
+    const line = buf.subarray(s, e);
+    // USER_AVC, in any carrier: the kernel hex-encodes quotes, so most records hold no "'" at all
+    const q = line.indexOf(0x27 /* ' */);
+    this.nextToo = q >= 0 && line.indexOf(USER_MSG, Math.max(0, q - 4)) >= 0;
+    // audit.log lines start with `type=` or `node=`; their event's other records follow
+    const c = buf[s];
+    const head = c === 0x74 /* t */ || c === 0x6e /* n */ ? line.subarray(0, ID_WINDOW) : undefined;
+    const m = head ? head.indexOf(AUDIT_MSG) : -1;
+    if (m < 0) {
+      this.event = undefined;
+      return;
+    }
+    const close = head!.indexOf(0x29 /* ) */, m);
+    const id = close > m ? head!.subarray(m + 4, close + 1) : undefined;
+    if (!id) this.event = undefined;
+    else if (!this.event?.equals(id)) this.event = Buffer.from(id);
+  }
+}
+
+function countLines(buf: Buffer, a: number, b: number): number {
+  let n = 0;
+  for (let p = buf.indexOf(NL, a); p >= 0 && p < b; p = buf.indexOf(NL, p + 1)) n++;
+  return n;
+}
+
+/**
+ * util-linux's `dmesg --json` starts with a lone `{` (then `"dmesg": [`). undefined: a blank line
+ * says nothing, decide on the next one.
+ */
+function prettyJsonStart(buf: Buffer, s: number, e: number): boolean | undefined {
+  if (e < 0) e = buf.length;
+  let i = s;
+  while (i < e && (buf[i] === 0x20 || buf[i] === 0x09 || buf[i] === 0x0d)) i++;
+  if (i >= e) return undefined;
+  if (buf[i] !== 0x7b /* { */ && buf[i] !== 0x5b /* [ */) return false;
+  i++;
+  while (i < e && (buf[i] === 0x20 || buf[i] === 0x09 || buf[i] === 0x0d)) i++;
+  return i === e;
+}

@@ -1,0 +1,119 @@
+/**
+ * The common record in one pass: a line with one AppArmor record, written by the kernel (quoted or
+ * bare or hex values, no nesting, no escapes), which is nearly every line of a flood. Tokens are
+ * read in a single loop without callbacks or token objects. Anything unusual (a second record on
+ * the line, a USER_AVC `msg='...'`, a `\"`, a quote left open, a legacy type, a bare word) returns
+ * undefined, and parseAuditText, which handles every form, takes the line instead; the two agree
+ * on every record (test/parse/fast-record.test.ts).
+ */
+import type { AppArmorRecord, SourceRef } from '../model/record.js';
+import { decodePrefix, type ClockContext } from '../decode/prefix.js';
+import { decodeHex, HEX_KEYS, parseAuditId, type AuditId } from './fields.js';
+import { headerStart, isLegacyType, kindOf, MAX_RAW, type Overrides } from './record.js';
+
+const SP = 0x20, TAB = 0x09, GS = 0x1d, DQ = 0x22, SQ = 0x27, EQ = 0x3d, BS = 0x5c, CR = 0x0d, LF = 0x0a;
+
+function isSep(c: number): boolean {
+  return c === SP || c === TAB || c === GS || c === CR || c === LF;
+}
+
+/** Upper-case hex of whole bytes: the kernel's encoding of an unsafe string. */
+function isHex(v: string): boolean {
+  if (v.length < 2 || (v.length & 1) !== 0) return false;
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (!((c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x46))) return false;
+  }
+  return true;
+}
+
+/**
+ * Field names seen so far, each kept as one string: a property store with a name sliced from the
+ * line makes V8 look the name up in its string table every time; with the kept string it hits its
+ * caches. Bounded: a stream of made-up names stops being remembered.
+ */
+const KEY_NAMES = new Map<string, string>();
+function keyName(k: string): string {
+  const known = KEY_NAMES.get(k);
+  if (known !== undefined) return known;
+  if (KEY_NAMES.size < 4096) KEY_NAMES.set(k, k);
+  return k;
+}
+
+export function parseFastRecord(line: string, bodyAt: number, src: SourceRef, clock: ClockContext, ov: Overrides): AppArmorRecord | undefined {
+  const end = line.length;
+  if (line.indexOf("'", bodyAt) >= 0) return undefined; // USER_AVC's nested msg='...'
+  const start = headerStart(line, bodyAt);
+  // the header: `type=X`, `audit(...)`, `msg=audit(...)`, nothing else
+  let id: AuditId | undefined = ov.auditId;
+  let type: string | undefined;
+  let i = start;
+  while (i < bodyAt) {
+    while (i < bodyAt && isSep(line.charCodeAt(i))) i++;
+    if (i >= bodyAt) break;
+    const t0 = i;
+    while (i < bodyAt && !isSep(line.charCodeAt(i))) i++;
+    const tok = line.slice(t0, i);
+    if (tok.startsWith('type=')) {
+      type = tok.slice(5);
+      if (isLegacyType(type)) return undefined;
+    } else if (tok.startsWith('audit(') || tok.startsWith('msg=audit(')) {
+      const a = parseAuditId(tok);
+      if (!a) return undefined;
+      if (!ov.auditId) id = a;
+    } else return undefined;
+  }
+  const fields: Record<string, string> = {};
+  let kind: string | undefined;
+  i = bodyAt;
+  while (i < end) {
+    let c = line.charCodeAt(i);
+    while (i < end && isSep(c)) c = line.charCodeAt(++i);
+    if (i >= end) break;
+    const k0 = i;
+    while (i < end && c !== EQ && !isSep(c)) c = line.charCodeAt(++i);
+    if (c !== EQ || i === k0 || i >= end) return undefined; // a bare word
+    const key = keyName(line.slice(k0, i));
+    c = line.charCodeAt(++i);
+    let value: string;
+    if (c === DQ) {
+      const q = line.indexOf('"', i + 1);
+      if (q < 0 || line.charCodeAt(q - 1) === BS) return undefined;
+      value = line.slice(i + 1, q);
+      i = q + 1;
+    } else {
+      if (c === SQ) return undefined;
+      const v0 = i;
+      while (i < end && !isSep(c)) c = line.charCodeAt(++i);
+      value = line.slice(v0, i);
+      if (HEX_KEYS.has(key) && isHex(value)) value = decodeHex(value);
+    }
+    if (kind === undefined) {
+      if (key !== 'apparmor') return undefined;
+      kind = kindOf(value);
+      if (!kind) return undefined;
+    } else if (key === 'apparmor' || key === 'type' || key === 'msg') return undefined;
+    fields[key] = value;
+  }
+  if (kind === undefined) return undefined;
+  const info = decodePrefix(line.slice(0, start), clock, line.slice(start, start + 40));
+  const raw = line.length > MAX_RAW ? line.slice(0, MAX_RAW) : line;
+  const r: AppArmorRecord = { kind, fields, carrier: ov.carrier ?? info.carrier, source: src, raw };
+  if (raw !== line) r.rawTruncated = true;
+  if (id) {
+    r.auditId = id.id;
+    r.serial = id.serial;
+    r.time = id.time;
+  } else if (ov.time !== undefined) {
+    r.time = ov.time;
+  } else if (info.time !== undefined) {
+    r.time = info.time;
+    if (info.timeApprox) r.timeApprox = true;
+  }
+  if (info.uptime !== undefined) r.uptime = info.uptime;
+  const host = ov.host ?? info.host;
+  if (host !== undefined) r.host = host;
+  const auditType = type ?? ov.auditType ?? info.auditType;
+  if (auditType !== undefined) r.auditType = auditType;
+  return r;
+}
