@@ -15,6 +15,7 @@ import { isDenial } from '../model/record.js';
 import type { ProfileIndex } from '../profiles/types.js';
 import { gatherFacts, type DenialFacts } from './facts.js';
 import { SequenceMemory } from './sequence.js';
+import { digestOf } from '../model/digest.js';
 import { collectSignals, type Findings, type Signal } from './signals.js';
 import { explicitDenySuggestion, missingRuleSuggestion, respondSuggestion } from './suggest.js';
 
@@ -33,10 +34,11 @@ export interface Classifier {
 export type { Signal } from './signals.js';
 
 const CACHE_MAX = 4096;
-/** With the profile and the name: the fields that decide everything except sequence context. */
-const KEY_FIELDS = ['operation', 'class', 'protocol', 'capability', 'fstype', 'peer_addr', 'denied_mask', 'requested_mask', 'mask', 'family', 'sock_type', 'capname', 'signal', 'peer', 'peer_label', 'comm', 'info', 'fsuid', 'ouid', 'bus', 'path', 'interface', 'member', 'addr'];
 
 interface Static {
+  /** The rest of the cache key (the map is keyed by the first half): checked on every hit. */
+  key2: number;
+  keyFlags: number;
   facts: DenialFacts;
   find: Findings;
   context: string[];
@@ -121,10 +123,9 @@ export function createClassifier(index: ProfileIndex | undefined, opts: Classifi
   // full it becomes the old one and the previous old one is dropped whole (O(1), no per-entry
   // eviction); a hit in the old generation moves to the young one, so what a flood repeats stays
   // while a stream of one-off records (unique paths, pids) passes through
-  let young = new Map<string, Static>();
-  let old = new Map<string, Static>();
-  const keyParts: string[] = new Array<string>(KEY_FIELDS.length + 5).fill('');
-  const remember = (key: string, s: Static) => {
+  let young = new Map<number, Static>();
+  let old = new Map<number, Static>();
+  const remember = (key: number, s: Static) => {
     young.set(key, s);
     if (young.size >= CACHE_MAX / 2) {
       old = young;
@@ -133,24 +134,19 @@ export function createClassifier(index: ProfileIndex | undefined, opts: Classifi
   };
   const staticPart = (r: AppArmorRecord): Static => {
     const f = r.fields;
-    // the pid decides only whether a /proc/<pid> path is the process's own and whether a signal
-    // comes from pid 1 (systemd); elsewhere it is a placeholder filled in per record
+    // the key: every field but the pid (store/dedupe.ts digestOf), which decides only whether a
+    // /proc/<pid> path is the process's own and whether a signal comes from pid 1 (systemd);
+    // elsewhere the pid is a placeholder filled in per record
     const name = f.name ?? '';
     const ownProc = f.pid !== undefined && name.startsWith('/proc/') && name.startsWith(`/proc/${f.pid}/`);
-    // joined from a reused array: one flat string, where += would build a rope that the Map
-    // lookup then has to flatten
-    keyParts[0] = r.kind;
-    keyParts[1] = ownProc ? 'own' : '';
-    keyParts[2] = f.pid === '1' ? 'pid1' : '';
-    keyParts[3] = name;
-    keyParts[4] = f.profile ?? f.label ?? '';
-    for (let i = 0; i < KEY_FIELDS.length; i++) keyParts[i + 5] = f[KEY_FIELDS[i]] ?? '';
-    const key = keyParts.join('\u0000');
+    const keyFlags = (ownProc ? 1 : 0) | (f.pid === '1' ? 2 : 0);
+    const d = digestOf(r);
+    const key = d.cls1;
     if (!opts.uncached) {
       const hit = young.get(key);
-      if (hit) return hit;
-      const was = old.get(key);
-      if (was) {
+      if (hit && hit.key2 === d.cls2 && hit.keyFlags === keyFlags) return hit;
+      const was = hit ? undefined : old.get(key);
+      if (was && was.key2 === d.cls2 && was.keyFlags === keyFlags) {
         remember(key, was);
         return was;
       }
@@ -159,6 +155,8 @@ export function createClassifier(index: ProfileIndex | undefined, opts: Classifi
     const find = collectSignals(facts, index);
     const attack = find.signals.filter((x) => x.side === 'attack');
     const s: Static = {
+      key2: d.cls2,
+      keyFlags,
       facts,
       find,
       context: contextReasons(facts, setting),

@@ -34,7 +34,6 @@ export const MAX_LINE = 4 * 1024 * 1024;
 
 const PARSER_MARKERS = new MarkerSearch(LINE_MARKERS);
 const AUDIT_MSG = Buffer.from('msg=audit(');
-const USER_MSG = Buffer.from("msg='");
 /** Where an audit.log record's id can be: after `node=... type=... msg=`. */
 const ID_WINDOW = 256;
 const NL = 0x0a;
@@ -51,6 +50,7 @@ export class LineScanner {
   private filtering: boolean | undefined;
   /** The audit id (`audit(SEC.MS:SERIAL)`) of the last audit.log line delivered: its event follows. */
   private event: Buffer | undefined;
+  private eventText = '';
   /** The last line delivered opened a USER_AVC `msg='`: deliver the next one too. */
   private nextToo = false;
   private readonly markers: MarkerSearch;
@@ -176,14 +176,17 @@ export class LineScanner {
     if (this.nextToo) return true;
     const ev = this.event;
     if (!ev) return false;
-    const at = buf.subarray(s, Math.min(e, s + ID_WINDOW)).indexOf(ev);
-    if (at >= 0) return true;
+    // audit.log: `[node=H ]type=T msg=audit(ID): ...`, so the search ends in this line or the next
+    const m = buf.indexOf(AUDIT_MSG, s);
+    if (m >= 0 && m < s + ID_WINDOW && m + 4 + ev.length <= e && buf.compare(ev, 0, ev.length, m + 4, m + 4 + ev.length) === 0) return true;
     this.event = undefined;
+    this.eventText = '';
     return false;
   }
 
   private skipped(n: number): void {
     this.event = undefined;
+    this.eventText = '';
     this.nextToo = false;
     this.sink.skip?.(n);
   }
@@ -193,28 +196,29 @@ export class LineScanner {
       e = s + this.max;
       this.cut++;
     }
-    if (this.filtering) this.remember(buf, s, e);
-    this.sink.line(buf.toString('utf8', s, e));
+    const text = buf.toString('utf8', s, e);
+    if (this.filtering) this.remember(text);
+    this.sink.line(text);
   }
 
-  /** What the next lines must be delivered for. */
-  private remember(buf: Buffer, s: number, e: number): void {
-    const line = buf.subarray(s, e);
-    // USER_AVC, in any carrier: the kernel hex-encodes quotes, so most records hold no "'" at all
-    const q = line.indexOf(0x27 /* ' */);
-    this.nextToo = q >= 0 && line.indexOf(USER_MSG, Math.max(0, q - 4)) >= 0;
+  /** What the next lines must be delivered for (read from the text: no buffer views to make). */
+  private remember(text: string): void {
+    // USER_AVC, in any carrier: its msg='...' may close on the next line
+    this.nextToo = text.includes("msg='");
     // audit.log lines start with `type=` or `node=`; their event's other records follow
-    const c = buf[s];
-    const head = c === 0x74 /* t */ || c === 0x6e /* n */ ? line.subarray(0, ID_WINDOW) : undefined;
-    const m = head ? head.indexOf(AUDIT_MSG) : -1;
-    if (m < 0) {
+    const c = text.charCodeAt(0);
+    const m = c === 0x74 /* t */ || c === 0x6e /* n */ ? text.indexOf('msg=audit(') : -1;
+    const close = m >= 0 && m < ID_WINDOW ? text.indexOf(')', m) : -1;
+    if (close < 0) {
       this.event = undefined;
+      this.eventText = '';
       return;
     }
-    const close = head!.indexOf(0x29 /* ) */, m);
-    const id = close > m ? head!.subarray(m + 4, close + 1) : undefined;
-    if (!id) this.event = undefined;
-    else if (!this.event?.equals(id)) this.event = Buffer.from(id);
+    const id = text.slice(m + 4, close + 1);
+    if (id !== this.eventText) {
+      this.eventText = id;
+      this.event = Buffer.from(id, 'latin1');
+    }
   }
 }
 

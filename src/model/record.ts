@@ -93,6 +93,22 @@ export interface AppArmorRecord {
   context?: EventContext;
   /** Filled by the classifier. */
   classification?: Classification;
+  /**
+   * Hashes of the content, computed once from `fields` (store/dedupe.ts digestOf) for the deduper
+   * and the classifier's cache; a record's fields are not changed after parsing. In no view.
+   */
+  digest?: RecordDigest;
+}
+
+export interface RecordDigest {
+  /** The fields object hashed: a copy of the record with other fields is hashed again. */
+  of: Record<string, string>;
+  /** Identity (30 + 30 bits): what two carriers of one record have in common. */
+  id1: number;
+  id2: number;
+  /** Everything but the pid (30 + 30 bits): what a verdict depends on (the classifier's cache key). */
+  cls1: number;
+  cls2: number;
 }
 
 /** A line that looked like an AppArmor record but could not be parsed. */

@@ -171,8 +171,27 @@ export interface AuditId {
 }
 
 export function parseAuditId(token: string): AuditId | undefined {
+  // by hand, the usual `audit(1795316400.002:4002)`: it is read from every line of an audit.log
+  const a = token.indexOf('audit(');
+  if (a >= 0) {
+    const s0 = a + 6;
+    const dot = digitsEnd(token, s0);
+    const colon = dot > s0 && token.charCodeAt(dot) === 0x2e ? digitsEnd(token, dot + 1) : -1;
+    const close = colon > dot + 1 && token.charCodeAt(colon) === 0x3a ? digitsEnd(token, colon + 1) : -1;
+    if (close > colon + 1 && token.charCodeAt(close) === 0x29) {
+      const frac = token.slice(dot + 1, colon);
+      const ms = frac.length === 3 ? Number(frac) : Math.round(Number(`0.${frac}`) * 1000);
+      return { id: token.slice(s0, close), time: Number(token.slice(s0, dot)) * 1000 + ms, serial: Number(token.slice(colon + 1, close)) };
+    }
+  }
   const m = AUDIT_ID_RE.exec(token);
   if (!m) return undefined;
   const ms = m[2].length === 3 ? Number(m[2]) : Math.round(Number(`0.${m[2]}`) * 1000);
   return { id: `${m[1]}.${m[2]}:${m[3]}`, time: Number(m[1]) * 1000 + ms, serial: Number(m[3]) };
+}
+
+function digitsEnd(s: string, i: number): number {
+  let c = s.charCodeAt(i);
+  while (c >= 0x30 && c <= 0x39) c = s.charCodeAt(++i);
+  return i;
 }

@@ -39,9 +39,12 @@ export function findBody(line: string): number {
   // legacy forms: `type=1503 audit(...)`, `type=APPARMOR_DENIED msg=...`
   let t = line.indexOf('type=');
   while (t >= 0) {
-    const end = line.indexOf(' ', t);
-    const v = line.slice(t + 5, end < 0 ? undefined : end);
-    if (isLegacyType(v)) return t;
+    // every legacy type starts 150, APPARMOR or UNKNOWN[150: look before slicing (most lines are not)
+    const c = line.charCodeAt(t + 5);
+    if ((c === 0x31 && line.startsWith('150', t + 5)) || (c === 0x41 && line.startsWith('APPARMOR', t + 5)) || (c === 0x55 && line.startsWith('UNKNOWN[150', t + 5))) {
+      const end = line.indexOf(' ', t);
+      if (isLegacyType(line.slice(t + 5, end < 0 ? undefined : end))) return t;
+    }
     t = line.indexOf('type=', t + 5);
   }
   return -1;
@@ -56,6 +59,63 @@ const AUDIT_LOST_RE = /audit: audit_lost=(\d+)/;
 const BACKLOG_RE = /audit: backlog limit exceeded|audit_backlog=\d+ > audit_backlog_limit/;
 const JOURNAL_SUPPRESSED_RE = /systemd-journald\[\d+\]: Suppressed (\d+) messages/;
 const JOURNAL_MISSED_RE = /Missed (\d+) kernel messages/;
+
+const SYSCALL_KEYS: ReadonlySet<string> = new Set(['syscall', 'exe', 'success', 'exit', 'SYSCALL', 'ppid', 'auid']);
+const HEX_TEXT_RE = /^(?:[0-9A-F]{2})+$/;
+
+/**
+ * The few facts of a SYSCALL or PROCTITLE record that go into an AppArmor record's context. Every
+ * AppArmor record of an audit.log flood comes with both lines, so this reads only the keys it
+ * needs: values of other keys are stepped over, never copied.
+ */
+export function readContext(line: string, from: number, type: 'SYSCALL' | 'PROCTITLE', full = false): Record<string, string> {
+  if (full || line.includes('\\"') || line.indexOf("'", from) >= 0) {
+    // escapes or nested quotes: the full tokenizer (and the reference the quick path is tested against)
+    const ctx: Record<string, string> = {};
+    scanTokens(line, from, line.length, (t) => {
+      if (t.key !== undefined && (type === 'SYSCALL' ? SYSCALL_KEYS.has(t.key) : t.key === 'proctitle')) ctx[t.key] = contextValue(t.key, t.value, t.quoted);
+    });
+    return ctx;
+  }
+  // The kernel writes these records itself and hex-encodes any string with a space or a quote, so
+  // ` key=` can only be the start of a field: each wanted key is found with one search
+  const ctx: Record<string, string> = {};
+  const keys = type === 'SYSCALL' ? SYSCALL_KEYS_AT : PROCTITLE_KEYS_AT;
+  for (const [key, needles] of keys) {
+    let k = -1;
+    for (const needle of needles) {
+      const at = line.indexOf(needle, from);
+      if (at >= 0 && (k < 0 || at < k)) k = at;
+    }
+    if (k >= 0) {
+      const v = k + key.length + 2;
+      const quoted = line.charCodeAt(v) === 0x22;
+      let e: number;
+      if (quoted) {
+        e = line.indexOf('"', v + 1);
+        if (e < 0) e = line.length;
+      } else {
+        e = v;
+        let c = line.charCodeAt(e);
+        while (e < line.length && c !== 0x20 && c !== 0x09 && c !== 0x1d) c = line.charCodeAt(++e);
+      }
+      ctx[key] = contextValue(key, line.slice(quoted ? v + 1 : v, e), quoted);
+    }
+  }
+  return ctx;
+}
+
+/** Each key with the ways it can start: after a space or a tab, or first after auditd's 0x1D. */
+const keysAt = (keys: string[]): [string, string[]][] => keys.map((k) => [k, [` ${k}=`, `\t${k}=`, `\x1d${k}=`]]);
+const SYSCALL_KEYS_AT = keysAt(['syscall', 'success', 'exit', 'ppid', 'auid', 'exe', 'SYSCALL']);
+const PROCTITLE_KEYS_AT = keysAt(['proctitle']);
+
+function contextValue(key: string, v: string, quoted: boolean): string {
+  if (quoted) return v;
+  if (key === 'exe' && HEX_TEXT_RE.test(v)) return decodeHex(v);
+  if (key === 'proctitle' && HEX_TEXT_RE.test(v)) return decodeHex(v).replace(/\\x00|\u0000/g, ' ').trim();
+  return v;
+}
 
 export class LineParser {
   readonly stats: ParserStats = { lines: 0, records: 0, unparsable: 0, other: 0, longLines: 0, nullMessages: 0 };
@@ -277,16 +337,10 @@ export class LineParser {
       this.release();
       return false;
     }
-    const type = /type=(\S+)/.exec(line)?.[1];
-    const ctx: Record<string, string> = {};
-    scanTokens(line, at, line.length, (t) => {
-      if (t.key === undefined) return;
-      if (type === 'SYSCALL' && (t.key === 'syscall' || t.key === 'exe' || t.key === 'success' || t.key === 'exit' || t.key === 'SYSCALL' || t.key === 'ppid' || t.key === 'auid')) {
-        ctx[t.key] = t.quoted ? t.value : t.key === 'exe' && /^(?:[0-9A-F]{2})+$/.test(t.value) ? decodeHex(t.value) : t.value;
-      } else if (type === 'PROCTITLE' && t.key === 'proctitle') {
-        ctx.proctitle = t.quoted ? t.value : /^(?:[0-9A-F]{2})+$/.test(t.value) ? decodeHex(t.value).replace(/\\x00|\u0000/g, ' ').trim() : t.value;
-      }
-    });
+    const t0 = line.indexOf('type=');
+    const t1 = line.indexOf(' ', t0);
+    const type = t0 >= 0 && t0 < at ? line.slice(t0 + 5, t1 < 0 ? undefined : t1) : undefined;
+    const ctx = type === 'SYSCALL' || type === 'PROCTITLE' ? readContext(line, at, type) : {};
     for (const r of this.held) {
       const c = (r.context ??= {});
       if (ctx.SYSCALL) c.syscall = ctx.SYSCALL;

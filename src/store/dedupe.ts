@@ -7,55 +7,12 @@
  * with the same content within a couple of seconds. Memory is bounded: the oldest keys are forgotten.
  */
 import type { AppArmorRecord } from '../model/record.js';
+import { digestOf } from '../model/digest.js';
+import { RecentTable } from './recent-table.js';
 
-/** Fields that wrap or enrich a record and differ between carriers of the same record. */
-const NOT_IDENTITY: ReadonlySet<string> = new Set(['FSUID', 'OUID', 'hostname', 'addr', 'terminal', 'subj', 'sauid', 'exe', 'uid', 'auid', 'ses']);
+export { contentHash } from '../model/digest.js';
+
 const LOOSE_WINDOW_MS = 2000;
-
-/**
- * A 60-bit hash of the record's content, independent of field order (carriers list the same fields
- * in different orders: journald's _AUDIT_FIELD_* are alphabetical): two 30-bit sums of per-field
- * hashes. One pass over the characters, no sorting, no string building: it runs on every record.
- */
-export function contentHash(r: AppArmorRecord): [number, number] {
-  hashContent(r);
-  return [pair[0], pair[1]];
-}
-
-/** Leaves the record's two 30-bit content hashes in pair[0], pair[1] (no allocation). */
-function hashContent(r: AppArmorRecord): void {
-  const f = r.fields;
-  pair[0] = 0x811c9dc5;
-  pair[1] = 0x5bd1e995;
-  hashInto(r.kind);
-  let s1 = pair[0];
-  let s2 = pair[1];
-  for (const k in f) {
-    if (NOT_IDENTITY.has(k)) continue;
-    pair[0] = 0x811c9dc5;
-    pair[1] = 0x5bd1e995;
-    hashInto(k);
-    hashInto(f[k]);
-    s1 = (s1 + pair[0]) | 0;
-    s2 = (s2 + pair[1]) | 0;
-  }
-  pair[0] = s1 & 0x3fffffff;
-  pair[1] = s2 & 0x3fffffff;
-}
-
-/** Two independent multiplicative hashes updated in one pass over the characters. */
-const pair = new Int32Array(2);
-function hashInto(s: string): void {
-  let h1 = pair[0];
-  let h2 = pair[1];
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    h1 = Math.imul(h1 ^ c, 0x01000193);
-    h2 = Math.imul(h2 ^ c, 0x2f1e4b3d);
-  }
-  pair[0] = h1 ^ (h1 >>> 15);
-  pair[1] = h2 ^ (h2 >>> 13);
-}
 
 function hashString(s: string, seed: number, prime: number): number {
   let h = seed | 0;
@@ -65,35 +22,41 @@ function hashString(s: string, seed: number, prime: number): number {
 
 
 /**
- * Remembers what it has seen in maps of small integers (no per-record objects, no heap numbers):
- * exact keys (audit id + content, 30 bits, verified by the other 30) and, per content, the time of
- * the latest unmatched copy with an id and without one, packed with how many are unmatched.
+ * Remembers what it has seen in tables of small integers (no per-record objects): exact keys
+ * (audit id + content, 30 bits, verified by the other 30) and, per content, the time of the latest
+ * unmatched copy with an id and without one, packed with how many are unmatched. Memory is fixed:
+ * the most recent keys are remembered (RecentTable), at least 2^(slotsLog2 - 1) of them.
  */
 export class RecordDeduper {
   duplicates = 0;
-  private readonly exact = new Map<number, number>();
-  private readonly withId = new Map<number, number>();
-  private readonly withoutId = new Map<number, number>();
+  private readonly exact: RecentTable;
+  private readonly withId: RecentTable;
+  /** Made on the first copy without an id: most inputs have none. */
+  private withoutId: RecentTable | undefined;
 
-  constructor(private readonly capacity = 500_000) {}
+  constructor(private readonly slotsLog2 = 18) {
+    this.exact = new RecentTable(slotsLog2);
+    // copies without an id match within LOOSE_WINDOW_MS: a smaller table remembers seconds of a flood
+    this.withId = new RecentTable(slotsLog2 - 1);
+  }
 
   /** True when `r` is new; false when it is a copy of a record already seen. */
   admit(r: AppArmorRecord): boolean {
-    hashContent(r);
-    const c1 = pair[0];
-    const c2 = pair[1];
+    const d = digestOf(r);
+    const c1 = d.id1;
+    const c2 = d.id2;
     const t = r.time ?? 0;
     if (r.auditId !== undefined) {
       const ek = (c1 ^ hashString(r.auditId, 0x811c9dc5, 0x01000193)) & 0x3fffffff;
       if (this.exact.get(ek) === c2) return this.duplicate();
-      this.remember(this.exact, ek, c2);
+      this.exact.set(ek, c2);
       // a copy without an id seen earlier (journalctl -o short of the audit channel)?
-      if (this.take(this.withoutId, c1, t)) return this.duplicate();
+      if (this.withoutId && this.take(this.withoutId, c1, t)) return this.duplicate();
       this.add(this.withId, c1, t);
       return true;
     }
     if (this.take(this.withId, c1, t)) return this.duplicate();
-    this.add(this.withoutId, c1, t);
+    this.add((this.withoutId ??= new RecentTable(this.slotsLog2 - 1)), c1, t);
     return true;
   }
 
@@ -103,7 +66,7 @@ export class RecordDeduper {
   }
 
   /** Matches one unmatched copy within the window, if there is one. Values: time * 64 + count. */
-  private take(m: Map<number, number>, k: number, t: number): boolean {
+  private take(m: RecentTable, k: number, t: number): boolean {
     const packed = m.get(k);
     if (packed === undefined) return false;
     const at = Math.floor(packed / 64);
@@ -113,22 +76,10 @@ export class RecordDeduper {
     return true;
   }
 
-  private add(m: Map<number, number>, k: number, t: number): void {
+  private add(m: RecentTable, k: number, t: number): void {
     const packed = m.get(k);
     // copies older than the window no longer match anything: start counting again
     const n = packed !== undefined && Math.abs(Math.floor(packed / 64) - t) <= LOOSE_WINDOW_MS ? Math.min((packed % 64) + 1, 63) : 1;
-    this.remember(m, k, t * 64 + n);
-  }
-
-  /** Map insert with a bound: past capacity, the oldest quarter (insertion order) is forgotten. */
-  private remember(m: Map<number, number>, k: number, v: number): void {
-    m.set(k, v);
-    if (m.size > this.capacity) {
-      let n = this.capacity >> 2;
-      for (const old of m.keys()) {
-        m.delete(old);
-        if (--n <= 0) break;
-      }
-    }
+    m.set(k, t * 64 + n);
   }
 }

@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { RecentTable } from '../../src/store/recent-table.js';
 import { RecordDeduper } from '../../src/store/dedupe.js';
 import type { AppArmorRecord } from '../../src/model/record.js';
 
@@ -38,8 +39,27 @@ test('a copy without an id (journal short of the audit channel) merges with its 
   assert.equal(e.admit(rec(cap, { time: 60_000 })), true, 'far apart in time: not the same');
 });
 
-test('memory is bounded: old keys are forgotten', () => {
-  const d = new RecordDeduper(1000);
-  for (let i = 0; i < 5000; i++) d.admit(rec({ ...cap, pid: String(i) }, { auditId: `1.000:${i}`, time: i }));
-  assert.equal(d.admit(rec({ ...cap, pid: '4999' }, { auditId: '1.000:4999', time: 4999 })), false, 'recent keys are still known');
+test('memory is bounded: old keys are forgotten, the most recent are kept', () => {
+  const d = new RecordDeduper(10); // 1024 slots: at least 512 keys remembered
+  for (let i = 0; i < 5000; i++) assert.equal(d.admit(rec({ ...cap, pid: String(i) }, { auditId: `1.000:${i}`, time: i })), true);
+  for (let i = 4500; i < 5000; i++) assert.equal(d.admit(rec({ ...cap, pid: String(i) }, { auditId: `1.000:${i}`, time: i })), false, `recent key ${i} still known`);
+  assert.equal(d.admit(rec({ ...cap, pid: '3' }, { auditId: '1.000:3', time: 3 })), true, 'an old key is forgotten');
+});
+
+test('recent table: get, set, delete, and generations keep the newest keys', () => {
+  const t = new RecentTable(4); // 16 slots, a generation turns over at 8 keys
+  t.set(5, 1.5);
+  t.set(0x3fffffff, 2);
+  t.set(0, 3);
+  assert.equal(t.get(5), 1.5);
+  assert.equal(t.get(0x3fffffff), 2);
+  assert.equal(t.get(0), 3, 'key 0 is a key like any other');
+  assert.equal(t.get(6), undefined);
+  t.delete(5);
+  assert.equal(t.get(5), undefined);
+  t.set(5, 7);
+  assert.equal(t.get(5), 7, 'set again after delete');
+  for (let k = 100; k < 130; k++) t.set(k, k * 64 + 1);
+  for (let k = 122; k < 130; k++) assert.equal(t.get(k), k * 64 + 1);
+  assert.equal(t.get(0), undefined, 'two generations ago: forgotten');
 });
