@@ -237,7 +237,9 @@ export async function runTui(opts: TuiOptions): Promise<number> {
         flush(true);
       }}
     />,
-    { stdout, stdin, exitOnCtrlC: false, patchConsole: false, maxFps: 10 },
+    // Data reaches the view every FLUSH_MS at most; the frame cap only delays what a key changes,
+    // so it is high: at 10 fps a key waited up to 100 ms for its frame under a flood.
+    { stdout, stdin, exitOnCtrlC: false, patchConsole: false, maxFps: 60 },
   );
   stdout.on('resize', onResize);
   const timer = setInterval(() => flush(), FLUSH_MS);
