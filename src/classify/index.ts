@@ -11,7 +11,7 @@
  * missing-rule: strong ones make it likely-attack, weak ones make it unclear, and the reasons say why.
  */
 import type { AppArmorRecord, Classification, Suggestion } from '../model/record.js';
-import { isDenial } from '../model/record.js';
+import { FILLED_FROM, isDenial, PID_MARK } from '../model/record.js';
 import type { ProfileIndex } from '../profiles/types.js';
 import { gatherFacts, type DenialFacts } from './facts.js';
 import { SequenceMemory } from './sequence.js';
@@ -68,7 +68,7 @@ interface Filled {
 }
 
 /** Stands for the pid in cached reasons: the cache key leaves the pid out unless it decides something. */
-export const PID_MARK = '\u0001';
+export { PID_MARK };
 
 const round = (x: number) => Math.round(x * 100) / 100;
 const LOOK_FIRST: Suggestion = { kind: 'none', text: 'look at what else this process did before changing the profile; if it is the service doing its job, add the rule by hand' };
@@ -223,7 +223,7 @@ export function createClassifier(index: ProfileIndex | undefined, opts: Classifi
     if (c.lastPid === pid && c.last) return c.last;
     const reasons = c.parts.map((p) => (p.length === 1 ? p[0] : p.join(pid)));
     const sg = c.result.suggestion;
-    const out = { ...c.result, reasons, suggestion: c.suggestionParts && sg ? { ...sg, text: c.suggestionParts.join(pid) } : sg };
+    const out: Classification = { ...c.result, reasons, suggestion: c.suggestionParts && sg ? { ...sg, text: c.suggestionParts.join(pid) } : sg, [FILLED_FROM]: { template: c.result, pid } };
     c.lastPid = pid;
     c.last = out;
     return out;

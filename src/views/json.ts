@@ -3,24 +3,12 @@
  * then time (ISO 8601), serial, host, source and the classification. JSON.stringify escapes control
  * characters, so the output is terminal-safe by construction.
  */
-import type { AppArmorRecord } from '../model/record.js';
+import { FILLED_FROM, PID_MARK, type AppArmorRecord, type Classification } from '../model/record.js';
 
 const META_KEYS = new Set(['time', 'time_approx', 'uptime', 'serial', 'audit_id', 'host', 'source', 'carrier', 'audit_type', 'context', 'verdict', 'confidence', 'reasons', 'suggestion', 'raw']);
 
 export function recordToJson(r: AppArmorRecord, opts: { raw?: boolean } = {}): Record<string, unknown> {
-  const o: Record<string, unknown> = {};
-  for (const k in r.fields) o[META_KEYS.has(k) ? `field_${k}` : k] = r.fields[k];
-  if (o.apparmor === undefined) o.apparmor = r.kind;
-  o.time = r.time !== undefined ? new Date(r.time).toISOString() : null;
-  if (r.timeApprox) o.time_approx = true;
-  if (r.uptime !== undefined) o.uptime = r.uptime;
-  o.serial = r.serial ?? null;
-  if (r.auditId !== undefined) o.audit_id = r.auditId;
-  o.host = r.host ?? null;
-  o.source = { name: r.source.name, line: r.source.line };
-  o.carrier = r.carrier;
-  if (r.auditType !== undefined) o.audit_type = r.auditType;
-  if (r.context) o.context = r.context;
+  const o = recordBase(r);
   const c = r.classification;
   if (c) {
     o.verdict = c.verdict;
@@ -32,6 +20,62 @@ export function recordToJson(r: AppArmorRecord, opts: { raw?: boolean } = {}): R
   return o;
 }
 
+/** Everything before the classification. */
+function recordBase(r: AppArmorRecord): Record<string, unknown> {
+  const o: Record<string, unknown> = {};
+  for (const k in r.fields) o[META_KEYS.has(k) ? `field_${k}` : k] = r.fields[k];
+  if (o.apparmor === undefined) o.apparmor = r.kind;
+  o.time = r.time !== undefined ? isoTime(r.time) : null;
+  if (r.timeApprox) o.time_approx = true;
+  if (r.uptime !== undefined) o.uptime = r.uptime;
+  o.serial = r.serial ?? null;
+  if (r.auditId !== undefined) o.audit_id = r.auditId;
+  o.host = r.host ?? null;
+  o.source = { name: r.source.name, line: r.source.line };
+  o.carrier = r.carrier;
+  if (r.auditType !== undefined) o.audit_type = r.auditType;
+  if (r.context) o.context = r.context;
+  return o;
+}
+
+/** A flood's records share milliseconds: the last conversion is kept. */
+let lastTime = Number.NaN;
+let lastIso = '';
+function isoTime(t: number): string {
+  if (t !== lastTime) {
+    lastIso = new Date(t).toISOString();
+    lastTime = t;
+  }
+  return lastIso;
+}
+
+/**
+ * One NDJSON line: the same text as JSON.stringify(recordToJson(r)), faster. A flood repeats a few
+ * verdicts whose reasons are most of each line, so a classification's JSON is made once per shared
+ * classification (with the pid filled in per record) instead of once per record.
+ */
 export function recordToNdjson(r: AppArmorRecord, opts?: { raw?: boolean }): string {
-  return `${JSON.stringify(recordToJson(r, opts))}\n`;
+  const c = r.classification;
+  if (!c) return `${JSON.stringify(recordToJson(r, opts))}\n`;
+  const head = JSON.stringify(recordBase(r));
+  const raw = opts?.raw ? `,"raw":${JSON.stringify(r.raw)}` : '';
+  return `${head.slice(0, -1)},${classificationJson(c)}${raw}}\n`;
+}
+
+/** `"verdict":...,"confidence":...,"reasons":[...][,"suggestion":{...}]`, cached per shared classification. */
+const fragments = new WeakMap<Classification, string | string[]>();
+function classificationJson(c: Classification): string {
+  const filled = c[FILLED_FROM];
+  const shared = filled ? filled.template : c;
+  let f = fragments.get(shared);
+  if (f === undefined) {
+    const o: Record<string, unknown> = { verdict: shared.verdict, confidence: shared.confidence, reasons: shared.reasons };
+    if (shared.suggestion) o.suggestion = shared.suggestion;
+    const text = JSON.stringify(o).slice(1, -1);
+    // PID_MARK is a control character: JSON writes it as \u0001, and that is where the pid goes
+    f = filled ? text.split(JSON.stringify(PID_MARK).slice(1, -1)) : text;
+    fragments.set(shared, f);
+  }
+  if (typeof f === 'string') return f;
+  return f.join(JSON.stringify(filled!.pid).slice(1, -1));
 }

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { recordToJson, recordToNdjson } from '../../src/views/json.js';
-import type { AppArmorRecord, Classification } from '../../src/model/record.js';
+import { FILLED_FROM, type AppArmorRecord, type Classification } from '../../src/model/record.js';
 
 const cls: Classification = { verdict: 'likely-attack', confidence: 0.9, reasons: ['web server ran a shell "sh"'], suggestion: { kind: 'respond', text: 'keep enforcing' } };
 const rec = (extra: Partial<AppArmorRecord> = {}): AppArmorRecord => ({
@@ -26,4 +26,22 @@ test('kernel keys at the top level, meta keys never overwritten by a field, cont
   assert.equal(o.time, '2026-11-22T03:11:40.015Z');
   assert.equal(o.verdict, 'likely-attack');
   assert.ok(!recordToNdjson(rec()).includes('\x1b'));
+});
+
+test('NDJSON lines are exactly JSON.stringify(recordToJson(r)), with shared verdicts rendered once and pids filled in', async () => {
+  const { ingestInputs } = await import('../../src/cli/replay.js');
+  const { loadEnrichment } = await import('../../src/classify/enrich.js');
+  const { enrich } = await loadEnrichment(['demo/apparmor.d']);
+  const records: AppArmorRecord[] = [];
+  await ingestInputs([{ path: 'demo/incident.log', name: 'demo' }], (r) => records.push(r), { enrich });
+  // the same denial from two processes: one shared verdict, two pids
+  const hostile = records.filter((r) => r.classification?.[FILLED_FROM]);
+  assert.ok(hostile.length >= 2, 'the demo has verdicts with the pid filled in');
+  // a forged line's pid with a quote and an escape character, classified like any other
+  const forged: AppArmorRecord = { ...hostile[0], fields: { ...hostile[0].fields, pid: '12"\u001b' }, classification: undefined, digest: undefined };
+  enrich(forged);
+  assert.ok(forged.classification?.[FILLED_FROM]);
+  for (const r of [...records, ...records, forged]) {
+    for (const raw of [false, true]) assert.equal(recordToNdjson(r, { raw }), `${JSON.stringify(recordToJson(r, { raw }))}\n`);
+  }
 });
