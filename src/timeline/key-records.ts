@@ -29,15 +29,12 @@ function accessKey(r: AppArmorRecord, verdict: string): number {
   return hash(`${r.kind}\u0000${f.operation ?? ''}\u0000${recordTarget(r) ?? ''}\u0000${f.denied_mask ?? f.requested_mask ?? f.mask ?? ''}\u0000${recordProfile(r) ?? ''}\u0000${verdict}`);
 }
 
-/** Keep priority: higher is kept. Severity first, then earlier time. */
-function rank(k: KeyRecord): [number, number] {
-  return [severity(k.verdict), -(k.at.time ?? Number.MAX_SAFE_INTEGER)];
-}
-
+/** Keep priority, a lower one first: severity, then the later time (earlier is kept). No allocation: it runs for every entry of a full set. */
 function lower(a: KeyRecord, b: KeyRecord): boolean {
-  const [sa, ta] = rank(a);
-  const [sb, tb] = rank(b);
-  return sa < sb || (sa === sb && ta < tb);
+  const sa = severity(a.verdict);
+  const sb = severity(b.verdict);
+  if (sa !== sb) return sa < sb;
+  return -(a.at.time ?? Number.MAX_SAFE_INTEGER) < -(b.at.time ?? Number.MAX_SAFE_INTEGER);
 }
 
 export class KeyRecordSet {
