@@ -74,8 +74,38 @@ function hostIdent(rest: string, info: PrefixInfo): void {
   }
 }
 
-/** Decodes the carrier from the text before the AppArmor body. */
+/**
+ * Decodes the carrier from the text before the AppArmor body. The result is shared: callers read
+ * it, never change it. A flood repeats prefixes (a journal's `Nov 22 03:00:00 web-01 kernel: `
+ * stays the same for a whole second), so the last one decoded is remembered, per clock.
+ */
 export function decodePrefix(prefix: string, clock: ClockContext, header = ''): PrefixInfo {
+  // audit.log's type is in the header, not the prefix: not remembered
+  if (prefix === '' || prefix.startsWith('node=')) return decodeUncached(prefix, clock, header);
+  const memo = lastDecoded;
+  if (memo.clock === clock && memo.prefix === prefix) return memo.info;
+  const info = RAW_DMESG_RE.test(prefix) ? rawDmesg(prefix, clock) : decodeUncached(prefix, clock, header);
+  lastDecoded = { clock, prefix, info };
+  return info;
+}
+
+let lastDecoded: { clock: ClockContext | undefined; prefix: string; info: PrefixInfo } = { clock: undefined, prefix: '', info: { carrier: 'embedded' } };
+
+/** Raw dmesg, the commonest prefix: `[  10800.002000] audit: `, read by hand. */
+const RAW_DMESG_RE = /^\[\s*\d+\.\d+\] audit: $/;
+function rawDmesg(prefix: string, clock: ClockContext): PrefixInfo {
+  let i = 1;
+  while (prefix.charCodeAt(i) === 0x20) i++;
+  const uptime = Number(prefix.slice(i, prefix.indexOf(']', i)));
+  const info: PrefixInfo = { carrier: 'dmesg', uptime };
+  if (clock.bootTime !== undefined) {
+    info.time = clock.bootTime + Math.round(uptime * 1000);
+    info.timeApprox = true;
+  }
+  return info;
+}
+
+function decodeUncached(prefix: string, clock: ClockContext, header: string): PrefixInfo {
   let m: RegExpExecArray | null;
   if ((m = AUDITLOG_RE.exec(prefix + header))) {
     return { carrier: 'auditlog', host: m[1], auditType: m[2] };

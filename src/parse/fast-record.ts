@@ -28,15 +28,19 @@ function isHex(v: string): boolean {
 }
 
 /**
- * Field names seen so far, each kept as one string: a property store with a name sliced from the
- * line makes V8 look the name up in its string table every time; with the kept string it hits its
- * caches. Bounded: a stream of made-up names stops being remembered.
+ * Field names met lately, each kept as one string, in slots chosen by length and end characters:
+ * the name is compared in place in the line, so the usual field costs no copy and no lookup, and
+ * a property store with the kept string hits V8's caches (a name sliced from the line would be
+ * looked up in its string table every time). Fixed size: made-up names just take a slot.
  */
-const KEY_NAMES = new Map<string, string>();
-function keyName(k: string): string {
-  const known = KEY_NAMES.get(k);
-  if (known !== undefined) return known;
-  if (KEY_NAMES.size < 4096) KEY_NAMES.set(k, k);
+const KEY_SLOTS: (string | undefined)[] = new Array<string | undefined>(1024).fill(undefined);
+function keyName(line: string, k0: number, k1: number): string {
+  const len = k1 - k0;
+  const slot = (len * 31 + line.charCodeAt(k0) * 7 + line.charCodeAt(k1 - 1)) & 1023;
+  const known = KEY_SLOTS[slot];
+  if (known !== undefined && known.length === len && line.startsWith(known, k0)) return known;
+  const k = line.slice(k0, k1);
+  KEY_SLOTS[slot] = k;
   return k;
 }
 
@@ -73,7 +77,7 @@ export function parseFastRecord(line: string, bodyAt: number, src: SourceRef, cl
     const k0 = i;
     while (i < end && c !== EQ && !isSep(c)) c = line.charCodeAt(++i);
     if (c !== EQ || i === k0 || i >= end) return undefined; // a bare word
-    const key = keyName(line.slice(k0, i));
+    const key = keyName(line, k0, i);
     c = line.charCodeAt(++i);
     let value: string;
     if (c === DQ) {
