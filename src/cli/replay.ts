@@ -27,15 +27,22 @@ export interface ReplayOptions extends PipelineOptions {
   until?: number;
 }
 
-/** Reads every input in order through one pipeline; calls onRecord for each record that survives. */
-export async function ingestInputs(inputs: ReplayInput[], onRecord: (r: AppArmorRecord) => void, opts: PipelineOptions & { since?: number; until?: number } = {}): Promise<PipelineCounts> {
+/**
+ * Reads every input in order through one pipeline; calls onRecord for each record that survives.
+ * `pace`, between chunks: a promise to wait for before reading on (the output is behind).
+ */
+export async function ingestInputs(
+  inputs: ReplayInput[],
+  onRecord: (r: AppArmorRecord) => void,
+  opts: PipelineOptions & { since?: number; until?: number; pace?: () => Promise<void> | undefined } = {},
+): Promise<PipelineCounts> {
   const inWindow = (r: AppArmorRecord) => r.time === undefined || ((opts.since === undefined || r.time >= opts.since) && (opts.until === undefined || r.time <= opts.until));
   const pipeline = new Pipeline({ record: (r) => inWindow(r) && onRecord(r) }, opts);
   const stats: LineStats = { bytes: 0, cut: 0 };
   for (const input of inputs) {
     const stream = await openInput(input.path);
     const parser = pipeline.parserFor(input.name);
-    await scanStream(stream, { line: (l) => parser.push(l), skip: (n) => parser.skip(n) }, { filter: true }, stats);
+    await scanStream(stream, { line: (l) => parser.push(l), skip: (n) => parser.skip(n) }, { filter: true }, stats, opts.pace);
     parser.end();
   }
   return pipeline.collect({ cut: stats.cut });
@@ -43,11 +50,28 @@ export async function ingestInputs(inputs: ReplayInput[], onRecord: (r: AppArmor
 
 export async function replay(inputs: ReplayInput[], out: Writable, err: Writable, opts: ReplayOptions): Promise<PipelineCounts> {
   let buf = '';
+  let behind = false;
   const flush = () => {
     if (buf) {
-      out.write(buf);
+      if (!out.write(buf)) behind = true;
       buf = '';
     }
+  };
+  // a slow reader on stdout (a pipe into less, ssh): read on only when it has taken what was written
+  const pace = () => {
+    if (!behind) return undefined;
+    behind = false;
+    return new Promise<void>((resolve) => {
+      const done = () => {
+        out.off('drain', done);
+        out.off('close', done);
+        out.off('error', done);
+        resolve();
+      };
+      out.on('drain', done);
+      out.on('close', done);
+      out.on('error', done);
+    });
   };
   const counts = await ingestInputs(
     inputs,
@@ -55,7 +79,7 @@ export async function replay(inputs: ReplayInput[], out: Writable, err: Writable
       buf += opts.format === 'json' ? recordToNdjson(r, { raw: opts.raw }) : `${recordLine(r, { utc: opts.utc })}\n`;
       if (buf.length > 65536) flush();
     },
-    opts,
+    { ...opts, pace },
   );
   flush();
   err.write(`${summaryLine(counts)}\n`);

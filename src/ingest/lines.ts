@@ -19,9 +19,20 @@ export async function forEachLine(stream: Readable, onLine: (line: string) => vo
 }
 
 /** The stream's lines through `sink`, filtered when opts.filter says so (skipped lines are counted). */
-export async function scanStream(stream: Readable, sink: LineSink, opts: ScanOptions, stats: LineStats = { bytes: 0, cut: 0 }): Promise<LineStats> {
+export async function scanStream(
+  stream: Readable,
+  sink: LineSink,
+  opts: ScanOptions,
+  stats: LineStats = { bytes: 0, cut: 0 },
+  /** Between chunks: a promise to wait for before reading on (the consumer is behind). */
+  pace?: () => Promise<void> | undefined,
+): Promise<LineStats> {
   const scanner = new LineScanner(sink, opts);
-  for await (const chunk of stream as AsyncIterable<Buffer | string>) scanner.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+  for await (const chunk of stream as AsyncIterable<Buffer | string>) {
+    scanner.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+    const wait = pace?.();
+    if (wait) await wait;
+  }
   scanner.end();
   stats.bytes += scanner.bytes;
   stats.cut += scanner.cut;

@@ -60,6 +60,9 @@ export interface LiveCliIo {
   signals?: NodeJS.Signals[];
 }
 
+/** Bytes written to stdout and not yet taken by its reader, past which reading stops. */
+export const OUTPUT_BACKLOG = 4 * 1024 * 1024;
+
 export async function runLive(opts: CliOptions, format: 'json' | 'plain', io: LiveCliIo): Promise<number> {
   const { out, err } = io;
   const say = (s: string) => err.write(`aa-triage: ${s}\n`);
@@ -72,7 +75,9 @@ export async function runLive(opts: CliOptions, format: 'json' | 'plain', io: Li
       buf = '';
     }
   };
-  const liveOpts: LiveOptions = { ...liveOptionsFromCli(opts), enrich: io.enrich, ...io.live };
+  // stdout into a pipe that reads slower than the flood: stop taking lines until it catches up
+  const hold = () => (out as { writableLength?: number }).writableLength !== undefined && (out as { writableLength: number }).writableLength > OUTPUT_BACKLOG;
+  const liveOpts: LiveOptions = { ...liveOptionsFromCli(opts), enrich: io.enrich, hold, ...io.live };
   let session: LiveSession;
   try {
     session = await startLiveSources(liveOpts, {

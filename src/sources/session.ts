@@ -22,6 +22,8 @@ import { inWindow, parseWindow, type TimeWindow } from './time-spec.js';
 import { DEFAULT_PATHS, DEFAULT_TUNING, type LiveCounts, type LiveOptions, type LiveSession, type SourceHealth, type Tuning } from './types.js';
 
 const SLICE_MS = 12;
+/** How often a held session looks again whether its consumer caught up. */
+const HOLD_RETRY_MS = 20;
 /** Sources that read this host's own logs (their records are this host's). */
 const LOCAL: ReadonlySet<string> = new Set(['journal', 'audit', 'dmesg', 'auditlog']);
 
@@ -113,6 +115,14 @@ export async function startLiveSources(opts: LiveOptions, sink: PipelineSink): P
 
   function drainSlice(): void {
     scheduled = false;
+    if (opts.hold?.()) {
+      scheduled = true;
+      setTimeout(() => {
+        scheduled = false;
+        wake();
+      }, HOLD_RETRY_MS);
+      return;
+    }
     const deadline = performance.now() + SLICE_MS;
     let pending = false;
     do {

@@ -74,6 +74,11 @@ export interface LiveOptions {
   follow?: boolean;
   /** Adds profile facts and the classification to each record before the sink sees it. */
   enrich?: (r: AppArmorRecord) => void;
+  /**
+   * True while the consumer is behind (stdout into a slow pipe): the session leaves lines queued
+   * meanwhile, and a queue that fills drops lines and counts them, instead of memory growing.
+   */
+  hold?: () => boolean;
   clock?: ClockContext;
   /** This host's name, for records from its own sources that carry none (dmesg, audit.log without node=). Default os.hostname(). */
   hostname?: string;
