@@ -16,7 +16,6 @@ import { GNU_TIME, measure, runOnce, which } from './lib/measure.mjs';
 import { describeMachine } from './lib/machine.mjs';
 import { renderMarkdown } from './lib/report.mjs';
 import { benchStartup, benchTuiFlood } from './tui.mjs';
-import { RUNTIME_FLAGS } from '../scripts/runtime-flags.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const PY = '/usr/bin/python3'; // the distribution's Python, where python3-apparmor installs
@@ -108,9 +107,9 @@ function input(carrier) {
   return { file, ...JSON.parse(readFileSync(`${file}.json`, 'utf8')), bytes: statSync(file).size };
 }
 
-function cli(args, nodeFlags = []) {
+function cli(args) {
   return () => {
-    const r = runOnce(process.execPath, [...nodeFlags, BUNDLE, ...args]);
+    const r = runOnce(process.execPath, [BUNDLE, ...args]);
     if (r.status !== 0) return { error: `exit ${r.status}: ${r.stderr.trim().split('\n').pop()}` };
     const m = /(\d+) AppArmor records/.exec(r.stderr);
     return { ...r, records: m ? Number(m[1]) : undefined };
@@ -153,7 +152,6 @@ for (const carrier of previous ? [] : carriers) {
   add('inproc', 'aa-triage in-process: parse + classify + merge, no output', measure(RUNS, selfTimed(process.execPath, [INPROC, inp.file, PROFILES], 'records')));
   add('parse', 'aa-triage in-process: parse + merge only (classification left out)', measure(RUNS, selfTimed(process.execPath, [INPROC, inp.file, '--no-classify'], 'records')));
   add('json', '`aa-triage --input FILE --json > /dev/null`', measure(RUNS, cli(['--input', inp.file, '--json', '--profiles-dir', PROFILES])));
-  add('json-launcher', `the same, as the release tarball's launcher starts it (\`${RUNTIME_FLAGS.join(' ')}\`)`, measure(RUNS, cli(['--input', inp.file, '--json', '--profiles-dir', PROFILES], RUNTIME_FLAGS)));
   if (timelineAvailable === true) add('timeline', '`aa-triage timeline --input FILE > /dev/null`', measure(RUNS, cli(['timeline', '--input', inp.file, '--profiles-dir', PROFILES])));
   else add('timeline', '`aa-triage timeline --input FILE`', { error: `not available in this build (${timelineAvailable})` });
   if (!v['no-peers']) {

@@ -13,7 +13,6 @@ import { dirname, join, resolve } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { RUNTIME_FLAGS } from './runtime-flags.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -85,7 +84,7 @@ case $(uname -m) in
     echo "aa-triage: this build is for linux-${arch}, this machine is $(uname -m): use the matching tarball" >&2
     exit 3 ;;
 esac
-exec "$here/runtime/node" ${RUNTIME_FLAGS.join(' ')} "$here/bin/aa-triage" "$@"
+exec "$here/runtime/node" "$here/bin/aa-triage" "$@"
 `;
 }
 

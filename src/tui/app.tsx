@@ -10,6 +10,7 @@ import type { Incident, StoreSnapshot } from '../store/incident-store.js';
 import { intentFor, keymapFor, type ActionVerb, type Screen } from './keymap.js';
 import { factFor, type ProfileFacts } from './profile-facts.js';
 import type { Theme } from './theme.js';
+import type { Incident as TimelineIncident } from '../timeline/model.js';
 import { applyIntent, editFilter, INITIAL_UI, selectedIndex, type ListContext, type UiState } from './ui-state.js';
 import { commandRows, parseFilter, profileRows, SORT_TITLE, timelineItems, visibleIncidents, windowStart } from './view-model.js';
 import { Header, sourceLines, type RunMode } from './views/header.js';
@@ -48,6 +49,8 @@ export interface ViewModel {
   clockNote?: string;
   /** Draw an empty frame (the first half of a full redraw). */
   blank?: boolean;
+  /** The numbered incidents of every record read so far (built once per snapshot, when asked). */
+  incidents?: () => TimelineIncident[];
 }
 
 export interface Feed {
@@ -120,7 +123,7 @@ export function App(props: AppProps): React.JSX.Element {
 
   const incidents = useMemo(() => visibleIncidents(snap, filter, ui.sort), [snap, ui.filter, ui.sort]);
   const profiles = useMemo(() => (ui.screen === 'profiles' ? profileRows(snap, props.facts, filter) : []), [snap, ui.filter, ui.screen, props.facts]);
-  const timeline = useMemo(() => (ui.screen === 'timeline' ? timelineItems(snap, filter) : []), [snap, ui.filter, ui.screen]);
+  const timeline = useMemo(() => (ui.screen === 'timeline' ? timelineItems(snap, filter, vm.incidents?.()) : []), [snap, ui.filter, ui.screen]);
   const commands = useMemo(() => (ui.screen === 'actions' ? commandRows(snap.actions, filter) : []), [snap, ui.filter, ui.screen]);
   const detailIncident = ui.detail !== undefined ? snap.incidents.find((i) => i.key === ui.detail) : undefined;
 

@@ -15,7 +15,9 @@ import { scanStream, type LineStats } from '../ingest/lines.js';
 import { openInput } from '../ingest/inputs.js';
 import type { AppArmorRecord } from '../model/record.js';
 import { Pipeline, type PipelineSink } from '../pipeline.js';
-import { IncidentStore, type SourceHealth } from '../store/incident-store.js';
+import { IncidentStore, type SourceHealth, type StoreSnapshot } from '../store/incident-store.js';
+import { TimelineBuilder } from '../timeline/builder.js';
+import type { Incident as TimelineIncident } from '../timeline/model.js';
 import { readJournal, defaultJournalPath } from '../actions/journal.js';
 import { readLoadedProfiles } from '../actions/kernel-state.js';
 import { wireActions } from './actions/wire.js';
@@ -86,7 +88,7 @@ function journalPath(opts: TuiOptions): string {
 }
 
 /** Reads saved inputs through one pipeline into the store, with per-input health. */
-async function replayInto(store: IncidentStore, inputs: ReplayInput[], opts: TuiOptions, onRecordHost: (h: string) => void): Promise<void> {
+async function replayInto(store: IncidentStore, story: TimelineBuilder, inputs: ReplayInput[], opts: TuiOptions, onRecordHost: (h: string) => void): Promise<void> {
   const health: SourceHealth[] = inputs.map((i) => ({ name: i.name, state: 'waiting', lines: 0, records: 0 }));
   store.setHealth(health);
   const sink: PipelineSink = {
@@ -95,6 +97,7 @@ async function replayInto(store: IncidentStore, inputs: ReplayInput[], opts: Tui
       if (w && r.time !== undefined && ((w.since !== undefined && r.time < w.since) || (w.until !== undefined && r.time > w.until))) return;
       if (r.host) onRecordHost(r.host);
       store.add(r);
+      story.addRecord(r);
     },
     loss: (n) => store.addLoss(n),
   };
@@ -127,6 +130,15 @@ export async function runTui(opts: TuiOptions): Promise<number> {
   const env = opts.env ?? process.env;
   const theme = themeFor(opts.cli.color);
   const store = new IncidentStore();
+  // every record also goes through the timeline's incident builder (bounded memory): the timeline
+  // screen numbers incidents as `aa-triage timeline` does over the whole input, not over the
+  // store's window of recent records
+  const story = new TimelineBuilder();
+  let storyFor: { snap: StoreSnapshot; incidents: TimelineIncident[] } | undefined;
+  const storyIncidents = (snap: StoreSnapshot) => () => {
+    if (storyFor?.snap !== snap) storyFor = { snap, incidents: story.snapshot().incidents };
+    return storyFor.incidents;
+  };
   const facts = await loadFacts(opts);
   const journal = journalPath(opts);
   // After an action the journal is re-read at once, so the action log shows it without waiting.
@@ -142,7 +154,7 @@ export async function runTui(opts: TuiOptions): Promise<number> {
     opts.mode === 'live' ? undefined : latest !== undefined ? `now = last record, ${clockTime(latest, opts.cli.utc, opts.cli.tz)}` : 'no timed records';
   const model = (): ViewModel => {
     const snap = store.snapshot();
-    return { snap, size, now: nowFor(snap.latestTime), alerts, host, clockNote: clockNote(snap.latestTime), blank };
+    return { snap, size, now: nowFor(snap.latestTime), alerts, host, clockNote: clockNote(snap.latestTime), blank, incidents: storyIncidents(snap) };
   };
   const feed = new ModelFeed(model());
 
@@ -265,6 +277,7 @@ export async function runTui(opts: TuiOptions): Promise<number> {
     const sink: PipelineSink = {
       record: (r) => {
         store.add(r);
+        story.addRecord(r);
         // the kernel's STATUS record of an action confirms it in the result dialog
         actions.controller?.observe(r);
       },
@@ -279,7 +292,7 @@ export async function runTui(opts: TuiOptions): Promise<number> {
     }, FLUSH_MS);
     done.finally(() => clearInterval(arm));
   } else {
-    void replayInto(store, opts.inputs, opts, (h) => (host ??= h)).then(() => {
+    void replayInto(store, story, opts.inputs, opts, (h) => (host ??= h)).then(() => {
       store.armAnnouncements();
       flush(true);
     });

@@ -72,13 +72,15 @@ export type TimelineItem =
 
 /**
  * Records and operator actions in time order (records without a time keep their arrival place),
- * grouped under the same numbered incidents `aa-triage timeline` reports for these records: a
- * header row where each incident begins, and each denial tagged with its incident's number.
+ * grouped under the same numbered incidents `aa-triage timeline` reports: a header row where each
+ * incident begins, and each denial tagged with its incident's number. `incidents`: those of every
+ * record read so far (the runner feeds them all to a timeline builder), so the numbers are the
+ * whole stream's even when the window holds only its latest records; without them, the window's.
  */
-export function timelineItems(snap: StoreSnapshot, filter: Filter | undefined): TimelineItem[] {
+export function timelineItems(snap: StoreSnapshot, filter: Filter | undefined, incidents?: TimelineIncident[]): TimelineItem[] {
   const items: TimelineItem[] = [];
-  const story = buildTimeline(snap.window, snap.actions);
-  const member = incidentOf(story.incidents);
+  const story = incidents ?? buildTimeline(snap.window, snap.actions).incidents;
+  const member = incidentOf(story);
   const shown = new Set<number>();
   let lastTime: number | undefined;
   snap.window.forEach((r, i) => {
@@ -94,7 +96,7 @@ export function timelineItems(snap: StoreSnapshot, filter: Filter | undefined): 
     const t = Date.parse(e.time);
     items.push({ kind: 'action', time: Number.isNaN(t) ? undefined : t, order: snap.window.length + i, entry: e });
   });
-  for (const inc of story.incidents) {
+  for (const inc of story) {
     // before its first record: same time, lower order
     if (shown.has(inc.id)) items.push({ kind: 'incident', time: inc.first.time, order: -1, incident: inc });
   }

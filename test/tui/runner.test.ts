@@ -59,7 +59,9 @@ function startLiveTui(t: { after(fn: () => void): void }, args: string[], opts: 
   const stdin = new FakeStdin();
   // A failed step must still end the run: its timers would keep the test process alive.
   t.after(() => stdin.press('\x03'));
-  const live: { sink?: PipelineSink } = {};
+  const live: { sink?: PipelineSink; armed: boolean } = { armed: false };
+  // the runner asks whether the backlog is read and arms announcements right after a yes
+  const backlogDone = opts.backlogDone ?? (() => true);
   const running = runTui({
     cli: parseCli(args, {}),
     mode: 'live',
@@ -70,7 +72,14 @@ function startLiveTui(t: { after(fn: () => void): void }, args: string[], opts: 
     startLive: async (s, onHealth) => {
       live.sink = s;
       if (opts.health) onHealth([{ name: 'journal', state: 'backfill', lines: 0, records: 0 }]);
-      return { stop: async () => {}, backlogDone: opts.backlogDone ?? (() => true) };
+      return {
+        stop: async () => {},
+        backlogDone: () => {
+          const done = backlogDone();
+          if (done) live.armed = true;
+          return done;
+        },
+      };
     },
   });
   const firstFrame = () => until(() => stdout.last.includes('? help') && live.sink !== undefined, 'first frame');
@@ -87,7 +96,7 @@ test('live: one bell per new likely-attack incident after the backlog, banner el
   sink.record(denial({ name: '/backlog-attack' }, { verdict: 'likely-attack', time: Date.now() }));
   await until(() => stdout.last.includes('/backlog-attack'), 'backlog record shown');
   backlog = true;
-  await new Promise((r) => setTimeout(r, 450)); // the runner arms announcements on its next flush
+  await until(() => live.armed, 'announcements armed');
   stdin.press('3');
   await until(() => stdout.last.includes('[3 Timeline]'), 'timeline');
   const bellsBefore = stdout.out.split('\x07').length - 1;
@@ -113,7 +122,7 @@ test('--no-bell: the banner without the bell', async (t) => {
   const { stdout, stdin, running, live, firstFrame } = startLiveTui(t, ['--no-bell']);
   await firstFrame();
   const sink = live.sink!;
-  await new Promise((r) => setTimeout(r, 450));
+  await until(() => live.armed, 'announcements armed');
   stdin.press('2');
   await until(() => stdout.last.includes('[2 Profiles]'), 'profiles');
   sink.record(denial({ name: '/etc/shadow' }, { verdict: 'likely-attack', time: Date.now() }));
@@ -136,4 +145,22 @@ test('a view that throws restores the terminal and ends the run with status 1, n
   assert.equal(code, 1);
   assert.ok(stdout.out.endsWith(LEAVE_ALT_SCREEN));
   assert.ok(errors.some((e) => e.includes('internal error in the view')));
+});
+
+test('the timeline screen numbers incidents over every record read, not over the window it holds', async (t) => {
+  const { stdout, stdin, running, live, firstFrame } = startLiveTui(t, ['--no-bell']);
+  await firstFrame();
+  const sink = live.sink!;
+  const t0 = Date.now() - 3_600_000;
+  // incident #1: an early burst of another profile, soon pushed out of the 5,000-record window
+  for (let i = 0; i < 3; i++) sink.record(denial({ profile: 'early-profile', name: `/early/${i}` }, { verdict: 'missing-rule', time: t0 + i }));
+  // incident #2: an hour later, more records than the window holds
+  for (let i = 0; i < 5200; i++) sink.record(denial({ name: '/var/cache/x' }, { verdict: 'missing-rule', time: t0 + 3_000_000 + i }));
+  stdin.press('3');
+  await until(() => stdout.last.includes('[3 Timeline]') && stdout.last.includes('/var/cache/x'), 'timeline');
+  assert.ok(!stdout.last.includes('early-profile'), 'the early records are no longer in the window');
+  assert.match(stdout.last, /#2 /, 'the later incident keeps its number over the whole stream');
+  assert.doesNotMatch(stdout.last, /#1 /);
+  stdin.press('\x03');
+  assert.equal(await running, 0);
 });
