@@ -6,7 +6,7 @@
  */
 import type { AppArmorRecord, LossNotice, SourceRef, Unparsable } from '../model/record.js';
 import type { ClockContext } from '../decode/prefix.js';
-import { decodeHex, parseAuditId, scanTokens } from './fields.js';
+import { decodeHex, scanTokens } from './fields.js';
 import { parseFastRecord } from './fast-record.js';
 import { parseJsonEntry } from './journal-json.js';
 import { isLegacyType, parseAuditText, type Overrides } from './record.js';
@@ -81,13 +81,20 @@ export function readContext(line: string, from: number, type: 'SYSCALL' | 'PROCT
   // ` key=` can only be the start of a field: each wanted key is found with one search
   const ctx: Record<string, string> = {};
   const keys = type === 'SYSCALL' ? SYSCALL_KEYS_AT : PROCTITLE_KEYS_AT;
+  // the kernel writes the keys in this order: each search starts where the last key was found,
+  // so a line is read about once; a key out of order is looked for again from the start, in
+  // every form
+  let after = from;
   for (const [key, needles] of keys) {
-    let k = -1;
-    for (const needle of needles) {
-      const at = line.indexOf(needle, from);
-      if (at >= 0 && (k < 0 || at < k)) k = at;
+    let k = line.indexOf(needles[0], after);
+    if (k < 0) {
+      for (const needle of needles) {
+        const at = line.indexOf(needle, from);
+        if (at >= 0 && (k < 0 || at < k)) k = at;
+      }
     }
     if (k >= 0) {
+      after = k + 1;
       const v = k + key.length + 2;
       const quoted = line.charCodeAt(v) === 0x22;
       let e: number;
@@ -107,7 +114,7 @@ export function readContext(line: string, from: number, type: 'SYSCALL' | 'PROCT
 
 /** Each key with the ways it can start: after a space or a tab, or first after auditd's 0x1D. */
 const keysAt = (keys: string[]): [string, string[]][] => keys.map((k) => [k, [` ${k}=`, `\t${k}=`, `\x1d${k}=`]]);
-const SYSCALL_KEYS_AT = keysAt(['syscall', 'success', 'exit', 'ppid', 'auid', 'exe', 'SYSCALL']);
+const SYSCALL_KEYS_AT = keysAt(['syscall', 'success', 'exit', 'ppid', 'auid', 'exe', 'SYSCALL']); // audit_log_exit's order
 const PROCTITLE_KEYS_AT = keysAt(['proctitle']);
 
 function contextValue(key: string, v: string, quoted: boolean): string {
@@ -332,8 +339,9 @@ export class LineParser {
   /** audit.log SYSCALL / PROCTITLE records of the held event: their facts go into the records' context. */
   private attachContext(line: string): boolean {
     const at = line.indexOf('msg=audit(');
-    const id = parseAuditId(line.slice(at, at + 48));
-    if (!id || id.id !== this.heldId) {
+    // the same event: `msg=audit(<held id>)`, compared in place
+    const held = this.heldId!;
+    if (at < 0 || !line.startsWith(held, at + 10) || line.charCodeAt(at + 10 + held.length) !== 0x29 /* ) */) {
       this.release();
       return false;
     }
