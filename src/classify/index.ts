@@ -223,7 +223,11 @@ export function createClassifier(index: ProfileIndex | undefined, opts: Classifi
     if (c.lastPid === pid && c.last) return c.last;
     const reasons = c.parts.map((p) => (p.length === 1 ? p[0] : p.join(pid)));
     const sg = c.result.suggestion;
-    const out: Classification = { ...c.result, reasons, suggestion: c.suggestionParts && sg ? { ...sg, text: c.suggestionParts.join(pid) } : sg, [FILLED_FROM]: { template: c.result, pid } };
+    // spelled out (no spread): one of these is made for nearly every record of a flood
+    const out: Classification = { verdict: c.result.verdict, confidence: c.result.confidence, reasons };
+    const suggestion = c.suggestionParts && sg ? { ...sg, text: c.suggestionParts.join(pid) } : sg;
+    if (suggestion) out.suggestion = suggestion;
+    out[FILLED_FROM] = { template: c.result, pid };
     c.lastPid = pid;
     c.last = out;
     return out;
