@@ -42,7 +42,7 @@ export async function ingestInputs(
   for (const input of inputs) {
     const stream = await openInput(input.path);
     const parser = pipeline.parserFor(input.name);
-    await scanStream(stream, { line: (l) => parser.push(l), skip: (n) => parser.skip(n) }, { filter: true }, stats, opts.pace);
+    await scanStream(stream, parser.asSink(), { filter: true }, stats, opts.pace);
     parser.end();
   }
   return pipeline.collect({ cut: stats.cut });

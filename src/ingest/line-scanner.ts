@@ -8,7 +8,7 @@
  * found, so a chunk costs one pass per marker instead of one decode and several searches per line.
  * Lines the parser needs without a marker of their own are still delivered:
  * - the lines after an audit.log record that carry its audit id (SYSCALL, PROCTITLE: its context);
- * - the line after a USER_AVC `msg='` (the quote may close on the next line);
+ * - the line after one with a single-quoted value, USER_AVC's `msg='` (it may close on the next line);
  * - everything of util-linux's pretty-printed `dmesg --json`, whose message and uptime are on
  *   different lines (recognised by its first line, a lone `{`).
  */
@@ -19,6 +19,8 @@ export interface LineSink {
   line(text: string): void;
   /** `count` lines that can matter to nobody went by (the numbering goes on). */
   skip?(count: number): void;
+  /** A line of another audit event went by unread: what is held for the last one is complete. */
+  endEvent?(): void;
 }
 
 export interface ScanOptions {
@@ -37,6 +39,8 @@ const AUDIT_MSG = Buffer.from('msg=audit(');
 /** Where an audit.log record's id can be: after `node=... type=... msg=`. */
 const ID_WINDOW = 256;
 const NL = 0x0a;
+/** Lines of no audit event at all that may stand between the records of one event. */
+const EVENT_PATIENCE = 64;
 
 export class LineScanner {
   /** Lines cut at `max` bytes. */
@@ -48,6 +52,11 @@ export class LineScanner {
   private dropping = false;
   /** undefined until the first line says what the stream is. */
   private filtering: boolean | undefined;
+  /** Lines of no event passed over since the last line of the current event. */
+  private foreign = 0;
+  /** The buffer auditAt is about, and where `msg=audit(` is next in it. */
+  private auditIn: Buffer | undefined;
+  private auditAt = -1;
   /** The audit id (`audit(SEC.MS:SERIAL)`) of the last audit.log line delivered: its event follows. */
   private event: Buffer | undefined;
   private eventText = '';
@@ -127,7 +136,7 @@ export class LineScanner {
       }
       this.filtering = !pretty;
     }
-    if (!this.filtering || this.wanted(line, 0, line.length) || this.markers.find(line, 0, line.length) >= 0) this.deliver(line, 0, line.length);
+    if (!this.filtering || this.markers.find(line, 0, line.length) >= 0 || this.follows(line, 0, line.length)) this.deliver(line, 0, line.length);
     else this.skipped(1);
   }
 
@@ -152,14 +161,16 @@ export class LineScanner {
       }
       return;
     }
+    this.auditIn = undefined;
     while (pos < b) {
       if (this.event || this.nextToo) {
+        // line by line while an event may go on or a quote may close
         const nl = buf.indexOf(NL, pos);
-        if (this.wanted(buf, pos, nl)) {
-          this.deliver(buf, pos, nl);
-          pos = nl + 1;
-          continue;
-        }
+        // a line with a marker goes to the parser, which decides what it ends
+        if (this.markers.find(buf, pos, nl) >= 0 || this.follows(buf, pos, nl)) this.deliver(buf, pos, nl);
+        else this.skipped(1);
+        pos = nl + 1;
+        continue;
       }
       const hit = this.markers.find(buf, pos, b);
       const ls = hit < 0 ? b : buf.lastIndexOf(NL, hit) + 1;
@@ -171,22 +182,44 @@ export class LineScanner {
     }
   }
 
-  /** A line the parser needs although it has no marker (its event's context, a continuation). */
-  private wanted(buf: Buffer, s: number, e: number): boolean {
+  /**
+   * A line the parser needs although it has no marker: the next line after a USER_AVC's open
+   * quote, or a line of the held audit.log event. A line of another event ends the event: the
+   * parser, had it read that line, would release what it holds there (endEvent), so records and
+   * notices keep their order. A line of no event at all (not audit.log's) does not end it: the
+   * parser would go on waiting, and so does this, for up to EVENT_PATIENCE such lines.
+   */
+  private follows(buf: Buffer, s: number, e: number): boolean {
     if (this.nextToo) return true;
     const ev = this.event;
     if (!ev) return false;
-    // audit.log: `[node=H ]type=T msg=audit(ID): ...`, so the search ends in this line or the next
-    const m = buf.indexOf(AUDIT_MSG, s);
-    if (m >= 0 && m < s + ID_WINDOW && m + 4 + ev.length <= e && buf.compare(ev, 0, ev.length, m + 4, m + 4 + ev.length) === 0) return true;
-    this.event = undefined;
-    this.eventText = '';
+    const m = this.auditMsgFrom(buf, s);
+    // JSON lines (journal entries) are not the parser's audit.log lines, whatever they quote
+    if (m >= 0 && m < e && buf[s] !== 0x7b /* { */) {
+      if (m + 4 + ev.length <= e && buf.compare(ev, 0, ev.length, m + 4, m + 4 + ev.length) === 0) return true;
+      this.endEvent();
+      this.sink.endEvent?.();
+      return false;
+    }
+    if (++this.foreign > EVENT_PATIENCE) this.endEvent();
     return false;
   }
 
-  private skipped(n: number): void {
+  /** Where `msg=audit(` is next at or after s in this buffer (remembered: lines are asked in order). */
+  private auditMsgFrom(buf: Buffer, s: number): number {
+    if (this.auditIn !== buf || (this.auditAt >= 0 && this.auditAt < s)) {
+      this.auditIn = buf;
+      this.auditAt = buf.indexOf(AUDIT_MSG, s);
+    }
+    return this.auditAt;
+  }
+
+  private endEvent(): void {
     this.event = undefined;
     this.eventText = '';
+  }
+
+  private skipped(n: number): void {
     this.nextToo = false;
     this.sink.skip?.(n);
   }
@@ -203,17 +236,15 @@ export class LineScanner {
 
   /** What the next lines must be delivered for (read from the text: no buffer views to make). */
   private remember(text: string): void {
-    // USER_AVC, in any carrier: its msg='...' may close on the next line
-    this.nextToo = text.includes("msg='");
+    // a single-quoted value (USER_AVC's msg='...', in any carrier) may close on the next line
+    this.nextToo = text.includes("='");
     // audit.log lines start with `type=` or `node=`; their event's other records follow
     const c = text.charCodeAt(0);
     const m = c === 0x74 /* t */ || c === 0x6e /* n */ ? text.indexOf('msg=audit(') : -1;
     const close = m >= 0 && m < ID_WINDOW ? text.indexOf(')', m) : -1;
-    if (close < 0) {
-      this.event = undefined;
-      this.eventText = '';
-      return;
-    }
+    // a line of no audit event (a record in another carrier, a notice) leaves the event as it is
+    if (close < 0) return;
+    this.foreign = 0;
     const id = text.slice(m + 4, close + 1);
     if (id !== this.eventText) {
       this.eventText = id;

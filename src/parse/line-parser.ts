@@ -7,6 +7,7 @@
 import type { AppArmorRecord, LossNotice, SourceRef, Unparsable } from '../model/record.js';
 import type { ClockContext } from '../decode/prefix.js';
 import { decodeHex, scanTokens } from './fields.js';
+import type { LineSink } from '../ingest/line-scanner.js';
 import { parseFastRecord } from './fast-record.js';
 import { parseJsonEntry } from './journal-json.js';
 import { isLegacyType, parseAuditText, type Overrides } from './record.js';
@@ -162,6 +163,11 @@ export class LineParser {
   skip(count: number): void {
     this.stats.lines += count;
     this.stats.other += count;
+  }
+
+  /** This parser as a line scanner's sink: lines, lines passed over, and ends of audit events. */
+  asSink(): LineSink {
+    return { line: (l) => this.push(l), skip: (n) => this.skip(n), endEvent: () => this.flushHeld() };
   }
 
   /** Flushes what is held (an open USER_AVC, an audit.log event waiting for its SYSCALL line). */

@@ -21,6 +21,8 @@ export interface FollowOptions {
   line(line: string): void;
   /** Given: lines with nothing for the parser are passed over, and counted here. */
   skip?(count: number): void;
+  /** A line of another audit event was passed over (with skip). */
+  endEvent?(): void;
   /** Pauses reading while the consumer is behind. */
   busy(): boolean;
   /**
@@ -51,7 +53,7 @@ export class FileFollower {
     private readonly ctl: SourceCtl,
     private readonly opts: FollowOptions,
   ) {
-    this.splitter = new LineScanner({ line: (l) => opts.line(l), skip: opts.skip && ((n) => opts.skip!(n)) }, { filter: !!opts.skip });
+    this.splitter = new LineScanner({ line: (l) => opts.line(l), skip: opts.skip && ((n) => opts.skip!(n)), endEvent: () => opts.endEvent?.() }, { filter: !!opts.skip });
   }
 
   start(): void {

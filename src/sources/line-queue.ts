@@ -7,6 +7,9 @@
  * they keep the parser's line numbers right and are never dropped. Consecutive ones are summed, so
  * there is at most one after each line and the queue stays bounded.
  */
+/** In the queue: an audit event ended on a line nobody needed to read. */
+export const EVENT_END = -1;
+
 export class LineQueue {
   dropped = 0;
   private items: (string | number)[] = [];
@@ -34,8 +37,13 @@ export class LineQueue {
 
   pushSkipped(count: number): void {
     const last = this.items.length - 1;
-    if (last >= this.head && typeof this.items[last] === 'number') this.items[last] = (this.items[last] as number) + count;
+    if (last >= this.head && typeof this.items[last] === 'number' && (this.items[last] as number) > 0) this.items[last] = (this.items[last] as number) + count;
     else this.items.push(count);
+  }
+
+  /** The scanner passed over a line of another audit event: the parser releases what it holds (EVENT_END). */
+  pushEventEnd(): void {
+    this.items.push(EVENT_END);
   }
 
   shift(): string | number | undefined {

@@ -99,7 +99,7 @@ export function inputReader(ctl: SourceCtl, path: string, busy: () => boolean): 
     start() {
       ctl.setState('backfill');
       void (async () => {
-        const splitter = new LineScanner({ line: (l) => ctl.enqueue(l), skip: (n) => ctl.skip(n) }, { filter: true });
+        const splitter = new LineScanner({ line: (l) => ctl.enqueue(l), skip: (n) => ctl.skip(n), endEvent: () => ctl.eventEnd() }, { filter: true });
         try {
           const s = await openInput(path);
           stream = s;

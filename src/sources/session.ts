@@ -18,6 +18,7 @@ import { RecordMerger } from './merge.js';
 import { dmesgSpec, inputReader, journalSpec, type Reader } from './readers.js';
 import { Supervisor } from './supervisor.js';
 import { TimeOrder } from './time-order.js';
+import { EVENT_END } from './line-queue.js';
 import { inWindow, parseWindow, type TimeWindow } from './time-spec.js';
 import { DEFAULT_PATHS, DEFAULT_TUNING, type LiveCounts, type LiveOptions, type LiveSession, type SourceHealth, type Tuning } from './types.js';
 
@@ -131,7 +132,8 @@ export async function startLiveSources(opts: LiveOptions, sink: PipelineSink): P
         for (let i = 0; i < 512; i++) {
           const line = ctl.queue.shift();
           if (line === undefined) break;
-          if (typeof line === 'number') ctl.parser.skip(line);
+          if (line === EVENT_END) credit(ctl, () => ctl.parser.flushHeld());
+          else if (typeof line === 'number') ctl.parser.skip(line);
           else credit(ctl, () => ctl.parser.push(line));
         }
         if (ctl.queue.length) pending = true;
@@ -144,7 +146,8 @@ export async function startLiveSources(opts: LiveOptions, sink: PipelineSink): P
     for (const ctl of ctls) {
       for (let line = ctl.queue.shift(); line !== undefined; line = ctl.queue.shift()) {
         const l = line;
-        if (typeof l === 'number') ctl.parser.skip(l);
+        if (l === EVENT_END) credit(ctl, () => ctl.parser.flushHeld());
+        else if (typeof l === 'number') ctl.parser.skip(l);
         else credit(ctl, () => ctl.parser.push(l));
       }
     }
@@ -164,7 +167,7 @@ export async function startLiveSources(opts: LiveOptions, sink: PipelineSink): P
     } else if (plan.name === 'dmesg') {
       readers.push(new Supervisor(ctl, dmesgSpec(ctl, facts.dmesg!, env, follow), tuning));
     } else {
-      readers.push(new FileFollower(facts.auditLog.path, ctl, { follow, pollMs: tuning.pollMs, line: (l) => ctl.enqueue(l), skip: (n) => ctl.skip(n), busy, rotatedSince: auditWindow.since }));
+      readers.push(new FileFollower(facts.auditLog.path, ctl, { follow, pollMs: tuning.pollMs, line: (l) => ctl.enqueue(l), skip: (n) => ctl.skip(n), endEvent: () => ctl.eventEnd(), busy, rotatedSince: auditWindow.since }));
     }
   }
   const copied: [string, Partial<JournalQuery>][] = [...journalDirs.map((d): [string, Partial<JournalQuery>] => [`journal-dir:${d}`, { directory: d }]), ...journalFiles.map((f): [string, Partial<JournalQuery>] => [`journal-file:${f}`, { file: f }])];

@@ -65,6 +65,11 @@ export class SourceCtl {
     this.queue.pushSkipped(count);
   }
 
+  /** A line of another audit event went by unread: the parser may release what it holds. */
+  eventEnd(): void {
+    this.queue.pushEventEnd();
+  }
+
   stderr(line: string): void {
     if (!line.trim()) return;
     this.stderrLines++;

@@ -154,7 +154,7 @@ export class Supervisor {
     if (pid !== undefined) live.add(pid);
     const wasRestart = this.ctl.health.state === 'restarting' || this.ctl.health.state === 'failed';
     let firstOutput = true;
-    const out = new LineScanner({ line: (l) => this.spec.line(l), skip: (n) => this.spec.skip(n) }, { filter: true });
+    const out = new LineScanner({ line: (l) => this.spec.line(l), skip: (n) => this.spec.skip(n), endEvent: () => this.ctl.eventEnd() }, { filter: true });
     const err = new LineScanner({ line: (l) => this.ctl.stderr(l) }, { max: 4096 });
     child.stdout?.on('data', (b: Buffer) => {
       if (firstOutput && wasRestart) this.ctl.setState(plan.state);

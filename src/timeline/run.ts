@@ -123,6 +123,7 @@ export async function buildTimelineFromInputs(run: TimelineRun): Promise<Timelin
             current.lines += n;
             parser.skip(n);
           },
+          endEvent: () => parser.flushHeld(),
         },
         // the kernel's banner starts a boot: the one line without a record the timeline needs
         { filter: true, markers: [BOOT_BANNER] },

@@ -111,7 +111,7 @@ async function replayInto(store: IncidentStore, story: TimelineBuilder, inputs: 
       const stream = await openInput(inputs[i].path);
       const parser = pipeline.parserFor(inputs[i].name);
       const before = pipeline.counts.records;
-      await scanStream(stream, { line: (l) => parser.push(l), skip: (n) => parser.skip(n) }, { filter: true }, stats);
+      await scanStream(stream, parser.asSink(), { filter: true }, stats);
       parser.end();
       h.lines = parser.stats.lines;
       h.records = pipeline.counts.records - before;

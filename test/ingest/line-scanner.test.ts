@@ -17,7 +17,7 @@ function run(bytes: Buffer, filter: boolean, chunk: number) {
     loss: (n) => out.push(`loss ${JSON.stringify(n)}`),
   });
   const parser = pipeline.parserFor('input');
-  const scanner = new LineScanner({ line: (l) => parser.push(l), skip: (n) => parser.skip(n) }, { filter });
+  const scanner = new LineScanner(parser.asSink(), { filter });
   for (let i = 0; i < bytes.length; i += chunk) scanner.push(bytes.subarray(i, i + chunk));
   scanner.end();
   parser.end();
