@@ -37,6 +37,14 @@ function lower(a: KeyRecord, b: KeyRecord): boolean {
   return -(a.at.time ?? Number.MAX_SAFE_INTEGER) < -(b.at.time ?? Number.MAX_SAFE_INTEGER);
 }
 
+/** lower(k, a record of `verdict` at `at`), without building the record. */
+function ranksBelow(k: KeyRecord, verdict: TimelineVerdict, at: TimePoint): boolean {
+  const sa = severity(k.verdict);
+  const sb = severity(verdict);
+  if (sa !== sb) return sa < sb;
+  return -(k.at.time ?? Number.MAX_SAFE_INTEGER) < -(at.time ?? Number.MAX_SAFE_INTEGER);
+}
+
 export class KeyRecordSet {
   private entries = new Map<number, KeyRecord>();
   /** Distinct accesses dropped and the records they stood for. */
@@ -58,6 +66,7 @@ export class KeyRecordSet {
     }
     // a new map: a Map keeps the table it grew to even after deletions
     this.entries = new Map(all.slice(0, max));
+    this.minKey = undefined;
     this.capacity = max;
   }
 
@@ -69,26 +78,36 @@ export class KeyRecordSet {
       if (at.time !== undefined && (seen.lastTime === undefined || at.time > seen.lastTime)) seen.lastTime = at.time;
       return;
     }
-    const k = toKeyRecord(r, verdict, at);
     if (this.entries.size >= this.capacity) {
-      let minKey: number | undefined;
-      let min: KeyRecord | undefined;
-      for (const [kk, e] of this.entries) {
-        if (!min || lower(e, min)) {
-          min = e;
-          minKey = kk;
-        }
-      }
-      if (!min || minKey === undefined || !lower(min, k)) {
+      // full: the new access replaces the least telling one only if it tells more; decided before
+      // the key record is built, since on a flood of one-off accesses most are dropped here
+      const minKey = this.minKey ?? this.findMin();
+      const min = minKey === undefined ? undefined : this.entries.get(minKey);
+      if (!min || !ranksBelow(min, verdict, at)) {
         this.droppedAccesses++;
         this.droppedRecords++;
         return;
       }
-      this.entries.delete(minKey);
+      this.entries.delete(minKey!);
+      this.minKey = undefined;
       this.droppedAccesses++;
       this.droppedRecords += min.count;
     }
-    this.entries.set(key, k);
+    this.entries.set(key, toKeyRecord(r, verdict, at));
+    this.minKey = undefined;
+  }
+
+  /** The least telling entry (remembered until the entries change: a count going up changes no rank). */
+  private minKey: number | undefined;
+  private findMin(): number | undefined {
+    let min: KeyRecord | undefined;
+    for (const [kk, e] of this.entries) {
+      if (!min || lower(e, min)) {
+        min = e;
+        this.minKey = kk;
+      }
+    }
+    return this.minKey;
   }
 
   /** The `max` most telling accesses, in time order; and what was left out. */
