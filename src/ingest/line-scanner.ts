@@ -4,10 +4,11 @@
  * (invalid bytes become U+FFFD; NUL bytes pass through).
  *
  * With `filter`, a line that holds none of the parser's markers (LINE_MARKERS) is only counted: it
- * never becomes a string. The markers are searched in the raw buffer, each from where it was last
- * found, so a chunk costs one pass per marker instead of one decode and several searches per line.
- * Lines the parser needs without a marker of their own are still delivered:
- * - the lines after an audit.log record that carry its audit id (SYSCALL, PROCTITLE: its context);
+ * never becomes a string. All markers are searched in the raw buffer in one pass (MarkerSearch),
+ * instead of one decode and several searches per line. Lines the parser needs without a marker of
+ * their own are still delivered, and what the parser would make of the others is passed on:
+ * - the lines after an audit.log record that carry its audit id (SYSCALL, PROCTITLE: its context),
+ *   and, when a line of another event ends it unread, that end (endEvent);
  * - the line after one with a single-quoted value, USER_AVC's `msg='` (it may close on the next line);
  * - everything of util-linux's pretty-printed `dmesg --json`, whose message and uptime are on
  *   different lines (recognised by its first line, a lone `{`).
@@ -60,7 +61,7 @@ export class LineScanner {
   /** The audit id (`audit(SEC.MS:SERIAL)`) of the last audit.log line delivered: its event follows. */
   private event: Buffer | undefined;
   private eventText = '';
-  /** The last line delivered opened a USER_AVC `msg='`: deliver the next one too. */
+  /** The last line delivered has a single-quoted value (USER_AVC `msg='`): deliver the next one too. */
   private nextToo = false;
   private readonly markers: MarkerSearch;
   private readonly max: number;
