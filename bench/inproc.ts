@@ -11,6 +11,10 @@
  */
 import { ingestInputs } from '../src/cli/replay.js';
 import { loadEnrichment } from '../src/classify/enrich.js';
+import { preferSmallHeap } from '../src/cli/heap.js';
+
+// the heap settings the CLI's streaming modes (--json, --plain, timeline) run with
+preferSmallHeap();
 
 const [path, profilesDir] = process.argv.slice(2);
 if (!path) {
