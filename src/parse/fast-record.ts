@@ -9,7 +9,7 @@
 import type { AppArmorRecord, SourceRef } from '../model/record.js';
 import { decodePrefix, type ClockContext } from '../decode/prefix.js';
 import { decodeHex, HEX_KEYS, parseAuditId, type AuditId } from './fields.js';
-import { headerStart, isLegacyType, kindOf, MAX_RAW, type Overrides } from './record.js';
+import { headerStart, isLegacyType, kindOf, MAX_RAW, newRecord, type Overrides } from './record.js';
 
 const SP = 0x20, TAB = 0x09, GS = 0x1d, DQ = 0x22, SQ = 0x27, EQ = 0x3d, BS = 0x5c, CR = 0x0d, LF = 0x0a;
 
@@ -102,22 +102,5 @@ export function parseFastRecord(line: string, bodyAt: number, src: SourceRef, cl
   if (kind === undefined) return undefined;
   const info = decodePrefix(line.slice(0, start), clock, line.slice(start, start + 40));
   const raw = line.length > MAX_RAW ? line.slice(0, MAX_RAW) : line;
-  const r: AppArmorRecord = { kind, fields, carrier: ov.carrier ?? info.carrier, source: src, raw };
-  if (raw !== line) r.rawTruncated = true;
-  if (id) {
-    r.auditId = id.id;
-    r.serial = id.serial;
-    r.time = id.time;
-  } else if (ov.time !== undefined) {
-    r.time = ov.time;
-  } else if (info.time !== undefined) {
-    r.time = info.time;
-    if (info.timeApprox) r.timeApprox = true;
-  }
-  if (info.uptime !== undefined) r.uptime = info.uptime;
-  const host = ov.host ?? info.host;
-  if (host !== undefined) r.host = host;
-  const auditType = type ?? ov.auditType ?? info.auditType;
-  if (auditType !== undefined) r.auditType = auditType;
-  return r;
+  return newRecord(kind, fields, line, raw, src, info, ov, id, type ?? ov.auditType ?? info.auditType);
 }

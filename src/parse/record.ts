@@ -4,7 +4,7 @@
  * prefix, the audit id, and every key=value, hex included.
  */
 import type { AppArmorRecord, Carrier, SourceRef } from '../model/record.js';
-import { decodePrefix, type ClockContext } from '../decode/prefix.js';
+import { decodePrefix, type ClockContext, type PrefixInfo } from '../decode/prefix.js';
 import { maybeHex, parseAuditId, scanTokens, type AuditId, type Token } from './fields.js';
 import { parseProseRecord } from './legacy-text.js';
 
@@ -60,6 +60,40 @@ export function kindOf(v: string): string | undefined {
 }
 
 /**
+ * A record with what the carrier and the header say: its time from the audit id, else from the
+ * carrier's clock (journal JSON's first), its uptime, host and audit record type.
+ */
+export function newRecord(
+  kind: string,
+  fields: Record<string, string>,
+  line: string,
+  raw: string,
+  src: SourceRef,
+  info: PrefixInfo,
+  ov: Overrides,
+  id: AuditId | undefined,
+  auditType: string | undefined,
+): AppArmorRecord {
+  const r: AppArmorRecord = { kind, fields, carrier: ov.carrier ?? info.carrier, source: src, raw };
+  if (raw !== line) r.rawTruncated = true;
+  if (id) {
+    r.auditId = id.id;
+    r.serial = id.serial;
+    r.time = id.time;
+  } else if (ov.time !== undefined) {
+    r.time = ov.time;
+  } else if (info.time !== undefined) {
+    r.time = info.time;
+    if (info.timeApprox) r.timeApprox = true;
+  }
+  if (info.uptime !== undefined) r.uptime = info.uptime;
+  const host = ov.host ?? info.host;
+  if (host !== undefined) r.host = host;
+  if (auditType !== undefined) r.auditType = auditType;
+  return r;
+}
+
+/**
  * Parses one line. `bodyAt` is where the AppArmor part starts (`apparmor=`, `type=APPARMOR`,
  * `type=150x`); the text before its audit header is the carrier prefix.
  */
@@ -80,22 +114,7 @@ export function parseAuditText(line: string, bodyAt: number, src: SourceRef, clo
   let hintOperation = false;
 
   const begin = (kind: string): AppArmorRecord => {
-    const r: AppArmorRecord = { kind, fields: {}, carrier: ov.carrier ?? info.carrier, source: src, raw };
-    if (raw !== line) r.rawTruncated = true;
-    if (pendingId) {
-      r.auditId = pendingId.id;
-      r.serial = pendingId.serial;
-      r.time = pendingId.time;
-    } else if (ov.time !== undefined) {
-      r.time = ov.time;
-    } else if (info.time !== undefined) {
-      r.time = info.time;
-      if (info.timeApprox) r.timeApprox = true;
-    }
-    if (info.uptime !== undefined) r.uptime = info.uptime;
-    const host = ov.host ?? info.host;
-    if (host !== undefined) r.host = host;
-    if (pendingType !== undefined) r.auditType = pendingType;
+    const r = newRecord(kind, {}, line, raw, src, info, ov, pendingId, pendingType);
     records.push(r);
     if (!ov.auditId) pendingId = undefined;
     legacyKind = undefined;
