@@ -21,7 +21,9 @@ const NEW_ENTRY = JSON.stringify({
 test('journal + audit channel: backfill, merge, then follow after the last cursor', async () => {
   const host = fakeHost({ dmesg: false });
   const c = new Collect();
-  const s = await startLiveSources(liveOpts(host, { sources: ['journal', 'audit'] }), c.sink);
+  // the product's backfill hold (5 s), not the fast one: on a loaded machine (the whole suite runs
+  // in parallel) one journalctl can take longer than 1.5 s to start, and time order is asserted
+  const s = await startLiveSources(liveOpts(host, { sources: ['journal', 'audit'], tuning: { ...FAST, backfillHoldMs: 5000 } }), c.sink);
   try {
     await waitFor('both live', () => state(s, 'journal') === 'live' && state(s, 'audit') === 'live');
     await waitFor('all records', () => c.records.length === 11);
