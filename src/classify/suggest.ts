@@ -8,7 +8,7 @@
  * quotes gets no rule at all.
  */
 import type { Suggestion } from '../model/record.js';
-import { hasGlob, literalPrefix } from '../profiles/glob.js';
+import { hasGlob } from '../profiles/glob.js';
 import { managedAdvice } from '../profiles/managed.js';
 import type { FileRule, ProfileIndex } from '../profiles/types.js';
 import { basenameOf, type DenialFacts } from './facts.js';

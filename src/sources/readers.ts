@@ -93,7 +93,6 @@ export function dmesgSpec(ctl: SourceCtl, file: string, env: NodeJS.ProcessEnv, 
 /** A saved file or stdin, read once at the pace the parser takes it. */
 export function inputReader(ctl: SourceCtl, path: string, busy: () => boolean): Reader {
   let stopped = false;
-  let stopping: Promise<void> | undefined;
   let stream: NodeJS.ReadableStream | undefined;
   return {
     start() {

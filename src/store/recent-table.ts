@@ -14,7 +14,7 @@ export class RecentTable {
   private young: Generation;
   private old: Generation;
 
-  constructor(private readonly slotsLog2 = 17) {
+  constructor(slotsLog2 = 17) {
     this.young = new Generation(slotsLog2);
     this.old = new Generation(slotsLog2);
   }

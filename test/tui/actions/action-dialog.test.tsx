@@ -1,5 +1,4 @@
 import { strict as assert } from 'node:assert';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import React from 'react';
 import { render } from 'ink-testing-library';
