@@ -7,7 +7,7 @@ import type { AppArmorRecord } from '../../src/model/record.js';
 import { dmesgArgs, journalctlArgs, journalCursor } from '../../src/sources/commands.js';
 import { detectSources, forBoot, hostNotes, type HostFacts } from '../../src/sources/detect.js';
 import { DmesgResume, dmesgStamp } from '../../src/sources/dmesg-resume.js';
-import { LineQueue } from '../../src/sources/line-queue.js';
+import { EVENT_END, LineQueue } from '../../src/sources/line-queue.js';
 import { LineScanner } from '../../src/ingest/line-scanner.js';
 import { RecordMerger } from '../../src/sources/merge.js';
 import { TimeOrder } from '../../src/sources/time-order.js';
@@ -172,6 +172,17 @@ test('line queue: bounded, drops counted, FIFO across compaction', () => {
   assert.equal(got[5000], 1000, 'the dropped lines keep their numbers: one count after the last line kept');
   assert.ok(q.push('again'));
   assert.equal(q.shift(), 'again');
+});
+
+test('line queue: the end of an audit event stays a mark of its own between counts', () => {
+  const q = new LineQueue(10);
+  q.pushSkipped(2);
+  q.pushEventEnd();
+  q.pushSkipped(3);
+  q.pushSkipped(1);
+  const got: (string | number)[] = [];
+  for (let x = q.shift(); x !== undefined; x = q.shift()) got.push(x);
+  assert.deepEqual(got, [2, EVENT_END, 4]);
 });
 
 test('line queue: counts of lines passed over are summed, never dropped, and do not take capacity', () => {
