@@ -11,7 +11,7 @@
  * missing-rule: strong ones make it likely-attack, weak ones make it unclear, and the reasons say why.
  */
 import type { AppArmorRecord, Classification, Suggestion } from '../model/record.js';
-import { FILLED_FROM, isDenial, PID_MARK } from '../model/record.js';
+import { AGE_MARK, FILLED_FROM, isDenial, PID_MARK } from '../model/record.js';
 import type { ProfileIndex } from '../profiles/types.js';
 import { gatherFacts, type DenialFacts } from './facts.js';
 import { SequenceMemory } from './sequence.js';
@@ -48,7 +48,11 @@ interface Static {
   noteTags: string[];
   /** The profile's parent, for a load of the parent that covers its children. */
   parent?: string;
-  /** Results by sequence context (a flood alternates between a few), with the pid still a placeholder. */
+  /** A field value holds a placeholder character itself (a crafted name): such a record is decided
+   * with its pid written in and its result is not shared, so its text is never filled wrongly. */
+  literal: boolean;
+  /** Results by sequence context (a flood alternates between a few), with the pid and the load's
+   * age still placeholders. */
   memos?: Map<string, Filled>;
   /** The result with no sequence context at all, the usual case, without a map lookup. */
   plain?: Filled;
@@ -59,16 +63,35 @@ const MEMOS_MAX = 8;
 
 interface Filled {
   result: Classification;
-  /** Each reason split at the pid placeholder, when any holds one. */
+  /** Each reason split at the placeholders (text, mark, text, ...), when any holds one. */
   parts?: string[][];
   suggestionParts?: string[];
-  /** The last pid filled in and its result: a flood repeats one process's denial. */
+  /** The last values filled in and their result: a flood repeats one process's denial. */
   lastPid?: string;
+  lastAge?: string;
   last?: Classification;
 }
 
 /** Stands for the pid in cached reasons: the cache key leaves the pid out unless it decides something. */
-export { PID_MARK };
+export { AGE_MARK, PID_MARK };
+
+const MARKS = /([\u0001\u0002])/;
+
+/** A text split at the placeholders, with each placeholder kept between its neighbours. */
+const splitAtMarks = (text: string): string[] => text.split(MARKS);
+
+/** The text with the pid and the age written in where the placeholders were. */
+function fill(parts: string[], pid: string, age: string): string {
+  let s = parts[0];
+  for (let i = 1; i < parts.length; i += 2) s += (parts[i] === PID_MARK ? pid : age) + parts[i + 1];
+  return s;
+}
+
+/** Whether any field but the pid holds a placeholder character (only a crafted or corrupt line does). */
+function holdsMarks(f: Record<string, string>): boolean {
+  for (const k in f) if (k !== 'pid' && MARKS.test(f[k])) return true;
+  return false;
+}
 
 const round = (x: number) => Math.round(x * 100) / 100;
 const LOOK_FIRST: Suggestion = { kind: 'none', text: 'look at what else this process did before changing the profile; if it is the service doing its job, add the rule by hand' };
@@ -151,11 +174,17 @@ export function createClassifier(index: ProfileIndex | undefined, opts: Classifi
         return was;
       }
     }
-    const facts = gatherFacts(r, index, PID_MARK);
+    const s = buildStatic(r, d.cls2, keyFlags, holdsMarks(f));
+    remember(key, s);
+    return s;
+  };
+  /** What a record decides by itself; the pid a placeholder unless the record is literal. */
+  const buildStatic = (r: AppArmorRecord, key2: number, keyFlags: number, literal: boolean): Static => {
+    const facts = gatherFacts(r, index, literal ? undefined : PID_MARK);
     const find = collectSignals(facts, index);
     const attack = find.signals.filter((x) => x.side === 'attack');
-    const s: Static = {
-      key2: d.cls2,
+    return {
+      key2,
       keyFlags,
       facts,
       find,
@@ -164,9 +193,8 @@ export function createClassifier(index: ProfileIndex | undefined, opts: Classifi
       ownAttack: attack.reduce((n, x) => n + x.weight, 0),
       noteTags: attack.filter((x) => x.weight >= 2).map((x) => x.tag),
       parent: facts.info?.parent ?? (facts.profile.includes('//') ? facts.profile.split('//')[0] : undefined),
+      literal,
     };
-    remember(key, s);
-    return s;
   };
 
   /** The verdict from the record's own signals plus any sequence signals. */
@@ -214,32 +242,52 @@ export function createClassifier(index: ProfileIndex | undefined, opts: Classifi
     };
   };
 
-  /** Fills the pid placeholder in (the texts are split at it once per cached result). */
+  /** Fills the placeholders in (the texts are split at them once per cached result). */
   // Results are shared between records, so they are read-only (nothing downstream changes a
-  // classification): a result without the pid in it is one object for every record it fits, and
-  // one with the pid is built once per pid in a row.
-  const personal = (c: Filled, pid: string): Classification => {
+  // classification): a result without placeholders is one object for every record it fits, and
+  // one with them is built once per pid (and load age) in a row.
+  const personal = (c: Filled, pid: string, age: string): Classification => {
     if (!c.parts) return c.result;
-    if (c.lastPid === pid && c.last) return c.last;
-    const reasons = c.parts.map((p) => (p.length === 1 ? p[0] : p.join(pid)));
+    if (c.lastPid === pid && c.lastAge === age && c.last) return c.last;
+    const reasons = c.parts.map((p) => (p.length === 1 ? p[0] : fill(p, pid, age)));
     const sg = c.result.suggestion;
     // spelled out (no spread): one of these is made for nearly every record of a flood
     const out: Classification = { verdict: c.result.verdict, confidence: c.result.confidence, reasons };
-    const suggestion = c.suggestionParts && sg ? { ...sg, text: c.suggestionParts.join(pid) } : sg;
+    const suggestion = c.suggestionParts && sg ? { ...sg, text: fill(c.suggestionParts, pid, age) } : sg;
     if (suggestion) out.suggestion = suggestion;
-    out[FILLED_FROM] = { template: c.result, pid };
+    out[FILLED_FROM] = { template: c.result, pid, age };
     c.lastPid = pid;
+    c.lastAge = age;
     c.last = out;
     return out;
   };
   const prepare = (result: Classification): Filled => {
-    const has = result.reasons.some((x) => x.includes(PID_MARK));
-    const sgHas = !!result.suggestion?.text.includes(PID_MARK);
+    const has = result.reasons.some((x) => MARKS.test(x));
+    const sgHas = !!result.suggestion && MARKS.test(result.suggestion.text);
     return {
       result,
-      parts: has || sgHas ? result.reasons.map((x) => x.split(PID_MARK)) : undefined,
-      suggestionParts: sgHas ? result.suggestion!.text.split(PID_MARK) : undefined,
+      parts: has || sgHas ? result.reasons.map(splitAtMarks) : undefined,
+      suggestionParts: sgHas ? splitAtMarks(result.suggestion!.text) : undefined,
     };
+  };
+
+  /** The signals of what happened before: attack signals of this process or profile, a recent load. */
+  const sequenceSignals = (st: Static, prior: ReturnType<SequenceMemory['priorAttacks']>, load: ReturnType<SequenceMemory['recentLoad']>, pidText: string, ageText: string): Signal[] => {
+    const extra: Signal[] = [];
+    if (prior) {
+      const who = prior.scope === 'pid' ? `pid ${pidText} (${st.facts.profile})` : `${st.facts.profile}`;
+      const win = prior.scope === 'pid' ? 'the last 2 minutes' : 'the last 30 seconds';
+      const n = prior.tags.length;
+      if (st.ownAttack > 0) {
+        extra.push({ side: 'attack', weight: Math.min(2, n), tag: 'sequence', reason: `${who} already showed ${n} attack signal${n > 1 ? 's' : ''} in ${win} (${prior.tags.join(', ')}): they reinforce each other` });
+      } else if (prior.scope === 'pid') {
+        extra.push({ side: 'attack', weight: 1, tag: 'sequence', reason: `${who} showed attack signals in ${win} (${prior.tags.join(', ')}): this may be part of the same activity` });
+      }
+    }
+    if (load) {
+      extra.push({ side: 'benign', weight: 1, tag: 'after-load', reason: `${ageText} s after ${load.op} of ${load.profile}: a burst right after a (re)load is usually a tightened profile starting up` });
+    }
+    return extra;
   };
 
   const classify = (r: AppArmorRecord): Classification => {
@@ -253,33 +301,25 @@ export function createClassifier(index: ProfileIndex | undefined, opts: Classifi
     const load = seq.recentLoad(facts.profile, st.parent, t);
     if (st.ownAttack >= 2) for (const tag of st.noteTags) seq.noteAttack(hasPid ? pid : undefined, facts.profile, tag, t);
 
-    // a flood repeats the same record in the same context: decide once per distinct context
-    const loadAge = load ? Math.round(load.ageMs / 1000) : -1;
-    const sig = prior || load ? `${prior ? `${prior.scope}:${prior.tags.join(',')}` : ''}|${load ? `${load.op}:${load.profile}:${loadAge}` : ''}` : '';
+    const age = load ? String(Math.round(load.ageMs / 1000)) : '';
+    if (st.literal) {
+      // the record's own text holds a placeholder character: decided whole, nothing shared
+      const own = buildStatic(r, st.key2, st.keyFlags, true);
+      return decide(own, sequenceSignals(own, prior, load, pid, age));
+    }
+    // a flood repeats the same record in the same context: decide once per distinct context (the
+    // load's age, which changes every second, is a placeholder like the pid)
+    const sig = prior || load ? `${prior ? `${prior.scope}:${prior.tags.join(',')}` : ''}|${load ? `${load.op}:${load.profile}` : ''}` : '';
     let filled = opts.uncached ? undefined : sig === '' ? st.plain : st.memos?.get(sig);
     if (!filled) {
-      const extra: Signal[] = [];
-      if (prior) {
-        const who = prior.scope === 'pid' ? `pid ${PID_MARK} (${facts.profile})` : `${facts.profile}`;
-        const win = prior.scope === 'pid' ? 'the last 2 minutes' : 'the last 30 seconds';
-        const n = prior.tags.length;
-        if (st.ownAttack > 0) {
-          extra.push({ side: 'attack', weight: Math.min(2, n), tag: 'sequence', reason: `${who} already showed ${n} attack signal${n > 1 ? 's' : ''} in ${win} (${prior.tags.join(', ')}): they reinforce each other` });
-        } else if (prior.scope === 'pid') {
-          extra.push({ side: 'attack', weight: 1, tag: 'sequence', reason: `${who} showed attack signals in ${win} (${prior.tags.join(', ')}): this may be part of the same activity` });
-        }
-      }
-      if (load) {
-        extra.push({ side: 'benign', weight: 1, tag: 'after-load', reason: `${loadAge} s after ${load.op} of ${load.profile}: a burst right after a (re)load is usually a tightened profile starting up` });
-      }
-      filled = prepare(decide(st, extra));
+      filled = prepare(decide(st, sequenceSignals(st, prior, load, PID_MARK, AGE_MARK)));
       if (sig === '') st.plain = filled;
       else {
         if (!st.memos || st.memos.size >= MEMOS_MAX) st.memos = new Map();
         st.memos.set(sig, filled);
       }
     }
-    return personal(filled, pid);
+    return personal(filled, pid, age);
   };
 
   return { classify };

@@ -33,17 +33,20 @@ export interface SourceRef {
 export type Verdict = 'likely-attack' | 'missing-rule' | 'unclear' | 'info';
 
 /**
- * On a classification the classifier made from a shared one by filling in the record's pid: the
- * shared one (with PID_MARK where the pid goes) and the pid. Views that render many records may
- * render the shared one once and fill the pid in. A symbol: no view prints it.
+ * On a classification the classifier made from a shared one by filling in what differs between
+ * records: the shared one (with PID_MARK where the pid goes, AGE_MARK where the seconds since a
+ * profile load go) and the values. Views that render many records may render the shared one once
+ * and fill the values in. A symbol: no view prints it.
  */
 export const FILLED_FROM: unique symbol = Symbol('filledFrom');
 
 /** Stands for the pid in shared classifications (see FILLED_FROM). */
 export const PID_MARK = '\u0001';
+/** Stands for the seconds since the profile's last load in shared classifications. */
+export const AGE_MARK = '\u0002';
 
 export interface Classification {
-  [FILLED_FROM]?: { template: Classification; pid: string };
+  [FILLED_FROM]?: { template: Classification; pid: string; age: string };
   verdict: Verdict;
   /** 0..1: how sure the classifier is. */
   confidence: number;

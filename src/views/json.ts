@@ -3,7 +3,7 @@
  * then time (ISO 8601), serial, host, source and the classification. JSON.stringify escapes control
  * characters, so the output is terminal-safe by construction.
  */
-import { FILLED_FROM, PID_MARK, type AppArmorRecord, type Classification } from '../model/record.js';
+import { AGE_MARK, FILLED_FROM, PID_MARK, type AppArmorRecord, type Classification } from '../model/record.js';
 
 const META_KEYS = new Set(['time', 'time_approx', 'uptime', 'serial', 'audit_id', 'host', 'source', 'carrier', 'audit_type', 'context', 'verdict', 'confidence', 'reasons', 'suggestion', 'raw']);
 
@@ -72,10 +72,34 @@ function classificationJson(c: Classification): string {
     const o: Record<string, unknown> = { verdict: shared.verdict, confidence: shared.confidence, reasons: shared.reasons };
     if (shared.suggestion) o.suggestion = shared.suggestion;
     const text = JSON.stringify(o).slice(1, -1);
-    // PID_MARK is a control character: JSON writes it as \u0001, and that is where the pid goes
-    f = filled ? text.split(JSON.stringify(PID_MARK).slice(1, -1)) : text;
+    f = filled ? splitJsonAtMarks(text) : text;
     fragments.set(shared, f);
   }
   if (typeof f === 'string') return f;
-  return f.join(JSON.stringify(filled!.pid).slice(1, -1));
+  const pid = JSON.stringify(filled!.pid).slice(1, -1);
+  const age = JSON.stringify(filled!.age).slice(1, -1);
+  let out = f[0];
+  for (let i = 1; i < f.length; i += 2) out += (f[i] === PID_MARK ? pid : age) + f[i + 1];
+  return out;
+}
+
+const ESCAPED_MARKS = new Map([[JSON.stringify(PID_MARK).slice(1, -1), PID_MARK], [JSON.stringify(AGE_MARK).slice(1, -1), AGE_MARK]]);
+
+/**
+ * JSON text split where the placeholders are (text, mark, text, ...). JSON writes them as the
+ * escapes `\u0001` and `\u0002`; the same six characters inside a longer escape (a path holding a
+ * backslash and `u0001`, written `\\u0001`) are text, so the escapes are read pair by pair.
+ */
+function splitJsonAtMarks(text: string): string[] {
+  const out: string[] = [];
+  let from = 0;
+  for (let i = text.indexOf('\\'); i >= 0; i = text.indexOf('\\', i + 2)) {
+    const mark = text.charCodeAt(i + 1) === 0x75 /* u */ ? ESCAPED_MARKS.get(text.slice(i, i + 6)) : undefined;
+    if (mark === undefined) continue;
+    out.push(text.slice(from, i), mark);
+    from = i + 6;
+    i += 4;
+  }
+  out.push(text.slice(from));
+  return out;
 }

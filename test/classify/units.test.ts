@@ -55,3 +55,53 @@ test('a classification is computed once per distinct record and reused for repea
   const out = parse(lines).map((r) => c.classify(r));
   assert.ok(out.every((x) => x.verdict === out[0].verdict && x.suggestion === out[0].suggestion));
 });
+
+test('a name holding the classifier\'s own placeholder characters is reported as it is, not with the pid spliced in', async () => {
+  const { recordToNdjson } = await import('../../src/views/json.js');
+  const index = buildProfileIndex([{ path: '/p/svc', text: 'profile svc /usr/bin/svc {\n  /var/lib/svc/** rw,\n}\n' }], { roots: ['/p'] });
+  const hex = (s: string) => Buffer.from(s).toString('hex').toUpperCase();
+  for (const mark of ['\u0001', '\u0002']) {
+    const c = createClassifier(index);
+    const name = `/etc/shadow${mark}x`;
+    const [r] = parse([kline(0, 'DENIED', `operation="open" class="file" profile="svc" name=${hex(name)} pid=4242 comm="svc" requested_mask="r" denied_mask="r" fsuid=0 ouid=0`)]);
+    assert.equal(r.fields.name, name);
+    r.classification = c.classify(r);
+    const text = r.classification.reasons.join('\n');
+    assert.ok(text.includes(name), `the name as decoded: ${JSON.stringify(text)}`);
+    assert.ok(!text.includes('/etc/shadow4242'), 'no pid where the control character was');
+    const json = JSON.parse(recordToNdjson(r));
+    assert.ok((json.reasons as string[]).join('\n').includes(name));
+  }
+});
+
+test('the seconds since a profile load are filled in per record; the verdict behind them is decided once', async () => {
+  const { FILLED_FROM } = await import('../../src/model/record.js');
+  const { recordToJson, recordToNdjson } = await import('../../src/views/json.js');
+  const index = buildProfileIndex([{ path: '/p/svc', text: 'profile svc /usr/bin/svc {\n  /var/lib/svc/** rw,\n}\n' }], { roots: ['/p'] });
+  const c = createClassifier(index);
+  const recs = parse([
+    kline(0, 'STATUS', 'operation="profile_replace" profile="unconfined" name="svc" pid=1 comm="apparmor_parser"'),
+    ...[3, 4, 9, 40].map((t) => file(t, 'svc', 'open', '/var/lib/svc-data/x', 'r', { comm: 'svc' })),
+  ]);
+  const out = recs.map((r) => (r.classification = c.classify(r)));
+  const ages = out.slice(1).map((x) => x.reasons.find((s) => s.includes(' s after profile_replace of svc')));
+  assert.deepEqual(ages.map((s) => s?.split(' ')[0]), ['3', '4', '9', '40']);
+  const shared = new Set(out.slice(1).map((x) => x[FILLED_FROM]?.template));
+  assert.equal(shared.size, 1, 'one decision for every second after the load');
+  assert.ok([...shared][0], 'a shared decision with the age filled in');
+  for (const r of recs) assert.equal(recordToNdjson(r), `${JSON.stringify(recordToJson(r))}\n`);
+});
+
+test('NDJSON fills the pid only where the placeholder is, not where a name spells the same escape', async () => {
+  const { recordToJson, recordToNdjson } = await import('../../src/views/json.js');
+  const c = createClassifier(undefined);
+  const hex = (s: string) => Buffer.from(s).toString('hex').toUpperCase();
+  // a shell exec (an attack, whose reasons name the pid) from a directory spelled with backslash-u0001
+  const lines = [4242, 4343].map((pid, i) =>
+    kline(i, 'DENIED', `operation="exec" class="file" profile="svc" name=${hex('/tmp/\\u0001\\\\u0002/sh')} pid=${pid} comm="sh" requested_mask="x" denied_mask="x" fsuid=0 ouid=0`),
+  );
+  for (const r of parse(lines)) {
+    r.classification = c.classify(r);
+    assert.equal(recordToNdjson(r), `${JSON.stringify(recordToJson(r))}\n`);
+  }
+});
