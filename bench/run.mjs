@@ -151,6 +151,7 @@ for (const carrier of previous ? [] : carriers) {
   }));
   add('inproc', 'aa-triage in-process: parse + classify + merge, no output', measure(RUNS, selfTimed(process.execPath, [INPROC, inp.file, PROFILES], 'records')));
   add('parse', 'aa-triage in-process: parse + merge only (classification left out)', measure(RUNS, selfTimed(process.execPath, [INPROC, inp.file, '--no-classify'], 'records')));
+  add('floor', 'Node floor: `apparmor=` lines split into key/value objects, nothing else (bench/floor.mjs)', measure(RUNS, selfTimed(process.execPath, [join(root, 'bench', 'floor.mjs'), inp.file], 'records')), 'no carrier, time, hex, merging or classification');
   add('json', '`aa-triage --input FILE --json > /dev/null`', measure(RUNS, cli(['--input', inp.file, '--json', '--profiles-dir', PROFILES])));
   if (timelineAvailable === true) add('timeline', '`aa-triage timeline --input FILE > /dev/null`', measure(RUNS, cli(['timeline', '--input', inp.file, '--profiles-dir', PROFILES])));
   else add('timeline', '`aa-triage timeline --input FILE`', { error: `not available in this build (${timelineAvailable})` });
