@@ -5,6 +5,7 @@ import { rulePath } from '../../src/classify/suggest.js';
 import { SequenceMemory } from '../../src/classify/sequence.js';
 import { buildProfileIndex } from '../../src/profiles/index.js';
 import { compileGlob } from '../../src/profiles/glob.js';
+import { FILLED_FROM } from '../../src/model/record.js';
 import { file, kline, parse } from './helpers.js';
 
 test('a path from a log becomes a rule that allows exactly that path', () => {
@@ -75,7 +76,6 @@ test('a name holding the classifier\'s own placeholder characters is reported as
 });
 
 test('the seconds since a profile load are filled in per record; the verdict behind them is decided once', async () => {
-  const { FILLED_FROM } = await import('../../src/model/record.js');
   const { recordToJson, recordToNdjson } = await import('../../src/views/json.js');
   const index = buildProfileIndex([{ path: '/p/svc', text: 'profile svc /usr/bin/svc {\n  /var/lib/svc/** rw,\n}\n' }], { roots: ['/p'] });
   const c = createClassifier(index);
