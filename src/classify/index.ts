@@ -66,6 +66,9 @@ interface Filled {
   /** Each reason split at the placeholders (text, mark, text, ...), when any holds one. */
   parts?: string[][];
   suggestionParts?: string[];
+  /** Which placeholders the texts hold: a value that is in no text does not make a new result. */
+  usesPid?: boolean;
+  usesAge?: boolean;
   /** The last values filled in and their result: a flood repeats one process's denial. */
   lastPid?: string;
   lastAge?: string;
@@ -248,26 +251,31 @@ export function createClassifier(index: ProfileIndex | undefined, opts: Classifi
   // one with them is built once per pid (and load age) in a row.
   const personal = (c: Filled, pid: string, age: string): Classification => {
     if (!c.parts) return c.result;
-    if (c.lastPid === pid && c.lastAge === age && c.last) return c.last;
+    if (c.last && (!c.usesPid || c.lastPid === pid) && (!c.usesAge || c.lastAge === age)) return c.last;
     const reasons = c.parts.map((p) => (p.length === 1 ? p[0] : fill(p, pid, age)));
     const sg = c.result.suggestion;
     // spelled out (no spread): one of these is made for nearly every record of a flood
     const out: Classification = { verdict: c.result.verdict, confidence: c.result.confidence, reasons };
     const suggestion = c.suggestionParts && sg ? { ...sg, text: fill(c.suggestionParts, pid, age) } : sg;
     if (suggestion) out.suggestion = suggestion;
-    out[FILLED_FROM] = { template: c.result, pid, age };
+    // only the values the texts hold: a result is shared by records that differ in the others
+    out[FILLED_FROM] = { template: c.result, pid: c.usesPid ? pid : '', age: c.usesAge ? age : '' };
     c.lastPid = pid;
     c.lastAge = age;
     c.last = out;
     return out;
   };
   const prepare = (result: Classification): Filled => {
-    const has = result.reasons.some((x) => MARKS.test(x));
+    const texts = result.suggestion ? [...result.reasons, result.suggestion.text] : result.reasons;
+    const usesPid = texts.some((x) => x.includes(PID_MARK));
+    const usesAge = texts.some((x) => x.includes(AGE_MARK));
     const sgHas = !!result.suggestion && MARKS.test(result.suggestion.text);
     return {
       result,
-      parts: has || sgHas ? result.reasons.map(splitAtMarks) : undefined,
+      parts: usesPid || usesAge ? result.reasons.map(splitAtMarks) : undefined,
       suggestionParts: sgHas ? splitAtMarks(result.suggestion!.text) : undefined,
+      usesPid,
+      usesAge,
     };
   };
 

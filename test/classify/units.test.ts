@@ -105,3 +105,16 @@ test('NDJSON fills the pid only where the placeholder is, not where a name spell
     assert.equal(recordToNdjson(r), `${JSON.stringify(recordToJson(r))}\n`);
   }
 });
+
+test('records that differ only in a value their verdict does not mention share one result', () => {
+  const index = buildProfileIndex([{ path: '/p/svc', text: 'profile svc /usr/bin/svc {\n  /var/lib/svc/** rw,\n}\n' }], { roots: ['/p'] });
+  const c = createClassifier(index);
+  const recs = parse([
+    kline(0, 'STATUS', 'operation="profile_replace" profile="unconfined" name="svc" pid=1 comm="apparmor_parser"'),
+    ...[2001, 2002, 2003].map((pid) => file(5, 'svc', 'mknod', '/run/svc/svc.pid', 'c', { comm: 'svc', pid })),
+  ]);
+  const out = recs.map((r) => c.classify(r)).slice(1);
+  assert.ok(out[0].reasons.some((s) => s.startsWith('5 s after profile_replace')), out[0].reasons.join('\n'));
+  assert.ok(!out[0].reasons.join('\n').includes('2001'), 'the pid is in no reason');
+  assert.ok(out[1] === out[0] && out[2] === out[0], 'one result for three pids in the same second');
+});
