@@ -14,7 +14,11 @@ import { parseCli } from '../src/cli/args.js';
 import { Pipeline, type PipelineSink } from '../src/pipeline.js';
 import { runTui } from '../src/tui/runner.js';
 import { loadEnrichment } from '../src/classify/enrich.js';
+import { preferInteractiveHeap } from '../src/cli/heap.js';
 import { logLines } from './generate.mjs';
+
+// the heap setting the program's interactive view runs with (src/main.ts)
+preferInteractiveHeap();
 
 const { values: v } = parseArgs({
   options: {

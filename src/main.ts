@@ -11,7 +11,7 @@ import { runLive } from './sources/live-cli.js';
 import { parseWindow, TimeSpecError } from './sources/time-spec.js';
 import { runActCommand } from './actions/act-main.js';
 import { runTimelineCommand } from './timeline/command.js';
-import { preferSmallHeap } from './cli/heap.js';
+import { preferInteractiveHeap, preferSmallHeap } from './cli/heap.js';
 import { startTui, wantsTui } from './tui/start.js';
 import { loadEnrichment, profileDirsFor } from './classify/enrich.js';
 
@@ -48,8 +48,9 @@ async function main(argv: string[]): Promise<number> {
   }
   if (opts.demo && opts.inputs.length) fail('--demo and --input do not mix: the demo is never merged with real data', 2);
   if (opts.command === 'act') return runActCommand(opts);
-  // records streamed out (not the interactive view): a small heap before speed
+  // records streamed out: a small heap before speed; the interactive view: a gentler limit
   if (!wantsTui(opts)) preferSmallHeap();
+  else preferInteractiveHeap();
   // classification needs the profile index: the demo's own profiles, --profiles-dir, or this host's
   const classify = await loadEnrichment(profileDirsFor(opts, opts.demo ? findDemo()?.profilesDir : undefined));
   if (opts.command === 'timeline') return runTimelineCommand(opts, { out: process.stdout, err: process.stderr, enrich: classify?.enrich });
