@@ -11,7 +11,7 @@
  * missing-rule: strong ones make it likely-attack, weak ones make it unclear, and the reasons say why.
  */
 import type { AppArmorRecord, Classification, Suggestion } from '../model/record.js';
-import { AGE_MARK, FILLED_FROM, isDenial, PID_MARK } from '../model/record.js';
+import { AGE_MARK, FILLED_FROM, fillMarks, isDenial, PID_MARK } from '../model/record.js';
 import type { ProfileIndex } from '../profiles/types.js';
 import { gatherFacts, type DenialFacts } from './facts.js';
 import { SequenceMemory } from './sequence.js';
@@ -82,13 +82,6 @@ const MARKS = /([\u0001\u0002])/;
 
 /** A text split at the placeholders, with each placeholder kept between its neighbours. */
 const splitAtMarks = (text: string): string[] => text.split(MARKS);
-
-/** The text with the pid and the age written in where the placeholders were. */
-function fill(parts: string[], pid: string, age: string): string {
-  let s = parts[0];
-  for (let i = 1; i < parts.length; i += 2) s += (parts[i] === PID_MARK ? pid : age) + parts[i + 1];
-  return s;
-}
 
 /** Whether any field but the pid holds a placeholder character (only a crafted or corrupt line does). */
 function holdsMarks(f: Record<string, string>): boolean {
@@ -252,11 +245,11 @@ export function createClassifier(index: ProfileIndex | undefined, opts: Classifi
   const personal = (c: Filled, pid: string, age: string): Classification => {
     if (!c.parts) return c.result;
     if (c.last && (!c.usesPid || c.lastPid === pid) && (!c.usesAge || c.lastAge === age)) return c.last;
-    const reasons = c.parts.map((p) => (p.length === 1 ? p[0] : fill(p, pid, age)));
+    const reasons = c.parts.map((p) => (p.length === 1 ? p[0] : fillMarks(p, pid, age)));
     const sg = c.result.suggestion;
     // spelled out (no spread): one of these is made for nearly every record of a flood
     const out: Classification = { verdict: c.result.verdict, confidence: c.result.confidence, reasons };
-    const suggestion = c.suggestionParts && sg ? { ...sg, text: fill(c.suggestionParts, pid, age) } : sg;
+    const suggestion = c.suggestionParts && sg ? { ...sg, text: fillMarks(c.suggestionParts, pid, age) } : sg;
     if (suggestion) out.suggestion = suggestion;
     // only the values the texts hold: a result is shared by records that differ in the others
     out[FILLED_FROM] = { template: c.result, pid: c.usesPid ? pid : '', age: c.usesAge ? age : '' };

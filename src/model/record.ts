@@ -45,6 +45,13 @@ export const PID_MARK = '\u0001';
 /** Stands for the seconds since the profile's last load in shared classifications. */
 export const AGE_MARK = '\u0002';
 
+/** A shared text split at its placeholders (text, mark, text, ...) with the values written in. */
+export function fillMarks(parts: string[], pid: string, age: string): string {
+  let s = parts[0];
+  for (let i = 1; i < parts.length; i += 2) s += (parts[i] === PID_MARK ? pid : age) + parts[i + 1];
+  return s;
+}
+
 export interface Classification {
   [FILLED_FROM]?: { template: Classification; pid: string; age: string };
   verdict: Verdict;

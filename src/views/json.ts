@@ -3,7 +3,7 @@
  * then time (ISO 8601), serial, host, source and the classification. JSON.stringify escapes control
  * characters, so the output is terminal-safe by construction.
  */
-import { AGE_MARK, FILLED_FROM, PID_MARK, type AppArmorRecord, type Classification } from '../model/record.js';
+import { AGE_MARK, FILLED_FROM, fillMarks, PID_MARK, type AppArmorRecord, type Classification } from '../model/record.js';
 
 const META_KEYS = new Set(['time', 'time_approx', 'uptime', 'serial', 'audit_id', 'host', 'source', 'carrier', 'audit_type', 'context', 'verdict', 'confidence', 'reasons', 'suggestion', 'raw']);
 
@@ -76,11 +76,7 @@ function classificationJson(c: Classification): string {
     fragments.set(shared, f);
   }
   if (typeof f === 'string') return f;
-  const pid = JSON.stringify(filled!.pid).slice(1, -1);
-  const age = JSON.stringify(filled!.age).slice(1, -1);
-  let out = f[0];
-  for (let i = 1; i < f.length; i += 2) out += (f[i] === PID_MARK ? pid : age) + f[i + 1];
-  return out;
+  return fillMarks(f, JSON.stringify(filled!.pid).slice(1, -1), JSON.stringify(filled!.age).slice(1, -1));
 }
 
 const ESCAPED_MARKS = new Map([[JSON.stringify(PID_MARK).slice(1, -1), PID_MARK], [JSON.stringify(AGE_MARK).slice(1, -1), AGE_MARK]]);
