@@ -75,9 +75,6 @@ interface Filled {
   last?: Classification;
 }
 
-/** Stands for the pid in cached reasons: the cache key leaves the pid out unless it decides something. */
-export { AGE_MARK, PID_MARK };
-
 const MARKS = /([\u0001\u0002])/;
 
 /** A text split at the placeholders, with each placeholder kept between its neighbours. */
@@ -153,7 +150,7 @@ export function createClassifier(index: ProfileIndex | undefined, opts: Classifi
   };
   const staticPart = (r: AppArmorRecord): Static => {
     const f = r.fields;
-    // the key: every field but the pid (store/dedupe.ts digestOf), which decides only whether a
+    // the key: every field but the pid (model/digest.ts digestOf), which decides only whether a
     // /proc/<pid> path is the process's own and whether a signal comes from pid 1 (systemd);
     // elsewhere the pid is a placeholder filled in per record
     const name = f.name ?? '';

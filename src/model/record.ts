@@ -115,7 +115,7 @@ export interface AppArmorRecord {
   /** Filled by the classifier. */
   classification?: Classification;
   /**
-   * Hashes of the content, computed once from `fields` (store/dedupe.ts digestOf) for the deduper
+   * Hashes of the content, computed once from `fields` (model/digest.ts digestOf) for the deduper
    * and the classifier's cache; a record's fields are not changed after parsing. In no view.
    */
   digest?: RecordDigest;

@@ -31,10 +31,7 @@ function accessKey(r: AppArmorRecord, verdict: string): number {
 
 /** Keep priority, a lower one first: severity, then the later time (earlier is kept). No allocation: it runs for every entry of a full set. */
 function lower(a: KeyRecord, b: KeyRecord): boolean {
-  const sa = severity(a.verdict);
-  const sb = severity(b.verdict);
-  if (sa !== sb) return sa < sb;
-  return -(a.at.time ?? Number.MAX_SAFE_INTEGER) < -(b.at.time ?? Number.MAX_SAFE_INTEGER);
+  return ranksBelow(a, b.verdict, b.at);
 }
 
 /** lower(k, a record of `verdict` at `at`), without building the record. */

@@ -52,7 +52,7 @@ function isoTime(t: number): string {
 /**
  * One NDJSON line: the same text as JSON.stringify(recordToJson(r)), faster. A flood repeats a few
  * verdicts whose reasons are most of each line, so a classification's JSON is made once per shared
- * classification (with the pid filled in per record) instead of once per record.
+ * classification (with the pid and the load's age filled in per record) instead of once per record.
  */
 export function recordToNdjson(r: AppArmorRecord, opts?: { raw?: boolean }): string {
   const c = r.classification;
