@@ -85,7 +85,9 @@ function permsFor(mask: string): Set<string> {
 }
 
 /** A glob component is narrow when what it stands for in the path is an id (digits) or it keeps a literal word. */
-function narrowComponents(glob: string, path: string): boolean {
+function narrowComponents(rawGlob: string, path: string): boolean {
+  let glob = rawGlob;
+  for (const [k, v] of Object.entries(VARIABLES)) glob = glob.split(k).join(v);
   if (glob.includes('**')) return false;
   const g = glob.split('/');
   const p = path.split('/');
@@ -167,8 +169,9 @@ export function checkRuleText(rule: string, r: AppArmorRecord): { minimal: boole
     }
     case 'mount':
     case 'remount':
-    case 'umount': {
-      if (/options=\(/.test(body) === false && f.flags) return no('mount without options');
+    case 'umount':
+    case 'pivot_root': {
+      if (kind !== 'pivot_root' && kind !== 'umount' && /options=\(/.test(body) === false && f.flags && f.flags.replace(/remount|[\s,]/g, '')) return no('mount without options');
       if (f.name && !body.includes(f.name.replace(/\/$/, ''))) {
         const point = /->\s*(\S+)$/.exec(body)?.[1] ?? w[w.length - 1];
         const re = globRegex(point);
@@ -211,9 +214,15 @@ export function findParser(): { bin: string; base: string } | undefined {
 export class ParserCheck {
   private readonly dir = mkdtempSync(join(tmpdir(), 'aa-eval-rule-'));
   private readonly seen = new Map<string, boolean>();
-  constructor(readonly parser: { bin: string; base: string }) {}
+  readonly major: number;
+  constructor(readonly parser: { bin: string; base: string }) {
+    const v = spawnSync(parser.bin, ['--version'], { encoding: 'utf8' });
+    this.major = Number(/version (\d+)\./.exec(v.stdout ?? '')?.[1] ?? 0);
+  }
   /** Compiles the rule inside a profile (or, for a flag, on the profile line) without loading it. */
-  parses(rule: string): boolean {
+  /** undefined: the rule needs a newer parser than the one installed (userns rules need AppArmor 4). */
+  parses(rule: string): boolean | undefined {
+    if (/^userns\b/.test(rule) && this.major < 4) return undefined;
     const hit = this.seen.get(rule);
     if (hit !== undefined) return hit;
     const flag = /^flags=\((.*)\)$/.exec(rule);
@@ -239,7 +248,7 @@ export function checkSuggestion(s: Suggestion | undefined, r: AppArmorRecord, pa
   const out: RuleVerdict = { single: true, minimal: t.minimal, problem: t.problem };
   if (parser) {
     out.parses = parser.parses(rules[0]);
-    if (!out.parses) out.problem = `apparmor_parser rejects it${t.problem ? `; ${t.problem}` : ''}`;
+    if (out.parses === false) out.problem = `apparmor_parser rejects it${t.problem ? `; ${t.problem}` : ''}`;
   }
   return out;
 }

@@ -36,13 +36,14 @@ function sensitiveRead(path: string): boolean {
   return false;
 }
 
+const LOG_SOCKET_RE = /^\/(?:dev\/log|run\/systemd\/journal\/(?:dev-log|socket|stdout)|run\/systemd\/notify)$/;
 const TERMINALS_RE = /^\/dev\/(?:pts\/[0-9]+|tty[0-9S]*[0-9]*|console|ptmx|null)$/;
 const OWN_PROC_WRITE_RE = /^\/proc\/(?:self|thread-self|[0-9]+)\/(?:task\/[0-9]+\/)?(?:comm|attr\/[\w/]+|oom_score_adj|oom_adj|setgroups|uid_map|gid_map|loginuid|timerslack_ns|clear_refs|coredump_filter)$/;
 const STATE_ROOTS_RE = /^\/(?:run|var\/run|var\/lib|var\/log|var\/cache|var\/spool|tmp|var\/tmp|dev\/shm|run\/shm|sys\/fs\/cgroup|srv|opt|mnt|media)\//;
 const SYSTEM_PROGRAM_RE = /^\/(?:usr\/(?:local\/)?)?(?:s?bin|lib(?:exec|32|64)?)\/|^\/opt\/|^\/snap\/|^\/usr\/share\/|^\/usr\/games\//;
 const HOME_RE = /^\/(?:home\/[^/]+|root|run\/user\/[0-9]+)\//;
 
-const strict = (k: ProgramKind) => k === 'network service' || k === 'document filter';
+const strict = (k: ProgramKind, f?: DenialFacts) => (k === 'network service' && f?.role !== 'login or scheduler') || k === 'document filter';
 
 /**
  * File accesses nobody flagged: an ordinary read, map, lock or write of state is what a profile that
@@ -57,7 +58,7 @@ export function ordinaryFileSignals(f: DenialFacts, out: Findings, reads: boolea
   if (f.access === 'exec') {
     if (execClass(path) || stagingDir(path)) return;
     if (SYSTEM_PROGRAM_RE.test(path)) {
-      s.push(benign(strict(kind) ? 1 : 2, 'helper-exec', `${path} is an ordinary program in a system directory (not a shell, interpreter or network tool): ${who} running a helper`));
+      s.push(benign(strict(kind, f) ? 1 : 2, 'helper-exec', `${path} is an ordinary program in a system directory (not a shell, interpreter or network tool): ${who} running a helper`));
     }
     return;
   }
@@ -65,6 +66,7 @@ export function ordinaryFileSignals(f: DenialFacts, out: Findings, reads: boolea
   if (writes) {
     if (persistenceLabel(path) || KERNEL_KNOB_RE.test(path)) return;
     if (TERMINALS_RE.test(path)) s.push(benign(2, 'terminal', `${path} is a terminal: output or a lock on the session's own terminal`));
+    else if (LOG_SOCKET_RE.test(path)) s.push(benign(2, 'log-socket', `${path} is the system logger's socket: the program logging`));
     else if (OWN_PROC_WRITE_RE.test(path)) s.push(benign(2, 'own-proc-write', `${path}: a process setting its own attributes (thread name, OOM score, id maps)`));
     else if (STATE_ROOTS_RE.test(path) && !stagingDir(path)?.includes('memfd')) s.push(benign(2, 'state-write', `${path} is run-time state, a log, a cache or scratch space: where services write`));
     else if (HOME_RE.test(path)) s.push(benign(kind === 'sandbox' || kind === 'snap' || kind === 'desktop app' ? 2 : 1, 'home-write', `${path} is in a user's home: an application saving its files`));
@@ -74,7 +76,7 @@ export function ordinaryFileSignals(f: DenialFacts, out: Findings, reads: boolea
   if (reads || f.mask.includes('m')) {
     if (sensitiveRead(path)) return;
     const home = HOME_RE.test(path);
-    const w = strict(kind) && home ? 1 : 2;
+    const w = strict(kind, f) && home ? 1 : 2;
     s.push(benign(w, 'ordinary-read', `${path} holds nothing an intruder is after (not a credential, key or another process's secrets): ${who} reading its configuration or system state`));
     return;
   }
@@ -96,9 +98,11 @@ export function changeProfileSignals(f: DenialFacts, out: Findings): void {
   const fl = f.r.fields;
   const target = fl.target ?? fl.name ?? '';
   const comm = fl.comm ?? '';
+  const notLoaded = /label not found|profile not found/.test(fl.info ?? '');
   if (f.program.kind === 'container' || /^runc|^crun|^containerd|^conmon/.test(comm) || /^(?:docker-default|cri-containerd|containers-default|lxc-|lxd-|incus-)/.test(target)) {
-    const missing = /label not found|profile not found/.test(fl.info ?? '');
-    out.signals.push(benign(3, 'runtime-profile', `a container runtime switching a new container to ${target || 'its profile'}${missing ? ': that profile is not loaded (reload it or restart the runtime)' : ''}`));
+    out.signals.push(benign(3, 'runtime-profile', `a container runtime switching a new container to ${target || 'its profile'}${notLoaded ? ': that profile is not loaded (reload it or restart the runtime)' : ''}`));
+  } else if (notLoaded) {
+    out.signals.push(benign(2, 'profile-not-loaded', `the profile ${target || '?'} is not loaded: a service started while its profile was being reloaded, or before it was loaded`));
   } else if (f.program.kind !== 'network service' && f.program.kind !== 'service') {
     out.signals.push(benign(2, 'profile-switch', `${f.subject} switching profile to ${target || '?'}: a launcher or sandbox handing a child its own profile`));
   }

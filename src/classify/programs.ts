@@ -42,7 +42,7 @@ const NETWORK_SERVICES = /^(?:nginx|apache2?|httpd|lighttpd|caddy|haproxy|php-fp
 
 const DOCUMENT_FILTERS = /^(?:man_filter|man_groff|groff|nroff|troff|grotty|mandb|foomatic-rip|cups-pdf|gs|ghostscript|gsc|convert|magick|pdftotext|pdftoppm|exiftool|evince-thumbnailer|totem-video-thumbnailer|gnome-thumbnail-factory|ffmpegthumbnailer|tumblerd)$/;
 
-const SANDBOXES = /^(?:unprivileged_userns|firefox(?:-esr|-bin)?|firefox\.sh|chrome|chromium(?:-browser)?|google-chrome(?:-stable|-beta)?|msedge|microsoft-edge|brave(?:-browser)?|opera|vivaldi(?:-bin)?|epiphany(?:-browser)?|qutebrowser|librewolf|torbrowser|tor-browser|thunderbird|electron[0-9]*|code|code-insiders|vscode|codium|slack|discord|signal-desktop|element-desktop|teams(?:-for-linux)?|spotify|obsidian|mattermost-desktop|standard-notes|simplenote|typeapp-mail|keepassxc|1password|bitwarden|notion-app|postman|zoom|skypeforlinux|whatsapp[\w-]*|telegram-desktop|steam|bwrap|bubblewrap|firejail(?:-default)?|flatpak|qtwebengineprocess|chrome-sandbox|chrome_crashpad_handler|nacl_helper|buildah|podman|rootlesskit|slirp4netns|lxc-usernsexec|userbindmount|linux-sandbox|mmdebstrap|sbuild|plasmashell|electron-builder[\w-]*)$/i;
+const SANDBOXES = /^(?:unprivileged_userns|unpriv_[\w-]+|firefox(?:-esr|-bin)?|firefox\.sh|chrome|chromium(?:-browser)?|google-chrome(?:-stable|-beta)?|msedge|microsoft-edge|brave(?:-browser)?|opera|vivaldi(?:-bin)?|epiphany(?:-browser)?|qutebrowser|librewolf|torbrowser|tor-browser|thunderbird|electron[0-9]*|code|code-insiders|vscode|codium|slack|discord|signal-desktop|element-desktop|teams(?:-for-linux)?|spotify|obsidian|mattermost-desktop|standard-notes|simplenote|typeapp-mail|keepassxc|1password|bitwarden|notion-app|postman|zoom|skypeforlinux|whatsapp[\w-]*|telegram-desktop|steam|bwrap|bubblewrap|firejail(?:-default)?|flatpak|qtwebengineprocess|chrome-sandbox|chrome_crashpad_handler|nacl_helper|buildah|podman|rootlesskit|slirp4netns|lxc-usernsexec|userbindmount|linux-sandbox|mmdebstrap|sbuild|plasmashell|electron-builder[\w-]*)$/i;
 
 /** The Electron and browser apps often packaged as snaps (their sandbox asks for userns and sys_admin). */
 const CONTAINER_RUNTIMES = /^(?:dockerd|docker|containerd|containerd-shim[\w-]*|runc|crun|youki|lxd|lxc-start|lxc-attach|lxc-execute|incusd|incus|lxcfs|podman|conmon|buildkitd|kubelet|k3s|hassio-supervisor|kubearmor[\w-]*)$/;
@@ -60,8 +60,10 @@ function namesOf(profile: string): string[] {
   const clean = profile.replace(/^:[^:]+:\/?\/?/, '');
   for (const stacked of clean.split('//&')) {
     for (const part of stacked.replace(/^&/, '').split('//')) {
-      if (!part || part.startsWith('null-')) continue;
-      const n = (part.startsWith('/') ? base(part) : part).replace(/^usr\.(?:local\.)?(?:s?bin|lib)\./, '');
+      if (!part) continue;
+      // a learning child `null-/usr/bin/x` is the program x
+      const named = part.startsWith('null-') ? part.slice(5) : part;
+      const n = (named.startsWith('/') ? base(named) : named).replace(/^usr\.(?:local\.)?(?:s?bin|lib)\./, '');
       out.push(n);
       // reverse-DNS profile names (`fr.emersion.Mako`): the last part is the program
       const rdns = /^(?:[a-z0-9-]+\.){2,}([A-Za-z][\w-]*)$/.exec(n);
@@ -93,6 +95,7 @@ export function programOf(profile: string, attachment?: string, comm?: string): 
     for (const app of snapApp(n)) {
       if (NETWORK_SERVICES.test(app)) return { kind: 'network service', name: app };
       if (SANDBOXES.test(app)) return { kind: 'sandbox', name: app };
+      if (ADMIN_TOOLS.test(app)) return { kind: 'admin tool', name: app };
     }
     if (/^snap\./.test(n)) return { kind: 'snap', name: snapApp(n)[1] ?? n };
   }
@@ -120,7 +123,7 @@ export function programOf(profile: string, attachment?: string, comm?: string): 
 }
 
 /** Command names of tools that read other processes' /proc entries for a living. */
-export const PROCESS_VIEWERS = /^(?:ps|top|htop|btop|atop|nvtop|iotop|glances|pgrep|pidof|pkill|lsof|fuser|w|uptime|free|readlink|process-agent|system-probe|agent|node_exporter|telegraf|zabbix_agentd|netdata|collectd|tlp|spectre-meltde|sensors|health)$/;
+export const PROCESS_VIEWERS = /^(?:apps\.plugin|ps|top|htop|btop|atop|nvtop|iotop|glances|pgrep|pidof|pkill|lsof|fuser|w|uptime|free|readlink|process-agent|system-probe|agent|node_exporter|telegraf|zabbix_agentd|netdata|collectd|tlp|spectre-meltde|sensors|health)$/;
 
 /** Command names of debuggers and tracers: attaching with them to another process is an injection or sniffing step. */
 export const TRACERS = /^(?:strace|ltrace|gdb|lldb|perf|bpftrace|frida[\w-]*|gcore|ptrace|linux_injector)$/;

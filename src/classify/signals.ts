@@ -9,7 +9,7 @@ import { matcherFor } from '../profiles/matcher.js';
 import type { FileRule, ProfileIndex, ProfileInfo, Rule } from '../profiles/types.js';
 import { basenameOf, verb, type DenialFacts } from './facts.js';
 import { changeProfileSignals, INTERPRETER_COMM, KERNEL_KNOB_RE, ordinaryFileSignals, sameUser, usernsSignals } from './families.js';
-import { PROCESS_VIEWERS, TRACERS } from './programs.js';
+import { programOf, PROCESS_VIEWERS, TRACERS } from './programs.js';
 import {
   BUILTIN_ABSTRACTIONS,
   credentialFact,
@@ -131,7 +131,10 @@ function fileSignals(f: DenialFacts, index: ProfileIndex | undefined, out: Findi
   if (reads) {
     const cred = credentialFact(path);
     const procPid = /^\/proc\/(\d+)\/(environ|mem|maps|auxv|cmdline|status|stat|fd\/?.*)$/.exec(path);
-    if (cred) {
+    const ownStore = cred && credentialsOwnedBy(path, f.program.name, f.words);
+    if (cred && ownStore) {
+      s.push(benign(2, 'own-credentials', `${path} belongs to ${f.program.name} itself (${ownStore}): reading it is its job`));
+    } else if (cred) {
       const dbTool = cred.db && own.some((w) => /backup|postgres|pg_|mysql|mariadb|barman|restic|borg/.test(w));
       if (dbTool) {
         s.push(attack(1, 'credential-read', `${f.subject} ${verb(f, 'tried to read', 'read')} ${cred.label} (${path}): a credential read, although a backup or database tool can have a reason to`));
@@ -354,8 +357,13 @@ function signalSignals(f: DenialFacts, out: Findings): void {
   const receiving = /receive/.test(f.mask);
   if (receiving) {
     const fromManager = fl.comm === 'systemd' || fl.pid === '1';
+    const peerProgram = programOf(peer);
     if (SERVICE_SIGNALS.has(sig) && (fromManager || peer === 'unconfined')) {
       s.push(benign(2, 'service-signal', `${sig} signal to ${f.profile} from ${fromManager ? 'systemd (pid 1)' : 'an unconfined process'}: a service manager or operator reloading or stopping it`));
+    } else if (peerProgram.runtime || RUNTIME_PEER_RE.test(basenameOf(peer.split('//')[0]))) {
+      s.push(benign(2, 'runtime-signal', `${sig} signal to ${f.profile} from ${peer}, the runtime or orchestrator that manages it (stopping or killing its container)`));
+    } else if (peer === f.profile || peer.split('//')[0] === f.profile.split('//')[0]) {
+      s.push(benign(2, 'signal-own', `${f.profile} receiving ${sig} from its own processes`));
     }
     return;
   }
@@ -390,7 +398,8 @@ function dbusSignals(f: DenialFacts, out: Findings): void {
   const dest = fl.name ?? '';
   const iface = fl.interface ?? '';
   const s = out.signals;
-  if (SENSITIVE_DBUS_RE.test(dest) || SENSITIVE_DBUS_RE.test(iface)) {
+  const readOnly = /receive/.test(fl.mask ?? '') || f.op === 'dbus_signal' || /^(?:Get|GetAll|Introspect|Ping|GetMachineId)$/.test(fl.member ?? '') || iface === 'org.freedesktop.DBus.Introspectable';
+  if (!readOnly && (SENSITIVE_DBUS_RE.test(dest) || SENSITIVE_DBUS_RE.test(iface) || SENSITIVE_DBUS_RE.test(fl.path?.replace(/^\//, '').replace(/\//g, '.') ?? ''))) {
     s.push(attack(2, 'dbus-sensitive', `${f.subject} ${verb(f, 'tried to call', 'called')} ${iface}.${fl.member ?? '?'} on ${dest}: a request to change the system`));
   } else {
     s.push(benign(2, 'dbus-routine', `D-Bus ${fl.mask ?? 'call'} of ${fl.member ?? '?'} on ${dest || iface} (${fl.bus ?? '?'} bus): an ordinary service request`));
@@ -527,4 +536,20 @@ function shellChildSignal(f: DenialFacts, out: Findings): void {
   if (cls === 'shell' || cls === 'network tool' || cls === 'download tool') {
     out.signals.push(attack(2, 'shell-child', `the process is ${comm}, running under ${p.name}'s profile: ${p.name} started a ${cls}`));
   }
+}
+
+/** Orchestrators that stop and kill containers. */
+const RUNTIME_PEER_RE = /^(?:kubelet|k3s|dockerd|docker|containerd|containerd-shim[\w-]*|runc|crun|conmon|podman|lxd|incusd|lxc-start|nomad)$/;
+
+/**
+ * A credential store that belongs to the program reading it: sshd and authorized_keys, the docker
+ * client and ~/.docker/config.json, a tool and its own dot directory. Its owner reading it is the job.
+ */
+function credentialsOwnedBy(path: string, program: string, words: string[]): string | undefined {
+  if (/^sshd(?:-session|-auth)?$/.test(program) && /\/\.ssh\/(?:authorized_keys2?|known_hosts)$|^\/etc\/ssh\//.test(path)) return 'sshd reads the keys a user may log in with';
+  for (const w of [program, ...words]) {
+    const n = w.replace(/d$/, '');
+    if (n.length >= 3 && (path.includes(`/.${n}/`) || path.includes(`/.config/${n}/`))) return `its own ~/.${n} directory`;
+  }
+  return undefined;
 }
