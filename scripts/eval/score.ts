@@ -124,9 +124,12 @@ export interface Figures {
   attacks: number;
   attacksCaught: number;
   attacksAsMissing: number;
-  /** Per confidence bucket: verdicts given and how many matched the label. */
+  /** Unclear verdicts given (not in the calibration: they claim neither side). */
+  unclearGiven: number;
+  /** Per confidence bucket: likely-attack and missing-rule verdicts given and how many matched the label. */
   calibration: { from: number; to: number; n: number; right: number }[];
-  /** Suggestions on lines labelled missing-rule and called missing-rule. */
+  /** Lines labelled missing-rule and called missing-rule, and how many of them got a rule. */
+  missingCalled: number;
   rules: number;
   rulesSingle: number;
   rulesMinimal: number;
@@ -153,7 +156,9 @@ export function figures(scored: Scored[]): Figures {
     attacks: 0,
     attacksCaught: 0,
     attacksAsMissing: 0,
+    unclearGiven: 0,
     calibration: BUCKETS.map(([from, to]) => ({ from, to, n: 0, right: 0 })),
+    missingCalled: 0,
     rules: 0,
     rulesSingle: 0,
     rulesMinimal: 0,
@@ -180,14 +185,17 @@ export function figures(scored: Scored[]): Figures {
       else if (s.verdict === 'unclear') f.benignUnclear++;
       else if (s.verdict === 'missing-rule') f.benignMissing++;
     }
-    if (s.verdict !== 'unparsed') {
+    if (s.verdict === 'unclear') f.unclearGiven++;
+    // calibration is about claims: an unclear verdict claims neither attack nor missing rule
+    if (s.verdict === 'likely-attack' || s.verdict === 'missing-rule') {
       const b = f.calibration.find((x) => s.confidence >= x.from && s.confidence < x.to);
       if (b) {
         b.n++;
         if (s.verdict === s.item.label) b.right++;
       }
     }
-    if (s.rule) {
+    if (s.rule) f.missingCalled++;
+    if (s.rule && s.rule.problem !== 'no rule suggested') {
       f.rules++;
       if (s.rule.single) f.rulesSingle++;
       if (s.rule.single && s.rule.minimal && s.rule.parses !== false) f.rulesMinimal++;
@@ -212,8 +220,8 @@ export function report(title: string, f: Figures): string {
   if (f.nonDenials) out.push(`  non-denials (STATUS ...): ${f.nonDenials}, shown as info: ${f.nonDenialsInfo}`);
   out.push(`  benign denials: ${f.benign}; called likely-attack ${pct(f.benignAttack, f.benign)} (${f.benignAttack}), unclear ${pct(f.benignUnclear, f.benign)} (${f.benignUnclear}), missing-rule ${pct(f.benignMissing, f.benign)} (${f.benignMissing})`);
   out.push(`  attack recall: ${pct(f.attacksCaught, f.attacks)} (${f.attacksCaught}/${f.attacks}); attacks called missing-rule: ${f.attacksAsMissing}`);
-  out.push(`  calibration (confidence: verdicts given, right as labelled):`);
+  out.push(`  calibration (likely-attack and missing-rule verdicts by confidence: given, right as labelled; ${f.unclearGiven} unclear verdicts claim neither):`);
   for (const b of f.calibration) if (b.n) out.push(`    [${b.from.toFixed(2)}, ${Math.min(1, b.to).toFixed(2)}${b.to > 1 ? ']' : ')'}: ${String(b.n).padStart(4)}, right ${pct(b.right, b.n)}`);
-  out.push(`  suggested rules on missing-rule lines called missing-rule: ${f.rules}; one line ${pct(f.rulesSingle, f.rules)}, valid and minimal ${pct(f.rulesMinimal, f.rules)} (${f.rulesMinimal})${f.rulesParsed ? `; apparmor_parser accepted ${f.rulesParseOk}/${f.rulesParsed}` : '; apparmor_parser not installed: parse check skipped'}`);
+  out.push(`  missing-rule lines called missing-rule: ${f.missingCalled}, a rule suggested on ${f.rules} (the others get advice: reload, load the profile, fix the container); one line ${pct(f.rulesSingle, f.rules)}, valid and minimal ${pct(f.rulesMinimal, f.rules)} (${f.rulesMinimal})${f.rulesParsed ? `; apparmor_parser accepted ${f.rulesParseOk}/${f.rulesParsed}` : '; apparmor_parser not installed: parse check skipped'}`);
   return out.join('\n');
 }

@@ -87,7 +87,7 @@ export function ordinaryFileSignals(f: DenialFacts, out: Findings, reads: boolea
 export function usernsSignals(f: DenialFacts, out: Findings): void {
   const kind = f.program.kind;
   if (strict(kind)) {
-    out.signals.push({ side: 'attack', weight: 2, tag: 'userns', reason: `${f.subject} tried to create a user namespace: a server has no reason to, and kernel exploits start there` });
+    out.signals.push({ side: 'attack', weight: 1, tag: 'userns', reason: `${f.subject} tried to create a user namespace: a server has little reason to, and kernel exploits start there` });
     return;
   }
   out.signals.push(benign(3, 'userns-restriction', `user namespace creation stopped by Ubuntu's unprivileged user-namespace restriction: browsers, Electron apps and sandboxing tools do this by design (the app needs a profile that allows userns)`));

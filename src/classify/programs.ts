@@ -85,7 +85,8 @@ function snapApp(name: string): string[] {
  * in the container, so its command name says more.
  */
 export function programOf(profile: string, attachment?: string, comm?: string): Program {
-  const names = [...namesOf(profile), ...(attachment ? [base(attachment)] : [])];
+  // the innermost name first: in `parent//child` or `session//null-/usr/bin/app` the child is what runs
+  const names = [...(attachment ? [base(attachment)] : []), ...namesOf(profile).reverse()];
   const owner = generatedOwner(profile);
   for (const n of names) {
     if (/^unprivileged_userns$/.test(n)) return { kind: 'sandbox', name: n };

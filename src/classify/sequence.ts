@@ -3,13 +3,18 @@
  * - attack signals per pid (and per profile), so several from one process in a short window
  *   reinforce each other;
  * - the last profile_load / profile_replace per profile, so a burst of denials right after it reads
- *   as a tightened profile starting up.
+ *   as a tightened profile starting up;
+ * - how often the same access was denied, so one a running service keeps retrying leans towards a
+ *   missing rule (a weight, never enough to outvote an attack signal).
  * Time is the record's own clock; records without one use the latest time seen.
  */
 
 export const PID_WINDOW_MS = 120_000;
 export const PROFILE_WINDOW_MS = 30_000;
 export const LOAD_WINDOW_MS = 120_000;
+/** A denial seen this often over this long is a service retrying, not an intruder (who moves on). */
+export const REPEAT_COUNT = 3;
+export const REPEAT_SPAN_MS = 30_000;
 const MAX_KEYS = 4096;
 const MAX_EVENTS_PER_KEY = 16;
 
@@ -73,6 +78,19 @@ export class SequenceMemory {
   private readonly byPid = new BoundedMap<Mark[]>(MAX_KEYS);
   private readonly byProfile = new BoundedMap<Mark[]>(MAX_KEYS);
   private readonly loads = new BoundedMap<{ t: number; op: string }>(MAX_KEYS);
+  private readonly repeats = new BoundedMap<{ n: number; first: number }>(MAX_KEYS);
+
+  /**
+   * Counts one more sighting of the same access (by its key, whatever the pid) and says whether it
+   * now repeats: seen REPEAT_COUNT times or more over at least REPEAT_SPAN_MS.
+   */
+  noteRepeat(key: string, t: number): boolean {
+    let r = this.repeats.get(key);
+    if (!r) this.repeats.set(key, (r = { n: 0, first: t }));
+    r.n++;
+    if (t < r.first) r.first = t;
+    return r.n >= REPEAT_COUNT && t - r.first >= REPEAT_SPAN_MS;
+  }
 
   /** The time to reason with for a record. */
   clock(t: number | undefined): number {

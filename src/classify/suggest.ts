@@ -175,6 +175,10 @@ export function missingRuleSuggestion(f: DenialFacts, find: Findings, index: Pro
       file: f.info.file,
     };
   }
+  if (f.access === 'change-profile' && /label not found|profile not found/.test(f.r.fields.info ?? '')) {
+    const target = f.r.fields.target ?? f.r.fields.name ?? 'the target profile';
+    return { kind: 'none', text: `no rule is missing: ${target} is not loaded; load it (apparmor_parser -r with its file) or restart the service or runtime that generates it` };
+  }
   const loc = where(f, generated);
   let rules: string[] | undefined;
   let note: string | undefined;
