@@ -234,6 +234,19 @@ export class ParserCheck {
     this.seen.set(rule, ok);
     return ok;
   }
+  /** Compiles many rules at once (one profile each, one parser run); per rule only when that fails. */
+  prime(rules: string[]): void {
+    const todo = [...new Set(rules)].filter((r) => !this.seen.has(r) && !(/^userns\b/.test(r) && this.major < 4));
+    if (!todo.length) return;
+    const text = ['include <tunables/global>', ...todo.map((r, i) => {
+      const flag = /^flags=\((.*)\)$/.exec(r);
+      return `profile aa-triage-eval-${i}${flag ? ` flags=(${flag[1]})` : ''} {\n  ${flag ? '' : r}\n}`;
+    })].join('\n') + '\n';
+    const file = join(this.dir, 'batch');
+    writeFileSync(file, text);
+    const r = spawnSync(this.parser.bin, ['-QK', '--base', this.parser.base, file], { encoding: 'utf8', timeout: 60000 });
+    if (r.status === 0) for (const rule of todo) this.seen.set(rule, true);
+  }
   close(): void {
     rmSync(this.dir, { recursive: true, force: true });
   }

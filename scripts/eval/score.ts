@@ -67,12 +67,14 @@ function groupByThread(items: CorpusLine[]): CorpusLine[][] {
 
 /** Every line without profiles. */
 export async function scoreWithoutProfiles(items: CorpusLine[], parser?: ParserCheck): Promise<Scored[]> {
-  const out: Scored[] = [];
+  const done: [CorpusLine, { record?: AppArmorRecord; c?: Classification }][] = [];
   for (const g of groupByThread(items)) {
     const got = await classifyThread(g, []);
-    g.forEach((item, i) => out.push(score(item, got[i], parser)));
+    g.forEach((item, i) => done.push([item, got[i]]));
   }
-  return out;
+  // one parser run for every rule first; a rule is compiled alone only when the batch fails
+  parser?.prime(done.flatMap(([, got]) => (got.c?.suggestion?.rules?.length === 1 ? got.c.suggestion.rules : [])));
+  return done.map(([item, got]) => score(item, got, parser));
 }
 
 /** The lines whose thread shows the profile, each thread's lines against that profile text. */
