@@ -11,7 +11,7 @@
 import type { DenialFacts } from './facts.js';
 import type { Findings, Signal } from './signals.js';
 import { credentialFact, execClass, persistenceLabel, stagingDir } from './knowledge.js';
-import type { ProgramKind } from './programs.js';
+import { PROCESS_VIEWERS, type ProgramKind } from './programs.js';
 
 const benign = (weight: number, tag: string, reason: string): Signal => ({ side: 'benign', weight, tag, reason });
 
@@ -28,22 +28,27 @@ export function sameUser(f: DenialFacts): boolean {
 }
 
 /** Reads that can give an intruder something: credentials, keys, other processes' secrets, private homes. */
-function sensitiveRead(path: string): boolean {
+function sensitiveRead(path: string, f: DenialFacts): boolean {
   if (credentialFact(path)) return true;
   if (/^\/etc\/(?:ssl\/private|pki\/tls\/private|letsencrypt)\//.test(path)) return true;
-  if (/^\/proc\/[0-9]+\/(?:environ|mem|maps|auxv|cmdline|fd\/?.*)$/.test(path)) return true;
+  // process viewers read other processes' command lines and open files for a living; secrets stay secret
+  const viewer = f.program.kind === 'admin tool' || PROCESS_VIEWERS.test(f.r.fields.comm ?? '');
+  if (/^\/proc\/[0-9]+\/(?:environ|mem)$/.test(path) || (!viewer && /^\/proc\/[0-9]+\/(?:maps|auxv|cmdline|fd\/?.*)$/.test(path))) return true;
   if (/\/\.(?:mozilla|thunderbird)\/.*(?:logins\.json|key[34]\.db|cookies\.sqlite)$|\/(?:google-chrome|chromium|BraveSoftware)\/.*(?:Login Data|Cookies)$|\/\.local\/share\/keyrings\//.test(path)) return true;
   return false;
 }
 
 const LOG_SOCKET_RE = /^\/(?:dev\/log|run\/systemd\/journal\/(?:dev-log|socket|stdout)|run\/systemd\/notify)$/;
+const DEVICE_LINKS_RE = /^\/dev\/(?:char|dri|nvidia[\w-]*|snd|input|video[0-9]*|media[0-9]*|hidraw[0-9]*|uinput|vfio|kvm|net\/tun|fuse|bus\/usb|shm)(?:\/|$)/;
 const TERMINALS_RE = /^\/dev\/(?:pts\/[0-9]+|tty[0-9S]*[0-9]*|console|ptmx|null)$/;
 const OWN_PROC_WRITE_RE = /^\/proc\/(?:self|thread-self|[0-9]+)\/(?:task\/[0-9]+\/)?(?:comm|attr\/[\w/]+|oom_score_adj|oom_adj|setgroups|uid_map|gid_map|loginuid|timerslack_ns|clear_refs|coredump_filter)$/;
 const STATE_ROOTS_RE = /^\/(?:run|var\/run|var\/lib|var\/log|var\/cache|var\/spool|tmp|var\/tmp|dev\/shm|run\/shm|sys\/fs\/cgroup|srv|opt|mnt|media)\//;
 const SYSTEM_PROGRAM_RE = /^\/(?:usr\/(?:local\/)?)?(?:s?bin|lib(?:exec|32|64)?)\/|^\/opt\/|^\/snap\/|^\/usr\/share\/|^\/usr\/games\//;
 const HOME_RE = /^\/(?:home\/[^/]+|root|run\/user\/[0-9]+)\//;
 
-const strict = (k: ProgramKind, f?: DenialFacts) => (k === 'network service' && f?.role !== 'login or scheduler') || k === 'document filter';
+/** Servers that run helper programs by design (print filters, mail delivery agents, login sessions). */
+const RUNS_HELPERS = /^(?:cupsd|master|postfix|exim4?|dovecot|sshd|sshd-session)$/;
+const strict = (k: ProgramKind, f?: DenialFacts) => (k === 'network service' && f?.role !== 'login or scheduler' && !RUNS_HELPERS.test(f?.program.name ?? '')) || k === 'document filter';
 
 /**
  * File accesses nobody flagged: an ordinary read, map, lock or write of state is what a profile that
@@ -62,6 +67,10 @@ export function ordinaryFileSignals(f: DenialFacts, out: Findings, reads: boolea
     }
     return;
   }
+  if (/^\/?apparmor\/\.null$/.test(path)) {
+    s.push(benign(2, 'revoked-fd', `${path} is AppArmor's stand-in for an inherited descriptor the profile may not use: the program did not open anything`));
+    return;
+  }
   if (!path.startsWith('/')) return;
   if (writes) {
     if (persistenceLabel(path) || KERNEL_KNOB_RE.test(path)) return;
@@ -70,11 +79,12 @@ export function ordinaryFileSignals(f: DenialFacts, out: Findings, reads: boolea
     else if (OWN_PROC_WRITE_RE.test(path)) s.push(benign(2, 'own-proc-write', `${path}: a process setting its own attributes (thread name, OOM score, id maps)`));
     else if (STATE_ROOTS_RE.test(path) && !stagingDir(path)?.includes('memfd')) s.push(benign(2, 'state-write', `${path} is run-time state, a log, a cache or scratch space: where services write`));
     else if (HOME_RE.test(path)) s.push(benign(kind === 'sandbox' || kind === 'snap' || kind === 'desktop app' ? 2 : 1, 'home-write', `${path} is in a user's home: an application saving its files`));
+    else if (DEVICE_LINKS_RE.test(path)) s.push(benign(2, 'device', `${path} is a device node or link for a GPU, sound, input or virtual device: drivers' helpers create and refresh them`));
     else if (/^\/dev\//.test(path)) s.push(benign(1, 'device', `${path} is a device node`));
     return;
   }
   if (reads || f.mask.includes('m')) {
-    if (sensitiveRead(path)) return;
+    if (sensitiveRead(path, f)) return;
     const home = HOME_RE.test(path);
     const w = strict(kind, f) && home ? 1 : 2;
     s.push(benign(w, 'ordinary-read', `${path} holds nothing an intruder is after (not a credential, key or another process's secrets): ${who} reading its configuration or system state`));

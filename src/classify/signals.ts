@@ -124,6 +124,8 @@ function fileSignals(f: DenialFacts, index: ProfileIndex | undefined, out: Findi
     }
     if (staging) s.push(attack(3, 'exec-staging', `${f.subject} ${verb(f, 'tried to execute', 'executed')} a program from ${staging} (${path})`));
     if (staging && hiddenComponent(path)) s.push(attack(1, 'hidden', `the program sits in a hidden directory (${hiddenComponent(path)})`));
+  } else if (!mask.includes('m') && reads && staging && f.program.kind === 'network service' && /\.so(?:\.[0-9.]+)?$/.test(path)) {
+    s.push(attack(1, 'library-staging', `${f.subject} ${verb(f, 'tried to read', 'read')} a shared library from ${staging} (${path}): loading code from a world-writable directory is how libraries are injected`));
   } else if (mask.includes('m') && staging) {
     s.push(attack(3, 'mmap-staging', `${f.subject} ${verb(f, 'tried to map', 'mapped')} ${path} as executable code from ${staging}`));
   }
@@ -152,7 +154,7 @@ function fileSignals(f: DenialFacts, index: ProfileIndex | undefined, out: Findi
       else if ((what === 'environ' || what === 'mem') && sameUser(f) && f.program.kind !== 'network service' && f.program.kind !== 'service') {
         s.push(attack(1, 'proc-other', `${f.subject} ${verb(f, 'tried to read', 'read')} the ${what === 'environ' ? 'environment' : 'memory'} of another process of the same user (${path})`));
       } else if (what === 'environ' || what === 'mem') s.push(attack(3, 'proc-other', `${f.subject} ${verb(f, 'tried to read', 'read')} the ${what === 'environ' ? 'environment (secrets, tokens)' : 'memory'} of another process (${path})`));
-      else if (what.startsWith('fd')) s.push(attack(1, 'proc-other', `${f.subject} looked at the open files of another process (${path})`));
+      else if (what.startsWith('fd') && !viewsProcesses(f)) s.push(attack(1, 'proc-other', `${f.subject} looked at the open files of another process (${path})`));
     }
   }
 
@@ -345,6 +347,7 @@ function capSignals(f: DenialFacts, out: Findings): void {
   const excuse = capabilityExcuse(f, cap);
   if (excuse && !deny) s.push(benign(excuse.weight, 'cap-family', excuse.reason));
   else if (HIGH_CAPS[cap]) s.push(attack(3, 'high-cap', `${f.subject} ${verb(f, 'tried to use', 'used')} capability ${cap} (${HIGH_CAPS[cap]})`));
+  else if (cap === 'sys_chroot' && (f.program.kind === 'service' || f.program.kind === 'network service')) s.push(benign(2, 'routine-cap', `capability sys_chroot: daemons chroot themselves to drop privileges`));
   else if (MEDIUM_CAPS.has(cap)) s.push(attack(1, 'medium-cap', `${f.subject} ${verb(f, 'tried to use', 'used')} capability ${cap}, which services rarely need`));
   else if (ROUTINE_CAPS.has(cap)) s.push(benign(2, 'routine-cap', `capability ${cap} is one services routinely need`));
 }
@@ -423,7 +426,9 @@ function mountSignals(f: DenialFacts, out: Findings): void {
   const comm = fl.comm ?? '';
   const kind = f.program.kind;
   const fstype = fl.fstype ?? '';
-  const escape = MOUNT_ESCAPE_FS.test(fstype) || /^\/dev\/(?!pts|shm|mqueue)/.test(fl.srcname ?? '') || (stagingDir(f.path ?? '') !== undefined && /\/$/.test(f.path ?? '') && fstype !== 'tmpfs');
+  // a new file system mounted on scratch space (not a remount or bind of what is there)
+  const fresh = !!fstype && !/\b(?:remount|bind|rbind)\b/.test(fl.flags ?? '');
+  const escape = MOUNT_ESCAPE_FS.test(fstype) || /^\/dev\/(?!pts|shm|mqueue)/.test(fl.srcname ?? '') || (fresh && stagingDir(f.path ?? '') !== undefined && fstype !== 'tmpfs');
   const byHand = /^(?:mount|sh|bash|dash|ash|busybox|python[0-9.]*|perl)$/.test(comm);
   if ((kind === 'container' && !f.program.runtime) && (escape || byHand) && !/^\(.*\)$/.test(comm)) {
     out.signals.push(attack(3, 'container-mount', `${f.subject} ${verb(f, 'tried to', 'did')} mount ${fstype || ''} ${fl.srcname ?? ''} on ${f.path ?? '?'} from inside a container${escape ? ': cgroup, proc and disk mounts are how containers are escaped' : ''}`.replace(/\s+/g, ' ')));
@@ -552,4 +557,9 @@ function credentialsOwnedBy(path: string, program: string, words: string[]): str
     if (n.length >= 3 && (path.includes(`/.${n}/`) || path.includes(`/.config/${n}/`))) return `its own ~/.${n} directory`;
   }
   return undefined;
+}
+
+/** Programs whose job is to look at other processes: admin and monitoring tools, process viewers. */
+function viewsProcesses(f: DenialFacts): boolean {
+  return f.program.kind === 'admin tool' || PROCESS_VIEWERS.test(f.r.fields.comm ?? '');
 }
