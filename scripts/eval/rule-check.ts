@@ -86,15 +86,17 @@ function permsFor(mask: string): Set<string> {
 
 /** A glob component is narrow when what it stands for in the path is an id (digits) or it keeps a literal word. */
 function narrowComponents(rawGlob: string, path: string): boolean {
-  let glob = rawGlob;
-  for (const [k, v] of Object.entries(VARIABLES)) glob = glob.split(k).join(v);
-  if (glob.includes('**')) return false;
+  // a variable the tunables define for exactly this part (a pid, a uid, a home) is as narrow as it gets
+  let glob = rawGlob.replace(/@\{HOME\}/g, 'home/\u0000').replace(/@\{PROC\}/g, '/proc').replace(/@\{(?:pid|pids|tid|uid)\}/g, '\u0000');
+  if (/@\{/.test(glob) || glob.includes('**')) return false;
+  if (glob.startsWith('home/')) glob = `/${glob}`;
   const g = glob.split('/');
   const p = path.split('/');
   if (g.length !== p.length) return false;
   for (let i = 0; i < g.length; i++) {
     const c = g[i];
-    if (!/[*?[{]/.test(c.replace(/\\./g, '').replace(/@\{[^}]*\}/g, ''))) continue;
+    if (c === '\u0000') continue;
+    if (!/[*?[{]/.test(c.replace(/\\./g, ''))) continue;
     const literal = c.replace(/\\./g, 'x').replace(/\{[^}]*\}|\[[^\]]*\]|[*?]/g, '');
     if (!/[0-9]/.test(p[i]) && literal.length < 3) return false;
   }

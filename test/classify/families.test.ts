@@ -89,8 +89,9 @@ test('paths that change from run to run become globs and variables, literal part
   assert.deepEqual(g('/proc/100/task/101/comm'), { path: '@{PROC}/@{pid}/task/@{tid}/comm', owner: true });
   assert.deepEqual(g('/proc/7/cmdline'), { path: '@{PROC}/@{pids}/cmdline', owner: false });
   assert.deepEqual(g('/dev/pts/3'), { path: '/dev/pts/[0-9]*', owner: false });
-  assert.equal(g('/sys/fs/cgroup/user.slice/user-1000.slice/session-3.scope/memory.max')?.path, '/sys/fs/cgroup/user.slice/user-*.slice/session-*.scope/memory.max');
+  assert.equal(g('/sys/fs/cgroup/user.slice/user-1000.slice/session-3.scope/memory.max')?.path, '/sys/fs/cgroup/user.slice/user-[0-9]*.slice/session-[0-9]*.scope/memory.max');
   assert.equal(g('/var/lib/libvirt/swtpm/7cf29f14-a170-4e33-bece-1f1e4c7e10b7/tpm2')?.path, '/var/lib/libvirt/swtpm/[0-9a-f]*-[0-9a-f]*-[0-9a-f]*-[0-9a-f]*-[0-9a-f]*/tpm2');
+  assert.equal(g('/dev/shm/mono.20414')?.path, '/dev/shm/mono.[0-9]*');
   assert.equal(g('/etc/nginx/nginx.conf'), undefined, 'nothing changes: the literal path');
   assert.equal(g('/proc/7/a*b'), undefined, 'a glob character from the log: never generalised');
 });
