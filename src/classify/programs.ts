@@ -84,7 +84,20 @@ function snapApp(name: string): string[] {
  * a browser packaged as a snap is a sandbox; a container's generated profile covers whatever runs
  * in the container, so its command name says more.
  */
+const known = new Map<string, Program>();
+
 export function programOf(profile: string, attachment?: string, comm?: string): Program {
+  // the same few profiles come back for every record: decide each (with its command name) once
+  const key = `${profile}\u0000${attachment ?? ''}\u0000${comm ?? ''}`;
+  let p = known.get(key);
+  if (!p) {
+    if (known.size >= 4096) known.clear();
+    known.set(key, (p = decideProgram(profile, attachment, comm)));
+  }
+  return p;
+}
+
+function decideProgram(profile: string, attachment?: string, comm?: string): Program {
   // the innermost name first: in `parent//child` or `session//null-/usr/bin/app` the child is what runs
   const names = [...(attachment ? [base(attachment)] : []), ...namesOf(profile).reverse()];
   const owner = generatedOwner(profile);
