@@ -58,10 +58,13 @@ interface Static {
   memos?: Map<string, Filled>;
   /** The result with no sequence context at all, the usual case, without a map lookup. */
   plain?: Filled;
+  /** The result when the only context is that the access repeats. */
+  repeated?: Filled;
 }
 
 /** Distinct sequence contexts remembered per cached record before they are forgotten together. */
 const MEMOS_MAX = 8;
+const REPEATED = '|repeated';
 
 interface Filled {
   result: Classification;
@@ -305,7 +308,7 @@ export function createClassifier(index: ProfileIndex | undefined, opts: Classifi
     const load = seq.recentLoad(facts.profile, st.parent, t);
     if (st.ownAttack >= 2) for (const tag of st.noteTags) seq.noteAttack(hasPid ? pid : undefined, facts.profile, tag, t);
 
-    const repeated = seq.noteRepeat(`${st.key1}:${st.key2}:${st.keyFlags}`, t);
+    const repeated = seq.noteRepeat(st.key1, st.key2 * 4 + st.keyFlags, t);
     const age = load ? String(Math.round(load.ageMs / 1000)) : '';
     if (st.literal) {
       // the record's own text holds a placeholder character: decided whole, nothing shared
@@ -314,11 +317,13 @@ export function createClassifier(index: ProfileIndex | undefined, opts: Classifi
     }
     // a flood repeats the same record in the same context: decide once per distinct context (the
     // load's age, which changes every second, is a placeholder like the pid)
-    const sig = prior || load || repeated ? `${prior ? `${prior.scope}:${prior.tags.join(',')}` : ''}|${load ? `${load.op}:${load.profile}` : ''}|${repeated ? 'repeated' : ''}` : '';
-    let filled = opts.uncached ? undefined : sig === '' ? st.plain : st.memos?.get(sig);
+    // no context (or only the repeat, the usual case in a flood) has a slot of its own: no key built
+    const sig = prior || load ? `${prior ? `${prior.scope}:${prior.tags.join(',')}` : ''}|${load ? `${load.op}:${load.profile}` : ''}|${repeated ? 'repeated' : ''}` : repeated ? REPEATED : '';
+    let filled = opts.uncached ? undefined : sig === '' ? st.plain : sig === REPEATED ? st.repeated : st.memos?.get(sig);
     if (!filled) {
       filled = prepare(decide(st, sequenceSignals(st, prior, load, repeated, PID_MARK, AGE_MARK)));
       if (sig === '') st.plain = filled;
+      else if (sig === REPEATED) st.repeated = filled;
       else {
         if (!st.memos || st.memos.size >= MEMOS_MAX) st.memos = new Map();
         st.memos.set(sig, filled);

@@ -28,18 +28,18 @@ interface Mark {
  * full it becomes the old one and the previous old one is dropped. (Evicting the first key of one
  * Map on every insert walks V8's deleted-entry tombstones each time and turns quadratic.)
  */
-export class BoundedMap<V> {
-  private young = new Map<string, V>();
-  private old = new Map<string, V>();
+export class BoundedMap<V, K = string> {
+  private young = new Map<K, V>();
+  private old = new Map<K, V>();
   constructor(private readonly max: number) {}
-  get(k: string): V | undefined {
+  get(k: K): V | undefined {
     const v = this.young.get(k);
     if (v !== undefined) return v;
     const o = this.old.get(k);
     if (o !== undefined) this.set(k, o);
     return o;
   }
-  set(k: string, v: V): void {
+  set(k: K, v: V): void {
     this.young.set(k, v);
     if (this.young.size >= this.max / 2) {
       this.old = this.young;
@@ -78,15 +78,16 @@ export class SequenceMemory {
   private readonly byPid = new BoundedMap<Mark[]>(MAX_KEYS);
   private readonly byProfile = new BoundedMap<Mark[]>(MAX_KEYS);
   private readonly loads = new BoundedMap<{ t: number; op: string }>(MAX_KEYS);
-  private readonly repeats = new BoundedMap<{ n: number; first: number }>(MAX_KEYS);
+  private readonly repeats = new BoundedMap<{ key2: number; n: number; first: number }, number>(MAX_KEYS);
 
   /**
    * Counts one more sighting of the same access (by its key, whatever the pid) and says whether it
    * now repeats: seen REPEAT_COUNT times or more over at least REPEAT_SPAN_MS.
    */
-  noteRepeat(key: string, t: number): boolean {
-    let r = this.repeats.get(key);
-    if (!r) this.repeats.set(key, (r = { n: 0, first: t }));
+  noteRepeat(key1: number, key2: number, t: number): boolean {
+    let r = this.repeats.get(key1);
+    if (!r || r.key2 !== key2) this.repeats.set(key1, (r = { key2, n: 0, first: t }));
+    else if (r.n >= REPEAT_COUNT && t - r.first >= REPEAT_SPAN_MS) return true;
     r.n++;
     if (t < r.first) r.first = t;
     return r.n >= REPEAT_COUNT && t - r.first >= REPEAT_SPAN_MS;
