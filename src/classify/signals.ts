@@ -388,6 +388,8 @@ function ptraceSignals(f: DenialFacts, out: Findings): void {
   } else if (/\b(?:readby|tracedby)\b/.test(f.mask)) {
     const same = peer === f.profile || peer.split('//')[0] === f.profile.split('//')[0];
     s.push(benign(same || /readby/.test(f.mask) ? 2 : 1, 'ptrace-target', `${f.profile} was the target: ${peer} looked at it (${f.mask})`));
+  } else if (/\btrace\b/.test(f.mask) && !/tracedby/.test(f.mask) && (f.program.kind === 'sandbox' || f.program.kind === 'desktop app') && (peer === f.profile || peer.split('//')[0] === f.profile.split('//')[0])) {
+    s.push(benign(2, 'ptrace-own-children', `${f.program.name} attaching to its own processes (crash reporters and sandboxes do)`));
   } else if (/\btrace\b/.test(f.mask) && !/tracedby/.test(f.mask)) {
     if (peer === f.profile) s.push(attack(1, 'ptrace-self', `${f.subject} ${verb(f, 'tried to attach to', 'attached to')} a process of its own profile (ptrace trace)`));
     else s.push(attack(3, 'ptrace-trace', `${f.subject} ${verb(f, 'tried to attach to', 'attached to')} a process under ${peer} (ptrace trace: read and change its memory)`));
@@ -402,7 +404,11 @@ function dbusSignals(f: DenialFacts, out: Findings): void {
   const iface = fl.interface ?? '';
   const s = out.signals;
   const readOnly = /receive/.test(fl.mask ?? '') || f.op === 'dbus_signal' || /^(?:Get|GetAll|Introspect|Ping|GetMachineId)$/.test(fl.member ?? '') || iface === 'org.freedesktop.DBus.Introspectable';
-  if (!readOnly && (SENSITIVE_DBUS_RE.test(dest) || SENSITIVE_DBUS_RE.test(iface) || SENSITIVE_DBUS_RE.test(fl.path?.replace(/^\//, '').replace(/\//g, '.') ?? ''))) {
+  const asks = /^(?:Inhibit|CheckAuthorization|CancelCheckAuthorization|Can\w+|Get\w*|List\w*|Subscribe|Unsubscribe|RegisterAuthenticationAgent|UnregisterAuthenticationAgent)$/.test(fl.member ?? '');
+  const desktopSide = f.program.kind === 'sandbox' || f.program.kind === 'snap' || f.program.kind === 'desktop app' || f.program.kind === 'admin tool';
+  if (!readOnly && asks && desktopSide && (SENSITIVE_DBUS_RE.test(dest) || SENSITIVE_DBUS_RE.test(iface))) {
+    s.push(benign(2, 'dbus-desktop', `${fl.member} on ${dest || iface}: desktop programs ask logind, polkit and systemd this routinely (inhibit sleep, check an authorization, list sessions)`));
+  } else if (!readOnly && (SENSITIVE_DBUS_RE.test(dest) || SENSITIVE_DBUS_RE.test(iface) || SENSITIVE_DBUS_RE.test(fl.path?.replace(/^\//, '').replace(/\//g, '.') ?? ''))) {
     s.push(attack(2, 'dbus-sensitive', `${f.subject} ${verb(f, 'tried to call', 'called')} ${iface}.${fl.member ?? '?'} on ${dest}: a request to change the system`));
   } else {
     s.push(benign(2, 'dbus-routine', `D-Bus ${fl.mask ?? 'call'} of ${fl.member ?? '?'} on ${dest || iface} (${fl.bus ?? '?'} bus): an ordinary service request`));
@@ -552,6 +558,8 @@ const RUNTIME_PEER_RE = /^(?:kubelet|k3s|dockerd|docker|containerd|containerd-sh
  */
 function credentialsOwnedBy(path: string, program: string, words: string[]): string | undefined {
   if (/^sshd(?:-session|-auth)?$/.test(program) && /\/\.ssh\/(?:authorized_keys2?|known_hosts)$|^\/etc\/ssh\//.test(path)) return 'sshd reads the keys a user may log in with';
+  // the programs that check or change passwords and sudo rights read the stores made for them
+  if (/^(?:unix[-_]chkpwd|passwd|chpasswd|chage|chfn|chsh|useradd|usermod|userdel|groupadd|groupmod|gpasswd|newusers|pwck|grpck|vipw|login|su|sudo|visudo|polkit-agent-helper-1|gdm-session-worker|lightdm|sddm-helper)$/.test(program) && /^\/etc\/(?:shadow|gshadow|sudoers|security\/opasswd)/.test(path)) return `${program} checks or changes passwords and rights`;
   for (const w of [program, ...words]) {
     const n = w.replace(/d$/, '');
     if (n.length >= 3 && (path.includes(`/.${n}/`) || path.includes(`/.config/${n}/`))) return `its own ~/.${n} directory`;

@@ -109,3 +109,14 @@ test('a denial a running service keeps retrying leans towards a missing rule; ne
   const c3 = createClassifier(undefined);
   for (const r of weak) assert.equal(c3.classify(r).verdict, 'unclear', 'a weak attack signal and a repeat conflict: unclear, never missing-rule');
 });
+
+test("the programs made to read a credential store may; desktop apps ask logind and polkit; browsers attach to their own children", () => {
+  assert.equal(verdictOf(file(0, 'unix-chkpwd', 'open', '/etc/shadow', 'r', { comm: 'unix_chkpwd' })).verdict, 'missing-rule');
+  assert.equal(verdictOf(file(0, '/usr/sbin/dovecot', 'open', '/etc/shadow', 'r', { comm: 'imap' })).verdict, 'likely-attack');
+  const inhibit = verdictOf(kline(0, 'DENIED', 'operation="dbus_method_call" bus="system" path="/org/freedesktop/login1" interface="org.freedesktop.login1.Manager" member="Inhibit" mask="send" name="org.freedesktop.login1" pid=3100 label="snap.spotify.spotify" peer_pid=900 peer_label="unconfined"'));
+  assert.equal(inhibit.verdict, 'missing-rule');
+  const start = verdictOf(kline(0, 'DENIED', 'operation="dbus_method_call" bus="system" path="/org/freedesktop/systemd1" interface="org.freedesktop.systemd1.Manager" member="StartTransientUnit" mask="send" name="org.freedesktop.systemd1" pid=3100 label="snap.spotify.spotify" peer_pid=1 peer_label="unconfined"'));
+  assert.notEqual(start.verdict, 'missing-rule', 'a request that changes the system is never routine');
+  const crash = verdictOf(kline(0, 'DENIED', 'operation="ptrace" class="ptrace" profile="firefox" pid=4100 comm="crashhelper" requested_mask="trace" denied_mask="trace" peer="firefox"'));
+  assert.equal(crash.verdict, 'missing-rule');
+});
