@@ -179,6 +179,8 @@ export function missingRuleSuggestion(f: DenialFacts, find: Findings, index: Pro
     const target = f.r.fields.target ?? f.r.fields.name ?? 'the target profile';
     return { kind: 'none', text: `no rule is missing: ${target} is not loaded; load it (apparmor_parser -r with its file) or restart the service or runtime that generates it` };
   }
+  const userns = usernsProfileAdvice(f);
+  if (userns) return userns;
   const loc = where(f, generated);
   let rules: string[] | undefined;
   let note: string | undefined;
@@ -190,8 +192,34 @@ export function missingRuleSuggestion(f: DenialFacts, find: Findings, index: Pro
     const r = otherRule(f);
     rules = r ? [r] : undefined;
   }
-  if (!rules) return { kind: 'none', text: `no rule is suggested: the log values cannot be written safely as a rule; ${loc.text}` };
+  if (!rules) {
+    const why = f.access === 'file' || f.access === 'exec' ? 'the log values cannot be written safely as a rule' : 'the record does not say which permission a rule would need';
+    return { kind: 'none', text: `no rule is suggested: ${why}; ${loc.text}` };
+  }
   return { kind: 'rule', text: `${loc.text}${note ? ` (${note})` : ''}`, rules, file: loc.file };
+}
+
+/**
+ * Ubuntu's user-namespace restriction: a program without a profile of its own that creates a user
+ * namespace is denied, or moved to `unprivileged_userns` where its sandbox's capabilities are
+ * denied. The fix is a profile for the program that allows user namespaces (AppArmor 4), never a
+ * rule in unconfined or unprivileged_userns.
+ */
+function usernsProfileAdvice(f: DenialFacts): Suggestion | undefined {
+  const stacked = f.profile === 'unprivileged_userns' || f.profile.endsWith('//&unprivileged_userns');
+  if (!stacked && !(f.access === 'userns' && f.profile === 'unconfined')) return undefined;
+  const fl = f.r.fields;
+  const exe = fl.execpath ?? fl.exe;
+  const program = exe && /^\/[\w./+-]+$/.test(exe) && !/\/\.\.?(?:\/|$)/.test(exe) ? exe : undefined;
+  // a file name is built from it: a plain word only (no `/`, no leading dot)
+  const word = program ? basenameOf(program) : fl.comm;
+  const name = word && /^[\w+-][\w.+-]*$/.test(word) ? word : 'the-program';
+  const generated = f.managedBy ? ` (${managedAdvice(f.managedBy)})` : '';
+  return {
+    kind: 'rule',
+    rules: ['userns,'],
+    text: `${f.profile} is not the program's own profile: give ${name} a profile that allows user namespaces, e.g. /etc/apparmor.d/${name} with \`profile ${name} ${program ?? '/path/to/' + name} flags=(unconfined) { userns, }\` (AppArmor 4), then load it${generated}`,
+  };
 }
 
 export function explicitDenySuggestion(f: DenialFacts, find: Findings): Suggestion {

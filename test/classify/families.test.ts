@@ -120,3 +120,11 @@ test("the programs made to read a credential store may; desktop apps ask logind 
   const crash = verdictOf(kline(0, 'DENIED', 'operation="ptrace" class="ptrace" profile="firefox" pid=4100 comm="crashhelper" requested_mask="trace" denied_mask="trace" peer="firefox"'));
   assert.equal(crash.verdict, 'missing-rule');
 });
+
+test("a user-namespace denial is fixed by a profile of the program's own, never by a rule in unconfined or unprivileged_userns", () => {
+  const moved = verdictOf(cap(0, 'unprivileged_userns', 'sys_admin', 21, { comm: 'electron' }));
+  assert.deepEqual(moved.suggestion?.rules, ['userns,']);
+  assert.match(moved.suggestion!.text, /give electron a profile that allows user namespaces/);
+  const odd = verdictOf(kline(0, 'DENIED', 'operation="userns_create" class="namespace" profile="unconfined" pid=7 comm="../../x" requested="userns_create" denied="userns_create"'));
+  assert.ok(!odd.suggestion!.text.includes('..'), 'no path is built from an odd command name');
+});
