@@ -64,12 +64,12 @@ export function headerStripLine(p: StripProps): Line {
   const cellsW = Math.max(10, Math.min(60, p.width - 2 * (clockW + 2) - 40));
   const b = bucketize(p.series, range.from, range.to, bucketRoom(cellsW, acts.length));
   const cells = stripCells(b, acts, cellsW);
-  const end = b.from + b.counts.length * b.stepMs;
   const line: Line = [seg(` ${edgeTime(b.from, b.stepMs, p.utc, p.tz)} `, { dim: t.dim })];
   for (const c of cells) {
     line.push(c.action ? seg(ACTION_GLYPH, { bold: true, color: t.accent }) : seg(c.glyph, { color: c.attack ? t.verdict['likely-attack'] : t.verdict['missing-rule'], bold: c.attack }));
   }
-  line.push(seg(` ${edgeTime(end, b.stepMs, p.utc, p.tz)}`, { dim: t.dim }));
+  // the right end is now (the last bucket is still filling)
+  line.push(seg(` ${edgeTime(range.to, b.stepMs, p.utc, p.tz)}`, { dim: t.dim }));
   line.push(seg(`  ${stepLabel(b.stepMs)}/bar, peak ${peakPerMinute(b)}/min`));
   const attacks = attackSpan(b);
   if (attacks) line.push(seg(` · !! attacks ${edgeTime(attacks.from, b.stepMs, p.utc, p.tz)}-${edgeTime(attacks.to, b.stepMs, p.utc, p.tz)}`, { color: t.verdict['likely-attack'], bold: true }));
@@ -138,7 +138,6 @@ export function incidentShape(snap: { window: AppArmorRecord[]; actions: ActionJ
   if (!range) return undefined;
   const series = seriesOf(mine, (r) => r.time, (r) => r.classification?.verdict ?? 'unclassified');
   const { text, buckets: b } = miniStrip(series, range.from, range.to, actionTimes(snap.actions), width);
-  const end = b.from + b.counts.length * b.stepMs;
   const kept = mine.length < inc.count ? `${mine.length} of ${inc.count} records (the recent window)` : `${inc.count} record${inc.count === 1 ? '' : 's'}`;
-  return `shape ${text.trimStart()}  ${edgeTime(b.from, b.stepMs, utc, tz)}-${edgeTime(end, b.stepMs, utc, tz)}, ${stepLabel(b.stepMs)}/bar, ${kept}${text.includes(ACTION_GLYPH) ? `, ${ACTION_GLYPH} action` : ''}`;
+  return `shape ${text.trimStart()}  ${edgeTime(b.from, b.stepMs, utc, tz)}-${edgeTime(range.to, b.stepMs, utc, tz)}, ${stepLabel(b.stepMs)}/bar, ${kept}${text.includes(ACTION_GLYPH) ? `, ${ACTION_GLYPH} action` : ''}`;
 }
