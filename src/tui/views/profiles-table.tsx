@@ -6,7 +6,7 @@
 import React from 'react';
 import { Box, Text } from 'ink';
 import { Table } from '@alcalzone/ink-table';
-import { safeCell } from '../../views/safe-text.js';
+import { safeCell, safeMiddle } from '../../views/safe-text.js';
 import type { ProfileRow } from '../view-model.js';
 
 export interface ProfilesTableProps {
@@ -50,7 +50,7 @@ export function profileTableData(rows: ProfileRow[], selected: number, width: nu
   return rows.map((r, i) => {
     const row: TableRow = {
       ' ': i === selected ? '>' : ' ',
-      profile: safeCell(r.name, nameW),
+      profile: safeMiddle(r.name, nameW),
       mode: safeCell(r.fact?.mode ?? '?', 10),
       denied: r.denials,
       attacks: r.attacks,
