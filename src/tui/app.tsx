@@ -167,7 +167,7 @@ export function App(props: AppProps): React.JSX.Element {
   const listContextNow = (cur: UiState): ListContext => {
     let detailCount = 0;
     const open = cur.detail !== undefined ? snap.incidents.find((i) => i.key === cur.detail) : undefined;
-    if (cur.help) detailCount = helpLines(keymap, theme, props.helpNote, snap.health).length;
+    if (cur.help) detailCount = helpLines(keymap, theme, props.helpNote, snap.health, width).length;
     else if (open) detailCount = detailLines({ incident: open, fact: factFor(props.facts, open.profile), now: vm.now, utc: props.utc, tz: props.tz, width, theme, shape: open === detailIncident ? detailShape : undefined }).length;
     let openTarget: ListContext['openTarget'];
     const item = timeline[sel];
