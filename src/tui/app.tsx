@@ -24,6 +24,7 @@ import { Banner, Footer } from './views/status-bars.js';
 import { Lines, seg } from './views/lines.js';
 import { ActionDialog } from './actions/action-dialog.js';
 import { HeaderStrip, incidentShape, profileShapes } from './views/rate-strip.js';
+import { actionKeyVerb, actionsOffNotice } from './action-notice.js';
 import type { ActionController } from './actions/controller.js';
 
 export interface TerminalSize {
@@ -105,6 +106,8 @@ export function App(props: AppProps): React.JSX.Element {
   const vm = useSyncExternalStore(feed.subscribe, feed.get);
   const dialogOpen = useSyncExternalStore(props.actions?.subscribe ?? noDialogs, props.actions?.isOpen ?? dialogClosed);
   const [ui, setUi] = useState<UiState>(INITIAL_UI);
+  // the status line's answer to an action key that does nothing here (until the next key)
+  const [notice, setNotice] = useState<string | undefined>(undefined);
   const offsets = useRef<Partial<Record<Screen, number>>>({});
   const keymap = useMemo(() => keymapFor({ actions: !!props.onAction }), [props.onAction]);
   const { columns: width } = vm.size;
@@ -190,6 +193,8 @@ export function App(props: AppProps): React.JSX.Element {
       return;
     }
     const intent = intentFor(keymap, input, key);
+    const offVerb = !intent && !props.onAction ? actionKeyVerb(input, key) : undefined;
+    setNotice(offVerb ? actionsOffNotice(offVerb, props.mode) : undefined);
     if (!intent) return;
     const step = applyIntent(cur, intent, listContext(cur));
     uiRef.current = step.state;
@@ -263,7 +268,7 @@ export function App(props: AppProps): React.JSX.Element {
       <Box flexDirection="column" height={bodyHeight} overflow="hidden">
         {body}
       </Box>
-      <Footer editing={ui.editing} filter={ui.filter} hints={HINTS[hintKey]} demo={props.mode === 'demo'} theme={theme} width={width} />
+      <Footer editing={ui.editing} filter={ui.filter} hints={HINTS[hintKey]} demo={props.mode === 'demo'} theme={theme} width={width} notice={notice} />
     </Box>
   );
 }
