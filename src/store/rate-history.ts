@@ -60,11 +60,13 @@ export class RateHistory {
     if (this.first === undefined || time < this.first) this.first = time;
     if (this.last === undefined || time > this.last) this.last = time;
     const v = rateVerdictIndex(verdict);
-    LEVELS.forEach((level, i) => {
+    // a plain loop: this runs once per record on the hot path
+    for (let i = 0; i < LEVELS.length; i++) {
+      const level = LEVELS[i];
       const key = Math.floor(time / level.stepMs);
-      const newest = Math.floor(this.last! / level.stepMs);
+      const newest = Math.floor(this.last / level.stepMs);
       // too old for this level: a coarser one counts it
-      if (newest - key >= level.keep) return;
+      if (newest - key >= level.keep) continue;
       const map = this.maps[i];
       let c = map.get(key);
       if (!c) {
@@ -73,7 +75,7 @@ export class RateHistory {
         if (map.size > level.keep + (level.keep >> 3)) prune(map, newest - level.keep);
       }
       c[v]++;
-    });
+    }
   }
 
   /** A copy of the counts (the same object until the next add). */
