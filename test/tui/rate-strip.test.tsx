@@ -36,9 +36,9 @@ function floodStore(): IncidentStore {
 
 test('header strip: the shape, the action between bars, attacks named in words; nothing dated yet says so', () => {
   const snap = floodStore().snapshot();
-  const line = headerStripLine({ series: snap.rates, actions: snap.actions, now: NOW, live: false, width: 100, theme: MONO_THEME, utc: true });
+  const line = headerStripLine({ series: snap.rates, actions: snap.actions, now: NOW, live: false, width: 160, theme: MONO_THEME, utc: true });
   const text = line.map((s) => s.text).join('');
-  const m = /^ (\d\d:\d\d:\d\d) (.*) (\d\d:\d\d:\d\d)  (\S+)\/bar, peak (\d+)\/min · !! attacks 07:59:30-08:00:00 · │ action$/.exec(text);
+  const m = /^ (\d\d:\d\d:\d\d) (.*) (\d\d:\d\d:\d\d)  (\S+)\/bar, peak (\d+)\/min · !! attacks 07:59:30-07:59:45 · │ action$/.exec(text);
   assert.ok(m, text);
   assert.equal(m[1], '07:50:00');
   const cells = m[2];
@@ -46,7 +46,11 @@ test('header strip: the shape, the action between bars, attacks named in words; 
   const [pre, post] = cells.split('│');
   assert.match(pre, /█/, 'the peak before the action');
   assert.doesNotMatch(post, /[▅▆▇█]/, 'low after it');
-  assert.equal(m[5], '40', '20 records in one 30 s bar: 40 a minute');
+  assert.equal(m[4], '15s');
+  assert.equal(m[5], '60', '15 records in one 15 s bar: 60 a minute');
+  const narrow = headerStripLine({ series: snap.rates, actions: snap.actions, now: NOW, live: false, width: 80, theme: MONO_THEME, utc: true }).map((x) => x.text).join('');
+  assert.ok(narrow.length <= 80, narrow);
+  assert.match(narrow, /!! attacks 07:59-08:00$/, 'at 80 columns the attacks stay, the legend of the mark goes');
   const empty = headerStripLine({ series: new IncidentStore().snapshot().rates, actions: [], now: NOW, live: true, width: 80, theme: MONO_THEME, utc: true });
   assert.equal(empty.map((s) => s.text).join(''), ' denials over time: none dated yet');
 });

@@ -72,9 +72,17 @@ export function headerStripLine(p: StripProps): Line {
   line.push(seg(` ${edgeTime(range.to, b.stepMs, p.utc, p.tz)}`, { dim: t.dim }));
   line.push(seg(`  ${stepLabel(b.stepMs)}/bar, peak ${peakPerMinute(b)}/min`));
   const attacks = attackSpan(b);
-  if (attacks) line.push(seg(` · !! attacks ${edgeTime(attacks.from, b.stepMs, p.utc, p.tz)}-${edgeTime(attacks.to, b.stepMs, p.utc, p.tz)}`, { color: t.verdict['likely-attack'], bold: true }));
-  if (acts.length) line.push(seg(` · ${ACTION_GLYPH} ${acts.length === 1 ? 'action' : `${acts.length} actions`}`, { color: t.accent }));
-  if (!b.complete) line.push(seg(' · early bars undercounted', { dim: t.dim }));
+  // what matters most first; a part that does not fit whole is left out, never cut
+  const extra: Line = [];
+  if (attacks) extra.push(seg(` · !! attacks ${edgeTime(attacks.from, b.stepMs, p.utc, p.tz)}-${edgeTime(attacks.to, b.stepMs, p.utc, p.tz)}`, { color: t.verdict['likely-attack'], bold: true }));
+  if (!b.complete) extra.push(seg(' · early bars undercounted', { dim: t.dim }));
+  if (acts.length) extra.push(seg(` · ${ACTION_GLYPH} ${acts.length === 1 ? 'action' : `${acts.length} actions`}`, { color: t.accent }));
+  let used = line.reduce((n, x) => n + x.text.length, 0);
+  for (const x of extra) {
+    if (used + x.text.length > p.width) continue;
+    line.push(x);
+    used += x.text.length;
+  }
   return line;
 }
 
