@@ -34,6 +34,8 @@ export interface Incident {
   verdict: IncidentVerdict;
   /** The classification of the worst record seen. */
   classification?: Classification;
+  /** The kind of that worst record: ALLOWED when the worst access happened (complain mode let it through). */
+  worstKind: string;
   count: number;
   /** Distinct pids, at most MAX_PIDS; pidsMore counts the ones left out. */
   pids: string[];
@@ -132,6 +134,19 @@ export function incidentKey(r: AppArmorRecord): string {
   return [recordProfile(r) ?? '', r.fields.operation ?? '', recordTarget(r) ?? '', maskOf(r)].join('\u0000');
 }
 
+/**
+ * Whether record `r` (with `verdict`) is more severe than the incident's worst record so far: a
+ * higher verdict first; at the same verdict, an access that happened (ALLOWED) outranks one that was
+ * stopped, so an attack that got through is never described by the denial that preceded it.
+ */
+function worse(verdict: IncidentVerdict, r: AppArmorRecord, inc: Incident): boolean {
+  if (VERDICT_RANK[verdict] !== VERDICT_RANK[inc.verdict]) return VERDICT_RANK[verdict] > VERDICT_RANK[inc.verdict];
+  const happened = r.kind === 'ALLOWED';
+  const worstHappened = inc.worstKind === 'ALLOWED';
+  if (happened !== worstHappened) return happened;
+  return !inc.classification && !!r.classification;
+}
+
 function emptyVerdicts(): VerdictCounts {
   return { 'likely-attack': 0, 'missing-rule': 0, unclear: 0, info: 0, '?': 0 };
 }
@@ -224,6 +239,7 @@ export class IncidentStore {
         kinds: [],
         verdict,
         classification: r.classification,
+        worstKind: r.kind,
         count: 0,
         pids: [],
         pidsMore: 0,
@@ -239,9 +255,10 @@ export class IncidentStore {
     inc.count++;
     inc.lastSeq = this.seq;
     if (!inc.kinds.includes(r.kind)) inc.kinds.push(r.kind);
-    if (VERDICT_RANK[verdict] > VERDICT_RANK[inc.verdict] || (verdict === inc.verdict && !inc.classification && r.classification)) {
+    if (worse(verdict, r, inc)) {
       inc.verdict = verdict;
       inc.classification = r.classification;
+      inc.worstKind = r.kind;
     }
     const pid = r.fields.pid;
     if (pid !== undefined && !inc.pids.includes(pid)) {
