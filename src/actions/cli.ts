@@ -80,7 +80,7 @@ export async function runAct(opts: CliOptions, io: ActIo, deps: ActDeps): Promis
   const dirs = (opts.profilesDirs.length ? opts.profilesDirs : deps.defaultProfileDirs).map((d) => resolvePath(d));
   const resolution = await resolveTarget(act.profile, await deps.loadDeclarations(dirs), dirs);
   if (!resolution.ok) return refuse(resolution.refusal.reason);
-  const plan = buildPlan(kind.action, resolution.target);
+  const plan = buildPlan(kind.action, resolution.target, act.verb === 'enforce' ? { want: 'enforce' } : {});
   io.out(`${planLines(plan).join('\n')}\n`);
 
   const available = actionsAvailability({ isRoot: deps.isRoot, readOnly: opts.readOnly });

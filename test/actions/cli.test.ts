@@ -169,6 +169,20 @@ describe('aa-triage act', () => {
     assert.ok(out.includes(`will run: apparmor_parser -R ${join(host.profilesDir, 'usr.sbin.nginx')}`), out);
   });
 
+  it('enforce --runtime on a file that declares complain fails (exit 1), and the dry run says so beforehand', async () => {
+    const file = join(host.profilesDir, 'usr.sbin.nginx');
+    writeFileSync(file, `/usr/sbin/nginx flags=(complain) {\n  /var/www/** r,\n}\n`);
+    host.setLoaded('/usr/sbin/nginx (complain)\n');
+    const dry = await run(['enforce', '/usr/sbin/nginx', '--runtime', '--dry-run']);
+    assert.equal(dry.code, EXIT.ok, dry.err);
+    assert.match(dry.out, /warning: .*declares flags=\(complain\)/, dry.out);
+    assert.match(dry.out, /aa-enforce/, 'says what would work instead');
+    const r = await run(['enforce', '/usr/sbin/nginx', '--runtime', '--yes']);
+    assert.equal(r.code, EXIT.failed, r.out);
+    assert.match(r.out, /failed: \/usr\/sbin\/nginx is still complain/);
+    assert.doesNotMatch(r.out, /verified/);
+  });
+
   it('--runtime with unload is a usage error', async () => {
     const r = await run(['unload', '/usr/sbin/nginx', '--runtime', '--yes', '--reason', 'x']);
     assert.equal(r.code, EXIT.usage);

@@ -8,6 +8,9 @@ import { buildPlan, commandLine } from '../../src/actions/plan.js';
 import { planLines } from '../../src/actions/describe.js';
 import type { Target } from '../../src/actions/resolve-target.js';
 import { undoCandidates, undoTarget } from '../../src/actions/undo.js';
+import { dialogLines } from '../../src/tui/actions/dialog-lines.js';
+import { openConfirm } from '../../src/tui/actions/dialog-state.js';
+import { MONO_THEME } from '../../src/tui/theme.js';
 import { confirmsAction, judge, stepTrouble } from '../../src/actions/verify.js';
 
 const target: Target = {
@@ -37,6 +40,16 @@ describe('plans', () => {
     assert.equal(buildPlan('complain-runtime', target).persists, false);
     assert.match(buildPlan('unload', { ...target, fileProfiles: ['/usr/sbin/nginx', '/usr/sbin/nginx//php'] }).consequence, /\/usr\/sbin\/nginx, \/usr\/sbin\/nginx\/\/php run UNCONFINED/);
     assert.match(planLines(buildPlan('complain', { ...target, requested: '/usr/sbin/nginx//php', viaParent: true })).join('\n'), /asked for: \/usr\/sbin\/nginx\/\/php \(declared inside \/usr\/sbin\/nginx/);
+  });
+  it('a reload asked to enforce a file that declares complain warns before, in the dialog too, and is judged against enforce', () => {
+    const complainFile = { ...target, declaredMode: 'complain' };
+    const plan = buildPlan('reload', complainFile, { want: 'enforce' });
+    assert.equal(plan.expect, 'enforce');
+    assert.match(plan.warning ?? '', /declares flags=\(complain\): loading it again gives complain, not enforce; aa-enforce/);
+    const text = dialogLines(openConfirm({ plan, undoOf: 'x' }), 120, MONO_THEME).map((l) => l.map((s) => s.text).join('')).join('\n');
+    assert.match(text, /WARNING: .*declares flags=\(complain\)/);
+    assert.equal(buildPlan('reload', complainFile).warning, undefined, 'a plain reload asks for what the file declares');
+    assert.equal(buildPlan('reload', target, { want: 'enforce' }).warning, undefined);
   });
   it('quote display words a reader would misread', () => {
     assert.equal(commandLine(['apparmor_parser', '-R', "/etc/apparmor.d/my file's"]), `apparmor_parser -R '/etc/apparmor.d/my file'\\''s'`);

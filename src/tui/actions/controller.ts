@@ -150,7 +150,9 @@ export class ActionController {
       this.set({ kind: 'message', title: 'Undo: not possible here', lines: ['aa-enforce is not installed (apparmor-utils), and the complain it would undo edited the file: remove flags=(complain) from the file by hand, then apparmor_parser -r FILE.'] });
       return;
     }
-    this.set(openConfirm({ plan: buildPlan(c.undo, t.target), undoOf: e.id }));
+    // an undo asks for the mode the profile had before the action, not whatever the file says now
+    const want = e.modeBefore === 'enforce' || e.modeBefore === 'complain' ? e.modeBefore : undefined;
+    this.set(openConfirm({ plan: buildPlan(c.undo, t.target, { want }), undoOf: e.id }));
   }
 
   private async run(c: Extract<DialogState, { kind: 'confirm' }>): Promise<void> {
