@@ -36,7 +36,16 @@ export interface ActionRequest {
 }
 
 export type ActionReport =
-  | { done: true; id: string; judgement: Judgement; steps: StepResult[]; intent: ActionJournalEntry; result: ActionJournalEntry }
+  | {
+      done: true;
+      id: string;
+      judgement: Judgement;
+      steps: StepResult[];
+      intent: ActionJournalEntry;
+      result: ActionJournalEntry;
+      /** Set when the result entry could not be written: the journal lacks this action's outcome. */
+      journalError?: string;
+    }
   | { done: false; refused: string };
 
 /** Who acts: the sudo caller when there is one (root alone says nothing about the person). */
@@ -112,10 +121,12 @@ export async function performAction(req: ActionRequest, env: ActionEnv): Promise
     outcome: judgement.outcome,
     ...(judgement.outcome !== 'verified' ? { error: judgement.message } : {}),
   };
+  let journalError: string | undefined;
   try {
     await appendJournal(env.journalPath, result);
   } catch (err) {
-    judgement.message += `; the result could not be journaled (${env.journalPath}: ${(err as Error).message})`;
+    journalError = `the result could not be journaled (${env.journalPath}: ${(err as Error).message})`;
+    judgement.message += `; ${journalError}`;
   }
-  return { done: true, id, judgement, steps, intent, result };
+  return { done: true, id, judgement, steps, intent, result, ...(journalError ? { journalError } : {}) };
 }

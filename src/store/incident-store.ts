@@ -105,6 +105,8 @@ export interface StoreSnapshot {
   windowDropped: number;
   profiles: ProfileCounts[];
   actions: ActionJournalEntry[];
+  /** Journal line numbers that held no readable entry (torn by a failed write, or foreign): skipped, not hidden. */
+  actionsUnreadable: number[];
   paused: boolean;
   /** Records that arrived since the pause (shown as "PAUSED (N new)"). */
   newSincePause: number;
@@ -166,6 +168,7 @@ export class IncidentStore {
   private loss: LossCounts = { suppressed: 0, lost: 0, dropped: 0 };
   private health: SourceHealth[] = [];
   private actions: ActionJournalEntry[] = [];
+  private actionsUnreadable: number[] = [];
   private latestTime?: number;
   private version = 0;
   private cached?: StoreSnapshot;
@@ -326,9 +329,10 @@ export class IncidentStore {
   }
 
   /** The journal as read again from disk (it is the record of what was done; newest kept when over the bound). */
-  replaceActions(entries: ActionJournalEntry[]): void {
+  replaceActions(entries: ActionJournalEntry[], unreadable: number[] = []): void {
     this.version++;
     this.actions = entries.slice(-this.limits.maxActions);
+    this.actionsUnreadable = unreadable.slice();
   }
 
   setPaused(paused: boolean): void {
@@ -373,6 +377,7 @@ export class IncidentStore {
       windowDropped: this.windowDropped,
       profiles: [...this.profiles.values()].map((p) => ({ ...p })),
       actions: this.actions.slice(),
+      actionsUnreadable: this.actionsUnreadable,
       paused: this.paused,
       newSincePause: this.newSincePause,
       latestTime: this.latestTime,

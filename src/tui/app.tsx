@@ -228,7 +228,7 @@ export function App(props: AppProps): React.JSX.Element {
   } else if (ui.screen === 'timeline') {
     body = <TimelineView items={timeline} start={start} selected={sel} dropped={snap.windowDropped} utc={props.utc} tz={props.tz} width={width} height={bodyHeight} theme={theme} />;
   } else if (ui.screen === 'actions') {
-    body = <ActionLog rows={commands} start={start} selected={sel} page={page} utc={props.utc} tz={props.tz} journal={props.journal} width={width} height={bodyHeight} theme={theme} />;
+    body = <ActionLog rows={commands} start={start} selected={sel} page={page} utc={props.utc} tz={props.tz} journal={props.journal} unreadable={snap.actionsUnreadable} width={width} height={bodyHeight} theme={theme} />;
   } else {
     const empty = filter ? 'no incident matches the filter (Esc clears it)' : props.mode === 'live' ? 'no denials yet (the sources above say what is being read)' : 'no denials in the input';
     body = <IncidentList rows={incidents.slice(start, start + page)} selected={sel - start} total={incidents.length} now={vm.now} width={width} height={bodyHeight} theme={theme} emptyText={empty} emptyDetail={filter ? undefined : snap.health.flatMap(sourceLines)} />;

@@ -18,7 +18,7 @@ import { Pipeline, type PipelineSink } from '../pipeline.js';
 import { IncidentStore, type SourceHealth, type StoreSnapshot } from '../store/incident-store.js';
 import { TimelineBuilder } from '../timeline/builder.js';
 import type { Incident as TimelineIncident } from '../timeline/model.js';
-import { readJournal, defaultJournalPath } from '../actions/journal.js';
+import { readJournalContents, defaultJournalPath } from '../actions/journal.js';
 import { readLoadedProfiles } from '../actions/kernel-state.js';
 import { wireActions } from './actions/wire.js';
 import { App, type Alert, type Feed, type TerminalSize, type ViewModel } from './app.js';
@@ -263,8 +263,8 @@ export async function runTui(opts: TuiOptions): Promise<number> {
       const st = await stat(journal);
       if (st.mtimeMs === journalMtime) return;
       journalMtime = st.mtimeMs;
-      const entries = await readJournal(journal);
-      store.replaceActions(entries);
+      const { entries, unreadable } = await readJournalContents(journal);
+      store.replaceActions(entries, unreadable);
     } catch {
       // no journal yet (or not readable): the action log says it is empty and where it looks
     }

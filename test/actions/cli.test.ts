@@ -183,6 +183,13 @@ describe('aa-triage act', () => {
     assert.doesNotMatch(r.out, /verified/);
   });
 
+  it('a result that could not be journaled exits 5 and never says "journaled"', async () => {
+    const r = await run(['complain', '/usr/sbin/nginx', '--yes', '--reason', 'x'], { env: { ...host.env, FAKE_AA_BREAK_JOURNAL: host.journal } });
+    assert.equal(r.code, EXIT.notJournaled, r.out + r.err);
+    assert.doesNotMatch(r.out, /journaled in/);
+    assert.match(r.err, /NOT journaled/);
+  });
+
   it('--runtime with unload is a usage error', async () => {
     const r = await run(['unload', '/usr/sbin/nginx', '--runtime', '--yes', '--reason', 'x']);
     assert.equal(r.code, EXIT.usage);

@@ -1,11 +1,12 @@
 import { strict as assert } from 'node:assert';
-import { existsSync, lstatSync, readFileSync, readlinkSync } from 'node:fs';
+import { appendFileSync, existsSync, lstatSync, mkdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import type { ActionKind } from '../../src/model/action.js';
 import { operatorName, performAction } from '../../src/actions/perform.js';
 import { buildPlan, UNDO_OF } from '../../src/actions/plan.js';
-import { readJournal } from '../../src/actions/journal.js';
+import { appendJournal, parseJournalText, readJournal, writeFully } from '../../src/actions/journal.js';
 import { resolveTarget, type Target } from '../../src/actions/resolve-target.js';
 import { makeHost, type Host } from './helpers.js';
 
@@ -196,5 +197,37 @@ describe('privilege and the journal', () => {
     assert.equal(r.done, false);
     if (!r.done) assert.match(r.refused, /cannot write the action journal .*nothing was changed/);
     assert.deepEqual(host.calls(), []);
+  });
+
+  it('a result that cannot be journaled is an error the operator sees, not "journaled"', async () => {
+    const plan = buildPlan('complain', await target('/usr/sbin/nginx'));
+    const r = await performAction({ plan }, host.actionEnv({ env: { ...host.env, FAKE_AA_BREAK_JOURNAL: host.journal } }));
+    assert.ok(r.done);
+    if (!r.done) return;
+    assert.match(r.journalError ?? '', /the result could not be journaled/);
+    assert.match(r.judgement.message, /the result could not be journaled/);
+  });
+
+  it('a torn last line is never glued to the next entry; the reader reports it and keeps the entries after it', async () => {
+    mkdirSync(dirname(host.journal), { recursive: true });
+    const first = await act('complain');
+    void first;
+    appendFileSync(host.journal, '{"v":1,"id":"torn","phase":"result","action":"unl');
+    await act('enforce');
+    const text = readFileSync(host.journal, 'utf8');
+    const parsed = parseJournalText(text);
+    assert.deepEqual(parsed.unreadable, [3], 'the torn line is reported by its number');
+    assert.deepEqual(parsed.entries.map((e) => `${e.action}:${e.phase}`), ['complain:intent', 'complain:result', 'enforce:intent', 'enforce:result']);
+    assert.deepEqual((await readJournal(host.journal)).length, 4);
+  });
+
+  it('a short write is continued until the whole entry is on disk, and a write that makes no progress is an error', async () => {
+    const chunks: string[] = [];
+    const shortWriter = { write: async (b: Buffer, off: number, len: number) => { const n = Math.min(len, 7); chunks.push(b.subarray(off, off + n).toString()); return { bytesWritten: n }; } };
+    await writeFully(shortWriter, Buffer.from('{"a":"a long line"}\n'));
+    assert.equal(chunks.join(''), '{"a":"a long line"}\n');
+    const stuck = { write: async () => ({ bytesWritten: 0 }) };
+    await assert.rejects(writeFully(stuck, Buffer.from('x\n')), /wrote 0 of 2 bytes/);
+    await assert.rejects(appendJournal('/dev/full', { v: 1, id: 'x', phase: 'intent', time: new Date(0).toISOString(), operator: 'o', host: 'h', action: 'unload', profile: 'p', argv: [] }));
   });
 });

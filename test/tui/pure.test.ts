@@ -172,3 +172,15 @@ test('times in UTC, in a --tz zone, and a zone Intl does not know', () => {
   assert.equal(validZone('Europe/Berlin'), true);
   assert.equal(validZone('Mars/Olympus'), false);
 });
+
+test('the action log names journal lines it could not read instead of hiding them', async () => {
+  const { actionLogLines } = await import('../../src/tui/views/action-log.js');
+  const { MONO_THEME } = await import('../../src/tui/theme.js');
+  const s = new IncidentStore();
+  s.replaceActions([], [3, 9]);
+  const snap = s.snapshot();
+  const text = actionLogLines({ rows: [], start: 0, selected: 0, page: 10, utc: true, unreadable: snap.actionsUnreadable, width: 100, height: 20, theme: MONO_THEME })
+    .map((l) => l.map((x) => x.text).join(''))
+    .join('\n');
+  assert.match(text, /2 unreadable journal lines skipped \(line 3, 9\)/);
+});
