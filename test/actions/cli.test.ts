@@ -190,6 +190,18 @@ describe('aa-triage act', () => {
     assert.match(r.err, /NOT journaled/);
   });
 
+  it('a profile declared by two files is refused, naming both, for every verb', async () => {
+    const copy = join(host.profilesDir, 'nginx-copy');
+    writeFileSync(copy, `/usr/sbin/nginx {\n  /srv/** r,\n}\n`);
+    for (const args of [['complain', '--runtime'], ['disable'], ['unload'], ['enforce']]) {
+      const r = await run([args[0], '/usr/sbin/nginx', ...args.slice(1), '--yes', '--reason', 'x']);
+      assert.equal(r.code, EXIT.refused, `${args.join(' ')}: ${r.out}${r.err}`);
+      assert.match(r.err, /declared by 2 files/);
+      assert.ok(r.err.includes(copy) && r.err.includes(join(host.profilesDir, 'usr.sbin.nginx')), r.err);
+    }
+    assert.deepEqual(host.calls(), [], 'nothing was run');
+  });
+
   it('--runtime with unload is a usage error', async () => {
     const r = await run(['unload', '/usr/sbin/nginx', '--runtime', '--yes', '--reason', 'x']);
     assert.equal(r.code, EXIT.usage);
