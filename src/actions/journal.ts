@@ -12,6 +12,7 @@ import { mkdir, open, readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { ActionJournalEntry } from '../model/action.js';
+import { journalLockPath, waitLock } from './lock.js';
 
 /** Longest command output kept in an entry (the rest is cut, with a marker). */
 export const MAX_OUTPUT = 4000;
@@ -47,6 +48,19 @@ export async function writeFully(fh: ByteWriter, buf: Buffer): Promise<void> {
 
 export async function appendJournal(path: string, entry: ActionJournalEntry): Promise<void> {
   await mkdir(dirname(path), { recursive: true, mode: 0o750 });
+  // entries from two processes never interleave, and the torn-line check sees the file as it is
+  const lock = await waitLock(journalLockPath(path), JOURNAL_LOCK_WAIT_MS);
+  try {
+    await appendLocked(path, entry);
+  } finally {
+    await lock.release();
+  }
+}
+
+/** A journal append is one small write: another process holds its lock for milliseconds. */
+const JOURNAL_LOCK_WAIT_MS = 10_000;
+
+async function appendLocked(path: string, entry: ActionJournalEntry): Promise<void> {
   const fh = await open(path, 'a+', 0o640);
   try {
     const st = await fh.stat();

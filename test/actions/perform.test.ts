@@ -1,12 +1,14 @@
 import { strict as assert } from 'node:assert';
-import { appendFileSync, existsSync, lstatSync, mkdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { appendFileSync, existsSync, lstatSync, mkdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { until } from '../tui/fixtures.js';
 import { dirname } from 'node:path';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import type { ActionKind } from '../../src/model/action.js';
 import { operatorName, performAction } from '../../src/actions/perform.js';
 import { buildPlan, UNDO_OF } from '../../src/actions/plan.js';
-import { appendJournal, parseJournalText, readJournal, writeFully } from '../../src/actions/journal.js';
+import { parseJournalText, readJournal, writeFully } from '../../src/actions/journal.js';
 import { resolveTarget, type Target } from '../../src/actions/resolve-target.js';
 import { makeHost, type Host } from './helpers.js';
 
@@ -228,6 +230,33 @@ describe('privilege and the journal', () => {
     assert.equal(chunks.join(''), '{"a":"a long line"}\n');
     const stuck = { write: async () => ({ bytesWritten: 0 }) };
     await assert.rejects(writeFully(stuck, Buffer.from('x\n')), /wrote 0 of 2 bytes/);
-    await assert.rejects(appendJournal('/dev/full', { v: 1, id: 'x', phase: 'intent', time: new Date(0).toISOString(), operator: 'o', host: 'h', action: 'unload', profile: 'p', argv: [] }));
+  });
+
+  it('two actions on one profile at once: the second is refused, clearly, and runs nothing', async () => {
+    const gate = join(host.dir, 'gate');
+    const plan = buildPlan('unload', await target('/usr/sbin/nginx'));
+    const first = performAction({ plan }, host.actionEnv({ env: { ...host.env, FAKE_AA_WAIT_FOR: gate } }));
+    await until(() => host.calls().length === 1, 'the first action to run its command');
+    const second = await performAction({ plan: buildPlan('complain', await target('/usr/sbin/nginx')) }, host.actionEnv());
+    assert.equal(second.done, false);
+    if (!second.done) assert.match(second.refused, new RegExp(`another action on /usr/sbin/nginx is running \\(aa-triage pid ${process.pid}`));
+    writeFileSync(gate, '');
+    const r = await first;
+    assert.ok(r.done && r.judgement.outcome === 'verified');
+    assert.equal(host.calls().length, 1, 'the second ran nothing');
+    // the lock is released: a later action runs
+    const third = await performAction({ plan: buildPlan('reload', await target('/usr/sbin/nginx')) }, host.actionEnv());
+    assert.ok(third.done && third.judgement.outcome === 'verified');
+  });
+
+  it('a lock left by a killed process is taken over', async () => {
+    const { profileLockPath } = await import('../../src/actions/lock.js');
+    const path = profileLockPath(host.journal, '/usr/sbin/nginx');
+    mkdirSync(dirname(path), { recursive: true });
+    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+    writeFileSync(path, `${dead.stdout} 2026-01-01T00:00:00.000Z\n`);
+    const r = await act('unload');
+    assert.equal(r.judgement.outcome, 'verified');
+    assert.equal(existsSync(path), false, 'released after the action');
   });
 });
