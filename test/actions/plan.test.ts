@@ -136,6 +136,21 @@ describe('undo from the journal', () => {
     const entries = [entry('a', 'complain'), { ...entry('a', 'complain'), phase: 'intent' as const }, entry('b', 'unload', { outcome: 'failed' }), entry('c', 'disable'), entry('d', 'enable', { undoOf: 'c' }), entry('e', 'complain-runtime', { outcome: 'unverified' })];
     assert.deepEqual(undoCandidates(entries).map((c) => `${c.entry.id}:${c.undo}`), ['e:reload', 'a:enforce']);
   });
+  it('an interrupted action (intent, no result) is undone when the kernel shows it took effect', () => {
+    const intent = (id: string, action: ActionJournalEntry['action'], modeBefore = 'enforce') => ({ ...entry(id, action), phase: 'intent' as const, outcome: undefined, modeBefore });
+    const unloaded = parseLoadedProfiles('/usr/bin/other (enforce)\n');
+    const u = undoCandidates([intent('k', 'unload')], unloaded);
+    assert.deepEqual(u.map((c) => `${c.entry.id}:${c.undo}:${c.interrupted}`), ['k:reload:true']);
+    // the unload did not happen: nothing to undo
+    assert.deepEqual(undoCandidates([intent('k', 'unload')], parseLoadedProfiles('/usr/sbin/nginx (enforce)\n')), []);
+    // a complain that took effect, and one that did not
+    assert.equal(undoCandidates([intent('c', 'complain-runtime')], parseLoadedProfiles('/usr/sbin/nginx (complain)\n'))[0]?.undo, 'reload');
+    assert.deepEqual(undoCandidates([intent('c', 'complain-runtime')], parseLoadedProfiles('/usr/sbin/nginx (enforce)\n')), []);
+    // without the kernel's state an intent alone proves nothing
+    assert.deepEqual(undoCandidates([intent('k', 'unload')]), []);
+    // an intent with its result is judged by the result, once
+    assert.deepEqual(undoCandidates([intent('k', 'unload'), entry('k', 'unload')], unloaded).map((c) => `${c.entry.id}:${c.interrupted ?? false}`), ['k:false']);
+  });
   it('refuses when the profile now resolves to another file', () => {
     const moved = undoTarget(entry('a', 'complain'), { ok: true, target: { ...target, file: '/etc/apparmor.d/other' } });
     assert.equal(moved.ok, false);

@@ -10,6 +10,7 @@ import { buildPlan, type ActionPlan } from '../../actions/plan.js';
 import type { Resolution } from '../../actions/resolve-target.js';
 import { undoCandidates, undoTarget, type UndoCandidate } from '../../actions/undo.js';
 import { confirmsAction } from '../../actions/verify.js';
+import { readLoadedProfiles } from '../../actions/kernel-state.js';
 import type { ActionJournalEntry } from '../../model/action.js';
 import type { AppArmorRecord, Verdict } from '../../model/record.js';
 import { CLOSED, dialogKey, openConfirm, type DialogKey, type DialogState } from './dialog-state.js';
@@ -101,7 +102,9 @@ export class ActionController {
       this.set({ kind: 'message', title: 'Undo', lines: ['reading the action journal ...'], busy: true });
       let candidates: UndoCandidate[];
       try {
-        candidates = undoCandidates(await this.deps.readJournal());
+        // an action killed mid-way left only its intent: the kernel's state says whether it took effect
+        const kernel = await readLoadedProfiles(this.deps.env.securityfs);
+        candidates = undoCandidates(await this.deps.readJournal(), kernel.ok ? kernel.profiles : undefined);
       } catch (err) {
         if (token === this.token) this.set({ kind: 'message', title: 'Undo', lines: [`cannot read the action journal: ${(err as Error).message}`] });
         return;

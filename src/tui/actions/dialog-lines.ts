@@ -101,7 +101,7 @@ export function dialogLines(s: DialogState, width: number, theme: Theme): Line[]
       s.candidates.forEach((c, i) => {
         const sel = i === s.index;
         const e = c.entry;
-        lines.push([seg(`${sel ? '>' : ' '} ${e.time.slice(11, 19)}  ${e.action} ${safeText(e.profile)}  ->  ${c.undo}  (${e.operator}, ${e.outcome ?? 'no result'})`, { inverse: sel })]);
+        lines.push([seg(`${sel ? '>' : ' '} ${e.time.slice(11, 19)}  ${e.action} ${safeText(e.profile)}  ->  ${c.undo}  (${safeText(e.operator)}, ${c.interrupted ? 'interrupted: no result journaled, the kernel shows it took effect' : (e.outcome ?? 'no result')})`, { inverse: sel })]);
       });
       lines.push([seg(' j/k: choose · Enter: review the undo · Esc: close', { dim: t.dim })]);
       return lines;

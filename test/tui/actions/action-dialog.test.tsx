@@ -1,4 +1,6 @@
 import { strict as assert } from 'node:assert';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import React from 'react';
 import { render } from 'ink-testing-library';
@@ -214,6 +216,24 @@ describe('action dialogs', () => {
     await press(ui.stdin, ENTER);
     await ctl.open('undo', {});
     await waitFor(ui.lastFrame, 'Nothing to undo');
+    ui.unmount();
+  });
+
+  it('undo of an action killed mid-way (only its intent journaled) works from the kernel state', async () => {
+    // `act unload` killed with -9 after the unload: the intent is there, the result is not
+    mkdirSync(dirname(host.journal), { recursive: true });
+    const intent = { v: 1, id: 'killed1', phase: 'intent', time: '2026-11-22T03:00:00.000Z', operator: 'oncall', host: 'web-01', action: 'unload', profile: '/usr/sbin/nginx', file: join(host.profilesDir, 'usr.sbin.nginx'), argv: [['apparmor_parser', '-R', join(host.profilesDir, 'usr.sbin.nginx')]], modeBefore: 'enforce' };
+    writeFileSync(host.journal, `${JSON.stringify(intent)}\n`);
+    host.setLoaded(host.loaded().replace('/usr/sbin/nginx (enforce)\n', ''));
+    const ctl = controller();
+    const ui = mount(ctl);
+    await ctl.open('undo', {});
+    const f = await waitFor(ui.lastFrame, 'Undo an action (newest first)');
+    assert.match(f, /unload \/usr\/sbin\/nginx {2}-> {2}reload .*interrupted/);
+    await press(ui.stdin, ENTER);
+    await waitFor(ui.lastFrame, 'Undo: load again: /usr/sbin/nginx');
+    await press(ui.stdin, RIGHT, ENTER);
+    await waitFor(ui.lastFrame, 'OK verified: /usr/sbin/nginx now enforce');
     ui.unmount();
   });
 
