@@ -164,3 +164,22 @@ test('the timeline screen numbers incidents over every record read, not over the
   stdin.press('\x03');
   assert.equal(await running, 0);
 });
+
+test('live: the Profiles screen follows the kernel when a profile changes mode (re-read while running)', async (t) => {
+  const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const securityfs = mkdtempSync(join(tmpdir(), 'aa-sfs-'));
+  t.after(() => rmSync(securityfs, { recursive: true, force: true }));
+  writeFileSync(join(securityfs, 'profiles'), '/usr/sbin/nginx (enforce)\n');
+  const { stdout, stdin, running, live, firstFrame } = startLiveTui(t, ['--no-bell', '--securityfs', securityfs]);
+  await firstFrame();
+  live.sink!.record(denial({}, { verdict: 'missing-rule', time: Date.now() }));
+  stdin.press('2');
+  const row = () => stdout.last.split('\n').find((l) => l.includes('/usr/sbin/nginx')) ?? '';
+  await until(() => stdout.last.includes('[2 Profiles]') && /enforce/.test(row()), 'profiles with the enforce mode');
+  writeFileSync(join(securityfs, 'profiles'), '/usr/sbin/nginx (complain)\n');
+  await until(() => /complain/.test(row()), 'the new mode on the Profiles screen', 15_000);
+  stdin.press('\x03');
+  assert.equal(await running, 0);
+});

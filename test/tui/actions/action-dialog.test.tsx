@@ -237,6 +237,20 @@ describe('action dialogs', () => {
     ui.unmount();
   });
 
+  it('offers only actions that change something: complain on a profile in complain, unload of one not loaded', async () => {
+    host.setLoaded(host.loaded().replace('/usr/sbin/nginx (enforce)', '/usr/sbin/nginx (complain)'));
+    const ctl = controller();
+    const ui = mount(ctl);
+    await ctl.open('complain', subject('missing-rule'));
+    await waitFor(ui.lastFrame, /complain: nothing to change[\s\S]*already in complain mode/);
+    await press(ui.stdin, ESC);
+    host.setLoaded(host.loaded().replace('/usr/sbin/nginx (complain)\n', ''));
+    await ctl.open('unload', subject('missing-rule'));
+    await waitFor(ui.lastFrame, /unload: nothing to change[\s\S]*not loaded/);
+    assert.deepEqual(host.calls(), []);
+    ui.unmount();
+  });
+
   it('Ctrl-C quits from inside a dialog', async () => {
     const ctl = controller();
     const ui = mount(ctl);
