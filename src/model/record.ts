@@ -30,7 +30,9 @@ export interface SourceRef {
   line: number;
 }
 
-export type Verdict = 'likely-attack' | 'missing-rule' | 'unclear' | 'info';
+import type { Verdict } from './verdict.js';
+
+export type { Verdict } from './verdict.js';
 
 /**
  * On a classification the classifier made from a shared one by filling in what differs between

@@ -15,12 +15,10 @@
 import type { ActionJournalEntry } from '../model/action.js';
 import type { AppArmorRecord, Classification, LossNotice, Verdict } from '../model/record.js';
 import { isDenial, recordProfile, recordTarget } from '../model/record.js';
+import { NO_VERDICT, VERDICT_RANK, type GroupVerdict } from '../model/verdict.js';
 
-/** `?` is a record nobody classified (the classifier is absent or said nothing). */
-export type IncidentVerdict = Verdict | '?';
-
-/** How bad a verdict is, for "likely attacks first" and for an incident's worst record. */
-export const VERDICT_RANK: Record<IncidentVerdict, number> = { 'likely-attack': 4, unclear: 3, '?': 2, 'missing-rule': 1, info: 0 };
+/** An incident's verdict: its worst record's, or NO_VERDICT. */
+export type IncidentVerdict = GroupVerdict;
 
 export interface Incident {
   /** Stable identity: the grouping key. */
@@ -79,7 +77,7 @@ export interface VerdictCounts {
   'missing-rule': number;
   unclear: number;
   info: number;
-  '?': number;
+  [NO_VERDICT]: number;
 }
 
 export interface LossCounts {
@@ -150,7 +148,7 @@ function worse(verdict: IncidentVerdict, r: AppArmorRecord, inc: Incident): bool
 }
 
 function emptyVerdicts(): VerdictCounts {
-  return { 'likely-attack': 0, 'missing-rule': 0, unclear: 0, info: 0, '?': 0 };
+  return { 'likely-attack': 0, 'missing-rule': 0, unclear: 0, info: 0, [NO_VERDICT]: 0 };
 }
 
 export class IncidentStore {
@@ -214,7 +212,7 @@ export class IncidentStore {
       return;
     }
     if (!isDenial(r)) return;
-    const verdict: IncidentVerdict = r.classification?.verdict ?? '?';
+    const verdict: IncidentVerdict = r.classification?.verdict ?? NO_VERDICT;
     this.verdicts[verdict]++;
     if (profile !== undefined) {
       const p = this.profileCounts(profile);

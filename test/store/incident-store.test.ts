@@ -31,8 +31,8 @@ test('an incident takes its worst verdict and counts records by verdict', () => 
   assert.equal(inc.classification?.verdict, 'likely-attack');
   assert.equal(snap.verdicts['missing-rule'], 2);
   assert.equal(snap.verdicts['likely-attack'], 1);
-  assert.equal(snap.verdicts['?'], 1, 'an unclassified record counts as ?');
-  assert.equal(snap.incidents.find((i) => i.target === '/x')!.verdict, '?');
+  assert.equal(snap.verdicts.unclassified, 1, 'an unclassified record counts as unclassified');
+  assert.equal(snap.incidents.find((i) => i.target === '/x')!.verdict, 'unclassified');
 });
 
 test('STATUS records feed the window and the profile table, not the incidents', () => {

@@ -106,7 +106,7 @@ test('default sort puts likely attacks first, then the latest', () => {
   s.add(denial({ name: '/unclassified' }, { time: 3000 }));
   s.add(denial({ name: '/attack-new' }, { verdict: 'likely-attack', time: 2000 }));
   const order = sortIncidents(s.snapshot().incidents, 'attacks').map((i) => i.target);
-  assert.deepEqual(order, ['/attack-new', '/attack-old', '/unclassified', '/rule-new']);
+  assert.deepEqual(order, ['/attack-new', '/attack-old', '/rule-new', '/unclassified'], 'no verdict sorts after every judged one');
   assert.deepEqual(sortIncidents(s.snapshot().incidents, 'latest').map((i) => i.target)[0], '/rule-new');
 });
 
