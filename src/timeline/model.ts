@@ -191,6 +191,8 @@ export interface TimelineSummary {
 
 export interface Timeline {
   summary: TimelineSummary;
+  /** Inputs that failed part-way (a truncated gzip), one line each: what they gave is in the timeline. */
+  damagedInputs?: string[];
   incidents: Incident[];
   /** Chronological: boots, profile changes, actions, loss notices and incident starts. */
   events: TimelineEvent[];

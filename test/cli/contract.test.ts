@@ -87,3 +87,35 @@ test('a closed pipe (| head) is not an error', () => {
   assert.equal(r.status, 0);
   assert.doesNotMatch(r.stderr, /internal error|EPIPE/);
 });
+
+test('a truncated .gz is reported by name, keeps what it gave, and the other inputs are still read (--json and timeline)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'aa-trunc-'));
+  const lines = Array.from({ length: 400 }, (_, i) => LINE.replace(':3131)', `:${5000 + i})`).replace('pid=2211', `pid=${3000 + i}`)).join('');
+  const whole = gzipSync(lines);
+  const cut = join(dir, 'kern.log.3.gz');
+  writeFileSync(cut, whole.subarray(0, Math.floor(whole.length * 0.8)));
+  const good = join(dir, 'kern.log');
+  writeFileSync(good, LINE.replace(':3131)', ':9999)').replace('/etc/shadow', '/etc/good-input'));
+  const j = run(['--json', '--input', cut, '--input', good]);
+  assert.equal(j.code, 1, j.err);
+  assert.match(j.err, new RegExp(`${cut}: damaged input`));
+  const recs = j.out.trim().split('\n').map((l) => JSON.parse(l));
+  assert.ok(recs.length > 1, 'what the damaged input gave is kept');
+  assert.ok(recs.some((r) => r.name === '/etc/good-input'), 'the next input is read');
+  const t = run(['timeline', '--input', cut, '--input', good]);
+  assert.equal(t.code, 1, t.err);
+  assert.match(t.err, new RegExp(`${cut}: damaged input`));
+  assert.match(t.out, /\/etc\/good-input/);
+});
+
+test('pipes are read: /dev/stdin and a named pipe', () => {
+  const r = run(['--json', '--input', '/dev/stdin'], LINE);
+  assert.equal(r.code, 0, r.err);
+  assert.equal(r.out.trim().split('\n').length, 1);
+  const dir = mkdtempSync(join(tmpdir(), 'aa-fifo-'));
+  const fifo = join(dir, 'fifo');
+  assert.equal(spawnSync('mkfifo', [fifo]).status, 0);
+  const writer = spawnSync('sh', ['-c', `(printf '%s' "$1" > "$2" &) ; exec "$3" "$4" --json --input "$2"`, 'sh', LINE, fifo, process.execPath, BIN], { encoding: 'utf8', timeout: 30_000 });
+  assert.equal(writer.status, 0, writer.stderr);
+  assert.match(writer.stdout, /"\/etc\/shadow"/);
+});
