@@ -3,7 +3,7 @@
  * `parseAuditText` finds every record on the line (several may share one), decodes the carrier
  * prefix, the audit id, and every key=value, hex included.
  */
-import type { AppArmorRecord, Carrier, SourceRef } from '../model/record.js';
+import { isValidTime, type AppArmorRecord, type Carrier, type SourceRef } from '../model/record.js';
 import { decodePrefix, type ClockContext, type PrefixInfo } from '../decode/prefix.js';
 import { maybeHex, parseAuditId, scanTokens, type AuditId, type Token } from './fields.js';
 import { parseProseRecord } from './legacy-text.js';
@@ -85,6 +85,11 @@ export function newRecord(
   } else if (info.time !== undefined) {
     r.time = info.time;
     if (info.timeApprox) r.timeApprox = true;
+  }
+  if (r.time !== undefined && !isValidTime(r.time)) {
+    delete r.time;
+    delete r.timeApprox;
+    r.timeInvalid = true;
   }
   if (info.uptime !== undefined) r.uptime = info.uptime;
   const host = ov.host ?? info.host;

@@ -119,3 +119,32 @@ test('pipes are read: /dev/stdin and a named pipe', () => {
   assert.equal(writer.status, 0, writer.stderr);
   assert.match(writer.stdout, /"\/etc\/shadow"/);
 });
+
+test('an out-of-range time makes a record undated (and says so), never ends the output; out-of-range options are usage errors', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'aa-time-'));
+  const body = (serial: number, name: string) => `audit: type=1400 audit(1795317102.480:${serial}): apparmor="DENIED" operation="open" profile="p" name="${name}" pid=1 comm="c" requested_mask="r" denied_mask="r"`;
+  const log = join(dir, 'bad-times.log');
+  writeFileSync(
+    log,
+    [body(5, '/bad-audit-time').replace('1795317102.480:5', '8640000000001.000:5'), `[99999999999999.0] ${body(6, '/bad-uptime')}`.replace(/audit\(1795317102\.480:6\): /, ''), body(7, '/good')].join('\n') + '\n',
+  );
+  const j = run(['--json', '--input', log, '--boot-time', '2026-11-22T00:00:00Z']);
+  assert.equal(j.code, 0, j.err);
+  const recs = j.out.trim().split('\n').map((l) => JSON.parse(l));
+  const by = (n: string) => recs.find((r) => r.name === n);
+  assert.ok(by('/good')?.time, 'the good record keeps its time');
+  for (const n of ['/bad-audit-time', '/bad-uptime']) {
+    assert.ok(by(n), `${n} is kept`);
+    assert.equal(by(n).time, null);
+    assert.equal(by(n).time_invalid, true, `${n} says its time was invalid`);
+  }
+  const t = run(['timeline', '--input', log, '--boot-time', '2026-11-22T00:00:00Z']);
+  assert.equal(t.code, 0, t.err);
+  assert.match(t.out, /\/good/);
+  assert.doesNotMatch(t.err, /internal error/);
+  for (const args of [['--until', '99999999999999'], ['--boot-time', '99999999999999']]) {
+    const r = run(['--json', '--input', log, ...args]);
+    assert.equal(r.code, 2, `${args.join(' ')}: ${r.err}`);
+    assert.match(r.err, /out of range/);
+  }
+});
