@@ -40,6 +40,8 @@ export interface ParsedLine {
   failure?: string;
   /** A single-quoted `msg='` (USER_AVC) opened and the line ended: the next line may continue it. */
   openQuote: boolean;
+  /** The line is the kernel's command line (`apparmor=1`): no record, and nothing wrong with it. */
+  notRecord?: boolean;
 }
 
 /** Evidence lines longer than this are kept shortened (the record keeps every field). */
@@ -117,6 +119,7 @@ export function parseAuditText(line: string, bodyAt: number, src: SourceRef, clo
   let failure: string | undefined;
   let cutRecord: AppArmorRecord | undefined;
   let hintOperation = false;
+  let bootParameter = false;
 
   const begin = (kind: string): AppArmorRecord => {
     const r = newRecord(kind, {}, line, raw, src, info, ov, pendingId, pendingType);
@@ -172,6 +175,11 @@ export function parseAuditText(line: string, bodyAt: number, src: SourceRef, clo
     }
     if (key === 'apparmor') {
       const kind = kindOf(value);
+      // the kernel's command line (`... apparmor=1 security=apparmor`): a boot parameter, not a record
+      if (!kind && !t.quoted && /^\d+$/.test(value) && /\bcommand line: /i.test(line)) {
+        bootParameter = true;
+        return;
+      }
       if (!kind) {
         failure = `unknown apparmor=${value.slice(0, 40)}`;
         return;
@@ -213,6 +221,7 @@ export function parseAuditText(line: string, bodyAt: number, src: SourceRef, clo
     for (const r of records) for (const k in outer) if (!(k in r.fields)) r.fields[k] = outer[k];
   }
   if (cutRecord) records.splice(records.indexOf(cutRecord), 1);
+  if (records.length === 0 && bootParameter && failure === undefined) return { records, openQuote, notRecord: true };
   if (records.length === 0) failure ??= openQuote ? 'unterminated msg= quote' : 'no AppArmor record found';
   return { records, failure: records.length === 0 || cutRecord ? failure : undefined, openQuote };
 }

@@ -148,3 +148,10 @@ test('an out-of-range time makes a record undated (and says so), never ends the 
     assert.match(r.err, /out of range/);
   }
 });
+
+test("the kernel's command line (apparmor=1 security=apparmor) is not an unparsable record", () => {
+  const boot = ['[    0.000000] Command line: BOOT_IMAGE=/vmlinuz root=/dev/vda rw apparmor=1 security=apparmor', '[    0.123456] Kernel command line: BOOT_IMAGE=/vmlinuz root=/dev/vda rw apparmor=1 security=apparmor', `[    5.000000] ${LINE.slice(LINE.indexOf('audit:'))}`].join('\n');
+  const r = run(['--json', '--input', '-'], `${boot}\n`);
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.err, / 1 AppArmor records, 0 unparsable/);
+});
