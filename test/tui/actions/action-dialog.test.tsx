@@ -42,7 +42,7 @@ function mount(ctl: ActionController) {
   return { ...app, quits: () => quit };
 }
 
-async function waitFor(frame: () => string | undefined, pattern: RegExp | string, ms = 8000): Promise<string> {
+async function waitFor(frame: () => string | undefined, pattern: RegExp | string, ms = 30_000): Promise<string> {
   const deadline = Date.now() + ms;
   for (;;) {
     const f = frame() ?? '';
