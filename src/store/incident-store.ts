@@ -16,6 +16,7 @@ import type { ActionJournalEntry } from '../model/action.js';
 import type { AppArmorRecord, Classification, LossNotice, Verdict } from '../model/record.js';
 import { isDenial, recordProfile, recordTarget } from '../model/record.js';
 import { NO_VERDICT, VERDICT_RANK, type GroupVerdict } from '../model/verdict.js';
+import { RateHistory, type RateSeries } from './rate-history.js';
 
 /** An incident's verdict: its worst record's, or NO_VERDICT. */
 export type IncidentVerdict = GroupVerdict;
@@ -110,6 +111,8 @@ export interface StoreSnapshot {
   newSincePause: number;
   /** Latest record time seen: "now" for relative times when replaying saved logs. */
   latestTime?: number;
+  /** Denials over time by verdict (every one, not only the window's): the sparkline's counts. */
+  rates?: RateSeries;
 }
 
 export interface IncidentStoreLimits {
@@ -168,6 +171,7 @@ export class IncidentStore {
   private actions: ActionJournalEntry[] = [];
   private actionsUnreadable: number[] = [];
   private latestTime?: number;
+  private readonly rates = new RateHistory();
   private version = 0;
   private cached?: StoreSnapshot;
   private paused = false;
@@ -214,6 +218,7 @@ export class IncidentStore {
     if (!isDenial(r)) return;
     const verdict: IncidentVerdict = r.classification?.verdict ?? NO_VERDICT;
     this.verdicts[verdict]++;
+    this.rates.add(r.time, verdict);
     if (profile !== undefined) {
       const p = this.profileCounts(profile);
       if (p) {
@@ -379,6 +384,7 @@ export class IncidentStore {
       paused: this.paused,
       newSincePause: this.newSincePause,
       latestTime: this.latestTime,
+      rates: this.rates.series(),
     };
     return this.cached;
   }

@@ -9,6 +9,7 @@
 import type { ActionKind } from '../model/action.js';
 import type { SourceRef } from '../model/record.js';
 import type { GroupVerdict } from '../model/verdict.js';
+import type { RateSeries } from '../store/rate-history.js';
 
 /** A record's verdict, or NO_VERDICT when no classifier ran (never guessed). */
 export type TimelineVerdict = GroupVerdict;
@@ -197,6 +198,8 @@ export interface Timeline {
   /** Chronological: boots, profile changes, actions, loss notices and incident starts. */
   events: TimelineEvent[];
   actions: TimelineAction[];
+  /** Denials per time bucket by verdict (the histogram's counts); not part of the JSON document. */
+  rates?: RateSeries;
 }
 
 export interface TimelineOptions {
