@@ -71,12 +71,13 @@ async function main(argv: string[]): Promise<number> {
   // live: this host's sources, or copied journals (read through journalctl, merged with any --input)
   if (inputs.length === 0 || opts.journalDirs.length || opts.journalFiles.length) return runLive(opts, format, { out: process.stdout, err: process.stderr, enrich: classify?.enrich });
   try {
-    await replay(inputs, process.stdout, process.stderr, { format, raw: opts.raw, utc: opts.utc, clock: { bootTime: opts.bootTime, year: opts.year }, ...window, enrich: classify?.enrich });
+    const counts = await replay(inputs, process.stdout, process.stderr, { format, raw: opts.raw, utc: opts.utc, clock: { bootTime: opts.bootTime, year: opts.year }, ...window, enrich: classify?.enrich });
+    // a damaged input was reported and the rest written: the status still says not everything was read
+    return counts.damaged > 0 ? 1 : 0;
   } catch (err) {
     if (err instanceof InputError) fail(err.message, 1);
     throw err;
   }
-  return 0;
 }
 
 process.stdout.on('error', (err: NodeJS.ErrnoException) => {

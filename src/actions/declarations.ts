@@ -16,6 +16,8 @@ export interface DeclaredProfile {
   fileProfiles: string[];
   /** The mode the file declares (`enforce`, `complain`, ...), when the index knows it. */
   mode?: string;
+  /** Other files that declare the same name: an action through one file would leave or load the other. */
+  alsoDeclaredIn?: string[];
   /** Set when a daemon generates and rewrites the profile (snapd, docker, libvirt, lxd ...). */
   managedBy?: string;
 }

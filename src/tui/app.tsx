@@ -53,6 +53,8 @@ export interface ViewModel {
   blank?: boolean;
   /** The numbered incidents of every record read so far (built once per snapshot, when asked). */
   incidents?: () => TimelineIncident[];
+  /** Profile facts as read last (they change: actions, reloads); when absent, the App's facts prop. */
+  facts?: ProfileFacts;
 }
 
 export interface Feed {
@@ -112,6 +114,7 @@ export function App(props: AppProps): React.JSX.Element {
   const keymap = useMemo(() => keymapFor({ actions: !!props.onAction }), [props.onAction]);
   const { columns: width } = vm.size;
   const snap = vm.snap;
+  const facts = vm.facts ?? props.facts;
   const filter = parseFilter(ui.filter);
 
   const latestAlert = vm.alerts[vm.alerts.length - 1];
@@ -127,7 +130,7 @@ export function App(props: AppProps): React.JSX.Element {
   const bodyHeight = Math.max(1, total - 4 - 1 - 1 - (banner ? 1 : 0));
 
   const incidents = useMemo(() => visibleIncidents(snap, filter, ui.sort), [snap, ui.filter, ui.sort]);
-  const profiles = useMemo(() => (ui.screen === 'profiles' ? profileRows(snap, props.facts, filter) : []), [snap, ui.filter, ui.screen, props.facts]);
+  const profiles = useMemo(() => (ui.screen === 'profiles' ? profileRows(snap, facts, filter) : []), [snap, ui.filter, ui.screen, facts]);
   const timeline = useMemo(() => (ui.screen === 'timeline' ? timelineItems(snap, filter, vm.incidents?.()) : []), [snap, ui.filter, ui.screen]);
   const commands = useMemo(() => (ui.screen === 'actions' ? commandRows(snap.actions, filter) : []), [snap, ui.filter, ui.screen]);
   const detailIncident = ui.detail !== undefined ? snap.incidents.find((i) => i.key === ui.detail) : undefined;
@@ -171,7 +174,7 @@ export function App(props: AppProps): React.JSX.Element {
     let detailCount = 0;
     const open = cur.detail !== undefined ? snap.incidents.find((i) => i.key === cur.detail) : undefined;
     if (cur.help) detailCount = helpLines(keymap, theme, props.helpNote, snap.health, width).length;
-    else if (open) detailCount = detailLines({ incident: open, fact: factFor(props.facts, open.profile), now: vm.now, utc: props.utc, tz: props.tz, width, theme, shape: open === detailIncident ? detailShape : undefined }).length;
+    else if (open) detailCount = detailLines({ incident: open, fact: factFor(facts, open.profile), now: vm.now, utc: props.utc, tz: props.tz, width, theme, shape: open === detailIncident ? detailShape : undefined }).length;
     let openTarget: ListContext['openTarget'];
     const item = timeline[sel];
     if (cur.screen === 'timeline' && item?.kind === 'record' && item.incidentKey) openTarget = { incident: item.incidentKey };
@@ -228,7 +231,7 @@ export function App(props: AppProps): React.JSX.Element {
     body = <HelpOverlay keymap={keymap} theme={theme} width={width} height={bodyHeight} scroll={ui.helpScroll} note={props.helpNote} sources={snap.health} />;
   } else if (ui.screen === 'incidents' && ui.detail !== undefined) {
     body = detailIncident ? (
-      <IncidentDetail incident={detailIncident} fact={factFor(props.facts, detailIncident.profile)} now={vm.now} utc={props.utc} tz={props.tz} width={width} height={bodyHeight} scroll={ui.detailScroll} theme={theme} shape={detailShape} />
+      <IncidentDetail incident={detailIncident} fact={factFor(facts, detailIncident.profile)} now={vm.now} utc={props.utc} tz={props.tz} width={width} height={bodyHeight} scroll={ui.detailScroll} theme={theme} shape={detailShape} />
     ) : (
       <Lines lines={[[seg(' This incident is no longer kept (the store forgets the least recent incidents to stay bounded). Esc: back')]]} width={width} />
     );
@@ -237,7 +240,7 @@ export function App(props: AppProps): React.JSX.Element {
   } else if (ui.screen === 'timeline') {
     body = <TimelineView items={timeline} start={start} selected={sel} dropped={snap.windowDropped} utc={props.utc} tz={props.tz} width={width} height={bodyHeight} theme={theme} />;
   } else if (ui.screen === 'actions') {
-    body = <ActionLog rows={commands} start={start} selected={sel} page={page} utc={props.utc} tz={props.tz} journal={props.journal} width={width} height={bodyHeight} theme={theme} />;
+    body = <ActionLog rows={commands} start={start} selected={sel} page={page} utc={props.utc} tz={props.tz} journal={props.journal} unreadable={snap.actionsUnreadable} width={width} height={bodyHeight} theme={theme} />;
   } else {
     const empty = filter ? 'no incident matches the filter (Esc clears it)' : props.mode === 'live' ? 'no denials yet (the sources above say what is being read)' : 'no denials in the input';
     body = <IncidentList rows={incidents.slice(start, start + page)} selected={sel - start} total={incidents.length} now={vm.now} width={width} height={bodyHeight} theme={theme} emptyText={empty} emptyDetail={filter ? undefined : snap.health.flatMap(sourceLines)} />;

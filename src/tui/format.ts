@@ -65,14 +65,8 @@ export function validZone(tz: string): boolean {
   }
 }
 
-/** Glyph and word for each verdict: the meaning must survive a monochrome terminal. */
-export const VERDICT_LABEL: Record<IncidentVerdict, string> = {
-  'likely-attack': '!! ATTACK',
-  unclear: '~ UNCLEAR',
-  '?': '? ',
-  'missing-rule': '+ RULE',
-  info: 'i INFO',
-};
+/** The TUI's verdict badges (glyph and word), defined with the rest of the vocabulary. */
+export { VERDICT_BADGE as VERDICT_LABEL } from '../model/verdict.js';
 
 /** Left-aligned cell of exactly `w` columns (log strings made safe, cut with an ellipsis). */
 export function cell(s: string | undefined, w: number): string {

@@ -19,7 +19,7 @@ test('safeMiddle keeps the child profile or the file name and the start; escapes
 });
 
 function incident(over: Partial<Incident>): Incident {
-  return { key: 'k', profile: 'thumbnail-renderer//helper', operation: 'open', target: '/srv/media/thumbs/2026/11/22/very-long-name-0001.png', mask: 'rw', kinds: ['DENIED'], verdict: 'missing-rule', count: 123456, pids: ['1', '2'], pidsMore: 0, comms: ['x'], firstSeq: 1, lastSeq: 2, samples: [], ...over };
+  return { key: 'k', profile: 'thumbnail-renderer//helper', operation: 'open', target: '/srv/media/thumbs/2026/11/22/very-long-name-0001.png', mask: 'rw', kinds: ['DENIED'], verdict: 'missing-rule', worstKind: 'DENIED', count: 123456, pids: ['1', '2'], pidsMore: 0, comms: ['x'], firstSeq: 1, lastSeq: 2, samples: [], ...over };
 }
 
 test('incident rows: two rows that differ only at the end of a long name stay apart; cells never touch', () => {
