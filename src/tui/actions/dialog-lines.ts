@@ -17,6 +17,8 @@ const TITLE: Record<string, string> = {
   enforce: 'Undo: enforce',
   reload: 'Undo: load again',
   enable: 'Undo: re-enable',
+  allow: 'Allow: add a rule',
+  'remove-rule': 'Undo: remove the added rule',
 };
 
 /** Words wrapped to `width` columns, each line prefixed by `indent`. */
