@@ -13,7 +13,7 @@
  *   otherwise says so and shows what changed.
  */
 import { createHash } from 'node:crypto';
-import { chmod, lstat, mkdtemp, open, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
+import { chmod, lstat, mkdir, mkdtemp, open, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import type { ActionJournalEntry, JournaledEdit } from '../model/action.js';
@@ -121,6 +121,10 @@ export async function checkRules(prep: AllowPreparation, env: ActionEnv): Promis
 /** Writes a file through a temporary name in the same directory, keeping the old file's mode. */
 async function writeAtomically(path: string, text: string, create: boolean): Promise<void> {
   if (create) {
+    // local/ exists on every distribution that ships profiles; a bare profiles directory may lack it
+    await mkdir(dirname(path), { mode: 0o755 }).catch((err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EEXIST') throw err;
+    });
     const fh = await open(path, 'wx', 0o644);
     try {
       await fh.write(text);

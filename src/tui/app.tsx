@@ -74,7 +74,7 @@ export interface AppProps {
   onRedraw(): void;
   onPause(): void;
   /** Present when actions can be taken: enables the action keys. */
-  onAction?: (verb: ActionVerb, target: { incident?: Incident; profile?: string }) => void;
+  onAction?: (verb: ActionVerb, target: { incident?: Incident; profile?: string; marked?: Incident[] }) => void;
   /** The action dialogs: while one is open it has the keys and takes the body's place. */
   actions?: ActionController;
 }
@@ -198,7 +198,8 @@ export function App(props: AppProps): React.JSX.Element {
     else if (fx.type === 'action' && props.onAction) {
       const inc = cur.screen === 'incidents' ? (detailIncident ?? incidents[sel]) : undefined;
       const profile = cur.screen === 'profiles' ? profiles[sel]?.name : inc?.profile;
-      props.onAction(fx.verb, { incident: inc, profile });
+      const marked = fx.verb === 'allow' && cur.screen === 'incidents' ? (cur.marked ?? []).flatMap((k) => snap.incidents.filter((i) => i.key === k)) : [];
+      props.onAction(fx.verb, { incident: inc, profile, ...(marked.length ? { marked } : {}) });
     }
   };
   useInput(
@@ -231,7 +232,7 @@ export function App(props: AppProps): React.JSX.Element {
     body = <ActionLog rows={commands} start={start} selected={sel} page={page} utc={props.utc} tz={props.tz} journal={props.journal} width={width} height={bodyHeight} theme={theme} />;
   } else {
     const empty = filter ? 'no incident matches the filter (Esc clears it)' : props.mode === 'live' ? 'no denials yet (the sources above say what is being read)' : 'no denials in the input';
-    body = <IncidentList rows={incidents.slice(start, start + page)} selected={sel - start} total={incidents.length} now={vm.now} width={width} height={bodyHeight} theme={theme} emptyText={empty} emptyDetail={filter ? undefined : snap.health.flatMap(sourceLines)} />;
+    body = <IncidentList rows={incidents.slice(start, start + page)} selected={sel - start} total={incidents.length} now={vm.now} width={width} height={bodyHeight} theme={theme} emptyText={empty} emptyDetail={filter ? undefined : snap.health.flatMap(sourceLines)} marked={ui.marked} />;
   }
 
   if (vm.blank) return <Box width={width} height={total} />;

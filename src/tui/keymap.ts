@@ -2,7 +2,7 @@
  * The one keymap table: it decides what a key does AND generates the help overlay, so the help
  * can never disagree with the keys. Conventions of k9s, lazygit, htop and lnav.
  *
- * Action keys (c complain, u unload, d disable, z undo) belong to the actions area: their
+ * Action keys (c complain, u unload, d disable, a apply a rule, m mark, z undo) belong to the actions area: their
  * bindings are in the table and are active only when the runner is given an action handler
  * (see `keymapFor`); without one they are left out of both the keys and the help.
  */
@@ -12,7 +12,7 @@ export type Screen = 'incidents' | 'profiles' | 'timeline' | 'actions';
 export const SCREENS: Screen[] = ['incidents', 'profiles', 'timeline', 'actions'];
 export const SCREEN_TITLE: Record<Screen, string> = { incidents: 'Incidents', profiles: 'Profiles', timeline: 'Timeline', actions: 'Actions' };
 
-export type ActionVerb = 'complain' | 'unload' | 'disable' | 'undo';
+export type ActionVerb = 'complain' | 'unload' | 'disable' | 'undo' | 'allow';
 
 export type Intent =
   | { type: 'move'; by: number }
@@ -31,7 +31,8 @@ export type Intent =
   | { type: 'pause' }
   | { type: 'help' }
   | { type: 'redraw' }
-  | { type: 'action'; verb: ActionVerb };
+  | { type: 'action'; verb: ActionVerb }
+  | { type: 'mark' };
 
 export type KeyGroup = 'Move' | 'Screens' | 'Find' | 'Stream' | 'Actions' | 'General';
 
@@ -71,7 +72,9 @@ export const KEYMAP: readonly KeyBinding[] = [
   { keys: 'c', help: 'complain mode for the selected profile', group: 'Actions', intent: { type: 'action', verb: 'complain' }, match: ch('c') },
   { keys: 'u', help: 'unload the selected profile', group: 'Actions', intent: { type: 'action', verb: 'unload' }, match: ch('u') },
   { keys: 'd', help: 'disable the selected profile', group: 'Actions', intent: { type: 'action', verb: 'disable' }, match: ch('d') },
-  { keys: 'z', help: 'undo the last action', group: 'Actions', intent: { type: 'action', verb: 'undo' }, match: ch('z') },
+  { keys: 'a', help: 'apply the suggested rule (missing rule; m marks several)', group: 'Actions', intent: { type: 'action', verb: 'allow' }, match: ch('a') },
+  { keys: 'm', help: 'mark / unmark the incident for one apply', group: 'Actions', intent: { type: 'mark' }, match: ch('m') },
+  { keys: 'z', help: 'undo an action (an applied rule too)', group: 'Actions', intent: { type: 'action', verb: 'undo' }, match: ch('z') },
   { keys: '?', help: 'this help', group: 'General', intent: { type: 'help' }, match: ch('?') },
   { keys: 'Ctrl-L', help: 'redraw the screen', group: 'General', intent: { type: 'redraw' }, match: ctrl('l') },
   { keys: 'Ctrl-C', help: 'quit (always)', group: 'General', intent: { type: 'quit' }, match: ctrl('c') },

@@ -21,6 +21,8 @@ export interface UiState {
   helpScroll: number;
   /** Alerts up to this sequence number have been seen. */
   ackSeq: number;
+  /** Incidents marked (m) for one apply dialog, by key. */
+  marked?: string[];
 }
 
 export const INITIAL_UI: UiState = { screen: 'incidents', detailScroll: 0, selected: {}, filter: '', editing: false, sort: 'attacks', help: false, helpScroll: 0, ackSeq: 0 };
@@ -89,6 +91,13 @@ export function applyIntent(state: UiState, intent: Intent, ctx: ListContext): S
       return { state: { ...state, help: !state.help, helpScroll: 0 } };
     case 'action':
       return { state, effect: { type: 'action', verb: intent.verb } };
+    case 'mark': {
+      if (state.screen !== 'incidents' || state.help) return { state };
+      const key = state.detail ?? ctx.keys[selectedIndex(state, ctx.keys)];
+      if (key === undefined) return { state };
+      const marked = state.marked ?? [];
+      return { state: { ...state, marked: marked.includes(key) ? marked.filter((k) => k !== key) : [...marked, key] } };
+    }
     case 'filter':
       return { state: { ...state, editing: true, help: false } };
     case 'sort':

@@ -22,6 +22,8 @@ export interface IncidentListProps {
   emptyText: string;
   /** Shown under the empty text: each source in full (why nothing may be arriving). */
   emptyDetail?: string[];
+  /** Keys of the incidents marked (m) for one apply: `*` in the first column. */
+  marked?: readonly string[];
 }
 
 interface Columns {
@@ -82,7 +84,7 @@ export function incidentListLines(p: IncidentListProps): Line[] {
     const vw = c.verdict;
     const attack = inc.verdict === 'likely-attack';
     lines.push([
-      seg(sel ? '>' : ' ', { inverse: sel, bold: sel }),
+      seg(p.marked?.includes(inc.key) ? '*' : sel ? '>' : ' ', { inverse: sel, bold: sel }),
       seg(text.slice(0, vw), { color: t.verdict[inc.verdict], bold: attack || sel, inverse: sel }),
       seg(text.slice(vw), { inverse: sel, bold: sel }),
     ]);
