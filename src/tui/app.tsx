@@ -24,6 +24,8 @@ import { Banner, Footer } from './views/status-bars.js';
 import { Lines, seg } from './views/lines.js';
 import { ActionDialog } from './actions/action-dialog.js';
 import type { ActionController } from './actions/controller.js';
+import { copyText, COPY_MENU, incidentMarkdown, incidentsMarkdown, incidentsNdjson, menuChoice, timelineExport, WRITE_MENU, type CopyWhat } from './export.js';
+import { copyOut, writeOut, type ExportIo } from './export-io.js';
 
 export interface TerminalSize {
   columns: number;
@@ -77,6 +79,8 @@ export interface AppProps {
   onAction?: (verb: ActionVerb, target: { incident?: Incident; profile?: string; marked?: Incident[] }) => void;
   /** The action dialogs: while one is open it has the keys and takes the body's place. */
   actions?: ActionController;
+  /** Where y (OSC 52) and w (files) write; without it they say they are not available. */
+  exportIo?: ExportIo;
 }
 
 const noDialogs = () => () => {};
@@ -171,8 +175,8 @@ export function App(props: AppProps): React.JSX.Element {
     if (cur.screen === 'profiles' && profiles[sel]) openTarget = { profile: profiles[sel].name };
     return { keys, attack, page: cur.help || cur.detail !== undefined ? bodyHeight - 1 : page, detailLines: detailCount, incidentKeys, incidentAttack, openTarget };
   };
-  const latest = useRef({ listContext: listContextNow, detailIncident, incidents, profiles, sel });
-  latest.current = { listContext: listContextNow, detailIncident, incidents, profiles, sel };
+  const latest = useRef({ listContext: listContextNow, detailIncident, incidents, profiles, sel, timeline });
+  latest.current = { listContext: listContextNow, detailIncident, incidents, profiles, sel, timeline };
   const handleKey = (input: string, key: Key) => {
     const cur = uiRef.current;
     const { listContext, detailIncident, incidents, profiles, sel } = latest.current;
@@ -185,9 +189,37 @@ export function App(props: AppProps): React.JSX.Element {
       setUi(uiRef.current);
       return;
     }
+    if (cur.menu) {
+      // the key after y / w chooses; the outcome arrives in the footer
+      const menu = cur.menu;
+      const choice = key.escape ? undefined : menuChoice(menu, input);
+      const show = (status: string) => setUi((st) => ({ ...st, status }));
+      uiRef.current = { ...cur, menu: undefined, status: key.escape ? undefined : choice ? '...' : `${menu}: no such choice` };
+      setUi(uiRef.current);
+      if (!choice) return;
+      const io = props.exportIo;
+      if (!io) return show(`${menu} is not available here`);
+      const inc = cur.screen === 'incidents' ? (detailIncident ?? incidents[sel]) : undefined;
+      if (menu === 'copy') {
+        const c = copyText(inc, choice as CopyWhat);
+        if (!c.ok) return show(`nothing copied: ${c.reason}${cur.screen !== 'incidents' ? ' (copy works on the Incidents screen)' : ''}`);
+        void copyOut(c.text, c.label, io).then(show);
+        return;
+      }
+      const ext = choice as 'md' | 'ndjson';
+      const view = cur.screen === 'timeline' ? 'timeline' : detailIncident ? 'incident' : 'incidents';
+      const lines =
+        view === 'timeline' ? timelineExport(latest.current.timeline, ext) : view === 'incident' ? (ext === 'md' ? incidentMarkdown(detailIncident!) : incidentsNdjson([detailIncident!])) : ext === 'md' ? incidentsMarkdown(incidents, `aa-triage incidents${cur.filter ? ` (filter: ${cur.filter})` : ''}`) : incidentsNdjson(incidents);
+      void writeOut(lines, view, ext, io).then(show);
+      return;
+    }
+    if (cur.status) {
+      uiRef.current = { ...cur, status: undefined };
+      setUi(uiRef.current);
+    }
     const intent = intentFor(keymap, input, key);
     if (!intent) return;
-    const step = applyIntent(cur, intent, listContext(cur));
+    const step = applyIntent(uiRef.current, intent, listContext(uiRef.current));
     uiRef.current = step.state;
     setUi(step.state);
     const fx = step.effect;
@@ -259,7 +291,7 @@ export function App(props: AppProps): React.JSX.Element {
       <Box flexDirection="column" height={bodyHeight} overflow="hidden">
         {body}
       </Box>
-      <Footer editing={ui.editing} filter={ui.filter} hints={HINTS[hintKey]} demo={props.mode === 'demo'} theme={theme} width={width} />
+      <Footer editing={ui.editing} filter={ui.filter} hints={ui.menu ? (ui.menu === 'copy' ? COPY_MENU : WRITE_MENU) : (ui.status ?? HINTS[hintKey])} demo={props.mode === 'demo'} theme={theme} width={width} />
     </Box>
   );
 }

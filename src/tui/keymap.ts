@@ -32,7 +32,9 @@ export type Intent =
   | { type: 'help' }
   | { type: 'redraw' }
   | { type: 'action'; verb: ActionVerb }
-  | { type: 'mark' };
+  | { type: 'mark' }
+  | { type: 'copy' }
+  | { type: 'write' };
 
 export type KeyGroup = 'Move' | 'Screens' | 'Find' | 'Stream' | 'Actions' | 'General';
 
@@ -75,6 +77,8 @@ export const KEYMAP: readonly KeyBinding[] = [
   { keys: 'a', help: 'apply the suggested rule (missing rule; m marks several)', group: 'Actions', intent: { type: 'action', verb: 'allow' }, match: ch('a') },
   { keys: 'm', help: 'mark / unmark the incident for one apply', group: 'Actions', intent: { type: 'mark' }, match: ch('m') },
   { keys: 'z', help: 'undo an action (an applied rule too)', group: 'Actions', intent: { type: 'action', verb: 'undo' }, match: ch('z') },
+  { keys: 'y', help: 'copy rule/evidence/markdown/act (OSC 52; tmux: set -g set-clipboard on)', group: 'General', intent: { type: 'copy' }, match: ch('y') },
+  { keys: 'w', help: 'write the view to a file (markdown or NDJSON)', group: 'General', intent: { type: 'write' }, match: ch('w') },
   { keys: '?', help: 'this help', group: 'General', intent: { type: 'help' }, match: ch('?') },
   { keys: 'Ctrl-L', help: 'redraw the screen', group: 'General', intent: { type: 'redraw' }, match: ctrl('l') },
   { keys: 'Ctrl-C', help: 'quit (always)', group: 'General', intent: { type: 'quit' }, match: ctrl('c') },

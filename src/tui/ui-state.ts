@@ -23,6 +23,10 @@ export interface UiState {
   ackSeq: number;
   /** Incidents marked (m) for one apply dialog, by key. */
   marked?: string[];
+  /** y or w was pressed: the next key chooses what to copy or which format to write. */
+  menu?: 'copy' | 'write';
+  /** A one-line outcome (copied, written, why not) shown in the footer until the next key. */
+  status?: string;
 }
 
 export const INITIAL_UI: UiState = { screen: 'incidents', detailScroll: 0, selected: {}, filter: '', editing: false, sort: 'attacks', help: false, helpScroll: 0, ackSeq: 0 };
@@ -91,6 +95,9 @@ export function applyIntent(state: UiState, intent: Intent, ctx: ListContext): S
       return { state: { ...state, help: !state.help, helpScroll: 0 } };
     case 'action':
       return { state, effect: { type: 'action', verb: intent.verb } };
+    case 'copy':
+    case 'write':
+      return { state: { ...state, menu: intent.type, status: undefined } };
     case 'mark': {
       if (state.screen !== 'incidents' || state.help) return { state };
       const key = state.detail ?? ctx.keys[selectedIndex(state, ctx.keys)];
