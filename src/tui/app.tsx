@@ -24,6 +24,7 @@ import { Banner, Footer } from './views/status-bars.js';
 import { Lines, seg } from './views/lines.js';
 import { ActionDialog } from './actions/action-dialog.js';
 import type { ActionController } from './actions/controller.js';
+import { collapseIncidents, isGroupKey } from './collapse.js';
 import { copyText, COPY_MENU, incidentMarkdown, incidentsMarkdown, incidentsNdjson, menuChoice, timelineExport, WRITE_MENU, type CopyWhat } from './export.js';
 import { copyOut, writeOut, type ExportIo } from './export-io.js';
 
@@ -125,7 +126,8 @@ export function App(props: AppProps): React.JSX.Element {
   const total = Math.max(3, vm.size.rows - 1);
   const bodyHeight = Math.max(1, total - 4 - 1 - (banner ? 1 : 0));
 
-  const incidents = useMemo(() => visibleIncidents(snap, filter, ui.sort), [snap, ui.filter, ui.sort]);
+  const collapsed = useMemo(() => collapseIncidents(visibleIncidents(snap, filter, ui.sort), ui.expanded), [snap, ui.filter, ui.sort, ui.expanded]);
+  const incidents = collapsed.rows;
   const profiles = useMemo(() => (ui.screen === 'profiles' ? profileRows(snap, props.facts, filter) : []), [snap, ui.filter, ui.screen, props.facts]);
   const timeline = useMemo(() => (ui.screen === 'timeline' ? timelineItems(snap, filter, vm.incidents?.()) : []), [snap, ui.filter, ui.screen]);
   const commands = useMemo(() => (ui.screen === 'actions' ? commandRows(snap.actions, filter) : []), [snap, ui.filter, ui.screen]);
@@ -230,7 +232,7 @@ export function App(props: AppProps): React.JSX.Element {
     else if (fx.type === 'action' && props.onAction) {
       const inc = cur.screen === 'incidents' ? (detailIncident ?? incidents[sel]) : undefined;
       const profile = cur.screen === 'profiles' ? profiles[sel]?.name : inc?.profile;
-      const marked = fx.verb === 'allow' && cur.screen === 'incidents' ? (cur.marked ?? []).flatMap((k) => snap.incidents.filter((i) => i.key === k)) : [];
+      const marked = fx.verb === 'allow' && cur.screen === 'incidents' ? (cur.marked ?? []).flatMap((k) => (isGroupKey(k) ? (collapsed.members.get(k) ?? []) : snap.incidents.filter((i) => i.key === k))) : [];
       props.onAction(fx.verb, { incident: inc, profile, ...(marked.length ? { marked } : {}) });
     }
   };

@@ -57,7 +57,7 @@ export const KEYMAP: readonly KeyBinding[] = [
   { keys: 'PgUp / Ctrl-B', help: 'previous page', group: 'Move', intent: { type: 'page', by: -1 }, match: (i, k) => k.pageUp || ctrl('b')(i, k) },
   { keys: 'g / Home', help: 'first row', group: 'Move', intent: { type: 'top' }, match: (i, k) => k.home || ch('g')(i, k) },
   { keys: 'G / End', help: 'last row', group: 'Move', intent: { type: 'bottom' }, match: (i, k) => k.end || ch('G')(i, k) },
-  { keys: 'Enter', help: 'open the detail of the selected row', group: 'Move', intent: { type: 'open' }, match: (_i, k) => k.return },
+  { keys: 'Enter', help: 'open the detail (a collapsed flood: show its members)', group: 'Move', intent: { type: 'open' }, match: (_i, k) => k.return },
   { keys: 'Esc', help: 'back (close help, detail, filter)', group: 'Move', intent: { type: 'back' }, match: (_i, k) => k.escape },
   { keys: 'q', help: 'back; quits from the incident list', group: 'Move', intent: { type: 'quitOrBack' }, match: ch('q') },
   { keys: '1', help: 'Incidents', group: 'Screens', intent: { type: 'screen', screen: 'incidents' }, match: ch('1') },

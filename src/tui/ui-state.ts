@@ -5,6 +5,7 @@
  */
 import { SCREENS, type ActionVerb, type Intent, type Screen } from './keymap.js';
 import { SORT_MODES, type SortMode } from './view-model.js';
+import { GROUP_PREFIX } from './collapse.js';
 
 export interface UiState {
   screen: Screen;
@@ -27,6 +28,8 @@ export interface UiState {
   menu?: 'copy' | 'write';
   /** A one-line outcome (copied, written, why not) shown in the footer until the next key. */
   status?: string;
+  /** Collapsed flood rows whose members are listed under them (Enter toggles). */
+  expanded?: string[];
 }
 
 export const INITIAL_UI: UiState = { screen: 'incidents', detailScroll: 0, selected: {}, filter: '', editing: false, sort: 'attacks', help: false, helpScroll: 0, ackSeq: 0 };
@@ -153,7 +156,12 @@ export function applyIntent(state: UiState, intent: Intent, ctx: ListContext): S
     case 'open': {
       if (state.help) return { state };
       if (state.screen === 'incidents' && state.detail === undefined && ctx.keys.length) {
-        return { state: { ...state, detail: ctx.keys[selectedIndex(state, ctx.keys)], detailScroll: 0 } };
+        const key = ctx.keys[selectedIndex(state, ctx.keys)];
+        if (key.startsWith(GROUP_PREFIX)) {
+          const open = state.expanded ?? [];
+          return { state: { ...state, expanded: open.includes(key) ? open.filter((k) => k !== key) : [...open, key] } };
+        }
+        return { state: { ...state, detail: key, detailScroll: 0 } };
       }
       if (ctx.openTarget?.incident !== undefined) return { state: openIncident(state, ctx.openTarget.incident) };
       // A profile row opens the incident list filtered to that profile.
