@@ -25,6 +25,7 @@ import { Lines, seg } from './views/lines.js';
 import { ActionDialog } from './actions/action-dialog.js';
 import type { ActionController } from './actions/controller.js';
 import { collapseIncidents, isGroupKey } from './collapse.js';
+import { parseFieldFilter } from './field-filter.js';
 import { copyText, COPY_MENU, incidentMarkdown, incidentsMarkdown, incidentsNdjson, menuChoice, timelineExport, WRITE_MENU, type CopyWhat } from './export.js';
 import { copyOut, writeOut, type ExportIo } from './export-io.js';
 
@@ -126,7 +127,12 @@ export function App(props: AppProps): React.JSX.Element {
   const total = Math.max(3, vm.size.rows - 1);
   const bodyHeight = Math.max(1, total - 4 - 1 - (banner ? 1 : 0));
 
-  const collapsed = useMemo(() => collapseIncidents(visibleIncidents(snap, filter, ui.sort), ui.expanded), [snap, ui.filter, ui.sort, ui.expanded]);
+  const fieldFilter = useMemo(() => parseFieldFilter(ui.filter), [ui.filter]);
+  const collapsed = useMemo(() => {
+    // field terms (profile: op: pid: host: verdict: since: /re/) filter here; a plain filter as before
+    const base = fieldFilter ? { ...snap, incidents: fieldFilter.ok ? snap.incidents.filter((i) => fieldFilter.test(i, vm.now)) : [] } : snap;
+    return collapseIncidents(visibleIncidents(base, fieldFilter ? undefined : filter, ui.sort), ui.expanded);
+  }, [snap, ui.filter, ui.sort, ui.expanded, vm.now]);
   const incidents = collapsed.rows;
   const profiles = useMemo(() => (ui.screen === 'profiles' ? profileRows(snap, props.facts, filter) : []), [snap, ui.filter, ui.screen, props.facts]);
   const timeline = useMemo(() => (ui.screen === 'timeline' ? timelineItems(snap, filter, vm.incidents?.()) : []), [snap, ui.filter, ui.screen]);
@@ -265,8 +271,8 @@ export function App(props: AppProps): React.JSX.Element {
   } else if (ui.screen === 'actions') {
     body = <ActionLog rows={commands} start={start} selected={sel} page={page} utc={props.utc} tz={props.tz} journal={props.journal} width={width} height={bodyHeight} theme={theme} />;
   } else {
-    const empty = filter ? 'no incident matches the filter (Esc clears it)' : props.mode === 'live' ? 'no denials yet (the sources above say what is being read)' : 'no denials in the input';
-    body = <IncidentList rows={incidents.slice(start, start + page)} selected={sel - start} total={incidents.length} now={vm.now} width={width} height={bodyHeight} theme={theme} emptyText={empty} emptyDetail={filter ? undefined : snap.health.flatMap(sourceLines)} marked={ui.marked} />;
+    const empty = fieldFilter && !fieldFilter.ok ? `filter: ${fieldFilter.error} (Esc clears it)` : filter ? 'no incident matches the filter (Esc clears it)' : props.mode === 'live' ? 'no denials yet (the sources above say what is being read)' : 'no denials in the input';
+    body = <IncidentList rows={incidents.slice(start, start + page)} selected={sel - start} total={incidents.length} now={vm.now} width={width} height={bodyHeight} theme={theme} emptyText={empty} emptyDetail={filter ? undefined : snap.health.flatMap(sourceLines)} marked={ui.marked} range={incidents.length ? `${start + 1}-${Math.min(incidents.length, start + page)} of ${incidents.length}${start + page < incidents.length ? ' ↓' : ''}` : undefined} />;
   }
 
   if (vm.blank) return <Box width={width} height={total} />;

@@ -47,7 +47,7 @@ export function sortIncidents(list: Incident[], mode: SortMode): Incident[] {
 }
 
 export function visibleIncidents(snap: StoreSnapshot, filter: Filter | undefined, sort: SortMode): Incident[] {
-  const list = filter ? snap.incidents.filter((i) => matches(filter, i.profile, i.operation, i.target, i.mask, i.verdict, ...i.comms)) : snap.incidents;
+  const list = filter ? snap.incidents.filter((i) => matches(filter, i.profile, i.operation, i.target, i.mask, i.verdict, ...i.comms, ...i.pids)) : snap.incidents;
   return sortIncidents(list, sort);
 }
 
