@@ -226,7 +226,15 @@ export function App(props: AppProps): React.JSX.Element {
       setUi(uiRef.current);
     }
     const intent = intentFor(keymap, input, key);
-    if (!intent) return;
+    if (!intent) {
+      // an action key where actions do not exist says so instead of doing nothing
+      if (!props.onAction && /^[cudaz]$/.test(input) && !key.ctrl && !key.meta) {
+        const where = props.mode === 'demo' ? 'the demo' : props.mode === 'replay' ? 'saved logs' : 'this run';
+        uiRef.current = { ...uiRef.current, status: `${input}: actions are off for ${where}: they change this host's profiles (live mode only; ? says more)` };
+        setUi(uiRef.current);
+      }
+      return;
+    }
     const step = applyIntent(uiRef.current, intent, listContext(uiRef.current));
     uiRef.current = step.state;
     setUi(step.state);

@@ -177,6 +177,13 @@ describe('aa-triage act allow', () => {
     assert.equal(user.code, EXIT.refused);
     assert.ok(!existsSync(nginxLocal()));
   });
+  it('an unknown profile name gets the nearest declared names (did you mean)', async () => {
+    const r = await act(['disable', 'nginx', '--yes', '--reason', 'x']);
+    assert.equal(r.code, EXIT.refused);
+    assert.match(r.err, /did you mean \/usr\/sbin\/nginx/);
+    const a = await act(['allow', '/usr/sbin/ngnix', '--rule', '/srv/x r,', '--dry-run']);
+    assert.match(a.err, /did you mean \/usr\/sbin\/nginx/);
+  });
   it('a failed reload puts the files back as they were', async () => {
     const before = readFileSync(nginxFile(), 'utf8');
     const r = await act(['allow', '/usr/sbin/nginx', '--rule', '/srv/x r,', '--yes', '--reason', 'x'], { env: { ...host.env, FAKE_AA_BEHAVIOUR: 'reload-fails' } });
