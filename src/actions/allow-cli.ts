@@ -10,8 +10,7 @@ import { generatedOwner, managedAdvice } from '../profiles/managed.js';
 import type { ManagedBy } from '../profiles/types.js';
 import { safeText } from '../views/safe-text.js';
 import { checkRules, performAllow, prepareAllow } from './allow.js';
-import { EXIT, DEFAULT_SECURITYFS, declaredNames, type ActDeps, type ActIo } from './cli.js';
-import { didYouMean } from './did-you-mean.js';
+import { EXIT, DEFAULT_SECURITYFS, type ActDeps, type ActIo } from './cli.js';
 import { actionsAvailability } from './confirm.js';
 import { defaultJournalPath } from './journal.js';
 import type { ActionEnv } from './perform.js';
@@ -42,7 +41,7 @@ export async function runActAllow(opts: CliOptions, io: ActIo, deps: ActDeps): P
   const generated = generatedRefusal(act.profile, index.lookup(act.profile)?.managedBy);
   if (generated) return refuse(generated);
   const resolution = await resolveTarget(act.profile, index, dirs);
-  if (!resolution.ok) return refuse(resolution.refusal.reason + (resolution.refusal.code === 'unknown' ? didYouMean(act.profile, declaredNames(index)) : ''));
+  if (!resolution.ok) return refuse(resolution.refusal.reason);
   const prepared = await prepareAllow(resolution.target, rules);
   if (!prepared.ok) return refuse(prepared.reason);
   const { prep } = prepared;

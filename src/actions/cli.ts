@@ -16,7 +16,6 @@ import type { CliOptions } from '../cli/args.js';
 import type { ActionKind } from '../model/action.js';
 import { safeText } from '../views/safe-text.js';
 import { runActAllow } from './allow-cli.js';
-import { didYouMean } from './did-you-mean.js';
 import { actionsAvailability, confirmationFor } from './confirm.js';
 import type { ProfileDeclarations } from './declarations.js';
 import { planLines } from './describe.js';
@@ -66,12 +65,6 @@ export function actionForVerb(verb: string, runtime: boolean, env: NodeJS.Proces
   }
 }
 
-/** Every name the index declares, when it can list them (the profile index can; a fixed table may not). */
-export function declaredNames(index: ProfileDeclarations): string[] {
-  const all = (index as { profiles?: () => { name: string }[] }).profiles;
-  return typeof all === 'function' ? all.call(index).map((p) => p.name) : [];
-}
-
 export async function runAct(opts: CliOptions, io: ActIo, deps: ActDeps): Promise<number> {
   const act = opts.act;
   if (!act) {
@@ -87,9 +80,8 @@ export async function runAct(opts: CliOptions, io: ActIo, deps: ActDeps): Promis
   if (!kind.ok) return refuse(kind.reason, kind.code);
   // absolute, so the index's file paths are too (a relative --profiles-dir is common in runbooks)
   const dirs = (opts.profilesDirs.length ? opts.profilesDirs : deps.defaultProfileDirs).map((d) => resolvePath(d));
-  const index = await deps.loadDeclarations(dirs);
-  const resolution = await resolveTarget(act.profile, index, dirs);
-  if (!resolution.ok) return refuse(resolution.refusal.reason + (resolution.refusal.code === 'unknown' ? didYouMean(act.profile, declaredNames(index)) : ''));
+  const resolution = await resolveTarget(act.profile, await deps.loadDeclarations(dirs), dirs);
+  if (!resolution.ok) return refuse(resolution.refusal.reason);
   const plan = buildPlan(kind.action, resolution.target);
   io.out(`${planLines(plan).join('\n')}\n`);
 
