@@ -16,6 +16,7 @@ import { resolve as resolvePath } from 'node:path';
 import type { CliOptions } from '../cli/args.js';
 import type { ActionKind } from '../model/action.js';
 import { safeText } from '../views/safe-text.js';
+import { runActAllow } from './allow-cli.js';
 import { actionsAvailability, confirmationFor } from './confirm.js';
 import type { ProfileDeclarations } from './declarations.js';
 import { planLines } from './describe.js';
@@ -75,6 +76,7 @@ export async function runAct(opts: CliOptions, io: ActIo, deps: ActDeps): Promis
     io.err(`aa-triage act: refused: ${safeText(reason)}\n`);
     return code;
   };
+  if (act.verb === 'allow') return runActAllow(opts, io, deps);
   const kind = actionForVerb(act.verb, act.runtime, deps.env);
   if (!kind.ok) return refuse(kind.reason, kind.code);
   // absolute, so the index's file paths are too (a relative --profiles-dir is common in runbooks)

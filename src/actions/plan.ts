@@ -48,6 +48,7 @@ export const UNDO_OF: Partial<Record<ActionKind, ActionKind>> = {
   'complain-runtime': 'reload',
   unload: 'reload',
   disable: 'enable',
+  allow: 'remove-rule',
 };
 
 /** A reload brings back the mode the file declares; when the index does not say, any loaded mode will do. */
@@ -137,6 +138,26 @@ export function buildPlan(action: ActionKind, target: Target, opts: PlanOptions 
         expect: reloadExpectation(target, opts.want),
         summary: `load ${file} again, in the mode the file declares`,
         consequence: `${profile} is loaded as ${file} declares it. Processes started while it was unloaded stay unconfined until they restart.`,
+      };
+    case 'allow':
+      return {
+        ...base,
+        steps: [['apparmor_parser', '-r', file]],
+        persists: true,
+        loosening: true,
+        expect: reloadExpectation(target, opts.want),
+        summary: `add a rule to ${profile} and load ${file} again`,
+        consequence: `${profile} allows what the rule says from now on, across reloads and reboots, until undone (z removes exactly the lines added).`,
+      };
+    case 'remove-rule':
+      return {
+        ...base,
+        steps: [['apparmor_parser', '-r', file]],
+        persists: true,
+        loosening: false,
+        expect: reloadExpectation(target, opts.want),
+        summary: `remove the rule lines aa-triage added to ${profile} and load ${file} again`,
+        consequence: `${profile} denies again what the removed rule allowed.`,
       };
     case 'enable':
       return {

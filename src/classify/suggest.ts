@@ -33,7 +33,7 @@ function ruleWord(v: string | undefined): string | undefined {
 }
 
 /** Profile mask letters for the kernel's: create and delete need `w`; exec gets a transition. */
-function minimalPerms(mask: string): string {
+export function minimalPerms(mask: string): string {
   const out = new Set<string>();
   for (const k of mask) {
     if (k === 'c' || k === 'd' || k === 't') out.add('w');

@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { isValidTime } from '../model/record.js';
 
 export type Command = 'triage' | 'timeline' | 'act';
-export const ACT_VERBS = ['complain', 'unload', 'disable', 'enforce', 'enable'] as const;
+export const ACT_VERBS = ['complain', 'unload', 'disable', 'enforce', 'enable', 'allow'] as const;
 export type ActVerb = (typeof ACT_VERBS)[number];
 export const SOURCE_NAMES = ['journal', 'audit', 'dmesg', 'auditlog'] as const;
 export type SourceName = (typeof SOURCE_NAMES)[number];
@@ -44,6 +44,7 @@ const OPTIONS = {
   yes: { type: 'boolean', short: 'y' },
   reason: { type: 'string' },
   runtime: { type: 'boolean' },
+  rule: { type: 'string', multiple: true },
 } as const;
 
 export interface CliOptions {
@@ -76,7 +77,7 @@ export interface CliOptions {
   format?: 'text' | 'markdown' | 'json';
   /** Seconds of quiet that split two incidents in the timeline. */
   gapSeconds?: number;
-  act?: { verb: ActVerb; profile: string; dryRun: boolean; yes: boolean; reason?: string; runtime: boolean };
+  act?: { verb: ActVerb; profile: string; dryRun: boolean; yes: boolean; reason?: string; runtime: boolean; rules?: string[] };
 }
 
 function parseTime(name: string, v: string): number {
@@ -107,7 +108,9 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
     const profile = pos[2];
     if (!profile) throw new UsageError(`act ${verb}: which profile? (aa-triage act ${verb} PROFILE)`);
     if (pos.length > 3) throw new UsageError(`act: unexpected argument: ${pos[3]}`);
-    act = { verb: verb as ActVerb, profile, dryRun: !!v['dry-run'], yes: !!v.yes, reason: v.reason, runtime: !!v.runtime };
+    if (verb === 'allow' && !v.rule?.length) throw new UsageError(`act allow: which rule? (aa-triage act allow PROFILE --rule 'RULE')`);
+    if (verb !== 'allow' && v.rule?.length) throw new UsageError(`--rule goes with act allow, not act ${verb}`);
+    act = { verb: verb as ActVerb, profile, dryRun: !!v['dry-run'], yes: !!v.yes, reason: v.reason, runtime: !!v.runtime, ...(v.rule?.length ? { rules: v.rule } : {}) };
   } else if (pos.length > 0) {
     throw new UsageError(`unknown command: ${pos[0]} (commands: timeline, act; saved logs go with --input)`);
   }
@@ -176,6 +179,7 @@ Usage:
   aa-triage --input FILE [...]      replay saved logs (plain or .gz; - is stdin)
   aa-triage timeline [inputs]       forensic timeline of what happened
   aa-triage act VERB PROFILE        act on one profile: complain, unload, disable; undo: enforce, enable
+  aa-triage act allow PROFILE --rule 'RULE'   add one rule (local/ include or a marked block), reload
 
 Input:
   -i, --input PATH         saved log: dmesg, journalctl (short, iso, json, cat ...), syslog, audit.log; repeatable
@@ -199,6 +203,7 @@ Profiles and actions:
   -y, --yes                act: do not ask
       --reason TEXT        act: why (recorded in the journal; required to override a likely attack)
       --runtime            act complain: apparmor_parser -r -C (until the next reload) instead of aa-complain
+      --rule RULE          act allow: the rule to add (checked with apparmor_parser first); repeatable
 
 Output:
       --json               NDJSON, one object per record (the default when stdout is not a terminal)

@@ -283,6 +283,7 @@ export async function runTui(opts: TuiOptions): Promise<number> {
       helpNote={actions.helpNote}
       actions={actions.controller}
       onAction={actions.controller ? (verb, target) => void actions.controller?.open(verb, target) : undefined}
+      exportIo={{ write: (s) => void stdout.write(s), env }}
       onQuit={() => quit(0)}
       onRedraw={redraw}
       onPause={() => {

@@ -13,14 +13,18 @@ import { confirmsAction } from '../../actions/verify.js';
 import { readDisableLink, readLoadedProfiles } from '../../actions/kernel-state.js';
 import type { ActionJournalEntry } from '../../model/action.js';
 import type { AppArmorRecord, Verdict } from '../../model/record.js';
+import { AllowRun } from './allow-run.js';
+import type { AllowIncident } from './allow-flow.js';
 import { CLOSED, dialogKey, openConfirm, type DialogKey, type DialogState } from './dialog-state.js';
 
-export type ActionVerb = 'complain' | 'unload' | 'disable' | 'undo';
+export type ActionVerb = 'complain' | 'unload' | 'disable' | 'undo' | 'allow';
 
-/** What the selection offers: the incident (its verdict and evidence) and the profile. */
+/** What the selection offers: the incident (its verdict and evidence), the profile, the marked incidents. */
 export interface ActionSubject {
-  incident?: { profile: string; verdict?: string; samples?: AppArmorRecord[] };
+  incident?: AllowIncident;
   profile?: string;
+  /** Incidents marked for one allow dialog (m). */
+  marked?: AllowIncident[];
 }
 
 export interface ActionControllerDeps {
@@ -62,7 +66,17 @@ export class ActionController {
   /** The STATUS record seen for it, as `operation name`. */
   private status?: string;
 
-  constructor(private readonly deps: ActionControllerDeps) {}
+  /** The allow dialog's steps (check, apply, undo, watching for a repeat). */
+  private readonly allow: AllowRun;
+
+  constructor(private readonly deps: ActionControllerDeps) {
+    this.allow = new AllowRun(deps, {
+      get: () => this.state,
+      set: (st) => this.set(st),
+      token: () => this.token,
+      next: () => ++this.token,
+    });
+  }
 
   subscribe = (cb: () => void): (() => void) => {
     this.listeners.add(cb);
@@ -78,16 +92,22 @@ export class ActionController {
 
   close(): void {
     this.token++;
+    this.allow.stopWatching();
     this.set(CLOSED);
   }
 
   /** A key while a dialog is open. */
   key(input: string, key: DialogKey): void {
     const step = dialogKey(this.state, input, key);
-    if (step.effect?.type === 'close') this.token++;
+    if (step.effect?.type === 'close') {
+      this.token++;
+      this.allow.stopWatching();
+    }
     this.set(step.state);
-    if (step.effect?.type === 'run') void this.run(step.effect.confirm);
+    if (step.effect?.type === 'run') void (step.effect.confirm.plan.action === 'remove-rule' ? this.allow.runUndo(step.effect.confirm) : this.run(step.effect.confirm));
     if (step.effect?.type === 'undo') void this.reviewUndo(step.effect.candidate);
+    if (step.effect?.type === 'allow-check') void this.allow.check(step.effect.edit);
+    if (step.effect?.type === 'allow-run') void this.allow.apply(step.effect.review);
   }
 
   /** Opens the dialog for a verb on the selection. Nothing runs before the dialog is confirmed. */
@@ -98,6 +118,7 @@ export class ActionController {
       this.set({ kind: 'message', title: `${verb}: not available`, lines: [available.reason, 'Nothing was tried.'] });
       return;
     }
+    if (verb === 'allow') return this.allow.open(subject, token);
     if (verb === 'undo') {
       this.set({ kind: 'message', title: 'Undo', lines: ['reading the action journal ...'], busy: true });
       let candidates: UndoCandidate[];
@@ -110,7 +131,7 @@ export class ActionController {
         return;
       }
       if (token !== this.token) return;
-      this.set(candidates.length ? { kind: 'choose-undo', candidates, index: 0 } : { kind: 'message', title: 'Undo', lines: ['Nothing to undo: no complain, unload or disable in the action journal that is not undone yet.'] });
+      this.set(candidates.length ? { kind: 'choose-undo', candidates, index: 0 } : { kind: 'message', title: 'Undo', lines: ['Nothing to undo: no complain, unload, disable or allow in the action journal that is not undone yet.'] });
       return;
     }
     const name = subject.profile ?? subject.incident?.profile;
@@ -166,6 +187,7 @@ export class ActionController {
       this.set({ kind: 'message', title: 'Undo: refused', lines: [t.reason, 'Nothing was tried.'] });
       return;
     }
+    if (c.undo === 'remove-rule') return this.allow.reviewUndo(e, t.target, token);
     if (c.undo === 'enforce' && !this.deps.hasCommand('aa-enforce')) {
       this.set({ kind: 'message', title: 'Undo: not possible here', lines: ['aa-enforce is not installed (apparmor-utils), and the complain it would undo edited the file: remove flags=(complain) from the file by hand, then apparmor_parser -r FILE.'] });
       return;
@@ -194,6 +216,7 @@ export class ActionController {
 
   /** Every record from the stream: the STATUS record of the last action confirms it in the result dialog. */
   observe(r: AppArmorRecord): void {
+    this.allow.observe(r);
     if (!this.watching || this.status || r.kind !== 'STATUS' || !confirmsAction(this.watching, r)) return;
     this.status = `${r.fields.operation} ${r.fields.name}`;
     const s = this.state;

@@ -7,6 +7,7 @@ import { commandLine, type ActionPlan } from '../../actions/plan.js';
 import { safeText } from '../../views/safe-text.js';
 import type { Theme } from '../theme.js';
 import { seg, type Line } from '../views/lines.js';
+import { allowEditLines, allowReviewLines } from './allow-dialog-lines.js';
 import type { ConfirmState, DialogState } from './dialog-state.js';
 
 const TITLE: Record<string, string> = {
@@ -17,6 +18,8 @@ const TITLE: Record<string, string> = {
   enforce: 'Undo: enforce',
   reload: 'Undo: load again',
   enable: 'Undo: re-enable',
+  allow: 'Allow: add a rule',
+  'remove-rule': 'Undo: remove the added rule',
 };
 
 /** Words wrapped to `width` columns, each line prefixed by `indent`. */
@@ -108,12 +111,17 @@ export function dialogLines(s: DialogState, width: number, theme: Theme): Line[]
     }
     case 'confirm':
       return confirmLines(s, width, t);
+    case 'allow-edit':
+      return allowEditLines(s, width, t);
+    case 'allow-review':
+      return allowReviewLines(s, width, t);
     case 'running':
       return [title(`${TITLE[s.plan.action] ?? s.plan.action}: ${safeText(s.plan.target.profile)}`, width, t), ...s.plan.steps.map((a) => [seg(`   $ ${safeText(commandLine(a))}`)]), [seg(' running ... (the kernel state is checked afterwards)')]];
     case 'result': {
       const j = s.judgement;
       const mark = j.outcome === 'verified' ? 'OK' : j.outcome === 'failed' ? 'FAILED' : '??';
       const lines: Line[] = [title(`${TITLE[s.plan.action] ?? s.plan.action}: ${safeText(s.plan.target.profile)}`, width, t)];
+      for (const n of s.notes ?? []) lines.push([seg(` ${safeText(n)}`.slice(0, width))]);
       for (const l of wrap(`${mark} ${safeText(j.message)}`, width)) lines.push([seg(l, { bold: true, color: j.outcome === 'verified' ? t.good : t.bad })]);
       lines.push([seg(' Ran:', { bold: true })]);
       for (const r of s.steps) {
@@ -122,6 +130,7 @@ export function dialogLines(s: DialogState, width: number, theme: Theme): Line[]
         for (const out of `${r.stdout}\n${r.stderr}\n${r.startError ?? ''}`.split('\n').filter((x) => x.trim()).slice(0, 4)) lines.push([seg(`     ${safeText(out)}`, { dim: t.dim })]);
       }
       lines.push([seg(' Kernel STATUS record: ', { bold: true }), seg(s.status ? `${safeText(s.status)} seen` : 'not seen in the stream (yet)')]);
+      if (s.repeat) lines.push([seg(' Same denial since the reload: ', { bold: true }), seg(safeText(s.repeat), { bold: s.repeat.startsWith('still'), color: s.repeat.startsWith('still') ? t.bad : t.good })]);
       lines.push([seg(` Journaled in ${safeText(s.journal)} (id ${s.id}).${s.plan.loosening ? ' Undo: z' : ''}`)]);
       lines.push([seg(' Enter/Esc: close', { dim: t.dim })]);
       return lines;

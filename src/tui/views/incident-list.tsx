@@ -23,6 +23,10 @@ export interface IncidentListProps {
   emptyText: string;
   /** Shown under the empty text: each source in full (why nothing may be arriving). */
   emptyDetail?: string[];
+  /** "12-28 of 214" (and an arrow when more is below), right of the column titles. */
+  range?: string;
+  /** Keys of the incidents marked (m) for one apply: `*` in the first column. */
+  marked?: readonly string[];
 }
 
 interface Columns {
@@ -74,6 +78,12 @@ export function incidentListLines(p: IncidentListProps): Line[] {
   const t = p.theme;
   const head = [' ', cell('VERDICT', c.verdict), rcell('COUNT', c.count - 1), ' ', cell('LAST', c.last), c.first ? cell('FIRST', c.first) : '', cell('PROFILE', c.profile), cell('OPERATION', c.op), cell('TARGET', c.target), cell('MASK', c.mask), c.pids ? cell('PIDS', c.pids) : ''].join('');
   const lines: Line[] = [[seg(head, { bold: true, dim: t.dim })]];
+  if (p.range) {
+    // right of the titles when there is room, else in the TARGET title (the widest column)
+    const room = p.width - 1 - p.range.length;
+    if (head.trimEnd().length + 2 <= room) lines[0] = [seg(head.slice(0, room).padEnd(room), { bold: true, dim: t.dim }), seg(p.range, { dim: t.dim })];
+    else lines[0] = [seg(head.replace(cell('TARGET', c.target), cell(`TARGET ${p.range}`, c.target)), { bold: true, dim: t.dim })];
+  }
   if (p.total === 0) {
     lines.push([seg(` ${p.emptyText}`)]);
     for (const l of p.emptyDetail ?? []) lines.push([seg(`   ${l}`)]);
@@ -84,7 +94,7 @@ export function incidentListLines(p: IncidentListProps): Line[] {
     const vw = c.verdict;
     const attack = inc.verdict === 'likely-attack';
     lines.push([
-      seg(sel ? '>' : ' ', { inverse: sel, bold: sel }),
+      seg(p.marked?.includes(inc.key) ? '*' : sel ? '>' : ' ', { inverse: sel, bold: sel }),
       seg(text.slice(0, vw), { color: t.verdict[inc.verdict], bold: attack || sel, inverse: sel }),
       seg(text.slice(vw), { inverse: sel, bold: sel }),
     ]);
