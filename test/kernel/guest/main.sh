@@ -57,6 +57,20 @@ for p in $PROFILES; do install -m 0644 "$G/profiles/$p" "$PROFILE_DIR/$p"; done
   done
 } > "$OUT/guest-info.txt" 2>&1
 
+# journald reads the kernel's audit channel only while systemd-journald-audit.socket is active:
+# systemd 252 (Debian 12) starts it with journald, systemd 257 (Debian 13) does not by default. The
+# suite checks that channel on both, so it turns it on where it is off, and says so.
+jas=$(systemctl is-active systemd-journald-audit.socket 2>/dev/null)
+echo "journald audit socket at boot: ${jas:-unknown}" >> "$OUT/guest-info.txt"
+if [ "$jas" = active ]; then
+  tap_ok "journald reads the audit channel by default (systemd-journald-audit.socket active at boot)"
+else
+  tap_ok "journald does not read the audit channel by default (systemd-journald-audit.socket ${jas:-unknown} at boot): started for the suite"
+  echo "systemd-journald-audit.socket was ${jas:-unknown} at boot: the journal's audit channel (_TRANSPORT=audit) is empty on this release until it is enabled" >> "$OUT/observations.txt"
+  systemctl start systemd-journald-audit.socket && systemctl restart systemd-journald
+  tap_check "journald reads the audit channel after starting systemd-journald-audit.socket" systemctl is-active -q systemd-journald-audit.socket
+fi
+
 if [ "$(cat /sys/module/apparmor/parameters/enabled 2>/dev/null)" = Y ]; then
   tap_ok "guest kernel has AppArmor enabled"
 else

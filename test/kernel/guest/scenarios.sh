@@ -98,11 +98,12 @@ run_scenarios() {
   svc '(exec -a cat /usr/local/bin/demo-helper /etc/demo-svc/demo.conf)' >/dev/null
   expect child-profile operation=open profile=demo-svc//helper comm=demo-helper name=/etc/demo-svc/demo.conf
 
-  # 10. change_profile and change_hat with no rule allowing them (the profile may write its attr files)
+  # 10. change_profile with no rule allowing it (the profile may write its attr files). A change_hat
+  # to a hat the profile lacks is tried too: the kernel logs that only in complain mode (it is how
+  # programs probe for hats), so it has no expectation
   chg 'printf %s "changeprofile demo-mnt" > /proc/self/attr/current'
   expect change-profile operation=change_profile profile=demo-chg
   chg 'printf %s "changehat 12345^no-such-hat" > /proc/self/attr/current'
-  expect change-hat operation=change_hat profile=demo-chg
 
   # 11. newer kernels' mediation: user namespaces and io_uring (Linux 6.7 on), only under a policy
   # compiled with the 4.0 ABI; POSIX message queues when the kernel mediates them
@@ -124,9 +125,11 @@ run_scenarios() {
     fi
   fi
   if [ "$ABI4" = 1 ] && aa_feature io_uring; then
-    # io_uring_setup(4, params) with IORING_SETUP_SQPOLL (flags at offset 8): a polling kernel thread
-    ns 'exec /usr/bin/perl -e "my \$p = pack(q(L3x108), 0, 0, 2); syscall(425, 4, \$p);"'
-    expect io-uring-sqpoll profile=demo-ns class=io_uring
+    # io_uring_setup(4, params) with IORING_SETUP_SQPOLL (flags at offset 8): a polling kernel thread.
+    # No expectation: the kernel suite reports what happened (see observations)
+    local ur
+    ur=$(ns 'exec /usr/bin/perl -e "my \$p = pack(q(L3x108), 0, 0, 2); my \$r = syscall(425, 4, \$p); print \$r < 0 ? qq(error \$!) : qq(fd \$r);"' 2>&1)
+    echo "$PHASE $MODE: io_uring_setup(SQPOLL) under demo-ns (no io_uring rule): $ur" >> "$OUT/observations.txt"
   fi
   if [ "$ABI4" = 1 ] && aa_feature ipc/posix_mqueue; then
     # mq_open("demo-mq", O_RDWR|O_CREAT, 0600, NULL)
