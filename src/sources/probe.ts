@@ -79,6 +79,21 @@ export function bootTime(proc: string): number | undefined {
   return m ? Number(m[1]) * 1000 : undefined;
 }
 
+/**
+ * Whether journald reads the audit channel: systemd links every unit it started under
+ * /run/systemd/units (invocation:UNIT). Undefined where that directory is not there (no systemd).
+ */
+export function journaldReadsAudit(units: string | undefined): boolean | undefined {
+  if (!units) return undefined;
+  let names: string[];
+  try {
+    names = readdirSync(units);
+  } catch {
+    return undefined;
+  }
+  return names.includes('invocation:systemd-journald-audit.socket');
+}
+
 export function probeHost(paths: SourcePaths, env: NodeJS.ProcessEnv): HostFacts {
   const uid = process.getuid?.() ?? -1;
   const gids = process.getgroups?.() ?? [];
@@ -105,5 +120,6 @@ export function probeHost(paths: SourcePaths, env: NodeJS.ProcessEnv): HostFacts
     auditdRunning: processRunning(paths.proc, 'auditd'),
     // the parameter is world-readable whenever the module is in the kernel: absent means no AppArmor
     apparmorEnabled: enabled === 'Y',
+    journaldAudit: journaldReadsAudit(paths.systemdUnits),
   };
 }

@@ -6,7 +6,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { bootTime, findExecutable, probeHost } from '../../src/sources/probe.js';
+import { bootTime, findExecutable, journaldReadsAudit, probeHost } from '../../src/sources/probe.js';
 import { startLiveSources } from '../../src/sources/index.js';
 import { Collect, FIXTURES, fakeHost, liveOpts } from './helpers.js';
 
@@ -33,6 +33,21 @@ function fakeRoot() {
   writeFileSync(join(bin, 'journalctl'), 'not executable');
   return { d, proc, bin };
 }
+
+test("probe: journald's audit socket is read from systemd's started-unit links", () => {
+  const d = mkdtempSync(join(tmpdir(), 'aa-units-'));
+  try {
+    // names as systemd 252 (Debian 12, socket on) and 257 (Debian 13, socket off) leave them
+    writeFileSync(join(d, 'invocation:systemd-journald.service'), '');
+    assert.equal(journaldReadsAudit(d), false);
+    writeFileSync(join(d, 'invocation:systemd-journald-audit.socket'), '');
+    assert.equal(journaldReadsAudit(d), true);
+    assert.equal(journaldReadsAudit(join(d, 'no-systemd')), undefined);
+    assert.equal(journaldReadsAudit(undefined), undefined);
+  } finally {
+    rmSync(d, { recursive: true, force: true });
+  }
+});
 
 test('probe: facts from the injected paths', () => {
   const { d, proc, bin } = fakeRoot();

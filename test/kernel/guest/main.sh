@@ -61,7 +61,10 @@ for p in $PROFILES; do install -m 0644 "$G/profiles/$p" "$PROFILE_DIR/$p"; done
 # systemd 252 (Debian 12) starts it with journald, systemd 257 (Debian 13) does not by default. The
 # suite checks that channel on both, so it turns it on where it is off, and says so.
 jas=$(systemctl is-active systemd-journald-audit.socket 2>/dev/null)
-echo "journald audit socket at boot: ${jas:-unknown}" >> "$OUT/guest-info.txt"
+{
+  echo "journald audit socket at boot: ${jas:-unknown}"
+  echo "/run/systemd/units journald entries at boot: $(ls /run/systemd/units 2>/dev/null | grep journald | tr '\n' ' ')"
+} >> "$OUT/guest-info.txt"
 if [ "$jas" = active ]; then
   tap_ok "journald reads the audit channel by default (systemd-journald-audit.socket active at boot)"
 else
@@ -69,7 +72,11 @@ else
   echo "systemd-journald-audit.socket was ${jas:-unknown} at boot: the journal's audit channel (_TRANSPORT=audit) is empty on this release until it is enabled" >> "$OUT/observations.txt"
   systemctl start systemd-journald-audit.socket && systemctl restart systemd-journald
   tap_check "journald reads the audit channel after starting systemd-journald-audit.socket" systemctl is-active -q systemd-journald-audit.socket
+  echo "/run/systemd/units journald entries after starting the socket: $(ls /run/systemd/units 2>/dev/null | grep journald | tr '\n' ' ')" >> "$OUT/guest-info.txt"
 fi
+# aa-triage decides the same from /run/systemd/units (invocation:UNIT exists while it was started)
+if [ -e /run/systemd/units/invocation:systemd-journald-audit.socket ]; then tap_ok "/run/systemd/units shows the journald audit socket as started"
+else tap_fail "/run/systemd/units shows the journald audit socket as started" "$(ls /run/systemd/units | tr '\n' ' ')"; fi
 
 if [ "$(cat /sys/module/apparmor/parameters/enabled 2>/dev/null)" = Y ]; then
   tap_ok "guest kernel has AppArmor enabled"
