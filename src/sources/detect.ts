@@ -21,9 +21,9 @@ export interface HostFacts {
   /** AppArmor enabled in this kernel (/sys/module/apparmor/parameters/enabled = Y); undefined = unknown. */
   apparmorEnabled?: boolean;
   /**
-   * journald reads the kernel's audit channel (systemd-journald-audit.socket active); undefined =
-   * unknown (no systemd). systemd 254 and later no longer start that socket with journald: on
-   * Debian 13 it is off unless enabled, so the audit channel stays empty.
+   * journald reads the kernel's audit channel (systemd-journald-audit.socket active: a reader of the
+   * audit multicast group); undefined = unknown. systemd 254 and later no longer start that socket
+   * with journald: on Debian 13 it is off unless enabled, so the audit channel stays empty.
    */
   journaldAudit?: boolean;
 }

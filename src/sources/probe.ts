@@ -80,18 +80,20 @@ export function bootTime(proc: string): number | undefined {
 }
 
 /**
- * Whether journald reads the audit channel: systemd links every unit it started under
- * /run/systemd/units (invocation:UNIT). Undefined where that directory is not there (no systemd).
+ * Whether anything reads the kernel's audit multicast group, which is how journald reads the audit
+ * channel (its systemd-journald-audit.socket): a NETLINK_AUDIT (9) socket in /proc/net/netlink with
+ * group bit 1 set. Undefined when that table cannot be read.
  */
-export function journaldReadsAudit(units: string | undefined): boolean | undefined {
-  if (!units) return undefined;
-  let names: string[];
-  try {
-    names = readdirSync(units);
-  } catch {
-    return undefined;
-  }
-  return names.includes('invocation:systemd-journald-audit.socket');
+export function auditChannelRead(proc: string): boolean | undefined {
+  const text = readText(join(proc, 'net/netlink'));
+  if (text === undefined || !text.startsWith('sk')) return undefined;
+  return text
+    .split('\n')
+    .slice(1)
+    .some((line) => {
+      const col = line.trim().split(/\s+/);
+      return col[1] === '9' && /^[0-9a-f]+$/i.test(col[3] ?? '') && (parseInt(col[3].slice(-1), 16) & 1) === 1;
+    });
 }
 
 export function probeHost(paths: SourcePaths, env: NodeJS.ProcessEnv): HostFacts {
@@ -120,6 +122,6 @@ export function probeHost(paths: SourcePaths, env: NodeJS.ProcessEnv): HostFacts
     auditdRunning: processRunning(paths.proc, 'auditd'),
     // the parameter is world-readable whenever the module is in the kernel: absent means no AppArmor
     apparmorEnabled: enabled === 'Y',
-    journaldAudit: journaldReadsAudit(paths.systemdUnits),
+    journaldAudit: auditChannelRead(paths.proc),
   };
 }

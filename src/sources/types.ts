@@ -101,8 +101,6 @@ export interface SourcePaths {
   apparmorEnabled: string;
   /** /etc/group, to name the groups this user is in. */
   groupFile: string;
-  /** systemd's record of started units (/run/systemd/units): is journald's audit socket active? */
-  systemdUnits?: string;
 }
 
 export interface Tuning {
@@ -145,5 +143,4 @@ export const DEFAULT_PATHS: SourcePaths = {
   journalDirs: ['/var/log/journal', '/run/log/journal'],
   apparmorEnabled: '/sys/module/apparmor/parameters/enabled',
   groupFile: '/etc/group',
-  systemdUnits: '/run/systemd/units',
 };

@@ -6,7 +6,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { bootTime, findExecutable, journaldReadsAudit, probeHost } from '../../src/sources/probe.js';
+import { auditChannelRead, bootTime, findExecutable, probeHost } from '../../src/sources/probe.js';
 import { startLiveSources } from '../../src/sources/index.js';
 import { Collect, FIXTURES, fakeHost, liveOpts } from './helpers.js';
 
@@ -34,16 +34,20 @@ function fakeRoot() {
   return { d, proc, bin };
 }
 
-test("probe: journald's audit socket is read from systemd's started-unit links", () => {
-  const d = mkdtempSync(join(tmpdir(), 'aa-units-'));
+test('probe: a reader of the audit multicast group (journald\'s audit socket) from /proc/net/netlink', () => {
+  const d = mkdtempSync(join(tmpdir(), 'aa-netlink-'));
+  const head = 'sk               Eth Pid        Groups   Rmem     Wmem     Dump  Locks    Drops    Inode\n';
+  // auditd's own socket (unicast, no group) and journald's audit socket (group 1)
+  const auditd = '0000000031b1b5b2 9   812        00000000 0        0        0     2        0        17620   \n';
+  const journald = '00000000b5f3c23a 9   1          00000001 0        0        0     2        0        105     \n';
+  const other = '000000005dd6b11e 6   0          00000001 0        0        0     2        0        149     \n';
   try {
-    // names as systemd 252 (Debian 12, socket on) and 257 (Debian 13, socket off) leave them
-    writeFileSync(join(d, 'invocation:systemd-journald.service'), '');
-    assert.equal(journaldReadsAudit(d), false);
-    writeFileSync(join(d, 'invocation:systemd-journald-audit.socket'), '');
-    assert.equal(journaldReadsAudit(d), true);
-    assert.equal(journaldReadsAudit(join(d, 'no-systemd')), undefined);
-    assert.equal(journaldReadsAudit(undefined), undefined);
+    mkdirSync(join(d, 'net'));
+    writeFileSync(join(d, 'net/netlink'), head + auditd + other);
+    assert.equal(auditChannelRead(d), false);
+    writeFileSync(join(d, 'net/netlink'), head + auditd + journald);
+    assert.equal(auditChannelRead(d), true);
+    assert.equal(auditChannelRead(join(d, 'nope')), undefined);
   } finally {
     rmSync(d, { recursive: true, force: true });
   }
