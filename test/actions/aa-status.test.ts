@@ -33,6 +33,14 @@ describe('aa-status --json as AppArmor prints it', () => {
     });
   }
 
+  it('AppArmor 4.1: profiles in the new unconfined mode are loaded profiles, names with spaces included', () => {
+    const r = parseAaStatusJson(fixture('kernel-6.12', 'aa-status.json'));
+    assert.ok(r.ok);
+    assert.equal(r.profiles.get('MongoDB Compass'), 'unconfined');
+    assert.equal(r.profiles.get('unprivileged_userns'), 'complain');
+    assert.ok([...r.profiles.values()].filter((m) => m === 'unconfined').length > 50);
+  });
+
   it('empty output (what a non-root aa-status --json prints, exit 0) is an error, not an empty list', () => {
     const r = parseAaStatusJson('');
     assert.equal(r.ok, false);
