@@ -8,9 +8,6 @@ import type { ClockContext } from './decode/prefix.js';
 import { LineParser } from './parse/line-parser.js';
 import { RecordDeduper } from './store/dedupe.js';
 
-/** Seconds within which two loss notices of the same kind and count are the same notice (see seenLoss). */
-const LOSS_UPTIME_SLACK = 1;
-
 export interface PipelineSink {
   record(r: AppArmorRecord): void;
   unparsable?(u: Unparsable): void;
@@ -42,8 +39,7 @@ export class Pipeline {
   readonly counts: PipelineCounts = { lines: 0, records: 0, unparsable: 0, duplicates: 0, cut: 0, nullMessages: 0, lost: {}, firstUnparsable: [] };
   private readonly deduper = new RecordDeduper();
   private readonly parsers: LineParser[] = [];
-  private readonly lossUptimes = new Map<string, number[]>();
-  private lossNotices = 0;
+  private readonly lossKeys = new Set<string>();
 
   constructor(
     private readonly sink: PipelineSink,
@@ -76,23 +72,14 @@ export class Pipeline {
 
   /**
    * The same kernel notice read from two carriers (dmesg and journalctl -k both carry
-   * `kauditd_printk_skb: N callbacks suppressed`) is one loss: same kind and count, uptimes less
-   * than LOSS_UPTIME_SLACK apart. dmesg and journal JSON give the kernel's own stamp, but
-   * `journalctl -o short-monotonic` of systemd 257 (Debian 13) prints when journald received the
-   * line, tens of milliseconds later (systemd 252 printed the kernel's). The kernel writes such a
-   * notice at most once per 5 s, so two real ones are never that close.
+   * `kauditd_printk_skb: N callbacks suppressed`) is one loss: same kind, count and uptime.
    */
   private seenLoss(n: LossNotice): boolean {
     if (n.uptime === undefined) return false;
-    const key = `${n.kind}:${n.count}`;
-    const seen = this.lossUptimes.get(key);
-    if (seen?.some((u) => Math.abs(u - n.uptime!) < LOSS_UPTIME_SLACK)) return true;
-    if (seen) seen.push(n.uptime);
-    else this.lossUptimes.set(key, [n.uptime]);
-    if (++this.lossNotices > 10_000) {
-      this.lossUptimes.clear();
-      this.lossNotices = 0;
-    }
+    const key = `${n.kind}:${n.count}:${Math.round(n.uptime * 1000)}`;
+    if (this.lossKeys.has(key)) return true;
+    this.lossKeys.add(key);
+    if (this.lossKeys.size > 10_000) this.lossKeys.delete(this.lossKeys.values().next().value as string);
     return false;
   }
 
