@@ -13,6 +13,7 @@ import { managedAdvice } from '../profiles/managed.js';
 import type { FileRule, ProfileIndex } from '../profiles/types.js';
 import { basenameOf, type DenialFacts } from './facts.js';
 import type { Findings } from './signals.js';
+import { changeProfileRule, generalisedPath, mountRule } from './rule-shapes.js';
 
 /** Quotes and escapes a path from a log so it reads as exactly that path in a rule, or undefined. */
 export function rulePath(path: string): string | undefined {
@@ -80,9 +81,10 @@ function where(f: DenialFacts, generated: string | undefined): { file?: string; 
 function fileRule(f: DenialFacts, find: Findings, index: ProfileIndex | undefined): { rules: string[]; note?: string } | undefined {
   const path = f.path ?? '';
   if (find.abstraction) return { rules: [`include <${find.abstraction}>`], note: `<${find.abstraction}> covers ${path}` };
-  const procOwn = /^\/proc\/(\d+)\//.exec(path);
-  let target: string | undefined;
-  if (procOwn && procOwn[1] === f.r.fields.pid) target = `@{PROC}/@{pid}/${path.slice(procOwn[0].length).replace(/[*?[\]{}@\s,"\\]/g, (c) => `\\${c}`)}`;
+  if (/disconnected path/.test(f.r.fields.info ?? '')) return { rules: ['flags=(attach_disconnected)'], note: `a disconnected path is fixed on the profile line, not by a path rule: \`profile ${f.profile.split('//').pop()} flags=(attach_disconnected) {\`, keeping any flags it has` };
+  // the parts that change from run to run (pid, terminal, ids) become the variable or glob for them
+  const general = generalisedPath(path, f);
+  let target: string | undefined = general?.path;
   const glob = neighbourGlob(path, find.neighbours);
   let note: string | undefined;
   if (!target && glob) {
@@ -101,8 +103,10 @@ function fileRule(f: DenialFacts, find: Findings, index: ProfileIndex | undefine
   const perms = minimalPerms(f.mask);
   if (!perms) return undefined;
   if (find.movedFrom) note = `the profile allows the same file at ${find.movedFrom.glob.source}`;
-  return { rules: [`${own(path, f) ? 'owner ' : ''}${target} ${perms},`], note };
+  return { rules: [`${own(path, f) || general?.owner ? 'owner ' : ''}${target} ${perms},`], note };
 }
+
+const UNIX_OP_PERMS: Record<string, string> = { connect: 'connect', sendmsg: 'send', recvmsg: 'receive', create: 'create', bind: 'bind', listen: 'listen', accept: 'accept', getattr: 'getattr', setattr: 'setattr', getsockopt: 'getopt', setsockopt: 'setopt', getopt: 'getopt', setopt: 'setopt', shutdown: 'shutdown' };
 
 function otherRule(f: DenialFacts): string | undefined {
   const fl = f.r.fields;
@@ -128,10 +132,17 @@ function otherRule(f: DenialFacts): string | undefined {
       return `ptrace (${perm.join(', ') || 'read'})${peer ? ` peer=${peer}` : ''},`;
     }
     case 'unix': {
-      const perms = f.mask.split(/[\s,]+/).filter((w) => /^[a-z_]+$/.test(w));
+      const masked = f.mask.split(/[\s,]+/).filter((w) => /^[a-z_]+$/.test(w));
+      // no mask: the operation names the permission (sendmsg -> send); one it does not name gets no rule
+      const perms = masked.length ? masked : UNIX_OP_PERMS[f.op] ? [UNIX_OP_PERMS[f.op]] : [];
+      if (!perms.length) return undefined;
       const type = ruleWord(fl.sock_type);
-      const addr = fl.addr && /^@?[\w./:-]+$/.test(fl.addr) ? ` peer=(addr="${fl.addr}")` : '';
-      return `unix (${perms.join(', ') || 'connect, send, receive'})${type ? ` type=${type}` : ''}${addr},`;
+      // an abstract address the kernel wrote in hex (it holds a NUL) cannot be written as a rule
+      const addrOk = fl.addr && fl.addr !== 'none' && /^@?[\w./:-]+$/.test(fl.addr) && !/^@?[0-9A-F]{16,}$/.test(fl.addr);
+      // bind, listen and accept name the socket's own address; the others the peer's
+      const local = /^(?:bind|listen|accept|create)$/.test(f.op);
+      const addr = addrOk ? (local ? ` addr="${fl.addr}"` : ` peer=(addr="${fl.addr}")`) : '';
+      return `unix (${perms.join(', ')})${type ? ` type=${type}` : ''}${addr},`;
     }
     case 'dbus': {
       const parts = [`dbus ${ruleWord(fl.mask) ?? 'send'}`];
@@ -139,10 +150,17 @@ function otherRule(f: DenialFacts): string | undefined {
         const v = ruleWord(fl[k]);
         if (v) parts.push(`${k}=${v}`);
       }
-      const peer = [ruleWord(fl.name) && `name=${fl.name}`, ruleWord(fl.peer_label) && `label=${fl.peer_label}`].filter(Boolean);
+      // a unique connection name (`:1.42`) changes with every connection: never in a rule
+      const peer = [ruleWord(fl.name) && !fl.name.startsWith(':') && `name=${fl.name}`, ruleWord(fl.peer_label) && `label=${fl.peer_label}`].filter(Boolean);
       if (peer.length) parts.push(`peer=(${peer.join(', ')})`);
       return `${parts.join(' ')},`;
     }
+    case 'mount':
+      return mountRule(f);
+    case 'change-profile':
+      return changeProfileRule(f);
+    case 'userns':
+      return 'userns,';
     default:
       return undefined;
   }
@@ -157,6 +175,12 @@ export function missingRuleSuggestion(f: DenialFacts, find: Findings, index: Pro
       file: f.info.file,
     };
   }
+  if (f.access === 'change-profile' && /label not found|profile not found/.test(f.r.fields.info ?? '')) {
+    const target = f.r.fields.target ?? f.r.fields.name ?? 'the target profile';
+    return { kind: 'none', text: `no rule is missing: ${target} is not loaded; load it (apparmor_parser -r with its file) or restart the service or runtime that generates it` };
+  }
+  const userns = usernsProfileAdvice(f);
+  if (userns) return userns;
   const loc = where(f, generated);
   let rules: string[] | undefined;
   let note: string | undefined;
@@ -168,8 +192,34 @@ export function missingRuleSuggestion(f: DenialFacts, find: Findings, index: Pro
     const r = otherRule(f);
     rules = r ? [r] : undefined;
   }
-  if (!rules) return { kind: 'none', text: `no rule is suggested: the log values cannot be written safely as a rule; ${loc.text}` };
+  if (!rules) {
+    const why = f.access === 'file' || f.access === 'exec' ? 'the log values cannot be written safely as a rule' : 'the record does not say which permission a rule would need';
+    return { kind: 'none', text: `no rule is suggested: ${why}; ${loc.text}` };
+  }
   return { kind: 'rule', text: `${loc.text}${note ? ` (${note})` : ''}`, rules, file: loc.file };
+}
+
+/**
+ * Ubuntu's user-namespace restriction: a program without a profile of its own that creates a user
+ * namespace is denied, or moved to `unprivileged_userns` where its sandbox's capabilities are
+ * denied. The fix is a profile for the program that allows user namespaces (AppArmor 4), never a
+ * rule in unconfined or unprivileged_userns.
+ */
+function usernsProfileAdvice(f: DenialFacts): Suggestion | undefined {
+  const stacked = f.profile === 'unprivileged_userns' || f.profile.endsWith('//&unprivileged_userns');
+  if (!stacked && !(f.access === 'userns' && f.profile === 'unconfined')) return undefined;
+  const fl = f.r.fields;
+  const exe = fl.execpath ?? fl.exe;
+  const program = exe && /^\/[\w./+-]+$/.test(exe) && !/\/\.\.?(?:\/|$)/.test(exe) ? exe : undefined;
+  // a file name is built from it: a plain word only (no `/`, no leading dot)
+  const word = program ? basenameOf(program) : fl.comm;
+  const name = word && /^[\w+-][\w.+-]*$/.test(word) ? word : 'the-program';
+  const generated = f.managedBy ? ` (${managedAdvice(f.managedBy)})` : '';
+  return {
+    kind: 'rule',
+    rules: ['userns,'],
+    text: `${f.profile} is not the program's own profile: give ${name} a profile that allows user namespaces, e.g. /etc/apparmor.d/${name} with \`profile ${name} ${program ?? '/path/to/' + name} flags=(unconfined) { userns, }\` (AppArmor 4), then load it${generated}`,
+  };
 }
 
 export function explicitDenySuggestion(f: DenialFacts, find: Findings): Suggestion {

@@ -3,6 +3,7 @@
  * parseArgs (strict: unknown options are errors). Pure: argv in, CliOptions out.
  */
 import { parseArgs } from 'node:util';
+import { isValidTime } from '../model/record.js';
 
 export type Command = 'triage' | 'timeline' | 'act';
 export const ACT_VERBS = ['complain', 'unload', 'disable', 'enforce', 'enable'] as const;
@@ -81,6 +82,7 @@ export interface CliOptions {
 function parseTime(name: string, v: string): number {
   const t = /^\d+(\.\d+)?$/.test(v) ? Number(v) * 1000 : Date.parse(v);
   if (Number.isNaN(t)) throw new UsageError(`--${name}: not a time: ${v} (use ISO 8601, e.g. 2026-11-22T03:00:00Z, or epoch seconds)`);
+  if (!isValidTime(t)) throw new UsageError(`--${name}: out of range: ${v} (a date no clock can show)`);
   return t;
 }
 

@@ -307,6 +307,7 @@ export class LineParser {
       this.pendingText = { line: text, lineNo };
       return;
     }
+    if (parsed.notRecord) return;
     if (parsed.failure !== undefined) this.fail(src, parsed.failure, rawLine ?? text);
     if (parsed.records.length === 0) {
       if (parsed.failure === undefined) this.fail(src, 'no AppArmor record found', rawLine ?? text);

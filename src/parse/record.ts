@@ -3,7 +3,7 @@
  * `parseAuditText` finds every record on the line (several may share one), decodes the carrier
  * prefix, the audit id, and every key=value, hex included.
  */
-import type { AppArmorRecord, Carrier, SourceRef } from '../model/record.js';
+import { isValidTime, type AppArmorRecord, type Carrier, type SourceRef } from '../model/record.js';
 import { decodePrefix, type ClockContext, type PrefixInfo } from '../decode/prefix.js';
 import { maybeHex, parseAuditId, scanTokens, type AuditId, type Token } from './fields.js';
 import { parseProseRecord } from './legacy-text.js';
@@ -40,6 +40,8 @@ export interface ParsedLine {
   failure?: string;
   /** A single-quoted `msg='` (USER_AVC) opened and the line ended: the next line may continue it. */
   openQuote: boolean;
+  /** The line is the kernel's command line (`apparmor=1`): no record, and nothing wrong with it. */
+  notRecord?: boolean;
 }
 
 /** Evidence lines longer than this are kept shortened (the record keeps every field). */
@@ -86,6 +88,11 @@ export function newRecord(
     r.time = info.time;
     if (info.timeApprox) r.timeApprox = true;
   }
+  if (r.time !== undefined && !isValidTime(r.time)) {
+    delete r.time;
+    delete r.timeApprox;
+    r.timeInvalid = true;
+  }
   if (info.uptime !== undefined) r.uptime = info.uptime;
   const host = ov.host ?? info.host;
   if (host !== undefined) r.host = host;
@@ -112,6 +119,7 @@ export function parseAuditText(line: string, bodyAt: number, src: SourceRef, clo
   let failure: string | undefined;
   let cutRecord: AppArmorRecord | undefined;
   let hintOperation = false;
+  let bootParameter = false;
 
   const begin = (kind: string): AppArmorRecord => {
     const r = newRecord(kind, {}, line, raw, src, info, ov, pendingId, pendingType);
@@ -167,6 +175,11 @@ export function parseAuditText(line: string, bodyAt: number, src: SourceRef, clo
     }
     if (key === 'apparmor') {
       const kind = kindOf(value);
+      // the kernel's command line (`... apparmor=1 security=apparmor`): a boot parameter, not a record
+      if (!kind && !t.quoted && /^\d+$/.test(value) && /\bcommand line: /i.test(line)) {
+        bootParameter = true;
+        return;
+      }
       if (!kind) {
         failure = `unknown apparmor=${value.slice(0, 40)}`;
         return;
@@ -208,6 +221,7 @@ export function parseAuditText(line: string, bodyAt: number, src: SourceRef, clo
     for (const r of records) for (const k in outer) if (!(k in r.fields)) r.fields[k] = outer[k];
   }
   if (cutRecord) records.splice(records.indexOf(cutRecord), 1);
+  if (records.length === 0 && bootParameter && failure === undefined) return { records, openQuote, notRecord: true };
   if (records.length === 0) failure ??= openQuote ? 'unterminated msg= quote' : 'no AppArmor record found';
   return { records, failure: records.length === 0 || cutRecord ? failure : undefined, openQuote };
 }

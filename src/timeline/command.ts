@@ -106,8 +106,10 @@ export async function runTimelineCommand(opts: CliOptions, io: TimelineIo): Prom
   }
   const saved = opts.journalDirs.length === 0 && opts.journalFiles.length === 0 && inputs.length > 0;
   try {
-    if (saved) await runTimeline(run, io.out);
-    else {
+    if (saved) {
+      const t = await runTimeline(run, io.out);
+      if (t.damagedInputs?.length) return 1;
+    } else {
       const t = await buildTimelineFromLive(run, { ...liveOptionsFromCli(opts), ...io.live }, say);
       if (!t) return 1;
       await writeTimeline(t, run, io.out);

@@ -18,7 +18,7 @@ import { Pipeline, type PipelineSink } from '../pipeline.js';
 import { IncidentStore, type SourceHealth, type StoreSnapshot } from '../store/incident-store.js';
 import { TimelineBuilder } from '../timeline/builder.js';
 import type { Incident as TimelineIncident } from '../timeline/model.js';
-import { readJournal, defaultJournalPath } from '../actions/journal.js';
+import { readJournalContents, defaultJournalPath } from '../actions/journal.js';
 import { readLoadedProfiles } from '../actions/kernel-state.js';
 import { wireActions } from './actions/wire.js';
 import { App, type Alert, type Feed, type TerminalSize, type ViewModel } from './app.js';
@@ -66,18 +66,44 @@ class ModelFeed implements Feed {
   }
 }
 
-async function loadFacts(opts: TuiOptions): Promise<ProfileFacts> {
-  const { cli, demo, mode } = opts;
-  // Saved logs from another host say nothing about this host's profiles unless asked.
-  const securityfs = demo?.securityfs ?? cli.securityfs ?? (mode === 'live' ? '/sys/kernel/security/apparmor' : undefined);
-  let loaded: Map<string, string> | undefined;
-  if (securityfs) {
-    const r = await readLoadedProfiles(securityfs);
-    if (r.ok) loaded = r.profiles;
+/**
+ * The profile facts, kept true while running: the files are read once, the kernel's loaded list
+ * again after every action and every few seconds (a mode the view shows must be the kernel's now).
+ */
+class FactsSource {
+  private files: ProfileFact[] = [];
+  private loadedText?: string;
+  facts: ProfileFacts = new Map();
+
+  constructor(private readonly securityfs: string | undefined) {}
+
+  async start(profileFiles: TuiOptions['profileFiles']): Promise<void> {
+    this.files = profileFiles ? await profileFiles().catch(() => []) : [];
+    await this.refresh(true);
   }
-  const files = opts.profileFiles ? await opts.profileFiles().catch(() => []) : [];
-  return mergeFacts(loaded, files);
+
+  /** Re-reads the kernel's list; true when the facts changed. */
+  async refresh(force = false): Promise<boolean> {
+    let loaded: Map<string, string> | undefined;
+    if (this.securityfs) {
+      const r = await readLoadedProfiles(this.securityfs);
+      if (r.ok) loaded = r.profiles;
+    }
+    const text = loaded ? [...loaded].map(([n, m]) => `${n}\u0000${m}`).join('\n') : undefined;
+    if (!force && text === this.loadedText) return false;
+    this.loadedText = text;
+    this.facts = mergeFacts(loaded, this.files);
+    return true;
+  }
 }
+
+/** Saved logs from another host say nothing about this host's profiles unless asked. */
+function securityfsFor(opts: TuiOptions): string | undefined {
+  return opts.demo?.securityfs ?? opts.cli.securityfs ?? (opts.mode === 'live' ? '/sys/kernel/security/apparmor' : undefined);
+}
+
+/** How often the kernel's profile modes are read again while running. */
+const FACTS_REFRESH_MS = 2000;
 
 function isRoot(): boolean {
   return typeof process.getuid === 'function' && process.getuid() === 0;
@@ -139,10 +165,25 @@ export async function runTui(opts: TuiOptions): Promise<number> {
     if (storyFor?.snap !== snap) storyFor = { snap, incidents: story.snapshot().incidents };
     return storyFor.incidents;
   };
-  const facts = await loadFacts(opts);
+  const factsSource = new FactsSource(securityfsFor(opts));
+  await factsSource.start(opts.profileFiles);
   const journal = journalPath(opts);
-  // After an action the journal is re-read at once, so the action log shows it without waiting.
-  const actions = wireActions({ cli: opts.cli, mode: opts.mode, journal, env, onJournal: () => void readActions(), incidents: () => store.snapshot().incidents });
+  const refreshFacts = async () => {
+    if (await factsSource.refresh()) flush(true);
+  };
+  // After an action the journal is re-read at once, so the action log shows it without waiting,
+  // and so are the kernel's profile modes, so no screen shows the mode from before the action.
+  const actions = wireActions({
+    cli: opts.cli,
+    mode: opts.mode,
+    journal,
+    env,
+    onJournal: () => {
+      void readActions();
+      void refreshFacts();
+    },
+    incidents: () => store.snapshot().incidents,
+  });
   let host = opts.mode === 'live' ? hostname() : undefined;
   let size: TerminalSize = terminalSize(stdout, env);
   let alerts: Alert[] = [];
@@ -154,7 +195,7 @@ export async function runTui(opts: TuiOptions): Promise<number> {
     opts.mode === 'live' ? undefined : latest !== undefined ? `now = last record, ${clockTime(latest, opts.cli.utc, opts.cli.tz)}` : 'no timed records';
   const model = (): ViewModel => {
     const snap = store.snapshot();
-    return { snap, size, now: nowFor(snap.latestTime), alerts, host, clockNote: clockNote(snap.latestTime), blank, incidents: storyIncidents(snap) };
+    return { snap, size, now: nowFor(snap.latestTime), alerts, host, clockNote: clockNote(snap.latestTime), blank, incidents: storyIncidents(snap), facts: factsSource.facts };
   };
   const feed = new ModelFeed(model());
 
@@ -170,7 +211,7 @@ export async function runTui(opts: TuiOptions): Promise<number> {
     const cur = feed.get();
     const snap = store.snapshot();
     const second = Math.floor(Date.now() / 1000);
-    if (force || snap !== cur.snap || cur.alerts !== alerts || (opts.mode === 'live' && second !== lastNowSecond)) {
+    if (force || snap !== cur.snap || cur.alerts !== alerts || cur.facts !== factsSource.facts || (opts.mode === 'live' && second !== lastNowSecond)) {
       lastNowSecond = second;
       feed.set(model());
     }
@@ -234,7 +275,7 @@ export async function runTui(opts: TuiOptions): Promise<number> {
     <App
       feed={feed}
       mode={opts.mode}
-      facts={facts}
+      facts={factsSource.facts}
       theme={theme}
       utc={opts.cli.utc}
       tz={opts.cli.tz}
@@ -263,14 +304,15 @@ export async function runTui(opts: TuiOptions): Promise<number> {
       const st = await stat(journal);
       if (st.mtimeMs === journalMtime) return;
       journalMtime = st.mtimeMs;
-      const entries = await readJournal(journal);
-      store.replaceActions(entries);
+      const { entries, unreadable } = await readJournalContents(journal);
+      store.replaceActions(entries, unreadable);
     } catch {
       // no journal yet (or not readable): the action log says it is empty and where it looks
     }
   };
   await readActions();
   const journalTimer = opts.demo ? undefined : setInterval(() => void readActions(), 2000);
+  const factsTimer = setInterval(() => void refreshFacts(), FACTS_REFRESH_MS);
 
   let live: { stop(): Promise<void>; backlogDone(): boolean } | undefined;
   if (opts.mode === 'live' && opts.startLive) {
@@ -310,6 +352,7 @@ export async function runTui(opts: TuiOptions): Promise<number> {
   const code = await done;
   clearInterval(timer);
   if (journalTimer) clearInterval(journalTimer);
+  clearInterval(factsTimer);
   stdout.off('resize', onResize);
   process.off('SIGTERM', onSignal);
   process.off('SIGHUP', onSignal);

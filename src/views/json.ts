@@ -5,7 +5,7 @@
  */
 import { AGE_MARK, FILLED_FROM, fillMarks, PID_MARK, type AppArmorRecord, type Classification } from '../model/record.js';
 
-const META_KEYS = new Set(['time', 'time_approx', 'uptime', 'serial', 'audit_id', 'host', 'source', 'carrier', 'audit_type', 'context', 'verdict', 'confidence', 'reasons', 'suggestion', 'raw']);
+const META_KEYS = new Set(['time', 'time_approx', 'time_invalid', 'uptime', 'serial', 'audit_id', 'host', 'source', 'carrier', 'audit_type', 'context', 'verdict', 'confidence', 'reasons', 'suggestion', 'raw']);
 
 export function recordToJson(r: AppArmorRecord, opts: { raw?: boolean } = {}): Record<string, unknown> {
   const o = recordBase(r);
@@ -27,6 +27,7 @@ function recordBase(r: AppArmorRecord): Record<string, unknown> {
   if (o.apparmor === undefined) o.apparmor = r.kind;
   o.time = r.time !== undefined ? isoTime(r.time) : null;
   if (r.timeApprox) o.time_approx = true;
+  if (r.timeInvalid) o.time_invalid = true;
   if (r.uptime !== undefined) o.uptime = r.uptime;
   o.serial = r.serial ?? null;
   if (r.auditId !== undefined) o.audit_id = r.auditId;

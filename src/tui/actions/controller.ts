@@ -10,6 +10,7 @@ import { buildPlan, type ActionPlan } from '../../actions/plan.js';
 import type { Resolution } from '../../actions/resolve-target.js';
 import { undoCandidates, undoTarget, type UndoCandidate } from '../../actions/undo.js';
 import { confirmsAction } from '../../actions/verify.js';
+import { readDisableLink, readLoadedProfiles } from '../../actions/kernel-state.js';
 import type { ActionJournalEntry } from '../../model/action.js';
 import type { AppArmorRecord, Verdict } from '../../model/record.js';
 import { CLOSED, dialogKey, openConfirm, type DialogKey, type DialogState } from './dialog-state.js';
@@ -101,7 +102,9 @@ export class ActionController {
       this.set({ kind: 'message', title: 'Undo', lines: ['reading the action journal ...'], busy: true });
       let candidates: UndoCandidate[];
       try {
-        candidates = undoCandidates(await this.deps.readJournal());
+        // an action killed mid-way left only its intent: the kernel's state says whether it took effect
+        const kernel = await readLoadedProfiles(this.deps.env.securityfs);
+        candidates = undoCandidates(await this.deps.readJournal(), kernel.ok ? kernel.profiles : undefined);
       } catch (err) {
         if (token === this.token) this.set({ kind: 'message', title: 'Undo', lines: [`cannot read the action journal: ${(err as Error).message}`] });
         return;
@@ -126,6 +129,12 @@ export class ActionController {
     const verdict = (attack ? 'likely-attack' : subject.incident?.verdict) as Verdict | undefined;
     const attackNote = attack ? `Likely attack on the same profile: ${attack}` : undefined;
     const trigger = triggerOf(subject);
+    const pointless = await this.changesNothing(verb, r.target.profile, r.target.disableLink);
+    if (token !== this.token) return;
+    if (pointless) {
+      this.set({ kind: 'message', title: `${verb}: nothing to change`, lines: [pointless, 'Nothing was tried.'] });
+      return;
+    }
     if (verb === 'complain') {
       const persistent = buildPlan('complain', r.target);
       const runtime = buildPlan('complain-runtime', r.target);
@@ -134,6 +143,17 @@ export class ActionController {
       return;
     }
     this.set(openConfirm({ plan: buildPlan(verb, r.target), note: attackNote, verdict, trigger }));
+  }
+
+  /** Why `verb` would change nothing in the kernel's state now (undefined: it would, or the state is unreadable). */
+  private async changesNothing(verb: Exclude<ActionVerb, 'undo'>, profile: string, disableLink: string): Promise<string | undefined> {
+    const kernel = await readLoadedProfiles(this.deps.env.securityfs);
+    if (!kernel.ok) return undefined;
+    const mode = kernel.profiles.get(profile);
+    if (verb === 'complain' && mode === 'complain') return `${profile} is already in complain mode (the kernel's loaded-profile list says so).`;
+    if (verb === 'unload' && mode === undefined) return `${profile} is not loaded (the kernel's loaded-profile list does not hold it): there is nothing to unload.`;
+    if (verb === 'disable' && mode === undefined && (await readDisableLink(disableLink)) !== undefined) return `${profile} is not loaded and ${disableLink} already exists: it is disabled.`;
+    return undefined;
   }
 
   private async reviewUndo(c: UndoCandidate): Promise<void> {
@@ -150,7 +170,9 @@ export class ActionController {
       this.set({ kind: 'message', title: 'Undo: not possible here', lines: ['aa-enforce is not installed (apparmor-utils), and the complain it would undo edited the file: remove flags=(complain) from the file by hand, then apparmor_parser -r FILE.'] });
       return;
     }
-    this.set(openConfirm({ plan: buildPlan(c.undo, t.target), undoOf: e.id }));
+    // an undo asks for the mode the profile had before the action, not whatever the file says now
+    const want = e.modeBefore === 'enforce' || e.modeBefore === 'complain' ? e.modeBefore : undefined;
+    this.set(openConfirm({ plan: buildPlan(c.undo, t.target, { want }), undoOf: e.id }));
   }
 
   private async run(c: Extract<DialogState, { kind: 'confirm' }>): Promise<void> {

@@ -68,6 +68,7 @@ function confirmLines(s: ConfirmState, width: number, t: Theme): Line[] {
   if (s.req.warning) {
     for (const l of wrap(`WARNING (likely attack): ${s.req.warning}`, width)) lines.push([seg(l, { bold: true, color: t.bad })]);
   }
+  if (s.plan.warning) for (const l of wrap(`WARNING: ${safeText(s.plan.warning)}`, width)) lines.push([seg(l, { bold: true, color: t.bad })]);
   lines.push(...planFacts(s.plan, width, t));
   if (s.alternative) lines.push([seg(` r: ${s.alternative.persists ? 'make it persistent instead (aa-complain edits the file)' : 'only until the next reload instead (apparmor_parser -r -C, the file is not edited)'}`, { dim: t.dim })]);
   if (s.note) for (const l of wrap(safeText(s.note), width)) lines.push([seg(l, { bold: true })]);
@@ -100,7 +101,7 @@ export function dialogLines(s: DialogState, width: number, theme: Theme): Line[]
       s.candidates.forEach((c, i) => {
         const sel = i === s.index;
         const e = c.entry;
-        lines.push([seg(`${sel ? '>' : ' '} ${e.time.slice(11, 19)}  ${e.action} ${safeText(e.profile)}  ->  ${c.undo}  (${e.operator}, ${e.outcome ?? 'no result'})`, { inverse: sel })]);
+        lines.push([seg(`${sel ? '>' : ' '} ${e.time.slice(11, 19)}  ${e.action} ${safeText(e.profile)}  ->  ${c.undo}  (${safeText(e.operator)}, ${c.interrupted ? 'interrupted: no result journaled, the kernel shows it took effect' : (e.outcome ?? 'no result')})`, { inverse: sel })]);
       });
       lines.push([seg(' j/k: choose · Enter: review the undo · Esc: close', { dim: t.dim })]);
       return lines;

@@ -19,6 +19,8 @@ export interface ActionLogProps {
   tz?: string;
   /** Where the journal is read from, for the empty state. */
   journal?: string;
+  /** Journal lines that held no readable entry. */
+  unreadable?: number[];
   width: number;
   height: number;
   theme: Theme;
@@ -36,6 +38,11 @@ export function actionLogLines(p: ActionLogProps): Line[] {
   const opW = p.width >= 100 ? 10 : 0;
   const head = ` ${cell('TIME', 9)}${cell('EXIT', 9)}${cell('ACTION', 11)}${cell('PROFILE', 17)}${cell('OUTCOME', 11)}${opW ? cell('OPERATOR', opW) : ''}COMMAND`;
   const lines: Line[] = [[seg(head, { bold: true, dim: t.dim })]];
+  if (p.unreadable?.length) {
+    const n = p.unreadable.length;
+    const which = p.unreadable.slice(0, 5).join(', ') + (n > 5 ? ', ...' : '');
+    lines.push([seg(` ! ${n} unreadable journal line${n === 1 ? '' : 's'} skipped (line ${which}): torn by a failed write or not an entry`, { bold: true, color: t.bad })]);
+  }
   if (p.rows.length === 0) lines.push([seg(` no commands run${p.journal ? ` (journal: ${safeText(p.journal)})` : ''}`)]);
   // The selected command in full under the table: the columns cut long paths.
   const chosen = p.rows[p.selected];

@@ -7,6 +7,7 @@ import type { LossCounts, SourceHealth, VerdictCounts } from '../../store/incide
 import { SCREENS, SCREEN_TITLE, type Screen } from '../keymap.js';
 import type { Theme } from '../theme.js';
 import { VERDICT_LABEL } from '../format.js';
+import { NO_VERDICT } from '../../model/verdict.js';
 import { safeText } from '../../views/safe-text.js';
 import { Lines, seg, type Line } from './lines.js';
 
@@ -49,11 +50,11 @@ export function headerLines(p: HeaderProps): Line[] {
   ];
   const v = p.verdicts;
   const line2: Line = [seg(' ')];
-  for (const k of ['likely-attack', 'unclear', 'missing-rule', 'info', '?'] as const) {
+  for (const k of ['likely-attack', 'unclear', 'missing-rule', 'info', NO_VERDICT] as const) {
     // `info` and `?` only when there are some: line 2 must fit 80 columns with the loss counters.
-    if ((k === '?' || k === 'info') && v[k] === 0) continue;
+    if ((k === NO_VERDICT || k === 'info') && v[k] === 0) continue;
     const [glyph, word] = VERDICT_LABEL[k].split(' ');
-    line2.push(seg(k === '?' ? `? ${v[k]} unclassified` : `${glyph} ${v[k]} ${word.toLowerCase()}`, { color: t.verdict[k], bold: k === 'likely-attack' && v[k] > 0 }), seg('  '));
+    line2.push(seg(k === NO_VERDICT ? `? ${v[k]} unclassified` : `${glyph} ${v[k]} ${word.toLowerCase()}`, { color: t.verdict[k], bold: k === 'likely-attack' && v[k] > 0 }), seg('  '));
   }
   const lossy = p.loss.suppressed + p.loss.lost + p.loss.dropped > 0;
   line2.push(seg(`│ loss: ${p.loss.suppressed} suppressed, ${p.loss.lost} lost, ${p.loss.dropped} dropped`, { color: lossy ? t.bad : undefined, bold: lossy }));

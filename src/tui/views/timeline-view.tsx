@@ -6,6 +6,7 @@
 import React from 'react';
 import { recordProfile, recordTarget } from '../../model/record.js';
 import { clockTime, VERDICT_LABEL } from '../format.js';
+import { NO_VERDICT } from '../../model/verdict.js';
 import type { Theme } from '../theme.js';
 import type { TimelineItem } from '../view-model.js';
 import { safeText } from '../../views/safe-text.js';
@@ -28,7 +29,7 @@ export function timelineRow(item: TimelineItem, utc: boolean, theme: Theme, tz?:
   const time = `${clockTime(item.time, utc, tz)}  `;
   if (item.kind === 'incident') {
     const inc = item.incident;
-    const v = inc.verdict === 'unclassified' ? '?' : inc.verdict;
+    const v = inc.verdict;
     const pids = inc.pids.length ? ` · pid ${inc.pids.slice(0, 4).map(safeText).join(',')}${inc.pids.length > 4 || inc.morePids ? '…' : ''}` : '';
     return [
       seg(time),
@@ -47,7 +48,7 @@ export function timelineRow(item: TimelineItem, utc: boolean, theme: Theme, tz?:
   if (r.kind === 'STATUS') {
     return [seg(time), seg('    '), seg('STATUS  ', { color: theme.accent }), seg(`${safeText(f.operation ?? '')} ${safeText(f.name ?? '')}${f.info ? ` (${safeText(f.info)})` : ''}  [${safeText(r.source.name)}:${r.source.line}]`)];
   }
-  const v = r.classification?.verdict ?? '?';
+  const v = r.classification?.verdict ?? NO_VERDICT;
   const mask = f.denied_mask ?? f.requested_mask ?? f.mask ?? '';
   return [
     seg(time),
