@@ -103,7 +103,8 @@ async function performLocked(req: ActionRequest, env: ActionEnv): Promise<Action
   const { plan } = req;
   const now = env.now ?? (() => new Date());
   const id = newActionId();
-  const before = await readLoadedProfiles(env.securityfs);
+  const readOpts = { env: env.env ?? process.env };
+  const before = await readLoadedProfiles(env.securityfs, readOpts);
   const profileMode = before.ok ? (before.profiles.get(plan.target.profile) ?? 'not loaded') : undefined;
   const intent: ActionJournalEntry = {
     v: 1,
@@ -128,7 +129,7 @@ async function performLocked(req: ActionRequest, env: ActionEnv): Promise<Action
     return { done: false, refused: `cannot write the action journal ${env.journalPath}: ${(err as Error).message} (nothing was changed)` };
   }
   const steps = await runSteps(plan.steps, { timeoutMs: env.timeoutMs ?? DEFAULT_TIMEOUT_MS, env: env.env });
-  const after = await readLoadedProfiles(env.securityfs);
+  const after = await readLoadedProfiles(env.securityfs, readOpts);
   const link = plan.expectLink ? await readDisableLink(plan.target.disableLink) : undefined;
   const judgement = judge(plan, before, after, steps, link);
   const result: ActionJournalEntry = {

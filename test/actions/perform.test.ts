@@ -125,10 +125,10 @@ describe('failure modes are judged by the kernel state, not the exit code', () =
     assert.match(r.judgement.message, /aa-complain could not run/);
   });
 
-  it('an unreadable securityfs makes the result unverified, never verified', async () => {
-    const r = await act('complain', '/usr/sbin/nginx', { securityfs: join(host.dir, 'missing') });
+  it('an unreadable securityfs (and no answer from aa-status) makes the result unverified, never verified', async () => {
+    const r = await act('complain', '/usr/sbin/nginx', { securityfs: join(host.dir, 'missing'), env: { ...host.env, FAKE_AA_STATUS: 'empty' } });
     assert.equal(r.judgement.outcome, 'unverified');
-    assert.match(r.judgement.message, /cannot read .*profiles: no such file/);
+    assert.match(r.judgement.message, /cannot read .*profiles: no such file.*; aa-status --json printed nothing/);
   });
 });
 

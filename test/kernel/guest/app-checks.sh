@@ -244,8 +244,12 @@ if command -v tmux >/dev/null; then
     fi
     sleep 1
     tmux send-keys -t tui q
-    sleep 3
-    tmux capture-pane -p -t tui > "$A/tui-quit.txt"
+    # wait for the exit line (a busy host's TCG guest took more than 3 s)
+    for _ in $(seq 60); do
+      sleep 1
+      tmux capture-pane -p -t tui > "$A/tui-quit.txt"
+      grep -q 'AA-TRIAGE-EXITED' "$A/tui-quit.txt" && break
+    done
     if grep -q 'AA-TRIAGE-EXITED 0' "$A/tui-quit.txt"; then tap_ok "TUI: q quits with exit 0"
     else tap_fail "TUI: q quits with exit 0" "$(tail -5 "$A/tui-quit.txt")"; fi
   else
