@@ -27,7 +27,7 @@ import { themeFor } from './theme.js';
 import { BELL, CLEAR_SCREEN, ENTER_ALT_SCREEN, LEAVE_ALT_SCREEN, terminalSize } from './terminal.js';
 import { clockTime } from './format.js';
 import type { RunMode } from './views/header.js';
-import { safeText } from '../views/safe-text.js';
+import { safeCell } from '../views/safe-text.js';
 
 /** How often the store is flushed into the view (ms): a few times a second is enough to read. */
 export const FLUSH_MS = 200;
@@ -163,7 +163,7 @@ export async function runTui(opts: TuiOptions): Promise<number> {
     for (const key of store.takeAnnouncements()) {
       const inc = store.snapshot().incidents.find((i) => i.key === key);
       const text = inc ? `${inc.profile} ${inc.operation} ${inc.target}${inc.mask ? ` (${inc.mask})` : ''}` : 'a new incident';
-      alerts = [...alerts.slice(-19), { seq: ++alertSeq, key, text: safeText(text) }];
+      alerts = [...alerts.slice(-19), { seq: ++alertSeq, key, text: safeCell(text, 1000) }];
       // BEL once per new likely-attack incident, never per record.
       if (opts.cli.bell) stdout.write(BELL);
     }

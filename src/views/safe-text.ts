@@ -22,10 +22,33 @@ export function safeText(s: string): string {
   return UNSAFE_RE.test(s) ? s.replace(UNSAFE_RE, escapeChar) : s;
 }
 
-/** safeText, then cut to `max` columns with an ellipsis (wide characters count as one: close enough for paths). */
+/** The first `n` UTF-16 units of `s`, without splitting a surrogate pair. */
+export function cutChars(s: string, n: number): string {
+  if (n <= 0) return '';
+  if (s.length <= n) return s;
+  const c = s.charCodeAt(n - 1);
+  return s.slice(0, c >= 0xd800 && c <= 0xdbff ? n - 1 : n);
+}
+
+/**
+ * safeText, then cut to `max` columns with an ellipsis (wide characters count as one: close enough
+ * for paths). The work is bounded by `max`, not by the string: a log field can be megabytes long
+ * and only what can be shown is escaped. Every string a screen shows goes through here.
+ */
 export function safeCell(s: string | undefined, max: number): string {
-  if (s === undefined) return '';
-  const t = safeText(s);
-  if (max <= 0) return '';
-  return t.length > max ? `${t.slice(0, Math.max(0, max - 1))}…` : t;
+  if (s === undefined || max <= 0) return '';
+  // escaping only lengthens: the first max + 1 units of the input give at least max + 1 of the output
+  const t = safeText(s.length > max + 1 ? s.slice(0, max + 1) : s);
+  return t.length > max ? `${cutChars(t, max - 1)}…` : t;
+}
+
+/** The end of a string made safe and cut to `max` columns (`…` first): where a path's file name matters most. */
+export function safeTail(s: string | undefined, max: number): string {
+  if (s === undefined || max <= 0) return '';
+  const t = safeText(s.length > max + 1 ? s.slice(s.length - max - 1) : s);
+  if (t.length <= max) return t;
+  let from = t.length - (max - 1);
+  const c = t.charCodeAt(from);
+  if (c >= 0xdc00 && c <= 0xdfff) from++;
+  return `…${t.slice(from)}`;
 }

@@ -6,7 +6,7 @@
 import React from 'react';
 import { Box, Text } from 'ink';
 import { Table } from '@alcalzone/ink-table';
-import { safeCell } from '../../views/safe-text.js';
+import { safeCell, safeTail } from '../../views/safe-text.js';
 import type { ProfileRow } from '../view-model.js';
 
 export interface ProfilesTableProps {
@@ -27,8 +27,7 @@ type TableRow = Record<string, string | number>;
 
 /** Keeps the end of a path (the file name matters most): `…/usr.sbin.nginx`. */
 export function tailCell(s: string, w: number): string {
-  const t = safeCell(s, 100000);
-  return t.length <= w ? t : `…${t.slice(t.length - Math.max(0, w - 1))}`;
+  return safeTail(s, w);
 }
 
 /** The table's rows, cut so the whole table fits `width` (wide terminals get more columns). */
