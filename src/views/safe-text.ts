@@ -4,9 +4,12 @@
  * reaches a terminal: C0 controls, DEL, C1 controls and lone surrogates are shown escaped.
  */
 
-// C0 (except none: tab and newline are escaped too, a row is one line), DEL, C1, bidi overrides
-// (U+202A-202E, U+2066-2069 can reorder what the engineer reads), lone surrogates.
-const UNSAFE_RE = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+// C0 (except none: tab and newline are escaped too, a row is one line), DEL, C1, bidi controls
+// (U+061C, U+200E-200F, U+202A-202E, U+2066-2069 can reorder what the engineer reads), invisible
+// characters (soft hyphen, U+180E, zero-width U+200B-200D, U+2060-2064, U+206A-206F, U+FEFF: with
+// one, `/etc/sh\u200badow` looks like /etc/shadow), the line and paragraph separators U+2028-2029,
+// lone surrogates.
+const UNSAFE_RE = /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
 function escapeChar(ch: string): string {
   const c = ch.charCodeAt(0);
@@ -20,6 +23,11 @@ function escapeChar(ch: string): string {
 export function safeText(s: string): string {
   UNSAFE_RE.lastIndex = 0;
   return UNSAFE_RE.test(s) ? s.replace(UNSAFE_RE, escapeChar) : s;
+}
+
+/** safeText for a message of several lines: each line escaped, the line breaks kept. */
+export function safeLines(s: string): string {
+  return s.includes('\n') ? s.split('\n').map(safeText).join('\n') : safeText(s);
 }
 
 /** The first `n` UTF-16 units of `s`, without splitting a surrogate pair. */

@@ -41,8 +41,8 @@ export function timelineRow(item: TimelineItem, utc: boolean, theme: Theme, tz?:
   }
   if (item.kind === 'action') {
     const e = item.entry;
-    const res = e.phase === 'result' ? ` → ${e.outcome ?? 'done'}${e.exitCodes ? ` exit ${e.exitCodes.map((c) => (c === null ? 'signal' : c)).join(',')}` : ''}` : e.reason ? ` (${safe(e.reason)})` : '';
-    return [seg(time), seg('    '), seg('ACTION  ', { bold: true, color: theme.accent }), seg(`${safe(e.operator)} ${e.action}${e.dryRun ? ' (dry run)' : ''} ${safe(e.profile)} ${e.phase}${res}`, { bold: true })];
+    const res = e.phase === 'result' ? ` → ${safe(e.outcome ?? 'done')}${e.exitCodes ? ` exit ${e.exitCodes.map((c) => (c === null ? 'signal' : c)).join(',')}` : ''}` : e.reason ? ` (${safe(e.reason)})` : '';
+    return [seg(time), seg('    '), seg('ACTION  ', { bold: true, color: theme.accent }), seg(`${safe(e.operator)} ${safe(e.action)}${e.dryRun ? ' (dry run)' : ''} ${safe(e.profile)} ${safe(e.phase)}${res}`, { bold: true })];
   }
   const r = item.record;
   const f = r.fields;
