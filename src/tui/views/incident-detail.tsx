@@ -81,6 +81,8 @@ export function detailLines(p: Omit<IncidentDetailProps, 'height' | 'scroll'>): 
     const keys = fieldOrder(Object.keys(latest.fields));
     const kw = Math.min(16, Math.max(...keys.map((k) => k.length)) + 1);
     for (const k of keys) text(`${safe(k).padEnd(kw)} ${safe(latest.fields[k])}`);
+    // bytes that were not UTF-8 read as \xNN, as a real name could: the hex as logged tells them apart
+    for (const [k, hex] of Object.entries(latest.undecoded ?? {})) text(`${safe(k).padEnd(kw)} not UTF-8; as logged: ${safe(hex)}`);
     const ctx = latest.context;
     if (ctx && (ctx.syscall || ctx.exe || ctx.proctitle)) {
       out.push([]);
