@@ -85,8 +85,9 @@ export function Header(p: HeaderProps): React.JSX.Element {
 }
 
 /** One source in full: state, counters, why and the fix, its last stderr lines. */
-export function sourceLines(h: SourceHealth, width = 400): string[] {
-  const safe = (s: string) => safeCell(s, width);
+export function sourceLines(h: SourceHealth): string[] {
+  // cut to what a wide terminal shows: the lines are fitted to the real width when drawn
+  const safe = (s: string) => safeCell(s, 400);
   const out = [`${safe(h.name)}: ${h.state}${h.lines !== undefined ? `, ${h.lines} lines` : ''}${h.records !== undefined ? `, ${h.records} records` : ''}${h.restarts ? `, ${h.restarts} restarts` : ''}${h.dropped ? `, ${h.dropped} lines dropped` : ''}`];
   if (h.reason) out.push(`  why: ${safe(h.reason)}`);
   if (h.fix) out.push(`  fix: ${safe(h.fix)}`);
