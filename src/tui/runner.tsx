@@ -24,7 +24,7 @@ import { wireActions } from './actions/wire.js';
 import { App, type Alert, type Feed, type TerminalSize, type ViewModel } from './app.js';
 import { mergeFacts, type ProfileFact, type ProfileFacts } from './profile-facts.js';
 import { themeFor } from './theme.js';
-import { BELL, CLEAR_SCREEN, ENTER_ALT_SCREEN, LEAVE_ALT_SCREEN, terminalSize } from './terminal.js';
+import { BELL, CLEAR_SCREEN, ENTER_ALT_SCREEN, LEAVE_ALT_SCREEN, tellLauncher, terminalSize } from './terminal.js';
 import { clockTime } from './format.js';
 import type { RunMode } from './views/header.js';
 import { safeCell } from '../views/safe-text.js';
@@ -193,6 +193,7 @@ export async function runTui(opts: TuiOptions): Promise<number> {
       // stdin may already be closed (dropped SSH)
     }
     stdout.write(LEAVE_ALT_SCREEN);
+    if (stdout === process.stdout) tellLauncher('restored', env);
   };
   let finish: (code: number) => void = () => {};
   const done = new Promise<number>((resolve) => (finish = resolve));
@@ -229,6 +230,7 @@ export async function runTui(opts: TuiOptions): Promise<number> {
     redraw();
   };
 
+  if (stdout === process.stdout) tellLauncher('taken', env);
   stdout.write(ENTER_ALT_SCREEN);
   instance = render(
     <App

@@ -114,6 +114,25 @@ for (const [signal, code] of [['SIGTERM', 143], ['SIGHUP', 129]] as const) {
   });
 }
 
+test('kill -9 of the program: the launcher, which outlives it, restores the terminal (screen, cursor, raw mode)', async () => {
+  const t = open(['--demo', '--no-bell']);
+  await t.waitFor((x) => x.includes('!! ATTACK'), 'the list');
+  const tty = t.value('#{pane_tty}');
+  const flags = () => execFileSync('stty', ['-F', tty, '-a'], { encoding: 'utf8' });
+  assert.match(flags(), /-icanon/, 'the program holds the terminal in raw mode');
+  const shell = t.value('#{pane_pid}');
+  const children = (pid: string) => execFileSync('ps', ['-o', 'pid=', '--ppid', pid], { encoding: 'utf8' }).trim().split(/\s+/).filter(Boolean);
+  const launcher = children(shell).find((p) => execFileSync('ps', ['-o', 'comm=', '-p', p], { encoding: 'utf8' }).trim() === 'node');
+  assert.ok(launcher, 'the launcher');
+  const program = children(launcher);
+  assert.equal(program.length, 1, `the program under the launcher: ${program.join(',')}`);
+  process.kill(Number(program[0]), 'SIGKILL');
+  await t.waitFor((x) => x.includes('EXITED rc=137'), 'exit after SIGKILL');
+  assert.equal(t.value('#{alternate_on}'), '0');
+  assert.equal(t.value('#{cursor_flag}'), '1');
+  assert.doesNotMatch(flags(), /-icanon/, 'canonical mode again');
+});
+
 test('live on this host: host facts and every source are explained, never an empty quiet screen', async () => {
   let enabled = '';
   try {
