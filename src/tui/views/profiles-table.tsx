@@ -32,6 +32,17 @@ export function tailCell(s: string, w: number): string {
 
 /** The table's rows, cut so the whole table fits `width` (wide terminals get more columns). */
 export function profileTableData(rows: ProfileRow[], selected: number, width: number): TableRow[] {
+  // Narrow terminals keep the name, mode and attacks (and the denials when they fit); each column
+  // costs its cell plus a space each side and a rule.
+  if (width < 72) {
+    const withDenied = width >= 56;
+    const nameW = Math.max(6, width - (withDenied ? 40 : 29));
+    return rows.map((r, i) => {
+      const row: TableRow = { ' ': i === selected ? '>' : ' ', profile: safeCell(r.name, nameW), mode: safeCell(r.fact?.mode ?? '?', 8), attacks: r.attacks };
+      if (withDenied) row.denied = r.denials;
+      return row;
+    });
+  }
   const wide = width >= 110;
   // Frame, marker, mode and the count columns take this much; the name and the file share the rest.
   const fixed = wide ? 71 : 52;
