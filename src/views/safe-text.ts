@@ -60,3 +60,24 @@ export function safeTail(s: string | undefined, max: number): string {
   if (c >= 0xdc00 && c <= 0xdfff) from++;
   return `…${t.slice(from)}`;
 }
+
+/**
+ * safeText, then cut to `max` columns in the middle, keeping what tells names apart: the longest
+ * ending that starts at a `/` (a child profile after `//`, a file and its directories) and fits
+ * with a few characters of the start, else both ends (`thumbnail-…//helper`, `/us…/GeoIP/x.mmdb`).
+ */
+export function safeMiddle(s: string | undefined, max: number): string {
+  if (s === undefined || max <= 0) return '';
+  // a long string: only its first and last `max` characters can be shown, and only they are escaped
+  // (a sentinel between them, never shown: the start kept is at most max - 1 of the first part)
+  const t = s.length > 2 * max + 1 ? `${safeText(s.slice(0, max))}\uffff${safeText(s.slice(s.length - max))}` : safeText(s);
+  if (t.length <= max) return t;
+  if (max <= 4) return `${cutChars(t, max - 1)}…`;
+  // keep at least 3 characters of the start: the beginning says what family the name is in
+  for (let i = t.indexOf('/', 1); i > 0; i = t.indexOf('/', i + 1)) {
+    if (t[i - 1] === '/') continue; // a `//` boundary starts at its first slash
+    if (t.length - i <= max - 4) return `${t.slice(0, max - 1 - (t.length - i))}…${t.slice(i)}`;
+  }
+  const end = Math.floor((max - 1) / 2);
+  return `${t.slice(0, max - 1 - end)}…${t.slice(t.length - end)}`;
+}
