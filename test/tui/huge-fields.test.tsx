@@ -18,6 +18,7 @@ import { bannerLine, footerLine } from '../../src/tui/views/status-bars.js';
 import { profileTableData } from '../../src/tui/views/profiles-table.js';
 import { fitLine, type Line } from '../../src/tui/views/lines.js';
 import type { ActionJournalEntry } from '../../src/model/action.js';
+import { buildTimeline } from '../../src/timeline/builder.js';
 import { denial, modelOf, status, TestFeed, until } from './fixtures.js';
 
 const NOW = 1_800_000_000_000;
@@ -76,7 +77,9 @@ test('a line is fitted to the width before it is drawn, segments and styles kept
 
 test('keys stay responsive on every screen when records hold quarter-megabyte fields', async () => {
   const store = hugeStore(MB);
-  const feed = new TestFeed(modelOf(store, { columns: 100, rows: 30 }, NOW));
+  // as the runner does: the timeline's incidents are built as records arrive, not on a key
+  const story = buildTimeline(store.snapshot().window, store.snapshot().actions).incidents;
+  const feed = new TestFeed({ ...modelOf(store, { columns: 100, rows: 30 }, NOW), incidents: () => story });
   let quits = 0;
   const app = render(<App feed={feed} mode="replay" facts={new Map()} theme={MONO_THEME} utc onQuit={() => quits++} onPause={() => {}} onRedraw={() => {}} />);
   mounted.push(app);
