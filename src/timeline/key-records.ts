@@ -131,7 +131,8 @@ export class KeyRecordSet {
 export function own(s: string): string;
 export function own(s: string | undefined): string | undefined;
 export function own(s: string | undefined): string | undefined {
-  return s === undefined || s.length < 13 ? s : Buffer.from(s, 'utf16le').toString('utf16le');
+  // a value that is not a string (a record built by hand) is kept as it is
+  return typeof s !== 'string' || s.length < 13 ? s : Buffer.from(s, 'utf16le').toString('utf16le');
 }
 
 function toKeyRecord(r: AppArmorRecord, verdict: TimelineVerdict, at: TimePoint): KeyRecord {
