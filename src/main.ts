@@ -14,9 +14,10 @@ import { runTimelineCommand } from './timeline/command.js';
 import { preferInteractiveHeap, preferSmallHeap } from './cli/heap.js';
 import { startTui, wantsTui } from './tui/start.js';
 import { loadEnrichment, profileDirsFor } from './classify/enrich.js';
+import { safeLines } from './views/safe-text.js';
 
 function fail(msg: string, code: number): never {
-  process.stderr.write(`aa-triage: ${msg}\n`);
+  process.stderr.write(`aa-triage: ${safeLines(msg)}\n`);
   process.exit(code);
 }
 

@@ -67,6 +67,11 @@ export function maskLetters(mask: string): string {
   return out;
 }
 
+/** `..` or `.` as a path component: the kernel reports resolved paths, so a name holding one was not resolved by it. */
+export function dotComponent(path: string): boolean {
+  return /(?:^|\/)\.\.?(?:\/|$)/.test(path);
+}
+
 export function basenameOf(p: string): string {
   return p.slice(p.lastIndexOf('/') + 1);
 }

@@ -7,7 +7,7 @@ import { literalPrefix } from '../profiles/glob.js';
 import { matchedRulesAllow, permCovered } from '../profiles/index.js';
 import { matcherFor } from '../profiles/matcher.js';
 import type { FileRule, ProfileIndex, ProfileInfo, Rule } from '../profiles/types.js';
-import { basenameOf, verb, type DenialFacts } from './facts.js';
+import { basenameOf, dotComponent, verb, type DenialFacts } from './facts.js';
 import { changeProfileSignals, INTERPRETER_COMM, KERNEL_KNOB_RE, ordinaryFileSignals, sameUser, usernsSignals } from './families.js';
 import { programOf, PROCESS_VIEWERS, TRACERS } from './programs.js';
 import {
@@ -105,6 +105,11 @@ function fileSignals(f: DenialFacts, index: ProfileIndex | undefined, out: Findi
   const reads = mask.includes('r');
   const staging = stagingDir(path);
   const own = f.words;
+
+  if (dotComponent(path)) {
+    // the kernel reports the path it resolved: `..` in it was put there by whoever wrote the line
+    s.push(attack(3, 'path-traversal', `${path} has . or .. components: the kernel reports resolved paths, so this name is a traversal or a forged record`));
+  }
 
   if (f.access === 'exec') {
     const cls = execClass(path);

@@ -11,25 +11,43 @@ import type { Suggestion } from '../model/record.js';
 import { hasGlob } from '../profiles/glob.js';
 import { managedAdvice } from '../profiles/managed.js';
 import type { FileRule, ProfileIndex } from '../profiles/types.js';
-import { basenameOf, type DenialFacts } from './facts.js';
+import { basenameOf, dotComponent, type DenialFacts } from './facts.js';
 import type { Findings } from './signals.js';
 import { changeProfileRule, generalisedPath, mountRule } from './rule-shapes.js';
 
-/** Quotes and escapes a path from a log so it reads as exactly that path in a rule, or undefined. */
-export function rulePath(path: string): string | undefined {
-  if (!path.startsWith('/') || /[\u0000-\u001f\u007f-\u009f"\\]/.test(path)) return undefined;
-  const needsQuotes = /[\s,#]/.test(path);
-  const globby = /[*?[\]{}@]/.test(path);
-  // escapes inside quotes are not read the same way by every parser version: write neither then
+/** Characters AppArmor reads as a pattern (globs, alternations, variables) wherever it matches a value. */
+const PATTERN_CHARS_RE = /[*?[\]{}^@]/g;
+/**
+ * Never written into a rule: a control character (a rule is one line), a quote, a backslash, a line
+ * or paragraph separator, an invisible or direction-changing character (the rule would not read as
+ * what it allows).
+ */
+const UNWRITABLE_RE = /[\u0000-\u001f\u007f-\u009f"\\\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]/;
+
+/**
+ * A value from a log written so that a rule matches exactly it: pattern characters escaped, quoted
+ * when it holds a space or a comma; undefined when that cannot be done (escapes inside quotes are
+ * not read the same way by every parser version, so a value needing both gets nothing).
+ */
+function literal(v: string, quoteRe: RegExp): string | undefined {
+  if (v === '' || UNWRITABLE_RE.test(v)) return undefined;
+  const needsQuotes = quoteRe.test(v);
+  PATTERN_CHARS_RE.lastIndex = 0;
+  const globby = PATTERN_CHARS_RE.test(v);
   if (needsQuotes && globby) return undefined;
-  if (needsQuotes) return `"${path}"`;
-  return globby ? path.replace(/[*?[\]{}@]/g, (c) => `\\${c}`) : path;
+  if (needsQuotes) return `"${v}"`;
+  return globby ? v.replace(PATTERN_CHARS_RE, (c) => `\\${c}`) : v;
 }
 
-/** A safe word for a rule parameter (peer label, interface, member, ...), or undefined. */
+/** Quotes and escapes a path from a log so it reads as exactly that path in a rule, or undefined. */
+export function rulePath(path: string): string | undefined {
+  if (!path.startsWith('/') || dotComponent(path)) return undefined;
+  return literal(path, /[\s,#]/);
+}
+
+/** A value for a rule condition (peer label, signal, interface, member, ...), escaped to match only itself, or undefined. */
 function ruleWord(v: string | undefined): string | undefined {
-  if (v === undefined || v === '' || /[\u0000-\u001f\u007f-\u009f"\\\s,(){}]/.test(v)) return undefined;
-  return v;
+  return v === undefined ? undefined : literal(v, /[\s,#()=]/);
 }
 
 /** Profile mask letters for the kernel's: create and delete need `w`; exec gets a transition. */
@@ -80,6 +98,8 @@ function where(f: DenialFacts, generated: string | undefined): { file?: string; 
 
 function fileRule(f: DenialFacts, find: Findings, index: ProfileIndex | undefined): { rules: string[]; note?: string } | undefined {
   const path = f.path ?? '';
+  // a traversal is not a file to allow: the kernel never reports one
+  if (dotComponent(path)) return undefined;
   if (find.abstraction) return { rules: [`include <${find.abstraction}>`], note: `<${find.abstraction}> covers ${path}` };
   if (/disconnected path/.test(f.r.fields.info ?? '')) return { rules: ['flags=(attach_disconnected)'], note: `a disconnected path is fixed on the profile line, not by a path rule: \`profile ${f.profile.split('//').pop()} flags=(attach_disconnected) {\`, keeping any flags it has` };
   // the parts that change from run to run (pid, terminal, ids) become the variable or glob for them
@@ -108,13 +128,18 @@ function fileRule(f: DenialFacts, find: Findings, index: ProfileIndex | undefine
 
 const UNIX_OP_PERMS: Record<string, string> = { connect: 'connect', sendmsg: 'send', recvmsg: 'receive', create: 'create', bind: 'bind', listen: 'listen', accept: 'accept', getattr: 'getattr', setattr: 'setattr', getsockopt: 'getopt', setsockopt: 'setopt', getopt: 'getopt', setopt: 'setopt', shutdown: 'shutdown' };
 
+/**
+ * The rule for a non-file denial, with every condition the record names. A condition left out
+ * would allow more than was denied (`network inet,` is every socket type, a signal rule without a
+ * peer reaches every process): when one is missing or cannot be written, no rule.
+ */
 function otherRule(f: DenialFacts): string | undefined {
   const fl = f.r.fields;
   switch (f.access) {
     case 'net': {
       const fam = ruleWord(fl.family);
       const type = ruleWord(fl.sock_type);
-      return fam ? `network ${fam}${type ? ` ${type}` : ''},` : undefined;
+      return fam && type ? `network ${fam} ${type},` : undefined;
     }
     case 'cap': {
       const cap = ruleWord(fl.capname);
@@ -124,12 +149,12 @@ function otherRule(f: DenialFacts): string | undefined {
       const perm = /receive/.test(f.mask) ? 'receive' : 'send';
       const sig = ruleWord(fl.signal);
       const peer = ruleWord(fl.peer ?? fl.peer_label);
-      return `signal (${perm})${sig ? ` set=(${sig})` : ''}${peer ? ` peer=${peer}` : ''},`;
+      return sig && peer ? `signal (${perm}) set=(${sig}) peer=${peer},` : undefined;
     }
     case 'ptrace': {
       const perm = f.mask.split(/[\s,]+/).filter((w) => /^(?:read|trace|readby|tracedby)$/.test(w));
       const peer = ruleWord(fl.peer ?? fl.peer_label);
-      return `ptrace (${perm.join(', ') || 'read'})${peer ? ` peer=${peer}` : ''},`;
+      return perm.length && peer ? `ptrace (${perm.join(', ')}) peer=${peer},` : undefined;
     }
     case 'unix': {
       const masked = f.mask.split(/[\s,]+/).filter((w) => /^[a-z_]+$/.test(w));
@@ -137,21 +162,36 @@ function otherRule(f: DenialFacts): string | undefined {
       const perms = masked.length ? masked : UNIX_OP_PERMS[f.op] ? [UNIX_OP_PERMS[f.op]] : [];
       if (!perms.length) return undefined;
       const type = ruleWord(fl.sock_type);
-      // an abstract address the kernel wrote in hex (it holds a NUL) cannot be written as a rule
-      const addrOk = fl.addr && fl.addr !== 'none' && /^@?[\w./:-]+$/.test(fl.addr) && !/^@?[0-9A-F]{16,}$/.test(fl.addr);
-      // bind, listen and accept name the socket's own address; the others the peer's
-      const local = /^(?:bind|listen|accept|create)$/.test(f.op);
-      const addr = addrOk ? (local ? ` addr="${fl.addr}"` : ` peer=(addr="${fl.addr}")`) : '';
-      return `unix (${perms.join(', ')})${type ? ` type=${type}` : ''}${addr},`;
+      if (!type) return undefined;
+      let addr = '';
+      if (fl.addr !== undefined && fl.addr !== 'none') {
+        // only names without pattern characters (the leading @ marks an abstract socket); an abstract
+        // address the kernel wrote in hex (it holds a NUL) cannot be written: no rule, not a wider one
+        if (!/^@?[\w./:-]+$/.test(fl.addr) || /^@?[0-9A-F]{16,}$/.test(fl.addr)) return undefined;
+        // bind, listen and accept name the socket's own address; the others the peer's
+        const local = /^(?:bind|listen|accept|create)$/.test(f.op);
+        addr = local ? ` addr="${fl.addr}"` : ` peer=(addr="${fl.addr}")`;
+      }
+      return `unix (${perms.join(', ')}) type=${type}${addr},`;
     }
     case 'dbus': {
-      const parts = [`dbus ${ruleWord(fl.mask) ?? 'send'}`];
+      const perms = (fl.mask ?? '').split(/[\s,]+/).filter((w) => /^(?:send|receive|bind|eavesdrop)$/.test(w));
+      if (!perms.length) return undefined;
+      const parts = [`dbus ${perms.length === 1 ? perms[0] : `(${perms.join(', ')})`}`];
       for (const k of ['bus', 'path', 'interface', 'member'] as const) {
+        if (fl[k] === undefined) continue;
         const v = ruleWord(fl[k]);
-        if (v) parts.push(`${k}=${v}`);
+        if (!v) return undefined;
+        parts.push(`${k}=${v}`);
       }
-      // a unique connection name (`:1.42`) changes with every connection: never in a rule
-      const peer = [ruleWord(fl.name) && !fl.name.startsWith(':') && `name=${fl.name}`, ruleWord(fl.peer_label) && `label=${fl.peer_label}`].filter(Boolean);
+      const peer: string[] = [];
+      for (const [k, v] of [['name', fl.name], ['label', fl.peer_label]] as const) {
+        // a unique connection name (`:1.42`) changes with every connection: never in a rule
+        if (v === undefined || (k === 'name' && v.startsWith(':'))) continue;
+        const w = ruleWord(v);
+        if (!w) return undefined;
+        peer.push(`${k}=${w}`);
+      }
       if (peer.length) parts.push(`peer=(${peer.join(', ')})`);
       return `${parts.join(' ')},`;
     }

@@ -2,6 +2,7 @@
  * The command-line contract. One table of options for every command, parsed with node:util's
  * parseArgs (strict: unknown options are errors). Pure: argv in, CliOptions out.
  */
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { isValidTime } from '../model/record.js';
 
@@ -101,6 +102,9 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
   if (pos[0] === 'timeline') {
     command = 'timeline';
     if (pos.length > 1) throw new UsageError(`timeline: unexpected argument: ${pos[1]} (inputs go with --input)`);
+  } else if (pos[0] === 'act' && v.help) {
+    // `act --help`, `act complain --help`: the help, whatever else is missing
+    command = 'act';
   } else if (pos[0] === 'act') {
     command = 'act';
     const verb = pos[1];
@@ -113,6 +117,14 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
     act = { verb: verb as ActVerb, profile, dryRun: !!v['dry-run'], yes: !!v.yes, reason: v.reason, runtime: !!v.runtime, ...(v.rule?.length ? { rules: v.rule } : {}) };
   } else if (pos.length > 0) {
     throw new UsageError(`unknown command: ${pos[0]} (commands: timeline, act; saved logs go with --input)`);
+  }
+  // flags that contradict each other: saying which one wins would hide the mistake
+  if (v.json && v.plain) throw new UsageError('--json and --plain contradict each other: choose one');
+  if (v.utc && v.tz !== undefined) throw new UsageError('--utc and --tz contradict each other: choose one');
+  if (command === 'timeline' && v.json && v.format !== undefined && v.format !== 'json') throw new UsageError(`--json and --format ${v.format} contradict each other: choose one`);
+  if (v.actions !== undefined && /^\/(?:proc|sys)(?:\/|$)/.test(resolve(v.actions))) {
+    // kernel pseudo-filesystems: the journal cannot live there, and creating its directory there never ends
+    throw new UsageError(`--actions: ${v.actions} is under /proc or /sys; give a file on a real filesystem`);
   }
   let sources: SourceName[] | undefined;
   if (v.source !== undefined) {
@@ -135,7 +147,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
   let gapSeconds: number | undefined;
   if (v.gap !== undefined) {
     gapSeconds = Number(v.gap);
-    if (!(gapSeconds > 0)) throw new UsageError(`--gap: expected seconds > 0, got ${v.gap}`);
+    if (!(gapSeconds > 0) || !Number.isFinite(gapSeconds)) throw new UsageError(`--gap: expected seconds > 0, got ${v.gap}`);
   }
   if (v.boot !== undefined && !/^-?\d+$|^[0-9a-f]{32}$/.test(v.boot)) throw new UsageError(`--boot: expected a boot offset (0, -1, ...) or a boot id, got ${v.boot}`);
   const noColor = !!v['no-color'] || (env.NO_COLOR !== undefined && env.NO_COLOR !== '') || env.TERM === 'dumb';

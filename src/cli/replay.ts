@@ -10,6 +10,7 @@ import { openInput } from '../ingest/inputs.js';
 import { Pipeline, summaryLine, type PipelineCounts, type PipelineOptions } from '../pipeline.js';
 import { recordToNdjson } from '../views/json.js';
 import { recordLine } from '../views/text.js';
+import { safeLines, safeText } from '../views/safe-text.js';
 
 export interface ReplayInput {
   /** Path, or '-' for stdin. */
@@ -89,7 +90,7 @@ export async function replay(inputs: ReplayInput[], out: Writable, err: Writable
     { ...opts, pace, onDamaged: (line) => err.write(`aa-triage: ${line}\n`) },
   );
   flush();
-  err.write(`${summaryLine(counts)}\n`);
-  for (const u of counts.firstUnparsable.slice(0, 5)) err.write(`  unparsable ${u.source.name}:${u.source.line}: ${u.reason}\n`);
+  err.write(`${safeLines(summaryLine(counts))}\n`);
+  for (const u of counts.firstUnparsable.slice(0, 5)) err.write(`  unparsable ${safeText(u.source.name)}:${u.source.line}: ${safeText(u.reason)}\n`);
   return counts;
 }

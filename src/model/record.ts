@@ -115,6 +115,11 @@ export interface AppArmorRecord {
   /** The evidence line as read (possibly shortened for very long lines; see rawTruncated). */
   raw: string;
   rawTruncated?: boolean;
+  /**
+   * Fields whose kernel hex was not UTF-8, with the hex as logged: the decoded text shows those
+   * bytes as \xNN, which a real name could hold too.
+   */
+  undecoded?: Record<string, string>;
   context?: EventContext;
   /** Filled by the classifier. */
   classification?: Classification;

@@ -44,6 +44,13 @@ export interface ParsedLine {
   notRecord?: boolean;
 }
 
+/**
+ * Records one line may carry. A kernel line carries one (a few when a carrier quotes several); a
+ * line repeating `apparmor=` thousands of times is forged, and its records past this many are not
+ * made: the line is counted as unparsable.
+ */
+export const MAX_RECORDS_PER_LINE = 16;
+
 /** Evidence lines longer than this are kept shortened (the record keeps every field). */
 export const MAX_RAW = 4096;
 
@@ -120,6 +127,8 @@ export function parseAuditText(line: string, bodyAt: number, src: SourceRef, clo
   let cutRecord: AppArmorRecord | undefined;
   let hintOperation = false;
   let bootParameter = false;
+  /** Records past MAX_RECORDS_PER_LINE: their markers are counted, their fields dropped. */
+  let excess = 0;
 
   const begin = (kind: string): AppArmorRecord => {
     const r = newRecord(kind, {}, line, raw, src, info, ov, pendingId, pendingType);
@@ -187,6 +196,10 @@ export function parseAuditText(line: string, bodyAt: number, src: SourceRef, clo
       if (cur && cur.fields.apparmor === undefined) {
         // legacy header that also carries apparmor=: the key names the kind
         cur.kind = kind;
+      } else if (records.length >= MAX_RECORDS_PER_LINE) {
+        excess++;
+        cur = undefined;
+        return;
       } else {
         cur = begin(kind);
       }
@@ -194,13 +207,14 @@ export function parseAuditText(line: string, bodyAt: number, src: SourceRef, clo
       return;
     }
     if (!cur) {
+      if (excess) return;
       if (legacyKind !== undefined) cur = begin(legacyKind);
       else {
         (outer ??= {})[key] = value;
         return;
       }
     }
-    cur.fields[key] = t.quoted ? value : maybeHex(key, value);
+    cur.fields[key] = t.quoted ? value : maybeHex(key, value, cur);
   };
 
   scanTokens(line, start, line.length, onToken);
@@ -221,7 +235,8 @@ export function parseAuditText(line: string, bodyAt: number, src: SourceRef, clo
     for (const r of records) for (const k in outer) if (!(k in r.fields)) r.fields[k] = outer[k];
   }
   if (cutRecord) records.splice(records.indexOf(cutRecord), 1);
+  if (excess) failure = `${excess} more records on one line than the ${MAX_RECORDS_PER_LINE} a line may carry: not read`;
   if (records.length === 0 && bootParameter && failure === undefined) return { records, openQuote, notRecord: true };
   if (records.length === 0) failure ??= openQuote ? 'unterminated msg= quote' : 'no AppArmor record found';
-  return { records, failure: records.length === 0 || cutRecord ? failure : undefined, openQuote };
+  return { records, failure: records.length === 0 || cutRecord || excess ? failure : undefined, openQuote };
 }

@@ -15,7 +15,13 @@ import { formatAfter, formatClock, formatPointClock, formatPointStamp, formatSpa
 
 /** Markdown-inert text: safe for a terminal, then every syntax character escaped with a backslash. */
 export function mdText(s: string): string {
-  return safeText(s).replace(/[\\`*_[\]<>#|~&$]/g, (c) => `\\${c}`);
+  // and what a renderer would turn into a link by itself (a bare URL, www., an address): its `:`,
+  // `.` or `@` escaped
+  return safeText(s)
+    .replace(/[\\`*_[\]<>#|~&$]/g, (c) => `\\${c}`)
+    .replace(/:\/\//g, '\\://')
+    .replace(/\b(www)\./gi, '$1\\.')
+    .replace(/@/g, '\\@');
 }
 
 const esc = mdText;

@@ -24,10 +24,10 @@ import { wireActions } from './actions/wire.js';
 import { App, type Alert, type Feed, type TerminalSize, type ViewModel } from './app.js';
 import { mergeFacts, type ProfileFact, type ProfileFacts } from './profile-facts.js';
 import { themeFor } from './theme.js';
-import { BELL, CLEAR_SCREEN, ENTER_ALT_SCREEN, LEAVE_ALT_SCREEN, terminalSize } from './terminal.js';
+import { BELL, CLEAR_SCREEN, ENTER_ALT_SCREEN, LEAVE_ALT_SCREEN, tellLauncher, terminalSize } from './terminal.js';
 import { clockTime } from './format.js';
 import type { RunMode } from './views/header.js';
-import { safeText } from '../views/safe-text.js';
+import { safeCell } from '../views/safe-text.js';
 
 /** How often the store is flushed into the view (ms): a few times a second is enough to read. */
 export const FLUSH_MS = 200;
@@ -204,7 +204,7 @@ export async function runTui(opts: TuiOptions): Promise<number> {
     for (const key of store.takeAnnouncements()) {
       const inc = store.snapshot().incidents.find((i) => i.key === key);
       const text = inc ? `${inc.profile} ${inc.operation} ${inc.target}${inc.mask ? ` (${inc.mask})` : ''}` : 'a new incident';
-      alerts = [...alerts.slice(-19), { seq: ++alertSeq, key, text: safeText(text) }];
+      alerts = [...alerts.slice(-19), { seq: ++alertSeq, key, text: safeCell(text, 1000) }];
       // BEL once per new likely-attack incident, never per record.
       if (opts.cli.bell) stdout.write(BELL);
     }
@@ -234,6 +234,7 @@ export async function runTui(opts: TuiOptions): Promise<number> {
       // stdin may already be closed (dropped SSH)
     }
     stdout.write(LEAVE_ALT_SCREEN);
+    if (stdout === process.stdout) tellLauncher('restored', env);
   };
   let finish: (code: number) => void = () => {};
   const done = new Promise<number>((resolve) => (finish = resolve));
@@ -270,6 +271,7 @@ export async function runTui(opts: TuiOptions): Promise<number> {
     redraw();
   };
 
+  if (stdout === process.stdout) tellLauncher('taken', env);
   stdout.write(ENTER_ALT_SCREEN);
   instance = render(
     <App

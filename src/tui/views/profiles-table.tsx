@@ -6,7 +6,7 @@
 import React from 'react';
 import { Box, Text } from 'ink';
 import { Table } from '@alcalzone/ink-table';
-import { safeCell, safeMiddle } from '../../views/safe-text.js';
+import { safeCell, safeMiddle, safeTail } from '../../views/safe-text.js';
 import type { ProfileRow } from '../view-model.js';
 
 export interface ProfilesTableProps {
@@ -29,8 +29,7 @@ type TableRow = Record<string, string | number>;
 
 /** Keeps the end of a path (the file name matters most): `…/usr.sbin.nginx`. */
 export function tailCell(s: string, w: number): string {
-  const t = safeCell(s, 100000);
-  return t.length <= w ? t : `…${t.slice(t.length - Math.max(0, w - 1))}`;
+  return safeTail(s, w);
 }
 
 /** Cells of the per-profile strip: a few at 80 columns, more when wide. */
@@ -40,6 +39,17 @@ export function profileShapeWidth(width: number): number {
 
 /** The table's rows, cut so the whole table fits `width` (wide terminals get more columns). */
 export function profileTableData(rows: ProfileRow[], selected: number, width: number, shapes?: Map<string, string>): TableRow[] {
+  // Narrow terminals keep the name, mode and attacks (and the denials when they fit), without the
+  // strip; each column costs its cell plus a space each side and a rule.
+  if (width < 72) {
+    const withDenied = width >= 56;
+    const nameW = Math.max(6, width - (withDenied ? 40 : 29));
+    return rows.map((r, i) => {
+      const row: TableRow = { ' ': i === selected ? '>' : ' ', profile: safeMiddle(r.name, nameW), mode: safeCell(r.fact?.mode ?? '?', 8), attacks: r.attacks };
+      if (withDenied) row.denied = r.denials;
+      return row;
+    });
+  }
   const wide = width >= 110;
   // Frame, marker, mode and the count columns take this much; the name and the file share the rest.
   const shapeW = shapes ? profileShapeWidth(width) : 0;
