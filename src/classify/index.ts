@@ -155,7 +155,8 @@ export function createClassifier(index: ProfileIndex | undefined, opts: Classifi
     // elsewhere the pid is a placeholder filled in per record
     const name = f.name ?? '';
     const ownProc = f.pid !== undefined && name.startsWith('/proc/') && name.startsWith(`/proc/${f.pid}/`);
-    const keyFlags = (ownProc ? 1 : 0) | (f.pid === '1' ? 2 : 0);
+    // and whether there is one at all: a record without one names its process without `(pid ...)`
+    const keyFlags = (ownProc ? 1 : 0) | (f.pid === '1' ? 2 : 0) | (f.pid === undefined ? 4 : 0);
     const d = digestOf(r);
     const key = d.cls1;
     if (!opts.uncached) {

@@ -30,6 +30,11 @@ export interface ParserStats {
   nullMessages: number;
 }
 
+export interface LineParserOptions {
+  /** No shortcuts (slow; the reference for the equivalence tests, not for production use). */
+  plain?: boolean;
+}
+
 const LONG_LINE = 65536;
 const EXCERPT = 160;
 
@@ -136,7 +141,12 @@ export class LineParser {
     private readonly sourceName: string,
     private readonly sink: ParserSink,
     private readonly clock: ClockContext = {},
-  ) {}
+    opts: LineParserOptions = {},
+  ) {
+    this.plain = opts.plain === true;
+  }
+  /** Every line through the general path: the reference the shortcuts are tested against. */
+  private readonly plain: boolean;
 
   /** Feeds the next line (without its newline). Line numbers are counted here, from 1. */
   push(line: string): void {
@@ -296,7 +306,7 @@ export class LineParser {
       this.fail(src, 'no AppArmor record found', rawLine ?? text);
       return;
     }
-    const fast = parseFastRecord(text, body, src, this.clock, ov);
+    const fast = this.plain ? undefined : parseFastRecord(text, body, src, this.clock, ov);
     if (fast) {
       if (rawLine !== undefined) fast.raw = rawLine.length > 4096 ? rawLine.slice(0, 4096) : rawLine;
       this.emit(fast);
