@@ -17,6 +17,7 @@
  */
 import type { AppArmorRecord, SourceRef } from '../model/record.js';
 import { decodePrefix, type ClockContext } from '../decode/prefix.js';
+import { digestWithChanged } from '../model/digest.js';
 import { parseAuditId, type AuditId } from './fields.js';
 import { headerStart, MAX_RAW, newRecord } from './record.js';
 
@@ -168,7 +169,13 @@ export class TemplateCache {
     }
     const info = decodePrefix(line.slice(0, start), clock, line.slice(start, start + 40));
     const r = newRecord(t.kind, fields, line, line, src, info, NO_OVERRIDES, id, t.type ?? info.auditType);
-    if (seen !== undefined && seen.digest !== undefined && seen.digest.of === fields) r.digest = seen.digest;
+    if (seen !== undefined) {
+      if (seen.digest !== undefined && seen.digest.of === fields) r.digest = seen.digest;
+    } else {
+      // another pid: the digest of a recent record with this one's pid put in
+      const d = recent[0]?.digest;
+      if (d !== undefined && d.of === recent[0].fields) r.digest = digestWithChanged(d, fields, 'pid');
+    }
     if (recent[0] !== seen || seen === undefined) recent.unshift(r);
     else recent[0] = r;
     this.hits++;
