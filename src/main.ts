@@ -52,7 +52,8 @@ async function main(argv: string[]): Promise<number> {
   if (!wantsTui(opts)) preferSmallHeap();
   else preferInteractiveHeap();
   // classification needs the profile index: the demo's own profiles, --profiles-dir, or this host's
-  const classify = await loadEnrichment(profileDirsFor(opts, opts.demo ? findDemo()?.profilesDir : undefined));
+  const demo = opts.demo ? findDemo() : undefined;
+  const classify = await loadEnrichment(profileDirsFor(opts, demo?.profilesDir), { label: demo?.label });
   if (opts.command === 'timeline') return runTimelineCommand(opts, { out: process.stdout, err: process.stderr, enrich: classify?.enrich });
   if (opts.command !== 'triage') fail(`${opts.command}: not available in this build`, 2);
   const inputs = replayInputs(opts);

@@ -22,10 +22,12 @@ export interface DeclaredProfile {
 
 export interface ProfileDeclarations {
   lookup(name: string): DeclaredProfile | undefined;
+  /** Every declared profile (for "did you mean" on an unknown name). */
+  profiles?(): { name: string }[];
 }
 
 /** A fixed table as declarations: for tests and for callers that already know the answer. */
 export function declarationsFrom(entries: DeclaredProfile[]): ProfileDeclarations {
   const byName = new Map(entries.map((e) => [e.name, e]));
-  return { lookup: (name) => byName.get(name) };
+  return { lookup: (name) => byName.get(name), profiles: () => entries };
 }

@@ -15,6 +15,7 @@
 import type { ActionJournalEntry } from '../model/action.js';
 import type { AppArmorRecord, Classification, LossNotice, Verdict } from '../model/record.js';
 import { isDenial, recordProfile, recordTarget } from '../model/record.js';
+import { RateHistory, type RateSeries } from './rate-history.js';
 
 /** `?` is a record nobody classified (the classifier is absent or said nothing). */
 export type IncidentVerdict = Verdict | '?';
@@ -108,6 +109,8 @@ export interface StoreSnapshot {
   newSincePause: number;
   /** Latest record time seen: "now" for relative times when replaying saved logs. */
   latestTime?: number;
+  /** Denials over time by verdict (every one, not only the window's): the sparkline's counts. */
+  rates?: RateSeries;
 }
 
 export interface IncidentStoreLimits {
@@ -152,6 +155,7 @@ export class IncidentStore {
   private health: SourceHealth[] = [];
   private actions: ActionJournalEntry[] = [];
   private latestTime?: number;
+  private readonly rates = new RateHistory();
   private version = 0;
   private cached?: StoreSnapshot;
   private paused = false;
@@ -198,6 +202,7 @@ export class IncidentStore {
     if (!isDenial(r)) return;
     const verdict: IncidentVerdict = r.classification?.verdict ?? '?';
     this.verdicts[verdict]++;
+    this.rates.add(r.time, verdict === '?' ? 'unclassified' : verdict);
     if (profile !== undefined) {
       const p = this.profileCounts(profile);
       if (p) {
@@ -359,6 +364,7 @@ export class IncidentStore {
       paused: this.paused,
       newSincePause: this.newSincePause,
       latestTime: this.latestTime,
+      rates: this.rates.series(),
     };
     return this.cached;
   }

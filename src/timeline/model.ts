@@ -8,6 +8,7 @@
  */
 import type { ActionKind } from '../model/action.js';
 import type { SourceRef, Verdict } from '../model/record.js';
+import type { RateSeries } from '../store/rate-history.js';
 
 /** A record's verdict, or 'unclassified' when no classifier ran (never guessed). */
 export type TimelineVerdict = Verdict | 'unclassified';
@@ -194,6 +195,8 @@ export interface Timeline {
   /** Chronological: boots, profile changes, actions, loss notices and incident starts. */
   events: TimelineEvent[];
   actions: TimelineAction[];
+  /** Denials per time bucket by verdict (the histogram's counts); not part of the JSON document. */
+  rates?: RateSeries;
 }
 
 export interface TimelineOptions {

@@ -16,13 +16,15 @@ import { commandRows, parseFilter, profileRows, SORT_TITLE, timelineItems, visib
 import { Header, sourceLines, type RunMode } from './views/header.js';
 import { IncidentList } from './views/incident-list.js';
 import { detailLines, IncidentDetail } from './views/incident-detail.js';
-import { profileTableCapacity, ProfilesTable } from './views/profiles-table.js';
+import { profileShapeWidth, profileTableCapacity, ProfilesTable } from './views/profiles-table.js';
 import { TimelineView } from './views/timeline-view.js';
 import { ActionLog } from './views/action-log.js';
 import { helpLines, HelpOverlay } from './views/help-overlay.js';
 import { Banner, Footer } from './views/status-bars.js';
 import { Lines, seg } from './views/lines.js';
 import { ActionDialog } from './actions/action-dialog.js';
+import { HeaderStrip, incidentShape, profileShapes } from './views/rate-strip.js';
+import { actionKeyVerb, actionsOffNotice } from './action-notice.js';
 import type { ActionController } from './actions/controller.js';
 
 export interface TerminalSize {
@@ -104,6 +106,8 @@ export function App(props: AppProps): React.JSX.Element {
   const vm = useSyncExternalStore(feed.subscribe, feed.get);
   const dialogOpen = useSyncExternalStore(props.actions?.subscribe ?? noDialogs, props.actions?.isOpen ?? dialogClosed);
   const [ui, setUi] = useState<UiState>(INITIAL_UI);
+  // the status line's answer to an action key that does nothing here (until the next key)
+  const [notice, setNotice] = useState<string | undefined>(undefined);
   const offsets = useRef<Partial<Record<Screen, number>>>({});
   const keymap = useMemo(() => keymapFor({ actions: !!props.onAction }), [props.onAction]);
   const { columns: width } = vm.size;
@@ -119,13 +123,16 @@ export function App(props: AppProps): React.JSX.Element {
 
   // rows - 1 lines at most: a frame as tall as the terminal makes Ink clear the screen every time.
   const total = Math.max(3, vm.size.rows - 1);
-  const bodyHeight = Math.max(1, total - 4 - 1 - (banner ? 1 : 0));
+  // header (4 lines and the rate strip), footer, banner
+  const bodyHeight = Math.max(1, total - 4 - 1 - 1 - (banner ? 1 : 0));
 
   const incidents = useMemo(() => visibleIncidents(snap, filter, ui.sort), [snap, ui.filter, ui.sort]);
   const profiles = useMemo(() => (ui.screen === 'profiles' ? profileRows(snap, props.facts, filter) : []), [snap, ui.filter, ui.screen, props.facts]);
   const timeline = useMemo(() => (ui.screen === 'timeline' ? timelineItems(snap, filter, vm.incidents?.()) : []), [snap, ui.filter, ui.screen]);
   const commands = useMemo(() => (ui.screen === 'actions' ? commandRows(snap.actions, filter) : []), [snap, ui.filter, ui.screen]);
   const detailIncident = ui.detail !== undefined ? snap.incidents.find((i) => i.key === ui.detail) : undefined;
+  const shapes = useMemo(() => (ui.screen === 'profiles' ? profileShapes(snap, vm.now, profileShapeWidth(width)) : undefined), [snap, ui.screen, vm.now, width]);
+  const detailShape = useMemo(() => (detailIncident ? incidentShape(snap, detailIncident, vm.now, Math.min(60, Math.max(10, width - 50)), props.utc, props.tz) : undefined), [snap, detailIncident, vm.now, width]);
 
   const incidentKeys = incidents.map((i) => i.key);
   const incidentAttack = incidents.map((i) => i.verdict === 'likely-attack');
@@ -163,8 +170,8 @@ export function App(props: AppProps): React.JSX.Element {
   const listContextNow = (cur: UiState): ListContext => {
     let detailCount = 0;
     const open = cur.detail !== undefined ? snap.incidents.find((i) => i.key === cur.detail) : undefined;
-    if (cur.help) detailCount = helpLines(keymap, theme, props.helpNote, snap.health).length;
-    else if (open) detailCount = detailLines({ incident: open, fact: factFor(props.facts, open.profile), now: vm.now, utc: props.utc, tz: props.tz, width, theme }).length;
+    if (cur.help) detailCount = helpLines(keymap, theme, props.helpNote, snap.health, width).length;
+    else if (open) detailCount = detailLines({ incident: open, fact: factFor(props.facts, open.profile), now: vm.now, utc: props.utc, tz: props.tz, width, theme, shape: open === detailIncident ? detailShape : undefined }).length;
     let openTarget: ListContext['openTarget'];
     const item = timeline[sel];
     if (cur.screen === 'timeline' && item?.kind === 'record' && item.incidentKey) openTarget = { incident: item.incidentKey };
@@ -186,6 +193,8 @@ export function App(props: AppProps): React.JSX.Element {
       return;
     }
     const intent = intentFor(keymap, input, key);
+    const offVerb = !intent && !props.onAction ? actionKeyVerb(input, key) : undefined;
+    setNotice(offVerb ? actionsOffNotice(offVerb, props.mode) : undefined);
     if (!intent) return;
     const step = applyIntent(cur, intent, listContext(cur));
     uiRef.current = step.state;
@@ -219,12 +228,12 @@ export function App(props: AppProps): React.JSX.Element {
     body = <HelpOverlay keymap={keymap} theme={theme} width={width} height={bodyHeight} scroll={ui.helpScroll} note={props.helpNote} sources={snap.health} />;
   } else if (ui.screen === 'incidents' && ui.detail !== undefined) {
     body = detailIncident ? (
-      <IncidentDetail incident={detailIncident} fact={factFor(props.facts, detailIncident.profile)} now={vm.now} utc={props.utc} tz={props.tz} width={width} height={bodyHeight} scroll={ui.detailScroll} theme={theme} />
+      <IncidentDetail incident={detailIncident} fact={factFor(props.facts, detailIncident.profile)} now={vm.now} utc={props.utc} tz={props.tz} width={width} height={bodyHeight} scroll={ui.detailScroll} theme={theme} shape={detailShape} />
     ) : (
       <Lines lines={[[seg(' This incident is no longer kept (the store forgets the least recent incidents to stay bounded). Esc: back')]]} width={width} />
     );
   } else if (ui.screen === 'profiles') {
-    body = <ProfilesTable rows={profiles} start={start} selected={sel} width={width} height={bodyHeight} />;
+    body = <ProfilesTable rows={profiles} start={start} selected={sel} width={width} height={bodyHeight} shapes={shapes} />;
   } else if (ui.screen === 'timeline') {
     body = <TimelineView items={timeline} start={start} selected={sel} dropped={snap.windowDropped} utc={props.utc} tz={props.tz} width={width} height={bodyHeight} theme={theme} />;
   } else if (ui.screen === 'actions') {
@@ -254,11 +263,12 @@ export function App(props: AppProps): React.JSX.Element {
         width={width}
         theme={theme}
       />
+      <HeaderStrip series={snap.rates} actions={snap.actions} now={vm.now} live={props.mode === 'live'} width={width} theme={theme} utc={props.utc} tz={props.tz} />
       {banner ? <Banner text={banner.text} theme={theme} width={width} /> : null}
       <Box flexDirection="column" height={bodyHeight} overflow="hidden">
         {body}
       </Box>
-      <Footer editing={ui.editing} filter={ui.filter} hints={HINTS[hintKey]} demo={props.mode === 'demo'} theme={theme} width={width} />
+      <Footer editing={ui.editing} filter={ui.filter} hints={HINTS[hintKey]} demo={props.mode === 'demo'} theme={theme} width={width} notice={notice} />
     </Box>
   );
 }

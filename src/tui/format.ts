@@ -4,7 +4,7 @@
  */
 import { formatDistanceStrict, type Locale } from 'date-fns';
 import type { IncidentVerdict } from '../store/incident-store.js';
-import { safeCell } from '../views/safe-text.js';
+import { safeCell, safeMiddle } from '../views/safe-text.js';
 
 const UNIT: Record<string, string> = { xSeconds: 's', xMinutes: 'm', xHours: 'h', xDays: 'd', xMonths: 'mo', xYears: 'y' };
 
@@ -78,6 +78,13 @@ export const VERDICT_LABEL: Record<IncidentVerdict, string> = {
 export function cell(s: string | undefined, w: number): string {
   if (w <= 0) return '';
   const t = safeCell(s ?? '', w);
+  return t.length >= w ? t : t + ' '.repeat(w - t.length);
+}
+
+/** Left-aligned cell of exactly `w` columns, cut in the middle (paths and profile names: safeMiddle). */
+export function mcell(s: string | undefined, w: number): string {
+  if (w <= 0) return '';
+  const t = safeMiddle(s ?? '', w);
   return t.length >= w ? t : t + ' '.repeat(w - t.length);
 }
 

@@ -29,3 +29,22 @@ export function safeCell(s: string | undefined, max: number): string {
   if (max <= 0) return '';
   return t.length > max ? `${t.slice(0, Math.max(0, max - 1))}…` : t;
 }
+
+/**
+ * safeText, then cut to `max` columns in the middle, keeping what tells names apart: the longest
+ * ending that starts at a `/` (a child profile after `//`, a file and its directories) and fits
+ * with a few characters of the start, else both ends (`thumbnail-…//helper`, `/us…/GeoIP/x.mmdb`).
+ */
+export function safeMiddle(s: string | undefined, max: number): string {
+  if (s === undefined || max <= 0) return '';
+  const t = safeText(s);
+  if (t.length <= max) return t;
+  if (max <= 4) return `${t.slice(0, max - 1)}…`;
+  // keep at least 3 characters of the start: the beginning says what family the name is in
+  for (let i = t.indexOf('/', 1); i > 0; i = t.indexOf('/', i + 1)) {
+    if (t[i - 1] === '/') continue; // a `//` boundary starts at its first slash
+    if (t.length - i <= max - 4) return `${t.slice(0, max - 1 - (t.length - i))}…${t.slice(i)}`;
+  }
+  const end = Math.floor((max - 1) / 2);
+  return `${t.slice(0, max - 1 - end)}…${t.slice(t.length - end)}`;
+}

@@ -22,6 +22,8 @@ export interface IncidentDetailProps {
   height: number;
   scroll: number;
   theme: Theme;
+  /** Its records over time (rate-strip.tsx's incidentShape), under the first/last line. */
+  shape?: string;
 }
 
 const FIELD_ORDER = ['apparmor', 'operation', 'class', 'info', 'error', 'profile', 'label', 'name', 'name2', 'target', 'requested_mask', 'denied_mask', 'mask', 'pid', 'comm', 'fsuid', 'ouid', 'FSUID', 'OUID'];
@@ -48,6 +50,7 @@ export function detailLines(p: Omit<IncidentDetailProps, 'height' | 'scroll'>): 
     `${inc.count} record${inc.count === 1 ? '' : 's'} (${inc.kinds.join(', ')}) · pids ${inc.pids.map(safeText).join(', ') || '-'}${inc.pidsMore ? ` +${inc.pidsMore} more` : ''} · comm ${inc.comms.map(safeText).join(', ') || '-'}`,
   );
   text(`first ${dateTime(inc.firstSeen, utc, tz)} (${relTime(inc.firstSeen, now)}) · last ${dateTime(inc.lastSeen, utc, tz)} (${relTime(inc.lastSeen, now)})`);
+  if (p.shape) out.push([seg(`  ${p.shape}`, { color: t.verdict[inc.verdict] })]);
   out.push([]);
   if (cls) {
     head(`Why: ${cls.verdict} (confidence ${cls.confidence.toFixed(2)})`);

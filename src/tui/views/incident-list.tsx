@@ -4,8 +4,9 @@
  */
 import React from 'react';
 import type { Incident } from '../../store/incident-store.js';
-import { cell, rcell, relTime, VERDICT_LABEL } from '../format.js';
+import { cell, mcell, rcell, relTime, VERDICT_LABEL } from '../format.js';
 import type { Theme } from '../theme.js';
+import { safeMiddle } from '../../views/safe-text.js';
 import { Lines, seg, type Line } from './lines.js';
 
 export interface IncidentListProps {
@@ -38,7 +39,7 @@ interface Columns {
 
 /** Column widths for a terminal width: the target gets what is left; pids and first seen only when wide. */
 export function incidentColumns(width: number): Columns {
-  const c: Columns = { verdict: 10, count: 6, last: 8, first: width >= 100 ? 8 : 0, profile: width >= 120 ? 26 : 17, op: 10, target: 0, mask: 8, pids: width >= 120 ? 16 : width >= 100 ? 10 : 0 };
+  const c: Columns = { verdict: 10, count: 6, last: 9, first: width >= 100 ? 9 : 0, profile: width >= 120 ? 26 : 17, op: 10, target: 0, mask: 8, pids: width >= 120 ? 16 : width >= 100 ? 10 : 0 };
   const fixed = 1 + c.verdict + c.count + c.last + c.first + c.profile + c.op + c.mask + c.pids;
   c.target = Math.max(8, width - fixed - 1);
   return c;
@@ -55,13 +56,14 @@ export function effectPrefix(i: Incident): string {
 
 export function incidentRowText(i: Incident, c: Columns, now: number): string {
   return [
-    cell(VERDICT_LABEL[i.verdict], c.verdict),
+    cell(VERDICT_LABEL[i.verdict], c.verdict - 1) + ' ',
     rcell(String(i.count), c.count - 1) + ' ',
-    cell(relTime(i.lastSeen, now), c.last),
-    c.first ? cell(relTime(i.firstSeen, now), c.first) : '',
-    cell(i.profile, c.profile - 1) + ' ',
+    // every cell one column short of its width: a full cell never runs into the next
+    cell(relTime(i.lastSeen, now), c.last - 1) + ' ',
+    c.first ? cell(relTime(i.firstSeen, now), c.first - 1) + ' ' : '',
+    mcell(i.profile, c.profile - 1) + ' ',
     cell(i.operation, c.op - 1) + ' ',
-    cell(effectPrefix(i) + i.target, c.target - 1) + ' ',
+    cell(effectPrefix(i) + safeMiddle(i.target, c.target - 1 - effectPrefix(i).length), c.target - 1) + ' ',
     cell(i.mask, c.mask - 1) + ' ',
     c.pids ? cell(pidText(i), c.pids) : '',
   ].join('');

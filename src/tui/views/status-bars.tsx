@@ -12,13 +12,15 @@ export function Banner({ text, theme, width }: { text: string; theme: Theme; wid
   return <Lines lines={[bannerLine(text, theme)]} width={width} />;
 }
 
-export function footerLine(p: { editing: boolean; filter: string; hints: string; demo: boolean; theme: Theme }): Line {
+export function footerLine(p: { editing: boolean; filter: string; hints: string; demo: boolean; theme: Theme; notice?: string }): Line {
   if (p.editing) {
     return [seg(' /', { bold: true }), seg(safeText(p.filter)), seg('_', { inverse: true }), seg('   Enter keep · Esc clear · start with ! to invert', { dim: p.theme.dim })];
   }
-  return [seg(p.demo ? ' DEMO data ' : '', { inverse: true, color: p.theme.mode.demo }), seg(` ${p.hints}`, { dim: p.theme.dim })];
+  const demo = seg(p.demo ? ' DEMO data ' : '', { inverse: true, color: p.theme.mode.demo });
+  if (p.notice) return [demo, seg(` ${p.notice}`, { bold: true })];
+  return [demo, seg(` ${p.hints}`, { dim: p.theme.dim })];
 }
 
-export function Footer(p: { editing: boolean; filter: string; hints: string; demo: boolean; theme: Theme; width: number }): React.JSX.Element {
+export function Footer(p: { editing: boolean; filter: string; hints: string; demo: boolean; theme: Theme; width: number; notice?: string }): React.JSX.Element {
   return <Lines lines={[footerLine(p)]} width={p.width} />;
 }
