@@ -74,11 +74,13 @@ interface Filled {
   /** Which placeholders the texts hold: a value that is in no text does not make a new result. */
   usesPid?: boolean;
   usesAge?: boolean;
-  /** The last values filled in and their result: a flood repeats one process's denial. */
-  lastPid?: string;
-  lastAge?: string;
-  last?: Classification;
+  /** The last results filled in, newest first: a flood repeats the denials of a service's few
+   * processes, so the same few values come back in turn. */
+  recent?: Classification[];
 }
+
+/** Filled-in results remembered per shared one. */
+const RECENT_FILLED = 4;
 
 const MARKS = /([\u0001\u0002])/;
 
@@ -160,7 +162,8 @@ export function createClassifier(index: ProfileIndex | undefined, opts: Classifi
     // elsewhere the pid is a placeholder filled in per record
     const name = f.name ?? '';
     const ownProc = f.pid !== undefined && name.startsWith('/proc/') && name.startsWith(`/proc/${f.pid}/`);
-    const keyFlags = (ownProc ? 1 : 0) | (f.pid === '1' ? 2 : 0);
+    // and whether there is one at all: a record without one names its process without `(pid ...)`
+    const keyFlags = (ownProc ? 1 : 0) | (f.pid === '1' ? 2 : 0) | (f.pid === undefined ? 4 : 0);
     const d = digestOf(r);
     const key = d.cls1;
     if (!opts.uncached) {
@@ -247,7 +250,11 @@ export function createClassifier(index: ProfileIndex | undefined, opts: Classifi
   // one with them is built once per pid (and load age) in a row.
   const personal = (c: Filled, pid: string, age: string): Classification => {
     if (!c.parts) return c.result;
-    if (c.last && (!c.usesPid || c.lastPid === pid) && (!c.usesAge || c.lastAge === age)) return c.last;
+    const recent = (c.recent ??= []);
+    for (let i = 0; i < recent.length; i++) {
+      const known = recent[i][FILLED_FROM]!;
+      if ((!c.usesPid || known.pid === pid) && (!c.usesAge || known.age === age)) return recent[i];
+    }
     const reasons = c.parts.map((p) => (p.length === 1 ? p[0] : fillMarks(p, pid, age)));
     const sg = c.result.suggestion;
     // spelled out (no spread): one of these is made for nearly every record of a flood
@@ -256,9 +263,8 @@ export function createClassifier(index: ProfileIndex | undefined, opts: Classifi
     if (suggestion) out.suggestion = suggestion;
     // only the values the texts hold: a result is shared by records that differ in the others
     out[FILLED_FROM] = { template: c.result, pid: c.usesPid ? pid : '', age: c.usesAge ? age : '' };
-    c.lastPid = pid;
-    c.lastAge = age;
-    c.last = out;
+    if (recent.length >= RECENT_FILLED) recent.pop();
+    recent.unshift(out);
     return out;
   };
   const prepare = (result: Classification): Filled => {

@@ -111,7 +111,7 @@ export function* markdownLines(t: Timeline, o: RenderOptions): Generator<string>
   const histogram = histogramLines(t, o.style, safeText);
   if (histogram.length) out.push('## Over time', '', ...fenced(histogram), '');
   out.push('## Chronology', '');
-  const rows = chronologyRows(t, esc, { attachedActions: true });
+  const rows = chronologyRows(t, esc, (ms) => formatClock(ms, o.style), { attachedActions: true });
   if (rows.length === 0) out.push('Nothing happened in the evidence read: no AppArmor records, boots or actions.');
   else {
     out.push(`| Time, ${mdText(o.style.label)} | Event | Evidence |`, '|---|---|---|');

@@ -91,7 +91,7 @@ export function* textLines(t: Timeline, o: RenderOptions): Generator<string> {
   if (histogram.length) yield `${histogram.join('\n')}\n\n`;
   const incidents = new Map(t.incidents.map((i) => [i.id, i]));
   let day: string | undefined;
-  const rows = chronologyRows(t, esc);
+  const rows = chronologyRows(t, esc, (ms) => formatClock(ms, o.style));
   if (rows.length === 0) yield 'Nothing happened in the evidence read: no AppArmor records, boots or actions.\n';
   for (const r of rows) {
     if (r.at.time !== undefined) {
