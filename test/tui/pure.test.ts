@@ -184,3 +184,21 @@ test('the action log names journal lines it could not read instead of hiding the
     .join('\n');
   assert.match(text, /2 unreadable journal lines skipped \(line 3, 9\)/);
 });
+
+test('the action log keeps a gap after every cell: no result, a long profile and an outcome never run into the next column', async () => {
+  const { actionLogLines } = await import('../../src/tui/views/action-log.js');
+  const { MONO_THEME } = await import('../../src/tui/theme.js');
+  const rows = [
+    { id: 'a1', time: '2026-01-01T00:00:00.000Z', operator: 'root', action: 'complain', profile: '/usr/lib/a-very-long-profile-name', argv: ['aa-complain', 'x'], done: false },
+    { id: 'a2', time: '2026-01-01T00:00:01.000Z', operator: 'root', action: 'unload', profile: 'p', argv: ['apparmor_parser', '-R', 'x'], exit: 0, done: true, outcome: 'unverified' },
+  ];
+  const lines = actionLogLines({ rows, start: 0, selected: 1, page: 10, utc: true, width: 120, height: 20, theme: MONO_THEME }).map((l) => l.map((x) => x.text).join(''));
+  const header = lines[0]!;
+  const row = lines.find((l) => l.includes('no result'))!;
+  for (const col of ['ACTION', 'PROFILE', 'OUTCOME', 'OPERATOR', 'COMMAND']) {
+    const at = header.indexOf(col);
+    assert.equal(row[at - 1], ' ', `a gap before ${col} in ${JSON.stringify(row)}`);
+  }
+  const done = lines.find((l) => l.includes('unverified'))!;
+  assert.equal(done[header.indexOf('OPERATOR') - 1], ' ');
+});
