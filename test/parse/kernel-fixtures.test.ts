@@ -112,3 +112,29 @@ test('the same kernel loss notice read from dmesg and the journal is counted onc
   }
   assert.equal(pipeline.collect().lost['printk-suppressed'], alone);
 });
+
+test('a kernel loss notice read through a carrier that gives no uptime (wall clock or no time) is still one notice', () => {
+  const alone = parseFile('dmesg.txt').suppressed;
+  assert.equal(alone, 179);
+  for (const other of ['journal-k-short.txt', 'journal-k-short-iso.txt', 'journal-k-short-precise.txt', 'journal-k-cat.txt', 'dmesg-T.txt', 'dmesg-iso.txt']) {
+    const pipeline = new Pipeline({ record: () => {} });
+    for (const name of ['dmesg.txt', other, 'journal-k-json.ndjson']) {
+      const p = pipeline.parserFor(name);
+      for (const l of read(name)) p.push(l);
+      p.end();
+    }
+    assert.equal(pipeline.collect().lost['printk-suppressed'], alone, `dmesg.txt with ${other}`);
+  }
+});
+
+test('two loss notices of the same size in one carrier are two notices', () => {
+  const lines = read('dmesg.txt');
+  const at = lines.findIndex((l) => l.includes('callbacks suppressed'));
+  const twice = [...lines.slice(0, at + 1), lines[at]!, ...lines.slice(at + 1)];
+  const pipeline = new Pipeline({ record: () => {} });
+  const p = pipeline.parserFor('dmesg.txt');
+  for (const l of twice) p.push(l);
+  p.end();
+  const n = Number(/(\d+) callbacks/.exec(lines[at]!)![1]);
+  assert.equal(pipeline.collect().lost['printk-suppressed'], 179 + n);
+});
