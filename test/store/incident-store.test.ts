@@ -145,3 +145,13 @@ test('an attack that was DENIED and later ALLOWED is reported as happened: the A
   t.add(denial({ name: '/a' }, { verdict: 'likely-attack' }));
   assert.equal(t.snapshot().incidents[0].verdict, 'likely-attack');
 });
+
+test('a socket group names its kind: a raw socket is inet raw, not plain inet', async () => {
+  const { LineParser } = await import('../../src/parse/line-parser.js');
+  const s = new IncidentStore();
+  const p = new LineParser('dmesg.txt', { record: (r) => s.add(r) });
+  p.push('[  118.155489] audit: type=1400 audit(1795321721.636:14): apparmor="DENIED" operation="create" profile="demo-svc" pid=405 comm="demo-svc" family="inet" sock_type="raw" protocol=1 requested_mask="create" denied_mask="create"');
+  p.push('[  118.200000] audit: type=1400 audit(1795321721.700:15): apparmor="DENIED" operation="create" profile="demo-svc" pid=405 comm="demo-svc" family="inet" sock_type="stream" protocol=6 requested_mask="create" denied_mask="create"');
+  p.end();
+  assert.deepEqual(s.snapshot().incidents.map((i) => i.target).sort(), ['inet raw', 'inet stream']);
+});
