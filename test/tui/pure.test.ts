@@ -202,3 +202,15 @@ test('the action log keeps a gap after every cell: no result, a long profile and
   const done = lines.find((l) => l.includes('unverified'))!;
   assert.equal(done[header.indexOf('OPERATOR') - 1], ' ');
 });
+
+test('the filter finds a pid shown in the PIDS column, in the groups and in the timeline', async () => {
+  const { visibleIncidents } = await import('../../src/tui/view-model.js');
+  const s = new IncidentStore();
+  s.add(denial({ pid: '4242' }));
+  s.add(denial({ pid: '77', name: '/etc/passwd' }));
+  const snap = s.snapshot();
+  assert.deepEqual(visibleIncidents(snap, parseFilter('4242'), 'latest').map((i) => i.pids), [['4242']]);
+  assert.deepEqual(visibleIncidents(snap, parseFilter('!4242'), 'latest').map((i) => i.target), ['/etc/passwd']);
+  const records = timelineItems(snap, parseFilter('4242')).filter((x) => x.kind === 'record');
+  assert.equal(records.length, 1);
+});
