@@ -41,7 +41,10 @@ export class Pipeline {
   readonly counts: PipelineCounts = { lines: 0, records: 0, unparsable: 0, duplicates: 0, cut: 0, nullMessages: 0, lost: {}, firstUnparsable: [] };
   private readonly deduper = new RecordDeduper();
   private readonly parsers: LineParser[] = [];
-  private readonly lossKeys = new Set<string>();
+  /** Loss notice keys, with how often each parser gave each. */
+  private readonly lossKeys = new Map<string, Map<string, number>>();
+  /** The last audit stamp each parser read: where in the kernel log a loss notice stands. */
+  private readonly lastAuditId = new Map<string, string>();
 
   constructor(
     private readonly sink: PipelineSink,
@@ -50,17 +53,21 @@ export class Pipeline {
 
   /** A parser for one input or source; its line numbers are its own. */
   parserFor(sourceName: string): LineParser {
+    const carrier = String(this.parsers.length);
     const p = new LineParser(
       sourceName,
       {
-        record: (r) => this.accept(r),
+        record: (r) => {
+          if (r.auditId !== undefined) this.lastAuditId.set(carrier, r.auditId);
+          this.accept(r);
+        },
         unparsable: (u) => {
           this.counts.unparsable++;
           if (this.counts.firstUnparsable.length < 20) this.counts.firstUnparsable.push(u);
           this.sink.unparsable?.(u);
         },
         loss: (n) => {
-          if (this.seenLoss(n)) return;
+          if (this.seenLoss(n, carrier)) return;
           if (n.kind === 'audit-lost') this.counts.lost[n.kind] = Math.max(this.counts.lost[n.kind] ?? 0, n.count); // cumulative in the kernel
           else this.counts.lost[n.kind] = (this.counts.lost[n.kind] ?? 0) + n.count;
           this.sink.loss?.(n);
@@ -75,14 +82,26 @@ export class Pipeline {
 
   /**
    * The same kernel notice read from two carriers (dmesg and journalctl -k both carry
-   * `kauditd_printk_skb: N callbacks suppressed`) is one loss: same kind, count and uptime.
+   * `kauditd_printk_skb: N callbacks suppressed`) is one loss. A notice is known by its kind, its
+   * count and where the kernel printed it: after which audit record (its `audit(SEC.MS:SERIAL)`
+   * stamp is kernel time whatever the carrier, even one that shows no time at all), else at which
+   * uptime. The same key met again in the carrier that gave it is another notice; met in another
+   * carrier, as often as there, it is the same one.
    */
-  private seenLoss(n: LossNotice): boolean {
-    if (n.uptime === undefined) return false;
-    const key = `${n.kind}:${n.count}:${Math.round(n.uptime * 1000)}`;
-    if (this.lossKeys.has(key)) return true;
-    this.lossKeys.add(key);
-    if (this.lossKeys.size > 10_000) this.lossKeys.delete(this.lossKeys.values().next().value as string);
+  private seenLoss(n: LossNotice, parser: string): boolean {
+    const after = this.lastAuditId.get(parser);
+    const at = after !== undefined ? `after ${after}` : n.uptime !== undefined ? `at ${Math.round(n.uptime * 1000)}` : undefined;
+    if (at === undefined) return false;
+    const key = `${n.kind}:${n.count}:${at}`;
+    let seen = this.lossKeys.get(key);
+    if (!seen) {
+      seen = new Map();
+      this.lossKeys.set(key, seen);
+      if (this.lossKeys.size > 10_000) this.lossKeys.delete(this.lossKeys.keys().next().value as string);
+    }
+    const times = (seen.get(parser) ?? 0) + 1;
+    seen.set(parser, times);
+    for (const [other, t] of seen) if (other !== parser && t >= times) return true;
     return false;
   }
 

@@ -183,7 +183,8 @@ export function recordTarget(r: AppArmorRecord): string | undefined {
     f.addr ??
     f.path ??
     f.interface ??
-    f.family ??
+    // a socket is its family and its type: `inet raw` is not `inet stream`
+    (f.family !== undefined && f.sock_type !== undefined ? `${f.family} ${f.sock_type}` : f.family) ??
     f.target
   );
 }

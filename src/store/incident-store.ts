@@ -86,8 +86,10 @@ export interface LossCounts {
   suppressed: number;
   /** audit lost / backlog / journal missed. */
   lost: number;
-  /** Lines the sources' queues dropped, plus incidents this store forgot to stay bounded. */
+  /** Lines the sources' queues dropped: records lost. */
   dropped: number;
+  /** Groups this store let go to stay bounded: their records were read and counted, not lost. */
+  evicted: number;
 }
 
 export interface StoreSnapshot {
@@ -166,7 +168,7 @@ export class IncidentStore {
   private verdicts = emptyVerdicts();
   private records = 0;
   private seq = 0;
-  private loss: LossCounts = { suppressed: 0, lost: 0, dropped: 0 };
+  private loss: LossCounts = { suppressed: 0, lost: 0, dropped: 0, evicted: 0 };
   private health: SourceHealth[] = [];
   private actions: ActionJournalEntry[] = [];
   private actionsUnreadable: number[] = [];
@@ -291,7 +293,7 @@ export class IncidentStore {
     all.sort((a, b) => (a.verdict === 'likely-attack' ? 1 : 0) - (b.verdict === 'likely-attack' ? 1 : 0) || a.lastSeq - b.lastSeq);
     const n = Math.max(1, Math.ceil(this.limits.maxIncidents / 10));
     for (const inc of all.slice(0, n)) this.incidents.delete(inc.key);
-    this.loss.dropped += n;
+    this.loss.evicted += n;
   }
 
   private pushWindow(r: AppArmorRecord): void {

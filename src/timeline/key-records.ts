@@ -149,8 +149,9 @@ function toKeyRecord(r: AppArmorRecord, verdict: TimelineVerdict, at: TimePoint)
   if (f.pid !== undefined) k.pid = own(f.pid);
   if (f.comm !== undefined) k.comm = own(f.comm);
   if (f.info !== undefined) k.info = own(f.info);
-  // what the target alone does not say: which signal, which kind of socket
-  const detail = [f.signal !== undefined ? `signal=${f.signal}` : '', f.sock_type !== undefined ? `sock_type=${f.sock_type}` : ''].filter(Boolean).join(' ');
+  // what the target alone does not say: which signal, which kind of socket (unless the target is the socket)
+  const sockType = f.sock_type !== undefined && target !== `${f.family} ${f.sock_type}` ? `sock_type=${f.sock_type}` : '';
+  const detail = [f.signal !== undefined ? `signal=${f.signal}` : '', sockType].filter(Boolean).join(' ');
   if (detail) k.detail = own(detail);
   if (r.auditId !== undefined) k.auditId = own(r.auditId);
   const reasons = r.classification?.reasons;

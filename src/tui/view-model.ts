@@ -102,7 +102,7 @@ export function timelineItems(snap: StoreSnapshot, filter: Filter | undefined, i
   snap.window.forEach((r, i) => {
     if (r.time !== undefined) lastTime = r.time;
     const f = r.fields;
-    if (!matches(filter, r.kind, recordProfile(r), f.operation, recordTarget(r), f.name, f.comm, r.classification?.verdict)) return;
+    if (!matches(filter, r.kind, recordProfile(r), f.operation, recordTarget(r), f.name, f.comm, f.pid, r.classification?.verdict)) return;
     const incidentId = isDenial(r) ? member(r) : undefined;
     if (incidentId !== undefined) shown.add(incidentId);
     items.push({ kind: 'record', time: r.time ?? lastTime, order: i, record: r, incidentKey: isDenial(r) ? incidentKey(r) : undefined, incidentId });

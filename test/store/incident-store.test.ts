@@ -55,7 +55,8 @@ test('memory is bounded: incidents, pids, samples and the record window', () => 
   const snap = s.snapshot();
   assert.ok(snap.incidents.length <= 50);
   assert.ok(snap.incidents.some((i) => i.target === '/attack'), 'the likely attack is spared while others can go');
-  assert.ok(snap.loss.dropped > 0, 'forgotten incidents are counted');
+  assert.ok(snap.loss.evicted > 0, 'forgotten incidents are counted');
+  assert.equal(snap.loss.dropped, 0, 'evicting a group loses no record: nothing was dropped');
   const same = snap.incidents.find((i) => i.target === '/same')!;
   assert.equal(same.count, 100);
   assert.equal(same.pids.length, 16);
@@ -122,7 +123,7 @@ test('loss notices and source drops are counted apart', () => {
   s.addLoss({ kind: 'audit-lost', count: 2, source: { name: 'x', line: 2 } });
   s.setHealth([{ name: 'journal', state: 'live', dropped: 5 }]);
   const snap = s.snapshot();
-  assert.deepEqual(snap.loss, { suppressed: 6, lost: 2, dropped: 5 });
+  assert.deepEqual(snap.loss, { suppressed: 6, lost: 2, dropped: 5, evicted: 0 });
 });
 
 test('an attack that was DENIED and later ALLOWED is reported as happened: the ALLOWED record decides', () => {
@@ -144,4 +145,14 @@ test('an attack that was DENIED and later ALLOWED is reported as happened: the A
   t.add(denial({ name: '/a', apparmor: 'ALLOWED' }, { verdict: 'missing-rule', kind: 'ALLOWED' }));
   t.add(denial({ name: '/a' }, { verdict: 'likely-attack' }));
   assert.equal(t.snapshot().incidents[0].verdict, 'likely-attack');
+});
+
+test('a socket group names its kind: a raw socket is inet raw, not plain inet', async () => {
+  const { LineParser } = await import('../../src/parse/line-parser.js');
+  const s = new IncidentStore();
+  const p = new LineParser('dmesg.txt', { record: (r) => s.add(r) });
+  p.push('[  118.155489] audit: type=1400 audit(1795321721.636:14): apparmor="DENIED" operation="create" profile="demo-svc" pid=405 comm="demo-svc" family="inet" sock_type="raw" protocol=1 requested_mask="create" denied_mask="create"');
+  p.push('[  118.200000] audit: type=1400 audit(1795321721.700:15): apparmor="DENIED" operation="create" profile="demo-svc" pid=405 comm="demo-svc" family="inet" sock_type="stream" protocol=6 requested_mask="create" denied_mask="create"');
+  p.end();
+  assert.deepEqual(s.snapshot().incidents.map((i) => i.target).sort(), ['inet raw', 'inet stream']);
 });

@@ -29,6 +29,17 @@ async function waitFor(what: string, cond: () => boolean, ms = 30_000): Promise<
 }
 
 describe('aa-triage timeline', () => {
+  it('a kernel loss notice read from dmesg and from journalctl -k is listed once, and counted once', async () => {
+    const kernel = resolve('test/fixtures/kernel');
+    for (const journal of ['journal-k-short.txt', 'journal-k-cat.txt']) {
+      const r = await run(['--utc', '-i', join(kernel, 'dmesg.txt'), '-i', join(kernel, journal)]);
+      assert.equal(r.code, 0, r.err);
+      const notices = r.out.split('\n').filter((l) => l.includes('the kernel suppressed 17 messages') && !l.includes('│'));
+      assert.equal(notices.length, 1, `${journal}:\n${notices.join('\n')}`);
+      assert.match(r.out, /Lost: +the kernel suppressed 179 messages/);
+    }
+  });
+
   it('--demo: the demo log, its action journal, labelled DEMO', async () => {
     const r = await run(['--demo', '--utc']);
     assert.equal(r.code, 0, r.err);

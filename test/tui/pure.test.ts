@@ -184,3 +184,50 @@ test('the action log names journal lines it could not read instead of hiding the
     .join('\n');
   assert.match(text, /2 unreadable journal lines skipped \(line 3, 9\)/);
 });
+
+test('the action log keeps a gap after every cell: no result, a long profile and an outcome never run into the next column', async () => {
+  const { actionLogLines } = await import('../../src/tui/views/action-log.js');
+  const { MONO_THEME } = await import('../../src/tui/theme.js');
+  const rows = [
+    { id: 'a1', time: '2026-01-01T00:00:00.000Z', operator: 'root', action: 'complain', profile: '/usr/lib/a-very-long-profile-name', argv: ['aa-complain', 'x'], done: false },
+    { id: 'a2', time: '2026-01-01T00:00:01.000Z', operator: 'root', action: 'unload', profile: 'p', argv: ['apparmor_parser', '-R', 'x'], exit: 0, done: true, outcome: 'unverified' },
+  ];
+  const lines = actionLogLines({ rows, start: 0, selected: 1, page: 10, utc: true, width: 120, height: 20, theme: MONO_THEME }).map((l) => l.map((x) => x.text).join(''));
+  const header = lines[0]!;
+  const row = lines.find((l) => l.includes('no result'))!;
+  for (const col of ['ACTION', 'PROFILE', 'OUTCOME', 'OPERATOR', 'COMMAND']) {
+    const at = header.indexOf(col);
+    assert.equal(row[at - 1], ' ', `a gap before ${col} in ${JSON.stringify(row)}`);
+  }
+  const done = lines.find((l) => l.includes('unverified'))!;
+  assert.equal(done[header.indexOf('OPERATOR') - 1], ' ');
+});
+
+test('the filter finds a pid shown in the PIDS column, in the groups and in the timeline', async () => {
+  const { visibleIncidents } = await import('../../src/tui/view-model.js');
+  const s = new IncidentStore();
+  s.add(denial({ pid: '4242' }));
+  s.add(denial({ pid: '77', name: '/etc/passwd' }));
+  const snap = s.snapshot();
+  assert.deepEqual(visibleIncidents(snap, parseFilter('4242'), 'latest').map((i) => i.pids), [['4242']]);
+  assert.deepEqual(visibleIncidents(snap, parseFilter('!4242'), 'latest').map((i) => i.target), ['/etc/passwd']);
+  const records = timelineItems(snap, parseFilter('4242')).filter((x) => x.kind === 'record');
+  assert.equal(records.length, 1);
+});
+
+test('the header names evicted groups apart from loss: nothing is dropped unless records were lost', async () => {
+  const { headerLines } = await import('../../src/tui/views/header.js');
+  const { COLOR_THEME } = await import('../../src/tui/theme.js');
+  const s = new IncidentStore({ maxIncidents: 50 });
+  for (let i = 0; i < 500; i++) s.add(denial({ name: `/f${i}` }));
+  const snap = s.snapshot();
+  const n = snap.loss.evicted;
+  assert.ok(n > 0);
+  const lines = headerLines({ mode: 'replay', paused: false, newSincePause: 0, records: snap.records, verdicts: snap.verdicts, loss: snap.loss, health: [], screen: 'incidents', sortTitle: '', filter: '', width: 100, theme: COLOR_THEME });
+  const text = lines.map((l) => l.map((x) => x.text).join('')).join('\n');
+  assert.match(text, /0 dropped/);
+  assert.match(text, new RegExp(`${n} groups evicted`));
+  const loss = lines.flat().find((x) => x.text.includes('loss:'))!;
+  assert.equal(loss.color, undefined, 'no loss: not shown as one');
+  assert.ok(lines.every((l) => l.map((x) => x.text).join('').length <= 100));
+});

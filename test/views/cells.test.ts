@@ -46,3 +46,25 @@ test('profiles table: a long child profile keeps its child name', () => {
   const [row] = profileTableData([{ name: 'thumbnail-renderer//helper', denials: 1, attacks: 0, allowed: 0, statusEvents: 0 }], 0, 80);
   assert.match(String(row.profile), /…\/\/helper$/);
 });
+
+test('profiles table: ALLOWED counts are shown at every width beside denied, so likely attacks (of both) never outnumber what is counted beside them', async () => {
+  const React = (await import('react')).default;
+  const { render } = await import('ink-testing-library');
+  const { ProfilesTable } = await import('../../src/tui/views/profiles-table.js');
+  const rows = [{ name: 'demo-svc', denials: 2378, attacks: 2663, allowed: 300, statusEvents: 2 }];
+  for (const width of [80, 100, 140]) {
+    const shapes = new Map([['demo-svc', '▁'.repeat(width >= 140 ? 24 : width >= 110 ? 16 : 8)]]);
+    const r = render(React.createElement(ProfilesTable, { rows, start: 0, selected: 0, width, height: 10, shapes }));
+    const frame = r.lastFrame() ?? '';
+    r.unmount();
+    const lines = frame.split('\n');
+    const head = lines.find((l) => l.includes('profile'))!;
+    const cols = head.split('│').map((x) => x.trim());
+    const row = lines.find((l) => l.includes('demo-svc'))!.split('│').map((x) => x.trim());
+    const at = (name: string) => cols.indexOf(name);
+    assert.ok(at('allowed') > 0, `${width}: an allowed column in ${head}`);
+    assert.equal(row[at('allowed')], '300');
+    assert.ok(Number(row[at('attacks')]) <= Number(row[at('denied')]) + Number(row[at('allowed')]));
+    assert.ok(lines.every((l) => l.length <= width), `${width}: fits:\n${frame}`);
+  }
+});

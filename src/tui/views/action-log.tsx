@@ -33,11 +33,16 @@ export function exitText(r: CommandRow): string {
   return `exit ${r.exit}`;
 }
 
+/** A cell of `w` columns whose last column is always blank, so a full value never runs into the next column. */
+function col(s: string | undefined, w: number): string {
+  return w > 0 ? `${cell(s, w - 1)} ` : '';
+}
+
 export function actionLogLines(p: ActionLogProps): Line[] {
   const t = p.theme;
   const opW = p.width >= 100 ? 10 : 0;
   const safe = (s: string) => safeCell(s, p.width);
-  const head = ` ${cell('TIME', 9)}${cell('EXIT', 9)}${cell('ACTION', 11)}${cell('PROFILE', 17)}${cell('OUTCOME', 11)}${opW ? cell('OPERATOR', opW) : ''}COMMAND`;
+  const head = ` ${col('TIME', 9)}${col('EXIT', 10)}${col('ACTION', 11)}${col('PROFILE', 17)}${col('OUTCOME', 11)}${col('OPERATOR', opW)}COMMAND`;
   const lines: Line[] = [[seg(head, { bold: true, dim: t.dim })]];
   if (p.unreadable?.length) {
     const n = p.unreadable.length;
@@ -61,9 +66,9 @@ export function actionLogLines(p: ActionLogProps): Line[] {
     const time = r.time ? clockTime(Date.parse(r.time), p.utc, p.tz) : '--:--:--';
     lines.push([
       seg(sel ? '>' : ' ', { inverse: sel }),
-      seg(cell(time, 9), { inverse: sel }),
-      seg(cell(exitText(r), 9), { inverse: sel, color: failed || !r.done ? t.bad : t.good, bold: failed }),
-      seg(`${cell(r.action, 11)}${cell(r.profile, 17)}${cell(r.outcome ?? (r.error ? 'error' : '-'), 11)}${opW ? cell(r.operator, opW) : ''}`, { inverse: sel }),
+      seg(col(time, 9), { inverse: sel }),
+      seg(col(exitText(r), 10), { inverse: sel, color: failed || !r.done ? t.bad : t.good, bold: failed }),
+      seg(`${col(r.action, 11)}${col(r.profile, 17)}${col(r.outcome ?? (r.error ? 'error' : '-'), 11)}${col(r.operator, opW)}`, { inverse: sel }),
       seg(safe(r.argv.join(' ')), { inverse: sel }),
     ]);
   });

@@ -47,6 +47,8 @@ export function headerLines(p: HeaderProps): Line[] {
     seg(` ${modeBadge(p.mode, p.paused, p.newSincePause)} `, { inverse: true, bold: true, color: badgeColor }),
     seg(`  host ${safeCell(p.host ?? '?', p.width)}  ·  ${p.records} records`),
     seg(p.clockNote ? `  ·  ${p.clockNote}` : '', { dim: t.dim }),
+    // not a loss: the records were counted, only the oldest groups' rows were let go
+    seg(p.loss.evicted ? `  ·  ${p.loss.evicted} groups evicted` : '', { dim: t.dim }),
   ];
   const v = p.verdicts;
   const line2: Line = [seg(' ')];

@@ -52,6 +52,7 @@ export function profileTableData(rows: ProfileRow[], selected: number, width: nu
   }
   const wide = width >= 110;
   // Frame, marker, mode and the count columns take this much; the name and the file share the rest.
+  // Narrow, `allowed` takes the place of `managed`: what happened matters more during an incident.
   const shapeW = shapes ? profileShapeWidth(width) : 0;
   const fixed = (wide ? 71 : 52) + (shapes ? shapeW + 3 : 0);
   const rest = Math.max(16, width - fixed - 1);
@@ -63,14 +64,15 @@ export function profileTableData(rows: ProfileRow[], selected: number, width: nu
       profile: safeMiddle(r.name, nameW),
       mode: safeCell(r.fact?.mode ?? '?', 10),
       denied: r.denials,
+      // likely attacks are counted among the denied and the allowed records, so both stand beside them
+      allowed: r.allowed,
       attacks: r.attacks,
     };
     if (shapes) row.shape = shapes.get(r.name) ?? ' '.repeat(shapeW);
     if (wide) {
-      row.allowed = r.allowed;
       row.loads = r.statusEvents;
+      row.managed = safeCell(r.fact?.managedBy ?? '-', 7);
     }
-    row.managed = safeCell(r.fact?.managedBy ?? '-', 7);
     row.file = tailCell(r.fact?.file ?? '-', fileW);
     return row;
   });
