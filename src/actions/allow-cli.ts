@@ -10,10 +10,8 @@ import { generatedOwner, managedAdvice } from '../profiles/managed.js';
 import type { ManagedBy } from '../profiles/types.js';
 import { safeText } from '../views/safe-text.js';
 import { checkRules, performAllow, prepareAllow } from './allow.js';
-import { EXIT, DEFAULT_SECURITYFS, type ActDeps, type ActIo } from './cli.js';
+import { actionEnvFor, EXIT, type ActDeps, type ActIo } from './cli.js';
 import { actionsAvailability } from './confirm.js';
-import { defaultJournalPath } from './journal.js';
-import type { ActionEnv } from './perform.js';
 import { commandLine } from './plan.js';
 import { resolveTarget } from './resolve-target.js';
 import { checkStandaloneRule } from './rule-scope.js';
@@ -59,16 +57,7 @@ export async function runActAllow(opts: CliOptions, io: ActIo, deps: ActDeps): P
   ];
   io.out(`${lines.join('\n')}\n`);
 
-  const env: ActionEnv = {
-    securityfs: opts.securityfs ?? DEFAULT_SECURITYFS,
-    journalPath: opts.actionsFile ?? defaultJournalPath(deps.isRoot, deps.env),
-    isRoot: deps.isRoot,
-    readOnly: opts.readOnly,
-    env: deps.env,
-    operator: deps.operator,
-    host: deps.host,
-    timeoutMs: deps.timeoutMs,
-  };
+  const env = actionEnvFor(opts, deps);
   const check = await checkRules(prep, env);
   if (!check.ok) {
     if (check.output) io.err(`${check.output.split('\n').map((l) => `  ${safeText(l)}`).join('\n')}\n`);

@@ -47,6 +47,20 @@ export interface ActDeps {
   timeoutMs?: number;
 }
 
+
+/** Where and as whom an action from the command line runs: the same for every verb. */
+export function actionEnvFor(opts: CliOptions, deps: ActDeps): ActionEnv {
+  return {
+    securityfs: opts.securityfs ?? DEFAULT_SECURITYFS,
+    journalPath: opts.actionsFile ?? defaultJournalPath(deps.isRoot, deps.env),
+    isRoot: deps.isRoot,
+    readOnly: opts.readOnly,
+    env: deps.env,
+    operator: deps.operator,
+    host: deps.host,
+    timeoutMs: deps.timeoutMs,
+  };
+}
 /** The action kind for a CLI verb, or why it cannot be done here. */
 export function actionForVerb(verb: string, runtime: boolean, env: NodeJS.ProcessEnv): { ok: true; action: ActionKind } | { ok: false; code: number; reason: string } {
   const needs = (tool: string, action: ActionKind, alt: string) =>
@@ -111,16 +125,7 @@ export async function runAct(opts: CliOptions, io: ActIo, deps: ActDeps): Promis
     }
   }
 
-  const env: ActionEnv = {
-    securityfs: opts.securityfs ?? DEFAULT_SECURITYFS,
-    journalPath: opts.actionsFile ?? defaultJournalPath(deps.isRoot, deps.env),
-    isRoot: deps.isRoot,
-    readOnly: opts.readOnly,
-    env: deps.env,
-    operator: deps.operator,
-    host: deps.host,
-    timeoutMs: deps.timeoutMs,
-  };
+  const env = actionEnvFor(opts, deps);
   const report = await performAction({ plan, reason }, env);
   if (!report.done) return refuse(report.refused);
   for (const s of report.steps) {
