@@ -4,13 +4,20 @@
 // ext4, containers, BPF and login audit records, the odd kauditd rate-limit notice).
 // The same options and seed always give the same bytes.
 //
-//   node bench/generate.mjs --carrier dmesg|journal|auditlog [--lines 1000000] [--share 0.2] [--seed 1] [--class] --out FILE
+// Three mixes of AppArmor records (`mix`):
+// - mixed: the denials in every class, each from a pid of its own (the default);
+// - flood: what an outage looks like, a few hundred distinct denials repeated, each service's
+//   records from a handful of pids;
+// - distinct: every record new (a name or a command of its own): the worst case for any cache.
+//
+//   node bench/generate.mjs --carrier dmesg|journal|auditlog [--mix mixed|flood|distinct] [--lines 1000000] [--share 0.2] [--seed 1] [--class] --out FILE
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
 
 export const CARRIERS = ['dmesg', 'journal', 'auditlog'];
+export const MIXES = ['mixed', 'flood', 'distinct'];
 /** Bumped whenever the output changes, so cached files are regenerated. */
 export const GENERATOR_VERSION = 1;
 
@@ -57,12 +64,41 @@ function ip(r) {
 }
 
 const CLASS_RE = / class="[a-z]+"/;
+const PID_RE = / pid=\d+/;
+const NAME_RE = / name="([^"]*)"/;
+const COMM_RE = / comm="[^"]*"/;
+
+/** The flood's distinct denials, each a body with `%PID%` where its pid goes, and its profile. */
+const FLOOD_SIZE = 300;
+function floodPool(seed, withClass) {
+  const r = prng(seed * 40503 + 17);
+  const pool = [];
+  for (let i = 0; i < FLOOD_SIZE; i++) {
+    let profile = '';
+    const body = apparmorBody(r, withClass, (p) => ((profile = p), 0)).replace(PID_RE, ' pid=%PID%');
+    pool.push({ body, profile: profile || 'unconfined' });
+  }
+  return pool;
+}
+
+/** A handful of pids per service: the service's base pid and three more. */
+function servicePid(r, profile) {
+  let h = 7;
+  for (let i = 0; i < profile.length; i++) h = (h * 31 + profile.charCodeAt(i)) % 50000;
+  return 2000 + h + Math.floor(r() * 4);
+}
+
+/** The record made unique by its name (or, without one, its command), from a counter. */
+function distinctBody(body, n) {
+  if (NAME_RE.test(body)) return body.replace(NAME_RE, (_, name) => ` name="${name}.${n}"`);
+  return body.replace(COMM_RE, ` comm="w${n}"`);
+}
 
 /**
  * One AppArmor body (without carrier prefix or audit header). `withClass`: the `class=` key that
  * kernels since 6.x add (Debian 12's 6.1 writes none, and libapparmor 3.0 rejects records with it).
  */
-function apparmorBody(r, withClass) {
+function apparmorBody(r, withClass, pidOf = () => pid(r)) {
   const roll = r();
   if (roll < 0.004) {
     return `apparmor="STATUS" operation="profile_replace" profile="unconfined" name="${pick(r, ['/usr/sbin/nginx', 'report-exporter', 'docker-default'])}" pid=${pid(r)} comm="apparmor_parser"`;
@@ -77,7 +113,7 @@ function apparmorBody(r, withClass) {
     }
   }
   const kind = roll < 0.12 ? 'ALLOWED' : roll < 0.125 ? 'AUDIT' : 'DENIED';
-  const body = `apparmor="${kind}" ${d.body(r, d.profile).replace('%PID%', String(pid(r)))}`;
+  const body = `apparmor="${kind}" ${d.body(r, d.profile).replace('%PID%', String(pidOf(d.profile)))}`;
   return withClass ? body : body.replace(CLASS_RE, '');
 }
 
@@ -126,8 +162,9 @@ function syslogDate(ms) {
  * The log, line by line (without newlines). `stats` is filled as lines are produced: lines and
  * AppArmor records so far.
  */
-export function* logLines({ carrier, lines = Infinity, share = 0.2, seed = 1, withClass = false }, stats = { lines: 0, records: 0 }) {
+export function* logLines({ carrier, lines = Infinity, share = 0.2, seed = 1, withClass = false, mix = 'mixed' }, stats = { lines: 0, records: 0 }) {
   if (!CARRIERS.includes(carrier)) throw new Error(`unknown carrier ${carrier} (known: ${CARRIERS.join(', ')})`);
+  if (!MIXES.includes(mix)) throw new Error(`unknown mix ${mix} (known: ${MIXES.join(', ')})`);
   const r = prng(seed * 2654435761 + CARRIERS.indexOf(carrier));
   const boot = 1795305600_000; // 2026-11-22T00:00:00Z minus ~3 h of uptime
   let now = 1795316400_000; // 2026-11-22T03:00:00Z
@@ -141,6 +178,16 @@ export function* logLines({ carrier, lines = Infinity, share = 0.2, seed = 1, wi
   // pick events so that AppArmor records are still `share` of the lines
   const withContext = share > 0 ? Math.min(0.8, (1 - share) / (2 * share)) : 0.8;
   const pEvent = carrier === 'auditlog' ? Math.min(1, share / (1 - 2 * withContext * share)) : share;
+  const pool = mix === 'flood' ? floodPool(seed, withClass) : undefined;
+  let made = 0;
+  const apparmorRecord = () => {
+    if (pool) {
+      const e = pool[Math.floor(r() * pool.length)];
+      return e.body.replace('%PID%', String(servicePid(r, e.profile)));
+    }
+    const body = apparmorBody(r, withClass);
+    return mix === 'distinct' ? distinctBody(body, ++made) : body;
+  };
   while (stats.lines < lines) {
     now += Math.floor(r() * 2); // ~ 2000 lines a second: a flood
     const aa = r() < pEvent;
@@ -148,11 +195,11 @@ export function* logLines({ carrier, lines = Infinity, share = 0.2, seed = 1, wi
     stats.lines++;
     if (carrier === 'dmesg') {
       const up = ((now - boot) / 1000).toFixed(6).padStart(12, ' ');
-      if (aa) yield `[${up}] audit: type=1400 audit(${auditId()}): ${apparmorBody(r, withClass)}`;
+      if (aa) yield `[${up}] audit: type=1400 audit(${auditId()}): ${apparmorRecord()}`;
       else yield `[${up}] ${kernelChatter(r, auditId)}`;
     } else if (carrier === 'journal') {
       const date = syslogDate(now);
-      if (aa) yield `${date} ${host} kernel: audit: type=1400 audit(${auditId()}): ${apparmorBody(r, withClass)}`;
+      if (aa) yield `${date} ${host} kernel: audit: type=1400 audit(${auditId()}): ${apparmorRecord()}`;
       else if (r() < 0.75) yield `${date} ${host} kernel: ${kernelChatter(r, auditId)}`;
       else yield `${date} ${host} ${pick(r, ['sshd', 'CRON', 'systemd', 'dockerd'])}[${pid(r)}]: ${pick(r, ['Connection closed by authenticating user root 203.0.113.9 port 52814 [preauth]', 'pam_unix(cron:session): session opened for user root(uid=0) by (uid=0)', 'Started session-4211.scope - Session 4211 of User deploy.', 'level=info msg="ignoring event" container=4fa1c9 module=libcontainerd namespace=moby topic=/tasks/delete type="*events.TaskDelete"'])}`;
     } else {
@@ -162,7 +209,7 @@ export function* logLines({ carrier, lines = Infinity, share = 0.2, seed = 1, wi
         continue;
       }
       const id = auditId();
-      const body = apparmorBody(r, withClass);
+      const body = apparmorRecord();
       yield `${node}type=AVC msg=audit(${id}): ${body}\x1dFSUID="root" OUID="root"`;
       // most AppArmor events come with their SYSCALL and PROCTITLE records under the same id
       if (r() < withContext && stats.lines < lines) {
@@ -221,10 +268,11 @@ if (self.endsWith('generate.mjs') && process.argv[1] && resolve(process.argv[1])
       share: { type: 'string', default: '0.2' },
       seed: { type: 'string', default: '1' },
       class: { type: 'boolean', default: false },
+      mix: { type: 'string', default: 'mixed' },
       out: { type: 'string' },
     },
   });
-  const opts = { carrier: v.carrier, lines: Number(v.lines), share: Number(v.share), seed: Number(v.seed), withClass: v.class };
+  const opts = { carrier: v.carrier, lines: Number(v.lines), share: Number(v.share), seed: Number(v.seed), withClass: v.class, mix: v.mix };
   const res = v.out ? generateFile(opts, v.out) : generate(opts, (s) => process.stdout.write(s));
-  process.stderr.write(`${opts.carrier}: ${res.lines} lines, ${res.records} AppArmor records, ${(res.bytes / 1e6).toFixed(1)} MB\n`);
+  process.stderr.write(`${opts.carrier} (${opts.mix}): ${res.lines} lines, ${res.records} AppArmor records, ${(res.bytes / 1e6).toFixed(1)} MB\n`);
 }

@@ -2,7 +2,7 @@
 // against `grep -c apparmor=` (the practical ceiling) and the AppArmor tools a user would reach for,
 // plus the TUI under a flood and start-up time. Writes BENCHMARKS.md and bench/results/latest.json.
 //
-//   npm run bench [-- --lines N] [--share 0.2] [--runs 3] [--carriers dmesg,journal,auditlog]
+//   npm run bench [-- --lines N] [--share 0.2] [--runs 3] [--carriers dmesg,journal,auditlog] [--mixes mixed,flood,distinct]
 //                 [--no-peers] [--no-install] [--no-tui] [--no-write] [--tui-only] [--render]
 // Environment: BENCH_LINES, BENCH_RUNS override the defaults (1,000,000 lines, 3 runs).
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -11,7 +11,8 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
-import { CARRIERS, GENERATOR_VERSION, generateFile } from './generate.mjs';
+import { loadavg } from 'node:os';
+import { CARRIERS, GENERATOR_VERSION, MIXES, generateFile } from './generate.mjs';
 import { GNU_TIME, measure, runOnce, which } from './lib/measure.mjs';
 import { describeMachine } from './lib/machine.mjs';
 import { renderMarkdown } from './lib/report.mjs';
@@ -28,6 +29,8 @@ const { values: v } = parseArgs({
     share: { type: 'string', default: '0.2' },
     runs: { type: 'string', default: process.env.BENCH_RUNS ?? '3' },
     carriers: { type: 'string', default: CARRIERS.join(',') },
+    /** The generated logs' mixes: one-offs (mixed), an outage flood, every record distinct. */
+    mixes: { type: 'string', default: MIXES.join(',') },
     'data-dir': { type: 'string', default: join(root, '.bench-data') },
     'no-peers': { type: 'boolean', default: false },
     'no-install': { type: 'boolean', default: false },
@@ -50,6 +53,8 @@ const SHARE = Number(v.share);
 const RUNS = Math.max(1, Number(v.runs));
 const carriers = v.carriers.split(',').map((s) => s.trim()).filter(Boolean);
 for (const c of carriers) if (!CARRIERS.includes(c)) throw new Error(`--carriers: unknown carrier ${c}`);
+const mixes = v.mixes.split(',').map((s) => s.trim()).filter(Boolean);
+for (const m of mixes) if (!MIXES.includes(m)) throw new Error(`--mixes: unknown mix ${m}`);
 if (!(LINES > 0) || !(SHARE >= 0 && SHARE <= 1)) throw new Error('--lines must be > 0 and --share within 0..1');
 const dataDir = v['data-dir'];
 mkdirSync(dataDir, { recursive: true });
@@ -97,11 +102,11 @@ if (!v['no-peers'] && !v['no-install'] && (!peers.aaNotify || !peers.logparser |
 const DAYS = '36500'; // aa-notify -s: every event in the file counts, whatever its date
 
 // ---- generated inputs, cached by their parameters ----
-function input(carrier) {
-  const file = join(dataDir, `${carrier}-${LINES}-${SHARE}-g${GENERATOR_VERSION}.log`);
+function input(carrier, mix) {
+  const file = join(dataDir, `${carrier}${mix === 'mixed' ? '' : `-${mix}`}-${LINES}-${SHARE}-g${GENERATOR_VERSION}.log`);
   if (!existsSync(file)) {
     log(`bench: generating ${relative(root, file)}`);
-    const r = generateFile({ carrier, lines: LINES, share: SHARE }, file);
+    const r = generateFile({ carrier, lines: LINES, share: SHARE, mix }, file);
     writeFileSync(`${file}.json`, JSON.stringify(r));
   }
   return { file, ...JSON.parse(readFileSync(`${file}.json`, 'utf8')), bytes: statSync(file).size };
@@ -135,10 +140,12 @@ const results = { machine: describeMachine(), config: { lines: LINES, share: SHA
 
 const previous = v['tui-only'] ? JSON.parse(readFileSync(join(root, 'bench', 'results', 'latest.json'), 'utf8')) : undefined;
 if (previous) Object.assign(results, { machine: previous.machine, config: previous.config, carriers: previous.carriers, peersNote: previous.peersNote, peers: previous.peers });
-for (const carrier of previous ? [] : carriers) {
-  const inp = input(carrier);
+const inputs = previous ? [] : mixes.flatMap((mix) => carriers.map((carrier) => ({ carrier, mix })));
+for (const { carrier, mix } of inputs) {
+  const inp = input(carrier, mix);
   readFileSync(inp.file); // warm the page cache once so the first timed run is not the only cold one
-  log(`bench: ${carrier}: ${inp.lines} lines, ${inp.records} AppArmor records, ${(inp.bytes / 1e6).toFixed(0)} MB`);
+  const load = loadavg().map((x) => x.toFixed(2)).join(' ');
+  log(`bench: ${carrier} (${mix}): ${inp.lines} lines, ${inp.records} AppArmor records, ${(inp.bytes / 1e6).toFixed(0)} MB; load ${load}`);
   const rows = [];
   const add = (id, label, res, note) => {
     rows.push({ id, label, ...res, note });
@@ -150,8 +157,9 @@ for (const carrier of previous ? [] : carriers) {
     return { ...r, records: Number(r.stdout.trim()) };
   }));
   add('inproc', 'aa-triage in-process: parse + classify + merge, no output', measure(RUNS, selfTimed(process.execPath, [INPROC, inp.file, PROFILES], 'records')));
-  add('parse', 'aa-triage in-process: parse + merge only (classification left out)', measure(RUNS, selfTimed(process.execPath, [INPROC, inp.file, '--no-classify'], 'records')));
-  add('floor', 'Node floor: `apparmor=` lines split into key/value objects, nothing else (bench/floor.mjs)', measure(RUNS, selfTimed(process.execPath, [join(root, 'bench', 'floor.mjs'), inp.file], 'records')), 'no carrier, time, hex, merging or classification');
+  // the split between parsing and classification, and the runtime's floor, on the one-offs only
+  if (mix === 'mixed') add('parse', 'aa-triage in-process: parse + merge only (classification left out)', measure(RUNS, selfTimed(process.execPath, [INPROC, inp.file, '--no-classify'], 'records')));
+  if (mix === 'mixed') add('floor', 'Node floor: `apparmor=` lines split into key/value objects, nothing else (bench/floor.mjs)', measure(RUNS, selfTimed(process.execPath, [join(root, 'bench', 'floor.mjs'), inp.file], 'records')), 'no carrier, time, hex, merging or classification');
   add('json', '`aa-triage --input FILE --json > /dev/null`', measure(RUNS, cli(['--input', inp.file, '--json', '--profiles-dir', PROFILES])));
   if (timelineAvailable === true) add('timeline', '`aa-triage timeline --input FILE > /dev/null`', measure(RUNS, cli(['timeline', '--input', inp.file, '--profiles-dir', PROFILES])));
   else add('timeline', '`aa-triage timeline --input FILE`', { error: `not available in this build (${timelineAvailable})` });
@@ -166,7 +174,7 @@ for (const carrier of previous ? [] : carriers) {
     add('logparser', 'Python `apparmor.logparser` (aa-logprof)', peers.logparser ? measure(RUNS, selfTimed(PY, [join(root, 'bench', 'peers', 'logparser.py'), inp.file], 'events')) : missing('python3-apparmor'));
     add('libapparmor', 'libapparmor C parser via Python, `apparmor=` lines', peers.libapparmor ? measure(RUNS, selfTimed(PY, [join(root, 'bench', 'peers', 'libapparmor.py'), inp.file], 'records')) : missing('python3-libapparmor'), 'records it accepts');
   }
-  results.carriers.push({ carrier, lines: inp.lines, records: inp.records, bytes: inp.bytes, runs: RUNS, rows });
+  results.carriers.push({ carrier, mix, lines: inp.lines, records: inp.records, bytes: inp.bytes, runs: RUNS, load, loadAfter: loadavg().map((x) => x.toFixed(2)).join(' '), rows });
 }
 
 if (!v['no-tui']) {

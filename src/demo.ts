@@ -9,6 +9,8 @@ import { fileURLToPath } from 'node:url';
 
 export interface DemoPaths {
   root: string;
+  /** A demo file's name relative to the project (`demo/apparmor.d/usr.sbin.nginx`), so nothing shows this machine's paths. */
+  label: (path: string) => string;
   log: string;
   profilesDir: string;
   securityfs: string;
@@ -22,6 +24,7 @@ export function findDemo(from = dirname(fileURLToPath(import.meta.url))): DemoPa
     if (existsSync(join(root, 'incident.log'))) {
       return {
         root,
+        label: (p) => (p === root || p.startsWith(`${root}/`) ? `demo${p.slice(root.length)}` : p),
         log: join(root, 'incident.log'),
         profilesDir: join(root, 'apparmor.d'),
         securityfs: join(root, 'securityfs'),

@@ -14,9 +14,10 @@ import { runTimelineCommand } from './timeline/command.js';
 import { preferInteractiveHeap, preferSmallHeap } from './cli/heap.js';
 import { startTui, wantsTui } from './tui/start.js';
 import { loadEnrichment, profileDirsFor } from './classify/enrich.js';
+import { safeLines } from './views/safe-text.js';
 
 function fail(msg: string, code: number): never {
-  process.stderr.write(`aa-triage: ${msg}\n`);
+  process.stderr.write(`aa-triage: ${safeLines(msg)}\n`);
   process.exit(code);
 }
 
@@ -52,7 +53,8 @@ async function main(argv: string[]): Promise<number> {
   if (!wantsTui(opts)) preferSmallHeap();
   else preferInteractiveHeap();
   // classification needs the profile index: the demo's own profiles, --profiles-dir, or this host's
-  const classify = await loadEnrichment(profileDirsFor(opts, opts.demo ? findDemo()?.profilesDir : undefined));
+  const demo = opts.demo ? findDemo() : undefined;
+  const classify = await loadEnrichment(profileDirsFor(opts, demo?.profilesDir), { label: demo?.label });
   if (opts.command === 'timeline') return runTimelineCommand(opts, { out: process.stdout, err: process.stderr, enrich: classify?.enrich });
   if (opts.command !== 'triage') fail(`${opts.command}: not available in this build`, 2);
   const inputs = replayInputs(opts);
@@ -70,12 +72,13 @@ async function main(argv: string[]): Promise<number> {
   // live: this host's sources, or copied journals (read through journalctl, merged with any --input)
   if (inputs.length === 0 || opts.journalDirs.length || opts.journalFiles.length) return runLive(opts, format, { out: process.stdout, err: process.stderr, enrich: classify?.enrich });
   try {
-    await replay(inputs, process.stdout, process.stderr, { format, raw: opts.raw, utc: opts.utc, clock: { bootTime: opts.bootTime, year: opts.year }, ...window, enrich: classify?.enrich });
+    const counts = await replay(inputs, process.stdout, process.stderr, { format, raw: opts.raw, utc: opts.utc, clock: { bootTime: opts.bootTime, year: opts.year }, ...window, enrich: classify?.enrich });
+    // a damaged input was reported and the rest written: the status still says not everything was read
+    return counts.damaged > 0 ? 1 : 0;
   } catch (err) {
     if (err instanceof InputError) fail(err.message, 1);
     throw err;
   }
-  return 0;
 }
 
 process.stdout.on('error', (err: NodeJS.ErrnoException) => {

@@ -33,6 +33,8 @@ export interface PipelineOptions {
   /** Adds profile facts and the classification to a record (pure, per record). */
   enrich?: (r: AppArmorRecord) => void;
   dedupe?: boolean;
+  /** Every line through the parser's general path (the equivalence tests' reference). */
+  plain?: boolean;
 }
 
 export class Pipeline {
@@ -65,6 +67,7 @@ export class Pipeline {
         },
       },
       this.opts.clock ?? {},
+      { plain: this.opts.plain },
     );
     this.parsers.push(p);
     return p;

@@ -1,7 +1,11 @@
 // The results as markdown (BENCHMARKS.md).
 
-const TARGET_LINES_PER_S = 2e6;
+/** Parse + classify, in-process, by the generated log's mix: a flood, one-offs, every record distinct. */
+const TARGET_LINES_PER_S = { flood: 2e6, mixed: 1e6, distinct: 0.5e6 };
+/** With NDJSON written out, on a flood. */
+const TARGET_JSON_FLOOD = 1e6;
 const TARGET_PEAK_MB = 150;
+const PEERS = ['libapparmor', 'aa-notify', 'logparser'];
 const TARGET_KEY_MS = 100;
 
 const fmtRate = (x) => (x >= 1e6 ? `${(x / 1e6).toFixed(2)} M` : `${(x / 1e3).toFixed(0)} k`);
@@ -31,16 +35,28 @@ function ingestTable(c) {
   return out.join('\n');
 }
 
+const mixName = (c) => (c.mix && c.mix !== 'mixed' ? ` ${c.mix}` : '');
+
 function targets(res) {
   const out = [];
   for (const c of res.carriers) {
     const ours = c.rows.find((r) => r.id === 'inproc' && !r.error);
-    const json = c.rows.find((r) => r.id === 'json' && !r.error);
     if (!ours) continue;
+    const json = c.rows.find((r) => r.id === 'json' && !r.error);
+    const mix = c.mix ?? 'mixed';
+    // more runnable work than cores: a time measured then says little, a target met then is to be confirmed
+    const loaded = Number(String(c.load ?? '0').split(' ')[0]) > 2;
+    const met = (ok) => (ok ? (loaded ? 'met in this run, on a loaded machine (to confirm idle)' : 'met') : 'not met');
+    const want = TARGET_LINES_PER_S[mix];
     const rate = c.lines / ours.seconds;
-    const peak = Math.max(ours.maxRssKB ?? 0, json?.maxRssKB ?? 0) / 1024;
+    const cpuRate = ours.cpuSeconds ? c.lines / ours.cpuSeconds : undefined;
+    const jsonPart = mix === 'flood' && json ? `; --json ${fmtRate(c.lines / json.seconds)} (≥ ${TARGET_JSON_FLOOD / 1e6} M: ${met(c.lines / json.seconds >= TARGET_JSON_FLOOD)})` : '';
+    const peakKB = Math.max(...c.rows.filter((r) => !r.error && ['inproc', 'json', 'timeline'].includes(r.id)).map((r) => r.maxRssKB ?? 0));
+    const peers = PEERS.map((id) => c.rows.find((r) => r.id === id && !r.error)).filter(Boolean);
+    const slower = peers.filter((p) => p.seconds <= ours.seconds).map((p) => p.id);
+    const vsPeers = peers.length ? (slower.length ? `not met: ${slower.join(', ')} faster` : `${met(true)} (${peers.map((p) => `${p.id} ${(p.seconds / ours.seconds).toFixed(1)}×`).join(', ')})`) : 'no peer measured';
     out.push(
-      `| ${c.carrier} | ${fmtRate(rate)} lines/s: ${rate >= TARGET_LINES_PER_S ? 'met' : 'not met'} | ${peak.toFixed(0)} MB: ${peak < TARGET_PEAK_MB ? 'met' : 'not met'} |`,
+      `| ${c.carrier}${mixName(c)} | ${fmtRate(rate)} lines/s${cpuRate ? ` (${fmtRate(cpuRate)} per CPU-second)` : ''}; ≥ ${want / 1e6} M: ${met(rate >= want)}${jsonPart} | ${(peakKB / 1024).toFixed(0)} MB: ${peakKB / 1024 <= TARGET_PEAK_MB ? 'met' : 'not met'} | ${vsPeers} | ${c.load ?? '?'} |`,
     );
   }
   if (!out.length) return '';
@@ -52,11 +68,18 @@ function targets(res) {
     const a = all.cpuSeconds ?? all.seconds;
     const p = parse.cpuSeconds ?? parse.seconds;
     const floor = c.rows.find((r) => r.id === 'floor' && !r.error);
-    if (floor) split.push(`${c.carrier}: the runtime's floor (finding the lines and splitting each into an object, nothing else) reads ${fmtRate(c.lines / floor.seconds)} lines/s; the target is ${((TARGET_LINES_PER_S * floor.seconds) / c.lines).toFixed(1)}× that`);
+    if (floor) split.push(`${c.carrier}: the runtime's floor (finding the lines and splitting each into an object, nothing else) reads ${fmtRate(c.lines / floor.seconds)} lines/s`);
     split.push(`${c.carrier}: classification ${Math.max(0, ((a - p) / a) * 100).toFixed(0)} % of the in-process CPU time (${fmtInt(Math.round(((a - p) / c.records) * 1e6))} µs a record); parse + merge alone ${fmtRate(c.lines / p)} lines per CPU-second`);
   }
-  const where = split.length ? ['', 'Where the time goes:', '', ...split.map((x) => `- ${x}`)] : [];
-  return [`| Carrier | parse + classify ≥ ${TARGET_LINES_PER_S / 1e6} M lines/s | peak < ${TARGET_PEAK_MB} MB (in-process and --json) |`, '|---|---|---|', ...out, ...where].join('\n');
+  const where = split.length ? ['', 'Where the time goes (one-offs):', '', ...split.map((x) => `- ${x}`)] : [];
+  return [
+    'In-process parse + classify + merge against the target for the mix (flood ≥ 2 M lines/s, one-offs ≥ 1 M, all distinct ≥ 0.5 M); the peak of the in-process, `--json` and `timeline` runs; and whether aa-triage in-process was faster than each of AppArmor\'s own parsers in the same run (their time over ours). The load average is the one-minute, five-minute and fifteen-minute figure when the input\'s measures began: on a loaded machine the wall-clock rates are low by about the load over the two cores, and no target is called met from such a figure alone.',
+    '',
+    `| Input | parse + classify | peak ≤ ${TARGET_PEAK_MB} MB (every mode) | faster than every peer | load average |`,
+    '|---|---|---|---|---|',
+    ...out,
+    ...where,
+  ].join('\n');
 }
 
 function startupTable(s) {
@@ -117,16 +140,17 @@ export function renderMarkdown(res) {
     '',
     '## Inputs',
     '',
-    `Generated by \`bench/generate.mjs\` (deterministic, seed 1): ${fmtInt(res.config.lines)} lines per carrier, ${(res.config.share * 100).toFixed(0)} % of them AppArmor records (denials in every class, a few ALLOWED, AUDIT and STATUS, hex-encoded names); the rest is what a busy server logs: firewall drops, SYN-flood warnings, BPF and login audit records, containers, ext4, OOM kills, kauditd rate-limit notices; audit.log adds SYSCALL/PROCTITLE records and PAM, service and netfilter events. Records are classified against the demo's profiles (demo/apparmor.d), which declare the profiles the generated records are about. Each time is the median of ${res.config.runs} runs; peak memory is the highest maximum RSS of those runs${res.config.gnuTime ? ' (GNU time)' : ''}. Times of the CLI and of the peers include their start-up; the in-process figure is ingest only.`,
+    `Generated by \`bench/generate.mjs\` (deterministic, seed 1): ${fmtInt(res.config.lines)} lines per carrier and mix, ${(res.config.share * 100).toFixed(0)} % of them AppArmor records (denials in every class, a few ALLOWED, AUDIT and STATUS, hex-encoded names); the rest is what a busy server logs: firewall drops, SYN-flood warnings, BPF and login audit records, containers, ext4, OOM kills, kauditd rate-limit notices; audit.log adds SYSCALL/PROCTITLE records and PAM, service and netfilter events. Three mixes of AppArmor records: one-offs (every record from a pid of its own, some names varying), an outage flood (300 distinct denials repeated, each service's records from four pids) and all distinct (every record with a name or command of its own: the worst case for any cache). Records are classified against the demo's profiles (demo/apparmor.d), which declare the profiles the generated records are about. Each time is the median of ${res.config.runs} runs; peak memory is the highest maximum RSS of those runs${res.config.gnuTime ? ' (GNU time)' : ''}. Times of the CLI and of the peers include their start-up; the in-process figure is ingest only.`,
     '',
   ];
   for (const c of res.carriers) {
-    parts.push(`## Ingest: ${c.carrier} (${fmtInt(c.lines)} lines, ${fmtInt(c.records)} AppArmor records, ${(c.bytes / 1e6).toFixed(0)} MB)`, '', ingestTable(c), '');
+    parts.push(`## Ingest: ${c.carrier}${mixName(c)} (${fmtInt(c.lines)} lines, ${fmtInt(c.records)} AppArmor records, ${(c.bytes / 1e6).toFixed(0)} MB)`, '', ...(c.load ? [`Load average when these measures began: ${c.load}; when they ended: ${c.loadAfter}.`, ''] : []), ingestTable(c), '');
   }
   const t = targets(res);
   if (t) parts.push('## Targets', '', t, '');
   if (res.startup) parts.push('## Start-up', '', startupTable(res.startup), '');
   if (res.tui) parts.push('## TUI under a flood', '', tuiSection(res.tui), '');
+  parts.push('## Workers', '', 'aa-triage reads a file on one thread; no worker threads are used, so there is nothing to report for 2 or more cores yet.', '');
   parts.push(
     '## Reading the tables',
     '',

@@ -9,12 +9,14 @@
  * is none.
  *
  * Exit status: 0 done and verified (or --dry-run), 1 ran but the kernel state is not the expected
- * one, 2 usage, 3 refused (nothing was run), 4 ran but could not be verified.
+ * one, 2 usage, 3 refused (nothing was run), 4 ran but could not be verified, 5 ran but its result
+ * could not be written to the action journal (the outcome is printed; the journal holds the intent).
  */
 import { resolve as resolvePath } from 'node:path';
 import type { CliOptions } from '../cli/args.js';
 import type { ActionKind } from '../model/action.js';
 import { safeText } from '../views/safe-text.js';
+import { runActAllow } from './allow-cli.js';
 import { actionsAvailability, confirmationFor } from './confirm.js';
 import type { ProfileDeclarations } from './declarations.js';
 import { planLines } from './describe.js';
@@ -24,7 +26,7 @@ import { performAction, type ActionEnv } from './perform.js';
 import { buildPlan } from './plan.js';
 import { resolveTarget } from './resolve-target.js';
 
-export const EXIT = { ok: 0, failed: 1, usage: 2, refused: 3, unverified: 4 } as const;
+export const EXIT = { ok: 0, failed: 1, usage: 2, refused: 3, unverified: 4, notJournaled: 5 } as const;
 export const DEFAULT_SECURITYFS = '/sys/kernel/security/apparmor';
 
 export interface ActIo {
@@ -74,13 +76,14 @@ export async function runAct(opts: CliOptions, io: ActIo, deps: ActDeps): Promis
     io.err(`aa-triage act: refused: ${safeText(reason)}\n`);
     return code;
   };
+  if (act.verb === 'allow') return runActAllow(opts, io, deps);
   const kind = actionForVerb(act.verb, act.runtime, deps.env);
   if (!kind.ok) return refuse(kind.reason, kind.code);
   // absolute, so the index's file paths are too (a relative --profiles-dir is common in runbooks)
   const dirs = (opts.profilesDirs.length ? opts.profilesDirs : deps.defaultProfileDirs).map((d) => resolvePath(d));
   const resolution = await resolveTarget(act.profile, await deps.loadDeclarations(dirs), dirs);
   if (!resolution.ok) return refuse(resolution.refusal.reason);
-  const plan = buildPlan(kind.action, resolution.target);
+  const plan = buildPlan(kind.action, resolution.target, act.verb === 'enforce' ? { want: 'enforce' } : {});
   io.out(`${planLines(plan).join('\n')}\n`);
 
   const available = actionsAvailability({ isRoot: deps.isRoot, readOnly: opts.readOnly });
@@ -125,6 +128,10 @@ export async function runAct(opts: CliOptions, io: ActIo, deps: ActDeps): Promis
     if (said.length) io.out(`  ${s.argv[0]}: ${said.map(safeText).join('\n    ')}\n`);
   }
   io.out(`${safeText(report.judgement.message)}\n`);
+  if (report.journalError) {
+    io.err(`aa-triage act: NOT journaled: ${safeText(report.journalError)}; the intent (id ${report.id}) is there without its result\n`);
+    return EXIT.notJournaled;
+  }
   io.out(`journaled in ${safeText(env.journalPath)} (id ${report.id})\n`);
   return report.judgement.outcome === 'verified' ? EXIT.ok : report.judgement.outcome === 'failed' ? EXIT.failed : EXIT.unverified;
 }

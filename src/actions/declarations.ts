@@ -16,16 +16,20 @@ export interface DeclaredProfile {
   fileProfiles: string[];
   /** The mode the file declares (`enforce`, `complain`, ...), when the index knows it. */
   mode?: string;
+  /** Other files that declare the same name: an action through one file would leave or load the other. */
+  alsoDeclaredIn?: string[];
   /** Set when a daemon generates and rewrites the profile (snapd, docker, libvirt, lxd ...). */
   managedBy?: string;
 }
 
 export interface ProfileDeclarations {
   lookup(name: string): DeclaredProfile | undefined;
+  /** Every declared profile (for "did you mean" on an unknown name). */
+  profiles?(): { name: string }[];
 }
 
 /** A fixed table as declarations: for tests and for callers that already know the answer. */
 export function declarationsFrom(entries: DeclaredProfile[]): ProfileDeclarations {
   const byName = new Map(entries.map((e) => [e.name, e]));
-  return { lookup: (name) => byName.get(name) };
+  return { lookup: (name) => byName.get(name), profiles: () => entries };
 }

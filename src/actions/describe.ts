@@ -14,5 +14,6 @@ export function planLines(plan: ActionPlan): string[] {
   for (const argv of plan.steps) lines.push(`  will run: ${safeText(commandLine(argv))}`);
   lines.push(`  persists: ${plan.persists ? 'yes (survives reload and reboot)' : 'no (until the profile is next loaded)'}`);
   lines.push(`  consequence: ${safeText(plan.consequence)}`);
+  if (plan.warning) lines.push(`  warning: ${safeText(plan.warning)}`);
   return lines;
 }

@@ -1,13 +1,15 @@
 /**
- * One action, start to end: check that actions are allowed, read the kernel state, journal the
- * intent (fsynced), run the commands, read the state again, judge, journal the result. Nothing is
- * run when actions are not allowed or the intent cannot be journaled.
+ * One action, start to end: check that actions are allowed, take the profile's lock, read the kernel
+ * state, journal the intent (fsynced), run the commands, read the state again, judge, journal the
+ * result. Nothing is run when actions are not allowed, another action on the profile is running, or
+ * the intent cannot be journaled.
  */
 import { hostname, userInfo } from 'node:os';
 import type { ActionJournalEntry } from '../model/action.js';
 import { actionsAvailability } from './confirm.js';
 import { DEFAULT_TIMEOUT_MS, runSteps } from './execute.js';
 import { appendJournal, cutOutput, newActionId } from './journal.js';
+import { profileLockPath, tryLock, type HeldLock } from './lock.js';
 import { readDisableLink, readLoadedProfiles } from './kernel-state.js';
 import type { ActionPlan } from './plan.js';
 import { judge, type Judgement, type StepResult } from './verify.js';
@@ -36,7 +38,16 @@ export interface ActionRequest {
 }
 
 export type ActionReport =
-  | { done: true; id: string; judgement: Judgement; steps: StepResult[]; intent: ActionJournalEntry; result: ActionJournalEntry }
+  | {
+      done: true;
+      id: string;
+      judgement: Judgement;
+      steps: StepResult[];
+      intent: ActionJournalEntry;
+      result: ActionJournalEntry;
+      /** Set when the result entry could not be written: the journal lacks this action's outcome. */
+      journalError?: string;
+    }
   | { done: false; refused: string };
 
 /** Who acts: the sudo caller when there is one (root alone says nothing about the person). */
@@ -70,9 +81,30 @@ export async function performAction(req: ActionRequest, env: ActionEnv): Promise
   const allowed = actionsAvailability(env);
   if (!allowed.enabled) return { done: false, refused: allowed.reason };
   const { plan } = req;
+  let lock: HeldLock;
+  try {
+    const attempt = await tryLock(profileLockPath(env.journalPath, plan.target.profile));
+    if (!attempt.ok) {
+      const h = attempt.holder;
+      return { done: false, refused: `another action on ${plan.target.profile} is running (aa-triage pid ${Number.isNaN(h.pid) ? 'unknown' : h.pid}${h.since ? `, since ${h.since}` : ''}); nothing was changed: wait for it and look at its result first` };
+    }
+    lock = attempt.lock;
+  } catch (err) {
+    return { done: false, refused: `cannot write the action journal ${env.journalPath} (its lock for ${plan.target.profile}: ${(err as Error).message}) (nothing was changed)` };
+  }
+  try {
+    return await performLocked(req, env);
+  } finally {
+    await lock.release();
+  }
+}
+
+async function performLocked(req: ActionRequest, env: ActionEnv): Promise<ActionReport> {
+  const { plan } = req;
   const now = env.now ?? (() => new Date());
   const id = newActionId();
-  const before = await readLoadedProfiles(env.securityfs);
+  const readOpts = { env: env.env ?? process.env };
+  const before = await readLoadedProfiles(env.securityfs, readOpts);
   const profileMode = before.ok ? (before.profiles.get(plan.target.profile) ?? 'not loaded') : undefined;
   const intent: ActionJournalEntry = {
     v: 1,
@@ -97,7 +129,7 @@ export async function performAction(req: ActionRequest, env: ActionEnv): Promise
     return { done: false, refused: `cannot write the action journal ${env.journalPath}: ${(err as Error).message} (nothing was changed)` };
   }
   const steps = await runSteps(plan.steps, { timeoutMs: env.timeoutMs ?? DEFAULT_TIMEOUT_MS, env: env.env });
-  const after = await readLoadedProfiles(env.securityfs);
+  const after = await readLoadedProfiles(env.securityfs, readOpts);
   const link = plan.expectLink ? await readDisableLink(plan.target.disableLink) : undefined;
   const judgement = judge(plan, before, after, steps, link);
   const result: ActionJournalEntry = {
@@ -112,10 +144,12 @@ export async function performAction(req: ActionRequest, env: ActionEnv): Promise
     outcome: judgement.outcome,
     ...(judgement.outcome !== 'verified' ? { error: judgement.message } : {}),
   };
+  let journalError: string | undefined;
   try {
     await appendJournal(env.journalPath, result);
   } catch (err) {
-    judgement.message += `; the result could not be journaled (${env.journalPath}: ${(err as Error).message})`;
+    journalError = `the result could not be journaled (${env.journalPath}: ${(err as Error).message})`;
+    judgement.message += `; ${journalError}`;
   }
-  return { done: true, id, judgement, steps, intent, result };
+  return { done: true, id, judgement, steps, intent, result, ...(journalError ? { journalError } : {}) };
 }

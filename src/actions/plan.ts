@@ -27,6 +27,17 @@ export interface ActionPlan {
   consequence: string;
   /** Profiles the command changes besides the acted-on one (the file's children and hats). */
   alsoAffected: string[];
+  /** Said before confirming: the plan cannot give what was asked for (the file declares another mode), and what would. */
+  warning?: string;
+}
+
+export interface PlanOptions {
+  /**
+   * The mode the operator asked a reload to give (`act enforce --runtime`; an undo: the mode before
+   * the action). A reload gives the mode the file declares, so when the file says otherwise the plan
+   * warns beforehand and the result is judged against what was asked, never against the file.
+   */
+  want?: 'enforce' | 'complain';
 }
 
 export const LOOSENING: ReadonlySet<ActionKind> = new Set<ActionKind>(['complain', 'complain-runtime', 'unload', 'disable']);
@@ -37,17 +48,32 @@ export const UNDO_OF: Partial<Record<ActionKind, ActionKind>> = {
   'complain-runtime': 'reload',
   unload: 'reload',
   disable: 'enable',
+  allow: 'remove-rule',
 };
 
 /** A reload brings back the mode the file declares; when the index does not say, any loaded mode will do. */
-function reloadExpectation(target: Target): ExpectedState {
+function reloadExpectation(target: Target, want: PlanOptions['want']): ExpectedState {
+  if (want) return want;
   return target.declaredMode === 'complain' || target.declaredMode === 'enforce' ? target.declaredMode : 'loaded';
 }
 
-export function buildPlan(action: ActionKind, target: Target): ActionPlan {
+/** Why a reload cannot give `want`, and what would. */
+function reloadWarning(target: Target, want: PlanOptions['want']): string | undefined {
+  const declared = target.declaredMode;
+  if (!want || !declared || declared === want) return undefined;
+  const fix =
+    want === 'enforce'
+      ? `aa-enforce ${target.file} (it edits the flag out of the file and reloads; act enforce without --runtime) would enforce it`
+      : `apparmor_parser -r -C ${target.file} (act complain --runtime) would load it in complain mode`;
+  return `${target.file} declares flags=(${declared}): loading it again gives ${declared}, not ${want}; ${fix}`;
+}
+
+export function buildPlan(action: ActionKind, target: Target, opts: PlanOptions = {}): ActionPlan {
   const { file, profile, disableLink } = target;
   const alsoAffected = target.fileProfiles.filter((p) => p !== profile);
-  const base = { action, target, alsoAffected };
+  const reloads = action === 'reload' || action === 'enable';
+  const warning = reloads ? reloadWarning(target, opts.want) : undefined;
+  const base = { action, target, alsoAffected, ...(warning ? { warning } : {}) };
   switch (action) {
     case 'complain':
       return {
@@ -109,9 +135,29 @@ export function buildPlan(action: ActionKind, target: Target): ActionPlan {
         steps: [['apparmor_parser', '-r', file]],
         persists: false,
         loosening: false,
-        expect: reloadExpectation(target),
+        expect: reloadExpectation(target, opts.want),
         summary: `load ${file} again, in the mode the file declares`,
         consequence: `${profile} is loaded as ${file} declares it. Processes started while it was unloaded stay unconfined until they restart.`,
+      };
+    case 'allow':
+      return {
+        ...base,
+        steps: [['apparmor_parser', '-r', file]],
+        persists: true,
+        loosening: true,
+        expect: reloadExpectation(target, opts.want),
+        summary: `add a rule to ${profile} and load ${file} again`,
+        consequence: `${profile} allows what the rule says from now on, across reloads and reboots, until undone (z removes exactly the lines added).`,
+      };
+    case 'remove-rule':
+      return {
+        ...base,
+        steps: [['apparmor_parser', '-r', file]],
+        persists: true,
+        loosening: false,
+        expect: reloadExpectation(target, opts.want),
+        summary: `remove the rule lines aa-triage added to ${profile} and load ${file} again`,
+        consequence: `${profile} denies again what the removed rule allowed.`,
       };
     case 'enable':
       return {
@@ -122,7 +168,7 @@ export function buildPlan(action: ActionKind, target: Target): ActionPlan {
         ],
         persists: true,
         loosening: false,
-        expect: reloadExpectation(target),
+        expect: reloadExpectation(target, opts.want),
         expectLink: 'absent',
         summary: `re-enable ${profile}: remove ${disableLink}, load the file`,
         consequence: `${profile} is loaded again and stays enabled across reboots. Processes started while it was disabled stay unconfined until they restart.`,

@@ -3,8 +3,13 @@
  * can be undone when its result is in the journal, it loosened something, it did not plainly fail,
  * and no verified undo of it followed. The undo acts on the same file, re-resolved and re-checked:
  * if the profile is now declared elsewhere, the undo is refused rather than guessed.
+ *
+ * An action whose process was killed mid-way has only its intent in the journal. Whether it took
+ * effect is then read from the kernel's state: an unload or disable whose profile is gone, a
+ * complain whose profile is now in complain mode. Without that state an intent alone proves nothing.
  */
 import type { ActionJournalEntry, ActionKind } from '../model/action.js';
+import type { LoadedProfiles } from './kernel-state.js';
 import { UNDO_OF } from './plan.js';
 import type { Resolution, Target } from './resolve-target.js';
 
@@ -12,15 +17,37 @@ export interface UndoCandidate {
   /** The result entry of the action to undo. */
   entry: ActionJournalEntry;
   undo: ActionKind;
+  /** Only the intent is in the journal (the process was killed): the kernel's state shows the change. */
+  interrupted?: boolean;
 }
 
-export function undoCandidates(entries: ActionJournalEntry[]): UndoCandidate[] {
+/** Whether the kernel's state shows that an interrupted action took effect. */
+function tookEffect(e: ActionJournalEntry, kernel: LoadedProfiles): boolean {
+  const mode = kernel.get(e.profile);
+  switch (e.action) {
+    case 'unload':
+    case 'disable':
+      return mode === undefined;
+    case 'complain':
+    case 'complain-runtime':
+      return mode === 'complain' && e.modeBefore !== 'complain';
+    default:
+      return false;
+  }
+}
+
+export function undoCandidates(entries: ActionJournalEntry[], kernel?: LoadedProfiles): UndoCandidate[] {
   const undone = new Set(entries.filter((e) => e.phase === 'result' && e.undoOf && e.outcome === 'verified').map((e) => e.undoOf!));
+  const withResult = new Set(entries.filter((e) => e.phase === 'result').map((e) => e.id));
   const out: UndoCandidate[] = [];
   for (const e of entries) {
     const undo = UNDO_OF[e.action];
-    if (e.phase !== 'result' || !undo || e.dryRun || e.outcome === 'failed' || undone.has(e.id)) continue;
-    out.push({ entry: e, undo });
+    if (!undo || e.dryRun || undone.has(e.id)) continue;
+    if (e.phase === 'result') {
+      if (e.outcome !== 'failed') out.push({ entry: e, undo });
+    } else if (!withResult.has(e.id) && kernel && tookEffect(e, kernel)) {
+      out.push({ entry: e, undo, interrupted: true });
+    }
   }
   return out.reverse();
 }

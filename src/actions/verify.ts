@@ -81,7 +81,8 @@ export function judge(plan: ActionPlan, before: KernelRead, after: KernelRead, s
   const linkOk = plan.expectLink === undefined || (plan.expectLink === 'present' ? linkAfter === plan.target.file : linkAfter === undefined);
   if (matches(plan, modeAfter) && linkOk) {
     const unchanged = modeBefore === modeAfter && plan.expectLink === undefined ? ` (it already was${modeBefore === ABSENT ? ' not loaded' : ` ${modeBefore}`})` : '';
-    return { outcome: 'verified', modeBefore, modeAfter, message: `verified: ${profile} ${describe(plan, modeAfter)}${unchanged}${trouble ? `; note: ${trouble}` : ''}` };
+    const via = after.ok && after.via === 'aa-status' ? ' (kernel state read with aa-status --json)' : '';
+    return { outcome: 'verified', modeBefore, modeAfter, message: `verified: ${profile} ${describe(plan, modeAfter)}${unchanged}${via}${trouble ? `; note: ${trouble}` : ''}` };
   }
   const state = modeAfter === ABSENT ? 'is not loaded' : `is still ${modeAfter}`;
   const parts = [`failed: ${profile} ${matches(plan, modeAfter) ? `is ${modeAfter}` : state}`];

@@ -21,11 +21,12 @@ export function profileDirsFor(opts: { demo?: boolean; profilesDirs?: string[] }
   return opts.profilesDirs?.length ? opts.profilesDirs : DEFAULT_PROFILE_DIRS;
 }
 
-export async function loadEnrichment(dirs: string[]): Promise<Enrichment> {
+/** `label`: what to call the profile files (see loadProfileIndex). */
+export async function loadEnrichment(dirs: string[], opts: { label?: (path: string) => string } = {}): Promise<Enrichment> {
   let index: ProfileIndex | undefined;
   let problems: string[] = [];
   if (dirs.length) {
-    const loaded = await loadProfileIndex(dirs);
+    const loaded = await loadProfileIndex(dirs, opts);
     problems = loaded.problems;
     // every directory missing or unreadable: reason from the log lines alone, and say so
     const dirsFailed = dirs.every((d) => problems.some((p) => p.startsWith(`${d.replace(/\/+$/, '')}: `)));

@@ -8,8 +8,9 @@ import type { ProfileIndex, ProfileInfo } from '../profiles/types.js';
 import { generatedOwner } from '../profiles/managed.js';
 import type { ManagedBy } from '../profiles/types.js';
 import { roleOf, type Role } from './knowledge.js';
+import { programOf, type Program } from './programs.js';
 
-export type AccessClass = 'file' | 'exec' | 'net' | 'unix' | 'cap' | 'signal' | 'ptrace' | 'dbus' | 'mount' | 'other';
+export type AccessClass = 'file' | 'exec' | 'net' | 'unix' | 'cap' | 'signal' | 'ptrace' | 'dbus' | 'mount' | 'userns' | 'change-profile' | 'other';
 
 export interface DenialFacts {
   r: AppArmorRecord;
@@ -21,6 +22,8 @@ export interface DenialFacts {
   missingInfo?: 'no-index' | 'not-declared';
   managedBy?: ManagedBy;
   role?: Role;
+  /** Who the program is (network service, sandbox, snap, container, ...). */
+  program: Program;
   access: AccessClass;
   op: string;
   path?: string;
@@ -44,6 +47,8 @@ function accessClass(f: Record<string, string>): AccessClass {
   if (cls === 'ptrace' || op === 'ptrace') return 'ptrace';
   if (cls === 'unix' || (f.family === 'unix' && cls !== 'file')) return 'unix';
   if (cls === 'net' || cls === 'network' || (f.family !== undefined && f.sock_type !== undefined)) return 'net';
+  if (cls === 'namespace' || op === 'userns_create') return 'userns';
+  if (op === 'change_onexec' || op === 'change_profile' || op === 'change_hat') return 'change-profile';
   if (cls === 'mount' || op === 'mount' || op === 'umount' || op === 'pivotroot' || op === 'pivot_root') return 'mount';
   if (cls === 'file' || FILE_OPS.has(op) || (f.name !== undefined && (f.denied_mask ?? f.requested_mask) !== undefined && !cls)) {
     const mask = f.denied_mask ?? f.requested_mask ?? '';
@@ -60,6 +65,11 @@ export function maskLetters(mask: string): string {
     if (c !== ':' && !/\s/.test(c) && !out.includes(c)) out += c;
   }
   return out;
+}
+
+/** `..` or `.` as a path component: the kernel reports resolved paths, so a name holding one was not resolved by it. */
+export function dotComponent(path: string): boolean {
+  return /(?:^|\/)\.\.?(?:\/|$)/.test(path);
 }
 
 export function basenameOf(p: string): string {
@@ -127,6 +137,7 @@ export function gatherFacts(r: AppArmorRecord, index: ProfileIndex | undefined, 
     missingInfo: index === undefined ? 'no-index' : info === undefined ? 'not-declared' : undefined,
     managedBy: pf.managedBy,
     role,
+    program: programOf(profile, info?.attachment, comm),
     access,
     op,
     path: f.name ?? f.path,

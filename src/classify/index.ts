@@ -14,7 +14,7 @@ import type { AppArmorRecord, Classification, Suggestion } from '../model/record
 import { AGE_MARK, FILLED_FROM, fillMarks, isDenial, PID_MARK } from '../model/record.js';
 import type { ProfileIndex } from '../profiles/types.js';
 import { gatherFacts, type DenialFacts } from './facts.js';
-import { SequenceMemory } from './sequence.js';
+import { REPEAT_COUNT, REPEAT_SPAN_MS, SequenceMemory } from './sequence.js';
 import { digestOf } from '../model/digest.js';
 import { collectSignals, type Findings, type Signal } from './signals.js';
 import { explicitDenySuggestion, missingRuleSuggestion, respondSuggestion } from './suggest.js';
@@ -36,6 +36,8 @@ export type { Signal } from './signals.js';
 const CACHE_MAX = 4096;
 
 interface Static {
+  /** The cache key's first half (the map's key), for the repeat count. */
+  key1: number;
   /** The rest of the cache key (the map is keyed by the first half): checked on every hit. */
   key2: number;
   keyFlags: number;
@@ -56,10 +58,13 @@ interface Static {
   memos?: Map<string, Filled>;
   /** The result with no sequence context at all, the usual case, without a map lookup. */
   plain?: Filled;
+  /** The result when the only context is that the access repeats. */
+  repeated?: Filled;
 }
 
 /** Distinct sequence contexts remembered per cached record before they are forgotten together. */
 const MEMOS_MAX = 8;
+const REPEATED = '|repeated';
 
 interface Filled {
   result: Classification;
@@ -69,11 +74,13 @@ interface Filled {
   /** Which placeholders the texts hold: a value that is in no text does not make a new result. */
   usesPid?: boolean;
   usesAge?: boolean;
-  /** The last values filled in and their result: a flood repeats one process's denial. */
-  lastPid?: string;
-  lastAge?: string;
-  last?: Classification;
+  /** The last results filled in, newest first: a flood repeats the denials of a service's few
+   * processes, so the same few values come back in turn. */
+  recent?: Classification[];
 }
+
+/** Filled-in results remembered per shared one. */
+const RECENT_FILLED = 4;
 
 const MARKS = /([\u0001\u0002])/;
 
@@ -155,7 +162,8 @@ export function createClassifier(index: ProfileIndex | undefined, opts: Classifi
     // elsewhere the pid is a placeholder filled in per record
     const name = f.name ?? '';
     const ownProc = f.pid !== undefined && name.startsWith('/proc/') && name.startsWith(`/proc/${f.pid}/`);
-    const keyFlags = (ownProc ? 1 : 0) | (f.pid === '1' ? 2 : 0);
+    // and whether there is one at all: a record without one names its process without `(pid ...)`
+    const keyFlags = (ownProc ? 1 : 0) | (f.pid === '1' ? 2 : 0) | (f.pid === undefined ? 4 : 0);
     const d = digestOf(r);
     const key = d.cls1;
     if (!opts.uncached) {
@@ -167,16 +175,17 @@ export function createClassifier(index: ProfileIndex | undefined, opts: Classifi
         return was;
       }
     }
-    const s = buildStatic(r, d.cls2, keyFlags, holdsMarks(f));
+    const s = buildStatic(r, key, d.cls2, keyFlags, holdsMarks(f));
     remember(key, s);
     return s;
   };
   /** What a record decides by itself; the pid a placeholder unless the record is literal. */
-  const buildStatic = (r: AppArmorRecord, key2: number, keyFlags: number, literal: boolean): Static => {
+  const buildStatic = (r: AppArmorRecord, key1: number, key2: number, keyFlags: number, literal: boolean): Static => {
     const facts = gatherFacts(r, index, literal ? undefined : PID_MARK);
     const find = collectSignals(facts, index);
     const attack = find.signals.filter((x) => x.side === 'attack');
     return {
+      key1,
       key2,
       keyFlags,
       facts,
@@ -224,7 +233,7 @@ export function createClassifier(index: ProfileIndex | undefined, opts: Classifi
     }
     if (B >= 2) {
       st.suggestions.rule ??= missingRuleSuggestion(facts, find, index);
-      return { verdict: 'missing-rule', confidence: round(Math.min(0.92, 0.45 + 0.1 * B) * (nameOnly ? 0.8 : 1)), reasons: [...benignReasons, ...st.context], suggestion: st.suggestions.rule };
+      return { verdict: 'missing-rule', confidence: round(Math.min(0.92, 0.45 + 0.1 * B) * (nameOnly ? 0.9 : 1)), reasons: [...benignReasons, ...st.context], suggestion: st.suggestions.rule };
     }
     const what = [facts.op, facts.path ?? facts.r.fields.capname ?? facts.r.fields.family].filter(Boolean).join(' ');
     return {
@@ -241,7 +250,11 @@ export function createClassifier(index: ProfileIndex | undefined, opts: Classifi
   // one with them is built once per pid (and load age) in a row.
   const personal = (c: Filled, pid: string, age: string): Classification => {
     if (!c.parts) return c.result;
-    if (c.last && (!c.usesPid || c.lastPid === pid) && (!c.usesAge || c.lastAge === age)) return c.last;
+    const recent = (c.recent ??= []);
+    for (let i = 0; i < recent.length; i++) {
+      const known = recent[i][FILLED_FROM]!;
+      if ((!c.usesPid || known.pid === pid) && (!c.usesAge || known.age === age)) return recent[i];
+    }
     const reasons = c.parts.map((p) => (p.length === 1 ? p[0] : fillMarks(p, pid, age)));
     const sg = c.result.suggestion;
     // spelled out (no spread): one of these is made for nearly every record of a flood
@@ -250,9 +263,8 @@ export function createClassifier(index: ProfileIndex | undefined, opts: Classifi
     if (suggestion) out.suggestion = suggestion;
     // only the values the texts hold: a result is shared by records that differ in the others
     out[FILLED_FROM] = { template: c.result, pid: c.usesPid ? pid : '', age: c.usesAge ? age : '' };
-    c.lastPid = pid;
-    c.lastAge = age;
-    c.last = out;
+    if (recent.length >= RECENT_FILLED) recent.pop();
+    recent.unshift(out);
     return out;
   };
   const prepare = (result: Classification): Filled => {
@@ -270,8 +282,11 @@ export function createClassifier(index: ProfileIndex | undefined, opts: Classifi
   };
 
   /** The signals of what happened before: attack signals of this process or profile, a recent load. */
-  const sequenceSignals = (st: Static, prior: ReturnType<SequenceMemory['priorAttacks']>, load: ReturnType<SequenceMemory['recentLoad']>, pidText: string, ageText: string): Signal[] => {
+  const sequenceSignals = (st: Static, prior: ReturnType<SequenceMemory['priorAttacks']>, load: ReturnType<SequenceMemory['recentLoad']>, repeated: boolean, pidText: string, ageText: string): Signal[] => {
     const extra: Signal[] = [];
+    if (repeated) {
+      extra.push({ side: 'benign', weight: 1, tag: 'repeated', reason: `the same access was denied again and again (${REPEAT_COUNT}+ times over ${REPEAT_SPAN_MS / 1000}+ s): a service that keeps retrying lacks a rule, an intruder moves on` });
+    }
     if (prior) {
       const who = prior.scope === 'pid' ? `pid ${pidText} (${st.facts.profile})` : `${st.facts.profile}`;
       const win = prior.scope === 'pid' ? 'the last 2 minutes' : 'the last 30 seconds';
@@ -299,19 +314,22 @@ export function createClassifier(index: ProfileIndex | undefined, opts: Classifi
     const load = seq.recentLoad(facts.profile, st.parent, t);
     if (st.ownAttack >= 2) for (const tag of st.noteTags) seq.noteAttack(hasPid ? pid : undefined, facts.profile, tag, t);
 
+    const repeated = seq.noteRepeat(st.key1, st.key2 * 4 + st.keyFlags, t);
     const age = load ? String(Math.round(load.ageMs / 1000)) : '';
     if (st.literal) {
       // the record's own text holds a placeholder character: decided whole, nothing shared
-      const own = buildStatic(r, st.key2, st.keyFlags, true);
-      return decide(own, sequenceSignals(own, prior, load, pid, age));
+      const own = buildStatic(r, st.key1, st.key2, st.keyFlags, true);
+      return decide(own, sequenceSignals(own, prior, load, repeated, pid, age));
     }
     // a flood repeats the same record in the same context: decide once per distinct context (the
     // load's age, which changes every second, is a placeholder like the pid)
-    const sig = prior || load ? `${prior ? `${prior.scope}:${prior.tags.join(',')}` : ''}|${load ? `${load.op}:${load.profile}` : ''}` : '';
-    let filled = opts.uncached ? undefined : sig === '' ? st.plain : st.memos?.get(sig);
+    // no context (or only the repeat, the usual case in a flood) has a slot of its own: no key built
+    const sig = prior || load ? `${prior ? `${prior.scope}:${prior.tags.join(',')}` : ''}|${load ? `${load.op}:${load.profile}` : ''}|${repeated ? 'repeated' : ''}` : repeated ? REPEATED : '';
+    let filled = opts.uncached ? undefined : sig === '' ? st.plain : sig === REPEATED ? st.repeated : st.memos?.get(sig);
     if (!filled) {
-      filled = prepare(decide(st, sequenceSignals(st, prior, load, PID_MARK, AGE_MARK)));
+      filled = prepare(decide(st, sequenceSignals(st, prior, load, repeated, PID_MARK, AGE_MARK)));
       if (sig === '') st.plain = filled;
+      else if (sig === REPEATED) st.repeated = filled;
       else {
         if (!st.memos || st.memos.size >= MEMOS_MAX) st.memos = new Map();
         st.memos.set(sig, filled);

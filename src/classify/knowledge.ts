@@ -14,7 +14,9 @@ const NETWORK_TOOLS = new Set(['nc', 'ncat', 'netcat', 'nc.openbsd', 'nc.traditi
 const DOWNLOAD_TOOLS = new Set(['curl', 'wget', 'scp', 'sftp', 'rsync', 'tftp', 'aria2c', 'lwp-download', 'fetch']);
 const RECON_TOOLS = new Set(['id', 'whoami', 'uname', 'w', 'who', 'last', 'lastlog', 'ifconfig', 'netstat', 'ss', 'arp', 'route', 'ip', 'ps', 'lsof', 'getent', 'hostname', 'crontab', 'base64', 'xxd', 'chmod', 'chattr']);
 
-export type ExecClass = 'shell' | 'interpreter' | 'network tool' | 'download tool' | 'reconnaissance command';
+const COMPILERS = /^(?:gcc(?:-[0-9.]+)?|cc|c\+\+|g\+\+(?:-[0-9.]+)?|clang(?:-[0-9.]+)?|tcc|as|ld|ld\.bfd|ld\.gold|make)$/;
+
+export type ExecClass = 'shell' | 'interpreter' | 'network tool' | 'download tool' | 'reconnaissance command' | 'compiler';
 
 export function execClass(path: string): ExecClass | undefined {
   const b = basename(path);
@@ -23,6 +25,7 @@ export function execClass(path: string): ExecClass | undefined {
   if (NETWORK_TOOLS.has(b)) return 'network tool';
   if (DOWNLOAD_TOOLS.has(b)) return 'download tool';
   if (RECON_TOOLS.has(b)) return 'reconnaissance command';
+  if (COMPILERS.test(b)) return 'compiler';
   return undefined;
 }
 
@@ -52,6 +55,8 @@ export interface PathFact {
   weight: number;
   /** Database credentials: legitimately read by backup and database tools. */
   db?: boolean;
+  /** A shell history: read by every interactive login shell. */
+  history?: boolean;
 }
 
 const CREDENTIALS: [RegExp, PathFact][] = [
@@ -65,7 +70,7 @@ const CREDENTIALS: [RegExp, PathFact][] = [
   [/\/\.pgpass$|\/\.my\.cnf$|^\/etc\/mysql\/debian\.cnf$/, { label: 'database credentials', weight: 3, db: true }],
   [/\/\.netrc$|\/\.git-credentials$|\/\.gnupg\/|^\/etc\/krb5\.keytab$|^\/var\/lib\/samba\/private\//, { label: 'stored credentials', weight: 3 }],
   [/^\/var\/lib\/cloud\/instances?\/.*user-data|^\/run\/cloud-init\/instance-data-sensitive/, { label: 'cloud-init user data (often holds secrets)', weight: 3 }],
-  [/\/\.(?:bash|zsh|mysql|psql|python)_history$/, { label: 'a shell history', weight: 2 }],
+  [/\/\.(?:bash|zsh|mysql|psql|python)_history$/, { label: 'a shell history', weight: 2, history: true }],
   [/^\/(?:dev\/(?:k?mem|port)|proc\/kcore)$/, { label: 'kernel or physical memory', weight: 3 }],
 ];
 

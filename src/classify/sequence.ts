@@ -3,13 +3,18 @@
  * - attack signals per pid (and per profile), so several from one process in a short window
  *   reinforce each other;
  * - the last profile_load / profile_replace per profile, so a burst of denials right after it reads
- *   as a tightened profile starting up.
+ *   as a tightened profile starting up;
+ * - how often the same access was denied, so one a running service keeps retrying leans towards a
+ *   missing rule (a weight, never enough to outvote an attack signal).
  * Time is the record's own clock; records without one use the latest time seen.
  */
 
 export const PID_WINDOW_MS = 120_000;
 export const PROFILE_WINDOW_MS = 30_000;
 export const LOAD_WINDOW_MS = 120_000;
+/** A denial seen this often over this long is a service retrying, not an intruder (who moves on). */
+export const REPEAT_COUNT = 3;
+export const REPEAT_SPAN_MS = 30_000;
 const MAX_KEYS = 4096;
 const MAX_EVENTS_PER_KEY = 16;
 
@@ -23,18 +28,18 @@ interface Mark {
  * full it becomes the old one and the previous old one is dropped. (Evicting the first key of one
  * Map on every insert walks V8's deleted-entry tombstones each time and turns quadratic.)
  */
-export class BoundedMap<V> {
-  private young = new Map<string, V>();
-  private old = new Map<string, V>();
+export class BoundedMap<V, K = string> {
+  private young = new Map<K, V>();
+  private old = new Map<K, V>();
   constructor(private readonly max: number) {}
-  get(k: string): V | undefined {
+  get(k: K): V | undefined {
     const v = this.young.get(k);
     if (v !== undefined) return v;
     const o = this.old.get(k);
     if (o !== undefined) this.set(k, o);
     return o;
   }
-  set(k: string, v: V): void {
+  set(k: K, v: V): void {
     this.young.set(k, v);
     if (this.young.size >= this.max / 2) {
       this.old = this.young;
@@ -73,6 +78,20 @@ export class SequenceMemory {
   private readonly byPid = new BoundedMap<Mark[]>(MAX_KEYS);
   private readonly byProfile = new BoundedMap<Mark[]>(MAX_KEYS);
   private readonly loads = new BoundedMap<{ t: number; op: string }>(MAX_KEYS);
+  private readonly repeats = new BoundedMap<{ key2: number; n: number; first: number }, number>(MAX_KEYS);
+
+  /**
+   * Counts one more sighting of the same access (by its key, whatever the pid) and says whether it
+   * now repeats: seen REPEAT_COUNT times or more over at least REPEAT_SPAN_MS.
+   */
+  noteRepeat(key1: number, key2: number, t: number): boolean {
+    let r = this.repeats.get(key1);
+    if (!r || r.key2 !== key2) this.repeats.set(key1, (r = { key2, n: 0, first: t }));
+    else if (r.n >= REPEAT_COUNT && t - r.first >= REPEAT_SPAN_MS) return true;
+    r.n++;
+    if (t < r.first) r.first = t;
+    return r.n >= REPEAT_COUNT && t - r.first >= REPEAT_SPAN_MS;
+  }
 
   /** The time to reason with for a record. */
   clock(t: number | undefined): number {

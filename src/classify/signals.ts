@@ -7,7 +7,9 @@ import { literalPrefix } from '../profiles/glob.js';
 import { matchedRulesAllow, permCovered } from '../profiles/index.js';
 import { matcherFor } from '../profiles/matcher.js';
 import type { FileRule, ProfileIndex, ProfileInfo, Rule } from '../profiles/types.js';
-import { basenameOf, verb, type DenialFacts } from './facts.js';
+import { basenameOf, dotComponent, verb, type DenialFacts } from './facts.js';
+import { changeProfileSignals, INTERPRETER_COMM, KERNEL_KNOB_RE, ordinaryFileSignals, sameUser, usernsSignals } from './families.js';
+import { programOf, PROCESS_VIEWERS, TRACERS } from './programs.js';
 import {
   BUILTIN_ABSTRACTIONS,
   credentialFact,
@@ -104,21 +106,31 @@ function fileSignals(f: DenialFacts, index: ProfileIndex | undefined, out: Findi
   const staging = stagingDir(path);
   const own = f.words;
 
+  if (dotComponent(path)) {
+    // the kernel reports the path it resolved: `..` in it was put there by whoever wrote the line
+    s.push(attack(3, 'path-traversal', `${path} has . or .. components: the kernel reports resolved paths, so this name is a traversal or a forged record`));
+  }
+
   if (f.access === 'exec') {
     const cls = execClass(path);
     const spawner = f.role === 'login or scheduler';
-    const server = f.role !== undefined && !spawner;
+    const kind = f.program.kind;
+    const server = (f.role !== undefined && !spawner) || kind === 'network service' || kind === 'document filter';
+    // programs that run shells and helpers by nature: a shell from them is one weak signal, not an alarm
+    const runsThings = kind === 'sandbox' || kind === 'snap' || kind === 'container' || kind === 'hypervisor' || kind === 'admin tool' || kind === 'desktop app' || (kind === 'service' && INTERPRETER_COMM.test(f.r.fields.comm ?? ''));
     const runsShells = info?.fileRules.find((r) => !r.deny && r.perms.includes('x') && execClass(r.glob.source) === 'shell');
     if (cls === 'shell' && runsShells && !server && !staging) {
       // the profile already lets it run a shell: another path to one (/bin/sh vs /usr/bin/bash) gives nothing new
       s.push(benign(2, 'runs-shells', `${f.profile}'s profile already runs shells (${runsShells.text}): ${path} is another one`));
     } else if (cls && !spawner) {
       const strong = cls === 'shell' || cls === 'network tool' || server;
-      const w = cls === 'reconnaissance command' ? (server ? 2 : 1) : strong ? 3 : 2;
+      const w = runsThings && !server ? 1 : cls === 'reconnaissance command' || cls === 'compiler' ? (server ? 2 : 1) : strong ? 3 : 2;
       s.push(attack(w, `exec-${cls.replace(/ .*/, '')}`, `${f.subject} ${verb(f, 'tried to execute', 'executed')} ${/^[aeiou]/.test(cls) ? 'an' : 'a'} ${cls} (${path})`));
     }
     if (staging) s.push(attack(3, 'exec-staging', `${f.subject} ${verb(f, 'tried to execute', 'executed')} a program from ${staging} (${path})`));
     if (staging && hiddenComponent(path)) s.push(attack(1, 'hidden', `the program sits in a hidden directory (${hiddenComponent(path)})`));
+  } else if (!mask.includes('m') && reads && staging && f.program.kind === 'network service' && /\.so(?:\.[0-9.]+)?$/.test(path)) {
+    s.push(attack(1, 'library-staging', `${f.subject} ${verb(f, 'tried to read', 'read')} a shared library from ${staging} (${path}): loading code from a world-writable directory is how libraries are injected`));
   } else if (mask.includes('m') && staging) {
     s.push(attack(3, 'mmap-staging', `${f.subject} ${verb(f, 'tried to map', 'mapped')} ${path} as executable code from ${staging}`));
   }
@@ -126,10 +138,15 @@ function fileSignals(f: DenialFacts, index: ProfileIndex | undefined, out: Findi
   if (reads) {
     const cred = credentialFact(path);
     const procPid = /^\/proc\/(\d+)\/(environ|mem|maps|auxv|cmdline|status|stat|fd\/?.*)$/.exec(path);
-    if (cred) {
+    const ownStore = cred && credentialsOwnedBy(path, f.program.name, f.words);
+    if (cred && ownStore) {
+      s.push(benign(2, 'own-credentials', `${path} belongs to ${f.program.name} itself (${ownStore}): reading it is its job`));
+    } else if (cred) {
       const dbTool = cred.db && own.some((w) => /backup|postgres|pg_|mysql|mariadb|barman|restic|borg/.test(w));
       if (dbTool) {
         s.push(attack(1, 'credential-read', `${f.subject} ${verb(f, 'tried to read', 'read')} ${cred.label} (${path}): a credential read, although a backup or database tool can have a reason to`));
+      } else if (cred.history && (f.program.kind === 'sandbox' || f.program.kind === 'snap' || f.program.kind === 'desktop app')) {
+        s.push(attack(1, 'credential-read', `${f.subject} ${verb(f, 'tried to read', 'read')} ${cred.label} (${path}): desktop apps start login shells that read it, but it can hold secrets`));
       } else s.push(attack(cred.weight, 'credential-read', `${f.subject} ${verb(f, 'tried to read', 'read')} ${cred.label} (${path})`));
     } else if (TLS_KEY_RE.test(path)) {
       const sameStore = info && ownRules(info).some((o) => o.rule.perms.includes('r') && o.alts.some((a) => sharedDir(a.lit, path) === dirOf(path)));
@@ -139,14 +156,19 @@ function fileSignals(f: DenialFacts, index: ProfileIndex | undefined, out: Findi
     } else if (procPid) {
       const [, pid, what] = procPid;
       if (pid === f.r.fields.pid) s.push(benign(2, 'own-proc', `${path} is the process's own /proc entry (pid ${pid})`));
-      else if (what === 'environ' || what === 'mem') s.push(attack(3, 'proc-other', `${f.subject} ${verb(f, 'tried to read', 'read')} the ${what === 'environ' ? 'environment (secrets, tokens)' : 'memory'} of another process (${path})`));
-      else if (what.startsWith('fd')) s.push(attack(1, 'proc-other', `${f.subject} looked at the open files of another process (${path})`));
+      else if ((what === 'environ' || what === 'mem') && sameUser(f) && f.program.kind !== 'network service' && f.program.kind !== 'service') {
+        s.push(attack(1, 'proc-other', `${f.subject} ${verb(f, 'tried to read', 'read')} the ${what === 'environ' ? 'environment' : 'memory'} of another process of the same user (${path})`));
+      } else if (what === 'environ' || what === 'mem') s.push(attack(3, 'proc-other', `${f.subject} ${verb(f, 'tried to read', 'read')} the ${what === 'environ' ? 'environment (secrets, tokens)' : 'memory'} of another process (${path})`));
+      else if (what.startsWith('fd') && !viewsProcesses(f)) s.push(attack(1, 'proc-other', `${f.subject} looked at the open files of another process (${path})`));
     }
   }
 
   if (writes) {
     const p = persistenceLabel(path);
     if (p) s.push(attack(3, 'persistence', `${f.subject} ${verb(f, 'tried to write', 'wrote')} ${p} (${path}): a persistence foothold`));
+    const kernel = KERNEL_KNOB_RE.exec(path);
+    if (kernel && f.program.kind === 'container' && !f.program.runtime) s.push(attack(3, 'kernel-knob', `${f.subject} ${verb(f, 'tried to write', 'wrote')} ${path} from inside a container: ${kernel[1] ? 'a cgroup release agent runs on the host (container escape)' : 'a host kernel setting'}`));
+    else if (kernel && (kernel[1] || f.program.kind === 'network service' || f.program.kind === 'document filter')) s.push(attack(kernel[1] ? 3 : 2, 'kernel-knob', `${f.subject} ${verb(f, 'tried to write', 'wrote')} ${path}: a kernel setting`));
     if (WEBSHELL_RE.test(path) && f.role === 'web server') s.push(attack(3, 'webshell', `${f.subject} ${verb(f, 'tried to write', 'wrote')} a script into a web root (${path}): a web shell`));
     if (staging) {
       const hidden = hiddenComponent(path);
@@ -197,6 +219,7 @@ function fileSignals(f: DenialFacts, index: ProfileIndex | undefined, out: Findi
   }
   if (f.op === 'file_inherit') s.push(benign(2, 'inherit', `file_inherit: a descriptor passed on at exec (${path}), not an open by the program`));
   if (/disconnected path/.test(f.r.fields.info ?? '')) s.push(benign(2, 'disconnected', `disconnected path (${path}): a file opened outside the process's mount namespace view`));
+  ordinaryFileSignals(f, out, reads, writes);
 }
 
 function rootLabel(path: string): string {
@@ -278,10 +301,24 @@ function netSignals(f: DenialFacts, out: Findings): void {
   const s = out.signals;
   const info = f.info;
   const what = [family, type].filter(Boolean).join(' ') || 'a socket';
-  if ((type === 'raw' && (family === 'inet' || family === 'inet6')) || family === 'packet') {
+  const rawOrPacket = (type === 'raw' && (family === 'inet' || family === 'inet6')) || family === 'packet';
+  if (rawOrPacket && RAW_SOCKET_USERS.test(f.program.name)) {
+    s.push(benign(2, 'raw-socket-tool', `${f.program.name} uses ${family === 'packet' ? 'packet' : 'raw'} sockets by design (DHCP, ping, capture, virtual network filtering)`));
+  } else if (rawOrPacket) {
     s.push(attack(3, 'raw-socket', `${f.subject} ${verb(f, 'tried to open', 'opened')} a ${family === 'packet' ? 'packet' : 'raw'} socket (${what}${fl.protocol ? `, protocol ${fl.protocol}${fl.protocol === '1' ? ' = ICMP' : ''}` : ''}): sniffing, scanning or crafting packets`));
   }
-  if (!info) return;
+  if (family === 'netlink' && !info) {
+    s.push(benign(2, 'netlink', `a netlink socket (${what}): interface and route queries many libraries make`));
+    return;
+  }
+  if (!info) {
+    if (rawOrPacket || family === 'unix') return;
+    const kind = f.program.kind;
+    if (kind === 'document filter') s.push(attack(2, 'filter-network', `${f.subject} ${verb(f, 'tried to use', 'used')} the network (${what}): a document converter has no reason to`));
+    else if (kind === 'service') s.push(benign(1, 'network-use', `${what}: a service using the network; its profile (not read here) says whether it may`));
+    else s.push(benign(2, 'network-use', `${what} from ${f.program.kind === 'network service' ? 'a network service' : `a ${kind}`}: talking to the network is what it does`));
+    return;
+  }
   const deny = info.networkRules.find((r) => r.deny && (r.domain === undefined || r.domain === family) && (r.type === undefined || r.type === type));
   if (deny) {
     out.explicitDeny = deny;
@@ -312,7 +349,10 @@ function capSignals(f: DenialFacts, out: Findings): void {
     out.explicitDeny = deny;
     s.push(attack(1, 'explicit-deny', `the profile forbids capability ${cap} on purpose: ${ruleRef(info, deny)}`));
   }
-  if (HIGH_CAPS[cap]) s.push(attack(3, 'high-cap', `${f.subject} ${verb(f, 'tried to use', 'used')} capability ${cap} (${HIGH_CAPS[cap]})`));
+  const excuse = capabilityExcuse(f, cap);
+  if (excuse && !deny) s.push(benign(excuse.weight, 'cap-family', excuse.reason));
+  else if (HIGH_CAPS[cap]) s.push(attack(3, 'high-cap', `${f.subject} ${verb(f, 'tried to use', 'used')} capability ${cap} (${HIGH_CAPS[cap]})`));
+  else if (cap === 'sys_chroot' && (f.program.kind === 'service' || f.program.kind === 'network service')) s.push(benign(2, 'routine-cap', `capability sys_chroot: daemons chroot themselves to drop privileges`));
   else if (MEDIUM_CAPS.has(cap)) s.push(attack(1, 'medium-cap', `${f.subject} ${verb(f, 'tried to use', 'used')} capability ${cap}, which services rarely need`));
   else if (ROUTINE_CAPS.has(cap)) s.push(benign(2, 'routine-cap', `capability ${cap} is one services routinely need`));
 }
@@ -325,20 +365,37 @@ function signalSignals(f: DenialFacts, out: Findings): void {
   const receiving = /receive/.test(f.mask);
   if (receiving) {
     const fromManager = fl.comm === 'systemd' || fl.pid === '1';
+    const peerProgram = programOf(peer);
     if (SERVICE_SIGNALS.has(sig) && (fromManager || peer === 'unconfined')) {
       s.push(benign(2, 'service-signal', `${sig} signal to ${f.profile} from ${fromManager ? 'systemd (pid 1)' : 'an unconfined process'}: a service manager or operator reloading or stopping it`));
+    } else if (peerProgram.runtime || RUNTIME_PEER_RE.test(basenameOf(peer.split('//')[0]))) {
+      s.push(benign(2, 'runtime-signal', `${sig} signal to ${f.profile} from ${peer}, the runtime or orchestrator that manages it (stopping or killing its container)`));
+    } else if (peer === f.profile || peer.split('//')[0] === f.profile.split('//')[0]) {
+      s.push(benign(2, 'signal-own', `${f.profile} receiving ${sig} from its own processes`));
     }
     return;
   }
   const ownFamily = peer === f.profile || peer.split('//')[0] === f.profile.split('//')[0];
   if (ownFamily) s.push(benign(2, 'signal-own', `${f.profile} signalling its own processes (${sig})`));
+  else if (f.program.runtime || f.program.kind === 'container' || f.program.kind === 'hypervisor' || f.program.kind === 'snap' || f.program.kind === 'admin tool') s.push(benign(2, 'signal-managed', `${f.program.name} (a ${f.program.kind}) signalling a process it manages (${sig} to ${peer || '?'})`));
   else if (/^(?:kill|9|term|15|stop|19)$/.test(sig) && peer !== 'unconfined') s.push(attack(1, 'signal-other', `${f.subject} ${verb(f, 'tried to send', 'sent')} ${sig} to a process of another service (${peer})`));
 }
 
 function ptraceSignals(f: DenialFacts, out: Findings): void {
   const peer = f.r.fields.peer ?? f.r.fields.peer_label ?? 'another profile';
   const s = out.signals;
-  if (/\btrace\b/.test(f.mask) && !/tracedby/.test(f.mask)) {
+  const comm = f.r.fields.comm ?? '';
+  const viewer = PROCESS_VIEWERS.test(comm) || f.program.kind === 'admin tool' || f.program.runtime === true;
+  if (/\btrace\b/.test(f.mask) && !/tracedby/.test(f.mask) && TRACERS.test(comm)) {
+    s.push(attack(3, 'ptrace-trace', `${f.subject} ${verb(f, 'tried to attach to', 'attached to')} a process under ${peer} with ${comm} (a debugger or tracer: read and change its memory)`));
+  } else if (/\btrace\b/.test(f.mask) && !/tracedby/.test(f.mask) && viewer) {
+    s.push(benign(2, 'ptrace-viewer', `${comm || f.program.name} looks at other processes for a living: reading /proc/PID of another process asks for ptrace (trace on older kernels)`));
+  } else if (/\b(?:readby|tracedby)\b/.test(f.mask)) {
+    const same = peer === f.profile || peer.split('//')[0] === f.profile.split('//')[0];
+    s.push(benign(same || /readby/.test(f.mask) ? 2 : 1, 'ptrace-target', `${f.profile} was the target: ${peer} looked at it (${f.mask})`));
+  } else if (/\btrace\b/.test(f.mask) && !/tracedby/.test(f.mask) && (f.program.kind === 'sandbox' || f.program.kind === 'desktop app') && (peer === f.profile || peer.split('//')[0] === f.profile.split('//')[0])) {
+    s.push(benign(2, 'ptrace-own-children', `${f.program.name} attaching to its own processes (crash reporters and sandboxes do)`));
+  } else if (/\btrace\b/.test(f.mask) && !/tracedby/.test(f.mask)) {
     if (peer === f.profile) s.push(attack(1, 'ptrace-self', `${f.subject} ${verb(f, 'tried to attach to', 'attached to')} a process of its own profile (ptrace trace)`));
     else s.push(attack(3, 'ptrace-trace', `${f.subject} ${verb(f, 'tried to attach to', 'attached to')} a process under ${peer} (ptrace trace: read and change its memory)`));
   } else if (/\bread\b/.test(f.mask) && !/readby/.test(f.mask)) {
@@ -351,7 +408,12 @@ function dbusSignals(f: DenialFacts, out: Findings): void {
   const dest = fl.name ?? '';
   const iface = fl.interface ?? '';
   const s = out.signals;
-  if (SENSITIVE_DBUS_RE.test(dest) || SENSITIVE_DBUS_RE.test(iface)) {
+  const readOnly = /receive/.test(fl.mask ?? '') || f.op === 'dbus_signal' || /^(?:Get|GetAll|Introspect|Ping|GetMachineId)$/.test(fl.member ?? '') || iface === 'org.freedesktop.DBus.Introspectable';
+  const asks = /^(?:Inhibit|CheckAuthorization|CancelCheckAuthorization|Can\w+|Get\w*|List\w*|Subscribe|Unsubscribe|RegisterAuthenticationAgent|UnregisterAuthenticationAgent)$/.test(fl.member ?? '');
+  const desktopSide = f.program.kind === 'sandbox' || f.program.kind === 'snap' || f.program.kind === 'desktop app' || f.program.kind === 'admin tool';
+  if (!readOnly && asks && desktopSide && (SENSITIVE_DBUS_RE.test(dest) || SENSITIVE_DBUS_RE.test(iface))) {
+    s.push(benign(2, 'dbus-desktop', `${fl.member} on ${dest || iface}: desktop programs ask logind, polkit and systemd this routinely (inhibit sleep, check an authorization, list sessions)`));
+  } else if (!readOnly && (SENSITIVE_DBUS_RE.test(dest) || SENSITIVE_DBUS_RE.test(iface) || SENSITIVE_DBUS_RE.test(fl.path?.replace(/^\//, '').replace(/\//g, '.') ?? ''))) {
     s.push(attack(2, 'dbus-sensitive', `${f.subject} ${verb(f, 'tried to call', 'called')} ${iface}.${fl.member ?? '?'} on ${dest}: a request to change the system`));
   } else {
     s.push(benign(2, 'dbus-routine', `D-Bus ${fl.mask ?? 'call'} of ${fl.member ?? '?'} on ${dest || iface} (${fl.bus ?? '?'} bus): an ordinary service request`));
@@ -362,11 +424,39 @@ function unixSignals(f: DenialFacts, out: Findings): void {
   const info = f.info;
   const has = info && (info.otherRules.some((r) => r.kind === 'unix' && !r.deny) || info.networkRules.some((r) => !r.deny && (r.domain === 'unix' || r.domain === undefined)));
   const addr = f.r.fields.addr ?? f.r.fields.peer_addr;
-  out.signals.push(benign(has ? 2 : 1, 'unix', `a local (unix) socket${addr ? ` ${addr}` : ''}${has ? ': the profile already uses unix sockets' : ''}`));
+  if (addr && RUNTIME_SOCKET_RE.test(addr) && f.program.kind !== 'container' && f.program.kind !== 'admin tool') {
+    out.signals.push(attack(2, 'runtime-socket', `${f.subject} ${verb(f, 'tried to reach', 'reached')} a container runtime's socket (${addr}): it controls the host`));
+    return;
+  }
+  out.signals.push(benign(has || !info ? 2 : 1, 'unix', `a local (unix) socket${addr ? ` ${addr}` : ''}${has ? ': the profile already uses unix sockets' : ': processes on the same host talking to each other'}`));
 }
 
 function mountSignals(f: DenialFacts, out: Findings): void {
   const info = f.info;
+  const fl = f.r.fields;
+  const comm = fl.comm ?? '';
+  const kind = f.program.kind;
+  const fstype = fl.fstype ?? '';
+  // a new file system mounted on scratch space (not a remount or bind of what is there)
+  const fresh = !!fstype && !/\b(?:remount|bind|rbind)\b/.test(fl.flags ?? '');
+  const escape = MOUNT_ESCAPE_FS.test(fstype) || /^\/dev\/(?!pts|shm|mqueue)/.test(fl.srcname ?? '') || (fresh && stagingDir(f.path ?? '') !== undefined && fstype !== 'tmpfs');
+  const byHand = /^(?:mount|sh|bash|dash|ash|busybox|python[0-9.]*|perl)$/.test(comm);
+  if ((kind === 'container' && !f.program.runtime) && (escape || byHand) && !/^\(.*\)$/.test(comm)) {
+    out.signals.push(attack(3, 'container-mount', `${f.subject} ${verb(f, 'tried to', 'did')} mount ${fstype || ''} ${fl.srcname ?? ''} on ${f.path ?? '?'} from inside a container${escape ? ': cgroup, proc and disk mounts are how containers are escaped' : ''}`.replace(/\s+/g, ' ')));
+    return;
+  }
+  if (kind === 'container' || kind === 'hypervisor' || kind === 'snap' || kind === 'sandbox' || (kind === 'admin tool' && !escape)) {
+    const unit = /^\(.*\)$/.test(comm);
+    const why = unit
+      ? `systemd setting up the sandbox of ${comm} (private or read-only mounts for a unit)`
+      : /^runc|^crun|pivot/.test(comm + f.op + (f.path ?? ''))
+        ? 'a container runtime preparing a container root (pivot_root, bind mounts)'
+        : comm === 'systemd' || comm === 'init'
+          ? "a container's init mounting its own /run, /sys/fs/cgroup and the like"
+          : `${f.program.name} (a ${kind}) managing mounts for its sandbox or guests`;
+    out.signals.push(benign(2, 'mount-family', `${f.op} ${fl.flags ? `(${fl.flags}) ` : ''}${f.path ?? ''}: ${why}`));
+    return;
+  }
   if (info?.otherRules.some((r) => (r.kind === 'mount' || r.kind === 'umount') && !r.deny)) out.signals.push(benign(2, 'mount-known', `${f.profile} already mounts file systems`));
   else out.signals.push(attack(2, 'mount', `${f.subject} ${verb(f, 'tried to', 'did')} ${f.op} ${f.r.fields.fstype ?? ''} ${f.path ?? ''}`.replace(/\s+/g, ' ').trim() + ': changing mounts needs broad privilege'));
 }
@@ -399,11 +489,90 @@ export function collectSignals(f: DenialFacts, index: ProfileIndex | undefined):
     case 'mount':
       mountSignals(f, out);
       break;
+    case 'userns':
+      usernsSignals(f, out);
+      break;
+    case 'change-profile':
+      changeProfileSignals(f, out);
+      break;
     default:
       break;
   }
+  shellChildSignal(f, out);
   if (f.happened && f.info && (f.info.mode === 'complain' || f.profile.includes('//null-'))) {
     out.signals.push(benign(1, 'learning', `${f.profile} is in complain mode (learning): ALLOWED records are how its rules get written`));
   }
   return out;
+}
+
+/** Programs that need raw or packet sockets by design. */
+const RAW_SOCKET_USERS = /^(?:dnsmasq|dhclient|dhcpcd|dhcpcd_run_hooks|NetworkManager|networkmanager|systemd-networkd|ping6?|traceroute6?|tracepath|mtr|mtr-packet|arping|tcpdump|tshark|dumpcap|wireshark|libvirtd|virtqemud|avahi-daemon|keepalived|chronyd|ntpd|lldpd|wpa_supplicant|hostapd|nmap|incus_dnsmasq[\w-]*)$/i;
+/** Sockets that control a container runtime (and so the host). */
+const RUNTIME_SOCKET_RE = /(?:^|\/)(?:docker|containerd|podman|crio|cri-dockerd)\.sock$|^\/run\/containerd\//;
+/** File system types mounted to escape a container: cgroup v1 (release_agent), procfs, sysfs, disks. */
+const MOUNT_ESCAPE_FS = /^(?:cgroup|proc|sysfs|ext[234]|xfs|btrfs|vfat|ntfs|debugfs|securityfs|bpf)$/;
+
+/**
+ * A capability the program's family asks for by design: a sandbox inside its own user namespace,
+ * snap-confine probing, a container runtime or hypervisor helper setting up guests, an
+ * administrator's tool, a root daemon overriding file permissions. Never for network services and
+ * never for loading kernel modules or changing the MAC policy, except by the tools made for that.
+ */
+function capabilityExcuse(f: DenialFacts, cap: string): { weight: number; reason: string } | undefined {
+  const p = f.program;
+  const policy = cap === 'mac_admin' || cap === 'mac_override';
+  if (cap === 'sys_module' && /^(?:kmod|modprobe|insmod_helper|nvidia[_-]modprobe|hwctl|lsmod)$/.test(p.name)) return { weight: 2, reason: `${p.name} loads kernel modules: that is its job` };
+  if (policy && /^(?:apparmor_parser|aa-[\w-]+|snapd|snap-confine|lxd|incusd|libvirtd|virt-aa-helper)$/.test(p.name)) return { weight: 2, reason: `${p.name} loads AppArmor policy: that is its job` };
+  if (cap === 'sys_module' || cap === 'sys_boot' || policy) return undefined;
+  switch (p.kind) {
+    case 'sandbox':
+      return { weight: 3, reason: `${p.name === 'unprivileged_userns' ? 'a process moved to the unprivileged_userns profile (Ubuntu restricts user namespaces)' : `${p.name} is a browser, Electron app or sandboxing tool`}: its sandbox asks for ${cap} inside its own user namespace, and the denial only disables that sandbox layer` };
+    case 'snap':
+      return p.runtime ? { weight: 3, reason: `snap-confine probes capabilities (${cap}) while it sets up a snap's sandbox` } : { weight: 2, reason: `a snap asking for ${cap}: a snap's capabilities come from its interfaces, so the real fix is an interface, not an attack` };
+    case 'container':
+      return p.runtime ? { weight: 2, reason: `${p.name} is a container runtime: ${cap} is how it builds containers` } : undefined;
+    case 'hypervisor':
+      return { weight: 2, reason: `${p.name} is a hypervisor helper: ${cap} for devices, TPM state and guest setup` };
+    case 'admin tool':
+      return { weight: 2, reason: `${p.name} is an administrator's or monitoring tool: ${cap === 'sys_ptrace' ? 'sys_ptrace to read /proc/PID of processes it does not own' : `${cap} for what it inspects or configures`}` };
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * A shell or network tool running under a network server's profile (comm is the shell, the profile
+ * the server's): the server has started one, and whatever the access, that is the alarming part.
+ */
+function shellChildSignal(f: DenialFacts, out: Findings): void {
+  const comm = f.r.fields.comm ?? '';
+  const p = f.program;
+  if (!(p.kind === 'network service' || p.kind === 'document filter') || f.role === 'mail server' || f.role === 'login or scheduler' || /^(?:sshd|master|postfix|exim4?|cupsd)$/.test(p.name)) return;
+  const cls = execClass(`/${comm}`);
+  if (cls === 'shell' || cls === 'network tool' || cls === 'download tool') {
+    out.signals.push(attack(2, 'shell-child', `the process is ${comm}, running under ${p.name}'s profile: ${p.name} started a ${cls}`));
+  }
+}
+
+/** Orchestrators that stop and kill containers. */
+const RUNTIME_PEER_RE = /^(?:kubelet|k3s|dockerd|docker|containerd|containerd-shim[\w-]*|runc|crun|conmon|podman|lxd|incusd|lxc-start|nomad)$/;
+
+/**
+ * A credential store that belongs to the program reading it: sshd and authorized_keys, the docker
+ * client and ~/.docker/config.json, a tool and its own dot directory. Its owner reading it is the job.
+ */
+function credentialsOwnedBy(path: string, program: string, words: string[]): string | undefined {
+  if (/^sshd(?:-session|-auth)?$/.test(program) && /\/\.ssh\/(?:authorized_keys2?|known_hosts)$|^\/etc\/ssh\//.test(path)) return 'sshd reads the keys a user may log in with';
+  // the programs that check or change passwords and sudo rights read the stores made for them
+  if (/^(?:unix[-_]chkpwd|passwd|chpasswd|chage|chfn|chsh|useradd|usermod|userdel|groupadd|groupmod|gpasswd|newusers|pwck|grpck|vipw|login|su|sudo|visudo|polkit-agent-helper-1|gdm-session-worker|lightdm|sddm-helper)$/.test(program) && /^\/etc\/(?:shadow|gshadow|sudoers|security\/opasswd)/.test(path)) return `${program} checks or changes passwords and rights`;
+  for (const w of [program, ...words]) {
+    const n = w.replace(/d$/, '');
+    if (n.length >= 3 && (path.includes(`/.${n}/`) || path.includes(`/.config/${n}/`))) return `its own ~/.${n} directory`;
+  }
+  return undefined;
+}
+
+/** Programs whose job is to look at other processes: admin and monitoring tools, process viewers. */
+function viewsProcesses(f: DenialFacts): boolean {
+  return f.program.kind === 'admin tool' || PROCESS_VIEWERS.test(f.r.fields.comm ?? '');
 }

@@ -11,28 +11,47 @@ import type { Suggestion } from '../model/record.js';
 import { hasGlob } from '../profiles/glob.js';
 import { managedAdvice } from '../profiles/managed.js';
 import type { FileRule, ProfileIndex } from '../profiles/types.js';
-import { basenameOf, type DenialFacts } from './facts.js';
+import { basenameOf, dotComponent, type DenialFacts } from './facts.js';
 import type { Findings } from './signals.js';
+import { changeProfileRule, generalisedPath, mountRule } from './rule-shapes.js';
+
+/** Characters AppArmor reads as a pattern (globs, alternations, variables) wherever it matches a value. */
+const PATTERN_CHARS_RE = /[*?[\]{}^@]/g;
+/**
+ * Never written into a rule: a control character (a rule is one line), a quote, a backslash, a line
+ * or paragraph separator, an invisible or direction-changing character (the rule would not read as
+ * what it allows).
+ */
+const UNWRITABLE_RE = /[\u0000-\u001f\u007f-\u009f"\\\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]/;
+
+/**
+ * A value from a log written so that a rule matches exactly it: pattern characters escaped, quoted
+ * when it holds a space or a comma; undefined when that cannot be done (escapes inside quotes are
+ * not read the same way by every parser version, so a value needing both gets nothing).
+ */
+function literal(v: string, quoteRe: RegExp): string | undefined {
+  if (v === '' || UNWRITABLE_RE.test(v)) return undefined;
+  const needsQuotes = quoteRe.test(v);
+  PATTERN_CHARS_RE.lastIndex = 0;
+  const globby = PATTERN_CHARS_RE.test(v);
+  if (needsQuotes && globby) return undefined;
+  if (needsQuotes) return `"${v}"`;
+  return globby ? v.replace(PATTERN_CHARS_RE, (c) => `\\${c}`) : v;
+}
 
 /** Quotes and escapes a path from a log so it reads as exactly that path in a rule, or undefined. */
 export function rulePath(path: string): string | undefined {
-  if (!path.startsWith('/') || /[\u0000-\u001f\u007f-\u009f"\\]/.test(path)) return undefined;
-  const needsQuotes = /[\s,#]/.test(path);
-  const globby = /[*?[\]{}@]/.test(path);
-  // escapes inside quotes are not read the same way by every parser version: write neither then
-  if (needsQuotes && globby) return undefined;
-  if (needsQuotes) return `"${path}"`;
-  return globby ? path.replace(/[*?[\]{}@]/g, (c) => `\\${c}`) : path;
+  if (!path.startsWith('/') || dotComponent(path)) return undefined;
+  return literal(path, /[\s,#]/);
 }
 
-/** A safe word for a rule parameter (peer label, interface, member, ...), or undefined. */
+/** A value for a rule condition (peer label, signal, interface, member, ...), escaped to match only itself, or undefined. */
 function ruleWord(v: string | undefined): string | undefined {
-  if (v === undefined || v === '' || /[\u0000-\u001f\u007f-\u009f"\\\s,(){}]/.test(v)) return undefined;
-  return v;
+  return v === undefined ? undefined : literal(v, /[\s,#()=]/);
 }
 
 /** Profile mask letters for the kernel's: create and delete need `w`; exec gets a transition. */
-function minimalPerms(mask: string): string {
+export function minimalPerms(mask: string): string {
   const out = new Set<string>();
   for (const k of mask) {
     if (k === 'c' || k === 'd' || k === 't') out.add('w');
@@ -79,10 +98,13 @@ function where(f: DenialFacts, generated: string | undefined): { file?: string; 
 
 function fileRule(f: DenialFacts, find: Findings, index: ProfileIndex | undefined): { rules: string[]; note?: string } | undefined {
   const path = f.path ?? '';
+  // a traversal is not a file to allow: the kernel never reports one
+  if (dotComponent(path)) return undefined;
   if (find.abstraction) return { rules: [`include <${find.abstraction}>`], note: `<${find.abstraction}> covers ${path}` };
-  const procOwn = /^\/proc\/(\d+)\//.exec(path);
-  let target: string | undefined;
-  if (procOwn && procOwn[1] === f.r.fields.pid) target = `@{PROC}/@{pid}/${path.slice(procOwn[0].length).replace(/[*?[\]{}@\s,"\\]/g, (c) => `\\${c}`)}`;
+  if (/disconnected path/.test(f.r.fields.info ?? '')) return { rules: ['flags=(attach_disconnected)'], note: `a disconnected path is fixed on the profile line, not by a path rule: \`profile ${f.profile.split('//').pop()} flags=(attach_disconnected) {\`, keeping any flags it has` };
+  // the parts that change from run to run (pid, terminal, ids) become the variable or glob for them
+  const general = generalisedPath(path, f);
+  let target: string | undefined = general?.path;
   const glob = neighbourGlob(path, find.neighbours);
   let note: string | undefined;
   if (!target && glob) {
@@ -101,16 +123,23 @@ function fileRule(f: DenialFacts, find: Findings, index: ProfileIndex | undefine
   const perms = minimalPerms(f.mask);
   if (!perms) return undefined;
   if (find.movedFrom) note = `the profile allows the same file at ${find.movedFrom.glob.source}`;
-  return { rules: [`${own(path, f) ? 'owner ' : ''}${target} ${perms},`], note };
+  return { rules: [`${own(path, f) || general?.owner ? 'owner ' : ''}${target} ${perms},`], note };
 }
 
+const UNIX_OP_PERMS: Record<string, string> = { connect: 'connect', sendmsg: 'send', recvmsg: 'receive', create: 'create', bind: 'bind', listen: 'listen', accept: 'accept', getattr: 'getattr', setattr: 'setattr', getsockopt: 'getopt', setsockopt: 'setopt', getopt: 'getopt', setopt: 'setopt', shutdown: 'shutdown' };
+
+/**
+ * The rule for a non-file denial, with every condition the record names. A condition left out
+ * would allow more than was denied (`network inet,` is every socket type, a signal rule without a
+ * peer reaches every process): when one is missing or cannot be written, no rule.
+ */
 function otherRule(f: DenialFacts): string | undefined {
   const fl = f.r.fields;
   switch (f.access) {
     case 'net': {
       const fam = ruleWord(fl.family);
       const type = ruleWord(fl.sock_type);
-      return fam ? `network ${fam}${type ? ` ${type}` : ''},` : undefined;
+      return fam && type ? `network ${fam} ${type},` : undefined;
     }
     case 'cap': {
       const cap = ruleWord(fl.capname);
@@ -120,29 +149,58 @@ function otherRule(f: DenialFacts): string | undefined {
       const perm = /receive/.test(f.mask) ? 'receive' : 'send';
       const sig = ruleWord(fl.signal);
       const peer = ruleWord(fl.peer ?? fl.peer_label);
-      return `signal (${perm})${sig ? ` set=(${sig})` : ''}${peer ? ` peer=${peer}` : ''},`;
+      return sig && peer ? `signal (${perm}) set=(${sig}) peer=${peer},` : undefined;
     }
     case 'ptrace': {
       const perm = f.mask.split(/[\s,]+/).filter((w) => /^(?:read|trace|readby|tracedby)$/.test(w));
       const peer = ruleWord(fl.peer ?? fl.peer_label);
-      return `ptrace (${perm.join(', ') || 'read'})${peer ? ` peer=${peer}` : ''},`;
+      return perm.length && peer ? `ptrace (${perm.join(', ')}) peer=${peer},` : undefined;
     }
     case 'unix': {
-      const perms = f.mask.split(/[\s,]+/).filter((w) => /^[a-z_]+$/.test(w));
+      const masked = f.mask.split(/[\s,]+/).filter((w) => /^[a-z_]+$/.test(w));
+      // no mask: the operation names the permission (sendmsg -> send); one it does not name gets no rule
+      const perms = masked.length ? masked : UNIX_OP_PERMS[f.op] ? [UNIX_OP_PERMS[f.op]] : [];
+      if (!perms.length) return undefined;
       const type = ruleWord(fl.sock_type);
-      const addr = fl.addr && /^@?[\w./:-]+$/.test(fl.addr) ? ` peer=(addr="${fl.addr}")` : '';
-      return `unix (${perms.join(', ') || 'connect, send, receive'})${type ? ` type=${type}` : ''}${addr},`;
+      if (!type) return undefined;
+      let addr = '';
+      if (fl.addr !== undefined && fl.addr !== 'none') {
+        // only names without pattern characters (the leading @ marks an abstract socket); an abstract
+        // address the kernel wrote in hex (it holds a NUL) cannot be written: no rule, not a wider one
+        if (!/^@?[\w./:-]+$/.test(fl.addr) || /^@?[0-9A-F]{16,}$/.test(fl.addr)) return undefined;
+        // bind, listen and accept name the socket's own address; the others the peer's
+        const local = /^(?:bind|listen|accept|create)$/.test(f.op);
+        addr = local ? ` addr="${fl.addr}"` : ` peer=(addr="${fl.addr}")`;
+      }
+      return `unix (${perms.join(', ')}) type=${type}${addr},`;
     }
     case 'dbus': {
-      const parts = [`dbus ${ruleWord(fl.mask) ?? 'send'}`];
+      const perms = (fl.mask ?? '').split(/[\s,]+/).filter((w) => /^(?:send|receive|bind|eavesdrop)$/.test(w));
+      if (!perms.length) return undefined;
+      const parts = [`dbus ${perms.length === 1 ? perms[0] : `(${perms.join(', ')})`}`];
       for (const k of ['bus', 'path', 'interface', 'member'] as const) {
+        if (fl[k] === undefined) continue;
         const v = ruleWord(fl[k]);
-        if (v) parts.push(`${k}=${v}`);
+        if (!v) return undefined;
+        parts.push(`${k}=${v}`);
       }
-      const peer = [ruleWord(fl.name) && `name=${fl.name}`, ruleWord(fl.peer_label) && `label=${fl.peer_label}`].filter(Boolean);
+      const peer: string[] = [];
+      for (const [k, v] of [['name', fl.name], ['label', fl.peer_label]] as const) {
+        // a unique connection name (`:1.42`) changes with every connection: never in a rule
+        if (v === undefined || (k === 'name' && v.startsWith(':'))) continue;
+        const w = ruleWord(v);
+        if (!w) return undefined;
+        peer.push(`${k}=${w}`);
+      }
       if (peer.length) parts.push(`peer=(${peer.join(', ')})`);
       return `${parts.join(' ')},`;
     }
+    case 'mount':
+      return mountRule(f);
+    case 'change-profile':
+      return changeProfileRule(f);
+    case 'userns':
+      return 'userns,';
     default:
       return undefined;
   }
@@ -157,6 +215,12 @@ export function missingRuleSuggestion(f: DenialFacts, find: Findings, index: Pro
       file: f.info.file,
     };
   }
+  if (f.access === 'change-profile' && /label not found|profile not found/.test(f.r.fields.info ?? '')) {
+    const target = f.r.fields.target ?? f.r.fields.name ?? 'the target profile';
+    return { kind: 'none', text: `no rule is missing: ${target} is not loaded; load it (apparmor_parser -r with its file) or restart the service or runtime that generates it` };
+  }
+  const userns = usernsProfileAdvice(f);
+  if (userns) return userns;
   const loc = where(f, generated);
   let rules: string[] | undefined;
   let note: string | undefined;
@@ -168,8 +232,34 @@ export function missingRuleSuggestion(f: DenialFacts, find: Findings, index: Pro
     const r = otherRule(f);
     rules = r ? [r] : undefined;
   }
-  if (!rules) return { kind: 'none', text: `no rule is suggested: the log values cannot be written safely as a rule; ${loc.text}` };
+  if (!rules) {
+    const why = f.access === 'file' || f.access === 'exec' ? 'the log values cannot be written safely as a rule' : 'the record does not say which permission a rule would need';
+    return { kind: 'none', text: `no rule is suggested: ${why}; ${loc.text}` };
+  }
   return { kind: 'rule', text: `${loc.text}${note ? ` (${note})` : ''}`, rules, file: loc.file };
+}
+
+/**
+ * Ubuntu's user-namespace restriction: a program without a profile of its own that creates a user
+ * namespace is denied, or moved to `unprivileged_userns` where its sandbox's capabilities are
+ * denied. The fix is a profile for the program that allows user namespaces (AppArmor 4), never a
+ * rule in unconfined or unprivileged_userns.
+ */
+function usernsProfileAdvice(f: DenialFacts): Suggestion | undefined {
+  const stacked = f.profile === 'unprivileged_userns' || f.profile.endsWith('//&unprivileged_userns');
+  if (!stacked && !(f.access === 'userns' && f.profile === 'unconfined')) return undefined;
+  const fl = f.r.fields;
+  const exe = fl.execpath ?? fl.exe;
+  const program = exe && /^\/[\w./+-]+$/.test(exe) && !/\/\.\.?(?:\/|$)/.test(exe) ? exe : undefined;
+  // a file name is built from it: a plain word only (no `/`, no leading dot)
+  const word = program ? basenameOf(program) : fl.comm;
+  const name = word && /^[\w+-][\w.+-]*$/.test(word) ? word : 'the-program';
+  const generated = f.managedBy ? ` (${managedAdvice(f.managedBy)})` : '';
+  return {
+    kind: 'rule',
+    rules: ['userns,'],
+    text: `${f.profile} is not the program's own profile: give ${name} a profile that allows user namespaces, e.g. /etc/apparmor.d/${name} with \`profile ${name} ${program ?? '/path/to/' + name} flags=(unconfined) { userns, }\` (AppArmor 4), then load it${generated}`,
+  };
 }
 
 export function explicitDenySuggestion(f: DenialFacts, find: Findings): Suggestion {

@@ -2,10 +2,12 @@
  * The command-line contract. One table of options for every command, parsed with node:util's
  * parseArgs (strict: unknown options are errors). Pure: argv in, CliOptions out.
  */
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { isValidTime } from '../model/record.js';
 
 export type Command = 'triage' | 'timeline' | 'act';
-export const ACT_VERBS = ['complain', 'unload', 'disable', 'enforce', 'enable'] as const;
+export const ACT_VERBS = ['complain', 'unload', 'disable', 'enforce', 'enable', 'allow'] as const;
 export type ActVerb = (typeof ACT_VERBS)[number];
 export const SOURCE_NAMES = ['journal', 'audit', 'dmesg', 'auditlog'] as const;
 export type SourceName = (typeof SOURCE_NAMES)[number];
@@ -43,6 +45,7 @@ const OPTIONS = {
   yes: { type: 'boolean', short: 'y' },
   reason: { type: 'string' },
   runtime: { type: 'boolean' },
+  rule: { type: 'string', multiple: true },
 } as const;
 
 export interface CliOptions {
@@ -75,12 +78,13 @@ export interface CliOptions {
   format?: 'text' | 'markdown' | 'json';
   /** Seconds of quiet that split two incidents in the timeline. */
   gapSeconds?: number;
-  act?: { verb: ActVerb; profile: string; dryRun: boolean; yes: boolean; reason?: string; runtime: boolean };
+  act?: { verb: ActVerb; profile: string; dryRun: boolean; yes: boolean; reason?: string; runtime: boolean; rules?: string[] };
 }
 
 function parseTime(name: string, v: string): number {
   const t = /^\d+(\.\d+)?$/.test(v) ? Number(v) * 1000 : Date.parse(v);
   if (Number.isNaN(t)) throw new UsageError(`--${name}: not a time: ${v} (use ISO 8601, e.g. 2026-11-22T03:00:00Z, or epoch seconds)`);
+  if (!isValidTime(t)) throw new UsageError(`--${name}: out of range: ${v} (a date no clock can show)`);
   return t;
 }
 
@@ -98,6 +102,9 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
   if (pos[0] === 'timeline') {
     command = 'timeline';
     if (pos.length > 1) throw new UsageError(`timeline: unexpected argument: ${pos[1]} (inputs go with --input)`);
+  } else if (pos[0] === 'act' && v.help) {
+    // `act --help`, `act complain --help`: the help, whatever else is missing
+    command = 'act';
   } else if (pos[0] === 'act') {
     command = 'act';
     const verb = pos[1];
@@ -105,9 +112,19 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
     const profile = pos[2];
     if (!profile) throw new UsageError(`act ${verb}: which profile? (aa-triage act ${verb} PROFILE)`);
     if (pos.length > 3) throw new UsageError(`act: unexpected argument: ${pos[3]}`);
-    act = { verb: verb as ActVerb, profile, dryRun: !!v['dry-run'], yes: !!v.yes, reason: v.reason, runtime: !!v.runtime };
+    if (verb === 'allow' && !v.rule?.length) throw new UsageError(`act allow: which rule? (aa-triage act allow PROFILE --rule 'RULE')`);
+    if (verb !== 'allow' && v.rule?.length) throw new UsageError(`--rule goes with act allow, not act ${verb}`);
+    act = { verb: verb as ActVerb, profile, dryRun: !!v['dry-run'], yes: !!v.yes, reason: v.reason, runtime: !!v.runtime, ...(v.rule?.length ? { rules: v.rule } : {}) };
   } else if (pos.length > 0) {
     throw new UsageError(`unknown command: ${pos[0]} (commands: timeline, act; saved logs go with --input)`);
+  }
+  // flags that contradict each other: saying which one wins would hide the mistake
+  if (v.json && v.plain) throw new UsageError('--json and --plain contradict each other: choose one');
+  if (v.utc && v.tz !== undefined) throw new UsageError('--utc and --tz contradict each other: choose one');
+  if (command === 'timeline' && v.json && v.format !== undefined && v.format !== 'json') throw new UsageError(`--json and --format ${v.format} contradict each other: choose one`);
+  if (v.actions !== undefined && /^\/(?:proc|sys)(?:\/|$)/.test(resolve(v.actions))) {
+    // kernel pseudo-filesystems: the journal cannot live there, and creating its directory there never ends
+    throw new UsageError(`--actions: ${v.actions} is under /proc or /sys; give a file on a real filesystem`);
   }
   let sources: SourceName[] | undefined;
   if (v.source !== undefined) {
@@ -130,7 +147,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
   let gapSeconds: number | undefined;
   if (v.gap !== undefined) {
     gapSeconds = Number(v.gap);
-    if (!(gapSeconds > 0)) throw new UsageError(`--gap: expected seconds > 0, got ${v.gap}`);
+    if (!(gapSeconds > 0) || !Number.isFinite(gapSeconds)) throw new UsageError(`--gap: expected seconds > 0, got ${v.gap}`);
   }
   if (v.boot !== undefined && !/^-?\d+$|^[0-9a-f]{32}$/.test(v.boot)) throw new UsageError(`--boot: expected a boot offset (0, -1, ...) or a boot id, got ${v.boot}`);
   const noColor = !!v['no-color'] || (env.NO_COLOR !== undefined && env.NO_COLOR !== '') || env.TERM === 'dumb';
@@ -174,6 +191,7 @@ Usage:
   aa-triage --input FILE [...]      replay saved logs (plain or .gz; - is stdin)
   aa-triage timeline [inputs]       forensic timeline of what happened
   aa-triage act VERB PROFILE        act on one profile: complain, unload, disable; undo: enforce, enable
+  aa-triage act allow PROFILE --rule 'RULE'   add one rule (local/ include or a marked block), reload
 
 Input:
   -i, --input PATH         saved log: dmesg, journalctl (short, iso, json, cat ...), syslog, audit.log; repeatable
@@ -197,6 +215,7 @@ Profiles and actions:
   -y, --yes                act: do not ask
       --reason TEXT        act: why (recorded in the journal; required to override a likely attack)
       --runtime            act complain: apparmor_parser -r -C (until the next reload) instead of aa-complain
+      --rule RULE          act allow: the rule to add (checked with apparmor_parser first); repeatable
 
 Output:
       --json               NDJSON, one object per record (the default when stdout is not a terminal)

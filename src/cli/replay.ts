@@ -5,11 +5,12 @@
  */
 import type { Writable } from 'node:stream';
 import type { AppArmorRecord } from '../model/record.js';
-import { scanStream, type LineStats } from '../ingest/lines.js';
+import { DamagedInput, damagedInputLine, scanStream, type LineStats } from '../ingest/lines.js';
 import { openInput } from '../ingest/inputs.js';
 import { Pipeline, summaryLine, type PipelineCounts, type PipelineOptions } from '../pipeline.js';
 import { recordToNdjson } from '../views/json.js';
 import { recordLine } from '../views/text.js';
+import { safeLines, safeText } from '../views/safe-text.js';
 
 export interface ReplayInput {
   /** Path, or '-' for stdin. */
@@ -34,21 +35,28 @@ export interface ReplayOptions extends PipelineOptions {
 export async function ingestInputs(
   inputs: ReplayInput[],
   onRecord: (r: AppArmorRecord) => void,
-  opts: PipelineOptions & { since?: number; until?: number; pace?: () => Promise<void> | undefined } = {},
-): Promise<PipelineCounts> {
+  opts: PipelineOptions & { since?: number; until?: number; pace?: () => Promise<void> | undefined; onDamaged?: (line: string) => void } = {},
+): Promise<PipelineCounts & { damaged: number }> {
   const inWindow = (r: AppArmorRecord) => r.time === undefined || ((opts.since === undefined || r.time >= opts.since) && (opts.until === undefined || r.time <= opts.until));
   const pipeline = new Pipeline({ record: (r) => inWindow(r) && onRecord(r) }, opts);
   const stats: LineStats = { bytes: 0, cut: 0 };
+  let damaged = 0;
   for (const input of inputs) {
     const stream = await openInput(input.path);
     const parser = pipeline.parserFor(input.name);
-    await scanStream(stream, parser.asSink(), { filter: true }, stats, opts.pace);
+    try {
+      await scanStream(stream, parser.asSink(), { filter: true }, stats, opts.pace);
+    } catch (err) {
+      if (!(err instanceof DamagedInput)) throw err;
+      damaged++;
+      opts.onDamaged?.(damagedInputLine(input.name, err));
+    }
     parser.end();
   }
-  return pipeline.collect({ cut: stats.cut });
+  return { ...pipeline.collect({ cut: stats.cut }), damaged };
 }
 
-export async function replay(inputs: ReplayInput[], out: Writable, err: Writable, opts: ReplayOptions): Promise<PipelineCounts> {
+export async function replay(inputs: ReplayInput[], out: Writable, err: Writable, opts: ReplayOptions): Promise<PipelineCounts & { damaged: number }> {
   let buf = '';
   let behind = false;
   const flush = () => {
@@ -79,10 +87,10 @@ export async function replay(inputs: ReplayInput[], out: Writable, err: Writable
       buf += opts.format === 'json' ? recordToNdjson(r, { raw: opts.raw }) : `${recordLine(r, { utc: opts.utc })}\n`;
       if (buf.length > 65536) flush();
     },
-    { ...opts, pace },
+    { ...opts, pace, onDamaged: (line) => err.write(`aa-triage: ${line}\n`) },
   );
   flush();
-  err.write(`${summaryLine(counts)}\n`);
-  for (const u of counts.firstUnparsable.slice(0, 5)) err.write(`  unparsable ${u.source.name}:${u.source.line}: ${u.reason}\n`);
+  err.write(`${safeLines(summaryLine(counts))}\n`);
+  for (const u of counts.firstUnparsable.slice(0, 5)) err.write(`  unparsable ${safeText(u.source.name)}:${u.source.line}: ${safeText(u.reason)}\n`);
   return counts;
 }

@@ -3,7 +3,7 @@
  * and stdin (`-`). I/O edge; errors become InputError with a sentence a user can act on.
  */
 import { createReadStream } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
 
@@ -17,26 +17,41 @@ export function describeFsError(path: string, err: unknown): string {
   return `${path}: ${(err as Error)?.message ?? String(err)}`;
 }
 
-/** Opens one input as a byte stream, gunzipping when it starts with the gzip magic. */
+/** Paths that name this process's own stdin: read as `-` (a socket or terminal cannot be opened by path). */
+const STDIN_PATHS = new Set(['-', '/dev/stdin', '/proc/self/fd/0', '/dev/fd/0']);
+
+/**
+ * Opens one input as a byte stream, gunzipping when it starts with the gzip magic. A regular file is
+ * sniffed with a positioned read; a pipe (`<(zcat f.gz)`, a named pipe) cannot seek, so its first
+ * chunk is peeked at instead, from the one descriptor opened (closing it would lose what the
+ * writer already put in the pipe).
+ */
 export async function openInput(path: string): Promise<Readable> {
-  if (path === '-') return gunzipIfNeeded(process.stdin);
+  if (STDIN_PATHS.has(path)) return gunzipIfNeeded(process.stdin);
+  let fh: FileHandle | undefined;
   let gz = false;
+  let regular = false;
   try {
-    const fh = await open(path, 'r');
-    try {
-      const st = await fh.stat();
-      if (st.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+    fh = await open(path, 'r');
+    const st = await fh.stat();
+    if (st.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+    regular = st.isFile();
+    if (regular) {
       const head = Buffer.alloc(2);
       await fh.read(head, 0, 2, 0);
       gz = head[0] === 0x1f && head[1] === 0x8b;
-    } finally {
-      await fh.close();
     }
   } catch (err) {
+    await fh?.close().catch(() => undefined);
     throw new InputError(describeFsError(path, err));
   }
-  const s = createReadStream(path, { highWaterMark: 1 << 20 });
-  return gz ? s.pipe(createGunzip()) : s;
+  const s = createReadStream('', { fd: fh, start: regular ? 0 : undefined, highWaterMark: 1 << 20 });
+  if (!regular) return gunzipIfNeeded(s);
+  if (!gz) return s;
+  const gunzip = createGunzip();
+  // a read error reaches the reader too, not only the file stream
+  s.on('error', (e) => gunzip.destroy(e));
+  return s.pipe(gunzip);
 }
 
 /** stdin may be gzip too (`zcat` forgotten): peek at the first chunk. */

@@ -28,13 +28,41 @@ export async function scanStream(
   pace?: () => Promise<void> | undefined,
 ): Promise<LineStats> {
   const scanner = new LineScanner(sink, opts);
-  for await (const chunk of stream as AsyncIterable<Buffer | string>) {
-    scanner.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
-    const wait = pace?.();
-    if (wait) await wait;
+  let reading = true;
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer | string>) {
+      reading = false;
+      scanner.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+      const wait = pace?.();
+      if (wait) await wait;
+      reading = true;
+    }
+  } catch (err) {
+    // the stream failed (a truncated gzip, a read error): the lines before it are kept
+    if (!reading) throw err;
+    scanner.end();
+    stats.bytes += scanner.bytes;
+    stats.cut += scanner.cut;
+    throw new DamagedInput((err as Error)?.message ?? String(err), scanner.bytes);
   }
   scanner.end();
   stats.bytes += scanner.bytes;
   stats.cut += scanner.cut;
   return stats;
+}
+
+/** An input that failed part-way: what was read before it went through the sink. */
+export class DamagedInput extends Error {
+  constructor(
+    readonly reason: string,
+    /** Bytes read (and passed on) before the damage. */
+    readonly bytesRead: number,
+  ) {
+    super(`damaged input: ${reason}`);
+  }
+}
+
+/** One line for the user: which input, what happened, that the rest goes on. */
+export function damagedInputLine(name: string, d: DamagedInput): string {
+  return `${name}: damaged input (${d.reason}) after ${d.bytesRead} bytes: what it gave is kept, the other inputs are read`;
 }

@@ -11,7 +11,27 @@ export type ActionKind =
   | 'disable' // symlink into disable/ + apparmor_parser -R FILE
   | 'enforce' // aa-enforce FILE: undo of complain
   | 'reload' // apparmor_parser -r FILE: undo of complain-runtime and unload
-  | 'enable'; // remove the disable/ link + apparmor_parser -r FILE: undo of disable
+  | 'enable' // remove the disable/ link + apparmor_parser -r FILE: undo of disable
+  | 'allow' // add a rule (local/ include or a marked block) + apparmor_parser -r FILE
+  | 'remove-rule'; // remove exactly the lines an allow added + apparmor_parser -r FILE: undo of allow
+
+/** One file an allow (or its undo) changed: the lines, where, and the file as the action left it. */
+export interface JournaledEdit {
+  file: string;
+  /** The action created the file (its undo deletes it) or deleted it (undo of a created file). */
+  created?: boolean;
+  deleted?: boolean;
+  /** 0-based line where the lines were inserted (or removed). */
+  at: number;
+  added?: string[];
+  removed?: string[];
+  /** The change as a unified diff. */
+  diff: string[];
+  /** sha256 of the file as the action left it: an undo touches only a file still like this. */
+  sha256After?: string;
+  /** The file as the action left it (when small), to show what changed since. */
+  after?: string;
+}
 
 export interface ActionJournalEntry {
   /** Format version. */
@@ -48,4 +68,8 @@ export interface ActionJournalEntry {
   /** The id of the action this one undoes. */
   undoOf?: string;
   dryRun?: boolean;
+  /** allow: the rules added. */
+  rules?: string[];
+  /** allow and its undo: the exact file changes. */
+  edits?: JournaledEdit[];
 }

@@ -36,10 +36,7 @@ export function digestOf(r: AppArmorRecord): RecordDigest {
   let c1 = s1;
   let c2 = s2;
   for (const k in f) {
-    pair[0] = 0x811c9dc5;
-    pair[1] = 0x5bd1e995;
-    hashInto(k);
-    hashInto(f[k]);
+    fieldHash(k, f[k]);
     if (!NOT_IDENTITY.has(k)) {
       s1 = (s1 + pair[0]) | 0;
       s2 = (s2 + pair[1]) | 0;
@@ -52,6 +49,37 @@ export function digestOf(r: AppArmorRecord): RecordDigest {
   const d: RecordDigest = { of: f, id1: s1 & 0x3fffffff, id2: s2 & 0x3fffffff, cls1: c1 & 0x3fffffff, cls2: c2 & 0x3fffffff };
   r.digest = d;
   return d;
+}
+
+/**
+ * The digest of `fields`, a copy of `from.of` in which only `key`'s value differs, without a pass
+ * over the other fields: the sums lose the old field's hashes and gain the new one's (a record
+ * read from a template with another pid).
+ */
+export function digestWithChanged(from: RecordDigest, fields: Record<string, string>, key: string): RecordDigest {
+  const before = from.of[key];
+  const after = fields[key];
+  let { id1, id2, cls1, cls2 } = from;
+  const identity = !NOT_IDENTITY.has(key);
+  const decides = key !== 'pid';
+  if (before !== undefined) {
+    fieldHash(key, before);
+    if (identity) (id1 -= pair[0]), (id2 -= pair[1]);
+    if (decides) (cls1 -= pair[0]), (cls2 -= pair[1]);
+  }
+  if (after !== undefined) {
+    fieldHash(key, after);
+    if (identity) (id1 += pair[0]), (id2 += pair[1]);
+    if (decides) (cls1 += pair[0]), (cls2 += pair[1]);
+  }
+  return { of: fields, id1: id1 & 0x3fffffff, id2: id2 & 0x3fffffff, cls1: cls1 & 0x3fffffff, cls2: cls2 & 0x3fffffff };
+}
+
+function fieldHash(k: string, v: string): void {
+  pair[0] = 0x811c9dc5;
+  pair[1] = 0x5bd1e995;
+  hashInto(k);
+  hashInto(v);
 }
 
 /** Two independent multiplicative hashes updated in one pass over the characters. */

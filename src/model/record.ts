@@ -30,7 +30,9 @@ export interface SourceRef {
   line: number;
 }
 
-export type Verdict = 'likely-attack' | 'missing-rule' | 'unclear' | 'info';
+import type { Verdict } from './verdict.js';
+
+export type { Verdict } from './verdict.js';
 
 /**
  * On a classification the classifier made from a shared one by filling in what differs between
@@ -96,6 +98,8 @@ export interface AppArmorRecord {
   time?: number;
   /** True when `time` is an estimate (uptime converted with an assumed boot time, a syslog date without year). */
   timeApprox?: boolean;
+  /** True when the line gave a time no clock can show (beyond ±8.64e15 ms): the record is kept undated. */
+  timeInvalid?: boolean;
   /** Seconds since boot, when the carrier gave one (raw dmesg, short-monotonic). */
   uptime?: number;
   /** The audit event serial from `audit(SEC.MS:SERIAL)`. */
@@ -111,6 +115,11 @@ export interface AppArmorRecord {
   /** The evidence line as read (possibly shortened for very long lines; see rawTruncated). */
   raw: string;
   rawTruncated?: boolean;
+  /**
+   * Fields whose kernel hex was not UTF-8, with the hex as logged: the decoded text shows those
+   * bytes as \xNN, which a real name could hold too.
+   */
+  undecoded?: Record<string, string>;
   context?: EventContext;
   /** Filled by the classifier. */
   classification?: Classification;
@@ -177,4 +186,12 @@ export function recordTarget(r: AppArmorRecord): string | undefined {
     f.family ??
     f.target
   );
+}
+
+/** The widest range of epoch milliseconds a Date can hold (ECMAScript's time value limit). */
+export const MAX_TIME_MS = 8.64e15;
+
+/** Whether `t` is a time a Date can hold: anything else is an invalid time, never a crash later. */
+export function isValidTime(t: number): boolean {
+  return Number.isFinite(t) && Math.abs(t) <= MAX_TIME_MS;
 }

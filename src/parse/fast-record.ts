@@ -8,7 +8,7 @@
  */
 import type { AppArmorRecord, SourceRef } from '../model/record.js';
 import { decodePrefix, type ClockContext } from '../decode/prefix.js';
-import { decodeHex, HEX_KEYS, parseAuditId, type AuditId } from './fields.js';
+import { decodeHex, HEX_KEYS, parseAuditId, type AuditId, type UndecodedHolder } from './fields.js';
 import { headerStart, isLegacyType, kindOf, MAX_RAW, newRecord, type Overrides } from './record.js';
 
 const SP = 0x20, TAB = 0x09, GS = 0x1d, DQ = 0x22, SQ = 0x27, EQ = 0x3d, BS = 0x5c, CR = 0x0d, LF = 0x0a;
@@ -69,6 +69,7 @@ export function parseFastRecord(line: string, bodyAt: number, src: SourceRef, cl
   }
   const fields: Record<string, string> = {};
   let kind: string | undefined;
+  let hex: UndecodedHolder | undefined;
   i = bodyAt;
   while (i < end) {
     let c = line.charCodeAt(i);
@@ -90,7 +91,7 @@ export function parseFastRecord(line: string, bodyAt: number, src: SourceRef, cl
       const v0 = i;
       while (i < end && !isSep(c)) c = line.charCodeAt(++i);
       value = line.slice(v0, i);
-      if (HEX_KEYS.has(key) && isHex(value)) value = decodeHex(value);
+      if (HEX_KEYS.has(key) && isHex(value)) value = decodeHex(value, key, (hex ??= {}));
     }
     if (kind === undefined) {
       if (key !== 'apparmor') return undefined;
@@ -102,5 +103,7 @@ export function parseFastRecord(line: string, bodyAt: number, src: SourceRef, cl
   if (kind === undefined) return undefined;
   const info = decodePrefix(line.slice(0, start), clock, line.slice(start, start + 40));
   const raw = line.length > MAX_RAW ? line.slice(0, MAX_RAW) : line;
-  return newRecord(kind, fields, line, raw, src, info, ov, id, type ?? ov.auditType ?? info.auditType);
+  const r = newRecord(kind, fields, line, raw, src, info, ov, id, type ?? ov.auditType ?? info.auditType);
+  if (hex?.undecoded) r.undecoded = hex.undecoded;
+  return r;
 }

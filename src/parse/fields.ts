@@ -16,12 +16,21 @@ export const HEX_KEYS: ReadonlySet<string> = new Set([
 
 const HEX_RE = /^(?:[0-9A-F]{2})+$/;
 
-/** Decode kernel hex. Invalid UTF-8 bytes are shown as \xNN so nothing is silently replaced. */
-export function decodeHex(hex: string): string {
+/** Where a record keeps the hex of fields that did not decode as UTF-8 (AppArmorRecord.undecoded). */
+export interface UndecodedHolder {
+  undecoded?: Record<string, string>;
+}
+
+/**
+ * Decode kernel hex. Invalid UTF-8 bytes are shown as \xNN so nothing is silently replaced; since a
+ * real name may hold the text `\xNN` too, the hex of such a field is kept in `holder` under `key`.
+ */
+export function decodeHex(hex: string, key?: string, holder?: UndecodedHolder): string {
   const bytes = Buffer.from(hex, 'hex');
   try {
     return UTF8_FATAL.decode(bytes);
   } catch {
+    if (key !== undefined && holder) (holder.undecoded ??= {})[key] = hex;
     let out = '';
     for (const b of bytes) out += b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : `\\x${b.toString(16).padStart(2, '0')}`;
     return out;
@@ -29,8 +38,8 @@ export function decodeHex(hex: string): string {
 }
 const UTF8_FATAL = new TextDecoder('utf-8', { fatal: true });
 
-export function maybeHex(key: string, value: string): string {
-  return value.length >= 2 && HEX_KEYS.has(key) && HEX_RE.test(value) ? decodeHex(value) : value;
+export function maybeHex(key: string, value: string, holder?: UndecodedHolder): string {
+  return value.length >= 2 && HEX_KEYS.has(key) && HEX_RE.test(value) ? decodeHex(value, key, holder) : value;
 }
 
 const SP = 0x20, TAB = 0x09, GS = 0x1d, DQ = 0x22, SQ = 0x27, EQ = 0x3d, BS = 0x5c, CR = 0x0d, LF = 0x0a;

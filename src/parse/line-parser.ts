@@ -11,6 +11,7 @@ import type { LineSink } from '../ingest/line-scanner.js';
 import { parseFastRecord } from './fast-record.js';
 import { parseJsonEntry } from './journal-json.js';
 import { isLegacyType, parseAuditText, type Overrides } from './record.js';
+import { TemplateCache } from './template.js';
 
 export interface ParserSink {
   record(r: AppArmorRecord): void;
@@ -30,7 +31,13 @@ export interface ParserStats {
   nullMessages: number;
 }
 
+export interface LineParserOptions {
+  /** No shortcuts (slow; the reference for the equivalence tests, not for production use). */
+  plain?: boolean;
+}
+
 const LONG_LINE = 65536;
+const NO_OVERRIDES: Overrides = {};
 const EXCERPT = 160;
 
 /** Finds where an AppArmor body starts on a line, or -1. The hot path: most lines are not AppArmor. */
@@ -136,7 +143,15 @@ export class LineParser {
     private readonly sourceName: string,
     private readonly sink: ParserSink,
     private readonly clock: ClockContext = {},
-  ) {}
+    opts: LineParserOptions = {},
+  ) {
+    this.plain = opts.plain === true;
+    if (!this.plain) this.templates = new TemplateCache();
+  }
+  /** The records of lines met before, by their template (the usual lines of a flood). */
+  private readonly templates: TemplateCache | undefined;
+  /** Every line through the general path: the reference the shortcuts are tested against. */
+  private readonly plain: boolean;
 
   /** Feeds the next line (without its newline). Line numbers are counted here, from 1. */
   push(line: string): void {
@@ -193,7 +208,21 @@ export class LineParser {
     if ((c === 0x20 || c === 0x09) && this.prettyJsonField(line, lineNo)) return;
     const body = findBody(line);
     if (body >= 0) {
-      this.parseText(line, lineNo, {}, true, body);
+      if (this.templates !== undefined) {
+        const src: SourceRef = { name: this.sourceName, line: lineNo };
+        const known = this.templates.match(line, body, src, this.clock);
+        if (known !== undefined) {
+          this.emit(known);
+          return;
+        }
+        const fast = parseFastRecord(line, body, src, this.clock, NO_OVERRIDES);
+        if (fast !== undefined) {
+          this.templates.learn(line, body, fast);
+          this.emit(fast);
+          return;
+        }
+      }
+      this.parseText(line, lineNo, {}, true, body, undefined, this.templates !== undefined);
       return;
     }
     if (this.heldId !== undefined && line.includes('msg=audit(')) {
@@ -290,13 +319,14 @@ export class LineParser {
     return true;
   }
 
-  private parseText(text: string, lineNo: number, ov: Overrides, mayContinue: boolean, body = findBody(text), rawLine?: string): void {
+  /** `fastTried`: the one-pass parser already left this line to the full one. */
+  private parseText(text: string, lineNo: number, ov: Overrides, mayContinue: boolean, body = findBody(text), rawLine?: string, fastTried = false): void {
     const src: SourceRef = { name: this.sourceName, line: lineNo };
     if (body < 0) {
       this.fail(src, 'no AppArmor record found', rawLine ?? text);
       return;
     }
-    const fast = parseFastRecord(text, body, src, this.clock, ov);
+    const fast = this.plain || fastTried ? undefined : parseFastRecord(text, body, src, this.clock, ov);
     if (fast) {
       if (rawLine !== undefined) fast.raw = rawLine.length > 4096 ? rawLine.slice(0, 4096) : rawLine;
       this.emit(fast);
@@ -307,6 +337,7 @@ export class LineParser {
       this.pendingText = { line: text, lineNo };
       return;
     }
+    if (parsed.notRecord) return;
     if (parsed.failure !== undefined) this.fail(src, parsed.failure, rawLine ?? text);
     if (parsed.records.length === 0) {
       if (parsed.failure === undefined) this.fail(src, 'no AppArmor record found', rawLine ?? text);

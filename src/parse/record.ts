@@ -3,7 +3,7 @@
  * `parseAuditText` finds every record on the line (several may share one), decodes the carrier
  * prefix, the audit id, and every key=value, hex included.
  */
-import type { AppArmorRecord, Carrier, SourceRef } from '../model/record.js';
+import { isValidTime, type AppArmorRecord, type Carrier, type SourceRef } from '../model/record.js';
 import { decodePrefix, type ClockContext, type PrefixInfo } from '../decode/prefix.js';
 import { maybeHex, parseAuditId, scanTokens, type AuditId, type Token } from './fields.js';
 import { parseProseRecord } from './legacy-text.js';
@@ -40,7 +40,16 @@ export interface ParsedLine {
   failure?: string;
   /** A single-quoted `msg='` (USER_AVC) opened and the line ended: the next line may continue it. */
   openQuote: boolean;
+  /** The line is the kernel's command line (`apparmor=1`): no record, and nothing wrong with it. */
+  notRecord?: boolean;
 }
+
+/**
+ * Records one line may carry. A kernel line carries one (a few when a carrier quotes several); a
+ * line repeating `apparmor=` thousands of times is forged, and its records past this many are not
+ * made: the line is counted as unparsable.
+ */
+export const MAX_RECORDS_PER_LINE = 16;
 
 /** Evidence lines longer than this are kept shortened (the record keeps every field). */
 export const MAX_RAW = 4096;
@@ -86,6 +95,11 @@ export function newRecord(
     r.time = info.time;
     if (info.timeApprox) r.timeApprox = true;
   }
+  if (r.time !== undefined && !isValidTime(r.time)) {
+    delete r.time;
+    delete r.timeApprox;
+    r.timeInvalid = true;
+  }
   if (info.uptime !== undefined) r.uptime = info.uptime;
   const host = ov.host ?? info.host;
   if (host !== undefined) r.host = host;
@@ -112,6 +126,9 @@ export function parseAuditText(line: string, bodyAt: number, src: SourceRef, clo
   let failure: string | undefined;
   let cutRecord: AppArmorRecord | undefined;
   let hintOperation = false;
+  let bootParameter = false;
+  /** Records past MAX_RECORDS_PER_LINE: their markers are counted, their fields dropped. */
+  let excess = 0;
 
   const begin = (kind: string): AppArmorRecord => {
     const r = newRecord(kind, {}, line, raw, src, info, ov, pendingId, pendingType);
@@ -167,6 +184,11 @@ export function parseAuditText(line: string, bodyAt: number, src: SourceRef, clo
     }
     if (key === 'apparmor') {
       const kind = kindOf(value);
+      // the kernel's command line (`... apparmor=1 security=apparmor`): a boot parameter, not a record
+      if (!kind && !t.quoted && /^\d+$/.test(value) && /\bcommand line: /i.test(line)) {
+        bootParameter = true;
+        return;
+      }
       if (!kind) {
         failure = `unknown apparmor=${value.slice(0, 40)}`;
         return;
@@ -174,6 +196,10 @@ export function parseAuditText(line: string, bodyAt: number, src: SourceRef, clo
       if (cur && cur.fields.apparmor === undefined) {
         // legacy header that also carries apparmor=: the key names the kind
         cur.kind = kind;
+      } else if (records.length >= MAX_RECORDS_PER_LINE) {
+        excess++;
+        cur = undefined;
+        return;
       } else {
         cur = begin(kind);
       }
@@ -181,13 +207,14 @@ export function parseAuditText(line: string, bodyAt: number, src: SourceRef, clo
       return;
     }
     if (!cur) {
+      if (excess) return;
       if (legacyKind !== undefined) cur = begin(legacyKind);
       else {
         (outer ??= {})[key] = value;
         return;
       }
     }
-    cur.fields[key] = t.quoted ? value : maybeHex(key, value);
+    cur.fields[key] = t.quoted ? value : maybeHex(key, value, cur);
   };
 
   scanTokens(line, start, line.length, onToken);
@@ -208,6 +235,8 @@ export function parseAuditText(line: string, bodyAt: number, src: SourceRef, clo
     for (const r of records) for (const k in outer) if (!(k in r.fields)) r.fields[k] = outer[k];
   }
   if (cutRecord) records.splice(records.indexOf(cutRecord), 1);
+  if (excess) failure = `${excess} more records on one line than the ${MAX_RECORDS_PER_LINE} a line may carry: not read`;
+  if (records.length === 0 && bootParameter && failure === undefined) return { records, openQuote, notRecord: true };
   if (records.length === 0) failure ??= openQuote ? 'unterminated msg= quote' : 'no AppArmor record found';
-  return { records, failure: records.length === 0 || cutRecord ? failure : undefined, openQuote };
+  return { records, failure: records.length === 0 || cutRecord || excess ? failure : undefined, openQuote };
 }

@@ -198,8 +198,12 @@ class Index implements ProfileIndex {
     const names = declared.map((p) => p.name);
     for (const p of declared) {
       p.fileProfiles = names;
-      if (!this.byName.has(p.name)) this.byName.set(p.name, p);
-      else this.problems.push(`${f.path}: profile ${p.name} is also declared in ${this.byName.get(p.name)!.file}; the first one is used`);
+      const first = this.byName.get(p.name);
+      if (!first) this.byName.set(p.name, p);
+      else {
+        this.problems.push(`${f.path}: profile ${p.name} is also declared in ${first.file}; the first one is used`);
+        if (first.file !== f.path) (first.alsoDeclaredIn ??= []).push(f.path);
+      }
     }
   }
 

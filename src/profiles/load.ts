@@ -62,11 +62,17 @@ async function collect(dir: string, depth: number, out: PolicyFile[], problems: 
   }
 }
 
-export async function loadProfileIndex(dirs: string[] = DEFAULT_PROFILE_DIRS): Promise<{ index: ProfileIndex; problems: string[] }> {
+/**
+ * `label`: the name a file is known by in the index (and so in every suggestion and view), when
+ * not its path: the demo names its files relative to the project, not to the machine.
+ */
+export async function loadProfileIndex(dirs: string[] = DEFAULT_PROFILE_DIRS, opts: { label?: (path: string) => string } = {}): Promise<{ index: ProfileIndex; problems: string[] }> {
   const files: PolicyFile[] = [];
   const problems: string[] = [];
   const roots = dirs.map((d) => d.replace(/\/+$/, '') || '/');
   for (const d of roots) await collect(d, 0, files, problems);
-  const index = buildProfileIndex(files, { roots });
+  const label = opts.label;
+  if (label) for (const f of files) f.path = label(f.path);
+  const index = buildProfileIndex(files, { roots: label ? roots.map(label) : roots });
   return { index, problems: [...problems, ...index.problems] };
 }

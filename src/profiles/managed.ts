@@ -5,9 +5,19 @@
  */
 import type { ManagedBy } from './types.js';
 
+/**
+ * The one list of generated profile names, for the classifier's advice and for the action guard's
+ * refusal. A generated profile is one a daemon writes and rewrites; a name an administrator chose
+ * for a profile they maintain (docker-nginx for --security-opt, libvirt-foo) is theirs to change:
+ * - snapd writes snap.*, snap-update-ns.* and, when it re-executes from the snapd snap,
+ *   snap-confine.* (the packaged profile is /usr/lib/snapd/snap-confine, a file like any other);
+ * - dockerd writes docker-default only; containerd cri-containerd.*; podman containers-default-*;
+ * - libvirt's virt-aa-helper writes libvirt-<domain uuid>;
+ * - LXD, Incus and LXC write lxd-*, incus-*, lxc-* for their containers.
+ */
 const NAME_PATTERNS: [RegExp, ManagedBy][] = [
-  [/^snap(?:-update-ns)?\.|^snap\.|^snap-confine/, 'snapd'],
-  [/^docker-|^docker_/, 'docker'],
+  [/^snap(?:-update-ns|-confine)?\./, 'snapd'],
+  [/^docker-default$/, 'docker'],
   [/^cri-containerd\./, 'containerd'],
   [/^containers-default-/, 'podman'],
   [/^libvirt-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, 'libvirt'],

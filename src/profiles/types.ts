@@ -91,6 +91,8 @@ export interface ProfileInfo {
   localInclude?: string;
   /** Every profile the same file declares (children included). */
   fileProfiles: string[];
+  /** Other files that declare a profile of the same name (a stale copy): which one the kernel holds is unknown. */
+  alsoDeclaredIn?: string[];
   /** Includes as written, in order, with nested ones (`abstractions/base`, `local/usr.sbin.nginx`). */
   includes: string[];
   /** Includes that could not be found (not `if exists` ones). */

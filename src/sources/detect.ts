@@ -20,6 +20,12 @@ export interface HostFacts {
   auditdRunning: boolean;
   /** AppArmor enabled in this kernel (/sys/module/apparmor/parameters/enabled = Y); undefined = unknown. */
   apparmorEnabled?: boolean;
+  /**
+   * journald reads the kernel's audit channel (systemd-journald-audit.socket active: a reader of the
+   * audit multicast group); undefined = unknown. systemd 254 and later no longer start that socket
+   * with journald: on Debian 13 it is off unless enabled, so the audit channel stays empty.
+   */
+  journaldAudit?: boolean;
 }
 
 export interface SourcePlan {
@@ -54,8 +60,17 @@ function journalPlan(name: 'journal' | 'audit', f: HostFacts, explicit: boolean)
   if (!f.journalFiles)
     return { name, explicit, available: false, reason: 'no journal files on this host (systemd-journald is not running or keeps no journal)', fix: 'start systemd-journald, or read saved logs with --input / --journal-dir' };
   const plan: SourcePlan = { name, explicit, available: true };
-  if (name === 'journal' && f.auditdRunning) plan.note = 'auditd runs: AppArmor records go to audit.log and the audit channel, not the kernel log';
-  if (name === 'journal' && !f.auditdRunning) plan.note = 'the kernel rate-limits this log (kauditd_printk_skb): the audit channel keeps every record';
+  const channelOff = f.journaldAudit === false;
+  if (name === 'journal' && f.auditdRunning) plan.note = `auditd runs: AppArmor records go to audit.log${channelOff ? '' : ' and the audit channel'}, not the kernel log`;
+  if (name === 'journal' && !f.auditdRunning)
+    plan.note = channelOff
+      ? "the kernel rate-limits this log (kauditd_printk_skb) and journald does not read the audit channel here: records the kernel drops are lost (auditd, or systemd-journald-audit.socket, would keep them)"
+      : 'the kernel rate-limits this log (kauditd_printk_skb): the audit channel keeps every record';
+  if (name === 'audit' && channelOff) {
+    // older entries may still be there (the socket was on once): the source stays, the note says why it is quiet
+    plan.note = 'journald does not read the audit channel (systemd-journald-audit.socket is not active, the default from systemd 254 on): no new records arrive here';
+    plan.fix = 'sudo systemctl enable --now systemd-journald-audit.socket, or install auditd';
+  }
   return plan;
 }
 

@@ -9,7 +9,7 @@ import type { CliOptions } from '../cli/args.js';
 import type { AppArmorRecord, LossNotice } from '../model/record.js';
 import { summaryLine } from '../pipeline.js';
 import { recordToNdjson } from '../views/json.js';
-import { safeText } from '../views/safe-text.js';
+import { safeLines, safeText } from '../views/safe-text.js';
 import { recordLine } from '../views/text.js';
 import { startLiveSources } from './session.js';
 import { TimeSpecError } from './time-spec.js';
@@ -65,7 +65,7 @@ export const OUTPUT_BACKLOG = 4 * 1024 * 1024;
 
 export async function runLive(opts: CliOptions, format: 'json' | 'plain', io: LiveCliIo): Promise<number> {
   const { out, err } = io;
-  const say = (s: string) => err.write(`aa-triage: ${s}\n`);
+  const say = (s: string) => err.write(`aa-triage: ${safeLines(s)}\n`);
   let buf = '';
   let flushQueued = false;
   const flush = () => {

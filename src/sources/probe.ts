@@ -79,6 +79,23 @@ export function bootTime(proc: string): number | undefined {
   return m ? Number(m[1]) * 1000 : undefined;
 }
 
+/**
+ * Whether anything reads the kernel's audit multicast group, which is how journald reads the audit
+ * channel (its systemd-journald-audit.socket): a NETLINK_AUDIT (9) socket in /proc/net/netlink with
+ * group bit 1 set. Undefined when that table cannot be read.
+ */
+export function auditChannelRead(proc: string): boolean | undefined {
+  const text = readText(join(proc, 'net/netlink'));
+  if (text === undefined || !text.startsWith('sk')) return undefined;
+  return text
+    .split('\n')
+    .slice(1)
+    .some((line) => {
+      const col = line.trim().split(/\s+/);
+      return col[1] === '9' && /^[0-9a-f]+$/i.test(col[3] ?? '') && (parseInt(col[3].slice(-1), 16) & 1) === 1;
+    });
+}
+
 export function probeHost(paths: SourcePaths, env: NodeJS.ProcessEnv): HostFacts {
   const uid = process.getuid?.() ?? -1;
   const gids = process.getgroups?.() ?? [];
@@ -105,5 +122,6 @@ export function probeHost(paths: SourcePaths, env: NodeJS.ProcessEnv): HostFacts
     auditdRunning: processRunning(paths.proc, 'auditd'),
     // the parameter is world-readable whenever the module is in the kernel: absent means no AppArmor
     apparmorEnabled: enabled === 'Y',
+    journaldAudit: auditChannelRead(paths.proc),
   };
 }

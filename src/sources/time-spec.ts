@@ -4,6 +4,7 @@
  * Parsed once here to epoch ms, so every source (journal, dmesg, audit.log, saved files) uses the same
  * window; journalctl then gets the instant as `@SECONDS`. Pure: `now` is a parameter.
  */
+import { isValidTime } from '../model/record.js';
 
 const UNITS: [RegExp, number][] = [
   [/^(us|usec|µs)$/, 0.001],
@@ -104,6 +105,7 @@ export function parseWindow(since: string | undefined, until: string | undefined
     if (v === undefined) continue;
     const t = parseTimeSpec(v, now);
     if (t === undefined) throw new TimeSpecError(`--${name}: not a time: ${v} (e.g. "2026-11-22 03:00", 2026-11-22T03:00:00Z, "-1h", "2 hours ago", today, @EPOCH)`);
+    if (!isValidTime(t)) throw new TimeSpecError(`--${name}: out of range: ${v} (a date no clock can show)`);
     w[name] = t;
   }
   if (w.since !== undefined && w.until !== undefined && w.since > w.until) throw new TimeSpecError(`--since is after --until (${since} > ${until})`);

@@ -15,12 +15,11 @@
 import type { ActionJournalEntry } from '../model/action.js';
 import type { AppArmorRecord, Classification, LossNotice, Verdict } from '../model/record.js';
 import { isDenial, recordProfile, recordTarget } from '../model/record.js';
+import { NO_VERDICT, VERDICT_RANK, type GroupVerdict } from '../model/verdict.js';
+import { RateHistory, type RateSeries } from './rate-history.js';
 
-/** `?` is a record nobody classified (the classifier is absent or said nothing). */
-export type IncidentVerdict = Verdict | '?';
-
-/** How bad a verdict is, for "likely attacks first" and for an incident's worst record. */
-export const VERDICT_RANK: Record<IncidentVerdict, number> = { 'likely-attack': 4, unclear: 3, '?': 2, 'missing-rule': 1, info: 0 };
+/** An incident's verdict: its worst record's, or NO_VERDICT. */
+export type IncidentVerdict = GroupVerdict;
 
 export interface Incident {
   /** Stable identity: the grouping key. */
@@ -34,6 +33,8 @@ export interface Incident {
   verdict: IncidentVerdict;
   /** The classification of the worst record seen. */
   classification?: Classification;
+  /** The kind of that worst record: ALLOWED when the worst access happened (complain mode let it through). */
+  worstKind: string;
   count: number;
   /** Distinct pids, at most MAX_PIDS; pidsMore counts the ones left out. */
   pids: string[];
@@ -77,7 +78,7 @@ export interface VerdictCounts {
   'missing-rule': number;
   unclear: number;
   info: number;
-  '?': number;
+  [NO_VERDICT]: number;
 }
 
 export interface LossCounts {
@@ -103,11 +104,15 @@ export interface StoreSnapshot {
   windowDropped: number;
   profiles: ProfileCounts[];
   actions: ActionJournalEntry[];
+  /** Journal line numbers that held no readable entry (torn by a failed write, or foreign): skipped, not hidden. */
+  actionsUnreadable: number[];
   paused: boolean;
   /** Records that arrived since the pause (shown as "PAUSED (N new)"). */
   newSincePause: number;
   /** Latest record time seen: "now" for relative times when replaying saved logs. */
   latestTime?: number;
+  /** Denials over time by verdict (every one, not only the window's): the sparkline's counts. */
+  rates?: RateSeries;
 }
 
 export interface IncidentStoreLimits {
@@ -132,8 +137,21 @@ export function incidentKey(r: AppArmorRecord): string {
   return [recordProfile(r) ?? '', r.fields.operation ?? '', recordTarget(r) ?? '', maskOf(r)].join('\u0000');
 }
 
+/**
+ * Whether record `r` (with `verdict`) is more severe than the incident's worst record so far: a
+ * higher verdict first; at the same verdict, an access that happened (ALLOWED) outranks one that was
+ * stopped, so an attack that got through is never described by the denial that preceded it.
+ */
+function worse(verdict: IncidentVerdict, r: AppArmorRecord, inc: Incident): boolean {
+  if (VERDICT_RANK[verdict] !== VERDICT_RANK[inc.verdict]) return VERDICT_RANK[verdict] > VERDICT_RANK[inc.verdict];
+  const happened = r.kind === 'ALLOWED';
+  const worstHappened = inc.worstKind === 'ALLOWED';
+  if (happened !== worstHappened) return happened;
+  return !inc.classification && !!r.classification;
+}
+
 function emptyVerdicts(): VerdictCounts {
-  return { 'likely-attack': 0, 'missing-rule': 0, unclear: 0, info: 0, '?': 0 };
+  return { 'likely-attack': 0, 'missing-rule': 0, unclear: 0, info: 0, [NO_VERDICT]: 0 };
 }
 
 export class IncidentStore {
@@ -151,7 +169,9 @@ export class IncidentStore {
   private loss: LossCounts = { suppressed: 0, lost: 0, dropped: 0 };
   private health: SourceHealth[] = [];
   private actions: ActionJournalEntry[] = [];
+  private actionsUnreadable: number[] = [];
   private latestTime?: number;
+  private readonly rates = new RateHistory();
   private version = 0;
   private cached?: StoreSnapshot;
   private paused = false;
@@ -196,8 +216,9 @@ export class IncidentStore {
       return;
     }
     if (!isDenial(r)) return;
-    const verdict: IncidentVerdict = r.classification?.verdict ?? '?';
+    const verdict: IncidentVerdict = r.classification?.verdict ?? NO_VERDICT;
     this.verdicts[verdict]++;
+    this.rates.add(r.time, verdict);
     if (profile !== undefined) {
       const p = this.profileCounts(profile);
       if (p) {
@@ -224,6 +245,7 @@ export class IncidentStore {
         kinds: [],
         verdict,
         classification: r.classification,
+        worstKind: r.kind,
         count: 0,
         pids: [],
         pidsMore: 0,
@@ -239,9 +261,10 @@ export class IncidentStore {
     inc.count++;
     inc.lastSeq = this.seq;
     if (!inc.kinds.includes(r.kind)) inc.kinds.push(r.kind);
-    if (VERDICT_RANK[verdict] > VERDICT_RANK[inc.verdict] || (verdict === inc.verdict && !inc.classification && r.classification)) {
+    if (worse(verdict, r, inc)) {
       inc.verdict = verdict;
       inc.classification = r.classification;
+      inc.worstKind = r.kind;
     }
     const pid = r.fields.pid;
     if (pid !== undefined && !inc.pids.includes(pid)) {
@@ -309,9 +332,10 @@ export class IncidentStore {
   }
 
   /** The journal as read again from disk (it is the record of what was done; newest kept when over the bound). */
-  replaceActions(entries: ActionJournalEntry[]): void {
+  replaceActions(entries: ActionJournalEntry[], unreadable: number[] = []): void {
     this.version++;
     this.actions = entries.slice(-this.limits.maxActions);
+    this.actionsUnreadable = unreadable.slice();
   }
 
   setPaused(paused: boolean): void {
@@ -356,9 +380,11 @@ export class IncidentStore {
       windowDropped: this.windowDropped,
       profiles: [...this.profiles.values()].map((p) => ({ ...p })),
       actions: this.actions.slice(),
+      actionsUnreadable: this.actionsUnreadable,
       paused: this.paused,
       newSincePause: this.newSincePause,
       latestTime: this.latestTime,
+      rates: this.rates.series(),
     };
     return this.cached;
   }

@@ -20,6 +20,7 @@ import { own } from './key-records.js';
 import type { LossSummary, ProfileChange, TimePoint, Timeline, TimelineAction, TimelineEvent, TimelineOptions, TimelineVerdict } from './model.js';
 import { severity } from './model.js';
 import { resolveUptime, UptimeClock, type Segment } from './uptime-clock.js';
+import { RateHistory } from '../store/rate-history.js';
 
 export const DEFAULT_GAP_SECONDS = 300;
 const DEFAULT_MAX_KEY_RECORDS = 12;
@@ -130,6 +131,7 @@ export class TimelineBuilder {
   private boots = 0;
   private counts: IngestCounts = { unparsable: 0, duplicates: 0, cut: 0, nullMessages: 0 };
   private badJournalLines = 0;
+  private readonly rates = new RateHistory();
 
   constructor(private readonly opts: TimelineOptions = {}) {
     this.gapMs = (opts.gapSeconds ?? DEFAULT_GAP_SECONDS) * 1000;
@@ -175,6 +177,7 @@ export class TimelineBuilder {
     if (r.classification) this.classified = true;
     const verdict: TimelineVerdict = r.classification?.verdict ?? 'unclassified';
     this.byVerdict[verdict] = (this.byVerdict[verdict] ?? 0) + 1;
+    this.rates.add(at.time, verdict);
     const label = recordProfile(r) ?? '(no profile)';
     const profile = rootProfile(label);
     const inc = this.place(r, profile, verdict, at);
@@ -302,6 +305,7 @@ export class TimelineBuilder {
       incidents,
       events: events.map((x) => x.e),
       actions,
+      rates: this.rates.series(),
     };
     if (this.opts.actionJournal !== undefined) timeline.summary.actionJournal = this.opts.actionJournal;
     if (this.counts.firstUnparsable) timeline.summary.firstUnparsable = this.counts.firstUnparsable;

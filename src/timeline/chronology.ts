@@ -46,7 +46,7 @@ function changeRow(at: TimePoint, c: ProfileChange, esc: Esc, actionId?: string)
  * actions inside incidents (and the kernel records confirming them) are listed here too: for a
  * chronology that does not show the incident blocks inline.
  */
-export function chronologyRows(t: Timeline, esc: Esc, opts: { attachedActions?: boolean } = {}): Row[] {
+export function chronologyRows(t: Timeline, esc: Esc, clock: (ms: number) => string, opts: { attachedActions?: boolean } = {}): Row[] {
   const actions = new Map(t.actions.map((a) => [a.id, a]));
   const incidents = new Map(t.incidents.map((i) => [i.id, i]));
   const journal = t.summary.actionJournal ?? 'actions.jsonl';
@@ -63,9 +63,15 @@ export function chronologyRows(t: Timeline, esc: Esc, opts: { attachedActions?: 
       case 'boot':
         rows.push({ kind: 'boot', at: e.at, text: bootText(e.kernel, e.detectedBy, esc), evidence: evidence(e.source, esc) });
         break;
-      case 'loss':
-        rows.push({ kind: 'loss', at: e.at, text: lossText(e.kind, e.count, esc), evidence: evidence(e.source, esc) });
+      case 'loss': {
+        // notices of one kind in a row (a flood brings one a second): one row with the totals
+        const run: LossRun = { first: e, last: e, count: e.count, notices: 1 };
+        while (i + 1 < events.length && events[i + 1].type === 'loss' && (events[i + 1] as LossEvent).kind === e.kind && events[i + 1].at.time !== undefined && e.at.time !== undefined) {
+          addToRun(run, events[++i] as LossEvent);
+        }
+        rows.push(lossRow(run, esc, clock));
         break;
+      }
       case 'action':
         if (e.incidentId === undefined || opts.attachedActions) rows.push(actionRow(e, actions.get(e.actionId), journal, esc));
         break;
@@ -106,7 +112,9 @@ interface TimelineIndex {
   actions: Map<string, TimelineAction>;
   /** Action events per incident id, and the loss events, in event order. */
   actionEvents: Map<number, Extract<TimelineEvent, { type: 'action' }>[]>;
-  losses: Extract<TimelineEvent, { type: 'loss' }>[];
+  losses: LossEvent[];
+  /** The dated loss events in time order (an incident's are found by bisection). */
+  datedLosses: LossEvent[];
   /** The action a profile change confirmed. */
   changeAction: Map<ProfileChange, string>;
 }
@@ -117,7 +125,7 @@ const indexes = new WeakMap<Timeline, TimelineIndex>();
 function indexOf(t: Timeline): TimelineIndex {
   let ix = indexes.get(t);
   if (ix) return ix;
-  ix = { actions: new Map(t.actions.map((a) => [a.id, a])), actionEvents: new Map(), losses: [], changeAction: new Map() };
+  ix = { actions: new Map(t.actions.map((a) => [a.id, a])), actionEvents: new Map(), losses: [], datedLosses: [], changeAction: new Map() };
   for (const e of t.events) {
     if (e.type === 'action' && e.incidentId !== undefined) {
       const list = ix.actionEvents.get(e.incidentId) ?? [];
@@ -126,8 +134,51 @@ function indexOf(t: Timeline): TimelineIndex {
     } else if (e.type === 'loss') ix.losses.push(e);
     else if (e.type === 'profile' && e.actionId !== undefined) ix.changeAction.set(e.change, e.actionId);
   }
+  // stable: notices at the same time keep their order
+  ix.datedLosses = ix.losses.filter((e) => e.at.time !== undefined).sort((a, b) => a.at.time! - b.at.time!);
   indexes.set(t, ix);
   return ix;
+}
+
+type LossEvent = Extract<TimelineEvent, { type: 'loss' }>;
+
+/** Loss notices of one kind inside one incident. */
+interface LossRun {
+  first: LossEvent;
+  last: LossEvent;
+  count: number;
+  notices: number;
+}
+
+function addToRun(run: LossRun, e: LossEvent): void {
+  run.notices++;
+  run.last = e;
+  // audit_lost is the kernel's running total; the others are counts of their own
+  run.count = e.kind === 'audit-lost' ? Math.max(run.count, e.count) : run.count + e.count;
+}
+
+function lossRow(run: LossRun, esc: Esc, clock: (ms: number) => string): Row {
+  const { first, last, notices } = run;
+  const row: Row = { kind: 'loss', at: first.at, text: lossText(first.kind, run.count, esc), evidence: evidence(first.source, esc) };
+  if (notices > 1) {
+    const a = clock(first.at.time!);
+    const b = clock(last.at.time!);
+    row.detail = `${notices} notices${a !== b ? `, ${a} to ${b}` : ''}`;
+    row.evidence = `${row.evidence} and ${notices - 1} more`;
+  }
+  return row;
+}
+
+/** The index of the first event at or after `t` in events sorted by time. */
+function firstAtOrAfter(events: LossEvent[], t: number): number {
+  let lo = 0;
+  let hi = events.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (events[mid].at.time! < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** An incident's own rows: key records, profile changes and operator actions, in time order. `clock` writes a time. */
@@ -149,11 +200,20 @@ export function incidentRows(t: Timeline, inc: Incident, esc: Esc, clock: (ms: n
   }
   for (const c of inc.profileChanges) rows.push({ row: changeRow(c.at, c.change, esc, ix.changeAction.get(c.change)), order: order++ });
   for (const e of ix.actionEvents.get(inc.id) ?? []) rows.push({ row: actionRow(e, ix.actions.get(e.actionId), journal, esc), order: order++ });
-  // loss the kernel reported while the incident went on: some of its records may be missing
-  for (const e of ix.losses) {
-    if (e.at.time !== undefined && inc.first.time !== undefined && inc.last.time !== undefined && e.at.time >= inc.first.time && e.at.time <= inc.last.time) {
-      rows.push({ row: { kind: 'loss', at: e.at, text: lossText(e.kind, e.count, esc), evidence: evidence(e.source, esc) }, order: order++ });
+  // loss the kernel reported while the incident went on: some of its records may be missing. A
+  // flood brings a notice every second or so: one row per kind with the totals, the first and the
+  // last time, instead of a row per notice
+  const from = inc.first.time;
+  const until = inc.last.time;
+  if (from !== undefined && until !== undefined) {
+    const within = new Map<string, LossRun>();
+    for (let i = firstAtOrAfter(ix.datedLosses, from); i < ix.datedLosses.length && ix.datedLosses[i].at.time! <= until; i++) {
+      const e = ix.datedLosses[i];
+      const run = within.get(e.kind);
+      if (!run) within.set(e.kind, { first: e, last: e, count: e.count, notices: 1 });
+      else addToRun(run, e);
     }
+    for (const run of within.values()) rows.push({ row: lossRow(run, esc, clock), order: order++ });
   }
   rows.sort((a, b) => (a.row.at.time ?? 0) - (b.row.at.time ?? 0) || a.order - b.order);
   return rows.map((r) => r.row);

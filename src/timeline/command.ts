@@ -18,6 +18,7 @@ import { parseWindow, TimeSpecError } from '../sources/time-spec.js';
 import type { LiveOptions } from '../sources/types.js';
 import { buildTimelineFromLive, runTimeline, writeTimeline, type TimelineRun } from './run.js';
 import { timeStyle, TimeZoneError } from './time-format.js';
+import { safeLines } from '../views/safe-text.js';
 
 export const DEMO_ACTIONS_SOURCE = 'DEMO:actions.jsonl';
 
@@ -74,7 +75,7 @@ export interface TimelineIo {
 
 /** `aa-triage timeline ...`: returns the exit code. */
 export async function runTimelineCommand(opts: CliOptions, io: TimelineIo): Promise<number> {
-  const say = (s: string) => io.err.write(`aa-triage: ${s}\n`);
+  const say = (s: string) => io.err.write(`aa-triage: ${safeLines(s)}\n`);
   let demo: DemoPaths | undefined;
   if (opts.demo) {
     if (opts.inputs.length || opts.journalDirs.length || opts.journalFiles.length) {
@@ -106,8 +107,10 @@ export async function runTimelineCommand(opts: CliOptions, io: TimelineIo): Prom
   }
   const saved = opts.journalDirs.length === 0 && opts.journalFiles.length === 0 && inputs.length > 0;
   try {
-    if (saved) await runTimeline(run, io.out);
-    else {
+    if (saved) {
+      const t = await runTimeline(run, io.out);
+      if (t.damagedInputs?.length) return 1;
+    } else {
       const t = await buildTimelineFromLive(run, { ...liveOptionsFromCli(opts), ...io.live }, say);
       if (!t) return 1;
       await writeTimeline(t, run, io.out);

@@ -7,15 +7,11 @@
 import type { SourceRef } from '../model/record.js';
 import type { Incident, KeyRecord, ProfileChange, TimelineAction, TimelineSummary, TimelineVerdict } from './model.js';
 
+import { VERDICT_WORD } from '../model/verdict.js';
+
 export type Esc = (s: string) => string;
 
-export const VERDICT_LABEL: Record<string, string> = {
-  'likely-attack': 'LIKELY ATTACK',
-  unclear: 'unclear',
-  'missing-rule': 'missing rule',
-  info: 'info',
-  unclassified: 'unclassified',
-};
+export const VERDICT_LABEL: Readonly<Record<string, string>> = VERDICT_WORD;
 
 export function verdictLabel(v: TimelineVerdict | string): string {
   return VERDICT_LABEL[v] ?? v;

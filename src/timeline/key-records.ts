@@ -124,12 +124,15 @@ export class KeyRecordSet {
 
 /**
  * A copy of a string that does not keep the line it was cut from alive: V8 represents a slice of
- * a long string as a view onto it, so a kept field would otherwise hold its whole log line.
+ * a long string as a view onto it, so a kept field would otherwise hold its whole log line. The
+ * copy goes through a buffer: linear and cheap whatever the string holds (a JSON round trip costs
+ * six times the length for control characters, and a log field can be megabytes of them).
  */
 export function own(s: string): string;
 export function own(s: string | undefined): string | undefined;
 export function own(s: string | undefined): string | undefined {
-  return s === undefined || s.length < 13 ? s : (JSON.parse(JSON.stringify(s)) as string);
+  // a value that is not a string (a record built by hand) is kept as it is
+  return typeof s !== 'string' || s.length < 13 ? s : Buffer.from(s, 'utf16le').toString('utf16le');
 }
 
 function toKeyRecord(r: AppArmorRecord, verdict: TimelineVerdict, at: TimePoint): KeyRecord {

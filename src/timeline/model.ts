@@ -7,10 +7,12 @@
  * Every string that came from a log is raw here: renderers make it safe for their medium.
  */
 import type { ActionKind } from '../model/action.js';
-import type { SourceRef, Verdict } from '../model/record.js';
+import type { SourceRef } from '../model/record.js';
+import type { GroupVerdict } from '../model/verdict.js';
+import type { RateSeries } from '../store/rate-history.js';
 
-/** A record's verdict, or 'unclassified' when no classifier ran (never guessed). */
-export type TimelineVerdict = Verdict | 'unclassified';
+/** A record's verdict, or NO_VERDICT when no classifier ran (never guessed). */
+export type TimelineVerdict = GroupVerdict;
 
 /** A point in time as the evidence gave it. */
 export interface TimePoint {
@@ -190,10 +192,14 @@ export interface TimelineSummary {
 
 export interface Timeline {
   summary: TimelineSummary;
+  /** Inputs that failed part-way (a truncated gzip), one line each: what they gave is in the timeline. */
+  damagedInputs?: string[];
   incidents: Incident[];
   /** Chronological: boots, profile changes, actions, loss notices and incident starts. */
   events: TimelineEvent[];
   actions: TimelineAction[];
+  /** Denials per time bucket by verdict (the histogram's counts); not part of the JSON document. */
+  rates?: RateSeries;
 }
 
 export interface TimelineOptions {
@@ -210,8 +216,5 @@ export interface TimelineOptions {
   actionJournal?: string;
 }
 
-export const VERDICT_SEVERITY: Record<string, number> = { 'likely-attack': 4, unclear: 3, 'missing-rule': 2, info: 1, unclassified: 0 };
-
-export function severity(v: string): number {
-  return VERDICT_SEVERITY[v] ?? 0;
-}
+/** The verdict ranking of model/verdict.ts (the TUI's store ranks with the same one). */
+export { verdictRank as severity } from '../model/verdict.js';

@@ -8,13 +8,20 @@
 import { safeText } from '../views/safe-text.js';
 import { chronologyRows, incidentRows, rowNote, type Row } from './chronology.js';
 import { changeText, countsText, evidence, lostPhrases, pidsText, recordsText, verdictLabel } from './describe.js';
+import { histogramLines } from './histogram.js';
 import type { Incident, Timeline } from './model.js';
 import type { RenderOptions } from './render-text.js';
 import { formatAfter, formatClock, formatPointClock, formatPointStamp, formatSpan } from './time-format.js';
 
 /** Markdown-inert text: safe for a terminal, then every syntax character escaped with a backslash. */
 export function mdText(s: string): string {
-  return safeText(s).replace(/[\\`*_[\]<>#|~&$]/g, (c) => `\\${c}`);
+  // and what a renderer would turn into a link by itself (a bare URL, www., an address): its `:`,
+  // `.` or `@` escaped
+  return safeText(s)
+    .replace(/[\\`*_[\]<>#|~&$]/g, (c) => `\\${c}`)
+    .replace(/:\/\//g, '\\://')
+    .replace(/\b(www)\./gi, '$1\\.')
+    .replace(/@/g, '\\@');
 }
 
 const esc = mdText;
@@ -90,12 +97,21 @@ function incidentSection(t: Timeline, inc: Incident, o: RenderOptions): string[]
   return out;
 }
 
+/** Lines as a code block whose fence is longer than any run of backticks inside (a journal string cannot close it). */
+function fenced(lines: string[]): string[] {
+  const longest = Math.max(0, ...lines.map((l) => Math.max(0, ...(l.match(/`+/g) ?? []).map((r) => r.length))));
+  const fence = '`'.repeat(Math.max(3, longest + 1));
+  return [`${fence}text`, ...lines, fence];
+}
+
 /** The Markdown, a line at a time (with its newline). */
 export function* markdownLines(t: Timeline, o: RenderOptions): Generator<string> {
   const out: string[] = summary(t, o);
   const incidents = new Map(t.incidents.map((i) => [i.id, i]));
+  const histogram = histogramLines(t, o.style, safeText);
+  if (histogram.length) out.push('## Over time', '', ...fenced(histogram), '');
   out.push('## Chronology', '');
-  const rows = chronologyRows(t, esc, { attachedActions: true });
+  const rows = chronologyRows(t, esc, (ms) => formatClock(ms, o.style), { attachedActions: true });
   if (rows.length === 0) out.push('Nothing happened in the evidence read: no AppArmor records, boots or actions.');
   else {
     out.push(`| Time, ${mdText(o.style.label)} | Event | Evidence |`, '|---|---|---|');

@@ -6,6 +6,7 @@
 import { safeText } from '../views/safe-text.js';
 import { chronologyRows, incidentRows, rowNote, type Row } from './chronology.js';
 import { countsText, evidence, lostPhrases, pidsText, recordsText, verdictLabel, changeText } from './describe.js';
+import { histogramLines } from './histogram.js';
 import type { Incident, Timeline } from './model.js';
 import { formatAfter, formatClock, formatDate, formatPointClock, formatPointStamp, formatSpan, type TimeStyle } from './time-format.js';
 
@@ -86,9 +87,11 @@ function incidentBlock(t: Timeline, inc: Incident, o: RenderOptions): string[] {
 export function* textLines(t: Timeline, o: RenderOptions): Generator<string> {
   for (const l of summaryLines(t, o)) yield `${l}\n`;
   yield '\n';
+  const histogram = histogramLines(t, o.style, esc);
+  if (histogram.length) yield `${histogram.join('\n')}\n\n`;
   const incidents = new Map(t.incidents.map((i) => [i.id, i]));
   let day: string | undefined;
-  const rows = chronologyRows(t, esc);
+  const rows = chronologyRows(t, esc, (ms) => formatClock(ms, o.style));
   if (rows.length === 0) yield 'Nothing happened in the evidence read: no AppArmor records, boots or actions.\n';
   for (const r of rows) {
     if (r.at.time !== undefined) {

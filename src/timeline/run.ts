@@ -7,7 +7,7 @@ import { access } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
 import type { ClockContext } from '../decode/prefix.js';
 import { openInput } from '../ingest/inputs.js';
-import { forEachLine, scanStream, type LineStats } from '../ingest/lines.js';
+import { DamagedInput, damagedInputLine, forEachLine, scanStream, type LineStats } from '../ingest/lines.js';
 import type { AppArmorRecord } from '../model/record.js';
 import { Pipeline } from '../pipeline.js';
 import { healthLine } from '../sources/live-cli.js';
@@ -41,6 +41,8 @@ export interface TimelineRun {
   /** Where progress goes when it is a terminal (stderr). */
   progress?: ProgressStream;
   progressDelayMs?: number;
+  /** Where a damaged input is reported (default: stderr); the run goes on with the other inputs. */
+  warn?: (line: string) => void;
 }
 
 /** The action journal to read: the one named (must exist), else the default one when it exists. */
@@ -101,6 +103,7 @@ export async function buildTimelineFromInputs(run: TimelineRun): Promise<Timelin
     { clock, enrich: run.enrich },
   );
   const stats: LineStats = { bytes: 0, cut: 0 };
+  const damaged: string[] = [];
   let current = { input: '', lines: 0 };
   const progress = new Progress(run.progress, () => ({ input: current.input, lines: current.lines, records: pipeline.counts.records, bytes: stats.bytes }), { delayMs: run.progressDelayMs });
   try {
@@ -108,27 +111,35 @@ export async function buildTimelineFromInputs(run: TimelineRun): Promise<Timelin
       const stream = await openInput(input.path);
       const parser = pipeline.parserFor(input.name);
       current = { input: input.name, lines: 0 };
-      await scanStream(
-        stream,
-        {
-          line: (line) => {
-            const lineNo = ++current.lines;
-            const facts = readLineFacts(line, clock);
-            lineUptime = facts.uptime;
-            if (facts.boot) builder.addBoot({ source: { name: input.name, line: lineNo }, detectedBy: 'linux-version', ...facts.boot });
-            else if (facts.uptime !== undefined) builder.observeUptime({ name: input.name, line: lineNo }, facts.uptime);
-            parser.push(line);
+      try {
+        await scanStream(
+          stream,
+          {
+            line: (line) => {
+              const lineNo = ++current.lines;
+              const facts = readLineFacts(line, clock);
+              lineUptime = facts.uptime;
+              if (facts.boot) builder.addBoot({ source: { name: input.name, line: lineNo }, detectedBy: 'linux-version', ...facts.boot });
+              else if (facts.uptime !== undefined) builder.observeUptime({ name: input.name, line: lineNo }, facts.uptime);
+              parser.push(line);
+            },
+            skip: (n) => {
+              current.lines += n;
+              parser.skip(n);
+            },
+            endEvent: () => parser.flushHeld(),
           },
-          skip: (n) => {
-            current.lines += n;
-            parser.skip(n);
-          },
-          endEvent: () => parser.flushHeld(),
-        },
-        // the kernel's banner starts a boot: the one line without a record the timeline needs
-        { filter: true, markers: [BOOT_BANNER] },
-        stats,
-      );
+          // the kernel's banner starts a boot: the one line without a record the timeline needs
+          { filter: true, markers: [BOOT_BANNER] },
+          stats,
+        );
+      } catch (err) {
+        if (!(err instanceof DamagedInput)) throw err;
+        const line = damagedInputLine(input.name, err);
+        damaged.push(line);
+        if (run.warn) run.warn(line);
+        else process.stderr.write(`aa-triage: ${line}\n`);
+      }
       lineUptime = undefined;
       parser.end();
     }
@@ -137,7 +148,7 @@ export async function buildTimelineFromInputs(run: TimelineRun): Promise<Timelin
   }
   const counts = pipeline.collect({ cut: stats.cut });
   builder.setCounts({ unparsable: counts.unparsable, firstUnparsable: counts.firstUnparsable[0]?.source, duplicates: counts.duplicates, cut: counts.cut, nullMessages: counts.nullMessages });
-  return builder.snapshot();
+  return Object.assign(builder.snapshot(), damaged.length ? { damagedInputs: damaged } : {});
 }
 
 /**

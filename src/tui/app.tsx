@@ -16,14 +16,20 @@ import { commandRows, parseFilter, profileRows, SORT_TITLE, timelineItems, visib
 import { Header, sourceLines, type RunMode } from './views/header.js';
 import { IncidentList } from './views/incident-list.js';
 import { detailLines, IncidentDetail } from './views/incident-detail.js';
-import { profileTableCapacity, ProfilesTable } from './views/profiles-table.js';
+import { profileShapeWidth, profileTableCapacity, ProfilesTable } from './views/profiles-table.js';
 import { TimelineView } from './views/timeline-view.js';
 import { ActionLog } from './views/action-log.js';
 import { helpLines, HelpOverlay } from './views/help-overlay.js';
 import { Banner, Footer } from './views/status-bars.js';
 import { Lines, seg } from './views/lines.js';
 import { ActionDialog } from './actions/action-dialog.js';
+import { HeaderStrip, incidentShape, profileShapes } from './views/rate-strip.js';
+import { actionKeyVerb, actionsOffNotice } from './action-notice.js';
 import type { ActionController } from './actions/controller.js';
+import { collapseIncidents, isGroupKey } from './collapse.js';
+import { parseFieldFilter } from './field-filter.js';
+import { copyText, COPY_MENU, incidentMarkdown, incidentsMarkdown, incidentsNdjson, menuChoice, timelineExport, WRITE_MENU, type CopyWhat } from './export.js';
+import { copyOut, writeOut, type ExportIo } from './export-io.js';
 
 export interface TerminalSize {
   columns: number;
@@ -51,6 +57,8 @@ export interface ViewModel {
   blank?: boolean;
   /** The numbered incidents of every record read so far (built once per snapshot, when asked). */
   incidents?: () => TimelineIncident[];
+  /** Profile facts as read last (they change: actions, reloads); when absent, the App's facts prop. */
+  facts?: ProfileFacts;
 }
 
 export interface Feed {
@@ -74,9 +82,11 @@ export interface AppProps {
   onRedraw(): void;
   onPause(): void;
   /** Present when actions can be taken: enables the action keys. */
-  onAction?: (verb: ActionVerb, target: { incident?: Incident; profile?: string }) => void;
+  onAction?: (verb: ActionVerb, target: { incident?: Incident; profile?: string; marked?: Incident[] }) => void;
   /** The action dialogs: while one is open it has the keys and takes the body's place. */
   actions?: ActionController;
+  /** Where y (OSC 52) and w (files) write; without it they say they are not available. */
+  exportIo?: ExportIo;
 }
 
 const noDialogs = () => () => {};
@@ -104,10 +114,13 @@ export function App(props: AppProps): React.JSX.Element {
   const vm = useSyncExternalStore(feed.subscribe, feed.get);
   const dialogOpen = useSyncExternalStore(props.actions?.subscribe ?? noDialogs, props.actions?.isOpen ?? dialogClosed);
   const [ui, setUi] = useState<UiState>(INITIAL_UI);
+  // the status line's answer to an action key that does nothing here (until the next key)
+  const [notice, setNotice] = useState<string | undefined>(undefined);
   const offsets = useRef<Partial<Record<Screen, number>>>({});
   const keymap = useMemo(() => keymapFor({ actions: !!props.onAction }), [props.onAction]);
   const { columns: width } = vm.size;
   const snap = vm.snap;
+  const facts = vm.facts ?? props.facts;
   const filter = parseFilter(ui.filter);
 
   const latestAlert = vm.alerts[vm.alerts.length - 1];
@@ -119,13 +132,22 @@ export function App(props: AppProps): React.JSX.Element {
 
   // rows - 1 lines at most: a frame as tall as the terminal makes Ink clear the screen every time.
   const total = Math.max(3, vm.size.rows - 1);
-  const bodyHeight = Math.max(1, total - 4 - 1 - (banner ? 1 : 0));
+  // header (4 lines and the rate strip), footer, banner
+  const bodyHeight = Math.max(1, total - 4 - 1 - 1 - (banner ? 1 : 0));
 
-  const incidents = useMemo(() => visibleIncidents(snap, filter, ui.sort), [snap, ui.filter, ui.sort]);
-  const profiles = useMemo(() => (ui.screen === 'profiles' ? profileRows(snap, props.facts, filter) : []), [snap, ui.filter, ui.screen, props.facts]);
+  const fieldFilter = useMemo(() => parseFieldFilter(ui.filter), [ui.filter]);
+  const collapsed = useMemo(() => {
+    // field terms (profile: op: pid: host: verdict: since: /re/) filter here; a plain filter as before
+    const base = fieldFilter ? { ...snap, incidents: fieldFilter.ok ? snap.incidents.filter((i) => fieldFilter.test(i, vm.now)) : [] } : snap;
+    return collapseIncidents(visibleIncidents(base, fieldFilter ? undefined : filter, ui.sort), ui.expanded);
+  }, [snap, ui.filter, ui.sort, ui.expanded, vm.now]);
+  const incidents = collapsed.rows;
+  const profiles = useMemo(() => (ui.screen === 'profiles' ? profileRows(snap, facts, filter) : []), [snap, ui.filter, ui.screen, facts]);
   const timeline = useMemo(() => (ui.screen === 'timeline' ? timelineItems(snap, filter, vm.incidents?.()) : []), [snap, ui.filter, ui.screen]);
   const commands = useMemo(() => (ui.screen === 'actions' ? commandRows(snap.actions, filter) : []), [snap, ui.filter, ui.screen]);
   const detailIncident = ui.detail !== undefined ? snap.incidents.find((i) => i.key === ui.detail) : undefined;
+  const shapes = useMemo(() => (ui.screen === 'profiles' ? profileShapes(snap, vm.now, profileShapeWidth(width)) : undefined), [snap, ui.screen, vm.now, width]);
+  const detailShape = useMemo(() => (detailIncident ? incidentShape(snap, detailIncident, vm.now, Math.min(60, Math.max(10, width - 50)), props.utc, props.tz) : undefined), [snap, detailIncident, vm.now, width]);
 
   const incidentKeys = incidents.map((i) => i.key);
   const incidentAttack = incidents.map((i) => i.verdict === 'likely-attack');
@@ -163,16 +185,16 @@ export function App(props: AppProps): React.JSX.Element {
   const listContextNow = (cur: UiState): ListContext => {
     let detailCount = 0;
     const open = cur.detail !== undefined ? snap.incidents.find((i) => i.key === cur.detail) : undefined;
-    if (cur.help) detailCount = helpLines(keymap, theme, props.helpNote, snap.health).length;
-    else if (open) detailCount = detailLines({ incident: open, fact: factFor(props.facts, open.profile), now: vm.now, utc: props.utc, tz: props.tz, width, theme }).length;
+    if (cur.help) detailCount = helpLines(keymap, theme, props.helpNote, snap.health, width).length;
+    else if (open) detailCount = detailLines({ incident: open, fact: factFor(facts, open.profile), now: vm.now, utc: props.utc, tz: props.tz, width, theme, shape: open === detailIncident ? detailShape : undefined }).length;
     let openTarget: ListContext['openTarget'];
     const item = timeline[sel];
     if (cur.screen === 'timeline' && item?.kind === 'record' && item.incidentKey) openTarget = { incident: item.incidentKey };
     if (cur.screen === 'profiles' && profiles[sel]) openTarget = { profile: profiles[sel].name };
     return { keys, attack, page: cur.help || cur.detail !== undefined ? bodyHeight - 1 : page, detailLines: detailCount, incidentKeys, incidentAttack, openTarget };
   };
-  const latest = useRef({ listContext: listContextNow, detailIncident, incidents, profiles, sel });
-  latest.current = { listContext: listContextNow, detailIncident, incidents, profiles, sel };
+  const latest = useRef({ listContext: listContextNow, detailIncident, incidents, profiles, sel, timeline });
+  latest.current = { listContext: listContextNow, detailIncident, incidents, profiles, sel, timeline };
   const handleKey = (input: string, key: Key) => {
     const cur = uiRef.current;
     const { listContext, detailIncident, incidents, profiles, sel } = latest.current;
@@ -185,9 +207,39 @@ export function App(props: AppProps): React.JSX.Element {
       setUi(uiRef.current);
       return;
     }
+    if (cur.menu) {
+      // the key after y / w chooses; the outcome arrives in the footer
+      const menu = cur.menu;
+      const choice = key.escape ? undefined : menuChoice(menu, input);
+      const show = (status: string) => setUi((st) => ({ ...st, status }));
+      uiRef.current = { ...cur, menu: undefined, status: key.escape ? undefined : choice ? '...' : `${menu}: no such choice` };
+      setUi(uiRef.current);
+      if (!choice) return;
+      const io = props.exportIo;
+      if (!io) return show(`${menu} is not available here`);
+      const inc = cur.screen === 'incidents' ? (detailIncident ?? incidents[sel]) : undefined;
+      if (menu === 'copy') {
+        const c = copyText(inc, choice as CopyWhat);
+        if (!c.ok) return show(`nothing copied: ${c.reason}${cur.screen !== 'incidents' ? ' (copy works on the Incidents screen)' : ''}`);
+        void copyOut(c.text, c.label, io).then(show);
+        return;
+      }
+      const ext = choice as 'md' | 'ndjson';
+      const view = cur.screen === 'timeline' ? 'timeline' : detailIncident ? 'incident' : 'incidents';
+      const lines =
+        view === 'timeline' ? timelineExport(latest.current.timeline, ext) : view === 'incident' ? (ext === 'md' ? incidentMarkdown(detailIncident!) : incidentsNdjson([detailIncident!])) : ext === 'md' ? incidentsMarkdown(incidents, `aa-triage incidents${cur.filter ? ` (filter: ${cur.filter})` : ''}`) : incidentsNdjson(incidents);
+      void writeOut(lines, view, ext, io).then(show);
+      return;
+    }
+    if (cur.status) {
+      uiRef.current = { ...cur, status: undefined };
+      setUi(uiRef.current);
+    }
     const intent = intentFor(keymap, input, key);
+    const offVerb = !intent && !props.onAction ? actionKeyVerb(input, key) : undefined;
+    setNotice(offVerb ? actionsOffNotice(offVerb, props.mode) : undefined);
     if (!intent) return;
-    const step = applyIntent(cur, intent, listContext(cur));
+    const step = applyIntent(uiRef.current, intent, listContext(uiRef.current));
     uiRef.current = step.state;
     setUi(step.state);
     const fx = step.effect;
@@ -198,7 +250,8 @@ export function App(props: AppProps): React.JSX.Element {
     else if (fx.type === 'action' && props.onAction) {
       const inc = cur.screen === 'incidents' ? (detailIncident ?? incidents[sel]) : undefined;
       const profile = cur.screen === 'profiles' ? profiles[sel]?.name : inc?.profile;
-      props.onAction(fx.verb, { incident: inc, profile });
+      const marked = fx.verb === 'allow' && cur.screen === 'incidents' ? (cur.marked ?? []).flatMap((k) => (isGroupKey(k) ? (collapsed.members.get(k) ?? []) : snap.incidents.filter((i) => i.key === k))) : [];
+      props.onAction(fx.verb, { incident: inc, profile, ...(marked.length ? { marked } : {}) });
     }
   };
   useInput(
@@ -219,19 +272,19 @@ export function App(props: AppProps): React.JSX.Element {
     body = <HelpOverlay keymap={keymap} theme={theme} width={width} height={bodyHeight} scroll={ui.helpScroll} note={props.helpNote} sources={snap.health} />;
   } else if (ui.screen === 'incidents' && ui.detail !== undefined) {
     body = detailIncident ? (
-      <IncidentDetail incident={detailIncident} fact={factFor(props.facts, detailIncident.profile)} now={vm.now} utc={props.utc} tz={props.tz} width={width} height={bodyHeight} scroll={ui.detailScroll} theme={theme} />
+      <IncidentDetail incident={detailIncident} fact={factFor(facts, detailIncident.profile)} now={vm.now} utc={props.utc} tz={props.tz} width={width} height={bodyHeight} scroll={ui.detailScroll} theme={theme} shape={detailShape} />
     ) : (
       <Lines lines={[[seg(' This incident is no longer kept (the store forgets the least recent incidents to stay bounded). Esc: back')]]} width={width} />
     );
   } else if (ui.screen === 'profiles') {
-    body = <ProfilesTable rows={profiles} start={start} selected={sel} width={width} height={bodyHeight} />;
+    body = <ProfilesTable rows={profiles} start={start} selected={sel} width={width} height={bodyHeight} shapes={shapes} />;
   } else if (ui.screen === 'timeline') {
     body = <TimelineView items={timeline} start={start} selected={sel} dropped={snap.windowDropped} utc={props.utc} tz={props.tz} width={width} height={bodyHeight} theme={theme} />;
   } else if (ui.screen === 'actions') {
-    body = <ActionLog rows={commands} start={start} selected={sel} page={page} utc={props.utc} tz={props.tz} journal={props.journal} width={width} height={bodyHeight} theme={theme} />;
+    body = <ActionLog rows={commands} start={start} selected={sel} page={page} utc={props.utc} tz={props.tz} journal={props.journal} unreadable={snap.actionsUnreadable} width={width} height={bodyHeight} theme={theme} />;
   } else {
-    const empty = filter ? 'no incident matches the filter (Esc clears it)' : props.mode === 'live' ? 'no denials yet (the sources above say what is being read)' : 'no denials in the input';
-    body = <IncidentList rows={incidents.slice(start, start + page)} selected={sel - start} total={incidents.length} now={vm.now} width={width} height={bodyHeight} theme={theme} emptyText={empty} emptyDetail={filter ? undefined : snap.health.flatMap(sourceLines)} />;
+    const empty = fieldFilter && !fieldFilter.ok ? `filter: ${fieldFilter.error} (Esc clears it)` : filter ? 'no incident matches the filter (Esc clears it)' : props.mode === 'live' ? 'no denials yet (the sources above say what is being read)' : 'no denials in the input';
+    body = <IncidentList rows={incidents.slice(start, start + page)} selected={sel - start} total={incidents.length} now={vm.now} width={width} height={bodyHeight} theme={theme} emptyText={empty} emptyDetail={filter ? undefined : snap.health.flatMap(sourceLines)} marked={ui.marked} range={incidents.length ? `${start + 1}-${Math.min(incidents.length, start + page)} of ${incidents.length}${start + page < incidents.length ? ' ↓' : ''}` : undefined} />;
   }
 
   if (vm.blank) return <Box width={width} height={total} />;
@@ -254,11 +307,12 @@ export function App(props: AppProps): React.JSX.Element {
         width={width}
         theme={theme}
       />
+      <HeaderStrip series={snap.rates} actions={snap.actions} now={vm.now} live={props.mode === 'live'} width={width} theme={theme} utc={props.utc} tz={props.tz} />
       {banner ? <Banner text={banner.text} theme={theme} width={width} /> : null}
       <Box flexDirection="column" height={bodyHeight} overflow="hidden">
         {body}
       </Box>
-      <Footer editing={ui.editing} filter={ui.filter} hints={HINTS[hintKey]} demo={props.mode === 'demo'} theme={theme} width={width} />
+      <Footer editing={ui.editing} filter={ui.filter} hints={ui.menu ? (ui.menu === 'copy' ? COPY_MENU : WRITE_MENU) : (ui.status ?? HINTS[hintKey])} demo={props.mode === 'demo'} theme={theme} width={width} notice={notice} />
     </Box>
   );
 }

@@ -4,7 +4,7 @@
  */
 import { formatDistanceStrict, type Locale } from 'date-fns';
 import type { IncidentVerdict } from '../store/incident-store.js';
-import { safeCell } from '../views/safe-text.js';
+import { safeCell, safeMiddle } from '../views/safe-text.js';
 
 const UNIT: Record<string, string> = { xSeconds: 's', xMinutes: 'm', xHours: 'h', xDays: 'd', xMonths: 'mo', xYears: 'y' };
 
@@ -65,19 +65,20 @@ export function validZone(tz: string): boolean {
   }
 }
 
-/** Glyph and word for each verdict: the meaning must survive a monochrome terminal. */
-export const VERDICT_LABEL: Record<IncidentVerdict, string> = {
-  'likely-attack': '!! ATTACK',
-  unclear: '~ UNCLEAR',
-  '?': '? ',
-  'missing-rule': '+ RULE',
-  info: 'i INFO',
-};
+/** The TUI's verdict badges (glyph and word), defined with the rest of the vocabulary. */
+export { VERDICT_BADGE as VERDICT_LABEL } from '../model/verdict.js';
 
 /** Left-aligned cell of exactly `w` columns (log strings made safe, cut with an ellipsis). */
 export function cell(s: string | undefined, w: number): string {
   if (w <= 0) return '';
   const t = safeCell(s ?? '', w);
+  return t.length >= w ? t : t + ' '.repeat(w - t.length);
+}
+
+/** Left-aligned cell of exactly `w` columns, cut in the middle (paths and profile names: safeMiddle). */
+export function mcell(s: string | undefined, w: number): string {
+  if (w <= 0) return '';
+  const t = safeMiddle(s ?? '', w);
   return t.length >= w ? t : t + ' '.repeat(w - t.length);
 }
 

@@ -2,7 +2,7 @@
  * The one keymap table: it decides what a key does AND generates the help overlay, so the help
  * can never disagree with the keys. Conventions of k9s, lazygit, htop and lnav.
  *
- * Action keys (c complain, u unload, d disable, z undo) belong to the actions area: their
+ * Action keys (c complain, u unload, d disable, a apply a rule, m mark, z undo) belong to the actions area: their
  * bindings are in the table and are active only when the runner is given an action handler
  * (see `keymapFor`); without one they are left out of both the keys and the help.
  */
@@ -12,7 +12,7 @@ export type Screen = 'incidents' | 'profiles' | 'timeline' | 'actions';
 export const SCREENS: Screen[] = ['incidents', 'profiles', 'timeline', 'actions'];
 export const SCREEN_TITLE: Record<Screen, string> = { incidents: 'Incidents', profiles: 'Profiles', timeline: 'Timeline', actions: 'Actions' };
 
-export type ActionVerb = 'complain' | 'unload' | 'disable' | 'undo';
+export type ActionVerb = 'complain' | 'unload' | 'disable' | 'undo' | 'allow';
 
 export type Intent =
   | { type: 'move'; by: number }
@@ -31,7 +31,10 @@ export type Intent =
   | { type: 'pause' }
   | { type: 'help' }
   | { type: 'redraw' }
-  | { type: 'action'; verb: ActionVerb };
+  | { type: 'action'; verb: ActionVerb }
+  | { type: 'mark' }
+  | { type: 'copy' }
+  | { type: 'write' };
 
 export type KeyGroup = 'Move' | 'Screens' | 'Find' | 'Stream' | 'Actions' | 'General';
 
@@ -54,7 +57,7 @@ export const KEYMAP: readonly KeyBinding[] = [
   { keys: 'PgUp / Ctrl-B', help: 'previous page', group: 'Move', intent: { type: 'page', by: -1 }, match: (i, k) => k.pageUp || ctrl('b')(i, k) },
   { keys: 'g / Home', help: 'first row', group: 'Move', intent: { type: 'top' }, match: (i, k) => k.home || ch('g')(i, k) },
   { keys: 'G / End', help: 'last row', group: 'Move', intent: { type: 'bottom' }, match: (i, k) => k.end || ch('G')(i, k) },
-  { keys: 'Enter', help: 'open the detail of the selected row', group: 'Move', intent: { type: 'open' }, match: (_i, k) => k.return },
+  { keys: 'Enter', help: 'open the detail (a collapsed flood: show its members)', group: 'Move', intent: { type: 'open' }, match: (_i, k) => k.return },
   { keys: 'Esc', help: 'back (close help, detail, filter)', group: 'Move', intent: { type: 'back' }, match: (_i, k) => k.escape },
   { keys: 'q', help: 'back; quits from the incident list', group: 'Move', intent: { type: 'quitOrBack' }, match: ch('q') },
   { keys: '1', help: 'Incidents', group: 'Screens', intent: { type: 'screen', screen: 'incidents' }, match: ch('1') },
@@ -63,15 +66,19 @@ export const KEYMAP: readonly KeyBinding[] = [
   { keys: '4', help: 'Action log (every command aa-triage ran)', group: 'Screens', intent: { type: 'screen', screen: 'actions' }, match: ch('4') },
   { keys: 'Tab / Shift-Tab', help: 'next / previous pane', group: 'Screens', intent: { type: 'pane', by: 1 }, match: (_i, k) => k.tab && !k.shift },
   { keys: '', help: '', group: 'Screens', intent: { type: 'pane', by: -1 }, match: (_i, k) => k.tab && k.shift },
-  { keys: '/', help: 'filter rows (start with ! to invert; Enter keeps it, Esc clears)', group: 'Find', intent: { type: 'filter' }, match: ch('/') },
+  { keys: '/', help: 'filter (! inverts; field:x, /re/; Enter keeps, Esc clears)', group: 'Find', intent: { type: 'filter' }, match: ch('/') },
   { keys: 'n / N', help: 'next / previous likely attack', group: 'Find', intent: { type: 'nextMatch', by: 1 }, match: ch('n') },
   { keys: '', help: '', group: 'Find', intent: { type: 'nextMatch', by: -1 }, match: ch('N') },
-  { keys: 's', help: 'sort: attacks first, latest, most frequent, profile', group: 'Find', intent: { type: 'sort' }, match: ch('s') },
+  { keys: 's', help: 'sort by the next column (shown in the header)', group: 'Find', intent: { type: 'sort' }, match: ch('s') },
   { keys: 'Space', help: 'pause / resume the display (records are still counted)', group: 'Stream', intent: { type: 'pause' }, match: ch(' ') },
   { keys: 'c', help: 'complain mode for the selected profile', group: 'Actions', intent: { type: 'action', verb: 'complain' }, match: ch('c') },
   { keys: 'u', help: 'unload the selected profile', group: 'Actions', intent: { type: 'action', verb: 'unload' }, match: ch('u') },
   { keys: 'd', help: 'disable the selected profile', group: 'Actions', intent: { type: 'action', verb: 'disable' }, match: ch('d') },
-  { keys: 'z', help: 'undo the last action', group: 'Actions', intent: { type: 'action', verb: 'undo' }, match: ch('z') },
+  { keys: 'a', help: 'apply the suggested rule (missing rule; m marks several)', group: 'Actions', intent: { type: 'action', verb: 'allow' }, match: ch('a') },
+  { keys: 'm', help: 'mark / unmark the incident for one apply', group: 'Actions', intent: { type: 'mark' }, match: ch('m') },
+  { keys: 'z', help: 'undo an action (an applied rule too)', group: 'Actions', intent: { type: 'action', verb: 'undo' }, match: ch('z') },
+  { keys: 'y', help: 'copy (OSC 52; in tmux: set -g set-clipboard on)', group: 'General', intent: { type: 'copy' }, match: ch('y') },
+  { keys: 'w', help: 'write the view to a file (markdown or NDJSON)', group: 'General', intent: { type: 'write' }, match: ch('w') },
   { keys: '?', help: 'this help', group: 'General', intent: { type: 'help' }, match: ch('?') },
   { keys: 'Ctrl-L', help: 'redraw the screen', group: 'General', intent: { type: 'redraw' }, match: ctrl('l') },
   { keys: 'Ctrl-C', help: 'quit (always)', group: 'General', intent: { type: 'quit' }, match: ctrl('c') },

@@ -18,16 +18,16 @@ import { Pipeline, type PipelineSink } from '../pipeline.js';
 import { IncidentStore, type SourceHealth, type StoreSnapshot } from '../store/incident-store.js';
 import { TimelineBuilder } from '../timeline/builder.js';
 import type { Incident as TimelineIncident } from '../timeline/model.js';
-import { readJournal, defaultJournalPath } from '../actions/journal.js';
+import { readJournalContents, defaultJournalPath } from '../actions/journal.js';
 import { readLoadedProfiles } from '../actions/kernel-state.js';
 import { wireActions } from './actions/wire.js';
 import { App, type Alert, type Feed, type TerminalSize, type ViewModel } from './app.js';
 import { mergeFacts, type ProfileFact, type ProfileFacts } from './profile-facts.js';
 import { themeFor } from './theme.js';
-import { BELL, CLEAR_SCREEN, ENTER_ALT_SCREEN, LEAVE_ALT_SCREEN, terminalSize } from './terminal.js';
+import { BELL, CLEAR_SCREEN, ENTER_ALT_SCREEN, LEAVE_ALT_SCREEN, tellLauncher, terminalSize } from './terminal.js';
 import { clockTime } from './format.js';
 import type { RunMode } from './views/header.js';
-import { safeText } from '../views/safe-text.js';
+import { safeCell } from '../views/safe-text.js';
 
 /** How often the store is flushed into the view (ms): a few times a second is enough to read. */
 export const FLUSH_MS = 200;
@@ -66,18 +66,44 @@ class ModelFeed implements Feed {
   }
 }
 
-async function loadFacts(opts: TuiOptions): Promise<ProfileFacts> {
-  const { cli, demo, mode } = opts;
-  // Saved logs from another host say nothing about this host's profiles unless asked.
-  const securityfs = demo?.securityfs ?? cli.securityfs ?? (mode === 'live' ? '/sys/kernel/security/apparmor' : undefined);
-  let loaded: Map<string, string> | undefined;
-  if (securityfs) {
-    const r = await readLoadedProfiles(securityfs);
-    if (r.ok) loaded = r.profiles;
+/**
+ * The profile facts, kept true while running: the files are read once, the kernel's loaded list
+ * again after every action and every few seconds (a mode the view shows must be the kernel's now).
+ */
+class FactsSource {
+  private files: ProfileFact[] = [];
+  private loadedText?: string;
+  facts: ProfileFacts = new Map();
+
+  constructor(private readonly securityfs: string | undefined) {}
+
+  async start(profileFiles: TuiOptions['profileFiles']): Promise<void> {
+    this.files = profileFiles ? await profileFiles().catch(() => []) : [];
+    await this.refresh(true);
   }
-  const files = opts.profileFiles ? await opts.profileFiles().catch(() => []) : [];
-  return mergeFacts(loaded, files);
+
+  /** Re-reads the kernel's list; true when the facts changed. */
+  async refresh(force = false): Promise<boolean> {
+    let loaded: Map<string, string> | undefined;
+    if (this.securityfs) {
+      const r = await readLoadedProfiles(this.securityfs);
+      if (r.ok) loaded = r.profiles;
+    }
+    const text = loaded ? [...loaded].map(([n, m]) => `${n}\u0000${m}`).join('\n') : undefined;
+    if (!force && text === this.loadedText) return false;
+    this.loadedText = text;
+    this.facts = mergeFacts(loaded, this.files);
+    return true;
+  }
 }
+
+/** Saved logs from another host say nothing about this host's profiles unless asked. */
+function securityfsFor(opts: TuiOptions): string | undefined {
+  return opts.demo?.securityfs ?? opts.cli.securityfs ?? (opts.mode === 'live' ? '/sys/kernel/security/apparmor' : undefined);
+}
+
+/** How often the kernel's profile modes are read again while running. */
+const FACTS_REFRESH_MS = 2000;
 
 function isRoot(): boolean {
   return typeof process.getuid === 'function' && process.getuid() === 0;
@@ -139,10 +165,25 @@ export async function runTui(opts: TuiOptions): Promise<number> {
     if (storyFor?.snap !== snap) storyFor = { snap, incidents: story.snapshot().incidents };
     return storyFor.incidents;
   };
-  const facts = await loadFacts(opts);
+  const factsSource = new FactsSource(securityfsFor(opts));
+  await factsSource.start(opts.profileFiles);
   const journal = journalPath(opts);
-  // After an action the journal is re-read at once, so the action log shows it without waiting.
-  const actions = wireActions({ cli: opts.cli, mode: opts.mode, journal, env, onJournal: () => void readActions(), incidents: () => store.snapshot().incidents });
+  const refreshFacts = async () => {
+    if (await factsSource.refresh()) flush(true);
+  };
+  // After an action the journal is re-read at once, so the action log shows it without waiting,
+  // and so are the kernel's profile modes, so no screen shows the mode from before the action.
+  const actions = wireActions({
+    cli: opts.cli,
+    mode: opts.mode,
+    journal,
+    env,
+    onJournal: () => {
+      void readActions();
+      void refreshFacts();
+    },
+    incidents: () => store.snapshot().incidents,
+  });
   let host = opts.mode === 'live' ? hostname() : undefined;
   let size: TerminalSize = terminalSize(stdout, env);
   let alerts: Alert[] = [];
@@ -154,7 +195,7 @@ export async function runTui(opts: TuiOptions): Promise<number> {
     opts.mode === 'live' ? undefined : latest !== undefined ? `now = last record, ${clockTime(latest, opts.cli.utc, opts.cli.tz)}` : 'no timed records';
   const model = (): ViewModel => {
     const snap = store.snapshot();
-    return { snap, size, now: nowFor(snap.latestTime), alerts, host, clockNote: clockNote(snap.latestTime), blank, incidents: storyIncidents(snap) };
+    return { snap, size, now: nowFor(snap.latestTime), alerts, host, clockNote: clockNote(snap.latestTime), blank, incidents: storyIncidents(snap), facts: factsSource.facts };
   };
   const feed = new ModelFeed(model());
 
@@ -163,14 +204,14 @@ export async function runTui(opts: TuiOptions): Promise<number> {
     for (const key of store.takeAnnouncements()) {
       const inc = store.snapshot().incidents.find((i) => i.key === key);
       const text = inc ? `${inc.profile} ${inc.operation} ${inc.target}${inc.mask ? ` (${inc.mask})` : ''}` : 'a new incident';
-      alerts = [...alerts.slice(-19), { seq: ++alertSeq, key, text: safeText(text) }];
+      alerts = [...alerts.slice(-19), { seq: ++alertSeq, key, text: safeCell(text, 1000) }];
       // BEL once per new likely-attack incident, never per record.
       if (opts.cli.bell) stdout.write(BELL);
     }
     const cur = feed.get();
     const snap = store.snapshot();
     const second = Math.floor(Date.now() / 1000);
-    if (force || snap !== cur.snap || cur.alerts !== alerts || (opts.mode === 'live' && second !== lastNowSecond)) {
+    if (force || snap !== cur.snap || cur.alerts !== alerts || cur.facts !== factsSource.facts || (opts.mode === 'live' && second !== lastNowSecond)) {
       lastNowSecond = second;
       feed.set(model());
     }
@@ -193,6 +234,7 @@ export async function runTui(opts: TuiOptions): Promise<number> {
       // stdin may already be closed (dropped SSH)
     }
     stdout.write(LEAVE_ALT_SCREEN);
+    if (stdout === process.stdout) tellLauncher('restored', env);
   };
   let finish: (code: number) => void = () => {};
   const done = new Promise<number>((resolve) => (finish = resolve));
@@ -229,12 +271,13 @@ export async function runTui(opts: TuiOptions): Promise<number> {
     redraw();
   };
 
+  if (stdout === process.stdout) tellLauncher('taken', env);
   stdout.write(ENTER_ALT_SCREEN);
   instance = render(
     <App
       feed={feed}
       mode={opts.mode}
-      facts={facts}
+      facts={factsSource.facts}
       theme={theme}
       utc={opts.cli.utc}
       tz={opts.cli.tz}
@@ -242,6 +285,7 @@ export async function runTui(opts: TuiOptions): Promise<number> {
       helpNote={actions.helpNote}
       actions={actions.controller}
       onAction={actions.controller ? (verb, target) => void actions.controller?.open(verb, target) : undefined}
+      exportIo={{ write: (s) => void stdout.write(s), env }}
       onQuit={() => quit(0)}
       onRedraw={redraw}
       onPause={() => {
@@ -263,14 +307,15 @@ export async function runTui(opts: TuiOptions): Promise<number> {
       const st = await stat(journal);
       if (st.mtimeMs === journalMtime) return;
       journalMtime = st.mtimeMs;
-      const entries = await readJournal(journal);
-      store.replaceActions(entries);
+      const { entries, unreadable } = await readJournalContents(journal);
+      store.replaceActions(entries, unreadable);
     } catch {
       // no journal yet (or not readable): the action log says it is empty and where it looks
     }
   };
   await readActions();
   const journalTimer = opts.demo ? undefined : setInterval(() => void readActions(), 2000);
+  const factsTimer = setInterval(() => void refreshFacts(), FACTS_REFRESH_MS);
 
   let live: { stop(): Promise<void>; backlogDone(): boolean } | undefined;
   if (opts.mode === 'live' && opts.startLive) {
@@ -310,6 +355,7 @@ export async function runTui(opts: TuiOptions): Promise<number> {
   const code = await done;
   clearInterval(timer);
   if (journalTimer) clearInterval(journalTimer);
+  clearInterval(factsTimer);
   stdout.off('resize', onResize);
   process.off('SIGTERM', onSignal);
   process.off('SIGHUP', onSignal);

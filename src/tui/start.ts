@@ -60,7 +60,7 @@ export async function startTui(opts: CliOptions, inputs: ReplayInput[], window: 
   }
   // One profile index for the classifier and for the facts the views show, so they agree (main.ts
   // has usually loaded it already).
-  const enrichment = loaded ?? (await loadEnrichment(profileDirsFor(opts, demo?.profilesDir)));
+  const enrichment = loaded ?? (await loadEnrichment(profileDirsFor(opts, demo?.profilesDir), { label: demo?.label }));
   const index = enrichment.index;
   const useSession = mode === 'live' || opts.journalDirs.length > 0 || opts.journalFiles.length > 0;
   const tui: TuiOptions = {

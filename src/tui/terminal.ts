@@ -2,12 +2,28 @@
  * The terminal itself: its size (a pty may report 0 columns: fall back to $COLUMNS/$LINES, then
  * 80x24), entering the alternate screen, and restoring everything on every way out.
  */
+import { writeSync } from 'node:fs';
 import type { TerminalSize } from './app.js';
 
 export const ENTER_ALT_SCREEN = '\x1b[?1049h\x1b[H\x1b[2J\x1b[?25l';
 export const LEAVE_ALT_SCREEN = '\x1b[0m\x1b[?25h\x1b[?1049l';
 export const CLEAR_SCREEN = '\x1b[H\x1b[2J';
 export const BELL = '\x07';
+
+/**
+ * Tells the launcher (bin/aa-triage, which started this process on a terminal and outlives it)
+ * whether the terminal is taken: if this process dies holding it (kill -9, out of memory), the
+ * launcher restores it.
+ */
+export function tellLauncher(state: 'taken' | 'restored', env: NodeJS.ProcessEnv = process.env): void {
+  const fd = Number(env.AA_TRIAGE_TERMINAL_FD);
+  if (!Number.isInteger(fd) || fd < 3) return;
+  try {
+    writeSync(fd, `${state}\n`);
+  } catch {
+    // the launcher is gone: nobody to tell
+  }
+}
 
 function positive(n: unknown): number | undefined {
   const v = typeof n === 'string' ? Number(n) : n;

@@ -17,7 +17,7 @@ export interface Theme {
 
 export const COLOR_THEME: Theme = {
   color: true,
-  verdict: { 'likely-attack': 'red', unclear: 'yellow', '?': 'gray', 'missing-rule': 'cyan', info: 'gray' },
+  verdict: { 'likely-attack': 'red', unclear: 'yellow', unclassified: 'gray', 'missing-rule': 'cyan', info: 'gray' },
   mode: { live: 'green', paused: 'yellow', demo: 'magenta', replay: 'blue' },
   accent: 'cyan',
   dim: true,
@@ -27,7 +27,7 @@ export const COLOR_THEME: Theme = {
 
 export const MONO_THEME: Theme = {
   color: false,
-  verdict: { 'likely-attack': undefined, unclear: undefined, '?': undefined, 'missing-rule': undefined, info: undefined },
+  verdict: { 'likely-attack': undefined, unclear: undefined, unclassified: undefined, 'missing-rule': undefined, info: undefined },
   mode: { live: undefined, paused: undefined, demo: undefined, replay: undefined },
   accent: undefined,
   dim: false,

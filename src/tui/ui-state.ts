@@ -5,6 +5,7 @@
  */
 import { SCREENS, type ActionVerb, type Intent, type Screen } from './keymap.js';
 import { SORT_MODES, type SortMode } from './view-model.js';
+import { GROUP_PREFIX } from './collapse.js';
 
 export interface UiState {
   screen: Screen;
@@ -21,6 +22,14 @@ export interface UiState {
   helpScroll: number;
   /** Alerts up to this sequence number have been seen. */
   ackSeq: number;
+  /** Incidents marked (m) for one apply dialog, by key. */
+  marked?: string[];
+  /** y or w was pressed: the next key chooses what to copy or which format to write. */
+  menu?: 'copy' | 'write';
+  /** A one-line outcome (copied, written, why not) shown in the footer until the next key. */
+  status?: string;
+  /** Collapsed flood rows whose members are listed under them (Enter toggles). */
+  expanded?: string[];
 }
 
 export const INITIAL_UI: UiState = { screen: 'incidents', detailScroll: 0, selected: {}, filter: '', editing: false, sort: 'attacks', help: false, helpScroll: 0, ackSeq: 0 };
@@ -89,6 +98,16 @@ export function applyIntent(state: UiState, intent: Intent, ctx: ListContext): S
       return { state: { ...state, help: !state.help, helpScroll: 0 } };
     case 'action':
       return { state, effect: { type: 'action', verb: intent.verb } };
+    case 'copy':
+    case 'write':
+      return { state: { ...state, menu: intent.type, status: undefined } };
+    case 'mark': {
+      if (state.screen !== 'incidents' || state.help) return { state };
+      const key = state.detail ?? ctx.keys[selectedIndex(state, ctx.keys)];
+      if (key === undefined) return { state };
+      const marked = state.marked ?? [];
+      return { state: { ...state, marked: marked.includes(key) ? marked.filter((k) => k !== key) : [...marked, key] } };
+    }
     case 'filter':
       return { state: { ...state, editing: true, help: false } };
     case 'sort':
@@ -137,7 +156,12 @@ export function applyIntent(state: UiState, intent: Intent, ctx: ListContext): S
     case 'open': {
       if (state.help) return { state };
       if (state.screen === 'incidents' && state.detail === undefined && ctx.keys.length) {
-        return { state: { ...state, detail: ctx.keys[selectedIndex(state, ctx.keys)], detailScroll: 0 } };
+        const key = ctx.keys[selectedIndex(state, ctx.keys)];
+        if (key.startsWith(GROUP_PREFIX)) {
+          const open = state.expanded ?? [];
+          return { state: { ...state, expanded: open.includes(key) ? open.filter((k) => k !== key) : [...open, key] } };
+        }
+        return { state: { ...state, detail: key, detailScroll: 0 } };
       }
       if (ctx.openTarget?.incident !== undefined) return { state: openIncident(state, ctx.openTarget.incident) };
       // A profile row opens the incident list filtered to that profile.

@@ -5,14 +5,25 @@
 import type { ActionJournalEntry } from '../model/action.js';
 import type { AppArmorRecord } from '../model/record.js';
 import { isDenial, recordProfile, recordTarget } from '../model/record.js';
-import { incidentKey, VERDICT_RANK, type Incident, type ProfileCounts, type StoreSnapshot } from '../store/incident-store.js';
+import { VERDICT_RANK } from '../model/verdict.js';
+import { incidentKey, type Incident, type ProfileCounts, type StoreSnapshot } from '../store/incident-store.js';
 import type { ProfileFact, ProfileFacts } from './profile-facts.js';
 import { buildTimeline } from '../timeline/builder.js';
 import type { Incident as TimelineIncident } from '../timeline/model.js';
 
-export type SortMode = 'attacks' | 'latest' | 'count' | 'profile';
-export const SORT_MODES: SortMode[] = ['attacks', 'latest', 'count', 'profile'];
-export const SORT_TITLE: Record<SortMode, string> = { attacks: 'attacks first', latest: 'latest first', count: 'most frequent', profile: 'by profile' };
+export type SortMode = 'attacks' | 'latest' | 'count' | 'profile' | 'first' | 'operation' | 'target' | 'mask' | 'pids';
+export const SORT_MODES: SortMode[] = ['attacks', 'latest', 'count', 'profile', 'first', 'operation', 'target', 'mask', 'pids'];
+export const SORT_TITLE: Record<SortMode, string> = {
+  attacks: 'attacks first',
+  latest: 'latest first',
+  count: 'most frequent',
+  profile: 'by profile',
+  first: 'first seen, earliest first',
+  operation: 'by operation',
+  target: 'by target',
+  mask: 'by mask',
+  pids: 'most pids',
+};
 
 /** A filter as typed: `!text` inverts. Case-insensitive substring. */
 export interface Filter {
@@ -42,12 +53,17 @@ export function sortIncidents(list: Incident[], mode: SortMode): Incident[] {
     latest: byLatest,
     count: (a, b) => b.count - a.count || byLatest(a, b),
     profile: (a, b) => (a.profile < b.profile ? -1 : a.profile > b.profile ? 1 : 0) || byLatest(a, b),
+    first: (a, b) => (a.firstSeen ?? Infinity) - (b.firstSeen ?? Infinity) || a.firstSeq - b.firstSeq,
+    operation: (a, b) => (a.operation < b.operation ? -1 : a.operation > b.operation ? 1 : 0) || byLatest(a, b),
+    target: (a, b) => (a.target < b.target ? -1 : a.target > b.target ? 1 : 0) || byLatest(a, b),
+    mask: (a, b) => (a.mask < b.mask ? -1 : a.mask > b.mask ? 1 : 0) || byLatest(a, b),
+    pids: (a, b) => b.pids.length + b.pidsMore - (a.pids.length + a.pidsMore) || byLatest(a, b),
   };
   return list.slice().sort(cmp[mode]);
 }
 
 export function visibleIncidents(snap: StoreSnapshot, filter: Filter | undefined, sort: SortMode): Incident[] {
-  const list = filter ? snap.incidents.filter((i) => matches(filter, i.profile, i.operation, i.target, i.mask, i.verdict, ...i.comms)) : snap.incidents;
+  const list = filter ? snap.incidents.filter((i) => matches(filter, i.profile, i.operation, i.target, i.mask, i.verdict, ...i.comms, ...i.pids)) : snap.incidents;
   return sortIncidents(list, sort);
 }
 

@@ -1,11 +1,12 @@
 /**
  * The NDJSON view: one object per record with the kernel's key names at the top level (decoded),
  * then time (ISO 8601), serial, host, source and the classification. JSON.stringify escapes control
- * characters, so the output is terminal-safe by construction.
+ * characters and jsonInert the invisible, direction and separator ones, so the output is
+ * terminal-safe by construction.
  */
 import { AGE_MARK, FILLED_FROM, fillMarks, PID_MARK, type AppArmorRecord, type Classification } from '../model/record.js';
 
-const META_KEYS = new Set(['time', 'time_approx', 'uptime', 'serial', 'audit_id', 'host', 'source', 'carrier', 'audit_type', 'context', 'verdict', 'confidence', 'reasons', 'suggestion', 'raw']);
+const META_KEYS = new Set(['time', 'time_approx', 'time_invalid', 'uptime', 'serial', 'audit_id', 'host', 'source', 'carrier', 'audit_type', 'context', 'verdict', 'confidence', 'reasons', 'suggestion', 'raw', 'undecoded_hex']);
 
 export function recordToJson(r: AppArmorRecord, opts: { raw?: boolean } = {}): Record<string, unknown> {
   const o = recordBase(r);
@@ -27,6 +28,7 @@ function recordBase(r: AppArmorRecord): Record<string, unknown> {
   if (o.apparmor === undefined) o.apparmor = r.kind;
   o.time = r.time !== undefined ? isoTime(r.time) : null;
   if (r.timeApprox) o.time_approx = true;
+  if (r.timeInvalid) o.time_invalid = true;
   if (r.uptime !== undefined) o.uptime = r.uptime;
   o.serial = r.serial ?? null;
   if (r.auditId !== undefined) o.audit_id = r.auditId;
@@ -35,6 +37,7 @@ function recordBase(r: AppArmorRecord): Record<string, unknown> {
   o.carrier = r.carrier;
   if (r.auditType !== undefined) o.audit_type = r.auditType;
   if (r.context) o.context = r.context;
+  if (r.undecoded) o.undecoded_hex = r.undecoded;
   return o;
 }
 
@@ -56,10 +59,22 @@ function isoTime(t: number): string {
  */
 export function recordToNdjson(r: AppArmorRecord, opts?: { raw?: boolean }): string {
   const c = r.classification;
-  if (!c) return `${JSON.stringify(recordToJson(r, opts))}\n`;
+  if (!c) return jsonInert(`${JSON.stringify(recordToJson(r, opts))}\n`);
   const head = JSON.stringify(recordBase(r));
   const raw = opts?.raw ? `,"raw":${JSON.stringify(r.raw)}` : '';
-  return `${head.slice(0, -1)},${classificationJson(c)}${raw}}\n`;
+  return jsonInert(`${head.slice(0, -1)},${classificationJson(c)}${raw}}\n`);
+}
+
+/** Characters JSON.stringify leaves as they are but a terminal would not show as written (see safeText). */
+const INVISIBLE_RE = /[\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]/g;
+
+/**
+ * JSON text with invisible, direction and separator characters written as \u escapes: the same
+ * JSON value, and `aa-triage --json` read on a terminal shows them as what they are.
+ */
+export function jsonInert(json: string): string {
+  INVISIBLE_RE.lastIndex = 0;
+  return INVISIBLE_RE.test(json) ? json.replace(INVISIBLE_RE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`) : json;
 }
 
 /** `"verdict":...,"confidence":...,"reasons":[...][,"suggestion":{...}]`, cached per shared classification. */

@@ -169,6 +169,39 @@ describe('aa-triage act', () => {
     assert.ok(out.includes(`will run: apparmor_parser -R ${join(host.profilesDir, 'usr.sbin.nginx')}`), out);
   });
 
+  it('enforce --runtime on a file that declares complain fails (exit 1), and the dry run says so beforehand', async () => {
+    const file = join(host.profilesDir, 'usr.sbin.nginx');
+    writeFileSync(file, `/usr/sbin/nginx flags=(complain) {\n  /var/www/** r,\n}\n`);
+    host.setLoaded('/usr/sbin/nginx (complain)\n');
+    const dry = await run(['enforce', '/usr/sbin/nginx', '--runtime', '--dry-run']);
+    assert.equal(dry.code, EXIT.ok, dry.err);
+    assert.match(dry.out, /warning: .*declares flags=\(complain\)/, dry.out);
+    assert.match(dry.out, /aa-enforce/, 'says what would work instead');
+    const r = await run(['enforce', '/usr/sbin/nginx', '--runtime', '--yes']);
+    assert.equal(r.code, EXIT.failed, r.out);
+    assert.match(r.out, /failed: \/usr\/sbin\/nginx is still complain/);
+    assert.doesNotMatch(r.out, /verified/);
+  });
+
+  it('a result that could not be journaled exits 5 and never says "journaled"', async () => {
+    const r = await run(['complain', '/usr/sbin/nginx', '--yes', '--reason', 'x'], { env: { ...host.env, FAKE_AA_BREAK_JOURNAL: host.journal } });
+    assert.equal(r.code, EXIT.notJournaled, r.out + r.err);
+    assert.doesNotMatch(r.out, /journaled in/);
+    assert.match(r.err, /NOT journaled/);
+  });
+
+  it('a profile declared by two files is refused, naming both, for every verb', async () => {
+    const copy = join(host.profilesDir, 'nginx-copy');
+    writeFileSync(copy, `/usr/sbin/nginx {\n  /srv/** r,\n}\n`);
+    for (const args of [['complain', '--runtime'], ['disable'], ['unload'], ['enforce']]) {
+      const r = await run([args[0], '/usr/sbin/nginx', ...args.slice(1), '--yes', '--reason', 'x']);
+      assert.equal(r.code, EXIT.refused, `${args.join(' ')}: ${r.out}${r.err}`);
+      assert.match(r.err, /declared by 2 files/);
+      assert.ok(r.err.includes(copy) && r.err.includes(join(host.profilesDir, 'usr.sbin.nginx')), r.err);
+    }
+    assert.deepEqual(host.calls(), [], 'nothing was run');
+  });
+
   it('--runtime with unload is a usage error', async () => {
     const r = await run(['unload', '/usr/sbin/nginx', '--runtime', '--yes', '--reason', 'x']);
     assert.equal(r.code, EXIT.usage);

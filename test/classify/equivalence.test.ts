@@ -65,3 +65,14 @@ test('generated floods: identical record by record, past the cache size, with pi
     assertSame([...recs, ...unique, ...fewPids], index, carrier);
   }
 });
+
+test('a record without a pid after the same record with one: named without "(pid ?)", as from scratch', async () => {
+  const { index } = await loadProfileIndex([join(DEMO, 'apparmor.d')]);
+  const line = '[10800.0] audit: type=1400 audit(1795316400.000:4003): apparmor="DENIED" operation="capable" profile="backup-agent"%PID% comm="backup-agent" capability=12 capname="net_admin"';
+  const recs = parseAll([line.replace('%PID%', ' pid=4242'), line.replace('%PID%', '')]);
+  assert.equal(recs[1].fields.pid, undefined);
+  const fast = createClassifier(index);
+  const ref = createClassifier(index, { uncached: true });
+  for (const r of recs) assert.deepEqual(fast.classify(r), ref.classify(r), r.raw);
+  assert.ok(!createClassifier(index).classify(recs[1]).reasons.some((x) => x.includes('pid ?')));
+});

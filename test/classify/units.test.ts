@@ -81,11 +81,11 @@ test('the seconds since a profile load are filled in per record; the verdict beh
   const c = createClassifier(index);
   const recs = parse([
     kline(0, 'STATUS', 'operation="profile_replace" profile="unconfined" name="svc" pid=1 comm="apparmor_parser"'),
-    ...[3, 4, 9, 40].map((t) => file(t, 'svc', 'open', '/var/lib/svc-data/x', 'r', { comm: 'svc' })),
+    ...[3, 4, 9, 25].map((t) => file(t, 'svc', 'open', '/var/lib/svc-data/x', 'r', { comm: 'svc' })),
   ]);
   const out = recs.map((r) => (r.classification = c.classify(r)));
   const ages = out.slice(1).map((x) => x.reasons.find((s) => s.includes(' s after profile_replace of svc')));
-  assert.deepEqual(ages.map((s) => s?.split(' ')[0]), ['3', '4', '9', '40']);
+  assert.deepEqual(ages.map((s) => s?.split(' ')[0]), ['3', '4', '9', '25']);
   const shared = new Set(out.slice(1).map((x) => x[FILLED_FROM]?.template));
   assert.equal(shared.size, 1, 'one decision for every second after the load');
   assert.ok([...shared][0], 'a shared decision with the age filled in');

@@ -87,3 +87,71 @@ test('a closed pipe (| head) is not an error', () => {
   assert.equal(r.status, 0);
   assert.doesNotMatch(r.stderr, /internal error|EPIPE/);
 });
+
+test('a truncated .gz is reported by name, keeps what it gave, and the other inputs are still read (--json and timeline)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'aa-trunc-'));
+  const lines = Array.from({ length: 400 }, (_, i) => LINE.replace(':3131)', `:${5000 + i})`).replace('pid=2211', `pid=${3000 + i}`)).join('');
+  const whole = gzipSync(lines);
+  const cut = join(dir, 'kern.log.3.gz');
+  writeFileSync(cut, whole.subarray(0, Math.floor(whole.length * 0.8)));
+  const good = join(dir, 'kern.log');
+  writeFileSync(good, LINE.replace(':3131)', ':9999)').replace('/etc/shadow', '/etc/good-input'));
+  const j = run(['--json', '--input', cut, '--input', good]);
+  assert.equal(j.code, 1, j.err);
+  assert.match(j.err, new RegExp(`${cut}: damaged input`));
+  const recs = j.out.trim().split('\n').map((l) => JSON.parse(l));
+  assert.ok(recs.length > 1, 'what the damaged input gave is kept');
+  assert.ok(recs.some((r) => r.name === '/etc/good-input'), 'the next input is read');
+  const t = run(['timeline', '--input', cut, '--input', good]);
+  assert.equal(t.code, 1, t.err);
+  assert.match(t.err, new RegExp(`${cut}: damaged input`));
+  assert.match(t.out, /\/etc\/good-input/);
+});
+
+test('pipes are read: /dev/stdin and a named pipe', () => {
+  const r = run(['--json', '--input', '/dev/stdin'], LINE);
+  assert.equal(r.code, 0, r.err);
+  assert.equal(r.out.trim().split('\n').length, 1);
+  const dir = mkdtempSync(join(tmpdir(), 'aa-fifo-'));
+  const fifo = join(dir, 'fifo');
+  assert.equal(spawnSync('mkfifo', [fifo]).status, 0);
+  const writer = spawnSync('sh', ['-c', `(printf '%s' "$1" > "$2" &) ; exec "$3" "$4" --json --input "$2"`, 'sh', LINE, fifo, process.execPath, BIN], { encoding: 'utf8', timeout: 30_000 });
+  assert.equal(writer.status, 0, writer.stderr);
+  assert.match(writer.stdout, /"\/etc\/shadow"/);
+});
+
+test('an out-of-range time makes a record undated (and says so), never ends the output; out-of-range options are usage errors', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'aa-time-'));
+  const body = (serial: number, name: string) => `audit: type=1400 audit(1795317102.480:${serial}): apparmor="DENIED" operation="open" profile="p" name="${name}" pid=1 comm="c" requested_mask="r" denied_mask="r"`;
+  const log = join(dir, 'bad-times.log');
+  writeFileSync(
+    log,
+    [body(5, '/bad-audit-time').replace('1795317102.480:5', '8640000000001.000:5'), `[99999999999999.0] ${body(6, '/bad-uptime')}`.replace(/audit\(1795317102\.480:6\): /, ''), body(7, '/good')].join('\n') + '\n',
+  );
+  const j = run(['--json', '--input', log, '--boot-time', '2026-11-22T00:00:00Z']);
+  assert.equal(j.code, 0, j.err);
+  const recs = j.out.trim().split('\n').map((l) => JSON.parse(l));
+  const by = (n: string) => recs.find((r) => r.name === n);
+  assert.ok(by('/good')?.time, 'the good record keeps its time');
+  for (const n of ['/bad-audit-time', '/bad-uptime']) {
+    assert.ok(by(n), `${n} is kept`);
+    assert.equal(by(n).time, null);
+    assert.equal(by(n).time_invalid, true, `${n} says its time was invalid`);
+  }
+  const t = run(['timeline', '--input', log, '--boot-time', '2026-11-22T00:00:00Z']);
+  assert.equal(t.code, 0, t.err);
+  assert.match(t.out, /\/good/);
+  assert.doesNotMatch(t.err, /internal error/);
+  for (const args of [['--until', '99999999999999'], ['--boot-time', '99999999999999']]) {
+    const r = run(['--json', '--input', log, ...args]);
+    assert.equal(r.code, 2, `${args.join(' ')}: ${r.err}`);
+    assert.match(r.err, /out of range/);
+  }
+});
+
+test("the kernel's command line (apparmor=1 security=apparmor) is not an unparsable record", () => {
+  const boot = ['[    0.000000] Command line: BOOT_IMAGE=/vmlinuz root=/dev/vda rw apparmor=1 security=apparmor', '[    0.123456] Kernel command line: BOOT_IMAGE=/vmlinuz root=/dev/vda rw apparmor=1 security=apparmor', `[    5.000000] ${LINE.slice(LINE.indexOf('audit:'))}`].join('\n');
+  const r = run(['--json', '--input', '-'], `${boot}\n`);
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.err, / 1 AppArmor records, 0 unparsable/);
+});

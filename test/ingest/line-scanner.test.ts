@@ -35,7 +35,7 @@ function files(dir: string, out: string[] = []): string[] {
 }
 
 const inputs: [string, Buffer][] = [
-  ...[...files('test/fixtures/kernel'), ...files('test/fixtures/sources'), ...files('test/fixtures/timeline'), 'demo/incident.log'].map((p): [string, Buffer] => [p, readFileSync(p)]),
+  ...[...files('test/fixtures/kernel'), ...files('test/fixtures/kernel-6.12'), ...files('test/fixtures/sources'), ...files('test/fixtures/timeline'), 'demo/incident.log'].map((p): [string, Buffer] => [p, readFileSync(p)]),
   // every libapparmor corpus case, one per line, as one log
   ['libapparmor corpus', Buffer.from(`${readFileSync('test/fixtures/libapparmor/cases.jsonl', 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { in: string }).in).join('\n')}\n`)],
   ...(['dmesg', 'journal', 'auditlog'] as const).map((carrier): [string, Buffer] => [`generated ${carrier}`, Buffer.from(`${[...logLines({ carrier, lines: 20_000, share: 0.2, seed: 7 })].join('\n')}\n`)]),

@@ -1,14 +1,19 @@
 #!/bin/bash
-# Kernel suite for aa-triage (issue 8): boot a real AppArmor kernel under QEMU, run the scenarios
-# and the assertions inside it, report TAP on the host.
+# Kernel suite for aa-triage: boot a real AppArmor kernel under QEMU, run the scenarios and the
+# assertions inside it, report TAP on the host. One guest image per Debian suite:
+#   bookworm  Debian 12, Linux 6.1, AppArmor 3.0
+#   trixie    Debian 13, Linux 6.12, AppArmor 4.1
 #
-#   bash test/kernel/run.sh [--update-fixtures] [--keep]
+#   bash test/kernel/run.sh [--suite bookworm|trixie] [--update-fixtures] [--keep]
 #
-# --update-fixtures  copy the guest's captures into test/fixtures/kernel/
+# --suite S          run one suite (default: both, one after the other, each as a TAP subtest)
+# --update-fixtures  copy the guest's captures into the suite's fixture directory
+#                    (bookworm: test/fixtures/kernel/, trixie: test/fixtures/kernel-6.12/)
 # --keep             keep the run directory (IN/OUT shares, serial log) and print its path
 # Environment:
-#   AA_KERNEL_CACHE         image cache root (default ${TMPDIR:-/tmp}/aa-triage-kernel-cache)
-#   AA_KERNEL_BOOT_TIMEOUT  hard limit for the guest run in seconds (default 720)
+#   AA_KERNEL_CACHE         image cache root (default ${TMPDIR:-/tmp}/aa-triage-kernel-cache);
+#                           each suite's image is cached under CACHE/SUITE/
+#   AA_KERNEL_BOOT_TIMEOUT  hard limit for one guest run in seconds (default 720)
 #   AA_KERNEL_ACCEL         QEMU accelerator (default tcg; KVM hangs on our nested hosts)
 #   AA_KERNEL_NO_APP=1      do not build/share aa-triage (kernel scenarios and fixtures only)
 #   AA_KERNEL_QUICK=1       development: skip the complain-mode runs
@@ -19,26 +24,73 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
+SUITES=(bookworm trixie)
 update_fixtures=0
 keep=0
-for a in "$@"; do
-  case $a in
-    --update-fixtures) update_fixtures=1 ;;
-    --keep) keep=1 ;;
-    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
-    *) echo "run.sh: unknown option $a" >&2; exit 2 ;;
+suite=""
+opts=()
+while [ $# -gt 0 ]; do
+  case $1 in
+    --update-fixtures) update_fixtures=1; opts+=("$1") ;;
+    --keep) keep=1; opts+=("$1") ;;
+    --suite) [ $# -ge 2 ] || { echo "run.sh: --suite needs a value (${SUITES[*]})" >&2; exit 2; }; suite=$2; shift ;;
+    --suite=*) suite=${1#--suite=} ;;
+    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
+    *) echo "run.sh: unknown option $1" >&2; exit 2 ;;
   esac
+  shift
 done
+
+# No suite named: run each one in turn, as TAP subtests (indented), and sum up.
+if [ -z "$suite" ]; then
+  echo "TAP version 13"
+  t_all=$(date +%s)
+  i=0; worst=0; summary=()
+  for s in "${SUITES[@]}"; do
+    i=$((i+1))
+    echo "# Subtest: $s"
+    ts=$(date +%s)
+    log=$(mktemp "${TMPDIR:-/tmp}/aa-triage-kernel-tap.XXXXXX")
+    set +e
+    bash "$0" --suite "$s" ${opts[@]+"${opts[@]}"} | tee "$log" | sed -u 's/^/    /'
+    src=${PIPESTATUS[0]}
+    set -e
+    took=$(( $(date +%s) - ts ))
+    why=$(sed -n 's/^1\.\.0 # SKIP //p' "$log")
+    rm -f "$log"
+    if [ "$src" = 0 ] && [ -n "$why" ]; then
+      echo "ok $i - suite $s # SKIP $why"; summary+=("$s: skipped ($why)")
+    elif [ "$src" = 0 ]; then
+      echo "ok $i - suite $s (${took}s)"; summary+=("$s: passed (${took}s)")
+    else
+      echo "not ok $i - suite $s (exit $src, ${took}s)"; summary+=("$s: FAILED, exit $src (${took}s)")
+      [ "$src" -gt "$worst" ] && worst=$src
+    fi
+  done
+  echo "1..$i"
+  echo "# all suites: $(( $(date +%s) - t_all ))s in total"
+  for l in "${summary[@]}"; do echo "kernel suite $l" >&2; done
+  exit "$worst"
+fi
+case " ${SUITES[*]} " in
+  *" $suite "*) ;;
+  *) echo "run.sh: unknown suite '$suite' (known: ${SUITES[*]})" >&2; exit 2 ;;
+esac
+case $suite in
+  bookworm) fixture_dir=$repo/test/fixtures/kernel ;;
+  trixie) fixture_dir=$repo/test/fixtures/kernel-6.12 ;;
+esac
 
 t0=$(date +%s)
 echo "TAP version 13"
 say() { echo "# $*"; }
+say "suite $suite"
 skip() {
   echo "1..0 # SKIP $*"
-  echo "kernel suite SKIPPED: $*" >&2
+  echo "kernel suite ($suite) SKIPPED: $*" >&2
   exit 0
 }
-die() { echo "kernel suite FAILED: $*" >&2; exit "${2:-1}"; }
+die() { echo "kernel suite ($suite) FAILED: $*" >&2; exit "${2:-1}"; }
 
 [ "$(uname -m)" = x86_64 ] || skip "the kernel suite needs an x86_64 host (this is $(uname -m))"
 
@@ -81,25 +133,25 @@ command -v node >/dev/null 2>&1 || die "no node binary on the host (the guest ru
 node_bin=$(readlink -f "$(command -v node)")
 
 # --- guest image (cached by the hash of its inputs) ------------------------------------------------
-cache_root=${AA_KERNEL_CACHE:-${TMPDIR:-/tmp}/aa-triage-kernel-cache}
-key=$( (cd "$here/image" && for f in $(ls | sort); do echo "== $f"; cat "$f"; done; uname -m) | sha256sum | cut -c1-16)
+cache_root=${AA_KERNEL_CACHE:-${TMPDIR:-/tmp}/aa-triage-kernel-cache}/$suite
+key=$( (cd "$here/image" && for f in $(ls | sort); do echo "== $f"; cat "$f"; done; echo "== suite $suite"; uname -m) | sha256sum | cut -c1-16)
 img=$cache_root/$key
 build_s=0
 if [ -f "$img/image.ext4" ] && [ -f "$img/vmlinuz" ] && [ -f "$img/initrd.img" ] && [ -f "$img/ok" ]; then
   say "guest image: cached at $img"
 else
   check_mirror
-  say "guest image: building into $img (inputs changed or no cache)"
+  say "guest image: building $suite into $img (inputs changed or no cache)"
   mkdir -p "$cache_root"
-  # drop images built from other inputs (about 1.6 GB each)
-  for old in "$cache_root"/*; do [ -d "$old" ] && [ "$old" != "$img" ] && rm -rf "$old"; done
+  # drop this suite's images built from other inputs (about 1.6 GB each)
+  for old in "$cache_root"/*; do [ -d "$old" ] && [ "$old" != "$img" ] && [ "$old" != "$img.tmp" ] && rm -rf "$old"; done
   rm -rf "$img" "$img.tmp"
   mkdir -p "$img.tmp"
   b0=$(date +%s)
-  if ! bash "$here/image/build-image.sh" "$img.tmp" > "$cache_root/build-$key.log" 2>&1; then
+  if ! bash "$here/image/build-image.sh" "$img.tmp" "$suite" > "$cache_root/build-$key.log" 2>&1; then
     tail -40 "$cache_root/build-$key.log" >&2
     rm -rf "$img.tmp"
-    if grep -qE 'Failed to fetch|Temporary failure resolving|Could not connect|Unable to connect|no Debian .* apt source' "$cache_root/build-$key.log"; then
+    if grep -qE 'Failed to fetch|Temporary failure resolving|Could not connect|Unable to connect|no Debian .* apt source|codename is unknown' "$cache_root/build-$key.log"; then
       skip "the Debian package mirror is unavailable (guest image build could not download packages)"
     fi
     die "guest image build failed (log: $cache_root/build-$key.log)"
@@ -120,6 +172,7 @@ cp -a "$here/guest" "$run/in/guest"
 {
   echo "CAPTURE_FIXTURES=$update_fixtures"
   echo "QUICK=${AA_KERNEL_QUICK:-0}"
+  echo "SUITE=$suite"
 } > "$run/in/options"
 cp "$node_bin" "$run/in/node"
 
@@ -216,14 +269,14 @@ if [ "$fail" = 1 ]; then
 fi
 echo "1..$n"
 [ -f "$run/out/observations.txt" ] && sed 's/^/# observed: /' "$run/out/observations.txt"
-say "timings: image build ${build_s}s (0 = cached), guest ${guest_s}s, total $(( $(date +%s) - t0 ))s"
+say "timings ($suite): image build ${build_s}s (0 = cached), guest ${guest_s}s, total $(( $(date +%s) - t0 ))s"
 
 if [ "$update_fixtures" = 1 ]; then
   if [ -d "$run/out/fixtures" ] && [ -n "$(ls -A "$run/out/fixtures")" ]; then
-    mkdir -p "$repo/test/fixtures/kernel"
-    cp "$run/out/fixtures"/* "$repo/test/fixtures/kernel/"
-    cp "$run/out/guest-info.txt" "$repo/test/fixtures/kernel/guest-info.txt"
-    say "fixtures copied to test/fixtures/kernel/"
+    mkdir -p "$fixture_dir"
+    cp "$run/out/fixtures"/* "$fixture_dir/"
+    cp "$run/out/guest-info.txt" "$fixture_dir/guest-info.txt"
+    say "fixtures copied to ${fixture_dir#$repo/}/"
   else
     echo "kernel suite: no fixtures captured" >&2
     fail=1
@@ -231,7 +284,7 @@ if [ "$update_fixtures" = 1 ]; then
 fi
 
 if [ "$nfail" -gt 0 ] || [ "$fail" = 1 ]; then
-  echo "kernel suite: $nfail of $n failed" >&2
+  echo "kernel suite ($suite): $nfail of $n failed" >&2
   exit 1
 fi
-echo "kernel suite: $n passed" >&2
+echo "kernel suite ($suite): $n passed" >&2

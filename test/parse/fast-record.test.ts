@@ -17,7 +17,7 @@ function files(dir: string, out: string[] = []): string[] {
 }
 
 const lines: string[] = [
-  ...[...files('test/fixtures/kernel'), ...files('test/fixtures/sources'), ...files('test/fixtures/timeline'), 'demo/incident.log'].flatMap((p) => readFileSync(p, 'utf8').split('\n')),
+  ...[...files('test/fixtures/kernel'), ...files('test/fixtures/kernel-6.12'), ...files('test/fixtures/sources'), ...files('test/fixtures/timeline'), 'demo/incident.log'].flatMap((p) => readFileSync(p, 'utf8').split('\n')),
   ...readFileSync('test/fixtures/libapparmor/cases.jsonl', 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { in: string }).in),
   ...(['dmesg', 'journal', 'auditlog'] as const).flatMap((carrier) => [...logLines({ carrier, lines: 5000, share: 0.5, seed: 3 })] as string[]),
   // shapes the fast path must leave to the full parser

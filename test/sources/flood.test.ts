@@ -30,6 +30,10 @@ test('100k records through dmesg: all delivered, the event loop stays responsive
   const rss0 = process.memoryUsage().rss;
   let rssMax = rss0;
   const started = Date.now();
+  // turns the event loop gave to other work while the flood was read: a reader that parsed it in
+  // one go would give almost none, whatever the machine's speed or load
+  let turns = 0;
+  const ticker = setInterval(() => void turns++, 1);
   const s = await startLiveSources(liveOpts(host, { sources: ['dmesg'] }), sink);
   delay.enable();
   try {
@@ -38,15 +42,17 @@ test('100k records through dmesg: all delivered, the event loop stays responsive
       return count + s.counts().dropped >= N;
     }, 60_000);
     delay.disable();
+    clearInterval(ticker);
     const ms = Date.now() - started;
     const worst = delay.max / 1e6;
-    console.log(`flood: ${N} records in ${ms} ms, event loop delay max ${worst.toFixed(0)} ms, rss +${((rssMax - rss0) / 2 ** 20).toFixed(0)} MiB, dropped ${s.counts().dropped}`);
+    console.log(`flood: ${N} records in ${ms} ms, event loop delay max ${worst.toFixed(0)} ms, ${turns} timer turns, rss +${((rssMax - rss0) / 2 ** 20).toFixed(0)} MiB, dropped ${s.counts().dropped}`);
     assert.equal(count, N, 'the default queue holds a 100k burst');
-    // parsing 100k records takes 3-15 s on this machine: a reader that did it in one go would block
-    // that long; slices keep each stall short (what remains above is CPU shared with other work)
-    assert.ok(worst < 2000, `the event loop was blocked for ${worst} ms`);
+    // the reader works in slices and yields between them: other work ran many times during the
+    // flood (a stall's length in ms depends on the machine's load: it is reported above, not asserted)
+    assert.ok(turns >= 20, `the event loop gave other work only ${turns} turns while the flood was read`);
     assert.ok(rssMax - rss0 < 400 * 2 ** 20, 'memory stays bounded');
   } finally {
+    clearInterval(ticker);
     await s.stop();
     host.cleanup();
   }

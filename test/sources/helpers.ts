@@ -79,7 +79,7 @@ export class Collect {
 }
 
 /** Polls `cond` until it holds or the deadline passes (then throws with `what`). */
-export async function waitFor(what: string, cond: () => boolean, ms = 8000): Promise<void> {
+export async function waitFor(what: string, cond: () => boolean, ms = 30_000): Promise<void> {
   const end = Date.now() + ms;
   while (!cond()) {
     if (Date.now() > end) throw new Error(`timed out waiting for: ${what}`);

@@ -6,7 +6,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { bootTime, findExecutable, probeHost } from '../../src/sources/probe.js';
+import { auditChannelRead, bootTime, findExecutable, probeHost } from '../../src/sources/probe.js';
 import { startLiveSources } from '../../src/sources/index.js';
 import { Collect, FIXTURES, fakeHost, liveOpts } from './helpers.js';
 
@@ -33,6 +33,26 @@ function fakeRoot() {
   writeFileSync(join(bin, 'journalctl'), 'not executable');
   return { d, proc, bin };
 }
+
+test('probe: a reader of the audit multicast group (journald\'s audit socket) from /proc/net/netlink', () => {
+  const d = mkdtempSync(join(tmpdir(), 'aa-netlink-'));
+  const head = 'sk               Eth Pid        Groups   Rmem     Wmem     Dump  Locks    Drops    Inode\n';
+  // the Debian 13 guest's NETLINK_AUDIT sockets (port id, groups) before and after
+  // systemd-journald-audit.socket was started: systemd's own (no group), then journald's (group 1)
+  const systemdOwn = '0000000031b1b5b2 9   1          00000000 0        0        0     2        0        17620   \n';
+  const journald = '00000000b5f3c23a 9   3185657056 00000001 0        0        0     2        0        105     \n';
+  const other = '000000005dd6b11e 6   0          00000001 0        0        0     2        0        149     \n';
+  try {
+    mkdirSync(join(d, 'net'));
+    writeFileSync(join(d, 'net/netlink'), head + systemdOwn + other);
+    assert.equal(auditChannelRead(d), false);
+    writeFileSync(join(d, 'net/netlink'), head + systemdOwn + journald);
+    assert.equal(auditChannelRead(d), true);
+    assert.equal(auditChannelRead(join(d, 'nope')), undefined);
+  } finally {
+    rmSync(d, { recursive: true, force: true });
+  }
+});
 
 test('probe: facts from the injected paths', () => {
   const { d, proc, bin } = fakeRoot();

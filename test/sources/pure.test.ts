@@ -62,6 +62,21 @@ test('detect: no auditd, no journalctl, no journal files, no dmesg', () => {
   assert.match(plan({ auditdRunning: false }).auditlog.note!, /auditd is not running/);
 });
 
+test("detect: journald not reading the audit channel (systemd 254+, Debian 13's default) is said, never implied away", () => {
+  const off = plan({ auditdRunning: false, journaldAudit: false });
+  assert.equal(off.audit.available, true, 'older entries may still be there');
+  assert.match(off.audit.note!, /journald does not read the audit channel \(systemd-journald-audit\.socket is not active/);
+  assert.match(off.audit.fix!, /systemctl enable --now systemd-journald-audit\.socket, or install auditd/);
+  assert.match(off.journal.note!, /records the kernel drops are lost/);
+  assert.doesNotMatch(off.journal.note!, /the audit channel keeps every record/);
+  assert.doesNotMatch(plan({ auditdRunning: true, journaldAudit: false }).journal.note!, /audit channel/);
+  for (const known of [true, undefined]) {
+    const on = plan({ auditdRunning: false, journaldAudit: known });
+    assert.equal(on.audit.note, undefined);
+    assert.match(on.journal.note!, /the audit channel keeps every record/);
+  }
+});
+
 test('detect: --source picks explicitly; saved evidence uses no host source unless named', () => {
   assert.deepEqual(detectSources(ROOT, ['dmesg']).map((p) => [p.name, p.explicit]), [['dmesg', true]]);
   assert.deepEqual(detectSources(ROOT, undefined, true), []);

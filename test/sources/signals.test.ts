@@ -23,12 +23,12 @@ for (const signal of ['SIGHUP', 'SIGTERM'] as const) {
     child.stderr.on('data', (b: Buffer) => (err += b.toString()));
     const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
     try {
-      await waitFor('records streamed and the source live', () => out.split('\n').length > 11 && /journal-file:.*: live/.test(err), 20_000);
-      await waitFor('fake and its child running', () => host.pids('journalctl').length >= 3, 5000);
+      await waitFor('records streamed and the source live', () => out.split('\n').length > 11 && /journal-file:.*: live/.test(err), 60_000);
+      await waitFor('fake and its child running', () => host.pids('journalctl').length >= 3);
       const pids = host.pids('journalctl');
       child.kill(signal);
       assert.equal(await exited, 0);
-      await waitFor('no subprocess left', () => !pids.some(alive), 3000);
+      await waitFor('no subprocess left', () => !pids.some(alive));
       assert.match(err, /11 AppArmor records/);
     } finally {
       child.kill('SIGKILL');

@@ -31,8 +31,8 @@ test('an incident takes its worst verdict and counts records by verdict', () => 
   assert.equal(inc.classification?.verdict, 'likely-attack');
   assert.equal(snap.verdicts['missing-rule'], 2);
   assert.equal(snap.verdicts['likely-attack'], 1);
-  assert.equal(snap.verdicts['?'], 1, 'an unclassified record counts as ?');
-  assert.equal(snap.incidents.find((i) => i.target === '/x')!.verdict, '?');
+  assert.equal(snap.verdicts.unclassified, 1, 'an unclassified record counts as unclassified');
+  assert.equal(snap.incidents.find((i) => i.target === '/x')!.verdict, 'unclassified');
 });
 
 test('STATUS records feed the window and the profile table, not the incidents', () => {
@@ -123,4 +123,25 @@ test('loss notices and source drops are counted apart', () => {
   s.setHealth([{ name: 'journal', state: 'live', dropped: 5 }]);
   const snap = s.snapshot();
   assert.deepEqual(snap.loss, { suppressed: 6, lost: 2, dropped: 5 });
+});
+
+test('an attack that was DENIED and later ALLOWED is reported as happened: the ALLOWED record decides', () => {
+  const s = new IncidentStore();
+  const denied = denial({ operation: 'exec', name: '/usr/bin/dash', requested_mask: 'x', denied_mask: 'x' }, { verdict: 'likely-attack' });
+  denied.classification!.reasons = ['stopped'];
+  const allowed = denial({ operation: 'exec', name: '/usr/bin/dash', requested_mask: 'x', denied_mask: 'x', apparmor: 'ALLOWED' }, { verdict: 'likely-attack', kind: 'ALLOWED' });
+  allowed.classification!.reasons = ['happened'];
+  s.add(denied);
+  s.add(allowed);
+  const later = denial({ operation: 'exec', name: '/usr/bin/dash', requested_mask: 'x', denied_mask: 'x' }, { verdict: 'likely-attack' });
+  later.classification!.reasons = ['stopped again'];
+  s.add(later);
+  const inc = s.snapshot().incidents.find((i) => i.target === '/usr/bin/dash')!;
+  assert.deepEqual(inc.classification?.reasons, ['happened'], 'the verdict, advice and reasons come from the record that happened');
+  assert.equal(inc.worstKind, 'ALLOWED');
+  // a more severe verdict still wins over a milder one that happened
+  const t = new IncidentStore();
+  t.add(denial({ name: '/a', apparmor: 'ALLOWED' }, { verdict: 'missing-rule', kind: 'ALLOWED' }));
+  t.add(denial({ name: '/a' }, { verdict: 'likely-attack' }));
+  assert.equal(t.snapshot().incidents[0].verdict, 'likely-attack');
 });

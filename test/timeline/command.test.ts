@@ -20,7 +20,7 @@ async function run(args: string[], extra: { live?: object } = {}) {
   return { code, out: out.text, err: err.text };
 }
 
-async function waitFor(what: string, cond: () => boolean, ms = 5000): Promise<void> {
+async function waitFor(what: string, cond: () => boolean, ms = 30_000): Promise<void> {
   const deadline = Date.now() + ms;
   while (!cond()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);

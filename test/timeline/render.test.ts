@@ -65,7 +65,7 @@ describe('rendering hostile log strings', () => {
     }
     assert.equal(tables, 3, 'summary, chronology, incident');
     const headings = lines.filter((l) => /^#/.test(l));
-    assert.deepEqual(headings.map((h) => h.replace(/:.*$/, '')), ['# AppArmor forensic timeline', '## Chronology', '## Incidents', '### Incident 1']);
+    assert.deepEqual(headings.map((h) => h.replace(/:.*$/, '')), ['# AppArmor forensic timeline', '## Over time', '## Chronology', '## Incidents', '### Incident 1']);
     assert.ok(!lines.some((l) => l.startsWith('>')));
     assert.doesNotMatch(out, /(?<!\\)\]\(http/, 'no live link');
     assert.doesNotMatch(out, /(?<!\\)<img/, 'no raw HTML');
@@ -113,5 +113,31 @@ describe('rendering the demo', async () => {
     const out = renderText(t, { style: { timeZone: 'Europe/Berlin', label: 'Europe/Berlin (UTC+01:00)' } });
     assert.ok(out.includes('Times in:   Europe/Berlin (UTC+01:00)'));
     assert.ok(out.includes('04:11:40   ┌ Incident 5'));
+  });
+});
+
+describe('loss notices inside an incident', () => {
+  it('read as one line per kind with the totals, the notices and the first and last time', () => {
+    const records: AppArmorRecord[] = [];
+    const loss = [];
+    for (let i = 0; i < 600; i++) {
+      const r = hostile();
+      records.push({ ...r, fields: { ...r.fields, name: '/etc/shadow' }, time: T0 + i * 1000, source: { name: 'k.log', line: 2 * i + 1 } });
+      loss.push({ kind: 'printk-suppressed' as const, count: 10 + (i % 3), source: { name: 'k.log', line: 2 * i + 2 }, time: T0 + i * 1000 + 500 });
+    }
+    loss.push({ kind: 'audit-lost' as const, count: 7, source: { name: 'k.log', line: 5000 }, time: T0 + 1500 });
+    loss.push({ kind: 'audit-lost' as const, count: 9, source: { name: 'k.log', line: 5001 }, time: T0 + 2500 });
+    const t = buildTimeline(records, [], { loss });
+    const text = renderText(t, { style: UTC });
+    const lines = text.split('\n').filter((l) => l.includes('suppressed'));
+    const total = loss.filter((n) => n.kind === 'printk-suppressed' && n.time <= T0 + 599_000).reduce((n, x) => n + x.count, 0);
+    const inIncident = lines.filter((l) => l.includes(`suppressed ${total} messages`));
+    assert.equal(inIncident.length, 1, lines.join('\n'));
+    assert.match(inIncident[0], /599 notices, 03:00:00 to 03:09:58/);
+    assert.match(inIncident[0], /k\.log:2 and 598 more/);
+    const lost = text.split('\n').filter((l) => l.includes('audit_lost') && l.includes('│'));
+    assert.equal(lost.length, 1, 'audit_lost: one row');
+    assert.match(lost[0], /reports 9 records lost/, 'audit_lost is a running total: the highest, not the sum');
+    assert.ok(text.split('\n').length < 100, `a human length (${text.split('\n').length} lines)`);
   });
 });

@@ -19,7 +19,8 @@ function demoStore(): IncidentStore {
   const s = new IncidentStore();
   s.add(denial({ name: '/usr/share/GeoIP/x.mmdb' }, { verdict: 'missing-rule', time: NOW - 600_000 }));
   s.add(denial({ operation: 'exec', name: '/usr/bin/dash', requested_mask: 'x', denied_mask: 'x' }, { verdict: 'likely-attack', time: NOW - 12_000 }));
-  for (let i = 0; i < 40; i++) s.add(denial({ profile: 'backup-agent', name: `/var/lib/f${i}` }, { verdict: 'missing-rule', time: NOW - 60_000 - i * 1000 }));
+  // names that differ in letters, not numbers: a flood of numbered names would collapse into one row
+  for (let i = 0; i < 40; i++) s.add(denial({ profile: 'backup-agent', name: `/var/lib/f${String.fromCharCode(97 + (i % 26))}${String.fromCharCode(97 + Math.floor(i / 26))}` }, { verdict: 'missing-rule', time: NOW - 60_000 - i * 1000 }));
   return s;
 }
 
@@ -216,7 +217,7 @@ test('an access that was allowed (complain mode) says so in the list, not only i
   s.add(denial({ name: '/etc/shadow' }, { verdict: 'likely-attack', time: NOW }));
   const { frame } = setup(s);
   await ready(frame);
-  assert.match(frame(), /backup-agent\s+open\s+ALLOWED \/var\/lib/);
+  assert.match(frame(), /backup-agent\s+open\s+ALLOWED \/var/);
   assert.match(frame(), /\/usr\/sbin\/nginx\s+open\s+\/etc\/shadow/);
 });
 

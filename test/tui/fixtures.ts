@@ -42,8 +42,11 @@ export function modelOf(store: IncidentStore, size = { columns: 80, rows: 24 }, 
   return { snap: store.snapshot(), size, now, alerts: [], host: 'web-01' };
 }
 
-/** Polls until `cond` holds (or fails after `ms`): frames arrive asynchronously. */
-export async function until(cond: () => boolean, what: string, ms = 3000): Promise<void> {
+/**
+ * Polls until `cond` holds (or fails after `ms`): frames arrive asynchronously. The deadline is
+ * generous: it only decides how long a broken test takes to fail, so a busy machine never fails a good one.
+ */
+export async function until(cond: () => boolean, what: string, ms = 30_000): Promise<void> {
   const end = Date.now() + ms;
   while (!cond()) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);

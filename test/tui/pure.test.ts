@@ -106,7 +106,7 @@ test('default sort puts likely attacks first, then the latest', () => {
   s.add(denial({ name: '/unclassified' }, { time: 3000 }));
   s.add(denial({ name: '/attack-new' }, { verdict: 'likely-attack', time: 2000 }));
   const order = sortIncidents(s.snapshot().incidents, 'attacks').map((i) => i.target);
-  assert.deepEqual(order, ['/attack-new', '/attack-old', '/unclassified', '/rule-new']);
+  assert.deepEqual(order, ['/attack-new', '/attack-old', '/rule-new', '/unclassified'], 'no verdict sorts after every judged one');
   assert.deepEqual(sortIncidents(s.snapshot().incidents, 'latest').map((i) => i.target)[0], '/rule-new');
 });
 
@@ -171,4 +171,16 @@ test('times in UTC, in a --tz zone, and a zone Intl does not know', () => {
   assert.equal(clockTime(Date.UTC(2026, 10, 22, 0, 5, 0), false, 'Europe/Berlin'), '01:05:00', 'midnight hours are 00-23, never 24');
   assert.equal(validZone('Europe/Berlin'), true);
   assert.equal(validZone('Mars/Olympus'), false);
+});
+
+test('the action log names journal lines it could not read instead of hiding them', async () => {
+  const { actionLogLines } = await import('../../src/tui/views/action-log.js');
+  const { MONO_THEME } = await import('../../src/tui/theme.js');
+  const s = new IncidentStore();
+  s.replaceActions([], [3, 9]);
+  const snap = s.snapshot();
+  const text = actionLogLines({ rows: [], start: 0, selected: 0, page: 10, utc: true, unreadable: snap.actionsUnreadable, width: 100, height: 20, theme: MONO_THEME })
+    .map((l) => l.map((x) => x.text).join(''))
+    .join('\n');
+  assert.match(text, /2 unreadable journal lines skipped \(line 3, 9\)/);
 });

@@ -3,7 +3,9 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Tmux } from './tmux.js';
 
 const BIN = 'bin/aa-triage';
@@ -113,6 +115,42 @@ for (const [signal, code] of [['SIGTERM', 143], ['SIGHUP', 129]] as const) {
     assert.equal(t.value('#{cursor_flag}'), '1');
   });
 }
+
+test('kill -9 of the program: the launcher, which outlives it, restores the terminal (screen, cursor, raw mode)', async () => {
+  const t = open(['--demo', '--no-bell']);
+  await t.waitFor((x) => x.includes('!! ATTACK'), 'the list');
+  const tty = t.value('#{pane_tty}');
+  const flags = () => execFileSync('stty', ['-F', tty, '-a'], { encoding: 'utf8' });
+  assert.match(flags(), /-icanon/, 'the program holds the terminal in raw mode');
+  const shell = t.value('#{pane_pid}');
+  const children = (pid: string) => execFileSync('ps', ['-o', 'pid=', '--ppid', pid], { encoding: 'utf8' }).trim().split(/\s+/).filter(Boolean);
+  const launcher = children(shell).find((p) => execFileSync('ps', ['-o', 'comm=', '-p', p], { encoding: 'utf8' }).trim() === 'node');
+  assert.ok(launcher, 'the launcher');
+  const program = children(launcher);
+  assert.equal(program.length, 1, `the program under the launcher: ${program.join(',')}`);
+  process.kill(Number(program[0]), 'SIGKILL');
+  await t.waitFor((x) => x.includes('EXITED rc=137'), 'exit after SIGKILL');
+  assert.equal(t.value('#{alternate_on}'), '0');
+  assert.equal(t.value('#{cursor_flag}'), '1');
+  assert.doesNotMatch(flags(), /-icanon/, 'canonical mode again');
+});
+
+test('SIGTERM is handled at once while the screens show records with quarter-megabyte fields', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'aa-huge-'));
+  const log = join(dir, 'huge.log');
+  const line = (i: number) => `Nov 22 03:11:4${i} web-01 kernel: audit: type=1400 audit(1795317102.48${i}:313${i}): apparmor="DENIED" operation="open" class="file" profile="/usr/sbin/nginx" name="/srv/${'a'.repeat(256 * 1024)}${i}" pid=2211 comm="${'c'.repeat(256 * 1024)}" requested_mask="r" denied_mask="r" fsuid=33 ouid=0\n`;
+  writeFileSync(log, [0, 1, 2, 3, 4].map(line).join(''));
+  const t = open(['--input', log, '--no-bell']);
+  await t.waitFor((x) => x.includes('REPLAY') && x.includes('/usr/sbin/nginx'), 'the list', 30_000);
+  t.keys('3');
+  await t.waitFor((x) => x.includes('[3 Timeline]'), 'the timeline', 30_000);
+  t.keys('j');
+  const shell = t.value('#{pane_pid}');
+  const launcher = execFileSync('ps', ['-o', 'pid=', '--ppid', shell], { encoding: 'utf8' }).trim().split(/\s+/)[0];
+  process.kill(Number(launcher), 'SIGTERM');
+  await t.waitFor((x) => x.includes('EXITED rc=143'), 'exit after SIGTERM');
+  assert.equal(t.value('#{alternate_on}'), '0');
+});
 
 test('live on this host: host facts and every source are explained, never an empty quiet screen', async () => {
   let enabled = '';

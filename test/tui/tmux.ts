@@ -43,7 +43,7 @@ export class Tmux {
   }
 
   /** Polls the screen until `cond` holds; throws with the last screen after `ms`. */
-  async waitFor(cond: (screen: string) => boolean, what: string, ms = 8000): Promise<string> {
+  async waitFor(cond: (screen: string) => boolean, what: string, ms = 30_000): Promise<string> {
     const end = Date.now() + ms;
     let last = '';
     for (;;) {

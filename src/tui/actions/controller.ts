@@ -10,16 +10,21 @@ import { buildPlan, type ActionPlan } from '../../actions/plan.js';
 import type { Resolution } from '../../actions/resolve-target.js';
 import { undoCandidates, undoTarget, type UndoCandidate } from '../../actions/undo.js';
 import { confirmsAction } from '../../actions/verify.js';
+import { readDisableLink, readLoadedProfiles } from '../../actions/kernel-state.js';
 import type { ActionJournalEntry } from '../../model/action.js';
 import type { AppArmorRecord, Verdict } from '../../model/record.js';
+import { AllowRun } from './allow-run.js';
+import type { AllowIncident } from './allow-flow.js';
 import { CLOSED, dialogKey, openConfirm, type DialogKey, type DialogState } from './dialog-state.js';
 
-export type ActionVerb = 'complain' | 'unload' | 'disable' | 'undo';
+export type ActionVerb = 'complain' | 'unload' | 'disable' | 'undo' | 'allow';
 
-/** What the selection offers: the incident (its verdict and evidence) and the profile. */
+/** What the selection offers: the incident (its verdict and evidence), the profile, the marked incidents. */
 export interface ActionSubject {
-  incident?: { profile: string; verdict?: string; samples?: AppArmorRecord[] };
+  incident?: AllowIncident;
   profile?: string;
+  /** Incidents marked for one allow dialog (m). */
+  marked?: AllowIncident[];
 }
 
 export interface ActionControllerDeps {
@@ -61,7 +66,17 @@ export class ActionController {
   /** The STATUS record seen for it, as `operation name`. */
   private status?: string;
 
-  constructor(private readonly deps: ActionControllerDeps) {}
+  /** The allow dialog's steps (check, apply, undo, watching for a repeat). */
+  private readonly allow: AllowRun;
+
+  constructor(private readonly deps: ActionControllerDeps) {
+    this.allow = new AllowRun(deps, {
+      get: () => this.state,
+      set: (st) => this.set(st),
+      token: () => this.token,
+      next: () => ++this.token,
+    });
+  }
 
   subscribe = (cb: () => void): (() => void) => {
     this.listeners.add(cb);
@@ -77,16 +92,22 @@ export class ActionController {
 
   close(): void {
     this.token++;
+    this.allow.stopWatching();
     this.set(CLOSED);
   }
 
   /** A key while a dialog is open. */
   key(input: string, key: DialogKey): void {
     const step = dialogKey(this.state, input, key);
-    if (step.effect?.type === 'close') this.token++;
+    if (step.effect?.type === 'close') {
+      this.token++;
+      this.allow.stopWatching();
+    }
     this.set(step.state);
-    if (step.effect?.type === 'run') void this.run(step.effect.confirm);
+    if (step.effect?.type === 'run') void (step.effect.confirm.plan.action === 'remove-rule' ? this.allow.runUndo(step.effect.confirm) : this.run(step.effect.confirm));
     if (step.effect?.type === 'undo') void this.reviewUndo(step.effect.candidate);
+    if (step.effect?.type === 'allow-check') void this.allow.check(step.effect.edit);
+    if (step.effect?.type === 'allow-run') void this.allow.apply(step.effect.review);
   }
 
   /** Opens the dialog for a verb on the selection. Nothing runs before the dialog is confirmed. */
@@ -97,17 +118,20 @@ export class ActionController {
       this.set({ kind: 'message', title: `${verb}: not available`, lines: [available.reason, 'Nothing was tried.'] });
       return;
     }
+    if (verb === 'allow') return this.allow.open(subject, token);
     if (verb === 'undo') {
       this.set({ kind: 'message', title: 'Undo', lines: ['reading the action journal ...'], busy: true });
       let candidates: UndoCandidate[];
       try {
-        candidates = undoCandidates(await this.deps.readJournal());
+        // an action killed mid-way left only its intent: the kernel's state says whether it took effect
+        const kernel = await readLoadedProfiles(this.deps.env.securityfs);
+        candidates = undoCandidates(await this.deps.readJournal(), kernel.ok ? kernel.profiles : undefined);
       } catch (err) {
         if (token === this.token) this.set({ kind: 'message', title: 'Undo', lines: [`cannot read the action journal: ${(err as Error).message}`] });
         return;
       }
       if (token !== this.token) return;
-      this.set(candidates.length ? { kind: 'choose-undo', candidates, index: 0 } : { kind: 'message', title: 'Undo', lines: ['Nothing to undo: no complain, unload or disable in the action journal that is not undone yet.'] });
+      this.set(candidates.length ? { kind: 'choose-undo', candidates, index: 0 } : { kind: 'message', title: 'Undo', lines: ['Nothing to undo: no complain, unload, disable or allow in the action journal that is not undone yet.'] });
       return;
     }
     const name = subject.profile ?? subject.incident?.profile;
@@ -126,6 +150,12 @@ export class ActionController {
     const verdict = (attack ? 'likely-attack' : subject.incident?.verdict) as Verdict | undefined;
     const attackNote = attack ? `Likely attack on the same profile: ${attack}` : undefined;
     const trigger = triggerOf(subject);
+    const pointless = await this.changesNothing(verb, r.target.profile, r.target.disableLink);
+    if (token !== this.token) return;
+    if (pointless) {
+      this.set({ kind: 'message', title: `${verb}: nothing to change`, lines: [pointless, 'Nothing was tried.'] });
+      return;
+    }
     if (verb === 'complain') {
       const persistent = buildPlan('complain', r.target);
       const runtime = buildPlan('complain-runtime', r.target);
@@ -134,6 +164,17 @@ export class ActionController {
       return;
     }
     this.set(openConfirm({ plan: buildPlan(verb, r.target), note: attackNote, verdict, trigger }));
+  }
+
+  /** Why `verb` would change nothing in the kernel's state now (undefined: it would, or the state is unreadable). */
+  private async changesNothing(verb: Exclude<ActionVerb, 'undo'>, profile: string, disableLink: string): Promise<string | undefined> {
+    const kernel = await readLoadedProfiles(this.deps.env.securityfs);
+    if (!kernel.ok) return undefined;
+    const mode = kernel.profiles.get(profile);
+    if (verb === 'complain' && mode === 'complain') return `${profile} is already in complain mode (the kernel's loaded-profile list says so).`;
+    if (verb === 'unload' && mode === undefined) return `${profile} is not loaded (the kernel's loaded-profile list does not hold it): there is nothing to unload.`;
+    if (verb === 'disable' && mode === undefined && (await readDisableLink(disableLink)) !== undefined) return `${profile} is not loaded and ${disableLink} already exists: it is disabled.`;
+    return undefined;
   }
 
   private async reviewUndo(c: UndoCandidate): Promise<void> {
@@ -146,11 +187,14 @@ export class ActionController {
       this.set({ kind: 'message', title: 'Undo: refused', lines: [t.reason, 'Nothing was tried.'] });
       return;
     }
+    if (c.undo === 'remove-rule') return this.allow.reviewUndo(e, t.target, token);
     if (c.undo === 'enforce' && !this.deps.hasCommand('aa-enforce')) {
       this.set({ kind: 'message', title: 'Undo: not possible here', lines: ['aa-enforce is not installed (apparmor-utils), and the complain it would undo edited the file: remove flags=(complain) from the file by hand, then apparmor_parser -r FILE.'] });
       return;
     }
-    this.set(openConfirm({ plan: buildPlan(c.undo, t.target), undoOf: e.id }));
+    // an undo asks for the mode the profile had before the action, not whatever the file says now
+    const want = e.modeBefore === 'enforce' || e.modeBefore === 'complain' ? e.modeBefore : undefined;
+    this.set(openConfirm({ plan: buildPlan(c.undo, t.target, { want }), undoOf: e.id }));
   }
 
   private async run(c: Extract<DialogState, { kind: 'confirm' }>): Promise<void> {
@@ -172,6 +216,7 @@ export class ActionController {
 
   /** Every record from the stream: the STATUS record of the last action confirms it in the result dialog. */
   observe(r: AppArmorRecord): void {
+    this.allow.observe(r);
     if (!this.watching || this.status || r.kind !== 'STATUS' || !confirmsAction(this.watching, r)) return;
     this.status = `${r.fields.operation} ${r.fields.name}`;
     const s = this.state;

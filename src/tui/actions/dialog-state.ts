@@ -9,6 +9,7 @@ import type { Judgement, StepResult } from '../../actions/verify.js';
 import type { UndoCandidate } from '../../actions/undo.js';
 import type { ActionJournalEntry } from '../../model/action.js';
 import type { Verdict } from '../../model/record.js';
+import { allowEditKey, allowReviewKey, type AllowEditState, type AllowReviewState } from './allow-dialog.js';
 
 export type Focus = 'name' | 'reason' | 'cancel' | 'proceed';
 
@@ -35,7 +36,21 @@ export type DialogState =
   | { kind: 'choose-undo'; candidates: UndoCandidate[]; index: number }
   | ConfirmState
   | { kind: 'running'; plan: ActionPlan }
-  | { kind: 'result'; plan: ActionPlan; judgement: Judgement; steps: StepResult[]; id: string; journal: string; status?: string };
+  | AllowEditState
+  | AllowReviewState
+  | {
+      kind: 'result';
+      plan: ActionPlan;
+      judgement: Judgement;
+      steps: StepResult[];
+      id: string;
+      journal: string;
+      status?: string;
+      /** Lines shown above the outcome (where a rule went, its diff). */
+      notes?: string[];
+      /** After an allow: whether the same denial came back since the reload. */
+      repeat?: string;
+    };
 
 export const CLOSED: DialogState = { kind: 'closed' };
 
@@ -54,7 +69,12 @@ export interface DialogKey {
   meta?: boolean;
 }
 
-export type DialogEffect = { type: 'close' } | { type: 'run'; confirm: ConfirmState } | { type: 'undo'; candidate: UndoCandidate };
+export type DialogEffect =
+  | { type: 'close' }
+  | { type: 'run'; confirm: ConfirmState }
+  | { type: 'undo'; candidate: UndoCandidate }
+  | { type: 'allow-check'; edit: AllowEditState }
+  | { type: 'allow-run'; review: AllowReviewState };
 
 export interface DialogStep {
   state: DialogState;
@@ -126,5 +146,9 @@ export function dialogKey(s: DialogState, input: string, key: DialogKey): Dialog
     }
     case 'confirm':
       return confirmKey(s, input, key);
+    case 'allow-edit':
+      return allowEditKey(s, input, key);
+    case 'allow-review':
+      return allowReviewKey(s, input, key);
   }
 }

@@ -6,7 +6,7 @@ import React from 'react';
 import { cell, clockTime, wrapRows } from '../format.js';
 import type { Theme } from '../theme.js';
 import type { CommandRow } from '../view-model.js';
-import { safeCell, safeText } from '../../views/safe-text.js';
+import { safeCell } from '../../views/safe-text.js';
 import { Lines, seg, type Line } from './lines.js';
 
 export interface ActionLogProps {
@@ -19,6 +19,8 @@ export interface ActionLogProps {
   tz?: string;
   /** Where the journal is read from, for the empty state. */
   journal?: string;
+  /** Journal lines that held no readable entry. */
+  unreadable?: number[];
   width: number;
   height: number;
   theme: Theme;
@@ -34,17 +36,23 @@ export function exitText(r: CommandRow): string {
 export function actionLogLines(p: ActionLogProps): Line[] {
   const t = p.theme;
   const opW = p.width >= 100 ? 10 : 0;
+  const safe = (s: string) => safeCell(s, p.width);
   const head = ` ${cell('TIME', 9)}${cell('EXIT', 9)}${cell('ACTION', 11)}${cell('PROFILE', 17)}${cell('OUTCOME', 11)}${opW ? cell('OPERATOR', opW) : ''}COMMAND`;
   const lines: Line[] = [[seg(head, { bold: true, dim: t.dim })]];
-  if (p.rows.length === 0) lines.push([seg(` no commands run${p.journal ? ` (journal: ${safeText(p.journal)})` : ''}`)]);
+  if (p.unreadable?.length) {
+    const n = p.unreadable.length;
+    const which = p.unreadable.slice(0, 5).join(', ') + (n > 5 ? ', ...' : '');
+    lines.push([seg(` ! ${n} unreadable journal line${n === 1 ? '' : 's'} skipped (line ${which}): torn by a failed write or not an entry`, { bold: true, color: t.bad })]);
+  }
+  if (p.rows.length === 0) lines.push([seg(` no commands run${p.journal ? ` (journal: ${safe(p.journal)})` : ''}`)]);
   // The selected command in full under the table: the columns cut long paths.
   const chosen = p.rows[p.selected];
   const full: Line[] = [];
   if (chosen) {
-    full.push([seg(' ')], [seg(` ${chosen.id} ${chosen.action} ${safeText(chosen.profile)} by ${safeText(chosen.operator)}: ${exitText(chosen)}${chosen.outcome ? `, ${chosen.outcome}` : ''}`, { bold: true })]);
-    for (const row of wrapRows(`$ ${chosen.argv.map(safeText).join(' ')}`, Math.max(10, p.width - 3), 3)) full.push([seg(`   ${row}`)]);
+    full.push([seg(' ')], [seg(` ${chosen.id} ${chosen.action} ${safe(chosen.profile)} by ${safe(chosen.operator)}: ${exitText(chosen)}${chosen.outcome ? `, ${chosen.outcome}` : ''}`, { bold: true })]);
+    for (const row of wrapRows(safeCell(`$ ${chosen.argv.join(' ')}`, 3 * p.width), Math.max(10, p.width - 3), 3)) full.push([seg(`   ${row}`)]);
     if (chosen.reason) full.push([seg(`   reason: ${safeCell(chosen.reason, Math.max(10, p.width - 12))}`)]);
-    if (chosen.error) full.push([seg(`   error: ${safeText(chosen.error)}`, { color: t.bad })]);
+    if (chosen.error) full.push([seg(`   error: ${safe(chosen.error)}`, { color: t.bad })]);
   }
   const room = Math.max(0, Math.min(p.page, p.height - lines.length));
   p.rows.slice(p.start, p.start + room).forEach((r, i) => {
@@ -56,7 +64,7 @@ export function actionLogLines(p: ActionLogProps): Line[] {
       seg(cell(time, 9), { inverse: sel }),
       seg(cell(exitText(r), 9), { inverse: sel, color: failed || !r.done ? t.bad : t.good, bold: failed }),
       seg(`${cell(r.action, 11)}${cell(r.profile, 17)}${cell(r.outcome ?? (r.error ? 'error' : '-'), 11)}${opW ? cell(r.operator, opW) : ''}`, { inverse: sel }),
-      seg(r.argv.map(safeText).join(' '), { inverse: sel }),
+      seg(safe(r.argv.join(' ')), { inverse: sel }),
     ]);
   });
   if (p.height - lines.length >= full.length) {

@@ -7,7 +7,8 @@ import type { LossCounts, SourceHealth, VerdictCounts } from '../../store/incide
 import { SCREENS, SCREEN_TITLE, type Screen } from '../keymap.js';
 import type { Theme } from '../theme.js';
 import { VERDICT_LABEL } from '../format.js';
-import { safeText } from '../../views/safe-text.js';
+import { NO_VERDICT } from '../../model/verdict.js';
+import { safeCell } from '../../views/safe-text.js';
 import { Lines, seg, type Line } from './lines.js';
 
 export type RunMode = 'live' | 'demo' | 'replay';
@@ -44,16 +45,16 @@ export function headerLines(p: HeaderProps): Line[] {
   const line1: Line = [
     seg(' aa-triage ', { bold: true }),
     seg(` ${modeBadge(p.mode, p.paused, p.newSincePause)} `, { inverse: true, bold: true, color: badgeColor }),
-    seg(`  host ${safeText(p.host ?? '?')}  ·  ${p.records} records`),
+    seg(`  host ${safeCell(p.host ?? '?', p.width)}  ·  ${p.records} records`),
     seg(p.clockNote ? `  ·  ${p.clockNote}` : '', { dim: t.dim }),
   ];
   const v = p.verdicts;
   const line2: Line = [seg(' ')];
-  for (const k of ['likely-attack', 'unclear', 'missing-rule', 'info', '?'] as const) {
+  for (const k of ['likely-attack', 'unclear', 'missing-rule', 'info', NO_VERDICT] as const) {
     // `info` and `?` only when there are some: line 2 must fit 80 columns with the loss counters.
-    if ((k === '?' || k === 'info') && v[k] === 0) continue;
+    if ((k === NO_VERDICT || k === 'info') && v[k] === 0) continue;
     const [glyph, word] = VERDICT_LABEL[k].split(' ');
-    line2.push(seg(k === '?' ? `? ${v[k]} unclassified` : `${glyph} ${v[k]} ${word.toLowerCase()}`, { color: t.verdict[k], bold: k === 'likely-attack' && v[k] > 0 }), seg('  '));
+    line2.push(seg(k === NO_VERDICT ? `? ${v[k]} unclassified` : `${glyph} ${v[k]} ${word.toLowerCase()}`, { color: t.verdict[k], bold: k === 'likely-attack' && v[k] > 0 }), seg('  '));
   }
   const lossy = p.loss.suppressed + p.loss.lost + p.loss.dropped > 0;
   line2.push(seg(`│ loss: ${p.loss.suppressed} suppressed, ${p.loss.lost} lost, ${p.loss.dropped} dropped`, { color: lossy ? t.bad : undefined, bold: lossy }));
@@ -65,7 +66,7 @@ export function headerLines(p: HeaderProps): Line[] {
     const bad = h.state === 'unavailable' || h.state === 'failed';
     const counted = h.state === 'live' || h.state === 'done' || h.state === 'ended';
     const detail = counted ? ` ${h.lines ?? 0}` : h.state === 'unavailable' ? '' : ` ${h.state}`;
-    line3.push(seg(`${i ? '  ' : ''}${HEALTH_GLYPH[h.state] ?? '?'} ${safeText(h.name)}${detail}`, { color: bad ? t.bad : undefined, bold: bad }));
+    line3.push(seg(`${i ? '  ' : ''}${HEALTH_GLYPH[h.state] ?? '?'} ${safeCell(h.name, p.width)}${detail}`, { color: bad ? t.bad : undefined, bold: bad }));
   });
   if (p.health.some((h) => h.state === 'unavailable' || h.state === 'failed')) line3.push(seg('  (✗: ? says why)', { dim: t.dim }));
   else if (p.health.length) line3.push(seg(' lines', { dim: t.dim }));
@@ -75,7 +76,7 @@ export function headerLines(p: HeaderProps): Line[] {
     line4.push(seg(active ? `[${i + 1} ${SCREEN_TITLE[s]}]` : ` ${i + 1} ${SCREEN_TITLE[s]} `, { inverse: active, bold: active, color: active ? t.accent : undefined }));
   });
   // The filter before the sort: at 80 columns only one of them may fit, and a hidden filter misleads.
-  if (p.filter) line4.push(seg(`  filter: ${safeText(p.filter)}`, { bold: true, inverse: true }));
+  if (p.filter) line4.push(seg(`  filter: ${safeCell(p.filter, p.width)}`, { bold: true, inverse: true }));
   line4.push(seg(`  sort: ${p.sortTitle}`, { dim: t.dim }));
   return [line1, line2, line3, line4];
 }
@@ -86,10 +87,12 @@ export function Header(p: HeaderProps): React.JSX.Element {
 
 /** One source in full: state, counters, why and the fix, its last stderr lines. */
 export function sourceLines(h: SourceHealth): string[] {
-  const out = [`${safeText(h.name)}: ${h.state}${h.lines !== undefined ? `, ${h.lines} lines` : ''}${h.records !== undefined ? `, ${h.records} records` : ''}${h.restarts ? `, ${h.restarts} restarts` : ''}${h.dropped ? `, ${h.dropped} lines dropped` : ''}`];
-  if (h.reason) out.push(`  why: ${safeText(h.reason)}`);
-  if (h.fix) out.push(`  fix: ${safeText(h.fix)}`);
-  if (h.note) out.push(`  note: ${safeText(h.note)}`);
-  for (const l of (h.stderrTail ?? []).slice(-3)) out.push(`  stderr: ${safeText(l)}`);
+  // cut to what a wide terminal shows: the lines are fitted to the real width when drawn
+  const safe = (s: string) => safeCell(s, 400);
+  const out = [`${safe(h.name)}: ${h.state}${h.lines !== undefined ? `, ${h.lines} lines` : ''}${h.records !== undefined ? `, ${h.records} records` : ''}${h.restarts ? `, ${h.restarts} restarts` : ''}${h.dropped ? `, ${h.dropped} lines dropped` : ''}`];
+  if (h.reason) out.push(`  why: ${safe(h.reason)}`);
+  if (h.fix) out.push(`  fix: ${safe(h.fix)}`);
+  if (h.note) out.push(`  note: ${safe(h.note)}`);
+  for (const l of (h.stderrTail ?? []).slice(-3)) out.push(`  stderr: ${safe(l)}`);
   return out;
 }

@@ -3,11 +3,16 @@ import React from 'react';
 import { helpRows, type KeyBinding } from '../keymap.js';
 import type { Theme } from '../theme.js';
 import { Lines, seg, type Line } from './lines.js';
+import { wrapRows } from '../format.js';
 import { scrolledLines } from './incident-detail.js';
 import { sourceLines } from './header.js';
 import type { SourceHealth } from '../../store/incident-store.js';
 
-export function helpLines(keymap: readonly KeyBinding[], theme: Theme, readOnlyNote?: string, sources: SourceHealth[] = []): Line[] {
+/** The help as lines no wider than `width` (80 columns at least fit everything): long texts wrap under themselves. */
+export function helpLines(keymap: readonly KeyBinding[], theme: Theme, readOnlyNote?: string, sources: SourceHealth[] = [], width = 80): Line[] {
+  const keyW = 19;
+  const textW = Math.max(20, width - keyW - 1);
+  const noteW = Math.max(20, width - 2);
   const lines: Line[] = [[seg(' Keys', { bold: true, color: theme.accent }), seg('  (Esc or ? closes this help)', { dim: theme.dim })]];
   let group = '';
   for (const row of helpRows(keymap)) {
@@ -15,16 +20,19 @@ export function helpLines(keymap: readonly KeyBinding[], theme: Theme, readOnlyN
       group = row.group;
       lines.push([seg(` ${group}`, { bold: true })]);
     }
-    lines.push([seg(`   ${row.keys.padEnd(16)}`, { bold: true }), seg(row.help)]);
+    wrapRows(row.help, textW, 20).forEach((text, i) => lines.push([seg(i === 0 ? `   ${row.keys.padEnd(keyW - 3)}` : ' '.repeat(keyW), { bold: true }), seg(text)]));
   }
-  if (readOnlyNote) lines.push([], [seg(` ${readOnlyNote}`, { dim: theme.dim })]);
+  if (readOnlyNote) {
+    lines.push([]);
+    for (const l of wrapRows(readOnlyNote, noteW, 20)) lines.push([seg(` ${l}`, { dim: theme.dim })]);
+  }
   if (sources.length) {
     lines.push([], [seg(' Sources', { bold: true, color: theme.accent })]);
-    for (const h of sources) for (const l of sourceLines(h)) lines.push([seg(`   ${l}`)]);
+    for (const h of sources) for (const l of sourceLines(h)) wrapRows(l, noteW - 4, 20).forEach((r, i) => lines.push([seg(`${i ? '     ' : '   '}${r}`)]));
   }
   return lines;
 }
 
 export function HelpOverlay(p: { keymap: readonly KeyBinding[]; theme: Theme; width: number; height: number; scroll: number; note?: string; sources: SourceHealth[] }): React.JSX.Element {
-  return <Lines lines={scrolledLines(helpLines(p.keymap, p.theme, p.note, p.sources), p.height, p.scroll, p.theme)} width={p.width} />;
+  return <Lines lines={scrolledLines(helpLines(p.keymap, p.theme, p.note, p.sources, p.width), p.height, p.scroll, p.theme)} width={p.width} />;
 }

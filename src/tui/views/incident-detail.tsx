@@ -8,7 +8,7 @@ import type { Incident } from '../../store/incident-store.js';
 import type { ProfileFact } from '../profile-facts.js';
 import { dateTime, relTime, VERDICT_LABEL, wrapRows } from '../format.js';
 import type { Theme } from '../theme.js';
-import { safeText } from '../../views/safe-text.js';
+import { safeCell } from '../../views/safe-text.js';
 import { Lines, seg, type Line } from './lines.js';
 
 export interface IncidentDetailProps {
@@ -22,6 +22,8 @@ export interface IncidentDetailProps {
   height: number;
   scroll: number;
   theme: Theme;
+  /** Its records over time (rate-strip.tsx's incidentShape), under the first/last line. */
+  shape?: string;
 }
 
 const FIELD_ORDER = ['apparmor', 'operation', 'class', 'info', 'error', 'profile', 'label', 'name', 'name2', 'target', 'requested_mask', 'denied_mask', 'mask', 'pid', 'comm', 'fsuid', 'ouid', 'FSUID', 'OUID'];
@@ -34,6 +36,8 @@ function fieldOrder(keys: string[]): string[] {
 export function detailLines(p: Omit<IncidentDetailProps, 'height' | 'scroll'>): Line[] {
   const { incident: inc, fact, theme: t, width, now, utc, tz } = p;
   const w = Math.max(10, width - 4);
+  // a value is shown on at most 6 rows: no more of it is escaped or laid out
+  const safe = (s: string) => safeCell(s, 6 * w);
   const out: Line[] = [];
   const head = (s: string) => out.push([seg(s, { bold: true, color: t.accent })]);
   const text = (s: string, style: Parameters<typeof seg>[1] = {}) => {
@@ -42,32 +46,33 @@ export function detailLines(p: Omit<IncidentDetailProps, 'height' | 'scroll'>): 
   const cls = inc.classification;
   out.push([
     seg(` ${VERDICT_LABEL[inc.verdict]} `, { color: t.verdict[inc.verdict], bold: true, inverse: inc.verdict === 'likely-attack' }),
-    seg(` ${safeText(inc.profile)}  ${safeText(inc.operation)}  ${safeText(inc.target)}${inc.mask ? `  (${safeText(inc.mask)})` : ''}`, { bold: true }),
+    seg(` ${safeCell(inc.profile, width)}  ${safeCell(inc.operation, width)}  ${safeCell(inc.target, width)}${inc.mask ? `  (${safeCell(inc.mask, width)})` : ''}`, { bold: true }),
   ]);
   text(
-    `${inc.count} record${inc.count === 1 ? '' : 's'} (${inc.kinds.join(', ')}) · pids ${inc.pids.map(safeText).join(', ') || '-'}${inc.pidsMore ? ` +${inc.pidsMore} more` : ''} · comm ${inc.comms.map(safeText).join(', ') || '-'}`,
+    `${inc.count} record${inc.count === 1 ? '' : 's'} (${inc.kinds.join(', ')}) · pids ${inc.pids.map(safe).join(', ') || '-'}${inc.pidsMore ? ` +${inc.pidsMore} more` : ''} · comm ${inc.comms.map(safe).join(', ') || '-'}`,
   );
   text(`first ${dateTime(inc.firstSeen, utc, tz)} (${relTime(inc.firstSeen, now)}) · last ${dateTime(inc.lastSeen, utc, tz)} (${relTime(inc.lastSeen, now)})`);
+  if (p.shape) out.push([seg(`  ${p.shape}`, { color: t.verdict[inc.verdict] })]);
   out.push([]);
   if (cls) {
     head(`Why: ${cls.verdict} (confidence ${cls.confidence.toFixed(2)})`);
-    for (const r of cls.reasons) text(`• ${safeText(r)}`);
+    for (const r of cls.reasons) text(`• ${safe(r)}`);
     if (cls.suggestion) {
       head(cls.suggestion.kind === 'respond' ? 'Suggestion: respond, do not loosen the profile' : 'Suggestion');
-      text(safeText(cls.suggestion.text));
-      for (const rule of cls.suggestion.rules ?? []) text(`    ${safeText(rule)}`, { bold: true });
-      if (cls.suggestion.file) text(`in ${safeText(cls.suggestion.file)}`);
+      text(safe(cls.suggestion.text));
+      for (const rule of cls.suggestion.rules ?? []) text(`    ${safe(rule)}`, { bold: true });
+      if (cls.suggestion.file) text(`in ${safe(cls.suggestion.file)}`);
     }
   } else {
     head('Why: ? (not classified)');
     text('No classification for these records: judge from the fields and evidence below.');
   }
   out.push([]);
-  head(`Profile ${safeText(inc.profile)}`);
+  head(`Profile ${safe(inc.profile)}`);
   if (fact) {
-    text(`mode ${fact.mode ?? 'unknown'}${fact.loaded === false ? ' (not loaded)' : ''} · file ${fact.file ? safeText(fact.file) : 'not found in the profile directories'}`);
+    text(`mode ${fact.mode ?? 'unknown'}${fact.loaded === false ? ' (not loaded)' : ''} · file ${fact.file ? safe(fact.file) : 'not found in the profile directories'}`);
     text(
-      `network rules: ${fact.hasNetworkRules === undefined ? 'unknown' : fact.hasNetworkRules ? 'yes' : 'none (it cannot use the network)'} · managed by: ${fact.managedBy ? `${safeText(fact.managedBy)} (it rewrites this profile: hand edits do not last)` : 'nobody (hand-maintained)'}`,
+      `network rules: ${fact.hasNetworkRules === undefined ? 'unknown' : fact.hasNetworkRules ? 'yes' : 'none (it cannot use the network)'} · managed by: ${fact.managedBy ? `${safe(fact.managedBy)} (it rewrites this profile: hand edits do not last)` : 'nobody (hand-maintained)'}`,
     );
   } else {
     text('no facts: not in the loaded list nor in the profile directories read');
@@ -78,21 +83,23 @@ export function detailLines(p: Omit<IncidentDetailProps, 'height' | 'scroll'>): 
     head('Decoded fields (latest record)');
     const keys = fieldOrder(Object.keys(latest.fields));
     const kw = Math.min(16, Math.max(...keys.map((k) => k.length)) + 1);
-    for (const k of keys) text(`${safeText(k).padEnd(kw)} ${safeText(latest.fields[k])}`);
+    for (const k of keys) text(`${safe(k).padEnd(kw)} ${safe(latest.fields[k])}`);
+    // bytes that were not UTF-8 read as \xNN, as a real name could: the hex as logged tells them apart
+    for (const [k, hex] of Object.entries(latest.undecoded ?? {})) text(`${safe(k).padEnd(kw)} not UTF-8; as logged: ${safe(hex)}`);
     const ctx = latest.context;
     if (ctx && (ctx.syscall || ctx.exe || ctx.proctitle)) {
       out.push([]);
       head('Event context (same audit id)');
-      if (ctx.syscall) text(`syscall ${safeText(ctx.syscall)}${ctx.success ? ` success=${safeText(ctx.success)}` : ''}${ctx.exit ? ` exit=${safeText(ctx.exit)}` : ''}`);
-      if (ctx.exe) text(`exe ${safeText(ctx.exe)}`);
-      if (ctx.proctitle) text(`proctitle ${safeText(ctx.proctitle)}`);
+      if (ctx.syscall) text(`syscall ${safe(ctx.syscall)}${ctx.success ? ` success=${safe(ctx.success)}` : ''}${ctx.exit ? ` exit=${safe(ctx.exit)}` : ''}`);
+      if (ctx.exe) text(`exe ${safe(ctx.exe)}`);
+      if (ctx.proctitle) text(`proctitle ${safe(ctx.proctitle)}`);
     }
   }
   out.push([]);
   head(inc.samples.length < inc.count ? `Evidence (${inc.samples.length} of ${inc.count} records kept: the first and the latest)` : `Evidence (${inc.count} record${inc.count === 1 ? '' : 's'})`);
   for (const r of inc.samples) {
-    out.push([seg(`  ${safeText(r.source.name)}:${r.source.line}`, { bold: true }), seg(`  ${r.auditId ? `audit(${safeText(r.auditId)})` : ''} ${r.kind}`, { dim: t.dim })]);
-    text(`${safeText(r.raw)}${r.rawTruncated ? ' [line shortened]' : ''}`, { dim: t.dim });
+    out.push([seg(`  ${safe(r.source.name)}:${r.source.line}`, { bold: true }), seg(`  ${r.auditId ? `audit(${safe(r.auditId)})` : ''} ${r.kind}`, { dim: t.dim })]);
+    text(`${safe(r.raw)}${r.rawTruncated ? ' [line shortened]' : ''}`, { dim: t.dim });
   }
   return out;
 }

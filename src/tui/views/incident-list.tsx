@@ -4,8 +4,9 @@
  */
 import React from 'react';
 import type { Incident } from '../../store/incident-store.js';
-import { cell, rcell, relTime, VERDICT_LABEL } from '../format.js';
+import { cell, mcell, rcell, relTime, VERDICT_LABEL } from '../format.js';
 import type { Theme } from '../theme.js';
+import { safeMiddle } from '../../views/safe-text.js';
 import { Lines, seg, type Line } from './lines.js';
 
 export interface IncidentListProps {
@@ -22,6 +23,10 @@ export interface IncidentListProps {
   emptyText: string;
   /** Shown under the empty text: each source in full (why nothing may be arriving). */
   emptyDetail?: string[];
+  /** "12-28 of 214" (and an arrow when more is below), right of the column titles. */
+  range?: string;
+  /** Keys of the incidents marked (m) for one apply: `*` in the first column. */
+  marked?: readonly string[];
 }
 
 interface Columns {
@@ -38,7 +43,7 @@ interface Columns {
 
 /** Column widths for a terminal width: the target gets what is left; pids and first seen only when wide. */
 export function incidentColumns(width: number): Columns {
-  const c: Columns = { verdict: 10, count: 6, last: 8, first: width >= 100 ? 8 : 0, profile: width >= 120 ? 26 : 17, op: 10, target: 0, mask: 8, pids: width >= 120 ? 16 : width >= 100 ? 10 : 0 };
+  const c: Columns = { verdict: 10, count: 6, last: 9, first: width >= 100 ? 9 : 0, profile: width >= 120 ? 26 : 17, op: 10, target: 0, mask: 8, pids: width >= 120 ? 16 : width >= 100 ? 10 : 0 };
   const fixed = 1 + c.verdict + c.count + c.last + c.first + c.profile + c.op + c.mask + c.pids;
   c.target = Math.max(8, width - fixed - 1);
   return c;
@@ -55,13 +60,14 @@ export function effectPrefix(i: Incident): string {
 
 export function incidentRowText(i: Incident, c: Columns, now: number): string {
   return [
-    cell(VERDICT_LABEL[i.verdict], c.verdict),
+    cell(VERDICT_LABEL[i.verdict], c.verdict - 1) + ' ',
     rcell(String(i.count), c.count - 1) + ' ',
-    cell(relTime(i.lastSeen, now), c.last),
-    c.first ? cell(relTime(i.firstSeen, now), c.first) : '',
-    cell(i.profile, c.profile - 1) + ' ',
+    // every cell one column short of its width: a full cell never runs into the next
+    cell(relTime(i.lastSeen, now), c.last - 1) + ' ',
+    c.first ? cell(relTime(i.firstSeen, now), c.first - 1) + ' ' : '',
+    mcell(i.profile, c.profile - 1) + ' ',
     cell(i.operation, c.op - 1) + ' ',
-    cell(effectPrefix(i) + i.target, c.target - 1) + ' ',
+    cell(effectPrefix(i) + safeMiddle(i.target, c.target - 1 - effectPrefix(i).length), c.target - 1) + ' ',
     cell(i.mask, c.mask - 1) + ' ',
     c.pids ? cell(pidText(i), c.pids) : '',
   ].join('');
@@ -72,6 +78,12 @@ export function incidentListLines(p: IncidentListProps): Line[] {
   const t = p.theme;
   const head = [' ', cell('VERDICT', c.verdict), rcell('COUNT', c.count - 1), ' ', cell('LAST', c.last), c.first ? cell('FIRST', c.first) : '', cell('PROFILE', c.profile), cell('OPERATION', c.op), cell('TARGET', c.target), cell('MASK', c.mask), c.pids ? cell('PIDS', c.pids) : ''].join('');
   const lines: Line[] = [[seg(head, { bold: true, dim: t.dim })]];
+  if (p.range) {
+    // right of the titles when there is room, else in the TARGET title (the widest column)
+    const room = p.width - 1 - p.range.length;
+    if (head.trimEnd().length + 2 <= room) lines[0] = [seg(head.slice(0, room).padEnd(room), { bold: true, dim: t.dim }), seg(p.range, { dim: t.dim })];
+    else lines[0] = [seg(head.replace(cell('TARGET', c.target), cell(`TARGET ${p.range}`, c.target)), { bold: true, dim: t.dim })];
+  }
   if (p.total === 0) {
     lines.push([seg(` ${p.emptyText}`)]);
     for (const l of p.emptyDetail ?? []) lines.push([seg(`   ${l}`)]);
@@ -82,7 +94,7 @@ export function incidentListLines(p: IncidentListProps): Line[] {
     const vw = c.verdict;
     const attack = inc.verdict === 'likely-attack';
     lines.push([
-      seg(sel ? '>' : ' ', { inverse: sel, bold: sel }),
+      seg(p.marked?.includes(inc.key) ? '*' : sel ? '>' : ' ', { inverse: sel, bold: sel }),
       seg(text.slice(0, vw), { color: t.verdict[inc.verdict], bold: attack || sel, inverse: sel }),
       seg(text.slice(vw), { inverse: sel, bold: sel }),
     ]);

@@ -5,6 +5,7 @@
  */
 import React from 'react';
 import { Box, Text } from 'ink';
+import { cutChars } from '../../views/safe-text.js';
 
 export interface Seg {
   text: string;
@@ -22,15 +23,39 @@ export function seg(text: string, style: Omit<Seg, 'text'> = {}): Seg {
 export function Lines({ lines, width }: { lines: Line[]; width: number }): React.JSX.Element {
   return (
     <Box flexDirection="column" width={width} flexShrink={0}>
-      {lines.map((line, i) => (
-        <Text key={i} wrap="truncate-end">
-          {line.length === 0 || line.every((s) => s.text === '') ? ' ' : line.map((s, j) => (
-            <Text key={j} color={s.color} bold={s.bold} inverse={s.inverse} dimColor={s.dim}>
-              {s.text}
-            </Text>
-          ))}
-        </Text>
-      ))}
+      {lines.map((whole, i) => {
+        const line = fitLine(whole, width);
+        return (
+          <Text key={i} wrap="truncate-end">
+            {line.length === 0 || line.every((s) => s.text === '') ? ' ' : line.map((s, j) => (
+              <Text key={j} color={s.color} bold={s.bold} inverse={s.inverse} dimColor={s.dim}>
+                {s.text}
+              </Text>
+            ))}
+          </Text>
+        );
+      })}
     </Box>
   );
 }
+
+/** A line cut to `width` characters (an ellipsis where it was cut): Ink never lays out more than fits. */
+export function fitLine(line: Line, width: number): Line {
+  let room = Math.max(0, width);
+  let total = 0;
+  for (const s of line) total += s.text.length;
+  if (total <= room) return line;
+  const out: Line = [];
+  for (const s of line) {
+    if (room <= 0) break;
+    if (s.text.length < room) {
+      out.push(s);
+      room -= s.text.length;
+    } else {
+      out.push({ ...s, text: `${cutChars(s.text, room - 1)}…` });
+      room = 0;
+    }
+  }
+  return out;
+}
+

@@ -6,7 +6,7 @@
 import React from 'react';
 import { Box, Text } from 'ink';
 import { Table } from '@alcalzone/ink-table';
-import { safeCell } from '../../views/safe-text.js';
+import { safeCell, safeMiddle, safeTail } from '../../views/safe-text.js';
 import type { ProfileRow } from '../view-model.js';
 
 export interface ProfilesTableProps {
@@ -16,6 +16,8 @@ export interface ProfilesTableProps {
   selected: number;
   width: number;
   height: number;
+  /** Each profile's denials over time (rate-strip.tsx), by profile name: a `shape` column. */
+  shapes?: Map<string, string>;
 }
 
 /** Rows the table can show in `height` lines: 3 lines of frame, 2 per row. */
@@ -27,26 +29,43 @@ type TableRow = Record<string, string | number>;
 
 /** Keeps the end of a path (the file name matters most): `…/usr.sbin.nginx`. */
 export function tailCell(s: string, w: number): string {
-  const t = safeCell(s, 100000);
-  return t.length <= w ? t : `…${t.slice(t.length - Math.max(0, w - 1))}`;
+  return safeTail(s, w);
+}
+
+/** Cells of the per-profile strip: a few at 80 columns, more when wide. */
+export function profileShapeWidth(width: number): number {
+  return width >= 140 ? 24 : width >= 110 ? 16 : 8;
 }
 
 /** The table's rows, cut so the whole table fits `width` (wide terminals get more columns). */
-export function profileTableData(rows: ProfileRow[], selected: number, width: number): TableRow[] {
+export function profileTableData(rows: ProfileRow[], selected: number, width: number, shapes?: Map<string, string>): TableRow[] {
+  // Narrow terminals keep the name, mode and attacks (and the denials when they fit), without the
+  // strip; each column costs its cell plus a space each side and a rule.
+  if (width < 72) {
+    const withDenied = width >= 56;
+    const nameW = Math.max(6, width - (withDenied ? 40 : 29));
+    return rows.map((r, i) => {
+      const row: TableRow = { ' ': i === selected ? '>' : ' ', profile: safeMiddle(r.name, nameW), mode: safeCell(r.fact?.mode ?? '?', 8), attacks: r.attacks };
+      if (withDenied) row.denied = r.denials;
+      return row;
+    });
+  }
   const wide = width >= 110;
   // Frame, marker, mode and the count columns take this much; the name and the file share the rest.
-  const fixed = wide ? 71 : 52;
+  const shapeW = shapes ? profileShapeWidth(width) : 0;
+  const fixed = (wide ? 71 : 52) + (shapes ? shapeW + 3 : 0);
   const rest = Math.max(16, width - fixed - 1);
   const nameW = Math.max(10, Math.ceil(rest * 0.55));
   const fileW = Math.max(4, rest - nameW);
   return rows.map((r, i) => {
     const row: TableRow = {
       ' ': i === selected ? '>' : ' ',
-      profile: safeCell(r.name, nameW),
+      profile: safeMiddle(r.name, nameW),
       mode: safeCell(r.fact?.mode ?? '?', 10),
       denied: r.denials,
       attacks: r.attacks,
     };
+    if (shapes) row.shape = shapes.get(r.name) ?? ' '.repeat(shapeW);
     if (wide) {
       row.allowed = r.allowed;
       row.loads = r.statusEvents;
@@ -63,7 +82,7 @@ export function ProfilesTable(p: ProfilesTableProps): React.JSX.Element {
   if (p.rows.length === 0) return <Text> no profiles known: none loaded or readable, and none seen in the records</Text>;
   return (
     <Box flexDirection="column" width={p.width} height={p.height} overflow="hidden">
-      <Table data={profileTableData(slice, p.selected - p.start, p.width)} />
+      <Table data={profileTableData(slice, p.selected - p.start, p.width, p.shapes)} />
     </Box>
   );
 }

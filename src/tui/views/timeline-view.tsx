@@ -6,9 +6,10 @@
 import React from 'react';
 import { recordProfile, recordTarget } from '../../model/record.js';
 import { clockTime, VERDICT_LABEL } from '../format.js';
+import { NO_VERDICT } from '../../model/verdict.js';
 import type { Theme } from '../theme.js';
 import type { TimelineItem } from '../view-model.js';
-import { safeText } from '../../views/safe-text.js';
+import { safeCell } from '../../views/safe-text.js';
 import { Lines, seg, type Line } from './lines.js';
 
 export interface TimelineViewProps {
@@ -24,37 +25,39 @@ export interface TimelineViewProps {
   theme: Theme;
 }
 
-export function timelineRow(item: TimelineItem, utc: boolean, theme: Theme, tz?: string): Line {
+export function timelineRow(item: TimelineItem, utc: boolean, theme: Theme, tz?: string, width = 200): Line {
+  // each log value cut to the width: the line is fitted again when drawn, but the work stays bounded
+  const safe = (s: string) => safeCell(s, width);
   const time = `${clockTime(item.time, utc, tz)}  `;
   if (item.kind === 'incident') {
     const inc = item.incident;
-    const v = inc.verdict === 'unclassified' ? '?' : inc.verdict;
-    const pids = inc.pids.length ? ` · pid ${inc.pids.slice(0, 4).map(safeText).join(',')}${inc.pids.length > 4 || inc.morePids ? '…' : ''}` : '';
+    const v = inc.verdict;
+    const pids = inc.pids.length ? ` · pid ${inc.pids.slice(0, 4).map(safe).join(',')}${inc.pids.length > 4 || inc.morePids ? '…' : ''}` : '';
     return [
       seg(time),
       seg(`#${inc.id} `.padEnd(4), { bold: true }),
       seg(`${VERDICT_LABEL[v].padEnd(10)}`, { color: theme.verdict[v], bold: true }),
-      seg(`incident: ${safeText(inc.profile)} · ${inc.records} record${inc.records === 1 ? '' : 's'}${pids} · until ${clockTime(inc.last.time, utc, tz)}${inc.reasons[0] ? ` · ${safeText(inc.reasons[0])}` : ''}`, { bold: true }),
+      seg(`incident: ${safe(inc.profile)} · ${inc.records} record${inc.records === 1 ? '' : 's'}${pids} · until ${clockTime(inc.last.time, utc, tz)}${inc.reasons[0] ? ` · ${safe(inc.reasons[0])}` : ''}`, { bold: true }),
     ];
   }
   if (item.kind === 'action') {
     const e = item.entry;
-    const res = e.phase === 'result' ? ` → ${e.outcome ?? 'done'}${e.exitCodes ? ` exit ${e.exitCodes.map((c) => (c === null ? 'signal' : c)).join(',')}` : ''}` : e.reason ? ` (${safeText(e.reason)})` : '';
-    return [seg(time), seg('    '), seg('ACTION  ', { bold: true, color: theme.accent }), seg(`${safeText(e.operator)} ${e.action}${e.dryRun ? ' (dry run)' : ''} ${safeText(e.profile)} ${e.phase}${res}`, { bold: true })];
+    const res = e.phase === 'result' ? ` → ${safe(e.outcome ?? 'done')}${e.exitCodes ? ` exit ${e.exitCodes.map((c) => (c === null ? 'signal' : c)).join(',')}` : ''}` : e.reason ? ` (${safe(e.reason)})` : '';
+    return [seg(time), seg('    '), seg('ACTION  ', { bold: true, color: theme.accent }), seg(`${safe(e.operator)} ${safe(e.action)}${e.dryRun ? ' (dry run)' : ''} ${safe(e.profile)} ${safe(e.phase)}${res}`, { bold: true })];
   }
   const r = item.record;
   const f = r.fields;
   if (r.kind === 'STATUS') {
-    return [seg(time), seg('    '), seg('STATUS  ', { color: theme.accent }), seg(`${safeText(f.operation ?? '')} ${safeText(f.name ?? '')}${f.info ? ` (${safeText(f.info)})` : ''}  [${safeText(r.source.name)}:${r.source.line}]`)];
+    return [seg(time), seg('    '), seg('STATUS  ', { color: theme.accent }), seg(`${safe(f.operation ?? '')} ${safe(f.name ?? '')}${f.info ? ` (${safe(f.info)})` : ''}  [${safe(r.source.name)}:${r.source.line}]`)];
   }
-  const v = r.classification?.verdict ?? '?';
+  const v = r.classification?.verdict ?? NO_VERDICT;
   const mask = f.denied_mask ?? f.requested_mask ?? f.mask ?? '';
   return [
     seg(time),
     seg((item.incidentId !== undefined ? `#${item.incidentId} ` : '').padEnd(4), { dim: theme.dim }),
     seg(`${r.kind.padEnd(7).slice(0, 7)} `, { dim: theme.dim }),
     seg(`${VERDICT_LABEL[v].padEnd(10)}`, { color: theme.verdict[v], bold: v === 'likely-attack' }),
-    seg(`${safeText(recordProfile(r) ?? '?')} ${safeText(f.operation ?? '')} ${safeText(recordTarget(r) ?? '')}${mask ? ` (${safeText(mask)})` : ''}  [${safeText(r.source.name)}:${r.source.line}]`),
+    seg(`${safe(recordProfile(r) ?? '?')} ${safe(f.operation ?? '')} ${safe(recordTarget(r) ?? '')}${mask ? ` (${safe(mask)})` : ''}  [${safe(r.source.name)}:${r.source.line}]`),
   ];
 }
 
@@ -65,7 +68,7 @@ export function timelineLines(p: TimelineViewProps): Line[] {
   const room = Math.max(0, p.height - lines.length);
   p.items.slice(p.start, p.start + room).forEach((item, i) => {
     const sel = p.start + i === p.selected;
-    const row = timelineRow(item, p.utc, p.theme, p.tz);
+    const row = timelineRow(item, p.utc, p.theme, p.tz, p.width);
     lines.push([seg(sel ? '>' : ' ', { inverse: sel }), ...row.map((s) => (sel ? { ...s, inverse: true } : s))]);
   });
   return lines;

@@ -177,6 +177,26 @@ host_check act-journal.mjs raw/app/actions.jsonl 7
 n_status=$(grep -c 'apparmor="STATUS" operation="profile_\(replace\|remove\|load\)" .*name="demo-svc"' /var/log/audit/audit.log)
 echo "act: audit.log has $n_status STATUS records for demo-svc in total" >> "$OUT/observations.txt"
 
+# 3b. act allow: a rule added where it belongs (here the profile has no local/ include and no
+# local/ file: both are created), checked by apparmor_parser first, verified in the same mode; the
+# access it allows then works on the real kernel. Its undo (z in the view) is in section 4.
+ALLOWF=/srv/aa-allow/probe.txt
+mkdir -p /srv/aa-allow && echo probe > "$ALLOWF"
+SVCLOCAL=$PROFILE_DIR/local/usr.local.bin.demo-svc
+rm -f "$SVCLOCAL"
+cp "$SVCF" "$A/svc-before-allow"
+if svc "read -r x < $ALLOWF" 2>/dev/null; then tap_fail "act allow: demo-svc is denied $ALLOWF before the rule"; else tap_ok "act allow: demo-svc is denied $ALLOWF before the rule"; fi
+act 0 "allow --dry-run" -- allow demo-svc --rule "$ALLOWF r," --dry-run
+if cmp -s "$SVCF" "$A/svc-before-allow" && [ ! -e "$SVCLOCAL" ]; then tap_ok "act allow --dry-run: nothing written"; else tap_fail "act allow --dry-run: nothing written" "$(diff "$A/svc-before-allow" "$SVCF")"; fi
+if grep -q 'checked: *apparmor_parser compiles' "$A/act.out"; then tap_ok "act allow --dry-run: the real apparmor_parser accepts the rule (-Q -K on a copy)"; else tap_fail "act allow --dry-run: the real apparmor_parser accepts the rule" "$(tail -5 "$A/act.out")"; fi
+act 3 "allow refuses a rule apparmor_parser rejects" -- allow demo-svc --rule "network bogusfamily," --yes --reason "kernel suite"
+if cmp -s "$SVCF" "$A/svc-before-allow" && [ ! -e "$SVCLOCAL" ]; then tap_ok "act allow: a rejected rule is never written"; else tap_fail "act allow: a rejected rule is never written" "$(diff "$A/svc-before-allow" "$SVCF")"; fi
+act 0 "allow $ALLOWF r" -- allow demo-svc --rule "$ALLOWF r," --yes --reason "kernel suite"
+state_check "allow" enforce 2
+if grep -qxF "$ALLOWF r," "$SVCLOCAL" && grep -q 'include if exists <local/usr.local.bin.demo-svc>' "$SVCF"; then tap_ok "act allow: the rule is in local/, the include line in the profile"
+else tap_fail "act allow: the rule is in local/, the include line in the profile" "$(cat "$SVCLOCAL" 2>&1; grep -n include "$SVCF")"; fi
+if svc "read -r x < $ALLOWF" 2>/dev/null; then tap_ok "act allow: demo-svc now reads $ALLOWF"; else tap_fail "act allow: demo-svc now reads $ALLOWF" "still denied"; fi
+
 # ---------------------------------------------------------------------------------------------
 # 4. the interactive view in a terminal (tmux) shows a denial that arrives after start-up
 if command -v tmux >/dev/null; then
@@ -204,9 +224,32 @@ if command -v tmux >/dev/null; then
     done
     if [ "$seen" = 1 ]; then tap_ok "TUI: shows the live denial ($probe) that arrived after start-up"
     else tap_fail "TUI: shows the live denial that arrived after start-up" "$(cat "$A/tui-live.txt")"; fi
+    # z undoes the allow of section 3b: exactly the lines added go, the kernel state is read back
+    waitpane() { local i; for i in $(seq 60); do sleep 1; tmux capture-pane -p -t tui > "$A/$2"; grep -q -- "$1" "$A/$2" && return 0; done; return 1; }
+    tmux send-keys -t tui z
+    if waitpane 'allow demo-svc  ->  remove-rule' tui-undo-list.txt; then
+      tmux send-keys -t tui Enter
+      if waitpane 'Removes exactly the 4 lines' tui-undo-dialog.txt; then tap_ok "TUI z: the undo of the allow says which lines it removes"
+      else tap_fail "TUI z: the undo of the allow says which lines it removes" "$(cat "$A/tui-undo-dialog.txt")"; fi
+      tmux send-keys -t tui Right Enter
+      if waitpane 'OK verified: demo-svc now enforce' tui-undo-result.txt; then tap_ok "TUI z: the undo of the allow is verified (demo-svc enforce)"
+      else tap_fail "TUI z: the undo of the allow is verified" "$(cat "$A/tui-undo-result.txt")"; fi
+      if cmp -s "$SVCF" "$A/svc-before-allow" && [ ! -e "$SVCLOCAL" ]; then tap_ok "TUI z: the profile file is as before the allow, local/ file gone"
+      else tap_fail "TUI z: the profile file is as before the allow, local/ file gone" "$(diff "$A/svc-before-allow" "$SVCF")"; fi
+      if svc "read -r x < $ALLOWF" 2>/dev/null; then tap_fail "TUI z: demo-svc is denied $ALLOWF again" "the read succeeded"; else tap_ok "TUI z: demo-svc is denied $ALLOWF again"; fi
+      tmux send-keys -t tui Escape
+    else
+      tap_fail "TUI z: the allow is in the undo list" "$(cat "$A/tui-undo-list.txt")"
+      tmux send-keys -t tui Escape
+    fi
+    sleep 1
     tmux send-keys -t tui q
-    sleep 3
-    tmux capture-pane -p -t tui > "$A/tui-quit.txt"
+    # wait for the exit line (a busy host's TCG guest took more than 3 s)
+    for _ in $(seq 60); do
+      sleep 1
+      tmux capture-pane -p -t tui > "$A/tui-quit.txt"
+      grep -q 'AA-TRIAGE-EXITED' "$A/tui-quit.txt" && break
+    done
     if grep -q 'AA-TRIAGE-EXITED 0' "$A/tui-quit.txt"; then tap_ok "TUI: q quits with exit 0"
     else tap_fail "TUI: q quits with exit 0" "$(tail -5 "$A/tui-quit.txt")"; fi
   else

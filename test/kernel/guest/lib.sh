@@ -4,6 +4,8 @@ SVC=/usr/local/bin/demo-svc
 MNT=/usr/local/bin/demo-mnt
 HELPER=/usr/local/bin/demo-helper
 SPACED="/usr/local/bin/demo spaced"
+CHG=/usr/local/bin/demo-chg
+NS=/usr/local/bin/demo-ns
 PROFILE_DIR=/etc/apparmor.d
 SECFS=/sys/kernel/security/apparmor
 
@@ -45,6 +47,15 @@ svc_for() {
   return 0
 }
 svc_spaced() { B=$SPACED bash -c 'exec -a sh "$B" -c "$1"' _ "$1"; }
+chg() { B=$CHG bash -c 'exec -a sh "$B" -c "$1"' _ "$1"; }
+ns() { B=$NS bash -c 'exec -a sh "$B" -c "$1"' _ "$1"; }
+
+# aa_feature PATH: the running kernel's AppArmor has this feature: features/PATH in securityfs, or
+# for DIR/WORD a WORD listed in features/DIR/mask (Linux 6.12: namespaces/mask says userns_create)
+aa_feature() {
+  [ -e "$SECFS/features/$1" ] && return 0
+  [ -f "$SECFS/features/$(dirname "$1")/mask" ] && grep -qw "$(basename "$1")" "$SECFS/features/$(dirname "$1")/mask"
+}
 
 # expect MODE-INDEPENDENT record fields for the current phase/mode: one TSV line per expectation
 # (phase, mode, scenario, then key=value fields the record must have, values decoded).

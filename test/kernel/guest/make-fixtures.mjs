@@ -16,6 +16,8 @@ const trimmed = (line) => {
   return m && Number(m[1]) >= KEEP;
 };
 const read = (f) => fs.readFileSync(path.join(raw, f), 'utf8');
+// a run that ended before its auditd phase was captured leaves those files out (said, not faked)
+const have = (f) => fs.existsSync(path.join(raw, f)) || (console.error(`make-fixtures: no ${f}: its fixtures are left out`), false);
 const write = (f, text) => {
   fs.writeFileSync(path.join(fix, f), text);
   const size = Buffer.byteLength(text);
@@ -63,9 +65,9 @@ write('journal-k-json.ndjson', read('journal-k-json.txt').split('\n').filter((l)
 write('journal-audit-short.txt', read('journal-audit-short.txt').split('\n').filter((l) => !trimmed(l)).join('\n'));
 write('journal-audit-json.ndjson', read('journal-audit-json.txt').split('\n').filter((l) => !trimmed(l)).join('\n'));
 // dmesg while auditd runs: the window shows what (little) the kernel log still gets
-write('dmesg-with-auditd.txt', windowed(read('dmesg-auditd.txt'), 'auditd').join('\n') + '\n');
+if (have('dmesg-auditd.txt')) write('dmesg-with-auditd.txt', windowed(read('dmesg-auditd.txt'), 'auditd').join('\n') + '\n');
 // audit.log of the auditd phase: drop whole events (AVC + SYSCALL + PROCTITLE) of trimmed records
-{
+if (have('audit-phase.log')) {
   const lines = read('audit-phase.log').split('\n');
   const drop = new Set();
   for (const l of lines) {

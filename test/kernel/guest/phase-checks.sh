@@ -21,6 +21,18 @@ if [ "$phase" = noauditd ]; then
   else tap_fail "noauditd: the burst tripped the kernel's printk rate limit (kauditd_printk_skb ... suppressed)" "no suppression line in dmesg"; fi
   if [ "$n_j" -gt "$n_k" ]; then tap_ok "noauditd: journald's audit channel holds records the kernel log dropped ($n_j > $n_k)"
   else tap_fail "noauditd: journald's audit channel holds records the kernel log dropped" "journal $n_j, dmesg $n_k"; fi
+  # Linux 6.6 and later write class= on mediation records; 6.1 does not (counted in the kernel log,
+  # which both kernels fill without auditd)
+  n_rec=$(window "$R/dmesg.txt" noauditd | grep -cE 'apparmor="(DENIED|ALLOWED)"')
+  n_cls=$(window "$R/dmesg.txt" noauditd | grep -E 'apparmor="(DENIED|ALLOWED)"' | grep -c ' class="')
+  echo "noauditd: $n_cls of $n_rec DENIED/ALLOWED records in the kernel log carry class=" >> "$OUT/observations.txt"
+  if [ "$SUITE" = bookworm ]; then
+    [ "$n_rec" -gt 0 ] && [ "$n_cls" = 0 ] && tap_ok "noauditd: Linux 6.1 writes no class= field ($n_rec records)" || tap_fail "noauditd: Linux 6.1 writes no class= field" "$n_cls of $n_rec have one"
+  else
+    [ "$n_rec" -gt 0 ] && [ "$n_cls" = "$n_rec" ] && tap_ok "noauditd: every DENIED/ALLOWED record carries class= ($n_rec records)" || tap_fail "noauditd: every DENIED/ALLOWED record carries class=" "$n_cls of $n_rec have one"
+  fi
+  n_hat=$(window "$R/dmesg.txt" noauditd | grep -c 'operation="change_hat"')
+  echo "noauditd: $n_hat change_hat records in the kernel log (a missing hat is logged in complain mode only)" >> "$OUT/observations.txt"
   grep -q 'apparmor="STATUS" operation="profile_load"' "$R/journal-audit-short.txt" && tap_ok "noauditd: STATUS profile_load recorded" || tap_fail "noauditd: STATUS profile_load recorded"
   grep -q 'apparmor="STATUS" operation="profile_replace"' "$R/journal-audit-short.txt" && tap_ok "noauditd: STATUS profile_replace recorded" || tap_fail "noauditd: STATUS profile_replace recorded"
   grep -q 'apparmor="STATUS" operation="profile_remove"' "$R/journal-audit-short.txt" && tap_ok "noauditd: STATUS profile_remove recorded" || tap_fail "noauditd: STATUS profile_remove recorded"

@@ -1,40 +1,58 @@
 #!/bin/bash
-# Build the guest for the kernel suite: a minimal Debian bookworm with a stock kernel, AppArmor
-# userspace, auditd and busybox, as an ext4 image plus the kernel and initrd to boot it directly.
-# Usage: build-image.sh OUTDIR   (writes OUTDIR/{image.ext4,vmlinuz,initrd.img,versions.txt})
+# Build the guest for the kernel suite: a minimal Debian (bookworm or trixie) with a stock kernel,
+# AppArmor userspace, auditd and busybox, as an ext4 image plus the kernel and initrd to boot it
+# directly. Usage: build-image.sh OUTDIR SUITE  (writes OUTDIR/{image.ext4,vmlinuz,initrd.img,versions.txt})
 # Every file in this directory is an input of the image cache key (see ../run.sh).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 out=$1
-suite=${AA_KERNEL_SUITE:-bookworm}
+suite=${2:?usage: build-image.sh OUTDIR SUITE}
 work=$(mktemp -d "${TMPDIR:-/tmp}/aa-triage-image.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
-# Use the host's own Debian apt sources (hard-code no mirror host name): keep the stanzas and
-# lines that name the suite, skip third-party repositories.
+# Use the host's own Debian apt sources (hard-code no mirror host name): keep the lines and stanzas
+# that name the host's release, with its codename swapped for the suite asked for (bookworm-updates
+# becomes trixie-updates, and so on); skip third-party repositories (they name other suites).
+host_suite=$(. /etc/os-release 2>/dev/null && echo "${VERSION_CODENAME:-}")
+if [ -z "$host_suite" ]; then
+  echo "build-image: the host's release codename is unknown (no VERSION_CODENAME in /etc/os-release): no Debian apt source to derive '$suite' from" >&2
+  exit 3
+fi
 mirrors=()
 n=0
 for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
   [ -f "$f" ] || continue
-  if grep -Eq "^[[:space:]]*deb[[:space:]].*[[:space:]]${suite}(-[a-z]+)?[[:space:]]" "$f"; then
+  if grep -Eq "^[[:space:]]*deb[[:space:]].*[[:space:]]${host_suite}(-[a-z]+)?[[:space:]]" "$f"; then
     n=$((n+1))
-    grep -E "^[[:space:]]*deb[[:space:]].*[[:space:]]${suite}(-[a-z]+)?[[:space:]]" "$f" > "$work/src$n.list"
+    grep -E "^[[:space:]]*deb[[:space:]].*[[:space:]]${host_suite}(-[a-z]+)?[[:space:]]" "$f" \
+      | sed -E "s/([[:space:]])${host_suite}(-[a-z]+)?([[:space:]])/\1${suite}\2\3/" > "$work/src$n.list"
     mirrors+=("$work/src$n.list")
   fi
 done
 for f in /etc/apt/sources.list.d/*.sources; do
   [ -f "$f" ] || continue
-  # split into stanzas, keep those whose Suites: mentions the suite
-  awk -v suite="$suite" -v dir="$work" '
+  # split into stanzas, keep those whose Suites: names the host's release, swap the codename there
+  awk -v host="$host_suite" -v suite="$suite" -v dir="$work" -v id="$(basename "$f" .sources)" '
     BEGIN { RS=""; ORS="\n\n"; k=0 }
-    $0 ~ ("(^|\n)Suites:[^\n]*" suite) && $0 !~ /(^|\n)Enabled:[[:space:]]*no/ { k++; print > (dir "/stanza-" FILENAME_ID "-" k ".sources") }
-  ' FILENAME_ID="$(basename "$f" .sources)" "$f"
+    $0 ~ ("(^|\n)Suites:[^\n]*" host) && $0 !~ /(^|\n)Enabled:[[:space:]]*no/ {
+      n = split($0, lines, "\n"); out = ""
+      for (i = 1; i <= n; i++) {
+        l = lines[i]
+        if (l ~ /^Suites:/) gsub("(^|[[:space:]])" host, " " suite, l)
+        sub(/^Suites: +/, "Suites: ", l)
+        out = out l "\n"
+      }
+      k++; printf "%s", out > (dir "/stanza-" id "-" k ".sources")
+    }
+  ' "$f"
 done
 for s in "$work"/stanza-*.sources; do [ -f "$s" ] && mirrors+=("$s"); done
 if [ ${#mirrors[@]} -eq 0 ]; then
-  echo "build-image: no Debian '$suite' apt source on this host" >&2
+  echo "build-image: no Debian '$host_suite' apt source on this host to derive '$suite' from" >&2
   exit 3
 fi
+echo "build-image: suite $suite from the host's $host_suite sources:"
+cat "${mirrors[@]}" | grep -Ev '^[[:space:]]*(#|$)' | sed 's/^/  /'
 
 pkgs=$(grep -Ev '^[[:space:]]*(#|$)' "$here/packages.txt" | tr '\n' ',' | sed 's/,$//')
 

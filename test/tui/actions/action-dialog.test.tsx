@@ -1,4 +1,6 @@
 import { strict as assert } from 'node:assert';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import React from 'react';
 import { render } from 'ink-testing-library';
@@ -40,7 +42,7 @@ function mount(ctl: ActionController) {
   return { ...app, quits: () => quit };
 }
 
-async function waitFor(frame: () => string | undefined, pattern: RegExp | string, ms = 8000): Promise<string> {
+async function waitFor(frame: () => string | undefined, pattern: RegExp | string, ms = 30_000): Promise<string> {
   const deadline = Date.now() + ms;
   for (;;) {
     const f = frame() ?? '';
@@ -214,6 +216,38 @@ describe('action dialogs', () => {
     await press(ui.stdin, ENTER);
     await ctl.open('undo', {});
     await waitFor(ui.lastFrame, 'Nothing to undo');
+    ui.unmount();
+  });
+
+  it('undo of an action killed mid-way (only its intent journaled) works from the kernel state', async () => {
+    // `act unload` killed with -9 after the unload: the intent is there, the result is not
+    mkdirSync(dirname(host.journal), { recursive: true });
+    const intent = { v: 1, id: 'killed1', phase: 'intent', time: '2026-11-22T03:00:00.000Z', operator: 'oncall', host: 'web-01', action: 'unload', profile: '/usr/sbin/nginx', file: join(host.profilesDir, 'usr.sbin.nginx'), argv: [['apparmor_parser', '-R', join(host.profilesDir, 'usr.sbin.nginx')]], modeBefore: 'enforce' };
+    writeFileSync(host.journal, `${JSON.stringify(intent)}\n`);
+    host.setLoaded(host.loaded().replace('/usr/sbin/nginx (enforce)\n', ''));
+    const ctl = controller();
+    const ui = mount(ctl);
+    await ctl.open('undo', {});
+    const f = await waitFor(ui.lastFrame, 'Undo an action (newest first)');
+    assert.match(f, /unload \/usr\/sbin\/nginx {2}-> {2}reload .*interrupted/);
+    await press(ui.stdin, ENTER);
+    await waitFor(ui.lastFrame, 'Undo: load again: /usr/sbin/nginx');
+    await press(ui.stdin, RIGHT, ENTER);
+    await waitFor(ui.lastFrame, 'OK verified: /usr/sbin/nginx now enforce');
+    ui.unmount();
+  });
+
+  it('offers only actions that change something: complain on a profile in complain, unload of one not loaded', async () => {
+    host.setLoaded(host.loaded().replace('/usr/sbin/nginx (enforce)', '/usr/sbin/nginx (complain)'));
+    const ctl = controller();
+    const ui = mount(ctl);
+    await ctl.open('complain', subject('missing-rule'));
+    await waitFor(ui.lastFrame, /complain: nothing to change[\s\S]*already in complain mode/);
+    await press(ui.stdin, ESC);
+    host.setLoaded(host.loaded().replace('/usr/sbin/nginx (complain)\n', ''));
+    await ctl.open('unload', subject('missing-rule'));
+    await waitFor(ui.lastFrame, /unload: nothing to change[\s\S]*not loaded/);
+    assert.deepEqual(host.calls(), []);
     ui.unmount();
   });
 

@@ -1,0 +1,48 @@
+/**
+ * npm run eval:classify [-- --errors] [--dir DIR]
+ *
+ * Scores the classifier on the real-world corpus (test/fixtures/realworld): the confusion matrix,
+ * benign lines called likely-attack / unclear / missing-rule, attack recall, calibration and the
+ * suggested rules' validity; for all lines, the tuning threads and the held-out threads, without
+ * profiles, and with the profiles the threads show. `--errors` lists the tuning threads' mistakes
+ * (never the held-out ones). apparmor_parser checks the rules when installed ($APPARMOR_PARSER,
+ * $APPARMOR_BASE name another binary and base directory).
+ */
+import { loadCorpus, REALWORLD_DIR } from './eval/corpus.js';
+import { findParser, ParserCheck } from './eval/rule-check.js';
+import { figures, report, scoreWithoutProfiles, scoreWithProfiles, type Scored } from './eval/score.js';
+
+const args = process.argv.slice(2);
+const dirAt = args.indexOf('--dir');
+const dir = dirAt >= 0 ? args[dirAt + 1] : REALWORLD_DIR;
+const corpus = loadCorpus(dir);
+const found = findParser();
+const parser = found ? new ParserCheck(found) : undefined;
+try {
+  const plain = await scoreWithoutProfiles(corpus, parser);
+  const publicSet = plain.filter((s) => s.item.set === 'public');
+  const classes = new Set(corpus.map((c) => c.class));
+  console.log(`real-world corpus: ${publicSet.length} public lines, ${corpus.length - publicSet.length} attack-set lines; classes: ${[...classes].sort().join(' ')}`);
+  console.log(found ? `apparmor_parser: ${found.bin} (base ${found.base})` : 'apparmor_parser: not installed, the parse check is skipped');
+  console.log('');
+  console.log(report('Without profiles, all lines', figures(plain)));
+  console.log('');
+  console.log(report('Without profiles, tuning threads', figures(plain.filter((s) => !s.held))));
+  console.log('');
+  console.log(report('Without profiles, held-out threads', figures(plain.filter((s) => s.held))));
+  const withP = await scoreWithProfiles(corpus, parser);
+  if (withP.length) {
+    console.log('');
+    console.log(report('With the profiles the threads show', figures(withP)));
+  }
+  if (args.includes('--errors')) {
+    const wrong = (s: Scored) => !s.held && s.denial && (s.verdict !== s.item.label || (s.rule && !(s.rule.single && s.rule.minimal && s.rule.parses !== false)));
+    console.log('\nTuning threads, mistakes:');
+    for (const s of [...plain, ...withP].filter(wrong)) {
+      console.log(`- [${s.item.label} -> ${s.verdict} ${s.confidence}] ${s.item.family}/${s.item.class} ${s.item.url}\n  ${s.item.line}\n  why: ${s.item.why}\n  ${s.c?.reasons.join(' | ')}${s.rule ? `\n  rule: ${s.c?.suggestion?.rules?.join(' ; ')} -> ${s.rule.problem ?? 'ok'}` : ''}`);
+    }
+    for (const s of plain.filter((x) => !x.held && x.verdict === 'unparsed')) console.log(`- unparsed: ${s.item.line}`);
+  }
+} finally {
+  parser?.close();
+}

@@ -1,0 +1,190 @@
+/**
+ * Where an applied rule goes in the text of a profile, and how it comes out again. Pure: texts in,
+ * texts and the exact lines added out.
+ *
+ * A rule goes where the distribution expects local additions: the profile's `local/` include when
+ * its block has one; when the profile has neither the include nor a `local/NAME` file, both are
+ * created (the include line is added before the block's closing brace); otherwise a marked block
+ * before the closing brace of the profile's own block (children and hats always: the local include
+ * belongs to the top-level profile). Undo removes exactly the lines added, and only from a file
+ * that is still as the action left it.
+ */
+
+export interface Block {
+  /** 0-based line of the header and of the closing brace. */
+  start: number;
+  end: number;
+  /** The `local/...` include inside the block (not inside a child), as written. */
+  localRef?: string;
+}
+
+/** A line without its comment (a `#` outside quotes; `#include` is a directive, not a comment). */
+function code(line: string): string {
+  let q = false;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    if (c === '"') q = !q;
+    else if (c === '#' && !q && !/^#include\b/.test(line.slice(i).trimStart())) return line.slice(0, i);
+  }
+  return line;
+}
+
+const HEADER_RE = /^\s*(?:profile\s+("[^"]+"|\S+)(?:\s+("[^"]+"|\S+))?|(\/\S*|"\/[^"]*")|\^(\S+)|hat\s+(\S+))\s*(?:flags\s*=\s*\([^)]*\))?\s*\{\s*$/;
+const LOCAL_RE = /^\s*(?:#?include\s+(?:if\s+exists\s+)?)<(local\/[^>]+)>/;
+
+/** The block of the profile named `name` (`parent//child` for children and hats). */
+export function findBlock(text: string, name: string): Block | undefined {
+  const lines = text.split('\n');
+  const stack: { name: string | null; start: number; localRef?: string }[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const raw = lines[i];
+    const c = code(raw);
+    const h = HEADER_RE.exec(c);
+    if (h) {
+      let own = h[1] ?? h[3] ?? h[4] ?? h[5];
+      if (own.startsWith('"')) own = own.slice(1, -1);
+      const parent = [...stack].reverse().find((s) => s.name !== null)?.name;
+      stack.push({ name: parent ? `${parent}//${own}` : own, start: i });
+      continue;
+    }
+    const local = LOCAL_RE.exec(raw);
+    if (local && stack.length && stack[stack.length - 1].name !== null) stack[stack.length - 1].localRef ??= local[1];
+    const opens = (c.match(/\{/g) ?? []).length - (c.match(/@\{/g) ?? []).length;
+    const closes = (c.replace(/@\{[^}]*\}/g, '').match(/\}/g) ?? []).length;
+    for (let k = 0; k < opens; k++) stack.push({ name: null, start: i });
+    for (let k = 0; k < closes; k++) {
+      const top = stack.pop();
+      if (top && top.name === name) return { start: top.start, end: i, localRef: top.localRef };
+    }
+  }
+  return undefined;
+}
+
+/** The indentation of the block's rules (two spaces more than its header). */
+function indentOf(lines: string[], block: Block): string {
+  const head = /^\s*/.exec(lines[block.start])?.[0] ?? '';
+  return `${head}  `;
+}
+
+export function markerLines(id: string, rules: string[], indent: string, when: string): string[] {
+  return [`${indent}# aa-triage allow ${id} ${when}`, ...rules.map((r) => `${indent}${r}`), `${indent}# end aa-triage allow ${id}`];
+}
+
+/** `text` with `added` inserted before 0-based line `at`. */
+export function insertAt(text: string, at: number, added: string[]): string {
+  const lines = text.split('\n');
+  lines.splice(at, 0, ...added);
+  return lines.join('\n');
+}
+
+/** Where new lines go at the end of a file: before the final empty "line" a trailing newline leaves. */
+export function endOf(text: string): number {
+  const lines = text.split('\n');
+  return lines[lines.length - 1] === '' ? lines.length - 1 : lines.length;
+}
+
+/** `text` with exactly `added` removed at `at`, or undefined when those lines are not there. */
+export function removeAt(text: string, at: number, added: string[]): string | undefined {
+  const lines = text.split('\n');
+  for (let k = 0; k < added.length; k++) if (lines[at + k] !== added[k]) return undefined;
+  lines.splice(at, added.length);
+  return lines.join('\n');
+}
+
+export interface FileEdit {
+  file: string;
+  /** The file does not exist yet: it is created with `after` as content. */
+  created: boolean;
+  before: string;
+  after: string;
+  /** 0-based line where `added` was inserted. */
+  at: number;
+  added: string[];
+}
+
+export interface Placement {
+  edits: FileEdit[];
+  /** One sentence: where the rule goes and what is created. */
+  where: string;
+}
+
+export interface PlaceInput {
+  id: string;
+  when: string;
+  rules: string[];
+  /** The profile the rule is for (`parent//child` for a child or hat). */
+  profile: string;
+  file: string;
+  text: string;
+  /** The profiles directory (resolved): local includes are under <root>/local/. */
+  root: string;
+  /** The current content of `<root>/local/<ref>` (null: no such file) for the local include named. */
+  readLocal(ref: string): string | null;
+}
+
+export type PlaceResult = { ok: true; placement: Placement } | { ok: false; reason: string };
+
+const LOCAL_NAME_RE = /^local\/[A-Za-z0-9][A-Za-z0-9._+-]*$/;
+
+export function placeRules(p: PlaceInput): PlaceResult {
+  const lines = p.text.split('\n');
+  const block = findBlock(p.text, p.profile);
+  if (!block) return { ok: false, reason: `cannot find the block of ${p.profile} in ${p.file}` };
+  const child = p.profile.includes('//');
+  const localName = `local/${p.file.slice(p.file.lastIndexOf('/') + 1)}`;
+  const inBlock = (): Placement => {
+    const added = markerLines(p.id, p.rules, indentOf(lines, block), p.when);
+    return { edits: [{ file: p.file, created: false, before: p.text, after: insertAt(p.text, block.end, added), at: block.end, added }], where: `a marked block at the end of ${p.profile}'s block in ${p.file}` };
+  };
+  if (child) return { ok: true, placement: inBlock() };
+  if (block.localRef) {
+    if (!LOCAL_NAME_RE.test(block.localRef)) return { ok: false, reason: `the profile's local include <${block.localRef}> is not a plain file name under local/: add the rule by hand` };
+    const path = `${p.root}/${block.localRef}`;
+    const current = p.readLocal(block.localRef);
+    const added = markerLines(p.id, p.rules, '', p.when);
+    if (current === null) {
+      return { ok: true, placement: { edits: [{ file: path, created: true, before: '', after: `${added.join('\n')}\n`, at: 0, added }], where: `${path} (the profile's local include, created now: it did not exist yet)` } };
+    }
+    const at = endOf(current);
+    return { ok: true, placement: { edits: [{ file: path, created: false, before: current, after: insertAt(current, at, added), at, added }], where: `${path} (the profile's local include)` } };
+  }
+  if (p.readLocal(localName) === null) {
+    const path = `${p.root}/${localName}`;
+    const localAdded = markerLines(p.id, p.rules, '', p.when);
+    const includeLine = [`${indentOf(lines, block)}include if exists <${localName}>`];
+    return {
+      ok: true,
+      placement: {
+        edits: [
+          { file: path, created: true, before: '', after: `${localAdded.join('\n')}\n`, at: 0, added: localAdded },
+          { file: p.file, created: false, before: p.text, after: insertAt(p.text, block.end, includeLine), at: block.end, added: includeLine },
+        ],
+        where: `${path}, created now, and the line include if exists <${localName}> added to ${p.file} (the profile had neither)`,
+      },
+    };
+  }
+  return { ok: true, placement: inBlock() };
+}
+
+/** A unified diff of two texts (whole-file hunks with 2 lines of context), for the dialog, the journal and a refused undo. */
+export function lineDiff(before: string, after: string, file: string): string[] {
+  const a = before === '' ? [] : before.split('\n');
+  const b = after === '' ? [] : after.split('\n');
+  // common prefix and suffix, then the middle as removed + added: enough for insertions and removals
+  let pre = 0;
+  while (pre < a.length && pre < b.length && a[pre] === b[pre]) pre++;
+  let suf = 0;
+  while (suf < a.length - pre && suf < b.length - pre && a[a.length - 1 - suf] === b[b.length - 1 - suf]) suf++;
+  if (pre === a.length && pre === b.length) return [];
+  const ctx = 2;
+  const from = Math.max(0, pre - ctx);
+  const aEnd = a.length - suf;
+  const bEnd = b.length - suf;
+  const aTo = Math.min(a.length, aEnd + ctx);
+  const out = [`--- ${file}`, `+++ ${file}`, `@@ -${from + 1},${aTo - from} +${from + 1},${Math.min(b.length, bEnd + ctx) - from} @@`];
+  for (let i = from; i < pre; i++) out.push(` ${a[i]}`);
+  for (let i = pre; i < aEnd; i++) out.push(`-${a[i]}`);
+  for (let i = pre; i < bEnd; i++) out.push(`+${b[i]}`);
+  for (let i = aEnd; i < aTo; i++) out.push(` ${a[i]}`);
+  return out;
+}

@@ -1,0 +1,231 @@
+/**
+ * Record templates: a record line differs from the same denial a moment earlier only in its clock
+ * (the carrier prefix), its audit id and its pid. The rest of the line, from the audit header to
+ * the end, is the template: it is hashed with those spans left out, looked up, and a hit is
+ * verified byte for byte; the record is then the template's fields (the same object while the pid
+ * stays the same) with this line's prefix, id, pid and line number. Nothing is tokenized again.
+ *
+ * A template is learnt only from a record the one-pass parser (fast-record.ts) made from a plain
+ * line: printable ASCII (tabs and auditd's 0x1D allowed), no backslash, no single quote, one
+ * `pid=` and that the record's pid, a well-formed audit id. Two lines that agree on every byte
+ * outside the spans tokenize the same way (digits hold no separator or quote), so the record read
+ * from a template is the one the parser would make; test/parse/equivalence.test.ts holds the two
+ * paths to that, record for record. Anything else is left to the parser, unchanged.
+ *
+ * Memory is bounded: two generations of at most TEMPLATES_MAX / 2 templates; when the young one is
+ * full it becomes the old one and the previous old one is dropped whole.
+ */
+import type { AppArmorRecord, SourceRef } from '../model/record.js';
+import { decodePrefix, type ClockContext } from '../decode/prefix.js';
+import { digestWithChanged } from '../model/digest.js';
+import { parseAuditId, type AuditId } from './fields.js';
+import { headerStart, MAX_RAW, newRecord } from './record.js';
+
+const TEMPLATES_MAX = 4096;
+const NO_OVERRIDES = {};
+
+interface Template {
+  /** The line's bytes outside the spans: [header start, id), [id end, pid), [pid end, line end). */
+  a: string;
+  b: string;
+  c: string;
+  /** Which spans the template has (an empty span is not a missing one). */
+  shape: number;
+  kind: string;
+  /** The header's `type=`, when it has one. */
+  type: string | undefined;
+  fields: Record<string, string>;
+  /** The last records made from it with different pids, newest first (a service's few pids take
+   * turns): their fields, and digest, serve the next record with the same pid. */
+  recent: AppArmorRecord[];
+}
+
+/** Pids remembered per template. */
+const RECENT_PIDS = 4;
+
+const HAS_ID = 1;
+const HAS_PID = 2;
+
+/** Where the spans are on one line (reused: one line at a time). */
+const at = { start: 0, i0: 0, i1: 0, p0: 0, p1: 0, shape: 0, hash: 0 };
+
+function isDigit(c: number): boolean {
+  return c >= 0x30 && c <= 0x39;
+}
+
+/**
+ * Finds the spans of `line` (its body at `bodyAt`) and hashes what lies outside them. False when
+ * the line is no candidate (too long, a header of another form).
+ */
+function locate(line: string, bodyAt: number): boolean {
+  const end = line.length;
+  if (end > MAX_RAW) return false;
+  const start = headerStart(line, bodyAt);
+  at.start = start;
+  let shape = 0;
+  // the audit id: `audit(SEC.MS:SERIAL)` in the header, digits only between the marks
+  let i0 = start;
+  let i1 = start;
+  const a = line.indexOf('audit(', start);
+  if (a >= 0 && a < bodyAt) {
+    let i = a + 6;
+    const d0 = i;
+    while (isDigit(line.charCodeAt(i))) i++;
+    if (i > d0 && line.charCodeAt(i) === 0x2e /* . */) {
+      const f0 = ++i;
+      while (isDigit(line.charCodeAt(i))) i++;
+      if (i > f0 && line.charCodeAt(i) === 0x3a /* : */) {
+        const s0 = ++i;
+        while (isDigit(line.charCodeAt(i))) i++;
+        if (i > s0 && line.charCodeAt(i) === 0x29 /* ) */) {
+          i0 = d0;
+          i1 = i;
+          shape |= HAS_ID;
+        }
+      }
+    }
+  }
+  // the pid: ` pid=DIGITS` followed by a separator or the end
+  let p0 = end;
+  let p1 = end;
+  const p = line.indexOf(' pid=', bodyAt);
+  if (p >= 0) {
+    let i = p + 5;
+    while (isDigit(line.charCodeAt(i))) i++;
+    const c = line.charCodeAt(i);
+    if (i > p + 5 && (i === end || c === 0x20)) {
+      p0 = p + 5;
+      p1 = i;
+      shape |= HAS_PID;
+    }
+  }
+  at.i0 = i0;
+  at.i1 = i1;
+  at.p0 = p0;
+  at.p1 = p1;
+  at.shape = shape;
+  let h = Math.imul(0x811c9dc5 ^ shape, 0x01000193);
+  for (let i = start; i < i0; i++) h = Math.imul(h ^ line.charCodeAt(i), 0x01000193);
+  h = Math.imul(h ^ 0xff, 0x01000193);
+  for (let i = i1; i < p0; i++) h = Math.imul(h ^ line.charCodeAt(i), 0x01000193);
+  h = Math.imul(h ^ 0xff, 0x01000193);
+  for (let i = p1; i < end; i++) h = Math.imul(h ^ line.charCodeAt(i), 0x01000193);
+  at.hash = (h ^ (h >>> 15)) | 0;
+  return true;
+}
+
+/** Only plain lines become templates: printable ASCII, tab, 0x1D; no backslash, no single quote. */
+function plainBytes(line: string, from: number): boolean {
+  for (let i = from; i < line.length; i++) {
+    const c = line.charCodeAt(i);
+    if (c > 0x7e || c === 0x5c /* \ */ || c === 0x27 /* ' */ || (c < 0x20 && c !== 0x09 && c !== 0x1d)) return false;
+  }
+  return true;
+}
+
+export class TemplateCache {
+  hits = 0;
+  private young = new Map<number, Template>();
+  private old = new Map<number, Template>();
+
+  /** The record of this line from a known template, or undefined (then `learn` may take the parser's). */
+  match(line: string, bodyAt: number, src: SourceRef, clock: ClockContext): AppArmorRecord | undefined {
+    if (!locate(line, bodyAt)) return undefined;
+    const key = at.hash;
+    let t = this.young.get(key);
+    if (t === undefined) {
+      t = this.old.get(key);
+      if (t === undefined) return undefined;
+      if (!this.fits(t, line)) return undefined;
+      this.keep(key, t);
+    } else if (!this.fits(t, line)) return undefined;
+    const { start, i0, i1, p0, p1 } = at;
+    let id: AuditId | undefined;
+    if (t.shape & HAS_ID) {
+      id = parseAuditId(line.slice(i0 - 6, i1 + 1));
+      if (id === undefined) return undefined;
+    }
+    const recent = t.recent;
+    let fields = t.fields;
+    let seen: AppArmorRecord | undefined = recent[0];
+    if (t.shape & HAS_PID) {
+      // a pid met lately: its record's fields serve again (nothing changes a record's fields)
+      const n = p1 - p0;
+      let k = 0;
+      for (; k < recent.length; k++) {
+        const pid = recent[k].fields.pid;
+        if (pid.length === n && line.startsWith(pid, p0)) break;
+      }
+      if (k < recent.length) {
+        seen = recent[k];
+        fields = seen.fields;
+        if (k > 0) recent.splice(k, 1);
+      } else {
+        seen = undefined;
+        fields = { ...t.fields };
+        fields.pid = line.slice(p0, p1);
+        if (recent.length >= RECENT_PIDS) recent.pop();
+      }
+    }
+    const info = decodePrefix(line.slice(0, start), clock, line.slice(start, start + 40));
+    const r = newRecord(t.kind, fields, line, line, src, info, NO_OVERRIDES, id, t.type ?? info.auditType);
+    if (seen !== undefined) {
+      if (seen.digest !== undefined && seen.digest.of === fields) r.digest = seen.digest;
+    } else {
+      // another pid: the digest of a recent record with this one's pid put in
+      const d = recent[0]?.digest;
+      if (d !== undefined && d.of === recent[0].fields) r.digest = digestWithChanged(d, fields, 'pid');
+    }
+    if (recent[0] !== seen || seen === undefined) recent.unshift(r);
+    else recent[0] = r;
+    this.hits++;
+    return r;
+  }
+
+  /** Learns the template of a line the one-pass parser read as `r` (call right after a miss on it). */
+  learn(line: string, bodyAt: number, r: AppArmorRecord): void {
+    if (!locate(line, bodyAt) || r.raw !== line) return;
+    const { start, i0, i1, p0, p1, shape } = at;
+    if (!plainBytes(line, start)) return;
+    const f = r.fields;
+    if (shape & HAS_PID) {
+      // the span must be the record's pid, and the only `pid=` of the body
+      if (f.pid !== line.slice(p0, p1) || line.indexOf('pid=', p1) >= 0 || line.lastIndexOf('pid=', p0 - 5) >= bodyAt) return;
+    }
+    if (shape & HAS_ID && r.auditId !== line.slice(i0, i1)) return;
+    // the header's type, as the parser read it (the prefix's, for the journal's audit transport, is the line's own)
+    const tm = line.indexOf('type=', start);
+    const type = tm >= 0 && tm < (shape & HAS_ID ? i0 : bodyAt) ? readType(line, tm + 5) : undefined;
+    if (type !== undefined && type !== r.auditType) return;
+    const t: Template = { a: line.slice(start, i0), b: line.slice(i1, p0), c: line.slice(p1), shape, kind: r.kind, type, fields: f, recent: [r] };
+    this.keep(at.hash, t);
+  }
+
+  private fits(t: Template, line: string): boolean {
+    const { start, i0, i1, p0, p1, shape } = at;
+    return (
+      t.shape === shape &&
+      i0 - start === t.a.length &&
+      p0 - i1 === t.b.length &&
+      line.length - p1 === t.c.length &&
+      line.startsWith(t.a, start) &&
+      line.startsWith(t.b, i1) &&
+      line.startsWith(t.c, p1)
+    );
+  }
+
+  private keep(key: number, t: Template): void {
+    this.young.set(key, t);
+    if (this.young.size >= TEMPLATES_MAX / 2) {
+      this.old = this.young;
+      this.young = new Map();
+    }
+  }
+}
+
+/** The word after `type=` up to a separator. */
+function readType(line: string, from: number): string {
+  let i = from;
+  for (let c = line.charCodeAt(i); i < line.length && c !== 0x20 && c !== 0x09 && c !== 0x1d; c = line.charCodeAt(++i));
+  return line.slice(from, i);
+}

@@ -1,0 +1,65 @@
+/**
+ * From the selected (and marked) incidents to the rules the allow dialog offers, or why none can
+ * be applied. Pure. Only missing-rule incidents with a suggested rule qualify: a likely attack is
+ * refused with why (loosening the profile would let exactly that through), and rules for one
+ * profile only go into one dialog (one file, one reload).
+ */
+import type { DeniedAccess } from '../../actions/rule-scope.js';
+import { ATTACK_WARNING } from '../../actions/confirm.js';
+import { minimalPerms, rulePath } from '../../classify/suggest.js';
+import type { AppArmorRecord, Classification } from '../../model/record.js';
+import type { AllowItem } from './allow-dialog.js';
+
+export interface AllowIncident {
+  key?: string;
+  profile: string;
+  verdict?: string;
+  operation?: string;
+  target?: string;
+  mask?: string;
+  classification?: Classification;
+  samples?: AppArmorRecord[];
+}
+
+export type AllowChoice = { ok: true; profile: string; items: AllowItem[] } | { ok: false; title: string; lines: string[] };
+
+const FILE_OPS = /^(?:open|exec|file_\w+|mknod|link|rename_\w+|unlink|rmdir|mkdir|truncate|chmod|chown|getattr|setattr|file_mmap|mmap|create|remove)$/;
+
+function deniedOf(i: AllowIncident): DeniedAccess {
+  const r = i.samples?.[i.samples.length - 1];
+  const path = r?.fields.name;
+  return FILE_OPS.test(i.operation ?? '') && path?.startsWith('/') ? { path } : {};
+}
+
+export function allowChoice(selected: AllowIncident | undefined, marked: AllowIncident[] = []): AllowChoice {
+  const list = marked.length ? marked : selected ? [selected] : [];
+  if (!list.length) return { ok: false, title: 'Allow', lines: ['Select a missing-rule incident first: a applies its suggested rule.'] };
+  const profiles = [...new Set(list.map((i) => i.profile))];
+  if (profiles.length > 1) return { ok: false, title: 'Allow: one profile at a time', lines: [`The marked incidents are for ${profiles.length} profiles (${profiles.join(', ')}): one dialog adds rules to one profile file with one reload. Unmark the others (m).`] };
+  const attack = list.find((i) => i.verdict === 'likely-attack');
+  if (attack) {
+    return {
+      ok: false,
+      title: 'Allow: refused (likely attack)',
+      lines: [`${attack.profile} ${attack.operation ?? ''} ${attack.target ?? ''} looks like an attack. ${ATTACK_WARNING}`, attack.classification?.suggestion?.text ?? '', 'No rule is applied for a likely attack. Nothing was tried.'].filter(Boolean),
+    };
+  }
+  const items: AllowItem[] = [];
+  for (const i of list) {
+    const s = i.classification?.suggestion;
+    const label = [i.operation, i.target, i.mask].filter(Boolean).join(' ');
+    if (i.verdict !== 'missing-rule' || s?.kind !== 'rule' || !s.rules?.length) {
+      const why = i.verdict !== 'missing-rule' ? `it is classified ${i.verdict ?? 'unclassified'}, not missing-rule: look first` : (s?.text ?? 'no rule was suggested');
+      return { ok: false, title: 'Allow: no rule to apply', lines: [`${label}: ${why}.`, 'Nothing was tried.'] };
+    }
+    const denied = deniedOf(i);
+    for (const suggested of s.rules) {
+      // an abstraction allows far more than this denial: offer the rule for the denied path itself
+      const exact = /^include\b/.test(suggested) && denied.path ? rulePath(denied.path) : undefined;
+      const perms = minimalPerms(i.mask ?? '');
+      const rule = exact && perms ? `${exact} ${perms},` : suggested;
+      items.push({ suggested: rule, rule, denied, label, incidentKey: i.key, target: i.target, operation: i.operation });
+    }
+  }
+  return { ok: true, profile: profiles[0], items };
+}

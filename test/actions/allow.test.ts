@@ -1,0 +1,251 @@
+import { strict as assert } from 'node:assert';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, it } from 'node:test';
+import { parseCli } from '../../src/cli/args.js';
+import { checkRules, performAllow, performUndoAllow, prepareAllow, prepareUndoAllow } from '../../src/actions/allow.js';
+import { EXIT, runAct, type ActDeps, type ActIo } from '../../src/actions/cli.js';
+import { readJournal } from '../../src/actions/journal.js';
+import { resolveTarget } from '../../src/actions/resolve-target.js';
+import { checkEditedRule, checkStandaloneRule, patternMatches, patternWithin } from '../../src/actions/rule-scope.js';
+import { findBlock, lineDiff, placeRules } from '../../src/actions/rule-edit.js';
+import { loadProfileIndex } from '../../src/profiles/load.js';
+import { makeHost, type Host } from './helpers.js';
+
+describe('rule scope: an applied rule is never wider than the denial', () => {
+  it('accepts the suggested rule and narrower edits (owner, a narrower path, fewer permissions)', () => {
+    assert.deepEqual(checkEditedRule('/var/lib/app/cache* rw,', '/var/lib/app/cache* rw,', { path: '/var/lib/app/cache1' }), { ok: true, rule: '/var/lib/app/cache* rw,' });
+    assert.ok(checkEditedRule('owner /var/lib/app/cache1 r,', '/var/lib/app/cache* rw,', { path: '/var/lib/app/cache1' }).ok);
+    assert.ok(checkEditedRule('/var/lib/app/cache? rw,', '/var/lib/app/cache* rw,', { path: '/var/lib/app/cache1' }).ok);
+    assert.ok(checkEditedRule('audit @{PROC}/@{pid}/status r,', '@{PROC}/@{pid}/status r,', { path: '/proc/12/status' }).ok);
+  });
+  it('refuses a wider path, more permissions, a dropped owner, a path that misses the denial', () => {
+    const wider = checkEditedRule('/var/lib/** rw,', '/var/lib/app/cache* rw,', { path: '/var/lib/app/cache1' });
+    assert.ok(!wider.ok && /not inside/.test(wider.reason), JSON.stringify(wider));
+    const perms = checkEditedRule('/var/lib/app/cache1 rwk,', '/var/lib/app/cache1 rw,', { path: '/var/lib/app/cache1' });
+    assert.ok(!perms.ok && /permission k/.test(perms.reason));
+    const owner = checkEditedRule('/home/a/x r,', 'owner /home/a/x r,', { path: '/home/a/x' });
+    assert.ok(!owner.ok && /owner/.test(owner.reason));
+    const miss = checkEditedRule('/var/lib/app/cache2 rw,', '/var/lib/app/cache* rw,', { path: '/var/lib/app/cache1' });
+    assert.ok(!miss.ok && /does not match the denied path/.test(miss.reason));
+    const exec = checkEditedRule('/usr/bin/x ux,', '/usr/bin/x ix,', { path: '/usr/bin/x' });
+    assert.ok(!exec.ok);
+  });
+  it('refuses several rules, blocks, comments, deny and includes in the text', () => {
+    for (const bad of ['/a r, /b r,', '/a r, # c', 'profile x { /a r, }', 'deny /a r,', 'include <abstractions/base>', '/a r\n,']) {
+      assert.ok(!checkEditedRule(bad, '/a r,', { path: '/a' }).ok, bad);
+    }
+  });
+  it('other kinds of access: only the suggested rule (optionally audited); an abstraction is too wide to apply', () => {
+    assert.ok(checkEditedRule('capability net_bind_service,', 'capability net_bind_service,').ok);
+    assert.ok(checkEditedRule('audit capability net_bind_service,', 'capability net_bind_service,').ok);
+    assert.ok(!checkEditedRule('capability sys_admin,', 'capability net_bind_service,').ok);
+    const abs = checkEditedRule('include <abstractions/fonts>', 'include <abstractions/fonts>');
+    assert.ok(!abs.ok && /abstraction/.test(abs.reason));
+  });
+  it('pattern containment is decided on the syntax, soundly', () => {
+    assert.ok(patternWithin('/a/b', '/a/*'));
+    assert.ok(patternWithin('/a/*', '/a/**'));
+    assert.ok(!patternWithin('/a/**', '/a/*'));
+    assert.ok(!patternWithin('/a/b/c', '/a/*'));
+    assert.ok(patternWithin('/proc/@{pid}/status', '/proc/*/status'));
+    assert.ok(!patternWithin('/a/{b,c}', '/a/b'));
+    assert.ok(patternMatches('@{PROC}/@{pid}/status', '/proc/2211/status'));
+    assert.ok(patternMatches('/var/lib/x/cache\\*', '/var/lib/x/cache*'));
+    assert.ok(!patternMatches('/var/lib/x/cache\\*', '/var/lib/x/cacheA'));
+  });
+  it('act allow without a denial: one object per rule', () => {
+    assert.ok(checkStandaloneRule('/srv/app/data.db rw,').ok);
+    assert.ok(checkStandaloneRule('capability net_bind_service,').ok);
+    for (const bad of ['capability,', 'network,', '/srv/** rw,', '/* r,', '/usr/bin/x ux,', '/usr/bin/x x,', 'capability sys_admin,']) {
+      assert.ok(!checkStandaloneRule(bad).ok, bad);
+    }
+  });
+});
+
+describe('rule placement', () => {
+  const NGINX_LOCAL = `#include <tunables/global>\n/usr/sbin/nginx {\n  #include <abstractions/base>\n  /var/www/** r,\n  include if exists <local/usr.sbin.nginx>\n}\n`;
+  const base = { id: 'abc123', when: '2026-12-04T03:00:00Z', rules: ['/srv/x r,'], profile: '/usr/sbin/nginx', file: '/etc/apparmor.d/usr.sbin.nginx', root: '/etc/apparmor.d' };
+  it('goes into the local include when the profile has one', () => {
+    const r = placeRules({ ...base, text: NGINX_LOCAL, readLocal: () => '# Site-specific additions\n' });
+    assert.ok(r.ok);
+    const [e] = r.placement.edits;
+    assert.equal(e.file, '/etc/apparmor.d/local/usr.sbin.nginx');
+    assert.equal(e.after, '# Site-specific additions\n# aa-triage allow abc123 2026-12-04T03:00:00Z\n/srv/x r,\n# end aa-triage allow abc123\n');
+    assert.equal(r.placement.edits.length, 1);
+  });
+  it('creates local/NAME and its include line only when the profile has neither, and says so', () => {
+    const text = `/usr/sbin/nginx {\n  /var/www/** r,\n}\n`;
+    const r = placeRules({ ...base, text, readLocal: () => null });
+    assert.ok(r.ok);
+    assert.equal(r.placement.edits.length, 2);
+    assert.ok(r.placement.edits[0].created);
+    assert.equal(r.placement.edits[1].after, `/usr/sbin/nginx {\n  /var/www/** r,\n  include if exists <local/usr.sbin.nginx>\n}\n`);
+    assert.match(r.placement.where, /created now.*had neither/);
+  });
+  it('a marked block in the profile when local/NAME exists but is not included; a child always in its own block', () => {
+    const text = `/usr/sbin/nginx {\n  /var/www/** r,\n}\n`;
+    const r = placeRules({ ...base, text, readLocal: () => '' });
+    assert.ok(r.ok);
+    assert.equal(r.placement.edits[0].after, `/usr/sbin/nginx {\n  /var/www/** r,\n  # aa-triage allow abc123 2026-12-04T03:00:00Z\n  /srv/x r,\n  # end aa-triage allow abc123\n}\n`);
+    const child = `profile t /usr/bin/t {\n  profile helper {\n    /tmp/** rw,\n  }\n  include if exists <local/t>\n}\n`;
+    const c = placeRules({ ...base, profile: 't//helper', file: '/etc/apparmor.d/t', text: child, readLocal: () => '' });
+    assert.ok(c.ok);
+    assert.equal(c.placement.edits[0].at, 3);
+    assert.equal(findBlock(child, 't')?.localRef, 'local/t');
+  });
+  it('lineDiff shows the added lines with context', () => {
+    assert.deepEqual(lineDiff('a\nb\nc\n', 'a\nb\nX\nc\n', 'f'), ['--- f', '+++ f', '@@ -1,4 +1,5 @@', ' a', ' b', '+X', ' c', ' ']);
+  });
+});
+
+let host: Host;
+beforeEach(() => {
+  host = makeHost();
+  mkdirSync(join(host.profilesDir, 'local'));
+});
+afterEach(() => host.cleanup());
+
+async function act(args: string[], opts: { isRoot?: boolean; env?: NodeJS.ProcessEnv } = {}) {
+  const cli = parseCli(['act', ...args, '--profiles-dir', host.profilesDir, '--securityfs', host.securityfs, '--actions', host.journal], {});
+  let out = '';
+  let err = '';
+  const io: ActIo = { out: (s) => void (out += s), err: (s) => void (err += s) };
+  const deps: ActDeps = {
+    isRoot: opts.isRoot ?? true,
+    env: opts.env ?? host.env,
+    loadDeclarations: async (dirs) => (await loadProfileIndex(dirs)).index,
+    defaultProfileDirs: [host.profilesDir],
+    operator: 'oncall',
+    host: 'web-01',
+    timeoutMs: 10_000,
+  };
+  return { code: await runAct(cli, io, deps), out, err };
+}
+
+const nginxFile = () => join(host.profilesDir, 'usr.sbin.nginx');
+const nginxLocal = () => join(host.profilesDir, 'local', 'usr.sbin.nginx');
+
+describe('aa-triage act allow', () => {
+  it('--dry-run prints where, the diff and the reload, checks the rule, and writes nothing', async () => {
+    const before = readFileSync(nginxFile(), 'utf8');
+    const r = await act(['allow', '/usr/sbin/nginx', '--rule', '/srv/www/index.html r,', '--dry-run']);
+    assert.equal(r.code, EXIT.ok, r.err);
+    assert.match(r.out, /where: +.*local\/usr\.sbin\.nginx, created now/);
+    assert.match(r.out, /\+\/srv\/www\/index\.html r,/);
+    assert.match(r.out, /checked: +apparmor_parser compiles/);
+    assert.match(r.out, /dry run: nothing was changed/);
+    assert.equal(readFileSync(nginxFile(), 'utf8'), before);
+    assert.ok(!existsSync(nginxLocal()));
+    assert.ok(host.calls().some((c) => c.tool === 'apparmor_parser' && c.args.includes('-Q') && c.args.includes('-K') && c.args.includes(host.profilesDir)));
+  });
+  it('adds the rule, reloads, verifies the same mode, journals intent and result with the exact diff', async () => {
+    const r = await act(['allow', '/usr/sbin/nginx', '--rule', '/srv/www/index.html r,', '--yes', '--reason', 'new docroot']);
+    assert.equal(r.code, EXIT.ok, r.err + r.out);
+    assert.match(r.out, /verified: \/usr\/sbin\/nginx now enforce/);
+    assert.match(readFileSync(nginxLocal(), 'utf8'), /^# aa-triage allow [0-9a-f]+ \S+\n\/srv\/www\/index\.html r,\n# end aa-triage allow/);
+    assert.match(readFileSync(nginxFile(), 'utf8'), /  include if exists <local\/usr\.sbin\.nginx>\n\}\n$/);
+    const reload = host.calls().filter((c) => c.tool === 'apparmor_parser' && c.args.includes('-r'));
+    assert.deepEqual(reload.map((c) => c.args), [['-r', nginxFile()]]);
+    const journal = await readJournal(host.journal);
+    assert.deepEqual(journal.map((e) => e.phase), ['intent', 'result']);
+    const [intent, result] = journal;
+    assert.equal(intent.action, 'allow');
+    assert.deepEqual(intent.rules, ['/srv/www/index.html r,']);
+    assert.equal(intent.edits?.length, 2);
+    assert.ok(intent.edits?.[0].diff.some((l) => l === '+/srv/www/index.html r,'));
+    assert.equal(result.outcome, 'verified');
+    assert.equal(result.reason, 'new docroot');
+  });
+  it('a rule apparmor_parser rejects is never written', async () => {
+    const before = readFileSync(nginxFile(), 'utf8');
+    const r = await act(['allow', '/usr/sbin/nginx', '--rule', '/srv/SYNTAX-ERROR r,', '--yes', '--reason', 'x']);
+    assert.equal(r.code, EXIT.refused);
+    assert.match(r.err, /apparmor_parser does not accept the profile with this rule.*nothing was written/);
+    assert.equal(readFileSync(nginxFile(), 'utf8'), before);
+    assert.ok(!existsSync(nginxLocal()));
+    assert.ok(!existsSync(host.journal));
+  });
+  it('refuses generated profiles with the real fix, class-wide rules, and non-root', async () => {
+    const snap = await act(['allow', 'snap.lxd.daemon', '--rule', '/srv/x r,', '--yes', '--reason', 'x']);
+    assert.equal(snap.code, EXIT.refused);
+    assert.match(snap.err, /generated by snapd.*snap interface/);
+    const wide = await act(['allow', '/usr/sbin/nginx', '--rule', 'capability,', '--yes', '--reason', 'x']);
+    assert.equal(wide.code, EXIT.usage);
+    assert.match(wide.err, /whole class/);
+    const user = await act(['allow', '/usr/sbin/nginx', '--rule', '/srv/x r,', '--yes', '--reason', 'x'], { isRoot: false });
+    assert.equal(user.code, EXIT.refused);
+    assert.ok(!existsSync(nginxLocal()));
+  });
+  it('an unknown profile name gets the nearest declared names (did you mean)', async () => {
+    const r = await act(['disable', 'nginx', '--yes', '--reason', 'x']);
+    assert.equal(r.code, EXIT.refused);
+    assert.match(r.err, /did you mean \/usr\/sbin\/nginx/);
+    const a = await act(['allow', '/usr/sbin/ngnix', '--rule', '/srv/x r,', '--dry-run']);
+    assert.match(a.err, /did you mean \/usr\/sbin\/nginx/);
+  });
+  it('a failed reload puts the files back as they were', async () => {
+    const before = readFileSync(nginxFile(), 'utf8');
+    const r = await act(['allow', '/usr/sbin/nginx', '--rule', '/srv/x r,', '--yes', '--reason', 'x'], { env: { ...host.env, FAKE_AA_BEHAVIOUR: 'reload-fails' } });
+    assert.equal(r.code, EXIT.failed);
+    assert.match(r.out, /put back as they were/);
+    assert.equal(readFileSync(nginxFile(), 'utf8'), before);
+    assert.ok(!existsSync(nginxLocal()));
+    const result = (await readJournal(host.journal)).at(-1)!;
+    assert.equal(result.outcome, 'failed');
+  });
+});
+
+describe('undo of an allow', () => {
+  async function applied(rule = '/srv/x r,') {
+    writeFileSync(nginxFile(), `/usr/sbin/nginx {\n  /var/www/** r,\n  include if exists <local/usr.sbin.nginx>\n}\n`);
+    writeFileSync(nginxLocal(), '# Site-specific additions\n');
+    const index = (await loadProfileIndex([host.profilesDir])).index;
+    const t = await resolveTarget('/usr/sbin/nginx', index, [host.profilesDir]);
+    assert.ok(t.ok);
+    const p = await prepareAllow(t.target, [rule]);
+    assert.ok(p.ok);
+    assert.deepEqual(await checkRules(p.prep, host.actionEnv()), { ok: true });
+    const rep = await performAllow(p.prep, host.actionEnv());
+    assert.ok(rep.done && rep.judgement.outcome === 'verified', JSON.stringify(rep));
+    return { target: t.target, entry: rep.result };
+  }
+  it('removes exactly the lines added, reloads and verifies', async () => {
+    const { target, entry } = await applied();
+    assert.match(readFileSync(nginxLocal(), 'utf8'), /\/srv\/x r,/);
+    const u = await prepareUndoAllow(entry, target);
+    assert.ok(u.ok);
+    const rep = await performUndoAllow(u.prep, host.actionEnv());
+    assert.ok(rep.done && rep.judgement.outcome === 'verified', JSON.stringify(rep));
+    assert.equal(readFileSync(nginxLocal(), 'utf8'), '# Site-specific additions\n');
+    const last = (await readJournal(host.journal)).at(-1)!;
+    assert.equal(last.action, 'remove-rule');
+    assert.equal(last.undoOf, entry.id);
+  });
+  it('refuses when the file changed since, touches nothing, and shows the diff', async () => {
+    const { target, entry } = await applied();
+    const changed = `${readFileSync(nginxLocal(), 'utf8')}/opt/other r,\n`;
+    writeFileSync(nginxLocal(), changed);
+    const u = await prepareUndoAllow(entry, target);
+    assert.ok(!u.ok);
+    assert.match(u.reason, /was changed since the rule was added/);
+    assert.ok(u.diff?.includes('+/opt/other r,'), JSON.stringify(u.diff));
+    assert.equal(readFileSync(nginxLocal(), 'utf8'), changed);
+  });
+  it('an undo of a created local file deletes it and the include line', async () => {
+    const index = (await loadProfileIndex([host.profilesDir])).index;
+    const t = await resolveTarget('/usr/sbin/nginx', index, [host.profilesDir]);
+    assert.ok(t.ok);
+    const before = readFileSync(nginxFile(), 'utf8');
+    const p = await prepareAllow(t.target, ['/srv/y r,']);
+    assert.ok(p.ok);
+    const rep = await performAllow(p.prep, host.actionEnv());
+    assert.ok(rep.done);
+    const u = await prepareUndoAllow(rep.result, t.target);
+    assert.ok(u.ok, JSON.stringify(u));
+    const back = await performUndoAllow(u.prep, host.actionEnv());
+    assert.ok(back.done && back.judgement.outcome === 'verified');
+    assert.equal(readFileSync(nginxFile(), 'utf8'), before);
+    assert.ok(!existsSync(nginxLocal()));
+  });
+});

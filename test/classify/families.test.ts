@@ -1,0 +1,130 @@
+/**
+ * Who the program is and the well-known benign families, on lines shaped like the ones real hosts
+ * log: each family comes out as a missing rule without profiles, while the same access from a
+ * network-facing server or an attack pattern inside the same family stays an alarm.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createClassifier } from '../../src/classify/index.js';
+import { programOf } from '../../src/classify/programs.js';
+import { generalisedPath } from '../../src/classify/rule-shapes.js';
+import { gatherFacts } from '../../src/classify/facts.js';
+import { cap, file, kline, parse } from './helpers.js';
+
+const verdictOf = (line: string) => {
+  const c = createClassifier(undefined);
+  return c.classify(parse([line])[0]);
+};
+
+test('who the program is, from its profile name', () => {
+  assert.equal(programOf('/usr/sbin/nginx').kind, 'network service');
+  assert.equal(programOf('snap.nextcloud.php-fpm').kind, 'network service');
+  assert.equal(programOf('unprivileged_userns').kind, 'sandbox');
+  assert.equal(programOf('snap.discord.discord').kind, 'sandbox');
+  assert.equal(programOf('/usr/lib/snapd/snap-confine').kind, 'snap');
+  assert.equal(programOf('lxd-c1_</var/snap/lxd/common/lxd>').kind, 'container');
+  assert.equal(programOf('docker-default').runtime, undefined);
+  assert.equal(programOf('/usr/bin/dockerd').runtime, true);
+  assert.equal(programOf('libvirt-1c01664c-8f99-4942-85c9-2c0c90b2e92b').kind, 'hypervisor');
+  assert.equal(programOf('tcpdump').kind, 'admin tool');
+  assert.equal(programOf('man_filter').kind, 'document filter');
+  assert.equal(programOf('gnome-session//null-/usr/bin/thunderbird').kind, 'sandbox');
+  assert.equal(programOf('unconfined', undefined, 'runc:[2:INIT]').kind, 'container');
+  assert.equal(programOf('/opt/billing/bin/billing-api').kind, 'service');
+});
+
+test('the same capability means different things for a sandbox, a snap-confine probe, an admin tool and a service', () => {
+  assert.equal(verdictOf(cap(0, 'unprivileged_userns', 'sys_admin', 21, { comm: 'electron' })).verdict, 'missing-rule');
+  assert.equal(verdictOf(cap(0, '/usr/lib/snapd/snap-confine', 'perfmon', 38, { comm: 'snap-confine' })).verdict, 'missing-rule');
+  assert.equal(verdictOf(cap(0, 'spectre-meltdown-checker', 'sys_ptrace', 19, { comm: 'readlink' })).verdict, 'missing-rule');
+  assert.equal(verdictOf(cap(0, '/usr/sbin/nginx', 'sys_admin', 21, { comm: 'nginx' })).verdict, 'likely-attack');
+  assert.equal(verdictOf(cap(0, 'queued', 'sys_ptrace', 19, { comm: 'queued' })).verdict, 'likely-attack');
+  assert.equal(verdictOf(cap(0, 'unprivileged_userns', 'sys_module', 16, { comm: 'x' })).verdict, 'likely-attack', 'never kernel modules');
+});
+
+test('user-namespace restriction: routine for apps, an alarm from a server', () => {
+  const userns = (profile: string, comm: string) => kline(0, 'DENIED', `operation="userns_create" class="namespace" info="User namespace creation restricted" error=-13 profile="${profile}" pid=77 comm="${comm}" requested="userns_create" denied="userns_create"`);
+  const app = verdictOf(userns('unconfined', 'slack'));
+  assert.equal(app.verdict, 'missing-rule');
+  assert.deepEqual(app.suggestion?.rules, ['userns,']);
+  assert.equal(verdictOf(userns('/usr/sbin/nginx', 'nginx')).verdict, 'unclear', 'an attack signal of its own keeps it from missing-rule');
+});
+
+test('mounts: systemd sandboxing inside a container is routine; a cgroup or disk mount from one is an escape', () => {
+  const remount = verdictOf(kline(0, 'DENIED', 'operation="mount" info="failed flags match" error=-13 profile="lxd-c1_</var/snap/lxd/common/lxd>" name="/run/systemd/unit-root/" pid=2036 comm="(networkd)" flags="ro, remount, noatime, bind"'));
+  assert.equal(remount.verdict, 'missing-rule');
+  assert.deepEqual(remount.suggestion?.rules, ['remount options=(ro, noatime, bind) /run/systemd/unit-root/,']);
+  assert.match(remount.suggestion!.text, /raw\.apparmor/, 'the real fix of a generated profile is the container option');
+  const cgroup = verdictOf(kline(0, 'DENIED', 'operation="mount" class="mount" info="failed flags match" error=-13 profile="docker-default" name="/tmp/cgrp/" pid=4102 comm="mount" fstype="cgroup" srcname="cgroup" flags="rw"'));
+  assert.equal(cgroup.verdict, 'likely-attack');
+  const disk = verdictOf(kline(0, 'DENIED', 'operation="mount" class="mount" info="failed flags match" error=-13 profile="docker-default" name="/mnt/" pid=4103 comm="mount" fstype="ext4" srcname="/dev/sda1" flags="rw"'));
+  assert.equal(disk.verdict, 'likely-attack');
+});
+
+test('a shell from a script service is unclear, from a network server an attack; a shell child of a server is an attack whatever it does', () => {
+  assert.equal(verdictOf(file(0, 'usr.bin.report-builder', 'exec', '/bin/sh', 'x', { comm: 'python3' })).verdict, 'unclear');
+  assert.equal(verdictOf(file(0, '/usr/sbin/mysqld', 'exec', '/usr/bin/dash', 'x', { comm: 'mysqld' })).verdict, 'likely-attack');
+  const child = verdictOf(kline(0, 'DENIED', 'operation="connect" class="net" profile="/usr/sbin/mysqld" pid=3104 comm="sh" family="inet" sock_type="stream" protocol=6 requested_mask="connect" denied_mask="connect"'));
+  assert.equal(child.verdict, 'likely-attack');
+});
+
+test('monitoring tools reading other processes; a debugger attaching is not one', () => {
+  const ps = verdictOf(kline(0, 'DENIED', 'operation="ptrace" profile="docker-default" pid=12830 comm="ps" requested_mask="trace" denied_mask="trace" peer="docker-default"'));
+  assert.equal(ps.verdict, 'missing-rule');
+  const strace = verdictOf(kline(0, 'DENIED', 'operation="ptrace" class="ptrace" profile="php-fpm" pid=48330 comm="strace" requested_mask="trace" denied_mask="trace" peer="unconfined"'));
+  assert.equal(strace.verdict, 'likely-attack');
+});
+
+test('disconnected paths get attach_disconnected; D-Bus rules never name a unique connection', () => {
+  const disc = verdictOf(kline(0, 'DENIED', 'operation="sendmsg" info="Failed name lookup - disconnected path" error=-13 profile="/usr/sbin/ntpd" name="run/systemd/journal/dev-log" pid=1199 comm="ntpd" requested_mask="w" denied_mask="w" fsuid=110 ouid=0'));
+  assert.equal(disc.verdict, 'missing-rule');
+  assert.deepEqual(disc.suggestion?.rules, ['flags=(attach_disconnected)']);
+  const dbus = verdictOf(kline(0, 'DENIED', 'operation="dbus_signal" bus="system" path="/org/freedesktop/NetworkManager" interface="org.freedesktop.NetworkManager" member="PropertiesChanged" name=":1.1713" mask="receive" pid=354671 label="snap.telegram-desktop.telegram-desktop" peer_pid=1 peer_label="unconfined"'));
+  assert.equal(dbus.verdict, 'missing-rule');
+  assert.ok(!dbus.suggestion!.rules![0].includes(':1.'), dbus.suggestion!.rules![0]);
+});
+
+test('paths that change from run to run become globs and variables, literal parts stay literal', () => {
+  const g = (path: string, pid = '100') => generalisedPath(path, gatherFacts(parse([file(0, 'svc', 'open', path, 'r', { pid: Number(pid) })])[0], undefined));
+  assert.deepEqual(g('/proc/100/task/101/comm'), { path: '@{PROC}/@{pid}/task/@{tid}/comm', owner: true });
+  assert.deepEqual(g('/proc/7/cmdline'), { path: '@{PROC}/@{pids}/cmdline', owner: false });
+  assert.deepEqual(g('/dev/pts/3'), { path: '/dev/pts/[0-9]*', owner: false });
+  assert.equal(g('/sys/fs/cgroup/user.slice/user-1000.slice/session-3.scope/memory.max')?.path, '/sys/fs/cgroup/user.slice/user-[0-9]*.slice/session-[0-9]*.scope/memory.max');
+  assert.equal(g('/var/lib/libvirt/swtpm/7cf29f14-a170-4e33-bece-1f1e4c7e10b7/tpm2')?.path, '/var/lib/libvirt/swtpm/[0-9a-f]*-[0-9a-f]*-[0-9a-f]*-[0-9a-f]*-[0-9a-f]*/tpm2');
+  assert.equal(g('/dev/shm/mono.20414')?.path, '/dev/shm/mono.[0-9]*');
+  assert.equal(g('/etc/nginx/nginx.conf'), undefined, 'nothing changes: the literal path');
+  assert.equal(g('/proc/7/a*b'), undefined, 'a glob character from the log: never generalised');
+});
+
+test('a denial a running service keeps retrying leans towards a missing rule; never past an attack signal', () => {
+  const c = createClassifier(undefined);
+  const recs = parse([0, 20, 45].map((t) => file(t, 'svc', 'open', '/opt/svc/weird.state', 'r', { comm: 'svc' })));
+  const out = recs.map((r) => c.classify(r));
+  assert.ok(!out[1].reasons.some((x) => /again and again/.test(x)));
+  assert.ok(out[2].reasons.some((x) => /again and again/.test(x)), out[2].reasons.join(' | '));
+  const shells = parse([0, 20, 45].map((t) => file(t, '/usr/sbin/nginx', 'exec', '/bin/sh', 'x', { comm: 'nginx' })));
+  const c2 = createClassifier(undefined);
+  for (const r of shells) assert.equal(c2.classify(r).verdict, 'likely-attack');
+  const weak = parse([0, 20, 45].map((t) => cap(t, 'queued', 'net_admin', 12, { comm: 'queued' })));
+  const c3 = createClassifier(undefined);
+  for (const r of weak) assert.equal(c3.classify(r).verdict, 'unclear', 'a weak attack signal and a repeat conflict: unclear, never missing-rule');
+});
+
+test("the programs made to read a credential store may; desktop apps ask logind and polkit; browsers attach to their own children", () => {
+  assert.equal(verdictOf(file(0, 'unix-chkpwd', 'open', '/etc/shadow', 'r', { comm: 'unix_chkpwd' })).verdict, 'missing-rule');
+  assert.equal(verdictOf(file(0, '/usr/sbin/dovecot', 'open', '/etc/shadow', 'r', { comm: 'imap' })).verdict, 'likely-attack');
+  const inhibit = verdictOf(kline(0, 'DENIED', 'operation="dbus_method_call" bus="system" path="/org/freedesktop/login1" interface="org.freedesktop.login1.Manager" member="Inhibit" mask="send" name="org.freedesktop.login1" pid=3100 label="snap.spotify.spotify" peer_pid=900 peer_label="unconfined"'));
+  assert.equal(inhibit.verdict, 'missing-rule');
+  const start = verdictOf(kline(0, 'DENIED', 'operation="dbus_method_call" bus="system" path="/org/freedesktop/systemd1" interface="org.freedesktop.systemd1.Manager" member="StartTransientUnit" mask="send" name="org.freedesktop.systemd1" pid=3100 label="snap.spotify.spotify" peer_pid=1 peer_label="unconfined"'));
+  assert.notEqual(start.verdict, 'missing-rule', 'a request that changes the system is never routine');
+  const crash = verdictOf(kline(0, 'DENIED', 'operation="ptrace" class="ptrace" profile="firefox" pid=4100 comm="crashhelper" requested_mask="trace" denied_mask="trace" peer="firefox"'));
+  assert.equal(crash.verdict, 'missing-rule');
+});
+
+test("a user-namespace denial is fixed by a profile of the program's own, never by a rule in unconfined or unprivileged_userns", () => {
+  const moved = verdictOf(cap(0, 'unprivileged_userns', 'sys_admin', 21, { comm: 'electron' }));
+  assert.deepEqual(moved.suggestion?.rules, ['userns,']);
+  assert.match(moved.suggestion!.text, /give electron a profile that allows user namespaces/);
+  const odd = verdictOf(kline(0, 'DENIED', 'operation="userns_create" class="namespace" profile="unconfined" pid=7 comm="../../x" requested="userns_create" denied="userns_create"'));
+  assert.ok(!odd.suggestion!.text.includes('..'), 'no path is built from an odd command name');
+});

@@ -1,0 +1,87 @@
+// Every value in a suggested rule comes from a log line, written by whoever controls the confined
+// process. A suggested rule never matches more than the denied access and is always one valid rule
+// line; when a value cannot be written that way, no rule is suggested.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createClassifier } from '../../src/classify/index.js';
+import { gatherFacts } from '../../src/classify/facts.js';
+import { missingRuleSuggestion } from '../../src/classify/suggest.js';
+import { buildProfileIndex } from '../../src/profiles/index.js';
+import { file, kline, net, parse } from './helpers.js';
+
+const hex = (s: string) => Buffer.from(s).toString('hex').toUpperCase();
+
+const INDEX = buildProfileIndex([{ path: '/p/svc', text: 'profile svc /usr/bin/svc {\n  /var/lib/svc/** rw,\n}\n' }], { roots: ['/p'] });
+
+/** An AppArmor glob character that is not escaped. */
+const UNESCAPED_GLOB = /(?<!\\)[*?[\]{}^]/;
+
+/** One rule line: printable, ends in a comma, no glob character from the log left unescaped. */
+export function assertSafeRule(rule: string, what: string): void {
+  assert.ok(!/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(rule), `${what}: control character in ${JSON.stringify(rule)}`);
+  assert.ok(rule.endsWith(','), `${what}: ${rule}`);
+  assert.ok(!UNESCAPED_GLOB.test(rule.replace(/^@\{PROC\}\/@\{pid\}\//, '')), `${what}: unescaped glob in ${rule}`);
+}
+
+function rulesFor(line: string): string[] | undefined {
+  // the rule that would be suggested were the denial judged a missing rule, whatever the verdict
+  const [r] = parse([line]);
+  return missingRuleSuggestion(gatherFacts(r, INDEX), { signals: [], neighbours: [] }, INDEX).rules;
+}
+
+test("the process's own /proc path with control characters gets no rule, never a rule spanning lines", () => {
+  for (const name of ['/proc/1000/fd/a\nb', '/proc/1000/a\u0000b', '/proc/1000/\x1b[2Jx', '/proc/1000/a"b', '/proc/1000/a\\b']) {
+    const line = kline(0, 'DENIED', `operation="open" class="file" profile="svc" name=${hex(name)} pid=1000 comm="svc" requested_mask="r" denied_mask="r" fsuid=0 ouid=0`);
+    const rules = rulesFor(line);
+    for (const r of rules ?? []) assertSafeRule(r, JSON.stringify(name));
+  }
+  const plain = rulesFor(file(0, 'svc', 'open', '/proc/1000/status', 'r', { pid: 1000 }));
+  assert.deepEqual(plain, ['owner @{PROC}/@{pid}/status r,']);
+  // a name with pattern characters is not generalised: it stays this pid's path, escaped
+  const starred = rulesFor(file(0, 'svc', 'open', '/proc/1000/a*^b', 'r', { pid: 1000 }));
+  assert.deepEqual(starred, ['/proc/1000/a\\*\\^b r,']);
+});
+
+test('peer labels and dbus values are escaped, never used as globs', () => {
+  const sig = rulesFor(kline(0, 'DENIED', 'operation="signal" class="signal" profile="svc" pid=1000 comm="svc" requested_mask="send" denied_mask="send" signal=kill peer="*"'));
+  assert.deepEqual(sig, ['signal (send) set=(kill) peer=\\*,']);
+  const pt = rulesFor(kline(0, 'DENIED', 'operation="ptrace" class="ptrace" profile="svc" pid=1000 comm="svc" requested_mask="read" denied_mask="read" peer="/usr/**"'));
+  assert.deepEqual(pt, ['ptrace (read) peer=/usr/\\*\\*,']);
+  const db = rulesFor(
+    kline(0, 'DENIED', 'operation="dbus_method_call" bus="system" path="/org/**" interface="org.*" member="*" mask="send" name="org.x" pid=1000 label="svc" peer_pid=1 peer_label="unconfined"'),
+  );
+  assert.ok(db, 'a dbus rule');
+  for (const r of db) assertSafeRule(r, 'dbus');
+  assert.match(db[0], /path=\/org\/\\\*\\\* interface=org\.\\\* member=\\\*/);
+});
+
+test('a value that cannot be written safely leaves out the rule, not the condition', () => {
+  // without its peer, a signal rule would allow sending to every process
+  const spaced = rulesFor(kline(0, 'DENIED', `operation="signal" class="signal" profile="svc" pid=1000 comm="svc" requested_mask="send" denied_mask="send" signal=kill peer=${hex('a b*')}`));
+  assert.equal(spaced, undefined);
+  const noPeer = rulesFor(kline(0, 'DENIED', 'operation="signal" class="signal" profile="svc" pid=1000 comm="svc" requested_mask="send" denied_mask="send" signal=kill'));
+  assert.equal(noPeer, undefined);
+  const noSig = rulesFor(kline(0, 'DENIED', 'operation="signal" class="signal" profile="svc" pid=1000 comm="svc" requested_mask="send" denied_mask="send" peer="other"'));
+  assert.equal(noSig, undefined);
+});
+
+test('a socket denial without a socket type suggests no network rule (network inet, allows every type)', () => {
+  const typed = rulesFor(net(0, 'svc', 'inet', 'stream', 6));
+  assert.deepEqual(typed, ['network inet stream,']);
+  const untyped = rulesFor(kline(0, 'DENIED', 'operation="create" class="net" profile="svc" pid=1000 comm="svc" family="inet" protocol=6 requested_mask="create" denied_mask="create"'));
+  assert.equal(untyped, undefined);
+});
+
+test('a name with .. components is a signal of its own and never becomes a rule', () => {
+  const index = buildProfileIndex([{ path: '/p/nginx', text: 'profile nginx /usr/sbin/nginx {\n  /var/log/nginx/** w,\n}\n' }], { roots: ['/p'] });
+  const c = createClassifier(index);
+  const [r] = parse([file(0, 'nginx', 'open', '/var/log/nginx/../../../etc/shadow', 'w', { comm: 'nginx' })]);
+  const got = c.classify(r);
+  assert.notEqual(got.verdict, 'missing-rule');
+  assert.equal(got.suggestion?.rules, undefined);
+  assert.ok(got.reasons.some((x) => x.includes('..')), got.reasons.join(' | '));
+  assert.equal(rulesFor(file(0, 'svc', 'open', '/var/lib/svc/../x', 'r')), undefined);
+  assert.equal(rulesFor(file(0, 'svc', 'open', '/proc/1000/../1/environ', 'r', { pid: 1000 })), undefined);
+  // a file named with dots is not a traversal
+  assert.deepEqual(rulesFor(file(0, 'svc', 'open', '/var/lib/x/..data', 'r')), ['/var/lib/x/..data r,']);
+});

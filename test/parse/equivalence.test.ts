@@ -1,0 +1,143 @@
+/**
+ * The shortcuts change nothing: every input read the product's way (lines filtered in the
+ * scanner, records from their templates, the classifier's caches) gives, record for record, what
+ * the general path gives (every line decoded and parsed in full, every record classified from
+ * scratch): every field, the context, the line number, the verdict and the reasons' text, the
+ * NDJSON line, the digest, and the unparsable lines, loss notices and counts. Over every fixture
+ * and generated logs of every mix (one-offs, floods, all distinct) in every carrier.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { CARRIERS, logLines, MIXES } from '../../bench/generate.mjs';
+import { createClassifier } from '../../src/classify/index.js';
+import { scanStream } from '../../src/ingest/lines.js';
+import { digestOf } from '../../src/model/digest.js';
+import type { AppArmorRecord } from '../../src/model/record.js';
+import { Pipeline } from '../../src/pipeline.js';
+import { loadProfileIndex } from '../../src/profiles/load.js';
+import type { ProfileIndex } from '../../src/profiles/types.js';
+import { recordToNdjson } from '../../src/views/json.js';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const CLOCK = { bootTime: 1_795_305_600_000, year: 2026, now: 1_795_400_000_000 };
+
+/** Everything a record says, as one line of text. */
+function describe(r: AppArmorRecord): string {
+  const { id1, id2, cls1, cls2 } = digestOf(r);
+  const c = r.classification;
+  return JSON.stringify([
+    r.kind, Object.entries(r.fields), r.time ?? null, r.timeApprox ?? null, r.uptime ?? null, r.serial ?? null, r.auditId ?? null, r.host ?? null,
+    r.carrier, r.auditType ?? null, r.source.name, r.source.line, r.raw, r.rawTruncated ?? null, r.context ?? null,
+    c ? [c.verdict, c.confidence, c.reasons, c.suggestion ?? null] : null, [id1, id2, cls1, cls2], recordToNdjson(r, { raw: true }),
+  ]);
+}
+
+interface Reading {
+  lines: string[];
+  hash: string;
+}
+
+/** The inputs' bytes through one pipeline, the product's way or the general one. */
+async function read(inputs: { name: string; bytes: Buffer }[], index: ProfileIndex | undefined, general: boolean, chunk: number): Promise<Reading> {
+  const out: string[] = [];
+  const classifier = createClassifier(index, { uncached: general });
+  const pipeline = new Pipeline(
+    {
+      record: (r) => out.push(describe(r)),
+      unparsable: (u) => out.push(`unparsable ${JSON.stringify(u)}`),
+      loss: (n) => out.push(`loss ${JSON.stringify(n)}`),
+    },
+    { clock: CLOCK, plain: general, enrich: (r) => void (r.classification = classifier.classify(r)) },
+  );
+  for (const input of inputs) {
+    const parser = pipeline.parserFor(input.name);
+    const chunks: Buffer[] = [];
+    for (let i = 0; i < input.bytes.length; i += chunk) chunks.push(input.bytes.subarray(i, i + chunk));
+    await scanStream(Readable.from(chunks), parser.asSink(), { filter: !general });
+    parser.end();
+  }
+  out.push(`counts ${JSON.stringify(pipeline.collect())}`);
+  return { lines: out, hash: createHash('sha256').update(out.join('\n')).digest('hex') };
+}
+
+async function assertSame(what: string, inputs: { name: string; bytes: Buffer }[], index: ProfileIndex | undefined, minRecords: number): Promise<void> {
+  const want = await read(inputs, index, true, 1 << 16);
+  // odd chunk sizes: lines cut between reads take the same path
+  for (const chunk of [1 << 20, 4093]) {
+    const got = await read(inputs, index, false, chunk);
+    if (got.hash !== want.hash) {
+      const i = got.lines.findIndex((l, k) => l !== want.lines[k]);
+      assert.equal(got.lines[i], want.lines[i], `${what} (chunks of ${chunk} bytes): entry ${i} differs`);
+      assert.equal(got.lines.length, want.lines.length, `${what}: as many entries`);
+    }
+  }
+  const records = want.lines.filter((l) => l.startsWith('[')).length;
+  assert.ok(records >= minRecords, `${what}: ${records} records compared`);
+}
+
+function files(dir: string, out: string[] = []): string[] {
+  for (const n of readdirSync(dir).sort()) {
+    const p = join(dir, n);
+    if (statSync(p).isDirectory()) files(p, out);
+    else if (/\.(txt|log|dmesg|ndjson|jsonl|json)$/.test(n) && !/^(cmd-|aa-status|guest-info|sys-)/.test(n)) out.push(p);
+  }
+  return out;
+}
+
+const demoIndex = async () => (await loadProfileIndex([join(ROOT, 'demo', 'apparmor.d')])).index;
+
+test('every fixture: the same records, verdicts and reasons both ways', async () => {
+  const index = await demoIndex();
+  const paths = [...files(join(ROOT, 'test', 'fixtures', 'kernel')), ...files(join(ROOT, 'test', 'fixtures', 'sources')), ...files(join(ROOT, 'test', 'fixtures', 'timeline')), join(ROOT, 'demo', 'incident.log')];
+  for (const p of paths) {
+    const bytes = readFileSync(p);
+    // each file alone, and twice in a row (the second time every record is a repeat)
+    await assertSame(p, [{ name: p, bytes }], index, 0);
+    await assertSame(`${p} twice`, [{ name: p, bytes: Buffer.concat([bytes, bytes]) }], index, 0);
+  }
+  const cases = readFileSync(join(ROOT, 'test', 'fixtures', 'libapparmor', 'cases.jsonl'), 'utf8').trim().split('\n');
+  const corpus = Buffer.from(`${cases.map((l) => (JSON.parse(l) as { in: string }).in).join('\n')}\n`);
+  await assertSame('the libapparmor corpus', [{ name: 'corpus', bytes: Buffer.concat([corpus, corpus]) }], index, 100);
+  await assertSame('the libapparmor corpus without profiles', [{ name: 'corpus', bytes: corpus }], undefined, 100);
+});
+
+test('generated logs of every mix and carrier: the same both ways', async () => {
+  const index = await demoIndex();
+  for (const carrier of CARRIERS) {
+    for (const mix of MIXES) {
+      const bytes = Buffer.from(`${[...logLines({ carrier, mix, lines: 6000, share: 0.5, seed: 5 })].join('\n')}\n`);
+      await assertSame(`${carrier} ${mix}`, [{ name: `${carrier}-${mix}`, bytes }], index, 2000);
+    }
+  }
+});
+
+test('lines that look like a known record but differ in a byte, a pid or a clock: the same both ways', async () => {
+  const index = await demoIndex();
+  const base = [...logLines({ carrier: 'dmesg', mix: 'flood', lines: 400, share: 1, seed: 3 })];
+  const variants: string[] = [];
+  for (const [i, l] of base.entries()) {
+    variants.push(l);
+    variants.push(l.replace(/ pid=\d+/, ` pid=${i % 3 === 0 ? '1' : i % 3 === 1 ? '4294967295' : '07'}`));
+    variants.push(l.replace(/ pid=\d+/, ''));
+    variants.push(l.replace(/ pid=(\d+)/, ' pid=$1 pid=9'));
+    variants.push(l.replace(/ pid=(\d+)/, ' pid=x$1'));
+    variants.push(l.replace(/name="([^"]*)"/, 'name="$1\\"q"'));
+    variants.push(l.replace(/name="([^"]*)"/, 'name="$1é"'));
+    variants.push(`${l}\r`);
+    variants.push(`${l} `);
+    variants.push(l.replace(/audit\((\d+)\.(\d+):(\d+)\)/, 'audit($1.$2$2:$3)'));
+    variants.push(l.replace(/audit\((\d+)\.(\d+):(\d+)\)/, 'audit($1:$3)'));
+    variants.push(l.replace(/^\[\s*[\d.]+\]/, '[99999999.5]'));
+    variants.push(l.replace(/^\[\s*[\d.]+\] /, ''));
+    variants.push(l.replace(/apparmor="DENIED"/, 'apparmor="denied"'));
+    variants.push(l.replace(/comm="([^"]*)"/, 'comm=6E67696E78'));
+    variants.push(l.replace(/comm="([^"]*)"/, "comm='x'"));
+    variants.push(l.replace(/ /g, '  '));
+    variants.push(`${l} kauditd_printk_skb: 3 callbacks suppressed`);
+  }
+  await assertSame('variants', [{ name: 'variants', bytes: Buffer.from(`${variants.join('\n')}\n`) }], index, 3000);
+});

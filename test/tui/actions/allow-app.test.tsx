@@ -1,0 +1,134 @@
+import { strict as assert } from 'node:assert';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, test } from 'node:test';
+import React from 'react';
+import { render } from 'ink-testing-library';
+import { hasCommand } from '../../../src/actions/execute.js';
+import { readJournal } from '../../../src/actions/journal.js';
+import { resolveTarget } from '../../../src/actions/resolve-target.js';
+import type { AppArmorRecord } from '../../../src/model/record.js';
+import { IncidentStore } from '../../../src/store/incident-store.js';
+import { App } from '../../../src/tui/app.js';
+import { ActionController } from '../../../src/tui/actions/controller.js';
+import { attackAmong } from '../../../src/tui/actions/wire.js';
+import { MONO_THEME } from '../../../src/tui/theme.js';
+import { makeHost, type Host } from '../../actions/helpers.js';
+import { denial, modelOf, status, TestFeed, until } from '../fixtures.js';
+
+const NOW = 1_800_000_000_000;
+let host: Host;
+const mounted: { unmount(): void }[] = [];
+beforeEach(() => {
+  host = makeHost();
+});
+afterEach(() => {
+  for (const a of mounted.splice(0)) a.unmount();
+  host.cleanup();
+});
+
+function missing(name: string, rule: string, extra: Record<string, string> = {}): AppArmorRecord {
+  const r = denial({ operation: 'open', name, requested_mask: 'r', denied_mask: 'r', ...extra }, { time: NOW - 5_000 });
+  r.classification = { verdict: 'missing-rule', confidence: 0.8, reasons: ['the service reads its own files'], suggestion: { kind: 'rule', text: 'add it to the profile', rules: [rule] } };
+  return r;
+}
+
+function setup(records: AppArmorRecord[]) {
+  const store = new IncidentStore();
+  for (const r of records) store.add(r);
+  const feed = new TestFeed(modelOf(store, { columns: 120, rows: 40 }, NOW));
+  const ctl = new ActionController({
+    env: host.actionEnv(),
+    resolve: (name) => resolveTarget(name, host.declarations, [host.profilesDir]),
+    hasCommand: (name) => hasCommand(name, host.env),
+    readJournal: () => readJournal(host.journal),
+    attackOn: (profiles) => attackAmong(store.snapshot().incidents, profiles),
+  });
+  const app = render(<App feed={feed} mode="live" facts={new Map()} theme={MONO_THEME} utc actions={ctl} onAction={(verb, target) => void ctl.open(verb, target)} onQuit={() => {}} onPause={() => {}} onRedraw={() => {}} />);
+  mounted.push(app);
+  const frame = () => app.lastFrame() ?? '';
+  return { app, frame, ctl };
+}
+
+async function keys(app: ReturnType<typeof render>, ...ks: string[]) {
+  for (const k of ks) {
+    app.stdin.write(k);
+    await new Promise((r) => setImmediate(r));
+  }
+}
+
+const TAB = '\t';
+const RIGHT = '\u001b[C';
+const nginx = () => join(host.profilesDir, 'usr.sbin.nginx');
+const local = () => join(host.profilesDir, 'local', 'usr.sbin.nginx');
+
+test('a applies the suggested rule: edit, check, review the diff, apply, watch for a repeat; z removes exactly it', async () => {
+  const before = readFileSync(nginx(), 'utf8');
+  const { app, frame, ctl } = setup([missing('/srv/www/index.html', '/srv/www/index.html r,')]);
+  await until(() => frame().includes('? help'), 'first frame');
+  await new Promise((r) => setImmediate(r));
+  await keys(app, 'a');
+  await until(() => frame().includes('Allow: add the suggested rule to /usr/sbin/nginx'), 'the allow dialog');
+  assert.match(frame(), /rule \[\/srv\/www\/index\.html r,_\]/);
+  await keys(app, TAB, 'new docroot', '\r', RIGHT, '\r');
+  await until(() => frame().includes('Allow: review for /usr/sbin/nginx'), 'the review');
+  assert.match(frame(), /Where: .*local\/usr\.sbin\.nginx, created now/);
+  assert.match(frame(), /\+\/srv\/www\/index\.html r,/);
+  assert.match(frame(), /\[> Cancel <\]/);
+  assert.ok(!existsSync(local()), 'nothing written before Apply');
+  await keys(app, RIGHT, '\r');
+  await until(() => frame().includes('OK verified: /usr/sbin/nginx now enforce'), 'the verified result');
+  assert.match(frame(), /Same denial since the reload: no repeat in \d+ s/);
+  assert.match(readFileSync(local(), 'utf8'), /^\/srv\/www\/index\.html r,$/m);
+  ctl.observe(status('/usr/sbin/nginx', 'profile_replace'));
+  await until(() => frame().includes('profile_replace /usr/sbin/nginx seen'), 'the STATUS record');
+  const again = missing('/srv/www/index.html', '/srv/www/index.html r,');
+  again.time = Date.now();
+  ctl.observe(again);
+  await until(() => frame().includes('still denied: open /srv/www/index.html came back'), 'the repeat');
+  const [intent, result] = await readJournal(host.journal);
+  assert.equal(intent.action, 'allow');
+  assert.equal(intent.reason, 'new docroot');
+  assert.equal(result.outcome, 'verified');
+  await keys(app, '\r', 'z');
+  await until(() => frame().includes('allow /usr/sbin/nginx  ->  remove-rule'), 'the undo list');
+  await keys(app, '\r');
+  await until(() => frame().includes('Removes exactly the 4 lines'), 'the undo dialog');
+  await keys(app, RIGHT, '\r');
+  await until(() => frame().includes('OK verified'), 'the undo result');
+  assert.equal(readFileSync(nginx(), 'utf8'), before);
+  assert.ok(!existsSync(local()));
+  assert.equal((await readJournal(host.journal)).at(-1)?.undoOf, intent.id);
+});
+
+test('a edit that widens the rule is refused in the dialog; nothing is written', async () => {
+  const { app, frame } = setup([missing('/srv/www/index.html', '/srv/www/index.html r,')]);
+  await until(() => frame().includes('? help'), 'first frame');
+  await new Promise((r) => setImmediate(r));
+  await keys(app, 'a');
+  await until(() => frame().includes('Allow: add the suggested rule'), 'the allow dialog');
+  await keys(app, '\u0015', '/srv/** r,', TAB, 'x', '\r', RIGHT, '\r');
+  await until(() => frame().includes('is not inside the suggested'), 'the refusal');
+  assert.ok(!existsSync(local()));
+  assert.ok(!existsSync(host.journal));
+});
+
+test('a on a likely attack is refused with why; m marks several incidents of one profile for one dialog', async () => {
+  const attack = denial({ operation: 'exec', name: '/usr/bin/dash', requested_mask: 'x', denied_mask: 'x' }, { verdict: 'likely-attack', time: NOW - 1000 });
+  const { app, frame, ctl } = setup([attack]);
+  await until(() => frame().includes('? help'), 'first frame');
+  await new Promise((r) => setImmediate(r));
+  await keys(app, 'a');
+  await until(() => frame().includes('Allow: refused (likely attack)'), 'the refusal');
+  assert.match(frame(), /No rule is applied for a likely attack/);
+  ctl.close();
+
+  const two = setup([missing('/srv/a.html', '/srv/a.html r,', { profile: 'thumbnail-renderer' }), missing('/srv/b.html', '/srv/b.html r,', { profile: 'thumbnail-renderer' })]);
+  await until(() => two.frame().includes('? help'), 'first frame');
+  await new Promise((r) => setImmediate(r));
+  await keys(two.app, 'm', 'j', 'm');
+  await until(() => (two.frame().match(/^\*/gm) ?? []).length === 2, 'two marked rows');
+  await keys(two.app, 'a');
+  await until(() => two.frame().includes('Allow: add 2 suggested rules to thumbnail-renderer'), 'one dialog for both');
+  assert.match(two.frame(), /2 marked incidents: one dialog, one reload/);
+});

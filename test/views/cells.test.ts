@@ -1,0 +1,48 @@
+// Truncated cells keep what tells rows apart, and columns never run into each other.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { safeMiddle } from '../../src/views/safe-text.js';
+import { incidentColumns, incidentRowText } from '../../src/tui/views/incident-list.js';
+import { profileTableData } from '../../src/tui/views/profiles-table.js';
+import type { Incident } from '../../src/store/incident-store.js';
+
+test('safeMiddle keeps the child profile or the file name and the start; escapes before it cuts', () => {
+  assert.equal(safeMiddle('thumbnail-renderer//helper', 19), 'thumbnail-…//helper');
+  assert.equal(safeMiddle('thumbnail-renderer//helper', 16), 'thumbna…//helper');
+  assert.equal(safeMiddle('/var/lib/backup-agent/spool/incoming/state.db', 24), '/var/…/incoming/state.db');
+  assert.equal(safeMiddle('a-very-long-profile-name-without-parts', 11), 'a-ver…parts');
+  assert.equal(safeMiddle('short', 10), 'short');
+  // the escape sequence is made visible first, so a cut never leaves half a control sequence raw
+  const cut = safeMiddle('/tmp/\x1b]52;c;AAAA\x07/x', 12);
+  assert.doesNotMatch(cut, /[\x00-\x1f]/);
+  assert.equal(cut.length, 12);
+});
+
+function incident(over: Partial<Incident>): Incident {
+  return { key: 'k', profile: 'thumbnail-renderer//helper', operation: 'open', target: '/srv/media/thumbs/2026/11/22/very-long-name-0001.png', mask: 'rw', kinds: ['DENIED'], verdict: 'missing-rule', worstKind: 'DENIED', count: 123456, pids: ['1', '2'], pidsMore: 0, comms: ['x'], firstSeq: 1, lastSeq: 2, samples: [], ...over };
+}
+
+test('incident rows: two rows that differ only at the end of a long name stay apart; cells never touch', () => {
+  const now = Date.UTC(2027, 0, 1);
+  for (const width of [80, 100, 140]) {
+    const c = incidentColumns(width);
+    const a = incidentRowText(incident({ lastSeen: now - 300 * 86_400_000, firstSeen: now - 320 * 86_400_000 }), c, now);
+    const b = incidentRowText(incident({ target: '/srv/media/thumbs/2026/11/22/very-long-name-0002.png', profile: 'thumbnail-renderer//other' }), c, now);
+    assert.notEqual(a, b);
+    assert.match(a, / 10mo ago /, `${width}: the longest relative time fits its column`);
+    assert.match(a, /…\/\/helper /, `${width}: the child profile survives the cut`);
+    assert.match(a, /…[^ ]*0001\.png /, `${width}: the file name survives`);
+    // every column starts after a space: the cell before it never fills its column
+    let at = 1;
+    for (const w of [c.verdict, c.count, c.last, c.first, c.profile, c.op, c.target, c.mask]) {
+      if (!w) continue;
+      at += w;
+      assert.equal(a[at - 2], ' ', `${width}: a blank before column at ${at - 1}: ${JSON.stringify(a)}`);
+    }
+  }
+});
+
+test('profiles table: a long child profile keeps its child name', () => {
+  const [row] = profileTableData([{ name: 'thumbnail-renderer//helper', denials: 1, attacks: 0, allowed: 0, statusEvents: 0 }], 0, 80);
+  assert.match(String(row.profile), /…\/\/helper$/);
+});
