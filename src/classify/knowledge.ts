@@ -1,9 +1,9 @@
 /**
  * What the classifier knows about programs and paths, independent of any profile: shells,
  * interpreters and tools an intruder runs, credential stores, persistence locations, world-writable
- * staging directories, and the system files every service reads. Sources: field notes §7 (Falco
- * shell_binaries and "Run shell untrusted", Sigma webshell and credential-access rules, AppArmor's
- * utils/severity.db for capabilities).
+ * staging directories, and the system files every service reads. The lists follow what public
+ * detection content treats as an intruder's tools and targets, and the capabilities AppArmor's own
+ * utilities rank as most severe.
  */
 
 const basename = (p: string) => p.slice(p.lastIndexOf('/') + 1);

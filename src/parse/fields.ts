@@ -1,7 +1,7 @@
 /**
  * The key=value scanner for AppArmor audit bodies.
  *
- * Values come in three shapes (field notes §4): `key="quoted"` (may hold spaces, `=`, `//`, `&`, `:`
+ * Values come in three shapes: `key="quoted"` (may hold spaces, `=`, `//`, `&`, `:`
  * and, in records written by user space, `\"`), `key=bare` (`pid=12`), and unquoted upper-case hex for
  * strings the kernel considered unsafe (space, quote, control character, non-ASCII). The scanner is a
  * single pass over char codes: it runs on every AppArmor line of a flood.

@@ -1,5 +1,5 @@
 /**
- * Profiles a daemon generates and rewrites (field notes §5): editing them by hand does not last or
+ * Profiles a daemon generates and rewrites: editing them by hand does not last or
  * fails, so the classifier says where the change belongs instead. Known by name pattern, by an LXD /
  * LXC / Incus policy namespace, and by location (snapd keeps its profiles under /var/lib/snapd).
  */

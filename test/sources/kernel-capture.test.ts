@@ -44,7 +44,7 @@ test('real kernel capture: journal (both transports), dmesg and audit.log merge 
     const ring = distinct(read('dmesg.txt'));
     const auditLog = distinct(read('audit.log'));
     const union = new Set([...kernel, ...audit, ...ring, ...auditLog]);
-    // what the kernel lab found: the kernel log lost records the audit channel kept
+    // what the real kernel showed: the kernel log lost records the audit channel kept
     assert.ok(audit.size > kernel.size, `audit channel ${audit.size} > kernel log ${kernel.size}`);
     const got = c.records.map((r) => `${r.auditId} ${contentHash(r).join(',')}`);
     assert.equal(new Set(got).size, got.length, 'no record twice');
