@@ -90,6 +90,10 @@ export async function runActAllow(opts: CliOptions, io: ActIo, deps: ActDeps): P
   }
   io.out(`${safeText(report.judgement.message)}\n`);
   if (report.judgement.outcome === 'verified') io.out('watch the log for the same denial: it should not come back for this access\n');
+  if (report.journalError) {
+    io.err(`aa-triage act: NOT journaled: ${safeText(report.journalError)}; the intent (id ${report.id}) is there without its result\n`);
+    return EXIT.notJournaled;
+  }
   io.out(`journaled in ${safeText(env.journalPath)} (id ${report.id})\n`);
   return report.judgement.outcome === 'verified' ? EXIT.ok : report.judgement.outcome === 'failed' ? EXIT.failed : EXIT.unverified;
 }

@@ -21,7 +21,7 @@ import { actionsAvailability } from './confirm.js';
 import { DEFAULT_TIMEOUT_MS, hasCommand, runStep } from './execute.js';
 import { appendJournal, cutOutput, newActionId } from './journal.js';
 import { readLoadedProfiles } from './kernel-state.js';
-import type { ActionEnv } from './perform.js';
+import { journalResult, resultEntry, type ActionEnv } from './perform.js';
 import { buildPlan, type ActionPlan, type ExpectedState } from './plan.js';
 import type { Target } from './resolve-target.js';
 import { findBlock, insertAt, lineDiff, placeRules, removeAt, type FileEdit, type Placement } from './rule-edit.js';
@@ -167,6 +167,8 @@ export interface EditReport {
   result: ActionJournalEntry;
   /** The files were put back after a failed reload. */
   restored?: boolean;
+  /** The result entry could not be written: the journal holds the intent only. */
+  journalError?: string;
 }
 
 export type EditOutcome = EditReport | { done: false; refused: string };
@@ -256,25 +258,9 @@ async function performEdits(req: EditRequest, env: ActionEnv): Promise<EditOutco
   if (writeError) judgement.message = `failed: ${writeError}; nothing was reloaded`;
   if (reloadFailed) judgement.outcome = 'failed';
   if (restored) judgement.message += `; the files were put back as they were`;
-  const result: ActionJournalEntry = {
-    ...intent,
-    phase: 'result',
-    time: clock().toISOString(),
-    argv: steps.map((s) => s.argv),
-    ...(judgement.modeAfter !== undefined ? { modeAfter: judgement.modeAfter } : {}),
-    exitCodes: steps.map((s) => s.exitCode),
-    output: cutOutput(steps.map((s) => [s.stdout, s.stderr, s.startError ?? ''].map((x) => x.trim()).filter(Boolean).join('\n')).join('\n')),
-    verified: judgement.outcome === 'verified',
-    outcome: judgement.outcome,
-    ...(judgement.outcome !== 'verified' ? { error: judgement.message } : {}),
-    ...(restored ? { edits: [] } : {}),
-  };
-  try {
-    await appendJournal(env.journalPath, result);
-  } catch (err) {
-    judgement.message += `; the result could not be journaled (${env.journalPath}: ${(err as Error).message})`;
-  }
-  return { done: true, id: req.id, judgement, steps, intent, result, ...(restored ? { restored } : {}) };
+  const result: ActionJournalEntry = { ...resultEntry(intent, steps, judgement, clock()), ...(restored ? { edits: [] } : {}) };
+  const journalError = await journalResult(env.journalPath, result, judgement);
+  return { done: true, id: req.id, judgement, steps, intent, result, ...(restored ? { restored } : {}), ...(journalError ? { journalError } : {}) };
 }
 
 export async function performAllow(prep: AllowPreparation, env: ActionEnv, extra: { trigger?: ActionJournalEntry['trigger']; reason?: string } = {}): Promise<EditOutcome> {

@@ -77,6 +77,36 @@ function outputOf(steps: StepResult[]): string {
   );
 }
 
+/** The journal's result entry of an action: what ran, what it said, and what the kernel showed. */
+export function resultEntry(intent: ActionJournalEntry, steps: StepResult[], judgement: Judgement, time: Date): ActionJournalEntry {
+  return {
+    ...intent,
+    phase: 'result',
+    time: time.toISOString(),
+    argv: steps.map((s) => s.argv),
+    ...(judgement.modeAfter !== undefined ? { modeAfter: judgement.modeAfter } : {}),
+    exitCodes: steps.map((s) => s.exitCode),
+    output: outputOf(steps),
+    verified: judgement.outcome === 'verified',
+    outcome: judgement.outcome,
+    ...(judgement.outcome !== 'verified' ? { error: judgement.message } : {}),
+  };
+}
+
+/**
+ * Appends the result; a write that did not complete is said in the judgement's message and returned,
+ * so no caller reports "journaled" for an entry that is not there.
+ */
+export async function journalResult(journalPath: string, result: ActionJournalEntry, judgement: Judgement): Promise<string | undefined> {
+  try {
+    await appendJournal(journalPath, result);
+    return undefined;
+  } catch (err) {
+    const journalError = `the result could not be journaled (${journalPath}: ${(err as Error).message})`;
+    judgement.message += `; ${journalError}`;
+    return journalError;
+  }
+}
 export async function performAction(req: ActionRequest, env: ActionEnv): Promise<ActionReport> {
   const allowed = actionsAvailability(env);
   if (!allowed.enabled) return { done: false, refused: allowed.reason };
@@ -132,24 +162,7 @@ async function performLocked(req: ActionRequest, env: ActionEnv): Promise<Action
   const after = await readLoadedProfiles(env.securityfs, readOpts);
   const link = plan.expectLink ? await readDisableLink(plan.target.disableLink) : undefined;
   const judgement = judge(plan, before, after, steps, link);
-  const result: ActionJournalEntry = {
-    ...intent,
-    phase: 'result',
-    time: now().toISOString(),
-    argv: steps.map((s) => s.argv),
-    ...(judgement.modeAfter !== undefined ? { modeAfter: judgement.modeAfter } : {}),
-    exitCodes: steps.map((s) => s.exitCode),
-    output: outputOf(steps),
-    verified: judgement.outcome === 'verified',
-    outcome: judgement.outcome,
-    ...(judgement.outcome !== 'verified' ? { error: judgement.message } : {}),
-  };
-  let journalError: string | undefined;
-  try {
-    await appendJournal(env.journalPath, result);
-  } catch (err) {
-    journalError = `the result could not be journaled (${env.journalPath}: ${(err as Error).message})`;
-    judgement.message += `; ${journalError}`;
-  }
+  const result = resultEntry(intent, steps, judgement, now());
+  const journalError = await journalResult(env.journalPath, result, judgement);
   return { done: true, id, judgement, steps, intent, result, ...(journalError ? { journalError } : {}) };
 }

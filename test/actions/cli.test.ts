@@ -190,6 +190,13 @@ describe('aa-triage act', () => {
     assert.match(r.err, /NOT journaled/);
   });
 
+  it('allow: a result that could not be journaled exits 5 and never says "journaled"', async () => {
+    const r = await run(['allow', '/usr/sbin/nginx', '--rule', '/srv/www/index.html r,', '--yes', '--reason', 'x'], { env: { ...host.env, FAKE_AA_BREAK_JOURNAL: host.journal } });
+    assert.equal(r.code, EXIT.notJournaled, r.out + r.err);
+    assert.doesNotMatch(r.out, /journaled in/);
+    assert.match(r.err, /NOT journaled/);
+  });
+
   it('a profile declared by two files is refused, naming both, for every verb', async () => {
     const copy = join(host.profilesDir, 'nginx-copy');
     writeFileSync(copy, `/usr/sbin/nginx {\n  /srv/** r,\n}\n`);
