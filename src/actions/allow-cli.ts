@@ -10,8 +10,7 @@ import { generatedOwner, managedAdvice } from '../profiles/managed.js';
 import type { ManagedBy } from '../profiles/types.js';
 import { safeText } from '../views/safe-text.js';
 import { checkRules, performAllow, prepareAllow } from './allow.js';
-import { actionEnvFor, EXIT, type ActDeps, type ActIo } from './cli.js';
-import { actionsAvailability } from './confirm.js';
+import { actionEnvFor, dryRunOrUnavailable, EXIT, type ActDeps, type ActIo } from './cli.js';
 import { commandLine } from './plan.js';
 import { resolveTarget } from './resolve-target.js';
 import { checkStandaloneRule } from './rule-scope.js';
@@ -65,12 +64,8 @@ export async function runActAllow(opts: CliOptions, io: ActIo, deps: ActDeps): P
   }
   io.out('  checked:  apparmor_parser compiles the profile with the rule (not loaded, no cache)\n');
 
-  const available = actionsAvailability({ isRoot: deps.isRoot, readOnly: opts.readOnly });
-  if (act.dryRun) {
-    io.out(`dry run: nothing was changed${available.enabled ? '' : ` (and running it would be refused: ${available.reason})`}\n`);
-    return EXIT.ok;
-  }
-  if (!available.enabled) return refuse(`${available.reason}; nothing was tried`);
+  const stop = dryRunOrUnavailable(opts, io, deps, refuse);
+  if (stop !== undefined) return stop;
   let reason = act.reason?.trim();
   if (!reason) {
     if (!io.ask) return refuse('allow loosens confinement, and act cannot see whether this profile\'s denials look like an attack: give --reason TEXT (it is journaled)');

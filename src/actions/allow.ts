@@ -21,11 +21,11 @@ import { actionsAvailability } from './confirm.js';
 import { DEFAULT_TIMEOUT_MS, hasCommand, runStep } from './execute.js';
 import { appendJournal, cutOutput, newActionId } from './journal.js';
 import { readLoadedProfiles } from './kernel-state.js';
-import { journalResult, resultEntry, type ActionEnv } from './perform.js';
+import { journalResult, resultEntry, type ActionDone, type ActionEnv } from './perform.js';
 import { buildPlan, type ActionPlan, type ExpectedState } from './plan.js';
 import type { Target } from './resolve-target.js';
 import { findBlock, insertAt, lineDiff, placeRules, removeAt, type FileEdit, type Placement } from './rule-edit.js';
-import { judge, type Judgement, type StepResult } from './verify.js';
+import { judge, type StepResult } from './verify.js';
 
 /** Files larger than this are not copied into the journal (the hash still guards the undo). */
 const MAX_JOURNALED_FILE = 64_000;
@@ -158,17 +158,9 @@ function journaled(e: FileEdit, kind: 'add' | 'remove'): JournaledEdit {
   };
 }
 
-export interface EditReport {
-  done: true;
-  id: string;
-  judgement: Judgement;
-  steps: StepResult[];
-  intent: ActionJournalEntry;
-  result: ActionJournalEntry;
+export interface EditReport extends ActionDone {
   /** The files were put back after a failed reload. */
   restored?: boolean;
-  /** The result entry could not be written: the journal holds the intent only. */
-  journalError?: string;
 }
 
 export type EditOutcome = EditReport | { done: false; refused: string };

@@ -61,6 +61,21 @@ export function actionEnvFor(opts: CliOptions, deps: ActDeps): ActionEnv {
     timeoutMs: deps.timeoutMs,
   };
 }
+
+/**
+ * Where every verb stops before acting: a dry run ends here (saying whether the real run would be
+ * refused), and a host where actions are off refuses here. Undefined: go on.
+ */
+export function dryRunOrUnavailable(opts: CliOptions, io: ActIo, deps: ActDeps, refuse: (reason: string) => number): number | undefined {
+  const available = actionsAvailability({ isRoot: deps.isRoot, readOnly: opts.readOnly });
+  if (opts.act?.dryRun) {
+    io.out(`dry run: nothing was changed${available.enabled ? '' : ` (and running it would be refused: ${available.reason})`}\n`);
+    return EXIT.ok;
+  }
+  if (!available.enabled) return refuse(`${available.reason}; nothing was tried`);
+  return undefined;
+}
+
 /** The action kind for a CLI verb, or why it cannot be done here. */
 export function actionForVerb(verb: string, runtime: boolean, env: NodeJS.ProcessEnv): { ok: true; action: ActionKind } | { ok: false; code: number; reason: string } {
   const needs = (tool: string, action: ActionKind, alt: string) =>
@@ -100,12 +115,8 @@ export async function runAct(opts: CliOptions, io: ActIo, deps: ActDeps): Promis
   const plan = buildPlan(kind.action, resolution.target, act.verb === 'enforce' ? { want: 'enforce' } : {});
   io.out(`${planLines(plan).join('\n')}\n`);
 
-  const available = actionsAvailability({ isRoot: deps.isRoot, readOnly: opts.readOnly });
-  if (act.dryRun) {
-    io.out(`dry run: nothing was changed${available.enabled ? '' : ` (and running it would be refused: ${available.reason})`}\n`);
-    return EXIT.ok;
-  }
-  if (!available.enabled) return refuse(`${available.reason}; nothing was tried`);
+  const stop = dryRunOrUnavailable(opts, io, deps, refuse);
+  if (stop !== undefined) return stop;
 
   let reason = act.reason?.trim();
   if (plan.loosening && !reason) {

@@ -37,18 +37,19 @@ export interface ActionRequest {
   undoOf?: string;
 }
 
-export type ActionReport =
-  | {
-      done: true;
-      id: string;
-      judgement: Judgement;
-      steps: StepResult[];
-      intent: ActionJournalEntry;
-      result: ActionJournalEntry;
-      /** Set when the result entry could not be written: the journal lacks this action's outcome. */
-      journalError?: string;
-    }
-  | { done: false; refused: string };
+/** An action that ran: what it ran, what the kernel showed, and both journal entries. */
+export interface ActionDone {
+  done: true;
+  id: string;
+  judgement: Judgement;
+  steps: StepResult[];
+  intent: ActionJournalEntry;
+  result: ActionJournalEntry;
+  /** Set when the result entry could not be written: the journal lacks this action's outcome. */
+  journalError?: string;
+}
+
+export type ActionReport = ActionDone | { done: false; refused: string };
 
 /** Who acts: the sudo caller when there is one (root alone says nothing about the person). */
 export function operatorName(env: NodeJS.ProcessEnv = process.env): string {
