@@ -8,7 +8,7 @@
 import { hostname } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type { AppArmorRecord, LossNotice } from '../model/record.js';
-import { Pipeline, type PipelineSink } from '../pipeline.js';
+import { Pipeline, type PipelineSink } from '../pipeline/pipeline.js';
 import type { JournalQuery } from './commands.js';
 import { detectSources, forBoot, hostNotes, type HostFacts } from './detect.js';
 import { FileFollower } from './follow-file.js';

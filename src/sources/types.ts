@@ -4,9 +4,12 @@
  */
 import type { ClockContext } from '../decode/prefix.js';
 import type { AppArmorRecord } from '../model/record.js';
-import type { SourceName } from '../cli/args.js';
 import type { HostFacts } from './detect.js';
-import type { PipelineCounts } from '../pipeline.js';
+import type { PipelineCounts } from '../pipeline/pipeline.js';
+
+/** The host's live sources, by the names --source takes. */
+export const SOURCE_NAMES = ['journal', 'audit', 'dmesg', 'auditlog'] as const;
+export type SourceName = (typeof SOURCE_NAMES)[number];
 
 export type SourceState = 'starting' | 'backfill' | 'live' | 'restarting' | 'failed' | 'unavailable' | 'ended';
 

@@ -8,19 +8,17 @@ import React from 'react';
 import { render, type Instance } from 'ink';
 import { hostname } from 'node:os';
 import { stat } from 'node:fs/promises';
-import type { CliOptions } from '../cli/args.js';
-import type { ReplayInput } from '../cli/replay.js';
 import type { DemoPaths } from '../demo.js';
-import { scanStream, type LineStats } from '../ingest/lines.js';
-import { openInput } from '../ingest/inputs.js';
+import type { ClockContext } from '../decode/prefix.js';
 import type { AppArmorRecord } from '../model/record.js';
-import { Pipeline, type PipelineSink } from '../pipeline.js';
+import type { PipelineSink } from '../pipeline/pipeline.js';
+import { SavedInputReader, type SavedInput, type TimeWindow } from '../pipeline/saved-inputs.js';
 import { IncidentStore, type SourceHealth, type StoreSnapshot } from '../store/incident-store.js';
 import { TimelineBuilder } from '../timeline/builder.js';
 import type { Incident as TimelineIncident } from '../timeline/model.js';
-import { readJournalContents, defaultJournalPath } from '../actions/journal.js';
+import { readJournalContents } from '../actions/journal.js';
 import { readLoadedProfiles } from '../actions/kernel-state.js';
-import { wireActions } from './actions/wire.js';
+import { wireActions, type ActionSettings } from './actions/wire.js';
 import { App, type Alert, type Feed, type TerminalSize, type ViewModel } from './app.js';
 import { mergeFacts, type ProfileFact, type ProfileFacts } from './profile-facts.js';
 import { themeFor } from './theme.js';
@@ -32,14 +30,27 @@ import { safeCell } from '../views/safe-text.js';
 /** How often the store is flushed into the view (ms): a few times a second is enough to read. */
 export const FLUSH_MS = 200;
 
+/** What the view takes from the run's settings, resolved once by the command that starts it. */
+export interface TuiSettings extends ActionSettings {
+  color: boolean;
+  bell: boolean;
+  utc: boolean;
+  tz?: string;
+  clock: ClockContext;
+  /** The securityfs whose loaded-profile list the view shows; undefined for saved logs of another host. */
+  loadedFrom?: string;
+  /** The action journal shown in the action log (and written by the dialogs). */
+  journalPath: string;
+}
+
 export interface TuiOptions {
-  cli: CliOptions;
+  cli: TuiSettings;
   mode: RunMode;
   /** Saved inputs (demo and replay). */
-  inputs: ReplayInput[];
+  inputs: SavedInput[];
   demo?: DemoPaths;
   /** --since/--until for saved inputs (epoch ms); records without a time are kept. */
-  window?: { since?: number; until?: number };
+  window?: TimeWindow;
   stdin?: NodeJS.ReadStream;
   stdout?: NodeJS.WriteStream;
   env?: NodeJS.ProcessEnv;
@@ -97,57 +108,54 @@ class FactsSource {
   }
 }
 
-/** Saved logs from another host say nothing about this host's profiles unless asked. */
+/** Saved logs from another host say nothing about this host's profiles unless asked (the command decides). */
 function securityfsFor(opts: TuiOptions): string | undefined {
-  return opts.demo?.securityfs ?? opts.cli.securityfs ?? (opts.mode === 'live' ? '/sys/kernel/security/apparmor' : undefined);
+  return opts.cli.loadedFrom;
 }
 
 /** How often the kernel's profile modes are read again while running. */
 const FACTS_REFRESH_MS = 2000;
 
-function isRoot(): boolean {
-  return typeof process.getuid === 'function' && process.getuid() === 0;
-}
-
 function journalPath(opts: TuiOptions): string {
-  return opts.demo?.actions ?? opts.cli.actionsFile ?? defaultJournalPath(isRoot(), opts.env ?? process.env);
+  return opts.cli.journalPath;
 }
 
 /** Reads saved inputs through one pipeline into the store, with per-input health. */
-async function replayInto(store: IncidentStore, story: TimelineBuilder, inputs: ReplayInput[], opts: TuiOptions, onRecordHost: (h: string) => void): Promise<void> {
+async function replayInto(store: IncidentStore, story: TimelineBuilder, inputs: SavedInput[], opts: TuiOptions, onRecordHost: (h: string) => void): Promise<void> {
   const health: SourceHealth[] = inputs.map((i) => ({ name: i.name, state: 'waiting', lines: 0, records: 0 }));
   store.setHealth(health);
   const sink: PipelineSink = {
     record: (r) => {
-      const w = opts.window;
-      if (w && r.time !== undefined && ((w.since !== undefined && r.time < w.since) || (w.until !== undefined && r.time > w.until))) return;
       if (r.host) onRecordHost(r.host);
       store.add(r);
       story.addRecord(r);
     },
     loss: (n) => store.addLoss(n),
   };
-  const pipeline = new Pipeline(sink, { clock: { bootTime: opts.cli.bootTime, year: opts.cli.year }, enrich: opts.enrich });
-  const stats: LineStats = { bytes: 0, cut: 0 };
-  for (let i = 0; i < inputs.length; i++) {
-    const h = health[i];
-    h.state = 'reading';
-    store.setHealth(health);
-    try {
-      const stream = await openInput(inputs[i].path);
-      const parser = pipeline.parserFor(inputs[i].name);
-      const before = pipeline.counts.records;
-      await scanStream(stream, parser.asSink(), { filter: true }, stats);
-      parser.end();
-      h.lines = parser.stats.lines;
-      h.records = pipeline.counts.records - before;
-      h.state = 'done';
-    } catch (err) {
+  const healthOf = (input: SavedInput) => health[inputs.indexOf(input)];
+  const reader = new SavedInputReader(sink, { clock: opts.cli.clock, enrich: opts.enrich, window: opts.window });
+  await reader.read(inputs, {
+    start: (input) => {
+      healthOf(input).state = 'reading';
+      store.setHealth(health);
+    },
+    done: (input, r) => {
+      const h = healthOf(input);
+      h.lines = r.lines;
+      h.records = r.records;
+      if (r.damaged) {
+        h.state = 'failed';
+        h.reason = r.damaged.message;
+      } else h.state = 'done';
+      store.setHealth(health);
+    },
+    failed: (input, err) => {
+      const h = healthOf(input);
       h.state = 'failed';
-      h.reason = (err as Error).message;
-    }
-    store.setHealth(health);
-  }
+      h.reason = err.message;
+      store.setHealth(health);
+    },
+  });
 }
 
 export async function runTui(opts: TuiOptions): Promise<number> {

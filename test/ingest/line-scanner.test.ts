@@ -4,7 +4,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { LineScanner } from '../../src/ingest/line-scanner.js';
 import { LINE_MARKERS } from '../../src/parse/markers.js';
-import { Pipeline } from '../../src/pipeline.js';
+import { Pipeline } from '../../src/pipeline/pipeline.js';
 import { recordToNdjson } from '../../src/views/json.js';
 import { logLines } from '../../bench/generate.mjs';
 

@@ -17,7 +17,7 @@ import { createClassifier } from '../../src/classify/index.js';
 import { scanStream } from '../../src/ingest/lines.js';
 import { digestOf } from '../../src/model/digest.js';
 import type { AppArmorRecord } from '../../src/model/record.js';
-import { Pipeline } from '../../src/pipeline.js';
+import { Pipeline } from '../../src/pipeline/pipeline.js';
 import { loadProfileIndex } from '../../src/profiles/load.js';
 import type { ProfileIndex } from '../../src/profiles/types.js';
 import { recordToNdjson } from '../../src/views/json.js';

@@ -6,8 +6,8 @@ import { applyIntent, editFilter, INITIAL_UI, type ListContext, type UiState } f
 import { commandRows, parseFilter, matches, sortIncidents, windowStart, timelineItems } from '../../src/tui/view-model.js';
 import { terminalSize } from '../../src/tui/terminal.js';
 import { IncidentStore } from '../../src/store/incident-store.js';
-import { tuiMode, wantsTui } from '../../src/tui/start.js';
-import { parseCli } from '../../src/cli/args.js';
+import { tuiMode, wantsTui } from '../../src/commands/tui.js';
+import { parseCli } from '../../src/commands/args.js';
 import { denial, status } from './fixtures.js';
 import type { Key } from 'ink';
 

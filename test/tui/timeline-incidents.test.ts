@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { ingestInputs } from '../../src/cli/replay.js';
+import { ingestInputs } from '../../src/pipeline/saved-inputs.js';
 import { loadEnrichment } from '../../src/classify/enrich.js';
 import { findDemo, DEMO_SOURCE } from '../../src/demo.js';
 import type { ActionJournalEntry } from '../../src/model/action.js';

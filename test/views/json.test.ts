@@ -29,7 +29,7 @@ test('kernel keys at the top level, meta keys never overwritten by a field, cont
 });
 
 test('NDJSON lines are exactly JSON.stringify(recordToJson(r)), with shared verdicts rendered once and pids filled in', async () => {
-  const { ingestInputs } = await import('../../src/cli/replay.js');
+  const { ingestInputs } = await import('../../src/pipeline/saved-inputs.js');
   const { loadEnrichment } = await import('../../src/classify/enrich.js');
   const { enrich } = await loadEnrichment(['demo/apparmor.d']);
   const records: AppArmorRecord[] = [];

@@ -3,18 +3,18 @@
  * neither --json nor --plain), which mode it is (DEMO, REPLAY, LIVE), and wires the live sources
  * and the demo's profile facts and action journal.
  */
-import type { CliOptions } from '../cli/args.js';
-import type { ReplayInput } from '../cli/replay.js';
-import { findDemo } from '../demo.js';
+import type { CliOptions } from './args.js';
+import type { SavedInput } from '../pipeline/saved-inputs.js';
 import { startLiveSources } from '../sources/session.js';
-import { liveOptionsFromCli } from '../sources/live-cli.js';
+import { liveOptionsFrom } from './live.js';
 import type { LiveSession, SourceHealth } from '../sources/types.js';
-import { loadEnrichment, profileDirsFor, type Enrichment } from '../classify/enrich.js';
+import { loadEnrichment, type Enrichment } from '../classify/enrich.js';
 import type { ProfileIndex } from '../profiles/types.js';
-import type { ProfileFact } from './profile-facts.js';
-import { runTui, type TuiOptions } from './runner.js';
-import { validZone } from './format.js';
-import type { RunMode } from './views/header.js';
+import type { ProfileFact } from '../tui/profile-facts.js';
+import { runTui, type TuiOptions, type TuiSettings } from '../tui/runner.js';
+import type { RunSettings } from './settings.js';
+import { validZone } from '../tui/format.js';
+import type { RunMode } from '../tui/views/header.js';
 
 /** Ink's own test (is-in-ci, read once when Ink loads): with it, Ink prints only the last frame. */
 export function inCi(env: NodeJS.ProcessEnv): boolean {
@@ -41,14 +41,31 @@ export function factsFromIndex(index: ProfileIndex): ProfileFact[] {
   return index.profiles().map((p) => ({ name: p.name, mode: p.mode, file: p.file, hasNetworkRules: p.hasNetworkRules, managedBy: p.managedBy }));
 }
 
+/** The view's part of the run's settings. Saved logs from another host say nothing about this host's profiles unless asked. */
+export function tuiSettings(opts: CliOptions, settings: RunSettings, mode: RunMode = tuiMode(opts)): TuiSettings {
+  return {
+    color: opts.color,
+    bell: opts.bell,
+    utc: opts.utc,
+    tz: opts.tz,
+    clock: settings.clock,
+    loadedFrom: settings.securityfsNamed || mode === 'live' ? settings.securityfs : undefined,
+    journalPath: settings.journalPath,
+    isRoot: settings.isRoot,
+    profileDirs: settings.profileDirs,
+    securityfs: settings.securityfs,
+    readOnly: settings.readOnly,
+  };
+}
+
 /** Sources that read backlog first: announcements start once they are all past it. */
 function pastBacklog(session: LiveSession): boolean {
   return session.health().every((h) => h.state !== 'starting' && h.state !== 'backfill');
 }
 
-export async function startTui(opts: CliOptions, inputs: ReplayInput[], window: { since?: number; until?: number } = {}, loaded?: Enrichment): Promise<number> {
+export async function startTui(opts: CliOptions, settings: RunSettings, inputs: SavedInput[], loaded?: Enrichment): Promise<number> {
   const mode = tuiMode(opts);
-  const demo = opts.demo ? findDemo() : undefined;
+  const demo = settings.demo;
   if (opts.tz !== undefined && !opts.utc && !validZone(opts.tz)) {
     process.stderr.write(`aa-triage: --tz: unknown time zone: ${opts.tz} (use an IANA name such as Europe/Berlin, or --utc)\n`);
     return 2;
@@ -60,14 +77,14 @@ export async function startTui(opts: CliOptions, inputs: ReplayInput[], window: 
   }
   // One profile index for the classifier and for the facts the views show, so they agree (main.ts
   // has usually loaded it already).
-  const enrichment = loaded ?? (await loadEnrichment(profileDirsFor(opts, demo?.profilesDir), { label: demo?.label }));
+  const enrichment = loaded ?? (await loadEnrichment(settings.profileDirs, { label: demo?.label }));
   const index = enrichment.index;
   const useSession = mode === 'live' || opts.journalDirs.length > 0 || opts.journalFiles.length > 0;
   const tui: TuiOptions = {
-    cli: opts,
+    cli: tuiSettings(opts, settings, mode),
     mode,
     inputs: useSession ? [] : inputs,
-    window,
+    window: settings.window,
     demo,
     profileFiles: index ? async () => factsFromIndex(index) : undefined,
     enrich: enrichment.enrich,
@@ -75,7 +92,7 @@ export async function startTui(opts: CliOptions, inputs: ReplayInput[], window: 
   if (useSession) {
     tui.startLive = async (sink, onHealth) => {
       const session = await startLiveSources(
-        { ...liveOptionsFromCli(opts), enrich: tui.enrich },
+        { ...liveOptionsFrom(opts, settings), enrich: tui.enrich },
         sink,
       );
       // host facts (AppArmor off in this kernel) are shown with the sources: an empty list must never look quiet

@@ -5,17 +5,19 @@
  * stderr, and stops every subprocess on SIGINT, SIGTERM and SIGHUP.
  */
 import type { Writable } from 'node:stream';
-import type { CliOptions } from '../cli/args.js';
+import type { CliOptions } from './args.js';
 import type { AppArmorRecord, LossNotice } from '../model/record.js';
-import { summaryLine } from '../pipeline.js';
+import { summaryLine } from '../pipeline/pipeline.js';
 import { recordToNdjson } from '../views/json.js';
 import { safeLines, safeText } from '../views/safe-text.js';
 import { recordLine } from '../views/text.js';
-import { startLiveSources } from './session.js';
-import { TimeSpecError } from './time-spec.js';
-import { type LiveOptions, type LiveSession, type SourceHealth } from './types.js';
+import { startLiveSources } from '../sources/session.js';
+import type { RunSettings } from './settings.js';
+import { TimeSpecError } from '../sources/time-spec.js';
+import { type LiveOptions, type LiveSession, type SourceHealth } from '../sources/types.js';
 
-export function liveOptionsFromCli(opts: CliOptions): LiveOptions {
+/** The live sources' options from the command line and the run's settings. */
+export function liveOptionsFrom(opts: CliOptions, settings: Pick<RunSettings, 'clock'>): LiveOptions {
   return {
     sources: opts.sources,
     since: opts.since,
@@ -25,7 +27,7 @@ export function liveOptionsFromCli(opts: CliOptions): LiveOptions {
     journalFiles: opts.journalFiles,
     inputs: opts.inputs,
     follow: opts.follow,
-    clock: { bootTime: opts.bootTime, year: opts.year },
+    clock: settings.clock,
   };
 }
 
@@ -63,7 +65,7 @@ export interface LiveCliIo {
 /** Bytes written to stdout and not yet taken by its reader, past which reading stops. */
 export const OUTPUT_BACKLOG = 4 * 1024 * 1024;
 
-export async function runLive(opts: CliOptions, format: 'json' | 'plain', io: LiveCliIo): Promise<number> {
+export async function runLive(opts: CliOptions, settings: Pick<RunSettings, 'clock'>, format: 'json' | 'plain', io: LiveCliIo): Promise<number> {
   const { out, err } = io;
   const say = (s: string) => err.write(`aa-triage: ${safeLines(s)}\n`);
   let buf = '';
@@ -77,7 +79,7 @@ export async function runLive(opts: CliOptions, format: 'json' | 'plain', io: Li
   };
   // stdout into a pipe that reads slower than the flood: stop taking lines until it catches up
   const hold = () => (out as { writableLength?: number }).writableLength !== undefined && (out as { writableLength: number }).writableLength > OUTPUT_BACKLOG;
-  const liveOpts: LiveOptions = { ...liveOptionsFromCli(opts), enrich: io.enrich, hold, ...io.live };
+  const liveOpts: LiveOptions = { ...liveOptionsFrom(opts, settings), enrich: io.enrich, hold, ...io.live };
   let session: LiveSession;
   try {
     session = await startLiveSources(liveOpts, {

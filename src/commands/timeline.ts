@@ -4,29 +4,29 @@
  * followed), the zone times are shown in, the window and the output format. Errors become a
  * sentence on stderr and an exit code.
  */
-import type { CliOptions } from '../cli/args.js';
-import { UsageError } from '../cli/args.js';
-import type { ReplayInput } from '../cli/replay.js';
+import type { CliOptions } from './args.js';
+import { UsageError } from './args.js';
 import type { DemoPaths } from '../demo.js';
 import type { AppArmorRecord } from '../model/record.js';
 import type { Writable } from 'node:stream';
-import { defaultJournalPath } from '../actions/journal.js';
-import { DEMO_SOURCE, findDemo } from '../demo.js';
+import { DEMO_SOURCE } from '../demo.js';
 import { InputError } from '../ingest/inputs.js';
-import { liveOptionsFromCli } from '../sources/live-cli.js';
+import type { SavedInput } from '../pipeline/saved-inputs.js';
+import { liveOptionsFrom } from './live.js';
+import type { RunSettings } from './settings.js';
 import { parseWindow, TimeSpecError } from '../sources/time-spec.js';
 import type { LiveOptions } from '../sources/types.js';
-import { buildTimelineFromLive, runTimeline, writeTimeline, type TimelineRun } from './run.js';
-import { timeStyle, TimeZoneError } from './time-format.js';
+import { buildTimelineFromLive, runTimeline, writeTimeline, type TimelineRun } from './timeline-run.js';
+import { timeStyle, TimeZoneError } from '../timeline/time-format.js';
 import { safeLines } from '../views/safe-text.js';
 
 export const DEMO_ACTIONS_SOURCE = 'DEMO:actions.jsonl';
 
 export interface TimelineCommandEnv {
-  inputs: ReplayInput[];
+  inputs: SavedInput[];
   demo?: DemoPaths;
-  /** The action journal used when --actions is not given (read only when it exists). */
-  defaultActions?: string;
+  /** The run's action journal: read when named (it must exist), else only when it exists. */
+  journal: Pick<RunSettings, 'journalPath' | 'journalNamed' | 'clock'>;
   enrich?: (r: AppArmorRecord) => void;
   /** Where progress goes (stderr); shown only when it is a terminal. */
   stderr?: TimelineRun['progress'];
@@ -44,10 +44,8 @@ export function timelineRun(opts: CliOptions, env: TimelineCommandEnv): Timeline
     throw err;
   }
   const format = opts.format ?? (opts.json ? 'json' : 'text');
-  let actions: TimelineRun['actions'];
-  if (opts.actionsFile !== undefined) actions = { path: opts.actionsFile, name: opts.actionsFile, required: true };
-  else if (env.demo) actions = { path: env.demo.actions, name: DEMO_ACTIONS_SOURCE, required: true };
-  else if (env.defaultActions !== undefined) actions = { path: env.defaultActions, name: env.defaultActions, required: false };
+  const { journalPath, journalNamed } = env.journal;
+  const actions: TimelineRun['actions'] = { path: journalPath, name: env.demo && journalPath === env.demo.actions ? DEMO_ACTIONS_SOURCE : journalPath, required: journalNamed };
   return {
     inputs: env.inputs,
     actions,
@@ -55,7 +53,7 @@ export function timelineRun(opts: CliOptions, env: TimelineCommandEnv): Timeline
     style,
     demo: !!env.demo,
     gapSeconds: opts.gapSeconds,
-    clock: { bootTime: opts.bootTime, year: opts.year },
+    clock: env.journal.clock,
     since: window.since,
     until: window.until,
     enrich: env.enrich,
@@ -69,32 +67,29 @@ export interface TimelineIo {
   enrich?: (r: AppArmorRecord) => void;
   /** Live sources instead of this host's (tests). */
   live?: Partial<LiveOptions>;
-  isRoot?: boolean;
-  env?: NodeJS.ProcessEnv;
 }
 
 /** `aa-triage timeline ...`: returns the exit code. */
-export async function runTimelineCommand(opts: CliOptions, io: TimelineIo): Promise<number> {
+export async function runTimelineCommand(opts: CliOptions, settings: RunSettings, io: TimelineIo): Promise<number> {
   const say = (s: string) => io.err.write(`aa-triage: ${safeLines(s)}\n`);
-  let demo: DemoPaths | undefined;
+  const demo = settings.demo;
   if (opts.demo) {
     if (opts.inputs.length || opts.journalDirs.length || opts.journalFiles.length) {
       say('--demo does not mix with --input, --journal-dir or --journal-file: the demo is never merged with real data');
       return 2;
     }
-    demo = findDemo();
     if (!demo) {
       say('the demo incident is missing from this installation (demo/incident.log)');
       return 1;
     }
   }
-  const inputs: ReplayInput[] = demo ? [{ path: demo.log, name: DEMO_SOURCE }] : opts.inputs.map((p) => ({ path: p, name: p === '-' ? 'stdin' : p }));
+  const inputs: SavedInput[] = demo ? [{ path: demo.log, name: DEMO_SOURCE }] : opts.inputs.map((p) => ({ path: p, name: p === '-' ? 'stdin' : p }));
   let run: TimelineRun;
   try {
     run = timelineRun(opts, {
       inputs,
       demo,
-      defaultActions: defaultJournalPath(io.isRoot ?? process.getuid?.() === 0, io.env ?? process.env),
+      journal: settings,
       enrich: io.enrich,
       stderr: io.err,
     });
@@ -111,7 +106,7 @@ export async function runTimelineCommand(opts: CliOptions, io: TimelineIo): Prom
       const t = await runTimeline(run, io.out);
       if (t.damagedInputs?.length) return 1;
     } else {
-      const t = await buildTimelineFromLive(run, { ...liveOptionsFromCli(opts), ...io.live }, say);
+      const t = await buildTimelineFromLive(run, { ...liveOptionsFrom(opts, settings), ...io.live }, say);
       if (!t) return 1;
       await writeTimeline(t, run, io.out);
     }

@@ -2,19 +2,21 @@
  * Program entry (bundled into dist/aa-triage.js; bin/aa-triage checks the Node version first).
  * Decides the mode once at start-up: interactive view on a terminal, NDJSON when stdout is not one.
  */
-import { HELP, parseCli, UsageError, type CliOptions } from './cli/args.js';
-import { VERSION } from './cli/version.js';
-import { replay, type ReplayInput } from './cli/replay.js';
-import { DEMO_SOURCE, findDemo } from './demo.js';
-import { InputError } from './ingest/inputs.js';
-import { runLive } from './sources/live-cli.js';
-import { parseWindow, TimeSpecError } from './sources/time-spec.js';
-import { runActCommand } from './actions/act-main.js';
-import { runTimelineCommand } from './timeline/command.js';
-import { preferInteractiveHeap, preferSmallHeap } from './cli/heap.js';
-import { startTui, wantsTui } from './tui/start.js';
-import { loadEnrichment, profileDirsFor } from './classify/enrich.js';
-import { safeLines } from './views/safe-text.js';
+import { HELP, parseCli, UsageError, type CliOptions } from './args.js';
+import { VERSION } from './version.js';
+import { replay } from './ndjson.js';
+import type { SavedInput } from '../pipeline/saved-inputs.js';
+import { hostIdentity, resolveSettings } from './settings.js';
+import { DEMO_SOURCE, findDemo } from '../demo.js';
+import { InputError } from '../ingest/inputs.js';
+import { runLive } from './live.js';
+import { parseWindow, TimeSpecError } from '../sources/time-spec.js';
+import { runActCommand } from './act.js';
+import { runTimelineCommand } from './timeline.js';
+import { preferInteractiveHeap, preferSmallHeap } from './heap.js';
+import { startTui, wantsTui } from './tui.js';
+import { loadEnrichment } from '../classify/enrich.js';
+import { safeLines } from '../views/safe-text.js';
 
 function fail(msg: string, code: number): never {
   process.stderr.write(`aa-triage: ${safeLines(msg)}\n`);
@@ -22,7 +24,7 @@ function fail(msg: string, code: number): never {
 }
 
 /** The saved inputs a run reads: --demo's log, or --input paths. */
-export function replayInputs(opts: CliOptions): ReplayInput[] {
+export function replayInputs(opts: CliOptions): SavedInput[] {
   if (opts.demo) {
     const demo = findDemo();
     if (!demo) fail('the demo incident is missing from this installation (demo/incident.log)', 1);
@@ -48,14 +50,17 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (opts.demo && opts.inputs.length) fail('--demo and --input do not mix: the demo is never merged with real data', 2);
-  if (opts.command === 'act') return runActCommand(opts);
+  const who = hostIdentity();
+  // act works on this host's profiles, never the demo's
+  if (opts.command === 'act') return runActCommand(opts, resolveSettings({ ...opts, demo: false }, who));
   // records streamed out: a small heap before speed; the interactive view: a gentler limit
   if (!wantsTui(opts)) preferSmallHeap();
   else preferInteractiveHeap();
   // classification needs the profile index: the demo's own profiles, --profiles-dir, or this host's
   const demo = opts.demo ? findDemo() : undefined;
-  const classify = await loadEnrichment(profileDirsFor(opts, demo?.profilesDir), { label: demo?.label });
-  if (opts.command === 'timeline') return runTimelineCommand(opts, { out: process.stdout, err: process.stderr, enrich: classify?.enrich });
+  const base = resolveSettings(opts, who, { demo });
+  const classify = await loadEnrichment(base.profileDirs, { label: demo?.label });
+  if (opts.command === 'timeline') return runTimelineCommand(opts, base, { out: process.stdout, err: process.stderr, enrich: classify?.enrich });
   if (opts.command !== 'triage') fail(`${opts.command}: not available in this build`, 2);
   const inputs = replayInputs(opts);
   const format = opts.json ? 'json' : opts.plain ? 'plain' : process.stdout.isTTY ? 'plain' : 'json';
@@ -68,11 +73,12 @@ async function main(argv: string[]): Promise<number> {
   }
   if (opts.demo && (opts.journalDirs.length || opts.journalFiles.length)) fail('--demo and --journal-dir/--journal-file do not mix: the demo is never merged with real data', 2);
   // a terminal on both ends and neither --json nor --plain: the interactive view (DEMO, REPLAY or LIVE)
-  if (wantsTui(opts)) return startTui(opts, inputs, window, classify);
+  const settings = { ...base, window };
+  if (wantsTui(opts)) return startTui(opts, settings, inputs, classify);
   // live: this host's sources, or copied journals (read through journalctl, merged with any --input)
-  if (inputs.length === 0 || opts.journalDirs.length || opts.journalFiles.length) return runLive(opts, format, { out: process.stdout, err: process.stderr, enrich: classify?.enrich });
+  if (inputs.length === 0 || opts.journalDirs.length || opts.journalFiles.length) return runLive(opts, settings, format, { out: process.stdout, err: process.stderr, enrich: classify?.enrich });
   try {
-    const counts = await replay(inputs, process.stdout, process.stderr, { format, raw: opts.raw, utc: opts.utc, clock: { bootTime: opts.bootTime, year: opts.year }, ...window, enrich: classify?.enrich });
+    const counts = await replay(inputs, process.stdout, process.stderr, { format, raw: opts.raw, utc: opts.utc, clock: settings.clock, ...settings.window, enrich: classify?.enrich });
     // a damaged input was reported and the rest written: the status still says not everything was read
     return counts.damaged > 0 ? 1 : 0;
   } catch (err) {

@@ -7,25 +7,24 @@ import { access } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
 import type { ClockContext } from '../decode/prefix.js';
 import { openInput } from '../ingest/inputs.js';
-import { DamagedInput, damagedInputLine, forEachLine, scanStream, type LineStats } from '../ingest/lines.js';
+import { forEachLine } from '../ingest/lines.js';
 import type { AppArmorRecord } from '../model/record.js';
-import { Pipeline } from '../pipeline.js';
-import { healthLine } from '../sources/live-cli.js';
+import { inWindow, SavedInputReader, type SavedInput, type TimeWindow } from '../pipeline/saved-inputs.js';
+import { healthLine } from './live.js';
 import { startLiveSources } from '../sources/session.js';
 import type { LiveOptions } from '../sources/types.js';
-import type { ReplayInput } from '../cli/replay.js';
-import { BOOT_BANNER, readLineFacts } from './boot-lines.js';
-import { TimelineBuilder } from './builder.js';
-import { parseJournalLine } from './journal-lines.js';
-import type { Timeline } from './model.js';
-import { Progress, type ProgressStream } from './progress.js';
-import { jsonChunks } from './render-json.js';
-import { markdownLines } from './render-markdown.js';
-import { textLines } from './render-text.js';
-import type { TimeStyle } from './time-format.js';
+import { BOOT_BANNER, readLineFacts } from '../timeline/boot-lines.js';
+import { TimelineBuilder } from '../timeline/builder.js';
+import { parseJournalLine } from '../timeline/journal-lines.js';
+import type { Timeline } from '../timeline/model.js';
+import { Progress, type ProgressStream } from '../timeline/progress.js';
+import { jsonChunks } from '../timeline/render-json.js';
+import { markdownLines } from '../timeline/render-markdown.js';
+import { textLines } from '../timeline/render-text.js';
+import type { TimeStyle } from '../timeline/time-format.js';
 
 export interface TimelineRun {
-  inputs: ReplayInput[];
+  inputs: SavedInput[];
   /** The action journal: `required` when the user named it (a missing file is then an error). */
   actions?: { path: string; name: string; required: boolean };
   format: 'text' | 'markdown' | 'json';
@@ -89,64 +88,54 @@ async function builderFor(run: TimelineRun): Promise<TimelineBuilder> {
 export async function buildTimelineFromInputs(run: TimelineRun): Promise<Timeline> {
   const clock = run.clock ?? {};
   const builder = await builderFor(run);
-  const inWindow = (r: AppArmorRecord) => r.time === undefined || ((run.since === undefined || r.time >= run.since) && (run.until === undefined || r.time <= run.until));
+  const window: TimeWindow = { since: run.since, until: run.until };
   let lineUptime: number | undefined;
-  const pipeline = new Pipeline(
+  const reader = new SavedInputReader(
     {
-      record: (r) => {
-        if (inWindow(r)) builder.addRecord(r);
-      },
+      record: (r) => builder.addRecord(r),
       loss: (n) => {
-        if (n.time === undefined || inWindow({ time: n.time } as AppArmorRecord)) builder.addLoss(n, lineUptime);
+        if (inWindow(n.time, window)) builder.addLoss(n, lineUptime);
       },
     },
-    { clock, enrich: run.enrich },
+    // the kernel's banner starts a boot: the one line without a record the timeline needs
+    { clock, enrich: run.enrich, window, markers: [BOOT_BANNER] },
   );
-  const stats: LineStats = { bytes: 0, cut: 0 };
   const damaged: string[] = [];
   let current = { input: '', lines: 0 };
-  const progress = new Progress(run.progress, () => ({ input: current.input, lines: current.lines, records: pipeline.counts.records, bytes: stats.bytes }), { delayMs: run.progressDelayMs });
+  const progress = new Progress(run.progress, () => ({ input: current.input, lines: current.lines, records: reader.pipeline.counts.records, bytes: reader.stats.bytes }), { delayMs: run.progressDelayMs });
+  let counts;
   try {
-    for (const input of run.inputs) {
-      const stream = await openInput(input.path);
-      const parser = pipeline.parserFor(input.name);
-      current = { input: input.name, lines: 0 };
-      try {
-        await scanStream(
-          stream,
-          {
-            line: (line) => {
-              const lineNo = ++current.lines;
-              const facts = readLineFacts(line, clock);
-              lineUptime = facts.uptime;
-              if (facts.boot) builder.addBoot({ source: { name: input.name, line: lineNo }, detectedBy: 'linux-version', ...facts.boot });
-              else if (facts.uptime !== undefined) builder.observeUptime({ name: input.name, line: lineNo }, facts.uptime);
-              parser.push(line);
-            },
-            skip: (n) => {
-              current.lines += n;
-              parser.skip(n);
-            },
-            endEvent: () => parser.flushHeld(),
+    counts = await reader.read(run.inputs, {
+      start: (input, parser) => {
+        current = { input: input.name, lines: 0 };
+        return {
+          line: (line) => {
+            const lineNo = ++current.lines;
+            const facts = readLineFacts(line, clock);
+            lineUptime = facts.uptime;
+            if (facts.boot) builder.addBoot({ source: { name: input.name, line: lineNo }, detectedBy: 'linux-version', ...facts.boot });
+            else if (facts.uptime !== undefined) builder.observeUptime({ name: input.name, line: lineNo }, facts.uptime);
+            parser.push(line);
           },
-          // the kernel's banner starts a boot: the one line without a record the timeline needs
-          { filter: true, markers: [BOOT_BANNER] },
-          stats,
-        );
-      } catch (err) {
-        if (!(err instanceof DamagedInput)) throw err;
-        const line = damagedInputLine(input.name, err);
+          skip: (n) => {
+            current.lines += n;
+            parser.skip(n);
+          },
+          endEvent: () => parser.flushHeld(),
+        };
+      },
+      damaged: (line) => {
         damaged.push(line);
         if (run.warn) run.warn(line);
         else process.stderr.write(`aa-triage: ${line}\n`);
-      }
-      lineUptime = undefined;
-      parser.end();
-    }
+      },
+      ending: () => {
+        lineUptime = undefined;
+      },
+    });
   } finally {
     progress.stop();
   }
-  const counts = pipeline.collect({ cut: stats.cut });
   builder.setCounts({ unparsable: counts.unparsable, firstUnparsable: counts.firstUnparsable[0]?.source, duplicates: counts.duplicates, cut: counts.cut, nullMessages: counts.nullMessages });
   return Object.assign(builder.snapshot(), damaged.length ? { damagedInputs: damaged } : {});
 }

@@ -5,12 +5,11 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { isValidTime } from '../model/record.js';
+import { SOURCE_NAMES, type SourceName } from '../sources/types.js';
 
 export type Command = 'triage' | 'timeline' | 'act';
 export const ACT_VERBS = ['complain', 'unload', 'disable', 'enforce', 'enable', 'allow'] as const;
 export type ActVerb = (typeof ACT_VERBS)[number];
-export const SOURCE_NAMES = ['journal', 'audit', 'dmesg', 'auditlog'] as const;
-export type SourceName = (typeof SOURCE_NAMES)[number];
 
 export class UsageError extends Error {}
 

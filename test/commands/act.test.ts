@@ -3,11 +3,12 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import { parseCli } from '../../src/cli/args.js';
-import { EXIT, runAct, type ActDeps, type ActIo } from '../../src/actions/cli.js';
+import { parseCli } from '../../src/commands/args.js';
+import { EXIT, runAct, type ActDeps, type ActIo } from '../../src/commands/act.js';
+import { resolveSettings } from '../../src/commands/settings.js';
 import { readJournal } from '../../src/actions/journal.js';
 import { loadProfileIndex } from '../../src/profiles/load.js';
-import { makeHost, type Host } from './helpers.js';
+import { makeHost, type Host } from '../actions/helpers.js';
 
 let host: Host;
 beforeEach(() => {
@@ -39,10 +40,8 @@ async function run(args: string[], opts: { isRoot?: boolean; answers?: string[];
       : undefined,
   };
   const deps: ActDeps = {
-    isRoot: opts.isRoot ?? true,
-    env: opts.env ?? host.env,
+    settings: resolveSettings(cli, { isRoot: opts.isRoot ?? true, env: opts.env ?? host.env }),
     loadDeclarations: async (dirs) => (await loadProfileIndex(dirs)).index,
-    defaultProfileDirs: [host.profilesDir],
     operator: 'oncall',
     host: 'web-01',
     timeoutMs: 10_000,
@@ -158,10 +157,8 @@ describe('aa-triage act', () => {
     const cli = parseCli(['act', 'unload', '/usr/sbin/nginx', '--dry-run', '--profiles-dir', relative(process.cwd(), host.profilesDir)], {});
     let out = '';
     const code = await runAct(cli, { out: (s) => void (out += s), err: (s) => void (out += s) }, {
-      isRoot: true,
-      env: host.env,
+      settings: resolveSettings(cli, { isRoot: true, env: host.env }),
       loadDeclarations: async (dirs) => (await loadProfileIndex(dirs)).index,
-      defaultProfileDirs: [],
       operator: 'oncall',
       host: 'web-01',
     });
@@ -224,7 +221,7 @@ describe('aa-triage act', () => {
     const cliArgs = (verb: string, extra: string[] = []) => [
       '--import',
       'tsx',
-      'src/main.ts',
+      'src/commands/main.ts',
       'act',
       verb,
       '/usr/sbin/nginx',

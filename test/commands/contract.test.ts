@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { VERSION } from '../../src/cli/version.js';
+import { VERSION } from '../../src/commands/version.js';
 
 const BIN = new URL('../../bin/aa-triage', import.meta.url).pathname;
 

@@ -5,9 +5,9 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { parseCli } from '../../src/cli/args.js';
-import { runLive } from '../../src/sources/live-cli.js';
-import { FAST, fakeHost, liveOpts, waitFor } from './helpers.js';
+import { parseCli } from '../../src/commands/args.js';
+import { runLive } from '../../src/commands/live.js';
+import { FAST, fakeHost, liveOpts, waitFor } from '../sources/helpers.js';
 
 class Text extends Writable {
   text = '';
@@ -22,7 +22,7 @@ test('a host where nothing is readable (not root, no AppArmor, no auditd): every
   const facts = { ...host.facts, uid: 1000, groups: ['alice'], dmesgRestrict: true, auditdRunning: false, apparmorEnabled: false, auditLog: { path: '/var/log/audit/audit.log', exists: false, readable: false } };
   const out = new Text();
   const err = new Text();
-  const code = await runLive(parseCli(['--json']), 'json', { out, err, live: liveOpts(host, { facts }), signals: [] });
+  const code = await runLive(parseCli(['--json']), { clock: {} }, 'json', { out, err, live: liveOpts(host, { facts }), signals: [] });
   assert.equal(code, 1);
   assert.equal(out.text, '');
   const e = err.text;
@@ -39,7 +39,7 @@ test('--json follows: one NDJSON object per record as it arrives, health on stde
   const host = fakeHost({ journal: false });
   const out = new Text();
   const err = new Text();
-  const run = runLive(parseCli(['--json', '--source', 'dmesg']), 'json', { out, err, live: liveOpts(host, { sources: ['dmesg'] }), signals: ['SIGUSR2'] });
+  const run = runLive(parseCli(['--json', '--source', 'dmesg']), { clock: {} }, 'json', { out, err, live: liveOpts(host, { sources: ['dmesg'] }), signals: ['SIGUSR2'] });
   await waitFor('backfill out', () => out.text.split('\n').length === 7);
   const objs = out.text.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
   assert.equal(objs[1].apparmor, 'DENIED');
@@ -58,7 +58,7 @@ test('--json follows: one NDJSON object per record as it arrives, health on stde
 test('a --since that is not a time: exit 2 with examples', async () => {
   const host = fakeHost();
   const err = new Text();
-  const code = await runLive(parseCli(['--since', 'around noon']), 'json', { out: new Text(), err, live: liveOpts(host), signals: [] });
+  const code = await runLive(parseCli(['--since', 'around noon']), { clock: {} }, 'json', { out: new Text(), err, live: liveOpts(host), signals: [] });
   assert.equal(code, 2);
   assert.match(err.text, /--since: not a time: around noon \(e\.g\./);
   host.cleanup();
@@ -70,7 +70,7 @@ test('lines aa-triage had to drop are said on stderr and in the summary, never s
   writeFileSync(join(host.dir, 'dmesg.txt'), `${Array.from({ length: 20_000 }, (_, i) => line(i)).join('\n')}\n`);
   const out = new Text();
   const err = new Text();
-  const code = await runLive(parseCli(['--json', '--no-follow']), 'json', { out, err, live: liveOpts(host, { sources: ['dmesg'], follow: false, tuning: { ...FAST, queueLines: 50 } }), signals: [] }); // fewer than one pipe read's lines: drops are certain
+  const code = await runLive(parseCli(['--json', '--no-follow']), { clock: {} }, 'json', { out, err, live: liveOpts(host, { sources: ['dmesg'], follow: false, tuning: { ...FAST, queueLines: 50 } }), signals: [] }); // fewer than one pipe read's lines: drops are certain
   assert.equal(code, 0);
   const m = /(\d+) lines dropped by aa-triage \(queue full\)/.exec(err.text);
   assert.ok(m, err.text);

@@ -1,7 +1,7 @@
 // Command-line inputs that were resolved silently or hung: each is a usage error now.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseCli, UsageError } from '../../src/cli/args.js';
+import { parseCli, UsageError } from '../../src/commands/args.js';
 import { mdText } from '../../src/timeline/render-markdown.js';
 import { profileTableData } from '../../src/tui/views/profiles-table.js';
 

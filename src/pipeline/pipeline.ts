@@ -3,10 +3,10 @@
  * numbers), all share one deduper and one enrichment step (profiles + classification), and
  * everything that survives goes to one sink. Counters for the end-of-run summary live here.
  */
-import type { AppArmorRecord, LossNotice, Unparsable } from './model/record.js';
-import type { ClockContext } from './decode/prefix.js';
-import { LineParser } from './parse/line-parser.js';
-import { RecordDeduper } from './store/dedupe.js';
+import type { AppArmorRecord, LossNotice, Unparsable } from '../model/record.js';
+import type { ClockContext } from '../decode/prefix.js';
+import { LineParser } from '../parse/line-parser.js';
+import { RecordDeduper } from '../store/dedupe.js';
 
 export interface PipelineSink {
   record(r: AppArmorRecord): void;

@@ -12,22 +12,23 @@
  * one, 2 usage, 3 refused (nothing was run), 4 ran but could not be verified, 5 ran but its result
  * could not be written to the action journal (the outcome is printed; the journal holds the intent).
  */
+import { createInterface } from 'node:readline/promises';
 import { resolve as resolvePath } from 'node:path';
-import type { CliOptions } from '../cli/args.js';
+import type { CliOptions } from './args.js';
 import type { ActionKind } from '../model/action.js';
 import { safeText } from '../views/safe-text.js';
-import { runActAllow } from './allow-cli.js';
-import { actionsAvailability, confirmationFor } from './confirm.js';
-import type { ProfileDeclarations } from './declarations.js';
-import { planLines } from './describe.js';
-import { hasCommand } from './execute.js';
-import { defaultJournalPath } from './journal.js';
-import { performAction, type ActionEnv } from './perform.js';
-import { buildPlan } from './plan.js';
-import { resolveTarget } from './resolve-target.js';
+import { runActAllow } from './act-allow.js';
+import { actionsAvailability, confirmationFor } from '../actions/confirm.js';
+import type { ProfileDeclarations } from '../actions/declarations.js';
+import { planLines } from '../actions/describe.js';
+import { hasCommand } from '../actions/execute.js';
+import { hostName, operatorName, performAction, type ActionEnv } from '../actions/perform.js';
+import { loadProfileIndex } from '../profiles/load.js';
+import type { RunSettings } from './settings.js';
+import { buildPlan } from '../actions/plan.js';
+import { resolveTarget } from '../actions/resolve-target.js';
 
 export const EXIT = { ok: 0, failed: 1, usage: 2, refused: 3, unverified: 4, notJournaled: 5 } as const;
-export const DEFAULT_SECURITYFS = '/sys/kernel/security/apparmor';
 
 export interface ActIo {
   out: (s: string) => void;
@@ -37,11 +38,10 @@ export interface ActIo {
 }
 
 export interface ActDeps {
-  isRoot: boolean;
-  env: NodeJS.ProcessEnv;
+  /** Root or not, the environment, the profile directories, securityfs and the journal. */
+  settings: RunSettings;
   /** The profile index over these directories. */
   loadDeclarations: (dirs: string[]) => Promise<ProfileDeclarations>;
-  defaultProfileDirs: string[];
   operator: string;
   host: string;
   timeoutMs?: number;
@@ -49,13 +49,13 @@ export interface ActDeps {
 
 
 /** Where and as whom an action from the command line runs: the same for every verb. */
-export function actionEnvFor(opts: CliOptions, deps: ActDeps): ActionEnv {
+export function actionEnvFor(deps: ActDeps): ActionEnv {
   return {
-    securityfs: opts.securityfs ?? DEFAULT_SECURITYFS,
-    journalPath: opts.actionsFile ?? defaultJournalPath(deps.isRoot, deps.env),
-    isRoot: deps.isRoot,
-    readOnly: opts.readOnly,
-    env: deps.env,
+    securityfs: deps.settings.securityfs,
+    journalPath: deps.settings.journalPath,
+    isRoot: deps.settings.isRoot,
+    readOnly: deps.settings.readOnly,
+    env: deps.settings.env,
     operator: deps.operator,
     host: deps.host,
     timeoutMs: deps.timeoutMs,
@@ -67,7 +67,7 @@ export function actionEnvFor(opts: CliOptions, deps: ActDeps): ActionEnv {
  * refused), and a host where actions are off refuses here. Undefined: go on.
  */
 export function dryRunOrUnavailable(opts: CliOptions, io: ActIo, deps: ActDeps, refuse: (reason: string) => number): number | undefined {
-  const available = actionsAvailability({ isRoot: deps.isRoot, readOnly: opts.readOnly });
+  const available = actionsAvailability({ isRoot: deps.settings.isRoot, readOnly: deps.settings.readOnly });
   if (opts.act?.dryRun) {
     io.out(`dry run: nothing was changed${available.enabled ? '' : ` (and running it would be refused: ${available.reason})`}\n`);
     return EXIT.ok;
@@ -106,10 +106,10 @@ export async function runAct(opts: CliOptions, io: ActIo, deps: ActDeps): Promis
     return code;
   };
   if (act.verb === 'allow') return runActAllow(opts, io, deps);
-  const kind = actionForVerb(act.verb, act.runtime, deps.env);
+  const kind = actionForVerb(act.verb, act.runtime, deps.settings.env);
   if (!kind.ok) return refuse(kind.reason, kind.code);
   // absolute, so the index's file paths are too (a relative --profiles-dir is common in runbooks)
-  const dirs = (opts.profilesDirs.length ? opts.profilesDirs : deps.defaultProfileDirs).map((d) => resolvePath(d));
+  const dirs = deps.settings.profileDirs.map((d) => resolvePath(d));
   const resolution = await resolveTarget(act.profile, await deps.loadDeclarations(dirs), dirs);
   if (!resolution.ok) return refuse(resolution.refusal.reason);
   const plan = buildPlan(kind.action, resolution.target, act.verb === 'enforce' ? { want: 'enforce' } : {});
@@ -136,7 +136,7 @@ export async function runAct(opts: CliOptions, io: ActIo, deps: ActDeps): Promis
     }
   }
 
-  const env = actionEnvFor(opts, deps);
+  const env = actionEnvFor(deps);
   const report = await performAction({ plan, reason }, env);
   if (!report.done) return refuse(report.refused);
   for (const s of report.steps) {
@@ -150,4 +150,28 @@ export async function runAct(opts: CliOptions, io: ActIo, deps: ActDeps): Promis
   }
   io.out(`journaled in ${safeText(env.journalPath)} (id ${report.id})\n`);
   return report.judgement.outcome === 'verified' ? EXIT.ok : report.judgement.outcome === 'failed' ? EXIT.failed : EXIT.unverified;
+}
+
+async function askOnTerminal(question: string): Promise<string> {
+  const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
+  try {
+    return await rl.question(question);
+  } finally {
+    rl.close();
+  }
+}
+
+/** The `act` command wired to this host: the real uid, the profile index, the terminal (tests call runAct with their own). */
+export async function runActCommand(opts: CliOptions, settings: RunSettings): Promise<number> {
+  const io: ActIo = {
+    out: (s) => process.stdout.write(s),
+    err: (s) => process.stderr.write(s),
+    ask: process.stdin.isTTY ? askOnTerminal : undefined,
+  };
+  return runAct(opts, io, {
+    settings,
+    loadDeclarations: async (dirs) => (await loadProfileIndex(dirs)).index,
+    operator: operatorName(settings.env),
+    host: hostName(),
+  });
 }

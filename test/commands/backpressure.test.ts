@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { replay } from '../../src/cli/replay.js';
+import { replay } from '../../src/commands/ndjson.js';
 import { startLiveSources } from '../../src/sources/session.js';
 import { fakeHost, liveOpts, Collect, waitFor } from '../sources/helpers.js';
 import { logLines } from '../../bench/generate.mjs';

@@ -4,11 +4,13 @@ import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { parseCli } from '../../src/cli/args.js';
+import { parseCli } from '../../src/commands/args.js';
 import type { HostFacts } from '../../src/sources/detect.js';
-import { runTimelineCommand } from '../../src/timeline/command.js';
+import { runTimelineCommand } from '../../src/commands/timeline.js';
+import { resolveSettings } from '../../src/commands/settings.js';
+import { findDemo } from '../../src/demo.js';
 import { Progress } from '../../src/timeline/progress.js';
-import { demoPaths, Sink } from './helpers.js';
+import { demoPaths, Sink } from '../timeline/helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'aa-timeline-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -16,7 +18,9 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 async function run(args: string[], extra: { live?: object } = {}) {
   const out = new Sink();
   const err = new Sink();
-  const code = await runTimelineCommand(parseCli(['timeline', ...args], {}), { out, err, isRoot: false, env: { HOME: dir }, ...extra });
+  const cli = parseCli(['timeline', ...args], {});
+  const settings = resolveSettings(cli, { isRoot: false, env: { HOME: dir } }, { demo: cli.demo ? findDemo() : undefined });
+  const code = await runTimelineCommand(cli, settings, { out, err, ...extra });
   return { code, out: out.text, err: err.text };
 }
 
