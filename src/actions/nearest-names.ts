@@ -3,7 +3,7 @@
  * close when it is the typed one's program (`nginx` for `/usr/sbin/nginx`), contains it, or is a
  * few edits away (a typo). Pure.
  */
-import { safeText } from '../views/safe-text.js';
+import { safeText } from '../model/safe-text.js';
 
 /** Edits (insert, delete, substitute, swap two neighbours) from a to b, or `cap + 1` once beyond cap. */
 export function editDistance(a: string, b: string, cap = Infinity): number {

@@ -6,7 +6,7 @@
  */
 import { resolve as resolvePath } from 'node:path';
 import type { CliOptions } from './args.js';
-import { safeText } from '../views/safe-text.js';
+import { safeText } from '../model/safe-text.js';
 import { checkRules, generatedRefusal, performAllow, prepareAllow } from '../actions/allow.js';
 import { actionEnvFor, dryRunOrUnavailable, EXIT, type ActDeps, type ActIo } from './act.js';
 import { commandLine } from '../actions/plan.js';

@@ -16,7 +16,7 @@ import { createInterface } from 'node:readline/promises';
 import { resolve as resolvePath } from 'node:path';
 import type { CliOptions } from './args.js';
 import type { ActionKind } from '../model/action.js';
-import { safeText } from '../views/safe-text.js';
+import { safeText } from '../model/safe-text.js';
 import { runActAllow } from './act-allow.js';
 import { actionsAvailability, confirmationFor } from '../actions/confirm.js';
 import type { ProfileDeclarations } from '../actions/declarations.js';

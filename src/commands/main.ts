@@ -16,7 +16,7 @@ import { runTimelineCommand } from './timeline.js';
 import { preferInteractiveHeap, preferSmallHeap } from './heap.js';
 import { startTui, wantsTui } from './tui.js';
 import { loadEnrichment } from '../classify/enrich.js';
-import { safeLines } from '../views/safe-text.js';
+import { safeLines } from '../model/safe-text.js';
 
 function fail(msg: string, code: number): never {
   process.stderr.write(`aa-triage: ${safeLines(msg)}\n`);

@@ -6,9 +6,9 @@
 import type { Writable } from 'node:stream';
 import { summaryLine, type PipelineCounts, type PipelineOptions } from '../pipeline/pipeline.js';
 import { ingestInputs, type SavedInput } from '../pipeline/saved-inputs.js';
-import { recordToNdjson } from '../views/json.js';
-import { recordLine } from '../views/text.js';
-import { safeLines, safeText } from '../views/safe-text.js';
+import { recordToNdjson } from '../outputs/json.js';
+import { recordLine } from '../outputs/text.js';
+import { safeLines, safeText } from '../model/safe-text.js';
 
 export interface ReplayOptions extends PipelineOptions {
   format: 'json' | 'plain';

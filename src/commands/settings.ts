@@ -5,7 +5,7 @@
  * never decide them again. Pure apart from hostIdentity().
  */
 import type { DemoPaths } from '../demo.js';
-import type { ClockContext } from '../decode/prefix.js';
+import type { ClockContext } from '../parse/prefix.js';
 import { defaultJournalPath } from '../actions/journal.js';
 import { DEFAULT_SECURITYFS } from '../actions/kernel-state.js';
 import type { TimeWindow } from '../pipeline/saved-inputs.js';

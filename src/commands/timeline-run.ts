@@ -5,7 +5,7 @@
  */
 import { access } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
-import type { ClockContext } from '../decode/prefix.js';
+import type { ClockContext } from '../parse/prefix.js';
 import { openInput } from '../ingest/inputs.js';
 import { forEachLine } from '../ingest/lines.js';
 import type { AppArmorRecord } from '../model/record.js';

@@ -18,7 +18,7 @@ import { parseWindow, TimeSpecError } from '../sources/time-spec.js';
 import type { LiveOptions } from '../sources/types.js';
 import { buildTimelineFromLive, runTimeline, writeTimeline, type TimelineRun } from './timeline-run.js';
 import { timeStyle, TimeZoneError } from '../timeline/time-format.js';
-import { safeLines } from '../views/safe-text.js';
+import { safeLines } from '../model/safe-text.js';
 
 export const DEMO_ACTIONS_SOURCE = 'DEMO:actions.jsonl';
 

@@ -5,9 +5,9 @@
  * PROCTITLE records follow the AppArmor record under the same audit id.
  */
 import type { AppArmorRecord, LossNotice, SourceRef, Unparsable } from '../model/record.js';
-import type { ClockContext } from '../decode/prefix.js';
+import type { ClockContext } from './prefix.js';
 import { decodeHex, scanTokens } from './fields.js';
-import type { LineSink } from '../ingest/line-scanner.js';
+import type { LineSink } from './line-sink.js';
 import { parseFastRecord } from './fast-record.js';
 import { parseJsonEntry } from './journal-json.js';
 import { isLegacyType, parseAuditText, type Overrides } from './record.js';

@@ -4,7 +4,7 @@
  * prefix, the audit id, and every key=value, hex included.
  */
 import { isValidTime, type AppArmorRecord, type Carrier, type SourceRef } from '../model/record.js';
-import { decodePrefix, type ClockContext, type PrefixInfo } from '../decode/prefix.js';
+import { decodePrefix, type ClockContext, type PrefixInfo } from './prefix.js';
 import { maybeHex, parseAuditId, scanTokens, type AuditId, type Token } from './fields.js';
 import { parseProseRecord } from './legacy-text.js';
 

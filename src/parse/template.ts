@@ -16,7 +16,7 @@
  * full it becomes the old one and the previous old one is dropped whole.
  */
 import type { AppArmorRecord, SourceRef } from '../model/record.js';
-import { decodePrefix, type ClockContext } from '../decode/prefix.js';
+import { decodePrefix, type ClockContext } from './prefix.js';
 import { digestWithChanged } from '../model/digest.js';
 import { parseAuditId, type AuditId } from './fields.js';
 import { headerStart, MAX_RAW, newRecord } from './record.js';

@@ -4,9 +4,9 @@
  * everything that survives goes to one sink. Counters for the end-of-run summary live here.
  */
 import type { AppArmorRecord, LossNotice, Unparsable } from '../model/record.js';
-import type { ClockContext } from '../decode/prefix.js';
+import type { ClockContext } from '../parse/prefix.js';
 import { LineParser } from '../parse/line-parser.js';
-import { RecordDeduper } from '../store/dedupe.js';
+import { RecordDeduper } from './dedupe.js';
 
 export interface PipelineSink {
   record(r: AppArmorRecord): void;

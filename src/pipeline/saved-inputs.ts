@@ -6,7 +6,7 @@
 import type { AppArmorRecord } from '../model/record.js';
 import { openInput } from '../ingest/inputs.js';
 import { DamagedInput, damagedInputLine, scanStream, type LineStats } from '../ingest/lines.js';
-import type { LineSink } from '../ingest/line-scanner.js';
+import type { LineSink } from '../parse/line-sink.js';
 import type { LineParser } from '../parse/line-parser.js';
 import { Pipeline, type PipelineCounts, type PipelineOptions, type PipelineSink } from './pipeline.js';
 

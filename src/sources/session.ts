@@ -14,7 +14,7 @@ import { detectSources, forBoot, hostNotes, type HostFacts } from './detect.js';
 import { FileFollower } from './follow-file.js';
 import { bootTime, probeHost } from './probe.js';
 import { SourceCtl } from './source-ctl.js';
-import { RecordMerger } from './merge.js';
+import { RecordMerger } from '../pipeline/merge.js';
 import { dmesgSpec, inputReader, journalSpec, type Reader } from './readers.js';
 import { Supervisor } from './supervisor.js';
 import { TimeOrder } from './time-order.js';

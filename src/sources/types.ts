@@ -2,7 +2,7 @@
  * The live-source contract the views build on: what a source is doing (its health) and the session
  * that runs them all. Kept apart from the implementation so views and tests import only types.
  */
-import type { ClockContext } from '../decode/prefix.js';
+import type { ClockContext } from '../parse/prefix.js';
 import type { AppArmorRecord } from '../model/record.js';
 import type { HostFacts } from './detect.js';
 import type { PipelineCounts } from '../pipeline/pipeline.js';

@@ -20,7 +20,7 @@ import { own } from './key-records.js';
 import type { LossSummary, ProfileChange, TimePoint, Timeline, TimelineAction, TimelineEvent, TimelineOptions, TimelineVerdict } from './model.js';
 import { severity } from './model.js';
 import { resolveUptime, UptimeClock, type Segment } from './uptime-clock.js';
-import { RateHistory } from '../store/rate-history.js';
+import { RateHistory } from '../model/rate-history.js';
 
 export const DEFAULT_GAP_SECONDS = 300;
 const DEFAULT_MAX_KEY_RECORDS = 12;

@@ -9,7 +9,7 @@
 import type { ActionKind } from '../model/action.js';
 import type { SourceRef } from '../model/record.js';
 import type { GroupVerdict } from '../model/verdict.js';
-import type { RateSeries } from '../store/rate-history.js';
+import type { RateSeries } from '../model/rate-history.js';
 
 /** A record's verdict, or NO_VERDICT when no classifier ran (never guessed). */
 export type TimelineVerdict = GroupVerdict;

@@ -5,7 +5,7 @@
  * or a table would read as syntax escaped, so a hostile path cannot break the ticket's layout,
  * start a heading or a quote, open a code span, inject a link or HTML.
  */
-import { safeText } from '../views/safe-text.js';
+import { safeText } from '../model/safe-text.js';
 import { chronologyRows, incidentRows, rowNote, type Row } from './chronology.js';
 import { changeText, countsText, evidence, lostPhrases, pidsText, recordsText, verdictLabel } from './describe.js';
 import { histogramLines } from './histogram.js';

@@ -3,7 +3,7 @@
  * incident told as an indented block at the moment it began. Every log string passes through
  * safeText. Meaning never depends on colour (there is none): verdicts are words, attack rows `!`.
  */
-import { safeText } from '../views/safe-text.js';
+import { safeText } from '../model/safe-text.js';
 import { chronologyRows, incidentRows, rowNote, type Row } from './chronology.js';
 import { countsText, evidence, lostPhrases, pidsText, recordsText, verdictLabel, changeText } from './describe.js';
 import { histogramLines } from './histogram.js';

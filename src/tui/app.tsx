@@ -6,7 +6,7 @@
  */
 import React, { useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import { Box, useInput, type Key } from 'ink';
-import type { Incident, StoreSnapshot } from '../store/incident-store.js';
+import type { Incident, StoreSnapshot } from './incident-store.js';
 import { intentFor, keymapFor, type ActionVerb, type Screen } from './keymap.js';
 import { factFor, type ProfileFacts } from './profile-facts.js';
 import type { Theme } from './theme.js';

@@ -4,7 +4,7 @@
  * one row whose target is the pattern (written like aa-logprof's globs: `/proc/@{pid}/status`) with
  * the summed count; Enter on it lists the members under it. A pattern seen once stays its incident.
  */
-import type { Incident } from '../store/incident-store.js';
+import type { Incident } from './incident-store.js';
 import { VERDICT_RANK } from '../model/verdict.js';
 
 /** Keys of collapsed rows start with this (no incident key does: they are built from log fields without it). */

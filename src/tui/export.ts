@@ -4,9 +4,9 @@
  * clipboard or to the terminal that pastes it.
  */
 import { commandLine } from '../actions/plan.js';
-import type { Incident } from '../store/incident-store.js';
-import { recordToJson } from '../views/json.js';
-import { safeText } from '../views/safe-text.js';
+import type { Incident } from './incident-store.js';
+import { recordToJson } from '../outputs/json.js';
+import { safeText } from '../model/safe-text.js';
 
 export type CopyWhat = 'rule' | 'evidence' | 'markdown' | 'command';
 

@@ -5,7 +5,7 @@
  * before). Words without a field match the profile, operation, target, mask, verdict, comms, pids
  * and host. A filter without any field or regex term is one plain substring (spaces included).
  */
-import type { Incident } from '../store/incident-store.js';
+import type { Incident } from './incident-store.js';
 
 export type IncidentPredicate = (i: Incident, now: number) => boolean;
 

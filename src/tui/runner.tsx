@@ -9,11 +9,11 @@ import { render, type Instance } from 'ink';
 import { hostname } from 'node:os';
 import { stat } from 'node:fs/promises';
 import type { DemoPaths } from '../demo.js';
-import type { ClockContext } from '../decode/prefix.js';
+import type { ClockContext } from '../parse/prefix.js';
 import type { AppArmorRecord } from '../model/record.js';
 import type { PipelineSink } from '../pipeline/pipeline.js';
 import { SavedInputReader, type SavedInput, type TimeWindow } from '../pipeline/saved-inputs.js';
-import { IncidentStore, type SourceHealth, type StoreSnapshot } from '../store/incident-store.js';
+import { IncidentStore, type SourceHealth, type StoreSnapshot } from './incident-store.js';
 import { TimelineBuilder } from '../timeline/builder.js';
 import type { Incident as TimelineIncident } from '../timeline/model.js';
 import { readJournalContents } from '../actions/journal.js';
@@ -25,7 +25,7 @@ import { themeFor } from './theme.js';
 import { BELL, CLEAR_SCREEN, ENTER_ALT_SCREEN, LEAVE_ALT_SCREEN, tellLauncher, terminalSize } from './terminal.js';
 import { clockTime } from './format.js';
 import type { RunMode } from './views/header.js';
-import { safeCell } from '../views/safe-text.js';
+import { safeCell } from '../model/safe-text.js';
 
 /** How often the store is flushed into the view (ms): a few times a second is enough to read. */
 export const FLUSH_MS = 200;

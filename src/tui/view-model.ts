@@ -6,7 +6,7 @@ import type { ActionJournalEntry } from '../model/action.js';
 import type { AppArmorRecord } from '../model/record.js';
 import { isDenial, recordProfile, recordTarget } from '../model/record.js';
 import { VERDICT_RANK } from '../model/verdict.js';
-import { incidentKey, type Incident, type ProfileCounts, type StoreSnapshot } from '../store/incident-store.js';
+import { incidentKey, type Incident, type ProfileCounts, type StoreSnapshot } from './incident-store.js';
 import type { ProfileFact, ProfileFacts } from './profile-facts.js';
 import { buildTimeline } from '../timeline/builder.js';
 import type { Incident as TimelineIncident } from '../timeline/model.js';

@@ -58,7 +58,7 @@ test('a classification is computed once per distinct record and reused for repea
 });
 
 test('a name holding the classifier\'s own placeholder characters is reported as it is, not with the pid spliced in', async () => {
-  const { recordToNdjson } = await import('../../src/views/json.js');
+  const { recordToNdjson } = await import('../../src/outputs/json.js');
   const index = buildProfileIndex([{ path: '/p/svc', text: 'profile svc /usr/bin/svc {\n  /var/lib/svc/** rw,\n}\n' }], { roots: ['/p'] });
   const hex = (s: string) => Buffer.from(s).toString('hex').toUpperCase();
   for (const mark of ['\u0001', '\u0002']) {
@@ -76,7 +76,7 @@ test('a name holding the classifier\'s own placeholder characters is reported as
 });
 
 test('the seconds since a profile load are filled in per record; the verdict behind them is decided once', async () => {
-  const { recordToJson, recordToNdjson } = await import('../../src/views/json.js');
+  const { recordToJson, recordToNdjson } = await import('../../src/outputs/json.js');
   const index = buildProfileIndex([{ path: '/p/svc', text: 'profile svc /usr/bin/svc {\n  /var/lib/svc/** rw,\n}\n' }], { roots: ['/p'] });
   const c = createClassifier(index);
   const recs = parse([
@@ -93,7 +93,7 @@ test('the seconds since a profile load are filled in per record; the verdict beh
 });
 
 test('NDJSON fills the pid only where the placeholder is, not where a name spells the same escape', async () => {
-  const { recordToJson, recordToNdjson } = await import('../../src/views/json.js');
+  const { recordToJson, recordToNdjson } = await import('../../src/outputs/json.js');
   const c = createClassifier(undefined);
   const hex = (s: string) => Buffer.from(s).toString('hex').toUpperCase();
   // a shell exec (an attack, whose reasons name the pid) from a directory spelled with backslash-u0001

@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { safeText } from '../../src/views/safe-text.js';
+import { safeText } from '../../src/model/safe-text.js';
 import { timelineRow } from '../../src/tui/views/timeline-view.js';
 import { MONO_THEME } from '../../src/tui/theme.js';
 import type { ActionJournalEntry } from '../../src/model/action.js';

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { NO_VERDICT, VERDICTS, verdictRank } from '../../src/model/verdict.js';
-import { IncidentStore } from '../../src/store/incident-store.js';
+import { IncidentStore } from '../../src/tui/incident-store.js';
 import { buildTimeline } from '../../src/timeline/builder.js';
 import { denial } from '../tui/fixtures.js';
 

@@ -20,7 +20,7 @@ import type { AppArmorRecord } from '../../src/model/record.js';
 import { Pipeline } from '../../src/pipeline/pipeline.js';
 import { loadProfileIndex } from '../../src/profiles/load.js';
 import type { ProfileIndex } from '../../src/profiles/types.js';
-import { recordToNdjson } from '../../src/views/json.js';
+import { recordToNdjson } from '../../src/outputs/json.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const CLOCK = { bootTime: 1_795_305_600_000, year: 2026, now: 1_795_400_000_000 };

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import React from 'react';
 import { render } from 'ink-testing-library';
 import { App } from '../../src/tui/app.js';
-import { IncidentStore } from '../../src/store/incident-store.js';
+import { IncidentStore } from '../../src/tui/incident-store.js';
 import { MONO_THEME } from '../../src/tui/theme.js';
 import { actionsOffNotice } from '../../src/tui/action-notice.js';
 import { denial, modelOf, TestFeed, until } from './fixtures.js';

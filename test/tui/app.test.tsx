@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import React from 'react';
 import { render } from 'ink-testing-library';
 import { App, type AppProps } from '../../src/tui/app.js';
-import { IncidentStore } from '../../src/store/incident-store.js';
+import { IncidentStore } from '../../src/tui/incident-store.js';
 import { MONO_THEME, COLOR_THEME } from '../../src/tui/theme.js';
 import { VERDICT_LABEL } from '../../src/tui/format.js';
 import { denial, modelOf, TestFeed, until } from './fixtures.js';

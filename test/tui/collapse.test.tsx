@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import React from 'react';
 import { render } from 'ink-testing-library';
-import { IncidentStore } from '../../src/store/incident-store.js';
+import { IncidentStore } from '../../src/tui/incident-store.js';
 import { App } from '../../src/tui/app.js';
 import { collapseIncidents, targetPattern } from '../../src/tui/collapse.js';
 import { MONO_THEME } from '../../src/tui/theme.js';

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { IncidentStore } from '../../src/store/incident-store.js';
+import { IncidentStore } from '../../src/tui/incident-store.js';
 import { copyText, incidentMarkdown, osc52 } from '../../src/tui/export.js';
 import { copyOut, writeOut } from '../../src/tui/export-io.js';
 import { denial } from './fixtures.js';

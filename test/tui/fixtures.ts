@@ -1,6 +1,6 @@
 // Records and view models for the interactive-view tests.
 import type { AppArmorRecord, Verdict } from '../../src/model/record.js';
-import { IncidentStore } from '../../src/store/incident-store.js';
+import { IncidentStore } from '../../src/tui/incident-store.js';
 import type { Feed, ViewModel } from '../../src/tui/app.js';
 
 let line = 0;

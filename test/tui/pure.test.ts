@@ -5,7 +5,7 @@ import { helpRows, KEYMAP, keymapFor, intentFor } from '../../src/tui/keymap.js'
 import { applyIntent, editFilter, INITIAL_UI, type ListContext, type UiState } from '../../src/tui/ui-state.js';
 import { commandRows, parseFilter, matches, sortIncidents, windowStart, timelineItems } from '../../src/tui/view-model.js';
 import { terminalSize } from '../../src/tui/terminal.js';
-import { IncidentStore } from '../../src/store/incident-store.js';
+import { IncidentStore } from '../../src/tui/incident-store.js';
 import { tuiMode, wantsTui } from '../../src/commands/tui.js';
 import { parseCli } from '../../src/commands/args.js';
 import { denial, status } from './fixtures.js';

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import React from 'react';
 import { render } from 'ink-testing-library';
 import { App } from '../../src/tui/app.js';
-import { IncidentStore } from '../../src/store/incident-store.js';
+import { IncidentStore } from '../../src/tui/incident-store.js';
 import { MONO_THEME } from '../../src/tui/theme.js';
 import { actionTimes, headerStripLine, stripRange } from '../../src/tui/views/rate-strip.js';
 import type { ActionJournalEntry } from '../../src/model/action.js';

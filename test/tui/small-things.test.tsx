@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import { helpRows, KEYMAP } from '../../src/tui/keymap.js';
 import { SORT_MODES, sortIncidents } from '../../src/tui/view-model.js';
-import { IncidentStore } from '../../src/store/incident-store.js';
+import { IncidentStore } from '../../src/tui/incident-store.js';
 import { denial } from './fixtures.js';
 
 test('s sorts by every column in turn; each key help row fits an 80-column help', () => {

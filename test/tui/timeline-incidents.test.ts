@@ -10,7 +10,7 @@ import { loadEnrichment } from '../../src/classify/enrich.js';
 import { findDemo, DEMO_SOURCE } from '../../src/demo.js';
 import type { ActionJournalEntry } from '../../src/model/action.js';
 import { isDenial, type AppArmorRecord } from '../../src/model/record.js';
-import { IncidentStore } from '../../src/store/incident-store.js';
+import { IncidentStore } from '../../src/tui/incident-store.js';
 import { buildTimeline } from '../../src/timeline/builder.js';
 import { timelineItems } from '../../src/tui/view-model.js';
 

@@ -3,12 +3,12 @@
  * verdict, the loss the kernel reported, source health, and the screen tabs.
  */
 import React from 'react';
-import type { LossCounts, SourceHealth, VerdictCounts } from '../../store/incident-store.js';
+import type { LossCounts, SourceHealth, VerdictCounts } from '../incident-store.js';
 import { SCREENS, SCREEN_TITLE, type Screen } from '../keymap.js';
 import type { Theme } from '../theme.js';
 import { VERDICT_LABEL } from '../format.js';
 import { NO_VERDICT } from '../../model/verdict.js';
-import { safeCell } from '../../views/safe-text.js';
+import { safeCell } from '../../model/safe-text.js';
 import { Lines, seg, type Line } from './lines.js';
 
 export type RunMode = 'live' | 'demo' | 'replay';

@@ -4,11 +4,11 @@
  * evidence lines with their source and line number. Scrolls; draws only what fits.
  */
 import React from 'react';
-import type { Incident } from '../../store/incident-store.js';
+import type { Incident } from '../incident-store.js';
 import type { ProfileFact } from '../profile-facts.js';
 import { dateTime, relTime, VERDICT_LABEL, wrapRows } from '../format.js';
 import type { Theme } from '../theme.js';
-import { safeCell } from '../../views/safe-text.js';
+import { safeCell } from '../../model/safe-text.js';
 import { Lines, seg, type Line } from './lines.js';
 
 export interface IncidentDetailProps {

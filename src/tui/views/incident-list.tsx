@@ -3,10 +3,10 @@
  * count, pids, last and first seen as relative times. Renders only the rows that fit.
  */
 import React from 'react';
-import type { Incident } from '../../store/incident-store.js';
+import type { Incident } from '../incident-store.js';
 import { cell, mcell, rcell, relTime, VERDICT_LABEL } from '../format.js';
 import type { Theme } from '../theme.js';
-import { safeMiddle } from '../../views/safe-text.js';
+import { safeMiddle } from '../../model/safe-text.js';
 import { Lines, seg, type Line } from './lines.js';
 
 export interface IncidentListProps {

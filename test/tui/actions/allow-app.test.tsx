@@ -8,7 +8,7 @@ import { hasCommand } from '../../../src/actions/execute.js';
 import { readJournal } from '../../../src/actions/journal.js';
 import { resolveTarget } from '../../../src/actions/resolve-target.js';
 import type { AppArmorRecord } from '../../../src/model/record.js';
-import { IncidentStore } from '../../../src/store/incident-store.js';
+import { IncidentStore } from '../../../src/tui/incident-store.js';
 import { App } from '../../../src/tui/app.js';
 import { ActionController } from '../../../src/tui/actions/controller.js';
 import { attackAmong } from '../../../src/tui/actions/wire.js';

@@ -5,7 +5,7 @@ import { render } from 'ink-testing-library';
 import { hasCommand } from '../../../src/actions/execute.js';
 import { readJournal } from '../../../src/actions/journal.js';
 import { resolveTarget } from '../../../src/actions/resolve-target.js';
-import { IncidentStore } from '../../../src/store/incident-store.js';
+import { IncidentStore } from '../../../src/tui/incident-store.js';
 import { App } from '../../../src/tui/app.js';
 import { ActionController } from '../../../src/tui/actions/controller.js';
 import { MONO_THEME } from '../../../src/tui/theme.js';

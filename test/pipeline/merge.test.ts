@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startLiveSources } from '../../src/sources/index.js';
-import { Collect, fakeHost, healthOf, liveOpts } from './helpers.js';
+import { Collect, fakeHost, healthOf, liveOpts } from '../sources/helpers.js';
 
 test('journal, audit channel, dmesg and audit.log: one copy of each record, in time order', async () => {
   const host = fakeHost({ auditLog: true });

@@ -1,8 +1,8 @@
 // The pure shape-over-time logic: bucket sizes by span, levels of counts, scaling, glyphs, marks.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { RateHistory, seriesOf } from '../../src/store/rate-history.js';
-import { attackSpan, barGlyph, bucketize, bucketRoom, peakPerMinute, sparkline, stepFor, stepLabel, stripCells, verdictBar } from '../../src/views/sparkline.js';
+import { RateHistory, seriesOf } from '../../src/model/rate-history.js';
+import { attackSpan, barGlyph, bucketize, bucketRoom, peakPerMinute, sparkline, stepFor, stepLabel, stripCells, verdictBar } from '../../src/outputs/sparkline.js';
 
 const T0 = Date.UTC(2026, 10, 22, 3, 0, 0);
 const S = 1000;

@@ -16,7 +16,7 @@ import type { ActionJournalEntry } from '../model/action.js';
 import type { AppArmorRecord, Classification, LossNotice, Verdict } from '../model/record.js';
 import { isDenial, recordProfile, recordTarget } from '../model/record.js';
 import { NO_VERDICT, VERDICT_RANK, type GroupVerdict } from '../model/verdict.js';
-import { RateHistory, type RateSeries } from './rate-history.js';
+import { RateHistory, type RateSeries } from '../model/rate-history.js';
 
 /** An incident's verdict: its worst record's, or NO_VERDICT. */
 export type IncidentVerdict = GroupVerdict;

@@ -4,7 +4,7 @@
  * width, drawn with block glyphs; operator actions placed on the same axis. Pure: the TUI's strips
  * and the timeline's histogram only draw what this computes.
  */
-import { RATE_VERDICTS, type RateSeries } from '../store/rate-history.js';
+import { RATE_VERDICTS, type RateSeries } from '../model/rate-history.js';
 
 const S = 1000;
 const M = 60 * S;

@@ -4,7 +4,7 @@
  */
 import type { AppArmorRecord } from '../model/record.js';
 import { recordProfile, recordTarget } from '../model/record.js';
-import { safeText } from './safe-text.js';
+import { safeText } from '../model/safe-text.js';
 
 function pad(s: string, n: number): string {
   return s.length >= n ? s : s + ' '.repeat(n - s.length);

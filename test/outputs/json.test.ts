@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { recordToJson, recordToNdjson } from '../../src/views/json.js';
+import { recordToJson, recordToNdjson } from '../../src/outputs/json.js';
 import { FILLED_FROM, type AppArmorRecord, type Classification } from '../../src/model/record.js';
 
 const cls: Classification = { verdict: 'likely-attack', confidence: 0.9, reasons: ['web server ran a shell "sh"'], suggestion: { kind: 'respond', text: 'keep enforcing' } };

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { RecentTable } from '../../src/store/recent-table.js';
-import { RecordDeduper } from '../../src/store/dedupe.js';
+import { RecentTable } from '../../src/pipeline/recent-table.js';
+import { RecordDeduper } from '../../src/pipeline/dedupe.js';
 import type { AppArmorRecord } from '../../src/model/record.js';
 
 function rec(fields: Record<string, string>, extra: Partial<AppArmorRecord> = {}): AppArmorRecord {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { safeText, safeCell } from '../../src/views/safe-text.js';
+import { safeText, safeCell } from '../../src/model/safe-text.js';
 
 test('escape sequences, C1 controls, bidi overrides and lone surrogates are shown escaped', () => {
   assert.equal(safeText('/tmp/\x1b]52;c;ZXZpbA==\x07x'), '/tmp/\\x1b]52;c;ZXZpbA==\\x07x');

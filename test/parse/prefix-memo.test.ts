@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decodePrefix } from '../../src/decode/prefix.js';
+import { decodePrefix } from '../../src/parse/prefix.js';
 
 test('the remembered prefix is per clock: the same dmesg prefix under another boot time is decoded again', () => {
   const a = decodePrefix('[   10.500000] audit: ', { bootTime: 1_000_000 });

@@ -5,7 +5,7 @@
  * PROCTITLE context (the journal's copy has none). Classification runs after, on the merged record.
  */
 import type { AppArmorRecord } from '../model/record.js';
-import { contentHash, RecordDeduper } from '../store/dedupe.js';
+import { contentHash, RecordDeduper } from './dedupe.js';
 
 export class RecordMerger {
   duplicates = 0;

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { IncidentStore } from '../../src/store/incident-store.js';
-import { denial, status } from '../tui/fixtures.js';
+import { IncidentStore } from '../../src/tui/incident-store.js';
+import { denial, status } from './fixtures.js';
 
 test('groups denials by profile, operation, target and mask', () => {
   const s = new IncidentStore();

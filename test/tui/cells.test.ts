@@ -1,10 +1,10 @@
 // Truncated cells keep what tells rows apart, and columns never run into each other.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { safeMiddle } from '../../src/views/safe-text.js';
+import { safeMiddle } from '../../src/model/safe-text.js';
 import { incidentColumns, incidentRowText } from '../../src/tui/views/incident-list.js';
 import { profileTableData } from '../../src/tui/views/profiles-table.js';
-import type { Incident } from '../../src/store/incident-store.js';
+import type { Incident } from '../../src/tui/incident-store.js';
 
 test('safeMiddle keeps the child profile or the file name and the start; escapes before it cuts', () => {
   assert.equal(safeMiddle('thumbnail-renderer//helper', 19), 'thumbnail-…//helper');
