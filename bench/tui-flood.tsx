@@ -1,5 +1,5 @@
 /**
- * The TUI under a flood: the real runner and App (Ink, the incident store, the flush timer) in
+ * The TUI under a flood: the real runner and App (Ink, the denial store, the flush timer) in
  * live mode on an in-memory terminal, fed by a fake live source that parses generated kernel log
  * lines and delivers RATE records per second. While the flood runs, the help overlay is opened and
  * closed with `?` and each key's latency is measured from the key to the first frame that shows

@@ -1,6 +1,6 @@
 /**
  * The one record model every stage shares: sources -> carrier decoding -> record parsing ->
- * enrichment -> classification -> incident store -> views.
+ * enrichment -> classification -> denial store (interactive view), timeline or output writers.
  *
  * Field names are the kernel's own (`apparmor`, `operation`, `profile`, `name`, `requested_mask`,
  * `denied_mask`, `pid`, `comm`, ...), values decoded (hex strings turned into text). Every value is a
@@ -170,6 +170,12 @@ export function isDenial(r: AppArmorRecord): boolean {
 /** The profile (label) a record is about: `profile=`, or `label=` on newer kernels. */
 export function recordProfile(r: AppArmorRecord): string | undefined {
   return r.fields.profile ?? r.fields.label;
+}
+
+/** The access's permission mask: what was denied, else what was asked, else the class's own mask (D-Bus, unix). */
+export function recordMask(r: AppArmorRecord): string | undefined {
+  const f = r.fields;
+  return f.denied_mask ?? f.requested_mask ?? f.mask;
 }
 
 /** The object of the access: path, peer, capability, address ... whatever the class has. */

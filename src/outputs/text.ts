@@ -3,7 +3,7 @@
  * (`--plain`) and for the demo before the TUI. Every log string goes through safeText.
  */
 import type { AppArmorRecord } from '../model/record.js';
-import { recordProfile, recordTarget } from '../model/record.js';
+import { recordMask, recordProfile, recordTarget } from '../model/record.js';
 import { safeText } from '../model/safe-text.js';
 
 function pad(s: string, n: number): string {
@@ -21,7 +21,7 @@ export function formatTime(t: number | undefined, utc: boolean): string {
 export function recordLine(r: AppArmorRecord, opts: { utc?: boolean } = {}): string {
   const f = r.fields;
   const verdict = r.classification ? `${pad(r.classification.verdict, 13)} ` : '';
-  const mask = f.denied_mask ?? f.requested_mask ?? f.mask ?? '';
+  const mask = recordMask(r) ?? '';
   const what = r.kind === 'STATUS' ? `${f.operation ?? ''} ${f.name ?? ''}` : `${f.operation ?? ''} ${recordTarget(r) ?? ''}${mask ? ` (${mask})` : ''}`;
   const who = `${recordProfile(r) ?? '?'}${f.comm ? ` comm=${f.comm}` : ''}${f.pid ? ` pid=${f.pid}` : ''}`;
   return safeText(`${formatTime(r.time, !!opts.utc)}${r.timeApprox ? '~' : ' '} ${pad(r.kind, 7)} ${verdict}${pad(who, 40)} ${what}  [${r.source.name}:${r.source.line}]`);

@@ -7,19 +7,12 @@
  * with the same content within a couple of seconds. Memory is bounded: the oldest keys are forgotten.
  */
 import type { AppArmorRecord } from '../model/record.js';
-import { digestOf } from '../model/digest.js';
+import { digestOf, hashString } from '../model/digest.js';
 import { RecentTable } from './recent-table.js';
 
 export { contentHash } from '../model/digest.js';
 
 const LOOSE_WINDOW_MS = 2000;
-
-function hashString(s: string, seed: number, prime: number): number {
-  let h = seed | 0;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), prime);
-  return (h ^ (h >>> 15)) | 0;
-}
-
 
 /**
  * Remembers what it has seen in tables of small integers (no per-record objects): exact keys
@@ -47,7 +40,7 @@ export class RecordDeduper {
     const c2 = d.id2;
     const t = r.time ?? 0;
     if (r.auditId !== undefined) {
-      const ek = (c1 ^ hashString(r.auditId, 0x811c9dc5, 0x01000193)) & 0x3fffffff;
+      const ek = (c1 ^ hashString(r.auditId)) & 0x3fffffff;
       if (this.exact.get(ek) === c2) return this.duplicate();
       this.exact.set(ek, c2);
       // a copy without an id seen earlier (journalctl -o short of the audit channel)?

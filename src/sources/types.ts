@@ -11,7 +11,8 @@ import type { PipelineCounts } from '../pipeline/pipeline.js';
 export const SOURCE_NAMES = ['journal', 'audit', 'dmesg', 'auditlog'] as const;
 export type SourceName = (typeof SOURCE_NAMES)[number];
 
-export type SourceState = 'starting' | 'backfill' | 'live' | 'restarting' | 'failed' | 'unavailable' | 'ended';
+/** A live source's states, then a saved input's in the interactive view (waiting, reading, done). */
+export type SourceState = 'starting' | 'backfill' | 'live' | 'restarting' | 'failed' | 'unavailable' | 'ended' | 'waiting' | 'reading' | 'done';
 
 export interface SourceHealth {
   /** journal | audit | dmesg | auditlog | journal-dir:DIR | journal-file:FILE | input:PATH */

@@ -6,7 +6,7 @@
  */
 import React, { useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import { Box, useInput, type Key } from 'ink';
-import type { Incident, StoreSnapshot } from './incident-store.js';
+import type { DenialGroup, StoreSnapshot } from './denial-store.js';
 import { intentFor, keymapFor, type ActionVerb, type Screen } from './keymap.js';
 import { factFor, type ProfileFacts } from './profile-facts.js';
 import type { Theme } from './theme.js';
@@ -82,7 +82,7 @@ export interface AppProps {
   onRedraw(): void;
   onPause(): void;
   /** Present when actions can be taken: enables the action keys. */
-  onAction?: (verb: ActionVerb, target: { incident?: Incident; profile?: string; marked?: Incident[] }) => void;
+  onAction?: (verb: ActionVerb, target: { incident?: DenialGroup; profile?: string; marked?: DenialGroup[] }) => void;
   /** The action dialogs: while one is open it has the keys and takes the body's place. */
   actions?: ActionController;
   /** Where y (OSC 52) and w (files) write; without it they say they are not available. */

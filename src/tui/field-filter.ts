@@ -5,9 +5,9 @@
  * before). Words without a field match the profile, operation, target, mask, verdict, comms, pids
  * and host. A filter without any field or regex term is one plain substring (spaces included).
  */
-import type { Incident } from './incident-store.js';
+import type { DenialGroup } from './denial-store.js';
 
-export type IncidentPredicate = (i: Incident, now: number) => boolean;
+export type IncidentPredicate = (i: DenialGroup, now: number) => boolean;
 
 const VERDICT_WORDS: Record<string, string> = { attack: 'likely-attack', 'likely-attack': 'likely-attack', rule: 'missing-rule', 'missing-rule': 'missing-rule', unclear: 'unclear', info: 'info' };
 const FIELD_RE = /^(!?)(profile|op|operation|pid|host|verdict|since|target|comm):(.*)$/i;
@@ -19,11 +19,11 @@ export function parseSince(v: string): number | undefined {
   return Number(m[1]) * { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[m[2].toLowerCase() as 's' | 'm' | 'h' | 'd'];
 }
 
-function hostsOf(i: Incident): string[] {
+function hostsOf(i: DenialGroup): string[] {
   return [...new Set(i.samples.map((r) => r.host).filter((h): h is string => !!h))];
 }
 
-function words(i: Incident): string[] {
+function words(i: DenialGroup): string[] {
   return [i.profile, i.operation, i.target, i.mask, i.verdict, ...i.comms, ...i.pids, ...hostsOf(i)].map((w) => w.toLowerCase());
 }
 

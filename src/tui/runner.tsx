@@ -1,6 +1,6 @@
 /**
  * The interactive runner: everything with side effects around the pure view. It enters the
- * alternate screen, feeds records into the IncidentStore outside React, flushes the store into the
+ * alternate screen, feeds records into the DenialStore outside React, flushes the store into the
  * view a few times a second, rings the bell once per new likely-attack incident, follows resizes,
  * and restores the terminal on quit, Ctrl-C, SIGTERM, SIGHUP and crashes.
  */
@@ -13,7 +13,8 @@ import type { ClockContext } from '../parse/prefix.js';
 import type { AppArmorRecord } from '../model/record.js';
 import type { PipelineSink } from '../pipeline/pipeline.js';
 import { SavedInputReader, type SavedInput, type TimeWindow } from '../pipeline/saved-inputs.js';
-import { IncidentStore, type SourceHealth, type StoreSnapshot } from './incident-store.js';
+import { DenialStore, type StoreSnapshot } from './denial-store.js';
+import type { SourceHealth } from '../sources/types.js';
 import { TimelineBuilder } from '../timeline/builder.js';
 import type { Incident as TimelineIncident } from '../timeline/model.js';
 import { readJournalContents } from '../actions/journal.js';
@@ -121,8 +122,8 @@ function journalPath(opts: TuiOptions): string {
 }
 
 /** Reads saved inputs through one pipeline into the store, with per-input health. */
-async function replayInto(store: IncidentStore, story: TimelineBuilder, inputs: SavedInput[], opts: TuiOptions, onRecordHost: (h: string) => void): Promise<void> {
-  const health: SourceHealth[] = inputs.map((i) => ({ name: i.name, state: 'waiting', lines: 0, records: 0 }));
+async function replayInto(store: DenialStore, story: TimelineBuilder, inputs: SavedInput[], opts: TuiOptions, onRecordHost: (h: string) => void): Promise<void> {
+  const health: SourceHealth[] = inputs.map((i) => ({ name: i.name, state: 'waiting', lines: 0, records: 0, restarts: 0, stderrTail: [] }));
   store.setHealth(health);
   const sink: PipelineSink = {
     record: (r) => {
@@ -163,7 +164,7 @@ export async function runTui(opts: TuiOptions): Promise<number> {
   const stdin = opts.stdin ?? process.stdin;
   const env = opts.env ?? process.env;
   const theme = themeFor(opts.cli.color);
-  const store = new IncidentStore();
+  const store = new DenialStore();
   // every record also goes through the timeline's incident builder (bounded memory): the timeline
   // screen numbers incidents as `aa-triage timeline` does over the whole input, not over the
   // store's window of recent records

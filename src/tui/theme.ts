@@ -3,7 +3,7 @@
  * (--no-color, NO_COLOR, TERM=dumb: CliOptions.color). Meaning never depends on colour: verdicts
  * carry a glyph and a word, the selection is inverse video, the banner is bold and framed by text.
  */
-import type { IncidentVerdict } from './incident-store.js';
+import type { IncidentVerdict } from './denial-store.js';
 
 export interface Theme {
   color: boolean;

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { safeMiddle } from '../../src/model/safe-text.js';
 import { incidentColumns, incidentRowText } from '../../src/tui/views/incident-list.js';
 import { profileTableData } from '../../src/tui/views/profiles-table.js';
-import type { Incident } from '../../src/tui/incident-store.js';
+import type { DenialGroup } from '../../src/tui/denial-store.js';
 
 test('safeMiddle keeps the child profile or the file name and the start; escapes before it cuts', () => {
   assert.equal(safeMiddle('thumbnail-renderer//helper', 19), 'thumbnail-…//helper');
@@ -18,7 +18,7 @@ test('safeMiddle keeps the child profile or the file name and the start; escapes
   assert.equal(cut.length, 12);
 });
 
-function incident(over: Partial<Incident>): Incident {
+function incident(over: Partial<DenialGroup>): DenialGroup {
   return { key: 'k', profile: 'thumbnail-renderer//helper', operation: 'open', target: '/srv/media/thumbs/2026/11/22/very-long-name-0001.png', mask: 'rw', kinds: ['DENIED'], verdict: 'missing-rule', worstKind: 'DENIED', count: 123456, pids: ['1', '2'], pidsMore: 0, comms: ['x'], firstSeq: 1, lastSeq: 2, samples: [], ...over };
 }
 

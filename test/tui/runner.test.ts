@@ -73,7 +73,7 @@ function startLiveTui(t: { after(fn: () => void): void }, args: string[], opts: 
     env: {},
     startLive: async (s, onHealth) => {
       live.sink = s;
-      if (opts.health) onHealth([{ name: 'journal', state: 'backfill', lines: 0, records: 0 }]);
+      if (opts.health) onHealth([{ name: 'journal', state: 'backfill', lines: 0, records: 0, restarts: 0, stderrTail: [] }]);
       return {
         stop: async () => {},
         backlogDone: () => {

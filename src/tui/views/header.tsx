@@ -3,7 +3,8 @@
  * verdict, the loss the kernel reported, source health, and the screen tabs.
  */
 import React from 'react';
-import type { LossCounts, SourceHealth, VerdictCounts } from '../incident-store.js';
+import type { LossCounts, VerdictCounts } from '../denial-store.js';
+import type { SourceHealth } from '../../sources/types.js';
 import { SCREENS, SCREEN_TITLE, type Screen } from '../keymap.js';
 import type { Theme } from '../theme.js';
 import { VERDICT_LABEL } from '../format.js';

@@ -6,7 +6,7 @@ import { Lines, seg, type Line } from './lines.js';
 import { wrapRows } from '../format.js';
 import { scrolledLines } from './incident-detail.js';
 import { sourceLines } from './header.js';
-import type { SourceHealth } from '../incident-store.js';
+import type { SourceHealth } from '../../sources/types.js';
 
 /** The help as lines no wider than `width` (80 columns at least fit everything): long texts wrap under themselves. */
 export function helpLines(keymap: readonly KeyBinding[], theme: Theme, readOnlyNote?: string, sources: SourceHealth[] = [], width = 80): Line[] {

@@ -4,7 +4,7 @@
  * evidence lines with their source and line number. Scrolls; draws only what fits.
  */
 import React from 'react';
-import type { Incident } from '../incident-store.js';
+import type { DenialGroup } from '../denial-store.js';
 import type { ProfileFact } from '../profile-facts.js';
 import { dateTime, relTime, VERDICT_LABEL, wrapRows } from '../format.js';
 import type { Theme } from '../theme.js';
@@ -12,7 +12,7 @@ import { safeCell } from '../../model/safe-text.js';
 import { Lines, seg, type Line } from './lines.js';
 
 export interface IncidentDetailProps {
-  incident: Incident;
+  incident: DenialGroup;
   fact?: ProfileFact;
   now: number;
   utc: boolean;

@@ -7,7 +7,7 @@
 import React from 'react';
 import type { ActionJournalEntry } from '../../model/action.js';
 import { isDenial, recordProfile, type AppArmorRecord } from '../../model/record.js';
-import { incidentKey } from '../incident-store.js';
+import { incidentKey } from '../denial-store.js';
 import { seriesOf, type RateSeries } from '../../model/rate-history.js';
 import { ACTION_GLYPH, attackSpan, bucketize, bucketRoom, peakPerMinute, stepLabel, stripCells, type Buckets } from '../../outputs/sparkline.js';
 import { clockTime, dateTime } from '../format.js';

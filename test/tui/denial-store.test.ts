@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { IncidentStore } from '../../src/tui/incident-store.js';
+import { DenialStore } from '../../src/tui/denial-store.js';
 import { denial, status } from './fixtures.js';
 
 test('groups denials by profile, operation, target and mask', () => {
-  const s = new IncidentStore();
+  const s = new DenialStore();
   s.add(denial({ pid: '1' }, { time: 1000 }));
   s.add(denial({ pid: '2' }, { time: 3000 }));
   s.add(denial({ requested_mask: 'w', denied_mask: 'w' }, { time: 2000 }));
@@ -20,7 +20,7 @@ test('groups denials by profile, operation, target and mask', () => {
 });
 
 test('an incident takes its worst verdict and counts records by verdict', () => {
-  const s = new IncidentStore();
+  const s = new DenialStore();
   s.add(denial({}, { verdict: 'missing-rule' }));
   s.add(denial({}, { verdict: 'likely-attack' }));
   s.add(denial({}, { verdict: 'missing-rule' }));
@@ -36,7 +36,7 @@ test('an incident takes its worst verdict and counts records by verdict', () => 
 });
 
 test('STATUS records feed the window and the profile table, not the incidents', () => {
-  const s = new IncidentStore();
+  const s = new DenialStore();
   s.add(status('/usr/sbin/nginx'));
   s.add(denial({}));
   const snap = s.snapshot();
@@ -48,7 +48,7 @@ test('STATUS records feed the window and the profile table, not the incidents', 
 });
 
 test('memory is bounded: incidents, pids, samples and the record window', () => {
-  const s = new IncidentStore({ maxIncidents: 50, maxWindow: 20 });
+  const s = new DenialStore({ maxIncidents: 50, maxWindow: 20 });
   s.add(denial({ name: '/attack' }, { verdict: 'likely-attack' }));
   for (let i = 0; i < 500; i++) s.add(denial({ name: `/f${i}`, pid: String(i) }));
   for (let i = 0; i < 100; i++) s.add(denial({ name: '/same', pid: String(i) }));
@@ -71,7 +71,7 @@ test('memory is bounded: incidents, pids, samples and the record window', () => 
 });
 
 test('pause freezes what the view sees while counting what arrives', () => {
-  const s = new IncidentStore();
+  const s = new DenialStore();
   s.add(denial({}));
   const before = s.snapshot();
   s.setPaused(true);
@@ -90,7 +90,7 @@ test('pause freezes what the view sees while counting what arrives', () => {
 });
 
 test('snapshots are reused until something changes, and are copies', () => {
-  const s = new IncidentStore();
+  const s = new DenialStore();
   s.add(denial({}));
   const a = s.snapshot();
   assert.equal(s.snapshot(), a);
@@ -102,7 +102,7 @@ test('snapshots are reused until something changes, and are copies', () => {
 });
 
 test('announcements: only likely-attack incidents that appear after arming, once each', () => {
-  const s = new IncidentStore();
+  const s = new DenialStore();
   s.add(denial({ name: '/old' }, { verdict: 'likely-attack' }));
   s.armAnnouncements();
   s.add(denial({ name: '/rule' }, { verdict: 'missing-rule' }));
@@ -118,16 +118,16 @@ test('announcements: only likely-attack incidents that appear after arming, once
 });
 
 test('loss notices and source drops are counted apart', () => {
-  const s = new IncidentStore();
+  const s = new DenialStore();
   s.addLoss({ kind: 'printk-suppressed', count: 6, source: { name: 'x', line: 1 } });
   s.addLoss({ kind: 'audit-lost', count: 2, source: { name: 'x', line: 2 } });
-  s.setHealth([{ name: 'journal', state: 'live', dropped: 5 }]);
+  s.setHealth([{ name: 'journal', state: 'live', lines: 0, records: 0, restarts: 0, stderrTail: [], dropped: 5 }]);
   const snap = s.snapshot();
   assert.deepEqual(snap.loss, { suppressed: 6, lost: 2, dropped: 5, evicted: 0 });
 });
 
 test('an attack that was DENIED and later ALLOWED is reported as happened: the ALLOWED record decides', () => {
-  const s = new IncidentStore();
+  const s = new DenialStore();
   const denied = denial({ operation: 'exec', name: '/usr/bin/dash', requested_mask: 'x', denied_mask: 'x' }, { verdict: 'likely-attack' });
   denied.classification!.reasons = ['stopped'];
   const allowed = denial({ operation: 'exec', name: '/usr/bin/dash', requested_mask: 'x', denied_mask: 'x', apparmor: 'ALLOWED' }, { verdict: 'likely-attack', kind: 'ALLOWED' });
@@ -141,7 +141,7 @@ test('an attack that was DENIED and later ALLOWED is reported as happened: the A
   assert.deepEqual(inc.classification?.reasons, ['happened'], 'the verdict, advice and reasons come from the record that happened');
   assert.equal(inc.worstKind, 'ALLOWED');
   // a more severe verdict still wins over a milder one that happened
-  const t = new IncidentStore();
+  const t = new DenialStore();
   t.add(denial({ name: '/a', apparmor: 'ALLOWED' }, { verdict: 'missing-rule', kind: 'ALLOWED' }));
   t.add(denial({ name: '/a' }, { verdict: 'likely-attack' }));
   assert.equal(t.snapshot().incidents[0].verdict, 'likely-attack');
@@ -149,7 +149,7 @@ test('an attack that was DENIED and later ALLOWED is reported as happened: the A
 
 test('a socket group names its kind: a raw socket is inet raw, not plain inet', async () => {
   const { LineParser } = await import('../../src/parse/line-parser.js');
-  const s = new IncidentStore();
+  const s = new DenialStore();
   const p = new LineParser('dmesg.txt', { record: (r) => s.add(r) });
   p.push('[  118.155489] audit: type=1400 audit(1795321721.636:14): apparmor="DENIED" operation="create" profile="demo-svc" pid=405 comm="demo-svc" family="inet" sock_type="raw" protocol=1 requested_mask="create" denied_mask="create"');
   p.push('[  118.200000] audit: type=1400 audit(1795321721.700:15): apparmor="DENIED" operation="create" profile="demo-svc" pid=405 comm="demo-svc" family="inet" sock_type="stream" protocol=6 requested_mask="create" denied_mask="create"');

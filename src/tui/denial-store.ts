@@ -1,5 +1,5 @@
 /**
- * The IncidentStore: the model the interactive views read. Records are grouped into incidents by
+ * The DenialStore: the model the interactive views read. Records are grouped into denial groups by
  * (profile, operation, target, mask); the store keeps counts by verdict, the loss the kernel
  * reported, source health, a bounded window of recent records for the timeline, and the operator's
  * action journal.
@@ -7,21 +7,22 @@
  * It lives outside React: records arrive at any rate and are aggregated here; the view asks for a
  * `snapshot()` a few times a second and only gets a new object when something changed. Pausing
  * freezes the snapshot the view sees while aggregation continues, so nothing is lost and memory
- * stays bounded by the number of distinct incidents, not by the record rate.
+ * stays bounded by the number of distinct groups, not by the record rate.
  *
- * Memory is bounded everywhere: incidents (least recently seen evicted first, likely attacks kept
- * while others can go), pids and samples per incident, the record window, the profile table.
+ * Memory is bounded everywhere: groups (least recently seen evicted first, likely attacks kept
+ * while others can go), pids and samples per group, the record window, the profile table.
  */
 import type { ActionJournalEntry } from '../model/action.js';
 import type { AppArmorRecord, Classification, LossNotice, Verdict } from '../model/record.js';
-import { isDenial, recordProfile, recordTarget } from '../model/record.js';
+import { isDenial, recordMask, recordProfile, recordTarget } from '../model/record.js';
 import { NO_VERDICT, VERDICT_RANK, type GroupVerdict } from '../model/verdict.js';
 import { RateHistory, type RateSeries } from '../model/rate-history.js';
+import type { SourceHealth } from '../sources/types.js';
 
 /** An incident's verdict: its worst record's, or NO_VERDICT. */
 export type IncidentVerdict = GroupVerdict;
 
-export interface Incident {
+export interface DenialGroup {
   /** Stable identity: the grouping key. */
   key: string;
   profile: string;
@@ -47,20 +48,6 @@ export interface Incident {
   lastSeq: number;
   /** Evidence: the first records and the latest ones (bounded). */
   samples: AppArmorRecord[];
-}
-
-export interface SourceHealth {
-  name: string;
-  state: string;
-  reason?: string;
-  fix?: string;
-  lines?: number;
-  records?: number;
-  restarts?: number;
-  stderrTail?: string[];
-  /** Lines the source's bounded queue had to drop. */
-  dropped?: number;
-  note?: string;
 }
 
 export interface ProfileCounts {
@@ -95,7 +82,7 @@ export interface LossCounts {
 export interface StoreSnapshot {
   /** Increases with every change; equal versions mean equal content. */
   version: number;
-  incidents: Incident[];
+  incidents: DenialGroup[];
   /** Counts of records by verdict (denials only). */
   verdicts: VerdictCounts;
   records: number;
@@ -117,22 +104,22 @@ export interface StoreSnapshot {
   rates?: RateSeries;
 }
 
-export interface IncidentStoreLimits {
+export interface DenialStoreLimits {
   maxIncidents: number;
   maxWindow: number;
   maxProfiles: number;
   maxActions: number;
 }
 
-const DEFAULT_LIMITS: IncidentStoreLimits = { maxIncidents: 5000, maxWindow: 5000, maxProfiles: 2000, maxActions: 2000 };
+const DEFAULT_LIMITS: DenialStoreLimits = { maxIncidents: 5000, maxWindow: 5000, maxProfiles: 2000, maxActions: 2000 };
 const MAX_PIDS = 16;
 const MAX_COMMS = 8;
 const FIRST_SAMPLES = 2;
 const LAST_SAMPLES = 3;
 
+/** The group's mask: the record's (recordMask), else for a record without one its signal. */
 export function maskOf(r: AppArmorRecord): string {
-  const f = r.fields;
-  return f.denied_mask ?? f.requested_mask ?? f.mask ?? f.signal ?? '';
+  return recordMask(r) ?? r.fields.signal ?? '';
 }
 
 export function incidentKey(r: AppArmorRecord): string {
@@ -144,7 +131,7 @@ export function incidentKey(r: AppArmorRecord): string {
  * higher verdict first; at the same verdict, an access that happened (ALLOWED) outranks one that was
  * stopped, so an attack that got through is never described by the denial that preceded it.
  */
-function worse(verdict: IncidentVerdict, r: AppArmorRecord, inc: Incident): boolean {
+function worse(verdict: IncidentVerdict, r: AppArmorRecord, inc: DenialGroup): boolean {
   if (VERDICT_RANK[verdict] !== VERDICT_RANK[inc.verdict]) return VERDICT_RANK[verdict] > VERDICT_RANK[inc.verdict];
   const happened = r.kind === 'ALLOWED';
   const worstHappened = inc.worstKind === 'ALLOWED';
@@ -156,11 +143,11 @@ function emptyVerdicts(): VerdictCounts {
   return { 'likely-attack': 0, 'missing-rule': 0, unclear: 0, info: 0, [NO_VERDICT]: 0 };
 }
 
-export class IncidentStore {
-  private readonly limits: IncidentStoreLimits;
-  private readonly incidents = new Map<string, Incident>();
+export class DenialStore {
+  private readonly limits: DenialStoreLimits;
+  private readonly incidents = new Map<string, DenialGroup>();
   /** The copy the last snapshot handed out, per live incident: reused while the incident is unchanged. */
-  private readonly copies = new WeakMap<Incident, Incident>();
+  private readonly copies = new WeakMap<DenialGroup, DenialGroup>();
   private readonly profiles = new Map<string, ProfileCounts>();
   private readonly window: AppArmorRecord[] = [];
   private windowStart = 0;
@@ -182,7 +169,7 @@ export class IncidentStore {
   private announce: string[] = [];
   private armed = false;
 
-  constructor(limits: Partial<IncidentStoreLimits> = {}) {
+  constructor(limits: Partial<DenialStoreLimits> = {}) {
     this.limits = { ...DEFAULT_LIMITS, ...limits };
   }
 
@@ -360,7 +347,7 @@ export class IncidentStore {
       return this.cached;
     }
     if (this.cached && this.cached.version === this.version) return this.cached;
-    const incidents: Incident[] = [];
+    const incidents: DenialGroup[] = [];
     for (const inc of this.incidents.values()) {
       let copy = this.copies.get(inc);
       // lastSeq moves with every record the incident takes: an equal one means an unchanged incident.
