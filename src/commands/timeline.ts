@@ -25,8 +25,8 @@ export const DEMO_ACTIONS_SOURCE = 'DEMO:actions.jsonl';
 export interface TimelineCommandEnv {
   inputs: SavedInput[];
   demo?: DemoPaths;
-  /** The run's action journal: read when named (it must exist), else only when it exists. */
-  journal: Pick<RunSettings, 'journalPath' | 'journalNamed' | 'clock'>;
+  /** The run's clock and action journal (read when named, where it must exist; else only when it exists). */
+  settings: Pick<RunSettings, 'journalPath' | 'journalNamed' | 'clock'>;
   enrich?: (r: AppArmorRecord) => void;
   /** Where progress goes (stderr); shown only when it is a terminal. */
   stderr?: TimelineRun['progress'];
@@ -44,7 +44,7 @@ export function timelineRun(opts: CliOptions, env: TimelineCommandEnv): Timeline
     throw err;
   }
   const format = opts.format ?? (opts.json ? 'json' : 'text');
-  const { journalPath, journalNamed } = env.journal;
+  const { journalPath, journalNamed } = env.settings;
   const actions: TimelineRun['actions'] = { path: journalPath, name: env.demo && journalPath === env.demo.actions ? DEMO_ACTIONS_SOURCE : journalPath, required: journalNamed };
   return {
     inputs: env.inputs,
@@ -53,7 +53,7 @@ export function timelineRun(opts: CliOptions, env: TimelineCommandEnv): Timeline
     style,
     demo: !!env.demo,
     gapSeconds: opts.gapSeconds,
-    clock: env.journal.clock,
+    clock: env.settings.clock,
     since: window.since,
     until: window.until,
     enrich: env.enrich,
@@ -89,7 +89,7 @@ export async function runTimelineCommand(opts: CliOptions, settings: RunSettings
     run = timelineRun(opts, {
       inputs,
       demo,
-      journal: settings,
+      settings,
       enrich: io.enrich,
       stderr: io.err,
     });
