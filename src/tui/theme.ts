@@ -1,6 +1,6 @@
 /**
  * Colours of the interactive view. Ink ignores NO_COLOR, so the monochrome theme is chosen here
- * (--no-color, NO_COLOR, TERM=dumb: CliOptions.color). Meaning never depends on colour: verdicts
+ * (--no-color, NO_COLOR, TERM=dumb: TuiSettings.color). Meaning never depends on colour: verdicts
  * carry a glyph and a word, the selection is inverse video, the banner is bold and framed by text.
  */
 import type { IncidentVerdict } from './denial-store.js';
