@@ -19,9 +19,7 @@ import { NO_VERDICT, VERDICT_RANK, type GroupVerdict } from '../model/verdict.js
 import { RateHistory, type RateSeries } from '../model/rate-history.js';
 import type { SourceHealth } from '../sources/types.js';
 
-/** An incident's verdict: its worst record's, or NO_VERDICT. */
-export type IncidentVerdict = GroupVerdict;
-
+/** The denials of one access: every record with the same (profile, operation, target, mask). */
 export interface DenialGroup {
   /** Stable identity: the grouping key. */
   key: string;
@@ -31,7 +29,7 @@ export interface DenialGroup {
   mask: string;
   /** Record kinds seen (DENIED, ALLOWED, KILLED). */
   kinds: string[];
-  verdict: IncidentVerdict;
+  verdict: GroupVerdict;
   /** The classification of the worst record seen. */
   classification?: Classification;
   /** The kind of that worst record: ALLOWED when the worst access happened (complain mode let it through). */
@@ -82,6 +80,7 @@ export interface LossCounts {
 export interface StoreSnapshot {
   /** Increases with every change; equal versions mean equal content. */
   version: number;
+  /** The denial groups (the list's rows; still named incidents in the view). */
   incidents: DenialGroup[];
   /** Counts of records by verdict (denials only). */
   verdicts: VerdictCounts;
@@ -127,11 +126,11 @@ export function incidentKey(r: AppArmorRecord): string {
 }
 
 /**
- * Whether record `r` (with `verdict`) is more severe than the incident's worst record so far: a
+ * Whether record `r` (with `verdict`) is more severe than the group's worst record so far: a
  * higher verdict first; at the same verdict, an access that happened (ALLOWED) outranks one that was
  * stopped, so an attack that got through is never described by the denial that preceded it.
  */
-function worse(verdict: IncidentVerdict, r: AppArmorRecord, inc: DenialGroup): boolean {
+function worse(verdict: GroupVerdict, r: AppArmorRecord, inc: DenialGroup): boolean {
   if (VERDICT_RANK[verdict] !== VERDICT_RANK[inc.verdict]) return VERDICT_RANK[verdict] > VERDICT_RANK[inc.verdict];
   const happened = r.kind === 'ALLOWED';
   const worstHappened = inc.worstKind === 'ALLOWED';
@@ -145,8 +144,8 @@ function emptyVerdicts(): VerdictCounts {
 
 export class DenialStore {
   private readonly limits: DenialStoreLimits;
-  private readonly incidents = new Map<string, DenialGroup>();
-  /** The copy the last snapshot handed out, per live incident: reused while the incident is unchanged. */
+  private readonly groups = new Map<string, DenialGroup>();
+  /** The copy the last snapshot handed out, per live group: reused while the group is unchanged. */
   private readonly copies = new WeakMap<DenialGroup, DenialGroup>();
   private readonly profiles = new Map<string, ProfileCounts>();
   private readonly window: AppArmorRecord[] = [];
@@ -165,7 +164,7 @@ export class DenialStore {
   private cached?: StoreSnapshot;
   private paused = false;
   private newSincePause = 0;
-  /** Likely-attack incidents not yet announced (keys), once announcements are armed. */
+  /** Likely-attack groups not yet announced (keys), once announcements are armed. */
   private announce: string[] = [];
   private armed = false;
 
@@ -173,12 +172,12 @@ export class DenialStore {
     this.limits = { ...DEFAULT_LIMITS, ...limits };
   }
 
-  /** From now on, a new likely-attack incident is queued for announcement (not the backlog read at start-up). */
+  /** From now on, a new likely-attack group is queued for announcement (not the backlog read at start-up). */
   armAnnouncements(): void {
     this.armed = true;
   }
 
-  /** Likely-attack incidents that appeared since the last call, oldest first. */
+  /** Likely-attack groups that appeared since the last call, oldest first. */
   takeAnnouncements(): string[] {
     const out = this.announce;
     this.announce = [];
@@ -205,7 +204,7 @@ export class DenialStore {
       return;
     }
     if (!isDenial(r)) return;
-    const verdict: IncidentVerdict = r.classification?.verdict ?? NO_VERDICT;
+    const verdict: GroupVerdict = r.classification?.verdict ?? NO_VERDICT;
     this.verdicts[verdict]++;
     this.rates.add(r.time, verdict);
     if (profile !== undefined) {
@@ -216,15 +215,15 @@ export class DenialStore {
         if (verdict === 'likely-attack') p.attacks++;
       }
     }
-    this.addToIncident(r, verdict);
+    this.addToGroup(r, verdict);
   }
 
-  private addToIncident(r: AppArmorRecord, verdict: IncidentVerdict): void {
+  private addToGroup(r: AppArmorRecord, verdict: GroupVerdict): void {
     const key = incidentKey(r);
-    let inc = this.incidents.get(key);
+    let inc = this.groups.get(key);
     const wasAttack = inc?.verdict === 'likely-attack';
     if (!inc) {
-      if (this.incidents.size >= this.limits.maxIncidents) this.evict();
+      if (this.groups.size >= this.limits.maxIncidents) this.evict();
       inc = {
         key,
         profile: recordProfile(r) ?? '',
@@ -245,7 +244,7 @@ export class DenialStore {
         lastSeq: this.seq,
         samples: [],
       };
-      this.incidents.set(key, inc);
+      this.groups.set(key, inc);
     }
     inc.count++;
     inc.lastSeq = this.seq;
@@ -272,14 +271,14 @@ export class DenialStore {
   }
 
   /**
-   * Forgets the least recently seen tenth of the incidents at once (likely attacks last), so a flood
-   * of distinct targets costs a sort every few hundred new incidents, not a scan per record.
+   * Forgets the least recently seen tenth of the groups at once (likely attacks last), so a flood
+   * of distinct targets costs a sort every few hundred new groups, not a scan per record.
    */
   private evict(): void {
-    const all = [...this.incidents.values()];
+    const all = [...this.groups.values()];
     all.sort((a, b) => (a.verdict === 'likely-attack' ? 1 : 0) - (b.verdict === 'likely-attack' ? 1 : 0) || a.lastSeq - b.lastSeq);
     const n = Math.max(1, Math.ceil(this.limits.maxIncidents / 10));
-    for (const inc of all.slice(0, n)) this.incidents.delete(inc.key);
+    for (const inc of all.slice(0, n)) this.groups.delete(inc.key);
     this.loss.evicted += n;
   }
 
@@ -347,20 +346,20 @@ export class DenialStore {
       return this.cached;
     }
     if (this.cached && this.cached.version === this.version) return this.cached;
-    const incidents: DenialGroup[] = [];
-    for (const inc of this.incidents.values()) {
+    const groups: DenialGroup[] = [];
+    for (const inc of this.groups.values()) {
       let copy = this.copies.get(inc);
-      // lastSeq moves with every record the incident takes: an equal one means an unchanged incident.
+      // lastSeq moves with every record the group takes: an equal one means an unchanged group.
       if (!copy || copy.lastSeq !== inc.lastSeq || copy.verdict !== inc.verdict) {
         copy = { ...inc, pids: inc.pids.slice(), comms: inc.comms.slice(), kinds: inc.kinds.slice(), samples: inc.samples.slice() };
         this.copies.set(inc, copy);
       }
-      incidents.push(copy);
+      groups.push(copy);
     }
     const window = this.windowStart === 0 ? this.window.slice() : [...this.window.slice(this.windowStart), ...this.window.slice(0, this.windowStart)];
     this.cached = {
       version: this.version,
-      incidents,
+      incidents: groups,
       verdicts: { ...this.verdicts },
       records: this.records,
       loss: { ...this.loss, dropped: this.loss.dropped + this.health.reduce((n, h) => n + (h.dropped ?? 0), 0) },
