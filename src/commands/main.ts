@@ -5,9 +5,8 @@
 import { HELP, parseCli, UsageError, type CliOptions } from './args.js';
 import { VERSION } from './version.js';
 import { replay } from './ndjson.js';
-import type { SavedInput } from '../pipeline/saved-inputs.js';
-import { hostIdentity, resolveSettings } from './settings.js';
-import { DEMO_SOURCE, findDemo } from '../demo.js';
+import { hostIdentity, resolveSettings, savedInputs } from './settings.js';
+import { findDemo } from '../demo.js';
 import { InputError } from '../ingest/inputs.js';
 import { runLive } from './live.js';
 import { parseWindow, TimeSpecError } from '../sources/time-spec.js';
@@ -23,15 +22,6 @@ function fail(msg: string, code: number): never {
   process.exit(code);
 }
 
-/** The saved inputs a run reads: --demo's log, or --input paths. */
-export function replayInputs(opts: CliOptions): SavedInput[] {
-  if (opts.demo) {
-    const demo = findDemo();
-    if (!demo) fail('the demo incident is missing from this installation (demo/incident.log)', 1);
-    return [{ path: demo.log, name: DEMO_SOURCE }];
-  }
-  return opts.inputs.map((p) => ({ path: p, name: p === '-' ? 'stdin' : p }));
-}
 
 async function main(argv: string[]): Promise<number> {
   let opts: CliOptions;
@@ -62,7 +52,8 @@ async function main(argv: string[]): Promise<number> {
   const classify = await loadEnrichment(base.profileDirs, { label: demo?.label });
   if (opts.command === 'timeline') return runTimelineCommand(opts, base, { out: process.stdout, err: process.stderr, enrich: classify?.enrich });
   if (opts.command !== 'triage') fail(`${opts.command}: not available in this build`, 2);
-  const inputs = replayInputs(opts);
+  if (opts.demo && !demo) fail('the demo incident is missing from this installation (demo/incident.log)', 1);
+  const inputs = savedInputs(opts, demo);
   const format = opts.json ? 'json' : opts.plain ? 'plain' : process.stdout.isTTY ? 'plain' : 'json';
   let window;
   try {

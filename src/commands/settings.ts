@@ -4,11 +4,11 @@
  * are, the clock context and the time window. The stages below receive these as plain values and
  * never decide them again. Pure apart from hostIdentity().
  */
-import type { DemoPaths } from '../demo.js';
+import { DEMO_SOURCE, type DemoPaths } from '../demo.js';
 import type { ClockContext } from '../parse/prefix.js';
 import { defaultJournalPath } from '../actions/journal.js';
 import { DEFAULT_SECURITYFS } from '../actions/kernel-state.js';
-import type { TimeWindow } from '../pipeline/saved-inputs.js';
+import type { SavedInput, TimeWindow } from '../pipeline/saved-inputs.js';
 import { DEFAULT_PROFILE_DIRS } from '../profiles/load.js';
 import type { CliOptions } from './args.js';
 
@@ -31,6 +31,12 @@ export interface RunSettings {
   /** --since/--until as epoch ms, for saved inputs. */
   window: TimeWindow;
   demo?: DemoPaths;
+}
+
+/** The saved inputs a run reads: the demo's log for --demo, else the --input paths ('-' is stdin). */
+export function savedInputs(opts: Pick<CliOptions, 'inputs'>, demo: DemoPaths | undefined): SavedInput[] {
+  if (demo) return [{ path: demo.log, name: DEMO_SOURCE }];
+  return opts.inputs.map((p) => ({ path: p, name: p === '-' ? 'stdin' : p }));
 }
 
 /** Who this process is: read once, at the top. */

@@ -9,11 +9,10 @@ import { UsageError } from './args.js';
 import type { DemoPaths } from '../demo.js';
 import type { AppArmorRecord } from '../model/record.js';
 import type { Writable } from 'node:stream';
-import { DEMO_SOURCE } from '../demo.js';
 import { InputError } from '../ingest/inputs.js';
 import type { SavedInput } from '../pipeline/saved-inputs.js';
 import { liveOptionsFrom } from './live.js';
-import type { RunSettings } from './settings.js';
+import { savedInputs, type RunSettings } from './settings.js';
 import { parseWindow, TimeSpecError } from '../sources/time-spec.js';
 import type { LiveOptions } from '../sources/types.js';
 import { buildTimelineFromLive, runTimeline, writeTimeline, type TimelineRun } from './timeline-run.js';
@@ -83,7 +82,7 @@ export async function runTimelineCommand(opts: CliOptions, settings: RunSettings
       return 1;
     }
   }
-  const inputs: SavedInput[] = demo ? [{ path: demo.log, name: DEMO_SOURCE }] : opts.inputs.map((p) => ({ path: p, name: p === '-' ? 'stdin' : p }));
+  const inputs = savedInputs(opts, demo);
   let run: TimelineRun;
   try {
     run = timelineRun(opts, {
