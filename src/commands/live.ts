@@ -8,9 +8,8 @@ import type { Writable } from 'node:stream';
 import type { CliOptions } from './args.js';
 import type { AppArmorRecord, LossNotice } from '../model/record.js';
 import { summaryLine } from '../pipeline/pipeline.js';
-import { recordToNdjson } from '../outputs/json.js';
 import { safeLines, safeText } from '../model/safe-text.js';
-import { recordLine } from '../outputs/text.js';
+import { recordText, type StreamFormat } from './ndjson.js';
 import { startLiveSources } from '../sources/session.js';
 import type { RunSettings } from './settings.js';
 import { TimeSpecError } from '../sources/time-spec.js';
@@ -65,7 +64,7 @@ export interface LiveCliIo {
 /** Bytes written to stdout and not yet taken by its reader, past which reading stops. */
 export const OUTPUT_BACKLOG = 4 * 1024 * 1024;
 
-export async function runLive(opts: CliOptions, settings: Pick<RunSettings, 'clock'>, format: 'json' | 'plain', io: LiveCliIo): Promise<number> {
+export async function runLive(opts: CliOptions, settings: Pick<RunSettings, 'clock'>, format: StreamFormat, io: LiveCliIo): Promise<number> {
   const { out, err } = io;
   const say = (s: string) => err.write(`aa-triage: ${safeLines(s)}\n`);
   let buf = '';
@@ -84,7 +83,7 @@ export async function runLive(opts: CliOptions, settings: Pick<RunSettings, 'clo
   try {
     session = await startLiveSources(liveOpts, {
       record: (r) => {
-        buf += format === 'json' ? recordToNdjson(r, { raw: opts.raw }) : `${recordLine(r, { utc: opts.utc })}\n`;
+        buf += recordText(r, format, opts);
         if (buf.length > 65536) flush();
         else if (!flushQueued) {
           flushQueued = true;

@@ -4,14 +4,23 @@
  * not a terminal.
  */
 import type { Writable } from 'node:stream';
+import type { AppArmorRecord } from '../model/record.js';
 import { summaryLine, type PipelineCounts, type PipelineOptions } from '../pipeline/pipeline.js';
 import { ingestInputs, type SavedInput } from '../pipeline/saved-inputs.js';
 import { recordToNdjson } from '../outputs/json.js';
 import { recordLine } from '../outputs/text.js';
 import { safeLines, safeText } from '../model/safe-text.js';
 
+/** How records are streamed out: NDJSON, or readable lines (--plain). */
+export type StreamFormat = 'json' | 'plain';
+
+/** The text written for one record: its NDJSON line, or its readable line; both end in a newline. */
+export function recordText(r: AppArmorRecord, format: StreamFormat, opts: { raw?: boolean; utc?: boolean }): string {
+  return format === 'json' ? recordToNdjson(r, { raw: opts.raw }) : `${recordLine(r, { utc: opts.utc })}\n`;
+}
+
 export interface ReplayOptions extends PipelineOptions {
-  format: 'json' | 'plain';
+  format: StreamFormat;
   raw?: boolean;
   utc?: boolean;
   /** Drop records outside [since, until] (epoch ms). Records without a time are kept. */
@@ -47,7 +56,7 @@ export async function replay(inputs: SavedInput[], out: Writable, err: Writable,
   const counts = await ingestInputs(
     inputs,
     (r) => {
-      buf += opts.format === 'json' ? recordToNdjson(r, { raw: opts.raw }) : `${recordLine(r, { utc: opts.utc })}\n`;
+      buf += recordText(r, opts.format, opts);
       if (buf.length > 65536) flush();
     },
     { ...opts, pace, onDamaged: (line) => err.write(`aa-triage: ${line}\n`) },
