@@ -130,15 +130,18 @@ function plainBytes(line: string, from: number): boolean {
  * Records in a window of lookups, and how many records are then parsed without looking, when most
  * of a window came from templates with a pid new to them (a log of one-off records, each from a
  * process of its own): such a hit copies the template's fields for its pid and costs more than the
- * one-pass parse it stands in for, so the templates step aside for a while and are tried again.
+ * one-pass parse it stands in for; or when few of a window were hits at all (every record new):
+ * then each lookup and each template learnt is work for nothing. The templates step aside for a
+ * while and are tried again.
  */
 const WINDOW = 1024;
 const PAUSE = 16 * WINDOW;
 
 export class TemplateCache {
   hits = 0;
-  /** Lookups in the current window, hits among them with a pid new to their template. */
+  /** Lookups in the current window, hits among them, and those with a pid new to their template. */
   private looked = 0;
+  private windowHits = 0;
   private freshHits = 0;
   /** Records still to be parsed without a lookup. */
   private paused = 0;
@@ -155,8 +158,9 @@ export class TemplateCache {
   /** The record of this line from a known template, or undefined (then `learn` may take the parser's). */
   match(line: string, bodyAt: number, src: SourceRef, clock: ClockContext): AppArmorRecord | undefined {
     if (++this.looked === WINDOW) {
-      if (this.freshHits * 4 > WINDOW * 3) this.paused = PAUSE;
+      if (this.freshHits * 4 > WINDOW * 3 || this.windowHits * 4 < WINDOW) this.paused = PAUSE;
       this.looked = 0;
+      this.windowHits = 0;
       this.freshHits = 0;
     }
     if (!locate(line, bodyAt)) return undefined;
@@ -221,6 +225,7 @@ export class TemplateCache {
       }
     }
     this.hits++;
+    this.windowHits++;
     return r;
   }
 
