@@ -14,7 +14,7 @@ import type { AppArmorRecord, Classification, Suggestion } from '../model/record
 import { AGE_MARK, FILLED_FROM, fillMarks, isDenial, PID_MARK } from '../model/record.js';
 import type { ProfileIndex } from '../profiles/types.js';
 import { gatherFacts, type DenialFacts } from './facts.js';
-import { REPEAT_COUNT, REPEAT_SPAN_MS, SequenceMemory } from './sequence.js';
+import { REPEAT_COUNT, REPEAT_SPAN_MS, sequenceSignature, SequenceMemory } from './sequence.js';
 import { digestOf } from '../model/digest.js';
 import { collectSignals, type Findings, type Signal } from './signals.js';
 import { explicitDenySuggestion, missingRuleSuggestion, respondSuggestion } from './suggest.js';
@@ -55,7 +55,7 @@ interface Static {
   literal: boolean;
   /** Results by sequence context (a flood alternates between a few), with the pid and the load's
    * age still placeholders. */
-  memos?: Map<string, Filled>;
+  memos?: Map<number, Filled>;
   /** The result with no sequence context at all, the usual case, without a map lookup. */
   plain?: Filled;
   /** The result when the only context is that the access repeats. */
@@ -64,7 +64,7 @@ interface Static {
 
 /** Distinct sequence contexts remembered per cached record before they are forgotten together. */
 const MEMOS_MAX = 8;
-const REPEATED = '|repeated';
+const REPEATED = 1;
 
 interface Filled {
   result: Classification;
@@ -324,13 +324,13 @@ export function createClassifier(index: ProfileIndex | undefined, opts: Classifi
     // a flood repeats the same record in the same context: decide once per distinct context (the
     // load's age, which changes every second, is a placeholder like the pid)
     // no context (or only the repeat, the usual case in a flood) has a slot of its own: no key built
-    const sig = prior || load ? `${prior ? `${prior.scope}:${prior.tags.join(',')}` : ''}|${load ? `${load.op}:${load.profile}` : ''}|${repeated ? 'repeated' : ''}` : repeated ? REPEATED : '';
-    let filled = opts.uncached ? undefined : sig === '' ? st.plain : sig === REPEATED ? st.repeated : st.memos?.get(sig);
+    const sig = sequenceSignature(prior, load, repeated);
+    let filled = opts.uncached || sig < 0 ? undefined : sig === 0 ? st.plain : sig === REPEATED ? st.repeated : st.memos?.get(sig);
     if (!filled) {
       filled = prepare(decide(st, sequenceSignals(st, prior, load, repeated, PID_MARK, AGE_MARK)));
-      if (sig === '') st.plain = filled;
+      if (sig === 0) st.plain = filled;
       else if (sig === REPEATED) st.repeated = filled;
-      else {
+      else if (sig > 0) {
         if (!st.memos || st.memos.size >= MEMOS_MAX) st.memos = new Map();
         st.memos.set(sig, filled);
       }

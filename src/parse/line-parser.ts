@@ -210,14 +210,17 @@ export class LineParser {
     if (body >= 0) {
       if (this.templates !== undefined) {
         const src: SourceRef = { name: this.sourceName, line: lineNo };
-        const known = this.templates.match(line, body, src, this.clock);
-        if (known !== undefined) {
-          this.emit(known);
-          return;
+        const tryTemplates = this.templates.worthTrying();
+        if (tryTemplates) {
+          const known = this.templates.match(line, body, src, this.clock);
+          if (known !== undefined) {
+            this.emit(known);
+            return;
+          }
         }
         const fast = parseFastRecord(line, body, src, this.clock, NO_OVERRIDES);
         if (fast !== undefined) {
-          this.templates.learn(line, body, fast);
+          if (tryTemplates) this.templates.learn(line, body, fast);
           this.emit(fast);
           return;
         }

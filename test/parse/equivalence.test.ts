@@ -115,6 +115,16 @@ test('generated logs of every mix and carrier: the same both ways', async () => 
   }
 });
 
+test('one-off records long enough for the templates to step aside, then a flood that brings them back: the same both ways', async () => {
+  const index = await demoIndex();
+  // one-offs through one pause of the templates, a flood when they are tried again, then lines
+  // met before (merged as duplicates of the first ones)
+  const oneOffs = [...logLines({ carrier: 'dmesg', mix: 'mixed', lines: 17000, share: 1, seed: 7 })];
+  const flood = [...logLines({ carrier: 'dmesg', mix: 'flood', lines: 3000, share: 1, seed: 7 })];
+  const bytes = Buffer.from(`${[...oneOffs, ...flood, ...oneOffs.slice(0, 3000)].join('\n')}\n`);
+  await assertSame('one-offs, then a flood', [{ name: 'one-offs-then-flood', bytes }], index, 20000);
+});
+
 test('lines that look like a known record but differ in a byte, a pid or a clock: the same both ways', async () => {
   const index = await demoIndex();
   const base = [...logLines({ carrier: 'dmesg', mix: 'flood', lines: 400, share: 1, seed: 3 })];
