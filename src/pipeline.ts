@@ -3,7 +3,8 @@
  * numbers), all share one deduper and one enrichment step (profiles + classification), and
  * everything that survives goes to one sink. Counters for the end-of-run summary live here.
  */
-import type { AppArmorRecord, LossNotice, Unparsable } from './model/record.js';
+import { kernelLogLoss, type AppArmorRecord, type LossNotice, type Unparsable } from './model/record.js';
+import { AuditCoverage } from './audit-coverage.js';
 import type { ClockContext } from './decode/prefix.js';
 import { LineParser } from './parse/line-parser.js';
 import { RecordDeduper } from './store/dedupe.js';
@@ -39,6 +40,8 @@ export interface PipelineOptions {
 
 export class Pipeline {
   readonly counts: PipelineCounts = { lines: 0, records: 0, unparsable: 0, duplicates: 0, cut: 0, nullMessages: 0, lost: {}, firstUnparsable: [] };
+  /** What the audit channel read here covered: which kernel-log losses it made good. */
+  readonly coverage = new AuditCoverage();
   private readonly deduper = new RecordDeduper();
   private readonly parsers: LineParser[] = [];
   /** Loss notice keys, with how often each parser gave each. */
@@ -59,6 +62,7 @@ export class Pipeline {
       {
         record: (r) => {
           if (r.auditId !== undefined) this.lastAuditId.set(carrier, r.auditId);
+          this.coverage.record(carrier, sourceName, r);
           this.accept(r);
         },
         unparsable: (u) => {
@@ -68,6 +72,7 @@ export class Pipeline {
         },
         loss: (n) => {
           if (this.seenLoss(n, carrier)) return;
+          if (kernelLogLoss(n.kind)) this.coverage.notice(carrier, n);
           if (n.kind === 'audit-lost') this.counts.lost[n.kind] = Math.max(this.counts.lost[n.kind] ?? 0, n.count); // cumulative in the kernel
           else this.counts.lost[n.kind] = (this.counts.lost[n.kind] ?? 0) + n.count;
           this.sink.loss?.(n);
@@ -113,6 +118,12 @@ export class Pipeline {
     this.counts.records++;
     this.opts.enrich?.(r);
     this.sink.record(r);
+  }
+
+  /** The parser `p` (from parserFor) lost lines before it read them: its coverage ends here. */
+  linesLost(p: LineParser): void {
+    const i = this.parsers.indexOf(p);
+    if (i >= 0) this.coverage.stop(String(i));
   }
 
   /** Line totals from every parser (call after the inputs ended). */
