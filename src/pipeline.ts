@@ -26,6 +26,10 @@ export interface PipelineCounts {
   nullMessages: number;
   /** Records the kernel or audit subsystem said it lost, by notice kind. */
   lost: Record<string, number>;
+  /** Of those, by kind, what an audit-channel input read here holds (as of collect()). */
+  recovered?: Record<string, number>;
+  /** The audit-channel input that recovered them (the first one named). */
+  recoveredFrom?: string;
   firstUnparsable: Unparsable[];
 }
 
@@ -44,6 +48,8 @@ export class Pipeline {
   readonly coverage = new AuditCoverage();
   private readonly deduper = new RecordDeduper();
   private readonly parsers: LineParser[] = [];
+  /** Kernel-log loss notices, for the summary's recovered count (bounded: past it, not counted as recovered). */
+  private readonly recoverable: LossNotice[] = [];
   /** Loss notice keys, with how often each parser gave each. */
   private readonly lossKeys = new Map<string, Map<string, number>>();
   /** The last audit stamp each parser read: where in the kernel log a loss notice stands. */
@@ -72,7 +78,10 @@ export class Pipeline {
         },
         loss: (n) => {
           if (this.seenLoss(n, carrier)) return;
-          if (kernelLogLoss(n.kind)) this.coverage.notice(carrier, n);
+          if (kernelLogLoss(n.kind)) {
+            this.coverage.notice(carrier, n);
+            if (this.recoverable.length < 10_000) this.recoverable.push(n);
+          }
           if (n.kind === 'audit-lost') this.counts.lost[n.kind] = Math.max(this.counts.lost[n.kind] ?? 0, n.count); // cumulative in the kernel
           else this.counts.lost[n.kind] = (this.counts.lost[n.kind] ?? 0) + n.count;
           this.sink.loss?.(n);
@@ -131,6 +140,14 @@ export class Pipeline {
     this.counts.lines = this.parsers.reduce((n, p) => n + p.stats.lines, 0);
     this.counts.nullMessages = this.parsers.reduce((n, p) => n + p.stats.nullMessages, 0);
     this.counts.cut += extra.cut ?? 0;
+    const recovered: Record<string, number> = {};
+    for (const n of this.recoverable) {
+      const by = n.recovery?.coveredBy();
+      if (by === undefined) continue;
+      recovered[n.kind] = (recovered[n.kind] ?? 0) + n.count;
+      this.counts.recoveredFrom ??= by;
+    }
+    if (Object.keys(recovered).length) this.counts.recovered = recovered;
     return this.counts;
   }
 }
@@ -139,7 +156,11 @@ export function summaryLine(c: PipelineCounts, prefix = 'aa-triage'): string {
   const parts = [`${c.lines} lines read`, `${c.records} AppArmor records`];
   parts.push(`${c.unparsable} unparsable${c.firstUnparsable.length ? ` (first: ${c.firstUnparsable[0].source.name}:${c.firstUnparsable[0].source.line})` : ''}`);
   parts.push(`${c.duplicates} duplicates merged`);
-  const lost = Object.entries(c.lost).map(([k, n]) => `${k} ${n}`);
+  const lost = Object.entries(c.lost).map(([k, n]) => {
+    const r = c.recovered?.[k] ?? 0;
+    if (r === 0) return `${k} ${n}`;
+    return `${k} ${n} (${r === n ? 'all' : r} suppressed in the kernel log, recovered from the audit channel: ${c.recoveredFrom})`;
+  });
   if (lost.length) parts.push(`loss reported in the log: ${lost.join(', ')}`);
   if (c.cut) parts.push(`${c.cut} over-long lines cut`);
   if (c.nullMessages) parts.push(`${c.nullMessages} journal messages too large (null)`);

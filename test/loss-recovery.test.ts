@@ -130,3 +130,90 @@ describe('a kernel-log loss recovered from the audit channel', () => {
     assert.equal(recovered(loss), 0);
   });
 });
+
+describe('shown the same everywhere', () => {
+  const kernel = new URL('./fixtures/kernel/', import.meta.url).pathname;
+  async function timeline(format: string, files: string[]) {
+    const { runTimelineCommand } = await import('../src/timeline/command.js');
+    const { parseCli } = await import('../src/cli/args.js');
+    const { Sink } = await import('./timeline/helpers.js');
+    const out = new Sink();
+    const err = new Sink();
+    const args = ['timeline', '--utc', '--year', '2026', '--format', format, ...files.flatMap((f) => ['-i', kernel + f])];
+    const code = await runTimelineCommand(parseCli(args, {}), { out, err, isRoot: false, env: { HOME: '/nonexistent' } });
+    assert.equal(code, 0, err.text);
+    return out.text;
+  }
+
+  test('timeline text and markdown: recovered, not lost, not marked; alone: lost', async () => {
+    const both = await timeline('text', ['dmesg.txt', 'journal-audit-json.ndjson']);
+    assert.match(both, /Recovered: +179 suppressed in the kernel log \(kauditd_printk_skb\), recovered from the audit channel \(\S*journal-audit-json\.ndjson\)/);
+    assert.doesNotMatch(both, /the kernel suppressed/);
+    assert.doesNotMatch(both, /^Lost: .*suppressed/m);
+    const md = await timeline('markdown', ['dmesg.txt', 'journal-audit-json.ndjson']);
+    assert.match(md, /Recovered.*179 suppressed in the kernel log/);
+    assert.doesNotMatch(md, /\*\*Loss:\*\*/);
+    const alone = await timeline('text', ['dmesg.txt']);
+    assert.match(alone, /Lost: +the kernel suppressed 179 messages/);
+    assert.doesNotMatch(alone, /Recovered/);
+  });
+
+  test('timeline JSON: the summary counts what was recovered and from where; each notice says it', async () => {
+    const doc = JSON.parse(await timeline('json', ['dmesg.txt', 'journal-audit-json.ndjson']));
+    const lost = doc.summary.lost.find((l: { kind: string }) => l.kind === 'printk-suppressed');
+    assert.equal(lost.count, 179);
+    assert.equal(lost.recovered, 179);
+    assert.match(lost.recoveredFrom, /journal-audit-json\.ndjson$/);
+    const events = doc.events.filter((e: { type: string }) => e.type === 'loss');
+    assert.equal(events.length, 6);
+    assert.ok(events.every((e: { recoveredFrom?: string }) => e.recoveredFrom !== undefined));
+    const alone = JSON.parse(await timeline('json', ['dmesg.txt']));
+    assert.equal(alone.summary.lost[0].recovered, undefined);
+  });
+
+  test('store and header: recovered loss is named apart and not in the loss colour; unrecovered stays red', async () => {
+    const { IncidentStore } = await import('../src/store/incident-store.js');
+    const { headerLines } = await import('../src/tui/views/header.js');
+    const { COLOR_THEME } = await import('../src/tui/theme.js');
+    const header = (files: string[], width: number) => {
+      const store = new IncidentStore();
+      const p = new Pipeline({ record: (r) => store.add(r), loss: (n) => store.addLoss(n) }, { clock: { year: 2026 } });
+      for (const f of files) {
+        const parser = p.parserFor(f);
+        for (const l of lines(f)) parser.push(l);
+        parser.end();
+      }
+      const snap = store.snapshot();
+      const h = headerLines({ mode: 'replay', paused: false, newSincePause: 0, records: snap.records, verdicts: snap.verdicts, loss: snap.loss, health: [], screen: 'incidents', sortTitle: '', filter: '', width, theme: COLOR_THEME });
+      const segs = h.flat();
+      return { snap, text: h.map((l) => l.map((x) => x.text).join('')).join('\n'), red: segs.filter((x) => x.color === COLOR_THEME.bad && /loss|suppressed/.test(x.text)).map((x) => x.text).join('') };
+    };
+    const both = header(['dmesg.txt', 'journal-audit-json.ndjson'], 160);
+    assert.equal(both.snap.loss.suppressed, 179);
+    assert.equal(both.snap.loss.recovered, 179);
+    assert.match(both.text, /179 suppressed in the kernel log, recovered from the audit channel/);
+    assert.equal(both.red, '');
+    const narrow = header(['dmesg.txt', 'journal-audit-json.ndjson'], 80);
+    assert.match(narrow.text, /179 suppressed, recovered/);
+    assert.equal(narrow.red, '');
+    const alone = header(['dmesg.txt'], 160);
+    assert.equal(alone.snap.loss.recovered, 0);
+    assert.match(alone.red, /179 suppressed/);
+    assert.doesNotMatch(alone.text, /recovered/);
+  });
+
+  test('NDJSON records say their channel', async () => {
+    const { recordToNdjson } = await import('../src/views/json.js');
+    const { records } = replay([['dmesg.txt', lines('dmesg.txt').slice(0, 12)], ['journal-audit-json.ndjson', lines('journal-audit-json.ndjson').slice(0, 40)]]);
+    const channels = new Set(records.map((r) => JSON.parse(recordToNdjson(r)).channel));
+    assert.deepEqual([...channels].sort(), ['audit', 'kernel']);
+  });
+
+  test('the summary of --json says what was recovered', () => {
+    const { counts } = replay([['dmesg.txt', lines('dmesg.txt')], ['journal-audit-json.ndjson', lines('journal-audit-json.ndjson')]]);
+    return import('../src/pipeline.js').then(({ summaryLine }) => {
+      assert.match(summaryLine(counts), /printk-suppressed 179 \(all suppressed in the kernel log, recovered from the audit channel: journal-audit-json\.ndjson\)/);
+      assert.match(summaryLine(replay([['dmesg.txt', lines('dmesg.txt')]]).counts), /printk-suppressed 179(,|$)/);
+    });
+  });
+});

@@ -17,12 +17,13 @@ import type { CliOptions } from '../cli/args.js';
 import type { ActionKind } from '../model/action.js';
 import { safeText } from '../views/safe-text.js';
 import { runActAllow } from './allow-cli.js';
+import { runActUndo } from './undo-cli.js';
 import { actionsAvailability, confirmationFor } from './confirm.js';
 import type { ProfileDeclarations } from './declarations.js';
 import { planLines } from './describe.js';
 import { hasCommand } from './execute.js';
 import { defaultJournalPath } from './journal.js';
-import { performAction, type ActionEnv } from './perform.js';
+import { performAction, type ActionDone, type ActionEnv } from './perform.js';
 import { buildPlan } from './plan.js';
 import { resolveTarget } from './resolve-target.js';
 
@@ -106,6 +107,7 @@ export async function runAct(opts: CliOptions, io: ActIo, deps: ActDeps): Promis
     return code;
   };
   if (act.verb === 'allow') return runActAllow(opts, io, deps);
+  if (act.verb === 'undo') return runActUndo(opts, io, deps);
   const kind = actionForVerb(act.verb, act.runtime, deps.env);
   if (!kind.ok) return refuse(kind.reason, kind.code);
   // absolute, so the index's file paths are too (a relative --profiles-dir is common in runbooks)
@@ -139,15 +141,24 @@ export async function runAct(opts: CliOptions, io: ActIo, deps: ActDeps): Promis
   const env = actionEnvFor(opts, deps);
   const report = await performAction({ plan, reason }, env);
   if (!report.done) return refuse(report.refused);
+  return reportRun(report, env.journalPath, io);
+}
+
+/**
+ * What an action that ran says (each tool's output, the verification, where it was journaled) and
+ * its exit status: the same for every verb. `verifiedNote` follows a verified result.
+ */
+export function reportRun(report: ActionDone, journalPath: string, io: ActIo, verifiedNote?: string): number {
   for (const s of report.steps) {
     const said = `${s.stdout}\n${s.stderr}`.split('\n').map((l) => l.trimEnd()).filter(Boolean);
     if (said.length) io.out(`  ${s.argv[0]}: ${said.map(safeText).join('\n    ')}\n`);
   }
   io.out(`${safeText(report.judgement.message)}\n`);
+  if (verifiedNote && report.judgement.outcome === 'verified') io.out(`${verifiedNote}\n`);
   if (report.journalError) {
     io.err(`aa-triage act: NOT journaled: ${safeText(report.journalError)}; the intent (id ${report.id}) is there without its result\n`);
     return EXIT.notJournaled;
   }
-  io.out(`journaled in ${safeText(env.journalPath)} (id ${report.id})\n`);
+  io.out(`journaled in ${safeText(journalPath)} (id ${report.id})\n`);
   return report.judgement.outcome === 'verified' ? EXIT.ok : report.judgement.outcome === 'failed' ? EXIT.failed : EXIT.unverified;
 }

@@ -123,7 +123,7 @@ test('loss notices and source drops are counted apart', () => {
   s.addLoss({ kind: 'audit-lost', count: 2, source: { name: 'x', line: 2 } });
   s.setHealth([{ name: 'journal', state: 'live', dropped: 5 }]);
   const snap = s.snapshot();
-  assert.deepEqual(snap.loss, { suppressed: 6, lost: 2, dropped: 5, evicted: 0 });
+  assert.deepEqual(snap.loss, { suppressed: 6, lost: 2, dropped: 5, evicted: 0, recovered: 0 });
 });
 
 test('an attack that was DENIED and later ALLOWED is reported as happened: the ALLOWED record decides', () => {
