@@ -93,7 +93,7 @@ export interface LossCounts {
   recovered: number;
   /** The audit-channel input that recovered them (the first one named). */
   recoveredFrom?: string;
-  /** audit lost / backlog / journal missed. */
+  /** audit lost (the kernel's running total: its largest value) / backlog / journal missed. */
   lost: number;
   /** Lines the sources' queues dropped: records lost. */
   dropped: number;
@@ -180,6 +180,8 @@ export class IncidentStore {
   private loss: LossCounts = { suppressed: 0, lost: 0, dropped: 0, evicted: 0, recovered: 0 };
   /** Kernel-log loss notices that an audit channel may make good (bounded: past it, never counted as recovered). */
   private readonly recoverable: LossNotice[] = [];
+  /** The largest `audit_lost` total seen (already in loss.lost). */
+  private auditLost = 0;
   private health: SourceHealth[] = [];
   private actions: ActionJournalEntry[] = [];
   private actionsUnreadable: number[] = [];
@@ -330,7 +332,13 @@ export class IncidentStore {
   addLoss(n: LossNotice): void {
     this.version++;
     if (n.kind === 'printk-suppressed' || n.kind === 'journal-suppressed') this.loss.suppressed += n.count;
-    else this.loss.lost += n.count;
+    else if (n.kind === 'audit-lost') {
+      // the kernel's running total: each notice repeats the ones before it
+      if (n.count > this.auditLost) {
+        this.loss.lost += n.count - this.auditLost;
+        this.auditLost = n.count;
+      }
+    } else this.loss.lost += n.count;
     if (n.recovery && this.recoverable.length < MAX_RECOVERABLE) this.recoverable.push(n);
   }
 

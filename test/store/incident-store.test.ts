@@ -126,6 +126,14 @@ test('loss notices and source drops are counted apart', () => {
   assert.deepEqual(snap.loss, { suppressed: 6, lost: 2, dropped: 5, evicted: 0, recovered: 0 });
 });
 
+test("audit_lost is the kernel's running total: the header counts its largest value, not the sum of the notices", () => {
+  const s = new IncidentStore();
+  s.addLoss({ kind: 'audit-lost', count: 5, source: { name: 'x', line: 1 } });
+  s.addLoss({ kind: 'audit-lost', count: 7, source: { name: 'x', line: 2 } });
+  s.addLoss({ kind: 'audit-backlog', count: 1, source: { name: 'x', line: 3 } });
+  assert.equal(s.snapshot().loss.lost, 8);
+});
+
 test('an attack that was DENIED and later ALLOWED is reported as happened: the ALLOWED record decides', () => {
   const s = new IncidentStore();
   const denied = denial({ operation: 'exec', name: '/usr/bin/dash', requested_mask: 'x', denied_mask: 'x' }, { verdict: 'likely-attack' });

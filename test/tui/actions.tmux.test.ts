@@ -117,6 +117,10 @@ test('live: c puts the profile in complain (dialog, verified, journaled, mode sh
   assert.deepEqual(done.map((e) => `${e.action}:${e.phase}:${e.outcome ?? ''}`), ['complain:intent:', 'complain:result:verified']);
   t.keys('Escape');
   await t.waitFor((x) => !x.includes('OK verified'), 'the dialog closed');
+  // the Profiles screen follows the kernel: complain now
+  t.keys('2');
+  await t.waitFor((x) => /\/usr\/sbin\/nginx[ │]+complain/.test(x), 'the profile shown in complain mode');
+  t.keys('1');
   t.keys('z');
   await t.waitFor((x) => x.includes('complain /usr/sbin/nginx  ->  enforce'), 'the undo list');
   t.keys('Enter');
@@ -129,6 +133,9 @@ test('live: c puts the profile in complain (dialog, verified, journaled, mode sh
   assert.equal(all[3].undoOf, done[0].id);
   t.keys('Escape');
   await t.waitFor((x) => !x.includes('OK verified'), 'the dialog closed');
+  t.keys('2');
+  await t.waitFor((x) => /\/usr\/sbin\/nginx[ │]+enforce/.test(x), 'the profile shown in enforce mode again');
+  t.keys('1');
   t.keys('q');
   await t.waitFor((x) => x.includes('EXITED rc=0'), 'quit');
 });
