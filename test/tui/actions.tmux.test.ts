@@ -20,6 +20,20 @@ after(() => {
 
 const root = process.getuid?.() === 0;
 
+/** A focused button other than Cancel. */
+const GO = /\[> (?!Cancel)[^<]*<\]/;
+
+/**
+ * Moves the dialog's focus from Cancel to the button that acts, then presses it: one key at a time,
+ * each after the screen showed the one before took effect (keys sent together can arrive as one read).
+ */
+async function proceed(t: Tmux): Promise<void> {
+  await t.waitFor((x) => x.includes('[> Cancel <]'), 'Cancel focused');
+  t.keys('Right');
+  await t.waitFor((x) => GO.test(x), 'the acting button focused');
+  t.keys('Enter');
+}
+
 /** A simulated host with one missing-rule denial of nginx, and aa-triage live on it in tmux. */
 async function liveHost() {
   assert.ok(existsSync('dist/aa-triage.js'), 'dist/aa-triage.js is missing: run npm run build first (npm test does)');
@@ -63,13 +77,15 @@ test('live: a applies the suggested rule (dialog, verified, journaled); z undoes
   let s = await t.waitFor((x) => x.includes('Allow: add the suggested rule to /usr/sbin/nginx'), 'the allow dialog');
   assert.match(s, /\/srv\/www\/index\.html r,/);
   t.keys('Tab');
+  await t.waitFor((x) => /Reason \(journaled\): \[_?\]/.test(x) && !/rule \[[^\]]*_\]/.test(x), 'the reason field focused');
   t.text('new docroot');
+  await t.waitFor((x) => x.includes('new docroot'), 'the reason typed');
   t.keys('Enter');
-  t.keys('Right', 'Enter');
+  await proceed(t);
   s = await t.waitFor((x) => x.includes('Allow: review for /usr/sbin/nginx'), 'the review');
   assert.match(s, /\+\/srv\/www\/index\.html r,/);
   assert.equal(readFileSync(local, 'utf8'), localText, 'nothing written before Apply');
-  t.keys('Right', 'Enter');
+  await proceed(t);
   s = await t.waitFor((x) => x.includes('OK verified: /usr/sbin/nginx now enforce'), 'the verified result');
   assert.match(readFileSync(local, 'utf8'), /^\/srv\/www\/index\.html r,$/m);
   const applied = await readJournal(journal);
@@ -84,7 +100,7 @@ test('live: a applies the suggested rule (dialog, verified, journaled); z undoes
   await t.waitFor((x) => x.includes('Undo an action (newest first)') && x.includes('allow /usr/sbin/nginx  ->  remove-rule'), 'the undo list');
   t.keys('Enter');
   s = await t.waitFor((x) => /Removes exactly the \d+ lines? the allow added/.test(x), 'the undo dialog');
-  t.keys('Right', 'Enter');
+  await proceed(t);
   await t.waitFor((x) => x.includes('OK verified'), 'the verified undo');
   assert.equal(readFileSync(local, 'utf8'), localText);
   assert.equal(readFileSync(file, 'utf8'), profileText);
@@ -98,8 +114,8 @@ test('live: a applies the suggested rule (dialog, verified, journaled); z undoes
   await t.waitFor((x) => !x.includes('OK verified'), 'the dialog closed');
   t.keys('4');
   s = await t.waitFor((x) => /allow +\/usr\/sbin\/nginx +verified/.test(x) && /remove-ru\S* +\/usr\/sbin\/nginx +verified/.test(x), 'the action log');
-  t.keys('q');
   t.keys('1');
+  await t.waitFor((x) => x.includes('[1 Incidents]'), 'the incident list');
   t.keys('q');
   await t.waitFor((x) => x.includes('EXITED rc=0'), 'quit');
 });
@@ -109,7 +125,7 @@ test('live: c puts the profile in complain (dialog, verified, journaled, mode sh
   t.keys('c');
   let s = await t.waitFor((x) => x.includes('Complain mode'), 'the complain dialog');
   assert.match(s, /aa-complain /);
-  t.keys('Right', 'Enter');
+  await proceed(t);
   s = await t.waitFor((x) => x.includes('OK verified: /usr/sbin/nginx now complain'), 'the verified result');
   assert.match(readFileSync(file, 'utf8'), /flags=\(complain\)/);
   assert.equal(readFileSync(join(securityfs, 'profiles'), 'utf8'), '/usr/sbin/nginx (complain)\n');
@@ -121,11 +137,12 @@ test('live: c puts the profile in complain (dialog, verified, journaled, mode sh
   t.keys('2');
   await t.waitFor((x) => /\/usr\/sbin\/nginx[ │]+complain/.test(x), 'the profile shown in complain mode');
   t.keys('1');
+  await t.waitFor((x) => x.includes('[1 Incidents]'), 'the incident list');
   t.keys('z');
   await t.waitFor((x) => x.includes('complain /usr/sbin/nginx  ->  enforce'), 'the undo list');
   t.keys('Enter');
   await t.waitFor((x) => x.includes('Undo: enforce'), 'the undo dialog');
-  t.keys('Right', 'Enter');
+  await proceed(t);
   await t.waitFor((x) => x.includes('OK verified: /usr/sbin/nginx now enforce'), 'the verified undo');
   assert.equal(readFileSync(file, 'utf8'), profileText);
   const all = await readJournal(journal);
@@ -136,6 +153,7 @@ test('live: c puts the profile in complain (dialog, verified, journaled, mode sh
   t.keys('2');
   await t.waitFor((x) => /\/usr\/sbin\/nginx[ │]+enforce/.test(x), 'the profile shown in enforce mode again');
   t.keys('1');
+  await t.waitFor((x) => x.includes('[1 Incidents]'), 'the incident list');
   t.keys('q');
   await t.waitFor((x) => x.includes('EXITED rc=0'), 'quit');
 });
