@@ -217,3 +217,40 @@ describe('shown the same everywhere', () => {
     });
   });
 });
+
+describe('partly recovered', () => {
+  test('header: what is not recovered stays red, what is is named apart', async () => {
+    const { lossSegments } = await import('../src/tui/views/header.js');
+    const { COLOR_THEME } = await import('../src/tui/theme.js');
+    const segs = lossSegments({ suppressed: 179, recovered: 46, lost: 0, dropped: 0, evicted: 0 }, 200, COLOR_THEME);
+    assert.equal(segs[0].text, '│ loss: 133 suppressed, 0 lost, 0 dropped');
+    assert.equal(segs[0].color, COLOR_THEME.bad);
+    assert.equal(segs[1].text, ' · 46 more suppressed in the kernel log, recovered from the audit channel');
+    assert.notEqual(segs[1].color, COLOR_THEME.bad);
+    const all = lossSegments({ suppressed: 179, recovered: 179, lost: 2, dropped: 0, evicted: 0 }, 200, COLOR_THEME);
+    assert.equal(all[0].text, '│ loss: 2 lost, 0 dropped');
+    assert.equal(all[0].color, COLOR_THEME.bad, 'audit loss is still loss');
+  });
+
+  test('timeline: the part not recovered is Lost, the rest Recovered', async () => {
+    const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { runTimelineCommand } = await import('../src/timeline/command.js');
+    const { parseCli } = await import('../src/cli/args.js');
+    const { Sink } = await import('./timeline/helpers.js');
+    const tmp = mkdtempSync(join(tmpdir(), 'aa-recover-'));
+    try {
+      const audit = lines('journal-audit-json.ndjson').filter((l) => Number(JSON.parse(l).__REALTIME_TIMESTAMP) < Date.UTC(2026, 10, 22, 4, 29, 10) * 1000);
+      writeFileSync(join(tmp, 'audit.ndjson'), `${audit.join('\n')}\n`);
+      const out = new Sink();
+      const err = new Sink();
+      const code = await runTimelineCommand(parseCli(['timeline', '--utc', '-i', new URL('dmesg.txt', dir).pathname, '-i', join(tmp, 'audit.ndjson')], {}), { out, err, isRoot: false, env: { HOME: tmp } });
+      assert.equal(code, 0, err.text);
+      assert.match(out.text, /Lost: +the kernel suppressed 133 messages/);
+      assert.match(out.text, /Recovered: +46 suppressed in the kernel log \(kauditd_printk_skb\), recovered from the audit channel/);
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+});
