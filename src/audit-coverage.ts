@@ -13,17 +13,11 @@
  * An audit-channel input counts from its first to its last dated record (a saved input is taken to
  * be complete between them). Only exact times count: an audit id, a journal timestamp, a clock with
  * its year and zone; a record without an audit id may be up to a second later than its clock says,
- * so its input is counted from a second after it. A live source that dropped lines stops counting
+ * so an audit-channel input is counted from a second after such a first record, and a kernel-log
+ * window ends a second after such a next record. A live source that dropped lines stops counting
  * from then on (`stop`).
  */
 import type { AppArmorRecord, LossNotice } from './model/record.js';
-
-interface Span {
-  name: string;
-  from: number;
-  to: number;
-  stopped: boolean;
-}
 
 /** When the records a notice says were lost can have happened. */
 interface LossWindow {
@@ -34,59 +28,70 @@ interface LossWindow {
 /** Notices that may still wait for their stream's next record. */
 const MAX_WAITING = 10_000;
 
-export class AuditCoverage {
-  /** Per stream (one parser: one input or source): what its audit-channel records covered. */
-  private readonly spans = new Map<string, Span>();
-  private readonly lastKernel = new Map<string, number>();
-  private readonly waiting = new Map<string, LossWindow[]>();
-  private waitingCount = 0;
+/** One input or source (one parser): what its audit-channel records covered, its last kernel-log record. */
+export class StreamCoverage {
+  from = Infinity;
+  to = -Infinity;
+  stopped = false;
+  lastKernel: number | undefined;
+  waiting: LossWindow[] = [];
 
-  /** One parsed record of `stream` (named `name` for the operator). */
-  record(stream: string, name: string, r: AppArmorRecord): void {
+  constructor(
+    readonly name: string,
+    private readonly all: AuditCoverage,
+  ) {}
+
+  /** One parsed record of this stream. */
+  record(r: AppArmorRecord): void {
     const t = r.time;
     if (t === undefined || r.timeApprox || r.timeInvalid) return;
     if (r.channel === 'audit') {
+      if (this.stopped) return;
       const from = r.auditId !== undefined ? t : t + 1000;
-      const s = this.spans.get(stream);
-      if (!s) this.spans.set(stream, { name, from, to: t, stopped: false });
-      else if (!s.stopped) {
-        if (from < s.from) s.from = from;
-        if (t > s.to) s.to = t;
-      }
+      if (from < this.from) this.from = from;
+      if (t > this.to) this.to = t;
     } else if (r.channel === 'kernel') {
-      this.lastKernel.set(stream, t);
-      const w = this.waiting.get(stream);
-      if (w) {
+      this.lastKernel = t;
+      if (this.waiting.length) {
         const to = r.auditId !== undefined ? t : t + 1000;
-        for (const x of w) x.to = to;
-        this.waitingCount -= w.length;
-        this.waiting.delete(stream);
+        for (const w of this.waiting) w.to = to;
+        this.all.waitingCount -= this.waiting.length;
+        this.waiting = [];
       }
     }
   }
 
-  /** A loss notice read from `stream`: a loss of the kernel log alone gets its recovery. */
-  notice(stream: string, n: LossNotice): void {
-    const w: LossWindow = { from: this.lastKernel.get(stream) };
-    if (this.waitingCount < MAX_WAITING) {
-      let list = this.waiting.get(stream);
-      if (!list) this.waiting.set(stream, (list = []));
-      list.push(w);
-      this.waitingCount++;
+  /** A loss notice read from this stream: a loss of the kernel log alone gets its recovery. */
+  notice(n: LossNotice): void {
+    const w: LossWindow = { from: this.lastKernel };
+    if (this.all.waitingCount < MAX_WAITING) {
+      this.waiting.push(w);
+      this.all.waitingCount++;
     }
-    n.recovery = { coveredBy: () => this.coveredBy(w) };
+    n.recovery = { coveredBy: () => this.all.coveredBy(w) };
   }
 
-  /** `stream` lost lines of its own (a full queue): what it reads from now on proves nothing. */
-  stop(stream: string): void {
-    const s = this.spans.get(stream);
-    if (s) s.stopped = true;
-    else this.spans.set(stream, { name: '', from: Infinity, to: -Infinity, stopped: true });
+  /** This stream lost lines of its own (a full queue): what it reads from now on proves nothing. */
+  stop(): void {
+    this.stopped = true;
+  }
+}
+
+export class AuditCoverage {
+  private readonly streams: StreamCoverage[] = [];
+  /** Notices waiting for their stream's next kernel-log record, over all streams (bounded). */
+  waitingCount = 0;
+
+  /** The coverage of a new stream (one per parser), named for the operator. */
+  stream(name: string): StreamCoverage {
+    const s = new StreamCoverage(name, this);
+    this.streams.push(s);
+    return s;
   }
 
-  private coveredBy(w: LossWindow): string | undefined {
+  coveredBy(w: LossWindow): string | undefined {
     if (w.from === undefined || w.to === undefined) return undefined;
-    for (const s of this.spans.values()) if (s.from <= w.from && s.to >= w.to) return s.name;
+    for (const s of this.streams) if (s.from <= w.from && s.to >= w.to) return s.name;
     return undefined;
   }
 }

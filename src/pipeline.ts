@@ -4,7 +4,7 @@
  * everything that survives goes to one sink. Counters for the end-of-run summary live here.
  */
 import { kernelLogLoss, type AppArmorRecord, type LossNotice, type Unparsable } from './model/record.js';
-import { AuditCoverage } from './audit-coverage.js';
+import { AuditCoverage, type StreamCoverage } from './audit-coverage.js';
 import type { ClockContext } from './decode/prefix.js';
 import { LineParser } from './parse/line-parser.js';
 import { RecordDeduper } from './store/dedupe.js';
@@ -46,6 +46,7 @@ export class Pipeline {
   readonly counts: PipelineCounts = { lines: 0, records: 0, unparsable: 0, duplicates: 0, cut: 0, nullMessages: 0, lost: {}, firstUnparsable: [] };
   /** What the audit channel read here covered: which kernel-log losses it made good. */
   readonly coverage = new AuditCoverage();
+  private readonly streamCoverage: StreamCoverage[] = [];
   private readonly deduper = new RecordDeduper();
   private readonly parsers: LineParser[] = [];
   /** Kernel-log loss notices, for the summary's recovered count (bounded: past it, not counted as recovered). */
@@ -63,12 +64,14 @@ export class Pipeline {
   /** A parser for one input or source; its line numbers are its own. */
   parserFor(sourceName: string): LineParser {
     const carrier = String(this.parsers.length);
+    const coverage = this.coverage.stream(sourceName);
+    this.streamCoverage.push(coverage);
     const p = new LineParser(
       sourceName,
       {
         record: (r) => {
           if (r.auditId !== undefined) this.lastAuditId.set(carrier, r.auditId);
-          this.coverage.record(carrier, sourceName, r);
+          coverage.record(r);
           this.accept(r);
         },
         unparsable: (u) => {
@@ -79,7 +82,7 @@ export class Pipeline {
         loss: (n) => {
           if (this.seenLoss(n, carrier)) return;
           if (kernelLogLoss(n.kind)) {
-            this.coverage.notice(carrier, n);
+            coverage.notice(n);
             if (this.recoverable.length < 10_000) this.recoverable.push(n);
           }
           if (n.kind === 'audit-lost') this.counts.lost[n.kind] = Math.max(this.counts.lost[n.kind] ?? 0, n.count); // cumulative in the kernel
@@ -132,7 +135,7 @@ export class Pipeline {
   /** The parser `p` (from parserFor) lost lines before it read them: its coverage ends here. */
   linesLost(p: LineParser): void {
     const i = this.parsers.indexOf(p);
-    if (i >= 0) this.coverage.stop(String(i));
+    if (i >= 0) this.streamCoverage[i].stop();
   }
 
   /** Line totals from every parser (call after the inputs ended). */
