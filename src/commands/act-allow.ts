@@ -8,7 +8,7 @@ import { resolve as resolvePath } from 'node:path';
 import type { CliOptions } from './args.js';
 import { safeText } from '../model/safe-text.js';
 import { checkRules, generatedRefusal, performAllow, prepareAllow } from '../actions/allow.js';
-import { actionEnvFor, dryRunOrUnavailable, EXIT, type ActDeps, type ActIo } from './act.js';
+import { actionEnvFor, dryRunOrUnavailable, EXIT, reportRun, type ActDeps, type ActIo } from './act.js';
 import { commandLine } from '../actions/plan.js';
 import { resolveTarget } from '../actions/resolve-target.js';
 import { checkStandaloneRule } from '../actions/rule-scope.js';
@@ -44,7 +44,7 @@ export async function runActAllow(opts: CliOptions, io: ActIo, deps: ActDeps): P
     '  diff:',
     ...prep.diff.map((l) => `    ${safeText(l)}`),
     `  will run: ${safeText(commandLine(prep.plan.steps[0]))}`,
-    `  undo:     z in the interactive view removes exactly these lines (when the files are unchanged)`,
+    `  undo:     aa-triage act undo (or z in the interactive view) removes exactly these lines (when the files are unchanged)`,
   ];
   io.out(`${lines.join('\n')}\n`);
 
@@ -71,16 +71,5 @@ export async function runActAllow(opts: CliOptions, io: ActIo, deps: ActDeps): P
   }
   const report = await performAllow(prep, env, { reason });
   if (!report.done) return refuse(report.refused);
-  for (const s of report.steps) {
-    const said = `${s.stdout}\n${s.stderr}`.split('\n').map((l) => l.trimEnd()).filter(Boolean);
-    if (said.length) io.out(`  ${s.argv[0]}: ${said.map(safeText).join('\n    ')}\n`);
-  }
-  io.out(`${safeText(report.judgement.message)}\n`);
-  if (report.judgement.outcome === 'verified') io.out('watch the log for the same denial: it should not come back for this access\n');
-  if (report.journalError) {
-    io.err(`aa-triage act: NOT journaled: ${safeText(report.journalError)}; the intent (id ${report.id}) is there without its result\n`);
-    return EXIT.notJournaled;
-  }
-  io.out(`journaled in ${safeText(env.journalPath)} (id ${report.id})\n`);
-  return report.judgement.outcome === 'verified' ? EXIT.ok : report.judgement.outcome === 'failed' ? EXIT.failed : EXIT.unverified;
+  return reportRun(report, env.journalPath, io, 'watch the log for the same denial: it should not come back for this access');
 }

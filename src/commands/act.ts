@@ -18,11 +18,12 @@ import type { CliOptions } from './args.js';
 import type { ActionKind } from '../model/action.js';
 import { safeText } from '../model/safe-text.js';
 import { runActAllow } from './act-allow.js';
+import { runActUndo } from './act-undo.js';
 import { actionsAvailability, confirmationFor } from '../actions/confirm.js';
 import type { ProfileDeclarations } from '../actions/declarations.js';
 import { planLines } from '../actions/describe.js';
 import { hasCommand } from '../actions/execute.js';
-import { hostName, operatorName, performAction, type ActionEnv } from '../actions/perform.js';
+import { hostName, operatorName, performAction, type ActionDone, type ActionEnv } from '../actions/perform.js';
 import { loadProfileIndex } from '../profiles/load.js';
 import type { RunSettings } from './settings.js';
 import { buildPlan } from '../actions/plan.js';
@@ -106,6 +107,7 @@ export async function runAct(opts: CliOptions, io: ActIo, deps: ActDeps): Promis
     return code;
   };
   if (act.verb === 'allow') return runActAllow(opts, io, deps);
+  if (act.verb === 'undo') return runActUndo(opts, io, deps);
   const kind = actionForVerb(act.verb, act.runtime, deps.settings.env);
   if (!kind.ok) return refuse(kind.reason, kind.code);
   // absolute, so the index's file paths are too (a relative --profiles-dir is common in runbooks)
@@ -139,16 +141,25 @@ export async function runAct(opts: CliOptions, io: ActIo, deps: ActDeps): Promis
   const env = actionEnvFor(deps);
   const report = await performAction({ plan, reason }, env);
   if (!report.done) return refuse(report.refused);
+  return reportRun(report, env.journalPath, io);
+}
+
+/**
+ * What an action that ran says (each tool's output, the verification, where it was journaled) and
+ * its exit status: the same for every verb. `verifiedNote` follows a verified result.
+ */
+export function reportRun(report: ActionDone, journalPath: string, io: ActIo, verifiedNote?: string): number {
   for (const s of report.steps) {
     const said = `${s.stdout}\n${s.stderr}`.split('\n').map((l) => l.trimEnd()).filter(Boolean);
     if (said.length) io.out(`  ${s.argv[0]}: ${said.map(safeText).join('\n    ')}\n`);
   }
   io.out(`${safeText(report.judgement.message)}\n`);
+  if (verifiedNote && report.judgement.outcome === 'verified') io.out(`${verifiedNote}\n`);
   if (report.journalError) {
     io.err(`aa-triage act: NOT journaled: ${safeText(report.journalError)}; the intent (id ${report.id}) is there without its result\n`);
     return EXIT.notJournaled;
   }
-  io.out(`journaled in ${safeText(env.journalPath)} (id ${report.id})\n`);
+  io.out(`journaled in ${safeText(journalPath)} (id ${report.id})\n`);
   return report.judgement.outcome === 'verified' ? EXIT.ok : report.judgement.outcome === 'failed' ? EXIT.failed : EXIT.unverified;
 }
 

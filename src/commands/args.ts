@@ -8,7 +8,7 @@ import { isValidTime } from '../model/record.js';
 import { SOURCE_NAMES, type SourceName } from '../sources/types.js';
 
 export type Command = 'triage' | 'timeline' | 'act';
-export const ACT_VERBS = ['complain', 'unload', 'disable', 'enforce', 'enable', 'allow'] as const;
+export const ACT_VERBS = ['complain', 'unload', 'disable', 'enforce', 'enable', 'allow', 'undo'] as const;
 export type ActVerb = (typeof ACT_VERBS)[number];
 
 export class UsageError extends Error {}
@@ -108,12 +108,19 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
     command = 'act';
     const verb = pos[1];
     if (!verb || !(ACT_VERBS as readonly string[]).includes(verb)) throw new UsageError(`act: expected one of ${ACT_VERBS.join(', ')}, got ${verb ?? 'nothing'}`);
-    const profile = pos[2];
-    if (!profile) throw new UsageError(`act ${verb}: which profile? (aa-triage act ${verb} PROFILE)`);
-    if (pos.length > 3) throw new UsageError(`act: unexpected argument: ${pos[3]}`);
-    if (verb === 'allow' && !v.rule?.length) throw new UsageError(`act allow: which rule? (aa-triage act allow PROFILE --rule 'RULE')`);
-    if (verb !== 'allow' && v.rule?.length) throw new UsageError(`--rule goes with act allow, not act ${verb}`);
-    act = { verb: verb as ActVerb, profile, dryRun: !!v['dry-run'], yes: !!v.yes, reason: v.reason, runtime: !!v.runtime, ...(v.rule?.length ? { rules: v.rule } : {}) };
+    if (verb === 'undo') {
+      // the last action in the journal names its own profile
+      if (pos.length > 2) throw new UsageError(`act undo takes no profile: it undoes the last action in the action journal (got ${pos[2]})`);
+      if (v.rule?.length || v.runtime) throw new UsageError(`act undo: ${v.rule?.length ? '--rule' : '--runtime'} does not apply`);
+      act = { verb: 'undo', profile: '', dryRun: !!v['dry-run'], yes: !!v.yes, reason: v.reason, runtime: false };
+    } else {
+      const profile = pos[2];
+      if (!profile) throw new UsageError(`act ${verb}: which profile? (aa-triage act ${verb} PROFILE)`);
+      if (pos.length > 3) throw new UsageError(`act: unexpected argument: ${pos[3]}`);
+      if (verb === 'allow' && !v.rule?.length) throw new UsageError(`act allow: which rule? (aa-triage act allow PROFILE --rule 'RULE')`);
+      if (verb !== 'allow' && v.rule?.length) throw new UsageError(`--rule goes with act allow, not act ${verb}`);
+      act = { verb: verb as ActVerb, profile, dryRun: !!v['dry-run'], yes: !!v.yes, reason: v.reason, runtime: !!v.runtime, ...(v.rule?.length ? { rules: v.rule } : {}) };
+    }
   } else if (pos.length > 0) {
     throw new UsageError(`unknown command: ${pos[0]} (commands: timeline, act; saved logs go with --input)`);
   }
@@ -191,6 +198,7 @@ Usage:
   aa-triage timeline [inputs]       forensic timeline of what happened
   aa-triage act VERB PROFILE        act on one profile: complain, unload, disable; undo: enforce, enable
   aa-triage act allow PROFILE --rule 'RULE'   add one rule (local/ include or a marked block), reload
+  aa-triage act undo                undo the last action in the action journal (what z does)
 
 Input:
   -i, --input PATH         saved log: dmesg, journalctl (short, iso, json, cat ...), syslog, audit.log; repeatable

@@ -41,7 +41,8 @@ export function healthLine(h: SourceHealth): string {
 
 function lossLine(n: LossNotice): string {
   const what: Record<LossNotice['kind'], string> = {
-    'printk-suppressed': `the kernel suppressed ${n.count} log messages (kauditd_printk_skb): records are missing from this source`,
+    // whether the audit channel holds them is known only once it has been read past the notice
+    'printk-suppressed': `the kernel suppressed ${n.count} log messages (kauditd_printk_skb): records are missing from this source (the summary says whether the audit channel read here holds them)`,
     'audit-backlog': 'the audit backlog overflowed: the kernel dropped audit records',
     'audit-lost': `the kernel reports ${n.count} audit records lost in total (audit_lost)`,
     'journal-suppressed': `journald suppressed ${n.count} messages (rate limit)`,

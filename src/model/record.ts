@@ -24,6 +24,13 @@ export type Carrier =
   | 'auditlog' // /var/log/audit/audit.log
   | 'embedded'; // a record quoted inside some other text
 
+/**
+ * Which of the kernel's two outputs a record came through. The kernel log (dmesg, the journal's
+ * kernel messages, kern.log) is rate-limited by the kernel; the audit channel (audit.log, the
+ * journal's audit transport, `audit[PID]: AVC` lines) gets every record the audit subsystem sent.
+ */
+export type Channel = 'kernel' | 'audit';
+
 /** Where the evidence is: the input's name and the 1-based line number (as `sed -n` counts). */
 export interface SourceRef {
   name: string;
@@ -109,6 +116,8 @@ export interface AppArmorRecord {
   /** Host name from the journal, syslog, or audit.log's `node=`. */
   host?: string;
   carrier: Carrier;
+  /** The channel the carrier belongs to, when its form says (a record quoted in other text: unknown). */
+  channel?: Channel;
   /** The audit record type: AVC, USER_AVC, APPARMOR_DENIED, 1400, ... */
   auditType?: string;
   source: SourceRef;
@@ -158,6 +167,22 @@ export interface LossNotice {
   time?: number;
   /** Seconds since boot of the notice, when the carrier gave it: the same notice in dmesg and the journal. */
   uptime?: number;
+  /**
+   * For a loss of the kernel log alone (the records went to the audit channel too): whether an
+   * audit-channel input read here holds them. Asked when shown, since the answer can change while
+   * more is read; absent for losses no other channel can make good.
+   */
+  recovery?: LossRecovery;
+}
+
+export interface LossRecovery {
+  /** The audit-channel input that was read over the whole time of the lost records, or undefined. */
+  coveredBy(): string | undefined;
+}
+
+/** Loss the kernel log alone suffered: the kernel printed fewer records than the audit channel got. */
+export function kernelLogLoss(kind: LossNotice['kind']): boolean {
+  return kind === 'printk-suppressed';
 }
 
 export const DENIAL_KINDS: ReadonlySet<string> = new Set(['DENIED', 'ALLOWED', 'KILLED']);

@@ -6,7 +6,7 @@
  */
 import { AGE_MARK, FILLED_FROM, fillMarks, PID_MARK, type AppArmorRecord, type Classification } from '../model/record.js';
 
-const META_KEYS = new Set(['time', 'time_approx', 'time_invalid', 'uptime', 'serial', 'audit_id', 'host', 'source', 'carrier', 'audit_type', 'context', 'verdict', 'confidence', 'reasons', 'suggestion', 'raw', 'undecoded_hex']);
+const META_KEYS = new Set(['time', 'time_approx', 'time_invalid', 'uptime', 'serial', 'audit_id', 'host', 'source', 'carrier', 'channel', 'audit_type', 'context', 'verdict', 'confidence', 'reasons', 'suggestion', 'raw', 'undecoded_hex']);
 
 export function recordToJson(r: AppArmorRecord, opts: { raw?: boolean } = {}): Record<string, unknown> {
   const o = recordBase(r);
@@ -35,6 +35,7 @@ function recordBase(r: AppArmorRecord): Record<string, unknown> {
   o.host = r.host ?? null;
   o.source = { name: r.source.name, line: r.source.line };
   o.carrier = r.carrier;
+  if (r.channel !== undefined) o.channel = r.channel;
   if (r.auditType !== undefined) o.audit_type = r.auditType;
   if (r.context) o.context = r.context;
   if (r.undecoded) o.undecoded_hex = r.undecoded;

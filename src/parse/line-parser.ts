@@ -269,7 +269,7 @@ export class LineParser {
       return true;
     }
     const text = uptime !== undefined ? `[${uptime.toFixed(6)}] ${msg}` : msg;
-    this.parseText(text, lineNo, { carrier: 'dmesg-json' }, true, body + text.length - msg.length, line);
+    this.parseText(text, lineNo, { carrier: 'dmesg-json', channel: 'kernel' }, true, body + text.length - msg.length, line);
     return true;
   }
 
@@ -290,6 +290,9 @@ export class LineParser {
     if (e.time !== undefined) ov.time = e.time;
     if (e.auditId) ov.auditId = e.auditId;
     if (e.auditType) ov.auditType = e.auditType;
+    // journald's own field, which no log line can set
+    if (e.kind === 'dmesg' || e.transport === 'kernel') ov.channel = 'kernel';
+    else if (e.transport === 'audit') ov.channel = 'audit';
     if (e.message === undefined) {
       if (e.messageWasNull) {
         this.stats.nullMessages++;

@@ -2,7 +2,7 @@
  * Carrier decoding: what stands before the AppArmor body on a line tells the carrier, the carrier's
  * clock and the host. Pure functions; only called on lines that hold a record or a loss notice.
  */
-import type { Carrier } from '../model/record.js';
+import type { Carrier, Channel } from '../model/record.js';
 
 export interface PrefixInfo {
   carrier: Carrier;
@@ -14,6 +14,8 @@ export interface PrefixInfo {
   host?: string;
   /** `audit[PID]:` (journal audit transport) or `type=AVC` (audit.log): the audit record type. */
   auditType?: string;
+  /** The kernel log or the audit channel, when the carrier's form says which. */
+  channel?: Channel;
 }
 
 export interface ClockContext {
@@ -67,7 +69,9 @@ function hostIdent(rest: string, info: PrefixInfo): void {
   const m = HOST_IDENT_RE.exec(rest);
   if (!m) return;
   info.host = m[1];
+  if (m[2] === 'kernel') info.channel = 'kernel';
   if (m[2] === 'audit' && m[3] !== undefined) {
+    info.channel = 'audit';
     // journald's audit transport: `audit[PID]: AVC apparmor=...`
     const typeWord = /^([A-Z_0-9]+) /.exec(rest.slice(m[0].length));
     if (typeWord) info.auditType = typeWord[1];
@@ -97,7 +101,7 @@ function rawDmesg(prefix: string, clock: ClockContext): PrefixInfo {
   let i = 1;
   while (prefix.charCodeAt(i) === 0x20) i++;
   const uptime = Number(prefix.slice(i, prefix.indexOf(']', i)));
-  const info: PrefixInfo = { carrier: 'dmesg', uptime };
+  const info: PrefixInfo = { carrier: 'dmesg', uptime, channel: 'kernel' };
   if (clock.bootTime !== undefined) {
     info.time = clock.bootTime + Math.round(uptime * 1000);
     info.timeApprox = true;
@@ -108,17 +112,18 @@ function rawDmesg(prefix: string, clock: ClockContext): PrefixInfo {
 function decodeUncached(prefix: string, clock: ClockContext, header: string): PrefixInfo {
   let m: RegExpExecArray | null;
   if ((m = AUDITLOG_RE.exec(prefix + header))) {
-    return { carrier: 'auditlog', host: m[1], auditType: m[2] };
+    return { carrier: 'auditlog', host: m[1], auditType: m[2], channel: 'audit' };
   }
   const c0 = prefix.charCodeAt(0);
   if (c0 === 0x5b /* [ */ || c0 === 0x3c /* < */ || (c0 >= 0x61 && c0 <= 0x7a) /* dmesg -x facility */) {
     if ((m = UPTIME_RE.exec(prefix))) {
       const uptime = Number(m[2]);
       const rest = prefix.slice(m[0].length);
-      const info: PrefixInfo = { carrier: 'dmesg', uptime };
+      const info: PrefixInfo = { carrier: 'dmesg', uptime, channel: 'kernel' };
       // journalctl -o short-monotonic: `[ 12.3] host kernel: ...`; raw dmesg: `[ 12.3] audit: ...`
       if (HOST_IDENT_RE.test(rest) && !rest.startsWith('audit: ')) {
         info.carrier = 'journal-monotonic';
+        delete info.channel;
         hostIdent(rest, info);
       }
       if (clock.bootTime !== undefined) {
@@ -130,15 +135,16 @@ function decodeUncached(prefix: string, clock: ClockContext, header: string): Pr
     if ((m = CTIME_RE.exec(prefix))) {
       const month = MONTHS[m[1]];
       const t = month === undefined ? undefined : new Date(Number(m[6]), month, Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5])).getTime();
-      return { carrier: 'dmesg-ctime', time: t };
+      return { carrier: 'dmesg-ctime', time: t, channel: 'kernel' };
     }
   }
   if (c0 >= 0x30 && c0 <= 0x39 && (m = ISO_RE.exec(prefix))) {
     const time = isoTime(m[1], m[2], m[3]);
     const rest = prefix.slice(m[0].length);
-    const info: PrefixInfo = { carrier: 'dmesg-iso', time };
+    const info: PrefixInfo = { carrier: 'dmesg-iso', time, channel: 'kernel' };
     if (HOST_IDENT_RE.test(rest) && !rest.startsWith('audit: ')) {
       info.carrier = 'journal-iso';
+      delete info.channel;
       hostIdent(rest, info);
     }
     return info;
@@ -157,7 +163,11 @@ function decodeUncached(prefix: string, clock: ClockContext, header: string): Pr
     // journalctl -o cat: the kernel message alone, or the audit transport's `AVC ` type word
     const info: PrefixInfo = { carrier: 'journal-cat' };
     const w = /^([A-Z_]+) $/.exec(prefix);
-    if (w) info.auditType = w[1];
+    // the audit transport's message starts with its type word; the kernel's with `audit: `
+    if (w) {
+      info.auditType = w[1];
+      info.channel = 'audit';
+    } else if (prefix !== '') info.channel = 'kernel';
     return info;
   }
   return { carrier: 'embedded' };

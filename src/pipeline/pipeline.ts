@@ -3,7 +3,8 @@
  * numbers), all share one deduper and one enrichment step (profiles + classification), and
  * everything that survives goes to one sink. Counters for the end-of-run summary live here.
  */
-import type { AppArmorRecord, LossNotice, Unparsable } from '../model/record.js';
+import { kernelLogLoss, type AppArmorRecord, type LossNotice, type Unparsable } from '../model/record.js';
+import { AuditCoverage, type StreamCoverage } from './audit-coverage.js';
 import type { ClockContext } from '../parse/prefix.js';
 import { LineParser } from '../parse/line-parser.js';
 import { RecordDeduper } from './dedupe.js';
@@ -25,6 +26,10 @@ export interface PipelineCounts {
   nullMessages: number;
   /** Records the kernel or audit subsystem said it lost, by notice kind. */
   lost: Record<string, number>;
+  /** Of those, by kind, what an audit-channel input read here holds (as of collect()). */
+  recovered?: Record<string, number>;
+  /** The audit-channel input that recovered them (the first one named). */
+  recoveredFrom?: string;
   firstUnparsable: Unparsable[];
 }
 
@@ -39,8 +44,13 @@ export interface PipelineOptions {
 
 export class Pipeline {
   readonly counts: PipelineCounts = { lines: 0, records: 0, unparsable: 0, duplicates: 0, cut: 0, nullMessages: 0, lost: {}, firstUnparsable: [] };
+  /** What the audit channel read here covered: which kernel-log losses it made good. */
+  readonly coverage = new AuditCoverage();
+  private readonly streamCoverage: StreamCoverage[] = [];
   private readonly deduper = new RecordDeduper();
   private readonly parsers: LineParser[] = [];
+  /** Kernel-log loss notices, for the summary's recovered count (bounded: past it, not counted as recovered). */
+  private readonly recoverable: LossNotice[] = [];
   /** Loss notice keys, with how often each parser gave each. */
   private readonly lossKeys = new Map<string, Map<string, number>>();
   /** The last audit stamp each parser read: where in the kernel log a loss notice stands. */
@@ -54,11 +64,14 @@ export class Pipeline {
   /** A parser for one input or source; its line numbers are its own. */
   parserFor(sourceName: string): LineParser {
     const carrier = String(this.parsers.length);
+    const coverage = this.coverage.stream(sourceName);
+    this.streamCoverage.push(coverage);
     const p = new LineParser(
       sourceName,
       {
         record: (r) => {
           if (r.auditId !== undefined) this.lastAuditId.set(carrier, r.auditId);
+          coverage.record(r);
           this.accept(r);
         },
         unparsable: (u) => {
@@ -68,6 +81,10 @@ export class Pipeline {
         },
         loss: (n) => {
           if (this.seenLoss(n, carrier)) return;
+          if (kernelLogLoss(n.kind)) {
+            coverage.notice(n);
+            if (this.recoverable.length < 10_000) this.recoverable.push(n);
+          }
           if (n.kind === 'audit-lost') this.counts.lost[n.kind] = Math.max(this.counts.lost[n.kind] ?? 0, n.count); // cumulative in the kernel
           else this.counts.lost[n.kind] = (this.counts.lost[n.kind] ?? 0) + n.count;
           this.sink.loss?.(n);
@@ -115,11 +132,25 @@ export class Pipeline {
     this.sink.record(r);
   }
 
+  /** The parser `p` (from parserFor) lost lines before it read them: its coverage ends here. */
+  linesLost(p: LineParser): void {
+    const i = this.parsers.indexOf(p);
+    if (i >= 0) this.streamCoverage[i].stop();
+  }
+
   /** Line totals from every parser (call after the inputs ended). */
   collect(extra: { cut?: number } = {}): PipelineCounts {
     this.counts.lines = this.parsers.reduce((n, p) => n + p.stats.lines, 0);
     this.counts.nullMessages = this.parsers.reduce((n, p) => n + p.stats.nullMessages, 0);
     this.counts.cut += extra.cut ?? 0;
+    const recovered: Record<string, number> = {};
+    for (const n of this.recoverable) {
+      const by = n.recovery?.coveredBy();
+      if (by === undefined) continue;
+      recovered[n.kind] = (recovered[n.kind] ?? 0) + n.count;
+      this.counts.recoveredFrom ??= by;
+    }
+    if (Object.keys(recovered).length) this.counts.recovered = recovered;
     return this.counts;
   }
 }
@@ -128,7 +159,11 @@ export function summaryLine(c: PipelineCounts, prefix = 'aa-triage'): string {
   const parts = [`${c.lines} lines read`, `${c.records} AppArmor records`];
   parts.push(`${c.unparsable} unparsable${c.firstUnparsable.length ? ` (first: ${c.firstUnparsable[0].source.name}:${c.firstUnparsable[0].source.line})` : ''}`);
   parts.push(`${c.duplicates} duplicates merged`);
-  const lost = Object.entries(c.lost).map(([k, n]) => `${k} ${n}`);
+  const lost = Object.entries(c.lost).map(([k, n]) => {
+    const r = c.recovered?.[k] ?? 0;
+    if (r === 0) return `${k} ${n}`;
+    return `${k} ${n} (${r === n ? 'all' : r} suppressed in the kernel log, recovered from the audit channel: ${c.recoveredFrom})`;
+  });
   if (lost.length) parts.push(`loss reported in the log: ${lost.join(', ')}`);
   if (c.cut) parts.push(`${c.cut} over-long lines cut`);
   if (c.nullMessages) parts.push(`${c.nullMessages} journal messages too large (null)`);

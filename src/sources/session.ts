@@ -114,6 +114,15 @@ export async function startLiveSources(opts: LiveOptions, sink: PipelineSink): P
     }
   }
 
+  /** Lines a source's queue dropped, as last seen: an audit channel with a gap proves no recovery after it. */
+  const droppedSeen = new Map<SourceCtl, number>();
+  function noteDrops(ctl: SourceCtl): void {
+    const d = ctl.health.dropped ?? 0;
+    if (d === (droppedSeen.get(ctl) ?? 0)) return;
+    droppedSeen.set(ctl, d);
+    pipeline.linesLost(ctl.parser);
+  }
+
   function drainSlice(): void {
     scheduled = false;
     if (opts.hold?.()) {
@@ -129,6 +138,7 @@ export async function startLiveSources(opts: LiveOptions, sink: PipelineSink): P
     do {
       pending = false;
       for (const ctl of ctls) {
+        noteDrops(ctl);
         for (let i = 0; i < 512; i++) {
           const line = ctl.queue.shift();
           if (line === undefined) break;
@@ -144,6 +154,7 @@ export async function startLiveSources(opts: LiveOptions, sink: PipelineSink): P
 
   function drainAll(): void {
     for (const ctl of ctls) {
+      noteDrops(ctl);
       for (let line = ctl.queue.shift(); line !== undefined; line = ctl.queue.shift()) {
         const l = line;
         if (l === EVENT_END) credit(ctl, () => ctl.parser.flushHeld());

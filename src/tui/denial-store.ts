@@ -66,10 +66,19 @@ export interface VerdictCounts {
   [NO_VERDICT]: number;
 }
 
+const MAX_RECOVERABLE = 10_000;
+
 export interface LossCounts {
   /** `kauditd_printk_skb: N callbacks suppressed` and journald's own suppression. */
   suppressed: number;
-  /** audit lost / backlog / journal missed. */
+  /**
+   * Of `suppressed`, the records the kernel log lost that an audit-channel input read here holds
+   * (it was read over their whole time): not lost for the operator. Judged when the snapshot is taken.
+   */
+  recovered: number;
+  /** The audit-channel input that recovered them (the first one named). */
+  recoveredFrom?: string;
+  /** audit lost (the kernel's running total: its largest value) / backlog / journal missed. */
   lost: number;
   /** Lines the sources' queues dropped: records lost. */
   dropped: number;
@@ -154,7 +163,11 @@ export class DenialStore {
   private verdicts = emptyVerdicts();
   private records = 0;
   private seq = 0;
-  private loss: LossCounts = { suppressed: 0, lost: 0, dropped: 0, evicted: 0 };
+  private loss: LossCounts = { suppressed: 0, lost: 0, dropped: 0, evicted: 0, recovered: 0 };
+  /** Kernel-log loss notices that an audit channel may make good (bounded: past it, never counted as recovered). */
+  private readonly recoverable: LossNotice[] = [];
+  /** The largest `audit_lost` total seen (already in loss.lost). */
+  private auditLost = 0;
   private health: SourceHealth[] = [];
   private actions: ActionJournalEntry[] = [];
   private actionsUnreadable: number[] = [];
@@ -305,7 +318,27 @@ export class DenialStore {
   addLoss(n: LossNotice): void {
     this.version++;
     if (n.kind === 'printk-suppressed' || n.kind === 'journal-suppressed') this.loss.suppressed += n.count;
-    else this.loss.lost += n.count;
+    else if (n.kind === 'audit-lost') {
+      // the kernel's running total: each notice repeats the ones before it
+      if (n.count > this.auditLost) {
+        this.loss.lost += n.count - this.auditLost;
+        this.auditLost = n.count;
+      }
+    } else this.loss.lost += n.count;
+    if (n.recovery && this.recoverable.length < MAX_RECOVERABLE) this.recoverable.push(n);
+  }
+
+  /** What the audit channel read so far makes good (it grows as more of it is read). */
+  private recoveredNow(): { recovered: number; recoveredFrom?: string } {
+    let recovered = 0;
+    let recoveredFrom: string | undefined;
+    for (const n of this.recoverable) {
+      const by = n.recovery!.coveredBy();
+      if (by === undefined) continue;
+      recovered += n.count;
+      recoveredFrom ??= by;
+    }
+    return recoveredFrom === undefined ? { recovered } : { recovered, recoveredFrom };
   }
 
   setHealth(h: SourceHealth[]): void {
@@ -345,7 +378,9 @@ export class DenialStore {
       this.cached = { ...this.cached, paused: true, newSincePause: this.newSincePause, version: this.version };
       return this.cached;
     }
-    if (this.cached && this.cached.version === this.version) return this.cached;
+    // the audit channel can make a loss good without a new record reaching the store (its copies are merged)
+    const rec = this.recoveredNow();
+    if (this.cached && this.cached.version === this.version && this.cached.loss.recovered === rec.recovered) return this.cached;
     const groups: DenialGroup[] = [];
     for (const inc of this.groups.values()) {
       let copy = this.copies.get(inc);
@@ -362,7 +397,7 @@ export class DenialStore {
       incidents: groups,
       verdicts: { ...this.verdicts },
       records: this.records,
-      loss: { ...this.loss, dropped: this.loss.dropped + this.health.reduce((n, h) => n + (h.dropped ?? 0), 0) },
+      loss: { ...this.loss, ...rec, dropped: this.loss.dropped + this.health.reduce((n, h) => n + (h.dropped ?? 0), 0) },
       health: this.health,
       window,
       windowDropped: this.windowDropped,

@@ -123,7 +123,15 @@ test('loss notices and source drops are counted apart', () => {
   s.addLoss({ kind: 'audit-lost', count: 2, source: { name: 'x', line: 2 } });
   s.setHealth([{ name: 'journal', state: 'live', lines: 0, records: 0, restarts: 0, stderrTail: [], dropped: 5 }]);
   const snap = s.snapshot();
-  assert.deepEqual(snap.loss, { suppressed: 6, lost: 2, dropped: 5, evicted: 0 });
+  assert.deepEqual(snap.loss, { suppressed: 6, lost: 2, dropped: 5, evicted: 0, recovered: 0 });
+});
+
+test("audit_lost is the kernel's running total: the header counts its largest value, not the sum of the notices", () => {
+  const s = new DenialStore();
+  s.addLoss({ kind: 'audit-lost', count: 5, source: { name: 'x', line: 1 } });
+  s.addLoss({ kind: 'audit-lost', count: 7, source: { name: 'x', line: 2 } });
+  s.addLoss({ kind: 'audit-backlog', count: 1, source: { name: 'x', line: 3 } });
+  assert.equal(s.snapshot().loss.lost, 8);
 });
 
 test('an attack that was DENIED and later ALLOWED is reported as happened: the ALLOWED record decides', () => {
