@@ -13,7 +13,7 @@ const MAY_IMPORT = {
   pipeline: ['ingest', 'parse', 'model'],
   classify: ['profiles', 'model'],
   sources: ['pipeline', 'ingest', 'parse', 'model'],
-  outputs: ['model'],
+  outputs: ['classify', 'model'],
   actions: ['profiles', 'model'],
   timeline: ['outputs', 'parse', 'model'],
   tui: ['actions', 'timeline', 'outputs', 'classify', 'sources', 'pipeline', 'profiles', 'parse', 'model', 'demo'],

@@ -41,28 +41,7 @@ import type { Verdict } from './verdict.js';
 
 export type { Verdict } from './verdict.js';
 
-/**
- * On a classification the classifier made from a shared one by filling in what differs between
- * records: the shared one (with PID_MARK where the pid goes, AGE_MARK where the seconds since a
- * profile load go) and the values. Views that render many records may render the shared one once
- * and fill the values in. A symbol: no view prints it.
- */
-export const FILLED_FROM: unique symbol = Symbol('filledFrom');
-
-/** Stands for the pid in shared classifications (see FILLED_FROM). */
-export const PID_MARK = '\u0001';
-/** Stands for the seconds since the profile's last load in shared classifications. */
-export const AGE_MARK = '\u0002';
-
-/** A shared text split at its placeholders (text, mark, text, ...) with the values written in. */
-export function fillMarks(parts: string[], pid: string, age: string): string {
-  let s = parts[0];
-  for (let i = 1; i < parts.length; i += 2) s += (parts[i] === PID_MARK ? pid : age) + parts[i + 1];
-  return s;
-}
-
 export interface Classification {
-  [FILLED_FROM]?: { template: Classification; pid: string; age: string };
   verdict: Verdict;
   /** 0..1: how sure the classifier is. */
   confidence: number;

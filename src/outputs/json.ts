@@ -4,7 +4,8 @@
  * characters and jsonInert the invisible, direction and separator ones, so the output is
  * terminal-safe by construction.
  */
-import { AGE_MARK, FILLED_FROM, fillMarks, PID_MARK, type AppArmorRecord, type Classification } from '../model/record.js';
+import { cutRendering, sharedClassification, type CutRendering } from '../classify/index.js';
+import type { AppArmorRecord, Classification } from '../model/record.js';
 
 const META_KEYS = new Set(['time', 'time_approx', 'time_invalid', 'uptime', 'serial', 'audit_id', 'host', 'source', 'carrier', 'channel', 'audit_type', 'context', 'verdict', 'confidence', 'reasons', 'suggestion', 'raw', 'undecoded_hex']);
 
@@ -79,39 +80,21 @@ export function jsonInert(json: string): string {
 }
 
 /** `"verdict":...,"confidence":...,"reasons":[...][,"suggestion":{...}]`, cached per shared classification. */
-const fragments = new WeakMap<Classification, string | string[]>();
+const fragments = new WeakMap<Classification, string | CutRendering>();
 function classificationJson(c: Classification): string {
-  const filled = c[FILLED_FROM];
-  const shared = filled ? filled.template : c;
-  let f = fragments.get(shared);
+  const shared = sharedClassification(c);
+  const template = shared ? shared.template : c;
+  let f = fragments.get(template);
   if (f === undefined) {
-    const o: Record<string, unknown> = { verdict: shared.verdict, confidence: shared.confidence, reasons: shared.reasons };
-    if (shared.suggestion) o.suggestion = shared.suggestion;
+    const o: Record<string, unknown> = { verdict: template.verdict, confidence: template.confidence, reasons: template.reasons };
+    if (template.suggestion) o.suggestion = template.suggestion;
     const text = JSON.stringify(o).slice(1, -1);
-    f = filled ? splitJsonAtMarks(text) : text;
-    fragments.set(shared, f);
+    f = shared ? cutRendering(text, jsonText) : text;
+    fragments.set(template, f);
   }
   if (typeof f === 'string') return f;
-  return fillMarks(f, JSON.stringify(filled!.pid).slice(1, -1), JSON.stringify(filled!.age).slice(1, -1));
+  return shared!.fill(f, jsonText);
 }
 
-const ESCAPED_MARKS = new Map([[JSON.stringify(PID_MARK).slice(1, -1), PID_MARK], [JSON.stringify(AGE_MARK).slice(1, -1), AGE_MARK]]);
-
-/**
- * JSON text split where the placeholders are (text, mark, text, ...). JSON writes them as the
- * escapes `\u0001` and `\u0002`; the same six characters inside a longer escape (a path holding a
- * backslash and `u0001`, written `\\u0001`) are text, so the escapes are read pair by pair.
- */
-function splitJsonAtMarks(text: string): string[] {
-  const out: string[] = [];
-  let from = 0;
-  for (let i = text.indexOf('\\'); i >= 0; i = text.indexOf('\\', i + 2)) {
-    const mark = text.charCodeAt(i + 1) === 0x75 /* u */ ? ESCAPED_MARKS.get(text.slice(i, i + 6)) : undefined;
-    if (mark === undefined) continue;
-    out.push(text.slice(from, i), mark);
-    from = i + 6;
-    i += 4;
-  }
-  out.push(text.slice(from));
-  return out;
-}
+/** A string as JSON writes it inside quotes. */
+const jsonText = (s: string): string => JSON.stringify(s).slice(1, -1);
