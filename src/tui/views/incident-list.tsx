@@ -88,7 +88,7 @@ export function incidentListLines(p: IncidentListProps): Line[] {
   const t = p.theme;
   const head = [' ', cell('VERDICT', c.verdict), rcell('COUNT', c.count - 1), ' ', cell('LAST', c.last), c.first ? cell('FIRST', c.first) : '', c.host ? cell('HOST', c.host) : '', cell('PROFILE', c.profile), cell('OPERATION', c.op), cell('TARGET', c.target), cell('MASK', c.mask), c.pids ? cell('PIDS', c.pids) : ''].join('');
   // right of the titles when there is room, else in the TARGET title (the widest column)
-  const lines: Line[] = [titleLine(head, p.range, p.width, { bold: true, dim: t.dim }, (r) => head.replace(cell('TARGET', c.target), cell(`TARGET ${r}`, c.target)))];
+  const lines: Line[] = [titleLine(head, p.range, p.width, { bold: true, dim: t.dim }, (r) => (r.length + 8 <= c.target ? head.replace(cell('TARGET', c.target), cell(`TARGET ${r}`, c.target)) : undefined))];
   if (p.total === 0) {
     lines.push([seg(` ${p.emptyText}`)]);
     for (const l of p.emptyDetail ?? []) lines.push([seg(`   ${l}`)]);

@@ -65,11 +65,12 @@ export function fitLine(line: Line, width: number): Line {
  * else where the caller puts it inside the titles, else in place of the titles' end: the position
  * is never the part left out.
  */
-export function titleLine(head: string, range: string | undefined, width: number, style: Omit<Seg, 'text'>, within?: (range: string) => string): Line {
+export function titleLine(head: string, range: string | undefined, width: number, style: Omit<Seg, 'text'>, within?: (range: string) => string | undefined): Line {
   if (!range) return [seg(head, style)];
   const room = width - 1 - range.length;
   if (head.trimEnd().length + 2 <= room) return [seg(head.slice(0, room).padEnd(room), style), seg(range, { dim: style.dim })];
   // the caller's place inside the titles (a wide column's title), so no title is lost
-  if (within) return [seg(within(range), style)];
+  const inside = within?.(range);
+  if (inside !== undefined) return [seg(inside, style)];
   return [seg(`${head.slice(0, Math.max(0, room - 1)).trimEnd()} `, style), seg(range, { dim: style.dim })];
 }
