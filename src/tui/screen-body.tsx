@@ -61,7 +61,7 @@ export function ScreenBody({ app, vm, ui, scr, keymap, start, dialogOpen }: Body
   }
   if (ui.screen === 'profiles') return <ProfilesTable rows={scr.profiles} start={start} selected={sel} width={width} height={height} shapes={scr.shapes} range={rangeText(start, page, scr.profiles.length)} />;
   if (ui.screen === 'timeline') {
-    return <TimelineView items={scr.timeline} start={start} selected={sel} dropped={snap.windowDropped} utc={app.utc} tz={app.tz} width={width} height={height} theme={theme} dates={scr.timelineDates} search={search} range={rangeText(start, page, scr.timeline.length)} />;
+    return <TimelineView items={scr.timeline} start={start} selected={sel} dropped={snap.windowDropped} utc={app.utc} tz={app.tz} width={width} height={height} theme={theme} dates={scr.timelineDates} hosts={scr.hosts.length > 1} search={search} range={rangeText(start, page, scr.timeline.length)} />;
   }
   if (ui.screen === 'actions') {
     return <ActionLog rows={scr.commands} start={start} selected={sel} page={page} utc={app.utc} tz={app.tz} journal={app.journal} unreadable={snap.actionsUnreadable} width={width} height={height} theme={theme} range={rangeText(start, page, scr.commands.length)} />;

@@ -12,7 +12,7 @@ import { factFor, type ProfileFacts } from './profile-facts.js';
 import type { Theme } from './theme.js';
 import { commandRows, parseFilter, profileRows, timelineItems, visibleIncidents, type CommandRow, type Filter, type ProfileRow, type TimelineItem } from './view-model.js';
 import { collapseIncidents } from './collapse.js';
-import { parseFieldFilter, type FieldFilter } from './field-filter.js';
+import { parseFieldFilter, rowTest, type FieldFilter } from './field-filter.js';
 import { selectedIndex, type ListContext, type UiState } from './ui-state.js';
 import { detailLines } from './views/incident-detail.js';
 import { helpLines } from './views/help-overlay.js';
@@ -96,13 +96,23 @@ export function screenDeriver(): (ui: UiState, vm: ViewModel, env: ScreenEnv) =>
     const base = ff ? { ...snap, incidents: ff.ok ? snap.incidents.filter((i) => ff.test(i, now)) : [] } : snap;
     return { ff, ...collapseIncidents(visibleIncidents(base, ff ? undefined : parseFilter(typed), sort), expanded) };
   });
-  const profiles = memo((snap: ViewModel['snap'], facts: ProfileFacts, typed: string) => profileRows(snap, facts, parseFilter(typed)));
-  const timeline = memo((snap: ViewModel['snap'], typed: string, incidents: ViewModel['incidents']) => timelineItems(snap, parseFilter(typed), incidents?.()));
+  const profiles = memo((snap: ViewModel['snap'], facts: ProfileFacts, typed: string, rows: Incident[]) => {
+    // field terms keep the profiles of the incidents they keep
+    if (!parseFieldFilter(typed)) return profileRows(snap, facts, parseFilter(typed));
+    const names = new Set(rows.map((i) => i.profile));
+    return profileRows(snap, facts, undefined).filter((r) => names.has(r.name));
+  });
+  const timeline = memo((snap: ViewModel['snap'], typed: string, incidents: ViewModel['incidents'], now: number) => {
+    // field terms test each record as a one-record incident; a bad term shows nothing, as on the list
+    const ff = parseFieldFilter(typed);
+    const filter = ff ? (ff.ok ? rowTest(ff.test, now) : { record: () => false, action: () => false }) : parseFilter(typed);
+    return timelineItems(snap, filter, incidents?.());
+  });
   const commands = memo((actions: ViewModel['snap']['actions'], typed: string) => commandRows(actions, parseFilter(typed)));
   const shapes = memo((snap: ViewModel['snap'], now: number, width: number) => profileShapes(snap, now, profileShapeWidth(width)));
   const shape = memo((snap: ViewModel['snap'], inc: Incident, now: number, width: number, utc: boolean, tz: string | undefined) => incidentShape(snap, inc, now, Math.min(60, Math.max(10, width - 50)), utc, tz));
   const help = memo((keymap: readonly KeyBinding[], theme: Theme, note: string | undefined, health: ViewModel['snap']['health'], width: number) => helpLines(keymap, theme, note, health, width));
-  const timelineText = memo((items: TimelineItem[], utc: boolean, theme: Theme, tz: string | undefined, width: number, dates: boolean) => items.map((t) => lineText(timelineRow(t, utc, theme, tz, width, dates))));
+  const timelineText = memo((items: TimelineItem[], utc: boolean, theme: Theme, tz: string | undefined, width: number, dates: boolean, hosts: boolean) => items.map((t) => lineText(timelineRow(t, utc, theme, tz, width, dates, hosts))));
   const allHosts = memo((incidents: Incident[]) => hostsOf(incidents));
   const shownHosts = memo((rows: Incident[]) => hostsOf(rows).length > 1);
   const search = memo((lines: readonly string[], text: string) => findMatches(lines, text));
@@ -120,8 +130,8 @@ export function screenDeriver(): (ui: UiState, vm: ViewModel, env: ScreenEnv) =>
     const bodyHeight = Math.max(1, total - 4 - 1 - 1 - (banner ? 1 : 0));
 
     const c = collapsed(snap, ui.filter, ui.sort, ui.expanded, vm.now);
-    const profileList = ui.screen === 'profiles' ? profiles(snap, facts, ui.filter) : [];
-    const timelineList = ui.screen === 'timeline' ? timeline(snap, ui.filter, vm.incidents) : [];
+    const profileList = ui.screen === 'profiles' ? profiles(snap, facts, ui.filter, c.rows) : [];
+    const timelineList = ui.screen === 'timeline' ? timeline(snap, ui.filter, vm.incidents, vm.now) : [];
     const timelineDates = timelineSpansDays(timelineList);
     const commandList = ui.screen === 'actions' ? commands(snap.actions, ui.filter) : [];
     const detailIncident = ui.detail !== undefined ? snap.incidents.find((i) => i.key === ui.detail) : undefined;
@@ -155,7 +165,7 @@ export function screenDeriver(): (ui: UiState, vm: ViewModel, env: ScreenEnv) =>
     else if (ui.screen === 'incidents' && detailIncident) scrollLines = detailLines({ incident: detailIncident, fact: factFor(facts, detailIncident.profile), now: vm.now, utc: env.utc, tz: env.tz, width, theme: env.theme, shape: detailShape });
 
     const view = searchViewOf(ui);
-    const texts = (): readonly string[] => (view === 'timeline' ? timelineText(timelineList, env.utc, env.theme, env.tz, width, timelineDates) : (scrollLines ?? []).map(lineText));
+    const texts = (): readonly string[] => (view === 'timeline' ? timelineText(timelineList, env.utc, env.theme, env.tz, width, timelineDates, allHosts(snap.incidents).length > 1) : (scrollLines ?? []).map(lineText));
     const find = (text: string) => (view ? search(texts(), text) : []);
     const matches = view && ui.search?.view === view ? find(ui.search.text) : [];
 

@@ -37,7 +37,7 @@ function setup(store: IncidentStore) {
   return { app, frame };
 }
 
-test('two hosts: the header names both, the list has a HOST column, host: narrows to that host's incidents', async () => {
+test('two hosts: the header names both, the list has a HOST column, host: keeps the incidents seen on that host', async () => {
   const store = storeOf([
     line('web-01', 1, '/usr/sbin/nginx', '/etc/ssl/private/key.pem'),
     line('db-01', 2, '/usr/sbin/postgres', '/var/lib/pg/x'),
@@ -58,6 +58,16 @@ test('two hosts: the header names both, the list has a HOST column, host: narrow
   app.stdin.write('\r');
   await until(() => frame().includes('filter: host:db-01') && !frame().includes('/usr/sbin/nginx'), 'only db-01 incidents');
   assert.ok(frame().includes('/usr/sbin/postgres') && frame().includes('/usr/bin/backup'));
+  // the same field filter on the timeline tests each record (its own host), and names each record's host
+  app.stdin.write('3');
+  await until(() => frame().includes('[3 Timeline]') && frame().includes('HOST'), 'the timeline');
+  const recs = frame().split('\n').filter((l) => l.includes('DENIED'));
+  assert.equal(recs.length, 2, frame());
+  assert.ok(recs.every((l) => l.includes('db-01 ')), recs.join('\n'));
+  // and on Profiles, the profiles of the incidents it keeps
+  app.stdin.write('2');
+  await until(() => frame().includes('[2 Profiles]') && frame().includes('postgres'), 'the profiles');
+  assert.ok(!frame().includes('nginx'), frame());
 });
 
 test('one host: no HOST column, the header names the host', async () => {

@@ -30,6 +30,8 @@ export interface TimelineViewProps {
   search?: ShownSearch;
   /** "12-28 of 214 ↓" on the title line. */
   range?: string;
+  /** More than one host in view: each record names its host. */
+  hosts?: boolean;
 }
 
 const DAY_MS = 86_400_000;
@@ -53,7 +55,7 @@ function rowTime(t: number | undefined, utc: boolean, tz: string | undefined, da
   return t === undefined ? '----------          ' : dateTime(t, utc, tz).slice(0, 19);
 }
 
-export function timelineRow(item: TimelineItem, utc: boolean, theme: Theme, tz?: string, width = 200, dates = false): Line {
+export function timelineRow(item: TimelineItem, utc: boolean, theme: Theme, tz?: string, width = 200, dates = false, hosts = false): Line {
   // each log value cut to the width: the line is fitted again when drawn, but the work stays bounded
   const safe = (s: string) => safeCell(s, width);
   const time = `${rowTime(item.time, utc, tz, dates)}  `;
@@ -85,19 +87,20 @@ export function timelineRow(item: TimelineItem, utc: boolean, theme: Theme, tz?:
     seg((item.incidentId !== undefined ? `#${item.incidentId} ` : '').padEnd(4), { dim: theme.dim }),
     seg(`${r.kind.padEnd(7).slice(0, 7)} `, { dim: theme.dim }),
     seg(`${VERDICT_LABEL[v].padEnd(10)}`, { color: theme.verdict[v], bold: v === 'likely-attack' }),
+    seg(hosts ? `${safe(r.host ?? '?')} ` : '', { dim: theme.dim }),
     seg(`${safe(recordProfile(r) ?? '?')} ${safe(f.operation ?? '')} ${safe(recordTarget(r) ?? '')}${mask ? ` (${safe(mask)})` : ''}  [${safe(r.source.name)}:${r.source.line}]`),
   ];
 }
 
 export function timelineLines(p: TimelineViewProps): Line[] {
-  const head = ` ${'TIME'.padEnd(p.dates ? 21 : 10)}${'#'.padEnd(4)}KIND    VERDICT   WHAT`;
+  const head = ` ${'TIME'.padEnd(p.dates ? 21 : 10)}${'#'.padEnd(4)}KIND    VERDICT   ${p.hosts ? 'HOST ' : ''}WHAT`;
   const lines: Line[] = [titleLine(head, p.range, p.width, { bold: true, dim: p.theme.dim })];
   if (p.dropped) lines.push([seg(` (${p.dropped} older records are no longer kept in the window; the counts above include them)`, { dim: p.theme.dim })]);
   if (p.items.length === 0) lines.push([seg(' nothing yet')]);
   const room = Math.max(0, p.height - lines.length);
   p.items.slice(p.start, p.start + room).forEach((item, i) => {
     const sel = p.start + i === p.selected;
-    const row = timelineRow(item, p.utc, p.theme, p.tz, p.width, p.dates);
+    const row = timelineRow(item, p.utc, p.theme, p.tz, p.width, p.dates, p.hosts);
     const [marked] = markMatches([row.map((s) => (sel ? { ...s, inverse: true } : s))], p.start + i, p.search);
     lines.push([seg(sel ? '>' : ' ', { inverse: sel }), ...marked]);
   });
