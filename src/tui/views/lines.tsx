@@ -72,5 +72,8 @@ export function titleLine(head: string, range: string | undefined, width: number
   // the caller's place inside the titles (a wide column's title), so no title is lost
   const inside = within?.(range);
   if (inside !== undefined) return [seg(inside, style)];
-  return [seg(`${head.slice(0, Math.max(0, room - 1)).trimEnd()} `, style), seg(range, { dim: style.dim })];
+  // whole titles only: the one the position would cut goes with the ones after it
+  const cut = head.slice(0, Math.max(0, room - 1));
+  const whole = head[cut.length] === ' ' ? cut : cut.replace(/\S+$/, '');
+  return [seg(whole.trimEnd().padEnd(room), style), seg(range, { dim: style.dim })];
 }
