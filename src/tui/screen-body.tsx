@@ -53,11 +53,11 @@ export function ScreenBody({ app, vm, ui, scr, keymap, start, dialogOpen }: Body
   const snap = vm.snap;
   const search = searchOf(ui, scr);
   if (dialogOpen && app.actions) return <ActionDialog controller={app.actions} width={width} height={height} theme={theme} onQuit={app.onQuit} />;
-  if (ui.help) return <HelpOverlay keymap={keymap} theme={theme} width={width} height={height} scroll={ui.helpScroll} note={app.helpNote} sources={snap.health} search={search} />;
+  if (ui.help) return <HelpOverlay keymap={keymap} theme={theme} width={width} height={height} scroll={ui.helpScroll} note={app.helpNote} sources={snap.health} search={search} lines={scr.scrollLines} />;
   if (ui.screen === 'incidents' && ui.detail !== undefined) {
     const inc = scr.detailIncident;
     if (!inc) return <Lines lines={[[seg(' This incident is no longer kept (the store forgets the least recent incidents to stay bounded). Esc: back')]]} width={width} />;
-    return <IncidentDetail incident={inc} fact={factFor(scr.facts, inc.profile)} now={vm.now} utc={app.utc} tz={app.tz} width={width} height={height} scroll={ui.detailScroll} theme={theme} shape={scr.detailShape} search={search} />;
+    return <IncidentDetail incident={inc} fact={factFor(scr.facts, inc.profile)} now={vm.now} utc={app.utc} tz={app.tz} width={width} height={height} scroll={ui.detailScroll} theme={theme} shape={scr.detailShape} search={search} lines={scr.scrollLines} />;
   }
   if (ui.screen === 'profiles') return <ProfilesTable rows={scr.profiles} start={start} selected={sel} width={width} height={height} shapes={scr.shapes} range={rangeText(start, page, scr.profiles.length)} />;
   if (ui.screen === 'timeline') {

@@ -8,7 +8,7 @@
 import type { Incident } from '../store/incident-store.js';
 import type { Alert, ViewModel } from './app-types.js';
 import type { KeyBinding } from './keymap.js';
-import { factFor, type ProfileFacts } from './profile-facts.js';
+import { factFor, type ProfileFact, type ProfileFacts } from './profile-facts.js';
 import type { Theme } from './theme.js';
 import { commandRows, parseFilter, profileRows, timelineItems, visibleIncidents, type CommandRow, type Filter, type ProfileRow, type TimelineItem } from './view-model.js';
 import { collapseIncidents } from './collapse.js';
@@ -111,6 +111,7 @@ export function screenDeriver(): (ui: UiState, vm: ViewModel, env: ScreenEnv) =>
   const commands = memo((actions: ViewModel['snap']['actions'], typed: string) => commandRows(actions, parseFilter(typed)));
   const shapes = memo((snap: ViewModel['snap'], now: number, width: number) => profileShapes(snap, now, profileShapeWidth(width)));
   const shape = memo((snap: ViewModel['snap'], inc: Incident, now: number, width: number, utc: boolean, tz: string | undefined) => incidentShape(snap, inc, now, Math.min(60, Math.max(10, width - 50)), utc, tz));
+  const detail = memo((incident: Incident, fact: ProfileFact | undefined, now: number, utc: boolean, tz: string | undefined, width: number, theme: Theme, shape: string | undefined) => detailLines({ incident, fact, now, utc, tz, width, theme, shape }));
   const help = memo((keymap: readonly KeyBinding[], theme: Theme, note: string | undefined, health: ViewModel['snap']['health'], width: number) => helpLines(keymap, theme, note, health, width));
   const timelineText = memo((items: TimelineItem[], utc: boolean, theme: Theme, tz: string | undefined, width: number, dates: boolean, hosts: boolean) => items.map((t) => lineText(timelineRow(t, utc, theme, tz, width, dates, hosts))));
   const allHosts = memo((incidents: Incident[]) => hostsOf(incidents));
@@ -162,7 +163,7 @@ export function screenDeriver(): (ui: UiState, vm: ViewModel, env: ScreenEnv) =>
 
     let scrollLines: Line[] | undefined;
     if (ui.help) scrollLines = help(env.keymap, env.theme, env.helpNote, snap.health, width);
-    else if (ui.screen === 'incidents' && detailIncident) scrollLines = detailLines({ incident: detailIncident, fact: factFor(facts, detailIncident.profile), now: vm.now, utc: env.utc, tz: env.tz, width, theme: env.theme, shape: detailShape });
+    else if (ui.screen === 'incidents' && detailIncident) scrollLines = detail(detailIncident, factFor(facts, detailIncident.profile), vm.now, env.utc, env.tz, width, env.theme, detailShape);
 
     const view = searchViewOf(ui);
     const texts = (): readonly string[] => (view === 'timeline' ? timelineText(timelineList, env.utc, env.theme, env.tz, width, timelineDates, allHosts(snap.incidents).length > 1) : (scrollLines ?? []).map(lineText));

@@ -27,6 +27,8 @@ export interface IncidentDetailProps {
   shape?: string;
   /** `/` in the detail: its matches are marked. */
   search?: ShownSearch;
+  /** The lines when already built (the screen model has them): not laid out twice. */
+  lines?: Line[];
 }
 
 const FIELD_ORDER = ['apparmor', 'operation', 'class', 'info', 'error', 'profile', 'label', 'name', 'name2', 'target', 'requested_mask', 'denied_mask', 'mask', 'pid', 'comm', 'fsuid', 'ouid', 'FSUID', 'OUID'];
@@ -119,5 +121,5 @@ export function scrolledLines(lines: Line[], height: number, scroll: number, the
 }
 
 export function IncidentDetail(p: IncidentDetailProps): React.JSX.Element {
-  return <Lines lines={scrolledLines(detailLines(p), p.height, p.scroll, p.theme, p.search)} width={p.width} />;
+  return <Lines lines={scrolledLines(p.lines ?? detailLines(p), p.height, p.scroll, p.theme, p.search)} width={p.width} />;
 }
