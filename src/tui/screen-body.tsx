@@ -37,16 +37,6 @@ function searchOf(ui: UiState, scr: ScreenModel): { text: string; current?: { li
   return { text: s.text, current: scr.matches[s.at] };
 }
 
-/** Where the selection is inside an expanded flood: "member 3 of 40". */
-function memberText(scr: ScreenModel): string | undefined {
-  const key = scr.keys[scr.sel];
-  for (const [group, members] of scr.members) {
-    const i = members.findIndex((m) => m.key === key);
-    if (i >= 0 && scr.keys.includes(group)) return `member ${i + 1} of ${members.length}`;
-  }
-  return undefined;
-}
-
 export function ScreenBody({ app, vm, ui, scr, keymap, start, dialogOpen }: BodyProps): React.JSX.Element {
   const { theme } = app;
   const { width, bodyHeight: height, page, sel } = scr;
@@ -68,7 +58,7 @@ export function ScreenBody({ app, vm, ui, scr, keymap, start, dialogOpen }: Body
   }
   const ff = scr.fieldFilter;
   const empty = ff && !ff.ok ? `filter: ${ff.error} (Esc clears it)` : scr.filter ? 'no incident matches the filter (Esc clears it)' : app.mode === 'live' ? 'no denials yet (the sources above say what is being read)' : 'no denials in the input';
-  const member = memberText(scr);
+  const member = scr.member;
   const range = rangeText(start, page, scr.incidents.length);
   return (
     <IncidentList

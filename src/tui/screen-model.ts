@@ -47,6 +47,8 @@ export interface ScreenModel {
   allIncidents: Incident[];
   /** Members of each collapsed flood row, by its key. */
   members: Map<string, Incident[]>;
+  /** Where the selection is inside an expanded flood: "member 3 of 40". */
+  member?: string;
   profiles: ProfileRow[];
   shapes?: Map<string, string>;
   timeline: TimelineItem[];
@@ -69,6 +71,15 @@ export interface ScreenModel {
   page: number;
   sel: number;
   ctx: ListContext;
+}
+
+/** Where the selected row is inside an expanded flood: "member 3 of 40". */
+function memberText(members: Map<string, Incident[]>, keys: string[], key: string | undefined): string | undefined {
+  for (const [group, list] of members) {
+    const i = list.findIndex((m) => m.key === key);
+    if (i >= 0 && keys.includes(group)) return `member ${i + 1} of ${list.length}`;
+  }
+  return undefined;
 }
 
 /** The distinct hosts of some incidents, in order of first appearance. */
@@ -201,6 +212,7 @@ export function screenDeriver(): (ui: UiState, vm: ViewModel, env: ScreenEnv) =>
       hostColumn: shownHosts(c.rows),
       allIncidents: snap.incidents,
       members: c.members,
+      member: ui.screen === 'incidents' && ui.expanded?.length ? memberText(c.members, keys, keys[sel]) : undefined,
       profiles: profileList,
       shapes: ui.screen === 'profiles' ? shapes(snap, vm.now, width) : undefined,
       timeline: timelineList,
