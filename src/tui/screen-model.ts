@@ -127,6 +127,7 @@ export function screenDeriver(): (ui: UiState, vm: ViewModel, env: ScreenEnv) =>
   const timelineText = memo((items: TimelineItem[], utc: boolean, theme: Theme, tz: string | undefined, width: number, dates: boolean, hosts: boolean) => items.map((t) => lineText(timelineRow(t, utc, theme, tz, width, dates, hosts))));
   const allHosts = memo((incidents: Incident[]) => hostsOf(incidents));
   const shownHosts = memo((rows: Incident[]) => hostsOf(rows).length > 1);
+  const scrollText = memo((lines: Line[]) => lines.map(lineText));
   const search = memo((lines: readonly string[], text: string) => findMatches(lines, text));
 
   return (ui, vm, env) => {
@@ -177,7 +178,7 @@ export function screenDeriver(): (ui: UiState, vm: ViewModel, env: ScreenEnv) =>
     else if (ui.screen === 'incidents' && detailIncident) scrollLines = detail(detailIncident, factFor(facts, detailIncident.profile), vm.now, env.utc, env.tz, width, env.theme, detailShape);
 
     const view = searchViewOf(ui);
-    const texts = (): readonly string[] => (view === 'timeline' ? timelineText(timelineList, env.utc, env.theme, env.tz, width, timelineDates, allHosts(snap.incidents).length > 1) : (scrollLines ?? []).map(lineText));
+    const texts = (): readonly string[] => (view === 'timeline' ? timelineText(timelineList, env.utc, env.theme, env.tz, width, timelineDates, allHosts(snap.incidents).length > 1) : scrollText(scrollLines ?? []));
     const find = (text: string) => (view ? search(texts(), text) : []);
     const matches = view && ui.search?.view === view ? find(ui.search.text) : [];
 
