@@ -102,3 +102,20 @@ test('matches: found case-insensitively in reading order; marked by inverting th
   assert.deepEqual(line.map((s) => [s.text, !!s.inverse, !!s.bold]), [['a', false, false], ['b', true, true], ['c', false, true], ['d', true, false]]);
   assert.equal(searchStatus({ view: 'detail', text: 'x', editing: false, at: 2 }, 7), '"x": match 3 of 7 · n/N next/previous · Esc leaves search');
 });
+
+test('a search belongs to the view it was made in: leaving the view ends it; Esc while typing cancels it', async () => {
+  const { applyIntent, INITIAL_UI } = await import('../../src/tui/ui-state.js');
+  const { editSearch } = await import('../../src/tui/ui-prompts.js');
+  const ctx = { keys: ['a'], attack: [false], page: 10, detailLines: 40, incidentKeys: ['a'], incidentAttack: [false], find: (t: string) => (t ? [{ line: 30, col: 0 }] : []) };
+  const noKey = { return: false, escape: false, backspace: false, delete: false, ctrl: false, meta: false };
+  let s = applyIntent({ ...INITIAL_UI, detail: 'a' }, { type: 'filter' }, ctx).state;
+  assert.equal(s.search?.view, 'detail');
+  assert.equal(s.editing, false, 'the list filter is not opened');
+  s = editSearch(s, 'x', noKey, ctx);
+  assert.equal(s.detailScroll, 28, 'scrolled to two lines above the match');
+  assert.equal(editSearch(s, '', { ...noKey, escape: true }, ctx).search, undefined);
+  s = editSearch(s, '', { ...noKey, return: true }, ctx);
+  assert.equal(s.search?.text, 'x');
+  assert.equal(applyIntent(s, { type: 'help' }, ctx).state.search, undefined, 'the help is another view');
+  assert.equal(applyIntent(s, { type: 'screen', screen: 'timeline' }, ctx).state.search, undefined);
+});
