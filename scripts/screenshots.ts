@@ -3,8 +3,9 @@
 // over a monospace font and converted to PNG with rsvg-convert. Installs tmux and librsvg2-bin with
 // apt-get when they are missing and it runs as root; otherwise it says what to install.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { Tmux } from '../test/tui/tmux.js';
 
 const COLUMNS = 100;
@@ -176,27 +177,102 @@ const SHOTS: Shot[] = [
   { name: '7-filter', title: 'Filter and pause', keys: [['Escape'], ['1'], ['/'], ['-l', 'report'], ['Enter'], ['Space']], ready: (s) => s.includes('filter: report') && s.includes('PAUSED') },
 ];
 
+/** Shots of the apply dialog: live on a fake host (fake dmesg and AppArmor tools first on PATH, a copy of the demo's profiles), where the action keys work. */
+const APPLY_SHOTS: Shot[] = [{ name: '8-apply', title: 'Apply the suggested rule (a)', keys: [['a']], ready: (s) => s.includes('Allow: add the suggested rule') }];
+
+/** Shots of a collapsed flood: a replay of 4,000 one-pid /proc/NNNN/status denials beside the demo's nginx. */
+const FLOOD_SHOTS: Shot[] = [{ name: '9-flood', title: 'A flood collapsed into one row (Enter lists its members)', keys: [['Enter'], ['j']], ready: (s) => /\/proc\/\d+\/status/.test(s) && s.includes('member 1 of') }];
+
+/** The demo's GeoIP denials as kernel ring buffer lines of a host that booted a day ago, the last one now. */
+function liveDemoHost(dir: string): { argv: string[]; env: Record<string, string> } {
+  const profiles = join(dir, 'apparmor.d');
+  const securityfs = join(dir, 'securityfs');
+  cpSync('demo/apparmor.d', profiles, { recursive: true });
+  cpSync('demo/securityfs', securityfs, { recursive: true });
+  mkdirSync(join(profiles, 'disable'), { recursive: true });
+  const denials = readFileSync('demo/incident.log', 'utf8').split('\n').filter((l) => l.includes('apparmor="DENIED"') && l.includes('GeoIP'));
+  const boot = Date.now() - 86_400_000;
+  const ring = denials.map((l, i) => {
+    const ms = Date.now() - (denials.length - i) * 20_000;
+    const body = l.slice(l.indexOf('audit: ')).replace(/audit\(\d+\.\d+:/, `audit(${(ms / 1000).toFixed(3)}:`);
+    return `[${((ms - boot) / 1000).toFixed(6).padStart(13)}] ${body}`;
+  });
+  writeFileSync(join(dir, 'dmesg.txt'), `${ring.join('\n')}\n`);
+  const env = {
+    PATH: `${resolve('test/fixtures/sources/bin')}:${resolve('test/fixtures/actions/bin')}:${dirname(process.execPath)}:/usr/bin:/bin`,
+    FAKE_SOURCES_DIR: dir,
+    FAKE_AA_NODE: process.execPath,
+    FAKE_AA_SECURITYFS: securityfs,
+    FAKE_AA_LOG: join(dir, 'argv.jsonl'),
+    TZ: 'UTC',
+  };
+  const argv = ['node', 'bin/aa-triage', '--source', 'dmesg', '--securityfs', securityfs, '--profiles-dir', profiles, '--actions', join(dir, 'actions.jsonl'), '--no-bell', '--utc'];
+  return { argv, env };
+}
+
+/** The demo's nginx lines and a flood of one-pid /proc/NNNN/status denials from a monitoring agent. */
+function floodLog(dir: string): string {
+  const lines = readFileSync('demo/incident.log', 'utf8').split('\n').filter((l) => l.includes('profile="/usr/sbin/nginx"'));
+  for (let i = 0; i < 4000; i++) {
+    const pid = 3000 + i;
+    lines.push(`Nov 22 03:05:${String(10 + (i % 40)).padStart(2, '0')} web-01 kernel: audit: type=1400 audit(1795316710.${String(i % 1000).padStart(3, '0')}:${9000 + i}): apparmor="DENIED" operation="open" class="file" profile="/usr/bin/monitor" name="/proc/${pid}/status" pid=${pid} comm="monitor" requested_mask="r" denied_mask="r" fsuid=0 ouid=0`);
+  }
+  const log = join(dir, 'flood.log');
+  writeFileSync(log, `${lines.join('\n')}\n`);
+  return log;
+}
+
+async function shoot(t: Tmux, shots: Shot[], tmp: string): Promise<void> {
+  for (const shot of shots) {
+    for (const k of shot.keys) t.keys(...k);
+    await t.waitFor(shot.ready, shot.name, 60_000);
+    await new Promise((r) => setTimeout(r, 300)); // let the throttled frame settle
+    const svg = toSvg(parseCapture(t.screen(true)), shot.title);
+    writeFileSync(tmp, svg);
+    execFileSync('rsvg-convert', ['--background-color', BG, '-o', join(OUT, `${shot.name}.png`), tmp]);
+    process.stdout.write(`${OUT}/${shot.name}.png\n`);
+  }
+}
+
 async function main(): Promise<void> {
   ensureTools();
   mkdirSync(OUT, { recursive: true });
-  const t = new Tmux('shots');
   const tmp = join(OUT, '.svg');
+  const dir = mkdtempSync(join(tmpdir(), 'aa-shots-'));
+  const sessions: Tmux[] = [];
+  // Fixed clock zone so the images do not depend on where they are made.
+  const session = (name: string, argv: string[], env: Record<string, string> = { TZ: 'UTC' }) => {
+    const t = new Tmux(name);
+    sessions.push(t);
+    t.start(argv, { columns: COLUMNS, rows: ROWS }, env);
+    return t;
+  };
   try {
-    // Fixed clock zone so the images do not depend on where they are made.
-    t.start(['node', 'bin/aa-triage', '--demo', '--no-bell', '--utc'], { columns: COLUMNS, rows: ROWS }, { TZ: 'UTC' });
-    for (const shot of SHOTS) {
-      for (const k of shot.keys) t.keys(...k);
-      await t.waitFor(shot.ready, shot.name);
-      await new Promise((r) => setTimeout(r, 300)); // let the throttled frame settle
-      const svg = toSvg(parseCapture(t.screen(true)), shot.title);
-      writeFileSync(tmp, svg);
-      execFileSync('rsvg-convert', ['--background-color', BG, '-o', join(OUT, `${shot.name}.png`), tmp]);
-      process.stdout.write(`${OUT}/${shot.name}.png\n`);
+    const demo = session('shots', ['node', 'bin/aa-triage', '--demo', '--no-bell', '--utc']);
+    await shoot(demo, SHOTS, tmp);
+    demo.keys('C-c');
+    const liveDir = join(dir, 'live');
+    mkdirSync(liveDir);
+    const live = liveDemoHost(liveDir);
+    const apply = session('apply', live.argv, live.env);
+    await apply.waitFor((s) => /^>\+ RULE.*mmdb/m.test(s), 'the GeoIP denial selected', 60_000);
+    await shoot(apply, APPLY_SHOTS, tmp);
+    // from its own directory, so the source is named flood.log, not a path of the machine that made the image
+    floodLog(dir);
+    const flood = session('flood', ['sh', '-c', `cd '${dir}' && exec node '${resolve('bin/aa-triage')}' --input flood.log --no-bell --utc`]);
+    await flood.waitFor((s) => s.includes('@{pid}/status') && s.includes('4000'), 'the flood read', 60_000);
+    // the collapsed row is selected (below the attacks) before Enter lists its members
+    const selected = () => flood.screen().split('\n').find((l) => l.startsWith('>')) ?? '';
+    for (let i = 0; i < 40 && !selected().includes('@{pid}'); i++) {
+      const before = selected();
+      flood.keys('j');
+      await flood.waitFor(() => selected() !== before, 'the selection moved');
     }
-    t.keys('C-c');
+    await shoot(flood, FLOOD_SHOTS, tmp);
   } finally {
-    t.kill();
+    sessions.forEach((t) => t.kill());
     rmSync(tmp, { force: true });
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 

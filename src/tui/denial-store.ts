@@ -39,6 +39,8 @@ export interface DenialGroup {
   pids: string[];
   pidsMore: number;
   comms: string[];
+  /** Hosts the records came from (the carrier's host field), at most MAX_HOSTS. */
+  hosts?: string[];
   firstSeen?: number;
   lastSeen?: number;
   /** Arrival order of the first and the latest record: a stable tiebreak when times are missing. */
@@ -122,6 +124,7 @@ export interface DenialStoreLimits {
 const DEFAULT_LIMITS: DenialStoreLimits = { maxIncidents: 5000, maxWindow: 5000, maxProfiles: 2000, maxActions: 2000 };
 const MAX_PIDS = 16;
 const MAX_COMMS = 8;
+const MAX_HOSTS = 16;
 const FIRST_SAMPLES = 2;
 const LAST_SAMPLES = 3;
 
@@ -251,6 +254,7 @@ export class DenialStore {
         pids: [],
         pidsMore: 0,
         comms: [],
+        hosts: [],
         firstSeen: r.time,
         lastSeen: r.time,
         firstSeq: this.seq,
@@ -274,6 +278,8 @@ export class DenialStore {
     }
     const comm = r.fields.comm;
     if (comm !== undefined && !inc.comms.includes(comm) && inc.comms.length < MAX_COMMS) inc.comms.push(comm);
+    const hosts = (inc.hosts ??= []);
+    if (r.host !== undefined && !hosts.includes(r.host) && hosts.length < MAX_HOSTS) hosts.push(r.host);
     if (r.time !== undefined) {
       if (inc.firstSeen === undefined || r.time < inc.firstSeen) inc.firstSeen = r.time;
       if (inc.lastSeen === undefined || r.time > inc.lastSeen) inc.lastSeen = r.time;
@@ -386,7 +392,7 @@ export class DenialStore {
       let copy = this.copies.get(inc);
       // lastSeq moves with every record the group takes: an equal one means an unchanged group.
       if (!copy || copy.lastSeq !== inc.lastSeq || copy.verdict !== inc.verdict) {
-        copy = { ...inc, pids: inc.pids.slice(), comms: inc.comms.slice(), kinds: inc.kinds.slice(), samples: inc.samples.slice() };
+        copy = { ...inc, pids: inc.pids.slice(), comms: inc.comms.slice(), hosts: inc.hosts?.slice(), kinds: inc.kinds.slice(), samples: inc.samples.slice() };
         this.copies.set(inc, copy);
       }
       groups.push(copy);

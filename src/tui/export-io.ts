@@ -51,7 +51,8 @@ export async function copyOut(text: string, label: string, io: ExportIo): Promis
   }
   try {
     const path = await writeNewFile(`aa-triage-copy-${stamp((io.now ?? (() => new Date()))())}.txt`, `${text}\n`, dirsOf(io));
-    return `not copied (${unlikely}): ${label} written to ${path}`;
+    // the path first: a narrow footer cuts the end of the line, and the path is what the operator needs
+    return `${label} written to ${path} (not copied: ${unlikely})`;
   } catch (err) {
     return `not copied (${unlikely}) and no file written: ${(err as Error).message}`;
   }

@@ -5,7 +5,10 @@
  * before). Words without a field match the profile, operation, target, mask, verdict, comms, pids
  * and host. A filter without any field or regex term is one plain substring (spaces included).
  */
-import type { DenialGroup } from './denial-store.js';
+import { maskOf, type DenialGroup } from './denial-store.js';
+import type { ActionJournalEntry } from '../model/action.js';
+import { recordProfile, recordTarget, type AppArmorRecord } from '../model/record.js';
+import { NO_VERDICT } from '../model/verdict.js';
 
 export type IncidentPredicate = (i: DenialGroup, now: number) => boolean;
 
@@ -20,7 +23,7 @@ export function parseSince(v: string): number | undefined {
 }
 
 function hostsOf(i: DenialGroup): string[] {
-  return [...new Set(i.samples.map((r) => r.host).filter((h): h is string => !!h))];
+  return i.hosts ?? [...new Set(i.samples.map((r) => r.host).filter((h): h is string => !!h))];
 }
 
 function words(i: DenialGroup): string[] {
@@ -110,4 +113,37 @@ export function parseFieldFilter(typed: string): FieldFilter | undefined {
     if (w) tests.push(neg((i) => words(i).some((x) => x.includes(w)), bang));
   }
   return { ok: true, test: (i, now) => tests.every((p) => p(i, now)) };
+}
+
+/** A timeline row test from a field filter: each record, and each journal entry, read as a one-record incident. */
+export interface RowTest {
+  record(r: AppArmorRecord): boolean;
+  action(e: ActionJournalEntry): boolean;
+}
+
+export function rowTest(test: IncidentPredicate, now: number): RowTest {
+  const one = (o: Partial<DenialGroup>): DenialGroup => ({ key: '', profile: '', operation: '', target: '', mask: '', kinds: [], verdict: NO_VERDICT, worstKind: '', count: 1, pids: [], pidsMore: 0, comms: [], hosts: [], firstSeq: 0, lastSeq: 0, samples: [], ...o });
+  return {
+    record: (r) =>
+      test(
+        one({
+          profile: recordProfile(r) ?? '',
+          operation: r.fields.operation ?? '',
+          target: recordTarget(r) ?? '',
+          mask: maskOf(r),
+          verdict: r.classification?.verdict ?? NO_VERDICT,
+          pids: r.fields.pid !== undefined ? [r.fields.pid] : [],
+          comms: r.fields.comm !== undefined ? [r.fields.comm] : [],
+          hosts: r.host !== undefined ? [r.host] : [],
+          firstSeen: r.time,
+          lastSeen: r.time,
+          samples: [r],
+        }),
+        now,
+      ),
+    action: (e) => {
+      const t = Date.parse(e.time);
+      return test(one({ profile: e.profile, operation: e.action, lastSeen: Number.isNaN(t) ? undefined : t }), now);
+    },
+  };
 }

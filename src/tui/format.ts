@@ -25,7 +25,7 @@ export function relTime(t: number | undefined, now: number): string {
 }
 
 /** Wall-clock parts of `t` in UTC, an IANA zone (--tz), or local time. */
-function parts(t: number, utc: boolean, tz?: string): { y: number; mo: number; d: number; h: number; mi: number; s: number } {
+export function parts(t: number, utc: boolean, tz?: string): { y: number; mo: number; d: number; h: number; mi: number; s: number } {
   const d = new Date(t);
   if (utc) return { y: d.getUTCFullYear(), mo: d.getUTCMonth() + 1, d: d.getUTCDate(), h: d.getUTCHours(), mi: d.getUTCMinutes(), s: d.getUTCSeconds() };
   if (tz) {
@@ -52,6 +52,19 @@ export function dateTime(t: number | undefined, utc: boolean, tz?: string): stri
   const x = parts(t, utc, tz);
   const zone = utc ? ' UTC' : tz ? ` ${tz}` : '';
   return `${x.y}-${p2(x.mo)}-${p2(x.d)} ${p2(x.h)}:${p2(x.mi)}:${p2(x.s)}${zone}`;
+}
+
+/** The instant a wall-clock time names in UTC, the --tz zone or local time (a time a change of clocks skips moves forward). */
+export function wallTime(w: { y: number; mo: number; d: number; h: number; mi: number; s: number }, utc: boolean, tz?: string): number {
+  const guess = Date.UTC(w.y, w.mo - 1, w.d, w.h, w.mi, w.s);
+  if (utc) return guess;
+  // the zone's offset at the guess, then at the corrected instant (they differ next to a change of clocks)
+  const offset = (t: number) => {
+    const x = parts(t, false, tz);
+    return Date.UTC(x.y, x.mo - 1, x.d, x.h, x.mi, x.s) - Math.floor(t / 1000) * 1000;
+  };
+  const first = guess - offset(guess);
+  return guess - offset(first);
 }
 
 /** A zone name Intl knows, or undefined. */
@@ -102,4 +115,11 @@ export function wrapRows(s: string, w: number, max = 8): string[] {
   if (out.length < max) out.push(rest);
   else if (rest.length) out[max - 1] = `${out[max - 1].slice(0, Math.max(0, w - 1))}…`;
   return out;
+}
+
+/** A list's position: "12-28 of 214", with an arrow when more is below; undefined for an empty list. */
+export function rangeText(start: number, page: number, total: number): string | undefined {
+  if (total <= 0) return undefined;
+  const end = Math.min(total, start + Math.max(1, page));
+  return `${start + 1}-${end} of ${total}${end < total ? ' ↓' : ''}`;
 }

@@ -28,6 +28,7 @@ export type Intent =
   | { type: 'filter' }
   | { type: 'nextMatch'; by: number }
   | { type: 'sort' }
+  | { type: 'jump' }
   | { type: 'pause' }
   | { type: 'help' }
   | { type: 'redraw' }
@@ -66,10 +67,11 @@ export const KEYMAP: readonly KeyBinding[] = [
   { keys: '4', help: 'Action log (every command aa-triage ran)', group: 'Screens', intent: { type: 'screen', screen: 'actions' }, match: ch('4') },
   { keys: 'Tab / Shift-Tab', help: 'next / previous pane', group: 'Screens', intent: { type: 'pane', by: 1 }, match: (_i, k) => k.tab && !k.shift },
   { keys: '', help: '', group: 'Screens', intent: { type: 'pane', by: -1 }, match: (_i, k) => k.tab && k.shift },
-  { keys: '/', help: 'filter (! inverts; field:x, /re/; Enter keeps, Esc clears)', group: 'Find', intent: { type: 'filter' }, match: ch('/') },
-  { keys: 'n / N', help: 'next / previous likely attack', group: 'Find', intent: { type: 'nextMatch', by: 1 }, match: ch('n') },
+  { keys: '/', help: 'filter (!, field:x, /re/); detail/help/timeline: search', group: 'Find', intent: { type: 'filter' }, match: ch('/') },
+  { keys: 'n / N', help: 'next / previous search match, else likely attack', group: 'Find', intent: { type: 'nextMatch', by: 1 }, match: ch('n') },
   { keys: '', help: '', group: 'Find', intent: { type: 'nextMatch', by: -1 }, match: ch('N') },
   { keys: 's', help: 'sort by the next column (shown in the header)', group: 'Find', intent: { type: 'sort' }, match: ch('s') },
+  { keys: 't', help: 'timeline: jump to a time (14:05, 2026-12-03 14:05, -10m)', group: 'Find', intent: { type: 'jump' }, match: ch('t') },
   { keys: 'Space', help: 'pause / resume the display (records are still counted)', group: 'Stream', intent: { type: 'pause' }, match: ch(' ') },
   { keys: 'c', help: 'complain mode for the selected profile', group: 'Actions', intent: { type: 'action', verb: 'complain' }, match: ch('c') },
   { keys: 'u', help: 'unload the selected profile', group: 'Actions', intent: { type: 'action', verb: 'unload' }, match: ch('u') },

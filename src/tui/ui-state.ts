@@ -6,6 +6,8 @@
 import { SCREENS, type ActionVerb, type Intent, type Screen } from './keymap.js';
 import { SORT_MODES, type SortMode } from './view-model.js';
 import { GROUP_PREFIX } from './collapse.js';
+import type { SearchState } from './view-search.js';
+import { nextSearchMatch, openJump, openSearch, printable, searchInView } from './ui-prompts.js';
 
 export interface UiState {
   screen: Screen;
@@ -30,6 +32,10 @@ export interface UiState {
   status?: string;
   /** Collapsed flood rows whose members are listed under them (Enter toggles). */
   expanded?: string[];
+  /** `/` inside the detail, help or timeline: the search of that view. */
+  search?: SearchState;
+  /** `t` on the timeline: the time being typed. */
+  jump?: string;
 }
 
 export const INITIAL_UI: UiState = { screen: 'incidents', detailScroll: 0, selected: {}, filter: '', editing: false, sort: 'attacks', help: false, helpScroll: 0, ackSeq: 0 };
@@ -48,6 +54,13 @@ export interface ListContext {
   incidentAttack: boolean[];
   /** What Enter opens from the selected row of the profiles or timeline screen. */
   openTarget?: { incident?: string; profile?: string };
+  /** The matches of a text in the view `/` searches here (none where `/` filters). */
+  find?: (text: string) => { line: number; col: number }[];
+  /** The timeline's row times (for `t`), and how times are read and shown. */
+  times?: (number | undefined)[];
+  now?: number;
+  utc?: boolean;
+  tz?: string;
 }
 
 export type Effect = { type: 'quit' } | { type: 'redraw' } | { type: 'pause' } | { type: 'action'; verb: ActionVerb };
@@ -85,6 +98,11 @@ function nextAttack(keys: string[], attack: boolean[], from: number, by: number)
 }
 
 export function applyIntent(state: UiState, intent: Intent, ctx: ListContext): Step {
+  const step = intentStep(state, intent, ctx);
+  return { ...step, state: searchInView(step.state) };
+}
+
+function intentStep(state: UiState, intent: Intent, ctx: ListContext): Step {
   // An overlay (help, detail) takes the movement keys for scrolling.
   const scrolling: 'helpScroll' | 'detailScroll' | undefined = state.help ? 'helpScroll' : state.detail !== undefined && state.screen === 'incidents' ? 'detailScroll' : undefined;
   switch (intent.type) {
@@ -109,7 +127,9 @@ export function applyIntent(state: UiState, intent: Intent, ctx: ListContext): S
       return { state: { ...state, marked: marked.includes(key) ? marked.filter((k) => k !== key) : [...marked, key] } };
     }
     case 'filter':
-      return { state: { ...state, editing: true, help: false } };
+      return { state: openSearch(state) ?? { ...state, editing: true, help: false } };
+    case 'jump':
+      return { state: openJump(state) };
     case 'sort':
       return { state: { ...state, sort: SORT_MODES[(SORT_MODES.indexOf(state.sort) + 1) % SORT_MODES.length] } };
     case 'screen':
@@ -121,6 +141,7 @@ export function applyIntent(state: UiState, intent: Intent, ctx: ListContext): S
     }
     case 'back':
     case 'quitOrBack': {
+      if (state.search && intent.type === 'back') return { state: { ...state, search: undefined } };
       if (state.help) return { state: { ...state, help: false } };
       if (state.detail !== undefined && state.screen === 'incidents') return { state: { ...state, detail: undefined, detailScroll: 0 } };
       if (intent.type === 'back' && state.filter) return { state: { ...state, filter: '' } };
@@ -142,6 +163,8 @@ export function applyIntent(state: UiState, intent: Intent, ctx: ListContext): S
       return { state: select(state, ctx.keys, to) };
     }
     case 'nextMatch': {
+      const found = nextSearchMatch(state, intent.by, ctx);
+      if (found) return { state: found };
       if (state.help) return { state };
       if (state.detail !== undefined && state.screen === 'incidents') {
         const from = ctx.incidentKeys.indexOf(state.detail);
@@ -183,7 +206,6 @@ export function editFilter(state: UiState, input: string, key: { return: boolean
   if (key.backspace || key.delete) return { ...state, filter: state.filter.slice(0, -1) };
   if (key.ctrl && input === 'u') return { ...state, filter: '' };
   if (key.ctrl || key.meta || !input) return state;
-  // Pasted text may carry control characters: keep printable ones only.
-  const printable = [...input].filter((c) => c >= ' ' && c !== '\u007f').join('');
-  return printable ? { ...state, filter: (state.filter + printable).slice(0, 200) } : state;
+  const text = printable(input);
+  return text ? { ...state, filter: (state.filter + text).slice(0, 200) } : state;
 }

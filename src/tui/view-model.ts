@@ -10,6 +10,7 @@ import { incidentKey, type DenialGroup, type ProfileCounts, type StoreSnapshot }
 import type { ProfileFact, ProfileFacts } from './profile-facts.js';
 import { buildTimeline } from '../timeline/builder.js';
 import type { Incident as TimelineIncident } from '../timeline/model.js';
+import type { RowTest } from './field-filter.js';
 
 export type SortMode = 'attacks' | 'latest' | 'count' | 'profile' | 'first' | 'operation' | 'target' | 'mask' | 'pids';
 export const SORT_MODES: SortMode[] = ['attacks', 'latest', 'count', 'profile', 'first', 'operation', 'target', 'mask', 'pids'];
@@ -93,7 +94,9 @@ export type TimelineItem =
  * record read so far (the runner feeds them all to a timeline builder), so the numbers are the
  * whole stream's even when the window holds only its latest records; without them, the window's.
  */
-export function timelineItems(snap: StoreSnapshot, filter: Filter | undefined, incidents?: TimelineIncident[]): TimelineItem[] {
+export function timelineItems(snap: StoreSnapshot, filter: Filter | RowTest | undefined, incidents?: TimelineIncident[]): TimelineItem[] {
+  const test = filter && 'record' in filter ? filter : undefined;
+  const plain = test ? undefined : (filter as Filter | undefined);
   const items: TimelineItem[] = [];
   const story = incidents ?? buildTimeline(snap.window, snap.actions).incidents;
   const member = incidentOf(story);
@@ -102,13 +105,13 @@ export function timelineItems(snap: StoreSnapshot, filter: Filter | undefined, i
   snap.window.forEach((r, i) => {
     if (r.time !== undefined) lastTime = r.time;
     const f = r.fields;
-    if (!matches(filter, r.kind, recordProfile(r), f.operation, recordTarget(r), f.name, f.comm, f.pid, r.classification?.verdict)) return;
+    if (test ? !test.record(r) : !matches(plain, r.kind, recordProfile(r), f.operation, recordTarget(r), f.name, f.comm, f.pid, r.host, r.classification?.verdict)) return;
     const incidentId = isDenial(r) ? member(r) : undefined;
     if (incidentId !== undefined) shown.add(incidentId);
     items.push({ kind: 'record', time: r.time ?? lastTime, order: i, record: r, incidentKey: isDenial(r) ? incidentKey(r) : undefined, incidentId });
   });
   snap.actions.forEach((e, i) => {
-    if (!matches(filter, 'action', e.action, e.profile, e.operator, e.outcome, ...e.argv.flat())) return;
+    if (test ? !test.action(e) : !matches(plain, 'action', e.action, e.profile, e.operator, e.outcome, ...e.argv.flat())) return;
     const t = Date.parse(e.time);
     items.push({ kind: 'action', time: Number.isNaN(t) ? undefined : t, order: snap.window.length + i, entry: e });
   });

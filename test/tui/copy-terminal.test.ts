@@ -27,8 +27,9 @@ test('demo in tmux: y r copies the suggested rule (OSC 52 into the tmux buffer);
   t.run('set-option', '-s', 'set-clipboard', 'on');
   await t.waitFor((x) => x.includes('!! ATTACK') && x.includes('DEMO'), 'the incident list');
   for (let i = 0; i < 30 && !selectedRow(t.screen()).includes('+ RULE'); i++) {
+    const before = selectedRow(t.screen());
     t.keys('j');
-    await new Promise((r) => setTimeout(r, 60));
+    await t.waitFor((x) => selectedRow(x) !== before, 'the selection moved');
   }
   assert.ok(selectedRow(t.screen()).includes('+ RULE'), 'a missing-rule row is selected');
   t.keys('y');

@@ -60,7 +60,7 @@ test('every screen builds its lines from quarter-megabyte fields in work bounded
   check('action log', actionLogLines({ rows: commandRows(snap.actions, undefined), start: 0, selected: 0, page: 10, utc: true, journal: '/j', width: W, height: 20, theme: MONO_THEME }));
   check('header', headerLines({ mode: 'live', paused: false, newSincePause: 0, host: 'h'.repeat(MB), records: 1, verdicts: snap.verdicts, loss: snap.loss, health: snap.health, screen: 'incidents', sortTitle: 's', filter: 'f'.repeat(MB), width: W, theme: MONO_THEME }));
   check('banner', [bannerLine('b'.repeat(MB), MONO_THEME)]);
-  check('footer', [footerLine({ editing: true, filter: 'f'.repeat(MB), hints: '', demo: false, theme: MONO_THEME })]);
+  check('footer', [footerLine({ prompt: { mark: '/', text: 'f'.repeat(MB), help: '' }, hints: '', demo: false, theme: MONO_THEME })]);
   for (const row of profileTableData(profileRows(snap, new Map(), undefined), 0, W)) {
     for (const v of Object.values(row)) assert.ok(String(v).length <= W, `profiles cell of ${String(v).length}`);
   }

@@ -7,7 +7,7 @@ import { cell, clockTime, wrapRows } from '../format.js';
 import type { Theme } from '../theme.js';
 import type { CommandRow } from '../view-model.js';
 import { safeCell } from '../../model/safe-text.js';
-import { Lines, seg, type Line } from './lines.js';
+import { Lines, seg, titleLine, type Line } from './lines.js';
 
 export interface ActionLogProps {
   rows: CommandRow[];
@@ -24,6 +24,8 @@ export interface ActionLogProps {
   width: number;
   height: number;
   theme: Theme;
+  /** "12-28 of 214 ↓" on the title line. */
+  range?: string;
 }
 
 export function exitText(r: CommandRow): string {
@@ -43,7 +45,7 @@ export function actionLogLines(p: ActionLogProps): Line[] {
   const opW = p.width >= 100 ? 10 : 0;
   const safe = (s: string) => safeCell(s, p.width);
   const head = ` ${col('TIME', 9)}${col('EXIT', 10)}${col('ACTION', 11)}${col('PROFILE', 17)}${col('OUTCOME', 11)}${col('OPERATOR', opW)}COMMAND`;
-  const lines: Line[] = [[seg(head, { bold: true, dim: t.dim })]];
+  const lines: Line[] = [titleLine(head, p.range, p.width, { bold: true, dim: t.dim })];
   if (p.unreadable?.length) {
     const n = p.unreadable.length;
     const which = p.unreadable.slice(0, 5).join(', ') + (n > 5 ? ', ...' : '');

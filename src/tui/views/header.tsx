@@ -19,6 +19,8 @@ export interface HeaderProps {
   paused: boolean;
   newSincePause: number;
   host?: string;
+  /** Every host the records came from: more than one replaces the single host. */
+  hosts?: string[];
   records: number;
   verdicts: VerdictCounts;
   loss: LossCounts;
@@ -40,13 +42,20 @@ export function modeBadge(mode: RunMode, paused: boolean, newSincePause: number)
   return mode === 'live' ? `PAUSED (${newSincePause} new)` : `${base} · PAUSED (${newSincePause} new)`;
 }
 
+/** "host web-01", or "2 hosts: web-01, db-01" when the records come from more than one. */
+export function hostText(host: string | undefined, hosts: string[] | undefined, width: number): string {
+  if (!hosts || hosts.length < 2) return `host ${safeCell(host ?? hosts?.[0] ?? '?', width)}`;
+  const names = hosts.slice(0, 3).map((h) => safeCell(h, 40)).join(', ');
+  return `${hosts.length} hosts: ${names}${hosts.length > 3 ? ', ...' : ''}`;
+}
+
 export function headerLines(p: HeaderProps): Line[] {
   const t = p.theme;
   const badgeColor = p.paused ? t.mode.paused : t.mode[p.mode];
   const line1: Line = [
     seg(' aa-triage ', { bold: true }),
     seg(` ${modeBadge(p.mode, p.paused, p.newSincePause)} `, { inverse: true, bold: true, color: badgeColor }),
-    seg(`  host ${safeCell(p.host ?? '?', p.width)}  ·  ${p.records} records`),
+    seg(`  ${hostText(p.host, p.hosts, p.width)}  ·  ${p.records} records`),
     seg(p.clockNote ? `  ·  ${p.clockNote}` : '', { dim: t.dim }),
     // not a loss: the records were counted, only the oldest groups' rows were let go
     seg(p.loss.evicted ? `  ·  ${p.loss.evicted} groups evicted` : '', { dim: t.dim }),

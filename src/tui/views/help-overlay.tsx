@@ -7,6 +7,7 @@ import { wrapRows } from '../format.js';
 import { scrolledLines } from './incident-detail.js';
 import { sourceLines } from './header.js';
 import type { SourceHealth } from '../../sources/types.js';
+import type { ShownSearch } from '../view-search.js';
 
 /** The help as lines no wider than `width` (80 columns at least fit everything): long texts wrap under themselves. */
 export function helpLines(keymap: readonly KeyBinding[], theme: Theme, readOnlyNote?: string, sources: SourceHealth[] = [], width = 80): Line[] {
@@ -33,6 +34,6 @@ export function helpLines(keymap: readonly KeyBinding[], theme: Theme, readOnlyN
   return lines;
 }
 
-export function HelpOverlay(p: { keymap: readonly KeyBinding[]; theme: Theme; width: number; height: number; scroll: number; note?: string; sources: SourceHealth[] }): React.JSX.Element {
-  return <Lines lines={scrolledLines(helpLines(p.keymap, p.theme, p.note, p.sources, p.width), p.height, p.scroll, p.theme)} width={p.width} />;
+export function HelpOverlay(p: { keymap: readonly KeyBinding[]; theme: Theme; width: number; height: number; scroll: number; note?: string; sources: SourceHealth[]; search?: ShownSearch; lines?: Line[] }): React.JSX.Element {
+  return <Lines lines={scrolledLines(p.lines ?? helpLines(p.keymap, p.theme, p.note, p.sources, p.width), p.height, p.scroll, p.theme, p.search)} width={p.width} />;
 }

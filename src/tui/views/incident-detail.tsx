@@ -10,6 +10,7 @@ import { dateTime, relTime, VERDICT_LABEL, wrapRows } from '../format.js';
 import type { Theme } from '../theme.js';
 import { safeCell } from '../../model/safe-text.js';
 import { Lines, seg, type Line } from './lines.js';
+import { markMatches, type ShownSearch } from '../view-search.js';
 
 export interface IncidentDetailProps {
   incident: DenialGroup;
@@ -24,6 +25,10 @@ export interface IncidentDetailProps {
   theme: Theme;
   /** Its records over time (rate-strip.tsx's incidentShape), under the first/last line. */
   shape?: string;
+  /** `/` in the detail: its matches are marked. */
+  search?: ShownSearch;
+  /** The lines when already built (the screen model has them): not laid out twice. */
+  lines?: Line[];
 }
 
 const FIELD_ORDER = ['apparmor', 'operation', 'class', 'info', 'error', 'profile', 'label', 'name', 'name2', 'target', 'requested_mask', 'denied_mask', 'mask', 'pid', 'comm', 'fsuid', 'ouid', 'FSUID', 'OUID'];
@@ -105,16 +110,16 @@ export function detailLines(p: Omit<IncidentDetailProps, 'height' | 'scroll'>): 
 }
 
 /** The visible part of a scrolled list of lines, with a position line when it does not all fit. */
-export function scrolledLines(lines: Line[], height: number, scroll: number, theme: Theme): Line[] {
-  if (lines.length <= height) return lines;
+export function scrolledLines(lines: Line[], height: number, scroll: number, theme: Theme, search?: ShownSearch): Line[] {
+  if (lines.length <= height) return markMatches(lines, 0, search);
   const page = Math.max(1, height - 1);
   const start = Math.max(0, Math.min(scroll, lines.length - page));
-  const shown = lines.slice(start, start + page);
+  const shown = markMatches(lines.slice(start, start + page), start, search);
   const end = start + shown.length;
   shown.push([seg(` -- ${end < lines.length ? 'more below' : 'end'} (${start + 1}-${end} of ${lines.length}; j/k, PgUp/PgDn, g/G) --`, { dim: theme.dim, bold: !theme.dim })]);
   return shown;
 }
 
 export function IncidentDetail(p: IncidentDetailProps): React.JSX.Element {
-  return <Lines lines={scrolledLines(detailLines(p), p.height, p.scroll, p.theme)} width={p.width} />;
+  return <Lines lines={scrolledLines(p.lines ?? detailLines(p), p.height, p.scroll, p.theme, p.search)} width={p.width} />;
 }

@@ -7,7 +7,7 @@ import type { DenialGroup } from '../denial-store.js';
 import { cell, mcell, rcell, relTime, VERDICT_LABEL } from '../format.js';
 import type { Theme } from '../theme.js';
 import { safeMiddle } from '../../model/safe-text.js';
-import { Lines, seg, type Line } from './lines.js';
+import { Lines, seg, titleLine, type Line } from './lines.js';
 
 export interface IncidentListProps {
   /** The rows to draw (already windowed to `height - 1`). */
@@ -27,6 +27,8 @@ export interface IncidentListProps {
   range?: string;
   /** Keys of the incidents marked (m) for one apply: `*` in the first column. */
   marked?: readonly string[];
+  /** More than one host in view: a HOST column. */
+  hosts?: boolean;
 }
 
 interface Columns {
@@ -34,6 +36,7 @@ interface Columns {
   count: number;
   last: number;
   first: number;
+  host: number;
   profile: number;
   op: number;
   target: number;
@@ -42,11 +45,17 @@ interface Columns {
 }
 
 /** Column widths for a terminal width: the target gets what is left; pids and first seen only when wide. */
-export function incidentColumns(width: number): Columns {
-  const c: Columns = { verdict: 10, count: 6, last: 9, first: width >= 100 ? 9 : 0, profile: width >= 120 ? 26 : 17, op: 10, target: 0, mask: 8, pids: width >= 120 ? 16 : width >= 100 ? 10 : 0 };
-  const fixed = 1 + c.verdict + c.count + c.last + c.first + c.profile + c.op + c.mask + c.pids;
+export function incidentColumns(width: number, hosts = false): Columns {
+  const c: Columns = { verdict: 10, count: 6, last: 9, first: width >= 100 ? 9 : 0, host: hosts ? (width >= 120 ? 16 : 11) : 0, profile: width >= 120 ? 26 : 17, op: 10, target: 0, mask: 8, pids: width >= 120 ? 16 : width >= 100 ? 10 : 0 };
+  const fixed = 1 + c.verdict + c.count + c.last + c.first + c.host + c.profile + c.op + c.mask + c.pids;
   c.target = Math.max(8, width - fixed - 1);
   return c;
+}
+
+/** The incident's host, and how many others it was seen on. */
+function hostCell(i: DenialGroup): string {
+  const h = i.hosts ?? [];
+  return h.length ? `${h[0]}${h.length > 1 ? ` +${h.length - 1}` : ''}` : '-';
 }
 
 function pidText(i: DenialGroup): string {
@@ -65,6 +74,7 @@ export function incidentRowText(i: DenialGroup, c: Columns, now: number): string
     // every cell one column short of its width: a full cell never runs into the next
     cell(relTime(i.lastSeen, now), c.last - 1) + ' ',
     c.first ? cell(relTime(i.firstSeen, now), c.first - 1) + ' ' : '',
+    c.host ? mcell(hostCell(i), c.host - 1) + ' ' : '',
     mcell(i.profile, c.profile - 1) + ' ',
     cell(i.operation, c.op - 1) + ' ',
     cell(effectPrefix(i) + safeMiddle(i.target, c.target - 1 - effectPrefix(i).length), c.target - 1) + ' ',
@@ -74,16 +84,11 @@ export function incidentRowText(i: DenialGroup, c: Columns, now: number): string
 }
 
 export function incidentListLines(p: IncidentListProps): Line[] {
-  const c = incidentColumns(p.width);
+  const c = incidentColumns(p.width, p.hosts);
   const t = p.theme;
-  const head = [' ', cell('VERDICT', c.verdict), rcell('COUNT', c.count - 1), ' ', cell('LAST', c.last), c.first ? cell('FIRST', c.first) : '', cell('PROFILE', c.profile), cell('OPERATION', c.op), cell('TARGET', c.target), cell('MASK', c.mask), c.pids ? cell('PIDS', c.pids) : ''].join('');
-  const lines: Line[] = [[seg(head, { bold: true, dim: t.dim })]];
-  if (p.range) {
-    // right of the titles when there is room, else in the TARGET title (the widest column)
-    const room = p.width - 1 - p.range.length;
-    if (head.trimEnd().length + 2 <= room) lines[0] = [seg(head.slice(0, room).padEnd(room), { bold: true, dim: t.dim }), seg(p.range, { dim: t.dim })];
-    else lines[0] = [seg(head.replace(cell('TARGET', c.target), cell(`TARGET ${p.range}`, c.target)), { bold: true, dim: t.dim })];
-  }
+  const head = [' ', cell('VERDICT', c.verdict), rcell('COUNT', c.count - 1), ' ', cell('LAST', c.last), c.first ? cell('FIRST', c.first) : '', c.host ? cell('HOST', c.host) : '', cell('PROFILE', c.profile), cell('OPERATION', c.op), cell('TARGET', c.target), cell('MASK', c.mask), c.pids ? cell('PIDS', c.pids) : ''].join('');
+  // right of the titles when there is room, else in the TARGET title (the widest column)
+  const lines: Line[] = [titleLine(head, p.range, p.width, { bold: true, dim: t.dim }, (r) => (r.length + 8 <= c.target ? head.replace(cell('TARGET', c.target), cell(`TARGET ${r}`, c.target)) : undefined))];
   if (p.total === 0) {
     lines.push([seg(` ${p.emptyText}`)]);
     for (const l of p.emptyDetail ?? []) lines.push([seg(`   ${l}`)]);

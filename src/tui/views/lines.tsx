@@ -59,3 +59,21 @@ export function fitLine(line: Line, width: number): Line {
   return out;
 }
 
+
+/**
+ * A list's title line with its position ("12-28 of 214 ↓") at the right end when there is room,
+ * else where the caller puts it inside the titles, else in place of the titles' end: the position
+ * is never the part left out.
+ */
+export function titleLine(head: string, range: string | undefined, width: number, style: Omit<Seg, 'text'>, within?: (range: string) => string | undefined): Line {
+  if (!range) return [seg(head, style)];
+  const room = width - 1 - range.length;
+  if (head.trimEnd().length + 2 <= room) return [seg(head.slice(0, room).padEnd(room), style), seg(range, { dim: style.dim })];
+  // the caller's place inside the titles (a wide column's title), so no title is lost
+  const inside = within?.(range);
+  if (inside !== undefined) return [seg(inside, style)];
+  // whole titles only: the one the position would cut goes with the ones after it
+  const cut = head.slice(0, Math.max(0, room - 1));
+  const whole = head[cut.length] === ' ' ? cut : cut.replace(/\S+$/, '');
+  return [seg(whole.trimEnd().padEnd(room), style), seg(range, { dim: style.dim })];
+}

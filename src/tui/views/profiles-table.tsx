@@ -18,11 +18,13 @@ export interface ProfilesTableProps {
   height: number;
   /** Each profile's denials over time (rate-strip.tsx), by profile name: a `shape` column. */
   shapes?: Map<string, string>;
+  /** "12-28 of 214 ↓", right-aligned above the table. */
+  range?: string;
 }
 
-/** Rows the table can show in `height` lines: 3 lines of frame, 2 per row. */
+/** Rows the table can show in `height` lines: the position line, 3 lines of frame, 2 per row. */
 export function profileTableCapacity(height: number): number {
-  return Math.max(1, Math.floor((height - 3) / 2));
+  return Math.max(1, Math.floor((height - 4) / 2));
 }
 
 type TableRow = Record<string, string | number>;
@@ -84,6 +86,7 @@ export function ProfilesTable(p: ProfilesTableProps): React.JSX.Element {
   if (p.rows.length === 0) return <Text> no profiles known: none loaded or readable, and none seen in the records</Text>;
   return (
     <Box flexDirection="column" width={p.width} height={p.height} overflow="hidden">
+      <Text>{(p.range ?? '').padStart(Math.max(0, p.width - 1))}</Text>
       <Table data={profileTableData(slice, p.selected - p.start, p.width, p.shapes)} />
     </Box>
   );

@@ -12,15 +12,22 @@ export function Banner({ text, theme, width }: { text: string; theme: Theme; wid
   return <Lines lines={[bannerLine(text, theme)]} width={width} />;
 }
 
-export function footerLine(p: { editing: boolean; filter: string; hints: string; demo: boolean; theme: Theme; notice?: string }): Line {
-  if (p.editing) {
-    return [seg(' /', { bold: true }), seg(safeTail(p.filter, 400)), seg('_', { inverse: true }), seg('   Enter keep · Esc clear · start with ! to invert', { dim: p.theme.dim })];
+/** A prompt being typed into: the filter or a search (`/`), the time to jump to (`t `). */
+export interface Prompt {
+  mark: string;
+  text: string;
+  help: string;
+}
+
+export function footerLine(p: { prompt?: Prompt; hints: string; demo: boolean; theme: Theme; notice?: string }): Line {
+  if (p.prompt) {
+    return [seg(` ${p.prompt.mark}`, { bold: true }), seg(safeTail(p.prompt.text, 400)), seg('_', { inverse: true }), seg(`   ${safeCell(p.prompt.help, 400)}`, { dim: p.theme.dim })];
   }
   const demo = seg(p.demo ? ' DEMO data ' : '', { inverse: true, color: p.theme.mode.demo });
   if (p.notice) return [demo, seg(` ${p.notice}`, { bold: true })];
-  return [demo, seg(` ${p.hints}`, { dim: p.theme.dim })];
+  return [demo, seg(` ${safeCell(p.hints, 400)}`, { dim: p.theme.dim })];
 }
 
-export function Footer(p: { editing: boolean; filter: string; hints: string; demo: boolean; theme: Theme; width: number; notice?: string }): React.JSX.Element {
+export function Footer(p: { prompt?: Prompt; hints: string; demo: boolean; theme: Theme; width: number; notice?: string }): React.JSX.Element {
   return <Lines lines={[footerLine(p)]} width={p.width} />;
 }

@@ -1,0 +1,234 @@
+/**
+ * What the view shows for one UI state: every screen's list (filtered, sorted, floods collapsed),
+ * the rows the keys move through, the page size, the open detail or help as lines, the matches of
+ * a search. Pure but for a memo the caller owns (each list is rebuilt only when what it is made of
+ * changed). The frame and every key of a chunk derive from it, so a key acts on the screen the
+ * key before it produced, not on the last frame drawn.
+ */
+import type { DenialGroup } from './denial-store.js';
+import type { Alert, ViewModel } from './app-types.js';
+import type { KeyBinding } from './keymap.js';
+import { factFor, type ProfileFact, type ProfileFacts } from './profile-facts.js';
+import type { Theme } from './theme.js';
+import { commandRows, parseFilter, profileRows, timelineItems, visibleIncidents, type CommandRow, type Filter, type ProfileRow, type TimelineItem } from './view-model.js';
+import { collapseIncidents } from './collapse.js';
+import { parseFieldFilter, rowTest, type FieldFilter } from './field-filter.js';
+import { selectedIndex, type ListContext, type UiState } from './ui-state.js';
+import { detailLines } from './views/incident-detail.js';
+import { helpLines } from './views/help-overlay.js';
+import { profileShapeWidth, profileTableCapacity } from './views/profiles-table.js';
+import { incidentShape, profileShapes } from './views/rate-strip.js';
+import { timelineRow, timelineSpansDays } from './views/timeline-view.js';
+import type { Line } from './views/lines.js';
+import { findMatches, lineText, type Match, type SearchView } from './view-search.js';
+import { searchViewOf } from './ui-prompts.js';
+
+export interface ScreenEnv {
+  keymap: readonly KeyBinding[];
+  theme: Theme;
+  utc: boolean;
+  tz?: string;
+  helpNote?: string;
+  /** Facts the App was given (the model's own, when present, are newer). */
+  facts: ProfileFacts;
+}
+
+export interface ScreenModel {
+  /** Lines of the frame (rows - 1) and of its body. */
+  total: number;
+  bodyHeight: number;
+  width: number;
+  banner?: Alert;
+  facts: ProfileFacts;
+  filter?: Filter;
+  fieldFilter?: FieldFilter;
+  incidents: DenialGroup[];
+  /** Every incident the store holds (marks refer to them by key). */
+  allIncidents: DenialGroup[];
+  /** Members of each collapsed flood row, by its key. */
+  members: Map<string, DenialGroup[]>;
+  /** Where the selection is inside an expanded flood: "member 3 of 40". */
+  member?: string;
+  profiles: ProfileRow[];
+  shapes?: Map<string, string>;
+  timeline: TimelineItem[];
+  /** The timeline's records span more than a day: its rows show dates. */
+  timelineDates: boolean;
+  commands: CommandRow[];
+  detailIncident?: DenialGroup;
+  detailShape?: string;
+  /** The open help or detail, as lines (what scrolls). */
+  scrollLines?: Line[];
+  /** Every host the incidents came from, and whether the list shows a host column (more than one in view). */
+  hosts: string[];
+  hostColumn: boolean;
+  /** The view `/` searches here, if any, and the matches of the active search. */
+  searchView?: SearchView;
+  matches: Match[];
+  /** The rows of the current list, which are likely attacks, rows per page, the selected index. */
+  keys: string[];
+  attack: boolean[];
+  page: number;
+  sel: number;
+  ctx: ListContext;
+}
+
+/** Where the selected row is inside an expanded flood: "member 3 of 40". */
+function memberText(members: Map<string, DenialGroup[]>, keys: string[], key: string | undefined): string | undefined {
+  for (const [group, list] of members) {
+    const i = list.findIndex((m) => m.key === key);
+    if (i >= 0 && keys.includes(group)) return `member ${i + 1} of ${list.length}`;
+  }
+  return undefined;
+}
+
+/** The distinct hosts of some incidents, in order of first appearance. */
+function hostsOf(incidents: DenialGroup[]): string[] {
+  const out = new Set<string>();
+  for (const i of incidents) for (const h of i.hosts ?? []) out.add(h);
+  return [...out];
+}
+
+/** Remembers the last value of a computation and the inputs it came from (compared by identity). */
+function memo<A extends unknown[], R>(f: (...a: A) => R): (...a: A) => R {
+  let last: { a: A; r: R } | undefined;
+  return (...a: A) => {
+    if (last && last.a.length === a.length && last.a.every((x, i) => x === a[i])) return last.r;
+    last = { a, r: f(...a) };
+    return last.r;
+  };
+}
+
+/** A deriver with its own memo: one per mounted view. */
+export function screenDeriver(): (ui: UiState, vm: ViewModel, env: ScreenEnv) => ScreenModel {
+  const collapsed = memo((snap: ViewModel['snap'], typed: string, sort: UiState['sort'], expanded: UiState['expanded'], now: number) => {
+    // field terms (profile: op: pid: host: verdict: since: /re/) filter here; a plain filter as before
+    const ff = parseFieldFilter(typed);
+    const base = ff ? { ...snap, incidents: ff.ok ? snap.incidents.filter((i) => ff.test(i, now)) : [] } : snap;
+    return { ff, ...collapseIncidents(visibleIncidents(base, ff ? undefined : parseFilter(typed), sort), expanded) };
+  });
+  const profiles = memo((snap: ViewModel['snap'], facts: ProfileFacts, typed: string, rows: DenialGroup[]) => {
+    // field terms keep the profiles of the incidents they keep
+    if (!parseFieldFilter(typed)) return profileRows(snap, facts, parseFilter(typed));
+    const names = new Set(rows.map((i) => i.profile));
+    return profileRows(snap, facts, undefined).filter((r) => names.has(r.name));
+  });
+  const timeline = memo((snap: ViewModel['snap'], typed: string, incidents: ViewModel['incidents'], now: number) => {
+    // field terms test each record as a one-record incident; a bad term shows nothing, as on the list
+    const ff = parseFieldFilter(typed);
+    const filter = ff ? (ff.ok ? rowTest(ff.test, now) : { record: () => false, action: () => false }) : parseFilter(typed);
+    return timelineItems(snap, filter, incidents?.());
+  });
+  const commands = memo((actions: ViewModel['snap']['actions'], typed: string) => commandRows(actions, parseFilter(typed)));
+  const shapes = memo((snap: ViewModel['snap'], now: number, width: number) => profileShapes(snap, now, profileShapeWidth(width)));
+  const shape = memo((snap: ViewModel['snap'], inc: DenialGroup, now: number, width: number, utc: boolean, tz: string | undefined) => incidentShape(snap, inc, now, Math.min(60, Math.max(10, width - 50)), utc, tz));
+  const detail = memo((incident: DenialGroup, fact: ProfileFact | undefined, now: number, utc: boolean, tz: string | undefined, width: number, theme: Theme, shape: string | undefined) => detailLines({ incident, fact, now, utc, tz, width, theme, shape }));
+  const help = memo((keymap: readonly KeyBinding[], theme: Theme, note: string | undefined, health: ViewModel['snap']['health'], width: number) => helpLines(keymap, theme, note, health, width));
+  const timelineText = memo((items: TimelineItem[], utc: boolean, theme: Theme, tz: string | undefined, width: number, dates: boolean, hosts: boolean) => items.map((t) => lineText(timelineRow(t, utc, theme, tz, width, dates, hosts))));
+  const allHosts = memo((incidents: DenialGroup[]) => hostsOf(incidents));
+  const shownHosts = memo((rows: DenialGroup[]) => hostsOf(rows).length > 1);
+  const scrollText = memo((lines: Line[]) => lines.map(lineText));
+  const search = memo((lines: readonly string[], text: string) => findMatches(lines, text));
+
+  return (ui, vm, env) => {
+    const snap = vm.snap;
+    const width = vm.size.columns;
+    const facts = vm.facts ?? env.facts;
+    const latestAlert = vm.alerts[vm.alerts.length - 1];
+    const atList = ui.screen === 'incidents' && ui.detail === undefined && !ui.help;
+    const banner = latestAlert && latestAlert.seq > ui.ackSeq && !atList ? latestAlert : undefined;
+    // rows - 1 lines at most: a frame as tall as the terminal makes Ink clear the screen every time.
+    const total = Math.max(3, vm.size.rows - 1);
+    // header (4 lines and the rate strip), footer, banner
+    const bodyHeight = Math.max(1, total - 4 - 1 - 1 - (banner ? 1 : 0));
+
+    const c = collapsed(snap, ui.filter, ui.sort, ui.expanded, vm.now);
+    const profileList = ui.screen === 'profiles' ? profiles(snap, facts, ui.filter, c.rows) : [];
+    const timelineList = ui.screen === 'timeline' ? timeline(snap, ui.filter, vm.incidents, vm.now) : [];
+    const timelineDates = timelineSpansDays(timelineList);
+    const commandList = ui.screen === 'actions' ? commands(snap.actions, ui.filter) : [];
+    const detailIncident = ui.detail !== undefined ? snap.incidents.find((i) => i.key === ui.detail) : undefined;
+    const detailShape = detailIncident ? shape(snap, detailIncident, vm.now, width, env.utc, env.tz) : undefined;
+
+    let keys: string[];
+    let attack: boolean[];
+    let page = bodyHeight - 1;
+    if (ui.screen === 'profiles') {
+      keys = profileList.map((p) => p.name);
+      attack = profileList.map((p) => p.attacks > 0);
+      page = profileTableCapacity(bodyHeight);
+    } else if (ui.screen === 'timeline') {
+      keys = timelineList.map((_t, i) => String(i));
+      attack = timelineList.map((t) => t.kind === 'record' && t.record.classification?.verdict === 'likely-attack');
+      // a line of column titles and position above the rows, and the notice of records let go
+      page = Math.max(1, bodyHeight - 1 - (snap.windowDropped ? 1 : 0));
+    } else if (ui.screen === 'actions') {
+      keys = commandList.map((_c, i) => String(i));
+      attack = commandList.map((x) => x.done && x.exit !== 0);
+      // room under the table for the selected command in full
+      page = bodyHeight > 13 ? bodyHeight - 8 : bodyHeight - 1;
+    } else {
+      keys = c.rows.map((i) => i.key);
+      attack = c.rows.map((i) => i.verdict === 'likely-attack');
+    }
+    const sel = selectedIndex(ui, keys);
+
+    let scrollLines: Line[] | undefined;
+    if (ui.help) scrollLines = help(env.keymap, env.theme, env.helpNote, snap.health, width);
+    else if (ui.screen === 'incidents' && detailIncident) scrollLines = detail(detailIncident, factFor(facts, detailIncident.profile), vm.now, env.utc, env.tz, width, env.theme, detailShape);
+
+    const view = searchViewOf(ui);
+    const texts = (): readonly string[] => (view === 'timeline' ? timelineText(timelineList, env.utc, env.theme, env.tz, width, timelineDates, allHosts(snap.incidents).length > 1) : scrollText(scrollLines ?? []));
+    const find = (text: string) => (view ? search(texts(), text) : []);
+    const matches = view && ui.search?.view === view ? find(ui.search.text) : [];
+
+    let openTarget: ListContext['openTarget'];
+    const item = timelineList[sel];
+    if (ui.screen === 'timeline' && item?.kind === 'record' && item.incidentKey) openTarget = { incident: item.incidentKey };
+    if (ui.screen === 'profiles' && profileList[sel]) openTarget = { profile: profileList[sel].name };
+    const ctx: ListContext = {
+      keys,
+      attack,
+      page: ui.help || ui.detail !== undefined ? bodyHeight - 1 : page,
+      detailLines: scrollLines?.length ?? 0,
+      incidentKeys: c.rows.map((i) => i.key),
+      incidentAttack: c.rows.map((i) => i.verdict === 'likely-attack'),
+      openTarget,
+      find,
+      times: ui.screen === 'timeline' ? timelineList.map((t) => t.time) : undefined,
+      now: vm.now,
+      utc: env.utc,
+      tz: env.tz,
+    };
+    return {
+      total,
+      bodyHeight,
+      width,
+      banner,
+      facts,
+      filter: parseFilter(ui.filter),
+      fieldFilter: c.ff,
+      incidents: c.rows,
+      hosts: allHosts(snap.incidents),
+      hostColumn: shownHosts(c.rows),
+      allIncidents: snap.incidents,
+      members: c.members,
+      member: ui.screen === 'incidents' && ui.expanded?.length ? memberText(c.members, keys, keys[sel]) : undefined,
+      profiles: profileList,
+      shapes: ui.screen === 'profiles' ? shapes(snap, vm.now, width) : undefined,
+      timeline: timelineList,
+      timelineDates,
+      commands: commandList,
+      detailIncident,
+      detailShape,
+      scrollLines,
+      searchView: view,
+      matches,
+      keys,
+      attack,
+      page,
+      sel,
+      ctx,
+    };
+  };
+}

@@ -1,0 +1,59 @@
+/**
+ * The view's key handler: each key of a chunk (fast typing, a paste, tmux send-keys) is stepped
+ * against the screen derived from the state the key before it produced, then what it asks for is
+ * handed to the runner's callbacks. Only dispatch here; the decisions are in key-step.ts.
+ */
+import { useRef } from 'react';
+import { useInput } from 'ink';
+import type { AppProps } from './app-types.js';
+import type { UiState } from './ui-state.js';
+import type { ScreenModel } from './screen-model.js';
+import { keyForChar, keyStep, type KeyEnv, type KeyOutcome } from './key-step.js';
+import { copyOut, writeOut } from './export-io.js';
+
+export interface KeyWiring {
+  ui: UiState;
+  setUi: (f: UiState | ((s: UiState) => UiState)) => void;
+  setNotice: (text: string | undefined) => void;
+  /** The screen for a state (the view's memo keeps this cheap for a chunk of keys). */
+  derive: (ui: UiState) => ScreenModel;
+  env: KeyEnv;
+  props: AppProps;
+  active: boolean;
+}
+
+export function useKeys(w: KeyWiring): void {
+  // The handler reads the latest render through refs: Ink re-subscribes it only after effects
+  // run, and a key can arrive before that.
+  const uiRef = useRef(w.ui);
+  uiRef.current = w.ui;
+  const latest = useRef(w);
+  latest.current = w;
+
+  const run = (o: KeyOutcome) => {
+    const { props, setUi, setNotice } = latest.current;
+    const show = (status: string) => setUi((st) => ({ ...st, status }));
+    if (o.type === 'quit') props.onQuit();
+    else if (o.type === 'redraw') props.onRedraw();
+    else if (o.type === 'pause') props.onPause();
+    else if (o.type === 'notice') setNotice(o.text);
+    else if (o.type === 'action') props.onAction?.(o.verb, o.target);
+    else if (o.type === 'copy' && props.exportIo) void copyOut(o.text, o.label, props.exportIo).then(show);
+    else if (o.type === 'write' && props.exportIo) void writeOut(o.lines, o.view, o.ext, props.exportIo).then(show);
+  };
+  const handle = (input: string, key: Parameters<typeof keyForChar>[1]) => {
+    const { derive, env, setUi } = latest.current;
+    const cur = uiRef.current;
+    const step = keyStep(cur, input, key, derive(cur), env);
+    uiRef.current = step.state;
+    if (step.state !== cur) setUi(step.state);
+    step.out.forEach(run);
+  };
+  useInput(
+    (input, key) => {
+      if (input.length > 1 && !key.ctrl && !key.meta) for (const c of input) handle(c, keyForChar(c, key));
+      else handle(input, key);
+    },
+    { isActive: w.active },
+  );
+}

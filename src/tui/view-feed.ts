@@ -1,0 +1,102 @@
+/**
+ * What the view subscribes to: the runner's store, timeline builder and profile facts flushed into
+ * one view model a few times a second (and at once when asked), with the alerts of new likely
+ * attacks (a bell once per new incident, never per record).
+ */
+import type { DenialStore, StoreSnapshot } from './denial-store.js';
+import type { TimelineBuilder } from '../timeline/builder.js';
+import type { Incident as TimelineIncident } from '../timeline/model.js';
+import { safeCell } from '../model/safe-text.js';
+import type { Alert, Feed, TerminalSize, ViewModel } from './app-types.js';
+import type { FactsSource } from './facts-source.js';
+import { clockTime } from './format.js';
+import { BELL } from './terminal.js';
+import type { RunMode } from './views/header.js';
+
+export interface ViewFeedOptions {
+  store: DenialStore;
+  /** Every record also goes through the timeline's incident builder (bounded memory). */
+  story: TimelineBuilder;
+  facts: FactsSource;
+  mode: RunMode;
+  utc: boolean;
+  tz?: string;
+  bell: boolean;
+  stdout: NodeJS.WriteStream;
+  size: TerminalSize;
+  host?: string;
+}
+
+export class ViewFeed implements Feed {
+  private readonly listeners = new Set<() => void>();
+  private model: ViewModel;
+  private alerts: Alert[] = [];
+  private alertSeq = 0;
+  private lastNowSecond = 0;
+  private storyFor?: { snap: StoreSnapshot; incidents: TimelineIncident[] };
+  size: TerminalSize;
+  host?: string;
+  blank = false;
+
+  constructor(private readonly o: ViewFeedOptions) {
+    this.size = o.size;
+    this.host = o.host;
+    this.model = this.build();
+  }
+
+  subscribe = (cb: () => void) => {
+    this.listeners.add(cb);
+    return () => this.listeners.delete(cb);
+  };
+
+  get = () => this.model;
+
+  /** A new model now (size, blank frame, host changed). */
+  set(): void {
+    this.model = this.build();
+    for (const cb of this.listeners) cb();
+  }
+
+  /** Takes the store's new alerts and sends a new model when anything shown changed (every second when live: relative times). */
+  flush(force = false): void {
+    const { store, stdout } = this.o;
+    for (const key of store.takeAnnouncements()) {
+      const inc = store.snapshot().incidents.find((i) => i.key === key);
+      const text = inc ? `${inc.profile} ${inc.operation} ${inc.target}${inc.mask ? ` (${inc.mask})` : ''}` : 'a new incident';
+      this.alerts = [...this.alerts.slice(-19), { seq: ++this.alertSeq, key, text: safeCell(text, 1000) }];
+      if (this.o.bell) stdout.write(BELL);
+    }
+    const cur = this.model;
+    const second = Math.floor(Date.now() / 1000);
+    if (force || store.snapshot() !== cur.snap || cur.alerts !== this.alerts || cur.facts !== this.o.facts.facts || (this.o.mode === 'live' && second !== this.lastNowSecond)) {
+      this.lastNowSecond = second;
+      this.set();
+    }
+  }
+
+  private build(): ViewModel {
+    const { store, mode, utc, tz } = this.o;
+    const snap = store.snapshot();
+    const latest = snap.latestTime;
+    const live = mode === 'live';
+    return {
+      snap,
+      size: this.size,
+      now: live ? Date.now() : (latest ?? Date.now()),
+      alerts: this.alerts,
+      host: this.host,
+      clockNote: live ? undefined : latest !== undefined ? `now = last record, ${clockTime(latest, utc, tz)}` : 'no timed records',
+      blank: this.blank,
+      incidents: this.storyIncidents(snap),
+      facts: this.o.facts.facts,
+    };
+  }
+
+  /** The timeline's numbered incidents, built once per snapshot and only when a screen asks. */
+  private storyIncidents(snap: StoreSnapshot): () => TimelineIncident[] {
+    return () => {
+      if (this.storyFor?.snap !== snap) this.storyFor = { snap, incidents: this.o.story.snapshot().incidents };
+      return this.storyFor.incidents;
+    };
+  }
+}

@@ -1,0 +1,49 @@
+// Keys that arrive in one chunk (typed fast, pasted, or sent over a slow SSH link) each act on the
+// screen the key before them produced, not on the screen of the last frame drawn.
+import { afterEach, test } from 'node:test';
+import assert from 'node:assert/strict';
+import React from 'react';
+import { render } from 'ink-testing-library';
+import { App } from '../../src/tui/app.js';
+import { DenialStore } from '../../src/tui/denial-store.js';
+import { MONO_THEME } from '../../src/tui/theme.js';
+import { denial, modelOf, TestFeed, until } from './fixtures.js';
+
+const NOW = 1_800_000_000_000;
+const mounted: { unmount(): void }[] = [];
+afterEach(() => {
+  for (const a of mounted.splice(0)) a.unmount();
+});
+
+function setup() {
+  const s = new DenialStore();
+  s.add(denial({ operation: 'exec', name: '/usr/bin/dash', requested_mask: 'x', denied_mask: 'x' }, { verdict: 'likely-attack', time: NOW - 12_000 }));
+  s.add(denial({ profile: 'backup-agent', name: '/var/lib/pgpass' }, { verdict: 'missing-rule', time: NOW - 60_000 }));
+  const feed = new TestFeed(modelOf(s, { columns: 100, rows: 30 }, NOW));
+  const app = render(<App feed={feed} mode="demo" facts={new Map()} theme={MONO_THEME} utc onQuit={() => {}} onPause={() => {}} onRedraw={() => {}} />);
+  mounted.push(app);
+  return { app, frame: () => app.lastFrame() ?? '' };
+}
+
+async function ready(frame: () => string) {
+  await until(() => frame().includes('? help'), 'first frame');
+  await new Promise((r) => setImmediate(r));
+}
+
+test('"1" then Enter in one chunk from the Profiles screen opens the selected incident, not a profile name', async () => {
+  const { app, frame } = setup();
+  await ready(frame);
+  app.stdin.write('2');
+  await until(() => frame().includes('[2 Profiles]'), 'profiles');
+  app.stdin.write('1\r');
+  await until(() => frame().includes('Why:') || frame().includes('no longer kept'), 'a detail');
+  assert.ok(frame().includes('/usr/bin/dash') && frame().includes('Why:'), frame());
+});
+
+test('a filter typed and kept, then Enter, in one chunk: Enter opens the first row of the filtered list', async () => {
+  const { app, frame } = setup();
+  await ready(frame);
+  app.stdin.write('/backup\r\r');
+  await until(() => frame().includes('Why:'), 'a detail');
+  assert.ok(frame().includes('/var/lib/pgpass'), frame());
+});
