@@ -2,16 +2,14 @@ import { strict as assert } from 'node:assert';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import { parseCli } from '../../src/commands/args.js';
 import { checkRules, performAllow, performUndoAllow, prepareAllow, prepareUndoAllow } from '../../src/actions/allow.js';
-import { EXIT, runAct, type ActDeps, type ActIo } from '../../src/commands/act.js';
-import { resolveSettings } from '../../src/commands/settings.js';
+import { EXIT } from '../../src/commands/act.js';
 import { readJournal } from '../../src/actions/journal.js';
 import { resolveTarget } from '../../src/actions/resolve-target.js';
 import { checkEditedRule, checkStandaloneRule, patternMatches, patternWithin } from '../../src/actions/rule-scope.js';
 import { findBlock, lineDiff, placeRules } from '../../src/actions/rule-edit.js';
 import { loadProfileIndex } from '../../src/profiles/load.js';
-import { makeHost, type Host } from './helpers.js';
+import { actOn, makeHost, type Host } from './helpers.js';
 
 describe('rule scope: an applied rule is never wider than the denial', () => {
   it('accepts the suggested rule and narrower edits (owner, a narrower path, fewer permissions)', () => {
@@ -107,19 +105,8 @@ beforeEach(() => {
 });
 afterEach(() => host.cleanup());
 
-async function act(args: string[], opts: { isRoot?: boolean; env?: NodeJS.ProcessEnv } = {}) {
-  const cli = parseCli(['act', ...args, '--profiles-dir', host.profilesDir, '--securityfs', host.securityfs, '--actions', host.journal], {});
-  let out = '';
-  let err = '';
-  const io: ActIo = { out: (s) => void (out += s), err: (s) => void (err += s) };
-  const deps: ActDeps = {
-    settings: resolveSettings(cli, { isRoot: opts.isRoot ?? true, env: opts.env ?? host.env }),
-    loadDeclarations: async (dirs) => (await loadProfileIndex(dirs)).index,
-    operator: 'oncall',
-    host: 'web-01',
-    timeoutMs: 10_000,
-  };
-  return { code: await runAct(cli, io, deps), out, err };
+async function act(args: string[], opts: { isRoot?: boolean; env?: NodeJS.ProcessEnv; answers?: string[] } = {}) {
+  return actOn(host, args, opts);
 }
 
 const nginxFile = () => join(host.profilesDir, 'usr.sbin.nginx');

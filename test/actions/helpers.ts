@@ -89,3 +89,45 @@ export function makeHost(): Host {
 export function readJsonLines(path: string): Record<string, unknown>[] {
   return readFileSync(path, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
 }
+
+/** What one `aa-triage act` run printed, its exit status, and the questions it asked. */
+export interface ActRun {
+  code: number;
+  out: string;
+  err: string;
+  asked: string[];
+}
+
+/**
+ * Runs `aa-triage act ARGS` in-process against the temporary host: its profiles, securityfs and
+ * journal, as root unless told otherwise; `answers` are typed at the prompts in turn.
+ */
+export async function actOn(host: Host, args: string[], opts: { isRoot?: boolean; env?: NodeJS.ProcessEnv; answers?: string[] } = {}): Promise<ActRun> {
+  const { parseCli } = await import('../../src/commands/args.js');
+  const { runAct } = await import('../../src/commands/act.js');
+  const { resolveSettings } = await import('../../src/commands/settings.js');
+  const { loadProfileIndex } = await import('../../src/profiles/load.js');
+  const cli = parseCli(['act', ...args, '--profiles-dir', host.profilesDir, '--securityfs', host.securityfs, '--actions', host.journal], {});
+  let out = '';
+  let err = '';
+  const asked: string[] = [];
+  const answers = opts.answers;
+  const io = {
+    out: (s: string) => void (out += s),
+    err: (s: string) => void (err += s),
+    ask: answers
+      ? async (q: string) => {
+          asked.push(q);
+          return answers.shift() ?? '';
+        }
+      : undefined,
+  };
+  const code = await runAct(cli, io, {
+    settings: resolveSettings(cli, { isRoot: opts.isRoot ?? true, env: opts.env ?? host.env }),
+    loadDeclarations: async (dirs) => (await loadProfileIndex(dirs)).index,
+    operator: 'oncall',
+    host: 'web-01',
+    timeoutMs: 10_000,
+  });
+  return { code, out, err, asked };
+}

@@ -5,11 +5,9 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } fr
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { parseCli } from '../../src/commands/args.js';
-import { EXIT, runAct, type ActDeps, type ActIo } from '../../src/commands/act.js';
-import { resolveSettings } from '../../src/commands/settings.js';
+import { EXIT } from '../../src/commands/act.js';
 import { readJournal } from '../../src/actions/journal.js';
-import { loadProfileIndex } from '../../src/profiles/load.js';
-import { makeHost, type Host } from '../actions/helpers.js';
+import { actOn, makeHost, type Host } from '../actions/helpers.js';
 
 let host: Host;
 beforeEach(() => {
@@ -18,19 +16,7 @@ beforeEach(() => {
 afterEach(() => host.cleanup());
 
 async function act(args: string[], opts: { isRoot?: boolean; env?: NodeJS.ProcessEnv; answers?: string[] } = {}) {
-  const cli = parseCli(['act', ...args, '--profiles-dir', host.profilesDir, '--securityfs', host.securityfs, '--actions', host.journal], {});
-  let out = '';
-  let err = '';
-  const answers = opts.answers;
-  const io: ActIo = { out: (s) => void (out += s), err: (s) => void (err += s), ask: answers ? async () => answers.shift() ?? '' : undefined };
-  const deps: ActDeps = {
-    settings: resolveSettings(cli, { isRoot: opts.isRoot ?? true, env: opts.env ?? host.env }),
-    loadDeclarations: async (dirs) => (await loadProfileIndex(dirs)).index,
-    operator: 'oncall',
-    host: 'web-01',
-    timeoutMs: 10_000,
-  };
-  return { code: await runAct(cli, io, deps), out, err };
+  return actOn(host, args, opts);
 }
 
 const nginxFile = () => join(host.profilesDir, 'usr.sbin.nginx');

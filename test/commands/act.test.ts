@@ -4,11 +4,11 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { parseCli } from '../../src/commands/args.js';
-import { EXIT, runAct, type ActDeps, type ActIo } from '../../src/commands/act.js';
+import { EXIT, runAct } from '../../src/commands/act.js';
 import { resolveSettings } from '../../src/commands/settings.js';
 import { readJournal } from '../../src/actions/journal.js';
 import { loadProfileIndex } from '../../src/profiles/load.js';
-import { makeHost, type Host } from '../actions/helpers.js';
+import { actOn, makeHost, type Host } from '../actions/helpers.js';
 
 let host: Host;
 beforeEach(() => {
@@ -16,38 +16,8 @@ beforeEach(() => {
 });
 afterEach(() => host.cleanup());
 
-interface Run {
-  code: number;
-  out: string;
-  err: string;
-  asked: string[];
-}
-
-async function run(args: string[], opts: { isRoot?: boolean; answers?: string[]; env?: NodeJS.ProcessEnv } = {}): Promise<Run> {
-  const cli = parseCli(['act', ...args, '--profiles-dir', host.profilesDir, '--securityfs', host.securityfs, '--actions', host.journal], {});
-  let out = '';
-  let err = '';
-  const asked: string[] = [];
-  const answers = opts.answers;
-  const io: ActIo = {
-    out: (s) => void (out += s),
-    err: (s) => void (err += s),
-    ask: answers
-      ? async (q) => {
-          asked.push(q);
-          return answers.shift() ?? '';
-        }
-      : undefined,
-  };
-  const deps: ActDeps = {
-    settings: resolveSettings(cli, { isRoot: opts.isRoot ?? true, env: opts.env ?? host.env }),
-    loadDeclarations: async (dirs) => (await loadProfileIndex(dirs)).index,
-    operator: 'oncall',
-    host: 'web-01',
-    timeoutMs: 10_000,
-  };
-  const code = await runAct(cli, io, deps);
-  return { code, out, err, asked };
+async function run(args: string[], opts: { isRoot?: boolean; env?: NodeJS.ProcessEnv; answers?: string[] } = {}) {
+  return actOn(host, args, opts);
 }
 
 describe('aa-triage act', () => {
