@@ -1,0 +1,89 @@
+// What the screens derive from the snapshot: filters, sort, the timeline, the action log.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { commandRows, parseFilter, matches, sortIncidents, timelineItems } from '../../src/tui/view-model.js';
+import { DenialStore } from '../../src/tui/denial-store.js';
+import { denial, status } from './fixtures.js';
+
+test('filters match case-insensitively and ! inverts', () => {
+  assert.equal(matches(parseFilter('NGINX'), '/usr/sbin/nginx'), true);
+  assert.equal(matches(parseFilter('!nginx'), '/usr/sbin/nginx'), false);
+  assert.equal(matches(parseFilter('!nginx'), 'backup-agent'), true);
+  assert.equal(parseFilter('!'), undefined);
+});
+
+test('default sort puts likely attacks first, then the latest', () => {
+  const s = new DenialStore();
+  s.add(denial({ name: '/rule-new' }, { verdict: 'missing-rule', time: 5000 }));
+  s.add(denial({ name: '/attack-old' }, { verdict: 'likely-attack', time: 1000 }));
+  s.add(denial({ name: '/unclassified' }, { time: 3000 }));
+  s.add(denial({ name: '/attack-new' }, { verdict: 'likely-attack', time: 2000 }));
+  const order = sortIncidents(s.snapshot().incidents, 'attacks').map((i) => i.target);
+  assert.deepEqual(order, ['/attack-new', '/attack-old', '/rule-new', '/unclassified'], 'no verdict sorts after every judged one');
+  assert.deepEqual(sortIncidents(s.snapshot().incidents, 'latest').map((i) => i.target)[0], '/rule-new');
+});
+
+test('the timeline interleaves records and operator actions in time order', () => {
+  const s = new DenialStore();
+  s.add(status('report-exporter', 'profile_replace', 3000));
+  s.add(denial({}, { time: 1000 }));
+  s.addAction({ v: 1, id: 'x', phase: 'intent', time: new Date(2000).toISOString(), operator: 'oncall', host: 'h', action: 'complain', profile: 'report-exporter', argv: [['aa-complain', 'f']] });
+  const items = timelineItems(s.snapshot(), undefined);
+  assert.deepEqual(items.map((i) => i.kind), ['incident', 'record', 'action', 'record']);
+});
+
+test('the action log lists every command with its exit status, and intents without a result', () => {
+  const base = { v: 1 as const, time: '2026-11-22T03:05:05Z', operator: 'oncall', host: 'h', profile: 'p' };
+  const rows = commandRows(
+    [
+      { ...base, id: 'a', phase: 'intent', action: 'disable', argv: [['ln', '-s', 'x', 'y'], ['apparmor_parser', '-R', 'x']] },
+      { ...base, id: 'a', phase: 'result', action: 'disable', argv: [['ln', '-s', 'x', 'y'], ['apparmor_parser', '-R', 'x']], exitCodes: [0, 1], outcome: 'failed' },
+      { ...base, id: 'b', phase: 'intent', action: 'unload', argv: [['apparmor_parser', '-R', 'z']] },
+    ],
+    undefined,
+  );
+  assert.equal(rows.length, 3);
+  assert.deepEqual(rows.map((r) => [r.argv[0], r.exit, r.done]), [['ln', 0, true], ['apparmor_parser', 1, true], ['apparmor_parser', undefined, false]]);
+});
+
+test('the action log names journal lines it could not read instead of hiding them', async () => {
+  const { actionLogLines } = await import('../../src/tui/views/action-log.js');
+  const { MONO_THEME } = await import('../../src/tui/theme.js');
+  const s = new DenialStore();
+  s.replaceActions([], [3, 9]);
+  const snap = s.snapshot();
+  const text = actionLogLines({ rows: [], start: 0, selected: 0, page: 10, utc: true, unreadable: snap.actionsUnreadable, width: 100, height: 20, theme: MONO_THEME })
+    .map((l) => l.map((x) => x.text).join(''))
+    .join('\n');
+  assert.match(text, /2 unreadable journal lines skipped \(line 3, 9\)/);
+});
+
+test('the action log keeps a gap after every cell: no result, a long profile and an outcome never run into the next column', async () => {
+  const { actionLogLines } = await import('../../src/tui/views/action-log.js');
+  const { MONO_THEME } = await import('../../src/tui/theme.js');
+  const rows = [
+    { id: 'a1', time: '2026-01-01T00:00:00.000Z', operator: 'root', action: 'complain', profile: '/usr/lib/a-very-long-profile-name', argv: ['aa-complain', 'x'], done: false },
+    { id: 'a2', time: '2026-01-01T00:00:01.000Z', operator: 'root', action: 'unload', profile: 'p', argv: ['apparmor_parser', '-R', 'x'], exit: 0, done: true, outcome: 'unverified' },
+  ];
+  const lines = actionLogLines({ rows, start: 0, selected: 1, page: 10, utc: true, width: 120, height: 20, theme: MONO_THEME }).map((l) => l.map((x) => x.text).join(''));
+  const header = lines[0]!;
+  const row = lines.find((l) => l.includes('no result'))!;
+  for (const col of ['ACTION', 'PROFILE', 'OUTCOME', 'OPERATOR', 'COMMAND']) {
+    const at = header.indexOf(col);
+    assert.equal(row[at - 1], ' ', `a gap before ${col} in ${JSON.stringify(row)}`);
+  }
+  const done = lines.find((l) => l.includes('unverified'))!;
+  assert.equal(done[header.indexOf('OPERATOR') - 1], ' ');
+});
+
+test('the filter finds a pid shown in the PIDS column, in the groups and in the timeline', async () => {
+  const { visibleIncidents } = await import('../../src/tui/view-model.js');
+  const s = new DenialStore();
+  s.add(denial({ pid: '4242' }));
+  s.add(denial({ pid: '77', name: '/etc/passwd' }));
+  const snap = s.snapshot();
+  assert.deepEqual(visibleIncidents(snap, parseFilter('4242'), 'latest').map((i) => i.pids), [['4242']]);
+  assert.deepEqual(visibleIncidents(snap, parseFilter('!4242'), 'latest').map((i) => i.target), ['/etc/passwd']);
+  const records = timelineItems(snap, parseFilter('4242')).filter((x) => x.kind === 'record');
+  assert.equal(records.length, 1);
+});
