@@ -9,9 +9,9 @@
  * --no-classify leaves the enrichment out, to show how the time splits between parsing and
  * classification.
  */
-import { ingestInputs } from '../src/cli/replay.js';
+import { ingestInputs } from '../src/pipeline/saved-inputs.js';
 import { loadEnrichment } from '../src/classify/enrich.js';
-import { preferSmallHeap } from '../src/cli/heap.js';
+import { preferSmallHeap } from '../src/commands/heap.js';
 
 // the heap settings the CLI's streaming modes (--json, --plain, timeline) run with
 preferSmallHeap();

@@ -1,5 +1,5 @@
 /**
- * The TUI under a flood: the real runner and App (Ink, the incident store, the flush timer) in
+ * The TUI under a flood: the real runner and App (Ink, the denial store, the flush timer) in
  * live mode on an in-memory terminal, fed by a fake live source that parses generated kernel log
  * lines and delivers RATE records per second. While the flood runs, the help overlay is opened and
  * closed with `?` and each key's latency is measured from the key to the first frame that shows
@@ -10,14 +10,16 @@
  */
 import { EventEmitter } from 'node:events';
 import { parseArgs } from 'node:util';
-import { parseCli } from '../src/cli/args.js';
-import { Pipeline, type PipelineSink } from '../src/pipeline.js';
+import { parseCli } from '../src/commands/args.js';
+import { hostIdentity, resolveSettings } from '../src/commands/settings.js';
+import { tuiSettings } from '../src/commands/tui.js';
+import { Pipeline, type PipelineSink } from '../src/pipeline/pipeline.js';
 import { runTui } from '../src/tui/runner.js';
 import { loadEnrichment } from '../src/classify/enrich.js';
-import { preferInteractiveHeap } from '../src/cli/heap.js';
+import { preferInteractiveHeap } from '../src/commands/heap.js';
 import { logLines } from './generate.mjs';
 
-// the heap setting the program's interactive view runs with (src/main.ts)
+// the heap setting the program's interactive view runs with (src/commands/main.ts)
 preferInteractiveHeap();
 
 const { values: v } = parseArgs({
@@ -152,7 +154,7 @@ async function startLive(sink: PipelineSink): Promise<{ stop(): Promise<void>; b
 const t0 = now();
 const firstFrame = nextFrame((f) => f.includes(FRAME_MARK), 10_000);
 const cli = parseCli(['--no-bell', '--read-only'], { TERM: 'xterm-256color' });
-const running = runTui({ cli, mode: 'live', inputs: [], stdin: stdin as unknown as NodeJS.ReadStream, stdout: stdout as unknown as NodeJS.WriteStream, env: { COLUMNS: v.columns, LINES: v.rows }, startLive });
+const running = runTui({ cli: tuiSettings(cli, resolveSettings(cli, hostIdentity()), 'live'), mode: 'live', inputs: [], stdin: stdin as unknown as NodeJS.ReadStream, stdout: stdout as unknown as NodeJS.WriteStream, env: { COLUMNS: v.columns, LINES: v.rows }, startLive });
 const firstFrameMs = (await firstFrame) - t0;
 
 // ---- keys while the flood runs ----

@@ -11,7 +11,7 @@ mkdirSync(stubDir, { recursive: true });
 writeFileSync(join(stubDir, 'devtools.js'), 'export default {};\n');
 
 await build({
-  entryPoints: [join(root, 'src', 'main.ts')],
+  entryPoints: [join(root, 'src', 'commands', 'main.ts')],
   outfile: join(root, 'dist', 'aa-triage.js'),
   bundle: true,
   platform: 'node',

@@ -15,13 +15,13 @@ import { MAX_RECORDS_PER_LINE } from '../src/parse/record.js';
 import type { AppArmorRecord } from '../src/model/record.js';
 import { createClassifier } from '../src/classify/index.js';
 import { buildProfileIndex } from '../src/profiles/index.js';
-import { recordToNdjson } from '../src/views/json.js';
-import { recordLine } from '../src/views/text.js';
+import { recordToNdjson } from '../src/outputs/json.js';
+import { recordLine } from '../src/outputs/text.js';
 import { buildTimeline } from '../src/timeline/builder.js';
 import { renderText } from '../src/timeline/render-text.js';
 import { renderMarkdown } from '../src/timeline/render-markdown.js';
 import { timeStyle } from '../src/timeline/time-format.js';
-import { IncidentStore } from '../src/store/incident-store.js';
+import { DenialStore } from '../src/tui/denial-store.js';
 import { App } from '../src/tui/app.js';
 import { MONO_THEME } from '../src/tui/theme.js';
 import { profileRows, timelineItems } from '../src/tui/view-model.js';
@@ -146,7 +146,7 @@ test('hostile records: the timeline in text and markdown is terminal-safe', () =
 
 test('hostile records: every TUI screen is safe and bounded by the width', async () => {
   const { records } = generate(5, 150);
-  const store = new IncidentStore();
+  const store = new DenialStore();
   for (const x of records) store.add(x);
   const snap = store.snapshot();
   const W = 80;

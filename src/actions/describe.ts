@@ -2,7 +2,7 @@
  * The plan as lines of text for the CLI (the dialogs lay out the same facts). Pure. Profile names
  * and paths can come from logs and profile files: everything passes through safeText.
  */
-import { safeText } from '../views/safe-text.js';
+import { safeText } from '../model/safe-text.js';
 import { commandLine, type ActionPlan } from './plan.js';
 
 export function planLines(plan: ActionPlan): string[] {

@@ -3,7 +3,8 @@
  * close when it is the typed one's program (`nginx` for `/usr/sbin/nginx`), contains it, or is a
  * few edits away (a typo). Pure.
  */
-import { safeText } from '../views/safe-text.js';
+import { basenameOf } from '../model/path.js';
+import { safeText } from '../model/safe-text.js';
 
 /** Edits (insert, delete, substitute, swap two neighbours) from a to b, or `cap + 1` once beyond cap. */
 export function editDistance(a: string, b: string, cap = Infinity): number {
@@ -30,7 +31,7 @@ export function editDistance(a: string, b: string, cap = Infinity): number {
 /** The last path part of a name (`nginx` of `/usr/sbin/nginx`), children's last part too. */
 function lastPart(name: string): string {
   const child = name.split('//').pop() ?? name;
-  return child.split('/').pop() ?? child;
+  return basenameOf(child);
 }
 
 /** Up to `max` declared names nearest to `typed`, best first. */

@@ -9,6 +9,7 @@
  * belongs to the top-level profile). Undo removes exactly the lines added, and only from a file
  * that is still as the action left it.
  */
+import { basenameOf } from '../model/path.js';
 
 export interface Block {
   /** 0-based line of the header and of the closing brace. */
@@ -131,7 +132,7 @@ export function placeRules(p: PlaceInput): PlaceResult {
   const block = findBlock(p.text, p.profile);
   if (!block) return { ok: false, reason: `cannot find the block of ${p.profile} in ${p.file}` };
   const child = p.profile.includes('//');
-  const localName = `local/${p.file.slice(p.file.lastIndexOf('/') + 1)}`;
+  const localName = `local/${basenameOf(p.file)}`;
   const inBlock = (): Placement => {
     const added = markerLines(p.id, p.rules, indentOf(lines, block), p.when);
     return { edits: [{ file: p.file, created: false, before: p.text, after: insertAt(p.text, block.end, added), at: block.end, added }], where: `a marked block at the end of ${p.profile}'s block in ${p.file}` };

@@ -10,7 +10,7 @@
  */
 import type { ActionJournalEntry, ActionKind } from '../model/action.js';
 import type { LoadedProfiles } from './kernel-state.js';
-import { UNDO_OF } from './plan.js';
+import { buildPlan, UNDO_OF, type ActionPlan } from './plan.js';
 import type { Resolution, Target } from './resolve-target.js';
 
 export interface UndoCandidate {
@@ -50,6 +50,29 @@ export function undoCandidates(entries: ActionJournalEntry[], kernel?: LoadedPro
     }
   }
   return out.reverse();
+}
+
+/**
+ * The next step of undoing a candidate, the same for the `z` dialog and `aa-triage act undo`:
+ * refused (with why; nothing is tried), an allow to take back (its files are checked next, by
+ * prepareUndoAllow), or the plan to run. `resolution` is the candidate's profile resolved now.
+ */
+export type UndoStep =
+  | { kind: 'refused'; title: string; reason: string }
+  | { kind: 'remove-rule'; entry: ActionJournalEntry; target: Target }
+  | { kind: 'plan'; plan: ActionPlan; undoOf: string };
+
+export function planUndo(c: UndoCandidate, resolution: Resolution, hasCommand: (name: string) => boolean): UndoStep {
+  const e = c.entry;
+  const t = undoTarget(e, resolution);
+  if (!t.ok) return { kind: 'refused', title: 'Undo: refused', reason: t.reason };
+  if (c.undo === 'remove-rule') return { kind: 'remove-rule', entry: e, target: t.target };
+  if (c.undo === 'enforce' && !hasCommand('aa-enforce')) {
+    return { kind: 'refused', title: 'Undo: not possible here', reason: 'aa-enforce is not installed (apparmor-utils), and the complain it would undo edited the file: remove flags=(complain) from the file by hand, then apparmor_parser -r FILE.' };
+  }
+  // an undo asks for the mode the profile had before the action, not whatever the file says now
+  const want = e.modeBefore === 'enforce' || e.modeBefore === 'complain' ? e.modeBefore : undefined;
+  return { kind: 'plan', plan: buildPlan(c.undo, t.target, { want }), undoOf: e.id };
 }
 
 /** The target for undoing `entry`, when the profile still resolves to the file the action touched. */

@@ -1,9 +1,9 @@
 /**
- * The pipeline's `enrich` step (I/O edge): load the profile index from the right directories once,
- * then classify every record with it. The demo reads only its own profiles, never the host's.
+ * The pipeline's `enrich` step (I/O edge): load the profile index once from the directories the
+ * run's settings give (the demo's own for --demo, never the host's), then classify every record with it.
  */
 import type { AppArmorRecord } from '../model/record.js';
-import { DEFAULT_PROFILE_DIRS, loadProfileIndex } from '../profiles/load.js';
+import { loadProfileIndex } from '../profiles/load.js';
 import type { ProfileIndex } from '../profiles/types.js';
 import { createClassifier, type Classifier } from './index.js';
 
@@ -13,12 +13,6 @@ export interface Enrichment {
   index?: ProfileIndex;
   dirs: string[];
   problems: string[];
-}
-
-/** --demo: the demo's profiles; else --profiles-dir (repeatable); else this host's directories. */
-export function profileDirsFor(opts: { demo?: boolean; profilesDirs?: string[] }, demoProfilesDir?: string): string[] {
-  if (opts.demo) return demoProfilesDir ? [demoProfilesDir] : [];
-  return opts.profilesDirs?.length ? opts.profilesDirs : DEFAULT_PROFILE_DIRS;
 }
 
 /** `label`: what to call the profile files (see loadProfileIndex). */

@@ -3,6 +3,7 @@
  * what kind of access, the object, the mask, and how to name the subject in a reason.
  */
 import type { AppArmorRecord } from '../model/record.js';
+import { basenameOf } from '../model/path.js';
 import { recordProfile } from '../model/record.js';
 import type { ProfileIndex, ProfileInfo } from '../profiles/types.js';
 import { generatedOwner } from '../profiles/managed.js';
@@ -72,9 +73,7 @@ export function dotComponent(path: string): boolean {
   return /(?:^|\/)\.\.?(?:\/|$)/.test(path);
 }
 
-export function basenameOf(p: string): string {
-  return p.slice(p.lastIndexOf('/') + 1);
-}
+export { basenameOf };
 
 /** The profile's own short names: `/usr/sbin/nginx` -> nginx; `thumbnail-renderer//helper` -> both parts. */
 export function profileWords(profile: string, info?: ProfileInfo): string[] {

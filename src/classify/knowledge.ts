@@ -6,7 +6,7 @@
  * utilities rank as most severe.
  */
 
-const basename = (p: string) => p.slice(p.lastIndexOf('/') + 1);
+import { basenameOf as basename } from '../model/path.js';
 
 export const SHELLS = new Set(['ash', 'bash', 'csh', 'ksh', 'sh', 'tcsh', 'zsh', 'dash', 'fish', 'mksh', 'rbash', 'busybox']);
 const INTERPRETER_RE = /^(?:python[0-9.]*|perl[0-9.]*|ruby[0-9.]*|php[0-9.]*|php-cgi[0-9.]*|node|nodejs|lua[0-9.]*|luajit|tclsh[0-9.]*|wish[0-9.]*|g?awk|mawk|nawk|pwsh|deno|bun)$/;

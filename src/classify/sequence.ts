@@ -18,20 +18,19 @@ export const REPEAT_SPAN_MS = 30_000;
 const MAX_KEYS = 4096;
 const MAX_EVENTS_PER_KEY = 16;
 
-interface Mark {
-  t: number;
-  tag: string;
-}
-
 /**
  * A map that forgets its oldest keys past a size, in O(1): two generations; when the young one is
- * full it becomes the old one and the previous old one is dropped. (Evicting the first key of one
- * Map on every insert walks V8's deleted-entry tombstones each time and turns quadratic.)
+ * full it becomes the old one and the previous old one is dropped (`dropped` hears of it).
+ * (Evicting the first key of one Map on every insert walks V8's deleted-entry tombstones each time
+ * and turns quadratic.)
  */
 export class BoundedMap<V, K = string> {
   private young = new Map<K, V>();
   private old = new Map<K, V>();
-  constructor(private readonly max: number) {}
+  constructor(
+    private readonly max: number,
+    private readonly dropped?: (gone: Map<K, V>, kept: Map<K, V>) => void,
+  ) {}
   get(k: K): V | undefined {
     const v = this.young.get(k);
     if (v !== undefined) return v;
@@ -42,8 +41,10 @@ export class BoundedMap<V, K = string> {
   set(k: K, v: V): void {
     this.young.set(k, v);
     if (this.young.size >= this.max / 2) {
+      const gone = this.old;
       this.old = this.young;
       this.young = new Map();
+      this.dropped?.(gone, this.old);
     }
   }
   get size(): number {
@@ -51,34 +52,129 @@ export class BoundedMap<V, K = string> {
   }
 }
 
-function addMark(m: BoundedMap<Mark[]>, k: string, tag: string, t: number): void {
-  const list = m.get(k);
-  if (!list) {
-    m.set(k, [{ t, tag }]);
-    return;
+/**
+ * Signal tags as small integers. They are the classifier's own names (signals.ts), a few dozen:
+ * the table never grows past them.
+ */
+const TAG_IDS = new Map<string, number>();
+const TAG_NAMES: string[] = [];
+function tagId(tag: string): number {
+  let id = TAG_IDS.get(tag);
+  if (id === undefined) {
+    if (TAG_NAMES.length > 255) throw new Error(`more signal tags than the sequence memory holds: ${tag}`);
+    id = TAG_NAMES.length;
+    TAG_IDS.set(tag, id);
+    TAG_NAMES.push(tag);
   }
-  // a flood repeats the same signal: refresh its time instead of adding a mark per record
-  const same = list.find((x) => x.tag === tag);
-  if (same) same.t = Math.max(same.t, t);
-  else {
-    list.push({ t, tag });
-    if (list.length > MAX_EVENTS_PER_KEY) list.shift();
+  return id;
+}
+
+/** A pid as a map key: a number when it is one written plainly, the text otherwise (so `07` and
+ * `7` stay two keys, as they are two texts). */
+type PidKey = number | string;
+function pidKey(pid: string): PidKey {
+  const n = pid.length;
+  if (n === 0 || n > 9 || (pid.charCodeAt(0) === 0x30 && n > 1)) return pid;
+  let v = 0;
+  for (let i = 0; i < n; i++) {
+    const c = pid.charCodeAt(i) - 0x30;
+    if (c < 0 || c > 9) return pid;
+    v = v * 10 + c;
+  }
+  return v;
+}
+
+/**
+ * The marks of each key (a pid, a profile): its distinct tags in the order first met, each with
+ * the latest time, at most MAX_EVENTS_PER_KEY (the oldest tag leaves first). Held in typed arrays,
+ * one row per key; a key's row is reused once its map has forgotten the key.
+ */
+class MarkTable<K> {
+  private readonly tags = new Uint8Array(MAX_KEYS * MAX_EVENTS_PER_KEY);
+  private readonly times = new Float64Array(MAX_KEYS * MAX_EVENTS_PER_KEY);
+  private readonly counts = new Uint8Array(MAX_KEYS);
+  private readonly free: number[] = [];
+  private next = 0;
+  private readonly rows = new BoundedMap<number, K>(MAX_KEYS, (gone, kept) => {
+    for (const [k, row] of gone) if (!kept.has(k)) this.free.push(row);
+  });
+
+  get size(): number {
+    return this.rows.size;
+  }
+
+  add(k: K, tag: number, t: number): void {
+    let row = this.rows.get(k);
+    if (row === undefined) {
+      row = this.free.length > 0 ? this.free.pop()! : this.next++;
+      this.counts[row] = 0;
+      this.rows.set(k, row);
+    }
+    const at = row * MAX_EVENTS_PER_KEY;
+    const n = this.counts[row];
+    // a flood repeats the same signal: refresh its time instead of adding a mark per record
+    for (let i = 0; i < n; i++) {
+      if (this.tags[at + i] === tag) {
+        this.times[at + i] = Math.max(this.times[at + i], t);
+        return;
+      }
+    }
+    if (n === MAX_EVENTS_PER_KEY) {
+      this.tags.copyWithin(at, at + 1, at + n);
+      this.times.copyWithin(at, at + 1, at + n);
+      this.tags[at + n - 1] = tag;
+      this.times[at + n - 1] = t;
+    } else {
+      this.tags[at + n] = tag;
+      this.times[at + n] = t;
+      this.counts[row] = n + 1;
+    }
+  }
+
+  /** The key's tags marked within `win` before `t`, in order, into `out`; how many. */
+  recent(k: K, t: number, win: number, out: Uint8Array): number {
+    const row = this.rows.get(k);
+    if (row === undefined) return 0;
+    const at = row * MAX_EVENTS_PER_KEY;
+    const n = this.counts[row];
+    let m = 0;
+    for (let i = 0; i < n; i++) {
+      const mt = this.times[at + i];
+      if (t >= mt && t - mt <= win) out[m++] = this.tags[at + i];
+    }
+    return m;
   }
 }
 
-function recentTags(marks: Mark[] | undefined, t: number, win: number): string[] | undefined {
-  if (!marks) return undefined;
-  let out: string[] | undefined;
-  for (const m of marks) if (t >= m.t && t - m.t <= win && !out?.includes(m.tag)) (out ??= []).push(m.tag);
-  return out;
+/** Attack signals seen before a record, one object per distinct answer (shared, read-only). */
+export interface PriorAttacks {
+  scope: 'pid' | 'profile';
+  tags: readonly string[];
+  /** A small integer naming this answer (the same answer, the same number). */
+  id: number;
+}
+
+/** A recent load or replace of a profile; the object is reused by the next call. */
+export interface RecentLoad {
+  profile: string;
+  op: string;
+  ageMs: number;
+  /** A small integer naming the profile and the operation (not the age). */
+  id: number;
 }
 
 export class SequenceMemory {
   private now = 0;
-  private readonly byPid = new BoundedMap<Mark[]>(MAX_KEYS);
-  private readonly byProfile = new BoundedMap<Mark[]>(MAX_KEYS);
-  private readonly loads = new BoundedMap<{ t: number; op: string }>(MAX_KEYS);
+  private readonly byPid = new MarkTable<PidKey>();
+  private readonly byProfile = new MarkTable<string>();
+  private readonly loads = new BoundedMap<{ t: number; op: string; id: number }>(MAX_KEYS);
   private readonly repeats = new BoundedMap<{ key2: number; n: number; first: number }, number>(MAX_KEYS);
+  /** The answers of priorAttacks met so far, by a hash of their scope and tags (forgotten whole
+   * past MAX_KEYS: a forgotten answer comes back as a new object with a new id). */
+  private readonly priors = new Map<number, KnownPrior[]>();
+  private readonly loadIds = new Map<string, Map<string, number>>();
+  private readonly scratch = new Uint8Array(MAX_EVENTS_PER_KEY);
+  private readonly load: RecentLoad = { profile: '', op: '', ageMs: 0, id: 0 };
 
   /**
    * Counts one more sighting of the same access (by its key, whatever the pid) and says whether it
@@ -100,33 +196,97 @@ export class SequenceMemory {
   }
 
   noteLoad(profile: string, op: string, t: number): void {
-    this.loads.set(profile, { t, op });
+    let ops = this.loadIds.get(profile);
+    if (ops === undefined) {
+      // a profile name is the log's text: the table of names is forgotten whole past a size
+      if (this.loadIds.size >= MAX_KEYS) this.loadIds.clear();
+      this.loadIds.set(profile, (ops = new Map()));
+    }
+    let id = ops.get(op);
+    if (id === undefined) ops.set(op, (id = ++this.loadCount));
+    this.loads.set(profile, { t, op, id });
   }
+  private loadCount = 0;
 
-  /** The load/replace of this profile (or its parent) that happened within the window before `t`. */
-  recentLoad(profile: string, parent: string | undefined, t: number): { profile: string; op: string; ageMs: number } | undefined {
+  /**
+   * The load/replace of this profile (or its parent) that happened within the window before `t`.
+   * The answer is one object, rewritten by the next call: read it before asking again.
+   */
+  recentLoad(profile: string, parent: string | undefined, t: number): RecentLoad | undefined {
     if (this.loads.size === 0) return undefined;
     let p = profile;
     let l = this.loads.get(p);
     if (!l && parent) l = this.loads.get((p = parent));
-    if (l && t >= l.t && t - l.t <= LOAD_WINDOW_MS) return { profile: p, op: l.op, ageMs: t - l.t };
+    if (l && t >= l.t && t - l.t <= LOAD_WINDOW_MS) {
+      const out = this.load;
+      out.profile = p;
+      out.op = l.op;
+      out.ageMs = t - l.t;
+      out.id = l.id;
+      return out;
+    }
     return undefined;
   }
 
   /** Distinct attack signal tags seen before `t` in the window, from this pid (whatever its profile
-   * now: an exec may have moved it), then from this profile. */
-  priorAttacks(pid: string | undefined, profile: string, t: number): { scope: 'pid' | 'profile'; tags: string[] } | undefined {
+   * now: an exec may have moved it), then from this profile. The same answer is the same object. */
+  priorAttacks(pid: string | undefined, profile: string, t: number): PriorAttacks | undefined {
     if (this.byProfile.size === 0) return undefined;
     if (pid) {
-      const tags = recentTags(this.byPid.get(pid), t, PID_WINDOW_MS);
-      if (tags) return { scope: 'pid', tags };
+      const n = this.byPid.recent(pidKey(pid), t, PID_WINDOW_MS, this.scratch);
+      if (n > 0) return this.prior('pid', n);
     }
-    const tags = recentTags(this.byProfile.get(profile), t, PROFILE_WINDOW_MS);
-    return tags ? { scope: 'profile', tags } : undefined;
+    const n = this.byProfile.recent(profile, t, PROFILE_WINDOW_MS, this.scratch);
+    return n > 0 ? this.prior('profile', n) : undefined;
   }
 
   noteAttack(pid: string | undefined, profile: string, tag: string, t: number): void {
-    if (pid) addMark(this.byPid, pid, tag, t);
-    addMark(this.byProfile, profile, tag, t);
+    const id = tagId(tag);
+    if (pid) this.byPid.add(pidKey(pid), id, t);
+    this.byProfile.add(profile, id, t);
   }
+
+  /** The shared answer for `scope` and the first `n` tags in the scratch row. */
+  private prior(scope: 'pid' | 'profile', n: number): PriorAttacks {
+    const tags = this.scratch;
+    let h = scope === 'pid' ? 1 : 2;
+    for (let i = 0; i < n; i++) h = (Math.imul(h, 0x01000193) ^ (tags[i] + 1)) | 0;
+    let list = this.priors.get(h);
+    if (list !== undefined) {
+      for (const k of list) if (k.p.scope === scope && sameIds(k.ids, tags, n)) return k.p;
+    } else {
+      if (this.priors.size >= MAX_KEYS) this.priors.clear();
+      this.priors.set(h, (list = []));
+    }
+    const ids = Array.from(tags.subarray(0, n));
+    const p: PriorAttacks = { scope, tags: ids.map((i) => TAG_NAMES[i]), id: ++this.priorCount };
+    list.push({ p, ids });
+    return p;
+  }
+  private priorCount = 0;
+}
+
+interface KnownPrior {
+  p: PriorAttacks;
+  ids: number[];
+}
+
+function sameIds(a: number[], b: Uint8Array, n: number): boolean {
+  if (a.length !== n) return false;
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/**
+ * One integer for a record's sequence context: the prior attacks' answer, the recent load (profile
+ * and operation, not its age: that is a placeholder) and whether the access repeats. 0 is no
+ * context at all, 1 only the repeat. Answers and loads are counted from 1; past 2^26 of either
+ * the integer would no longer be one per context, and the answer is -1: decide without sharing.
+ */
+export function sequenceSignature(prior: PriorAttacks | undefined, load: RecentLoad | undefined, repeated: boolean): number {
+  if (prior === undefined && load === undefined) return repeated ? 1 : 0;
+  const p = prior?.id ?? 0;
+  const l = load?.id ?? 0;
+  if (p >= 2 ** 26 || l >= 2 ** 26) return -1;
+  return (p * 2 ** 26 + l) * 2 + (repeated ? 1 : 0) + 2;
 }

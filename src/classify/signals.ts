@@ -3,6 +3,7 @@
  * (3 strong, 2 medium, 1 weak). Pure: the facts of one denial and its profile in, findings out.
  * Sequence signals (what the same pid did before) are added by the classifier.
  */
+import { dirOf } from '../model/path.js';
 import { literalPrefix } from '../profiles/glob.js';
 import { matchedRulesAllow, permCovered } from '../profiles/index.js';
 import { matcherFor } from '../profiles/matcher.js';
@@ -58,9 +59,6 @@ const SERVICE_ROOTS_RE = /^\/(?:run|var\/run|var\/lib|var\/log|var\/cache|var\/s
 const attack = (weight: number, tag: string, reason: string): Signal => ({ side: 'attack', weight, tag, reason });
 const benign = (weight: number, tag: string, reason: string): Signal => ({ side: 'benign', weight, tag, reason });
 
-function dirOf(p: string): string {
-  return p.slice(0, p.lastIndexOf('/') + 1);
-}
 
 /** The longest common directory prefix of two paths (ending in `/`), without allocating per component. */
 function sharedDir(a: string, b: string): string {

@@ -13,16 +13,11 @@
  * - everything of util-linux's pretty-printed `dmesg --json`, whose message and uptime are on
  *   different lines (recognised by its first line, a lone `{`).
  */
+import type { LineSink } from '../parse/line-sink.js';
 import { LINE_MARKERS } from '../parse/markers.js';
 import { MarkerSearch } from './marker-search.js';
 
-export interface LineSink {
-  line(text: string): void;
-  /** `count` lines that can matter to nobody went by (the numbering goes on). */
-  skip?(count: number): void;
-  /** A line of another audit event went by unread: what is held for the last one is complete. */
-  endEvent?(): void;
-}
+export type { LineSink };
 
 export interface ScanOptions {
   /** Deliver only the lines that can matter (default: every line). */

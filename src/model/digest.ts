@@ -82,6 +82,25 @@ function fieldHash(k: string, v: string): void {
   hashInto(v);
 }
 
+/**
+ * A string's hash, 32 bits (the first lane): the one string hash outside the digest, used for the
+ * deduper's audit-id key.
+ */
+export function hashString(s: string): number {
+  pair[0] = 0x811c9dc5;
+  pair[1] = 0x5bd1e995;
+  hashInto(s);
+  return pair[0];
+}
+
+/** A string's hash, 53 bits (both lanes): a number that stands for the string as a map key. */
+export function hashString53(s: string): number {
+  pair[0] = 0x811c9dc5;
+  pair[1] = 0x5bd1e995;
+  hashInto(s);
+  return (pair[1] >>> 0) * 0x200000 + ((pair[0] >>> 0) & 0x1fffff);
+}
+
 /** Two independent multiplicative hashes updated in one pass over the characters. */
 const pair = new Int32Array(2);
 function hashInto(s: string): void {

@@ -1,6 +1,6 @@
 /**
  * The one record model every stage shares: sources -> carrier decoding -> record parsing ->
- * enrichment -> classification -> incident store -> views.
+ * enrichment -> classification -> denial store (interactive view), timeline or output writers.
  *
  * Field names are the kernel's own (`apparmor`, `operation`, `profile`, `name`, `requested_mask`,
  * `denied_mask`, `pid`, `comm`, ...), values decoded (hex strings turned into text). Every value is a
@@ -24,6 +24,13 @@ export type Carrier =
   | 'auditlog' // /var/log/audit/audit.log
   | 'embedded'; // a record quoted inside some other text
 
+/**
+ * Which of the kernel's two outputs a record came through. The kernel log (dmesg, the journal's
+ * kernel messages, kern.log) is rate-limited by the kernel; the audit channel (audit.log, the
+ * journal's audit transport, `audit[PID]: AVC` lines) gets every record the audit subsystem sent.
+ */
+export type Channel = 'kernel' | 'audit';
+
 /** Where the evidence is: the input's name and the 1-based line number (as `sed -n` counts). */
 export interface SourceRef {
   name: string;
@@ -34,28 +41,7 @@ import type { Verdict } from './verdict.js';
 
 export type { Verdict } from './verdict.js';
 
-/**
- * On a classification the classifier made from a shared one by filling in what differs between
- * records: the shared one (with PID_MARK where the pid goes, AGE_MARK where the seconds since a
- * profile load go) and the values. Views that render many records may render the shared one once
- * and fill the values in. A symbol: no view prints it.
- */
-export const FILLED_FROM: unique symbol = Symbol('filledFrom');
-
-/** Stands for the pid in shared classifications (see FILLED_FROM). */
-export const PID_MARK = '\u0001';
-/** Stands for the seconds since the profile's last load in shared classifications. */
-export const AGE_MARK = '\u0002';
-
-/** A shared text split at its placeholders (text, mark, text, ...) with the values written in. */
-export function fillMarks(parts: string[], pid: string, age: string): string {
-  let s = parts[0];
-  for (let i = 1; i < parts.length; i += 2) s += (parts[i] === PID_MARK ? pid : age) + parts[i + 1];
-  return s;
-}
-
 export interface Classification {
-  [FILLED_FROM]?: { template: Classification; pid: string; age: string };
   verdict: Verdict;
   /** 0..1: how sure the classifier is. */
   confidence: number;
@@ -109,6 +95,8 @@ export interface AppArmorRecord {
   /** Host name from the journal, syslog, or audit.log's `node=`. */
   host?: string;
   carrier: Carrier;
+  /** The channel the carrier belongs to, when its form says (a record quoted in other text: unknown). */
+  channel?: Channel;
   /** The audit record type: AVC, USER_AVC, APPARMOR_DENIED, 1400, ... */
   auditType?: string;
   source: SourceRef;
@@ -158,6 +146,22 @@ export interface LossNotice {
   time?: number;
   /** Seconds since boot of the notice, when the carrier gave it: the same notice in dmesg and the journal. */
   uptime?: number;
+  /**
+   * For a loss of the kernel log alone (the records went to the audit channel too): whether an
+   * audit-channel input read here holds them. Asked when shown, since the answer can change while
+   * more is read; absent for losses no other channel can make good.
+   */
+  recovery?: LossRecovery;
+}
+
+export interface LossRecovery {
+  /** The audit-channel input that was read over the whole time of the lost records, or undefined. */
+  coveredBy(): string | undefined;
+}
+
+/** Loss the kernel log alone suffered: the kernel printed fewer records than the audit channel got. */
+export function kernelLogLoss(kind: LossNotice['kind']): boolean {
+  return kind === 'printk-suppressed';
 }
 
 export const DENIAL_KINDS: ReadonlySet<string> = new Set(['DENIED', 'ALLOWED', 'KILLED']);
@@ -170,6 +174,12 @@ export function isDenial(r: AppArmorRecord): boolean {
 /** The profile (label) a record is about: `profile=`, or `label=` on newer kernels. */
 export function recordProfile(r: AppArmorRecord): string | undefined {
   return r.fields.profile ?? r.fields.label;
+}
+
+/** The access's permission mask: what was denied, else what was asked, else the class's own mask (D-Bus, unix). */
+export function recordMask(r: AppArmorRecord): string | undefined {
+  const f = r.fields;
+  return f.denied_mask ?? f.requested_mask ?? f.mask;
 }
 
 /** The object of the access: path, peer, capability, address ... whatever the class has. */

@@ -7,7 +7,7 @@
  * on every record (test/parse/fast-record.test.ts).
  */
 import type { AppArmorRecord, SourceRef } from '../model/record.js';
-import { decodePrefix, type ClockContext } from '../decode/prefix.js';
+import { decodePrefix, type ClockContext } from './prefix.js';
 import { decodeHex, HEX_KEYS, parseAuditId, type AuditId, type UndecodedHolder } from './fields.js';
 import { headerStart, isLegacyType, kindOf, MAX_RAW, newRecord, type Overrides } from './record.js';
 

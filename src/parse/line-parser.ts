@@ -5,9 +5,9 @@
  * PROCTITLE records follow the AppArmor record under the same audit id.
  */
 import type { AppArmorRecord, LossNotice, SourceRef, Unparsable } from '../model/record.js';
-import type { ClockContext } from '../decode/prefix.js';
+import type { ClockContext } from './prefix.js';
 import { decodeHex, scanTokens } from './fields.js';
-import type { LineSink } from '../ingest/line-scanner.js';
+import type { LineSink } from './line-sink.js';
 import { parseFastRecord } from './fast-record.js';
 import { parseJsonEntry } from './journal-json.js';
 import { isLegacyType, parseAuditText, type Overrides } from './record.js';
@@ -210,14 +210,17 @@ export class LineParser {
     if (body >= 0) {
       if (this.templates !== undefined) {
         const src: SourceRef = { name: this.sourceName, line: lineNo };
-        const known = this.templates.match(line, body, src, this.clock);
-        if (known !== undefined) {
-          this.emit(known);
-          return;
+        const tryTemplates = this.templates.worthTrying();
+        if (tryTemplates) {
+          const known = this.templates.match(line, body, src, this.clock);
+          if (known !== undefined) {
+            this.emit(known);
+            return;
+          }
         }
         const fast = parseFastRecord(line, body, src, this.clock, NO_OVERRIDES);
         if (fast !== undefined) {
-          this.templates.learn(line, body, fast);
+          if (tryTemplates) this.templates.learn(line, body, fast);
           this.emit(fast);
           return;
         }
@@ -266,7 +269,7 @@ export class LineParser {
       return true;
     }
     const text = uptime !== undefined ? `[${uptime.toFixed(6)}] ${msg}` : msg;
-    this.parseText(text, lineNo, { carrier: 'dmesg-json' }, true, body + text.length - msg.length, line);
+    this.parseText(text, lineNo, { carrier: 'dmesg-json', channel: 'kernel' }, true, body + text.length - msg.length, line);
     return true;
   }
 
@@ -287,6 +290,9 @@ export class LineParser {
     if (e.time !== undefined) ov.time = e.time;
     if (e.auditId) ov.auditId = e.auditId;
     if (e.auditType) ov.auditType = e.auditType;
+    // journald's own field, which no log line can set
+    if (e.kind === 'dmesg' || e.transport === 'kernel') ov.channel = 'kernel';
+    else if (e.transport === 'audit') ov.channel = 'audit';
     if (e.message === undefined) {
       if (e.messageWasNull) {
         this.stats.nullMessages++;

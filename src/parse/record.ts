@@ -3,8 +3,8 @@
  * `parseAuditText` finds every record on the line (several may share one), decodes the carrier
  * prefix, the audit id, and every key=value, hex included.
  */
-import { isValidTime, type AppArmorRecord, type Carrier, type SourceRef } from '../model/record.js';
-import { decodePrefix, type ClockContext, type PrefixInfo } from '../decode/prefix.js';
+import { isValidTime, type AppArmorRecord, type Carrier, type Channel, type SourceRef } from '../model/record.js';
+import { decodePrefix, type ClockContext, type PrefixInfo } from './prefix.js';
 import { maybeHex, parseAuditId, scanTokens, type AuditId, type Token } from './fields.js';
 import { parseProseRecord } from './legacy-text.js';
 
@@ -32,6 +32,7 @@ export interface Overrides {
   host?: string;
   auditId?: AuditId;
   auditType?: string;
+  channel?: Channel;
 }
 
 export interface ParsedLine {
@@ -104,6 +105,8 @@ export function newRecord(
   const host = ov.host ?? info.host;
   if (host !== undefined) r.host = host;
   if (auditType !== undefined) r.auditType = auditType;
+  const channel = ov.channel ?? info.channel;
+  if (channel !== undefined) r.channel = channel;
   return r;
 }
 

@@ -16,7 +16,7 @@
  * full it becomes the old one and the previous old one is dropped whole.
  */
 import type { AppArmorRecord, SourceRef } from '../model/record.js';
-import { decodePrefix, type ClockContext } from '../decode/prefix.js';
+import { decodePrefix, type ClockContext } from './prefix.js';
 import { digestWithChanged } from '../model/digest.js';
 import { parseAuditId, type AuditId } from './fields.js';
 import { headerStart, MAX_RAW, newRecord } from './record.js';
@@ -38,6 +38,9 @@ interface Template {
   /** The last records made from it with different pids, newest first (a service's few pids take
    * turns): their fields, and digest, serve the next record with the same pid. */
   recent: AppArmorRecord[];
+  /** Hits whose pid was among the recent ones, and hits with another pid. */
+  again: number;
+  fresh: number;
 }
 
 /** Pids remembered per template. */
@@ -123,13 +126,43 @@ function plainBytes(line: string, from: number): boolean {
   return true;
 }
 
+/**
+ * Records in a window of lookups, and how many records are then parsed without looking, when most
+ * of a window came from templates with a pid new to them (a log of one-off records, each from a
+ * process of its own): such a hit copies the template's fields for its pid and costs more than the
+ * one-pass parse it stands in for; or when few of a window were hits at all (every record new):
+ * then each lookup and each template learnt is work for nothing. The templates step aside for a
+ * while and are tried again.
+ */
+const WINDOW = 1024;
+const PAUSE = 16 * WINDOW;
+
 export class TemplateCache {
   hits = 0;
+  /** Lookups in the current window, hits among them, and those with a pid new to their template. */
+  private looked = 0;
+  private windowHits = 0;
+  private freshHits = 0;
+  /** Records still to be parsed without a lookup. */
+  private paused = 0;
   private young = new Map<number, Template>();
   private old = new Map<number, Template>();
 
+  /** False while the templates step aside (most recent hits brought a pid of their own). */
+  worthTrying(): boolean {
+    if (this.paused === 0) return true;
+    this.paused--;
+    return false;
+  }
+
   /** The record of this line from a known template, or undefined (then `learn` may take the parser's). */
   match(line: string, bodyAt: number, src: SourceRef, clock: ClockContext): AppArmorRecord | undefined {
+    if (++this.looked === WINDOW) {
+      if (this.freshHits * 4 > WINDOW * 3 || this.windowHits * 4 < WINDOW) this.paused = PAUSE;
+      this.looked = 0;
+      this.windowHits = 0;
+      this.freshHits = 0;
+    }
     if (!locate(line, bodyAt)) return undefined;
     const key = at.hash;
     let t = this.young.get(key);
@@ -159,26 +192,40 @@ export class TemplateCache {
       if (k < recent.length) {
         seen = recent[k];
         fields = seen.fields;
-        if (k > 0) recent.splice(k, 1);
+        t.again++;
+        if (k > 0) {
+          recent.splice(k, 1);
+          recent.unshift(seen);
+        }
       } else {
         seen = undefined;
         fields = { ...t.fields };
         fields.pid = line.slice(p0, p1);
-        if (recent.length >= RECENT_PIDS) recent.pop();
+        t.fresh++;
+        this.freshHits++;
       }
     }
     const info = decodePrefix(line.slice(0, start), clock, line.slice(start, start + 40));
     const r = newRecord(t.kind, fields, line, line, src, info, NO_OVERRIDES, id, t.type ?? info.auditType);
     if (seen !== undefined) {
+      // the record kept stays (a newer one would live on only to be replaced): unless its digest
+      // is still to be made, then this one, whose digest the next stage makes, serves instead
       if (seen.digest !== undefined && seen.digest.of === fields) r.digest = seen.digest;
+      else recent[0] = r;
     } else {
       // another pid: the digest of a recent record with this one's pid put in
       const d = recent[0]?.digest;
       if (d !== undefined && d.of === recent[0].fields) r.digest = digestWithChanged(d, fields, 'pid');
+      // Kept only while pids come back: a record kept lives on past the young generation, and on
+      // a log where every record has a pid of its own that survival cost more than the parse the
+      // template saves. Now and then one is kept anyway, so pids that start to come back are seen.
+      if (t.fresh <= RECENT_PIDS || t.again * 4 >= t.fresh || (t.fresh & 15) === 0) {
+        if (recent.length >= RECENT_PIDS) recent.pop();
+        recent.unshift(r);
+      }
     }
-    if (recent[0] !== seen || seen === undefined) recent.unshift(r);
-    else recent[0] = r;
     this.hits++;
+    this.windowHits++;
     return r;
   }
 
@@ -197,7 +244,7 @@ export class TemplateCache {
     const tm = line.indexOf('type=', start);
     const type = tm >= 0 && tm < (shape & HAS_ID ? i0 : bodyAt) ? readType(line, tm + 5) : undefined;
     if (type !== undefined && type !== r.auditType) return;
-    const t: Template = { a: line.slice(start, i0), b: line.slice(i1, p0), c: line.slice(p1), shape, kind: r.kind, type, fields: f, recent: [r] };
+    const t: Template = { a: line.slice(start, i0), b: line.slice(i1, p0), c: line.slice(p1), shape, kind: r.kind, type, fields: f, recent: [r], again: 0, fresh: 0 };
     this.keep(at.hash, t);
   }
 

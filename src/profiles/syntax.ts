@@ -28,75 +28,101 @@ export function splitWords(s: string): string[] {
 }
 
 export function parseSyntax(text: string): { nodes: SyntaxNode[]; problems: string[] } {
-  const root: SyntaxNode[] = [];
-  const stack: SyntaxNode[][] = [root];
-  const problems: string[] = [];
-  let line = 1;
-  let i = 0;
+  const rd = new SyntaxReader(text);
   const n = text.length;
-
-  const restOfLine = (): string => {
-    let j = text.indexOf('\n', i);
-    if (j < 0) j = n;
-    const s = text.slice(i, j);
-    i = j;
-    return s;
-  };
-  const stripComment = (s: string): string => s.replace(/(^|\s)#.*$/, '$1').trim();
-
-  while (i < n) {
-    const c = text[i];
+  while (rd.i < n) {
+    const c = text[rd.i];
     if (c === '\n') {
-      line++;
-      i++;
-      continue;
+      rd.line++;
+      rd.i++;
+    } else if (c === ' ' || c === '\t' || c === '\r') {
+      rd.i++;
+    } else if (c === '#' || text.startsWith('include', rd.i)) {
+      rd.includeOrComment(c);
+    } else if (c === '@' && text[rd.i + 1] === '{' && rd.variable()) {
+      // a variable assignment; otherwise a rule that starts with a variable (`@{PROC}/... r,`)
+    } else if (c === '}') {
+      rd.closeBlock();
+    } else {
+      rd.statement();
     }
-    if (c === ' ' || c === '\t' || c === '\r') {
-      i++;
-      continue;
+  }
+  if (rd.stack.length > 1) rd.problems.push('unclosed block at end of file');
+  return { nodes: rd.root, problems: rd.problems };
+}
+
+/** A position in a policy file's text and the tree read so far: one method per kind of statement. */
+class SyntaxReader {
+  i = 0;
+  line = 1;
+  readonly root: SyntaxNode[] = [];
+  /** The open blocks' bodies, innermost last. */
+  readonly stack: SyntaxNode[][] = [this.root];
+  readonly problems: string[] = [];
+
+  constructor(private readonly text: string) {}
+
+  /** The body new statements go to. */
+  private get top(): SyntaxNode[] {
+    return this.stack[this.stack.length - 1];
+  }
+
+  private restOfLine(): string {
+    let j = this.text.indexOf('\n', this.i);
+    if (j < 0) j = this.text.length;
+    const s = this.text.slice(this.i, j);
+    this.i = j;
+    return s;
+  }
+
+  /** `#include <...>`, `include if exists "..."`, or a comment: the rest of the line. */
+  includeOrComment(c: string): void {
+    const startLine = this.line;
+    const l = this.restOfLine();
+    const m = INCLUDE_RE.exec(l);
+    if (m && (c !== '#' || l.startsWith('#include'))) {
+      const ref = (m[2] ?? m[3] ?? m[4]).trim().replace(/,$/, '');
+      this.top.push({ type: 'include', ref, quoted: m[2] === undefined, ifExists: !!m[1], line: startLine });
+    } else if (c !== '#') {
+      this.problems.push(`line ${startLine}: unreadable include: ${l.slice(0, 80)}`);
     }
-    const top = stack[stack.length - 1];
-    if (c === '#' || text.startsWith('include', i)) {
-      const startLine = line;
-      const l = restOfLine();
-      const m = INCLUDE_RE.exec(l);
-      if (m && (c !== '#' || l.startsWith('#include'))) {
-        const ref = (m[2] ?? m[3] ?? m[4]).trim().replace(/,$/, '');
-        top.push({ type: 'include', ref, quoted: m[2] === undefined, ifExists: !!m[1], line: startLine });
-      } else if (c !== '#') {
-        problems.push(`line ${startLine}: unreadable include: ${l.slice(0, 80)}`);
-      }
-      continue;
+  }
+
+  /** `@{NAME} = values` or `+=`, one line; false (nothing read) when the line is no assignment. */
+  variable(): boolean {
+    const save = this.i;
+    const m = VAR_RE.exec(stripComment(this.restOfLine()));
+    if (m) {
+      this.top.push({ type: 'var', name: m[1], append: m[2] === '+', values: splitWords(m[3].replace(/,\s*$/, '')), line: this.line });
+      return true;
     }
-    if (c === '@' && text[i + 1] === '{') {
-      const save = i;
-      const l = restOfLine();
-      const m = VAR_RE.exec(stripComment(l));
-      if (m) {
-        top.push({ type: 'var', name: m[1], append: m[2] === '+', values: splitWords(m[3].replace(/,\s*$/, '')), line });
-        continue;
-      }
-      i = save; // a rule that starts with a variable (`@{PROC}/... r,`)
-    }
-    if (c === '}') {
-      if (stack.length > 1) stack.pop();
-      else problems.push(`line ${line}: unbalanced }`);
-      i++;
-      continue;
-    }
-    // an ordinary statement: up to `,` (a rule) or a standalone `{` (a block)
-    const startLine = line;
+    this.i = save;
+    return false;
+  }
+
+  /** A `}` between statements: the innermost block ends. */
+  closeBlock(): void {
+    if (this.stack.length > 1) this.stack.pop();
+    else this.problems.push(`line ${this.line}: unbalanced }`);
+    this.i++;
+  }
+
+  /** An ordinary statement: up to `,` (a rule) or a standalone `{` (a block's header). */
+  statement(): void {
+    const { text } = this;
+    const n = text.length;
+    const top = this.top;
+    const startLine = this.line;
     let stmt = '';
     let paren = 0;
     let brace = 0;
     let quoted = false;
-    let ended = false;
-    for (; i < n; i++) {
-      const ch = text[i];
-      if (ch === '\n') line++;
+    for (; this.i < n; this.i++) {
+      const ch = text[this.i];
+      if (ch === '\n') this.line++;
       if (quoted) {
         stmt += ch;
-        if (ch === '\\' && i + 1 < n) stmt += text[++i];
+        if (ch === '\\' && this.i + 1 < n) stmt += text[++this.i];
         else if (ch === '"') quoted = false;
         continue;
       }
@@ -106,21 +132,20 @@ export function parseSyntax(text: string): { nodes: SyntaxNode[]; problems: stri
         continue;
       }
       if (ch === '#' && (stmt === '' || /\s$/.test(stmt))) {
-        const j = text.indexOf('\n', i);
-        i = (j < 0 ? n : j) - 1;
+        const j = text.indexOf('\n', this.i);
+        this.i = (j < 0 ? n : j) - 1;
         continue;
       }
       if (ch === '(') paren++;
       else if (ch === ')') paren = Math.max(0, paren - 1);
       else if (ch === '{') {
-        const standalone = (stmt === '' || /[\s)]$/.test(stmt)) && (i + 1 >= n || /[\s}]/.test(text[i + 1]));
+        const standalone = (stmt === '' || /[\s)]$/.test(stmt)) && (this.i + 1 >= n || /[\s}]/.test(text[this.i + 1]));
         if (standalone && paren === 0 && brace === 0) {
           const body: SyntaxNode[] = [];
           top.push({ type: 'block', header: stmt.trim(), line: startLine, body });
-          stack.push(body);
-          i++;
-          ended = true;
-          break;
+          this.stack.push(body);
+          this.i++;
+          return;
         }
         brace++;
       } else if (ch === '}') {
@@ -128,19 +153,17 @@ export function parseSyntax(text: string): { nodes: SyntaxNode[]; problems: stri
         else {
           // a rule without its comma right before the block ends: take it, let the loop close the block
           if (stmt.trim()) top.push({ type: 'rule', text: stmt.trim(), line: startLine });
-          ended = true;
-          break;
+          return;
         }
       } else if (ch === ',' && paren === 0 && brace === 0) {
         if (stmt.trim()) top.push({ type: 'rule', text: stmt.trim(), line: startLine });
-        i++;
-        ended = true;
-        break;
+        this.i++;
+        return;
       }
       stmt += ch;
     }
-    if (!ended && stmt.trim()) problems.push(`line ${startLine}: statement without its closing comma: ${stmt.trim().slice(0, 80)}`);
+    if (stmt.trim()) this.problems.push(`line ${startLine}: statement without its closing comma: ${stmt.trim().slice(0, 80)}`);
   }
-  if (stack.length > 1) problems.push('unclosed block at end of file');
-  return { nodes: root, problems };
 }
+
+const stripComment = (s: string): string => s.replace(/(^|\s)#.*$/, '$1').trim();

@@ -3,7 +3,7 @@
  * that cannot be read, the exact reason and what would fix it. Pure: facts in, plans out, so every
  * combination (not root, dmesg_restrict, no auditd, no journalctl) is testable without that host.
  */
-import type { SourceName } from '../cli/args.js';
+import type { SourceName } from './types.js';
 
 export interface HostFacts {
   uid: number;

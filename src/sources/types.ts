@@ -2,13 +2,17 @@
  * The live-source contract the views build on: what a source is doing (its health) and the session
  * that runs them all. Kept apart from the implementation so views and tests import only types.
  */
-import type { ClockContext } from '../decode/prefix.js';
+import type { ClockContext } from '../parse/prefix.js';
 import type { AppArmorRecord } from '../model/record.js';
-import type { SourceName } from '../cli/args.js';
 import type { HostFacts } from './detect.js';
-import type { PipelineCounts } from '../pipeline.js';
+import type { PipelineCounts } from '../pipeline/pipeline.js';
 
-export type SourceState = 'starting' | 'backfill' | 'live' | 'restarting' | 'failed' | 'unavailable' | 'ended';
+/** The host's live sources, by the names --source takes. */
+export const SOURCE_NAMES = ['journal', 'audit', 'dmesg', 'auditlog'] as const;
+export type SourceName = (typeof SOURCE_NAMES)[number];
+
+/** A live source's states, then a saved input's in the interactive view (waiting, reading, done). */
+export type SourceState = 'starting' | 'backfill' | 'live' | 'restarting' | 'failed' | 'unavailable' | 'ended' | 'waiting' | 'reading' | 'done';
 
 export interface SourceHealth {
   /** journal | audit | dmesg | auditlog | journal-dir:DIR | journal-file:FILE | input:PATH */

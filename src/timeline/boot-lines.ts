@@ -3,7 +3,7 @@
  * line starts a boot, and a raw dmesg line's `[ uptime]` dates it relative to that boot. Pure
  * (lines in, facts out); called for every line, so the common case is a couple of character tests.
  */
-import { decodePrefix, type ClockContext } from '../decode/prefix.js';
+import { decodePrefix, type ClockContext } from '../parse/prefix.js';
 
 export interface LineFacts {
   /** The line is the kernel's banner: a boot. */

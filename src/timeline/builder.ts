@@ -20,7 +20,7 @@ import { own } from './key-records.js';
 import type { LossSummary, ProfileChange, TimePoint, Timeline, TimelineAction, TimelineEvent, TimelineOptions, TimelineVerdict } from './model.js';
 import { severity } from './model.js';
 import { resolveUptime, UptimeClock, type Segment } from './uptime-clock.js';
-import { RateHistory } from '../store/rate-history.js';
+import { RateHistory } from '../model/rate-history.js';
 
 export const DEFAULT_GAP_SECONDS = 300;
 const DEFAULT_MAX_KEY_RECORDS = 12;
@@ -62,6 +62,8 @@ interface PendingEvent {
   segment?: Segment;
   /** The last dated time before it in log order: where it goes if its uptime cannot be dated. */
   prevTime?: number;
+  /** A loss notice the audit channel may make good: asked when the timeline is built. */
+  notice?: LossNotice;
 }
 
 interface ProfileStat {
@@ -211,12 +213,13 @@ export class TimelineBuilder {
     } else {
       this.lost.set(n.kind, { kind: n.kind, count: n.count, notices: 1, firstSource: n.source });
     }
+    const notice = n.recovery ? n : undefined;
     if (n.time !== undefined) {
-      this.pushEvent({ type: 'loss', at: { time: n.time, approx: false, basis: 'record' }, kind: n.kind, count: n.count, source: n.source }, true);
+      this.pushEvent({ type: 'loss', at: { time: n.time, approx: false, basis: 'record' }, kind: n.kind, count: n.count, source: n.source }, true, undefined, notice);
       return;
     }
     if (uptime !== undefined) this.clock.observe(n.source.name, uptime);
-    this.pushEvent({ type: 'loss', at: this.undatedPoint(uptime), kind: n.kind, count: n.count, source: n.source }, true, uptime !== undefined ? this.clock.segment(n.source.name) : undefined);
+    this.pushEvent({ type: 'loss', at: this.undatedPoint(uptime), kind: n.kind, count: n.count, source: n.source }, true, uptime !== undefined ? this.clock.segment(n.source.name) : undefined, notice);
   }
 
   addBoot(b: BootNotice): void {
@@ -253,8 +256,17 @@ export class TimelineBuilder {
     const actions = [...this.actions.values()].map((a) => ({ ...a, argv: a.argv.map((x) => [...x]), incidentId: a.incidentId !== undefined ? seqToId.get(a.incidentId) : undefined }));
     for (const a of actions) if (a.incidentId === undefined) delete a.incidentId;
 
+    // what the audit channel read so far makes good of the kernel log's losses
+    const lost = new Map([...this.lost].map(([k, l]) => [k, { ...l }]));
     const events: { e: TimelineEvent; seq: number }[] = this.events.map((p) => {
       const e = { ...p.event, at: this.resolve(p) } as TimelineEvent;
+      const by = p.notice?.recovery?.coveredBy();
+      if (e.type === 'loss' && by !== undefined) {
+        e.recoveredFrom = by;
+        const l = lost.get(e.kind)!;
+        l.recovered = (l.recovered ?? 0) + e.count;
+        l.recoveredFrom ??= by;
+      }
       if ((e.type === 'profile' || e.type === 'action') && e.incidentId !== undefined) e.incidentId = seqToId.get(e.incidentId);
       if ((e.type === 'profile' || e.type === 'action') && e.incidentId === undefined) delete e.incidentId;
       return { e, seq: p.seq };
@@ -290,7 +302,7 @@ export class TimelineBuilder {
         incidents: incidents.length,
         actions: actions.length,
         boots: this.boots,
-        lost: [...this.lost.values()].map((l) => ({ ...l })),
+        lost: [...lost.values()],
         unparsable: this.counts.unparsable,
         duplicates: this.counts.duplicates,
         cutLines: this.counts.cut,
@@ -520,12 +532,13 @@ export class TimelineBuilder {
     for (const inc of this.incidents) if (inc.sealedAt === undefined && inc.lastSource.name === sourceName && inc.lastActivity <= at) inc.sealedAt = at;
   }
 
-  private pushEvent(event: TimelineEvent, important: boolean, segment?: Segment): void {
+  private pushEvent(event: TimelineEvent, important: boolean, segment?: Segment, notice?: LossNotice): void {
     if (!important && this.events.length >= this.maxEvents) {
       this.omittedEvents++;
       return;
     }
     const p: PendingEvent = { event, seq: this.seq++ };
+    if (notice) p.notice = notice;
     if (segment) {
       p.segment = segment;
       p.prevTime = this.lastDated;

@@ -19,6 +19,8 @@ export interface Row {
   incidentId?: number;
   /** For key records: their verdict, so a renderer can mark attack rows. */
   verdict?: string;
+  /** A loss row whose records the audit channel read here holds: not a loss, not marked as one. */
+  recovered?: boolean;
 }
 
 /** Profile changes this close together with the same operation read as one row. */
@@ -66,7 +68,7 @@ export function chronologyRows(t: Timeline, esc: Esc, clock: (ms: number) => str
       case 'loss': {
         // notices of one kind in a row (a flood brings one a second): one row with the totals
         const run: LossRun = { first: e, last: e, count: e.count, notices: 1 };
-        while (i + 1 < events.length && events[i + 1].type === 'loss' && (events[i + 1] as LossEvent).kind === e.kind && events[i + 1].at.time !== undefined && e.at.time !== undefined) {
+        while (i + 1 < events.length && events[i + 1].type === 'loss' && (events[i + 1] as LossEvent).kind === e.kind && (events[i + 1] as LossEvent).recoveredFrom === e.recoveredFrom && events[i + 1].at.time !== undefined && e.at.time !== undefined) {
           addToRun(run, events[++i] as LossEvent);
         }
         rows.push(lossRow(run, esc, clock));
@@ -159,7 +161,8 @@ function addToRun(run: LossRun, e: LossEvent): void {
 
 function lossRow(run: LossRun, esc: Esc, clock: (ms: number) => string): Row {
   const { first, last, notices } = run;
-  const row: Row = { kind: 'loss', at: first.at, text: lossText(first.kind, run.count, esc), evidence: evidence(first.source, esc) };
+  const row: Row = { kind: 'loss', at: first.at, text: lossText(first.kind, run.count, esc, first.recoveredFrom), evidence: evidence(first.source, esc) };
+  if (first.recoveredFrom !== undefined) row.recovered = true;
   if (notices > 1) {
     const a = clock(first.at.time!);
     const b = clock(last.at.time!);
@@ -209,8 +212,9 @@ export function incidentRows(t: Timeline, inc: Incident, esc: Esc, clock: (ms: n
     const within = new Map<string, LossRun>();
     for (let i = firstAtOrAfter(ix.datedLosses, from); i < ix.datedLosses.length && ix.datedLosses[i].at.time! <= until; i++) {
       const e = ix.datedLosses[i];
-      const run = within.get(e.kind);
-      if (!run) within.set(e.kind, { first: e, last: e, count: e.count, notices: 1 });
+      const key = `${e.kind}\0${e.recoveredFrom ?? ''}`;
+      const run = within.get(key);
+      if (!run) within.set(key, { first: e, last: e, count: e.count, notices: 1 });
       else addToRun(run, e);
     }
     for (const run of within.values()) rows.push({ row: lossRow(run, esc, clock), order: order++ });

@@ -90,9 +90,16 @@ const LOSS_TEXT: Record<string, (n: number) => string> = {
   'journal-missed': (n) => `journald missed ${n} kernel messages`,
 };
 
-export function lossText(kind: string, count: number, esc: Esc): string {
+/** `recoveredFrom`: the audit-channel input that holds what the kernel log lost (the loss is not one). */
+export function lossText(kind: string, count: number, esc: Esc, recoveredFrom?: string): string {
+  if (recoveredFrom !== undefined) return `${count} suppressed in the kernel log (kauditd_printk_skb), recovered from the audit channel (${esc(recoveredFrom)})`;
   const f = LOSS_TEXT[kind];
   return f ? f(count) : `${esc(kind)}: ${count} lost`;
+}
+
+/** What the kernel log lost but the audit channel read here holds, one phrase per kind. */
+export function recoveredPhrases(s: TimelineSummary, esc: Esc): string[] {
+  return s.lost.filter((l) => l.recovered).map((l) => `${lossText(l.kind, l.recovered!, esc, l.recoveredFrom)} [${evidence(l.firstSource, esc)}${l.notices > 1 ? ` and ${l.notices - 1} more notices` : ''}]`);
 }
 
 export function bootText(kernel: string | undefined, detectedBy: string, esc: Esc): string {
@@ -119,7 +126,7 @@ export function recordsText(inc: Incident): string {
 
 /** What the evidence says was lost or could not be read, one phrase each; empty when nothing was. */
 export function lostPhrases(s: TimelineSummary, esc: Esc): string[] {
-  const out = s.lost.map((l) => `${lossText(l.kind, l.count, esc)} [${evidence(l.firstSource, esc)}${l.notices > 1 ? ` and ${l.notices - 1} more notices` : ''}]`);
+  const out = s.lost.filter((l) => l.count > (l.recovered ?? 0)).map((l) => `${lossText(l.kind, l.count - (l.recovered ?? 0), esc)} [${evidence(l.firstSource, esc)}${l.notices > 1 ? ` and ${l.notices - 1} more notices` : ''}]`);
   if (s.unparsable) out.push(`${s.unparsable} unparsable line${s.unparsable === 1 ? '' : 's'}${s.firstUnparsable ? ` (first: ${evidence(s.firstUnparsable, esc)})` : ''}`);
   if (s.cutLines) out.push(`${s.cutLines} over-long lines cut`);
   if (s.nullMessages) out.push(`${s.nullMessages} journal messages too large to read (null)`);

@@ -3,8 +3,8 @@
  * screenful, by span) as rows of bars split by verdict, each verdict with its own glyph, and the
  * operator's actions marked on the row they fell in. Shared by the text and markdown renderers.
  */
-import { RATE_VERDICTS } from '../store/rate-history.js';
-import { bucketize, stepLabel, sum, VERDICT_BAR_GLYPH, verdictBar } from '../views/sparkline.js';
+import { RATE_VERDICTS } from '../model/rate-history.js';
+import { bucketize, stepLabel, sum, VERDICT_BAR_GLYPH, verdictBar } from '../outputs/sparkline.js';
 import { verdictLabel } from './describe.js';
 import type { Timeline, TimelineAction } from './model.js';
 import { formatClock, formatDate, type TimeStyle } from './time-format.js';

@@ -3,30 +3,21 @@
  * count, and when an incident has more distinct accesses than fit, the least telling ones (lowest
  * verdict, then latest) are dropped and counted, so attack records are never pushed out by noise.
  */
+import { hashString53 } from '../model/digest.js';
 import type { AppArmorRecord } from '../model/record.js';
-import { recordProfile, recordTarget } from '../model/record.js';
+import { recordMask, recordProfile, recordTarget } from '../model/record.js';
 import type { KeyRecord, TimePoint, TimelineVerdict } from './model.js';
 import { severity } from './model.js';
 
 /** Distinct accesses tracked per incident; more than the listed ones so the choice is a good one. */
 export const TRACKED_ACCESSES = 64;
 
-/** Two 32-bit FNV-1a variants folded into 53 bits: collisions are not a practical concern here. */
-function hash(s: string): number {
-  let h1 = 0x811c9dc5;
-  let h2 = 0x5bd1e995;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    h1 = Math.imul(h1 ^ c, 0x01000193);
-    h2 = Math.imul(h2 ^ c, 0x5bd1e995);
-  }
-  return (h2 >>> 0) * 0x200000 + ((h1 >>> 0) & 0x1fffff);
-}
 
 /** The identity of an access, hashed: a number keeps nothing of the record alive. */
 function accessKey(r: AppArmorRecord, verdict: string): number {
   const f = r.fields;
-  return hash(`${r.kind}\u0000${f.operation ?? ''}\u0000${recordTarget(r) ?? ''}\u0000${f.denied_mask ?? f.requested_mask ?? f.mask ?? ''}\u0000${recordProfile(r) ?? ''}\u0000${verdict}`);
+  // 53 bits: collisions are not a practical concern here
+  return hashString53(`${r.kind}\u0000${f.operation ?? ''}\u0000${recordTarget(r) ?? ''}\u0000${recordMask(r) ?? ''}\u0000${recordProfile(r) ?? ''}\u0000${verdict}`);
 }
 
 /** Keep priority, a lower one first: severity, then the later time (earlier is kept). No allocation: it runs for every entry of a full set. */
@@ -143,7 +134,7 @@ function toKeyRecord(r: AppArmorRecord, verdict: TimelineVerdict, at: TimePoint)
   if (profile !== undefined) k.profile = own(profile);
   const target = recordTarget(r);
   if (target !== undefined) k.target = own(target);
-  const mask = f.denied_mask ?? f.requested_mask ?? f.mask;
+  const mask = recordMask(r);
   if (mask !== undefined) k.mask = own(mask);
   if (f.class !== undefined) k.cls = own(f.class);
   if (f.pid !== undefined) k.pid = own(f.pid);

@@ -9,7 +9,7 @@
 import type { ActionKind } from '../model/action.js';
 import type { SourceRef } from '../model/record.js';
 import type { GroupVerdict } from '../model/verdict.js';
-import type { RateSeries } from '../store/rate-history.js';
+import type { RateSeries } from '../model/rate-history.js';
 
 /** A record's verdict, or NO_VERDICT when no classifier ran (never guessed). */
 export type TimelineVerdict = GroupVerdict;
@@ -138,7 +138,7 @@ export type TimelineEvent =
   | { type: 'boot'; at: TimePoint; source: SourceRef; kernel?: string; detectedBy: 'linux-version' | 'uptime-reset' }
   | { type: 'profile'; at: TimePoint; change: ProfileChange; incidentId?: number; actionId?: string }
   | { type: 'action'; at: TimePoint; actionId: string; phase: 'intent' | 'result'; incidentId?: number }
-  | { type: 'loss'; at: TimePoint; kind: string; count: number; source: SourceRef }
+  | { type: 'loss'; at: TimePoint; kind: string; count: number; source: SourceRef; recoveredFrom?: string }
   | { type: 'incident'; at: TimePoint; incidentId: number };
 
 export interface LossSummary {
@@ -147,6 +147,12 @@ export interface LossSummary {
   count: number;
   notices: number;
   firstSource: SourceRef;
+  /**
+   * Of `count`, the records the kernel log lost that an audit-channel input read here holds (read
+   * over their whole time), and that input: not lost for the operator. Absent when none.
+   */
+  recovered?: number;
+  recoveredFrom?: string;
 }
 
 export interface TimelineSummary {

@@ -3,7 +3,7 @@
  * has taken more than a moment, rewritten in place a few times a second, and erased at the end so
  * it never mixes with the output. I/O edge (timers, the stream).
  */
-import { safeText } from '../views/safe-text.js';
+import { safeText } from '../model/safe-text.js';
 
 export interface ProgressStream {
   write(s: string): unknown;

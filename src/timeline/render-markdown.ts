@@ -5,9 +5,9 @@
  * or a table would read as syntax escaped, so a hostile path cannot break the ticket's layout,
  * start a heading or a quote, open a code span, inject a link or HTML.
  */
-import { safeText } from '../views/safe-text.js';
+import { safeText } from '../model/safe-text.js';
 import { chronologyRows, incidentRows, rowNote, type Row } from './chronology.js';
-import { changeText, countsText, evidence, lostPhrases, pidsText, recordsText, verdictLabel } from './describe.js';
+import { changeText, countsText, evidence, lostPhrases, pidsText, recordsText, recoveredPhrases, verdictLabel } from './describe.js';
 import { histogramLines } from './histogram.js';
 import type { Incident, Timeline } from './model.js';
 import type { RenderOptions } from './render-text.js';
@@ -64,6 +64,8 @@ function summary(t: Timeline, o: RenderOptions): string[] {
   if (s.boots) line('Boots', String(s.boots));
   const lost = lostPhrases(s, esc);
   line('Lost', lost.length ? lost.join('; ') : 'nothing the logs reported (explicit deny rules are silent unless audited)');
+  const recovered = recoveredPhrases(s, esc);
+  if (recovered.length) line('Recovered', recovered.join('; '));
   if (s.duplicates) line('Merged', `${s.duplicates} duplicate records (the same record in two logs)`);
   if (s.approxTimes || s.undated) line('Estimated', `${s.approxTimes} record times estimated (~), ${s.undated} undated (?)`);
   if (s.unclassified && s.records > status) line('Note', 'no classifier ran: verdicts read “unclassified”');
@@ -88,7 +90,7 @@ function incidentSection(t: Timeline, inc: Incident, o: RenderOptions): string[]
   if (inc.reasons.length) out.push(`- **Why ${verdictLabel(inc.verdict)}:** ${inc.reasons.map(esc).join('; ')}`);
   out.push('', '| Time | What | Details | Evidence |', '|---|---|---|---|');
   for (const r of incidentRows(t, inc, esc, (ms) => formatClock(ms, o.style))) {
-    const what = r.kind === 'loss' ? `**Loss:** ${r.text}` : r.kind === 'action' || r.verdict === 'likely-attack' ? `**${r.text}**` : r.text;
+    const what = r.kind === 'loss' ? (r.recovered ? `Recovered: ${r.text}` : `**Loss:** ${r.text}`) : r.kind === 'action' || r.verdict === 'likely-attack' ? `**${r.text}**` : r.text;
     const details = [r.detail, rowNote(r)].filter((x): x is string => !!x).join(' · ');
     out.push(`| ${mdText(formatPointClock(r.at, o.style, true))} | ${cell(what)} | ${cell(details)} | ${cell(r.evidence ?? '')} |`);
   }
@@ -125,7 +127,7 @@ export function* markdownLines(t: Timeline, o: RenderOptions): Generator<string>
         continue;
       }
       const within = r.kind === 'action' && r.incidentId !== undefined ? ` (incident ${r.incidentId})` : '';
-      const text = r.kind === 'loss' ? `**Loss:** ${rowText(r)}` : rowText(r, r.kind === 'action' || r.kind === 'boot') + within;
+      const text = r.kind === 'loss' ? (r.recovered ? `Recovered: ${rowText(r)}` : `**Loss:** ${rowText(r)}`) : rowText(r, r.kind === 'action' || r.kind === 'boot') + within;
       out.push(`| ${time} | ${text} | ${cell(r.evidence ?? '')} |`);
       if (out.length >= 256) yield `${out.splice(0).join('\n')}\n`;
     }

@@ -3,9 +3,9 @@
  * incident told as an indented block at the moment it began. Every log string passes through
  * safeText. Meaning never depends on colour (there is none): verdicts are words, attack rows `!`.
  */
-import { safeText } from '../views/safe-text.js';
+import { safeText } from '../model/safe-text.js';
 import { chronologyRows, incidentRows, rowNote, type Row } from './chronology.js';
-import { countsText, evidence, lostPhrases, pidsText, recordsText, verdictLabel, changeText } from './describe.js';
+import { countsText, evidence, lostPhrases, pidsText, recordsText, recoveredPhrases, verdictLabel, changeText } from './describe.js';
 import { histogramLines } from './histogram.js';
 import type { Incident, Timeline } from './model.js';
 import { formatAfter, formatClock, formatDate, formatPointClock, formatPointStamp, formatSpan, type TimeStyle } from './time-format.js';
@@ -48,6 +48,11 @@ function summaryLines(t: Timeline, o: RenderOptions): string[] {
     line('Lost', lost[0]);
     for (const l of lost.slice(1)) out.push(`${' '.repeat(12)}${l}`);
   } else line('Lost', 'nothing the logs reported (explicit deny rules are silent unless audited)');
+  const recovered = recoveredPhrases(s, esc);
+  if (recovered.length) {
+    line('Recovered', recovered[0]);
+    for (const l of recovered.slice(1)) out.push(`${' '.repeat(12)}${l}`);
+  }
   if (s.duplicates) line('Merged', `${s.duplicates} duplicate record${s.duplicates === 1 ? '' : 's'} (the same record in two logs)`);
   if (s.approxTimes || s.undated) line('Estimated', `${s.approxTimes} record time${s.approxTimes === 1 ? '' : 's'} estimated (~), ${s.undated} undated (?)`);
   if (s.unclassified && s.records > status) line('Note', 'no classifier ran: verdicts read "unclassified"');
@@ -74,7 +79,7 @@ function incidentBlock(t: Timeline, inc: Incident, o: RenderOptions): string[] {
     out.push(`│ began ${formatAfter(inc.first.time, inc.precededBy.at.time)} after ${changeText(inc.precededBy.change, esc)} [${evidence(inc.precededBy.change.source, esc)}]`);
   }
   for (const r of incidentRows(t, inc, esc, (ms) => formatClock(ms, o.style))) {
-    const mark = r.verdict === 'likely-attack' || r.kind === 'loss' ? '!' : r.kind === 'action' ? '>' : r.kind === 'profile' ? '*' : ' ';
+    const mark = r.verdict === 'likely-attack' || (r.kind === 'loss' && !r.recovered) ? '!' : r.kind === 'action' ? '>' : r.kind === 'profile' ? '*' : ' ';
     out.push(`│ ${mark} ${formatPointClock(r.at, o.style, true).padEnd(13)} ${rowLine(r)}`);
   }
   if (inc.otherAccesses) out.push(`│   and ${inc.otherAccesses} other distinct access${inc.otherAccesses === 1 ? '' : 'es'} (${inc.otherRecords} record${inc.otherRecords === 1 ? '' : 's'}) not listed`);

@@ -2,7 +2,7 @@
  * The types the interactive view and its runner share: the view model the runner flushes into the
  * view, the feed it arrives through, and the App's props.
  */
-import type { Incident, StoreSnapshot } from '../store/incident-store.js';
+import type { DenialGroup, StoreSnapshot } from './denial-store.js';
 import type { Incident as TimelineIncident } from '../timeline/model.js';
 import type { ActionVerb } from './keymap.js';
 import type { ProfileFacts } from './profile-facts.js';
@@ -47,9 +47,9 @@ export interface Feed {
 }
 
 export interface ActionTarget {
-  incident?: Incident;
+  incident?: DenialGroup;
   profile?: string;
-  marked?: Incident[];
+  marked?: DenialGroup[];
 }
 
 export interface AppProps {

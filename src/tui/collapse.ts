@@ -4,7 +4,7 @@
  * one row whose target is the pattern (written like aa-logprof's globs: `/proc/@{pid}/status`) with
  * the summed count; Enter on it lists the members under it. A pattern seen once stays its incident.
  */
-import type { Incident } from '../store/incident-store.js';
+import type { DenialGroup } from './denial-store.js';
 import { VERDICT_RANK } from '../model/verdict.js';
 
 /** Keys of collapsed rows start with this (no incident key does: they are built from log fields without it). */
@@ -35,9 +35,9 @@ export function targetPattern(target: string): string {
 }
 
 export interface Collapsed {
-  rows: Incident[];
+  rows: DenialGroup[];
   /** Members of each collapsed row, by its key. */
-  members: Map<string, Incident[]>;
+  members: Map<string, DenialGroup[]>;
 }
 
 /**
@@ -45,9 +45,9 @@ export interface Collapsed {
  * member in `list` (which is already sorted). Groups in `expanded` keep the row and list their
  * members right under it.
  */
-export function collapseIncidents(list: Incident[], expanded: readonly string[] = []): Collapsed {
-  const groups = new Map<string, Incident[]>();
-  const keyOf = new Map<Incident, string>();
+export function collapseIncidents(list: DenialGroup[], expanded: readonly string[] = []): Collapsed {
+  const groups = new Map<string, DenialGroup[]>();
+  const keyOf = new Map<DenialGroup, string>();
   for (const i of list) {
     const pattern = targetPattern(i.target);
     if (pattern === i.target) continue;
@@ -57,8 +57,8 @@ export function collapseIncidents(list: Incident[], expanded: readonly string[] 
     if (g) g.push(i);
     else groups.set(k, [i]);
   }
-  const members = new Map<string, Incident[]>();
-  const rows: Incident[] = [];
+  const members = new Map<string, DenialGroup[]>();
+  const rows: DenialGroup[] = [];
   const placed = new Set<string>();
   for (const i of list) {
     const k = keyOf.get(i);
@@ -76,7 +76,7 @@ export function collapseIncidents(list: Incident[], expanded: readonly string[] 
   return { rows, members };
 }
 
-function groupRow(key: string, g: Incident[]): Incident {
+function groupRow(key: string, g: DenialGroup[]): DenialGroup {
   const worst = g.reduce((a, b) => (VERDICT_RANK[b.verdict] > VERDICT_RANK[a.verdict] ? b : a));
   const latest = g.reduce((a, b) => ((b.lastSeen ?? 0) > (a.lastSeen ?? 0) ? b : a));
   const pids = [...new Set(g.flatMap((i) => i.pids))];

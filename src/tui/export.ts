@@ -4,9 +4,9 @@
  * clipboard or to the terminal that pastes it.
  */
 import { commandLine } from '../actions/plan.js';
-import type { Incident } from '../store/incident-store.js';
-import { recordToJson } from '../views/json.js';
-import { safeText } from '../views/safe-text.js';
+import type { DenialGroup } from './denial-store.js';
+import { recordToJson } from '../outputs/json.js';
+import { safeText } from '../model/safe-text.js';
 
 export type CopyWhat = 'rule' | 'evidence' | 'markdown' | 'command';
 
@@ -14,7 +14,7 @@ export const COPY_MENU = 'copy: r rule · e evidence · m incident as markdown �
 export const WRITE_MENU = 'write: m markdown · j NDJSON · Esc';
 
 /** The text for `y` + a letter, or why there is none. */
-export function copyText(inc: Incident | undefined, what: CopyWhat): { ok: true; text: string; label: string } | { ok: false; reason: string } {
+export function copyText(inc: DenialGroup | undefined, what: CopyWhat): { ok: true; text: string; label: string } | { ok: false; reason: string } {
   if (!inc) return { ok: false, reason: 'nothing selected to copy' };
   const s = inc.classification?.suggestion;
   switch (what) {
@@ -37,7 +37,7 @@ export function copyText(inc: Incident | undefined, what: CopyWhat): { ok: true;
 const iso = (t?: number) => (t === undefined ? '?' : new Date(t).toISOString());
 
 /** One incident as markdown: what, verdict and why, suggestion, evidence. */
-export function incidentMarkdown(inc: Incident): string[] {
+export function incidentMarkdown(inc: DenialGroup): string[] {
   const c = inc.classification;
   const out = [
     `### ${safeText(inc.profile)}: ${safeText(inc.operation)} ${safeText(inc.target)}`,
@@ -55,12 +55,12 @@ export function incidentMarkdown(inc: Incident): string[] {
   return out;
 }
 
-export function incidentsMarkdown(list: Incident[], title: string): string[] {
+export function incidentsMarkdown(list: DenialGroup[], title: string): string[] {
   return [`# ${safeText(title)}`, '', `${list.length} incident${list.length === 1 ? '' : 's'}`, '', ...list.flatMap((i) => [...incidentMarkdown(i), ''])];
 }
 
 /** One JSON object per incident, its evidence records in the NDJSON record form. */
-export function incidentsNdjson(list: Incident[]): string[] {
+export function incidentsNdjson(list: DenialGroup[]): string[] {
   return list.map((i) =>
     JSON.stringify({
       profile: i.profile,

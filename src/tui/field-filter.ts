@@ -5,12 +5,12 @@
  * before). Words without a field match the profile, operation, target, mask, verdict, comms, pids
  * and host. A filter without any field or regex term is one plain substring (spaces included).
  */
-import { maskOf, type Incident } from '../store/incident-store.js';
+import { maskOf, type DenialGroup } from './denial-store.js';
 import type { ActionJournalEntry } from '../model/action.js';
 import { recordProfile, recordTarget, type AppArmorRecord } from '../model/record.js';
 import { NO_VERDICT } from '../model/verdict.js';
 
-export type IncidentPredicate = (i: Incident, now: number) => boolean;
+export type IncidentPredicate = (i: DenialGroup, now: number) => boolean;
 
 const VERDICT_WORDS: Record<string, string> = { attack: 'likely-attack', 'likely-attack': 'likely-attack', rule: 'missing-rule', 'missing-rule': 'missing-rule', unclear: 'unclear', info: 'info' };
 const FIELD_RE = /^(!?)(profile|op|operation|pid|host|verdict|since|target|comm):(.*)$/i;
@@ -22,11 +22,11 @@ export function parseSince(v: string): number | undefined {
   return Number(m[1]) * { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[m[2].toLowerCase() as 's' | 'm' | 'h' | 'd'];
 }
 
-function hostsOf(i: Incident): string[] {
+function hostsOf(i: DenialGroup): string[] {
   return i.hosts ?? [...new Set(i.samples.map((r) => r.host).filter((h): h is string => !!h))];
 }
 
-function words(i: Incident): string[] {
+function words(i: DenialGroup): string[] {
   return [i.profile, i.operation, i.target, i.mask, i.verdict, ...i.comms, ...i.pids, ...hostsOf(i)].map((w) => w.toLowerCase());
 }
 
@@ -122,7 +122,7 @@ export interface RowTest {
 }
 
 export function rowTest(test: IncidentPredicate, now: number): RowTest {
-  const one = (o: Partial<Incident>): Incident => ({ key: '', profile: '', operation: '', target: '', mask: '', kinds: [], verdict: NO_VERDICT, worstKind: '', count: 1, pids: [], pidsMore: 0, comms: [], hosts: [], firstSeq: 0, lastSeq: 0, samples: [], ...o });
+  const one = (o: Partial<DenialGroup>): DenialGroup => ({ key: '', profile: '', operation: '', target: '', mask: '', kinds: [], verdict: NO_VERDICT, worstKind: '', count: 1, pids: [], pidsMore: 0, comms: [], hosts: [], firstSeq: 0, lastSeq: 0, samples: [], ...o });
   return {
     record: (r) =>
       test(

@@ -3,8 +3,7 @@
  * labels that carry their meaning without colour, fixed-width cells. Pure.
  */
 import { formatDistanceStrict, type Locale } from 'date-fns';
-import type { IncidentVerdict } from '../store/incident-store.js';
-import { safeCell, safeMiddle } from '../views/safe-text.js';
+import { safeCell, safeMiddle } from '../model/safe-text.js';
 
 const UNIT: Record<string, string> = { xSeconds: 's', xMinutes: 'm', xHours: 'h', xDays: 'd', xMonths: 'mo', xYears: 'y' };
 

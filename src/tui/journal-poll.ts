@@ -4,13 +4,13 @@
  */
 import { stat } from 'node:fs/promises';
 import { readJournalContents } from '../actions/journal.js';
-import type { IncidentStore } from '../store/incident-store.js';
+import type { DenialStore } from './denial-store.js';
 
 /** How often the journal is looked at again while running. */
 export const JOURNAL_POLL_MS = 2000;
 
 /** A reader that puts the journal's entries into the store when the file changed since it last read it. */
-export function journalReader(path: string, store: IncidentStore): () => Promise<void> {
+export function journalReader(path: string, store: DenialStore): () => Promise<void> {
   let mtime = -1;
   return async () => {
     try {

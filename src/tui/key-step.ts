@@ -5,7 +5,7 @@
  * derived from the state the key before it produced.
  */
 import type { Key } from 'ink';
-import type { Incident } from '../store/incident-store.js';
+import type { DenialGroup } from './denial-store.js';
 import type { ActionTarget } from './app-types.js';
 import { intentFor, type ActionVerb, type KeyBinding } from './keymap.js';
 import { applyIntent, editFilter, type UiState } from './ui-state.js';
@@ -49,7 +49,7 @@ export function keyForChar(c: string, chunk: Key): Key {
 }
 
 /** The incident a key on the incidents screen is about: the open detail's, else the selected row's. */
-function currentIncident(cur: UiState, scr: ScreenModel): Incident | undefined {
+function currentIncident(cur: UiState, scr: ScreenModel): DenialGroup | undefined {
   return cur.screen === 'incidents' ? (scr.detailIncident ?? scr.incidents[scr.sel]) : undefined;
 }
 

@@ -4,19 +4,18 @@
  * shown as it is read. New likely attacks are announced only once the backlog is read. I/O edge:
  * opens the files, starts the sources.
  */
-import type { ReplayInput } from '../cli/replay.js';
-import type { ClockContext } from '../decode/prefix.js';
-import { scanStream, type LineStats } from '../ingest/lines.js';
-import { openInput } from '../ingest/inputs.js';
+import type { ClockContext } from '../parse/prefix.js';
 import type { AppArmorRecord } from '../model/record.js';
-import { Pipeline, type PipelineSink } from '../pipeline.js';
-import type { IncidentStore, SourceHealth } from '../store/incident-store.js';
+import type { PipelineSink } from '../pipeline/pipeline.js';
+import { SavedInputReader, type SavedInput, type TimeWindow } from '../pipeline/saved-inputs.js';
+import type { SourceHealth } from '../sources/types.js';
+import type { DenialStore } from './denial-store.js';
 import type { TimelineBuilder } from '../timeline/builder.js';
 
 export interface ReplayOptions {
   clock: ClockContext;
   /** --since/--until (epoch ms); records without a time are kept. */
-  window?: { since?: number; until?: number };
+  window?: TimeWindow;
   enrich?: (r: AppArmorRecord) => void;
   /** Each record's host, as it arrives. */
   onHost(host: string): void;
@@ -28,7 +27,7 @@ export interface LiveHandle {
 }
 
 export interface IntakeOptions extends ReplayOptions {
-  inputs: ReplayInput[];
+  inputs: SavedInput[];
   startLive?: (sink: PipelineSink, onHealth: (h: SourceHealth[]) => void) => Promise<LiveHandle>;
   /** Every record from the live sources (the action dialog watches for the kernel's STATUS record). */
   observe?: (r: AppArmorRecord) => void;
@@ -39,7 +38,7 @@ export interface IntakeOptions extends ReplayOptions {
 }
 
 /** Starts reading records; the live sources' handle to stop them, when live. */
-export async function startIntake(store: IncidentStore, story: TimelineBuilder, o: IntakeOptions, pollMs: number): Promise<LiveHandle | undefined> {
+export async function startIntake(store: DenialStore, story: TimelineBuilder, o: IntakeOptions, pollMs: number): Promise<LiveHandle | undefined> {
   if (!o.startLive) {
     void replayInto(store, story, o.inputs, o).then(() => {
       store.armAnnouncements();
@@ -64,38 +63,39 @@ export async function startIntake(store: IncidentStore, story: TimelineBuilder, 
   return live;
 }
 
-export async function replayInto(store: IncidentStore, story: TimelineBuilder, inputs: ReplayInput[], o: ReplayOptions): Promise<void> {
-  const health: SourceHealth[] = inputs.map((i) => ({ name: i.name, state: 'waiting', lines: 0, records: 0 }));
+export async function replayInto(store: DenialStore, story: TimelineBuilder, inputs: SavedInput[], o: ReplayOptions): Promise<void> {
+  const health: SourceHealth[] = inputs.map((i) => ({ name: i.name, state: 'waiting', lines: 0, records: 0, restarts: 0, stderrTail: [] }));
   store.setHealth(health);
   const sink: PipelineSink = {
     record: (r) => {
-      const w = o.window;
-      if (w && r.time !== undefined && ((w.since !== undefined && r.time < w.since) || (w.until !== undefined && r.time > w.until))) return;
       if (r.host) o.onHost(r.host);
       store.add(r);
       story.addRecord(r);
     },
     loss: (n) => store.addLoss(n),
   };
-  const pipeline = new Pipeline(sink, { clock: o.clock, enrich: o.enrich });
-  const stats: LineStats = { bytes: 0, cut: 0 };
-  for (let i = 0; i < inputs.length; i++) {
-    const h = health[i];
-    h.state = 'reading';
-    store.setHealth(health);
-    try {
-      const stream = await openInput(inputs[i].path);
-      const parser = pipeline.parserFor(inputs[i].name);
-      const before = pipeline.counts.records;
-      await scanStream(stream, parser.asSink(), { filter: true }, stats);
-      parser.end();
-      h.lines = parser.stats.lines;
-      h.records = pipeline.counts.records - before;
-      h.state = 'done';
-    } catch (err) {
+  const healthOf = (input: SavedInput) => health[inputs.indexOf(input)];
+  const reader = new SavedInputReader(sink, { clock: o.clock, enrich: o.enrich, window: o.window });
+  await reader.read(inputs, {
+    start: (input) => {
+      healthOf(input).state = 'reading';
+      store.setHealth(health);
+    },
+    done: (input, r) => {
+      const h = healthOf(input);
+      h.lines = r.lines;
+      h.records = r.records;
+      if (r.damaged) {
+        h.state = 'failed';
+        h.reason = r.damaged.message;
+      } else h.state = 'done';
+      store.setHealth(health);
+    },
+    failed: (input, err) => {
+      const h = healthOf(input);
       h.state = 'failed';
-      h.reason = (err as Error).message;
-    }
-    store.setHealth(health);
-  }
+      h.reason = err.message;
+      store.setHealth(health);
+    },
+  });
 }

@@ -7,9 +7,8 @@
 import React from 'react';
 import { render } from 'ink';
 import { hostname } from 'node:os';
-import { IncidentStore } from '../store/incident-store.js';
+import { DenialStore } from './denial-store.js';
 import { TimelineBuilder } from '../timeline/builder.js';
-import { defaultJournalPath } from '../actions/journal.js';
 import { wireActions } from './actions/wire.js';
 import { App } from './app.js';
 import { themeFor } from './theme.js';
@@ -21,33 +20,24 @@ import { openTerminal } from './terminal-session.js';
 import type { TuiOptions } from './tui-options.js';
 import { ViewFeed } from './view-feed.js';
 
-export type { TuiOptions } from './tui-options.js';
+export type { TuiOptions, TuiSettings } from './tui-options.js';
 
 /** How often the store is flushed into the view (ms): a few times a second is enough to read. */
 export const FLUSH_MS = 200;
-
-/** Saved logs from another host say nothing about this host's profiles unless asked. */
-function securityfsFor(opts: TuiOptions): string | undefined {
-  return opts.demo?.securityfs ?? opts.cli.securityfs ?? (opts.mode === 'live' ? '/sys/kernel/security/apparmor' : undefined);
-}
-
-function journalPath(opts: TuiOptions): string {
-  const root = typeof process.getuid === 'function' && process.getuid() === 0;
-  return opts.demo?.actions ?? opts.cli.actionsFile ?? defaultJournalPath(root, opts.env ?? process.env);
-}
 
 export async function runTui(opts: TuiOptions): Promise<number> {
   const stdout = opts.stdout ?? process.stdout;
   const stdin = opts.stdin ?? process.stdin;
   const env = opts.env ?? process.env;
-  const store = new IncidentStore();
+  const store = new DenialStore();
   // every record also goes through the timeline's incident builder (bounded memory): the timeline
   // screen numbers incidents as `aa-triage timeline` does over the whole input, not over the
   // store's window of recent records
   const story = new TimelineBuilder();
-  const facts = new FactsSource(securityfsFor(opts));
+  // saved logs from another host say nothing about this host's profiles unless asked (the command decides)
+  const facts = new FactsSource(opts.cli.loadedFrom);
   await facts.start(opts.profileFiles);
-  const journal = journalPath(opts);
+  const journal = opts.cli.journalPath;
   const readActions = journalReader(journal, store);
   const feed = new ViewFeed({ store, story, facts, mode: opts.mode, utc: opts.cli.utc, tz: opts.cli.tz, bell: opts.cli.bell, stdout, size: terminalSize(stdout, env), host: opts.mode === 'live' ? hostname() : undefined });
   const refreshFacts = async () => {
@@ -88,7 +78,7 @@ export async function runTui(opts: TuiOptions): Promise<number> {
   const live = await startIntake(store, story, {
     inputs: opts.inputs,
     startLive: opts.mode === 'live' ? opts.startLive : undefined,
-    clock: { bootTime: opts.cli.bootTime, year: opts.cli.year },
+    clock: opts.cli.clock,
     window: opts.window,
     enrich: opts.enrich,
     onHost: (h) => (feed.host ??= h),

@@ -5,7 +5,7 @@
  * changed). The frame and every key of a chunk derive from it, so a key acts on the screen the
  * key before it produced, not on the last frame drawn.
  */
-import type { Incident } from '../store/incident-store.js';
+import type { DenialGroup } from './denial-store.js';
 import type { Alert, ViewModel } from './app-types.js';
 import type { KeyBinding } from './keymap.js';
 import { factFor, type ProfileFact, type ProfileFacts } from './profile-facts.js';
@@ -42,11 +42,11 @@ export interface ScreenModel {
   facts: ProfileFacts;
   filter?: Filter;
   fieldFilter?: FieldFilter;
-  incidents: Incident[];
+  incidents: DenialGroup[];
   /** Every incident the store holds (marks refer to them by key). */
-  allIncidents: Incident[];
+  allIncidents: DenialGroup[];
   /** Members of each collapsed flood row, by its key. */
-  members: Map<string, Incident[]>;
+  members: Map<string, DenialGroup[]>;
   /** Where the selection is inside an expanded flood: "member 3 of 40". */
   member?: string;
   profiles: ProfileRow[];
@@ -55,7 +55,7 @@ export interface ScreenModel {
   /** The timeline's records span more than a day: its rows show dates. */
   timelineDates: boolean;
   commands: CommandRow[];
-  detailIncident?: Incident;
+  detailIncident?: DenialGroup;
   detailShape?: string;
   /** The open help or detail, as lines (what scrolls). */
   scrollLines?: Line[];
@@ -74,7 +74,7 @@ export interface ScreenModel {
 }
 
 /** Where the selected row is inside an expanded flood: "member 3 of 40". */
-function memberText(members: Map<string, Incident[]>, keys: string[], key: string | undefined): string | undefined {
+function memberText(members: Map<string, DenialGroup[]>, keys: string[], key: string | undefined): string | undefined {
   for (const [group, list] of members) {
     const i = list.findIndex((m) => m.key === key);
     if (i >= 0 && keys.includes(group)) return `member ${i + 1} of ${list.length}`;
@@ -83,7 +83,7 @@ function memberText(members: Map<string, Incident[]>, keys: string[], key: strin
 }
 
 /** The distinct hosts of some incidents, in order of first appearance. */
-function hostsOf(incidents: Incident[]): string[] {
+function hostsOf(incidents: DenialGroup[]): string[] {
   const out = new Set<string>();
   for (const i of incidents) for (const h of i.hosts ?? []) out.add(h);
   return [...out];
@@ -107,7 +107,7 @@ export function screenDeriver(): (ui: UiState, vm: ViewModel, env: ScreenEnv) =>
     const base = ff ? { ...snap, incidents: ff.ok ? snap.incidents.filter((i) => ff.test(i, now)) : [] } : snap;
     return { ff, ...collapseIncidents(visibleIncidents(base, ff ? undefined : parseFilter(typed), sort), expanded) };
   });
-  const profiles = memo((snap: ViewModel['snap'], facts: ProfileFacts, typed: string, rows: Incident[]) => {
+  const profiles = memo((snap: ViewModel['snap'], facts: ProfileFacts, typed: string, rows: DenialGroup[]) => {
     // field terms keep the profiles of the incidents they keep
     if (!parseFieldFilter(typed)) return profileRows(snap, facts, parseFilter(typed));
     const names = new Set(rows.map((i) => i.profile));
@@ -121,12 +121,12 @@ export function screenDeriver(): (ui: UiState, vm: ViewModel, env: ScreenEnv) =>
   });
   const commands = memo((actions: ViewModel['snap']['actions'], typed: string) => commandRows(actions, parseFilter(typed)));
   const shapes = memo((snap: ViewModel['snap'], now: number, width: number) => profileShapes(snap, now, profileShapeWidth(width)));
-  const shape = memo((snap: ViewModel['snap'], inc: Incident, now: number, width: number, utc: boolean, tz: string | undefined) => incidentShape(snap, inc, now, Math.min(60, Math.max(10, width - 50)), utc, tz));
-  const detail = memo((incident: Incident, fact: ProfileFact | undefined, now: number, utc: boolean, tz: string | undefined, width: number, theme: Theme, shape: string | undefined) => detailLines({ incident, fact, now, utc, tz, width, theme, shape }));
+  const shape = memo((snap: ViewModel['snap'], inc: DenialGroup, now: number, width: number, utc: boolean, tz: string | undefined) => incidentShape(snap, inc, now, Math.min(60, Math.max(10, width - 50)), utc, tz));
+  const detail = memo((incident: DenialGroup, fact: ProfileFact | undefined, now: number, utc: boolean, tz: string | undefined, width: number, theme: Theme, shape: string | undefined) => detailLines({ incident, fact, now, utc, tz, width, theme, shape }));
   const help = memo((keymap: readonly KeyBinding[], theme: Theme, note: string | undefined, health: ViewModel['snap']['health'], width: number) => helpLines(keymap, theme, note, health, width));
   const timelineText = memo((items: TimelineItem[], utc: boolean, theme: Theme, tz: string | undefined, width: number, dates: boolean, hosts: boolean) => items.map((t) => lineText(timelineRow(t, utc, theme, tz, width, dates, hosts))));
-  const allHosts = memo((incidents: Incident[]) => hostsOf(incidents));
-  const shownHosts = memo((rows: Incident[]) => hostsOf(rows).length > 1);
+  const allHosts = memo((incidents: DenialGroup[]) => hostsOf(incidents));
+  const shownHosts = memo((rows: DenialGroup[]) => hostsOf(rows).length > 1);
   const scrollText = memo((lines: Line[]) => lines.map(lineText));
   const search = memo((lines: readonly string[], text: string) => findMatches(lines, text));
 

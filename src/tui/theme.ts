@@ -1,13 +1,13 @@
 /**
  * Colours of the interactive view. Ink ignores NO_COLOR, so the monochrome theme is chosen here
- * (--no-color, NO_COLOR, TERM=dumb: CliOptions.color). Meaning never depends on colour: verdicts
+ * (--no-color, NO_COLOR, TERM=dumb: TuiSettings.color). Meaning never depends on colour: verdicts
  * carry a glyph and a word, the selection is inverse video, the banner is bold and framed by text.
  */
-import type { IncidentVerdict } from '../store/incident-store.js';
+import type { GroupVerdict } from '../model/verdict.js';
 
 export interface Theme {
   color: boolean;
-  verdict: Record<IncidentVerdict, string | undefined>;
+  verdict: Record<GroupVerdict, string | undefined>;
   mode: { live: string | undefined; paused: string | undefined; demo: string | undefined; replay: string | undefined };
   accent: string | undefined;
   dim: boolean;

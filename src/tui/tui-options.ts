@@ -1,25 +1,39 @@
 /**
- * What the interactive view is started with: the command line, the mode, the saved inputs or the
+ * What the interactive view is started with: the run's settings as the view needs them, the mode, the saved inputs or the
  * live sources, the enrichment and the profile files; terminal streams and environment for tests.
  */
-import type { CliOptions } from '../cli/args.js';
-import type { ReplayInput } from '../cli/replay.js';
 import type { DemoPaths } from '../demo.js';
 import type { AppArmorRecord } from '../model/record.js';
-import type { PipelineSink } from '../pipeline.js';
-import type { SourceHealth } from '../store/incident-store.js';
+import type { ClockContext } from '../parse/prefix.js';
+import type { PipelineSink } from '../pipeline/pipeline.js';
+import type { SavedInput, TimeWindow } from '../pipeline/saved-inputs.js';
+import type { SourceHealth } from '../sources/types.js';
+import type { ActionSettings } from './actions/wire.js';
 import type { ProfileFact } from './profile-facts.js';
 import type { LiveHandle } from './record-intake.js';
 import type { RunMode } from './views/header.js';
 
+/** What the view takes from the run's settings, resolved once by the command that starts it. */
+export interface TuiSettings extends ActionSettings {
+  color: boolean;
+  bell: boolean;
+  utc: boolean;
+  tz?: string;
+  clock: ClockContext;
+  /** The securityfs whose loaded-profile list the view shows; undefined for saved logs of another host. */
+  loadedFrom?: string;
+  /** The action journal shown in the action log (and written by the dialogs). */
+  journalPath: string;
+}
+
 export interface TuiOptions {
-  cli: CliOptions;
+  cli: TuiSettings;
   mode: RunMode;
   /** Saved inputs (demo and replay). */
-  inputs: ReplayInput[];
+  inputs: SavedInput[];
   demo?: DemoPaths;
   /** --since/--until for saved inputs (epoch ms); records without a time are kept. */
-  window?: { since?: number; until?: number };
+  window?: TimeWindow;
   stdin?: NodeJS.ReadStream;
   stdout?: NodeJS.WriteStream;
   env?: NodeJS.ProcessEnv;

@@ -3,10 +3,10 @@
  * one view model a few times a second (and at once when asked), with the alerts of new likely
  * attacks (a bell once per new incident, never per record).
  */
-import type { IncidentStore, StoreSnapshot } from '../store/incident-store.js';
+import type { DenialStore, StoreSnapshot } from './denial-store.js';
 import type { TimelineBuilder } from '../timeline/builder.js';
 import type { Incident as TimelineIncident } from '../timeline/model.js';
-import { safeCell } from '../views/safe-text.js';
+import { safeCell } from '../model/safe-text.js';
 import type { Alert, Feed, TerminalSize, ViewModel } from './app-types.js';
 import type { FactsSource } from './facts-source.js';
 import { clockTime } from './format.js';
@@ -14,7 +14,7 @@ import { BELL } from './terminal.js';
 import type { RunMode } from './views/header.js';
 
 export interface ViewFeedOptions {
-  store: IncidentStore;
+  store: DenialStore;
   /** Every record also goes through the timeline's incident builder (bounded memory). */
   story: TimelineBuilder;
   facts: FactsSource;

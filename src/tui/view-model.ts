@@ -6,7 +6,7 @@ import type { ActionJournalEntry } from '../model/action.js';
 import type { AppArmorRecord } from '../model/record.js';
 import { isDenial, recordProfile, recordTarget } from '../model/record.js';
 import { VERDICT_RANK } from '../model/verdict.js';
-import { incidentKey, type Incident, type ProfileCounts, type StoreSnapshot } from '../store/incident-store.js';
+import { incidentKey, type DenialGroup, type ProfileCounts, type StoreSnapshot } from './denial-store.js';
 import type { ProfileFact, ProfileFacts } from './profile-facts.js';
 import { buildTimeline } from '../timeline/builder.js';
 import type { Incident as TimelineIncident } from '../timeline/model.js';
@@ -45,11 +45,11 @@ export function matches(f: Filter | undefined, ...haystack: (string | undefined)
   return f.invert ? !hit : hit;
 }
 
-const latest = (i: Incident) => i.lastSeen ?? -Infinity;
+const latest = (i: DenialGroup) => i.lastSeen ?? -Infinity;
 
-export function sortIncidents(list: Incident[], mode: SortMode): Incident[] {
-  const byLatest = (a: Incident, b: Incident) => latest(b) - latest(a) || b.lastSeq - a.lastSeq;
-  const cmp: Record<SortMode, (a: Incident, b: Incident) => number> = {
+export function sortIncidents(list: DenialGroup[], mode: SortMode): DenialGroup[] {
+  const byLatest = (a: DenialGroup, b: DenialGroup) => latest(b) - latest(a) || b.lastSeq - a.lastSeq;
+  const cmp: Record<SortMode, (a: DenialGroup, b: DenialGroup) => number> = {
     attacks: (a, b) => VERDICT_RANK[b.verdict] - VERDICT_RANK[a.verdict] || byLatest(a, b),
     latest: byLatest,
     count: (a, b) => b.count - a.count || byLatest(a, b),
@@ -63,7 +63,7 @@ export function sortIncidents(list: Incident[], mode: SortMode): Incident[] {
   return list.slice().sort(cmp[mode]);
 }
 
-export function visibleIncidents(snap: StoreSnapshot, filter: Filter | undefined, sort: SortMode): Incident[] {
+export function visibleIncidents(snap: StoreSnapshot, filter: Filter | undefined, sort: SortMode): DenialGroup[] {
   const list = filter ? snap.incidents.filter((i) => matches(filter, i.profile, i.operation, i.target, i.mask, i.verdict, ...i.comms, ...i.pids)) : snap.incidents;
   return sortIncidents(list, sort);
 }

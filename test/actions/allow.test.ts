@@ -2,9 +2,10 @@ import { strict as assert } from 'node:assert';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import { parseCli } from '../../src/cli/args.js';
+import { parseCli } from '../../src/commands/args.js';
 import { checkRules, performAllow, performUndoAllow, prepareAllow, prepareUndoAllow } from '../../src/actions/allow.js';
-import { EXIT, runAct, type ActDeps, type ActIo } from '../../src/actions/cli.js';
+import { EXIT, runAct, type ActDeps, type ActIo } from '../../src/commands/act.js';
+import { resolveSettings } from '../../src/commands/settings.js';
 import { readJournal } from '../../src/actions/journal.js';
 import { resolveTarget } from '../../src/actions/resolve-target.js';
 import { checkEditedRule, checkStandaloneRule, patternMatches, patternWithin } from '../../src/actions/rule-scope.js';
@@ -112,10 +113,8 @@ async function act(args: string[], opts: { isRoot?: boolean; env?: NodeJS.Proces
   let err = '';
   const io: ActIo = { out: (s) => void (out += s), err: (s) => void (err += s) };
   const deps: ActDeps = {
-    isRoot: opts.isRoot ?? true,
-    env: opts.env ?? host.env,
+    settings: resolveSettings(cli, { isRoot: opts.isRoot ?? true, env: opts.env ?? host.env }),
     loadDeclarations: async (dirs) => (await loadProfileIndex(dirs)).index,
-    defaultProfileDirs: [host.profilesDir],
     operator: 'oncall',
     host: 'web-01',
     timeoutMs: 10_000,

@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CARRIERS, generate, generateFile } from '../../bench/generate.mjs';
-import { ingestInputs } from '../../src/cli/replay.js';
+import { ingestInputs } from '../../src/pipeline/saved-inputs.js';
 
 function text(carrier: (typeof CARRIERS)[number], lines: number, seed = 1, share = 0.2): { out: string; records: number; lines: number } {
   let out = '';

@@ -5,8 +5,9 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { loadEnrichment, profileDirsFor } from '../../src/classify/enrich.js';
-import { ingestInputs } from '../../src/cli/replay.js';
+import { loadEnrichment } from '../../src/classify/enrich.js';
+import { resolveSettings } from '../../src/commands/settings.js';
+import { ingestInputs } from '../../src/pipeline/saved-inputs.js';
 import { findDemo } from '../../src/demo.js';
 import type { AppArmorRecord } from '../../src/model/record.js';
 
@@ -14,7 +15,7 @@ const demo = findDemo(join(import.meta.dirname, '..', '..', 'src'))!;
 let recs: AppArmorRecord[] = [];
 
 before(async () => {
-  const dirs = profileDirsFor({ demo: true, profilesDirs: ['/etc/apparmor.d'] }, demo.profilesDir);
+  const dirs = resolveSettings({ demo: true, profilesDirs: ['/etc/apparmor.d'], readOnly: false }, { isRoot: false, env: {} }, { demo }).profileDirs;
   assert.deepEqual(dirs, [demo.profilesDir], 'the demo reads only its own profiles');
   const e = await loadEnrichment(dirs);
   assert.deepEqual(e.problems, []);

@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { logLines } from '../../bench/generate.mjs';
 import { createClassifier } from '../../src/classify/index.js';
-import type { AppArmorRecord } from '../../src/model/record.js';
+import type { AppArmorRecord, Classification } from '../../src/model/record.js';
 import { LineParser } from '../../src/parse/line-parser.js';
 import { loadProfileIndex } from '../../src/profiles/load.js';
 import type { ProfileIndex } from '../../src/profiles/types.js';
@@ -30,13 +30,19 @@ function assertSame(records: AppArmorRecord[], index: ProfileIndex | undefined, 
   const fast = createClassifier(index);
   const ref = createClassifier(index, { uncached: true });
   const verdicts = new Set<string>();
+  // results the cache handed out before: proof that the cached path was taken, not only the plain one
+  const given = new Set<Classification>();
+  let reused = 0;
   records.forEach((r, i) => {
     const got = fast.classify(r);
     const want = ref.classify(r);
     verdicts.add(got.verdict);
+    if (given.has(got)) reused++;
+    given.add(got);
     assert.deepEqual(got, want, `${what}, record ${i}: ${r.raw}`);
   });
   assert.ok(verdicts.size >= 3, `${what}: several verdicts (${[...verdicts].join(', ')})`);
+  assert.ok(reused > 0, `${what}: the cache shared results`);
 }
 
 test('the demo incident: cached and from-scratch classifications are identical', async () => {

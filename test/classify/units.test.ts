@@ -5,7 +5,6 @@ import { rulePath } from '../../src/classify/suggest.js';
 import { SequenceMemory } from '../../src/classify/sequence.js';
 import { buildProfileIndex } from '../../src/profiles/index.js';
 import { compileGlob } from '../../src/profiles/glob.js';
-import { FILLED_FROM } from '../../src/model/record.js';
 import { file, kline, parse } from './helpers.js';
 
 test('a path from a log becomes a rule that allows exactly that path', () => {
@@ -49,72 +48,49 @@ test('sequence memory stays bounded and forgets outside its window', () => {
   assert.equal(m.priorAttacks('19999', 'profile-19999', 20000 + 3_600_000), undefined, 'an hour later it is not a sequence');
 });
 
-test('a classification is computed once per distinct record and reused for repeats', () => {
-  const index = buildProfileIndex([{ path: '/p/svc', text: 'profile svc /usr/bin/svc {\n  /var/lib/svc/** rw,\n}\n' }], { roots: ['/p'] });
-  const c = createClassifier(index);
-  const lines = Array.from({ length: 50 }, (_, i) => file(i, 'svc', 'open', '/var/lib/svc-data/x', 'r', { comm: 'svc' }));
-  const out = parse(lines).map((r) => c.classify(r));
-  assert.ok(out.every((x) => x.verdict === out[0].verdict && x.suggestion === out[0].suggestion));
-});
+const SVC = () => buildProfileIndex([{ path: '/p/svc', text: 'profile svc /usr/bin/svc {\n  /var/lib/svc/** rw,\n}\n' }], { roots: ['/p'] });
+// verdicts do not depend on the result cache: each test below runs with it and without it
+const MODES = [{ uncached: false }, { uncached: true }];
 
-test('a name holding the classifier\'s own placeholder characters is reported as it is, not with the pid spliced in', async () => {
-  const { recordToNdjson } = await import('../../src/views/json.js');
-  const index = buildProfileIndex([{ path: '/p/svc', text: 'profile svc /usr/bin/svc {\n  /var/lib/svc/** rw,\n}\n' }], { roots: ['/p'] });
-  const hex = (s: string) => Buffer.from(s).toString('hex').toUpperCase();
-  for (const mark of ['\u0001', '\u0002']) {
-    const c = createClassifier(index);
-    const name = `/etc/shadow${mark}x`;
-    const [r] = parse([kline(0, 'DENIED', `operation="open" class="file" profile="svc" name=${hex(name)} pid=4242 comm="svc" requested_mask="r" denied_mask="r" fsuid=0 ouid=0`)]);
-    assert.equal(r.fields.name, name);
-    r.classification = c.classify(r);
-    const text = r.classification.reasons.join('\n');
-    assert.ok(text.includes(name), `the name as decoded: ${JSON.stringify(text)}`);
-    assert.ok(!text.includes('/etc/shadow4242'), 'no pid where the control character was');
-    const json = JSON.parse(recordToNdjson(r));
-    assert.ok((json.reasons as string[]).join('\n').includes(name));
+test('the seconds since a profile load are in the reasons of each record after it', () => {
+  for (const mode of MODES) {
+    const c = createClassifier(SVC(), mode);
+    const recs = parse([
+      kline(0, 'STATUS', 'operation="profile_replace" profile="unconfined" name="svc" pid=1 comm="apparmor_parser"'),
+      ...[3, 4, 9, 25].map((t) => file(t, 'svc', 'open', '/var/lib/svc-data/x', 'r', { comm: 'svc' })),
+    ]);
+    const out = recs.map((r) => c.classify(r));
+    const ages = out.slice(1).map((x) => x.reasons.find((s) => s.includes(' s after profile_replace of svc')));
+    assert.deepEqual(ages.map((s) => s?.split(' ')[0]), ['3', '4', '9', '25'], JSON.stringify(mode));
+    assert.ok(out.slice(1).every((x) => x.verdict === out[1].verdict && x.verdict !== 'likely-attack'));
   }
 });
 
-test('the seconds since a profile load are filled in per record; the verdict behind them is decided once', async () => {
-  const { recordToJson, recordToNdjson } = await import('../../src/views/json.js');
-  const index = buildProfileIndex([{ path: '/p/svc', text: 'profile svc /usr/bin/svc {\n  /var/lib/svc/** rw,\n}\n' }], { roots: ['/p'] });
-  const c = createClassifier(index);
-  const recs = parse([
-    kline(0, 'STATUS', 'operation="profile_replace" profile="unconfined" name="svc" pid=1 comm="apparmor_parser"'),
-    ...[3, 4, 9, 25].map((t) => file(t, 'svc', 'open', '/var/lib/svc-data/x', 'r', { comm: 'svc' })),
-  ]);
-  const out = recs.map((r) => (r.classification = c.classify(r)));
-  const ages = out.slice(1).map((x) => x.reasons.find((s) => s.includes(' s after profile_replace of svc')));
-  assert.deepEqual(ages.map((s) => s?.split(' ')[0]), ['3', '4', '9', '25']);
-  const shared = new Set(out.slice(1).map((x) => x[FILLED_FROM]?.template));
-  assert.equal(shared.size, 1, 'one decision for every second after the load');
-  assert.ok([...shared][0], 'a shared decision with the age filled in');
-  for (const r of recs) assert.equal(recordToNdjson(r), `${JSON.stringify(recordToJson(r))}\n`);
-});
-
-test('NDJSON fills the pid only where the placeholder is, not where a name spells the same escape', async () => {
-  const { recordToJson, recordToNdjson } = await import('../../src/views/json.js');
-  const c = createClassifier(undefined);
-  const hex = (s: string) => Buffer.from(s).toString('hex').toUpperCase();
-  // a shell exec (an attack, whose reasons name the pid) from a directory spelled with backslash-u0001
-  const lines = [4242, 4343].map((pid, i) =>
-    kline(i, 'DENIED', `operation="exec" class="file" profile="svc" name=${hex('/tmp/\\u0001\\\\u0002/sh')} pid=${pid} comm="sh" requested_mask="x" denied_mask="x" fsuid=0 ouid=0`),
-  );
-  for (const r of parse(lines)) {
-    r.classification = c.classify(r);
-    assert.equal(recordToNdjson(r), `${JSON.stringify(recordToJson(r))}\n`);
+test('a denial whose reasons do not name the process says no pid', () => {
+  for (const mode of MODES) {
+    const c = createClassifier(SVC(), mode);
+    const recs = parse([
+      kline(0, 'STATUS', 'operation="profile_replace" profile="unconfined" name="svc" pid=1 comm="apparmor_parser"'),
+      ...[2001, 2002, 2003].map((pid) => file(5, 'svc', 'mknod', '/run/svc/svc.pid', 'c', { comm: 'svc', pid })),
+    ]);
+    const out = recs.map((r) => c.classify(r)).slice(1);
+    for (const [i, x] of out.entries()) {
+      assert.ok(x.reasons.some((s) => s.startsWith('5 s after profile_replace')), x.reasons.join('\n'));
+      assert.ok(!x.reasons.join('\n').includes(String(2001 + i)), 'the pid is in no reason');
+      assert.deepEqual(x, out[0], 'the same verdict, reasons and suggestion for three pids in the same second');
+    }
   }
 });
 
-test('records that differ only in a value their verdict does not mention share one result', () => {
-  const index = buildProfileIndex([{ path: '/p/svc', text: 'profile svc /usr/bin/svc {\n  /var/lib/svc/** rw,\n}\n' }], { roots: ['/p'] });
-  const c = createClassifier(index);
-  const recs = parse([
-    kline(0, 'STATUS', 'operation="profile_replace" profile="unconfined" name="svc" pid=1 comm="apparmor_parser"'),
-    ...[2001, 2002, 2003].map((pid) => file(5, 'svc', 'mknod', '/run/svc/svc.pid', 'c', { comm: 'svc', pid })),
-  ]);
-  const out = recs.map((r) => c.classify(r)).slice(1);
-  assert.ok(out[0].reasons.some((s) => s.startsWith('5 s after profile_replace')), out[0].reasons.join('\n'));
-  assert.ok(!out[0].reasons.join('\n').includes('2001'), 'the pid is in no reason');
-  assert.ok(out[1] === out[0] && out[2] === out[0], 'one result for three pids in the same second');
+test('a shell run by a web server is reported with the pid of the process that ran it', () => {
+  const index = buildProfileIndex([{ path: '/p/nginx', text: 'profile nginx /usr/sbin/nginx {\n  /var/www/** r,\n}\n' }], { roots: ['/p'] });
+  for (const mode of MODES) {
+    const c = createClassifier(index, mode);
+    const recs = parse([4242, 4343, 4242].map((pid, i) => kline(i, 'DENIED', `operation="exec" class="file" profile="nginx" name="/bin/sh" pid=${pid} comm="nginx" requested_mask="x" denied_mask="x" fsuid=33 ouid=0`)));
+    const out = recs.map((r) => c.classify(r));
+    assert.deepEqual(out.map((x) => x.verdict), ['likely-attack', 'likely-attack', 'likely-attack']);
+    assert.ok(out[1].reasons[0].includes('(pid 4343)') && !out[1].reasons.join('\n').includes('4242'), out[1].reasons.join('\n'));
+    assert.ok(out[1].suggestion!.text.includes('/proc/4343 '), out[1].suggestion!.text);
+    assert.ok(out[2].reasons.some((s) => s.startsWith('pid 4242 (nginx) already showed')), out[2].reasons.join('\n'));
+  }
 });

@@ -4,8 +4,8 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { LineScanner } from '../../src/ingest/line-scanner.js';
 import { LINE_MARKERS } from '../../src/parse/markers.js';
-import { Pipeline } from '../../src/pipeline.js';
-import { recordToNdjson } from '../../src/views/json.js';
+import { Pipeline } from '../../src/pipeline/pipeline.js';
+import { recordToNdjson } from '../../src/outputs/json.js';
 import { logLines } from '../../bench/generate.mjs';
 
 /** Everything the pipeline makes of `bytes`, fed in chunks of `chunk` bytes, with or without the filter. */

@@ -2,13 +2,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { NO_VERDICT, VERDICTS, verdictRank } from '../../src/model/verdict.js';
-import { IncidentStore } from '../../src/store/incident-store.js';
+import { DenialStore } from '../../src/tui/denial-store.js';
 import { buildTimeline } from '../../src/timeline/builder.js';
 import { denial } from '../tui/fixtures.js';
 
 test('the store and the timeline rank a group of a missing rule and an unclassified record alike, under one spelling (before: unclassified in the store, missing rule in the timeline)', () => {
   const records = [denial({}, { verdict: 'missing-rule', time: 1_000 }), denial({}, { time: 2_000 })];
-  const store = new IncidentStore();
+  const store = new DenialStore();
   for (const r of records) store.add(r);
   const snap = store.snapshot();
   const timeline = buildTimeline(records, []);
@@ -16,6 +16,6 @@ test('the store and the timeline rank a group of a missing rule and an unclassif
   assert.equal(snap.incidents[0].verdict, 'missing-rule');
   assert.equal(timeline.incidents[0].verdict, 'missing-rule');
   assert.equal(snap.verdicts[NO_VERDICT], 1);
-  assert.equal(new IncidentStore().snapshot().verdicts.unclassified, 0, 'one spelling of no verdict');
+  assert.equal(new DenialStore().snapshot().verdicts.unclassified, 0, 'one spelling of no verdict');
   assert.deepEqual([...VERDICTS].sort((a, b) => verdictRank(b) - verdictRank(a)), ['likely-attack', 'unclear', 'missing-rule', 'info', 'unclassified']);
 });

@@ -17,10 +17,10 @@ import { createClassifier } from '../../src/classify/index.js';
 import { scanStream } from '../../src/ingest/lines.js';
 import { digestOf } from '../../src/model/digest.js';
 import type { AppArmorRecord } from '../../src/model/record.js';
-import { Pipeline } from '../../src/pipeline.js';
+import { Pipeline } from '../../src/pipeline/pipeline.js';
 import { loadProfileIndex } from '../../src/profiles/load.js';
 import type { ProfileIndex } from '../../src/profiles/types.js';
-import { recordToNdjson } from '../../src/views/json.js';
+import { recordToNdjson } from '../../src/outputs/json.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const CLOCK = { bootTime: 1_795_305_600_000, year: 2026, now: 1_795_400_000_000 };
@@ -113,6 +113,16 @@ test('generated logs of every mix and carrier: the same both ways', async () => 
       await assertSame(`${carrier} ${mix}`, [{ name: `${carrier}-${mix}`, bytes }], index, 2000);
     }
   }
+});
+
+test('one-off records long enough for the templates to step aside, then a flood that brings them back: the same both ways', async () => {
+  const index = await demoIndex();
+  // one-offs through one pause of the templates, a flood when they are tried again, then lines
+  // met before (merged as duplicates of the first ones)
+  const oneOffs = [...logLines({ carrier: 'dmesg', mix: 'mixed', lines: 17000, share: 1, seed: 7 })];
+  const flood = [...logLines({ carrier: 'dmesg', mix: 'flood', lines: 3000, share: 1, seed: 7 })];
+  const bytes = Buffer.from(`${[...oneOffs, ...flood, ...oneOffs.slice(0, 3000)].join('\n')}\n`);
+  await assertSame('one-offs, then a flood', [{ name: 'one-offs-then-flood', bytes }], index, 20000);
 });
 
 test('lines that look like a known record but differ in a byte, a pid or a clock: the same both ways', async () => {

@@ -95,9 +95,9 @@ test('huge and hostile lines: 1 MB, NUL bytes, lone surrogates, only quotes', ()
 
 /** Everything the pipeline makes of `text`, through the line scanner, with or without the filter. */
 async function pipelineOutput(text: Buffer, filter: boolean, chunk: number) {
-  const { Pipeline } = await import('../../src/pipeline.js');
+  const { Pipeline } = await import('../../src/pipeline/pipeline.js');
   const { LineScanner } = await import('../../src/ingest/line-scanner.js');
-  const { recordToNdjson } = await import('../../src/views/json.js');
+  const { recordToNdjson } = await import('../../src/outputs/json.js');
   // each channel in its own order: when an audit.log event is released next to an unparsable
   // line may differ (the parser did not read the line that ended the event), nothing else
   const records: string[] = [];

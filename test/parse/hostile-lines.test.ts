@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { LineParser } from '../../src/parse/line-parser.js';
 import type { AppArmorRecord } from '../../src/model/record.js';
-import { recordToJson } from '../../src/views/json.js';
+import { recordToJson } from '../../src/outputs/json.js';
 
 function parseLines(lines: string[]) {
   const records: AppArmorRecord[] = [];

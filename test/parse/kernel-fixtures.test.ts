@@ -9,7 +9,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { LineParser } from '../../src/parse/line-parser.js';
-import { Pipeline } from '../../src/pipeline.js';
+import { Pipeline } from '../../src/pipeline/pipeline.js';
 import type { AppArmorRecord } from '../../src/model/record.js';
 
 // the Debian 13 capture has no auditd phase (see its README)

@@ -6,8 +6,8 @@ import assert from 'node:assert/strict';
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { AppArmorRecord } from '../../src/model/record.js';
-import { Pipeline } from '../../src/pipeline.js';
-import { contentHash } from '../../src/store/dedupe.js';
+import { Pipeline } from '../../src/pipeline/pipeline.js';
+import { contentHash } from '../../src/pipeline/dedupe.js';
 import { startLiveSources } from '../../src/sources/index.js';
 import { Collect, fakeHost, FIXTURES, healthOf, liveOpts } from './helpers.js';
 

@@ -9,7 +9,7 @@ import { detectSources, forBoot, hostNotes, type HostFacts } from '../../src/sou
 import { DmesgResume, dmesgStamp } from '../../src/sources/dmesg-resume.js';
 import { EVENT_END, LineQueue } from '../../src/sources/line-queue.js';
 import { LineScanner } from '../../src/ingest/line-scanner.js';
-import { RecordMerger } from '../../src/sources/merge.js';
+import { RecordMerger } from '../../src/pipeline/merge.js';
 import { TimeOrder } from '../../src/sources/time-order.js';
 import { parseTimeSpec, parseWindow, TimeSpecError } from '../../src/sources/time-spec.js';
 

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { lineUptime, readLineFacts } from '../../src/timeline/boot-lines.js';
-import { buildTimelineFromInputs } from '../../src/timeline/run.js';
+import { buildTimelineFromInputs } from '../../src/commands/timeline-run.js';
 import { iso, UTC } from './helpers.js';
 
 const FIX = join(import.meta.dirname, '..', 'fixtures', 'timeline');

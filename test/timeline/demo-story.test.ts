@@ -3,7 +3,7 @@ import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import { incidentRows } from '../../src/timeline/chronology.js';
 import { renderText } from '../../src/timeline/render-text.js';
-import { safeText } from '../../src/views/safe-text.js';
+import { safeText } from '../../src/model/safe-text.js';
 import { demoPaths, demoTimeline, fakeClassify, iso } from './helpers.js';
 
 describe('demo incident timeline (unclassified)', async () => {

@@ -1,9 +1,9 @@
 import { Writable } from 'node:stream';
 import { findDemo } from '../../src/demo.js';
 import type { AppArmorRecord, Classification } from '../../src/model/record.js';
-import { DEMO_ACTIONS_SOURCE } from '../../src/timeline/command.js';
+import { DEMO_ACTIONS_SOURCE } from '../../src/commands/timeline.js';
 import type { Timeline } from '../../src/timeline/model.js';
-import { buildTimelineFromInputs, type TimelineRun } from '../../src/timeline/run.js';
+import { buildTimelineFromInputs, type TimelineRun } from '../../src/commands/timeline-run.js';
 import { timeStyle } from '../../src/timeline/time-format.js';
 
 export const UTC = timeStyle({ utc: true });

@@ -8,7 +8,7 @@ import { buildTimeline } from '../../src/timeline/builder.js';
 import { histogramLines } from '../../src/timeline/histogram.js';
 import { renderMarkdown } from '../../src/timeline/render-markdown.js';
 import { renderText } from '../../src/timeline/render-text.js';
-import { safeText } from '../../src/views/safe-text.js';
+import { safeText } from '../../src/model/safe-text.js';
 import { demoTimeline, UTC } from './helpers.js';
 
 const T0 = Date.UTC(2026, 10, 22, 3, 0, 0);

@@ -3,7 +3,8 @@ import { describe, it } from 'node:test';
 import type { ActionJournalEntry } from '../../src/model/action.js';
 import type { AppArmorRecord } from '../../src/model/record.js';
 import { buildTimeline } from '../../src/timeline/builder.js';
-import { renderJson } from '../../src/timeline/render-json.js';
+import { renderJson, TIMELINE_JSON_FORMAT, TIMELINE_JSON_VERSION, withIsoTimes } from '../../src/timeline/render-json.js';
+import type { Timeline } from '../../src/timeline/model.js';
 import { mdText, renderMarkdown } from '../../src/timeline/render-markdown.js';
 import { renderText } from '../../src/timeline/render-text.js';
 import { demoTimeline, UTC } from './helpers.js';
@@ -91,6 +92,24 @@ describe('rendering hostile log strings', () => {
     assert.equal(doc.incidents[0].keyRecords[0].target, HOSTILE_NAME);
     assert.equal(doc.incidents[0].first.timeIso, '2026-11-22T03:00:00.000Z');
     assert.equal(doc.actions[0].intentTimeIso, '2026-11-22T03:00:01.000Z');
+  });
+});
+
+describe('the JSON timeline written in pieces', async () => {
+  // the plain way: the whole document as one object, one JSON.stringify
+  const whole = (t: Timeline, demo: boolean): string =>
+    `${JSON.stringify(withIsoTimes({ format: TIMELINE_JSON_FORMAT, version: TIMELINE_JSON_VERSION, demo, timeZone: 'UTC', summary: t.summary, incidents: t.incidents, events: t.events, actions: t.actions }), null, 2)}\n`;
+  const demo = await demoTimeline();
+
+  it('is the text one JSON.stringify of the whole document makes: the demo, and with each list empty', () => {
+    assert.ok(demo.incidents.length > 0 && demo.events.length > 0 && demo.actions.length > 0);
+    assert.equal(renderJson(demo, { timeZone: 'UTC', demo: true }), whole(demo, true));
+    for (const empty of ['incidents', 'events', 'actions'] as const) {
+      const t = { ...demo, [empty]: [] };
+      assert.equal(renderJson(t, { timeZone: 'UTC' }), whole(t, false), `${empty} empty`);
+    }
+    const none = { ...demo, incidents: [], events: [], actions: [] };
+    assert.equal(renderJson(none, { timeZone: 'UTC' }), whole(none, false));
   });
 });
 

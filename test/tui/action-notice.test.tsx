@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import React from 'react';
 import { render } from 'ink-testing-library';
 import { App } from '../../src/tui/app.js';
-import { IncidentStore } from '../../src/store/incident-store.js';
+import { DenialStore } from '../../src/tui/denial-store.js';
 import { MONO_THEME } from '../../src/tui/theme.js';
 import { actionsOffNotice } from '../../src/tui/action-notice.js';
 import { denial, modelOf, TestFeed, until } from './fixtures.js';
@@ -16,7 +16,7 @@ afterEach(() => {
 
 for (const mode of ['demo', 'replay'] as const) {
   test(`${mode}: c, u, d, z say in the status line why actions are off; the next key clears it`, async () => {
-    const store = new IncidentStore();
+    const store = new DenialStore();
     store.add(denial({}, { verdict: 'missing-rule', time: 1_800_000_000_000 }));
     const feed = new TestFeed(modelOf(store, { columns: 80, rows: 24 }));
     const app = render(<App feed={feed} mode={mode} facts={new Map()} theme={MONO_THEME} utc onQuit={() => {}} onPause={() => {}} onRedraw={() => {}} />);

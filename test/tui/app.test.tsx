@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import React from 'react';
 import { render } from 'ink-testing-library';
 import { App, type AppProps } from '../../src/tui/app.js';
-import { IncidentStore } from '../../src/store/incident-store.js';
+import { DenialStore } from '../../src/tui/denial-store.js';
 import { MONO_THEME, COLOR_THEME } from '../../src/tui/theme.js';
 import { VERDICT_LABEL } from '../../src/tui/format.js';
 import { denial, modelOf, TestFeed, until } from './fixtures.js';
@@ -15,8 +15,8 @@ afterEach(() => {
   for (const a of mounted.splice(0)) a.unmount();
 });
 
-function demoStore(): IncidentStore {
-  const s = new IncidentStore();
+function demoStore(): DenialStore {
+  const s = new DenialStore();
   s.add(denial({ name: '/usr/share/GeoIP/x.mmdb' }, { verdict: 'missing-rule', time: NOW - 600_000 }));
   s.add(denial({ operation: 'exec', name: '/usr/bin/dash', requested_mask: 'x', denied_mask: 'x' }, { verdict: 'likely-attack', time: NOW - 12_000 }));
   // names that differ in letters, not numbers: a flood of numbered names would collapse into one row
@@ -171,7 +171,7 @@ test('a new likely attack is announced by a banner while the engineer is elsewhe
 });
 
 test('a log string cannot reach the terminal raw: escape sequences are shown escaped', async () => {
-  const s = new IncidentStore();
+  const s = new DenialStore();
   const evil = '/tmp/\x1b]52;c;ZWNobyBoaQ==\x07\x1b[2J\x9b31m';
   s.add(denial({ name: evil, comm: 'x\x1b]0;title\x07' }, { verdict: 'likely-attack', time: NOW }));
   const { frame, app } = setup(s, { columns: 160, rows: 40 });
@@ -212,7 +212,7 @@ test('the monochrome theme has no colour at all, and every verdict has a word', 
 });
 
 test('an access that was allowed (complain mode) says so in the list, not only in the detail', async () => {
-  const s = new IncidentStore();
+  const s = new DenialStore();
   s.add(denial({ profile: 'backup-agent', name: '/var/lib/postgresql/.pgpass' }, { kind: 'ALLOWED', verdict: 'unclear', time: NOW }));
   s.add(denial({ name: '/etc/shadow' }, { verdict: 'likely-attack', time: NOW }));
   const { frame } = setup(s);

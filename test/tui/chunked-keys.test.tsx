@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import React from 'react';
 import { render } from 'ink-testing-library';
 import { App } from '../../src/tui/app.js';
-import { IncidentStore } from '../../src/store/incident-store.js';
+import { DenialStore } from '../../src/tui/denial-store.js';
 import { MONO_THEME } from '../../src/tui/theme.js';
 import { denial, modelOf, TestFeed, until } from './fixtures.js';
 
@@ -16,7 +16,7 @@ afterEach(() => {
 });
 
 function setup() {
-  const s = new IncidentStore();
+  const s = new DenialStore();
   s.add(denial({ operation: 'exec', name: '/usr/bin/dash', requested_mask: 'x', denied_mask: 'x' }, { verdict: 'likely-attack', time: NOW - 12_000 }));
   s.add(denial({ profile: 'backup-agent', name: '/var/lib/pgpass' }, { verdict: 'missing-rule', time: NOW - 60_000 }));
   const feed = new TestFeed(modelOf(s, { columns: 100, rows: 30 }, NOW));

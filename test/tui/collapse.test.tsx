@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import React from 'react';
 import { render } from 'ink-testing-library';
-import { IncidentStore } from '../../src/store/incident-store.js';
+import { DenialStore } from '../../src/tui/denial-store.js';
 import { App } from '../../src/tui/app.js';
 import { collapseIncidents, targetPattern } from '../../src/tui/collapse.js';
 import { MONO_THEME } from '../../src/tui/theme.js';
@@ -18,8 +18,8 @@ test('targetPattern globs pids, numbers, UUIDs, hex ids, session scopes and /dev
   assert.equal(targetPattern('/etc/shadow'), '/etc/shadow');
 });
 
-function flood(n: number): IncidentStore {
-  const store = new IncidentStore();
+function flood(n: number): DenialStore {
+  const store = new DenialStore();
   for (let i = 0; i < n; i++) store.add(denial({ name: `/proc/${1000 + i}/status`, pid: String(1000 + i) }, { verdict: 'missing-rule', time: 1_800_000_000_000 - i }));
   store.add(denial({ name: '/etc/shadow' }, { verdict: 'likely-attack', time: 1_800_000_000_000 }));
   return store;

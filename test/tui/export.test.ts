@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { IncidentStore } from '../../src/store/incident-store.js';
+import { DenialStore } from '../../src/tui/denial-store.js';
 import { copyText, incidentMarkdown, osc52 } from '../../src/tui/export.js';
 import { copyOut, writeOut } from '../../src/tui/export-io.js';
 import { denial } from './fixtures.js';
@@ -11,7 +11,7 @@ import { denial } from './fixtures.js';
 function incident(name = '/srv/www/a.html') {
   const r = denial({ name }, { time: 1_800_000_000_000 });
   r.classification = { verdict: 'missing-rule', confidence: 0.8, reasons: ['its own files'], suggestion: { kind: 'rule', text: 'add it', rules: [`${name} r,`] } };
-  const store = new IncidentStore();
+  const store = new DenialStore();
   store.add(r);
   return store.snapshot().incidents[0];
 }

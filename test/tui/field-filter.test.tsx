@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import React from 'react';
 import { render } from 'ink-testing-library';
-import { IncidentStore } from '../../src/store/incident-store.js';
+import { DenialStore } from '../../src/tui/denial-store.js';
 import { App } from '../../src/tui/app.js';
 import { parseFieldFilter, parseSince } from '../../src/tui/field-filter.js';
 import { MONO_THEME } from '../../src/tui/theme.js';
@@ -11,7 +11,7 @@ import { denial, modelOf, TestFeed, until } from './fixtures.js';
 const NOW = 1_800_000_000_000;
 
 function store() {
-  const s = new IncidentStore();
+  const s = new DenialStore();
   const a = denial({ operation: 'exec', name: '/usr/bin/dash', pid: '2211' }, { verdict: 'likely-attack', time: NOW - 60_000 });
   a.host = 'web-01';
   s.add(a);

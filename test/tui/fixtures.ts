@@ -1,6 +1,6 @@
 // Records and view models for the interactive-view tests.
 import type { AppArmorRecord, Verdict } from '../../src/model/record.js';
-import { IncidentStore } from '../../src/store/incident-store.js';
+import { DenialStore } from '../../src/tui/denial-store.js';
 import type { Feed, ViewModel } from '../../src/tui/app.js';
 
 let line = 0;
@@ -38,7 +38,7 @@ export class TestFeed implements Feed {
   }
 }
 
-export function modelOf(store: IncidentStore, size = { columns: 80, rows: 24 }, now = 1_800_000_000_000): ViewModel {
+export function modelOf(store: DenialStore, size = { columns: 80, rows: 24 }, now = 1_800_000_000_000): ViewModel {
   return { snap: store.snapshot(), size, now, alerts: [], host: 'web-01' };
 }
 

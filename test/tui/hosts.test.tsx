@@ -6,8 +6,8 @@ import assert from 'node:assert/strict';
 import React from 'react';
 import { render } from 'ink-testing-library';
 import { App } from '../../src/tui/app.js';
-import { IncidentStore } from '../../src/store/incident-store.js';
-import { Pipeline } from '../../src/pipeline.js';
+import { DenialStore } from '../../src/tui/denial-store.js';
+import { Pipeline } from '../../src/pipeline/pipeline.js';
 import { MONO_THEME } from '../../src/tui/theme.js';
 import { modelOf, TestFeed, until } from './fixtures.js';
 
@@ -19,8 +19,8 @@ afterEach(() => {
 const line = (host: string, serial: number, profile: string, name: string) =>
   `Nov 22 03:00:0${serial % 10} ${host} kernel: audit: type=1400 audit(1795316406.${String(serial).padStart(3, '0')}:${5000 + serial}): apparmor="DENIED" operation="open" class="file" profile="${profile}" name="${name}" pid=${2200 + serial} comm="x" requested_mask="r" denied_mask="r" fsuid=0 ouid=0`;
 
-function storeOf(lines: string[]): IncidentStore {
-  const store = new IncidentStore();
+function storeOf(lines: string[]): DenialStore {
+  const store = new DenialStore();
   const p = new Pipeline({ record: (r) => store.add(r), loss: (n) => store.addLoss(n) }, { clock: { year: 2026 } });
   const parser = p.parserFor('syslog');
   for (const l of lines) parser.push(l);
@@ -28,7 +28,7 @@ function storeOf(lines: string[]): IncidentStore {
   return store;
 }
 
-function setup(store: IncidentStore) {
+function setup(store: DenialStore) {
   const m = modelOf(store, { columns: 120, rows: 24 }, 1_795_316_500_000);
   const feed = new TestFeed({ ...m, host: 'web-01' });
   const app = render(<App feed={feed} mode="replay" facts={new Map()} theme={MONO_THEME} utc onQuit={() => {}} onPause={() => {}} onRedraw={() => {}} />);

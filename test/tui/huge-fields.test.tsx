@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import React from 'react';
 import { render } from 'ink-testing-library';
 import { App } from '../../src/tui/app.js';
-import { IncidentStore } from '../../src/store/incident-store.js';
+import { DenialStore } from '../../src/tui/denial-store.js';
 import { MONO_THEME } from '../../src/tui/theme.js';
 import { timelineItems, profileRows, commandRows } from '../../src/tui/view-model.js';
 import { timelineLines } from '../../src/tui/views/timeline-view.js';
@@ -29,8 +29,8 @@ afterEach(() => {
   for (const a of mounted.splice(0)) a.unmount();
 });
 
-function hugeStore(size: number): IncidentStore {
-  const s = new IncidentStore();
+function hugeStore(size: number): DenialStore {
+  const s = new DenialStore();
   const big = (c: string) => c.repeat(size);
   for (let i = 0; i < 5; i++) {
     s.add(denial({ name: `/srv/${big('a')}${i}`, comm: big('\u200b'), profile: `p${i}${big('\x1b')}`, info: big('i') }, { verdict: i ? 'missing-rule' : 'likely-attack', time: NOW - i * 1000 }));
@@ -38,7 +38,7 @@ function hugeStore(size: number): IncidentStore {
   s.add(status(`/usr/bin/${big('s')}`, 'profile_replace', NOW - 10_000));
   const action: ActionJournalEntry = { id: 'a1', time: new Date(NOW - 5000).toISOString(), phase: 'intent', action: 'complain', profile: big('p'), operator: big('o'), argv: [['aa-complain', big('/f')]], reason: big('r') } as unknown as ActionJournalEntry;
   s.replaceActions([action, { ...action, phase: 'result', outcome: 'verified', exitCodes: [0], error: big('e') } as ActionJournalEntry]);
-  s.setHealth([{ name: big('n'), state: 'failed', reason: big('w'), fix: big('f'), stderrTail: [big('t')] }]);
+  s.setHealth([{ name: big('n'), state: 'failed', reason: big('w'), fix: big('f'), lines: 0, records: 0, restarts: 0, stderrTail: [big('t')] }]);
   return s;
 }
 

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import React from 'react';
 import { render } from 'ink-testing-library';
 import { App } from '../../src/tui/app.js';
-import { IncidentStore } from '../../src/store/incident-store.js';
+import { DenialStore } from '../../src/tui/denial-store.js';
 import { MONO_THEME } from '../../src/tui/theme.js';
 import { rangeText } from '../../src/tui/format.js';
 import { denial, modelOf, TestFeed, until } from './fixtures.js';
@@ -16,7 +16,7 @@ afterEach(() => {
   for (const a of mounted.splice(0)) a.unmount();
 });
 
-function setup(s: IncidentStore) {
+function setup(s: DenialStore) {
   const feed = new TestFeed(modelOf(s, { columns: 100, rows: 24 }, NOW));
   const app = render(<App feed={feed} mode="replay" facts={new Map()} theme={MONO_THEME} utc onQuit={() => {}} onPause={() => {}} onRedraw={() => {}} />);
   mounted.push(app);
@@ -38,7 +38,7 @@ test('rangeText: first-last of total, an arrow while more is below', () => {
 });
 
 test('Profiles, Timeline and the action log show their position; G moves it to the end', async () => {
-  const s = new IncidentStore();
+  const s = new DenialStore();
   for (let i = 0; i < 30; i++) s.add(denial({ profile: `profile-${letters(i)}`, name: `/srv/${letters(i)}` }, { verdict: 'missing-rule', time: NOW - 60_000 + i * 1000 }));
   const { frame, press } = setup(s);
   await until(() => frame().includes('? help'), 'first frame');
@@ -50,7 +50,7 @@ test('Profiles, Timeline and the action log show their position; G moves it to t
 });
 
 test('inside an expanded flood the list says which member is selected', async () => {
-  const s = new IncidentStore();
+  const s = new DenialStore();
   for (let i = 0; i < 5; i++) s.add(denial({ name: `/proc/${1000 + i}/status`, pid: String(1000 + i) }, { verdict: 'missing-rule', time: NOW - i }));
   const { frame, press } = setup(s);
   await until(() => frame().includes('1-1 of 1'), 'one collapsed row');

@@ -5,9 +5,9 @@ import { helpRows, KEYMAP, keymapFor, intentFor } from '../../src/tui/keymap.js'
 import { applyIntent, editFilter, INITIAL_UI, type ListContext, type UiState } from '../../src/tui/ui-state.js';
 import { commandRows, parseFilter, matches, sortIncidents, windowStart, timelineItems } from '../../src/tui/view-model.js';
 import { terminalSize } from '../../src/tui/terminal.js';
-import { IncidentStore } from '../../src/store/incident-store.js';
-import { tuiMode, wantsTui } from '../../src/tui/start.js';
-import { parseCli } from '../../src/cli/args.js';
+import { DenialStore } from '../../src/tui/denial-store.js';
+import { tuiMode, wantsTui } from '../../src/commands/tui.js';
+import { parseCli } from '../../src/commands/args.js';
 import { denial, status } from './fixtures.js';
 import type { Key } from 'ink';
 
@@ -100,7 +100,7 @@ test('filters match case-insensitively and ! inverts', () => {
 });
 
 test('default sort puts likely attacks first, then the latest', () => {
-  const s = new IncidentStore();
+  const s = new DenialStore();
   s.add(denial({ name: '/rule-new' }, { verdict: 'missing-rule', time: 5000 }));
   s.add(denial({ name: '/attack-old' }, { verdict: 'likely-attack', time: 1000 }));
   s.add(denial({ name: '/unclassified' }, { time: 3000 }));
@@ -120,7 +120,7 @@ test('list windowing moves as little as possible and never past the end', () => 
 });
 
 test('the timeline interleaves records and operator actions in time order', () => {
-  const s = new IncidentStore();
+  const s = new DenialStore();
   s.add(status('report-exporter', 'profile_replace', 3000));
   s.add(denial({}, { time: 1000 }));
   s.addAction({ v: 1, id: 'x', phase: 'intent', time: new Date(2000).toISOString(), operator: 'oncall', host: 'h', action: 'complain', profile: 'report-exporter', argv: [['aa-complain', 'f']] });
@@ -176,7 +176,7 @@ test('times in UTC, in a --tz zone, and a zone Intl does not know', () => {
 test('the action log names journal lines it could not read instead of hiding them', async () => {
   const { actionLogLines } = await import('../../src/tui/views/action-log.js');
   const { MONO_THEME } = await import('../../src/tui/theme.js');
-  const s = new IncidentStore();
+  const s = new DenialStore();
   s.replaceActions([], [3, 9]);
   const snap = s.snapshot();
   const text = actionLogLines({ rows: [], start: 0, selected: 0, page: 10, utc: true, unreadable: snap.actionsUnreadable, width: 100, height: 20, theme: MONO_THEME })
@@ -205,7 +205,7 @@ test('the action log keeps a gap after every cell: no result, a long profile and
 
 test('the filter finds a pid shown in the PIDS column, in the groups and in the timeline', async () => {
   const { visibleIncidents } = await import('../../src/tui/view-model.js');
-  const s = new IncidentStore();
+  const s = new DenialStore();
   s.add(denial({ pid: '4242' }));
   s.add(denial({ pid: '77', name: '/etc/passwd' }));
   const snap = s.snapshot();
@@ -218,7 +218,7 @@ test('the filter finds a pid shown in the PIDS column, in the groups and in the 
 test('the header names evicted groups apart from loss: nothing is dropped unless records were lost', async () => {
   const { headerLines } = await import('../../src/tui/views/header.js');
   const { COLOR_THEME } = await import('../../src/tui/theme.js');
-  const s = new IncidentStore({ maxIncidents: 50 });
+  const s = new DenialStore({ maxIncidents: 50 });
   for (let i = 0; i < 500; i++) s.add(denial({ name: `/f${i}` }));
   const snap = s.snapshot();
   const n = snap.loss.evicted;

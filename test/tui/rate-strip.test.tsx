@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import React from 'react';
 import { render } from 'ink-testing-library';
 import { App } from '../../src/tui/app.js';
-import { IncidentStore } from '../../src/store/incident-store.js';
+import { DenialStore } from '../../src/tui/denial-store.js';
 import { MONO_THEME } from '../../src/tui/theme.js';
 import { actionTimes, headerStripLine, stripRange } from '../../src/tui/views/rate-strip.js';
 import type { ActionJournalEntry } from '../../src/model/action.js';
@@ -22,8 +22,8 @@ function act(id: string, t: number, extra: Partial<ActionJournalEntry> = {}): Ac
 }
 
 /** A flood on backup-agent rising to a peak 5 minutes ago, an action, then a trickle; one attack on nginx. */
-function floodStore(): IncidentStore {
-  const s = new IncidentStore();
+function floodStore(): DenialStore {
+  const s = new DenialStore();
   const perMinute = [1, 3, 9, 20, 20];
   perMinute.forEach((n, m) => {
     for (let k = 0; k < n; k++) s.add(denial({ profile: 'backup-agent', name: `/var/lib/f${m}-${k}` }, { verdict: 'missing-rule', time: NOW - (10 - m) * 60_000 + k * 1000 }));
@@ -51,12 +51,12 @@ test('header strip: the shape, the action between bars, attacks named in words; 
   const narrow = headerStripLine({ series: snap.rates, actions: snap.actions, now: NOW, live: false, width: 80, theme: MONO_THEME, utc: true }).map((x) => x.text).join('');
   assert.ok(narrow.length <= 80, narrow);
   assert.match(narrow, /!! attacks 07:59-08:00$/, 'at 80 columns the attacks stay, the legend of the mark goes');
-  const empty = headerStripLine({ series: new IncidentStore().snapshot().rates, actions: [], now: NOW, live: true, width: 80, theme: MONO_THEME, utc: true });
+  const empty = headerStripLine({ series: new DenialStore().snapshot().rates, actions: [], now: NOW, live: true, width: 80, theme: MONO_THEME, utc: true });
   assert.equal(empty.map((s) => s.text).join(''), ' denials over time: none dated yet');
 });
 
 test('live: the header strip covers the last hour, not the whole boot', () => {
-  const s = new IncidentStore();
+  const s = new DenialStore();
   s.add(denial({}, { verdict: 'missing-rule', time: NOW - 5 * 3_600_000 }));
   s.add(denial({}, { verdict: 'missing-rule', time: NOW - 60_000 }));
   assert.deepEqual(stripRange(s.snapshot().rates, NOW, true), { from: NOW - 3_600_000, to: NOW });

@@ -4,8 +4,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
-import { parseCli } from '../../src/cli/args.js';
-import type { PipelineSink } from '../../src/pipeline.js';
+import { parseCli } from '../../src/commands/args.js';
+import { hostIdentity, resolveSettings } from '../../src/commands/settings.js';
+import { tuiSettings } from '../../src/commands/tui.js';
+import type { PipelineSink } from '../../src/pipeline/pipeline.js';
 import { runTui } from '../../src/tui/runner.js';
 import { LEAVE_ALT_SCREEN, ENTER_ALT_SCREEN } from '../../src/tui/terminal.js';
 import { denial, until } from './fixtures.js';
@@ -63,7 +65,7 @@ function startLiveTui(t: { after(fn: () => void): void }, args: string[], opts: 
   // the runner asks whether the backlog is read and arms announcements right after a yes
   const backlogDone = opts.backlogDone ?? (() => true);
   const running = runTui({
-    cli: parseCli(args, {}),
+    cli: tuiSettings(parseCli(args, {}), resolveSettings(parseCli(args, {}), { ...hostIdentity(), env: {} }), 'live'),
     mode: 'live',
     inputs: [],
     stdout: stdout as unknown as NodeJS.WriteStream,
@@ -71,7 +73,7 @@ function startLiveTui(t: { after(fn: () => void): void }, args: string[], opts: 
     env: {},
     startLive: async (s, onHealth) => {
       live.sink = s;
-      if (opts.health) onHealth([{ name: 'journal', state: 'backfill', lines: 0, records: 0 }]);
+      if (opts.health) onHealth([{ name: 'journal', state: 'backfill', lines: 0, records: 0, restarts: 0, stderrTail: [] }]);
       return {
         stop: async () => {},
         backlogDone: () => {

@@ -2,11 +2,11 @@ import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import { helpRows, KEYMAP } from '../../src/tui/keymap.js';
 import { SORT_MODES, sortIncidents } from '../../src/tui/view-model.js';
-import { IncidentStore } from '../../src/store/incident-store.js';
+import { DenialStore } from '../../src/tui/denial-store.js';
 import { denial } from './fixtures.js';
 
 test('s sorts by every column in turn; each key help row fits an 80-column help', () => {
-  const s = new IncidentStore();
+  const s = new DenialStore();
   s.add(denial({ name: '/b', operation: 'open' }, { verdict: 'missing-rule', time: 2 }));
   s.add(denial({ name: '/a', operation: 'exec', pid: '1' }, { verdict: 'missing-rule', time: 1 }));
   const list = s.snapshot().incidents;

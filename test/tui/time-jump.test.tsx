@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import React from 'react';
 import { render } from 'ink-testing-library';
 import { App } from '../../src/tui/app.js';
-import { IncidentStore } from '../../src/store/incident-store.js';
+import { DenialStore } from '../../src/tui/denial-store.js';
 import { MONO_THEME } from '../../src/tui/theme.js';
 import { firstAtOrAfter, parseJumpTime } from '../../src/tui/time-jump.js';
 import { denial, modelOf, TestFeed, until } from './fixtures.js';
@@ -19,7 +19,7 @@ afterEach(() => {
 });
 
 function setup(times: string[]) {
-  const s = new IncidentStore();
+  const s = new DenialStore();
   times.forEach((t, i) => s.add(denial({ name: `/srv/f${'abcdefgh'[i]}` }, { verdict: 'missing-rule', time: at(t) })));
   const feed = new TestFeed(modelOf(s, { columns: 120, rows: 24 }, NOW));
   const app = render(<App feed={feed} mode="replay" facts={new Map()} theme={MONO_THEME} utc onQuit={() => {}} onPause={() => {}} onRedraw={() => {}} />);

@@ -5,12 +5,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { ingestInputs } from '../../src/cli/replay.js';
+import { ingestInputs } from '../../src/pipeline/saved-inputs.js';
 import { loadEnrichment } from '../../src/classify/enrich.js';
 import { findDemo, DEMO_SOURCE } from '../../src/demo.js';
 import type { ActionJournalEntry } from '../../src/model/action.js';
 import { isDenial, type AppArmorRecord } from '../../src/model/record.js';
-import { IncidentStore } from '../../src/store/incident-store.js';
+import { DenialStore } from '../../src/tui/denial-store.js';
 import { buildTimeline } from '../../src/timeline/builder.js';
 import { timelineItems } from '../../src/tui/view-model.js';
 
@@ -20,7 +20,7 @@ test('demo: the timeline screen groups records under the timeline command\'s inc
   const records: AppArmorRecord[] = [];
   await ingestInputs([{ path: demo.log, name: DEMO_SOURCE }], (r) => records.push(r), { enrich: enrichment.enrich });
   const actions: ActionJournalEntry[] = readFileSync(demo.actions, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-  const store = new IncidentStore();
+  const store = new DenialStore();
   for (const r of records) store.add(r);
   for (const a of actions) store.addAction(a);
 

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import React from 'react';
 import { render } from 'ink-testing-library';
 import { App } from '../../src/tui/app.js';
-import { IncidentStore } from '../../src/store/incident-store.js';
+import { DenialStore } from '../../src/tui/denial-store.js';
 import { MONO_THEME } from '../../src/tui/theme.js';
 import { findMatches, highlightLine, matchFrom, searchStatus } from '../../src/tui/view-search.js';
 import { seg } from '../../src/tui/views/lines.js';
@@ -18,7 +18,7 @@ afterEach(() => {
 });
 
 function setup(size = { columns: 100, rows: 30 }) {
-  const s = new IncidentStore();
+  const s = new DenialStore();
   s.add(denial({ operation: 'exec', name: '/usr/bin/dash', requested_mask: 'x', denied_mask: 'x' }, { verdict: 'likely-attack', time: NOW - 12_000 }));
   s.add(status('/usr/sbin/nginx', 'profile_replace', NOW - 11_000));
   for (let i = 0; i < 3; i++) s.add(denial({ profile: 'backup-agent', name: `/var/lib/pg${'abc'[i]}` }, { verdict: 'missing-rule', time: NOW - 10_000 + i }));

@@ -3,7 +3,7 @@
  * pass through safeText. The diff's sign is a character, never only a colour.
  */
 import { commandLine } from '../../actions/plan.js';
-import { safeText } from '../../views/safe-text.js';
+import { safeText } from '../../model/safe-text.js';
 import type { Theme } from '../theme.js';
 import { seg, type Line } from '../views/lines.js';
 import { CANCEL_SLOT, CHECK_SLOT, REASON_SLOT, type AllowEditState, type AllowReviewState } from './allow-dialog.js';

@@ -6,7 +6,7 @@
  * (from z) removes exactly the lines added. I/O through the controller's injected dependencies.
  */
 import { checkRules, performAllow, performUndoAllow, prepareAllow, prepareUndoAllow, type UndoAllowPreparation } from '../../actions/allow.js';
-import { generatedRefusal } from '../../actions/allow-cli.js';
+import { generatedRefusal } from '../../actions/allow.js';
 import type { Target } from '../../actions/resolve-target.js';
 import { checkEditedRule } from '../../actions/rule-scope.js';
 import { confirmsAction } from '../../actions/verify.js';

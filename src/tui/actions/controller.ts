@@ -8,7 +8,7 @@ import { actionsAvailability } from '../../actions/confirm.js';
 import { performAction, type ActionEnv } from '../../actions/perform.js';
 import { buildPlan, type ActionPlan } from '../../actions/plan.js';
 import type { Resolution } from '../../actions/resolve-target.js';
-import { undoCandidates, undoTarget, type UndoCandidate } from '../../actions/undo.js';
+import { planUndo, undoCandidates, type UndoCandidate } from '../../actions/undo.js';
 import { confirmsAction } from '../../actions/verify.js';
 import { readDisableLink, readLoadedProfiles } from '../../actions/kernel-state.js';
 import type { ActionJournalEntry } from '../../model/action.js';
@@ -182,19 +182,13 @@ export class ActionController {
     const e = c.entry;
     const r = await this.deps.resolve(e.requested ?? e.profile);
     if (token !== this.token) return;
-    const t = undoTarget(e, r);
-    if (!t.ok) {
-      this.set({ kind: 'message', title: 'Undo: refused', lines: [t.reason, 'Nothing was tried.'] });
+    const step = planUndo(c, r, this.deps.hasCommand);
+    if (step.kind === 'refused') {
+      this.set({ kind: 'message', title: step.title, lines: step.title === 'Undo: refused' ? [step.reason, 'Nothing was tried.'] : [step.reason] });
       return;
     }
-    if (c.undo === 'remove-rule') return this.allow.reviewUndo(e, t.target, token);
-    if (c.undo === 'enforce' && !this.deps.hasCommand('aa-enforce')) {
-      this.set({ kind: 'message', title: 'Undo: not possible here', lines: ['aa-enforce is not installed (apparmor-utils), and the complain it would undo edited the file: remove flags=(complain) from the file by hand, then apparmor_parser -r FILE.'] });
-      return;
-    }
-    // an undo asks for the mode the profile had before the action, not whatever the file says now
-    const want = e.modeBefore === 'enforce' || e.modeBefore === 'complain' ? e.modeBefore : undefined;
-    this.set(openConfirm({ plan: buildPlan(c.undo, t.target, { want }), undoOf: e.id }));
+    if (step.kind === 'remove-rule') return this.allow.reviewUndo(step.entry, step.target, token);
+    this.set(openConfirm({ plan: step.plan, undoOf: step.undoOf }));
   }
 
   private async run(c: Extract<DialogState, { kind: 'confirm' }>): Promise<void> {

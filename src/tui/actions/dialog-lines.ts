@@ -5,7 +5,7 @@
  * Meaning never depends on colour: the focus is a `>` marker and inverse video, outcomes carry a word.
  */
 import { commandLine, type ActionPlan } from '../../actions/plan.js';
-import { safeCell, safeTail } from '../../views/safe-text.js';
+import { safeCell, safeTail } from '../../model/safe-text.js';
 
 /** A value as a dialog shows it: escaped, and never more than a few rows of it. */
 const safe = (s: string) => safeCell(s, 1000);

@@ -1,18 +1,16 @@
 /**
- * The action dialogs wired to this host for the interactive view: the real uid, the profile index
+ * The action dialogs wired to this host for the interactive view: root or not, the profile index
  * (re-read for every action: aa-complain edits the files), securityfs, the journal. Actions exist
  * only in live mode: the demo's and saved logs' profile names are not this host's to change.
  */
 import { hostname } from 'node:os';
 import { resolve as resolvePath } from 'node:path';
-import type { CliOptions } from '../../cli/args.js';
 import { actionsAvailability } from '../../actions/confirm.js';
-import { DEFAULT_SECURITYFS } from '../../actions/cli.js';
 import { hasCommand } from '../../actions/execute.js';
 import { readJournal } from '../../actions/journal.js';
 import { operatorName } from '../../actions/perform.js';
 import { resolveTarget } from '../../actions/resolve-target.js';
-import { DEFAULT_PROFILE_DIRS, loadProfileIndex } from '../../profiles/load.js';
+import { loadProfileIndex } from '../../profiles/load.js';
 import { ActionController } from './controller.js';
 
 export interface ActionsWiring {
@@ -21,12 +19,19 @@ export interface ActionsWiring {
   helpNote?: string;
 }
 
+/** Where and as whom actions run: from the run's settings, decided once by the command. */
+export interface ActionSettings {
+  isRoot: boolean;
+  profileDirs: string[];
+  securityfs: string;
+  readOnly: boolean;
+}
+
 export interface WireOptions {
-  cli: CliOptions;
+  cli: ActionSettings;
   mode: 'live' | 'demo' | 'replay';
   journal: string;
   env?: NodeJS.ProcessEnv;
-  isRoot?: boolean;
   onJournal?: () => void;
   /** The incidents on screen, to find a likely attack on the profile acted on. */
   incidents?: () => { profile: string; verdict?: string; operation?: string; target?: string }[];
@@ -43,11 +48,11 @@ export function wireActions(p: WireOptions): ActionsWiring {
     return { helpNote: `Action keys (c u d a z) change this host's profiles, so they exist only in live mode, not for the ${p.mode === 'demo' ? 'demo' : 'saved logs'}. Use aa-triage act on the host itself.` };
   }
   const env = p.env ?? process.env;
-  const isRoot = p.isRoot ?? process.getuid?.() === 0;
-  const dirs = (p.cli.profilesDirs.length ? p.cli.profilesDirs : DEFAULT_PROFILE_DIRS).map((d) => resolvePath(d));
+  const isRoot = p.cli.isRoot;
+  const dirs = p.cli.profileDirs.map((d) => resolvePath(d));
   const available = actionsAvailability({ isRoot, readOnly: p.cli.readOnly });
   const controller = new ActionController({
-    env: { securityfs: p.cli.securityfs ?? DEFAULT_SECURITYFS, journalPath: p.journal, isRoot, readOnly: p.cli.readOnly, env, operator: operatorName(env), host: hostname() },
+    env: { securityfs: p.cli.securityfs, journalPath: p.journal, isRoot, readOnly: p.cli.readOnly, env, operator: operatorName(env), host: hostname() },
     resolve: async (name) => resolveTarget(name, (await loadProfileIndex(dirs)).index, dirs),
     hasCommand: (name) => hasCommand(name, env),
     readJournal: () => readJournal(p.journal),

@@ -6,7 +6,7 @@ import React from 'react';
 import { cell, clockTime, wrapRows } from '../format.js';
 import type { Theme } from '../theme.js';
 import type { CommandRow } from '../view-model.js';
-import { safeCell } from '../../views/safe-text.js';
+import { safeCell } from '../../model/safe-text.js';
 import { Lines, seg, titleLine, type Line } from './lines.js';
 
 export interface ActionLogProps {

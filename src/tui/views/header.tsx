@@ -3,12 +3,13 @@
  * verdict, the loss the kernel reported, source health, and the screen tabs.
  */
 import React from 'react';
-import type { LossCounts, SourceHealth, VerdictCounts } from '../../store/incident-store.js';
+import type { LossCounts, VerdictCounts } from '../denial-store.js';
+import type { SourceHealth } from '../../sources/types.js';
 import { SCREENS, SCREEN_TITLE, type Screen } from '../keymap.js';
 import type { Theme } from '../theme.js';
 import { VERDICT_LABEL } from '../format.js';
 import { NO_VERDICT } from '../../model/verdict.js';
-import { safeCell } from '../../views/safe-text.js';
+import { safeCell } from '../../model/safe-text.js';
 import { Lines, seg, type Line } from './lines.js';
 
 export type RunMode = 'live' | 'demo' | 'replay';
@@ -67,8 +68,7 @@ export function headerLines(p: HeaderProps): Line[] {
     const [glyph, word] = VERDICT_LABEL[k].split(' ');
     line2.push(seg(k === NO_VERDICT ? `? ${v[k]} unclassified` : `${glyph} ${v[k]} ${word.toLowerCase()}`, { color: t.verdict[k], bold: k === 'likely-attack' && v[k] > 0 }), seg('  '));
   }
-  const lossy = p.loss.suppressed + p.loss.lost + p.loss.dropped > 0;
-  line2.push(seg(`│ loss: ${p.loss.suppressed} suppressed, ${p.loss.lost} lost, ${p.loss.dropped} dropped`, { color: lossy ? t.bad : undefined, bold: lossy }));
+  line2.push(...lossSegments(p.loss, p.width - line2.reduce((n, x) => n + x.text.length, 0), t));
   const line3: Line = [seg(p.health.length === 1 ? ' source: ' : ' sources: ')];
   if (p.health.length === 0) line3.push(seg('none started', { color: t.bad }));
   p.health.forEach((h, i) => {
@@ -90,6 +90,26 @@ export function headerLines(p: HeaderProps): Line[] {
   if (p.filter) line4.push(seg(`  filter: ${safeCell(p.filter, p.width)}`, { bold: true, inverse: true }));
   line4.push(seg(`  sort: ${p.sortTitle}`, { dim: t.dim }));
   return [line1, line2, line3, line4];
+}
+
+/**
+ * The loss counters. Records the kernel log lost but the audit channel read here holds are not
+ * lost: they are named apart, not in the loss colour, in the longest wording that fits.
+ */
+export function lossSegments(loss: LossCounts, room: number, t: Theme): Line {
+  const notRecovered = loss.suppressed - loss.recovered;
+  const lossy = notRecovered + loss.lost + loss.dropped > 0;
+  const style = { color: lossy ? t.bad : undefined, bold: lossy };
+  if (loss.recovered === 0) return [seg(`│ loss: ${loss.suppressed} suppressed, ${loss.lost} lost, ${loss.dropped} dropped`, style)];
+  const head = `│ loss: ${notRecovered ? `${notRecovered} suppressed, ` : ''}${loss.lost} lost, ${loss.dropped} dropped`;
+  const more = notRecovered ? ' more' : '';
+  const forms = [
+    ` · ${loss.recovered}${more} suppressed in the kernel log, recovered from the audit channel`,
+    ` · ${loss.recovered}${more} suppressed, recovered from the audit channel`,
+    ` · ${loss.recovered}${more} suppressed, recovered`,
+  ];
+  const tail = forms.find((f) => head.length + f.length <= room) ?? forms[forms.length - 1];
+  return [seg(head, style), seg(tail, { color: t.good })];
 }
 
 export function Header(p: HeaderProps): React.JSX.Element {

@@ -6,7 +6,7 @@ import { Lines, seg, type Line } from './lines.js';
 import { wrapRows } from '../format.js';
 import { scrolledLines } from './incident-detail.js';
 import { sourceLines } from './header.js';
-import type { SourceHealth } from '../../store/incident-store.js';
+import type { SourceHealth } from '../../sources/types.js';
 import type { ShownSearch } from '../view-search.js';
 
 /** The help as lines no wider than `width` (80 columns at least fit everything): long texts wrap under themselves. */

@@ -4,16 +4,16 @@
  * evidence lines with their source and line number. Scrolls; draws only what fits.
  */
 import React from 'react';
-import type { Incident } from '../../store/incident-store.js';
+import type { DenialGroup } from '../denial-store.js';
 import type { ProfileFact } from '../profile-facts.js';
 import { dateTime, relTime, VERDICT_LABEL, wrapRows } from '../format.js';
 import type { Theme } from '../theme.js';
-import { safeCell } from '../../views/safe-text.js';
+import { safeCell } from '../../model/safe-text.js';
 import { Lines, seg, type Line } from './lines.js';
 import { markMatches, type ShownSearch } from '../view-search.js';
 
 export interface IncidentDetailProps {
-  incident: Incident;
+  incident: DenialGroup;
   fact?: ProfileFact;
   now: number;
   utc: boolean;

@@ -3,15 +3,15 @@
  * count, pids, last and first seen as relative times. Renders only the rows that fit.
  */
 import React from 'react';
-import type { Incident } from '../../store/incident-store.js';
+import type { DenialGroup } from '../denial-store.js';
 import { cell, mcell, rcell, relTime, VERDICT_LABEL } from '../format.js';
 import type { Theme } from '../theme.js';
-import { safeMiddle } from '../../views/safe-text.js';
+import { safeMiddle } from '../../model/safe-text.js';
 import { Lines, seg, titleLine, type Line } from './lines.js';
 
 export interface IncidentListProps {
   /** The rows to draw (already windowed to `height - 1`). */
-  rows: Incident[];
+  rows: DenialGroup[];
   /** Index into `rows` of the selected row, -1 for none. */
   selected: number;
   /** Total rows in the list (for the "no incidents" line). */
@@ -53,21 +53,21 @@ export function incidentColumns(width: number, hosts = false): Columns {
 }
 
 /** The incident's host, and how many others it was seen on. */
-function hostCell(i: Incident): string {
+function hostCell(i: DenialGroup): string {
   const h = i.hosts ?? [];
   return h.length ? `${h[0]}${h.length > 1 ? ` +${h.length - 1}` : ''}` : '-';
 }
 
-function pidText(i: Incident): string {
+function pidText(i: DenialGroup): string {
   return i.pids.join(',') + (i.pidsMore ? `+${i.pidsMore}` : '');
 }
 
 /** DENIED is the usual case; an access that was ALLOWED (complain mode) or KILLED says so first. */
-export function effectPrefix(i: Incident): string {
+export function effectPrefix(i: DenialGroup): string {
   return i.kinds.filter((k) => k !== 'DENIED').map((k) => `${k} `).join('');
 }
 
-export function incidentRowText(i: Incident, c: Columns, now: number): string {
+export function incidentRowText(i: DenialGroup, c: Columns, now: number): string {
   return [
     cell(VERDICT_LABEL[i.verdict], c.verdict - 1) + ' ',
     rcell(String(i.count), c.count - 1) + ' ',

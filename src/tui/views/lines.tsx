@@ -5,7 +5,7 @@
  */
 import React from 'react';
 import { Box, Text } from 'ink';
-import { cutChars } from '../../views/safe-text.js';
+import { cutChars } from '../../model/safe-text.js';
 
 export interface Seg {
   text: string;

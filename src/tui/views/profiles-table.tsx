@@ -6,7 +6,7 @@
 import React from 'react';
 import { Box, Text } from 'ink';
 import { Table } from '@alcalzone/ink-table';
-import { safeCell, safeMiddle, safeTail } from '../../views/safe-text.js';
+import { safeCell, safeMiddle, safeTail } from '../../model/safe-text.js';
 import type { ProfileRow } from '../view-model.js';
 
 export interface ProfilesTableProps {

@@ -2,14 +2,14 @@
  * Denials over time as a one-line strip: in the header for the whole stream, per profile on the
  * Profiles screen, per incident in its detail. Likely attacks are drawn in their colour and named
  * with their glyph and times in words beside the strip; operator actions are a `│` between bars.
- * The bucketing, scaling and glyphs are src/views/sparkline.ts's; this only lays them out.
+ * The bucketing, scaling and glyphs are src/outputs/sparkline.ts's; this only lays them out.
  */
 import React from 'react';
 import type { ActionJournalEntry } from '../../model/action.js';
 import { isDenial, recordProfile, type AppArmorRecord } from '../../model/record.js';
-import { incidentKey } from '../../store/incident-store.js';
-import { seriesOf, type RateSeries } from '../../store/rate-history.js';
-import { ACTION_GLYPH, attackSpan, bucketize, bucketRoom, peakPerMinute, stepLabel, stripCells, type Buckets } from '../../views/sparkline.js';
+import { incidentKey } from '../denial-store.js';
+import { seriesOf, type RateSeries } from '../../model/rate-history.js';
+import { ACTION_GLYPH, attackSpan, bucketize, bucketRoom, peakPerMinute, stepLabel, stripCells, type Buckets } from '../../outputs/sparkline.js';
 import { clockTime, dateTime } from '../format.js';
 import type { Theme } from '../theme.js';
 import { Lines, seg, type Line } from './lines.js';

@@ -1,7 +1,7 @@
 /** The one-line bars: the new-attack banner and the footer (key hints or the filter prompt). */
 import React from 'react';
 import type { Theme } from '../theme.js';
-import { safeCell, safeTail } from '../../views/safe-text.js';
+import { safeCell, safeTail } from '../../model/safe-text.js';
 import { Lines, seg, type Line } from './lines.js';
 
 export function bannerLine(text: string, theme: Theme): Line {

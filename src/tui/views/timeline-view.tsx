@@ -9,7 +9,7 @@ import { clockTime, dateTime, VERDICT_LABEL } from '../format.js';
 import { NO_VERDICT } from '../../model/verdict.js';
 import type { Theme } from '../theme.js';
 import type { TimelineItem } from '../view-model.js';
-import { safeCell } from '../../views/safe-text.js';
+import { safeCell } from '../../model/safe-text.js';
 import { Lines, seg, titleLine, type Line } from './lines.js';
 import { markMatches, type ShownSearch } from '../view-search.js';
 

@@ -8,7 +8,7 @@ import { hasCommand } from '../../../src/actions/execute.js';
 import { readJournal } from '../../../src/actions/journal.js';
 import { resolveTarget } from '../../../src/actions/resolve-target.js';
 import type { AppArmorRecord } from '../../../src/model/record.js';
-import { IncidentStore } from '../../../src/store/incident-store.js';
+import { DenialStore } from '../../../src/tui/denial-store.js';
 import { App } from '../../../src/tui/app.js';
 import { ActionController } from '../../../src/tui/actions/controller.js';
 import { attackAmong } from '../../../src/tui/actions/wire.js';
@@ -34,7 +34,7 @@ function missing(name: string, rule: string, extra: Record<string, string> = {})
 }
 
 function setup(records: AppArmorRecord[]) {
-  const store = new IncidentStore();
+  const store = new DenialStore();
   for (const r of records) store.add(r);
   const feed = new TestFeed(modelOf(store, { columns: 120, rows: 40 }, NOW));
   const ctl = new ActionController({

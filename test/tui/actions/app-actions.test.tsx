@@ -5,7 +5,7 @@ import { render } from 'ink-testing-library';
 import { hasCommand } from '../../../src/actions/execute.js';
 import { readJournal } from '../../../src/actions/journal.js';
 import { resolveTarget } from '../../../src/actions/resolve-target.js';
-import { IncidentStore } from '../../../src/store/incident-store.js';
+import { DenialStore } from '../../../src/tui/denial-store.js';
 import { App } from '../../../src/tui/app.js';
 import { ActionController } from '../../../src/tui/actions/controller.js';
 import { MONO_THEME } from '../../../src/tui/theme.js';
@@ -24,7 +24,7 @@ afterEach(() => {
 });
 
 function setup() {
-  const store = new IncidentStore();
+  const store = new DenialStore();
   store.add(denial({ operation: 'exec', name: '/usr/bin/dash', requested_mask: 'x', denied_mask: 'x' }, { verdict: 'likely-attack', time: NOW - 12_000 }));
   const feed = new TestFeed(modelOf(store, { columns: 120, rows: 30 }, NOW));
   const ctl = new ActionController({

@@ -1,0 +1,284 @@
+/**
+ * The classifier's result cache: what a denial decides by itself is kept by the record's deciding
+ * fields (every field but the pid), and its verdicts are shared between records, with the pid and
+ * the seconds since a profile load as placeholders filled in per record. A flood of the same denial
+ * costs one lookup each.
+ *
+ * Pure and bounded. Only the classifier (index.ts) uses it; the placeholders never leave classify/:
+ * an output that renders many records asks sharedClassification for the shared result and fills
+ * its rendering in with cutRendering and fill. Nothing here decides a verdict (verdict-rule.ts), and
+ * deciding every record from scratch (`uncached`) gives the same results
+ * (test/classify/equivalence.test.ts).
+ */
+import type { AppArmorRecord, Classification } from '../model/record.js';
+import { digestOf } from '../model/digest.js';
+import type { SequenceFindings } from './verdict-rule.js';
+import { sequenceSignature } from './sequence.js';
+
+/** Stands for the pid in shared results. */
+const PID_MARK = '\u0001';
+/** Stands for the seconds since the profile's last load in shared results. */
+const AGE_MARK = '\u0002';
+
+const MARKS = /([\u0001\u0002])/;
+
+/** On a result filled in from a shared one: the shared one and the values. A symbol: no output prints it. */
+const FILLED_FROM: unique symbol = Symbol('filledFrom');
+
+/** A text rendered from a shared result, cut where the per-record values go (see cutRendering). */
+export type CutRendering = readonly string[];
+
+/** What an output needs to render a shared result once and fill in each record's values. */
+export interface SharedClassification {
+  /** The result with placeholders, one object for every record filled from it (a key for an
+   * output's own cache of its rendering). */
+  readonly template: Classification;
+  /** This record's rendering: the cut rendering of the template with this record's values written
+   * in, each as `write` writes text. */
+  fill(cut: CutRendering, write: (value: string) => string): string;
+}
+
+class FilledFrom implements SharedClassification {
+  constructor(
+    readonly template: Classification,
+    readonly pid: string,
+    readonly age: string,
+  ) {}
+  fill(cut: CutRendering, write: (value: string) => string): string {
+    return fillMarks(cut, write(this.pid), write(this.age));
+  }
+}
+
+/** A result as the cache hands it out: perhaps filled in from a shared one. */
+interface Personal extends Classification {
+  [FILLED_FROM]?: FilledFrom;
+}
+
+/** The shared result a classification was filled in from, or undefined when it was decided alone. */
+export function sharedClassification(c: Classification): SharedClassification | undefined {
+  return (c as Personal)[FILLED_FROM];
+}
+
+/**
+ * A text rendered from a shared result's template, cut where the placeholders are (text, slot,
+ * text, ...), for SharedClassification.fill. `written` is how the rendering writes a character (for
+ * JSON, JSON.stringify without the quotes: `\u0001`). The rendering escapes with `escape`
+ * (backslash), so it is read escape by escape: the same characters spelled out by a text (a path
+ * holding a backslash and `u0001`, written `\\u0001`) stay text.
+ */
+export function cutRendering(text: string, written: (s: string) => string, escape = '\\'): CutRendering {
+  const forms = new Map([PID_MARK, AGE_MARK].map((m) => [written(m), m]));
+  const out: string[] = [];
+  let from = 0;
+  for (let i = text.indexOf(escape); i >= 0; i = text.indexOf(escape, i + 2)) {
+    let mark: string | undefined;
+    let len = 0;
+    for (const [form, m] of forms) {
+      if (text.startsWith(form, i)) {
+        mark = m;
+        len = form.length;
+        break;
+      }
+    }
+    if (mark === undefined) continue;
+    out.push(text.slice(from, i), mark);
+    from = i + len;
+    i += len - 2;
+  }
+  out.push(text.slice(from));
+  return out;
+}
+
+/** A shared text split at its placeholders (text, mark, text, ...) with the values written in. */
+function fillMarks(parts: CutRendering, pid: string, age: string): string {
+  let s = parts[0];
+  for (let i = 1; i < parts.length; i += 2) s += (parts[i] === PID_MARK ? pid : age) + parts[i + 1];
+  return s;
+}
+
+/** A text split at the placeholders, with each placeholder kept between its neighbours. */
+const splitAtMarks = (text: string): string[] => text.split(MARKS);
+
+/** Whether any field but the pid holds a placeholder character (only a crafted or corrupt line does). */
+function holdsMarks(f: Record<string, string>): boolean {
+  for (const k in f) if (k !== 'pid' && MARKS.test(f[k])) return true;
+  return false;
+}
+
+/** How the classifier examines and decides: the cache calls these on a miss. */
+export interface Decider<C> {
+  /** What a record decides by itself, with `pidText` written where its texts name the pid
+   * (undefined: the record's own pid). */
+  examine(r: AppArmorRecord, pidText: string | undefined): C;
+  /** The result for an examined record in a sequence context, with these texts for the pid and
+   * the seconds since the load. */
+  decide(c: C, seen: SequenceFindings, pidText: string, ageText: string): Classification;
+}
+
+/** One cached record: what it decides by itself and its results by sequence context. */
+export interface Entry<C> {
+  /** The cache key's first half (the map's key); with repeatKey, the record's identity without the
+   * pid, for the sequence memory's repeat count. */
+  readonly key1: number;
+  readonly repeatKey: number;
+  readonly examined: C;
+}
+
+interface Slot<C> extends Entry<C> {
+  /** The rest of the cache key (the map is keyed by the first half): checked on every hit. */
+  key2: number;
+  keyFlags: number;
+  /** A field value holds a placeholder character itself (a crafted name): such a record is decided
+   * with its pid written in and its result is not shared, so its text is never filled wrongly. */
+  literal: boolean;
+  /** Results by sequence context (a flood alternates between a few), with the pid and the load's
+   * age still placeholders. */
+  memos?: Map<number, Filled>;
+  /** The result with no sequence context at all, the usual case, without a map lookup. */
+  plain?: Filled;
+  /** The result when the only context is that the access repeats. */
+  repeated?: Filled;
+}
+
+interface Filled {
+  result: Classification;
+  /** Each reason split at the placeholders (text, mark, text, ...), when any holds one. */
+  parts?: string[][];
+  suggestionParts?: string[];
+  /** Which placeholders the texts hold: a value that is in no text does not make a new result. */
+  usesPid?: boolean;
+  usesAge?: boolean;
+  /** The last results filled in, newest first: a flood repeats the denials of a service's few
+   * processes, so the same few values come back in turn. */
+  recent?: Personal[];
+}
+
+const CACHE_MAX = 4096;
+/** Distinct sequence contexts remembered per cached record before they are forgotten together. */
+const MEMOS_MAX = 8;
+/** Filled-in results remembered per shared one. */
+const RECENT_FILLED = 4;
+const REPEATED = 1;
+
+/** The slot a sequence context's result has: 0 for none, REPEATED for repeats alone, -1 for a
+ * context too rare to share, else the context's integer (sequence.ts). */
+function contextKey(seen: SequenceFindings): number {
+  return sequenceSignature(seen.prior, seen.load, seen.repeated);
+}
+
+export class ResultCache<C> {
+  // the record's deciding fields -> what they decide, in two generations: when the young one is
+  // full it becomes the old one and the previous old one is dropped whole (O(1), no per-entry
+  // eviction); a hit in the old generation moves to the young one, so what a flood repeats stays
+  // while a stream of one-off records (unique paths, pids) passes through
+  private young = new Map<number, Slot<C>>();
+  private old = new Map<number, Slot<C>>();
+
+  /** `uncached`: decide every record from scratch, the reference the cache is tested against. */
+  constructor(
+    private readonly decider: Decider<C>,
+    private readonly uncached = false,
+  ) {}
+
+  /** The cached record for a denial: found by its deciding fields, or examined now. */
+  entry(r: AppArmorRecord): Entry<C> {
+    const f = r.fields;
+    // the key: every field but the pid (model/digest.ts digestOf), which decides only whether a
+    // /proc/<pid> path is the process's own and whether a signal comes from pid 1 (systemd);
+    // elsewhere the pid is a placeholder filled in per record
+    const name = f.name ?? '';
+    const ownProc = f.pid !== undefined && name.startsWith('/proc/') && name.startsWith(`/proc/${f.pid}/`);
+    // and whether there is one at all: a record without one names its process without `(pid ...)`
+    const keyFlags = (ownProc ? 1 : 0) | (f.pid === '1' ? 2 : 0) | (f.pid === undefined ? 4 : 0);
+    const d = digestOf(r);
+    const key = d.cls1;
+    if (!this.uncached) {
+      const hit = this.young.get(key);
+      if (hit && hit.key2 === d.cls2 && hit.keyFlags === keyFlags) return hit;
+      const was = hit ? undefined : this.old.get(key);
+      if (was && was.key2 === d.cls2 && was.keyFlags === keyFlags) {
+        this.remember(key, was);
+        return was;
+      }
+    }
+    const literal = holdsMarks(f);
+    const s: Slot<C> = { key1: key, key2: d.cls2, keyFlags, repeatKey: d.cls2 * 4 + keyFlags, literal, examined: this.decider.examine(r, literal ? undefined : PID_MARK) };
+    this.remember(key, s);
+    return s;
+  }
+
+  /**
+   * The result for record `r` (whose entry is `e`) in this sequence context, with `pid` and `age`
+   * the texts of its pid and of the seconds since the load. Decided once per entry and context;
+   * filled in per record.
+   */
+  result(e: Entry<C>, r: AppArmorRecord, seen: SequenceFindings, pid: string, age: string): Classification {
+    const s = e as Slot<C>;
+    if (s.literal) {
+      // the record's own text holds a placeholder character: decided whole, nothing shared
+      return this.decider.decide(this.decider.examine(r, undefined), seen, pid, age);
+    }
+    // a flood repeats the same record in the same context: decide once per distinct context (the
+    // load's age, which changes every second, is a placeholder like the pid); no context (or only
+    // the repeat, the usual case in a flood) has a slot of its own: no key built
+    const sig = contextKey(seen);
+    let filled = this.uncached || sig < 0 ? undefined : sig === 0 ? s.plain : sig === REPEATED ? s.repeated : s.memos?.get(sig);
+    if (!filled) {
+      filled = prepare(this.decider.decide(s.examined, seen, PID_MARK, AGE_MARK));
+      if (sig === 0) s.plain = filled;
+      else if (sig === REPEATED) s.repeated = filled;
+      else if (sig > 0) {
+        if (!s.memos || s.memos.size >= MEMOS_MAX) s.memos = new Map();
+        s.memos.set(sig, filled);
+      }
+    }
+    return personal(filled, pid, age);
+  }
+
+  private remember(key: number, s: Slot<C>): void {
+    this.young.set(key, s);
+    if (this.young.size >= CACHE_MAX / 2) {
+      this.old = this.young;
+      this.young = new Map();
+    }
+  }
+}
+
+/** A decided result made ready to share: its texts split at the placeholders once. */
+function prepare(result: Classification): Filled {
+  const texts = result.suggestion ? [...result.reasons, result.suggestion.text] : result.reasons;
+  const usesPid = texts.some((x) => x.includes(PID_MARK));
+  const usesAge = texts.some((x) => x.includes(AGE_MARK));
+  const sgHas = !!result.suggestion && MARKS.test(result.suggestion.text);
+  return {
+    result,
+    parts: usesPid || usesAge ? result.reasons.map(splitAtMarks) : undefined,
+    suggestionParts: sgHas ? splitAtMarks(result.suggestion!.text) : undefined,
+    usesPid,
+    usesAge,
+  };
+}
+
+/** Fills the placeholders in (the texts are split at them once per shared result). */
+// Results are shared between records, so they are read-only (nothing downstream changes a
+// classification): a result without placeholders is one object for every record it fits, and
+// one with them is built once per pid (and load age) in a row.
+function personal(c: Filled, pid: string, age: string): Classification {
+  if (!c.parts) return c.result;
+  const recent = (c.recent ??= []);
+  for (let i = 0; i < recent.length; i++) {
+    const known = recent[i][FILLED_FROM]!;
+    if ((!c.usesPid || known.pid === pid) && (!c.usesAge || known.age === age)) return recent[i];
+  }
+  const reasons = c.parts.map((p) => (p.length === 1 ? p[0] : fillMarks(p, pid, age)));
+  const sg = c.result.suggestion;
+  // spelled out (no spread): one of these is made for nearly every record of a flood
+  const out: Personal = { verdict: c.result.verdict, confidence: c.result.confidence, reasons };
+  const suggestion = c.suggestionParts && sg ? { ...sg, text: fillMarks(c.suggestionParts, pid, age) } : sg;
+  if (suggestion) out.suggestion = suggestion;
+  // only the values the texts hold: a result is shared by records that differ in the others
+  out[FILLED_FROM] = new FilledFrom(c.result, c.usesPid ? pid : '', c.usesAge ? age : '');
+  if (recent.length >= RECENT_FILLED) recent.pop();
+  recent.unshift(out);
+  return out;
+}

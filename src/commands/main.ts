@@ -1,0 +1,95 @@
+/**
+ * Program entry (bundled into dist/aa-triage.js; bin/aa-triage checks the Node version first).
+ * Decides the mode once at start-up: interactive view on a terminal, NDJSON when stdout is not one.
+ */
+import { HELP, parseCli, UsageError, type CliOptions } from './args.js';
+import { VERSION } from './version.js';
+import { replay } from './ndjson.js';
+import { hostIdentity, resolveSettings, savedInputs } from './settings.js';
+import { findDemo } from '../demo.js';
+import { InputError } from '../ingest/inputs.js';
+import { runLive } from './live.js';
+import { parseWindow, TimeSpecError } from '../sources/time-spec.js';
+import { runActCommand } from './act.js';
+import { runTimelineCommand } from './timeline.js';
+import { preferInteractiveHeap, preferSmallHeap } from './heap.js';
+import { startTui, wantsTui } from './tui.js';
+import { loadEnrichment } from '../classify/enrich.js';
+import { safeLines } from '../model/safe-text.js';
+
+function fail(msg: string, code: number): never {
+  process.stderr.write(`aa-triage: ${safeLines(msg)}\n`);
+  process.exit(code);
+}
+
+
+async function main(argv: string[]): Promise<number> {
+  let opts: CliOptions;
+  try {
+    opts = parseCli(argv);
+  } catch (err) {
+    if (err instanceof UsageError) fail(`${err.message}\nTry 'aa-triage --help'.`, 2);
+    throw err;
+  }
+  if (opts.help) {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  if (opts.version) {
+    process.stdout.write(`aa-triage ${VERSION}\n`);
+    return 0;
+  }
+  if (opts.demo && opts.inputs.length) fail('--demo and --input do not mix: the demo is never merged with real data', 2);
+  const who = hostIdentity();
+  // act works on this host's profiles, never the demo's
+  if (opts.command === 'act') return runActCommand(opts, resolveSettings({ ...opts, demo: false }, who));
+  // records streamed out: a small heap before speed; the interactive view: a gentler limit
+  if (!wantsTui(opts)) preferSmallHeap();
+  else preferInteractiveHeap();
+  // classification needs the profile index: the demo's own profiles, --profiles-dir, or this host's
+  const demo = opts.demo ? findDemo() : undefined;
+  const base = resolveSettings(opts, who, { demo });
+  const classify = await loadEnrichment(base.profileDirs, { label: demo?.label });
+  if (opts.command === 'timeline') return runTimelineCommand(opts, base, { out: process.stdout, err: process.stderr, enrich: classify?.enrich });
+  if (opts.command !== 'triage') fail(`${opts.command}: not available in this build`, 2);
+  if (opts.demo && !demo) fail('the demo incident is missing from this installation (demo/incident.log)', 1);
+  const inputs = savedInputs(opts, demo);
+  const format = opts.json ? 'json' : opts.plain ? 'plain' : process.stdout.isTTY ? 'plain' : 'json';
+  let window;
+  try {
+    window = parseWindow(opts.since, opts.until);
+  } catch (err) {
+    if (err instanceof TimeSpecError) fail(err.message, 2);
+    throw err;
+  }
+  if (opts.demo && (opts.journalDirs.length || opts.journalFiles.length)) fail('--demo and --journal-dir/--journal-file do not mix: the demo is never merged with real data', 2);
+  // a terminal on both ends and neither --json nor --plain: the interactive view (DEMO, REPLAY or LIVE)
+  const settings = { ...base, window };
+  if (wantsTui(opts)) return startTui(opts, settings, inputs, classify);
+  // live: this host's sources, or copied journals (read through journalctl, merged with any --input)
+  if (inputs.length === 0 || opts.journalDirs.length || opts.journalFiles.length) return runLive(opts, settings, format, { out: process.stdout, err: process.stderr, enrich: classify?.enrich });
+  try {
+    const counts = await replay(inputs, process.stdout, process.stderr, { format, raw: opts.raw, utc: opts.utc, clock: settings.clock, ...settings.window, enrich: classify?.enrich });
+    // a damaged input was reported and the rest written: the status still says not everything was read
+    return counts.damaged > 0 ? 1 : 0;
+  } catch (err) {
+    if (err instanceof InputError) fail(err.message, 1);
+    throw err;
+  }
+}
+
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  // `aa-triage --json | head` closes the pipe early: that is not an error
+  if (err.code === 'EPIPE') process.exit(0);
+  throw err;
+});
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err) => {
+    process.stderr.write(`aa-triage: internal error: ${(err as Error)?.stack ?? String(err)}\n`);
+    process.exit(1);
+  },
+);

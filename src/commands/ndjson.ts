@@ -1,0 +1,68 @@
+/**
+ * Non-interactive replay of saved inputs: every input through one pipeline, records out as NDJSON
+ * (or readable lines), the summary on stderr. Used for --json, for --plain, and whenever stdout is
+ * not a terminal.
+ */
+import type { Writable } from 'node:stream';
+import type { AppArmorRecord } from '../model/record.js';
+import { summaryLine, type PipelineCounts, type PipelineOptions } from '../pipeline/pipeline.js';
+import { ingestInputs, type SavedInput } from '../pipeline/saved-inputs.js';
+import { recordToNdjson } from '../outputs/json.js';
+import { recordLine } from '../outputs/text.js';
+import { safeLines, safeText } from '../model/safe-text.js';
+
+/** How records are streamed out: NDJSON, or readable lines (--plain). */
+export type StreamFormat = 'json' | 'plain';
+
+/** The text written for one record: its NDJSON line, or its readable line; both end in a newline. */
+export function recordText(r: AppArmorRecord, format: StreamFormat, opts: { raw?: boolean; utc?: boolean }): string {
+  return format === 'json' ? recordToNdjson(r, { raw: opts.raw }) : `${recordLine(r, { utc: opts.utc })}\n`;
+}
+
+export interface ReplayOptions extends PipelineOptions {
+  format: StreamFormat;
+  raw?: boolean;
+  utc?: boolean;
+  /** Drop records outside [since, until] (epoch ms). Records without a time are kept. */
+  since?: number;
+  until?: number;
+}
+
+export async function replay(inputs: SavedInput[], out: Writable, err: Writable, opts: ReplayOptions): Promise<PipelineCounts & { damaged: number }> {
+  let buf = '';
+  let behind = false;
+  const flush = () => {
+    if (buf) {
+      if (!out.write(buf)) behind = true;
+      buf = '';
+    }
+  };
+  // a slow reader on stdout (a pipe into less, ssh): read on only when it has taken what was written
+  const pace = () => {
+    if (!behind) return undefined;
+    behind = false;
+    return new Promise<void>((resolve) => {
+      const done = () => {
+        out.off('drain', done);
+        out.off('close', done);
+        out.off('error', done);
+        resolve();
+      };
+      out.on('drain', done);
+      out.on('close', done);
+      out.on('error', done);
+    });
+  };
+  const counts = await ingestInputs(
+    inputs,
+    (r) => {
+      buf += recordText(r, opts.format, opts);
+      if (buf.length > 65536) flush();
+    },
+    { ...opts, pace, onDamaged: (line) => err.write(`aa-triage: ${line}\n`) },
+  );
+  flush();
+  err.write(`${safeLines(summaryLine(counts))}\n`);
+  for (const u of counts.firstUnparsable.slice(0, 5)) err.write(`  unparsable ${safeText(u.source.name)}:${u.source.line}: ${safeText(u.reason)}\n`);
+  return counts;
+}

@@ -1,0 +1,28 @@
+/**
+ * The plain view: one readable line per record, for a terminal without the interactive view
+ * (`--plain`) and for the demo before the TUI. Every log string goes through safeText.
+ */
+import type { AppArmorRecord } from '../model/record.js';
+import { recordMask, recordProfile, recordTarget } from '../model/record.js';
+import { safeText } from '../model/safe-text.js';
+
+function pad(s: string, n: number): string {
+  return s.length >= n ? s : s + ' '.repeat(n - s.length);
+}
+
+export function formatTime(t: number | undefined, utc: boolean): string {
+  if (t === undefined) return '????-??-?? ??:??:??';
+  const d = new Date(t);
+  if (utc) return d.toISOString().replace('T', ' ').slice(0, 19);
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+}
+
+export function recordLine(r: AppArmorRecord, opts: { utc?: boolean } = {}): string {
+  const f = r.fields;
+  const verdict = r.classification ? `${pad(r.classification.verdict, 13)} ` : '';
+  const mask = recordMask(r) ?? '';
+  const what = r.kind === 'STATUS' ? `${f.operation ?? ''} ${f.name ?? ''}` : `${f.operation ?? ''} ${recordTarget(r) ?? ''}${mask ? ` (${mask})` : ''}`;
+  const who = `${recordProfile(r) ?? '?'}${f.comm ? ` comm=${f.comm}` : ''}${f.pid ? ` pid=${f.pid}` : ''}`;
+  return safeText(`${formatTime(r.time, !!opts.utc)}${r.timeApprox ? '~' : ' '} ${pad(r.kind, 7)} ${verdict}${pad(who, 40)} ${what}  [${r.source.name}:${r.source.line}]`);
+}

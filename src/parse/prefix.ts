@@ -1,0 +1,174 @@
+/**
+ * Carrier decoding: what stands before the AppArmor body on a line tells the carrier, the carrier's
+ * clock and the host. Pure functions; only called on lines that hold a record or a loss notice.
+ */
+import type { Carrier, Channel } from '../model/record.js';
+
+export interface PrefixInfo {
+  carrier: Carrier;
+  /** Epoch ms from the carrier's clock (not the audit id). */
+  time?: number;
+  /** The carrier's clock lacked something (syslog has no year) so the time is an estimate. */
+  timeApprox?: boolean;
+  uptime?: number;
+  host?: string;
+  /** `audit[PID]:` (journal audit transport) or `type=AVC` (audit.log): the audit record type. */
+  auditType?: string;
+  /** The kernel log or the audit channel, when the carrier's form says which. */
+  channel?: Channel;
+}
+
+export interface ClockContext {
+  /** Year for syslog dates that have none; default: the current year (dates in the future roll back a year). */
+  year?: number;
+  /** Epoch ms of the boot, to turn raw dmesg uptimes into wall-clock time. */
+  bootTime?: number;
+  /** "Now" for the syslog year guess; tests pin it. */
+  now?: number;
+}
+
+const MONTHS: Record<string, number> = { Jan: 0, Feb: 1, Mar: 2, Apr: 3, May: 4, Jun: 5, Jul: 6, Aug: 7, Sep: 8, Oct: 9, Nov: 10, Dec: 11 };
+
+// `[   12.345678] `, optionally after `<5>` (dmesg -r) or `kern  :warn  : ` (dmesg -x)
+const UPTIME_RE = /^(?:<(\d+)>)?(?:[a-z]+\s*:[a-z]+\s*: )?\[\s*(\d+\.\d+)\]\s?/;
+// `[Sun Nov 22 03:12:45 2026] ` (dmesg -T)
+const CTIME_RE = /^(?:<\d+>)?(?:[a-z]+\s*:[a-z]+\s*: )?\[(?:[A-Z][a-z]{2}) ([A-Z][a-z]{2})\s+(\d{1,2}) (\d\d):(\d\d):(\d\d) (\d{4})\]\s?/;
+// ISO: `2026-11-22T03:12:45,123456+00:00 ` (dmesg iso) or `2026-11-22T03:12:45.123456+0000 host ident: `
+const ISO_RE = /^(\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d)(?:[.,](\d+))?(Z|[+-]\d\d:?\d\d)?\s/;
+// `Nov 22 03:12:45[.123456] `
+const SYSLOG_RE = /^([A-Z][a-z]{2})\s+(\d{1,2}) (\d\d):(\d\d):(\d\d)(?:\.(\d+))?\s/;
+// after the clock: `host ident[pid]: ` or `host ident: `
+const HOST_IDENT_RE = /^(\S+) ([^\s:[]+)(?:\[(\d+)\])?: /;
+// audit.log: `node=host type=AVC msg=audit(...)` or `type=AVC msg=...`
+const AUDITLOG_RE = /^(?:node=(\S+) )?type=(\S+) msg=audit\(/;
+
+function fraction(ms: string | undefined): number {
+  if (!ms) return 0;
+  return Number(ms.slice(0, 3).padEnd(3, '0'));
+}
+
+function isoTime(date: string, frac: string | undefined, zone: string | undefined): number | undefined {
+  let z = zone ?? '';
+  if (z && z !== 'Z' && !z.includes(':')) z = `${z.slice(0, 3)}:${z.slice(3)}`;
+  const t = Date.parse(`${date.replace(' ', 'T')}.${String(fraction(frac)).padStart(3, '0')}${z}`);
+  return Number.isNaN(t) ? undefined : t;
+}
+
+function syslogTime(mon: string, day: string, h: string, m: string, s: string, frac: string | undefined, clock: ClockContext): { time?: number; approx: boolean } {
+  const month = MONTHS[mon];
+  if (month === undefined) return { approx: true };
+  const now = clock.now ?? Date.now();
+  let year = clock.year ?? new Date(now).getFullYear();
+  let t = new Date(year, month, Number(day), Number(h), Number(m), Number(s), fraction(frac)).getTime();
+  if (clock.year === undefined && t > now + 86_400_000) t = new Date(--year, month, Number(day), Number(h), Number(m), Number(s), fraction(frac)).getTime();
+  return { time: t, approx: clock.year === undefined };
+}
+
+/** Reads `host ident[pid]: ` after a clock; fills host and the audit transport's type. */
+function hostIdent(rest: string, info: PrefixInfo): void {
+  const m = HOST_IDENT_RE.exec(rest);
+  if (!m) return;
+  info.host = m[1];
+  if (m[2] === 'kernel') info.channel = 'kernel';
+  if (m[2] === 'audit' && m[3] !== undefined) {
+    info.channel = 'audit';
+    // journald's audit transport: `audit[PID]: AVC apparmor=...`
+    const typeWord = /^([A-Z_0-9]+) /.exec(rest.slice(m[0].length));
+    if (typeWord) info.auditType = typeWord[1];
+  }
+}
+
+/**
+ * Decodes the carrier from the text before the AppArmor body. The result is shared: callers read
+ * it, never change it. A flood repeats prefixes (a journal's `Nov 22 03:00:00 web-01 kernel: `
+ * stays the same for a whole second), so the last one decoded is remembered, per clock.
+ */
+export function decodePrefix(prefix: string, clock: ClockContext, header = ''): PrefixInfo {
+  // audit.log's type is in the header, not the prefix: not remembered
+  if (prefix === '' || prefix.startsWith('node=')) return decodeUncached(prefix, clock, header);
+  const memo = lastDecoded;
+  if (memo.clock === clock && memo.prefix === prefix) return memo.info;
+  const info = RAW_DMESG_RE.test(prefix) ? rawDmesg(prefix, clock) : decodeUncached(prefix, clock, header);
+  lastDecoded = { clock, prefix, info };
+  return info;
+}
+
+let lastDecoded: { clock: ClockContext | undefined; prefix: string; info: PrefixInfo } = { clock: undefined, prefix: '', info: { carrier: 'embedded' } };
+
+/** Raw dmesg, the commonest prefix: `[  10800.002000] audit: `, read by hand. */
+const RAW_DMESG_RE = /^\[\s*\d+\.\d+\] audit: $/;
+function rawDmesg(prefix: string, clock: ClockContext): PrefixInfo {
+  let i = 1;
+  while (prefix.charCodeAt(i) === 0x20) i++;
+  const uptime = Number(prefix.slice(i, prefix.indexOf(']', i)));
+  const info: PrefixInfo = { carrier: 'dmesg', uptime, channel: 'kernel' };
+  if (clock.bootTime !== undefined) {
+    info.time = clock.bootTime + Math.round(uptime * 1000);
+    info.timeApprox = true;
+  }
+  return info;
+}
+
+function decodeUncached(prefix: string, clock: ClockContext, header: string): PrefixInfo {
+  let m: RegExpExecArray | null;
+  if ((m = AUDITLOG_RE.exec(prefix + header))) {
+    return { carrier: 'auditlog', host: m[1], auditType: m[2], channel: 'audit' };
+  }
+  const c0 = prefix.charCodeAt(0);
+  if (c0 === 0x5b /* [ */ || c0 === 0x3c /* < */ || (c0 >= 0x61 && c0 <= 0x7a) /* dmesg -x facility */) {
+    if ((m = UPTIME_RE.exec(prefix))) {
+      const uptime = Number(m[2]);
+      const rest = prefix.slice(m[0].length);
+      const info: PrefixInfo = { carrier: 'dmesg', uptime, channel: 'kernel' };
+      // journalctl -o short-monotonic: `[ 12.3] host kernel: ...`; raw dmesg: `[ 12.3] audit: ...`
+      if (HOST_IDENT_RE.test(rest) && !rest.startsWith('audit: ')) {
+        info.carrier = 'journal-monotonic';
+        delete info.channel;
+        hostIdent(rest, info);
+      }
+      if (clock.bootTime !== undefined) {
+        info.time = clock.bootTime + Math.round(uptime * 1000);
+        info.timeApprox = true;
+      }
+      return info;
+    }
+    if ((m = CTIME_RE.exec(prefix))) {
+      const month = MONTHS[m[1]];
+      const t = month === undefined ? undefined : new Date(Number(m[6]), month, Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5])).getTime();
+      return { carrier: 'dmesg-ctime', time: t, channel: 'kernel' };
+    }
+  }
+  if (c0 >= 0x30 && c0 <= 0x39 && (m = ISO_RE.exec(prefix))) {
+    const time = isoTime(m[1], m[2], m[3]);
+    const rest = prefix.slice(m[0].length);
+    const info: PrefixInfo = { carrier: 'dmesg-iso', time, channel: 'kernel' };
+    if (HOST_IDENT_RE.test(rest) && !rest.startsWith('audit: ')) {
+      info.carrier = 'journal-iso';
+      delete info.channel;
+      hostIdent(rest, info);
+    }
+    return info;
+  }
+  if ((m = SYSLOG_RE.exec(prefix))) {
+    const { time, approx } = syslogTime(m[1], m[2], m[3], m[4], m[5], m[6], clock);
+    const info: PrefixInfo = { carrier: 'journal-short', time, timeApprox: approx || undefined };
+    const rest = prefix.slice(m[0].length);
+    hostIdent(rest, info);
+    // kern.log keeps the kernel's uptime after the ident: `kernel: [  12.3] audit: ...`
+    const up = /: \[\s*(\d+\.\d+)\] /.exec(rest);
+    if (up) info.uptime = Number(up[1]);
+    return info;
+  }
+  if (prefix === '' || prefix.startsWith('audit: ') || /^[A-Z_]+ $/.test(prefix) || /^audit: type=\d+ $/.test(prefix)) {
+    // journalctl -o cat: the kernel message alone, or the audit transport's `AVC ` type word
+    const info: PrefixInfo = { carrier: 'journal-cat' };
+    const w = /^([A-Z_]+) $/.exec(prefix);
+    // the audit transport's message starts with its type word; the kernel's with `audit: `
+    if (w) {
+      info.auditType = w[1];
+      info.channel = 'audit';
+    } else if (prefix !== '') info.channel = 'kernel';
+    return info;
+  }
+  return { carrier: 'embedded' };
+}

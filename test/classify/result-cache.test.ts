@@ -1,0 +1,127 @@
+/**
+ * The classifier's result cache (src/classify/result-cache.ts): what it keeps, when it decides
+ * again, how shared results are filled in per record, and that its placeholders never show. What
+ * the verdicts are is tested elsewhere (units, scenarios, verdict-rule); that caching changes no
+ * verdict is test/classify/equivalence.test.ts.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createClassifier } from '../../src/classify/index.js';
+import { cutRendering, ResultCache, sharedClassification, type Decider } from '../../src/classify/result-cache.js';
+import type { SequenceFindings } from '../../src/classify/verdict-rule.js';
+import type { AppArmorRecord, Classification } from '../../src/model/record.js';
+import { buildProfileIndex } from '../../src/profiles/index.js';
+import { file, kline, parse } from './helpers.js';
+
+const SVC = () => buildProfileIndex([{ path: '/p/svc', text: 'profile svc /usr/bin/svc {\n  /var/lib/svc/** rw,\n}\n' }], { roots: ['/p'] });
+const NONE: SequenceFindings = { repeated: false };
+
+/** A decider that names the pid and the age in its reasons (or not) and counts its calls. */
+function countingDecider(namesPid = true): Decider<string> & { examined: number; decided: number } {
+  const d = {
+    examined: 0,
+    decided: 0,
+    examine: (r: AppArmorRecord, pidText: string | undefined) => {
+      d.examined++;
+      return `${r.fields.name} by ${pidText ?? r.fields.pid}`;
+    },
+    decide: (c: string, seen: SequenceFindings, pidText: string, ageText: string): Classification => {
+      d.decided++;
+      const reasons = namesPid ? [`${c}`, `pid ${pidText}`] : [c.replace(/ by .*/, '')];
+      if (seen.load) reasons.push(`${ageText} s after the load`);
+      return { verdict: 'unclear', confidence: 0.5, reasons, suggestion: { kind: 'none', text: namesPid ? `look at /proc/${pidText}` : 'look first' } };
+    },
+  };
+  return d;
+}
+
+const denial = (pid: number | undefined, name = '/var/lib/svc-data/x') =>
+  parse([kline(0, 'DENIED', `operation="open" class="file" profile="svc" name="${name}"${pid === undefined ? '' : ` pid=${pid}`} comm="svc" requested_mask="r" denied_mask="r" fsuid=0 ouid=0`)])[0];
+
+test('a record is examined once, whatever its pid; a different field is a different entry', () => {
+  const d = countingDecider();
+  const cache = new ResultCache(d);
+  const a = cache.entry(denial(100));
+  assert.equal(cache.entry(denial(200)), a, 'the pid is not part of the key');
+  assert.notEqual(cache.entry(denial(100, '/var/lib/svc-data/y')), a);
+  assert.notEqual(cache.entry(denial(undefined)), a, 'a record without a pid is not one with a pid');
+  assert.notEqual(cache.entry(denial(1)), a, 'pid 1 is its own entry');
+  assert.equal(d.examined, 4);
+  assert.equal(a.examined, '/var/lib/svc-data/x by \u0001', 'examined with a placeholder for the pid');
+});
+
+test('a result is decided once per entry and sequence context and filled in per record', () => {
+  const d = countingDecider();
+  const cache = new ResultCache(d);
+  const recs = [100, 200, 100, 300].map((pid) => denial(pid));
+  const out = recs.map((r) => cache.result(cache.entry(r), r, NONE, r.fields.pid!, ''));
+  assert.equal(d.decided, 1);
+  assert.deepEqual(out.map((x) => x.reasons[1]), ['pid 100', 'pid 200', 'pid 100', 'pid 300']);
+  assert.deepEqual(out.map((x) => x.suggestion!.text), ['look at /proc/100', 'look at /proc/200', 'look at /proc/100', 'look at /proc/300']);
+  assert.equal(out[2], out[0], 'a pid that comes back gets the result filled in for it before');
+  const shared = new Set(out.map((x) => sharedClassification(x)?.template));
+  assert.equal(shared.size, 1, 'every result is filled in from one shared result');
+  // another context: decided again, once
+  const load: SequenceFindings = { repeated: false, load: { profile: 'svc', op: 'profile_replace', ageMs: 3000, id: 1 } };
+  const later = [3, 4, 9].map((s) => cache.result(cache.entry(recs[0]), recs[0], { ...load, load: { ...load.load!, ageMs: s * 1000 } }, '100', String(s)));
+  assert.equal(d.decided, 2);
+  assert.deepEqual(later.map((x) => x.reasons[2]), ['3 s after the load', '4 s after the load', '9 s after the load']);
+  assert.equal(new Set(later.map((x) => sharedClassification(x)?.template)).size, 1, 'one decision for every second after the load');
+});
+
+test('a result that names no per-record value is one object for every record it fits', () => {
+  const d = countingDecider(false);
+  const cache = new ResultCache(d);
+  const out = [100, 200, 300].map((pid) => denial(pid)).map((r) => cache.result(cache.entry(r), r, NONE, r.fields.pid!, ''));
+  assert.ok(out[1] === out[0] && out[2] === out[0]);
+  assert.equal(sharedClassification(out[0]), undefined, 'nothing to fill in');
+});
+
+test('uncached: every record examined and decided from scratch, with the same results', () => {
+  const d = countingDecider();
+  const cached = new ResultCache(countingDecider());
+  const plain = new ResultCache(d, true);
+  for (const r of [100, 200, 100].map((pid) => denial(pid))) {
+    assert.deepEqual(plain.result(plain.entry(r), r, NONE, r.fields.pid!, ''), cached.result(cached.entry(r), r, NONE, r.fields.pid!, ''));
+  }
+  assert.equal(d.examined, 3);
+  assert.equal(d.decided, 3);
+});
+
+test('the classifier shares results: a flood of one denial from a few processes', () => {
+  const c = createClassifier(SVC());
+  const out = parse(Array.from({ length: 50 }, (_, i) => file(i % 3, 'svc', 'open', '/var/lib/svc-data/x', 'r', { comm: 'svc', pid: 2000 + (i % 3) }))).map((r) => c.classify(r));
+  assert.ok(out.every((x) => x.suggestion === out[0].suggestion), 'one suggestion object');
+  assert.ok(new Set(out).size <= 3, 'no more results than distinct pids');
+});
+
+test('a name holding the placeholder characters is reported as it is, not with the pid spliced in, and not shared', async () => {
+  const { recordToNdjson } = await import('../../src/outputs/json.js');
+  const hex = (s: string) => Buffer.from(s).toString('hex').toUpperCase();
+  for (const mark of ['\u0001', '\u0002']) {
+    const c = createClassifier(SVC());
+    const name = `/etc/shadow${mark}x`;
+    const [r] = parse([kline(0, 'DENIED', `operation="open" class="file" profile="svc" name=${hex(name)} pid=4242 comm="svc" requested_mask="r" denied_mask="r" fsuid=0 ouid=0`)]);
+    assert.equal(r.fields.name, name);
+    r.classification = c.classify(r);
+    const text = r.classification.reasons.join('\n');
+    assert.ok(text.includes(name), `the name as decoded: ${JSON.stringify(text)}`);
+    assert.ok(!text.includes('/etc/shadow4242'), 'no pid where the control character was');
+    assert.equal(sharedClassification(r.classification), undefined);
+    const json = JSON.parse(recordToNdjson(r));
+    assert.ok((json.reasons as string[]).join('\n').includes(name));
+  }
+});
+
+test('a rendering is cut at the written placeholders only, not where a text spells the same escape', () => {
+  const d = countingDecider();
+  const cache = new ResultCache(d);
+  const r = denial(4242, '/tmp/\\u0001\\\\u0002/sh');
+  const got = cache.result(cache.entry(r), r, NONE, '4242', '');
+  const shared = sharedClassification(got)!;
+  const jsonText = (s: string) => JSON.stringify(s).slice(1, -1);
+  const cut = cutRendering(JSON.stringify(shared.template.reasons), jsonText);
+  assert.equal(cut.length, 5, 'two slots: the pid in the examined text and in the reason');
+  assert.equal(shared.fill(cut, jsonText), JSON.stringify(got.reasons));
+  assert.equal(shared.fill(cut, () => '"q"'), JSON.stringify(got.reasons).replaceAll('4242', '"q"'), 'each value written as asked');
+});

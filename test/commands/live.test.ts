@@ -1,0 +1,80 @@
+// Live mode without the interactive view: unavailable sources explained up front (never an empty
+// screen that looks like a quiet host), NDJSON streamed as records arrive, stop on a signal.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { parseCli } from '../../src/commands/args.js';
+import { runLive } from '../../src/commands/live.js';
+import { FAST, fakeHost, liveOpts, waitFor } from '../sources/helpers.js';
+
+class Text extends Writable {
+  text = '';
+  override _write(chunk: Buffer, _enc: string, cb: () => void): void {
+    this.text += chunk.toString();
+    cb();
+  }
+}
+
+test('a host where nothing is readable (not root, no AppArmor, no auditd): every reason said, exit 1', async () => {
+  const host = fakeHost();
+  const facts = { ...host.facts, uid: 1000, groups: ['alice'], dmesgRestrict: true, auditdRunning: false, apparmorEnabled: false, auditLog: { path: '/var/log/audit/audit.log', exists: false, readable: false } };
+  const out = new Text();
+  const err = new Text();
+  const code = await runLive(parseCli(['--json']), { clock: {} }, 'json', { out, err, live: liveOpts(host, { facts }), signals: [] });
+  assert.equal(code, 1);
+  assert.equal(out.text, '');
+  const e = err.text;
+  assert.match(e, /AppArmor is not enabled in this kernel/);
+  assert.match(e, /journal: unavailable: not root and not in the systemd-journal or adm group.*\(fix: run with sudo/);
+  assert.match(e, /audit: unavailable: not root/);
+  assert.match(e, /dmesg: unavailable: kernel\.dmesg_restrict=1 and not root.*sysctl kernel\.dmesg_restrict=0/);
+  assert.match(e, /auditlog: unavailable: no auditd: \/var\/log\/audit\/audit\.log does not exist/);
+  assert.match(e, /no readable source on this host.*not a quiet host/);
+  host.cleanup();
+});
+
+test('--json follows: one NDJSON object per record as it arrives, health on stderr, stops on a signal', async () => {
+  const host = fakeHost({ journal: false });
+  const out = new Text();
+  const err = new Text();
+  const run = runLive(parseCli(['--json', '--source', 'dmesg']), { clock: {} }, 'json', { out, err, live: liveOpts(host, { sources: ['dmesg'] }), signals: ['SIGUSR2'] });
+  await waitFor('backfill out', () => out.text.split('\n').length === 7);
+  const objs = out.text.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+  assert.equal(objs[1].apparmor, 'DENIED');
+  assert.equal(objs[1].host, 'web-01');
+  host.append('dmesg.txt', ['[ 1900.000001] audit: type=1400 audit(1795317212.000:5000): apparmor="DENIED" operation="open" class="file" profile="/usr/sbin/nginx" name="/etc/gshadow" pid=2400 comm="nginx" requested_mask="r" denied_mask="r"']);
+  await waitFor('the new record streamed', () => out.text.includes('/etc/gshadow'));
+  assert.match(err.text, /dmesg: live/);
+  assert.match(err.text, /dmesg:10: loss: the kernel suppressed 5 log messages/);
+  process.emit('SIGUSR2', 'SIGUSR2');
+  assert.equal(await run, 0);
+  assert.match(err.text, /aa-triage: 11 lines read, 7 AppArmor records/);
+  assert.match(err.text, /dmesg: ended/);
+  host.cleanup();
+});
+
+test('a --since that is not a time: exit 2 with examples', async () => {
+  const host = fakeHost();
+  const err = new Text();
+  const code = await runLive(parseCli(['--since', 'around noon']), { clock: {} }, 'json', { out: new Text(), err, live: liveOpts(host), signals: [] });
+  assert.equal(code, 2);
+  assert.match(err.text, /--since: not a time: around noon \(e\.g\./);
+  host.cleanup();
+});
+
+test('lines aa-triage had to drop are said on stderr and in the summary, never silent', async () => {
+  const host = fakeHost({ journal: false });
+  const line = (i: number) => `[ ${(3000 + i / 1000).toFixed(6)}] audit: type=1400 audit(1795317500.${String(i % 1000).padStart(3, '0')}:${20000 + i}): apparmor="DENIED" operation="open" class="file" profile="/usr/sbin/x" name="/f/${i}" pid=1 comm="x" requested_mask="r" denied_mask="r"`;
+  writeFileSync(join(host.dir, 'dmesg.txt'), `${Array.from({ length: 20_000 }, (_, i) => line(i)).join('\n')}\n`);
+  const out = new Text();
+  const err = new Text();
+  const code = await runLive(parseCli(['--json', '--no-follow']), { clock: {} }, 'json', { out, err, live: liveOpts(host, { sources: ['dmesg'], follow: false, tuning: { ...FAST, queueLines: 50 } }), signals: [] }); // fewer than one pipe read's lines: drops are certain
+  assert.equal(code, 0);
+  const m = /(\d+) lines dropped by aa-triage \(queue full\)/.exec(err.text);
+  assert.ok(m, err.text);
+  assert.match(err.text, /loss: aa-triage dropped \d+ lines it could not parse fast enough/);
+  assert.equal(out.text.trim().split('\n').length + Number(m[1]), 20_000, 'every line is either shown or counted as dropped');
+  host.cleanup();
+});

@@ -1,0 +1,65 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { RecentTable } from '../../src/pipeline/recent-table.js';
+import { RecordDeduper } from '../../src/pipeline/dedupe.js';
+import type { AppArmorRecord } from '../../src/model/record.js';
+
+function rec(fields: Record<string, string>, extra: Partial<AppArmorRecord> = {}): AppArmorRecord {
+  return { kind: 'DENIED', fields: { apparmor: 'DENIED', ...fields }, carrier: 'dmesg', source: { name: 't', line: 1 }, raw: '', ...extra };
+}
+const cap = { operation: 'capable', profile: 'p', pid: '5', comm: 'x', capname: 'dac_read_search' };
+
+test('the same record from two carriers is one; enrichment fields do not matter', () => {
+  const d = new RecordDeduper();
+  assert.equal(d.admit(rec(cap, { auditId: '1.000:7', time: 1000 })), true);
+  assert.equal(d.admit(rec({ ...cap, FSUID: 'root' }, { auditId: '1.000:7', time: 1000, carrier: 'auditlog' })), false);
+  assert.equal(d.duplicates, 1);
+});
+
+test('one audit id carrying two different records keeps both', () => {
+  const d = new RecordDeduper();
+  assert.equal(d.admit(rec(cap, { auditId: '1.000:7', time: 1000 })), true);
+  assert.equal(d.admit(rec({ ...cap, capname: 'dac_override' }, { auditId: '1.000:7', time: 1000 })), true);
+});
+
+test('the same denial repeated under two ids is two events', () => {
+  const d = new RecordDeduper();
+  assert.equal(d.admit(rec(cap, { auditId: '1.000:7', time: 1000 })), true);
+  assert.equal(d.admit(rec(cap, { auditId: '1.001:8', time: 1001 })), true);
+});
+
+test('a copy without an id (journal short of the audit channel) merges with its copy within 2 s, in either order', () => {
+  const d = new RecordDeduper();
+  assert.equal(d.admit(rec(cap, { auditId: '1.000:7', time: 1000 })), true);
+  assert.equal(d.admit(rec(cap, { time: 1500 })), false);
+  assert.equal(d.admit(rec(cap, { time: 1600 })), true, 'a second id-less copy is a new event');
+  const e = new RecordDeduper();
+  assert.equal(e.admit(rec(cap, { time: 5000 })), true);
+  assert.equal(e.admit(rec(cap, { auditId: '5.100:9', time: 5100 })), false);
+  assert.equal(e.admit(rec(cap, { time: 60_000 })), true, 'far apart in time: not the same');
+});
+
+test('memory is bounded: old keys are forgotten, the most recent are kept', () => {
+  const d = new RecordDeduper(10); // 1024 slots: at least 512 keys remembered
+  for (let i = 0; i < 5000; i++) assert.equal(d.admit(rec({ ...cap, pid: String(i) }, { auditId: `1.000:${i}`, time: i })), true);
+  for (let i = 4500; i < 5000; i++) assert.equal(d.admit(rec({ ...cap, pid: String(i) }, { auditId: `1.000:${i}`, time: i })), false, `recent key ${i} still known`);
+  assert.equal(d.admit(rec({ ...cap, pid: '3' }, { auditId: '1.000:3', time: 3 })), true, 'an old key is forgotten');
+});
+
+test('recent table: get, set, delete, and generations keep the newest keys', () => {
+  const t = new RecentTable(4); // 16 slots, a generation turns over at 8 keys
+  t.set(5, 1.5);
+  t.set(0x3fffffff, 2);
+  t.set(0, 3);
+  assert.equal(t.get(5), 1.5);
+  assert.equal(t.get(0x3fffffff), 2);
+  assert.equal(t.get(0), 3, 'key 0 is a key like any other');
+  assert.equal(t.get(6), undefined);
+  t.delete(5);
+  assert.equal(t.get(5), undefined);
+  t.set(5, 7);
+  assert.equal(t.get(5), 7, 'set again after delete');
+  for (let k = 100; k < 130; k++) t.set(k, k * 64 + 1);
+  for (let k = 122; k < 130; k++) assert.equal(t.get(k), k * 64 + 1);
+  assert.equal(t.get(0), undefined, 'two generations ago: forgotten');
+});

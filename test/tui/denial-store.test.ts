@@ -1,0 +1,166 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { DenialStore } from '../../src/tui/denial-store.js';
+import { denial, status } from './fixtures.js';
+
+test('groups denials by profile, operation, target and mask', () => {
+  const s = new DenialStore();
+  s.add(denial({ pid: '1' }, { time: 1000 }));
+  s.add(denial({ pid: '2' }, { time: 3000 }));
+  s.add(denial({ requested_mask: 'w', denied_mask: 'w' }, { time: 2000 }));
+  s.add(denial({ name: '/etc/passwd' }));
+  const snap = s.snapshot();
+  assert.equal(snap.incidents.length, 3);
+  const shadowR = snap.incidents.find((i) => i.target === '/etc/shadow' && i.mask === 'r')!;
+  assert.equal(shadowR.count, 2);
+  assert.deepEqual(shadowR.pids, ['1', '2']);
+  assert.equal(shadowR.firstSeen, 1000);
+  assert.equal(shadowR.lastSeen, 3000);
+  assert.equal(snap.records, 4);
+});
+
+test('an incident takes its worst verdict and counts records by verdict', () => {
+  const s = new DenialStore();
+  s.add(denial({}, { verdict: 'missing-rule' }));
+  s.add(denial({}, { verdict: 'likely-attack' }));
+  s.add(denial({}, { verdict: 'missing-rule' }));
+  s.add(denial({ name: '/x' }));
+  const snap = s.snapshot();
+  const inc = snap.incidents.find((i) => i.target === '/etc/shadow')!;
+  assert.equal(inc.verdict, 'likely-attack');
+  assert.equal(inc.classification?.verdict, 'likely-attack');
+  assert.equal(snap.verdicts['missing-rule'], 2);
+  assert.equal(snap.verdicts['likely-attack'], 1);
+  assert.equal(snap.verdicts.unclassified, 1, 'an unclassified record counts as unclassified');
+  assert.equal(snap.incidents.find((i) => i.target === '/x')!.verdict, 'unclassified');
+});
+
+test('STATUS records feed the window and the profile table, not the incidents', () => {
+  const s = new DenialStore();
+  s.add(status('/usr/sbin/nginx'));
+  s.add(denial({}));
+  const snap = s.snapshot();
+  assert.equal(snap.incidents.length, 1);
+  assert.equal(snap.window.length, 2);
+  const p = snap.profiles.find((x) => x.name === '/usr/sbin/nginx')!;
+  assert.equal(p.statusEvents, 1);
+  assert.equal(p.denials, 1);
+});
+
+test('memory is bounded: incidents, pids, samples and the record window', () => {
+  const s = new DenialStore({ maxIncidents: 50, maxWindow: 20 });
+  s.add(denial({ name: '/attack' }, { verdict: 'likely-attack' }));
+  for (let i = 0; i < 500; i++) s.add(denial({ name: `/f${i}`, pid: String(i) }));
+  for (let i = 0; i < 100; i++) s.add(denial({ name: '/same', pid: String(i) }));
+  const snap = s.snapshot();
+  assert.ok(snap.incidents.length <= 50);
+  assert.ok(snap.incidents.some((i) => i.target === '/attack'), 'the likely attack is spared while others can go');
+  assert.ok(snap.loss.evicted > 0, 'forgotten incidents are counted');
+  assert.equal(snap.loss.dropped, 0, 'evicting a group loses no record: nothing was dropped');
+  const same = snap.incidents.find((i) => i.target === '/same')!;
+  assert.equal(same.count, 100);
+  assert.equal(same.pids.length, 16);
+  assert.equal(same.pidsMore, 84);
+  assert.equal(same.samples.length, 5);
+  assert.equal(same.samples[0].fields.pid, '0', 'the first records are kept');
+  assert.equal(same.samples[4].fields.pid, '99', 'and the latest');
+  assert.equal(snap.window.length, 20);
+  assert.equal(snap.window[19].fields.pid, '99', 'the window keeps the most recent, in order');
+  assert.equal(snap.window[0].fields.pid, '80');
+  assert.equal(snap.windowDropped, 601 - 20);
+});
+
+test('pause freezes what the view sees while counting what arrives', () => {
+  const s = new DenialStore();
+  s.add(denial({}));
+  const before = s.snapshot();
+  s.setPaused(true);
+  s.add(denial({ name: '/new' }));
+  s.add(denial({ name: '/new2' }));
+  const paused = s.snapshot();
+  assert.equal(paused.paused, true);
+  assert.equal(paused.newSincePause, 2);
+  assert.equal(paused.incidents.length, before.incidents.length);
+  assert.equal(paused.records, 1);
+  s.setPaused(false);
+  const after = s.snapshot();
+  assert.equal(after.paused, false);
+  assert.equal(after.incidents.length, 3);
+  assert.equal(after.records, 3);
+});
+
+test('snapshots are reused until something changes, and are copies', () => {
+  const s = new DenialStore();
+  s.add(denial({}));
+  const a = s.snapshot();
+  assert.equal(s.snapshot(), a);
+  s.add(denial({ pid: '9' }));
+  const b = s.snapshot();
+  assert.notEqual(b, a);
+  assert.equal(a.incidents[0].count, 1, 'an earlier snapshot does not change under the view');
+  assert.equal(b.incidents[0].count, 2);
+});
+
+test('announcements: only likely-attack incidents that appear after arming, once each', () => {
+  const s = new DenialStore();
+  s.add(denial({ name: '/old' }, { verdict: 'likely-attack' }));
+  s.armAnnouncements();
+  s.add(denial({ name: '/rule' }, { verdict: 'missing-rule' }));
+  s.add(denial({ name: '/new' }, { verdict: 'likely-attack' }));
+  s.add(denial({ name: '/new' }, { verdict: 'likely-attack' }));
+  s.add(denial({ name: '/old' }, { verdict: 'likely-attack' }));
+  s.add(denial({ name: '/rule' }, { verdict: 'likely-attack' }));
+  const keys = s.takeAnnouncements();
+  assert.equal(keys.length, 2);
+  assert.ok(keys[0].includes('/new'));
+  assert.ok(keys[1].includes('/rule'), 'an incident that becomes a likely attack is announced');
+  assert.deepEqual(s.takeAnnouncements(), []);
+});
+
+test('loss notices and source drops are counted apart', () => {
+  const s = new DenialStore();
+  s.addLoss({ kind: 'printk-suppressed', count: 6, source: { name: 'x', line: 1 } });
+  s.addLoss({ kind: 'audit-lost', count: 2, source: { name: 'x', line: 2 } });
+  s.setHealth([{ name: 'journal', state: 'live', lines: 0, records: 0, restarts: 0, stderrTail: [], dropped: 5 }]);
+  const snap = s.snapshot();
+  assert.deepEqual(snap.loss, { suppressed: 6, lost: 2, dropped: 5, evicted: 0, recovered: 0 });
+});
+
+test("audit_lost is the kernel's running total: the header counts its largest value, not the sum of the notices", () => {
+  const s = new DenialStore();
+  s.addLoss({ kind: 'audit-lost', count: 5, source: { name: 'x', line: 1 } });
+  s.addLoss({ kind: 'audit-lost', count: 7, source: { name: 'x', line: 2 } });
+  s.addLoss({ kind: 'audit-backlog', count: 1, source: { name: 'x', line: 3 } });
+  assert.equal(s.snapshot().loss.lost, 8);
+});
+
+test('an attack that was DENIED and later ALLOWED is reported as happened: the ALLOWED record decides', () => {
+  const s = new DenialStore();
+  const denied = denial({ operation: 'exec', name: '/usr/bin/dash', requested_mask: 'x', denied_mask: 'x' }, { verdict: 'likely-attack' });
+  denied.classification!.reasons = ['stopped'];
+  const allowed = denial({ operation: 'exec', name: '/usr/bin/dash', requested_mask: 'x', denied_mask: 'x', apparmor: 'ALLOWED' }, { verdict: 'likely-attack', kind: 'ALLOWED' });
+  allowed.classification!.reasons = ['happened'];
+  s.add(denied);
+  s.add(allowed);
+  const later = denial({ operation: 'exec', name: '/usr/bin/dash', requested_mask: 'x', denied_mask: 'x' }, { verdict: 'likely-attack' });
+  later.classification!.reasons = ['stopped again'];
+  s.add(later);
+  const inc = s.snapshot().incidents.find((i) => i.target === '/usr/bin/dash')!;
+  assert.deepEqual(inc.classification?.reasons, ['happened'], 'the verdict, advice and reasons come from the record that happened');
+  assert.equal(inc.worstKind, 'ALLOWED');
+  // a more severe verdict still wins over a milder one that happened
+  const t = new DenialStore();
+  t.add(denial({ name: '/a', apparmor: 'ALLOWED' }, { verdict: 'missing-rule', kind: 'ALLOWED' }));
+  t.add(denial({ name: '/a' }, { verdict: 'likely-attack' }));
+  assert.equal(t.snapshot().incidents[0].verdict, 'likely-attack');
+});
+
+test('a socket group names its kind: a raw socket is inet raw, not plain inet', async () => {
+  const { LineParser } = await import('../../src/parse/line-parser.js');
+  const s = new DenialStore();
+  const p = new LineParser('dmesg.txt', { record: (r) => s.add(r) });
+  p.push('[  118.155489] audit: type=1400 audit(1795321721.636:14): apparmor="DENIED" operation="create" profile="demo-svc" pid=405 comm="demo-svc" family="inet" sock_type="raw" protocol=1 requested_mask="create" denied_mask="create"');
+  p.push('[  118.200000] audit: type=1400 audit(1795321721.700:15): apparmor="DENIED" operation="create" profile="demo-svc" pid=405 comm="demo-svc" family="inet" sock_type="stream" protocol=6 requested_mask="create" denied_mask="create"');
+  p.end();
+  assert.deepEqual(s.snapshot().incidents.map((i) => i.target).sort(), ['inet raw', 'inet stream']);
+});
