@@ -46,7 +46,8 @@ export function useKeys(w: KeyWiring): void {
     const cur = uiRef.current;
     const step = keyStep(cur, input, key, derive(cur), env);
     uiRef.current = step.state;
-    if (step.state !== cur) setUi(step.state);
+    // an alert acknowledged by the view's effect since this key's state was read stays acknowledged
+    if (step.state !== cur) setUi((prev) => (prev.ackSeq > step.state.ackSeq ? { ...step.state, ackSeq: prev.ackSeq } : step.state));
     step.out.forEach(run);
   };
   useInput(
