@@ -20,7 +20,7 @@ export async function forEachLine(stream: Readable, onLine: (line: string) => vo
 
 /** The stream's lines through `sink`, filtered when opts.filter says so (skipped lines are counted). */
 export async function scanStream(
-  stream: Readable,
+  stream: AsyncIterable<Buffer | string>,
   sink: LineSink,
   opts: ScanOptions,
   stats: LineStats = { bytes: 0, cut: 0 },
@@ -30,7 +30,7 @@ export async function scanStream(
   const scanner = new LineScanner(sink, opts);
   let reading = true;
   try {
-    for await (const chunk of stream as AsyncIterable<Buffer | string>) {
+    for await (const chunk of stream) {
       reading = false;
       scanner.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
       const wait = pace?.();

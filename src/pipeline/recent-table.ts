@@ -5,6 +5,11 @@
  * `slots / 2` and `slots` recent keys are remembered, in fixed memory (12 bytes a slot, two
  * generations), with no per-entry objects and no eviction walk. A Map of the same size costs
  * several times the memory and, at a few hundred thousand keys, most of the deduper's time.
+ *
+ * A generation's arrays start small and double (keys moved over) as it fills, up to `slots`: a
+ * short log touches little memory (first touching a page of fresh memory costs far more than a
+ * probe), and what is remembered is the same, since a generation turns over by its count of keys,
+ * never by the size its arrays have reached.
  */
 const EMPTY = 0;
 /** Keys are stored with this bit set, so 0 means an empty slot. */
@@ -28,7 +33,7 @@ export class RecentTable {
   set(key: number, value: number): void {
     if (!this.young.set(key, value)) return;
     // a new key in the young generation
-    if (this.young.count * 2 >= this.young.keys.length) {
+    if (this.young.count * 2 >= this.young.slots) {
       const spare = this.old;
       spare.clear();
       this.old = this.young;
@@ -43,14 +48,21 @@ export class RecentTable {
   }
 }
 
+/** Slots a generation starts with (log2), when its bound is larger. */
+const FIRST_LOG2 = 12;
+
 class Generation {
-  readonly keys: Int32Array;
-  private readonly values: Float64Array;
-  private readonly mask: number;
-  private readonly shift: number;
+  /** The bound: slots the arrays may grow to. */
+  readonly slots: number;
+  private keys: Int32Array;
+  private values: Float64Array;
+  private mask: number;
+  private shift: number;
   count = 0;
 
-  constructor(log2: number) {
+  constructor(maxLog2: number) {
+    this.slots = 1 << maxLog2;
+    const log2 = Math.min(maxLog2, FIRST_LOG2);
     this.keys = new Int32Array(1 << log2);
     this.values = new Float64Array(1 << log2);
     this.mask = (1 << log2) - 1;
@@ -60,7 +72,7 @@ class Generation {
   private slot(key: number): number {
     const k = (key & 0x3fffffff) | USED;
     // Fibonacci hashing: the product's high bits spread keys that differ only in their low bits
-    let i = Math.imul(key, 0x9e3779b1) >>> this.shift;
+    let i = Math.imul(k, 0x9e3779b1) >>> this.shift;
     for (;;) {
       const at = this.keys[i];
       if (at === k || at === EMPTY) return i;
@@ -77,9 +89,13 @@ class Generation {
 
   /** True when the key was not in this generation before. */
   set(key: number, value: number): boolean {
-    const i = this.slot(key);
+    let i = this.slot(key);
     const fresh = this.keys[i] === EMPTY;
     if (fresh) {
+      if ((this.count + 1) * 2 > this.keys.length && this.keys.length < this.slots) {
+        this.grow();
+        i = this.slot(key);
+      }
       this.keys[i] = (key & 0x3fffffff) | USED;
       this.count++;
     }
@@ -92,8 +108,27 @@ class Generation {
     if (this.keys[i] !== EMPTY) this.values[i] = Number.NaN;
   }
 
+  /** Empties the generation; its arrays, grown already, are kept for the next keys. */
   clear(): void {
     this.keys.fill(EMPTY);
     this.count = 0;
+  }
+
+  /** Twice the slots, every key (forgotten ones too: they still count) moved over. */
+  private grow(): void {
+    const keys = this.keys;
+    const values = this.values;
+    const log2 = 33 - this.shift;
+    this.keys = new Int32Array(1 << log2);
+    this.values = new Float64Array(1 << log2);
+    this.mask = (1 << log2) - 1;
+    this.shift = 32 - log2;
+    for (let j = 0; j < keys.length; j++) {
+      const k = keys[j];
+      if (k === EMPTY) continue;
+      const i = this.slot(k);
+      this.keys[i] = k;
+      this.values[i] = values[j];
+    }
   }
 }

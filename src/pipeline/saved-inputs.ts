@@ -4,7 +4,7 @@
  * interactive view, the timeline). I/O edge: it opens the inputs.
  */
 import type { AppArmorRecord } from '../model/record.js';
-import { openInput } from '../ingest/inputs.js';
+import { openInputChunks } from '../ingest/inputs.js';
 import { DamagedInput, damagedInputLine, scanStream, type LineStats } from '../ingest/lines.js';
 import type { LineSink } from '../parse/line-sink.js';
 import type { LineParser } from '../parse/line-parser.js';
@@ -73,7 +73,7 @@ export class SavedInputReader {
       let before: number;
       let cut: DamagedInput | undefined;
       try {
-        const stream = await openInput(input.path);
+        const stream = await openInputChunks(input.path);
         parser = this.pipeline.parserFor(input.name);
         before = this.pipeline.counts.records;
         const sink = hooks.start?.(input, parser) ?? parser.asSink();

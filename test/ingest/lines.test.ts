@@ -5,8 +5,8 @@ import { mkdtempSync, writeFileSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { forEachLine, MAX_LINE } from '../../src/ingest/lines.js';
-import { openInput, InputError } from '../../src/ingest/inputs.js';
+import { forEachLine, MAX_LINE, scanStream } from '../../src/ingest/lines.js';
+import { openInput, openInputChunks, InputError } from '../../src/ingest/inputs.js';
 
 async function lines(chunks: (string | Buffer)[]) {
   const out: string[] = [];
@@ -56,4 +56,34 @@ test('openInput explains missing, unreadable and directory inputs', async () => 
   writeFileSync(locked, 'x');
   chmodSync(locked, 0o000);
   if (process.getuid?.() !== 0) await assert.rejects(openInput(locked), /permission denied/);
+});
+
+test('a plain file read through one reused buffer gives every line the stream gives, filtered or not, gzip too', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'aat-in-'));
+  // several chunks of 1 MiB, lines of every length cut between them, marker lines and others
+  const lines: string[] = [];
+  for (let i = 0; lines.join('\n').length < 3.5 * (1 << 20); i++) {
+    const pad = 'x'.repeat((i * 7919) % 3000);
+    lines.push(i % 3 === 0 ? `[${i}.000000] audit: type=1400 audit(1795316400.${String(i % 1000).padStart(3, '0')}:${i}): apparmor="DENIED" operation="open" profile="p" name="/n${i}" pid=${i} comm="c" ${pad}` : `line ${i} é ${pad}`);
+  }
+  const text = `${lines.join('\n')}\nlast without newline`;
+  const plain = join(dir, 'big.log');
+  writeFileSync(plain, text);
+  const gz = join(dir, 'big.log.gz');
+  writeFileSync(gz, gzipSync(text));
+  for (const filter of [false, true]) {
+    const want: string[] = [];
+    let skippedWant = 0;
+    await scanStream(await openInput(plain), { line: (l) => want.push(l), skip: (n) => (skippedWant += n) }, { filter });
+    for (const p of [plain, gz]) {
+      const got: string[] = [];
+      let skipped = 0;
+      const stats = await scanStream(await openInputChunks(p), { line: (l) => got.push(l), skip: (n) => (skipped += n) }, { filter });
+      assert.deepEqual(got, want, `${p}, filter ${filter}`);
+      assert.equal(skipped, skippedWant);
+      assert.equal(stats.bytes, Buffer.byteLength(text));
+    }
+    assert.equal(want.length + skippedWant, lines.length + 1);
+  }
+  await assert.rejects(openInputChunks(join(dir, 'nope')), (e: unknown) => e instanceof InputError && /no such file/.test((e as Error).message));
 });
