@@ -7,7 +7,7 @@
  * on every record (test/parse/fast-record.test.ts).
  */
 import type { AppArmorRecord, SourceRef } from '../model/record.js';
-import { decodePrefix, type ClockContext } from './prefix.js';
+import { decodePrefixOf, type ClockContext } from './prefix.js';
 import { decodeHex, HEX_KEYS, parseAuditId, type AuditId, type UndecodedHolder } from './fields.js';
 import { headerStart, isLegacyType, kindOf, MAX_RAW, newRecord, type Overrides } from './record.js';
 
@@ -101,7 +101,7 @@ export function parseFastRecord(line: string, bodyAt: number, src: SourceRef, cl
     fields[key] = value;
   }
   if (kind === undefined) return undefined;
-  const info = decodePrefix(line.slice(0, start), clock, line.slice(start, start + 40));
+  const info = decodePrefixOf(line, start, clock);
   const raw = line.length > MAX_RAW ? line.slice(0, MAX_RAW) : line;
   const r = newRecord(kind, fields, line, raw, src, info, ov, id, type ?? ov.auditType ?? info.auditType);
   if (hex?.undecoded) r.undecoded = hex.undecoded;

@@ -88,15 +88,45 @@ export function decodePrefix(prefix: string, clock: ClockContext, header = ''): 
   if (prefix === '' || prefix.startsWith('node=')) return decodeUncached(prefix, clock, header);
   const memo = lastDecoded;
   if (memo.clock === clock && memo.prefix === prefix) return memo.info;
-  const info = RAW_DMESG_RE.test(prefix) ? rawDmesg(prefix, clock) : decodeUncached(prefix, clock, header);
+  const info = isRawDmesg(prefix) ? rawDmesg(prefix, clock) : decodeUncached(prefix, clock, header);
   lastDecoded = { clock, prefix, info };
   return info;
+}
+
+/**
+ * decodePrefix of line[0, start) with the audit header after it: the remembered prefix is compared
+ * with the line first, so a repeated prefix costs no copy of it (audit.log's prefixes, never
+ * remembered, never match).
+ */
+export function decodePrefixOf(line: string, start: number, clock: ClockContext): PrefixInfo {
+  const memo = lastDecoded;
+  if (start > 0 && memo.clock === clock && memo.prefix.length === start && line.slice(0, start) === memo.prefix) return memo.info;
+  return decodePrefix(line.slice(0, start), clock, line.slice(start, start + 40));
 }
 
 let lastDecoded: { clock: ClockContext | undefined; prefix: string; info: PrefixInfo } = { clock: undefined, prefix: '', info: { carrier: 'embedded' } };
 
 /** Raw dmesg, the commonest prefix: `[  10800.002000] audit: `, read by hand. */
-const RAW_DMESG_RE = /^\[\s*\d+\.\d+\] audit: $/;
+export const RAW_DMESG_RE = /^\[\s*\d+\.\d+\] audit: $/;
+
+/** RAW_DMESG_RE by hand (it is asked of nearly every record of a dmesg flood); \s is not only spaces. */
+export function isRawDmesg(p: string): boolean {
+  const n = p.length;
+  if (p.charCodeAt(0) !== 0x5b /* [ */ || !p.endsWith('] audit: ')) return false;
+  let i = 1;
+  while (p.charCodeAt(i) === 0x20) i++;
+  const d0 = i;
+  while (isDigitAt(p, i)) i++;
+  if (i === d0 || p.charCodeAt(i) !== 0x2e) return RAW_DMESG_RE.test(p);
+  const f0 = ++i;
+  while (isDigitAt(p, i)) i++;
+  return (i > f0 && i === n - 9) || RAW_DMESG_RE.test(p);
+}
+
+function isDigitAt(s: string, i: number): boolean {
+  const c = s.charCodeAt(i);
+  return c >= 0x30 && c <= 0x39;
+}
 function rawDmesg(prefix: string, clock: ClockContext): PrefixInfo {
   let i = 1;
   while (prefix.charCodeAt(i) === 0x20) i++;

@@ -4,7 +4,7 @@
  * prefix, the audit id, and every key=value, hex included.
  */
 import { isValidTime, type AppArmorRecord, type Carrier, type Channel, type SourceRef } from '../model/record.js';
-import { decodePrefix, type ClockContext, type PrefixInfo } from './prefix.js';
+import { decodePrefixOf, type ClockContext, type PrefixInfo } from './prefix.js';
 import { maybeHex, parseAuditId, scanTokens, type AuditId, type Token } from './fields.js';
 import { parseProseRecord } from './legacy-text.js';
 
@@ -116,7 +116,7 @@ export function newRecord(
  */
 export function parseAuditText(line: string, bodyAt: number, src: SourceRef, clock: ClockContext, ov: Overrides = {}): ParsedLine {
   const start = headerStart(line, bodyAt);
-  const info = decodePrefix(line.slice(0, start), clock, line.slice(start, start + 40));
+  const info = decodePrefixOf(line, start, clock);
   const raw = line.length > MAX_RAW ? line.slice(0, MAX_RAW) : line;
   const records: AppArmorRecord[] = [];
   let cur: AppArmorRecord | undefined;

@@ -16,9 +16,9 @@
  * full it becomes the old one and the previous old one is dropped whole.
  */
 import type { AppArmorRecord, SourceRef } from '../model/record.js';
-import { decodePrefix, type ClockContext } from './prefix.js';
+import { decodePrefixOf, type ClockContext } from './prefix.js';
 import { digestWithChanged } from '../model/digest.js';
-import { parseAuditId, type AuditId } from './fields.js';
+import { auditIdAt, type AuditId } from './fields.js';
 import { headerStart, MAX_RAW, newRecord } from './record.js';
 
 const TEMPLATES_MAX = 4096;
@@ -50,7 +50,7 @@ const HAS_ID = 1;
 const HAS_PID = 2;
 
 /** Where the spans are on one line (reused: one line at a time). */
-const at = { start: 0, i0: 0, i1: 0, p0: 0, p1: 0, shape: 0, hash: 0 };
+const at = { start: 0, i0: 0, i1: 0, dot: 0, colon: 0, p0: 0, p1: 0, shape: 0, hash: 0 };
 
 function isDigit(c: number): boolean {
   return c >= 0x30 && c <= 0x39;
@@ -83,6 +83,8 @@ function locate(line: string, bodyAt: number): boolean {
         if (i > s0 && line.charCodeAt(i) === 0x29 /* ) */) {
           i0 = d0;
           i1 = i;
+          at.dot = f0 - 1;
+          at.colon = s0 - 1;
           shape |= HAS_ID;
         }
       }
@@ -108,13 +110,22 @@ function locate(line: string, bodyAt: number): boolean {
   at.p1 = p1;
   at.shape = shape;
   let h = Math.imul(0x811c9dc5 ^ shape, 0x01000193);
-  for (let i = start; i < i0; i++) h = Math.imul(h ^ line.charCodeAt(i), 0x01000193);
-  h = Math.imul(h ^ 0xff, 0x01000193);
-  for (let i = i1; i < p0; i++) h = Math.imul(h ^ line.charCodeAt(i), 0x01000193);
-  h = Math.imul(h ^ 0xff, 0x01000193);
-  for (let i = p1; i < end; i++) h = Math.imul(h ^ line.charCodeAt(i), 0x01000193);
+  h = hashSpan(line, start, i0, h);
+  h = hashSpan(line, i1, p0, Math.imul(h ^ 0xff, 0x01000193));
+  h = hashSpan(line, p1, end, Math.imul(h ^ 0xff, 0x01000193));
   at.hash = (h ^ (h >>> 15)) | 0;
   return true;
+}
+
+/**
+ * Hashes line[a, b) two characters a step (one multiplication per pair: the multiplications are
+ * what the loop waits on). The hash only picks the template to compare with; the comparison decides.
+ */
+function hashSpan(line: string, a: number, b: number, h: number): number {
+  let i = a;
+  for (; i + 1 < b; i += 2) h = Math.imul(h ^ (line.charCodeAt(i) | (line.charCodeAt(i + 1) << 16)), 0x01000193);
+  if (i < b) h = Math.imul(h ^ line.charCodeAt(i), 0x01000193);
+  return h;
 }
 
 /** Only plain lines become templates: printable ASCII, tab, 0x1D; no backslash, no single quote. */
@@ -174,10 +185,7 @@ export class TemplateCache {
     } else if (!this.fits(t, line)) return undefined;
     const { start, i0, i1, p0, p1 } = at;
     let id: AuditId | undefined;
-    if (t.shape & HAS_ID) {
-      id = parseAuditId(line.slice(i0 - 6, i1 + 1));
-      if (id === undefined) return undefined;
-    }
+    if (t.shape & HAS_ID) id = auditIdAt(line, i0, at.dot, at.colon, i1);
     const recent = t.recent;
     let fields = t.fields;
     let seen: AppArmorRecord | undefined = recent[0];
@@ -205,7 +213,7 @@ export class TemplateCache {
         this.freshHits++;
       }
     }
-    const info = decodePrefix(line.slice(0, start), clock, line.slice(start, start + 40));
+    const info = decodePrefixOf(line, start, clock);
     const r = newRecord(t.kind, fields, line, line, src, info, NO_OVERRIDES, id, t.type ?? info.auditType);
     if (seen !== undefined) {
       // the record kept stays (a newer one would live on only to be replaced): unless its digest
@@ -244,10 +252,11 @@ export class TemplateCache {
     const tm = line.indexOf('type=', start);
     const type = tm >= 0 && tm < (shape & HAS_ID ? i0 : bodyAt) ? readType(line, tm + 5) : undefined;
     if (type !== undefined && type !== r.auditType) return;
-    const t: Template = { a: line.slice(start, i0), b: line.slice(i1, p0), c: line.slice(p1), shape, kind: r.kind, type, fields: f, recent: [r], again: 0, fresh: 0 };
+    const t: Template = { a: own(line, start, i0), b: own(line, i1, p0), c: own(line, p1, line.length), shape, kind: r.kind, type, fields: f, recent: [r], again: 0, fresh: 0 };
     this.keep(at.hash, t);
   }
 
+  /** The line is the template's outside its spans (strings compared whole: far quicker than startsWith at a position). */
   private fits(t: Template, line: string): boolean {
     const { start, i0, i1, p0, p1, shape } = at;
     return (
@@ -255,9 +264,9 @@ export class TemplateCache {
       i0 - start === t.a.length &&
       p0 - i1 === t.b.length &&
       line.length - p1 === t.c.length &&
-      line.startsWith(t.a, start) &&
-      line.startsWith(t.b, i1) &&
-      line.startsWith(t.c, p1)
+      line.slice(p1) === t.c &&
+      line.slice(i1, p0) === t.b &&
+      line.slice(start, i0) === t.a
     );
   }
 
@@ -268,6 +277,11 @@ export class TemplateCache {
       this.young = new Map();
     }
   }
+}
+
+/** line[a, b) as a string of its own (a slice would keep the whole line it was cut from alive). */
+function own(line: string, a: number, b: number): string {
+  return Buffer.from(line.slice(a, b), 'latin1').toString('latin1');
 }
 
 /** The word after `type=` up to a separator. */

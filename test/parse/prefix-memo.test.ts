@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decodePrefix } from '../../src/parse/prefix.js';
+import { decodePrefix, decodePrefixOf, isRawDmesg, RAW_DMESG_RE } from '../../src/parse/prefix.js';
 
 test('the remembered prefix is per clock: the same dmesg prefix under another boot time is decoded again', () => {
   const a = decodePrefix('[   10.500000] audit: ', { bootTime: 1_000_000 });
@@ -15,4 +15,44 @@ test('audit.log lines are not remembered by prefix: their record type is in the 
   assert.equal(decodePrefix('', clock, 'type=USER_AVC msg=audit(1.5:3): ').auditType, 'USER_AVC');
   assert.equal(decodePrefix('node=h1 ', clock, 'type=AVC msg=audit(1.5:2): ').host, 'h1');
   assert.equal(decodePrefix('node=h1 ', clock, 'type=APPARMOR_DENIED msg=audit(1.5:4): ').auditType, 'APPARMOR_DENIED');
+});
+
+test('a prefix decoded in place in its line is what decoding it cut out gives, remembered or not', () => {
+  const clock = { bootTime: 1_795_305_600_000, year: 2026, now: 1_795_400_000_000 };
+  const lines = [
+    '[10800.002000] audit: type=1400 audit(1795316400.002:4002): apparmor="DENIED"',
+    '[10800.002000] audit: type=1400 audit(1795316400.003:4003): apparmor="DENIED"',
+    '[10800.003000] audit: type=1400 audit(1795316400.003:4003): apparmor="DENIED"',
+    'Nov 22 03:00:00 web-01 kernel: audit: type=1400 audit(1795316400.003:4001): apparmor="DENIED"',
+    'Nov 22 03:00:00 web-01 kernel: audit: type=1400 audit(1795316400.004:4002): apparmor="DENIED"',
+    'node=web-01 type=AVC msg=audit(1795316400.004:4005): apparmor="DENIED"',
+    'node=web-02 type=USER_AVC msg=audit(1795316400.004:4005): apparmor="DENIED"',
+    'type=AVC msg=audit(1795316400.001:4001): apparmor="DENIED"',
+    '[\t10800.002000] audit: type=1400 audit(1795316400.002:4002): apparmor="DENIED"',
+    '2026-11-22T03:00:00.123456+00:00 web-01 kernel: audit: type=1400 audit(1.2:3): apparmor="DENIED"',
+  ];
+  for (const round of [0, 1]) {
+    for (const line of [...lines, ...lines.slice().reverse()]) {
+      const start = line.indexOf(line.startsWith('node=') || line.startsWith('type=') ? 'type=' : 'type=1400');
+      const want = decodePrefix(line.slice(0, start), { ...clock }, line.slice(start, start + 40));
+      assert.deepEqual(decodePrefixOf(line, start, clock), want, `${line} (round ${round})`);
+      // and right after the cut-out form was remembered under the same clock
+      decodePrefix(line.slice(0, start), clock, line.slice(start, start + 40));
+      assert.deepEqual(decodePrefixOf(line, start, clock), want, `${line} remembered (round ${round})`);
+    }
+  }
+});
+
+test('raw dmesg prefixes recognised by hand exactly where the pattern recognises them', () => {
+  const parts = ['[', ']', ' ', '\t', '\u00a0', '0', '12', '.', '5', 'x', ' audit: ', 'audit: ', ' audit:', '] audit: '];
+  let x = 11;
+  const next = (n: number): number => ((x = (Math.imul(x, 0x41c64e6d) + 0x3039) | 0) >>> 8) % n;
+  const cases = ['[  10800.002000] audit: ', '[10800.002000] audit: ', '[ 0.0] audit: ', '[.5] audit: ', '[5.] audit: ', '[ \t5.5] audit: ', '[5.5]  audit: ', '[5.5] audit:  ', ''];
+  for (let i = 0; i < 20_000; i++) {
+    let p = '';
+    const n = 1 + next(8);
+    for (let k = 0; k < n; k++) p += parts[next(parts.length)];
+    cases.push(p, `[${p}`, `[ ${next(100000)}.${next(1000)}${p}`, `${p}] audit: `);
+  }
+  for (const p of cases) assert.equal(isRawDmesg(p), RAW_DMESG_RE.test(p), JSON.stringify(p));
 });
