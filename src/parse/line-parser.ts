@@ -228,8 +228,9 @@ export class LineParser {
       this.parseText(line, lineNo, {}, true, body, undefined, this.templates !== undefined);
       return;
     }
-    if (this.heldId !== undefined && line.includes('msg=audit(')) {
-      if (this.attachContext(line)) return;
+    if (this.heldId !== undefined) {
+      const at = line.indexOf('msg=audit(');
+      if (at >= 0 && this.attachContext(line, at)) return;
     }
     if (line.includes('audit') || line.includes('Suppressed') || line.includes('Missed')) this.lossNotice(line, lineNo);
     this.stats.other++;
@@ -380,11 +381,10 @@ export class LineParser {
   }
 
   /** audit.log SYSCALL / PROCTITLE records of the held event: their facts go into the records' context. */
-  private attachContext(line: string): boolean {
-    const at = line.indexOf('msg=audit(');
-    // the same event: `msg=audit(<held id>)`, compared in place
+  private attachContext(line: string, at: number): boolean {
+    // the same event: `msg=audit(<held id>)` (a slice compared whole: quicker than startsWith at a position)
     const held = this.heldId!;
-    if (at < 0 || !line.startsWith(held, at + 10) || line.charCodeAt(at + 10 + held.length) !== 0x29 /* ) */) {
+    if (line.charCodeAt(at + 10 + held.length) !== 0x29 /* ) */ || line.slice(at + 10, at + 10 + held.length) !== held) {
       this.release();
       return false;
     }

@@ -101,8 +101,19 @@ export function decodePrefix(prefix: string, clock: ClockContext, header = ''): 
 export function decodePrefixOf(line: string, start: number, clock: ClockContext): PrefixInfo {
   const memo = lastDecoded;
   if (start > 0 && memo.clock === clock && memo.prefix.length === start && line.slice(0, start) === memo.prefix) return memo.info;
+  const audit = lastAuditLog;
+  // audit.log: the same `node=... type=... msg=audit(` as the last one decoded is decoded the same
+  if (audit.prefixLength === start && line.slice(0, audit.matched.length) === audit.matched) return audit.info;
   return decodePrefix(line.slice(0, start), clock, line.slice(start, start + 40));
 }
+
+/**
+ * The last audit.log form decoded: the prefix's length and the text AUDITLOG_RE matched (prefix and
+ * header up to `msg=audit(`). The pattern is anchored and reads nothing past that text, so a line
+ * starting with the same text, its header at the same place, is decoded the same; its clock is
+ * the audit id, not the prefix.
+ */
+let lastAuditLog: { prefixLength: number; matched: string; info: PrefixInfo } = { prefixLength: -1, matched: '', info: { carrier: 'auditlog' } };
 
 let lastDecoded: { clock: ClockContext | undefined; prefix: string; info: PrefixInfo } = { clock: undefined, prefix: '', info: { carrier: 'embedded' } };
 
@@ -142,7 +153,10 @@ function rawDmesg(prefix: string, clock: ClockContext): PrefixInfo {
 function decodeUncached(prefix: string, clock: ClockContext, header: string): PrefixInfo {
   let m: RegExpExecArray | null;
   if ((m = AUDITLOG_RE.exec(prefix + header))) {
-    return { carrier: 'auditlog', host: m[1], auditType: m[2], channel: 'audit' };
+    const info: PrefixInfo = { carrier: 'auditlog', host: m[1], auditType: m[2], channel: 'audit' };
+    // remembered where decodePrefix remembers nothing (its memo, by prefix alone, answers the rest)
+    if (prefix === '' || prefix.startsWith('node=')) lastAuditLog = { prefixLength: prefix.length, matched: m[0], info };
+    return info;
   }
   const c0 = prefix.charCodeAt(0);
   if (c0 === 0x5b /* [ */ || c0 === 0x3c /* < */ || (c0 >= 0x61 && c0 <= 0x7a) /* dmesg -x facility */) {

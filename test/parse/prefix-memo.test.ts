@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { headerStart } from '../../src/parse/record.js';
 import { decodePrefix, decodePrefixOf, isRawDmesg, RAW_DMESG_RE } from '../../src/parse/prefix.js';
 
 test('the remembered prefix is per clock: the same dmesg prefix under another boot time is decoded again', () => {
@@ -30,10 +31,19 @@ test('a prefix decoded in place in its line is what decoding it cut out gives, r
     'type=AVC msg=audit(1795316400.001:4001): apparmor="DENIED"',
     '[\t10800.002000] audit: type=1400 audit(1795316400.002:4002): apparmor="DENIED"',
     '2026-11-22T03:00:00.123456+00:00 web-01 kernel: audit: type=1400 audit(1.2:3): apparmor="DENIED"',
+    'type=Xtype=AVC msg=audit(1.2:3): apparmor="DENIED"',
+    'type=Xtype=AVC msg=audit(1.2:4): apparmor="DENIED"',
+    'type=Xtype=AVC msg=audit(1.2:3): type=1400 audit(1.2:5): apparmor="DENIED"',
+    'node=a type=AVC msg=audit(1.2:3): type=1400 audit(1.2:5): apparmor="DENIED"',
+    'node=a type=AVC msg=audit(1.2:3): apparmor="DENIED"',
+    'node=ab type=AVC msg=audit(1.2:3): apparmor="DENIED"',
+    'node=a type=AVC msg=audit(1.2:3)',
+    'AVC apparmor="DENIED"',
   ];
   for (const round of [0, 1]) {
     for (const line of [...lines, ...lines.slice().reverse()]) {
-      const start = line.indexOf(line.startsWith('node=') || line.startsWith('type=') ? 'type=' : 'type=1400');
+      const body = line.indexOf('apparmor=');
+      const start = body < 0 ? 8 : headerStart(line, body);
       const want = decodePrefix(line.slice(0, start), { ...clock }, line.slice(start, start + 40));
       assert.deepEqual(decodePrefixOf(line, start, clock), want, `${line} (round ${round})`);
       // and right after the cut-out form was remembered under the same clock
