@@ -63,7 +63,11 @@ export function headerStart(line: string, at: number): number {
   return t >= 0 && a - t < 40 ? t : a;
 }
 
+/** The kinds the kernel writes, as it writes them: each is its own kind (no case change, no pattern to test). */
+const KERNEL_KINDS: ReadonlySet<string> = new Set(['DENIED', 'ALLOWED', 'AUDIT', 'STATUS', 'HINT', 'ERROR', 'KILLED']);
+
 export function kindOf(v: string): string | undefined {
+  if (KERNEL_KINDS.has(v)) return v;
   const k = v.toUpperCase();
   if (!KIND_RE.test(k)) return undefined;
   return k === 'KILL' ? 'KILLED' : k;

@@ -85,3 +85,12 @@ test('the context read from SYSCALL and PROCTITLE lines equals what the full tok
   }
   assert.ok(n > 1000, `${n} lines compared`);
 });
+
+test('a record kind the kernel writes is taken as it is: what the case change and the pattern give it', async () => {
+  const { kindOf } = await import('../../src/parse/record.js');
+  const reference = (v: string): string | undefined => {
+    const k = v.toUpperCase();
+    return /^[A-Z][A-Z_]*$/.test(k) ? (k === 'KILL' ? 'KILLED' : k) : undefined;
+  };
+  for (const v of ['DENIED', 'ALLOWED', 'AUDIT', 'STATUS', 'HINT', 'ERROR', 'KILLED', 'KILL', 'kill', 'denied', 'Denied', 'DENIED ', 'UNKNOWN', '1', '', 'DENIED_X', 'ß', 'ǅ']) assert.equal(kindOf(v), reference(v), v);
+});
