@@ -4,7 +4,8 @@ import React from 'react';
 import { render } from 'ink-testing-library';
 import { DenialStore } from '../../src/tui/denial-store.js';
 import { App } from '../../src/tui/app.js';
-import { collapseIncidents, collapser, targetPattern } from '../../src/tui/collapse.js';
+import { collapseIncidents, collapser, isGroupKey, targetPattern } from '../../src/tui/collapse.js';
+import { incidentColumns, incidentRowText } from '../../src/tui/views/incident-list.js';
 import { MONO_THEME } from '../../src/tui/theme.js';
 import { denial, modelOf, TestFeed, until } from './fixtures.js';
 
@@ -81,4 +82,21 @@ test('the remembering collapser (one per view) gives what collapseIncidents give
   }
   assert.ok(checked > 200, `${checked} collapsed rows compared`);
   assert.deepEqual(collapse([]), { rows: [], members: new Map() });
+});
+
+test('a collapsed row too wide for its column keeps its count and the segment with the wildcard; other targets are cut as before', () => {
+  const store = new DenialStore();
+  for (let i = 0; i < 30; i++) store.add(denial({ name: `/var/lib/containers/storage/overlay-layers/cache/${1000 + i}/config.json`, pid: String(9000 + i) }, { verdict: 'missing-rule', time: 1_800_000_000_000 + i }));
+  store.add(denial({ name: '/var/lib/containers/storage/overlay-layers/cache/plain/config.json' }, { verdict: 'missing-rule', time: 1_800_000_000_100 }));
+  const { rows } = collapseIncidents(store.snapshot().incidents);
+  const group = rows.find((r) => isGroupKey(r.key))!;
+  const single = rows.find((r) => !isGroupKey(r.key))!;
+  for (const width of [80, 90, 100]) {
+    const c = incidentColumns(width);
+    const text = incidentRowText(group, c, 1_800_000_001_000);
+    assert.match(text, /\[30\] \S*…\/\[0-9\]\*\//, `${width}: the count and the wildcard's segment`);
+    assert.match(incidentRowText(single, c, 1_800_000_001_000), /\/var\S*…\S*\/config\.json /, `${width}: the single row is cut in the middle`);
+  }
+  // wide enough: the whole pattern
+  assert.ok(incidentRowText(group, incidentColumns(200), 1_800_000_001_000).includes('[30] /var/lib/containers/storage/overlay-layers/cache/[0-9]*/config.json'));
 });
