@@ -170,7 +170,12 @@ export function renderMarkdown(res) {
   // bench/findings.md, so a new run keeps them
   const findings = join(dirname(fileURLToPath(import.meta.url)), '..', 'findings.md');
   if (existsSync(findings)) parts.push('## Findings beyond the tables', '', readFileSync(findings, 'utf8').trim(), '');
-  parts.push('## Workers', '', 'aa-triage reads a file on one thread; no worker threads are used, so there is nothing to report for 2 or more cores yet.', '');
+  parts.push(
+    '## Workers',
+    '',
+    'aa-triage reads a file on one thread; worker threads are not built. On this 2-core machine, shared with other work, there is no spare core for a second reader, and one pass over a 200,000-line log is mostly the code starting up (see the findings): a second thread would start it again. What workers add on 4 or more cores has not been measured: no such machine was available.',
+    '',
+  );
   parts.push(
     '## Reading the tables',
     '',
