@@ -1,9 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jsonInert, recordToJson, recordToNdjson } from '../../src/outputs/json.js';
+import { fixtureFiles } from '../support/fixture-files.js';
 import { createClassifier, sharedClassification } from '../../src/classify/index.js';
 import type { AppArmorRecord, Classification } from '../../src/model/record.js';
 import { buildProfileIndex } from '../../src/profiles/index.js';
@@ -131,12 +132,3 @@ test('the NDJSON writer on hostile values: invisible characters in any field, ho
   const b = rec({ fields: { apparmor: 'DENIED', name: '/b' } });
   for (const x of [a, b, a, b]) assert.equal(recordToNdjson(x), plainLine(x, false));
 });
-
-function fixtureFiles(dir: string, out: string[] = []): string[] {
-  for (const n of readdirSync(dir).sort()) {
-    const p = join(dir, n);
-    if (statSync(p).isDirectory()) fixtureFiles(p, out);
-    else if (/\.(txt|log|dmesg|ndjson|jsonl|json)$/.test(n) && !/^(cmd-|aa-status|guest-info|sys-)/.test(n)) out.push(p);
-  }
-  return out;
-}

@@ -9,7 +9,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { CARRIERS, logLines, MIXES } from '../../bench/generate.mjs';
@@ -21,6 +21,7 @@ import { Pipeline } from '../../src/pipeline/pipeline.js';
 import { loadProfileIndex } from '../../src/profiles/load.js';
 import type { ProfileIndex } from '../../src/profiles/types.js';
 import { recordToNdjson } from '../../src/outputs/json.js';
+import { fixtureFiles } from '../support/fixture-files.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const CLOCK = { bootTime: 1_795_305_600_000, year: 2026, now: 1_795_400_000_000 };
@@ -79,20 +80,11 @@ async function assertSame(what: string, inputs: { name: string; bytes: Buffer }[
   assert.ok(records >= minRecords, `${what}: ${records} records compared`);
 }
 
-function files(dir: string, out: string[] = []): string[] {
-  for (const n of readdirSync(dir).sort()) {
-    const p = join(dir, n);
-    if (statSync(p).isDirectory()) files(p, out);
-    else if (/\.(txt|log|dmesg|ndjson|jsonl|json)$/.test(n) && !/^(cmd-|aa-status|guest-info|sys-)/.test(n)) out.push(p);
-  }
-  return out;
-}
-
 const demoIndex = async () => (await loadProfileIndex([join(ROOT, 'demo', 'apparmor.d')])).index;
 
 test('every fixture: the same records, verdicts and reasons both ways', async () => {
   const index = await demoIndex();
-  const paths = [...files(join(ROOT, 'test', 'fixtures', 'kernel')), ...files(join(ROOT, 'test', 'fixtures', 'sources')), ...files(join(ROOT, 'test', 'fixtures', 'timeline')), join(ROOT, 'demo', 'incident.log')];
+  const paths = [...fixtureFiles(join(ROOT, 'test', 'fixtures', 'kernel')), ...fixtureFiles(join(ROOT, 'test', 'fixtures', 'sources')), ...fixtureFiles(join(ROOT, 'test', 'fixtures', 'timeline')), join(ROOT, 'demo', 'incident.log')];
   for (const p of paths) {
     const bytes = readFileSync(p);
     // each file alone, and twice in a row (the second time every record is a repeat)
