@@ -8,9 +8,6 @@ import { lstat, readFile, readlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runStep } from './execute.js';
 
-/** Where AppArmor's securityfs is mounted on a host. */
-export const DEFAULT_SECURITYFS = '/sys/kernel/security/apparmor';
-
 /** Profile name -> mode (enforce, complain, kill, unconfined, prompt ...). */
 export type LoadedProfiles = Map<string, string>;
 

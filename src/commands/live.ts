@@ -10,7 +10,6 @@ import type { AppArmorRecord, LossNotice } from '../model/record.js';
 import { summaryLine } from '../pipeline/pipeline.js';
 import { safeLines, safeText } from '../model/safe-text.js';
 import { recordText, type StreamFormat } from './ndjson.js';
-import { startLiveSources } from '../sources/session.js';
 import type { RunSettings } from './settings.js';
 import { TimeSpecError } from '../sources/time-spec.js';
 import { type LiveOptions, type LiveSession, type SourceHealth } from '../sources/types.js';
@@ -82,6 +81,8 @@ export async function runLive(opts: CliOptions, settings: Pick<RunSettings, 'clo
   const liveOpts: LiveOptions = { ...liveOptionsFrom(opts, settings), enrich: io.enrich, hold, ...io.live };
   let session: LiveSession;
   try {
+    // the sources (and the process library under them) load only when a live run starts
+    const { startLiveSources } = await import('../sources/session.js');
     session = await startLiveSources(liveOpts, {
       record: (r) => {
         buf += recordText(r, format, opts);

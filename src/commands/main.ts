@@ -8,9 +8,7 @@ import { replay } from './ndjson.js';
 import { hostIdentity, resolveSettings, savedInputs } from './settings.js';
 import { findDemo } from '../demo.js';
 import { InputError } from '../ingest/inputs.js';
-import { runLive } from './live.js';
 import { parseWindow, TimeSpecError } from '../sources/time-spec.js';
-import { runActCommand } from './act.js';
 import { runTimelineCommand } from './timeline.js';
 import { preferInteractiveHeap, preferSmallHeap } from './heap.js';
 import { startTui, wantsTui } from './tui.js';
@@ -42,7 +40,9 @@ async function main(argv: string[]): Promise<number> {
   if (opts.demo && opts.inputs.length) fail('--demo and --input do not mix: the demo is never merged with real data', 2);
   const who = hostIdentity();
   // act works on this host's profiles, never the demo's
-  if (opts.command === 'act') return runActCommand(opts, resolveSettings({ ...opts, demo: false }, who));
+  // act, the live sources and the view are loaded when a run needs them (each brings its own
+  // libraries): reading saved logs starts without them
+  if (opts.command === 'act') return (await import('./act.js')).runActCommand(opts, resolveSettings({ ...opts, demo: false }, who));
   // records streamed out: a small heap before speed; the interactive view: a gentler limit
   if (!wantsTui(opts)) preferSmallHeap();
   else preferInteractiveHeap();
@@ -67,7 +67,7 @@ async function main(argv: string[]): Promise<number> {
   const settings = { ...base, window };
   if (wantsTui(opts)) return startTui(opts, settings, inputs, classify);
   // live: this host's sources, or copied journals (read through journalctl, merged with any --input)
-  if (inputs.length === 0 || opts.journalDirs.length || opts.journalFiles.length) return runLive(opts, settings, format, { out: process.stdout, err: process.stderr, enrich: classify?.enrich });
+  if (inputs.length === 0 || opts.journalDirs.length || opts.journalFiles.length) return (await import('./live.js')).runLive(opts, settings, format, { out: process.stdout, err: process.stderr, enrich: classify?.enrich });
   try {
     const counts = await replay(inputs, process.stdout, process.stderr, { format, raw: opts.raw, utc: opts.utc, clock: settings.clock, ...settings.window, enrich: classify?.enrich });
     // a damaged input was reported and the rest written: the status still says not everything was read

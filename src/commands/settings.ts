@@ -7,9 +7,8 @@
 import { DEMO_SOURCE, type DemoPaths } from '../demo.js';
 import type { ClockContext } from '../parse/prefix.js';
 import { defaultJournalPath } from '../actions/journal.js';
-import { DEFAULT_SECURITYFS } from '../actions/kernel-state.js';
 import type { SavedInput, TimeWindow } from '../pipeline/saved-inputs.js';
-import { DEFAULT_PROFILE_DIRS } from '../profiles/load.js';
+import { DEFAULT_PROFILE_DIRS, DEFAULT_SECURITYFS } from '../profiles/load.js';
 import type { CliOptions } from './args.js';
 
 export interface RunSettings {

@@ -11,7 +11,6 @@ import { forEachLine } from '../ingest/lines.js';
 import type { AppArmorRecord } from '../model/record.js';
 import { inWindow, SavedInputReader, type SavedInput, type TimeWindow } from '../pipeline/saved-inputs.js';
 import { healthLine } from './live.js';
-import { startLiveSources } from '../sources/session.js';
 import type { LiveOptions } from '../sources/types.js';
 import { BOOT_BANNER, readLineFacts } from '../timeline/boot-lines.js';
 import { TimelineBuilder } from '../timeline/builder.js';
@@ -147,6 +146,7 @@ export async function buildTimelineFromInputs(run: TimelineRun): Promise<Timelin
  */
 export async function buildTimelineFromLive(run: TimelineRun, live: LiveOptions, say: (s: string) => void, signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP']): Promise<Timeline | undefined> {
   const builder = await builderFor(run);
+  const { startLiveSources } = await import('../sources/session.js');
   const session = await startLiveSources({ ...live, follow: false, enrich: run.enrich }, { record: (r) => builder.addRecord(r), loss: (n) => builder.addLoss(n) });
   const reported = new Set<string>();
   const report = () => {

@@ -5,7 +5,6 @@
  */
 import type { CliOptions } from './args.js';
 import type { SavedInput } from '../pipeline/saved-inputs.js';
-import { startLiveSources } from '../sources/session.js';
 import { liveOptionsFrom } from './live.js';
 import type { LiveSession, SourceHealth } from '../sources/types.js';
 import { loadEnrichment, type Enrichment } from '../classify/enrich.js';
@@ -91,6 +90,7 @@ export async function startTui(opts: CliOptions, settings: RunSettings, inputs: 
   };
   if (useSession) {
     tui.startLive = async (sink, onHealth) => {
+      const { startLiveSources } = await import('../sources/session.js');
       const session = await startLiveSources(
         { ...liveOptionsFrom(opts, settings), enrich: tui.enrich },
         sink,

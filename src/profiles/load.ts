@@ -9,6 +9,8 @@ import { buildProfileIndex, type PolicyFile } from './index.js';
 import type { ProfileIndex } from './types.js';
 
 export const DEFAULT_PROFILE_DIRS = ['/etc/apparmor.d', '/var/lib/snapd/apparmor/profiles'];
+/** Where AppArmor's securityfs is mounted on a host (the loaded profiles and their modes). */
+export const DEFAULT_SECURITYFS = '/sys/kernel/security/apparmor';
 
 /** Subdirectories that never hold policy the kernel loads from here. */
 const SKIP_DIRS = new Set(['disable', 'force-complain', 'cache', 'cache.d', '.git']);
