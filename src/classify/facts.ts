@@ -88,6 +88,9 @@ export function profileWords(profile: string, info?: ProfileInfo): string[] {
 }
 
 interface PerProfile {
+  /** The profile's name as a string of its own: the record's is often a slice of its whole log
+   * line, which anything keeping the name would keep alive with it. */
+  name: string;
   info?: ProfileInfo;
   role?: Role;
   managedBy?: ManagedBy;
@@ -104,17 +107,22 @@ function profileFacts(profile: string, index: ProfileIndex | undefined): PerProf
   let p = byName.get(profile);
   if (!p) {
     const info = index?.lookup(profile);
-    p = { info, role: roleOf([profile, info?.attachment, info?.parent]), managedBy: info?.managedBy ?? generatedOwner(profile), words: profileWords(profile, info) };
+    p = { name: ownCopy(profile), info, role: roleOf([profile, info?.attachment, info?.parent]), managedBy: info?.managedBy ?? generatedOwner(profile), words: profileWords(profile, info) };
     byName.set(profile, p);
   }
   return p;
 }
 
+/** A copy of a string that shares no storage with the text it was cut from. */
+function ownCopy(s: string): string {
+  return s.length < 13 ? s : s.split('').join('');
+}
+
 /** `pidText` stands in for the pid in the subject and texts (the classifier's cache fills it in per record). */
 export function gatherFacts(r: AppArmorRecord, index: ProfileIndex | undefined, pidText?: string): DenialFacts {
   const f = r.fields;
-  const profile = recordProfile(r) ?? 'unconfined';
-  const pf = profileFacts(profile, index);
+  const pf = profileFacts(recordProfile(r) ?? 'unconfined', index);
+  const profile = pf.name;
   const info = pf.info;
   const access = accessClass(f);
   const op = f.operation ?? '';

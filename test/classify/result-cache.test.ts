@@ -25,6 +25,7 @@ function countingDecider(namesPid = true): Decider<string> & { examined: number;
       d.examined++;
       return `${r.fields.name} by ${pidText ?? r.fields.pid}`;
     },
+    brief: (c: string) => c,
     decide: (c: string, seen: SequenceFindings, pidText: string, ageText: string): Classification => {
       d.decided++;
       const reasons = namesPid ? [`${c}`, `pid ${pidText}`] : [c.replace(/ by .*/, '')];
@@ -47,7 +48,7 @@ test('a record is examined once, whatever its pid; a different field is a differ
   assert.notEqual(cache.entry(denial(undefined)), a, 'a record without a pid is not one with a pid');
   assert.notEqual(cache.entry(denial(1)), a, 'pid 1 is its own entry');
   assert.equal(d.examined, 4);
-  assert.equal(a.examined, '/var/lib/svc-data/x by \u0001', 'examined with a placeholder for the pid');
+  assert.equal(a.brief, '/var/lib/svc-data/x by \u0001', 'examined with a placeholder for the pid');
 });
 
 test('a result is decided once per entry and sequence context and filled in per record', () => {
@@ -67,6 +68,24 @@ test('a result is decided once per entry and sequence context and filled in per 
   assert.equal(d.decided, 2);
   assert.deepEqual(later.map((x) => x.reasons[2]), ['3 s after the load', '4 s after the load', '9 s after the load']);
   assert.equal(new Set(later.map((x) => sharedClassification(x)?.template)).size, 1, 'one decision for every second after the load');
+});
+
+test('a record seen once keeps no examination; a second context examines again once and keeps it', () => {
+  const d = countingDecider();
+  const cache = new ResultCache(d);
+  const r = denial(100);
+  const e = cache.entry(r);
+  cache.result(e, r, NONE, '100', '');
+  assert.equal((e as unknown as { examined?: string }).examined, undefined, 'let go once its first result is decided');
+  const again = denial(200);
+  const repeated: SequenceFindings = { repeated: true };
+  const got = cache.result(cache.entry(again), again, repeated, '200', '');
+  assert.equal(d.examined, 2, 'examined again from the record in hand');
+  assert.deepEqual(got.reasons, ['/var/lib/svc-data/x by 200', 'pid 200']);
+  const load: SequenceFindings = { repeated: false, load: { profile: 'svc', op: 'profile_replace', ageMs: 3000, id: 1 } };
+  cache.result(cache.entry(r), r, load, '100', '3');
+  assert.equal(d.examined, 2, 'kept for the contexts after');
+  assert.equal(d.decided, 3);
 });
 
 test('a result that names no per-record value is one object for every record it fits', () => {
