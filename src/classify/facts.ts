@@ -53,23 +53,37 @@ function accessClass(f: Record<string, string>): AccessClass {
   if (cls === 'mount' || op === 'mount' || op === 'umount' || op === 'pivotroot' || op === 'pivot_root') return 'mount';
   if (cls === 'file' || FILE_OPS.has(op) || (f.name !== undefined && (f.denied_mask ?? f.requested_mask) !== undefined && !cls)) {
     const mask = f.denied_mask ?? f.requested_mask ?? '';
-    return op === 'exec' || /x/.test(mask.replace(/::.*/, '')) ? 'exec' : 'file';
+    return op === 'exec' || ownerHalfExecutes(mask) ? 'exec' : 'file';
   }
   return 'other';
+}
+
+/** Whether the mask before any `::` (to the end of its line) holds an `x`. */
+function ownerHalfExecutes(mask: string): boolean {
+  const cut = mask.indexOf('::');
+  if (cut < 0) return mask.includes('x');
+  // the kernel's masks are one line; anything else is read as the regular expression reads it
+  if (/[\n\r\u2028\u2029]/.test(mask)) return /x/.test(mask.replace(/::.*/, ''));
+  return mask.lastIndexOf('x', cut) >= 0;
 }
 
 /** File mask letters as the kernel reports them, owner/other halves merged (`r::` / `::r`). */
 export function maskLetters(mask: string): string {
   let out = '';
   for (let i = 0; i < mask.length; i++) {
+    const code = mask.charCodeAt(i);
+    // printable ASCII is never white space: the regular expression only for the rest
+    if (code === 58 || (code > 32 && code < 127 ? false : /\s/.test(mask[i]))) continue;
     const c = mask[i];
-    if (c !== ':' && !/\s/.test(c) && !out.includes(c)) out += c;
+    if (!out.includes(c)) out += c;
   }
   return out;
 }
 
 /** `..` or `.` as a path component: the kernel reports resolved paths, so a name holding one was not resolved by it. */
 export function dotComponent(path: string): boolean {
+  // either component starts the path or follows a slash
+  if (path.charCodeAt(0) !== 46 && !path.includes('/.')) return false;
   return /(?:^|\/)\.\.?(?:\/|$)/.test(path);
 }
 
@@ -96,6 +110,41 @@ interface PerProfile {
   managedBy?: ManagedBy;
   /** profileWords(profile, info) */
   words: string[];
+  /** The last part of the profile's top name (`nginx` of `/usr/sbin/nginx//helper`). */
+  base: string;
+  /** By command name: the program and the subject's words (see byComm). */
+  comms: Map<string, PerComm>;
+}
+
+/** What depends on the profile and the command name alone. */
+interface PerComm {
+  program: Program;
+  /** The subject as named with the pid text last asked for (the cache asks with one placeholder). */
+  pidText?: string;
+  subject?: string;
+}
+
+/** The program and the subject of a profile with a command name, each decided once. */
+function byComm(pf: PerProfile, comm: string | undefined): PerComm {
+  const key = comm ?? '';
+  let c = pf.comms.get(key);
+  if (c === undefined) {
+    // a command name is the log's text: the table is forgotten whole past a size
+    if (pf.comms.size >= 256) pf.comms.clear();
+    c = { program: programOf(pf.name, pf.info?.attachment, comm) };
+    pf.comms.set(key, c);
+  }
+  return c;
+}
+
+/** How reasons name the actor: the role, the profile, then the command name (unless the profile
+ * names it) and the pid. */
+function subjectOf(pf: PerProfile, comm: string | undefined, pid: string | undefined): string {
+  const who: string[] = [];
+  if (comm && comm !== pf.base && !pf.name.includes(comm)) who.push(comm);
+  if (pid) who.push(`pid ${pid}`);
+  const role = pf.role;
+  return `${role && role !== 'login or scheduler' ? `${role} ` : ''}${pf.name}${who.length ? ` (${who.join(', ')})` : ''}`;
 }
 
 /** What depends on the profile alone, computed once per profile and index. */
@@ -107,7 +156,15 @@ function profileFacts(profile: string, index: ProfileIndex | undefined): PerProf
   let p = byName.get(profile);
   if (!p) {
     const info = index?.lookup(profile);
-    p = { name: ownCopy(profile), info, role: roleOf([profile, info?.attachment, info?.parent]), managedBy: info?.managedBy ?? generatedOwner(profile), words: profileWords(profile, info) };
+    p = {
+      name: ownCopy(profile),
+      info,
+      role: roleOf([profile, info?.attachment, info?.parent]),
+      managedBy: info?.managedBy ?? generatedOwner(profile),
+      words: profileWords(profile, info),
+      base: basenameOf(profile.split('//')[0]),
+      comms: new Map(),
+    };
     byName.set(profile, p);
   }
   return p;
@@ -131,11 +188,14 @@ export function gatherFacts(r: AppArmorRecord, index: ProfileIndex | undefined, 
   const role = pf.role;
   const pid = f.pid === undefined ? undefined : (pidText ?? f.pid);
   const comm = f.comm;
-  const base = basenameOf(profile.split('//')[0]);
-  const who: string[] = [];
-  if (comm && comm !== base && !profile.includes(comm)) who.push(comm);
-  if (pid) who.push(`pid ${pid}`);
-  const subject = `${role && role !== 'login or scheduler' ? `${role} ` : ''}${profile}${who.length ? ` (${who.join(', ')})` : ''}`;
+  const pc = byComm(pf, comm);
+  // the cache asks with the same placeholder for every record: the subject is written once
+  let subject = pc.subject;
+  if (subject === undefined || pc.pidText !== pid) {
+    subject = subjectOf(pf, comm, pid);
+    pc.pidText = pid;
+    pc.subject = subject;
+  }
   return {
     r,
     happened: r.kind === 'ALLOWED',
@@ -144,7 +204,7 @@ export function gatherFacts(r: AppArmorRecord, index: ProfileIndex | undefined, 
     missingInfo: index === undefined ? 'no-index' : info === undefined ? 'not-declared' : undefined,
     managedBy: pf.managedBy,
     role,
-    program: programOf(profile, info?.attachment, comm),
+    program: pc.program,
     access,
     op,
     path: f.name ?? f.path,
