@@ -20,7 +20,6 @@ const PID_MARK = '\u0001';
 /** Stands for the seconds since the profile's last load in shared results. */
 const AGE_MARK = '\u0002';
 
-const MARKS = /([\u0001\u0002])/;
 
 /** On a result filled in from a shared one: the shared one and the values. A symbol: no output prints it. */
 const FILLED_FROM: unique symbol = Symbol('filledFrom');
@@ -98,7 +97,7 @@ function fillMarks(parts: CutRendering, pid: string, age: string): string {
 
 /** Whether any field but the pid holds a placeholder character (only a crafted or corrupt line does). */
 function holdsMarks(f: Record<string, string>): boolean {
-  for (const k in f) if (k !== 'pid' && MARKS.test(f[k])) return true;
+  for (const k in f) if (k !== 'pid' && (f[k].includes(PID_MARK) || f[k].includes(AGE_MARK))) return true;
   return false;
 }
 
@@ -193,7 +192,8 @@ export class ResultCache<C, B = C> {
     // /proc/<pid> path is the process's own and whether a signal comes from pid 1 (systemd);
     // elsewhere the pid is a placeholder filled in per record
     const name = f.name ?? '';
-    const ownProc = f.pid !== undefined && name.startsWith('/proc/') && name.startsWith(`/proc/${f.pid}/`);
+    // (`/proc/${pid}/` without building it: this runs for every record)
+    const ownProc = f.pid !== undefined && name.startsWith('/proc/') && name.startsWith(f.pid, 6) && name.charCodeAt(6 + f.pid.length) === 47;
     // and whether there is one at all: a record without one names its process without `(pid ...)`
     const keyFlags = (ownProc ? 1 : 0) | (f.pid === '1' ? 2 : 0) | (f.pid === undefined ? 4 : 0);
     const d = digestOf(r);
@@ -273,15 +273,23 @@ function prepare(result: Classification): Filled {
 
 /** A shared text with the placeholders replaced by the values (the text itself when it holds none). */
 function fillText(text: string, pid: string, age: string): string {
+  let p = text.indexOf(PID_MARK);
+  let a = text.indexOf(AGE_MARK);
+  if (p < 0 && a < 0) return text;
   let out = '';
   let from = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c !== 1 && c !== 2) continue;
-    out += text.slice(from, i) + (c === 1 ? pid : age);
-    from = i + 1;
+  while (p >= 0 || a >= 0) {
+    if (a < 0 || (p >= 0 && p < a)) {
+      out += text.slice(from, p) + pid;
+      from = p + 1;
+      p = text.indexOf(PID_MARK, from);
+    } else {
+      out += text.slice(from, a) + age;
+      from = a + 1;
+      a = text.indexOf(AGE_MARK, from);
+    }
   }
-  return from === 0 ? text : out + text.slice(from);
+  return out + text.slice(from);
 }
 
 /** Fills the placeholders in (the texts are searched for them when a new value is filled in). */
