@@ -80,6 +80,31 @@ function examine(r: AppArmorRecord, index: ProfileIndex | undefined, setting: Se
   };
 }
 
+/**
+ * One brief object for all the denials with the same brief (most of a profile's denials raise no
+ * attack signal): the cache keeps a brief per record it holds, and a shared one costs nothing to keep.
+ */
+class Briefs {
+  private byProfile = new Map<string, Brief[]>();
+  shared(b: Brief): Brief {
+    let list = this.byProfile.get(b.profile);
+    if (list === undefined) {
+      // profile names are the log's text: forgotten whole past a size
+      if (this.byProfile.size >= 4096) this.byProfile.clear();
+      this.byProfile.set(b.profile, (list = []));
+    }
+    for (const k of list) if (k.parent === b.parent && k.ownAttack === b.ownAttack && sameTags(k.noteTags, b.noteTags)) return k;
+    if (list.length < 16) list.push(b);
+    return b;
+  }
+}
+
+function sameTags(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 /** Remembers a profile load for the denials that follow it (a status record's only effect). */
 function noteStatus(r: AppArmorRecord, seq: SequenceMemory): void {
   const t = seq.clock(r.time);
@@ -91,10 +116,11 @@ function noteStatus(r: AppArmorRecord, seq: SequenceMemory): void {
 export function createClassifier(index: ProfileIndex | undefined, opts: ClassifierOptions = {}): Classifier {
   const seq = new SequenceMemory();
   const setting = settingFor(index, opts.profileProblems);
+  const briefs = new Briefs();
   const cache = new ResultCache<Examined, Brief>(
     {
       examine: (r, pidText) => examine(r, index, setting, pidText),
-      brief: (c) => c.brief,
+      brief: (c) => briefs.shared(c.brief),
       decide: (c, seen, pidText, ageText) => decideVerdict(c, sequenceSignals(c, seen, pidText, ageText)),
     },
     opts.uncached,

@@ -156,6 +156,10 @@ interface Filled {
   /** The last results filled in, newest first: a flood repeats the denials of a service's few
    * processes, so the same few values come back in turn. */
   recent?: Personal[];
+  /** Filled in once already: the results filled in are remembered from the second use on (most
+   * shared results of a log of one-off records are used once, and what the cache keeps outlives
+   * the young generation of the heap). */
+  usedOnce: boolean;
 }
 
 const CACHE_MAX = 4096;
@@ -268,7 +272,7 @@ function prepare(result: Classification): Filled {
     usesPid ||= reasons[i].includes(PID_MARK);
     usesAge ||= reasons[i].includes(AGE_MARK);
   }
-  return { result, usesPid, usesAge };
+  return { result, usesPid, usesAge, usedOnce: false };
 }
 
 /** A shared text with the placeholders replaced by the values (the text itself when it holds none). */
@@ -295,14 +299,26 @@ function fillText(text: string, pid: string, age: string): string {
 /** Fills the placeholders in (the texts are searched for them when a new value is filled in). */
 // Results are shared between records, so they are read-only (nothing downstream changes a
 // classification): a result without placeholders is one object for every record it fits, and
-// one with them is built once per pid (and load age) in a row.
+// one with them is built once per pid (and load age) in a row, from its second use on.
 function personal(c: Filled, pid: string, age: string): Classification {
   if (!c.usesPid && !c.usesAge) return c.result;
+  if (!c.usedOnce) {
+    c.usedOnce = true;
+    return filledIn(c, pid, age);
+  }
   const recent = (c.recent ??= []);
   for (let i = 0; i < recent.length; i++) {
     const known = recent[i][FILLED_FROM]!;
     if ((!c.usesPid || known.pid === pid) && (!c.usesAge || known.age === age)) return recent[i];
   }
+  const out = filledIn(c, pid, age);
+  if (recent.length >= RECENT_FILLED) recent.pop();
+  recent.unshift(out);
+  return out;
+}
+
+/** A new result with this record's values filled in. */
+function filledIn(c: Filled, pid: string, age: string): Personal {
   const shared = c.result.reasons;
   const reasons = new Array<string>(shared.length);
   for (let i = 0; i < shared.length; i++) reasons[i] = fillText(shared[i], pid, age);
@@ -315,7 +331,5 @@ function personal(c: Filled, pid: string, age: string): Classification {
   }
   // only the values the texts hold: a result is shared by records that differ in the others
   out[FILLED_FROM] = new FilledFrom(c.result, c.usesPid ? pid : '', c.usesAge ? age : '');
-  if (recent.length >= RECENT_FILLED) recent.pop();
-  recent.unshift(out);
   return out;
 }
