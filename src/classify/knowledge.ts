@@ -79,7 +79,7 @@ const CREDENTIALS: [RegExp, PathFact][] = [
  * Where a table of path expressions can match at all: only paths that start with one of
  * `prefixes` or hold one of `infixes`. Every expression in the table needs one of them (each table
  * lists its gate beside it), so a path with none skips them all: most paths of a log meet a table
- * that cannot match them. test/classify/path-gates.test.ts holds gated and plain answers equal.
+ * that cannot match them. test/classify/shortcuts.test.ts holds gated and plain answers equal.
  */
 interface PathGate {
   prefixes: readonly string[];

@@ -52,14 +52,18 @@ function ruleWord(v: string | undefined): string | undefined {
 
 /** Profile mask letters for the kernel's: create and delete need `w`; exec gets a transition. */
 export function minimalPerms(mask: string): string {
-  const out = new Set<string>();
-  for (const k of mask) {
-    if (k === 'c' || k === 'd' || k === 't') out.add('w');
-    else if ('rwamlk'.includes(k)) out.add(k);
-  }
-  if (out.has('w')) out.delete('a');
-  return ['m', 'r', 'w', 'a', 'l', 'k'].filter((k) => out.has(k)).join('');
+  // which of m r w a l k, as bits: a mask is a few letters, and this runs for most denials
+  let has = 0;
+  for (let i = 0; i < mask.length; i++) has |= PERM_BIT[mask.charCodeAt(i)] ?? 0;
+  if (has & 4) has &= ~8;
+  let out = '';
+  for (let b = 0; b < 6; b++) if (has & (1 << b)) out += 'mrwalk'[b];
+  return out;
 }
+
+/** Mask letters by character code: the bit of the profile letter each stands for (c, d, t: w). */
+const PERM_BIT = new Uint8Array(128);
+for (const [k, bit] of [['m', 1], ['r', 2], ['w', 4], ['c', 4], ['d', 4], ['t', 4], ['a', 8], ['l', 16], ['k', 32]] as const) PERM_BIT[k.charCodeAt(0)] = bit;
 
 /** A glob from a neighbouring rule in the same directory that, widened by a trailing `*`, covers the name. */
 function neighbourGlob(path: string, neighbours: FileRule[]): string | undefined {

@@ -2,8 +2,8 @@
  * The shortcuts over a denial's path decide exactly as the plain code they stand in for: the gated
  * credential and persistence tables as testing every expression, the component scan of
  * serviceWord as splitting the path, and the early exits of dotComponent and hiddenComponent as
- * their expressions. Over every path of the fixture corpora and generated logs, and over paths
- * built from the tables' own words in every order.
+ * their expressions, minimalPerms by bits as with a set of letters. Over every path of the fixture
+ * corpora and generated logs, and over paths built from the tables' own words in every order.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -13,6 +13,7 @@ import { logLines } from '../../bench/generate.mjs';
 import { dotComponent } from '../../src/classify/facts.js';
 import { credentialFact, credentialFactPlain, hiddenComponent, persistenceLabel, persistenceLabelPlain } from '../../src/classify/knowledge.js';
 import { serviceWord, serviceWordPlain } from '../../src/classify/signals.js';
+import { minimalPerms } from '../../src/classify/suggest.js';
 import type { AppArmorRecord } from '../../src/model/record.js';
 import { LineParser } from '../../src/parse/line-parser.js';
 
@@ -108,4 +109,20 @@ test('serviceWord scanning components finds what splitting the path finds', () =
     }
   }
   assert.ok(found > 1000, `found ${found}`);
+});
+
+test('minimalPerms by bits gives what a set of letters gives', () => {
+  const plain = (mask: string) => {
+    const out = new Set<string>();
+    for (const k of mask) {
+      if (k === 'c' || k === 'd' || k === 't') out.add('w');
+      else if ('rwamlk'.includes(k)) out.add(k);
+    }
+    if (out.has('w')) out.delete('a');
+    return ['m', 'r', 'w', 'a', 'l', 'k'].filter((k) => out.has(k)).join('');
+  };
+  const letters = ['r', 'w', 'a', 'm', 'l', 'k', 'c', 'd', 't', 'x', ':', ' ', 'R', '\u00e9', '\ud83d\ude00', 'rw'];
+  const masks = [''];
+  for (const a of letters) for (const b of letters) for (const c of letters) masks.push(a, a + b, a + b + c);
+  for (const m of masks) assert.equal(minimalPerms(m), plain(m), JSON.stringify(m));
 });
