@@ -9,7 +9,7 @@ import type { ProfileIndex, ProfileInfo } from '../profiles/types.js';
 import { generatedOwner } from '../profiles/managed.js';
 import type { ManagedBy } from '../profiles/types.js';
 import { roleOf, type Role } from './knowledge.js';
-import { programOf, type Program } from './programs.js';
+import { commDecides, programOf, type Program } from './programs.js';
 
 export type AccessClass = 'file' | 'exec' | 'net' | 'unix' | 'cap' | 'signal' | 'ptrace' | 'dbus' | 'mount' | 'userns' | 'change-profile' | 'other';
 
@@ -112,29 +112,13 @@ interface PerProfile {
   words: string[];
   /** The last part of the profile's top name (`nginx` of `/usr/sbin/nginx//helper`). */
   base: string;
-  /** By command name: the program and the subject's words (see byComm). */
-  comms: Map<string, PerComm>;
-}
-
-/** What depends on the profile and the command name alone. */
-interface PerComm {
-  program: Program;
-  /** The subject as named with the pid text last asked for (the cache asks with one placeholder). */
-  pidText?: string;
+  /** The program, when the command name cannot change it (commDecides). */
+  program?: Program;
+  /** The subject last written, with the command name and pid text it was written for: a flood
+   * repeats them, and the cache asks with one placeholder for every pid. */
+  subjectComm?: string;
+  subjectPid?: string;
   subject?: string;
-}
-
-/** The program and the subject of a profile with a command name, each decided once. */
-function byComm(pf: PerProfile, comm: string | undefined): PerComm {
-  const key = comm ?? '';
-  let c = pf.comms.get(key);
-  if (c === undefined) {
-    // a command name is the log's text: the table is forgotten whole past a size
-    if (pf.comms.size >= 256) pf.comms.clear();
-    c = { program: programOf(pf.name, pf.info?.attachment, comm) };
-    pf.comms.set(key, c);
-  }
-  return c;
 }
 
 /** How reasons name the actor: the role, the profile, then the command name (unless the profile
@@ -163,7 +147,7 @@ function profileFacts(profile: string, index: ProfileIndex | undefined): PerProf
       managedBy: info?.managedBy ?? generatedOwner(profile),
       words: profileWords(profile, info),
       base: basenameOf(profile.split('//')[0]),
-      comms: new Map(),
+      program: commDecides(profile, info?.attachment) ? undefined : programOf(profile, info?.attachment),
     };
     byName.set(profile, p);
   }
@@ -188,13 +172,12 @@ export function gatherFacts(r: AppArmorRecord, index: ProfileIndex | undefined, 
   const role = pf.role;
   const pid = f.pid === undefined ? undefined : (pidText ?? f.pid);
   const comm = f.comm;
-  const pc = byComm(pf, comm);
-  // the cache asks with the same placeholder for every record: the subject is written once
-  let subject = pc.subject;
-  if (subject === undefined || pc.pidText !== pid) {
+  let subject = pf.subject;
+  if (subject === undefined || pf.subjectComm !== comm || pf.subjectPid !== pid) {
     subject = subjectOf(pf, comm, pid);
-    pc.pidText = pid;
-    pc.subject = subject;
+    pf.subjectComm = comm;
+    pf.subjectPid = pid;
+    pf.subject = subject;
   }
   return {
     r,
@@ -204,7 +187,7 @@ export function gatherFacts(r: AppArmorRecord, index: ProfileIndex | undefined, 
     missingInfo: index === undefined ? 'no-index' : info === undefined ? 'not-declared' : undefined,
     managedBy: pf.managedBy,
     role,
-    program: pc.program,
+    program: pf.program ?? programOf(profile, info?.attachment, comm),
     access,
     op,
     path: f.name ?? f.path,

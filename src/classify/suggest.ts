@@ -10,7 +10,7 @@
 import type { Suggestion } from '../model/record.js';
 import { hasGlob } from '../profiles/glob.js';
 import { managedAdvice } from '../profiles/managed.js';
-import type { FileRule, ProfileIndex } from '../profiles/types.js';
+import type { FileRule, ProfileIndex, ProfileInfo } from '../profiles/types.js';
 import { basenameOf, dotComponent, type DenialFacts } from './facts.js';
 import type { Findings } from './signals.js';
 import { changeProfileRule, generalisedPath, mountRule } from './rule-shapes.js';
@@ -91,13 +91,21 @@ function own(path: string, f: DenialFacts): boolean {
   return f.r.fields.fsuid !== undefined && f.r.fields.fsuid === f.r.fields.ouid && f.r.fields.fsuid !== '0' && /^\/(?:home|tmp|var\/tmp|run\/user)\//.test(path);
 }
 
+/** Where a profile's rules go, once per profile file: the text is shared by every suggestion that
+ * says no more than it (the classifier keeps each one-off denial's suggestion for a while). */
+const whereByProfile = new WeakMap<ProfileInfo, { file?: string; text: string }>();
+
 function where(f: DenialFacts, generated: string | undefined): { file?: string; text: string } {
   if (generated) return { text: generated };
   const info = f.info;
   if (!info) return { text: `add it to the file that declares ${f.profile}` };
   if (info.parent) return { file: info.file, text: `add it inside \`profile ${f.profile.split('//').pop()} { ... }\` in ${info.file}` };
-  if (info.localInclude) return { file: info.localInclude, text: `add it to ${info.localInclude} (the profile's local include), then reload ${info.file}` };
-  return { file: info.file, text: `add it to ${info.file}, then reload it` };
+  let w = whereByProfile.get(info);
+  if (w === undefined) {
+    w = info.localInclude ? { file: info.localInclude, text: `add it to ${info.localInclude} (the profile's local include), then reload ${info.file}` } : { file: info.file, text: `add it to ${info.file}, then reload it` };
+    whereByProfile.set(info, w);
+  }
+  return w;
 }
 
 function fileRule(f: DenialFacts, find: Findings, index: ProfileIndex | undefined): { rules: string[]; note?: string } | undefined {
@@ -240,7 +248,7 @@ export function missingRuleSuggestion(f: DenialFacts, find: Findings, index: Pro
     const why = f.access === 'file' || f.access === 'exec' ? 'the log values cannot be written safely as a rule' : 'the record does not say which permission a rule would need';
     return { kind: 'none', text: `no rule is suggested: ${why}; ${loc.text}` };
   }
-  return { kind: 'rule', text: `${loc.text}${note ? ` (${note})` : ''}`, rules, file: loc.file };
+  return { kind: 'rule', text: note ? `${loc.text} (${note})` : loc.text, rules, file: loc.file };
 }
 
 /**

@@ -2,7 +2,8 @@
  * The shortcuts over a denial's path decide exactly as the plain code they stand in for: the gated
  * credential and persistence tables as testing every expression, the component scan of
  * serviceWord as splitting the path, and the early exits of dotComponent and hiddenComponent as
- * their expressions, minimalPerms by bits as with a set of letters. Over every path of the fixture
+ * their expressions, minimalPerms by bits as with a set of letters, the program decided once per
+ * profile where the command name cannot change it. Over every path of the fixture
  * corpora and generated logs, and over paths built from the tables' own words in every order.
  */
 import { test } from 'node:test';
@@ -14,6 +15,7 @@ import { dotComponent } from '../../src/classify/facts.js';
 import { credentialFact, credentialFactPlain, hiddenComponent, persistenceLabel, persistenceLabelPlain } from '../../src/classify/knowledge.js';
 import { serviceWord, serviceWordPlain } from '../../src/classify/signals.js';
 import { minimalPerms } from '../../src/classify/suggest.js';
+import { commDecides, programOf } from '../../src/classify/programs.js';
 import type { AppArmorRecord } from '../../src/model/record.js';
 import { LineParser } from '../../src/parse/line-parser.js';
 
@@ -27,8 +29,8 @@ function recordsOf(lines: Iterable<string>): AppArmorRecord[] {
   return out;
 }
 
-/** Every path-like field of the corpora's records and of generated logs. */
-function corpusPaths(): string[] {
+/** Every record of the corpora and of generated logs. */
+function corpusRecords(): AppArmorRecord[] {
   const lines: string[] = [];
   for (const f of ['public.jsonl', 'attacks.jsonl']) {
     for (const t of readFileSync(join(FIXTURES, 'realworld', f), 'utf8').split('\n')) if (t.trim()) lines.push(...(JSON.parse(t) as { line: string }).line.split('\n'));
@@ -37,8 +39,15 @@ function corpusPaths(): string[] {
   for (const f of readdirSync(join(FIXTURES, 'kernel'))) if (/\.(?:txt|log)$/.test(f)) lines.push(...readFileSync(join(FIXTURES, 'kernel', f), 'utf8').split('\n'));
   lines.push(...readFileSync(join(import.meta.dirname, '..', '..', 'demo', 'incident.log'), 'utf8').split('\n'));
   for (const carrier of ['journal', 'auditlog', 'dmesg'] as const) lines.push(...logLines({ carrier, lines: 4000, share: 0.6, seed: 5 }));
+  return recordsOf(lines);
+}
+
+const RECORDS = corpusRecords();
+
+/** Every path-like field of the corpora's records and of generated logs. */
+function corpusPaths(): string[] {
   const out = new Set<string>();
-  for (const r of recordsOf(lines)) for (const k of ['name', 'path', 'target', 'execpath', 'addr', 'srcname']) if (r.fields[k] !== undefined) out.add(r.fields[k]);
+  for (const r of RECORDS) for (const k of ['name', 'path', 'target', 'execpath', 'addr', 'srcname']) if (r.fields[k] !== undefined) out.add(r.fields[k]);
   return [...out];
 }
 
@@ -125,4 +134,24 @@ test('minimalPerms by bits gives what a set of letters gives', () => {
   const masks = [''];
   for (const a of letters) for (const b of letters) for (const c of letters) masks.push(a, a + b, a + b + c);
   for (const m of masks) assert.equal(minimalPerms(m), plain(m), JSON.stringify(m));
+});
+
+test('where the command name cannot change the program, the program without it is the same', () => {
+  const profiles = new Set<string>(['unconfined', '', '//', 'null-', ':ns:', ':ns://', 'docker-default', 'snap.x.y', 'a//&b', '/usr/bin/x//null-/usr/bin/y']);
+  const comms = new Set<string>(['firefox', 'runc', 'runc:[2:INIT]', 'ps', '(sd-pam)', 'bash', 'nginx', '']);
+  for (const r of RECORDS) {
+    if (r.fields.profile !== undefined) profiles.add(r.fields.profile);
+    if (r.fields.label !== undefined) profiles.add(r.fields.label);
+    if (r.fields.comm !== undefined) comms.add(r.fields.comm);
+  }
+  let shortcut = 0;
+  for (const p of profiles) {
+    for (const attachment of [undefined, '/usr/bin/firefox', '/opt/x/**']) {
+      if (commDecides(p, attachment)) continue;
+      shortcut++;
+      const once = programOf(p, attachment);
+      for (const c of comms) assert.deepEqual(programOf(p, attachment, c), once, `${p} ${attachment} ${c}`);
+    }
+  }
+  assert.ok(shortcut > 100, `profiles decided once: ${shortcut}`);
 });
