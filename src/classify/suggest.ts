@@ -126,9 +126,9 @@ function fileRule(f: DenialFacts, find: Findings, index: ProfileIndex | undefine
   target ??= rulePath(path);
   if (!target) return undefined;
   if (f.access === 'exec') {
-    const px = index?.byAttachment(path)[0];
     const cx = f.info?.fileProfiles.find((n) => n.startsWith(`${f.profile}//`) && index?.lookup(n)?.attachmentGlob?.re.test(path));
     if (cx) return { rules: [`${target} Cx -> ${cx.split('//').pop()},`] };
+    const px = index?.byAttachment(path)[0];
     if (px) return { rules: [`${target} Px,`], note: `${px.name} confines ${path}` };
     return { rules: [`${target} ix,`], note: 'ix runs it under the same profile; use Px if it has a profile of its own' };
   }
