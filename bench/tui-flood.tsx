@@ -6,10 +6,11 @@
  * its effect. Afterwards the flood is pushed on, unpaced, to TOTAL records and the memory is read.
  * Bundled by bench/tui.mjs; prints one JSON object.
  *
- *   node --expose-gc .bench-data/tui-flood.mjs [--rate 10000] [--seconds 15] [--total 1000000] [--profiles-dir DIR]
+ *   node --expose-gc .bench-data/tui-flood.mjs [--rate 10000] [--seconds 15] [--total 1000000] [--profiles-dir DIR] [--heap-snapshot FILE]
  */
 import { EventEmitter } from 'node:events';
 import { parseArgs } from 'node:util';
+import { writeHeapSnapshot } from 'node:v8';
 import { parseCli } from '../src/commands/args.js';
 import { hostIdentity, resolveSettings } from '../src/commands/settings.js';
 import { tuiSettings } from '../src/commands/tui.js';
@@ -32,6 +33,8 @@ const { values: v } = parseArgs({
     'profiles-dir': { type: 'string' },
     /** Seconds the unpaced phase may take; it stops there and reports how far it got. */
     'bulk-budget': { type: 'string', default: '120' },
+    /** Where to write a heap snapshot once the flood is in (what the memory is made of). */
+    'heap-snapshot': { type: 'string' },
   },
 });
 const RATE = Number(v.rate);
@@ -193,6 +196,7 @@ await sleep(600); // a few flushes: the view has drawn the final state
 const gc = (globalThis as { gc?: () => void }).gc;
 gc?.();
 const mem = process.memoryUsage();
+if (v['heap-snapshot']) writeHeapSnapshot(v['heap-snapshot']);
 
 const quitAt = nextFrame(() => true, 2000).catch(() => 0);
 stdin.press('q');
@@ -219,6 +223,9 @@ process.stdout.write(
     bulkSeconds,
     rssAfterMB: mem.rss / 2 ** 20,
     heapAfterMB: mem.heapUsed / 2 ** 20,
+    heapTotalAfterMB: mem.heapTotal / 2 ** 20,
+    externalAfterMB: mem.external / 2 ** 20,
+    peakRssMB: process.resourceUsage().maxRSS / 1024,
     frames: stdout.frames,
     exit: code,
     gcExposed: !!gc,

@@ -1,7 +1,9 @@
-// Bundles the program into one ESM file (dist/aa-triage.js) with production React.
+// Bundles the program into dist/aa-triage.js (ESM, production React) and dist/chunks/: the
+// interactive view (Ink, React, the layout engine) is a chunk of its own, loaded only when the view
+// starts, so the streaming modes and `act` start without compiling it.
 // react-devtools-core is an optional Ink import that must not be bundled.
 import { build } from 'esbuild';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 
@@ -10,9 +12,14 @@ const stubDir = join(root, 'dist', '.stub');
 mkdirSync(stubDir, { recursive: true });
 writeFileSync(join(stubDir, 'devtools.js'), 'export default {};\n');
 
+// chunk names carry a content hash: a build must not leave the last build's chunks beside its own
+rmSync(join(root, 'dist', 'chunks'), { recursive: true, force: true });
+
 await build({
-  entryPoints: [join(root, 'src', 'commands', 'main.ts')],
-  outfile: join(root, 'dist', 'aa-triage.js'),
+  entryPoints: { 'aa-triage': join(root, 'src', 'commands', 'main.ts') },
+  outdir: join(root, 'dist'),
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
   bundle: true,
   platform: 'node',
   format: 'esm',

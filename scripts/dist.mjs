@@ -105,6 +105,7 @@ function packArch(arch, runtimeTgz, version, outDir, gzipLevel) {
     copyFileSync(join(root, 'bin', 'aa-triage'), join(top, 'bin', 'aa-triage'));
     chmodSync(join(top, 'bin', 'aa-triage'), 0o755);
     copyFileSync(join(root, 'dist', 'aa-triage.js'), join(top, 'dist', 'aa-triage.js'));
+    cpSync(join(root, 'dist', 'chunks'), join(top, 'dist', 'chunks'), { recursive: true });
     cpSync(join(root, 'demo'), join(top, 'demo'), { recursive: true });
     copyFileSync(join(root, 'README.md'), join(top, 'README.md'));
     // the bundle is ESM in a .js file: the nearest package.json says so

@@ -206,8 +206,21 @@ function liveDemoHost(dir: string): { argv: string[]; env: Record<string, string
     FAKE_AA_LOG: join(dir, 'argv.jsonl'),
     TZ: 'UTC',
   };
-  const argv = ['node', 'bin/aa-triage', '--source', 'dmesg', '--securityfs', securityfs, '--profiles-dir', profiles, '--actions', join(dir, 'actions.jsonl'), '--no-bell', '--utc'];
-  return { argv, env };
+  const program = ['node', 'bin/aa-triage', '--source', 'dmesg', '--securityfs', securityfs, '--profiles-dir', profiles, '--actions', join(dir, 'actions.jsonl'), '--no-bell', '--utc'];
+  return { argv: asHost('web-01', program), env };
+}
+
+/**
+ * The dialog names the host it acts on: run as root, the program gets a UTS namespace of its own
+ * named like the demo's host, so the image does not show the machine that made it. The name and
+ * the program go to sh as arguments, never into its script.
+ */
+function asHost(name: string, argv: string[]): string[] {
+  if (process.getuid?.() !== 0) {
+    process.stderr.write('screenshots: not root, the apply image shows this machine\'s host name\n');
+    return argv;
+  }
+  return ['unshare', '--uts', 'sh', '-c', 'hostname "$0" && exec "$@"', name, ...argv];
 }
 
 /** The demo's nginx lines and a flood of one-pid /proc/NNNN/status denials from a monitoring agent. */
@@ -260,7 +273,7 @@ async function main(): Promise<void> {
     // from its own directory, so the source is named flood.log, not a path of the machine that made the image
     floodLog(dir);
     const flood = session('flood', ['sh', '-c', `cd '${dir}' && exec node '${resolve('bin/aa-triage')}' --input flood.log --no-bell --utc`]);
-    await flood.waitFor((s) => s.includes('@{pid}/status') && s.includes('4000'), 'the flood read', 60_000);
+    await flood.waitFor((s) => s.includes('@{pid}/') && s.includes('4000'), 'the flood read', 60_000);
     // the collapsed row is selected (below the attacks) before Enter lists its members
     const selected = () => flood.screen().split('\n').find((l) => l.startsWith('>')) ?? '';
     for (let i = 0; i < 40 && !selected().includes('@{pid}'); i++) {

@@ -11,7 +11,7 @@ import type { LiveSession, SourceHealth } from '../sources/types.js';
 import { loadEnrichment, type Enrichment } from '../classify/enrich.js';
 import type { ProfileIndex } from '../profiles/types.js';
 import type { ProfileFact } from '../tui/profile-facts.js';
-import { runTui, type TuiOptions, type TuiSettings } from '../tui/runner.js';
+import type { TuiOptions, TuiSettings } from '../tui/runner.js';
 import type { RunSettings } from './settings.js';
 import { validZone } from '../tui/format.js';
 import type { RunMode } from '../tui/views/header.js';
@@ -109,6 +109,9 @@ export async function startTui(opts: CliOptions, settings: RunSettings, inputs: 
       };
     };
   }
+  // the view (Ink, React, the layout engine) is loaded only here: the streaming modes and `act`
+  // never pay for compiling and starting it
+  const { runTui } = await import('../tui/runner.js');
   const code = await runTui(tui);
   // A source that cannot be stopped must not keep a quit program alive.
   setTimeout(() => process.exit(code), 500).unref();

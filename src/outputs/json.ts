@@ -27,7 +27,7 @@ function recordBase(r: AppArmorRecord): Record<string, unknown> {
   const o: Record<string, unknown> = {};
   for (const k in r.fields) o[META_KEYS.has(k) ? `field_${k}` : k] = r.fields[k];
   if (o.apparmor === undefined) o.apparmor = r.kind;
-  o.time = r.time !== undefined ? isoTime(r.time) : null;
+  o.time = r.time !== undefined ? new Date(r.time).toISOString() : null;
   if (r.timeApprox) o.time_approx = true;
   if (r.timeInvalid) o.time_invalid = true;
   if (r.uptime !== undefined) o.uptime = r.uptime;
@@ -43,28 +43,97 @@ function recordBase(r: AppArmorRecord): Record<string, unknown> {
   return o;
 }
 
-/** A flood's records share milliseconds: the last conversion is kept. */
-let lastTime = Number.NaN;
-let lastIso = '';
+/** A flood's records share seconds: the text of the last second is kept, the milliseconds written per record. */
+let lastSecond = Number.NaN;
+let lastSecondIso = '';
 function isoTime(t: number): string {
-  if (t !== lastTime) {
-    lastIso = new Date(t).toISOString();
-    lastTime = t;
+  const ms = t % 1000;
+  // whole milliseconds of a time after 1970 only: anything else is written the plain way
+  if (!(ms >= 0) || !Number.isInteger(ms)) return new Date(t).toISOString();
+  const second = t - ms;
+  if (second !== lastSecond) {
+    lastSecondIso = new Date(second).toISOString().slice(0, -4);
+    lastSecond = second;
   }
-  return lastIso;
+  return `${lastSecondIso}${ms < 10 ? '00' : ms < 100 ? '0' : ''}${ms}Z`;
 }
 
 /**
- * One NDJSON line: the same text as JSON.stringify(recordToJson(r)), faster. A flood repeats a few
- * verdicts whose reasons are most of each line, so a classification's JSON is made once per shared
- * classification (with the pid and the load's age filled in per record) instead of once per record.
+ * One NDJSON line: the same text as JSON.stringify(recordToJson(r)), faster (test/outputs/json.test.ts
+ * holds them equal over the fixtures and hostile records). A record's fields are never changed
+ * after parsing and a flood's records share their fields object, so the fields' JSON is made once
+ * per object; a flood repeats a few verdicts whose reasons are most of each line, so a
+ * classification's JSON is made once per shared classification (with the pid and the load's age
+ * filled in per record). jsonInert works character by character, so each piece is made inert on
+ * its own.
  */
 export function recordToNdjson(r: AppArmorRecord, opts?: { raw?: boolean }): string {
   const c = r.classification;
-  if (!c) return jsonInert(`${JSON.stringify(recordToJson(r, opts))}\n`);
-  const head = JSON.stringify(recordBase(r));
-  const raw = opts?.raw ? `,"raw":${JSON.stringify(r.raw)}` : '';
-  return jsonInert(`${head.slice(0, -1)},${classificationJson(c)}${raw}}\n`);
+  let line = `${fieldsHead(r)}${metaJson(r)}`;
+  if (c) line += `,${classificationJson(c)}`;
+  if (opts?.raw) line += `,"raw":${jsonInert(JSON.stringify(r.raw))}`;
+  return `${line}}\n`;
+}
+
+/**
+ * `{` and the fields' members as recordBase writes them, made inert; kept for the fields objects
+ * met last (a flood's records share a few; a WeakMap of every object met cost the collector more
+ * than it saved).
+ */
+const heads = new Map<Record<string, string>, string>();
+const HEADS_KEPT = 512;
+function fieldsHead(r: AppArmorRecord): string {
+  const f = r.fields;
+  // without an `apparmor` field the record's kind stands in for it: not a property of the fields alone
+  const cacheable = f.apparmor !== undefined;
+  let head = cacheable ? heads.get(f) : undefined;
+  if (head === undefined) {
+    const o: Record<string, unknown> = {};
+    for (const k in f) o[META_KEYS.has(k) ? `field_${k}` : k] = f[k];
+    if (o.apparmor === undefined) o.apparmor = r.kind;
+    head = jsonInert(JSON.stringify(o).slice(0, -1));
+    if (cacheable) {
+      if (heads.size >= HEADS_KEPT) heads.clear();
+      heads.set(f, head);
+    }
+  }
+  return head;
+}
+
+/** The members recordBase writes after the fields, in its order, each as JSON.stringify writes it. */
+function metaJson(r: AppArmorRecord): string {
+  let s = `,"time":${r.time !== undefined ? `"${isoTime(r.time)}"` : 'null'}`;
+  if (r.timeApprox) s += ',"time_approx":true';
+  if (r.timeInvalid) s += ',"time_invalid":true';
+  if (r.uptime !== undefined) s += `,"uptime":${JSON.stringify(r.uptime)}`;
+  s += `,"serial":${r.serial === undefined ? 'null' : JSON.stringify(r.serial)}`;
+  // an audit id is digits, a dot and a colon (each record its own: not worth a cache entry)
+  if (r.auditId !== undefined) s += `,"audit_id":${AUDIT_ID_TEXT.test(r.auditId) ? `"${r.auditId}"` : inertString(r.auditId)}`;
+  s += `,"host":${r.host === undefined ? 'null' : inertString(r.host)}`;
+  s += `,"source":{"name":${inertString(r.source.name)},"line":${JSON.stringify(r.source.line)}}`;
+  // the carrier and the channel are the parser's own words, never a log's
+  s += `,"carrier":"${r.carrier}"`;
+  if (r.channel !== undefined) s += `,"channel":"${r.channel}"`;
+  if (r.auditType !== undefined) s += `,"audit_type":${inertString(r.auditType)}`;
+  if (r.context) s += `,"context":${jsonInert(JSON.stringify(r.context))}`;
+  if (r.undecoded) s += `,"undecoded_hex":${jsonInert(JSON.stringify(r.undecoded))}`;
+  return s;
+}
+
+const AUDIT_ID_TEXT = /^[0-9.:]+$/;
+
+/** A string's JSON, made inert; the last few asked are kept (a run has few inputs, hosts and types). */
+const inertCache = new Map<string, string>();
+function inertString(v: string): string {
+  let j = inertCache.get(v);
+  if (j === undefined) {
+    j = jsonInert(JSON.stringify(v));
+    if (v.length <= 256) {
+      if (inertCache.size >= 64) inertCache.clear();
+      inertCache.set(v, j);
+    }
+  }
+  return j;
 }
 
 /** Characters JSON.stringify leaves as they are but a terminal would not show as written (see safeText). */
@@ -88,13 +157,15 @@ function classificationJson(c: Classification): string {
   if (f === undefined) {
     const o: Record<string, unknown> = { verdict: template.verdict, confidence: template.confidence, reasons: template.reasons };
     if (template.suggestion) o.suggestion = template.suggestion;
-    const text = JSON.stringify(o).slice(1, -1);
+    const text = jsonInert(JSON.stringify(o).slice(1, -1));
     f = shared ? cutRendering(text, jsonText) : text;
     fragments.set(template, f);
   }
   if (typeof f === 'string') return f;
-  return shared!.fill(f, jsonText);
+  return shared!.fill(f, inertJsonText);
 }
 
 /** A string as JSON writes it inside quotes. */
 const jsonText = (s: string): string => JSON.stringify(s).slice(1, -1);
+/** The same, made inert (a value filled into an inert rendering). */
+const inertJsonText = (s: string): string => jsonInert(jsonText(s));

@@ -27,6 +27,20 @@ const RULES: [RegExp, string][] = [
 
 /** The target as a glob pattern: what tells flood members apart replaced by a wildcard. */
 export function targetPattern(target: string): string {
+  let p = patterns.get(target);
+  if (p === undefined) {
+    p = patternOf(target);
+    if (patterns.size >= PATTERNS_KEPT) patterns.clear();
+    patterns.set(target, p);
+  }
+  return p;
+}
+
+/** Patterns of the targets met lately: the list is collapsed anew a few times a second while a flood runs. */
+const patterns = new Map<string, string>();
+const PATTERNS_KEPT = 20_000;
+
+function patternOf(target: string): string {
   let t = target;
   for (const [re, to] of RULES) t = t.replace(re, to);
   // consecutive wildcards say nothing more than one
@@ -46,12 +60,69 @@ export interface Collapsed {
  * members right under it.
  */
 export function collapseIncidents(list: DenialGroup[], expanded: readonly string[] = []): Collapsed {
+  return collapseWith(list, expanded, collapseKey, groupRow);
+}
+
+/**
+ * A collapser that remembers between calls (one per mounted view): the store hands out the same
+ * object for a group that did not change, so each group's collapse key is worked out once, and a
+ * collapsed row is made again only when one of its members changed. It returns what
+ * collapseIncidents returns (test/tui/collapse.test.tsx holds them equal).
+ */
+export function collapser(): (list: DenialGroup[], expanded?: readonly string[]) => Collapsed {
+  let keys = new WeakMap<DenialGroup, string | null>();
+  let rowsBefore = new Map<string, { g: DenialGroup[]; row: DenialGroup }>();
+  return (list, expanded = []) => {
+    const rowsNow = new Map<string, { g: DenialGroup[]; row: DenialGroup }>();
+    const out = collapseWith(
+      list,
+      expanded,
+      (i) => {
+        let k = keys.get(i);
+        if (k === undefined) {
+          k = collapseKey(i) ?? null;
+          keys.set(i, k);
+        }
+        return k ?? undefined;
+      },
+      (key, g) => {
+        const before = rowsBefore.get(key);
+        const row = before && sameMembers(before.g, g) ? before.row : groupRow(key, g);
+        rowsNow.set(key, { g, row });
+        return row;
+      },
+    );
+    // only the rows of this list are kept: memory follows the list, not every list ever shown
+    rowsBefore = rowsNow;
+    if (list.length === 0) keys = new WeakMap();
+    return out;
+  };
+}
+
+function sameMembers(a: DenialGroup[], b: DenialGroup[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** The collapsed row a group would join, or undefined when its target has nothing to fold. */
+function collapseKey(i: DenialGroup): string | undefined {
+  const pattern = targetPattern(i.target);
+  if (pattern === i.target) return undefined;
+  return `${GROUP_PREFIX}${i.profile}\u0000${i.operation}\u0000${i.mask}\u0000${i.verdict}\u0000${pattern}`;
+}
+
+function collapseWith(
+  list: DenialGroup[],
+  expanded: readonly string[],
+  keyFor: (i: DenialGroup) => string | undefined,
+  rowFor: (key: string, g: DenialGroup[]) => DenialGroup,
+): Collapsed {
   const groups = new Map<string, DenialGroup[]>();
   const keyOf = new Map<DenialGroup, string>();
   for (const i of list) {
-    const pattern = targetPattern(i.target);
-    if (pattern === i.target) continue;
-    const k = `${GROUP_PREFIX}${i.profile}\u0000${i.operation}\u0000${i.mask}\u0000${i.verdict}\u0000${pattern}`;
+    const k = keyFor(i);
+    if (k === undefined) continue;
     keyOf.set(i, k);
     const g = groups.get(k);
     if (g) g.push(i);
@@ -70,29 +141,44 @@ export function collapseIncidents(list: DenialGroup[], expanded: readonly string
     if (placed.has(k)) continue;
     placed.add(k);
     members.set(k, g);
-    rows.push(groupRow(k, g));
+    rows.push(rowFor(k, g));
     if (expanded.includes(k)) rows.push(...g);
   }
   return { rows, members };
 }
 
 function groupRow(key: string, g: DenialGroup[]): DenialGroup {
-  const worst = g.reduce((a, b) => (VERDICT_RANK[b.verdict] > VERDICT_RANK[a.verdict] ? b : a));
-  const latest = g.reduce((a, b) => ((b.lastSeen ?? 0) > (a.lastSeen ?? 0) ? b : a));
-  const pids = [...new Set(g.flatMap((i) => i.pids))];
-  const first = g.map((i) => i.firstSeen).filter((t): t is number => t !== undefined);
+  let worst = g[0];
+  let latest = g[0];
+  let count = 0;
+  let pidsMore = 0;
+  let firstSeen: number | undefined;
+  let firstSeq = Infinity;
+  const pids = new Set<string>();
+  const comms = new Set<string>();
+  for (const i of g) {
+    if (VERDICT_RANK[i.verdict] > VERDICT_RANK[worst.verdict]) worst = i;
+    if ((i.lastSeen ?? 0) > (latest.lastSeen ?? 0)) latest = i;
+    count += i.count;
+    pidsMore += i.pidsMore;
+    if (i.firstSeen !== undefined && (firstSeen === undefined || i.firstSeen < firstSeen)) firstSeen = i.firstSeen;
+    if (i.firstSeq < firstSeq) firstSeq = i.firstSeq;
+    for (const p of i.pids) pids.add(p);
+    for (const c of i.comms) comms.add(c);
+  }
+  const allPids = [...pids];
   return {
     ...latest,
     key,
     target: `[${g.length}] ${key.slice(key.lastIndexOf('\u0000') + 1)}`,
     verdict: worst.verdict,
     classification: worst.classification,
-    count: g.reduce((n, i) => n + i.count, 0),
-    pids: pids.slice(0, 8),
-    pidsMore: Math.max(0, pids.length - 8) + g.reduce((n, i) => n + i.pidsMore, 0),
-    comms: [...new Set(g.flatMap((i) => i.comms))],
-    firstSeen: first.length ? Math.min(...first) : undefined,
-    firstSeq: Math.min(...g.map((i) => i.firstSeq)),
+    count,
+    pids: allPids.slice(0, 8),
+    pidsMore: Math.max(0, allPids.length - 8) + pidsMore,
+    comms: [...comms],
+    firstSeen,
+    firstSeq,
     samples: latest.samples,
   };
 }

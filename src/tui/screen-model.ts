@@ -11,7 +11,7 @@ import type { KeyBinding } from './keymap.js';
 import { factFor, type ProfileFact, type ProfileFacts } from './profile-facts.js';
 import type { Theme } from './theme.js';
 import { commandRows, parseFilter, profileRows, timelineItems, visibleIncidents, type CommandRow, type Filter, type ProfileRow, type TimelineItem } from './view-model.js';
-import { collapseIncidents } from './collapse.js';
+import { collapser } from './collapse.js';
 import { parseFieldFilter, rowTest, type FieldFilter } from './field-filter.js';
 import { selectedIndex, type ListContext, type UiState } from './ui-state.js';
 import { detailLines } from './views/incident-detail.js';
@@ -101,6 +101,7 @@ function memo<A extends unknown[], R>(f: (...a: A) => R): (...a: A) => R {
 
 /** A deriver with its own memo: one per mounted view. */
 export function screenDeriver(): (ui: UiState, vm: ViewModel, env: ScreenEnv) => ScreenModel {
+  const collapseIncidents = collapser();
   const collapsed = memo((snap: ViewModel['snap'], typed: string, sort: UiState['sort'], expanded: UiState['expanded'], now: number) => {
     // field terms (profile: op: pid: host: verdict: since: /re/) filter here; a plain filter as before
     const ff = parseFieldFilter(typed);

@@ -73,10 +73,20 @@ test('the bundle alone (no node_modules anywhere) runs the demo', (t) => {
   const d = tempDir(t, 'aa-bundle-');
   mkdirSync(join(d, 'dist'));
   copyFileSync(join(root, 'dist', 'aa-triage.js'), join(d, 'dist', 'aa-triage.js'));
+  cpSync(join(root, 'dist', 'chunks'), join(d, 'dist', 'chunks'), { recursive: true });
   cpSync(join(root, 'demo'), join(d, 'demo'), { recursive: true });
   writeFileSync(join(d, 'package.json'), '{"type":"module"}\n');
   const r = spawnSync(process.execPath, [join(d, 'dist', 'aa-triage.js'), '--demo', '--json'], { cwd: d, encoding: 'utf8', env: { ...process.env, NODE_PATH: '' } });
   assertDemoRecords(r);
+  // the interactive view's chunk is loaded only when the view starts: it must load here too (as
+  // must every chunk but Ink's developer-tools hook, which Ink imports only when DEV=true)
+  const chunks = readdirSync(join(d, 'dist', 'chunks')).filter((f) => f.endsWith('.js') && !f.startsWith('devtools-'));
+  assert.ok(chunks.some((f) => f.startsWith('runner-')), chunks.join(' '));
+  assert.ok(chunks.length > 0, 'the build writes its chunks to dist/chunks');
+  const load = `for (const f of ${JSON.stringify(chunks)}) await import('./dist/chunks/' + f); process.stdout.write('loaded')`;
+  const l = spawnSync(process.execPath, ['--input-type=module', '-e', load], { cwd: d, encoding: 'utf8', env: { ...process.env, NODE_PATH: '' } });
+  assert.equal(l.status, 0, l.stderr);
+  assert.equal(l.stdout, 'loaded');
 });
 
 test('npm pack: no runtime dependencies, and the installed package runs the demo offline', (t) => {
@@ -88,7 +98,7 @@ test('npm pack: no runtime dependencies, and the installed package runs the demo
   const info = JSON.parse(packed.stdout) as { filename: string; files: { path: string }[] }[];
   const files = info[0].files.map((f) => f.path).sort();
   assert.ok(files.includes('dist/aa-triage.js') && files.includes('bin/aa-triage') && files.includes('demo/incident.log'), files.join(' '));
-  assert.deepEqual(files.filter((f) => !/^(bin\/aa-triage|dist\/aa-triage\.js|demo\/.*|package\.json|README\.md|LICENSE)$/.test(f)), [], 'only the program, the demo and its docs are packed');
+  assert.deepEqual(files.filter((f) => !/^(bin\/aa-triage|dist\/aa-triage\.js|dist\/chunks\/[\w-]+\.js|demo\/.*|package\.json|README\.md|LICENSE)$/.test(f)), [], 'only the program, the demo and its docs are packed');
 
   const app = join(d, 'app');
   mkdirSync(app);

@@ -1,6 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { recordToJson, recordToNdjson } from '../../src/outputs/json.js';
+import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { jsonInert, recordToJson, recordToNdjson } from '../../src/outputs/json.js';
 import { createClassifier, sharedClassification } from '../../src/classify/index.js';
 import type { AppArmorRecord, Classification } from '../../src/model/record.js';
 import { buildProfileIndex } from '../../src/profiles/index.js';
@@ -73,3 +76,67 @@ test('NDJSON fills the pid only where the placeholder is, not where a name spell
     assert.equal(recordToNdjson(r), `${JSON.stringify(recordToJson(r))}\n`);
   }
 });
+
+/** The plain way an NDJSON line is made: the whole object stringified, then made inert. */
+const plainLine = (r: AppArmorRecord, raw: boolean): string => `${jsonInert(JSON.stringify(recordToJson(r, { raw })))}\n`;
+
+test('the NDJSON writer (fields cached per object, pieces made inert one by one) writes what the plain way writes: every fixture and generated log', async () => {
+  const { ingestInputs } = await import('../../src/pipeline/saved-inputs.js');
+  const { loadEnrichment } = await import('../../src/classify/enrich.js');
+  const { logLines, CARRIERS, MIXES } = await import('../../bench/generate.mjs');
+  const { enrich } = await loadEnrichment(['demo/apparmor.d']);
+  const dir = mkdtempSync(join(tmpdir(), 'aa-ndjson-'));
+  try {
+    const paths = ['demo/incident.log', ...fixtureFiles('test/fixtures/kernel'), ...fixtureFiles('test/fixtures/sources'), ...fixtureFiles('test/fixtures/timeline')];
+    for (const carrier of CARRIERS) {
+      for (const mix of MIXES) {
+        const p = join(dir, `${carrier}-${mix}.log`);
+        writeFileSync(p, `${[...logLines({ carrier, mix, lines: 3000, share: 0.5, seed: 11 })].join('\n')}\n`);
+        paths.push(p);
+      }
+    }
+    let n = 0;
+    for (const path of paths) {
+      // each input twice: the second time every fields object and verdict is one met before
+      for (const classified of [true, false]) {
+        await ingestInputs([{ path, name: path }, { path, name: `${path} again` }], (r) => {
+          for (const raw of [false, true]) assert.equal(recordToNdjson(r, { raw }), plainLine(r, raw), `${path}:${r.source.line}`);
+          n++;
+        }, { enrich: classified ? enrich : undefined, clock: { year: 2026, bootTime: 1_795_305_600_000 } });
+      }
+    }
+    assert.ok(n > 20000, `${n} records compared`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the NDJSON writer on hostile values: invisible characters in any field, host, input name, audit type or context; times of every shape', () => {
+  const odd = ['a\u200bb', '\u202eevil', 'x\u2028y', 'tab\there', 'quote"back\\slash', '\u0001mark', 'é ü 雪'];
+  const times = [1795317100015, 1795317100000, 1795317100999, 0, 999, -1, -1000, -1500, 253402300800000, 8.64e15, 1795317100015.5, undefined];
+  let i = 0;
+  for (const v of odd) {
+    for (const time of times) {
+      const fields: Record<string, string> = i % 2 ? { apparmor: 'DENIED', operation: v, name: `/x/${v}`, pid: '12' } : { operation: 'open', [v]: v, time: v };
+      const r = rec({ fields, time, host: i % 3 ? v : undefined, source: { name: v, line: i }, auditType: v, context: { exe: v }, undecoded: { name: v }, uptime: i % 4 ? 12.5 + i : undefined, serial: i % 5 ? i : undefined });
+      for (const classification of [undefined, cls, { ...cls, reasons: [v] }]) {
+        const x = { ...r, classification };
+        for (const raw of [false, true]) assert.equal(recordToNdjson(x, { raw }), plainLine(x, raw), `${JSON.stringify(v)} at ${time}`);
+      }
+      i++;
+    }
+  }
+  // one fields object read again after another: its cached JSON is its own
+  const a = rec({ fields: { apparmor: 'DENIED', name: '/a' } });
+  const b = rec({ fields: { apparmor: 'DENIED', name: '/b' } });
+  for (const x of [a, b, a, b]) assert.equal(recordToNdjson(x), plainLine(x, false));
+});
+
+function fixtureFiles(dir: string, out: string[] = []): string[] {
+  for (const n of readdirSync(dir).sort()) {
+    const p = join(dir, n);
+    if (statSync(p).isDirectory()) fixtureFiles(p, out);
+    else if (/\.(txt|log|dmesg|ndjson|jsonl|json)$/.test(n) && !/^(cmd-|aa-status|guest-info|sys-)/.test(n)) out.push(p);
+  }
+  return out;
+}

@@ -4,7 +4,8 @@ import React from 'react';
 import { render } from 'ink-testing-library';
 import { DenialStore } from '../../src/tui/denial-store.js';
 import { App } from '../../src/tui/app.js';
-import { collapseIncidents, targetPattern } from '../../src/tui/collapse.js';
+import { collapseIncidents, collapser, isGroupKey, targetPattern } from '../../src/tui/collapse.js';
+import { incidentColumns, incidentRowText } from '../../src/tui/views/incident-list.js';
 import { MONO_THEME } from '../../src/tui/theme.js';
 import { denial, modelOf, TestFeed, until } from './fixtures.js';
 
@@ -55,4 +56,47 @@ test('in the view: the flood is one row; Enter lists its members under it, Enter
   } finally {
     app.unmount();
   }
+});
+
+test('the remembering collapser (one per view) gives what collapseIncidents gives, snapshot after snapshot of a changing flood', () => {
+  const store = new DenialStore({ maxIncidents: 400 });
+  const collapse = collapser();
+  const verdicts = ['missing-rule', 'likely-attack', 'unclear'] as const;
+  let checked = 0;
+  for (let round = 0; round < 40; round++) {
+    // new members, members seen again (a changed copy), a verdict that rises, evictions past 400 groups
+    for (let i = 0; i < 60; i++) {
+      const n = (round * 37 + i * 11) % 700;
+      const name = n % 5 === 0 ? `/etc/conf-${n % 3}` : n % 5 === 1 ? `/proc/${n}/task/${n + 1}/comm` : n % 5 === 2 ? `/run/user/${n}/bus` : `/dev/pts/${n % 40}`;
+      store.add(denial({ name, pid: String(4000 + n), comm: `c${n % 4}`, operation: n % 2 ? 'open' : 'mknod' }, { verdict: verdicts[(n + round) % 3], time: 1_800_000_000_000 + round * 1000 + i }));
+    }
+    const list = store.snapshot().incidents;
+    const expanded = round % 4 === 0 ? [] : [...collapseIncidents(list).members.keys()].slice(0, round % 3);
+    for (const l of [list, list.slice().reverse(), list.filter((_, k) => k % 3 !== 0)]) {
+      const want = collapseIncidents(l, expanded);
+      const got = collapse(l, expanded);
+      assert.deepEqual(got.rows, want.rows, `round ${round}`);
+      assert.deepEqual([...got.members], [...want.members], `round ${round}`);
+      checked += want.members.size;
+    }
+  }
+  assert.ok(checked > 200, `${checked} collapsed rows compared`);
+  assert.deepEqual(collapse([]), { rows: [], members: new Map() });
+});
+
+test('a collapsed row too wide for its column keeps its count and the segment with the wildcard; other targets are cut as before', () => {
+  const store = new DenialStore();
+  for (let i = 0; i < 30; i++) store.add(denial({ name: `/var/lib/containers/storage/overlay-layers/cache/${1000 + i}/config.json`, pid: String(9000 + i) }, { verdict: 'missing-rule', time: 1_800_000_000_000 + i }));
+  store.add(denial({ name: '/var/lib/containers/storage/overlay-layers/cache/plain/config.json' }, { verdict: 'missing-rule', time: 1_800_000_000_100 }));
+  const { rows } = collapseIncidents(store.snapshot().incidents);
+  const group = rows.find((r) => isGroupKey(r.key))!;
+  const single = rows.find((r) => !isGroupKey(r.key))!;
+  for (const width of [80, 90, 100]) {
+    const c = incidentColumns(width);
+    const text = incidentRowText(group, c, 1_800_000_001_000);
+    assert.match(text, /\[30\] \S*…\/\[0-9\]\*\//, `${width}: the count and the wildcard's segment`);
+    assert.match(incidentRowText(single, c, 1_800_000_001_000), /\/var\S*…\S*\/config\.json /, `${width}: the single row is cut in the middle`);
+  }
+  // wide enough: the whole pattern
+  assert.ok(incidentRowText(group, incidentColumns(200), 1_800_000_001_000).includes('[30] /var/lib/containers/storage/overlay-layers/cache/[0-9]*/config.json'));
 });

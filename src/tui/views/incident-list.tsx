@@ -8,6 +8,7 @@ import { cell, mcell, rcell, relTime, VERDICT_LABEL } from '../format.js';
 import type { Theme } from '../theme.js';
 import { safeMiddle } from '../../model/safe-text.js';
 import { Lines, seg, titleLine, type Line } from './lines.js';
+import { isGroupKey } from '../collapse.js';
 
 export interface IncidentListProps {
   /** The rows to draw (already windowed to `height - 1`). */
@@ -67,6 +68,29 @@ export function effectPrefix(i: DenialGroup): string {
   return i.kinds.filter((k) => k !== 'DENIED').map((k) => `${k} `).join('');
 }
 
+/** Where a collapsed row's pattern first says what varies (`*`, `@{pid}`, `[0-9]*`). */
+const WILDCARD = /\*|@\{|\[0-9\]/;
+
+/**
+ * The target in `max` characters, cut in the middle like any path; a collapsed row (`[12] pattern`)
+ * keeps its count and the segment that holds the pattern's first wildcard, since that is what the
+ * row is about.
+ */
+function targetText(i: DenialGroup, max: number): string {
+  const plain = safeMiddle(i.target, max);
+  if (!isGroupKey(i.key) || plain.length === i.target.length) return plain;
+  const m = /^(\[\d+\] )(.*)$/s.exec(i.target);
+  const w = m ? m[2].search(WILDCARD) : -1;
+  if (!m || w < 0 || WILDCARD.test(plain.slice(m[1].length))) return plain;
+  const from = m[2].lastIndexOf('/', w);
+  const tail = from > 0 ? m[2].slice(from) : m[2];
+  const room = max - m[1].length - 1;
+  if (room < 8) return plain;
+  // still too long: the end goes, the wildcard stays
+  const shown = safeMiddle(tail, tail.length);
+  return `${m[1]}…${shown.length <= room ? shown : `${shown.slice(0, room - 1)}…`}`;
+}
+
 export function incidentRowText(i: DenialGroup, c: Columns, now: number): string {
   return [
     cell(VERDICT_LABEL[i.verdict], c.verdict - 1) + ' ',
@@ -77,7 +101,7 @@ export function incidentRowText(i: DenialGroup, c: Columns, now: number): string
     c.host ? mcell(hostCell(i), c.host - 1) + ' ' : '',
     mcell(i.profile, c.profile - 1) + ' ',
     cell(i.operation, c.op - 1) + ' ',
-    cell(effectPrefix(i) + safeMiddle(i.target, c.target - 1 - effectPrefix(i).length), c.target - 1) + ' ',
+    cell(effectPrefix(i) + targetText(i, c.target - 1 - effectPrefix(i).length), c.target - 1) + ' ',
     cell(i.mask, c.mask - 1) + ' ',
     c.pids ? cell(pidText(i), c.pids) : '',
   ].join('');

@@ -4,7 +4,7 @@
  * actions interleaved, so "the profile was replaced, then the denials started" is visible.
  */
 import React from 'react';
-import { recordProfile, recordTarget } from '../../model/record.js';
+import { recordMask, recordProfile, recordTarget } from '../../model/record.js';
 import { clockTime, dateTime, VERDICT_LABEL } from '../format.js';
 import { NO_VERDICT } from '../../model/verdict.js';
 import type { Theme } from '../theme.js';
@@ -81,7 +81,7 @@ export function timelineRow(item: TimelineItem, utc: boolean, theme: Theme, tz?:
     return [seg(time), seg('    '), seg('STATUS  ', { color: theme.accent }), seg(`${safe(f.operation ?? '')} ${safe(f.name ?? '')}${f.info ? ` (${safe(f.info)})` : ''}  [${safe(r.source.name)}:${r.source.line}]`)];
   }
   const v = r.classification?.verdict ?? NO_VERDICT;
-  const mask = f.denied_mask ?? f.requested_mask ?? f.mask ?? '';
+  const mask = recordMask(r) ?? '';
   return [
     seg(time),
     seg((item.incidentId !== undefined ? `#${item.incidentId} ` : '').padEnd(4), { dim: theme.dim }),
