@@ -9,7 +9,7 @@ import type { ProfileIndex, ProfileInfo } from '../profiles/types.js';
 import { generatedOwner } from '../profiles/managed.js';
 import type { ManagedBy } from '../profiles/types.js';
 import { roleOf, type Role } from './knowledge.js';
-import { programOf, type Program } from './programs.js';
+import { commDecides, programOf, type Program } from './programs.js';
 
 export type AccessClass = 'file' | 'exec' | 'net' | 'unix' | 'cap' | 'signal' | 'ptrace' | 'dbus' | 'mount' | 'userns' | 'change-profile' | 'other';
 
@@ -53,23 +53,37 @@ function accessClass(f: Record<string, string>): AccessClass {
   if (cls === 'mount' || op === 'mount' || op === 'umount' || op === 'pivotroot' || op === 'pivot_root') return 'mount';
   if (cls === 'file' || FILE_OPS.has(op) || (f.name !== undefined && (f.denied_mask ?? f.requested_mask) !== undefined && !cls)) {
     const mask = f.denied_mask ?? f.requested_mask ?? '';
-    return op === 'exec' || /x/.test(mask.replace(/::.*/, '')) ? 'exec' : 'file';
+    return op === 'exec' || ownerHalfExecutes(mask) ? 'exec' : 'file';
   }
   return 'other';
+}
+
+/** Whether the mask before any `::` (to the end of its line) holds an `x`. */
+function ownerHalfExecutes(mask: string): boolean {
+  const cut = mask.indexOf('::');
+  if (cut < 0) return mask.includes('x');
+  // the kernel's masks are one line; anything else is read as the regular expression reads it
+  if (/[\n\r\u2028\u2029]/.test(mask)) return /x/.test(mask.replace(/::.*/, ''));
+  return mask.lastIndexOf('x', cut) >= 0;
 }
 
 /** File mask letters as the kernel reports them, owner/other halves merged (`r::` / `::r`). */
 export function maskLetters(mask: string): string {
   let out = '';
   for (let i = 0; i < mask.length; i++) {
+    const code = mask.charCodeAt(i);
+    // printable ASCII is never white space: the regular expression only for the rest
+    if (code === 58 || (code > 32 && code < 127 ? false : /\s/.test(mask[i]))) continue;
     const c = mask[i];
-    if (c !== ':' && !/\s/.test(c) && !out.includes(c)) out += c;
+    if (!out.includes(c)) out += c;
   }
   return out;
 }
 
 /** `..` or `.` as a path component: the kernel reports resolved paths, so a name holding one was not resolved by it. */
 export function dotComponent(path: string): boolean {
+  // either component starts the path or follows a slash
+  if (path.charCodeAt(0) !== 46 && !path.includes('/.')) return false;
   return /(?:^|\/)\.\.?(?:\/|$)/.test(path);
 }
 
@@ -88,11 +102,33 @@ export function profileWords(profile: string, info?: ProfileInfo): string[] {
 }
 
 interface PerProfile {
+  /** The profile's name as a string of its own: the record's is often a slice of its whole log
+   * line, which anything keeping the name would keep alive with it. */
+  name: string;
   info?: ProfileInfo;
   role?: Role;
   managedBy?: ManagedBy;
   /** profileWords(profile, info) */
   words: string[];
+  /** The last part of the profile's top name (`nginx` of `/usr/sbin/nginx//helper`). */
+  base: string;
+  /** The program, when the command name cannot change it (commDecides). */
+  program?: Program;
+  /** The subject last written, with the command name and pid text it was written for: a flood
+   * repeats them, and the cache asks with one placeholder for every pid. */
+  subjectComm?: string;
+  subjectPid?: string;
+  subject?: string;
+}
+
+/** How reasons name the actor: the role, the profile, then the command name (unless the profile
+ * names it) and the pid. */
+function subjectOf(pf: PerProfile, comm: string | undefined, pid: string | undefined): string {
+  const who: string[] = [];
+  if (comm && comm !== pf.base && !pf.name.includes(comm)) who.push(comm);
+  if (pid) who.push(`pid ${pid}`);
+  const role = pf.role;
+  return `${role && role !== 'login or scheduler' ? `${role} ` : ''}${pf.name}${who.length ? ` (${who.join(', ')})` : ''}`;
 }
 
 /** What depends on the profile alone, computed once per profile and index. */
@@ -104,17 +140,30 @@ function profileFacts(profile: string, index: ProfileIndex | undefined): PerProf
   let p = byName.get(profile);
   if (!p) {
     const info = index?.lookup(profile);
-    p = { info, role: roleOf([profile, info?.attachment, info?.parent]), managedBy: info?.managedBy ?? generatedOwner(profile), words: profileWords(profile, info) };
+    p = {
+      name: ownCopy(profile),
+      info,
+      role: roleOf([profile, info?.attachment, info?.parent]),
+      managedBy: info?.managedBy ?? generatedOwner(profile),
+      words: profileWords(profile, info),
+      base: basenameOf(profile.split('//')[0]),
+      program: commDecides(profile, info?.attachment) ? undefined : programOf(profile, info?.attachment),
+    };
     byName.set(profile, p);
   }
   return p;
 }
 
+/** A copy of a string that shares no storage with the text it was cut from. */
+function ownCopy(s: string): string {
+  return s.length < 13 ? s : s.split('').join('');
+}
+
 /** `pidText` stands in for the pid in the subject and texts (the classifier's cache fills it in per record). */
 export function gatherFacts(r: AppArmorRecord, index: ProfileIndex | undefined, pidText?: string): DenialFacts {
   const f = r.fields;
-  const profile = recordProfile(r) ?? 'unconfined';
-  const pf = profileFacts(profile, index);
+  const pf = profileFacts(recordProfile(r) ?? 'unconfined', index);
+  const profile = pf.name;
   const info = pf.info;
   const access = accessClass(f);
   const op = f.operation ?? '';
@@ -123,11 +172,13 @@ export function gatherFacts(r: AppArmorRecord, index: ProfileIndex | undefined, 
   const role = pf.role;
   const pid = f.pid === undefined ? undefined : (pidText ?? f.pid);
   const comm = f.comm;
-  const base = basenameOf(profile.split('//')[0]);
-  const who: string[] = [];
-  if (comm && comm !== base && !profile.includes(comm)) who.push(comm);
-  if (pid) who.push(`pid ${pid}`);
-  const subject = `${role && role !== 'login or scheduler' ? `${role} ` : ''}${profile}${who.length ? ` (${who.join(', ')})` : ''}`;
+  let subject = pf.subject;
+  if (subject === undefined || pf.subjectComm !== comm || pf.subjectPid !== pid) {
+    subject = subjectOf(pf, comm, pid);
+    pf.subjectComm = comm;
+    pf.subjectPid = pid;
+    pf.subject = subject;
+  }
   return {
     r,
     happened: r.kind === 'ALLOWED',
@@ -136,7 +187,7 @@ export function gatherFacts(r: AppArmorRecord, index: ProfileIndex | undefined, 
     missingInfo: index === undefined ? 'no-index' : info === undefined ? 'not-declared' : undefined,
     managedBy: pf.managedBy,
     role,
-    program: programOf(profile, info?.attachment, comm),
+    program: pf.program ?? programOf(profile, info?.attachment, comm),
     access,
     op,
     path: f.name ?? f.path,

@@ -44,27 +44,65 @@ export type { Signal } from './signals.js';
 // for outputs that render many records: a shared result rendered once, each record's values filled in
 export { cutRendering, sharedClassification, type CutRendering, type SharedClassification } from './result-cache.js';
 
-/** A denial as examined once: the verdict rule's case, plus what the sequence memory needs. */
-interface Examined extends DenialCase {
+/** What every sighting of a denial needs for the sequence memory (the cache keeps this for as
+ * long as it keeps the denial). */
+interface Brief {
+  profile: string;
+  ownAttack: number;
   /** Attack tags worth remembering for the sequence (weight 2 or more). */
   noteTags: string[];
   /** The profile's parent, for a load of the parent that covers its children. */
   parent?: string;
 }
 
+/** A denial as examined once: the verdict rule's case, plus what the sequence memory needs. */
+interface Examined extends DenialCase {
+  brief: Brief;
+}
+
 /** What a denial says by itself, with `pidText` where its texts name the pid (undefined: its own). */
 function examine(r: AppArmorRecord, index: ProfileIndex | undefined, setting: Setting, pidText: string | undefined): Examined {
   const facts = gatherFacts(r, index, pidText);
   const find = collectSignals(facts, index);
+  const ownAttack = attackWeight(find.signals);
   return {
     facts,
     find,
     context: contextReasons(facts, setting),
     suggest: suggestionsFor(facts, find, index),
-    ownAttack: attackWeight(find.signals),
-    noteTags: find.signals.filter((x) => x.side === 'attack' && x.weight >= 2).map((x) => x.tag),
-    parent: facts.info?.parent ?? (facts.profile.includes('//') ? facts.profile.split('//')[0] : undefined),
+    ownAttack,
+    brief: {
+      profile: facts.profile,
+      ownAttack,
+      noteTags: find.signals.filter((x) => x.side === 'attack' && x.weight >= 2).map((x) => x.tag),
+      parent: facts.info?.parent ?? (facts.profile.includes('//') ? facts.profile.split('//')[0] : undefined),
+    },
   };
+}
+
+/**
+ * One brief object for all the denials with the same brief (most of a profile's denials raise no
+ * attack signal): the cache keeps a brief per record it holds, and a shared one costs nothing to keep.
+ */
+class Briefs {
+  private byProfile = new Map<string, Brief[]>();
+  shared(b: Brief): Brief {
+    let list = this.byProfile.get(b.profile);
+    if (list === undefined) {
+      // profile names are the log's text: forgotten whole past a size
+      if (this.byProfile.size >= 4096) this.byProfile.clear();
+      this.byProfile.set(b.profile, (list = []));
+    }
+    for (const k of list) if (k.parent === b.parent && k.ownAttack === b.ownAttack && sameTags(k.noteTags, b.noteTags)) return k;
+    if (list.length < 16) list.push(b);
+    return b;
+  }
+}
+
+function sameTags(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** Remembers a profile load for the denials that follow it (a status record's only effect). */
@@ -78,9 +116,11 @@ function noteStatus(r: AppArmorRecord, seq: SequenceMemory): void {
 export function createClassifier(index: ProfileIndex | undefined, opts: ClassifierOptions = {}): Classifier {
   const seq = new SequenceMemory();
   const setting = settingFor(index, opts.profileProblems);
-  const cache = new ResultCache<Examined>(
+  const briefs = new Briefs();
+  const cache = new ResultCache<Examined, Brief>(
     {
       examine: (r, pidText) => examine(r, index, setting, pidText),
+      brief: (c) => briefs.shared(c.brief),
       decide: (c, seen, pidText, ageText) => decideVerdict(c, sequenceSignals(c, seen, pidText, ageText)),
     },
     opts.uncached,
@@ -92,13 +132,13 @@ export function createClassifier(index: ProfileIndex | undefined, opts: Classifi
       return infoVerdict(r);
     }
     const e = cache.entry(r);
-    const { facts, ownAttack, noteTags, parent } = e.examined;
+    const { profile, ownAttack, noteTags, parent } = e.brief;
     const t = seq.clock(r.time);
     const pid = r.fields.pid ?? '?';
     const hasPid = r.fields.pid !== undefined;
-    const prior = seq.priorAttacks(hasPid ? pid : undefined, facts.profile, t);
-    const load = seq.recentLoad(facts.profile, parent, t);
-    if (ownAttack >= 2) for (const tag of noteTags) seq.noteAttack(hasPid ? pid : undefined, facts.profile, tag, t);
+    const prior = seq.priorAttacks(hasPid ? pid : undefined, profile, t);
+    const load = seq.recentLoad(profile, parent, t);
+    if (ownAttack >= 2) for (const tag of noteTags) seq.noteAttack(hasPid ? pid : undefined, profile, tag, t);
     const seen: SequenceFindings = { prior, load, repeated: seq.noteRepeat(e.key1, e.repeatKey, t) };
     const age = load ? String(Math.round(load.ageMs / 1000)) : '';
     return cache.result(e, r, seen, pid, age);

@@ -59,6 +59,7 @@ export interface PathFact {
   history?: boolean;
 }
 
+// each expression starts at a root of CREDENTIALS_GATE or needs a dot name (`/.`): keep the gate in step
 const CREDENTIALS: [RegExp, PathFact][] = [
   [/^\/etc\/(?:shadow|gshadow)(?:[-+~]|\.\w+)?$/, { label: 'the password hash file', weight: 3 }],
   [/^\/etc\/sudoers(?:\.d\/.*)?$/, { label: 'the sudo policy', weight: 3 }],
@@ -74,14 +75,40 @@ const CREDENTIALS: [RegExp, PathFact][] = [
   [/^\/(?:dev\/(?:k?mem|port)|proc\/kcore)$/, { label: 'kernel or physical memory', weight: 3 }],
 ];
 
+/**
+ * Where a table of path expressions can match at all: only paths that start with one of
+ * `prefixes` or hold one of `infixes`. Every expression in the table needs one of them (each table
+ * lists its gate beside it), so a path with none skips them all: most paths of a log meet a table
+ * that cannot match them. test/classify/shortcuts.test.ts holds gated and plain answers equal.
+ */
+interface PathGate {
+  prefixes: readonly string[];
+  infixes: readonly string[];
+}
+
+function mayMatch(gate: PathGate, path: string): boolean {
+  for (const p of gate.prefixes) if (path.startsWith(p)) return true;
+  for (const i of gate.infixes) if (path.includes(i)) return true;
+  return false;
+}
+
+/** What every expression of CREDENTIALS needs: a dot directory or file, or one of these roots. */
+const CREDENTIALS_GATE: PathGate = { prefixes: ['/etc/', '/var/lib/', '/run/cloud-init/', '/dev/', '/proc/kcore'], infixes: ['/.'] };
+
 /** Credential stores (reads). TLS keys and /proc are handled with the profile in hand. */
 export function credentialFact(path: string): PathFact | undefined {
+  return mayMatch(CREDENTIALS_GATE, path) ? credentialFactPlain(path) : undefined;
+}
+
+/** credentialFact testing every expression (the reference the gate is tested against). */
+export function credentialFactPlain(path: string): PathFact | undefined {
   for (const [re, f] of CREDENTIALS) if (re.test(path)) return f;
   return undefined;
 }
 
 export const TLS_KEY_RE = /^\/etc\/(?:ssl\/private|pki\/tls\/private|letsencrypt\/(?:live|archive))\//;
 
+// each expression starts at a root of PERSISTENCE_GATE or needs one of its infixes: keep the gate in step
 const PERSISTENCE: [RegExp, string][] = [
   [/\/\.ssh\/authorized_keys2?$/, 'SSH authorized_keys (remote login)'],
   [/^\/etc\/cron|^\/var\/spool\/cron\/|^\/etc\/anacrontab$/, 'a cron schedule'],
@@ -97,7 +124,18 @@ const PERSISTENCE: [RegExp, string][] = [
   [/^\/(?:etc\/apparmor\.d|sys\/kernel\/security)\//, 'the AppArmor policy itself'],
 ];
 
+/** What every expression of PERSISTENCE needs. */
+const PERSISTENCE_GATE: PathGate = {
+  prefixes: ['/etc/', '/var/spool/cron/', '/usr/', '/lib/', '/run/', '/bin/', '/sbin/', '/sys/kernel/security/'],
+  infixes: ['/.', '/security/pam_'],
+};
+
 export function persistenceLabel(path: string): string | undefined {
+  return mayMatch(PERSISTENCE_GATE, path) ? persistenceLabelPlain(path) : undefined;
+}
+
+/** persistenceLabel testing every expression (the reference the gate is tested against). */
+export function persistenceLabelPlain(path: string): string | undefined {
   for (const [re, l] of PERSISTENCE) if (re.test(path)) return l;
   return undefined;
 }
@@ -112,6 +150,8 @@ export function stagingDir(path: string): string | undefined {
 const KNOWN_HIDDEN = new Set(['.X11-unix', '.ICE-unix', '.font-unix', '.XIM-unix', '.Test-unix', '.snapshot']);
 /** A dot-named component under a staging directory, other than the X11 socket dirs. */
 export function hiddenComponent(path: string): string | undefined {
+  // a component after the first that starts with a dot follows a slash
+  if (!path.includes('/.')) return undefined;
   for (const c of path.split('/').slice(2)) if (c.startsWith('.') && c !== '.' && c !== '..' && !KNOWN_HIDDEN.has(c)) return c;
   return undefined;
 }

@@ -97,6 +97,12 @@ export function programOf(profile: string, attachment?: string, comm?: string): 
   return p;
 }
 
+/** Whether the command name can change what programOf says of this profile: only for a profile
+ * that does not say who it is (unconfined, or no name of its own). */
+export function commDecides(profile: string, attachment?: string): boolean {
+  return profile === 'unconfined' || (!attachment && namesOf(profile).length === 0);
+}
+
 function decideProgram(profile: string, attachment?: string, comm?: string): Program {
   // the innermost name first: in `parent//child` or `session//null-/usr/bin/app` the child is what runs
   const names = [...(attachment ? [base(attachment)] : []), ...namesOf(profile).reverse()];

@@ -20,7 +20,6 @@ const PID_MARK = '\u0001';
 /** Stands for the seconds since the profile's last load in shared results. */
 const AGE_MARK = '\u0002';
 
-const MARKS = /([\u0001\u0002])/;
 
 /** On a result filled in from a shared one: the shared one and the values. A symbol: no output prints it. */
 const FILLED_FROM: unique symbol = Symbol('filledFrom');
@@ -96,43 +95,52 @@ function fillMarks(parts: CutRendering, pid: string, age: string): string {
   return s;
 }
 
-/** A text split at the placeholders, with each placeholder kept between its neighbours. */
-const splitAtMarks = (text: string): string[] => text.split(MARKS);
-
 /** Whether any field but the pid holds a placeholder character (only a crafted or corrupt line does). */
 function holdsMarks(f: Record<string, string>): boolean {
-  for (const k in f) if (k !== 'pid' && MARKS.test(f[k])) return true;
+  for (const k in f) if (k !== 'pid' && (f[k].includes(PID_MARK) || f[k].includes(AGE_MARK))) return true;
   return false;
 }
 
 /** How the classifier examines and decides: the cache calls these on a miss. */
-export interface Decider<C> {
+export interface Decider<C, B = C> {
   /** What a record decides by itself, with `pidText` written where its texts name the pid
    * (undefined: the record's own pid). */
   examine(r: AppArmorRecord, pidText: string | undefined): C;
+  /** The little of an examined record every sighting needs (kept for as long as the entry is):
+   * the examined record itself is kept only once a second sequence context needs it. */
+  brief(c: C): B;
   /** The result for an examined record in a sequence context, with these texts for the pid and
    * the seconds since the load. */
   decide(c: C, seen: SequenceFindings, pidText: string, ageText: string): Classification;
 }
 
-/** One cached record: what it decides by itself and its results by sequence context. */
-export interface Entry<C> {
+/** One cached record: what every sighting needs, and its results by sequence context. */
+export interface Entry<B> {
   /** The cache key's first half (the map's key); with repeatKey, the record's identity without the
    * pid, for the sequence memory's repeat count. */
   readonly key1: number;
   readonly repeatKey: number;
-  readonly examined: C;
+  readonly brief: B;
 }
 
-interface Slot<C> extends Entry<C> {
+interface Slot<C, B> extends Entry<B> {
   /** The rest of the cache key (the map is keyed by the first half): checked on every hit. */
   key2: number;
   keyFlags: number;
   /** A field value holds a placeholder character itself (a crafted name): such a record is decided
    * with its pid written in and its result is not shared, so its text is never filled wrongly. */
   literal: boolean;
-  /** Results by sequence context (a flood alternates between a few), with the pid and the load's
-   * age still placeholders. */
+  /** The examined record: from the miss until its first result is decided, and again (examined
+   * from the record in hand, which has the same deciding fields) once a second sequence context
+   * needs it. A record seen once keeps only its brief and its result, so the cache holds little
+   * per one-off record: what it holds outlives the young generation of the heap. */
+  examined?: C;
+  /** The result in the first other sequence context met, and that context's integer (0: none yet):
+   * most records meet one at most, and a map each would be most of what the cache holds. */
+  context?: Filled;
+  contextSig: number;
+  /** Results by sequence context past the first (a flood alternates between a few), with the pid
+   * and the load's age still placeholders. */
   memos?: Map<number, Filled>;
   /** The result with no sequence context at all, the usual case, without a map lookup. */
   plain?: Filled;
@@ -142,15 +150,16 @@ interface Slot<C> extends Entry<C> {
 
 interface Filled {
   result: Classification;
-  /** Each reason split at the placeholders (text, mark, text, ...), when any holds one. */
-  parts?: string[][];
-  suggestionParts?: string[];
   /** Which placeholders the texts hold: a value that is in no text does not make a new result. */
-  usesPid?: boolean;
-  usesAge?: boolean;
+  usesPid: boolean;
+  usesAge: boolean;
   /** The last results filled in, newest first: a flood repeats the denials of a service's few
    * processes, so the same few values come back in turn. */
   recent?: Personal[];
+  /** Filled in once already: the results filled in are remembered from the second use on (most
+   * shared results of a log of one-off records are used once, and what the cache keeps outlives
+   * the young generation of the heap). */
+  usedOnce: boolean;
 }
 
 const CACHE_MAX = 4096;
@@ -166,28 +175,29 @@ function contextKey(seen: SequenceFindings): number {
   return sequenceSignature(seen.prior, seen.load, seen.repeated);
 }
 
-export class ResultCache<C> {
+export class ResultCache<C, B = C> {
   // the record's deciding fields -> what they decide, in two generations: when the young one is
   // full it becomes the old one and the previous old one is dropped whole (O(1), no per-entry
   // eviction); a hit in the old generation moves to the young one, so what a flood repeats stays
   // while a stream of one-off records (unique paths, pids) passes through
-  private young = new Map<number, Slot<C>>();
-  private old = new Map<number, Slot<C>>();
+  private young = new Map<number, Slot<C, B>>();
+  private old = new Map<number, Slot<C, B>>();
 
   /** `uncached`: decide every record from scratch, the reference the cache is tested against. */
   constructor(
-    private readonly decider: Decider<C>,
+    private readonly decider: Decider<C, B>,
     private readonly uncached = false,
   ) {}
 
   /** The cached record for a denial: found by its deciding fields, or examined now. */
-  entry(r: AppArmorRecord): Entry<C> {
+  entry(r: AppArmorRecord): Entry<B> {
     const f = r.fields;
     // the key: every field but the pid (model/digest.ts digestOf), which decides only whether a
     // /proc/<pid> path is the process's own and whether a signal comes from pid 1 (systemd);
     // elsewhere the pid is a placeholder filled in per record
     const name = f.name ?? '';
-    const ownProc = f.pid !== undefined && name.startsWith('/proc/') && name.startsWith(`/proc/${f.pid}/`);
+    // (`/proc/${pid}/` without building it: this runs for every record)
+    const ownProc = f.pid !== undefined && name.startsWith('/proc/') && name.startsWith(f.pid, 6) && name.charCodeAt(6 + f.pid.length) === 47;
     // and whether there is one at all: a record without one names its process without `(pid ...)`
     const keyFlags = (ownProc ? 1 : 0) | (f.pid === '1' ? 2 : 0) | (f.pid === undefined ? 4 : 0);
     const d = digestOf(r);
@@ -202,7 +212,8 @@ export class ResultCache<C> {
       }
     }
     const literal = holdsMarks(f);
-    const s: Slot<C> = { key1: key, key2: d.cls2, keyFlags, repeatKey: d.cls2 * 4 + keyFlags, literal, examined: this.decider.examine(r, literal ? undefined : PID_MARK) };
+    const examined = this.decider.examine(r, literal ? undefined : PID_MARK);
+    const s: Slot<C, B> = { key1: key, key2: d.cls2, keyFlags, repeatKey: d.cls2 * 4 + keyFlags, literal, brief: this.decider.brief(examined), examined: literal ? undefined : examined, contextSig: 0 };
     this.remember(key, s);
     return s;
   }
@@ -212,8 +223,8 @@ export class ResultCache<C> {
    * the texts of its pid and of the seconds since the load. Decided once per entry and context;
    * filled in per record.
    */
-  result(e: Entry<C>, r: AppArmorRecord, seen: SequenceFindings, pid: string, age: string): Classification {
-    const s = e as Slot<C>;
+  result(e: Entry<B>, r: AppArmorRecord, seen: SequenceFindings, pid: string, age: string): Classification {
+    const s = e as Slot<C, B>;
     if (s.literal) {
       // the record's own text holds a placeholder character: decided whole, nothing shared
       return this.decider.decide(this.decider.examine(r, undefined), seen, pid, age);
@@ -222,12 +233,20 @@ export class ResultCache<C> {
     // load's age, which changes every second, is a placeholder like the pid); no context (or only
     // the repeat, the usual case in a flood) has a slot of its own: no key built
     const sig = contextKey(seen);
-    let filled = this.uncached || sig < 0 ? undefined : sig === 0 ? s.plain : sig === REPEATED ? s.repeated : s.memos?.get(sig);
+    let filled = this.uncached || sig < 0 ? undefined : sig === 0 ? s.plain : sig === REPEATED ? s.repeated : sig === s.contextSig ? s.context : s.memos?.get(sig);
     if (!filled) {
-      filled = prepare(this.decider.decide(s.examined, seen, PID_MARK, AGE_MARK));
+      // the first result uses the examination of the miss and lets it go; a second context
+      // examines again from this record (same deciding fields, the pid a placeholder) and keeps it
+      const first = s.plain === undefined && s.repeated === undefined && s.context === undefined;
+      const examined = s.examined ?? this.decider.examine(r, PID_MARK);
+      s.examined = first && !this.uncached ? undefined : examined;
+      filled = prepare(this.decider.decide(examined, seen, PID_MARK, AGE_MARK));
       if (sig === 0) s.plain = filled;
       else if (sig === REPEATED) s.repeated = filled;
-      else if (sig > 0) {
+      else if (sig > 0 && s.context === undefined) {
+        s.context = filled;
+        s.contextSig = sig;
+      } else if (sig > 0) {
         if (!s.memos || s.memos.size >= MEMOS_MAX) s.memos = new Map();
         s.memos.set(sig, filled);
       }
@@ -235,7 +254,7 @@ export class ResultCache<C> {
     return personal(filled, pid, age);
   }
 
-  private remember(key: number, s: Slot<C>): void {
+  private remember(key: number, s: Slot<C, B>): void {
     this.young.set(key, s);
     if (this.young.size >= CACHE_MAX / 2) {
       this.old = this.young;
@@ -244,41 +263,73 @@ export class ResultCache<C> {
   }
 }
 
-/** A decided result made ready to share: its texts split at the placeholders once. */
+/** A decided result made ready to share: which placeholders its texts hold, looked for once. */
 function prepare(result: Classification): Filled {
-  const texts = result.suggestion ? [...result.reasons, result.suggestion.text] : result.reasons;
-  const usesPid = texts.some((x) => x.includes(PID_MARK));
-  const usesAge = texts.some((x) => x.includes(AGE_MARK));
-  const sgHas = !!result.suggestion && MARKS.test(result.suggestion.text);
-  return {
-    result,
-    parts: usesPid || usesAge ? result.reasons.map(splitAtMarks) : undefined,
-    suggestionParts: sgHas ? splitAtMarks(result.suggestion!.text) : undefined,
-    usesPid,
-    usesAge,
-  };
+  const { reasons, suggestion } = result;
+  let usesPid = suggestion !== undefined && suggestion.text.includes(PID_MARK);
+  let usesAge = suggestion !== undefined && suggestion.text.includes(AGE_MARK);
+  for (let i = 0; i < reasons.length && !(usesPid && usesAge); i++) {
+    usesPid ||= reasons[i].includes(PID_MARK);
+    usesAge ||= reasons[i].includes(AGE_MARK);
+  }
+  return { result, usesPid, usesAge, usedOnce: false };
 }
 
-/** Fills the placeholders in (the texts are split at them once per shared result). */
+/** A shared text with the placeholders replaced by the values (the text itself when it holds none). */
+function fillText(text: string, pid: string, age: string): string {
+  let p = text.indexOf(PID_MARK);
+  let a = text.indexOf(AGE_MARK);
+  if (p < 0 && a < 0) return text;
+  let out = '';
+  let from = 0;
+  while (p >= 0 || a >= 0) {
+    if (a < 0 || (p >= 0 && p < a)) {
+      out += text.slice(from, p) + pid;
+      from = p + 1;
+      p = text.indexOf(PID_MARK, from);
+    } else {
+      out += text.slice(from, a) + age;
+      from = a + 1;
+      a = text.indexOf(AGE_MARK, from);
+    }
+  }
+  return out + text.slice(from);
+}
+
+/** Fills the placeholders in (the texts are searched for them when a new value is filled in). */
 // Results are shared between records, so they are read-only (nothing downstream changes a
 // classification): a result without placeholders is one object for every record it fits, and
-// one with them is built once per pid (and load age) in a row.
+// one with them is built once per pid (and load age) in a row, from its second use on.
 function personal(c: Filled, pid: string, age: string): Classification {
-  if (!c.parts) return c.result;
+  if (!c.usesPid && !c.usesAge) return c.result;
+  if (!c.usedOnce) {
+    c.usedOnce = true;
+    return filledIn(c, pid, age);
+  }
   const recent = (c.recent ??= []);
   for (let i = 0; i < recent.length; i++) {
     const known = recent[i][FILLED_FROM]!;
     if ((!c.usesPid || known.pid === pid) && (!c.usesAge || known.age === age)) return recent[i];
   }
-  const reasons = c.parts.map((p) => (p.length === 1 ? p[0] : fillMarks(p, pid, age)));
+  const out = filledIn(c, pid, age);
+  if (recent.length >= RECENT_FILLED) recent.pop();
+  recent.unshift(out);
+  return out;
+}
+
+/** A new result with this record's values filled in. */
+function filledIn(c: Filled, pid: string, age: string): Personal {
+  const shared = c.result.reasons;
+  const reasons = new Array<string>(shared.length);
+  for (let i = 0; i < shared.length; i++) reasons[i] = fillText(shared[i], pid, age);
   const sg = c.result.suggestion;
   // spelled out (no spread): one of these is made for nearly every record of a flood
   const out: Personal = { verdict: c.result.verdict, confidence: c.result.confidence, reasons };
-  const suggestion = c.suggestionParts && sg ? { ...sg, text: fillMarks(c.suggestionParts, pid, age) } : sg;
-  if (suggestion) out.suggestion = suggestion;
+  if (sg) {
+    const text = fillText(sg.text, pid, age);
+    out.suggestion = text === sg.text ? sg : { ...sg, text };
+  }
   // only the values the texts hold: a result is shared by records that differ in the others
   out[FILLED_FROM] = new FilledFrom(c.result, c.usesPid ? pid : '', c.usesAge ? age : '');
-  if (recent.length >= RECENT_FILLED) recent.pop();
-  recent.unshift(out);
   return out;
 }

@@ -146,6 +146,40 @@ class MarkTable<K> {
   }
 }
 
+/**
+ * How often each access was denied and since when, by the cache key's first half: one row per key
+ * in typed arrays (no object per key: a log of one-off records notes a new key for nearly every
+ * record, and an object each would outlive the young generation of the heap). A row is reused once
+ * its map has forgotten the key.
+ */
+class RepeatTable {
+  private readonly key2 = new Float64Array(MAX_KEYS);
+  private readonly n = new Float64Array(MAX_KEYS);
+  private readonly first = new Float64Array(MAX_KEYS);
+  private readonly free: number[] = [];
+  private next = 0;
+  private readonly rows = new BoundedMap<number, number>(MAX_KEYS, (gone, kept) => {
+    for (const [k, row] of gone) if (!kept.has(k)) this.free.push(row);
+  });
+
+  /** SequenceMemory.noteRepeat. */
+  note(key1: number, key2: number, t: number): boolean {
+    let row = this.rows.get(key1);
+    if (row === undefined || this.key2[row] !== key2) {
+      if (row === undefined) {
+        row = this.free.length > 0 ? this.free.pop()! : this.next++;
+        this.rows.set(key1, row);
+      } else this.rows.set(key1, row);
+      this.key2[row] = key2;
+      this.n[row] = 0;
+      this.first[row] = t;
+    } else if (this.n[row] >= REPEAT_COUNT && t - this.first[row] >= REPEAT_SPAN_MS) return true;
+    const n = ++this.n[row];
+    if (t < this.first[row]) this.first[row] = t;
+    return n >= REPEAT_COUNT && t - this.first[row] >= REPEAT_SPAN_MS;
+  }
+}
+
 /** Attack signals seen before a record, one object per distinct answer (shared, read-only). */
 export interface PriorAttacks {
   scope: 'pid' | 'profile';
@@ -168,7 +202,7 @@ export class SequenceMemory {
   private readonly byPid = new MarkTable<PidKey>();
   private readonly byProfile = new MarkTable<string>();
   private readonly loads = new BoundedMap<{ t: number; op: string; id: number }>(MAX_KEYS);
-  private readonly repeats = new BoundedMap<{ key2: number; n: number; first: number }, number>(MAX_KEYS);
+  private readonly repeats = new RepeatTable();
   /** The answers of priorAttacks met so far, by a hash of their scope and tags (forgotten whole
    * past MAX_KEYS: a forgotten answer comes back as a new object with a new id). */
   private readonly priors = new Map<number, KnownPrior[]>();
@@ -181,12 +215,7 @@ export class SequenceMemory {
    * now repeats: seen REPEAT_COUNT times or more over at least REPEAT_SPAN_MS.
    */
   noteRepeat(key1: number, key2: number, t: number): boolean {
-    let r = this.repeats.get(key1);
-    if (!r || r.key2 !== key2) this.repeats.set(key1, (r = { key2, n: 0, first: t }));
-    else if (r.n >= REPEAT_COUNT && t - r.first >= REPEAT_SPAN_MS) return true;
-    r.n++;
-    if (t < r.first) r.first = t;
-    return r.n >= REPEAT_COUNT && t - r.first >= REPEAT_SPAN_MS;
+    return this.repeats.note(key1, key2, t);
   }
 
   /** The time to reason with for a record. */

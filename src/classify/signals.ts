@@ -90,6 +90,14 @@ function ownRules(info: ProfileInfo): OwnRule[] {
   return own;
 }
 
+/** The profile's first rule that runs a shell, once per profile. */
+const shellRules = new WeakMap<ProfileInfo, FileRule | null>();
+function shellRule(info: ProfileInfo): FileRule | undefined {
+  let r = shellRules.get(info);
+  if (r === undefined) shellRules.set(info, (r = info.fileRules.find((x) => !x.deny && x.perms.includes('x') && execClass(x.glob.source) === 'shell') ?? null));
+  return r ?? undefined;
+}
+
 function ruleRef(info: ProfileInfo, rule: { text: string; origin: { file: string; line: number } }): string {
   return `\`${rule.text},\` (${rule.origin.file === info.file ? basenameOf(info.file) : rule.origin.file}:${rule.origin.line})`;
 }
@@ -116,7 +124,7 @@ function fileSignals(f: DenialFacts, index: ProfileIndex | undefined, out: Findi
     const server = (f.role !== undefined && !spawner) || kind === 'network service' || kind === 'document filter';
     // programs that run shells and helpers by nature: a shell from them is one weak signal, not an alarm
     const runsThings = kind === 'sandbox' || kind === 'snap' || kind === 'container' || kind === 'hypervisor' || kind === 'admin tool' || kind === 'desktop app' || (kind === 'service' && INTERPRETER_COMM.test(f.r.fields.comm ?? ''));
-    const runsShells = info?.fileRules.find((r) => !r.deny && r.perms.includes('x') && execClass(r.glob.source) === 'shell');
+    const runsShells = info && shellRule(info);
     if (cls === 'shell' && runsShells && !server && !staging) {
       // the profile already lets it run a shell: another path to one (/bin/sh vs /usr/bin/bash) gives nothing new
       s.push(benign(2, 'runs-shells', `${f.profile}'s profile already runs shells (${runsShells.text}): ${path} is another one`));
@@ -226,7 +234,28 @@ function rootLabel(path: string): string {
 }
 
 /** A component of the path named after the service itself (`/run/nginx/`, `/var/lib/report-exporter/`). */
-function serviceWord(path: string, words: string[]): string | undefined {
+export function serviceWord(path: string, words: string[]): string | undefined {
+  // every component but the one before the first slash (the empty one of an absolute path); a
+  // path without a slash is one component
+  const first = path.indexOf('/') < 0 ? 0 : path.indexOf('/') + 1;
+  for (const w of words) {
+    if (w.length < 3 || w.includes('/')) continue;
+    for (let start = first; start <= path.length; ) {
+      let end = path.indexOf('/', start);
+      if (end < 0) end = path.length;
+      // the component is w, or starts with w and a dot, dash or underscore
+      if (end - start >= w.length && path.startsWith(w, start)) {
+        const next = start + w.length === end ? -1 : path.charCodeAt(start + w.length);
+        if (next === -1 || next === 46 || next === 45 || next === 95) return w;
+      }
+      start = end + 1;
+    }
+  }
+  return undefined;
+}
+
+/** serviceWord by splitting the path (the reference the scan is tested against). */
+export function serviceWordPlain(path: string, words: string[]): string | undefined {
   const comps = path.split('/');
   for (const w of words) {
     if (w.length < 3) continue;

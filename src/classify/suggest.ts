@@ -10,7 +10,7 @@
 import type { Suggestion } from '../model/record.js';
 import { hasGlob } from '../profiles/glob.js';
 import { managedAdvice } from '../profiles/managed.js';
-import type { FileRule, ProfileIndex } from '../profiles/types.js';
+import type { FileRule, ProfileIndex, ProfileInfo } from '../profiles/types.js';
 import { basenameOf, dotComponent, type DenialFacts } from './facts.js';
 import type { Findings } from './signals.js';
 import { changeProfileRule, generalisedPath, mountRule } from './rule-shapes.js';
@@ -52,14 +52,18 @@ function ruleWord(v: string | undefined): string | undefined {
 
 /** Profile mask letters for the kernel's: create and delete need `w`; exec gets a transition. */
 export function minimalPerms(mask: string): string {
-  const out = new Set<string>();
-  for (const k of mask) {
-    if (k === 'c' || k === 'd' || k === 't') out.add('w');
-    else if ('rwamlk'.includes(k)) out.add(k);
-  }
-  if (out.has('w')) out.delete('a');
-  return ['m', 'r', 'w', 'a', 'l', 'k'].filter((k) => out.has(k)).join('');
+  // which of m r w a l k, as bits: a mask is a few letters, and this runs for most denials
+  let has = 0;
+  for (let i = 0; i < mask.length; i++) has |= PERM_BIT[mask.charCodeAt(i)] ?? 0;
+  if (has & 4) has &= ~8;
+  let out = '';
+  for (let b = 0; b < 6; b++) if (has & (1 << b)) out += 'mrwalk'[b];
+  return out;
 }
+
+/** Mask letters by character code: the bit of the profile letter each stands for (c, d, t: w). */
+const PERM_BIT = new Uint8Array(128);
+for (const [k, bit] of [['m', 1], ['r', 2], ['w', 4], ['c', 4], ['d', 4], ['t', 4], ['a', 8], ['l', 16], ['k', 32]] as const) PERM_BIT[k.charCodeAt(0)] = bit;
 
 /** A glob from a neighbouring rule in the same directory that, widened by a trailing `*`, covers the name. */
 function neighbourGlob(path: string, neighbours: FileRule[]): string | undefined {
@@ -87,13 +91,21 @@ function own(path: string, f: DenialFacts): boolean {
   return f.r.fields.fsuid !== undefined && f.r.fields.fsuid === f.r.fields.ouid && f.r.fields.fsuid !== '0' && /^\/(?:home|tmp|var\/tmp|run\/user)\//.test(path);
 }
 
+/** Where a profile's rules go, once per profile file: the text is shared by every suggestion that
+ * says no more than it (the classifier keeps each one-off denial's suggestion for a while). */
+const whereByProfile = new WeakMap<ProfileInfo, { file?: string; text: string }>();
+
 function where(f: DenialFacts, generated: string | undefined): { file?: string; text: string } {
   if (generated) return { text: generated };
   const info = f.info;
   if (!info) return { text: `add it to the file that declares ${f.profile}` };
   if (info.parent) return { file: info.file, text: `add it inside \`profile ${f.profile.split('//').pop()} { ... }\` in ${info.file}` };
-  if (info.localInclude) return { file: info.localInclude, text: `add it to ${info.localInclude} (the profile's local include), then reload ${info.file}` };
-  return { file: info.file, text: `add it to ${info.file}, then reload it` };
+  let w = whereByProfile.get(info);
+  if (w === undefined) {
+    w = info.localInclude ? { file: info.localInclude, text: `add it to ${info.localInclude} (the profile's local include), then reload ${info.file}` } : { file: info.file, text: `add it to ${info.file}, then reload it` };
+    whereByProfile.set(info, w);
+  }
+  return w;
 }
 
 function fileRule(f: DenialFacts, find: Findings, index: ProfileIndex | undefined): { rules: string[]; note?: string } | undefined {
@@ -114,9 +126,9 @@ function fileRule(f: DenialFacts, find: Findings, index: ProfileIndex | undefine
   target ??= rulePath(path);
   if (!target) return undefined;
   if (f.access === 'exec') {
-    const px = index?.byAttachment(path)[0];
     const cx = f.info?.fileProfiles.find((n) => n.startsWith(`${f.profile}//`) && index?.lookup(n)?.attachmentGlob?.re.test(path));
     if (cx) return { rules: [`${target} Cx -> ${cx.split('//').pop()},`] };
+    const px = index?.byAttachment(path)[0];
     if (px) return { rules: [`${target} Px,`], note: `${px.name} confines ${path}` };
     return { rules: [`${target} ix,`], note: 'ix runs it under the same profile; use Px if it has a profile of its own' };
   }
@@ -236,7 +248,7 @@ export function missingRuleSuggestion(f: DenialFacts, find: Findings, index: Pro
     const why = f.access === 'file' || f.access === 'exec' ? 'the log values cannot be written safely as a rule' : 'the record does not say which permission a rule would need';
     return { kind: 'none', text: `no rule is suggested: ${why}; ${loc.text}` };
   }
-  return { kind: 'rule', text: `${loc.text}${note ? ` (${note})` : ''}`, rules, file: loc.file };
+  return { kind: 'rule', text: note ? `${loc.text} (${note})` : loc.text, rules, file: loc.file };
 }
 
 /**

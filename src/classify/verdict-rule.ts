@@ -137,19 +137,28 @@ const CHECK_FIRST: Suggestion = { kind: 'none', text: 'check whether the service
  */
 export function decideVerdict(c: DenialCase, extra: readonly Signal[]): Classification {
   const { facts, find } = c;
-  const signals = extra.length ? [...find.signals, ...extra] : find.signals;
+  // one pass over the record's own signals, then the sequence's
   let A = 0;
   let B = 0;
-  for (const x of signals) {
-    if (x.side === 'attack') A += x.weight;
-    else B += x.weight;
+  const attacks: Signal[] = [];
+  const benignReasons: string[] = [];
+  for (let i = 0, n = find.signals.length + extra.length; i < n; i++) {
+    const x = i < find.signals.length ? find.signals[i] : extra[i - find.signals.length];
+    if (x.side === 'attack') {
+      A += x.weight;
+      attacks.push(x);
+    } else {
+      B += x.weight;
+      if (x.side === 'benign') benignReasons.push(x.reason);
+    }
   }
-  const attackReasons = signals.filter((x) => x.side === 'attack').sort((a, b) => b.weight - a.weight).map((x) => x.reason);
-  const benignReasons = signals.filter((x) => x.side === 'benign').map((x) => x.reason);
+  // strongest first; the sort is stable, so equal weights keep their order
+  if (attacks.length > 1) attacks.sort((a, b) => b.weight - a.weight);
+  const attackReasons = attacks.map((x) => x.reason);
   const nameOnly = facts.info === undefined;
 
   if (A >= 2 && c.ownAttack >= 1) {
-    const reasons = [...attackReasons];
+    const reasons = attackReasons;
     if (facts.happened) reasons.unshift(`ALLOWED: ${facts.profile} is in complain mode, so this access succeeded`);
     if (benignReasons.length) reasons.push(`weighed against: ${benignReasons.join('; ')}`);
     reasons.push(...c.context);

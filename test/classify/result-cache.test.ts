@@ -25,6 +25,7 @@ function countingDecider(namesPid = true): Decider<string> & { examined: number;
       d.examined++;
       return `${r.fields.name} by ${pidText ?? r.fields.pid}`;
     },
+    brief: (c: string) => c,
     decide: (c: string, seen: SequenceFindings, pidText: string, ageText: string): Classification => {
       d.decided++;
       const reasons = namesPid ? [`${c}`, `pid ${pidText}`] : [c.replace(/ by .*/, '')];
@@ -47,18 +48,20 @@ test('a record is examined once, whatever its pid; a different field is a differ
   assert.notEqual(cache.entry(denial(undefined)), a, 'a record without a pid is not one with a pid');
   assert.notEqual(cache.entry(denial(1)), a, 'pid 1 is its own entry');
   assert.equal(d.examined, 4);
-  assert.equal(a.examined, '/var/lib/svc-data/x by \u0001', 'examined with a placeholder for the pid');
+  assert.equal(a.brief, '/var/lib/svc-data/x by \u0001', 'examined with a placeholder for the pid');
 });
 
 test('a result is decided once per entry and sequence context and filled in per record', () => {
   const d = countingDecider();
   const cache = new ResultCache(d);
-  const recs = [100, 200, 100, 300].map((pid) => denial(pid));
+  const recs = [100, 200, 100, 300, 200].map((pid) => denial(pid));
   const out = recs.map((r) => cache.result(cache.entry(r), r, NONE, r.fields.pid!, ''));
   assert.equal(d.decided, 1);
-  assert.deepEqual(out.map((x) => x.reasons[1]), ['pid 100', 'pid 200', 'pid 100', 'pid 300']);
-  assert.deepEqual(out.map((x) => x.suggestion!.text), ['look at /proc/100', 'look at /proc/200', 'look at /proc/100', 'look at /proc/300']);
-  assert.equal(out[2], out[0], 'a pid that comes back gets the result filled in for it before');
+  assert.deepEqual(out.map((x) => x.reasons[1]), ['pid 100', 'pid 200', 'pid 100', 'pid 300', 'pid 200']);
+  assert.deepEqual(out.map((x) => x.suggestion!.text), ['look at /proc/100', 'look at /proc/200', 'look at /proc/100', 'look at /proc/300', 'look at /proc/200']);
+  // the first use is not remembered (most shared results of one-off records are used once)
+  assert.notEqual(out[2], out[0]);
+  assert.equal(out[4], out[1], 'from the second use on, a pid that comes back gets the result filled in for it before');
   const shared = new Set(out.map((x) => sharedClassification(x)?.template));
   assert.equal(shared.size, 1, 'every result is filled in from one shared result');
   // another context: decided again, once
@@ -67,6 +70,24 @@ test('a result is decided once per entry and sequence context and filled in per 
   assert.equal(d.decided, 2);
   assert.deepEqual(later.map((x) => x.reasons[2]), ['3 s after the load', '4 s after the load', '9 s after the load']);
   assert.equal(new Set(later.map((x) => sharedClassification(x)?.template)).size, 1, 'one decision for every second after the load');
+});
+
+test('a record seen once keeps no examination; a second context examines again once and keeps it', () => {
+  const d = countingDecider();
+  const cache = new ResultCache(d);
+  const r = denial(100);
+  const e = cache.entry(r);
+  cache.result(e, r, NONE, '100', '');
+  assert.equal((e as unknown as { examined?: string }).examined, undefined, 'let go once its first result is decided');
+  const again = denial(200);
+  const repeated: SequenceFindings = { repeated: true };
+  const got = cache.result(cache.entry(again), again, repeated, '200', '');
+  assert.equal(d.examined, 2, 'examined again from the record in hand');
+  assert.deepEqual(got.reasons, ['/var/lib/svc-data/x by 200', 'pid 200']);
+  const load: SequenceFindings = { repeated: false, load: { profile: 'svc', op: 'profile_replace', ageMs: 3000, id: 1 } };
+  cache.result(cache.entry(r), r, load, '100', '3');
+  assert.equal(d.examined, 2, 'kept for the contexts after');
+  assert.equal(d.decided, 3);
 });
 
 test('a result that names no per-record value is one object for every record it fits', () => {

@@ -1,0 +1,157 @@
+/**
+ * The shortcuts over a denial's path decide exactly as the plain code they stand in for: the gated
+ * credential and persistence tables as testing every expression, the component scan of
+ * serviceWord as splitting the path, and the early exits of dotComponent and hiddenComponent as
+ * their expressions, minimalPerms by bits as with a set of letters, the program decided once per
+ * profile where the command name cannot change it. Over every path of the fixture
+ * corpora and generated logs, and over paths built from the tables' own words in every order.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { logLines } from '../../bench/generate.mjs';
+import { dotComponent } from '../../src/classify/facts.js';
+import { credentialFact, credentialFactPlain, hiddenComponent, persistenceLabel, persistenceLabelPlain } from '../../src/classify/knowledge.js';
+import { serviceWord, serviceWordPlain } from '../../src/classify/signals.js';
+import { minimalPerms } from '../../src/classify/suggest.js';
+import { commDecides, programOf } from '../../src/classify/programs.js';
+import type { AppArmorRecord } from '../../src/model/record.js';
+import { LineParser } from '../../src/parse/line-parser.js';
+
+const FIXTURES = join(import.meta.dirname, '..', 'fixtures');
+
+function recordsOf(lines: Iterable<string>): AppArmorRecord[] {
+  const out: AppArmorRecord[] = [];
+  const p = new LineParser('gates', { record: (r) => out.push(r), unparsable: () => {}, loss: () => {} }, { year: 2026 });
+  for (const l of lines) p.push(l);
+  p.end();
+  return out;
+}
+
+/** Every record of the corpora and of generated logs. */
+function corpusRecords(): AppArmorRecord[] {
+  const lines: string[] = [];
+  for (const f of ['public.jsonl', 'attacks.jsonl']) {
+    for (const t of readFileSync(join(FIXTURES, 'realworld', f), 'utf8').split('\n')) if (t.trim()) lines.push(...(JSON.parse(t) as { line: string }).line.split('\n'));
+  }
+  for (const t of readFileSync(join(FIXTURES, 'libapparmor', 'cases.jsonl'), 'utf8').split('\n')) if (t.trim()) lines.push(...(JSON.parse(t) as { in: string }).in.split('\n'));
+  for (const f of readdirSync(join(FIXTURES, 'kernel'))) if (/\.(?:txt|log)$/.test(f)) lines.push(...readFileSync(join(FIXTURES, 'kernel', f), 'utf8').split('\n'));
+  lines.push(...readFileSync(join(import.meta.dirname, '..', '..', 'demo', 'incident.log'), 'utf8').split('\n'));
+  for (const carrier of ['journal', 'auditlog', 'dmesg'] as const) lines.push(...logLines({ carrier, lines: 4000, share: 0.6, seed: 5 }));
+  return recordsOf(lines);
+}
+
+const RECORDS = corpusRecords();
+
+/** Every path-like field of the corpora's records and of generated logs. */
+function corpusPaths(): string[] {
+  const out = new Set<string>();
+  for (const r of RECORDS) for (const k of ['name', 'path', 'target', 'execpath', 'addr', 'srcname']) if (r.fields[k] !== undefined) out.add(r.fields[k]);
+  return [...out];
+}
+
+/** Paths made of the words the tables and the gates are written with, in many orders. */
+function builtPaths(): string[] {
+  const words = [
+    'etc', 'var', 'lib', 'usr', 'local', 'run', 'bin', 'sbin', 'sys', 'kernel', 'security', 'dev', 'proc', 'kcore', 'kmem', 'mem', 'port', 'spool', 'cron', 'crontabs',
+    'home', 'root', 'tmp', 'shadow', 'gshadow', 'shadow-', 'shadow.bak', 'sudoers', 'sudoers.d', 'opasswd', 'ssh', '.ssh', 'id_rsa', 'identity', 'ssh_host_rsa_key',
+    'authorized_keys', 'authorized_keys2', 'known_hosts', '.aws', 'credentials', 'config', '.config', 'gcloud', '.azure', '.kube', '.docker', 'config.json',
+    'kubernetes', 'admin.conf', 'pki', '.vault-token', '.pgpass', '.my.cnf', 'mysql', 'debian.cnf', '.netrc', '.git-credentials', '.gnupg', 'krb5.keytab', 'samba',
+    'private', 'cloud', 'instance', 'instances', 'user-data', 'cloud-init', 'instance-data-sensitive.json', '.bash_history', '.zsh_history', '.python_history',
+    'anacrontab', 'cron.d', 'ld.so.preload', '.bashrc', '.profile', 'profile', 'profile.d', 'bash.bashrc', 'zsh', 'environment', 'systemd', 'system', 'user',
+    'system.conf.d', 'init.d', 'rc.local', 'rc3.d', 'passwd', 'group', 'pam.d', 'pam_unix.so', 'udev', 'rules.d', 'modprobe.d', 'xdg', 'autostart', 'sshd_config',
+    'apparmor.d', 'x', '.', '..', '.x', '', 'nginx', 'nginx.pid', 'nginx-cache', 'ngin', 'report-exporter', 'www', 'data',
+  ];
+  const out: string[] = [];
+  let seed = 17;
+  const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) % words.length;
+  for (let i = 0; i < 20000; i++) {
+    const n = 1 + (i % 5);
+    const parts = Array.from({ length: n }, next).map((k) => words[k]);
+    const p = parts.join('/');
+    out.push(`/${p}`, p, `/${p}/`, `//${p}`);
+  }
+  for (const w of words) out.push(`/${w}`, w, `/etc/${w}`, `/home/u/${w}`, `/proc/kcore${w}`);
+  // every pair of words under a root no gate names, and at the top
+  for (const a of words) for (const b of words) out.push(`/opt/${a}/${b}`, `/${a}/${b}`);
+  return out;
+}
+
+const PATHS = [...corpusPaths(), ...builtPaths()];
+
+test('the gated tables decide as testing every expression', () => {
+  assert.ok(PATHS.length > 50000, `${PATHS.length} paths`);
+  let creds = 0;
+  let persist = 0;
+  for (const p of PATHS) {
+    const c = credentialFactPlain(p);
+    assert.equal(credentialFact(p), c, `credential: ${p}`);
+    const l = persistenceLabelPlain(p);
+    assert.equal(persistenceLabel(p), l, `persistence: ${p}`);
+    if (c) creds++;
+    if (l) persist++;
+  }
+  // the paths reach the tables: every entry would be met by a gate that was too narrow
+  assert.ok(creds > 1000 && persist > 1000, `matches: credentials ${creds}, persistence ${persist}`);
+});
+
+test('the early exits of dotComponent and hiddenComponent change no answer', () => {
+  const hiddenPlain = (path: string) => {
+    for (const c of path.split('/').slice(2)) if (c.startsWith('.') && c !== '.' && c !== '..' && !['.X11-unix', '.ICE-unix', '.font-unix', '.XIM-unix', '.Test-unix', '.snapshot'].includes(c)) return c;
+    return undefined;
+  };
+  for (const p of [...PATHS, '.', '..', './x', '../x', 'a/.', 'a/..', '/tmp/.X11-unix/X0', '/tmp/.x/y']) {
+    assert.equal(dotComponent(p), /(?:^|\/)\.\.?(?:\/|$)/.test(p), `dot: ${p}`);
+    assert.equal(hiddenComponent(p), hiddenPlain(p), `hidden: ${p}`);
+  }
+});
+
+test('serviceWord scanning components finds what splitting the path finds', () => {
+  const wordSets = [['nginx'], ['report-exporter', 'exporter'], ['ng', 'nginx'], ['a/b'], ['www', 'data'], ['x', 'ssh', 'cron'], ['.x'], []];
+  let found = 0;
+  for (const p of PATHS) {
+    for (const words of wordSets) {
+      const want = serviceWordPlain(p, words);
+      assert.equal(serviceWord(p, words), want, `${p} with ${words.join(',')}`);
+      if (want) found++;
+    }
+  }
+  assert.ok(found > 1000, `found ${found}`);
+});
+
+test('minimalPerms by bits gives what a set of letters gives', () => {
+  const plain = (mask: string) => {
+    const out = new Set<string>();
+    for (const k of mask) {
+      if (k === 'c' || k === 'd' || k === 't') out.add('w');
+      else if ('rwamlk'.includes(k)) out.add(k);
+    }
+    if (out.has('w')) out.delete('a');
+    return ['m', 'r', 'w', 'a', 'l', 'k'].filter((k) => out.has(k)).join('');
+  };
+  const letters = ['r', 'w', 'a', 'm', 'l', 'k', 'c', 'd', 't', 'x', ':', ' ', 'R', '\u00e9', '\ud83d\ude00', 'rw'];
+  const masks = [''];
+  for (const a of letters) for (const b of letters) for (const c of letters) masks.push(a, a + b, a + b + c);
+  for (const m of masks) assert.equal(minimalPerms(m), plain(m), JSON.stringify(m));
+});
+
+test('where the command name cannot change the program, the program without it is the same', () => {
+  const profiles = new Set<string>(['unconfined', '', '//', 'null-', ':ns:', ':ns://', 'docker-default', 'snap.x.y', 'a//&b', '/usr/bin/x//null-/usr/bin/y']);
+  const comms = new Set<string>(['firefox', 'runc', 'runc:[2:INIT]', 'ps', '(sd-pam)', 'bash', 'nginx', '']);
+  for (const r of RECORDS) {
+    if (r.fields.profile !== undefined) profiles.add(r.fields.profile);
+    if (r.fields.label !== undefined) profiles.add(r.fields.label);
+    if (r.fields.comm !== undefined) comms.add(r.fields.comm);
+  }
+  let shortcut = 0;
+  for (const p of profiles) {
+    for (const attachment of [undefined, '/usr/bin/firefox', '/opt/x/**']) {
+      if (commDecides(p, attachment)) continue;
+      shortcut++;
+      const once = programOf(p, attachment);
+      for (const c of comms) assert.deepEqual(programOf(p, attachment, c), once, `${p} ${attachment} ${c}`);
+    }
+  }
+  assert.ok(shortcut > 100, `profiles decided once: ${shortcut}`);
+});
