@@ -11,20 +11,11 @@ import { join } from 'node:path';
 import { logLines } from '../../bench/generate.mjs';
 import { createClassifier } from '../../src/classify/index.js';
 import type { AppArmorRecord, Classification } from '../../src/model/record.js';
-import { LineParser } from '../../src/parse/line-parser.js';
 import { loadProfileIndex } from '../../src/profiles/load.js';
 import type { ProfileIndex } from '../../src/profiles/types.js';
-import { loadFixtureIndex } from './helpers.js';
+import { loadFixtureIndex, parseLenient } from './helpers.js';
 
 const DEMO = join(import.meta.dirname, '..', '..', 'demo');
-
-function parseAll(lines: Iterable<string>): AppArmorRecord[] {
-  const out: AppArmorRecord[] = [];
-  const p = new LineParser('eq', { record: (r) => out.push(r), unparsable: () => {}, loss: () => {} }, { year: 2026 });
-  for (const l of lines) p.push(l);
-  p.end();
-  return out;
-}
 
 function assertSame(records: AppArmorRecord[], index: ProfileIndex | undefined, what: string): void {
   const fast = createClassifier(index);
@@ -47,7 +38,7 @@ function assertSame(records: AppArmorRecord[], index: ProfileIndex | undefined, 
 
 test('the demo incident: cached and from-scratch classifications are identical', async () => {
   const { index } = await loadProfileIndex([join(DEMO, 'apparmor.d')]);
-  const recs = parseAll(readFileSync(join(DEMO, 'incident.log'), 'utf8').split('\n'));
+  const recs = parseLenient(readFileSync(join(DEMO, 'incident.log'), 'utf8').split('\n'));
   // twice through, so the second pass is all cache hits in a different sequence context
   assertSame([...recs, ...recs], index, 'demo');
 });
@@ -55,7 +46,7 @@ test('the demo incident: cached and from-scratch classifications are identical',
 test('the libapparmor corpus: identical with the fixture profiles and with none', async () => {
   const { index } = await loadFixtureIndex();
   const cases = readFileSync(join(import.meta.dirname, '..', 'fixtures', 'libapparmor', 'cases.jsonl'), 'utf8').trim().split('\n');
-  const recs = parseAll(cases.flatMap((l) => (JSON.parse(l) as { in: string }).in.split('\n')));
+  const recs = parseLenient(cases.flatMap((l) => (JSON.parse(l) as { in: string }).in.split('\n')));
   assertSame([...recs, ...recs], index, 'corpus');
   assertSame(recs, undefined, 'corpus without profiles');
 });
@@ -63,7 +54,7 @@ test('the libapparmor corpus: identical with the fixture profiles and with none'
 test('generated floods: identical record by record, past the cache size, with pids reused', async () => {
   const { index } = await loadProfileIndex([join(DEMO, 'apparmor.d')]);
   for (const carrier of ['journal', 'auditlog'] as const) {
-    const recs = parseAll(logLines({ carrier, lines: 12000, share: 0.6, seed: 11 }));
+    const recs = parseLenient(logLines({ carrier, lines: 12000, share: 0.6, seed: 11 }));
     // a flood of distinct paths (more than the cache holds) and the same records again from few pids
     const unique = recs.map((r, i) => (r.fields.class === 'file' && r.fields.name?.startsWith('/') ? { ...r, fields: { ...r.fields, name: `${r.fields.name}.${i}` } } : r));
     const fewPids = recs.map((r, i) => (r.fields.pid && r.fields.pid !== '1' ? { ...r, fields: { ...r.fields, pid: String(3000 + (i % 3)) } } : r));
@@ -75,7 +66,7 @@ test('generated floods: identical record by record, past the cache size, with pi
 test('a record without a pid after the same record with one: named without "(pid ?)", as from scratch', async () => {
   const { index } = await loadProfileIndex([join(DEMO, 'apparmor.d')]);
   const line = '[10800.0] audit: type=1400 audit(1795316400.000:4003): apparmor="DENIED" operation="capable" profile="backup-agent"%PID% comm="backup-agent" capability=12 capname="net_admin"';
-  const recs = parseAll([line.replace('%PID%', ' pid=4242'), line.replace('%PID%', '')]);
+  const recs = parseLenient([line.replace('%PID%', ' pid=4242'), line.replace('%PID%', '')]);
   assert.equal(recs[1].fields.pid, undefined);
   const fast = createClassifier(index);
   const ref = createClassifier(index, { uncached: true });

@@ -23,6 +23,15 @@ export function parse(lines: string[]): AppArmorRecord[] {
   return out;
 }
 
+/** Every record the lines hold, lines the parser cannot read passed over (corpora, generated logs). */
+export function parseLenient(lines: Iterable<string>): AppArmorRecord[] {
+  const out: AppArmorRecord[] = [];
+  const p = new LineParser('test', { record: (r) => out.push(r), unparsable: () => {}, loss: () => {} }, { year: 2026 });
+  for (const l of lines) p.push(l);
+  p.end();
+  return out;
+}
+
 /** A file access line. */
 export function file(t: number, profile: string, op: string, name: string, mask: string, o: { pid?: number; comm?: string; kind?: string; fsuid?: number; ouid?: number; extra?: string } = {}): string {
   return kline(

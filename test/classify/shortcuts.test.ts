@@ -17,17 +17,9 @@ import { serviceWord, serviceWordPlain } from '../../src/classify/signals.js';
 import { minimalPerms } from '../../src/classify/suggest.js';
 import { commDecides, programOf } from '../../src/classify/programs.js';
 import type { AppArmorRecord } from '../../src/model/record.js';
-import { LineParser } from '../../src/parse/line-parser.js';
+import { parseLenient } from './helpers.js';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures');
-
-function recordsOf(lines: Iterable<string>): AppArmorRecord[] {
-  const out: AppArmorRecord[] = [];
-  const p = new LineParser('gates', { record: (r) => out.push(r), unparsable: () => {}, loss: () => {} }, { year: 2026 });
-  for (const l of lines) p.push(l);
-  p.end();
-  return out;
-}
 
 /** Every record of the corpora and of generated logs. */
 function corpusRecords(): AppArmorRecord[] {
@@ -39,7 +31,7 @@ function corpusRecords(): AppArmorRecord[] {
   for (const f of readdirSync(join(FIXTURES, 'kernel'))) if (/\.(?:txt|log)$/.test(f)) lines.push(...readFileSync(join(FIXTURES, 'kernel', f), 'utf8').split('\n'));
   lines.push(...readFileSync(join(import.meta.dirname, '..', '..', 'demo', 'incident.log'), 'utf8').split('\n'));
   for (const carrier of ['journal', 'auditlog', 'dmesg'] as const) lines.push(...logLines({ carrier, lines: 4000, share: 0.6, seed: 5 }));
-  return recordsOf(lines);
+  return parseLenient(lines);
 }
 
 const RECORDS = corpusRecords();
