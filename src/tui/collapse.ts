@@ -70,7 +70,8 @@ export function collapseIncidents(list: DenialGroup[], expanded: readonly string
  * collapseIncidents returns (test/tui/collapse.test.tsx holds them equal).
  */
 export function collapser(): (list: DenialGroup[], expanded?: readonly string[]) => Collapsed {
-  let keys = new WeakMap<DenialGroup, string | null>();
+  // by store copy: a group the store let go takes its key with it
+  const keys = new WeakMap<DenialGroup, string | null>();
   let rowsBefore = new Map<string, { g: DenialGroup[]; row: DenialGroup }>();
   return (list, expanded = []) => {
     const rowsNow = new Map<string, { g: DenialGroup[]; row: DenialGroup }>();
@@ -94,7 +95,6 @@ export function collapser(): (list: DenialGroup[], expanded?: readonly string[])
     );
     // only the rows of this list are kept: memory follows the list, not every list ever shown
     rowsBefore = rowsNow;
-    if (list.length === 0) keys = new WeakMap();
     return out;
   };
 }
