@@ -17,11 +17,11 @@ import { tuiSettings } from '../src/commands/tui.js';
 import { Pipeline, type PipelineSink } from '../src/pipeline/pipeline.js';
 import { runTui } from '../src/tui/runner.js';
 import { loadEnrichment } from '../src/classify/enrich.js';
-import { preferInteractiveHeap } from '../src/commands/heap.js';
+import { preferSmallHeap } from '../src/commands/heap.js';
 import { logLines } from './generate.mjs';
 
 // the heap setting the program's interactive view runs with (src/commands/main.ts)
-preferInteractiveHeap();
+preferSmallHeap();
 
 const { values: v } = parseArgs({
   options: {

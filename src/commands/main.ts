@@ -10,7 +10,7 @@ import { findDemo } from '../demo.js';
 import { InputError } from '../ingest/inputs.js';
 import { parseWindow, TimeSpecError } from '../sources/time-spec.js';
 import { runTimelineCommand } from './timeline.js';
-import { preferInteractiveHeap, preferSmallHeap } from './heap.js';
+import { preferSmallHeap } from './heap.js';
 import { startTui, wantsTui } from './tui.js';
 import { loadEnrichment } from '../classify/enrich.js';
 import { safeLines } from '../model/safe-text.js';
@@ -43,9 +43,8 @@ async function main(argv: string[]): Promise<number> {
   // act, the live sources and the view are loaded when a run needs them (each brings its own
   // libraries): reading saved logs starts without them
   if (opts.command === 'act') return (await import('./act.js')).runActCommand(opts, resolveSettings({ ...opts, demo: false }, who));
-  // records streamed out: a small heap before speed; the interactive view: a gentler limit
-  if (!wantsTui(opts)) preferSmallHeap();
-  else preferInteractiveHeap();
+  // a small heap before speed, records streamed out or shown (heap.ts says what it costs)
+  preferSmallHeap();
   // classification needs the profile index: the demo's own profiles, --profiles-dir, or this host's
   const demo = opts.demo ? findDemo() : undefined;
   const base = resolveSettings(opts, who, { demo });
