@@ -5,8 +5,9 @@
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { Tmux } from '../test/tui/tmux.js';
+import { liveProgram } from '../test/support/live-program.js';
 
 const COLUMNS = 100;
 const ROWS = 30;
@@ -198,16 +199,8 @@ function liveDemoHost(dir: string): { argv: string[]; env: Record<string, string
     return `[${((ms - boot) / 1000).toFixed(6).padStart(13)}] ${body}`;
   });
   writeFileSync(join(dir, 'dmesg.txt'), `${ring.join('\n')}\n`);
-  const env = {
-    PATH: `${resolve('test/fixtures/sources/bin')}:${resolve('test/fixtures/actions/bin')}:${dirname(process.execPath)}:/usr/bin:/bin`,
-    FAKE_SOURCES_DIR: dir,
-    FAKE_AA_NODE: process.execPath,
-    FAKE_AA_SECURITYFS: securityfs,
-    FAKE_AA_LOG: join(dir, 'argv.jsonl'),
-    TZ: 'UTC',
-  };
-  const program = ['node', 'bin/aa-triage', '--source', 'dmesg', '--securityfs', securityfs, '--profiles-dir', profiles, '--actions', join(dir, 'actions.jsonl'), '--no-bell', '--utc'];
-  return { argv: asHost('web-01', program), env };
+  const live = liveProgram({ dir, securityfs, profiles, journal: join(dir, 'actions.jsonl') });
+  return { argv: asHost('web-01', live.argv), env: { ...live.env, TZ: 'UTC' } };
 }
 
 /**

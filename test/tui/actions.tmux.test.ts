@@ -7,9 +7,10 @@ import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { readJournal } from '../../src/actions/journal.js';
 import { Tmux } from './tmux.js';
+import { liveProgram } from '../support/live-program.js';
 
 const sessions: Tmux[] = [];
 const dirs: string[] = [];
@@ -57,14 +58,8 @@ async function liveHost() {
   const journal = join(dir, 'actions.jsonl');
   const t = new Tmux();
   sessions.push(t);
-  const env = {
-    PATH: `${resolve('test/fixtures/sources/bin')}:${resolve('test/fixtures/actions/bin')}:${dirname(process.execPath)}:/usr/bin:/bin`,
-    FAKE_SOURCES_DIR: dir,
-    FAKE_AA_NODE: process.execPath,
-    FAKE_AA_SECURITYFS: securityfs,
-    FAKE_AA_LOG: join(dir, 'argv.jsonl'),
-  };
-  t.start(['node', 'bin/aa-triage', '--source', 'dmesg', '--securityfs', securityfs, '--profiles-dir', profiles, '--actions', journal, '--no-bell', '--utc'], { columns: 120, rows: 40 }, env);
+  const { argv, env } = liveProgram({ dir, securityfs, profiles, journal });
+  t.start(argv, { columns: 120, rows: 40 }, env);
   await t.waitFor((x) => x.includes('LIVE') && x.includes('/srv/www/index.html') && x.includes('RULE'), 'the missing-rule incident');
   return { t, file, local, profileText, localText, journal, securityfs };
 }
