@@ -64,6 +64,14 @@ function syslogTime(mon: string, day: string, h: string, m: string, s: string, f
   return { time: t, approx: clock.year === undefined };
 }
 
+/** A kernel clock followed by `host ident:` is journalctl's form of that clock (`carrier`), not dmesg's: the host and ident are read. */
+function journalForm(rest: string, info: PrefixInfo, carrier: PrefixInfo['carrier']): void {
+  if (!HOST_IDENT_RE.test(rest) || rest.startsWith('audit: ')) return;
+  info.carrier = carrier;
+  delete info.channel;
+  hostIdent(rest, info);
+}
+
 /** Reads `host ident[pid]: ` after a clock; fills host and the audit transport's type. */
 function hostIdent(rest: string, info: PrefixInfo): void {
   const m = HOST_IDENT_RE.exec(rest);
@@ -165,11 +173,7 @@ function decodeUncached(prefix: string, clock: ClockContext, header: string): Pr
       const rest = prefix.slice(m[0].length);
       const info: PrefixInfo = { carrier: 'dmesg', uptime, channel: 'kernel' };
       // journalctl -o short-monotonic: `[ 12.3] host kernel: ...`; raw dmesg: `[ 12.3] audit: ...`
-      if (HOST_IDENT_RE.test(rest) && !rest.startsWith('audit: ')) {
-        info.carrier = 'journal-monotonic';
-        delete info.channel;
-        hostIdent(rest, info);
-      }
+      journalForm(rest, info, 'journal-monotonic');
       if (clock.bootTime !== undefined) {
         info.time = clock.bootTime + Math.round(uptime * 1000);
         info.timeApprox = true;
@@ -183,14 +187,11 @@ function decodeUncached(prefix: string, clock: ClockContext, header: string): Pr
     }
   }
   if (c0 >= 0x30 && c0 <= 0x39 && (m = ISO_RE.exec(prefix))) {
+    // journalctl -o short-iso: `2026-... host kernel: ...`; dmesg --time-format iso: `2026-... audit: ...`
     const time = isoTime(m[1], m[2], m[3]);
     const rest = prefix.slice(m[0].length);
     const info: PrefixInfo = { carrier: 'dmesg-iso', time, channel: 'kernel' };
-    if (HOST_IDENT_RE.test(rest) && !rest.startsWith('audit: ')) {
-      info.carrier = 'journal-iso';
-      delete info.channel;
-      hostIdent(rest, info);
-    }
+    journalForm(rest, info, 'journal-iso');
     return info;
   }
   if ((m = SYSLOG_RE.exec(prefix))) {
