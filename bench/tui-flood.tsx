@@ -6,11 +6,12 @@
  * its effect. Afterwards the flood is pushed on, unpaced, to TOTAL records and the memory is read.
  * Bundled by bench/tui.mjs; prints one JSON object.
  *
- *   node --expose-gc .bench-data/tui-flood.mjs [--rate 10000] [--seconds 15] [--total 1000000] [--profiles-dir DIR] [--heap-snapshot FILE]
+ *   node --expose-gc .bench-data/tui-flood.mjs [--rate 10000] [--seconds 15] [--total 1000000] [--profiles-dir DIR] [--heap-snapshot FILE] [--smaps FILE]
  */
 import { EventEmitter } from 'node:events';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { writeHeapSnapshot } from 'node:v8';
+import { getHeapSpaceStatistics, writeHeapSnapshot } from 'node:v8';
 import { parseCli } from '../src/commands/args.js';
 import { hostIdentity, resolveSettings } from '../src/commands/settings.js';
 import { tuiSettings } from '../src/commands/tui.js';
@@ -35,6 +36,8 @@ const { values: v } = parseArgs({
     'bulk-budget': { type: 'string', default: '120' },
     /** Where to write a heap snapshot once the flood is in (what the memory is made of). */
     'heap-snapshot': { type: 'string' },
+    /** Where to copy /proc/self/smaps once the flood is in (which mappings the RSS is in). */
+    smaps: { type: 'string' },
   },
 });
 const RATE = Number(v.rate);
@@ -138,7 +141,8 @@ function deliver(n: number, budgetMs = Infinity): void {
 async function startLive(sink: PipelineSink): Promise<{ stop(): Promise<void>; backlogDone(): boolean }> {
   sinkRef = sink;
   const classify = await loadEnrichment(v['profiles-dir'] ? [v['profiles-dir']] : []);
-  const pipeline = new Pipeline({ record: (r) => (delivered++, sink.record(r)), loss: (n) => sink.loss?.(n) }, { enrich: classify.enrich });
+  // no deduper, as in the live session (sources/session.ts): there copies of a record are merged, not looked up
+  const pipeline = new Pipeline({ record: (r) => (delivered++, sink.record(r)), loss: (n) => sink.loss?.(n) }, { enrich: classify.enrich, dedupe: false });
   parser = pipeline.parserFor('flood');
   floodStart = now();
   const timer = setInterval(() => {
@@ -196,6 +200,8 @@ await sleep(600); // a few flushes: the view has drawn the final state
 const gc = (globalThis as { gc?: () => void }).gc;
 gc?.();
 const mem = process.memoryUsage();
+const spaces = getHeapSpaceStatistics();
+if (v.smaps) writeFileSync(v.smaps, readFileSync('/proc/self/smaps')); // a /proc file has no size to copy by
 if (v['heap-snapshot']) writeHeapSnapshot(v['heap-snapshot']);
 
 const quitAt = nextFrame(() => true, 2000).catch(() => 0);
@@ -226,6 +232,8 @@ process.stdout.write(
     heapTotalAfterMB: mem.heapTotal / 2 ** 20,
     externalAfterMB: mem.external / 2 ** 20,
     peakRssMB: process.resourceUsage().maxRSS / 1024,
+    /** Each V8 heap space after the flood: MB in use and MB held from the system. */
+    spacesMB: Object.fromEntries(spaces.map((s) => [s.space_name, [+(s.space_used_size / 2 ** 20).toFixed(1), +(s.space_size / 2 ** 20).toFixed(1)]])),
     frames: stdout.frames,
     exit: code,
     gcExposed: !!gc,
