@@ -15,7 +15,7 @@
 import type { ActionJournalEntry } from '../model/action.js';
 import type { AppArmorRecord, LossNotice, SourceRef } from '../model/record.js';
 import { recordProfile } from '../model/record.js';
-import { IncidentState, rootProfile } from './incident-state.js';
+import { IncidentState, pidKey, rootProfile } from './incident-state.js';
 import { own } from './key-records.js';
 import type { LossSummary, ProfileChange, TimePoint, Timeline, TimelineAction, TimelineEvent, TimelineOptions, TimelineVerdict } from './model.js';
 import { severity } from './model.js';
@@ -362,8 +362,9 @@ export class TimelineBuilder {
     const list = this.byProfile.get(profile) ?? [];
     const t = at.time;
     const attack = verdict === 'likely-attack';
-    const pid = r.fields.pid;
-    const ppid = recordPpid(r);
+    const pid = r.fields.pid === undefined ? undefined : pidKey(r.fields.pid);
+    const ppidText = recordPpid(r);
+    const ppid = ppidText === undefined ? undefined : pidKey(ppidText);
     let chosen: IncidentState | undefined;
     if (t !== undefined) {
       const near = list.slice(-CANDIDATES).reverse().filter((inc) => inc.hostFits(r.host) && inc.covers(t, this.gapMs));

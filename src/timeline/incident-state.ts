@@ -25,6 +25,15 @@ export function rootProfile(label: string): string {
   return i > 0 ? label.slice(0, i) : label;
 }
 
+/**
+ * A pid as the sets hold it: a number when the text is one written plainly (`1234`, no sign, no
+ * leading zero: String gives the same text back), which costs a set no string of its own; any
+ * other text kept as it is.
+ */
+export function pidKey(pid: string): string | number {
+  return pid.length <= 9 && /^[1-9][0-9]*$/.test(pid) ? Number(pid) : own(pid);
+}
+
 export class IncidentState {
   readonly labels: string[] = [];
   readonly hosts = new Set<string>();
@@ -41,7 +50,8 @@ export class IncidentState {
   records = 0;
   readonly byKind: Record<string, number> = {};
   readonly byVerdict: Record<string, number> = {};
-  readonly pids = new Set<string>();
+  /** Distinct pids in the order met, as pidKey gives them. */
+  readonly pids = new Set<string | number>();
   morePids = 0;
   readonly comms = new Set<string>();
   readonly keys: KeyRecordSet;
@@ -74,9 +84,9 @@ export class IncidentState {
     const label = recordProfile(r);
     if (label !== undefined && this.labels.length < MAX_LABELS && !this.labels.includes(label)) this.labels.push(own(label));
     if (r.host !== undefined && !this.hosts.has(r.host)) this.hosts.add(own(r.host));
-    const pid = r.fields.pid;
+    const pid = r.fields.pid === undefined ? undefined : pidKey(r.fields.pid);
     if (pid !== undefined && !this.pids.has(pid)) {
-      if (this.pids.size < MAX_PIDS_TRACKED && !this.compacted) this.pids.add(own(pid));
+      if (this.pids.size < MAX_PIDS_TRACKED && !this.compacted) this.pids.add(pid);
       else if (!this.compacted) this.morePids++;
     }
     const comm = r.fields.comm;
@@ -95,8 +105,8 @@ export class IncidentState {
     this.keys.add(r, verdict, at);
   }
 
-  /** True when a record of this pid (or whose parent is one of its pids) belongs to the same process tree. */
-  sharesLineage(pid: string | undefined, ppid: string | undefined): boolean {
+  /** True when a record of this pid (or whose parent is one of its pids) belongs to the same process tree; both as pidKey gives them. */
+  sharesLineage(pid: string | number | undefined, ppid: string | number | undefined): boolean {
     return (pid !== undefined && this.pids.has(pid)) || (ppid !== undefined && this.pids.has(ppid));
   }
 
@@ -134,7 +144,7 @@ export class IncidentState {
 
   toIncident(id: number, maxKeyRecords: number): Incident {
     const { keyRecords, otherAccesses, otherRecords } = this.keys.select(maxKeyRecords);
-    const pids = [...this.pids];
+    const pids = [...this.pids].map(String);
     // why the incident has its verdict: the first reason of each listed access that has that verdict
     const reasons: string[] = [];
     for (const k of keyRecords) {

@@ -126,26 +126,48 @@ export function own(s: string | undefined): string | undefined {
   return typeof s !== 'string' || s.length < 13 ? s : Buffer.from(s, 'utf16le').toString('utf16le');
 }
 
+/** Strings kept lately (past the bound, forgotten at once): see shared(). */
+const kept = new Map<string, string>();
+const KEPT_MAX = 4096;
+
+/**
+ * own(s), and one copy for every key record that keeps the same text: the profile, operation,
+ * mask and the classifier's reasons repeat across an incident's accesses and across incidents
+ * (a flood of one-off targets keeps tens of thousands of key records), and each kept its own copy.
+ */
+export function shared(s: string): string;
+export function shared(s: string | undefined): string | undefined;
+export function shared(s: string | undefined): string | undefined {
+  if (typeof s !== 'string' || s.length < 13) return s;
+  let k = kept.get(s);
+  if (k === undefined) {
+    if (kept.size >= KEPT_MAX) kept.clear();
+    k = own(s);
+    kept.set(k, k);
+  }
+  return k;
+}
+
 function toKeyRecord(r: AppArmorRecord, verdict: TimelineVerdict, at: TimePoint): KeyRecord {
   const f = r.fields;
-  const k: KeyRecord = { at, count: 1, kind: own(r.kind), verdict, source: r.source };
-  if (f.operation !== undefined) k.operation = own(f.operation);
+  const k: KeyRecord = { at, count: 1, kind: shared(r.kind), verdict, source: r.source };
+  if (f.operation !== undefined) k.operation = shared(f.operation);
   const profile = recordProfile(r);
-  if (profile !== undefined) k.profile = own(profile);
+  if (profile !== undefined) k.profile = shared(profile);
   const target = recordTarget(r);
-  if (target !== undefined) k.target = own(target);
+  if (target !== undefined) k.target = shared(target);
   const mask = recordMask(r);
-  if (mask !== undefined) k.mask = own(mask);
-  if (f.class !== undefined) k.cls = own(f.class);
+  if (mask !== undefined) k.mask = shared(mask);
+  if (f.class !== undefined) k.cls = shared(f.class);
   if (f.pid !== undefined) k.pid = own(f.pid);
-  if (f.comm !== undefined) k.comm = own(f.comm);
-  if (f.info !== undefined) k.info = own(f.info);
+  if (f.comm !== undefined) k.comm = shared(f.comm);
+  if (f.info !== undefined) k.info = shared(f.info);
   // what the target alone does not say: which signal, which kind of socket (unless the target is the socket)
   const sockType = f.sock_type !== undefined && target !== `${f.family} ${f.sock_type}` ? `sock_type=${f.sock_type}` : '';
   const detail = [f.signal !== undefined ? `signal=${f.signal}` : '', sockType].filter(Boolean).join(' ');
-  if (detail) k.detail = own(detail);
+  if (detail) k.detail = shared(detail);
   if (r.auditId !== undefined) k.auditId = own(r.auditId);
   const reasons = r.classification?.reasons;
-  if (reasons && reasons.length) k.reasons = reasons.slice(0, 3).map((x) => own(x));
+  if (reasons && reasons.length) k.reasons = reasons.slice(0, 3).map((x) => shared(x));
   return k;
 }

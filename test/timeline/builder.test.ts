@@ -122,6 +122,50 @@ describe('key records', () => {
     assert.equal(inc.keyRecords.reduce((n, k) => n + k.count, 0) + inc.otherRecords, 351);
   });
 
+  it('keeps pids as their text whatever their form, and follows lineage by the exact text', () => {
+    // plain numbers are held as numbers: the text shown and the lineage must be the log's text still
+    const pids = ['7', '0042', '42', '1000000000', '4294967295', '99999999999999999999', '+5', ' 8', '3e2', 'abc'];
+    const t = buildTimeline(
+      [
+        ...pids.map((pid, i) => rec({ t: i, pid, verdict: 'likely-attack', name: '/usr/bin/dash' })),
+        // a missing rule joins the attack only through its parent: '042' is not the pid '42'
+        rec({ t: 20, pid: '500', ppid: '042', verdict: 'missing-rule', name: '/etc/a' }),
+        rec({ t: 21, pid: '501', ppid: '0042', verdict: 'missing-rule', name: '/etc/b' }),
+        rec({ t: 22, pid: '502', ppid: '300', verdict: 'missing-rule', name: '/etc/c' }),
+        rec({ t: 23, pid: '503', ppid: '3e2', verdict: 'missing-rule', name: '/etc/d' }),
+      ],
+      [],
+    );
+    assert.deepEqual(
+      t.incidents.map((i) => [i.verdict, i.pids, i.morePids]),
+      [
+        ['likely-attack', [...pids, '501', '503'], 0],
+        ['missing-rule', ['500', '502'], 0],
+      ],
+    );
+  });
+
+  it('key records keep the texts of their records, one copy for equal texts, past the bound of texts remembered', () => {
+    const n = 10_000;
+    const records = Array.from({ length: n }, (_, i) => {
+      const r = rec({ t: i, profile: `profile-number-${i % 3000}`, name: `/srv/a/long/enough/path/${i}`, pid: String(1000 + i), verdict: 'missing-rule' });
+      r.classification!.reasons = [`a reason long enough to be kept once: ${i % 5000}`, 'the same reason for every record, long'];
+      return r;
+    });
+    const t = buildTimeline(records, []);
+    assert.equal(t.incidents.length, 3000);
+    let seen = 0;
+    for (const inc of t.incidents)
+      for (const k of inc.keyRecords) {
+        const i = Number(k.pid) - 1000;
+        assert.equal(k.target, `/srv/a/long/enough/path/${i}`);
+        assert.equal(k.profile, `profile-number-${i % 3000}`);
+        assert.deepEqual(k.reasons, [`a reason long enough to be kept once: ${i % 5000}`, 'the same reason for every record, long']);
+        seen++;
+      }
+    assert.equal(seen, n);
+  });
+
   it('stays bounded on a large stream: aggregates only, capped lists', () => {
     const b = new TimelineBuilder({ maxEvents: 100 });
     const n = 200_000;
