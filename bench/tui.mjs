@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { measure, runOnce, which } from './lib/measure.mjs';
+import { inkCaches } from '../scripts/ink-caches.mjs';
 
 const FIRST_FRAME_MARK = '? help'; // the TUI's hint bar: not printed by the plain or NDJSON views
 
@@ -78,6 +79,7 @@ export async function benchTuiFlood({ root, dataDir, log, profilesDir, rate = 10
     jsx: 'automatic',
     define: { 'process.env.NODE_ENV': '"production"' },
     alias: { 'react-devtools-core': stub },
+    plugins: [inkCaches()], // as the program is built (scripts/build.mjs)
     banner: { js: "import { createRequire as __aaCreateRequire } from 'node:module'; const require = __aaCreateRequire(import.meta.url);" },
     logLevel: 'warning',
   });
