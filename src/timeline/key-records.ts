@@ -132,13 +132,14 @@ const KEPT_MAX = 4096;
 
 /**
  * own(s), and one copy for every key record that keeps the same text: the profile, operation,
- * mask and the classifier's reasons repeat across an incident's accesses and across incidents
- * (a flood of one-off targets keeps tens of thousands of key records), and each kept its own copy.
+ * mask, command and the classifier's reasons repeat across an incident's accesses and across
+ * incidents (a flood of one-off targets keeps tens of thousands of key records), and each kept its
+ * own copy (short texts too: each record's parse made its own).
  */
 export function shared(s: string): string;
 export function shared(s: string | undefined): string | undefined;
 export function shared(s: string | undefined): string | undefined {
-  if (typeof s !== 'string' || s.length < 13) return s;
+  if (typeof s !== 'string') return s;
   let k = kept.get(s);
   if (k === undefined) {
     if (kept.size >= KEPT_MAX) kept.clear();

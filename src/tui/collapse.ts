@@ -6,6 +6,7 @@
  */
 import type { DenialGroup } from './denial-store.js';
 import { VERDICT_RANK } from '../model/verdict.js';
+import { own } from '../timeline/key-records.js';
 
 /** Keys of collapsed rows start with this (no incident key does: they are built from log fields without it). */
 export const GROUP_PREFIX = '\u0000group\u0000';
@@ -31,7 +32,11 @@ export function targetPattern(target: string): string {
   if (p === undefined) {
     p = patternOf(target);
     if (patterns.size >= PATTERNS_KEPT) patterns.clear();
-    patterns.set(target, p);
+    // kept as copies: a group's target is cut from its record's line, which it would keep alive
+    // here long after the store let the group go
+    const key = own(target);
+    p = p === target ? key : own(p);
+    patterns.set(key, p);
   }
   return p;
 }
