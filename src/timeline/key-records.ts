@@ -129,6 +129,8 @@ export function own(s: string | undefined): string | undefined {
 /** Strings kept lately (past the bound, forgotten at once): see shared(). */
 const kept = new Map<string, string>();
 const KEPT_MAX = 4096;
+/** Longer texts are copied, not remembered: a log field can be megabytes long. */
+const KEPT_LENGTH = 512;
 
 /**
  * own(s), and one copy for every key record that keeps the same text: the profile, operation,
@@ -140,6 +142,7 @@ export function shared(s: string): string;
 export function shared(s: string | undefined): string | undefined;
 export function shared(s: string | undefined): string | undefined {
   if (typeof s !== 'string') return s;
+  if (s.length > KEPT_LENGTH) return own(s);
   let k = kept.get(s);
   if (k === undefined) {
     if (kept.size >= KEPT_MAX) kept.clear();

@@ -148,7 +148,8 @@ describe('key records', () => {
   it('key records keep the texts of their records, one copy for equal texts, past the bound of texts remembered', () => {
     const n = 10_000;
     const records = Array.from({ length: n }, (_, i) => {
-      const r = rec({ t: i, profile: `profile-number-${i % 3000}`, name: `/srv/a/long/enough/path/${i}`, pid: String(1000 + i), verdict: 'missing-rule' });
+      // every 7th target longer than the texts remembered
+      const r = rec({ t: i, profile: `profile-number-${i % 3000}`, name: `/srv/a/long/enough/path/${i}${i % 7 ? '' : '/x'.repeat(300)}`, pid: String(1000 + i), verdict: 'missing-rule' });
       r.classification!.reasons = [`a reason long enough to be kept once: ${i % 5000}`, 'the same reason for every record, long'];
       return r;
     });
@@ -158,7 +159,7 @@ describe('key records', () => {
     for (const inc of t.incidents)
       for (const k of inc.keyRecords) {
         const i = Number(k.pid) - 1000;
-        assert.equal(k.target, `/srv/a/long/enough/path/${i}`);
+        assert.equal(k.target, `/srv/a/long/enough/path/${i}${i % 7 ? '' : '/x'.repeat(300)}`);
         assert.equal(k.profile, `profile-number-${i % 3000}`);
         assert.deepEqual(k.reasons, [`a reason long enough to be kept once: ${i % 5000}`, 'the same reason for every record, long']);
         seen++;
