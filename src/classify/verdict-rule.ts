@@ -121,7 +121,7 @@ export function sequenceSignals(c: DenialCase, seen: SequenceFindings, pidText: 
   if (!seen.repeated && !load && !(prior && (c.ownAttack > 0 || prior.scope === 'pid'))) return NO_SIGNALS;
   const extra: Signal[] = [];
   if (seen.repeated) {
-    extra.push({ side: 'benign', weight: 1, tag: 'repeated', reason: `the same access was denied again and again (${REPEAT_COUNT}+ times over ${REPEAT_SPAN_MS / 1000}+ s): a service that keeps retrying lacks a rule, an intruder moves on` });
+    extra.push(REPEATED);
   }
   if (prior) {
     const who = prior.scope === 'pid' ? `pid ${pidText} (${c.facts.profile})` : `${c.facts.profile}`;
@@ -140,6 +140,8 @@ export function sequenceSignals(c: DenialCase, seen: SequenceFindings, pidText: 
 }
 
 const NO_SIGNALS: readonly Signal[] = Object.freeze([]);
+/** Signals are read-only: the repeat signal, which names nothing of the record, is one object. */
+const REPEATED: Signal = Object.freeze({ side: 'benign', weight: 1, tag: 'repeated', reason: `the same access was denied again and again (${REPEAT_COUNT}+ times over ${REPEAT_SPAN_MS / 1000}+ s): a service that keeps retrying lacks a rule, an intruder moves on` });
 
 const round = (x: number) => Math.round(x * 100) / 100;
 const LOOK_FIRST: Suggestion = { kind: 'none', text: 'look at what else this process did before changing the profile; if it is the service doing its job, add the rule by hand' };
