@@ -90,23 +90,22 @@ export function suggestionsFor(facts: DenialFacts, find: Findings, index: Profil
 
 // one object rather than three closures: one is made for every denial examined
 class LazySuggestions implements Suggestions {
-  private made?: { respond?: Suggestion; deny?: Suggestion; rule?: Suggestion };
+  private respondMade: Suggestion | undefined = undefined;
+  private denyMade: Suggestion | undefined = undefined;
+  private ruleMade: Suggestion | undefined = undefined;
   constructor(
     private readonly facts: DenialFacts,
     private readonly find: Findings,
     private readonly index: ProfileIndex | undefined,
   ) {}
   respond(): Suggestion {
-    const m = (this.made ??= {});
-    return (m.respond ??= respondSuggestion(this.facts));
+    return (this.respondMade ??= respondSuggestion(this.facts));
   }
   deny(): Suggestion {
-    const m = (this.made ??= {});
-    return (m.deny ??= explicitDenySuggestion(this.facts, this.find));
+    return (this.denyMade ??= explicitDenySuggestion(this.facts, this.find));
   }
   rule(): Suggestion {
-    const m = (this.made ??= {});
-    return (m.rule ??= missingRuleSuggestion(this.facts, this.find, this.index));
+    return (this.ruleMade ??= missingRuleSuggestion(this.facts, this.find, this.index));
   }
 }
 
