@@ -158,10 +158,13 @@ const CHECK_FIRST: Suggestion = { kind: 'none', text: 'check whether the service
 export function decideVerdict(c: DenialCase, extra: readonly Signal[]): Classification {
   const { facts, find } = c;
   const own = find.signals;
-  // one pass over the record's own signals, then the sequence's: the weights, and whether the
-  // attack signals already come strongest first (the usual case: no sort, no copy)
+  const context = c.context;
+  // one pass over the record's own signals, then the sequence's: the weights, how many reasons of
+  // each side, and whether the attack signals already come strongest first (the usual case: no
+  // sort, no copy)
   let A = 0;
   let B = 0;
+  let attacks = 0;
   let benign = 0;
   let ordered = true;
   let last = Infinity;
@@ -169,6 +172,7 @@ export function decideVerdict(c: DenialCase, extra: readonly Signal[]): Classifi
     const x = i < own.length ? own[i] : extra[i - own.length];
     if (x.side === 'attack') {
       A += x.weight;
+      attacks++;
       if (x.weight > last) ordered = false;
       last = x.weight;
     } else {
@@ -177,72 +181,67 @@ export function decideVerdict(c: DenialCase, extra: readonly Signal[]): Classifi
     }
   }
   const nameOnly = facts.info === undefined;
-
+  // the reasons are written into an array of their exact length: the cache keeps a result for as
+  // long as it keeps its record, and an array grown by push holds room for sixteen
   if (A >= 2 && c.ownAttack >= 1) {
-    const reasons: string[] = [];
-    if (facts.happened) reasons.push(`ALLOWED: ${facts.profile} is in complain mode, so this access succeeded`);
-    pushAttackReasons(reasons, own, extra, ordered);
-    if (benign) reasons.push(`weighed against: ${benignText(own, extra)}`);
-    pushAll(reasons, c.context);
+    const reasons = new Array<string>((facts.happened ? 1 : 0) + attacks + (benign ? 1 : 0) + context.length);
+    let k = 0;
+    if (facts.happened) reasons[k++] = `ALLOWED: ${facts.profile} is in complain mode, so this access succeeded`;
+    k = writeAttackReasons(reasons, k, own, extra, ordered);
+    if (benign) reasons[k++] = `weighed against: ${benignText(own, extra)}`;
+    writeAll(reasons, k, context);
     return { verdict: 'likely-attack', confidence: round(Math.min(0.98, 0.5 + 0.08 * A - (B > 0 ? 0.05 : 0)) * (nameOnly ? 0.95 : 1)), reasons, suggestion: c.suggest.respond() };
   }
   if (find.explicitDeny) {
-    const reasons: string[] = [];
-    pushAttackReasons(reasons, own, extra, ordered);
-    pushBenignReasons(reasons, own, extra);
-    pushAll(reasons, c.context);
+    const reasons = new Array<string>(attacks + benign + context.length);
+    writeAll(reasons, writeBenignReasons(reasons, writeAttackReasons(reasons, 0, own, extra, ordered), own, extra), context);
     return { verdict: 'unclear', confidence: 0.6, reasons, suggestion: c.suggest.deny() };
   }
   if (A >= 1) {
-    const reasons: string[] = [];
-    pushAttackReasons(reasons, own, extra, ordered);
-    pushBenignReasons(reasons, own, extra);
-    reasons.push(B > 0 ? 'attack and missing-rule signals conflict: not called a missing rule while an attack signal stands' : 'one weak attack signal: not enough to call it an attack, too much to call it a missing rule');
-    pushAll(reasons, c.context);
+    const reasons = new Array<string>(attacks + benign + 1 + context.length);
+    let k = writeBenignReasons(reasons, writeAttackReasons(reasons, 0, own, extra, ordered), own, extra);
+    reasons[k++] = B > 0 ? 'attack and missing-rule signals conflict: not called a missing rule while an attack signal stands' : 'one weak attack signal: not enough to call it an attack, too much to call it a missing rule';
+    writeAll(reasons, k, context);
     return { verdict: 'unclear', confidence: 0.5, reasons, suggestion: LOOK_FIRST };
   }
   if (B >= 2) {
-    const reasons: string[] = [];
-    pushBenignReasons(reasons, own, extra);
-    pushAll(reasons, c.context);
+    const reasons = new Array<string>(benign + context.length);
+    writeAll(reasons, writeBenignReasons(reasons, 0, own, extra), context);
     return { verdict: 'missing-rule', confidence: round(Math.min(0.92, 0.45 + 0.1 * B) * (nameOnly ? 0.9 : 1)), reasons, suggestion: c.suggest.rule() };
   }
   const what = [facts.op, facts.path ?? facts.r.fields.capname ?? facts.r.fields.family].filter(Boolean).join(' ');
-  return {
-    verdict: 'unclear',
-    confidence: 0.3,
-    reasons: [...benignReasonsOf(own, extra), `no strong signal either way for ${facts.subject}: ${what || 'this access'}`, ...c.context],
-    suggestion: CHECK_FIRST,
-  };
+  const reasons = new Array<string>(benign + 1 + context.length);
+  let k = writeBenignReasons(reasons, 0, own, extra);
+  reasons[k++] = `no strong signal either way for ${facts.subject}: ${what || 'this access'}`;
+  writeAll(reasons, k, context);
+  return { verdict: 'unclear', confidence: 0.3, reasons, suggestion: CHECK_FIRST };
 }
 
-function pushAll(out: string[], texts: readonly string[]): void {
-  for (let i = 0; i < texts.length; i++) out.push(texts[i]);
+/** Writes the texts into `out` from index `k` on; the index after them. */
+function writeAll(out: string[], k: number, texts: readonly string[]): number {
+  for (let i = 0; i < texts.length; i++) out[k++] = texts[i];
+  return k;
 }
 
 /** The attack signals' reasons, strongest first (a stable order: equal weights keep theirs). */
-function pushAttackReasons(out: string[], own: readonly Signal[], extra: readonly Signal[], ordered: boolean): void {
+function writeAttackReasons(out: string[], k: number, own: readonly Signal[], extra: readonly Signal[], ordered: boolean): number {
   if (ordered) {
-    for (const x of own) if (x.side === 'attack') out.push(x.reason);
-    for (const x of extra) if (x.side === 'attack') out.push(x.reason);
-    return;
+    for (const x of own) if (x.side === 'attack') out[k++] = x.reason;
+    for (const x of extra) if (x.side === 'attack') out[k++] = x.reason;
+    return k;
   }
   const attacks: Signal[] = [];
   for (const x of own) if (x.side === 'attack') attacks.push(x);
   for (const x of extra) if (x.side === 'attack') attacks.push(x);
   attacks.sort((a, b) => b.weight - a.weight);
-  for (const x of attacks) out.push(x.reason);
+  for (const x of attacks) out[k++] = x.reason;
+  return k;
 }
 
-function pushBenignReasons(out: string[], own: readonly Signal[], extra: readonly Signal[]): void {
-  for (const x of own) if (x.side === 'benign') out.push(x.reason);
-  for (const x of extra) if (x.side === 'benign') out.push(x.reason);
-}
-
-function benignReasonsOf(own: readonly Signal[], extra: readonly Signal[]): string[] {
-  const out: string[] = [];
-  pushBenignReasons(out, own, extra);
-  return out;
+function writeBenignReasons(out: string[], k: number, own: readonly Signal[], extra: readonly Signal[]): number {
+  for (const x of own) if (x.side === 'benign') out[k++] = x.reason;
+  for (const x of extra) if (x.side === 'benign') out[k++] = x.reason;
+  return k;
 }
 
 /** The benign reasons joined with `; `. */
