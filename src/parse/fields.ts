@@ -228,6 +228,12 @@ function digitsValue(s: string, a: number, b: number): number {
   return n;
 }
 
+/** s holds `word` at `at` (a few characters: compared one by one, more quickly than by startsWith at a position). */
+export function textAt(s: string, at: number, word: string): boolean {
+  for (let k = 0; k < word.length; k++) if (s.charCodeAt(at + k) !== word.charCodeAt(k)) return false;
+  return true;
+}
+
 function digitsEnd(s: string, i: number): number {
   let c = s.charCodeAt(i);
   while (c >= 0x30 && c <= 0x39) c = s.charCodeAt(++i);

@@ -3,6 +3,7 @@
  * clock and the host. Pure functions; only called on lines that hold a record or a loss notice.
  */
 import type { Carrier, Channel } from '../model/record.js';
+import { textAt } from './fields.js';
 
 export interface PrefixInfo {
   carrier: Carrier;
@@ -107,6 +108,10 @@ export function decodePrefix(prefix: string, clock: ClockContext, header = ''): 
  * remembered, never match).
  */
 export function decodePrefixOf(line: string, start: number, clock: ClockContext): PrefixInfo {
+  if (line.charCodeAt(0) === 0x5b /* [ */) {
+    const raw = rawDmesgIn(line, start, clock);
+    if (raw !== undefined) return raw;
+  }
   const memo = lastDecoded;
   if (start > 0 && memo.clock === clock && memo.prefix.length === start && line.slice(0, start) === memo.prefix) return memo.info;
   const audit = lastAuditLog;
@@ -141,6 +146,35 @@ export function isRawDmesg(p: string): boolean {
   while (isDigitAt(p, i)) i++;
   return (i > f0 && i === n - 9) || RAW_DMESG_RE.test(p);
 }
+
+/**
+ * decodePrefix of line[0, n) when it is raw dmesg's `[  10800.002000] audit: ` (isRawDmesg's hand
+ * check, made in the line): nothing is cut out but the uptime's digits, and not those when they
+ * are the last line's. undefined when the prefix has another form.
+ */
+function rawDmesgIn(line: string, n: number, clock: ClockContext): PrefixInfo | undefined {
+  let i = 1;
+  while (line.charCodeAt(i) === 0x20) i++;
+  const d0 = i;
+  while (isDigitAt(line, i)) i++;
+  if (i === d0 || line.charCodeAt(i) !== 0x2e /* . */) return undefined;
+  const f0 = ++i;
+  while (isDigitAt(line, i)) i++;
+  if (i === f0 || i !== n - 9 || !textAt(line, i, '] audit: ')) return undefined;
+  const last = lastRawDmesg;
+  if (last.clock === clock && last.uptime.length === i - d0 && textAt(line, d0, last.uptime)) return last.info;
+  const uptime = line.slice(d0, i);
+  const info: PrefixInfo = { carrier: 'dmesg', uptime: Number(uptime), channel: 'kernel' };
+  if (clock.bootTime !== undefined) {
+    info.time = clock.bootTime + Math.round(info.uptime! * 1000);
+    info.timeApprox = true;
+  }
+  lastRawDmesg = { clock, uptime, info };
+  return info;
+}
+
+/** The last raw dmesg prefix decoded in place: its clock, its uptime's text and what it gave. */
+let lastRawDmesg: { clock: ClockContext | undefined; uptime: string; info: PrefixInfo } = { clock: undefined, uptime: '', info: { carrier: 'dmesg' } };
 
 function isDigitAt(s: string, i: number): boolean {
   const c = s.charCodeAt(i);

@@ -65,4 +65,15 @@ test('raw dmesg prefixes recognised by hand exactly where the pattern recognises
     cases.push(p, `[${p}`, `[ ${next(100000)}.${next(1000)}${p}`, `${p}] audit: `);
   }
   for (const p of cases) assert.equal(isRawDmesg(p), RAW_DMESG_RE.test(p), JSON.stringify(p));
+  // and read in place in a line (raw dmesg's own hand check, its uptime remembered): what
+  // decoding the prefix cut out gives, under either clock, the same prefix twice in a row
+  const clocks = [{ bootTime: 1_795_305_600_000, year: 2026, now: 1_795_400_000_000 }, {}];
+  const header = 'type=1400 audit(1795316400.002:4002): apparmor="DENIED"';
+  for (const p of cases) {
+    for (const clock of clocks) {
+      const want = decodePrefix(p, { ...clock }, header.slice(0, 40));
+      assert.deepEqual(decodePrefixOf(p + header, p.length, clock), want, JSON.stringify(p));
+      assert.deepEqual(decodePrefixOf(p + header, p.length, clock), want, `${JSON.stringify(p)} again`);
+    }
+  }
 });
