@@ -9,7 +9,7 @@
 import type { AppArmorRecord, SourceRef } from '../model/record.js';
 import { decodePrefixOf, type ClockContext } from './prefix.js';
 import { decodeHex, HEX_KEYS, parseAuditIdIn, textAt, type AuditId, type UndecodedHolder } from './fields.js';
-import { headerStart, isLegacyType, kindOf, MAX_RAW, newRecord, type Overrides } from './record.js';
+import { headerStart, isLegacyType, kindOf, MAX_RAW, newFields, newRecord, type Overrides } from './record.js';
 
 const SP = 0x20, TAB = 0x09, GS = 0x1d, DQ = 0x22, SQ = 0x27, EQ = 0x3d, BS = 0x5c, CR = 0x0d, LF = 0x0a;
 
@@ -79,7 +79,7 @@ export function parseFastRecord(line: string, bodyAt: number, src: SourceRef, cl
       if (!ov.auditId) id = a;
     } else return undefined;
   }
-  const fields: Record<string, string> = {};
+  const fields = newFields();
   let kind: string | undefined;
   let hex: UndecodedHolder | undefined;
   i = bodyAt;
