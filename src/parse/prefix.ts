@@ -149,8 +149,8 @@ export function isRawDmesg(p: string): boolean {
 
 /**
  * decodePrefix of line[0, n) when it is raw dmesg's `[  10800.002000] audit: ` (isRawDmesg's hand
- * check, made in the line): nothing is cut out but the uptime's digits, and not those when they
- * are the last line's. undefined when the prefix has another form.
+ * check, made in the line): nothing is cut out, and the last line's answer serves again when the
+ * uptime repeats. undefined when the prefix has another form.
  */
 function rawDmesgIn(line: string, n: number, clock: ClockContext): PrefixInfo | undefined {
   let i = 1;
@@ -161,20 +161,35 @@ function rawDmesgIn(line: string, n: number, clock: ClockContext): PrefixInfo | 
   const f0 = ++i;
   while (isDigitAt(line, i)) i++;
   if (i === f0 || i !== n - 9 || !textAt(line, i, '] audit: ')) return undefined;
-  const last = lastRawDmesg;
-  if (last.clock === clock && last.uptime.length === i - d0 && textAt(line, d0, last.uptime)) return last.info;
-  const uptime = line.slice(d0, i);
-  const info: PrefixInfo = { carrier: 'dmesg', uptime: Number(uptime), channel: 'kernel' };
-  if (clock.bootTime !== undefined) {
-    info.time = clock.bootTime + Math.round(info.uptime! * 1000);
-    info.timeApprox = true;
-  }
-  lastRawDmesg = { clock, uptime, info };
+  const uptime = decimalIn(line, d0, f0 - 1, i);
+  if (lastRawClock === clock && lastRawInfo.uptime === uptime) return lastRawInfo;
+  // every key at once, in rawDmesg's order (an object extended key by key is copied as it grows)
+  const info: PrefixInfo =
+    clock.bootTime !== undefined
+      ? { carrier: 'dmesg', uptime, channel: 'kernel', time: clock.bootTime + Math.round(uptime * 1000), timeApprox: true }
+      : { carrier: 'dmesg', uptime, channel: 'kernel' };
+  lastRawClock = clock;
+  lastRawInfo = info;
   return info;
 }
 
-/** The last raw dmesg prefix decoded in place: its clock, its uptime's text and what it gave. */
-let lastRawDmesg: { clock: ClockContext | undefined; uptime: string; info: PrefixInfo } = { clock: undefined, uptime: '', info: { carrier: 'dmesg' } };
+/** The last raw dmesg prefix decoded in place: its clock and what it gave. */
+let lastRawClock: ClockContext | undefined;
+let lastRawInfo: PrefixInfo = { carrier: 'dmesg' };
+
+/**
+ * Number() of the digits s[a, dot) `.` s[dot + 1, b), without cutting them out: with at most 15
+ * digits, the digits as one integer and the power of ten are both exact doubles, and their quotient,
+ * rounded once, is the decimal rounded once, which is what Number() gives.
+ */
+export function decimalIn(s: string, a: number, dot: number, b: number): number {
+  if (b - a - 1 > 15) return Number(s.slice(a, b));
+  let n = 0;
+  for (let k = a; k < dot; k++) n = n * 10 + (s.charCodeAt(k) - 0x30);
+  for (let k = dot + 1; k < b; k++) n = n * 10 + (s.charCodeAt(k) - 0x30);
+  return n / POWERS_OF_TEN[b - dot - 1];
+}
+const POWERS_OF_TEN = Array.from({ length: 16 }, (_, k) => 10 ** k);
 
 function isDigitAt(s: string, i: number): boolean {
   const c = s.charCodeAt(i);
