@@ -104,8 +104,8 @@ export function decodePrefix(prefix: string, clock: ClockContext, header = ''): 
 
 /**
  * decodePrefix of line[0, start) with the audit header after it: the remembered prefix is compared
- * with the line first, so a repeated prefix costs no copy of it (audit.log's prefixes, never
- * remembered, never match).
+ * with the line first, so a repeated prefix costs no copy of it (audit.log's prefixes, not
+ * remembered there, never match it: their forms are remembered apart).
  */
 export function decodePrefixOf(line: string, start: number, clock: ClockContext): PrefixInfo {
   if (line.charCodeAt(0) === 0x5b /* [ */) {
@@ -114,19 +114,30 @@ export function decodePrefixOf(line: string, start: number, clock: ClockContext)
   }
   const memo = lastDecoded;
   if (start > 0 && memo.clock === clock && memo.prefix.length === start && line.slice(0, start) === memo.prefix) return memo.info;
-  const audit = lastAuditLog;
-  // audit.log: the same `node=... type=... msg=audit(` as the last one decoded is decoded the same
-  if (audit.prefixLength === start && line.slice(0, audit.matched.length) === audit.matched) return audit.info;
+  // audit.log: the same `node=... type=... msg=audit(` as one of the last decoded is decoded the same
+  for (const audit of auditLogForms) if (audit.prefixLength === start && textAt(line, 0, audit.matched)) return audit.info;
   return decodePrefix(line.slice(0, start), clock, line.slice(start, start + 40));
 }
 
 /**
- * The last audit.log form decoded: the prefix's length and the text AUDITLOG_RE matched (prefix and
- * header up to `msg=audit(`). The pattern is anchored and reads nothing past that text, so a line
- * starting with the same text, its header at the same place, is decoded the same; its clock is
- * the audit id, not the prefix.
+ * The last audit.log forms decoded: the prefix's length and the text AUDITLOG_RE matched (prefix
+ * and header up to `msg=audit(`). The pattern is anchored and reads nothing past that text, so a
+ * line starting with the same text, its header at the same place, is decoded the same; its clock
+ * is the audit id, not the prefix. A few are kept, not one: a log merged from several hosts, or
+ * with records written with and without `node=`, takes turns between forms.
  */
-let lastAuditLog: { prefixLength: number; matched: string; info: PrefixInfo } = { prefixLength: -1, matched: '', info: { carrier: 'auditlog' } };
+interface AuditLogForm {
+  prefixLength: number;
+  matched: string;
+  info: PrefixInfo;
+}
+const AUDIT_LOG_FORMS = 4;
+const auditLogForms: AuditLogForm[] = [];
+let nextAuditLogForm = 0;
+function rememberAuditLogForm(form: AuditLogForm): void {
+  auditLogForms[nextAuditLogForm] = form;
+  nextAuditLogForm = (nextAuditLogForm + 1) % AUDIT_LOG_FORMS;
+}
 
 let lastDecoded: { clock: ClockContext | undefined; prefix: string; info: PrefixInfo } = { clock: undefined, prefix: '', info: { carrier: 'embedded' } };
 
@@ -212,7 +223,7 @@ function decodeUncached(prefix: string, clock: ClockContext, header: string): Pr
   if ((m = AUDITLOG_RE.exec(prefix + header))) {
     const info: PrefixInfo = { carrier: 'auditlog', host: m[1], auditType: m[2], channel: 'audit' };
     // remembered where decodePrefix remembers nothing (its memo, by prefix alone, answers the rest)
-    if (prefix === '' || prefix.startsWith('node=')) lastAuditLog = { prefixLength: prefix.length, matched: m[0], info };
+    if (prefix === '' || prefix.startsWith('node=')) rememberAuditLogForm({ prefixLength: prefix.length, matched: m[0], info });
     return info;
   }
   const c0 = prefix.charCodeAt(0);
