@@ -366,8 +366,17 @@ export class TimelineBuilder {
     const ppid = recordPpid(r);
     let chosen: IncidentState | undefined;
     if (t !== undefined) {
-      const near = list.slice(-CANDIDATES).reverse().filter((inc) => inc.hostFits(r.host) && inc.covers(t, this.gapMs));
-      chosen = near.find((inc) => inc.sharesLineage(pid, ppid)) ?? near.find((inc) => inc.hasAttack === attack);
+      // the latest few incidents, newest first: one of the same process tree, else one of the
+      // same kind (attack or not); walked in place, this runs for every record
+      const from = Math.max(0, list.length - CANDIDATES);
+      let sameKind: IncidentState | undefined;
+      for (let i = list.length - 1; i >= from && chosen === undefined; i--) {
+        const inc = list[i];
+        if (!inc.hostFits(r.host) || !inc.covers(t, this.gapMs)) continue;
+        if (inc.sharesLineage(pid, ppid)) chosen = inc;
+        else if (sameKind === undefined && inc.hasAttack === attack) sameKind = inc;
+      }
+      chosen ??= sameKind;
     } else {
       // undated: it stands where the log put it, with the profile's latest incident
       chosen = list[list.length - 1];

@@ -82,12 +82,13 @@ export class IncidentState {
     const comm = r.fields.comm;
     if (comm !== undefined && this.comms.size < MAX_COMMS && !this.comms.has(comm)) this.comms.add(own(comm));
     if (at.time !== undefined) {
+      // a time point is never changed once made: it is kept as it is, not copied
       if (this.first.time === undefined || at.time < this.first.time) {
-        this.first = { ...at };
+        this.first = at;
         this.firstSource = r.source;
       }
       if (this.last.time === undefined || at.time >= this.last.time) {
-        this.last = { ...at };
+        this.last = at;
         this.lastSource = r.source;
       }
       if (at.time > this.lastActivity) this.lastActivity = at.time;
