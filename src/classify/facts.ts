@@ -124,11 +124,11 @@ interface PerProfile {
 /** How reasons name the actor: the role, the profile, then the command name (unless the profile
  * names it) and the pid. */
 function subjectOf(pf: PerProfile, comm: string | undefined, pid: string | undefined): string {
-  const who: string[] = [];
-  if (comm && comm !== pf.base && !pf.name.includes(comm)) who.push(comm);
-  if (pid) who.push(`pid ${pid}`);
+  // the command name and the pid, comma-separated (no list: a subject is written per denial examined)
+  let who = comm && comm !== pf.base && !pf.name.includes(comm) ? comm : '';
+  if (pid) who = who ? `${who}, pid ${pid}` : `pid ${pid}`;
   const role = pf.role;
-  return `${role && role !== 'login or scheduler' ? `${role} ` : ''}${pf.name}${who.length ? ` (${who.join(', ')})` : ''}`;
+  return `${role && role !== 'login or scheduler' ? `${role} ` : ''}${pf.name}${who ? ` (${who})` : ''}`;
 }
 
 /** What depends on the profile alone, computed once per profile and index. */

@@ -10,10 +10,10 @@
 import type { AppArmorRecord, Classification } from '../model/record.js';
 import { isDenial } from '../model/record.js';
 import type { ProfileIndex } from '../profiles/types.js';
-import { gatherFacts } from './facts.js';
+import { gatherFacts, type DenialFacts } from './facts.js';
 import { ResultCache } from './result-cache.js';
 import { SequenceMemory } from './sequence.js';
-import { collectSignals } from './signals.js';
+import { collectSignals, type Signal } from './signals.js';
 import {
   attackWeight,
   contextReasons,
@@ -50,7 +50,7 @@ interface Brief {
   profile: string;
   ownAttack: number;
   /** Attack tags worth remembering for the sequence (weight 2 or more). */
-  noteTags: string[];
+  noteTags: readonly string[];
   /** The profile's parent, for a load of the parent that covers its children. */
   parent?: string;
 }
@@ -61,41 +61,59 @@ interface Examined extends DenialCase {
 }
 
 /** What a denial says by itself, with `pidText` where its texts name the pid (undefined: its own). */
-function examine(r: AppArmorRecord, index: ProfileIndex | undefined, setting: Setting, pidText: string | undefined): Examined {
+function examine(r: AppArmorRecord, index: ProfileIndex | undefined, setting: Setting, pidText: string | undefined, shared: Shared): Examined {
   const facts = gatherFacts(r, index, pidText);
   const find = collectSignals(facts, index);
   const ownAttack = attackWeight(find.signals);
   return {
     facts,
     find,
-    context: contextReasons(facts, setting),
+    context: shared.context(facts, setting),
     suggest: suggestionsFor(facts, find, index),
     ownAttack,
-    brief: {
-      profile: facts.profile,
-      ownAttack,
-      noteTags: find.signals.filter((x) => x.side === 'attack' && x.weight >= 2).map((x) => x.tag),
-      parent: facts.info?.parent ?? (facts.profile.includes('//') ? facts.profile.split('//')[0] : undefined),
-    },
+    brief: shared.brief(facts, find.signals, ownAttack),
   };
 }
 
+const NO_TAGS: readonly string[] = Object.freeze([]);
+
 /**
- * One brief object for all the denials with the same brief (most of a profile's denials raise no
- * attack signal): the cache keeps a brief per record it holds, and a shared one costs nothing to keep.
+ * What many denials have in common, one object each: the brief (most of a profile's denials raise
+ * no attack signal, and the cache keeps a brief per record it holds) and the context reasons (the
+ * same for every denial of a profile).
  */
-class Briefs {
-  private byProfile = new Map<string, Brief[]>();
-  shared(b: Brief): Brief {
-    let list = this.byProfile.get(b.profile);
+class Shared {
+  private briefs = new Map<string, Brief[]>();
+  private contexts = new Map<string, readonly string[]>();
+  /** `fresh`: nothing shared, every answer made anew (the uncached reference). */
+  constructor(private readonly fresh = false) {}
+
+  brief(facts: DenialFacts, signals: readonly Signal[], ownAttack: number): Brief {
+    const profile = facts.profile;
+    const parent = facts.info?.parent ?? (profile.includes('//') ? profile.split('//')[0] : undefined);
+    // attack tags worth remembering: weight 2 or more, so none unless the record's own weight is
+    const noteTags = ownAttack >= 2 ? signals.filter((x) => x.side === 'attack' && x.weight >= 2).map((x) => x.tag) : NO_TAGS;
+    let list = this.briefs.get(profile);
     if (list === undefined) {
       // profile names are the log's text: forgotten whole past a size
-      if (this.byProfile.size >= 4096) this.byProfile.clear();
-      this.byProfile.set(b.profile, (list = []));
+      if (this.briefs.size >= 4096) this.briefs.clear();
+      this.briefs.set(profile, (list = []));
     }
-    for (const k of list) if (k.parent === b.parent && k.ownAttack === b.ownAttack && sameTags(k.noteTags, b.noteTags)) return k;
+    if (!this.fresh) for (const k of list) if (k.parent === parent && k.ownAttack === ownAttack && sameTags(k.noteTags, noteTags)) return k;
+    const b: Brief = { profile, ownAttack, noteTags, parent };
     if (list.length < 16) list.push(b);
     return b;
+  }
+
+  /** The context reasons: they depend on the profile (what the index knows of it) and the setting alone. */
+  context(facts: DenialFacts, setting: Setting): readonly string[] {
+    if (this.fresh) return contextReasons(facts, setting);
+    let c = this.contexts.get(facts.profile);
+    if (c === undefined) {
+      if (this.contexts.size >= 4096) this.contexts.clear();
+      this.contexts.set(facts.profile, (c = contextReasons(facts, setting)));
+    }
+    return c;
   }
 }
 
@@ -116,16 +134,17 @@ function noteStatus(r: AppArmorRecord, seq: SequenceMemory): void {
 export function createClassifier(index: ProfileIndex | undefined, opts: ClassifierOptions = {}): Classifier {
   const seq = new SequenceMemory();
   const setting = settingFor(index, opts.profileProblems);
-  const briefs = new Briefs();
+  const shared = new Shared(opts.uncached);
   const cache = new ResultCache<Examined, Brief>(
     {
-      examine: (r, pidText) => examine(r, index, setting, pidText),
-      brief: (c) => briefs.shared(c.brief),
+      examine: (r, pidText) => examine(r, index, setting, pidText, shared),
+      brief: (c) => c.brief,
       decide: (c, seen, pidText, ageText) => decideVerdict(c, sequenceSignals(c, seen, pidText, ageText)),
     },
     opts.uncached,
   );
 
+  const seen: SequenceFindings = { prior: undefined, load: undefined, repeated: false };
   const classify = (r: AppArmorRecord): Classification => {
     if (!isDenial(r)) {
       noteStatus(r, seq);
@@ -139,7 +158,10 @@ export function createClassifier(index: ProfileIndex | undefined, opts: Classifi
     const prior = seq.priorAttacks(hasPid ? pid : undefined, profile, t);
     const load = seq.recentLoad(profile, parent, t);
     if (ownAttack >= 2) for (const tag of noteTags) seq.noteAttack(hasPid ? pid : undefined, profile, tag, t);
-    const seen: SequenceFindings = { prior, load, repeated: seq.noteRepeat(e.key1, e.repeatKey, t) };
+    // one object for every record: the cache reads it and keeps nothing of it
+    seen.prior = prior;
+    seen.load = load;
+    seen.repeated = seq.noteRepeat(e.key1, e.repeatKey, t);
     const age = load ? String(Math.round(load.ageMs / 1000)) : '';
     return cache.result(e, r, seen, pid, age);
   };

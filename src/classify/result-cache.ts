@@ -10,7 +10,7 @@
  * deciding every record from scratch (`uncached`) gives the same results
  * (test/classify/equivalence.test.ts).
  */
-import type { AppArmorRecord, Classification } from '../model/record.js';
+import type { AppArmorRecord, Classification, Suggestion, Verdict } from '../model/record.js';
 import { digestOf } from '../model/digest.js';
 import type { SequenceFindings } from './verdict-rule.js';
 import { sequenceSignature } from './sequence.js';
@@ -20,9 +20,6 @@ const PID_MARK = '\u0001';
 /** Stands for the seconds since the profile's last load in shared results. */
 const AGE_MARK = '\u0002';
 
-
-/** On a result filled in from a shared one: the shared one and the values. A symbol: no output prints it. */
-const FILLED_FROM: unique symbol = Symbol('filledFrom');
 
 /** A text rendered from a shared result, cut where the per-record values go (see cutRendering). */
 export type CutRendering = readonly string[];
@@ -37,25 +34,73 @@ export interface SharedClassification {
   fill(cut: CutRendering, write: (value: string) => string): string;
 }
 
-class FilledFrom implements SharedClassification {
-  constructor(
-    readonly template: Classification,
-    readonly pid: string,
-    readonly age: string,
-  ) {}
-  fill(cut: CutRendering, write: (value: string) => string): string {
-    return fillMarks(cut, write(this.pid), write(this.age));
-  }
-}
+/**
+ * One record's result filled in from a shared one: the verdict and confidence are the shared
+ * result's, the reasons and the suggestion are filled in with this record's values when first read
+ * (most records of a long log are never shown, and the NDJSON writer fills its rendering of the
+ * template instead). Read-only like every result. Its texts are accessors: an output copies them by
+ * name (`c.reasons`), never by spreading the object; JSON.stringify gets them through toJSON.
+ */
+class Personal implements Classification, SharedClassification {
+  readonly verdict: Verdict;
+  readonly confidence: number;
+  readonly #template: Classification;
+  /** Only the values the texts hold ('' for the others): a result is shared by records that
+   * differ in the others. */
+  readonly #pid: string;
+  readonly #age: string;
+  #reasons: string[] | undefined;
+  #suggestion: Suggestion | undefined;
+  #suggestionFilled = false;
 
-/** A result as the cache hands it out: perhaps filled in from a shared one. */
-interface Personal extends Classification {
-  [FILLED_FROM]?: FilledFrom;
+  constructor(template: Classification, pid: string, age: string) {
+    this.verdict = template.verdict;
+    this.confidence = template.confidence;
+    this.#template = template;
+    this.#pid = pid;
+    this.#age = age;
+  }
+  get template(): Classification {
+    return this.#template;
+  }
+  get reasons(): string[] {
+    if (this.#reasons === undefined) {
+      const shared = this.#template.reasons;
+      const reasons = new Array<string>(shared.length);
+      for (let i = 0; i < shared.length; i++) reasons[i] = fillText(shared[i], this.#pid, this.#age);
+      this.#reasons = reasons;
+    }
+    return this.#reasons;
+  }
+  get suggestion(): Suggestion | undefined {
+    if (!this.#suggestionFilled) {
+      const sg = this.#template.suggestion;
+      if (sg) {
+        const text = fillText(sg.text, this.#pid, this.#age);
+        this.#suggestion = text === sg.text ? sg : { ...sg, text };
+      }
+      this.#suggestionFilled = true;
+    }
+    return this.#suggestion;
+  }
+  /** Whether this was filled in with these values (those the texts hold). */
+  holds(pid: string, age: string): boolean {
+    return this.#pid === pid && this.#age === age;
+  }
+  fill(cut: CutRendering, write: (value: string) => string): string {
+    return fillMarks(cut, write(this.#pid), write(this.#age));
+  }
+  /** The plain result, as a result decided alone is written. */
+  toJSON(): Classification {
+    const out: Classification = { verdict: this.verdict, confidence: this.confidence, reasons: this.reasons };
+    if (this.suggestion) out.suggestion = this.suggestion;
+    return out;
+  }
 }
 
 /** The shared result a classification was filled in from, or undefined when it was decided alone. */
 export function sharedClassification(c: Classification): SharedClassification | undefined {
-  return (c as Personal)[FILLED_FROM];
+  return c instanceof Personal ? c : undefined;
 }
 
 /**
@@ -296,40 +341,23 @@ function fillText(text: string, pid: string, age: string): string {
   return out + text.slice(from);
 }
 
-/** Fills the placeholders in (the texts are searched for them when a new value is filled in). */
+/** This record's result: the shared one itself when its texts name neither value, else one filled
+ * in with the values (its texts filled when first read). */
 // Results are shared between records, so they are read-only (nothing downstream changes a
 // classification): a result without placeholders is one object for every record it fits, and
-// one with them is built once per pid (and load age) in a row, from its second use on.
+// one with them is one object per pid (and load age) in a row, from its second use on.
 function personal(c: Filled, pid: string, age: string): Classification {
   if (!c.usesPid && !c.usesAge) return c.result;
+  const p = c.usesPid ? pid : '';
+  const a = c.usesAge ? age : '';
   if (!c.usedOnce) {
     c.usedOnce = true;
-    return filledIn(c, pid, age);
+    return new Personal(c.result, p, a);
   }
   const recent = (c.recent ??= []);
-  for (let i = 0; i < recent.length; i++) {
-    const known = recent[i][FILLED_FROM]!;
-    if ((!c.usesPid || known.pid === pid) && (!c.usesAge || known.age === age)) return recent[i];
-  }
-  const out = filledIn(c, pid, age);
+  for (let i = 0; i < recent.length; i++) if (recent[i].holds(p, a)) return recent[i];
+  const out = new Personal(c.result, p, a);
   if (recent.length >= RECENT_FILLED) recent.pop();
   recent.unshift(out);
-  return out;
-}
-
-/** A new result with this record's values filled in. */
-function filledIn(c: Filled, pid: string, age: string): Personal {
-  const shared = c.result.reasons;
-  const reasons = new Array<string>(shared.length);
-  for (let i = 0; i < shared.length; i++) reasons[i] = fillText(shared[i], pid, age);
-  const sg = c.result.suggestion;
-  // spelled out (no spread): one of these is made for nearly every record of a flood
-  const out: Personal = { verdict: c.result.verdict, confidence: c.result.confidence, reasons };
-  if (sg) {
-    const text = fillText(sg.text, pid, age);
-    out.suggestion = text === sg.text ? sg : { ...sg, text };
-  }
-  // only the values the texts hold: a result is shared by records that differ in the others
-  out[FILLED_FROM] = new FilledFrom(c.result, c.usesPid ? pid : '', c.usesAge ? age : '');
   return out;
 }

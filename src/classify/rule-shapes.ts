@@ -17,10 +17,13 @@ const HEX_ID = /^(?=[0-9a-f]*[0-9])(?=[0-9a-f]*[a-f])[0-9a-f]{16,}$/i;
 
 /** One path component with its run-to-run parts globbed, or undefined when it has none. */
 function genericComponent(c: string, under: string, last: boolean): string | undefined {
-  if (UUID.test(c)) return '[0-9a-f]*-[0-9a-f]*-[0-9a-f]*-[0-9a-f]*-[0-9a-f]*';
-  if (HEX_ID.test(c)) return '[0-9a-f]*';
-  const uuidIn = /^(.*?)[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(.*)$/i.exec(c);
-  if (uuidIn && uuidIn[1].length + uuidIn[2].length >= 3) return `${uuidIn[1]}[0-9a-f]*-[0-9a-f]*-[0-9a-f]*-[0-9a-f]*-[0-9a-f]*${uuidIn[2]}`;
+  // a UUID is 36 characters, a hex id at least 16: shorter components are never tried on them
+  if (c.length >= 16) {
+    if (UUID.test(c)) return '[0-9a-f]*-[0-9a-f]*-[0-9a-f]*-[0-9a-f]*-[0-9a-f]*';
+    if (HEX_ID.test(c)) return '[0-9a-f]*';
+    const uuidIn = /^(.*?)[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(.*)$/i.exec(c);
+    if (uuidIn && uuidIn[1].length + uuidIn[2].length >= 3) return `${uuidIn[1]}[0-9a-f]*-[0-9a-f]*-[0-9a-f]*-[0-9a-f]*-[0-9a-f]*${uuidIn[2]}`;
+  }
   // cgroup and systemd names: session-3.scope, user-1000.slice, run-r1234.scope, app-gnome-x-4567.scope
   if (/^\/sys\/fs\/cgroup\//.test(under)) {
     const m = /^([a-z][\w-]*?[-@])[a-z]?([0-9]+)(\.(?:scope|slice|service))$/i.exec(c);
@@ -44,65 +47,45 @@ export function generalisedPath(path: string, f: DenialFacts): { path: string; o
   if (parts[0] !== '' || parts.some((p, i) => i > 0 && !PLAIN.test(p))) return undefined;
   let changed = false;
   let owner = false;
-  const out: string[] = [''];
+  // the rule so far: the parts written, each after a slash (grown as they are written: joining
+  // them again for every component made most of what a first sighting allocated)
+  let under = '';
+  // a user's home: @{HOME}, as profiles write it (the user name is the host's, not the program's)
+  // only with `owner` (the file is the process's user's): @{HOME} alone would reach every user's files
+  const ownFile = f.r.fields.fsuid !== undefined && f.r.fields.fsuid === f.r.fields.ouid;
   for (let i = 1; i < parts.length; i++) {
     const c = parts[i];
     const prev = parts[i - 1];
-    const under = out.join('/');
     if (i === 1 && c === 'proc' && /^[0-9]+$/.test(parts[2] ?? '')) {
       const own = parts[2] === pid;
-      out.push('@{PROC}', own ? '@{pid}' : '@{pids}');
+      under += own ? '/@{PROC}/@{pid}' : '/@{PROC}/@{pids}';
       owner = own;
       changed = true;
       i++;
       continue;
     }
-    // a user's home: @{HOME}, as profiles write it (the user name is the host's, not the program's)
-    // only with `owner` (the file is the process's user's): @{HOME} alone would reach every user's files
-    const ownFile = f.r.fields.fsuid !== undefined && f.r.fields.fsuid === f.r.fields.ouid;
     if (i === 1 && c === 'home' && parts.length > 3 && parts[2] !== '' && ownFile) {
-      out.push('@{HOME}');
+      under += '/@{HOME}';
       owner = true;
       changed = true;
       i++;
       continue;
     }
-    if (prev === 'task' && /^[0-9]+$/.test(c) && under.startsWith('/@{PROC}')) {
-      out.push('@{tid}');
-      changed = true;
-      continue;
-    }
-    if (under === '/dev/pts' && /^[0-9]+$/.test(c)) {
-      out.push('[0-9]*');
-      changed = true;
-      continue;
-    }
-    if (under === '/dev' && /^tty[0-9]+$/.test(c)) {
-      out.push('tty[0-9]*');
-      changed = true;
-      continue;
-    }
+    let g: string | undefined;
+    if (prev === 'task' && /^[0-9]+$/.test(c) && under.startsWith('/@{PROC}')) g = '@{tid}';
+    else if (under === '/dev/pts' && /^[0-9]+$/.test(c)) g = '[0-9]*';
+    else if (under === '/dev' && /^tty[0-9]+$/.test(c)) g = 'tty[0-9]*';
     // a snap's revision directory changes with every refresh
-    if (/^[0-9]+$/.test(c) && (/^\/snap\/[^/]+$/.test(under) || /^\/(?:@\{HOME\}|root)\/snap\/[^/]+$/.test(under))) {
-      out.push('[0-9]*');
+    else if (/^[0-9]+$/.test(c) && (/^\/snap\/[^/]+$/.test(under) || /^\/(?:@\{HOME\}|root)\/snap\/[^/]+$/.test(under))) g = '[0-9]*';
+    else if (under === '/run/user' && /^[0-9]+$/.test(c)) g = '@{uid}';
+    else g = genericComponent(c, path, i === parts.length - 1);
+    if (g !== undefined) {
+      under += `/${g}`;
       changed = true;
-      continue;
-    }
-    if (under === '/run/user' && /^[0-9]+$/.test(c)) {
-      out.push('@{uid}');
-      changed = true;
-      continue;
-    }
-    const g = genericComponent(c, path, i === parts.length - 1);
-    if (g) {
-      out.push(g);
-      changed = true;
-      continue;
-    }
-    out.push(lit(c));
+    } else under += `/${c.includes('@') ? lit(c) : c}`;
   }
   if (!changed) return undefined;
-  return { path: out.join('/').replace(/^\/@\{(PROC|HOME)\}/, '@{$1}'), owner };
+  return { path: under.replace(/^\/@\{(PROC|HOME)\}/, '@{$1}'), owner };
 }
 
 /** The flags words of a mount record, as a rule's `options=(...)`. */

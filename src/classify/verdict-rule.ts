@@ -24,7 +24,7 @@ export interface DenialCase {
   facts: DenialFacts;
   find: Findings;
   /** Reasons about the profile knowledge behind the verdict (contextReasons). */
-  context: string[];
+  context: readonly string[];
   /** The weight of the record's own attack signals (attackWeight). */
   ownAttack: number;
   /** The suggestions, each made when a verdict first needs it. */
@@ -62,7 +62,7 @@ export function settingFor(index: ProfileIndex | undefined, problems: string[] =
 }
 
 /** Reasons about what the verdict rests on when no profile file could be read for it. */
-export function contextReasons(facts: DenialFacts, setting: Setting): string[] {
+export function contextReasons(facts: DenialFacts, setting: Setting): readonly string[] {
   const out: string[] = [];
   const { problems, dirProblems } = setting;
   if (facts.missingInfo === 'no-index') {
@@ -85,14 +85,28 @@ export function attackWeight(signals: readonly Signal[]): number {
 
 /** The suggestions of one denial, each made once, when first asked for. */
 export function suggestionsFor(facts: DenialFacts, find: Findings, index: ProfileIndex | undefined): Suggestions {
-  let respond: Suggestion | undefined;
-  let deny: Suggestion | undefined;
-  let rule: Suggestion | undefined;
-  return {
-    respond: () => (respond ??= respondSuggestion(facts)),
-    deny: () => (deny ??= explicitDenySuggestion(facts, find)),
-    rule: () => (rule ??= missingRuleSuggestion(facts, find, index)),
-  };
+  return new LazySuggestions(facts, find, index);
+}
+
+// one object rather than three closures: one is made for every denial examined
+class LazySuggestions implements Suggestions {
+  private respondMade: Suggestion | undefined = undefined;
+  private denyMade: Suggestion | undefined = undefined;
+  private ruleMade: Suggestion | undefined = undefined;
+  constructor(
+    private readonly facts: DenialFacts,
+    private readonly find: Findings,
+    private readonly index: ProfileIndex | undefined,
+  ) {}
+  respond(): Suggestion {
+    return (this.respondMade ??= respondSuggestion(this.facts));
+  }
+  deny(): Suggestion {
+    return (this.denyMade ??= explicitDenySuggestion(this.facts, this.find));
+  }
+  rule(): Suggestion {
+    return (this.ruleMade ??= missingRuleSuggestion(this.facts, this.find, this.index));
+  }
 }
 
 /**
@@ -100,11 +114,13 @@ export function suggestionsFor(facts: DenialFacts, find: Findings, index: Profil
  * repeats. `pidText` and `ageText` are written where the reasons name the pid and the seconds since
  * the load.
  */
-export function sequenceSignals(c: DenialCase, seen: SequenceFindings, pidText: string, ageText: string): Signal[] {
-  const extra: Signal[] = [];
+export function sequenceSignals(c: DenialCase, seen: SequenceFindings, pidText: string, ageText: string): readonly Signal[] {
   const { prior, load } = seen;
+  // the usual case: nothing before, one shared empty answer
+  if (!seen.repeated && !load && !(prior && (c.ownAttack > 0 || prior.scope === 'pid'))) return NO_SIGNALS;
+  const extra: Signal[] = [];
   if (seen.repeated) {
-    extra.push({ side: 'benign', weight: 1, tag: 'repeated', reason: `the same access was denied again and again (${REPEAT_COUNT}+ times over ${REPEAT_SPAN_MS / 1000}+ s): a service that keeps retrying lacks a rule, an intruder moves on` });
+    extra.push(REPEATED);
   }
   if (prior) {
     const who = prior.scope === 'pid' ? `pid ${pidText} (${c.facts.profile})` : `${c.facts.profile}`;
@@ -122,6 +138,10 @@ export function sequenceSignals(c: DenialCase, seen: SequenceFindings, pidText: 
   return extra;
 }
 
+const NO_SIGNALS: readonly Signal[] = Object.freeze([]);
+/** Signals are read-only: the repeat signal, which names nothing of the record, is one object. */
+const REPEATED: Signal = Object.freeze({ side: 'benign', weight: 1, tag: 'repeated', reason: `the same access was denied again and again (${REPEAT_COUNT}+ times over ${REPEAT_SPAN_MS / 1000}+ s): a service that keeps retrying lacks a rule, an intruder moves on` });
+
 const round = (x: number) => Math.round(x * 100) / 100;
 const LOOK_FIRST: Suggestion = { kind: 'none', text: 'look at what else this process did before changing the profile; if it is the service doing its job, add the rule by hand' };
 const CHECK_FIRST: Suggestion = { kind: 'none', text: 'check whether the service needs this before adding a rule' };
@@ -137,52 +157,104 @@ const CHECK_FIRST: Suggestion = { kind: 'none', text: 'check whether the service
  */
 export function decideVerdict(c: DenialCase, extra: readonly Signal[]): Classification {
   const { facts, find } = c;
-  // one pass over the record's own signals, then the sequence's
+  const own = find.signals;
+  const context = c.context;
+  // one pass over the record's own signals, then the sequence's: the weights, how many reasons of
+  // each side, and whether the attack signals already come strongest first (the usual case: no
+  // sort, no copy)
   let A = 0;
   let B = 0;
-  const attacks: Signal[] = [];
-  const benignReasons: string[] = [];
-  for (let i = 0, n = find.signals.length + extra.length; i < n; i++) {
-    const x = i < find.signals.length ? find.signals[i] : extra[i - find.signals.length];
+  let attacks = 0;
+  let benign = 0;
+  let ordered = true;
+  let last = Infinity;
+  for (let i = 0, n = own.length + extra.length; i < n; i++) {
+    const x = i < own.length ? own[i] : extra[i - own.length];
     if (x.side === 'attack') {
       A += x.weight;
-      attacks.push(x);
+      attacks++;
+      if (x.weight > last) ordered = false;
+      last = x.weight;
     } else {
       B += x.weight;
-      if (x.side === 'benign') benignReasons.push(x.reason);
+      if (x.side === 'benign') benign++;
     }
   }
-  // strongest first; the sort is stable, so equal weights keep their order
-  if (attacks.length > 1) attacks.sort((a, b) => b.weight - a.weight);
-  const attackReasons = attacks.map((x) => x.reason);
   const nameOnly = facts.info === undefined;
-
+  // the reasons are written into an array of their exact length: the cache keeps a result for as
+  // long as it keeps its record, and an array grown by push holds room for sixteen
   if (A >= 2 && c.ownAttack >= 1) {
-    const reasons = attackReasons;
-    if (facts.happened) reasons.unshift(`ALLOWED: ${facts.profile} is in complain mode, so this access succeeded`);
-    if (benignReasons.length) reasons.push(`weighed against: ${benignReasons.join('; ')}`);
-    reasons.push(...c.context);
+    const reasons = new Array<string>((facts.happened ? 1 : 0) + attacks + (benign ? 1 : 0) + context.length);
+    let k = 0;
+    if (facts.happened) reasons[k++] = `ALLOWED: ${facts.profile} is in complain mode, so this access succeeded`;
+    k = writeAttackReasons(reasons, k, own, extra, ordered);
+    if (benign) reasons[k++] = `weighed against: ${benignText(own, extra)}`;
+    writeAll(reasons, k, context);
     return { verdict: 'likely-attack', confidence: round(Math.min(0.98, 0.5 + 0.08 * A - (B > 0 ? 0.05 : 0)) * (nameOnly ? 0.95 : 1)), reasons, suggestion: c.suggest.respond() };
   }
   if (find.explicitDeny) {
-    return { verdict: 'unclear', confidence: 0.6, reasons: [...attackReasons, ...benignReasons, ...c.context], suggestion: c.suggest.deny() };
+    const reasons = new Array<string>(attacks + benign + context.length);
+    writeAll(reasons, writeBenignReasons(reasons, writeAttackReasons(reasons, 0, own, extra, ordered), own, extra), context);
+    return { verdict: 'unclear', confidence: 0.6, reasons, suggestion: c.suggest.deny() };
   }
   if (A >= 1) {
-    const reasons = [...attackReasons, ...benignReasons];
-    reasons.push(B > 0 ? 'attack and missing-rule signals conflict: not called a missing rule while an attack signal stands' : 'one weak attack signal: not enough to call it an attack, too much to call it a missing rule');
-    reasons.push(...c.context);
+    const reasons = new Array<string>(attacks + benign + 1 + context.length);
+    let k = writeBenignReasons(reasons, writeAttackReasons(reasons, 0, own, extra, ordered), own, extra);
+    reasons[k++] = B > 0 ? 'attack and missing-rule signals conflict: not called a missing rule while an attack signal stands' : 'one weak attack signal: not enough to call it an attack, too much to call it a missing rule';
+    writeAll(reasons, k, context);
     return { verdict: 'unclear', confidence: 0.5, reasons, suggestion: LOOK_FIRST };
   }
   if (B >= 2) {
-    return { verdict: 'missing-rule', confidence: round(Math.min(0.92, 0.45 + 0.1 * B) * (nameOnly ? 0.9 : 1)), reasons: [...benignReasons, ...c.context], suggestion: c.suggest.rule() };
+    const reasons = new Array<string>(benign + context.length);
+    writeAll(reasons, writeBenignReasons(reasons, 0, own, extra), context);
+    return { verdict: 'missing-rule', confidence: round(Math.min(0.92, 0.45 + 0.1 * B) * (nameOnly ? 0.9 : 1)), reasons, suggestion: c.suggest.rule() };
   }
   const what = [facts.op, facts.path ?? facts.r.fields.capname ?? facts.r.fields.family].filter(Boolean).join(' ');
-  return {
-    verdict: 'unclear',
-    confidence: 0.3,
-    reasons: [...benignReasons, `no strong signal either way for ${facts.subject}: ${what || 'this access'}`, ...c.context],
-    suggestion: CHECK_FIRST,
-  };
+  const reasons = new Array<string>(benign + 1 + context.length);
+  let k = writeBenignReasons(reasons, 0, own, extra);
+  reasons[k++] = `no strong signal either way for ${facts.subject}: ${what || 'this access'}`;
+  writeAll(reasons, k, context);
+  return { verdict: 'unclear', confidence: 0.3, reasons, suggestion: CHECK_FIRST };
+}
+
+/** Writes the texts into `out` from index `k` on; the index after them. */
+function writeAll(out: string[], k: number, texts: readonly string[]): number {
+  for (let i = 0; i < texts.length; i++) out[k++] = texts[i];
+  return k;
+}
+
+/** The attack signals' reasons, strongest first (a stable order: equal weights keep theirs). */
+function writeAttackReasons(out: string[], k: number, own: readonly Signal[], extra: readonly Signal[], ordered: boolean): number {
+  if (ordered) {
+    for (const x of own) if (x.side === 'attack') out[k++] = x.reason;
+    for (const x of extra) if (x.side === 'attack') out[k++] = x.reason;
+    return k;
+  }
+  const attacks: Signal[] = [];
+  for (const x of own) if (x.side === 'attack') attacks.push(x);
+  for (const x of extra) if (x.side === 'attack') attacks.push(x);
+  attacks.sort((a, b) => b.weight - a.weight);
+  for (const x of attacks) out[k++] = x.reason;
+  return k;
+}
+
+function writeBenignReasons(out: string[], k: number, own: readonly Signal[], extra: readonly Signal[]): number {
+  for (const x of own) if (x.side === 'benign') out[k++] = x.reason;
+  for (const x of extra) if (x.side === 'benign') out[k++] = x.reason;
+  return k;
+}
+
+/** The benign reasons joined with `; `. */
+function benignText(own: readonly Signal[], extra: readonly Signal[]): string {
+  let text = '';
+  let first = true;
+  for (let i = 0, n = own.length + extra.length; i < n; i++) {
+    const x = i < own.length ? own[i] : extra[i - own.length];
+    if (x.side !== 'benign') continue;
+    text = first ? x.reason : `${text}; ${x.reason}`;
+    first = false;
+  }
+  return text;
 }
 
 /** The verdict of a record that reports no denial: a load, an audited access, anything else. */

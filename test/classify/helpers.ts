@@ -1,10 +1,20 @@
 import { join } from 'node:path';
 import { LineParser } from '../../src/parse/line-parser.js';
-import type { AppArmorRecord } from '../../src/model/record.js';
+import type { AppArmorRecord, Classification } from '../../src/model/record.js';
 import { loadProfileIndex } from '../../src/profiles/load.js';
 
 export const PROFILES = join(import.meta.dirname, '..', 'fixtures', 'classify', 'apparmor.d');
 export const loadFixtureIndex = () => loadProfileIndex([PROFILES]);
+
+/**
+ * A classification as plain data, read through its accessors: a result filled in per record has
+ * its texts as accessors, which deepEqual on the object itself does not compare.
+ */
+export function asPlain(c: Classification): Classification {
+  const out: Classification = { verdict: c.verdict, confidence: c.confidence, reasons: [...c.reasons] };
+  if (c.suggestion !== undefined) out.suggestion = c.suggestion;
+  return out;
+}
 
 /** 2026-11-22T03:00:00Z */
 export const T0 = 1795316400;

@@ -11,7 +11,7 @@ import { cutRendering, ResultCache, sharedClassification, type Decider } from '.
 import type { SequenceFindings } from '../../src/classify/verdict-rule.js';
 import type { AppArmorRecord, Classification } from '../../src/model/record.js';
 import { buildProfileIndex } from '../../src/profiles/index.js';
-import { file, kline, parse } from './helpers.js';
+import { asPlain, file, kline, parse } from './helpers.js';
 
 const SVC = () => buildProfileIndex([{ path: '/p/svc', text: 'profile svc /usr/bin/svc {\n  /var/lib/svc/** rw,\n}\n' }], { roots: ['/p'] });
 const NONE: SequenceFindings = { repeated: false };
@@ -72,6 +72,24 @@ test('a result is decided once per entry and sequence context and filled in per 
   assert.equal(new Set(later.map((x) => sharedClassification(x)?.template)).size, 1, 'one decision for every second after the load');
 });
 
+test('a result filled in per record reads, copies and writes like the plain result decided alone', () => {
+  const cached = new ResultCache(countingDecider());
+  const alone = countingDecider();
+  const r = denial(100);
+  const load: SequenceFindings = { repeated: false, load: { profile: 'svc', op: 'profile_replace', ageMs: 3000, id: 1 } };
+  const got = cached.result(cached.entry(r), r, load, '100', '3');
+  assert.ok(sharedClassification(got), 'filled in from a shared result');
+  // decided alone: the decider with the values written in
+  const want = alone.decide(alone.examine(r, undefined), load, '100', '3');
+  assert.deepEqual(asPlain(got), want);
+  assert.equal(JSON.stringify(got), JSON.stringify(want), 'JSON.stringify writes the texts');
+  assert.equal(JSON.stringify({ c: got }), JSON.stringify({ c: want }), 'inside another object too');
+  assert.equal(got.reasons, got.reasons, 'filled once, the same array on every read');
+  assert.equal(got.suggestion, got.suggestion);
+  assert.deepEqual(Object.keys(got), ['verdict', 'confidence'], 'no placeholder text in its own keys');
+  assert.ok(!JSON.stringify(got).includes('\\u0001') && !JSON.stringify(got).includes('\\u0002'));
+});
+
 test('a record seen once keeps no examination; a second context examines again once and keeps it', () => {
   const d = countingDecider();
   const cache = new ResultCache(d);
@@ -103,7 +121,7 @@ test('uncached: every record examined and decided from scratch, with the same re
   const cached = new ResultCache(countingDecider());
   const plain = new ResultCache(d, true);
   for (const r of [100, 200, 100].map((pid) => denial(pid))) {
-    assert.deepEqual(plain.result(plain.entry(r), r, NONE, r.fields.pid!, ''), cached.result(cached.entry(r), r, NONE, r.fields.pid!, ''));
+    assert.deepEqual(asPlain(plain.result(plain.entry(r), r, NONE, r.fields.pid!, '')), asPlain(cached.result(cached.entry(r), r, NONE, r.fields.pid!, '')));
   }
   assert.equal(d.examined, 3);
   assert.equal(d.decided, 3);

@@ -3,7 +3,8 @@
  * credential and persistence tables as testing every expression, the component scan of
  * serviceWord as splitting the path, and the early exits of dotComponent and hiddenComponent as
  * their expressions, minimalPerms by bits as with a set of letters, the program decided once per
- * profile where the command name cannot change it. Over every path of the fixture
+ * profile where the command name cannot change it, generalisedPath growing its rule part by part as
+ * joining it again for every part. Over every path of the fixture
  * corpora and generated logs, and over paths built from the tables' own words in every order.
  */
 import { test } from 'node:test';
@@ -11,13 +12,15 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { logLines } from '../../bench/generate.mjs';
-import { dotComponent } from '../../src/classify/facts.js';
+import { dotComponent, gatherFacts } from '../../src/classify/facts.js';
+import { generalisedPath } from '../../src/classify/rule-shapes.js';
 import { credentialFact, credentialFactPlain, hiddenComponent, persistenceLabel, persistenceLabelPlain } from '../../src/classify/knowledge.js';
 import { serviceWord, serviceWordPlain } from '../../src/classify/signals.js';
 import { minimalPerms } from '../../src/classify/suggest.js';
 import { commDecides, programOf } from '../../src/classify/programs.js';
 import type { AppArmorRecord } from '../../src/model/record.js';
-import { parseLenient } from './helpers.js';
+import { file, parse, parseLenient } from './helpers.js';
+import { generalisedPathPlain } from './rule-shapes-reference.js';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures');
 
@@ -146,4 +149,26 @@ test('where the command name cannot change the program, the program without it i
     }
   }
   assert.ok(shortcut > 100, `profiles decided once: ${shortcut}`);
+});
+
+test('generalisedPath grown part by part gives what joining the parts for each one gives', () => {
+  const paths = [...corpusPaths(), ...builtPaths()];
+  // the parts it globs, in places where they are globbed and where they are not
+  const ids = ['4242', 'tty7', '0', 'session-3.scope', 'user-1000.slice', 'mono.20414', 'lttng-ust-wait-5', '27.ref', '0123456789abcdef', '0123456789abcdeX', 'deadbeefdeadbeef1',
+    '123e4567-e89b-12d3-a456-426614174000', 'x-123e4567-e89b-12d3-a456-426614174000.conf', 'a@b', 'user@1000.service', 'run-r1234.scope'];
+  const roots = ['/proc/4242', '/proc/4242/task', '/proc/self', '/home/alice', '/home', '/dev/pts', '/dev', '/snap/core', '/root/snap/x', '/home/bob/snap/y', '/run/user', '/sys/fs/cgroup/system.slice', '/dev/shm', '/run', '/tmp', '/var/tmp', '/etc'];
+  for (const root of roots) for (const id of ids) paths.push(`${root}/${id}`, `${root}/${id}/x`, `${root}/${id}/${id}`);
+  // each with the pid the path names and another, and with the file the process's user's and not
+  const owners = [{ pid: 4242, fsuid: 1000, ouid: 1000 }, { pid: 99, fsuid: 1000, ouid: 0 }];
+  const records = owners.map((o) => parse([file(0, 'svc', 'open', '/x', 'r', o)])[0]);
+  let generalised = 0;
+  for (const path of paths) {
+    for (const r of [...records, ...RECORDS.slice(0, 3)]) {
+      const f = gatherFacts(r, undefined);
+      const got = generalisedPath(path, f);
+      assert.deepEqual(got, generalisedPathPlain(path, f), `${path} (pid ${r.fields.pid}, fsuid ${r.fields.fsuid}, ouid ${r.fields.ouid})`);
+      if (got) generalised++;
+    }
+  }
+  assert.ok(generalised > 200, `paths generalised: ${generalised}`);
 });
