@@ -14,6 +14,7 @@
  *   different lines (recognised by its first line, a lone `{`).
  */
 import type { LineSink } from '../parse/line-sink.js';
+import { textAt } from '../parse/fields.js';
 import { LINE_MARKERS } from '../parse/markers.js';
 import { MarkerSearch } from './marker-search.js';
 
@@ -56,6 +57,9 @@ export class LineScanner {
   /** The audit id (`audit(SEC.MS:SERIAL)`) of the last audit.log line delivered: its event follows. */
   private event: Buffer | undefined;
   private eventText = '';
+  /** event's bytes are its first eventLength (the buffer is reused). */
+  private eventLength = 0;
+  private eventBytes = Buffer.alloc(64);
   /** The last line delivered has a single-quoted value (USER_AVC `msg='`): deliver the next one too. */
   private nextToo = false;
   private readonly markers: MarkerSearch;
@@ -192,7 +196,8 @@ export class LineScanner {
     const m = this.auditMsgFrom(buf, s);
     // JSON lines (journal entries) are not the parser's audit.log lines, whatever they quote
     if (m >= 0 && m < e && buf[s] !== 0x7b /* { */) {
-      if (m + 4 + ev.length <= e && buf.compare(ev, 0, ev.length, m + 4, m + 4 + ev.length) === 0) return true;
+      const n = this.eventLength;
+      if (m + 4 + n <= e && buf.compare(ev, 0, n, m + 4, m + 4 + n) === 0) return true;
       this.endEvent();
       this.sink.endEvent?.();
       return false;
@@ -241,11 +246,15 @@ export class LineScanner {
     // a line of no audit event (a record in another carrier, a notice) leaves the event as it is
     if (close < 0) return;
     this.foreign = 0;
+    // the event's other lines carry the same id: compared where it stands, cut out only when new
+    const known = this.eventText;
+    if (this.event !== undefined && known.length === close + 1 - (m + 4) && textAt(text, m + 4, known)) return;
     const id = text.slice(m + 4, close + 1);
-    if (id !== this.eventText) {
-      this.eventText = id;
-      this.event = Buffer.from(id, 'latin1');
-    }
+    this.eventText = id;
+    // its bytes in a buffer kept from event to event (ids have the same few dozen characters)
+    if (id.length > this.eventBytes.length) this.eventBytes = Buffer.alloc(Math.max(id.length, 2 * this.eventBytes.length));
+    this.eventLength = this.eventBytes.write(id, 0, 'latin1');
+    this.event = this.eventBytes;
   }
 }
 

@@ -8,8 +8,8 @@
  */
 import type { AppArmorRecord, SourceRef } from '../model/record.js';
 import { decodePrefixOf, type ClockContext } from './prefix.js';
-import { decodeHex, HEX_KEYS, parseAuditId, type AuditId, type UndecodedHolder } from './fields.js';
-import { headerStart, isLegacyType, kindOf, MAX_RAW, newRecord, type Overrides } from './record.js';
+import { decodeHex, HEX_KEYS, parseAuditIdIn, textAt, type AuditId, type UndecodedHolder } from './fields.js';
+import { headerStart, isLegacyType, kindOf, MAX_RAW, newFields, newRecord, type Overrides } from './record.js';
 
 const SP = 0x20, TAB = 0x09, GS = 0x1d, DQ = 0x22, SQ = 0x27, EQ = 0x3d, BS = 0x5c, CR = 0x0d, LF = 0x0a;
 
@@ -39,16 +39,21 @@ function keyName(line: string, k0: number, k1: number): string {
   const len = k1 - k0;
   const slot = (len * 31 + line.charCodeAt(k0) * 7 + line.charCodeAt(k1 - 1)) & 1023;
   const known = KEY_SLOTS[slot];
-  if (known !== undefined && known.length === len && sameAt(line, k0, known)) return known;
+  if (known !== undefined && known.length === len && textAt(line, k0, known)) return known;
   const k = line.slice(k0, k1);
   KEY_SLOTS[slot] = k;
   return k;
 }
 
-/** line holds `word` at `at` (a field name: a few characters, compared one by one more quickly than by startsWith). */
-function sameAt(line: string, at: number, word: string): boolean {
-  for (let i = 0; i < word.length; i++) if (line.charCodeAt(at + i) !== word.charCodeAt(i)) return false;
-  return true;
+/**
+ * The header's `type=` word (`1400`, `AVC`): one or two per log, kept the same way as the field
+ * names: compared in place, copied only when it changes.
+ */
+let lastType = '';
+function typeWord(line: string, v0: number, v1: number): string {
+  const known = lastType;
+  if (known.length === v1 - v0 && textAt(line, v0, known)) return known;
+  return (lastType = line.slice(v0, v1));
 }
 
 export function parseFastRecord(line: string, bodyAt: number, src: SourceRef, clock: ClockContext, ov: Overrides): AppArmorRecord | undefined {
@@ -64,17 +69,17 @@ export function parseFastRecord(line: string, bodyAt: number, src: SourceRef, cl
     if (i >= bodyAt) break;
     const t0 = i;
     while (i < bodyAt && !isSep(line.charCodeAt(i))) i++;
-    const tok = line.slice(t0, i);
-    if (tok.startsWith('type=')) {
-      type = tok.slice(5);
+    // the tokens are read where they are: no copy of them
+    if (i - t0 >= 5 && textAt(line, t0, 'type=')) {
+      type = typeWord(line, t0 + 5, i);
       if (isLegacyType(type)) return undefined;
-    } else if (tok.startsWith('audit(') || tok.startsWith('msg=audit(')) {
-      const a = parseAuditId(tok);
+    } else if (i - t0 >= 6 && (textAt(line, t0, 'audit(') || (i - t0 >= 10 && textAt(line, t0, 'msg=audit(')))) {
+      const a = parseAuditIdIn(line, line.charCodeAt(t0) === 0x61 /* a */ ? t0 : t0 + 4, t0, i);
       if (!a) return undefined;
       if (!ov.auditId) id = a;
     } else return undefined;
   }
-  const fields: Record<string, string> = {};
+  const fields = newFields();
   let kind: string | undefined;
   let hex: UndecodedHolder | undefined;
   i = bodyAt;

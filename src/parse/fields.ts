@@ -182,13 +182,28 @@ export interface AuditId {
 export function parseAuditId(token: string): AuditId | undefined {
   // by hand, the usual `audit(1795316400.002:4002)`: it is read from every line of an audit.log
   const a = token.indexOf('audit(');
-  if (a >= 0) {
-    const s0 = a + 6;
-    const dot = digitsEnd(token, s0);
-    const colon = dot > s0 && token.charCodeAt(dot) === 0x2e ? digitsEnd(token, dot + 1) : -1;
-    const close = colon > dot + 1 && token.charCodeAt(colon) === 0x3a ? digitsEnd(token, colon + 1) : -1;
-    if (close > colon + 1 && token.charCodeAt(close) === 0x29) return auditIdAt(token, s0, dot, colon, close);
-  }
+  const known = a >= 0 ? usualAuditId(token, a, token.length) : undefined;
+  return known ?? auditIdByPattern(token);
+}
+
+/**
+ * parseAuditId of the token s[from, to), whose first `audit(` is at `a`, read in place: no copy of
+ * the token unless the id is not in its usual form.
+ */
+export function parseAuditIdIn(s: string, a: number, from: number, to: number): AuditId | undefined {
+  return usualAuditId(s, a, to) ?? auditIdByPattern(s.slice(from, to));
+}
+
+/** `audit(SEC.MS:SERIAL)` at `a`, closed before `to`; undefined when it has another form. */
+function usualAuditId(s: string, a: number, to: number): AuditId | undefined {
+  const s0 = a + 6;
+  const dot = digitsEnd(s, s0);
+  const colon = dot > s0 && s.charCodeAt(dot) === 0x2e ? digitsEnd(s, dot + 1) : -1;
+  const close = colon > dot + 1 && s.charCodeAt(colon) === 0x3a ? digitsEnd(s, colon + 1) : -1;
+  return close > colon + 1 && close < to && s.charCodeAt(close) === 0x29 ? auditIdAt(s, s0, dot, colon, close) : undefined;
+}
+
+function auditIdByPattern(token: string): AuditId | undefined {
   const m = AUDIT_ID_RE.exec(token);
   if (!m) return undefined;
   const ms = m[2].length === 3 ? Number(m[2]) : Math.round(Number(`0.${m[2]}`) * 1000);
@@ -211,6 +226,12 @@ function digitsValue(s: string, a: number, b: number): number {
   let n = 0;
   for (let i = a; i < b; i++) n = n * 10 + (s.charCodeAt(i) - 0x30);
   return n;
+}
+
+/** s holds `word` at `at` (a few characters: compared one by one, more quickly than by startsWith at a position). */
+export function textAt(s: string, at: number, word: string): boolean {
+  for (let k = 0; k < word.length; k++) if (s.charCodeAt(at + k) !== word.charCodeAt(k)) return false;
+  return true;
 }
 
 function digitsEnd(s: string, i: number): number {

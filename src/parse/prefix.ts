@@ -3,6 +3,7 @@
  * clock and the host. Pure functions; only called on lines that hold a record or a loss notice.
  */
 import type { Carrier, Channel } from '../model/record.js';
+import { textAt } from './fields.js';
 
 export interface PrefixInfo {
   carrier: Carrier;
@@ -103,25 +104,40 @@ export function decodePrefix(prefix: string, clock: ClockContext, header = ''): 
 
 /**
  * decodePrefix of line[0, start) with the audit header after it: the remembered prefix is compared
- * with the line first, so a repeated prefix costs no copy of it (audit.log's prefixes, never
- * remembered, never match).
+ * with the line first, so a repeated prefix costs no copy of it (audit.log's prefixes, not
+ * remembered there, never match it: their forms are remembered apart).
  */
 export function decodePrefixOf(line: string, start: number, clock: ClockContext): PrefixInfo {
+  if (line.charCodeAt(0) === 0x5b /* [ */) {
+    const raw = rawDmesgIn(line, start, clock);
+    if (raw !== undefined) return raw;
+  }
   const memo = lastDecoded;
   if (start > 0 && memo.clock === clock && memo.prefix.length === start && line.slice(0, start) === memo.prefix) return memo.info;
-  const audit = lastAuditLog;
-  // audit.log: the same `node=... type=... msg=audit(` as the last one decoded is decoded the same
-  if (audit.prefixLength === start && line.slice(0, audit.matched.length) === audit.matched) return audit.info;
+  // audit.log: the same `node=... type=... msg=audit(` as one of the last decoded is decoded the same
+  for (const audit of auditLogForms) if (audit.prefixLength === start && textAt(line, 0, audit.matched)) return audit.info;
   return decodePrefix(line.slice(0, start), clock, line.slice(start, start + 40));
 }
 
 /**
- * The last audit.log form decoded: the prefix's length and the text AUDITLOG_RE matched (prefix and
- * header up to `msg=audit(`). The pattern is anchored and reads nothing past that text, so a line
- * starting with the same text, its header at the same place, is decoded the same; its clock is
- * the audit id, not the prefix.
+ * The last audit.log forms decoded: the prefix's length and the text AUDITLOG_RE matched (prefix
+ * and header up to `msg=audit(`). The pattern is anchored and reads nothing past that text, so a
+ * line starting with the same text, its header at the same place, is decoded the same; its clock
+ * is the audit id, not the prefix. A few are kept, not one: a log merged from several hosts, or
+ * with records written with and without `node=`, takes turns between forms.
  */
-let lastAuditLog: { prefixLength: number; matched: string; info: PrefixInfo } = { prefixLength: -1, matched: '', info: { carrier: 'auditlog' } };
+interface AuditLogForm {
+  prefixLength: number;
+  matched: string;
+  info: PrefixInfo;
+}
+const AUDIT_LOG_FORMS = 4;
+const auditLogForms: AuditLogForm[] = [];
+let nextAuditLogForm = 0;
+function rememberAuditLogForm(form: AuditLogForm): void {
+  auditLogForms[nextAuditLogForm] = form;
+  nextAuditLogForm = (nextAuditLogForm + 1) % AUDIT_LOG_FORMS;
+}
 
 let lastDecoded: { clock: ClockContext | undefined; prefix: string; info: PrefixInfo } = { clock: undefined, prefix: '', info: { carrier: 'embedded' } };
 
@@ -141,6 +157,50 @@ export function isRawDmesg(p: string): boolean {
   while (isDigitAt(p, i)) i++;
   return (i > f0 && i === n - 9) || RAW_DMESG_RE.test(p);
 }
+
+/**
+ * decodePrefix of line[0, n) when it is raw dmesg's `[  10800.002000] audit: ` (isRawDmesg's hand
+ * check, made in the line): nothing is cut out, and the last line's answer serves again when the
+ * uptime repeats. undefined when the prefix has another form.
+ */
+function rawDmesgIn(line: string, n: number, clock: ClockContext): PrefixInfo | undefined {
+  let i = 1;
+  while (line.charCodeAt(i) === 0x20) i++;
+  const d0 = i;
+  while (isDigitAt(line, i)) i++;
+  if (i === d0 || line.charCodeAt(i) !== 0x2e /* . */) return undefined;
+  const f0 = ++i;
+  while (isDigitAt(line, i)) i++;
+  if (i === f0 || i !== n - 9 || !textAt(line, i, '] audit: ')) return undefined;
+  const uptime = decimalIn(line, d0, f0 - 1, i);
+  if (lastRawClock === clock && lastRawInfo.uptime === uptime) return lastRawInfo;
+  // every key at once, in rawDmesg's order (an object extended key by key is copied as it grows)
+  const info: PrefixInfo =
+    clock.bootTime !== undefined
+      ? { carrier: 'dmesg', uptime, channel: 'kernel', time: clock.bootTime + Math.round(uptime * 1000), timeApprox: true }
+      : { carrier: 'dmesg', uptime, channel: 'kernel' };
+  lastRawClock = clock;
+  lastRawInfo = info;
+  return info;
+}
+
+/** The last raw dmesg prefix decoded in place: its clock and what it gave. */
+let lastRawClock: ClockContext | undefined;
+let lastRawInfo: PrefixInfo = { carrier: 'dmesg' };
+
+/**
+ * Number() of the digits s[a, dot) `.` s[dot + 1, b), without cutting them out: with at most 15
+ * digits, the digits as one integer and the power of ten are both exact doubles, and their quotient,
+ * rounded once, is the decimal rounded once, which is what Number() gives.
+ */
+export function decimalIn(s: string, a: number, dot: number, b: number): number {
+  if (b - a - 1 > 15) return Number(s.slice(a, b));
+  let n = 0;
+  for (let k = a; k < dot; k++) n = n * 10 + (s.charCodeAt(k) - 0x30);
+  for (let k = dot + 1; k < b; k++) n = n * 10 + (s.charCodeAt(k) - 0x30);
+  return n / POWERS_OF_TEN[b - dot - 1];
+}
+const POWERS_OF_TEN = Array.from({ length: 16 }, (_, k) => 10 ** k);
 
 function isDigitAt(s: string, i: number): boolean {
   const c = s.charCodeAt(i);
@@ -163,7 +223,7 @@ function decodeUncached(prefix: string, clock: ClockContext, header: string): Pr
   if ((m = AUDITLOG_RE.exec(prefix + header))) {
     const info: PrefixInfo = { carrier: 'auditlog', host: m[1], auditType: m[2], channel: 'audit' };
     // remembered where decodePrefix remembers nothing (its memo, by prefix alone, answers the rest)
-    if (prefix === '' || prefix.startsWith('node=')) lastAuditLog = { prefixLength: prefix.length, matched: m[0], info };
+    if (prefix === '' || prefix.startsWith('node=')) rememberAuditLogForm({ prefixLength: prefix.length, matched: m[0], info });
     return info;
   }
   const c0 = prefix.charCodeAt(0);

@@ -74,6 +74,37 @@ export function kindOf(v: string): string | undefined {
 }
 
 /**
+ * Records and their fields are built key by key. An object literal extended that way keeps its
+ * properties past the first few in a separate array, copied to a larger one every few keys (a
+ * record's fields, the record itself once its time, id, type and digest are in): garbage on every
+ * record. An object made by a constructor is given room for its properties inside itself, sized
+ * from the first objects made. These constructors keep Object's prototype, as a literal has: an
+ * object made by them has the same prototype, keys and order as the literal, and no code or test
+ * can tell them apart.
+ */
+interface FieldsConstructor {
+  new (): Record<string, string>;
+}
+interface RecordConstructor {
+  new (kind: string, fields: Record<string, string>, carrier: Carrier, source: SourceRef, raw: string): AppArmorRecord;
+}
+const Fields = function Fields() {} as unknown as FieldsConstructor;
+Fields.prototype = Object.prototype;
+const ParsedRecord = function ParsedRecord(this: AppArmorRecord, kind: string, fields: Record<string, string>, carrier: Carrier, source: SourceRef, raw: string) {
+  this.kind = kind;
+  this.fields = fields;
+  this.carrier = carrier;
+  this.source = source;
+  this.raw = raw;
+} as unknown as RecordConstructor;
+ParsedRecord.prototype = Object.prototype;
+
+/** An empty fields object for a record (see Fields). */
+export function newFields(): Record<string, string> {
+  return new Fields();
+}
+
+/**
  * A record with what the carrier and the header say: its time from the audit id, else from the
  * carrier's clock (journal JSON's first), its uptime, host and audit record type.
  */
@@ -88,7 +119,7 @@ export function newRecord(
   id: AuditId | undefined,
   auditType: string | undefined,
 ): AppArmorRecord {
-  const r: AppArmorRecord = { kind, fields, carrier: ov.carrier ?? info.carrier, source: src, raw };
+  const r = new ParsedRecord(kind, fields, ov.carrier ?? info.carrier, src, raw);
   if (raw !== line) r.rawTruncated = true;
   if (id) {
     r.auditId = id.id;
@@ -138,7 +169,7 @@ export function parseAuditText(line: string, bodyAt: number, src: SourceRef, clo
   let excess = 0;
 
   const begin = (kind: string): AppArmorRecord => {
-    const r = newRecord(kind, {}, line, raw, src, info, ov, pendingId, pendingType);
+    const r = newRecord(kind, newFields(), line, raw, src, info, ov, pendingId, pendingType);
     records.push(r);
     if (!ov.auditId) pendingId = undefined;
     legacyKind = undefined;

@@ -113,6 +113,21 @@ test("an audit.log event's context lines and a USER_AVC's continuation are deliv
   assert.equal(skipped, 2);
 });
 
+test('events whose ids grow past the kept buffer, shrink and repeat: their context lines are delivered, filtered or not', () => {
+  const ids = ['10.1:5', `${'9'.repeat(70)}.123:${'8'.repeat(40)}`, '10.1:6', `${'7'.repeat(200)}.1:2`, '10.1:6', '10.1:60'];
+  const text = ids.flatMap((id) => [
+    `type=AVC msg=audit(${id}): apparmor="DENIED" operation="open" profile="p" name="/x" pid=3`,
+    `type=SYSCALL msg=audit(${id}): arch=c000003e syscall=257 success=no exe="/usr/bin/p" ppid=1`,
+    'type=SERVICE_START msg=audit(12.0:8): unit=cron',
+    `type=PROCTITLE msg=audit(${id}): proctitle=2F7573722F62696E2F70`,
+  ]).join('\n');
+  const bytes = Buffer.from(`${text}\n`);
+  const want = run(bytes, false, 1 << 20);
+  assert.equal(want.records, ids.length - 1); // the second 10.1:6 is a copy of the first
+  for (const chunk of [1 << 20, 37]) assert.deepEqual(run(bytes, true, chunk), want, `chunks of ${chunk}`);
+  assert.ok(want.out.every((l) => l.includes('"exe":"/usr/bin/p"')), 'every record has its context');
+});
+
 test("util-linux's pretty dmesg --json is read unfiltered (uptime and message on separate lines)", () => {
   const lines: string[] = [];
   const s = new LineScanner({ line: (l) => lines.push(l), skip: () => undefined }, { filter: true });

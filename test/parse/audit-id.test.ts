@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseAuditId, type AuditId } from '../../src/parse/fields.js';
+import { parseAuditId, parseAuditIdIn, type AuditId } from '../../src/parse/fields.js';
 
 /** The reading the in-place one stands in for. */
 function reference(token: string): AuditId | undefined {
@@ -22,4 +22,10 @@ test('audit ids of every shape read in place as Number() reads them', () => {
   const tokens = ['audit(1795316400.002:4002)', 'msg=audit(1795316400.002:4002):', 'audit(0.000:0)', 'audit(9999999999999999999.999:99999999999999999999)', 'audit(1.5:2)', 'audit(1.0005:2)', 'audit(1.9995:2)', 'audit(1.:2)', 'audit(.5:2)', 'audit(1.5:)'];
   for (let i = 0; i < 50_000; i++) tokens.push(`${next(2) ? 'msg=' : ''}audit(${digits(1 + next(22))}.${digits(1 + next(9))}:${digits(1 + next(22))})${next(2) ? ':' : ''}`);
   for (const t of tokens) assert.deepEqual(parseAuditId(t), reference(t), t);
+  // read where it stands in a line (the one-pass parser's header), as the token cut out reads
+  for (const t of [...tokens, 'audit(1.5:2', 'audit(1.5:2x)', 'msg=audit(audit(1.5:2)', 'audit(1.5:2)audit(3.5:4)']) {
+    const line = `[ 1.0] audit: ${t} apparmor="DENIED"`;
+    const from = line.indexOf(t);
+    assert.deepEqual(parseAuditIdIn(line, line.indexOf('audit(', from), from, from + t.length), parseAuditId(t), t);
+  }
 });

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { headerStart } from '../../src/parse/record.js';
-import { decodePrefix, decodePrefixOf, isRawDmesg, RAW_DMESG_RE } from '../../src/parse/prefix.js';
+import { decimalIn, decodePrefix, decodePrefixOf, isRawDmesg, RAW_DMESG_RE } from '../../src/parse/prefix.js';
 
 test('the remembered prefix is per clock: the same dmesg prefix under another boot time is decoded again', () => {
   const a = decodePrefix('[   10.500000] audit: ', { bootTime: 1_000_000 });
@@ -65,4 +65,27 @@ test('raw dmesg prefixes recognised by hand exactly where the pattern recognises
     cases.push(p, `[${p}`, `[ ${next(100000)}.${next(1000)}${p}`, `${p}] audit: `);
   }
   for (const p of cases) assert.equal(isRawDmesg(p), RAW_DMESG_RE.test(p), JSON.stringify(p));
+  // and read in place in a line (raw dmesg's own hand check, its uptime remembered): what
+  // decoding the prefix cut out gives, under either clock, the same prefix twice in a row
+  const clocks = [{ bootTime: 1_795_305_600_000, year: 2026, now: 1_795_400_000_000 }, {}];
+  const header = 'type=1400 audit(1795316400.002:4002): apparmor="DENIED"';
+  for (const p of cases) {
+    for (const clock of clocks) {
+      const want = decodePrefix(p, { ...clock }, header.slice(0, 40));
+      assert.deepEqual(decodePrefixOf(p + header, p.length, clock), want, JSON.stringify(p));
+      assert.deepEqual(decodePrefixOf(p + header, p.length, clock), want, `${JSON.stringify(p)} again`);
+    }
+  }
+});
+
+test('an uptime read in place, digit by digit, is the number Number() reads from its text', () => {
+  let x = 7;
+  const next = (n: number): number => ((x = (Math.imul(x, 0x41c64e6d) + 0x3039) | 0) >>> 8) % n;
+  const digits = (n: number): string => Array.from({ length: n }, () => String(next(10))).join('');
+  const texts = ['0.0', '0.000000', '10800.002000', '00012.5', '99999999.999999', '4503599627.370497', '1234567890123456.7', '0.1', '0.3', '2.675'];
+  for (let i = 0; i < 100_000; i++) texts.push(`${digits(1 + next(12))}.${digits(1 + next(9))}`);
+  for (const t of texts) {
+    const line = `[ ${t}] audit: `;
+    assert.equal(decimalIn(line, 2, 2 + t.indexOf('.'), 2 + t.length), Number(t), t);
+  }
 });
