@@ -16,7 +16,7 @@ import type { ActionJournalEntry } from '../model/action.js';
 import type { AppArmorRecord, LossNotice, SourceRef } from '../model/record.js';
 import { recordProfile } from '../model/record.js';
 import { IncidentState, pidKey, rootProfile } from './incident-state.js';
-import { own } from './key-records.js';
+import { own } from '../model/own-copy.js';
 import type { LossSummary, ProfileChange, TimePoint, Timeline, TimelineAction, TimelineEvent, TimelineOptions, TimelineVerdict } from './model.js';
 import { severity } from './model.js';
 import { resolveUptime, UptimeClock, type Segment } from './uptime-clock.js';

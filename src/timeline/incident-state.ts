@@ -4,7 +4,8 @@
  */
 import type { AppArmorRecord, SourceRef } from '../model/record.js';
 import { recordProfile } from '../model/record.js';
-import { KeyRecordSet, own } from './key-records.js';
+import { KeyRecordSet } from './key-records.js';
+import { own } from '../model/own-copy.js';
 import type { Incident, ProfileChange, TimePoint, TimelineVerdict } from './model.js';
 import { severity } from './model.js';
 

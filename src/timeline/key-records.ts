@@ -6,6 +6,7 @@
 import { hashString53 } from '../model/digest.js';
 import type { AppArmorRecord } from '../model/record.js';
 import { recordMask, recordProfile, recordTarget } from '../model/record.js';
+import { own } from '../model/own-copy.js';
 import type { KeyRecord, TimePoint, TimelineVerdict } from './model.js';
 import { severity } from './model.js';
 
@@ -111,19 +112,6 @@ export class KeyRecordSet {
       otherRecords: left.reduce((n, k) => n + k.count, 0) + this.droppedRecords,
     };
   }
-}
-
-/**
- * A copy of a string that does not keep the line it was cut from alive: V8 represents a slice of
- * a long string as a view onto it, so a kept field would otherwise hold its whole log line. The
- * copy goes through a buffer: linear and cheap whatever the string holds (a JSON round trip costs
- * six times the length for control characters, and a log field can be megabytes of them).
- */
-export function own(s: string): string;
-export function own(s: string | undefined): string | undefined;
-export function own(s: string | undefined): string | undefined {
-  // a value that is not a string (a record built by hand) is kept as it is
-  return typeof s !== 'string' || s.length < 13 ? s : Buffer.from(s, 'utf16le').toString('utf16le');
 }
 
 /** Strings kept lately (past the bound, forgotten at once): see shared(). */

@@ -6,7 +6,7 @@
  */
 import type { DenialGroup } from './denial-store.js';
 import { VERDICT_RANK } from '../model/verdict.js';
-import { own } from '../timeline/key-records.js';
+import { own } from '../model/own-copy.js';
 
 /** Keys of collapsed rows start with this (no incident key does: they are built from log fields without it). */
 export const GROUP_PREFIX = '\u0000group\u0000';
