@@ -182,8 +182,10 @@ export class TimelineBuilder {
     this.rates.add(at.time, verdict);
     const label = recordProfile(r) ?? '(no profile)';
     const profile = rootProfile(label);
-    const inc = this.place(r, profile, verdict, at);
-    inc.add(r, verdict, at);
+    // the pid as the incidents' sets hold it, worked out once for both
+    const pid = r.fields.pid === undefined ? undefined : pidKey(r.fields.pid);
+    const inc = this.place(r, pid, profile, verdict, at);
+    inc.add(r, pid, verdict, at);
     this.countProfile(profile, verdict);
     if (++this.sinceCompact >= COMPACT_EVERY) this.compactQuiet();
   }
@@ -358,11 +360,10 @@ export class TimelineBuilder {
     if (this.maxTime === undefined || t > this.maxTime) this.maxTime = t;
   }
 
-  private place(r: AppArmorRecord, profile: string, verdict: TimelineVerdict, at: TimePoint): IncidentState {
+  private place(r: AppArmorRecord, pid: string | number | undefined, profile: string, verdict: TimelineVerdict, at: TimePoint): IncidentState {
     const list = this.byProfile.get(profile) ?? [];
     const t = at.time;
     const attack = verdict === 'likely-attack';
-    const pid = r.fields.pid === undefined ? undefined : pidKey(r.fields.pid);
     const ppidText = recordPpid(r);
     const ppid = ppidText === undefined ? undefined : pidKey(ppidText);
     let chosen: IncidentState | undefined;

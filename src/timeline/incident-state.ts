@@ -76,7 +76,8 @@ export class IncidentState {
     this.keys = new KeyRecordSet();
   }
 
-  add(r: AppArmorRecord, verdict: TimelineVerdict, at: TimePoint): void {
+  /** Takes a record in; `pid` is its pid as pidKey gives it. */
+  add(r: AppArmorRecord, pid: string | number | undefined, verdict: TimelineVerdict, at: TimePoint): void {
     this.records++;
     this.byKind[r.kind] = (this.byKind[r.kind] ?? 0) + 1;
     this.byVerdict[verdict] = (this.byVerdict[verdict] ?? 0) + 1;
@@ -85,7 +86,6 @@ export class IncidentState {
     const label = recordProfile(r);
     if (label !== undefined && this.labels.length < MAX_LABELS && !this.labels.includes(label)) this.labels.push(own(label));
     if (r.host !== undefined && !this.hosts.has(r.host)) this.hosts.add(own(r.host));
-    const pid = r.fields.pid === undefined ? undefined : pidKey(r.fields.pid);
     if (pid !== undefined && !this.pids.has(pid)) {
       if (this.pids.size < MAX_PIDS_TRACKED && !this.compacted) this.pids.add(pid);
       else if (!this.compacted) this.morePids++;
