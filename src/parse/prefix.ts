@@ -146,47 +146,54 @@ export const RAW_DMESG_RE = /^\[\s*\d+\.\d+\] audit: $/;
 
 /** RAW_DMESG_RE by hand (it is asked of nearly every record of a dmesg flood); \s is not only spaces. */
 export function isRawDmesg(p: string): boolean {
-  const n = p.length;
   if (p.charCodeAt(0) !== 0x5b /* [ */ || !p.endsWith('] audit: ')) return false;
-  let i = 1;
-  while (p.charCodeAt(i) === 0x20) i++;
-  const d0 = i;
-  while (isDigitAt(p, i)) i++;
-  if (i === d0 || p.charCodeAt(i) !== 0x2e) return RAW_DMESG_RE.test(p);
-  const f0 = ++i;
-  while (isDigitAt(p, i)) i++;
-  return (i > f0 && i === n - 9) || RAW_DMESG_RE.test(p);
+  return rawDmesgDot(p, p.length) >= 0 || RAW_DMESG_RE.test(p);
 }
 
 /**
- * decodePrefix of line[0, n) when it is raw dmesg's `[  10800.002000] audit: ` (isRawDmesg's hand
- * check, made in the line): nothing is cut out, and the last line's answer serves again when the
- * uptime repeats. undefined when the prefix has another form.
+ * Where the `.` of raw dmesg's `[  10800.002000] audit: ` is, when s[0, n) is that prefix with
+ * spaces only before the digits (the kernel's own form); -1 for any other text.
+ */
+function rawDmesgDot(s: string, n: number): number {
+  if (s.charCodeAt(0) !== 0x5b /* [ */) return -1;
+  let i = 1;
+  while (s.charCodeAt(i) === 0x20) i++;
+  const d0 = i;
+  while (isDigitAt(s, i)) i++;
+  if (i === d0 || s.charCodeAt(i) !== 0x2e /* . */) return -1;
+  const dot = i++;
+  while (isDigitAt(s, i)) i++;
+  return i > dot + 1 && i === n - 9 && textAt(s, i, '] audit: ') ? dot : -1;
+}
+
+/**
+ * decodePrefix of line[0, n) when it is raw dmesg's prefix in the kernel's own form (rawDmesgDot),
+ * made in the line: nothing is cut out, and the last line's answer serves again when the uptime
+ * repeats. undefined when the prefix has another form.
  */
 function rawDmesgIn(line: string, n: number, clock: ClockContext): PrefixInfo | undefined {
-  let i = 1;
-  while (line.charCodeAt(i) === 0x20) i++;
-  const d0 = i;
-  while (isDigitAt(line, i)) i++;
-  if (i === d0 || line.charCodeAt(i) !== 0x2e /* . */) return undefined;
-  const f0 = ++i;
-  while (isDigitAt(line, i)) i++;
-  if (i === f0 || i !== n - 9 || !textAt(line, i, '] audit: ')) return undefined;
-  const uptime = decimalIn(line, d0, f0 - 1, i);
+  const dot = rawDmesgDot(line, n);
+  if (dot < 0) return undefined;
+  let d0 = dot;
+  while (isDigitAt(line, d0 - 1)) d0--;
+  const uptime = decimalIn(line, d0, dot, n - 9);
   if (lastRawClock === clock && lastRawInfo.uptime === uptime) return lastRawInfo;
-  // every key at once, in rawDmesg's order (an object extended key by key is copied as it grows)
-  const info: PrefixInfo =
-    clock.bootTime !== undefined
-      ? { carrier: 'dmesg', uptime, channel: 'kernel', time: clock.bootTime + Math.round(uptime * 1000), timeApprox: true }
-      : { carrier: 'dmesg', uptime, channel: 'kernel' };
   lastRawClock = clock;
-  lastRawInfo = info;
-  return info;
+  lastRawInfo = rawDmesgInfo(uptime, clock);
+  return lastRawInfo;
 }
 
 /** The last raw dmesg prefix decoded in place: its clock and what it gave. */
 let lastRawClock: ClockContext | undefined;
 let lastRawInfo: PrefixInfo = { carrier: 'dmesg' };
+
+/** What a raw dmesg prefix says: its uptime, and the time it gives when the boot time is known. */
+function rawDmesgInfo(uptime: number, clock: ClockContext): PrefixInfo {
+  // every key at once (an object extended key by key is copied as it grows)
+  return clock.bootTime !== undefined
+    ? { carrier: 'dmesg', uptime, channel: 'kernel', time: clock.bootTime + Math.round(uptime * 1000), timeApprox: true }
+    : { carrier: 'dmesg', uptime, channel: 'kernel' };
+}
 
 /**
  * Number() of the digits s[a, dot) `.` s[dot + 1, b), without cutting them out: with at most 15
@@ -209,13 +216,7 @@ function isDigitAt(s: string, i: number): boolean {
 function rawDmesg(prefix: string, clock: ClockContext): PrefixInfo {
   let i = 1;
   while (prefix.charCodeAt(i) === 0x20) i++;
-  const uptime = Number(prefix.slice(i, prefix.indexOf(']', i)));
-  const info: PrefixInfo = { carrier: 'dmesg', uptime, channel: 'kernel' };
-  if (clock.bootTime !== undefined) {
-    info.time = clock.bootTime + Math.round(uptime * 1000);
-    info.timeApprox = true;
-  }
-  return info;
+  return rawDmesgInfo(Number(prefix.slice(i, prefix.indexOf(']', i))), clock);
 }
 
 function decodeUncached(prefix: string, clock: ClockContext, header: string): PrefixInfo {
