@@ -4,7 +4,8 @@
  * the heap stays at about the size the flood grew it to. A compacting collection gives the rest
  * back, but moves the whole heap while the program waits: a key pressed then waits with it. So it
  * runs only when nobody has typed for a while, and only when the heap grew: once the records stop
- * coming (a flood is over), or, under a flood that does not stop, at most once a period.
+ * coming (a flood is over), or, when they never stop for a second, at most once in five minutes
+ * (under a flood the heap grows back within seconds, so compacting more often buys nothing).
  * Pure: the runner brings the clock, the count of records taken in and the heap's size.
  */
 
@@ -29,7 +30,7 @@ export interface IdleCompactionLimits {
 export const IDLE_COMPACTION_LIMITS: IdleCompactionLimits = {
   keyQuietMs: 5000,
   ingestQuietMs: 1000,
-  everyMs: 60_000,
+  everyMs: 300_000,
   minRecords: 20_000,
   minHeld: 64 * 2 ** 20,
   growth: 1.25,
