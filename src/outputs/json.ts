@@ -74,12 +74,12 @@ export function recordToNdjson(r: AppArmorRecord, opts?: { raw?: boolean }): str
 }
 
 /**
- * `{` and the fields' members as recordBase writes them, made inert; kept for the fields objects
- * met last (a flood's records share a few; a WeakMap of every object met cost the collector more
- * than it saved).
+ * `{` and the fields' members as recordBase writes them, made inert; kept for as long as its fields
+ * object lives (a flood's records share a few, held by the parser's templates). A map of the last
+ * few hundred objects met kept each one-off record's fields, line and head alive through several
+ * young-generation collections, and the collector copied them all into the old generation.
  */
-const heads = new Map<Record<string, string>, string>();
-const HEADS_KEPT = 512;
+const heads = new WeakMap<Record<string, string>, string>();
 function fieldsHead(r: AppArmorRecord): string {
   const f = r.fields;
   // without an `apparmor` field the record's kind stands in for it: not a property of the fields alone
@@ -87,10 +87,7 @@ function fieldsHead(r: AppArmorRecord): string {
   let head = cacheable ? heads.get(f) : undefined;
   if (head === undefined) {
     head = jsonInert(JSON.stringify(cacheable && !hasMetaKey(f) ? f : renamedFields(r)).slice(0, -1));
-    if (cacheable) {
-      if (heads.size >= HEADS_KEPT) heads.clear();
-      heads.set(f, head);
-    }
+    if (cacheable) heads.set(f, head);
   }
   return head;
 }
