@@ -195,16 +195,22 @@ interface Slot<C, B> extends Entry<B> {
 
 interface Filled {
   result: Classification;
-  /** Which placeholders the texts hold: a value that is in no text does not make a new result. */
+  /** Which placeholders the texts hold: a value that is in no text does not make a new result.
+   * Looked for at the second use (see personal): until then both are true. */
   usesPid: boolean;
   usesAge: boolean;
   /** The last results filled in, newest first: a flood repeats the denials of a service's few
    * processes, so the same few values come back in turn. */
   recent?: Personal[];
-  /** Filled in once already: the results filled in are remembered from the second use on (most
-   * shared results of a log of one-off records are used once, and what the cache keeps outlives
-   * the young generation of the heap). */
+  /** Filled in once already: the placeholders are looked for and the results filled in are
+   * remembered from the second use on (most shared results of a log of one-off records are used
+   * once: looking in their texts would join each text into one string, and what the cache keeps
+   * outlives the young generation of the heap). */
   usedOnce: boolean;
+  /** Whether usesPid and usesAge were looked for. */
+  marksKnown: boolean;
+  /** Lookups in `recent` since one last found its values there, while it is kept (see personal). */
+  recentMisses: number;
 }
 
 const CACHE_MAX = 4096;
@@ -212,6 +218,10 @@ const CACHE_MAX = 4096;
 const MEMOS_MAX = 8;
 /** Filled-in results remembered per shared one. */
 const RECENT_FILLED = 4;
+/** Misses in a row after which a filled-in result is remembered only one time in RECENT_SAMPLE
+ * (a power of two). */
+const RECENT_MISSES = 8;
+const RECENT_SAMPLE = 16;
 const REPEATED = 1;
 
 /** The slot a sequence context's result has: 0 for none, REPEATED for repeats alone, -1 for a
@@ -308,16 +318,24 @@ export class ResultCache<C, B = C> {
   }
 }
 
-/** A decided result made ready to share: which placeholders its texts hold, looked for once. */
+/** A decided result made ready to share; which placeholders its texts hold is looked for at its
+ * second use (lookForMarks). */
 function prepare(result: Classification): Filled {
-  const { reasons, suggestion } = result;
+  return { result, usesPid: true, usesAge: true, usedOnce: false, marksKnown: false, recentMisses: 0 };
+}
+
+/** Which placeholders the shared result's texts hold, looked for once. */
+function lookForMarks(c: Filled): void {
+  const { reasons, suggestion } = c.result;
   let usesPid = suggestion !== undefined && suggestion.text.includes(PID_MARK);
   let usesAge = suggestion !== undefined && suggestion.text.includes(AGE_MARK);
   for (let i = 0; i < reasons.length && !(usesPid && usesAge); i++) {
     usesPid ||= reasons[i].includes(PID_MARK);
     usesAge ||= reasons[i].includes(AGE_MARK);
   }
-  return { result, usesPid, usesAge, usedOnce: false };
+  c.usesPid = usesPid;
+  c.usesAge = usesAge;
+  c.marksKnown = true;
 }
 
 /** A shared text with the placeholders replaced by the values (the text itself when it holds none). */
@@ -346,18 +364,30 @@ function fillText(text: string, pid: string, age: string): string {
 // Results are shared between records, so they are read-only (nothing downstream changes a
 // classification): a result without placeholders is one object for every record it fits, and
 // one with them is one object per pid (and load age) in a row, from its second use on.
+// The first use is filled in with both values whatever the texts hold (a text without a
+// placeholder reads the same filled in), so the texts are looked in from the second use on only.
 function personal(c: Filled, pid: string, age: string): Classification {
+  if (!c.usedOnce) {
+    c.usedOnce = true;
+    return new Personal(c.result, pid, age);
+  }
+  if (!c.marksKnown) lookForMarks(c);
   if (!c.usesPid && !c.usesAge) return c.result;
   const p = c.usesPid ? pid : '';
   const a = c.usesAge ? age : '';
-  if (!c.usedOnce) {
-    c.usedOnce = true;
-    return new Personal(c.result, p, a);
-  }
   const recent = (c.recent ??= []);
-  for (let i = 0; i < recent.length; i++) if (recent[i].holds(p, a)) return recent[i];
+  for (let i = 0; i < recent.length; i++) {
+    if (recent[i].holds(p, a)) {
+      c.recentMisses = 0;
+      return recent[i];
+    }
+  }
   const out = new Personal(c.result, p, a);
-  if (recent.length >= RECENT_FILLED) recent.pop();
-  recent.unshift(out);
+  // values that do not come back (a new pid per record): after a run of misses only one result
+  // in RECENT_SAMPLE is remembered, so the results stay with their records and die young with them
+  if (++c.recentMisses <= RECENT_MISSES || (c.recentMisses & (RECENT_SAMPLE - 1)) === 0) {
+    if (recent.length >= RECENT_FILLED) recent.pop();
+    recent.unshift(out);
+  }
   return out;
 }

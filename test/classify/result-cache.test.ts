@@ -108,12 +108,37 @@ test('a record seen once keeps no examination; a second context examines again o
   assert.equal(d.decided, 3);
 });
 
-test('a result that names no per-record value is one object for every record it fits', () => {
+test('a result that names no per-record value is one object for every record it fits from its second use on', () => {
   const d = countingDecider(false);
   const cache = new ResultCache(d);
   const out = [100, 200, 300].map((pid) => denial(pid)).map((r) => cache.result(cache.entry(r), r, NONE, r.fields.pid!, ''));
-  assert.ok(out[1] === out[0] && out[2] === out[0]);
-  assert.equal(sharedClassification(out[0]), undefined, 'nothing to fill in');
+  assert.ok(out[2] === out[1]);
+  assert.equal(sharedClassification(out[1]), undefined, 'nothing to fill in');
+  // the first use is filled in without looking in the texts (most results of one-off records are
+  // used once): it reads and writes as the shared result itself
+  assert.ok(sharedClassification(out[0]));
+  assert.deepEqual(asPlain(out[0]), asPlain(out[1]));
+  assert.equal(JSON.stringify(out[0]), JSON.stringify(out[1]));
+  assert.equal(out[0].suggestion, out[1].suggestion, 'a text without placeholders is not copied');
+});
+
+test('values that do not come back: filled-in results stop being remembered, and read the same', () => {
+  const d = countingDecider();
+  const cache = new ResultCache(d);
+  const alone = countingDecider();
+  const recent = () => (cache as unknown as { young: Map<number, { plain?: { recent?: unknown[] } }> }).young.values().next().value!.plain!.recent!;
+  // a new pid per record, then pids that come back
+  const pids = [...Array.from({ length: 40 }, (_, i) => 1000 + i), ...Array.from({ length: 20 }, () => 7)];
+  const out = pids.map((pid) => {
+    const r = denial(pid);
+    const got = cache.result(cache.entry(r), r, NONE, String(pid), '');
+    assert.deepEqual(asPlain(got), alone.decide(alone.examine(r, undefined), NONE, String(pid), ''), `pid ${pid}`);
+    return got;
+  });
+  assert.equal(d.decided, 1);
+  assert.ok(!recent().includes(out[38]) && !recent().includes(out[37]), 'after a run of misses, not every result is kept');
+  assert.ok(recent().includes(out[32]), 'one in a while is');
+  assert.equal(out[59], out[58], 'a value that comes back after a run finds its result again');
 });
 
 test('uncached: every record examined and decided from scratch, with the same results', () => {
