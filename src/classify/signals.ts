@@ -62,19 +62,51 @@ const benign = (weight: number, tag: string, reason: string): Signal => ({ side:
 
 /** The longest common directory prefix of two paths (ending in `/`), without allocating per component. */
 function sharedDir(a: string, b: string): string {
+  return a.slice(0, sharedDirLength(a, b));
+}
+
+/** The length of sharedDir(a, b), without making it. */
+function sharedDirLength(a: string, b: string): number {
   const n = Math.min(a.length, b.length);
   let lastSlash = -1;
   for (let i = 0; i < n; i++) {
     if (a.charCodeAt(i) !== b.charCodeAt(i)) break;
     if (a.charCodeAt(i) === 47) lastSlash = i;
   }
-  return lastSlash < 0 ? '' : a.slice(0, lastSlash + 1);
+  return lastSlash + 1;
+}
+
+/** GENERIC_DIRS by length, so a prefix of a path is looked up without cutting it out. */
+const GENERIC_BY_LENGTH: string[][] = [];
+for (const d of GENERIC_DIRS) (GENERIC_BY_LENGTH[d.length] ??= []).push(d);
+
+/** Whether the first `n` characters of `path` are one of GENERIC_DIRS. */
+function genericPrefix(path: string, n: number): boolean {
+  const list = GENERIC_BY_LENGTH[n];
+  if (list !== undefined) for (const d of list) if (path.startsWith(d)) return true;
+  return false;
+}
+
+/** Whether a rule starting with `lit` is a neighbour of `path`: they share a directory that is
+ * not one every service shares (measured, not cut out: this runs for every rule of a profile). */
+export function neighbourDir(lit: string, path: string): boolean {
+  const shared = sharedDirLength(lit, path);
+  return shared > 1 && !genericPrefix(path, shared);
+}
+
+/** neighbourDir with the shared directory cut out (the reference the measure is tested against). */
+export function neighbourDirPlain(lit: string, path: string): boolean {
+  const shared = sharedDir(lit, path);
+  return shared.length > 1 && !GENERIC_DIRS.has(shared);
 }
 
 interface OwnRule {
   rule: FileRule;
-  /** Per expansion: its literal start, and whether it is a plain path (no glob at all). */
-  alts: { lit: string; plain: boolean; path: string }[];
+  /** Per expansion: its literal start, whether it is a plain path (no glob at all), and the path's
+   * last component and directory (basenameOf, dirOf: made once here, not for every denial). */
+  alts: { lit: string; plain: boolean; path: string; name: string; dir: string }[];
+  /** appTail of the first expansion's literal start (null: none; undefined: not worked out yet). */
+  tail?: { root: string; dir: string } | null;
 }
 
 /** Rules the profile author wrote (its file and local/ include), not the generic abstractions; computed once per profile. */
@@ -84,7 +116,7 @@ function ownRules(info: ProfileInfo): OwnRule[] {
   if (!own) {
     own = info.fileRules
       .filter((r) => !r.deny && !r.origin.file.includes('/abstractions/'))
-      .map((rule) => ({ rule, alts: rule.glob.expanded.map((e) => ({ lit: literalPrefix(e), plain: literalPrefix(e) === e, path: e })) }));
+      .map((rule) => ({ rule, alts: rule.glob.expanded.map((e) => ({ lit: literalPrefix(e), plain: literalPrefix(e) === e, path: e, name: basenameOf(e), dir: dirOf(e) })) }));
     ownRuleCache.set(info, own);
   }
   return own;
@@ -274,20 +306,20 @@ function neighbourSignals(f: DenialFacts, info: ProfileInfo, path: string, out: 
   let near: FileRule | undefined;
   for (const o of ownRules(info)) {
     for (const a of o.alts) {
-      const shared = sharedDir(a.lit, path);
-      if (shared.length > 1 && !GENERIC_DIRS.has(shared)) {
+      if (neighbourDir(a.lit, path)) {
         out.neighbours.push(o.rule);
         near ??= o.rule;
         break;
       }
-      if (a.plain && !out.movedFrom && basenameOf(a.path) === name && dirOf(a.path) !== dir) out.movedFrom = o.rule;
+      if (a.plain && !out.movedFrom && a.name === name && a.dir !== dir) out.movedFrom = o.rule;
     }
   }
   if (!near) {
     const tail = appTail(path);
     if (tail) {
       for (const o of ownRules(info)) {
-        const t = appTail(o.alts[0]?.lit ?? '');
+        if (o.tail === undefined) o.tail = appTail(o.alts[0]?.lit ?? '') ?? null;
+        const t = o.tail;
         if (t && t.dir === tail.dir && t.root !== tail.root) {
           out.signals.push(benign(2, 'parallel-tree', `${path} is the ${tail.root} side of ${t.root}/${t.dir} that the profile already allows (${ruleRef(info, o.rule)})`));
           break;
