@@ -44,12 +44,20 @@ function genericComponent(c: string, under: string, last: boolean): string | und
 export function generalisedPath(path: string, f: DenialFacts): { path: string; owner: boolean } | undefined {
   const pid = f.r.fields.pid;
   const parts = path.split('/');
-  if (parts[0] !== '' || parts.some((p, i) => i > 0 && !PLAIN.test(p))) return undefined;
+  if (parts[0] !== '') return undefined;
+  for (let i = 1; i < parts.length; i++) if (!PLAIN.test(parts[i])) return undefined;
   let changed = false;
   let owner = false;
   // the rule so far: the parts written, each after a slash (grown as they are written: joining
-  // them again for every component made most of what a first sighting allocated)
+  // them again for every component made most of what a first sighting allocated). Until a part
+  // changes it is only the path's parts so far (`written` of them): it is written out when a test
+  // needs it or a part changes, and most paths change nowhere
   let under = '';
+  let written = 1;
+  const upTo = (i: number): string => {
+    for (; written < i; written++) under += `/${parts[written].includes('@') ? lit(parts[written]) : parts[written]}`;
+    return under;
+  };
   // a user's home: @{HOME}, as profiles write it (the user name is the host's, not the program's)
   // only with `owner` (the file is the process's user's): @{HOME} alone would reach every user's files
   const ownFile = f.r.fields.fsuid !== undefined && f.r.fields.fsuid === f.r.fields.ouid;
@@ -62,6 +70,7 @@ export function generalisedPath(path: string, f: DenialFacts): { path: string; o
       owner = own;
       changed = true;
       i++;
+      written = i + 1;
       continue;
     }
     if (i === 1 && c === 'home' && parts.length > 3 && parts[2] !== '' && ownFile) {
@@ -69,22 +78,26 @@ export function generalisedPath(path: string, f: DenialFacts): { path: string; o
       owner = true;
       changed = true;
       i++;
+      written = i + 1;
       continue;
     }
     let g: string | undefined;
-    if (prev === 'task' && /^[0-9]+$/.test(c) && under.startsWith('/@{PROC}')) g = '@{tid}';
-    else if (under === '/dev/pts' && /^[0-9]+$/.test(c)) g = '[0-9]*';
-    else if (under === '/dev' && /^tty[0-9]+$/.test(c)) g = 'tty[0-9]*';
+    const digits = /^[0-9]+$/.test(c);
+    if (prev === 'task' && digits && upTo(i).startsWith('/@{PROC}')) g = '@{tid}';
+    else if (digits && upTo(i) === '/dev/pts') g = '[0-9]*';
+    else if (prev === 'dev' && /^tty[0-9]+$/.test(c) && upTo(i) === '/dev') g = 'tty[0-9]*';
     // a snap's revision directory changes with every refresh
-    else if (/^[0-9]+$/.test(c) && (/^\/snap\/[^/]+$/.test(under) || /^\/(?:@\{HOME\}|root)\/snap\/[^/]+$/.test(under))) g = '[0-9]*';
-    else if (under === '/run/user' && /^[0-9]+$/.test(c)) g = '@{uid}';
+    else if (digits && (/^\/snap\/[^/]+$/.test(upTo(i)) || /^\/(?:@\{HOME\}|root)\/snap\/[^/]+$/.test(under))) g = '[0-9]*';
+    else if (digits && upTo(i) === '/run/user') g = '@{uid}';
     else g = genericComponent(c, path, i === parts.length - 1);
     if (g !== undefined) {
-      under += `/${g}`;
+      under = `${upTo(i)}/${g}`;
+      written = i + 1;
       changed = true;
-    } else under += `/${c.includes('@') ? lit(c) : c}`;
+    }
   }
   if (!changed) return undefined;
+  upTo(parts.length);
   return { path: under.replace(/^\/@\{(PROC|HOME)\}/, '@{$1}'), owner };
 }
 
