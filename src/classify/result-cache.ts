@@ -195,20 +195,16 @@ interface Slot<C, B> extends Entry<B> {
 
 interface Filled {
   result: Classification;
-  /** Which placeholders the texts hold: a value that is in no text does not make a new result.
-   * Looked for at the second use (see personal): until then both are true. */
+  /** Which placeholders the texts hold: a value that is in no text does not make a new result. */
   usesPid: boolean;
   usesAge: boolean;
   /** The last results filled in, newest first: a flood repeats the denials of a service's few
    * processes, so the same few values come back in turn. */
   recent?: Personal[];
-  /** Filled in once already: the placeholders are looked for and the results filled in are
-   * remembered from the second use on (most shared results of a log of one-off records are used
-   * once: looking in their texts would join each text into one string, and what the cache keeps
-   * outlives the young generation of the heap). */
+  /** Filled in once already: the results filled in are remembered from the second use on (most
+   * shared results of a log of one-off records are used once, and what the cache keeps outlives
+   * the young generation of the heap). */
   usedOnce: boolean;
-  /** Whether usesPid and usesAge were looked for. */
-  marksKnown: boolean;
   /** Lookups in `recent` since one last found its values there, while it is kept (see personal). */
   recentMisses: number;
 }
@@ -318,24 +314,18 @@ export class ResultCache<C, B = C> {
   }
 }
 
-/** A decided result made ready to share; which placeholders its texts hold is looked for at its
- * second use (lookForMarks). */
+/** A decided result made ready to share: which placeholders its texts hold, looked for once. (This
+ * also writes each text out whole: the cache keeps it, and a text kept as the pieces it was joined
+ * from is more objects for the collector to copy.) */
 function prepare(result: Classification): Filled {
-  return { result, usesPid: true, usesAge: true, usedOnce: false, marksKnown: false, recentMisses: 0 };
-}
-
-/** Which placeholders the shared result's texts hold, looked for once. */
-function lookForMarks(c: Filled): void {
-  const { reasons, suggestion } = c.result;
+  const { reasons, suggestion } = result;
   let usesPid = suggestion !== undefined && suggestion.text.includes(PID_MARK);
   let usesAge = suggestion !== undefined && suggestion.text.includes(AGE_MARK);
   for (let i = 0; i < reasons.length && !(usesPid && usesAge); i++) {
     usesPid ||= reasons[i].includes(PID_MARK);
     usesAge ||= reasons[i].includes(AGE_MARK);
   }
-  c.usesPid = usesPid;
-  c.usesAge = usesAge;
-  c.marksKnown = true;
+  return { result, usesPid, usesAge, usedOnce: false, recentMisses: 0 };
 }
 
 /** A shared text with the placeholders replaced by the values (the text itself when it holds none). */
@@ -364,17 +354,14 @@ function fillText(text: string, pid: string, age: string): string {
 // Results are shared between records, so they are read-only (nothing downstream changes a
 // classification): a result without placeholders is one object for every record it fits, and
 // one with them is one object per pid (and load age) in a row, from its second use on.
-// The first use is filled in with both values whatever the texts hold (a text without a
-// placeholder reads the same filled in), so the texts are looked in from the second use on only.
 function personal(c: Filled, pid: string, age: string): Classification {
-  if (!c.usedOnce) {
-    c.usedOnce = true;
-    return new Personal(c.result, pid, age);
-  }
-  if (!c.marksKnown) lookForMarks(c);
   if (!c.usesPid && !c.usesAge) return c.result;
   const p = c.usesPid ? pid : '';
   const a = c.usesAge ? age : '';
+  if (!c.usedOnce) {
+    c.usedOnce = true;
+    return new Personal(c.result, p, a);
+  }
   const recent = (c.recent ??= []);
   for (let i = 0; i < recent.length; i++) {
     if (recent[i].holds(p, a)) {
