@@ -4,7 +4,7 @@
  * serviceWord as splitting the path, and the early exits of dotComponent and hiddenComponent as
  * their expressions, minimalPerms by bits as with a set of letters, the program decided once per
  * profile where the command name cannot change it, generalisedPath growing its rule part by part as
- * joining it again for every part, a neighbouring rule's shared directory measured as cut out.
+ * joining it again for every part, stagingDir by its first characters as by its expression, a neighbouring rule's shared directory measured as cut out.
  * Over every path of the fixture
  * corpora and generated logs, and over paths built from the tables' own words in every order.
  */
@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { logLines } from '../../bench/generate.mjs';
 import { dotComponent, gatherFacts } from '../../src/classify/facts.js';
 import { generalisedPath } from '../../src/classify/rule-shapes.js';
-import { credentialFact, credentialFactPlain, hiddenComponent, persistenceLabel, persistenceLabelPlain } from '../../src/classify/knowledge.js';
+import { credentialFact, credentialFactPlain, hiddenComponent, persistenceLabel, persistenceLabelPlain, stagingDir, stagingDirPlain } from '../../src/classify/knowledge.js';
 import { neighbourDir, neighbourDirPlain, serviceWord, serviceWordPlain } from '../../src/classify/signals.js';
 import { minimalPerms } from '../../src/classify/suggest.js';
 import { commDecides, programOf } from '../../src/classify/programs.js';
@@ -101,6 +101,16 @@ test('the early exits of dotComponent and hiddenComponent change no answer', () 
     assert.equal(dotComponent(p), /(?:^|\/)\.\.?(?:\/|$)/.test(p), `dot: ${p}`);
     assert.equal(hiddenComponent(p), hiddenPlain(p), `hidden: ${p}`);
   }
+});
+
+test('stagingDir by its first characters finds what its expression finds', () => {
+  let found = 0;
+  for (const p of [...PATHS, '', '/', 'memfd:', 'memfd:x', '/memfd:', '/memfd:x (deleted)', '/tmp', '/tmp/', '/var/tmp/x', '/dev/shm/x', '/run/shm/x', '/run/x', '/tmpx/', 'tmp/x', '/var/tmpx', '//tmp/']) {
+    const want = stagingDirPlain(p);
+    assert.equal(stagingDir(p), want, p);
+    if (want) found++;
+  }
+  assert.ok(found > 500, `found ${found}`);
 });
 
 test('serviceWord scanning components finds what splitting the path finds', () => {
