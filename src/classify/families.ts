@@ -13,6 +13,19 @@ import type { Findings, Signal } from './signals.js';
 import { credentialFact, execClass, persistenceLabel, stagingDir } from './knowledge.js';
 import { PROCESS_VIEWERS, type ProgramKind } from './programs.js';
 
+// The expressions tried on every denial examined, made once: a regular expression written inside a
+// function is a new object each time the function runs.
+const TLS_PRIVATE_DIR_RE = /^\/etc\/(?:ssl\/private|pki\/tls\/private|letsencrypt)\//;
+const PROC_SECRETS_RE = /^\/proc\/[0-9]+\/(?:environ|mem)$/;
+const PROC_PRIVATE_RE = /^\/proc\/[0-9]+\/(?:maps|auxv|cmdline|fd\/?.*)$/;
+const BROWSER_SECRETS_RE = /\/\.(?:mozilla|thunderbird)\/.*(?:logins\.json|key[34]\.db|cookies\.sqlite)$|\/(?:google-chrome|chromium|BraveSoftware)\/.*(?:Login Data|Cookies)$|\/\.local\/share\/keyrings\//;
+const REVOKED_FD_RE = /^\/?apparmor\/\.null$/;
+const DEV_RE = /^\/dev\//;
+const LOCK_MASK_RE = /^[kl]+$/;
+const NOT_LOADED_RE = /label not found|profile not found/;
+const RUNTIME_COMM_RE = /^runc|^crun|^containerd|^conmon/;
+const CONTAINER_TARGET_RE = /^(?:docker-default|cri-containerd|containers-default|lxc-|lxd-|incus-)/;
+
 const benign = (weight: number, tag: string, reason: string): Signal => ({ side: 'benign', weight, tag, reason });
 
 /** Command names of script interpreters: a script shelling out (subprocess, system()) is routine. */
@@ -30,11 +43,11 @@ export function sameUser(f: DenialFacts): boolean {
 /** Reads that can give an intruder something: credentials, keys, other processes' secrets, private homes. */
 function sensitiveRead(path: string, f: DenialFacts): boolean {
   if (credentialFact(path)) return true;
-  if (/^\/etc\/(?:ssl\/private|pki\/tls\/private|letsencrypt)\//.test(path)) return true;
+  if (TLS_PRIVATE_DIR_RE.test(path)) return true;
   // process viewers read other processes' command lines and open files for a living; secrets stay secret
   const viewer = f.program.kind === 'admin tool' || PROCESS_VIEWERS.test(f.r.fields.comm ?? '');
-  if (/^\/proc\/[0-9]+\/(?:environ|mem)$/.test(path) || (!viewer && /^\/proc\/[0-9]+\/(?:maps|auxv|cmdline|fd\/?.*)$/.test(path))) return true;
-  if (/\/\.(?:mozilla|thunderbird)\/.*(?:logins\.json|key[34]\.db|cookies\.sqlite)$|\/(?:google-chrome|chromium|BraveSoftware)\/.*(?:Login Data|Cookies)$|\/\.local\/share\/keyrings\//.test(path)) return true;
+  if (PROC_SECRETS_RE.test(path) || (!viewer && PROC_PRIVATE_RE.test(path))) return true;
+  if (BROWSER_SECRETS_RE.test(path)) return true;
   return false;
 }
 
@@ -67,7 +80,7 @@ export function ordinaryFileSignals(f: DenialFacts, out: Findings, reads: boolea
     }
     return;
   }
-  if (/^\/?apparmor\/\.null$/.test(path)) {
+  if (REVOKED_FD_RE.test(path)) {
     s.push(benign(2, 'revoked-fd', `${path} is AppArmor's stand-in for an inherited descriptor the profile may not use: the program did not open anything`));
     return;
   }
@@ -80,7 +93,7 @@ export function ordinaryFileSignals(f: DenialFacts, out: Findings, reads: boolea
     else if (STATE_ROOTS_RE.test(path) && !stagingDir(path)?.includes('memfd')) s.push(benign(2, 'state-write', `${path} is run-time state, a log, a cache or scratch space: where services write`));
     else if (HOME_RE.test(path)) s.push(benign(kind === 'sandbox' || kind === 'snap' || kind === 'desktop app' ? 2 : 1, 'home-write', `${path} is in a user's home: an application saving its files`));
     else if (DEVICE_LINKS_RE.test(path)) s.push(benign(2, 'device', `${path} is a device node or link for a GPU, sound, input or virtual device: drivers' helpers create and refresh them`));
-    else if (/^\/dev\//.test(path)) s.push(benign(1, 'device', `${path} is a device node`));
+    else if (DEV_RE.test(path)) s.push(benign(1, 'device', `${path} is a device node`));
     return;
   }
   if (reads || f.mask.includes('m')) {
@@ -90,7 +103,7 @@ export function ordinaryFileSignals(f: DenialFacts, out: Findings, reads: boolea
     s.push(benign(w, 'ordinary-read', `${path} holds nothing an intruder is after (not a credential, key or another process's secrets): ${who} reading its configuration or system state`));
     return;
   }
-  if (/^[kl]+$/.test(f.mask)) s.push(benign(2, 'lock', `a file lock (${path}): harmless by itself`));
+  if (LOCK_MASK_RE.test(f.mask)) s.push(benign(2, 'lock', `a file lock (${path}): harmless by itself`));
 }
 
 /** Ubuntu 23.10+: unprivileged user namespaces are restricted; sandboxes create them by design. */
@@ -108,8 +121,8 @@ export function changeProfileSignals(f: DenialFacts, out: Findings): void {
   const fl = f.r.fields;
   const target = fl.target ?? fl.name ?? '';
   const comm = fl.comm ?? '';
-  const notLoaded = /label not found|profile not found/.test(fl.info ?? '');
-  if (f.program.kind === 'container' || /^runc|^crun|^containerd|^conmon/.test(comm) || /^(?:docker-default|cri-containerd|containers-default|lxc-|lxd-|incus-)/.test(target)) {
+  const notLoaded = NOT_LOADED_RE.test(fl.info ?? '');
+  if (f.program.kind === 'container' || RUNTIME_COMM_RE.test(comm) || CONTAINER_TARGET_RE.test(target)) {
     out.signals.push(benign(3, 'runtime-profile', `a container runtime switching a new container to ${target || 'its profile'}${notLoaded ? ': that profile is not loaded (reload it or restart the runtime)' : ''}`));
   } else if (notLoaded) {
     out.signals.push(benign(2, 'profile-not-loaded', `the profile ${target || '?'} is not loaded: a service started while its profile was being reloaded, or before it was loaded`));

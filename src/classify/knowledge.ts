@@ -141,10 +141,25 @@ export function persistenceLabelPlain(path: string): string | undefined {
 }
 
 const STAGING_RE = /^\/(?:tmp|var\/tmp|dev\/shm|run\/shm)\/|^\/memfd:|^memfd:/;
+const MEMFD = 'an anonymous memory file (memfd)';
+/** The world-writable directory (or memfd) a path is in, as STAGING_RE finds it. */
 export function stagingDir(path: string): string | undefined {
+  // by its first characters, with the answers made once: this runs several times per file denial
+  const c = path.charCodeAt(1);
+  if (path.charCodeAt(0) !== 47) return path.startsWith('memfd:') ? MEMFD : undefined;
+  if (c === 116) return path.startsWith('/tmp/') ? '/tmp' : undefined;
+  if (c === 118) return path.startsWith('/var/tmp/') ? '/var/tmp' : undefined;
+  if (c === 100) return path.startsWith('/dev/shm/') ? '/dev/shm' : undefined;
+  if (c === 114) return path.startsWith('/run/shm/') ? '/run/shm' : undefined;
+  if (c === 109) return path.startsWith('/memfd:') ? MEMFD : undefined;
+  return undefined;
+}
+
+/** stagingDir by the expression (the reference the shortcut is tested against). */
+export function stagingDirPlain(path: string): string | undefined {
   const m = STAGING_RE.exec(path);
   if (!m) return undefined;
-  return m[0].includes('memfd') ? 'an anonymous memory file (memfd)' : m[0].replace(/\/$/, '');
+  return m[0].includes('memfd') ? MEMFD : m[0].replace(/\/$/, '');
 }
 
 const KNOWN_HIDDEN = new Set(['.X11-unix', '.ICE-unix', '.font-unix', '.XIM-unix', '.Test-unix', '.snapshot']);

@@ -205,6 +205,8 @@ interface Filled {
    * shared results of a log of one-off records are used once, and what the cache keeps outlives
    * the young generation of the heap). */
   usedOnce: boolean;
+  /** Lookups in `recent` since one last found its values there, while it is kept (see personal). */
+  recentMisses: number;
 }
 
 const CACHE_MAX = 4096;
@@ -212,6 +214,10 @@ const CACHE_MAX = 4096;
 const MEMOS_MAX = 8;
 /** Filled-in results remembered per shared one. */
 const RECENT_FILLED = 4;
+/** Misses in a row after which a filled-in result is remembered only one time in RECENT_SAMPLE
+ * (a power of two). */
+const RECENT_MISSES = 8;
+const RECENT_SAMPLE = 16;
 const REPEATED = 1;
 
 /** The slot a sequence context's result has: 0 for none, REPEATED for repeats alone, -1 for a
@@ -308,7 +314,9 @@ export class ResultCache<C, B = C> {
   }
 }
 
-/** A decided result made ready to share: which placeholders its texts hold, looked for once. */
+/** A decided result made ready to share: which placeholders its texts hold, looked for once. (This
+ * also writes each text out whole: the cache keeps it, and a text kept as the pieces it was joined
+ * from is more objects for the collector to copy.) */
 function prepare(result: Classification): Filled {
   const { reasons, suggestion } = result;
   let usesPid = suggestion !== undefined && suggestion.text.includes(PID_MARK);
@@ -317,7 +325,7 @@ function prepare(result: Classification): Filled {
     usesPid ||= reasons[i].includes(PID_MARK);
     usesAge ||= reasons[i].includes(AGE_MARK);
   }
-  return { result, usesPid, usesAge, usedOnce: false };
+  return { result, usesPid, usesAge, usedOnce: false, recentMisses: 0 };
 }
 
 /** A shared text with the placeholders replaced by the values (the text itself when it holds none). */
@@ -355,9 +363,18 @@ function personal(c: Filled, pid: string, age: string): Classification {
     return new Personal(c.result, p, a);
   }
   const recent = (c.recent ??= []);
-  for (let i = 0; i < recent.length; i++) if (recent[i].holds(p, a)) return recent[i];
+  for (let i = 0; i < recent.length; i++) {
+    if (recent[i].holds(p, a)) {
+      c.recentMisses = 0;
+      return recent[i];
+    }
+  }
   const out = new Personal(c.result, p, a);
-  if (recent.length >= RECENT_FILLED) recent.pop();
-  recent.unshift(out);
+  // values that do not come back (a new pid per record): after a run of misses only one result
+  // in RECENT_SAMPLE is remembered, so the results stay with their records and die young with them
+  if (++c.recentMisses <= RECENT_MISSES || (c.recentMisses & (RECENT_SAMPLE - 1)) === 0) {
+    if (recent.length >= RECENT_FILLED) recent.pop();
+    recent.unshift(out);
+  }
   return out;
 }

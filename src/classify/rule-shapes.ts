@@ -9,6 +9,26 @@
  */
 import type { DenialFacts } from './facts.js';
 
+// The expressions tried on every denial examined, made once: a regular expression written inside a
+// function is a new object each time the function runs.
+const UUID_IN_RE = /^(.*?)[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(.*)$/i;
+const CGROUP_ROOT_RE = /^\/sys\/fs\/cgroup\//;
+const CGROUP_UNIT_RE = /^([a-z][\w-]*?[-@])[a-z]?([0-9]+)(\.(?:scope|slice|service))$/i;
+const COUNTER_ROOT_RE = /^\/(?:dev\/shm|run\/shm|run|var\/run|tmp|var\/tmp)\//;
+const COUNTER_NAME_RE = /^([\w.+-]*?[.-])?([0-9]+)(\.[a-z]+)?$/i;
+const DIGITS_RE = /^[0-9]+$/;
+const TTY_RE = /^tty[0-9]+$/;
+const SNAP_DIR_RE = /^\/snap\/[^/]+$/;
+const HOME_SNAP_DIR_RE = /^\/(?:@\{HOME\}|root)\/snap\/[^/]+$/;
+const VARIABLE_ROOT_RE = /^\/@\{(PROC|HOME)\}/;
+const FLAG_SEPARATOR_RE = /[\s,]+/;
+const FLAG_WORD_RE = /^[a-z_]+$/;
+const TRAILING_SLASH_RE = /\/$/;
+const FSTYPE_RE = /^[\w.-]+$/;
+const SOURCE_WORD_RE = /^[\w-]+$/;
+const REMOUNT_RE = /\bremount\b/;
+const PROFILE_NAME_RE = /^[\w./:-]+$/;
+
 const PLAIN = /^[\w.+:@-]*$/;
 /** `@` is literal in a rule path only escaped (`@{` starts a variable). */
 const lit = (c: string) => c.replace(/@/g, '\\@');
@@ -21,17 +41,17 @@ function genericComponent(c: string, under: string, last: boolean): string | und
   if (c.length >= 16) {
     if (UUID.test(c)) return '[0-9a-f]*-[0-9a-f]*-[0-9a-f]*-[0-9a-f]*-[0-9a-f]*';
     if (HEX_ID.test(c)) return '[0-9a-f]*';
-    const uuidIn = /^(.*?)[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(.*)$/i.exec(c);
+    const uuidIn = UUID_IN_RE.exec(c);
     if (uuidIn && uuidIn[1].length + uuidIn[2].length >= 3) return `${uuidIn[1]}[0-9a-f]*-[0-9a-f]*-[0-9a-f]*-[0-9a-f]*-[0-9a-f]*${uuidIn[2]}`;
   }
   // cgroup and systemd names: session-3.scope, user-1000.slice, run-r1234.scope, app-gnome-x-4567.scope
-  if (/^\/sys\/fs\/cgroup\//.test(under)) {
-    const m = /^([a-z][\w-]*?[-@])[a-z]?([0-9]+)(\.(?:scope|slice|service))$/i.exec(c);
+  if (CGROUP_ROOT_RE.test(under)) {
+    const m = CGROUP_UNIT_RE.exec(c);
     if (m) return `${lit(m[1])}[0-9]*${m[3]}`;
   }
   // a pid or counter at the end of a shared-memory, lock or session file name: mono.20414, lttng-ust-wait-5, 27.ref
-  if (last && /^\/(?:dev\/shm|run\/shm|run|var\/run|tmp|var\/tmp)\//.test(under)) {
-    const m = /^([\w.+-]*?[.-])?([0-9]+)(\.[a-z]+)?$/i.exec(c);
+  if (last && COUNTER_ROOT_RE.test(under)) {
+    const m = COUNTER_NAME_RE.exec(c);
     if (m && (m[1] ?? '').length + (m[3] ?? '').length >= 3) return `${m[1] ?? ''}[0-9]*${m[3] ?? ''}`;
   }
   return undefined;
@@ -44,24 +64,33 @@ function genericComponent(c: string, under: string, last: boolean): string | und
 export function generalisedPath(path: string, f: DenialFacts): { path: string; owner: boolean } | undefined {
   const pid = f.r.fields.pid;
   const parts = path.split('/');
-  if (parts[0] !== '' || parts.some((p, i) => i > 0 && !PLAIN.test(p))) return undefined;
+  if (parts[0] !== '') return undefined;
+  for (let i = 1; i < parts.length; i++) if (!PLAIN.test(parts[i])) return undefined;
   let changed = false;
   let owner = false;
   // the rule so far: the parts written, each after a slash (grown as they are written: joining
-  // them again for every component made most of what a first sighting allocated)
+  // them again for every component made most of what a first sighting allocated). Until a part
+  // changes it is only the path's parts so far (`written` of them): it is written out when a test
+  // needs it or a part changes, and most paths change nowhere
   let under = '';
+  let written = 1;
+  const upTo = (i: number): string => {
+    for (; written < i; written++) under += `/${parts[written].includes('@') ? lit(parts[written]) : parts[written]}`;
+    return under;
+  };
   // a user's home: @{HOME}, as profiles write it (the user name is the host's, not the program's)
   // only with `owner` (the file is the process's user's): @{HOME} alone would reach every user's files
   const ownFile = f.r.fields.fsuid !== undefined && f.r.fields.fsuid === f.r.fields.ouid;
   for (let i = 1; i < parts.length; i++) {
     const c = parts[i];
     const prev = parts[i - 1];
-    if (i === 1 && c === 'proc' && /^[0-9]+$/.test(parts[2] ?? '')) {
+    if (i === 1 && c === 'proc' && DIGITS_RE.test(parts[2] ?? '')) {
       const own = parts[2] === pid;
       under += own ? '/@{PROC}/@{pid}' : '/@{PROC}/@{pids}';
       owner = own;
       changed = true;
       i++;
+      written = i + 1;
       continue;
     }
     if (i === 1 && c === 'home' && parts.length > 3 && parts[2] !== '' && ownFile) {
@@ -69,29 +98,33 @@ export function generalisedPath(path: string, f: DenialFacts): { path: string; o
       owner = true;
       changed = true;
       i++;
+      written = i + 1;
       continue;
     }
     let g: string | undefined;
-    if (prev === 'task' && /^[0-9]+$/.test(c) && under.startsWith('/@{PROC}')) g = '@{tid}';
-    else if (under === '/dev/pts' && /^[0-9]+$/.test(c)) g = '[0-9]*';
-    else if (under === '/dev' && /^tty[0-9]+$/.test(c)) g = 'tty[0-9]*';
+    const digits = DIGITS_RE.test(c);
+    if (prev === 'task' && digits && upTo(i).startsWith('/@{PROC}')) g = '@{tid}';
+    else if (digits && upTo(i) === '/dev/pts') g = '[0-9]*';
+    else if (prev === 'dev' && TTY_RE.test(c) && upTo(i) === '/dev') g = 'tty[0-9]*';
     // a snap's revision directory changes with every refresh
-    else if (/^[0-9]+$/.test(c) && (/^\/snap\/[^/]+$/.test(under) || /^\/(?:@\{HOME\}|root)\/snap\/[^/]+$/.test(under))) g = '[0-9]*';
-    else if (under === '/run/user' && /^[0-9]+$/.test(c)) g = '@{uid}';
+    else if (digits && (SNAP_DIR_RE.test(upTo(i)) || HOME_SNAP_DIR_RE.test(under))) g = '[0-9]*';
+    else if (digits && upTo(i) === '/run/user') g = '@{uid}';
     else g = genericComponent(c, path, i === parts.length - 1);
     if (g !== undefined) {
-      under += `/${g}`;
+      under = `${upTo(i)}/${g}`;
+      written = i + 1;
       changed = true;
-    } else under += `/${c.includes('@') ? lit(c) : c}`;
+    }
   }
   if (!changed) return undefined;
-  return { path: under.replace(/^\/@\{(PROC|HOME)\}/, '@{$1}'), owner };
+  upTo(parts.length);
+  return { path: under.replace(VARIABLE_ROOT_RE, '@{$1}'), owner };
 }
 
 /** The flags words of a mount record, as a rule's `options=(...)`. */
 function mountOptions(flags: string | undefined): string | undefined {
-  const words = (flags ?? '').split(/[\s,]+/).filter(Boolean);
-  if (!words.length || words.some((w) => !/^[a-z_]+$/.test(w))) return undefined;
+  const words = (flags ?? '').split(FLAG_SEPARATOR_RE).filter(Boolean);
+  if (!words.length || words.some((w) => !FLAG_WORD_RE.test(w))) return undefined;
   return `options=(${words.join(', ')})`;
 }
 
@@ -102,15 +135,15 @@ export function mountRule(f: DenialFacts): string | undefined {
   const fl = f.r.fields;
   const name = f.path ?? '';
   if (!SAFE_POINT.test(name)) return undefined;
-  const point = generalisedPath(name.replace(/\/$/, ''), f)?.path ?? name.replace(/\/$/, '');
+  const point = generalisedPath(name.replace(TRAILING_SLASH_RE, ''), f)?.path ?? name.replace(TRAILING_SLASH_RE, '');
   const dir = name.endsWith('/') ? `${point}/` : point;
   if (f.op === 'umount') return `umount ${dir},`;
   if (f.op === 'pivotroot' || f.op === 'pivot_root') return `pivot_root ${dir},`;
   const opts = mountOptions(fl.flags);
-  const fstype = fl.fstype && /^[\w.-]+$/.test(fl.fstype) ? ` fstype=${fl.fstype}` : '';
-  const src = fl.srcname && SAFE_POINT.test(fl.srcname) ? ` ${fl.srcname}` : fl.srcname && /^[\w-]+$/.test(fl.srcname) ? ` ${fl.srcname}` : '';
-  if (/\bremount\b/.test(fl.flags ?? '')) {
-    const rest = (fl.flags ?? '').split(/[\s,]+/).filter((w) => w && w !== 'remount');
+  const fstype = fl.fstype && FSTYPE_RE.test(fl.fstype) ? ` fstype=${fl.fstype}` : '';
+  const src = fl.srcname && SAFE_POINT.test(fl.srcname) ? ` ${fl.srcname}` : fl.srcname && SOURCE_WORD_RE.test(fl.srcname) ? ` ${fl.srcname}` : '';
+  if (REMOUNT_RE.test(fl.flags ?? '')) {
+    const rest = (fl.flags ?? '').split(FLAG_SEPARATOR_RE).filter((w) => w && w !== 'remount');
     return `remount${rest.length ? ` options=(${rest.join(', ')})` : ''} ${dir},`;
   }
   return `mount${fstype}${opts ? ` ${opts}` : ''}${src} -> ${dir},`;
@@ -119,6 +152,6 @@ export function mountRule(f: DenialFacts): string | undefined {
 /** `change_profile -> TARGET,` for a profile change the profile did not allow. */
 export function changeProfileRule(f: DenialFacts): string | undefined {
   const target = f.r.fields.target ?? f.r.fields.name;
-  if (!target || !/^[\w./:-]+$/.test(target)) return undefined;
+  if (!target || !PROFILE_NAME_RE.test(target)) return undefined;
   return `change_profile -> ${target},`;
 }

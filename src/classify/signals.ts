@@ -29,6 +29,43 @@ import {
   WEBSHELL_RE,
 } from './knowledge.js';
 
+// The expressions tried on every denial examined, made once: a regular expression written inside a
+// function is a new object each time the function runs.
+const WRITE_LETTERS_RE = /[wacdl]/;
+const WRITE_OPS_RE = /^(?:mknod|rename_|unlink|link|chmod|chown|truncate|mkdir|rmdir|symlink)/;
+const FROM_SPACE_RE = / .*/;
+const VOWEL_START_RE = /^[aeiou]/;
+const SHARED_LIBRARY_RE = /\.so(?:\.[0-9.]+)?$/;
+const PROC_PID_ENTRY_RE = /^\/proc\/(\d+)\/(environ|mem|maps|auxv|cmdline|status|stat|fd\/?.*)$/;
+const DB_TOOL_WORD_RE = /backup|postgres|pg_|mysql|mariadb|barman|restic|borg/;
+const EXEC_OR_MAP_RE = /[xm]/;
+const DISCONNECTED_RE = /disconnected path/;
+const ROOT_LABEL_RE = /^\/(run|var\/run|var\/lib|var\/log|var\/cache|var\/spool|etc|srv|opt|usr\/share|usr\/lib|usr\/libexec|usr\/local\/lib|var\/www|tmp|var\/tmp)\//;
+const CHANGES_OR_EXECS_RE = /[wacdx]/;
+const RECEIVE_RE = /receive/;
+const STOPPING_SIGNAL_RE = /^(?:kill|9|term|15|stop|19)$/;
+const TRACE_RE = /\btrace\b/;
+const TRACEDBY_RE = /tracedby/;
+const TARGET_MASK_RE = /\b(?:readby|tracedby)\b/;
+const READBY_RE = /readby/;
+const READ_RE = /\bread\b/;
+const READ_ONLY_MEMBER_RE = /^(?:Get|GetAll|Introspect|Ping|GetMachineId)$/;
+const ASKING_MEMBER_RE = /^(?:Inhibit|CheckAuthorization|CancelCheckAuthorization|Can\w+|Get\w*|List\w*|Subscribe|Unsubscribe|RegisterAuthenticationAgent|UnregisterAuthenticationAgent)$/;
+const LEADING_SLASH_RE = /^\//;
+const REMOUNT_OR_BIND_RE = /\b(?:remount|bind|rbind)\b/;
+const DISK_SOURCE_RE = /^\/dev\/(?!pts|shm|mqueue)/;
+const MOUNT_BY_HAND_RE = /^(?:mount|sh|bash|dash|ash|busybox|python[0-9.]*|perl)$/;
+const UNIT_COMM_RE = /^\(.*\)$/;
+const RUNTIME_SETUP_RE = /^runc|^crun|pivot/;
+const MODULE_LOADER_RE = /^(?:kmod|modprobe|insmod_helper|nvidia[_-]modprobe|hwctl|lsmod)$/;
+const POLICY_LOADER_RE = /^(?:apparmor_parser|aa-[\w-]+|snapd|snap-confine|lxd|incusd|libvirtd|virt-aa-helper)$/;
+const SHELL_RUNNING_SERVER_RE = /^(?:sshd|master|postfix|exim4?|cupsd)$/;
+const SSHD_RE = /^sshd(?:-session|-auth)?$/;
+const SSH_TRUST_RE = /\/\.ssh\/(?:authorized_keys2?|known_hosts)$|^\/etc\/ssh\//;
+const PASSWORD_TOOL_RE = /^(?:unix[-_]chkpwd|passwd|chpasswd|chage|chfn|chsh|useradd|usermod|userdel|groupadd|groupmod|gpasswd|newusers|pwck|grpck|vipw|login|su|sudo|visudo|polkit-agent-helper-1|gdm-session-worker|lightdm|sddm-helper)$/;
+const PASSWORD_STORE_RE = /^\/etc\/(?:shadow|gshadow|sudoers|security\/opasswd)/;
+const DAEMON_SUFFIX_RE = /d$/;
+
 export interface Signal {
   side: 'attack' | 'benign';
   weight: number;
@@ -62,19 +99,51 @@ const benign = (weight: number, tag: string, reason: string): Signal => ({ side:
 
 /** The longest common directory prefix of two paths (ending in `/`), without allocating per component. */
 function sharedDir(a: string, b: string): string {
+  return a.slice(0, sharedDirLength(a, b));
+}
+
+/** The length of sharedDir(a, b), without making it. */
+function sharedDirLength(a: string, b: string): number {
   const n = Math.min(a.length, b.length);
   let lastSlash = -1;
   for (let i = 0; i < n; i++) {
     if (a.charCodeAt(i) !== b.charCodeAt(i)) break;
     if (a.charCodeAt(i) === 47) lastSlash = i;
   }
-  return lastSlash < 0 ? '' : a.slice(0, lastSlash + 1);
+  return lastSlash + 1;
+}
+
+/** GENERIC_DIRS by length, so a prefix of a path is looked up without cutting it out. */
+const GENERIC_BY_LENGTH: string[][] = [];
+for (const d of GENERIC_DIRS) (GENERIC_BY_LENGTH[d.length] ??= []).push(d);
+
+/** Whether the first `n` characters of `path` are one of GENERIC_DIRS. */
+function genericPrefix(path: string, n: number): boolean {
+  const list = GENERIC_BY_LENGTH[n];
+  if (list !== undefined) for (const d of list) if (path.startsWith(d)) return true;
+  return false;
+}
+
+/** Whether a rule starting with `lit` is a neighbour of `path`: they share a directory that is
+ * not one every service shares (measured, not cut out: this runs for every rule of a profile). */
+export function neighbourDir(lit: string, path: string): boolean {
+  const shared = sharedDirLength(lit, path);
+  return shared > 1 && !genericPrefix(path, shared);
+}
+
+/** neighbourDir with the shared directory cut out (the reference the measure is tested against). */
+export function neighbourDirPlain(lit: string, path: string): boolean {
+  const shared = sharedDir(lit, path);
+  return shared.length > 1 && !GENERIC_DIRS.has(shared);
 }
 
 interface OwnRule {
   rule: FileRule;
-  /** Per expansion: its literal start, and whether it is a plain path (no glob at all). */
-  alts: { lit: string; plain: boolean; path: string }[];
+  /** Per expansion: its literal start, whether it is a plain path (no glob at all), and the path's
+   * last component and directory (basenameOf, dirOf: made once here, not for every denial). */
+  alts: { lit: string; plain: boolean; path: string; name: string; dir: string }[];
+  /** appTail of the first expansion's literal start (null: none; undefined: not worked out yet). */
+  tail?: { root: string; dir: string } | null;
 }
 
 /** Rules the profile author wrote (its file and local/ include), not the generic abstractions; computed once per profile. */
@@ -84,7 +153,7 @@ function ownRules(info: ProfileInfo): OwnRule[] {
   if (!own) {
     own = info.fileRules
       .filter((r) => !r.deny && !r.origin.file.includes('/abstractions/'))
-      .map((rule) => ({ rule, alts: rule.glob.expanded.map((e) => ({ lit: literalPrefix(e), plain: literalPrefix(e) === e, path: e })) }));
+      .map((rule) => ({ rule, alts: rule.glob.expanded.map((e) => ({ lit: literalPrefix(e), plain: literalPrefix(e) === e, path: e, name: basenameOf(e), dir: dirOf(e) })) }));
     ownRuleCache.set(info, own);
   }
   return own;
@@ -107,7 +176,7 @@ function fileSignals(f: DenialFacts, index: ProfileIndex | undefined, out: Findi
   const s = out.signals;
   const info = f.info;
   const mask = f.mask;
-  const writes = /[wacdl]/.test(mask) || /^(?:mknod|rename_|unlink|link|chmod|chown|truncate|mkdir|rmdir|symlink)/.test(f.op);
+  const writes = WRITE_LETTERS_RE.test(mask) || WRITE_OPS_RE.test(f.op);
   const reads = mask.includes('r');
   const staging = stagingDir(path);
   const own = f.words;
@@ -131,11 +200,11 @@ function fileSignals(f: DenialFacts, index: ProfileIndex | undefined, out: Findi
     } else if (cls && !spawner) {
       const strong = cls === 'shell' || cls === 'network tool' || server;
       const w = runsThings && !server ? 1 : cls === 'reconnaissance command' || cls === 'compiler' ? (server ? 2 : 1) : strong ? 3 : 2;
-      s.push(attack(w, `exec-${cls.replace(/ .*/, '')}`, `${f.subject} ${verb(f, 'tried to execute', 'executed')} ${/^[aeiou]/.test(cls) ? 'an' : 'a'} ${cls} (${path})`));
+      s.push(attack(w, `exec-${cls.replace(FROM_SPACE_RE, '')}`, `${f.subject} ${verb(f, 'tried to execute', 'executed')} ${VOWEL_START_RE.test(cls) ? 'an' : 'a'} ${cls} (${path})`));
     }
     if (staging) s.push(attack(3, 'exec-staging', `${f.subject} ${verb(f, 'tried to execute', 'executed')} a program from ${staging} (${path})`));
     if (staging && hiddenComponent(path)) s.push(attack(1, 'hidden', `the program sits in a hidden directory (${hiddenComponent(path)})`));
-  } else if (!mask.includes('m') && reads && staging && f.program.kind === 'network service' && /\.so(?:\.[0-9.]+)?$/.test(path)) {
+  } else if (!mask.includes('m') && reads && staging && f.program.kind === 'network service' && SHARED_LIBRARY_RE.test(path)) {
     s.push(attack(1, 'library-staging', `${f.subject} ${verb(f, 'tried to read', 'read')} a shared library from ${staging} (${path}): loading code from a world-writable directory is how libraries are injected`));
   } else if (mask.includes('m') && staging) {
     s.push(attack(3, 'mmap-staging', `${f.subject} ${verb(f, 'tried to map', 'mapped')} ${path} as executable code from ${staging}`));
@@ -143,12 +212,12 @@ function fileSignals(f: DenialFacts, index: ProfileIndex | undefined, out: Findi
 
   if (reads) {
     const cred = credentialFact(path);
-    const procPid = /^\/proc\/(\d+)\/(environ|mem|maps|auxv|cmdline|status|stat|fd\/?.*)$/.exec(path);
+    const procPid = PROC_PID_ENTRY_RE.exec(path);
     const ownStore = cred && credentialsOwnedBy(path, f.program.name, f.words);
     if (cred && ownStore) {
       s.push(benign(2, 'own-credentials', `${path} belongs to ${f.program.name} itself (${ownStore}): reading it is its job`));
     } else if (cred) {
-      const dbTool = cred.db && own.some((w) => /backup|postgres|pg_|mysql|mariadb|barman|restic|borg/.test(w));
+      const dbTool = cred.db && own.some((w) => DB_TOOL_WORD_RE.test(w));
       if (dbTool) {
         s.push(attack(1, 'credential-read', `${f.subject} ${verb(f, 'tried to read', 'read')} ${cred.label} (${path}): a credential read, although a backup or database tool can have a reason to`));
       } else if (cred.history && (f.program.kind === 'sandbox' || f.program.kind === 'snap' || f.program.kind === 'desktop app')) {
@@ -198,7 +267,7 @@ function fileSignals(f: DenialFacts, index: ProfileIndex | undefined, out: Findi
       const rule = allows.reduce((a, b) => (score(b) > score(a) ? b : a));
       out.alreadyAllowed = rule;
       s.push(benign(3, 'already-allowed', `the file declaring ${f.profile} already allows ${path} with '${mask}' (${ruleRef(info, rule)}): the loaded policy is older than the file`));
-    } else if (allows.length && !/[xm]/.test(mask)) {
+    } else if (allows.length && !EXEC_OR_MAP_RE.test(mask)) {
       s.push(benign(2, 'wider-mask', `the profile already allows ${path} with '${allows.map((r) => r.perms).join('')}' (${ruleRef(info, allows[0])}); this needs '${mask}'`));
       out.neighbours.push(...allows);
     }
@@ -224,12 +293,12 @@ function fileSignals(f: DenialFacts, index: ProfileIndex | undefined, out: Findi
     if (info && !staging) neighbourSignals(f, info, path, out);
   }
   if (f.op === 'file_inherit') s.push(benign(2, 'inherit', `file_inherit: a descriptor passed on at exec (${path}), not an open by the program`));
-  if (/disconnected path/.test(f.r.fields.info ?? '')) s.push(benign(2, 'disconnected', `disconnected path (${path}): a file opened outside the process's mount namespace view`));
+  if (DISCONNECTED_RE.test(f.r.fields.info ?? '')) s.push(benign(2, 'disconnected', `disconnected path (${path}): a file opened outside the process's mount namespace view`));
   ordinaryFileSignals(f, out, reads, writes);
 }
 
 function rootLabel(path: string): string {
-  const m = /^\/(run|var\/run|var\/lib|var\/log|var\/cache|var\/spool|etc|srv|opt|usr\/share|usr\/lib|usr\/libexec|usr\/local\/lib|var\/www|tmp|var\/tmp)\//.exec(path);
+  const m = ROOT_LABEL_RE.exec(path);
   return m ? `/${m[1]}` : dirOf(path);
 }
 
@@ -274,20 +343,20 @@ function neighbourSignals(f: DenialFacts, info: ProfileInfo, path: string, out: 
   let near: FileRule | undefined;
   for (const o of ownRules(info)) {
     for (const a of o.alts) {
-      const shared = sharedDir(a.lit, path);
-      if (shared.length > 1 && !GENERIC_DIRS.has(shared)) {
+      if (neighbourDir(a.lit, path)) {
         out.neighbours.push(o.rule);
         near ??= o.rule;
         break;
       }
-      if (a.plain && !out.movedFrom && basenameOf(a.path) === name && dirOf(a.path) !== dir) out.movedFrom = o.rule;
+      if (a.plain && !out.movedFrom && a.name === name && a.dir !== dir) out.movedFrom = o.rule;
     }
   }
   if (!near) {
     const tail = appTail(path);
     if (tail) {
       for (const o of ownRules(info)) {
-        const t = appTail(o.alts[0]?.lit ?? '');
+        if (o.tail === undefined) o.tail = appTail(o.alts[0]?.lit ?? '') ?? null;
+        const t = o.tail;
         if (t && t.dir === tail.dir && t.root !== tail.root) {
           out.signals.push(benign(2, 'parallel-tree', `${path} is the ${tail.root} side of ${t.root}/${t.dir} that the profile already allows (${ruleRef(info, o.rule)})`));
           break;
@@ -312,7 +381,7 @@ function appTail(path: string): { root: string; dir: string } | undefined {
 const NO_ABSTRACTION_RE = /^\/(?:proc|sys|tmp|var\/tmp|home|root|srv|var\/www|var\/lib|var\/log|var\/spool|opt|mnt|media)\//;
 
 function abstractionFor(index: ProfileIndex | undefined, info: ProfileInfo | undefined, path: string, mask: string): string | undefined {
-  if (!mask || /[wacdx]/.test(mask) || NO_ABSTRACTION_RE.test(path)) return undefined;
+  if (!mask || CHANGES_OR_EXECS_RE.test(mask) || NO_ABSTRACTION_RE.test(path)) return undefined;
   let found = index?.abstractionFor(path, mask);
   if (!found && !(index && info)) {
     for (const [re, perms, name] of BUILTIN_ABSTRACTIONS) if (re.test(path) && [...mask].every((k) => perms.includes(k))) found = name;
@@ -389,7 +458,7 @@ function signalSignals(f: DenialFacts, out: Findings): void {
   const sig = fl.signal ?? '';
   const peer = fl.peer ?? fl.peer_label ?? '';
   const s = out.signals;
-  const receiving = /receive/.test(f.mask);
+  const receiving = RECEIVE_RE.test(f.mask);
   if (receiving) {
     const fromManager = fl.comm === 'systemd' || fl.pid === '1';
     const peerProgram = programOf(peer);
@@ -405,7 +474,7 @@ function signalSignals(f: DenialFacts, out: Findings): void {
   const ownFamily = peer === f.profile || peer.split('//')[0] === f.profile.split('//')[0];
   if (ownFamily) s.push(benign(2, 'signal-own', `${f.profile} signalling its own processes (${sig})`));
   else if (f.program.runtime || f.program.kind === 'container' || f.program.kind === 'hypervisor' || f.program.kind === 'snap' || f.program.kind === 'admin tool') s.push(benign(2, 'signal-managed', `${f.program.name} (a ${f.program.kind}) signalling a process it manages (${sig} to ${peer || '?'})`));
-  else if (/^(?:kill|9|term|15|stop|19)$/.test(sig) && peer !== 'unconfined') s.push(attack(1, 'signal-other', `${f.subject} ${verb(f, 'tried to send', 'sent')} ${sig} to a process of another service (${peer})`));
+  else if (STOPPING_SIGNAL_RE.test(sig) && peer !== 'unconfined') s.push(attack(1, 'signal-other', `${f.subject} ${verb(f, 'tried to send', 'sent')} ${sig} to a process of another service (${peer})`));
 }
 
 function ptraceSignals(f: DenialFacts, out: Findings): void {
@@ -413,19 +482,19 @@ function ptraceSignals(f: DenialFacts, out: Findings): void {
   const s = out.signals;
   const comm = f.r.fields.comm ?? '';
   const viewer = PROCESS_VIEWERS.test(comm) || f.program.kind === 'admin tool' || f.program.runtime === true;
-  if (/\btrace\b/.test(f.mask) && !/tracedby/.test(f.mask) && TRACERS.test(comm)) {
+  if (TRACE_RE.test(f.mask) && !TRACEDBY_RE.test(f.mask) && TRACERS.test(comm)) {
     s.push(attack(3, 'ptrace-trace', `${f.subject} ${verb(f, 'tried to attach to', 'attached to')} a process under ${peer} with ${comm} (a debugger or tracer: read and change its memory)`));
-  } else if (/\btrace\b/.test(f.mask) && !/tracedby/.test(f.mask) && viewer) {
+  } else if (TRACE_RE.test(f.mask) && !TRACEDBY_RE.test(f.mask) && viewer) {
     s.push(benign(2, 'ptrace-viewer', `${comm || f.program.name} looks at other processes for a living: reading /proc/PID of another process asks for ptrace (trace on older kernels)`));
-  } else if (/\b(?:readby|tracedby)\b/.test(f.mask)) {
+  } else if (TARGET_MASK_RE.test(f.mask)) {
     const same = peer === f.profile || peer.split('//')[0] === f.profile.split('//')[0];
-    s.push(benign(same || /readby/.test(f.mask) ? 2 : 1, 'ptrace-target', `${f.profile} was the target: ${peer} looked at it (${f.mask})`));
-  } else if (/\btrace\b/.test(f.mask) && !/tracedby/.test(f.mask) && (f.program.kind === 'sandbox' || f.program.kind === 'desktop app') && (peer === f.profile || peer.split('//')[0] === f.profile.split('//')[0])) {
+    s.push(benign(same || READBY_RE.test(f.mask) ? 2 : 1, 'ptrace-target', `${f.profile} was the target: ${peer} looked at it (${f.mask})`));
+  } else if (TRACE_RE.test(f.mask) && !TRACEDBY_RE.test(f.mask) && (f.program.kind === 'sandbox' || f.program.kind === 'desktop app') && (peer === f.profile || peer.split('//')[0] === f.profile.split('//')[0])) {
     s.push(benign(2, 'ptrace-own-children', `${f.program.name} attaching to its own processes (crash reporters and sandboxes do)`));
-  } else if (/\btrace\b/.test(f.mask) && !/tracedby/.test(f.mask)) {
+  } else if (TRACE_RE.test(f.mask) && !TRACEDBY_RE.test(f.mask)) {
     if (peer === f.profile) s.push(attack(1, 'ptrace-self', `${f.subject} ${verb(f, 'tried to attach to', 'attached to')} a process of its own profile (ptrace trace)`));
     else s.push(attack(3, 'ptrace-trace', `${f.subject} ${verb(f, 'tried to attach to', 'attached to')} a process under ${peer} (ptrace trace: read and change its memory)`));
-  } else if (/\bread\b/.test(f.mask) && !/readby/.test(f.mask)) {
+  } else if (READ_RE.test(f.mask) && !READBY_RE.test(f.mask)) {
     s.push(benign(2, 'ptrace-read', `ptrace read of ${peer}: a ps-style look at /proc, not an attach`));
   }
 }
@@ -435,12 +504,12 @@ function dbusSignals(f: DenialFacts, out: Findings): void {
   const dest = fl.name ?? '';
   const iface = fl.interface ?? '';
   const s = out.signals;
-  const readOnly = /receive/.test(fl.mask ?? '') || f.op === 'dbus_signal' || /^(?:Get|GetAll|Introspect|Ping|GetMachineId)$/.test(fl.member ?? '') || iface === 'org.freedesktop.DBus.Introspectable';
-  const asks = /^(?:Inhibit|CheckAuthorization|CancelCheckAuthorization|Can\w+|Get\w*|List\w*|Subscribe|Unsubscribe|RegisterAuthenticationAgent|UnregisterAuthenticationAgent)$/.test(fl.member ?? '');
+  const readOnly = RECEIVE_RE.test(fl.mask ?? '') || f.op === 'dbus_signal' || READ_ONLY_MEMBER_RE.test(fl.member ?? '') || iface === 'org.freedesktop.DBus.Introspectable';
+  const asks = ASKING_MEMBER_RE.test(fl.member ?? '');
   const desktopSide = f.program.kind === 'sandbox' || f.program.kind === 'snap' || f.program.kind === 'desktop app' || f.program.kind === 'admin tool';
   if (!readOnly && asks && desktopSide && (SENSITIVE_DBUS_RE.test(dest) || SENSITIVE_DBUS_RE.test(iface))) {
     s.push(benign(2, 'dbus-desktop', `${fl.member} on ${dest || iface}: desktop programs ask logind, polkit and systemd this routinely (inhibit sleep, check an authorization, list sessions)`));
-  } else if (!readOnly && (SENSITIVE_DBUS_RE.test(dest) || SENSITIVE_DBUS_RE.test(iface) || SENSITIVE_DBUS_RE.test(fl.path?.replace(/^\//, '').replace(/\//g, '.') ?? ''))) {
+  } else if (!readOnly && (SENSITIVE_DBUS_RE.test(dest) || SENSITIVE_DBUS_RE.test(iface) || SENSITIVE_DBUS_RE.test(fl.path?.replace(LEADING_SLASH_RE, '').replace(/\//g, '.') ?? ''))) {
     s.push(attack(2, 'dbus-sensitive', `${f.subject} ${verb(f, 'tried to call', 'called')} ${iface}.${fl.member ?? '?'} on ${dest}: a request to change the system`));
   } else {
     s.push(benign(2, 'dbus-routine', `D-Bus ${fl.mask ?? 'call'} of ${fl.member ?? '?'} on ${dest || iface} (${fl.bus ?? '?'} bus): an ordinary service request`));
@@ -465,18 +534,18 @@ function mountSignals(f: DenialFacts, out: Findings): void {
   const kind = f.program.kind;
   const fstype = fl.fstype ?? '';
   // a new file system mounted on scratch space (not a remount or bind of what is there)
-  const fresh = !!fstype && !/\b(?:remount|bind|rbind)\b/.test(fl.flags ?? '');
-  const escape = MOUNT_ESCAPE_FS.test(fstype) || /^\/dev\/(?!pts|shm|mqueue)/.test(fl.srcname ?? '') || (fresh && stagingDir(f.path ?? '') !== undefined && fstype !== 'tmpfs');
-  const byHand = /^(?:mount|sh|bash|dash|ash|busybox|python[0-9.]*|perl)$/.test(comm);
-  if ((kind === 'container' && !f.program.runtime) && (escape || byHand) && !/^\(.*\)$/.test(comm)) {
+  const fresh = !!fstype && !REMOUNT_OR_BIND_RE.test(fl.flags ?? '');
+  const escape = MOUNT_ESCAPE_FS.test(fstype) || DISK_SOURCE_RE.test(fl.srcname ?? '') || (fresh && stagingDir(f.path ?? '') !== undefined && fstype !== 'tmpfs');
+  const byHand = MOUNT_BY_HAND_RE.test(comm);
+  if ((kind === 'container' && !f.program.runtime) && (escape || byHand) && !UNIT_COMM_RE.test(comm)) {
     out.signals.push(attack(3, 'container-mount', `${f.subject} ${verb(f, 'tried to', 'did')} mount ${fstype || ''} ${fl.srcname ?? ''} on ${f.path ?? '?'} from inside a container${escape ? ': cgroup, proc and disk mounts are how containers are escaped' : ''}`.replace(/\s+/g, ' ')));
     return;
   }
   if (kind === 'container' || kind === 'hypervisor' || kind === 'snap' || kind === 'sandbox' || (kind === 'admin tool' && !escape)) {
-    const unit = /^\(.*\)$/.test(comm);
+    const unit = UNIT_COMM_RE.test(comm);
     const why = unit
       ? `systemd setting up the sandbox of ${comm} (private or read-only mounts for a unit)`
-      : /^runc|^crun|pivot/.test(comm + f.op + (f.path ?? ''))
+      : RUNTIME_SETUP_RE.test(comm + f.op + (f.path ?? ''))
         ? 'a container runtime preparing a container root (pivot_root, bind mounts)'
         : comm === 'systemd' || comm === 'init'
           ? "a container's init mounting its own /run, /sys/fs/cgroup and the like"
@@ -548,8 +617,8 @@ const MOUNT_ESCAPE_FS = /^(?:cgroup|proc|sysfs|ext[234]|xfs|btrfs|vfat|ntfs|debu
 function capabilityExcuse(f: DenialFacts, cap: string): { weight: number; reason: string } | undefined {
   const p = f.program;
   const policy = cap === 'mac_admin' || cap === 'mac_override';
-  if (cap === 'sys_module' && /^(?:kmod|modprobe|insmod_helper|nvidia[_-]modprobe|hwctl|lsmod)$/.test(p.name)) return { weight: 2, reason: `${p.name} loads kernel modules: that is its job` };
-  if (policy && /^(?:apparmor_parser|aa-[\w-]+|snapd|snap-confine|lxd|incusd|libvirtd|virt-aa-helper)$/.test(p.name)) return { weight: 2, reason: `${p.name} loads AppArmor policy: that is its job` };
+  if (cap === 'sys_module' && MODULE_LOADER_RE.test(p.name)) return { weight: 2, reason: `${p.name} loads kernel modules: that is its job` };
+  if (policy && POLICY_LOADER_RE.test(p.name)) return { weight: 2, reason: `${p.name} loads AppArmor policy: that is its job` };
   if (cap === 'sys_module' || cap === 'sys_boot' || policy) return undefined;
   switch (p.kind) {
     case 'sandbox':
@@ -574,7 +643,7 @@ function capabilityExcuse(f: DenialFacts, cap: string): { weight: number; reason
 function shellChildSignal(f: DenialFacts, out: Findings): void {
   const comm = f.r.fields.comm ?? '';
   const p = f.program;
-  if (!(p.kind === 'network service' || p.kind === 'document filter') || f.role === 'mail server' || f.role === 'login or scheduler' || /^(?:sshd|master|postfix|exim4?|cupsd)$/.test(p.name)) return;
+  if (!(p.kind === 'network service' || p.kind === 'document filter') || f.role === 'mail server' || f.role === 'login or scheduler' || SHELL_RUNNING_SERVER_RE.test(p.name)) return;
   const cls = execClass(`/${comm}`);
   if (cls === 'shell' || cls === 'network tool' || cls === 'download tool') {
     out.signals.push(attack(2, 'shell-child', `the process is ${comm}, running under ${p.name}'s profile: ${p.name} started a ${cls}`));
@@ -589,11 +658,11 @@ const RUNTIME_PEER_RE = /^(?:kubelet|k3s|dockerd|docker|containerd|containerd-sh
  * client and ~/.docker/config.json, a tool and its own dot directory. Its owner reading it is the job.
  */
 function credentialsOwnedBy(path: string, program: string, words: string[]): string | undefined {
-  if (/^sshd(?:-session|-auth)?$/.test(program) && /\/\.ssh\/(?:authorized_keys2?|known_hosts)$|^\/etc\/ssh\//.test(path)) return 'sshd reads the keys a user may log in with';
+  if (SSHD_RE.test(program) && SSH_TRUST_RE.test(path)) return 'sshd reads the keys a user may log in with';
   // the programs that check or change passwords and sudo rights read the stores made for them
-  if (/^(?:unix[-_]chkpwd|passwd|chpasswd|chage|chfn|chsh|useradd|usermod|userdel|groupadd|groupmod|gpasswd|newusers|pwck|grpck|vipw|login|su|sudo|visudo|polkit-agent-helper-1|gdm-session-worker|lightdm|sddm-helper)$/.test(program) && /^\/etc\/(?:shadow|gshadow|sudoers|security\/opasswd)/.test(path)) return `${program} checks or changes passwords and rights`;
+  if (PASSWORD_TOOL_RE.test(program) && PASSWORD_STORE_RE.test(path)) return `${program} checks or changes passwords and rights`;
   for (const w of [program, ...words]) {
-    const n = w.replace(/d$/, '');
+    const n = w.replace(DAEMON_SUFFIX_RE, '');
     if (n.length >= 3 && (path.includes(`/.${n}/`) || path.includes(`/.config/${n}/`))) return `its own ~/.${n} directory`;
   }
   return undefined;

@@ -15,6 +15,25 @@ import { basenameOf, dotComponent, type DenialFacts } from './facts.js';
 import type { Findings } from './signals.js';
 import { changeProfileRule, generalisedPath, mountRule } from './rule-shapes.js';
 
+// The expressions tried on every denial examined, made once: a regular expression written inside a
+// function is a new object each time the function runs.
+const PATH_QUOTE_RE = /[\s,#]/;
+const WORD_QUOTE_RE = /[\s,#()=]/;
+const OWNER_ROOT_RE = /^\/(?:home|tmp|var\/tmp|run\/user)\//;
+const DISCONNECTED_RE = /disconnected path/;
+const RECEIVE_RE = /receive/;
+const WORD_SEPARATOR_RE = /[\s,]+/;
+const PTRACE_PERM_RE = /^(?:read|trace|readby|tracedby)$/;
+const UNIX_PERM_RE = /^[a-z_]+$/;
+const UNIX_ADDR_RE = /^@?[\w./:-]+$/;
+const HEX_ADDR_RE = /^@?[0-9A-F]{16,}$/;
+const LOCAL_OP_RE = /^(?:bind|listen|accept|create)$/;
+const DBUS_PERM_RE = /^(?:send|receive|bind|eavesdrop)$/;
+const NOT_LOADED_RE = /label not found|profile not found/;
+const EXE_PATH_RE = /^\/[\w./+-]+$/;
+const DOT_COMPONENT_RE = /\/\.\.?(?:\/|$)/;
+const FILE_WORD_RE = /^[\w+-][\w.+-]*$/;
+
 /** Characters AppArmor reads as a pattern (globs, alternations, variables) wherever it matches a value. */
 const PATTERN_CHARS_RE = /[*?[\]{}^@]/g;
 /**
@@ -42,12 +61,12 @@ function literal(v: string, quoteRe: RegExp): string | undefined {
 /** Quotes and escapes a path from a log so it reads as exactly that path in a rule, or undefined. */
 export function rulePath(path: string): string | undefined {
   if (!path.startsWith('/') || dotComponent(path)) return undefined;
-  return literal(path, /[\s,#]/);
+  return literal(path, PATH_QUOTE_RE);
 }
 
 /** A value for a rule condition (peer label, signal, interface, member, ...), escaped to match only itself, or undefined. */
 function ruleWord(v: string | undefined): string | undefined {
-  return v === undefined ? undefined : literal(v, /[\s,#()=]/);
+  return v === undefined ? undefined : literal(v, WORD_QUOTE_RE);
 }
 
 /** Profile mask letters for the kernel's: create and delete need `w`; exec gets a transition. */
@@ -88,7 +107,7 @@ function neighbourGlob(path: string, neighbours: FileRule[]): string | undefined
 }
 
 function own(path: string, f: DenialFacts): boolean {
-  return f.r.fields.fsuid !== undefined && f.r.fields.fsuid === f.r.fields.ouid && f.r.fields.fsuid !== '0' && /^\/(?:home|tmp|var\/tmp|run\/user)\//.test(path);
+  return f.r.fields.fsuid !== undefined && f.r.fields.fsuid === f.r.fields.ouid && f.r.fields.fsuid !== '0' && OWNER_ROOT_RE.test(path);
 }
 
 /** Where a profile's rules go, once per profile file: the text is shared by every suggestion that
@@ -113,7 +132,7 @@ function fileRule(f: DenialFacts, find: Findings, index: ProfileIndex | undefine
   // a traversal is not a file to allow: the kernel never reports one
   if (dotComponent(path)) return undefined;
   if (find.abstraction) return { rules: [`include <${find.abstraction}>`], note: `<${find.abstraction}> covers ${path}` };
-  if (/disconnected path/.test(f.r.fields.info ?? '')) return { rules: ['flags=(attach_disconnected)'], note: `a disconnected path is fixed on the profile line, not by a path rule: \`profile ${f.profile.split('//').pop()} flags=(attach_disconnected) {\`, keeping any flags it has` };
+  if (DISCONNECTED_RE.test(f.r.fields.info ?? '')) return { rules: ['flags=(attach_disconnected)'], note: `a disconnected path is fixed on the profile line, not by a path rule: \`profile ${f.profile.split('//').pop()} flags=(attach_disconnected) {\`, keeping any flags it has` };
   // the parts that change from run to run (pid, terminal, ids) become the variable or glob for them
   const general = generalisedPath(path, f);
   let target: string | undefined = general?.path;
@@ -158,18 +177,18 @@ function otherRule(f: DenialFacts): string | undefined {
       return cap ? `capability ${cap},` : undefined;
     }
     case 'signal': {
-      const perm = /receive/.test(f.mask) ? 'receive' : 'send';
+      const perm = RECEIVE_RE.test(f.mask) ? 'receive' : 'send';
       const sig = ruleWord(fl.signal);
       const peer = ruleWord(fl.peer ?? fl.peer_label);
       return sig && peer ? `signal (${perm}) set=(${sig}) peer=${peer},` : undefined;
     }
     case 'ptrace': {
-      const perm = f.mask.split(/[\s,]+/).filter((w) => /^(?:read|trace|readby|tracedby)$/.test(w));
+      const perm = f.mask.split(WORD_SEPARATOR_RE).filter((w) => PTRACE_PERM_RE.test(w));
       const peer = ruleWord(fl.peer ?? fl.peer_label);
       return perm.length && peer ? `ptrace (${perm.join(', ')}) peer=${peer},` : undefined;
     }
     case 'unix': {
-      const masked = f.mask.split(/[\s,]+/).filter((w) => /^[a-z_]+$/.test(w));
+      const masked = f.mask.split(WORD_SEPARATOR_RE).filter((w) => UNIX_PERM_RE.test(w));
       // no mask: the operation names the permission (sendmsg -> send); one it does not name gets no rule
       const perms = masked.length ? masked : UNIX_OP_PERMS[f.op] ? [UNIX_OP_PERMS[f.op]] : [];
       if (!perms.length) return undefined;
@@ -179,15 +198,15 @@ function otherRule(f: DenialFacts): string | undefined {
       if (fl.addr !== undefined && fl.addr !== 'none') {
         // only names without pattern characters (the leading @ marks an abstract socket); an abstract
         // address the kernel wrote in hex (it holds a NUL) cannot be written: no rule, not a wider one
-        if (!/^@?[\w./:-]+$/.test(fl.addr) || /^@?[0-9A-F]{16,}$/.test(fl.addr)) return undefined;
+        if (!UNIX_ADDR_RE.test(fl.addr) || HEX_ADDR_RE.test(fl.addr)) return undefined;
         // bind, listen and accept name the socket's own address; the others the peer's
-        const local = /^(?:bind|listen|accept|create)$/.test(f.op);
+        const local = LOCAL_OP_RE.test(f.op);
         addr = local ? ` addr="${fl.addr}"` : ` peer=(addr="${fl.addr}")`;
       }
       return `unix (${perms.join(', ')}) type=${type}${addr},`;
     }
     case 'dbus': {
-      const perms = (fl.mask ?? '').split(/[\s,]+/).filter((w) => /^(?:send|receive|bind|eavesdrop)$/.test(w));
+      const perms = (fl.mask ?? '').split(WORD_SEPARATOR_RE).filter((w) => DBUS_PERM_RE.test(w));
       if (!perms.length) return undefined;
       const parts = [`dbus ${perms.length === 1 ? perms[0] : `(${perms.join(', ')})`}`];
       for (const k of ['bus', 'path', 'interface', 'member'] as const) {
@@ -227,7 +246,7 @@ export function missingRuleSuggestion(f: DenialFacts, find: Findings, index: Pro
       file: f.info.file,
     };
   }
-  if (f.access === 'change-profile' && /label not found|profile not found/.test(f.r.fields.info ?? '')) {
+  if (f.access === 'change-profile' && NOT_LOADED_RE.test(f.r.fields.info ?? '')) {
     const target = f.r.fields.target ?? f.r.fields.name ?? 'the target profile';
     return { kind: 'none', text: `no rule is missing: ${target} is not loaded; load it (apparmor_parser -r with its file) or restart the service or runtime that generates it` };
   }
@@ -262,10 +281,10 @@ function usernsProfileAdvice(f: DenialFacts): Suggestion | undefined {
   if (!stacked && !(f.access === 'userns' && f.profile === 'unconfined')) return undefined;
   const fl = f.r.fields;
   const exe = fl.execpath ?? fl.exe;
-  const program = exe && /^\/[\w./+-]+$/.test(exe) && !/\/\.\.?(?:\/|$)/.test(exe) ? exe : undefined;
+  const program = exe && EXE_PATH_RE.test(exe) && !DOT_COMPONENT_RE.test(exe) ? exe : undefined;
   // a file name is built from it: a plain word only (no `/`, no leading dot)
   const word = program ? basenameOf(program) : fl.comm;
-  const name = word && /^[\w+-][\w.+-]*$/.test(word) ? word : 'the-program';
+  const name = word && FILE_WORD_RE.test(word) ? word : 'the-program';
   const generated = f.managedBy ? ` (${managedAdvice(f.managedBy)})` : '';
   return {
     kind: 'rule',

@@ -18,6 +18,10 @@ import { REPEAT_COUNT, REPEAT_SPAN_MS, type PriorAttacks, type RecentLoad } from
 import type { Findings, Signal } from './signals.js';
 import { explicitDenySuggestion, missingRuleSuggestion, respondSuggestion } from './suggest.js';
 
+// The expressions tried on every denial examined, made once: a regular expression written inside a
+// function is a new object each time the function runs.
+const SKIPPED_LOAD_RE = /same as current profile/;
+
 /** What one denial says by itself: its facts, the signals they raise, and the reasons about what
  * the classifier could not read (profile directories, a generated profile). */
 export interface DenialCase {
@@ -273,5 +277,5 @@ export function infoVerdict(r: AppArmorRecord): Classification {
 
 /** A load the parser skipped because the profile did not change. */
 export function isSkippedLoad(r: AppArmorRecord): boolean {
-  return /same as current profile/.test(r.fields.info ?? '');
+  return SKIPPED_LOAD_RE.test(r.fields.info ?? '');
 }

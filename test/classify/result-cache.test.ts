@@ -116,6 +116,25 @@ test('a result that names no per-record value is one object for every record it 
   assert.equal(sharedClassification(out[0]), undefined, 'nothing to fill in');
 });
 
+test('values that do not come back: filled-in results stop being remembered, and read the same', () => {
+  const d = countingDecider();
+  const cache = new ResultCache(d);
+  const alone = countingDecider();
+  const recent = () => (cache as unknown as { young: Map<number, { plain?: { recent?: unknown[] } }> }).young.values().next().value!.plain!.recent!;
+  // a new pid per record, then pids that come back
+  const pids = [...Array.from({ length: 40 }, (_, i) => 1000 + i), ...Array.from({ length: 20 }, () => 7)];
+  const out = pids.map((pid) => {
+    const r = denial(pid);
+    const got = cache.result(cache.entry(r), r, NONE, String(pid), '');
+    assert.deepEqual(asPlain(got), alone.decide(alone.examine(r, undefined), NONE, String(pid), ''), `pid ${pid}`);
+    return got;
+  });
+  assert.equal(d.decided, 1);
+  assert.ok(!recent().includes(out[38]) && !recent().includes(out[37]), 'after a run of misses, not every result is kept');
+  assert.ok(recent().includes(out[32]), 'one in a while is');
+  assert.equal(out[59], out[58], 'a value that comes back after a run finds its result again');
+});
+
 test('uncached: every record examined and decided from scratch, with the same results', () => {
   const d = countingDecider();
   const cached = new ResultCache(countingDecider());

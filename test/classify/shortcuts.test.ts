@@ -4,7 +4,8 @@
  * serviceWord as splitting the path, and the early exits of dotComponent and hiddenComponent as
  * their expressions, minimalPerms by bits as with a set of letters, the program decided once per
  * profile where the command name cannot change it, generalisedPath growing its rule part by part as
- * joining it again for every part. Over every path of the fixture
+ * joining it again for every part, stagingDir by its first characters as by its expression, a neighbouring rule's shared directory measured as cut out.
+ * Over every path of the fixture
  * corpora and generated logs, and over paths built from the tables' own words in every order.
  */
 import { test } from 'node:test';
@@ -14,8 +15,8 @@ import { join } from 'node:path';
 import { logLines } from '../../bench/generate.mjs';
 import { dotComponent, gatherFacts } from '../../src/classify/facts.js';
 import { generalisedPath } from '../../src/classify/rule-shapes.js';
-import { credentialFact, credentialFactPlain, hiddenComponent, persistenceLabel, persistenceLabelPlain } from '../../src/classify/knowledge.js';
-import { serviceWord, serviceWordPlain } from '../../src/classify/signals.js';
+import { credentialFact, credentialFactPlain, hiddenComponent, persistenceLabel, persistenceLabelPlain, stagingDir, stagingDirPlain } from '../../src/classify/knowledge.js';
+import { neighbourDir, neighbourDirPlain, serviceWord, serviceWordPlain } from '../../src/classify/signals.js';
 import { minimalPerms } from '../../src/classify/suggest.js';
 import { commDecides, programOf } from '../../src/classify/programs.js';
 import type { AppArmorRecord } from '../../src/model/record.js';
@@ -102,6 +103,16 @@ test('the early exits of dotComponent and hiddenComponent change no answer', () 
   }
 });
 
+test('stagingDir by its first characters finds what its expression finds', () => {
+  let found = 0;
+  for (const p of [...PATHS, '', '/', 'memfd:', 'memfd:x', '/memfd:', '/memfd:x (deleted)', '/tmp', '/tmp/', '/var/tmp/x', '/dev/shm/x', '/run/shm/x', '/run/x', '/tmpx/', 'tmp/x', '/var/tmpx', '//tmp/']) {
+    const want = stagingDirPlain(p);
+    assert.equal(stagingDir(p), want, p);
+    if (want) found++;
+  }
+  assert.ok(found > 500, `found ${found}`);
+});
+
 test('serviceWord scanning components finds what splitting the path finds', () => {
   const wordSets = [['nginx'], ['report-exporter', 'exporter'], ['ng', 'nginx'], ['a/b'], ['www', 'data'], ['x', 'ssh', 'cron'], ['.x'], []];
   let found = 0;
@@ -113,6 +124,20 @@ test('serviceWord scanning components finds what splitting the path finds', () =
     }
   }
   assert.ok(found > 1000, `found ${found}`);
+});
+
+test('a neighbouring rule found by measuring the shared directory is the one cutting it out finds', () => {
+  // rule starts: every generic directory and its neighbours, and a sample of the paths themselves
+  const lits = ['/', '', '/etc/', '/etc', '/etc/x', '/usr/lib/', '/usr/lib/x/', '/usr/local/lib/', '/var/lib/nginx/', '/run/user/', '/run/user/1000/', '/home/', '/dev/shm/', '/tmp/', '//', 'etc/', ...PATHS.filter((_, i) => i % 4000 === 0)];
+  let near = 0;
+  for (const p of PATHS) {
+    for (const lit of lits) {
+      const want = neighbourDirPlain(lit, p);
+      assert.equal(neighbourDir(lit, p), want, `${lit} and ${p}`);
+      if (want) near++;
+    }
+  }
+  assert.ok(near > 1000, `neighbours ${near}`);
 });
 
 test('minimalPerms by bits gives what a set of letters gives', () => {
