@@ -129,9 +129,31 @@ export class LineParser {
     this.stats.other += count;
   }
 
-  /** This parser as a line scanner's sink: lines, lines passed over, and ends of audit events. */
+  /** This parser as a line scanner's sink: lines, lines passed over, lines of a held event, and ends of audit events. */
   asSink(): LineSink {
-    return { line: (l) => this.push(l), skip: (n) => this.skip(n), endEvent: () => this.flushHeld() };
+    return { line: (l) => this.push(l), skip: (n) => this.skip(n), eventLine: (l) => this.eventLine(l), endEvent: () => this.flushHeld() };
+  }
+
+  /**
+   * A line with none of the parser's markers (LINE_MARKERS) that continues the audit.log event
+   * last read (the line scanner's eventLine): what push does, less the searches for a record and a
+   * loss notice, which such a line cannot hold (each needs a marker: test/ingest/line-scanner.test.ts).
+   */
+  eventLine(line: string): void {
+    const c = line.charCodeAt(0);
+    // JSON, pretty-printed dmesg, the end of a USER_AVC: push's own ways
+    if (this.plain || this.pendingText !== undefined || c === 0x7b /* { */ || c === 0x20 || c === 0x09) {
+      this.push(line);
+      return;
+    }
+    this.stats.lines++;
+    if (line.length > LONG_LINE) this.stats.longLines++;
+    if (line.endsWith('\r')) line = line.slice(0, -1);
+    if (this.heldId !== undefined) {
+      const at = line.indexOf('msg=audit(');
+      if (at >= 0 && this.attachContext(line, at)) return;
+    }
+    this.stats.other++;
   }
 
   /** Flushes what is held (an open USER_AVC, an audit.log event waiting for its SYSCALL line). */
