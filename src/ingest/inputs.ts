@@ -34,9 +34,11 @@ export async function openInput(path: string): Promise<Readable> {
 
 /**
  * The input's bytes chunk by chunk, for a reader that is done with each chunk before it asks for
- * the next (the line scanner copies what it keeps). A plain regular file is read into one buffer,
- * reused for every chunk: fresh memory for each megabyte read cost more than the read itself.
- * Anything else (gzip, pipes, stdin) comes as openInput's stream.
+ * the next (the line scanner copies what it keeps). A plain regular file is read into two buffers
+ * taking turns, reused for every chunk (fresh memory for each megabyte read cost more than the read
+ * itself): the next chunk is being read while the reader works through this one, so the reader
+ * does not sit idle waiting for each read. Anything else (gzip, pipes, stdin) comes as openInput's
+ * stream.
  */
 export async function openInputChunks(path: string): Promise<AsyncIterable<Buffer>> {
   if (STDIN_PATHS.has(path)) return gunzipIfNeeded(process.stdin);
@@ -48,16 +50,32 @@ export async function openInputChunks(path: string): Promise<AsyncIterable<Buffe
 const CHUNK = 1 << 20;
 
 async function* reusedChunks(fh: FileHandle): AsyncGenerator<Buffer> {
-  const buf = Buffer.allocUnsafe(CHUNK);
+  const bufs = [Buffer.allocUnsafe(CHUNK), Buffer.allocUnsafe(CHUNK)];
+  let turn = 0;
+  // reads go one after another (the file's own position), never two at once
+  let next: Promise<{ bytesRead: number }> | undefined = readInto(fh, bufs[0]);
   try {
     for (;;) {
-      const { bytesRead } = await fh.read(buf, 0, CHUNK, null);
+      const { bytesRead } = await next;
+      next = undefined;
       if (bytesRead === 0) return;
-      yield buf.subarray(0, bytesRead);
+      const chunk = bufs[turn].subarray(0, bytesRead);
+      turn ^= 1;
+      next = readInto(fh, bufs[turn]);
+      yield chunk;
     }
   } finally {
+    // a reader that stopped early leaves a read under way: it ends before the file is closed
+    await next?.catch(() => undefined);
     await fh.close().catch(() => undefined);
   }
+}
+
+/** A read that may fail while the reader is busy elsewhere: marked handled now, its error met when awaited. */
+function readInto(fh: FileHandle, buf: Buffer): Promise<{ bytesRead: number }> {
+  const read = fh.read(buf, 0, CHUNK, null);
+  read.catch(() => undefined);
+  return read;
 }
 
 async function openSniffed(path: string): Promise<{ fh: FileHandle; gz: boolean; regular: boolean }> {

@@ -3,7 +3,7 @@
  * line starts a boot, and a raw dmesg line's `[ uptime]` dates it relative to that boot. Pure
  * (lines in, facts out); called for every line, so the common case is a couple of character tests.
  */
-import { decodePrefix, type ClockContext } from '../parse/prefix.js';
+import { decimalIn, decodePrefix, type ClockContext } from '../parse/prefix.js';
 
 export interface LineFacts {
   /** The line is the kernel's banner: a boot. */
@@ -21,6 +21,10 @@ const BANNER_PREFIX_RE = /^$|\]\s$|\skernel: $|^\d{4}-\d\d-\d\dT\S+ $/;
 
 export function lineUptime(text: string): number | undefined {
   const c = text.charCodeAt(0);
+  if (c === 0x5b /* [ */) {
+    const up = kernelUptime(text);
+    if (up !== undefined) return up;
+  }
   if (c === 0x5b /* [ */ || c === 0x3c /* < */ || (c >= 0x61 && c <= 0x7a)) {
     const m = LEADING_UPTIME_RE.exec(text);
     if (m) return Number(m[1]);
@@ -32,12 +36,35 @@ export function lineUptime(text: string): number | undefined {
   return undefined;
 }
 
+/**
+ * LEADING_UPTIME_RE for the kernel's own `[   12.345678]` (spaces only before the digits), read by
+ * hand: nearly every line of a raw dmesg log has one. undefined for any other form, which the
+ * expression then reads.
+ */
+function kernelUptime(text: string): number | undefined {
+  let i = 1;
+  while (text.charCodeAt(i) === 0x20) i++;
+  const d0 = i;
+  while (isDigit(text.charCodeAt(i))) i++;
+  if (i === d0 || text.charCodeAt(i) !== 0x2e /* . */) return undefined;
+  const dot = i++;
+  while (isDigit(text.charCodeAt(i))) i++;
+  if (i === dot + 1 || text.charCodeAt(i) !== 0x5d /* ] */) return undefined;
+  return decimalIn(text, d0, dot, i);
+}
+
+function isDigit(c: number): boolean {
+  return c >= 0x30 && c <= 0x39;
+}
+
+/** What most lines say: no uptime, no boot (one answer shared, never changed). */
+const NO_FACTS: LineFacts = Object.freeze({});
+
 export function readLineFacts(text: string, clock: ClockContext): LineFacts {
-  const facts: LineFacts = {};
   const uptime = lineUptime(text);
-  if (uptime !== undefined) facts.uptime = uptime;
   const at = text.indexOf(BOOT_BANNER);
-  if (at < 0) return facts;
+  if (at < 0) return uptime === undefined ? NO_FACTS : { uptime };
+  const facts: LineFacts = uptime === undefined ? {} : { uptime };
   const prefix = text.slice(0, at);
   if (!BANNER_PREFIX_RE.test(prefix)) return facts;
   const info = decodePrefix(prefix, clock);

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
-import { mkdtempSync, writeFileSync, chmodSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, chmodSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -58,7 +58,7 @@ test('openInput explains missing, unreadable and directory inputs', async () => 
   if (process.getuid?.() !== 0) await assert.rejects(openInput(locked), /permission denied/);
 });
 
-test('a plain file read through one reused buffer gives every line the stream gives, filtered or not, gzip too', async () => {
+test('a plain file read through two reused buffers taking turns gives every line the stream gives, filtered or not, gzip too', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'aat-in-'));
   // several chunks of 1 MiB, lines of every length cut between them, marker lines and others
   const lines: string[] = [];
@@ -85,5 +85,14 @@ test('a plain file read through one reused buffer gives every line the stream gi
     }
     assert.equal(want.length + skippedWant, lines.length + 1);
   }
+  // a reader that stops after one chunk leaves the next read under way: it is waited for, the file closed
+  const fds = readdirSync('/proc/self/fd').length;
+  const first: number[] = [];
+  for await (const chunk of await openInputChunks(plain)) {
+    first.push(chunk.length);
+    break;
+  }
+  assert.deepEqual(first, [1 << 20]);
+  assert.equal(readdirSync('/proc/self/fd').length, fds, 'the file is closed');
   await assert.rejects(openInputChunks(join(dir, 'nope')), (e: unknown) => e instanceof InputError && /no such file/.test((e as Error).message));
 });
