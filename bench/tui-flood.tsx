@@ -6,7 +6,7 @@
  * its effect. Afterwards the flood is pushed on, unpaced, to TOTAL records and the memory is read.
  * Bundled by bench/tui.mjs; prints one JSON object.
  *
- *   node --expose-gc .bench-data/tui-flood.mjs [--rate 10000] [--seconds 15] [--total 1000000] [--profiles-dir DIR] [--heap-snapshot FILE] [--smaps FILE]
+ *   node .bench-data/tui-flood.mjs [--rate 10000] [--seconds 15] [--total 1000000] [--profiles-dir DIR] [--heap-snapshot FILE] [--smaps FILE]
  */
 import { EventEmitter } from 'node:events';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -18,7 +18,7 @@ import { tuiSettings } from '../src/commands/tui.js';
 import { Pipeline, type PipelineSink } from '../src/pipeline/pipeline.js';
 import { runTui } from '../src/tui/runner.js';
 import { loadEnrichment } from '../src/classify/enrich.js';
-import { preferSmallHeap } from '../src/commands/heap.js';
+import { compactHeap, heldHeap, preferSmallHeap } from '../src/commands/heap.js';
 import { logLines } from './generate.mjs';
 
 // the heap setting the program's interactive view runs with (src/commands/main.ts)
@@ -34,6 +34,10 @@ const { values: v } = parseArgs({
     'profiles-dir': { type: 'string' },
     /** Seconds the unpaced phase may take; it stops there and reports how far it got. */
     'bulk-budget': { type: 'string', default: '120' },
+    /** `off`: the view is not given the heap to compact (how the memory settles without it). */
+    'idle-compaction': { type: 'string', default: 'on' },
+    /** Seconds to wait, once the records are in, for the view's idle compaction. */
+    'idle-wait': { type: 'string', default: '30' },
     /** Where to write a heap snapshot once the flood is in (what the memory is made of). */
     'heap-snapshot': { type: 'string' },
     /** Where to copy /proc/self/smaps once the flood is in (which mappings the RSS is in). */
@@ -158,17 +162,40 @@ async function startLive(sink: PipelineSink): Promise<{ stop(): Promise<void>; b
   };
 }
 
+// the view's heap, as the program hands it over (commands/tui.ts), with each compaction timed: the
+// program waits for it, and so would a key pressed meanwhile
+const compactions: { at: number; ms: number; heldBeforeMB: number; heldAfterMB: number; records: number }[] = [];
+// once the flood is over, a key is pressed just as the view's compaction starts: the worst a key
+// can meet (its latency then runs through the whole compaction)
+let probeKey = false;
+let probe: Promise<number> | undefined;
+const heap = {
+  held: heldHeap,
+  compact: () => {
+    const c0 = now();
+    if (probeKey) {
+      probeKey = false;
+      probe = nextFrame((f) => f.includes(HELP_MARK), 30_000).then((t) => t - c0);
+      stdin.press('?');
+    }
+    const before = heldHeap();
+    compactHeap();
+    compactions.push({ at: c0, ms: now() - c0, heldBeforeMB: before / 2 ** 20, heldAfterMB: heldHeap() / 2 ** 20, records: delivered });
+  },
+};
+
 const t0 = now();
 const firstFrame = nextFrame((f) => f.includes(FRAME_MARK), 10_000);
 const cli = parseCli(['--no-bell', '--read-only'], { TERM: 'xterm-256color' });
-const running = runTui({ cli: tuiSettings(cli, resolveSettings(cli, hostIdentity()), 'live'), mode: 'live', inputs: [], stdin: stdin as unknown as NodeJS.ReadStream, stdout: stdout as unknown as NodeJS.WriteStream, env: { COLUMNS: v.columns, LINES: v.rows }, startLive });
+const running = runTui({ cli: tuiSettings(cli, resolveSettings(cli, hostIdentity()), 'live'), mode: 'live', inputs: [], stdin: stdin as unknown as NodeJS.ReadStream, stdout: stdout as unknown as NodeJS.WriteStream, env: { COLUMNS: v.columns, LINES: v.rows }, startLive, heap: v['idle-compaction'] === 'off' ? undefined : heap });
 const firstFrameMs = (await firstFrame) - t0;
 
 // ---- keys while the flood runs ----
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const latencies: number[] = [];
 await sleep(1000); // let the flood reach its rate
-const keysUntil = now() + SECONDS * 1000;
+const keys0 = now();
+const keysUntil = keys0 + SECONDS * 1000;
 let open: boolean = false;
 while (now() < keysUntil) {
   const want: boolean = !open;
@@ -184,6 +211,7 @@ if (open) {
   stdin.press('?');
   await shown;
 }
+const keysEnd = now();
 pacedDelivered = delivered;
 pacedSeconds = (now() - floodStart) / 1000;
 
@@ -196,16 +224,29 @@ while (delivered < TOTAL && now() < bulkDeadline) {
   await new Promise((r) => setImmediate(r));
 }
 const bulkSeconds = (now() - bulk0) / 1000;
+const bulkEnd = now();
+probeKey = true;
 await sleep(600); // a few flushes: the view has drawn the final state
-const gc = (globalThis as { gc?: () => void }).gc;
-gc?.();
+// the memory as the session has it once the records are in, before the view compacts anything
+// (no collection is forced here: the program has none but its own)
 const mem = process.memoryUsage();
 const spaces = getHeapSpaceStatistics();
 if (v.smaps) writeFileSync(v.smaps, readFileSync('/proc/self/smaps')); // a /proc file has no size to copy by
+// then the view goes idle (no key, no record): wait for its compaction, as long as it takes
+const idleUntil = now() + Number(v['idle-wait']) * 1000;
+while (!compactions.some((c) => c.at >= bulkEnd) && now() < idleUntil) await sleep(100);
+const idleCompaction = compactions.find((c) => c.at >= bulkEnd);
+const keyDuringCompactionMs = probe ? await probe : undefined;
+if (probe) {
+  const closed = nextFrame((f) => f.includes(FRAME_MARK) && !f.includes(HELP_MARK));
+  stdin.press('?');
+  await closed;
+}
 // V8 gives pages back from a thread of its own after a collection: the RSS read at once can still
 // count pages it is giving back, so it is read again once the view has run on for a while
 await sleep(2000);
-const rssSettled = process.memoryUsage().rss;
+const memSettled = process.memoryUsage();
+const rssSettled = memSettled.rss;
 if (v['heap-snapshot']) writeHeapSnapshot(v['heap-snapshot']);
 
 const quitAt = nextFrame(() => true, 2000).catch(() => 0);
@@ -237,12 +278,19 @@ process.stdout.write(
     heapAfterMB: mem.heapUsed / 2 ** 20,
     heapTotalAfterMB: mem.heapTotal / 2 ** 20,
     externalAfterMB: mem.external / 2 ** 20,
+    /** The same two seconds after the view's idle compaction (or after waiting --idle-wait seconds for one). */
+    heapSettledMB: memSettled.heapUsed / 2 ** 20,
+    heapTotalSettledMB: memSettled.heapTotal / 2 ** 20,
+    /** The view's compaction once the flood was over: how long the program waited for it, and the heap it left. */
+    idleCompaction: idleCompaction && { afterMs: idleCompaction.at - bulkEnd, ms: idleCompaction.ms, heldBeforeMB: idleCompaction.heldBeforeMB, heldAfterMB: idleCompaction.heldAfterMB, keyLatencyMs: keyDuringCompactionMs },
+    /** Every compaction the view ran; those while keys were pressed would have held a key. */
+    compactions: compactions.map((c) => ({ atS: +((c.at - t0) / 1000).toFixed(1), ms: +c.ms.toFixed(0), records: c.records })),
+    compactionsWhileKeys: compactions.filter((c) => c.at >= keys0 && c.at <= keysEnd).length,
     peakRssMB: process.resourceUsage().maxRSS / 1024,
     /** Each V8 heap space after the flood: MB in use and MB held from the system. */
     spacesMB: Object.fromEntries(spaces.map((s) => [s.space_name, [+(s.space_used_size / 2 ** 20).toFixed(1), +(s.space_size / 2 ** 20).toFixed(1)]])),
     frames: stdout.frames,
     exit: code,
-    gcExposed: !!gc,
     sinkSeen: !!sinkRef,
   })}\n`,
 );

@@ -84,7 +84,7 @@ export async function benchTuiFlood({ root, dataDir, log, profilesDir, rate = 10
     logLevel: 'warning',
   });
   log(`bench:   TUI flood: ${rate} records/s for ${seconds} s with keys, then on to ${total} records`);
-  const r = spawnSync(process.execPath, ['--expose-gc', out, '--rate', String(rate), '--seconds', String(seconds), '--total', String(total), ...(profilesDir ? ['--profiles-dir', profilesDir] : [])], {
+  const r = spawnSync(process.execPath, [out, '--rate', String(rate), '--seconds', String(seconds), '--total', String(total), ...(profilesDir ? ['--profiles-dir', profilesDir] : [])], {
     encoding: 'utf8',
     timeout: 600_000,
     env: interactiveEnv(),
@@ -94,6 +94,7 @@ export async function benchTuiFlood({ root, dataDir, log, profilesDir, rate = 10
   const line = r.stdout.split('\n').find((l) => l.startsWith('{'));
   if (!line) return { error: 'the flood run printed no result' };
   const res = JSON.parse(line);
-  log(`bench:   first frame ${res.firstFrameMs.toFixed(0)} ms, key latency median ${res.keyMedianMs.toFixed(0)} ms, worst ${res.keyMaxMs.toFixed(0)} ms, RSS after ${res.total} records ${res.rssAfterMB.toFixed(0)} MB`);
+  const idle = res.idleCompaction ? `, ${res.rssSettledMB.toFixed(0)} MB once idle (its compaction held the program ${res.idleCompaction.ms.toFixed(0)} ms)` : `, ${res.rssSettledMB.toFixed(0)} MB once idle (no compaction came)`;
+  log(`bench:   first frame ${res.firstFrameMs.toFixed(0)} ms, key latency median ${res.keyMedianMs.toFixed(0)} ms, worst ${res.keyMaxMs.toFixed(0)} ms, RSS after ${res.total} records ${res.rssAfterMB.toFixed(0)} MB${idle}`);
   return res;
 }

@@ -113,12 +113,24 @@ function tuiSection(t) {
     `| key latency under the flood (median) | ${fmtMs(t.keyMedianMs)} | < ${TARGET_KEY_MEDIAN_MS} ms: ${t.keyMedianMs < TARGET_KEY_MEDIAN_MS ? 'met' : 'not met'} |`,
     `| key latency under the flood (worst of ${t.keys}) | ${fmtMs(t.keyMaxMs)} | < ${TARGET_KEY_MS} ms: ${t.keyMaxMs < TARGET_KEY_MS ? 'met' : 'not met'} |`,
     `| records ingested per second achieved | ${fmtInt(Math.round(t.achievedRate))} | ${fmtInt(t.rate)} |`,
-    `| memory (RSS) after ${fmtInt(t.total)} records | ${t.rssAfterMB.toFixed(0)} MB | ≤ ${TARGET_TUI_RSS_MB} MB after 1,000,000: ${t.total < 1_000_000 ? 'not judged' : t.rssAfterMB <= TARGET_TUI_RSS_MB ? 'met' : 'not met'} |`,
+    ...(t.idleCompaction || t.heapTotalSettledMB !== undefined
+      ? [
+          `| memory (RSS) at once after ${fmtInt(t.total)} records | ${t.rssAfterMB.toFixed(0)} MB | |`,
+          `| memory (RSS) once the view went idle: ${t.idleCompaction ? `its compaction ${(t.idleCompaction.afterMs / 1000).toFixed(1)} s after the last record, read 2 s later` : 'no compaction came'} | ${t.rssSettledMB.toFixed(0)} MB | ≤ ${TARGET_TUI_RSS_MB} MB after 1,000,000: ${t.total < 1_000_000 ? 'not judged' : t.rssSettledMB <= TARGET_TUI_RSS_MB ? 'met' : 'not met'} |`,
+          ...(t.idleCompaction
+            ? [
+                `| the view's idle compaction: how long the program waited for it | ${fmtMs(t.idleCompaction.ms)} | |`,
+                ...(t.idleCompaction.keyLatencyMs !== undefined ? [`| latency of a key pressed as that compaction started (not among the keys above) | ${fmtMs(t.idleCompaction.keyLatencyMs)} | < ${TARGET_KEY_MS} ms: ${t.idleCompaction.keyLatencyMs < TARGET_KEY_MS ? 'met' : 'not met'} |`] : []),
+              ]
+            : []),
+          `| compactions while keys were pressed | ${t.compactionsWhileKeys ?? 0} of ${(t.compactions ?? []).length} | |`,
+        ]
+      : [`| memory (RSS) after ${fmtInt(t.total)} records | ${t.rssAfterMB.toFixed(0)} MB | ≤ ${TARGET_TUI_RSS_MB} MB after 1,000,000: ${t.total < 1_000_000 ? 'not judged' : t.rssAfterMB <= TARGET_TUI_RSS_MB ? 'met' : 'not met'} |`]),
     `| JS heap used after ${fmtInt(t.total)} records | ${t.heapAfterMB.toFixed(0)} MB | |`,
   ];
   if (t.heapTotalAfterMB !== undefined) {
     lines.push(
-      `| JS heap held from the system (used or not) | ${t.heapTotalAfterMB.toFixed(0)} MB | |`,
+      `| JS heap held from the system (used or not) | ${t.heapTotalAfterMB.toFixed(0)} MB${t.heapTotalSettledMB !== undefined ? `; ${t.heapTotalSettledMB.toFixed(0)} MB once idle (${t.heapSettledMB.toFixed(0)} MB used)` : ''} | |`,
       `| memory outside the JS heap (buffers, the layout engine's WebAssembly memory) | ${t.externalAfterMB.toFixed(0)} MB | |`,
       `| peak RSS of the whole run | ${t.peakRssMB.toFixed(0)} MB | |`,
     );

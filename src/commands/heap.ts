@@ -18,9 +18,41 @@
  * 243-248 MB instead of 310-311 (236 instead of 312 beside the busy core), key latency median
  * 26-30 ms against 24 (42 against 34), worst 94-124 ms against 75-140.
  */
-import { setFlagsFromString } from 'node:v8';
+import { getHeapStatistics, setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 
 export function preferSmallHeap(): void {
   setFlagsFromString('--semi-space-growth-factor=1');
   setFlagsFromString('--heap-growing-percent=60');
+}
+
+/**
+ * One full collection that moves every live object together and gives the emptied pages back:
+ * what a long-running view needs after a flood, since an ordinary collection frees only pages left
+ * wholly empty and the heap stays at about the size the flood grew it to. The whole heap is moved
+ * while the program waits, so the caller runs it only while nobody is typing (tui/idle-compaction.ts).
+ * V8's collection function is reached through a fresh context, where the flag below exposes it;
+ * compacting every page is a heuristic V8 reads at each collection, so it is set for this one only.
+ */
+let collect: (() => void) | undefined;
+export function compactHeap(): void {
+  if (!collect) {
+    const exposed = (globalThis as { gc?: () => void }).gc;
+    if (exposed) collect = exposed;
+    else {
+      setFlagsFromString('--expose-gc');
+      collect = runInNewContext('gc') as () => void;
+    }
+  }
+  setFlagsFromString('--compact-on-every-full-gc');
+  try {
+    collect();
+  } finally {
+    setFlagsFromString('--no-compact-on-every-full-gc');
+  }
+}
+
+/** Bytes of heap V8 holds from the system. */
+export function heldHeap(): number {
+  return getHeapStatistics().total_heap_size;
 }

@@ -24,9 +24,7 @@ export function recordToJson(r: AppArmorRecord, opts: { raw?: boolean } = {}): R
 
 /** Everything before the classification. */
 function recordBase(r: AppArmorRecord): Record<string, unknown> {
-  const o: Record<string, unknown> = {};
-  for (const k in r.fields) o[META_KEYS.has(k) ? `field_${k}` : k] = r.fields[k];
-  if (o.apparmor === undefined) o.apparmor = r.kind;
+  const o = renamedFields(r);
   o.time = r.time !== undefined ? new Date(r.time).toISOString() : null;
   if (r.timeApprox) o.time_approx = true;
   if (r.timeInvalid) o.time_invalid = true;
@@ -88,16 +86,31 @@ function fieldsHead(r: AppArmorRecord): string {
   const cacheable = f.apparmor !== undefined;
   let head = cacheable ? heads.get(f) : undefined;
   if (head === undefined) {
-    const o: Record<string, unknown> = {};
-    for (const k in f) o[META_KEYS.has(k) ? `field_${k}` : k] = f[k];
-    if (o.apparmor === undefined) o.apparmor = r.kind;
-    head = jsonInert(JSON.stringify(o).slice(0, -1));
+    head = jsonInert(JSON.stringify(cacheable && !hasMetaKey(f) ? f : renamedFields(r)).slice(0, -1));
     if (cacheable) {
       if (heads.size >= HEADS_KEPT) heads.clear();
       heads.set(f, head);
     }
   }
   return head;
+}
+
+/**
+ * Whether a field has a name of the members written after the fields. Without one, and with its
+ * `apparmor` field, the fields object is written as it is: the object recordBase would copy it
+ * into has the same keys in the same order (a one-off record's head is made once, for itself).
+ */
+function hasMetaKey(f: Record<string, string>): boolean {
+  for (const k in f) if (META_KEYS.has(k)) return true;
+  return false;
+}
+
+/** The fields as recordBase writes them: meta names prefixed with `field_`, the kind standing in for `apparmor`. */
+function renamedFields(r: AppArmorRecord): Record<string, unknown> {
+  const o: Record<string, unknown> = {};
+  for (const k in r.fields) o[META_KEYS.has(k) ? `field_${k}` : k] = r.fields[k];
+  if (o.apparmor === undefined) o.apparmor = r.kind;
+  return o;
 }
 
 /** The members recordBase writes after the fields, in its order, each as JSON.stringify writes it. */

@@ -278,6 +278,18 @@ function startReaders(s: LiveSettings, drain: Drain): Reader[] {
 }
 
 /**
+ * Whether the records of the first seconds are held back, so that sources catching up at different
+ * speeds still come out in time order: while a source is starting or in its backfill, or has lines
+ * not yet parsed (a backfill that has just ended leaves its last lines queued: its records are not
+ * in the order buffer yet, and releasing the others first would put them out of order), for at
+ * most backfillHoldMs and backfillHoldMax records.
+ */
+export function holdsForBackfill(ctls: readonly Pick<SourceCtl, 'health' | 'queue'>[], sinceStart: number, held: number, tuning: Pick<Tuning, 'backfillHoldMs' | 'backfillHoldMax'>): boolean {
+  if (sinceStart >= tuning.backfillHoldMs || held >= tuning.backfillHoldMax) return false;
+  return ctls.some((c) => c.health.state === 'starting' || c.health.state === 'backfill' || c.queue.length > 0);
+}
+
+/**
  * The session's housekeeping on a timer: idle flushes, backfill -> live, the release of records in
  * time order, health notices, and the end when every source has finished.
  */
@@ -316,9 +328,7 @@ class Housekeeping {
     const { tuning } = this.s;
     const { ctls } = this.drain;
     for (const ctl of ctls) if (ctl.queue.length === 0 && now - ctl.lastLineAt >= tuning.idleMs) this.quiet(ctl, now);
-    // still catching up: a source in its backfill, or one that ended with lines not yet parsed
-    const backfilling = ctls.some((c) => c.health.state === 'starting' || c.health.state === 'backfill' || (c.finished && c.queue.length > 0));
-    const holdBackfill = backfilling && now - this.startedAt < tuning.backfillHoldMs && this.flow.order.size < tuning.backfillHoldMax;
+    const holdBackfill = holdsForBackfill(ctls, now - this.startedAt, this.flow.order.size, tuning);
     // the end first: parsers may still hold records, which must be ordered with the rest
     if (ctls.every((c) => c.finished && c.queue.length === 0)) {
       this.finish();

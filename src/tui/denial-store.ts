@@ -377,6 +377,11 @@ export class DenialStore {
     return this.paused;
   }
 
+  /** Records taken in so far (without building a snapshot). */
+  get taken(): number {
+    return this.records;
+  }
+
   /** The view's model. While paused, the frozen snapshot with only the pause counter updated. */
   snapshot(): StoreSnapshot {
     if (this.cached && this.paused) {

@@ -17,10 +17,11 @@ import { FACTS_REFRESH_MS, FactsSource } from './facts-source.js';
 import { JOURNAL_POLL_MS, journalReader } from './journal-poll.js';
 import { startIntake } from './record-intake.js';
 import { openTerminal } from './terminal-session.js';
-import type { TuiOptions } from './tui-options.js';
+import type { HeapControl, TuiOptions } from './tui-options.js';
 import { ViewFeed } from './view-feed.js';
+import { IDLE_TICK_MS, IdleCompaction, type IdleCompactionLimits } from './idle-compaction.js';
 
-export type { TuiOptions, TuiSettings } from './tui-options.js';
+export type { HeapControl, TuiOptions, TuiSettings } from './tui-options.js';
 
 /** How often the store is flushed into the view (ms): a few times a second is enough to read. */
 export const FLUSH_MS = 200;
@@ -71,6 +72,7 @@ export async function runTui(opts: TuiOptions): Promise<number> {
   );
   term.attach(instance);
   term.every(FLUSH_MS, () => feed.flush());
+  const stopIdle = opts.heap ? compactWhenIdle(opts.heap, store, stdin, term.every) : undefined;
   await readActions();
   if (!opts.demo) term.every(JOURNAL_POLL_MS, () => void readActions());
   term.every(FACTS_REFRESH_MS, () => void refreshFacts());
@@ -101,6 +103,30 @@ export async function runTui(opts: TuiOptions): Promise<number> {
   );
   const code = await term.done;
   term.close();
+  stopIdle?.();
   await live?.stop();
   return code;
+}
+
+/** Compacts the heap when nobody types and the records stopped or a period passed (idle-compaction.ts); the function returned stops it. */
+export function compactWhenIdle(
+  heap: HeapControl,
+  store: Pick<DenialStore, 'taken'>,
+  stdin: Pick<NodeJS.ReadStream, 'on' | 'off'>,
+  every: (ms: number, f: () => void) => () => void,
+  limits?: IdleCompactionLimits,
+): () => void {
+  const idle = new IdleCompaction(Date.now(), limits);
+  // 'readable' is how the terminal hands Ink its keys; listening to it takes nothing from Ink
+  const onKey = () => idle.key(Date.now());
+  stdin.on('readable', onKey);
+  const stop = every(IDLE_TICK_MS, () => {
+    if (!idle.due(Date.now(), store.taken, heap.held())) return;
+    heap.compact();
+    idle.done(Date.now(), store.taken, heap.held());
+  });
+  return () => {
+    stop();
+    stdin.off('readable', onKey);
+  };
 }

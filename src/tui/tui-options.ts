@@ -43,5 +43,14 @@ export interface TuiOptions {
   profileFiles?: () => Promise<ProfileFact[]>;
   /** Starts the live sources (live mode); returns a stop function and a health reader. */
   startLive?: (sink: PipelineSink, onHealth: (h: SourceHealth[]) => void) => Promise<LiveHandle>;
+  /** The program's heap, when the view may compact it while nobody types (idle-compaction.ts). */
+  heap?: HeapControl;
+}
+
+export interface HeapControl {
+  /** Bytes of heap held from the system. */
+  held(): number;
+  /** One compacting full collection (the program waits for it). */
+  compact(): void;
 }
 

@@ -26,6 +26,19 @@ test('an NDJSON line is exactly recordToJson, with or without a shared classific
   }
 });
 
+test('a fields object written as it is (no meta name, an apparmor field) gives the text recordToJson gives', () => {
+  const odd: Record<string, string>[] = [
+    { apparmor: 'DENIED', operation: 'open', '7': 'index-like key', name: '/x\u2028' },
+    { operation: 'open', name: '/x' },
+    { apparmor: 'DENIED', serial: 'a meta name', '0': 'z' },
+    { apparmor: 'ALLOWED', field_time: 'f', time: 't' },
+  ];
+  for (const fields of odd) {
+    const r = rec({ fields, classification: cls });
+    assert.equal(recordToNdjson(r), `${jsonInert(JSON.stringify(recordToJson(r)))}\n`, JSON.stringify(fields));
+  }
+});
+
 test('kernel keys at the top level, meta keys never overwritten by a field, control characters escaped', () => {
   const o = JSON.parse(recordToNdjson(rec({ classification: cls })));
   assert.equal(o.operation, 'exec');
