@@ -8,6 +8,7 @@
  * instead of one decode and several searches per line. Lines the parser needs without a marker of
  * their own are still delivered, and what the parser would make of the others is passed on:
  * - the lines after an audit.log record that carry its audit id (SYSCALL, PROCTITLE: its context),
+ *   through the sink's eventLine when it has one (such a line has no marker: no record in it),
  *   and, when a line of another event ends it unread, that end (endEvent);
  * - the line after one with a single-quoted value, USER_AVC's `msg='` (it may close on the next line);
  * - everything of util-linux's pretty-printed `dmesg --json`, whose message and uptime are on
@@ -38,6 +39,12 @@ const ID_WINDOW = 256;
 const NL = 0x0a;
 /** Lines of no audit event at all that may stand between the records of one event. */
 const EVENT_PATIENCE = 64;
+
+/** Why follows wants a line: not at all, as the line after an open quote, or as a line of the held event. */
+type Need = 0 | 1 | 2;
+const NOT_NEEDED = 0;
+const TEXT = 1;
+const EVENT_LINE = 2;
 
 export class LineScanner {
   /** Lines cut at `max` bytes. */
@@ -136,8 +143,12 @@ export class LineScanner {
       }
       this.filtering = !pretty;
     }
-    if (!this.filtering || this.markers.find(line, 0, line.length) >= 0 || this.follows(line, 0, line.length)) this.deliver(line, 0, line.length);
-    else this.skipped(1);
+    if (!this.filtering || this.markers.find(line, 0, line.length) >= 0) this.deliver(line, 0, line.length, false);
+    else {
+      const need = this.follows(line, 0, line.length);
+      if (need === NOT_NEEDED) this.skipped(1);
+      else this.deliver(line, 0, line.length, need === EVENT_LINE);
+    }
   }
 
   /** Complete lines in buf[a, b), b just past a newline. */
@@ -156,7 +167,7 @@ export class LineScanner {
     if (!this.filtering) {
       while (pos < b) {
         const nl = buf.indexOf(NL, pos);
-        this.deliver(buf, pos, nl);
+        this.deliver(buf, pos, nl, false);
         pos = nl + 1;
       }
       return;
@@ -167,8 +178,12 @@ export class LineScanner {
         // line by line while an event may go on or a quote may close
         const nl = buf.indexOf(NL, pos);
         // a line with a marker goes to the parser, which decides what it ends
-        if (this.markers.find(buf, pos, nl) >= 0 || this.follows(buf, pos, nl)) this.deliver(buf, pos, nl);
-        else this.skipped(1);
+        if (this.markers.find(buf, pos, nl) >= 0) this.deliver(buf, pos, nl, false);
+        else {
+          const need = this.follows(buf, pos, nl);
+          if (need === NOT_NEEDED) this.skipped(1);
+          else this.deliver(buf, pos, nl, need === EVENT_LINE);
+        }
         pos = nl + 1;
         continue;
       }
@@ -177,7 +192,7 @@ export class LineScanner {
       if (ls > pos) this.skipped(countLines(buf, pos, ls));
       if (hit < 0) return;
       const nl = buf.indexOf(NL, hit);
-      this.deliver(buf, ls, nl);
+      this.deliver(buf, ls, nl, false);
       pos = nl + 1;
     }
   }
@@ -189,25 +204,31 @@ export class LineScanner {
    * notices keep their order. A line of no event at all (not audit.log's) does not end it: the
    * parser would go on waiting, and so does this, for up to EVENT_PATIENCE such lines.
    */
-  private follows(buf: Buffer, s: number, e: number): boolean {
-    if (this.nextToo) return true;
+  private follows(buf: Buffer, s: number, e: number): Need {
+    if (this.nextToo) return TEXT;
     const ev = this.event;
-    if (!ev) return false;
-    const m = this.auditMsgFrom(buf, s);
+    if (!ev) return NOT_NEEDED;
+    const m = this.auditMsgFrom(buf, s, e);
     // JSON lines (journal entries) are not the parser's audit.log lines, whatever they quote
     if (m >= 0 && m < e && buf[s] !== 0x7b /* { */) {
       const n = this.eventLength;
-      if (m + 4 + n <= e && buf.compare(ev, 0, n, m + 4, m + 4 + n) === 0) return true;
+      if (m + 4 + n <= e && sameBytes(buf, m + 4, ev, n)) return EVENT_LINE;
       this.endEvent();
       this.sink.endEvent?.();
-      return false;
+      return NOT_NEEDED;
     }
     if (++this.foreign > EVENT_PATIENCE) this.endEvent();
-    return false;
+    return NOT_NEEDED;
   }
 
-  /** Where `msg=audit(` is next at or after s in this buffer (remembered: lines are asked in order). */
-  private auditMsgFrom(buf: Buffer, s: number): number {
+  /**
+   * Where `msg=audit(` is next at or after s in this buffer (remembered: lines are asked in order).
+   * Looked for first in the start of the line [s, e), where audit.log writes it: a search of the
+   * buffer costs more than the few bytes before it.
+   */
+  private auditMsgFrom(buf: Buffer, s: number, e: number): number {
+    const near = msgAuditNear(buf, s, Math.min(e, s + ID_WINDOW));
+    if (near >= 0) return near;
     if (this.auditIn !== buf || (this.auditAt >= 0 && this.auditAt < s)) {
       this.auditIn = buf;
       this.auditAt = buf.indexOf(AUDIT_MSG, s);
@@ -225,14 +246,16 @@ export class LineScanner {
     this.sink.skip?.(n);
   }
 
-  private deliver(buf: Buffer, s: number, e: number): void {
+  /** `event`: the line is delivered only as a line of the held event (follows), with no marker. */
+  private deliver(buf: Buffer, s: number, e: number, event: boolean): void {
     if (e - s > this.max) {
       e = s + this.max;
       this.cut++;
     }
     const text = buf.toString('utf8', s, e);
     if (this.filtering) this.remember(text);
-    this.sink.line(text);
+    if (event && this.sink.eventLine !== undefined) this.sink.eventLine(text);
+    else this.sink.line(text);
   }
 
   /** What the next lines must be delivered for (read from the text: no buffer views to make). */
@@ -256,6 +279,20 @@ export class LineScanner {
     this.eventLength = this.eventBytes.write(id, 0, 'latin1');
     this.event = this.eventBytes;
   }
+}
+
+/** buf[at, at + n) is want[0, n). A few dozen bytes: compared here, more quickly than by Buffer#compare. */
+function sameBytes(buf: Buffer, at: number, want: Buffer, n: number): boolean {
+  for (let k = 0; k < n; k++) if (buf[at + k] !== want[k]) return false;
+  return true;
+}
+
+/** The first `msg=audit(` in buf[s, e), whole within it; -1 when none starts there. */
+function msgAuditNear(buf: Buffer, s: number, e: number): number {
+  for (let i = s; i + AUDIT_MSG.length <= e; i++) {
+    if (buf[i] === 0x6d /* m */ && sameBytes(buf, i, AUDIT_MSG, AUDIT_MSG.length)) return i;
+  }
+  return -1;
 }
 
 /** `='` in text: found by its quote, a rare character (a search for the pair is slowed by every `=`). */

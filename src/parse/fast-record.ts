@@ -18,6 +18,14 @@ function isSep(c: number): boolean {
   return c <= SP && (c === SP || c === TAB || c === GS || c === CR || c === LF);
 }
 
+/**
+ * The character at i, or -1 at the line's end: nothing past the end is read (a read there
+ * deoptimizes the loop, whose compiled code then calls charCodeAt as a builtin for good).
+ */
+function charAfter(line: string, i: number, end: number): number {
+  return i < end ? line.charCodeAt(i) : -1;
+}
+
 /** Upper-case hex of whole bytes: the kernel's encoding of an unsafe string. */
 function isHex(v: string): boolean {
   if (v.length < 2 || (v.length & 1) !== 0) return false;
@@ -85,13 +93,13 @@ export function parseFastRecord(line: string, bodyAt: number, src: SourceRef, cl
   i = bodyAt;
   while (i < end) {
     let c = line.charCodeAt(i);
-    while (i < end && isSep(c)) c = line.charCodeAt(++i);
+    while (i < end && isSep(c)) c = charAfter(line, ++i, end);
     if (i >= end) break;
     const k0 = i;
-    while (i < end && c !== EQ && !isSep(c)) c = line.charCodeAt(++i);
+    while (i < end && c !== EQ && !isSep(c)) c = charAfter(line, ++i, end);
     if (c !== EQ || i === k0 || i >= end) return undefined; // a bare word
     const key = keyName(line, k0, i);
-    c = line.charCodeAt(++i);
+    c = charAfter(line, ++i, end);
     let value: string;
     if (c === DQ) {
       const q = line.indexOf('"', i + 1);
@@ -101,7 +109,7 @@ export function parseFastRecord(line: string, bodyAt: number, src: SourceRef, cl
     } else {
       if (c === SQ) return undefined;
       const v0 = i;
-      while (i < end && !isSep(c)) c = line.charCodeAt(++i);
+      while (i < end && !isSep(c)) c = charAfter(line, ++i, end);
       value = line.slice(v0, i);
       if (HEX_KEYS.has(key) && isHex(value)) value = decodeHex(value, key, (hex ??= {}));
     }

@@ -4,9 +4,9 @@
  * a USER_AVC whose `msg='...'` was broken by a newline, and audit.log events whose SYSCALL and
  * PROCTITLE records follow the AppArmor record under the same audit id.
  */
-import type { AppArmorRecord, LossNotice, SourceRef, Unparsable } from '../model/record.js';
+import type { AppArmorRecord, EventContext, LossNotice, SourceRef, Unparsable } from '../model/record.js';
 import type { ClockContext } from './prefix.js';
-import { decodeHex, scanTokens } from './fields.js';
+import { newFacts, readContext, type ContextFacts } from './event-context.js';
 import type { LineSink } from './line-sink.js';
 import { parseFastRecord } from './fast-record.js';
 import { parseJsonEntry } from './journal-json.js';
@@ -37,6 +37,19 @@ export interface LineParserOptions {
 }
 
 const LONG_LINE = 65536;
+/** A context line of another type says nothing (its records still get a context). */
+const NO_FACTS: ContextFacts = newFacts();
+/** What readContext reads into (one line at a time). */
+const FACTS: ContextFacts = newFacts();
+
+/**
+ * A record's context, made by a constructor that keeps Object's prototype (as record.ts makes
+ * fields): V8 gives its objects room for their properties inside them, where an empty literal
+ * filled key by key moves them to an array copied as it grows. No code or test can tell the two
+ * apart.
+ */
+const Context = function Context() {} as unknown as { new (): EventContext };
+Context.prototype = Object.prototype;
 const NO_OVERRIDES: Overrides = {};
 const EXCERPT = 160;
 
@@ -67,70 +80,6 @@ const AUDIT_LOST_RE = /audit: audit_lost=(\d+)/;
 const BACKLOG_RE = /audit: backlog limit exceeded|audit_backlog=\d+ > audit_backlog_limit/;
 const JOURNAL_SUPPRESSED_RE = /systemd-journald\[\d+\]: Suppressed (\d+) messages/;
 const JOURNAL_MISSED_RE = /Missed (\d+) kernel messages/;
-
-const SYSCALL_KEYS: ReadonlySet<string> = new Set(['syscall', 'exe', 'success', 'exit', 'SYSCALL', 'ppid', 'auid']);
-const HEX_TEXT_RE = /^(?:[0-9A-F]{2})+$/;
-
-/**
- * The few facts of a SYSCALL or PROCTITLE record that go into an AppArmor record's context. Every
- * AppArmor record of an audit.log flood comes with both lines, so this reads only the keys it
- * needs: values of other keys are stepped over, never copied.
- */
-export function readContext(line: string, from: number, type: 'SYSCALL' | 'PROCTITLE', full = false): Record<string, string> {
-  if (full || line.includes('\\"') || line.indexOf("'", from) >= 0) {
-    // escapes or nested quotes: the full tokenizer (and the reference the quick path is tested against)
-    const ctx: Record<string, string> = {};
-    scanTokens(line, from, line.length, (t) => {
-      if (t.key !== undefined && (type === 'SYSCALL' ? SYSCALL_KEYS.has(t.key) : t.key === 'proctitle')) ctx[t.key] = contextValue(t.key, t.value, t.quoted);
-    });
-    return ctx;
-  }
-  // The kernel writes these records itself and hex-encodes any string with a space or a quote, so
-  // ` key=` can only be the start of a field: each wanted key is found with one search
-  const ctx: Record<string, string> = {};
-  const keys = type === 'SYSCALL' ? SYSCALL_KEYS_AT : PROCTITLE_KEYS_AT;
-  // the kernel writes the keys in this order: each search starts where the last key was found,
-  // so a line is read about once; a key out of order is looked for again from the start, in
-  // every form
-  let after = from;
-  for (const [key, needles] of keys) {
-    let k = line.indexOf(needles[0], after);
-    if (k < 0) {
-      for (const needle of needles) {
-        const at = line.indexOf(needle, from);
-        if (at >= 0 && (k < 0 || at < k)) k = at;
-      }
-    }
-    if (k >= 0) {
-      after = k + 1;
-      const v = k + key.length + 2;
-      const quoted = line.charCodeAt(v) === 0x22;
-      let e: number;
-      if (quoted) {
-        e = line.indexOf('"', v + 1);
-        if (e < 0) e = line.length;
-      } else {
-        e = v;
-        let c = line.charCodeAt(e);
-        while (e < line.length && c !== 0x20 && c !== 0x09 && c !== 0x1d) c = line.charCodeAt(++e);
-      }
-      ctx[key] = contextValue(key, line.slice(quoted ? v + 1 : v, e), quoted);
-    }
-  }
-  return ctx;
-}
-
-/** Each key with the ways it can start: after a space or a tab, or first after auditd's 0x1D. */
-const keysAt = (keys: string[]): [string, string[]][] => keys.map((k) => [k, [` ${k}=`, `\t${k}=`, `\x1d${k}=`]]);
-const SYSCALL_KEYS_AT = keysAt(['syscall', 'success', 'exit', 'ppid', 'auid', 'exe', 'SYSCALL']); // audit_log_exit's order
-const PROCTITLE_KEYS_AT = keysAt(['proctitle']);
-
-function contextValue(key: string, v: string, quoted: boolean): string {
-  if (quoted) return v;
-  if (key === 'exe' && HEX_TEXT_RE.test(v)) return decodeHex(v);
-  if (key === 'proctitle' && HEX_TEXT_RE.test(v)) return decodeHex(v).replace(/\\x00|\u0000/g, ' ').trim();
-  return v;
-}
 
 export class LineParser {
   readonly stats: ParserStats = { lines: 0, records: 0, unparsable: 0, other: 0, longLines: 0, nullMessages: 0 };
@@ -180,9 +129,31 @@ export class LineParser {
     this.stats.other += count;
   }
 
-  /** This parser as a line scanner's sink: lines, lines passed over, and ends of audit events. */
+  /** This parser as a line scanner's sink: lines, lines passed over, lines of a held event, and ends of audit events. */
   asSink(): LineSink {
-    return { line: (l) => this.push(l), skip: (n) => this.skip(n), endEvent: () => this.flushHeld() };
+    return { line: (l) => this.push(l), skip: (n) => this.skip(n), eventLine: (l) => this.eventLine(l), endEvent: () => this.flushHeld() };
+  }
+
+  /**
+   * A line with none of the parser's markers (LINE_MARKERS) that continues the audit.log event
+   * last read (the line scanner's eventLine): what push does, less the searches for a record and a
+   * loss notice, which such a line cannot hold (each needs a marker: test/ingest/line-scanner.test.ts).
+   */
+  eventLine(line: string): void {
+    const c = line.charCodeAt(0);
+    // JSON, pretty-printed dmesg, the end of a USER_AVC: push's own ways
+    if (this.plain || this.pendingText !== undefined || c === 0x7b /* { */ || c === 0x20 || c === 0x09) {
+      this.push(line);
+      return;
+    }
+    this.stats.lines++;
+    if (line.length > LONG_LINE) this.stats.longLines++;
+    if (line.endsWith('\r')) line = line.slice(0, -1);
+    if (this.heldId !== undefined) {
+      const at = line.indexOf('msg=audit(');
+      if (at >= 0 && this.attachContext(line, at)) return;
+    }
+    this.stats.other++;
   }
 
   /** Flushes what is held (an open USER_AVC, an audit.log event waiting for its SYSCALL line). */
@@ -391,9 +362,16 @@ export class LineParser {
     const t0 = line.indexOf('type=');
     const t1 = line.indexOf(' ', t0);
     const type = t0 >= 0 && t0 < at ? line.slice(t0 + 5, t1 < 0 ? undefined : t1) : undefined;
-    const ctx = type === 'SYSCALL' || type === 'PROCTITLE' ? readContext(line, at, type) : {};
+    this.attachFacts(type === 'SYSCALL' || type === 'PROCTITLE' ? readContext(line, at, type, FACTS) : NO_FACTS);
+    this.stats.other++;
+    if (type === 'PROCTITLE' || type === 'EOE') this.release();
+    return true;
+  }
+
+  /** One context line's facts into every held record's context (made empty by a line of another type). */
+  private attachFacts(ctx: ContextFacts): void {
     for (const r of this.held) {
-      const c = (r.context ??= {});
+      const c = (r.context ??= new Context());
       if (ctx.SYSCALL) c.syscall = ctx.SYSCALL;
       else if (ctx.syscall) c.syscall = ctx.syscall;
       if (ctx.exe) c.exe = ctx.exe;
@@ -403,9 +381,6 @@ export class LineParser {
       if (ctx.auid) c.auid = ctx.auid;
       if (ctx.proctitle) c.proctitle = ctx.proctitle;
     }
-    this.stats.other++;
-    if (type === 'PROCTITLE' || type === 'EOE') this.release();
-    return true;
   }
 
   private lossNotice(text: string, lineNo: number, time?: number, uptime?: number): void {

@@ -143,3 +143,33 @@ test('lines that look like a known record but differ in a byte, a pid or a clock
   }
   await assertSame('variants', [{ name: 'variants', bytes: Buffer.from(`${variants.join('\n')}\n`) }], index, 3000);
 });
+
+test('audit.log events whose SYSCALL and PROCTITLE lines differ where reading them from their bytes could part from their text: the same both ways', async () => {
+  const index = await demoIndex();
+  const base = [...logLines({ carrier: 'auditlog', mix: 'flood', lines: 3000, share: 0.6, seed: 9 })] as string[];
+  const changes: ((l: string) => string)[] = [
+    (l) => l,
+    (l) => `${l}\r`,
+    (l) => l.replace(/ ppid=(\d+)/, ' ppid=$1 ppid=7'),
+    (l) => l.replace(/ syscall=/, '\tsyscall='),
+    (l) => l.replace(/exe="([^"]*)"/, 'exe="$1é"'),
+    (l) => l.replace(/exe="([^"]*)"/, 'exe="$1\\"x"'),
+    (l) => l.replace(/exe="([^"]*)"/, "exe='$1'"),
+    (l) => l.replace(/comm="([^"]*)"/, 'comm="é"'),
+    (l) => l.replace(/proctitle=\S+/, 'proctitle=2F62696E2F7368002D6300'),
+    (l) => l.replace(/proctitle=\S+/, 'proctitle=C3A9C3'),
+    (l) => l.replace(/^(node=\S+ )?type=SYSCALL/, '$1type=PATH'),
+    (l) => l.replace(/^(node=\S+ )?type=PROCTITLE/, '$1type=EOE'),
+    (l) => l.replace(/audit\((\d+)\.(\d+):(\d+)\)/, 'audit($1.$2:9$3)'),
+    (l) => ` ${l}`,
+    (l) => `${l}${' x=1'.repeat(70)}`,
+  ];
+  const lines: string[] = [];
+  for (const [i, l] of base.entries()) {
+    const context = /^(?:node=\S+ )?type=(?:SYSCALL|PROCTITLE) /.test(l);
+    lines.push(context ? changes[i % changes.length](l) : l);
+    // an event line after its event has ended (another event in between)
+    if (context && i % 23 === 0) lines.push(l);
+  }
+  await assertSame('audit.log event variants', [{ name: 'auditlog-events', bytes: Buffer.from(`${lines.join('\n')}\n`) }], index, 1000);
+});

@@ -66,26 +66,6 @@ test('a type= that names an Object property (constructor, toString) is not a leg
   assert.deepEqual(kinds, ['DENIED']);
 });
 
-test('the context read from SYSCALL and PROCTITLE lines equals what the full tokenizer reads', async () => {
-  const { readContext } = await import('../../src/parse/line-parser.js');
-  const sample = [
-    ...readFileSync('test/fixtures/kernel/audit.log', 'utf8').split('\n'),
-    ...readFileSync('test/fixtures/sources/audit.log', 'utf8').split('\n'),
-    ...([...logLines({ carrier: 'auditlog', lines: 5000, share: 0.3, seed: 5 })] as string[]),
-    'type=SYSCALL msg=audit(1.5:2): arch=c000003e syscall=59 success=yes exit=0 ppid=1 pid=2 auid=1000 comm="sh" exe=2F746D702F78\u001dARCH=x86_64 SYSCALL=execve AUID="alice"',
-    'type=SYSCALL msg=audit(1.5:2): syscall=2 subj=/usr/sbin/x (enforce) exe="/usr/sbin/x"\tppid=9 key=(null)\u001dSYSCALL=open',
-  ];
-  let n = 0;
-  for (const line of sample) {
-    const type = /^(?:node=\S+ )?type=(SYSCALL|PROCTITLE) /.exec(line)?.[1] as 'SYSCALL' | 'PROCTITLE' | undefined;
-    if (!type) continue;
-    const at = line.indexOf('msg=audit(');
-    assert.deepEqual(readContext(line, at, type), readContext(line, at, type, true), line);
-    n++;
-  }
-  assert.ok(n > 1000, `${n} lines compared`);
-});
-
 test('a record kind the kernel writes is taken as it is: what the case change and the pattern give it', async () => {
   const { kindOf } = await import('../../src/parse/record.js');
   const reference = (v: string): string | undefined => {
