@@ -107,14 +107,22 @@ export async function buildTimelineFromInputs(run: TimelineRun): Promise<Timelin
     counts = await reader.read(run.inputs, {
       start: (input, parser) => {
         current = { input: input.name, lines: 0 };
+        const look = (line: string): void => {
+          const lineNo = ++current.lines;
+          const facts = readLineFacts(line, clock);
+          lineUptime = facts.uptime;
+          if (facts.boot) builder.addBoot({ source: { name: input.name, line: lineNo }, detectedBy: 'linux-version', ...facts.boot });
+          else if (facts.uptime !== undefined) builder.observeUptime({ name: input.name, line: lineNo }, facts.uptime);
+        };
         return {
           line: (line) => {
-            const lineNo = ++current.lines;
-            const facts = readLineFacts(line, clock);
-            lineUptime = facts.uptime;
-            if (facts.boot) builder.addBoot({ source: { name: input.name, line: lineNo }, detectedBy: 'linux-version', ...facts.boot });
-            else if (facts.uptime !== undefined) builder.observeUptime({ name: input.name, line: lineNo }, facts.uptime);
+            look(line);
             parser.push(line);
+          },
+          // a line of the held audit event: looked at the same way, read by the parser without its searches
+          eventLine: (line) => {
+            look(line);
+            parser.eventLine(line);
           },
           skip: (n) => {
             current.lines += n;
