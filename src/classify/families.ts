@@ -9,7 +9,7 @@
  * either way" into "missing rule" for accesses that give an intruder nothing.
  */
 import type { DenialFacts } from './facts.js';
-import type { Findings, Signal } from './signals.js';
+import type { Findings, Reason, Signal } from './signals.js';
 import { credentialFact, execClass, persistenceLabel, stagingDir } from './knowledge.js';
 import { PROCESS_VIEWERS, type ProgramKind } from './programs.js';
 
@@ -26,7 +26,7 @@ const NOT_LOADED_RE = /label not found|profile not found/;
 const RUNTIME_COMM_RE = /^runc|^crun|^containerd|^conmon/;
 const CONTAINER_TARGET_RE = /^(?:docker-default|cri-containerd|containers-default|lxc-|lxd-|incus-)/;
 
-const benign = (weight: number, tag: string, reason: string): Signal => ({ side: 'benign', weight, tag, reason });
+const benign = (weight: number, tag: string, reason: Reason): Signal => ({ side: 'benign', weight, tag, reason });
 
 /** Command names of script interpreters: a script shelling out (subprocess, system()) is routine. */
 export const INTERPRETER_COMM = /^(?:python[0-9.]*|perl[0-9.]*|ruby[0-9.]*|node|nodejs|php[0-9.]*|java|bash|sh|dash)$/;
@@ -76,41 +76,41 @@ export function ordinaryFileSignals(f: DenialFacts, out: Findings, reads: boolea
   if (f.access === 'exec') {
     if (execClass(path) || stagingDir(path)) return;
     if (SYSTEM_PROGRAM_RE.test(path)) {
-      s.push(benign(strict(kind, f) ? 1 : 2, 'helper-exec', `${path} is an ordinary program in a system directory (not a shell, interpreter or network tool): ${who} running a helper`));
+      s.push(benign(strict(kind, f) ? 1 : 2, 'helper-exec', () => `${path} is an ordinary program in a system directory (not a shell, interpreter or network tool): ${who} running a helper`));
     }
     return;
   }
   if (REVOKED_FD_RE.test(path)) {
-    s.push(benign(2, 'revoked-fd', `${path} is AppArmor's stand-in for an inherited descriptor the profile may not use: the program did not open anything`));
+    s.push(benign(2, 'revoked-fd', () => `${path} is AppArmor's stand-in for an inherited descriptor the profile may not use: the program did not open anything`));
     return;
   }
   if (!path.startsWith('/')) return;
   if (writes) {
     if (persistenceLabel(path) || KERNEL_KNOB_RE.test(path)) return;
-    if (TERMINALS_RE.test(path)) s.push(benign(2, 'terminal', `${path} is a terminal: output or a lock on the session's own terminal`));
-    else if (LOG_SOCKET_RE.test(path)) s.push(benign(2, 'log-socket', `${path} is the system logger's socket: the program logging`));
-    else if (OWN_PROC_WRITE_RE.test(path)) s.push(benign(2, 'own-proc-write', `${path}: a process setting its own attributes (thread name, OOM score, id maps)`));
-    else if (STATE_ROOTS_RE.test(path) && !stagingDir(path)?.includes('memfd')) s.push(benign(2, 'state-write', `${path} is run-time state, a log, a cache or scratch space: where services write`));
-    else if (HOME_RE.test(path)) s.push(benign(kind === 'sandbox' || kind === 'snap' || kind === 'desktop app' ? 2 : 1, 'home-write', `${path} is in a user's home: an application saving its files`));
-    else if (DEVICE_LINKS_RE.test(path)) s.push(benign(2, 'device', `${path} is a device node or link for a GPU, sound, input or virtual device: drivers' helpers create and refresh them`));
-    else if (DEV_RE.test(path)) s.push(benign(1, 'device', `${path} is a device node`));
+    if (TERMINALS_RE.test(path)) s.push(benign(2, 'terminal', () => `${path} is a terminal: output or a lock on the session's own terminal`));
+    else if (LOG_SOCKET_RE.test(path)) s.push(benign(2, 'log-socket', () => `${path} is the system logger's socket: the program logging`));
+    else if (OWN_PROC_WRITE_RE.test(path)) s.push(benign(2, 'own-proc-write', () => `${path}: a process setting its own attributes (thread name, OOM score, id maps)`));
+    else if (STATE_ROOTS_RE.test(path) && !stagingDir(path)?.includes('memfd')) s.push(benign(2, 'state-write', () => `${path} is run-time state, a log, a cache or scratch space: where services write`));
+    else if (HOME_RE.test(path)) s.push(benign(kind === 'sandbox' || kind === 'snap' || kind === 'desktop app' ? 2 : 1, 'home-write', () => `${path} is in a user's home: an application saving its files`));
+    else if (DEVICE_LINKS_RE.test(path)) s.push(benign(2, 'device', () => `${path} is a device node or link for a GPU, sound, input or virtual device: drivers' helpers create and refresh them`));
+    else if (DEV_RE.test(path)) s.push(benign(1, 'device', () => `${path} is a device node`));
     return;
   }
   if (reads || f.mask.includes('m')) {
     if (sensitiveRead(path, f)) return;
     const home = HOME_RE.test(path);
     const w = strict(kind, f) && home ? 1 : 2;
-    s.push(benign(w, 'ordinary-read', `${path} holds nothing an intruder is after (not a credential, key or another process's secrets): ${who} reading its configuration or system state`));
+    s.push(benign(w, 'ordinary-read', () => `${path} holds nothing an intruder is after (not a credential, key or another process's secrets): ${who} reading its configuration or system state`));
     return;
   }
-  if (LOCK_MASK_RE.test(f.mask)) s.push(benign(2, 'lock', `a file lock (${path}): harmless by itself`));
+  if (LOCK_MASK_RE.test(f.mask)) s.push(benign(2, 'lock', () => `a file lock (${path}): harmless by itself`));
 }
 
 /** Ubuntu 23.10+: unprivileged user namespaces are restricted; sandboxes create them by design. */
 export function usernsSignals(f: DenialFacts, out: Findings): void {
   const kind = f.program.kind;
   if (strict(kind)) {
-    out.signals.push({ side: 'attack', weight: 1, tag: 'userns', reason: `${f.subject} tried to create a user namespace: a server has little reason to, and kernel exploits start there` });
+    out.signals.push({ side: 'attack', weight: 1, tag: 'userns', reason: () => `${f.subject} tried to create a user namespace: a server has little reason to, and kernel exploits start there` });
     return;
   }
   out.signals.push(benign(3, 'userns-restriction', `user namespace creation stopped by Ubuntu's unprivileged user-namespace restriction: browsers, Electron apps and sandboxing tools do this by design (the app needs a profile that allows userns)`));
@@ -123,10 +123,10 @@ export function changeProfileSignals(f: DenialFacts, out: Findings): void {
   const comm = fl.comm ?? '';
   const notLoaded = NOT_LOADED_RE.test(fl.info ?? '');
   if (f.program.kind === 'container' || RUNTIME_COMM_RE.test(comm) || CONTAINER_TARGET_RE.test(target)) {
-    out.signals.push(benign(3, 'runtime-profile', `a container runtime switching a new container to ${target || 'its profile'}${notLoaded ? ': that profile is not loaded (reload it or restart the runtime)' : ''}`));
+    out.signals.push(benign(3, 'runtime-profile', () => `a container runtime switching a new container to ${target || 'its profile'}${notLoaded ? ': that profile is not loaded (reload it or restart the runtime)' : ''}`));
   } else if (notLoaded) {
-    out.signals.push(benign(2, 'profile-not-loaded', `the profile ${target || '?'} is not loaded: a service started while its profile was being reloaded, or before it was loaded`));
+    out.signals.push(benign(2, 'profile-not-loaded', () => `the profile ${target || '?'} is not loaded: a service started while its profile was being reloaded, or before it was loaded`));
   } else if (f.program.kind !== 'network service' && f.program.kind !== 'service') {
-    out.signals.push(benign(2, 'profile-switch', `${f.subject} switching profile to ${target || '?'}: a launcher or sandbox handing a child its own profile`));
+    out.signals.push(benign(2, 'profile-switch', () => `${f.subject} switching profile to ${target || '?'}: a launcher or sandbox handing a child its own profile`));
   }
 }

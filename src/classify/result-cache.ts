@@ -2,7 +2,8 @@
  * The classifier's result cache: what a denial decides by itself is kept by the record's deciding
  * fields (every field but the pid), and its verdicts are shared between records, with the pid and
  * the seconds since a profile load as placeholders filled in per record. A flood of the same denial
- * costs one lookup each.
+ * costs one lookup each; a record seen once is kept only for a few more first sightings (on trial),
+ * and its texts are written only if read.
  *
  * Pure and bounded. Only the classifier (index.ts) uses it; the placeholders never leave classify/:
  * an output that renders many records asks sharedClassification for the shared result and fills
@@ -191,13 +192,18 @@ interface Slot<C, B> extends Entry<B> {
   plain?: Filled;
   /** The result when the only context is that the access repeats. */
   repeated?: Filled;
+  /** Kept by the cache proper (seen twice), not on trial (see ResultCache): its results have
+   * their texts written and looked through for placeholders. */
+  admitted: boolean;
 }
 
 interface Filled {
   result: Classification;
-  /** Which placeholders the texts hold: a value that is in no text does not make a new result. */
+  /** Which placeholders the texts hold: a value that is in no text does not make a new result.
+   * Until `known`, both (the texts are not written yet: see settle). */
   usesPid: boolean;
   usesAge: boolean;
+  known: boolean;
   /** The last results filled in, newest first: a flood repeats the denials of a service's few
    * processes, so the same few values come back in turn. */
   recent?: Personal[];
@@ -210,6 +216,12 @@ interface Filled {
 }
 
 const CACHE_MAX = 4096;
+/** Records on trial: seen once, kept for 8 to 16 first sightings (two generations). Few: a record
+ * on trial holds its whole examination (its texts are not written), which should die in the young
+ * generation; a record seen again later is examined again from its ghost key. */
+const TRIAL_MAX = 16;
+/** Keys of first sightings remembered (a power of two; a table of numbers, not objects). */
+const GHOST = 16384;
 /** Distinct sequence contexts remembered per cached record before they are forgotten together. */
 const MEMOS_MAX = 8;
 /** Filled-in results remembered per shared one. */
@@ -226,13 +238,31 @@ function contextKey(seen: SequenceFindings): number {
   return sequenceSignature(seen.prior, seen.load, seen.repeated);
 }
 
+/**
+ * The cache. A record seen for the first time is decided and put on trial: kept among the last
+ * TRIAL_MAX first sightings only, its results with their texts unwritten (the record's result
+ * writes them if anyone reads them). Seen again while on trial, it is admitted to the cache
+ * proper; seen again after it left the trial, its key is still in a table of numbers (the ghost
+ * keys), and it is examined again and admitted. So a log of one-off records leaves nothing behind
+ * that outlives the young generation of the heap (what the cache keeps is copied and promoted by
+ * every collection it survives), and what repeats is decided at most twice.
+ */
 export class ResultCache<C, B = C> {
-  // the record's deciding fields -> what they decide, in two generations: when the young one is
-  // full it becomes the old one and the previous old one is dropped whole (O(1), no per-entry
-  // eviction); a hit in the old generation moves to the young one, so what a flood repeats stays
-  // while a stream of one-off records (unique paths, pids) passes through
+  // admitted records: the record's deciding fields -> what they decide, in two generations: when
+  // the young one is full it becomes the old one and the previous old one is dropped whole (O(1),
+  // no per-entry eviction); a hit in the old generation moves to the young one, so what a flood
+  // repeats stays while a stream of one-off records (unique paths, pids) passes through
   private young = new Map<number, Slot<C, B>>();
   private old = new Map<number, Slot<C, B>>();
+  // records on trial, in two generations the same way
+  private trialYoung = new Map<number, Slot<C, B>>();
+  private trialOld = new Map<number, Slot<C, B>>();
+  // the ghost keys: the whole key of a first sighting, by the low bits of its first half (a
+  // newer key takes the place of an older one)
+  private readonly ghost1 = new Int32Array(GHOST);
+  private readonly ghost2 = new Int32Array(GHOST);
+  /** keyFlags + 1 (0: no key there). */
+  private readonly ghostF = new Uint8Array(GHOST);
 
   /** `uncached`: decide every record from scratch, the reference the cache is tested against. */
   constructor(
@@ -253,19 +283,42 @@ export class ResultCache<C, B = C> {
     const keyFlags = (ownProc ? 1 : 0) | (f.pid === '1' ? 2 : 0) | (f.pid === undefined ? 4 : 0);
     const d = digestOf(r);
     const key = d.cls1;
+    const key2 = d.cls2;
+    // seen before, past its trial: examined again and admitted at once
+    let again = false;
     if (!this.uncached) {
       const hit = this.young.get(key);
-      if (hit && hit.key2 === d.cls2 && hit.keyFlags === keyFlags) return hit;
+      if (hit && hit.key2 === key2 && hit.keyFlags === keyFlags) return hit;
       const was = hit ? undefined : this.old.get(key);
-      if (was && was.key2 === d.cls2 && was.keyFlags === keyFlags) {
+      if (was && was.key2 === key2 && was.keyFlags === keyFlags) {
         this.remember(key, was);
         return was;
+      }
+      const tried = this.trialYoung.get(key) ?? this.trialOld.get(key);
+      if (tried && tried.key2 === key2 && tried.keyFlags === keyFlags) {
+        this.admit(key, tried);
+        return tried;
+      }
+      const g = key & (GHOST - 1);
+      again = this.ghost1[g] === key && this.ghost2[g] === key2 && this.ghostF[g] === keyFlags + 1;
+      if (!again) {
+        this.ghost1[g] = key;
+        this.ghost2[g] = key2;
+        this.ghostF[g] = keyFlags + 1;
       }
     }
     const literal = holdsMarks(f);
     const examined = this.decider.examine(r, literal ? undefined : PID_MARK);
-    const s: Slot<C, B> = { key1: key, key2: d.cls2, keyFlags, repeatKey: d.cls2 * 4 + keyFlags, literal, brief: this.decider.brief(examined), examined: literal ? undefined : examined, contextSig: 0 };
-    this.remember(key, s);
+    const s: Slot<C, B> = { key1: key, key2, keyFlags, repeatKey: key2 * 4 + keyFlags, literal, brief: this.decider.brief(examined), examined: literal ? undefined : examined, contextSig: 0, admitted: again };
+    if (this.uncached) return s;
+    if (again) this.remember(key, s);
+    else {
+      this.trialYoung.set(key, s);
+      if (this.trialYoung.size >= TRIAL_MAX / 2) {
+        this.trialOld = this.trialYoung;
+        this.trialYoung = new Map();
+      }
+    }
     return s;
   }
 
@@ -291,7 +344,7 @@ export class ResultCache<C, B = C> {
       const first = s.plain === undefined && s.repeated === undefined && s.context === undefined;
       const examined = s.examined ?? this.decider.examine(r, PID_MARK);
       s.examined = first && !this.uncached ? undefined : examined;
-      filled = prepare(this.decider.decide(examined, seen, PID_MARK, AGE_MARK));
+      filled = prepare(this.decider.decide(examined, seen, PID_MARK, AGE_MARK), s.admitted);
       if (sig === 0) s.plain = filled;
       else if (sig === REPEATED) s.repeated = filled;
       else if (sig > 0 && s.context === undefined) {
@@ -312,20 +365,51 @@ export class ResultCache<C, B = C> {
       this.young = new Map();
     }
   }
+
+  /** A record on trial seen again: kept by the cache proper, its results' texts written now. */
+  private admit(key: number, s: Slot<C, B>): void {
+    s.admitted = true;
+    if (s.plain) settle(s.plain);
+    if (s.repeated) settle(s.repeated);
+    if (s.context) settle(s.context);
+    if (s.memos) for (const m of s.memos.values()) settle(m);
+    this.remember(key, s);
+  }
 }
 
-/** A decided result made ready to share: which placeholders its texts hold, looked for once. (This
- * also writes each text out whole: the cache keeps it, and a text kept as the pieces it was joined
- * from is more objects for the collector to copy.) */
-function prepare(result: Classification): Filled {
-  const { reasons, suggestion } = result;
+/** A decided result made ready to share. `now`: its texts are written and looked through for
+ * placeholders at once (an admitted record's), else when the record is admitted (settle). */
+function prepare(result: Classification, now: boolean): Filled {
+  const c: Filled = { result, usesPid: true, usesAge: true, known: false, usedOnce: false, recentMisses: 0 };
+  if (now) settle(c);
+  return c;
+}
+
+/** Which placeholders a result's texts hold, looked for once. (This also writes each text out
+ * whole: the cache keeps it, and a text kept as the pieces it was joined from is more objects for
+ * the collector to copy.) */
+function settle(c: Filled): void {
+  if (c.known) return;
+  const { reasons, suggestion } = c.result;
   let usesPid = suggestion !== undefined && suggestion.text.includes(PID_MARK);
   let usesAge = suggestion !== undefined && suggestion.text.includes(AGE_MARK);
   for (let i = 0; i < reasons.length && !(usesPid && usesAge); i++) {
     usesPid ||= reasons[i].includes(PID_MARK);
     usesAge ||= reasons[i].includes(AGE_MARK);
   }
-  return { result, usesPid, usesAge, usedOnce: false, recentMisses: 0 };
+  c.usesPid = usesPid;
+  c.usesAge = usesAge;
+  c.known = true;
+  // a result that names neither value is handed out as it is from now on; if it was handed out
+  // already, filled in for its first record (personal), it was that record's template, and an
+  // output keeps its rendering of a template as one to fill in: the result handed out as it is
+  // must then be another object
+  if (!usesPid && !usesAge && c.usedOnce) {
+    const { verdict, confidence } = c.result;
+    const out: Classification = { verdict, confidence, reasons };
+    if (suggestion !== undefined) out.suggestion = suggestion;
+    c.result = out;
+  }
 }
 
 /** A shared text with the placeholders replaced by the values (the text itself when it holds none). */
@@ -355,6 +439,11 @@ function fillText(text: string, pid: string, age: string): string {
 // classification): a result without placeholders is one object for every record it fits, and
 // one with them is one object per pid (and load age) in a row, from its second use on.
 function personal(c: Filled, pid: string, age: string): Classification {
+  if (!c.known) {
+    // on trial: the texts are not written, so which values they hold is not known yet
+    c.usedOnce = true;
+    return new Personal(c.result, pid, age);
+  }
   if (!c.usesPid && !c.usesAge) return c.result;
   const p = c.usesPid ? pid : '';
   const a = c.usesAge ? age : '';

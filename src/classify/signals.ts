@@ -66,10 +66,17 @@ const PASSWORD_TOOL_RE = /^(?:unix[-_]chkpwd|passwd|chpasswd|chage|chfn|chsh|use
 const PASSWORD_STORE_RE = /^\/etc\/(?:shadow|gshadow|sudoers|security\/opasswd)/;
 const DAEMON_SUFFIX_RE = /d$/;
 
+/**
+ * A reason: the sentence itself, or how to write it. Most denials of a long log are never shown,
+ * so a sentence that names the record's values is written only when a result's reasons are read
+ * (reasonText).
+ */
+export type Reason = string | (() => string);
+
 export interface Signal {
   side: 'attack' | 'benign';
   weight: number;
-  reason: string;
+  reason: Reason;
   /** Short stable name, for sequence memory and tests. */
   tag: string;
 }
@@ -93,8 +100,18 @@ const HELPER_ROOTS_RE = /^\/(?:usr\/lib|usr\/libexec|usr\/local\/lib|opt)\//;
 const TMP_ROOTS_RE = /^\/(?:tmp|var\/tmp)\/[^/.]/;
 const SERVICE_ROOTS_RE = /^\/(?:run|var\/run|var\/lib|var\/log|var\/cache|var\/spool|etc|srv|opt|usr\/share|usr\/lib|usr\/libexec|var\/www)\//;
 
-const attack = (weight: number, tag: string, reason: string): Signal => ({ side: 'attack', weight, tag, reason });
-const benign = (weight: number, tag: string, reason: string): Signal => ({ side: 'benign', weight, tag, reason });
+const attack = (weight: number, tag: string, reason: Reason): Signal => ({ side: 'attack', weight, tag, reason });
+const benign = (weight: number, tag: string, reason: Reason): Signal => ({ side: 'benign', weight, tag, reason });
+
+/** A signal's sentence, written now if it was not yet (and kept on the signal: a record decided in
+ * two sequence contexts reads it twice). */
+export function reasonText(x: Signal): string {
+  const r = x.reason;
+  if (typeof r === 'string') return r;
+  const text = r();
+  x.reason = text;
+  return text;
+}
 
 
 /** The longest common directory prefix of two paths (ending in `/`), without allocating per component. */
@@ -183,7 +200,7 @@ function fileSignals(f: DenialFacts, index: ProfileIndex | undefined, out: Findi
 
   if (dotComponent(path)) {
     // the kernel reports the path it resolved: `..` in it was put there by whoever wrote the line
-    s.push(attack(3, 'path-traversal', `${path} has . or .. components: the kernel reports resolved paths, so this name is a traversal or a forged record`));
+    s.push(attack(3, 'path-traversal', () => `${path} has . or .. components: the kernel reports resolved paths, so this name is a traversal or a forged record`));
   }
 
   if (f.access === 'exec') {
@@ -196,18 +213,18 @@ function fileSignals(f: DenialFacts, index: ProfileIndex | undefined, out: Findi
     const runsShells = info && shellRule(info);
     if (cls === 'shell' && runsShells && !server && !staging) {
       // the profile already lets it run a shell: another path to one (/bin/sh vs /usr/bin/bash) gives nothing new
-      s.push(benign(2, 'runs-shells', `${f.profile}'s profile already runs shells (${runsShells.text}): ${path} is another one`));
+      s.push(benign(2, 'runs-shells', () => `${f.profile}'s profile already runs shells (${runsShells.text}): ${path} is another one`));
     } else if (cls && !spawner) {
       const strong = cls === 'shell' || cls === 'network tool' || server;
       const w = runsThings && !server ? 1 : cls === 'reconnaissance command' || cls === 'compiler' ? (server ? 2 : 1) : strong ? 3 : 2;
-      s.push(attack(w, `exec-${cls.replace(FROM_SPACE_RE, '')}`, `${f.subject} ${verb(f, 'tried to execute', 'executed')} ${VOWEL_START_RE.test(cls) ? 'an' : 'a'} ${cls} (${path})`));
+      s.push(attack(w, `exec-${cls.replace(FROM_SPACE_RE, '')}`, () => `${f.subject} ${verb(f, 'tried to execute', 'executed')} ${VOWEL_START_RE.test(cls) ? 'an' : 'a'} ${cls} (${path})`));
     }
-    if (staging) s.push(attack(3, 'exec-staging', `${f.subject} ${verb(f, 'tried to execute', 'executed')} a program from ${staging} (${path})`));
-    if (staging && hiddenComponent(path)) s.push(attack(1, 'hidden', `the program sits in a hidden directory (${hiddenComponent(path)})`));
+    if (staging) s.push(attack(3, 'exec-staging', () => `${f.subject} ${verb(f, 'tried to execute', 'executed')} a program from ${staging} (${path})`));
+    if (staging && hiddenComponent(path)) s.push(attack(1, 'hidden', () => `the program sits in a hidden directory (${hiddenComponent(path)})`));
   } else if (!mask.includes('m') && reads && staging && f.program.kind === 'network service' && SHARED_LIBRARY_RE.test(path)) {
-    s.push(attack(1, 'library-staging', `${f.subject} ${verb(f, 'tried to read', 'read')} a shared library from ${staging} (${path}): loading code from a world-writable directory is how libraries are injected`));
+    s.push(attack(1, 'library-staging', () => `${f.subject} ${verb(f, 'tried to read', 'read')} a shared library from ${staging} (${path}): loading code from a world-writable directory is how libraries are injected`));
   } else if (mask.includes('m') && staging) {
-    s.push(attack(3, 'mmap-staging', `${f.subject} ${verb(f, 'tried to map', 'mapped')} ${path} as executable code from ${staging}`));
+    s.push(attack(3, 'mmap-staging', () => `${f.subject} ${verb(f, 'tried to map', 'mapped')} ${path} as executable code from ${staging}`));
   }
 
   if (reads) {
@@ -215,40 +232,40 @@ function fileSignals(f: DenialFacts, index: ProfileIndex | undefined, out: Findi
     const procPid = PROC_PID_ENTRY_RE.exec(path);
     const ownStore = cred && credentialsOwnedBy(path, f.program.name, f.words);
     if (cred && ownStore) {
-      s.push(benign(2, 'own-credentials', `${path} belongs to ${f.program.name} itself (${ownStore}): reading it is its job`));
+      s.push(benign(2, 'own-credentials', () => `${path} belongs to ${f.program.name} itself (${ownStore}): reading it is its job`));
     } else if (cred) {
       const dbTool = cred.db && own.some((w) => DB_TOOL_WORD_RE.test(w));
       if (dbTool) {
-        s.push(attack(1, 'credential-read', `${f.subject} ${verb(f, 'tried to read', 'read')} ${cred.label} (${path}): a credential read, although a backup or database tool can have a reason to`));
+        s.push(attack(1, 'credential-read', () => `${f.subject} ${verb(f, 'tried to read', 'read')} ${cred.label} (${path}): a credential read, although a backup or database tool can have a reason to`));
       } else if (cred.history && (f.program.kind === 'sandbox' || f.program.kind === 'snap' || f.program.kind === 'desktop app')) {
-        s.push(attack(1, 'credential-read', `${f.subject} ${verb(f, 'tried to read', 'read')} ${cred.label} (${path}): desktop apps start login shells that read it, but it can hold secrets`));
-      } else s.push(attack(cred.weight, 'credential-read', `${f.subject} ${verb(f, 'tried to read', 'read')} ${cred.label} (${path})`));
+        s.push(attack(1, 'credential-read', () => `${f.subject} ${verb(f, 'tried to read', 'read')} ${cred.label} (${path}): desktop apps start login shells that read it, but it can hold secrets`));
+      } else s.push(attack(cred.weight, 'credential-read', () => `${f.subject} ${verb(f, 'tried to read', 'read')} ${cred.label} (${path})`));
     } else if (TLS_KEY_RE.test(path)) {
       const sameStore = info && ownRules(info).some((o) => o.rule.perms.includes('r') && o.alts.some((a) => sharedDir(a.lit, path) === dirOf(path)));
-      if (sameStore) s.push(benign(2, 'own-tls-key', `TLS server ${f.profile} already reads keys in ${dirOf(path)}: a renewed or added certificate key`));
-      else if (info && !info.hasNetworkRules) s.push(attack(3, 'credential-read', `${f.subject} ${verb(f, 'tried to read', 'read')} a TLS private key (${path}) but its profile allows no network: it serves no TLS`));
-      else s.push(attack(2, 'credential-read', `${f.subject} ${verb(f, 'tried to read', 'read')} a TLS private key (${path}) outside the keys its profile allows`));
+      if (sameStore) s.push(benign(2, 'own-tls-key', () => `TLS server ${f.profile} already reads keys in ${dirOf(path)}: a renewed or added certificate key`));
+      else if (info && !info.hasNetworkRules) s.push(attack(3, 'credential-read', () => `${f.subject} ${verb(f, 'tried to read', 'read')} a TLS private key (${path}) but its profile allows no network: it serves no TLS`));
+      else s.push(attack(2, 'credential-read', () => `${f.subject} ${verb(f, 'tried to read', 'read')} a TLS private key (${path}) outside the keys its profile allows`));
     } else if (procPid) {
       const [, pid, what] = procPid;
-      if (pid === f.r.fields.pid) s.push(benign(2, 'own-proc', `${path} is the process's own /proc entry (pid ${pid})`));
+      if (pid === f.r.fields.pid) s.push(benign(2, 'own-proc', () => `${path} is the process's own /proc entry (pid ${pid})`));
       else if ((what === 'environ' || what === 'mem') && sameUser(f) && f.program.kind !== 'network service' && f.program.kind !== 'service') {
-        s.push(attack(1, 'proc-other', `${f.subject} ${verb(f, 'tried to read', 'read')} the ${what === 'environ' ? 'environment' : 'memory'} of another process of the same user (${path})`));
-      } else if (what === 'environ' || what === 'mem') s.push(attack(3, 'proc-other', `${f.subject} ${verb(f, 'tried to read', 'read')} the ${what === 'environ' ? 'environment (secrets, tokens)' : 'memory'} of another process (${path})`));
-      else if (what.startsWith('fd') && !viewsProcesses(f)) s.push(attack(1, 'proc-other', `${f.subject} looked at the open files of another process (${path})`));
+        s.push(attack(1, 'proc-other', () => `${f.subject} ${verb(f, 'tried to read', 'read')} the ${what === 'environ' ? 'environment' : 'memory'} of another process of the same user (${path})`));
+      } else if (what === 'environ' || what === 'mem') s.push(attack(3, 'proc-other', () => `${f.subject} ${verb(f, 'tried to read', 'read')} the ${what === 'environ' ? 'environment (secrets, tokens)' : 'memory'} of another process (${path})`));
+      else if (what.startsWith('fd') && !viewsProcesses(f)) s.push(attack(1, 'proc-other', () => `${f.subject} looked at the open files of another process (${path})`));
     }
   }
 
   if (writes) {
     const p = persistenceLabel(path);
-    if (p) s.push(attack(3, 'persistence', `${f.subject} ${verb(f, 'tried to write', 'wrote')} ${p} (${path}): a persistence foothold`));
+    if (p) s.push(attack(3, 'persistence', () => `${f.subject} ${verb(f, 'tried to write', 'wrote')} ${p} (${path}): a persistence foothold`));
     const kernel = KERNEL_KNOB_RE.exec(path);
-    if (kernel && f.program.kind === 'container' && !f.program.runtime) s.push(attack(3, 'kernel-knob', `${f.subject} ${verb(f, 'tried to write', 'wrote')} ${path} from inside a container: ${kernel[1] ? 'a cgroup release agent runs on the host (container escape)' : 'a host kernel setting'}`));
-    else if (kernel && (kernel[1] || f.program.kind === 'network service' || f.program.kind === 'document filter')) s.push(attack(kernel[1] ? 3 : 2, 'kernel-knob', `${f.subject} ${verb(f, 'tried to write', 'wrote')} ${path}: a kernel setting`));
-    if (WEBSHELL_RE.test(path) && f.role === 'web server') s.push(attack(3, 'webshell', `${f.subject} ${verb(f, 'tried to write', 'wrote')} a script into a web root (${path}): a web shell`));
+    if (kernel && f.program.kind === 'container' && !f.program.runtime) s.push(attack(3, 'kernel-knob', () => `${f.subject} ${verb(f, 'tried to write', 'wrote')} ${path} from inside a container: ${kernel[1] ? 'a cgroup release agent runs on the host (container escape)' : 'a host kernel setting'}`));
+    else if (kernel && (kernel[1] || f.program.kind === 'network service' || f.program.kind === 'document filter')) s.push(attack(kernel[1] ? 3 : 2, 'kernel-knob', () => `${f.subject} ${verb(f, 'tried to write', 'wrote')} ${path}: a kernel setting`));
+    if (WEBSHELL_RE.test(path) && f.role === 'web server') s.push(attack(3, 'webshell', () => `${f.subject} ${verb(f, 'tried to write', 'wrote')} a script into a web root (${path}): a web shell`));
     if (staging) {
       const hidden = hiddenComponent(path);
-      if (hidden) s.push(attack(2, 'hidden', `${f.subject} ${verb(f, 'tried to create', 'created')} ${path}: a hidden directory (${hidden}) in ${staging}`));
-      if (masqueradeName(path)) s.push(attack(2, 'masquerade', `${basenameOf(path)} in ${staging} is named like a system process`));
+      if (hidden) s.push(attack(2, 'hidden', () => `${f.subject} ${verb(f, 'tried to create', 'created')} ${path}: a hidden directory (${hidden}) in ${staging}`));
+      if (masqueradeName(path)) s.push(attack(2, 'masquerade', () => `${basenameOf(path)} in ${staging} is named like a system process`));
     }
   }
   if (path === '/etc/ld.so.preload' && reads && !writes) s.push(benign(2, 'system-read', `every program reads /etc/ld.so.preload at start`));
@@ -260,28 +277,28 @@ function fileSignals(f: DenialFacts, index: ProfileIndex | undefined, out: Findi
     const allows = matching.filter((r) => !r.deny);
     if (deny) {
       out.explicitDeny = deny;
-      s.push(attack(1, 'explicit-deny', `the profile forbids this on purpose: ${ruleRef(info, deny)}`));
+      s.push(attack(1, 'explicit-deny', () => `the profile forbids this on purpose: ${ruleRef(info, deny)}`));
     } else if (mask && allows.length && matchedRulesAllow(allows, mask)) {
       // name the rule that grants the most of the mask (the Cx rule, not the library rule, for an exec)
       const score = (r: FileRule) => [...mask].filter((k) => permCovered(r.perms, k)).length;
       const rule = allows.reduce((a, b) => (score(b) > score(a) ? b : a));
       out.alreadyAllowed = rule;
-      s.push(benign(3, 'already-allowed', `the file declaring ${f.profile} already allows ${path} with '${mask}' (${ruleRef(info, rule)}): the loaded policy is older than the file`));
+      s.push(benign(3, 'already-allowed', () => `the file declaring ${f.profile} already allows ${path} with '${mask}' (${ruleRef(info, rule)}): the loaded policy is older than the file`));
     } else if (allows.length && !EXEC_OR_MAP_RE.test(mask)) {
-      s.push(benign(2, 'wider-mask', `the profile already allows ${path} with '${allows.map((r) => r.perms).join('')}' (${ruleRef(info, allows[0])}); this needs '${mask}'`));
+      s.push(benign(2, 'wider-mask', () => `the profile already allows ${path} with '${allows.map((r) => r.perms).join('')}' (${ruleRef(info, allows[0])}); this needs '${mask}'`));
       out.neighbours.push(...allows);
     }
   }
 
   if (f.access === 'file' && (reads || mask.includes('m')) && !writes && systemRead(path) && !credentialFact(path)) {
     const how = reads ? verb(f, 'tried to read', 'read') : verb(f, 'tried to map', 'mapped');
-    s.push(benign(2, 'system-read', `${f.subject} ${how} ${path}, a system file services read (libraries, shared data, locale, certificates)`));
+    s.push(benign(2, 'system-read', () => `${f.subject} ${how} ${path}, a system file services read (libraries, shared data, locale, certificates)`));
   }
 
   const abstraction = abstractionFor(index, info, path, mask);
   if (abstraction && !writes && f.access === 'file') {
     out.abstraction = abstraction;
-    s.push(benign(2, 'abstraction', `${path} is covered by <${abstraction}>, which the profile does not include`));
+    s.push(benign(2, 'abstraction', () => `${path} is covered by <${abstraction}>, which the profile does not include`));
   }
 
   const suspicious = s.some((x) => x.side === 'attack' && x.weight >= 2);
@@ -289,11 +306,11 @@ function fileSignals(f: DenialFacts, index: ProfileIndex | undefined, out: Findi
     const svc = serviceWord(path, own);
     // its own helper programs (/usr/lib/SERVICE/...) and its own files under the usual roots
     const root = f.access === 'exec' ? HELPER_ROOTS_RE : staging ? TMP_ROOTS_RE : SERVICE_ROOTS_RE;
-    if (svc && root.test(path)) s.push(benign(2, 'own-tree', `${path} is in ${svc}'s own ${rootLabel(path)} tree`));
+    if (svc && root.test(path)) s.push(benign(2, 'own-tree', () => `${path} is in ${svc}'s own ${rootLabel(path)} tree`));
     if (info && !staging) neighbourSignals(f, info, path, out);
   }
-  if (f.op === 'file_inherit') s.push(benign(2, 'inherit', `file_inherit: a descriptor passed on at exec (${path}), not an open by the program`));
-  if (DISCONNECTED_RE.test(f.r.fields.info ?? '')) s.push(benign(2, 'disconnected', `disconnected path (${path}): a file opened outside the process's mount namespace view`));
+  if (f.op === 'file_inherit') s.push(benign(2, 'inherit', () => `file_inherit: a descriptor passed on at exec (${path}), not an open by the program`));
+  if (DISCONNECTED_RE.test(f.r.fields.info ?? '')) s.push(benign(2, 'disconnected', () => `disconnected path (${path}): a file opened outside the process's mount namespace view`));
   ordinaryFileSignals(f, out, reads, writes);
 }
 
@@ -358,14 +375,15 @@ function neighbourSignals(f: DenialFacts, info: ProfileInfo, path: string, out: 
         if (o.tail === undefined) o.tail = appTail(o.alts[0]?.lit ?? '') ?? null;
         const t = o.tail;
         if (t && t.dir === tail.dir && t.root !== tail.root) {
-          out.signals.push(benign(2, 'parallel-tree', `${path} is the ${tail.root} side of ${t.root}/${t.dir} that the profile already allows (${ruleRef(info, o.rule)})`));
+          out.signals.push(benign(2, 'parallel-tree', () => `${path} is the ${tail.root} side of ${t.root}/${t.dir} that the profile already allows (${ruleRef(info, o.rule)})`));
           break;
         }
       }
     }
   }
-  if (near) out.signals.push(benign(2, 'neighbour', `${path} is next to what the profile already allows (${ruleRef(info, near)})`));
-  if (out.movedFrom) out.signals.push(benign(2, 'moved', `the profile allows the same file name elsewhere (${ruleRef(info, out.movedFrom)}): the file moved to ${dir}`));
+  if (near) out.signals.push(benign(2, 'neighbour', () => `${path} is next to what the profile already allows (${ruleRef(info, near)})`));
+  const moved = out.movedFrom;
+  if (moved) out.signals.push(benign(2, 'moved', () => `the profile allows the same file name elsewhere (${ruleRef(info, moved)}): the file moved to ${dir}`));
   void f;
 }
 
@@ -399,40 +417,40 @@ function netSignals(f: DenialFacts, out: Findings): void {
   const what = [family, type].filter(Boolean).join(' ') || 'a socket';
   const rawOrPacket = (type === 'raw' && (family === 'inet' || family === 'inet6')) || family === 'packet';
   if (rawOrPacket && RAW_SOCKET_USERS.test(f.program.name)) {
-    s.push(benign(2, 'raw-socket-tool', `${f.program.name} uses ${family === 'packet' ? 'packet' : 'raw'} sockets by design (DHCP, ping, capture, virtual network filtering)`));
+    s.push(benign(2, 'raw-socket-tool', () => `${f.program.name} uses ${family === 'packet' ? 'packet' : 'raw'} sockets by design (DHCP, ping, capture, virtual network filtering)`));
   } else if (rawOrPacket) {
-    s.push(attack(3, 'raw-socket', `${f.subject} ${verb(f, 'tried to open', 'opened')} a ${family === 'packet' ? 'packet' : 'raw'} socket (${what}${fl.protocol ? `, protocol ${fl.protocol}${fl.protocol === '1' ? ' = ICMP' : ''}` : ''}): sniffing, scanning or crafting packets`));
+    s.push(attack(3, 'raw-socket', () => `${f.subject} ${verb(f, 'tried to open', 'opened')} a ${family === 'packet' ? 'packet' : 'raw'} socket (${what}${fl.protocol ? `, protocol ${fl.protocol}${fl.protocol === '1' ? ' = ICMP' : ''}` : ''}): sniffing, scanning or crafting packets`));
   }
   if (family === 'netlink' && !info) {
-    s.push(benign(2, 'netlink', `a netlink socket (${what}): interface and route queries many libraries make`));
+    s.push(benign(2, 'netlink', () => `a netlink socket (${what}): interface and route queries many libraries make`));
     return;
   }
   if (!info) {
     if (rawOrPacket || family === 'unix') return;
     const kind = f.program.kind;
-    if (kind === 'document filter') s.push(attack(2, 'filter-network', `${f.subject} ${verb(f, 'tried to use', 'used')} the network (${what}): a document converter has no reason to`));
-    else if (kind === 'service') s.push(benign(1, 'network-use', `${what}: a service using the network; its profile (not read here) says whether it may`));
-    else s.push(benign(2, 'network-use', `${what} from ${f.program.kind === 'network service' ? 'a network service' : `a ${kind}`}: talking to the network is what it does`));
+    if (kind === 'document filter') s.push(attack(2, 'filter-network', () => `${f.subject} ${verb(f, 'tried to use', 'used')} the network (${what}): a document converter has no reason to`));
+    else if (kind === 'service') s.push(benign(1, 'network-use', () => `${what}: a service using the network; its profile (not read here) says whether it may`));
+    else s.push(benign(2, 'network-use', () => `${what} from ${f.program.kind === 'network service' ? 'a network service' : `a ${kind}`}: talking to the network is what it does`));
     return;
   }
   const deny = info.networkRules.find((r) => r.deny && (r.domain === undefined || r.domain === family) && (r.type === undefined || r.type === type));
   if (deny) {
     out.explicitDeny = deny;
-    s.push(attack(deny.domain === undefined && deny.type === undefined ? 3 : 2, 'explicit-deny', `${f.profile} is forbidden the network on purpose: ${ruleRef(info, deny)}`));
+    s.push(attack(deny.domain === undefined && deny.type === undefined ? 3 : 2, 'explicit-deny', () => `${f.profile} is forbidden the network on purpose: ${ruleRef(info, deny)}`));
     return;
   }
   if (family === 'netlink') {
-    s.push(benign(2, 'netlink', `a netlink socket (${what}): interface and route queries many libraries make`));
+    s.push(benign(2, 'netlink', () => `a netlink socket (${what}): interface and route queries many libraries make`));
     return;
   }
   if (!info.hasNetworkRules) {
-    s.push(attack(3, 'no-network', `${f.subject} ${verb(f, 'tried to use', 'used')} the network (${what}) but its profile allows no network at all`));
+    s.push(attack(3, 'no-network', () => `${f.subject} ${verb(f, 'tried to use', 'used')} the network (${what}) but its profile allows no network at all`));
     return;
   }
   if (family === 'inet' || family === 'inet6') {
     const has = info.networkRules.filter((r) => !r.deny).map((r) => [r.domain, r.type].filter(Boolean).join(' ') || 'all');
     const udpBesideTcp = type === 'dgram' && has.some((h) => h.includes('stream'));
-    s.push(benign(2, 'has-network', `the profile already allows network ${has.join(', ')}${udpBesideTcp ? ': UDP next to TCP is usually name resolution' : ''}; ${what} is usually a missing rule`));
+    s.push(benign(2, 'has-network', () => `the profile already allows network ${has.join(', ')}${udpBesideTcp ? ': UDP next to TCP is usually name resolution' : ''}; ${what} is usually a missing rule`));
   }
 }
 
@@ -443,14 +461,14 @@ function capSignals(f: DenialFacts, out: Findings): void {
   const deny = info?.capabilityRules.find((r) => r.deny && (r.caps.length === 0 || r.caps.includes(cap)));
   if (deny && info) {
     out.explicitDeny = deny;
-    s.push(attack(1, 'explicit-deny', `the profile forbids capability ${cap} on purpose: ${ruleRef(info, deny)}`));
+    s.push(attack(1, 'explicit-deny', () => `the profile forbids capability ${cap} on purpose: ${ruleRef(info, deny)}`));
   }
   const excuse = capabilityExcuse(f, cap);
   if (excuse && !deny) s.push(benign(excuse.weight, 'cap-family', excuse.reason));
-  else if (HIGH_CAPS[cap]) s.push(attack(3, 'high-cap', `${f.subject} ${verb(f, 'tried to use', 'used')} capability ${cap} (${HIGH_CAPS[cap]})`));
+  else if (HIGH_CAPS[cap]) s.push(attack(3, 'high-cap', () => `${f.subject} ${verb(f, 'tried to use', 'used')} capability ${cap} (${HIGH_CAPS[cap]})`));
   else if (cap === 'sys_chroot' && (f.program.kind === 'service' || f.program.kind === 'network service')) s.push(benign(2, 'routine-cap', `capability sys_chroot: daemons chroot themselves to drop privileges`));
-  else if (MEDIUM_CAPS.has(cap)) s.push(attack(1, 'medium-cap', `${f.subject} ${verb(f, 'tried to use', 'used')} capability ${cap}, which services rarely need`));
-  else if (ROUTINE_CAPS.has(cap)) s.push(benign(2, 'routine-cap', `capability ${cap} is one services routinely need`));
+  else if (MEDIUM_CAPS.has(cap)) s.push(attack(1, 'medium-cap', () => `${f.subject} ${verb(f, 'tried to use', 'used')} capability ${cap}, which services rarely need`));
+  else if (ROUTINE_CAPS.has(cap)) s.push(benign(2, 'routine-cap', () => `capability ${cap} is one services routinely need`));
 }
 
 function signalSignals(f: DenialFacts, out: Findings): void {
@@ -463,18 +481,18 @@ function signalSignals(f: DenialFacts, out: Findings): void {
     const fromManager = fl.comm === 'systemd' || fl.pid === '1';
     const peerProgram = programOf(peer);
     if (SERVICE_SIGNALS.has(sig) && (fromManager || peer === 'unconfined')) {
-      s.push(benign(2, 'service-signal', `${sig} signal to ${f.profile} from ${fromManager ? 'systemd (pid 1)' : 'an unconfined process'}: a service manager or operator reloading or stopping it`));
+      s.push(benign(2, 'service-signal', () => `${sig} signal to ${f.profile} from ${fromManager ? 'systemd (pid 1)' : 'an unconfined process'}: a service manager or operator reloading or stopping it`));
     } else if (peerProgram.runtime || RUNTIME_PEER_RE.test(basenameOf(peer.split('//')[0]))) {
-      s.push(benign(2, 'runtime-signal', `${sig} signal to ${f.profile} from ${peer}, the runtime or orchestrator that manages it (stopping or killing its container)`));
+      s.push(benign(2, 'runtime-signal', () => `${sig} signal to ${f.profile} from ${peer}, the runtime or orchestrator that manages it (stopping or killing its container)`));
     } else if (peer === f.profile || peer.split('//')[0] === f.profile.split('//')[0]) {
-      s.push(benign(2, 'signal-own', `${f.profile} receiving ${sig} from its own processes`));
+      s.push(benign(2, 'signal-own', () => `${f.profile} receiving ${sig} from its own processes`));
     }
     return;
   }
   const ownFamily = peer === f.profile || peer.split('//')[0] === f.profile.split('//')[0];
-  if (ownFamily) s.push(benign(2, 'signal-own', `${f.profile} signalling its own processes (${sig})`));
-  else if (f.program.runtime || f.program.kind === 'container' || f.program.kind === 'hypervisor' || f.program.kind === 'snap' || f.program.kind === 'admin tool') s.push(benign(2, 'signal-managed', `${f.program.name} (a ${f.program.kind}) signalling a process it manages (${sig} to ${peer || '?'})`));
-  else if (STOPPING_SIGNAL_RE.test(sig) && peer !== 'unconfined') s.push(attack(1, 'signal-other', `${f.subject} ${verb(f, 'tried to send', 'sent')} ${sig} to a process of another service (${peer})`));
+  if (ownFamily) s.push(benign(2, 'signal-own', () => `${f.profile} signalling its own processes (${sig})`));
+  else if (f.program.runtime || f.program.kind === 'container' || f.program.kind === 'hypervisor' || f.program.kind === 'snap' || f.program.kind === 'admin tool') s.push(benign(2, 'signal-managed', () => `${f.program.name} (a ${f.program.kind}) signalling a process it manages (${sig} to ${peer || '?'})`));
+  else if (STOPPING_SIGNAL_RE.test(sig) && peer !== 'unconfined') s.push(attack(1, 'signal-other', () => `${f.subject} ${verb(f, 'tried to send', 'sent')} ${sig} to a process of another service (${peer})`));
 }
 
 function ptraceSignals(f: DenialFacts, out: Findings): void {
@@ -483,19 +501,19 @@ function ptraceSignals(f: DenialFacts, out: Findings): void {
   const comm = f.r.fields.comm ?? '';
   const viewer = PROCESS_VIEWERS.test(comm) || f.program.kind === 'admin tool' || f.program.runtime === true;
   if (TRACE_RE.test(f.mask) && !TRACEDBY_RE.test(f.mask) && TRACERS.test(comm)) {
-    s.push(attack(3, 'ptrace-trace', `${f.subject} ${verb(f, 'tried to attach to', 'attached to')} a process under ${peer} with ${comm} (a debugger or tracer: read and change its memory)`));
+    s.push(attack(3, 'ptrace-trace', () => `${f.subject} ${verb(f, 'tried to attach to', 'attached to')} a process under ${peer} with ${comm} (a debugger or tracer: read and change its memory)`));
   } else if (TRACE_RE.test(f.mask) && !TRACEDBY_RE.test(f.mask) && viewer) {
-    s.push(benign(2, 'ptrace-viewer', `${comm || f.program.name} looks at other processes for a living: reading /proc/PID of another process asks for ptrace (trace on older kernels)`));
+    s.push(benign(2, 'ptrace-viewer', () => `${comm || f.program.name} looks at other processes for a living: reading /proc/PID of another process asks for ptrace (trace on older kernels)`));
   } else if (TARGET_MASK_RE.test(f.mask)) {
     const same = peer === f.profile || peer.split('//')[0] === f.profile.split('//')[0];
-    s.push(benign(same || READBY_RE.test(f.mask) ? 2 : 1, 'ptrace-target', `${f.profile} was the target: ${peer} looked at it (${f.mask})`));
+    s.push(benign(same || READBY_RE.test(f.mask) ? 2 : 1, 'ptrace-target', () => `${f.profile} was the target: ${peer} looked at it (${f.mask})`));
   } else if (TRACE_RE.test(f.mask) && !TRACEDBY_RE.test(f.mask) && (f.program.kind === 'sandbox' || f.program.kind === 'desktop app') && (peer === f.profile || peer.split('//')[0] === f.profile.split('//')[0])) {
-    s.push(benign(2, 'ptrace-own-children', `${f.program.name} attaching to its own processes (crash reporters and sandboxes do)`));
+    s.push(benign(2, 'ptrace-own-children', () => `${f.program.name} attaching to its own processes (crash reporters and sandboxes do)`));
   } else if (TRACE_RE.test(f.mask) && !TRACEDBY_RE.test(f.mask)) {
-    if (peer === f.profile) s.push(attack(1, 'ptrace-self', `${f.subject} ${verb(f, 'tried to attach to', 'attached to')} a process of its own profile (ptrace trace)`));
-    else s.push(attack(3, 'ptrace-trace', `${f.subject} ${verb(f, 'tried to attach to', 'attached to')} a process under ${peer} (ptrace trace: read and change its memory)`));
+    if (peer === f.profile) s.push(attack(1, 'ptrace-self', () => `${f.subject} ${verb(f, 'tried to attach to', 'attached to')} a process of its own profile (ptrace trace)`));
+    else s.push(attack(3, 'ptrace-trace', () => `${f.subject} ${verb(f, 'tried to attach to', 'attached to')} a process under ${peer} (ptrace trace: read and change its memory)`));
   } else if (READ_RE.test(f.mask) && !READBY_RE.test(f.mask)) {
-    s.push(benign(2, 'ptrace-read', `ptrace read of ${peer}: a ps-style look at /proc, not an attach`));
+    s.push(benign(2, 'ptrace-read', () => `ptrace read of ${peer}: a ps-style look at /proc, not an attach`));
   }
 }
 
@@ -508,11 +526,11 @@ function dbusSignals(f: DenialFacts, out: Findings): void {
   const asks = ASKING_MEMBER_RE.test(fl.member ?? '');
   const desktopSide = f.program.kind === 'sandbox' || f.program.kind === 'snap' || f.program.kind === 'desktop app' || f.program.kind === 'admin tool';
   if (!readOnly && asks && desktopSide && (SENSITIVE_DBUS_RE.test(dest) || SENSITIVE_DBUS_RE.test(iface))) {
-    s.push(benign(2, 'dbus-desktop', `${fl.member} on ${dest || iface}: desktop programs ask logind, polkit and systemd this routinely (inhibit sleep, check an authorization, list sessions)`));
+    s.push(benign(2, 'dbus-desktop', () => `${fl.member} on ${dest || iface}: desktop programs ask logind, polkit and systemd this routinely (inhibit sleep, check an authorization, list sessions)`));
   } else if (!readOnly && (SENSITIVE_DBUS_RE.test(dest) || SENSITIVE_DBUS_RE.test(iface) || SENSITIVE_DBUS_RE.test(fl.path?.replace(LEADING_SLASH_RE, '').replace(/\//g, '.') ?? ''))) {
-    s.push(attack(2, 'dbus-sensitive', `${f.subject} ${verb(f, 'tried to call', 'called')} ${iface}.${fl.member ?? '?'} on ${dest}: a request to change the system`));
+    s.push(attack(2, 'dbus-sensitive', () => `${f.subject} ${verb(f, 'tried to call', 'called')} ${iface}.${fl.member ?? '?'} on ${dest}: a request to change the system`));
   } else {
-    s.push(benign(2, 'dbus-routine', `D-Bus ${fl.mask ?? 'call'} of ${fl.member ?? '?'} on ${dest || iface} (${fl.bus ?? '?'} bus): an ordinary service request`));
+    s.push(benign(2, 'dbus-routine', () => `D-Bus ${fl.mask ?? 'call'} of ${fl.member ?? '?'} on ${dest || iface} (${fl.bus ?? '?'} bus): an ordinary service request`));
   }
 }
 
@@ -521,10 +539,10 @@ function unixSignals(f: DenialFacts, out: Findings): void {
   const has = info && (info.otherRules.some((r) => r.kind === 'unix' && !r.deny) || info.networkRules.some((r) => !r.deny && (r.domain === 'unix' || r.domain === undefined)));
   const addr = f.r.fields.addr ?? f.r.fields.peer_addr;
   if (addr && RUNTIME_SOCKET_RE.test(addr) && f.program.kind !== 'container' && f.program.kind !== 'admin tool') {
-    out.signals.push(attack(2, 'runtime-socket', `${f.subject} ${verb(f, 'tried to reach', 'reached')} a container runtime's socket (${addr}): it controls the host`));
+    out.signals.push(attack(2, 'runtime-socket', () => `${f.subject} ${verb(f, 'tried to reach', 'reached')} a container runtime's socket (${addr}): it controls the host`));
     return;
   }
-  out.signals.push(benign(has || !info ? 2 : 1, 'unix', `a local (unix) socket${addr ? ` ${addr}` : ''}${has ? ': the profile already uses unix sockets' : ': processes on the same host talking to each other'}`));
+  out.signals.push(benign(has || !info ? 2 : 1, 'unix', () => `a local (unix) socket${addr ? ` ${addr}` : ''}${has ? ': the profile already uses unix sockets' : ': processes on the same host talking to each other'}`));
 }
 
 function mountSignals(f: DenialFacts, out: Findings): void {
@@ -538,7 +556,7 @@ function mountSignals(f: DenialFacts, out: Findings): void {
   const escape = MOUNT_ESCAPE_FS.test(fstype) || DISK_SOURCE_RE.test(fl.srcname ?? '') || (fresh && stagingDir(f.path ?? '') !== undefined && fstype !== 'tmpfs');
   const byHand = MOUNT_BY_HAND_RE.test(comm);
   if ((kind === 'container' && !f.program.runtime) && (escape || byHand) && !UNIT_COMM_RE.test(comm)) {
-    out.signals.push(attack(3, 'container-mount', `${f.subject} ${verb(f, 'tried to', 'did')} mount ${fstype || ''} ${fl.srcname ?? ''} on ${f.path ?? '?'} from inside a container${escape ? ': cgroup, proc and disk mounts are how containers are escaped' : ''}`.replace(/\s+/g, ' ')));
+    out.signals.push(attack(3, 'container-mount', () => `${f.subject} ${verb(f, 'tried to', 'did')} mount ${fstype || ''} ${fl.srcname ?? ''} on ${f.path ?? '?'} from inside a container${escape ? ': cgroup, proc and disk mounts are how containers are escaped' : ''}`.replace(/\s+/g, ' ')));
     return;
   }
   if (kind === 'container' || kind === 'hypervisor' || kind === 'snap' || kind === 'sandbox' || (kind === 'admin tool' && !escape)) {
@@ -550,11 +568,11 @@ function mountSignals(f: DenialFacts, out: Findings): void {
         : comm === 'systemd' || comm === 'init'
           ? "a container's init mounting its own /run, /sys/fs/cgroup and the like"
           : `${f.program.name} (a ${kind}) managing mounts for its sandbox or guests`;
-    out.signals.push(benign(2, 'mount-family', `${f.op} ${fl.flags ? `(${fl.flags}) ` : ''}${f.path ?? ''}: ${why}`));
+    out.signals.push(benign(2, 'mount-family', () => `${f.op} ${fl.flags ? `(${fl.flags}) ` : ''}${f.path ?? ''}: ${why}`));
     return;
   }
-  if (info?.otherRules.some((r) => (r.kind === 'mount' || r.kind === 'umount') && !r.deny)) out.signals.push(benign(2, 'mount-known', `${f.profile} already mounts file systems`));
-  else out.signals.push(attack(2, 'mount', `${f.subject} ${verb(f, 'tried to', 'did')} ${f.op} ${f.r.fields.fstype ?? ''} ${f.path ?? ''}`.replace(/\s+/g, ' ').trim() + ': changing mounts needs broad privilege'));
+  if (info?.otherRules.some((r) => (r.kind === 'mount' || r.kind === 'umount') && !r.deny)) out.signals.push(benign(2, 'mount-known', () => `${f.profile} already mounts file systems`));
+  else out.signals.push(attack(2, 'mount', () => `${f.subject} ${verb(f, 'tried to', 'did')} ${f.op} ${f.r.fields.fstype ?? ''} ${f.path ?? ''}`.replace(/\s+/g, ' ').trim() + ': changing mounts needs broad privilege'));
 }
 
 export function collectSignals(f: DenialFacts, index: ProfileIndex | undefined): Findings {
@@ -596,7 +614,7 @@ export function collectSignals(f: DenialFacts, index: ProfileIndex | undefined):
   }
   shellChildSignal(f, out);
   if (f.happened && f.info && (f.info.mode === 'complain' || f.profile.includes('//null-'))) {
-    out.signals.push(benign(1, 'learning', `${f.profile} is in complain mode (learning): ALLOWED records are how its rules get written`));
+    out.signals.push(benign(1, 'learning', () => `${f.profile} is in complain mode (learning): ALLOWED records are how its rules get written`));
   }
   return out;
 }
@@ -614,7 +632,7 @@ const MOUNT_ESCAPE_FS = /^(?:cgroup|proc|sysfs|ext[234]|xfs|btrfs|vfat|ntfs|debu
  * administrator's tool, a root daemon overriding file permissions. Never for network services and
  * never for loading kernel modules or changing the MAC policy, except by the tools made for that.
  */
-function capabilityExcuse(f: DenialFacts, cap: string): { weight: number; reason: string } | undefined {
+function capabilityExcuse(f: DenialFacts, cap: string): { weight: number; reason: Reason } | undefined {
   const p = f.program;
   const policy = cap === 'mac_admin' || cap === 'mac_override';
   if (cap === 'sys_module' && MODULE_LOADER_RE.test(p.name)) return { weight: 2, reason: `${p.name} loads kernel modules: that is its job` };
@@ -646,7 +664,7 @@ function shellChildSignal(f: DenialFacts, out: Findings): void {
   if (!(p.kind === 'network service' || p.kind === 'document filter') || f.role === 'mail server' || f.role === 'login or scheduler' || SHELL_RUNNING_SERVER_RE.test(p.name)) return;
   const cls = execClass(`/${comm}`);
   if (cls === 'shell' || cls === 'network tool' || cls === 'download tool') {
-    out.signals.push(attack(2, 'shell-child', `the process is ${comm}, running under ${p.name}'s profile: ${p.name} started a ${cls}`));
+    out.signals.push(attack(2, 'shell-child', () => `the process is ${comm}, running under ${p.name}'s profile: ${p.name} started a ${cls}`));
   }
 }
 

@@ -11,11 +11,11 @@
  * profile while an attacker is inside. So any attack signal of its own keeps a record away from
  * missing-rule: strong ones make it likely-attack, weak ones make it unclear, and the reasons say why.
  */
-import type { AppArmorRecord, Classification, Suggestion } from '../model/record.js';
+import type { AppArmorRecord, Classification, Suggestion, Verdict } from '../model/record.js';
 import type { ProfileIndex } from '../profiles/types.js';
 import type { DenialFacts } from './facts.js';
 import { REPEAT_COUNT, REPEAT_SPAN_MS, type PriorAttacks, type RecentLoad } from './sequence.js';
-import type { Findings, Signal } from './signals.js';
+import { reasonText, type Findings, type Signal } from './signals.js';
 import { explicitDenySuggestion, missingRuleSuggestion, respondSuggestion } from './suggest.js';
 
 // The expressions tried on every denial examined, made once: a regular expression written inside a
@@ -158,16 +158,103 @@ const CHECK_FIRST: Suggestion = { kind: 'none', text: 'check whether the service
  * - unclear: any attack weight at all (never a missing rule while an attack signal stands);
  * - missing-rule: B >= 2;
  * - unclear otherwise.
+ * The verdict and confidence are decided here; the reasons and the suggestion are written when
+ * first read (Decided).
  */
 export function decideVerdict(c: DenialCase, extra: readonly Signal[]): Classification {
   const { facts, find } = c;
   const own = find.signals;
-  const context = c.context;
-  // one pass over the record's own signals, then the sequence's: the weights, how many reasons of
-  // each side, and whether the attack signals already come strongest first (the usual case: no
-  // sort, no copy)
   let A = 0;
   let B = 0;
+  for (let i = 0, n = own.length + extra.length; i < n; i++) {
+    const x = i < own.length ? own[i] : extra[i - own.length];
+    if (x.side === 'attack') A += x.weight;
+    else B += x.weight;
+  }
+  const nameOnly = facts.info === undefined;
+  if (A >= 2 && c.ownAttack >= 1) return new Decided('likely-attack', round(Math.min(0.98, 0.5 + 0.08 * A - (B > 0 ? 0.05 : 0)) * (nameOnly ? 0.95 : 1)), LIKELY_ATTACK, c, extra, B > 0);
+  if (find.explicitDeny) return new Decided('unclear', 0.6, EXPLICIT_DENY, c, extra, B > 0);
+  if (A >= 1) return new Decided('unclear', 0.5, CONFLICT, c, extra, B > 0);
+  if (B >= 2) return new Decided('missing-rule', round(Math.min(0.92, 0.45 + 0.1 * B) * (nameOnly ? 0.9 : 1)), MISSING_RULE, c, extra, true);
+  return new Decided('unclear', 0.3, NO_SIGNAL, c, extra, B > 0);
+}
+
+/** Which branch of decideVerdict a result took: what its reasons and suggestion are. */
+const LIKELY_ATTACK = 0;
+const EXPLICIT_DENY = 1;
+const CONFLICT = 2;
+const MISSING_RULE = 3;
+const NO_SIGNAL = 4;
+
+/**
+ * A denial's result: the verdict and confidence as decided, the reasons and the suggestion written
+ * when first read (most records of a long log are never shown). Until both are written it holds
+ * the denial's case and sequence signals; then it lets them go. Read-only like every result: an
+ * output copies its texts by name (`c.reasons`), never by spreading the object; JSON.stringify
+ * gets them through toJSON.
+ */
+class Decided implements Classification {
+  readonly verdict: Verdict;
+  readonly confidence: number;
+  readonly #how: number;
+  /** Some benign weight stands beside the attack signals (B > 0). */
+  readonly #weighed: boolean;
+  #case: DenialCase | undefined;
+  #extra: readonly Signal[] | undefined;
+  #reasons: string[] | undefined = undefined;
+  #suggestion: Suggestion | undefined = undefined;
+  #suggestionMade = false;
+
+  constructor(verdict: Verdict, confidence: number, how: number, c: DenialCase, extra: readonly Signal[], weighed: boolean) {
+    this.verdict = verdict;
+    this.confidence = confidence;
+    this.#how = how;
+    this.#weighed = weighed;
+    this.#case = c;
+    this.#extra = extra;
+  }
+
+  get reasons(): string[] {
+    if (this.#reasons === undefined) {
+      this.#reasons = writeReasons(this.#how, this.#case!, this.#extra!, this.#weighed);
+      if (this.#suggestionMade) this.#release();
+    }
+    return this.#reasons;
+  }
+
+  get suggestion(): Suggestion | undefined {
+    if (!this.#suggestionMade) {
+      const c = this.#case!;
+      const how = this.#how;
+      this.#suggestion = how === LIKELY_ATTACK ? c.suggest.respond() : how === EXPLICIT_DENY ? c.suggest.deny() : how === MISSING_RULE ? c.suggest.rule() : how === CONFLICT ? LOOK_FIRST : CHECK_FIRST;
+      this.#suggestionMade = true;
+      if (this.#reasons !== undefined) this.#release();
+    }
+    return this.#suggestion;
+  }
+
+  #release(): void {
+    this.#case = undefined;
+    this.#extra = undefined;
+  }
+
+  toJSON(): Classification {
+    const out: Classification = { verdict: this.verdict, confidence: this.confidence, reasons: this.reasons };
+    if (this.suggestion) out.suggestion = this.suggestion;
+    return out;
+  }
+}
+
+/**
+ * The reasons of a result decided by branch `how`, in the order the verdict rule gives them, in
+ * one array of their exact length (the cache keeps a result for as long as it keeps its record,
+ * and an array grown by push holds room for sixteen).
+ */
+function writeReasons(how: number, c: DenialCase, extra: readonly Signal[], weighed: boolean): string[] {
+  const { facts, context } = c;
+  const own = c.find.signals;
+  // how many reasons of each side, and whether the attack signals already come strongest first
+  // (the usual case: no sort, no copy)
   let attacks = 0;
   let benign = 0;
   let ordered = true;
@@ -175,50 +262,47 @@ export function decideVerdict(c: DenialCase, extra: readonly Signal[]): Classifi
   for (let i = 0, n = own.length + extra.length; i < n; i++) {
     const x = i < own.length ? own[i] : extra[i - own.length];
     if (x.side === 'attack') {
-      A += x.weight;
       attacks++;
       if (x.weight > last) ordered = false;
       last = x.weight;
-    } else {
-      B += x.weight;
-      if (x.side === 'benign') benign++;
+    } else if (x.side === 'benign') benign++;
+  }
+  switch (how) {
+    case LIKELY_ATTACK: {
+      const reasons = new Array<string>((facts.happened ? 1 : 0) + attacks + (benign ? 1 : 0) + context.length);
+      let k = 0;
+      if (facts.happened) reasons[k++] = `ALLOWED: ${facts.profile} is in complain mode, so this access succeeded`;
+      k = writeAttackReasons(reasons, k, own, extra, ordered);
+      if (benign) reasons[k++] = `weighed against: ${benignText(own, extra)}`;
+      writeAll(reasons, k, context);
+      return reasons;
+    }
+    case EXPLICIT_DENY: {
+      const reasons = new Array<string>(attacks + benign + context.length);
+      writeAll(reasons, writeBenignReasons(reasons, writeAttackReasons(reasons, 0, own, extra, ordered), own, extra), context);
+      return reasons;
+    }
+    case CONFLICT: {
+      const reasons = new Array<string>(attacks + benign + 1 + context.length);
+      let k = writeBenignReasons(reasons, writeAttackReasons(reasons, 0, own, extra, ordered), own, extra);
+      reasons[k++] = weighed ? 'attack and missing-rule signals conflict: not called a missing rule while an attack signal stands' : 'one weak attack signal: not enough to call it an attack, too much to call it a missing rule';
+      writeAll(reasons, k, context);
+      return reasons;
+    }
+    case MISSING_RULE: {
+      const reasons = new Array<string>(benign + context.length);
+      writeAll(reasons, writeBenignReasons(reasons, 0, own, extra), context);
+      return reasons;
+    }
+    default: {
+      const what = [facts.op, facts.path ?? facts.r.fields.capname ?? facts.r.fields.family].filter(Boolean).join(' ');
+      const reasons = new Array<string>(benign + 1 + context.length);
+      let k = writeBenignReasons(reasons, 0, own, extra);
+      reasons[k++] = `no strong signal either way for ${facts.subject}: ${what || 'this access'}`;
+      writeAll(reasons, k, context);
+      return reasons;
     }
   }
-  const nameOnly = facts.info === undefined;
-  // the reasons are written into an array of their exact length: the cache keeps a result for as
-  // long as it keeps its record, and an array grown by push holds room for sixteen
-  if (A >= 2 && c.ownAttack >= 1) {
-    const reasons = new Array<string>((facts.happened ? 1 : 0) + attacks + (benign ? 1 : 0) + context.length);
-    let k = 0;
-    if (facts.happened) reasons[k++] = `ALLOWED: ${facts.profile} is in complain mode, so this access succeeded`;
-    k = writeAttackReasons(reasons, k, own, extra, ordered);
-    if (benign) reasons[k++] = `weighed against: ${benignText(own, extra)}`;
-    writeAll(reasons, k, context);
-    return { verdict: 'likely-attack', confidence: round(Math.min(0.98, 0.5 + 0.08 * A - (B > 0 ? 0.05 : 0)) * (nameOnly ? 0.95 : 1)), reasons, suggestion: c.suggest.respond() };
-  }
-  if (find.explicitDeny) {
-    const reasons = new Array<string>(attacks + benign + context.length);
-    writeAll(reasons, writeBenignReasons(reasons, writeAttackReasons(reasons, 0, own, extra, ordered), own, extra), context);
-    return { verdict: 'unclear', confidence: 0.6, reasons, suggestion: c.suggest.deny() };
-  }
-  if (A >= 1) {
-    const reasons = new Array<string>(attacks + benign + 1 + context.length);
-    let k = writeBenignReasons(reasons, writeAttackReasons(reasons, 0, own, extra, ordered), own, extra);
-    reasons[k++] = B > 0 ? 'attack and missing-rule signals conflict: not called a missing rule while an attack signal stands' : 'one weak attack signal: not enough to call it an attack, too much to call it a missing rule';
-    writeAll(reasons, k, context);
-    return { verdict: 'unclear', confidence: 0.5, reasons, suggestion: LOOK_FIRST };
-  }
-  if (B >= 2) {
-    const reasons = new Array<string>(benign + context.length);
-    writeAll(reasons, writeBenignReasons(reasons, 0, own, extra), context);
-    return { verdict: 'missing-rule', confidence: round(Math.min(0.92, 0.45 + 0.1 * B) * (nameOnly ? 0.9 : 1)), reasons, suggestion: c.suggest.rule() };
-  }
-  const what = [facts.op, facts.path ?? facts.r.fields.capname ?? facts.r.fields.family].filter(Boolean).join(' ');
-  const reasons = new Array<string>(benign + 1 + context.length);
-  let k = writeBenignReasons(reasons, 0, own, extra);
-  reasons[k++] = `no strong signal either way for ${facts.subject}: ${what || 'this access'}`;
-  writeAll(reasons, k, context);
-  return { verdict: 'unclear', confidence: 0.3, reasons, suggestion: CHECK_FIRST };
 }
 
 /** Writes the texts into `out` from index `k` on; the index after them. */
@@ -230,21 +314,21 @@ function writeAll(out: string[], k: number, texts: readonly string[]): number {
 /** The attack signals' reasons, strongest first (a stable order: equal weights keep theirs). */
 function writeAttackReasons(out: string[], k: number, own: readonly Signal[], extra: readonly Signal[], ordered: boolean): number {
   if (ordered) {
-    for (const x of own) if (x.side === 'attack') out[k++] = x.reason;
-    for (const x of extra) if (x.side === 'attack') out[k++] = x.reason;
+    for (const x of own) if (x.side === 'attack') out[k++] = reasonText(x);
+    for (const x of extra) if (x.side === 'attack') out[k++] = reasonText(x);
     return k;
   }
   const attacks: Signal[] = [];
   for (const x of own) if (x.side === 'attack') attacks.push(x);
   for (const x of extra) if (x.side === 'attack') attacks.push(x);
   attacks.sort((a, b) => b.weight - a.weight);
-  for (const x of attacks) out[k++] = x.reason;
+  for (const x of attacks) out[k++] = reasonText(x);
   return k;
 }
 
 function writeBenignReasons(out: string[], k: number, own: readonly Signal[], extra: readonly Signal[]): number {
-  for (const x of own) if (x.side === 'benign') out[k++] = x.reason;
-  for (const x of extra) if (x.side === 'benign') out[k++] = x.reason;
+  for (const x of own) if (x.side === 'benign') out[k++] = reasonText(x);
+  for (const x of extra) if (x.side === 'benign') out[k++] = reasonText(x);
   return k;
 }
 
@@ -255,7 +339,7 @@ function benignText(own: readonly Signal[], extra: readonly Signal[]): string {
   for (let i = 0, n = own.length + extra.length; i < n; i++) {
     const x = i < own.length ? own[i] : extra[i - own.length];
     if (x.side !== 'benign') continue;
-    text = first ? x.reason : `${text}; ${x.reason}`;
+    text = first ? reasonText(x) : `${text}; ${reasonText(x)}`;
     first = false;
   }
   return text;

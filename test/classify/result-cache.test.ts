@@ -108,12 +108,62 @@ test('a record seen once keeps no examination; a second context examines again o
   assert.equal(d.decided, 3);
 });
 
-test('a result that names no per-record value is one object for every record it fits', () => {
+test('a record seen once is kept on trial only: seen again soon it is admitted as it is, seen again later it is examined again', () => {
+  const d = countingDecider();
+  const cache = new ResultCache(d);
+  const at = (name: string, pid = 100) => {
+    const r = denial(pid, name);
+    return cache.result(cache.entry(r), r, NONE, String(pid), '');
+  };
+  at('/srv/a');
+  at('/srv/b');
+  at('/srv/a', 101);
+  assert.equal(d.examined, 2, 'seen again on trial: not examined again');
+  // many other first sightings: /srv/b leaves the trial (its key is remembered)
+  for (let i = 0; i < 40; i++) at(`/srv/other-${i}`);
+  const examined = d.examined;
+  const later = at('/srv/b', 102);
+  assert.equal(d.examined, examined + 1, 'past its trial: examined again');
+  for (let i = 0; i < 40; i++) at(`/srv/more-${i}`);
+  at('/srv/b', 103);
+  at('/srv/a', 104);
+  assert.equal(d.examined, examined + 41, 'both admitted: kept past the trial');
+  assert.deepEqual(later.reasons, ['/srv/b by 102', 'pid 102']);
+});
+
+test('a first sighting\'s texts are looked into only once its record is seen again', () => {
+  let reads = 0;
+  const texts = (pidText: string) => ({
+    verdict: 'unclear' as const,
+    confidence: 0.5,
+    get reasons() {
+      reads++;
+      return [`pid ${pidText}`];
+    },
+    suggestion: { kind: 'none' as const, text: 'look first' },
+  });
+  const cache = new ResultCache<string>({ examine: (r) => r.fields.name!, brief: (c) => c, decide: (_c, _seen, pidText) => texts(pidText) });
+  const one = denial(100);
+  const first = cache.result(cache.entry(one), one, NONE, '100', '');
+  assert.equal(reads, 0, 'a one-off record: nothing written or read');
+  assert.deepEqual(first.reasons, ['pid 100'], 'read when asked for');
+  const two = denial(200);
+  assert.deepEqual(cache.result(cache.entry(two), two, NONE, '200', '').reasons, ['pid 200']);
+});
+
+test('a result that names no per-record value is one object for every record it fits, once its record is seen again', () => {
   const d = countingDecider(false);
   const cache = new ResultCache(d);
-  const out = [100, 200, 300].map((pid) => denial(pid)).map((r) => cache.result(cache.entry(r), r, NONE, r.fields.pid!, ''));
-  assert.ok(out[1] === out[0] && out[2] === out[0]);
-  assert.equal(sharedClassification(out[0]), undefined, 'nothing to fill in');
+  const out = [100, 200, 300, 400].map((pid) => denial(pid)).map((r) => cache.result(cache.entry(r), r, NONE, r.fields.pid!, ''));
+  assert.ok(out[2] === out[1] && out[3] === out[1]);
+  assert.equal(sharedClassification(out[1]), undefined, 'nothing to fill in');
+  // the first sighting's result was handed out before its texts were written: filled in for its
+  // record, it reads the same
+  assert.deepEqual(asPlain(out[0]), asPlain(out[1]));
+  assert.equal(JSON.stringify(out[0]), JSON.stringify(out[1]));
+  // an output keeps its rendering of a template as one to fill in: the result handed out as it is
+  // is never that template
+  assert.notEqual(sharedClassification(out[0])?.template, out[1]);
 });
 
 test('values that do not come back: filled-in results stop being remembered, and read the same', () => {

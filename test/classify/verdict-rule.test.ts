@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { gatherFacts } from '../../src/classify/facts.js';
-import type { Signal } from '../../src/classify/signals.js';
+import { reasonText, type Signal } from '../../src/classify/signals.js';
 import { attackWeight, decideVerdict, infoVerdict, sequenceSignals, suggestionsFor, type DenialCase } from '../../src/classify/verdict-rule.js';
 import { buildProfileIndex } from '../../src/profiles/index.js';
 import { file, kline, parse } from './helpers.js';
@@ -70,12 +70,27 @@ test('too little either way: unclear, and the reasons say so', () => {
   assert.match(got.reasons.at(-1)!, /^no strong signal either way for .*: open \/var\/lib\/svc-data\/x$/);
 });
 
+test('the reasons and the suggestion are written when first read, each once', () => {
+  let written = 0;
+  const lazy: Signal = { side: 'benign', weight: 2, tag: 'lazy', reason: () => `written ${++written}` };
+  const c = denialCase([lazy]);
+  const got = decideVerdict(c, []);
+  assert.equal(got.verdict, 'missing-rule');
+  assert.equal(written, 0, 'decided without writing a reason');
+  assert.deepEqual(got.reasons, ['written 1']);
+  assert.equal(got.reasons, got.reasons, 'the same array on every read');
+  assert.equal(got.suggestion, c.suggest.rule());
+  assert.equal(decideVerdict(c, [benign(1, 'repeated')]).reasons[0], 'written 1', 'a signal\'s text is written once for every result it is in');
+  assert.equal(written, 1);
+  assert.deepEqual(JSON.parse(JSON.stringify(got)), { verdict: 'missing-rule', confidence: got.confidence, reasons: ['written 1'], suggestion: JSON.parse(JSON.stringify(c.suggest.rule())) });
+});
+
 test('sequence signals name the pid and the seconds since the load with the texts given', () => {
   const c = denialCase([attack(2)]);
   const got = sequenceSignals(c, { repeated: true, prior: { scope: 'pid', tags: ['exec-shell'], id: 1 }, load: { profile: 'svc', op: 'profile_load', ageMs: 7000, id: 1 } }, 'PID', 'AGE');
   assert.deepEqual(got.map((s) => [s.side, s.weight, s.tag]), [['benign', 1, 'repeated'], ['attack', 1, 'sequence'], ['benign', 1, 'after-load']]);
-  assert.match(got[1].reason, /^pid PID \(svc\) already showed 1 attack signal in the last 2 minutes/);
-  assert.match(got[2].reason, /^AGE s after profile_load of svc/);
+  assert.match(reasonText(got[1]), /^pid PID \(svc\) already showed 1 attack signal in the last 2 minutes/);
+  assert.match(reasonText(got[2]), /^AGE s after profile_load of svc/);
   const noOwn = denialCase([benign(1)]);
   assert.deepEqual(sequenceSignals(noOwn, { repeated: false, prior: { scope: 'profile', tags: ['x'], id: 2 } }, 'p', 'a'), [], 'a profile\'s earlier attack signals do not taint a record with none of its own');
 });
