@@ -38,9 +38,9 @@ export function preferSmallHeap(): void {
  * (`--optimize-for-size`, set for that collection only): the live objects of the most fragmented
  * pages (a fifth of the page free or more), up to 6 MB of them, move out and those pages go back.
  * Moving every page at once (`--compact-on-every-full-gc`, what this did before) gave back a little
- * more but held the program for the whole heap's move: 277 ms on a quiet machine after a million
- * records, 483-788 ms at load 4, against 150-200 ms for each step at that load (bench/findings.md).
- * V8's collection function is reached through a fresh context, where the flag below exposes it.
+ * more but held the program for the whole heap's move, several times a step's length
+ * (bench/findings.md). V8's collection function is reached through a fresh context, where the flag
+ * below exposes it.
  */
 let collect: (() => void) | undefined;
 export function compactStep(step: number): void {

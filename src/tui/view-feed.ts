@@ -29,10 +29,10 @@ export interface ViewFeedOptions {
 
 /**
  * Under a flood (at least this many records since the view's last model), a new model at most
- * every FLOOD_FLUSH_MS instead of every flush: each model costs a frame (Ink lays out and writes
- * the whole screen again: 30-60 ms and 10 MB of garbage at 120x40 under a flood) and the list's
- * derivation, which then cost the records' intake a quarter of the program's time; the counts of
- * a flood change too fast to read five times a second. Keys are drawn at once either way.
+ * every FLOOD_FLUSH_MS instead of every flush: each model costs a frame (Ink lays out, measures
+ * and writes the whole screen again, and leaves megabytes of garbage) and the list's derivation,
+ * time the records' intake then lacks; the counts of a flood change too fast to read five times a
+ * second. Keys are drawn at once either way (bench/findings.md).
  */
 export const FLOOD_RECORDS = 1000;
 export const FLOOD_FLUSH_MS = 500;

@@ -22,11 +22,10 @@ export function seg(text: string, style: Omit<Seg, 'text'> = {}): Seg {
 
 /**
  * The view's boxes clip only vertically (app.tsx): a box that clips horizontally makes Ink cut
- * every line written inside it again, on every frame (a tokenizing and a rebuilding of each line,
- * a third of a frame's garbage under a flood). A line fitted to the width by fitLine needs no cut
- * when each of its characters takes one column: printable ASCII and the view's own glyphs (dots,
- * ellipses, rules, arrows, bars, marks; each one column wide in string-width, which Ink measures
- * with). A line with any other character (double-width ones, emoji, combining marks) is drawn in a
+ * every line written inside it again, on every frame (a tokenizing and a rebuilding of each line).
+ * A line fitted to the width by fitLine needs no cut when each of its characters takes one column:
+ * printable ASCII and the view's own glyphs (dots, ellipses, rules, arrows, bars, marks; each one
+ * column wide in string-width, which Ink measures with). A line with any other character (double-width ones, emoji, combining marks) is drawn in a
  * box of its own that clips: Ink's own truncation can leave such a line a column too wide.
  */
 const NOT_ONE_COLUMN = /[^\x20-\x7e·…│─└┌→↓↑▁▂▃▄▅▆▇█✗✓●↻•—“”×±µ]/;
