@@ -12,13 +12,14 @@ import { EventEmitter } from 'node:events';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { getHeapSpaceStatistics, writeHeapSnapshot } from 'node:v8';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseCli } from '../src/commands/args.js';
 import { hostIdentity, resolveSettings } from '../src/commands/settings.js';
 import { tuiSettings } from '../src/commands/tui.js';
 import { Pipeline, type PipelineSink } from '../src/pipeline/pipeline.js';
 import { runTui } from '../src/tui/runner.js';
 import { loadEnrichment } from '../src/classify/enrich.js';
-import { compactHeap, heldHeap, preferSmallHeap } from '../src/commands/heap.js';
+import { compactStep, heldHeap, preferSmallHeap } from '../src/commands/heap.js';
 import { logLines } from './generate.mjs';
 
 // the heap setting the program's interactive view runs with (src/commands/main.ts)
@@ -36,7 +37,7 @@ const { values: v } = parseArgs({
     'bulk-budget': { type: 'string', default: '120' },
     /** `off`: the view is not given the heap to compact (how the memory settles without it). */
     'idle-compaction': { type: 'string', default: 'on' },
-    /** Seconds to wait, once the records are in, for the view's idle compaction. */
+    /** Seconds to wait, once the records are in, for the view's idle compaction to end. */
     'idle-wait': { type: 'string', default: '30' },
     /** Where to write a heap snapshot once the flood is in (what the memory is made of). */
     'heap-snapshot': { type: 'string' },
@@ -126,6 +127,8 @@ let paced = true;
 let floodStart = 0;
 let pacedDelivered = 0;
 let pacedSeconds = 0;
+let pacedCpu0: NodeJS.CpuUsage | undefined;
+let pacedCpuSeconds = 0;
 let sinkRef: PipelineSink | undefined;
 let parser: ReturnType<Pipeline['parserFor']> | undefined;
 
@@ -149,6 +152,7 @@ async function startLive(sink: PipelineSink): Promise<{ stop(): Promise<void>; b
   const pipeline = new Pipeline({ record: (r) => (delivered++, sink.record(r)), loss: (n) => sink.loss?.(n) }, { enrich: classify.enrich, dedupe: false });
   parser = pipeline.parserFor('flood');
   floodStart = now();
+  pacedCpu0 = process.cpuUsage();
   const timer = setInterval(() => {
     if (!paced) return;
     const due = Math.floor(((now() - floodStart) / 1000) * RATE);
@@ -162,16 +166,16 @@ async function startLive(sink: PipelineSink): Promise<{ stop(): Promise<void>; b
   };
 }
 
-// the view's heap, as the program hands it over (commands/tui.ts), with each compaction timed: the
-// program waits for it, and so would a key pressed meanwhile
-const compactions: { at: number; ms: number; heldBeforeMB: number; heldAfterMB: number; records: number }[] = [];
+// the view's heap, as the program hands it over (commands/tui.ts), with each step of giving it back
+// timed: the program waits for a step, and so would a key pressed meanwhile
+const compactions: { at: number; ms: number; step: number; heldBeforeMB: number; heldAfterMB: number; records: number }[] = [];
 // once the flood is over, a key is pressed just as the view's compaction starts: the worst a key
-// can meet (its latency then runs through the whole compaction)
+// can meet (its latency then runs through the step under way, and it stops the run there)
 let probeKey = false;
 let probe: Promise<number> | undefined;
 const heap = {
   held: heldHeap,
-  compact: () => {
+  compact: (step: number) => {
     const c0 = now();
     if (probeKey) {
       probeKey = false;
@@ -179,8 +183,8 @@ const heap = {
       stdin.press('?');
     }
     const before = heldHeap();
-    compactHeap();
-    compactions.push({ at: c0, ms: now() - c0, heldBeforeMB: before / 2 ** 20, heldAfterMB: heldHeap() / 2 ** 20, records: delivered });
+    compactStep(step);
+    compactions.push({ at: c0, ms: now() - c0, step, heldBeforeMB: before / 2 ** 20, heldAfterMB: heldHeap() / 2 ** 20, records: delivered });
   },
 };
 
@@ -214,6 +218,10 @@ if (open) {
 const keysEnd = now();
 pacedDelivered = delivered;
 pacedSeconds = (now() - floodStart) / 1000;
+{
+  const c = process.cpuUsage(pacedCpu0);
+  pacedCpuSeconds = (c.user + c.system) / 1e6;
+}
 
 // ---- then on to TOTAL records, unpaced, in slices so the view keeps drawing ----
 paced = false;
@@ -226,22 +234,35 @@ while (delivered < TOTAL && now() < bulkDeadline) {
 const bulkSeconds = (now() - bulk0) / 1000;
 const bulkEnd = now();
 probeKey = true;
+const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+loopDelay.enable();
 await sleep(600); // a few flushes: the view has drawn the final state
 // the memory as the session has it once the records are in, before the view compacts anything
 // (no collection is forced here: the program has none but its own)
 const mem = process.memoryUsage();
 const spaces = getHeapSpaceStatistics();
 if (v.smaps) writeFileSync(v.smaps, readFileSync('/proc/self/smaps')); // a /proc file has no size to copy by
-// then the view goes idle (no key, no record): wait for its compaction, as long as it takes
+// then the view goes idle (no key, no record): wait for its compaction, as long as it takes. The
+// probe key stops the first run after its first step; the view starts again once nobody has typed
+// for a while, so the compaction is over when no step came for longer than that.
 const idleUntil = now() + Number(v['idle-wait']) * 1000;
-while (!compactions.some((c) => c.at >= bulkEnd) && now() < idleUntil) await sleep(100);
-const idleCompaction = compactions.find((c) => c.at >= bulkEnd);
-const keyDuringCompactionMs = probe ? await probe : undefined;
-if (probe) {
-  const closed = nextFrame((f) => f.includes(FRAME_MARK) && !f.includes(HELP_MARK));
-  stdin.press('?');
-  await closed;
+const after = () => compactions.filter((c) => c.at >= bulkEnd);
+let probeClosed = false;
+while (now() < idleUntil) {
+  const steps = after();
+  if (probe && !probeClosed) {
+    await probe;
+    const closed = nextFrame((f) => f.includes(FRAME_MARK) && !f.includes(HELP_MARK));
+    stdin.press('?');
+    await closed;
+    probeClosed = true;
+  }
+  if (steps.length && now() - steps[steps.length - 1].at > 7000) break;
+  await sleep(100);
 }
+loopDelay.disable();
+const idleSteps = after();
+const keyDuringCompactionMs = probe ? await probe : undefined;
 // V8 gives pages back from a thread of its own after a collection: the RSS read at once can still
 // count pages it is giving back, so it is read again once the view has run on for a while
 await sleep(2000);
@@ -268,6 +289,13 @@ process.stdout.write(
     keyP90Ms: sorted[Math.floor(sorted.length * 0.9)],
     keyMaxMs: sorted[sorted.length - 1],
     achievedRate: pacedDelivered / pacedSeconds,
+    /**
+     * The process's CPU time (every thread: the collector's helpers too) while the flood was paced,
+     * and the records it took in per CPU second: what the view costs a record, less dependent on
+     * what else the machine runs than the achieved rate.
+     */
+    pacedCpuSeconds,
+    recordsPerCpuSecond: pacedDelivered / pacedCpuSeconds,
     total: delivered,
     totalWanted: TOTAL,
     linesRead: genStats.lines,
@@ -281,10 +309,28 @@ process.stdout.write(
     /** The same two seconds after the view's idle compaction (or after waiting --idle-wait seconds for one). */
     heapSettledMB: memSettled.heapUsed / 2 ** 20,
     heapTotalSettledMB: memSettled.heapTotal / 2 ** 20,
-    /** The view's compaction once the flood was over: how long the program waited for it, and the heap it left. */
-    idleCompaction: idleCompaction && { afterMs: idleCompaction.at - bulkEnd, ms: idleCompaction.ms, heldBeforeMB: idleCompaction.heldBeforeMB, heldAfterMB: idleCompaction.heldAfterMB, keyLatencyMs: keyDuringCompactionMs },
-    /** Every compaction the view ran; those while keys were pressed would have held a key. */
-    compactions: compactions.map((c) => ({ atS: +((c.at - t0) / 1000).toFixed(1), ms: +c.ms.toFixed(0), records: c.records })),
+    /**
+     * The view's compaction once the flood was over: when its first step came, its steps (the
+     * longest is what a key could wait for), the heap before the first and after the last, and a
+     * key pressed as it started.
+     */
+    idleCompaction: idleSteps.length
+      ? {
+          afterMs: idleSteps[0].at - bulkEnd,
+          steps: idleSteps.length,
+          /** How long the program waited for it, all steps together. */
+          ms: idleSteps.reduce((n, c) => n + c.ms, 0),
+          /** The longest step: the longest a key could wait for it. */
+          stepMaxMs: Math.max(...idleSteps.map((c) => c.ms)),
+          heldBeforeMB: idleSteps[0].heldBeforeMB,
+          heldAfterMB: idleSteps[idleSteps.length - 1].heldAfterMB,
+          keyLatencyMs: keyDuringCompactionMs,
+        }
+      : undefined,
+    /** The longest the event loop was held while the view went idle and compacted (ms): a key waits that long to be read. */
+    idleLoopDelayMaxMs: loopDelay.max / 1e6,
+    /** Every step the view took; those while keys were pressed would have held a key. */
+    compactions: compactions.map((c) => ({ atS: +((c.at - t0) / 1000).toFixed(1), step: c.step, ms: +c.ms.toFixed(0), heldMB: +c.heldAfterMB.toFixed(0), records: c.records })),
     compactionsWhileKeys: compactions.filter((c) => c.at >= keys0 && c.at <= keysEnd).length,
     peakRssMB: process.resourceUsage().maxRSS / 1024,
     /** Each V8 heap space after the flood: MB in use and MB held from the system. */

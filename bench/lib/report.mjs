@@ -119,7 +119,8 @@ function tuiSection(t) {
           `| memory (RSS) once the view went idle: ${t.idleCompaction ? `its compaction ${(t.idleCompaction.afterMs / 1000).toFixed(1)} s after the last record, read 2 s later` : 'no compaction came'} | ${t.rssSettledMB.toFixed(0)} MB | ≤ ${TARGET_TUI_RSS_MB} MB after 1,000,000: ${t.total < 1_000_000 ? 'not judged' : t.rssSettledMB <= TARGET_TUI_RSS_MB ? 'met' : 'not met'} |`,
           ...(t.idleCompaction
             ? [
-                `| the view's idle compaction: how long the program waited for it | ${fmtMs(t.idleCompaction.ms)} | |`,
+                `| the view's idle compaction: how long the program waited for it${t.idleCompaction.steps ? `, in all (${t.idleCompaction.steps} steps)` : ''} | ${fmtMs(t.idleCompaction.ms)} | |`,
+                ...(t.idleCompaction.stepMaxMs !== undefined ? [`| the compaction's longest step (a key waits for one step at most) | ${fmtMs(t.idleCompaction.stepMaxMs)} | |`] : []),
                 ...(t.idleCompaction.keyLatencyMs !== undefined ? [`| latency of a key pressed as that compaction started (not among the keys above) | ${fmtMs(t.idleCompaction.keyLatencyMs)} | < ${TARGET_KEY_MS} ms: ${t.idleCompaction.keyLatencyMs < TARGET_KEY_MS ? 'met' : 'not met'} |`] : []),
               ]
             : []),

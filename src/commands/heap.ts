@@ -27,15 +27,23 @@ export function preferSmallHeap(): void {
 }
 
 /**
- * One full collection that moves every live object together and gives the emptied pages back:
- * what a long-running view needs after a flood, since an ordinary collection frees only pages left
- * wholly empty and the heap stays at about the size the flood grew it to. The whole heap is moved
- * while the program waits, so the caller runs it only while nobody is typing (tui/idle-compaction.ts).
- * V8's collection function is reached through a fresh context, where the flag below exposes it;
- * compacting every page is a heuristic V8 reads at each collection, so it is set for this one only.
+ * The heap a flood left, given back in steps the program waits for one at a time, each about one
+ * full collection long: what a long-running view needs after a flood, since an ordinary collection
+ * frees only pages left wholly empty and the heap stays at about the size the flood grew it to.
+ * The caller takes the steps only while nobody is typing, one per tick, and stops when a step gave
+ * little back (tui/idle-compaction.ts); a key waits for one step at most, never for the whole.
+ *
+ * Step 0 is a plain full collection: the flood's garbage goes, and V8 moves what its own judgement
+ * finds worth it. Each later step is a full collection with V8's setting for memory over speed
+ * (`--optimize-for-size`, set for that collection only): the live objects of the most fragmented
+ * pages (a fifth of the page free or more), up to 6 MB of them, move out and those pages go back.
+ * Moving every page at once (`--compact-on-every-full-gc`, what this did before) gave back a little
+ * more but held the program for the whole heap's move, several times a step's length
+ * (bench/findings.md). V8's collection function is reached through a fresh context, where the flag
+ * below exposes it.
  */
 let collect: (() => void) | undefined;
-export function compactHeap(): void {
+export function compactStep(step: number): void {
   if (!collect) {
     const exposed = (globalThis as { gc?: () => void }).gc;
     if (exposed) collect = exposed;
@@ -44,11 +52,15 @@ export function compactHeap(): void {
       collect = runInNewContext('gc') as () => void;
     }
   }
-  setFlagsFromString('--compact-on-every-full-gc');
+  if (step === 0) {
+    collect();
+    return;
+  }
+  setFlagsFromString('--optimize-for-size');
   try {
     collect();
   } finally {
-    setFlagsFromString('--no-compact-on-every-full-gc');
+    setFlagsFromString('--no-optimize-for-size');
   }
 }
 

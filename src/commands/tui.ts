@@ -6,7 +6,7 @@
 import type { CliOptions } from './args.js';
 import type { SavedInput } from '../pipeline/saved-inputs.js';
 import { liveOptionsFrom } from './live.js';
-import { compactHeap, heldHeap } from './heap.js';
+import { compactStep, heldHeap } from './heap.js';
 import type { LiveSession, SourceHealth } from '../sources/types.js';
 import { loadEnrichment, type Enrichment } from '../classify/enrich.js';
 import type { ProfileIndex } from '../profiles/types.js';
@@ -88,7 +88,7 @@ export async function startTui(opts: CliOptions, settings: RunSettings, inputs: 
     demo,
     profileFiles: index ? async () => factsFromIndex(index) : undefined,
     enrich: enrichment.enrich,
-    heap: { held: heldHeap, compact: compactHeap },
+    heap: { held: heldHeap, compact: compactStep },
   };
   if (useSession) {
     tui.startLive = async (sink, onHealth) => {

@@ -85,8 +85,9 @@ export function App(props: AppProps): React.JSX.Element {
   if (vm.blank) return <Box width={scr.width} height={scr.total} />;
   const snap = vm.snap;
   const width = scr.width;
+  // clipped vertically only: every line is cut to the width before Ink sees it (views/lines.tsx)
   return (
-    <Box flexDirection="column" width={width} height={scr.total} overflow="hidden">
+    <Box flexDirection="column" width={width} height={scr.total} overflowY="hidden">
       <Header
         mode={props.mode}
         paused={snap.paused}
@@ -106,7 +107,7 @@ export function App(props: AppProps): React.JSX.Element {
       />
       <HeaderStrip series={snap.rates} actions={snap.actions} now={vm.now} live={props.mode === 'live'} width={width} theme={theme} utc={props.utc} tz={props.tz} />
       {scr.banner ? <Banner text={scr.banner.text} theme={theme} width={width} /> : null}
-      <Box flexDirection="column" height={scr.bodyHeight} overflow="hidden">
+      <Box flexDirection="column" height={scr.bodyHeight} overflowY="hidden">
         <ScreenBody app={props} vm={vm} ui={ui} scr={scr} keymap={keymap} start={start} dialogOpen={dialogOpen} />
       </Box>
       <Footer prompt={footerPrompt(ui, scr)} hints={footerHints(ui, scr)} demo={props.mode === 'demo'} theme={theme} width={width} notice={notice} />

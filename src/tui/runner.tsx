@@ -108,7 +108,11 @@ export async function runTui(opts: TuiOptions): Promise<number> {
   return code;
 }
 
-/** Compacts the heap when nobody types and the records stopped or a period passed (idle-compaction.ts); the function returned stops it. */
+/**
+ * Gives the heap back in steps when nobody types and the records stopped or a period passed
+ * (idle-compaction.ts): at most one step a tick, and a key stops the run; the function returned
+ * stops it all.
+ */
 export function compactWhenIdle(
   heap: HeapControl,
   store: Pick<DenialStore, 'taken'>,
@@ -121,9 +125,11 @@ export function compactWhenIdle(
   const onKey = () => idle.key(Date.now());
   stdin.on('readable', onKey);
   const stop = every(IDLE_TICK_MS, () => {
-    if (!idle.due(Date.now(), store.taken, heap.held())) return;
-    heap.compact();
-    idle.done(Date.now(), store.taken, heap.held());
+    const step = idle.due(Date.now(), store.taken, heap.held());
+    if (step < 0) return;
+    const before = heap.held();
+    heap.compact(step);
+    idle.stepped(step, Date.now(), store.taken, before, heap.held());
   });
   return () => {
     stop();

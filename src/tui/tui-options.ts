@@ -50,7 +50,7 @@ export interface TuiOptions {
 export interface HeapControl {
   /** Bytes of heap held from the system. */
   held(): number;
-  /** One compacting full collection (the program waits for it). */
-  compact(): void;
+  /** One step of giving the heap back (0 starts a run), about one full collection the program waits for (commands/heap.ts). */
+  compact(step: number): void;
 }
 

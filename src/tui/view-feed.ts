@@ -27,6 +27,16 @@ export interface ViewFeedOptions {
   host?: string;
 }
 
+/**
+ * Under a flood (at least this many records since the view's last model), a new model at most
+ * every FLOOD_FLUSH_MS instead of every flush: each model costs a frame (Ink lays out, measures
+ * and writes the whole screen again, and leaves megabytes of garbage) and the list's derivation,
+ * time the records' intake then lacks; the counts of a flood change too fast to read five times a
+ * second. Keys are drawn at once either way (bench/findings.md).
+ */
+export const FLOOD_RECORDS = 1000;
+export const FLOOD_FLUSH_MS = 500;
+
 export class ViewFeed implements Feed {
   private readonly listeners = new Set<() => void>();
   private model: ViewModel;
@@ -34,6 +44,9 @@ export class ViewFeed implements Feed {
   private alertSeq = 0;
   private lastNowSecond = 0;
   private storyFor?: { snap: StoreSnapshot; incidents: TimelineIncident[] };
+  /** When the last model was made, and the records taken in by then. */
+  private modelAt = 0;
+  private takenAtModel = 0;
   size: TerminalSize;
   host?: string;
   blank = false;
@@ -53,6 +66,8 @@ export class ViewFeed implements Feed {
 
   /** A new model now (size, blank frame, host changed). */
   set(): void {
+    this.modelAt = Date.now();
+    this.takenAtModel = this.o.store.taken;
     this.model = this.build();
     for (const cb of this.listeners) cb();
   }
@@ -60,6 +75,7 @@ export class ViewFeed implements Feed {
   /** Takes the store's new alerts and sends a new model when anything shown changed (every second when live: relative times). */
   flush(force = false): void {
     const { store, stdout } = this.o;
+    if (!force && store.taken - this.takenAtModel >= FLOOD_RECORDS && Date.now() - this.modelAt < FLOOD_FLUSH_MS) return;
     for (const key of store.takeAnnouncements()) {
       const inc = store.snapshot().incidents.find((i) => i.key === key);
       const text = inc ? `${inc.profile} ${inc.operation} ${inc.target}${inc.mask ? ` (${inc.mask})` : ''}` : 'a new incident';

@@ -19,6 +19,7 @@ import { profileTableData } from '../../src/tui/views/profiles-table.js';
 import { fitLine, type Line } from '../../src/tui/views/lines.js';
 import type { ActionJournalEntry } from '../../src/model/action.js';
 import { buildTimeline } from '../../src/timeline/builder.js';
+import stringWidth from 'string-width';
 import { denial, modelOf, status, TestFeed, until } from './fixtures.js';
 
 const NOW = 1_800_000_000_000;
@@ -113,4 +114,43 @@ test('keys stay responsive on every screen when records hold quarter-megabyte fi
   for (const [what, ms] of slowest) assert.ok(ms < 2000, `${what} took ${Math.round(ms)} ms of CPU (${slowest.map(([w, t]) => `${w} ${Math.round(t)}`).join(', ')})`);
   app.stdin.write('\x03');
   await until(() => quits === 1, 'Ctrl-C quits');
+});
+
+test('every screen stays within the terminal when fields hold wide characters: no line is left for Ink to cut', async () => {
+  // The view's boxes clip only vertically (app.tsx): Ink cut every line again at the width on
+  // every frame, which cost each frame a tokenizing of every line. So each line must be cut to the
+  // width by its own text, in columns, double-width characters and emoji included.
+  const store = new DenialStore();
+  const wide = (n: number) => '漢字🙂'.repeat(n);
+  for (let i = 0; i < 5; i++) store.add(denial({ name: `/srv/${wide(80)}${i}`, comm: wide(20), profile: `${wide(30)}${i}`, info: wide(50) }, { verdict: i ? 'missing-rule' : 'likely-attack', time: NOW - i * 1000 }));
+  store.add(status(`/usr/bin/${wide(60)}`, 'profile_replace', NOW - 10_000));
+  const story = buildTimeline(store.snapshot().window, store.snapshot().actions).incidents;
+  const COLS = 100;
+  const feed = new TestFeed({ ...modelOf(store, { columns: COLS, rows: 30 }, NOW), incidents: () => story });
+  const app = render(<App feed={feed} mode="replay" facts={new Map()} theme={MONO_THEME} utc onQuit={() => {}} onPause={() => {}} onRedraw={() => {}} />);
+  mounted.push(app);
+  const frame = () => app.lastFrame() ?? '';
+  const fits = (what: string) => {
+    for (const l of frame().split('\n')) assert.ok(stringWidth(l) <= COLS, `${what}: a line ${stringWidth(l)} columns wide: ${l}`);
+  };
+  await until(() => frame().includes('? help'), 'first frame');
+  fits('list');
+  const press = async (k: string, ok: (f: string) => boolean, what: string) => {
+    app.stdin.write(k);
+    await until(() => ok(frame()), what);
+    fits(what);
+  };
+  await press('\r', (f) => f.includes('Decoded fields'), 'detail');
+  await press('G', (f) => f.includes('Evidence'), 'detail end');
+  await press('\x1b', (f) => f.includes('VERDICT'), 'list again');
+  await press('2', (f) => f.includes('profile'), 'profiles');
+  await press('3', (f) => f.includes('STATUS'), 'timeline');
+  await press('4', (f) => f.includes('COMMAND'), 'action log');
+  await press('?', (f) => f.includes('Keys'), 'help');
+});
+
+test("the view's own glyphs take one column each, as Ink measures them: lines of them need no cut", () => {
+  // views/lines.tsx draws lines of these without a clipping box; a glyph Ink measured wider would
+  // push such a line past the terminal's edge
+  for (const c of '·…│─└┌→↓↑▁▂▃▄▅▆▇█✗✓●↻•—“”×±µ') assert.equal(stringWidth(c), 1, c);
 });

@@ -20,12 +20,22 @@ export function seg(text: string, style: Omit<Seg, 'text'> = {}): Seg {
   return { text, ...style };
 }
 
+/**
+ * The view's boxes clip only vertically (app.tsx): a box that clips horizontally makes Ink cut
+ * every line written inside it again, on every frame (a tokenizing and a rebuilding of each line).
+ * A line fitted to the width by fitLine needs no cut when each of its characters takes one column:
+ * printable ASCII and the view's own glyphs (dots, ellipses, rules, arrows, bars, marks; each one
+ * column wide in string-width, which Ink measures with). A line with any other character (double-width ones, emoji, combining marks) is drawn in a
+ * box of its own that clips: Ink's own truncation can leave such a line a column too wide.
+ */
+const NOT_ONE_COLUMN = /[^\x20-\x7e·…│─└┌→↓↑▁▂▃▄▅▆▇█✗✓●↻•—“”×±µ]/;
+
 export function Lines({ lines, width }: { lines: Line[]; width: number }): React.JSX.Element {
   return (
     <Box flexDirection="column" width={width} flexShrink={0}>
       {lines.map((whole, i) => {
         const line = fitLine(whole, width);
-        return (
+        const text = (
           <Text key={i} wrap="truncate-end">
             {line.length === 0 || line.every((s) => s.text === '') ? ' ' : line.map((s, j) => (
               <Text key={j} color={s.color} bold={s.bold} inverse={s.inverse} dimColor={s.dim}>
@@ -33,6 +43,13 @@ export function Lines({ lines, width }: { lines: Line[]; width: number }): React
               </Text>
             ))}
           </Text>
+        );
+        return line.some((s) => NOT_ONE_COLUMN.test(s.text)) ? (
+          <Box key={i} width={width} flexShrink={0} overflowX="hidden">
+            {text}
+          </Box>
+        ) : (
+          text
         );
       })}
     </Box>
