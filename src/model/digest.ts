@@ -22,15 +22,15 @@ export function contentHash(r: AppArmorRecord): [number, number] {
 /**
  * The record's digest, computed on first use and kept on the record: the identity hash (fields
  * that wrap or enrich a record left out) and the classifier's key (every field but the pid), from
- * one pass over the fields.
+ * one pass over the fields. The one-pass parser makes the same sums while it reads the fields
+ * (parse/fast-record.ts, through keyLanes, spanLanes and fieldBits below), so most records come
+ * with theirs.
  */
 export function digestOf(r: AppArmorRecord): RecordDigest {
   const f = r.fields;
   const known = r.digest;
   if (known !== undefined && known.of === f) return known;
-  pair[0] = 0x811c9dc5;
-  pair[1] = 0x5bd1e995;
-  hashInto(r.kind);
+  kindLanes(r.kind);
   let s1 = pair[0];
   let s2 = pair[1];
   let c1 = s1;
@@ -46,9 +46,63 @@ export function digestOf(r: AppArmorRecord): RecordDigest {
       c2 = (c2 + pair[1]) | 0;
     }
   }
-  const d: RecordDigest = { of: f, id1: s1 & 0x3fffffff, id2: s2 & 0x3fffffff, cls1: c1 & 0x3fffffff, cls2: c2 & 0x3fffffff };
+  const d = newDigest(f, s1, s2, c1, c2);
   r.digest = d;
   return d;
+}
+
+/** A digest from its four sums (every digest has this one shape). */
+export function newDigest(of: Record<string, string>, s1: number, s2: number, c1: number, c2: number): RecordDigest {
+  return { of, id1: s1 & 0x3fffffff, id2: s2 & 0x3fffffff, cls1: c1 & 0x3fffffff, cls2: c2 & 0x3fffffff };
+}
+
+/** A field counts toward the identity sums. */
+export const FIELD_IDENTITY = 1;
+/** A field counts toward the classifier's sums. */
+export const FIELD_DECIDES = 2;
+/** A key no field of an object can have (`__proto__` sets the prototype): the sums cannot be made as the key is read. */
+export const FIELD_NOT_KEPT = 4;
+
+/** Which sums a field of this key goes into (FIELD_*). */
+export function fieldBits(k: string): number {
+  if (k === '__proto__') return FIELD_NOT_KEPT;
+  return (NOT_IDENTITY.has(k) ? 0 : FIELD_IDENTITY) | (k === 'pid' ? 0 : FIELD_DECIDES);
+}
+
+/** lanes := the start of both sums for a record of this kind. */
+export function kindLanes(kind: string): void {
+  pair[0] = 0x811c9dc5;
+  pair[1] = 0x5bd1e995;
+  hashInto(kind);
+}
+
+/** lanes := a field's hash after its key, before its value (what a parser keeps per key). */
+export function keyLanes(k: string): void {
+  pair[0] = 0x811c9dc5;
+  pair[1] = 0x5bd1e995;
+  hashInto(k);
+}
+
+/**
+ * lanes := the field's hash, from its key's (h1, h2: keyLanes) and its value s[a, b): what
+ * digestOf adds for that field, without the value cut out of the line.
+ */
+export function spanLanes(h1: number, h2: number, s: string, a: number, b: number): void {
+  for (let i = a; i < b; i++) {
+    const c = s.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 0x01000193);
+    h2 = Math.imul(h2 ^ c, 0x2f1e4b3d);
+  }
+  pair[0] = h1 ^ (h1 >>> 15);
+  pair[1] = h2 ^ (h2 >>> 13);
+}
+
+/** The lanes the last kindLanes, keyLanes or spanLanes left (read both before the next call). */
+export function lane1(): number {
+  return pair[0];
+}
+export function lane2(): number {
+  return pair[1];
 }
 
 /**
@@ -72,7 +126,7 @@ export function digestWithChanged(from: RecordDigest, fields: Record<string, str
     if (identity) (id1 += pair[0]), (id2 += pair[1]);
     if (decides) (cls1 += pair[0]), (cls2 += pair[1]);
   }
-  return { of: fields, id1: id1 & 0x3fffffff, id2: id2 & 0x3fffffff, cls1: cls1 & 0x3fffffff, cls2: cls2 & 0x3fffffff };
+  return newDigest(fields, id1, id2, cls1, cls2);
 }
 
 function fieldHash(k: string, v: string): void {
@@ -104,14 +158,6 @@ export function hashString53(s: string): number {
 /** Two independent multiplicative hashes updated in one pass over the characters. */
 const pair = new Int32Array(2);
 function hashInto(s: string): void {
-  let h1 = pair[0];
-  let h2 = pair[1];
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    h1 = Math.imul(h1 ^ c, 0x01000193);
-    h2 = Math.imul(h2 ^ c, 0x2f1e4b3d);
-  }
-  pair[0] = h1 ^ (h1 >>> 15);
-  pair[1] = h2 ^ (h2 >>> 13);
+  spanLanes(pair[0], pair[1], s, 0, s.length);
 }
 

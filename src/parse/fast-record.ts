@@ -4,9 +4,11 @@
  * read in a single loop without callbacks or token objects. Anything unusual (a second record on
  * the line, a USER_AVC `msg='...'`, a `\"`, a quote left open, a legacy type, a bare word) returns
  * undefined, and parseAuditText, which handles every form, takes the line instead; the two agree
- * on every record (test/parse/fast-record.test.ts).
+ * on every record (test/parse/fast-record.test.ts). The record comes with its digest, made as the
+ * fields are read (model/digest.ts digestOf would make the same from them, in a second pass).
  */
 import type { AppArmorRecord, SourceRef } from '../model/record.js';
+import { FIELD_DECIDES, FIELD_IDENTITY, FIELD_NOT_KEPT, fieldBits, keyLanes, kindLanes, lane1, lane2, newDigest, spanLanes } from '../model/digest.js';
 import { decodePrefixOf, type ClockContext } from './prefix.js';
 import { decodeHex, HEX_KEYS, parseAuditIdIn, textAt, type AuditId, type UndecodedHolder } from './fields.js';
 import { headerStart, isLegacyType, kindOf, MAX_RAW, newFields, newRecord, type Overrides } from './record.js';
@@ -41,17 +43,39 @@ function isHex(v: string): boolean {
  * the name is compared in place in the line, so the usual field costs no copy and no lookup, and
  * a property store with the kept string hits V8's caches (a name sliced from the line would be
  * looked up in its string table every time). Fixed size: made-up names just take a slot.
+ * Beside each name: its part of a field's hash, which of the digest's sums it goes into
+ * (model/digest.ts), whether its bare values may be hex, and the last record it was read in (a
+ * name read twice in one record: its first value is overwritten, and the sums made as the line is
+ * read would count both; such a record, rare and never the kernel's, leaves its digest to
+ * digestOf, as does a slot taken over by another name within one record).
  */
 const KEY_SLOTS: (string | undefined)[] = new Array<string | undefined>(1024).fill(undefined);
-function keyName(line: string, k0: number, k1: number): string {
+const KEY_H1 = new Int32Array(1024);
+const KEY_H2 = new Int32Array(1024);
+const KEY_BITS = new Uint8Array(1024);
+const KEY_SEEN = new Int32Array(1024);
+/** In KEY_BITS beside the digest's bits: the key is one of HEX_KEYS (looked up once per name, not per field). */
+const HEX_KEY = 8;
+/** Which record this is (for KEY_SEEN). */
+let recordNo = 0;
+function keySlot(line: string, k0: number, k1: number): number {
   const len = k1 - k0;
   const slot = (len * 31 + line.charCodeAt(k0) * 7 + line.charCodeAt(k1 - 1)) & 1023;
   const known = KEY_SLOTS[slot];
-  if (known !== undefined && known.length === len && textAt(line, k0, known)) return known;
+  if (known !== undefined && known.length === len && textAt(line, k0, known)) return slot;
   const k = line.slice(k0, k1);
   KEY_SLOTS[slot] = k;
-  return k;
+  keyLanes(k);
+  KEY_H1[slot] = lane1();
+  KEY_H2[slot] = lane2();
+  KEY_BITS[slot] = fieldBits(k) | (HEX_KEYS.has(k) ? HEX_KEY : 0);
+  return slot;
 }
+
+/** The record kind whose start of the sums is in kindH1, kindH2. */
+let lastKind = '';
+let kindH1 = 0;
+let kindH2 = 0;
 
 /**
  * The header's `type=` word (`1400`, `AVC`): one or two per log, kept the same way as the field
@@ -90,6 +114,10 @@ export function parseFastRecord(line: string, bodyAt: number, src: SourceRef, cl
   const fields = newFields();
   let kind: string | undefined;
   let hex: UndecodedHolder | undefined;
+  // the digest's sums, made as the fields are read (model/digest.ts digestOf makes the same)
+  const no = (recordNo = (recordNo + 1) | 0);
+  let digestible = true;
+  let s1 = 0, s2 = 0, c1 = 0, c2 = 0;
   i = bodyAt;
   while (i < end) {
     let c = line.charCodeAt(i);
@@ -98,32 +126,68 @@ export function parseFastRecord(line: string, bodyAt: number, src: SourceRef, cl
     const k0 = i;
     while (i < end && c !== EQ && !isSep(c)) c = charAfter(line, ++i, end);
     if (c !== EQ || i === k0 || i >= end) return undefined; // a bare word
-    const key = keyName(line, k0, i);
+    const slot = keySlot(line, k0, i);
+    const key = KEY_SLOTS[slot]!;
     c = charAfter(line, ++i, end);
     let value: string;
+    /** Where the value is in the line; v1 < 0: it is not the line's text (decoded hex). */
+    let v0: number;
+    let v1: number;
     if (c === DQ) {
       const q = line.indexOf('"', i + 1);
       if (q < 0 || line.charCodeAt(q - 1) === BS) return undefined;
-      value = line.slice(i + 1, q);
+      v0 = i + 1;
+      v1 = q;
+      value = line.slice(v0, q);
       i = q + 1;
     } else {
       if (c === SQ) return undefined;
-      const v0 = i;
+      v0 = i;
       while (i < end && !isSep(c)) c = charAfter(line, ++i, end);
+      v1 = i;
       value = line.slice(v0, i);
-      if (HEX_KEYS.has(key) && isHex(value)) value = decodeHex(value, key, (hex ??= {}));
+      if ((KEY_BITS[slot] & HEX_KEY) !== 0 && isHex(value)) {
+        value = decodeHex(value, key, (hex ??= {}));
+        v1 = -1;
+      }
     }
     if (kind === undefined) {
       if (key !== 'apparmor') return undefined;
       kind = kindOf(value);
       if (!kind) return undefined;
+      if (kind !== lastKind) {
+        kindLanes(kind);
+        kindH1 = lane1();
+        kindH2 = lane2();
+        lastKind = kind;
+      }
+      s1 = c1 = kindH1;
+      s2 = c2 = kindH2;
     } else if (key === 'apparmor' || key === 'type' || key === 'msg') return undefined;
     fields[key] = value;
+    if (digestible) {
+      const bits = KEY_BITS[slot];
+      if (KEY_SEEN[slot] === no || (bits & FIELD_NOT_KEPT) !== 0) digestible = false;
+      else {
+        KEY_SEEN[slot] = no;
+        if (v1 >= 0) spanLanes(KEY_H1[slot], KEY_H2[slot], line, v0, v1);
+        else spanLanes(KEY_H1[slot], KEY_H2[slot], value, 0, value.length);
+        if ((bits & FIELD_IDENTITY) !== 0) {
+          s1 = (s1 + lane1()) | 0;
+          s2 = (s2 + lane2()) | 0;
+        }
+        if ((bits & FIELD_DECIDES) !== 0) {
+          c1 = (c1 + lane1()) | 0;
+          c2 = (c2 + lane2()) | 0;
+        }
+      }
+    }
   }
   if (kind === undefined) return undefined;
   const info = decodePrefixOf(line, start, clock);
   const raw = line.length > MAX_RAW ? line.slice(0, MAX_RAW) : line;
   const r = newRecord(kind, fields, line, raw, src, info, ov, id, type ?? ov.auditType ?? info.auditType);
   if (hex?.undecoded) r.undecoded = hex.undecoded;
+  if (digestible) r.digest = newDigest(fields, s1, s2, c1, c2);
   return r;
 }

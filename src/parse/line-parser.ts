@@ -86,6 +86,8 @@ export class LineParser {
   private pendingText: { line: string; lineNo: number } | undefined;
   private heldId: string | undefined;
   private held: AppArmorRecord[] = [];
+  /** The array held records were last released from, emptied: the next event's (an array per event was garbage on every record). */
+  private spare: AppArmorRecord[] | undefined;
   private prettyUptime: number | undefined;
 
   constructor(
@@ -346,9 +348,12 @@ export class LineParser {
       return;
     }
     const out = this.held;
-    this.held = [];
+    this.held = this.spare ?? [];
+    this.spare = undefined;
     this.heldId = undefined;
-    for (const r of out) this.sink.record(r);
+    for (let i = 0; i < out.length; i++) this.sink.record(out[i]);
+    out.length = 0;
+    this.spare = out;
   }
 
   /** audit.log SYSCALL / PROCTITLE records of the held event: their facts go into the records' context. */

@@ -9,7 +9,7 @@ import { recordToNdjson } from '../../src/outputs/json.js';
 import { logLines } from '../../bench/generate.mjs';
 
 /** Everything the pipeline makes of `bytes`, fed in chunks of `chunk` bytes, with or without the filter. */
-function run(bytes: Buffer, filter: boolean, chunk: number) {
+function run(bytes: Buffer, filter: boolean, chunk: number, max?: number) {
   const out: string[] = [];
   const pipeline = new Pipeline({
     record: (r) => out.push(recordToNdjson(r, { raw: true })),
@@ -17,7 +17,7 @@ function run(bytes: Buffer, filter: boolean, chunk: number) {
     loss: (n) => out.push(`loss ${JSON.stringify(n)}`),
   });
   const parser = pipeline.parserFor('input');
-  const scanner = new LineScanner(parser.asSink(), { filter });
+  const scanner = new LineScanner(parser.asSink(), { filter, max });
   for (let i = 0; i < bytes.length; i += chunk) scanner.push(bytes.subarray(i, i + chunk));
   scanner.end();
   parser.end();
@@ -126,6 +126,40 @@ test('events whose ids grow past the kept buffer, shrink and repeat: their conte
   assert.equal(want.records, ids.length - 1); // the second 10.1:6 is a copy of the first
   for (const chunk of [1 << 20, 37]) assert.deepEqual(run(bytes, true, chunk), want, `chunks of ${chunk}`);
   assert.ok(want.out.every((l) => l.includes('"exe":"/usr/bin/p"')), 'every record has its context');
+});
+
+test('audit.log events of odd shapes (ids not ASCII, msg=audit( far into the line, lines cut, quotes, lines of no event between): filtered as unfiltered', () => {
+  const event = (id: string, node = '') => [
+    `${node}type=AVC msg=audit(${id}): apparmor="DENIED" operation="open" profile="p" name="/x" pid=3`,
+    `${node}type=SYSCALL msg=audit(${id}): arch=c000003e syscall=257 success=no exe="/usr/bin/p" ppid=1`,
+    `${node}type=CWD msg=audit(${id}): cwd=2F`,
+    `${node}type=PROCTITLE msg=audit(${id}): proctitle=2F7573722F62696E2F70`,
+  ];
+  const text = [
+    ...event('10.1:5'),
+    // a context line with a single-quoted value: the next line is delivered for it
+    ...event('10.1:6').map((l) => l.replace('ppid=1', "ppid=1 msg='x=1")),
+    "continued' exe=\"/usr/bin/q\"",
+    // ids whose characters are not ASCII (one of them not UTF-8)
+    ...event('10.\u00e9:7'),
+    ...event('10.1:8'),
+    ...event('\u20ac1.1:9'),
+    // msg=audit( far into the line (past where the scanner reads an event's id, on a context line
+    // only: an event whose own line has it there is not followed), and lines of no event between
+    // the event's lines (fewer than the scanner waits through)
+    ...event('10.2:1', `node=${'h'.repeat(200)} `),
+    ...event('10.2:6').map((l, i) => (i === 1 ? `node=${'h'.repeat(300)} ${l}` : l)),
+    ...event('10.2:2').flatMap((l, i) => (i === 2 ? [...Array.from({ length: 60 }, (_, k) => `[ ${k}.0] eth0: link up`), l] : [l])),
+    ...event('10.2:3').flatMap((l, i) => (i === 1 ? [' type=SYSCALL msg=audit(10.2:3): syscall=1', `\ttype=PROCTITLE msg=audit(10.2:3): proctitle=41`, l] : [l])),
+    ...event('10.2:4'),
+  ].join('\n');
+  // and a context line whose id holds a byte that is not UTF-8
+  const bytes = Buffer.concat([Buffer.from(`${text}\n`), Buffer.from('type=SYSCALL msg=audit(10.2:4\xff): syscall=2\n', 'latin1'), Buffer.from(`${event('10.2:5').join('\n')}\n`)]);
+  // lines cut short too (how many were cut is not compared: lines passed over unread are cut uncounted)
+  for (const max of [undefined, 120, 40]) {
+    const want = { ...run(bytes, false, 1 << 20, max), cut: 0 };
+    for (const chunk of [1 << 20, 4096, 61]) assert.deepEqual({ ...run(bytes, true, chunk, max), cut: 0 }, want, `chunks of ${chunk}, lines cut at ${max ?? 'the default'}`);
+  }
 });
 
 test("util-linux's pretty dmesg --json is read unfiltered (uptime and message on separate lines)", () => {

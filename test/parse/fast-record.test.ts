@@ -4,6 +4,8 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseFastRecord } from '../../src/parse/fast-record.js';
 import { parseAuditText } from '../../src/parse/record.js';
+import { digestOf } from '../../src/model/digest.js';
+import type { AppArmorRecord } from '../../src/model/record.js';
 import { findBody } from '../../src/parse/line-parser.js';
 import { logLines } from '../../bench/generate.mjs';
 
@@ -30,9 +32,16 @@ const lines: string[] = [
   '[ 1.0] audit: type=1400 audit(1.5:2): apparmor="DENIED" name=2F746D702F78 comm=6E67 pid=1 info=41',
 ];
 
+/** The record as the full parser makes it: the digest is made later (digestOf), on first use. */
+function withoutDigest(r: AppArmorRecord): AppArmorRecord {
+  const { digest: _digest, ...rest } = r;
+  return rest;
+}
+
 test('the fast path and the full parser give the same record, on every fixture line the fast path takes', () => {
   let taken = 0;
   let left = 0;
+  let digested = 0;
   for (const [i, line] of lines.entries()) {
     const body = findBody(line);
     if (body < 0) continue;
@@ -47,8 +56,13 @@ test('the fast path and the full parser give the same record, on every fixture l
     taken++;
     assert.equal(full.failure, undefined, line);
     assert.equal(full.records.length, 1, line);
-    assert.deepEqual(fast, full.records[0], line);
+    assert.deepEqual(withoutDigest(fast), full.records[0], line);
+    if (fast.digest) {
+      digested++;
+      assert.deepEqual(fast.digest, digestOf(full.records[0]), `the digest made while reading: ${line}`);
+    }
   }
+  assert.ok(digested > 7000, `the fast path makes the digest as it reads (${digested})`);
   assert.ok(taken > 7000, `the fast path takes the common lines (${taken})`);
   assert.ok(left >= 6, `and leaves the unusual ones (${left})`);
 });
@@ -73,4 +87,31 @@ test('a record kind the kernel writes is taken as it is: what the case change an
     return /^[A-Z][A-Z_]*$/.test(k) ? (k === 'KILL' ? 'KILLED' : k) : undefined;
   };
   for (const v of ['DENIED', 'ALLOWED', 'AUDIT', 'STATUS', 'HINT', 'ERROR', 'KILLED', 'KILL', 'kill', 'denied', 'Denied', 'DENIED ', 'UNKNOWN', '1', '', 'DENIED_X', 'ß', 'ǅ']) assert.equal(kindOf(v), reference(v), v);
+});
+
+test('the digest made while reading is digestOf the fields: a key read twice, __proto__, hex, keys that share a slot', () => {
+  const clock = { bootTime: 1_700_000_000_000, year: 2026, now: 1_800_000_000_000 };
+  const head = '[ 1.0] audit: type=1400 audit(1.5:2): apparmor="DENIED" ';
+  const bodies = [
+    'operation="open" name="/a" name="/b" pid=1',
+    'operation="open" pid=1 pid=2 comm="x"',
+    'operation="open" __proto__=x name="/a"',
+    'operation="open" constructor=x toString="y" name="/a"',
+    'operation="open" name=2F746D702F78 comm=6E67 pid=1 info=41 exe=FF00',
+    'operation="open" 0=a 1=b name="/a"',
+    // made-up names, some of one record sharing a slot (length and end characters alike)
+    ...Array.from({ length: 40 }, (_, k) => `operation="open" ab${k % 7}x=1 ${k % 4 === 0 ? 'ac' : 'cd'}${k % 5}${k % 4 === 0 ? 'x' : 'y'}=2 ${'k'.repeat((k % 3) + 1)}=3 pid=${k}`),
+  ];
+  let digested = 0;
+  for (const [i, body] of bodies.entries()) {
+    const line = head + body;
+    const r = parseFastRecord(line, findBody(line), { name: 'x', line: i + 1 }, clock, {});
+    assert.ok(r, line);
+    if (!r.digest) continue;
+    digested++;
+    const again = digestOf({ ...r, digest: undefined });
+    assert.deepEqual([r.digest.id1, r.digest.id2, r.digest.cls1, r.digest.cls2], [again.id1, again.id2, again.cls1, again.cls2], line);
+    assert.equal(r.digest.of, r.fields);
+  }
+  assert.ok(digested >= 30, `most of them get it (${digested})`);
 });
