@@ -6,6 +6,7 @@
  */
 import { cutRendering, sharedClassification, type CutRendering } from '../classify/index.js';
 import type { AppArmorRecord, Classification } from '../model/record.js';
+import { RecurringRenderings } from './recurring.js';
 
 const META_KEYS = new Set(['time', 'time_approx', 'time_invalid', 'uptime', 'serial', 'audit_id', 'host', 'source', 'carrier', 'channel', 'audit_type', 'context', 'verdict', 'confidence', 'reasons', 'suggestion', 'raw', 'undecoded_hex']);
 
@@ -59,36 +60,37 @@ function isoTime(t: number): string {
 /**
  * One NDJSON line: the same text as JSON.stringify(recordToJson(r)), faster (test/outputs/json.test.ts
  * holds them equal over the fixtures and hostile records). A record's fields are never changed
- * after parsing and a flood's records share their fields object, so the fields' JSON is made once
- * per object; a flood repeats a few verdicts whose reasons are most of each line, so a
- * classification's JSON is made once per shared classification (with the pid and the load's age
- * filled in per record). jsonInert works character by character, so each piece is made inert on
- * its own.
+ * after parsing and a flood's records share their fields objects, so the fields' JSON is made once
+ * per object that recurs; a flood repeats a few verdicts whose reasons are most of each line, so a
+ * classification's JSON is made once per shared classification that recurs (with the pid and the
+ * load's age filled in per record). jsonInert works character by character, so each piece is made
+ * inert on its own.
  */
 export function recordToNdjson(r: AppArmorRecord, opts?: { raw?: boolean }): string {
   const c = r.classification;
   let line = `${fieldsHead(r)}${metaJson(r)}`;
-  if (c) line += `,${classificationJson(c)}`;
+  if (c) line += `,${classificationJson(c, r.digest?.cls1)}`;
   if (opts?.raw) line += `,"raw":${jsonInert(JSON.stringify(r.raw))}`;
   return `${line}}\n`;
 }
 
 /**
- * `{` and the fields' members as recordBase writes them, made inert; kept for as long as its fields
- * object lives (a flood's records share a few, held by the parser's templates). A map of the last
- * few hundred objects met kept each one-off record's fields, line and head alive through several
- * young-generation collections, and the collector copied them all into the old generation.
+ * `{` and the fields' members as recordBase writes them, made inert; kept from a fields object's
+ * second sighting on (a flood's records share a few, held by the parser's templates), found by
+ * its digest's identity half.
  */
-const heads = new WeakMap<Record<string, string>, string>();
+const heads = new RecurringRenderings<Record<string, string>, string>(2048);
 function fieldsHead(r: AppArmorRecord): string {
   const f = r.fields;
   // without an `apparmor` field the record's kind stands in for it: not a property of the fields alone
-  const cacheable = f.apparmor !== undefined;
-  let head = cacheable ? heads.get(f) : undefined;
-  if (head === undefined) {
-    head = jsonInert(JSON.stringify(cacheable && !hasMetaKey(f) ? f : renamedFields(r)).slice(0, -1));
-    if (cacheable) heads.set(f, head);
+  const plain = f.apparmor !== undefined;
+  const n = plain && r.digest?.of === f ? r.digest.id1 : undefined;
+  if (n !== undefined) {
+    const kept = heads.get(n, f);
+    if (kept !== undefined) return kept;
   }
+  const head = jsonInert(JSON.stringify(plain && !hasMetaKey(f) ? f : renamedFields(r)).slice(0, -1));
+  if (n !== undefined && heads.recurs(n)) heads.keep(n, f, head);
   return head;
 }
 
@@ -158,21 +160,33 @@ export function jsonInert(json: string): string {
   return INVISIBLE_RE.test(json) ? json.replace(INVISIBLE_RE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`) : json;
 }
 
-/** `"verdict":...,"confidence":...,"reasons":[...][,"suggestion":{...}]`, cached per shared classification. */
-const fragments = new WeakMap<Classification, string | CutRendering>();
-function classificationJson(c: Classification): string {
+/**
+ * `"verdict":...,"confidence":...,"reasons":[...][,"suggestion":{...}]`. A shared result that
+ * recurs (found by the record's digest half for its verdict, `n`) is rendered once with its
+ * placeholders, cut there, and filled in per record; any other is written as it is.
+ */
+const fragments = new RecurringRenderings<Classification, string | CutRendering>(2048);
+function classificationJson(c: Classification, n: number | undefined): string {
   const shared = sharedClassification(c);
   const template = shared ? shared.template : c;
-  let f = fragments.get(template);
-  if (f === undefined) {
-    const o: Record<string, unknown> = { verdict: template.verdict, confidence: template.confidence, reasons: template.reasons };
-    if (template.suggestion) o.suggestion = template.suggestion;
-    const text = jsonInert(JSON.stringify(o).slice(1, -1));
-    f = shared ? cutRendering(text, jsonText) : text;
-    fragments.set(template, f);
+  if (n !== undefined) {
+    let f = fragments.get(n, template);
+    if (f === undefined && fragments.recurs(n)) {
+      const text = jsonInert(JSON.stringify(members(template)).slice(1, -1));
+      f = shared ? cutRendering(text, jsonText) : text;
+      fragments.keep(n, template, f);
+    }
+    if (f !== undefined) return typeof f === 'string' ? f : shared!.fill(f, inertJsonText);
   }
-  if (typeof f === 'string') return f;
-  return shared!.fill(f, inertJsonText);
+  return jsonInert(JSON.stringify(members(c)).slice(1, -1));
+}
+
+/** The classification's members as recordToJson writes them. */
+function members(c: Classification): Record<string, unknown> {
+  const o: Record<string, unknown> = { verdict: c.verdict, confidence: c.confidence, reasons: c.reasons };
+  const suggestion = c.suggestion;
+  if (suggestion) o.suggestion = suggestion;
+  return o;
 }
 
 /** A string as JSON writes it inside quotes. */
