@@ -85,16 +85,18 @@ await build({
 function peerStatus() {
   const py = existsSync(PY);
   const pyHas = (mod) => py && spawnSync(PY, ['-c', `import ${mod}`], { stdio: 'ignore' }).status === 0;
-  return { aaNotify: which('aa-notify'), logparser: pyHas('apparmor.logparser'), libapparmor: pyHas('LibAppArmor') };
+  // aa-notify will not start without apparmor_parser at /sbin (package apparmor), though reading a file needs no kernel support
+  const aaNotify = existsSync('/sbin/apparmor_parser') ? which('aa-notify') : undefined;
+  return { aaNotify, logparser: pyHas('apparmor.logparser'), libapparmor: pyHas('LibAppArmor') };
 }
 let peers = peerStatus();
 let installNote = '';
 if (!v['no-peers'] && !v['no-install'] && (!peers.aaNotify || !peers.logparser || !peers.libapparmor)) {
   if (process.getuid?.() === 0 && which('apt-get')) {
-    log('bench: installing the AppArmor tools to compare with (apparmor-notify, python3-apparmor, python3-libapparmor)');
+    log('bench: installing the AppArmor tools to compare with (apparmor-notify with apparmor, python3-apparmor, python3-libapparmor)');
     const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
     const up = spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
-    const inst = up.status === 0 ? spawnSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'apparmor-notify', 'python3-apparmor', 'python3-libapparmor'], { stdio: 'inherit', env }) : up;
+    const inst = up.status === 0 ? spawnSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'apparmor', 'apparmor-notify', 'python3-apparmor', 'python3-libapparmor'], { stdio: 'inherit', env }) : up;
     if (inst.status !== 0) installNote = 'apt-get could not install them';
     peers = peerStatus();
   } else installNote = 'not installed, and installing needs root and apt-get';
@@ -170,7 +172,7 @@ for (const { carrier, mix } of inputs) {
       if (r.status !== 0) return { error: `exit ${r.status}: ${r.stderr.trim().split('\n').pop()}` };
       const m = /AppArmor denials: (\d+)/.exec(r.stdout);
       return { ...r, records: m ? Number(m[1]) : undefined };
-    }) : missing('aa-notify (apparmor-notify)'), 'counts denials only');
+    }) : missing('aa-notify (apparmor-notify, with apparmor_parser from apparmor)'), 'counts denials only');
     add('logparser', 'Python `apparmor.logparser` (aa-logprof)', peers.logparser ? measure(RUNS, selfTimed(PY, [join(root, 'bench', 'peers', 'logparser.py'), inp.file], 'events')) : missing('python3-apparmor'));
     add('libapparmor', 'libapparmor C parser via Python, `apparmor=` lines', peers.libapparmor ? measure(RUNS, selfTimed(PY, [join(root, 'bench', 'peers', 'libapparmor.py'), inp.file], 'records')) : missing('python3-libapparmor'), 'records it accepts');
   }
