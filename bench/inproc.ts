@@ -14,9 +14,11 @@
 import { ingestInputs } from '../src/pipeline/saved-inputs.js';
 import { loadEnrichment } from '../src/classify/enrich.js';
 import { preferSmallHeap } from '../src/commands/heap.js';
+import { preferSmallerCompiles } from '../src/commands/compile-budget.js';
 
 // the heap settings the CLI's streaming modes (--json, --plain, timeline) run with
 preferSmallHeap();
+preferSmallerCompiles();
 
 const args = process.argv.slice(2);
 const passesAt = args.indexOf('--passes');

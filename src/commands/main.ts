@@ -11,6 +11,7 @@ import { InputError } from '../ingest/inputs.js';
 import { parseWindow, TimeSpecError } from '../sources/time-spec.js';
 import { runTimelineCommand } from './timeline.js';
 import { preferSmallHeap } from './heap.js';
+import { preferSmallerCompiles } from './compile-budget.js';
 import { startTui, wantsTui } from './tui.js';
 import { loadEnrichment } from '../classify/enrich.js';
 import { safeLines } from '../model/safe-text.js';
@@ -45,6 +46,8 @@ async function main(argv: string[]): Promise<number> {
   if (opts.command === 'act') return (await import('./act.js')).runActCommand(opts, resolveSettings({ ...opts, demo: false }, who));
   // a small heap before speed, records streamed out or shown (heap.ts says what it costs)
   preferSmallHeap();
+  // cheaper compilations of the hot code (compile-budget.ts says what it saves)
+  preferSmallerCompiles();
   // classification needs the profile index: the demo's own profiles, --profiles-dir, or this host's
   const demo = opts.demo ? findDemo() : undefined;
   const base = resolveSettings(opts, who, { demo });
