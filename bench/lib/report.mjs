@@ -186,7 +186,7 @@ export function renderMarkdown(res) {
   parts.push(
     '## Workers',
     '',
-    'aa-triage reads a file on one thread; worker threads are not built. What two would add at most was measured on this 2-core machine, shared with other work: the two halves of a 1,000,000-line log read at once by two processes (no merging, nothing handed over) against one process reading it whole. Both took longer: the dmesg flood 1.36× the wall time and 1.38× the CPU time, the one-offs 1.16× and 1.37× (3 pairs each, load 3-4; see the findings). There is no spare core, and each reader starts the code again. What workers add on 4 or more cores has not been measured: no such machine was available.',
+    'aa-triage reads a file on one thread; worker threads are not built. What two would add at most was measured on this 2-core machine: the two halves of a 1,000,000-line log read at once by two processes (no merging, nothing handed over) against one process reading it whole, start-up included. On the quiet machine (load 0.6-1.4) the halves took 0.83-0.86× the wall time (medians of 3 pairs each; pairs 0.79-0.94) for 1.29-1.40× the CPU time: dmesg one-offs 0.86× and 1.29×, flood 0.83× and 1.40×, all distinct 0.85× and 1.36×, audit.log 0.84× and 1.32×; beside other work (load 3-4) both took longer (the flood 1.36× the wall time). Each reader starts and compiles the code again, and V8 already compiles on the second core: at most a sixth off the wall time, bought with a third more CPU, before any merging. What workers add on 4 or more cores has not been measured: no such machine was available.',
     '',
   );
   parts.push(
