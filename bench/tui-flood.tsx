@@ -20,12 +20,10 @@ import { Pipeline, type PipelineSink } from '../src/pipeline/pipeline.js';
 import { runTui } from '../src/tui/runner.js';
 import { loadEnrichment } from '../src/classify/enrich.js';
 import { compactStep, heldHeap, preferSmallHeap } from '../src/commands/heap.js';
-import { preferSmallerCompiles } from '../src/commands/compile-budget.js';
 import { logLines } from './generate.mjs';
 
 // the heap setting the program's interactive view runs with (src/commands/main.ts)
 preferSmallHeap();
-preferSmallerCompiles();
 
 const { values: v } = parseArgs({
   options: {

@@ -46,13 +46,15 @@ async function main(argv: string[]): Promise<number> {
   if (opts.command === 'act') return (await import('./act.js')).runActCommand(opts, resolveSettings({ ...opts, demo: false }, who));
   // a small heap before speed, records streamed out or shown (heap.ts says what it costs)
   preferSmallHeap();
-  // cheaper compilations of the hot code (compile-budget.ts says what it saves)
-  preferSmallerCompiles();
   // classification needs the profile index: the demo's own profiles, --profiles-dir, or this host's
   const demo = opts.demo ? findDemo() : undefined;
   const base = resolveSettings(opts, who, { demo });
   const classify = await loadEnrichment(base.profileDirs, { label: demo?.label });
-  if (opts.command === 'timeline') return runTimelineCommand(opts, base, { out: process.stdout, err: process.stderr, enrich: classify?.enrich });
+  if (opts.command === 'timeline') {
+    // a replay of saved logs, short-lived: cheaper compilations (compile-budget.ts says what it saves and costs)
+    preferSmallerCompiles();
+    return runTimelineCommand(opts, base, { out: process.stdout, err: process.stderr, enrich: classify?.enrich });
+  }
   if (opts.command !== 'triage') fail(`${opts.command}: not available in this build`, 2);
   if (opts.demo && !demo) fail('the demo incident is missing from this installation (demo/incident.log)', 1);
   const inputs = savedInputs(opts, demo);
@@ -70,6 +72,8 @@ async function main(argv: string[]): Promise<number> {
   if (wantsTui(opts)) return startTui(opts, settings, inputs, classify);
   // live: this host's sources, or copied journals (read through journalctl, merged with any --input)
   if (inputs.length === 0 || opts.journalDirs.length || opts.journalFiles.length) return (await import('./live.js')).runLive(opts, settings, format, { out: process.stdout, err: process.stderr, enrich: classify?.enrich });
+  // saved logs written out and done with: cheaper compilations, as for the timeline
+  preferSmallerCompiles();
   try {
     const counts = await replay(inputs, process.stdout, process.stderr, { format, raw: opts.raw, utc: opts.utc, clock: settings.clock, ...settings.window, enrich: classify?.enrich });
     // a damaged input was reported and the rest written: the status still says not everything was read
