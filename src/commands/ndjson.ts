@@ -28,14 +28,33 @@ export interface ReplayOptions extends PipelineOptions {
   until?: number;
 }
 
+/** Bytes of output handed to stdout at a time. */
+const CHUNK_BYTES = 65536;
+
 export async function replay(inputs: SavedInput[], out: Writable, err: Writable, opts: ReplayOptions): Promise<PipelineCounts & { damaged: number }> {
-  let buf = '';
+  // records are written into byte chunks handed to stdout whole: appending their texts to one
+  // string made a rope, flattened into one more 64 KB string per chunk before it was encoded
+  let chunk = Buffer.allocUnsafe(CHUNK_BYTES);
+  let used = 0;
   let behind = false;
   const flush = () => {
-    if (buf) {
-      if (!out.write(buf)) behind = true;
-      buf = '';
+    if (used > 0) {
+      if (!out.write(chunk.subarray(0, used))) behind = true;
+      // the stream may hold the bytes until they are written: a new chunk, never the one handed over
+      chunk = Buffer.allocUnsafe(CHUNK_BYTES);
+      used = 0;
     }
+  };
+  const put = (text: string) => {
+    // a character takes at most 3 bytes in UTF-8 (a surrogate pair 4 for its 2 units)
+    if (used + 3 * text.length > CHUNK_BYTES) {
+      flush();
+      if (3 * text.length > CHUNK_BYTES) {
+        if (!out.write(text)) behind = true;
+        return;
+      }
+    }
+    used += chunk.write(text, used);
   };
   // a slow reader on stdout (a pipe into less, ssh): read on only when it has taken what was written
   const pace = () => {
@@ -56,8 +75,7 @@ export async function replay(inputs: SavedInput[], out: Writable, err: Writable,
   const counts = await ingestInputs(
     inputs,
     (r) => {
-      buf += recordText(r, opts.format, opts);
-      if (buf.length > 65536) flush();
+      put(recordText(r, opts.format, opts));
     },
     { ...opts, pace, onDamaged: (line) => err.write(`aa-triage: ${line}\n`) },
   );

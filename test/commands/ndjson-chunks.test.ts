@@ -1,0 +1,55 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { recordText, replay, type StreamFormat } from '../../src/commands/ndjson.js';
+import { ingestInputs } from '../../src/pipeline/saved-inputs.js';
+import { loadEnrichment } from '../../src/classify/enrich.js';
+import { logLines } from '../../bench/generate.mjs';
+import { file, kline } from '../classify/helpers.js';
+
+const hex = (s: string) => Buffer.from(s).toString('hex').toUpperCase();
+
+test('--json and --plain write into byte chunks exactly the texts of the records, one after the other: multi-byte names, a record longer than a chunk', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'aa-chunks-'));
+  try {
+    const path = join(dir, 'mixed.log');
+    const odd = [
+      // names the kernel wrote in hex: two-, three- and four-byte UTF-8 characters
+      kline(1, 'DENIED', `operation="open" class="file" profile="svc" name=${hex('/srv/é/雪/🙂/x')} pid=4242 comm="svc" requested_mask="r" denied_mask="r" fsuid=0 ouid=0`),
+      // a record whose text is longer than a chunk (64 KB) even before its characters are encoded
+      file(2, 'svc', 'open', `/srv/${'雪'.repeat(30_000)}`, 'r', { pid: 77 }),
+      file(3, 'svc', 'open', `/srv/${'a'.repeat(21_840)}`, 'w', { pid: 78 }),
+    ];
+    const generated = [...logLines({ carrier: 'dmesg', lines: 6000, share: 0.5, seed: 5 })];
+    writeFileSync(path, `${[...generated.slice(0, 3000), ...odd, ...generated.slice(3000)].join('\n')}\n`);
+    for (const format of ['json', 'plain'] as StreamFormat[]) {
+      for (const raw of [false, true]) {
+        // the plain way: every record's text, joined (each run with a classifier of its own: its
+        // sequence memory would carry one run's records into the other's verdicts)
+        let want = '';
+        await ingestInputs([{ path, name: 'mixed' }], (r) => {
+          want += recordText(r, format, { raw, utc: true });
+        }, { enrich: (await loadEnrichment(['demo/apparmor.d']))!.enrich });
+        const chunks: Buffer[] = [];
+        const out = new Writable({
+          write(chunk: Buffer, _enc, cb) {
+            chunks.push(Buffer.from(chunk));
+            cb();
+          },
+        });
+        const err = new Writable({ write: (_c, _e, cb) => cb() });
+        const counts = await replay([{ path, name: 'mixed' }], out, err, { format, raw, utc: true, enrich: (await loadEnrichment(['demo/apparmor.d']))!.enrich });
+        assert.ok(counts.records > 2500, `${counts.records} records`);
+        const got = Buffer.concat(chunks);
+        assert.ok(got.equals(Buffer.from(want)), `${format}${raw ? ' raw' : ''}: ${got.length} bytes against ${Buffer.byteLength(want)}`);
+        assert.ok(want.includes('雪'.repeat(30_000)), 'the long record is in');
+        assert.ok(chunks.length > 2);
+      }
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
