@@ -13,12 +13,7 @@ const META_KEYS = new Set(['time', 'time_approx', 'time_invalid', 'uptime', 'ser
 export function recordToJson(r: AppArmorRecord, opts: { raw?: boolean } = {}): Record<string, unknown> {
   const o = recordBase(r);
   const c = r.classification;
-  if (c) {
-    o.verdict = c.verdict;
-    o.confidence = c.confidence;
-    o.reasons = c.reasons;
-    if (c.suggestion) o.suggestion = c.suggestion;
-  }
+  if (c) Object.assign(o, members(c));
   if (opts.raw) o.raw = r.raw;
   return o;
 }
@@ -181,7 +176,7 @@ function classificationJson(c: Classification, n: number | undefined): string {
   return jsonInert(JSON.stringify(members(c)).slice(1, -1));
 }
 
-/** The classification's members as recordToJson writes them. */
+/** The classification's members as every record's JSON has them, in this order. */
 function members(c: Classification): Record<string, unknown> {
   const o: Record<string, unknown> = { verdict: c.verdict, confidence: c.confidence, reasons: c.reasons };
   const suggestion = c.suggestion;
