@@ -30,6 +30,8 @@ export interface ReplayOptions extends PipelineOptions {
 
 /** Bytes of output handed to stdout at a time. */
 const CHUNK_BYTES = 65536;
+/** Written last: its callback runs once everything written before it is out. */
+const NOTHING = Buffer.alloc(0);
 
 export async function replay(inputs: SavedInput[], out: Writable, err: Writable, opts: ReplayOptions): Promise<PipelineCounts & { damaged: number }> {
   // records are written into byte chunks handed to stdout whole: appending their texts to one
@@ -80,6 +82,11 @@ export async function replay(inputs: SavedInput[], out: Writable, err: Writable,
     { ...opts, pace, onDamaged: (line) => err.write(`aa-triage: ${line}\n`) },
   );
   flush();
+  // the summary after the records: stdout may still be writing (a full pipe, a slow reader), and
+  // with both on one pipe (2>&1) a summary written at once came before the last records
+  await new Promise<void>((resolve) => {
+    out.write(NOTHING, () => resolve());
+  });
   err.write(`${safeLines(summaryLine(counts))}\n`);
   for (const u of counts.firstUnparsable.slice(0, 5)) err.write(`  unparsable ${safeText(u.source.name)}:${u.source.line}: ${safeText(u.reason)}\n`);
   return counts;

@@ -53,3 +53,35 @@ test('--json and --plain write into byte chunks exactly the texts of the records
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('the summary is written after the last record is out, also when stdout is slow (one pipe for both: 2>&1)', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'aa-order-'));
+  try {
+    const path = join(dir, 'flood.log');
+    writeFileSync(path, `${[...logLines({ carrier: 'dmesg', lines: 3000, share: 1, seed: 3 })].join('\n')}\n`);
+    const order: string[] = [];
+    // a slow reader: each chunk is taken a few milliseconds after it was handed over
+    const out = new Writable({
+      highWaterMark: 16 * 1024,
+      write(_chunk: Buffer, _enc, cb) {
+        setTimeout(() => {
+          order.push('records');
+          cb();
+        }, 3);
+      },
+    });
+    const err = new Writable({
+      write(chunk: Buffer, _enc, cb) {
+        if (chunk.toString().includes('AppArmor records')) order.push('summary');
+        cb();
+      },
+    });
+    await replay([{ path, name: 'flood' }], out, err, { format: 'json' });
+    // every chunk taken before the order is read
+    await new Promise<void>((resolve) => out.end(resolve));
+    assert.ok(order.filter((o) => o === 'records').length > 2, 'several chunks');
+    assert.equal(order.indexOf('summary'), order.length - 1, `the summary comes last: ${order.join(' ')}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
