@@ -13,7 +13,7 @@ import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
 import { loadavg } from 'node:os';
 import { CARRIERS, GENERATOR_VERSION, MIXES, generateFile } from './generate.mjs';
-import { GNU_TIME, measure, runOnce, which } from './lib/measure.mjs';
+import { GNU_TIME, measureInTurn, runOnce, which } from './lib/measure.mjs';
 import { describeMachine } from './lib/machine.mjs';
 import { renderMarkdown } from './lib/report.mjs';
 import { benchStartup, benchTuiFlood } from './tui.mjs';
@@ -138,7 +138,7 @@ const timelineAvailable = (() => {
   return r.status === 0 ? true : (r.stderr.trim().split('\n')[0] || `exit ${r.status}`);
 })();
 
-const results = { machine: describeMachine(), config: { lines: LINES, share: SHARE, runs: RUNS, gnuTime: !!GNU_TIME }, carriers: [], peersNote: installNote, peers: { ...peers } };
+const results = { machine: describeMachine(), config: { lines: LINES, share: SHARE, runs: RUNS, gnuTime: !!GNU_TIME, inTurn: true }, carriers: [], peersNote: installNote, peers: { ...peers } };
 
 const previous = v['tui-only'] ? JSON.parse(readFileSync(join(root, 'bench', 'results', 'latest.json'), 'utf8')) : undefined;
 if (previous) Object.assign(results, { machine: previous.machine, config: previous.config, carriers: previous.carriers, peersNote: previous.peersNote, peers: previous.peers });
@@ -148,34 +148,45 @@ for (const { carrier, mix } of inputs) {
   readFileSync(inp.file); // warm the page cache once so the first timed run is not the only cold one
   const load = loadavg().map((x) => x.toFixed(2)).join(' ');
   log(`bench: ${carrier} (${mix}): ${inp.lines} lines, ${inp.records} AppArmor records, ${(inp.bytes / 1e6).toFixed(0)} MB; load ${load}`);
-  const rows = [];
-  const add = (id, label, res, note) => {
-    rows.push({ id, label, ...res, note });
-    const s = res.error ? `skipped: ${res.error}` : `${res.seconds.toFixed(3)} s, ${res.maxRssKB ? (res.maxRssKB / 1024).toFixed(0) : '?'} MB`;
-    log(`bench:   ${label}: ${s}`);
-  };
-  add('grep', '`grep -c apparmor=` (ceiling)', measure(RUNS, () => {
+  // the input's measures, then run in turn round by round (measureInTurn): a slow phase of the
+  // machine falls on aa-triage and its peers alike
+  const planned = [];
+  const plan = (id, label, once, note) => planned.push({ id, label, once, note });
+  const skipped = (id, label, error, note) => planned.push({ id, label, error, note });
+  plan('grep', '`grep -c apparmor=` (ceiling)', () => {
     const r = runOnce('grep', ['-c', 'apparmor=', inp.file], { capture: true });
     return { ...r, records: Number(r.stdout.trim()) };
-  }));
-  add('inproc', 'aa-triage in-process: parse + classify + merge, no output', measure(RUNS, selfTimed(process.execPath, [INPROC, inp.file, PROFILES], 'records')));
+  });
+  plan('inproc', 'aa-triage in-process: parse + classify + merge, no output', selfTimed(process.execPath, [INPROC, inp.file, PROFILES], 'records'));
   // the split between parsing and classification, and the runtime's floor, on the one-offs only
-  if (mix === 'mixed') add('parse', 'aa-triage in-process: parse + merge only (classification left out)', measure(RUNS, selfTimed(process.execPath, [INPROC, inp.file, '--no-classify'], 'records')));
-  if (mix === 'mixed') add('floor', 'Node floor: `apparmor=` lines split into key/value objects, nothing else (bench/floor.mjs)', measure(RUNS, selfTimed(process.execPath, [join(root, 'bench', 'floor.mjs'), inp.file], 'records')), 'no carrier, time, hex, merging or classification');
-  add('json', '`aa-triage --input FILE --json > /dev/null`', measure(RUNS, cli(['--input', inp.file, '--json', '--profiles-dir', PROFILES])));
-  if (timelineAvailable === true) add('timeline', '`aa-triage timeline --input FILE > /dev/null`', measure(RUNS, cli(['timeline', '--input', inp.file, '--profiles-dir', PROFILES])));
-  else add('timeline', '`aa-triage timeline --input FILE`', { error: `not available in this build (${timelineAvailable})` });
+  if (mix === 'mixed') plan('parse', 'aa-triage in-process: parse + merge only (classification left out)', selfTimed(process.execPath, [INPROC, inp.file, '--no-classify'], 'records'));
+  if (mix === 'mixed') plan('floor', 'Node floor: `apparmor=` lines split into key/value objects, nothing else (bench/floor.mjs)', selfTimed(process.execPath, [join(root, 'bench', 'floor.mjs'), inp.file], 'records'), 'no carrier, time, hex, merging or classification');
+  plan('json', '`aa-triage --input FILE --json > /dev/null`', cli(['--input', inp.file, '--json', '--profiles-dir', PROFILES]));
+  if (timelineAvailable === true) plan('timeline', '`aa-triage timeline --input FILE > /dev/null`', cli(['timeline', '--input', inp.file, '--profiles-dir', PROFILES]));
+  else skipped('timeline', '`aa-triage timeline --input FILE`', `not available in this build (${timelineAvailable})`);
   if (!v['no-peers']) {
-    const missing = (what) => ({ error: `${what} not installed${installNote ? ` (${installNote})` : ''}` });
-    add('aa-notify', `\`aa-notify -s ${DAYS} -f FILE\``, peers.aaNotify ? measure(RUNS, () => {
+    const missing = (what) => `${what} not installed${installNote ? ` (${installNote})` : ''}`;
+    const notify = () => {
       const r = runOnce(peers.aaNotify, ['-s', DAYS, '-f', inp.file], { capture: true });
       if (r.status !== 0) return { error: `exit ${r.status}: ${r.stderr.trim().split('\n').pop()}` };
       const m = /AppArmor denials: (\d+)/.exec(r.stdout);
       return { ...r, records: m ? Number(m[1]) : undefined };
-    }) : missing('aa-notify (apparmor-notify, with apparmor_parser from apparmor)'), 'counts denials only');
-    add('logparser', 'Python `apparmor.logparser` (aa-logprof)', peers.logparser ? measure(RUNS, selfTimed(PY, [join(root, 'bench', 'peers', 'logparser.py'), inp.file], 'events')) : missing('python3-apparmor'));
-    add('libapparmor', 'libapparmor C parser via Python, `apparmor=` lines', peers.libapparmor ? measure(RUNS, selfTimed(PY, [join(root, 'bench', 'peers', 'libapparmor.py'), inp.file], 'records')) : missing('python3-libapparmor'), 'records it accepts');
+    };
+    if (peers.aaNotify) plan('aa-notify', `\`aa-notify -s ${DAYS} -f FILE\``, notify, 'counts denials only');
+    else skipped('aa-notify', `\`aa-notify -s ${DAYS} -f FILE\``, missing('aa-notify (apparmor-notify, with apparmor_parser from apparmor)'), 'counts denials only');
+    if (peers.logparser) plan('logparser', 'Python `apparmor.logparser` (aa-logprof)', selfTimed(PY, [join(root, 'bench', 'peers', 'logparser.py'), inp.file], 'events'));
+    else skipped('logparser', 'Python `apparmor.logparser` (aa-logprof)', missing('python3-apparmor'));
+    if (peers.libapparmor) plan('libapparmor', 'libapparmor C parser via Python, `apparmor=` lines', selfTimed(PY, [join(root, 'bench', 'peers', 'libapparmor.py'), inp.file], 'records'), 'records it accepts');
+    else skipped('libapparmor', 'libapparmor C parser via Python, `apparmor=` lines', missing('python3-libapparmor'), 'records it accepts');
   }
+  const runnable = planned.filter((p) => !p.error);
+  const measured = measureInTurn(runnable.map((p) => p.once), RUNS);
+  const rows = planned.map((p) => {
+    const res = p.error ? { error: p.error } : measured[runnable.indexOf(p)];
+    const s = res.error ? `skipped: ${res.error}` : `${res.seconds.toFixed(3)} s, ${res.maxRssKB ? (res.maxRssKB / 1024).toFixed(0) : '?'} MB`;
+    log(`bench:   ${p.label}: ${s}`);
+    return { id: p.id, label: p.label, ...res, note: p.note };
+  });
   results.carriers.push({ carrier, mix, lines: inp.lines, records: inp.records, bytes: inp.bytes, runs: RUNS, load, loadAfter: loadavg().map((x) => x.toFixed(2)).join(' '), rows });
 }
 

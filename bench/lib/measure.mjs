@@ -71,16 +71,52 @@ export function median(xs) {
  * Returns the median seconds (wall and CPU), the highest peak, the extras of the median run, or { error }.
  */
 export function measure(runs, once, budgetSeconds = 60) {
-  const results = [];
-  const start = process.hrtime.bigint();
-  for (let i = 0; i < runs; i++) {
-    const r = once();
-    if (r.error) return r;
-    results.push(r);
-    // keep `npm run bench` within minutes: a slow measure stops once its budget is spent
-    const spent = Number(process.hrtime.bigint() - start) / 1e9;
-    if (spent + spent / results.length > budgetSeconds) break;
+  return measureInTurn([once], runs, budgetSeconds)[0];
+}
+
+/**
+ * Runs several measurements of one input in turn, run by run: round 1 runs each once, then round 2,
+ * each round starting one measure further on. A slow phase of a shared machine (another job starting,
+ * a neighbour's burst) then falls on every measure of the input alike, where taking one measure's
+ * runs back to back let it land on one row only (the same timeline took 4.41 s in one run and
+ * 3.10-3.20 s in pairs). Each result also keeps its time by round (`byRound`, undefined where it did
+ * not run), so two measures can be compared round by round (pairedRatio). A measure that fails is
+ * not run again; one whose next run would overrun `budgetSeconds` stops.
+ */
+export function measureInTurn(onces, runs, budgetSeconds = 60) {
+  const state = onces.map(() => ({ results: [], byRound: [], spent: 0, error: undefined, stopped: false }));
+  for (let round = 0; round < runs; round++) {
+    for (let k = 0; k < onces.length; k++) {
+      const i = (k + round) % onces.length;
+      const st = state[i];
+      if (st.error || st.stopped) continue;
+      const t0 = process.hrtime.bigint();
+      const r = onces[i]();
+      st.spent += Number(process.hrtime.bigint() - t0) / 1e9;
+      if (r.error) {
+        st.error = r;
+        continue;
+      }
+      st.results.push(r);
+      st.byRound[round] = r.seconds;
+      // keep `npm run bench` within minutes: a slow measure stops once its budget is spent
+      if (st.spent + st.spent / st.results.length > budgetSeconds) st.stopped = true;
+    }
   }
+  return state.map((st) => (st.error ? st.error : { ...summarize(st.results), byRound: Array.from({ length: runs }, (_, r) => st.byRound[r]) }));
+}
+
+/** b's time over a's, the median over the rounds both ran in (undefined when none). */
+export function pairedRatio(a, b) {
+  const ratios = [];
+  for (let r = 0; r < Math.min(a.byRound?.length ?? 0, b.byRound?.length ?? 0); r++) {
+    if (a.byRound[r] !== undefined && b.byRound[r] !== undefined) ratios.push(b.byRound[r] / a.byRound[r]);
+  }
+  return ratios.length ? median(ratios) : undefined;
+}
+
+function summarize(results) {
+  results = [...results];
   results.sort((a, b) => a.seconds - b.seconds);
   const mid = results[results.length >> 1];
   const peaks = results.map((r) => r.maxRssKB).filter((x) => x !== undefined);
