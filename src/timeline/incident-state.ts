@@ -5,6 +5,8 @@
 import type { AppArmorRecord, SourceRef } from '../model/record.js';
 import { recordProfile } from '../model/record.js';
 import { KeyRecordSet } from './key-records.js';
+import { DistinctCount } from './distinct-count.js';
+import { hashString53 } from '../model/digest.js';
 import { own } from '../model/own-copy.js';
 import type { Incident, ProfileChange, TimePoint, TimelineVerdict } from './model.js';
 import { severity } from './model.js';
@@ -12,6 +14,11 @@ import { severity } from './model.js';
 const MAX_LABELS = 16;
 const MAX_PIDS_TRACKED = 256;
 const MAX_PIDS_SHOWN = 16;
+/** Pids past the tracked ones that are told apart: past them "and N more" is a lower bound. */
+const MORE_PIDS_TOLD_APART = 256;
+/** Keys for pids written otherwise than plainly (their hashes) start here, past every plain pid
+ * pidKey keeps as a number (nine digits at most). */
+const STRING_PID_KEYS = 2 ** 30;
 const MAX_COMMS = 16;
 const MAX_CHANGES = 20;
 const MAX_REASONS = 3;
@@ -53,7 +60,10 @@ export class IncidentState {
   readonly byVerdict: Record<string, number> = {};
   /** Distinct pids in the order met, as pidKey gives them. */
   readonly pids = new Set<string | number>();
-  morePids = 0;
+  /** The distinct pids met once the tracked ones were full (a pid met again counts once), and the
+   * tracked ones let go when the incident was compacted (distinct from those). */
+  private readonly morePids = new DistinctCount(MORE_PIDS_TOLD_APART);
+  private pidsLetGo = 0;
   readonly comms = new Set<string>();
   readonly keys: KeyRecordSet;
   /** Set once the incident went quiet and was shrunk to what it will show. */
@@ -88,7 +98,7 @@ export class IncidentState {
     if (r.host !== undefined && !this.hosts.has(r.host)) this.hosts.add(own(r.host));
     if (pid !== undefined && !this.pids.has(pid)) {
       if (this.pids.size < MAX_PIDS_TRACKED && !this.compacted) this.pids.add(pid);
-      else if (!this.compacted) this.morePids++;
+      else if (!this.compacted) this.morePids.note(typeof pid === 'number' ? pid : STRING_PID_KEYS + (hashString53(pid) % 2 ** 52));
     }
     const comm = r.fields.comm;
     if (comm !== undefined && this.comms.size < MAX_COMMS && !this.comms.has(comm)) this.comms.add(own(comm));
@@ -134,7 +144,7 @@ export class IncidentState {
     this.keys.compact(maxKeyRecords);
     if (this.pids.size > MAX_PIDS_SHOWN) {
       const keep = [...this.pids].slice(0, MAX_PIDS_SHOWN);
-      this.morePids += this.pids.size - keep.length;
+      this.pidsLetGo += this.pids.size - keep.length;
       this.pids.clear();
       for (const p of keep) this.pids.add(p);
     }
@@ -145,7 +155,7 @@ export class IncidentState {
   }
 
   toIncident(id: number, maxKeyRecords: number): Incident {
-    const { keyRecords, otherAccesses, otherRecords } = this.keys.select(maxKeyRecords);
+    const { keyRecords, otherAccesses, otherAccessesAtLeast, otherRecords } = this.keys.select(maxKeyRecords);
     const pids = [...this.pids].map(String);
     // why the incident has its verdict: the first reason of each listed access that has that verdict
     const reasons: string[] = [];
@@ -165,7 +175,7 @@ export class IncidentState {
       byKind: { ...this.byKind },
       byVerdict: { ...this.byVerdict },
       pids: pids.slice(0, MAX_PIDS_SHOWN),
-      morePids: this.morePids + Math.max(0, pids.length - MAX_PIDS_SHOWN),
+      morePids: this.pidsLetGo + this.morePids.count + Math.max(0, pids.length - MAX_PIDS_SHOWN),
       comms: [...this.comms],
       keyRecords,
       otherAccesses,
@@ -176,6 +186,9 @@ export class IncidentState {
       firstSource: this.firstSource,
       lastSource: this.lastSource,
     };
+    // only when it is so: the counts are exact otherwise, and the documents keep their form
+    if (this.morePids.atLeast) inc.morePidsAtLeast = true;
+    if (otherAccessesAtLeast) inc.otherAccessesAtLeast = true;
     if (this.first.time !== undefined && this.last.time !== undefined) inc.durationMs = this.last.time - this.first.time;
     if (this.precededBy) inc.precededBy = { at: { ...this.precededBy.at }, change: this.precededBy.change };
     return inc;

@@ -4,6 +4,7 @@
  * verdict, then latest) are dropped and counted, so attack records are never pushed out by noise.
  */
 import { hashString53 } from '../model/digest.js';
+import { DistinctCount } from './distinct-count.js';
 import type { AppArmorRecord } from '../model/record.js';
 import { recordMask, recordProfile, recordTarget } from '../model/record.js';
 import { own } from '../model/own-copy.js';
@@ -12,6 +13,8 @@ import { severity } from './model.js';
 
 /** Distinct accesses tracked per incident; more than the listed ones so the choice is a good one. */
 export const TRACKED_ACCESSES = 64;
+/** Distinct accesses dropped that are told apart per incident: past them the count is a lower bound. */
+const DROPPED_TOLD_APART = 256;
 
 
 /** The identity of an access, hashed: a number keeps nothing of the record alive. */
@@ -36,8 +39,8 @@ function ranksBelow(k: KeyRecord, verdict: TimelineVerdict, at: TimePoint): bool
 
 export class KeyRecordSet {
   private entries = new Map<number, KeyRecord>();
-  /** Distinct accesses dropped and the records they stood for. */
-  droppedAccesses = 0;
+  /** The distinct accesses dropped (an access dropped again counts once), and the records they stood for. */
+  private readonly dropped = new DistinctCount(DROPPED_TOLD_APART);
   droppedRecords = 0;
 
   constructor(private capacity = TRACKED_ACCESSES) {}
@@ -49,10 +52,7 @@ export class KeyRecordSet {
       return;
     }
     const all = [...this.entries.entries()].sort((a, b) => (lower(a[1], b[1]) ? 1 : lower(b[1], a[1]) ? -1 : 0));
-    for (const [, k] of all.slice(max)) {
-      this.droppedAccesses++;
-      this.droppedRecords += k.count;
-    }
+    for (const [key, k] of all.slice(max)) this.drop(key, k.count);
     // a new map: a Map keeps the table it grew to even after deletions
     this.entries = new Map(all.slice(0, max));
     this.minKey = undefined;
@@ -73,17 +73,20 @@ export class KeyRecordSet {
       const minKey = this.minKey ?? this.findMin();
       const min = minKey === undefined ? undefined : this.entries.get(minKey);
       if (!min || !ranksBelow(min, verdict, at)) {
-        this.droppedAccesses++;
-        this.droppedRecords++;
+        this.drop(key, 1);
         return;
       }
       this.entries.delete(minKey!);
       this.minKey = undefined;
-      this.droppedAccesses++;
-      this.droppedRecords += min.count;
+      this.drop(minKey!, min.count);
     }
     this.entries.set(key, toKeyRecord(r, verdict, at));
     this.minKey = undefined;
+  }
+
+  private drop(key: number, records: number): void {
+    this.dropped.note(key);
+    this.droppedRecords += records;
   }
 
   /** The least telling entry (remembered until the entries change: a count going up changes no rank). */
@@ -100,7 +103,7 @@ export class KeyRecordSet {
   }
 
   /** The `max` most telling accesses, in time order; and what was left out. */
-  select(max: number): { keyRecords: KeyRecord[]; otherAccesses: number; otherRecords: number } {
+  select(max: number): { keyRecords: KeyRecord[]; otherAccesses: number; otherAccessesAtLeast: boolean; otherRecords: number } {
     const all = [...this.entries.values()];
     all.sort((a, b) => (lower(a, b) ? 1 : lower(b, a) ? -1 : 0));
     const kept = all.slice(0, max);
@@ -108,7 +111,8 @@ export class KeyRecordSet {
     kept.sort((a, b) => (a.at.time ?? 0) - (b.at.time ?? 0) || a.source.line - b.source.line);
     return {
       keyRecords: kept.map((k) => ({ ...k, at: { ...k.at } })),
-      otherAccesses: left.length + this.droppedAccesses,
+      otherAccesses: left.length + this.dropped.count,
+      otherAccessesAtLeast: this.dropped.atLeast,
       otherRecords: left.reduce((n, k) => n + k.count, 0) + this.droppedRecords,
     };
   }

@@ -114,11 +114,15 @@ export interface Incident {
   pids: string[];
   /** Distinct pids beyond those listed. */
   morePids: number;
+  /** Set when there were more distinct pids than were told apart: morePids is a lower bound. */
+  morePidsAtLeast?: true;
   comms: string[];
   /** The accesses that tell the story, attack records first when there are more than fit; in time order. */
   keyRecords: KeyRecord[];
   /** Distinct accesses not listed in keyRecords. */
   otherAccesses: number;
+  /** Set when there were more distinct accesses than were told apart: otherAccesses is a lower bound. */
+  otherAccessesAtLeast?: true;
   /** Records whose access is not among keyRecords. */
   otherRecords: number;
   /** Why the incident has its verdict: the first reason of its listed accesses with that verdict (at most three). */

@@ -7,7 +7,7 @@
  */
 import { safeText } from '../model/safe-text.js';
 import { chronologyRows, incidentRows, rowNote, type Row } from './chronology.js';
-import { changeText, countsText, evidence, lostPhrases, pidsText, recordsText, recoveredPhrases, verdictLabel } from './describe.js';
+import { changeText, countsText, evidence, lostPhrases, otherAccessesText, pidsText, recordsText, recoveredPhrases, verdictLabel } from './describe.js';
 import { histogramLines } from './histogram.js';
 import type { Incident, Timeline } from './model.js';
 import type { RenderOptions } from './render-text.js';
@@ -94,7 +94,7 @@ function incidentSection(t: Timeline, inc: Incident, o: RenderOptions): string[]
     const details = [r.detail, rowNote(r)].filter((x): x is string => !!x).join(' · ');
     out.push(`| ${mdText(formatPointClock(r.at, o.style, true))} | ${cell(what)} | ${cell(details)} | ${cell(r.evidence ?? '')} |`);
   }
-  if (inc.otherAccesses) out.push('', `And ${inc.otherAccesses} other distinct accesses (${inc.otherRecords} records) not listed.`);
+  if (inc.otherAccesses) out.push('', `And ${otherAccessesText(inc)}.`);
   out.push('');
   return out;
 }

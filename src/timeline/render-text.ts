@@ -5,7 +5,7 @@
  */
 import { safeText } from '../model/safe-text.js';
 import { chronologyRows, incidentRows, rowNote, type Row } from './chronology.js';
-import { countsText, evidence, lostPhrases, pidsText, recordsText, recoveredPhrases, verdictLabel, changeText } from './describe.js';
+import { countsText, evidence, lostPhrases, otherAccessesText, pidsText, recordsText, recoveredPhrases, verdictLabel, changeText } from './describe.js';
 import { histogramLines } from './histogram.js';
 import type { Incident, Timeline } from './model.js';
 import { formatAfter, formatClock, formatDate, formatPointClock, formatPointStamp, formatSpan, type TimeStyle } from './time-format.js';
@@ -82,7 +82,7 @@ function incidentBlock(t: Timeline, inc: Incident, o: RenderOptions): string[] {
     const mark = r.verdict === 'likely-attack' || (r.kind === 'loss' && !r.recovered) ? '!' : r.kind === 'action' ? '>' : r.kind === 'profile' ? '*' : ' ';
     out.push(`│ ${mark} ${formatPointClock(r.at, o.style, true).padEnd(13)} ${rowLine(r)}`);
   }
-  if (inc.otherAccesses) out.push(`│   and ${inc.otherAccesses} other distinct access${inc.otherAccesses === 1 ? '' : 'es'} (${inc.otherRecords} record${inc.otherRecords === 1 ? '' : 's'}) not listed`);
+  if (inc.otherAccesses) out.push(`│   and ${otherAccessesText(inc)}`);
   if (inc.reasons.length) out.push(`│ why ${verdictLabel(inc.verdict)}: ${inc.reasons.map(esc).join('; ')}`);
   out.push('└');
   return out;

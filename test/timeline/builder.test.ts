@@ -4,6 +4,7 @@ import type { ActionJournalEntry } from '../../src/model/action.js';
 import type { AppArmorRecord, Verdict } from '../../src/model/record.js';
 import { buildTimeline, TimelineBuilder } from '../../src/timeline/builder.js';
 import { rootProfile } from '../../src/timeline/incident-state.js';
+import { otherAccessesText, pidsText } from '../../src/timeline/describe.js';
 
 const T0 = Date.UTC(2026, 10, 22, 3, 0, 0);
 let line = 0;
@@ -120,6 +121,42 @@ describe('key records', () => {
     const times = inc.keyRecords.map((k) => k.at.time!);
     assert.deepEqual(times, [...times].sort((a, b) => a - b), 'listed in time order');
     assert.equal(inc.keyRecords.reduce((n, k) => n + k.count, 0) + inc.otherRecords, 351);
+  });
+
+  it('counts an access it did not list once, however often it comes back', () => {
+    const recs: AppArmorRecord[] = [];
+    // 70 distinct accesses: the first 64 are tracked, the other 6 dropped as they come
+    for (let i = 0; i < 70; i++) recs.push(rec({ t: i * 10, name: `/srv/data/f${i}`, verdict: 'missing-rule' }));
+    // a dropped one again, ten times
+    for (let i = 0; i < 10; i++) recs.push(rec({ t: 1000 + i, name: '/srv/data/f66', verdict: 'missing-rule' }));
+    const inc = buildTimeline(recs, [], { maxKeyRecords: 5 }).incidents[0];
+    assert.equal(inc.otherAccesses, 65);
+    assert.equal(inc.otherRecords, 75);
+    assert.equal(inc.otherAccessesAtLeast, undefined);
+    assert.equal(inc.keyRecords.reduce((n, k) => n + k.count, 0) + inc.otherRecords, 80);
+  });
+
+  it('says "at least" once more accesses were dropped than it tells apart', () => {
+    const recs: AppArmorRecord[] = [];
+    for (let i = 0; i < 64 + 300; i++) recs.push(rec({ t: i, name: `/srv/data/f${i}`, verdict: 'missing-rule' }));
+    const inc = buildTimeline(recs, [], { maxKeyRecords: 5 }).incidents[0];
+    assert.equal(inc.otherAccessesAtLeast, true);
+    assert.ok(inc.otherAccesses >= 59 + 256 && inc.otherAccesses < 59 + 300, String(inc.otherAccesses));
+    assert.equal(inc.otherRecords, 64 + 300 - 5);
+    assert.match(otherAccessesText(inc), /^at least \d+ other distinct accesses \(359 records\) not listed$/);
+  });
+
+  it('counts a pid past the tracked ones once, however often it comes back', () => {
+    const recs: AppArmorRecord[] = [];
+    for (let i = 0; i < 300; i++) recs.push(rec({ t: i, pid: String(1000 + i) }));
+    // pids past the 256 tracked, again and again; and one written otherwise than plainly
+    for (let i = 0; i < 20; i++) recs.push(rec({ t: 400 + i, pid: String(1000 + 290 + (i % 3)) }));
+    for (let i = 0; i < 5; i++) recs.push(rec({ t: 500 + i, pid: '0777' }));
+    const inc = buildTimeline(recs, [], {}).incidents[0];
+    assert.equal(inc.pids.length, 16);
+    assert.equal(inc.morePids, 301 - 16);
+    assert.equal(inc.morePidsAtLeast, undefined);
+    assert.match(pidsText(inc, (s) => s), / and 285 more$/);
   });
 
   it('keeps pids as their text whatever their form, and follows lineage by the exact text', () => {

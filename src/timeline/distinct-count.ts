@@ -1,0 +1,50 @@
+/**
+ * How many distinct keys were met, exactly up to `limit` of them, in bounded memory: an incident
+ * says "and N other distinct accesses" or "and N more pids" for what it does not list, and the
+ * same access or pid met again must not count twice. Past the limit a key that is not remembered
+ * may be new or met before, so the count stops there and says it is a lower bound (`atLeast`).
+ *
+ * Keys are non-negative safe integers (a pid, a 53-bit hash). The table is made on the first key and
+ * doubles as it fills, to at most 2 * limit slots of 8 bytes: most incidents drop nothing.
+ */
+const FIRST_SLOTS = 16;
+
+export class DistinctCount {
+  /** key + 1 per slot (0: empty), open addressing. */
+  private slots: Float64Array | undefined;
+  count = 0;
+  /** A key past the limit was met: `count` is a lower bound. */
+  atLeast = false;
+
+  constructor(private readonly limit: number) {}
+
+  /** Notes a key. */
+  note(key: number): void {
+    if (this.slots === undefined) this.slots = new Float64Array(FIRST_SLOTS);
+    const stored = key + 1;
+    const i = this.slot(this.slots, stored);
+    if (this.slots[i] === stored) return;
+    if (this.count >= this.limit) {
+      this.atLeast = true;
+      return;
+    }
+    this.slots[i] = stored;
+    this.count++;
+    if (this.count * 2 > this.slots.length) this.grow();
+  }
+
+  private slot(slots: Float64Array, stored: number): number {
+    const mask = slots.length - 1;
+    // the low bits of a hash, or of a pid, spread well enough for a table this small
+    let i = (stored % 0x100000) & mask;
+    while (slots[i] !== 0 && slots[i] !== stored) i = (i + 1) & mask;
+    return i;
+  }
+
+  private grow(): void {
+    const old = this.slots!;
+    const slots = new Float64Array(old.length * 2);
+    for (let j = 0; j < old.length; j++) if (old[j] !== 0) slots[this.slot(slots, old[j])] = old[j];
+    this.slots = slots;
+  }
+}
