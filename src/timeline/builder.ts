@@ -384,7 +384,7 @@ export class TimelineBuilder {
       chosen = list[list.length - 1];
     }
     if (chosen) return chosen;
-    const inc = new IncidentState(this.seq++, profile, at, r.source);
+    const inc = new IncidentState(this.seq++, profile, at, r.source, this.maxKeyRecords);
     if (r.host !== undefined) inc.hosts.add(r.host);
     const change = this.lastChange.get(profile);
     if (change && t !== undefined && change.at.time !== undefined && t - change.at.time >= 0 && t - change.at.time <= this.gapMs) inc.precededBy = change;

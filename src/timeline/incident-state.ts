@@ -77,13 +77,15 @@ export class IncidentState {
     readonly profile: string,
     at: TimePoint,
     source: SourceRef,
+    /** The accesses it will list. */
+    keyRecords: number,
   ) {
     this.first = { ...at };
     this.last = { ...at };
     this.firstSource = source;
     this.lastSource = source;
     this.lastActivity = at.time ?? 0;
-    this.keys = new KeyRecordSet();
+    this.keys = new KeyRecordSet(keyRecords);
   }
 
   /** Takes a record in; `pid` is its pid as pidKey gives it. */
