@@ -5,8 +5,7 @@
 import type { AppArmorRecord, SourceRef } from '../model/record.js';
 import { recordProfile } from '../model/record.js';
 import { KeyRecordSet } from './key-records.js';
-import { DistinctCount } from './distinct-count.js';
-import { hashString53 } from '../model/digest.js';
+import { DistinctCount, pidCountKey } from '../model/distinct-count.js';
 import { own } from '../model/own-copy.js';
 import type { Incident, ProfileChange, TimePoint, TimelineVerdict } from './model.js';
 import { severity } from './model.js';
@@ -16,9 +15,6 @@ const MAX_PIDS_TRACKED = 256;
 const MAX_PIDS_SHOWN = 16;
 /** Pids past the tracked ones that are told apart: past them "and N more" is a lower bound. */
 const MORE_PIDS_TOLD_APART = 256;
-/** Keys for pids written otherwise than plainly (their hashes) start here, past every plain pid
- * pidKey keeps as a number (nine digits at most). */
-const STRING_PID_KEYS = 2 ** 30;
 const MAX_COMMS = 16;
 const MAX_CHANGES = 20;
 const MAX_REASONS = 3;
@@ -100,7 +96,7 @@ export class IncidentState {
     if (r.host !== undefined && !this.hosts.has(r.host)) this.hosts.add(own(r.host));
     if (pid !== undefined && !this.pids.has(pid)) {
       if (this.pids.size < MAX_PIDS_TRACKED && !this.compacted) this.pids.add(pid);
-      else if (!this.compacted) this.morePids.note(typeof pid === 'number' ? pid : STRING_PID_KEYS + (hashString53(pid) % 2 ** 52));
+      else if (!this.compacted) this.morePids.note(pidCountKey(pid));
     }
     const comm = r.fields.comm;
     if (comm !== undefined && this.comms.size < MAX_COMMS && !this.comms.has(comm)) this.comms.add(own(comm));

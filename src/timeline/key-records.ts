@@ -11,7 +11,7 @@
  * after a flood of a million one-off records.)
  */
 import { hashString53 } from '../model/digest.js';
-import { DistinctCount } from './distinct-count.js';
+import { DistinctCount } from '../model/distinct-count.js';
 import type { AppArmorRecord } from '../model/record.js';
 import { recordMask, recordProfile, recordTarget } from '../model/record.js';
 import { own } from '../model/own-copy.js';

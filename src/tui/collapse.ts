@@ -156,7 +156,9 @@ function groupRow(key: string, g: DenialGroup[]): DenialGroup {
   let worst = g[0];
   let latest = g[0];
   let count = 0;
-  let pidsMore = 0;
+  /** The most pids one member is known to have, and whether any left some out. */
+  let memberPids = 0;
+  let leftOut = false;
   let firstSeen: number | undefined;
   let firstSeq = Infinity;
   const pids = new Set<string>();
@@ -165,13 +167,18 @@ function groupRow(key: string, g: DenialGroup[]): DenialGroup {
     if (VERDICT_RANK[i.verdict] > VERDICT_RANK[worst.verdict]) worst = i;
     if ((i.lastSeen ?? 0) > (latest.lastSeen ?? 0)) latest = i;
     count += i.count;
-    pidsMore += i.pidsMore;
+    memberPids = Math.max(memberPids, i.pids.length + i.pidsMore);
+    if (i.pidsMore) leftOut = true;
     if (i.firstSeen !== undefined && (firstSeen === undefined || i.firstSeen < firstSeen)) firstSeen = i.firstSeen;
     if (i.firstSeq < firstSeq) firstSeq = i.firstSeq;
     for (const p of i.pids) pids.add(p);
     for (const c of i.comms) comms.add(c);
   }
   const allPids = [...pids];
+  // the pids members left out may be the same pids, or others' listed ones: without them the count
+  // is exact; with them, what is certain is the larger of the listed ones and any one member's
+  const shown = Math.min(allPids.length, 8);
+  const known = Math.max(allPids.length, memberPids);
   return {
     ...latest,
     key,
@@ -180,7 +187,8 @@ function groupRow(key: string, g: DenialGroup[]): DenialGroup {
     classification: worst.classification,
     count,
     pids: allPids.slice(0, 8),
-    pidsMore: Math.max(0, allPids.length - 8) + pidsMore,
+    pidsMore: known - shown,
+    pidsMoreAtLeast: leftOut,
     comms: [...comms],
     firstSeen,
     firstSeq,

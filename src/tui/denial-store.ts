@@ -17,6 +17,7 @@ import type { AppArmorRecord, Classification, LossNotice, Verdict } from '../mod
 import { isDenial, recordMask, recordProfile, recordTarget } from '../model/record.js';
 import { NO_VERDICT, VERDICT_RANK, type GroupVerdict } from '../model/verdict.js';
 import { RateHistory, type RateSeries } from '../model/rate-history.js';
+import { DistinctCount, pidCountKey } from '../model/distinct-count.js';
 import type { SourceHealth } from '../sources/types.js';
 
 /** The denials of one access: every record with the same (profile, operation, target, mask). */
@@ -35,9 +36,11 @@ export interface DenialGroup {
   /** The kind of that worst record: ALLOWED when the worst access happened (complain mode let it through). */
   worstKind: string;
   count: number;
-  /** Distinct pids, at most MAX_PIDS; pidsMore counts the ones left out. */
+  /** Distinct pids, at most MAX_PIDS; pidsMore counts the ones left out (each once). */
   pids: string[];
   pidsMore: number;
+  /** Set when more pids were left out than are told apart: pidsMore is a lower bound. */
+  pidsMoreAtLeast?: boolean;
   comms: string[];
   /** Hosts the records came from (the carrier's host field), at most MAX_HOSTS. */
   hosts?: string[];
@@ -123,6 +126,8 @@ export interface DenialStoreLimits {
 
 const DEFAULT_LIMITS: DenialStoreLimits = { maxIncidents: 5000, maxWindow: 5000, maxProfiles: 2000, maxActions: 2000 };
 const MAX_PIDS = 16;
+/** Pids past MAX_PIDS told apart per group (a group's few hundred bytes at most). */
+const MORE_PIDS_TOLD_APART = 32;
 const MAX_COMMS = 8;
 const MAX_HOSTS = 16;
 const FIRST_SAMPLES = 2;
@@ -159,6 +164,8 @@ export class DenialStore {
   private readonly groups = new Map<string, DenialGroup>();
   /** The copy the last snapshot handed out, per live group: reused while the group is unchanged. */
   private readonly copies = new WeakMap<DenialGroup, DenialGroup>();
+  /** The pids a group left out, told apart: made for a group once it has MAX_PIDS. */
+  private readonly morePids = new WeakMap<DenialGroup, DistinctCount>();
   private readonly profiles = new Map<string, ProfileCounts>();
   private readonly window: AppArmorRecord[] = [];
   private windowStart = 0;
@@ -274,7 +281,13 @@ export class DenialStore {
     const pid = r.fields.pid;
     if (pid !== undefined && !inc.pids.includes(pid)) {
       if (inc.pids.length < MAX_PIDS) inc.pids.push(pid);
-      else inc.pidsMore++;
+      else {
+        let more = this.morePids.get(inc);
+        if (more === undefined) this.morePids.set(inc, (more = new DistinctCount(MORE_PIDS_TOLD_APART)));
+        more.note(pidCountKey(pid));
+        inc.pidsMore = more.count;
+        if (more.atLeast) inc.pidsMoreAtLeast = true;
+      }
     }
     const comm = r.fields.comm;
     if (comm !== undefined && !inc.comms.includes(comm) && inc.comms.length < MAX_COMMS) inc.comms.push(comm);

@@ -44,7 +44,7 @@ export function incidentMarkdown(inc: DenialGroup): string[] {
     '',
     `- verdict: **${inc.verdict}**${c ? ` (confidence ${c.confidence})` : ''}`,
     `- count: ${inc.count}, first ${iso(inc.firstSeen)}, last ${iso(inc.lastSeen)}`,
-    `- mask: ${safeText(inc.mask)}; pids: ${inc.pids.map(safeText).join(', ')}${inc.pidsMore ? ` (+${inc.pidsMore})` : ''}; comm: ${inc.comms.map(safeText).join(', ')}`,
+    `- mask: ${safeText(inc.mask)}; pids: ${inc.pids.map(safeText).join(', ')}${inc.pidsMore ? ` (+${inc.pidsMoreAtLeast ? 'at least ' : ''}${inc.pidsMore})` : ''}; comm: ${inc.comms.map(safeText).join(', ')}`,
   ];
   for (const r of c?.reasons ?? []) out.push(`- why: ${safeText(r)}`);
   if (c?.suggestion) {

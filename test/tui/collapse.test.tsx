@@ -38,6 +38,19 @@ test('a flood of one-count /proc/NNNN/status incidents is one row with the summe
   assert.equal(expanded.rows.length, 1502);
 });
 
+test("a collapsed row's pids: exact when no member left any out; else what is certain, said to be a lower bound", () => {
+  const store = new DenialStore();
+  // two members, each from the same 20 pids: 16 listed and 4 left out by each, the same 4
+  for (const n of [1, 2]) for (let i = 0; i < 20; i++) store.add(denial({ name: `/proc/${n}/status`, pid: String(500 + i) }, { verdict: 'missing-rule' }));
+  const row = collapseIncidents(store.snapshot().incidents).rows[0];
+  assert.equal(row.count, 40);
+  assert.deepEqual([row.pids.length, row.pidsMore, row.pidsMoreAtLeast], [8, 12, true], '20 pids are certain, not 16 + 4 + 4');
+  const exact = new DenialStore();
+  for (const n of [1, 2]) for (let i = 0; i < 5; i++) exact.add(denial({ name: `/proc/${n}/status`, pid: String(500 + n * 10 + i) }, { verdict: 'missing-rule' }));
+  const row2 = collapseIncidents(exact.snapshot().incidents).rows[0];
+  assert.deepEqual([row2.pids.length, row2.pidsMore, row2.pidsMoreAtLeast], [8, 2, false]);
+});
+
 test('in the view: the flood is one row; Enter lists its members under it, Enter again folds them', async () => {
   const store = flood(40);
   const feed = new TestFeed(modelOf(store, { columns: 120, rows: 30 }));

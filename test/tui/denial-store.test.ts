@@ -60,7 +60,8 @@ test('memory is bounded: incidents, pids, samples and the record window', () => 
   const same = snap.incidents.find((i) => i.target === '/same')!;
   assert.equal(same.count, 100);
   assert.equal(same.pids.length, 16);
-  assert.equal(same.pidsMore, 84);
+  assert.equal(same.pidsMore, 32, 'the pids left out are told apart up to a bound');
+  assert.equal(same.pidsMoreAtLeast, true, 'past it the count says it is a lower bound');
   assert.equal(same.samples.length, 5);
   assert.equal(same.samples[0].fields.pid, '0', 'the first records are kept');
   assert.equal(same.samples[4].fields.pid, '99', 'and the latest');
@@ -163,4 +164,13 @@ test('a socket group names its kind: a raw socket is inet raw, not plain inet', 
   p.push('[  118.200000] audit: type=1400 audit(1795321721.700:15): apparmor="DENIED" operation="create" profile="demo-svc" pid=405 comm="demo-svc" family="inet" sock_type="stream" protocol=6 requested_mask="create" denied_mask="create"');
   p.end();
   assert.deepEqual(s.snapshot().incidents.map((i) => i.target).sort(), ['inet raw', 'inet stream']);
+});
+
+test('a pid left out counts once however often it comes back, and a collapsed row claims no more than it knows', () => {
+  const s = new DenialStore();
+  for (let i = 0; i < 20; i++) s.add(denial({ pid: String(100 + i) }));
+  for (let round = 0; round < 50; round++) for (let i = 16; i < 20; i++) s.add(denial({ pid: String(100 + i) }));
+  const inc = s.snapshot().incidents[0];
+  assert.equal(inc.count, 220);
+  assert.deepEqual([inc.pids.length, inc.pidsMore, inc.pidsMoreAtLeast], [16, 4, undefined]);
 });

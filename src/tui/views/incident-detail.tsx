@@ -54,7 +54,7 @@ export function detailLines(p: Omit<IncidentDetailProps, 'height' | 'scroll'>): 
     seg(` ${safeCell(inc.profile, width)}  ${safeCell(inc.operation, width)}  ${safeCell(inc.target, width)}${inc.mask ? `  (${safeCell(inc.mask, width)})` : ''}`, { bold: true }),
   ]);
   text(
-    `${inc.count} record${inc.count === 1 ? '' : 's'} (${inc.kinds.join(', ')}) · pids ${inc.pids.map(safe).join(', ') || '-'}${inc.pidsMore ? ` +${inc.pidsMore} more` : ''} · comm ${inc.comms.map(safe).join(', ') || '-'}`,
+    `${inc.count} record${inc.count === 1 ? '' : 's'} (${inc.kinds.join(', ')}) · pids ${inc.pids.map(safe).join(', ') || '-'}${inc.pidsMore ? ` +${inc.pidsMoreAtLeast ? 'at least ' : ''}${inc.pidsMore} more` : ''} · comm ${inc.comms.map(safe).join(', ') || '-'}`,
   );
   text(`first ${dateTime(inc.firstSeen, utc, tz)} (${relTime(inc.firstSeen, now)}) · last ${dateTime(inc.lastSeen, utc, tz)} (${relTime(inc.lastSeen, now)})`);
   if (p.shape) out.push([seg(`  ${p.shape}`, { color: t.verdict[inc.verdict] })]);

@@ -60,7 +60,7 @@ function hostCell(i: DenialGroup): string {
 }
 
 function pidText(i: DenialGroup): string {
-  return i.pids.join(',') + (i.pidsMore ? `+${i.pidsMore}` : '');
+  return i.pids.join(',') + (i.pidsMore ? `+${i.pidsMore}${i.pidsMoreAtLeast ? '+' : ''}` : '');
 }
 
 /** DENIED is the usual case; an access that was ALLOWED (complain mode) or KILLED says so first. */

@@ -1,3 +1,5 @@
+import { hashString53 } from './digest.js';
+
 /**
  * How many distinct keys were met, exactly up to `limit` of them, in bounded memory: an incident
  * says "and N other distinct accesses" or "and N more pids" for what it does not list, and the
@@ -48,3 +50,16 @@ export class DistinctCount {
     this.slots = slots;
   }
 }
+
+/** Keys for pids written otherwise than plainly (their hashes) start here, past every plain pid
+ * (nine digits at most). */
+const STRING_PID_KEYS = 2 ** 30;
+
+/** A pid as a DistinctCount key: its number when written plainly (`1234`), else its text's hash
+ * (53 bits, past every plain pid: a forged or odd pid text). */
+export function pidCountKey(pid: string | number): number {
+  if (typeof pid === 'number') return pid;
+  if (pid.length <= 9 && PLAIN_PID_RE.test(pid)) return Number(pid);
+  return STRING_PID_KEYS + (hashString53(pid) % 2 ** 52);
+}
+const PLAIN_PID_RE = /^[1-9][0-9]*$/;

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
-import { DistinctCount } from '../../src/timeline/distinct-count.js';
+import { DistinctCount } from '../../src/model/distinct-count.js';
 
 describe('DistinctCount', () => {
   it('counts each key once, through the table growing', () => {
