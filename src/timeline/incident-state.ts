@@ -14,7 +14,7 @@ const MAX_LABELS = 16;
 const MAX_PIDS_TRACKED = 256;
 const MAX_PIDS_SHOWN = 16;
 /** Pids past the tracked ones that are told apart: past them "and N more" is a lower bound. */
-const MORE_PIDS_TOLD_APART = 256;
+const MORE_PIDS_TOLD_APART = 96;
 const MAX_COMMS = 16;
 const MAX_CHANGES = 20;
 const MAX_REASONS = 3;

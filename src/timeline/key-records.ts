@@ -19,7 +19,7 @@ import type { KeyRecord, TimePoint, TimelineVerdict } from './model.js';
 import { severity } from './model.js';
 
 /** Distinct accesses dropped that are told apart per incident: past them the count is a lower bound. */
-const DROPPED_TOLD_APART = 256;
+const DROPPED_TOLD_APART = 192;
 
 
 /** The identity of an access, hashed: a number keeps nothing of the record alive. */

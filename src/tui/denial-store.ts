@@ -127,7 +127,7 @@ export interface DenialStoreLimits {
 const DEFAULT_LIMITS: DenialStoreLimits = { maxIncidents: 5000, maxWindow: 5000, maxProfiles: 2000, maxActions: 2000 };
 const MAX_PIDS = 16;
 /** Pids past MAX_PIDS told apart per group (a group's few hundred bytes at most). */
-const MORE_PIDS_TOLD_APART = 32;
+const MORE_PIDS_TOLD_APART = 48;
 const MAX_COMMS = 8;
 const MAX_HOSTS = 16;
 const FIRST_SAMPLES = 2;
