@@ -207,8 +207,9 @@ export class TemplateCache {
         fields = seen.fields;
         t.again++;
         if (k > 0) {
-          recent.splice(k, 1);
-          recent.unshift(seen);
+          // moved to the front in place (splice would make an array of what it took out, per record)
+          for (let j = k; j > 0; j--) recent[j] = recent[j - 1];
+          recent[0] = seen;
         }
       } else {
         seen = undefined;
