@@ -22,6 +22,22 @@ test('one audit id carrying two different records keeps both', () => {
   assert.equal(d.admit(rec({ ...cap, capname: 'dac_override' }, { auditId: '1.000:7', time: 1000 })), true);
 });
 
+test('a copy is found whatever order the serials came in: a later one, a copy of an earlier one, a reboot starting over', () => {
+  const d = new RecordDeduper();
+  const id = (serial: number, time = serial) => ({ auditId: `${time}.000:${serial}`, serial, time: time * 1000 });
+  assert.equal(d.admit(rec(cap, id(10))), true);
+  assert.equal(d.admit(rec(cap, id(12))), true);
+  assert.equal(d.admit(rec(cap, id(10))), false, 'a copy of one before the highest serial');
+  assert.equal(d.admit(rec(cap, id(12))), false, 'a copy of the highest');
+  assert.equal(d.admit(rec({ ...cap, capname: 'dac_override' }, id(12))), true, 'another record of the same event');
+  assert.equal(d.admit(rec(cap, id(11))), true, 'a serial never met, below the highest');
+  assert.equal(d.admit(rec(cap, id(11))), false);
+  // after a reboot the serials start over: the same serial at another time is another id
+  assert.equal(d.admit(rec(cap, id(10, 500))), true);
+  assert.equal(d.admit(rec(cap, id(10, 500))), false);
+  assert.equal(d.duplicates, 4);
+});
+
 test('the same denial repeated under two ids is two events', () => {
   const d = new RecordDeduper();
   assert.equal(d.admit(rec(cap, { auditId: '1.000:7', time: 1000 })), true);
