@@ -10,7 +10,7 @@
  * never dropped and its count is whole. (It held 64 once, 15 MB of an interactive session's heap
  * after a flood of a million one-off records.)
  */
-import { hashString53 } from '../model/digest.js';
+import { digestOf, hashString53 } from '../model/digest.js';
 import { DistinctCount } from '../model/distinct-count.js';
 import type { AppArmorRecord } from '../model/record.js';
 import { recordMask, recordProfile, recordTarget } from '../model/record.js';
@@ -23,11 +23,34 @@ const DROPPED_TOLD_APART = 192;
 
 
 /** The identity of an access, hashed: a number keeps nothing of the record alive. */
-function accessKey(r: AppArmorRecord, verdict: string): number {
+export function accessKeyPlain(r: AppArmorRecord, verdict: string): number {
   const f = r.fields;
   // 53 bits: collisions are not a practical concern here
   return hashString53(`${r.kind}\u0000${f.operation ?? ''}\u0000${recordTarget(r) ?? ''}\u0000${recordMask(r) ?? ''}\u0000${recordProfile(r) ?? ''}\u0000${verdict}`);
 }
+
+/**
+ * accessKeyPlain, remembered by the record's classifier digest (every field but the pid, which the
+ * key does not read: the same 60 bits the classifier's cache trusts) and the verdict: a flood's
+ * denials repeat, and joining and hashing their texts again was a third of what the timeline spent
+ * on a record. Direct-mapped, the last key per place.
+ */
+export function accessKey(r: AppArmorRecord, verdict: string): number {
+  const d = digestOf(r);
+  const i = d.cls1 & (MEMO - 1);
+  if (memoCls1[i] === d.cls1 && memoCls2[i] === d.cls2 && memoVerdict[i] === verdict) return memoKey[i];
+  const key = accessKeyPlain(r, verdict);
+  memoCls1[i] = d.cls1;
+  memoCls2[i] = d.cls2;
+  memoVerdict[i] = verdict;
+  memoKey[i] = key;
+  return key;
+}
+const MEMO = 1024;
+const memoCls1 = new Int32Array(MEMO).fill(-1);
+const memoCls2 = new Int32Array(MEMO);
+const memoVerdict: string[] = new Array<string>(MEMO).fill('');
+const memoKey = new Float64Array(MEMO);
 
 /** Keep priority, a lower one first: severity, then the later time (earlier is kept). No allocation: it runs for every entry of a full set. */
 function lower(a: KeyRecord, b: KeyRecord): boolean {
