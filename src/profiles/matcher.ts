@@ -19,7 +19,10 @@ interface Candidate {
 
 export class RuleMatcher {
   private readonly exact = new Map<string, number[]>();
-  private readonly byDir = new Map<string, Candidate[]>();
+  /** By the hash of the directory part of their literal prefix (dirHash): a path's directory
+   * prefixes are looked up by their hashes, made once per path (dirPrefixesOf), not cut out of it.
+   * Two directories of one hash share a list: every candidate is still checked against the path. */
+  private readonly byDir = new Map<number, Candidate[]>();
   /** Alternatives whose literal prefix holds no `/` (`**`, `{/usr,}/lib/...`): tried for every path. */
   private readonly always: Candidate[] = [];
   /** Scratch: which rules a lookup found, by position (reset after each lookup). */
@@ -44,7 +47,7 @@ export class RuleMatcher {
           this.always.push({ at, lit });
           continue;
         }
-        const dir = lit.slice(0, slash + 1);
+        const dir = dirHash(lit, slash + 1);
         const list = this.byDir.get(dir);
         if (list) list.push({ at, lit });
         else this.byDir.set(dir, [{ at, lit }]);
@@ -65,8 +68,9 @@ export class RuleMatcher {
         any = true;
       }
     }
-    for (let i = path.indexOf('/'); i >= 0; i = path.indexOf('/', i + 1)) {
-      const list = this.byDir.get(path.slice(0, i + 1));
+    const dirs = dirPrefixesOf(path);
+    for (let k = 0; k < dirs.count; k++) {
+      const list = this.byDir.get(dirs.hashes[k]);
       if (!list) continue;
       for (const c of list) {
         if (hit[c.at] === 0 && path.startsWith(c.lit)) {
@@ -86,6 +90,33 @@ export class RuleMatcher {
     }
     return out ?? RuleMatcher.NONE;
   }
+}
+
+/** A hash of s[0, end) (FNV-1a, 31 bits: a map key that is always a small integer). */
+function dirHash(s: string, end: number): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < end; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return h & 0x7fffffff;
+}
+
+/**
+ * The hashes of a path's directory prefixes (`/`, `/usr/`, `/usr/share/`, ...), as dirHash makes
+ * them, in one pass; the last path's are kept, since a denial's path is matched against the
+ * profile's rules and then against each abstraction's, one after the other.
+ */
+const dirs = { path: undefined as string | undefined, count: 0, hashes: [] as number[] };
+function dirPrefixesOf(path: string): { count: number; hashes: number[] } {
+  if (dirs.path === path) return dirs;
+  let h = 0x811c9dc5;
+  let n = 0;
+  for (let i = 0; i < path.length; i++) {
+    const c = path.charCodeAt(i);
+    h = Math.imul(h ^ c, 0x01000193);
+    if (c === 0x2f /* / */) dirs.hashes[n++] = h & 0x7fffffff;
+  }
+  dirs.count = n;
+  dirs.path = path;
+  return dirs;
 }
 
 const matchers = new WeakMap<readonly FileRule[], RuleMatcher>();
