@@ -116,14 +116,20 @@ export function countsText(counts: Record<string, number>, label: (k: string) =>
 
 export function pidsText(inc: Incident, esc: Esc): string {
   if (inc.pids.length === 0) return '';
-  return `pid${inc.pids.length + inc.morePids > 1 ? 's' : ''} ${inc.pids.map(esc).join(', ')}${inc.morePids ? ` and ${inc.morePidsAtLeast ? 'at least ' : ''}${inc.morePids} more` : ''}`;
+  return `pid${inc.pids.length + inc.morePids > 1 ? 's' : ''} ${inc.pids.map(esc).join(', ')}${inc.morePids ? ` and ${inc.morePidsEstimated ? about(inc.morePids) : inc.morePids} more` : ''}`;
 }
 
 /** `3 other distinct accesses (40 records) not listed`, or '' when every access is listed. */
 export function otherAccessesText(inc: Incident): string {
   const n = inc.otherAccesses;
   if (!n) return '';
-  return `${inc.otherAccessesAtLeast ? 'at least ' : ''}${n} other distinct access${n === 1 ? '' : 'es'} (${inc.otherRecords} record${inc.otherRecords === 1 ? '' : 's'}) not listed`;
+  return `${inc.otherAccessesEstimated ? about(n) : n} other distinct access${n === 1 ? '' : 'es'} (${inc.otherRecords} record${inc.otherRecords === 1 ? '' : 's'}) not listed`;
+}
+
+/** An estimate as a reader takes it: `about 41,000` (two significant digits, as close as it is). */
+function about(n: number): string {
+  const step = 10 ** Math.max(0, Math.floor(Math.log10(n)) - 1);
+  return `about ${(Math.round(n / step) * step).toLocaleString('en-US')}`;
 }
 
 /** `4 records (DENIED 4)`. */

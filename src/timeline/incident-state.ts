@@ -13,7 +13,7 @@ import { severity } from './model.js';
 const MAX_LABELS = 16;
 const MAX_PIDS_TRACKED = 256;
 const MAX_PIDS_SHOWN = 16;
-/** Pids past the tracked ones that are told apart: past them "and N more" is a lower bound. */
+/** Pids past the tracked ones that are told apart: past them "and N more" is an estimate. */
 const MORE_PIDS_TOLD_APART = 96;
 const MAX_COMMS = 16;
 const MAX_CHANGES = 20;
@@ -58,7 +58,7 @@ export class IncidentState {
   readonly pids = new Set<string | number>();
   /** The distinct pids met once the tracked ones were full (a pid met again counts once), and the
    * tracked ones let go when the incident was compacted (distinct from those). */
-  private readonly morePids = new DistinctCount(MORE_PIDS_TOLD_APART);
+  private readonly morePids = new DistinctCount(MORE_PIDS_TOLD_APART, { estimate: true });
   private pidsLetGo = 0;
   readonly comms = new Set<string>();
   readonly keys: KeyRecordSet;
@@ -153,7 +153,7 @@ export class IncidentState {
   }
 
   toIncident(id: number, maxKeyRecords: number): Incident {
-    const { keyRecords, otherAccesses, otherAccessesAtLeast, otherRecords } = this.keys.select(maxKeyRecords);
+    const { keyRecords, otherAccesses, otherAccessesEstimated, otherRecords } = this.keys.select(maxKeyRecords);
     const pids = [...this.pids].map(String);
     // why the incident has its verdict: the first reason of each listed access that has that verdict
     const reasons: string[] = [];
@@ -185,8 +185,8 @@ export class IncidentState {
       lastSource: this.lastSource,
     };
     // only when it is so: the counts are exact otherwise, and the documents keep their form
-    if (this.morePids.atLeast) inc.morePidsAtLeast = true;
-    if (otherAccessesAtLeast) inc.otherAccessesAtLeast = true;
+    if (this.morePids.estimated) inc.morePidsEstimated = true;
+    if (otherAccessesEstimated) inc.otherAccessesEstimated = true;
     if (this.first.time !== undefined && this.last.time !== undefined) inc.durationMs = this.last.time - this.first.time;
     if (this.precededBy) inc.precededBy = { at: { ...this.precededBy.at }, change: this.precededBy.change };
     return inc;

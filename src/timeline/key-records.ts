@@ -18,7 +18,7 @@ import { own } from '../model/own-copy.js';
 import type { KeyRecord, TimePoint, TimelineVerdict } from './model.js';
 import { severity } from './model.js';
 
-/** Distinct accesses dropped that are told apart per incident: past them the count is a lower bound. */
+/** Distinct accesses dropped that are told apart per incident: past them the count is an estimate. */
 const DROPPED_TOLD_APART = 192;
 
 
@@ -68,7 +68,7 @@ function ranksBelow(k: KeyRecord, verdict: TimelineVerdict, at: TimePoint): bool
 export class KeyRecordSet {
   private entries = new Map<number, KeyRecord>();
   /** The distinct accesses dropped (an access dropped again counts once), and the records they stood for. */
-  private readonly dropped = new DistinctCount(DROPPED_TOLD_APART);
+  private readonly dropped = new DistinctCount(DROPPED_TOLD_APART, { estimate: true });
   droppedRecords = 0;
 
   /** `capacity`: the accesses the incident lists. */
@@ -134,7 +134,7 @@ export class KeyRecordSet {
   }
 
   /** The `max` most telling accesses, in time order; and what was left out. */
-  select(max: number): { keyRecords: KeyRecord[]; otherAccesses: number; otherAccessesAtLeast: boolean; otherRecords: number } {
+  select(max: number): { keyRecords: KeyRecord[]; otherAccesses: number; otherAccessesEstimated: boolean; otherRecords: number } {
     const all = [...this.entries.values()];
     all.sort((a, b) => (lower(a, b) ? 1 : lower(b, a) ? -1 : 0));
     const kept = all.slice(0, max);
@@ -143,7 +143,7 @@ export class KeyRecordSet {
     return {
       keyRecords: kept.map((k) => ({ ...k, at: { ...k.at } })),
       otherAccesses: left.length + this.dropped.count,
-      otherAccessesAtLeast: this.dropped.atLeast,
+      otherAccessesEstimated: this.dropped.estimated,
       otherRecords: left.reduce((n, k) => n + k.count, 0) + this.droppedRecords,
     };
   }

@@ -114,15 +114,16 @@ export interface Incident {
   pids: string[];
   /** Distinct pids beyond those listed. */
   morePids: number;
-  /** Set when there were more distinct pids than were told apart: morePids is a lower bound. */
-  morePidsAtLeast?: true;
+  /** Set when there were more distinct pids than are told apart: morePids is an estimate. */
+  morePidsEstimated?: true;
   comms: string[];
   /** The accesses that tell the story, attack records first when there are more than fit; in time order. */
   keyRecords: KeyRecord[];
   /** Distinct accesses not listed in keyRecords. */
   otherAccesses: number;
-  /** Set when there were more distinct accesses than were told apart: otherAccesses is a lower bound. */
-  otherAccessesAtLeast?: true;
+  /** Set when there were more distinct accesses than are told apart: otherAccesses is an estimate
+   * (a few percent off, never at or below the number told apart). */
+  otherAccessesEstimated?: true;
   /** Records whose access is not among keyRecords. */
   otherRecords: number;
   /** Why the incident has its verdict: the first reason of its listed accesses with that verdict (at most three). */
