@@ -107,6 +107,8 @@ function dirHash(s: string, end: number): number {
 const dirs = { path: undefined as string | undefined, count: 0, hashes: [] as number[] };
 function dirPrefixesOf(path: string): { count: number; hashes: number[] } {
   if (dirs.path === path) return dirs;
+  // a path of thousands of components (a crafted name) leaves its long array behind only until the next
+  if (dirs.hashes.length > 1024) dirs.hashes = [];
   let h = 0x811c9dc5;
   let n = 0;
   for (let i = 0; i < path.length; i++) {

@@ -51,3 +51,11 @@ test('the rule matcher: exact paths, globs before the first slash, unparsable pa
   for (const p of ['/etc/hosts', '/root/.ssh/id', '/home/bob/.ssh/k', '/etc/[a', '/lib/x', '/usr/lib/y', '/nope', '']) check(p);
   assert.deepEqual(m.matching('/etc/hosts').map((r) => r.perms), ['r', 'r', 'w']);
 });
+
+test('the rule matcher: a path of thousands of components, then ordinary ones again, answers as testing every rule', () => {
+  const rule = (p: string): FileRule => ({ kind: 'file', glob: compileGlob(p, new Map()), perms: 'r', text: `${p} r`, deny: false, audit: false, owner: false, origin: { file: 'f', line: 1 } }) as FileRule;
+  const rules = [rule('/a/**'), rule('/a/a/a/*'), rule('/etc/hosts'), rule('/srv/*/x')];
+  const m = new RuleMatcher(rules);
+  const long = `/${'a/'.repeat(20_000)}x`;
+  for (const p of [long, '/a/a/a/b', long, '/srv/q/x', '/etc/hosts', long.slice(0, 101)]) assert.deepEqual(m.matching(p), rules.filter((r) => r.glob.re.test(p)), p.slice(0, 40));
+});
