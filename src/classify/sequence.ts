@@ -148,9 +148,10 @@ class MarkTable<K> {
 
 /**
  * How often each access was denied and since when, by the cache key's first half: one row per key
- * in typed arrays (no object per key: a log of one-off records notes a new key for nearly every
- * record, and an object each would outlive the young generation of the heap). A row is reused once
- * its map has forgotten the key.
+ * in typed arrays, and the keys' rows in a table of integers (IntRowMap): a log of one-off records
+ * notes a new key for nearly every record, and an object per key, or a Map's entry tables filled
+ * and dropped every 2,048 keys, outlived the young generation of the heap (a fifth of what a
+ * replay of all-distinct records promoted to the old one). A row is reused once its key is forgotten.
  */
 class RepeatTable {
   private readonly key2 = new Float64Array(MAX_KEYS);
@@ -158,15 +159,13 @@ class RepeatTable {
   private readonly first = new Float64Array(MAX_KEYS);
   private readonly free: number[] = [];
   private next = 0;
-  private readonly rows = new BoundedMap<number, number>(MAX_KEYS, (gone, kept) => {
-    for (const [k, row] of gone) if (!kept.has(k)) this.free.push(row);
-  });
+  private readonly rows = new IntRowMap(MAX_KEYS, (row) => this.free.push(row));
 
   /** SequenceMemory.noteRepeat. */
   note(key1: number, key2: number, t: number): boolean {
     let row = this.rows.get(key1);
-    if (row === undefined || this.key2[row] !== key2) {
-      if (row === undefined) {
+    if (row < 0 || this.key2[row] !== key2) {
+      if (row < 0) {
         row = this.free.length > 0 ? this.free.pop()! : this.next++;
         this.rows.set(key1, row);
       } else this.rows.set(key1, row);
@@ -177,6 +176,100 @@ class RepeatTable {
     const n = ++this.n[row];
     if (t < this.first[row]) this.first[row] = t;
     return n >= REPEAT_COUNT && t - this.first[row] >= REPEAT_SPAN_MS;
+  }
+}
+
+/**
+ * BoundedMap for keys that are non-negative 30-bit integers (the digest's halves) and values that
+ * are rows (non-negative integers), in typed arrays: the same keys are kept and forgotten at the
+ * same moments (a key found in the old generation is set again in the young one; the young one
+ * turns old when it holds max / 2 keys), with no allocation once made. `dropped` hears of each row
+ * whose key is forgotten: in the generation dropped and not in the one kept.
+ */
+export class IntRowMap {
+  private young: IntGeneration;
+  private old: IntGeneration;
+  constructor(
+    private readonly max: number,
+    private readonly dropped: (row: number) => void,
+  ) {
+    // max / 2 keys at most per generation, in max slots: probes stay short
+    this.young = new IntGeneration(max);
+    this.old = new IntGeneration(max);
+  }
+  /** The key's row, or -1. */
+  get(k: number): number {
+    const v = this.young.get(k);
+    if (v >= 0) return v;
+    const o = this.old.get(k);
+    if (o >= 0) this.set(k, o);
+    return o;
+  }
+  set(k: number, row: number): void {
+    this.young.set(k, row);
+    if (this.young.count >= this.max / 2) {
+      const gone = this.old;
+      this.old = this.young;
+      gone.forgetAllBut(this.old, this.dropped);
+      this.young = gone;
+    }
+  }
+  get size(): number {
+    return this.young.count + this.old.count;
+  }
+}
+
+/** Keys are stored with this bit set, so 0 is an empty slot. */
+const USED = 0x40000000;
+
+class IntGeneration {
+  private readonly keys: Int32Array;
+  private readonly rows: Int32Array;
+  private readonly mask: number;
+  private readonly shift: number;
+  count = 0;
+
+  constructor(slots: number) {
+    const log2 = 31 - Math.clz32(slots);
+    this.keys = new Int32Array(1 << log2);
+    this.rows = new Int32Array(1 << log2);
+    this.mask = (1 << log2) - 1;
+    this.shift = 32 - log2;
+  }
+
+  private slot(k: number): number {
+    const stored = (k & 0x3fffffff) | USED;
+    let i = Math.imul(stored, 0x9e3779b1) >>> this.shift;
+    for (;;) {
+      const at = this.keys[i];
+      if (at === stored || at === 0) return i;
+      i = (i + 1) & this.mask;
+    }
+  }
+
+  get(k: number): number {
+    const i = this.slot(k);
+    return this.keys[i] === 0 ? -1 : this.rows[i];
+  }
+
+  set(k: number, row: number): void {
+    const i = this.slot(k);
+    if (this.keys[i] === 0) {
+      this.keys[i] = (k & 0x3fffffff) | USED;
+      this.count++;
+    }
+    this.rows[i] = row;
+  }
+
+  /** Empties this generation, telling `dropped` of each row whose key `kept` does not hold. */
+  forgetAllBut(kept: IntGeneration, dropped: (row: number) => void): void {
+    const keys = this.keys;
+    for (let i = 0; i < keys.length; i++) {
+      const stored = keys[i];
+      if (stored !== 0 && kept.get(stored & 0x3fffffff) < 0) dropped(this.rows[i]);
+    }
+    keys.fill(0);
+    this.count = 0;
   }
 }
 
