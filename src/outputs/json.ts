@@ -6,6 +6,7 @@
  */
 import { cutRendering, sharedClassification, type CutRendering } from '../classify/index.js';
 import type { AppArmorRecord, Classification } from '../model/record.js';
+import { own } from '../model/own-copy.js';
 import { RecurringRenderings } from './recurring.js';
 
 const META_KEYS = new Set(['time', 'time_approx', 'time_invalid', 'uptime', 'serial', 'audit_id', 'host', 'source', 'carrier', 'channel', 'audit_type', 'context', 'verdict', 'confidence', 'reasons', 'suggestion', 'raw', 'undecoded_hex']);
@@ -72,22 +73,98 @@ export function recordToNdjson(r: AppArmorRecord, opts?: { raw?: boolean }): str
 /**
  * `{` and the fields' members as recordBase writes them, made inert; kept from a fields object's
  * second sighting on (a flood's records share a few, held by the parser's templates), found by
- * its digest's identity half.
+ * its digest's identity half. A fields object of its own that differs from one met before only in
+ * its pid (a log of one-off records: the same denial from a process of its own each time) is
+ * written from that one's rendering cut at the pid (pidHead).
  */
 const heads = new RecurringRenderings<Record<string, string>, string>(2048);
 function fieldsHead(r: AppArmorRecord): string {
   const f = r.fields;
   // without an `apparmor` field the record's kind stands in for it: not a property of the fields alone
   const plain = f.apparmor !== undefined;
-  const n = plain && r.digest?.of === f ? r.digest.id1 : undefined;
+  const d = plain && r.digest?.of === f ? r.digest : undefined;
+  const n = d?.id1;
   if (n !== undefined) {
     const kept = heads.get(n, f);
     if (kept !== undefined) return kept;
   }
-  const head = jsonInert(JSON.stringify(plain && !hasMetaKey(f) ? f : renamedFields(r)).slice(0, -1));
+  const pid = f.pid;
+  if (d !== undefined && pid !== undefined) {
+    const cut = pidHeadFor(d.cls1, f);
+    if (cut !== undefined) return `${cut.before}${pidText(pid)}${cut.after}`;
+  }
+  const whole = plain && !hasMetaKey(f);
+  const head = jsonInert(JSON.stringify(whole ? f : renamedFields(r)).slice(0, -1));
   if (n !== undefined && heads.recurs(n)) heads.keep(n, f, head);
+  else if (d !== undefined && pid !== undefined && whole && pidHeadRecurs(d.cls1)) keepPidHead(d.cls1, f);
   return head;
 }
+
+/**
+ * A fields object's head cut at its pid's value: the text before it and after it, made inert, and
+ * the keys and values it was made from (a later object is written from it only when it has the
+ * same keys in the same order and the same values but the pid's: the digest half only finds it).
+ * The values are copies (a field cut from its line keeps the whole line alive), and only short
+ * heads are kept.
+ */
+interface PidHead {
+  keys: string[];
+  values: string[];
+  before: string;
+  after: string;
+}
+/** Longest head kept, in characters. */
+const PID_HEAD_MAX = 4096;
+const PID_HEADS = 2048;
+const pidHeads: (PidHead | undefined)[] = new Array<PidHead | undefined>(PID_HEADS).fill(undefined);
+/** Per slot, the digest half last met without a head: a head is made at its second sighting. */
+const pidHeadSeen = new Int32Array(PID_HEADS).fill(-1);
+
+function pidHeadFor(cls1: number, f: Record<string, string>): PidHead | undefined {
+  const h = pidHeads[cls1 & (PID_HEADS - 1)];
+  if (h === undefined) return undefined;
+  const keys = h.keys;
+  const values = h.values;
+  let i = 0;
+  for (const k in f) {
+    if (k !== keys[i] || (k !== 'pid' && f[k] !== values[i])) return undefined;
+    i++;
+  }
+  return i === keys.length ? h : undefined;
+}
+
+function pidHeadRecurs(cls1: number): boolean {
+  const slot = cls1 & (PID_HEADS - 1);
+  if (pidHeadSeen[slot] === cls1) return true;
+  pidHeadSeen[slot] = cls1;
+  return false;
+}
+
+/** Keeps the head of `f` (written whole: an apparmor field, no meta name) cut at its pid. */
+function keepPidHead(cls1: number, f: Record<string, string>): void {
+  const keys: string[] = [];
+  const values: string[] = [];
+  let before = '{';
+  let after = '"';
+  let past = false;
+  for (const k in f) {
+    keys.push(own(k));
+    values.push(k === 'pid' ? '' : own(f[k]));
+    if (k === 'pid') {
+      before += `${keys.length > 1 ? ',' : ''}"pid":"`;
+      past = true;
+    } else if (past) after += `,${JSON.stringify(k)}:${JSON.stringify(f[k])}`;
+    else before += `${keys.length > 1 ? ',' : ''}${JSON.stringify(k)}:${JSON.stringify(f[k])}`;
+  }
+  if (before.length + after.length > PID_HEAD_MAX) return;
+  pidHeads[cls1 & (PID_HEADS - 1)] = { keys, values, before: jsonInert(before), after: jsonInert(after) };
+}
+
+/** A pid as it stands inside its quotes: digits as they are, anything else escaped and made inert. */
+function pidText(pid: string): string {
+  return DIGITS.test(pid) ? pid : inertJsonText(pid);
+}
+const DIGITS = /^[0-9]{1,10}$/;
 
 /**
  * Whether a field has a name of the members written after the fields. Without one, and with its
