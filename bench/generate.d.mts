@@ -2,6 +2,8 @@
 export declare const CARRIERS: readonly ['dmesg', 'journal', 'auditlog'];
 export declare const GENERATOR_VERSION: number;
 export declare const MIXES: readonly ['mixed', 'flood', 'distinct'];
+/** mulberry32: a deterministic stream of numbers in [0, 1) from a seed. */
+export declare function prng(seed: number): () => number;
 export interface GenerateOptions {
   carrier: 'dmesg' | 'journal' | 'auditlog';
   lines?: number;

@@ -21,8 +21,9 @@ export const MIXES = ['mixed', 'flood', 'distinct'];
 /** Bumped whenever the output changes, so cached files are regenerated. */
 export const GENERATOR_VERSION = 1;
 
-/** mulberry32: small, fast, good enough to vary log lines; deterministic across platforms. */
-function prng(seed) {
+/** mulberry32: small, fast, good enough to vary log lines; deterministic across platforms (the
+ * tests' random streams come from it too). */
+export function prng(seed) {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

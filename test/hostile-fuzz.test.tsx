@@ -31,17 +31,7 @@ import { incidentListLines } from '../src/tui/views/incident-list.js';
 import { profileTableData } from '../src/tui/views/profiles-table.js';
 import { fitLine, type Line } from '../src/tui/views/lines.js';
 import { modelOf, TestFeed, until } from './tui/fixtures.js';
-
-/** Small deterministic PRNG (mulberry32): a failure reproduces from the seed. */
-function rng(seed: number) {
-  return () => {
-    seed |= 0;
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng as rng } from '../bench/generate.mjs';
 
 /** What must never reach a terminal: C0 (newline aside, between lines), DEL, C1, bidi, zero-width, separators, lone surrogates. */
 const UNSAFE = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;

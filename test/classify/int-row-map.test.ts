@@ -6,18 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { BoundedMap, IntRowMap } from '../../src/classify/sequence.js';
-
-/** mulberry32: deterministic streams. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from '../../bench/generate.mjs';
 
 function run(seed: number, max: number, keys: number, steps: number, spread: number): void {
   const r = prng(seed);

@@ -7,18 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sequenceSignature, SequenceMemory } from '../../src/classify/sequence.js';
 import { ReferenceSequenceMemory } from './sequence-reference.js';
-
-/** mulberry32: deterministic streams. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from '../../bench/generate.mjs';
 
 const TAGS = ['exec-shell', 'sensitive-read', 'ptrace', 'raw-socket', 'tmp-exec', 'cap-sys-admin', 'mount', 'dbus', 'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k', 'l'];
 

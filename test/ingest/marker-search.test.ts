@@ -4,6 +4,7 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { MarkerSearch } from '../../src/ingest/marker-search.js';
 import { LINE_MARKERS } from '../../src/parse/markers.js';
+import { prng } from '../../bench/generate.mjs';
 
 /** The plain search the marker search stands in for: each marker looked for on its own, the first taken. */
 function plainFind(buf: Buffer, markers: readonly string[], from: number, end: number): number {
@@ -27,10 +28,6 @@ function allMatches(find: (from: number) => number, length: number): number[] {
   return out;
 }
 
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
-}
 
 describe('MarkerSearch', () => {
   const search = new MarkerSearch(LINE_MARKERS);

@@ -6,17 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { LineParser } from '../../src/parse/line-parser.js';
-
-/** Small deterministic PRNG (mulberry32): failures reproduce from the seed. */
-function rng(seed: number) {
-  return () => {
-    seed |= 0;
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng as rng } from '../../bench/generate.mjs';
 
 const seeds: string[] = [
   ...readFileSync(new URL('../../demo/incident.log', import.meta.url), 'utf8').split('\n').filter(Boolean),
