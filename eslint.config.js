@@ -1,5 +1,6 @@
 // ESLint runs in `npm test` for what a type checker cannot see: the layer rules of ARCHITECTURE.md
-// (which folder may import which) and a bound on function length. Style is not linted here.
+// (which folder may import which) and a bound on function length. Layout is Prettier's
+// (`.prettierrc.json`; `npm run lint` checks it, `npm run format` writes it).
 import tseslint from 'typescript-eslint';
 
 const FOLDERS = ['model', 'profiles', 'parse', 'ingest', 'pipeline', 'classify', 'sources', 'outputs', 'actions', 'timeline', 'tui', 'commands'];
@@ -29,7 +30,14 @@ const layerRules = Object.entries(MAY_IMPORT).map(([folder, allowed]) => {
         'error',
         {
           // Ink and React belong to the interactive view alone
-          ...(folder === 'tui' ? {} : { paths: [{ name: 'react', message: 'React only in src/tui/' }, { name: 'ink', message: 'Ink only in src/tui/' }] }),
+          ...(folder === 'tui'
+            ? {}
+            : {
+                paths: [
+                  { name: 'react', message: 'React only in src/tui/' },
+                  { name: 'ink', message: 'Ink only in src/tui/' },
+                ],
+              }),
           patterns: [
             {
               regex: `^(\\.\\./)+(.*/)?(${forbidden.join('|')})(/|\\.js$)`,

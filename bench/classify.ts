@@ -83,6 +83,8 @@ else {
       `  flood as generated (mostly repeats): ${result.flood_ns_per_record} ns/record\n` +
       `  first sightings (${result.distinct} distinct):  ${result.first_sighting_ns_per_record} ns/record\n` +
       `  repeats only:                        ${result.repeat_ns_per_record} ns/record\n` +
-      `  verdicts: ${Object.entries(flood.verdicts).map(([k, v]) => `${k} ${v}`).join(', ')}\n`,
+      `  verdicts: ${Object.entries(flood.verdicts)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')}\n`,
   );
 }

@@ -51,7 +51,7 @@ for (;;) {
   const chunk = carry.length ? Buffer.concat([carry, buf.subarray(0, n)]) : buf.subarray(0, n);
   // whole lines only; at the end of the file the last line is whole too
   const last = n === 0 ? chunk.length : chunk.lastIndexOf(NL);
-  for (let a = chunk.indexOf(needle); a >= 0 && a < last; ) {
+  for (let a = chunk.indexOf(needle); a >= 0 && a < last;) {
     const start = chunk.lastIndexOf(NL, a) + 1;
     let end = chunk.indexOf(NL, a);
     if (end < 0) end = chunk.length;

@@ -40,17 +40,80 @@ const hex = (s) => Buffer.from(s).toString('hex').toUpperCase();
 // others, and the record shapes every class produces (file, capability, network, signal, ptrace,
 // exec, mount, dbus), hex-encoded names included.
 const DENIALS = [
-  { w: 30, profile: '/usr/sbin/nginx', comm: 'nginx', body: (r, p) => `operation="open" class="file" profile="${p}" name="${pick(r, ['/usr/share/GeoIP/GeoLite2-Country.mmdb', '/etc/ssl/private/site.key', '/var/www/html/.env', `/proc/${pid(r)}/status`])}" pid=%PID% comm="nginx" requested_mask="r" denied_mask="r" fsuid=33 ouid=0` },
-  { w: 15, profile: 'report-exporter', comm: 'exporter', body: (r, p) => `operation="mknod" class="file" profile="${p}" name="/run/report-exporter/exporter.pid" pid=%PID% comm="exporter" requested_mask="c" denied_mask="c" fsuid=998 ouid=998` },
-  { w: 8, profile: 'thumbnail-renderer', comm: 'sh', body: (r, p) => `operation="exec" class="file" info="no new privs" error=-1 profile="${p}" name="${pick(r, ['/bin/sh', '/usr/bin/curl', '/tmp/.x/kworker'])}" pid=%PID% comm="sh" requested_mask="x" denied_mask="x" fsuid=1000 ouid=0 target="${p}//null-/bin/sh"` },
-  { w: 6, profile: 'thumbnail-renderer', comm: 'convert', body: (r, p) => `operation="open" class="file" profile="${p}" name=${hex(`/tmp/upload ${Math.floor(r() * 9999)}.png`)} pid=%PID% comm="convert" requested_mask="wc" denied_mask="wc" fsuid=1000 ouid=1000` },
-  { w: 6, profile: 'docker-default', comm: 'runc:[2:INIT]', body: (r, p) => `operation="mount" class="mount" info="failed flags match" error=-13 profile="${p}" name="/proc/sys/kernel/" pid=%PID% comm="runc:[2:INIT]" fstype="proc" srcname="proc" flags="rw, nosuid, nodev, noexec"` },
-  { w: 6, profile: 'backup-agent', comm: 'backup-agent', body: (r, p) => `operation="capable" class="cap" profile="${p}" pid=%PID% comm="backup-agent" capability=${pick(r, ['1 capname="dac_override"', '2 capname="dac_read_search"', '12 capname="net_admin"', '21 capname="sys_admin"'])}` },
-  { w: 5, profile: 'thumbnail-renderer', comm: 'convert', body: (r, p) => `operation="create" class="net" profile="${p}" pid=%PID% comm="convert" family="${pick(r, ['inet', 'inet6', 'packet'])}" sock_type="${pick(r, ['stream', 'raw', 'dgram'])}" protocol=${pick(r, ['6', '0', '17'])} requested_mask="create" denied_mask="create"` },
-  { w: 4, profile: 'report-exporter', comm: 'systemd', body: (r, p) => `operation="signal" class="signal" profile="${p}" pid=1 comm="systemd" requested_mask="receive" denied_mask="receive" signal=${pick(r, ['hup', 'term', 'usr1'])} peer="unconfined"` },
-  { w: 3, profile: 'backup-agent', comm: 'backup-agent', body: (r, p) => `operation="ptrace" class="ptrace" profile="${p}" pid=%PID% comm="backup-agent" requested_mask="read" denied_mask="read" peer="${pick(r, ['unconfined', '/usr/sbin/sshd', 'snap.lxd.daemon'])}"` },
-  { w: 3, profile: 'snap.firefox.firefox', comm: 'firefox', body: (r, p) => `operation="open" class="file" profile="${p}" name="/home/${pick(r, ['alice', 'bob', 'deploy'])}/.ssh/id_ed25519" pid=%PID% comm="firefox" requested_mask="r" denied_mask="r" fsuid=1000 ouid=1000` },
-  { w: 2, profile: '/usr/sbin/cupsd', comm: 'cupsd', body: (r, p) => `operation="file_inherit" class="file" profile="${p}" name="/dev/pts/${Math.floor(r() * 8)}" pid=%PID% comm="cupsd" requested_mask="wr" denied_mask="wr" fsuid=0 ouid=0` },
+  {
+    w: 30,
+    profile: '/usr/sbin/nginx',
+    comm: 'nginx',
+    body: (r, p) =>
+      `operation="open" class="file" profile="${p}" name="${pick(r, ['/usr/share/GeoIP/GeoLite2-Country.mmdb', '/etc/ssl/private/site.key', '/var/www/html/.env', `/proc/${pid(r)}/status`])}" pid=%PID% comm="nginx" requested_mask="r" denied_mask="r" fsuid=33 ouid=0`,
+  },
+  {
+    w: 15,
+    profile: 'report-exporter',
+    comm: 'exporter',
+    body: (r, p) => `operation="mknod" class="file" profile="${p}" name="/run/report-exporter/exporter.pid" pid=%PID% comm="exporter" requested_mask="c" denied_mask="c" fsuid=998 ouid=998`,
+  },
+  {
+    w: 8,
+    profile: 'thumbnail-renderer',
+    comm: 'sh',
+    body: (r, p) =>
+      `operation="exec" class="file" info="no new privs" error=-1 profile="${p}" name="${pick(r, ['/bin/sh', '/usr/bin/curl', '/tmp/.x/kworker'])}" pid=%PID% comm="sh" requested_mask="x" denied_mask="x" fsuid=1000 ouid=0 target="${p}//null-/bin/sh"`,
+  },
+  {
+    w: 6,
+    profile: 'thumbnail-renderer',
+    comm: 'convert',
+    body: (r, p) =>
+      `operation="open" class="file" profile="${p}" name=${hex(`/tmp/upload ${Math.floor(r() * 9999)}.png`)} pid=%PID% comm="convert" requested_mask="wc" denied_mask="wc" fsuid=1000 ouid=1000`,
+  },
+  {
+    w: 6,
+    profile: 'docker-default',
+    comm: 'runc:[2:INIT]',
+    body: (r, p) =>
+      `operation="mount" class="mount" info="failed flags match" error=-13 profile="${p}" name="/proc/sys/kernel/" pid=%PID% comm="runc:[2:INIT]" fstype="proc" srcname="proc" flags="rw, nosuid, nodev, noexec"`,
+  },
+  {
+    w: 6,
+    profile: 'backup-agent',
+    comm: 'backup-agent',
+    body: (r, p) =>
+      `operation="capable" class="cap" profile="${p}" pid=%PID% comm="backup-agent" capability=${pick(r, ['1 capname="dac_override"', '2 capname="dac_read_search"', '12 capname="net_admin"', '21 capname="sys_admin"'])}`,
+  },
+  {
+    w: 5,
+    profile: 'thumbnail-renderer',
+    comm: 'convert',
+    body: (r, p) =>
+      `operation="create" class="net" profile="${p}" pid=%PID% comm="convert" family="${pick(r, ['inet', 'inet6', 'packet'])}" sock_type="${pick(r, ['stream', 'raw', 'dgram'])}" protocol=${pick(r, ['6', '0', '17'])} requested_mask="create" denied_mask="create"`,
+  },
+  {
+    w: 4,
+    profile: 'report-exporter',
+    comm: 'systemd',
+    body: (r, p) => `operation="signal" class="signal" profile="${p}" pid=1 comm="systemd" requested_mask="receive" denied_mask="receive" signal=${pick(r, ['hup', 'term', 'usr1'])} peer="unconfined"`,
+  },
+  {
+    w: 3,
+    profile: 'backup-agent',
+    comm: 'backup-agent',
+    body: (r, p) =>
+      `operation="ptrace" class="ptrace" profile="${p}" pid=%PID% comm="backup-agent" requested_mask="read" denied_mask="read" peer="${pick(r, ['unconfined', '/usr/sbin/sshd', 'snap.lxd.daemon'])}"`,
+  },
+  {
+    w: 3,
+    profile: 'snap.firefox.firefox',
+    comm: 'firefox',
+    body: (r, p) =>
+      `operation="open" class="file" profile="${p}" name="/home/${pick(r, ['alice', 'bob', 'deploy'])}/.ssh/id_ed25519" pid=%PID% comm="firefox" requested_mask="r" denied_mask="r" fsuid=1000 ouid=1000`,
+  },
+  {
+    w: 2,
+    profile: '/usr/sbin/cupsd',
+    comm: 'cupsd',
+    body: (r, p) => `operation="file_inherit" class="file" profile="${p}" name="/dev/pts/${Math.floor(r() * 8)}" pid=%PID% comm="cupsd" requested_mask="wr" denied_mask="wr" fsuid=0 ouid=0`,
+  },
 ];
 const DENIAL_TOTAL = DENIALS.reduce((n, d) => n + d.w, 0);
 
@@ -128,12 +191,16 @@ function kernelChatter(r, auditId) {
   if (x < 0.5) return `audit: type=1334 audit(${auditId()}): prog-id=${Math.floor(r() * 400)} op=${pick(r, ['LOAD', 'UNLOAD'])}`;
   if (x < 0.57) return `audit: type=1006 audit(${auditId()}): pid=${pid(r)} uid=0 subj=unconfined old-auid=4294967295 auid=1000 tty=(none) old-ses=4294967295 ses=${Math.floor(r() * 900)} res=1`;
   if (x < 0.65) return `docker0: port ${1 + Math.floor(r() * 9)}(veth${Math.floor(r() * 0xffffff).toString(16)}) entered ${pick(r, ['blocking', 'forwarding', 'disabled'])} state`;
-  if (x < 0.72) return `EXT4-fs (nvme0n1p${1 + Math.floor(r() * 3)}): ${pick(r, ['mounted filesystem with ordered data mode. Quota mode: none.', 'resizing filesystem from 2621184 to 5242624 blocks', 'warning: mounting fs with errors, running e2fsck is recommended'])}`;
+  if (x < 0.72)
+    return `EXT4-fs (nvme0n1p${1 + Math.floor(r() * 3)}): ${pick(r, ['mounted filesystem with ordered data mode. Quota mode: none.', 'resizing filesystem from 2621184 to 5242624 blocks', 'warning: mounting fs with errors, running e2fsck is recommended'])}`;
   if (x < 0.78) return `nf_conntrack: nf_conntrack: table full, dropping packet`;
   if (x < 0.83) return `IPv6: ADDRCONF(NETDEV_CHANGE): veth${Math.floor(r() * 0xffffff).toString(16)}: link becomes ready`;
-  if (x < 0.88) return `Out of memory: Killed process ${pid(r)} (${pick(r, ['java', 'node', 'php-fpm'])}) total-vm:${Math.floor(r() * 9e6)}kB, anon-rss:${Math.floor(r() * 4e6)}kB, file-rss:0kB, shmem-rss:0kB, UID:33 pgtables:${Math.floor(r() * 9000)}kB oom_score_adj:0`;
-  if (x < 0.93) return `${pick(r, ['nvme', 'sd'])} ${pick(r, ['0000:01:00.0', '2:0:0:0'])}: ${pick(r, ['I/O 512 QID 3 timeout, completion polled', '[sdb] tag#12 FAILED Result: hostbyte=DID_OK driverbyte=DRIVER_OK cmd_age=0s'])}`;
-  if (x < 0.9995) return `perf: interrupt took too long (${2500 + Math.floor(r() * 5000)} > ${2500 + Math.floor(r() * 2000)}), lowering kernel.perf_event_max_sample_rate to ${Math.floor(r() * 80000)}`;
+  if (x < 0.88)
+    return `Out of memory: Killed process ${pid(r)} (${pick(r, ['java', 'node', 'php-fpm'])}) total-vm:${Math.floor(r() * 9e6)}kB, anon-rss:${Math.floor(r() * 4e6)}kB, file-rss:0kB, shmem-rss:0kB, UID:33 pgtables:${Math.floor(r() * 9000)}kB oom_score_adj:0`;
+  if (x < 0.93)
+    return `${pick(r, ['nvme', 'sd'])} ${pick(r, ['0000:01:00.0', '2:0:0:0'])}: ${pick(r, ['I/O 512 QID 3 timeout, completion polled', '[sdb] tag#12 FAILED Result: hostbyte=DID_OK driverbyte=DRIVER_OK cmd_age=0s'])}`;
+  if (x < 0.9995)
+    return `perf: interrupt took too long (${2500 + Math.floor(r() * 5000)} > ${2500 + Math.floor(r() * 2000)}), lowering kernel.perf_event_max_sample_rate to ${Math.floor(r() * 80000)}`;
   return `kauditd_printk_skb: ${1 + Math.floor(r() * 60)} callbacks suppressed`;
 }
 
@@ -143,11 +210,15 @@ function auditChatter(r, id, host) {
   const h = `type=%T msg=audit(${id}): `;
   const node = host ? `node=${host} ` : '';
   let line;
-  if (x < 0.25) line = `${h.replace('%T', pick(r, ['USER_ACCT', 'CRED_ACQ', 'USER_START', 'USER_END', 'CRED_DISP']))}pid=${pid(r)} uid=0 auid=${pick(r, ['0', '1000', '4294967295'])} ses=${Math.floor(r() * 900)} subj=unconfined msg='op=PAM:${pick(r, ['accounting', 'setcred', 'session_open', 'session_close'])} grantors=pam_unix acct="${pick(r, ['root', 'deploy', 'www-data'])}" exe="/usr/sbin/${pick(r, ['cron', 'sshd', 'sudo'])}" hostname=? addr=? terminal=${pick(r, ['cron', 'ssh', '/dev/pts/0'])} res=success'\x1dUID="root" AUID="deploy"`;
-  else if (x < 0.45) line = `${h.replace('%T', pick(r, ['SERVICE_START', 'SERVICE_STOP']))}pid=1 uid=0 auid=4294967295 ses=4294967295 subj=unconfined msg='unit=${pick(r, ['phpsessionclean', 'logrotate', 'apt-daily', 'certbot', 'fstrim'])} comm="systemd" exe="/usr/lib/systemd/systemd" hostname=? addr=? terminal=? res=success'\x1dUID="root" AUID="unset"`;
+  if (x < 0.25)
+    line = `${h.replace('%T', pick(r, ['USER_ACCT', 'CRED_ACQ', 'USER_START', 'USER_END', 'CRED_DISP']))}pid=${pid(r)} uid=0 auid=${pick(r, ['0', '1000', '4294967295'])} ses=${Math.floor(r() * 900)} subj=unconfined msg='op=PAM:${pick(r, ['accounting', 'setcred', 'session_open', 'session_close'])} grantors=pam_unix acct="${pick(r, ['root', 'deploy', 'www-data'])}" exe="/usr/sbin/${pick(r, ['cron', 'sshd', 'sudo'])}" hostname=? addr=? terminal=${pick(r, ['cron', 'ssh', '/dev/pts/0'])} res=success'\x1dUID="root" AUID="deploy"`;
+  else if (x < 0.45)
+    line = `${h.replace('%T', pick(r, ['SERVICE_START', 'SERVICE_STOP']))}pid=1 uid=0 auid=4294967295 ses=4294967295 subj=unconfined msg='unit=${pick(r, ['phpsessionclean', 'logrotate', 'apt-daily', 'certbot', 'fstrim'])} comm="systemd" exe="/usr/lib/systemd/systemd" hostname=? addr=? terminal=? res=success'\x1dUID="root" AUID="unset"`;
   else if (x < 0.65) line = `${h.replace('%T', 'BPF')}prog-id=${Math.floor(r() * 400)} op=${pick(r, ['LOAD', 'UNLOAD'])}`;
-  else if (x < 0.8) line = `${h.replace('%T', 'NETFILTER_CFG')}table=filter:${Math.floor(r() * 90)} family=2 entries=${Math.floor(r() * 300)} op=nft_register_chain pid=${pid(r)} subj=unconfined comm="dockerd"`;
-  else if (x < 0.95) line = `${h.replace('%T', 'USER_LOGIN')}pid=${pid(r)} uid=0 auid=1000 ses=${Math.floor(r() * 900)} subj=unconfined msg='op=login id=1000 exe="/usr/sbin/sshd" hostname=${ip(r)} addr=${ip(r)} terminal=/dev/pts/${Math.floor(r() * 8)} res=${pick(r, ['success', 'failed'])}'\x1dAUID="deploy" ID="deploy"`;
+  else if (x < 0.8)
+    line = `${h.replace('%T', 'NETFILTER_CFG')}table=filter:${Math.floor(r() * 90)} family=2 entries=${Math.floor(r() * 300)} op=nft_register_chain pid=${pid(r)} subj=unconfined comm="dockerd"`;
+  else if (x < 0.95)
+    line = `${h.replace('%T', 'USER_LOGIN')}pid=${pid(r)} uid=0 auid=1000 ses=${Math.floor(r() * 900)} subj=unconfined msg='op=login id=1000 exe="/usr/sbin/sshd" hostname=${ip(r)} addr=${ip(r)} terminal=/dev/pts/${Math.floor(r() * 8)} res=${pick(r, ['success', 'failed'])}'\x1dAUID="deploy" ID="deploy"`;
   else line = `${h.replace('%T', 'CONFIG_CHANGE')}op=set audit_backlog_limit=8192 old=64 auid=4294967295 ses=4294967295 subj=unconfined res=1\x1dAUID="unset"`;
   return node + line;
 }
@@ -202,7 +273,8 @@ export function* logLines({ carrier, lines = Infinity, share = 0.2, seed = 1, wi
       const date = syslogDate(now);
       if (aa) yield `${date} ${host} kernel: audit: type=1400 audit(${auditId()}): ${apparmorRecord()}`;
       else if (r() < 0.75) yield `${date} ${host} kernel: ${kernelChatter(r, auditId)}`;
-      else yield `${date} ${host} ${pick(r, ['sshd', 'CRON', 'systemd', 'dockerd'])}[${pid(r)}]: ${pick(r, ['Connection closed by authenticating user root 203.0.113.9 port 52814 [preauth]', 'pam_unix(cron:session): session opened for user root(uid=0) by (uid=0)', 'Started session-4211.scope - Session 4211 of User deploy.', 'level=info msg="ignoring event" container=4fa1c9 module=libcontainerd namespace=moby topic=/tasks/delete type="*events.TaskDelete"'])}`;
+      else
+        yield `${date} ${host} ${pick(r, ['sshd', 'CRON', 'systemd', 'dockerd'])}[${pid(r)}]: ${pick(r, ['Connection closed by authenticating user root 203.0.113.9 port 52814 [preauth]', 'pam_unix(cron:session): session opened for user root(uid=0) by (uid=0)', 'Started session-4211.scope - Session 4211 of User deploy.', 'level=info msg="ignoring event" container=4fa1c9 module=libcontainerd namespace=moby topic=/tasks/delete type="*events.TaskDelete"'])}`;
     } else {
       const node = r() < 0.5 ? `node=${host} ` : '';
       if (!aa) {

@@ -51,9 +51,15 @@ if (v.render) {
 const LINES = Number(v.lines);
 const SHARE = Number(v.share);
 const RUNS = Math.max(1, Number(v.runs));
-const carriers = v.carriers.split(',').map((s) => s.trim()).filter(Boolean);
+const carriers = v.carriers
+  .split(',')
+  .map((s) => s.trim())
+  .filter(Boolean);
 for (const c of carriers) if (!CARRIERS.includes(c)) throw new Error(`--carriers: unknown carrier ${c}`);
-const mixes = v.mixes.split(',').map((s) => s.trim()).filter(Boolean);
+const mixes = v.mixes
+  .split(',')
+  .map((s) => s.trim())
+  .filter(Boolean);
 for (const m of mixes) if (!MIXES.includes(m)) throw new Error(`--mixes: unknown mix ${m}`);
 if (!(LINES > 0) || !(SHARE >= 0 && SHARE <= 1)) throw new Error('--lines must be > 0 and --share within 0..1');
 const dataDir = v['data-dir'];
@@ -96,7 +102,10 @@ if (!v['no-peers'] && !v['no-install'] && (!peers.aaNotify || !peers.logparser |
     log('bench: installing the AppArmor tools to compare with (apparmor-notify with apparmor, python3-apparmor, python3-libapparmor)');
     const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
     const up = spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
-    const inst = up.status === 0 ? spawnSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'apparmor', 'apparmor-notify', 'python3-apparmor', 'python3-libapparmor'], { stdio: 'inherit', env }) : up;
+    const inst =
+      up.status === 0
+        ? spawnSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'apparmor', 'apparmor-notify', 'python3-apparmor', 'python3-libapparmor'], { stdio: 'inherit', env })
+        : up;
     if (inst.status !== 0) installNote = 'apt-get could not install them';
     peers = peerStatus();
   } else installNote = 'not installed, and installing needs root and apt-get';
@@ -135,7 +144,7 @@ function selfTimed(cmd, args, recordsKey) {
 
 const timelineAvailable = (() => {
   const r = spawnSync(process.execPath, [BUNDLE, 'timeline', '--demo'], { encoding: 'utf8' });
-  return r.status === 0 ? true : (r.stderr.trim().split('\n')[0] || `exit ${r.status}`);
+  return r.status === 0 ? true : r.stderr.trim().split('\n')[0] || `exit ${r.status}`;
 })();
 
 const results = { machine: describeMachine(), config: { lines: LINES, share: SHARE, runs: RUNS, gnuTime: !!GNU_TIME, inTurn: true }, carriers: [], peersNote: installNote, peers: { ...peers } };
@@ -146,7 +155,9 @@ const inputs = previous ? [] : mixes.flatMap((mix) => carriers.map((carrier) => 
 for (const { carrier, mix } of inputs) {
   const inp = input(carrier, mix);
   readFileSync(inp.file); // warm the page cache once so the first timed run is not the only cold one
-  const load = loadavg().map((x) => x.toFixed(2)).join(' ');
+  const load = loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ');
   log(`bench: ${carrier} (${mix}): ${inp.lines} lines, ${inp.records} AppArmor records, ${(inp.bytes / 1e6).toFixed(0)} MB; load ${load}`);
   // the input's measures, then run in turn round by round (measureInTurn): a slow phase of the
   // machine falls on aa-triage and its peers alike
@@ -160,7 +171,13 @@ for (const { carrier, mix } of inputs) {
   plan('inproc', 'aa-triage in-process: parse + classify + merge, no output', selfTimed(process.execPath, [INPROC, inp.file, PROFILES], 'records'));
   // the split between parsing and classification, and the runtime's floor, on the one-offs only
   if (mix === 'mixed') plan('parse', 'aa-triage in-process: parse + merge only (classification left out)', selfTimed(process.execPath, [INPROC, inp.file, '--no-classify'], 'records'));
-  if (mix === 'mixed') plan('floor', 'Node floor: `apparmor=` lines split into key/value objects, nothing else (bench/floor.mjs)', selfTimed(process.execPath, [join(root, 'bench', 'floor.mjs'), inp.file], 'records'), 'no carrier, time, hex, merging or classification');
+  if (mix === 'mixed')
+    plan(
+      'floor',
+      'Node floor: `apparmor=` lines split into key/value objects, nothing else (bench/floor.mjs)',
+      selfTimed(process.execPath, [join(root, 'bench', 'floor.mjs'), inp.file], 'records'),
+      'no carrier, time, hex, merging or classification',
+    );
   plan('json', '`aa-triage --input FILE --json > /dev/null`', cli(['--input', inp.file, '--json', '--profiles-dir', PROFILES]));
   if (timelineAvailable === true) plan('timeline', '`aa-triage timeline --input FILE > /dev/null`', cli(['timeline', '--input', inp.file, '--profiles-dir', PROFILES]));
   else skipped('timeline', '`aa-triage timeline --input FILE`', `not available in this build (${timelineAvailable})`);
@@ -176,18 +193,34 @@ for (const { carrier, mix } of inputs) {
     else skipped('aa-notify', `\`aa-notify -s ${DAYS} -f FILE\``, missing('aa-notify (apparmor-notify, with apparmor_parser from apparmor)'), 'counts denials only');
     if (peers.logparser) plan('logparser', 'Python `apparmor.logparser` (aa-logprof)', selfTimed(PY, [join(root, 'bench', 'peers', 'logparser.py'), inp.file], 'events'));
     else skipped('logparser', 'Python `apparmor.logparser` (aa-logprof)', missing('python3-apparmor'));
-    if (peers.libapparmor) plan('libapparmor', 'libapparmor C parser via Python, `apparmor=` lines', selfTimed(PY, [join(root, 'bench', 'peers', 'libapparmor.py'), inp.file], 'records'), 'records it accepts');
+    if (peers.libapparmor)
+      plan('libapparmor', 'libapparmor C parser via Python, `apparmor=` lines', selfTimed(PY, [join(root, 'bench', 'peers', 'libapparmor.py'), inp.file], 'records'), 'records it accepts');
     else skipped('libapparmor', 'libapparmor C parser via Python, `apparmor=` lines', missing('python3-libapparmor'), 'records it accepts');
   }
   const runnable = planned.filter((p) => !p.error);
-  const measured = measureInTurn(runnable.map((p) => p.once), RUNS);
+  const measured = measureInTurn(
+    runnable.map((p) => p.once),
+    RUNS,
+  );
   const rows = planned.map((p) => {
     const res = p.error ? { error: p.error } : measured[runnable.indexOf(p)];
     const s = res.error ? `skipped: ${res.error}` : `${res.seconds.toFixed(3)} s, ${res.maxRssKB ? (res.maxRssKB / 1024).toFixed(0) : '?'} MB`;
     log(`bench:   ${p.label}: ${s}`);
     return { id: p.id, label: p.label, ...res, note: p.note };
   });
-  results.carriers.push({ carrier, mix, lines: inp.lines, records: inp.records, bytes: inp.bytes, runs: RUNS, load, loadAfter: loadavg().map((x) => x.toFixed(2)).join(' '), rows });
+  results.carriers.push({
+    carrier,
+    mix,
+    lines: inp.lines,
+    records: inp.records,
+    bytes: inp.bytes,
+    runs: RUNS,
+    load,
+    loadAfter: loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' '),
+    rows,
+  });
 }
 
 if (!v['no-tui']) {

@@ -191,7 +191,16 @@ const heap = {
 const t0 = now();
 const firstFrame = nextFrame((f) => f.includes(FRAME_MARK), 10_000);
 const cli = parseCli(['--no-bell', '--read-only'], { TERM: 'xterm-256color' });
-const running = runTui({ cli: tuiSettings(cli, resolveSettings(cli, hostIdentity()), 'live'), mode: 'live', inputs: [], stdin: stdin as unknown as NodeJS.ReadStream, stdout: stdout as unknown as NodeJS.WriteStream, env: { COLUMNS: v.columns, LINES: v.rows }, startLive, heap: v['idle-compaction'] === 'off' ? undefined : heap });
+const running = runTui({
+  cli: tuiSettings(cli, resolveSettings(cli, hostIdentity()), 'live'),
+  mode: 'live',
+  inputs: [],
+  stdin: stdin as unknown as NodeJS.ReadStream,
+  stdout: stdout as unknown as NodeJS.WriteStream,
+  env: { COLUMNS: v.columns, LINES: v.rows },
+  startLive,
+  heap: v['idle-compaction'] === 'off' ? undefined : heap,
+});
 const firstFrameMs = (await firstFrame) - t0;
 
 // ---- keys while the flood runs ----

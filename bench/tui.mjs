@@ -95,7 +95,11 @@ export async function benchTuiFlood({ root, dataDir, log, profilesDir, rate = 10
   if (!line) return { error: 'the flood run printed no result' };
   const res = JSON.parse(line);
   const ic = res.idleCompaction;
-  const idle = ic ? `, ${res.rssSettledMB.toFixed(0)} MB once idle (its compaction: ${ic.steps} steps, ${ic.ms.toFixed(0)} ms in all, the longest ${ic.stepMaxMs.toFixed(0)} ms; a key pressed as it started drawn after ${ic.keyLatencyMs?.toFixed(0) ?? '?'} ms)` : `, ${res.rssSettledMB.toFixed(0)} MB once idle (no compaction came)`;
-  log(`bench:   first frame ${res.firstFrameMs.toFixed(0)} ms, key latency median ${res.keyMedianMs.toFixed(0)} ms, worst ${res.keyMaxMs.toFixed(0)} ms, RSS after ${res.total} records ${res.rssAfterMB.toFixed(0)} MB${idle}`);
+  const idle = ic
+    ? `, ${res.rssSettledMB.toFixed(0)} MB once idle (its compaction: ${ic.steps} steps, ${ic.ms.toFixed(0)} ms in all, the longest ${ic.stepMaxMs.toFixed(0)} ms; a key pressed as it started drawn after ${ic.keyLatencyMs?.toFixed(0) ?? '?'} ms)`
+    : `, ${res.rssSettledMB.toFixed(0)} MB once idle (no compaction came)`;
+  log(
+    `bench:   first frame ${res.firstFrameMs.toFixed(0)} ms, key latency median ${res.keyMedianMs.toFixed(0)} ms, worst ${res.keyMaxMs.toFixed(0)} ms, RSS after ${res.total} records ${res.rssAfterMB.toFixed(0)} MB${idle}`,
+  );
   return res;
 }

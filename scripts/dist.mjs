@@ -149,7 +149,10 @@ function main() {
     },
   });
   if (!/^[1-9]$/.test(v['gzip-level'])) throw new Error('--gzip-level: 1 to 9');
-  const arches = v.arch.split(',').map((a) => a.trim()).filter(Boolean);
+  const arches = v.arch
+    .split(',')
+    .map((a) => a.trim())
+    .filter(Boolean);
   for (const a of arches) if (!ARCHES.includes(a)) throw new Error(`--arch: unknown architecture ${a} (known: ${ARCHES.join(', ')})`);
   if (Number(v['node-version'].split('.')[0]) < 20) throw new Error('--node-version: the program needs Node.js >= 20');
   const outDir = resolve(v.out);

@@ -39,7 +39,9 @@ try {
     const wrong = (s: Scored) => !s.held && s.denial && (s.verdict !== s.item.label || (s.rule && !(s.rule.single && s.rule.minimal && s.rule.parses !== false)));
     console.log('\nTuning threads, mistakes:');
     for (const s of [...plain, ...withP].filter(wrong)) {
-      console.log(`- [${s.item.label} -> ${s.verdict} ${s.confidence}] ${s.item.family}/${s.item.class} ${s.item.url}\n  ${s.item.line}\n  why: ${s.item.why}\n  ${s.c?.reasons.join(' | ')}${s.rule ? `\n  rule: ${s.c?.suggestion?.rules?.join(' ; ')} -> ${s.rule.problem ?? 'ok'}` : ''}`);
+      console.log(
+        `- [${s.item.label} -> ${s.verdict} ${s.confidence}] ${s.item.family}/${s.item.class} ${s.item.url}\n  ${s.item.line}\n  why: ${s.item.why}\n  ${s.c?.reasons.join(' | ')}${s.rule ? `\n  rule: ${s.c?.suggestion?.rules?.join(' ; ')} -> ${s.rule.problem ?? 'ok'}` : ''}`,
+      );
     }
     for (const s of plain.filter((x) => !x.held && x.verdict === 'unparsed')) console.log(`- unparsed: ${s.item.line}`);
   }

@@ -108,7 +108,7 @@ export function parseCapture(text: string): Run[][] {
     const runs: Run[] = [];
     let col = 0;
     let cur: Run | undefined;
-    for (let i = 0; i < line.length; ) {
+    for (let i = 0; i < line.length;) {
       const m = /^\x1b\[([0-9;]*)m/.exec(line.slice(i, i + 32));
       if (m) {
         style = applySgr(style, m[1] === '' ? [0] : m[1].split(';').map(Number));
@@ -182,7 +182,9 @@ const SHOTS: Shot[] = [
 const APPLY_SHOTS: Shot[] = [{ name: '8-apply', title: 'Apply the suggested rule (a)', keys: [['a']], ready: (s) => s.includes('Allow: add the suggested rule') }];
 
 /** Shots of a collapsed flood: a replay of 4,000 one-pid /proc/NNNN/status denials beside the demo's nginx. */
-const FLOOD_SHOTS: Shot[] = [{ name: '9-flood', title: 'A flood collapsed into one row (Enter lists its members)', keys: [['Enter'], ['j']], ready: (s) => /\/proc\/\d+\/status/.test(s) && s.includes('member 1 of') }];
+const FLOOD_SHOTS: Shot[] = [
+  { name: '9-flood', title: 'A flood collapsed into one row (Enter lists its members)', keys: [['Enter'], ['j']], ready: (s) => /\/proc\/\d+\/status/.test(s) && s.includes('member 1 of') },
+];
 
 /** The demo's GeoIP denials as kernel ring buffer lines of a host that booted a day ago, the last one now. */
 function liveDemoHost(dir: string): { argv: string[]; env: Record<string, string> } {
@@ -191,7 +193,9 @@ function liveDemoHost(dir: string): { argv: string[]; env: Record<string, string
   cpSync('demo/apparmor.d', profiles, { recursive: true });
   cpSync('demo/securityfs', securityfs, { recursive: true });
   mkdirSync(join(profiles, 'disable'), { recursive: true });
-  const denials = readFileSync('demo/incident.log', 'utf8').split('\n').filter((l) => l.includes('apparmor="DENIED"') && l.includes('GeoIP'));
+  const denials = readFileSync('demo/incident.log', 'utf8')
+    .split('\n')
+    .filter((l) => l.includes('apparmor="DENIED"') && l.includes('GeoIP'));
   const boot = Date.now() - 86_400_000;
   const ring = denials.map((l, i) => {
     const ms = Date.now() - (denials.length - i) * 20_000;
@@ -210,7 +214,7 @@ function liveDemoHost(dir: string): { argv: string[]; env: Record<string, string
  */
 function asHost(name: string, argv: string[]): string[] {
   if (process.getuid?.() !== 0) {
-    process.stderr.write('screenshots: not root, the apply image shows this machine\'s host name\n');
+    process.stderr.write("screenshots: not root, the apply image shows this machine's host name\n");
     return argv;
   }
   return ['unshare', '--uts', 'sh', '-c', 'hostname "$0" && exec "$@"', name, ...argv];
@@ -218,10 +222,14 @@ function asHost(name: string, argv: string[]): string[] {
 
 /** The demo's nginx lines and a flood of one-pid /proc/NNNN/status denials from a monitoring agent. */
 function floodLog(dir: string): string {
-  const lines = readFileSync('demo/incident.log', 'utf8').split('\n').filter((l) => l.includes('profile="/usr/sbin/nginx"'));
+  const lines = readFileSync('demo/incident.log', 'utf8')
+    .split('\n')
+    .filter((l) => l.includes('profile="/usr/sbin/nginx"'));
   for (let i = 0; i < 4000; i++) {
     const pid = 3000 + i;
-    lines.push(`Nov 22 03:05:${String(10 + (i % 40)).padStart(2, '0')} web-01 kernel: audit: type=1400 audit(1795316710.${String(i % 1000).padStart(3, '0')}:${9000 + i}): apparmor="DENIED" operation="open" class="file" profile="/usr/bin/monitor" name="/proc/${pid}/status" pid=${pid} comm="monitor" requested_mask="r" denied_mask="r" fsuid=0 ouid=0`);
+    lines.push(
+      `Nov 22 03:05:${String(10 + (i % 40)).padStart(2, '0')} web-01 kernel: audit: type=1400 audit(1795316710.${String(i % 1000).padStart(3, '0')}:${9000 + i}): apparmor="DENIED" operation="open" class="file" profile="/usr/bin/monitor" name="/proc/${pid}/status" pid=${pid} comm="monitor" requested_mask="r" denied_mask="r" fsuid=0 ouid=0`,
+    );
   }
   const log = join(dir, 'flood.log');
   writeFileSync(log, `${lines.join('\n')}\n`);
@@ -268,7 +276,11 @@ async function main(): Promise<void> {
     const flood = session('flood', ['sh', '-c', `cd '${dir}' && exec node '${resolve('bin/aa-triage')}' --input flood.log --no-bell --utc`]);
     await flood.waitFor((s) => s.includes('@{pid}/') && s.includes('4000'), 'the flood read', 60_000);
     // the collapsed row is selected (below the attacks) before Enter lists its members
-    const selected = () => flood.screen().split('\n').find((l) => l.startsWith('>')) ?? '';
+    const selected = () =>
+      flood
+        .screen()
+        .split('\n')
+        .find((l) => l.startsWith('>')) ?? '';
     for (let i = 0; i < 40 && !selected().includes('@{pid}'); i++) {
       const before = selected();
       flood.keys('j');

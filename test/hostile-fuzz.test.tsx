@@ -35,8 +35,44 @@ import { prng as rng } from '../bench/generate.mjs';
 
 /** What must never reach a terminal: C0 (newline aside, between lines), DEL, C1, bidi, zero-width, separators, lone surrogates. */
 const UNSAFE = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
-const PIECES = ['\x1b]0;title\x07', '\x1b[2J', '\0', '\n', '\r', '\u202e', '\u2066', '\u200b', '\ufeff', '\u2028', '\u2029', '\x9b', '\ud800', '../', '/..', '*', '?', '[', ']', '{', '}', '^', '@{HOME}', ' ', ',', '"', "'", '\\', 'http://evil.example', 'Café', '日本', '😀'];
-const hex = (s: string | Buffer) => Buffer.from(s as string).toString('hex').toUpperCase();
+const PIECES = [
+  '\x1b]0;title\x07',
+  '\x1b[2J',
+  '\0',
+  '\n',
+  '\r',
+  '\u202e',
+  '\u2066',
+  '\u200b',
+  '\ufeff',
+  '\u2028',
+  '\u2029',
+  '\x9b',
+  '\ud800',
+  '../',
+  '/..',
+  '*',
+  '?',
+  '[',
+  ']',
+  '{',
+  '}',
+  '^',
+  '@{HOME}',
+  ' ',
+  ',',
+  '"',
+  "'",
+  '\\',
+  'http://evil.example',
+  'Café',
+  '日本',
+  '😀',
+];
+const hex = (s: string | Buffer) =>
+  Buffer.from(s as string)
+    .toString('hex')
+    .toUpperCase();
 
 function hostileValue(r: () => number): string {
   let s = '/';
@@ -65,7 +101,8 @@ function hostileLine(i: number, r: () => number): string {
     () => `operation="exec" class="file" name=${logged(hostileValue(r), r)} requested_mask="x" denied_mask="x"`,
     () => `operation="signal" class="signal" requested_mask="send" denied_mask="send" signal=${r() < 0.5 ? 'kill' : logged(hostileValue(r), r)} peer=${logged(hostileValue(r), r)}`,
     () => `operation="ptrace" class="ptrace" requested_mask="read" denied_mask="read" peer=${logged(hostileValue(r), r)}`,
-    () => `operation="dbus_method_call" bus="system" path=${logged(hostileValue(r), r)} interface=${logged(hostileValue(r), r)} member=${logged(hostileValue(r), r)} mask="send" name="org.x" peer_label="unconfined"`,
+    () =>
+      `operation="dbus_method_call" bus="system" path=${logged(hostileValue(r), r)} interface=${logged(hostileValue(r), r)} member=${logged(hostileValue(r), r)} mask="send" name="org.x" peer_label="unconfined"`,
     () => `operation="create" class="net" family="inet" ${r() < 0.5 ? 'sock_type="stream" ' : ''}protocol=6 requested_mask="create" denied_mask="create"`,
     () => `operation="open" class="file" name=${logged(`/proc/${1000}/${hostileValue(r).slice(1)}`, r)} requested_mask="r" denied_mask="r"`,
   ];
@@ -114,9 +151,7 @@ test('hostile records: NDJSON, plain lines and suggested rules hold their invari
         if (/^(?:owner )?["/@]/.test(rule)) assert.ok(!/(?:^|\/)\.\.(?:\/|$)/.test(rule), `no traversal in ${rule.slice(0, 200)}`);
         // the only patterns a rule may hold are the variables and id globs for what changes from run
         // to run (pid, thread, uid, home, numbered ids); everything taken from the log is literal
-        const body = rule
-          .replace(/@\{(?:PROC|pid|pids|tid|uid|HOME)\}|\[0-9(?:a-f)?\]\*/g, '')
-          .replace(/^include <[^>]+>$/, '');
+        const body = rule.replace(/@\{(?:PROC|pid|pids|tid|uid|HOME)\}|\[0-9(?:a-f)?\]\*/g, '').replace(/^include <[^>]+>$/, '');
         assert.ok(!/(?<!\\)[*?[\]{}^]/.test(body.replace(/set=\([a-z]+\)|peer=\(|\(|\)/g, '')), `no unescaped pattern in ${rule.slice(0, 200)}`);
       }
     }
@@ -162,7 +197,14 @@ test('hostile records: every TUI screen is safe and bounded by the width', async
   await until(() => frame().includes('? help'), 'first frame', 30_000);
   await new Promise((r) => setImmediate(r));
   const seen: string[] = [];
-  for (const [k, ok] of [['\r', 'Why:'], ['G', 'Evidence'], ['\x1b', 'VERDICT'], ['2', 'profile'], ['3', '3 Timeline'], ['4', 'COMMAND']] as const) {
+  for (const [k, ok] of [
+    ['\r', 'Why:'],
+    ['G', 'Evidence'],
+    ['\x1b', 'VERDICT'],
+    ['2', 'profile'],
+    ['3', '3 Timeline'],
+    ['4', 'COMMAND'],
+  ] as const) {
     app.stdin.write(k);
     await until(() => frame().includes(ok), ok, 30_000);
     seen.push(frame());

@@ -26,7 +26,9 @@ export function describeMachine() {
     os: osName(),
     kernel: release(),
     node: process.version,
-    loadAtStart: loadavg().map((x) => x.toFixed(2)).join(' '),
+    loadAtStart: loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' '),
     storage: storage(),
     date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
   };

@@ -10,7 +10,10 @@ export const GNU_TIME = ['/usr/bin/time', '/bin/time'].find((p) => existsSync(p)
 /** An executable on PATH (plus the sbin directories sudo-less shells leave out), or undefined. */
 export function which(name) {
   const dirs = [...(process.env.PATH ?? '').split(delimiter), '/usr/sbin', '/sbin', '/usr/local/sbin'];
-  return dirs.filter(Boolean).map((d) => join(d, name)).find(isExecutable);
+  return dirs
+    .filter(Boolean)
+    .map((d) => join(d, name))
+    .find(isExecutable);
 }
 function isExecutable(p) {
   try {

@@ -39,9 +39,12 @@ function ingestTable(c) {
     const rate = c.lines / r.seconds;
     const vsGrep = grep ? `${((grep.seconds / r.seconds) * 100).toFixed(grep.seconds / r.seconds < 0.1 ? 1 : 0)} %` : '';
     const ratio = ours ? peerRatio(ours, r) : undefined;
-    const vsOurs = ratio !== undefined && !['inproc', 'parse', 'floor', 'grep', 'json', 'timeline'].includes(r.id) ? (ratio >= 1 ? `${ratio.toFixed(1)}× faster` : `${(1 / ratio).toFixed(1)}× slower`) : '';
+    const vsOurs =
+      ratio !== undefined && !['inproc', 'parse', 'floor', 'grep', 'json', 'timeline'].includes(r.id) ? (ratio >= 1 ? `${ratio.toFixed(1)}× faster` : `${(1 / ratio).toFixed(1)}× slower`) : '';
     const cpu = r.cpuSeconds !== undefined ? `${r.cpuSeconds.toFixed(3)} s | ${fmtRate(c.lines / Math.max(r.cpuSeconds, 1e-3))}` : ' | ';
-    out.push(`| ${r.label}${r.runs < c.runs ? ` (${r.runs} run${r.runs > 1 ? 's' : ''}: time budget)` : ''} | ${r.seconds.toFixed(3)} s | ${fmtRate(rate)} | ${cpu} | ${vsGrep} | ${vsOurs} | ${fmtMB(r.maxRssKB)} MB | ${fmtInt(r.records)}${r.note ? ` (${r.note})` : ''} |`);
+    out.push(
+      `| ${r.label}${r.runs < c.runs ? ` (${r.runs} run${r.runs > 1 ? 's' : ''}: time budget)` : ''} | ${r.seconds.toFixed(3)} s | ${fmtRate(rate)} | ${cpu} | ${vsGrep} | ${vsOurs} | ${fmtMB(r.maxRssKB)} MB | ${fmtInt(r.records)}${r.note ? ` (${r.note})` : ''} |`,
+    );
   }
   return out.join('\n');
 }
@@ -74,7 +77,11 @@ function targets(res) {
     const peakKB = Math.max(...c.rows.filter((r) => !r.error && ['inproc', 'json', 'timeline'].includes(r.id)).map((r) => r.maxRssKB ?? 0));
     const peers = PEERS.map((id) => c.rows.find((r) => r.id === id && !r.error)).filter(Boolean);
     const slower = peers.filter((p) => peerRatio(ours, p) <= 1).map((p) => p.id);
-    const vsPeers = peers.length ? (slower.length ? `not met: ${slower.join(', ')} faster` : `${met(true)} (${peers.map((p) => `${p.id} ${peerRatio(ours, p).toFixed(1)}×`).join(', ')})`) : 'no peer measured';
+    const vsPeers = peers.length
+      ? slower.length
+        ? `not met: ${slower.join(', ')} faster`
+        : `${met(true)} (${peers.map((p) => `${p.id} ${peerRatio(ours, p).toFixed(1)}×`).join(', ')})`
+      : 'no peer measured';
     out.push(
       `| ${c.carrier}${mixName(c)} | ${fmtRate(rate)} lines/s${cpuRate ? ` (${fmtRate(cpuRate)} per CPU-second)` : ''}; ≥ ${want / 1e6} M: ${met(rate >= want)}${jsonPart} | ${(peakKB / 1024).toFixed(0)} MB: ${peakKB / 1024 > TARGET_PEAK_MB ? 'not met' : c.lines >= TARGET_LOG_LINES ? 'met' : `not judged (${fmtInt(c.lines)} lines; the target is for ${fmtInt(TARGET_LOG_LINES)})`} | ${vsPeers} | ${c.load ?? '?'} |`,
     );
@@ -89,11 +96,13 @@ function targets(res) {
     const p = parse.cpuSeconds ?? parse.seconds;
     const floor = c.rows.find((r) => r.id === 'floor' && !r.error);
     if (floor) split.push(`${c.carrier}: the runtime's floor (finding the lines and splitting each into an object, nothing else) reads ${fmtRate(c.lines / floor.seconds)} lines/s`);
-    split.push(`${c.carrier}: classification ${Math.max(0, ((a - p) / a) * 100).toFixed(0)} % of the in-process CPU time (${fmtInt(Math.round(((a - p) / c.records) * 1e6))} µs a record); parse + merge alone ${fmtRate(c.lines / p)} lines per CPU-second`);
+    split.push(
+      `${c.carrier}: classification ${Math.max(0, ((a - p) / a) * 100).toFixed(0)} % of the in-process CPU time (${fmtInt(Math.round(((a - p) / c.records) * 1e6))} µs a record); parse + merge alone ${fmtRate(c.lines / p)} lines per CPU-second`,
+    );
   }
   const where = split.length ? ['', 'Where the time goes (one-offs):', '', ...split.map((x) => `- ${x}`)] : [];
   return [
-    'In-process parse + classify + merge against the target for the mix (flood ≥ 2 M lines/s, one-offs ≥ 1 M, all distinct ≥ 0.5 M); the peak of the in-process, `--json` and `timeline` runs; and whether aa-triage in-process was faster than each of AppArmor\'s own parsers in the same run (their time over ours). The load average is the one-minute, five-minute and fifteen-minute figure when the input\'s measures began: on a loaded machine the wall-clock rates are low by about the load over the two cores, and no target is called met from such a figure alone.',
+    "In-process parse + classify + merge against the target for the mix (flood ≥ 2 M lines/s, one-offs ≥ 1 M, all distinct ≥ 0.5 M); the peak of the in-process, `--json` and `timeline` runs; and whether aa-triage in-process was faster than each of AppArmor's own parsers in the same run (their time over ours). The load average is the one-minute, five-minute and fifteen-minute figure when the input's measures began: on a loaded machine the wall-clock rates are low by about the load over the two cores, and no target is called met from such a figure alone.",
     '',
     `| Input | parse + classify | peak ≤ ${TARGET_PEAK_MB} MB (every mode) | faster than every peer | load average |`,
     '|---|---|---|---|---|',
@@ -132,12 +141,18 @@ function tuiSection(t) {
             ? [
                 `| the view's idle compaction: how long the program waited for it${t.idleCompaction.steps ? `, in all (${t.idleCompaction.steps} steps)` : ''} | ${fmtMs(t.idleCompaction.ms)} | |`,
                 ...(t.idleCompaction.stepMaxMs !== undefined ? [`| the compaction's longest step (a key waits for one step at most) | ${fmtMs(t.idleCompaction.stepMaxMs)} | |`] : []),
-                ...(t.idleCompaction.keyLatencyMs !== undefined ? [`| latency of a key pressed as that compaction started (not among the keys above) | ${fmtMs(t.idleCompaction.keyLatencyMs)} | < ${TARGET_KEY_MS} ms: ${t.idleCompaction.keyLatencyMs < TARGET_KEY_MS ? 'met' : 'not met'} |`] : []),
+                ...(t.idleCompaction.keyLatencyMs !== undefined
+                  ? [
+                      `| latency of a key pressed as that compaction started (not among the keys above) | ${fmtMs(t.idleCompaction.keyLatencyMs)} | < ${TARGET_KEY_MS} ms: ${t.idleCompaction.keyLatencyMs < TARGET_KEY_MS ? 'met' : 'not met'} |`,
+                    ]
+                  : []),
               ]
             : []),
           `| compactions while keys were pressed | ${t.compactionsWhileKeys ?? 0} of ${(t.compactions ?? []).length} | |`,
         ]
-      : [`| memory (RSS) after ${fmtInt(t.total)} records | ${t.rssAfterMB.toFixed(0)} MB | ≤ ${TARGET_TUI_RSS_MB} MB after 1,000,000: ${t.total < 1_000_000 ? 'not judged' : t.rssAfterMB <= TARGET_TUI_RSS_MB ? 'met' : 'not met'} |`]),
+      : [
+          `| memory (RSS) after ${fmtInt(t.total)} records | ${t.rssAfterMB.toFixed(0)} MB | ≤ ${TARGET_TUI_RSS_MB} MB after 1,000,000: ${t.total < 1_000_000 ? 'not judged' : t.rssAfterMB <= TARGET_TUI_RSS_MB ? 'met' : 'not met'} |`,
+        ]),
     `| JS heap used after ${fmtInt(t.total)} records | ${t.heapAfterMB.toFixed(0)} MB | |`,
   ];
   if (t.heapTotalAfterMB !== undefined) {
@@ -159,7 +174,9 @@ function busyNote(res) {
   if (!ratios.length) return [];
   const m = [...ratios].sort((a, b) => a - b)[ratios.length >> 1];
   if (m < 1.3) return [];
-  return [`- The machine was busy with other work during this run: single-threaded measures took ${m.toFixed(1)}× their CPU time in wall time. Compare "lines per CPU-second"; wall-clock rates and the TUI figures are lower than on an idle machine by about that factor.`];
+  return [
+    `- The machine was busy with other work during this run: single-threaded measures took ${m.toFixed(1)}× their CPU time in wall time. Compare "lines per CPU-second"; wall-clock rates and the TUI figures are lower than on an idle machine by about that factor.`,
+  ];
 }
 
 export function renderMarkdown(res) {
@@ -184,7 +201,13 @@ export function renderMarkdown(res) {
     '',
   ];
   for (const c of res.carriers) {
-    parts.push(`## Ingest: ${c.carrier}${mixName(c)} (${fmtInt(c.lines)} lines, ${fmtInt(c.records)} AppArmor records, ${(c.bytes / 1e6).toFixed(0)} MB)`, '', ...(c.load ? [`Load average when these measures began: ${c.load}; when they ended: ${c.loadAfter}.`, ''] : []), ingestTable(c), '');
+    parts.push(
+      `## Ingest: ${c.carrier}${mixName(c)} (${fmtInt(c.lines)} lines, ${fmtInt(c.records)} AppArmor records, ${(c.bytes / 1e6).toFixed(0)} MB)`,
+      '',
+      ...(c.load ? [`Load average when these measures began: ${c.load}; when they ended: ${c.loadAfter}.`, ''] : []),
+      ingestTable(c),
+      '',
+    );
   }
   const t = targets(res);
   if (t) parts.push('## Targets', '', t, '');
@@ -204,7 +227,7 @@ export function renderMarkdown(res) {
     '## Reading the tables',
     '',
     '- "Share of `grep` speed": how close a measure comes to just finding the lines (`grep -c` reads and counts, nothing else).',
-    '- "aa-triage is N× faster/slower": the peer\'s time against aa-triage\'s in-process time (parse + classify + merge) on the same file; with measures taken in turn, the median of the two\'s ratios round by round.',
+    "- \"aa-triage is N× faster/slower\": the peer's time against aa-triage's in-process time (parse + classify + merge) on the same file; with measures taken in turn, the median of the two's ratios round by round.",
     '- "CPU time" is user + system time; on a loaded machine it is the steadier figure ("lines per CPU-second").',
     '- A measure whose runs would take longer than its time budget stops after fewer runs, and says so.',
     '- aa-notify and `apparmor.logparser` are AppArmor\'s own tools (Debian packages apparmor-notify, python3-apparmor); both hand each candidate line to libapparmor\'s C parser. "Records found" is what each reports: aa-notify counts denials, logparser the events it accepted, the libapparmor row the records it did not reject as invalid.',

@@ -53,7 +53,9 @@ function load(files: string[]): string[] {
   return out;
 }
 
-const names = readdirSync(src).filter((n) => n.endsWith('.jsonl')).sort();
+const names = readdirSync(src)
+  .filter((n) => n.endsWith('.jsonl'))
+  .sort();
 const pub = load(names.filter((n) => n !== 'attacks.jsonl'));
 const att = names.includes('attacks.jsonl') ? load(['attacks.jsonl']) : [];
 writeFileSync(join(REALWORLD_DIR, 'public.jsonl'), pub.join('\n') + '\n');

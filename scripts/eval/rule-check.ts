@@ -58,7 +58,10 @@ export function globRegex(glob: string): RegExp | undefined {
     else if (c === '[') {
       const end = g.indexOf(']', i);
       if (end < 0) return undefined;
-      re += `[${g.slice(i + 1, end).replace(/^\^/, '^').replace(/\\/g, '\\\\')}]`;
+      re += `[${g
+        .slice(i + 1, end)
+        .replace(/^\^/, '^')
+        .replace(/\\/g, '\\\\')}]`;
       i = end;
     } else re += c.replace(/[.+^$()|\\/]/g, '\\$&');
   }
@@ -87,7 +90,10 @@ function permsFor(mask: string): Set<string> {
 /** A glob component is narrow when what it stands for in the path is an id (digits) or it keeps a literal word. */
 function narrowComponents(rawGlob: string, path: string): boolean {
   // a variable the tunables define for exactly this part (a pid, a uid, a home) is as narrow as it gets
-  let glob = rawGlob.replace(/@\{HOME\}/g, 'home/\u0000').replace(/@\{PROC\}/g, '/proc').replace(/@\{(?:pid|pids|tid|uid)\}/g, '\u0000');
+  let glob = rawGlob
+    .replace(/@\{HOME\}/g, 'home/\u0000')
+    .replace(/@\{PROC\}/g, '/proc')
+    .replace(/@\{(?:pid|pids|tid|uid)\}/g, '\u0000');
   if (/@\{/.test(glob) || glob.includes('**')) return false;
   if (glob.startsWith('home/')) glob = `/${glob}`;
   const g = glob.split('/');
@@ -103,7 +109,35 @@ function narrowComponents(rawGlob: string, path: string): boolean {
   return true;
 }
 
-const IDIOMATIC_ABSTRACTIONS = new Set(['base', 'fonts', 'nameservice', 'ssl_certs', 'openssl', 'ssl_keys', 'consoles', 'authentication', 'dbus-session-strict', 'dbus-strict', 'X', 'wayland', 'gnome', 'kde', 'freedesktop.org', 'user-tmp', 'bash', 'python', 'perl', 'php', 'mesa', 'dri-common', 'dri-enumerate', 'nvidia', 'audio', 'video', 'opencl']);
+const IDIOMATIC_ABSTRACTIONS = new Set([
+  'base',
+  'fonts',
+  'nameservice',
+  'ssl_certs',
+  'openssl',
+  'ssl_keys',
+  'consoles',
+  'authentication',
+  'dbus-session-strict',
+  'dbus-strict',
+  'X',
+  'wayland',
+  'gnome',
+  'kde',
+  'freedesktop.org',
+  'user-tmp',
+  'bash',
+  'python',
+  'perl',
+  'php',
+  'mesa',
+  'dri-common',
+  'dri-enumerate',
+  'nvidia',
+  'audio',
+  'video',
+  'opencl',
+]);
 
 /** Splits `a (x, y) b=(c d)` into words, keeping parenthesised groups whole. */
 function words(s: string): string[] {
@@ -122,7 +156,11 @@ function words(s: string): string[] {
   return out;
 }
 
-const listOf = (v: string | undefined) => (v ?? '').replace(/[()]/g, '').split(/[\s,]+/).filter(Boolean);
+const listOf = (v: string | undefined) =>
+  (v ?? '')
+    .replace(/[()]/g, '')
+    .split(/[\s,]+/)
+    .filter(Boolean);
 
 /** Checks one rule against the record it was suggested for (without apparmor_parser). */
 export function checkRuleText(rule: string, r: AppArmorRecord): { minimal: boolean; problem?: string } {
@@ -240,10 +278,14 @@ export class ParserCheck {
   prime(rules: string[]): void {
     const todo = [...new Set(rules)].filter((r) => !this.seen.has(r) && !(/^userns\b/.test(r) && this.major < 4));
     if (!todo.length) return;
-    const text = ['include <tunables/global>', ...todo.map((r, i) => {
-      const flag = /^flags=\((.*)\)$/.exec(r);
-      return `profile aa-triage-eval-${i}${flag ? ` flags=(${flag[1]})` : ''} {\n  ${flag ? '' : r}\n}`;
-    })].join('\n') + '\n';
+    const text =
+      [
+        'include <tunables/global>',
+        ...todo.map((r, i) => {
+          const flag = /^flags=\((.*)\)$/.exec(r);
+          return `profile aa-triage-eval-${i}${flag ? ` flags=(${flag[1]})` : ''} {\n  ${flag ? '' : r}\n}`;
+        }),
+      ].join('\n') + '\n';
     const file = join(this.dir, 'batch');
     writeFileSync(file, text);
     const r = spawnSync(this.parser.bin, ['-QK', '--base', this.parser.base, file], { encoding: 'utf8', timeout: 60000 });

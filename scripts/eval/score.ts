@@ -220,10 +220,14 @@ export function report(title: string, f: Figures): string {
   out.push(`  ${head.map((h, i) => (i === 0 ? h.padEnd(16) : h.padStart(13))).join('')}`);
   for (const l of LABELS) out.push(`  ${l.padEnd(16)}${VERDICTS.map((v) => String(f.matrix[l][v]).padStart(13)).join('')}`);
   if (f.nonDenials) out.push(`  non-denials (STATUS ...): ${f.nonDenials}, shown as info: ${f.nonDenialsInfo}`);
-  out.push(`  benign denials: ${f.benign}; called likely-attack ${pct(f.benignAttack, f.benign)} (${f.benignAttack}), unclear ${pct(f.benignUnclear, f.benign)} (${f.benignUnclear}), missing-rule ${pct(f.benignMissing, f.benign)} (${f.benignMissing})`);
+  out.push(
+    `  benign denials: ${f.benign}; called likely-attack ${pct(f.benignAttack, f.benign)} (${f.benignAttack}), unclear ${pct(f.benignUnclear, f.benign)} (${f.benignUnclear}), missing-rule ${pct(f.benignMissing, f.benign)} (${f.benignMissing})`,
+  );
   out.push(`  attack recall: ${pct(f.attacksCaught, f.attacks)} (${f.attacksCaught}/${f.attacks}); attacks called missing-rule: ${f.attacksAsMissing}`);
   out.push(`  calibration (likely-attack and missing-rule verdicts by confidence: given, right as labelled; ${f.unclearGiven} unclear verdicts claim neither):`);
   for (const b of f.calibration) if (b.n) out.push(`    [${b.from.toFixed(2)}, ${Math.min(1, b.to).toFixed(2)}${b.to > 1 ? ']' : ')'}: ${String(b.n).padStart(4)}, right ${pct(b.right, b.n)}`);
-  out.push(`  missing-rule lines called missing-rule: ${f.missingCalled}, a rule suggested on ${f.rules} (the others get advice: reload, load the profile, fix the container); one line ${pct(f.rulesSingle, f.rules)}, valid and minimal ${pct(f.rulesMinimal, f.rules)} (${f.rulesMinimal})${f.rulesParsed ? `; apparmor_parser accepted ${f.rulesParseOk}/${f.rulesParsed}` : '; apparmor_parser not installed: parse check skipped'}`);
+  out.push(
+    `  missing-rule lines called missing-rule: ${f.missingCalled}, a rule suggested on ${f.rules} (the others get advice: reload, load the profile, fix the container); one line ${pct(f.rulesSingle, f.rules)}, valid and minimal ${pct(f.rulesMinimal, f.rules)} (${f.rulesMinimal})${f.rulesParsed ? `; apparmor_parser accepted ${f.rulesParseOk}/${f.rulesParsed}` : '; apparmor_parser not installed: parse check skipped'}`,
+  );
   return out.join('\n');
 }

@@ -103,17 +103,29 @@ export type RuleCheckResult = { ok: true; note?: string } | { ok: false; reason:
  */
 export async function checkRules(prep: AllowPreparation, env: ActionEnv): Promise<RuleCheckResult> {
   const t = prep.plan.target;
-  if (!hasCommand('apparmor_parser', env.env ?? process.env)) return { ok: false, reason: 'apparmor_parser is not installed: the rule cannot be checked, and the profile could not be reloaded either' };
+  if (!hasCommand('apparmor_parser', env.env ?? process.env))
+    return { ok: false, reason: 'apparmor_parser is not installed: the rule cannot be checked, and the profile could not be reloaded either' };
   const text = await readFile(t.file, 'utf8');
   const block = findBlock(text, t.requested);
   if (!block) return { ok: false, reason: `cannot find the block of ${t.requested} in ${t.file}` };
   const dir = await mkdtemp(join(tmpdir(), 'aa-triage-check-'));
   try {
     const copy = join(dir, basename(t.file));
-    await writeFile(copy, insertAt(text, block.end, prep.rules.map((r) => `  ${r}`)), { mode: 0o600 });
+    await writeFile(
+      copy,
+      insertAt(
+        text,
+        block.end,
+        prep.rules.map((r) => `  ${r}`),
+      ),
+      { mode: 0o600 },
+    );
     const r = await runStep(['apparmor_parser', '-Q', '-K', '--base', t.root, copy], { timeoutMs: env.timeoutMs ?? DEFAULT_TIMEOUT_MS, env: env.env });
     if (r.exitCode === 0) return { ok: true };
-    const said = `${r.stderr}\n${r.stdout}\n${r.startError ?? ''}`.split('\n').map((l) => l.trim()).filter(Boolean);
+    const said = `${r.stderr}\n${r.stdout}\n${r.startError ?? ''}`
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean);
     return { ok: false, reason: `apparmor_parser does not accept the profile with this rule${said[0] ? `: ${said[0].split(copy).join(t.file)}` : ''}`, output: cutOutput(said.join('\n')) };
   } finally {
     await rm(dir, { recursive: true, force: true });
@@ -278,7 +290,11 @@ export async function prepareUndoAllow(entry: ActionJournalEntry, target: Target
     if (now === null) return { ok: false, reason: `cannot undo: ${j.file} no longer exists; nothing was touched` };
     if (!j.sha256After || sha256(now) !== j.sha256After) {
       const diff = j.after !== undefined ? lineDiff(j.after, now, j.file) : undefined;
-      return { ok: false, reason: `cannot undo: ${j.file} was changed since the rule was added (by someone else or another tool); nothing was touched. Remove the lines by hand${diff ? '; the changes since:' : '.'}`, diff };
+      return {
+        ok: false,
+        reason: `cannot undo: ${j.file} was changed since the rule was added (by someone else or another tool); nothing was touched. Remove the lines by hand${diff ? '; the changes since:' : '.'}`,
+        diff,
+      };
     }
     const added = j.added ?? [];
     const restored = removeAt(now, j.at, added);

@@ -55,7 +55,10 @@ export function nearestNames(typed: string, declared: Iterable<string>, max = 3)
     }
     scored.push({ name, score });
   }
-  return scored.sort((a, b) => a.score - b.score || a.name.length - b.name.length || (a.name < b.name ? -1 : 1)).slice(0, max).map((s) => s.name);
+  return scored
+    .sort((a, b) => a.score - b.score || a.name.length - b.name.length || (a.name < b.name ? -1 : 1))
+    .slice(0, max)
+    .map((s) => s.name);
 }
 
 /** ` (did you mean /usr/sbin/nginx?)`, `(did you mean a, b or c?)`, or nothing. */

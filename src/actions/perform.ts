@@ -70,7 +70,10 @@ function outputOf(steps: StepResult[]): string {
   return cutOutput(
     steps
       .map((s) => {
-        const text = [s.stdout, s.stderr, s.startError ?? ''].map((x) => x.trim()).filter(Boolean).join('\n');
+        const text = [s.stdout, s.stderr, s.startError ?? '']
+          .map((x) => x.trim())
+          .filter(Boolean)
+          .join('\n');
         return multi ? `[${s.argv[0]}] ${text}`.trim() : text;
       })
       .filter(Boolean)
@@ -117,7 +120,10 @@ export async function performAction(req: ActionRequest, env: ActionEnv): Promise
     const attempt = await tryLock(profileLockPath(env.journalPath, plan.target.profile));
     if (!attempt.ok) {
       const h = attempt.holder;
-      return { done: false, refused: `another action on ${plan.target.profile} is running (aa-triage pid ${Number.isNaN(h.pid) ? 'unknown' : h.pid}${h.since ? `, since ${h.since}` : ''}); nothing was changed: wait for it and look at its result first` };
+      return {
+        done: false,
+        refused: `another action on ${plan.target.profile} is running (aa-triage pid ${Number.isNaN(h.pid) ? 'unknown' : h.pid}${h.since ? `, since ${h.since}` : ''}); nothing was changed: wait for it and look at its result first`,
+      };
     }
     lock = attempt.lock;
   } catch (err) {

@@ -5,9 +5,7 @@
  */
 import { generatedOwner } from '../profiles/managed.js';
 
-export type NameVerdict =
-  | { ok: true; name: string; top: string; child: boolean }
-  | { ok: false; code: 'bad-name' | 'generated' | 'special'; reason: string };
+export type NameVerdict = { ok: true; name: string; top: string; child: boolean } | { ok: false; code: 'bad-name' | 'generated' | 'special'; reason: string };
 
 const CONTROL_RE = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 const MAX_NAME = 4096;

@@ -135,7 +135,10 @@ export function placeRules(p: PlaceInput): PlaceResult {
   const localName = `local/${basenameOf(p.file)}`;
   const inBlock = (): Placement => {
     const added = markerLines(p.id, p.rules, indentOf(lines, block), p.when);
-    return { edits: [{ file: p.file, created: false, before: p.text, after: insertAt(p.text, block.end, added), at: block.end, added }], where: `a marked block at the end of ${p.profile}'s block in ${p.file}` };
+    return {
+      edits: [{ file: p.file, created: false, before: p.text, after: insertAt(p.text, block.end, added), at: block.end, added }],
+      where: `a marked block at the end of ${p.profile}'s block in ${p.file}`,
+    };
   };
   if (child) return { ok: true, placement: inBlock() };
   if (block.localRef) {
@@ -144,7 +147,13 @@ export function placeRules(p: PlaceInput): PlaceResult {
     const current = p.readLocal(block.localRef);
     const added = markerLines(p.id, p.rules, '', p.when);
     if (current === null) {
-      return { ok: true, placement: { edits: [{ file: path, created: true, before: '', after: `${added.join('\n')}\n`, at: 0, added }], where: `${path} (the profile's local include, created now: it did not exist yet)` } };
+      return {
+        ok: true,
+        placement: {
+          edits: [{ file: path, created: true, before: '', after: `${added.join('\n')}\n`, at: 0, added }],
+          where: `${path} (the profile's local include, created now: it did not exist yet)`,
+        },
+      };
     }
     const at = endOf(current);
     return { ok: true, placement: { edits: [{ file: path, created: false, before: current, after: insertAt(current, at, added), at, added }], where: `${path} (the profile's local include)` } };

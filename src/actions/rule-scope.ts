@@ -78,7 +78,8 @@ function tokens(pattern: string): Token[] | undefined {
       if (end < 0) return undefined;
       out.push({ t: 'var', name: p.slice(i + 2, end) });
       i = end;
-    } else if (c === '{' || c === '}') return undefined; // alternations: not decided here
+    } else if (c === '{' || c === '}')
+      return undefined; // alternations: not decided here
     else out.push({ t: 'lit', c });
   }
   return out;
@@ -160,7 +161,7 @@ export function checkEditedRule(edited: string, suggested: string, denied: Denie
     return { ok: false, reason: `only the suggested rule (${base}) can be applied for this kind of access, optionally with audit in front` };
   }
   if (!e) return { ok: false, reason: 'not a file rule of the form [owner] PATH PERMS, like the suggested one' };
-  if (s.owner && !e.owner) return { ok: false, reason: 'dropping owner would allow other users\' files too' };
+  if (s.owner && !e.owner) return { ok: false, reason: "dropping owner would allow other users' files too" };
   const ep = permLetters(e.perms);
   const sp = permLetters(s.perms);
   const wider = [...ep.plain].filter((c) => !sp.plain.has(c));
@@ -183,7 +184,8 @@ export function checkStandaloneRule(rule: string): RuleCheck {
   if (shape) return { ok: false, reason: shape };
   const r = rule.trim().replace(/\s+/g, ' ');
   if (CLASS_WIDE.test(r)) return { ok: false, reason: `${r} allows a whole class of access: name the object (a path, a capability, a family)` };
-  if (/\bcapability\s+(?:[^,]*\s)?(?:sys_admin|mac_admin|mac_override|sys_module|sys_rawio)\b/.test(r)) return { ok: false, reason: 'this capability gives control of the host: add it by hand after review' };
+  if (/\bcapability\s+(?:[^,]*\s)?(?:sys_admin|mac_admin|mac_override|sys_module|sys_rawio)\b/.test(r))
+    return { ok: false, reason: 'this capability gives control of the host: add it by hand after review' };
   const f = parseFileRule(r);
   if (f) {
     if (/\*\*/.test(f.path)) return { ok: false, reason: `${f.path} uses **, which reaches every directory below: name the files` };

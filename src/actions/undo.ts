@@ -57,10 +57,7 @@ export function undoCandidates(entries: ActionJournalEntry[], kernel?: LoadedPro
  * refused (with why; nothing is tried), an allow to take back (its files are checked next, by
  * prepareUndoAllow), or the plan to run. `resolution` is the candidate's profile resolved now.
  */
-export type UndoStep =
-  | { kind: 'refused'; title: string; reason: string }
-  | { kind: 'remove-rule'; entry: ActionJournalEntry; target: Target }
-  | { kind: 'plan'; plan: ActionPlan; undoOf: string };
+export type UndoStep = { kind: 'refused'; title: string; reason: string } | { kind: 'remove-rule'; entry: ActionJournalEntry; target: Target } | { kind: 'plan'; plan: ActionPlan; undoOf: string };
 
 export function planUndo(c: UndoCandidate, resolution: Resolution, hasCommand: (name: string) => boolean): UndoStep {
   const e = c.entry;
@@ -68,7 +65,11 @@ export function planUndo(c: UndoCandidate, resolution: Resolution, hasCommand: (
   if (!t.ok) return { kind: 'refused', title: 'Undo: refused', reason: t.reason };
   if (c.undo === 'remove-rule') return { kind: 'remove-rule', entry: e, target: t.target };
   if (c.undo === 'enforce' && !hasCommand('aa-enforce')) {
-    return { kind: 'refused', title: 'Undo: not possible here', reason: 'aa-enforce is not installed (apparmor-utils), and the complain it would undo edited the file: remove flags=(complain) from the file by hand, then apparmor_parser -r FILE.' };
+    return {
+      kind: 'refused',
+      title: 'Undo: not possible here',
+      reason: 'aa-enforce is not installed (apparmor-utils), and the complain it would undo edited the file: remove flags=(complain) from the file by hand, then apparmor_parser -r FILE.',
+    };
   }
   // an undo asks for the mode the profile had before the action, not whatever the file says now
   const want = e.modeBefore === 'enforce' || e.modeBefore === 'complain' ? e.modeBefore : undefined;

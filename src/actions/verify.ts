@@ -86,7 +86,8 @@ export function judge(plan: ActionPlan, before: KernelRead, after: KernelRead, s
   }
   const state = modeAfter === ABSENT ? 'is not loaded' : `is still ${modeAfter}`;
   const parts = [`failed: ${profile} ${matches(plan, modeAfter) ? `is ${modeAfter}` : state}`];
-  if (!linkOk) parts.push(plan.expectLink === 'present' ? `${plan.target.disableLink} ${linkAfter === undefined ? 'was not created' : `points to ${linkAfter}`}` : `${plan.target.disableLink} is still there`);
+  if (!linkOk)
+    parts.push(plan.expectLink === 'present' ? `${plan.target.disableLink} ${linkAfter === undefined ? 'was not created' : `points to ${linkAfter}`}` : `${plan.target.disableLink} is still there`);
   if (trouble) parts.push(trouble);
   if (notRun > 0) parts.push(`${notRun} later step${notRun > 1 ? 's' : ''} not run`);
   return { outcome: 'failed', modeBefore, modeAfter, message: parts.join('; ') };

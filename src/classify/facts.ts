@@ -37,7 +37,30 @@ export interface DenialFacts {
   subject: string;
 }
 
-const FILE_OPS = new Set(['open', 'mknod', 'file_mmap', 'file_mprotect', 'exec', 'link', 'unlink', 'rename_src', 'rename_dest', 'chmod', 'chown', 'truncate', 'mkdir', 'rmdir', 'file_perm', 'file_lock', 'file_receive', 'file_inherit', 'getattr', 'setattr', 'symlink', 'change_onexec']);
+const FILE_OPS = new Set([
+  'open',
+  'mknod',
+  'file_mmap',
+  'file_mprotect',
+  'exec',
+  'link',
+  'unlink',
+  'rename_src',
+  'rename_dest',
+  'chmod',
+  'chown',
+  'truncate',
+  'mkdir',
+  'rmdir',
+  'file_perm',
+  'file_lock',
+  'file_receive',
+  'file_inherit',
+  'getattr',
+  'setattr',
+  'symlink',
+  'change_onexec',
+]);
 
 function accessClass(f: Record<string, string>): AccessClass {
   const op = f.operation ?? '';

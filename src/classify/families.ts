@@ -18,7 +18,8 @@ import { PROCESS_VIEWERS, type ProgramKind } from './programs.js';
 const TLS_PRIVATE_DIR_RE = /^\/etc\/(?:ssl\/private|pki\/tls\/private|letsencrypt)\//;
 const PROC_SECRETS_RE = /^\/proc\/[0-9]+\/(?:environ|mem)$/;
 const PROC_PRIVATE_RE = /^\/proc\/[0-9]+\/(?:maps|auxv|cmdline|fd\/?.*)$/;
-const BROWSER_SECRETS_RE = /\/\.(?:mozilla|thunderbird)\/.*(?:logins\.json|key[34]\.db|cookies\.sqlite)$|\/(?:google-chrome|chromium|BraveSoftware)\/.*(?:Login Data|Cookies)$|\/\.local\/share\/keyrings\//;
+const BROWSER_SECRETS_RE =
+  /\/\.(?:mozilla|thunderbird)\/.*(?:logins\.json|key[34]\.db|cookies\.sqlite)$|\/(?:google-chrome|chromium|BraveSoftware)\/.*(?:Login Data|Cookies)$|\/\.local\/share\/keyrings\//;
 const REVOKED_FD_RE = /^\/?apparmor\/\.null$/;
 const DEV_RE = /^\/dev\//;
 const LOCK_MASK_RE = /^[kl]+$/;
@@ -54,7 +55,8 @@ function sensitiveRead(path: string, f: DenialFacts): boolean {
 const LOG_SOCKET_RE = /^\/(?:dev\/log|run\/systemd\/journal\/(?:dev-log|socket|stdout)|run\/systemd\/notify)$/;
 const DEVICE_LINKS_RE = /^\/dev\/(?:char|dri|nvidia[\w-]*|snd|input|video[0-9]*|media[0-9]*|hidraw[0-9]*|uinput|vfio|kvm|net\/tun|fuse|bus\/usb|shm)(?:\/|$)/;
 const TERMINALS_RE = /^\/dev\/(?:pts\/[0-9]+|tty[0-9S]*[0-9]*|console|ptmx|null)$/;
-const OWN_PROC_WRITE_RE = /^\/proc\/(?:self|thread-self|[0-9]+)\/(?:task\/[0-9]+\/)?(?:comm|attr\/[\w/]+|oom_score_adj|oom_adj|setgroups|uid_map|gid_map|loginuid|timerslack_ns|clear_refs|coredump_filter)$/;
+const OWN_PROC_WRITE_RE =
+  /^\/proc\/(?:self|thread-self|[0-9]+)\/(?:task\/[0-9]+\/)?(?:comm|attr\/[\w/]+|oom_score_adj|oom_adj|setgroups|uid_map|gid_map|loginuid|timerslack_ns|clear_refs|coredump_filter)$/;
 const STATE_ROOTS_RE = /^\/(?:run|var\/run|var\/lib|var\/log|var\/cache|var\/spool|tmp|var\/tmp|dev\/shm|run\/shm|sys\/fs\/cgroup|srv|opt|mnt|media)\//;
 const SYSTEM_PROGRAM_RE = /^\/(?:usr\/(?:local\/)?)?(?:s?bin|lib(?:exec|32|64)?)\/|^\/opt\/|^\/snap\/|^\/usr\/share\/|^\/usr\/games\//;
 const HOME_RE = /^\/(?:home\/[^/]+|root|run\/user\/[0-9]+)\//;
@@ -90,8 +92,10 @@ export function ordinaryFileSignals(f: DenialFacts, out: Findings, reads: boolea
     if (TERMINALS_RE.test(path)) s.push(benign(2, 'terminal', () => `${path} is a terminal: output or a lock on the session's own terminal`));
     else if (LOG_SOCKET_RE.test(path)) s.push(benign(2, 'log-socket', () => `${path} is the system logger's socket: the program logging`));
     else if (OWN_PROC_WRITE_RE.test(path)) s.push(benign(2, 'own-proc-write', () => `${path}: a process setting its own attributes (thread name, OOM score, id maps)`));
-    else if (STATE_ROOTS_RE.test(path) && !stagingDir(path)?.includes('memfd')) s.push(benign(2, 'state-write', () => `${path} is run-time state, a log, a cache or scratch space: where services write`));
-    else if (HOME_RE.test(path)) s.push(benign(kind === 'sandbox' || kind === 'snap' || kind === 'desktop app' ? 2 : 1, 'home-write', () => `${path} is in a user's home: an application saving its files`));
+    else if (STATE_ROOTS_RE.test(path) && !stagingDir(path)?.includes('memfd'))
+      s.push(benign(2, 'state-write', () => `${path} is run-time state, a log, a cache or scratch space: where services write`));
+    else if (HOME_RE.test(path))
+      s.push(benign(kind === 'sandbox' || kind === 'snap' || kind === 'desktop app' ? 2 : 1, 'home-write', () => `${path} is in a user's home: an application saving its files`));
     else if (DEVICE_LINKS_RE.test(path)) s.push(benign(2, 'device', () => `${path} is a device node or link for a GPU, sound, input or virtual device: drivers' helpers create and refresh them`));
     else if (DEV_RE.test(path)) s.push(benign(1, 'device', () => `${path} is a device node`));
     return;
@@ -113,7 +117,13 @@ export function usernsSignals(f: DenialFacts, out: Findings): void {
     out.signals.push({ side: 'attack', weight: 1, tag: 'userns', reason: () => `${f.subject} tried to create a user namespace: a server has little reason to, and kernel exploits start there` });
     return;
   }
-  out.signals.push(benign(3, 'userns-restriction', `user namespace creation stopped by Ubuntu's unprivileged user-namespace restriction: browsers, Electron apps and sandboxing tools do this by design (the app needs a profile that allows userns)`));
+  out.signals.push(
+    benign(
+      3,
+      'userns-restriction',
+      `user namespace creation stopped by Ubuntu's unprivileged user-namespace restriction: browsers, Electron apps and sandboxing tools do this by design (the app needs a profile that allows userns)`,
+    ),
+  );
 }
 
 /** A container runtime handing a new container its profile (change_onexec), or a profile switch. */
@@ -123,7 +133,13 @@ export function changeProfileSignals(f: DenialFacts, out: Findings): void {
   const comm = fl.comm ?? '';
   const notLoaded = NOT_LOADED_RE.test(fl.info ?? '');
   if (f.program.kind === 'container' || RUNTIME_COMM_RE.test(comm) || CONTAINER_TARGET_RE.test(target)) {
-    out.signals.push(benign(3, 'runtime-profile', () => `a container runtime switching a new container to ${target || 'its profile'}${notLoaded ? ': that profile is not loaded (reload it or restart the runtime)' : ''}`));
+    out.signals.push(
+      benign(
+        3,
+        'runtime-profile',
+        () => `a container runtime switching a new container to ${target || 'its profile'}${notLoaded ? ': that profile is not loaded (reload it or restart the runtime)' : ''}`,
+      ),
+    );
   } else if (notLoaded) {
     out.signals.push(benign(2, 'profile-not-loaded', () => `the profile ${target || '?'} is not loaded: a service started while its profile was being reloaded, or before it was loaded`));
   } else if (f.program.kind !== 'network service' && f.program.kind !== 'service') {

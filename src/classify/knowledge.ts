@@ -12,7 +12,30 @@ export const SHELLS = new Set(['ash', 'bash', 'csh', 'ksh', 'sh', 'tcsh', 'zsh',
 const INTERPRETER_RE = /^(?:python[0-9.]*|perl[0-9.]*|ruby[0-9.]*|php[0-9.]*|php-cgi[0-9.]*|node|nodejs|lua[0-9.]*|luajit|tclsh[0-9.]*|wish[0-9.]*|g?awk|mawk|nawk|pwsh|deno|bun)$/;
 const NETWORK_TOOLS = new Set(['nc', 'ncat', 'netcat', 'nc.openbsd', 'nc.traditional', 'socat', 'nmap', 'masscan', 'tcpdump', 'tshark', 'telnet', 'ssh', 'ftp', 'proxychains', 'chisel', 'ngrok']);
 const DOWNLOAD_TOOLS = new Set(['curl', 'wget', 'scp', 'sftp', 'rsync', 'tftp', 'aria2c', 'lwp-download', 'fetch']);
-const RECON_TOOLS = new Set(['id', 'whoami', 'uname', 'w', 'who', 'last', 'lastlog', 'ifconfig', 'netstat', 'ss', 'arp', 'route', 'ip', 'ps', 'lsof', 'getent', 'hostname', 'crontab', 'base64', 'xxd', 'chmod', 'chattr']);
+const RECON_TOOLS = new Set([
+  'id',
+  'whoami',
+  'uname',
+  'w',
+  'who',
+  'last',
+  'lastlog',
+  'ifconfig',
+  'netstat',
+  'ss',
+  'arp',
+  'route',
+  'ip',
+  'ps',
+  'lsof',
+  'getent',
+  'hostname',
+  'crontab',
+  'base64',
+  'xxd',
+  'chmod',
+  'chattr',
+]);
 
 const COMPILERS = /^(?:gcc(?:-[0-9.]+)?|cc|c\+\+|g\+\+(?:-[0-9.]+)?|clang(?:-[0-9.]+)?|tcc|as|ld|ld\.bfd|ld\.gold|make)$/;
 
@@ -67,7 +90,10 @@ const CREDENTIALS: [RegExp, PathFact][] = [
   [/\/\.ssh\/(?:id_[^/]*|identity)$/, { label: 'an SSH private key', weight: 3 }],
   [/^\/etc\/ssh\/ssh_host_[^/]*_key$/, { label: 'an SSH host private key', weight: 3 }],
   [/\/\.ssh\/(?:authorized_keys2?|known_hosts)$/, { label: 'SSH trust files', weight: 2 }],
-  [/\/\.aws\/(?:credentials|config)$|\/\.config\/gcloud\/|\/\.azure\/|\/\.kube\/config$|\/\.docker\/config\.json$|^\/etc\/kubernetes\/(?:admin\.conf|pki\/)|\/\.vault-token$/, { label: 'cloud or cluster credentials', weight: 3 }],
+  [
+    /\/\.aws\/(?:credentials|config)$|\/\.config\/gcloud\/|\/\.azure\/|\/\.kube\/config$|\/\.docker\/config\.json$|^\/etc\/kubernetes\/(?:admin\.conf|pki\/)|\/\.vault-token$/,
+    { label: 'cloud or cluster credentials', weight: 3 },
+  ],
   [/\/\.pgpass$|\/\.my\.cnf$|^\/etc\/mysql\/debian\.cnf$/, { label: 'database credentials', weight: 3, db: true }],
   [/\/\.netrc$|\/\.git-credentials$|\/\.gnupg\/|^\/etc\/krb5\.keytab$|^\/var\/lib\/samba\/private\//, { label: 'stored credentials', weight: 3 }],
   [/^\/var\/lib\/cloud\/instances?\/.*user-data|^\/run\/cloud-init\/instance-data-sensitive/, { label: 'cloud-init user data (often holds secrets)', weight: 3 }],
@@ -211,7 +237,30 @@ export const HIGH_CAPS: Record<string, string> = {
 };
 export const MEDIUM_CAPS = new Set(['sys_chroot', 'net_raw', 'setfcap', 'linux_immutable', 'syslog', 'sys_time', 'net_admin', 'audit_read']);
 /** Capabilities ordinary services need; their denial is usually a missing rule. */
-export const ROUTINE_CAPS = new Set(['chown', 'dac_override', 'dac_read_search', 'fowner', 'fsetid', 'kill', 'setgid', 'setuid', 'setpcap', 'net_bind_service', 'net_broadcast', 'ipc_lock', 'ipc_owner', 'sys_nice', 'sys_resource', 'sys_tty_config', 'lease', 'audit_write', 'block_suspend', 'wake_alarm', 'mknod', 'sys_pacct']);
+export const ROUTINE_CAPS = new Set([
+  'chown',
+  'dac_override',
+  'dac_read_search',
+  'fowner',
+  'fsetid',
+  'kill',
+  'setgid',
+  'setuid',
+  'setpcap',
+  'net_bind_service',
+  'net_broadcast',
+  'ipc_lock',
+  'ipc_owner',
+  'sys_nice',
+  'sys_resource',
+  'sys_tty_config',
+  'lease',
+  'audit_write',
+  'block_suspend',
+  'wake_alarm',
+  'mknod',
+  'sys_pacct',
+]);
 
 /** Signals a service manager or an operator sends to reload or stop a service. */
 export const SERVICE_SIGNALS = new Set(['hup', 'term', 'kill', 'int', 'quit', 'usr1', 'usr2', 'cont', 'stop', 'winch', 'exists', '1', '15', '9', '2', '3', '10', '12', '18', '19', '28', '0']);

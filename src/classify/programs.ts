@@ -38,21 +38,29 @@ export interface Program {
 
 const base = (p: string) => p.slice(p.lastIndexOf('/') + 1);
 
-const NETWORK_SERVICES = /^(?:nginx|apache2?|httpd|lighttpd|caddy|haproxy|php-fpm[0-9.]*|uwsgi|gunicorn|tomcat[0-9]*|traefik|envoy|varnishd|h2o|squid|mysqld|mariadbd|postgres|postgresql|redis-server|valkey-server|mongod|memcached|clickhouse-server|influxd|etcd|exim4?|postfix|smtpd|master|dovecot|sendmail|opendkim|rspamd|maddy|named|bind9?|unbound|dnsmasq|pdns_server|pdns_recursor|nsd|knotd|dnscrypt-proxy|sshd|vsftpd|proftpd|pure-ftpd|smbd|nmbd|samba|slapd|krb5kdc|ntpd|chronyd|tlsdated|cupsd|cups-browsed|avahi-daemon|snmpd|openvpn|mosquitto|rabbitmq-server|asterisk|prosody|ejabberd|tor|named-pkcs11)$/;
+const NETWORK_SERVICES =
+  /^(?:nginx|apache2?|httpd|lighttpd|caddy|haproxy|php-fpm[0-9.]*|uwsgi|gunicorn|tomcat[0-9]*|traefik|envoy|varnishd|h2o|squid|mysqld|mariadbd|postgres|postgresql|redis-server|valkey-server|mongod|memcached|clickhouse-server|influxd|etcd|exim4?|postfix|smtpd|master|dovecot|sendmail|opendkim|rspamd|maddy|named|bind9?|unbound|dnsmasq|pdns_server|pdns_recursor|nsd|knotd|dnscrypt-proxy|sshd|vsftpd|proftpd|pure-ftpd|smbd|nmbd|samba|slapd|krb5kdc|ntpd|chronyd|tlsdated|cupsd|cups-browsed|avahi-daemon|snmpd|openvpn|mosquitto|rabbitmq-server|asterisk|prosody|ejabberd|tor|named-pkcs11)$/;
 
-const DOCUMENT_FILTERS = /^(?:man_filter|man_groff|groff|nroff|troff|grotty|mandb|foomatic-rip|cups-pdf|gs|ghostscript|gsc|convert|magick|pdftotext|pdftoppm|exiftool|evince-thumbnailer|totem-video-thumbnailer|gnome-thumbnail-factory|ffmpegthumbnailer|tumblerd)$/;
+const DOCUMENT_FILTERS =
+  /^(?:man_filter|man_groff|groff|nroff|troff|grotty|mandb|foomatic-rip|cups-pdf|gs|ghostscript|gsc|convert|magick|pdftotext|pdftoppm|exiftool|evince-thumbnailer|totem-video-thumbnailer|gnome-thumbnail-factory|ffmpegthumbnailer|tumblerd)$/;
 
-const SANDBOXES = /^(?:unprivileged_userns|unpriv_[\w-]+|firefox(?:-esr|-bin)?|firefox\.sh|chrome|chromium(?:-browser)?|google-chrome(?:-stable|-beta)?|msedge|microsoft-edge|brave(?:-browser)?|opera|vivaldi(?:-bin)?|epiphany(?:-browser)?|qutebrowser|librewolf|torbrowser|tor-browser|thunderbird|electron[0-9]*|code|code-insiders|vscode|codium|slack|discord|signal-desktop|element-desktop|teams(?:-for-linux)?|spotify|obsidian|mattermost-desktop|standard-notes|simplenote|typeapp-mail|keepassxc|1password|bitwarden|notion-app|postman|zoom|skypeforlinux|whatsapp[\w-]*|telegram-desktop|steam|bwrap|bubblewrap|firejail(?:-default)?|flatpak|qtwebengineprocess|chrome-sandbox|chrome_crashpad_handler|nacl_helper|buildah|podman|rootlesskit|slirp4netns|lxc-usernsexec|userbindmount|linux-sandbox|mmdebstrap|sbuild|plasmashell|electron-builder[\w-]*)$/i;
+const SANDBOXES =
+  /^(?:unprivileged_userns|unpriv_[\w-]+|firefox(?:-esr|-bin)?|firefox\.sh|chrome|chromium(?:-browser)?|google-chrome(?:-stable|-beta)?|msedge|microsoft-edge|brave(?:-browser)?|opera|vivaldi(?:-bin)?|epiphany(?:-browser)?|qutebrowser|librewolf|torbrowser|tor-browser|thunderbird|electron[0-9]*|code|code-insiders|vscode|codium|slack|discord|signal-desktop|element-desktop|teams(?:-for-linux)?|spotify|obsidian|mattermost-desktop|standard-notes|simplenote|typeapp-mail|keepassxc|1password|bitwarden|notion-app|postman|zoom|skypeforlinux|whatsapp[\w-]*|telegram-desktop|steam|bwrap|bubblewrap|firejail(?:-default)?|flatpak|qtwebengineprocess|chrome-sandbox|chrome_crashpad_handler|nacl_helper|buildah|podman|rootlesskit|slirp4netns|lxc-usernsexec|userbindmount|linux-sandbox|mmdebstrap|sbuild|plasmashell|electron-builder[\w-]*)$/i;
 
 /** The Electron and browser apps often packaged as snaps (their sandbox asks for userns and sys_admin). */
-const CONTAINER_RUNTIMES = /^(?:dockerd|docker|containerd|containerd-shim[\w-]*|runc|crun|youki|lxd|lxc-start|lxc-attach|lxc-execute|incusd|incus|lxcfs|podman|conmon|buildkitd|kubelet|k3s|hassio-supervisor|kubearmor[\w-]*)$/;
-const CONTAINER_PROFILES = /^(?:docker-default|cri-containerd\.apparmor\.d|containers-default-[\w.-]*|lxc-container-default[\w-]*|lxc-default[\w-]*|lxd-[^/]*|lxc-[^/]*|incus-[^/]*|incus_[^/]*|lxd_[^/]*|kubearmor-[^/]*|hassio-[^/]*)$/;
+const CONTAINER_RUNTIMES =
+  /^(?:dockerd|docker|containerd|containerd-shim[\w-]*|runc|crun|youki|lxd|lxc-start|lxc-attach|lxc-execute|incusd|incus|lxcfs|podman|conmon|buildkitd|kubelet|k3s|hassio-supervisor|kubearmor[\w-]*)$/;
+const CONTAINER_PROFILES =
+  /^(?:docker-default|cri-containerd\.apparmor\.d|containers-default-[\w.-]*|lxc-container-default[\w-]*|lxc-default[\w-]*|lxd-[^/]*|lxc-[^/]*|incus-[^/]*|incus_[^/]*|lxd_[^/]*|kubearmor-[^/]*|hassio-[^/]*)$/;
 
-const HYPERVISOR = /^(?:libvirtd|virtqemud|virtlogd|virtlockd|virt-aa-helper|libvirt-[0-9a-f-]{36}|qemu[\w.-]*|qemu-system-[\w-]+|swtpm|virtiofsd|multipass[\w.-]*|multipassd|libvirt_leaseshelper|virt-manager)$/;
+const HYPERVISOR =
+  /^(?:libvirtd|virtqemud|virtlogd|virtlockd|virt-aa-helper|libvirt-[0-9a-f-]{36}|qemu[\w.-]*|qemu-system-[\w-]+|swtpm|virtiofsd|multipass[\w.-]*|multipassd|libvirt_leaseshelper|virt-manager)$/;
 
-const ADMIN_TOOLS = /^(?:ps|top|htop|btop|atop|nvtop|iotop|glances|lsof|pgrep|pidof|pkill|free|uptime|w|readlink|tlp|hwctl|lsmod|kmod|modprobe|spectre-meltdown-checker|ubuntu_pro[\w-]*|ubuntu-advantage|ua|apt|apt-get|apt-check|dpkg|unattended-upgrade[s]?|aa-[\w-]+|apparmor_parser|unix-chkpwd|sudo|su|passwd|chsh|zgrep|grep|find|man|host|dig|nslookup|ping|ping6|traceroute|tracepath|mtr|arping|dhclient|dhcpcd|dhcpcd_run_hooks|dhcpcd-run-hooks|networkmanager|nm-[\w-]+|wpa_supplicant|systemd-networkd|systemd-resolved|systemd-timesyncd|systemd-[\w-]+|systemd|tcpdump|tshark|dumpcap|wireshark|smartctl|hdparm|nvidia-smi|nvidia_modprobe|nvidia-modprobe|lsb_release|sensors|dmidecode|lshw|inxi|neofetch|fastfetch|fwupd|fwupdmgr|snap|snapd|process-agent|system-probe|security-agent|trace-agent|datadog-agent|node_exporter|telegraf|zabbix_agentd|netdata|collectd|fluent-bit|filebeat|auditbeat|syslog-ng|rsyslogd|journalctl|logrotate|clamd|clamscan|freshclam|rkhunter|lynis|aide|tuned|irqbalance|thermald|powertop|upower|acpid|udisksd|udevadm|mount|umount|fsck|e2fsck|blkid|lsblk|cryptsetup|lvm|mdadm|zfs|zpool|btrfs|xfs_\w+|sshfs|sshfs_server|chrony|ntpdate)$/i;
+const ADMIN_TOOLS =
+  /^(?:ps|top|htop|btop|atop|nvtop|iotop|glances|lsof|pgrep|pidof|pkill|free|uptime|w|readlink|tlp|hwctl|lsmod|kmod|modprobe|spectre-meltdown-checker|ubuntu_pro[\w-]*|ubuntu-advantage|ua|apt|apt-get|apt-check|dpkg|unattended-upgrade[s]?|aa-[\w-]+|apparmor_parser|unix-chkpwd|sudo|su|passwd|chsh|zgrep|grep|find|man|host|dig|nslookup|ping|ping6|traceroute|tracepath|mtr|arping|dhclient|dhcpcd|dhcpcd_run_hooks|dhcpcd-run-hooks|networkmanager|nm-[\w-]+|wpa_supplicant|systemd-networkd|systemd-resolved|systemd-timesyncd|systemd-[\w-]+|systemd|tcpdump|tshark|dumpcap|wireshark|smartctl|hdparm|nvidia-smi|nvidia_modprobe|nvidia-modprobe|lsb_release|sensors|dmidecode|lshw|inxi|neofetch|fastfetch|fwupd|fwupdmgr|snap|snapd|process-agent|system-probe|security-agent|trace-agent|datadog-agent|node_exporter|telegraf|zabbix_agentd|netdata|collectd|fluent-bit|filebeat|auditbeat|syslog-ng|rsyslogd|journalctl|logrotate|clamd|clamscan|freshclam|rkhunter|lynis|aide|tuned|irqbalance|thermald|powertop|upower|acpid|udisksd|udevadm|mount|umount|fsck|e2fsck|blkid|lsblk|cryptsetup|lvm|mdadm|zfs|zpool|btrfs|xfs_\w+|sshfs|sshfs_server|chrony|ntpdate)$/i;
 
-const DESKTOP = /^(?:xorg|xwayland|gnome-[\w-]+|gsd-[\w-]+|kde[\w-]*|plasma[\w-]*|nautilus|dolphin|thunar|evince|okular|eog|totem|vlc|mpv|gimp|inkscape|libreoffice[\w-]*|soffice\.bin|pipewire[\w-]*|wireplumber|pulseaudio|mako|dunst|swaync|xdg-[\w-]+|gvfsd[\w-]*|tracker-[\w-]+|kodi|kodi\.bin|mate-[\w-]+|xfce4-[\w-]+|cinnamon[\w-]*|geary|evolution[\w-]*|rhythmbox|shotwell|transmission-gtk|deja-dup|update-notifier|snap-store|gnome-software)$/i;
+const DESKTOP =
+  /^(?:xorg|xwayland|gnome-[\w-]+|gsd-[\w-]+|kde[\w-]*|plasma[\w-]*|nautilus|dolphin|thunar|evince|okular|eog|totem|vlc|mpv|gimp|inkscape|libreoffice[\w-]*|soffice\.bin|pipewire[\w-]*|wireplumber|pulseaudio|mako|dunst|swaync|xdg-[\w-]+|gvfsd[\w-]*|tracker-[\w-]+|kodi|kodi\.bin|mate-[\w-]+|xfce4-[\w-]+|cinnamon[\w-]*|geary|evolution[\w-]*|rhythmbox|shotwell|transmission-gtk|deja-dup|update-notifier|snap-store|gnome-software)$/i;
 
 /** The names a profile and its attachment go by: `/usr/sbin/nginx` -> nginx; `snap.discord.discord` -> discord; `a//b` -> a and b. */
 function namesOf(profile: string): string[] {
@@ -127,7 +135,8 @@ function decideProgram(profile: string, attachment?: string, comm?: string): Pro
     if (SANDBOXES.test(n)) return { kind: 'sandbox', name: n };
     if (HYPERVISOR.test(n)) return { kind: 'hypervisor', name: n, runtime: !/^libvirt-[0-9a-f-]{36}$/.test(n) };
     if (CONTAINER_RUNTIMES.test(n)) return { kind: 'container', name: n, runtime: true };
-    if (CONTAINER_PROFILES.test(n) || owner === 'docker' || owner === 'containerd' || owner === 'podman' || owner === 'lxd' || owner === 'lxc' || owner === 'incus') return { kind: 'container', name: n };
+    if (CONTAINER_PROFILES.test(n) || owner === 'docker' || owner === 'containerd' || owner === 'podman' || owner === 'lxd' || owner === 'lxc' || owner === 'incus')
+      return { kind: 'container', name: n };
     if (ADMIN_TOOLS.test(n)) return { kind: 'admin tool', name: n };
     if (DESKTOP.test(n) || /^(?:[a-z]{2,}\.){2}[A-Za-z][\w-]*$/.test(n)) return { kind: 'desktop app', name: n };
   }
@@ -143,7 +152,8 @@ function decideProgram(profile: string, attachment?: string, comm?: string): Pro
 }
 
 /** Command names of tools that read other processes' /proc entries for a living. */
-export const PROCESS_VIEWERS = /^(?:apps\.plugin|ps|top|htop|btop|atop|nvtop|iotop|glances|pgrep|pidof|pkill|lsof|fuser|w|uptime|free|readlink|process-agent|system-probe|agent|node_exporter|telegraf|zabbix_agentd|netdata|collectd|tlp|spectre-meltde|sensors|health)$/;
+export const PROCESS_VIEWERS =
+  /^(?:apps\.plugin|ps|top|htop|btop|atop|nvtop|iotop|glances|pgrep|pidof|pkill|lsof|fuser|w|uptime|free|readlink|process-agent|system-probe|agent|node_exporter|telegraf|zabbix_agentd|netdata|collectd|tlp|spectre-meltde|sensors|health)$/;
 
 /** Command names of debuggers and tracers: attaching with them to another process is an injection or sniffing step. */
 export const TRACERS = /^(?:strace|ltrace|gdb|lldb|perf|bpftrace|frida[\w-]*|gcore|ptrace|linux_injector)$/;

@@ -21,7 +21,6 @@ const PID_MARK = '\u0001';
 /** Stands for the seconds since the profile's last load in shared results. */
 const AGE_MARK = '\u0002';
 
-
 /** A text rendered from a shared result, cut where the per-record values go (see cutRendering). */
 export type CutRendering = readonly string[];
 
@@ -309,7 +308,17 @@ export class ResultCache<C, B = C> {
     }
     const literal = holdsMarks(f);
     const examined = this.decider.examine(r, literal ? undefined : PID_MARK);
-    const s: Slot<C, B> = { key1: key, key2, keyFlags, repeatKey: key2 * 4 + keyFlags, literal, brief: this.decider.brief(examined), examined: literal ? undefined : examined, contextSig: 0, admitted: again };
+    const s: Slot<C, B> = {
+      key1: key,
+      key2,
+      keyFlags,
+      repeatKey: key2 * 4 + keyFlags,
+      literal,
+      brief: this.decider.brief(examined),
+      examined: literal ? undefined : examined,
+      contextSig: 0,
+      admitted: again,
+    };
     if (this.uncached) return s;
     if (again) this.remember(key, s);
     else {

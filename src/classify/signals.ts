@@ -62,7 +62,8 @@ const POLICY_LOADER_RE = /^(?:apparmor_parser|aa-[\w-]+|snapd|snap-confine|lxd|i
 const SHELL_RUNNING_SERVER_RE = /^(?:sshd|master|postfix|exim4?|cupsd)$/;
 const SSHD_RE = /^sshd(?:-session|-auth)?$/;
 const SSH_TRUST_RE = /\/\.ssh\/(?:authorized_keys2?|known_hosts)$|^\/etc\/ssh\//;
-const PASSWORD_TOOL_RE = /^(?:unix[-_]chkpwd|passwd|chpasswd|chage|chfn|chsh|useradd|usermod|userdel|groupadd|groupmod|gpasswd|newusers|pwck|grpck|vipw|login|su|sudo|visudo|polkit-agent-helper-1|gdm-session-worker|lightdm|sddm-helper)$/;
+const PASSWORD_TOOL_RE =
+  /^(?:unix[-_]chkpwd|passwd|chpasswd|chage|chfn|chsh|useradd|usermod|userdel|groupadd|groupmod|gpasswd|newusers|pwck|grpck|vipw|login|su|sudo|visudo|polkit-agent-helper-1|gdm-session-worker|lightdm|sddm-helper)$/;
 const PASSWORD_STORE_RE = /^\/etc\/(?:shadow|gshadow|sudoers|security\/opasswd)/;
 const DAEMON_SUFFIX_RE = /d$/;
 
@@ -95,7 +96,42 @@ export interface Findings {
   movedFrom?: FileRule;
 }
 
-const GENERIC_DIRS = new Set(['/', '/etc/', '/usr/', '/usr/lib/', '/usr/share/', '/usr/bin/', '/usr/sbin/', '/usr/local/', '/usr/local/bin/', '/usr/local/lib/', '/var/', '/var/lib/', '/var/log/', '/var/cache/', '/var/spool/', '/run/', '/var/run/', '/tmp/', '/var/tmp/', '/dev/', '/dev/shm/', '/home/', '/root/', '/proc/', '/sys/', '/srv/', '/opt/', '/bin/', '/sbin/', '/lib/', '/lib64/', '/mnt/', '/media/', '/run/user/']);
+const GENERIC_DIRS = new Set([
+  '/',
+  '/etc/',
+  '/usr/',
+  '/usr/lib/',
+  '/usr/share/',
+  '/usr/bin/',
+  '/usr/sbin/',
+  '/usr/local/',
+  '/usr/local/bin/',
+  '/usr/local/lib/',
+  '/var/',
+  '/var/lib/',
+  '/var/log/',
+  '/var/cache/',
+  '/var/spool/',
+  '/run/',
+  '/var/run/',
+  '/tmp/',
+  '/var/tmp/',
+  '/dev/',
+  '/dev/shm/',
+  '/home/',
+  '/root/',
+  '/proc/',
+  '/sys/',
+  '/srv/',
+  '/opt/',
+  '/bin/',
+  '/sbin/',
+  '/lib/',
+  '/lib64/',
+  '/mnt/',
+  '/media/',
+  '/run/user/',
+]);
 const HELPER_ROOTS_RE = /^\/(?:usr\/lib|usr\/libexec|usr\/local\/lib|opt)\//;
 const TMP_ROOTS_RE = /^\/(?:tmp|var\/tmp)\/[^/.]/;
 const SERVICE_ROOTS_RE = /^\/(?:run|var\/run|var\/lib|var\/log|var\/cache|var\/spool|etc|srv|opt|usr\/share|usr\/lib|usr\/libexec|var\/www)\//;
@@ -112,7 +148,6 @@ export function reasonText(x: Signal): string {
   x.reason = text;
   return text;
 }
-
 
 /** The longest common directory prefix of two paths (ending in `/`), without allocating per component. */
 function sharedDir(a: string, b: string): string {
@@ -209,7 +244,14 @@ function fileSignals(f: DenialFacts, index: ProfileIndex | undefined, out: Findi
     const kind = f.program.kind;
     const server = (f.role !== undefined && !spawner) || kind === 'network service' || kind === 'document filter';
     // programs that run shells and helpers by nature: a shell from them is one weak signal, not an alarm
-    const runsThings = kind === 'sandbox' || kind === 'snap' || kind === 'container' || kind === 'hypervisor' || kind === 'admin tool' || kind === 'desktop app' || (kind === 'service' && INTERPRETER_COMM.test(f.r.fields.comm ?? ''));
+    const runsThings =
+      kind === 'sandbox' ||
+      kind === 'snap' ||
+      kind === 'container' ||
+      kind === 'hypervisor' ||
+      kind === 'admin tool' ||
+      kind === 'desktop app' ||
+      (kind === 'service' && INTERPRETER_COMM.test(f.r.fields.comm ?? ''));
     const runsShells = info && shellRule(info);
     if (cls === 'shell' && runsShells && !server && !staging) {
       // the profile already lets it run a shell: another path to one (/bin/sh vs /usr/bin/bash) gives nothing new
@@ -222,52 +264,19 @@ function fileSignals(f: DenialFacts, index: ProfileIndex | undefined, out: Findi
     if (staging) s.push(attack(3, 'exec-staging', () => `${f.subject} ${verb(f, 'tried to execute', 'executed')} a program from ${staging} (${path})`));
     if (staging && hiddenComponent(path)) s.push(attack(1, 'hidden', () => `the program sits in a hidden directory (${hiddenComponent(path)})`));
   } else if (!mask.includes('m') && reads && staging && f.program.kind === 'network service' && SHARED_LIBRARY_RE.test(path)) {
-    s.push(attack(1, 'library-staging', () => `${f.subject} ${verb(f, 'tried to read', 'read')} a shared library from ${staging} (${path}): loading code from a world-writable directory is how libraries are injected`));
+    s.push(
+      attack(
+        1,
+        'library-staging',
+        () => `${f.subject} ${verb(f, 'tried to read', 'read')} a shared library from ${staging} (${path}): loading code from a world-writable directory is how libraries are injected`,
+      ),
+    );
   } else if (mask.includes('m') && staging) {
     s.push(attack(3, 'mmap-staging', () => `${f.subject} ${verb(f, 'tried to map', 'mapped')} ${path} as executable code from ${staging}`));
   }
 
-  if (reads) {
-    const cred = credentialFact(path);
-    const procPid = PROC_PID_ENTRY_RE.exec(path);
-    const ownStore = cred && credentialsOwnedBy(path, f.program.name, f.words);
-    if (cred && ownStore) {
-      s.push(benign(2, 'own-credentials', () => `${path} belongs to ${f.program.name} itself (${ownStore}): reading it is its job`));
-    } else if (cred) {
-      const dbTool = cred.db && own.some((w) => DB_TOOL_WORD_RE.test(w));
-      if (dbTool) {
-        s.push(attack(1, 'credential-read', () => `${f.subject} ${verb(f, 'tried to read', 'read')} ${cred.label} (${path}): a credential read, although a backup or database tool can have a reason to`));
-      } else if (cred.history && (f.program.kind === 'sandbox' || f.program.kind === 'snap' || f.program.kind === 'desktop app')) {
-        s.push(attack(1, 'credential-read', () => `${f.subject} ${verb(f, 'tried to read', 'read')} ${cred.label} (${path}): desktop apps start login shells that read it, but it can hold secrets`));
-      } else s.push(attack(cred.weight, 'credential-read', () => `${f.subject} ${verb(f, 'tried to read', 'read')} ${cred.label} (${path})`));
-    } else if (TLS_KEY_RE.test(path)) {
-      const sameStore = info && ownRules(info).some((o) => o.rule.perms.includes('r') && o.alts.some((a) => sharedDir(a.lit, path) === dirOf(path)));
-      if (sameStore) s.push(benign(2, 'own-tls-key', () => `TLS server ${f.profile} already reads keys in ${dirOf(path)}: a renewed or added certificate key`));
-      else if (info && !info.hasNetworkRules) s.push(attack(3, 'credential-read', () => `${f.subject} ${verb(f, 'tried to read', 'read')} a TLS private key (${path}) but its profile allows no network: it serves no TLS`));
-      else s.push(attack(2, 'credential-read', () => `${f.subject} ${verb(f, 'tried to read', 'read')} a TLS private key (${path}) outside the keys its profile allows`));
-    } else if (procPid) {
-      const [, pid, what] = procPid;
-      if (pid === f.r.fields.pid) s.push(benign(2, 'own-proc', () => `${path} is the process's own /proc entry (pid ${pid})`));
-      else if ((what === 'environ' || what === 'mem') && sameUser(f) && f.program.kind !== 'network service' && f.program.kind !== 'service') {
-        s.push(attack(1, 'proc-other', () => `${f.subject} ${verb(f, 'tried to read', 'read')} the ${what === 'environ' ? 'environment' : 'memory'} of another process of the same user (${path})`));
-      } else if (what === 'environ' || what === 'mem') s.push(attack(3, 'proc-other', () => `${f.subject} ${verb(f, 'tried to read', 'read')} the ${what === 'environ' ? 'environment (secrets, tokens)' : 'memory'} of another process (${path})`));
-      else if (what.startsWith('fd') && !viewsProcesses(f)) s.push(attack(1, 'proc-other', () => `${f.subject} looked at the open files of another process (${path})`));
-    }
-  }
-
-  if (writes) {
-    const p = persistenceLabel(path);
-    if (p) s.push(attack(3, 'persistence', () => `${f.subject} ${verb(f, 'tried to write', 'wrote')} ${p} (${path}): a persistence foothold`));
-    const kernel = KERNEL_KNOB_RE.exec(path);
-    if (kernel && f.program.kind === 'container' && !f.program.runtime) s.push(attack(3, 'kernel-knob', () => `${f.subject} ${verb(f, 'tried to write', 'wrote')} ${path} from inside a container: ${kernel[1] ? 'a cgroup release agent runs on the host (container escape)' : 'a host kernel setting'}`));
-    else if (kernel && (kernel[1] || f.program.kind === 'network service' || f.program.kind === 'document filter')) s.push(attack(kernel[1] ? 3 : 2, 'kernel-knob', () => `${f.subject} ${verb(f, 'tried to write', 'wrote')} ${path}: a kernel setting`));
-    if (WEBSHELL_RE.test(path) && f.role === 'web server') s.push(attack(3, 'webshell', () => `${f.subject} ${verb(f, 'tried to write', 'wrote')} a script into a web root (${path}): a web shell`));
-    if (staging) {
-      const hidden = hiddenComponent(path);
-      if (hidden) s.push(attack(2, 'hidden', () => `${f.subject} ${verb(f, 'tried to create', 'created')} ${path}: a hidden directory (${hidden}) in ${staging}`));
-      if (masqueradeName(path)) s.push(attack(2, 'masquerade', () => `${basenameOf(path)} in ${staging} is named like a system process`));
-    }
-  }
+  if (reads) readSignals(f, path, s);
+  if (writes) writeSignals(f, path, staging, s);
   if (path === '/etc/ld.so.preload' && reads && !writes) s.push(benign(2, 'system-read', `every program reads /etc/ld.so.preload at start`));
 
   // what the profile says about this path: every rule is matched once
@@ -314,6 +323,64 @@ function fileSignals(f: DenialFacts, index: ProfileIndex | undefined, out: Findi
   ordinaryFileSignals(f, out, reads, writes);
 }
 
+/** What reading `path` says: credentials, TLS keys, other processes' /proc entries. */
+function readSignals(f: DenialFacts, path: string, s: Signal[]): void {
+  const info = f.info;
+  const cred = credentialFact(path);
+  const procPid = PROC_PID_ENTRY_RE.exec(path);
+  const ownStore = cred && credentialsOwnedBy(path, f.program.name, f.words);
+  if (cred && ownStore) {
+    s.push(benign(2, 'own-credentials', () => `${path} belongs to ${f.program.name} itself (${ownStore}): reading it is its job`));
+  } else if (cred) {
+    const dbTool = cred.db && f.words.some((w) => DB_TOOL_WORD_RE.test(w));
+    if (dbTool) {
+      s.push(
+        attack(1, 'credential-read', () => `${f.subject} ${verb(f, 'tried to read', 'read')} ${cred.label} (${path}): a credential read, although a backup or database tool can have a reason to`),
+      );
+    } else if (cred.history && (f.program.kind === 'sandbox' || f.program.kind === 'snap' || f.program.kind === 'desktop app')) {
+      s.push(attack(1, 'credential-read', () => `${f.subject} ${verb(f, 'tried to read', 'read')} ${cred.label} (${path}): desktop apps start login shells that read it, but it can hold secrets`));
+    } else s.push(attack(cred.weight, 'credential-read', () => `${f.subject} ${verb(f, 'tried to read', 'read')} ${cred.label} (${path})`));
+  } else if (TLS_KEY_RE.test(path)) {
+    const sameStore = info && ownRules(info).some((o) => o.rule.perms.includes('r') && o.alts.some((a) => sharedDir(a.lit, path) === dirOf(path)));
+    if (sameStore) s.push(benign(2, 'own-tls-key', () => `TLS server ${f.profile} already reads keys in ${dirOf(path)}: a renewed or added certificate key`));
+    else if (info && !info.hasNetworkRules)
+      s.push(attack(3, 'credential-read', () => `${f.subject} ${verb(f, 'tried to read', 'read')} a TLS private key (${path}) but its profile allows no network: it serves no TLS`));
+    else s.push(attack(2, 'credential-read', () => `${f.subject} ${verb(f, 'tried to read', 'read')} a TLS private key (${path}) outside the keys its profile allows`));
+  } else if (procPid) {
+    const [, pid, what] = procPid;
+    if (pid === f.r.fields.pid) s.push(benign(2, 'own-proc', () => `${path} is the process's own /proc entry (pid ${pid})`));
+    else if ((what === 'environ' || what === 'mem') && sameUser(f) && f.program.kind !== 'network service' && f.program.kind !== 'service') {
+      s.push(attack(1, 'proc-other', () => `${f.subject} ${verb(f, 'tried to read', 'read')} the ${what === 'environ' ? 'environment' : 'memory'} of another process of the same user (${path})`));
+    } else if (what === 'environ' || what === 'mem')
+      s.push(attack(3, 'proc-other', () => `${f.subject} ${verb(f, 'tried to read', 'read')} the ${what === 'environ' ? 'environment (secrets, tokens)' : 'memory'} of another process (${path})`));
+    else if (what.startsWith('fd') && !viewsProcesses(f)) s.push(attack(1, 'proc-other', () => `${f.subject} looked at the open files of another process (${path})`));
+  }
+}
+
+/** What writing `path` says: persistence, kernel settings, web shells, hidden and masquerading names in a staging directory. */
+function writeSignals(f: DenialFacts, path: string, staging: string | undefined, s: Signal[]): void {
+  const p = persistenceLabel(path);
+  if (p) s.push(attack(3, 'persistence', () => `${f.subject} ${verb(f, 'tried to write', 'wrote')} ${p} (${path}): a persistence foothold`));
+  const kernel = KERNEL_KNOB_RE.exec(path);
+  if (kernel && f.program.kind === 'container' && !f.program.runtime)
+    s.push(
+      attack(
+        3,
+        'kernel-knob',
+        () =>
+          `${f.subject} ${verb(f, 'tried to write', 'wrote')} ${path} from inside a container: ${kernel[1] ? 'a cgroup release agent runs on the host (container escape)' : 'a host kernel setting'}`,
+      ),
+    );
+  else if (kernel && (kernel[1] || f.program.kind === 'network service' || f.program.kind === 'document filter'))
+    s.push(attack(kernel[1] ? 3 : 2, 'kernel-knob', () => `${f.subject} ${verb(f, 'tried to write', 'wrote')} ${path}: a kernel setting`));
+  if (WEBSHELL_RE.test(path) && f.role === 'web server') s.push(attack(3, 'webshell', () => `${f.subject} ${verb(f, 'tried to write', 'wrote')} a script into a web root (${path}): a web shell`));
+  if (staging) {
+    const hidden = hiddenComponent(path);
+    if (hidden) s.push(attack(2, 'hidden', () => `${f.subject} ${verb(f, 'tried to create', 'created')} ${path}: a hidden directory (${hidden}) in ${staging}`));
+    if (masqueradeName(path)) s.push(attack(2, 'masquerade', () => `${basenameOf(path)} in ${staging} is named like a system process`));
+  }
+}
+
 function rootLabel(path: string): string {
   const m = ROOT_LABEL_RE.exec(path);
   return m ? `/${m[1]}` : dirOf(path);
@@ -326,7 +393,7 @@ export function serviceWord(path: string, words: string[]): string | undefined {
   const first = path.indexOf('/') < 0 ? 0 : path.indexOf('/') + 1;
   for (const w of words) {
     if (w.length < 3 || w.includes('/')) continue;
-    for (let start = first; start <= path.length; ) {
+    for (let start = first; start <= path.length;) {
       let end = path.indexOf('/', start);
       if (end < 0) end = path.length;
       // the component is w, or starts with w and a dot, dash or underscore
@@ -419,7 +486,14 @@ function netSignals(f: DenialFacts, out: Findings): void {
   if (rawOrPacket && RAW_SOCKET_USERS.test(f.program.name)) {
     s.push(benign(2, 'raw-socket-tool', () => `${f.program.name} uses ${family === 'packet' ? 'packet' : 'raw'} sockets by design (DHCP, ping, capture, virtual network filtering)`));
   } else if (rawOrPacket) {
-    s.push(attack(3, 'raw-socket', () => `${f.subject} ${verb(f, 'tried to open', 'opened')} a ${family === 'packet' ? 'packet' : 'raw'} socket (${what}${fl.protocol ? `, protocol ${fl.protocol}${fl.protocol === '1' ? ' = ICMP' : ''}` : ''}): sniffing, scanning or crafting packets`));
+    s.push(
+      attack(
+        3,
+        'raw-socket',
+        () =>
+          `${f.subject} ${verb(f, 'tried to open', 'opened')} a ${family === 'packet' ? 'packet' : 'raw'} socket (${what}${fl.protocol ? `, protocol ${fl.protocol}${fl.protocol === '1' ? ' = ICMP' : ''}` : ''}): sniffing, scanning or crafting packets`,
+      ),
+    );
   }
   if (family === 'netlink' && !info) {
     s.push(benign(2, 'netlink', () => `a netlink socket (${what}): interface and route queries many libraries make`));
@@ -450,7 +524,9 @@ function netSignals(f: DenialFacts, out: Findings): void {
   if (family === 'inet' || family === 'inet6') {
     const has = info.networkRules.filter((r) => !r.deny).map((r) => [r.domain, r.type].filter(Boolean).join(' ') || 'all');
     const udpBesideTcp = type === 'dgram' && has.some((h) => h.includes('stream'));
-    s.push(benign(2, 'has-network', () => `the profile already allows network ${has.join(', ')}${udpBesideTcp ? ': UDP next to TCP is usually name resolution' : ''}; ${what} is usually a missing rule`));
+    s.push(
+      benign(2, 'has-network', () => `the profile already allows network ${has.join(', ')}${udpBesideTcp ? ': UDP next to TCP is usually name resolution' : ''}; ${what} is usually a missing rule`),
+    );
   }
 }
 
@@ -466,7 +542,8 @@ function capSignals(f: DenialFacts, out: Findings): void {
   const excuse = capabilityExcuse(f, cap);
   if (excuse && !deny) s.push(benign(excuse.weight, 'cap-family', excuse.reason));
   else if (HIGH_CAPS[cap]) s.push(attack(3, 'high-cap', () => `${f.subject} ${verb(f, 'tried to use', 'used')} capability ${cap} (${HIGH_CAPS[cap]})`));
-  else if (cap === 'sys_chroot' && (f.program.kind === 'service' || f.program.kind === 'network service')) s.push(benign(2, 'routine-cap', `capability sys_chroot: daemons chroot themselves to drop privileges`));
+  else if (cap === 'sys_chroot' && (f.program.kind === 'service' || f.program.kind === 'network service'))
+    s.push(benign(2, 'routine-cap', `capability sys_chroot: daemons chroot themselves to drop privileges`));
   else if (MEDIUM_CAPS.has(cap)) s.push(attack(1, 'medium-cap', () => `${f.subject} ${verb(f, 'tried to use', 'used')} capability ${cap}, which services rarely need`));
   else if (ROUTINE_CAPS.has(cap)) s.push(benign(2, 'routine-cap', () => `capability ${cap} is one services routinely need`));
 }
@@ -481,7 +558,9 @@ function signalSignals(f: DenialFacts, out: Findings): void {
     const fromManager = fl.comm === 'systemd' || fl.pid === '1';
     const peerProgram = programOf(peer);
     if (SERVICE_SIGNALS.has(sig) && (fromManager || peer === 'unconfined')) {
-      s.push(benign(2, 'service-signal', () => `${sig} signal to ${f.profile} from ${fromManager ? 'systemd (pid 1)' : 'an unconfined process'}: a service manager or operator reloading or stopping it`));
+      s.push(
+        benign(2, 'service-signal', () => `${sig} signal to ${f.profile} from ${fromManager ? 'systemd (pid 1)' : 'an unconfined process'}: a service manager or operator reloading or stopping it`),
+      );
     } else if (peerProgram.runtime || RUNTIME_PEER_RE.test(basenameOf(peer.split('//')[0]))) {
       s.push(benign(2, 'runtime-signal', () => `${sig} signal to ${f.profile} from ${peer}, the runtime or orchestrator that manages it (stopping or killing its container)`));
     } else if (peer === f.profile || peer.split('//')[0] === f.profile.split('//')[0]) {
@@ -491,8 +570,10 @@ function signalSignals(f: DenialFacts, out: Findings): void {
   }
   const ownFamily = peer === f.profile || peer.split('//')[0] === f.profile.split('//')[0];
   if (ownFamily) s.push(benign(2, 'signal-own', () => `${f.profile} signalling its own processes (${sig})`));
-  else if (f.program.runtime || f.program.kind === 'container' || f.program.kind === 'hypervisor' || f.program.kind === 'snap' || f.program.kind === 'admin tool') s.push(benign(2, 'signal-managed', () => `${f.program.name} (a ${f.program.kind}) signalling a process it manages (${sig} to ${peer || '?'})`));
-  else if (STOPPING_SIGNAL_RE.test(sig) && peer !== 'unconfined') s.push(attack(1, 'signal-other', () => `${f.subject} ${verb(f, 'tried to send', 'sent')} ${sig} to a process of another service (${peer})`));
+  else if (f.program.runtime || f.program.kind === 'container' || f.program.kind === 'hypervisor' || f.program.kind === 'snap' || f.program.kind === 'admin tool')
+    s.push(benign(2, 'signal-managed', () => `${f.program.name} (a ${f.program.kind}) signalling a process it manages (${sig} to ${peer || '?'})`));
+  else if (STOPPING_SIGNAL_RE.test(sig) && peer !== 'unconfined')
+    s.push(attack(1, 'signal-other', () => `${f.subject} ${verb(f, 'tried to send', 'sent')} ${sig} to a process of another service (${peer})`));
 }
 
 function ptraceSignals(f: DenialFacts, out: Findings): void {
@@ -507,7 +588,12 @@ function ptraceSignals(f: DenialFacts, out: Findings): void {
   } else if (TARGET_MASK_RE.test(f.mask)) {
     const same = peer === f.profile || peer.split('//')[0] === f.profile.split('//')[0];
     s.push(benign(same || READBY_RE.test(f.mask) ? 2 : 1, 'ptrace-target', () => `${f.profile} was the target: ${peer} looked at it (${f.mask})`));
-  } else if (TRACE_RE.test(f.mask) && !TRACEDBY_RE.test(f.mask) && (f.program.kind === 'sandbox' || f.program.kind === 'desktop app') && (peer === f.profile || peer.split('//')[0] === f.profile.split('//')[0])) {
+  } else if (
+    TRACE_RE.test(f.mask) &&
+    !TRACEDBY_RE.test(f.mask) &&
+    (f.program.kind === 'sandbox' || f.program.kind === 'desktop app') &&
+    (peer === f.profile || peer.split('//')[0] === f.profile.split('//')[0])
+  ) {
     s.push(benign(2, 'ptrace-own-children', () => `${f.program.name} attaching to its own processes (crash reporters and sandboxes do)`));
   } else if (TRACE_RE.test(f.mask) && !TRACEDBY_RE.test(f.mask)) {
     if (peer === f.profile) s.push(attack(1, 'ptrace-self', () => `${f.subject} ${verb(f, 'tried to attach to', 'attached to')} a process of its own profile (ptrace trace)`));
@@ -542,7 +628,13 @@ function unixSignals(f: DenialFacts, out: Findings): void {
     out.signals.push(attack(2, 'runtime-socket', () => `${f.subject} ${verb(f, 'tried to reach', 'reached')} a container runtime's socket (${addr}): it controls the host`));
     return;
   }
-  out.signals.push(benign(has || !info ? 2 : 1, 'unix', () => `a local (unix) socket${addr ? ` ${addr}` : ''}${has ? ': the profile already uses unix sockets' : ': processes on the same host talking to each other'}`));
+  out.signals.push(
+    benign(
+      has || !info ? 2 : 1,
+      'unix',
+      () => `a local (unix) socket${addr ? ` ${addr}` : ''}${has ? ': the profile already uses unix sockets' : ': processes on the same host talking to each other'}`,
+    ),
+  );
 }
 
 function mountSignals(f: DenialFacts, out: Findings): void {
@@ -555,8 +647,15 @@ function mountSignals(f: DenialFacts, out: Findings): void {
   const fresh = !!fstype && !REMOUNT_OR_BIND_RE.test(fl.flags ?? '');
   const escape = MOUNT_ESCAPE_FS.test(fstype) || DISK_SOURCE_RE.test(fl.srcname ?? '') || (fresh && stagingDir(f.path ?? '') !== undefined && fstype !== 'tmpfs');
   const byHand = MOUNT_BY_HAND_RE.test(comm);
-  if ((kind === 'container' && !f.program.runtime) && (escape || byHand) && !UNIT_COMM_RE.test(comm)) {
-    out.signals.push(attack(3, 'container-mount', () => `${f.subject} ${verb(f, 'tried to', 'did')} mount ${fstype || ''} ${fl.srcname ?? ''} on ${f.path ?? '?'} from inside a container${escape ? ': cgroup, proc and disk mounts are how containers are escaped' : ''}`.replace(/\s+/g, ' ')));
+  if (kind === 'container' && !f.program.runtime && (escape || byHand) && !UNIT_COMM_RE.test(comm)) {
+    out.signals.push(
+      attack(3, 'container-mount', () =>
+        `${f.subject} ${verb(f, 'tried to', 'did')} mount ${fstype || ''} ${fl.srcname ?? ''} on ${f.path ?? '?'} from inside a container${escape ? ': cgroup, proc and disk mounts are how containers are escaped' : ''}`.replace(
+          /\s+/g,
+          ' ',
+        ),
+      ),
+    );
     return;
   }
   if (kind === 'container' || kind === 'hypervisor' || kind === 'snap' || kind === 'sandbox' || (kind === 'admin tool' && !escape)) {
@@ -572,7 +671,10 @@ function mountSignals(f: DenialFacts, out: Findings): void {
     return;
   }
   if (info?.otherRules.some((r) => (r.kind === 'mount' || r.kind === 'umount') && !r.deny)) out.signals.push(benign(2, 'mount-known', () => `${f.profile} already mounts file systems`));
-  else out.signals.push(attack(2, 'mount', () => `${f.subject} ${verb(f, 'tried to', 'did')} ${f.op} ${f.r.fields.fstype ?? ''} ${f.path ?? ''}`.replace(/\s+/g, ' ').trim() + ': changing mounts needs broad privilege'));
+  else
+    out.signals.push(
+      attack(2, 'mount', () => `${f.subject} ${verb(f, 'tried to', 'did')} ${f.op} ${f.r.fields.fstype ?? ''} ${f.path ?? ''}`.replace(/\s+/g, ' ').trim() + ': changing mounts needs broad privilege'),
+    );
 }
 
 export function collectSignals(f: DenialFacts, index: ProfileIndex | undefined): Findings {
@@ -620,7 +722,8 @@ export function collectSignals(f: DenialFacts, index: ProfileIndex | undefined):
 }
 
 /** Programs that need raw or packet sockets by design. */
-const RAW_SOCKET_USERS = /^(?:dnsmasq|dhclient|dhcpcd|dhcpcd_run_hooks|NetworkManager|networkmanager|systemd-networkd|ping6?|traceroute6?|tracepath|mtr|mtr-packet|arping|tcpdump|tshark|dumpcap|wireshark|libvirtd|virtqemud|avahi-daemon|keepalived|chronyd|ntpd|lldpd|wpa_supplicant|hostapd|nmap|incus_dnsmasq[\w-]*)$/i;
+const RAW_SOCKET_USERS =
+  /^(?:dnsmasq|dhclient|dhcpcd|dhcpcd_run_hooks|NetworkManager|networkmanager|systemd-networkd|ping6?|traceroute6?|tracepath|mtr|mtr-packet|arping|tcpdump|tshark|dumpcap|wireshark|libvirtd|virtqemud|avahi-daemon|keepalived|chronyd|ntpd|lldpd|wpa_supplicant|hostapd|nmap|incus_dnsmasq[\w-]*)$/i;
 /** Sockets that control a container runtime (and so the host). */
 const RUNTIME_SOCKET_RE = /(?:^|\/)(?:docker|containerd|podman|crio|cri-dockerd)\.sock$|^\/run\/containerd\//;
 /** File system types mounted to escape a container: cgroup v1 (release_agent), procfs, sysfs, disks. */
@@ -640,15 +743,23 @@ function capabilityExcuse(f: DenialFacts, cap: string): { weight: number; reason
   if (cap === 'sys_module' || cap === 'sys_boot' || policy) return undefined;
   switch (p.kind) {
     case 'sandbox':
-      return { weight: 3, reason: `${p.name === 'unprivileged_userns' ? 'a process moved to the unprivileged_userns profile (Ubuntu restricts user namespaces)' : `${p.name} is a browser, Electron app or sandboxing tool`}: its sandbox asks for ${cap} inside its own user namespace, and the denial only disables that sandbox layer` };
+      return {
+        weight: 3,
+        reason: `${p.name === 'unprivileged_userns' ? 'a process moved to the unprivileged_userns profile (Ubuntu restricts user namespaces)' : `${p.name} is a browser, Electron app or sandboxing tool`}: its sandbox asks for ${cap} inside its own user namespace, and the denial only disables that sandbox layer`,
+      };
     case 'snap':
-      return p.runtime ? { weight: 3, reason: `snap-confine probes capabilities (${cap}) while it sets up a snap's sandbox` } : { weight: 2, reason: `a snap asking for ${cap}: a snap's capabilities come from its interfaces, so the real fix is an interface, not an attack` };
+      return p.runtime
+        ? { weight: 3, reason: `snap-confine probes capabilities (${cap}) while it sets up a snap's sandbox` }
+        : { weight: 2, reason: `a snap asking for ${cap}: a snap's capabilities come from its interfaces, so the real fix is an interface, not an attack` };
     case 'container':
       return p.runtime ? { weight: 2, reason: `${p.name} is a container runtime: ${cap} is how it builds containers` } : undefined;
     case 'hypervisor':
       return { weight: 2, reason: `${p.name} is a hypervisor helper: ${cap} for devices, TPM state and guest setup` };
     case 'admin tool':
-      return { weight: 2, reason: `${p.name} is an administrator's or monitoring tool: ${cap === 'sys_ptrace' ? 'sys_ptrace to read /proc/PID of processes it does not own' : `${cap} for what it inspects or configures`}` };
+      return {
+        weight: 2,
+        reason: `${p.name} is an administrator's or monitoring tool: ${cap === 'sys_ptrace' ? 'sys_ptrace to read /proc/PID of processes it does not own' : `${cap} for what it inspects or configures`}`,
+      };
     default:
       return undefined;
   }

@@ -82,7 +82,18 @@ export function minimalPerms(mask: string): string {
 
 /** Mask letters by character code: the bit of the profile letter each stands for (c, d, t: w). */
 const PERM_BIT = new Uint8Array(128);
-for (const [k, bit] of [['m', 1], ['r', 2], ['w', 4], ['c', 4], ['d', 4], ['t', 4], ['a', 8], ['l', 16], ['k', 32]] as const) PERM_BIT[k.charCodeAt(0)] = bit;
+for (const [k, bit] of [
+  ['m', 1],
+  ['r', 2],
+  ['w', 4],
+  ['c', 4],
+  ['d', 4],
+  ['t', 4],
+  ['a', 8],
+  ['l', 16],
+  ['k', 32],
+] as const)
+  PERM_BIT[k.charCodeAt(0)] = bit;
 
 /** A glob from a neighbouring rule in the same directory that, widened by a trailing `*`, covers the name. */
 function neighbourGlob(path: string, neighbours: FileRule[]): string | undefined {
@@ -95,7 +106,12 @@ function neighbourGlob(path: string, neighbours: FileRule[]): string | undefined
       if (edir !== dir || !hasGlob(ebase) || ebase.includes('**')) continue;
       if (r.glob.re.test(path)) continue; // it already matches: only the mask is missing, keep the path literal
       const widened = `${ebase}*`;
-      const re = new RegExp(`^${widened.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]')}$`);
+      const re = new RegExp(
+        `^${widened
+          .replace(/[.+^${}()|\\]/g, '\\$&')
+          .replace(/\*/g, '[^/]*')
+          .replace(/\?/g, '[^/]')}$`,
+      );
       if (re.test(name)) {
         // keep the directory as the profile wrote it (variables included)
         const src = r.glob.source;
@@ -121,7 +137,9 @@ function where(f: DenialFacts, generated: string | undefined): { file?: string; 
   if (info.parent) return { file: info.file, text: `add it inside \`profile ${f.profile.split('//').pop()} { ... }\` in ${info.file}` };
   let w = whereByProfile.get(info);
   if (w === undefined) {
-    w = info.localInclude ? { file: info.localInclude, text: `add it to ${info.localInclude} (the profile's local include), then reload ${info.file}` } : { file: info.file, text: `add it to ${info.file}, then reload it` };
+    w = info.localInclude
+      ? { file: info.localInclude, text: `add it to ${info.localInclude} (the profile's local include), then reload ${info.file}` }
+      : { file: info.file, text: `add it to ${info.file}, then reload it` };
     whereByProfile.set(info, w);
   }
   return w;
@@ -132,7 +150,11 @@ function fileRule(f: DenialFacts, find: Findings, index: ProfileIndex | undefine
   // a traversal is not a file to allow: the kernel never reports one
   if (dotComponent(path)) return undefined;
   if (find.abstraction) return { rules: [`include <${find.abstraction}>`], note: `<${find.abstraction}> covers ${path}` };
-  if (DISCONNECTED_RE.test(f.r.fields.info ?? '')) return { rules: ['flags=(attach_disconnected)'], note: `a disconnected path is fixed on the profile line, not by a path rule: \`profile ${f.profile.split('//').pop()} flags=(attach_disconnected) {\`, keeping any flags it has` };
+  if (DISCONNECTED_RE.test(f.r.fields.info ?? ''))
+    return {
+      rules: ['flags=(attach_disconnected)'],
+      note: `a disconnected path is fixed on the profile line, not by a path rule: \`profile ${f.profile.split('//').pop()} flags=(attach_disconnected) {\`, keeping any flags it has`,
+    };
   // the parts that change from run to run (pid, terminal, ids) become the variable or glob for them
   const general = generalisedPath(path, f);
   let target: string | undefined = general?.path;
@@ -157,7 +179,22 @@ function fileRule(f: DenialFacts, find: Findings, index: ProfileIndex | undefine
   return { rules: [`${own(path, f) || general?.owner ? 'owner ' : ''}${target} ${perms},`], note };
 }
 
-const UNIX_OP_PERMS: Record<string, string> = { connect: 'connect', sendmsg: 'send', recvmsg: 'receive', create: 'create', bind: 'bind', listen: 'listen', accept: 'accept', getattr: 'getattr', setattr: 'setattr', getsockopt: 'getopt', setsockopt: 'setopt', getopt: 'getopt', setopt: 'setopt', shutdown: 'shutdown' };
+const UNIX_OP_PERMS: Record<string, string> = {
+  connect: 'connect',
+  sendmsg: 'send',
+  recvmsg: 'receive',
+  create: 'create',
+  bind: 'bind',
+  listen: 'listen',
+  accept: 'accept',
+  getattr: 'getattr',
+  setattr: 'setattr',
+  getsockopt: 'getopt',
+  setsockopt: 'setopt',
+  getopt: 'getopt',
+  setopt: 'setopt',
+  shutdown: 'shutdown',
+};
 
 /**
  * The rule for a non-file denial, with every condition the record names. A condition left out
@@ -216,7 +253,10 @@ function otherRule(f: DenialFacts): string | undefined {
         parts.push(`${k}=${v}`);
       }
       const peer: string[] = [];
-      for (const [k, v] of [['name', fl.name], ['label', fl.peer_label]] as const) {
+      for (const [k, v] of [
+        ['name', fl.name],
+        ['label', fl.peer_label],
+      ] as const) {
         // a unique connection name (`:1.42`) changes with every connection: never in a rule
         if (v === undefined || (k === 'name' && v.startsWith(':'))) continue;
         const w = ruleWord(v);

@@ -51,7 +51,13 @@ export async function runActAllow(opts: CliOptions, io: ActIo, deps: ActDeps): P
   const env = actionEnvFor(deps);
   const check = await checkRules(prep, env);
   if (!check.ok) {
-    if (check.output) io.err(`${check.output.split('\n').map((l) => `  ${safeText(l)}`).join('\n')}\n`);
+    if (check.output)
+      io.err(
+        `${check.output
+          .split('\n')
+          .map((l) => `  ${safeText(l)}`)
+          .join('\n')}\n`,
+      );
     return refuse(`${check.reason}; nothing was written`);
   }
   io.out('  checked:  apparmor_parser compiles the profile with the rule (not loaded, no cache)\n');
@@ -60,7 +66,7 @@ export async function runActAllow(opts: CliOptions, io: ActIo, deps: ActDeps): P
   if (stop !== undefined) return stop;
   let reason = act.reason?.trim();
   if (!reason) {
-    if (!io.ask) return refuse('allow loosens confinement, and act cannot see whether this profile\'s denials look like an attack: give --reason TEXT (it is journaled)');
+    if (!io.ask) return refuse("allow loosens confinement, and act cannot see whether this profile's denials look like an attack: give --reason TEXT (it is journaled)");
     reason = (await io.ask('Reason for this change (journaled): ')).trim();
     if (!reason) return refuse('no reason given; nothing was changed');
   }

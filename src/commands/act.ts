@@ -48,7 +48,6 @@ export interface ActDeps {
   timeoutMs?: number;
 }
 
-
 /** Where and as whom an action from the command line runs: the same for every verb. */
 export function actionEnvFor(deps: ActDeps): ActionEnv {
   return {
@@ -80,7 +79,9 @@ export function dryRunOrUnavailable(opts: CliOptions, io: ActIo, deps: ActDeps, 
 /** The action kind for a CLI verb, or why it cannot be done here. */
 export function actionForVerb(verb: string, runtime: boolean, env: NodeJS.ProcessEnv): { ok: true; action: ActionKind } | { ok: false; code: number; reason: string } {
   const needs = (tool: string, action: ActionKind, alt: string) =>
-    hasCommand(tool, env) ? { ok: true as const, action } : { ok: false as const, code: EXIT.refused, reason: `${tool} not found (apparmor-utils is not installed); --runtime uses ${alt} instead, until the next reload` };
+    hasCommand(tool, env)
+      ? { ok: true as const, action }
+      : { ok: false as const, code: EXIT.refused, reason: `${tool} not found (apparmor-utils is not installed); --runtime uses ${alt} instead, until the next reload` };
   switch (verb) {
     case 'complain':
       return runtime ? { ok: true, action: 'complain-runtime' } : needs('aa-complain', 'complain', 'apparmor_parser -r -C FILE');
@@ -150,7 +151,10 @@ export async function runAct(opts: CliOptions, io: ActIo, deps: ActDeps): Promis
  */
 export function reportRun(report: ActionDone, journalPath: string, io: ActIo, verifiedNote?: string): number {
   for (const s of report.steps) {
-    const said = `${s.stdout}\n${s.stderr}`.split('\n').map((l) => l.trimEnd()).filter(Boolean);
+    const said = `${s.stdout}\n${s.stderr}`
+      .split('\n')
+      .map((l) => l.trimEnd())
+      .filter(Boolean);
     if (said.length) io.out(`  ${s.argv[0]}: ${said.map(safeText).join('\n    ')}\n`);
   }
   io.out(`${safeText(report.judgement.message)}\n`);

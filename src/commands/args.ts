@@ -135,7 +135,10 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
   let sources: SourceName[] | undefined;
   if (v.source !== undefined) {
     sources = [];
-    for (const s of v.source.split(',').map((x) => x.trim()).filter(Boolean)) {
+    for (const s of v.source
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean)) {
       if (!(SOURCE_NAMES as readonly string[]).includes(s)) throw new UsageError(`--source: unknown source ${s} (known: ${SOURCE_NAMES.join(', ')})`);
       sources.push(s as SourceName);
     }

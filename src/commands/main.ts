@@ -21,7 +21,6 @@ function fail(msg: string, code: number): never {
   process.exit(code);
 }
 
-
 async function main(argv: string[]): Promise<number> {
   let opts: CliOptions;
   try {
@@ -71,7 +70,8 @@ async function main(argv: string[]): Promise<number> {
   const settings = { ...base, window };
   if (wantsTui(opts)) return startTui(opts, settings, inputs, classify);
   // live: this host's sources, or copied journals (read through journalctl, merged with any --input)
-  if (inputs.length === 0 || opts.journalDirs.length || opts.journalFiles.length) return (await import('./live.js')).runLive(opts, settings, format, { out: process.stdout, err: process.stderr, enrich: classify?.enrich });
+  if (inputs.length === 0 || opts.journalDirs.length || opts.journalFiles.length)
+    return (await import('./live.js')).runLive(opts, settings, format, { out: process.stdout, err: process.stderr, enrich: classify?.enrich });
   // saved logs written out and done with: cheaper compilations, as for the timeline
   preferSmallerCompiles();
   try {

@@ -101,7 +101,9 @@ export async function buildTimelineFromInputs(run: TimelineRun): Promise<Timelin
   );
   const damaged: string[] = [];
   let current = { input: '', lines: 0 };
-  const progress = new Progress(run.progress, () => ({ input: current.input, lines: current.lines, records: reader.pipeline.counts.records, bytes: reader.stats.bytes }), { delayMs: run.progressDelayMs });
+  const progress = new Progress(run.progress, () => ({ input: current.input, lines: current.lines, records: reader.pipeline.counts.records, bytes: reader.stats.bytes }), {
+    delayMs: run.progressDelayMs,
+  });
   let counts;
   try {
     counts = await reader.read(run.inputs, {
@@ -171,7 +173,9 @@ export async function buildTimelineFromLive(run: TimelineRun, live: LiveOptions,
     await session.stop();
     return undefined;
   }
-  const progress = new Progress(run.progress, () => ({ input: 'this host', lines: session.health().reduce((n, h) => n + h.lines, 0), records: session.counts().records }), { delayMs: run.progressDelayMs });
+  const progress = new Progress(run.progress, () => ({ input: 'this host', lines: session.health().reduce((n, h) => n + h.lines, 0), records: session.counts().records }), {
+    delayMs: run.progressDelayMs,
+  });
   const stop = () => void session.stop();
   for (const s of signals) process.on(s, stop);
   try {

@@ -25,10 +25,7 @@ export function inCi(env: NodeJS.ProcessEnv): boolean {
  * The interactive view needs a terminal on both ends, and no CI marker in the environment (Ink
  * would draw only the final frame); otherwise main.ts streams NDJSON or readable lines.
  */
-export function wantsTui(
-  opts: CliOptions,
-  io: { stdinTTY: boolean; stdoutTTY: boolean; env?: NodeJS.ProcessEnv } = { stdinTTY: !!process.stdin.isTTY, stdoutTTY: !!process.stdout.isTTY },
-): boolean {
+export function wantsTui(opts: CliOptions, io: { stdinTTY: boolean; stdoutTTY: boolean; env?: NodeJS.ProcessEnv } = { stdinTTY: !!process.stdin.isTTY, stdoutTTY: !!process.stdout.isTTY }): boolean {
   return opts.command === 'triage' && !opts.json && !opts.plain && io.stdinTTY && io.stdoutTTY && !inCi(io.env ?? process.env);
 }
 
@@ -93,10 +90,7 @@ export async function startTui(opts: CliOptions, settings: RunSettings, inputs: 
   if (useSession) {
     tui.startLive = async (sink, onHealth) => {
       const { startLiveSources } = await import('../sources/session.js');
-      const session = await startLiveSources(
-        { ...liveOptionsFrom(opts, settings), enrich: tui.enrich },
-        sink,
-      );
+      const session = await startLiveSources({ ...liveOptionsFrom(opts, settings), enrich: tui.enrich }, sink);
       // host facts (AppArmor off in this kernel) are shown with the sources: an empty list must never look quiet
       const notes: SourceHealth[] = session.notes().map((reason) => ({ name: 'kernel', state: 'unavailable', reason, lines: 0, records: 0, restarts: 0, stderrTail: [] }));
       const health = () => [...notes, ...session.health()];

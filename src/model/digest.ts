@@ -118,13 +118,13 @@ export function digestWithChanged(from: RecordDigest, fields: Record<string, str
   const decides = key !== 'pid';
   if (before !== undefined) {
     fieldHash(key, before);
-    if (identity) (id1 -= pair[0]), (id2 -= pair[1]);
-    if (decides) (cls1 -= pair[0]), (cls2 -= pair[1]);
+    if (identity) ((id1 -= pair[0]), (id2 -= pair[1]));
+    if (decides) ((cls1 -= pair[0]), (cls2 -= pair[1]));
   }
   if (after !== undefined) {
     fieldHash(key, after);
-    if (identity) (id1 += pair[0]), (id2 += pair[1]);
-    if (decides) (cls1 += pair[0]), (cls2 += pair[1]);
+    if (identity) ((id1 += pair[0]), (id2 += pair[1]));
+    if (decides) ((cls1 += pair[0]), (cls2 += pair[1]));
   }
   return newDigest(fields, id1, id2, cls1, cls2);
 }
@@ -160,4 +160,3 @@ const pair = new Int32Array(2);
 function hashInto(s: string): void {
   spanLanes(pair[0], pair[1], s, 0, s.length);
 }
-

@@ -9,7 +9,26 @@ import type { AppArmorRecord, Classification } from '../model/record.js';
 import { own } from '../model/own-copy.js';
 import { RecurringRenderings } from './recurring.js';
 
-const META_KEYS = new Set(['time', 'time_approx', 'time_invalid', 'uptime', 'serial', 'audit_id', 'host', 'source', 'carrier', 'channel', 'audit_type', 'context', 'verdict', 'confidence', 'reasons', 'suggestion', 'raw', 'undecoded_hex']);
+const META_KEYS = new Set([
+  'time',
+  'time_approx',
+  'time_invalid',
+  'uptime',
+  'serial',
+  'audit_id',
+  'host',
+  'source',
+  'carrier',
+  'channel',
+  'audit_type',
+  'context',
+  'verdict',
+  'confidence',
+  'reasons',
+  'suggestion',
+  'raw',
+  'undecoded_hex',
+]);
 
 export function recordToJson(r: AppArmorRecord, opts: { raw?: boolean } = {}): Record<string, unknown> {
   const o = recordBase(r);

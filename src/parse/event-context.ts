@@ -35,14 +35,29 @@ const HEX_TEXT_RE = /^(?:[0-9A-F]{2})+$/;
 
 function set(out: ContextFacts, k: number, v: string): void {
   switch (k) {
-    case 0: out.syscall = v; break;
-    case 1: out.success = v; break;
-    case 2: out.exit = v; break;
-    case 3: out.ppid = v; break;
-    case 4: out.auid = v; break;
-    case 5: out.exe = v; break;
-    case 6: out.SYSCALL = v; break;
-    default: out.proctitle = v;
+    case 0:
+      out.syscall = v;
+      break;
+    case 1:
+      out.success = v;
+      break;
+    case 2:
+      out.exit = v;
+      break;
+    case 3:
+      out.ppid = v;
+      break;
+    case 4:
+      out.auid = v;
+      break;
+    case 5:
+      out.exe = v;
+      break;
+    case 6:
+      out.SYSCALL = v;
+      break;
+    default:
+      out.proctitle = v;
   }
 }
 
@@ -149,7 +164,10 @@ function sampleHash(v: string): number {
 }
 
 const exeText = (hex: string): string => decodeHex(hex);
-const titleText = (hex: string): string => decodeHex(hex).replace(/\\x00|\u0000/g, ' ').trim();
+const titleText = (hex: string): string =>
+  decodeHex(hex)
+    .replace(/\\x00|\u0000/g, ' ')
+    .trim();
 
 /** A context value as the record keeps it: the kernel's hex decoded (NULs between arguments shown as spaces). */
 export function contextValue(key: string, v: string, quoted: boolean): string {

@@ -13,7 +13,15 @@ import { decodePrefixOf, type ClockContext } from './prefix.js';
 import { decodeHex, HEX_KEYS, parseAuditIdIn, textAt, type AuditId, type UndecodedHolder } from './fields.js';
 import { headerStart, isLegacyType, kindOf, MAX_RAW, newFields, newRecord, type Overrides } from './record.js';
 
-const SP = 0x20, TAB = 0x09, GS = 0x1d, DQ = 0x22, SQ = 0x27, EQ = 0x3d, BS = 0x5c, CR = 0x0d, LF = 0x0a;
+const SP = 0x20,
+  TAB = 0x09,
+  GS = 0x1d,
+  DQ = 0x22,
+  SQ = 0x27,
+  EQ = 0x3d,
+  BS = 0x5c,
+  CR = 0x0d,
+  LF = 0x0a;
 
 function isSep(c: number): boolean {
   // every separator is below 0x21: most characters are told apart by one comparison
@@ -117,7 +125,10 @@ export function parseFastRecord(line: string, bodyAt: number, src: SourceRef, cl
   // the digest's sums, made as the fields are read (model/digest.ts digestOf makes the same)
   const no = (recordNo = (recordNo + 1) | 0);
   let digestible = true;
-  let s1 = 0, s2 = 0, c1 = 0, c2 = 0;
+  let s1 = 0,
+    s2 = 0,
+    c1 = 0,
+    c2 = 0;
   i = bodyAt;
   while (i < end) {
     let c = line.charCodeAt(i);

@@ -9,9 +9,33 @@
 
 /** Keys whose unquoted value is hex-encoded text when it looks like hex (kernel audit_log_untrustedstring). */
 export const HEX_KEYS: ReadonlySet<string> = new Set([
-  'name', 'name2', 'profile', 'label', 'peer', 'peer_label', 'peer_profile', 'comm', 'exe', 'namespace',
-  'target', 'srcname', 'info', 'addr', 'peer_addr', 'execpath', 'path', 'fstype', 'interface', 'member',
-  'bus', 'class', 'denied', 'requested', 'attribute', 'cwd', 'proctitle',
+  'name',
+  'name2',
+  'profile',
+  'label',
+  'peer',
+  'peer_label',
+  'peer_profile',
+  'comm',
+  'exe',
+  'namespace',
+  'target',
+  'srcname',
+  'info',
+  'addr',
+  'peer_addr',
+  'execpath',
+  'path',
+  'fstype',
+  'interface',
+  'member',
+  'bus',
+  'class',
+  'denied',
+  'requested',
+  'attribute',
+  'cwd',
+  'proctitle',
 ]);
 
 const HEX_RE = /^(?:[0-9A-F]{2})+$/;
@@ -42,7 +66,15 @@ export function maybeHex(key: string, value: string, holder?: UndecodedHolder): 
   return value.length >= 2 && HEX_KEYS.has(key) && HEX_RE.test(value) ? decodeHex(value, key, holder) : value;
 }
 
-const SP = 0x20, TAB = 0x09, GS = 0x1d, DQ = 0x22, SQ = 0x27, EQ = 0x3d, BS = 0x5c, CR = 0x0d, LF = 0x0a;
+const SP = 0x20,
+  TAB = 0x09,
+  GS = 0x1d,
+  DQ = 0x22,
+  SQ = 0x27,
+  EQ = 0x3d,
+  BS = 0x5c,
+  CR = 0x0d,
+  LF = 0x0a;
 
 function isSep(c: number): boolean {
   return c === SP || c === TAB || c === GS || c === CR || c === LF;
@@ -121,7 +153,9 @@ export function scanTokens(s: string, start: number, end: number, onToken: (t: T
     i++; // past '='
     c = i < end ? s.charCodeAt(i) : -1;
     let value: string;
-    let quoted = false, nested = false, unterminated = false;
+    let quoted = false,
+      nested = false,
+      unterminated = false;
     if (c === DQ) {
       quoted = true;
       const v0 = ++i;

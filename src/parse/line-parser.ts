@@ -275,7 +275,9 @@ export class LineParser {
       }
       if (e.auditFields && e.auditFields.apparmor !== undefined) {
         // no MESSAGE, but journald parsed the audit fields: rebuild the body from them
-        const text = Object.entries(e.auditFields).map(([k, v]) => `${k}="${v}"`).join(' ');
+        const text = Object.entries(e.auditFields)
+          .map(([k, v]) => `${k}="${v}"`)
+          .join(' ');
         this.parseText(text, lineNo, ov, true, 0, line);
         return true;
       }

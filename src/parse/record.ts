@@ -9,15 +9,35 @@ import { maybeHex, parseAuditId, scanTokens, type AuditId, type Token } from './
 import { parseProseRecord } from './legacy-text.js';
 
 /** Legacy record types (numeric and named) that carry AppArmor records without an `apparmor=` key. */
-const LEGACY_TYPES = new Map<string, string>(Object.entries({
-  '1500': 'UNKNOWN', '1501': 'AUDIT', '1502': 'ALLOWED', '1503': 'DENIED', '1504': 'HINT', '1505': 'STATUS',
-  '1506': 'ERROR', '1507': 'KILLED',
-  APPARMOR: 'UNKNOWN', APPARMOR_AUDIT: 'AUDIT', APPARMOR_ALLOWED: 'ALLOWED', APPARMOR_DENIED: 'DENIED',
-  APPARMOR_HINT: 'HINT', APPARMOR_STATUS: 'STATUS', APPARMOR_ERROR: 'ERROR', APPARMOR_KILL: 'KILLED',
-  // auditd without AppArmor's type names writes `type=UNKNOWN[1503]`
-  'UNKNOWN[1500]': 'UNKNOWN', 'UNKNOWN[1501]': 'AUDIT', 'UNKNOWN[1502]': 'ALLOWED', 'UNKNOWN[1503]': 'DENIED',
-  'UNKNOWN[1504]': 'HINT', 'UNKNOWN[1505]': 'STATUS', 'UNKNOWN[1506]': 'ERROR', 'UNKNOWN[1507]': 'KILLED',
-}));
+const LEGACY_TYPES = new Map<string, string>(
+  Object.entries({
+    '1500': 'UNKNOWN',
+    '1501': 'AUDIT',
+    '1502': 'ALLOWED',
+    '1503': 'DENIED',
+    '1504': 'HINT',
+    '1505': 'STATUS',
+    '1506': 'ERROR',
+    '1507': 'KILLED',
+    APPARMOR: 'UNKNOWN',
+    APPARMOR_AUDIT: 'AUDIT',
+    APPARMOR_ALLOWED: 'ALLOWED',
+    APPARMOR_DENIED: 'DENIED',
+    APPARMOR_HINT: 'HINT',
+    APPARMOR_STATUS: 'STATUS',
+    APPARMOR_ERROR: 'ERROR',
+    APPARMOR_KILL: 'KILLED',
+    // auditd without AppArmor's type names writes `type=UNKNOWN[1503]`
+    'UNKNOWN[1500]': 'UNKNOWN',
+    'UNKNOWN[1501]': 'AUDIT',
+    'UNKNOWN[1502]': 'ALLOWED',
+    'UNKNOWN[1503]': 'DENIED',
+    'UNKNOWN[1504]': 'HINT',
+    'UNKNOWN[1505]': 'STATUS',
+    'UNKNOWN[1506]': 'ERROR',
+    'UNKNOWN[1507]': 'KILLED',
+  }),
+);
 
 export function isLegacyType(t: string): boolean {
   return LEGACY_TYPES.has(t);

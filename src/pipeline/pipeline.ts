@@ -85,7 +85,8 @@ export class Pipeline {
             coverage.notice(n);
             if (this.recoverable.length < 10_000) this.recoverable.push(n);
           }
-          if (n.kind === 'audit-lost') this.counts.lost[n.kind] = Math.max(this.counts.lost[n.kind] ?? 0, n.count); // cumulative in the kernel
+          if (n.kind === 'audit-lost')
+            this.counts.lost[n.kind] = Math.max(this.counts.lost[n.kind] ?? 0, n.count); // cumulative in the kernel
           else this.counts.lost[n.kind] = (this.counts.lost[n.kind] ?? 0) + n.count;
           this.sink.loss?.(n);
         },

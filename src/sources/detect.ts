@@ -48,7 +48,8 @@ function canReadSystemJournal(f: HostFacts): boolean {
 
 function journalPlan(name: 'journal' | 'audit', f: HostFacts, explicit: boolean): SourcePlan {
   const what = name === 'journal' ? "the journal's kernel messages" : "the journal's audit channel (_TRANSPORT=audit)";
-  if (!f.journalctl) return { name, explicit, available: false, reason: 'journalctl is not installed (no systemd journal tools on PATH)', fix: 'install systemd (journalctl), or read saved logs with --input' };
+  if (!f.journalctl)
+    return { name, explicit, available: false, reason: 'journalctl is not installed (no systemd journal tools on PATH)', fix: 'install systemd (journalctl), or read saved logs with --input' };
   if (!canReadSystemJournal(f))
     return {
       name,
@@ -58,13 +59,19 @@ function journalPlan(name: 'journal' | 'audit', f: HostFacts, explicit: boolean)
       fix: 'run with sudo, or: sudo usermod -aG systemd-journal $USER (then log in again)',
     };
   if (!f.journalFiles)
-    return { name, explicit, available: false, reason: 'no journal files on this host (systemd-journald is not running or keeps no journal)', fix: 'start systemd-journald, or read saved logs with --input / --journal-dir' };
+    return {
+      name,
+      explicit,
+      available: false,
+      reason: 'no journal files on this host (systemd-journald is not running or keeps no journal)',
+      fix: 'start systemd-journald, or read saved logs with --input / --journal-dir',
+    };
   const plan: SourcePlan = { name, explicit, available: true };
   const channelOff = f.journaldAudit === false;
   if (name === 'journal' && f.auditdRunning) plan.note = `auditd runs: AppArmor records go to audit.log${channelOff ? '' : ' and the audit channel'}, not the kernel log`;
   if (name === 'journal' && !f.auditdRunning)
     plan.note = channelOff
-      ? "the kernel rate-limits this log (kauditd_printk_skb) and journald does not read the audit channel here: records the kernel drops are lost (auditd, or systemd-journald-audit.socket, would keep them)"
+      ? 'the kernel rate-limits this log (kauditd_printk_skb) and journald does not read the audit channel here: records the kernel drops are lost (auditd, or systemd-journald-audit.socket, would keep them)'
       : 'the kernel rate-limits this log (kauditd_printk_skb): the audit channel keeps every record';
   if (name === 'audit' && channelOff) {
     // older entries may still be there (the socket was on once): the source stays, the note says why it is quiet
@@ -140,7 +147,8 @@ export function forBoot(plans: SourcePlan[], boot: string | undefined): SourcePl
   if (boot === undefined || boot === '0') return plans;
   return plans.map((p) => {
     if (!p.available) return p;
-    if (p.name === 'dmesg') return { ...p, available: false, reason: `--boot ${boot}: the kernel ring buffer holds only the running boot`, fix: 'use the journal for earlier boots (this is what --boot reads)' };
+    if (p.name === 'dmesg')
+      return { ...p, available: false, reason: `--boot ${boot}: the kernel ring buffer holds only the running boot`, fix: 'use the journal for earlier boots (this is what --boot reads)' };
     if (p.name === 'auditlog') return { ...p, available: false, reason: `--boot ${boot}: audit.log records carry no boot id`, fix: 'use --since/--until for a time window in audit.log' };
     return p;
   });

@@ -257,14 +257,31 @@ function startReaders(s: LiveSettings, drain: Drain): Reader[] {
     } else if (plan.name === 'dmesg') {
       readers.push(new Supervisor(ctl, dmesgSpec(ctl, facts.dmesg!, env, follow), tuning));
     } else {
-      readers.push(new FileFollower(facts.auditLog.path, ctl, { follow, pollMs: tuning.pollMs, line: (l) => ctl.enqueue(l), skip: (n) => ctl.skip(n), endEvent: () => ctl.eventEnd(), busy: drain.busy, rotatedSince: s.auditWindow.since }));
+      readers.push(
+        new FileFollower(facts.auditLog.path, ctl, {
+          follow,
+          pollMs: tuning.pollMs,
+          line: (l) => ctl.enqueue(l),
+          skip: (n) => ctl.skip(n),
+          endEvent: () => ctl.eventEnd(),
+          busy: drain.busy,
+          rotatedSince: s.auditWindow.since,
+        }),
+      );
     }
   }
-  const copied: [string, Partial<JournalQuery>][] = [...s.journalDirs.map((d): [string, Partial<JournalQuery>] => [`journal-dir:${d}`, { directory: d }]), ...s.journalFiles.map((f): [string, Partial<JournalQuery>] => [`journal-file:${f}`, { file: f }])];
+  const copied: [string, Partial<JournalQuery>][] = [
+    ...s.journalDirs.map((d): [string, Partial<JournalQuery>] => [`journal-dir:${d}`, { directory: d }]),
+    ...s.journalFiles.map((f): [string, Partial<JournalQuery>] => [`journal-file:${f}`, { file: f }]),
+  ];
   for (const [name, where] of copied) {
     const ctl = drain.addSource(name);
     if (!facts.journalctl) {
-      ctl.setState('unavailable', 'journalctl is not installed: a copied journal can only be read with it', 'install systemd (journalctl), or export the journal on a host that has it: journalctl --directory DIR -o json > FILE, then --input FILE');
+      ctl.setState(
+        'unavailable',
+        'journalctl is not installed: a copied journal can only be read with it',
+        'install systemd (journalctl), or export the journal on a host that has it: journalctl --directory DIR -o json > FILE, then --input FILE',
+      );
       continue;
     }
     const base = { transports: ['kernel', 'audit'] as ('kernel' | 'audit')[], window, boot: s.boot, ...where };
@@ -395,7 +412,15 @@ export async function startLiveSources(opts: LiveOptions, sink: PipelineSink): P
     done: () => keeper.done,
     counts(): LiveCounts {
       const c = flow.pipeline.collect();
-      return { ...c, records: flow.records, duplicates: flow.merger.duplicates, lost: { ...c.lost }, firstUnparsable: [...c.firstUnparsable], outsideWindow: flow.outside, dropped: ctls.reduce((n, x) => n + (x.health.dropped ?? 0), 0) };
+      return {
+        ...c,
+        records: flow.records,
+        duplicates: flow.merger.duplicates,
+        lost: { ...c.lost },
+        firstUnparsable: [...c.firstUnparsable],
+        outsideWindow: flow.outside,
+        dropped: ctls.reduce((n, x) => n + (x.health.dropped ?? 0), 0),
+      };
     },
   };
 }

@@ -101,7 +101,10 @@ export class TimeSpecError extends Error {}
 /** --since/--until to a window; throws TimeSpecError with a sentence a user can act on. */
 export function parseWindow(since: string | undefined, until: string | undefined, now: number = Date.now()): TimeWindow {
   const w: TimeWindow = {};
-  for (const [name, v] of [['since', since], ['until', until]] as const) {
+  for (const [name, v] of [
+    ['since', since],
+    ['until', until],
+  ] as const) {
     if (v === undefined) continue;
     const t = parseTimeSpec(v, now);
     if (t === undefined) throw new TimeSpecError(`--${name}: not a time: ${v} (e.g. "2026-11-22 03:00", 2026-11-22T03:00:00Z, "-1h", "2 hours ago", today, @EPOCH)`);

@@ -571,11 +571,7 @@ export class TimelineBuilder {
  * log order; actions in any order (placed by their time). For a log of any size, feed a
  * TimelineBuilder record by record instead.
  */
-export function buildTimeline(
-  records: Iterable<AppArmorRecord>,
-  actions: ActionJournalEntry[],
-  opts: TimelineOptions & { loss?: LossNotice[]; counts?: IngestCounts } = {},
-): Timeline {
+export function buildTimeline(records: Iterable<AppArmorRecord>, actions: ActionJournalEntry[], opts: TimelineOptions & { loss?: LossNotice[]; counts?: IngestCounts } = {}): Timeline {
   const b = new TimelineBuilder(opts);
   b.queueActions(actions.map((entry, i) => ({ entry, line: i + 1 })));
   for (const r of records) b.addRecord(r);

@@ -68,7 +68,14 @@ export function chronologyRows(t: Timeline, esc: Esc, clock: (ms: number) => str
       case 'loss': {
         // notices of one kind in a row (a flood brings one a second): one row with the totals
         const run: LossRun = { first: e, last: e, count: e.count, notices: 1 };
-        while (i + 1 < events.length && events[i + 1].type === 'loss' && (events[i + 1] as LossEvent).kind === e.kind && (events[i + 1] as LossEvent).recoveredFrom === e.recoveredFrom && events[i + 1].at.time !== undefined && e.at.time !== undefined) {
+        while (
+          i + 1 < events.length &&
+          events[i + 1].type === 'loss' &&
+          (events[i + 1] as LossEvent).kind === e.kind &&
+          (events[i + 1] as LossEvent).recoveredFrom === e.recoveredFrom &&
+          events[i + 1].at.time !== undefined &&
+          e.at.time !== undefined
+        ) {
           addToRun(run, events[++i] as LossEvent);
         }
         rows.push(lossRow(run, esc, clock));
@@ -98,7 +105,16 @@ export function chronologyRows(t: Timeline, esc: Esc, clock: (ms: number) => str
           const first = burst[0].change.source;
           const last = burst[burst.length - 1].change.source;
           const where = first.name === last.name ? `${evidence(first, esc)}-${last.line}` : `${evidence(first, esc)} to ${evidence(last, esc)}`;
-          rows.push({ kind: 'profile', at: e.at, text: changesText(e.change.op, burst.map((b) => b.change.profile), esc), evidence: where });
+          rows.push({
+            kind: 'profile',
+            at: e.at,
+            text: changesText(
+              e.change.op,
+              burst.map((b) => b.change.profile),
+              esc,
+            ),
+            evidence: where,
+          });
           i = j;
         } else {
           rows.push(changeRow(e.at, e.change, esc, e.actionId));

@@ -99,7 +99,9 @@ export function lossText(kind: string, count: number, esc: Esc, recoveredFrom?: 
 
 /** What the kernel log lost but the audit channel read here holds, one phrase per kind. */
 export function recoveredPhrases(s: TimelineSummary, esc: Esc): string[] {
-  return s.lost.filter((l) => l.recovered).map((l) => `${lossText(l.kind, l.recovered!, esc, l.recoveredFrom)} [${evidence(l.firstSource, esc)}${l.notices > 1 ? ` and ${l.notices - 1} more notices` : ''}]`);
+  return s.lost
+    .filter((l) => l.recovered)
+    .map((l) => `${lossText(l.kind, l.recovered!, esc, l.recoveredFrom)} [${evidence(l.firstSource, esc)}${l.notices > 1 ? ` and ${l.notices - 1} more notices` : ''}]`);
 }
 
 export function bootText(kernel: string | undefined, detectedBy: string, esc: Esc): string {
@@ -139,7 +141,9 @@ export function recordsText(inc: Incident): string {
 
 /** What the evidence says was lost or could not be read, one phrase each; empty when nothing was. */
 export function lostPhrases(s: TimelineSummary, esc: Esc): string[] {
-  const out = s.lost.filter((l) => l.count > (l.recovered ?? 0)).map((l) => `${lossText(l.kind, l.count - (l.recovered ?? 0), esc)} [${evidence(l.firstSource, esc)}${l.notices > 1 ? ` and ${l.notices - 1} more notices` : ''}]`);
+  const out = s.lost
+    .filter((l) => l.count > (l.recovered ?? 0))
+    .map((l) => `${lossText(l.kind, l.count - (l.recovered ?? 0), esc)} [${evidence(l.firstSource, esc)}${l.notices > 1 ? ` and ${l.notices - 1} more notices` : ''}]`);
   if (s.unparsable) out.push(`${s.unparsable} unparsable line${s.unparsable === 1 ? '' : 's'}${s.firstUnparsable ? ` (first: ${evidence(s.firstUnparsable, esc)})` : ''}`);
   if (s.cutLines) out.push(`${s.cutLines} over-long lines cut`);
   if (s.nullMessages) out.push(`${s.nullMessages} journal messages too large to read (null)`);

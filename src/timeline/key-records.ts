@@ -21,7 +21,6 @@ import { severity } from './model.js';
 /** Distinct accesses dropped that are told apart per incident: past them the count is an estimate. */
 const DROPPED_TOLD_APART = 192;
 
-
 /** The identity of an access, hashed: a number keeps nothing of the record alive. */
 export function accessKeyPlain(r: AppArmorRecord, verdict: string): number {
   const f = r.fields;

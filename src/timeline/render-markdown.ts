@@ -47,7 +47,12 @@ function summary(t: Timeline, o: RenderOptions): string[] {
   out.push('| | |', '|---|---|');
   const line = (k: string, v: string) => out.push(`| **${k}** | ${cell(v)} |`);
   line('Hosts', s.hosts.length ? s.hosts.map(esc).join(', ') : 'not named in the logs');
-  line('Window', s.first?.time !== undefined && s.last?.time !== undefined ? `${mdText(formatPointStamp(s.first, o.style))} → ${mdText(formatPointStamp(s.last, o.style))} (${formatSpan(s.durationMs ?? 0)})` : 'no dated evidence');
+  line(
+    'Window',
+    s.first?.time !== undefined && s.last?.time !== undefined
+      ? `${mdText(formatPointStamp(s.first, o.style))} → ${mdText(formatPointStamp(s.last, o.style))} (${formatSpan(s.durationMs ?? 0)})`
+      : 'no dated evidence',
+  );
   line('Times in', mdText(o.style.label));
   const status = s.byKind.STATUS ?? 0;
   const verdicts = countsText(s.byVerdict, verdictLabel);
@@ -79,7 +84,10 @@ function incidentTitle(inc: Incident): string {
 
 function incidentSection(t: Timeline, inc: Incident, o: RenderOptions): string[] {
   const out: string[] = [`### ${incidentTitle(inc)}`, ''];
-  const when = inc.first.time !== undefined && inc.last.time !== undefined ? `${mdText(formatPointStamp(inc.first, o.style))} → ${mdText(formatPointClock(inc.last, o.style))} (${formatSpan(inc.durationMs ?? 0)})` : 'undated';
+  const when =
+    inc.first.time !== undefined && inc.last.time !== undefined
+      ? `${mdText(formatPointStamp(inc.first, o.style))} → ${mdText(formatPointClock(inc.last, o.style))} (${formatSpan(inc.durationMs ?? 0)})`
+      : 'undated';
   out.push(`- **When:** ${when}`);
   out.push(`- **Records:** ${[recordsText(inc), pidsText(inc, esc), inc.comms.map(esc).join(', ')].filter(Boolean).join(' · ')}`);
   if (inc.labels.length > 1 || (inc.labels.length === 1 && inc.labels[0] !== inc.profile)) out.push(`- **Profiles:** ${inc.labels.map(esc).join(', ')}`);

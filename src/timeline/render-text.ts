@@ -28,7 +28,11 @@ function summaryLines(t: Timeline, o: RenderOptions): string[] {
   if (s.first?.time !== undefined && s.last?.time !== undefined) {
     line('Window', `${formatPointStamp(s.first, o.style)} → ${formatPointStamp(s.last, o.style)} (${formatSpan(s.durationMs ?? 0)})`);
   } else line('Window', 'no dated evidence');
-  if (s.requested) line('Cut to', `${s.requested.since !== undefined ? formatPointStamp({ time: s.requested.since, approx: false, basis: 'record' }, o.style) : 'the start'} → ${s.requested.until !== undefined ? formatPointStamp({ time: s.requested.until, approx: false, basis: 'record' }, o.style) : 'the end'}`);
+  if (s.requested)
+    line(
+      'Cut to',
+      `${s.requested.since !== undefined ? formatPointStamp({ time: s.requested.since, approx: false, basis: 'record' }, o.style) : 'the start'} → ${s.requested.until !== undefined ? formatPointStamp({ time: s.requested.until, approx: false, basis: 'record' }, o.style) : 'the end'}`,
+    );
   line('Times in', o.style.label);
   const status = s.byKind.STATUS ?? 0;
   const verdicts = countsText(s.byVerdict, verdictLabel);
@@ -37,7 +41,9 @@ function summaryLines(t: Timeline, o: RenderOptions): string[] {
   for (const i of t.incidents) incVerdicts[i.verdict] = (incVerdicts[i.verdict] ?? 0) + 1;
   line('Incidents', `${s.incidents}${s.incidents ? ` (${countsText(incVerdicts, verdictLabel)})` : ''}, by profile and process, split after ${formatSpan(s.gapSeconds * 1000)} of quiet`);
   if (s.profiles.length) {
-    const shown = s.profiles.slice(0, 12).map((p) => `${esc(p.profile)} (${p.records} record${p.records === 1 ? '' : 's'}, ${verdictLabel(p.verdict)}${p.incidents > 1 ? `, ${p.incidents} incidents` : ''})`);
+    const shown = s.profiles
+      .slice(0, 12)
+      .map((p) => `${esc(p.profile)} (${p.records} record${p.records === 1 ? '' : 's'}, ${verdictLabel(p.verdict)}${p.incidents > 1 ? `, ${p.incidents} incidents` : ''})`);
     const more = s.profiles.length - shown.length + s.moreProfiles;
     line('Profiles', shown.join(', ') + (more > 0 ? ` and ${more} more` : ''));
   }
@@ -69,7 +75,8 @@ function rowLine(r: Row): string {
 
 function incidentBlock(t: Timeline, inc: Incident, o: RenderOptions): string[] {
   const out: string[] = [];
-  const span = inc.first.time !== undefined && inc.last.time !== undefined ? `${formatPointClock(inc.first, o.style)} → ${formatPointClock(inc.last, o.style)} (${formatSpan(inc.durationMs ?? 0)})` : 'undated';
+  const span =
+    inc.first.time !== undefined && inc.last.time !== undefined ? `${formatPointClock(inc.first, o.style)} → ${formatPointClock(inc.last, o.style)} (${formatSpan(inc.durationMs ?? 0)})` : 'undated';
   out.push(`┌ Incident ${inc.id} · ${esc(inc.profile)} · ${verdictLabel(inc.verdict)} · ${span}`);
   const facts = [recordsText(inc), pidsText(inc, esc), inc.comms.map(esc).join(', ')].filter(Boolean);
   out.push(`│ ${facts.join(' · ')}`);

@@ -119,12 +119,7 @@ function collapseKey(i: DenialGroup): string | undefined {
   return `${GROUP_PREFIX}${i.profile}\u0000${i.operation}\u0000${i.mask}\u0000${i.verdict}\u0000${pattern}`;
 }
 
-function collapseWith(
-  list: DenialGroup[],
-  expanded: readonly string[],
-  keyFor: (i: DenialGroup) => string | undefined,
-  rowFor: (key: string, g: DenialGroup[]) => DenialGroup,
-): Collapsed {
+function collapseWith(list: DenialGroup[], expanded: readonly string[], keyFor: (i: DenialGroup) => string | undefined, rowFor: (key: string, g: DenialGroup[]) => DenialGroup): Collapsed {
   const groups = new Map<string, DenialGroup[]>();
   const keyOf = new Map<DenialGroup, string>();
   for (const i of list) {

@@ -298,7 +298,7 @@ export class DenialStore {
       if (inc.lastSeen === undefined || r.time > inc.lastSeen) inc.lastSeen = r.time;
     }
     if (inc.samples.length < FIRST_SAMPLES + LAST_SAMPLES) inc.samples.push(r);
-    else inc.samples.splice(FIRST_SAMPLES, 1), inc.samples.push(r);
+    else (inc.samples.splice(FIRST_SAMPLES, 1), inc.samples.push(r));
     if (this.armed && inc.verdict === 'likely-attack' && !wasAttack) this.announce.push(key);
   }
 

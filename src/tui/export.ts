@@ -97,7 +97,10 @@ export function menuChoice(menu: 'copy' | 'write', input: string): CopyWhat | 'm
 }
 
 /** The timeline screen's rows for `w`. */
-export function timelineExport(items: { kind: string; time?: number; record?: import('../model/record.js').AppArmorRecord; entry?: import('../model/action.js').ActionJournalEntry }[], ext: 'md' | 'ndjson'): string[] {
+export function timelineExport(
+  items: { kind: string; time?: number; record?: import('../model/record.js').AppArmorRecord; entry?: import('../model/action.js').ActionJournalEntry }[],
+  ext: 'md' | 'ndjson',
+): string[] {
   if (ext === 'ndjson') {
     return items.flatMap((i) => (i.record ? [JSON.stringify(recordToJson(i.record))] : i.entry ? [JSON.stringify({ action: i.entry })] : []));
   }

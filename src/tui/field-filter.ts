@@ -122,7 +122,25 @@ export interface RowTest {
 }
 
 export function rowTest(test: IncidentPredicate, now: number): RowTest {
-  const one = (o: Partial<DenialGroup>): DenialGroup => ({ key: '', profile: '', operation: '', target: '', mask: '', kinds: [], verdict: NO_VERDICT, worstKind: '', count: 1, pids: [], pidsMore: 0, comms: [], hosts: [], firstSeq: 0, lastSeq: 0, samples: [], ...o });
+  const one = (o: Partial<DenialGroup>): DenialGroup => ({
+    key: '',
+    profile: '',
+    operation: '',
+    target: '',
+    mask: '',
+    kinds: [],
+    verdict: NO_VERDICT,
+    worstKind: '',
+    count: 1,
+    pids: [],
+    pidsMore: 0,
+    comms: [],
+    hosts: [],
+    firstSeq: 0,
+    lastSeq: 0,
+    samples: [],
+    ...o,
+  });
   return {
     record: (r) =>
       test(

@@ -41,7 +41,23 @@ export interface KeyEnv {
 
 /** The key flags of one character out of a multi-character chunk. */
 export function keyForChar(c: string, chunk: Key): Key {
-  const none = { ...chunk, return: false, tab: false, backspace: false, delete: false, escape: false, shift: false, upArrow: false, downArrow: false, leftArrow: false, rightArrow: false, pageUp: false, pageDown: false, home: false, end: false };
+  const none = {
+    ...chunk,
+    return: false,
+    tab: false,
+    backspace: false,
+    delete: false,
+    escape: false,
+    shift: false,
+    upArrow: false,
+    downArrow: false,
+    leftArrow: false,
+    rightArrow: false,
+    pageUp: false,
+    pageDown: false,
+    home: false,
+    end: false,
+  };
   if (c === '\r' || c === '\n') return { ...none, return: true };
   if (c === '\t') return { ...none, tab: true };
   if (c === '\x7f' || c === '\b') return { ...none, delete: true };
@@ -100,9 +116,7 @@ export function keyStep(cur: UiState, input: string, key: Key, scr: ScreenModel,
     const inc = currentIncident(cur, scr);
     const profile = cur.screen === 'profiles' ? scr.profiles[scr.sel]?.name : inc?.profile;
     const marked =
-      fx.verb === 'allow' && cur.screen === 'incidents'
-        ? (cur.marked ?? []).flatMap((k) => (isGroupKey(k) ? (scr.members.get(k) ?? []) : scr.allIncidents.filter((i) => i.key === k)))
-        : [];
+      fx.verb === 'allow' && cur.screen === 'incidents' ? (cur.marked ?? []).flatMap((k) => (isGroupKey(k) ? (scr.members.get(k) ?? []) : scr.allIncidents.filter((i) => i.key === k))) : [];
     out.push({ type: 'action', verb: fx.verb, target: { incident: inc, profile, ...(marked.length ? { marked } : {}) } });
   }
   return { state: step.state, out };

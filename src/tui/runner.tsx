@@ -40,7 +40,18 @@ export async function runTui(opts: TuiOptions): Promise<number> {
   await facts.start(opts.profileFiles);
   const journal = opts.cli.journalPath;
   const readActions = journalReader(journal, store);
-  const feed = new ViewFeed({ store, story, facts, mode: opts.mode, utc: opts.cli.utc, tz: opts.cli.tz, bell: opts.cli.bell, stdout, size: terminalSize(stdout, env), host: opts.mode === 'live' ? hostname() : undefined });
+  const feed = new ViewFeed({
+    store,
+    story,
+    facts,
+    mode: opts.mode,
+    utc: opts.cli.utc,
+    tz: opts.cli.tz,
+    bell: opts.cli.bell,
+    stdout,
+    size: terminalSize(stdout, env),
+    host: opts.mode === 'live' ? hostname() : undefined,
+  });
   const refreshFacts = async () => {
     if (await facts.refresh()) feed.flush(true);
   };
@@ -65,7 +76,22 @@ export async function runTui(opts: TuiOptions): Promise<number> {
   };
   const controller = actions.controller;
   const instance = render(
-    <App feed={feed} mode={opts.mode} facts={facts.facts} theme={themeFor(opts.cli.color)} utc={opts.cli.utc} tz={opts.cli.tz} journal={journal} helpNote={actions.helpNote} actions={controller} onAction={controller ? (verb, target) => void controller.open(verb, target) : undefined} exportIo={{ write: (s) => void stdout.write(s), env }} onQuit={() => term.quit(0)} onRedraw={term.redraw} onPause={onPause} />,
+    <App
+      feed={feed}
+      mode={opts.mode}
+      facts={facts.facts}
+      theme={themeFor(opts.cli.color)}
+      utc={opts.cli.utc}
+      tz={opts.cli.tz}
+      journal={journal}
+      helpNote={actions.helpNote}
+      actions={controller}
+      onAction={controller ? (verb, target) => void controller.open(verb, target) : undefined}
+      exportIo={{ write: (s) => void stdout.write(s), env }}
+      onQuit={() => term.quit(0)}
+      onRedraw={term.redraw}
+      onPause={onPause}
+    />,
     // Data reaches the view every FLUSH_MS at most; the frame cap only delays what a key changes,
     // so it is high: at 10 fps a key waited up to 100 ms for its frame under a flood.
     { stdout, stdin, exitOnCtrlC: false, patchConsole: false, maxFps: 60 },
@@ -77,20 +103,25 @@ export async function runTui(opts: TuiOptions): Promise<number> {
   if (!opts.demo) term.every(JOURNAL_POLL_MS, () => void readActions());
   term.every(FACTS_REFRESH_MS, () => void refreshFacts());
 
-  const live = await startIntake(store, story, {
-    inputs: opts.inputs,
-    startLive: opts.mode === 'live' ? opts.startLive : undefined,
-    clock: opts.cli.clock,
-    window: opts.window,
-    enrich: opts.enrich,
-    onHost: (h) => (feed.host ??= h),
-    // the kernel's STATUS record of an action confirms it in the result dialog
-    observe: (r) => controller?.observe(r),
-    onReplayed: () => feed.flush(true),
-    poll: (ms, f) => {
-      const stop = term.every(ms, () => void (f() && stop()));
+  const live = await startIntake(
+    store,
+    story,
+    {
+      inputs: opts.inputs,
+      startLive: opts.mode === 'live' ? opts.startLive : undefined,
+      clock: opts.cli.clock,
+      window: opts.window,
+      enrich: opts.enrich,
+      onHost: (h) => (feed.host ??= h),
+      // the kernel's STATUS record of an action confirms it in the result dialog
+      observe: (r) => controller?.observe(r),
+      onReplayed: () => feed.flush(true),
+      poll: (ms, f) => {
+        const stop = term.every(ms, () => void (f() && stop()));
+      },
     },
-  }, FLUSH_MS);
+    FLUSH_MS,
+  );
 
   // Ink unmounts by itself when a component throws: that is a crash, not a hang.
   instance.waitUntilExit().then(

@@ -43,21 +43,76 @@ export function ScreenBody({ app, vm, ui, scr, keymap, start, dialogOpen }: Body
   const snap = vm.snap;
   const search = searchOf(ui, scr);
   if (dialogOpen && app.actions) return <ActionDialog controller={app.actions} width={width} height={height} theme={theme} onQuit={app.onQuit} />;
-  if (ui.help) return <HelpOverlay keymap={keymap} theme={theme} width={width} height={height} scroll={ui.helpScroll} note={app.helpNote} sources={snap.health} search={search} lines={scr.scrollLines} />;
+  if (ui.help)
+    return <HelpOverlay keymap={keymap} theme={theme} width={width} height={height} scroll={ui.helpScroll} note={app.helpNote} sources={snap.health} search={search} lines={scr.scrollLines} />;
   if (ui.screen === 'incidents' && ui.detail !== undefined) {
     const inc = scr.detailIncident;
     if (!inc) return <Lines lines={[[seg(' This incident is no longer kept (the store forgets the least recent incidents to stay bounded). Esc: back')]]} width={width} />;
-    return <IncidentDetail incident={inc} fact={factFor(scr.facts, inc.profile)} now={vm.now} utc={app.utc} tz={app.tz} width={width} height={height} scroll={ui.detailScroll} theme={theme} shape={scr.detailShape} search={search} lines={scr.scrollLines} />;
+    return (
+      <IncidentDetail
+        incident={inc}
+        fact={factFor(scr.facts, inc.profile)}
+        now={vm.now}
+        utc={app.utc}
+        tz={app.tz}
+        width={width}
+        height={height}
+        scroll={ui.detailScroll}
+        theme={theme}
+        shape={scr.detailShape}
+        search={search}
+        lines={scr.scrollLines}
+      />
+    );
   }
-  if (ui.screen === 'profiles') return <ProfilesTable rows={scr.profiles} start={start} selected={sel} width={width} height={height} shapes={scr.shapes} range={rangeText(start, page, scr.profiles.length)} />;
+  if (ui.screen === 'profiles')
+    return <ProfilesTable rows={scr.profiles} start={start} selected={sel} width={width} height={height} shapes={scr.shapes} range={rangeText(start, page, scr.profiles.length)} />;
   if (ui.screen === 'timeline') {
-    return <TimelineView items={scr.timeline} start={start} selected={sel} dropped={snap.windowDropped} utc={app.utc} tz={app.tz} width={width} height={height} theme={theme} dates={scr.timelineDates} hosts={scr.hosts.length > 1} search={search} range={rangeText(start, page, scr.timeline.length)} />;
+    return (
+      <TimelineView
+        items={scr.timeline}
+        start={start}
+        selected={sel}
+        dropped={snap.windowDropped}
+        utc={app.utc}
+        tz={app.tz}
+        width={width}
+        height={height}
+        theme={theme}
+        dates={scr.timelineDates}
+        hosts={scr.hosts.length > 1}
+        search={search}
+        range={rangeText(start, page, scr.timeline.length)}
+      />
+    );
   }
   if (ui.screen === 'actions') {
-    return <ActionLog rows={scr.commands} start={start} selected={sel} page={page} utc={app.utc} tz={app.tz} journal={app.journal} unreadable={snap.actionsUnreadable} width={width} height={height} theme={theme} range={rangeText(start, page, scr.commands.length)} />;
+    return (
+      <ActionLog
+        rows={scr.commands}
+        start={start}
+        selected={sel}
+        page={page}
+        utc={app.utc}
+        tz={app.tz}
+        journal={app.journal}
+        unreadable={snap.actionsUnreadable}
+        width={width}
+        height={height}
+        theme={theme}
+        range={rangeText(start, page, scr.commands.length)}
+      />
+    );
   }
   const ff = scr.fieldFilter;
-  const empty = ff && !ff.ok ? `filter: ${ff.error} (Esc clears it)` : scr.filter ? 'no incident matches the filter (Esc clears it)' : app.mode === 'live' ? 'no denials yet (the sources above say what is being read)' : 'no denials in the input';
+  const empty =
+    ff && !ff.ok
+      ? `filter: ${ff.error} (Esc clears it)`
+      : scr.filter
+        ? 'no incident matches the filter (Esc clears it)'
+        : app.mode === 'live'
+          ? 'no denials yet (the sources above say what is being read)'
+          : 'no denials in the input';
   const member = scr.member;
   const range = rangeText(start, page, scr.incidents.length);
   return (

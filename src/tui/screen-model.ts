@@ -122,10 +122,16 @@ export function screenDeriver(): (ui: UiState, vm: ViewModel, env: ScreenEnv) =>
   });
   const commands = memo((actions: ViewModel['snap']['actions'], typed: string) => commandRows(actions, parseFilter(typed)));
   const shapes = memo((snap: ViewModel['snap'], now: number, width: number) => profileShapes(snap, now, profileShapeWidth(width)));
-  const shape = memo((snap: ViewModel['snap'], inc: DenialGroup, now: number, width: number, utc: boolean, tz: string | undefined) => incidentShape(snap, inc, now, Math.min(60, Math.max(10, width - 50)), utc, tz));
-  const detail = memo((incident: DenialGroup, fact: ProfileFact | undefined, now: number, utc: boolean, tz: string | undefined, width: number, theme: Theme, shape: string | undefined) => detailLines({ incident, fact, now, utc, tz, width, theme, shape }));
+  const shape = memo((snap: ViewModel['snap'], inc: DenialGroup, now: number, width: number, utc: boolean, tz: string | undefined) =>
+    incidentShape(snap, inc, now, Math.min(60, Math.max(10, width - 50)), utc, tz),
+  );
+  const detail = memo((incident: DenialGroup, fact: ProfileFact | undefined, now: number, utc: boolean, tz: string | undefined, width: number, theme: Theme, shape: string | undefined) =>
+    detailLines({ incident, fact, now, utc, tz, width, theme, shape }),
+  );
   const help = memo((keymap: readonly KeyBinding[], theme: Theme, note: string | undefined, health: ViewModel['snap']['health'], width: number) => helpLines(keymap, theme, note, health, width));
-  const timelineText = memo((items: TimelineItem[], utc: boolean, theme: Theme, tz: string | undefined, width: number, dates: boolean, hosts: boolean) => items.map((t) => lineText(timelineRow(t, utc, theme, tz, width, dates, hosts))));
+  const timelineText = memo((items: TimelineItem[], utc: boolean, theme: Theme, tz: string | undefined, width: number, dates: boolean, hosts: boolean) =>
+    items.map((t) => lineText(timelineRow(t, utc, theme, tz, width, dates, hosts))),
+  );
   const allHosts = memo((incidents: DenialGroup[]) => hostsOf(incidents));
   const shownHosts = memo((rows: DenialGroup[]) => hostsOf(rows).length > 1);
   const scrollText = memo((lines: Line[]) => lines.map(lineText));
@@ -151,27 +157,7 @@ export function screenDeriver(): (ui: UiState, vm: ViewModel, env: ScreenEnv) =>
     const detailIncident = ui.detail !== undefined ? snap.incidents.find((i) => i.key === ui.detail) : undefined;
     const detailShape = detailIncident ? shape(snap, detailIncident, vm.now, width, env.utc, env.tz) : undefined;
 
-    let keys: string[];
-    let attack: boolean[];
-    let page = bodyHeight - 1;
-    if (ui.screen === 'profiles') {
-      keys = profileList.map((p) => p.name);
-      attack = profileList.map((p) => p.attacks > 0);
-      page = profileTableCapacity(bodyHeight);
-    } else if (ui.screen === 'timeline') {
-      keys = timelineList.map((_t, i) => String(i));
-      attack = timelineList.map((t) => t.kind === 'record' && t.record.classification?.verdict === 'likely-attack');
-      // a line of column titles and position above the rows, and the notice of records let go
-      page = Math.max(1, bodyHeight - 1 - (snap.windowDropped ? 1 : 0));
-    } else if (ui.screen === 'actions') {
-      keys = commandList.map((_c, i) => String(i));
-      attack = commandList.map((x) => x.done && x.exit !== 0);
-      // room under the table for the selected command in full
-      page = bodyHeight > 13 ? bodyHeight - 8 : bodyHeight - 1;
-    } else {
-      keys = c.rows.map((i) => i.key);
-      attack = c.rows.map((i) => i.verdict === 'likely-attack');
-    }
+    const { keys, attack, page } = listRows(ui.screen, bodyHeight, profileList, timelineList, commandList, c.rows, snap.windowDropped);
     const sel = selectedIndex(ui, keys);
 
     let scrollLines: Line[] | undefined;
@@ -179,7 +165,8 @@ export function screenDeriver(): (ui: UiState, vm: ViewModel, env: ScreenEnv) =>
     else if (ui.screen === 'incidents' && detailIncident) scrollLines = detail(detailIncident, factFor(facts, detailIncident.profile), vm.now, env.utc, env.tz, width, env.theme, detailShape);
 
     const view = searchViewOf(ui);
-    const texts = (): readonly string[] => (view === 'timeline' ? timelineText(timelineList, env.utc, env.theme, env.tz, width, timelineDates, allHosts(snap.incidents).length > 1) : scrollText(scrollLines ?? []));
+    const texts = (): readonly string[] =>
+      view === 'timeline' ? timelineText(timelineList, env.utc, env.theme, env.tz, width, timelineDates, allHosts(snap.incidents).length > 1) : scrollText(scrollLines ?? []);
     const find = (text: string) => (view ? search(texts(), text) : []);
     const matches = view && ui.search?.view === view ? find(ui.search.text) : [];
 
@@ -232,4 +219,30 @@ export function screenDeriver(): (ui: UiState, vm: ViewModel, env: ScreenEnv) =>
       ctx,
     };
   };
+}
+
+/** The selectable rows of the screen shown: their keys, which are attacks, and how many fit a page. */
+function listRows(
+  screen: UiState['screen'],
+  bodyHeight: number,
+  profileList: ProfileRow[],
+  timelineList: TimelineItem[],
+  commandList: CommandRow[],
+  incidents: DenialGroup[],
+  windowDropped: number | undefined,
+): { keys: string[]; attack: boolean[]; page: number } {
+  if (screen === 'profiles') return { keys: profileList.map((p) => p.name), attack: profileList.map((p) => p.attacks > 0), page: profileTableCapacity(bodyHeight) };
+  if (screen === 'timeline') {
+    return {
+      keys: timelineList.map((_t, i) => String(i)),
+      attack: timelineList.map((t) => t.kind === 'record' && t.record.classification?.verdict === 'likely-attack'),
+      // a line of column titles and position above the rows, and the notice of records let go
+      page: Math.max(1, bodyHeight - 1 - (windowDropped ? 1 : 0)),
+    };
+  }
+  if (screen === 'actions') {
+    // room under the table for the selected command in full
+    return { keys: commandList.map((_c, i) => String(i)), attack: commandList.map((x) => x.done && x.exit !== 0), page: bodyHeight > 13 ? bodyHeight - 8 : bodyHeight - 1 };
+  }
+  return { keys: incidents.map((i) => i.key), attack: incidents.map((i) => i.verdict === 'likely-attack'), page: bodyHeight - 1 };
 }

@@ -53,4 +53,3 @@ export interface HeapControl {
   /** One step of giving the heap back (0 starts a run), about one full collection the program waits for (commands/heap.ts). */
   compact(step: number): void;
 }
-

@@ -22,7 +22,10 @@ const fixture = (dir: string, name: string) => readFileSync(new URL(`../fixtures
 describe('aa-status --json as AppArmor prints it', () => {
   for (const { dir, what } of CAPTURES) {
     it(`${what}: the same profiles and modes as securityfs at that moment`, () => {
-      for (const [json, list] of [['aa-status.json', 'sys-apparmor-profiles.txt'], ['aa-status-complain.json', 'sys-apparmor-profiles-complain.txt']]) {
+      for (const [json, list] of [
+        ['aa-status.json', 'sys-apparmor-profiles.txt'],
+        ['aa-status-complain.json', 'sys-apparmor-profiles-complain.txt'],
+      ]) {
         const r = parseAaStatusJson(fixture(dir, json));
         assert.ok(r.ok, r.ok ? '' : r.error);
         assert.equal(r.via, 'aa-status');

@@ -132,9 +132,15 @@ describe('aa-triage act allow', () => {
     assert.match(readFileSync(nginxLocal(), 'utf8'), /^# aa-triage allow [0-9a-f]+ \S+\n\/srv\/www\/index\.html r,\n# end aa-triage allow/);
     assert.match(readFileSync(nginxFile(), 'utf8'), /  include if exists <local\/usr\.sbin\.nginx>\n\}\n$/);
     const reload = host.calls().filter((c) => c.tool === 'apparmor_parser' && c.args.includes('-r'));
-    assert.deepEqual(reload.map((c) => c.args), [['-r', nginxFile()]]);
+    assert.deepEqual(
+      reload.map((c) => c.args),
+      [['-r', nginxFile()]],
+    );
     const journal = await readJournal(host.journal);
-    assert.deepEqual(journal.map((e) => e.phase), ['intent', 'result']);
+    assert.deepEqual(
+      journal.map((e) => e.phase),
+      ['intent', 'result'],
+    );
     const [intent, result] = journal;
     assert.equal(intent.action, 'allow');
     assert.deepEqual(intent.rules, ['/srv/www/index.html r,']);

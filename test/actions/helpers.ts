@@ -76,7 +76,11 @@ export function makeHost(): Host {
     setLoaded: (text) => writeFileSync(join(securityfs, 'profiles'), text),
     calls: () => {
       try {
-        return readFileSync(argvLog, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
+        return readFileSync(argvLog, 'utf8')
+          .trim()
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => JSON.parse(l));
       } catch {
         return [];
       }
@@ -87,7 +91,10 @@ export function makeHost(): Host {
 }
 
 export function readJsonLines(path: string): Record<string, unknown>[] {
-  return readFileSync(path, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  return readFileSync(path, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
 }
 
 /** What one `aa-triage act` run printed, its exit status, and the questions it asked. */

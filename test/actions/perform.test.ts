@@ -71,7 +71,10 @@ describe('actions and their undo against fake tools', () => {
     assert.equal(r.judgement.message, 'verified: /usr/sbin/nginx unloaded and disabled');
     assert.ok(lstatSync(link).isSymbolicLink());
     assert.equal(readlinkSync(link), join(host.profilesDir, 'usr.sbin.nginx'));
-    assert.deepEqual(r.result.argv.map((a) => a[0]), ['ln', 'apparmor_parser']);
+    assert.deepEqual(
+      r.result.argv.map((a) => a[0]),
+      ['ln', 'apparmor_parser'],
+    );
     const u = await act(UNDO_OF.disable!);
     assert.equal(u.judgement.outcome, 'verified', u.judgement.message);
     assert.equal(existsSync(link), false);
@@ -184,7 +187,10 @@ describe('privilege and the journal', () => {
     assert.deepEqual(r.result.exitCodes, [0]);
     assert.equal(r.judgement.outcome, 'verified');
     const entries = await readJournal(host.journal);
-    assert.deepEqual(entries.map((e) => e.phase), ['intent', 'result']);
+    assert.deepEqual(
+      entries.map((e) => e.phase),
+      ['intent', 'result'],
+    );
   });
 
   it('the operator is the sudo caller when there is one', () => {
@@ -218,13 +224,22 @@ describe('privilege and the journal', () => {
     const text = readFileSync(host.journal, 'utf8');
     const parsed = parseJournalText(text);
     assert.deepEqual(parsed.unreadable, [3], 'the torn line is reported by its number');
-    assert.deepEqual(parsed.entries.map((e) => `${e.action}:${e.phase}`), ['complain:intent', 'complain:result', 'enforce:intent', 'enforce:result']);
+    assert.deepEqual(
+      parsed.entries.map((e) => `${e.action}:${e.phase}`),
+      ['complain:intent', 'complain:result', 'enforce:intent', 'enforce:result'],
+    );
     assert.deepEqual((await readJournal(host.journal)).length, 4);
   });
 
   it('a short write is continued until the whole entry is on disk, and a write that makes no progress is an error', async () => {
     const chunks: string[] = [];
-    const shortWriter = { write: async (b: Buffer, off: number, len: number) => { const n = Math.min(len, 7); chunks.push(b.subarray(off, off + n).toString()); return { bytesWritten: n }; } };
+    const shortWriter = {
+      write: async (b: Buffer, off: number, len: number) => {
+        const n = Math.min(len, 7);
+        chunks.push(b.subarray(off, off + n).toString());
+        return { bytesWritten: n };
+      },
+    };
     await writeFully(shortWriter, Buffer.from('{"a":"a long line"}\n'));
     assert.equal(chunks.join(''), '{"a":"a long line"}\n');
     const stuck = { write: async () => ({ bytesWritten: 0 }) };

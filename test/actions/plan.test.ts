@@ -39,14 +39,19 @@ describe('plans', () => {
     assert.equal(buildPlan('complain', target).persists, true);
     assert.equal(buildPlan('complain-runtime', target).persists, false);
     assert.match(buildPlan('unload', { ...target, fileProfiles: ['/usr/sbin/nginx', '/usr/sbin/nginx//php'] }).consequence, /\/usr\/sbin\/nginx, \/usr\/sbin\/nginx\/\/php run UNCONFINED/);
-    assert.match(planLines(buildPlan('complain', { ...target, requested: '/usr/sbin/nginx//php', viaParent: true })).join('\n'), /asked for: \/usr\/sbin\/nginx\/\/php \(declared inside \/usr\/sbin\/nginx/);
+    assert.match(
+      planLines(buildPlan('complain', { ...target, requested: '/usr/sbin/nginx//php', viaParent: true })).join('\n'),
+      /asked for: \/usr\/sbin\/nginx\/\/php \(declared inside \/usr\/sbin\/nginx/,
+    );
   });
   it('a reload asked to enforce a file that declares complain warns before, in the dialog too, and is judged against enforce', () => {
     const complainFile = { ...target, declaredMode: 'complain' };
     const plan = buildPlan('reload', complainFile, { want: 'enforce' });
     assert.equal(plan.expect, 'enforce');
     assert.match(plan.warning ?? '', /declares flags=\(complain\): loading it again gives complain, not enforce; aa-enforce/);
-    const text = dialogLines(openConfirm({ plan, undoOf: 'x' }), 120, MONO_THEME).map((l) => l.map((s) => s.text).join('')).join('\n');
+    const text = dialogLines(openConfirm({ plan, undoOf: 'x' }), 120, MONO_THEME)
+      .map((l) => l.map((s) => s.text).join(''))
+      .join('\n');
     assert.match(text, /WARNING: .*declares flags=\(complain\)/);
     assert.equal(buildPlan('reload', complainFile).warning, undefined, 'a plain reload asks for what the file declares');
     assert.equal(buildPlan('reload', target, { want: 'enforce' }).warning, undefined);
@@ -133,14 +138,27 @@ describe('undo from the journal', () => {
     ...extra,
   });
   it('lists loosening actions newest first, without failed or already undone ones', () => {
-    const entries = [entry('a', 'complain'), { ...entry('a', 'complain'), phase: 'intent' as const }, entry('b', 'unload', { outcome: 'failed' }), entry('c', 'disable'), entry('d', 'enable', { undoOf: 'c' }), entry('e', 'complain-runtime', { outcome: 'unverified' })];
-    assert.deepEqual(undoCandidates(entries).map((c) => `${c.entry.id}:${c.undo}`), ['e:reload', 'a:enforce']);
+    const entries = [
+      entry('a', 'complain'),
+      { ...entry('a', 'complain'), phase: 'intent' as const },
+      entry('b', 'unload', { outcome: 'failed' }),
+      entry('c', 'disable'),
+      entry('d', 'enable', { undoOf: 'c' }),
+      entry('e', 'complain-runtime', { outcome: 'unverified' }),
+    ];
+    assert.deepEqual(
+      undoCandidates(entries).map((c) => `${c.entry.id}:${c.undo}`),
+      ['e:reload', 'a:enforce'],
+    );
   });
   it('an interrupted action (intent, no result) is undone when the kernel shows it took effect', () => {
     const intent = (id: string, action: ActionJournalEntry['action'], modeBefore = 'enforce') => ({ ...entry(id, action), phase: 'intent' as const, outcome: undefined, modeBefore });
     const unloaded = parseLoadedProfiles('/usr/bin/other (enforce)\n');
     const u = undoCandidates([intent('k', 'unload')], unloaded);
-    assert.deepEqual(u.map((c) => `${c.entry.id}:${c.undo}:${c.interrupted}`), ['k:reload:true']);
+    assert.deepEqual(
+      u.map((c) => `${c.entry.id}:${c.undo}:${c.interrupted}`),
+      ['k:reload:true'],
+    );
     // the unload did not happen: nothing to undo
     assert.deepEqual(undoCandidates([intent('k', 'unload')], parseLoadedProfiles('/usr/sbin/nginx (enforce)\n')), []);
     // a complain that took effect, and one that did not
@@ -149,7 +167,10 @@ describe('undo from the journal', () => {
     // without the kernel's state an intent alone proves nothing
     assert.deepEqual(undoCandidates([intent('k', 'unload')]), []);
     // an intent with its result is judged by the result, once
-    assert.deepEqual(undoCandidates([intent('k', 'unload'), entry('k', 'unload')], unloaded).map((c) => `${c.entry.id}:${c.interrupted ?? false}`), ['k:false']);
+    assert.deepEqual(
+      undoCandidates([intent('k', 'unload'), entry('k', 'unload')], unloaded).map((c) => `${c.entry.id}:${c.interrupted ?? false}`),
+      ['k:false'],
+    );
   });
   it('refuses when the profile now resolves to another file', () => {
     const moved = undoTarget(entry('a', 'complain'), { ok: true, target: { ...target, file: '/etc/apparmor.d/other' } });

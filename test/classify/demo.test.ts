@@ -80,5 +80,6 @@ test('backup-agent ALLOWED reads are classified honestly: the .pgpass read is a 
 });
 
 test('no denial outside worker 2211 is called an attack', () => {
-  for (const r of recs.filter((x) => x.kind !== 'STATUS' && x.fields.pid !== '2211')) assert.notEqual(r.classification!.verdict, 'likely-attack', `line ${r.source.line}: ${r.classification!.reasons.join(' | ')}`);
+  for (const r of recs.filter((x) => x.kind !== 'STATUS' && x.fields.pid !== '2211'))
+    assert.notEqual(r.classification!.verdict, 'likely-attack', `line ${r.source.line}: ${r.classification!.reasons.join(' | ')}`);
 });

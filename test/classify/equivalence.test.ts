@@ -47,7 +47,9 @@ test('the demo incident: cached and from-scratch classifications are identical',
 
 test('the libapparmor corpus: identical with the fixture profiles and with none', async () => {
   const { index } = await loadFixtureIndex();
-  const cases = readFileSync(join(import.meta.dirname, '..', 'fixtures', 'libapparmor', 'cases.jsonl'), 'utf8').trim().split('\n');
+  const cases = readFileSync(join(import.meta.dirname, '..', 'fixtures', 'libapparmor', 'cases.jsonl'), 'utf8')
+    .trim()
+    .split('\n');
   const recs = parseLenient(cases.flatMap((l) => (JSON.parse(l) as { in: string }).in.split('\n')));
   assertSame([...recs, ...recs], index, 'corpus');
   assertSame(recs, undefined, 'corpus without profiles');
@@ -73,5 +75,9 @@ test('a record without a pid after the same record with one: named without "(pid
   const fast = createClassifier(index);
   const ref = createClassifier(index, { uncached: true });
   for (const r of recs) assert.deepEqual(asPlain(fast.classify(r)), asPlain(ref.classify(r)), r.raw);
-  assert.ok(!createClassifier(index).classify(recs[1]).reasons.some((x) => x.includes('pid ?')));
+  assert.ok(
+    !createClassifier(index)
+      .classify(recs[1])
+      .reasons.some((x) => x.includes('pid ?')),
+  );
 });

@@ -43,7 +43,12 @@ test('the same capability means different things for a sandbox, a snap-confine p
 });
 
 test('user-namespace restriction: routine for apps, an alarm from a server', () => {
-  const userns = (profile: string, comm: string) => kline(0, 'DENIED', `operation="userns_create" class="namespace" info="User namespace creation restricted" error=-13 profile="${profile}" pid=77 comm="${comm}" requested="userns_create" denied="userns_create"`);
+  const userns = (profile: string, comm: string) =>
+    kline(
+      0,
+      'DENIED',
+      `operation="userns_create" class="namespace" info="User namespace creation restricted" error=-13 profile="${profile}" pid=77 comm="${comm}" requested="userns_create" denied="userns_create"`,
+    );
   const app = verdictOf(userns('unconfined', 'slack'));
   assert.equal(app.verdict, 'missing-rule');
   assert.deepEqual(app.suggestion?.rules, ['userns,']);
@@ -51,20 +56,36 @@ test('user-namespace restriction: routine for apps, an alarm from a server', () 
 });
 
 test('mounts: systemd sandboxing inside a container is routine; a cgroup or disk mount from one is an escape', () => {
-  const remount = verdictOf(kline(0, 'DENIED', 'operation="mount" info="failed flags match" error=-13 profile="lxd-c1_</var/snap/lxd/common/lxd>" name="/run/systemd/unit-root/" pid=2036 comm="(networkd)" flags="ro, remount, noatime, bind"'));
+  const remount = verdictOf(
+    kline(
+      0,
+      'DENIED',
+      'operation="mount" info="failed flags match" error=-13 profile="lxd-c1_</var/snap/lxd/common/lxd>" name="/run/systemd/unit-root/" pid=2036 comm="(networkd)" flags="ro, remount, noatime, bind"',
+    ),
+  );
   assert.equal(remount.verdict, 'missing-rule');
   assert.deepEqual(remount.suggestion?.rules, ['remount options=(ro, noatime, bind) /run/systemd/unit-root/,']);
   assert.match(remount.suggestion!.text, /raw\.apparmor/, 'the real fix of a generated profile is the container option');
-  const cgroup = verdictOf(kline(0, 'DENIED', 'operation="mount" class="mount" info="failed flags match" error=-13 profile="docker-default" name="/tmp/cgrp/" pid=4102 comm="mount" fstype="cgroup" srcname="cgroup" flags="rw"'));
+  const cgroup = verdictOf(
+    kline(
+      0,
+      'DENIED',
+      'operation="mount" class="mount" info="failed flags match" error=-13 profile="docker-default" name="/tmp/cgrp/" pid=4102 comm="mount" fstype="cgroup" srcname="cgroup" flags="rw"',
+    ),
+  );
   assert.equal(cgroup.verdict, 'likely-attack');
-  const disk = verdictOf(kline(0, 'DENIED', 'operation="mount" class="mount" info="failed flags match" error=-13 profile="docker-default" name="/mnt/" pid=4103 comm="mount" fstype="ext4" srcname="/dev/sda1" flags="rw"'));
+  const disk = verdictOf(
+    kline(0, 'DENIED', 'operation="mount" class="mount" info="failed flags match" error=-13 profile="docker-default" name="/mnt/" pid=4103 comm="mount" fstype="ext4" srcname="/dev/sda1" flags="rw"'),
+  );
   assert.equal(disk.verdict, 'likely-attack');
 });
 
 test('a shell from a script service is unclear, from a network server an attack; a shell child of a server is an attack whatever it does', () => {
   assert.equal(verdictOf(file(0, 'usr.bin.report-builder', 'exec', '/bin/sh', 'x', { comm: 'python3' })).verdict, 'unclear');
   assert.equal(verdictOf(file(0, '/usr/sbin/mysqld', 'exec', '/usr/bin/dash', 'x', { comm: 'mysqld' })).verdict, 'likely-attack');
-  const child = verdictOf(kline(0, 'DENIED', 'operation="connect" class="net" profile="/usr/sbin/mysqld" pid=3104 comm="sh" family="inet" sock_type="stream" protocol=6 requested_mask="connect" denied_mask="connect"'));
+  const child = verdictOf(
+    kline(0, 'DENIED', 'operation="connect" class="net" profile="/usr/sbin/mysqld" pid=3104 comm="sh" family="inet" sock_type="stream" protocol=6 requested_mask="connect" denied_mask="connect"'),
+  );
   assert.equal(child.verdict, 'likely-attack');
 });
 
@@ -76,10 +97,22 @@ test('monitoring tools reading other processes; a debugger attaching is not one'
 });
 
 test('disconnected paths get attach_disconnected; D-Bus rules never name a unique connection', () => {
-  const disc = verdictOf(kline(0, 'DENIED', 'operation="sendmsg" info="Failed name lookup - disconnected path" error=-13 profile="/usr/sbin/ntpd" name="run/systemd/journal/dev-log" pid=1199 comm="ntpd" requested_mask="w" denied_mask="w" fsuid=110 ouid=0'));
+  const disc = verdictOf(
+    kline(
+      0,
+      'DENIED',
+      'operation="sendmsg" info="Failed name lookup - disconnected path" error=-13 profile="/usr/sbin/ntpd" name="run/systemd/journal/dev-log" pid=1199 comm="ntpd" requested_mask="w" denied_mask="w" fsuid=110 ouid=0',
+    ),
+  );
   assert.equal(disc.verdict, 'missing-rule');
   assert.deepEqual(disc.suggestion?.rules, ['flags=(attach_disconnected)']);
-  const dbus = verdictOf(kline(0, 'DENIED', 'operation="dbus_signal" bus="system" path="/org/freedesktop/NetworkManager" interface="org.freedesktop.NetworkManager" member="PropertiesChanged" name=":1.1713" mask="receive" pid=354671 label="snap.telegram-desktop.telegram-desktop" peer_pid=1 peer_label="unconfined"'));
+  const dbus = verdictOf(
+    kline(
+      0,
+      'DENIED',
+      'operation="dbus_signal" bus="system" path="/org/freedesktop/NetworkManager" interface="org.freedesktop.NetworkManager" member="PropertiesChanged" name=":1.1713" mask="receive" pid=354671 label="snap.telegram-desktop.telegram-desktop" peer_pid=1 peer_label="unconfined"',
+    ),
+  );
   assert.equal(dbus.verdict, 'missing-rule');
   assert.ok(!dbus.suggestion!.rules![0].includes(':1.'), dbus.suggestion!.rules![0]);
 });
@@ -101,7 +134,10 @@ test('a denial a running service keeps retrying leans towards a missing rule; ne
   const recs = parse([0, 20, 45].map((t) => file(t, 'svc', 'open', '/opt/svc/weird.state', 'r', { comm: 'svc' })));
   const out = recs.map((r) => c.classify(r));
   assert.ok(!out[1].reasons.some((x) => /again and again/.test(x)));
-  assert.ok(out[2].reasons.some((x) => /again and again/.test(x)), out[2].reasons.join(' | '));
+  assert.ok(
+    out[2].reasons.some((x) => /again and again/.test(x)),
+    out[2].reasons.join(' | '),
+  );
   const shells = parse([0, 20, 45].map((t) => file(t, '/usr/sbin/nginx', 'exec', '/bin/sh', 'x', { comm: 'nginx' })));
   const c2 = createClassifier(undefined);
   for (const r of shells) assert.equal(c2.classify(r).verdict, 'likely-attack');
@@ -110,12 +146,24 @@ test('a denial a running service keeps retrying leans towards a missing rule; ne
   for (const r of weak) assert.equal(c3.classify(r).verdict, 'unclear', 'a weak attack signal and a repeat conflict: unclear, never missing-rule');
 });
 
-test("the programs made to read a credential store may; desktop apps ask logind and polkit; browsers attach to their own children", () => {
+test('the programs made to read a credential store may; desktop apps ask logind and polkit; browsers attach to their own children', () => {
   assert.equal(verdictOf(file(0, 'unix-chkpwd', 'open', '/etc/shadow', 'r', { comm: 'unix_chkpwd' })).verdict, 'missing-rule');
   assert.equal(verdictOf(file(0, '/usr/sbin/dovecot', 'open', '/etc/shadow', 'r', { comm: 'imap' })).verdict, 'likely-attack');
-  const inhibit = verdictOf(kline(0, 'DENIED', 'operation="dbus_method_call" bus="system" path="/org/freedesktop/login1" interface="org.freedesktop.login1.Manager" member="Inhibit" mask="send" name="org.freedesktop.login1" pid=3100 label="snap.spotify.spotify" peer_pid=900 peer_label="unconfined"'));
+  const inhibit = verdictOf(
+    kline(
+      0,
+      'DENIED',
+      'operation="dbus_method_call" bus="system" path="/org/freedesktop/login1" interface="org.freedesktop.login1.Manager" member="Inhibit" mask="send" name="org.freedesktop.login1" pid=3100 label="snap.spotify.spotify" peer_pid=900 peer_label="unconfined"',
+    ),
+  );
   assert.equal(inhibit.verdict, 'missing-rule');
-  const start = verdictOf(kline(0, 'DENIED', 'operation="dbus_method_call" bus="system" path="/org/freedesktop/systemd1" interface="org.freedesktop.systemd1.Manager" member="StartTransientUnit" mask="send" name="org.freedesktop.systemd1" pid=3100 label="snap.spotify.spotify" peer_pid=1 peer_label="unconfined"'));
+  const start = verdictOf(
+    kline(
+      0,
+      'DENIED',
+      'operation="dbus_method_call" bus="system" path="/org/freedesktop/systemd1" interface="org.freedesktop.systemd1.Manager" member="StartTransientUnit" mask="send" name="org.freedesktop.systemd1" pid=3100 label="snap.spotify.spotify" peer_pid=1 peer_label="unconfined"',
+    ),
+  );
   assert.notEqual(start.verdict, 'missing-rule', 'a request that changes the system is never routine');
   const crash = verdictOf(kline(0, 'DENIED', 'operation="ptrace" class="ptrace" profile="firefox" pid=4100 comm="crashhelper" requested_mask="trace" denied_mask="trace" peer="firefox"'));
   assert.equal(crash.verdict, 'missing-rule');

@@ -27,7 +27,17 @@ export function kline(t: number, kind: string, body: string): string {
 
 export function parse(lines: string[]): AppArmorRecord[] {
   const out: AppArmorRecord[] = [];
-  const p = new LineParser('test', { record: (r) => out.push(r), unparsable: (u) => { throw new Error(`unparsable: ${u.reason}: ${u.excerpt}`); }, loss: () => {} }, { year: 2026 });
+  const p = new LineParser(
+    'test',
+    {
+      record: (r) => out.push(r),
+      unparsable: (u) => {
+        throw new Error(`unparsable: ${u.reason}: ${u.excerpt}`);
+      },
+      loss: () => {},
+    },
+    { year: 2026 },
+  );
   for (const l of lines) p.push(l);
   p.end();
   return out;
@@ -43,7 +53,14 @@ export function parseLenient(lines: Iterable<string>): AppArmorRecord[] {
 }
 
 /** A file access line. */
-export function file(t: number, profile: string, op: string, name: string, mask: string, o: { pid?: number; comm?: string; kind?: string; fsuid?: number; ouid?: number; extra?: string } = {}): string {
+export function file(
+  t: number,
+  profile: string,
+  op: string,
+  name: string,
+  mask: string,
+  o: { pid?: number; comm?: string; kind?: string; fsuid?: number; ouid?: number; extra?: string } = {},
+): string {
   return kline(
     t,
     o.kind ?? 'DENIED',
@@ -52,7 +69,11 @@ export function file(t: number, profile: string, op: string, name: string, mask:
 }
 
 export function net(t: number, profile: string, family: string, type: string, protocol: number, o: { pid?: number; comm?: string; kind?: string; op?: string } = {}): string {
-  return kline(t, o.kind ?? 'DENIED', `operation="${o.op ?? 'create'}" class="net" profile="${profile}" pid=${o.pid ?? 1000} comm="${o.comm ?? 'svc'}" family="${family}" sock_type="${type}" protocol=${protocol} requested_mask="create" denied_mask="create"`);
+  return kline(
+    t,
+    o.kind ?? 'DENIED',
+    `operation="${o.op ?? 'create'}" class="net" profile="${profile}" pid=${o.pid ?? 1000} comm="${o.comm ?? 'svc'}" family="${family}" sock_type="${type}" protocol=${protocol} requested_mask="create" denied_mask="create"`,
+  );
 }
 
 export function cap(t: number, profile: string, name: string, num: number, o: { pid?: number; comm?: string; kind?: string } = {}): string {

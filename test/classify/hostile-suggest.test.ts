@@ -79,7 +79,10 @@ test('a name with .. components is a signal of its own and never becomes a rule'
   const got = c.classify(r);
   assert.notEqual(got.verdict, 'missing-rule');
   assert.equal(got.suggestion?.rules, undefined);
-  assert.ok(got.reasons.some((x) => x.includes('..')), got.reasons.join(' | '));
+  assert.ok(
+    got.reasons.some((x) => x.includes('..')),
+    got.reasons.join(' | '),
+  );
   assert.equal(rulesFor(file(0, 'svc', 'open', '/var/lib/svc/../x', 'r')), undefined);
   assert.equal(rulesFor(file(0, 'svc', 'open', '/proc/1000/../1/environ', 'r', { pid: 1000 })), undefined);
   // a file named with dots is not a traversal

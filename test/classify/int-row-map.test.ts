@@ -36,7 +36,11 @@ function run(seed: number, max: number, keys: number, steps: number, spread: num
       ints.set(k, row);
     }
     assert.equal(ints.size, plain.size, `step ${i}: size`);
-    assert.deepEqual([...droppedInt].sort((x, y) => x - y), [...droppedPlain].sort((x, y) => x - y), `step ${i}: rows handed back`);
+    assert.deepEqual(
+      [...droppedInt].sort((x, y) => x - y),
+      [...droppedPlain].sort((x, y) => x - y),
+      `step ${i}: rows handed back`,
+    );
   }
 }
 

@@ -34,9 +34,15 @@ test('the corpus is what the figures claim: public lines from many threads, ever
   assert.ok(pub.length >= 250, `public lines: ${pub.length}`);
   assert.ok(new Set(pub.map((c) => c.url)).size >= 80, 'threads');
   for (const cls of ['file', 'exec', 'mmap', 'capability', 'network', 'unix', 'signal', 'ptrace', 'dbus', 'mount', 'userns', 'change_profile', 'status']) {
-    assert.ok(pub.some((c) => c.class === cls), `class ${cls}`);
+    assert.ok(
+      pub.some((c) => c.class === cls),
+      `class ${cls}`,
+    );
   }
-  assert.ok(corpus.some((c) => c.set === 'attack'), 'attack set');
+  assert.ok(
+    corpus.some((c) => c.set === 'attack'),
+    'attack set',
+  );
   for (const c of corpus) assert.ok(c.url && c.why && c.label, `url, label and why on every line: ${c.line}`);
 });
 

@@ -57,8 +57,14 @@ test('a result is decided once per entry and sequence context and filled in per 
   const recs = [100, 200, 100, 300, 200].map((pid) => denial(pid));
   const out = recs.map((r) => cache.result(cache.entry(r), r, NONE, r.fields.pid!, ''));
   assert.equal(d.decided, 1);
-  assert.deepEqual(out.map((x) => x.reasons[1]), ['pid 100', 'pid 200', 'pid 100', 'pid 300', 'pid 200']);
-  assert.deepEqual(out.map((x) => x.suggestion!.text), ['look at /proc/100', 'look at /proc/200', 'look at /proc/100', 'look at /proc/300', 'look at /proc/200']);
+  assert.deepEqual(
+    out.map((x) => x.reasons[1]),
+    ['pid 100', 'pid 200', 'pid 100', 'pid 300', 'pid 200'],
+  );
+  assert.deepEqual(
+    out.map((x) => x.suggestion!.text),
+    ['look at /proc/100', 'look at /proc/200', 'look at /proc/100', 'look at /proc/300', 'look at /proc/200'],
+  );
   // the first use is not remembered (most shared results of one-off records are used once)
   assert.notEqual(out[2], out[0]);
   assert.equal(out[4], out[1], 'from the second use on, a pid that comes back gets the result filled in for it before');
@@ -68,7 +74,10 @@ test('a result is decided once per entry and sequence context and filled in per 
   const load: SequenceFindings = { repeated: false, load: { profile: 'svc', op: 'profile_replace', ageMs: 3000, id: 1 } };
   const later = [3, 4, 9].map((s) => cache.result(cache.entry(recs[0]), recs[0], { ...load, load: { ...load.load!, ageMs: s * 1000 } }, '100', String(s)));
   assert.equal(d.decided, 2);
-  assert.deepEqual(later.map((x) => x.reasons[2]), ['3 s after the load', '4 s after the load', '9 s after the load']);
+  assert.deepEqual(
+    later.map((x) => x.reasons[2]),
+    ['3 s after the load', '4 s after the load', '9 s after the load'],
+  );
   assert.equal(new Set(later.map((x) => sharedClassification(x)?.template)).size, 1, 'one decision for every second after the load');
 });
 
@@ -131,7 +140,7 @@ test('a record seen once is kept on trial only: seen again soon it is admitted a
   assert.deepEqual(later.reasons, ['/srv/b by 102', 'pid 102']);
 });
 
-test('a first sighting\'s texts are looked into only once its record is seen again', () => {
+test("a first sighting's texts are looked into only once its record is seen again", () => {
   let reads = 0;
   const texts = (pidText: string) => ({
     verdict: 'unclear' as const,
@@ -199,7 +208,10 @@ test('uncached: every record examined and decided from scratch, with the same re
 test('the classifier shares results: a flood of one denial from a few processes', () => {
   const c = createClassifier(SVC());
   const out = parse(Array.from({ length: 50 }, (_, i) => file(i % 3, 'svc', 'open', '/var/lib/svc-data/x', 'r', { comm: 'svc', pid: 2000 + (i % 3) }))).map((r) => c.classify(r));
-  assert.ok(out.every((x) => x.suggestion === out[0].suggestion), 'one suggestion object');
+  assert.ok(
+    out.every((x) => x.suggestion === out[0].suggestion),
+    'one suggestion object',
+  );
   assert.ok(new Set(out).size <= 3, 'no more results than distinct pids');
 });
 
@@ -231,5 +243,9 @@ test('a rendering is cut at the written placeholders only, not where a text spel
   const cut = cutRendering(JSON.stringify(shared.template.reasons), jsonText);
   assert.equal(cut.length, 5, 'two slots: the pid in the examined text and in the reason');
   assert.equal(shared.fill(cut, jsonText), JSON.stringify(got.reasons));
-  assert.equal(shared.fill(cut, () => '"q"'), JSON.stringify(got.reasons).replaceAll('4242', '"q"'), 'each value written as asked');
+  assert.equal(
+    shared.fill(cut, () => '"q"'),
+    JSON.stringify(got.reasons).replaceAll('4242', '"q"'),
+    'each value written as asked',
+  );
 });

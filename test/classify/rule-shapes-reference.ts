@@ -100,4 +100,3 @@ export function generalisedPathPlain(path: string, f: DenialFacts): { path: stri
   if (!changed) return undefined;
   return { path: out.join('/').replace(/^\/@\{(PROC|HOME)\}/, '@{$1}'), owner };
 }
-

@@ -50,14 +50,116 @@ function corpusPaths(): string[] {
 /** Paths made of the words the tables and the gates are written with, in many orders. */
 function builtPaths(): string[] {
   const words = [
-    'etc', 'var', 'lib', 'usr', 'local', 'run', 'bin', 'sbin', 'sys', 'kernel', 'security', 'dev', 'proc', 'kcore', 'kmem', 'mem', 'port', 'spool', 'cron', 'crontabs',
-    'home', 'root', 'tmp', 'shadow', 'gshadow', 'shadow-', 'shadow.bak', 'sudoers', 'sudoers.d', 'opasswd', 'ssh', '.ssh', 'id_rsa', 'identity', 'ssh_host_rsa_key',
-    'authorized_keys', 'authorized_keys2', 'known_hosts', '.aws', 'credentials', 'config', '.config', 'gcloud', '.azure', '.kube', '.docker', 'config.json',
-    'kubernetes', 'admin.conf', 'pki', '.vault-token', '.pgpass', '.my.cnf', 'mysql', 'debian.cnf', '.netrc', '.git-credentials', '.gnupg', 'krb5.keytab', 'samba',
-    'private', 'cloud', 'instance', 'instances', 'user-data', 'cloud-init', 'instance-data-sensitive.json', '.bash_history', '.zsh_history', '.python_history',
-    'anacrontab', 'cron.d', 'ld.so.preload', '.bashrc', '.profile', 'profile', 'profile.d', 'bash.bashrc', 'zsh', 'environment', 'systemd', 'system', 'user',
-    'system.conf.d', 'init.d', 'rc.local', 'rc3.d', 'passwd', 'group', 'pam.d', 'pam_unix.so', 'udev', 'rules.d', 'modprobe.d', 'xdg', 'autostart', 'sshd_config',
-    'apparmor.d', 'x', '.', '..', '.x', '', 'nginx', 'nginx.pid', 'nginx-cache', 'ngin', 'report-exporter', 'www', 'data',
+    'etc',
+    'var',
+    'lib',
+    'usr',
+    'local',
+    'run',
+    'bin',
+    'sbin',
+    'sys',
+    'kernel',
+    'security',
+    'dev',
+    'proc',
+    'kcore',
+    'kmem',
+    'mem',
+    'port',
+    'spool',
+    'cron',
+    'crontabs',
+    'home',
+    'root',
+    'tmp',
+    'shadow',
+    'gshadow',
+    'shadow-',
+    'shadow.bak',
+    'sudoers',
+    'sudoers.d',
+    'opasswd',
+    'ssh',
+    '.ssh',
+    'id_rsa',
+    'identity',
+    'ssh_host_rsa_key',
+    'authorized_keys',
+    'authorized_keys2',
+    'known_hosts',
+    '.aws',
+    'credentials',
+    'config',
+    '.config',
+    'gcloud',
+    '.azure',
+    '.kube',
+    '.docker',
+    'config.json',
+    'kubernetes',
+    'admin.conf',
+    'pki',
+    '.vault-token',
+    '.pgpass',
+    '.my.cnf',
+    'mysql',
+    'debian.cnf',
+    '.netrc',
+    '.git-credentials',
+    '.gnupg',
+    'krb5.keytab',
+    'samba',
+    'private',
+    'cloud',
+    'instance',
+    'instances',
+    'user-data',
+    'cloud-init',
+    'instance-data-sensitive.json',
+    '.bash_history',
+    '.zsh_history',
+    '.python_history',
+    'anacrontab',
+    'cron.d',
+    'ld.so.preload',
+    '.bashrc',
+    '.profile',
+    'profile',
+    'profile.d',
+    'bash.bashrc',
+    'zsh',
+    'environment',
+    'systemd',
+    'system',
+    'user',
+    'system.conf.d',
+    'init.d',
+    'rc.local',
+    'rc3.d',
+    'passwd',
+    'group',
+    'pam.d',
+    'pam_unix.so',
+    'udev',
+    'rules.d',
+    'modprobe.d',
+    'xdg',
+    'autostart',
+    'sshd_config',
+    'apparmor.d',
+    'x',
+    '.',
+    '..',
+    '.x',
+    '',
+    'nginx',
+    'nginx.pid',
+    'nginx-cache',
+    'ngin',
+    'report-exporter',
+    'www',
+    'data',
   ];
   const out: string[] = [];
   let seed = 17;
@@ -94,7 +196,8 @@ test('the gated tables decide as testing every expression', () => {
 
 test('the early exits of dotComponent and hiddenComponent change no answer', () => {
   const hiddenPlain = (path: string) => {
-    for (const c of path.split('/').slice(2)) if (c.startsWith('.') && c !== '.' && c !== '..' && !['.X11-unix', '.ICE-unix', '.font-unix', '.XIM-unix', '.Test-unix', '.snapshot'].includes(c)) return c;
+    for (const c of path.split('/').slice(2))
+      if (c.startsWith('.') && c !== '.' && c !== '..' && !['.X11-unix', '.ICE-unix', '.font-unix', '.XIM-unix', '.Test-unix', '.snapshot'].includes(c)) return c;
     return undefined;
   };
   for (const p of [...PATHS, '.', '..', './x', '../x', 'a/.', 'a/..', '/tmp/.X11-unix/X0', '/tmp/.x/y']) {
@@ -105,7 +208,25 @@ test('the early exits of dotComponent and hiddenComponent change no answer', () 
 
 test('stagingDir by its first characters finds what its expression finds', () => {
   let found = 0;
-  for (const p of [...PATHS, '', '/', 'memfd:', 'memfd:x', '/memfd:', '/memfd:x (deleted)', '/tmp', '/tmp/', '/var/tmp/x', '/dev/shm/x', '/run/shm/x', '/run/x', '/tmpx/', 'tmp/x', '/var/tmpx', '//tmp/']) {
+  for (const p of [
+    ...PATHS,
+    '',
+    '/',
+    'memfd:',
+    'memfd:x',
+    '/memfd:',
+    '/memfd:x (deleted)',
+    '/tmp',
+    '/tmp/',
+    '/var/tmp/x',
+    '/dev/shm/x',
+    '/run/shm/x',
+    '/run/x',
+    '/tmpx/',
+    'tmp/x',
+    '/var/tmpx',
+    '//tmp/',
+  ]) {
     const want = stagingDirPlain(p);
     assert.equal(stagingDir(p), want, p);
     if (want) found++;
@@ -128,7 +249,25 @@ test('serviceWord scanning components finds what splitting the path finds', () =
 
 test('a neighbouring rule found by measuring the shared directory is the one cutting it out finds', () => {
   // rule starts: every generic directory and its neighbours, and a sample of the paths themselves
-  const lits = ['/', '', '/etc/', '/etc', '/etc/x', '/usr/lib/', '/usr/lib/x/', '/usr/local/lib/', '/var/lib/nginx/', '/run/user/', '/run/user/1000/', '/home/', '/dev/shm/', '/tmp/', '//', 'etc/', ...PATHS.filter((_, i) => i % 4000 === 0)];
+  const lits = [
+    '/',
+    '',
+    '/etc/',
+    '/etc',
+    '/etc/x',
+    '/usr/lib/',
+    '/usr/lib/x/',
+    '/usr/local/lib/',
+    '/var/lib/nginx/',
+    '/run/user/',
+    '/run/user/1000/',
+    '/home/',
+    '/dev/shm/',
+    '/tmp/',
+    '//',
+    'etc/',
+    ...PATHS.filter((_, i) => i % 4000 === 0),
+  ];
   let near = 0;
   for (const p of PATHS) {
     for (const lit of lits) {
@@ -179,12 +318,49 @@ test('where the command name cannot change the program, the program without it i
 test('generalisedPath grown part by part gives what joining the parts for each one gives', () => {
   const paths = [...corpusPaths(), ...builtPaths()];
   // the parts it globs, in places where they are globbed and where they are not
-  const ids = ['4242', 'tty7', '0', 'session-3.scope', 'user-1000.slice', 'mono.20414', 'lttng-ust-wait-5', '27.ref', '0123456789abcdef', '0123456789abcdeX', 'deadbeefdeadbeef1',
-    '123e4567-e89b-12d3-a456-426614174000', 'x-123e4567-e89b-12d3-a456-426614174000.conf', 'a@b', 'user@1000.service', 'run-r1234.scope'];
-  const roots = ['/proc/4242', '/proc/4242/task', '/proc/self', '/home/alice', '/home', '/dev/pts', '/dev', '/snap/core', '/root/snap/x', '/home/bob/snap/y', '/run/user', '/sys/fs/cgroup/system.slice', '/dev/shm', '/run', '/tmp', '/var/tmp', '/etc'];
+  const ids = [
+    '4242',
+    'tty7',
+    '0',
+    'session-3.scope',
+    'user-1000.slice',
+    'mono.20414',
+    'lttng-ust-wait-5',
+    '27.ref',
+    '0123456789abcdef',
+    '0123456789abcdeX',
+    'deadbeefdeadbeef1',
+    '123e4567-e89b-12d3-a456-426614174000',
+    'x-123e4567-e89b-12d3-a456-426614174000.conf',
+    'a@b',
+    'user@1000.service',
+    'run-r1234.scope',
+  ];
+  const roots = [
+    '/proc/4242',
+    '/proc/4242/task',
+    '/proc/self',
+    '/home/alice',
+    '/home',
+    '/dev/pts',
+    '/dev',
+    '/snap/core',
+    '/root/snap/x',
+    '/home/bob/snap/y',
+    '/run/user',
+    '/sys/fs/cgroup/system.slice',
+    '/dev/shm',
+    '/run',
+    '/tmp',
+    '/var/tmp',
+    '/etc',
+  ];
   for (const root of roots) for (const id of ids) paths.push(`${root}/${id}`, `${root}/${id}/x`, `${root}/${id}/${id}`);
   // each with the pid the path names and another, and with the file the process's user's and not
-  const owners = [{ pid: 4242, fsuid: 1000, ouid: 1000 }, { pid: 99, fsuid: 1000, ouid: 0 }];
+  const owners = [
+    { pid: 4242, fsuid: 1000, ouid: 1000 },
+    { pid: 99, fsuid: 1000, ouid: 0 },
+  ];
   const records = owners.map((o) => parse([file(0, 'svc', 'open', '/x', 'r', o)])[0]);
   let generalised = 0;
   for (const path of paths) {

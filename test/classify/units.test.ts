@@ -61,7 +61,11 @@ test('the seconds since a profile load are in the reasons of each record after i
     ]);
     const out = recs.map((r) => c.classify(r));
     const ages = out.slice(1).map((x) => x.reasons.find((s) => s.includes(' s after profile_replace of svc')));
-    assert.deepEqual(ages.map((s) => s?.split(' ')[0]), ['3', '4', '9', '25'], JSON.stringify(mode));
+    assert.deepEqual(
+      ages.map((s) => s?.split(' ')[0]),
+      ['3', '4', '9', '25'],
+      JSON.stringify(mode),
+    );
     assert.ok(out.slice(1).every((x) => x.verdict === out[1].verdict && x.verdict !== 'likely-attack'));
   }
 });
@@ -75,7 +79,10 @@ test('a denial whose reasons do not name the process says no pid', () => {
     ]);
     const out = recs.map((r) => c.classify(r)).slice(1);
     for (const [i, x] of out.entries()) {
-      assert.ok(x.reasons.some((s) => s.startsWith('5 s after profile_replace')), x.reasons.join('\n'));
+      assert.ok(
+        x.reasons.some((s) => s.startsWith('5 s after profile_replace')),
+        x.reasons.join('\n'),
+      );
       assert.ok(!x.reasons.join('\n').includes(String(2001 + i)), 'the pid is in no reason');
       assert.deepEqual(x, out[0], 'the same verdict, reasons and suggestion for three pids in the same second');
     }
@@ -86,11 +93,19 @@ test('a shell run by a web server is reported with the pid of the process that r
   const index = buildProfileIndex([{ path: '/p/nginx', text: 'profile nginx /usr/sbin/nginx {\n  /var/www/** r,\n}\n' }], { roots: ['/p'] });
   for (const mode of MODES) {
     const c = createClassifier(index, mode);
-    const recs = parse([4242, 4343, 4242].map((pid, i) => kline(i, 'DENIED', `operation="exec" class="file" profile="nginx" name="/bin/sh" pid=${pid} comm="nginx" requested_mask="x" denied_mask="x" fsuid=33 ouid=0`)));
+    const recs = parse(
+      [4242, 4343, 4242].map((pid, i) => kline(i, 'DENIED', `operation="exec" class="file" profile="nginx" name="/bin/sh" pid=${pid} comm="nginx" requested_mask="x" denied_mask="x" fsuid=33 ouid=0`)),
+    );
     const out = recs.map((r) => c.classify(r));
-    assert.deepEqual(out.map((x) => x.verdict), ['likely-attack', 'likely-attack', 'likely-attack']);
+    assert.deepEqual(
+      out.map((x) => x.verdict),
+      ['likely-attack', 'likely-attack', 'likely-attack'],
+    );
     assert.ok(out[1].reasons[0].includes('(pid 4343)') && !out[1].reasons.join('\n').includes('4242'), out[1].reasons.join('\n'));
     assert.ok(out[1].suggestion!.text.includes('/proc/4343 '), out[1].suggestion!.text);
-    assert.ok(out[2].reasons.some((s) => s.startsWith('pid 4242 (nginx) already showed')), out[2].reasons.join('\n'));
+    assert.ok(
+      out[2].reasons.some((s) => s.startsWith('pid 4242 (nginx) already showed')),
+      out[2].reasons.join('\n'),
+    );
   }
 });

@@ -23,7 +23,7 @@ function denialCase(signals: Signal[], o: { explicitDeny?: boolean; context?: st
   return { facts, find, context: o.context ?? [], ownAttack: attackWeight(signals), suggest: suggestionsFor(facts, find, index) };
 }
 
-test('two attack weights with one of the record\'s own: likely attack, strongest reason first, the other side weighed against', () => {
+test("two attack weights with one of the record's own: likely attack, strongest reason first, the other side weighed against", () => {
   const got = decideVerdict(denialCase([attack(1, 'weak'), benign(1), attack(2, 'strong')], { context: ['context'] }), []);
   assert.equal(got.verdict, 'likely-attack');
   assert.deepEqual(got.reasons, ['attack strong', 'attack weak', 'weighed against: benign b1', 'context']);
@@ -80,7 +80,7 @@ test('the reasons and the suggestion are written when first read, each once', ()
   assert.deepEqual(got.reasons, ['written 1']);
   assert.equal(got.reasons, got.reasons, 'the same array on every read');
   assert.equal(got.suggestion, c.suggest.rule());
-  assert.equal(decideVerdict(c, [benign(1, 'repeated')]).reasons[0], 'written 1', 'a signal\'s text is written once for every result it is in');
+  assert.equal(decideVerdict(c, [benign(1, 'repeated')]).reasons[0], 'written 1', "a signal's text is written once for every result it is in");
   assert.equal(written, 1);
   assert.deepEqual(JSON.parse(JSON.stringify(got)), { verdict: 'missing-rule', confidence: got.confidence, reasons: ['written 1'], suggestion: JSON.parse(JSON.stringify(c.suggest.rule())) });
 });
@@ -88,11 +88,22 @@ test('the reasons and the suggestion are written when first read, each once', ()
 test('sequence signals name the pid and the seconds since the load with the texts given', () => {
   const c = denialCase([attack(2)]);
   const got = sequenceSignals(c, { repeated: true, prior: { scope: 'pid', tags: ['exec-shell'], id: 1 }, load: { profile: 'svc', op: 'profile_load', ageMs: 7000, id: 1 } }, 'PID', 'AGE');
-  assert.deepEqual(got.map((s) => [s.side, s.weight, s.tag]), [['benign', 1, 'repeated'], ['attack', 1, 'sequence'], ['benign', 1, 'after-load']]);
+  assert.deepEqual(
+    got.map((s) => [s.side, s.weight, s.tag]),
+    [
+      ['benign', 1, 'repeated'],
+      ['attack', 1, 'sequence'],
+      ['benign', 1, 'after-load'],
+    ],
+  );
   assert.match(reasonText(got[1]), /^pid PID \(svc\) already showed 1 attack signal in the last 2 minutes/);
   assert.match(reasonText(got[2]), /^AGE s after profile_load of svc/);
   const noOwn = denialCase([benign(1)]);
-  assert.deepEqual(sequenceSignals(noOwn, { repeated: false, prior: { scope: 'profile', tags: ['x'], id: 2 } }, 'p', 'a'), [], 'a profile\'s earlier attack signals do not taint a record with none of its own');
+  assert.deepEqual(
+    sequenceSignals(noOwn, { repeated: false, prior: { scope: 'profile', tags: ['x'], id: 2 } }, 'p', 'a'),
+    [],
+    "a profile's earlier attack signals do not taint a record with none of its own",
+  );
 });
 
 test('records that report no denial are info', () => {

@@ -126,12 +126,16 @@ describe('aa-triage act', () => {
   it('a relative --profiles-dir works (the index then holds absolute paths)', async () => {
     const cli = parseCli(['act', 'unload', '/usr/sbin/nginx', '--dry-run', '--profiles-dir', relative(process.cwd(), host.profilesDir)], {});
     let out = '';
-    const code = await runAct(cli, { out: (s) => void (out += s), err: (s) => void (out += s) }, {
-      settings: resolveSettings(cli, { isRoot: true, env: host.env }),
-      loadDeclarations: async (dirs) => (await loadProfileIndex(dirs)).index,
-      operator: 'oncall',
-      host: 'web-01',
-    });
+    const code = await runAct(
+      cli,
+      { out: (s) => void (out += s), err: (s) => void (out += s) },
+      {
+        settings: resolveSettings(cli, { isRoot: true, env: host.env }),
+        loadDeclarations: async (dirs) => (await loadProfileIndex(dirs)).index,
+        operator: 'oncall',
+        host: 'web-01',
+      },
+    );
     assert.equal(code, EXIT.ok, out);
     assert.ok(out.includes(`will run: apparmor_parser -R ${join(host.profilesDir, 'usr.sbin.nginx')}`), out);
   });
@@ -217,7 +221,13 @@ describe('aa-triage act', () => {
     const e = spawnSync(process.execPath, cliArgs('enable'), { env: host.env, encoding: 'utf8' });
     assert.equal(e.status, EXIT.ok, e.stderr);
     assert.match(e.stdout, /verified: \/usr\/sbin\/nginx now enforce/);
-    const journal = readFileSync(host.journal, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-    assert.deepEqual(journal.map((j) => `${j.action}:${j.phase}`), ['disable:intent', 'disable:result', 'enable:intent', 'enable:result']);
+    const journal = readFileSync(host.journal, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    assert.deepEqual(
+      journal.map((j) => `${j.action}:${j.phase}`),
+      ['disable:intent', 'disable:result', 'enable:intent', 'enable:result'],
+    );
   });
 });

@@ -17,7 +17,8 @@ function run(args: string[], input?: string | Buffer) {
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
-const LINE = 'Nov 22 03:11:42 web-01 kernel: audit: type=1400 audit(1795317102.480:3131): apparmor="DENIED" operation="open" class="file" profile="/usr/sbin/nginx" name="/etc/shadow" pid=2211 comm="nginx" requested_mask="r" denied_mask="r" fsuid=33 ouid=0\n';
+const LINE =
+  'Nov 22 03:11:42 web-01 kernel: audit: type=1400 audit(1795317102.480:3131): apparmor="DENIED" operation="open" class="file" profile="/usr/sbin/nginx" name="/etc/shadow" pid=2211 comm="nginx" requested_mask="r" denied_mask="r" fsuid=33 ouid=0\n';
 
 test('--version matches package.json', () => {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
@@ -57,10 +58,16 @@ test('stdin (-) and gzip inputs give NDJSON with kernel keys, time, serial, host
   const dir = mkdtempSync(join(tmpdir(), 'aat-cli-'));
   const gz = join(dir, 'kern.log.2.gz');
   writeFileSync(gz, gzipSync(LINE));
-  for (const [args, input, name] of [[['--input', '-'], LINE, 'stdin'], [['--input', gz], undefined, gz]] as const) {
+  for (const [args, input, name] of [
+    [['--input', '-'], LINE, 'stdin'],
+    [['--input', gz], undefined, gz],
+  ] as const) {
     const r = run([...args, '--json'], input);
     assert.equal(r.code, 0, r.err);
-    const recs = r.out.trim().split('\n').map((l) => JSON.parse(l));
+    const recs = r.out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     assert.equal(recs.length, 1);
     const o = recs[0];
     assert.equal(o.apparmor, 'DENIED');
@@ -76,7 +83,10 @@ test('stdin (-) and gzip inputs give NDJSON with kernel keys, time, serial, host
 test('NDJSON is the default when stdout is not a terminal; the demo is labelled as such', () => {
   const r = run(['--demo']);
   assert.equal(r.code, 0, r.err);
-  const recs = r.out.trim().split('\n').map((l) => JSON.parse(l));
+  const recs = r.out
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   assert.ok(recs.length >= 30);
   assert.ok(recs.every((o) => o.source.name.startsWith('DEMO:')));
   assert.match(r.err, /1 unparsable \(first: DEMO:incident.log:\d+\), 2 duplicates merged, loss reported in the log: printk-suppressed 6/);
@@ -99,9 +109,15 @@ test('a truncated .gz is reported by name, keeps what it gave, and the other inp
   const j = run(['--json', '--input', cut, '--input', good]);
   assert.equal(j.code, 1, j.err);
   assert.match(j.err, new RegExp(`${cut}: damaged input`));
-  const recs = j.out.trim().split('\n').map((l) => JSON.parse(l));
+  const recs = j.out
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   assert.ok(recs.length > 1, 'what the damaged input gave is kept');
-  assert.ok(recs.some((r) => r.name === '/etc/good-input'), 'the next input is read');
+  assert.ok(
+    recs.some((r) => r.name === '/etc/good-input'),
+    'the next input is read',
+  );
   const t = run(['timeline', '--input', cut, '--input', good]);
   assert.equal(t.code, 1, t.err);
   assert.match(t.err, new RegExp(`${cut}: damaged input`));
@@ -122,15 +138,21 @@ test('pipes are read: /dev/stdin and a named pipe', () => {
 
 test('an out-of-range time makes a record undated (and says so), never ends the output; out-of-range options are usage errors', () => {
   const dir = mkdtempSync(join(tmpdir(), 'aa-time-'));
-  const body = (serial: number, name: string) => `audit: type=1400 audit(1795317102.480:${serial}): apparmor="DENIED" operation="open" profile="p" name="${name}" pid=1 comm="c" requested_mask="r" denied_mask="r"`;
+  const body = (serial: number, name: string) =>
+    `audit: type=1400 audit(1795317102.480:${serial}): apparmor="DENIED" operation="open" profile="p" name="${name}" pid=1 comm="c" requested_mask="r" denied_mask="r"`;
   const log = join(dir, 'bad-times.log');
   writeFileSync(
     log,
-    [body(5, '/bad-audit-time').replace('1795317102.480:5', '8640000000001.000:5'), `[99999999999999.0] ${body(6, '/bad-uptime')}`.replace(/audit\(1795317102\.480:6\): /, ''), body(7, '/good')].join('\n') + '\n',
+    [body(5, '/bad-audit-time').replace('1795317102.480:5', '8640000000001.000:5'), `[99999999999999.0] ${body(6, '/bad-uptime')}`.replace(/audit\(1795317102\.480:6\): /, ''), body(7, '/good')].join(
+      '\n',
+    ) + '\n',
   );
   const j = run(['--json', '--input', log, '--boot-time', '2026-11-22T00:00:00Z']);
   assert.equal(j.code, 0, j.err);
-  const recs = j.out.trim().split('\n').map((l) => JSON.parse(l));
+  const recs = j.out
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   const by = (n: string) => recs.find((r) => r.name === n);
   assert.ok(by('/good')?.time, 'the good record keeps its time');
   for (const n of ['/bad-audit-time', '/bad-uptime']) {
@@ -142,7 +164,10 @@ test('an out-of-range time makes a record undated (and says so), never ends the 
   assert.equal(t.code, 0, t.err);
   assert.match(t.out, /\/good/);
   assert.doesNotMatch(t.err, /internal error/);
-  for (const args of [['--until', '99999999999999'], ['--boot-time', '99999999999999']]) {
+  for (const args of [
+    ['--until', '99999999999999'],
+    ['--boot-time', '99999999999999'],
+  ]) {
     const r = run(['--json', '--input', log, ...args]);
     assert.equal(r.code, 2, `${args.join(' ')}: ${r.err}`);
     assert.match(r.err, /out of range/);
@@ -150,7 +175,11 @@ test('an out-of-range time makes a record undated (and says so), never ends the 
 });
 
 test("the kernel's command line (apparmor=1 security=apparmor) is not an unparsable record", () => {
-  const boot = ['[    0.000000] Command line: BOOT_IMAGE=/vmlinuz root=/dev/vda rw apparmor=1 security=apparmor', '[    0.123456] Kernel command line: BOOT_IMAGE=/vmlinuz root=/dev/vda rw apparmor=1 security=apparmor', `[    5.000000] ${LINE.slice(LINE.indexOf('audit:'))}`].join('\n');
+  const boot = [
+    '[    0.000000] Command line: BOOT_IMAGE=/vmlinuz root=/dev/vda rw apparmor=1 security=apparmor',
+    '[    0.123456] Kernel command line: BOOT_IMAGE=/vmlinuz root=/dev/vda rw apparmor=1 security=apparmor',
+    `[    5.000000] ${LINE.slice(LINE.indexOf('audit:'))}`,
+  ].join('\n');
   const r = run(['--json', '--input', '-'], `${boot}\n`);
   assert.equal(r.code, 0, r.err);
   assert.match(r.err, / 1 AppArmor records, 0 unparsable/);

@@ -8,7 +8,12 @@ import { resolve } from 'node:path';
 
 const ROOT = resolve('.');
 
-for (const args of [['--demo', '--json', '--raw'], ['--demo', '--plain'], ['timeline', '--demo', '--format', 'markdown'], ['timeline', '--demo', '--format', 'json']]) {
+for (const args of [
+  ['--demo', '--json', '--raw'],
+  ['--demo', '--plain'],
+  ['timeline', '--demo', '--format', 'markdown'],
+  ['timeline', '--demo', '--format', 'json'],
+]) {
   test(`aa-triage ${args.join(' ')}: demo files as demo/apparmor.d/..., never ${ROOT}`, () => {
     assert.ok(existsSync('dist/aa-triage.js'), 'run npm run build first (npm test does)');
     const out = execFileSync(process.execPath, ['bin/aa-triage', ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });

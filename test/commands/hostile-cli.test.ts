@@ -6,7 +6,12 @@ import { mdText } from '../../src/timeline/render-markdown.js';
 import { profileTableData } from '../../src/tui/views/profiles-table.js';
 
 test('conflicting flags are usage errors, not resolved silently', () => {
-  for (const argv of [['--json', '--plain'], ['--utc', '--tz', 'Europe/Berlin'], ['timeline', '--json', '--format', 'markdown'], ['timeline', '--json', '--format', 'text']]) {
+  for (const argv of [
+    ['--json', '--plain'],
+    ['--utc', '--tz', 'Europe/Berlin'],
+    ['timeline', '--json', '--format', 'markdown'],
+    ['timeline', '--json', '--format', 'text'],
+  ]) {
     assert.throws(() => parseCli(argv, {}), UsageError, argv.join(' '));
   }
   assert.equal(parseCli(['timeline', '--json', '--format', 'json'], {}).command, 'timeline');
@@ -37,7 +42,20 @@ test('bare URLs and addresses in the markdown timeline do not become links', () 
 });
 
 test('the profiles table fits 40 columns', () => {
-  const rows = profileTableData([{ name: '/usr/sbin/nginx', denials: 12345, attacks: 2, allowed: 0, statusEvents: 1, fact: { name: '/usr/sbin/nginx', mode: 'enforce', file: '/etc/apparmor.d/usr.sbin.nginx', managedBy: 'snapd' } }], 0, 40);
+  const rows = profileTableData(
+    [
+      {
+        name: '/usr/sbin/nginx',
+        denials: 12345,
+        attacks: 2,
+        allowed: 0,
+        statusEvents: 1,
+        fact: { name: '/usr/sbin/nginx', mode: 'enforce', file: '/etc/apparmor.d/usr.sbin.nginx', managedBy: 'snapd' },
+      },
+    ],
+    0,
+    40,
+  );
   // the table draws each column as its widest cell plus a space each side and one rule between
   const cols = Object.keys(rows[0]);
   const widths = cols.map((c) => Math.max(c.length, ...rows.map((r) => String(r[c]).length)) + 2);

@@ -42,7 +42,16 @@ test('input file names reach stderr escaped: missing file, summary, unparsable l
 });
 
 test("the timeline screen escapes every field of a journal entry (a tampered journal's action set the terminal title)", () => {
-  const e = { id: '1', time: '2026-11-22T03:00:00.000Z', phase: `intent${HOSTILE}`, action: `complain${HOSTILE}`, profile: 'p', operator: 'o', argv: [], outcome: `ok${HOSTILE}` } as unknown as ActionJournalEntry;
+  const e = {
+    id: '1',
+    time: '2026-11-22T03:00:00.000Z',
+    phase: `intent${HOSTILE}`,
+    action: `complain${HOSTILE}`,
+    profile: 'p',
+    operator: 'o',
+    argv: [],
+    outcome: `ok${HOSTILE}`,
+  } as unknown as ActionJournalEntry;
   for (const phase of [e.phase, 'result']) {
     const row = timelineRow({ kind: 'action', time: 0, order: 0, entry: { ...e, phase } as ActionJournalEntry }, true, MONO_THEME);
     for (const s of row) assert.ok(!unsafe(s.text), JSON.stringify(s.text));

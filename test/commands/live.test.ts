@@ -19,7 +19,15 @@ class Text extends Writable {
 
 test('a host where nothing is readable (not root, no AppArmor, no auditd): every reason said, exit 1', async () => {
   const host = fakeHost();
-  const facts = { ...host.facts, uid: 1000, groups: ['alice'], dmesgRestrict: true, auditdRunning: false, apparmorEnabled: false, auditLog: { path: '/var/log/audit/audit.log', exists: false, readable: false } };
+  const facts = {
+    ...host.facts,
+    uid: 1000,
+    groups: ['alice'],
+    dmesgRestrict: true,
+    auditdRunning: false,
+    apparmorEnabled: false,
+    auditLog: { path: '/var/log/audit/audit.log', exists: false, readable: false },
+  };
   const out = new Text();
   const err = new Text();
   const code = await runLive(parseCli(['--json']), { clock: {} }, 'json', { out, err, live: liveOpts(host, { facts }), signals: [] });
@@ -41,10 +49,15 @@ test('--json follows: one NDJSON object per record as it arrives, health on stde
   const err = new Text();
   const run = runLive(parseCli(['--json', '--source', 'dmesg']), { clock: {} }, 'json', { out, err, live: liveOpts(host, { sources: ['dmesg'] }), signals: ['SIGUSR2'] });
   await waitFor('backfill out', () => out.text.split('\n').length === 7);
-  const objs = out.text.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+  const objs = out.text
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
   assert.equal(objs[1].apparmor, 'DENIED');
   assert.equal(objs[1].host, 'web-01');
-  host.append('dmesg.txt', ['[ 1900.000001] audit: type=1400 audit(1795317212.000:5000): apparmor="DENIED" operation="open" class="file" profile="/usr/sbin/nginx" name="/etc/gshadow" pid=2400 comm="nginx" requested_mask="r" denied_mask="r"']);
+  host.append('dmesg.txt', [
+    '[ 1900.000001] audit: type=1400 audit(1795317212.000:5000): apparmor="DENIED" operation="open" class="file" profile="/usr/sbin/nginx" name="/etc/gshadow" pid=2400 comm="nginx" requested_mask="r" denied_mask="r"',
+  ]);
   await waitFor('the new record streamed', () => out.text.includes('/etc/gshadow'));
   assert.match(err.text, /dmesg: live/);
   assert.match(err.text, /dmesg:10: loss: the kernel suppressed 5 log messages/);
@@ -66,11 +79,17 @@ test('a --since that is not a time: exit 2 with examples', async () => {
 
 test('lines aa-triage had to drop are said on stderr and in the summary, never silent', async () => {
   const host = fakeHost({ journal: false });
-  const line = (i: number) => `[ ${(3000 + i / 1000).toFixed(6)}] audit: type=1400 audit(1795317500.${String(i % 1000).padStart(3, '0')}:${20000 + i}): apparmor="DENIED" operation="open" class="file" profile="/usr/sbin/x" name="/f/${i}" pid=1 comm="x" requested_mask="r" denied_mask="r"`;
+  const line = (i: number) =>
+    `[ ${(3000 + i / 1000).toFixed(6)}] audit: type=1400 audit(1795317500.${String(i % 1000).padStart(3, '0')}:${20000 + i}): apparmor="DENIED" operation="open" class="file" profile="/usr/sbin/x" name="/f/${i}" pid=1 comm="x" requested_mask="r" denied_mask="r"`;
   writeFileSync(join(host.dir, 'dmesg.txt'), `${Array.from({ length: 20_000 }, (_, i) => line(i)).join('\n')}\n`);
   const out = new Text();
   const err = new Text();
-  const code = await runLive(parseCli(['--json', '--no-follow']), { clock: {} }, 'json', { out, err, live: liveOpts(host, { sources: ['dmesg'], follow: false, tuning: { ...FAST, queueLines: 50 } }), signals: [] }); // fewer than one pipe read's lines: drops are certain
+  const code = await runLive(parseCli(['--json', '--no-follow']), { clock: {} }, 'json', {
+    out,
+    err,
+    live: liveOpts(host, { sources: ['dmesg'], follow: false, tuning: { ...FAST, queueLines: 50 } }),
+    signals: [],
+  }); // fewer than one pipe read's lines: drops are certain
   assert.equal(code, 0);
   const m = /(\d+) lines dropped by aa-triage \(queue full\)/.exec(err.text);
   assert.ok(m, err.text);

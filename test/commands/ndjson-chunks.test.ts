@@ -30,9 +30,13 @@ test('--json and --plain write into byte chunks exactly the texts of the records
         // the plain way: every record's text, joined (each run with a classifier of its own: its
         // sequence memory would carry one run's records into the other's verdicts)
         let want = '';
-        await ingestInputs([{ path, name: 'mixed' }], (r) => {
-          want += recordText(r, format, { raw, utc: true });
-        }, { enrich: (await loadEnrichment(['demo/apparmor.d']))!.enrich });
+        await ingestInputs(
+          [{ path, name: 'mixed' }],
+          (r) => {
+            want += recordText(r, format, { raw, utc: true });
+          },
+          { enrich: (await loadEnrichment(['demo/apparmor.d']))!.enrich },
+        );
         const chunks: Buffer[] = [];
         const out = new Writable({
           write(chunk: Buffer, _enc, cb) {

@@ -65,7 +65,10 @@ describe('aa-triage timeline', () => {
   it('--since/--until cut the records to a window and say so', async () => {
     const r = await run(['--demo', '--utc', '--format', 'json', '--since', '2026-11-22T03:10:00Z', '--until', '2026-11-22T03:20:00Z']);
     const doc = JSON.parse(r.out);
-    assert.deepEqual(doc.incidents.map((i: { profile: string }) => i.profile), ['/usr/sbin/nginx']);
+    assert.deepEqual(
+      doc.incidents.map((i: { profile: string }) => i.profile),
+      ['/usr/sbin/nginx'],
+    );
     assert.equal(doc.summary.requested.sinceIso, '2026-11-22T03:10:00.000Z');
   });
 
@@ -112,7 +115,9 @@ describe('aa-triage timeline', () => {
       ].join('\n'),
     );
     const facts: HostFacts = { uid: 0, groups: ['root'], journalFiles: false, auditLog: { path: auditLog, exists: true, readable: true }, auditdRunning: true, apparmorEnabled: true };
-    const r = await run(['--utc', '--format', 'json', '--source', 'auditlog'], { live: { facts, env: { PATH: '' }, hostname: 'web-01', paths: { proc: join(dir, 'no-proc') }, tuning: { idleMs: 30, pollMs: 20 } } });
+    const r = await run(['--utc', '--format', 'json', '--source', 'auditlog'], {
+      live: { facts, env: { PATH: '' }, hostname: 'web-01', paths: { proc: join(dir, 'no-proc') }, tuning: { idleMs: 30, pollMs: 20 } },
+    });
     assert.equal(r.code, 0, r.err);
     const doc = JSON.parse(r.out);
     assert.equal(doc.incidents.length, 1);

@@ -35,10 +35,24 @@ function files(dir: string, out: string[] = []): string[] {
 }
 
 const inputs: [string, Buffer][] = [
-  ...[...files('test/fixtures/kernel'), ...files('test/fixtures/kernel-6.12'), ...files('test/fixtures/sources'), ...files('test/fixtures/timeline'), 'demo/incident.log'].map((p): [string, Buffer] => [p, readFileSync(p)]),
+  ...[...files('test/fixtures/kernel'), ...files('test/fixtures/kernel-6.12'), ...files('test/fixtures/sources'), ...files('test/fixtures/timeline'), 'demo/incident.log'].map(
+    (p): [string, Buffer] => [p, readFileSync(p)],
+  ),
   // every libapparmor corpus case, one per line, as one log
-  ['libapparmor corpus', Buffer.from(`${readFileSync('test/fixtures/libapparmor/cases.jsonl', 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { in: string }).in).join('\n')}\n`)],
-  ...(['dmesg', 'journal', 'auditlog'] as const).map((carrier): [string, Buffer] => [`generated ${carrier}`, Buffer.from(`${[...logLines({ carrier, lines: 20_000, share: 0.2, seed: 7 })].join('\n')}\n`)]),
+  [
+    'libapparmor corpus',
+    Buffer.from(
+      `${readFileSync('test/fixtures/libapparmor/cases.jsonl', 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => (JSON.parse(l) as { in: string }).in)
+        .join('\n')}\n`,
+    ),
+  ],
+  ...(['dmesg', 'journal', 'auditlog'] as const).map((carrier): [string, Buffer] => [
+    `generated ${carrier}`,
+    Buffer.from(`${[...logLines({ carrier, lines: 20_000, share: 0.2, seed: 7 })].join('\n')}\n`),
+  ]),
 ];
 
 test('filtering changes nothing the pipeline makes, on every fixture, whatever the chunk size', () => {
@@ -99,8 +113,8 @@ test("an audit.log event's context lines and a USER_AVC's continuation are deliv
         'type=SYSCALL msg=audit(10.1:5): arch=c000003e syscall=257 success=no exe="/usr/bin/p"',
         'type=PROCTITLE msg=audit(10.1:5): proctitle=2F7573722F62696E2F70',
         'type=SYSCALL msg=audit(10.1:6): arch=c000003e syscall=2 success=yes',
-        "type=USER_AVC msg=audit(11.0:7): pid=1 uid=0 msg='apparmor=\"DENIED\" operation=\"dbus_method_call\"",
-        " exe=\"/usr/bin/dbus-daemon\" sauid=102'",
+        'type=USER_AVC msg=audit(11.0:7): pid=1 uid=0 msg=\'apparmor="DENIED" operation="dbus_method_call"',
+        ' exe="/usr/bin/dbus-daemon" sauid=102\'',
         'type=SERVICE_START msg=audit(12.0:8): unit=cron',
         '',
       ].join('\n'),
@@ -115,17 +129,22 @@ test("an audit.log event's context lines and a USER_AVC's continuation are deliv
 
 test('events whose ids grow past the kept buffer, shrink and repeat: their context lines are delivered, filtered or not', () => {
   const ids = ['10.1:5', `${'9'.repeat(70)}.123:${'8'.repeat(40)}`, '10.1:6', `${'7'.repeat(200)}.1:2`, '10.1:6', '10.1:60'];
-  const text = ids.flatMap((id) => [
-    `type=AVC msg=audit(${id}): apparmor="DENIED" operation="open" profile="p" name="/x" pid=3`,
-    `type=SYSCALL msg=audit(${id}): arch=c000003e syscall=257 success=no exe="/usr/bin/p" ppid=1`,
-    'type=SERVICE_START msg=audit(12.0:8): unit=cron',
-    `type=PROCTITLE msg=audit(${id}): proctitle=2F7573722F62696E2F70`,
-  ]).join('\n');
+  const text = ids
+    .flatMap((id) => [
+      `type=AVC msg=audit(${id}): apparmor="DENIED" operation="open" profile="p" name="/x" pid=3`,
+      `type=SYSCALL msg=audit(${id}): arch=c000003e syscall=257 success=no exe="/usr/bin/p" ppid=1`,
+      'type=SERVICE_START msg=audit(12.0:8): unit=cron',
+      `type=PROCTITLE msg=audit(${id}): proctitle=2F7573722F62696E2F70`,
+    ])
+    .join('\n');
   const bytes = Buffer.from(`${text}\n`);
   const want = run(bytes, false, 1 << 20);
   assert.equal(want.records, ids.length - 1); // the second 10.1:6 is a copy of the first
   for (const chunk of [1 << 20, 37]) assert.deepEqual(run(bytes, true, chunk), want, `chunks of ${chunk}`);
-  assert.ok(want.out.every((l) => l.includes('"exe":"/usr/bin/p"')), 'every record has its context');
+  assert.ok(
+    want.out.every((l) => l.includes('"exe":"/usr/bin/p"')),
+    'every record has its context',
+  );
 });
 
 test('audit.log events of odd shapes (ids not ASCII, msg=audit( far into the line, lines cut, quotes, lines of no event between): filtered as unfiltered', () => {
@@ -139,7 +158,7 @@ test('audit.log events of odd shapes (ids not ASCII, msg=audit( far into the lin
     ...event('10.1:5'),
     // a context line with a single-quoted value: the next line is delivered for it
     ...event('10.1:6').map((l) => l.replace('ppid=1', "ppid=1 msg='x=1")),
-    "continued' exe=\"/usr/bin/q\"",
+    'continued\' exe="/usr/bin/q"',
     // ids whose characters are not ASCII (one of them not UTF-8)
     ...event('10.\u00e9:7'),
     ...event('10.1:8'),

@@ -64,7 +64,11 @@ test('a plain file read through two reused buffers taking turns gives every line
   const lines: string[] = [];
   for (let i = 0; lines.join('\n').length < 3.5 * (1 << 20); i++) {
     const pad = 'x'.repeat((i * 7919) % 3000);
-    lines.push(i % 3 === 0 ? `[${i}.000000] audit: type=1400 audit(1795316400.${String(i % 1000).padStart(3, '0')}:${i}): apparmor="DENIED" operation="open" profile="p" name="/n${i}" pid=${i} comm="c" ${pad}` : `line ${i} é ${pad}`);
+    lines.push(
+      i % 3 === 0
+        ? `[${i}.000000] audit: type=1400 audit(1795316400.${String(i % 1000).padStart(3, '0')}:${i}): apparmor="DENIED" operation="open" profile="p" name="/n${i}" pid=${i} comm="c" ${pad}`
+        : `line ${i} é ${pad}`,
+    );
   }
   const text = `${lines.join('\n')}\nlast without newline`;
   const plain = join(dir, 'big.log');

@@ -19,7 +19,7 @@ function plainFind(buf: Buffer, markers: readonly string[], from: number, end: n
 /** Every match from the start, each search starting one byte past the last match. */
 function allMatches(find: (from: number) => number, length: number): number[] {
   const out: number[] = [];
-  for (let from = 0; from < length; ) {
+  for (let from = 0; from < length;) {
     const i = find(from);
     if (i < 0) break;
     out.push(i);
@@ -27,7 +27,6 @@ function allMatches(find: (from: number) => number, length: number): number[] {
   }
   return out;
 }
-
 
 describe('MarkerSearch', () => {
   const search = new MarkerSearch(LINE_MARKERS);
@@ -47,7 +46,11 @@ describe('MarkerSearch', () => {
     for (const f of files) {
       const buf = readFileSync(f);
       const fast = allMatches((from) => search.find(buf, from, buf.length), buf.length);
-      assert.deepEqual(fast, allMatches((from) => plainFind(buf, LINE_MARKERS, from, buf.length), buf.length), f);
+      assert.deepEqual(
+        fast,
+        allMatches((from) => plainFind(buf, LINE_MARKERS, from, buf.length), buf.length),
+        f,
+      );
       matches += fast.length;
     }
     assert.ok(matches > 100, `the fixtures hold markers (${matches})`);
@@ -56,7 +59,19 @@ describe('MarkerSearch', () => {
   it('finds what a search per marker finds in random text full of near misses, whatever the range', () => {
     const rand = prng(7);
     // pieces of markers, whole markers, letters and the bytes around them
-    const pieces = [...LINE_MARKERS, ...LINE_MARKERS.map((m) => m.slice(0, 1 + Math.floor(m.length / 2))), ...LINE_MARKERS.map((m) => m.slice(2)), 'a', 'r', '=', ' ', 'audit', 'pparmor', '\n', 'xxxxxxx'];
+    const pieces = [
+      ...LINE_MARKERS,
+      ...LINE_MARKERS.map((m) => m.slice(0, 1 + Math.floor(m.length / 2))),
+      ...LINE_MARKERS.map((m) => m.slice(2)),
+      'a',
+      'r',
+      '=',
+      ' ',
+      'audit',
+      'pparmor',
+      '\n',
+      'xxxxxxx',
+    ];
     for (let round = 0; round < 300; round++) {
       let text = '';
       while (text.length < 50 + round * 3) text += pieces[Math.floor(rand() * pieces.length)];

@@ -22,7 +22,12 @@ for (const line of fs.readFileSync(list, 'utf8').split('\n')) {
   fs.appendFileSync(tap, r.stdout);
   if (r.stderr) fs.appendFileSync(path.join(out, 'host-checks.log'), `== ${script} ${args.join(' ')}\n${r.stderr}`);
   if (r.status !== 0) {
-    const why = (r.stderr || '').trim().split('\n').slice(-4).map((l) => `  # ${l}`).join('\n');
+    const why = (r.stderr || '')
+      .trim()
+      .split('\n')
+      .slice(-4)
+      .map((l) => `  # ${l}`)
+      .join('\n');
     fs.appendFileSync(tap, `not ok - ${script} ${args[0] ?? ''} ran\n${why}\n`);
   }
 }

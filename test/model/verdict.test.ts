@@ -17,5 +17,8 @@ test('the store and the timeline rank a group of a missing rule and an unclassif
   assert.equal(timeline.incidents[0].verdict, 'missing-rule');
   assert.equal(snap.verdicts[NO_VERDICT], 1);
   assert.equal(new DenialStore().snapshot().verdicts.unclassified, 0, 'one spelling of no verdict');
-  assert.deepEqual([...VERDICTS].sort((a, b) => verdictRank(b) - verdictRank(a)), ['likely-attack', 'unclear', 'missing-rule', 'info', 'unclassified']);
+  assert.deepEqual(
+    [...VERDICTS].sort((a, b) => verdictRank(b) - verdictRank(a)),
+    ['likely-attack', 'unclear', 'missing-rule', 'info', 'unclassified'],
+  );
 });

@@ -12,8 +12,15 @@ import { file, kline, parse } from '../classify/helpers.js';
 
 const cls: Classification = { verdict: 'likely-attack', confidence: 0.9, reasons: ['web server ran a shell "sh"'], suggestion: { kind: 'respond', text: 'keep enforcing' } };
 const rec = (extra: Partial<AppArmorRecord> = {}): AppArmorRecord => ({
-  kind: 'DENIED', fields: { apparmor: 'DENIED', operation: 'exec', name: '/bin/sh\x1b[2J', time: 'field named time' }, carrier: 'dmesg',
-  source: { name: 't', line: 3 }, raw: 'raw line', time: 1795317100015, serial: 7, auditId: '1795317100.015:7', ...extra,
+  kind: 'DENIED',
+  fields: { apparmor: 'DENIED', operation: 'exec', name: '/bin/sh\x1b[2J', time: 'field named time' },
+  carrier: 'dmesg',
+  source: { name: 't', line: 3 },
+  raw: 'raw line',
+  time: 1795317100015,
+  serial: 7,
+  auditId: '1795317100.015:7',
+  ...extra,
 });
 
 test('an NDJSON line is exactly recordToJson, with or without a shared classification and raw', () => {
@@ -74,7 +81,10 @@ test('NDJSON of results filled in with the seconds since a load is exactly recor
     ...[3, 4, 9, 25].map((t) => file(t, 'svc', 'open', '/var/lib/svc-data/x', 'r', { comm: 'svc' })),
   ]);
   for (const r of recs) r.classification = c.classify(r);
-  assert.ok(recs.slice(1).every((r) => sharedClassification(r.classification!)), 'results filled in from a shared one');
+  assert.ok(
+    recs.slice(1).every((r) => sharedClassification(r.classification!)),
+    'results filled in from a shared one',
+  );
   for (const r of recs) assert.equal(recordToNdjson(r), `${JSON.stringify(recordToJson(r))}\n`);
 });
 
@@ -113,10 +123,17 @@ test('the NDJSON writer (fields cached per object, pieces made inert one by one)
     for (const path of paths) {
       // each input twice: the second time every fields object and verdict is one met before
       for (const classified of [true, false]) {
-        await ingestInputs([{ path, name: path }, { path, name: `${path} again` }], (r) => {
-          for (const raw of [false, true]) assert.equal(recordToNdjson(r, { raw }), plainLine(r, raw), `${path}:${r.source.line}`);
-          n++;
-        }, { enrich: classified ? enrich : undefined, clock: { year: 2026, bootTime: 1_795_305_600_000 } });
+        await ingestInputs(
+          [
+            { path, name: path },
+            { path, name: `${path} again` },
+          ],
+          (r) => {
+            for (const raw of [false, true]) assert.equal(recordToNdjson(r, { raw }), plainLine(r, raw), `${path}:${r.source.line}`);
+            n++;
+          },
+          { enrich: classified ? enrich : undefined, clock: { year: 2026, bootTime: 1_795_305_600_000 } },
+        );
       }
     }
     assert.ok(n > 20000, `${n} records compared`);
@@ -132,7 +149,17 @@ test('the NDJSON writer on hostile values: invisible characters in any field, ho
   for (const v of odd) {
     for (const time of times) {
       const fields: Record<string, string> = i % 2 ? { apparmor: 'DENIED', operation: v, name: `/x/${v}`, pid: '12' } : { operation: 'open', [v]: v, time: v };
-      const r = rec({ fields, time, host: i % 3 ? v : undefined, source: { name: v, line: i }, auditType: v, context: { exe: v }, undecoded: { name: v }, uptime: i % 4 ? 12.5 + i : undefined, serial: i % 5 ? i : undefined });
+      const r = rec({
+        fields,
+        time,
+        host: i % 3 ? v : undefined,
+        source: { name: v, line: i },
+        auditType: v,
+        context: { exe: v },
+        undecoded: { name: v },
+        uptime: i % 4 ? 12.5 + i : undefined,
+        serial: i % 5 ? i : undefined,
+      });
       for (const classification of [undefined, cls, { ...cls, reasons: [v] }]) {
         const x = { ...r, classification };
         for (const raw of [false, true]) assert.equal(recordToNdjson(x, { raw }), plainLine(x, raw), `${JSON.stringify(v)} at ${time}`);

@@ -12,7 +12,7 @@ function render(table: RecurringRenderings<object, string>, n: number, key: obje
   return text;
 }
 
-test('a rendering is kept from its number\'s second sighting on, and only for the object it was made from', () => {
+test("a rendering is kept from its number's second sighting on, and only for the object it was made from", () => {
   const table = new RecurringRenderings<object, string>(16);
   const a = {};
   const made: string[] = [];

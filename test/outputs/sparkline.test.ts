@@ -32,7 +32,11 @@ test('bucketize counts each record once, by verdict, in aligned buckets', () => 
   assert.equal(b.counts.length, 8);
   assert.deepEqual(b.counts[0], [0, 0, 1, 0, 0]);
   assert.deepEqual(b.counts[7], [1, 0, 1, 0, 0]);
-  assert.equal(b.counts.flat().reduce((a, x) => a + x, 0), 3, 'the undated record is not placed');
+  assert.equal(
+    b.counts.flat().reduce((a, x) => a + x, 0),
+    3,
+    'the undated record is not placed',
+  );
   assert.equal(h.series().undated, 1);
   assert.ok(b.complete);
 });
@@ -54,7 +58,11 @@ test('old seconds are let go; the minute level still answers for them, and says 
   assert.ok(f.levels[0].keys.length <= 1800 * 1.2, `seconds kept: ${f.levels[0].keys.length}`);
   assert.equal(f.total, 24 * 3600);
   const whole = bucketize(f, T0, T0 + 24 * 3600 * S, 48);
-  assert.equal(whole.counts.flat().reduce((a, x) => a + x, 0), 24 * 3600, 'every record counted at the coarse step');
+  assert.equal(
+    whole.counts.flat().reduce((a, x) => a + x, 0),
+    24 * 3600,
+    'every record counted at the coarse step',
+  );
 });
 
 test('glyphs scale to the largest bucket; one record is never invisible; none is a space', () => {
@@ -78,9 +86,18 @@ test('the strip marks actions before the bucket they fell in, colours attack buc
   const b = bucketize(series, T0, T0 + 4 * S, 5);
   const cells = stripCells(b, [T0 + 3 * S + 500], 10);
   assert.equal(cells.map((c) => c.glyph).join(''), '▄ █│ ▄');
-  assert.deepEqual(cells.map((c) => c.attack), [false, false, true, false, false, false]);
+  assert.deepEqual(
+    cells.map((c) => c.attack),
+    [false, false, true, false, false, false],
+  );
   assert.equal(cells[3].action, true);
-  assert.equal(stripCells(b, [T0 + 3 * S], 3).map((c) => c.glyph).join(''), '│ ▄', 'the oldest cells go first');
+  assert.equal(
+    stripCells(b, [T0 + 3 * S], 3)
+      .map((c) => c.glyph)
+      .join(''),
+    '│ ▄',
+    'the oldest cells go first',
+  );
   assert.deepEqual(attackSpan(b), { from: T0 + 2 * S, to: T0 + 3 * S });
   assert.equal(peakPerMinute(b), 120, '2 in one second is 120 a minute');
   assert.equal(bucketRoom(40, 2), 38);

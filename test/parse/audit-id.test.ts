@@ -19,7 +19,18 @@ test('audit ids of every shape read in place as Number() reads them', () => {
   let x = 5;
   const next = (n: number): number => ((x = (Math.imul(x, 0x41c64e6d) + 0x3039) | 0) >>> 8) % n;
   const digits = (n: number): string => Array.from({ length: n }, () => String(next(10))).join('');
-  const tokens = ['audit(1795316400.002:4002)', 'msg=audit(1795316400.002:4002):', 'audit(0.000:0)', 'audit(9999999999999999999.999:99999999999999999999)', 'audit(1.5:2)', 'audit(1.0005:2)', 'audit(1.9995:2)', 'audit(1.:2)', 'audit(.5:2)', 'audit(1.5:)'];
+  const tokens = [
+    'audit(1795316400.002:4002)',
+    'msg=audit(1795316400.002:4002):',
+    'audit(0.000:0)',
+    'audit(9999999999999999999.999:99999999999999999999)',
+    'audit(1.5:2)',
+    'audit(1.0005:2)',
+    'audit(1.9995:2)',
+    'audit(1.:2)',
+    'audit(.5:2)',
+    'audit(1.5:)',
+  ];
   for (let i = 0; i < 50_000; i++) tokens.push(`${next(2) ? 'msg=' : ''}audit(${digits(1 + next(22))}.${digits(1 + next(9))}:${digits(1 + next(22))})${next(2) ? ':' : ''}`);
   for (const t of tokens) assert.deepEqual(parseAuditId(t), reference(t), t);
   // read where it stands in a line (the one-pass parser's header), as the token cut out reads

@@ -73,7 +73,10 @@ test('syslog date without a year: a date in the future rolls back one year and i
 test('raw dmesg uptime becomes approximate wall-clock time only for lines without an audit id', () => {
   const boot = Date.UTC(2026, 10, 22, 2, 41, 12);
   const { loss } = parseLines(['[ 1790.500000] kauditd_printk_skb: 6 callbacks suppressed'], { bootTime: boot });
-  assert.deepEqual(loss.map((n) => [n.kind, n.count]), [['printk-suppressed', 6]]);
+  assert.deepEqual(
+    loss.map((n) => [n.kind, n.count]),
+    [['printk-suppressed', 6]],
+  );
   const { records } = parseLines([`[ 10.000000] audit: type=1400 ${ID}: ${BODY}`], { bootTime: boot });
   assert.equal(records[0].time, 1795317102480);
   assert.equal(records[0].timeApprox, undefined);
@@ -82,8 +85,21 @@ test('raw dmesg uptime becomes approximate wall-clock time only for lines withou
 test('journal JSON: kernel transport, audit transport with _AUDIT_ID, byte arrays, null and repeated fields', () => {
   const msg = `audit: type=1400 ${ID}: ${BODY}`;
   const kernel = JSON.stringify({ __REALTIME_TIMESTAMP: '1795317102481234', _HOSTNAME: 'web-01', _TRANSPORT: 'kernel', MESSAGE: msg });
-  const audit = JSON.stringify({ __REALTIME_TIMESTAMP: '1795317102490000', _SOURCE_REALTIME_TIMESTAMP: '1795317102480000', _AUDIT_ID: '3131', _AUDIT_TYPE_NAME: 'AVC', _HOSTNAME: ['web-01', 'web-01'], _TRANSPORT: 'audit', MESSAGE: `AVC ${BODY}` });
-  const bytes = JSON.stringify({ __REALTIME_TIMESTAMP: '1795317102500000', _HOSTNAME: 'web-01', _TRANSPORT: 'kernel', MESSAGE: [...Buffer.from(`audit: type=1400 audit(1795317102.500:3140): apparmor="DENIED" operation="open" profile="p" name="/tmp/\xff" pid=1 comm="c"`, 'latin1')] });
+  const audit = JSON.stringify({
+    __REALTIME_TIMESTAMP: '1795317102490000',
+    _SOURCE_REALTIME_TIMESTAMP: '1795317102480000',
+    _AUDIT_ID: '3131',
+    _AUDIT_TYPE_NAME: 'AVC',
+    _HOSTNAME: ['web-01', 'web-01'],
+    _TRANSPORT: 'audit',
+    MESSAGE: `AVC ${BODY}`,
+  });
+  const bytes = JSON.stringify({
+    __REALTIME_TIMESTAMP: '1795317102500000',
+    _HOSTNAME: 'web-01',
+    _TRANSPORT: 'kernel',
+    MESSAGE: [...Buffer.from(`audit: type=1400 audit(1795317102.500:3140): apparmor="DENIED" operation="open" profile="p" name="/tmp/\xff" pid=1 comm="c"`, 'latin1')],
+  });
   const nul = JSON.stringify({ __REALTIME_TIMESTAMP: '1795317102500000', _TRANSPORT: 'kernel', MESSAGE: null });
   const { records, stats } = parseLines([kernel, audit, bytes, nul]);
   assert.equal(records.length, 3);
@@ -104,7 +120,22 @@ test('dmesg --json entries', () => {
 });
 
 test('dmesg --json as util-linux 2.38 prints it: one field per line', () => {
-  const { records } = parseLines(['{', '   "dmesg": [', '      {', '         "pri": 5,', '         "time":    76.548354,', `         "msg": ${JSON.stringify(`audit: type=1400 ${ID}: ${BODY}`)}`, '      },', '      {', '         "pri": 4,', '         "time":    80.000001,', '         "msg": "kauditd_printk_skb: 3 callbacks suppressed"', '      }', '   ]', '}']);
+  const { records } = parseLines([
+    '{',
+    '   "dmesg": [',
+    '      {',
+    '         "pri": 5,',
+    '         "time":    76.548354,',
+    `         "msg": ${JSON.stringify(`audit: type=1400 ${ID}: ${BODY}`)}`,
+    '      },',
+    '      {',
+    '         "pri": 4,',
+    '         "time":    80.000001,',
+    '         "msg": "kauditd_printk_skb: 3 callbacks suppressed"',
+    '      }',
+    '   ]',
+    '}',
+  ]);
   assert.equal(records.length, 1);
   assert.equal(records[0].carrier, 'dmesg-json');
   assert.equal(records[0].uptime, 76.548354);
@@ -164,7 +195,10 @@ test('legacy forms: type=1503 and type=APPARMOR_DENIED', () => {
     'type=1503 audit(1229534226.181:67): operation="inode_permission" requested_mask="::r" denied_mask="::r" fsuid=0 name="/etc/ld.so.cache" pid=1234 profile="/bin/ping"',
     'type=APPARMOR_DENIED msg=audit(1229534226.182:68): operation="open" name="/x" pid=1 profile="/bin/ping" requested_mask="r" denied_mask="r"',
   ]);
-  assert.deepEqual(records.map((r) => r.kind), ['DENIED', 'DENIED']);
+  assert.deepEqual(
+    records.map((r) => r.kind),
+    ['DENIED', 'DENIED'],
+  );
   assert.equal(records[0].fields.name, '/etc/ld.so.cache');
 });
 
@@ -176,7 +210,16 @@ test('loss notices are reported, not dropped', () => {
     'Nov 22 03:00:00 h systemd-journald[288]: Suppressed 1234 messages from /system.slice/nginx.service',
     'Nov 22 03:00:00 h systemd-journald[288]: Missed 56 kernel messages',
   ]);
-  assert.deepEqual(loss.map((n) => [n.kind, n.count]), [['printk-suppressed', 17], ['audit-lost', 42], ['audit-backlog', 1], ['journal-suppressed', 1234], ['journal-missed', 56]]);
+  assert.deepEqual(
+    loss.map((n) => [n.kind, n.count]),
+    [
+      ['printk-suppressed', 17],
+      ['audit-lost', 42],
+      ['audit-backlog', 1],
+      ['journal-suppressed', 1234],
+      ['journal-missed', 56],
+    ],
+  );
 });
 
 test('garbage: cut lines and unknown kinds are counted with their line number; chatter is not', () => {
@@ -187,6 +230,9 @@ test('garbage: cut lines and unknown kinds are counted with their line number; c
     'e1000e 0000:00:19.0 eth0: NIC Link is Up',
   ]);
   assert.equal(records.length, 0);
-  assert.deepEqual(unparsable.map((u) => u.source.line), [2, 3]);
+  assert.deepEqual(
+    unparsable.map((u) => u.source.line),
+    [2, 3],
+  );
   assert.equal(stats.other, 2);
 });

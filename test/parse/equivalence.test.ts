@@ -31,9 +31,24 @@ function describe(r: AppArmorRecord): string {
   const { id1, id2, cls1, cls2 } = digestOf(r);
   const c = r.classification;
   return JSON.stringify([
-    r.kind, Object.entries(r.fields), r.time ?? null, r.timeApprox ?? null, r.uptime ?? null, r.serial ?? null, r.auditId ?? null, r.host ?? null,
-    r.carrier, r.auditType ?? null, r.source.name, r.source.line, r.raw, r.rawTruncated ?? null, r.context ?? null,
-    c ? [c.verdict, c.confidence, c.reasons, c.suggestion ?? null] : null, [id1, id2, cls1, cls2], recordToNdjson(r, { raw: true }),
+    r.kind,
+    Object.entries(r.fields),
+    r.time ?? null,
+    r.timeApprox ?? null,
+    r.uptime ?? null,
+    r.serial ?? null,
+    r.auditId ?? null,
+    r.host ?? null,
+    r.carrier,
+    r.auditType ?? null,
+    r.source.name,
+    r.source.line,
+    r.raw,
+    r.rawTruncated ?? null,
+    r.context ?? null,
+    c ? [c.verdict, c.confidence, c.reasons, c.suggestion ?? null] : null,
+    [id1, id2, cls1, cls2],
+    recordToNdjson(r, { raw: true }),
   ]);
 }
 
@@ -84,14 +99,21 @@ const demoIndex = async () => (await loadProfileIndex([join(ROOT, 'demo', 'appar
 
 test('every fixture: the same records, verdicts and reasons both ways', async () => {
   const index = await demoIndex();
-  const paths = [...fixtureFiles(join(ROOT, 'test', 'fixtures', 'kernel')), ...fixtureFiles(join(ROOT, 'test', 'fixtures', 'sources')), ...fixtureFiles(join(ROOT, 'test', 'fixtures', 'timeline')), join(ROOT, 'demo', 'incident.log')];
+  const paths = [
+    ...fixtureFiles(join(ROOT, 'test', 'fixtures', 'kernel')),
+    ...fixtureFiles(join(ROOT, 'test', 'fixtures', 'sources')),
+    ...fixtureFiles(join(ROOT, 'test', 'fixtures', 'timeline')),
+    join(ROOT, 'demo', 'incident.log'),
+  ];
   for (const p of paths) {
     const bytes = readFileSync(p);
     // each file alone, and twice in a row (the second time every record is a repeat)
     await assertSame(p, [{ name: p, bytes }], index, 0);
     await assertSame(`${p} twice`, [{ name: p, bytes: Buffer.concat([bytes, bytes]) }], index, 0);
   }
-  const cases = readFileSync(join(ROOT, 'test', 'fixtures', 'libapparmor', 'cases.jsonl'), 'utf8').trim().split('\n');
+  const cases = readFileSync(join(ROOT, 'test', 'fixtures', 'libapparmor', 'cases.jsonl'), 'utf8')
+    .trim()
+    .split('\n');
   const corpus = Buffer.from(`${cases.map((l) => (JSON.parse(l) as { in: string }).in).join('\n')}\n`);
   await assertSame('the libapparmor corpus', [{ name: 'corpus', bytes: Buffer.concat([corpus, corpus]) }], index, 100);
   await assertSame('the libapparmor corpus without profiles', [{ name: 'corpus', bytes: corpus }], undefined, 100);

@@ -79,7 +79,9 @@ test('a hex value remembered decodes as decoding it again would, past the memory
   };
   for (let round = 0; round < 2; round++) {
     for (let i = 0; i < 5000; i++) {
-      const hex = Buffer.from(`/usr/bin/tool-${i % 3000}\u0000--flag\u0000${'é'.repeat(i % 3)}`).toString('hex').toUpperCase();
+      const hex = Buffer.from(`/usr/bin/tool-${i % 3000}\u0000--flag\u0000${'é'.repeat(i % 3)}`)
+        .toString('hex')
+        .toUpperCase();
       for (const key of ['exe', 'proctitle']) assert.equal(contextValue(key, hex, false), decode(key, hex), `${key} ${hex}`);
     }
   }

@@ -9,8 +9,13 @@ import { LineParser } from '../../src/parse/line-parser.js';
 import { prng as rng } from '../../bench/generate.mjs';
 
 const seeds: string[] = [
-  ...readFileSync(new URL('../../demo/incident.log', import.meta.url), 'utf8').split('\n').filter(Boolean),
-  ...readFileSync(new URL('../fixtures/libapparmor/cases.jsonl', import.meta.url), 'utf8').trim().split('\n').map((l) => JSON.parse(l).in as string),
+  ...readFileSync(new URL('../../demo/incident.log', import.meta.url), 'utf8')
+    .split('\n')
+    .filter(Boolean),
+  ...readFileSync(new URL('../fixtures/libapparmor/cases.jsonl', import.meta.url), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l).in as string),
 ];
 const NASTY = ['"', "'", '=', ' ', '\x1d', '\0', '\\', '\x1b[2J', 'audit(', 'apparmor=', 'msg=', 'type=', '{', '}', '\ufffd', '\ud800', '//', '\t', '\r'];
 
@@ -111,7 +116,9 @@ test('mutated lines: passing over marker-less lines changes nothing the pipeline
   // audit.log events (AVC, SYSCALL, PROCTITLE runs) and chatter, besides the demo and the corpus
   const { logLines } = await import('../../bench/generate.mjs');
   const auditSeeds = [
-    ...readFileSync(new URL('../fixtures/kernel/audit.log', import.meta.url), 'utf8').split('\n').filter(Boolean),
+    ...readFileSync(new URL('../fixtures/kernel/audit.log', import.meta.url), 'utf8')
+      .split('\n')
+      .filter(Boolean),
     ...([...logLines({ carrier: 'auditlog', lines: 400, share: 0.3, seed: 2 })] as string[]),
   ];
   for (let seed = 11; seed <= 16; seed++) {

@@ -29,7 +29,8 @@ test('one line repeating apparmor= gives a bounded number of records, and the re
 
 test('a hex name that is not UTF-8 keeps its hex beside the decoded text, so it differs from a file really named \\xff', () => {
   const hexName = Buffer.from([0x2f, 0x74, 0x6d, 0x70, 0x2f, 0xff, 0x20]).toString('hex').toUpperCase();
-  const body = (name: string, serial: number) => `audit: type=1400 audit(1795316400.002:${serial}): apparmor="DENIED" operation="open" profile="p" name=${name} pid=1 comm="c" requested_mask="r" denied_mask="r"`;
+  const body = (name: string, serial: number) =>
+    `audit: type=1400 audit(1795316400.002:${serial}): apparmor="DENIED" operation="open" profile="p" name=${name} pid=1 comm="c" requested_mask="r" denied_mask="r"`;
   for (const l of [body(hexName, 1), `Nov 22 03:00:00 h kernel: ${body(hexName, 2)} extra="x y"`]) {
     const { records } = parseLines([l]);
     assert.equal(records[0].fields.name, '/tmp/\\xff ');

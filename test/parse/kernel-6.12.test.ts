@@ -33,56 +33,116 @@ test('6.12: every DENIED/ALLOWED record in every carrier has a class; 6.1: none 
   for (const file of CARRIERS) {
     const newer = parse(lines('kernel-6.12', file)).filter((r) => MEDIATION.has(r.kind));
     assert.ok(newer.length > 20, file);
-    assert.deepEqual(newer.filter((r) => !r.fields.class).map((r) => r.raw), [], `kernel-6.12/${file}`);
+    assert.deepEqual(
+      newer.filter((r) => !r.fields.class).map((r) => r.raw),
+      [],
+      `kernel-6.12/${file}`,
+    );
     const older = parse(lines('kernel', file)).filter((r) => MEDIATION.has(r.kind));
     assert.ok(older.length > 20, file);
-    assert.deepEqual(older.filter((r) => r.fields.class !== undefined).map((r) => r.raw), [], `kernel/${file}`);
+    assert.deepEqual(
+      older.filter((r) => r.fields.class !== undefined).map((r) => r.raw),
+      [],
+      `kernel/${file}`,
+    );
   }
-  const classes = new Set(parse(lines('kernel-6.12', 'journal-audit-short.txt')).map((r) => r.fields.class).filter(Boolean));
+  const classes = new Set(
+    parse(lines('kernel-6.12', 'journal-audit-short.txt'))
+      .map((r) => r.fields.class)
+      .filter(Boolean),
+  );
   for (const c of ['file', 'net', 'cap', 'signal', 'ptrace', 'mount', 'namespace']) assert.ok(classes.has(c), `class ${c} seen`);
 });
 
 // one real line per class (and the operations Linux 6.1 never wrote), as captured
 const CASES: { line: string; kind: string; fields: Record<string, string> }[] = [
   {
-    line: "[  270.790964] audit: type=1400 audit(1796358610.483:111): apparmor=\"DENIED\" operation=\"exec\" class=\"file\" profile=\"demo-svc\" name=\"/usr/bin/dash\" pid=527 comm=\"demo-svc\" requested_mask=\"x\" denied_mask=\"x\" fsuid=0 ouid=0",
-    kind: "DENIED",
-    fields: {"apparmor": "DENIED", "operation": "exec", "class": "file", "profile": "demo-svc", "name": "/usr/bin/dash", "pid": "527", "comm": "demo-svc", "requested_mask": "x", "denied_mask": "x", "fsuid": "0", "ouid": "0"},
+    line: '[  270.790964] audit: type=1400 audit(1796358610.483:111): apparmor="DENIED" operation="exec" class="file" profile="demo-svc" name="/usr/bin/dash" pid=527 comm="demo-svc" requested_mask="x" denied_mask="x" fsuid=0 ouid=0',
+    kind: 'DENIED',
+    fields: {
+      apparmor: 'DENIED',
+      operation: 'exec',
+      class: 'file',
+      profile: 'demo-svc',
+      name: '/usr/bin/dash',
+      pid: '527',
+      comm: 'demo-svc',
+      requested_mask: 'x',
+      denied_mask: 'x',
+      fsuid: '0',
+      ouid: '0',
+    },
   },
   {
-    line: "[  272.620587] audit: type=1400 audit(1796358612.307:113): apparmor=\"DENIED\" operation=\"create\" class=\"net\" profile=\"demo-svc\" pid=529 comm=\"demo-svc\" family=\"inet\" sock_type=\"stream\" protocol=0 requested_mask=\"create\" denied_mask=\"create\"",
-    kind: "DENIED",
-    fields: {"apparmor": "DENIED", "operation": "create", "class": "net", "profile": "demo-svc", "pid": "529", "comm": "demo-svc", "family": "inet", "sock_type": "stream", "protocol": "0", "requested_mask": "create", "denied_mask": "create"},
+    line: '[  272.620587] audit: type=1400 audit(1796358612.307:113): apparmor="DENIED" operation="create" class="net" profile="demo-svc" pid=529 comm="demo-svc" family="inet" sock_type="stream" protocol=0 requested_mask="create" denied_mask="create"',
+    kind: 'DENIED',
+    fields: {
+      apparmor: 'DENIED',
+      operation: 'create',
+      class: 'net',
+      profile: 'demo-svc',
+      pid: '529',
+      comm: 'demo-svc',
+      family: 'inet',
+      sock_type: 'stream',
+      protocol: '0',
+      requested_mask: 'create',
+      denied_mask: 'create',
+    },
   },
   {
-    line: "[  283.860106] audit: type=1400 audit(1796358623.551:122): apparmor=\"DENIED\" operation=\"capable\" class=\"cap\" profile=\"demo-svc\" pid=542 comm=\"demo-svc\" capability=2  capname=\"dac_read_search\"",
-    kind: "DENIED",
-    fields: {"apparmor": "DENIED", "operation": "capable", "class": "cap", "profile": "demo-svc", "pid": "542", "comm": "demo-svc", "capability": "2", "capname": "dac_read_search"},
+    line: '[  283.860106] audit: type=1400 audit(1796358623.551:122): apparmor="DENIED" operation="capable" class="cap" profile="demo-svc" pid=542 comm="demo-svc" capability=2  capname="dac_read_search"',
+    kind: 'DENIED',
+    fields: { apparmor: 'DENIED', operation: 'capable', class: 'cap', profile: 'demo-svc', pid: '542', comm: 'demo-svc', capability: '2', capname: 'dac_read_search' },
   },
   {
-    line: "[  291.649463] audit: type=1400 audit(1796358631.327:131): apparmor=\"DENIED\" operation=\"mount\" class=\"mount\" info=\"failed mntpnt match\" error=-13 profile=\"demo-mnt\" name=\"/tmp/aa-scn/mnt/\" pid=554 comm=\"demo-mnt\" fstype=\"tmpfs\" srcname=\"demo-tmpfs\" flags=\"rw, silent\"",
-    kind: "DENIED",
-    fields: {"apparmor": "DENIED", "operation": "mount", "class": "mount", "info": "failed mntpnt match", "error": "-13", "profile": "demo-mnt", "name": "/tmp/aa-scn/mnt/", "pid": "554", "comm": "demo-mnt", "fstype": "tmpfs", "srcname": "demo-tmpfs", "flags": "rw, silent"},
+    line: '[  291.649463] audit: type=1400 audit(1796358631.327:131): apparmor="DENIED" operation="mount" class="mount" info="failed mntpnt match" error=-13 profile="demo-mnt" name="/tmp/aa-scn/mnt/" pid=554 comm="demo-mnt" fstype="tmpfs" srcname="demo-tmpfs" flags="rw, silent"',
+    kind: 'DENIED',
+    fields: {
+      apparmor: 'DENIED',
+      operation: 'mount',
+      class: 'mount',
+      info: 'failed mntpnt match',
+      error: '-13',
+      profile: 'demo-mnt',
+      name: '/tmp/aa-scn/mnt/',
+      pid: '554',
+      comm: 'demo-mnt',
+      fstype: 'tmpfs',
+      srcname: 'demo-tmpfs',
+      flags: 'rw, silent',
+    },
   },
   {
-    line: "[  298.324978] audit: type=1400 audit(1796358637.959:139): apparmor=\"DENIED\" operation=\"userns_create\" class=\"namespace\" profile=\"demo-ns\" pid=564 comm=\"unshare\" requested=\"userns_create\" denied=\"userns_create\"",
-    kind: "DENIED",
-    fields: {"apparmor": "DENIED", "operation": "userns_create", "class": "namespace", "profile": "demo-ns", "pid": "564", "comm": "unshare", "requested": "userns_create", "denied": "userns_create"},
+    line: '[  298.324978] audit: type=1400 audit(1796358637.959:139): apparmor="DENIED" operation="userns_create" class="namespace" profile="demo-ns" pid=564 comm="unshare" requested="userns_create" denied="userns_create"',
+    kind: 'DENIED',
+    fields: { apparmor: 'DENIED', operation: 'userns_create', class: 'namespace', profile: 'demo-ns', pid: '564', comm: 'unshare', requested: 'userns_create', denied: 'userns_create' },
   },
   {
-    line: "[  395.719963] audit: type=1400 audit(1796358735.407:259): apparmor=\"ALLOWED\" operation=\"signal\" class=\"signal\" profile=\"demo-svc\" pid=663 comm=\"demo-svc\" requested_mask=\"send\" denied_mask=\"send\" signal=term peer=\"unconfined\"",
-    kind: "ALLOWED",
-    fields: {"apparmor": "ALLOWED", "operation": "signal", "class": "signal", "profile": "demo-svc", "pid": "663", "comm": "demo-svc", "requested_mask": "send", "denied_mask": "send", "signal": "term", "peer": "unconfined"},
+    line: '[  395.719963] audit: type=1400 audit(1796358735.407:259): apparmor="ALLOWED" operation="signal" class="signal" profile="demo-svc" pid=663 comm="demo-svc" requested_mask="send" denied_mask="send" signal=term peer="unconfined"',
+    kind: 'ALLOWED',
+    fields: {
+      apparmor: 'ALLOWED',
+      operation: 'signal',
+      class: 'signal',
+      profile: 'demo-svc',
+      pid: '663',
+      comm: 'demo-svc',
+      requested_mask: 'send',
+      denied_mask: 'send',
+      signal: 'term',
+      peer: 'unconfined',
+    },
   },
   {
-    line: "[  396.791764] audit: type=1400 audit(1796358736.483:260): apparmor=\"ALLOWED\" operation=\"ptrace\" class=\"ptrace\" profile=\"demo-svc\" pid=665 comm=\"demo-svc\" requested_mask=\"read\" denied_mask=\"read\" peer=\"unconfined\"",
-    kind: "ALLOWED",
-    fields: {"apparmor": "ALLOWED", "operation": "ptrace", "class": "ptrace", "profile": "demo-svc", "pid": "665", "comm": "demo-svc", "requested_mask": "read", "denied_mask": "read", "peer": "unconfined"},
+    line: '[  396.791764] audit: type=1400 audit(1796358736.483:260): apparmor="ALLOWED" operation="ptrace" class="ptrace" profile="demo-svc" pid=665 comm="demo-svc" requested_mask="read" denied_mask="read" peer="unconfined"',
+    kind: 'ALLOWED',
+    fields: { apparmor: 'ALLOWED', operation: 'ptrace', class: 'ptrace', profile: 'demo-svc', pid: '665', comm: 'demo-svc', requested_mask: 'read', denied_mask: 'read', peer: 'unconfined' },
   },
   {
-    line: "Dec 04 04:30:35 aa-guest audit[562]: AVC apparmor=\"DENIED\" operation=\"change_profile\" class=\"file\" profile=\"demo-chg\" name=\"demo-mnt\" pid=562 comm=\"demo-chg\" target=\"demo-mnt\"",
-    kind: "DENIED",
-    fields: {"apparmor": "DENIED", "operation": "change_profile", "class": "file", "profile": "demo-chg", "name": "demo-mnt", "pid": "562", "comm": "demo-chg", "target": "demo-mnt"},
+    line: 'Dec 04 04:30:35 aa-guest audit[562]: AVC apparmor="DENIED" operation="change_profile" class="file" profile="demo-chg" name="demo-mnt" pid=562 comm="demo-chg" target="demo-mnt"',
+    kind: 'DENIED',
+    fields: { apparmor: 'DENIED', operation: 'change_profile', class: 'file', profile: 'demo-chg', name: 'demo-mnt', pid: '562', comm: 'demo-chg', target: 'demo-mnt' },
   },
 ];
 

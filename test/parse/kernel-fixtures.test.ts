@@ -33,7 +33,20 @@ for (const { dir: fixtureDir, what, auditLog: hasAuditLog } of KERNELS) {
       return { records, unparsable, suppressed };
     }
 
-    const KERNEL_LOG = ['dmesg.txt', 'dmesg-T.txt', 'dmesg-iso.txt', 'dmesg-r.txt', 'dmesg-x.txt', 'dmesg.json', 'journal-k-cat.txt', 'journal-k-json.ndjson', 'journal-k-short.txt', 'journal-k-short-iso.txt', 'journal-k-short-monotonic.txt', 'journal-k-short-precise.txt'];
+    const KERNEL_LOG = [
+      'dmesg.txt',
+      'dmesg-T.txt',
+      'dmesg-iso.txt',
+      'dmesg-r.txt',
+      'dmesg-x.txt',
+      'dmesg.json',
+      'journal-k-cat.txt',
+      'journal-k-json.ndjson',
+      'journal-k-short.txt',
+      'journal-k-short-iso.txt',
+      'journal-k-short-monotonic.txt',
+      'journal-k-short-precise.txt',
+    ];
     const identity = (r: AppArmorRecord) => `${r.auditId}|${r.kind}|${r.fields.operation}|${r.fields.name ?? r.fields.capname ?? ''}|${r.fields.profile}`;
 
     test('every kernel-log carrier gives the same records, none unparsable, with the same loss count', () => {
@@ -45,7 +58,10 @@ for (const { dir: fixtureDir, what, auditLog: hasAuditLog } of KERNELS) {
         assert.deepEqual(got.unparsable, [], name);
         assert.deepEqual(got.records.map(identity).sort(), refIds, name);
         assert.equal(got.suppressed, ref.suppressed, `${name}: kauditd_printk_skb notices`);
-        assert.ok(got.records.every((r) => r.time !== undefined && r.auditId !== undefined), `${name}: every record dated by its audit id`);
+        assert.ok(
+          got.records.every((r) => r.time !== undefined && r.auditId !== undefined),
+          `${name}: every record dated by its audit id`,
+        );
       }
       assert.ok(ref.suppressed > 0, 'the burst tripped the kernel rate limit');
     });
@@ -58,8 +74,14 @@ for (const { dir: fixtureDir, what, auditLog: hasAuditLog } of KERNELS) {
       }
       if (hasAuditLog) {
         const audit = parseFile('audit.log');
-        assert.ok(audit.records.some((r) => r.context?.syscall !== undefined), 'SYSCALL records attached');
-        assert.ok(audit.records.some((r) => r.fields.FSUID !== undefined), 'enriched fields kept');
+        assert.ok(
+          audit.records.some((r) => r.context?.syscall !== undefined),
+          'SYSCALL records attached',
+        );
+        assert.ok(
+          audit.records.some((r) => r.fields.FSUID !== undefined),
+          'enriched fields kept',
+        );
       }
       const json = parseFile('journal-audit-json.ndjson');
       assert.ok(json.records.every((r) => r.auditId !== undefined && r.host !== undefined));
@@ -82,7 +104,12 @@ for (const { dir: fixtureDir, what, auditLog: hasAuditLog } of KERNELS) {
     test('every record the scenarios caused is found: without auditd in the audit channel, with auditd in audit.log', () => {
       const channel = parseFile('journal-audit-json.ndjson').records;
       const auditLog = hasAuditLog ? parseFile('audit.log').records : [];
-      if (!hasAuditLog) assert.deepEqual(expectations().filter((e) => e.phase === 'auditd'), [], 'no auditd-phase expectations without audit.log');
+      if (!hasAuditLog)
+        assert.deepEqual(
+          expectations().filter((e) => e.phase === 'auditd'),
+          [],
+          'no auditd-phase expectations without audit.log',
+        );
       const missing: string[] = [];
       for (const e of expectations()) {
         const pool = e.phase === 'auditd' ? auditLog : channel;

@@ -47,10 +47,43 @@ function asLibapparmor(r: AppArmorRecord): Record<string, string | undefined> {
 }
 
 // The issue's required fields first; the rest are compared too wherever libapparmor printed them.
-const COMPARED = ['kind', 'operation', 'profile', 'name', 'requested_mask', 'denied_mask', 'pid', 'comm',
-  'audit_id', 'name2', 'peer', 'peer_pid', 'peer_profile', 'family', 'sock_type', 'signal', 'info', 'fsuid', 'ouid',
-  'addr', 'peer_addr', 'bus', 'path', 'interface', 'member', 'fstype', 'flags', 'srcname', 'class', 'namespace',
-  'parent', 'execpath', 'attribute', 'task', 'magic_token'];
+const COMPARED = [
+  'kind',
+  'operation',
+  'profile',
+  'name',
+  'requested_mask',
+  'denied_mask',
+  'pid',
+  'comm',
+  'audit_id',
+  'name2',
+  'peer',
+  'peer_pid',
+  'peer_profile',
+  'family',
+  'sock_type',
+  'signal',
+  'info',
+  'fsuid',
+  'ouid',
+  'addr',
+  'peer_addr',
+  'bus',
+  'path',
+  'interface',
+  'member',
+  'fstype',
+  'flags',
+  'srcname',
+  'class',
+  'namespace',
+  'parent',
+  'execpath',
+  'attribute',
+  'task',
+  'magic_token',
+];
 // Not compared: `protocol` (libapparmor prints names for numbers: we keep the kernel's number) and
 // `error` (libapparmor drops the sign of error=-13: we keep the kernel's value).
 
@@ -63,8 +96,11 @@ const FORMAT_DIFFERENCES: Record<string, Record<string, string>> = {
 const PARSES_BETTER: Record<string, { why: string; expect: Record<string, string> }> = {
   avc_audit_invalid_audit_id: { why: 'the audit id is garbled but the record is intact: kept, without a serial', expect: { kind: 'DENIED', profile: '/usr/sbin/cupsd', name: '/home/user/.ssh/' } },
   'status-filesystem-enabled': { why: '`audit.log:` prefix from grep -H: a record quoted in other text is still a record', expect: { kind: 'STATUS', info: 'AppArmor Filesystem Enabled' } },
-  ptrace_garbage_lp1689667_2: { why: 'a kernel bug garbled target=; the rest of the denial is real evidence (the target is kept with invalid bytes escaped)', expect: { kind: 'DENIED', operation: 'ptrace', profile: '/bin/netstat', comm: 'netstat' } },
-  old_style_log_01: { why: "AppArmor 2.0 prose record", expect: { kind: 'DENIED', profile: '/usr/sbin/httpd2-prefork', name: '/bin/df', requested_mask: 'r', comm: 'sh', pid: '7902' } },
+  ptrace_garbage_lp1689667_2: {
+    why: 'a kernel bug garbled target=; the rest of the denial is real evidence (the target is kept with invalid bytes escaped)',
+    expect: { kind: 'DENIED', operation: 'ptrace', profile: '/bin/netstat', comm: 'netstat' },
+  },
+  old_style_log_01: { why: 'AppArmor 2.0 prose record', expect: { kind: 'DENIED', profile: '/usr/sbin/httpd2-prefork', name: '/bin/df', requested_mask: 'r', comm: 'sh', pid: '7902' } },
   old_style_log_02: { why: 'AppArmor 2.0 prose record under type=UNKNOWN[1500]', expect: { kind: 'DENIED', name: '/bin/freak-aa-out', comm: 'bash', pid: '23415' } },
   old_style_log_03: { why: 'AppArmor 2.0 prose record', expect: { kind: 'DENIED', operation: 'syscall', name: 'ptrace' } },
   old_style_log_04: { why: 'AppArmor 2.0 prose record', expect: { kind: 'DENIED', operation: 'link', comm: 'link' } },

@@ -10,7 +10,10 @@ import { Pipeline } from '../../src/pipeline/pipeline.js';
 import type { AppArmorRecord, LossNotice } from '../../src/model/record.js';
 
 const dir = new URL('../fixtures/kernel/', import.meta.url);
-const lines = (file: string) => readFileSync(new URL(file, dir), 'utf8').split('\n').filter((l) => l !== '');
+const lines = (file: string) =>
+  readFileSync(new URL(file, dir), 'utf8')
+    .split('\n')
+    .filter((l) => l !== '');
 
 function replay(inputs: [string, string[]][]) {
   const records: AppArmorRecord[] = [];
@@ -29,9 +32,20 @@ const total = (loss: LossNotice[]) => loss.reduce((s, n) => s + n.count, 0);
 
 describe('records know their channel', () => {
   for (const [file, channel] of [
-    ['dmesg.txt', 'kernel'], ['dmesg-T.txt', 'kernel'], ['dmesg-iso.txt', 'kernel'], ['dmesg-r.txt', 'kernel'], ['dmesg-x.txt', 'kernel'], ['dmesg.json', 'kernel'],
-    ['journal-k-short.txt', 'kernel'], ['journal-k-short-iso.txt', 'kernel'], ['journal-k-short-monotonic.txt', 'kernel'], ['journal-k-cat.txt', 'kernel'], ['journal-k-json.ndjson', 'kernel'],
-    ['journal-audit-short.txt', 'audit'], ['journal-audit-json.ndjson', 'audit'], ['audit.log', 'audit'],
+    ['dmesg.txt', 'kernel'],
+    ['dmesg-T.txt', 'kernel'],
+    ['dmesg-iso.txt', 'kernel'],
+    ['dmesg-r.txt', 'kernel'],
+    ['dmesg-x.txt', 'kernel'],
+    ['dmesg.json', 'kernel'],
+    ['journal-k-short.txt', 'kernel'],
+    ['journal-k-short-iso.txt', 'kernel'],
+    ['journal-k-short-monotonic.txt', 'kernel'],
+    ['journal-k-cat.txt', 'kernel'],
+    ['journal-k-json.ndjson', 'kernel'],
+    ['journal-audit-short.txt', 'audit'],
+    ['journal-audit-json.ndjson', 'audit'],
+    ['audit.log', 'audit'],
   ] as const) {
     test(`${file}: ${channel}`, () => {
       const { records } = replay([[file, lines(file)]]);
@@ -50,7 +64,10 @@ describe('a kernel-log loss recovered from the audit channel', () => {
 
   test('with journald audit channel (JSON) read too: all 179 recovered, from that input; in either order', () => {
     for (const order of [0, 1]) {
-      const inputs: [string, string[]][] = [['dmesg.txt', lines('dmesg.txt')], ['journal-audit-json.ndjson', lines('journal-audit-json.ndjson')]];
+      const inputs: [string, string[]][] = [
+        ['dmesg.txt', lines('dmesg.txt')],
+        ['journal-audit-json.ndjson', lines('journal-audit-json.ndjson')],
+      ];
       if (order) inputs.reverse();
       const { loss } = replay(inputs);
       assert.equal(total(loss), 179);
@@ -60,7 +77,11 @@ describe('a kernel-log loss recovered from the audit channel', () => {
   });
 
   test('dmesg and journalctl -k together with the audit channel: one notice each, all recovered', () => {
-    const { loss } = replay([['dmesg.txt', lines('dmesg.txt')], ['journal-k-short.txt', lines('journal-k-short.txt')], ['journal-audit-json.ndjson', lines('journal-audit-json.ndjson')]]);
+    const { loss } = replay([
+      ['dmesg.txt', lines('dmesg.txt')],
+      ['journal-k-short.txt', lines('journal-k-short.txt')],
+      ['journal-audit-json.ndjson', lines('journal-audit-json.ndjson')],
+    ]);
     assert.equal(total(loss), 179);
     assert.equal(recovered(loss), 179);
   });
@@ -70,36 +91,77 @@ describe('a kernel-log loss recovered from the audit channel', () => {
     // The 17 and 29 suppressed were printed together, between the records at 04:28:58.368 and
     // 04:29:07.616: an audit channel read up to 04:29:05 does not cover them, one read up to 04:29:10 does.
     const upTo = (s: number) => audit.filter((l) => Number(JSON.parse(l).__REALTIME_TIMESTAMP) < Date.UTC(2026, 10, 22, 4, 29, s) * 1000);
-    const short = replay([['dmesg.txt', lines('dmesg.txt')], ['journal-audit-json.ndjson', upTo(5)]]);
+    const short = replay([
+      ['dmesg.txt', lines('dmesg.txt')],
+      ['journal-audit-json.ndjson', upTo(5)],
+    ]);
     assert.equal(recovered(short.loss), 0);
     const cut = upTo(10);
     assert.ok(cut.length > 10 && cut.length < audit.length);
-    const { loss } = replay([['dmesg.txt', lines('dmesg.txt')], ['journal-audit-json.ndjson', cut]]);
-    assert.deepEqual(loss.map((n) => [n.count, n.recovery?.coveredBy() !== undefined]), [[17, true], [29, true], [10, false], [18, false], [24, false], [81, false]]);
+    const { loss } = replay([
+      ['dmesg.txt', lines('dmesg.txt')],
+      ['journal-audit-json.ndjson', cut],
+    ]);
+    assert.deepEqual(
+      loss.map((n) => [n.count, n.recovery?.coveredBy() !== undefined]),
+      [
+        [17, true],
+        [29, true],
+        [10, false],
+        [18, false],
+        [24, false],
+        [81, false],
+      ],
+    );
   });
 
   test('an audit channel that starts after the lost records does not recover them', () => {
     const audit = lines('journal-audit-json.ndjson');
     // the 24 and 81 suppressed lie between the records at 04:29:47.560 and 04:30:08.076
     const from = (s: number) => audit.filter((l) => Number(JSON.parse(l).__REALTIME_TIMESTAMP) > Date.UTC(2026, 10, 22, 4, 29, s) * 1000);
-    assert.equal(recovered(replay([['dmesg.txt', lines('dmesg.txt')], ['journal-audit-json.ndjson', from(48)]]).loss), 0);
-    assert.equal(recovered(replay([['dmesg.txt', lines('dmesg.txt')], ['journal-audit-json.ndjson', from(40)]]).loss), 24 + 81);
+    assert.equal(
+      recovered(
+        replay([
+          ['dmesg.txt', lines('dmesg.txt')],
+          ['journal-audit-json.ndjson', from(48)],
+        ]).loss,
+      ),
+      0,
+    );
+    assert.equal(
+      recovered(
+        replay([
+          ['dmesg.txt', lines('dmesg.txt')],
+          ['journal-audit-json.ndjson', from(40)],
+        ]).loss,
+      ),
+      24 + 81,
+    );
   });
 
   test('audit.log of another time (the auditd phase, after the kernel-log phase) recovers nothing', () => {
-    const { loss } = replay([['dmesg.txt', lines('dmesg.txt')], ['audit.log', lines('audit.log')]]);
+    const { loss } = replay([
+      ['dmesg.txt', lines('dmesg.txt')],
+      ['audit.log', lines('audit.log')],
+    ]);
     assert.equal(recovered(loss), 0);
   });
 
   test('syslog-dated audit lines without a year are estimates: they recover nothing; with the year given they do', () => {
-    const { loss } = replay([['dmesg.txt', lines('dmesg.txt')], ['journal-audit-short.txt', lines('journal-audit-short.txt')]]);
+    const { loss } = replay([
+      ['dmesg.txt', lines('dmesg.txt')],
+      ['journal-audit-short.txt', lines('journal-audit-short.txt')],
+    ]);
     assert.equal(total(loss), 179);
     // the replay pins the year (clock.year): journal-short dates are then exact to the second, in this zone
     const utc = process.env.TZ === 'UTC' || new Date(2026, 10, 22).getTimezoneOffset() === 0;
     if (utc) assert.equal(recovered(loss), 179);
     const p = new Pipeline({ record: () => {}, loss: (n) => noYear.push(n) }, {});
     const noYear: LossNotice[] = [];
-    for (const [name, text] of [['dmesg.txt', lines('dmesg.txt')], ['journal-audit-short.txt', lines('journal-audit-short.txt')]] as const) {
+    for (const [name, text] of [
+      ['dmesg.txt', lines('dmesg.txt')],
+      ['journal-audit-short.txt', lines('journal-audit-short.txt')],
+    ] as const) {
       const parser = p.parserFor(name);
       for (const l of text) parser.push(l);
       parser.end();
@@ -107,7 +169,7 @@ describe('a kernel-log loss recovered from the audit channel', () => {
     assert.equal(recovered(noYear), 0);
   });
 
-  test('audit lost and backlog notices are the audit subsystem\'s own loss: never recovered', () => {
+  test("audit lost and backlog notices are the audit subsystem's own loss: never recovered", () => {
     const { loss } = replay([
       ['kern.log', ['[  100.000000] audit: audit_lost=5 audit_rate_limit=0 audit_backlog_limit=64', '[  100.000001] audit: backlog limit exceeded']],
       ['journal-audit-json.ndjson', lines('journal-audit-json.ndjson')],
@@ -185,9 +247,29 @@ describe('shown the same everywhere', () => {
         parser.end();
       }
       const snap = store.snapshot();
-      const h = headerLines({ mode: 'replay', paused: false, newSincePause: 0, records: snap.records, verdicts: snap.verdicts, loss: snap.loss, health: [], screen: 'incidents', sortTitle: '', filter: '', width, theme: COLOR_THEME });
+      const h = headerLines({
+        mode: 'replay',
+        paused: false,
+        newSincePause: 0,
+        records: snap.records,
+        verdicts: snap.verdicts,
+        loss: snap.loss,
+        health: [],
+        screen: 'incidents',
+        sortTitle: '',
+        filter: '',
+        width,
+        theme: COLOR_THEME,
+      });
       const segs = h.flat();
-      return { snap, text: h.map((l) => l.map((x) => x.text).join('')).join('\n'), red: segs.filter((x) => x.color === COLOR_THEME.bad && /loss|suppressed/.test(x.text)).map((x) => x.text).join('') };
+      return {
+        snap,
+        text: h.map((l) => l.map((x) => x.text).join('')).join('\n'),
+        red: segs
+          .filter((x) => x.color === COLOR_THEME.bad && /loss|suppressed/.test(x.text))
+          .map((x) => x.text)
+          .join(''),
+      };
     };
     const both = header(['dmesg.txt', 'journal-audit-json.ndjson'], 160);
     assert.equal(both.snap.loss.suppressed, 179);
@@ -205,13 +287,19 @@ describe('shown the same everywhere', () => {
 
   test('NDJSON records say their channel', async () => {
     const { recordToNdjson } = await import('../../src/outputs/json.js');
-    const { records } = replay([['dmesg.txt', lines('dmesg.txt').slice(0, 12)], ['journal-audit-json.ndjson', lines('journal-audit-json.ndjson').slice(0, 40)]]);
+    const { records } = replay([
+      ['dmesg.txt', lines('dmesg.txt').slice(0, 12)],
+      ['journal-audit-json.ndjson', lines('journal-audit-json.ndjson').slice(0, 40)],
+    ]);
     const channels = new Set(records.map((r) => JSON.parse(recordToNdjson(r)).channel));
     assert.deepEqual([...channels].sort(), ['audit', 'kernel']);
   });
 
   test('the summary of --json says what was recovered', () => {
-    const { counts } = replay([['dmesg.txt', lines('dmesg.txt')], ['journal-audit-json.ndjson', lines('journal-audit-json.ndjson')]]);
+    const { counts } = replay([
+      ['dmesg.txt', lines('dmesg.txt')],
+      ['journal-audit-json.ndjson', lines('journal-audit-json.ndjson')],
+    ]);
     return import('../../src/pipeline/pipeline.js').then(({ summaryLine }) => {
       assert.match(summaryLine(counts), /printk-suppressed 179 \(all suppressed in the kernel log, recovered from the audit channel: journal-audit-json\.ndjson\)/);
       assert.match(summaryLine(replay([['dmesg.txt', lines('dmesg.txt')]]).counts), /printk-suppressed 179(,|$)/);

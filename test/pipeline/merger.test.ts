@@ -6,7 +6,15 @@ import { RecordMerger } from '../../src/pipeline/merge.js';
 
 test('merger: a copy completes the held record (host, context) until the record is shown', () => {
   const m = new RecordMerger();
-  const base = { kind: 'DENIED', fields: { apparmor: 'DENIED', operation: 'open', name: '/etc/shadow', profile: 'p' }, auditId: '1.000:7', time: 1000, source: { name: 'dmesg', line: 1 }, raw: '', carrier: 'dmesg' } as AppArmorRecord;
+  const base = {
+    kind: 'DENIED',
+    fields: { apparmor: 'DENIED', operation: 'open', name: '/etc/shadow', profile: 'p' },
+    auditId: '1.000:7',
+    time: 1000,
+    source: { name: 'dmesg', line: 1 },
+    raw: '',
+    carrier: 'dmesg',
+  } as AppArmorRecord;
   const first = { ...base, fields: { ...base.fields } };
   assert.equal(m.admit(first), true);
   assert.equal(m.admit({ ...base, host: 'web-01', source: { name: 'audit', line: 3 }, carrier: 'journal-json' }), false);

@@ -50,7 +50,12 @@ test('variables expand to every value, doubled slashes collapse, @{pid} matches 
 });
 
 test('profile headers: profile NAME ATTACH flags, bare paths, quoted names, hats, bare (flags)', () => {
-  assert.deepEqual(parseProfileHeader('profile report-exporter /opt/reports/bin/exporter flags=(complain)'), { name: 'report-exporter', attachment: '/opt/reports/bin/exporter', flags: ['complain'], hat: false });
+  assert.deepEqual(parseProfileHeader('profile report-exporter /opt/reports/bin/exporter flags=(complain)'), {
+    name: 'report-exporter',
+    attachment: '/opt/reports/bin/exporter',
+    flags: ['complain'],
+    hat: false,
+  });
   assert.deepEqual(parseProfileHeader('/usr/sbin/nginx flags=(attach_disconnected)'), { name: '/usr/sbin/nginx', attachment: '/usr/sbin/nginx', flags: ['attach_disconnected'], hat: false });
   assert.equal(parseProfileHeader('profile "apache 2" /usr/{bin,sbin}/apache2 flags=(enforce)')?.name, 'apache 2');
   assert.deepEqual(parseProfileHeader('^DEFAULT_URI'), { name: 'DEFAULT_URI', flags: [], hat: true });
@@ -125,8 +130,14 @@ test('a resolver profile: several profiles per file, hats, quoted paths, owner b
   assert.ok(fileRulesAllow(u.fileRules, '/usr/lib/x86_64-linux-gnu/libssl.so.3', 'm'), '@{multiarch} from a nested tunables include');
   assert.ok(!fileRulesAllow(u.fileRules, '/etc/unbound/secret.key', 'w'), 'deny rule');
   assert.ok(fileRulesAllow(u.fileRules, '/etc/unbound/secret.key', 'r'));
-  assert.deepEqual(u.capabilityRules.flatMap((r) => r.caps), ['net_bind_service', 'setgid', 'setuid', 'sys_chroot']);
-  assert.deepEqual(u.networkRules.map((r) => `${r.domain} ${r.type}`), ['inet dgram', 'inet6 dgram', 'inet stream', 'inet6 stream']);
+  assert.deepEqual(
+    u.capabilityRules.flatMap((r) => r.caps),
+    ['net_bind_service', 'setgid', 'setuid', 'sys_chroot'],
+  );
+  assert.deepEqual(
+    u.networkRules.map((r) => `${r.domain} ${r.type}`),
+    ['inet dgram', 'inet6 dgram', 'inet stream', 'inet6 stream'],
+  );
   const sig = u.otherRules.find((r) => r.kind === 'signal')!;
   assert.deepEqual(sig.perms, ['receive']);
   assert.equal(sig.params.set, 'hup term');
@@ -142,7 +153,10 @@ test('a resolver profile: several profiles per file, hats, quoted paths, owner b
   assert.equal(index.lookup('apache 2//DEFAULT_URI')!.isHat, true);
   assert.equal(index.lookup('apache 2//HANDLING_UNTRUSTED_INPUT')!.parent, 'apache 2');
   assert.equal(index.lookup('apache 2//php')!.file, join(ETC, 'apache2'));
-  assert.deepEqual(index.byAttachment('/usr/bin/apache2').map((p) => p.name), ['apache 2']);
+  assert.deepEqual(
+    index.byAttachment('/usr/bin/apache2').map((p) => p.name),
+    ['apache 2'],
+  );
   assert.equal(index.lookup('stale-backup'), undefined, 'editor backups are not indexed');
   assert.equal(index.lookup('stale-dpkg'), undefined, 'package manager leftovers are not indexed');
 

@@ -125,7 +125,13 @@ test('truncated and rewritten while a read is under way: the stale read is dropp
   writeFileSync(host.auditLog, `${before.join('\n')}\n`);
   const lines: string[] = [];
   let armed = false;
-  const ctl = new SourceCtl('auditlog', new LineParser('auditlog', { record: () => undefined }), 1000, () => undefined, () => undefined);
+  const ctl = new SourceCtl(
+    'auditlog',
+    new LineParser('auditlog', { record: () => undefined }),
+    1000,
+    () => undefined,
+    () => undefined,
+  );
   const f = new FileFollower(host.auditLog, ctl, {
     follow: true,
     pollMs: 10,
@@ -164,7 +170,10 @@ test('backfill starts in the rotated files written during this boot (auditd rota
   const c = new Collect();
   const s = await startLiveSources(liveOpts(host, { sources: ['auditlog'], follow: false }), c.sink);
   await s.done();
-  assert.deepEqual(c.records.map((r) => r.serial), [501, 502, 503]);
+  assert.deepEqual(
+    c.records.map((r) => r.serial),
+    [501, 502, 503],
+  );
   assert.equal(s.counts().unparsable, 0);
   await s.stop();
   host.cleanup();

@@ -4,7 +4,15 @@ import assert from 'node:assert/strict';
 import { dmesgArgs, journalctlArgs, journalCursor } from '../../src/sources/commands.js';
 
 test('journalctl command lines: transports ORed, this boot by default, cursor resumption', () => {
-  assert.deepEqual(journalctlArgs({ transports: ['kernel', 'audit'], window: {}, follow: false }), ['--no-pager', '--quiet', '--output=json', '--all', '--boot', '_TRANSPORT=kernel', '_TRANSPORT=audit']);
+  assert.deepEqual(journalctlArgs({ transports: ['kernel', 'audit'], window: {}, follow: false }), [
+    '--no-pager',
+    '--quiet',
+    '--output=json',
+    '--all',
+    '--boot',
+    '_TRANSPORT=kernel',
+    '_TRANSPORT=audit',
+  ]);
   assert.deepEqual(journalctlArgs({ transports: ['audit'], window: { since: 1795317102500, until: 1795317200100 }, follow: false }), [
     '--no-pager',
     '--quiet',

@@ -3,7 +3,6 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { detectSources, forBoot, hostNotes, type HostFacts } from '../../src/sources/detect.js';
 
-
 const ROOT: HostFacts = {
   uid: 0,
   groups: ['root'],
@@ -69,9 +68,15 @@ test("detect: journald not reading the audit channel (systemd 254+, Debian 13's 
 });
 
 test('detect: --source picks explicitly; saved evidence uses no host source unless named', () => {
-  assert.deepEqual(detectSources(ROOT, ['dmesg']).map((p) => [p.name, p.explicit]), [['dmesg', true]]);
+  assert.deepEqual(
+    detectSources(ROOT, ['dmesg']).map((p) => [p.name, p.explicit]),
+    [['dmesg', true]],
+  );
   assert.deepEqual(detectSources(ROOT, undefined, true), []);
-  assert.deepEqual(detectSources(ROOT, ['auditlog'], true).map((p) => p.name), ['auditlog']);
+  assert.deepEqual(
+    detectSources(ROOT, ['auditlog'], true).map((p) => p.name),
+    ['auditlog'],
+  );
   assert.deepEqual(hostNotes({ ...ROOT, apparmorEnabled: false }), ['AppArmor is not enabled in this kernel: it logs no denials here (older records may still be read)']);
 });
 

@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { startLiveSources } from '../../src/sources/index.js';
 import { alive, Collect, fakeHost, healthOf, liveOpts, state, waitFor } from './helpers.js';
 
-const LATER = '[ 1900.000001] audit: type=1400 audit(1795317212.000:5000): apparmor="DENIED" operation="open" class="file" profile="/usr/sbin/nginx" name="/etc/gshadow" pid=2400 comm="nginx" requested_mask="r" denied_mask="r" fsuid=33 ouid=0';
+const LATER =
+  '[ 1900.000001] audit: type=1400 audit(1795317212.000:5000): apparmor="DENIED" operation="open" class="file" profile="/usr/sbin/nginx" name="/etc/gshadow" pid=2400 comm="nginx" requested_mask="r" denied_mask="r" fsuid=33 ouid=0';
 
 test('dmesg: ring buffer, then live once quiet, then new lines as they come', async () => {
   const host = fakeHost({ journal: false });
@@ -17,8 +18,14 @@ test('dmesg: ring buffer, then live once quiet, then new lines as they come', as
     await waitFor('live', () => state(s, 'dmesg') === 'live');
     await waitFor('records', () => c.records.length === 6);
     assert.equal(c.records[0].fields.apparmor, 'STATUS');
-    assert.ok(c.records.every((r) => r.host === 'web-01'), 'this host is named on dmesg records');
-    assert.deepEqual(c.loss.map((n) => [n.kind, n.count]), [['printk-suppressed', 5]]);
+    assert.ok(
+      c.records.every((r) => r.host === 'web-01'),
+      'this host is named on dmesg records',
+    );
+    assert.deepEqual(
+      c.loss.map((n) => [n.kind, n.count]),
+      [['printk-suppressed', 5]],
+    );
     host.append('dmesg.txt', [LATER]);
     await waitFor('the new record', () => c.records.some((r) => r.serial === 5000));
     assert.deepEqual(host.calls('dmesg'), [['--follow']]);
@@ -42,7 +49,10 @@ test('dmesg restarted mid-way: the replayed ring buffer is skipped (even two lin
     assert.equal(h.replayed, 7);
     assert.equal(s.counts().duplicates, 0, 'nothing reached the deduper twice');
     assert.equal(c.loss.length, 1, 'the loss notice is counted once');
-    assert.deepEqual(c.records.filter((r) => r.serial === 3133).map((r) => r.fields.capname), ['dac_read_search', 'dac_override']);
+    assert.deepEqual(
+      c.records.filter((r) => r.serial === 3133).map((r) => r.fields.capname),
+      ['dac_read_search', 'dac_override'],
+    );
   } finally {
     await s.stop();
     host.cleanup();

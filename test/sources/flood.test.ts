@@ -15,7 +15,9 @@ function floodFile(dir: string, n = N): void {
   for (let i = 0; i < n; i++) {
     const up = (2000 + i / 1000).toFixed(6);
     const ms = String(i % 1000).padStart(3, '0');
-    lines.push(`[${up.padStart(12)}] audit: type=1400 audit(${1795317400 + Math.floor(i / 1000)}.${ms}:${10_000 + i}): apparmor="DENIED" operation="open" class="file" profile="/usr/sbin/php-fpm" name="/var/www/upload/${i}.php" pid=${3000 + (i % 50)} comm="php-fpm" requested_mask="r" denied_mask="r" fsuid=33 ouid=33`);
+    lines.push(
+      `[${up.padStart(12)}] audit: type=1400 audit(${1795317400 + Math.floor(i / 1000)}.${ms}:${10_000 + i}): apparmor="DENIED" operation="open" class="file" profile="/usr/sbin/php-fpm" name="/var/www/upload/${i}.php" pid=${3000 + (i % 50)} comm="php-fpm" requested_mask="r" denied_mask="r" fsuid=33 ouid=33`,
+    );
   }
   writeFileSync(join(dir, 'dmesg.txt'), `${lines.join('\n')}\n`);
 }
@@ -37,15 +39,21 @@ test('100k records through dmesg: all delivered, the event loop stays responsive
   const s = await startLiveSources(liveOpts(host, { sources: ['dmesg'] }), sink);
   delay.enable();
   try {
-    await waitFor('all records', () => {
-      rssMax = Math.max(rssMax, process.memoryUsage().rss);
-      return count + s.counts().dropped >= N;
-    }, 60_000);
+    await waitFor(
+      'all records',
+      () => {
+        rssMax = Math.max(rssMax, process.memoryUsage().rss);
+        return count + s.counts().dropped >= N;
+      },
+      60_000,
+    );
     delay.disable();
     clearInterval(ticker);
     const ms = Date.now() - started;
     const worst = delay.max / 1e6;
-    console.log(`flood: ${N} records in ${ms} ms, event loop delay max ${worst.toFixed(0)} ms, ${turns} timer turns, rss +${((rssMax - rss0) / 2 ** 20).toFixed(0)} MiB, dropped ${s.counts().dropped}`);
+    console.log(
+      `flood: ${N} records in ${ms} ms, event loop delay max ${worst.toFixed(0)} ms, ${turns} timer turns, rss +${((rssMax - rss0) / 2 ** 20).toFixed(0)} MiB, dropped ${s.counts().dropped}`,
+    );
     assert.equal(count, N, 'the default queue holds a 100k burst');
     // the reader works in slices and yields between them: other work ran many times during the
     // flood (a stall's length in ms depends on the machine's load: it is reported above, not asserted)

@@ -30,15 +30,24 @@ test('journal + audit channel: backfill, merge, then follow after the last curso
     // 10 denials (the audit channel has all) + the STATUS record only the kernel transport has
     assert.equal(new Set(c.keys()).size, 11);
     assert.ok(c.records.every((r) => r.host === 'web-01'));
-    assert.deepEqual(c.loss.map((n) => [n.kind, n.count]), [['printk-suppressed', 5]]);
+    assert.deepEqual(
+      c.loss.map((n) => [n.kind, n.count]),
+      [['printk-suppressed', 5]],
+    );
     assert.equal(s.counts().duplicates, 5, 'the five records the kernel transport kept are copies');
     const times = c.records.map((r) => r.time!);
-    assert.deepEqual(times, [...times].sort((a, b) => a - b), 'in time order');
+    assert.deepEqual(
+      times,
+      [...times].sort((a, b) => a - b),
+      'in time order',
+    );
 
     host.append('journal.jsonl', [NEW_ENTRY]);
     await waitFor('the new record', () => c.records.some((r) => r.auditId === '1795317200.123:4000'));
     const audit = host.calls('journalctl').filter((a) => a.includes('_TRANSPORT=audit'));
-    const lastAudit = journalEntries(host).filter((e) => e.transport === 'audit').at(-2)!.cursor;
+    const lastAudit = journalEntries(host)
+      .filter((e) => e.transport === 'audit')
+      .at(-2)!.cursor;
     assert.equal(audit.length, 2, 'backfill, then follow');
     assert.ok(!audit[0].includes('--follow') && audit[0].includes('--boot'));
     assert.ok(audit[1].includes('--follow') && audit[1].includes(`--after-cursor=${lastAudit}`));
@@ -51,7 +60,10 @@ test('journal + audit channel: backfill, merge, then follow after the last curso
 
 test('journalctl dies mid-backfill: restarted after its last cursor, nothing lost or repeated', async () => {
   const host = fakeHost({ dmesg: false });
-  host.plan('journalctl', [{ emit: 4, exit: 1, stderr: 'Failed to iterate through journal: Bad message' }, { emit: 3, signal: 'SIGKILL' }]);
+  host.plan('journalctl', [
+    { emit: 4, exit: 1, stderr: 'Failed to iterate through journal: Bad message' },
+    { emit: 3, signal: 'SIGKILL' },
+  ]);
   const c = new Collect();
   // backoff long enough for every restarting state to be seen by the (throttled) health listener
   const s = await startLiveSources(liveOpts(host, { sources: ['audit'], tuning: { ...FAST, backoffMs: 250, backoffMaxMs: 1000 } }), c.sink);
@@ -66,7 +78,11 @@ test('journalctl dies mid-backfill: restarted after its last cursor, nothing los
     const h = healthOf(s, 'audit');
     assert.equal(h.restarts, 2);
     assert.equal(h.records, 10);
-    assert.deepEqual(reasons, ['journalctl exited with status 1: Failed to iterate through journal: Bad message (restart 1 in 250 ms)', 'journalctl was killed by SIGKILL (restart 2 in 500 ms)'], 'each exit explained by its own stderr');
+    assert.deepEqual(
+      reasons,
+      ['journalctl exited with status 1: Failed to iterate through journal: Bad message (restart 1 in 250 ms)', 'journalctl was killed by SIGKILL (restart 2 in 500 ms)'],
+      'each exit explained by its own stderr',
+    );
     assert.equal(s.counts().duplicates, 0, 'the restart did not repeat entries');
     assert.ok(h.stderrTail.some((l) => l.includes('Bad message')));
     const audits = journalEntries(host).filter((e) => e.transport === 'audit');
@@ -134,7 +150,10 @@ test('copied journal directory: read through journalctl --directory, hosts kept,
   const c = new Collect();
   const s = await startLiveSources(liveOpts(host, { journalDirs: ['/srv/collector/remote'], follow: false }), c.sink);
   await s.done();
-  assert.deepEqual(s.health().map((h) => [h.name, h.state]), [['journal-dir:/srv/collector/remote', 'ended']]);
+  assert.deepEqual(
+    s.health().map((h) => [h.name, h.state]),
+    [['journal-dir:/srv/collector/remote', 'ended']],
+  );
   assert.equal(c.records.length, 11);
   const args = host.calls('journalctl')[0];
   assert.ok(args.includes('--directory=/srv/collector/remote') && args.includes('_TRANSPORT=kernel') && args.includes('_TRANSPORT=audit'));
@@ -159,7 +178,10 @@ test('a collector journal (systemd-journal-remote) with several hosts: each reco
   const c = new Collect();
   const s = await startLiveSources(liveOpts(host, { journalDirs: ['/var/log/journal/remote'], follow: false }), c.sink);
   await s.done();
-  assert.deepEqual(c.records.map((r) => r.host), ['web-01', 'web-02', 'db-01']);
+  assert.deepEqual(
+    c.records.map((r) => r.host),
+    ['web-01', 'web-02', 'db-01'],
+  );
   await s.stop();
   host.cleanup();
 });

@@ -51,7 +51,11 @@ test('real kernel capture: journal (both transports), dmesg and audit.log merge 
     assert.deepEqual(new Set(got), union);
     assert.ok(c.records.every((r) => r.host === 'aa-guest'));
     const times = c.records.map((r) => r.time!);
-    assert.deepEqual(times, [...times].sort((a, b) => a - b), 'in time order');
+    assert.deepEqual(
+      times,
+      [...times].sort((a, b) => a - b),
+      'in time order',
+    );
     // the kernel's rate-limit notices are surfaced once each, though dmesg and the kernel transport both carry them
     const suppressed = c.loss.filter((n) => n.kind === 'printk-suppressed');
     assert.equal(suppressed.length, (read('dmesg.txt').match(/callbacks suppressed/g) ?? []).length);

@@ -29,12 +29,21 @@ async function run(sources: ('dmesg' | 'audit')[]) {
 
 test('live: dmesg with the journal audit channel read too: every suppressed record recovered', async () => {
   const loss = await run(['dmesg', 'audit']);
-  assert.equal(loss.reduce((n, x) => n + x.count, 0), 179);
-  assert.ok(loss.every((n) => n.recovery?.coveredBy() === 'audit'), JSON.stringify(loss.map((n) => n.recovery?.coveredBy())));
+  assert.equal(
+    loss.reduce((n, x) => n + x.count, 0),
+    179,
+  );
+  assert.ok(
+    loss.every((n) => n.recovery?.coveredBy() === 'audit'),
+    JSON.stringify(loss.map((n) => n.recovery?.coveredBy())),
+  );
 });
 
 test('live: dmesg alone: nothing recovered', async () => {
   const loss = await run(['dmesg']);
-  assert.equal(loss.reduce((n, x) => n + x.count, 0), 179);
+  assert.equal(
+    loss.reduce((n, x) => n + x.count, 0),
+    179,
+  );
   assert.ok(loss.every((n) => n.recovery?.coveredBy() === undefined));
 });

@@ -16,7 +16,11 @@ function fakeRoot() {
   mkdirSync(join(proc, 'sys/kernel'), { recursive: true });
   writeFileSync(join(proc, 'sys/kernel/dmesg_restrict'), '1\n');
   writeFileSync(join(proc, 'stat'), 'cpu  1 2 3\nbtime 1795315312\nprocesses 9\n');
-  for (const [pid, comm] of [['1', 'systemd'], ['812', 'auditd'], ['900', 'nginx']]) {
+  for (const [pid, comm] of [
+    ['1', 'systemd'],
+    ['812', 'auditd'],
+    ['900', 'nginx'],
+  ]) {
     mkdirSync(join(proc, pid));
     writeFileSync(join(proc, pid, 'comm'), `${comm}\n`);
   }
@@ -34,7 +38,7 @@ function fakeRoot() {
   return { d, proc, bin };
 }
 
-test('probe: a reader of the audit multicast group (journald\'s audit socket) from /proc/net/netlink', () => {
+test("probe: a reader of the audit multicast group (journald's audit socket) from /proc/net/netlink", () => {
   const d = mkdtempSync(join(tmpdir(), 'aa-netlink-'));
   const head = 'sk               Eth Pid        Groups   Rmem     Wmem     Dump  Locks    Drops    Inode\n';
   // the Debian 13 guest's NETLINK_AUDIT sockets (port id, groups) before and after

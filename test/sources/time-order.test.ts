@@ -33,6 +33,9 @@ test('time order: a long backlog is released in time-boxed slices, still in orde
   assert.ok(left > 0 && left < 20_000, `a slice, not all at once (left ${left})`);
   while (o.release(Infinity, 5) > 0);
   assert.equal(out.length, 20_000);
-  assert.deepEqual(out, [...out].sort((a, b) => a - b));
+  assert.deepEqual(
+    out,
+    [...out].sort((a, b) => a - b),
+  );
   assert.ok(slow > 0);
 });

@@ -32,15 +32,31 @@ describe('boot lines', () => {
     assert.equal(lineUptime('Nov 22 03:00:00 web-01 sshd[1]: [ 1.0] not the kernel'), undefined);
   });
 
-  it('reads the kernel\'s own `[ uptime]` by hand exactly as the expressions read it, on every fixture line and odd forms', () => {
+  it("reads the kernel's own `[ uptime]` by hand exactly as the expressions read it, on every fixture line and odd forms", () => {
     // the plain reading the hand path shortcuts
     const byExpression = (text: string): number | undefined => {
       const m = /^(?:<\d+>)?(?:[a-z]+\s*:[a-z]+\s*: )?\[\s*(\d+\.\d+)\]/.exec(text) ?? / kernel: \[\s*(\d+\.\d+)\]/.exec(text);
       return m ? Number(m[1]) : undefined;
     };
     const lines = [
-      '[    0.000000] x', '[1.5] x', '[\t12.5] tab', '[ \t 12.25] mixed', '[12.] x', '[.5] x', '[ 12.5 ] x', '[12.5', '[ 12.5]',
-      '[00012.000100] x', '[ 1234567890123456.1] long', '[99999999.999999] x', '[ 0.1]', '[ 0.3]', '[ 4503599627.370497]', '[ 12a.5] x', '[ 1.2.3] x', '[',
+      '[    0.000000] x',
+      '[1.5] x',
+      '[\t12.5] tab',
+      '[ \t 12.25] mixed',
+      '[12.] x',
+      '[.5] x',
+      '[ 12.5 ] x',
+      '[12.5',
+      '[ 12.5]',
+      '[00012.000100] x',
+      '[ 1234567890123456.1] long',
+      '[99999999.999999] x',
+      '[ 0.1]',
+      '[ 0.3]',
+      '[ 4503599627.370497]',
+      '[ 12a.5] x',
+      '[ 1.2.3] x',
+      '[',
     ];
     const walk = (dir: string): void => {
       for (const name of readdirSync(dir)) {

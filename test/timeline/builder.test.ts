@@ -9,8 +9,31 @@ import { otherAccessesText, pidsText } from '../../src/timeline/describe.js';
 const T0 = Date.UTC(2026, 10, 22, 3, 0, 0);
 let line = 0;
 
-function rec(o: { t?: number; profile?: string; name?: string; pid?: string; kind?: string; verdict?: Verdict; op?: string; uptime?: number; source?: string; host?: string; ppid?: string; fields?: Record<string, string> }): AppArmorRecord {
-  const fields: Record<string, string> = { apparmor: o.kind ?? 'DENIED', operation: o.op ?? 'open', profile: o.profile ?? '/usr/sbin/nginx', name: o.name ?? '/etc/x', pid: o.pid ?? '100', comm: 'nginx', requested_mask: 'r', denied_mask: 'r', ...o.fields };
+function rec(o: {
+  t?: number;
+  profile?: string;
+  name?: string;
+  pid?: string;
+  kind?: string;
+  verdict?: Verdict;
+  op?: string;
+  uptime?: number;
+  source?: string;
+  host?: string;
+  ppid?: string;
+  fields?: Record<string, string>;
+}): AppArmorRecord {
+  const fields: Record<string, string> = {
+    apparmor: o.kind ?? 'DENIED',
+    operation: o.op ?? 'open',
+    profile: o.profile ?? '/usr/sbin/nginx',
+    name: o.name ?? '/etc/x',
+    pid: o.pid ?? '100',
+    comm: 'nginx',
+    requested_mask: 'r',
+    denied_mask: 'r',
+    ...o.fields,
+  };
   const r: AppArmorRecord = { kind: o.kind ?? 'DENIED', fields, carrier: 'journal-iso', source: { name: o.source ?? 'test.log', line: ++line }, raw: '' };
   if (o.t !== undefined) r.time = T0 + o.t;
   if (o.uptime !== undefined) r.uptime = o.uptime;
@@ -21,16 +44,23 @@ function rec(o: { t?: number; profile?: string; name?: string; pid?: string; kin
 }
 
 function action(o: Partial<ActionJournalEntry> & { t: number }): ActionJournalEntry {
-  return { v: 1, id: 'a1', phase: 'intent', operator: 'oncall', host: 'web-01', action: 'complain', profile: '/usr/sbin/nginx', argv: [['aa-complain', '/etc/apparmor.d/usr.sbin.nginx']], ...o, time: new Date(T0 + o.t).toISOString() } as ActionJournalEntry;
+  return {
+    v: 1,
+    id: 'a1',
+    phase: 'intent',
+    operator: 'oncall',
+    host: 'web-01',
+    action: 'complain',
+    profile: '/usr/sbin/nginx',
+    argv: [['aa-complain', '/etc/apparmor.d/usr.sbin.nginx']],
+    ...o,
+    time: new Date(T0 + o.t).toISOString(),
+  } as ActionJournalEntry;
 }
 
 describe('grouping', () => {
   it('splits one profile into two incidents after a quiet gap, and keeps different profiles apart', () => {
-    const t = buildTimeline(
-      [rec({ t: 0 }), rec({ t: 60_000, pid: '101' }), rec({ t: 60_500, profile: 'other' }), rec({ t: 60_000 + 301_000, pid: '102' })],
-      [],
-      { gapSeconds: 300 },
-    );
+    const t = buildTimeline([rec({ t: 0 }), rec({ t: 60_000, pid: '101' }), rec({ t: 60_500, profile: 'other' }), rec({ t: 60_000 + 301_000, pid: '102' })], [], { gapSeconds: 300 });
     assert.deepEqual(
       t.incidents.map((i) => [i.profile, i.records, i.pids]),
       [
@@ -119,7 +149,11 @@ describe('key records', () => {
     assert.ok(inc.keyRecords.some((k) => k.target === '/etc/shadow'));
     assert.equal(inc.otherAccesses, 146);
     const times = inc.keyRecords.map((k) => k.at.time!);
-    assert.deepEqual(times, [...times].sort((a, b) => a - b), 'listed in time order');
+    assert.deepEqual(
+      times,
+      [...times].sort((a, b) => a - b),
+      'listed in time order',
+    );
     assert.equal(inc.keyRecords.reduce((n, k) => n + k.count, 0) + inc.otherRecords, 201);
   });
 
@@ -160,7 +194,10 @@ describe('key records', () => {
     const inc = buildTimeline(recs, [], {}).incidents[0];
     assert.equal(inc.morePidsEstimated, true);
     assert.ok(inc.morePids > 10_000 * 0.8 && inc.morePids < 10_000 * 1.2, String(inc.morePids));
-    assert.match(pidsText(inc, (s) => s), / and about [0-9,]+ more$/);
+    assert.match(
+      pidsText(inc, (s) => s),
+      / and about [0-9,]+ more$/,
+    );
   });
 
   it('counts a pid past the tracked ones once, however often it comes back', () => {
@@ -173,7 +210,10 @@ describe('key records', () => {
     assert.equal(inc.pids.length, 16);
     assert.equal(inc.morePids, 301 - 16);
     assert.equal(inc.morePidsEstimated, undefined);
-    assert.match(pidsText(inc, (s) => s), / and 285 more$/);
+    assert.match(
+      pidsText(inc, (s) => s),
+      / and 285 more$/,
+    );
   });
 
   it('keeps pids as their text whatever their form, and follows lineage by the exact text', () => {
@@ -273,10 +313,7 @@ describe('actions', () => {
   });
 
   it('does not mistake a dry run for a change the kernel confirmed', () => {
-    const t = buildTimeline(
-      [rec({ t: 0 }), rec({ t: 2000, kind: 'STATUS', op: 'profile_replace', profile: 'unconfined', name: '/usr/sbin/nginx' })],
-      [action({ t: 1000, dryRun: true })],
-    );
+    const t = buildTimeline([rec({ t: 0 }), rec({ t: 2000, kind: 'STATUS', op: 'profile_replace', profile: 'unconfined', name: '/usr/sbin/nginx' })], [action({ t: 1000, dryRun: true })]);
     assert.equal(t.actions[0].confirmedBy, undefined);
   });
 });

@@ -105,7 +105,10 @@ describe('demo incident timeline (unclassified)', async () => {
     assert.equal(loss.at.basis, 'uptime');
     assert.equal(loss.at.approx, false);
     const times = t.events.map((e) => e.at.time ?? 0);
-    assert.deepEqual(times, [...times].sort((a, b) => a - b));
+    assert.deepEqual(
+      times,
+      [...times].sort((a, b) => a - b),
+    );
     assert.equal(t.events[0].type, 'boot');
     assert.deepEqual(
       t.events.filter((e) => e.type === 'incident').map((e) => (e.type === 'incident' ? e.incidentId : 0)),
@@ -118,7 +121,10 @@ describe('demo incident timeline (unclassified)', async () => {
     assert.deepEqual(s.hosts, ['web-01']);
     assert.equal(iso(s.first?.time), '2026-11-22T02:41:12.000Z');
     assert.equal(iso(s.last?.time), '2026-11-22T03:11:48.002Z');
-    assert.deepEqual(s.lost.map((l) => [l.kind, l.count, l.firstSource.line]), [['printk-suppressed', 6, 57]]);
+    assert.deepEqual(
+      s.lost.map((l) => [l.kind, l.count, l.firstSource.line]),
+      [['printk-suppressed', 6, 57]],
+    );
     assert.equal(s.unparsable, 1);
     assert.equal(s.firstUnparsable?.line, 41);
     assert.equal(s.duplicates, 2);
@@ -196,10 +202,7 @@ describe('demo incident timeline (the real classifier, the demo profiles)', asyn
         [5, '/usr/sbin/nginx'],
       ],
     );
-    assert.deepEqual(
-      [t.incidents[0].verdict, t.incidents[1].verdict, t.incidents[2].verdict, t.incidents[4].verdict],
-      ['missing-rule', 'missing-rule', 'missing-rule', 'likely-attack'],
-    );
+    assert.deepEqual([t.incidents[0].verdict, t.incidents[1].verdict, t.incidents[2].verdict, t.incidents[4].verdict], ['missing-rule', 'missing-rule', 'missing-rule', 'likely-attack']);
     assert.equal(t.incidents[4].keyRecords.length, 8);
     assert.ok(t.incidents[4].keyRecords.every((k) => k.verdict === 'likely-attack'));
     assert.ok(t.incidents[4].reasons.length > 0);

@@ -22,7 +22,8 @@ for (let i = 0; i < lines; i++) {
   const sec = (ms / 1000).toFixed(3);
   let line;
   if (i % 5 !== 0) line = `${stamp(ms)} web-01 kernel: e1000e 0000:00:19.0 eth0: rx ${i} packets, nothing to see`;
-  else if (i === Math.floor(lines / 2)) line = `${stamp(ms)} web-01 kernel: audit: type=1400 audit(${sec}:${serial++}): apparmor="DENIED" operation="exec" class="file" profile="/usr/sbin/nginx" name="/usr/bin/dash" pid=2211 comm="nginx" requested_mask="x" denied_mask="x" fsuid=33 ouid=0 target="/usr/bin/dash"`;
+  else if (i === Math.floor(lines / 2))
+    line = `${stamp(ms)} web-01 kernel: audit: type=1400 audit(${sec}:${serial++}): apparmor="DENIED" operation="exec" class="file" profile="/usr/sbin/nginx" name="/usr/bin/dash" pid=2211 comm="nginx" requested_mask="x" denied_mask="x" fsuid=33 ouid=0 target="/usr/bin/dash"`;
   else {
     const p = (i / 5) % 37;
     line = `${stamp(ms)} web-01 kernel: audit: type=1400 audit(${sec}:${serial++}): apparmor="DENIED" operation="open" class="file" profile="/opt/app${p}" name="/srv/data/app${p}/file${i % 9973}.dat" pid=${3000 + (i % 700)} comm="app${p}" requested_mask="r" denied_mask="r" fsuid=1000 ouid=1000`;

@@ -28,7 +28,18 @@ function rec(t: number, verdict: Verdict): AppArmorRecord {
 }
 
 function action(t: number, extra: Partial<ActionJournalEntry> = {}): ActionJournalEntry {
-  return { v: 1, id: 'a1', phase: 'intent', operator: 'oncall', host: 'web-01', action: 'complain', profile: '/usr/sbin/nginx', argv: [['aa-complain', '/etc/apparmor.d/usr.sbin.nginx']], time: new Date(T0 + t).toISOString(), ...extra } as ActionJournalEntry;
+  return {
+    v: 1,
+    id: 'a1',
+    phase: 'intent',
+    operator: 'oncall',
+    host: 'web-01',
+    action: 'complain',
+    profile: '/usr/sbin/nginx',
+    argv: [['aa-complain', '/etc/apparmor.d/usr.sbin.nginx']],
+    time: new Date(T0 + t).toISOString(),
+    ...extra,
+  } as ActionJournalEntry;
 }
 
 describe('timeline histogram', () => {
@@ -38,7 +49,10 @@ describe('timeline histogram', () => {
     const lines = histogramLines(t, UTC, safeText);
     assert.match(lines[0], /^Denials per 1m \(! LIKELY ATTACK, \+ missing rule, > operator action\)$/);
     const rows = lines.slice(1);
-    assert.deepEqual(rows.map((r) => r.slice(0, 5)), ['03:00', '03:01', '03:02', '03:03', '03:04']);
+    assert.deepEqual(
+      rows.map((r) => r.slice(0, 5)),
+      ['03:00', '03:01', '03:02', '03:03', '03:04'],
+    );
     assert.match(rows[0], /^03:00  \+{40} 2$/);
     assert.match(rows[1], /^03:01  !{20}\+{20} 2$/);
     assert.match(rows[2], /^03:02  \s+0  > 03:02:30 complain \/usr\/sbin\/nginx by oncall$/);
@@ -52,7 +66,10 @@ describe('timeline histogram', () => {
     assert.match(lines[0], /^Denials per 1h /);
     assert.equal(lines.length - 1, 40);
     assert.match(lines[1], /^11-22 03:00 /, 'dates when the span crosses a day');
-    assert.ok(lines.some((l) => /^11-23 09:00  !{40} 1$/.test(l)), lines.join('\n'));
+    assert.ok(
+      lines.some((l) => /^11-23 09:00  !{40} 1$/.test(l)),
+      lines.join('\n'),
+    );
   });
 
   it('is at the top of the text and markdown timelines; a hostile journal string stays inert', async () => {

@@ -2,7 +2,17 @@ import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import { parseJournalLine } from '../../src/timeline/journal-lines.js';
 
-const GOOD = { v: 1, id: 'a1', phase: 'intent', time: '2026-11-22T03:05:05.400Z', operator: 'oncall', host: 'web-01', action: 'complain', profile: 'report-exporter', argv: [['aa-complain', '/etc/apparmor.d/x']] };
+const GOOD = {
+  v: 1,
+  id: 'a1',
+  phase: 'intent',
+  time: '2026-11-22T03:05:05.400Z',
+  operator: 'oncall',
+  host: 'web-01',
+  action: 'complain',
+  profile: 'report-exporter',
+  argv: [['aa-complain', '/etc/apparmor.d/x']],
+};
 
 describe('action journal lines', () => {
   it('keeps an entry with its line number', () => {

@@ -66,7 +66,10 @@ describe('rendering hostile log strings', () => {
     }
     assert.equal(tables, 3, 'summary, chronology, incident');
     const headings = lines.filter((l) => /^#/.test(l));
-    assert.deepEqual(headings.map((h) => h.replace(/:.*$/, '')), ['# AppArmor forensic timeline', '## Over time', '## Chronology', '## Incidents', '### Incident 1']);
+    assert.deepEqual(
+      headings.map((h) => h.replace(/:.*$/, '')),
+      ['# AppArmor forensic timeline', '## Over time', '## Chronology', '## Incidents', '### Incident 1'],
+    );
     assert.ok(!lines.some((l) => l.startsWith('>')));
     assert.doesNotMatch(out, /(?<!\\)\]\(http/, 'no live link');
     assert.doesNotMatch(out, /(?<!\\)<img/, 'no raw HTML');

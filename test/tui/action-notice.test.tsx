@@ -25,7 +25,12 @@ for (const mode of ['demo', 'replay'] as const) {
     const footer = () => frame().split('\n').at(-1) ?? '';
     await until(() => frame().includes('VERDICT'), 'the list');
     const where = mode === 'demo' ? 'in the demo' : 'on saved logs';
-    for (const [k, verb] of [['c', 'complain'], ['u', 'unload'], ['d', 'disable'], ['z', 'undo']]) {
+    for (const [k, verb] of [
+      ['c', 'complain'],
+      ['u', 'unload'],
+      ['d', 'disable'],
+      ['z', 'undo'],
+    ]) {
       app.stdin.write(k);
       await until(() => footer().includes(`${verb}: off ${where}`), `the notice for ${k}`);
       assert.match(footer(), /live only\)/, 'the whole reason fits 80 columns');

@@ -54,7 +54,10 @@ async function liveHost() {
   writeFileSync(join(securityfs, 'profiles'), '/usr/sbin/nginx (enforce)\n');
   const now = Date.now();
   const up = (86_400).toFixed(6).padStart(13);
-  writeFileSync(join(dir, 'dmesg.txt'), `[${up}] audit: type=1400 audit(${(now / 1000).toFixed(3)}:7001): apparmor="DENIED" operation="open" class="file" profile="/usr/sbin/nginx" name="/srv/www/index.html" pid=1900 comm="nginx" requested_mask="r" denied_mask="r" fsuid=33 ouid=33\n`);
+  writeFileSync(
+    join(dir, 'dmesg.txt'),
+    `[${up}] audit: type=1400 audit(${(now / 1000).toFixed(3)}:7001): apparmor="DENIED" operation="open" class="file" profile="/usr/sbin/nginx" name="/srv/www/index.html" pid=1900 comm="nginx" requested_mask="r" denied_mask="r" fsuid=33 ouid=33\n`,
+  );
   const journal = join(dir, 'actions.jsonl');
   const t = new Tmux();
   sessions.push(t);
@@ -84,7 +87,10 @@ test('live: a applies the suggested rule (dialog, verified, journaled); z undoes
   s = await t.waitFor((x) => x.includes('OK verified: /usr/sbin/nginx now enforce'), 'the verified result');
   assert.match(readFileSync(local, 'utf8'), /^\/srv\/www\/index\.html r,$/m);
   const applied = await readJournal(journal);
-  assert.deepEqual(applied.map((e) => `${e.action}:${e.phase}`), ['allow:intent', 'allow:result']);
+  assert.deepEqual(
+    applied.map((e) => `${e.action}:${e.phase}`),
+    ['allow:intent', 'allow:result'],
+  );
   assert.equal(applied[1].outcome, 'verified');
   assert.equal(applied[0].reason, 'new docroot');
 
@@ -100,7 +106,10 @@ test('live: a applies the suggested rule (dialog, verified, journaled); z undoes
   assert.equal(readFileSync(local, 'utf8'), localText);
   assert.equal(readFileSync(file, 'utf8'), profileText);
   const all = await readJournal(journal);
-  assert.deepEqual(all.map((e) => `${e.action}:${e.phase}`), ['allow:intent', 'allow:result', 'remove-rule:intent', 'remove-rule:result']);
+  assert.deepEqual(
+    all.map((e) => `${e.action}:${e.phase}`),
+    ['allow:intent', 'allow:result', 'remove-rule:intent', 'remove-rule:result'],
+  );
   assert.equal(all[3].undoOf, applied[0].id);
   assert.equal(all[3].outcome, 'verified');
 
@@ -115,40 +124,50 @@ test('live: a applies the suggested rule (dialog, verified, journaled); z undoes
   await t.waitFor((x) => x.includes('EXITED rc=0'), 'quit');
 });
 
-test('live: c puts the profile in complain (dialog, verified, journaled, mode shown); z enforces it again (the file as it was)', { skip: root ? false : 'actions need root (the keys refuse without it)' }, async () => {
-  const { t, file, profileText, journal, securityfs } = await liveHost();
-  t.keys('c');
-  let s = await t.waitFor((x) => x.includes('Complain mode'), 'the complain dialog');
-  assert.match(s, /aa-complain /);
-  await proceed(t);
-  s = await t.waitFor((x) => x.includes('OK verified: /usr/sbin/nginx now complain'), 'the verified result');
-  assert.match(readFileSync(file, 'utf8'), /flags=\(complain\)/);
-  assert.equal(readFileSync(join(securityfs, 'profiles'), 'utf8'), '/usr/sbin/nginx (complain)\n');
-  const done = await readJournal(journal);
-  assert.deepEqual(done.map((e) => `${e.action}:${e.phase}:${e.outcome ?? ''}`), ['complain:intent:', 'complain:result:verified']);
-  t.keys('Escape');
-  await t.waitFor((x) => !x.includes('OK verified'), 'the dialog closed');
-  // the Profiles screen follows the kernel: complain now
-  t.keys('2');
-  await t.waitFor((x) => /\/usr\/sbin\/nginx[ │]+complain/.test(x), 'the profile shown in complain mode');
-  t.keys('1');
-  await t.waitFor((x) => x.includes('[1 Incidents]'), 'the incident list');
-  t.keys('z');
-  await t.waitFor((x) => x.includes('complain /usr/sbin/nginx  ->  enforce'), 'the undo list');
-  t.keys('Enter');
-  await t.waitFor((x) => x.includes('Undo: enforce'), 'the undo dialog');
-  await proceed(t);
-  await t.waitFor((x) => x.includes('OK verified: /usr/sbin/nginx now enforce'), 'the verified undo');
-  assert.equal(readFileSync(file, 'utf8'), profileText);
-  const all = await readJournal(journal);
-  assert.deepEqual(all.map((e) => `${e.action}:${e.phase}`), ['complain:intent', 'complain:result', 'enforce:intent', 'enforce:result']);
-  assert.equal(all[3].undoOf, done[0].id);
-  t.keys('Escape');
-  await t.waitFor((x) => !x.includes('OK verified'), 'the dialog closed');
-  t.keys('2');
-  await t.waitFor((x) => /\/usr\/sbin\/nginx[ │]+enforce/.test(x), 'the profile shown in enforce mode again');
-  t.keys('1');
-  await t.waitFor((x) => x.includes('[1 Incidents]'), 'the incident list');
-  t.keys('q');
-  await t.waitFor((x) => x.includes('EXITED rc=0'), 'quit');
-});
+test(
+  'live: c puts the profile in complain (dialog, verified, journaled, mode shown); z enforces it again (the file as it was)',
+  { skip: root ? false : 'actions need root (the keys refuse without it)' },
+  async () => {
+    const { t, file, profileText, journal, securityfs } = await liveHost();
+    t.keys('c');
+    let s = await t.waitFor((x) => x.includes('Complain mode'), 'the complain dialog');
+    assert.match(s, /aa-complain /);
+    await proceed(t);
+    s = await t.waitFor((x) => x.includes('OK verified: /usr/sbin/nginx now complain'), 'the verified result');
+    assert.match(readFileSync(file, 'utf8'), /flags=\(complain\)/);
+    assert.equal(readFileSync(join(securityfs, 'profiles'), 'utf8'), '/usr/sbin/nginx (complain)\n');
+    const done = await readJournal(journal);
+    assert.deepEqual(
+      done.map((e) => `${e.action}:${e.phase}:${e.outcome ?? ''}`),
+      ['complain:intent:', 'complain:result:verified'],
+    );
+    t.keys('Escape');
+    await t.waitFor((x) => !x.includes('OK verified'), 'the dialog closed');
+    // the Profiles screen follows the kernel: complain now
+    t.keys('2');
+    await t.waitFor((x) => /\/usr\/sbin\/nginx[ │]+complain/.test(x), 'the profile shown in complain mode');
+    t.keys('1');
+    await t.waitFor((x) => x.includes('[1 Incidents]'), 'the incident list');
+    t.keys('z');
+    await t.waitFor((x) => x.includes('complain /usr/sbin/nginx  ->  enforce'), 'the undo list');
+    t.keys('Enter');
+    await t.waitFor((x) => x.includes('Undo: enforce'), 'the undo dialog');
+    await proceed(t);
+    await t.waitFor((x) => x.includes('OK verified: /usr/sbin/nginx now enforce'), 'the verified undo');
+    assert.equal(readFileSync(file, 'utf8'), profileText);
+    const all = await readJournal(journal);
+    assert.deepEqual(
+      all.map((e) => `${e.action}:${e.phase}`),
+      ['complain:intent', 'complain:result', 'enforce:intent', 'enforce:result'],
+    );
+    assert.equal(all[3].undoOf, done[0].id);
+    t.keys('Escape');
+    await t.waitFor((x) => !x.includes('OK verified'), 'the dialog closed');
+    t.keys('2');
+    await t.waitFor((x) => /\/usr\/sbin\/nginx[ │]+enforce/.test(x), 'the profile shown in enforce mode again');
+    t.keys('1');
+    await t.waitFor((x) => x.includes('[1 Incidents]'), 'the incident list');
+    t.keys('q');
+    await t.waitFor((x) => x.includes('EXITED rc=0'), 'quit');
+  },
+);

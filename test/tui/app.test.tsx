@@ -20,16 +20,20 @@ function demoStore(): DenialStore {
   s.add(denial({ name: '/usr/share/GeoIP/x.mmdb' }, { verdict: 'missing-rule', time: NOW - 600_000 }));
   s.add(denial({ operation: 'exec', name: '/usr/bin/dash', requested_mask: 'x', denied_mask: 'x' }, { verdict: 'likely-attack', time: NOW - 12_000 }));
   // names that differ in letters, not numbers: a flood of numbered names would collapse into one row
-  for (let i = 0; i < 40; i++) s.add(denial({ profile: 'backup-agent', name: `/var/lib/f${String.fromCharCode(97 + (i % 26))}${String.fromCharCode(97 + Math.floor(i / 26))}` }, { verdict: 'missing-rule', time: NOW - 60_000 - i * 1000 }));
+  for (let i = 0; i < 40; i++)
+    s.add(
+      denial(
+        { profile: 'backup-agent', name: `/var/lib/f${String.fromCharCode(97 + (i % 26))}${String.fromCharCode(97 + Math.floor(i / 26))}` },
+        { verdict: 'missing-rule', time: NOW - 60_000 - i * 1000 },
+      ),
+    );
   return s;
 }
 
 function setup(store = demoStore(), size = { columns: 80, rows: 24 }, extra: Partial<AppProps> = {}) {
   const feed = new TestFeed(modelOf(store, size, NOW));
   const calls = { quit: 0, pause: 0, redraw: 0 };
-  const app = render(
-    <App feed={feed} mode="demo" facts={new Map()} theme={MONO_THEME} utc onQuit={() => calls.quit++} onPause={() => calls.pause++} onRedraw={() => calls.redraw++} {...extra} />,
-  );
+  const app = render(<App feed={feed} mode="demo" facts={new Map()} theme={MONO_THEME} utc onQuit={() => calls.quit++} onPause={() => calls.pause++} onRedraw={() => calls.redraw++} {...extra} />);
   mounted.push(app);
   const frame = () => app.lastFrame() ?? '';
   return { feed, app, calls, frame, store };
@@ -47,7 +51,11 @@ async function ready(frame: () => string) {
 }
 
 test('the frame is at most rows - 1 lines and no line is wider than the terminal', async () => {
-  for (const size of [{ columns: 80, rows: 24 }, { columns: 132, rows: 50 }, { columns: 200, rows: 30 }]) {
+  for (const size of [
+    { columns: 80, rows: 24 },
+    { columns: 132, rows: 50 },
+    { columns: 200, rows: 30 },
+  ]) {
     const { frame, app } = setup(undefined, size);
     await ready(frame);
     const lines = frame().split('\n');

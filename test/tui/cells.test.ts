@@ -19,7 +19,24 @@ test('safeMiddle keeps the child profile or the file name and the start; escapes
 });
 
 function incident(over: Partial<DenialGroup>): DenialGroup {
-  return { key: 'k', profile: 'thumbnail-renderer//helper', operation: 'open', target: '/srv/media/thumbs/2026/11/22/very-long-name-0001.png', mask: 'rw', kinds: ['DENIED'], verdict: 'missing-rule', worstKind: 'DENIED', count: 123456, pids: ['1', '2'], pidsMore: 0, comms: ['x'], firstSeq: 1, lastSeq: 2, samples: [], ...over };
+  return {
+    key: 'k',
+    profile: 'thumbnail-renderer//helper',
+    operation: 'open',
+    target: '/srv/media/thumbs/2026/11/22/very-long-name-0001.png',
+    mask: 'rw',
+    kinds: ['DENIED'],
+    verdict: 'missing-rule',
+    worstKind: 'DENIED',
+    count: 123456,
+    pids: ['1', '2'],
+    pidsMore: 0,
+    comms: ['x'],
+    firstSeq: 1,
+    lastSeq: 2,
+    samples: [],
+    ...over,
+  };
 }
 
 test('incident rows: two rows that differ only at the end of a long name stay apart; cells never touch', () => {
@@ -60,11 +77,17 @@ test('profiles table: ALLOWED counts are shown at every width beside denied, so 
     const lines = frame.split('\n');
     const head = lines.find((l) => l.includes('profile'))!;
     const cols = head.split('│').map((x) => x.trim());
-    const row = lines.find((l) => l.includes('demo-svc'))!.split('│').map((x) => x.trim());
+    const row = lines
+      .find((l) => l.includes('demo-svc'))!
+      .split('│')
+      .map((x) => x.trim());
     const at = (name: string) => cols.indexOf(name);
     assert.ok(at('allowed') > 0, `${width}: an allowed column in ${head}`);
     assert.equal(row[at('allowed')], '300');
     assert.ok(Number(row[at('attacks')]) <= Number(row[at('denied')]) + Number(row[at('allowed')]));
-    assert.ok(lines.every((l) => l.length <= width), `${width}: fits:\n${frame}`);
+    assert.ok(
+      lines.every((l) => l.length <= width),
+      `${width}: fits:\n${frame}`,
+    );
   }
 });

@@ -99,7 +99,8 @@ test('the remembering collapser (one per view) gives what collapseIncidents give
 
 test('a collapsed row too wide for its column keeps its count and the segment with the wildcard; other targets are cut as before', () => {
   const store = new DenialStore();
-  for (let i = 0; i < 30; i++) store.add(denial({ name: `/var/lib/containers/storage/overlay-layers/cache/${1000 + i}/config.json`, pid: String(9000 + i) }, { verdict: 'missing-rule', time: 1_800_000_000_000 + i }));
+  for (let i = 0; i < 30; i++)
+    store.add(denial({ name: `/var/lib/containers/storage/overlay-layers/cache/${1000 + i}/config.json`, pid: String(9000 + i) }, { verdict: 'missing-rule', time: 1_800_000_000_000 + i }));
   store.add(denial({ name: '/var/lib/containers/storage/overlay-layers/cache/plain/config.json' }, { verdict: 'missing-rule', time: 1_800_000_000_100 }));
   const { rows } = collapseIncidents(store.snapshot().incidents);
   const group = rows.find((r) => isGroupKey(r.key))!;

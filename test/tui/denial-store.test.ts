@@ -54,7 +54,10 @@ test('memory is bounded: incidents, pids, samples and the record window', () => 
   for (let i = 0; i < 100; i++) s.add(denial({ name: '/same', pid: String(i) }));
   const snap = s.snapshot();
   assert.ok(snap.incidents.length <= 50);
-  assert.ok(snap.incidents.some((i) => i.target === '/attack'), 'the likely attack is spared while others can go');
+  assert.ok(
+    snap.incidents.some((i) => i.target === '/attack'),
+    'the likely attack is spared while others can go',
+  );
   assert.ok(snap.loss.evicted > 0, 'forgotten incidents are counted');
   assert.equal(snap.loss.dropped, 0, 'evicting a group loses no record: nothing was dropped');
   const same = snap.incidents.find((i) => i.target === '/same')!;
@@ -160,10 +163,20 @@ test('a socket group names its kind: a raw socket is inet raw, not plain inet', 
   const { LineParser } = await import('../../src/parse/line-parser.js');
   const s = new DenialStore();
   const p = new LineParser('dmesg.txt', { record: (r) => s.add(r) });
-  p.push('[  118.155489] audit: type=1400 audit(1795321721.636:14): apparmor="DENIED" operation="create" profile="demo-svc" pid=405 comm="demo-svc" family="inet" sock_type="raw" protocol=1 requested_mask="create" denied_mask="create"');
-  p.push('[  118.200000] audit: type=1400 audit(1795321721.700:15): apparmor="DENIED" operation="create" profile="demo-svc" pid=405 comm="demo-svc" family="inet" sock_type="stream" protocol=6 requested_mask="create" denied_mask="create"');
+  p.push(
+    '[  118.155489] audit: type=1400 audit(1795321721.636:14): apparmor="DENIED" operation="create" profile="demo-svc" pid=405 comm="demo-svc" family="inet" sock_type="raw" protocol=1 requested_mask="create" denied_mask="create"',
+  );
+  p.push(
+    '[  118.200000] audit: type=1400 audit(1795321721.700:15): apparmor="DENIED" operation="create" profile="demo-svc" pid=405 comm="demo-svc" family="inet" sock_type="stream" protocol=6 requested_mask="create" denied_mask="create"',
+  );
   p.end();
-  assert.deepEqual(s.snapshot().incidents.map((i) => i.target).sort(), ['inet raw', 'inet stream']);
+  assert.deepEqual(
+    s
+      .snapshot()
+      .incidents.map((i) => i.target)
+      .sort(),
+    ['inet raw', 'inet stream'],
+  );
 });
 
 test('a pid left out counts once however often it comes back, and a collapsed row claims no more than it knows', () => {

@@ -16,7 +16,10 @@ after(() => {
 });
 
 const lines = (s: string) => s.split('\n');
-const footer = (s: string) => lines(s).filter((l) => l.trim()).at(-1) ?? '';
+const footer = (s: string) =>
+  lines(s)
+    .filter((l) => l.trim())
+    .at(-1) ?? '';
 const selectedRow = (s: string) => lines(s).find((l) => l.startsWith('>')) ?? '';
 const rows = (s: string) => lines(s).filter((l) => /^[ >*](!! ATTACK|~ UNCLEAR|\+ RULE|i INFO|\? )/.test(l));
 
@@ -63,7 +66,10 @@ test('demo in tmux: s sorts by the next column, shown in the header; a field fil
   t.text('ss');
   const byCount = await t.waitFor((x) => x.includes('sort: most frequent'), 'sorted by count');
   const counts = rows(byCount).map((l) => Number(/^[ >*]\S+ \S+\s+(\d+)/.exec(l)?.[1] ?? NaN));
-  assert.ok(counts.every((c, i) => !Number.isNaN(c) && (i === 0 || c <= counts[i - 1])), `counts fall: ${counts.join(',')}`);
+  assert.ok(
+    counts.every((c, i) => !Number.isNaN(c) && (i === 0 || c <= counts[i - 1])),
+    `counts fall: ${counts.join(',')}`,
+  );
   t.text('/verdict:attack');
   t.keys('Enter');
   const f = await t.waitFor((x) => x.includes('filter: verdict:attack'), 'the filter kept');
@@ -105,7 +111,10 @@ test('replay over three days in tmux: the timeline shows dates; t 2026-11-23 08:
   writeFileSync(
     log,
     stamps
-      .map((d, i) => `audit: type=1400 audit(${1795316406 + d}.000:${700 + i}): apparmor="DENIED" operation="open" class="file" profile="/usr/bin/app" name="/srv/file-${'abcde'[i]}" pid=${300 + i} comm="app" requested_mask="r" denied_mask="r" fsuid=0 ouid=0`)
+      .map(
+        (d, i) =>
+          `audit: type=1400 audit(${1795316406 + d}.000:${700 + i}): apparmor="DENIED" operation="open" class="file" profile="/usr/bin/app" name="/srv/file-${'abcde'[i]}" pid=${300 + i} comm="app" requested_mask="r" denied_mask="r" fsuid=0 ouid=0`,
+      )
       .join('\n') + '\n',
   );
   const t = session(['node', BIN, '--input', log, '--no-bell', '--utc']);

@@ -22,7 +22,9 @@ test('replay of a 20000-line flood: one collapsed /proc/@{pid}/status row with i
   const lines: string[] = [];
   for (let i = 0; i < 20000; i++) {
     const pid = 3000 + (i % 4000);
-    lines.push(`Nov 22 03:00:06 web-01 kernel: audit: type=1400 audit(1795316406.${String(i % 1000).padStart(3, '0')}:${5000 + i}): apparmor="DENIED" operation="open" class="file" profile="/usr/bin/monitor" name="/proc/${pid}/status" pid=${pid} comm="monitor" requested_mask="r" denied_mask="r" fsuid=0 ouid=0`);
+    lines.push(
+      `Nov 22 03:00:06 web-01 kernel: audit: type=1400 audit(1795316406.${String(i % 1000).padStart(3, '0')}:${5000 + i}): apparmor="DENIED" operation="open" class="file" profile="/usr/bin/monitor" name="/proc/${pid}/status" pid=${pid} comm="monitor" requested_mask="r" denied_mask="r" fsuid=0 ouid=0`,
+    );
   }
   const log = join(dir, 'flood.log');
   writeFileSync(log, `${lines.join('\n')}\n`);

@@ -12,7 +12,20 @@ test('the header names evicted groups apart from loss: nothing is dropped unless
   const snap = s.snapshot();
   const n = snap.loss.evicted;
   assert.ok(n > 0);
-  const lines = headerLines({ mode: 'replay', paused: false, newSincePause: 0, records: snap.records, verdicts: snap.verdicts, loss: snap.loss, health: [], screen: 'incidents', sortTitle: '', filter: '', width: 100, theme: COLOR_THEME });
+  const lines = headerLines({
+    mode: 'replay',
+    paused: false,
+    newSincePause: 0,
+    records: snap.records,
+    verdicts: snap.verdicts,
+    loss: snap.loss,
+    health: [],
+    screen: 'incidents',
+    sortTitle: '',
+    filter: '',
+    width: 100,
+    theme: COLOR_THEME,
+  });
   const text = lines.map((l) => l.map((x) => x.text).join('')).join('\n');
   assert.match(text, /0 dropped/);
   assert.match(text, new RegExp(`${n} groups evicted`));

@@ -61,9 +61,14 @@ test('two hosts: the header names both, the list has a HOST column, host: keeps 
   // the same field filter on the timeline tests each record (its own host), and names each record's host
   app.stdin.write('3');
   await until(() => frame().includes('[3 Timeline]') && frame().includes('HOST'), 'the timeline');
-  const recs = frame().split('\n').filter((l) => l.includes('DENIED'));
+  const recs = frame()
+    .split('\n')
+    .filter((l) => l.includes('DENIED'));
   assert.equal(recs.length, 2, frame());
-  assert.ok(recs.every((l) => l.includes('db-01 ')), recs.join('\n'));
+  assert.ok(
+    recs.every((l) => l.includes('db-01 ')),
+    recs.join('\n'),
+  );
   // and on Profiles, the profiles of the incidents it keeps
   app.stdin.write('2');
   await until(() => frame().includes('[2 Profiles]') && frame().includes('postgres'), 'the profiles');

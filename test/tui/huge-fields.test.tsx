@@ -37,7 +37,16 @@ function hugeStore(size: number): DenialStore {
     s.add(denial({ name: `/srv/${big('a')}${i}`, comm: big('\u200b'), profile: `p${i}${big('\x1b')}`, info: big('i') }, { verdict: i ? 'missing-rule' : 'likely-attack', time: NOW - i * 1000 }));
   }
   s.add(status(`/usr/bin/${big('s')}`, 'profile_replace', NOW - 10_000));
-  const action: ActionJournalEntry = { id: 'a1', time: new Date(NOW - 5000).toISOString(), phase: 'intent', action: 'complain', profile: big('p'), operator: big('o'), argv: [['aa-complain', big('/f')]], reason: big('r') } as unknown as ActionJournalEntry;
+  const action: ActionJournalEntry = {
+    id: 'a1',
+    time: new Date(NOW - 5000).toISOString(),
+    phase: 'intent',
+    action: 'complain',
+    profile: big('p'),
+    operator: big('o'),
+    argv: [['aa-complain', big('/f')]],
+    reason: big('r'),
+  } as unknown as ActionJournalEntry;
   s.replaceActions([action, { ...action, phase: 'result', outcome: 'verified', exitCodes: [0], error: big('e') } as ActionJournalEntry]);
   s.setHealth([{ name: big('n'), state: 'failed', reason: big('w'), fix: big('f'), lines: 0, records: 0, restarts: 0, stderrTail: [big('t')] }]);
   return s;
@@ -56,10 +65,43 @@ test('every screen builds its lines from quarter-megabyte fields in work bounded
   };
   check('timeline', timelineLines({ items: timelineItems(snap, undefined), start: 0, selected: 0, dropped: 0, utc: true, width: W, height: 20, theme: MONO_THEME }));
   for (const inc of snap.incidents) check('detail', detailLines({ incident: inc, now: NOW, utc: true, width: W, theme: MONO_THEME }));
-  check('incidents', incidentListLines({ rows: snap.incidents, selected: 0, total: snap.incidents.length, now: NOW, width: W, height: 20, theme: MONO_THEME, emptyText: '', emptyDetail: snap.health.flatMap(sourceLines) }));
-  check('empty incidents', incidentListLines({ rows: [], selected: -1, total: 0, now: NOW, width: W, height: 20, theme: MONO_THEME, emptyText: 'none', emptyDetail: snap.health.flatMap(sourceLines) }));
+  check(
+    'incidents',
+    incidentListLines({
+      rows: snap.incidents,
+      selected: 0,
+      total: snap.incidents.length,
+      now: NOW,
+      width: W,
+      height: 20,
+      theme: MONO_THEME,
+      emptyText: '',
+      emptyDetail: snap.health.flatMap(sourceLines),
+    }),
+  );
+  check(
+    'empty incidents',
+    incidentListLines({ rows: [], selected: -1, total: 0, now: NOW, width: W, height: 20, theme: MONO_THEME, emptyText: 'none', emptyDetail: snap.health.flatMap(sourceLines) }),
+  );
   check('action log', actionLogLines({ rows: commandRows(snap.actions, undefined), start: 0, selected: 0, page: 10, utc: true, journal: '/j', width: W, height: 20, theme: MONO_THEME }));
-  check('header', headerLines({ mode: 'live', paused: false, newSincePause: 0, host: 'h'.repeat(MB), records: 1, verdicts: snap.verdicts, loss: snap.loss, health: snap.health, screen: 'incidents', sortTitle: 's', filter: 'f'.repeat(MB), width: W, theme: MONO_THEME }));
+  check(
+    'header',
+    headerLines({
+      mode: 'live',
+      paused: false,
+      newSincePause: 0,
+      host: 'h'.repeat(MB),
+      records: 1,
+      verdicts: snap.verdicts,
+      loss: snap.loss,
+      health: snap.health,
+      screen: 'incidents',
+      sortTitle: 's',
+      filter: 'f'.repeat(MB),
+      width: W,
+      theme: MONO_THEME,
+    }),
+  );
   check('banner', [bannerLine('b'.repeat(MB), MONO_THEME)]);
   check('footer', [footerLine({ prompt: { mark: '/', text: 'f'.repeat(MB), help: '' }, hints: '', demo: false, theme: MONO_THEME })]);
   for (const row of profileTableData(profileRows(snap, new Map(), undefined), 0, W)) {
@@ -110,7 +152,12 @@ test('keys stay responsive on every screen when records hold quarter-megabyte fi
   await press('4', (f) => f.includes('COMMAND'), 'action log');
   await press('?', (f) => f.includes('Keys'), 'help');
   for (const l of frame().split('\n')) assert.ok([...l].length <= 100, `line fits: ${l.length}`);
-  assert.ok(!frame().replace(/\x1b\[[0-9;]*m/g, '').includes('\x1b'), 'no escape reaches the terminal');
+  assert.ok(
+    !frame()
+      .replace(/\x1b\[[0-9;]*m/g, '')
+      .includes('\x1b'),
+    'no escape reaches the terminal',
+  );
   for (const [what, ms] of slowest) assert.ok(ms < 2000, `${what} took ${Math.round(ms)} ms of CPU (${slowest.map(([w, t]) => `${w} ${Math.round(t)}`).join(', ')})`);
   app.stdin.write('\x03');
   await until(() => quits === 1, 'Ctrl-C quits');
@@ -122,7 +169,8 @@ test('every screen stays within the terminal when fields hold wide characters: n
   // width by its own text, in columns, double-width characters and emoji included.
   const store = new DenialStore();
   const wide = (n: number) => '漢字🙂'.repeat(n);
-  for (let i = 0; i < 5; i++) store.add(denial({ name: `/srv/${wide(80)}${i}`, comm: wide(20), profile: `${wide(30)}${i}`, info: wide(50) }, { verdict: i ? 'missing-rule' : 'likely-attack', time: NOW - i * 1000 }));
+  for (let i = 0; i < 5; i++)
+    store.add(denial({ name: `/srv/${wide(80)}${i}`, comm: wide(20), profile: `${wide(30)}${i}`, info: wide(50) }, { verdict: i ? 'missing-rule' : 'likely-attack', time: NOW - i * 1000 }));
   store.add(status(`/usr/bin/${wide(60)}`, 'profile_replace', NOW - 10_000));
   const story = buildTimeline(store.snapshot().window, store.snapshot().actions).incidents;
   const COLS = 100;

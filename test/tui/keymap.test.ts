@@ -5,8 +5,28 @@ import { helpRows, KEYMAP, keymapFor, intentFor } from '../../src/tui/keymap.js'
 import { applyIntent, INITIAL_UI, type ListContext, type UiState } from '../../src/tui/ui-state.js';
 import type { Key } from 'ink';
 
-
-const noKey: Key = { upArrow: false, downArrow: false, leftArrow: false, rightArrow: false, pageDown: false, pageUp: false, home: false, end: false, return: false, escape: false, ctrl: false, shift: false, tab: false, backspace: false, delete: false, meta: false, super: false, hyper: false, capsLock: false, numLock: false };
+const noKey: Key = {
+  upArrow: false,
+  downArrow: false,
+  leftArrow: false,
+  rightArrow: false,
+  pageDown: false,
+  pageUp: false,
+  home: false,
+  end: false,
+  return: false,
+  escape: false,
+  ctrl: false,
+  shift: false,
+  tab: false,
+  backspace: false,
+  delete: false,
+  meta: false,
+  super: false,
+  hyper: false,
+  capsLock: false,
+  numLock: false,
+};
 
 function ctx(keys: string[], attack: boolean[] = keys.map(() => false)): ListContext {
   return { keys, attack, page: 10, detailLines: 40, incidentKeys: keys, incidentAttack: attack };
@@ -14,10 +34,19 @@ function ctx(keys: string[], attack: boolean[] = keys.map(() => false)): ListCon
 
 test('the help is generated from the keymap table that handles keys', () => {
   const rows = helpRows(keymapFor({ actions: false }));
-  for (const b of keymapFor({ actions: false })) if (b.keys) assert.ok(rows.some((r) => r.keys === b.keys), `${b.keys} in help`);
+  for (const b of keymapFor({ actions: false }))
+    if (b.keys)
+      assert.ok(
+        rows.some((r) => r.keys === b.keys),
+        `${b.keys} in help`,
+      );
   assert.ok(!rows.some((r) => r.group === 'Actions'), 'no action keys without an action handler');
   const withActions = helpRows(keymapFor({ actions: true }));
-  for (const k of ['c', 'u', 'd', 'z']) assert.ok(withActions.some((r) => r.keys === k), `${k} in help when actions exist`);
+  for (const k of ['c', 'u', 'd', 'z'])
+    assert.ok(
+      withActions.some((r) => r.keys === k),
+      `${k} in help when actions exist`,
+    );
   assert.deepEqual(intentFor(KEYMAP, 'j', noKey), { type: 'move', by: 1 });
   assert.deepEqual(intentFor(KEYMAP, 'c', { ...noKey, ctrl: true }), { type: 'quit' });
   assert.deepEqual(intentFor(KEYMAP, 'l', { ...noKey, ctrl: true }), { type: 'redraw' });

@@ -18,7 +18,18 @@ afterEach(() => {
 });
 
 function act(id: string, t: number, extra: Partial<ActionJournalEntry> = {}): ActionJournalEntry {
-  return { v: 1, id, phase: 'intent', time: new Date(t).toISOString(), operator: 'oncall', host: 'web-01', action: 'complain', profile: 'backup-agent', argv: [['aa-complain', 'x']], ...extra } as ActionJournalEntry;
+  return {
+    v: 1,
+    id,
+    phase: 'intent',
+    time: new Date(t).toISOString(),
+    operator: 'oncall',
+    host: 'web-01',
+    action: 'complain',
+    profile: 'backup-agent',
+    argv: [['aa-complain', 'x']],
+    ...extra,
+  } as ActionJournalEntry;
 }
 
 /** A flood on backup-agent rising to a peak 5 minutes ago, an action, then a trickle; one attack on nginx. */
@@ -48,7 +59,9 @@ test('header strip: the shape, the action between bars, attacks named in words; 
   assert.doesNotMatch(post, /[▅▆▇█]/, 'low after it');
   assert.equal(m[4], '15s');
   assert.equal(m[5], '60', '15 records in one 15 s bar: 60 a minute');
-  const narrow = headerStripLine({ series: snap.rates, actions: snap.actions, now: NOW, live: false, width: 80, theme: MONO_THEME, utc: true }).map((x) => x.text).join('');
+  const narrow = headerStripLine({ series: snap.rates, actions: snap.actions, now: NOW, live: false, width: 80, theme: MONO_THEME, utc: true })
+    .map((x) => x.text)
+    .join('');
   assert.ok(narrow.length <= 80, narrow);
   assert.match(narrow, /!! attacks 07:59-08:00$/, 'at 80 columns the attacks stay, the legend of the mark goes');
   const empty = headerStripLine({ series: new DenialStore().snapshot().rates, actions: [], now: NOW, live: true, width: 80, theme: MONO_THEME, utc: true });
@@ -76,7 +89,9 @@ test('in the app: the strip under the header, a shape column per profile, a shap
   assert.ok(lines.length <= 29, 'still at most rows - 1 lines');
   app.stdin.write('2');
   await until(() => frame().includes('shape'), 'the shape column');
-  const row = frame().split('\n').find((l) => l.includes('backup-agent'))!;
+  const row = frame()
+    .split('\n')
+    .find((l) => l.includes('backup-agent'))!;
   assert.match(row, /│ [ ▁-█]*│[ ▁-█]* │/, `backup-agent's strip with the action: ${row}`);
   app.stdin.write('1');
   await until(() => frame().includes('[1 Incidents]'), 'back');

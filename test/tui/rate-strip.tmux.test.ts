@@ -80,7 +80,16 @@ test('live: the header strip shows the flood, the action that answered it, and w
   } else {
     // without root the keys refuse: the same action, as `aa-triage act` on the host journals it
     const time = new Date().toISOString();
-    const entry = { v: 1, id: 'strip1', operator: 'oncall', host: 'web-01', action: 'complain', profile: '/usr/sbin/nginx', file: join(profiles, 'usr.sbin.nginx'), argv: [['aa-complain', join(profiles, 'usr.sbin.nginx')]] };
+    const entry = {
+      v: 1,
+      id: 'strip1',
+      operator: 'oncall',
+      host: 'web-01',
+      action: 'complain',
+      profile: '/usr/sbin/nginx',
+      file: join(profiles, 'usr.sbin.nginx'),
+      argv: [['aa-complain', join(profiles, 'usr.sbin.nginx')]],
+    };
     appendFileSync(actions, `${JSON.stringify({ ...entry, phase: 'intent', time })}\n${JSON.stringify({ ...entry, phase: 'result', time, exitCodes: [0], outcome: 'verified' })}\n`);
   }
   s = await t.waitFor((x) => stripOf(x)?.includes('│') ?? false, 'the action marked on the strip', 15_000);

@@ -10,9 +10,18 @@ test('s sorts by every column in turn; each key help row fits an 80-column help'
   s.add(denial({ name: '/b', operation: 'open' }, { verdict: 'missing-rule', time: 2 }));
   s.add(denial({ name: '/a', operation: 'exec', pid: '1' }, { verdict: 'missing-rule', time: 1 }));
   const list = s.snapshot().incidents;
-  assert.deepEqual(sortIncidents(list, 'target').map((i) => i.target), ['/a', '/b']);
-  assert.deepEqual(sortIncidents(list, 'operation').map((i) => i.operation), ['exec', 'open']);
-  assert.deepEqual(sortIncidents(list, 'first').map((i) => i.target), ['/a', '/b']);
+  assert.deepEqual(
+    sortIncidents(list, 'target').map((i) => i.target),
+    ['/a', '/b'],
+  );
+  assert.deepEqual(
+    sortIncidents(list, 'operation').map((i) => i.operation),
+    ['exec', 'open'],
+  );
+  assert.deepEqual(
+    sortIncidents(list, 'first').map((i) => i.target),
+    ['/a', '/b'],
+  );
   assert.ok(SORT_MODES.length >= 9);
   for (const r of helpRows(KEYMAP)) assert.ok(3 + 16 + r.help.length <= 80, `${r.keys}: ${r.help}`);
 });

@@ -101,7 +101,10 @@ test('NO_COLOR gives a monochrome screen that still says what each row is', asyn
   await t.waitFor((x) => x.includes('EXITED rc=0'), 'quit');
 });
 
-for (const [signal, code] of [['SIGTERM', 143], ['SIGHUP', 129]] as const) {
+for (const [signal, code] of [
+  ['SIGTERM', 143],
+  ['SIGHUP', 129],
+] as const) {
   test(`${signal} restores the terminal`, async () => {
     const t = open(['--demo', '--no-bell']);
     await t.waitFor((x) => x.includes('!! ATTACK'), 'the list');
@@ -138,7 +141,8 @@ test('kill -9 of the program: the launcher, which outlives it, restores the term
 test('SIGTERM is handled at once while the screens show records with quarter-megabyte fields', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'aa-huge-'));
   const log = join(dir, 'huge.log');
-  const line = (i: number) => `Nov 22 03:11:4${i} web-01 kernel: audit: type=1400 audit(1795317102.48${i}:313${i}): apparmor="DENIED" operation="open" class="file" profile="/usr/sbin/nginx" name="/srv/${'a'.repeat(256 * 1024)}${i}" pid=2211 comm="${'c'.repeat(256 * 1024)}" requested_mask="r" denied_mask="r" fsuid=33 ouid=0\n`;
+  const line = (i: number) =>
+    `Nov 22 03:11:4${i} web-01 kernel: audit: type=1400 audit(1795317102.48${i}:313${i}): apparmor="DENIED" operation="open" class="file" profile="/usr/sbin/nginx" name="/srv/${'a'.repeat(256 * 1024)}${i}" pid=2211 comm="${'c'.repeat(256 * 1024)}" requested_mask="r" denied_mask="r" fsuid=33 ouid=0\n`;
   writeFileSync(log, [0, 1, 2, 3, 4].map(line).join(''));
   const t = open(['--input', log, '--no-bell']);
   await t.waitFor((x) => x.includes('REPLAY') && x.includes('/usr/sbin/nginx'), 'the list', 30_000);

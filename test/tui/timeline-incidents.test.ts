@@ -14,12 +14,15 @@ import { DenialStore } from '../../src/tui/denial-store.js';
 import { buildTimeline } from '../../src/timeline/builder.js';
 import { timelineItems } from '../../src/tui/view-model.js';
 
-test('demo: the timeline screen groups records under the timeline command\'s incidents', async () => {
+test("demo: the timeline screen groups records under the timeline command's incidents", async () => {
   const demo = findDemo()!;
   const enrichment = await loadEnrichment([demo.profilesDir]);
   const records: AppArmorRecord[] = [];
   await ingestInputs([{ path: demo.log, name: DEMO_SOURCE }], (r) => records.push(r), { enrich: enrichment.enrich });
-  const actions: ActionJournalEntry[] = readFileSync(demo.actions, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  const actions: ActionJournalEntry[] = readFileSync(demo.actions, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   const store = new DenialStore();
   for (const r of records) store.add(r);
   for (const a of actions) store.addAction(a);
@@ -27,7 +30,10 @@ test('demo: the timeline screen groups records under the timeline command\'s inc
   const items = timelineItems(store.snapshot(), undefined);
   const headers = items.flatMap((i) => (i.kind === 'incident' ? [i.incident] : []));
   const cli = buildTimeline(records, actions).incidents;
-  assert.deepEqual(headers.map((h) => [h.id, h.profile, h.verdict, h.records]), cli.map((c) => [c.id, c.profile, c.verdict, c.records]));
+  assert.deepEqual(
+    headers.map((h) => [h.id, h.profile, h.verdict, h.records]),
+    cli.map((c) => [c.id, c.profile, c.verdict, c.records]),
+  );
   assert.equal(headers.length, 5);
   const attack = headers[4];
   assert.deepEqual([attack.profile, attack.verdict, attack.records, attack.pids], ['/usr/sbin/nginx', 'likely-attack', 8, ['2211']]);

@@ -14,10 +14,22 @@ export class Tmux {
   /** Starts `argv` in a fresh session of the given size; the pane stays after the program exits. */
   start(argv: string[], size: { columns: number; rows: number }, env: Record<string, string> = {}): void {
     const quoted = argv.map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
-    const envs = Object.entries(env).map(([k, v]) => `${k}='${v.replace(/'/g, `'\\''`)}'`).join(' ');
+    const envs = Object.entries(env)
+      .map(([k, v]) => `${k}='${v.replace(/'/g, `'\\''`)}'`)
+      .join(' ');
     // The trailer shows the exit status once the program has restored the terminal.
     // CI markers make Ink draw only the last frame (and aa-triage then stays non-interactive).
-    this.run('new-session', '-d', '-s', this.session, '-x', String(size.columns), '-y', String(size.rows), `env -u CI -u CONTINUOUS_INTEGRATION ${envs} TERM=xterm-256color ${quoted}; echo "EXITED rc=$?"; sleep 120`);
+    this.run(
+      'new-session',
+      '-d',
+      '-s',
+      this.session,
+      '-x',
+      String(size.columns),
+      '-y',
+      String(size.rows),
+      `env -u CI -u CONTINUOUS_INTEGRATION ${envs} TERM=xterm-256color ${quoted}; echo "EXITED rc=$?"; sleep 120`,
+    );
     this.run('set-option', '-t', this.session, 'window-size', 'manual');
   }
 

@@ -5,8 +5,28 @@ import { applyIntent, editFilter, INITIAL_UI, type ListContext } from '../../src
 import { windowStart } from '../../src/tui/view-model.js';
 import type { Key } from 'ink';
 
-
-const noKey: Key = { upArrow: false, downArrow: false, leftArrow: false, rightArrow: false, pageDown: false, pageUp: false, home: false, end: false, return: false, escape: false, ctrl: false, shift: false, tab: false, backspace: false, delete: false, meta: false, super: false, hyper: false, capsLock: false, numLock: false };
+const noKey: Key = {
+  upArrow: false,
+  downArrow: false,
+  leftArrow: false,
+  rightArrow: false,
+  pageDown: false,
+  pageUp: false,
+  home: false,
+  end: false,
+  return: false,
+  escape: false,
+  ctrl: false,
+  shift: false,
+  tab: false,
+  backspace: false,
+  delete: false,
+  meta: false,
+  super: false,
+  hyper: false,
+  capsLock: false,
+  numLock: false,
+};
 
 function ctx(keys: string[], attack: boolean[] = keys.map(() => false)): ListContext {
   return { keys, attack, page: 10, detailLines: 40, incidentKeys: keys, incidentAttack: attack };

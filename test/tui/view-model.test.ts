@@ -29,21 +29,51 @@ test('the timeline interleaves records and operator actions in time order', () =
   s.add(denial({}, { time: 1000 }));
   s.addAction({ v: 1, id: 'x', phase: 'intent', time: new Date(2000).toISOString(), operator: 'oncall', host: 'h', action: 'complain', profile: 'report-exporter', argv: [['aa-complain', 'f']] });
   const items = timelineItems(s.snapshot(), undefined);
-  assert.deepEqual(items.map((i) => i.kind), ['incident', 'record', 'action', 'record']);
+  assert.deepEqual(
+    items.map((i) => i.kind),
+    ['incident', 'record', 'action', 'record'],
+  );
 });
 
 test('the action log lists every command with its exit status, and intents without a result', () => {
   const base = { v: 1 as const, time: '2026-11-22T03:05:05Z', operator: 'oncall', host: 'h', profile: 'p' };
   const rows = commandRows(
     [
-      { ...base, id: 'a', phase: 'intent', action: 'disable', argv: [['ln', '-s', 'x', 'y'], ['apparmor_parser', '-R', 'x']] },
-      { ...base, id: 'a', phase: 'result', action: 'disable', argv: [['ln', '-s', 'x', 'y'], ['apparmor_parser', '-R', 'x']], exitCodes: [0, 1], outcome: 'failed' },
+      {
+        ...base,
+        id: 'a',
+        phase: 'intent',
+        action: 'disable',
+        argv: [
+          ['ln', '-s', 'x', 'y'],
+          ['apparmor_parser', '-R', 'x'],
+        ],
+      },
+      {
+        ...base,
+        id: 'a',
+        phase: 'result',
+        action: 'disable',
+        argv: [
+          ['ln', '-s', 'x', 'y'],
+          ['apparmor_parser', '-R', 'x'],
+        ],
+        exitCodes: [0, 1],
+        outcome: 'failed',
+      },
       { ...base, id: 'b', phase: 'intent', action: 'unload', argv: [['apparmor_parser', '-R', 'z']] },
     ],
     undefined,
   );
   assert.equal(rows.length, 3);
-  assert.deepEqual(rows.map((r) => [r.argv[0], r.exit, r.done]), [['ln', 0, true], ['apparmor_parser', 1, true], ['apparmor_parser', undefined, false]]);
+  assert.deepEqual(
+    rows.map((r) => [r.argv[0], r.exit, r.done]),
+    [
+      ['ln', 0, true],
+      ['apparmor_parser', 1, true],
+      ['apparmor_parser', undefined, false],
+    ],
+  );
 });
 
 test('the action log names journal lines it could not read instead of hiding them', async () => {
@@ -82,8 +112,14 @@ test('the filter finds a pid shown in the PIDS column, in the groups and in the 
   s.add(denial({ pid: '4242' }));
   s.add(denial({ pid: '77', name: '/etc/passwd' }));
   const snap = s.snapshot();
-  assert.deepEqual(visibleIncidents(snap, parseFilter('4242'), 'latest').map((i) => i.pids), [['4242']]);
-  assert.deepEqual(visibleIncidents(snap, parseFilter('!4242'), 'latest').map((i) => i.target), ['/etc/passwd']);
+  assert.deepEqual(
+    visibleIncidents(snap, parseFilter('4242'), 'latest').map((i) => i.pids),
+    [['4242']],
+  );
+  assert.deepEqual(
+    visibleIncidents(snap, parseFilter('!4242'), 'latest').map((i) => i.target),
+    ['/etc/passwd'],
+  );
   const records = timelineItems(snap, parseFilter('4242')).filter((x) => x.kind === 'record');
   assert.equal(records.length, 1);
 });

@@ -45,7 +45,10 @@ test('/ in the detail searches it: match N of M, n/N move, Esc leaves the search
   const { frame, press } = setup();
   await ready(frame);
   await press('\r', (f) => f.includes('Decoded fields'), 'the detail');
-  const opened = frame().split('\n').find((l) => l.includes('ATTACK')) ?? '';
+  const opened =
+    frame()
+      .split('\n')
+      .find((l) => l.includes('ATTACK')) ?? '';
   await press('/', (f) => footer(f).includes('/_'), 'the search prompt');
   // "exec" is in the title, the operation field and the evidence: several matches
   await press('exec', (f) => /match 1 of \d+/.test(footer(f)), 'the first match');
@@ -92,14 +95,26 @@ test('/ on the timeline searches it (the selection moves to each match); on the 
 
 test('matches: found case-insensitively in reading order; marked by inverting the line style, the current one bold', () => {
   const m = findMatches(['Exec here', 'none', 'exec and EXEC'], 'exec');
-  assert.deepEqual(m, [{ line: 0, col: 0 }, { line: 2, col: 0 }, { line: 2, col: 9 }]);
+  assert.deepEqual(m, [
+    { line: 0, col: 0 },
+    { line: 2, col: 0 },
+    { line: 2, col: 9 },
+  ]);
   assert.equal(matchFrom(m, 1), 1);
   assert.equal(matchFrom(m, 5), 0, 'wraps to the first');
   assert.equal(matchFrom([], 0), -1);
   // a match across two segments: both parts marked, the text unchanged
   const line = highlightLine([seg('ab'), seg('cd', { inverse: true })], 'bc', 1);
   assert.equal(line.map((s) => s.text).join(''), 'abcd');
-  assert.deepEqual(line.map((s) => [s.text, !!s.inverse, !!s.bold]), [['a', false, false], ['b', true, true], ['c', false, true], ['d', true, false]]);
+  assert.deepEqual(
+    line.map((s) => [s.text, !!s.inverse, !!s.bold]),
+    [
+      ['a', false, false],
+      ['b', true, true],
+      ['c', false, true],
+      ['d', true, false],
+    ],
+  );
   assert.equal(searchStatus({ view: 'detail', text: 'x', editing: false, at: 2 }, 7), '"x": match 3 of 7 · n/N next/previous · Esc leaves search');
 });
 

@@ -35,13 +35,22 @@ export function allowChoice(selected: AllowIncident | undefined, marked: AllowIn
   const list = marked.length ? marked : selected ? [selected] : [];
   if (!list.length) return { ok: false, title: 'Allow', lines: ['Select a missing-rule incident first: a applies its suggested rule.'] };
   const profiles = [...new Set(list.map((i) => i.profile))];
-  if (profiles.length > 1) return { ok: false, title: 'Allow: one profile at a time', lines: [`The marked incidents are for ${profiles.length} profiles (${profiles.join(', ')}): one dialog adds rules to one profile file with one reload. Unmark the others (m).`] };
+  if (profiles.length > 1)
+    return {
+      ok: false,
+      title: 'Allow: one profile at a time',
+      lines: [`The marked incidents are for ${profiles.length} profiles (${profiles.join(', ')}): one dialog adds rules to one profile file with one reload. Unmark the others (m).`],
+    };
   const attack = list.find((i) => i.verdict === 'likely-attack');
   if (attack) {
     return {
       ok: false,
       title: 'Allow: refused (likely attack)',
-      lines: [`${attack.profile} ${attack.operation ?? ''} ${attack.target ?? ''} looks like an attack. ${ATTACK_WARNING}`, attack.classification?.suggestion?.text ?? '', 'No rule is applied for a likely attack. Nothing was tried.'].filter(Boolean),
+      lines: [
+        `${attack.profile} ${attack.operation ?? ''} ${attack.target ?? ''} looks like an attack. ${ATTACK_WARNING}`,
+        attack.classification?.suggestion?.text ?? '',
+        'No rule is applied for a likely attack. Nothing was tried.',
+      ].filter(Boolean),
     };
   }
   const items: AllowItem[] = [];

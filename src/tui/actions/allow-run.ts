@@ -63,11 +63,17 @@ export class AllowRun {
     if (token !== this.host.token()) return;
     if (!r.ok) return this.message('Allow: refused', [r.refusal.reason, 'Nothing was tried.']);
     const attack = this.deps.attackOn?.([...new Set([r.target.profile, ...r.target.fileProfiles])]);
-    if (attack) return this.message('Allow: refused (likely attack on the same profile)', [`Likely attack on the same profile: ${attack}. Respond to it first; no rule is added to a profile under attack.`, 'Nothing was tried.']);
+    if (attack)
+      return this.message('Allow: refused (likely attack on the same profile)', [
+        `Likely attack on the same profile: ${attack}. Respond to it first; no rule is added to a profile under attack.`,
+        'Nothing was tried.',
+      ]);
     const note = subject.marked?.length ? `${subject.marked.length} marked incident${subject.marked.length > 1 ? 's' : ''}: one dialog, one reload` : undefined;
     const samples = subject.incident?.samples;
     const last = samples?.[samples.length - 1];
-    const trigger: ActionJournalEntry['trigger'] | undefined = last ? { ...(last.auditId ? { auditId: last.auditId } : {}), source: last.source, verdict: subject.incident?.verdict, evidence: last.raw.slice(0, 2000) } : undefined;
+    const trigger: ActionJournalEntry['trigger'] | undefined = last
+      ? { ...(last.auditId ? { auditId: last.auditId } : {}), source: last.source, verdict: subject.incident?.verdict, evidence: last.raw.slice(0, 2000) }
+      : undefined;
     this.host.set(openAllowEdit({ profile: choice.profile, items: choice.items, note, trigger }));
   }
 
@@ -116,7 +122,17 @@ export class AllowRun {
       watch.timer = setInterval(() => this.tick(), 1000);
       watch.timer.unref?.();
     }
-    this.host.set({ kind: 'result', plan: prep.plan, judgement: report.judgement, steps: report.steps, id: report.id, journal: this.deps.env.journalPath, notes, status: watch.status, repeat: this.watch ? watch.repeat : undefined });
+    this.host.set({
+      kind: 'result',
+      plan: prep.plan,
+      judgement: report.judgement,
+      steps: report.steps,
+      id: report.id,
+      journal: this.deps.env.journalPath,
+      notes,
+      status: watch.status,
+      repeat: this.watch ? watch.repeat : undefined,
+    });
   }
 
   private tick(): void {
@@ -167,7 +183,11 @@ export class AllowRun {
     if (!u.ok) return this.message('Undo: refused', [u.reason, ...(u.diff ?? []).slice(0, 40)]);
     this.undo = u.prep;
     const removed = u.prep.edits.reduce((n, e) => n + e.added.length, 0);
-    const c = openConfirm({ plan: u.prep.plan, undoOf: entry.id, note: `Removes exactly the ${removed} line${removed > 1 ? 's' : ''} the allow added (${(entry.rules ?? []).join(' ')}) from ${u.prep.edits.map((e) => e.file).join(' and ')}, then loads the file again.` });
+    const c = openConfirm({
+      plan: u.prep.plan,
+      undoOf: entry.id,
+      note: `Removes exactly the ${removed} line${removed > 1 ? 's' : ''} the allow added (${(entry.rules ?? []).join(' ')}) from ${u.prep.edits.map((e) => e.file).join(' and ')}, then loads the file again.`,
+    });
     this.host.set(c);
   }
 

@@ -131,7 +131,11 @@ export class ActionController {
         return;
       }
       if (token !== this.token) return;
-      this.set(candidates.length ? { kind: 'choose-undo', candidates, index: 0 } : { kind: 'message', title: 'Undo', lines: ['Nothing to undo: no complain, unload, disable or allow in the action journal that is not undone yet.'] });
+      this.set(
+        candidates.length
+          ? { kind: 'choose-undo', candidates, index: 0 }
+          : { kind: 'message', title: 'Undo', lines: ['Nothing to undo: no complain, unload, disable or allow in the action journal that is not undone yet.'] },
+      );
       return;
     }
     const name = subject.profile ?? subject.incident?.profile;
@@ -160,7 +164,8 @@ export class ActionController {
       const persistent = buildPlan('complain', r.target);
       const runtime = buildPlan('complain-runtime', r.target);
       if (this.deps.hasCommand('aa-complain')) this.set(openConfirm({ plan: persistent, alternative: runtime, note: attackNote, verdict, trigger }));
-      else this.set(openConfirm({ plan: runtime, note: ['aa-complain is not installed (apparmor-utils): only the runtime change is possible.', attackNote].filter(Boolean).join(' '), verdict, trigger }));
+      else
+        this.set(openConfirm({ plan: runtime, note: ['aa-complain is not installed (apparmor-utils): only the runtime change is possible.', attackNote].filter(Boolean).join(' '), verdict, trigger }));
       return;
     }
     this.set(openConfirm({ plan: buildPlan(verb, r.target), note: attackNote, verdict, trigger }));

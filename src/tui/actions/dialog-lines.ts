@@ -53,7 +53,10 @@ function title(text: string, width: number, t: Theme): Line {
 
 function planFacts(plan: ActionPlan, width: number, t: Theme): Line[] {
   const tg = plan.target;
-  const lines: Line[] = [[seg(' Profile: ', { bold: true }), seg(safe(tg.profile))], [seg(' File:    ', { bold: true }), seg(safe(tg.file))]];
+  const lines: Line[] = [
+    [seg(' Profile: ', { bold: true }), seg(safe(tg.profile))],
+    [seg(' File:    ', { bold: true }), seg(safe(tg.file))],
+  ];
   if (tg.viaParent) for (const l of wrap(`${safe(tg.requested)} is declared inside ${safe(tg.profile)}: the action applies to its parent's file.`, width)) lines.push([seg(l)]);
   if (plan.alsoAffected.length) for (const l of wrap(`Also in this file (changed too): ${plan.alsoAffected.map(safe).join(', ')}`, width)) lines.push([seg(l)]);
   lines.push([seg(' Will run:', { bold: true })]);
@@ -77,7 +80,12 @@ function confirmLines(s: ConfirmState, width: number, t: Theme): Line[] {
   }
   if (s.plan.warning) for (const l of wrap(`WARNING: ${safe(s.plan.warning)}`, width)) lines.push([seg(l, { bold: true, color: t.bad })]);
   lines.push(...planFacts(s.plan, width, t));
-  if (s.alternative) lines.push([seg(` r: ${s.alternative.persists ? 'make it persistent instead (aa-complain edits the file)' : 'only until the next reload instead (apparmor_parser -r -C, the file is not edited)'}`, { dim: t.dim })]);
+  if (s.alternative)
+    lines.push([
+      seg(` r: ${s.alternative.persists ? 'make it persistent instead (aa-complain edits the file)' : 'only until the next reload instead (apparmor_parser -r -C, the file is not edited)'}`, {
+        dim: t.dim,
+      }),
+    ]);
   if (s.note) for (const l of wrap(safe(s.note), width)) lines.push([seg(l, { bold: true })]);
   if (s.req.tier !== 'command' || s.plan.action === 'unload') {
     lines.push([seg(' Consequence:', { bold: true })]);
@@ -108,7 +116,12 @@ export function dialogLines(s: DialogState, width: number, theme: Theme): Line[]
       s.candidates.forEach((c, i) => {
         const sel = i === s.index;
         const e = c.entry;
-        lines.push([seg(`${sel ? '>' : ' '} ${e.time.slice(11, 19)}  ${e.action} ${safe(e.profile)}  ->  ${c.undo}  (${safe(e.operator)}, ${c.interrupted ? 'interrupted: no result journaled, the kernel shows it took effect' : (e.outcome ?? 'no result')})`, { inverse: sel })]);
+        lines.push([
+          seg(
+            `${sel ? '>' : ' '} ${e.time.slice(11, 19)}  ${e.action} ${safe(e.profile)}  ->  ${c.undo}  (${safe(e.operator)}, ${c.interrupted ? 'interrupted: no result journaled, the kernel shows it took effect' : (e.outcome ?? 'no result')})`,
+            { inverse: sel },
+          ),
+        ]);
       });
       lines.push([seg(' j/k: choose · Enter: review the undo · Esc: close', { dim: t.dim })]);
       return lines;
@@ -120,7 +133,11 @@ export function dialogLines(s: DialogState, width: number, theme: Theme): Line[]
     case 'allow-review':
       return allowReviewLines(s, width, t);
     case 'running':
-      return [title(`${TITLE[s.plan.action] ?? s.plan.action}: ${safe(s.plan.target.profile)}`, width, t), ...s.plan.steps.map((a) => [seg(`   $ ${safe(commandLine(a))}`)]), [seg(' running ... (the kernel state is checked afterwards)')]];
+      return [
+        title(`${TITLE[s.plan.action] ?? s.plan.action}: ${safe(s.plan.target.profile)}`, width, t),
+        ...s.plan.steps.map((a) => [seg(`   $ ${safe(commandLine(a))}`)]),
+        [seg(' running ... (the kernel state is checked afterwards)')],
+      ];
     case 'result': {
       const j = s.judgement;
       const mark = j.outcome === 'verified' ? 'OK' : j.outcome === 'failed' ? 'FAILED' : '??';
@@ -131,10 +148,15 @@ export function dialogLines(s: DialogState, width: number, theme: Theme): Line[]
       for (const r of s.steps) {
         const exit = r.timedOut ? 'timed out' : r.exitCode === null ? 'no exit status' : `exit ${r.exitCode}`;
         lines.push([seg(`   $ ${safe(commandLine(r.argv))}  (${exit})`)]);
-        for (const out of `${r.stdout}\n${r.stderr}\n${r.startError ?? ''}`.split('\n').filter((x) => x.trim()).slice(0, 4)) lines.push([seg(`     ${safe(out)}`, { dim: t.dim })]);
+        for (const out of `${r.stdout}\n${r.stderr}\n${r.startError ?? ''}`
+          .split('\n')
+          .filter((x) => x.trim())
+          .slice(0, 4))
+          lines.push([seg(`     ${safe(out)}`, { dim: t.dim })]);
       }
       lines.push([seg(' Kernel STATUS record: ', { bold: true }), seg(s.status ? `${safe(s.status)} seen` : 'not seen in the stream (yet)')]);
-      if (s.repeat) lines.push([seg(' Same denial since the reload: ', { bold: true }), seg(safe(s.repeat), { bold: s.repeat.startsWith('still'), color: s.repeat.startsWith('still') ? t.bad : t.good })]);
+      if (s.repeat)
+        lines.push([seg(' Same denial since the reload: ', { bold: true }), seg(safe(s.repeat), { bold: s.repeat.startsWith('still'), color: s.repeat.startsWith('still') ? t.bad : t.good })]);
       lines.push([seg(` Journaled in ${safe(s.journal)} (id ${s.id}).${s.plan.loosening ? ' Undo: z' : ''}`)]);
       lines.push([seg(' Enter/Esc: close', { dim: t.dim })]);
       return lines;

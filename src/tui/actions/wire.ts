@@ -45,7 +45,9 @@ export function attackAmong(incidents: { profile: string; verdict?: string; oper
 
 export function wireActions(p: WireOptions): ActionsWiring {
   if (p.mode !== 'live') {
-    return { helpNote: `Action keys (c u d a z) change this host's profiles, so they exist only in live mode, not for the ${p.mode === 'demo' ? 'demo' : 'saved logs'}. Use aa-triage act on the host itself.` };
+    return {
+      helpNote: `Action keys (c u d a z) change this host's profiles, so they exist only in live mode, not for the ${p.mode === 'demo' ? 'demo' : 'saved logs'}. Use aa-triage act on the host itself.`,
+    };
   }
   const env = p.env ?? process.env;
   const isRoot = p.cli.isRoot;

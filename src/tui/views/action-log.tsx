@@ -56,7 +56,10 @@ export function actionLogLines(p: ActionLogProps): Line[] {
   const chosen = p.rows[p.selected];
   const full: Line[] = [];
   if (chosen) {
-    full.push([seg(' ')], [seg(` ${chosen.id} ${chosen.action} ${safe(chosen.profile)} by ${safe(chosen.operator)}: ${exitText(chosen)}${chosen.outcome ? `, ${chosen.outcome}` : ''}`, { bold: true })]);
+    full.push(
+      [seg(' ')],
+      [seg(` ${chosen.id} ${chosen.action} ${safe(chosen.profile)} by ${safe(chosen.operator)}: ${exitText(chosen)}${chosen.outcome ? `, ${chosen.outcome}` : ''}`, { bold: true })],
+    );
     for (const row of wrapRows(safeCell(`$ ${chosen.argv.join(' ')}`, 3 * p.width), Math.max(10, p.width - 3), 3)) full.push([seg(`   ${row}`)]);
     if (chosen.reason) full.push([seg(`   reason: ${safeCell(chosen.reason, Math.max(10, p.width - 12))}`)]);
     if (chosen.error) full.push([seg(`   error: ${safe(chosen.error)}`, { color: t.bad })]);

@@ -45,7 +45,10 @@ export function modeBadge(mode: RunMode, paused: boolean, newSincePause: number)
 /** "host web-01", or "2 hosts: web-01, db-01" when the records come from more than one. */
 export function hostText(host: string | undefined, hosts: string[] | undefined, width: number): string {
   if (!hosts || hosts.length < 2) return `host ${safeCell(host ?? hosts?.[0] ?? '?', width)}`;
-  const names = hosts.slice(0, 3).map((h) => safeCell(h, 40)).join(', ');
+  const names = hosts
+    .slice(0, 3)
+    .map((h) => safeCell(h, 40))
+    .join(', ');
   return `${hosts.length} hosts: ${names}${hosts.length > 3 ? ', ...' : ''}`;
 }
 
@@ -120,7 +123,9 @@ export function Header(p: HeaderProps): React.JSX.Element {
 export function sourceLines(h: SourceHealth): string[] {
   // cut to what a wide terminal shows: the lines are fitted to the real width when drawn
   const safe = (s: string) => safeCell(s, 400);
-  const out = [`${safe(h.name)}: ${h.state}${h.lines !== undefined ? `, ${h.lines} lines` : ''}${h.records !== undefined ? `, ${h.records} records` : ''}${h.restarts ? `, ${h.restarts} restarts` : ''}${h.dropped ? `, ${h.dropped} lines dropped` : ''}`];
+  const out = [
+    `${safe(h.name)}: ${h.state}${h.lines !== undefined ? `, ${h.lines} lines` : ''}${h.records !== undefined ? `, ${h.records} records` : ''}${h.restarts ? `, ${h.restarts} restarts` : ''}${h.dropped ? `, ${h.dropped} lines dropped` : ''}`,
+  ];
   if (h.reason) out.push(`  why: ${safe(h.reason)}`);
   if (h.fix) out.push(`  fix: ${safe(h.fix)}`);
   if (h.note) out.push(`  note: ${safe(h.note)}`);

@@ -34,6 +34,16 @@ export function helpLines(keymap: readonly KeyBinding[], theme: Theme, readOnlyN
   return lines;
 }
 
-export function HelpOverlay(p: { keymap: readonly KeyBinding[]; theme: Theme; width: number; height: number; scroll: number; note?: string; sources: SourceHealth[]; search?: ShownSearch; lines?: Line[] }): React.JSX.Element {
+export function HelpOverlay(p: {
+  keymap: readonly KeyBinding[];
+  theme: Theme;
+  width: number;
+  height: number;
+  scroll: number;
+  note?: string;
+  sources: SourceHealth[];
+  search?: ShownSearch;
+  lines?: Line[];
+}): React.JSX.Element {
   return <Lines lines={scrolledLines(p.lines ?? helpLines(p.keymap, p.theme, p.note, p.sources, p.width), p.height, p.scroll, p.theme, p.search)} width={p.width} />;
 }

@@ -31,7 +31,27 @@ export interface IncidentDetailProps {
   lines?: Line[];
 }
 
-const FIELD_ORDER = ['apparmor', 'operation', 'class', 'info', 'error', 'profile', 'label', 'name', 'name2', 'target', 'requested_mask', 'denied_mask', 'mask', 'pid', 'comm', 'fsuid', 'ouid', 'FSUID', 'OUID'];
+const FIELD_ORDER = [
+  'apparmor',
+  'operation',
+  'class',
+  'info',
+  'error',
+  'profile',
+  'label',
+  'name',
+  'name2',
+  'target',
+  'requested_mask',
+  'denied_mask',
+  'mask',
+  'pid',
+  'comm',
+  'fsuid',
+  'ouid',
+  'FSUID',
+  'OUID',
+];
 
 function fieldOrder(keys: string[]): string[] {
   const known = FIELD_ORDER.filter((k) => keys.includes(k));

@@ -47,7 +47,18 @@ interface Columns {
 
 /** Column widths for a terminal width: the target gets what is left; pids and first seen only when wide. */
 export function incidentColumns(width: number, hosts = false): Columns {
-  const c: Columns = { verdict: 10, count: 6, last: 9, first: width >= 100 ? 9 : 0, host: hosts ? (width >= 120 ? 16 : 11) : 0, profile: width >= 120 ? 26 : 17, op: 10, target: 0, mask: 8, pids: width >= 120 ? 16 : width >= 100 ? 10 : 0 };
+  const c: Columns = {
+    verdict: 10,
+    count: 6,
+    last: 9,
+    first: width >= 100 ? 9 : 0,
+    host: hosts ? (width >= 120 ? 16 : 11) : 0,
+    profile: width >= 120 ? 26 : 17,
+    op: 10,
+    target: 0,
+    mask: 8,
+    pids: width >= 120 ? 16 : width >= 100 ? 10 : 0,
+  };
   const fixed = 1 + c.verdict + c.count + c.last + c.first + c.host + c.profile + c.op + c.mask + c.pids;
   c.target = Math.max(8, width - fixed - 1);
   return c;
@@ -65,7 +76,10 @@ function pidText(i: DenialGroup): string {
 
 /** DENIED is the usual case; an access that was ALLOWED (complain mode) or KILLED says so first. */
 export function effectPrefix(i: DenialGroup): string {
-  return i.kinds.filter((k) => k !== 'DENIED').map((k) => `${k} `).join('');
+  return i.kinds
+    .filter((k) => k !== 'DENIED')
+    .map((k) => `${k} `)
+    .join('');
 }
 
 /** Where a collapsed row's pattern first says what varies (`*`, `@{pid}`, `[0-9]*`). */
@@ -110,9 +124,24 @@ export function incidentRowText(i: DenialGroup, c: Columns, now: number): string
 export function incidentListLines(p: IncidentListProps): Line[] {
   const c = incidentColumns(p.width, p.hosts);
   const t = p.theme;
-  const head = [' ', cell('VERDICT', c.verdict), rcell('COUNT', c.count - 1), ' ', cell('LAST', c.last), c.first ? cell('FIRST', c.first) : '', c.host ? cell('HOST', c.host) : '', cell('PROFILE', c.profile), cell('OPERATION', c.op), cell('TARGET', c.target), cell('MASK', c.mask), c.pids ? cell('PIDS', c.pids) : ''].join('');
+  const head = [
+    ' ',
+    cell('VERDICT', c.verdict),
+    rcell('COUNT', c.count - 1),
+    ' ',
+    cell('LAST', c.last),
+    c.first ? cell('FIRST', c.first) : '',
+    c.host ? cell('HOST', c.host) : '',
+    cell('PROFILE', c.profile),
+    cell('OPERATION', c.op),
+    cell('TARGET', c.target),
+    cell('MASK', c.mask),
+    c.pids ? cell('PIDS', c.pids) : '',
+  ].join('');
   // right of the titles when there is room, else in the TARGET title (the widest column)
-  const lines: Line[] = [titleLine(head, p.range, p.width, { bold: true, dim: t.dim }, (r) => (r.length + 8 <= c.target ? head.replace(cell('TARGET', c.target), cell(`TARGET ${r}`, c.target)) : undefined))];
+  const lines: Line[] = [
+    titleLine(head, p.range, p.width, { bold: true, dim: t.dim }, (r) => (r.length + 8 <= c.target ? head.replace(cell('TARGET', c.target), cell(`TARGET ${r}`, c.target)) : undefined)),
+  ];
   if (p.total === 0) {
     lines.push([seg(` ${p.emptyText}`)]);
     for (const l of p.emptyDetail ?? []) lines.push([seg(`   ${l}`)]);

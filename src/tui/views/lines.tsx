@@ -37,11 +37,13 @@ export function Lines({ lines, width }: { lines: Line[]; width: number }): React
         const line = fitLine(whole, width);
         const text = (
           <Text key={i} wrap="truncate-end">
-            {line.length === 0 || line.every((s) => s.text === '') ? ' ' : line.map((s, j) => (
-              <Text key={j} color={s.color} bold={s.bold} inverse={s.inverse} dimColor={s.dim}>
-                {s.text}
-              </Text>
-            ))}
+            {line.length === 0 || line.every((s) => s.text === '')
+              ? ' '
+              : line.map((s, j) => (
+                  <Text key={j} color={s.color} bold={s.bold} inverse={s.inverse} dimColor={s.dim}>
+                    {s.text}
+                  </Text>
+                ))}
           </Text>
         );
         return line.some((s) => NOT_ONE_COLUMN.test(s.text)) ? (
@@ -75,7 +77,6 @@ export function fitLine(line: Line, width: number): Line {
   }
   return out;
 }
-
 
 /**
  * A list's title line with its position ("12-28 of 214 ↓") at the right end when there is room,

@@ -94,7 +94,9 @@ export function HeaderStrip(p: StripProps): React.JSX.Element {
 export function miniStrip(series: RateSeries, from: number, to: number, actions: number[], width: number): { text: string; buckets: Buckets } {
   const acts = actions.filter((x) => x >= from && x <= to);
   const b = bucketize(series, from, to, bucketRoom(width, acts.length));
-  const text = stripCells(b, acts, width).map((c) => c.glyph).join('');
+  const text = stripCells(b, acts, width)
+    .map((c) => c.glyph)
+    .join('');
   return { text: text.padStart(width), buckets: b };
 }
 
@@ -110,7 +112,15 @@ export function windowSeries(window: AppArmorRecord[], keyOf: (r: AppArmorRecord
     else groups.set(k, [r]);
   }
   const out = new Map<string, RateSeries>();
-  for (const [k, rs] of groups) out.set(k, seriesOf(rs, (r) => r.time, (r) => r.classification?.verdict ?? 'unclassified'));
+  for (const [k, rs] of groups)
+    out.set(
+      k,
+      seriesOf(
+        rs,
+        (r) => r.time,
+        (r) => r.classification?.verdict ?? 'unclassified',
+      ),
+    );
   return out;
 }
 
@@ -140,11 +150,22 @@ export function profileShapes(snap: { window: AppArmorRecord[]; actions: ActionJ
 }
 
 /** An incident's strip line for its detail: `shape ▁▃█ │▁  03:00-03:12, 1m/bar, 12 of 12 records (recent window)`. */
-export function incidentShape(snap: { window: AppArmorRecord[]; actions: ActionJournalEntry[] }, inc: { key: string; count: number }, now: number, width: number, utc: boolean, tz?: string): string | undefined {
+export function incidentShape(
+  snap: { window: AppArmorRecord[]; actions: ActionJournalEntry[] },
+  inc: { key: string; count: number },
+  now: number,
+  width: number,
+  utc: boolean,
+  tz?: string,
+): string | undefined {
   const mine = snap.window.filter((r) => isDenial(r) && incidentKey(r) === inc.key);
   const range = windowRange(mine, now);
   if (!range) return undefined;
-  const series = seriesOf(mine, (r) => r.time, (r) => r.classification?.verdict ?? 'unclassified');
+  const series = seriesOf(
+    mine,
+    (r) => r.time,
+    (r) => r.classification?.verdict ?? 'unclassified',
+  );
   const { text, buckets: b } = miniStrip(series, range.from, range.to, actionTimes(snap.actions), width);
   const kept = mine.length < inc.count ? `${mine.length} of ${inc.count} records (the recent window)` : `${inc.count} record${inc.count === 1 ? '' : 's'}`;
   return `shape ${text.trimStart()}  ${edgeTime(b.from, b.stepMs, utc, tz)}-${edgeTime(range.to, b.stepMs, utc, tz)}, ${stepLabel(b.stepMs)}/bar, ${kept}${text.includes(ACTION_GLYPH) ? `, ${ACTION_GLYPH} action` : ''}`;

@@ -67,18 +67,32 @@ export function timelineRow(item: TimelineItem, utc: boolean, theme: Theme, tz?:
       seg(time),
       seg(`#${inc.id} `.padEnd(4), { bold: true }),
       seg(`${VERDICT_LABEL[v].padEnd(10)}`, { color: theme.verdict[v], bold: true }),
-      seg(`incident: ${safe(inc.profile)} · ${inc.records} record${inc.records === 1 ? '' : 's'}${pids} · until ${clockTime(inc.last.time, utc, tz)}${inc.reasons[0] ? ` · ${safe(inc.reasons[0])}` : ''}`, { bold: true }),
+      seg(
+        `incident: ${safe(inc.profile)} · ${inc.records} record${inc.records === 1 ? '' : 's'}${pids} · until ${clockTime(inc.last.time, utc, tz)}${inc.reasons[0] ? ` · ${safe(inc.reasons[0])}` : ''}`,
+        { bold: true },
+      ),
     ];
   }
   if (item.kind === 'action') {
     const e = item.entry;
-    const res = e.phase === 'result' ? ` → ${safe(e.outcome ?? 'done')}${e.exitCodes ? ` exit ${e.exitCodes.map((c) => (c === null ? 'signal' : c)).join(',')}` : ''}` : e.reason ? ` (${safe(e.reason)})` : '';
-    return [seg(time), seg('    '), seg('ACTION  ', { bold: true, color: theme.accent }), seg(`${safe(e.operator)} ${safe(e.action)}${e.dryRun ? ' (dry run)' : ''} ${safe(e.profile)} ${safe(e.phase)}${res}`, { bold: true })];
+    const res =
+      e.phase === 'result' ? ` → ${safe(e.outcome ?? 'done')}${e.exitCodes ? ` exit ${e.exitCodes.map((c) => (c === null ? 'signal' : c)).join(',')}` : ''}` : e.reason ? ` (${safe(e.reason)})` : '';
+    return [
+      seg(time),
+      seg('    '),
+      seg('ACTION  ', { bold: true, color: theme.accent }),
+      seg(`${safe(e.operator)} ${safe(e.action)}${e.dryRun ? ' (dry run)' : ''} ${safe(e.profile)} ${safe(e.phase)}${res}`, { bold: true }),
+    ];
   }
   const r = item.record;
   const f = r.fields;
   if (r.kind === 'STATUS') {
-    return [seg(time), seg('    '), seg('STATUS  ', { color: theme.accent }), seg(`${safe(f.operation ?? '')} ${safe(f.name ?? '')}${f.info ? ` (${safe(f.info)})` : ''}  [${safe(r.source.name)}:${r.source.line}]`)];
+    return [
+      seg(time),
+      seg('    '),
+      seg('STATUS  ', { color: theme.accent }),
+      seg(`${safe(f.operation ?? '')} ${safe(f.name ?? '')}${f.info ? ` (${safe(f.info)})` : ''}  [${safe(r.source.name)}:${r.source.line}]`),
+    ];
   }
   const v = r.classification?.verdict ?? NO_VERDICT;
   const mask = recordMask(r) ?? '';

@@ -6,7 +6,12 @@ const [file, want] = process.argv.slice(2);
 const name = `act: the action journal has an intent and a verified result for each of the ${want} actions`;
 let lines = [];
 try {
-  lines = fs.readFileSync(file, 'utf8').trim().split('\n').filter(Boolean).map((x) => JSON.parse(x));
+  lines = fs
+    .readFileSync(file, 'utf8')
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((x) => JSON.parse(x));
 } catch (err) {
   console.log(`not ok - ${name}\n  # cannot read ${file}: ${err.message}`);
   process.exit(0);

@@ -46,7 +46,11 @@ let out = [];
 let badLines = 0;
 for (const line of fs.readFileSync(outFile, 'utf8').split('\n')) {
   if (!line.trim()) continue;
-  try { out.push(JSON.parse(line)); } catch { badLines += 1; }
+  try {
+    out.push(JSON.parse(line));
+  } catch {
+    badLines += 1;
+  }
 }
 tap(badLines === 0, 'stdout is NDJSON', [`${badLines} lines are not JSON`]);
 out = out.filter((o) => o && typeof o === 'object' && typeof o.apparmor === 'string');
@@ -78,38 +82,59 @@ for (const g of truth.values()) {
   else if (hits.length > 1) dup.push([g, hits.length]);
 }
 const extra = out.filter((o) => !used.has(o));
-tap(missing.length === 0 && dup.length === 0 && extra.length === 0 && out.length === truth.size,
+tap(
+  missing.length === 0 && dup.length === 0 && extra.length === 0 && out.length === truth.size,
   `every AppArmor record of the carriers exactly once (${truth.size} in the carriers, ${out.length} in the output)`,
   [
     ...missing.slice(0, 3).map((g) => `missing: serial ${g.serial} ${JSON.stringify(g.fields)}`),
     ...dup.slice(0, 3).map(([g, n]) => `${n} times: serial ${g.serial} ${JSON.stringify(g.fields)}`),
     ...extra.slice(0, 3).map((o) => `not in any carrier (or a duplicate): ${JSON.stringify({ ...o, reasons: undefined, suggestion: undefined })}`),
     `missing ${missing.length}, duplicated ${dup.length}, extra ${extra.length}`,
-  ]);
+  ],
+);
 
 for (const spec of mustInclude) {
   const recs = load(spec);
   const lost = recs.filter((g) => !candidates(g).some((o) => carries(o, g)));
-  tap(lost.length === 0, `all ${recs.length} records of ${spec.split('/').pop()} are in the output`,
-    lost.slice(0, 3).map((g) => `missing: serial ${g.serial} ${JSON.stringify(g.fields)}`));
+  tap(
+    lost.length === 0,
+    `all ${recs.length} records of ${spec.split('/').pop()} are in the output`,
+    lost.slice(0, 3).map((g) => `missing: serial ${g.serial} ${JSON.stringify(g.fields)}`),
+  );
 }
 
 // the contract's fields
 // (info records, e.g. STATUS, carry no suggestion: there is nothing to do about them)
 const contractOf = (o) => ['time', 'serial', 'host', 'source', 'verdict', 'reasons', ...(o.verdict === 'info' ? [] : ['suggestion'])];
 const VERDICTS = new Set(['likely-attack', 'missing-rule', 'unclear', 'info']);
-const broken = out.filter((o) => contractOf(o).some((k) => !(k in o)) || !VERDICTS.has(o.verdict)
-  || typeof o.source !== 'object' || typeof o.source?.name !== 'string' || !Array.isArray(o.reasons));
-tap(out.length > 0 && broken.length === 0, 'every record has time, serial, host, source {name,line}, verdict, reasons (and a suggestion unless info)',
-  broken.slice(0, 3).map((o) => `lacks ${contractOf(o).filter((k) => !(k in o)).join(', ') || 'a valid verdict/source/reasons'}: ${JSON.stringify(o).slice(0, 200)}`));
+const broken = out.filter((o) => contractOf(o).some((k) => !(k in o)) || !VERDICTS.has(o.verdict) || typeof o.source !== 'object' || typeof o.source?.name !== 'string' || !Array.isArray(o.reasons));
+tap(
+  out.length > 0 && broken.length === 0,
+  'every record has time, serial, host, source {name,line}, verdict, reasons (and a suggestion unless info)',
+  broken.slice(0, 3).map(
+    (o) =>
+      `lacks ${
+        contractOf(o)
+          .filter((k) => !(k in o))
+          .join(', ') || 'a valid verdict/source/reasons'
+      }: ${JSON.stringify(o).slice(0, 200)}`,
+  ),
+);
 
 if (expectFile) {
-  const exp = fs.readFileSync(expectFile, 'utf8').split('\n').filter(Boolean).map((l) => {
-    const [phase, mode, scenario, ...kv] = l.split('\t');
-    const want = {};
-    for (const p of kv) { const j = p.indexOf('='); if (j > 0) want[p.slice(0, j)] = p.slice(j + 1); }
-    return { phase, mode, scenario, want };
-  });
+  const exp = fs
+    .readFileSync(expectFile, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => {
+      const [phase, mode, scenario, ...kv] = l.split('\t');
+      const want = {};
+      for (const p of kv) {
+        const j = p.indexOf('=');
+        if (j > 0) want[p.slice(0, j)] = p.slice(j + 1);
+      }
+      return { phase, mode, scenario, want };
+    });
   const groups = new Map();
   for (const e of exp) {
     const g = `${e.phase} ${e.mode} ${e.scenario.replace(/^burst-\d+$/, 'burst')}`;

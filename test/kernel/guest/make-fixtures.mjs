@@ -32,9 +32,19 @@ const windowed = (text, phase) => {
 };
 
 // dmesg text carriers
-for (const [src, dst] of [['dmesg.txt', 'dmesg.txt'], ['dmesg-T.txt', 'dmesg-T.txt'],
-  ['dmesg-iso.txt', 'dmesg-iso.txt'], ['dmesg-r.txt', 'dmesg-r.txt'], ['dmesg-x.txt', 'dmesg-x.txt']]) {
-  write(dst, windowed(read(src), 'noauditd').filter((l) => !trimmed(l)).join('\n') + '\n');
+for (const [src, dst] of [
+  ['dmesg.txt', 'dmesg.txt'],
+  ['dmesg-T.txt', 'dmesg-T.txt'],
+  ['dmesg-iso.txt', 'dmesg-iso.txt'],
+  ['dmesg-r.txt', 'dmesg-r.txt'],
+  ['dmesg-x.txt', 'dmesg-x.txt'],
+]) {
+  write(
+    dst,
+    windowed(read(src), 'noauditd')
+      .filter((l) => !trimmed(l))
+      .join('\n') + '\n',
+  );
 }
 // dmesg --json (util-linux pretty-prints one entry over several lines, "},{" between entries):
 // keep the header/footer and the entries of the window, in the original text
@@ -53,17 +63,41 @@ for (const [src, dst] of [['dmesg.txt', 'dmesg.txt'], ['dmesg-T.txt', 'dmesg-T.t
     if (!t.trimEnd().endsWith('}')) t += '\n      }';
     return t;
   });
-  const out = text.slice(0, open) + kept.join(',') .replace(/\n      \},      \{\n/g, SEP) + text.slice(close);
+  const out = text.slice(0, open) + kept.join(',').replace(/\n      \},      \{\n/g, SEP) + text.slice(close);
   JSON.parse(out); // must stay valid
   write('dmesg.json', out);
 }
 // journal carriers (line based; json is one object per line)
 for (const o of ['short', 'short-iso', 'short-precise', 'short-monotonic', 'cat']) {
-  write(`journal-k-${o}.txt`, read(`journal-k-${o}.txt`).split('\n').filter((l) => !trimmed(l)).join('\n'));
+  write(
+    `journal-k-${o}.txt`,
+    read(`journal-k-${o}.txt`)
+      .split('\n')
+      .filter((l) => !trimmed(l))
+      .join('\n'),
+  );
 }
-write('journal-k-json.ndjson', read('journal-k-json.txt').split('\n').filter((l) => !trimmed(l)).join('\n'));
-write('journal-audit-short.txt', read('journal-audit-short.txt').split('\n').filter((l) => !trimmed(l)).join('\n'));
-write('journal-audit-json.ndjson', read('journal-audit-json.txt').split('\n').filter((l) => !trimmed(l)).join('\n'));
+write(
+  'journal-k-json.ndjson',
+  read('journal-k-json.txt')
+    .split('\n')
+    .filter((l) => !trimmed(l))
+    .join('\n'),
+);
+write(
+  'journal-audit-short.txt',
+  read('journal-audit-short.txt')
+    .split('\n')
+    .filter((l) => !trimmed(l))
+    .join('\n'),
+);
+write(
+  'journal-audit-json.ndjson',
+  read('journal-audit-json.txt')
+    .split('\n')
+    .filter((l) => !trimmed(l))
+    .join('\n'),
+);
 // dmesg while auditd runs: the window shows what (little) the kernel log still gets
 if (have('dmesg-auditd.txt')) write('dmesg-with-auditd.txt', windowed(read('dmesg-auditd.txt'), 'auditd').join('\n') + '\n');
 // audit.log of the auditd phase: drop whole events (AVC + SYSCALL + PROCTITLE) of trimmed records
@@ -71,18 +105,33 @@ if (have('audit-phase.log')) {
   const lines = read('audit-phase.log').split('\n');
   const drop = new Set();
   for (const l of lines) {
-    if (trimmed(l)) { const m = /audit\(\d+\.\d+:(\d+)\)/.exec(l); if (m) drop.add(m[1]); }
+    if (trimmed(l)) {
+      const m = /audit\(\d+\.\d+:(\d+)\)/.exec(l);
+      if (m) drop.add(m[1]);
+    }
   }
-  write('audit.log', lines.filter((l) => {
-    const m = /audit\(\d+\.\d+:(\d+)\)/.exec(l);
-    return !(m && drop.has(m[1]));
-  }).join('\n'));
+  write(
+    'audit.log',
+    lines
+      .filter((l) => {
+        const m = /audit\(\d+\.\d+:(\d+)\)/.exec(l);
+        return !(m && drop.has(m[1]));
+      })
+      .join('\n'),
+  );
 }
 // expectations, trimmed the same way
-write('expected-records.tsv', fs.readFileSync(expectFile, 'utf8').split('\n').filter((l) => {
-  const m = /\tburst-(\d+)\t/.exec(l);
-  return !(m && Number(m[1]) >= KEEP);
-}).join('\n'));
+write(
+  'expected-records.tsv',
+  fs
+    .readFileSync(expectFile, 'utf8')
+    .split('\n')
+    .filter((l) => {
+      const m = /\tburst-(\d+)\t/.exec(l);
+      return !(m && Number(m[1]) >= KEEP);
+    })
+    .join('\n'),
+);
 for (const f of fs.readdirSync(fix).sort()) {
   console.log(`${f}\t${fs.statSync(path.join(fix, f)).size}`);
 }

@@ -3,8 +3,7 @@
 // with it, so that the suite checks aa-triage against something else.
 import fs from 'node:fs';
 
-const HEX_KEYS = new Set(['name', 'name2', 'profile', 'label', 'peer', 'peer_label', 'comm', 'exe',
-  'namespace', 'target', 'srcname', 'execpath', 'addr', 'peer_addr']);
+const HEX_KEYS = new Set(['name', 'name2', 'profile', 'label', 'peer', 'peer_label', 'comm', 'exe', 'namespace', 'target', 'srcname', 'execpath', 'addr', 'peer_addr']);
 const FIELD = /([A-Za-z_][A-Za-z0-9_]*)=("(?:[^"\\]|\\.)*"|[^\s"\x1d]+)/g;
 
 export function fields(text) {
@@ -53,15 +52,19 @@ export function readJournalJson(file) {
 }
 
 export function readExpect(file) {
-  return fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).map((line) => {
-    const [phase, mode, scenario, ...kv] = line.split('\t');
-    const want = {};
-    for (const p of kv.join('\t').split('\t')) {
-      const j = p.indexOf('=');
-      if (j > 0) want[p.slice(0, j)] = p.slice(j + 1);
-    }
-    return { phase, mode, scenario, want };
-  });
+  return fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => {
+      const [phase, mode, scenario, ...kv] = line.split('\t');
+      const want = {};
+      for (const p of kv.join('\t').split('\t')) {
+        const j = p.indexOf('=');
+        if (j > 0) want[p.slice(0, j)] = p.slice(j + 1);
+      }
+      return { phase, mode, scenario, want };
+    });
 }
 
 export function matches(rec, want) {
@@ -71,6 +74,8 @@ export function matches(rec, want) {
 
 // identity of a record: serial plus its fields (one audit event can carry several records)
 export function identity(serial, f) {
-  const keys = Object.keys(f).filter((k) => !['FSUID', 'OUID'].includes(k)).sort();
+  const keys = Object.keys(f)
+    .filter((k) => !['FSUID', 'OUID'].includes(k))
+    .sort();
   return `${serial}|${keys.map((k) => `${k}=${f[k]}`).join(' ')}`;
 }

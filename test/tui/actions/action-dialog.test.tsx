@@ -222,7 +222,19 @@ describe('action dialogs', () => {
   it('undo of an action killed mid-way (only its intent journaled) works from the kernel state', async () => {
     // `act unload` killed with -9 after the unload: the intent is there, the result is not
     mkdirSync(dirname(host.journal), { recursive: true });
-    const intent = { v: 1, id: 'killed1', phase: 'intent', time: '2026-11-22T03:00:00.000Z', operator: 'oncall', host: 'web-01', action: 'unload', profile: '/usr/sbin/nginx', file: join(host.profilesDir, 'usr.sbin.nginx'), argv: [['apparmor_parser', '-R', join(host.profilesDir, 'usr.sbin.nginx')]], modeBefore: 'enforce' };
+    const intent = {
+      v: 1,
+      id: 'killed1',
+      phase: 'intent',
+      time: '2026-11-22T03:00:00.000Z',
+      operator: 'oncall',
+      host: 'web-01',
+      action: 'unload',
+      profile: '/usr/sbin/nginx',
+      file: join(host.profilesDir, 'usr.sbin.nginx'),
+      argv: [['apparmor_parser', '-R', join(host.profilesDir, 'usr.sbin.nginx')]],
+      modeBefore: 'enforce',
+    };
     writeFileSync(host.journal, `${JSON.stringify(intent)}\n`);
     host.setLoaded(host.loaded().replace('/usr/sbin/nginx (enforce)\n', ''));
     const ctl = controller();

@@ -44,7 +44,20 @@ function setup(records: AppArmorRecord[]) {
     readJournal: () => readJournal(host.journal),
     attackOn: (profiles) => attackAmong(store.snapshot().incidents, profiles),
   });
-  const app = render(<App feed={feed} mode="live" facts={new Map()} theme={MONO_THEME} utc actions={ctl} onAction={(verb, target) => void ctl.open(verb, target)} onQuit={() => {}} onPause={() => {}} onRedraw={() => {}} />);
+  const app = render(
+    <App
+      feed={feed}
+      mode="live"
+      facts={new Map()}
+      theme={MONO_THEME}
+      utc
+      actions={ctl}
+      onAction={(verb, target) => void ctl.open(verb, target)}
+      onQuit={() => {}}
+      onPause={() => {}}
+      onRedraw={() => {}}
+    />,
+  );
   mounted.push(app);
   const frame = () => app.lastFrame() ?? '';
   return { app, frame, ctl };
