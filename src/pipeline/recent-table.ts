@@ -6,10 +6,11 @@
  * generations), with no per-entry objects and no eviction walk. A Map of the same size costs
  * several times the memory and, at a few hundred thousand keys, most of the deduper's time.
  *
- * A generation's arrays start small and double (keys moved over) as it fills, up to `slots`: a
- * short log touches little memory (first touching a page of fresh memory costs far more than a
- * probe), and what is remembered is the same, since a generation turns over by its count of keys,
- * never by the size its arrays have reached.
+ * A generation's arrays start small and grow eightfold (keys moved over) as they fill, up to
+ * `slots`: a short log touches little memory (first touching a page of fresh memory costs far more
+ * than a probe), and what is remembered is the same, since a generation turns over by its count of
+ * keys, never by the size its arrays have reached. Growing eightfold moves a seventh of the keys
+ * doubling moved (131,000 for the deduper's first generation): 2-3 % of a 1M-line replay.
  */
 const EMPTY = 0;
 /** Keys are stored with this bit set, so 0 means an empty slot. */
@@ -52,6 +53,8 @@ export class RecentTable {
 
 /** Slots a generation starts with (log2), when its bound is larger. */
 const FIRST_LOG2 = 12;
+/** How much a generation's arrays grow at a time (a power of two): each growth moves every key. */
+const GROWTH = 8;
 
 class Generation {
   /** The bound: slots the arrays may grow to. */
@@ -131,11 +134,11 @@ class Generation {
     this.shift = 32 - log2;
   }
 
-  /** Twice the slots, every key (forgotten ones too: they still count) moved over. */
+  /** GROWTH times the slots (up to the bound), every key (forgotten ones too: they still count) moved over. */
   private grow(): void {
     const keys = this.keys;
     const values = this.values;
-    this.resize(keys.length * 2);
+    this.resize(Math.min(keys.length * GROWTH, this.slots));
     for (let j = 0; j < keys.length; j++) {
       const k = keys[j];
       if (k === EMPTY) continue;

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { RecentTable } from '../../src/pipeline/recent-table.js';
 import { RecordDeduper } from '../../src/pipeline/dedupe.js';
 import type { AppArmorRecord } from '../../src/model/record.js';
+import { prng } from '../../bench/generate.mjs';
 
 function rec(fields: Record<string, string>, extra: Partial<AppArmorRecord> = {}): AppArmorRecord {
   return { kind: 'DENIED', fields: { apparmor: 'DENIED', ...fields }, carrier: 'dmesg', source: { name: 't', line: 1 }, raw: '', ...extra };
@@ -80,36 +81,43 @@ test('recent table: get, set, delete, and generations keep the newest keys', () 
   assert.equal(t.get(0), undefined, 'two generations ago: forgotten');
 });
 
-test('recent table whose arrays grow as it fills: every answer as from two generations of maps turned over at half the slots', () => {
-  const log2 = 15; // starts with fewer slots and doubles three times
-  const t = new RecentTable(log2);
-  let young = new Map<number, number>();
-  let old = new Map<number, number>();
-  /** Keys set since the young generation began, forgotten ones too (they keep their slot). */
-  let youngKeys = new Set<number>();
-  let x = 7;
-  const next = (): number => (x = (Math.imul(x ^ (x >>> 15), 0x2c1b3c6d) + 0x6b) | 0);
-  for (let i = 0; i < 200_000; i++) {
-    const r = next() >>> 0;
-    // keys from a range small enough to repeat, some above 30 bits (the table keeps 30)
-    const key = (r % 3 === 0 ? next() : next() % 40_000) & 0x3fffffff;
-    const op = r % 10;
-    if (op < 5) {
-      const want = youngKeys.has(key) ? young.get(key) : old.get(key);
-      assert.equal(t.get(key), want, `get ${key} at step ${i}`);
-    } else if (op < 9) {
-      t.set(key, i);
-      young.set(key, i);
-      youngKeys.add(key);
-      if (youngKeys.size * 2 >= 1 << log2) {
-        old = young;
-        young = new Map();
-        youngKeys = new Set();
+for (const [log2, steps, range] of [
+  [15, 200_000, 40_000], // starts with 2^12 slots and grows once, to its bound
+  [17, 600_000, 100_000], // grows to 2^15, then to its bound (less than a growth's factor): turned over twice
+]) {
+  test(`recent table whose arrays grow as it fills (2^${log2} slots): every answer as from two generations of maps turned over at half the slots`, () => {
+    const t = new RecentTable(log2);
+    let young = new Map<number, number>();
+    let old = new Map<number, number>();
+    /** Keys set since the young generation began, forgotten ones too (they keep their slot). */
+    let youngKeys = new Set<number>();
+    let turnovers = 0;
+    const random = prng(7);
+    const next = (): number => Math.floor(random() * 2 ** 32);
+    for (let i = 0; i < steps; i++) {
+      const r = next();
+      // keys from a range small enough to repeat, some above 30 bits (the table keeps 30)
+      const key = (r % 3 === 0 ? next() : next() % range) & 0x3fffffff;
+      const op = r % 10;
+      if (op < 5) {
+        const want = youngKeys.has(key) ? young.get(key) : old.get(key);
+        assert.equal(t.get(key), want, `get ${key} at step ${i}`);
+      } else if (op < 9) {
+        t.set(key, i);
+        young.set(key, i);
+        youngKeys.add(key);
+        if (youngKeys.size * 2 >= 1 << log2) {
+          old = young;
+          young = new Map();
+          youngKeys = new Set();
+          turnovers++;
+        }
+      } else {
+        t.delete(key);
+        young.delete(key);
+        old.delete(key);
       }
-    } else {
-      t.delete(key);
-      young.delete(key);
-      old.delete(key);
     }
-  }
-});
+    assert.ok(turnovers >= 2, `generations turned over ${turnovers} times`);
+  });
+}
