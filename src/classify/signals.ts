@@ -61,6 +61,7 @@ const MODULE_LOADER_RE = /^(?:kmod|modprobe|insmod_helper|nvidia[_-]modprobe|hwc
 const POLICY_LOADER_RE = /^(?:apparmor_parser|aa-[\w-]+|snapd|snap-confine|lxd|incusd|libvirtd|virt-aa-helper)$/;
 const SHELL_RUNNING_SERVER_RE = /^(?:sshd|master|postfix|exim4?|cupsd)$/;
 const SSHD_RE = /^sshd(?:-session|-auth)?$/;
+const GNUPG_LOCK_RE = /\/\.gnupg\/(?:[^/]+\/)*\.#lk0x[^/]*$/;
 const SSH_TRUST_RE = /\/\.ssh\/(?:authorized_keys2?|known_hosts)$|^\/etc\/ssh\//;
 const PASSWORD_TOOL_RE =
   /^(?:unix[-_]chkpwd|passwd|chpasswd|chage|chfn|chsh|useradd|usermod|userdel|groupadd|groupmod|gpasswd|newusers|pwck|grpck|vipw|login|su|sudo|visudo|polkit-agent-helper-1|gdm-session-worker|lightdm|sddm-helper)$/;
@@ -278,6 +279,9 @@ function fileSignals(f: DenialFacts, index: ProfileIndex | undefined, out: Findi
   if (reads) readSignals(f, path, s);
   if (writes) writeSignals(f, path, staging, s);
   if (path === '/etc/ld.so.preload' && reads && !writes) s.push(benign(2, 'system-read', `every program reads /etc/ld.so.preload at start`));
+  // GnuPG takes a lock on its keyring by creating `.#lk0x...` and linking it: no key is read
+  if (GNUPG_LOCK_RE.test(path) && !reads)
+    s.push(benign(2, 'gnupg-lock', () => `${basenameOf(path)} is a GnuPG lock file beside its keyring: ${f.r.fields.comm ?? f.program.name} taking a lock, not reading keys`));
 
   // what the profile says about this path: every rule is matched once
   if (info) {
@@ -723,7 +727,7 @@ export function collectSignals(f: DenialFacts, index: ProfileIndex | undefined):
 
 /** Programs that need raw or packet sockets by design. */
 const RAW_SOCKET_USERS =
-  /^(?:dnsmasq|dhclient|dhcpcd|dhcpcd_run_hooks|NetworkManager|networkmanager|systemd-networkd|ping6?|traceroute6?|tracepath|mtr|mtr-packet|arping|tcpdump|tshark|dumpcap|wireshark|libvirtd|virtqemud|avahi-daemon|keepalived|chronyd|ntpd|lldpd|wpa_supplicant|hostapd|nmap|incus_dnsmasq[\w-]*)$/i;
+  /^(?:dnsmasq|dhclient|dhcpcd|dhcpcd_run_hooks|dhcpd|dhcrelay|udhcpc|udhcpd|kea-dhcp4|fwknopd|arpwatch|snort|suricata|zeek|iftop|nethogs|NetworkManager|networkmanager|systemd-networkd|ping6?|traceroute6?|tracepath|mtr|mtr-packet|arping|tcpdump|tshark|dumpcap|wireshark|libvirtd|virtqemud|avahi-daemon|keepalived|chronyd|ntpd|lldpd|wpa_supplicant|hostapd|nmap|incus_dnsmasq[\w-]*)$/i;
 /** Sockets that control a container runtime (and so the host). */
 const RUNTIME_SOCKET_RE = /(?:^|\/)(?:docker|containerd|podman|crio|cri-dockerd)\.sock$|^\/run\/containerd\//;
 /** File system types mounted to escape a container: cgroup v1 (release_agent), procfs, sysfs, disks. */

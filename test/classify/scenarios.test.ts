@@ -216,6 +216,18 @@ const SCENARIOS: Scenario[] = [
   // --- raw and packet sockets; network by profiles with and without network rules
   { name: 'raw ICMP socket from a web server', lines: [net(0, NGINX, 'inet', 'raw', 1, { comm: 'nginx' })], verdict: 'likely-attack', reasons: [/raw socket \(inet raw, protocol 1 = ICMP\)/] },
   { name: 'packet socket', lines: [net(0, QUEUED, 'packet', 'raw', 768, { comm: 'queued' })], verdict: 'likely-attack', reasons: [/packet socket/] },
+  {
+    name: 'a packet socket from a program that captures packets by design (fwknopd, an SPA daemon)',
+    lines: [net(0, '/usr/sbin/fwknopd', 'packet', 'dgram', 768, { comm: 'fwknopd' })],
+    verdict: 'missing-rule',
+    reasons: [/fwknopd uses packet sockets by design/],
+  },
+  {
+    name: 'a packet socket from the DHCP server',
+    lines: [net(0, '/usr/sbin/dhcpd', 'packet', 'raw', 768, { comm: 'dhcpd' })],
+    verdict: 'missing-rule',
+    reasons: [/dhcpd uses packet sockets by design/],
+  },
   { name: 'netlink route socket is routine', lines: [net(0, QUEUED, 'netlink', 'raw', 0, { comm: 'queued' })], verdict: 'missing-rule', reasons: [/netlink socket/], rule: 'network netlink raw,' },
   {
     name: 'exporter (deny network) connects out',
@@ -271,6 +283,24 @@ const SCENARIOS: Scenario[] = [
     verdict: 'missing-rule',
     reasons: [/ps-style/],
     rule: 'ptrace (read) peer=unconfined,',
+  },
+  {
+    name: 'monit (a process monitor) tracing a process of its own container profile: its job on older kernels',
+    lines: [kline(0, 'DENIED', 'operation="ptrace" class="ptrace" profile="docker-default" pid=6383 comm="monit" requested_mask="trace" denied_mask="trace" peer="docker-default"')],
+    verdict: 'missing-rule',
+    reasons: [/monit looks at other processes for a living/],
+  },
+  {
+    name: 'GnuPG taking its keyring lock (a link of its .#lk0x file) under the profile of the program that ran it',
+    lines: [file(0, '/usr/sbin/fwknopd', 'link', '/root/.gnupg/.#lk0x55d2e8a4c3b0.host.19986x', 'l', { comm: 'gpg', extra: 'target="/root/.gnupg/.#lk0x55d2e8a4c3b0.host.19986"' })],
+    verdict: 'missing-rule',
+    reasons: [/a GnuPG lock file beside its keyring: gpg taking a lock, not reading keys/],
+  },
+  {
+    name: 'reading the GnuPG keyring itself stays a credential read',
+    lines: [file(0, '/usr/sbin/fwknopd', 'open', '/root/.gnupg/secring.gpg', 'r', { comm: 'fwknopd' })],
+    verdict: 'likely-attack',
+    reasons: [/stored credentials/],
   },
   {
     name: 'reload signal from systemd',
