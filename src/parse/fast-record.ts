@@ -23,8 +23,10 @@ const SP = 0x20,
   CR = 0x0d,
   LF = 0x0a;
 
+/** Every separator is below 0x21: the scanning loops test `c > SP` themselves first (one comparison
+ * for most characters, where a call cost more than the test: the optimizing compiler's budget for
+ * inlining is kept small, commands/compile-budget.ts) and call this for the rest. */
 function isSep(c: number): boolean {
-  // every separator is below 0x21: most characters are told apart by one comparison
   return c <= SP && (c === SP || c === TAB || c === GS || c === CR || c === LF);
 }
 
@@ -132,10 +134,10 @@ export function parseFastRecord(line: string, bodyAt: number, src: SourceRef, cl
   i = bodyAt;
   while (i < end) {
     let c = line.charCodeAt(i);
-    while (i < end && isSep(c)) c = charAfter(line, ++i, end);
+    while (i < end && c <= SP && isSep(c)) c = charAfter(line, ++i, end);
     if (i >= end) break;
     const k0 = i;
-    while (i < end && c !== EQ && !isSep(c)) c = charAfter(line, ++i, end);
+    while (i < end && c !== EQ && (c > SP || !isSep(c))) c = charAfter(line, ++i, end);
     if (c !== EQ || i === k0 || i >= end) return undefined; // a bare word
     const slot = keySlot(line, k0, i);
     const key = KEY_SLOTS[slot]!;
@@ -154,7 +156,7 @@ export function parseFastRecord(line: string, bodyAt: number, src: SourceRef, cl
     } else {
       if (c === SQ) return undefined;
       v0 = i;
-      while (i < end && !isSep(c)) c = charAfter(line, ++i, end);
+      while (i < end && (c > SP || !isSep(c))) c = charAfter(line, ++i, end);
       v1 = i;
       value = line.slice(v0, i);
       if ((KEY_BITS[slot] & HEX_KEY) !== 0 && isHex(value)) {
