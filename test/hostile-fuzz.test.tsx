@@ -26,8 +26,8 @@ import { App } from '../src/tui/app.js';
 import { MONO_THEME } from '../src/tui/theme.js';
 import { profileRows, timelineItems } from '../src/tui/view-model.js';
 import { timelineLines } from '../src/tui/views/timeline-view.js';
-import { detailLines } from '../src/tui/views/incident-detail.js';
-import { incidentListLines } from '../src/tui/views/incident-list.js';
+import { detailLines } from '../src/tui/views/denial-detail.js';
+import { denialListLines } from '../src/tui/views/denial-list.js';
 import { profileTableData } from '../src/tui/views/profiles-table.js';
 import { fitLine, type Line } from '../src/tui/views/lines.js';
 import { modelOf, TestFeed, until } from './tui/fixtures.js';
@@ -184,8 +184,8 @@ test('hostile records: every TUI screen is safe and bounded by the width', async
     }
   };
   check('timeline', timelineLines({ items: timelineItems(snap, undefined), start: 0, selected: 0, dropped: 0, utc: true, width: W, height: 200, theme: MONO_THEME }));
-  check('incidents', incidentListLines({ rows: snap.incidents, selected: 0, total: snap.incidents.length, now: 0, width: W, height: 500, theme: MONO_THEME, emptyText: '' }));
-  for (const inc of snap.incidents) check('detail', detailLines({ incident: inc, now: 0, utc: true, width: W, theme: MONO_THEME }));
+  check('denials', denialListLines({ rows: snap.groups, selected: 0, total: snap.groups.length, now: 0, width: W, height: 500, theme: MONO_THEME, emptyText: '' }));
+  for (const g of snap.groups) check('detail', detailLines({ group: g, now: 0, utc: true, width: W, theme: MONO_THEME }));
   for (const row of profileTableData(profileRows(snap, new Map(), undefined), 0, W)) {
     for (const v of Object.values(row)) assert.ok(!UNSAFE.test(String(v)) && String(v).length <= W, `profiles cell ${JSON.stringify(v).slice(0, 100)}`);
   }

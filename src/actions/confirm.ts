@@ -24,7 +24,7 @@ export interface ConfirmRequirement {
 }
 
 export const ATTACK_WARNING =
-  'This incident looks like an attack. Complain mode, unloading or disabling would let the denied actions succeed, and complain mode gives no protection in a hostile environment. Respond to the intrusion first (isolate, investigate); loosen only if you are sure.';
+  'This denial group looks like an attack. Complain mode, unloading or disabling would let the denied actions succeed, and complain mode gives no protection in a hostile environment. Respond to the intrusion first (isolate, investigate); loosen only if you are sure.';
 
 export function confirmationFor(plan: ActionPlan, verdict?: Verdict): ConfirmRequirement {
   const tier: ConfirmTier = plan.action === 'unload' ? 'type-name' : plan.persists && plan.loosening ? 'consequence' : 'command';

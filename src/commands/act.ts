@@ -2,7 +2,7 @@
  * `aa-triage act VERB PROFILE`: the non-interactive form for scripts, runbooks and tests. Same
  * resolution, refusals, journal and verification as the dialogs.
  *
- * `act` sees no incident, so it cannot know whether the profile's denials look like an attack. It
+ * `act` sees no denial groups, so it cannot know whether the profile's denials look like an attack. It
  * therefore treats every loosening verb (complain, unload, disable) the way the dialogs treat a
  * likely attack: a reason is required (--reason, or asked on a terminal) and journaled. Restoring
  * verbs (enforce, enable) need none. Without --yes it asks on the terminal, and refuses when there

@@ -102,7 +102,7 @@ function prune(map: Map<number, number[]>, oldestKept: number): void {
   for (const k of map.keys()) if (k <= oldestKept) map.delete(k);
 }
 
-/** The counts of some records (a profile's, an incident's) as a series. */
+/** The counts of some records (a profile's, a denial group's) as a series. */
 export function seriesOf<T>(items: Iterable<T>, time: (x: T) => number | undefined, verdict: (x: T) => string | undefined): RateSeries {
   const h = new RateHistory();
   for (const x of items) h.add(time(x), verdict(x));

@@ -16,7 +16,7 @@ export interface TerminalSize {
   rows: number;
 }
 
-/** A likely-attack incident that appeared after start-up, numbered in order of arrival. */
+/** A likely-attack denial group that appeared after start-up, numbered in order of arrival. */
 export interface Alert {
   seq: number;
   key: string;
@@ -47,7 +47,7 @@ export interface Feed {
 }
 
 export interface ActionTarget {
-  incident?: DenialGroup;
+  group?: DenialGroup;
   profile?: string;
   marked?: DenialGroup[];
 }

@@ -27,10 +27,10 @@ const noDialogs = () => () => {};
 const dialogClosed = () => false;
 
 const HINTS: Record<Screen | 'detail', string> = {
-  incidents: '? help · j/k move · Enter detail · / filter · n/N attacks · s sort · Space pause · 1-4 screens · q quit',
+  denials: '? help · j/k move · Enter detail · / filter · n/N attacks · s sort · Space pause · 1-4 screens · q quit',
   detail: '? help · j/k scroll · / search · n/N next/prev attack · Esc/q back · Ctrl-C quit',
-  profiles: '? help · j/k move · Enter: its incidents · / filter · Esc/q back · Ctrl-C quit',
-  timeline: '? help · j/k move · Enter: the incident · / search · t time · Space pause · Esc/q back',
+  profiles: '? help · j/k move · Enter: its denials · / filter · Esc/q back · Ctrl-C quit',
+  timeline: '? help · j/k move · Enter: its denial group · / search · t time · Space pause · Esc/q back',
   actions: '? help · j/k move · / filter · Esc/q back · Ctrl-C quit',
 };
 
@@ -39,7 +39,7 @@ function footerHints(ui: UiState, scr: ScreenModel): string {
   if (ui.menu) return ui.menu === 'copy' ? COPY_MENU : WRITE_MENU;
   if (ui.status) return ui.status;
   if (ui.search && ui.search.view === scr.searchView) return searchStatus(ui.search, scr.matches.length);
-  return HINTS[ui.screen === 'incidents' && ui.detail !== undefined ? 'detail' : ui.screen];
+  return HINTS[ui.screen === 'denials' && ui.detail !== undefined ? 'detail' : ui.screen];
 }
 
 /** The footer's prompt while something is being typed (filter, search, time). */
@@ -64,7 +64,7 @@ export function App(props: AppProps): React.JSX.Element {
   const scr = derive(ui, vm, env);
 
   const latestAlert = vm.alerts[vm.alerts.length - 1];
-  const atList = ui.screen === 'incidents' && ui.detail === undefined && !ui.help;
+  const atList = ui.screen === 'denials' && ui.detail === undefined && !ui.help;
   useEffect(() => {
     if (atList && latestAlert && latestAlert.seq > ui.ackSeq) setUi((s) => ({ ...s, ackSeq: latestAlert.seq }));
   }, [atList, latestAlert, ui.ackSeq]);

@@ -1,14 +1,14 @@
 /**
- * Floods collapse into patterns. Pure. Incidents of one profile, operation, mask and verdict whose
+ * Floods collapse into patterns. Pure. Denial groups of one profile, operation, mask and verdict whose
  * targets differ only in pids, numbers, UUIDs, hex ids, session or scope names or /dev/pts/N become
  * one row whose target is the pattern (written like aa-logprof's globs: `/proc/@{pid}/status`) with
- * the summed count; Enter on it lists the members under it. A pattern seen once stays its incident.
+ * the summed count; Enter on it lists the members under it. A pattern seen once stays its own row.
  */
 import type { DenialGroup } from './denial-store.js';
 import { VERDICT_RANK } from '../model/verdict.js';
 import { own } from '../model/own-copy.js';
 
-/** Keys of collapsed rows start with this (no incident key does: they are built from log fields without it). */
+/** Keys of collapsed rows start with this (no denial group's key does: they are built from log fields without it). */
 export const GROUP_PREFIX = '\u0000group\u0000';
 
 // wildcards are written as private-use characters while the rules run, so a later rule (digits)
@@ -66,7 +66,7 @@ export interface Collapsed {
  * member in `list` (which is already sorted). Groups in `expanded` keep the row and list their
  * members right under it.
  */
-export function collapseIncidents(list: DenialGroup[], expanded: readonly string[] = []): Collapsed {
+export function collapseGroups(list: DenialGroup[], expanded: readonly string[] = []): Collapsed {
   return collapseWith(list, expanded, collapseKey, groupRow);
 }
 
@@ -74,7 +74,7 @@ export function collapseIncidents(list: DenialGroup[], expanded: readonly string
  * A collapser that remembers between calls (one per mounted view): the store hands out the same
  * object for a group that did not change, so each group's collapse key is worked out once, and a
  * collapsed row is made again only when one of its members changed. It returns what
- * collapseIncidents returns (test/tui/collapse.test.tsx holds them equal).
+ * collapseGroups returns (test/tui/collapse.test.tsx holds them equal).
  */
 export function collapser(): (list: DenialGroup[], expanded?: readonly string[]) => Collapsed {
   // by store copy: a group the store let go takes its key with it

@@ -94,8 +94,8 @@ export interface LossCounts {
 export interface StoreSnapshot {
   /** Increases with every change; equal versions mean equal content. */
   version: number;
-  /** The denial groups (the list's rows; still named incidents in the view). */
-  incidents: DenialGroup[];
+  /** The denial groups (the rows of the Denials screen). */
+  groups: DenialGroup[];
   /** Counts of records by verdict (denials only). */
   verdicts: VerdictCounts;
   records: number;
@@ -118,13 +118,13 @@ export interface StoreSnapshot {
 }
 
 export interface DenialStoreLimits {
-  maxIncidents: number;
+  maxGroups: number;
   maxWindow: number;
   maxProfiles: number;
   maxActions: number;
 }
 
-const DEFAULT_LIMITS: DenialStoreLimits = { maxIncidents: 5000, maxWindow: 5000, maxProfiles: 2000, maxActions: 2000 };
+const DEFAULT_LIMITS: DenialStoreLimits = { maxGroups: 5000, maxWindow: 5000, maxProfiles: 2000, maxActions: 2000 };
 const MAX_PIDS = 16;
 /** Pids past MAX_PIDS told apart per group (a group's few hundred bytes at most). */
 const MORE_PIDS_TOLD_APART = 48;
@@ -138,7 +138,7 @@ export function maskOf(r: AppArmorRecord): string {
   return recordMask(r) ?? r.fields.signal ?? '';
 }
 
-export function incidentKey(r: AppArmorRecord): string {
+export function denialKey(r: AppArmorRecord): string {
   return [recordProfile(r) ?? '', r.fields.operation ?? '', recordTarget(r) ?? '', maskOf(r)].join('\u0000');
 }
 
@@ -147,12 +147,12 @@ export function incidentKey(r: AppArmorRecord): string {
  * higher verdict first; at the same verdict, an access that happened (ALLOWED) outranks one that was
  * stopped, so an attack that got through is never described by the denial that preceded it.
  */
-function worse(verdict: GroupVerdict, r: AppArmorRecord, inc: DenialGroup): boolean {
-  if (VERDICT_RANK[verdict] !== VERDICT_RANK[inc.verdict]) return VERDICT_RANK[verdict] > VERDICT_RANK[inc.verdict];
+function worse(verdict: GroupVerdict, r: AppArmorRecord, g: DenialGroup): boolean {
+  if (VERDICT_RANK[verdict] !== VERDICT_RANK[g.verdict]) return VERDICT_RANK[verdict] > VERDICT_RANK[g.verdict];
   const happened = r.kind === 'ALLOWED';
-  const worstHappened = inc.worstKind === 'ALLOWED';
+  const worstHappened = g.worstKind === 'ALLOWED';
   if (happened !== worstHappened) return happened;
-  return !inc.classification && !!r.classification;
+  return !g.classification && !!r.classification;
 }
 
 function emptyVerdicts(): VerdictCounts {
@@ -242,12 +242,12 @@ export class DenialStore {
   }
 
   private addToGroup(r: AppArmorRecord, verdict: GroupVerdict): void {
-    const key = incidentKey(r);
-    let inc = this.groups.get(key);
-    const wasAttack = inc?.verdict === 'likely-attack';
-    if (!inc) {
-      if (this.groups.size >= this.limits.maxIncidents) this.evict();
-      inc = {
+    const key = denialKey(r);
+    let g = this.groups.get(key);
+    const wasAttack = g?.verdict === 'likely-attack';
+    if (!g) {
+      if (this.groups.size >= this.limits.maxGroups) this.evict();
+      g = {
         key,
         profile: recordProfile(r) ?? '',
         operation: r.fields.operation ?? '',
@@ -268,38 +268,38 @@ export class DenialStore {
         lastSeq: this.seq,
         samples: [],
       };
-      this.groups.set(key, inc);
+      this.groups.set(key, g);
     }
-    inc.count++;
-    inc.lastSeq = this.seq;
-    if (!inc.kinds.includes(r.kind)) inc.kinds.push(r.kind);
-    if (worse(verdict, r, inc)) {
-      inc.verdict = verdict;
-      inc.classification = r.classification;
-      inc.worstKind = r.kind;
+    g.count++;
+    g.lastSeq = this.seq;
+    if (!g.kinds.includes(r.kind)) g.kinds.push(r.kind);
+    if (worse(verdict, r, g)) {
+      g.verdict = verdict;
+      g.classification = r.classification;
+      g.worstKind = r.kind;
     }
     const pid = r.fields.pid;
-    if (pid !== undefined && !inc.pids.includes(pid)) {
-      if (inc.pids.length < MAX_PIDS) inc.pids.push(pid);
+    if (pid !== undefined && !g.pids.includes(pid)) {
+      if (g.pids.length < MAX_PIDS) g.pids.push(pid);
       else {
-        let more = this.morePids.get(inc);
-        if (more === undefined) this.morePids.set(inc, (more = new DistinctCount(MORE_PIDS_TOLD_APART)));
+        let more = this.morePids.get(g);
+        if (more === undefined) this.morePids.set(g, (more = new DistinctCount(MORE_PIDS_TOLD_APART)));
         more.note(pidCountKey(pid));
-        inc.pidsMore = more.count;
-        if (more.atLeast) inc.pidsMoreAtLeast = true;
+        g.pidsMore = more.count;
+        if (more.atLeast) g.pidsMoreAtLeast = true;
       }
     }
     const comm = r.fields.comm;
-    if (comm !== undefined && !inc.comms.includes(comm) && inc.comms.length < MAX_COMMS) inc.comms.push(comm);
-    const hosts = (inc.hosts ??= []);
+    if (comm !== undefined && !g.comms.includes(comm) && g.comms.length < MAX_COMMS) g.comms.push(comm);
+    const hosts = (g.hosts ??= []);
     if (r.host !== undefined && !hosts.includes(r.host) && hosts.length < MAX_HOSTS) hosts.push(r.host);
     if (r.time !== undefined) {
-      if (inc.firstSeen === undefined || r.time < inc.firstSeen) inc.firstSeen = r.time;
-      if (inc.lastSeen === undefined || r.time > inc.lastSeen) inc.lastSeen = r.time;
+      if (g.firstSeen === undefined || r.time < g.firstSeen) g.firstSeen = r.time;
+      if (g.lastSeen === undefined || r.time > g.lastSeen) g.lastSeen = r.time;
     }
-    if (inc.samples.length < FIRST_SAMPLES + LAST_SAMPLES) inc.samples.push(r);
-    else (inc.samples.splice(FIRST_SAMPLES, 1), inc.samples.push(r));
-    if (this.armed && inc.verdict === 'likely-attack' && !wasAttack) this.announce.push(key);
+    if (g.samples.length < FIRST_SAMPLES + LAST_SAMPLES) g.samples.push(r);
+    else (g.samples.splice(FIRST_SAMPLES, 1), g.samples.push(r));
+    if (this.armed && g.verdict === 'likely-attack' && !wasAttack) this.announce.push(key);
   }
 
   /**
@@ -309,8 +309,8 @@ export class DenialStore {
   private evict(): void {
     const all = [...this.groups.values()];
     all.sort((a, b) => (a.verdict === 'likely-attack' ? 1 : 0) - (b.verdict === 'likely-attack' ? 1 : 0) || a.lastSeq - b.lastSeq);
-    const n = Math.max(1, Math.ceil(this.limits.maxIncidents / 10));
-    for (const inc of all.slice(0, n)) this.groups.delete(inc.key);
+    const n = Math.max(1, Math.ceil(this.limits.maxGroups / 10));
+    for (const g of all.slice(0, n)) this.groups.delete(g.key);
     this.loss.evicted += n;
   }
 
@@ -406,19 +406,19 @@ export class DenialStore {
     const rec = this.recoveredNow();
     if (this.cached && this.cached.version === this.version && this.cached.loss.recovered === rec.recovered) return this.cached;
     const groups: DenialGroup[] = [];
-    for (const inc of this.groups.values()) {
-      let copy = this.copies.get(inc);
+    for (const g of this.groups.values()) {
+      let copy = this.copies.get(g);
       // lastSeq moves with every record the group takes: an equal one means an unchanged group.
-      if (!copy || copy.lastSeq !== inc.lastSeq || copy.verdict !== inc.verdict) {
-        copy = { ...inc, pids: inc.pids.slice(), comms: inc.comms.slice(), hosts: inc.hosts?.slice(), kinds: inc.kinds.slice(), samples: inc.samples.slice() };
-        this.copies.set(inc, copy);
+      if (!copy || copy.lastSeq !== g.lastSeq || copy.verdict !== g.verdict) {
+        copy = { ...g, pids: g.pids.slice(), comms: g.comms.slice(), hosts: g.hosts?.slice(), kinds: g.kinds.slice(), samples: g.samples.slice() };
+        this.copies.set(g, copy);
       }
       groups.push(copy);
     }
     const window = this.windowStart === 0 ? this.window.slice() : [...this.window.slice(this.windowStart), ...this.window.slice(0, this.windowStart)];
     this.cached = {
       version: this.version,
-      incidents: groups,
+      groups,
       verdicts: { ...this.verdicts },
       records: this.records,
       loss: { ...this.loss, ...rec, dropped: this.loss.dropped + this.health.reduce((n, h) => n + (h.dropped ?? 0), 0) },

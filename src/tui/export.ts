@@ -1,5 +1,5 @@
 /**
- * What `y` copies and `w` writes. Pure: an incident (or a list of them) in, text out. Everything
+ * What `y` copies and `w` writes. Pure: a denial group (or a list of them) in, text out. Everything
  * from a log passes through safeText, so a copied path cannot carry a terminal escape to the
  * clipboard or to the terminal that pastes it.
  */
@@ -10,25 +10,25 @@ import { safeText } from '../model/safe-text.js';
 
 export type CopyWhat = 'rule' | 'evidence' | 'markdown' | 'command';
 
-export const COPY_MENU = 'copy: r rule · e evidence · m incident as markdown · c act command · Esc';
+export const COPY_MENU = 'copy: r rule · e evidence · m denial group as markdown · c act command · Esc';
 export const WRITE_MENU = 'write: m markdown · j NDJSON · Esc';
 
 /** The text for `y` + a letter, or why there is none. */
-export function copyText(inc: DenialGroup | undefined, what: CopyWhat): { ok: true; text: string; label: string } | { ok: false; reason: string } {
-  if (!inc) return { ok: false, reason: 'nothing selected to copy' };
-  const s = inc.classification?.suggestion;
+export function copyText(g: DenialGroup | undefined, what: CopyWhat): { ok: true; text: string; label: string } | { ok: false; reason: string } {
+  if (!g) return { ok: false, reason: 'nothing selected to copy' };
+  const s = g.classification?.suggestion;
   switch (what) {
     case 'rule':
-      if (s?.kind !== 'rule' || !s.rules?.length) return { ok: false, reason: 'this incident has no suggested rule' };
+      if (s?.kind !== 'rule' || !s.rules?.length) return { ok: false, reason: 'this denial group has no suggested rule' };
       return { ok: true, text: s.rules.map(safeText).join('\n'), label: 'the suggested rule' };
     case 'evidence':
-      if (!inc.samples.length) return { ok: false, reason: 'no evidence lines kept' };
-      return { ok: true, text: inc.samples.map((r) => safeText(r.raw)).join('\n'), label: `${inc.samples.length} evidence line${inc.samples.length > 1 ? 's' : ''}` };
+      if (!g.samples.length) return { ok: false, reason: 'no evidence lines kept' };
+      return { ok: true, text: g.samples.map((r) => safeText(r.raw)).join('\n'), label: `${g.samples.length} evidence line${g.samples.length > 1 ? 's' : ''}` };
     case 'markdown':
-      return { ok: true, text: incidentMarkdown(inc).join('\n'), label: 'the incident as markdown' };
+      return { ok: true, text: groupMarkdown(g).join('\n'), label: 'the denial group as markdown' };
     case 'command': {
       const rule = s?.kind === 'rule' ? s.rules?.[0] : undefined;
-      const argv = rule && inc.verdict === 'missing-rule' ? ['aa-triage', 'act', 'allow', inc.profile, '--rule', rule] : ['aa-triage', 'act', 'complain', inc.profile, '--runtime', '--dry-run'];
+      const argv = rule && g.verdict === 'missing-rule' ? ['aa-triage', 'act', 'allow', g.profile, '--rule', rule] : ['aa-triage', 'act', 'complain', g.profile, '--runtime', '--dry-run'];
       return { ok: true, text: safeText(commandLine(argv)), label: 'the act command line' };
     }
   }
@@ -36,31 +36,31 @@ export function copyText(inc: DenialGroup | undefined, what: CopyWhat): { ok: tr
 
 const iso = (t?: number) => (t === undefined ? '?' : new Date(t).toISOString());
 
-/** One incident as markdown: what, verdict and why, suggestion, evidence. */
-export function incidentMarkdown(inc: DenialGroup): string[] {
-  const c = inc.classification;
+/** One denial group as markdown: what, verdict and why, suggestion, evidence. */
+export function groupMarkdown(g: DenialGroup): string[] {
+  const c = g.classification;
   const out = [
-    `### ${safeText(inc.profile)}: ${safeText(inc.operation)} ${safeText(inc.target)}`,
+    `### ${safeText(g.profile)}: ${safeText(g.operation)} ${safeText(g.target)}`,
     '',
-    `- verdict: **${inc.verdict}**${c ? ` (confidence ${c.confidence})` : ''}`,
-    `- count: ${inc.count}, first ${iso(inc.firstSeen)}, last ${iso(inc.lastSeen)}`,
-    `- mask: ${safeText(inc.mask)}; pids: ${inc.pids.map(safeText).join(', ')}${inc.pidsMore ? ` (+${inc.pidsMoreAtLeast ? 'at least ' : ''}${inc.pidsMore})` : ''}; comm: ${inc.comms.map(safeText).join(', ')}`,
+    `- verdict: **${g.verdict}**${c ? ` (confidence ${c.confidence})` : ''}`,
+    `- count: ${g.count}, first ${iso(g.firstSeen)}, last ${iso(g.lastSeen)}`,
+    `- mask: ${safeText(g.mask)}; pids: ${g.pids.map(safeText).join(', ')}${g.pidsMore ? ` (+${g.pidsMoreAtLeast ? 'at least ' : ''}${g.pidsMore})` : ''}; comm: ${g.comms.map(safeText).join(', ')}`,
   ];
   for (const r of c?.reasons ?? []) out.push(`- why: ${safeText(r)}`);
   if (c?.suggestion) {
     out.push('', `Suggestion: ${safeText(c.suggestion.text)}`);
     if (c.suggestion.rules?.length) out.push('', '```', ...c.suggestion.rules.map(safeText), '```');
   }
-  if (inc.samples.length) out.push('', 'Evidence:', '', '```', ...inc.samples.map((r) => safeText(r.raw)), '```');
+  if (g.samples.length) out.push('', 'Evidence:', '', '```', ...g.samples.map((r) => safeText(r.raw)), '```');
   return out;
 }
 
-export function incidentsMarkdown(list: DenialGroup[], title: string): string[] {
-  return [`# ${safeText(title)}`, '', `${list.length} incident${list.length === 1 ? '' : 's'}`, '', ...list.flatMap((i) => [...incidentMarkdown(i), ''])];
+export function groupsMarkdown(list: DenialGroup[], title: string): string[] {
+  return [`# ${safeText(title)}`, '', `${list.length} denial group${list.length === 1 ? '' : 's'}`, '', ...list.flatMap((i) => [...groupMarkdown(i), ''])];
 }
 
-/** One JSON object per incident, its evidence records in the NDJSON record form. */
-export function incidentsNdjson(list: DenialGroup[]): string[] {
+/** One JSON object per denial group, its evidence records in the NDJSON record form. */
+export function groupsNdjson(list: DenialGroup[]): string[] {
   return list.map((i) =>
     JSON.stringify({
       profile: i.profile,

@@ -1,5 +1,5 @@
 /**
- * The incident filter with fields and regular expressions. Pure. Terms combine with AND:
+ * The denial list's filter with fields and regular expressions. Pure. Terms combine with AND:
  * `profile:nginx op:exec pid:2211 host:web-01 verdict:attack since:-10m /re.ex/ word`, each
  * negated by a leading `!` (a lone leading `!` with no field term inverts a plain filter, as
  * before). Words without a field match the profile, operation, target, mask, verdict, comms, pids
@@ -10,7 +10,7 @@ import type { ActionJournalEntry } from '../model/action.js';
 import { recordProfile, recordTarget, type AppArmorRecord } from '../model/record.js';
 import { NO_VERDICT } from '../model/verdict.js';
 
-export type IncidentPredicate = (i: DenialGroup, now: number) => boolean;
+export type GroupPredicate = (i: DenialGroup, now: number) => boolean;
 
 const VERDICT_WORDS: Record<string, string> = { attack: 'likely-attack', 'likely-attack': 'likely-attack', rule: 'missing-rule', 'missing-rule': 'missing-rule', unclear: 'unclear', info: 'info' };
 const FIELD_RE = /^(!?)(profile|op|operation|pid|host|verdict|since|target|comm):(.*)$/i;
@@ -47,21 +47,21 @@ function terms(typed: string): string[] {
   return out;
 }
 
-export type FieldFilter = { ok: true; test: IncidentPredicate } | { ok: false; error: string };
+export type FieldFilter = { ok: true; test: GroupPredicate } | { ok: false; error: string };
 
 /** undefined when the typed text has no field or regex term (the plain filter applies). */
 export function parseFieldFilter(typed: string): FieldFilter | undefined {
   const ts = terms(typed.trim());
   const structured = ts.some((t) => FIELD_RE.test(t) || /^!?\/.+\/$/.test(t));
   if (!structured) return undefined;
-  const tests: IncidentPredicate[] = [];
+  const tests: GroupPredicate[] = [];
   for (const t of ts) {
     const f = FIELD_RE.exec(t);
-    const neg = (p: IncidentPredicate, n: boolean): IncidentPredicate => (n ? (i, now) => !p(i, now) : p);
+    const neg = (p: GroupPredicate, n: boolean): GroupPredicate => (n ? (i, now) => !p(i, now) : p);
     if (f) {
       const [, bang, name, raw] = f;
       const v = raw.toLowerCase();
-      let p: IncidentPredicate;
+      let p: GroupPredicate;
       switch (name.toLowerCase()) {
         case 'profile':
           p = (i) => i.profile.toLowerCase().includes(v);
@@ -115,13 +115,13 @@ export function parseFieldFilter(typed: string): FieldFilter | undefined {
   return { ok: true, test: (i, now) => tests.every((p) => p(i, now)) };
 }
 
-/** A timeline row test from a field filter: each record, and each journal entry, read as a one-record incident. */
+/** A timeline row test from a field filter: each record, and each journal entry, read as a one-record denial group. */
 export interface RowTest {
   record(r: AppArmorRecord): boolean;
   action(e: ActionJournalEntry): boolean;
 }
 
-export function rowTest(test: IncidentPredicate, now: number): RowTest {
+export function rowTest(test: GroupPredicate, now: number): RowTest {
   const one = (o: Partial<DenialGroup>): DenialGroup => ({
     key: '',
     profile: '',

@@ -13,7 +13,7 @@ import { editJump, editSearch } from './ui-prompts.js';
 import type { ScreenModel } from './screen-model.js';
 import { actionKeyVerb, actionsOffNotice } from './action-notice.js';
 import { isGroupKey } from './collapse.js';
-import { copyText, incidentMarkdown, incidentsMarkdown, incidentsNdjson, menuChoice, timelineExport, type CopyWhat } from './export.js';
+import { copyText, groupMarkdown, groupsMarkdown, groupsNdjson, menuChoice, timelineExport, type CopyWhat } from './export.js';
 import type { RunMode } from './views/header.js';
 
 export type KeyOutcome =
@@ -64,9 +64,9 @@ export function keyForChar(c: string, chunk: Key): Key {
   return { ...none, shift: /[A-Z]/.test(c) };
 }
 
-/** The incident a key on the incidents screen is about: the open detail's, else the selected row's. */
-function currentIncident(cur: UiState, scr: ScreenModel): DenialGroup | undefined {
-  return cur.screen === 'incidents' ? (scr.detailIncident ?? scr.incidents[scr.sel]) : undefined;
+/** The denial group a key on the denials screen is about: the open detail's, else the selected row's. */
+function currentGroup(cur: UiState, scr: ScreenModel): DenialGroup | undefined {
+  return cur.screen === 'denials' ? (scr.detailGroup ?? scr.groups[scr.sel]) : undefined;
 }
 
 /** The key after y or w: what to copy, or which format to write the current view in. */
@@ -76,25 +76,25 @@ function menuStep(cur: UiState, input: string, key: Key, scr: ScreenModel, env: 
   const state: UiState = { ...cur, menu: undefined, status: key.escape ? undefined : choice ? '...' : `${menu}: no such choice` };
   if (!choice) return { state, out: [] };
   if (!env.exports) return { state: { ...state, status: `${menu} is not available here` }, out: [] };
-  const inc = currentIncident(cur, scr);
+  const g = currentGroup(cur, scr);
   if (menu === 'copy') {
-    const c = copyText(inc, choice as CopyWhat);
-    if (!c.ok) return { state: { ...state, status: `nothing copied: ${c.reason}${cur.screen !== 'incidents' ? ' (copy works on the Incidents screen)' : ''}` }, out: [] };
+    const c = copyText(g, choice as CopyWhat);
+    if (!c.ok) return { state: { ...state, status: `nothing copied: ${c.reason}${cur.screen !== 'denials' ? ' (copy works on the Denials screen)' : ''}` }, out: [] };
     return { state, out: [{ type: 'copy', text: c.text, label: c.label }] };
   }
   const ext = choice as 'md' | 'ndjson';
-  const detail = scr.detailIncident;
-  const view = cur.screen === 'timeline' ? 'timeline' : detail ? 'incident' : 'incidents';
+  const detail = scr.detailGroup;
+  const view = cur.screen === 'timeline' ? 'timeline' : detail ? 'denial-group' : 'denials';
   const lines =
     view === 'timeline'
       ? timelineExport(scr.timeline, ext)
       : detail
         ? ext === 'md'
-          ? incidentMarkdown(detail)
-          : incidentsNdjson([detail])
+          ? groupMarkdown(detail)
+          : groupsNdjson([detail])
         : ext === 'md'
-          ? incidentsMarkdown(scr.incidents, `aa-triage incidents${cur.filter ? ` (filter: ${cur.filter})` : ''}`)
-          : incidentsNdjson(scr.incidents);
+          ? groupsMarkdown(scr.groups, `aa-triage denials${cur.filter ? ` (filter: ${cur.filter})` : ''}`)
+          : groupsNdjson(scr.groups);
   return { state, out: [{ type: 'write', lines, view, ext }] };
 }
 
@@ -113,11 +113,10 @@ export function keyStep(cur: UiState, input: string, key: Key, scr: ScreenModel,
   const fx = step.effect;
   if (fx?.type === 'quit' || fx?.type === 'redraw' || fx?.type === 'pause') out.push({ type: fx.type });
   else if (fx?.type === 'action' && env.actions) {
-    const inc = currentIncident(cur, scr);
-    const profile = cur.screen === 'profiles' ? scr.profiles[scr.sel]?.name : inc?.profile;
-    const marked =
-      fx.verb === 'allow' && cur.screen === 'incidents' ? (cur.marked ?? []).flatMap((k) => (isGroupKey(k) ? (scr.members.get(k) ?? []) : scr.allIncidents.filter((i) => i.key === k))) : [];
-    out.push({ type: 'action', verb: fx.verb, target: { incident: inc, profile, ...(marked.length ? { marked } : {}) } });
+    const g = currentGroup(cur, scr);
+    const profile = cur.screen === 'profiles' ? scr.profiles[scr.sel]?.name : g?.profile;
+    const marked = fx.verb === 'allow' && cur.screen === 'denials' ? (cur.marked ?? []).flatMap((k) => (isGroupKey(k) ? (scr.members.get(k) ?? []) : scr.allGroups.filter((i) => i.key === k))) : [];
+    out.push({ type: 'action', verb: fx.verb, target: { group: g, profile, ...(marked.length ? { marked } : {}) } });
   }
   return { state: step.state, out };
 }

@@ -8,9 +8,9 @@
  */
 import type { Key } from 'ink';
 
-export type Screen = 'incidents' | 'profiles' | 'timeline' | 'actions';
-export const SCREENS: Screen[] = ['incidents', 'profiles', 'timeline', 'actions'];
-export const SCREEN_TITLE: Record<Screen, string> = { incidents: 'Incidents', profiles: 'Profiles', timeline: 'Timeline', actions: 'Actions' };
+export type Screen = 'denials' | 'profiles' | 'timeline' | 'actions';
+export const SCREENS: Screen[] = ['denials', 'profiles', 'timeline', 'actions'];
+export const SCREEN_TITLE: Record<Screen, string> = { denials: 'Denials', profiles: 'Profiles', timeline: 'Timeline', actions: 'Actions' };
 
 export type ActionVerb = 'complain' | 'unload' | 'disable' | 'undo' | 'allow';
 
@@ -60,8 +60,8 @@ export const KEYMAP: readonly KeyBinding[] = [
   { keys: 'G / End', help: 'last row', group: 'Move', intent: { type: 'bottom' }, match: (i, k) => k.end || ch('G')(i, k) },
   { keys: 'Enter', help: 'open the detail (a collapsed flood: show its members)', group: 'Move', intent: { type: 'open' }, match: (_i, k) => k.return },
   { keys: 'Esc', help: 'back (close help, detail, filter)', group: 'Move', intent: { type: 'back' }, match: (_i, k) => k.escape },
-  { keys: 'q', help: 'back; quits from the incident list', group: 'Move', intent: { type: 'quitOrBack' }, match: ch('q') },
-  { keys: '1', help: 'Incidents', group: 'Screens', intent: { type: 'screen', screen: 'incidents' }, match: ch('1') },
+  { keys: 'q', help: 'back; quits from the denial list', group: 'Move', intent: { type: 'quitOrBack' }, match: ch('q') },
+  { keys: '1', help: 'Denials', group: 'Screens', intent: { type: 'screen', screen: 'denials' }, match: ch('1') },
   { keys: '2', help: 'Profiles', group: 'Screens', intent: { type: 'screen', screen: 'profiles' }, match: ch('2') },
   { keys: '3', help: 'Timeline', group: 'Screens', intent: { type: 'screen', screen: 'timeline' }, match: ch('3') },
   { keys: '4', help: 'Action log (every command aa-triage ran)', group: 'Screens', intent: { type: 'screen', screen: 'actions' }, match: ch('4') },
@@ -77,7 +77,7 @@ export const KEYMAP: readonly KeyBinding[] = [
   { keys: 'u', help: 'unload the selected profile', group: 'Actions', intent: { type: 'action', verb: 'unload' }, match: ch('u') },
   { keys: 'd', help: 'disable the selected profile', group: 'Actions', intent: { type: 'action', verb: 'disable' }, match: ch('d') },
   { keys: 'a', help: 'apply the suggested rule (missing rule; m marks several)', group: 'Actions', intent: { type: 'action', verb: 'allow' }, match: ch('a') },
-  { keys: 'm', help: 'mark / unmark the incident for one apply', group: 'Actions', intent: { type: 'mark' }, match: ch('m') },
+  { keys: 'm', help: 'mark / unmark the denial group for one apply', group: 'Actions', intent: { type: 'mark' }, match: ch('m') },
   { keys: 'z', help: 'undo an action (an applied rule too)', group: 'Actions', intent: { type: 'action', verb: 'undo' }, match: ch('z') },
   { keys: 'y', help: 'copy (OSC 52; in tmux: set -g set-clipboard on)', group: 'General', intent: { type: 'copy' }, match: ch('y') },
   { keys: 'w', help: 'write the view to a file (markdown or NDJSON)', group: 'General', intent: { type: 'write' }, match: ch('w') },

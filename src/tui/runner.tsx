@@ -57,7 +57,7 @@ export async function runTui(opts: TuiOptions): Promise<number> {
   };
   // After an action the journal is re-read at once, so the action log shows it without waiting,
   // and so are the kernel's profile modes, so no screen shows the mode from before the action.
-  const actions = wireActions({ cli: opts.cli, mode: opts.mode, journal, env, onJournal: () => void Promise.all([readActions(), refreshFacts()]), incidents: () => store.snapshot().incidents });
+  const actions = wireActions({ cli: opts.cli, mode: opts.mode, journal, env, onJournal: () => void Promise.all([readActions(), refreshFacts()]), groups: () => store.snapshot().groups });
 
   // Enter the full-screen view; from here on every exit path must restore the terminal.
   const term = openTerminal({

@@ -1,5 +1,5 @@
 /**
- * The body of the frame for the current UI state: the open action dialog, the help, an incident's
+ * The body of the frame for the current UI state: the open action dialog, the help, a denial group's
  * detail, or the current screen's list, with the search's matches marked. Renders only.
  */
 import React from 'react';
@@ -9,8 +9,8 @@ import type { UiState } from './ui-state.js';
 import type { ScreenModel } from './screen-model.js';
 import { factFor } from './profile-facts.js';
 import { sourceLines } from './views/header.js';
-import { IncidentList } from './views/incident-list.js';
-import { IncidentDetail } from './views/incident-detail.js';
+import { DenialList } from './views/denial-list.js';
+import { DenialDetail } from './views/denial-detail.js';
 import { ProfilesTable } from './views/profiles-table.js';
 import { TimelineView } from './views/timeline-view.js';
 import { ActionLog } from './views/action-log.js';
@@ -45,13 +45,13 @@ export function ScreenBody({ app, vm, ui, scr, keymap, start, dialogOpen }: Body
   if (dialogOpen && app.actions) return <ActionDialog controller={app.actions} width={width} height={height} theme={theme} onQuit={app.onQuit} />;
   if (ui.help)
     return <HelpOverlay keymap={keymap} theme={theme} width={width} height={height} scroll={ui.helpScroll} note={app.helpNote} sources={snap.health} search={search} lines={scr.scrollLines} />;
-  if (ui.screen === 'incidents' && ui.detail !== undefined) {
-    const inc = scr.detailIncident;
-    if (!inc) return <Lines lines={[[seg(' This incident is no longer kept (the store forgets the least recent incidents to stay bounded). Esc: back')]]} width={width} />;
+  if (ui.screen === 'denials' && ui.detail !== undefined) {
+    const g = scr.detailGroup;
+    if (!g) return <Lines lines={[[seg(' This denial group is no longer kept (the store forgets the least recent groups to stay bounded). Esc: back')]]} width={width} />;
     return (
-      <IncidentDetail
-        incident={inc}
-        fact={factFor(scr.facts, inc.profile)}
+      <DenialDetail
+        group={g}
+        fact={factFor(scr.facts, g.profile)}
         now={vm.now}
         utc={app.utc}
         tz={app.tz}
@@ -109,17 +109,17 @@ export function ScreenBody({ app, vm, ui, scr, keymap, start, dialogOpen }: Body
     ff && !ff.ok
       ? `filter: ${ff.error} (Esc clears it)`
       : scr.filter
-        ? 'no incident matches the filter (Esc clears it)'
+        ? 'no denials match the filter (Esc clears it)'
         : app.mode === 'live'
           ? 'no denials yet (the sources above say what is being read)'
           : 'no denials in the input';
   const member = scr.member;
-  const range = rangeText(start, page, scr.incidents.length);
+  const range = rangeText(start, page, scr.groups.length);
   return (
-    <IncidentList
-      rows={scr.incidents.slice(start, start + page)}
+    <DenialList
+      rows={scr.groups.slice(start, start + page)}
       selected={sel - start}
-      total={scr.incidents.length}
+      total={scr.groups.length}
       now={vm.now}
       width={width}
       height={height}

@@ -25,7 +25,7 @@ export function printable(input: string): string {
 /** The view `/` searches in this state; undefined where `/` filters the list. */
 export function searchViewOf(ui: UiState): SearchView | undefined {
   if (ui.help) return 'help';
-  if (ui.screen === 'incidents' && ui.detail !== undefined) return 'detail';
+  if (ui.screen === 'denials' && ui.detail !== undefined) return 'detail';
   if (ui.screen === 'timeline') return 'timeline';
   return undefined;
 }

@@ -11,7 +11,7 @@ import { nextSearchMatch, openJump, openSearch, printable, searchInView } from '
 
 export interface UiState {
   screen: Screen;
-  /** The incident whose detail is open (on the incidents screen). */
+  /** The denial group whose detail is open (on the denials screen). */
   detail?: string;
   detailScroll: number;
   /** Selected row per screen, by row key, so a streaming list does not move the selection. */
@@ -24,7 +24,7 @@ export interface UiState {
   helpScroll: number;
   /** Alerts up to this sequence number have been seen. */
   ackSeq: number;
-  /** Incidents marked (m) for one apply dialog, by key. */
+  /** Denial groups marked (m) for one apply dialog, by key. */
   marked?: string[];
   /** y or w was pressed: the next key chooses what to copy or which format to write. */
   menu?: 'copy' | 'write';
@@ -38,7 +38,7 @@ export interface UiState {
   jump?: string;
 }
 
-export const INITIAL_UI: UiState = { screen: 'incidents', detailScroll: 0, selected: {}, filter: '', editing: false, sort: 'attacks', help: false, helpScroll: 0, ackSeq: 0 };
+export const INITIAL_UI: UiState = { screen: 'denials', detailScroll: 0, selected: {}, filter: '', editing: false, sort: 'attacks', help: false, helpScroll: 0, ackSeq: 0 };
 
 /** The rows of the current screen, as the user sees them. */
 export interface ListContext {
@@ -49,11 +49,11 @@ export interface ListContext {
   page: number;
   /** Lines of the open detail or help, for scrolling. */
   detailLines: number;
-  /** The incidents list (for n/N inside a detail). */
-  incidentKeys: string[];
-  incidentAttack: boolean[];
+  /** The denial list's rows (for n/N inside a detail). */
+  groupKeys: string[];
+  groupAttack: boolean[];
   /** What Enter opens from the selected row of the profiles or timeline screen. */
-  openTarget?: { incident?: string; profile?: string };
+  openTarget?: { group?: string; profile?: string };
   /** The matches of a text in the view `/` searches here (none where `/` filters). */
   find?: (text: string) => { line: number; col: number }[];
   /** The timeline's row times (for `t`), and how times are read and shown. */
@@ -104,7 +104,7 @@ export function applyIntent(state: UiState, intent: Intent, ctx: ListContext): S
 
 function intentStep(state: UiState, intent: Intent, ctx: ListContext): Step {
   // An overlay (help, detail) takes the movement keys for scrolling.
-  const scrolling: 'helpScroll' | 'detailScroll' | undefined = state.help ? 'helpScroll' : state.detail !== undefined && state.screen === 'incidents' ? 'detailScroll' : undefined;
+  const scrolling: 'helpScroll' | 'detailScroll' | undefined = state.help ? 'helpScroll' : state.detail !== undefined && state.screen === 'denials' ? 'detailScroll' : undefined;
   switch (intent.type) {
     case 'quit':
       return { state, effect: { type: 'quit' } };
@@ -120,7 +120,7 @@ function intentStep(state: UiState, intent: Intent, ctx: ListContext): Step {
     case 'write':
       return { state: { ...state, menu: intent.type, status: undefined } };
     case 'mark': {
-      if (state.screen !== 'incidents' || state.help) return { state };
+      if (state.screen !== 'denials' || state.help) return { state };
       const key = state.detail ?? ctx.keys[selectedIndex(state, ctx.keys)];
       if (key === undefined) return { state };
       const marked = state.marked ?? [];
@@ -133,7 +133,7 @@ function intentStep(state: UiState, intent: Intent, ctx: ListContext): Step {
     case 'sort':
       return { state: { ...state, sort: SORT_MODES[(SORT_MODES.indexOf(state.sort) + 1) % SORT_MODES.length] } };
     case 'screen':
-      return { state: { ...state, screen: intent.screen, help: false, detail: intent.screen === 'incidents' ? state.detail : undefined } };
+      return { state: { ...state, screen: intent.screen, help: false, detail: intent.screen === 'denials' ? state.detail : undefined } };
     case 'pane': {
       const i = SCREENS.indexOf(state.screen);
       const screen = SCREENS[(i + intent.by + SCREENS.length) % SCREENS.length];
@@ -143,9 +143,9 @@ function intentStep(state: UiState, intent: Intent, ctx: ListContext): Step {
     case 'quitOrBack': {
       if (state.search && intent.type === 'back') return { state: { ...state, search: undefined } };
       if (state.help) return { state: { ...state, help: false } };
-      if (state.detail !== undefined && state.screen === 'incidents') return { state: { ...state, detail: undefined, detailScroll: 0 } };
+      if (state.detail !== undefined && state.screen === 'denials') return { state: { ...state, detail: undefined, detailScroll: 0 } };
       if (intent.type === 'back' && state.filter) return { state: { ...state, filter: '' } };
-      if (state.screen !== 'incidents') return { state: { ...state, screen: 'incidents' } };
+      if (state.screen !== 'denials') return { state: { ...state, screen: 'denials' } };
       return intent.type === 'quitOrBack' ? { state, effect: { type: 'quit' } } : { state };
     }
     case 'move':
@@ -166,19 +166,19 @@ function intentStep(state: UiState, intent: Intent, ctx: ListContext): Step {
       const found = nextSearchMatch(state, intent.by, ctx);
       if (found) return { state: found };
       if (state.help) return { state };
-      if (state.detail !== undefined && state.screen === 'incidents') {
-        const from = ctx.incidentKeys.indexOf(state.detail);
-        const j = nextAttack(ctx.incidentKeys, ctx.incidentAttack, from < 0 ? -1 : from, intent.by);
+      if (state.detail !== undefined && state.screen === 'denials') {
+        const from = ctx.groupKeys.indexOf(state.detail);
+        const j = nextAttack(ctx.groupKeys, ctx.groupAttack, from < 0 ? -1 : from, intent.by);
         if (j === undefined) return { state };
-        const key = ctx.incidentKeys[j];
-        return { state: { ...state, detail: key, detailScroll: 0, selected: { ...state.selected, incidents: key } } };
+        const key = ctx.groupKeys[j];
+        return { state: { ...state, detail: key, detailScroll: 0, selected: { ...state.selected, denials: key } } };
       }
       const j = nextAttack(ctx.keys, ctx.attack, selectedIndex(state, ctx.keys), intent.by);
       return { state: j === undefined ? state : select(state, ctx.keys, j) };
     }
     case 'open': {
       if (state.help) return { state };
-      if (state.screen === 'incidents' && state.detail === undefined && ctx.keys.length) {
+      if (state.screen === 'denials' && state.detail === undefined && ctx.keys.length) {
         const key = ctx.keys[selectedIndex(state, ctx.keys)];
         if (key.startsWith(GROUP_PREFIX)) {
           const open = state.expanded ?? [];
@@ -186,17 +186,17 @@ function intentStep(state: UiState, intent: Intent, ctx: ListContext): Step {
         }
         return { state: { ...state, detail: key, detailScroll: 0 } };
       }
-      if (ctx.openTarget?.incident !== undefined) return { state: openIncident(state, ctx.openTarget.incident) };
-      // A profile row opens the incident list filtered to that profile.
-      if (ctx.openTarget?.profile !== undefined) return { state: { ...state, screen: 'incidents', detail: undefined, filter: ctx.openTarget.profile } };
+      if (ctx.openTarget?.group !== undefined) return { state: openGroup(state, ctx.openTarget.group) };
+      // A profile row opens the denial list filtered to that profile.
+      if (ctx.openTarget?.profile !== undefined) return { state: { ...state, screen: 'denials', detail: undefined, filter: ctx.openTarget.profile } };
       return { state };
     }
   }
 }
 
-/** Opens an incident's detail from another screen (timeline row, profile row). */
-export function openIncident(state: UiState, key: string): UiState {
-  return { ...state, screen: 'incidents', detail: key, detailScroll: 0, help: false, selected: { ...state.selected, incidents: key } };
+/** Opens a denial group's detail from another screen (timeline row, profile row). */
+export function openGroup(state: UiState, key: string): UiState {
+  return { ...state, screen: 'denials', detail: key, detailScroll: 0, help: false, selected: { ...state.selected, denials: key } };
 }
 
 /** Keys typed into the filter prompt. */

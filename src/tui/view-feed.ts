@@ -1,7 +1,7 @@
 /**
  * What the view subscribes to: the runner's store, timeline builder and profile facts flushed into
  * one view model a few times a second (and at once when asked), with the alerts of new likely
- * attacks (a bell once per new incident, never per record).
+ * attacks (a bell once per new likely-attack denial group, never per record).
  */
 import type { DenialStore, StoreSnapshot } from './denial-store.js';
 import type { TimelineBuilder } from '../timeline/builder.js';
@@ -77,8 +77,8 @@ export class ViewFeed implements Feed {
     const { store, stdout } = this.o;
     if (!force && store.taken - this.takenAtModel >= FLOOD_RECORDS && Date.now() - this.modelAt < FLOOD_FLUSH_MS) return;
     for (const key of store.takeAnnouncements()) {
-      const inc = store.snapshot().incidents.find((i) => i.key === key);
-      const text = inc ? `${inc.profile} ${inc.operation} ${inc.target}${inc.mask ? ` (${inc.mask})` : ''}` : 'a new incident';
+      const g = store.snapshot().groups.find((i) => i.key === key);
+      const text = g ? `${g.profile} ${g.operation} ${g.target}${g.mask ? ` (${g.mask})` : ''}` : 'a new denial group';
       this.alerts = [...this.alerts.slice(-19), { seq: ++this.alertSeq, key, text: safeCell(text, 1000) }];
       if (this.o.bell) stdout.write(BELL);
     }

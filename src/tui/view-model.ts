@@ -6,7 +6,7 @@ import type { ActionJournalEntry } from '../model/action.js';
 import type { AppArmorRecord } from '../model/record.js';
 import { isDenial, recordProfile, recordTarget } from '../model/record.js';
 import { VERDICT_RANK } from '../model/verdict.js';
-import { incidentKey, type DenialGroup, type ProfileCounts, type StoreSnapshot } from './denial-store.js';
+import { denialKey, type DenialGroup, type ProfileCounts, type StoreSnapshot } from './denial-store.js';
 import type { ProfileFact, ProfileFacts } from './profile-facts.js';
 import { buildTimeline } from '../timeline/builder.js';
 import type { Incident as TimelineIncident } from '../timeline/model.js';
@@ -47,7 +47,7 @@ export function matches(f: Filter | undefined, ...haystack: (string | undefined)
 
 const latest = (i: DenialGroup) => i.lastSeen ?? -Infinity;
 
-export function sortIncidents(list: DenialGroup[], mode: SortMode): DenialGroup[] {
+export function sortGroups(list: DenialGroup[], mode: SortMode): DenialGroup[] {
   const byLatest = (a: DenialGroup, b: DenialGroup) => latest(b) - latest(a) || b.lastSeq - a.lastSeq;
   const cmp: Record<SortMode, (a: DenialGroup, b: DenialGroup) => number> = {
     attacks: (a, b) => VERDICT_RANK[b.verdict] - VERDICT_RANK[a.verdict] || byLatest(a, b),
@@ -63,9 +63,9 @@ export function sortIncidents(list: DenialGroup[], mode: SortMode): DenialGroup[
   return list.slice().sort(cmp[mode]);
 }
 
-export function visibleIncidents(snap: StoreSnapshot, filter: Filter | undefined, sort: SortMode): DenialGroup[] {
-  const list = filter ? snap.incidents.filter((i) => matches(filter, i.profile, i.operation, i.target, i.mask, i.verdict, ...i.comms, ...i.pids)) : snap.incidents;
-  return sortIncidents(list, sort);
+export function visibleGroups(snap: StoreSnapshot, filter: Filter | undefined, sort: SortMode): DenialGroup[] {
+  const list = filter ? snap.groups.filter((i) => matches(filter, i.profile, i.operation, i.target, i.mask, i.verdict, ...i.comms, ...i.pids)) : snap.groups;
+  return sortGroups(list, sort);
 }
 
 export interface ProfileRow extends ProfileCounts {
@@ -83,7 +83,7 @@ export function profileRows(snap: StoreSnapshot, facts: ProfileFacts, filter: Fi
 }
 
 export type TimelineItem =
-  | { kind: 'record'; time?: number; order: number; record: AppArmorRecord; incidentKey?: string; incidentId?: number }
+  | { kind: 'record'; time?: number; order: number; record: AppArmorRecord; groupKey?: string; incidentId?: number }
   | { kind: 'action'; time?: number; order: number; entry: ActionJournalEntry }
   | { kind: 'incident'; time?: number; order: number; incident: TimelineIncident };
 
@@ -108,7 +108,7 @@ export function timelineItems(snap: StoreSnapshot, filter: Filter | RowTest | un
     if (test ? !test.record(r) : !matches(plain, r.kind, recordProfile(r), f.operation, recordTarget(r), f.name, f.comm, f.pid, r.host, r.classification?.verdict)) return;
     const incidentId = isDenial(r) ? member(r) : undefined;
     if (incidentId !== undefined) shown.add(incidentId);
-    items.push({ kind: 'record', time: r.time ?? lastTime, order: i, record: r, incidentKey: isDenial(r) ? incidentKey(r) : undefined, incidentId });
+    items.push({ kind: 'record', time: r.time ?? lastTime, order: i, record: r, groupKey: isDenial(r) ? denialKey(r) : undefined, incidentId });
   });
   snap.actions.forEach((e, i) => {
     if (test ? !test.action(e) : !matches(plain, 'action', e.action, e.profile, e.operator, e.outcome, ...e.argv.flat())) return;

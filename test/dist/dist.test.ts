@@ -161,7 +161,7 @@ test('the release tarball, unpacked into an empty directory, runs with no node o
   const started = tm('new-session', '-d', '-x', '120', '-y', '30', '-s', 'demo', findTool('env')!, '-i', `PATH=${env.PATH}`, 'TERM=xterm-256color', `HOME=${d}`, launcher, '--demo');
   assert.equal(started.status, 0, started.stderr);
   const screen = await pollFor(() => tm('capture-pane', '-p', '-t', 'demo').stdout, (s) => /DEMO/.test(s) && /[1-9]\d* records/.test(s) && s.includes('ATTACK'), 60_000);
-  assert.match(screen, /\[1 Incidents\]/);
+  assert.match(screen, /\[1 Denials\]/);
   tm('send-keys', '-t', 'demo', 'q');
   await pollFor(() => String(tm('has-session', '-t', 'demo').status), (st) => st !== '0', 30_000);
 

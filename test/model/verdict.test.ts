@@ -13,7 +13,7 @@ test('the store and the timeline rank a group of a missing rule and an unclassif
   const snap = store.snapshot();
   const timeline = buildTimeline(records, []);
   // no verdict is the absence of a judgement: the judged record decides, in both
-  assert.equal(snap.incidents[0].verdict, 'missing-rule');
+  assert.equal(snap.groups[0].verdict, 'missing-rule');
   assert.equal(timeline.incidents[0].verdict, 'missing-rule');
   assert.equal(snap.verdicts[NO_VERDICT], 1);
   assert.equal(new DenialStore().snapshot().verdicts.unclassified, 0, 'one spelling of no verdict');

@@ -235,11 +235,11 @@ describe('shown the same everywhere', () => {
   });
 
   test('store and header: recovered loss is named apart and not in the loss colour; unrecovered stays red', async () => {
-    const { DenialStore: IncidentStore } = await import('../../src/tui/denial-store.js');
+    const { DenialStore } = await import('../../src/tui/denial-store.js');
     const { headerLines } = await import('../../src/tui/views/header.js');
     const { COLOR_THEME } = await import('../../src/tui/theme.js');
     const header = (files: string[], width: number) => {
-      const store = new IncidentStore();
+      const store = new DenialStore();
       const p = new Pipeline({ record: (r) => store.add(r), loss: (n) => store.addLoss(n) }, { clock: { year: 2026 } });
       for (const f of files) {
         const parser = p.parserFor(f);
@@ -255,7 +255,7 @@ describe('shown the same everywhere', () => {
         verdicts: snap.verdicts,
         loss: snap.loss,
         health: [],
-        screen: 'incidents',
+        screen: 'denials',
         sortTitle: '',
         filter: '',
         width,

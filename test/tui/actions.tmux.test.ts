@@ -63,7 +63,7 @@ async function liveHost() {
   sessions.push(t);
   const { argv, env } = liveProgram({ dir, securityfs, profiles, journal });
   t.start(argv, { columns: 120, rows: 40 }, env);
-  await t.waitFor((x) => x.includes('LIVE') && x.includes('/srv/www/index.html') && x.includes('RULE'), 'the missing-rule incident');
+  await t.waitFor((x) => x.includes('LIVE') && x.includes('/srv/www/index.html') && x.includes('RULE'), 'the missing-rule denial group');
   return { t, file, local, profileText, localText, journal, securityfs };
 }
 
@@ -119,7 +119,7 @@ test('live: a applies the suggested rule (dialog, verified, journaled); z undoes
   t.keys('4');
   s = await t.waitFor((x) => /allow +\/usr\/sbin\/nginx +verified/.test(x) && /remove-ru\S* +\/usr\/sbin\/nginx +verified/.test(x), 'the action log');
   t.keys('1');
-  await t.waitFor((x) => x.includes('[1 Incidents]'), 'the incident list');
+  await t.waitFor((x) => x.includes('[1 Denials]'), 'the denial list');
   t.keys('q');
   await t.waitFor((x) => x.includes('EXITED rc=0'), 'quit');
 });
@@ -147,7 +147,7 @@ test(
     t.keys('2');
     await t.waitFor((x) => /\/usr\/sbin\/nginx[ │]+complain/.test(x), 'the profile shown in complain mode');
     t.keys('1');
-    await t.waitFor((x) => x.includes('[1 Incidents]'), 'the incident list');
+    await t.waitFor((x) => x.includes('[1 Denials]'), 'the denial list');
     t.keys('z');
     await t.waitFor((x) => x.includes('complain /usr/sbin/nginx  ->  enforce'), 'the undo list');
     t.keys('Enter');
@@ -166,7 +166,7 @@ test(
     t.keys('2');
     await t.waitFor((x) => /\/usr\/sbin\/nginx[ │]+enforce/.test(x), 'the profile shown in enforce mode again');
     t.keys('1');
-    await t.waitFor((x) => x.includes('[1 Incidents]'), 'the incident list');
+    await t.waitFor((x) => x.includes('[1 Denials]'), 'the denial list');
     t.keys('q');
     await t.waitFor((x) => x.includes('EXITED rc=0'), 'quit');
   },

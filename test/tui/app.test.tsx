@@ -154,12 +154,12 @@ test('the help overlay lists the keys from the keymap, action keys only with an 
   withActions.app.unmount();
 });
 
-test('screens 2-4 and Tab switch panes; a profile row opens its incidents', async () => {
+test('screens 2-4 and Tab switch panes; a profile row opens its denials', async () => {
   const { frame, app } = setup(undefined, { columns: 100, rows: 30 });
   await ready(frame);
   await press(app, frame, '2', (f) => f.includes('[2 Profiles]') && f.includes('backup-agent'), 'profiles');
   // profiles with likely attacks come first
-  await press(app, frame, '\r', (f) => f.includes('[1 Incidents]') && f.includes('filter: /usr/sbin/nginx') && !f.includes('backup-agent'), 'incidents of the profile');
+  await press(app, frame, '\r', (f) => f.includes('[1 Denials]') && f.includes('filter: /usr/sbin/nginx') && !f.includes('backup-agent'), 'denials of the profile');
   await press(app, frame, '3', (f) => f.includes('[3 Timeline]'), 'timeline');
   await press(app, frame, '\t', (f) => f.includes('[4 Actions]') && f.includes('no commands run'), 'tab to the action log');
   app.unmount();
@@ -172,7 +172,7 @@ test('a new likely attack is announced by a banner while the engineer is elsewhe
   feed.set({ alerts: [{ seq: 1, key: 'k', text: '/usr/sbin/nginx exec /usr/bin/curl' }] });
   await until(() => frame().includes('NEW LIKELY ATTACK: /usr/sbin/nginx exec /usr/bin/curl'), 'banner');
   assert.ok(frame().split('\n').length <= 23);
-  await press(app, frame, '1', (f) => f.includes('[1 Incidents]') && !f.includes('NEW LIKELY ATTACK'), 'seen on the list');
+  await press(app, frame, '1', (f) => f.includes('[1 Denials]') && !f.includes('NEW LIKELY ATTACK'), 'seen on the list');
   await press(app, frame, '2', (f) => f.includes('[2 Profiles]'), 'elsewhere again');
   assert.ok(!frame().includes('NEW LIKELY ATTACK'), 'an alert is shown until seen, not again');
   app.unmount();
@@ -233,6 +233,6 @@ test('keys that arrive in one chunk act in turn: "?G" opens the help and scrolls
   const { frame, app } = setup();
   await ready(frame);
   await press(app, frame, '?G', (f) => f.includes('closes this help') === false && f.includes('-- end'), 'the help at its end');
-  await press(app, frame, 'qj\r', (f) => f.includes('Why:'), 'q, j, Enter in one chunk open the second incident');
+  await press(app, frame, 'qj\r', (f) => f.includes('Why:'), 'q, j, Enter in one chunk open the second denial group');
   assert.ok(frame().includes('GeoIP') || frame().includes('backup-agent'));
 });

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { safeMiddle } from '../../src/model/safe-text.js';
-import { incidentColumns, incidentRowText } from '../../src/tui/views/incident-list.js';
+import { denialColumns, denialRowText } from '../../src/tui/views/denial-list.js';
 import { profileTableData } from '../../src/tui/views/profiles-table.js';
 import type { DenialGroup } from '../../src/tui/denial-store.js';
 
@@ -18,7 +18,7 @@ test('safeMiddle keeps the child profile or the file name and the start; escapes
   assert.equal(cut.length, 12);
 });
 
-function incident(over: Partial<DenialGroup>): DenialGroup {
+function group(over: Partial<DenialGroup>): DenialGroup {
   return {
     key: 'k',
     profile: 'thumbnail-renderer//helper',
@@ -39,12 +39,12 @@ function incident(over: Partial<DenialGroup>): DenialGroup {
   };
 }
 
-test('incident rows: two rows that differ only at the end of a long name stay apart; cells never touch', () => {
+test('denial list rows: two rows that differ only at the end of a long name stay apart; cells never touch', () => {
   const now = Date.UTC(2027, 0, 1);
   for (const width of [80, 100, 140]) {
-    const c = incidentColumns(width);
-    const a = incidentRowText(incident({ lastSeen: now - 300 * 86_400_000, firstSeen: now - 320 * 86_400_000 }), c, now);
-    const b = incidentRowText(incident({ target: '/srv/media/thumbs/2026/11/22/very-long-name-0002.png', profile: 'thumbnail-renderer//other' }), c, now);
+    const c = denialColumns(width);
+    const a = denialRowText(group({ lastSeen: now - 300 * 86_400_000, firstSeen: now - 320 * 86_400_000 }), c, now);
+    const b = denialRowText(group({ target: '/srv/media/thumbs/2026/11/22/very-long-name-0002.png', profile: 'thumbnail-renderer//other' }), c, now);
     assert.notEqual(a, b);
     assert.match(a, / 10mo ago /, `${width}: the longest relative time fits its column`);
     assert.match(a, /…\/\/helper /, `${width}: the child profile survives the cut`);

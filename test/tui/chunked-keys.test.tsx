@@ -30,7 +30,7 @@ async function ready(frame: () => string) {
   await new Promise((r) => setImmediate(r));
 }
 
-test('"1" then Enter in one chunk from the Profiles screen opens the selected incident, not a profile name', async () => {
+test('"1" then Enter in one chunk from the Profiles screen opens the selected denial group, not a profile name', async () => {
   const { app, frame } = setup();
   await ready(frame);
   app.stdin.write('2');

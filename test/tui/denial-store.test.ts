@@ -10,8 +10,8 @@ test('groups denials by profile, operation, target and mask', () => {
   s.add(denial({ requested_mask: 'w', denied_mask: 'w' }, { time: 2000 }));
   s.add(denial({ name: '/etc/passwd' }));
   const snap = s.snapshot();
-  assert.equal(snap.incidents.length, 3);
-  const shadowR = snap.incidents.find((i) => i.target === '/etc/shadow' && i.mask === 'r')!;
+  assert.equal(snap.groups.length, 3);
+  const shadowR = snap.groups.find((i) => i.target === '/etc/shadow' && i.mask === 'r')!;
   assert.equal(shadowR.count, 2);
   assert.deepEqual(shadowR.pids, ['1', '2']);
   assert.equal(shadowR.firstSeen, 1000);
@@ -19,48 +19,48 @@ test('groups denials by profile, operation, target and mask', () => {
   assert.equal(snap.records, 4);
 });
 
-test('an incident takes its worst verdict and counts records by verdict', () => {
+test('a denial group takes its worst verdict and counts records by verdict', () => {
   const s = new DenialStore();
   s.add(denial({}, { verdict: 'missing-rule' }));
   s.add(denial({}, { verdict: 'likely-attack' }));
   s.add(denial({}, { verdict: 'missing-rule' }));
   s.add(denial({ name: '/x' }));
   const snap = s.snapshot();
-  const inc = snap.incidents.find((i) => i.target === '/etc/shadow')!;
-  assert.equal(inc.verdict, 'likely-attack');
-  assert.equal(inc.classification?.verdict, 'likely-attack');
+  const g = snap.groups.find((i) => i.target === '/etc/shadow')!;
+  assert.equal(g.verdict, 'likely-attack');
+  assert.equal(g.classification?.verdict, 'likely-attack');
   assert.equal(snap.verdicts['missing-rule'], 2);
   assert.equal(snap.verdicts['likely-attack'], 1);
   assert.equal(snap.verdicts.unclassified, 1, 'an unclassified record counts as unclassified');
-  assert.equal(snap.incidents.find((i) => i.target === '/x')!.verdict, 'unclassified');
+  assert.equal(snap.groups.find((i) => i.target === '/x')!.verdict, 'unclassified');
 });
 
-test('STATUS records feed the window and the profile table, not the incidents', () => {
+test('STATUS records feed the window and the profile table, not the groups', () => {
   const s = new DenialStore();
   s.add(status('/usr/sbin/nginx'));
   s.add(denial({}));
   const snap = s.snapshot();
-  assert.equal(snap.incidents.length, 1);
+  assert.equal(snap.groups.length, 1);
   assert.equal(snap.window.length, 2);
   const p = snap.profiles.find((x) => x.name === '/usr/sbin/nginx')!;
   assert.equal(p.statusEvents, 1);
   assert.equal(p.denials, 1);
 });
 
-test('memory is bounded: incidents, pids, samples and the record window', () => {
-  const s = new DenialStore({ maxIncidents: 50, maxWindow: 20 });
+test('memory is bounded: groups, pids, samples and the record window', () => {
+  const s = new DenialStore({ maxGroups: 50, maxWindow: 20 });
   s.add(denial({ name: '/attack' }, { verdict: 'likely-attack' }));
   for (let i = 0; i < 500; i++) s.add(denial({ name: `/f${i}`, pid: String(i) }));
   for (let i = 0; i < 100; i++) s.add(denial({ name: '/same', pid: String(i) }));
   const snap = s.snapshot();
-  assert.ok(snap.incidents.length <= 50);
+  assert.ok(snap.groups.length <= 50);
   assert.ok(
-    snap.incidents.some((i) => i.target === '/attack'),
+    snap.groups.some((i) => i.target === '/attack'),
     'the likely attack is spared while others can go',
   );
-  assert.ok(snap.loss.evicted > 0, 'forgotten incidents are counted');
+  assert.ok(snap.loss.evicted > 0, 'forgotten groups are counted');
   assert.equal(snap.loss.dropped, 0, 'evicting a group loses no record: nothing was dropped');
-  const same = snap.incidents.find((i) => i.target === '/same')!;
+  const same = snap.groups.find((i) => i.target === '/same')!;
   assert.equal(same.count, 100);
   assert.equal(same.pids.length, 16);
   assert.equal(same.pidsMore, 48, 'the pids left out are told apart up to a bound');
@@ -84,12 +84,12 @@ test('pause freezes what the view sees while counting what arrives', () => {
   const paused = s.snapshot();
   assert.equal(paused.paused, true);
   assert.equal(paused.newSincePause, 2);
-  assert.equal(paused.incidents.length, before.incidents.length);
+  assert.equal(paused.groups.length, before.groups.length);
   assert.equal(paused.records, 1);
   s.setPaused(false);
   const after = s.snapshot();
   assert.equal(after.paused, false);
-  assert.equal(after.incidents.length, 3);
+  assert.equal(after.groups.length, 3);
   assert.equal(after.records, 3);
 });
 
@@ -101,11 +101,11 @@ test('snapshots are reused until something changes, and are copies', () => {
   s.add(denial({ pid: '9' }));
   const b = s.snapshot();
   assert.notEqual(b, a);
-  assert.equal(a.incidents[0].count, 1, 'an earlier snapshot does not change under the view');
-  assert.equal(b.incidents[0].count, 2);
+  assert.equal(a.groups[0].count, 1, 'an earlier snapshot does not change under the view');
+  assert.equal(b.groups[0].count, 2);
 });
 
-test('announcements: only likely-attack incidents that appear after arming, once each', () => {
+test('announcements: only likely-attack groups that appear after arming, once each', () => {
   const s = new DenialStore();
   s.add(denial({ name: '/old' }, { verdict: 'likely-attack' }));
   s.armAnnouncements();
@@ -117,7 +117,7 @@ test('announcements: only likely-attack incidents that appear after arming, once
   const keys = s.takeAnnouncements();
   assert.equal(keys.length, 2);
   assert.ok(keys[0].includes('/new'));
-  assert.ok(keys[1].includes('/rule'), 'an incident that becomes a likely attack is announced');
+  assert.ok(keys[1].includes('/rule'), 'a group that becomes a likely attack is announced');
   assert.deepEqual(s.takeAnnouncements(), []);
 });
 
@@ -149,14 +149,14 @@ test('an attack that was DENIED and later ALLOWED is reported as happened: the A
   const later = denial({ operation: 'exec', name: '/usr/bin/dash', requested_mask: 'x', denied_mask: 'x' }, { verdict: 'likely-attack' });
   later.classification!.reasons = ['stopped again'];
   s.add(later);
-  const inc = s.snapshot().incidents.find((i) => i.target === '/usr/bin/dash')!;
-  assert.deepEqual(inc.classification?.reasons, ['happened'], 'the verdict, advice and reasons come from the record that happened');
-  assert.equal(inc.worstKind, 'ALLOWED');
+  const g = s.snapshot().groups.find((i) => i.target === '/usr/bin/dash')!;
+  assert.deepEqual(g.classification?.reasons, ['happened'], 'the verdict, advice and reasons come from the record that happened');
+  assert.equal(g.worstKind, 'ALLOWED');
   // a more severe verdict still wins over a milder one that happened
   const t = new DenialStore();
   t.add(denial({ name: '/a', apparmor: 'ALLOWED' }, { verdict: 'missing-rule', kind: 'ALLOWED' }));
   t.add(denial({ name: '/a' }, { verdict: 'likely-attack' }));
-  assert.equal(t.snapshot().incidents[0].verdict, 'likely-attack');
+  assert.equal(t.snapshot().groups[0].verdict, 'likely-attack');
 });
 
 test('a socket group names its kind: a raw socket is inet raw, not plain inet', async () => {
@@ -173,7 +173,7 @@ test('a socket group names its kind: a raw socket is inet raw, not plain inet', 
   assert.deepEqual(
     s
       .snapshot()
-      .incidents.map((i) => i.target)
+      .groups.map((i) => i.target)
       .sort(),
     ['inet raw', 'inet stream'],
   );
@@ -183,7 +183,7 @@ test('a pid left out counts once however often it comes back, and a collapsed ro
   const s = new DenialStore();
   for (let i = 0; i < 20; i++) s.add(denial({ pid: String(100 + i) }));
   for (let round = 0; round < 50; round++) for (let i = 16; i < 20; i++) s.add(denial({ pid: String(100 + i) }));
-  const inc = s.snapshot().incidents[0];
-  assert.equal(inc.count, 220);
-  assert.deepEqual([inc.pids.length, inc.pidsMore, inc.pidsMoreAtLeast], [16, 4, undefined]);
+  const g = s.snapshot().groups[0];
+  assert.equal(g.count, 220);
+  assert.deepEqual([g.pids.length, g.pidsMore, g.pidsMoreAtLeast], [16, 4, undefined]);
 });

@@ -22,7 +22,7 @@ function store() {
 }
 
 test('field filters: profile, op, pid, host, verdict, since, /regex/, negation, combined; errors say why', () => {
-  const list = store().snapshot().incidents;
+  const list = store().snapshot().groups;
   const hit = (typed: string) => {
     const f = parseFieldFilter(typed);
     assert.ok(f?.ok, typed);

@@ -39,7 +39,7 @@ function tempDir(): string {
 
 test('demo in tmux: / in the detail finds, n/N move through the matches, Esc leaves the search', async () => {
   const t = session(['node', BIN, '--demo', '--no-bell', '--utc']);
-  await t.waitFor((x) => x.includes('!! ATTACK') && x.includes('DEMO'), 'the incident list');
+  await t.waitFor((x) => x.includes('!! ATTACK') && x.includes('DEMO'), 'the denial list');
   t.keys('Enter');
   await t.waitFor((x) => x.includes('Why:'), 'the detail');
   t.text('/profile');
@@ -84,7 +84,7 @@ test('demo in tmux: s sorts by the next column, shown in the header; a field fil
 test('demo in tmux on a terminal without a clipboard: y r writes the rule to a file and says where', async () => {
   const cwd = tempDir();
   const t = session(['sh', '-c', `cd '${cwd}' && TERM=linux exec node '${BIN}' --demo --no-bell`], { columns: 160, rows: 30 });
-  await t.waitFor((x) => x.includes('!! ATTACK') && x.includes('DEMO'), 'the incident list');
+  await t.waitFor((x) => x.includes('!! ATTACK') && x.includes('DEMO'), 'the denial list');
   for (let i = 0; i < 30 && !selectedRow(t.screen()).includes('+ RULE'); i++) {
     const before = selectedRow(t.screen());
     t.text('j');
@@ -132,7 +132,7 @@ test('replay over three days in tmux: the timeline shows dates; t 2026-11-23 08:
   t.keys('Enter');
   await t.waitFor((x) => footer(x).includes('nothing at or after 2026-11-25'), 'nothing there');
   t.text('q');
-  await t.waitFor((x) => x.includes('[1 Incidents]'), 'q: back to the list');
+  await t.waitFor((x) => x.includes('[1 Denials]'), 'q: back to the list');
   t.text('q');
   await t.waitFor((x) => x.includes('EXITED rc=0'), 'exit');
 });

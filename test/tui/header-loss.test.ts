@@ -7,7 +7,7 @@ import { denial } from './fixtures.js';
 test('the header names evicted groups apart from loss: nothing is dropped unless records were lost', async () => {
   const { headerLines } = await import('../../src/tui/views/header.js');
   const { COLOR_THEME } = await import('../../src/tui/theme.js');
-  const s = new DenialStore({ maxIncidents: 50 });
+  const s = new DenialStore({ maxGroups: 50 });
   for (let i = 0; i < 500; i++) s.add(denial({ name: `/f${i}` }));
   const snap = s.snapshot();
   const n = snap.loss.evicted;
@@ -20,7 +20,7 @@ test('the header names evicted groups apart from loss: nothing is dropped unless
     verdicts: snap.verdicts,
     loss: snap.loss,
     health: [],
-    screen: 'incidents',
+    screen: 'denials',
     sortTitle: '',
     filter: '',
     width: 100,

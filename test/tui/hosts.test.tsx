@@ -1,4 +1,4 @@
-// Records from more than one host: the header names them, the incident list gets a HOST column,
+// Records from more than one host: the header names them, the denial list gets a HOST column,
 // and host: filters. Real syslog lines from two hosts, parsed by the pipeline (the host comes from
 // the carrier prefix).
 import { afterEach, test } from 'node:test';
@@ -37,15 +37,15 @@ function setup(store: DenialStore) {
   return { app, frame };
 }
 
-test('two hosts: the header names both, the list has a HOST column, host: keeps the incidents seen on that host', async () => {
+test('two hosts: the header names both, the list has a HOST column, host: keeps the denial groups seen on that host', async () => {
   const store = storeOf([
     line('web-01', 1, '/usr/sbin/nginx', '/etc/ssl/private/key.pem'),
     line('db-01', 2, '/usr/sbin/postgres', '/var/lib/pg/x'),
-    // the same denial on both hosts: one incident, seen on two
+    // the same denial on both hosts: one denial group, seen on two
     line('web-01', 3, '/usr/bin/backup', '/srv/data'),
     line('db-01', 4, '/usr/bin/backup', '/srv/data'),
   ]);
-  assert.deepEqual(store.snapshot().incidents.find((i) => i.profile === '/usr/bin/backup')?.hosts, ['web-01', 'db-01']);
+  assert.deepEqual(store.snapshot().groups.find((i) => i.profile === '/usr/bin/backup')?.hosts, ['web-01', 'db-01']);
   const { app, frame } = setup(store);
   await until(() => frame().includes('? help'), 'first frame');
   await new Promise((r) => setImmediate(r));
@@ -56,7 +56,7 @@ test('two hosts: the header names both, the list has a HOST column, host: keeps 
   app.stdin.write('/host:db-01');
   await new Promise((r) => setImmediate(r));
   app.stdin.write('\r');
-  await until(() => frame().includes('filter: host:db-01') && !frame().includes('/usr/sbin/nginx'), 'only db-01 incidents');
+  await until(() => frame().includes('filter: host:db-01') && !frame().includes('/usr/sbin/nginx'), 'only db-01 denials');
   assert.ok(frame().includes('/usr/sbin/postgres') && frame().includes('/usr/bin/backup'));
   // the same field filter on the timeline tests each record (its own host), and names each record's host
   app.stdin.write('3');
@@ -69,7 +69,7 @@ test('two hosts: the header names both, the list has a HOST column, host: keeps 
     recs.every((l) => l.includes('db-01 ')),
     recs.join('\n'),
   );
-  // and on Profiles, the profiles of the incidents it keeps
+  // and on Profiles, the profiles of the denial groups it keeps
   app.stdin.write('2');
   await until(() => frame().includes('[2 Profiles]') && frame().includes('postgres'), 'the profiles');
   assert.ok(!frame().includes('nginx'), frame());

@@ -10,8 +10,8 @@ import { DenialStore } from '../../src/tui/denial-store.js';
 import { MONO_THEME } from '../../src/tui/theme.js';
 import { timelineItems, profileRows, commandRows } from '../../src/tui/view-model.js';
 import { timelineLines } from '../../src/tui/views/timeline-view.js';
-import { detailLines } from '../../src/tui/views/incident-detail.js';
-import { incidentListLines } from '../../src/tui/views/incident-list.js';
+import { detailLines } from '../../src/tui/views/denial-detail.js';
+import { denialListLines } from '../../src/tui/views/denial-list.js';
 import { actionLogLines } from '../../src/tui/views/action-log.js';
 import { headerLines, sourceLines } from '../../src/tui/views/header.js';
 import { bannerLine, footerLine } from '../../src/tui/views/status-bars.js';
@@ -64,13 +64,13 @@ test('every screen builds its lines from quarter-megabyte fields in work bounded
     for (const l of lines) assert.ok(width(fitLine(l, W)) <= W, `${what}: fitted to ${width(fitLine(l, W))}`);
   };
   check('timeline', timelineLines({ items: timelineItems(snap, undefined), start: 0, selected: 0, dropped: 0, utc: true, width: W, height: 20, theme: MONO_THEME }));
-  for (const inc of snap.incidents) check('detail', detailLines({ incident: inc, now: NOW, utc: true, width: W, theme: MONO_THEME }));
+  for (const g of snap.groups) check('detail', detailLines({ group: g, now: NOW, utc: true, width: W, theme: MONO_THEME }));
   check(
-    'incidents',
-    incidentListLines({
-      rows: snap.incidents,
+    'denials',
+    denialListLines({
+      rows: snap.groups,
       selected: 0,
-      total: snap.incidents.length,
+      total: snap.groups.length,
       now: NOW,
       width: W,
       height: 20,
@@ -79,10 +79,7 @@ test('every screen builds its lines from quarter-megabyte fields in work bounded
       emptyDetail: snap.health.flatMap(sourceLines),
     }),
   );
-  check(
-    'empty incidents',
-    incidentListLines({ rows: [], selected: -1, total: 0, now: NOW, width: W, height: 20, theme: MONO_THEME, emptyText: 'none', emptyDetail: snap.health.flatMap(sourceLines) }),
-  );
+  check('empty denials', denialListLines({ rows: [], selected: -1, total: 0, now: NOW, width: W, height: 20, theme: MONO_THEME, emptyText: 'none', emptyDetail: snap.health.flatMap(sourceLines) }));
   check('action log', actionLogLines({ rows: commandRows(snap.actions, undefined), start: 0, selected: 0, page: 10, utc: true, journal: '/j', width: W, height: 20, theme: MONO_THEME }));
   check(
     'header',
@@ -95,7 +92,7 @@ test('every screen builds its lines from quarter-megabyte fields in work bounded
       verdicts: snap.verdicts,
       loss: snap.loss,
       health: snap.health,
-      screen: 'incidents',
+      screen: 'denials',
       sortTitle: 's',
       filter: 'f'.repeat(MB),
       width: W,

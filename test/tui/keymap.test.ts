@@ -29,7 +29,7 @@ const noKey: Key = {
 };
 
 function ctx(keys: string[], attack: boolean[] = keys.map(() => false)): ListContext {
-  return { keys, attack, page: 10, detailLines: 40, incidentKeys: keys, incidentAttack: attack };
+  return { keys, attack, page: 10, detailLines: 40, groupKeys: keys, groupAttack: attack };
 }
 
 test('the help is generated from the keymap table that handles keys', () => {
@@ -53,10 +53,10 @@ test('the help is generated from the keymap table that handles keys', () => {
   assert.equal(intentFor(keymapFor({ actions: false }), 'c', noKey), undefined);
 });
 
-test('q goes back, and quits only from the incident list', () => {
+test('q goes back, and quits only from the denial list', () => {
   let s: UiState = { ...INITIAL_UI, screen: 'profiles' };
   let step = applyIntent(s, { type: 'quitOrBack' }, ctx(['a']));
-  assert.equal(step.state.screen, 'incidents');
+  assert.equal(step.state.screen, 'denials');
   assert.equal(step.effect, undefined);
   s = { ...INITIAL_UI, detail: 'a' };
   step = applyIntent(s, { type: 'quitOrBack' }, ctx(['a']));

@@ -1,4 +1,4 @@
-// The strips in the interactive view: under the header, per profile, per incident; in monochrome
+// The strips in the interactive view: under the header, per profile, per denial group; in monochrome
 // the attacks are still named in words, the actions still marked with a glyph.
 import { afterEach, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -94,7 +94,7 @@ test('in the app: the strip under the header, a shape column per profile, a shap
     .find((l) => l.includes('backup-agent'))!;
   assert.match(row, /│ [ ▁-█]*│[ ▁-█]* │/, `backup-agent's strip with the action: ${row}`);
   app.stdin.write('1');
-  await until(() => frame().includes('[1 Incidents]'), 'back');
+  await until(() => frame().includes('[1 Denials]'), 'back');
   app.stdin.write('\r');
   await until(() => frame().includes('shape '), 'the detail');
   assert.match(frame(), /shape █ +07:59:30-08:00:00, 1s\/bar, 1 record/);

@@ -71,7 +71,7 @@ test('live: the header strip shows the flood, the action that answered it, and w
   assert.ok(/[▁▂▃].*█/.test(before), `the strip rises to its peak: ${before}`);
 
   if (process.getuid?.() === 0) {
-    // the action from the keys: complain mode for the selected incident's profile
+    // the action from the keys: complain mode for the selected denial group's profile
     t.keys('c');
     await t.waitFor((x) => x.includes('Complain mode'), 'the complain dialog', 15_000);
     t.keys('Right', 'Enter');

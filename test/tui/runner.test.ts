@@ -1,5 +1,5 @@
 // The runner with an in-memory terminal and a fake live source: the bell rings once per new
-// likely-attack incident (not per record, not for the backlog), the banner shows while the
+// likely-attack denial group (not per record, not for the backlog), the banner shows while the
 // engineer is elsewhere, pause is wired to the store, and quitting restores the terminal.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -88,7 +88,7 @@ function startLiveTui(t: { after(fn: () => void): void }, args: string[], opts: 
   return { stdout, stdin, running, live, firstFrame };
 }
 
-test('live: one bell per new likely-attack incident after the backlog, banner elsewhere, terminal restored', async (t) => {
+test('live: one bell per new likely-attack denial group after the backlog, banner elsewhere, terminal restored', async (t) => {
   let backlog = false;
   const { stdout, stdin, running, live, firstFrame } = startLiveTui(t, [], { backlogDone: () => backlog, health: true });
   await firstFrame();
@@ -106,13 +106,13 @@ test('live: one bell per new likely-attack incident after the backlog, banner el
   for (let i = 0; i < 5; i++) sink.record(denial({ name: '/tmp/x', pid: String(i) }, { verdict: 'likely-attack', time: Date.now() }));
   sink.record(denial({ name: '/rule' }, { verdict: 'missing-rule', time: Date.now() }));
   await until(() => stdout.last.includes('NEW LIKELY ATTACK') && stdout.last.includes('/tmp/x'), 'banner');
-  assert.equal(stdout.out.split('\x07').length - 1, 1, 'one bell for five records of one incident');
+  assert.equal(stdout.out.split('\x07').length - 1, 1, 'one bell for five records of one denial group');
   stdin.press(' ');
   await until(() => stdout.last.includes('PAUSED (0 new)'), 'paused');
   sink.record(denial({ name: '/while-paused' }, { time: Date.now() }));
   await until(() => stdout.last.includes('PAUSED (1 new)'), 'counted while paused');
   stdin.press('q');
-  await until(() => stdout.last.includes('[1 Incidents]'), 'q goes back first');
+  await until(() => stdout.last.includes('[1 Denials]'), 'q goes back first');
   stdin.press('q');
   const code = await running;
   assert.equal(code, 0);

@@ -28,7 +28,7 @@ test('tmux is available for the whole-program tests', () => {
 
 test('demo: start-up, navigation, filter, pause, screens, quit; terminal restored', async () => {
   const t = open(['--demo', '--no-bell']);
-  let s = await t.waitFor((x) => x.includes('!! ATTACK') && x.includes('DEMO'), 'the incident list');
+  let s = await t.waitFor((x) => x.includes('!! ATTACK') && x.includes('DEMO'), 'the denial list');
   assert.equal(t.value('#{alternate_on}'), '1', 'the full-screen view uses the alternate screen');
   assert.ok(s.split('\n').filter((l) => l.trim()).length <= 23, 'at most rows - 1 lines');
   assert.ok(listRows(s)[0].startsWith('>'), 'the first row is selected');
@@ -68,7 +68,7 @@ test('demo: start-up, navigation, filter, pause, screens, quit; terminal restore
   t.keys('q');
   await t.waitFor((x) => x.includes('[4 Actions]') && !x.includes('closes this help'), 'q closes the help');
   t.keys('q');
-  await t.waitFor((x) => x.includes('[1 Incidents]'), 'q goes back to the incident list');
+  await t.waitFor((x) => x.includes('[1 Denials]'), 'q goes back to the denial list');
   t.keys('q');
   s = await t.waitFor((x) => x.includes('EXITED rc=0'), 'quit');
   assert.equal(t.value('#{alternate_on}'), '0', 'the alternate screen is left');

@@ -29,20 +29,20 @@ const noKey: Key = {
 };
 
 function ctx(keys: string[], attack: boolean[] = keys.map(() => false)): ListContext {
-  return { keys, attack, page: 10, detailLines: 40, incidentKeys: keys, incidentAttack: attack };
+  return { keys, attack, page: 10, detailLines: 40, groupKeys: keys, groupAttack: attack };
 }
 
 test('selection follows the row, not the index, and n jumps to the next likely attack', () => {
   const keys = ['a', 'b', 'c', 'd'];
   let s = applyIntent(INITIAL_UI, { type: 'move', by: 1 }, ctx(keys)).state;
-  assert.equal(s.selected.incidents, 'b');
+  assert.equal(s.selected.denials, 'b');
   s = applyIntent(s, { type: 'bottom' }, ctx(keys)).state;
-  assert.equal(s.selected.incidents, 'd');
+  assert.equal(s.selected.denials, 'd');
   s = applyIntent(s, { type: 'move', by: 5 }, ctx(keys)).state;
-  assert.equal(s.selected.incidents, 'd', 'clamped');
+  assert.equal(s.selected.denials, 'd', 'clamped');
   s = applyIntent(s, { type: 'top' }, ctx(keys)).state;
   s = applyIntent(s, { type: 'nextMatch', by: 1 }, ctx(keys, [false, false, true, false])).state;
-  assert.equal(s.selected.incidents, 'c');
+  assert.equal(s.selected.denials, 'c');
   s = applyIntent(s, { type: 'open' }, ctx(keys)).state;
   assert.equal(s.detail, 'c');
 });

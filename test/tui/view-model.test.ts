@@ -1,7 +1,7 @@
 // What the screens derive from the snapshot: filters, sort, the timeline, the action log.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { commandRows, parseFilter, matches, sortIncidents, timelineItems } from '../../src/tui/view-model.js';
+import { commandRows, parseFilter, matches, sortGroups, timelineItems } from '../../src/tui/view-model.js';
 import { DenialStore } from '../../src/tui/denial-store.js';
 import { denial, status } from './fixtures.js';
 
@@ -18,9 +18,9 @@ test('default sort puts likely attacks first, then the latest', () => {
   s.add(denial({ name: '/attack-old' }, { verdict: 'likely-attack', time: 1000 }));
   s.add(denial({ name: '/unclassified' }, { time: 3000 }));
   s.add(denial({ name: '/attack-new' }, { verdict: 'likely-attack', time: 2000 }));
-  const order = sortIncidents(s.snapshot().incidents, 'attacks').map((i) => i.target);
+  const order = sortGroups(s.snapshot().groups, 'attacks').map((i) => i.target);
   assert.deepEqual(order, ['/attack-new', '/attack-old', '/rule-new', '/unclassified'], 'no verdict sorts after every judged one');
-  assert.deepEqual(sortIncidents(s.snapshot().incidents, 'latest').map((i) => i.target)[0], '/rule-new');
+  assert.deepEqual(sortGroups(s.snapshot().groups, 'latest').map((i) => i.target)[0], '/rule-new');
 });
 
 test('the timeline interleaves records and operator actions in time order', () => {
@@ -107,17 +107,17 @@ test('the action log keeps a gap after every cell: no result, a long profile and
 });
 
 test('the filter finds a pid shown in the PIDS column, in the groups and in the timeline', async () => {
-  const { visibleIncidents } = await import('../../src/tui/view-model.js');
+  const { visibleGroups } = await import('../../src/tui/view-model.js');
   const s = new DenialStore();
   s.add(denial({ pid: '4242' }));
   s.add(denial({ pid: '77', name: '/etc/passwd' }));
   const snap = s.snapshot();
   assert.deepEqual(
-    visibleIncidents(snap, parseFilter('4242'), 'latest').map((i) => i.pids),
+    visibleGroups(snap, parseFilter('4242'), 'latest').map((i) => i.pids),
     [['4242']],
   );
   assert.deepEqual(
-    visibleIncidents(snap, parseFilter('!4242'), 'latest').map((i) => i.target),
+    visibleGroups(snap, parseFilter('!4242'), 'latest').map((i) => i.target),
     ['/etc/passwd'],
   );
   const records = timelineItems(snap, parseFilter('4242')).filter((x) => x.kind === 'record');

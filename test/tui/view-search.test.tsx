@@ -80,7 +80,7 @@ test('/ in the help searches the help', async () => {
   await press('/redraw', (f) => footer(f).includes('match 1 of 1') && f.includes('redraw the screen'), 'scrolled to the match');
 });
 
-test('/ on the timeline searches it (the selection moves to each match); on the incident list / filters', async () => {
+test('/ on the timeline searches it (the selection moves to each match); on the denial list / filters', async () => {
   const { frame, press } = setup();
   await ready(frame);
   await press('3', (f) => f.includes('[3 Timeline]'), 'the timeline');
@@ -89,7 +89,7 @@ test('/ on the timeline searches it (the selection moves to each match); on the 
   await press('\rn', (f) => /^>.*\/var\/lib\/pgb/m.test(f) && footer(f).includes('match 2 of 3'), 'n selects the next matching row');
   assert.ok(!frame().includes('filter:'), 'the timeline is searched, not filtered');
   await press('\x1b', (f) => !footer(f).includes('match'), 'the search left');
-  await press('1', (f) => f.includes('[1 Incidents]'), 'back to the list');
+  await press('1', (f) => f.includes('[1 Denials]'), 'back to the list');
   await press('/curl\r', (f) => f.includes('filter: curl') && !f.includes('/usr/bin/dash'), 'the list is filtered');
 });
 
@@ -121,7 +121,7 @@ test('matches: found case-insensitively in reading order; marked by inverting th
 test('a search belongs to the view it was made in: leaving the view ends it; Esc while typing cancels it', async () => {
   const { applyIntent, INITIAL_UI } = await import('../../src/tui/ui-state.js');
   const { editSearch } = await import('../../src/tui/ui-prompts.js');
-  const ctx = { keys: ['a'], attack: [false], page: 10, detailLines: 40, incidentKeys: ['a'], incidentAttack: [false], find: (t: string) => (t ? [{ line: 30, col: 0 }] : []) };
+  const ctx = { keys: ['a'], attack: [false], page: 10, detailLines: 40, groupKeys: ['a'], groupAttack: [false], find: (t: string) => (t ? [{ line: 30, col: 0 }] : []) };
   const noKey = { return: false, escape: false, backspace: false, delete: false, ctrl: false, meta: false };
   let s = applyIntent({ ...INITIAL_UI, detail: 'a' }, { type: 'filter' }, ctx).state;
   assert.equal(s.search?.view, 'detail');

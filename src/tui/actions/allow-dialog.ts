@@ -12,7 +12,7 @@ import type { DeniedAccess } from '../../actions/rule-scope.js';
 import type { ActionJournalEntry } from '../../model/action.js';
 import type { DialogKey, DialogStep } from './dialog-state.js';
 
-/** One incident's rule in the dialog. */
+/** One denial group's rule in the dialog. */
 export interface AllowItem {
   /** The classifier's rule: an edit may narrow it, never widen it. */
   suggested: string;
@@ -21,8 +21,8 @@ export interface AllowItem {
   denied: DeniedAccess;
   /** What was denied, for the dialog (operation and target). */
   label: string;
-  /** The incident's key, to watch the stream for the same denial after the reload. */
-  incidentKey?: string;
+  /** The denial group's key, to watch the stream for the same denial after the reload. */
+  groupKey?: string;
   target?: string;
   operation?: string;
 }

@@ -1,6 +1,6 @@
 /**
- * From the selected (and marked) incidents to the rules the allow dialog offers, or why none can
- * be applied. Pure. Only missing-rule incidents with a suggested rule qualify: a likely attack is
+ * From the selected (and marked) denial groups to the rules the allow dialog offers, or why none can
+ * be applied. Pure. Only missing-rule groups with a suggested rule qualify: a likely attack is
  * refused with why (loosening the profile would let exactly that through), and rules for one
  * profile only go into one dialog (one file, one reload).
  */
@@ -10,7 +10,7 @@ import { minimalPerms, rulePath } from '../../classify/suggest.js';
 import type { AppArmorRecord, Classification } from '../../model/record.js';
 import type { AllowItem } from './allow-dialog.js';
 
-export interface AllowIncident {
+export interface AllowGroup {
   key?: string;
   profile: string;
   verdict?: string;
@@ -25,21 +25,21 @@ export type AllowChoice = { ok: true; profile: string; items: AllowItem[] } | { 
 
 const FILE_OPS = /^(?:open|exec|file_\w+|mknod|link|rename_\w+|unlink|rmdir|mkdir|truncate|chmod|chown|getattr|setattr|file_mmap|mmap|create|remove)$/;
 
-function deniedOf(i: AllowIncident): DeniedAccess {
+function deniedOf(i: AllowGroup): DeniedAccess {
   const r = i.samples?.[i.samples.length - 1];
   const path = r?.fields.name;
   return FILE_OPS.test(i.operation ?? '') && path?.startsWith('/') ? { path } : {};
 }
 
-export function allowChoice(selected: AllowIncident | undefined, marked: AllowIncident[] = []): AllowChoice {
+export function allowChoice(selected: AllowGroup | undefined, marked: AllowGroup[] = []): AllowChoice {
   const list = marked.length ? marked : selected ? [selected] : [];
-  if (!list.length) return { ok: false, title: 'Allow', lines: ['Select a missing-rule incident first: a applies its suggested rule.'] };
+  if (!list.length) return { ok: false, title: 'Allow', lines: ['Select a missing-rule denial group first: a applies its suggested rule.'] };
   const profiles = [...new Set(list.map((i) => i.profile))];
   if (profiles.length > 1)
     return {
       ok: false,
       title: 'Allow: one profile at a time',
-      lines: [`The marked incidents are for ${profiles.length} profiles (${profiles.join(', ')}): one dialog adds rules to one profile file with one reload. Unmark the others (m).`],
+      lines: [`The marked denial groups are for ${profiles.length} profiles (${profiles.join(', ')}): one dialog adds rules to one profile file with one reload. Unmark the others (m).`],
     };
   const attack = list.find((i) => i.verdict === 'likely-attack');
   if (attack) {
@@ -67,7 +67,7 @@ export function allowChoice(selected: AllowIncident | undefined, marked: AllowIn
       const exact = /^include\b/.test(suggested) && denied.path ? rulePath(denied.path) : undefined;
       const perms = minimalPerms(i.mask ?? '');
       const rule = exact && perms ? `${exact} ${perms},` : suggested;
-      items.push({ suggested: rule, rule, denied, label, incidentKey: i.key, target: i.target, operation: i.operation });
+      items.push({ suggested: rule, rule, denied, label, groupKey: i.key, target: i.target, operation: i.operation });
     }
   }
   return { ok: true, profile: profiles[0], items };

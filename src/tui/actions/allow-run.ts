@@ -1,6 +1,6 @@
 /**
  * The allow dialog's side of the action controller: opens the dialog for the selected or marked
- * incidents, checks the edited rules (bounded by their denials, placed, compiled by apparmor_parser),
+ * denial groups, checks the edited rules (bounded by their denials, placed, compiled by apparmor_parser),
  * applies them through the same journal-and-verify sequence as every action, and after the reload
  * watches the stream for the kernel's STATUS record and for the same denial coming back. Its undo
  * (from z) removes exactly the lines added. I/O through the controller's injected dependencies.
@@ -54,7 +54,7 @@ export class AllowRun {
   }
 
   async open(subject: ActionSubject, token: number): Promise<void> {
-    const choice = allowChoice(subject.incident, subject.marked);
+    const choice = allowChoice(subject.group, subject.marked);
     if (!choice.ok) return this.message(choice.title, choice.lines);
     const generated = generatedRefusal(choice.profile, undefined);
     if (generated) return this.message('Allow: refused (generated profile)', [generated, 'Nothing was tried.']);
@@ -68,11 +68,11 @@ export class AllowRun {
         `Likely attack on the same profile: ${attack}. Respond to it first; no rule is added to a profile under attack.`,
         'Nothing was tried.',
       ]);
-    const note = subject.marked?.length ? `${subject.marked.length} marked incident${subject.marked.length > 1 ? 's' : ''}: one dialog, one reload` : undefined;
-    const samples = subject.incident?.samples;
+    const note = subject.marked?.length ? `${subject.marked.length} marked denial group${subject.marked.length > 1 ? 's' : ''}: one dialog, one reload` : undefined;
+    const samples = subject.group?.samples;
     const last = samples?.[samples.length - 1];
     const trigger: ActionJournalEntry['trigger'] | undefined = last
-      ? { ...(last.auditId ? { auditId: last.auditId } : {}), source: last.source, verdict: subject.incident?.verdict, evidence: last.raw.slice(0, 2000) }
+      ? { ...(last.auditId ? { auditId: last.auditId } : {}), source: last.source, verdict: subject.group?.verdict, evidence: last.raw.slice(0, 2000) }
       : undefined;
     this.host.set(openAllowEdit({ profile: choice.profile, items: choice.items, note, trigger }));
   }

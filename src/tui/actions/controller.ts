@@ -14,17 +14,17 @@ import { readDisableLink, readLoadedProfiles } from '../../actions/kernel-state.
 import type { ActionJournalEntry } from '../../model/action.js';
 import type { AppArmorRecord, Verdict } from '../../model/record.js';
 import { AllowRun } from './allow-run.js';
-import type { AllowIncident } from './allow-flow.js';
+import type { AllowGroup } from './allow-flow.js';
 import { CLOSED, dialogKey, openConfirm, type DialogKey, type DialogState } from './dialog-state.js';
 
 export type ActionVerb = 'complain' | 'unload' | 'disable' | 'undo' | 'allow';
 
-/** What the selection offers: the incident (its verdict and evidence), the profile, the marked incidents. */
+/** What the selection offers: the denial group (its verdict and evidence), the profile, the marked groups. */
 export interface ActionSubject {
-  incident?: AllowIncident;
+  group?: AllowGroup;
   profile?: string;
-  /** Incidents marked for one allow dialog (m). */
-  marked?: AllowIncident[];
+  /** Denial groups marked for one allow dialog (m). */
+  marked?: AllowGroup[];
 }
 
 export interface ActionControllerDeps {
@@ -35,8 +35,8 @@ export interface ActionControllerDeps {
   /** After a journal write (the action log re-reads the journal). */
   onJournal?(): void;
   /**
-   * A likely-attack incident on any of these profiles, described in one line. The action changes
-   * the whole file, so an attack on a sibling incident of the same profile counts too, whichever
+   * A likely-attack denial group on any of these profiles, described in one line. The action changes
+   * the whole file, so an attack on a sibling group of the same profile counts too, whichever
    * row the action was started from.
    */
   attackOn?(profiles: string[]): string | undefined;
@@ -45,14 +45,14 @@ export interface ActionControllerDeps {
 const MAX_EVIDENCE = 2000;
 
 export function triggerOf(subject: ActionSubject): ActionJournalEntry['trigger'] | undefined {
-  const samples = subject.incident?.samples;
+  const samples = subject.group?.samples;
   const r = samples?.[samples.length - 1];
   if (!r) return undefined;
   return {
     ...(r.auditId ? { auditId: r.auditId } : {}),
     ...(r.serial !== undefined ? { serial: r.serial } : {}),
     source: r.source,
-    ...(subject.incident?.verdict ? { verdict: subject.incident.verdict } : {}),
+    ...(subject.group?.verdict ? { verdict: subject.group.verdict } : {}),
     evidence: r.raw.length > MAX_EVIDENCE ? r.raw.slice(0, MAX_EVIDENCE) : r.raw,
   };
 }
@@ -138,9 +138,9 @@ export class ActionController {
       );
       return;
     }
-    const name = subject.profile ?? subject.incident?.profile;
+    const name = subject.profile ?? subject.group?.profile;
     if (!name) {
-      this.set({ kind: 'message', title: verb, lines: ['Select an incident (or a profile) first: the action applies to its profile.'] });
+      this.set({ kind: 'message', title: verb, lines: ['Select a denial group (or a profile) first: the action applies to its profile.'] });
       return;
     }
     this.set({ kind: 'message', title: verb, lines: ['finding the file that declares the profile ...'], busy: true });
@@ -150,8 +150,8 @@ export class ActionController {
       this.set({ kind: 'message', title: `${verb}: refused`, lines: [r.refusal.reason, 'Nothing was tried.'] });
       return;
     }
-    const attack = subject.incident?.verdict === 'likely-attack' ? undefined : this.deps.attackOn?.([...new Set([r.target.profile, ...r.target.fileProfiles])]);
-    const verdict = (attack ? 'likely-attack' : subject.incident?.verdict) as Verdict | undefined;
+    const attack = subject.group?.verdict === 'likely-attack' ? undefined : this.deps.attackOn?.([...new Set([r.target.profile, ...r.target.fileProfiles])]);
+    const verdict = (attack ? 'likely-attack' : subject.group?.verdict) as Verdict | undefined;
     const attackNote = attack ? `Likely attack on the same profile: ${attack}` : undefined;
     const trigger = triggerOf(subject);
     const pointless = await this.changesNothing(verb, r.target.profile, r.target.disableLink);

@@ -33,13 +33,13 @@ export interface WireOptions {
   journal: string;
   env?: NodeJS.ProcessEnv;
   onJournal?: () => void;
-  /** The incidents on screen, to find a likely attack on the profile acted on. */
-  incidents?: () => { profile: string; verdict?: string; operation?: string; target?: string }[];
+  /** The denial groups on screen, to find a likely attack on the profile acted on. */
+  groups?: () => { profile: string; verdict?: string; operation?: string; target?: string }[];
 }
 
-/** One line for the first likely-attack incident on any of `profiles`. */
-export function attackAmong(incidents: { profile: string; verdict?: string; operation?: string; target?: string }[], profiles: string[]): string | undefined {
-  const hit = incidents.find((i) => i.verdict === 'likely-attack' && profiles.includes(i.profile));
+/** One line for the first likely-attack denial group on any of `profiles`. */
+export function attackAmong(groups: { profile: string; verdict?: string; operation?: string; target?: string }[], profiles: string[]): string | undefined {
+  const hit = groups.find((i) => i.verdict === 'likely-attack' && profiles.includes(i.profile));
   return hit ? [hit.profile, hit.operation, hit.target].filter(Boolean).join(' ') : undefined;
 }
 
@@ -59,7 +59,7 @@ export function wireActions(p: WireOptions): ActionsWiring {
     hasCommand: (name) => hasCommand(name, env),
     readJournal: () => readJournal(p.journal),
     onJournal: p.onJournal,
-    attackOn: p.incidents ? (profiles) => attackAmong(p.incidents!(), profiles) : undefined,
+    attackOn: p.groups ? (profiles) => attackAmong(p.groups!(), profiles) : undefined,
   });
   return { controller, helpNote: available.enabled ? undefined : `Actions are disabled: ${available.reason}.` };
 }

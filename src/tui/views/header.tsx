@@ -76,7 +76,7 @@ export function headerLines(p: HeaderProps): Line[] {
   if (p.health.length === 0) line3.push(seg('none started', { color: t.bad }));
   p.health.forEach((h, i) => {
     // Names and states only, so every source fits at 80 columns; why one is unavailable and the fix
-    // are in the help (?) and, while nothing has arrived, in the incident list.
+    // are in the help (?) and, while nothing has arrived, in the denial list.
     const bad = h.state === 'unavailable' || h.state === 'failed';
     const counted = h.state === 'live' || h.state === 'done' || h.state === 'ended';
     const detail = counted ? ` ${h.lines ?? 0}` : h.state === 'unavailable' ? '' : ` ${h.state}`;

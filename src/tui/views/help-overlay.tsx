@@ -4,7 +4,7 @@ import { helpRows, type KeyBinding } from '../keymap.js';
 import type { Theme } from '../theme.js';
 import { Lines, seg, type Line } from './lines.js';
 import { wrapRows } from '../format.js';
-import { scrolledLines } from './incident-detail.js';
+import { scrolledLines } from './denial-detail.js';
 import { sourceLines } from './header.js';
 import type { SourceHealth } from '../../sources/types.js';
 import type { ShownSearch } from '../view-search.js';

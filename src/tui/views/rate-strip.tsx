@@ -1,13 +1,13 @@
 /**
  * Denials over time as a one-line strip: in the header for the whole stream, per profile on the
- * Profiles screen, per incident in its detail. Likely attacks are drawn in their colour and named
+ * Profiles screen, per denial group in its detail. Likely attacks are drawn in their colour and named
  * with their glyph and times in words beside the strip; operator actions are a `│` between bars.
  * The bucketing, scaling and glyphs are src/outputs/sparkline.ts's; this only lays them out.
  */
 import React from 'react';
 import type { ActionJournalEntry } from '../../model/action.js';
 import { isDenial, recordProfile, type AppArmorRecord } from '../../model/record.js';
-import { incidentKey } from '../denial-store.js';
+import { denialKey } from '../denial-store.js';
 import { seriesOf, type RateSeries } from '../../model/rate-history.js';
 import { ACTION_GLYPH, attackSpan, bucketize, bucketRoom, peakPerMinute, stepLabel, stripCells, type Buckets } from '../../outputs/sparkline.js';
 import { clockTime, dateTime } from '../format.js';
@@ -100,7 +100,7 @@ export function miniStrip(series: RateSeries, from: number, to: number, actions:
   return { text: text.padStart(width), buckets: b };
 }
 
-/** The denials of the recent window, grouped: by profile (label as recorded) and by incident key. */
+/** The denials of the recent window, grouped: by profile (label as recorded) and by denial group key. */
 export function windowSeries(window: AppArmorRecord[], keyOf: (r: AppArmorRecord) => string | undefined): Map<string, RateSeries> {
   const groups = new Map<string, AppArmorRecord[]>();
   for (const r of window) {
@@ -125,7 +125,7 @@ export function windowSeries(window: AppArmorRecord[], keyOf: (r: AppArmorRecord
 }
 
 export const byProfile = (r: AppArmorRecord): string | undefined => recordProfile(r);
-export const byIncident = (r: AppArmorRecord): string => incidentKey(r);
+export const byGroup = (r: AppArmorRecord): string => denialKey(r);
 
 /** The time range of the window's dated denials, to `now`. */
 export function windowRange(window: AppArmorRecord[], now: number): { from: number; to: number } | undefined {
@@ -149,16 +149,16 @@ export function profileShapes(snap: { window: AppArmorRecord[]; actions: ActionJ
   return out;
 }
 
-/** An incident's strip line for its detail: `shape ▁▃█ │▁  03:00-03:12, 1m/bar, 12 of 12 records (recent window)`. */
-export function incidentShape(
+/** A denial group's strip line for its detail: `shape ▁▃█ │▁  03:00-03:12, 1m/bar, 12 of 12 records (recent window)`. */
+export function groupShape(
   snap: { window: AppArmorRecord[]; actions: ActionJournalEntry[] },
-  inc: { key: string; count: number },
+  g: { key: string; count: number },
   now: number,
   width: number,
   utc: boolean,
   tz?: string,
 ): string | undefined {
-  const mine = snap.window.filter((r) => isDenial(r) && incidentKey(r) === inc.key);
+  const mine = snap.window.filter((r) => isDenial(r) && denialKey(r) === g.key);
   const range = windowRange(mine, now);
   if (!range) return undefined;
   const series = seriesOf(
@@ -167,6 +167,6 @@ export function incidentShape(
     (r) => r.classification?.verdict ?? 'unclassified',
   );
   const { text, buckets: b } = miniStrip(series, range.from, range.to, actionTimes(snap.actions), width);
-  const kept = mine.length < inc.count ? `${mine.length} of ${inc.count} records (the recent window)` : `${inc.count} record${inc.count === 1 ? '' : 's'}`;
+  const kept = mine.length < g.count ? `${mine.length} of ${g.count} records (the recent window)` : `${g.count} record${g.count === 1 ? '' : 's'}`;
   return `shape ${text.trimStart()}  ${edgeTime(b.from, b.stepMs, utc, tz)}-${edgeTime(range.to, b.stepMs, utc, tz)}, ${stepLabel(b.stepMs)}/bar, ${kept}${text.includes(ACTION_GLYPH) ? `, ${ACTION_GLYPH} action` : ''}`;
 }

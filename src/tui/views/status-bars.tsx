@@ -5,7 +5,7 @@ import { safeCell, safeTail } from '../../model/safe-text.js';
 import { Lines, seg, type Line } from './lines.js';
 
 export function bannerLine(text: string, theme: Theme): Line {
-  return [seg(` !! NEW LIKELY ATTACK: ${safeCell(text, 400)}  (press 1 to see the incidents) `, { inverse: true, bold: true, color: theme.verdict['likely-attack'] })];
+  return [seg(` !! NEW LIKELY ATTACK: ${safeCell(text, 400)}  (press 1 to see the denials) `, { inverse: true, bold: true, color: theme.verdict['likely-attack'] })];
 }
 
 export function Banner({ text, theme, width }: { text: string; theme: Theme; width: number }): React.JSX.Element {

@@ -26,9 +26,9 @@ beforeEach(() => {
 });
 afterEach(() => host.cleanup());
 
-function controller(over: { isRoot?: boolean; readOnly?: boolean; utils?: boolean; incidents?: { profile: string; verdict?: string; operation?: string; target?: string }[] } = {}) {
+function controller(over: { isRoot?: boolean; readOnly?: boolean; utils?: boolean; groups?: { profile: string; verdict?: string; operation?: string; target?: string }[] } = {}) {
   return new ActionController({
-    attackOn: over.incidents ? (profiles) => attackAmong(over.incidents!, profiles) : undefined,
+    attackOn: over.groups ? (profiles) => attackAmong(over.groups!, profiles) : undefined,
     env: host.actionEnv({ isRoot: over.isRoot ?? true, readOnly: over.readOnly ?? false }),
     resolve: (name) => resolveTarget(name, host.declarations, [host.profilesDir]),
     hasCommand: (name) => (over.utils === false && name.startsWith('aa-') ? false : hasCommand(name, host.env)),
@@ -70,7 +70,7 @@ const record = (verdict: string): AppArmorRecord => ({
   raw: 'type=AVC msg=audit(1795316480.302:3120): apparmor="DENIED" operation="exec" profile="/usr/sbin/nginx" name="/bin/sh"',
   classification: { verdict: verdict as 'likely-attack', confidence: 0.9, reasons: [] },
 });
-const subject = (verdict: string): ActionSubject => ({ incident: { profile: '/usr/sbin/nginx', verdict, samples: [record(verdict)] } });
+const subject = (verdict: string): ActionSubject => ({ group: { profile: '/usr/sbin/nginx', verdict, samples: [record(verdict)] } });
 
 describe('action dialogs', () => {
   it('unload: shows the command and the consequence, needs the typed name, shows the verified result and the STATUS record', async () => {
@@ -152,19 +152,19 @@ describe('action dialogs', () => {
     ui.unmount();
   });
 
-  it('from a profile row or a harmless incident, a likely attack on the same file still needs the override', async () => {
-    const incidents = [
+  it('from a profile row or a harmless denial group, a likely attack on the same file still needs the override', async () => {
+    const groups = [
       { profile: 'thumbnail-renderer', verdict: 'missing-rule', operation: 'open', target: '/srv/media/x' },
       { profile: 'thumbnail-renderer//helper', verdict: 'likely-attack', operation: 'exec', target: '/bin/sh\x1b[2J' },
     ];
-    const ctl = controller({ incidents });
+    const ctl = controller({ groups });
     const ui = mount(ctl);
     await ctl.open('unload', { profile: 'thumbnail-renderer' });
     const f = await waitFor(ui.lastFrame, 'WARNING (likely attack)');
     assert.match(f, /Likely attack on the same profile: thumbnail-renderer\/\/helper exec \/bin\/sh\\x1b\[2J/);
     assert.match(f, /Reason for overriding the verdict/);
     ui.unmount();
-    const quiet = controller({ incidents: incidents.slice(0, 1) });
+    const quiet = controller({ groups: groups.slice(0, 1) });
     const ui2 = mount(quiet);
     await quiet.open('unload', { profile: 'thumbnail-renderer' });
     const f2 = await waitFor(ui2.lastFrame, 'Unload: thumbnail-renderer');

@@ -42,7 +42,7 @@ function setup(records: AppArmorRecord[]) {
     resolve: (name) => resolveTarget(name, host.declarations, [host.profilesDir]),
     hasCommand: (name) => hasCommand(name, host.env),
     readJournal: () => readJournal(host.journal),
-    attackOn: (profiles) => attackAmong(store.snapshot().incidents, profiles),
+    attackOn: (profiles) => attackAmong(store.snapshot().groups, profiles),
   });
   const app = render(
     <App
@@ -126,7 +126,7 @@ test('a edit that widens the rule is refused in the dialog; nothing is written',
   assert.ok(!existsSync(host.journal));
 });
 
-test('a on a likely attack is refused with why; m marks several incidents of one profile for one dialog', async () => {
+test('a on a likely attack is refused with why; m marks several denial groups of one profile for one dialog', async () => {
   const attack = denial({ operation: 'exec', name: '/usr/bin/dash', requested_mask: 'x', denied_mask: 'x' }, { verdict: 'likely-attack', time: NOW - 1000 });
   const { app, frame, ctl } = setup([attack]);
   await until(() => frame().includes('? help'), 'first frame');
@@ -143,5 +143,5 @@ test('a on a likely attack is refused with why; m marks several incidents of one
   await until(() => (two.frame().match(/^\*/gm) ?? []).length === 2, 'two marked rows');
   await keys(two.app, 'a');
   await until(() => two.frame().includes('Allow: add 2 suggested rules to thumbnail-renderer'), 'one dialog for both');
-  assert.match(two.frame(), /2 marked incidents: one dialog, one reload/);
+  assert.match(two.frame(), /2 marked denial groups: one dialog, one reload/);
 });

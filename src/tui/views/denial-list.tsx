@@ -1,5 +1,5 @@
 /**
- * The incident list: one row per (profile, operation, target, mask), verdict as glyph + word,
+ * The denial list: one row per (profile, operation, target, mask), verdict as glyph + word,
  * count, pids, last and first seen as relative times. Renders only the rows that fit.
  */
 import React from 'react';
@@ -10,12 +10,12 @@ import { safeMiddle } from '../../model/safe-text.js';
 import { Lines, seg, titleLine, type Line } from './lines.js';
 import { isGroupKey } from '../collapse.js';
 
-export interface IncidentListProps {
+export interface DenialListProps {
   /** The rows to draw (already windowed to `height - 1`). */
   rows: DenialGroup[];
   /** Index into `rows` of the selected row, -1 for none. */
   selected: number;
-  /** Total rows in the list (for the "no incidents" line). */
+  /** Total rows in the list (for the "no denials" line). */
   total: number;
   now: number;
   width: number;
@@ -26,7 +26,7 @@ export interface IncidentListProps {
   emptyDetail?: string[];
   /** "12-28 of 214" (and an arrow when more is below), right of the column titles. */
   range?: string;
-  /** Keys of the incidents marked (m) for one apply: `*` in the first column. */
+  /** Keys of the groups marked (m) for one apply: `*` in the first column. */
   marked?: readonly string[];
   /** More than one host in view: a HOST column. */
   hosts?: boolean;
@@ -46,7 +46,7 @@ interface Columns {
 }
 
 /** Column widths for a terminal width: the target gets what is left; pids and first seen only when wide. */
-export function incidentColumns(width: number, hosts = false): Columns {
+export function denialColumns(width: number, hosts = false): Columns {
   const c: Columns = {
     verdict: 10,
     count: 6,
@@ -64,7 +64,7 @@ export function incidentColumns(width: number, hosts = false): Columns {
   return c;
 }
 
-/** The incident's host, and how many others it was seen on. */
+/** The group's host, and how many others it was seen on. */
 function hostCell(i: DenialGroup): string {
   const h = i.hosts ?? [];
   return h.length ? `${h[0]}${h.length > 1 ? ` +${h.length - 1}` : ''}` : '-';
@@ -105,7 +105,7 @@ function targetText(i: DenialGroup, max: number): string {
   return `${m[1]}…${shown.length <= room ? shown : `${shown.slice(0, room - 1)}…`}`;
 }
 
-export function incidentRowText(i: DenialGroup, c: Columns, now: number): string {
+export function denialRowText(i: DenialGroup, c: Columns, now: number): string {
   return [
     cell(VERDICT_LABEL[i.verdict], c.verdict - 1) + ' ',
     rcell(String(i.count), c.count - 1) + ' ',
@@ -121,8 +121,8 @@ export function incidentRowText(i: DenialGroup, c: Columns, now: number): string
   ].join('');
 }
 
-export function incidentListLines(p: IncidentListProps): Line[] {
-  const c = incidentColumns(p.width, p.hosts);
+export function denialListLines(p: DenialListProps): Line[] {
+  const c = denialColumns(p.width, p.hosts);
   const t = p.theme;
   const head = [
     ' ',
@@ -146,20 +146,20 @@ export function incidentListLines(p: IncidentListProps): Line[] {
     lines.push([seg(` ${p.emptyText}`)]);
     for (const l of p.emptyDetail ?? []) lines.push([seg(`   ${l}`)]);
   }
-  p.rows.forEach((inc, idx) => {
+  p.rows.forEach((g, idx) => {
     const sel = idx === p.selected;
-    const text = incidentRowText(inc, c, p.now);
+    const text = denialRowText(g, c, p.now);
     const vw = c.verdict;
-    const attack = inc.verdict === 'likely-attack';
+    const attack = g.verdict === 'likely-attack';
     lines.push([
-      seg(p.marked?.includes(inc.key) ? '*' : sel ? '>' : ' ', { inverse: sel, bold: sel }),
-      seg(text.slice(0, vw), { color: t.verdict[inc.verdict], bold: attack || sel, inverse: sel }),
+      seg(p.marked?.includes(g.key) ? '*' : sel ? '>' : ' ', { inverse: sel, bold: sel }),
+      seg(text.slice(0, vw), { color: t.verdict[g.verdict], bold: attack || sel, inverse: sel }),
       seg(text.slice(vw), { inverse: sel, bold: sel }),
     ]);
   });
   return lines.slice(0, Math.max(0, p.height));
 }
 
-export function IncidentList(p: IncidentListProps): React.JSX.Element {
-  return <Lines lines={incidentListLines(p)} width={p.width} />;
+export function DenialList(p: DenialListProps): React.JSX.Element {
+  return <Lines lines={denialListLines(p)} width={p.width} />;
 }

@@ -1,5 +1,5 @@
 /**
- * An incident's detail: verdict and why, the suggestion, the profile's facts (mode, file, network
+ * A denial group's detail: verdict and why, the suggestion, the profile's facts (mode, file, network
  * rules, who manages it), the decoded fields of the latest record, the event's context, and the raw
  * evidence lines with their source and line number. Scrolls; draws only what fits.
  */
@@ -12,8 +12,8 @@ import { safeCell } from '../../model/safe-text.js';
 import { Lines, seg, type Line } from './lines.js';
 import { markMatches, type ShownSearch } from '../view-search.js';
 
-export interface IncidentDetailProps {
-  incident: DenialGroup;
+export interface DenialDetailProps {
+  group: DenialGroup;
   fact?: ProfileFact;
   now: number;
   utc: boolean;
@@ -23,7 +23,7 @@ export interface IncidentDetailProps {
   height: number;
   scroll: number;
   theme: Theme;
-  /** Its records over time (rate-strip.tsx's incidentShape), under the first/last line. */
+  /** Its records over time (rate-strip.tsx's groupShape), under the first/last line. */
   shape?: string;
   /** `/` in the detail: its matches are marked. */
   search?: ShownSearch;
@@ -58,8 +58,8 @@ function fieldOrder(keys: string[]): string[] {
   return [...known, ...keys.filter((k) => !FIELD_ORDER.includes(k)).sort()];
 }
 
-export function detailLines(p: Omit<IncidentDetailProps, 'height' | 'scroll'>): Line[] {
-  const { incident: inc, fact, theme: t, width, now, utc, tz } = p;
+export function detailLines(p: Omit<DenialDetailProps, 'height' | 'scroll'>): Line[] {
+  const { group: g, fact, theme: t, width, now, utc, tz } = p;
   const w = Math.max(10, width - 4);
   // a value is shown on at most 6 rows: no more of it is escaped or laid out
   const safe = (s: string) => safeCell(s, 6 * w);
@@ -68,16 +68,16 @@ export function detailLines(p: Omit<IncidentDetailProps, 'height' | 'scroll'>): 
   const text = (s: string, style: Parameters<typeof seg>[1] = {}) => {
     for (const row of wrapRows(s, w, 6)) out.push([seg(`  ${row}`, style)]);
   };
-  const cls = inc.classification;
+  const cls = g.classification;
   out.push([
-    seg(` ${VERDICT_LABEL[inc.verdict]} `, { color: t.verdict[inc.verdict], bold: true, inverse: inc.verdict === 'likely-attack' }),
-    seg(` ${safeCell(inc.profile, width)}  ${safeCell(inc.operation, width)}  ${safeCell(inc.target, width)}${inc.mask ? `  (${safeCell(inc.mask, width)})` : ''}`, { bold: true }),
+    seg(` ${VERDICT_LABEL[g.verdict]} `, { color: t.verdict[g.verdict], bold: true, inverse: g.verdict === 'likely-attack' }),
+    seg(` ${safeCell(g.profile, width)}  ${safeCell(g.operation, width)}  ${safeCell(g.target, width)}${g.mask ? `  (${safeCell(g.mask, width)})` : ''}`, { bold: true }),
   ]);
   text(
-    `${inc.count} record${inc.count === 1 ? '' : 's'} (${inc.kinds.join(', ')}) · pids ${inc.pids.map(safe).join(', ') || '-'}${inc.pidsMore ? ` +${inc.pidsMoreAtLeast ? 'at least ' : ''}${inc.pidsMore} more` : ''} · comm ${inc.comms.map(safe).join(', ') || '-'}`,
+    `${g.count} record${g.count === 1 ? '' : 's'} (${g.kinds.join(', ')}) · pids ${g.pids.map(safe).join(', ') || '-'}${g.pidsMore ? ` +${g.pidsMoreAtLeast ? 'at least ' : ''}${g.pidsMore} more` : ''} · comm ${g.comms.map(safe).join(', ') || '-'}`,
   );
-  text(`first ${dateTime(inc.firstSeen, utc, tz)} (${relTime(inc.firstSeen, now)}) · last ${dateTime(inc.lastSeen, utc, tz)} (${relTime(inc.lastSeen, now)})`);
-  if (p.shape) out.push([seg(`  ${p.shape}`, { color: t.verdict[inc.verdict] })]);
+  text(`first ${dateTime(g.firstSeen, utc, tz)} (${relTime(g.firstSeen, now)}) · last ${dateTime(g.lastSeen, utc, tz)} (${relTime(g.lastSeen, now)})`);
+  if (p.shape) out.push([seg(`  ${p.shape}`, { color: t.verdict[g.verdict] })]);
   out.push([]);
   if (cls) {
     head(`Why: ${cls.verdict} (confidence ${cls.confidence.toFixed(2)})`);
@@ -93,7 +93,7 @@ export function detailLines(p: Omit<IncidentDetailProps, 'height' | 'scroll'>): 
     text('No classification for these records: judge from the fields and evidence below.');
   }
   out.push([]);
-  head(`Profile ${safe(inc.profile)}`);
+  head(`Profile ${safe(g.profile)}`);
   if (fact) {
     text(`mode ${fact.mode ?? 'unknown'}${fact.loaded === false ? ' (not loaded)' : ''} · file ${fact.file ? safe(fact.file) : 'not found in the profile directories'}`);
     text(
@@ -102,7 +102,7 @@ export function detailLines(p: Omit<IncidentDetailProps, 'height' | 'scroll'>): 
   } else {
     text('no facts: not in the loaded list nor in the profile directories read');
   }
-  const latest = inc.samples[inc.samples.length - 1];
+  const latest = g.samples[g.samples.length - 1];
   if (latest) {
     out.push([]);
     head('Decoded fields (latest record)');
@@ -121,8 +121,8 @@ export function detailLines(p: Omit<IncidentDetailProps, 'height' | 'scroll'>): 
     }
   }
   out.push([]);
-  head(inc.samples.length < inc.count ? `Evidence (${inc.samples.length} of ${inc.count} records kept: the first and the latest)` : `Evidence (${inc.count} record${inc.count === 1 ? '' : 's'})`);
-  for (const r of inc.samples) {
+  head(g.samples.length < g.count ? `Evidence (${g.samples.length} of ${g.count} records kept: the first and the latest)` : `Evidence (${g.count} record${g.count === 1 ? '' : 's'})`);
+  for (const r of g.samples) {
     out.push([seg(`  ${safe(r.source.name)}:${r.source.line}`, { bold: true }), seg(`  ${r.auditId ? `audit(${safe(r.auditId)})` : ''} ${r.kind}`, { dim: t.dim })]);
     text(`${safe(r.raw)}${r.rawTruncated ? ' [line shortened]' : ''}`, { dim: t.dim });
   }
@@ -140,6 +140,6 @@ export function scrolledLines(lines: Line[], height: number, scroll: number, the
   return shown;
 }
 
-export function IncidentDetail(p: IncidentDetailProps): React.JSX.Element {
+export function DenialDetail(p: DenialDetailProps): React.JSX.Element {
   return <Lines lines={scrolledLines(p.lines ?? detailLines(p), p.height, p.scroll, p.theme, p.search)} width={p.width} />;
 }
