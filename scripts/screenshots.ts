@@ -169,8 +169,8 @@ interface Shot {
 }
 
 const SHOTS: Shot[] = [
-  { name: '1-incidents', title: 'Incident list (demo)', keys: [], ready: (s) => s.includes('!! ATTACK') && s.includes('✓ DEMO:incident.log 61 lines') },
-  { name: '2-detail', title: 'Incident detail', keys: [['Enter']], ready: (s) => s.includes('Why: likely-attack') },
+  { name: '1-denials', title: 'Denial list (demo)', keys: [], ready: (s) => s.includes('!! ATTACK') && s.includes('✓ DEMO:incident.log 61 lines') },
+  { name: '2-detail', title: 'Denial group detail', keys: [['Enter']], ready: (s) => s.includes('Why: likely-attack') },
   { name: '3-profiles', title: 'Profiles', keys: [['Escape'], ['2']], ready: (s) => s.includes('[2 Profiles]') && s.includes('enforce') },
   { name: '4-timeline', title: 'Timeline', keys: [['3'], ['G']], ready: (s) => s.includes('[3 Timeline]') && s.includes('ACTION') },
   { name: '5-actions', title: 'Action log', keys: [['4']], ready: (s) => s.includes('[4 Actions]') && s.includes('$ aa-complain') },
