@@ -12,23 +12,7 @@ import { FIELD_DECIDES, FIELD_IDENTITY, FIELD_NOT_KEPT, fieldBits, keyLanes, kin
 import { decodePrefixOf, type ClockContext } from './prefix.js';
 import { decodeHex, HEX_KEYS, parseAuditIdIn, textAt, type AuditId, type UndecodedHolder } from './fields.js';
 import { headerStart, isLegacyType, kindOf, MAX_RAW, newFields, newRecord, type Overrides } from './record.js';
-
-const SP = 0x20,
-  TAB = 0x09,
-  GS = 0x1d,
-  DQ = 0x22,
-  SQ = 0x27,
-  EQ = 0x3d,
-  BS = 0x5c,
-  CR = 0x0d,
-  LF = 0x0a;
-
-/** Every separator is below 0x21: the scanning loops test `c > SP` themselves first (one comparison
- * for most characters, where a call cost more than the test: the optimizing compiler's budget for
- * inlining is kept small, commands/compile-budget.ts) and call this for the rest. */
-function isSep(c: number): boolean {
-  return c <= SP && (c === SP || c === TAB || c === GS || c === CR || c === LF);
-}
+import { BS, DQ, EQ, isSep, SP, SQ } from './chars.js';
 
 /**
  * The character at i, or -1 at the line's end: nothing past the end is read (a read there
@@ -132,6 +116,8 @@ export function parseFastRecord(line: string, bodyAt: number, src: SourceRef, cl
     c1 = 0,
     c2 = 0;
   i = bodyAt;
+  // the loops test `c > SP` themselves before calling isSep: with the small inlining budget of a
+  // replay (commands/compile-budget.ts) the call is not inlined, and most characters are above SP
   while (i < end) {
     let c = line.charCodeAt(i);
     while (i < end && c <= SP && isSep(c)) c = charAfter(line, ++i, end);

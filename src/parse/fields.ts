@@ -6,6 +6,7 @@
  * strings the kernel considered unsafe (space, quote, control character, non-ASCII). The scanner is a
  * single pass over char codes: it runs on every AppArmor line of a flood.
  */
+import { BS, DQ, EQ, GS, isSep, SQ } from './chars.js';
 
 /** Keys whose unquoted value is hex-encoded text when it looks like hex (kernel audit_log_untrustedstring). */
 export const HEX_KEYS: ReadonlySet<string> = new Set([
@@ -64,20 +65,6 @@ const UTF8_FATAL = new TextDecoder('utf-8', { fatal: true });
 
 export function maybeHex(key: string, value: string, holder?: UndecodedHolder): string {
   return value.length >= 2 && HEX_KEYS.has(key) && HEX_RE.test(value) ? decodeHex(value, key, holder) : value;
-}
-
-const SP = 0x20,
-  TAB = 0x09,
-  GS = 0x1d,
-  DQ = 0x22,
-  SQ = 0x27,
-  EQ = 0x3d,
-  BS = 0x5c,
-  CR = 0x0d,
-  LF = 0x0a;
-
-function isSep(c: number): boolean {
-  return c === SP || c === TAB || c === GS || c === CR || c === LF;
 }
 
 const NEXT_TOKEN_RE = /[A-Za-z_][A-Za-z0-9_-]*=|audit\(|'/y;

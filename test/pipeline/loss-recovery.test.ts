@@ -7,6 +7,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { Pipeline } from '../../src/pipeline/pipeline.js';
+import { replayHeader } from '../tui/fixtures.js';
 import type { AppArmorRecord, LossNotice } from '../../src/model/record.js';
 
 const dir = new URL('../fixtures/kernel/', import.meta.url);
@@ -236,9 +237,8 @@ describe('shown the same everywhere', () => {
 
   test('store and header: recovered loss is named apart and not in the loss colour; unrecovered stays red', async () => {
     const { DenialStore } = await import('../../src/tui/denial-store.js');
-    const { headerLines } = await import('../../src/tui/views/header.js');
     const { COLOR_THEME } = await import('../../src/tui/theme.js');
-    const header = (files: string[], width: number) => {
+    const header = async (files: string[], width: number) => {
       const store = new DenialStore();
       const p = new Pipeline({ record: (r) => store.add(r), loss: (n) => store.addLoss(n) }, { clock: { year: 2026 } });
       for (const f of files) {
@@ -247,20 +247,7 @@ describe('shown the same everywhere', () => {
         parser.end();
       }
       const snap = store.snapshot();
-      const h = headerLines({
-        mode: 'replay',
-        paused: false,
-        newSincePause: 0,
-        records: snap.records,
-        verdicts: snap.verdicts,
-        loss: snap.loss,
-        health: [],
-        screen: 'denials',
-        sortTitle: '',
-        filter: '',
-        width,
-        theme: COLOR_THEME,
-      });
+      const h = await replayHeader(snap, width);
       const segs = h.flat();
       return {
         snap,
@@ -271,15 +258,15 @@ describe('shown the same everywhere', () => {
           .join(''),
       };
     };
-    const both = header(['dmesg.txt', 'journal-audit-json.ndjson'], 160);
+    const both = await header(['dmesg.txt', 'journal-audit-json.ndjson'], 160);
     assert.equal(both.snap.loss.suppressed, 179);
     assert.equal(both.snap.loss.recovered, 179);
     assert.match(both.text, /179 suppressed in the kernel log, recovered from the audit channel/);
     assert.equal(both.red, '');
-    const narrow = header(['dmesg.txt', 'journal-audit-json.ndjson'], 80);
+    const narrow = await header(['dmesg.txt', 'journal-audit-json.ndjson'], 80);
     assert.match(narrow.text, /179 suppressed, recovered/);
     assert.equal(narrow.red, '');
-    const alone = header(['dmesg.txt'], 160);
+    const alone = await header(['dmesg.txt'], 160);
     assert.equal(alone.snap.loss.recovered, 0);
     assert.match(alone.red, /179 suppressed/);
     assert.doesNotMatch(alone.text, /recovered/);

@@ -5,6 +5,7 @@ import type { AppArmorRecord, Verdict } from '../../src/model/record.js';
 import { buildTimeline, TimelineBuilder } from '../../src/timeline/builder.js';
 import { rootProfile } from '../../src/timeline/incident-state.js';
 import { otherAccessesText, pidsText } from '../../src/timeline/describe.js';
+import { journalEntry } from './helpers.js';
 
 const T0 = Date.UTC(2026, 10, 22, 3, 0, 0);
 let line = 0;
@@ -43,20 +44,7 @@ function rec(o: {
   return r;
 }
 
-function action(o: Partial<ActionJournalEntry> & { t: number }): ActionJournalEntry {
-  return {
-    v: 1,
-    id: 'a1',
-    phase: 'intent',
-    operator: 'oncall',
-    host: 'web-01',
-    action: 'complain',
-    profile: '/usr/sbin/nginx',
-    argv: [['aa-complain', '/etc/apparmor.d/usr.sbin.nginx']],
-    ...o,
-    time: new Date(T0 + o.t).toISOString(),
-  } as ActionJournalEntry;
-}
+const action = (t: number, extra: Partial<ActionJournalEntry> = {}): ActionJournalEntry => journalEntry(T0 + t, extra);
 
 describe('grouping', () => {
   it('splits one profile into two incidents after a quiet gap, and keeps different profiles apart', () => {
@@ -286,7 +274,7 @@ describe('actions', () => {
     const trigger = { auditId: `${(T0 + 1000) / 1000}.000:7`, verdict: 'missing-rule' };
     const t = buildTimeline(
       [rec({ t: 0 }), rec({ t: 1000 }), rec({ t: 400_000 + 1000, kind: 'STATUS', op: 'profile_replace', profile: 'unconfined', name: '/usr/sbin/nginx' }), rec({ t: 400_000 + 5000, kind: 'ALLOWED' })],
-      [action({ t: 400_000, trigger }), action({ t: 400_000 + 2000, phase: 'result', outcome: 'verified', modeAfter: 'complain', modeBefore: 'enforce' })],
+      [action(400_000, { trigger }), action(400_000 + 2000, { phase: 'result', outcome: 'verified', modeAfter: 'complain', modeBefore: 'enforce' })],
       { gapSeconds: 300 },
     );
     assert.equal(t.incidents.length, 1, 'the action keeps the incident open past the gap');
@@ -303,7 +291,7 @@ describe('actions', () => {
   });
 
   it('shows an action with no result (interrupted) and one on a profile with no incident', () => {
-    const t = buildTimeline([rec({ t: 0 })], [action({ t: 1000, id: 'x' }), action({ t: 2000, id: 'y', profile: 'other' })]);
+    const t = buildTimeline([rec({ t: 0 })], [action(1000, { id: 'x' }), action(2000, { id: 'y', profile: 'other' })]);
     const x = t.actions.find((a) => a.id === 'x')!;
     assert.equal(x.resultTime, undefined);
     assert.equal(x.incidentId, 1);
@@ -313,7 +301,7 @@ describe('actions', () => {
   });
 
   it('does not mistake a dry run for a change the kernel confirmed', () => {
-    const t = buildTimeline([rec({ t: 0 }), rec({ t: 2000, kind: 'STATUS', op: 'profile_replace', profile: 'unconfined', name: '/usr/sbin/nginx' })], [action({ t: 1000, dryRun: true })]);
+    const t = buildTimeline([rec({ t: 0 }), rec({ t: 2000, kind: 'STATUS', op: 'profile_replace', profile: 'unconfined', name: '/usr/sbin/nginx' })], [action(1000, { dryRun: true })]);
     assert.equal(t.actions[0].confirmedBy, undefined);
   });
 });

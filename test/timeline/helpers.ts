@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import { findDemo } from '../../src/demo.js';
 import type { AppArmorRecord, Classification } from '../../src/model/record.js';
+import type { ActionJournalEntry } from '../../src/model/action.js';
 import { DEMO_ACTIONS_SOURCE } from '../../src/commands/timeline.js';
 import type { Timeline } from '../../src/timeline/model.js';
 import { buildTimelineFromInputs, type TimelineRun } from '../../src/commands/timeline-run.js';
@@ -54,4 +55,20 @@ export class Sink extends Writable {
     this.text += chunk.toString();
     cb();
   }
+}
+
+/** An action journal entry at `time` (epoch ms): nginx put in complain mode by oncall on web-01, unless `extra` says otherwise. */
+export function journalEntry(time: number, extra: Partial<ActionJournalEntry> = {}): ActionJournalEntry {
+  return {
+    v: 1,
+    id: 'a1',
+    phase: 'intent',
+    operator: 'oncall',
+    host: 'web-01',
+    action: 'complain',
+    profile: '/usr/sbin/nginx',
+    argv: [['aa-complain', '/etc/apparmor.d/usr.sbin.nginx']],
+    time: new Date(time).toISOString(),
+    ...extra,
+  } as ActionJournalEntry;
 }

@@ -9,7 +9,7 @@ import { histogramLines } from '../../src/timeline/histogram.js';
 import { renderMarkdown } from '../../src/timeline/render-markdown.js';
 import { renderText } from '../../src/timeline/render-text.js';
 import { safeText } from '../../src/model/safe-text.js';
-import { demoTimeline, UTC } from './helpers.js';
+import { demoTimeline, journalEntry, UTC } from './helpers.js';
 
 const T0 = Date.UTC(2026, 10, 22, 3, 0, 0);
 const M = 60_000;
@@ -27,20 +27,7 @@ function rec(t: number, verdict: Verdict): AppArmorRecord {
   };
 }
 
-function action(t: number, extra: Partial<ActionJournalEntry> = {}): ActionJournalEntry {
-  return {
-    v: 1,
-    id: 'a1',
-    phase: 'intent',
-    operator: 'oncall',
-    host: 'web-01',
-    action: 'complain',
-    profile: '/usr/sbin/nginx',
-    argv: [['aa-complain', '/etc/apparmor.d/usr.sbin.nginx']],
-    time: new Date(T0 + t).toISOString(),
-    ...extra,
-  } as ActionJournalEntry;
-}
+const action = (t: number, extra: Partial<ActionJournalEntry> = {}): ActionJournalEntry => journalEntry(T0 + t, extra);
 
 describe('timeline histogram', () => {
   it('counts per minute over a short span, by verdict glyph, with the action on its row', () => {

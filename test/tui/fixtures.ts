@@ -2,6 +2,10 @@
 import type { AppArmorRecord, Verdict } from '../../src/model/record.js';
 import { DenialStore } from '../../src/tui/denial-store.js';
 import type { Feed, ViewModel } from '../../src/tui/app.js';
+import type { ListContext } from '../../src/tui/ui-state.js';
+import type { StoreSnapshot } from '../../src/tui/denial-store.js';
+import type { Line } from '../../src/tui/views/lines.js';
+import type { Key } from 'ink';
 
 let line = 0;
 
@@ -52,4 +56,53 @@ export async function until(cond: () => boolean, what: string, ms = 30_000): Pro
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 10));
   }
+}
+
+/** A key event with nothing pressed: a test sets what it presses. */
+export const noKey: Key = {
+  upArrow: false,
+  downArrow: false,
+  leftArrow: false,
+  rightArrow: false,
+  pageDown: false,
+  pageUp: false,
+  home: false,
+  end: false,
+  return: false,
+  escape: false,
+  ctrl: false,
+  shift: false,
+  tab: false,
+  backspace: false,
+  delete: false,
+  meta: false,
+  super: false,
+  hyper: false,
+  capsLock: false,
+  numLock: false,
+};
+
+/** The list a key acts on: these rows (none an attack unless said), a page of 10, a detail of 40 lines. */
+export function ctx(keys: string[], attack: boolean[] = keys.map(() => false)): ListContext {
+  return { keys, attack, page: 10, detailLines: 40, groupKeys: keys, groupAttack: attack };
+}
+
+/** The header of a replay's denial list over `snap`, in colour (the view's modules loaded when asked: a pipeline test uses this too). */
+export async function replayHeader(snap: StoreSnapshot, width: number): Promise<Line[]> {
+  const { headerLines } = await import('../../src/tui/views/header.js');
+  const { COLOR_THEME } = await import('../../src/tui/theme.js');
+  return headerLines({
+    mode: 'replay',
+    paused: false,
+    newSincePause: 0,
+    records: snap.records,
+    verdicts: snap.verdicts,
+    loss: snap.loss,
+    health: [],
+    screen: 'denials',
+    sortTitle: '',
+    filter: '',
+    width,
+    theme: COLOR_THEME,
+  });
 }

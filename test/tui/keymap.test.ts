@@ -2,35 +2,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { helpRows, KEYMAP, keymapFor, intentFor } from '../../src/tui/keymap.js';
-import { applyIntent, INITIAL_UI, type ListContext, type UiState } from '../../src/tui/ui-state.js';
-import type { Key } from 'ink';
-
-const noKey: Key = {
-  upArrow: false,
-  downArrow: false,
-  leftArrow: false,
-  rightArrow: false,
-  pageDown: false,
-  pageUp: false,
-  home: false,
-  end: false,
-  return: false,
-  escape: false,
-  ctrl: false,
-  shift: false,
-  tab: false,
-  backspace: false,
-  delete: false,
-  meta: false,
-  super: false,
-  hyper: false,
-  capsLock: false,
-  numLock: false,
-};
-
-function ctx(keys: string[], attack: boolean[] = keys.map(() => false)): ListContext {
-  return { keys, attack, page: 10, detailLines: 40, groupKeys: keys, groupAttack: attack };
-}
+import { applyIntent, INITIAL_UI, type UiState } from '../../src/tui/ui-state.js';
+import { ctx, noKey } from './fixtures.js';
 
 test('the help is generated from the keymap table that handles keys', () => {
   const rows = helpRows(keymapFor({ actions: false }));

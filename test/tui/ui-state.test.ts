@@ -1,36 +1,9 @@
 // The UI state: selection, the filter prompt, list windowing.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { applyIntent, editFilter, INITIAL_UI, type ListContext } from '../../src/tui/ui-state.js';
+import { applyIntent, editFilter, INITIAL_UI } from '../../src/tui/ui-state.js';
 import { windowStart } from '../../src/tui/view-model.js';
-import type { Key } from 'ink';
-
-const noKey: Key = {
-  upArrow: false,
-  downArrow: false,
-  leftArrow: false,
-  rightArrow: false,
-  pageDown: false,
-  pageUp: false,
-  home: false,
-  end: false,
-  return: false,
-  escape: false,
-  ctrl: false,
-  shift: false,
-  tab: false,
-  backspace: false,
-  delete: false,
-  meta: false,
-  super: false,
-  hyper: false,
-  capsLock: false,
-  numLock: false,
-};
-
-function ctx(keys: string[], attack: boolean[] = keys.map(() => false)): ListContext {
-  return { keys, attack, page: 10, detailLines: 40, groupKeys: keys, groupAttack: attack };
-}
+import { ctx, noKey } from './fixtures.js';
 
 test('selection follows the row, not the index, and n jumps to the next likely attack', () => {
   const keys = ['a', 'b', 'c', 'd'];
