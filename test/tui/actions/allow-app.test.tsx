@@ -2,19 +2,12 @@ import { strict as assert } from 'node:assert';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, test } from 'node:test';
-import React from 'react';
-import { render } from 'ink-testing-library';
-import { hasCommand } from '../../../src/actions/execute.js';
 import { readJournal } from '../../../src/actions/journal.js';
-import { resolveTarget } from '../../../src/actions/resolve-target.js';
 import type { AppArmorRecord } from '../../../src/model/record.js';
 import { DenialStore } from '../../../src/tui/denial-store.js';
-import { App } from '../../../src/tui/app.js';
-import { ActionController } from '../../../src/tui/actions/controller.js';
-import { attackAmong } from '../../../src/tui/actions/wire.js';
-import { MONO_THEME } from '../../../src/tui/theme.js';
 import { makeHost, type Host } from '../../actions/helpers.js';
-import { denial, modelOf, status, TestFeed, until } from '../fixtures.js';
+import { keys, mountWithActions } from './harness.js';
+import { denial, status, until } from '../fixtures.js';
 
 const NOW = 1_800_000_000_000;
 let host: Host;
@@ -36,38 +29,9 @@ function missing(name: string, rule: string, extra: Record<string, string> = {})
 function setup(records: AppArmorRecord[]) {
   const store = new DenialStore();
   for (const r of records) store.add(r);
-  const feed = new TestFeed(modelOf(store, { columns: 120, rows: 40 }, NOW));
-  const ctl = new ActionController({
-    env: host.actionEnv(),
-    resolve: (name) => resolveTarget(name, host.declarations, [host.profilesDir]),
-    hasCommand: (name) => hasCommand(name, host.env),
-    readJournal: () => readJournal(host.journal),
-    attackOn: (profiles) => attackAmong(store.snapshot().groups, profiles),
-  });
-  const app = render(
-    <App
-      feed={feed}
-      mode="live"
-      facts={new Map()}
-      theme={MONO_THEME}
-      utc
-      actions={ctl}
-      onAction={(verb, target) => void ctl.open(verb, target)}
-      onQuit={() => {}}
-      onPause={() => {}}
-      onRedraw={() => {}}
-    />,
-  );
-  mounted.push(app);
-  const frame = () => app.lastFrame() ?? '';
-  return { app, frame, ctl };
-}
-
-async function keys(app: ReturnType<typeof render>, ...ks: string[]) {
-  for (const k of ks) {
-    app.stdin.write(k);
-    await new Promise((r) => setImmediate(r));
-  }
+  const m = mountWithActions(host, store, { rows: 40, now: NOW, attackOn: true });
+  mounted.push(m.app);
+  return m;
 }
 
 const TAB = '\t';

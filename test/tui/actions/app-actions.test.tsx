@@ -1,16 +1,10 @@
 import { strict as assert } from 'node:assert';
 import { afterEach, beforeEach, test } from 'node:test';
-import React from 'react';
-import { render } from 'ink-testing-library';
-import { hasCommand } from '../../../src/actions/execute.js';
 import { readJournal } from '../../../src/actions/journal.js';
-import { resolveTarget } from '../../../src/actions/resolve-target.js';
 import { DenialStore } from '../../../src/tui/denial-store.js';
-import { App } from '../../../src/tui/app.js';
-import { ActionController } from '../../../src/tui/actions/controller.js';
-import { MONO_THEME } from '../../../src/tui/theme.js';
 import { makeHost, type Host } from '../../actions/helpers.js';
-import { denial, modelOf, status, TestFeed, until } from '../fixtures.js';
+import { keys, mountWithActions } from './harness.js';
+import { denial, status, until } from '../fixtures.js';
 
 const NOW = 1_800_000_000_000;
 let host: Host;
@@ -26,38 +20,10 @@ afterEach(() => {
 function setup() {
   const store = new DenialStore();
   store.add(denial({ operation: 'exec', name: '/usr/bin/dash', requested_mask: 'x', denied_mask: 'x' }, { verdict: 'likely-attack', time: NOW - 12_000 }));
-  const feed = new TestFeed(modelOf(store, { columns: 120, rows: 30 }, NOW));
-  const ctl = new ActionController({
-    env: host.actionEnv(),
-    resolve: (name) => resolveTarget(name, host.declarations, [host.profilesDir]),
-    hasCommand: (name) => hasCommand(name, host.env),
-    readJournal: () => readJournal(host.journal),
-  });
   const calls = { quit: 0 };
-  const app = render(
-    <App
-      feed={feed}
-      mode="live"
-      facts={new Map()}
-      theme={MONO_THEME}
-      utc
-      actions={ctl}
-      onAction={(verb, target) => void ctl.open(verb, target)}
-      onQuit={() => calls.quit++}
-      onPause={() => {}}
-      onRedraw={() => {}}
-    />,
-  );
+  const { app, frame, ctl } = mountWithActions(host, store, { rows: 30, now: NOW, onQuit: () => calls.quit++ });
   mounted.push(app);
-  const frame = () => app.lastFrame() ?? '';
   return { app, frame, ctl, calls };
-}
-
-async function keys(app: ReturnType<typeof render>, ...ks: string[]) {
-  for (const k of ks) {
-    app.stdin.write(k);
-    await new Promise((r) => setImmediate(r));
-  }
 }
 
 test('u on a likely attack opens the dialog in the view; typed keys go to the dialog, not the keymap', async () => {
