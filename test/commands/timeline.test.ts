@@ -11,6 +11,7 @@ import { resolveSettings } from '../../src/commands/settings.js';
 import { findDemo } from '../../src/demo.js';
 import { Progress } from '../../src/timeline/progress.js';
 import { demoPaths, Sink } from '../timeline/helpers.js';
+import { waitFor } from '../support/wait.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'aa-timeline-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -22,14 +23,6 @@ async function run(args: string[], extra: { live?: object } = {}) {
   const settings = resolveSettings(cli, { isRoot: false, env: { HOME: dir } }, { demo: cli.demo ? findDemo() : undefined });
   const code = await runTimelineCommand(cli, settings, { out, err, ...extra });
   return { code, out: out.text, err: err.text };
-}
-
-async function waitFor(what: string, cond: () => boolean, ms = 30_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setImmediate(r));
-  }
 }
 
 describe('aa-triage timeline', () => {

@@ -78,14 +78,7 @@ export class Collect {
   }
 }
 
-/** Polls `cond` until it holds or the deadline passes (then throws with `what`). */
-export async function waitFor(what: string, cond: () => boolean, ms = 30_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for: ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+export { waitFor } from '../support/wait.js';
 
 export function state(s: LiveSession, name: string): string | undefined {
   return s.health().find((h) => h.name === name)?.state;

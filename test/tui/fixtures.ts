@@ -6,6 +6,7 @@ import type { ListContext } from '../../src/tui/ui-state.js';
 import type { StoreSnapshot } from '../../src/tui/denial-store.js';
 import type { Line } from '../../src/tui/views/lines.js';
 import type { Key } from 'ink';
+import { waitFor } from '../support/wait.js';
 
 let line = 0;
 
@@ -46,16 +47,9 @@ export function modelOf(store: DenialStore, size = { columns: 80, rows: 24 }, no
   return { snap: store.snapshot(), size, now, alerts: [], host: 'web-01' };
 }
 
-/**
- * Polls until `cond` holds (or fails after `ms`): frames arrive asynchronously. The deadline is
- * generous: it only decides how long a broken test takes to fail, so a busy machine never fails a good one.
- */
-export async function until(cond: () => boolean, what: string, ms = 30_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
+/** waitFor with the condition first, as the view tests read: frames arrive asynchronously. */
+export async function until(cond: () => boolean, what: string, ms?: number): Promise<void> {
+  await waitFor(what, cond, ms);
 }
 
 /** A key event with nothing pressed: a test sets what it presses. */
