@@ -192,7 +192,7 @@ const t0 = now();
 const firstFrame = nextFrame((f) => f.includes(FRAME_MARK), 10_000);
 const cli = parseCli(['--no-bell', '--read-only'], { TERM: 'xterm-256color' });
 const running = runTui({
-  cli: tuiSettings(cli, resolveSettings(cli, hostIdentity()), 'live'),
+  settings: tuiSettings(cli, resolveSettings(cli, hostIdentity()), 'live'),
   mode: 'live',
   inputs: [],
   stdin: stdin as unknown as NodeJS.ReadStream,

@@ -11,15 +11,13 @@ import { summaryLine } from '../pipeline/pipeline.js';
 import { safeLines, safeText } from '../model/safe-text.js';
 import { recordText, type StreamFormat } from './ndjson.js';
 import type { RunSettings } from './settings.js';
-import { TimeSpecError } from '../sources/time-spec.js';
 import { type LiveOptions, type LiveSession, type SourceHealth } from '../sources/types.js';
 
 /** The live sources' options from the command line and the run's settings. */
-export function liveOptionsFrom(opts: CliOptions, settings: Pick<RunSettings, 'clock'>): LiveOptions {
+export function liveOptionsFrom(opts: CliOptions, settings: Pick<RunSettings, 'clock' | 'window'>): LiveOptions {
   return {
     sources: opts.sources,
-    since: opts.since,
-    until: opts.until,
+    window: settings.window,
     boot: opts.boot,
     journalDirs: opts.journalDirs,
     journalFiles: opts.journalFiles,
@@ -64,7 +62,7 @@ export interface LiveCliIo {
 /** Bytes written to stdout and not yet taken by its reader, past which reading stops. */
 export const OUTPUT_BACKLOG = 4 * 1024 * 1024;
 
-export async function runLive(opts: CliOptions, settings: Pick<RunSettings, 'clock'>, format: StreamFormat, io: LiveCliIo): Promise<number> {
+export async function runLive(opts: CliOptions, settings: Pick<RunSettings, 'clock' | 'window'>, format: StreamFormat, io: LiveCliIo): Promise<number> {
   const { out, err } = io;
   const say = (s: string) => err.write(`aa-triage: ${safeLines(s)}\n`);
   let buf = '';
@@ -79,28 +77,19 @@ export async function runLive(opts: CliOptions, settings: Pick<RunSettings, 'clo
   // stdout into a pipe that reads slower than the flood: stop taking lines until it catches up
   const hold = () => (out as { writableLength?: number }).writableLength !== undefined && (out as { writableLength: number }).writableLength > OUTPUT_BACKLOG;
   const liveOpts: LiveOptions = { ...liveOptionsFrom(opts, settings), enrich: io.enrich, hold, ...io.live };
-  let session: LiveSession;
-  try {
-    // the sources (and the process library under them) load only when a live run starts
-    const { startLiveSources } = await import('../sources/session.js');
-    session = await startLiveSources(liveOpts, {
-      record: (r) => {
-        buf += recordText(r, format, opts);
-        if (buf.length > 65536) flush();
-        else if (!flushQueued) {
-          flushQueued = true;
-          setImmediate(flush);
-        }
-      },
-      loss: (n) => say(lossLine(n)),
-    });
-  } catch (e) {
-    if (e instanceof TimeSpecError) {
-      say(e.message);
-      return 2;
-    }
-    throw e;
-  }
+  // the sources (and the process library under them) load only when a live run starts
+  const { startLiveSources } = await import('../sources/session.js');
+  const session: LiveSession = await startLiveSources(liveOpts, {
+    record: (r) => {
+      buf += recordText(r, format, opts);
+      if (buf.length > 65536) flush();
+      else if (!flushQueued) {
+        flushQueued = true;
+        setImmediate(flush);
+      }
+    },
+    loss: (n) => say(lossLine(n)),
+  });
 
   for (const n of session.notes()) say(n);
   const seen = new Map<string, string>();

@@ -5,10 +5,9 @@
 import { HELP, parseCli, UsageError, type CliOptions } from './args.js';
 import { VERSION } from './version.js';
 import { replay } from './ndjson.js';
-import { hostIdentity, resolveSettings, savedInputs } from './settings.js';
+import { hostIdentity, resolveSettings, savedInputs, type RunSettings } from './settings.js';
 import { findDemo } from '../demo.js';
 import { InputError } from '../ingest/inputs.js';
-import { parseWindow, TimeSpecError } from '../sources/time-spec.js';
 import { runTimelineCommand } from './timeline.js';
 import { preferSmallHeap } from './heap.js';
 import { preferSmallerCompiles } from './compile-budget.js';
@@ -19,6 +18,16 @@ import { safeLines } from '../model/safe-text.js';
 function fail(msg: string, code: number): never {
   process.stderr.write(`aa-triage: ${safeLines(msg)}\n`);
   process.exit(code);
+}
+
+/** The run's settings, or the usage error said the way a bad option is (a --since that is no time). */
+function settingsOrFail(...args: Parameters<typeof resolveSettings>): RunSettings {
+  try {
+    return resolveSettings(...args);
+  } catch (err) {
+    if (err instanceof UsageError) fail(`${err.message}\nTry 'aa-triage --help'.`, 2);
+    throw err;
+  }
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -42,32 +51,24 @@ async function main(argv: string[]): Promise<number> {
   // act works on this host's profiles, never the demo's
   // act, the live sources and the view are loaded when a run needs them (each brings its own
   // libraries): reading saved logs starts without them
-  if (opts.command === 'act') return (await import('./act.js')).runActCommand(opts, resolveSettings({ ...opts, demo: false }, who));
+  if (opts.command === 'act') return (await import('./act.js')).runActCommand(opts, settingsOrFail({ ...opts, demo: false }, who));
   // a small heap before speed, records streamed out or shown (heap.ts says what it costs)
   preferSmallHeap();
   // classification needs the profile index: the demo's own profiles, --profiles-dir, or this host's
   const demo = opts.demo ? findDemo() : undefined;
-  const base = resolveSettings(opts, who, { demo });
-  const classify = await loadEnrichment(base.profileDirs, { label: demo?.label });
+  const settings = settingsOrFail(opts, who, { demo });
+  const classify = await loadEnrichment(settings.profileDirs, { label: demo?.label });
   if (opts.command === 'timeline') {
     // a replay of saved logs, short-lived: cheaper compilations (compile-budget.ts says what it saves and costs)
     preferSmallerCompiles();
-    return runTimelineCommand(opts, base, { out: process.stdout, err: process.stderr, enrich: classify?.enrich });
+    return runTimelineCommand(opts, settings, { out: process.stdout, err: process.stderr, enrich: classify?.enrich });
   }
   if (opts.command !== 'triage') fail(`${opts.command}: not available in this build`, 2);
   if (opts.demo && !demo) fail('the demo incident is missing from this installation (demo/incident.log)', 1);
   const inputs = savedInputs(opts, demo);
   const format = opts.json ? 'json' : opts.plain ? 'plain' : process.stdout.isTTY ? 'plain' : 'json';
-  let window;
-  try {
-    window = parseWindow(opts.since, opts.until);
-  } catch (err) {
-    if (err instanceof TimeSpecError) fail(err.message, 2);
-    throw err;
-  }
   if (opts.demo && (opts.journalDirs.length || opts.journalFiles.length)) fail('--demo and --journal-dir/--journal-file do not mix: the demo is never merged with real data', 2);
   // a terminal on both ends and neither --json nor --plain: the interactive view (DEMO, REPLAY or LIVE)
-  const settings = { ...base, window };
   if (wantsTui(opts)) return startTui(opts, settings, inputs, classify);
   // live: this host's sources, or copied journals (read through journalctl, merged with any --input)
   if (inputs.length === 0 || opts.journalDirs.length || opts.journalFiles.length)

@@ -9,7 +9,8 @@ import type { ClockContext } from '../parse/prefix.js';
 import { defaultJournalPath } from '../actions/journal.js';
 import type { SavedInput, TimeWindow } from '../pipeline/saved-inputs.js';
 import { DEFAULT_PROFILE_DIRS, DEFAULT_SECURITYFS } from '../profiles/load.js';
-import type { CliOptions } from './args.js';
+import { UsageError, type CliOptions } from './args.js';
+import { parseWindow, TimeSpecError } from '../sources/time-spec.js';
 
 export interface RunSettings {
   /** Root decides the default journal and whether actions may run. */
@@ -45,12 +46,13 @@ export function hostIdentity(): { isRoot: boolean; env: NodeJS.ProcessEnv } {
 
 /**
  * The settings for one run. `demo`: the demo's paths when --demo found them (a --demo whose files
- * are missing gets no profile directory, never this host's). `window`: already parsed by the caller.
+ * are missing gets no profile directory, never this host's). Throws UsageError for a --since or
+ * --until that is no time (every mode reads the window from here).
  */
 export function resolveSettings(
-  opts: Pick<CliOptions, 'demo' | 'profilesDirs' | 'securityfs' | 'actionsFile' | 'readOnly' | 'bootTime' | 'year'>,
+  opts: Pick<CliOptions, 'demo' | 'profilesDirs' | 'securityfs' | 'actionsFile' | 'readOnly' | 'bootTime' | 'year' | 'since' | 'until'>,
   who: { isRoot: boolean; env: NodeJS.ProcessEnv },
-  extra: { demo?: DemoPaths; window?: TimeWindow } = {},
+  extra: { demo?: DemoPaths; now?: number } = {},
 ): RunSettings {
   const demo = opts.demo ? extra.demo : undefined;
   const profileDirs = opts.demo ? (demo ? [demo.profilesDir] : []) : opts.profilesDirs.length ? opts.profilesDirs : DEFAULT_PROFILE_DIRS;
@@ -66,7 +68,16 @@ export function resolveSettings(
     journalNamed: journal !== undefined,
     readOnly: opts.readOnly,
     clock: { bootTime: opts.bootTime, year: opts.year },
-    window: extra.window ?? {},
+    window: windowOf(opts, extra.now),
     ...(demo ? { demo } : {}),
   };
+}
+
+function windowOf(opts: Pick<CliOptions, 'since' | 'until'>, now?: number): TimeWindow {
+  try {
+    return parseWindow(opts.since, opts.until, now);
+  } catch (err) {
+    if (err instanceof TimeSpecError) throw new UsageError(err.message);
+    throw err;
+  }
 }

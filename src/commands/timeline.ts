@@ -13,7 +13,6 @@ import { InputError } from '../ingest/inputs.js';
 import type { SavedInput } from '../pipeline/saved-inputs.js';
 import { liveOptionsFrom } from './live.js';
 import { savedInputs, type RunSettings } from './settings.js';
-import { parseWindow, TimeSpecError } from '../sources/time-spec.js';
 import type { LiveOptions } from '../sources/types.js';
 import { buildTimelineFromLive, runTimeline, writeTimeline, type TimelineRun } from './timeline-run.js';
 import { timeStyle, TimeZoneError } from '../timeline/time-format.js';
@@ -25,23 +24,22 @@ export interface TimelineCommandEnv {
   inputs: SavedInput[];
   demo?: DemoPaths;
   /** The run's clock and action journal (read when named, where it must exist; else only when it exists). */
-  settings: Pick<RunSettings, 'journalPath' | 'journalNamed' | 'clock'>;
+  settings: Pick<RunSettings, 'journalPath' | 'journalNamed' | 'clock' | 'window'>;
   enrich?: (r: AppArmorRecord) => void;
   /** Where progress goes (stderr); shown only when it is a terminal. */
   stderr?: TimelineRun['progress'];
 }
 
-/** From options to a run; throws UsageError for a bad zone or window. */
+/** From options to a run; throws UsageError for a bad zone. */
 export function timelineRun(opts: CliOptions, env: TimelineCommandEnv): TimelineRun {
   let style;
-  let window;
   try {
     style = timeStyle({ utc: opts.utc, tz: opts.tz });
-    window = parseWindow(opts.since, opts.until);
   } catch (err) {
-    if (err instanceof TimeZoneError || err instanceof TimeSpecError) throw new UsageError(err.message);
+    if (err instanceof TimeZoneError) throw new UsageError(err.message);
     throw err;
   }
+  const { window } = env.settings;
   const format = opts.format ?? (opts.json ? 'json' : 'text');
   const { journalPath, journalNamed } = env.settings;
   const actions: TimelineRun['actions'] = { path: journalPath, name: env.demo && journalPath === env.demo.actions ? DEMO_ACTIONS_SOURCE : journalPath, required: journalNamed };

@@ -78,7 +78,7 @@ export async function startTui(opts: CliOptions, settings: RunSettings, inputs: 
   const index = enrichment.index;
   const useSession = mode === 'live' || opts.journalDirs.length > 0 || opts.journalFiles.length > 0;
   const tui: TuiOptions = {
-    cli: tuiSettings(opts, settings, mode),
+    settings: tuiSettings(opts, settings, mode),
     mode,
     inputs: useSession ? [] : inputs,
     window: settings.window,

@@ -23,7 +23,7 @@ import { dmesgSpec, inputReader, journalSpec, type Reader } from './readers.js';
 import { Supervisor } from './supervisor.js';
 import { TimeOrder } from './time-order.js';
 import { EVENT_END } from './line-queue.js';
-import { inWindow, parseWindow, type TimeWindow } from './time-spec.js';
+import { inWindow, type TimeWindow } from './time-spec.js';
 import { DEFAULT_PATHS, DEFAULT_TUNING, type LiveCounts, type LiveOptions, type LiveSession, type SourceHealth, type Tuning } from './types.js';
 
 const SLICE_MS = 12;
@@ -52,7 +52,7 @@ interface LiveSettings {
 function liveSettings(opts: LiveOptions): LiveSettings {
   const paths = { ...DEFAULT_PATHS, ...opts.paths };
   const env = opts.env ?? process.env;
-  const window: TimeWindow = parseWindow(opts.since, opts.until);
+  const window: TimeWindow = opts.window ?? {};
   const journalDirs = opts.journalDirs ?? [];
   const journalFiles = opts.journalFiles ?? [];
   const inputs = opts.inputs ?? [];

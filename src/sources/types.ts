@@ -6,6 +6,7 @@ import type { ClockContext } from '../parse/prefix.js';
 import type { AppArmorRecord } from '../model/record.js';
 import type { HostFacts } from './detect.js';
 import type { PipelineCounts } from '../pipeline/pipeline.js';
+import type { TimeWindow } from './time-spec.js';
 
 /** The host's live sources, by the names --source takes. */
 export const SOURCE_NAMES = ['journal', 'audit', 'dmesg', 'auditlog'] as const;
@@ -65,9 +66,8 @@ export interface LiveCounts extends PipelineCounts {
 export interface LiveOptions {
   /** Sources to use; undefined: every readable one (or none when saved evidence is given). */
   sources?: SourceName[];
-  /** --since / --until (journalctl's syntax or ISO 8601) and --boot. */
-  since?: string;
-  until?: string;
+  /** --since / --until, read once with the run's settings (epoch ms), and --boot. */
+  window?: TimeWindow;
   boot?: string;
   /** Copied journals (journalctl --directory / --file). */
   journalDirs?: string[];

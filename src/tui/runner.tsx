@@ -36,18 +36,18 @@ export async function runTui(opts: TuiOptions): Promise<number> {
   // store's window of recent records
   const story = new TimelineBuilder();
   // saved logs from another host say nothing about this host's profiles unless asked (the command decides)
-  const facts = new FactsSource(opts.cli.loadedFrom);
+  const facts = new FactsSource(opts.settings.loadedFrom);
   await facts.start(opts.profileFiles);
-  const journal = opts.cli.journalPath;
+  const journal = opts.settings.journalPath;
   const readActions = journalReader(journal, store);
   const feed = new ViewFeed({
     store,
     story,
     facts,
     mode: opts.mode,
-    utc: opts.cli.utc,
-    tz: opts.cli.tz,
-    bell: opts.cli.bell,
+    utc: opts.settings.utc,
+    tz: opts.settings.tz,
+    bell: opts.settings.bell,
     stdout,
     size: terminalSize(stdout, env),
     host: opts.mode === 'live' ? hostname() : undefined,
@@ -57,7 +57,7 @@ export async function runTui(opts: TuiOptions): Promise<number> {
   };
   // After an action the journal is re-read at once, so the action log shows it without waiting,
   // and so are the kernel's profile modes, so no screen shows the mode from before the action.
-  const actions = wireActions({ cli: opts.cli, mode: opts.mode, journal, env, onJournal: () => void Promise.all([readActions(), refreshFacts()]), groups: () => store.snapshot().groups });
+  const actions = wireActions({ settings: opts.settings, mode: opts.mode, journal, env, onJournal: () => void Promise.all([readActions(), refreshFacts()]), groups: () => store.snapshot().groups });
 
   // Enter the full-screen view; from here on every exit path must restore the terminal.
   const term = openTerminal({
@@ -80,9 +80,9 @@ export async function runTui(opts: TuiOptions): Promise<number> {
       feed={feed}
       mode={opts.mode}
       facts={facts.facts}
-      theme={themeFor(opts.cli.color)}
-      utc={opts.cli.utc}
-      tz={opts.cli.tz}
+      theme={themeFor(opts.settings.color)}
+      utc={opts.settings.utc}
+      tz={opts.settings.tz}
       journal={journal}
       helpNote={actions.helpNote}
       actions={controller}
@@ -109,7 +109,7 @@ export async function runTui(opts: TuiOptions): Promise<number> {
     {
       inputs: opts.inputs,
       startLive: opts.mode === 'live' ? opts.startLive : undefined,
-      clock: opts.cli.clock,
+      clock: opts.settings.clock,
       window: opts.window,
       enrich: opts.enrich,
       onHost: (h) => (feed.host ??= h),

@@ -27,7 +27,7 @@ export interface TuiSettings extends ActionSettings {
 }
 
 export interface TuiOptions {
-  cli: TuiSettings;
+  settings: TuiSettings;
   mode: RunMode;
   /** Saved inputs (demo and replay). */
   inputs: SavedInput[];

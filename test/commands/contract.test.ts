@@ -42,6 +42,20 @@ test('unknown options and commands are usage errors (exit 2) with a hint', () =>
   }
 });
 
+test('a --since or --until that is no time is a usage error in every mode, said once, before any input is read', () => {
+  for (const args of [
+    ['--demo', '--json', '--since', 'not a time'],
+    ['timeline', '--demo', '--since', 'not a time'],
+    ['--input', '/nonexistent/kern.log', '--json', '--until', 'yesterday-ish'],
+    ['timeline', '--input', '/nonexistent/kern.log', '--since', '2026-11-22', '--until', '2026-11-21'],
+  ]) {
+    const r = run(args);
+    assert.equal(r.code, 2, args.join(' '));
+    assert.match(r.err, /aa-triage: --(since|until)[: ].+\nTry 'aa-triage --help'\./, args.join(' '));
+    assert.doesNotMatch(r.err, /no such file/, 'the window is checked before the inputs are opened');
+  }
+});
+
 test('an unreadable input is a clear error, exit 1', () => {
   const r = run(['--input', '/nonexistent/kern.log', '--json']);
   assert.equal(r.code, 1);

@@ -65,7 +65,7 @@ function startLiveTui(t: { after(fn: () => void): void }, args: string[], opts: 
   // the runner asks whether the backlog is read and arms announcements right after a yes
   const backlogDone = opts.backlogDone ?? (() => true);
   const running = runTui({
-    cli: tuiSettings(parseCli(args, {}), resolveSettings(parseCli(args, {}), { ...hostIdentity(), env: {} }), 'live'),
+    settings: tuiSettings(parseCli(args, {}), resolveSettings(parseCli(args, {}), { ...hostIdentity(), env: {} }), 'live'),
     mode: 'live',
     inputs: [],
     stdout: stdout as unknown as NodeJS.WriteStream,

@@ -28,7 +28,7 @@ export interface ActionSettings {
 }
 
 export interface WireOptions {
-  cli: ActionSettings;
+  settings: ActionSettings;
   mode: 'live' | 'demo' | 'replay';
   journal: string;
   env?: NodeJS.ProcessEnv;
@@ -50,11 +50,11 @@ export function wireActions(p: WireOptions): ActionsWiring {
     };
   }
   const env = p.env ?? process.env;
-  const isRoot = p.cli.isRoot;
-  const dirs = p.cli.profileDirs.map((d) => resolvePath(d));
-  const available = actionsAvailability({ isRoot, readOnly: p.cli.readOnly });
+  const isRoot = p.settings.isRoot;
+  const dirs = p.settings.profileDirs.map((d) => resolvePath(d));
+  const available = actionsAvailability({ isRoot, readOnly: p.settings.readOnly });
   const controller = new ActionController({
-    env: { securityfs: p.cli.securityfs, journalPath: p.journal, isRoot, readOnly: p.cli.readOnly, env, operator: operatorName(env), host: hostname() },
+    env: { securityfs: p.settings.securityfs, journalPath: p.journal, isRoot, readOnly: p.settings.readOnly, env, operator: operatorName(env), host: hostname() },
     resolve: async (name) => resolveTarget(name, (await loadProfileIndex(dirs)).index, dirs),
     hasCommand: (name) => hasCommand(name, env),
     readJournal: () => readJournal(p.journal),
