@@ -191,14 +191,14 @@ export function checkRuleText(rule: string, r: AppArmorRecord): { minimal: boole
     }
     case 'ptrace': {
       const perms = listOf(/^ptrace\s*\(([^)]*)\)/.exec(body)?.[1]);
-      const asked = listOf(f.denied_mask ?? f.requested_mask);
+      const asked = listOf(f.denied_mask ?? f.requested_mask ?? f.denied ?? f.requested);
       if (perms.some((p) => !asked.includes(p))) return no('ptrace perms wider than asked');
       if ((f.peer ?? f.peer_label) && !/peer=/.test(body)) return no('no peer');
       return { minimal: true };
     }
     case 'unix': {
       const perms = listOf(/^unix\s*\(([^)]*)\)/.exec(body)?.[1]);
-      const asked = listOf(f.denied_mask ?? f.requested_mask);
+      const asked = listOf(f.denied_mask ?? f.requested_mask ?? f.denied ?? f.requested);
       if (!perms.length || perms.some((p) => !asked.includes(p))) return no('unix perms wider than asked');
       return { minimal: true };
     }

@@ -4,7 +4,7 @@
  */
 import type { AppArmorRecord } from '../model/record.js';
 import { basenameOf } from '../model/path.js';
-import { recordProfile } from '../model/record.js';
+import { recordMask, recordProfile } from '../model/record.js';
 import type { ProfileIndex, ProfileInfo } from '../profiles/types.js';
 import { generatedOwner } from '../profiles/managed.js';
 import type { ManagedBy } from '../profiles/types.js';
@@ -190,7 +190,7 @@ export function gatherFacts(r: AppArmorRecord, index: ProfileIndex | undefined, 
   const info = pf.info;
   const access = accessClass(f);
   const op = f.operation ?? '';
-  const rawMask = f.denied_mask ?? f.requested_mask ?? f.mask ?? '';
+  const rawMask = recordMask(r) ?? '';
   const mask = access === 'file' || access === 'exec' ? maskLetters(rawMask) : rawMask;
   const role = pf.role;
   const pid = f.pid === undefined ? undefined : (pidText ?? f.pid);

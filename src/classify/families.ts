@@ -59,6 +59,8 @@ const OWN_PROC_WRITE_RE =
   /^\/proc\/(?:self|thread-self|[0-9]+)\/(?:task\/[0-9]+\/)?(?:comm|attr\/[\w/]+|oom_score_adj|oom_adj|setgroups|uid_map|gid_map|loginuid|timerslack_ns|clear_refs|coredump_filter)$/;
 const STATE_ROOTS_RE = /^\/(?:run|var\/run|var\/lib|var\/log|var\/cache|var\/spool|tmp|var\/tmp|dev\/shm|run\/shm|sys\/fs\/cgroup|srv|opt|mnt|media)\//;
 const SYSTEM_PROGRAM_RE = /^\/(?:usr\/(?:local\/)?)?(?:s?bin|lib(?:exec|32|64)?)\/|^\/opt\/|^\/snap\/|^\/usr\/share\/|^\/usr\/games\//;
+/** Where a guest's files never are: the host's configuration, kernel interfaces and devices. */
+const SYSTEM_TREE_RE = /^\/(?:etc|proc|sys|dev|boot|usr|bin|sbin|lib[0-9]*|root)(?:\/|$)/;
 const HOME_RE = /^\/(?:home\/[^/]+|root|run\/user\/[0-9]+)\//;
 
 /** Servers that run helper programs by design (print filters, mail delivery agents, login sessions). */
@@ -92,6 +94,10 @@ export function ordinaryFileSignals(f: DenialFacts, out: Findings, reads: boolea
     if (TERMINALS_RE.test(path)) s.push(benign(2, 'terminal', () => `${path} is a terminal: output or a lock on the session's own terminal`));
     else if (LOG_SOCKET_RE.test(path)) s.push(benign(2, 'log-socket', () => `${path} is the system logger's socket: the program logging`));
     else if (OWN_PROC_WRITE_RE.test(path)) s.push(benign(2, 'own-proc-write', () => `${path}: a process setting its own attributes (thread name, OOM score, id maps)`));
+    else if (kind === 'hypervisor' && !f.program.runtime && !SYSTEM_TREE_RE.test(path))
+      s.push(
+        benign(2, 'guest-file', () => `${path}: a virtual machine writing a file its per-guest profile does not list (a disk image, NVRAM or a socket libvirt did not name when it wrote the profile)`),
+      );
     else if (STATE_ROOTS_RE.test(path) && !stagingDir(path)?.includes('memfd'))
       s.push(benign(2, 'state-write', () => `${path} is run-time state, a log, a cache or scratch space: where services write`));
     else if (HOME_RE.test(path))

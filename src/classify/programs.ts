@@ -81,10 +81,16 @@ function namesOf(profile: string): string[] {
   return out;
 }
 
-/** `snap.discord.discord` -> discord; `snap.nextcloud.php-fpm` -> php-fpm (the app inside the snap). */
+/**
+ * `snap.discord.discord` -> discord; `snap.nextcloud.php-fpm` -> php-fpm (the app inside the snap,
+ * then the snap). Snaps that ship several daemons often name them `daemon-NAME`
+ * (`snap.microk8s.daemon-containerd`): NAME is the program.
+ */
 function snapApp(name: string): string[] {
   const m = /^snap\.([^.]+)\.(.+)$/.exec(name);
-  return m ? [m[2], m[1]] : [];
+  if (!m) return [];
+  const daemon = /^daemon-(.+)$/.exec(m[2]);
+  return daemon ? [daemon[1], m[2], m[1]] : [m[2], m[1]];
 }
 
 /**
@@ -124,8 +130,10 @@ function decideProgram(profile: string, attachment?: string, comm?: string): Pro
       if (NETWORK_SERVICES.test(app)) return { kind: 'network service', name: app };
       if (SANDBOXES.test(app)) return { kind: 'sandbox', name: app };
       if (ADMIN_TOOLS.test(app)) return { kind: 'admin tool', name: app };
+      // a container runtime packaged as a snap (snap.docker.dockerd) runs containers all the same
+      if (CONTAINER_RUNTIMES.test(app)) return { kind: 'container', name: app, runtime: true };
     }
-    if (/^snap\./.test(n)) return { kind: 'snap', name: snapApp(n)[1] ?? n };
+    if (/^snap\./.test(n)) return { kind: 'snap', name: snapApp(n).at(-1) ?? n };
   }
   for (const n of names) {
     if (NETWORK_SERVICES.test(n)) return { kind: 'network service', name: n };

@@ -56,6 +56,8 @@ const REMOUNT_OR_BIND_RE = /\b(?:remount|bind|rbind)\b/;
 const DISK_SOURCE_RE = /^\/dev\/(?!pts|shm|mqueue)/;
 const MOUNT_BY_HAND_RE = /^(?:mount|sh|bash|dash|ash|busybox|python[0-9.]*|perl)$/;
 const UNIT_COMM_RE = /^\(.*\)$/;
+/** File-system drivers and mount helpers: mounting a disk or a share is what their profiles are for. */
+const MOUNT_HELPER_RE = /^(?:mount\.[\w.-]+|ntfs-3g|ntfsfix|fusermount3?|sshfs|rclone|s3fs|gocryptfs|encfs|cryfs|mergerfs|bindfs|udisksd|autofs|automount)$/;
 const RUNTIME_SETUP_RE = /^runc|^crun|pivot/;
 const MODULE_LOADER_RE = /^(?:kmod|modprobe|insmod_helper|nvidia[_-]modprobe|hwctl|lsmod)$/;
 const POLICY_LOADER_RE = /^(?:apparmor_parser|aa-[\w-]+|snapd|snap-confine|lxd|incusd|libvirtd|virt-aa-helper)$/;
@@ -675,6 +677,8 @@ function mountSignals(f: DenialFacts, out: Findings): void {
     return;
   }
   if (info?.otherRules.some((r) => (r.kind === 'mount' || r.kind === 'umount') && !r.deny)) out.signals.push(benign(2, 'mount-known', () => `${f.profile} already mounts file systems`));
+  else if (MOUNT_HELPER_RE.test(f.program.name))
+    out.signals.push(benign(2, 'mount-helper', () => `${f.program.name} is a file-system driver or mount helper: mounting ${fstype || 'file systems'} is what its profile is for`));
   else
     out.signals.push(
       attack(2, 'mount', () => `${f.subject} ${verb(f, 'tried to', 'did')} ${f.op} ${f.r.fields.fstype ?? ''} ${f.path ?? ''}`.replace(/\s+/g, ' ').trim() + ': changing mounts needs broad privilege'),

@@ -176,10 +176,14 @@ export function recordProfile(r: AppArmorRecord): string | undefined {
   return r.fields.profile ?? r.fields.label;
 }
 
-/** The access's permission mask: what was denied, else what was asked, else the class's own mask (D-Bus, unix). */
+/**
+ * The access's permission mask: what was denied, else what was asked, else the class's own mask
+ * (D-Bus). Newer kernels write `denied=` and `requested=` for the classes mediated since 6.x
+ * (user namespaces, fine-grained unix sockets): the same two masks under shorter names.
+ */
 export function recordMask(r: AppArmorRecord): string | undefined {
   const f = r.fields;
-  return f.denied_mask ?? f.requested_mask ?? f.mask;
+  return f.denied_mask ?? f.requested_mask ?? f.denied ?? f.requested ?? f.mask;
 }
 
 /** The object of the access: path, peer, capability, address ... whatever the class has. */

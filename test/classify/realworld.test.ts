@@ -12,8 +12,8 @@ import { figures, rate, scoreWithoutProfiles, scoreWithProfiles, type Figures } 
 
 /** Reached on the corpus as committed; the targets are <= 2 %, <= 20 %, >= 75 %, 100 %, >= 90 %. */
 const PINNED = {
-  all: { benignAttack: 0.01, benignUnclear: 0.064, benignMissing: 0.922, rulesMinimal: 1, unparsed: 2 },
-  heldOut: { benignAttack: 0.011, benignUnclear: 0.164, benignMissing: 0.804, rulesMinimal: 1, unparsed: 2 },
+  all: { benignAttack: 0.013, benignUnclear: 0.06, benignMissing: 0.922, rulesMinimal: 1, unparsed: 3 },
+  heldOut: { benignAttack: 0.01, benignUnclear: 0.129, benignMissing: 0.841, rulesMinimal: 1, unparsed: 2 },
 };
 
 const corpus = loadCorpus();

@@ -329,6 +329,97 @@ const SCENARIOS: Scenario[] = [
     rule: 'unix (send, receive, connect) type=stream peer=(addr="@/tmp/.X11-unix/X0"),',
   },
   {
+    // newer kernels name the masks of the classes mediated since 6.x `requested` and `denied`
+    name: 'unix socket with the masks under their newer names: the rule asks for what was denied, no more',
+    lines: [
+      kline(
+        0,
+        'DENIED',
+        'operation="connect" class="net" info="failed af match" error=-13 profile="thumbnail-renderer" pid=2098 comm="thumbnail-rende" family="unix" sock_type="stream" protocol=0 requested="send receive connect" denied="send receive connect" addr="@/tmp/.X11-unix/X0"',
+      ),
+    ],
+    verdict: 'missing-rule',
+    reasons: [/local \(unix\) socket/],
+    rule: 'unix (send, receive, connect) type=stream peer=(addr="@/tmp/.X11-unix/X0"),',
+  },
+  {
+    name: 'a container stopped by its runtime packaged as a snap (the snap daemon has a label of its own)',
+    lines: [kline(0, 'DENIED', 'operation="signal" class="signal" profile="docker-default" pid=7264 comm="runc" requested_mask="receive" denied_mask="receive" signal=int peer="snap.docker.dockerd"')],
+    verdict: 'missing-rule',
+    reasons: [/int signal to docker-default from snap\.docker\.dockerd, the runtime or orchestrator that manages it/],
+    rule: 'signal (receive) set=(int) peer=snap.docker.dockerd,',
+    noIndex: true,
+  },
+  {
+    name: "a snap's daemons named daemon-NAME: NAME is the program (microk8s' docker daemon stopping a pod)",
+    lines: [
+      kline(0, 'DENIED', 'operation="signal" profile="docker-default" pid=16609 comm="containerd" requested_mask="receive" denied_mask="receive" signal=term peer="snap.microk8s.daemon-docker"'),
+    ],
+    verdict: 'missing-rule',
+    reasons: [/the runtime or orchestrator that manages it/],
+    noIndex: true,
+  },
+  {
+    name: 'a signal from a snap that runs no containers is not excused as a runtime',
+    lines: [kline(0, 'DENIED', 'operation="signal" profile="docker-default" pid=16609 comm="containerd" requested_mask="receive" denied_mask="receive" signal=kill peer="snap.spotify.spotify"')],
+    verdict: 'unclear',
+    reasons: [/no strong signal either way/],
+    noIndex: true,
+  },
+  {
+    name: "a virtual machine writing its disk image where libvirt's generated profile did not list it",
+    lines: [
+      kline(
+        0,
+        'DENIED',
+        'operation="open" profile="libvirt-ac2850aa-7938-4e68-bb81-57cfeeba458b" name="/var/libvirt/images/rs-vol-0" pid=14624 comm="qemu-system-x86" requested_mask="wr" denied_mask="wr" fsuid=111 ouid=111',
+      ),
+    ],
+    verdict: 'missing-rule',
+    reasons: [/a virtual machine writing a file its per-guest profile does not list/],
+    rule: '/var/libvirt/images/rs-vol-0 rw,',
+    noIndex: true,
+  },
+  {
+    name: "a virtual machine writing the host's configuration is not excused as a guest file",
+    lines: [
+      kline(
+        0,
+        'DENIED',
+        'operation="open" profile="libvirt-ac2850aa-7938-4e68-bb81-57cfeeba458b" name="/etc/ld.so.preload" pid=14624 comm="qemu-system-x86" requested_mask="w" denied_mask="w" fsuid=111 ouid=0',
+      ),
+    ],
+    verdict: 'likely-attack',
+    reasons: [/ld\.so\.preload/],
+    noIndex: true,
+  },
+  {
+    name: 'a file-system driver mounting a disk (ntfs-3g in complain mode): its job, not an escape',
+    lines: [
+      kline(
+        0,
+        'ALLOWED',
+        'operation="mount" class="mount" info="failed mntpnt match" error=-13 profile="ntfs-3g" name="/root/mnt/test/" pid=2817 comm="mount.ntfs" fstype="fuseblk" srcname="/dev/sda2" flags="rw, nosuid, nodev"',
+      ),
+    ],
+    verdict: 'missing-rule',
+    reasons: [/ntfs-3g is a file-system driver or mount helper: mounting fuseblk is what its profile is for/],
+    noIndex: true,
+  },
+  {
+    name: 'a service mounting a disk stays an attack signal, whatever its command is named',
+    lines: [
+      kline(
+        0,
+        'DENIED',
+        'operation="mount" class="mount" info="failed mntpnt match" error=-13 profile="/usr/sbin/nginx" name="/mnt/" pid=2211 comm="mount.ntfs" fstype="ext4" srcname="/dev/sda1" flags="rw"',
+      ),
+    ],
+    verdict: 'likely-attack',
+    reasons: [/changing mounts needs broad privilege/],
+    noIndex: true,
+  },
+  {
     name: 'dbus call asking systemd to start a unit',
     lines: [
       kline(

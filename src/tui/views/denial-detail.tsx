@@ -44,6 +44,8 @@ const FIELD_ORDER = [
   'target',
   'requested_mask',
   'denied_mask',
+  'requested',
+  'denied',
   'mask',
   'pid',
   'comm',
