@@ -32,9 +32,15 @@ const FILE_RULE_RE = /^(?:(audit)\s+)?(?:(owner)\s+)?("[^"]*"|\/\S*|@\{[A-Za-z_]
 /** Rule words that, alone, allow a whole class of access. */
 const CLASS_WIDE = /^(?:audit\s+)?(?:owner\s+)?(?:allow\s+)?(?:capability|network|file|dbus|unix|signal|ptrace|mount|umount|remount|pivot_root|change_profile|mqueue|io_uring|userns|all)\s*,$/;
 
+/** `flags=(...)`: what a profile's own line carries (attach_disconnected, mediate_deleted), never a rule inside it. */
+export function isProfileFlag(rule: string): boolean {
+  return /^\s*flags\s*=/.test(rule);
+}
+
 /** One rule, one line, nothing that opens a block, comments the rest or includes another file. */
 export function ruleShapeProblem(rule: string): string | undefined {
   if (!rule.trim()) return 'the rule is empty';
+  if (isProfileFlag(rule)) return `${rule.trim()} is a profile flag: it goes on the profile's own line (profile NAME flags=(...) {), which aa-triage does not edit; add it there by hand and reload`;
   if (/[\u0000-\u001f\u007f-\u009f]/.test(rule)) return 'the rule contains control characters (a rule is one line)';
   if (/[{}#]/.test(rule.replace(/@\{[A-Za-z_]+\}/g, ''))) return 'the rule contains {, } or #: one rule only, no block and no comment';
   if (!rule.trim().endsWith(',')) return 'a rule ends with a comma';

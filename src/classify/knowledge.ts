@@ -267,3 +267,19 @@ export const SERVICE_SIGNALS = new Set(['hup', 'term', 'kill', 'int', 'quit', 'u
 
 /** D-Bus services whose methods change the system: a confined service calling them is suspicious. */
 export const SENSITIVE_DBUS_RE = /^org\.freedesktop\.(?:systemd1|login1|PolicyKit1|Accounts|machine1|hostname1|timedate1|import1|portable1)\b|^org\.freedesktop\.DBus\.Debug/;
+
+/**
+ * A name lookup the kernel could not finish, and the profile flag that settles it: a path outside
+ * the process's mount namespace view ("disconnected path") is mediated with
+ * `flags=(attach_disconnected)`; a file already deleted ("deleted entry": an O_TMPFILE published
+ * with link, a file replaced while open) with `flags=(mediate_deleted)`. Neither is fixed by a path
+ * rule: the name in the record is not one a rule would match the next time.
+ */
+export function lookupFailure(info: string | undefined): { what: string; flag: 'attach_disconnected' | 'mediate_deleted' } | undefined {
+  if (info === undefined) return undefined;
+  if (DISCONNECTED_RE.test(info)) return { what: 'disconnected path', flag: 'attach_disconnected' };
+  if (DELETED_ENTRY_RE.test(info)) return { what: 'deleted entry', flag: 'mediate_deleted' };
+  return undefined;
+}
+const DISCONNECTED_RE = /disconnected path/;
+const DELETED_ENTRY_RE = /deleted entry/;

@@ -27,6 +27,7 @@ import {
   systemRead,
   TLS_KEY_RE,
   WEBSHELL_RE,
+  lookupFailure,
 } from './knowledge.js';
 
 // The expressions tried on every denial examined, made once: a regular expression written inside a
@@ -39,7 +40,6 @@ const SHARED_LIBRARY_RE = /\.so(?:\.[0-9.]+)?$/;
 const PROC_PID_ENTRY_RE = /^\/proc\/(\d+)\/(environ|mem|maps|auxv|cmdline|status|stat|fd\/?.*)$/;
 const DB_TOOL_WORD_RE = /backup|postgres|pg_|mysql|mariadb|barman|restic|borg/;
 const EXEC_OR_MAP_RE = /[xm]/;
-const DISCONNECTED_RE = /disconnected path/;
 const ROOT_LABEL_RE = /^\/(run|var\/run|var\/lib|var\/log|var\/cache|var\/spool|etc|srv|opt|usr\/share|usr\/lib|usr\/libexec|usr\/local\/lib|var\/www|tmp|var\/tmp)\//;
 const CHANGES_OR_EXECS_RE = /[wacdx]/;
 const RECEIVE_RE = /receive/;
@@ -325,7 +325,11 @@ function fileSignals(f: DenialFacts, index: ProfileIndex | undefined, out: Findi
     if (info && !staging) neighbourSignals(f, info, path, out);
   }
   if (f.op === 'file_inherit') s.push(benign(2, 'inherit', () => `file_inherit: a descriptor passed on at exec (${path}), not an open by the program`));
-  if (DISCONNECTED_RE.test(f.r.fields.info ?? '')) s.push(benign(2, 'disconnected', () => `disconnected path (${path}): a file opened outside the process's mount namespace view`));
+  const lookup = lookupFailure(f.r.fields.info);
+  if (lookup?.flag === 'attach_disconnected') s.push(benign(2, 'disconnected', () => `disconnected path (${path}): a file opened outside the process's mount namespace view`));
+  // running a deleted program is also how fileless malware starts: only other accesses are excused
+  else if (lookup && f.access !== 'exec')
+    s.push(benign(2, 'deleted-entry', () => `deleted entry (${path}): a file already deleted, such as a temporary file published with link, which the profile does not mediate by name`));
   ordinaryFileSignals(f, out, reads, writes);
 }
 

@@ -13,6 +13,7 @@ import { managedAdvice } from '../profiles/managed.js';
 import type { FileRule, ProfileIndex, ProfileInfo } from '../profiles/types.js';
 import { basenameOf, dotComponent, type DenialFacts } from './facts.js';
 import type { Findings } from './signals.js';
+import { lookupFailure } from './knowledge.js';
 import { changeProfileRule, generalisedPath, mountRule } from './rule-shapes.js';
 
 // The expressions tried on every denial examined, made once: a regular expression written inside a
@@ -20,7 +21,6 @@ import { changeProfileRule, generalisedPath, mountRule } from './rule-shapes.js'
 const PATH_QUOTE_RE = /[\s,#]/;
 const WORD_QUOTE_RE = /[\s,#()=]/;
 const OWNER_ROOT_RE = /^\/(?:home|tmp|var\/tmp|run\/user)\//;
-const DISCONNECTED_RE = /disconnected path/;
 const RECEIVE_RE = /receive/;
 const WORD_SEPARATOR_RE = /[\s,]+/;
 const PTRACE_PERM_RE = /^(?:read|trace|readby|tracedby)$/;
@@ -150,10 +150,11 @@ function fileRule(f: DenialFacts, find: Findings, index: ProfileIndex | undefine
   // a traversal is not a file to allow: the kernel never reports one
   if (dotComponent(path)) return undefined;
   if (find.abstraction) return { rules: [`include <${find.abstraction}>`], note: `<${find.abstraction}> covers ${path}` };
-  if (DISCONNECTED_RE.test(f.r.fields.info ?? ''))
+  const lookup = lookupFailure(f.r.fields.info);
+  if (lookup && (lookup.flag === 'attach_disconnected' || f.access !== 'exec'))
     return {
-      rules: ['flags=(attach_disconnected)'],
-      note: `a disconnected path is fixed on the profile line, not by a path rule: \`profile ${f.profile.split('//').pop()} flags=(attach_disconnected) {\`, keeping any flags it has`,
+      rules: [`flags=(${lookup.flag})`],
+      note: `a ${lookup.what} is fixed on the profile line, not by a path rule: \`profile ${f.profile.split('//').pop()} flags=(${lookup.flag}) {\`, keeping any flags it has`,
     };
   // the parts that change from run to run (pid, terminal, ids) become the variable or glob for them
   const general = generalisedPath(path, f);

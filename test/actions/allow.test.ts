@@ -53,6 +53,12 @@ describe('rule scope: an applied rule is never wider than the denial', () => {
     assert.ok(patternMatches('/var/lib/x/cache\\*', '/var/lib/x/cache*'));
     assert.ok(!patternMatches('/var/lib/x/cache\\*', '/var/lib/x/cacheA'));
   });
+  it('a profile flag is not a rule: said so, with where it goes', () => {
+    for (const flag of ['flags=(attach_disconnected)', 'flags=(mediate_deleted)', ' flags = (complain)']) {
+      const r = checkStandaloneRule(flag);
+      assert.ok(!r.ok && /is a profile flag: it goes on the profile's own line/.test(r.reason), flag);
+    }
+  });
   it('act allow without a denial: one object per rule', () => {
     assert.ok(checkStandaloneRule('/srv/app/data.db rw,').ok);
     assert.ok(checkStandaloneRule('capability net_bind_service,').ok);

@@ -12,7 +12,7 @@ import { figures, rate, scoreWithoutProfiles, scoreWithProfiles, type Figures } 
 
 /** Reached on the corpus as committed; the targets are <= 2 %, <= 20 %, >= 75 %, 100 %, >= 90 %. */
 const PINNED = {
-  all: { benignAttack: 0.013, benignUnclear: 0.06, benignMissing: 0.922, rulesMinimal: 1, unparsed: 3 },
+  all: { benignAttack: 0.013, benignUnclear: 0.058, benignMissing: 0.924, rulesMinimal: 1, unparsed: 3 },
   heldOut: { benignAttack: 0.01, benignUnclear: 0.129, benignMissing: 0.841, rulesMinimal: 1, unparsed: 2 },
 };
 

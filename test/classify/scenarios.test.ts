@@ -420,6 +420,33 @@ const SCENARIOS: Scenario[] = [
     noIndex: true,
   },
   {
+    name: 'a link of a deleted entry (a temporary file published with linkat): the profile needs mediate_deleted, not a path rule',
+    lines: [
+      kline(
+        0,
+        'DENIED',
+        'operation="link" class="file" info="Failed name lookup - deleted entry" error=-2 profile="libreoffice" name="/run/user/1000/#503" pid=32528 comm="soffice.bin" requested_mask="l" denied_mask="l" fsuid=1000 ouid=1000',
+      ),
+    ],
+    verdict: 'missing-rule',
+    reasons: [/deleted entry \(\/run\/user\/1000\/#503\): a file already deleted/],
+    rule: 'flags=(mediate_deleted)',
+    noIndex: true,
+  },
+  {
+    name: 'running a deleted program is not excused as a deleted entry (fileless malware starts so)',
+    lines: [
+      kline(
+        0,
+        'DENIED',
+        'operation="exec" class="file" info="Failed name lookup - deleted entry" error=-2 profile="/usr/sbin/nginx" name="/dev/shm/.x" pid=2211 comm="nginx" requested_mask="x" denied_mask="x" fsuid=33 ouid=33',
+      ),
+    ],
+    verdict: 'likely-attack',
+    reasons: [/\/dev\/shm/],
+    noIndex: true,
+  },
+  {
     name: 'dbus call asking systemd to start a unit',
     lines: [
       kline(

@@ -4,7 +4,7 @@
  * refused with why (loosening the profile would let exactly that through), and rules for one
  * profile only go into one dialog (one file, one reload).
  */
-import type { DeniedAccess } from '../../actions/rule-scope.js';
+import { isProfileFlag, ruleShapeProblem, type DeniedAccess } from '../../actions/rule-scope.js';
 import { ATTACK_WARNING } from '../../actions/confirm.js';
 import { minimalPerms, rulePath } from '../../classify/suggest.js';
 import type { AppArmorRecord, Classification } from '../../model/record.js';
@@ -61,6 +61,9 @@ export function allowChoice(selected: AllowGroup | undefined, marked: AllowGroup
       const why = i.verdict !== 'missing-rule' ? `it is classified ${i.verdict ?? 'unclassified'}, not missing-rule: look first` : (s?.text ?? 'no rule was suggested');
       return { ok: false, title: 'Allow: no rule to apply', lines: [`${label}: ${why}.`, 'Nothing was tried.'] };
     }
+    // a name lookup the kernel could not finish is fixed by a flag on the profile's line, which no rule can add
+    const flag = s.rules.find(isProfileFlag);
+    if (flag) return { ok: false, title: 'Allow: a profile flag, not a rule', lines: [`${label}: ${ruleShapeProblem(flag)}.`, 'Nothing was tried.'] };
     const denied = deniedOf(i);
     for (const suggested of s.rules) {
       // an abstraction allows far more than this denial: offer the rule for the denied path itself

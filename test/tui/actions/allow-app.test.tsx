@@ -109,3 +109,16 @@ test('a on a likely attack is refused with why; m marks several denial groups of
   await until(() => two.frame().includes('Allow: add 2 suggested rules to thumbnail-renderer'), 'one dialog for both');
   assert.match(two.frame(), /2 marked denial groups: one dialog, one reload/);
 });
+
+test('a on a denial fixed by a profile flag (a deleted entry) says where the flag goes; nothing is tried', async () => {
+  const flagged = missing('/run/user/1000/#503', 'flags=(mediate_deleted)', { operation: 'link', requested_mask: 'l', denied_mask: 'l', info: 'Failed name lookup - deleted entry' });
+  const { app, frame, ctl } = setup([flagged]);
+  await until(() => frame().includes('? help'), 'first frame');
+  await new Promise((r) => setImmediate(r));
+  await keys(app, 'a');
+  await until(() => frame().includes('Allow: a profile flag, not a rule'), 'the refusal');
+  assert.match(frame(), /goes on the profile's own line/);
+  assert.match(frame(), /Nothing was tried/);
+  assert.equal(host.calls().length, 0, 'no check, no reload');
+  ctl.close();
+});
