@@ -213,10 +213,23 @@ export function renderMarkdown(res) {
   if (t) parts.push('## Targets', '', t, '');
   if (res.startup) parts.push('## Start-up', '', startupTable(res.startup), '');
   if (res.tui) parts.push('## TUI under a flood', '', tuiSection(res.tui), '');
-  // what measures outside the tables found (pair-by-pair comparisons, profiles): kept by hand in
-  // bench/findings.md, so a new run keeps them
+  // what measures outside the tables found (pair-by-pair comparisons, profiles, what was tried and
+  // not kept) is kept by hand in bench/findings.md: linked, not copied, so it is written once
   const findings = join(dirname(fileURLToPath(import.meta.url)), '..', 'findings.md');
-  if (existsSync(findings)) parts.push('## Findings beyond the tables', '', readFileSync(findings, 'utf8').trim(), '');
+  if (existsSync(findings)) {
+    const sections = readFileSync(findings, 'utf8')
+      .split('\n')
+      .filter((l) => l.startsWith('## '))
+      .map((l) => `- ${l.slice(3)}`);
+    parts.push(
+      '## Findings beyond the tables',
+      '',
+      'What measures outside these tables found (pair-by-pair comparisons, CPU and heap profiles, designs tried and not kept), newest last, is in [bench/findings.md](bench/findings.md):',
+      '',
+      ...sections,
+      '',
+    );
+  }
   parts.push(
     '## Workers',
     '',
