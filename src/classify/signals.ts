@@ -64,6 +64,13 @@ const POLICY_LOADER_RE = /^(?:apparmor_parser|aa-[\w-]+|snapd|snap-confine|lxd|i
 const SHELL_RUNNING_SERVER_RE = /^(?:sshd|master|postfix|exim4?|cupsd)$/;
 const SSHD_RE = /^sshd(?:-session|-auth)?$/;
 const GNUPG_LOCK_RE = /\/\.gnupg\/(?:[^/]+\/)*\.#lk0x[^/]*$/;
+/** Credential stores whose names do not say their owners: the store, the programs it is made for, what to call it. */
+const STORE_OWNERS: [RegExp, RegExp, string][] = [
+  [/\/\.gnupg\//, /^(?:gpg[\w-]*|gpgsm|scdaemon|dirmngr|keyboxd|pinentry[\w-]*)$/, "GnuPG's own keyring directory (~/.gnupg)"],
+  [/\/\.ssh\/(?!authorized_keys)/, /^(?:ssh|ssh-agent|ssh-add|ssh-keygen|ssh-keyscan|scp|sftp)$/, "the SSH client's own keys and configuration (~/.ssh)"],
+  [/\/\.local\/share\/keyrings\//, /^gnome-keyring[\w-]*$/, "GNOME Keyring's own store"],
+  [/\/\.local\/share\/kwalletd\//, /^(?:kwalletd[0-9]*|ksecretd)$/, "KWallet's own store"],
+];
 const SSH_TRUST_RE = /\/\.ssh\/(?:authorized_keys2?|known_hosts)$|^\/etc\/ssh\//;
 const PASSWORD_TOOL_RE =
   /^(?:unix[-_]chkpwd|passwd|chpasswd|chage|chfn|chsh|useradd|usermod|userdel|groupadd|groupmod|gpasswd|newusers|pwck|grpck|vipw|login|su|sudo|visudo|polkit-agent-helper-1|gdm-session-worker|lightdm|sddm-helper)$/;
@@ -259,6 +266,9 @@ function fileSignals(f: DenialFacts, index: ProfileIndex | undefined, out: Findi
     if (cls === 'shell' && runsShells && !server && !staging) {
       // the profile already lets it run a shell: another path to one (/bin/sh vs /usr/bin/bash) gives nothing new
       s.push(benign(2, 'runs-shells', () => `${f.profile}'s profile already runs shells (${runsShells.text}): ${path} is another one`));
+    } else if (spawner && !staging) {
+      // login and display managers, cron and terminals start the user's sessions and jobs
+      s.push(benign(2, 'session-exec', () => `${f.profile.split('//')[0]} starts login sessions, jobs or terminals: running ${path} in one is its job`));
     } else if (cls && !spawner) {
       const strong = cls === 'shell' || cls === 'network tool' || server;
       const w = runsThings && !server ? 1 : cls === 'reconnaissance command' || cls === 'compiler' ? (server ? 2 : 1) : strong ? 3 : 2;
@@ -571,8 +581,14 @@ function signalSignals(f: DenialFacts, out: Findings): void {
       s.push(
         benign(2, 'service-signal', () => `${sig} signal to ${f.profile} from ${fromManager ? 'systemd (pid 1)' : 'an unconfined process'}: a service manager or operator reloading or stopping it`),
       );
-    } else if (peerProgram.runtime || RUNTIME_PEER_RE.test(basenameOf(peer.split('//')[0]))) {
-      s.push(benign(2, 'runtime-signal', () => `${sig} signal to ${f.profile} from ${peer}, the runtime or orchestrator that manages it (stopping or killing its container)`));
+    } else if (peerProgram.runtime || RUNTIME_PEER_RE.test(basenameOf(peer.split('//')[0])) || (f.program.kind === 'container' && !f.program.runtime && peer === 'unconfined')) {
+      s.push(
+        benign(2, 'runtime-signal', () =>
+          peer === 'unconfined'
+            ? `${sig} signal to the container (${f.profile}) from an unconfined process: its runtime (dockerd and runc run unconfined) or an operator stopping, pausing or killing it`
+            : `${sig} signal to ${f.profile} from ${peer}, the runtime or orchestrator that manages it (stopping or killing its container)`,
+        ),
+      );
     } else if (peer === f.profile || peer.split('//')[0] === f.profile.split('//')[0]) {
       s.push(benign(2, 'signal-own', () => `${f.profile} receiving ${sig} from its own processes`));
     }
@@ -767,6 +783,11 @@ function capabilityExcuse(f: DenialFacts, cap: string): { weight: number; reason
       return p.runtime ? { weight: 2, reason: `${p.name} is a container runtime: ${cap} is how it builds containers` } : undefined;
     case 'hypervisor':
       return { weight: 2, reason: `${p.name} is a hypervisor helper: ${cap} for devices, TPM state and guest setup` };
+    case 'desktop app':
+      // portals, shells and session daemons look at the processes that call them through /proc
+      return cap === 'sys_ptrace'
+        ? { weight: 2, reason: `${p.name} is a desktop component: sys_ptrace to read /proc/PID of the applications that call it (asked when one is not dumpable), not to attach a debugger` }
+        : undefined;
     case 'admin tool':
       return {
         weight: 2,
@@ -802,6 +823,7 @@ function credentialsOwnedBy(path: string, program: string, words: string[]): str
   if (SSHD_RE.test(program) && SSH_TRUST_RE.test(path)) return 'sshd reads the keys a user may log in with';
   // the programs that check or change passwords and sudo rights read the stores made for them
   if (PASSWORD_TOOL_RE.test(program) && PASSWORD_STORE_RE.test(path)) return `${program} checks or changes passwords and rights`;
+  for (const [store, owners, what] of STORE_OWNERS) if (owners.test(program) && store.test(path)) return what;
   for (const w of [program, ...words]) {
     const n = w.replace(DAEMON_SUFFIX_RE, '');
     if (n.length >= 3 && (path.includes(`/.${n}/`) || path.includes(`/.config/${n}/`))) return `its own ~/.${n} directory`;

@@ -447,6 +447,69 @@ const SCENARIOS: Scenario[] = [
     noIndex: true,
   },
   {
+    name: 'a container stopped or paused from an unconfined process (its runtime, or an operator)',
+    lines: [kline(0, 'DENIED', 'operation="signal" profile="docker-default" pid=7162 comm="docker-runc" requested_mask="receive" denied_mask="receive" signal=stp peer="unconfined"')],
+    verdict: 'missing-rule',
+    reasons: [/stp signal to the container \(docker-default\) from an unconfined process/],
+    rule: 'signal (receive) set=(stp) peer=unconfined,',
+    noIndex: true,
+  },
+  {
+    name: 'a container receiving a signal from another confined service is not excused as its runtime',
+    lines: [kline(0, 'DENIED', 'operation="signal" profile="docker-default" pid=7162 comm="app" requested_mask="receive" denied_mask="receive" signal=kill peer="/usr/sbin/nginx"')],
+    verdict: 'unclear',
+    reasons: [/no strong signal either way/],
+    noIndex: true,
+  },
+  {
+    name: 'a desktop portal asking for sys_ptrace: reading /proc of the apps that call it',
+    lines: [kline(0, 'ALLOWED', 'operation="capable" class="cap" profile="xdg-desktop-portal-kde" pid=2301 comm="xdg-desktop-por" capability=19  capname="sys_ptrace"')],
+    verdict: 'missing-rule',
+    reasons: [/xdg-desktop-portal-kde is a desktop component: sys_ptrace to read \/proc\/PID/],
+    noIndex: true,
+  },
+  {
+    name: 'a desktop component asking for sys_admin is not excused',
+    lines: [kline(0, 'DENIED', 'operation="capable" class="cap" profile="xdg-desktop-portal-kde" pid=2301 comm="xdg-desktop-por" capability=21  capname="sys_admin"')],
+    verdict: 'likely-attack',
+    reasons: [/sys_admin/],
+    noIndex: true,
+  },
+  {
+    name: "gpg-agent reading GnuPG's own directory: its job",
+    lines: [file(0, 'gpg-agent', 'open', '/home/eric/.gnupg/common.conf', 'r', { comm: 'gpg-agent', fsuid: 1000, ouid: 1000 })],
+    verdict: 'missing-rule',
+    reasons: [/GnuPG's own keyring directory/],
+    noIndex: true,
+  },
+  {
+    name: "another program reading GnuPG's keys stays a credential read",
+    lines: [file(0, '/usr/sbin/nginx', 'open', '/home/eric/.gnupg/private-keys-v1.d/A1B2.key', 'r', { comm: 'nginx', fsuid: 33, ouid: 1000 })],
+    verdict: 'likely-attack',
+    reasons: [/credential/],
+    noIndex: true,
+  },
+  {
+    name: "a display manager's session running a shell: the user's own session",
+    lines: [
+      kline(
+        0,
+        'ALLOWED',
+        'operation="exec" class="file" profile="sddm//null-/usr/bin/Hyprland//null-/usr/bin/bash//null-/usr/bin/waybar" name="/usr/bin/bash" pid=3310 comm="waybar" requested_mask="x" denied_mask="x" fsuid=1000 ouid=0 target="sddm//null-/usr/bin/Hyprland//null-/usr/bin/bash//null-/usr/bin/waybar//null-/usr/bin/bash"',
+      ),
+    ],
+    verdict: 'missing-rule',
+    reasons: [/sddm starts login sessions, jobs or terminals: running \/usr\/bin\/bash in one is its job/],
+    noIndex: true,
+  },
+  {
+    name: 'a login manager running a program from a staging directory is not excused',
+    lines: [kline(0, 'DENIED', 'operation="exec" class="file" profile="sddm" name="/tmp/.x/run" pid=3310 comm="sddm" requested_mask="x" denied_mask="x" fsuid=0 ouid=0')],
+    verdict: 'likely-attack',
+    reasons: [/from \/tmp/],
+    noIndex: true,
+  },
+  {
     name: 'dbus call asking systemd to start a unit',
     lines: [
       kline(
