@@ -30,6 +30,11 @@ interface Scenario {
 }
 
 const NGINX = '/usr/sbin/nginx';
+
+/** A signal a container (docker-default) was denied receiving from `peer`. */
+function received(peer: string, signal: string, comm: string, pid: number): string {
+  return kline(0, 'DENIED', `operation="signal" class="signal" profile="docker-default" pid=${pid} comm="${comm}" requested_mask="receive" denied_mask="receive" signal=${signal} peer="${peer}"`);
+}
 const EXPORTER = 'report-exporter';
 const QUEUED = 'queued';
 
@@ -344,7 +349,7 @@ const SCENARIOS: Scenario[] = [
   },
   {
     name: 'a container stopped by its runtime packaged as a snap (the snap daemon has a label of its own)',
-    lines: [kline(0, 'DENIED', 'operation="signal" class="signal" profile="docker-default" pid=7264 comm="runc" requested_mask="receive" denied_mask="receive" signal=int peer="snap.docker.dockerd"')],
+    lines: [received('snap.docker.dockerd', 'int', 'runc', 7264)],
     verdict: 'missing-rule',
     reasons: [/int signal to docker-default from snap\.docker\.dockerd, the runtime or orchestrator that manages it/],
     rule: 'signal (receive) set=(int) peer=snap.docker.dockerd,',
@@ -352,16 +357,14 @@ const SCENARIOS: Scenario[] = [
   },
   {
     name: "a snap's daemons named daemon-NAME: NAME is the program (microk8s' docker daemon stopping a pod)",
-    lines: [
-      kline(0, 'DENIED', 'operation="signal" profile="docker-default" pid=16609 comm="containerd" requested_mask="receive" denied_mask="receive" signal=term peer="snap.microk8s.daemon-docker"'),
-    ],
+    lines: [received('snap.microk8s.daemon-docker', 'term', 'containerd', 16609)],
     verdict: 'missing-rule',
     reasons: [/the runtime or orchestrator that manages it/],
     noIndex: true,
   },
   {
     name: 'a signal from a snap that runs no containers is not excused as a runtime',
-    lines: [kline(0, 'DENIED', 'operation="signal" profile="docker-default" pid=16609 comm="containerd" requested_mask="receive" denied_mask="receive" signal=kill peer="snap.spotify.spotify"')],
+    lines: [received('snap.spotify.spotify', 'kill', 'containerd', 16609)],
     verdict: 'unclear',
     reasons: [/no strong signal either way/],
     noIndex: true,
@@ -448,7 +451,7 @@ const SCENARIOS: Scenario[] = [
   },
   {
     name: 'a container stopped or paused from an unconfined process (its runtime, or an operator)',
-    lines: [kline(0, 'DENIED', 'operation="signal" profile="docker-default" pid=7162 comm="docker-runc" requested_mask="receive" denied_mask="receive" signal=stp peer="unconfined"')],
+    lines: [received('unconfined', 'stp', 'docker-runc', 7162)],
     verdict: 'missing-rule',
     reasons: [/stp signal to the container \(docker-default\) from an unconfined process/],
     rule: 'signal (receive) set=(stp) peer=unconfined,',
@@ -456,7 +459,7 @@ const SCENARIOS: Scenario[] = [
   },
   {
     name: 'a container receiving a signal from another confined service is not excused as its runtime',
-    lines: [kline(0, 'DENIED', 'operation="signal" profile="docker-default" pid=7162 comm="app" requested_mask="receive" denied_mask="receive" signal=kill peer="/usr/sbin/nginx"')],
+    lines: [received('/usr/sbin/nginx', 'kill', 'app', 7162)],
     verdict: 'unclear',
     reasons: [/no strong signal either way/],
     noIndex: true,
