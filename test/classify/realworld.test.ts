@@ -11,10 +11,10 @@ import { findParser, ParserCheck } from '../../scripts/eval/rule-check.js';
 import { figures, rate, scoreWithoutProfiles, scoreWithProfiles, type Figures } from '../../scripts/eval/score.js';
 
 /** Reached on the corpus as committed; the issue's targets are <= 2 %, <= 20 %, >= 75 %, 100 %, >= 90 % (the held-out
- * threads' false alarms, 3 of 123, are above the first: see docs/classification.md). */
+ * threads' false alarms, 3 of 132, are above the first: see docs/classification.md). */
 const PINNED = {
-  all: { benignAttack: 0.014, benignUnclear: 0.06, benignMissing: 0.921, rulesMinimal: 1, unparsed: 3 },
-  heldOut: { benignAttack: 0.025, benignUnclear: 0.139, benignMissing: 0.821, rulesMinimal: 1, unparsed: 2 },
+  all: { benignAttack: 0.017, benignUnclear: 0.059, benignMissing: 0.92, rulesMinimal: 1, unparsed: 3 },
+  heldOut: { benignAttack: 0.023, benignUnclear: 0.137, benignMissing: 0.825, rulesMinimal: 1, unparsed: 2 },
 };
 
 const corpus = loadCorpus();
