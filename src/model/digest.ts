@@ -160,3 +160,16 @@ const pair = new Int32Array(2);
 function hashInto(s: string): void {
   spanLanes(pair[0], pair[1], s, 0, s.length);
 }
+
+/**
+ * A quick hash of line[a, b), continuing `h`: two characters a step (one multiplication per pair:
+ * the multiplications are what the loop waits on), one lane. For a key that only picks what to
+ * compare with (the parser's templates, parse/template.ts), where the comparison decides; not for
+ * identity.
+ */
+export function hashSpan(line: string, a: number, b: number, h: number): number {
+  let i = a;
+  for (; i + 1 < b; i += 2) h = Math.imul(h ^ (line.charCodeAt(i) | (line.charCodeAt(i + 1) << 16)), 0x01000193);
+  if (i < b) h = Math.imul(h ^ line.charCodeAt(i), 0x01000193);
+  return h;
+}

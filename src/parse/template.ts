@@ -18,7 +18,7 @@
  */
 import type { AppArmorRecord, SourceRef } from '../model/record.js';
 import { decodePrefixOf, type ClockContext } from './prefix.js';
-import { digestWithChanged } from '../model/digest.js';
+import { digestWithChanged, hashSpan } from '../model/digest.js';
 import { auditIdAt, type AuditId } from './fields.js';
 import { headerStart, MAX_RAW, newRecord } from './record.js';
 
@@ -121,17 +121,6 @@ function locate(line: string, bodyAt: number): boolean {
   h = hashSpan(line, p1, end, Math.imul(h ^ 0xff, 0x01000193));
   at.hash = (h ^ (h >>> 15)) | 0;
   return true;
-}
-
-/**
- * Hashes line[a, b) two characters a step (one multiplication per pair: the multiplications are
- * what the loop waits on). The hash only picks the template to compare with; the comparison decides.
- */
-function hashSpan(line: string, a: number, b: number, h: number): number {
-  let i = a;
-  for (; i + 1 < b; i += 2) h = Math.imul(h ^ (line.charCodeAt(i) | (line.charCodeAt(i + 1) << 16)), 0x01000193);
-  if (i < b) h = Math.imul(h ^ line.charCodeAt(i), 0x01000193);
-  return h;
 }
 
 /** Only plain lines become templates: printable ASCII, tab, 0x1D; no backslash, no single quote. */
