@@ -162,14 +162,15 @@ function hashInto(s: string): void {
 }
 
 /**
- * A quick hash of line[a, b), continuing `h`: two characters a step (one multiplication per pair:
- * the multiplications are what the loop waits on), one lane. For a key that only picks what to
- * compare with (the parser's templates, parse/template.ts), where the comparison decides; not for
- * identity.
+ * A quick hash of line[a, b), continuing `h`, from a sample of it: its length and two characters
+ * in every SAMPLE_STEP (one multiplication per pair: the multiplications are what the loop waits
+ * on), one lane. For a key that only picks what to compare with (the parser's templates,
+ * parse/template.ts), where the comparison decides, and spans that differ only where the sample
+ * does not look share a key; not for identity.
  */
-export function hashSpan(line: string, a: number, b: number, h: number): number {
-  let i = a;
-  for (; i + 1 < b; i += 2) h = Math.imul(h ^ (line.charCodeAt(i) | (line.charCodeAt(i + 1) << 16)), 0x01000193);
-  if (i < b) h = Math.imul(h ^ line.charCodeAt(i), 0x01000193);
+export function sampleSpan(line: string, a: number, b: number, h: number): number {
+  h = Math.imul(h ^ (b - a), 0x01000193);
+  for (let i = a; i + 1 < b; i += SAMPLE_STEP) h = Math.imul(h ^ (line.charCodeAt(i) | (line.charCodeAt(i + 1) << 16)), 0x01000193);
   return h;
 }
+const SAMPLE_STEP = 4;

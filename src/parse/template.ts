@@ -4,6 +4,8 @@
  * the end, is the template: it is hashed with those spans left out, looked up, and a hit is
  * verified byte for byte; the record is then the template's fields (the same object while the pid
  * stays the same) with this line's prefix, id, pid and line number. Nothing is tokenized again.
+ * The hash is made from a sample of the characters (model/digest.ts sampleSpan): hashing every one
+ * was a quarter of the templates' time on a flood's lines (the comparison decides anyway).
  *
  * A template is learnt only from a line met again (its hash missed before), and only from a
  * record the one-pass parser (fast-record.ts) made from a plain line: printable ASCII (tabs and
@@ -14,11 +16,12 @@
  * Anything else is left to the parser, unchanged.
  *
  * Memory is bounded: two generations of at most TEMPLATES_MAX / 2 templates; when the young one is
- * full it becomes the old one and the previous old one is dropped whole.
+ * full it becomes the old one and the previous old one is dropped whole. Templates whose samples
+ * hash alike (names that differ in a digit the sample skips) are chained, at most CHAIN_MAX.
  */
 import type { AppArmorRecord, SourceRef } from '../model/record.js';
 import { decodePrefixOf, type ClockContext } from './prefix.js';
-import { digestWithChanged, hashSpan } from '../model/digest.js';
+import { digestWithChanged, sampleSpan } from '../model/digest.js';
 import { auditIdAt, type AuditId } from './fields.js';
 import { headerStart, MAX_RAW, newRecord } from './record.js';
 
@@ -47,7 +50,12 @@ interface Template {
   /** Hits whose pid was among the recent ones, and hits with another pid. */
   again: number;
   fresh: number;
+  /** The next template with the same hash, in this generation. */
+  next: Template | undefined;
 }
+
+/** Templates kept per hash. */
+const CHAIN_MAX = 8;
 
 /** Pids remembered per template. */
 const RECENT_PIDS = 4;
@@ -116,9 +124,9 @@ function locate(line: string, bodyAt: number): boolean {
   at.p1 = p1;
   at.shape = shape;
   let h = Math.imul(0x811c9dc5 ^ shape, 0x01000193);
-  h = hashSpan(line, start, i0, h);
-  h = hashSpan(line, i1, p0, Math.imul(h ^ 0xff, 0x01000193));
-  h = hashSpan(line, p1, end, Math.imul(h ^ 0xff, 0x01000193));
+  h = sampleSpan(line, start, i0, h);
+  h = sampleSpan(line, i1, p0, h);
+  h = sampleSpan(line, p1, end, h);
   at.hash = (h ^ (h >>> 15)) | 0;
   return true;
 }
@@ -161,8 +169,11 @@ export class TemplateCache {
   private freshHits = 0;
   /** Records still to be parsed without a lookup. */
   private paused = 0;
+  /** By hash: the newest template with it, the others chained. */
   private young = new Map<number, Template>();
   private old = new Map<number, Template>();
+  /** Templates in the young generation. */
+  private youngCount = 0;
   private readonly missed = new Int32Array(MISSED);
 
   /** False while the templates step aside (most recent hits brought a pid of their own). */
@@ -183,12 +194,15 @@ export class TemplateCache {
     if (!locate(line, bodyAt)) return undefined;
     const key = at.hash;
     let t = this.young.get(key);
+    while (t !== undefined && !fits(t, line)) t = t.next;
     if (t === undefined) {
       t = this.old.get(key);
+      while (t !== undefined && !fits(t, line)) t = t.next;
       if (t === undefined) return undefined;
-      if (!this.fits(t, line)) return undefined;
+      // into the young generation as a copy: the old one's chain stays as it was
+      t = { ...t, next: undefined };
       this.keep(key, t);
-    } else if (!this.fits(t, line)) return undefined;
+    }
     const { start, i0, i1, p0, p1 } = at;
     let id: AuditId | undefined;
     if (t.shape & HAS_ID) id = auditIdAt(line, i0, at.dot, at.colon, i1);
@@ -265,31 +279,31 @@ export class TemplateCache {
     const tm = line.indexOf('type=', start);
     const type = tm >= 0 && tm < (shape & HAS_ID ? i0 : bodyAt) ? readType(line, tm + 5) : undefined;
     if (type !== undefined && type !== r.auditType) return;
-    const t: Template = { a: own(line, start, i0), b: own(line, i1, p0), c: own(line, p1, line.length), shape, kind: r.kind, type, fields: f, recent: [r], again: 0, fresh: 0 };
+    const t: Template = { a: own(line, start, i0), b: own(line, i1, p0), c: own(line, p1, line.length), shape, kind: r.kind, type, fields: f, recent: [r], again: 0, fresh: 0, next: undefined };
     this.keep(at.hash, t);
   }
 
-  /** The line is the template's outside its spans (strings compared whole: far quicker than startsWith at a position). */
-  private fits(t: Template, line: string): boolean {
-    const { start, i0, i1, p0, p1, shape } = at;
-    return (
-      t.shape === shape &&
-      i0 - start === t.a.length &&
-      p0 - i1 === t.b.length &&
-      line.length - p1 === t.c.length &&
-      line.slice(p1) === t.c &&
-      line.slice(i1, p0) === t.b &&
-      line.slice(start, i0) === t.a
-    );
-  }
-
+  /** Into the young generation, first of its chain (the chain cut at CHAIN_MAX). */
   private keep(key: number, t: Template): void {
+    t.next = this.young.get(key);
+    let last = t;
+    for (let n = 1; n < CHAIN_MAX && last.next !== undefined; n++) last = last.next;
+    last.next = undefined;
     this.young.set(key, t);
-    if (this.young.size >= TEMPLATES_MAX / 2) {
+    if (++this.youngCount >= TEMPLATES_MAX / 2) {
       this.old = this.young;
       this.young = new Map();
+      this.youngCount = 0;
     }
   }
+}
+
+/** The line (its spans in `at`) is the template's outside its spans (strings compared whole: far quicker than startsWith at a position). */
+function fits(t: Template, line: string): boolean {
+  const { start, i0, i1, p0, p1, shape } = at;
+  return (
+    t.shape === shape && i0 - start === t.a.length && p0 - i1 === t.b.length && line.length - p1 === t.c.length && line.slice(p1) === t.c && line.slice(i1, p0) === t.b && line.slice(start, i0) === t.a
+  );
 }
 
 /** line[a, b) as a string of its own (a slice would keep the whole line it was cut from alive). */
