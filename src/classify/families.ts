@@ -52,7 +52,13 @@ function sensitiveRead(path: string, f: DenialFacts): boolean {
   return false;
 }
 
-const LOG_SOCKET_RE = /^\/(?:dev\/log|run\/systemd\/journal\/(?:dev-log|socket|stdout)|run\/systemd\/notify)$/;
+/**
+ * The logger's sockets, and systemd's notification socket (sd_notify: a service saying it has
+ * started or is stopping). Without `/run` in front: the path as reported for a service whose /run
+ * is a mount of its own, cut off from the root (from that mount's root, `/systemd/notify`).
+ */
+const LOG_SOCKET_RE = /^\/(?:dev\/log|(?:run\/)?systemd\/journal\/(?:dev-log|socket|stdout))$/;
+const NOTIFY_SOCKET_RE = /^\/(?:run\/)?systemd\/notify$/;
 const DEVICE_LINKS_RE = /^\/dev\/(?:char|dri|nvidia[\w-]*|snd|input|video[0-9]*|media[0-9]*|hidraw[0-9]*|uinput|vfio|kvm|net\/tun|fuse|bus\/usb|shm)(?:\/|$)/;
 const TERMINALS_RE = /^\/dev\/(?:pts\/[0-9]+|tty[0-9S]*[0-9]*|console|ptmx|null)$/;
 const OWN_PROC_WRITE_RE =
@@ -93,6 +99,7 @@ export function ordinaryFileSignals(f: DenialFacts, out: Findings, reads: boolea
     if (persistenceLabel(path) || KERNEL_KNOB_RE.test(path)) return;
     if (TERMINALS_RE.test(path)) s.push(benign(2, 'terminal', () => `${path} is a terminal: output or a lock on the session's own terminal`));
     else if (LOG_SOCKET_RE.test(path)) s.push(benign(2, 'log-socket', () => `${path} is the system logger's socket: the program logging`));
+    else if (NOTIFY_SOCKET_RE.test(path)) s.push(benign(2, 'notify-socket', () => `${path} is systemd's notification socket: a service telling systemd it has started or is stopping`));
     else if (OWN_PROC_WRITE_RE.test(path)) s.push(benign(2, 'own-proc-write', () => `${path}: a process setting its own attributes (thread name, OOM score, id maps)`));
     else if (kind === 'hypervisor' && !f.program.runtime && !SYSTEM_TREE_RE.test(path))
       s.push(

@@ -19,6 +19,8 @@ interface Scenario {
   verdict: Verdict;
   /** Every pattern must match some reason. */
   reasons: RegExp[];
+  /** No reason may match these. */
+  notReasons?: RegExp[];
   /** The suggested rule (kind 'rule'), exactly. */
   rule?: string;
   /** The file the rule goes in, relative to the fixture profiles directory. */
@@ -465,6 +467,35 @@ const SCENARIOS: Scenario[] = [
     noIndex: true,
   },
   {
+    name: 'a Home Assistant add-on (a container of its own, its profile named by repository hash and add-on) opening a socket',
+    lines: [net(0, '4bb530c7_hass-addon-sunsynk-multi', 'inet', 'dgram', 17, { comm: 'python3', pid: 2368722 })],
+    verdict: 'missing-rule',
+    reasons: [/inet dgram from a container: talking to the network is what it does/],
+    noIndex: true,
+  },
+  {
+    name: 'a Home Assistant add-on reading the password hashes is still an alarm',
+    lines: [file(0, '4bb530c7_hass-addon-sunsynk-multi', 'open', '/etc/shadow', 'r', { comm: 'python3', pid: 2368722 })],
+    verdict: 'likely-attack',
+    reasons: [/tried to read the password hash file \(\/etc\/shadow\)/],
+    noIndex: true,
+  },
+  {
+    name: "a service telling systemd it has started, its /run a mount of its own (systemd's socket reported from that mount's root)",
+    lines: [file(0, 'syslog-ng', 'sendmsg', '/systemd/notify', 'w', { comm: 'syslog-ng', pid: 2264 })],
+    verdict: 'missing-rule',
+    reasons: [/\/systemd\/notify is systemd's notification socket: a service telling systemd it has started or is stopping/],
+    noIndex: true,
+  },
+  {
+    name: "systemd's private control socket is not its notification socket",
+    lines: [file(0, 'syslog-ng', 'connect', '/run/systemd/private', 'wr', { comm: 'syslog-ng', pid: 2264 })],
+    verdict: 'missing-rule',
+    reasons: [/\/run\/systemd\/private/],
+    notReasons: [/notification socket|logger's socket/],
+    noIndex: true,
+  },
+  {
     name: 'a desktop portal asking for sys_ptrace: reading /proc of the apps that call it',
     lines: [kline(0, 'ALLOWED', 'operation="capable" class="cap" profile="xdg-desktop-portal-kde" pid=2301 comm="xdg-desktop-por" capability=19  capname="sys_ptrace"')],
     verdict: 'missing-rule',
@@ -730,6 +761,7 @@ describe('scenario suite', () => {
           got.reasons.some((x) => re.test(x)),
           `no reason matches ${re}${detail}`,
         );
+      for (const re of sc.notReasons ?? []) assert.ok(!got.reasons.some((x) => re.test(x)), `a reason matches ${re}${detail}`);
       // reasons are specific: each names the profile, the process or the object
       const last = recs[recs.length - 1].fields;
       const named = [last.profile ?? last.label, last.name, last.comm, last.capname, last.family, last.peer, last.signal].filter(Boolean) as string[];
