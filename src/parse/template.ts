@@ -21,7 +21,7 @@
  */
 import type { AppArmorRecord, SourceRef } from '../model/record.js';
 import { decodePrefixOf, type ClockContext } from './prefix.js';
-import { digestWithChanged, sampleSpan } from '../model/digest.js';
+import { digestWithChanged, hashSpan, sampleSpan } from '../model/digest.js';
 import { auditIdAt, type AuditId } from './fields.js';
 import { headerStart, MAX_RAW, newRecord } from './record.js';
 
@@ -129,6 +129,16 @@ function locate(line: string, bodyAt: number): boolean {
   h = sampleSpan(line, p1, end, h);
   at.hash = (h ^ (h >>> 15)) | 0;
   return true;
+}
+
+/** The hash of every character of the line outside its spans (found by locate, in `at`). */
+function wholeHash(line: string): number {
+  const { start, i0, i1, p0, p1, shape } = at;
+  let h = Math.imul(0x811c9dc5 ^ shape, 0x01000193);
+  h = hashSpan(line, start, i0, h);
+  h = hashSpan(line, i1, p0, Math.imul(h ^ 0xff, 0x01000193));
+  h = hashSpan(line, p1, line.length, Math.imul(h ^ 0xff, 0x01000193));
+  return (h ^ (h >>> 15)) | 0;
 }
 
 /** Only plain lines become templates: printable ASCII, tab, 0x1D; no backslash, no single quote. */
@@ -262,9 +272,13 @@ export class TemplateCache {
    * it), when a line with its hash was missed before (MISSED). */
   learn(line: string, bodyAt: number, r: AppArmorRecord): void {
     if (!locate(line, bodyAt) || r.raw !== line) return;
-    const slot = at.hash & (MISSED - 1);
-    if (this.missed[slot] !== at.hash) {
-      this.missed[slot] = at.hash;
+    // met before: by every character outside the spans (by the sample, one-off lines that differ
+    // in a character it skips were taken for one line met twice: nine times the templates learnt
+    // on a log of one-off records, each kept for nothing)
+    const seen = wholeHash(line);
+    const slot = seen & (MISSED - 1);
+    if (this.missed[slot] !== seen) {
+      this.missed[slot] = seen;
       return;
     }
     const { start, i0, i1, p0, p1, shape } = at;

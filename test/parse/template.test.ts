@@ -32,20 +32,20 @@ function neighbours(count: number): string[] {
   for (let at = 0; at < 4; at++) {
     for (let k = 0; k < count; k++) {
       const chars = [...'/srv/www/cache/0000/index.html'];
-      chars[15 + at] = String(k);
+      chars[15 + at] = String(k + 1);
       names.push(chars.join(''));
     }
   }
   return names;
 }
 
-/** Each name's line read three times (a template is learnt from a line met again); the hits of the third round. */
-function thirdRoundHits(names: string[]): number {
+/** Each name's line read in rounds (a template is learnt from a line met again); the hits of each round. */
+function hitsByRound(names: string[], rounds: number): number[] {
   const cache = new TemplateCache();
   let n = 0;
-  let before = 0;
-  for (let round = 0; round < 3; round++) {
-    if (round === 2) before = cache.hits;
+  const hits: number[] = [];
+  for (let round = 0; round < rounds; round++) {
+    const before = cache.hits;
     for (const name of names) {
       const l = line(name, ++n);
       const body = findBody(l);
@@ -54,8 +54,13 @@ function thirdRoundHits(names: string[]): number {
       if (known !== undefined) assert.equal(said(known), said(parsed(l, n)), `from its template: ${name}`);
       else cache.learn(l, body, parsed(l, n));
     }
+    hits.push(cache.hits - before);
   }
-  return cache.hits - before;
+  return hits;
+}
+
+function thirdRoundHits(names: string[]): number {
+  return hitsByRound(names, 3)[2];
 }
 
 test('lines that differ in one character where the key does not look: each served from its own template, read as the parser reads it', () => {
@@ -69,4 +74,12 @@ test('more lines sharing a key than a chain keeps: still read as the parser read
   const names = neighbours(10);
   const hits = thirdRoundHits(names);
   assert.ok(hits > 0 && hits <= names.length, `hits ${hits}`);
+});
+
+test('a line met once leaves no template behind, however like it the lines before it were', () => {
+  // the second round meets each line a second time: only then may its template be learnt, so the
+  // second round has no hits (taking the sample for the line, the first round learnt templates
+  // from lines that differ from one met before in a character the sample skips)
+  const names = neighbours(4);
+  assert.deepEqual(hitsByRound(names, 3), [0, 0, names.length]);
 });
