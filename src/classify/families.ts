@@ -12,6 +12,7 @@ import type { DenialFacts } from './facts.js';
 import type { Findings, Reason, Signal } from './signals.js';
 import { credentialFact, execClass, persistenceLabel, stagingDir } from './knowledge.js';
 import { PROCESS_VIEWERS, type ProgramKind } from './programs.js';
+import { dirOf } from '../model/path.js';
 
 // The expressions tried on every denial examined, made once: a regular expression written inside a
 // function is a new object each time the function runs.
@@ -61,6 +62,32 @@ const LOG_SOCKET_RE = /^\/(?:dev\/log|(?:run\/)?systemd\/journal\/(?:dev-log|soc
 const NOTIFY_SOCKET_RE = /^\/(?:run\/)?systemd\/notify$/;
 const DEVICE_LINKS_RE = /^\/dev\/(?:char|dri|nvidia[\w-]*|snd|input|video[0-9]*|media[0-9]*|hidraw[0-9]*|uinput|vfio|kvm|net\/tun|fuse|bus\/usb|shm)(?:\/|$)/;
 const TERMINALS_RE = /^\/dev\/(?:pts\/[0-9]+|tty[0-9S]*[0-9]*|console|ptmx|null)$/;
+/**
+ * The files a settings daemon or tool exists to write: systemd's localed, hostnamed and timedated
+ * the locale, host name and clock files; sysctl and systemd-sysctl the kernel's parameters. By
+ * the profile's program (never the command name a process chose). A settings daemon writes a file
+ * through a temporary copy beside it (`.#locale.conf` and random letters), then renamed onto it.
+ */
+const MANAGED_FILES: [RegExp, RegExp, string][] = [
+  [/^systemd-localed$/, /^\/etc\/(?:locale\.conf|vconsole\.conf|default\/(?:locale|keyboard)|X11\/xorg\.conf\.d\/00-keyboard\.conf)$/, 'the locale and keyboard settings'],
+  [/^systemd-hostnamed$/, /^\/etc\/(?:hostname|machine-info)$/, 'the host name and machine information'],
+  [/^systemd-timedated$/, /^\/etc\/(?:localtime|adjtime|timezone)$/, 'the time zone and clock settings'],
+  [/^(?:sysctl|systemd-sysctl)$/, /^\/proc\/sys\/(?:net|kernel|vm|fs|user|dev)\//, "the kernel's parameters"],
+];
+const SETTINGS_TEMP_RE = /\/\.#([^/]+?)[0-9a-f]{16}$/;
+
+/** Why `program` writes `path`: a file it exists to write, or a temporary copy of one; else undefined. */
+function managedBy(program: string, path: string): string | undefined {
+  const temp = SETTINGS_TEMP_RE.exec(path);
+  const target = temp ? `${dirOf(path)}${temp[1]}` : path;
+  for (const [who, files, what] of MANAGED_FILES) {
+    if (!who.test(program) || !files.test(target)) continue;
+    const why = `${what}, which ${program} exists to write`;
+    return temp ? `${path}: a temporary copy of ${target} (${why}), renamed onto it once written` : `${path}: ${why}`;
+  }
+  return undefined;
+}
+
 const OWN_PROC_WRITE_RE =
   /^\/proc\/(?:self|thread-self|[0-9]+)\/(?:task\/[0-9]+\/)?(?:comm|attr\/[\w/]+|oom_score_adj|oom_adj|setgroups|uid_map|gid_map|loginuid|timerslack_ns|clear_refs|coredump_filter)$/;
 const STATE_ROOTS_RE = /^\/(?:run|var\/run|var\/lib|var\/log|var\/cache|var\/spool|tmp|var\/tmp|dev\/shm|run\/shm|sys\/fs\/cgroup|srv|opt|mnt|media)\//;
@@ -96,7 +123,13 @@ export function ordinaryFileSignals(f: DenialFacts, out: Findings, reads: boolea
   }
   if (!path.startsWith('/')) return;
   if (writes) {
-    if (persistenceLabel(path) || KERNEL_KNOB_RE.test(path)) return;
+    if (persistenceLabel(path)) return;
+    const managed = f.program.kind !== 'container' ? managedBy(f.program.name, path) : undefined;
+    if (managed) {
+      s.push(benign(2, 'managed-file', managed));
+      return;
+    }
+    if (KERNEL_KNOB_RE.test(path)) return;
     if (TERMINALS_RE.test(path)) s.push(benign(2, 'terminal', () => `${path} is a terminal: output or a lock on the session's own terminal`));
     else if (LOG_SOCKET_RE.test(path)) s.push(benign(2, 'log-socket', () => `${path} is the system logger's socket: the program logging`));
     else if (NOTIFY_SOCKET_RE.test(path)) s.push(benign(2, 'notify-socket', () => `${path} is systemd's notification socket: a service telling systemd it has started or is stopping`));
