@@ -1,6 +1,7 @@
 /**
  * Rules that will match next time: the parts of a logged path that change from run to run (a
- * terminal's number, a pid, a thread id, a uid, a cgroup session, a UUID, a container's hash) become
+ * terminal's number, a pid, a thread id, a uid, a cgroup session, a UUID, a container's hash, a
+ * temporary copy's random letters) become
  * the glob or variable profile authors write for them; and the rule forms for accesses that are not
  * files (mounts, profile changes, user namespaces, disconnected paths).
  *
@@ -28,6 +29,8 @@ const FSTYPE_RE = /^[\w.-]+$/;
 const SOURCE_WORD_RE = /^[\w-]+$/;
 const REMOUNT_RE = /\bremount\b/;
 const PROFILE_NAME_RE = /^[\w./:-]+$/;
+/** A temporary copy written beside a file and renamed onto it: `.#` + the file's name + 16 random hex digits (systemd's way). */
+const TEMP_COPY_RE = /^\.#([\w.+-]+?)[0-9a-f]{16}$/;
 
 const PLAIN = /^[\w.+:@-]*$/;
 /** `@` is literal in a rule path only escaped (`@{` starts a variable). */
@@ -49,6 +52,11 @@ function genericComponent(c: string, under: string, last: boolean): string | und
     const m = CGROUP_UNIT_RE.exec(c);
     if (m) return `${lit(m[1])}[0-9]*${m[3]}`;
   }
+  // a temporary copy's random letters: .#locale.conffbda0356a1df5f8b
+  if (last) {
+    const t = TEMP_COPY_RE.exec(c);
+    if (t) return `.#${t[1]}[0-9a-f]*`;
+  }
   // a pid or counter at the end of a shared-memory, lock or session file name: mono.20414, lttng-ust-wait-5, 27.ref
   if (last && COUNTER_ROOT_RE.test(under)) {
     const m = COUNTER_NAME_RE.exec(c);
@@ -65,7 +73,8 @@ export function generalisedPath(path: string, f: DenialFacts): { path: string; o
   const pid = f.r.fields.pid;
   const parts = path.split('/');
   if (parts[0] !== '') return undefined;
-  for (let i = 1; i < parts.length; i++) if (!PLAIN.test(parts[i])) return undefined;
+  // (a temporary copy's `#` only as its last part: the rule is then quoted, `#` starting a comment)
+  for (let i = 1; i < parts.length; i++) if (!PLAIN.test(parts[i]) && !(i === parts.length - 1 && TEMP_COPY_RE.test(parts[i]))) return undefined;
   let changed = false;
   let owner = false;
   // the rule so far: the parts written, each after a slash (grown as they are written: joining
@@ -118,7 +127,8 @@ export function generalisedPath(path: string, f: DenialFacts): { path: string; o
   }
   if (!changed) return undefined;
   upTo(parts.length);
-  return { path: under.replace(VARIABLE_ROOT_RE, '@{$1}'), owner };
+  const rule = under.replace(VARIABLE_ROOT_RE, '@{$1}');
+  return { path: rule.includes('#') ? `"${rule}"` : rule, owner };
 }
 
 /** The flags words of a mount record, as a rule's `options=(...)`. */

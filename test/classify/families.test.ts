@@ -127,6 +127,12 @@ test('paths that change from run to run become globs and variables, literal part
   assert.equal(g('/dev/shm/mono.20414')?.path, '/dev/shm/mono.[0-9]*');
   assert.equal(g('/etc/nginx/nginx.conf'), undefined, 'nothing changes: the literal path');
   assert.equal(g('/proc/7/a*b'), undefined, 'a glob character from the log: never generalised');
+  // a temporary copy written beside a file, then renamed onto it: its random letters globbed, the
+  // rule quoted (`#` starts a comment); only as the last part, and only with a plain name
+  assert.deepEqual(g('/etc/.#locale.conffbda0356a1df5f8b'), { path: '"/etc/.#locale.conf[0-9a-f]*"', owner: false });
+  assert.equal(g('/etc/.#locale.conffbda0356a1df5f8b/x'), undefined, 'not the last part: literal');
+  assert.equal(g('/etc/.#loc*ale.conffbda0356a1df5f8b'), undefined, 'a glob character in the name: literal');
+  assert.equal(g('/etc/.#locale.conf'), undefined, 'no random letters: literal');
 });
 
 test('a denial a running service keeps retrying leans towards a missing rule; never past an attack signal', () => {

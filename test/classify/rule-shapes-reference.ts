@@ -22,6 +22,7 @@ function genericComponent(c: string, under: string, last: boolean): string | und
     const m = /^([a-z][\w-]*?[-@])[a-z]?([0-9]+)(\.(?:scope|slice|service))$/i.exec(c);
     if (m) return `${lit(m[1])}[0-9]*${m[3]}`;
   }
+  if (last && /^\.#([\w.+-]+?)[0-9a-f]{16}$/.test(c)) return `.#${/^\.#([\w.+-]+?)[0-9a-f]{16}$/.exec(c)![1]}[0-9a-f]*`;
   // a pid or counter at the end of a shared-memory, lock or session file name: mono.20414, lttng-ust-wait-5, 27.ref
   if (last && /^\/(?:dev\/shm|run\/shm|run|var\/run|tmp|var\/tmp)\//.test(under)) {
     const m = /^([\w.+-]*?[.-])?([0-9]+)(\.[a-z]+)?$/i.exec(c);
@@ -37,7 +38,7 @@ function genericComponent(c: string, under: string, last: boolean): string | und
 export function generalisedPathPlain(path: string, f: DenialFacts): { path: string; owner: boolean } | undefined {
   const pid = f.r.fields.pid;
   const parts = path.split('/');
-  if (parts[0] !== '' || parts.some((p, i) => i > 0 && !PLAIN.test(p))) return undefined;
+  if (parts[0] !== '' || parts.some((p, i) => i > 0 && !PLAIN.test(p) && !(i === parts.length - 1 && /^\.#([\w.+-]+?)[0-9a-f]{16}$/.test(p)))) return undefined;
   let changed = false;
   let owner = false;
   const out: string[] = [''];
@@ -98,5 +99,6 @@ export function generalisedPathPlain(path: string, f: DenialFacts): { path: stri
     out.push(lit(c));
   }
   if (!changed) return undefined;
-  return { path: out.join('/').replace(/^\/@\{(PROC|HOME)\}/, '@{$1}'), owner };
+  const rule = out.join('/').replace(/^\/@\{(PROC|HOME)\}/, '@{$1}');
+  return { path: rule.includes('#') ? `"${rule}"` : rule, owner };
 }
