@@ -10,9 +10,9 @@
  */
 import type { DenialFacts } from './facts.js';
 import type { Findings, Reason, Signal } from './signals.js';
-import { credentialFact, execClass, persistenceLabel, stagingDir } from './knowledge.js';
+import { credentialFact, execClass, persistenceLabel, stagingDir, tempCopyOf } from './knowledge.js';
 import { PROCESS_VIEWERS, type ProgramKind } from './programs.js';
-import { dirOf } from '../model/path.js';
+import { basenameOf, dirOf } from '../model/path.js';
 
 // The expressions tried on every denial examined, made once: a regular expression written inside a
 // function is a new object each time the function runs.
@@ -74,16 +74,14 @@ const MANAGED_FILES: [RegExp, RegExp, string][] = [
   [/^systemd-timedated$/, /^\/etc\/(?:localtime|adjtime|timezone)$/, 'the time zone and clock settings'],
   [/^(?:sysctl|systemd-sysctl)$/, /^\/proc\/sys\/(?:net|kernel|vm|fs|user|dev)\//, "the kernel's parameters"],
 ];
-const SETTINGS_TEMP_RE = /\/\.#([^/]+?)[0-9a-f]{16}$/;
-
 /** Why `program` writes `path`: a file it exists to write, or a temporary copy of one; else undefined. */
 function managedBy(program: string, path: string): string | undefined {
-  const temp = SETTINGS_TEMP_RE.exec(path);
-  const target = temp ? `${dirOf(path)}${temp[1]}` : path;
+  const temp = tempCopyOf(basenameOf(path));
+  const target = temp !== undefined ? `${dirOf(path)}${temp}` : path;
   for (const [who, files, what] of MANAGED_FILES) {
     if (!who.test(program) || !files.test(target)) continue;
     const why = `${what}, which ${program} exists to write`;
-    return temp ? `${path}: a temporary copy of ${target} (${why}), renamed onto it once written` : `${path}: ${why}`;
+    return temp !== undefined ? `${path}: a temporary copy of ${target} (${why}), renamed onto it once written` : `${path}: ${why}`;
   }
   return undefined;
 }

@@ -168,6 +168,14 @@ export function persistenceLabelPlain(path: string): string | undefined {
 
 const STAGING_RE = /^\/(?:tmp|var\/tmp|dev\/shm|run\/shm)\/|^\/memfd:|^memfd:/;
 const MEMFD = 'an anonymous memory file (memfd)';
+/** A temporary copy written beside a file and renamed onto it once written: `.#` + the file's name + 16 random hex digits (systemd's way). */
+const TEMP_COPY_RE = /^\.#([\w.+-]+?)[0-9a-f]{16}$/;
+
+/** The name of the file that a path's last part (`part`) is a temporary copy of, or undefined. */
+export function tempCopyOf(part: string): string | undefined {
+  return TEMP_COPY_RE.exec(part)?.[1];
+}
+
 /** The world-writable directory (or memfd) a path is in, as STAGING_RE finds it. */
 export function stagingDir(path: string): string | undefined {
   // by its first characters, with the answers made once: this runs several times per file denial

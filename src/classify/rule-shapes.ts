@@ -9,6 +9,7 @@
  * so nothing from the log can widen the rule: anything else is left to the literal rule path.
  */
 import type { DenialFacts } from './facts.js';
+import { tempCopyOf } from './knowledge.js';
 
 // The expressions tried on every denial examined, made once: a regular expression written inside a
 // function is a new object each time the function runs.
@@ -29,8 +30,6 @@ const FSTYPE_RE = /^[\w.-]+$/;
 const SOURCE_WORD_RE = /^[\w-]+$/;
 const REMOUNT_RE = /\bremount\b/;
 const PROFILE_NAME_RE = /^[\w./:-]+$/;
-/** A temporary copy written beside a file and renamed onto it: `.#` + the file's name + 16 random hex digits (systemd's way). */
-const TEMP_COPY_RE = /^\.#([\w.+-]+?)[0-9a-f]{16}$/;
 
 const PLAIN = /^[\w.+:@-]*$/;
 /** `@` is literal in a rule path only escaped (`@{` starts a variable). */
@@ -54,8 +53,8 @@ function genericComponent(c: string, under: string, last: boolean): string | und
   }
   // a temporary copy's random letters: .#locale.conffbda0356a1df5f8b
   if (last) {
-    const t = TEMP_COPY_RE.exec(c);
-    if (t) return `.#${t[1]}[0-9a-f]*`;
+    const t = tempCopyOf(c);
+    if (t !== undefined) return `.#${t}[0-9a-f]*`;
   }
   // a pid or counter at the end of a shared-memory, lock or session file name: mono.20414, lttng-ust-wait-5, 27.ref
   if (last && COUNTER_ROOT_RE.test(under)) {
@@ -74,7 +73,7 @@ export function generalisedPath(path: string, f: DenialFacts): { path: string; o
   const parts = path.split('/');
   if (parts[0] !== '') return undefined;
   // (a temporary copy's `#` only as its last part: the rule is then quoted, `#` starting a comment)
-  for (let i = 1; i < parts.length; i++) if (!PLAIN.test(parts[i]) && !(i === parts.length - 1 && TEMP_COPY_RE.test(parts[i]))) return undefined;
+  for (let i = 1; i < parts.length; i++) if (!PLAIN.test(parts[i]) && !(i === parts.length - 1 && tempCopyOf(parts[i]) !== undefined)) return undefined;
   let changed = false;
   let owner = false;
   // the rule so far: the parts written, each after a slash (grown as they are written: joining

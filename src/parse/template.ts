@@ -7,10 +7,10 @@
  * The hash is made from a sample of the characters (model/digest.ts sampleSpan): hashing every one
  * was a quarter of the templates' time on a flood's lines (the comparison decides anyway).
  *
- * A template is learnt only from a line met again (its hash missed before), and only from a
- * record the one-pass parser (fast-record.ts) made from a plain line: printable ASCII (tabs and
- * auditd's 0x1D allowed), no backslash, no single quote, one `pid=` and that the record's pid, a
- * well-formed audit id. Two lines that agree on every byte outside the spans tokenize the same way
+ * A template is learnt only from a line met again (the hash of every character outside the spans
+ * missed before), and only from a record the one-pass parser (fast-record.ts) made from a plain
+ * line: printable ASCII (tabs and auditd's 0x1D allowed), no backslash, no single quote, one
+ * `pid=` and that the record's pid, a well-formed audit id. Two lines that agree on every byte outside the spans tokenize the same way
  * (digits hold no separator or quote), so the record read from a template is the one the parser
  * would make; test/parse/equivalence.test.ts holds the two paths to that, record for record.
  * Anything else is left to the parser, unchanged.
