@@ -9,28 +9,38 @@
 import type { AppArmorRecord } from '../model/record.js';
 import { digestOf, hashString } from '../model/digest.js';
 import { RecentTable } from './recent-table.js';
+import { SerialLog } from './serial-log.js';
 
 export { contentHash } from '../model/digest.js';
 
 const LOOSE_WINDOW_MS = 2000;
 
 /**
- * Remembers what it has seen in tables of small integers (no per-record objects): exact keys
- * (audit id + content, 30 bits, verified by the other 30) and, per content, the time of the latest
- * unmatched copy with an id and without one, packed with how many are unmatched. Memory is fixed:
- * the most recent keys are remembered (RecentTable), at least 2^(slotsLog2 - 1) of them.
+ * Remembers what it has seen in arrays of small integers (no per-record objects): exact keys
+ * (audit id + content, 30 bits, verified by the other 30) in the order of their serials
+ * (SerialLog), and, per content, the time of the latest unmatched copy with an id and without one,
+ * packed with how many are unmatched (RecentTable). Memory is fixed: the most recent keys are
+ * remembered, at least 2^(slotsLog2 - 1) of them.
+ *
+ * The copies with an id are only ever looked for by a copy without one, and most inputs have none
+ * (dmesg, audit.log, the journal's kernel channel): until the first such copy comes, the contents
+ * of the copies with an id are only noted in order (RecentContents), and the table is made from
+ * them then. Keeping the table from the first record wrote a slot somewhere in a megabyte per new
+ * record, for nothing on those inputs.
  */
 export class RecordDeduper {
   duplicates = 0;
-  private readonly exact: RecentTable;
-  private readonly withId: RecentTable;
+  private readonly exact: SerialLog;
+  /** Made on the first copy without an id, from what `noted` kept until then. */
+  private withId: RecentTable | undefined;
+  private noted: RecentContents | undefined;
   /** Made on the first copy without an id: most inputs have none. */
   private withoutId: RecentTable | undefined;
 
   constructor(private readonly slotsLog2 = 18) {
-    this.exact = new RecentTable(slotsLog2);
-    // copies without an id match within LOOSE_WINDOW_MS: a smaller table remembers seconds of a flood
-    this.withId = new RecentTable(slotsLog2 - 1);
+    this.exact = new SerialLog(slotsLog2);
+    // copies without an id match within LOOSE_WINDOW_MS: fewer keys remember seconds of a flood
+    this.noted = new RecentContents(slotsLog2 - 1);
   }
 
   /** True when `r` is new; false when it is a copy of a record already seen. */
@@ -41,16 +51,29 @@ export class RecordDeduper {
     const t = r.time ?? 0;
     if (r.auditId !== undefined) {
       const ek = (c1 ^ hashString(r.auditId)) & 0x3fffffff;
-      if (this.exact.get(ek) === c2) return this.duplicate();
-      this.exact.set(ek, c2);
+      const serial = r.serial ?? -1;
+      if (this.exact.has(serial, ek, c2)) return this.duplicate();
+      this.exact.add(serial, ek, c2);
       // a copy without an id seen earlier (journalctl -o short of the audit channel)?
       if (this.withoutId && this.take(this.withoutId, c1, t)) return this.duplicate();
-      this.add(this.withId, c1, t);
+      if (this.noted !== undefined) this.noted.note(c1, t);
+      else this.add(this.withId!, c1, t);
       return true;
     }
-    if (this.take(this.withId, c1, t)) return this.duplicate();
+    if (this.take(this.copiesWithId(), c1, t)) return this.duplicate();
     this.add((this.withoutId ??= new RecentTable(this.slotsLog2 - 1)), c1, t);
     return true;
+  }
+
+  /** The table of copies with an id, made now from the contents noted when it is first needed. */
+  private copiesWithId(): RecentTable {
+    if (this.withId === undefined) {
+      const table = new RecentTable(this.slotsLog2 - 1);
+      this.noted?.replay((c1, t) => this.add(table, c1, t));
+      this.noted = undefined;
+      this.withId = table;
+    }
+    return this.withId;
   }
 
   private duplicate(): false {
@@ -74,5 +97,47 @@ export class RecordDeduper {
     // copies older than the window no longer match anything: start counting again
     const n = packed !== undefined && Math.abs(Math.floor(packed / 64) - t) <= LOOSE_WINDOW_MS ? Math.min((packed % 64) + 1, 63) : 1;
     m.set(k, t * 64 + n);
+  }
+}
+
+/**
+ * The contents and times of the last `2^slotsLog2` copies with an id, in order, in a ring: replayed
+ * into the table the first time a copy without an id needs it. The table would remember at most as
+ * many keys, and a copy matches only within LOOSE_WINDOW_MS: that many records cover the window
+ * unless more than 30,000 a second come.
+ */
+class RecentContents {
+  private readonly mask: number;
+  private contents: Int32Array;
+  private times: Float64Array;
+  private count = 0;
+
+  constructor(slotsLog2: number) {
+    this.mask = (1 << slotsLog2) - 1;
+    // grows with the records, up to the bound: a short log touches little memory
+    const first = 1 << Math.min(slotsLog2, 12);
+    this.contents = new Int32Array(first);
+    this.times = new Float64Array(first);
+  }
+
+  note(content: number, time: number): void {
+    const n = this.count;
+    if (n === this.contents.length && n <= this.mask) {
+      const size = Math.min(n * 8, this.mask + 1);
+      const c = new Int32Array(size);
+      c.set(this.contents);
+      const t = new Float64Array(size);
+      t.set(this.times);
+      this.contents = c;
+      this.times = t;
+    }
+    this.contents[n & this.mask] = content;
+    this.times[n & this.mask] = time;
+    this.count = n + 1;
+  }
+
+  /** Every content kept, oldest first. */
+  replay(each: (content: number, time: number) => void): void {
+    for (let j = Math.max(0, this.count - this.mask - 1); j < this.count; j++) each(this.contents[j & this.mask], this.times[j & this.mask]);
   }
 }

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { RecentTable } from '../../src/pipeline/recent-table.js';
-import { RecordDeduper } from '../../src/pipeline/dedupe.js';
+import { RecordDeduper, contentHash } from '../../src/pipeline/dedupe.js';
 import type { AppArmorRecord } from '../../src/model/record.js';
 import { prng } from '../../bench/generate.mjs';
 
@@ -121,3 +121,76 @@ for (const [log2, steps, range] of [
     assert.ok(turnovers >= 2, `generations turned over ${turnovers} times`);
   });
 }
+
+/**
+ * What the deduper decides, with unbounded maps and nothing deferred: every exact key (audit id
+ * and content) remembered, and the copies with an id kept in their table from the first record.
+ */
+class DeduperModel {
+  private exact = new Set<string>();
+  private withId = new Map<number, { at: number; n: number }>();
+  private withoutId = new Map<number, { at: number; n: number }>();
+
+  admit(r: AppArmorRecord): boolean {
+    const [c1, c2] = contentHash(r);
+    const t = r.time ?? 0;
+    if (r.auditId !== undefined) {
+      const k = `${r.auditId} ${c1} ${c2}`;
+      if (this.exact.has(k)) return false;
+      this.exact.add(k);
+      if (this.take(this.withoutId, c1, t)) return false;
+      this.add(this.withId, c1, t);
+      return true;
+    }
+    if (this.take(this.withId, c1, t)) return false;
+    this.add(this.withoutId, c1, t);
+    return true;
+  }
+
+  private take(m: Map<number, { at: number; n: number }>, k: number, t: number): boolean {
+    const v = m.get(k);
+    if (v === undefined || Math.abs(v.at - t) > 2000) return false;
+    if (v.n <= 1) m.delete(k);
+    else v.n--;
+    return true;
+  }
+
+  private add(m: Map<number, { at: number; n: number }>, k: number, t: number): void {
+    const v = m.get(k);
+    m.set(k, { at: t, n: v !== undefined && Math.abs(v.at - t) <= 2000 ? Math.min(v.n + 1, 63) : 1 });
+  }
+}
+
+test("every answer is the unbounded model's: copies from the other channel, with and without ids, inputs read one after another, a reboot", () => {
+  const random = prng(5);
+  const contents = Array.from({ length: 40 }, (_, i) => ({ ...cap, pid: String(100 + (i % 7)), capname: `c${i}` }));
+  const d = new RecordDeduper();
+  const model = new DeduperModel();
+  const seen: AppArmorRecord[] = [];
+  let serial = 5000;
+  let time = 1_000_000;
+  let runs = 1;
+  for (let i = 0; i < 30_000; i++) {
+    time += Math.floor(random() * 40);
+    const x = random();
+    let r: AppArmorRecord;
+    if (x < 0.15 && seen.length > 0) {
+      // a copy of a recent record: the same id, or the journal's copy without one
+      const was = seen[seen.length - 1 - Math.floor(random() * Math.min(seen.length, 200))];
+      r = random() < 0.5 ? { ...was } : { ...was, auditId: undefined, serial: undefined, time: (was.time ?? 0) + Math.floor(random() * 3000) };
+    } else if (x < 0.2) {
+      // a record without an id at all
+      r = rec(contents[Math.floor(random() * contents.length)], { time });
+    } else {
+      if (random() < 0.001 && runs < 10) {
+        // the next input, or a reboot: serials start lower
+        serial = Math.floor(random() * 5000);
+        runs++;
+      } else if (random() < 0.8) serial++;
+      r = rec(contents[Math.floor(random() * contents.length)], { auditId: `${Math.floor(time / 1000)}.${String(time % 1000).padStart(3, '0')}:${serial}`, serial, time });
+    }
+    seen.push(r);
+    assert.equal(d.admit(r), model.admit(r), `record ${i}`);
+  }
+  assert.ok(runs >= 3, `${runs} runs`);
+});
