@@ -86,6 +86,13 @@ function managedBy(program: string, path: string): string | undefined {
   return undefined;
 }
 
+/**
+ * A message bus passes descriptors between its clients (a file or a socket sent with a message);
+ * receiving one is its job, and the file was opened by the client that sent it. By the profile's
+ * program: dbus-daemon, dbus-broker, and the profiles named for the system and session buses.
+ */
+const MESSAGE_BUS_RE = /^(?:dbus-daemon|dbus-broker(?:-launch)?|dbus-(?:system|session))$/;
+
 const OWN_PROC_WRITE_RE =
   /^\/proc\/(?:self|thread-self|[0-9]+)\/(?:task\/[0-9]+\/)?(?:comm|attr\/[\w/]+|oom_score_adj|oom_adj|setgroups|uid_map|gid_map|loginuid|timerslack_ns|clear_refs|coredump_filter)$/;
 const STATE_ROOTS_RE = /^\/(?:run|var\/run|var\/lib|var\/log|var\/cache|var\/spool|tmp|var\/tmp|dev\/shm|run\/shm|sys\/fs\/cgroup|srv|opt|mnt|media)\//;
@@ -120,6 +127,12 @@ export function ordinaryFileSignals(f: DenialFacts, out: Findings, reads: boolea
     return;
   }
   if (!path.startsWith('/')) return;
+  if (f.op === 'file_receive' && MESSAGE_BUS_RE.test(f.program.name) && kind !== 'container') {
+    s.push(
+      benign(2, 'bus-descriptor', () => `${f.program.name} is a message bus: it receives the descriptors its clients send each other (${path}) and hands them on, and the client opened the file`),
+    );
+    return;
+  }
   if (writes) {
     if (persistenceLabel(path)) return;
     const managed = f.program.kind !== 'container' ? managedBy(f.program.name, path) : undefined;

@@ -673,7 +673,11 @@ function mountSignals(f: DenialFacts, out: Findings): void {
   const fresh = !!fstype && !REMOUNT_OR_BIND_RE.test(fl.flags ?? '');
   const escape = MOUNT_ESCAPE_FS.test(fstype) || DISK_SOURCE_RE.test(fl.srcname ?? '') || (fresh && stagingDir(f.path ?? '') !== undefined && fstype !== 'tmpfs');
   const byHand = MOUNT_BY_HAND_RE.test(comm);
-  if (kind === 'container' && !f.program.runtime && (escape || byHand) && !UNIT_COMM_RE.test(comm)) {
+  // a mount moved to another place in the container's own tree brings no file system it did not
+  // have (a nested container's setup moves /proc and /sys into its root); one moved over a
+  // process's /proc entry hides that process
+  const movedOnly = !escape && !fstype && /\bmove\b/.test(fl.flags ?? '') && !/^\/proc\/\d+(?:\/|$)/.test(f.path ?? '');
+  if (kind === 'container' && !f.program.runtime && (escape || (byHand && !movedOnly)) && !UNIT_COMM_RE.test(comm)) {
     out.signals.push(
       attack(3, 'container-mount', () =>
         `${f.subject} ${verb(f, 'tried to', 'did')} mount ${fstype || ''} ${fl.srcname ?? ''} on ${f.path ?? '?'} from inside a container${escape ? ': cgroup, proc and disk mounts are how containers are escaped' : ''}`.replace(
@@ -688,11 +692,13 @@ function mountSignals(f: DenialFacts, out: Findings): void {
     const unit = UNIT_COMM_RE.test(comm);
     const why = unit
       ? `systemd setting up the sandbox of ${comm} (private or read-only mounts for a unit)`
-      : RUNTIME_SETUP_RE.test(comm + f.op + (f.path ?? ''))
-        ? 'a container runtime preparing a container root (pivot_root, bind mounts)'
-        : comm === 'systemd' || comm === 'init'
-          ? "a container's init mounting its own /run, /sys/fs/cgroup and the like"
-          : `${f.program.name} (a ${kind}) managing mounts for its sandbox or guests`;
+      : movedOnly && kind === 'container'
+        ? 'a mount moved within what the container already has (a nested container setting up its root): no new file system'
+        : RUNTIME_SETUP_RE.test(comm + f.op + (f.path ?? ''))
+          ? 'a container runtime preparing a container root (pivot_root, bind mounts)'
+          : comm === 'systemd' || comm === 'init'
+            ? "a container's init mounting its own /run, /sys/fs/cgroup and the like"
+            : `${f.program.name} (a ${kind}) managing mounts for its sandbox or guests`;
     out.signals.push(benign(2, 'mount-family', () => `${f.op} ${fl.flags ? `(${fl.flags}) ` : ''}${f.path ?? ''}: ${why}`));
     return;
   }

@@ -182,3 +182,19 @@ test("a user-namespace denial is fixed by a profile of the program's own, never 
   const odd = verdictOf(kline(0, 'DENIED', 'operation="userns_create" class="namespace" profile="unconfined" pid=7 comm="../../x" requested="userns_create" denied="userns_create"'));
   assert.ok(!odd.suggestion!.text.includes('..'), 'no path is built from an odd command name');
 });
+
+test('mounts by hand in a container: moving a mount it has is a nested container setting up; a new file system, a remount or a move over a process alarms', () => {
+  const mount = (name: string, flags: string, extra = '') =>
+    verdictOf(
+      kline(0, 'DENIED', `operation="mount" class="mount" info="failed flags match" error=-13 profile="lxc-container-default-cgns" name="${name}" pid=7943 comm="mount"${extra} flags="${flags}"`),
+    );
+  const moved = mount('/proc/', 'rw, move');
+  assert.notEqual(moved.verdict, 'likely-attack');
+  assert.ok(
+    moved.reasons.some((r) => /moved within what the container already has/.test(r)),
+    moved.reasons.join(' | '),
+  );
+  assert.equal(mount('/proc/4242/', 'rw, move').verdict, 'likely-attack', 'moved over a process: hides it');
+  assert.equal(mount('/proc/sys/', 'rw, remount').verdict, 'likely-attack', 'made writable');
+  assert.equal(mount('/tmp/p/', 'rw, move', ' fstype="proc" srcname="proc"').verdict, 'likely-attack', 'a file system of its own');
+});
