@@ -275,7 +275,8 @@ function fileSignals(f: DenialFacts, index: ProfileIndex | undefined, out: Findi
       s.push(attack(w, `exec-${cls.replace(FROM_SPACE_RE, '')}`, () => `${f.subject} ${verb(f, 'tried to execute', 'executed')} ${VOWEL_START_RE.test(cls) ? 'an' : 'a'} ${cls} (${path})`));
     }
     if (staging) s.push(attack(3, 'exec-staging', () => `${f.subject} ${verb(f, 'tried to execute', 'executed')} a program from ${staging} (${path})`));
-    if (staging && hiddenComponent(path)) s.push(attack(1, 'hidden', () => `the program sits in a hidden directory (${hiddenComponent(path)})`));
+    const hidden = staging ? hiddenComponent(path) : undefined;
+    if (hidden) s.push(attack(1, 'hidden', () => (hidden === basenameOf(path) ? `the program has a hidden name (${hidden})` : `the program sits in a hidden directory (${hidden})`)));
   } else if (!mask.includes('m') && reads && staging && f.program.kind === 'network service' && SHARED_LIBRARY_RE.test(path)) {
     s.push(
       attack(
@@ -396,7 +397,11 @@ function writeSignals(f: DenialFacts, path: string, staging: string | undefined,
   if (WEBSHELL_RE.test(path) && f.role === 'web server') s.push(attack(3, 'webshell', () => `${f.subject} ${verb(f, 'tried to write', 'wrote')} a script into a web root (${path}): a web shell`));
   if (staging) {
     const hidden = hiddenComponent(path);
-    if (hidden) s.push(attack(2, 'hidden', () => `${f.subject} ${verb(f, 'tried to create', 'created')} ${path}: a hidden directory (${hidden}) in ${staging}`));
+    // the hidden name is the last part of the path: a file, unless a directory is what was made
+    const what = hidden === basenameOf(path) && f.op !== 'mkdir' ? 'a hidden file' : 'a hidden directory';
+    // a write to a file that is there (truncate, open for writing) made nothing
+    const made = f.op === 'mknod' || f.op === 'mkdir' || f.mask.includes('c') ? verb(f, 'tried to create', 'created') : verb(f, 'tried to write', 'wrote');
+    if (hidden) s.push(attack(2, 'hidden', () => `${f.subject} ${made} ${path}: ${what} (${hidden}) in ${staging}`));
     if (masqueradeName(path)) s.push(attack(2, 'masquerade', () => `${basenameOf(path)} in ${staging} is named like a system process`));
   }
 }

@@ -126,6 +126,32 @@ const SCENARIOS: Scenario[] = [
     verdict: 'likely-attack',
     reasons: [/hidden directory \(\.x\) in \/tmp/, /named like a system process/],
   },
+  {
+    name: 'a hidden file in /dev/shm is called a file, not a directory',
+    lines: [file(0, NGINX, 'mknod', '/dev/shm/.k', 'c', { comm: 'nginx' })],
+    verdict: 'likely-attack',
+    reasons: [/create \/dev\/shm\/\.k: a hidden file \(\.k\) in \/dev\/shm/],
+    notReasons: [/hidden directory/],
+  },
+  {
+    name: 'a hidden file in /dev/shm written, not made: the reason says written',
+    lines: [file(0, NGINX, 'truncate', '/dev/shm/.k', 'w', { comm: 'nginx' })],
+    verdict: 'likely-attack',
+    reasons: [/tried to write \/dev\/shm\/\.k: a hidden file \(\.k\) in \/dev\/shm/],
+  },
+  {
+    name: 'a hidden directory made in /tmp is a directory',
+    lines: [file(0, NGINX, 'mkdir', '/tmp/.k', 'c', { comm: 'nginx' })],
+    verdict: 'likely-attack',
+    reasons: [/a hidden directory \(\.k\) in \/tmp/],
+  },
+  {
+    name: 'a program with a hidden name run from /tmp',
+    lines: [file(0, NGINX, 'exec', '/tmp/.payload', 'x', { comm: 'nginx' })],
+    verdict: 'likely-attack',
+    reasons: [/the program has a hidden name \(\.payload\)/],
+    notReasons: [/hidden directory/],
+  },
 
   // --- credential stores
   {
