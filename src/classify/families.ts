@@ -10,7 +10,7 @@
  */
 import type { DenialFacts } from './facts.js';
 import type { Findings, Reason, Signal } from './signals.js';
-import { credentialFact, execClass, persistenceLabel, stagingDir, tempCopyOf } from './knowledge.js';
+import { credentialFact, execClass, persistenceLabel, revokedDescriptor, stagingDir, tempCopyOf } from './knowledge.js';
 import { PROCESS_VIEWERS, type ProgramKind } from './programs.js';
 import { basenameOf, dirOf } from '../model/path.js';
 
@@ -21,7 +21,6 @@ const PROC_SECRETS_RE = /^\/proc\/[0-9]+\/(?:environ|mem)$/;
 const PROC_PRIVATE_RE = /^\/proc\/[0-9]+\/(?:maps|auxv|cmdline|fd\/?.*)$/;
 const BROWSER_SECRETS_RE =
   /\/\.(?:mozilla|thunderbird)\/.*(?:logins\.json|key[34]\.db|cookies\.sqlite)$|\/(?:google-chrome|chromium|BraveSoftware)\/.*(?:Login Data|Cookies)$|\/\.local\/share\/keyrings\//;
-const REVOKED_FD_RE = /^\/?apparmor\/\.null$/;
 const DEV_RE = /^\/dev\//;
 const LOCK_MASK_RE = /^[kl]+$/;
 const NOT_LOADED_RE = /label not found|profile not found/;
@@ -122,7 +121,7 @@ export function ordinaryFileSignals(f: DenialFacts, out: Findings, reads: boolea
     }
     return;
   }
-  if (REVOKED_FD_RE.test(path)) {
+  if (revokedDescriptor(path)) {
     s.push(benign(2, 'revoked-fd', () => `${path} is AppArmor's stand-in for an inherited descriptor the profile may not use: the program did not open anything`));
     return;
   }

@@ -277,6 +277,16 @@ export const SERVICE_SIGNALS = new Set(['hup', 'term', 'kill', 'int', 'quit', 'u
 export const SENSITIVE_DBUS_RE = /^org\.freedesktop\.(?:systemd1|login1|PolicyKit1|Accounts|machine1|hostname1|timedate1|import1|portable1)\b|^org\.freedesktop\.DBus\.Debug/;
 
 /**
+ * AppArmor's null file (`.null` on its own file system): what a descriptor the new profile may not
+ * use is replaced with at exec. Named `apparmor/.null` (its file system is outside every mount
+ * namespace's view: a disconnected path) or `/apparmor/.null` under `flags=(attach_disconnected)`.
+ */
+export function revokedDescriptor(path: string): boolean {
+  return REVOKED_FD_RE.test(path);
+}
+const REVOKED_FD_RE = /^\/?apparmor\/\.null$/;
+
+/**
  * A name lookup the kernel could not finish, and the profile flag that settles it: a path outside
  * the process's mount namespace view ("disconnected path") is mediated with
  * `flags=(attach_disconnected)`; a file already deleted ("deleted entry": an O_TMPFILE published

@@ -28,6 +28,7 @@ import {
   TLS_KEY_RE,
   WEBSHELL_RE,
   lookupFailure,
+  revokedDescriptor,
 } from './knowledge.js';
 
 // The expressions tried on every denial examined, made once: a regular expression written inside a
@@ -337,7 +338,10 @@ function fileSignals(f: DenialFacts, index: ProfileIndex | undefined, out: Findi
   }
   if (f.op === 'file_inherit') s.push(benign(2, 'inherit', () => `file_inherit: a descriptor passed on at exec (${path}), not an open by the program`));
   const lookup = lookupFailure(f.r.fields.info);
-  if (lookup?.flag === 'attach_disconnected') s.push(benign(2, 'disconnected', () => `disconnected path (${path}): a file opened outside the process's mount namespace view`));
+  // AppArmor's own null file is disconnected too, but nothing was opened (ordinaryFileSignals says what it is)
+  if (lookup?.flag === 'attach_disconnected') {
+    if (!revokedDescriptor(path)) s.push(benign(2, 'disconnected', () => `disconnected path (${path}): a file opened outside the process's mount namespace view`));
+  }
   // running a deleted program is also how fileless malware starts: only other accesses are excused
   else if (lookup && f.access !== 'exec')
     s.push(benign(2, 'deleted-entry', () => `deleted entry (${path}): a file already deleted, such as a temporary file published with link, which the profile does not mediate by name`));

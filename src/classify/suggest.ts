@@ -13,7 +13,7 @@ import { managedAdvice } from '../profiles/managed.js';
 import type { FileRule, ProfileIndex, ProfileInfo } from '../profiles/types.js';
 import { basenameOf, dotComponent, type DenialFacts } from './facts.js';
 import type { Findings } from './signals.js';
-import { lookupFailure } from './knowledge.js';
+import { lookupFailure, revokedDescriptor } from './knowledge.js';
 import { changeProfileRule, generalisedPath, mountRule } from './rule-shapes.js';
 
 // The expressions tried on every denial examined, made once: a regular expression written inside a
@@ -151,6 +151,11 @@ function fileRule(f: DenialFacts, find: Findings, index: ProfileIndex | undefine
   if (dotComponent(path)) return undefined;
   if (find.abstraction) return { rules: [`include <${find.abstraction}>`], note: `<${find.abstraction}> covers ${path}` };
   const lookup = lookupFailure(f.r.fields.info);
+  if (lookup?.flag === 'attach_disconnected' && revokedDescriptor(path))
+    return {
+      rules: [`flags=(${lookup.flag})`],
+      note: `nothing needs allowing for the program to work: it lost a descriptor it was given and runs without it; to quiet these records, \`profile ${f.profile.split('//').pop()} flags=(${lookup.flag}) {\`, keeping any flags it has, names the file /apparmor/.null, which \`/apparmor/.null rw,\` then allows`,
+    };
   if (lookup && (lookup.flag === 'attach_disconnected' || f.access !== 'exec'))
     return {
       rules: [`flags=(${lookup.flag})`],

@@ -106,6 +106,27 @@ test('disconnected paths get attach_disconnected; D-Bus rules never name a uniqu
   );
   assert.equal(disc.verdict, 'missing-rule');
   assert.deepEqual(disc.suggestion?.rules, ['flags=(attach_disconnected)']);
+  assert.ok(
+    disc.reasons.some((r) => /disconnected path \(run\/systemd\/journal\/dev-log\): a file opened outside/.test(r)),
+    disc.reasons.join(' | '),
+  );
+  assert.doesNotMatch(disc.suggestion!.text, /apparmor\/\.null/);
+  // AppArmor's null file, which a revoked descriptor is replaced with, is disconnected too: nothing was opened
+  const revoked = verdictOf(
+    kline(
+      0,
+      'DENIED',
+      'operation="open" class="file" info="Failed name lookup - disconnected path" error=-13 profile="nemo" name="apparmor/.null" pid=4120 comm="nemo" requested_mask="wr" denied_mask="wr" fsuid=1000 ouid=0',
+    ),
+  );
+  assert.equal(revoked.verdict, 'missing-rule');
+  assert.ok(
+    revoked.reasons.some((r) => /AppArmor's stand-in for an inherited descriptor/.test(r)),
+    revoked.reasons.join(' | '),
+  );
+  assert.ok(!revoked.reasons.some((r) => /a file opened outside/.test(r)), revoked.reasons.join(' | '));
+  assert.deepEqual(revoked.suggestion?.rules, ['flags=(attach_disconnected)']);
+  assert.match(revoked.suggestion!.text, /nothing needs allowing for the program to work.*names the file \/apparmor\/\.null, which `\/apparmor\/\.null rw,` then allows/);
   const dbus = verdictOf(
     kline(
       0,
