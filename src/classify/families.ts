@@ -11,7 +11,7 @@
 import type { DenialFacts } from './facts.js';
 import type { Findings, Reason, Signal } from './signals.js';
 import { credentialFact, execClass, persistenceLabel, revokedDescriptor, stagingDir, tempCopyOf } from './knowledge.js';
-import { PROCESS_VIEWERS, type ProgramKind } from './programs.js';
+import { aKind, PROCESS_VIEWERS, type ProgramKind } from './programs.js';
 import { basenameOf, dirOf } from '../model/path.js';
 
 // The expressions tried on every denial examined, made once: a regular expression written inside a
@@ -113,7 +113,7 @@ export function ordinaryFileSignals(f: DenialFacts, out: Findings, reads: boolea
   if (s.some((x) => x.side === 'attack') || s.some((x) => x.side === 'benign' && x.weight >= 2) || out.explicitDeny) return;
   const path = f.path ?? '';
   const kind = f.program.kind;
-  const who = `${f.program.kind === 'service' ? 'a service' : `a ${f.program.kind}`}`;
+  const who = aKind(f.program.kind);
   if (f.access === 'exec') {
     if (execClass(path) || stagingDir(path)) return;
     if (SYSTEM_PROGRAM_RE.test(path)) {

@@ -28,6 +28,11 @@ export type ProgramKind =
   /** Anything else: a system or custom service, judged on the access alone. */
   | 'service';
 
+/** The kind with its article, as a reason writes it: `an admin tool`, `a container`. */
+export function aKind(kind: ProgramKind): string {
+  return `${kind === 'admin tool' ? 'an' : 'a'} ${kind}`;
+}
+
 export interface Program {
   kind: ProgramKind;
   /** The short name the kind was recognised by. */

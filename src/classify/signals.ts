@@ -10,7 +10,7 @@ import { matcherFor } from '../profiles/matcher.js';
 import type { FileRule, ProfileIndex, ProfileInfo, Rule } from '../profiles/types.js';
 import { basenameOf, dotComponent, verb, type DenialFacts } from './facts.js';
 import { changeProfileSignals, INTERPRETER_COMM, KERNEL_KNOB_RE, ordinaryFileSignals, sameUser, usernsSignals } from './families.js';
-import { programOf, PROCESS_VIEWERS, TRACERS } from './programs.js';
+import { aKind, programOf, PROCESS_VIEWERS, TRACERS } from './programs.js';
 import {
   BUILTIN_ABSTRACTIONS,
   credentialFact,
@@ -533,7 +533,7 @@ function netSignals(f: DenialFacts, out: Findings): void {
     const kind = f.program.kind;
     if (kind === 'document filter') s.push(attack(2, 'filter-network', () => `${f.subject} ${verb(f, 'tried to use', 'used')} the network (${what}): a document converter has no reason to`));
     else if (kind === 'service') s.push(benign(1, 'network-use', () => `${what}: a service using the network; its profile (not read here) says whether it may`));
-    else s.push(benign(2, 'network-use', () => `${what} from ${f.program.kind === 'network service' ? 'a network service' : `a ${kind}`}: talking to the network is what it does`));
+    else s.push(benign(2, 'network-use', () => `${what} from ${aKind(kind)}: talking to the network is what it does`));
     return;
   }
   const deny = info.networkRules.find((r) => r.deny && (r.domain === undefined || r.domain === family) && (r.type === undefined || r.type === type));
@@ -606,7 +606,7 @@ function signalSignals(f: DenialFacts, out: Findings): void {
   const ownFamily = peer === f.profile || peer.split('//')[0] === f.profile.split('//')[0];
   if (ownFamily) s.push(benign(2, 'signal-own', () => `${f.profile} signalling its own processes (${sig})`));
   else if (f.program.runtime || f.program.kind === 'container' || f.program.kind === 'hypervisor' || f.program.kind === 'snap' || f.program.kind === 'admin tool')
-    s.push(benign(2, 'signal-managed', () => `${f.program.name} (a ${f.program.kind}) signalling a process it manages (${sig} to ${peer || '?'})`));
+    s.push(benign(2, 'signal-managed', () => `${f.program.name} (${aKind(f.program.kind)}) signalling a process it manages (${sig} to ${peer || '?'})`));
   else if (STOPPING_SIGNAL_RE.test(sig) && peer !== 'unconfined')
     s.push(attack(1, 'signal-other', () => `${f.subject} ${verb(f, 'tried to send', 'sent')} ${sig} to a process of another service (${peer})`));
 }
@@ -707,7 +707,7 @@ function mountSignals(f: DenialFacts, out: Findings): void {
           ? 'a container runtime preparing a container root (pivot_root, bind mounts)'
           : comm === 'systemd' || comm === 'init'
             ? "a container's init mounting its own /run, /sys/fs/cgroup and the like"
-            : `${f.program.name} (a ${kind}) managing mounts for its sandbox or guests`;
+            : `${f.program.name} (${aKind(kind)}) managing mounts for its sandbox or guests`;
     out.signals.push(benign(2, 'mount-family', () => `${f.op} ${fl.flags ? `(${fl.flags}) ` : ''}${f.path ?? ''}: ${why}`));
     return;
   }

@@ -152,6 +152,14 @@ const SCENARIOS: Scenario[] = [
     reasons: [/the program has a hidden name \(\.payload\)/],
     notReasons: [/hidden directory/],
   },
+  {
+    name: 'a package manager running one of its helpers: an admin tool, with its article',
+    lines: [file(0, 'apt', 'exec', '/usr/bin/gpgv', 'x', { comm: 'apt', pid: 5120 })],
+    verdict: 'missing-rule',
+    reasons: [/an admin tool running a helper/],
+    notReasons: [/\ba admin\b/],
+    noIndex: true,
+  },
 
   // --- credential stores
   {
