@@ -332,10 +332,12 @@ function usernsProfileAdvice(f: DenialFacts): Suggestion | undefined {
   const word = program ? basenameOf(program) : fl.comm;
   const name = word && FILE_WORD_RE.test(word) ? word : 'the-program';
   const generated = f.managedBy ? ` (${managedAdvice(f.managedBy)})` : '';
+  // a command name is the executable's name cut at 15 characters: one that long may be cut
+  const cut = !program && name === word && word.length === 15 ? " (the command name, which the kernel cuts at 15 characters: use the program's full name)" : '';
   return {
     kind: 'rule',
     rules: ['userns,'],
-    text: `${f.profile} is not the program's own profile: give ${name} a profile that allows user namespaces, e.g. /etc/apparmor.d/${name} with \`profile ${name} ${program ?? '/path/to/' + name} flags=(unconfined) { userns, }\` (AppArmor 4), then load it${generated}`,
+    text: `${f.profile} is not the program's own profile: give ${name}${cut} a profile that allows user namespaces, e.g. /etc/apparmor.d/${name} with \`profile ${name} ${program ?? '/path/to/' + name} flags=(unconfined) { userns, }\` (AppArmor 4), then load it${generated}`,
   };
 }
 

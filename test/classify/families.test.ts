@@ -52,6 +52,10 @@ test('user-namespace restriction: routine for apps, an alarm from a server', () 
   const app = verdictOf(userns('unconfined', 'slack'));
   assert.equal(app.verdict, 'missing-rule');
   assert.deepEqual(app.suggestion?.rules, ['userns,']);
+  assert.doesNotMatch(app.suggestion!.text, /cuts at 15/);
+  // a command name of 15 characters may be the executable's name cut short: said so
+  const cut = verdictOf(userns('unconfined', 'superproductivi'));
+  assert.match(cut.suggestion!.text, /give superproductivi \(the command name, which the kernel cuts at 15 characters: use the program's full name\) a profile/);
   assert.equal(verdictOf(userns('/usr/sbin/nginx', 'nginx')).verdict, 'unclear', 'an attack signal of its own keeps it from missing-rule');
 });
 
