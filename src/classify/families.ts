@@ -25,7 +25,7 @@ const DEV_RE = /^\/dev\//;
 const LOCK_MASK_RE = /^[kl]+$/;
 const NOT_LOADED_RE = /label not found|profile not found/;
 const RUNTIME_COMM_RE = /^runc|^crun|^containerd|^conmon/;
-const CONTAINER_TARGET_RE = /^(?:docker-default|cri-containerd|containers-default|lxc-|lxd-|incus-)/;
+const CONTAINER_TARGET_RE = /^(?:docker-default|nerdctl-default|cri-containerd|containers-default|lxc-|lxd-|incus-)/;
 
 const benign = (weight: number, tag: string, reason: Reason): Signal => ({ side: 'benign', weight, tag, reason });
 
@@ -75,7 +75,7 @@ const MANAGED_FILES: [RegExp, RegExp, string][] = [
 ];
 /** Why `program` writes `path`: a file it exists to write, or a temporary copy of one; else undefined. */
 function managedBy(program: string, path: string): string | undefined {
-  const temp = tempCopyOf(basenameOf(path));
+  const temp = tempCopyOf(basenameOf(path))?.of;
   const target = temp !== undefined ? `${dirOf(path)}${temp}` : path;
   for (const [who, files, what] of MANAGED_FILES) {
     if (!who.test(program) || !files.test(target)) continue;

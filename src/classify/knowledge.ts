@@ -168,12 +168,26 @@ export function persistenceLabelPlain(path: string): string | undefined {
 
 const STAGING_RE = /^\/(?:tmp|var\/tmp|dev\/shm|run\/shm)\/|^\/memfd:|^memfd:/;
 const MEMFD = 'an anonymous memory file (memfd)';
-/** A temporary copy written beside a file and renamed onto it once written: `.#` + the file's name + 16 random hex digits (systemd's way). */
-const TEMP_COPY_RE = /^\.#([\w.+-]+?)[0-9a-f]{16}$/;
+/**
+ * A temporary copy written beside a file and renamed onto it once written (a file saved whole, so
+ * no reader sees it half written), hidden by its leading dot: `.#` + the file's name + 16 random
+ * hex digits (systemd's way), or `.` + the file's name (with its extension) + 6 to 10 random
+ * digits (Go's os.CreateTemp with the name as its pattern). Each with the glob its random part
+ * takes in a rule.
+ */
+const TEMP_COPY_FORMS: [RegExp, (name: string) => string][] = [
+  [/^\.#([\w.+-]+?)[0-9a-f]{16}$/, (name) => `.#${name}[0-9a-f]*`],
+  [/^\.([\w+-][\w.+-]*\.[A-Za-z]+)[0-9]{6,10}$/, (name) => `.${name}[0-9]*`],
+];
 
-/** The name of the file that a path's last part (`part`) is a temporary copy of, or undefined. */
-export function tempCopyOf(part: string): string | undefined {
-  return TEMP_COPY_RE.exec(part)?.[1];
+/** The file that a path's last part (`part`) is a temporary copy of, and that part with its random letters globbed; or undefined. */
+export function tempCopyOf(part: string): { of: string; glob: string } | undefined {
+  if (part.charCodeAt(0) !== 46 /* . */) return undefined;
+  for (const [re, glob] of TEMP_COPY_FORMS) {
+    const name = re.exec(part)?.[1];
+    if (name !== undefined) return { of: name, glob: glob(name) };
+  }
+  return undefined;
 }
 
 /** The world-writable directory (or memfd) a path is in, as STAGING_RE finds it. */

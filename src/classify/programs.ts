@@ -54,11 +54,15 @@ const SANDBOXES =
 
 /** The Electron and browser apps often packaged as snaps (their sandbox asks for userns and sys_admin). */
 const CONTAINER_RUNTIMES =
-  /^(?:dockerd|docker|containerd|containerd-shim[\w-]*|runc|crun|youki|lxd|lxc-start|lxc-attach|lxc-execute|incusd|incus|lxcfs|podman|conmon|buildkitd|kubelet|k3s|hassio-supervisor|kubearmor[\w-]*)$/;
+  /^(?:dockerd|docker|containerd|containerd-shim[\w-]*|runc|crun|youki|lxd|lxc-start|lxc-attach|lxc-execute|incusd|incus|lxcfs|podman|conmon|nerdctl|rootlesskit|buildkitd|kubelet|nomad|k3s|hassio-supervisor|kubearmor[\w-]*)$/;
+/** Whether a program's name (a command, or a profile's last name part) is a container runtime or orchestrator's. */
+export function isContainerRuntime(name: string): boolean {
+  return CONTAINER_RUNTIMES.test(name);
+}
 /** The profiles containers run under; `0123abcd_name`: a Home Assistant add-on (its repository's
  * hash and its name), which the Supervisor runs in a container of its own under a profile of its own. */
 const CONTAINER_PROFILES =
-  /^(?:docker-default|cri-containerd\.apparmor\.d|containers-default-[\w.-]*|lxc-container-default[\w-]*|lxc-default[\w-]*|lxd-[^/]*|lxc-[^/]*|incus-[^/]*|incus_[^/]*|lxd_[^/]*|kubearmor-[^/]*|hassio-[^/]*|[0-9a-f]{8}_[a-z0-9][\w-]*)$/;
+  /^(?:docker-default|nerdctl-default|cri-containerd\.apparmor\.d|containers-default-[\w.-]*|lxc-container-default[\w-]*|lxc-default[\w-]*|lxd-[^/]*|lxc-[^/]*|incus-[^/]*|incus_[^/]*|lxd_[^/]*|kubearmor-[^/]*|hassio-[^/]*|[0-9a-f]{8}_[a-z0-9][\w-]*)$/;
 
 const HYPERVISOR =
   /^(?:libvirtd|virtqemud|virtlogd|virtlockd|virt-aa-helper|libvirt-[0-9a-f-]{36}|qemu[\w.-]*|qemu-system-[\w-]+|swtpm|virtiofsd|multipass[\w.-]*|multipassd|libvirt_leaseshelper|virt-manager)$/;

@@ -51,10 +51,10 @@ function genericComponent(c: string, under: string, last: boolean): string | und
     const m = CGROUP_UNIT_RE.exec(c);
     if (m) return `${lit(m[1])}[0-9]*${m[3]}`;
   }
-  // a temporary copy's random letters: .#locale.conffbda0356a1df5f8b
+  // a temporary copy's random letters: .#locale.conffbda0356a1df5f8b, .positions.yaml527638532
   if (last) {
     const t = tempCopyOf(c);
-    if (t !== undefined) return `.#${t}[0-9a-f]*`;
+    if (t !== undefined) return t.glob;
   }
   // a pid or counter at the end of a shared-memory, lock or session file name: mono.20414, lttng-ust-wait-5, 27.ref
   if (last && COUNTER_ROOT_RE.test(under)) {

@@ -10,7 +10,7 @@ import { matcherFor } from '../profiles/matcher.js';
 import type { FileRule, ProfileIndex, ProfileInfo, Rule } from '../profiles/types.js';
 import { basenameOf, dotComponent, verb, type DenialFacts } from './facts.js';
 import { changeProfileSignals, INTERPRETER_COMM, KERNEL_KNOB_RE, ordinaryFileSignals, sameUser, usernsSignals } from './families.js';
-import { aKind, programOf, PROCESS_VIEWERS, TRACERS } from './programs.js';
+import { aKind, isContainerRuntime, programOf, PROCESS_VIEWERS, TRACERS } from './programs.js';
 import {
   BUILTIN_ABSTRACTIONS,
   credentialFact,
@@ -29,6 +29,7 @@ import {
   WEBSHELL_RE,
   lookupFailure,
   revokedDescriptor,
+  tempCopyOf,
 } from './knowledge.js';
 
 // The expressions tried on every denial examined, made once: a regular expression written inside a
@@ -400,9 +401,16 @@ function writeSignals(f: DenialFacts, path: string, staging: string | undefined,
     s.push(attack(kernel[1] ? 3 : 2, 'kernel-knob', () => `${f.subject} ${verb(f, 'tried to write', 'wrote')} ${path}: a kernel setting`));
   if (WEBSHELL_RE.test(path) && f.role === 'web server') s.push(attack(3, 'webshell', () => `${f.subject} ${verb(f, 'tried to write', 'wrote')} a script into a web root (${path}): a web shell`));
   if (staging) {
-    const hidden = hiddenComponent(path);
+    let hidden = hiddenComponent(path);
     // the hidden name is the last part of the path: a file, unless a directory is what was made
-    const what = hidden === basenameOf(path) && f.op !== 'mkdir' ? 'a hidden file' : 'a hidden directory';
+    const last = hidden === basenameOf(path);
+    const what = last && f.op !== 'mkdir' ? 'a hidden file' : 'a hidden directory';
+    // a file saved whole through a temporary copy beside it: hidden only until it is renamed
+    const temp = last && f.op !== 'mkdir' && hidden !== undefined ? tempCopyOf(hidden) : undefined;
+    if (temp !== undefined) {
+      s.push(benign(1, 'temp-copy', () => `${path} is a temporary copy of ${temp.of} written beside it and renamed onto it once written: hidden only until then`));
+      hidden = undefined;
+    }
     // a write to a file that is there (truncate, open for writing) made nothing
     const made = f.op === 'mknod' || f.op === 'mkdir' || f.mask.includes('c') ? verb(f, 'tried to create', 'created') : verb(f, 'tried to write', 'wrote');
     if (hidden) s.push(attack(2, 'hidden', () => `${f.subject} ${made} ${path}: ${what} (${hidden}) in ${staging}`));
@@ -590,7 +598,7 @@ function signalSignals(f: DenialFacts, out: Findings): void {
       s.push(
         benign(2, 'service-signal', () => `${sig} signal to ${f.profile} from ${fromManager ? 'systemd (pid 1)' : 'an unconfined process'}: a service manager or operator reloading or stopping it`),
       );
-    } else if (peerProgram.runtime || RUNTIME_PEER_RE.test(basenameOf(peer.split('//')[0])) || (f.program.kind === 'container' && !f.program.runtime && peer === 'unconfined')) {
+    } else if (peerProgram.runtime || isContainerRuntime(basenameOf(peer.split('//')[0])) || (f.program.kind === 'container' && !f.program.runtime && peer === 'unconfined')) {
       s.push(
         benign(2, 'runtime-signal', () =>
           peer === 'unconfined'
@@ -826,9 +834,6 @@ function shellChildSignal(f: DenialFacts, out: Findings): void {
     out.signals.push(attack(2, 'shell-child', () => `the process is ${comm}, running under ${p.name}'s profile: ${p.name} started a ${cls}`));
   }
 }
-
-/** Orchestrators that stop and kill containers. */
-const RUNTIME_PEER_RE = /^(?:kubelet|k3s|dockerd|docker|containerd|containerd-shim[\w-]*|runc|crun|conmon|podman|lxd|incusd|lxc-start|nomad)$/;
 
 /**
  * A credential store that belongs to the program reading it: sshd and authorized_keys, the docker

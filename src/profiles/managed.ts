@@ -11,7 +11,8 @@ import type { ManagedBy } from './types.js';
  * for a profile they maintain (docker-nginx for --security-opt, libvirt-foo) is theirs to change:
  * - snapd writes snap.*, snap-update-ns.* and, when it re-executes from the snapd snap,
  *   snap-confine.* (the packaged profile is /usr/lib/snapd/snap-confine, a file like any other);
- * - dockerd writes docker-default only; containerd cri-containerd.*; podman containers-default-*;
+ * - dockerd writes docker-default only; containerd cri-containerd.*; nerdctl (containerd's Docker-style
+ *   command) nerdctl-default; podman containers-default-*;
  * - libvirt's virt-aa-helper writes libvirt-<domain uuid>;
  * - LXD, Incus and LXC write lxd-*, incus-*, lxc-* for their containers.
  */
@@ -19,6 +20,7 @@ const NAME_PATTERNS: [RegExp, ManagedBy][] = [
   [/^snap(?:-update-ns|-confine)?\./, 'snapd'],
   [/^docker-default$/, 'docker'],
   [/^cri-containerd\./, 'containerd'],
+  [/^nerdctl-default$/, 'nerdctl'],
   [/^containers-default-/, 'podman'],
   [/^libvirt-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, 'libvirt'],
   [/^lxd-/, 'lxd'],
@@ -51,6 +53,7 @@ export function managedAdvice(owner: ManagedBy): string {
     case 'docker':
       return 'docker generates this profile: run the container with a custom profile (--security-opt apparmor=PROFILE) instead of editing docker-default';
     case 'containerd':
+    case 'nerdctl':
     case 'podman':
       return `${owner} generates this profile: give the container a custom AppArmor profile in its runtime configuration instead of editing this one`;
     case 'libvirt':

@@ -6,7 +6,7 @@ import type { CompiledGlob } from './glob.js';
 
 export type ProfileMode = 'enforce' | 'complain' | 'kill' | 'unconfined' | 'prompt' | 'default_allow' | (string & {});
 
-export type ManagedBy = 'snapd' | 'docker' | 'containerd' | 'podman' | 'libvirt' | 'lxd' | 'lxc' | 'incus' | 'flatpak';
+export type ManagedBy = 'snapd' | 'docker' | 'containerd' | 'nerdctl' | 'podman' | 'libvirt' | 'lxd' | 'lxc' | 'incus' | 'flatpak';
 
 /** Where a rule was written: the profile file or an include it pulls in, and the 1-based line. */
 export interface RuleOrigin {

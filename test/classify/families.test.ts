@@ -158,6 +158,10 @@ test('paths that change from run to run become globs and variables, literal part
   assert.equal(g('/etc/.#locale.conffbda0356a1df5f8b/x'), undefined, 'not the last part: literal');
   assert.equal(g('/etc/.#loc*ale.conffbda0356a1df5f8b'), undefined, 'a glob character in the name: literal');
   assert.equal(g('/etc/.#locale.conf'), undefined, 'no random letters: literal');
+  // Go's os.CreateTemp with the file's name as its pattern: the name, its extension, random digits
+  assert.deepEqual(g('/tmp/.positions.yaml527638532'), { path: '/tmp/.positions.yaml[0-9]*', owner: false });
+  assert.equal(g('/tmp/.positions.yaml12345'), undefined, 'five digits: not random enough to be one, literal');
+  assert.equal(g('/srv/.kworker1234567'), undefined, 'no extension: literal');
 });
 
 test('a denial a running service keeps retrying leans towards a missing rule; never past an attack signal', () => {

@@ -23,6 +23,7 @@ function genericComponent(c: string, under: string, last: boolean): string | und
     if (m) return `${lit(m[1])}[0-9]*${m[3]}`;
   }
   if (last && /^\.#([\w.+-]+?)[0-9a-f]{16}$/.test(c)) return `.#${/^\.#([\w.+-]+?)[0-9a-f]{16}$/.exec(c)![1]}[0-9a-f]*`;
+  if (last && /^\.([\w+-][\w.+-]*\.[A-Za-z]+)[0-9]{6,10}$/.test(c)) return `.${/^\.([\w+-][\w.+-]*\.[A-Za-z]+)[0-9]{6,10}$/.exec(c)![1]}[0-9]*`;
   // a pid or counter at the end of a shared-memory, lock or session file name: mono.20414, lttng-ust-wait-5, 27.ref
   if (last && /^\/(?:dev\/shm|run\/shm|run|var\/run|tmp|var\/tmp)\//.test(under)) {
     const m = /^([\w.+-]*?[.-])?([0-9]+)(\.[a-z]+)?$/i.exec(c);

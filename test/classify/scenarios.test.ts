@@ -160,6 +160,29 @@ const SCENARIOS: Scenario[] = [
     notReasons: [/\ba admin\b/],
     noIndex: true,
   },
+  {
+    name: "a container saving a file whole through a hidden temporary copy beside it (Go's os.CreateTemp)",
+    lines: [file(0, '39bd2704_promtail//promtail', 'mknod', '/tmp/.positions.yaml527638532', 'c', { comm: 'promtail', pid: 2433 })],
+    verdict: 'missing-rule',
+    reasons: [/\/tmp\/\.positions\.yaml527638532 is a temporary copy of positions\.yaml written beside it/],
+    notReasons: [/hidden file/],
+    rule: '/tmp/.positions.yaml[0-9]* w,',
+    noIndex: true,
+  },
+  {
+    name: 'a hidden name with random digits but no file name before them is still hidden',
+    lines: [file(0, NGINX, 'mknod', '/tmp/.kworker1234567', 'c', { comm: 'nginx' })],
+    verdict: 'likely-attack',
+    reasons: [/a hidden file \(\.kworker1234567\) in \/tmp/],
+    notReasons: [/temporary copy/],
+  },
+  {
+    name: 'a directory named like a temporary copy is still a hidden directory',
+    lines: [file(0, NGINX, 'mknod', '/tmp/.config.json123456/kworkerd', 'c', { comm: 'nginx' })],
+    verdict: 'likely-attack',
+    reasons: [/a hidden directory \(\.config\.json123456\) in \/tmp/],
+    notReasons: [/temporary copy/],
+  },
 
   // --- credential stores
   {
@@ -396,6 +419,28 @@ const SCENARIOS: Scenario[] = [
     lines: [received('snap.microk8s.daemon-docker', 'term', 'containerd', 16609)],
     verdict: 'missing-rule',
     reasons: [/the runtime or orchestrator that manages it/],
+    noIndex: true,
+  },
+  {
+    name: "a container under nerdctl's generated profile killed by rootlesskit (rootless containerd)",
+    lines: [
+      kline(
+        0,
+        'DENIED',
+        'operation="signal" class="signal" profile="nerdctl-default" pid=366783 comm="runc" requested_mask="receive" denied_mask="receive" signal=kill peer="/usr/local/bin/rootlesskit"',
+      ),
+    ],
+    verdict: 'missing-rule',
+    reasons: [/kill signal to nerdctl-default from \/usr\/local\/bin\/rootlesskit, the runtime or orchestrator that manages it/],
+    suggestionText: /nerdctl generates this profile/,
+    noIndex: true,
+  },
+  {
+    name: 'a container killed by a program that is no runtime is not excused as one',
+    lines: [kline(0, 'DENIED', 'operation="signal" class="signal" profile="nerdctl-default" pid=366783 comm="sh" requested_mask="receive" denied_mask="receive" signal=kill peer="/usr/sbin/nginx"')],
+    verdict: 'unclear',
+    notReasons: [/the runtime or orchestrator/],
+    reasons: [/nerdctl-default/],
     noIndex: true,
   },
   {
