@@ -61,9 +61,12 @@ const LOG_SOCKET_RE = /^\/(?:dev\/log|(?:run\/)?systemd\/journal\/(?:dev-log|soc
 const NOTIFY_SOCKET_RE = /^\/(?:run\/)?systemd\/notify$/;
 const DEVICE_LINKS_RE = /^\/dev\/(?:char|dri|nvidia[\w-]*|snd|input|video[0-9]*|media[0-9]*|hidraw[0-9]*|uinput|vfio|kvm|net\/tun|fuse|bus\/usb|shm)(?:\/|$)/;
 const TERMINALS_RE = /^\/dev\/(?:pts\/[0-9]+|tty[0-9S]*[0-9]*|console|ptmx|null)$/;
+/** Serial ports: USB and board UARTs (a terminal, a flashing or sensor tool opens them read-write). */
+const SERIAL_PORT_RE = /^\/dev\/tty(?:ACM|USB|AMA|THS|mxc)[0-9]+$/;
 /**
  * The files a settings daemon or tool exists to write: systemd's localed, hostnamed and timedated
- * the locale, host name and clock files; sysctl and systemd-sysctl the kernel's parameters. By
+ * the locale, host name and clock files; sysctl and systemd-sysctl the kernel's parameters; a
+ * network manager (NetworkManager, systemd-networkd, wicked) the interfaces' settings. By
  * the profile's program (never the command name a process chose). A settings daemon writes a file
  * through a temporary copy beside it (`.#locale.conf` and random letters), then renamed onto it.
  */
@@ -72,6 +75,7 @@ const MANAGED_FILES: [RegExp, RegExp, string][] = [
   [/^systemd-hostnamed$/, /^\/etc\/(?:hostname|machine-info)$/, 'the host name and machine information'],
   [/^systemd-timedated$/, /^\/etc\/(?:localtime|adjtime|timezone)$/, 'the time zone and clock settings'],
   [/^(?:sysctl|systemd-sysctl)$/, /^\/proc\/sys\/(?:net|kernel|vm|fs|user|dev)\//, "the kernel's parameters"],
+  [/^(?:networkmanager|systemd-networkd|wicked)$/i, /^\/(?:sys\/devices\/(?:virtual\/net|.+\/net)\/[\w.:@-]+\/|sys\/class\/net\/[\w.:@-]+\/|proc\/sys\/net\/)/, "the network interfaces' settings"],
 ];
 /** Why `program` writes `path`: a file it exists to write, or a temporary copy of one; else undefined. */
 function managedBy(program: string, path: string): string | undefined {
@@ -153,6 +157,8 @@ export function ordinaryFileSignals(f: DenialFacts, out: Findings, reads: boolea
     else if (HOME_RE.test(path))
       s.push(benign(kind === 'sandbox' || kind === 'snap' || kind === 'desktop app' ? 2 : 1, 'home-write', () => `${path} is in a user's home: an application saving its files`));
     else if (DEVICE_LINKS_RE.test(path)) s.push(benign(2, 'device', () => `${path} is a device node or link for a GPU, sound, input or virtual device: drivers' helpers create and refresh them`));
+    else if (SERIAL_PORT_RE.test(path) && !strict(kind, f) && kind !== 'service')
+      s.push(benign(2, 'serial-port', () => `${path} is a serial port: ${aKind(kind)} talking to a device on it (a terminal, a board being flashed, a sensor)`));
     else if (DEV_RE.test(path)) s.push(benign(1, 'device', () => `${path} is a device node`));
     return;
   }

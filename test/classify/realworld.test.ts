@@ -13,7 +13,7 @@ import { figures, rate, scoreWithoutProfiles, scoreWithProfiles, type Figures } 
 /** Reached on the corpus as committed; the issue's targets are <= 2 %, <= 20 %, >= 75 %, 100 %, >= 90 % (the held-out
  * threads' false alarms, 5 of 169, are above the first: see docs/classification.md). */
 const PINNED = {
-  all: { benignAttack: 0.02, benignUnclear: 0.07, benignMissing: 0.905, rulesMinimal: 1, unparsed: 3 },
+  all: { benignAttack: 0.02, benignUnclear: 0.068, benignMissing: 0.909, rulesMinimal: 1, unparsed: 3 },
   heldOut: { benignAttack: 0.03, benignUnclear: 0.154, benignMissing: 0.804, rulesMinimal: 1, unparsed: 2 },
 };
 
