@@ -10,6 +10,7 @@ import type { AppArmorRecord } from '../model/record.js';
 import { digestOf, hashString } from '../model/digest.js';
 import { RecentTable } from './recent-table.js';
 import { SerialLog } from './serial-log.js';
+import { firstSize, grown } from './columns.js';
 
 export { contentHash } from '../model/digest.js';
 
@@ -114,22 +115,15 @@ class RecentContents {
 
   constructor(slotsLog2: number) {
     this.mask = (1 << slotsLog2) - 1;
-    // grows with the records, up to the bound: a short log touches little memory
-    const first = 1 << Math.min(slotsLog2, 12);
-    this.contents = new Int32Array(first);
-    this.times = new Float64Array(first);
+    this.contents = new Int32Array(firstSize(slotsLog2));
+    this.times = new Float64Array(firstSize(slotsLog2));
   }
 
   note(content: number, time: number): void {
     const n = this.count;
     if (n === this.contents.length && n <= this.mask) {
-      const size = Math.min(n * 8, this.mask + 1);
-      const c = new Int32Array(size);
-      c.set(this.contents);
-      const t = new Float64Array(size);
-      t.set(this.times);
-      this.contents = c;
-      this.times = t;
+      this.contents = grown(this.contents, this.mask + 1);
+      this.times = grown(this.times, this.mask + 1);
     }
     this.contents[n & this.mask] = content;
     this.times[n & this.mask] = time;

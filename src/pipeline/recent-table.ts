@@ -12,6 +12,8 @@
  * keys, never by the size its arrays have reached. Growing eightfold moves a seventh of the keys
  * doubling moved (131,000 for the deduper's first generation): 2-3 % of a 1M-line replay.
  */
+import { FIRST_LOG2, GROWTH } from './columns.js';
+
 const EMPTY = 0;
 /** Keys are stored with this bit set, so 0 means an empty slot. */
 const USED = 0x40000000;
@@ -50,11 +52,6 @@ export class RecentTable {
     this.old.forget(key);
   }
 }
-
-/** Slots a generation starts with (log2), when its bound is larger. */
-const FIRST_LOG2 = 12;
-/** How much a generation's arrays grow at a time (a power of two): each growth moves every key. */
-const GROWTH = 8;
 
 class Generation {
   /** The bound: slots the arrays may grow to. */

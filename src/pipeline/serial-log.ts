@@ -16,6 +16,7 @@
  * size remembers.
  */
 import { RecentTable } from './recent-table.js';
+import { firstSize, grown } from './columns.js';
 
 /** Runs searched at most before the keys move to a table. */
 const RUNS_MAX = 16;
@@ -35,11 +36,10 @@ export class SerialLog {
 
   constructor(private readonly slotsLog2: number) {
     this.mask = (1 << slotsLog2) - 1;
-    // the arrays grow with the keys, up to the bound: a short log touches little memory
-    const first = Math.min(slotsLog2, 12);
-    this.serials = new Float64Array(1 << first);
-    this.keys = new Int32Array(1 << first);
-    this.values = new Int32Array(1 << first);
+    // the columns grow with the keys, up to the bound (columns.ts)
+    this.serials = new Float64Array(firstSize(slotsLog2));
+    this.keys = new Int32Array(firstSize(slotsLog2));
+    this.values = new Int32Array(firstSize(slotsLog2));
   }
 
   /** Whether `key` was added with `value` and `serial`. */
@@ -67,7 +67,11 @@ export class SerialLog {
       this.add(serial, key, value);
       return;
     }
-    if (n < this.mask + 1 && n === this.keys.length) this.grow();
+    if (n < this.mask + 1 && n === this.keys.length) {
+      this.serials = grown(this.serials, this.mask + 1);
+      this.keys = grown(this.keys, this.mask + 1);
+      this.values = grown(this.values, this.mask + 1);
+    }
     const i = n & this.mask;
     this.serials[i] = serial;
     this.keys[i] = key;
@@ -113,18 +117,5 @@ export class SerialLog {
     this.serials = new Float64Array(0);
     this.keys = new Int32Array(0);
     this.values = new Int32Array(0);
-  }
-
-  private grow(): void {
-    const size = Math.min(this.keys.length * 8, this.mask + 1);
-    const s = new Float64Array(size);
-    s.set(this.serials);
-    const k = new Int32Array(size);
-    k.set(this.keys);
-    const v = new Int32Array(size);
-    v.set(this.values);
-    this.serials = s;
-    this.keys = k;
-    this.values = v;
   }
 }
