@@ -58,6 +58,9 @@ const REMOUNT_OR_BIND_RE = /\b(?:remount|bind|rbind)\b/;
 const DISK_SOURCE_RE = /^\/dev\/(?!pts|shm|mqueue)/;
 const MOUNT_BY_HAND_RE = /^(?:mount|sh|bash|dash|ash|busybox|python[0-9.]*|perl)$/;
 const UNIT_COMM_RE = /^\(.*\)$/;
+const MOVE_FLAG_RE = /\bmove\b/;
+/** A process's own /proc entry (a mount over it hides the process). */
+const PROC_PID_DIR_RE = /^\/proc\/\d+(?:\/|$)/;
 /** File-system drivers and mount helpers: mounting a disk or a share is what their profiles are for. */
 const MOUNT_HELPER_RE = /^(?:mount\.[\w.-]+|ntfs-3g|ntfsfix|fusermount3?|sshfs|rclone|s3fs|gocryptfs|encfs|cryfs|mergerfs|bindfs|udisksd|autofs|automount)$/;
 const RUNTIME_SETUP_RE = /^runc|^crun|pivot/;
@@ -693,7 +696,7 @@ function mountSignals(f: DenialFacts, out: Findings): void {
   // a mount moved to another place in the container's own tree brings no file system it did not
   // have (a nested container's setup moves /proc and /sys into its root); one moved over a
   // process's /proc entry hides that process
-  const movedOnly = !escape && !fstype && /\bmove\b/.test(fl.flags ?? '') && !/^\/proc\/\d+(?:\/|$)/.test(f.path ?? '');
+  const movedOnly = !escape && !fstype && MOVE_FLAG_RE.test(fl.flags ?? '') && !PROC_PID_DIR_RE.test(f.path ?? '');
   if (kind === 'container' && !f.program.runtime && (escape || (byHand && !movedOnly)) && !UNIT_COMM_RE.test(comm)) {
     out.signals.push(
       attack(3, 'container-mount', () =>
