@@ -3,6 +3,7 @@
  * (3 strong, 2 medium, 1 weak). Pure: the facts of one denial and its profile in, findings out.
  * Sequence signals (what the same pid did before) are added by the classifier.
  */
+import { recordCapability } from '../model/record.js';
 import { dirOf } from '../model/path.js';
 import { literalPrefix } from '../profiles/glob.js';
 import { matchedRulesAllow, permCovered } from '../profiles/index.js';
@@ -571,7 +572,7 @@ function netSignals(f: DenialFacts, out: Findings): void {
 }
 
 function capSignals(f: DenialFacts, out: Findings): void {
-  const cap = f.r.fields.capname ?? f.r.fields.capability ?? '';
+  const cap = recordCapability(f.r) ?? f.r.fields.capability ?? '';
   const s = out.signals;
   const info = f.info;
   const deny = info?.capabilityRules.find((r) => r.deny && (r.caps.length === 0 || r.caps.includes(cap)));

@@ -7,7 +7,7 @@
  * the suggested rule allows exactly that path and nothing wider; one with control characters or
  * quotes gets no rule at all.
  */
-import type { Suggestion } from '../model/record.js';
+import { recordCapability, type Suggestion } from '../model/record.js';
 import { hasGlob } from '../profiles/glob.js';
 import { managedAdvice } from '../profiles/managed.js';
 import type { FileRule, ProfileIndex, ProfileInfo } from '../profiles/types.js';
@@ -216,7 +216,7 @@ function otherRule(f: DenialFacts): string | undefined {
       return fam && type ? `network ${fam} ${type},` : undefined;
     }
     case 'cap': {
-      const cap = ruleWord(fl.capname);
+      const cap = ruleWord(recordCapability(f.r));
       return cap ? `capability ${cap},` : undefined;
     }
     case 'signal': {

@@ -11,7 +11,7 @@
  * profile while an attacker is inside. So any attack signal of its own keeps a record away from
  * missing-rule: strong ones make it likely-attack, weak ones make it unclear, and the reasons say why.
  */
-import type { AppArmorRecord, Classification, Suggestion, Verdict } from '../model/record.js';
+import { recordCapability, type AppArmorRecord, type Classification, type Suggestion, type Verdict } from '../model/record.js';
 import type { ProfileIndex } from '../profiles/types.js';
 import type { DenialFacts } from './facts.js';
 import { REPEAT_COUNT, REPEAT_SPAN_MS, type PriorAttacks, type RecentLoad } from './sequence.js';
@@ -310,7 +310,7 @@ function writeReasons(how: number, c: DenialCase, extra: readonly Signal[], weig
       return reasons;
     }
     default: {
-      const what = [facts.op, facts.path ?? facts.r.fields.capname ?? facts.r.fields.family].filter(Boolean).join(' ');
+      const what = [facts.op, facts.path ?? recordCapability(facts.r) ?? facts.r.fields.family].filter(Boolean).join(' ');
       const reasons = new Array<string>(benign + 1 + context.length);
       let k = writeBenignReasons(reasons, 0, own, extra);
       reasons[k++] = `no strong signal either way for ${facts.subject}: ${what || 'this access'}`;

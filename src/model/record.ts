@@ -186,6 +186,15 @@ export function recordMask(r: AppArmorRecord): string | undefined {
   return f.denied_mask ?? f.requested_mask ?? f.denied ?? f.requested ?? f.mask;
 }
 
+/**
+ * The capability a record names: `capname` (the kernel writes its number as `capability`); the
+ * records of AppArmor 2.x (`type=1503 ... operation="capable" name="setuid"`) name it in `name`.
+ */
+export function recordCapability(r: AppArmorRecord): string | undefined {
+  const f = r.fields;
+  return f.capname ?? (f.operation === 'capable' ? f.name : undefined);
+}
+
 /** The object of the access: path, peer, capability, address ... whatever the class has. */
 export function recordTarget(r: AppArmorRecord): string | undefined {
   const f = r.fields;

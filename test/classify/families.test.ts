@@ -42,6 +42,23 @@ test('the same capability means different things for a sandbox, a snap-confine p
   assert.equal(verdictOf(cap(0, 'unprivileged_userns', 'sys_module', 16, { comm: 'x' })).verdict, 'likely-attack', 'never kernel modules');
 });
 
+test("AppArmor 2.x's capability records name the capability in name=: read as the capability everywhere", () => {
+  const legacy = (profile: string, name: string) =>
+    verdictOf(`Jan 12 13:59:10 jj-amd64 kernel: [ 1157.775350] type=1503 audit(1236891550.807:870): operation="capable" name="${name}" pid=3593 profile="${profile}"`);
+  const ping = legacy('/bin/ping', 'setuid');
+  assert.ok(
+    ping.reasons.some((r) => /ping is an administrator's or monitoring tool: setuid for what it inspects/.test(r)),
+    ping.reasons.join(' | '),
+  );
+  assert.deepEqual(ping.suggestion?.rules, ['capability setuid,']);
+  const nginx = legacy('/usr/sbin/nginx', 'sys_module');
+  assert.equal(nginx.verdict, 'likely-attack', 'a high capability is one, however the record names it');
+  assert.ok(
+    nginx.reasons.some((r) => /capability sys_module/.test(r)),
+    nginx.reasons.join(' | '),
+  );
+});
+
 test('user-namespace restriction: routine for apps, an alarm from a server', () => {
   const userns = (profile: string, comm: string) =>
     kline(
