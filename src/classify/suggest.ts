@@ -58,6 +58,9 @@ function literal(v: string, quoteRe: RegExp): string | undefined {
   return globby ? v.replace(PATTERN_CHARS_RE, (c) => `\\${c}`) : v;
 }
 
+/** A network domain or socket type as a rule writes it: a keyword. */
+const NETWORK_WORD_RE = /^[a-z][a-z0-9_]*$/;
+
 /** Quotes and escapes a path from a log so it reads as exactly that path in a rule, or undefined. */
 export function rulePath(path: string): string | undefined {
   if (!path.startsWith('/') || dotComponent(path)) return undefined;
@@ -211,9 +214,11 @@ function otherRule(f: DenialFacts): string | undefined {
   const fl = f.r.fields;
   switch (f.access) {
     case 'net': {
-      const fam = ruleWord(fl.family);
-      const type = ruleWord(fl.sock_type);
-      return fam && type ? `network ${fam} ${type},` : undefined;
+      // a network rule's domain and type are keywords, never quoted: the kernel writes their names,
+      // or unknown(N) for one it has no name for, which no rule can name
+      const fam = fl.family;
+      const type = fl.sock_type;
+      return fam !== undefined && type !== undefined && NETWORK_WORD_RE.test(fam) && NETWORK_WORD_RE.test(type) ? `network ${fam} ${type},` : undefined;
     }
     case 'cap': {
       const cap = ruleWord(recordCapability(f.r));
@@ -310,7 +315,7 @@ export function missingRuleSuggestion(f: DenialFacts, find: Findings, index: Pro
     rules = r ? [r] : undefined;
   }
   if (!rules) {
-    const why = f.access === 'file' || f.access === 'exec' ? 'the log values cannot be written safely as a rule' : 'the record does not say which permission a rule would need';
+    const why = f.access === 'file' || f.access === 'exec' ? 'the log values cannot be written safely as a rule' : 'the record leaves out a condition the rule needs, or has one no rule can name';
     return { kind: 'none', text: `no rule is suggested: ${why}; ${loc.text}` };
   }
   return { kind: 'rule', text: note ? `${loc.text} (${note})` : loc.text, rules, file: loc.file };

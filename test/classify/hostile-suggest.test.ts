@@ -70,6 +70,18 @@ test('a socket denial without a socket type suggests no network rule (network in
   assert.deepEqual(typed, ['network inet stream,']);
   const untyped = rulesFor(kline(0, 'DENIED', 'operation="create" class="net" profile="svc" pid=1000 comm="svc" family="inet" protocol=6 requested_mask="create" denied_mask="create"'));
   assert.equal(untyped, undefined);
+  // the kernel writes unknown(N) for a domain or type it has no name for: no rule names it (a
+  // network rule's words are keywords, never quoted)
+  const [unknownLine] = parse([
+    kline(0, 'DENIED', 'operation="create" class="net" profile="svc" pid=1000 comm="svc" family="inet" sock_type="unknown(1234)" protocol=6 requested_mask="create" denied_mask="create"'),
+  ]);
+  const unknownType = missingRuleSuggestion(gatherFacts(unknownLine, INDEX), { signals: [], neighbours: [] }, INDEX);
+  assert.equal(unknownType.rules, undefined);
+  assert.match(unknownType.text, /no rule is suggested: the record leaves out a condition the rule needs, or has one no rule can name/);
+  assert.equal(
+    rulesFor(kline(0, 'DENIED', 'operation="create" class="net" profile="svc" pid=1000 comm="svc" family="unknown(45)" sock_type="dgram" protocol=0 requested_mask="create" denied_mask="create"')),
+    undefined,
+  );
 });
 
 test('a name with .. components is a signal of its own and never becomes a rule', () => {
