@@ -205,6 +205,20 @@ const UNIX_OP_PERMS: Record<string, string> = {
   shutdown: 'shutdown',
 };
 
+/** A D-Bus rule for binding a name (with the bus and the name) or eavesdropping (with the bus alone); undefined when a value cannot be written. */
+function serviceRule(perm: string, fl: Record<string, string>): string | undefined {
+  const parts = [`dbus ${perm}`];
+  const bus = fl.bus === undefined ? undefined : ruleWord(fl.bus);
+  if (fl.bus !== undefined && !bus) return undefined;
+  if (bus) parts.push(`bus=${bus}`);
+  if (perm === 'bind' && fl.name !== undefined && !fl.name.startsWith(':')) {
+    const name = ruleWord(fl.name);
+    if (!name) return undefined;
+    parts.push(`name=${name}`);
+  }
+  return `${parts.join(' ')},`;
+}
+
 /**
  * The rule for a non-file denial, with every condition the record names. A condition left out
  * would allow more than was denied (`network inet,` is every socket type, a signal rule without a
@@ -256,6 +270,9 @@ function otherRule(f: DenialFacts): string | undefined {
     case 'dbus': {
       const perms = (fl.mask ?? '').split(WORD_SEPARATOR_RE).filter((w) => DBUS_PERM_RE.test(w));
       if (!perms.length) return undefined;
+      // binding a name and eavesdropping are rules of their own forms: `dbus bind bus=B name=N,`
+      // and `dbus eavesdrop bus=B,`; neither takes a message's conditions, nor shares a rule
+      if (perms.includes('bind') || perms.includes('eavesdrop')) return perms.length === 1 ? serviceRule(perms[0], fl) : undefined;
       const parts = [`dbus ${perms.length === 1 ? perms[0] : `(${perms.join(', ')})`}`];
       for (const k of ['bus', 'path', 'interface', 'member'] as const) {
         if (fl[k] === undefined) continue;

@@ -100,3 +100,17 @@ test('a name with .. components is a signal of its own and never becomes a rule'
   // a file named with dots is not a traversal
   assert.deepEqual(rulesFor(file(0, 'svc', 'open', '/var/lib/x/..data', 'r')), ['/var/lib/x/..data r,']);
 });
+
+test('binding a bus name and eavesdropping get rules of their own forms (a message rule with them does not compile)', () => {
+  const bind = rulesFor('apparmor="DENIED" operation="dbus_bind"  bus="session" name="com.apparmor.Test" mask="bind" pid=2940 label="/usr/bin/svc"');
+  assert.deepEqual(bind, ['dbus bind bus=session name=com.apparmor.Test,']);
+  const eavesdrop = rulesFor(
+    'apparmor="DENIED" operation="dbus_method_call"  bus="session" name="org.freedesktop.DBus" path="/org/freedesktop/DBus" interface="org.freedesktop.DBus" member="Hello" mask="eavesdrop" pid=2922 label="/usr/bin/svc"',
+  );
+  assert.deepEqual(eavesdrop, ['dbus eavesdrop bus=session,']);
+  const send = rulesFor(
+    'apparmor="DENIED" operation="dbus_method_call"  bus="session" name="org.freedesktop.DBus" path="/org/freedesktop/DBus" interface="org.freedesktop.DBus" member="Hello" mask="send" pid=2922 label="/usr/bin/svc"',
+  );
+  assert.deepEqual(send, ['dbus send bus=session path=/org/freedesktop/DBus interface=org.freedesktop.DBus member=Hello peer=(name=org.freedesktop.DBus),']);
+  assert.equal(rulesFor('apparmor="DENIED" operation="dbus_bind"  bus="session" name="com.x" mask="bind send" pid=1 label="/usr/bin/svc"'), undefined, 'one rule cannot hold both forms');
+});
