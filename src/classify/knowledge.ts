@@ -244,7 +244,7 @@ export const BUILTIN_ABSTRACTIONS: [RegExp, string, string][] = [
 /** Script files a web server should never write into its document root. */
 export const WEBSHELL_RE = /^\/(?:var\/www|srv\/www|srv\/http|usr\/share\/nginx\/html)\/.*\.(?:php[0-9]?|phtml|phar|jsp|jspx|aspx?|cgi|pl|py|sh)$/i;
 
-export const HIGH_CAPS: Record<string, string> = {
+const HIGH_CAPS: Record<string, string> = {
   sys_module: 'load kernel modules',
   sys_rawio: 'raw I/O to devices and memory',
   sys_admin: 'broad system administration (mount, namespaces, ...)',
@@ -257,6 +257,10 @@ export const HIGH_CAPS: Record<string, string> = {
   audit_control: 'change the audit rules',
   checkpoint_restore: 'checkpoint/restore processes',
 };
+/** What a capability the severity table ranks highest grants, or undefined (an own property only: a log's name is no key to Object's). */
+export function highCap(name: string): string | undefined {
+  return Object.hasOwn(HIGH_CAPS, name) ? HIGH_CAPS[name] : undefined;
+}
 export const MEDIUM_CAPS = new Set(['sys_chroot', 'net_raw', 'setfcap', 'linux_immutable', 'syslog', 'sys_time', 'net_admin', 'audit_read']);
 /** Capabilities ordinary services need; their denial is usually a missing rule. */
 export const ROUTINE_CAPS = new Set([
@@ -283,6 +287,11 @@ export const ROUTINE_CAPS = new Set([
   'mknod',
   'sys_pacct',
 ]);
+
+/** Whether `name` is a capability's name (the three tables hold every one Linux has, 0-40): no rule can name another. */
+export function isCapabilityName(name: string): boolean {
+  return highCap(name) !== undefined || MEDIUM_CAPS.has(name) || ROUTINE_CAPS.has(name);
+}
 
 /** Signals a service manager or an operator sends to reload or stop a service. */
 export const SERVICE_SIGNALS = new Set(['hup', 'term', 'kill', 'int', 'quit', 'usr1', 'usr2', 'cont', 'stop', 'winch', 'exists', '1', '15', '9', '2', '3', '10', '12', '18', '19', '28', '0']);

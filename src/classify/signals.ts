@@ -16,7 +16,7 @@ import {
   BUILTIN_ABSTRACTIONS,
   credentialFact,
   execClass,
-  HIGH_CAPS,
+  highCap,
   hiddenComponent,
   masqueradeName,
   MEDIUM_CAPS,
@@ -582,7 +582,7 @@ function capSignals(f: DenialFacts, out: Findings): void {
   }
   const excuse = capabilityExcuse(f, cap);
   if (excuse && !deny) s.push(benign(excuse.weight, 'cap-family', excuse.reason));
-  else if (HIGH_CAPS[cap]) s.push(attack(3, 'high-cap', () => `${f.subject} ${verb(f, 'tried to use', 'used')} capability ${cap} (${HIGH_CAPS[cap]})`));
+  else if (highCap(cap) !== undefined) s.push(attack(3, 'high-cap', () => `${f.subject} ${verb(f, 'tried to use', 'used')} capability ${cap} (${highCap(cap)})`));
   else if (cap === 'sys_chroot' && (f.program.kind === 'service' || f.program.kind === 'network service'))
     s.push(benign(2, 'routine-cap', `capability sys_chroot: daemons chroot themselves to drop privileges`));
   else if (MEDIUM_CAPS.has(cap)) s.push(attack(1, 'medium-cap', () => `${f.subject} ${verb(f, 'tried to use', 'used')} capability ${cap}, which services rarely need`));

@@ -13,7 +13,7 @@ import { managedAdvice } from '../profiles/managed.js';
 import type { FileRule, ProfileIndex, ProfileInfo } from '../profiles/types.js';
 import { basenameOf, dotComponent, type DenialFacts } from './facts.js';
 import type { Findings } from './signals.js';
-import { lookupFailure, revokedDescriptor } from './knowledge.js';
+import { isCapabilityName, lookupFailure, revokedDescriptor } from './knowledge.js';
 import { changeProfileRule, generalisedPath, mountRule } from './rule-shapes.js';
 
 // The expressions tried on every denial examined, made once: a regular expression written inside a
@@ -235,8 +235,9 @@ function otherRule(f: DenialFacts): string | undefined {
       return fam !== undefined && type !== undefined && NETWORK_WORD_RE.test(fam) && NETWORK_WORD_RE.test(type) ? `network ${fam} ${type},` : undefined;
     }
     case 'cap': {
-      const cap = ruleWord(recordCapability(f.r));
-      return cap ? `capability ${cap},` : undefined;
+      // a capability's name is a keyword: one the kernel does not have is no rule
+      const cap = recordCapability(f.r);
+      return cap !== undefined && isCapabilityName(cap) ? `capability ${cap},` : undefined;
     }
     case 'signal': {
       const perm = RECEIVE_RE.test(f.mask) ? 'receive' : 'send';
@@ -252,7 +253,8 @@ function otherRule(f: DenialFacts): string | undefined {
     case 'unix': {
       const masked = f.mask.split(WORD_SEPARATOR_RE).filter((w) => UNIX_PERM_RE.test(w));
       // no mask: the operation names the permission (sendmsg -> send); one it does not name gets no rule
-      const perms = masked.length ? masked : UNIX_OP_PERMS[f.op] ? [UNIX_OP_PERMS[f.op]] : [];
+      // (an own property only: an operation named like one of Object's is no key to it)
+      const perms = masked.length ? masked : Object.hasOwn(UNIX_OP_PERMS, f.op) ? [UNIX_OP_PERMS[f.op]] : [];
       if (!perms.length) return undefined;
       const type = ruleWord(fl.sock_type);
       if (!type) return undefined;

@@ -114,3 +114,16 @@ test('binding a bus name and eavesdropping get rules of their own forms (a messa
   assert.deepEqual(send, ['dbus send bus=session path=/org/freedesktop/DBus interface=org.freedesktop.DBus member=Hello peer=(name=org.freedesktop.DBus),']);
   assert.equal(rulesFor('apparmor="DENIED" operation="dbus_bind"  bus="session" name="com.x" mask="bind send" pid=1 label="/usr/bin/svc"'), undefined, 'one rule cannot hold both forms');
 });
+
+test("a log's names are never keys to Object's own properties: an operation or a capability named like one gets no rule and no rank", () => {
+  // operation="toString" once made `unix (function toString() { [native code] }) type=stream,`
+  assert.equal(rulesFor(kline(0, 'DENIED', 'operation="toString" class="unix" profile="svc" pid=5 comm="svc" family="unix" sock_type="stream" protocol=0')), undefined);
+  for (const name of ['constructor', 'toString', '__proto__', 'cap']) {
+    const line = kline(0, 'DENIED', `operation="capable" class="cap" profile="/usr/sbin/nginx" pid=5 comm="nginx" capability=99 capname="${name}"`);
+    assert.equal(rulesFor(line), undefined, `capability ${name}: not a capability, no rule`);
+    const [r] = parse([line]);
+    const c = createClassifier(undefined).classify(r);
+    assert.ok(!c.reasons.some((x) => /native code|function/.test(x)), c.reasons.join(' | '));
+  }
+  assert.deepEqual(rulesFor(kline(0, 'DENIED', 'operation="capable" class="cap" profile="svc" pid=5 comm="svc" capability=12 capname="net_admin"')), ['capability net_admin,']);
+});

@@ -10,35 +10,16 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { logLines } from '../../bench/generate.mjs';
 import { dotComponent, gatherFacts } from '../../src/classify/facts.js';
 import { generalisedPath } from '../../src/classify/rule-shapes.js';
 import { credentialFact, credentialFactPlain, hiddenComponent, persistenceLabel, persistenceLabelPlain, stagingDir, stagingDirPlain } from '../../src/classify/knowledge.js';
 import { neighbourDir, neighbourDirPlain, serviceWord, serviceWordPlain } from '../../src/classify/signals.js';
 import { minimalPerms } from '../../src/classify/suggest.js';
 import { commDecides, programOf } from '../../src/classify/programs.js';
-import type { AppArmorRecord } from '../../src/model/record.js';
-import { file, parse, parseLenient } from './helpers.js';
+import { file, fixtureRecords, parse } from './helpers.js';
 import { generalisedPathPlain } from './rule-shapes-reference.js';
 
-const FIXTURES = join(import.meta.dirname, '..', 'fixtures');
-
-/** Every record of the corpora and of generated logs. */
-function corpusRecords(): AppArmorRecord[] {
-  const lines: string[] = [];
-  for (const f of ['public.jsonl', 'attacks.jsonl']) {
-    for (const t of readFileSync(join(FIXTURES, 'realworld', f), 'utf8').split('\n')) if (t.trim()) lines.push(...(JSON.parse(t) as { line: string }).line.split('\n'));
-  }
-  for (const t of readFileSync(join(FIXTURES, 'libapparmor', 'cases.jsonl'), 'utf8').split('\n')) if (t.trim()) lines.push(...(JSON.parse(t) as { in: string }).in.split('\n'));
-  for (const f of readdirSync(join(FIXTURES, 'kernel'))) if (/\.(?:txt|log)$/.test(f)) lines.push(...readFileSync(join(FIXTURES, 'kernel', f), 'utf8').split('\n'));
-  lines.push(...readFileSync(join(import.meta.dirname, '..', '..', 'demo', 'incident.log'), 'utf8').split('\n'));
-  for (const carrier of ['journal', 'auditlog', 'dmesg'] as const) lines.push(...logLines({ carrier, lines: 4000, share: 0.6, seed: 5 }));
-  return parseLenient(lines);
-}
-
-const RECORDS = corpusRecords();
+const RECORDS = fixtureRecords();
 
 /** Every path-like field of the corpora's records and of generated logs. */
 function corpusPaths(): string[] {
