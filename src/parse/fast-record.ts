@@ -86,6 +86,9 @@ export function parseFastRecord(line: string, bodyAt: number, src: SourceRef, cl
   const end = line.length;
   if (line.indexOf("'", bodyAt) >= 0) return undefined; // USER_AVC's nested msg='...'
   const start = headerStart(line, bodyAt);
+  // a header run into the record (`audit(...):apparmor=`) is one token to the general tokenizer,
+  // which finds no record in it: the line is left to it
+  if (bodyAt > start && !isSep(line.charCodeAt(bodyAt - 1))) return undefined;
   // the header: `type=X`, `audit(...)`, `msg=audit(...)`, nothing else
   let id: AuditId | undefined = ov.auditId;
   let type: string | undefined;
@@ -95,12 +98,21 @@ export function parseFastRecord(line: string, bodyAt: number, src: SourceRef, cl
     if (i >= bodyAt) break;
     const t0 = i;
     while (i < bodyAt && !isSep(line.charCodeAt(i))) i++;
-    // the tokens are read where they are: no copy of them
+    // the tokens are read where they are: no copy of them. Each is read as the general tokenizer
+    // (fields.ts scanTokens) reads it, or the line is left to it: a quoted type is a field there,
+    // not the header's, and `audit(...)` with a `=` in it is a key, not an id
     if (i - t0 >= 5 && textAt(line, t0, 'type=')) {
+      const q = charAfter(line, t0 + 5, i);
+      if (q === DQ || q === SQ) return undefined;
       type = typeWord(line, t0 + 5, i);
       if (isLegacyType(type)) return undefined;
     } else if (i - t0 >= 6 && (textAt(line, t0, 'audit(') || (i - t0 >= 10 && textAt(line, t0, 'msg=audit(')))) {
-      const a = parseAuditIdIn(line, line.charCodeAt(t0) === 0x61 /* a */ ? t0 : t0 + 4, t0, i);
+      const bare = line.charCodeAt(t0) === 0x61; /* a */
+      if (bare) {
+        const eq = line.indexOf('=', t0);
+        if (eq >= 0 && eq < i) return undefined;
+      }
+      const a = parseAuditIdIn(line, bare ? t0 : t0 + 4, t0, i);
       if (!a) return undefined;
       if (!ov.auditId) id = a;
     } else return undefined;

@@ -201,7 +201,8 @@ export class LineParser {
       this.parseText(line, lineNo, {}, true, body, undefined, this.templates !== undefined);
       return;
     }
-    if (this.heldId !== undefined) {
+    // a line opening with `{` is no audit.log line, whatever it quotes (the line scanner's rule too)
+    if (this.heldId !== undefined && c !== 0x7b /* { */) {
       const at = line.indexOf('msg=audit(');
       if (at >= 0 && this.attachContext(line, at)) return;
     }

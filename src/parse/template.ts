@@ -44,6 +44,8 @@ interface Template {
   /** The header's `type=`, when it has one. */
   type: string | undefined;
   fields: Record<string, string>;
+  /** The hex of the fields that were not UTF-8 (AppArmorRecord.undecoded), as the line gave it. */
+  undecoded: Record<string, string> | undefined;
   /** The last records made from it with different pids, newest first (a service's few pids take
    * turns): their fields, and digest, serve the next record with the same pid. */
   recent: AppArmorRecord[];
@@ -246,6 +248,7 @@ export class TemplateCache {
     }
     const info = decodePrefixOf(line, start, clock);
     const r = newRecord(t.kind, fields, line, line, src, info, NO_OVERRIDES, id, t.type ?? info.auditType);
+    if (t.undecoded !== undefined) r.undecoded = t.undecoded;
     if (seen !== undefined) {
       // the record kept stays (a newer one would live on only to be replaced): unless its digest
       // is still to be made, then this one, whose digest the next stage makes, serves instead
@@ -293,7 +296,20 @@ export class TemplateCache {
     const tm = line.indexOf('type=', start);
     const type = tm >= 0 && tm < (shape & HAS_ID ? i0 : bodyAt) ? readType(line, tm + 5) : undefined;
     if (type !== undefined && type !== r.auditType) return;
-    const t: Template = { a: own(line, start, i0), b: own(line, i1, p0), c: own(line, p1, line.length), shape, kind: r.kind, type, fields: f, recent: [r], again: 0, fresh: 0, next: undefined };
+    const t: Template = {
+      a: own(line, start, i0),
+      b: own(line, i1, p0),
+      c: own(line, p1, line.length),
+      shape,
+      kind: r.kind,
+      type,
+      fields: f,
+      undecoded: r.undecoded,
+      recent: [r],
+      again: 0,
+      fresh: 0,
+      next: undefined,
+    };
     this.keep(at.hash, t);
   }
 

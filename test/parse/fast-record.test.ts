@@ -35,6 +35,13 @@ const lines: string[] = [
   '[ 1.0] type=1503 audit(1.5:2): operation="open" name="/x" profile="p"',
   '[ 1.0] audit: type=1400 audit(1.5:2): apparmor="WEIRD" operation="open" stray-word name=2F746D70',
   '[ 1.0] audit: type=1400 audit(1.5:2): apparmor="DENIED" name=2F746D702F78 comm=6E67 pid=1 info=41',
+  // headers the kernel never writes, which the general tokenizer reads otherwise: the id's token
+  // run into the record or holding a key, a quoted type
+  '[ 1.0] audit: type=1400 audit(1.5:2):apparmor="DENIED" operation="open" name="/x" pid=1',
+  '[ 1.0] audit: ty1pe=1400 audit(1.5:2)apparmor="DENIED" operation="open" name="/x" pid=1',
+  '[ 1.0] audit: type=1400 audit(1.5:2):type=SYSCALL apparmor="DENIED" operation="open" name="/x" pid=1',
+  '[ 1.0] audit: type=1400 audit(1.5:2)=: apparmor="DENIED" operation="open" name="/x" pid=1',
+  '[ 1.0] audit: type="MESSAGE":1400 audit(1.5:2): apparmor="DENIED" operation="open" name="/x" pid=1',
 ];
 
 /** The record as the full parser makes it: the digest is made later (digestOf), on first use. */
@@ -69,7 +76,7 @@ test('the fast path and the full parser give the same record, on every fixture l
   }
   assert.ok(digested > 7000, `the fast path makes the digest as it reads (${digested})`);
   assert.ok(taken > 7000, `the fast path takes the common lines (${taken})`);
-  assert.ok(left >= 6, `and leaves the unusual ones (${left})`);
+  assert.ok(left >= 11, `and leaves the unusual ones (${left})`);
 });
 
 test('a type= that names an Object property (constructor, toString) is not a legacy record type', async () => {

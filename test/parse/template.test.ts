@@ -22,7 +22,7 @@ function parsed(l: string, n: number): AppArmorRecord {
 }
 
 function said(r: AppArmorRecord): string {
-  return JSON.stringify([r.kind, r.fields, r.time, r.uptime, r.serial, r.auditId, r.carrier, r.auditType, r.source, r.raw]);
+  return JSON.stringify([r.kind, r.fields, r.undecoded ?? null, r.time, r.uptime, r.serial, r.auditId, r.carrier, r.auditType, r.source, r.raw]);
 }
 
 /** Names that differ in one character, at each of four neighbouring places: whatever the sample's
@@ -82,4 +82,23 @@ test('a line met once leaves no template behind, however like it the lines befor
   // from lines that differ from one met before in a character the sample skips)
   const names = neighbours(4);
   assert.deepEqual(hitsByRound(names, 3), [0, 0, names.length]);
+});
+
+test('a name whose hex is not UTF-8: a record from its template keeps the hex as the line gave it', () => {
+  // the decoded name shows the byte as \xbc, which a real name could hold too: only the hex tells them apart
+  const cache = new TemplateCache();
+  let from = 0;
+  for (let n = 1; n <= 6; n++) {
+    const l = line('/srv/www/index.html', n).replace(/name="[^"]*"/, 'name=2F746D702F66BC2E747874');
+    const body = findBody(l);
+    const known = cache.match(l, body, { name: 't', line: n }, CLOCK);
+    const want = parsed(l, n);
+    assert.deepEqual(want.undecoded, { name: '2F746D702F66BC2E747874' });
+    if (known === undefined) cache.learn(l, body, want);
+    else {
+      from++;
+      assert.equal(said(known), said(want));
+    }
+  }
+  assert.ok(from >= 3, `records from the template: ${from}`);
 });
