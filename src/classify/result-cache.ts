@@ -275,9 +275,11 @@ export class ResultCache<C, B = C> {
     // the key: every field but the pid (model/digest.ts digestOf), which decides only whether a
     // /proc/<pid> path is the process's own and whether a signal comes from pid 1 (systemd);
     // elsewhere the pid is a placeholder filled in per record
-    const name = f.name ?? '';
-    // (`/proc/${pid}/` without building it: this runs for every record)
-    const ownProc = f.pid !== undefined && name.startsWith('/proc/') && name.startsWith(f.pid, 6) && name.charCodeAt(6 + f.pid.length) === 47;
+    const name = f.name ?? f.path ?? '';
+    // the path the facts read, `/proc/${pid}` whole or a directory: the process's own (built
+    // without a string: this runs for every record)
+    const end = 6 + (f.pid?.length ?? 0);
+    const ownProc = f.pid !== undefined && name.startsWith('/proc/') && name.startsWith(f.pid, 6) && (name.length === end || name.charCodeAt(end) === 47);
     // and whether there is one at all: a record without one names its process without `(pid ...)`
     const keyFlags = (ownProc ? 1 : 0) | (f.pid === '1' ? 2 : 0) | (f.pid === undefined ? 4 : 0);
     const d = digestOf(r);

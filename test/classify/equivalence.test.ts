@@ -81,3 +81,25 @@ test('a record without a pid after the same record with one: named without "(pid
       .reasons.some((x) => x.includes('pid ?')),
   );
 });
+
+test("a process's own /proc directory, named by name= or path=, after the same path read by another pid: the rule says so, as from scratch", async () => {
+  const { index } = await loadProfileIndex([join(DEMO, 'apparmor.d')]);
+  // `/proc/PID` with no slash after it is the process's own as much as `/proc/PID/status`: its
+  // rule is `owner @{PROC}/@{pid}`, another's `@{PROC}/@{pids}`
+  const lines = [
+    'audit: type=1400 audit(1795316400.000:1): apparmor="DENIED" operation="open" profile="torbrowser_firefox" name="/proc/874474" pid=%PID% comm="firefox.real" requested_mask="r" denied_mask="r" fsuid=1000 ouid=1000',
+    'audit: type=1400 audit(1795316400.000:2): apparmor="DENIED" operation="open" profile="demo-svc" path="/proc/874474" pid=%PID% comm="demo-svc" requested_mask="r" denied_mask="r"',
+  ];
+  for (const line of lines) {
+    const recs = parseLenient(['6', '874474', '7', '874474'].map((pid) => line.replace('%PID%', pid)));
+    const fast = createClassifier(index);
+    const ref = createClassifier(index, { uncached: true });
+    const rules: string[] = [];
+    for (const r of recs) {
+      const got = fast.classify(r);
+      assert.deepEqual(asPlain(got), asPlain(ref.classify(r)), r.raw);
+      rules.push(got.suggestion?.rules?.join(' ') ?? '');
+    }
+    assert.notEqual(rules[0], rules[1], `own and another's /proc told apart: ${rules[0]} / ${rules[1]}`);
+  }
+});
