@@ -107,6 +107,19 @@ export class LineParser {
   /** Feeds the next line (without its newline). Line numbers are counted here, from 1. */
   push(line: string): void {
     const lineNo = ++this.stats.lines;
+    try {
+      this.read(line, lineNo);
+    } catch (e) {
+      this.failed(line, lineNo, e);
+    }
+  }
+
+  /** A line no reader foresaw costs that line, counted and named, never the rest of the input. */
+  private failed(line: string, lineNo: number, e: unknown): void {
+    this.fail({ name: this.sourceName, line: lineNo }, `not read: aa-triage failed on this line (${e instanceof Error ? e.message : String(e)})`, line);
+  }
+
+  private read(line: string, lineNo: number): void {
     if (line.length > LONG_LINE) this.stats.longLines++;
     if (line.endsWith('\r')) line = line.slice(0, -1);
     if (this.pendingText) {
@@ -148,12 +161,17 @@ export class LineParser {
       this.push(line);
       return;
     }
-    this.stats.lines++;
+    const lineNo = ++this.stats.lines;
     if (line.length > LONG_LINE) this.stats.longLines++;
     if (line.endsWith('\r')) line = line.slice(0, -1);
     if (this.heldId !== undefined) {
       const at = line.indexOf('msg=audit(');
-      if (at >= 0 && this.attachContext(line, at)) return;
+      try {
+        if (at >= 0 && this.attachContext(line, at)) return;
+      } catch (e) {
+        this.failed(line, lineNo, e);
+        return;
+      }
     }
     this.stats.other++;
   }
@@ -229,12 +247,15 @@ export class LineParser {
       this.stats.other++;
       return true;
     }
-    let msg: string;
+    let value: unknown;
     try {
-      msg = JSON.parse(m[2].replace(/,\s*$/, ''));
+      value = JSON.parse(m[2].replace(/,\s*$/, ''));
     } catch {
       return false;
     }
+    // a message is text: anything else (a number, a list, an object) is no dmesg entry's
+    if (typeof value !== 'string') return false;
+    const msg = value;
     const uptime = this.prettyUptime;
     this.prettyUptime = undefined;
     const body = findBody(msg);

@@ -45,3 +45,37 @@ test('a hex name that is not UTF-8 keeps its hex beside the decoded text, so it 
   assert.equal(clean.fields.name, '/tmp/a b');
   assert.equal(clean.undecoded, undefined);
 });
+
+test('a pretty-printed dmesg JSON "msg" that is not text (a list, an object, a number): no crash, and the lines after it are read', () => {
+  const good = '[ 1.0] audit: type=1400 audit(1795316400.002:4003): apparmor="DENIED" operation="open" profile="p" name="/x" pid=1 comm="c" requested_mask="r" denied_mask="r"';
+  for (const msg of ['["apparmor="]', '{"apparmor=": 1}', '{"x": "apparmor="}', '5']) {
+    const { records, stats } = parseLines([`  "msg": ${msg},`, good]);
+    assert.equal(records.length, 1, msg);
+    assert.equal(records[0].fields.name, '/x');
+    assert.equal(stats.lines, 2);
+  }
+});
+
+test('a line the parser fails on costs that line, counted as unparsable with the error, never the lines after it', () => {
+  const good = (serial: number) =>
+    `[ 1.0] audit: type=1400 audit(1795316400.002:${serial}): apparmor="DENIED" operation="open" profile="p" name="/x" pid=1 comm="c" requested_mask="r" denied_mask="r"`;
+  const bad: string[] = [];
+  const records: AppArmorRecord[] = [];
+  // a reader that fails on the second record, as a defect met only on a hostile line would
+  let n = 0;
+  const p = new LineParser('t', {
+    record: (r) => {
+      if (++n === 2) throw new TypeError('x.charCodeAt is not a function');
+      records.push(r);
+    },
+    unparsable: (u) => bad.push(`${u.source.line}: ${u.reason}`),
+  });
+  for (const l of [good(1), good(2), good(3)]) p.push(l);
+  p.end();
+  assert.deepEqual(
+    records.map((r) => r.serial),
+    [1, 3],
+  );
+  assert.equal(p.stats.unparsable, 1);
+  assert.deepEqual(bad, ['2: not read: aa-triage failed on this line (x.charCodeAt is not a function)']);
+});
