@@ -12,7 +12,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { CARRIERS, logLines, MIXES } from '../../bench/generate.mjs';
+import { CARRIERS, logLines, MIXES, prng } from '../../bench/generate.mjs';
 import { createClassifier } from '../../src/classify/index.js';
 import { scanStream } from '../../src/ingest/lines.js';
 import { digestOf } from '../../src/model/digest.js';
@@ -22,6 +22,7 @@ import { loadProfileIndex } from '../../src/profiles/load.js';
 import type { ProfileIndex } from '../../src/profiles/types.js';
 import { recordToNdjson } from '../../src/outputs/json.js';
 import { fixtureFiles } from '../support/fixture-files.js';
+import { mutate } from '../support/mutate.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const CLOCK = { bootTime: 1_795_305_600_000, year: 2026, now: 1_795_400_000_000 };
@@ -206,4 +207,39 @@ test('audit.log events whose SYSCALL and PROCTITLE lines differ where reading th
     if (context && i % 23 === 0) lines.push(l);
   }
   await assertSame('audit.log event variants', [{ name: 'auditlog-events', bytes: Buffer.from(`${lines.join('\n')}\n`) }], index, 1000);
+});
+
+/** The spans a repeated record differs in: its pid, its audit serial, a raw dmesg clock. */
+function varied(l: string, r: () => number): string {
+  return l
+    .replace(/pid=\d+/, () => `pid=${1 + Math.floor(r() * 8)}`)
+    .replace(/:(\d+)\)/, (_, s: string) => `:${Number(s) + Math.floor(r() * 1000)})`)
+    .replace(/^\[\s*(\d+)\.(\d+)\]/, (_, a: string, b: string) => `[${Number(a) + Math.floor(r() * 5)}.${b}]`);
+}
+
+test('mutated fixture lines, each met several times with new pids, serials and clocks: the same both ways', async () => {
+  const index = await demoIndex();
+  // every record line of the fixtures (kernel captures, sources, timelines, the demo) and of the
+  // libapparmor and real-world corpora
+  const pool: string[] = [];
+  for (const p of [...fixtureFiles(join(ROOT, 'test', 'fixtures')), join(ROOT, 'demo', 'incident.log')]) {
+    for (const l of readFileSync(p, 'utf8').split('\n')) {
+      if (p.endsWith('.jsonl') && l.startsWith('{"')) {
+        const o = JSON.parse(l) as { in?: unknown; line?: unknown };
+        for (const v of [o.in, o.line]) if (typeof v === 'string') pool.push(v);
+      } else if (/apparmor|APPARMOR|type=150|msg=audit\(/.test(l)) pool.push(l);
+    }
+  }
+  assert.ok(pool.length > 2000, `lines to mutate: ${pool.length}`);
+  for (let seed = 1; seed <= 4; seed++) {
+    const r = prng(seed);
+    const lines: string[] = [];
+    for (let i = 0; i < 2500; i++) {
+      const line = mutate(pool[Math.floor(r() * pool.length)], r);
+      // met again: a template is learnt from a line met twice, and serves the ones after
+      const times = 1 + Math.floor(r() * 4);
+      for (let k = 0; k < times; k++) lines.push(k === 0 ? line : varied(line, r));
+    }
+    await assertSame(`seed ${seed}`, [{ name: `mutated-${seed}`, bytes: Buffer.from(`${lines.join('\n')}\n`) }], index, 1000);
+  }
 });

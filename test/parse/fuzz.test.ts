@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { LineParser } from '../../src/parse/line-parser.js';
 import { prng as rng } from '../../bench/generate.mjs';
+import { mutate, randomLine } from '../support/mutate.js';
 
 const seeds: string[] = [
   ...readFileSync(new URL('../../demo/incident.log', import.meta.url), 'utf8')
@@ -17,30 +18,6 @@ const seeds: string[] = [
     .split('\n')
     .map((l) => JSON.parse(l).in as string),
 ];
-const NASTY = ['"', "'", '=', ' ', '\x1d', '\0', '\\', '\x1b[2J', 'audit(', 'apparmor=', 'msg=', 'type=', '{', '}', '\ufffd', '\ud800', '//', '\t', '\r'];
-
-function mutate(line: string, r: () => number): string {
-  let s = line;
-  const n = 1 + Math.floor(r() * 4);
-  for (let i = 0; i < n; i++) {
-    const at = Math.floor(r() * (s.length + 1));
-    const op = r();
-    if (op < 0.3) s = s.slice(0, at) + s.slice(at + 1 + Math.floor(r() * 8));
-    else if (op < 0.6) s = s.slice(0, at) + NASTY[Math.floor(r() * NASTY.length)] + s.slice(at);
-    else if (op < 0.75) s = s.slice(0, at);
-    else if (op < 0.9) s = s.slice(0, at) + String.fromCharCode(Math.floor(r() * 0x2fff)) + s.slice(at);
-    else s = s + s.slice(0, at);
-  }
-  return s;
-}
-
-function randomLine(r: () => number): string {
-  const len = Math.floor(r() * 300);
-  let s = '';
-  for (let i = 0; i < len; i++) s += r() < 0.1 ? NASTY[Math.floor(r() * NASTY.length)] : String.fromCharCode(Math.floor(r() * 0x7f));
-  return s;
-}
-
 function run(lines: string[]) {
   const recordLines = new Set<number>();
   const unparsableLines = new Set<number>();
