@@ -17,6 +17,7 @@
 import type { LineSink } from '../parse/line-sink.js';
 import { textAt } from '../parse/fields.js';
 import { LINE_MARKERS } from '../parse/markers.js';
+import { AUDIT_ID_WINDOW, auditLogMsgAt } from '../parse/event-context.js';
 import { MarkerSearch } from './marker-search.js';
 
 export type { LineSink };
@@ -34,8 +35,6 @@ export const MAX_LINE = 4 * 1024 * 1024;
 
 const PARSER_MARKERS = new MarkerSearch(LINE_MARKERS);
 const AUDIT_MSG = Buffer.from('msg=audit(');
-/** Where an audit.log record's id can be: after `node=... type=... msg=`. */
-const ID_WINDOW = 256;
 const NL = 0x0a;
 /** Lines of no audit event at all that may stand between the records of one event. */
 const EVENT_PATIENCE = 64;
@@ -227,7 +226,7 @@ export class LineScanner {
    * buffer costs more than the few bytes before it.
    */
   private auditMsgFrom(buf: Buffer, s: number, e: number): number {
-    const near = msgAuditNear(buf, s, Math.min(e, s + ID_WINDOW));
+    const near = msgAuditNear(buf, s, Math.min(e, s + AUDIT_ID_WINDOW));
     if (near >= 0) return near;
     if (this.auditIn !== buf || (this.auditAt >= 0 && this.auditAt < s)) {
       this.auditIn = buf;
@@ -263,9 +262,8 @@ export class LineScanner {
     // a single-quoted value (USER_AVC's msg='...', in any carrier) may close on the next line
     this.nextToo = hasSingleQuotedValue(text);
     // audit.log lines start with `type=` or `node=`; their event's other records follow
-    const c = text.charCodeAt(0);
-    const m = c === 0x74 /* t */ || c === 0x6e /* n */ ? text.indexOf('msg=audit(') : -1;
-    const close = m >= 0 && m < ID_WINDOW ? text.indexOf(')', m) : -1;
+    const m = auditLogMsgAt(text);
+    const close = m >= 0 ? text.indexOf(')', m) : -1;
     // a line of no audit event (a record in another carrier, a notice) leaves the event as it is
     if (close < 0) return;
     this.foreign = 0;

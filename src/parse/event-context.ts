@@ -176,3 +176,19 @@ export function contextValue(key: string, v: string, quoted: boolean): string {
   if (key === 'proctitle') return remembered(decodedTitle, seenTitle, v, titleText) ?? v;
   return v;
 }
+
+/** How far into a line audit.log's `msg=audit(` may stand (past `node=HOST type=TYPE `). */
+export const AUDIT_ID_WINDOW = 256;
+
+/**
+ * Where `msg=audit(` is on an audit.log line (one opening with `type=` or `node=`, the id near its
+ * start), or -1: the line belongs to the event of that id, and a line of another event ends the
+ * one held. One rule for the line scanner, which passes over the event's lines without markers, and
+ * the parser, which holds the event's records for them.
+ */
+export function auditLogMsgAt(text: string): number {
+  const c = text.charCodeAt(0);
+  if (c !== 0x74 /* t */ && c !== 0x6e /* n */) return -1;
+  const m = text.indexOf('msg=audit(');
+  return m < AUDIT_ID_WINDOW ? m : -1;
+}

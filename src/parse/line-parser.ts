@@ -6,7 +6,7 @@
  */
 import type { AppArmorRecord, EventContext, LossNotice, SourceRef, Unparsable } from '../model/record.js';
 import type { ClockContext } from './prefix.js';
-import { newFacts, readContext, type ContextFacts } from './event-context.js';
+import { auditLogMsgAt, newFacts, readContext, type ContextFacts } from './event-context.js';
 import type { LineSink } from './line-sink.js';
 import { parseFastRecord } from './fast-record.js';
 import { parseJsonEntry } from './journal-json.js';
@@ -327,7 +327,7 @@ export class LineParser {
   private parseText(text: string, lineNo: number, ov: Overrides, mayContinue: boolean, body = findBody(text), rawLine?: string, fastTried = false): void {
     const src: SourceRef = { name: this.sourceName, line: lineNo };
     if (body < 0) {
-      this.fail(src, 'no AppArmor record found', rawLine ?? text);
+      this.failText(src, 'no AppArmor record found', text, rawLine);
       return;
     }
     const fast = this.plain || fastTried ? undefined : parseFastRecord(text, body, src, this.clock, ov);
@@ -342,15 +342,30 @@ export class LineParser {
       return;
     }
     if (parsed.notRecord) return;
-    if (parsed.failure !== undefined) this.fail(src, parsed.failure, rawLine ?? text);
     if (parsed.records.length === 0) {
-      if (parsed.failure === undefined) this.fail(src, 'no AppArmor record found', rawLine ?? text);
+      this.failText(src, parsed.failure ?? 'no AppArmor record found', text, rawLine);
       return;
     }
+    if (parsed.failure !== undefined) this.fail(src, parsed.failure, rawLine ?? text);
     for (const r of parsed.records) {
       if (rawLine !== undefined) r.raw = rawLine.length > 4096 ? rawLine.slice(0, 4096) : rawLine;
       this.emit(r);
     }
+  }
+
+  /**
+   * A line that gave no record: an audit.log line of another event than the one held still ends
+   * that event (its records go out first), as the line scanner takes it, whether or not a record
+   * could be read from the line.
+   */
+  private failText(src: SourceRef, reason: string, text: string, rawLine: string | undefined): void {
+    const held = this.heldId;
+    if (held !== undefined) {
+      const m = auditLogMsgAt(text);
+      const close = m >= 0 ? text.indexOf(')', m) : -1;
+      if (close >= 0 && (close - m - 10 !== held.length || !text.startsWith(held, m + 10))) this.release();
+    }
+    this.fail(src, reason, rawLine ?? text);
   }
 
   private emit(r: AppArmorRecord): void {

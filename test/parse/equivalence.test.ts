@@ -243,3 +243,19 @@ test('mutated fixture lines, each met several times with new pids, serials and c
     await assertSame(`seed ${seed}`, [{ name: `mutated-${seed}`, bytes: Buffer.from(`${lines.join('\n')}\n`) }], index, 1000);
   }
 });
+
+test('an audit.log line of the next event that gives no record still ends the event before it: the same both ways', async () => {
+  const index = await demoIndex();
+  const lines: string[] = [];
+  for (let n = 0; n < 40; n += 2) {
+    const id = (k: number) => `msg=audit(1795316400.${String(n % 1000).padStart(3, '0')}:${4000 + k})`;
+    lines.push(
+      `type=AVC ${id(n)}: apparmor="DENIED" operation="open" profile="/usr/sbin/nginx" name="/srv/www/${n % 4}" pid=${300 + (n % 3)} comm="nginx" requested_mask="r" denied_mask="r" fsuid=33 ouid=0`,
+    );
+    // the next event's record, unreadable (a kind no kernel writes, a value cut off)
+    lines.push(n % 4 ? `type=AVC ${id(n + 1)}: apparmor="WEIRD" operation="open"` : `type=AVC ${id(n + 1)}: apparmor="DENIED" operation="open" name="/srv/www/ab`);
+    // then a line of the first event: it no longer joins it
+    lines.push(`type=SYSCALL ${id(n)}: arch=c000003e syscall=257 success=no exit=-13 a0=ffffff9c items=1 ppid=1 pid=${300 + (n % 3)} auid=4294967295 uid=33 comm="nginx" exe="/usr/sbin/nginx"`);
+  }
+  await assertSame('an unreadable line of the next event', [{ name: 'events', bytes: Buffer.from(`${lines.join('\n')}\n`) }], index, 20);
+});
