@@ -81,10 +81,18 @@ const BACKLOG_RE = /audit: backlog limit exceeded|audit_backlog=\d+ > audit_back
 const JOURNAL_SUPPRESSED_RE = /systemd-journald\[\d+\]: Suppressed (\d+) messages/;
 const JOURNAL_MISSED_RE = /Missed (\d+) kernel messages/;
 
+/** LineParser.eventOf: what a line is to the audit.log event held. */
+const NO_EVENT = 0;
+const HELD_EVENT = 1;
+const OTHER_EVENT = 2;
+
 export class LineParser {
   readonly stats: ParserStats = { lines: 0, records: 0, unparsable: 0, other: 0, longLines: 0, nullMessages: 0 };
   private pendingText: { line: string; lineNo: number } | undefined;
+  /** The held audit.log event: the text between its lines' `msg=audit(` and `)` (eventOf). */
   private heldId: string | undefined;
+  /** eventOf's answer for another event: its text. */
+  private eventText = '';
   private held: AppArmorRecord[] = [];
   /** The array held records were last released from, emptied: the next event's (an array per event was garbage on every record). */
   private spare: AppArmorRecord[] | undefined;
@@ -359,23 +367,38 @@ export class LineParser {
    * could be read from the line.
    */
   private failText(src: SourceRef, reason: string, text: string, rawLine: string | undefined): void {
-    const held = this.heldId;
-    if (held !== undefined) {
-      const m = auditLogMsgAt(text);
-      const close = m >= 0 ? text.indexOf(')', m) : -1;
-      if (close >= 0 && (close - m - 10 !== held.length || !text.startsWith(held, m + 10))) this.release();
-    }
+    if (this.heldId !== undefined && this.eventOf(text) === OTHER_EVENT) this.release();
     this.fail(src, reason, rawLine ?? text);
+  }
+
+  /**
+   * Which audit.log event a line is of, as the line scanner tells them apart (by the text between
+   * `msg=audit(` and `)`, auditLogMsgAt): the held one, another one (its text in `eventText`), or
+   * none (the line is not audit.log's).
+   */
+  private eventOf(text: string): number {
+    const m = auditLogMsgAt(text);
+    const close = m >= 0 ? text.indexOf(')', m) : -1;
+    if (close < 0) return NO_EVENT;
+    const held = this.heldId;
+    if (held !== undefined && close - m - 10 === held.length && text.startsWith(held, m + 10)) return HELD_EVENT;
+    this.eventText = text.slice(m + 10, close);
+    return OTHER_EVENT;
   }
 
   private emit(r: AppArmorRecord): void {
     this.stats.records++;
     if (r.carrier === 'auditlog' && r.auditId !== undefined) {
       // hold it until the event's other records (SYSCALL, PROCTITLE) have passed
-      if (this.heldId !== r.auditId) this.release();
-      this.heldId = r.auditId;
-      this.held.push(r);
-      return;
+      const event = this.eventOf(r.raw);
+      if (event !== NO_EVENT) {
+        if (event === OTHER_EVENT) {
+          this.release();
+          this.heldId = this.eventText;
+        }
+        this.held.push(r);
+        return;
+      }
     }
     this.release();
     this.sink.record(r);

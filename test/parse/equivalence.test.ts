@@ -259,3 +259,21 @@ test('an audit.log line of the next event that gives no record still ends the ev
   }
   await assertSame('an unreadable line of the next event', [{ name: 'events', bytes: Buffer.from(`${lines.join('\n')}\n`) }], index, 20);
 });
+
+test('an audit.log record whose header holds its id in another form than its event lines: the same both ways', async () => {
+  const index = await demoIndex();
+  const lines: string[] = [];
+  for (let n = 0; n < 30; n++) {
+    const id = `1795316400.${String(n % 1000).padStart(3, '0')}:${4000 + n}`;
+    // `audit(` twice: the record's id is read from it, but its text is not its event lines'
+    const header = n % 3 === 0 ? `msg=audit(audit(${id})` : n % 3 === 1 ? `msg=audit(${id}x)` : `msg=audit(${id})`;
+    lines.push(
+      `type=AVC ${header}: apparmor="DENIED" operation="open" profile="/usr/sbin/nginx" name="/srv/www/${n % 4}" pid=${300 + (n % 3)} comm="nginx" requested_mask="r" denied_mask="r" fsuid=33 ouid=0`,
+    );
+    lines.push(
+      `type=SYSCALL msg=audit(${id}): arch=c000003e syscall=257 success=no exit=-13 a0=ffffff9c items=1 ppid=1 pid=${300 + (n % 3)} auid=4294967295 uid=33 comm="nginx" exe="/usr/sbin/nginx"`,
+    );
+    lines.push(`type=PROCTITLE msg=audit(${id}): proctitle=6E67696E78`);
+  }
+  await assertSame('ids in other forms', [{ name: 'ids', bytes: Buffer.from(`${lines.join('\n')}\n`) }], index, 30);
+});
