@@ -17,6 +17,7 @@ export type SyntaxNode =
 
 const INCLUDE_RE = /^#?include(\s+if\s+exists)?\s*(?:<([^>]*)>|"([^"]*)"|(\S+))/;
 const VAR_RE = /^@\{([A-Za-z0-9_:+-]+)\}\s*(\+?)=\s*(.*)$/;
+const BOOLEAN_VAR_RE = /^\$\{?[A-Za-z0-9_]+\}?\s*=\s*(?:true|false)\s*$/i;
 
 /** Splits a variable's value list: words separated by spaces, quoted words kept whole. */
 export function splitWords(s: string): string[] {
@@ -41,6 +42,8 @@ export function parseSyntax(text: string): { nodes: SyntaxNode[]; problems: stri
       rd.includeOrComment(c);
     } else if (c === '@' && text[rd.i + 1] === '{' && rd.variable()) {
       // a variable assignment; otherwise a rule that starts with a variable (`@{PROC}/... r,`)
+    } else if (c === '$' && rd.booleanVariable()) {
+      // `$FOO = true`: what a conditional block tests (the index reads every branch)
     } else if (c === '}') {
       rd.closeBlock();
     } else {
@@ -96,6 +99,14 @@ class SyntaxReader {
       this.top.push({ type: 'var', name: m[1], append: m[2] === '+', values: splitWords(m[3].replace(/,\s*$/, '')), line: this.line });
       return true;
     }
+    this.i = save;
+    return false;
+  }
+
+  /** `$NAME = true` or `false`, one line, with no comma: read and left out of the tree. */
+  booleanVariable(): boolean {
+    const save = this.i;
+    if (BOOLEAN_VAR_RE.test(stripComment(this.restOfLine()))) return true;
     this.i = save;
     return false;
   }
