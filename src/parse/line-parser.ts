@@ -201,6 +201,12 @@ export class LineParser {
 
   private handle(line: string, lineNo: number): void {
     const c = line.charCodeAt(0);
+    // a line of another audit event, whatever else it holds, ends the one held: the rule the line
+    // scanner applies to the lines it passes over (a line opening with `{` is no audit.log line)
+    if (this.heldId !== undefined && c !== 0x7b /* { */) {
+      const at = line.indexOf('msg=audit(');
+      if (at >= 0 && !this.isHeld(line, at)) this.release();
+    }
     if (c === 0x7b /* { */ || ((c === 0x20 || c === 0x09) && line.trimStart().startsWith('{'))) {
       if (this.handleJson(line, lineNo)) return;
     }
@@ -335,7 +341,7 @@ export class LineParser {
   private parseText(text: string, lineNo: number, ov: Overrides, mayContinue: boolean, body = findBody(text), rawLine?: string, fastTried = false): void {
     const src: SourceRef = { name: this.sourceName, line: lineNo };
     if (body < 0) {
-      this.failText(src, 'no AppArmor record found', text, rawLine);
+      this.fail(src, 'no AppArmor record found', rawLine ?? text);
       return;
     }
     const fast = this.plain || fastTried ? undefined : parseFastRecord(text, body, src, this.clock, ov);
@@ -351,7 +357,7 @@ export class LineParser {
     }
     if (parsed.notRecord) return;
     if (parsed.records.length === 0) {
-      this.failText(src, parsed.failure ?? 'no AppArmor record found', text, rawLine);
+      this.fail(src, parsed.failure ?? 'no AppArmor record found', rawLine ?? text);
       return;
     }
     if (parsed.failure !== undefined) this.fail(src, parsed.failure, rawLine ?? text);
@@ -359,16 +365,6 @@ export class LineParser {
       if (rawLine !== undefined) r.raw = rawLine.length > 4096 ? rawLine.slice(0, 4096) : rawLine;
       this.emit(r);
     }
-  }
-
-  /**
-   * A line that gave no record: an audit.log line of another event than the one held still ends
-   * that event (its records go out first), as the line scanner takes it, whether or not a record
-   * could be read from the line.
-   */
-  private failText(src: SourceRef, reason: string, text: string, rawLine: string | undefined): void {
-    if (this.heldId !== undefined && this.eventOf(text) === OTHER_EVENT) this.release();
-    this.fail(src, reason, rawLine ?? text);
   }
 
   /**
@@ -418,11 +414,16 @@ export class LineParser {
     this.spare = out;
   }
 
+  /** Whether the `msg=audit(` at `at` names the held event (a slice compared whole: quicker than startsWith at a position). */
+  private isHeld(line: string, at: number): boolean {
+    const held = this.heldId!;
+    return line.charCodeAt(at + 10 + held.length) === 0x29 /* ) */ && line.slice(at + 10, at + 10 + held.length) === held;
+  }
+
   /** audit.log SYSCALL / PROCTITLE records of the held event: their facts go into the records' context. */
   private attachContext(line: string, at: number): boolean {
-    // the same event: `msg=audit(<held id>)` (a slice compared whole: quicker than startsWith at a position)
-    const held = this.heldId!;
-    if (line.charCodeAt(at + 10 + held.length) !== 0x29 /* ) */ || line.slice(at + 10, at + 10 + held.length) !== held) {
+    // the same event: `msg=audit(<held id>)`
+    if (!this.isHeld(line, at)) {
       this.release();
       return false;
     }

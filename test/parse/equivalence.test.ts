@@ -244,7 +244,7 @@ test('mutated fixture lines, each met several times with new pids, serials and c
   }
 });
 
-test('an audit.log line of the next event that gives no record still ends the event before it: the same both ways', async () => {
+test('a line of the next event that gives no record, in any carrier, still ends the audit.log event before it: the same both ways', async () => {
   const index = await demoIndex();
   const lines: string[] = [];
   for (let n = 0; n < 40; n += 2) {
@@ -252,8 +252,11 @@ test('an audit.log line of the next event that gives no record still ends the ev
     lines.push(
       `type=AVC ${id(n)}: apparmor="DENIED" operation="open" profile="/usr/sbin/nginx" name="/srv/www/${n % 4}" pid=${300 + (n % 3)} comm="nginx" requested_mask="r" denied_mask="r" fsuid=33 ouid=0`,
     );
-    // the next event's record, unreadable (a kind no kernel writes, a value cut off)
-    lines.push(n % 4 ? `type=AVC ${id(n + 1)}: apparmor="WEIRD" operation="open"` : `type=AVC ${id(n + 1)}: apparmor="DENIED" operation="open" name="/srv/www/ab`);
+    // the next event's record, unreadable (a kind no kernel writes, a value cut off), or a line of
+    // another event in another carrier (pretty-printed dmesg JSON, a journal line)
+    if (n % 8 === 2) lines.push(`    "msg": "audit: type=1302 msg=audit(1795316401.000:${9000 + n}): item=1 name=(null)",`);
+    else if (n % 8 === 6) lines.push(`Jun 02 17:15:37 h kernel: audit: type=1302 msg=audit(1795316401.000:${9000 + n}): item=1`);
+    else lines.push(n % 4 ? `type=AVC ${id(n + 1)}: apparmor="WEIRD" operation="open"` : `type=AVC ${id(n + 1)}: apparmor="DENIED" operation="open" name="/srv/www/ab`);
     // then a line of the first event: it no longer joins it
     lines.push(`type=SYSCALL ${id(n)}: arch=c000003e syscall=257 success=no exit=-13 a0=ffffff9c items=1 ppid=1 pid=${300 + (n % 3)} auid=4294967295 uid=33 comm="nginx" exe="/usr/sbin/nginx"`);
   }
