@@ -217,22 +217,9 @@ test('syntax problems are reported and do not stop the rest of the file', () => 
 test('a boolean variable ($FOO = true) before a profile: the profile and its hats keep their names (apparmor_parser -N lists the same)', () => {
   // from the AppArmor parser's own test cases: `$FOO=true` has no comma, and was read as the start
   // of the next statement, so `/bin/true {` was no profile and its hats were named alone
-  const text = [
-    '$FOO=true',
-    '$BAR = False',
-    '',
-    '/bin/true {',
-    '  if ${FOO} {',
-    '    ^hat1 {',
-    '      /usr/bin/sendmail rix,',
-    '    }',
-    '  }',
-    '  ^hat3 {',
-    '    /tmp/** rw,',
-    '  }',
-    '}',
-    '',
-  ].join('\n');
+  const text = ['$FOO=true', '$BAR = False', '', '/bin/true {', '  if ${FOO} {', '    ^hat1 {', '      /usr/bin/sendmail rix,', '    }', '  }', '  ^hat3 {', '    /tmp/** rw,', '  }', '}', ''].join(
+    '\n',
+  );
   const index = buildProfileIndex([{ path: '/etc/apparmor.d/bin.true', text }]);
   assert.deepEqual(
     index
