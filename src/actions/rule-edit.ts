@@ -30,7 +30,7 @@ function code(line: string): string {
   return line;
 }
 
-const HEADER_RE = /^\s*(?:profile\s+("[^"]+"|\S+)(?:\s+("[^"]+"|\S+))?|(\/\S*|"\/[^"]*")|\^(\S+)|hat\s+(\S+))\s*(?:flags\s*=\s*\([^)]*\))?\s*\{\s*$/;
+const HEADER_RE = /^\s*(?:profile\s+("[^"]+"|\S+)(?:\s+("[^"]+"|\S+))?|(\/\S*|"\/[^"]*")|\^(\S+)|hat\s+(\S+))\s*(?:(?:flags\s*=\s*)?\([^)]*\))?\s*\{\s*$/;
 const LOCAL_RE = /^\s*(?:#?include\s+(?:if\s+exists\s+)?)<(local\/[^>]+)>/;
 
 /** The block of the profile named `name` (`parent//child` for children and hats). */

@@ -99,6 +99,19 @@ describe('rule placement', () => {
     assert.equal(c.placement.edits[0].at, 3);
     assert.equal(findBlock(child, 't')?.localRef, 'local/t');
   });
+  it('a hat or profile whose flags are written bare (`^FOO (complain) {`, as the index reads them too) is found', () => {
+    // from the AppArmor parser's own test cases (profile/flags/flags_hats_ok.sd)
+    const text = `/usr/sbin/nginx flags=(complain) {\n  /var/www/** r,\n  ^FOO (complain) {\n    /tmp/** rw,\n  }\n  ^BAR (audit, complain) {\n  }\n}\n/bin/x (complain) {\n}\n`;
+    for (const [profile, at] of [
+      ['/usr/sbin/nginx//FOO', 4],
+      ['/usr/sbin/nginx//BAR', 6],
+      ['/bin/x', 9],
+    ] as const) {
+      const r = placeRules({ ...base, profile, text, readLocal: () => '' });
+      assert.ok(r.ok, `${profile}: ${r.ok ? '' : r.reason}`);
+      assert.equal(r.placement.edits[0].at, at, profile);
+    }
+  });
   it('lineDiff shows the added lines with context', () => {
     assert.deepEqual(lineDiff('a\nb\nc\n', 'a\nb\nX\nc\n', 'f'), ['--- f', '+++ f', '@@ -1,4 +1,5 @@', ' a', ' b', '+X', ' c', ' ']);
   });
