@@ -73,10 +73,10 @@ function journalForm(rest: string, info: PrefixInfo, carrier: PrefixInfo['carrie
   hostIdent(rest, info);
 }
 
-/** Reads `host ident[pid]: ` after a clock; fills host and the audit transport's type. */
-function hostIdent(rest: string, info: PrefixInfo): void {
+/** Reads `host ident[pid]: ` after a clock; fills host and the audit transport's type. The match, if any. */
+function hostIdent(rest: string, info: PrefixInfo): RegExpExecArray | undefined {
   const m = HOST_IDENT_RE.exec(rest);
-  if (!m) return;
+  if (!m) return undefined;
   info.host = m[1];
   if (m[2] === 'kernel') info.channel = 'kernel';
   if (m[2] === 'audit' && m[3] !== undefined) {
@@ -85,6 +85,7 @@ function hostIdent(rest: string, info: PrefixInfo): void {
     const typeWord = /^([A-Z_0-9]+) /.exec(rest.slice(m[0].length));
     if (typeWord) info.auditType = typeWord[1];
   }
+  return m;
 }
 
 /**
@@ -259,10 +260,14 @@ function decodeUncached(prefix: string, clock: ClockContext, header: string): Pr
     const { time, approx } = syslogTime(m[1], m[2], m[3], m[4], m[5], m[6], clock);
     const info: PrefixInfo = { carrier: 'journal-short', time, timeApprox: approx || undefined };
     const rest = prefix.slice(m[0].length);
-    hostIdent(rest, info);
-    // kern.log keeps the kernel's uptime after the ident: `kernel: [  12.3] audit: ...`
-    const up = /: \[\s*(\d+\.\d+)\] /.exec(rest);
-    if (up) info.uptime = Number(up[1]);
+    const header = hostIdent(rest, info);
+    // kern.log keeps the kernel's uptime after the ident: `kernel: [  12.3] audit: ...`. Only
+    // there: what follows another ident is a program's text, which can hold `: [0.5] ` (an uptime
+    // that goes back reads as a reboot)
+    if (header !== undefined && header[2] === 'kernel') {
+      const up = /^\[\s*(\d+\.\d+)\] /.exec(rest.slice(header[0].length));
+      if (up) info.uptime = Number(up[1]);
+    }
     return info;
   }
   if (prefix === '' || prefix.startsWith('audit: ') || /^[A-Z_]+ $/.test(prefix) || /^audit: type=\d+ $/.test(prefix)) {

@@ -14,10 +14,26 @@ export interface LineFacts {
 
 // `[   12.345678] `, `<5>[   12.3] ` (dmesg -r), `kern  :info  : [   12.3] ` (dmesg -x)
 const LEADING_UPTIME_RE = /^(?:<\d+>)?(?:[a-z]+\s*:[a-z]+\s*: )?\[\s*(\d+\.\d+)\]/;
-const KERNLOG_UPTIME_RE = / kernel: \[\s*(\d+\.\d+)\]/;
+/** The kern.log form's `[ uptime]`, read where the kernel's message starts (see kernelMessageAt). */
+const UPTIME_AT_RE = /\[\s*(\d+\.\d+)\]/y;
 export const BOOT_BANNER = 'Linux version ';
-// what may stand before the banner: nothing, a `[...] ` clock, a syslog/journal `kernel: `, a dmesg iso time
-const BANNER_PREFIX_RE = /^$|\]\s$|\skernel: $|^\d{4}-\d\d-\d\dT\S+ $/;
+// what may stand before the banner at the start of a line: nothing, a raw dmesg clock (uptime or
+// -T's date, also after -r's `<5>` and -x's `kern  :info  : `), a dmesg iso time (no space in it:
+// a record's text has spaces)
+const BANNER_PREFIX_RE = /^(?:(?:<\d+>)?(?:[a-z]+\s*:[a-z]+\s*: )?\[(?:\s*\d+\.\d+|[A-Z][a-z]{2} [A-Z][a-z]{2}\s+\d{1,2} \d\d:\d\d:\d\d \d{4})\]\s|\d{4}-\d\d-\d\dT\S+ )?$/;
+const UPTIME_PREFIX_RE = /^(?:|\[\s*\d+\.\d+\]\s)$/;
+
+/**
+ * Where the kernel's own message starts on a syslog or journal line whose identifier is `kernel`
+ * (`Nov 22 03:00:00 web-01 kernel: `), or -1. The header ends at the line's first `: ` (the clock's
+ * colons are followed by digits); whatever a process put in a record comes after it, so a path
+ * holding ` kernel: [1.0]` or `Linux version` cannot pass for the kernel's clock or banner (an
+ * uptime that goes back reads as a reboot, and a banner starts one).
+ */
+function kernelMessageAt(text: string): number {
+  const colon = text.indexOf(': ');
+  return colon >= 7 && text.startsWith(' kernel', colon - 7) ? colon + 2 : -1;
+}
 
 export function lineUptime(text: string): number | undefined {
   const c = text.charCodeAt(0);
@@ -25,15 +41,30 @@ export function lineUptime(text: string): number | undefined {
     const up = kernelUptime(text);
     if (up !== undefined) return up;
   }
-  if (c === 0x5b /* [ */ || c === 0x3c /* < */ || (c >= 0x61 && c <= 0x7a)) {
+  if (c === 0x5b /* [ */ || c === 0x3c /* < */ || (c >= 0x61 && c <= 0x7a && mayBeFacility(text))) {
     const m = LEADING_UPTIME_RE.exec(text);
     if (m) return Number(m[1]);
   }
-  if (text.includes(' kernel: [')) {
-    const m = KERNLOG_UPTIME_RE.exec(text);
+  const at = kernelMessageAt(text);
+  if (at >= 0 && text.charCodeAt(at) === 0x5b /* [ */) {
+    UPTIME_AT_RE.lastIndex = at;
+    const m = UPTIME_AT_RE.exec(text);
     if (m) return Number(m[1]);
   }
   return undefined;
+}
+
+/**
+ * Whether a line opening with a small letter may open with dmesg -x's `kern  :info  : `: the word
+ * ends in a space or a colon. audit.log's `type=` and `node=` do not, and their lines are most of
+ * what the timeline reads of an audit log.
+ */
+function mayBeFacility(text: string): boolean {
+  let i = 1;
+  for (let c = text.charCodeAt(i); c >= 0x61 && c <= 0x7a; c = text.charCodeAt(++i));
+  // a space, a colon, or anything the expression's \s might take (the test is only a shortcut)
+  const c = text.charCodeAt(i);
+  return c <= 0x20 || c >= 0x7f || c === 0x3a;
 }
 
 /**
@@ -65,8 +96,12 @@ export function readLineFacts(text: string, clock: ClockContext): LineFacts {
   const at = text.indexOf(BOOT_BANNER);
   if (at < 0) return uptime === undefined ? NO_FACTS : { uptime };
   const facts: LineFacts = uptime === undefined ? {} : { uptime };
+  // the banner is the kernel's message itself: at the start of the line, after the carrier's clock,
+  // or after a `kernel:` identifier (and its clock); anywhere else it is text a process wrote
+  const message = kernelMessageAt(text);
+  const banner = BANNER_PREFIX_RE.test(text.slice(0, at)) || (message >= 0 && message <= at && UPTIME_PREFIX_RE.test(text.slice(message, at)));
+  if (!banner) return facts;
   const prefix = text.slice(0, at);
-  if (!BANNER_PREFIX_RE.test(prefix)) return facts;
   const info = decodePrefix(prefix, clock);
   const boot: NonNullable<LineFacts['boot']> = {};
   const up = info.uptime ?? uptime;

@@ -31,6 +31,12 @@ const carriers: [string, string, Partial<AppArmorRecord>][] = [
   ['audit.log', `type=AVC msg=${ID}: ${BODY}`, { carrier: 'auditlog', auditType: 'AVC' }],
   ['audit.log with node=', `node=web-01 type=AVC msg=${ID}: ${BODY}\x1dFSUID="www-data" OUID="root"`, { carrier: 'auditlog', host: 'web-01' }],
   ['embedded in other text', `Nov 22 03:11:42 collector fwd[77]: relayed from web-01: audit: type=1400 ${ID}: ${BODY} (end)`, { carrier: 'journal-short', host: 'collector' }],
+  // a kernel clock written by a program is its text, not the kernel's uptime
+  [
+    'embedded after a clock a program wrote',
+    `Nov 22 03:11:42 collector fwd[77]: said kernel: [ 0.5] audit: type=1400 ${ID}: ${BODY}`,
+    { carrier: 'journal-short', host: 'collector', uptime: undefined },
+  ],
 ];
 
 for (const [label, line, expect] of carriers) {

@@ -22,6 +22,31 @@ describe('boot lines', () => {
     assert.ok(kernlog.boot?.time !== undefined);
     assert.equal(readLineFacts('2026-11-22T02:41:13+0000 web-01 myapp[77]: Linux version 9.9', {}).boot, undefined);
     assert.equal(readLineFacts('Nov 22 03:00:00 web-01 sshd[1]: user said Linux version 5', {}).boot, undefined);
+    assert.equal(readLineFacts('[Sat Nov 22 02:41:12 2026] Linux version 6.1.0 (x)', {}).boot?.kernel, '6.1.0');
+    assert.equal(readLineFacts('<5>[    0.000000] Linux version 6.1.0 (x)', {}).boot?.kernel, '6.1.0');
+    assert.equal(readLineFacts('kern  :notice: [    0.000000] Linux version 6.1.0 (x)', {}).boot?.kernel, '6.1.0');
+    assert.equal(readLineFacts('[    0.000000] web-01 kernel: Linux version 6.1.0 (x)', {}).boot?.kernel, '6.1.0');
+    assert.equal(readLineFacts('Linux version 6.1.0 (x)', {}).boot?.kernel, '6.1.0');
+  });
+
+  it('takes no banner or uptime from the text of a record (a path is whatever a process named it)', () => {
+    const lines = [
+      '[  101.000000] audit: type=1400 audit(1795316401.002:4003): apparmor="DENIED" operation="open" profile="p" name="/srv/x] Linux version 9.9.9" pid=1 comm="c"',
+      'Nov 22 03:00:01 web-01 kernel: [  101.000000] audit: type=1400 audit(1795316401.002:4003): apparmor="DENIED" operation="open" name="/srv/y kernel: Linux version 9" pid=1',
+      'Nov 22 03:00:01 web-01 kernel: audit: type=1400 audit(1795316401.002:4003): apparmor="DENIED" operation="open" name="/srv/z] Linux version 9" pid=1',
+      'type=AVC msg=audit(1795316401.002:4003): apparmor="DENIED" operation="open" name="/srv/x] Linux version 9.9.9" pid=1',
+      'Nov 22 03:00:02 web-01 nginx[1234]: upstream said kernel: [0.5] Linux version 9.9.9',
+      // what `logger 'kernel: Linux version 9.9.9'` writes: any local user can
+      'Nov 22 03:00:02 web-01 mallory[4242]: kernel: Linux version 9.9.9',
+      '2026-11-22T03:00:02+0000 web-01 mallory[4242]: kernel: [    0.000000] Linux version 9.9.9',
+    ];
+    for (const line of lines) assert.equal(readLineFacts(line, { year: 2026 }).boot, undefined, line);
+    assert.equal(lineUptime('Nov 22 03:00:01 web-01 audit[1234]: AVC apparmor="DENIED" operation="open" name="/srv/ kernel: [1.0]" pid=1'), undefined);
+    assert.equal(lineUptime('type=AVC msg=audit(1795316401.002:4003): apparmor="DENIED" name="/srv/ kernel: [1.0]" pid=1'), undefined);
+    assert.equal(lineUptime('Nov 22 03:00:02 web-01 nginx[1234]: upstream said kernel: [0.5]'), undefined);
+    assert.equal(lineUptime('Nov 22 03:00:02 web-01 mallory[4242]: kernel: [0.5] x'), undefined);
+    // the kernel's own clock still comes first on its lines
+    assert.equal(lineUptime('Nov 22 03:00:01 web-01 kernel: [  101.000000] audit: apparmor="DENIED" name="/srv/ kernel: [1.0]"'), 101);
   });
 
   it('reads uptimes of raw dmesg lines (also -r and -x) and kern.log lines', () => {
@@ -35,8 +60,12 @@ describe('boot lines', () => {
   it("reads the kernel's own `[ uptime]` by hand exactly as the expressions read it, on every fixture line and odd forms", () => {
     // the plain reading the hand path shortcuts
     const byExpression = (text: string): number | undefined => {
-      const m = /^(?:<\d+>)?(?:[a-z]+\s*:[a-z]+\s*: )?\[\s*(\d+\.\d+)\]/.exec(text) ?? / kernel: \[\s*(\d+\.\d+)\]/.exec(text);
-      return m ? Number(m[1]) : undefined;
+      const m = /^(?:<\d+>)?(?:[a-z]+\s*:[a-z]+\s*: )?\[\s*(\d+\.\d+)\]/.exec(text);
+      if (m) return Number(m[1]);
+      // kern.log: right after a header whose identifier is `kernel` (the line's first `: `)
+      const header = /^(.*?): /s.exec(text);
+      const k = header && header[1].endsWith(' kernel') ? /^\[\s*(\d+\.\d+)\]/.exec(text.slice(header[0].length)) : null;
+      return k ? Number(k[1]) : undefined;
     };
     const lines = [
       '[    0.000000] x',
@@ -57,6 +86,17 @@ describe('boot lines', () => {
       '[ 12a.5] x',
       '[ 1.2.3] x',
       '[',
+      'type=AVC msg=audit(1.2:3): name="x kernel: [1.0]"',
+      'node=h type=AVC msg=audit(1.2:3): x',
+      'kern  :warn  : [   12.500000] x',
+      'kern\u00a0:warn\u00a0: [   12.500000] x',
+      'kern:warn: [ 3.0] x',
+      'Nov 22 03:00:00 web-01 kernel: [   99.250000] x',
+      'Nov 22 03:00:00 web-01 kernel: audit: [   99.250000] x',
+      'Nov 22 03:00:00 web-01 kernel:[ 99.25] x',
+      'a kernel: [1.5]',
+      ' kernel: [1.5]',
+      'kernel: [1.5]',
     ];
     const walk = (dir: string): void => {
       for (const name of readdirSync(dir)) {
@@ -106,6 +146,18 @@ describe('boots in a log', () => {
     assert.equal(loss.at.uptime, 1200.5);
     const dated = await run('no-boot-time.dmesg', { bootTime: Date.parse('2026-11-22T02:40:00Z') });
     assert.equal(iso(dated.events.find((e) => e.type === 'loss')!.at.time), '2026-11-22T03:00:00.500Z');
+  });
+
+  it('takes no boot from a path or a program that writes a banner or a kernel clock into the log', async () => {
+    const t = await run('forged-boot.log');
+    assert.equal(t.summary.records, 6);
+    assert.deepEqual(
+      t.events.filter((e) => e.type === 'boot'),
+      [],
+    );
+    assert.equal(t.summary.boots, 0);
+    // the program's own line quoting a denial is a record of no profile: an incident of its own
+    assert.equal(t.incidents.filter((i) => i.profile === '/usr/sbin/nginx').length, 1, 'one process, two seconds: one incident');
   });
 
   it('takes the boot time from a journal banner line (not from a user program quoting one)', async () => {
