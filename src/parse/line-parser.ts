@@ -5,7 +5,7 @@
  * PROCTITLE records follow the AppArmor record under the same audit id.
  */
 import type { AppArmorRecord, EventContext, LossNotice, SourceRef, Unparsable } from '../model/record.js';
-import type { ClockContext } from './prefix.js';
+import { byKernel, messageStart, type ClockContext } from './prefix.js';
 import { auditLogMsgAt, newFacts, readContext, type ContextFacts } from './event-context.js';
 import type { LineSink } from './line-sink.js';
 import { parseFastRecord } from './fast-record.js';
@@ -71,15 +71,16 @@ export function findBody(line: string): number {
   return -1;
 }
 
-// `[  100.123456] ...` (dmesg), `[ 100.1] host kernel: ...` (short-monotonic), `kernel: [ 100.1] ...` (kern.log)
-const UPTIME_AT_START = /^(?:<\d+>)?(?:[a-z]+\s*:[a-z]+\s*: )?\[\s*(\d+\.\d+)\]/;
-const UPTIME_AFTER_HOST = /: \[\s*(\d+\.\d+)\] /;
 const PRETTY_JSON_RE = /^"(pri|time|msg|caller|fac)":\s*(.*?),?$/;
-const SUPPRESSED_RE = /kauditd_printk_skb: (\d+) callbacks suppressed/;
-const AUDIT_LOST_RE = /audit: audit_lost=(\d+)/;
-const BACKLOG_RE = /audit: backlog limit exceeded|audit_backlog=\d+ > audit_backlog_limit/;
-const JOURNAL_SUPPRESSED_RE = /systemd-journald\[\d+\]: Suppressed (\d+) messages/;
-const JOURNAL_MISSED_RE = /Missed (\d+) kernel messages/;
+// loss notices, each read at the start of its writer's message (see lossNotice)
+const SUPPRESSED_RE = /^kauditd_printk_skb: (\d+) callbacks suppressed/;
+const AUDIT_LOST_RE = /^audit: audit_lost=(\d+)/;
+const BACKLOG_RE = /^audit: (?:backlog limit exceeded|audit_backlog=\d+ > audit_backlog_limit)/;
+const JOURNAL_SUPPRESSED_RE = /^Suppressed (\d+) messages/;
+const JOURNAL_MISSED_RE = /^Missed (\d+) kernel messages/;
+
+/** Who wrote a message, as far as its carrier tells: a loss notice counts only from its own writer. */
+type Writer = 'kernel' | 'journald' | 'other';
 
 /** LineParser.eventOf: what a line is to the audit.log event held. */
 const NO_EVENT = 0;
@@ -238,7 +239,12 @@ export class LineParser {
       const at = line.indexOf('msg=audit(');
       if (at >= 0 && this.attachContext(line, at)) return;
     }
-    if (line.includes('audit') || line.includes('Suppressed') || line.includes('Missed')) this.lossNotice(line, lineNo);
+    if (line.includes('audit') || line.includes('Suppressed') || line.includes('Missed')) {
+      // a message alone (journalctl -o cat) is taken as the kernel's, as its records are
+      const m = messageStart(line);
+      const writer: Writer = m.ident === undefined || byKernel(m) ? 'kernel' : m.ident === 'systemd-journald' ? 'journald' : 'other';
+      this.lossNotice(m.at === 0 ? line : line.slice(m.at), writer, lineNo, undefined, m.uptime);
+    }
     this.stats.other++;
   }
 
@@ -274,7 +280,7 @@ export class LineParser {
     this.prettyUptime = undefined;
     const body = findBody(msg);
     if (body < 0) {
-      this.lossNotice(msg, lineNo, undefined, uptime);
+      this.lossNotice(msg, 'kernel', lineNo, undefined, uptime);
       this.stats.other++;
       return true;
     }
@@ -285,7 +291,16 @@ export class LineParser {
 
   private handleJson(line: string, lineNo: number): boolean {
     // cheap test first: only JSON that can hold an AppArmor record is decoded
-    const maybe = line.includes('pparmor') || line.includes('PPARMOR') || line.includes('"MESSAGE":[') || line.includes('"MESSAGE":null') || line.includes('suppressed') || line.includes('Suppressed');
+    const maybe =
+      line.includes('pparmor') ||
+      line.includes('PPARMOR') ||
+      line.includes('"MESSAGE":[') ||
+      line.includes('"MESSAGE":null') ||
+      line.includes('uppressed') ||
+      line.includes('Missed ') ||
+      line.includes('audit_lost=') ||
+      line.includes('audit_backlog') ||
+      line.includes('backlog limit');
     if (!maybe) {
       if (line.includes('"MESSAGE"') || line.includes('"msg"')) {
         this.stats.other++;
@@ -323,7 +338,9 @@ export class LineParser {
     const msg = e.message;
     const body = findBody(msg);
     if (body < 0) {
-      this.lossNotice(msg, lineNo, e.time, e.uptime);
+      // journald's own fields, which no program can set, say who wrote it
+      const writer: Writer = e.kind === 'dmesg' || e.transport === 'kernel' ? 'kernel' : e.transport === 'driver' ? 'journald' : 'other';
+      this.lossNotice(msg, writer, lineNo, e.time, e.uptime);
       this.stats.other++;
       return true;
     }
@@ -451,19 +468,27 @@ export class LineParser {
     }
   }
 
-  private lossNotice(text: string, lineNo: number, time?: number, uptime?: number): void {
+  /**
+   * A loss notice: the kernel's (printk suppressed, audit lost, audit backlog) or journald's
+   * (suppressed, missed kernel messages), read at the start of `msg`, the message of `writer`. The
+   * same words from anyone else are a program's text (`logger 'kauditd_printk_skb: 999 callbacks
+   * suppressed'`), and no loss.
+   */
+  private lossNotice(msg: string, writer: Writer, lineNo: number, time?: number, uptime?: number): void {
     const source = { name: this.sourceName, line: lineNo };
     let m: RegExpExecArray | null;
     let n: LossNotice | undefined;
-    if ((m = SUPPRESSED_RE.exec(text))) n = { kind: 'printk-suppressed', count: Number(m[1]), source };
-    else if ((m = AUDIT_LOST_RE.exec(text))) n = { kind: 'audit-lost', count: Number(m[1]), source };
-    else if (BACKLOG_RE.test(text)) n = { kind: 'audit-backlog', count: 1, source };
-    else if ((m = JOURNAL_SUPPRESSED_RE.exec(text))) n = { kind: 'journal-suppressed', count: Number(m[1]), source };
-    else if ((m = JOURNAL_MISSED_RE.exec(text))) n = { kind: 'journal-missed', count: Number(m[1]), source };
+    if (writer === 'kernel') {
+      if ((m = SUPPRESSED_RE.exec(msg))) n = { kind: 'printk-suppressed', count: Number(m[1]), source };
+      else if ((m = AUDIT_LOST_RE.exec(msg))) n = { kind: 'audit-lost', count: Number(m[1]), source };
+      else if (BACKLOG_RE.test(msg)) n = { kind: 'audit-backlog', count: 1, source };
+    } else if (writer === 'journald') {
+      if ((m = JOURNAL_SUPPRESSED_RE.exec(msg))) n = { kind: 'journal-suppressed', count: Number(m[1]), source };
+      else if ((m = JOURNAL_MISSED_RE.exec(msg))) n = { kind: 'journal-missed', count: Number(m[1]), source };
+    }
     if (!n) return;
     if (time !== undefined) n.time = time;
-    const up = uptime ?? UPTIME_AT_START.exec(text)?.[1] ?? UPTIME_AFTER_HOST.exec(text)?.[1];
-    if (up !== undefined) n.uptime = Number(up);
+    if (uptime !== undefined) n.uptime = uptime;
     this.sink.loss?.(n);
   }
 

@@ -78,7 +78,8 @@ function hostIdent(rest: string, info: PrefixInfo): RegExpExecArray | undefined 
   const m = HOST_IDENT_RE.exec(rest);
   if (!m) return undefined;
   info.host = m[1];
-  if (m[2] === 'kernel') info.channel = 'kernel';
+  // the kernel's lines carry no pid: `kernel[4242]:` is a program that calls itself so
+  if (m[2] === 'kernel' && m[3] === undefined) info.channel = 'kernel';
   if (m[2] === 'audit' && m[3] !== undefined) {
     info.channel = 'audit';
     // journald's audit transport: `audit[PID]: AVC apparmor=...`
@@ -261,12 +262,11 @@ function decodeUncached(prefix: string, clock: ClockContext, header: string): Pr
     const info: PrefixInfo = { carrier: 'journal-short', time, timeApprox: approx || undefined };
     const rest = prefix.slice(m[0].length);
     const header = hostIdent(rest, info);
-    // kern.log keeps the kernel's uptime after the ident: `kernel: [  12.3] audit: ...`. Only
-    // there: what follows another ident is a program's text, which can hold `: [0.5] ` (an uptime
-    // that goes back reads as a reboot)
-    if (header !== undefined && header[2] === 'kernel') {
-      const up = /^\[\s*(\d+\.\d+)\] /.exec(rest.slice(header[0].length));
-      if (up) info.uptime = Number(up[1]);
+    // kern.log keeps the kernel's uptime after the ident: `kernel: [  12.3] audit: ...` (only
+    // there: what follows another ident is a program's text; see messageStart)
+    if (header !== undefined) {
+      const up = afterHeader(prefix, m[0].length + header[0].length, header, undefined).uptime;
+      if (up !== undefined) info.uptime = up;
     }
     return info;
   }
@@ -282,4 +282,65 @@ function decodeUncached(prefix: string, clock: ClockContext, header: string): Pr
     return info;
   }
   return { carrier: 'embedded' };
+}
+
+/** Where a line's message starts, who logged it, and the kernel's uptime when the line gives one. */
+export interface MessageStart {
+  /** The message's first character: what a process wrote can only stand from here on. */
+  at: number;
+  /** `kernel` after a dmesg clock; the syslog identifier after a journal or syslog header
+   * (`kernel`, `systemd-journald`, a program's); undefined for a message alone (journalctl -o cat).
+   * The kernel's own lines have no pid after it: `kernel[4242]:` is a program that calls itself so. */
+  ident: string | undefined;
+  pid?: string;
+  uptime?: number;
+}
+
+const KERNLOG_UPTIME_RE = /^\[\s*(\d+\.\d+)\] ?/;
+
+/**
+ * The start of the message on a line of text, read from the carrier's clock and header the way
+ * decodePrefix reads them. The kernel's own notices (a boot's banner, loss notices, kern.log's
+ * `[ uptime]`) are believed only here and only from their writer: a path in a record, or a
+ * program's log line (`logger 'kernel: [0.5] Linux version 9'`), can hold the same words further on.
+ */
+export function messageStart(line: string): MessageStart {
+  let m: RegExpExecArray | null;
+  let uptime: number | undefined;
+  let clockEnd = -1;
+  const c0 = line.charCodeAt(0);
+  if (c0 === 0x5b /* [ */ || c0 === 0x3c /* < */ || (c0 >= 0x61 && c0 <= 0x7a)) {
+    if ((m = UPTIME_RE.exec(line))) {
+      uptime = Number(m[2]);
+      clockEnd = m[0].length;
+    } else if ((m = CTIME_RE.exec(line))) clockEnd = m[0].length;
+  } else if (c0 >= 0x30 && c0 <= 0x39 && (m = ISO_RE.exec(line))) clockEnd = m[0].length;
+  if (clockEnd >= 0) {
+    // a kernel clock alone is dmesg's (the kernel's message follows); with `host ident:` after it, journalctl's
+    const rest = line.slice(clockEnd);
+    const h = rest.startsWith('audit: ') ? null : HOST_IDENT_RE.exec(rest);
+    if (h === null) return { at: clockEnd, ident: 'kernel', uptime };
+    return afterHeader(line, clockEnd + h[0].length, h, uptime);
+  }
+  if ((m = SYSLOG_RE.exec(line))) {
+    const h = HOST_IDENT_RE.exec(line.slice(m[0].length));
+    if (h !== null) return afterHeader(line, m[0].length + h[0].length, h, undefined);
+  }
+  return { at: 0, ident: undefined };
+}
+
+/** After `host ident[pid]: ` (HOST_IDENT_RE's match `h`, ending at `at`): kern.log's `[ uptime] ` is the kernel's too. */
+function afterHeader(line: string, at: number, h: RegExpExecArray, uptime: number | undefined): MessageStart {
+  const ident = h[2];
+  const pid = h[3];
+  if (ident === 'kernel' && pid === undefined && line.charCodeAt(at) === 0x5b /* [ */) {
+    const up = KERNLOG_UPTIME_RE.exec(line.slice(at));
+    if (up) return { at: at + up[0].length, ident, uptime: Number(up[1]) };
+  }
+  return pid === undefined ? { at, ident, uptime } : { at, ident, pid, uptime };
+}
+
+/** Whether the message is the kernel's: after a dmesg clock, or after `kernel:` with no pid. */
+export function byKernel(m: MessageStart): boolean {
+  return m.ident === 'kernel' && m.pid === undefined;
 }

@@ -3,7 +3,7 @@
  * line starts a boot, and a raw dmesg line's `[ uptime]` dates it relative to that boot. Pure
  * (lines in, facts out); called for every line, so the common case is a couple of character tests.
  */
-import { decimalIn, decodePrefix, type ClockContext } from '../parse/prefix.js';
+import { byKernel, decimalIn, decodePrefix, messageStart, type ClockContext } from '../parse/prefix.js';
 
 export interface LineFacts {
   /** The line is the kernel's banner: a boot. */
@@ -14,26 +14,7 @@ export interface LineFacts {
 
 // `[   12.345678] `, `<5>[   12.3] ` (dmesg -r), `kern  :info  : [   12.3] ` (dmesg -x)
 const LEADING_UPTIME_RE = /^(?:<\d+>)?(?:[a-z]+\s*:[a-z]+\s*: )?\[\s*(\d+\.\d+)\]/;
-/** The kern.log form's `[ uptime]`, read where the kernel's message starts (see kernelMessageAt). */
-const UPTIME_AT_RE = /\[\s*(\d+\.\d+)\]/y;
 export const BOOT_BANNER = 'Linux version ';
-// what may stand before the banner at the start of a line: nothing, a raw dmesg clock (uptime or
-// -T's date, also after -r's `<5>` and -x's `kern  :info  : `), a dmesg iso time (no space in it:
-// a record's text has spaces)
-const BANNER_PREFIX_RE = /^(?:(?:<\d+>)?(?:[a-z]+\s*:[a-z]+\s*: )?\[(?:\s*\d+\.\d+|[A-Z][a-z]{2} [A-Z][a-z]{2}\s+\d{1,2} \d\d:\d\d:\d\d \d{4})\]\s|\d{4}-\d\d-\d\dT\S+ )?$/;
-const UPTIME_PREFIX_RE = /^(?:|\[\s*\d+\.\d+\]\s)$/;
-
-/**
- * Where the kernel's own message starts on a syslog or journal line whose identifier is `kernel`
- * (`Nov 22 03:00:00 web-01 kernel: `), or -1. The header ends at the line's first `: ` (the clock's
- * colons are followed by digits); whatever a process put in a record comes after it, so a path
- * holding ` kernel: [1.0]` or `Linux version` cannot pass for the kernel's clock or banner (an
- * uptime that goes back reads as a reboot, and a banner starts one).
- */
-function kernelMessageAt(text: string): number {
-  const colon = text.indexOf(': ');
-  return colon >= 7 && text.startsWith(' kernel', colon - 7) ? colon + 2 : -1;
-}
 
 export function lineUptime(text: string): number | undefined {
   const c = text.charCodeAt(0);
@@ -45,11 +26,10 @@ export function lineUptime(text: string): number | undefined {
     const m = LEADING_UPTIME_RE.exec(text);
     if (m) return Number(m[1]);
   }
-  const at = kernelMessageAt(text);
-  if (at >= 0 && text.charCodeAt(at) === 0x5b /* [ */) {
-    UPTIME_AT_RE.lastIndex = at;
-    const m = UPTIME_AT_RE.exec(text);
-    if (m) return Number(m[1]);
+  // kern.log: `host kernel: [ 12.3] `, right after the header (not wherever a program wrote it)
+  if (text.includes(' kernel: [')) {
+    const m = messageStart(text);
+    if (byKernel(m)) return m.uptime;
   }
   return undefined;
 }
@@ -96,11 +76,9 @@ export function readLineFacts(text: string, clock: ClockContext): LineFacts {
   const at = text.indexOf(BOOT_BANNER);
   if (at < 0) return uptime === undefined ? NO_FACTS : { uptime };
   const facts: LineFacts = uptime === undefined ? {} : { uptime };
-  // the banner is the kernel's message itself: at the start of the line, after the carrier's clock,
-  // or after a `kernel:` identifier (and its clock); anywhere else it is text a process wrote
-  const message = kernelMessageAt(text);
-  const banner = BANNER_PREFIX_RE.test(text.slice(0, at)) || (message >= 0 && message <= at && UPTIME_PREFIX_RE.test(text.slice(message, at)));
-  if (!banner) return facts;
+  // the banner is the kernel's message itself, not words a program or a path holds further on
+  const m = messageStart(text);
+  if (m.at !== at || (m.ident !== undefined && !byKernel(m))) return facts;
   const prefix = text.slice(0, at);
   const info = decodePrefix(prefix, clock);
   const boot: NonNullable<LineFacts['boot']> = {};

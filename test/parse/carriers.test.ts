@@ -228,6 +228,64 @@ test('loss notices are reported, not dropped', () => {
   );
 });
 
+test("loss notices count only from their writer, at the start of its message: a program's text is no loss", () => {
+  const { loss } = parseLines(
+    [
+      // the real ones, in every text form that names its writer
+      'Nov 22 03:00:00 h kernel: kauditd_printk_skb: 3 callbacks suppressed',
+      'Nov 22 03:00:00 h kernel: [  100.1] kauditd_printk_skb: 4 callbacks suppressed',
+      '2026-11-22T03:00:00+0000 h kernel: audit: audit_lost=5 audit_rate_limit=0 audit_backlog_limit=64',
+      '[  100.1] h kernel: audit: backlog limit exceeded',
+      'kauditd_printk_skb: 6 callbacks suppressed',
+      '{"MESSAGE":"kauditd_printk_skb: 7 callbacks suppressed","_TRANSPORT":"kernel","__REALTIME_TIMESTAMP":"1795316400000000"}',
+      '{"MESSAGE":"Suppressed 8 messages from /system.slice/nginx.service","_TRANSPORT":"driver","SYSLOG_IDENTIFIER":"systemd-journald"}',
+      '{"MESSAGE":"Missed 9 kernel messages","_TRANSPORT":"driver","SYSLOG_IDENTIFIER":"systemd-journald"}',
+      '{"MESSAGE":"audit: audit_lost=10 audit_rate_limit=0 audit_backlog_limit=64","_TRANSPORT":"kernel"}',
+      '{"MESSAGE":"audit: backlog limit exceeded","_TRANSPORT":"kernel"}',
+      '{"MESSAGE":"audit: audit_backlog=65 > audit_backlog_limit=64","_TRANSPORT":"kernel"}',
+      // what any local user can write: `logger 'kauditd_printk_skb: 999 callbacks suppressed'`, also as `-t kernel`
+      'Nov 22 03:00:01 h mallory[4242]: kauditd_printk_skb: 999 callbacks suppressed',
+      'Nov 22 03:00:01 h mallory[4242]: audit: audit_lost=777 audit_rate_limit=0 audit_backlog_limit=64',
+      'Nov 22 03:00:01 h mallory[4242]: audit: backlog limit exceeded',
+      'Nov 22 03:00:01 h mallory[4242]: Suppressed 555 messages from /system.slice/nginx.service',
+      'Nov 22 03:00:01 h mallory[4242]: Missed 555 kernel messages',
+      'Nov 22 03:00:01 h kernel[4242]: kauditd_printk_skb: 999 callbacks suppressed',
+      'Nov 22 03:00:01 h kernel: mallory says kauditd_printk_skb: 999 callbacks suppressed',
+      'Nov 22 03:00:01 h systemd-journald[1]: mallory says Suppressed 555 messages',
+      '{"MESSAGE":"kauditd_printk_skb: 999 callbacks suppressed","_TRANSPORT":"syslog","SYSLOG_IDENTIFIER":"kernel"}',
+      '{"MESSAGE":"Suppressed 555 messages from x","_TRANSPORT":"syslog","SYSLOG_IDENTIFIER":"systemd-journald"}',
+      '{"MESSAGE":"audit: audit_lost=777","_TRANSPORT":"stdout"}',
+    ],
+    { year: 2026 },
+  );
+  assert.deepEqual(
+    loss.map((n) => [n.kind, n.count]),
+    [
+      ['printk-suppressed', 3],
+      ['printk-suppressed', 4],
+      ['audit-lost', 5],
+      ['audit-backlog', 1],
+      ['printk-suppressed', 6],
+      ['printk-suppressed', 7],
+      ['journal-suppressed', 8],
+      ['journal-missed', 9],
+      ['audit-lost', 10],
+      ['audit-backlog', 1],
+      ['audit-backlog', 1],
+    ],
+  );
+  assert.equal(loss[1].uptime, 100.1, "kern.log's uptime");
+  assert.equal(loss[3].uptime, 100.1, "the journal's monotonic clock");
+});
+
+test("a line from `kernel[PID]` is a program's, not the kernel's", () => {
+  const { records } = parseLines([`Nov 22 03:11:42 web-01 kernel[4242]: audit: type=1400 ${ID}: ${BODY}`], { year: 2026 });
+  assert.equal(records.length, 1);
+  assert.equal(records[0].channel, undefined);
+  const real = parseLines([`Nov 22 03:11:42 web-01 kernel: audit: type=1400 ${ID}: ${BODY}`], { year: 2026 });
+  assert.equal(real.records[0].channel, 'kernel');
+});
+
 test('garbage: cut lines and unknown kinds are counted with their line number; chatter is not', () => {
   const { records, unparsable, stats } = parseLines([
     'AppArmor: AppArmor Filesystem Enabled',

@@ -62,9 +62,8 @@ describe('boot lines', () => {
     const byExpression = (text: string): number | undefined => {
       const m = /^(?:<\d+>)?(?:[a-z]+\s*:[a-z]+\s*: )?\[\s*(\d+\.\d+)\]/.exec(text);
       if (m) return Number(m[1]);
-      // kern.log: right after a header whose identifier is `kernel` (the line's first `: `)
-      const header = /^(.*?): /s.exec(text);
-      const k = header && header[1].endsWith(' kernel') ? /^\[\s*(\d+\.\d+)\]/.exec(text.slice(header[0].length)) : null;
+      // kern.log and the journal: right after a syslog or iso clock, the host and the identifier `kernel`
+      const k = /^(?:[A-Z][a-z]{2}\s+\d{1,2} \d\d:\d\d:\d\d(?:\.\d+)?|\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)?)\s\S+ kernel: \[\s*(\d+\.\d+)\]/.exec(text);
       return k ? Number(k[1]) : undefined;
     };
     const lines = [
@@ -97,6 +96,11 @@ describe('boot lines', () => {
       'a kernel: [1.5]',
       ' kernel: [1.5]',
       'kernel: [1.5]',
+      '2026-11-22T03:00:00+0000 web-01 kernel: [ 1.0] x',
+      '2026-11-22T03:00:00.123456+00:00 web-01 kernel: [ 1.0]',
+      'Nov 22 03:00:00.123456 web-01 kernel: [ 7.0]x',
+      'Nov 22 03:00:00 web-01 kernel[0]: [ 7.0] x',
+      'Nov 22 03:00:00 web-01 mallory[4242]: kernel: [0.5] x',
     ];
     const walk = (dir: string): void => {
       for (const name of readdirSync(dir)) {
