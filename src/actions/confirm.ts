@@ -26,11 +26,21 @@ export interface ConfirmRequirement {
 export const ATTACK_WARNING =
   'This denial group looks like an attack. Complain mode, unloading or disabling would let the denied actions succeed, and complain mode gives no protection in a hostile environment. Respond to the intrusion first (isolate, investigate); loosen only if you are sure.';
 
-export function confirmationFor(plan: ActionPlan, verdict?: Verdict): ConfirmRequirement {
+/** When every record of the denial group came from a program's log line (AppArmorRecord.writer). */
+export const UNPROVEN_WARNING =
+  "Every record of this denial group came from a program's log line, not from the kernel: any program can write such text (logger, syslog()), so it proves no denial, and loosening the profile on its word is what a confined program that wrote it would want. Check the kernel's own log (journalctl -k, dmesg, audit.log) first.";
+
+/**
+ * How a plan is confirmed: by its consequence, by the profile's name typed for an unload, and with
+ * the name and a reason for a loosening against a likely attack or on evidence only a program
+ * wrote (`unproven`).
+ */
+export function confirmationFor(plan: ActionPlan, verdict?: Verdict, unproven = false): ConfirmRequirement {
   const tier: ConfirmTier = plan.action === 'unload' ? 'type-name' : plan.persists && plan.loosening ? 'consequence' : 'command';
   if (plan.loosening && verdict === 'likely-attack') {
     return { tier: 'type-name', typeName: true, reasonRequired: true, override: true, warning: ATTACK_WARNING };
   }
+  if (plan.loosening && unproven) return { tier: 'type-name', typeName: true, reasonRequired: true, override: false, warning: UNPROVEN_WARNING };
   return { tier, typeName: tier === 'type-name', reasonRequired: false, override: false };
 }
 

@@ -126,7 +126,8 @@ function sameTags(a: readonly string[], b: readonly string[]): boolean {
 /** Remembers a profile load for the denials that follow it (a status record's only effect). */
 function noteStatus(r: AppArmorRecord, seq: SequenceMemory): void {
   const t = seq.clock(r.time);
-  if (r.kind !== 'STATUS') return;
+  // a program's log line telling of a load is no load: it would make the denials that follow read as a profile starting up
+  if (r.kind !== 'STATUS' || r.writer !== undefined) return;
   const op = r.fields.operation ?? '';
   if ((op === 'profile_load' || op === 'profile_replace') && !isSkippedLoad(r)) seq.noteLoad(r.fields.name ?? r.fields.profile ?? '?', op, t);
 }
@@ -157,11 +158,14 @@ export function createClassifier(index: ProfileIndex | undefined, opts: Classifi
     const hasPid = r.fields.pid !== undefined;
     const prior = seq.priorAttacks(hasPid ? pid : undefined, profile, t);
     const load = seq.recentLoad(profile, parent, t);
-    if (ownAttack >= 2) for (const tag of noteTags) seq.noteAttack(hasPid ? pid : undefined, profile, tag, t);
+    // a program's log line tells of a denial; it is no evidence of what a process did, so it leaves
+    // no mark on the memory the kernel's records are read against (an attack of that pid, a repeat)
+    const evidence = r.writer === undefined;
+    if (ownAttack >= 2 && evidence) for (const tag of noteTags) seq.noteAttack(hasPid ? pid : undefined, profile, tag, t);
     // one object for every record: the cache reads it and keeps nothing of it
     seen.prior = prior;
     seen.load = load;
-    seen.repeated = seq.noteRepeat(e.key1, e.repeatKey, t);
+    seen.repeated = evidence ? seq.noteRepeat(e.key1, e.repeatKey, t) : false;
     const age = load ? String(Math.round(load.ageMs / 1000)) : '';
     return cache.result(e, r, seen, pid, age);
   };

@@ -97,6 +97,13 @@ export interface AppArmorRecord {
   carrier: Carrier;
   /** The channel the carrier belongs to, when its form says (a record quoted in other text: unknown). */
   channel?: Channel;
+  /**
+   * The program whose log line carried the record, when the carrier names one that is neither the
+   * kernel nor the audit subsystem (`mallory[4242]` of `host mallory[4242]: audit: ...`, journald's
+   * fields for a journal entry). Any program can write such a line (`logger`): it is text about a
+   * denial, not the kernel's record of one.
+   */
+  writer?: string;
   /** The audit record type: AVC, USER_AVC, APPARMOR_DENIED, 1400, ... */
   auditType?: string;
   source: SourceRef;

@@ -20,6 +20,7 @@ const META_KEYS = new Set([
   'source',
   'carrier',
   'channel',
+  'written_by',
   'audit_type',
   'context',
   'verdict',
@@ -51,6 +52,7 @@ function recordBase(r: AppArmorRecord): Record<string, unknown> {
   o.source = { name: r.source.name, line: r.source.line };
   o.carrier = r.carrier;
   if (r.channel !== undefined) o.channel = r.channel;
+  if (r.writer !== undefined) o.written_by = r.writer;
   if (r.auditType !== undefined) o.audit_type = r.auditType;
   if (r.context) o.context = r.context;
   if (r.undecoded) o.undecoded_hex = r.undecoded;
@@ -217,6 +219,7 @@ function metaJson(r: AppArmorRecord): string {
   // the carrier and the channel are the parser's own words, never a log's
   s += `,"carrier":"${r.carrier}"`;
   if (r.channel !== undefined) s += `,"channel":"${r.channel}"`;
+  if (r.writer !== undefined) s += `,"written_by":${inertString(r.writer)}`;
   if (r.auditType !== undefined) s += `,"audit_type":${inertString(r.auditType)}`;
   if (r.context) s += `,"context":${jsonInert(JSON.stringify(r.context))}`;
   if (r.undecoded) s += `,"undecoded_hex":${jsonInert(JSON.stringify(r.undecoded))}`;

@@ -24,5 +24,7 @@ export function recordLine(r: AppArmorRecord, opts: { utc?: boolean } = {}): str
   const mask = recordMask(r) ?? '';
   const what = r.kind === 'STATUS' ? `${f.operation ?? ''} ${f.name ?? ''}` : `${f.operation ?? ''} ${recordTarget(r) ?? ''}${mask ? ` (${mask})` : ''}`;
   const who = `${recordProfile(r) ?? '?'}${f.comm ? ` comm=${f.comm}` : ''}${f.pid ? ` pid=${f.pid}` : ''}`;
-  return safeText(`${formatTime(r.time, !!opts.utc)}${r.timeApprox ? '~' : ' '} ${pad(r.kind, 7)} ${verdict}${pad(who, 40)} ${what}  [${r.source.name}:${r.source.line}]`);
+  // a program's log line is text about a denial (AppArmorRecord.writer)
+  const writer = r.writer !== undefined ? `  (written by ${r.writer}, not the kernel)` : '';
+  return safeText(`${formatTime(r.time, !!opts.utc)}${r.timeApprox ? '~' : ' '} ${pad(r.kind, 7)} ${verdict}${pad(who, 40)} ${what}${writer}  [${r.source.name}:${r.source.line}]`);
 }

@@ -14,6 +14,8 @@ export interface JsonEntry {
   time?: number;
   uptime?: number;
   transport?: string;
+  /** The program that logged the entry, when journald's transport says a program did (see AppArmorRecord.writer). */
+  writer?: string;
   auditId?: AuditId;
   auditType?: string;
   /** Rebuilt from _AUDIT_FIELD_* when MESSAGE is missing but journald parsed the record. */
@@ -64,6 +66,12 @@ export function parseJsonEntry(line: string): JsonEntry | undefined {
   else e.message = journalText(o.MESSAGE);
   e.host = journalText(o._HOSTNAME);
   e.transport = journalText(o._TRANSPORT);
+  if (e.transport !== undefined && e.transport !== 'kernel' && e.transport !== 'audit') {
+    // journald's own fields (underscored) no program can set; the identifier it can
+    const ident = journalText(o.SYSLOG_IDENTIFIER) ?? journalText(o._COMM) ?? 'a program';
+    const pid = journalText(o._PID);
+    e.writer = pid !== undefined && /^\d+$/.test(pid) ? `${ident}[${pid}]` : ident;
+  }
   const rt = journalText(o.__REALTIME_TIMESTAMP);
   if (rt && /^\d+$/.test(rt)) e.time = Math.floor(Number(rt) / 1000);
   const mono = journalText(o._SOURCE_MONOTONIC_TIMESTAMP);

@@ -318,6 +318,7 @@ export class LineParser {
     // journald's own field, which no log line can set
     if (e.kind === 'dmesg' || e.transport === 'kernel') ov.channel = 'kernel';
     else if (e.transport === 'audit') ov.channel = 'audit';
+    else if (e.writer !== undefined) ov.writer = e.writer;
     if (e.message === undefined) {
       if (e.messageWasNull) {
         this.stats.nullMessages++;

@@ -17,6 +17,8 @@ export interface PrefixInfo {
   auditType?: string;
   /** The kernel log or the audit channel, when the carrier's form says which. */
   channel?: Channel;
+  /** The program that wrote the line, when its header names one other than the kernel and the audit subsystem. */
+  writer?: string;
 }
 
 export interface ClockContext {
@@ -80,12 +82,12 @@ function hostIdent(rest: string, info: PrefixInfo): RegExpExecArray | undefined 
   info.host = m[1];
   // the kernel's lines carry no pid: `kernel[4242]:` is a program that calls itself so
   if (m[2] === 'kernel' && m[3] === undefined) info.channel = 'kernel';
-  if (m[2] === 'audit' && m[3] !== undefined) {
+  else if (m[2] === 'audit' && m[3] !== undefined) {
     info.channel = 'audit';
     // journald's audit transport: `audit[PID]: AVC apparmor=...`
     const typeWord = /^([A-Z_0-9]+) /.exec(rest.slice(m[0].length));
     if (typeWord) info.auditType = typeWord[1];
-  }
+  } else if (m[2] !== 'audit') info.writer = m[3] === undefined ? m[2] : `${m[2]}[${m[3]}]`;
   return m;
 }
 

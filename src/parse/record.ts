@@ -53,6 +53,9 @@ export interface Overrides {
   auditId?: AuditId;
   auditType?: string;
   channel?: Channel;
+  /** The program that wrote the line, from the carrier's own fields (journald's): what the line's
+   * text says of its channel (`audit: ...` reads as the kernel's) is then no channel at all. */
+  writer?: string;
 }
 
 export interface ParsedLine {
@@ -160,8 +163,10 @@ export function newRecord(
   const host = ov.host ?? info.host;
   if (host !== undefined) r.host = host;
   if (auditType !== undefined) r.auditType = auditType;
-  const channel = ov.channel ?? info.channel;
+  const channel = ov.writer !== undefined ? ov.channel : (ov.channel ?? info.channel);
   if (channel !== undefined) r.channel = channel;
+  const writer = ov.writer ?? info.writer;
+  if (writer !== undefined) r.writer = writer;
   return r;
 }
 

@@ -417,6 +417,7 @@ export class TimelineBuilder {
     if (f.pid !== undefined) change.pid = own(f.pid);
     if (f.comm !== undefined) change.comm = own(f.comm);
     if (r.auditId !== undefined) change.auditId = own(r.auditId);
+    if (r.writer !== undefined) change.writer = own(r.writer);
     const profile = rootProfile(change.profile);
     const event: TimelineEvent = { type: 'profile', at, change };
     const t = at.time;
@@ -429,9 +430,10 @@ export class TimelineBuilder {
         inc.addChange(at, change);
         event.incidentId = inc.seq;
       }
-      const action = this.confirmAction(change, t, at);
+      // a program's line about a change is shown, and neither confirms an action nor starts what follows
+      const action = change.writer === undefined ? this.confirmAction(change, t, at) : undefined;
       if (action) event.actionId = action.id;
-      if (change.op !== 'other' && (this.lastChange.has(profile) || this.lastChange.size < MAX_PROFILES_TRACKED)) this.lastChange.set(profile, { at, change });
+      if (change.writer === undefined && change.op !== 'other' && (this.lastChange.has(profile) || this.lastChange.size < MAX_PROFILES_TRACKED)) this.lastChange.set(profile, { at, change });
     }
     this.pushEvent(event, event.incidentId !== undefined || event.actionId !== undefined);
   }

@@ -208,6 +208,7 @@ export function incidentRows(t: Timeline, inc: Incident, esc: Esc, clock: (ms: n
   let order = 0;
   for (const k of inc.keyRecords) {
     const facts = [processText(k, esc)];
+    if (k.writer !== undefined) facts.push(`written by ${esc(k.writer)} (a program's log line, not the kernel's: it proves no denial)`);
     if (k.count > 1) {
       const until = k.lastTime !== undefined && k.at.time !== undefined ? clock(k.lastTime) : undefined;
       facts.push(`×${k.count}${until !== undefined && until !== clock(k.at.time!) ? ` until ${until}` : ''}`);

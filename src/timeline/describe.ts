@@ -44,7 +44,8 @@ const CHANGE_VERB: Record<ProfileChange['op'], string> = { load: 'loaded', repla
 export function changeText(c: ProfileChange, esc: Esc): string {
   const what = c.op === 'other' ? `profile ${esc(c.operation)}: ${esc(c.profile)}` : `profile ${CHANGE_VERB[c.op]}: ${esc(c.profile)}`;
   const by = c.comm !== undefined ? ` by ${processText(c, esc)}` : '';
-  return `${what}${by}${c.info !== undefined ? ` (${esc(c.info)})` : ''}`;
+  const writer = c.writer !== undefined ? `, written by ${esc(c.writer)} (a program's log line, not the kernel's)` : '';
+  return `${what}${by}${c.info !== undefined ? ` (${esc(c.info)})` : ''}${writer}`;
 }
 
 /** Several loads/replaces at once (a boot, a package upgrade): `6 profiles loaded: a, b, c`. */

@@ -25,7 +25,9 @@ const DROPPED_TOLD_APART = 192;
 export function accessKeyPlain(r: AppArmorRecord, verdict: string): number {
   const f = r.fields;
   // 53 bits: collisions are not a practical concern here
-  return hashString53(`${r.kind}\u0000${f.operation ?? ''}\u0000${recordTarget(r) ?? ''}\u0000${recordMask(r) ?? ''}\u0000${recordProfile(r) ?? ''}\u0000${verdict}`);
+  const key = `${r.kind}\u0000${f.operation ?? ''}\u0000${recordTarget(r) ?? ''}\u0000${recordMask(r) ?? ''}\u0000${recordProfile(r) ?? ''}\u0000${verdict}`;
+  // a program's line about the same access is kept apart from the kernel's record of it
+  return hashString53(r.writer === undefined ? key : `${key}\u0000${r.writer}`);
 }
 
 /**
@@ -35,6 +37,8 @@ export function accessKeyPlain(r: AppArmorRecord, verdict: string): number {
  * on a record. Direct-mapped, the last key per place.
  */
 export function accessKey(r: AppArmorRecord, verdict: string): number {
+  // the digest leaves the writer out (it is no field): such a record, rare, is keyed in full
+  if (r.writer !== undefined) return accessKeyPlain(r, verdict);
   const d = digestOf(r);
   const i = d.cls1 & (MEMO - 1);
   if (memoCls1[i] === d.cls1 && memoCls2[i] === d.cls2 && memoVerdict[i] === verdict) return memoKey[i];
@@ -193,6 +197,7 @@ function toKeyRecord(r: AppArmorRecord, verdict: TimelineVerdict, at: TimePoint)
   const detail = [f.signal !== undefined ? `signal=${f.signal}` : '', sockType].filter(Boolean).join(' ');
   if (detail) k.detail = shared(detail);
   if (r.auditId !== undefined) k.auditId = own(r.auditId);
+  if (r.writer !== undefined) k.writer = shared(r.writer);
   const reasons = r.classification?.reasons;
   if (reasons && reasons.length) k.reasons = reasons.slice(0, 3).map((x) => shared(x));
   return k;

@@ -49,6 +49,9 @@ export interface KeyRecord {
   /** Classifier reasons for this access (at most three). */
   reasons?: string[];
   auditId?: string;
+  /** The program whose log line carried these records (AppArmorRecord.writer): text about a
+   * denial, not the kernel's record of one. Kept apart from the same access the kernel logged. */
+  writer?: string;
   /** Evidence: the first occurrence's input and line. */
   source: SourceRef;
 }
@@ -64,6 +67,8 @@ export interface ProfileChange {
   comm?: string;
   source: SourceRef;
   auditId?: string;
+  /** The program whose log line told of it (AppArmorRecord.writer): no change the kernel reported. */
+  writer?: string;
 }
 
 /** An operator action from the action journal: its intent and result merged by id. */

@@ -44,6 +44,10 @@ export interface DenialGroup {
   comms: string[];
   /** Hosts the records came from (the carrier's host field), at most MAX_HOSTS. */
   hosts?: string[];
+  /** Records whose line a program wrote (AppArmorRecord.writer): text about a denial, not the
+   * kernel's record of one; and those programs, at most MAX_WRITERS. */
+  byProgram?: number;
+  writers?: string[];
   firstSeen?: number;
   lastSeen?: number;
   /** Arrival order of the first and the latest record: a stable tiebreak when times are missing. */
@@ -130,6 +134,7 @@ const MAX_PIDS = 16;
 const MORE_PIDS_TOLD_APART = 48;
 const MAX_COMMS = 8;
 const MAX_HOSTS = 16;
+const MAX_WRITERS = 8;
 const FIRST_SAMPLES = 2;
 const LAST_SAMPLES = 3;
 
@@ -293,6 +298,11 @@ export class DenialStore {
     if (comm !== undefined && !g.comms.includes(comm) && g.comms.length < MAX_COMMS) g.comms.push(comm);
     const hosts = (g.hosts ??= []);
     if (r.host !== undefined && !hosts.includes(r.host) && hosts.length < MAX_HOSTS) hosts.push(r.host);
+    if (r.writer !== undefined) {
+      g.byProgram = (g.byProgram ?? 0) + 1;
+      const writers = (g.writers ??= []);
+      if (!writers.includes(r.writer) && writers.length < MAX_WRITERS) writers.push(r.writer);
+    }
     if (r.time !== undefined) {
       if (g.firstSeen === undefined || r.time < g.firstSeen) g.firstSeen = r.time;
       if (g.lastSeen === undefined || r.time > g.lastSeen) g.lastSeen = r.time;
@@ -411,6 +421,7 @@ export class DenialStore {
       // lastSeq moves with every record the group takes: an equal one means an unchanged group.
       if (!copy || copy.lastSeq !== g.lastSeq || copy.verdict !== g.verdict) {
         copy = { ...g, pids: g.pids.slice(), comms: g.comms.slice(), hosts: g.hosts?.slice(), kinds: g.kinds.slice(), samples: g.samples.slice() };
+        if (g.writers) copy.writers = g.writers.slice();
         this.copies.set(g, copy);
       }
       groups.push(copy);

@@ -71,6 +71,25 @@ describe('confirmation tiers', () => {
     assert.equal(confirmationProblem(unload, buildPlan('unload', target), { typedName: 'nginx' }), 'type the profile name (/usr/sbin/nginx) to confirm');
     assert.equal(confirmationProblem(unload, buildPlan('unload', target), { typedName: '/usr/sbin/nginx' }), undefined);
   });
+  it("evidence only a program's log line gave makes every loosening action need the name and a reason", () => {
+    for (const a of ['complain', 'complain-runtime', 'unload', 'disable'] as const) {
+      const plan = buildPlan(a, target);
+      const req = confirmationFor(plan, 'missing-rule', true);
+      assert.equal(req.typeName, true, a);
+      assert.equal(req.reasonRequired, true, a);
+      assert.equal(req.override, false, a);
+      assert.match(req.warning ?? '', /came from a program's log line/);
+      assert.match(confirmationProblem(req, plan, { typedName: '/usr/sbin/nginx' }) ?? '', /^give a reason$/);
+      const lines = dialogLines(openConfirm({ plan, verdict: 'missing-rule', unproven: true }), 100, MONO_THEME)
+        .map((l) => l.map((x) => x.text).join(''))
+        .join('\n');
+      assert.match(lines, /WARNING: Every record of this denial group came from a program's log line/);
+      assert.doesNotMatch(lines, /likely attack/);
+    }
+    // taking it back (enforce, load) loosens nothing: no such demand
+    assert.equal(confirmationFor(buildPlan('enforce', target), undefined, true).reasonRequired, false);
+  });
+
   it('a likely attack makes every loosening action need the name and a reason, as an override', () => {
     for (const a of ['complain', 'complain-runtime', 'unload', 'disable'] as const) {
       const plan = buildPlan(a, target);

@@ -210,3 +210,23 @@ test('fields that differ from ones met before only in the pid are written as the
   }
   assert.ok(n > 200);
 });
+
+test("a record a program's log line carried says which program in written_by, after channel; the kernel's say nothing", () => {
+  const [forged, real] = parse([
+    kline(0, 'DENIED', 'operation="open" profile="svc" name="/x" pid=7 comm="svc" requested_mask="r" denied_mask="r"').replace(' kernel: ', ' mallory[4242]: '),
+    kline(1, 'DENIED', 'operation="open" profile="svc" name="/x" pid=7 comm="svc" requested_mask="r" denied_mask="r"'),
+  ]);
+  const f = JSON.parse(recordToNdjson(forged)) as Record<string, unknown>;
+  assert.equal(f.written_by, 'mallory[4242]');
+  assert.equal(f.channel, undefined);
+  assert.deepEqual(Object.keys(f).slice(Object.keys(f).indexOf('carrier'), Object.keys(f).indexOf('carrier') + 2), ['carrier', 'written_by']);
+  assert.equal(recordToNdjson(forged), `${JSON.stringify(recordToJson(forged))}\n`);
+  const k = JSON.parse(recordToNdjson(real)) as Record<string, unknown>;
+  assert.equal(k.written_by, undefined);
+  assert.equal(k.channel, 'kernel');
+  // a field of the record named like the member is the record's own, renamed
+  const [named] = parse([kline(2, 'DENIED', 'operation="open" profile="svc" name="/x" written_by="me" pid=7 comm="svc"').replace(' kernel: ', ' mallory[4242]: ')]);
+  const n = JSON.parse(recordToNdjson(named)) as Record<string, unknown>;
+  assert.equal(n.field_written_by, 'me');
+  assert.equal(n.written_by, 'mallory[4242]');
+});

@@ -286,6 +286,33 @@ test("a line from `kernel[PID]` is a program's, not the kernel's", () => {
   assert.equal(real.records[0].channel, 'kernel');
 });
 
+test("a record a program's log line carried names that program; the kernel's and the audit subsystem's name none", () => {
+  const json = (transport: string, more = '') =>
+    `{"MESSAGE":"audit: type=1400 ${ID.replace(/"/g, '\\"')}: ${BODY.replace(/"/g, '\\"')}","_TRANSPORT":"${transport}"${more},"__REALTIME_TIMESTAMP":"1795317102480000"}`;
+  const cases: [string, string | undefined, string | undefined][] = [
+    [`Nov 22 03:11:42 web-01 nginx[1234]: audit: type=1400 ${ID}: ${BODY}`, 'nginx[1234]', undefined],
+    [`Nov 22 03:11:42 web-01 kernel[4242]: audit: type=1400 ${ID}: ${BODY}`, 'kernel[4242]', undefined],
+    [`2026-11-22T03:11:42+0000 web-01 relay: audit: type=1400 ${ID}: ${BODY}`, 'relay', undefined],
+    [`[ 1.000000] web-01 mallory[9]: audit: type=1400 ${ID}: ${BODY}`, 'mallory[9]', undefined],
+    [json('syslog', ',"SYSLOG_IDENTIFIER":"mallory","_PID":"9"'), 'mallory[9]', undefined],
+    [json('stdout', ',"_COMM":"php-fpm"'), 'php-fpm', undefined],
+    [json('journal'), 'a program', undefined],
+    [`Nov 22 03:11:42 web-01 kernel: audit: type=1400 ${ID}: ${BODY}`, undefined, 'kernel'],
+    [`Nov 22 03:11:42 web-01 audit[2211]: AVC ${BODY}`, undefined, 'audit'],
+    [`[ 1790.123456] audit: type=1400 ${ID}: ${BODY}`, undefined, 'kernel'],
+    [`type=AVC msg=${ID}: ${BODY}`, undefined, 'audit'],
+    [json('kernel'), undefined, 'kernel'],
+    [json('audit'), undefined, 'audit'],
+  ];
+  for (const [line, writer, channel] of cases) {
+    const { records } = parseLines([line], { year: 2026 });
+    assert.equal(records.length, 1, line);
+    assert.equal(records[0].writer, writer, line);
+    // a program's `audit: ...` message is no kernel line, whatever its text says
+    assert.equal(records[0].channel, channel, line);
+  }
+});
+
 test('garbage: cut lines and unknown kinds are counted with their line number; chatter is not', () => {
   const { records, unparsable, stats } = parseLines([
     'AppArmor: AppArmor Filesystem Enabled',

@@ -2,6 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DenialStore } from '../../src/tui/denial-store.js';
 import { denial, status } from './fixtures.js';
+import { detailLines } from '../../src/tui/views/denial-detail.js';
+import { effectPrefix } from '../../src/tui/views/denial-list.js';
+import { MONO_THEME } from '../../src/tui/theme.js';
 
 test('groups denials by profile, operation, target and mask', () => {
   const s = new DenialStore();
@@ -186,4 +189,26 @@ test('a pid left out counts once however often it comes back, and a collapsed ro
   const g = s.snapshot().groups[0];
   assert.equal(g.count, 220);
   assert.deepEqual([g.pids.length, g.pidsMore, g.pidsMoreAtLeast], [16, 4, undefined]);
+});
+
+test("counts a group's records that a program's log line carried, names those programs, and the detail says what that means", () => {
+  const s = new DenialStore();
+  const forged = (writer: string) => Object.assign(denial({ pid: '7' }, { time: 1000 }), { writer });
+  s.add(forged('mallory[4242]'));
+  s.add(forged('mallory[4242]'));
+  s.add(forged('\u001b[31mevil'));
+  let [g] = s.snapshot().groups;
+  assert.equal(g.byProgram, 3);
+  assert.deepEqual(g.writers, ['mallory[4242]', '\u001b[31mevil']);
+  assert.equal(effectPrefix(g), 'UNPROVEN ');
+  const text = (lines: ReturnType<typeof detailLines>) => lines.map((l) => l.map((x) => x.text).join('')).join('\n');
+  const detail = text(detailLines({ group: g, now: 2000, utc: true, width: 200, theme: MONO_THEME }));
+  assert.match(detail, /Every record came from a program's log line \(mallory\[4242\], .*evil\), not from the kernel/);
+  assert.ok(!detail.includes('\u001b'), 'a writer is log text: escaped');
+  s.add(denial({ pid: '7' }, { time: 1500 }));
+  [g] = s.snapshot().groups;
+  assert.equal(g.byProgram, 3);
+  assert.equal(g.count, 4);
+  assert.equal(effectPrefix(g), '', "the kernel's own record proves it");
+  assert.match(text(detailLines({ group: g, now: 2000, utc: true, width: 200, theme: MONO_THEME })), /3 of 4 records came from a program's log line .*only the others prove one/);
 });

@@ -19,6 +19,15 @@ export interface AllowGroup {
   mask?: string;
   classification?: Classification;
   samples?: AppArmorRecord[];
+  /** Its records, and those whose line a program wrote (AppArmorRecord.writer), with those programs. */
+  count?: number;
+  byProgram?: number;
+  writers?: string[];
+}
+
+/** Every record of the group came from a program's log line: text about a denial, not the kernel's record of one. */
+export function writtenByProgramsOnly(g: AllowGroup | undefined): boolean {
+  return g?.byProgram !== undefined && g.byProgram >= (g.count ?? 1);
 }
 
 export type AllowChoice = { ok: true; profile: string; items: AllowItem[] } | { ok: false; title: string; lines: string[] };
@@ -51,6 +60,17 @@ export function allowChoice(selected: AllowGroup | undefined, marked: AllowGroup
         attack.classification?.suggestion?.text ?? '',
         'No rule is applied for a likely attack. Nothing was tried.',
       ].filter(Boolean),
+    };
+  }
+  const forged = list.find(writtenByProgramsOnly);
+  if (forged) {
+    return {
+      ok: false,
+      title: "Allow: refused (not the kernel's record)",
+      lines: [
+        `${forged.profile} ${forged.operation ?? ''} ${forged.target ?? ''}: every record of it came from a program's log line (${(forged.writers ?? []).join(', ') || 'a program'}), not from the kernel or the audit subsystem. Any program can write such text, so it proves no denial, and a rule added on its word widens the profile for whoever wrote it.`,
+        'No rule is applied. Nothing was tried.',
+      ],
     };
   }
   const items: AllowItem[] = [];

@@ -14,7 +14,7 @@ import { readDisableLink, readLoadedProfiles } from '../../actions/kernel-state.
 import type { ActionJournalEntry } from '../../model/action.js';
 import type { AppArmorRecord, Verdict } from '../../model/record.js';
 import { AllowRun } from './allow-run.js';
-import type { AllowGroup } from './allow-flow.js';
+import { writtenByProgramsOnly, type AllowGroup } from './allow-flow.js';
 import { CLOSED, dialogKey, openConfirm, type DialogKey, type DialogState } from './dialog-state.js';
 
 export type ActionVerb = 'complain' | 'unload' | 'disable' | 'undo' | 'allow';
@@ -160,15 +160,25 @@ export class ActionController {
       this.set({ kind: 'message', title: `${verb}: nothing to change`, lines: [pointless, 'Nothing was tried.'] });
       return;
     }
+    // asked of the selected group only: a profile chosen from the profiles table brings no evidence of its own
+    const unproven = writtenByProgramsOnly(subject.group);
     if (verb === 'complain') {
       const persistent = buildPlan('complain', r.target);
       const runtime = buildPlan('complain-runtime', r.target);
-      if (this.deps.hasCommand('aa-complain')) this.set(openConfirm({ plan: persistent, alternative: runtime, note: attackNote, verdict, trigger }));
+      if (this.deps.hasCommand('aa-complain')) this.set(openConfirm({ plan: persistent, alternative: runtime, note: attackNote, verdict, unproven, trigger }));
       else
-        this.set(openConfirm({ plan: runtime, note: ['aa-complain is not installed (apparmor-utils): only the runtime change is possible.', attackNote].filter(Boolean).join(' '), verdict, trigger }));
+        this.set(
+          openConfirm({
+            plan: runtime,
+            note: ['aa-complain is not installed (apparmor-utils): only the runtime change is possible.', attackNote].filter(Boolean).join(' '),
+            verdict,
+            unproven,
+            trigger,
+          }),
+        );
       return;
     }
-    this.set(openConfirm({ plan: buildPlan(verb, r.target), note: attackNote, verdict, trigger }));
+    this.set(openConfirm({ plan: buildPlan(verb, r.target), note: attackNote, verdict, unproven, trigger }));
   }
 
   /** Why `verb` would change nothing in the kernel's state now (undefined: it would, or the state is unreadable). */

@@ -76,7 +76,7 @@ function button(label: string, focused: boolean): string {
 function confirmLines(s: ConfirmState, width: number, t: Theme): Line[] {
   const lines: Line[] = [title(`${TITLE[s.plan.action] ?? s.plan.action}: ${safe(s.plan.target.profile)}`, width, t)];
   if (s.req.warning) {
-    for (const l of wrap(`WARNING (likely attack): ${s.req.warning}`, width)) lines.push([seg(l, { bold: true, color: t.bad })]);
+    for (const l of wrap(`WARNING${s.req.override ? ' (likely attack)' : ''}: ${s.req.warning}`, width)) lines.push([seg(l, { bold: true, color: t.bad })]);
   }
   if (s.plan.warning) for (const l of wrap(`WARNING: ${safe(s.plan.warning)}`, width)) lines.push([seg(l, { bold: true, color: t.bad })]);
   lines.push(...planFacts(s.plan, width, t));

@@ -21,6 +21,8 @@ export interface ConfirmState {
   /** Why there is no alternative, when that matters (apparmor-utils absent). */
   note?: string;
   verdict?: Verdict;
+  /** Every record of the subject came from a program's log line (see confirmationFor). */
+  unproven?: boolean;
   req: ConfirmRequirement;
   focus: Focus;
   typed: string;
@@ -87,8 +89,8 @@ export function focusOrder(req: ConfirmRequirement): Focus[] {
   return [...(req.typeName ? (['name'] as const) : []), ...(req.reasonRequired ? (['reason'] as const) : []), 'cancel', 'proceed'];
 }
 
-export function openConfirm(p: { plan: ActionPlan; alternative?: ActionPlan; note?: string; verdict?: Verdict; trigger?: ConfirmState['trigger']; undoOf?: string }): ConfirmState {
-  const req = confirmationFor(p.plan, p.verdict);
+export function openConfirm(p: { plan: ActionPlan; alternative?: ActionPlan; note?: string; verdict?: Verdict; unproven?: boolean; trigger?: ConfirmState['trigger']; undoOf?: string }): ConfirmState {
+  const req = confirmationFor(p.plan, p.verdict, p.unproven);
   return { kind: 'confirm', ...p, req, focus: focusOrder(req)[0], typed: '', reason: '' };
 }
 

@@ -79,6 +79,14 @@ export function detailLines(p: Omit<DenialDetailProps, 'height' | 'scroll'>): Li
     `${g.count} record${g.count === 1 ? '' : 's'} (${g.kinds.join(', ')}) · pids ${g.pids.map(safe).join(', ') || '-'}${g.pidsMore ? ` +${g.pidsMoreAtLeast ? 'at least ' : ''}${g.pidsMore} more` : ''} · comm ${g.comms.map(safe).join(', ') || '-'}`,
   );
   text(`first ${dateTime(g.firstSeen, utc, tz)} (${relTime(g.firstSeen, now)}) · last ${dateTime(g.lastSeen, utc, tz)} (${relTime(g.lastSeen, now)})`);
+  if (g.byProgram) {
+    // a program's log line is text about a denial: anyone can write one (logger)
+    const all = g.byProgram >= g.count;
+    text(
+      `${all ? 'Every record' : `${g.byProgram} of ${g.count} records`} came from a program's log line (${(g.writers ?? []).map(safe).join(', ')}), not from the kernel: any program can write such text, so ${all ? 'nothing here proves a denial' : 'only the others prove one'}`,
+      { bold: true, color: t.bad },
+    );
+  }
   if (p.shape) out.push([seg(`  ${p.shape}`, { color: t.verdict[g.verdict] })]);
   out.push([]);
   if (cls) {

@@ -76,10 +76,15 @@ function pidText(i: DenialGroup): string {
 
 /** DENIED is the usual case; an access that was ALLOWED (complain mode) or KILLED says so first. */
 export function effectPrefix(i: DenialGroup): string {
-  return i.kinds
-    .filter((k) => k !== 'DENIED')
-    .map((k) => `${k} `)
-    .join('');
+  // every record a program's log line, none the kernel's (the detail says which program)
+  const unproven = i.byProgram !== undefined && i.byProgram >= i.count ? 'UNPROVEN ' : '';
+  return (
+    unproven +
+    i.kinds
+      .filter((k) => k !== 'DENIED')
+      .map((k) => `${k} `)
+      .join('')
+  );
 }
 
 /** Where a collapsed row's pattern first says what varies (`*`, `@{pid}`, `[0-9]*`). */

@@ -122,3 +122,30 @@ test('a on a denial fixed by a profile flag (a deleted entry) says where the fla
   assert.equal(host.calls().length, 0, 'no check, no reload');
   ctl.close();
 });
+
+test("a refuses a denial group every record of which a program's log line carried: no rule on a program's word", async () => {
+  const forged = missing('/srv/www/index.html', '/srv/www/index.html r,');
+  forged.writer = 'nginx[4242]';
+  const before = readFileSync(nginx(), 'utf8');
+  const { app, frame } = setup([forged]);
+  await until(() => frame().includes('? help'), 'first frame');
+  assert.match(frame(), /UNPROVEN \/srv\/ww/, 'the row says so');
+  await new Promise((r) => setImmediate(r));
+  await keys(app, 'a');
+  await until(() => frame().includes("Allow: refused (not the kernel's record)"), 'the refusal');
+  assert.match(frame(), /nginx\[4242\]/);
+  assert.match(frame(), /Nothing was tried/);
+  assert.equal(readFileSync(nginx(), 'utf8'), before);
+  assert.ok(!existsSync(local()), 'nothing written');
+});
+
+test("a takes a group the kernel logged too, whatever a program's line also said", async () => {
+  const forged = missing('/srv/www/index.html', '/srv/www/index.html r,');
+  forged.writer = 'nginx[4242]';
+  const { app, frame } = setup([forged, missing('/srv/www/index.html', '/srv/www/index.html r,')]);
+  await until(() => frame().includes('? help'), 'first frame');
+  assert.ok(!frame().includes('UNPROVEN'));
+  await new Promise((r) => setImmediate(r));
+  await keys(app, 'a');
+  await until(() => frame().includes('Allow: add the suggested rule to /usr/sbin/nginx'), 'the allow dialog');
+});

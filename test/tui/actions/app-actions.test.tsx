@@ -54,3 +54,22 @@ test('u on a likely attack opens the dialog in the view; typed keys go to the di
   await until(() => frame().includes('OK verified: /usr/sbin/nginx now enforce'), 'the undo verified');
   assert.match(host.loaded(), /^\/usr\/sbin\/nginx \(enforce\)$/m);
 });
+
+test("c on a group only a program's log line told of: the dialog says so and wants the name and a reason", async () => {
+  const store = new DenialStore();
+  const forged = denial({ operation: 'open', name: '/srv/www/index.html', requested_mask: 'r', denied_mask: 'r' }, { verdict: 'missing-rule', time: NOW - 12_000 });
+  forged.writer = 'mallory[4242]';
+  store.add(forged);
+  const { app, frame } = mountWithActions(host, store, { rows: 40, now: NOW });
+  mounted.push(app);
+  await until(() => frame().includes('? help'), 'first frame');
+  await new Promise((r) => setImmediate(r));
+  await keys(app, 'c');
+  await until(() => frame().includes('Complain'), 'the complain dialog');
+  assert.match(frame(), /WARNING: Every record of this denial group came from a program's log line/);
+  assert.ok(!frame().includes('(likely attack)'));
+  // Proceed without the name: refused, nothing run
+  await keys(app, '\r', '\r', '\u001b[C', '\r');
+  await until(() => /type the profile name/.test(frame()), 'the name asked for');
+  assert.equal((await readJournal(host.journal)).length, 0);
+});
