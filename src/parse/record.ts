@@ -128,6 +128,20 @@ export function newFields(): Record<string, string> {
 }
 
 /**
+ * A D-Bus denial in the bus daemon's own log line (`dbus-daemon[4332]: apparmor="DENIED"
+ * operation="dbus_signal" ...`): the daemon mediates D-Bus for AppArmor and, where it cannot reach
+ * the audit subsystem (a session bus), tells its denials this way. Its line is where such a
+ * denial is told, not a program's word about one (AppArmorRecord.writer).
+ */
+function mediatorsOwn(writer: string, fields: Record<string, string>): boolean {
+  const op = fields.operation;
+  if (op === undefined || !op.startsWith('dbus_')) return false;
+  const bracket = writer.indexOf('[');
+  const name = bracket < 0 ? writer : writer.slice(0, bracket);
+  return name === 'dbus-daemon' || name === 'dbus-broker';
+}
+
+/**
  * A record with what the carrier and the header say: its time from the audit id, else from the
  * carrier's clock (journal JSON's first), its uptime, host and audit record type.
  */
@@ -166,7 +180,7 @@ export function newRecord(
   const channel = ov.writer !== undefined ? ov.channel : (ov.channel ?? info.channel);
   if (channel !== undefined) r.channel = channel;
   const writer = ov.writer ?? info.writer;
-  if (writer !== undefined) r.writer = writer;
+  if (writer !== undefined && !mediatorsOwn(writer, fields)) r.writer = writer;
   return r;
 }
 
@@ -297,6 +311,8 @@ export function parseAuditText(line: string, bodyAt: number, src: SourceRef, clo
     // USER_AVC: the outer pid/uid/auid/ses are dbus-daemon's; they only fill what the inner record lacks
     for (const r of records) for (const k in outer) if (!(k in r.fields)) r.fields[k] = outer[k];
   }
+  // the writer was taken before the fields were read (newRecord): the bus daemon's own is none
+  for (const r of records) if (r.writer !== undefined && mediatorsOwn(r.writer, r.fields)) delete r.writer;
   if (cutRecord) records.splice(records.indexOf(cutRecord), 1);
   if (excess) failure = `${excess} more records on one line than the ${MAX_RECORDS_PER_LINE} a line may carry: not read`;
   if (records.length === 0 && bootParameter && failure === undefined) return { records, openQuote, notRecord: true };

@@ -303,6 +303,13 @@ test("a record a program's log line carried names that program; the kernel's and
     [`type=AVC msg=${ID}: ${BODY}`, undefined, 'audit'],
     [json('kernel'), undefined, 'kernel'],
     [json('audit'), undefined, 'audit'],
+    // the D-Bus daemon tells its own denials this way on a session bus (no audit there): its line is the record
+    [
+      'Apr  3 12:16:30 simon-lemur dbus-daemon[4332]: apparmor="DENIED" operation="dbus_signal"  bus="session" path="/org/gnome/ScreenSaver" interface="org.gnome.ScreenSaver" member="ActiveChanged" name=":1.21" mask="receive" pid=26056 label="snap.keepassxc.keepassxc" peer_pid=4466 peer_label="unconfined"',
+      undefined,
+      undefined,
+    ],
+    [`Nov 22 03:11:42 web-01 dbus-daemon[4332]: audit: type=1400 ${ID}: ${BODY}`, 'dbus-daemon[4332]', undefined],
   ];
   for (const [line, writer, channel] of cases) {
     const { records } = parseLines([line], { year: 2026 });
