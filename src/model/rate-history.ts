@@ -49,6 +49,9 @@ export class RateHistory {
   private undated = 0;
   private total = 0;
   private cached?: RateSeries;
+  /** The second (time / 1000) of the last dated record, and its counts at each level that counted it (see add). */
+  private second = Number.NaN;
+  private readonly secondCounts: number[][] = [];
 
   add(time: number | undefined, verdict: string | undefined): void {
     this.total++;
@@ -60,6 +63,17 @@ export class RateHistory {
     if (this.first === undefined || time < this.first) this.first = time;
     if (this.last === undefined || time > this.last) this.last = time;
     const v = rateVerdictIndex(verdict);
+    // the second of the record counted before (a log is in time order, a flood brings many
+    // records a second): each level's key is the same, and so is the newest second (a record of
+    // another second came in between otherwise, and was counted here), hence which levels count
+    // it; and their counts are still in the maps (only a new key prunes): no lookups
+    const second = Math.floor(time / 1000);
+    if (second === this.second) {
+      const counts = this.secondCounts;
+      for (let i = 0; i < counts.length; i++) counts[i][v]++;
+      return;
+    }
+    this.secondCounts.length = 0;
     // a plain loop: this runs once per record on the hot path
     for (let i = 0; i < LEVELS.length; i++) {
       const level = LEVELS[i];
@@ -75,7 +89,9 @@ export class RateHistory {
         if (map.size > level.keep + (level.keep >> 3)) prune(map, newest - level.keep);
       }
       c[v]++;
+      this.secondCounts.push(c);
     }
+    this.second = second;
   }
 
   /** A copy of the counts (the same object until the next add). */

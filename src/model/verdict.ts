@@ -23,8 +23,20 @@ export const VERDICT_RANK: Readonly<Record<GroupVerdict, number>> = { 'likely-at
 /** Every verdict, the most severe first. */
 export const VERDICTS: readonly GroupVerdict[] = ['likely-attack', 'unclear', 'missing-rule', 'info', NO_VERDICT];
 
+/** VERDICT_RANK[v], "no verdict"'s rank for any other text (compared, not looked up: it runs several times per record). */
 export function verdictRank(v: string): number {
-  return (VERDICT_RANK as Record<string, number>)[v] ?? VERDICT_RANK[NO_VERDICT];
+  switch (v) {
+    case 'likely-attack':
+      return VERDICT_RANK['likely-attack'];
+    case 'unclear':
+      return VERDICT_RANK.unclear;
+    case 'missing-rule':
+      return VERDICT_RANK['missing-rule'];
+    case 'info':
+      return VERDICT_RANK.info;
+    default:
+      return VERDICT_RANK[NO_VERDICT];
+  }
 }
 
 /** The verdict in words (timeline text and markdown). */

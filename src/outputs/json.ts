@@ -214,19 +214,54 @@ function metaJson(r: AppArmorRecord): string {
   s += `,"serial":${r.serial === undefined ? 'null' : JSON.stringify(r.serial)}`;
   // an audit id is digits, a dot and a colon (each record its own: not worth a cache entry)
   if (r.auditId !== undefined) s += `,"audit_id":${AUDIT_ID_TEXT.test(r.auditId) ? `"${r.auditId}"` : inertString(r.auditId)}`;
-  s += `,"host":${r.host === undefined ? 'null' : inertString(r.host)}`;
-  s += `,"source":{"name":${inertString(r.source.name)},"line":${JSON.stringify(r.source.line)}}`;
-  // the carrier and the channel are the parser's own words, never a log's
-  s += `,"carrier":"${r.carrier}"`;
-  if (r.channel !== undefined) s += `,"channel":"${r.channel}"`;
-  if (r.writer !== undefined) s += `,"written_by":${inertString(r.writer)}`;
-  if (r.auditType !== undefined) s += `,"audit_type":${inertString(r.auditType)}`;
+  s += `${hostAndSource(r)}${JSON.stringify(r.source.line)}${afterLine(r)}`;
   if (r.context) s += `,"context":${jsonInert(JSON.stringify(r.context))}`;
   if (r.undecoded) s += `,"undecoded_hex":${jsonInert(JSON.stringify(r.undecoded))}`;
   return s;
 }
 
 const AUDIT_ID_TEXT = /^[0-9.:]+$/;
+
+/**
+ * The members around the line number, which a run's records share (one input, one host, one
+ * carrier and type at a time): `,"host":...,"source":{"name":...,"line":` and
+ * `},"carrier":...[,"channel"][,"written_by"][,"audit_type"]`, each made again only when one of
+ * its values is not the last record's.
+ */
+let lastHost: string | undefined;
+let lastName = '';
+let hostAndSourceText = '';
+function hostAndSource(r: AppArmorRecord): string {
+  const host = r.host;
+  const name = r.source.name;
+  if (host !== lastHost || name !== lastName || hostAndSourceText === '') {
+    hostAndSourceText = `,"host":${host === undefined ? 'null' : inertString(host)},"source":{"name":${inertString(name)},"line":`;
+    lastHost = host;
+    lastName = name;
+  }
+  return hostAndSourceText;
+}
+let lastCarrier = '';
+let lastChannel: string | undefined;
+let lastWriter: string | undefined;
+let lastType: string | undefined;
+let afterLineText = '';
+function afterLine(r: AppArmorRecord): string {
+  const { carrier, channel, writer, auditType } = r;
+  if (carrier !== lastCarrier || channel !== lastChannel || writer !== lastWriter || auditType !== lastType || afterLineText === '') {
+    // the carrier and the channel are the parser's own words, never a log's
+    let s = `},"carrier":"${carrier}"`;
+    if (channel !== undefined) s += `,"channel":"${channel}"`;
+    if (writer !== undefined) s += `,"written_by":${inertString(writer)}`;
+    if (auditType !== undefined) s += `,"audit_type":${inertString(auditType)}`;
+    afterLineText = s;
+    lastCarrier = carrier;
+    lastChannel = channel;
+    lastWriter = writer;
+    lastType = auditType;
+  }
+  return afterLineText;
+}
 
 /** A string's JSON, made inert; the last few asked are kept (a run has few inputs, hosts and types). */
 const inertCache = new Map<string, string>();

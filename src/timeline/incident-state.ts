@@ -24,10 +24,15 @@ const MAX_REASONS = 3;
  * children of `a` (the same confinement tree); a stack `a//&b` is kept whole.
  */
 export function rootProfile(label: string): string {
-  if (label.includes('//&')) return label;
-  const i = label.indexOf('//');
-  return i > 0 ? label.slice(0, i) : label;
+  // asked for every record, and a log's records name a few labels in turn: the last answer kept
+  if (label === lastLabel) return lastRoot;
+  const i = label.includes('//&') ? -1 : label.indexOf('//');
+  lastLabel = label;
+  lastRoot = i > 0 ? label.slice(0, i) : label;
+  return lastRoot;
 }
+let lastLabel = '';
+let lastRoot = '';
 
 /**
  * A pid as the sets hold it: a number when the text is one written plainly (`1234`, no sign, no

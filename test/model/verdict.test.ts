@@ -1,7 +1,7 @@
 // One verdict vocabulary: the TUI's store and the timeline rank and spell "no verdict" the same way.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { NO_VERDICT, VERDICTS, verdictRank } from '../../src/model/verdict.js';
+import { NO_VERDICT, VERDICT_RANK, VERDICTS, verdictRank } from '../../src/model/verdict.js';
 import { DenialStore } from '../../src/tui/denial-store.js';
 import { buildTimeline } from '../../src/timeline/builder.js';
 import { denial } from '../tui/fixtures.js';
@@ -21,4 +21,9 @@ test('the store and the timeline rank a group of a missing rule and an unclassif
     [...VERDICTS].sort((a, b) => verdictRank(b) - verdictRank(a)),
     ['likely-attack', 'unclear', 'missing-rule', 'info', 'unclassified'],
   );
+});
+
+test("verdictRank is VERDICT_RANK's, and \"no verdict\"'s for any other text, a name of Object's own included", () => {
+  for (const v of VERDICTS) assert.equal(verdictRank(v), VERDICT_RANK[v]);
+  for (const v of ['', 'toString', '__proto__', 'constructor', 'LIKELY-ATTACK', 'likely-attack ']) assert.equal(verdictRank(v), VERDICT_RANK[NO_VERDICT], v);
 });
