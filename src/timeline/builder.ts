@@ -430,7 +430,7 @@ export class TimelineBuilder {
         inc.addChange(at, change);
         event.incidentId = inc.seq;
       }
-      // a program's line about a change is shown, and neither confirms an action nor starts what follows
+      // a program's line about a change is shown, and neither confirms an action nor marks the incidents after it as following a change
       const action = change.writer === undefined ? this.confirmAction(change, t, at) : undefined;
       if (action) event.actionId = action.id;
       if (change.writer === undefined && change.op !== 'other' && (this.lastChange.has(profile) || this.lastChange.size < MAX_PROFILES_TRACKED)) this.lastChange.set(profile, { at, change });
