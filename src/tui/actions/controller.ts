@@ -225,6 +225,8 @@ export class ActionController {
 
   /** Every record from the stream: the STATUS record of the last action confirms it in the result dialog. */
   observe(r: AppArmorRecord): void {
+    // a program's log line (a followed syslog file) tells nothing of what the kernel did
+    if (r.writer !== undefined) return;
     this.allow.observe(r);
     if (!this.watching || this.status || r.kind !== 'STATUS' || !confirmsAction(this.watching, r)) return;
     this.status = `${r.fields.operation} ${r.fields.name}`;

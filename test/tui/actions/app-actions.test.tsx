@@ -40,6 +40,10 @@ test('u on a likely attack opens the dialog in the view; typed keys go to the di
   assert.equal(calls.quit, 0);
   await keys(app, '\u007f', '\u007f', '\u007f', '/usr/sbin/nginx', '\r', 'INC-12: SOC cleared it', '\r', '\u001b[C', '\r');
   await until(() => frame().includes('OK verified: /usr/sbin/nginx no longer loaded'), 'the verified result');
+  // a program's log line saying so confirms nothing (observe decides at once: the dialog's state says)
+  ctl.observe(Object.assign(status('/usr/sbin/nginx', 'profile_remove'), { writer: 'mallory[4242]' }));
+  const after = ctl.get();
+  assert.equal(after.kind === 'result' ? after.status : 'not a result', undefined);
   ctl.observe(status('/usr/sbin/nginx', 'profile_remove'));
   await until(() => frame().includes('profile_remove /usr/sbin/nginx seen'), 'the STATUS record');
   const [intent] = await readJournal(host.journal);
