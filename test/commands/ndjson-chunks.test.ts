@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { recordText, replay, type StreamFormat } from '../../src/commands/ndjson.js';
+import { jsonInert, recordToJson } from '../../src/outputs/json.js';
 import { ingestInputs } from '../../src/pipeline/saved-inputs.js';
 import { loadEnrichment } from '../../src/classify/enrich.js';
 import { logLines } from '../../bench/generate.mjs';
@@ -12,7 +13,7 @@ import { file, kline } from '../classify/helpers.js';
 
 const hex = (s: string) => Buffer.from(s).toString('hex').toUpperCase();
 
-test('--json and --plain write into byte chunks exactly the texts of the records, one after the other: multi-byte names, a record longer than a chunk', async () => {
+test('--json and --plain write into byte chunks exactly the texts of the records, one after the other: multi-byte names, a record longer than a chunk, a flood, audit.log', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'aa-chunks-'));
   try {
     const path = join(dir, 'mixed.log');
@@ -23,17 +24,23 @@ test('--json and --plain write into byte chunks exactly the texts of the records
       file(2, 'svc', 'open', `/srv/${'雪'.repeat(30_000)}`, 'r', { pid: 77 }),
       file(3, 'svc', 'open', `/srv/${'a'.repeat(21_840)}`, 'w', { pid: 78 }),
     ];
-    const generated = [...logLines({ carrier: 'dmesg', lines: 6000, share: 0.5, seed: 5 })];
+    // one-offs, then a flood (its records' fields and verdicts written from kept pieces), then audit.log's
+    const generated = [
+      ...logLines({ carrier: 'dmesg', lines: 6000, share: 0.5, seed: 5 }),
+      ...logLines({ carrier: 'dmesg', lines: 6000, share: 0.5, seed: 6, mix: 'flood' }),
+      ...logLines({ carrier: 'auditlog', lines: 3000, share: 0.5, seed: 7, mix: 'flood' }),
+    ];
     writeFileSync(path, `${[...generated.slice(0, 3000), ...odd, ...generated.slice(3000)].join('\n')}\n`);
     for (const format of ['json', 'plain'] as StreamFormat[]) {
       for (const raw of [false, true]) {
-        // the plain way: every record's text, joined (each run with a classifier of its own: its
-        // sequence memory would carry one run's records into the other's verdicts)
+        // the plain way: every record's text, joined, --json's as JSON.stringify writes the record's
+        // object (each run with a classifier of its own: its sequence memory would carry one run's
+        // records into the other's verdicts)
         let want = '';
         await ingestInputs(
           [{ path, name: 'mixed' }],
           (r) => {
-            want += recordText(r, format, { raw, utc: true });
+            want += format === 'json' ? `${jsonInert(JSON.stringify(recordToJson(r, { raw })))}\n` : recordText(r, format, { raw, utc: true });
           },
           { enrich: (await loadEnrichment(['demo/apparmor.d']))!.enrich },
         );
@@ -46,7 +53,7 @@ test('--json and --plain write into byte chunks exactly the texts of the records
         });
         const err = new Writable({ write: (_c, _e, cb) => cb() });
         const counts = await replay([{ path, name: 'mixed' }], out, err, { format, raw, utc: true, enrich: (await loadEnrichment(['demo/apparmor.d']))!.enrich });
-        assert.ok(counts.records > 2500, `${counts.records} records`);
+        assert.ok(counts.records > 6500, `${counts.records} records`);
         const got = Buffer.concat(chunks);
         assert.ok(got.equals(Buffer.from(want)), `${format}${raw ? ' raw' : ''}: ${got.length} bytes against ${Buffer.byteLength(want)}`);
         assert.ok(want.includes('雪'.repeat(30_000)), 'the long record is in');
