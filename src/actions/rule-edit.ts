@@ -10,6 +10,8 @@
  * that is still as the action left it.
  */
 import { basenameOf } from '../model/path.js';
+import { parseProfileHeader } from '../profiles/index.js';
+import { parseSyntax, type SyntaxNode } from '../profiles/syntax.js';
 
 export interface Block {
   /** 0-based line of the header and of the closing brace. */
@@ -19,43 +21,33 @@ export interface Block {
   localRef?: string;
 }
 
-/** A line without its comment (a `#` outside quotes; `#include` is a directive, not a comment). */
-function code(line: string): string {
-  let q = false;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i];
-    if (c === '"') q = !q;
-    else if (c === '#' && !q && !/^#include\b/.test(line.slice(i).trimStart())) return line.slice(0, i);
-  }
-  return line;
+/**
+ * The block of the profile named `name` (`parent//child` for children and hats), read as the
+ * profile index reads the file (profiles/syntax.ts, parseProfileHeader): a header and its `{` on
+ * lines of their own, bare flags, quoted names, a profile inside a conditional block. Undefined
+ * when there is none, or when its closing brace shares the header's line (nothing can be put
+ * before it inside the block).
+ */
+export function findBlock(text: string, name: string): Block | undefined {
+  return findIn(parseSyntax(text).nodes, name, undefined);
 }
 
-const HEADER_RE = /^\s*(?:profile\s+("[^"]+"|\S+)(?:\s+("[^"]+"|\S+))?|(\/\S*|"\/[^"]*")|\^(\S+)|hat\s+(\S+))\s*(?:(?:flags\s*=\s*)?\([^)]*\))?\s*\{\s*$/;
-const LOCAL_RE = /^\s*(?:#?include\s+(?:if\s+exists\s+)?)<(local\/[^>]+)>/;
-
-/** The block of the profile named `name` (`parent//child` for children and hats). */
-export function findBlock(text: string, name: string): Block | undefined {
-  const lines = text.split('\n');
-  const stack: { name: string | null; start: number; localRef?: string }[] = [];
-  for (let i = 0; i < lines.length; i++) {
-    const raw = lines[i];
-    const c = code(raw);
-    const h = HEADER_RE.exec(c);
-    if (h) {
-      let own = h[1] ?? h[3] ?? h[4] ?? h[5];
-      if (own.startsWith('"')) own = own.slice(1, -1);
-      const parent = [...stack].reverse().find((s) => s.name !== null)?.name;
-      stack.push({ name: parent ? `${parent}//${own}` : own, start: i });
-      continue;
+function findIn(nodes: SyntaxNode[], name: string, parent: string | undefined): Block | undefined {
+  for (const node of nodes) {
+    if (node.type !== 'block') continue;
+    const decl = parseProfileHeader(node.header);
+    const own = decl ? (parent ? `${parent}//${decl.name}` : decl.name) : parent;
+    if (decl && own === name) {
+      if (node.end === undefined || node.end === node.line) return undefined;
+      // the local include: in the profile's own body, not in a child's
+      const local = node.body.find((n) => n.type === 'include' && !n.quoted && n.ref.startsWith('local/'));
+      return { start: node.line - 1, end: node.end - 1, localRef: local?.type === 'include' ? local.ref : undefined };
     }
-    const local = LOCAL_RE.exec(raw);
-    if (local && stack.length && stack[stack.length - 1].name !== null) stack[stack.length - 1].localRef ??= local[1];
-    const opens = (c.match(/\{/g) ?? []).length - (c.match(/@\{/g) ?? []).length;
-    const closes = (c.replace(/@\{[^}]*\}/g, '').match(/\}/g) ?? []).length;
-    for (let k = 0; k < opens; k++) stack.push({ name: null, start: i });
-    for (let k = 0; k < closes; k++) {
-      const top = stack.pop();
-      if (top && top.name === name) return { start: top.start, end: i, localRef: top.localRef };
+    // a child's name starts with its parent's: only a block on the way is looked into (a
+    // conditional or qualifier block belongs to the profile around it)
+    if (!decl || name.startsWith(`${own}//`)) {
+      const found = findIn(node.body, name, own);
+      if (found) return found;
     }
   }
   return undefined;

@@ -13,7 +13,17 @@ export type SyntaxNode =
   | { type: 'rule'; text: string; line: number }
   | { type: 'include'; ref: string; quoted: boolean; ifExists: boolean; line: number }
   | { type: 'var'; name: string; append: boolean; values: string[]; line: number }
-  | { type: 'block'; header: string; line: number; body: SyntaxNode[] };
+  | BlockNode;
+
+/** `HEADER { ... }`: `line` is where the header starts, `end` the line of its closing brace (unset
+ * when the file ends first). */
+export interface BlockNode {
+  type: 'block';
+  header: string;
+  line: number;
+  end?: number;
+  body: SyntaxNode[];
+}
 
 const INCLUDE_RE = /^#?include(\s+if\s+exists)?\s*(?:<([^>]*)>|"([^"]*)"|(\S+))/;
 const VAR_RE = /^@\{([A-Za-z0-9_:+-]+)\}\s*(\+?)=\s*(.*)$/;
@@ -61,6 +71,8 @@ class SyntaxReader {
   readonly root: SyntaxNode[] = [];
   /** The open blocks' bodies, innermost last. */
   readonly stack: SyntaxNode[][] = [this.root];
+  /** The open blocks themselves, innermost last (one fewer than `stack`: the file is no block). */
+  private readonly open: BlockNode[] = [];
   readonly problems: string[] = [];
 
   constructor(private readonly text: string) {}
@@ -113,8 +125,10 @@ class SyntaxReader {
 
   /** A `}` between statements: the innermost block ends. */
   closeBlock(): void {
-    if (this.stack.length > 1) this.stack.pop();
-    else this.problems.push(`line ${this.line}: unbalanced }`);
+    if (this.stack.length > 1) {
+      this.stack.pop();
+      this.open.pop()!.end = this.line;
+    } else this.problems.push(`line ${this.line}: unbalanced }`);
     this.i++;
   }
 
@@ -152,9 +166,10 @@ class SyntaxReader {
       else if (ch === '{') {
         const standalone = (stmt === '' || /[\s)]$/.test(stmt)) && (this.i + 1 >= n || /[\s}]/.test(text[this.i + 1]));
         if (standalone && paren === 0 && brace === 0) {
-          const body: SyntaxNode[] = [];
-          top.push({ type: 'block', header: stmt.trim(), line: startLine, body });
-          this.stack.push(body);
+          const block: BlockNode = { type: 'block', header: stmt.trim(), line: startLine, body: [] };
+          top.push(block);
+          this.stack.push(block.body);
+          this.open.push(block);
           this.i++;
           return;
         }

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { checkRules, performAllow, performUndoAllow, prepareAllow, prepareUndoAllow } from '../../src/actions/allow.js';
@@ -9,6 +9,7 @@ import { resolveTarget } from '../../src/actions/resolve-target.js';
 import { checkEditedRule, checkStandaloneRule, patternMatches, patternWithin } from '../../src/actions/rule-scope.js';
 import { findBlock, lineDiff, placeRules } from '../../src/actions/rule-edit.js';
 import { loadProfileIndex } from '../../src/profiles/load.js';
+import { buildProfileIndex } from '../../src/profiles/index.js';
 import { actOn, makeHost, type Host } from './helpers.js';
 
 describe('rule scope: an applied rule is never wider than the denial', () => {
@@ -111,6 +112,58 @@ describe('rule placement', () => {
       assert.ok(r.ok, `${profile}: ${r.ok ? '' : r.reason}`);
       assert.equal(r.placement.edits[0].at, at, profile);
     }
+  });
+  it('a header whose `{` stands on a later line, a profile in a conditional block, and a one-line block', () => {
+    const text = [
+      'profile t /usr/bin/t',
+      '{',
+      '  /etc/t r,',
+      '  ^hat',
+      '  {',
+      '    /tmp/** rw,',
+      '  }',
+      '  profile child flags=(complain) # the child',
+      '',
+      '  {',
+      '    /srv/** r,',
+      '  }',
+      '  if $EXTRA {',
+      '    profile extra {',
+      '      /opt/** r,',
+      '    }',
+      '  }',
+      '  ^empty { }',
+      '  include if exists <local/t>',
+      '}',
+      '',
+    ].join('\n');
+    for (const [profile, at] of [
+      ['t//hat', 6],
+      ['t//child', 11],
+      ['t//extra', 15],
+    ] as const) {
+      const r = placeRules({ ...base, profile, file: '/etc/apparmor.d/t', text, readLocal: () => '' });
+      assert.ok(r.ok, `${profile}: ${r.ok ? '' : r.reason}`);
+      assert.equal(r.placement.edits[0].at, at, profile);
+    }
+    assert.deepEqual(findBlock(text, 't'), { start: 0, end: 19, localRef: 'local/t' });
+    // its closing brace on the header's line: no line inside the block to put a rule before
+    const empty = placeRules({ ...base, profile: 't//empty', file: '/etc/apparmor.d/t', text, readLocal: () => '' });
+    assert.ok(!empty.ok);
+  });
+  it('finds every profile and hat the profile index reads, at the line the index gives', () => {
+    const walk = (dir: string): string[] => readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : [join(dir, e.name)]));
+    const files = [...walk('test/fixtures/profiles'), ...walk('demo/apparmor.d')].filter((f) => !/\/(abstractions|tunables|local)\//.test(f));
+    let checked = 0;
+    for (const path of files) {
+      const text = readFileSync(path, 'utf8');
+      const index = buildProfileIndex([{ path: '/p/x', text }], { roots: ['/p'] });
+      for (const p of index.profiles()) {
+        assert.equal(findBlock(text, p.name)?.start, p.line - 1, `${path}: ${p.name}`);
+        checked++;
+      }
+    }
+    assert.ok(checked >= 10, `${checked} profiles`);
   });
   it('lineDiff shows the added lines with context', () => {
     assert.deepEqual(lineDiff('a\nb\nc\n', 'a\nb\nX\nc\n', 'f'), ['--- f', '+++ f', '@@ -1,4 +1,5 @@', ' a', ' b', '+X', ' c', ' ']);
