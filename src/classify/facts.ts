@@ -112,6 +112,40 @@ export function dotComponent(path: string): boolean {
 
 export { basenameOf };
 
+const DAEMON_RE = /^([a-z][a-z0-9-]{2,})d$/;
+/** Stems that name no service but a part of every file tree (`bind` is no daemon of `bin`). */
+const PATH_WORDS = new Set([
+  'bin',
+  'lib',
+  'sbin',
+  'share',
+  'local',
+  'system',
+  'etc',
+  'run',
+  'var',
+  'usr',
+  'opt',
+  'srv',
+  'tmp',
+  'home',
+  'root',
+  'dev',
+  'proc',
+  'sys',
+  'boot',
+  'mnt',
+  'media',
+  'log',
+  'cache',
+  'spool',
+  'www',
+  'data',
+  'conf',
+  'config',
+  'user',
+]);
+
 /** The profile's own short names: `/usr/sbin/nginx` -> nginx; `thumbnail-renderer//helper` -> both parts. */
 export function profileWords(profile: string, info?: ProfileInfo): string[] {
   const out = new Set<string>();
@@ -119,6 +153,10 @@ export function profileWords(profile: string, info?: ProfileInfo): string[] {
     if (part.startsWith('null-')) continue;
     const b = basenameOf(part).replace(/[0-9.]+$/, '');
     if (b.length >= 3) out.add(b);
+    // a daemon is named for its service with a `d` after it, and keeps its files under the
+    // service's name: mysqld in /etc/mysql, sshd in /etc/ssh, cupsd in /var/spool/cups
+    const stem = DAEMON_RE.exec(b)?.[1];
+    if (stem !== undefined && !PATH_WORDS.has(stem)) out.add(stem);
   }
   if (info?.attachment && !/[*?[{]/.test(info.attachment)) out.add(basenameOf(info.attachment));
   return [...out];

@@ -109,3 +109,20 @@ test('a shell run by a web server is reported with the pid of the process that r
     );
   }
 });
+
+test("a daemon's files under its service's name are its own: mysqld's /etc/mysql, sshd's /etc/ssh; a stem that names a file tree is no service", async () => {
+  const { profileWords } = await import('../../src/classify/facts.js');
+  assert.deepEqual(profileWords('/usr/sbin/mysqld'), ['mysqld', 'mysql']);
+  assert.deepEqual(profileWords('/usr/sbin/sshd'), ['sshd', 'ssh']);
+  assert.deepEqual(profileWords('/usr/sbin/nginx'), ['nginx']);
+  assert.deepEqual(profileWords('/usr/bin/bind'), ['bind'], '`bin` names no service');
+  // a denial from a public report (github.com/BytemarkHosting/symbiosis issues 29): mysqld kept from its package's config
+  const c = createClassifier(undefined);
+  const [r] = parse([file(1, '/usr/sbin/mysqld', 'open', '/etc/mysql/my.cnf.dpkg-symbiosis', 'r', { pid: 812 })]);
+  const v = c.classify(r);
+  assert.equal(v.verdict, 'missing-rule');
+  assert.ok(
+    v.reasons.some((x) => x.includes("mysql's own /etc tree")),
+    v.reasons.join(' | '),
+  );
+});
