@@ -116,7 +116,7 @@ test("a daemon's files under its service's name are its own: mysqld's /etc/mysql
   assert.deepEqual(profileWords('/usr/sbin/sshd'), ['sshd', 'ssh']);
   assert.deepEqual(profileWords('/usr/sbin/nginx'), ['nginx']);
   assert.deepEqual(profileWords('/usr/bin/bind'), ['bind'], '`bin` names no service');
-  // a denial from a public report (github.com/BytemarkHosting/symbiosis issues 29): mysqld kept from its package's config
+  // a denial of the real-world corpus: mysqld kept from its package's config
   const c = createClassifier(undefined);
   const [r] = parse([file(1, '/usr/sbin/mysqld', 'open', '/etc/mysql/my.cnf.dpkg-symbiosis', 'r', { pid: 812 })]);
   const v = c.classify(r);
