@@ -30,6 +30,20 @@ export function safeLines(s: string): string {
   return s.includes('\n') ? s.split('\n').map(safeText).join('\n') : safeText(s);
 }
 
+/**
+ * Longest log text a written document (the timeline, `--plain`) shows whole, in UTF-16 units:
+ * the kernel writes no audit record longer than about 9 KB, so only a forged or corrupt line's
+ * value reaches it, and one of megabytes made a line of megabytes, once per place it is named.
+ */
+export const DOCUMENT_TEXT_MAX = 8192;
+
+/** safeText of at most `max` units of `s`, and how many more there were when it was longer. */
+export function safeBounded(s: string, max = DOCUMENT_TEXT_MAX): string {
+  if (s.length <= max) return safeText(s);
+  const kept = cutChars(s, max);
+  return `${safeText(kept)}[… ${s.length - kept.length} more characters]`;
+}
+
 /** The first `n` UTF-16 units of `s`, without splitting a surrogate pair. */
 export function cutChars(s: string, n: number): string {
   if (n <= 0) return '';

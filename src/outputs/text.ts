@@ -4,7 +4,7 @@
  */
 import type { AppArmorRecord } from '../model/record.js';
 import { recordMask, recordProfile, recordTarget } from '../model/record.js';
-import { safeText } from '../model/safe-text.js';
+import { DOCUMENT_TEXT_MAX, safeBounded } from '../model/safe-text.js';
 
 function pad(s: string, n: number): string {
   return s.length >= n ? s : s + ' '.repeat(n - s.length);
@@ -26,5 +26,10 @@ export function recordLine(r: AppArmorRecord, opts: { utc?: boolean } = {}): str
   const who = `${recordProfile(r) ?? '?'}${f.comm ? ` comm=${f.comm}` : ''}${f.pid ? ` pid=${f.pid}` : ''}`;
   // a program's log line is text about a denial (AppArmorRecord.writer)
   const writer = r.writer !== undefined ? `  (written by ${r.writer}, not the kernel)` : '';
-  return safeText(`${formatTime(r.time, !!opts.utc)}${r.timeApprox ? '~' : ' '} ${pad(r.kind, 7)} ${verdict}${pad(who, 40)} ${what}${writer}  [${r.source.name}:${r.source.line}]`);
+  // each log value bounded on its own, so the line's own words and its evidence stay whole
+  const b = (s: string) => (s.length > DOCUMENT_TEXT_MAX ? safeBounded(s) : s);
+  return safeBounded(
+    `${formatTime(r.time, !!opts.utc)}${r.timeApprox ? '~' : ' '} ${pad(r.kind, 7)} ${verdict}${pad(b(who), 40)} ${b(what)}${b(writer)}  [${b(r.source.name)}:${r.source.line}]`,
+    8 * DOCUMENT_TEXT_MAX,
+  );
 }

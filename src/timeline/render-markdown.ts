@@ -5,7 +5,7 @@
  * or a table would read as syntax escaped, so a hostile path cannot break the ticket's layout,
  * start a heading or a quote, open a code span, inject a link or HTML.
  */
-import { safeText } from '../model/safe-text.js';
+import { safeBounded, safeText } from '../model/safe-text.js';
 import { chronologyRows, incidentRows, rowNote, type Row } from './chronology.js';
 import { changeText, countsText, evidence, lostPhrases, otherAccessesText, pidsText, recordsText, recoveredPhrases, verdictLabel } from './describe.js';
 import { histogramLines } from './histogram.js';
@@ -17,7 +17,7 @@ import { formatAfter, formatClock, formatPointClock, formatPointStamp, formatSpa
 export function mdText(s: string): string {
   // and what a renderer would turn into a link by itself (a bare URL, www., an address): its `:`,
   // `.` or `@` escaped
-  return safeText(s)
+  return safeBounded(s)
     .replace(/[\\`*_[\]<>#|~&$]/g, (c) => `\\${c}`)
     .replace(/:\/\//g, '\\://')
     .replace(/\b(www)\./gi, '$1\\.')

@@ -3,7 +3,7 @@
  * incident told as an indented block at the moment it began. Every log string passes through
  * safeText. Meaning never depends on colour (there is none): verdicts are words, attack rows `!`.
  */
-import { safeText } from '../model/safe-text.js';
+import { safeBounded } from '../model/safe-text.js';
 import { chronologyRows, incidentRows, rowNote, type Row } from './chronology.js';
 import { countsText, evidence, lostPhrases, otherAccessesText, pidsText, recordsText, recoveredPhrases, verdictLabel, changeText } from './describe.js';
 import { histogramLines } from './histogram.js';
@@ -16,7 +16,8 @@ export interface RenderOptions {
   demo?: boolean;
 }
 
-const esc = safeText;
+/** Every log string: made safe, and bounded (model/safe-text.ts DOCUMENT_TEXT_MAX). */
+const esc = (s: string): string => safeBounded(s);
 const INDENT = '           ';
 
 function summaryLines(t: Timeline, o: RenderOptions): string[] {
