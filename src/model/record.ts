@@ -194,6 +194,20 @@ export function recordMask(r: AppArmorRecord): string | undefined {
 }
 
 /**
+ * Whether the record's `pid` and `comm` are the other process's, not one running under its
+ * profile. The kernel checks a signal's receipt and a trace's or read's target (`receive`,
+ * `tracedby`, `readby`) against the target's profile, in the task that sent the signal or started
+ * the trace: `profile` is the target's, `peer`, `pid` and `comm` the other side's
+ * (`profile="report-exporter" pid=1 comm="systemd" requested_mask="receive"`: systemd's signal).
+ */
+export function pidIsPeer(r: AppArmorRecord): boolean {
+  const op = r.fields.operation;
+  if (op !== 'signal' && op !== 'ptrace') return false;
+  const mask = recordMask(r);
+  return op === 'signal' ? mask === 'receive' : mask === 'tracedby' || mask === 'readby';
+}
+
+/**
  * The capability a record names: `capname` (the kernel writes its number as `capability`); the
  * records of AppArmor 2.x (`type=1503 ... operation="capable" name="setuid"`) name it in `name`.
  */

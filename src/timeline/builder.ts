@@ -14,7 +14,7 @@
  */
 import type { ActionJournalEntry } from '../model/action.js';
 import type { AppArmorRecord, LossNotice, SourceRef } from '../model/record.js';
-import { recordProfile } from '../model/record.js';
+import { pidIsPeer, recordProfile } from '../model/record.js';
 import { IncidentState, pidKey, rootProfile } from './incident-state.js';
 import { own } from '../model/own-copy.js';
 import type { LossSummary, ProfileChange, TimePoint, Timeline, TimelineAction, TimelineEvent, TimelineOptions, TimelineVerdict } from './model.js';
@@ -183,7 +183,8 @@ export class TimelineBuilder {
     const label = recordProfile(r) ?? '(no profile)';
     const profile = rootProfile(label);
     // the pid as the incidents' sets hold it, worked out once for both
-    const pid = r.fields.pid === undefined ? undefined : pidKey(r.fields.pid);
+    // (a signal's receipt or a trace's target names the other process's pid: none of the profile's)
+    const pid = r.fields.pid === undefined || pidIsPeer(r) ? undefined : pidKey(r.fields.pid);
     const inc = this.place(r, pid, profile, verdict, at);
     inc.add(r, pid, verdict, at);
     this.countProfile(profile, verdict);

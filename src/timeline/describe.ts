@@ -31,12 +31,12 @@ export function accessText(k: KeyRecord, esc: Esc, incidentProfile?: string): st
   return s + (k.profile !== undefined && k.profile !== incidentProfile ? ` in ${esc(k.profile)}` : '');
 }
 
-/** `nginx pid 2211`. */
-export function processText(k: { comm?: string; pid?: string }, esc: Esc): string {
+/** `nginx pid 2211`; `from systemd pid 1` when they are the other process's (the signal's sender, the tracer). */
+export function processText(k: { comm?: string; pid?: string; pidIsPeer?: boolean }, esc: Esc): string {
   const parts: string[] = [];
   if (k.comm !== undefined) parts.push(esc(k.comm));
   if (k.pid !== undefined) parts.push(`pid ${esc(k.pid)}`);
-  return parts.join(' ');
+  return parts.length && k.pidIsPeer ? `from ${parts.join(' ')}` : parts.join(' ');
 }
 
 const CHANGE_VERB: Record<ProfileChange['op'], string> = { load: 'loaded', replace: 'replaced', remove: 'removed', other: 'status' };

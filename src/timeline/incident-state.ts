@@ -3,7 +3,7 @@
  * bounded key-record set), never the records themselves, so a log of any size fits in memory.
  */
 import type { AppArmorRecord, SourceRef } from '../model/record.js';
-import { recordProfile } from '../model/record.js';
+import { pidIsPeer, recordProfile } from '../model/record.js';
 import { KeyRecordSet } from './key-records.js';
 import { DistinctCount, pidCountKey } from '../model/distinct-count.js';
 import { own } from '../model/own-copy.js';
@@ -103,7 +103,8 @@ export class IncidentState {
       if (this.pids.size < MAX_PIDS_TRACKED && !this.compacted) this.pids.add(pid);
       else if (!this.compacted) this.morePids.note(pidCountKey(pid));
     }
-    const comm = r.fields.comm;
+    // the other process's command, for a signal's receipt or a trace's target (pidIsPeer), is none of the profile's
+    const comm = pid === undefined && pidIsPeer(r) ? undefined : r.fields.comm;
     if (comm !== undefined && this.comms.size < MAX_COMMS && !this.comms.has(comm)) this.comms.add(own(comm));
     if (at.time !== undefined) {
       // a time point is never changed once made: it is kept as it is, not copied

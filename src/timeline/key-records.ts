@@ -13,7 +13,7 @@
 import { digestOf, hashString53 } from '../model/digest.js';
 import { DistinctCount } from '../model/distinct-count.js';
 import type { AppArmorRecord } from '../model/record.js';
-import { recordMask, recordProfile, recordTarget } from '../model/record.js';
+import { pidIsPeer, recordMask, recordProfile, recordTarget } from '../model/record.js';
 import { own } from '../model/own-copy.js';
 import type { KeyRecord, TimePoint, TimelineVerdict } from './model.js';
 import { severity } from './model.js';
@@ -191,6 +191,7 @@ function toKeyRecord(r: AppArmorRecord, verdict: TimelineVerdict, at: TimePoint)
   if (f.class !== undefined) k.cls = shared(f.class);
   if (f.pid !== undefined) k.pid = own(f.pid);
   if (f.comm !== undefined) k.comm = shared(f.comm);
+  if (pidIsPeer(r)) k.pidIsPeer = true;
   if (f.info !== undefined) k.info = shared(f.info);
   // what the target alone does not say: which signal, which kind of socket (unless the target is the socket)
   const sockType = f.sock_type !== undefined && target !== `${f.family} ${f.sock_type}` ? `sock_type=${f.sock_type}` : '';

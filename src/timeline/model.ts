@@ -43,6 +43,8 @@ export interface KeyRecord {
   cls?: string;
   pid?: string;
   comm?: string;
+  /** `pid` and `comm` are the other process's: the signal's sender, the tracer (model/record.ts pidIsPeer). */
+  pidIsPeer?: boolean;
   info?: string;
   /** What the target alone does not say: `signal=hup`, `sock_type=raw`. */
   detail?: string;

@@ -14,7 +14,7 @@
  */
 import type { ActionJournalEntry } from '../model/action.js';
 import type { AppArmorRecord, Classification, LossNotice, Verdict } from '../model/record.js';
-import { isDenial, recordMask, recordProfile, recordTarget } from '../model/record.js';
+import { isDenial, pidIsPeer, recordMask, recordProfile, recordTarget } from '../model/record.js';
 import { NO_VERDICT, VERDICT_RANK, type GroupVerdict } from '../model/verdict.js';
 import { RateHistory, type RateSeries } from '../model/rate-history.js';
 import { DistinctCount, pidCountKey } from '../model/distinct-count.js';
@@ -42,6 +42,9 @@ export interface DenialGroup {
   /** Set when more pids were left out than are told apart: pidsMore is a lower bound. */
   pidsMoreAtLeast?: boolean;
   comms: string[];
+  /** The pids and commands are the other process's: the signal's sender, the tracer (every record
+   * of a group has one operation and mask; model/record.ts pidIsPeer). */
+  pidIsPeer?: boolean;
   /** Hosts the records came from (the carrier's host field), at most MAX_HOSTS. */
   hosts?: string[];
   /** Records whose line a program wrote (AppArmorRecord.writer): text about a denial, not the
@@ -266,6 +269,7 @@ export class DenialStore {
         pids: [],
         pidsMore: 0,
         comms: [],
+        pidIsPeer: pidIsPeer(r),
         hosts: [],
         firstSeen: r.time,
         lastSeen: r.time,

@@ -63,8 +63,10 @@ describe('demo incident timeline (unclassified)', async () => {
     );
     assert.equal(nginx.precededBy?.change.op, 'replace');
     assert.equal(nginx.precededBy?.change.source.line, 16);
-    assert.deepEqual(exporter.pids.slice(0, 4), ['2050', '2061', '2072', '1']);
-    assert.ok(exporter.keyRecords.some((k) => k.operation === 'signal' && k.detail === 'signal=hup'));
+    // systemd's hup names systemd's pid (1): the sender's, none of report-exporter's processes
+    assert.deepEqual(exporter.pids.slice(0, 4), ['2050', '2061', '2072', '5203']);
+    assert.ok(!exporter.comms.includes('systemd'), exporter.comms.join(','));
+    assert.ok(exporter.keyRecords.some((k) => k.operation === 'signal' && k.detail === 'signal=hup' && k.pid === '1' && k.pidIsPeer));
     assert.deepEqual(renderer.labels, ['thumbnail-renderer//helper', 'thumbnail-renderer']);
     assert.equal(renderer.records, 5);
     assert.deepEqual(backup.byKind, { ALLOWED: 3 });

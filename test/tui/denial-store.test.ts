@@ -212,3 +212,28 @@ test("counts a group's records that a program's log line carried, names those pr
   assert.equal(effectPrefix(g), '', "the kernel's own record proves it");
   assert.match(text(detailLines({ group: g, now: 2000, utc: true, width: 200, theme: MONO_THEME })), /3 of 4 records came from a program's log line .*only the others prove one/);
 });
+
+test("a signal's receipt and a trace's target name the other process: its pid and command are shown as the sender's or tracer's, not the profile's", () => {
+  const s = new DenialStore();
+  const text = (lines: ReturnType<typeof detailLines>) => lines.map((l) => l.map((x) => x.text).join('')).join('\n');
+  // a record of another class than the fixture's file access: no name
+  const peerRecord = (fields: Record<string, string>) => {
+    const r = denial(fields, { time: 1000 });
+    delete r.fields.name;
+    return r;
+  };
+  s.add(
+    peerRecord({ operation: 'signal', class: 'signal', profile: 'report-exporter', requested_mask: 'receive', denied_mask: 'receive', signal: 'hup', peer: 'unconfined', pid: '1', comm: 'systemd' }),
+  );
+  s.add(peerRecord({ operation: 'ptrace', profile: 'docker-default', requested_mask: 'readby', denied_mask: 'readby', peer: 'docker-default', pid: '3181', comm: 'ps' }));
+  s.add(
+    peerRecord({ operation: 'signal', class: 'signal', profile: 'report-exporter', requested_mask: 'send', denied_mask: 'send', signal: 'term', peer: 'unconfined', pid: '2050', comm: 'exporter' }),
+  );
+  const groups = s.snapshot().groups;
+  const byMask = (m: string) => groups.find((g) => g.mask === m)!;
+  assert.match(text(detailLines({ group: byMask('receive'), now: 2000, utc: true, width: 200, theme: MONO_THEME })), /from pids 1 · comm systemd \(the sender's, not report-exporter's\)/);
+  assert.match(text(detailLines({ group: byMask('readby'), now: 2000, utc: true, width: 200, theme: MONO_THEME })), /from pids 3181 · comm ps \(the tracer's, not docker-default's\)/);
+  const own = text(detailLines({ group: byMask('send'), now: 2000, utc: true, width: 200, theme: MONO_THEME }));
+  assert.match(own, /· pids 2050 · comm exporter/);
+  assert.ok(!own.includes('from pids'), 'a signal it sends is its own process');
+});

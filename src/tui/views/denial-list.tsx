@@ -70,8 +70,9 @@ function hostCell(i: DenialGroup): string {
   return h.length ? `${h[0]}${h.length > 1 ? ` +${h.length - 1}` : ''}` : '-';
 }
 
+/** The group's pids; `from ...` when they are the other process's (the signal's sender, the tracer: DenialGroup.pidIsPeer). */
 function pidText(i: DenialGroup): string {
-  return i.pids.join(',') + (i.pidsMore ? `+${i.pidsMore}${i.pidsMoreAtLeast ? '+' : ''}` : '');
+  return (i.pidIsPeer ? 'from ' : '') + i.pids.join(',') + (i.pidsMore ? `+${i.pidsMore}${i.pidsMoreAtLeast ? '+' : ''}` : '');
 }
 
 /** DENIED is the usual case; an access that was ALLOWED (complain mode) or KILLED says so first. */
