@@ -3,7 +3,7 @@
  * (`--plain`) and for the demo before the TUI. Every log string goes through safeText.
  */
 import type { AppArmorRecord } from '../model/record.js';
-import { recordMask, recordProfile, recordTarget } from '../model/record.js';
+import { pidIsPeer, recordMask, recordProfile, recordTarget } from '../model/record.js';
 import { DOCUMENT_TEXT_MAX, safeBounded } from '../model/safe-text.js';
 
 function pad(s: string, n: number): string {
@@ -23,7 +23,9 @@ export function recordLine(r: AppArmorRecord, opts: { utc?: boolean } = {}): str
   const verdict = r.classification ? `${pad(r.classification.verdict, 13)} ` : '';
   const mask = recordMask(r) ?? '';
   const what = r.kind === 'STATUS' ? `${f.operation ?? ''} ${f.name ?? ''}` : `${f.operation ?? ''} ${recordTarget(r) ?? ''}${mask ? ` (${mask})` : ''}`;
-  const who = `${recordProfile(r) ?? '?'}${f.comm ? ` comm=${f.comm}` : ''}${f.pid ? ` pid=${f.pid}` : ''}`;
+  // a signal's receipt or a trace's target names the other process (pidIsPeer)
+  const from = pidIsPeer(r) && (f.comm || f.pid) ? ' from' : '';
+  const who = `${recordProfile(r) ?? '?'}${from}${f.comm ? ` comm=${f.comm}` : ''}${f.pid ? ` pid=${f.pid}` : ''}`;
   // a program's log line is text about a denial (AppArmorRecord.writer)
   const writer = r.writer !== undefined ? `  (written by ${r.writer}, not the kernel)` : '';
   // each log value bounded on its own, so the line's own words and its evidence stay whole
