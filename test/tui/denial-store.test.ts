@@ -232,7 +232,7 @@ test("a signal's receipt and a trace's target name the other process: its pid an
   const groups = s.snapshot().groups;
   const byMask = (m: string) => groups.find((g) => g.mask === m)!;
   assert.match(text(detailLines({ group: byMask('receive'), now: 2000, utc: true, width: 200, theme: MONO_THEME })), /from pids 1 · comm systemd \(the sender's, not report-exporter's\)/);
-  assert.match(text(detailLines({ group: byMask('readby'), now: 2000, utc: true, width: 200, theme: MONO_THEME })), /from pids 3181 · comm ps \(the tracer's, not docker-default's\)/);
+  assert.match(text(detailLines({ group: byMask('readby'), now: 2000, utc: true, width: 200, theme: MONO_THEME })), /from pids 3181 · comm ps \(the reader's, not docker-default's\)/);
   const own = text(detailLines({ group: byMask('send'), now: 2000, utc: true, width: 200, theme: MONO_THEME }));
   assert.match(own, /· pids 2050 · comm exporter/);
   assert.ok(!own.includes('from pids'), 'a signal it sends is its own process');

@@ -76,7 +76,7 @@ export function detailLines(p: Omit<DenialDetailProps, 'height' | 'scroll'>): Li
     seg(` ${safeCell(g.profile, width)}  ${safeCell(g.operation, width)}  ${safeCell(g.target, width)}${g.mask ? `  (${safeCell(g.mask, width)})` : ''}`, { bold: true }),
   ]);
   text(
-    `${g.count} record${g.count === 1 ? '' : 's'} (${g.kinds.join(', ')}) · ${g.pidIsPeer ? 'from ' : ''}pids ${g.pids.map(safe).join(', ') || '-'}${g.pidsMore ? ` +${g.pidsMoreAtLeast ? 'at least ' : ''}${g.pidsMore} more` : ''} · comm ${g.comms.map(safe).join(', ') || '-'}${g.pidIsPeer ? ` (the ${g.operation === 'signal' ? 'sender' : 'tracer'}'s, not ${safe(g.profile)}'s)` : ''}`,
+    `${g.count} record${g.count === 1 ? '' : 's'} (${g.kinds.join(', ')}) · ${g.pidIsPeer ? 'from ' : ''}pids ${g.pids.map(safe).join(', ') || '-'}${g.pidsMore ? ` +${g.pidsMoreAtLeast ? 'at least ' : ''}${g.pidsMore} more` : ''} · comm ${g.comms.map(safe).join(', ') || '-'}${g.pidIsPeer ? ` (the ${g.operation === 'signal' ? 'sender' : g.mask === 'readby' ? 'reader' : 'tracer'}'s, not ${safe(g.profile)}'s)` : ''}`,
   );
   text(`first ${dateTime(g.firstSeen, utc, tz)} (${relTime(g.firstSeen, now)}) · last ${dateTime(g.lastSeen, utc, tz)} (${relTime(g.lastSeen, now)})`);
   if (g.byProgram) {
