@@ -12,6 +12,7 @@
 import { basenameOf } from '../model/path.js';
 import { parseProfileHeader } from '../profiles/index.js';
 import { parseSyntax, type SyntaxNode } from '../profiles/syntax.js';
+import { BranchChain, type ConditionEnv } from '../profiles/condition.js';
 
 export interface Block {
   /** 0-based line of the header and of the closing brace. */
@@ -29,12 +30,29 @@ export interface Block {
  * before it inside the block).
  */
 export function findBlock(text: string, name: string): Block | undefined {
-  return findIn(parseSyntax(text).nodes, name, undefined);
+  const bools = new Map<string, boolean>();
+  const vars = new Set<string>();
+  // the file's own variables, as defined before each conditional; what its includes define is
+  // not read here, so a condition on it may or may not hold, and its branch is looked into
+  const env: ConditionEnv = {
+    bool: (n) => bools.get(n),
+    hasBool: (n) => (bools.has(n) ? true : undefined),
+    hasVar: (n) => (vars.has(n) ? true : undefined),
+  };
+  return findIn(parseSyntax(text).nodes, name, undefined, env, bools, vars);
 }
 
-function findIn(nodes: SyntaxNode[], name: string, parent: string | undefined): Block | undefined {
+function findIn(nodes: SyntaxNode[], name: string, parent: string | undefined, env: ConditionEnv, bools: Map<string, boolean>, vars: Set<string>): Block | undefined {
+  const chain = new BranchChain(env);
   for (const node of nodes) {
-    if (node.type !== 'block') continue;
+    if (node.type === 'bool') bools.set(node.name, node.value);
+    else if (node.type === 'var') vars.add(node.name);
+    if (node.type !== 'block') {
+      chain.other();
+      continue;
+    }
+    // a branch apparmor_parser does not take: a rule added there would change nothing
+    if (!chain.enter(node.header)) continue;
     const decl = parseProfileHeader(node.header);
     const own = decl ? (parent ? `${parent}//${decl.name}` : decl.name) : parent;
     if (decl && own === name) {
@@ -46,7 +64,7 @@ function findIn(nodes: SyntaxNode[], name: string, parent: string | undefined): 
     // a child's name starts with its parent's: only a block on the way is looked into (a
     // conditional or qualifier block belongs to the profile around it)
     if (!decl || name.startsWith(`${own}//`)) {
-      const found = findIn(node.body, name, own);
+      const found = findIn(node.body, name, own, env, bools, vars);
       if (found) return found;
     }
   }

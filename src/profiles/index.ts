@@ -13,6 +13,7 @@ import { generatedOwner } from './managed.js';
 import { matcherFor } from './matcher.js';
 import { parseRule, takeQualifiers, tokenize, unquote } from './rules.js';
 import { parseSyntax, type SyntaxNode } from './syntax.js';
+import { BranchChain, type ConditionEnv } from './condition.js';
 import type { CapabilityRule, FileRule, NetworkRule, ProfileIndex, ProfileInfo, Qualifiers, Rule } from './types.js';
 
 export type { ProfileIndex, ProfileInfo } from './types.js';
@@ -139,6 +140,35 @@ function modeOf(flags: string[]): ProfileInfo['mode'] {
   return 'enforce';
 }
 
+/** Where the walk of a policy file stands: the variables defined so far, the profile being read. */
+interface WalkContext {
+  file: string;
+  topFile: string;
+  vars: Map<string, string[]>;
+  bools: Booleans;
+  q: Qualifiers;
+  b?: Builder;
+  declared: ProfileInfo[];
+  stack: string[];
+}
+
+/**
+ * What a condition sees: the variables defined so far in the file and what it included. A set
+ * variable the tunables define, when they were not read, may or may not be defined on the host.
+ */
+function conditionEnv(vars: ReadonlyMap<string, string[]>, bools: Booleans): ConditionEnv {
+  return {
+    bool: (name) => bools.get(name),
+    hasBool: (name) => (bools.has(name) ? true : bools.unread ? undefined : false),
+    hasVar: (name) => (vars.has(name) ? true : bools.unread || DEFAULT_VARIABLES.has(name) ? undefined : false),
+  };
+}
+
+/** The boolean variables defined so far; `unread`: an include that was not found may define more. */
+class Booleans extends Map<string, boolean> {
+  unread = false;
+}
+
 class Index implements ProfileIndex {
   readonly problems: string[] = [];
   private readonly byName = new Map<string, ProfileInfo>();
@@ -199,7 +229,7 @@ class Index implements ProfileIndex {
   private indexFile(f: PolicyFile): void {
     const vars = new Map<string, string[]>();
     const declared: ProfileInfo[] = [];
-    this.walk(this.nodesOf(f), { file: f.path, topFile: f.path, vars, q: { deny: false, audit: false, owner: false }, declared, stack: [f.path] });
+    this.walk(this.nodesOf(f), { file: f.path, topFile: f.path, vars, bools: new Booleans(), q: { deny: false, audit: false, owner: false }, declared, stack: [f.path] });
     const names = declared.map((p) => p.name);
     for (const p of declared) {
       p.fileProfiles = names;
@@ -212,9 +242,13 @@ class Index implements ProfileIndex {
     }
   }
 
-  private walk(nodes: SyntaxNode[], ctx: { file: string; topFile: string; vars: Map<string, string[]>; q: Qualifiers; b?: Builder; declared: ProfileInfo[]; stack: string[] }): void {
+  private walk(nodes: SyntaxNode[], ctx: WalkContext): void {
+    const chain = new BranchChain(conditionEnv(ctx.vars, ctx.bools));
     for (const node of nodes) {
-      if (node.type === 'var') {
+      if (node.type !== 'block') chain.other();
+      if (node.type === 'bool') {
+        ctx.bools.set(node.name, node.value);
+      } else if (node.type === 'var') {
         const prev = node.append ? (ctx.vars.get(node.name) ?? []) : [];
         ctx.vars.set(node.name, [...prev, ...node.values]);
       } else if (node.type === 'include') {
@@ -225,7 +259,11 @@ class Index implements ProfileIndex {
         if (ctx.b) ctx.b.info.includes.push(node.ref);
         const targets = this.resolveInclude(node.ref, node.quoted, ctx.file);
         if (targets.length === 0) {
-          if (!node.ifExists && ctx.b) ctx.b.info.missingIncludes.push(node.ref);
+          if (!node.ifExists) {
+            if (ctx.b) ctx.b.info.missingIncludes.push(node.ref);
+            // what it defines is not known here (apparmor_parser would read it, or fail)
+            ctx.bools.unread = true;
+          }
           continue;
         }
         for (const t of targets) {
@@ -238,6 +276,8 @@ class Index implements ProfileIndex {
         const rule = parseRule(qual ? `${qual} ${node.text}` : node.text, this.varsWithDefaults(ctx.vars), { file: ctx.file, line: node.line });
         if (rule) ctx.b.rules.push(rule);
       } else {
+        // a branch of a conditional that apparmor_parser does not take is not in the policy
+        if (!chain.enter(node.header)) continue;
         const decl = parseProfileHeader(node.header);
         if (decl) {
           const child = this.startProfile(decl, node.line, ctx);
@@ -252,7 +292,7 @@ class Index implements ProfileIndex {
           // `owner {`, `audit deny {`: the qualifiers apply to every rule inside
           this.walk(node.body, { ...ctx, q: { deny: ctx.q.deny || q.deny, audit: ctx.q.audit || q.audit, owner: ctx.q.owner || q.owner } });
         } else {
-          // conditionals (`if ... {`, `else {`) and anything unknown: the rules still belong to the profile
+          // a branch taken (or that may be), and anything unknown: the rules still belong to the profile
           this.walk(node.body, ctx);
         }
       }
@@ -343,13 +383,15 @@ class Index implements ProfileIndex {
     if (!this.abstractionRules) {
       this.abstractionRules = new Map();
       const vars = new Map<string, string[]>();
+      const bools = new Booleans();
       const tunables = this.support.get('tunables/global');
-      if (tunables) this.walk(this.nodesOf(tunables), { file: tunables.path, topFile: tunables.path, vars, q: { deny: false, audit: false, owner: false }, declared: [], stack: [tunables.path] });
+      if (tunables)
+        this.walk(this.nodesOf(tunables), { file: tunables.path, topFile: tunables.path, vars, bools, q: { deny: false, audit: false, owner: false }, declared: [], stack: [tunables.path] });
       for (const key of SUGGESTABLE_ABSTRACTIONS) {
         const f = this.support.get(key);
         if (!f) continue;
         const b = this.startProfile({ name: key, flags: [], hat: false }, 0, { topFile: f.path, vars });
-        this.walk(this.nodesOf(f), { file: f.path, topFile: f.path, vars, q: { deny: false, audit: false, owner: false }, b, declared: [], stack: [f.path] });
+        this.walk(this.nodesOf(f), { file: f.path, topFile: f.path, vars, bools, q: { deny: false, audit: false, owner: false }, b, declared: [], stack: [f.path] });
         this.finishProfile(b);
         this.abstractionRules.set(key, b.info.fileRules);
       }

@@ -13,6 +13,8 @@ export type SyntaxNode =
   | { type: 'rule'; text: string; line: number }
   | { type: 'include'; ref: string; quoted: boolean; ifExists: boolean; line: number }
   | { type: 'var'; name: string; append: boolean; values: string[]; line: number }
+  /** `$NAME = true` or `false`: what a conditional block tests (profiles/condition.ts). */
+  | { type: 'bool'; name: string; value: boolean; line: number }
   | BlockNode;
 
 /** `HEADER { ... }`: `line` is where the header starts, `end` the line of its closing brace (unset
@@ -26,8 +28,9 @@ export interface BlockNode {
 }
 
 const INCLUDE_RE = /^#?include(\s+if\s+exists)?\s*(?:<([^>]*)>|"([^"]*)"|(\S+))/;
-const VAR_RE = /^@\{([A-Za-z0-9_:+-]+)\}\s*(\+?)=\s*(.*)$/;
-const BOOLEAN_VAR_RE = /^\$\{?[A-Za-z0-9_]+\}?\s*=\s*(?:true|false)\s*$/i;
+// `@{NAME} = ...`, or `@NAME = ...`, which apparmor_parser reads as the same variable
+const VAR_RE = /^@(?:\{([A-Za-z0-9_:+-]+)\}|([A-Za-z0-9_]+))\s*(\+?)=\s*(.*)$/;
+const BOOLEAN_VAR_RE = /^\$(?:\{([A-Za-z0-9_]+)\}|([A-Za-z0-9_]+))\s*=\s*(true|false)\s*$/i;
 
 /** Splits a variable's value list: words separated by spaces, quoted words kept whole. */
 export function splitWords(s: string): string[] {
@@ -50,10 +53,10 @@ export function parseSyntax(text: string): { nodes: SyntaxNode[]; problems: stri
       rd.i++;
     } else if (c === '#' || text.startsWith('include', rd.i)) {
       rd.includeOrComment(c);
-    } else if (c === '@' && text[rd.i + 1] === '{' && rd.variable()) {
+    } else if (c === '@' && rd.variable()) {
       // a variable assignment; otherwise a rule that starts with a variable (`@{PROC}/... r,`)
     } else if (c === '$' && rd.booleanVariable()) {
-      // `$FOO = true`: what a conditional block tests (the index reads every branch)
+      // `$FOO = true`: what a conditional block tests
     } else if (c === '}') {
       rd.closeBlock();
     } else {
@@ -108,17 +111,21 @@ class SyntaxReader {
     const save = this.i;
     const m = VAR_RE.exec(stripComment(this.restOfLine()));
     if (m) {
-      this.top.push({ type: 'var', name: m[1], append: m[2] === '+', values: splitWords(m[3].replace(/,\s*$/, '')), line: this.line });
+      this.top.push({ type: 'var', name: m[1] ?? m[2], append: m[3] === '+', values: splitWords(m[4].replace(/,\s*$/, '')), line: this.line });
       return true;
     }
     this.i = save;
     return false;
   }
 
-  /** `$NAME = true` or `false`, one line, with no comma: read and left out of the tree. */
+  /** `$NAME = true` or `false`, one line, with no comma. */
   booleanVariable(): boolean {
     const save = this.i;
-    if (BOOLEAN_VAR_RE.test(stripComment(this.restOfLine()))) return true;
+    const m = BOOLEAN_VAR_RE.exec(stripComment(this.restOfLine()));
+    if (m) {
+      this.top.push({ type: 'bool', name: m[1] ?? m[2], value: m[3].toLowerCase() === 'true', line: this.line });
+      return true;
+    }
     this.i = save;
     return false;
   }

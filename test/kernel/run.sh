@@ -169,6 +169,8 @@ cleanup() { if [ "$keep" = 1 ]; then echo "# run directory kept: $run"; else rm 
 trap cleanup EXIT
 mkdir -p "$run/in" "$run/out"
 cp -a "$here/guest" "$run/in/guest"
+# policies with conditional blocks: the suite's apparmor_parser says which branches it compiles
+cp -a "$here/../fixtures/conditional" "$run/in/conditional"
 {
   echo "CAPTURE_FIXTURES=$update_fixtures"
   echo "QUICK=${AA_KERNEL_QUICK:-0}"

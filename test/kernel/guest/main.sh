@@ -57,6 +57,17 @@ for p in $PROFILES; do install -m 0644 "$G/profiles/$p" "$PROFILE_DIR/$p"; done
   done
 } > "$OUT/guest-info.txt" 2>&1
 
+# conditional blocks (if/else): which profiles and file rules this suite's apparmor_parser
+# compiles from each policy (-N, -Q -d), compared on the host with aa-triage's profile index
+mkdir -p "$R/conditional"
+for f in "$IN"/conditional/*; do
+  n=$(basename "$f")
+  apparmor_parser -N "$f" > "$R/conditional/$n.names" 2> "$R/conditional/$n.err"
+  echo $? > "$R/conditional/$n.rc"
+  apparmor_parser -Q -d "$f" > "$R/conditional/$n.dump" 2>> "$R/conditional/$n.err"
+  host_check conditional-index.mjs "raw/conditional/$n" "$n"
+done
+
 # journald reads the kernel's audit channel only while systemd-journald-audit.socket is active:
 # systemd 252 (Debian 12) starts it with journald, systemd 257 (Debian 13) does not by default. The
 # suite checks that channel on both, so it turns it on where it is off, and says so. (systemd
