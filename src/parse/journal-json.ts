@@ -16,6 +16,8 @@ export interface JsonEntry {
   transport?: string;
   /** The program that logged the entry, when journald's transport says a program did (see AppArmorRecord.writer). */
   writer?: string;
+  /** That program's executable as journald read it from the process (`_EXE`), which no program can set. */
+  writerExe?: string;
   auditId?: AuditId;
   auditType?: string;
   /** Rebuilt from _AUDIT_FIELD_* when MESSAGE is missing but journald parsed the record. */
@@ -71,6 +73,8 @@ export function parseJsonEntry(line: string): JsonEntry | undefined {
     const ident = journalText(o.SYSLOG_IDENTIFIER) ?? journalText(o._COMM) ?? 'a program';
     const pid = journalText(o._PID);
     e.writer = pid !== undefined && /^\d+$/.test(pid) ? `${ident}[${pid}]` : ident;
+    const exe = journalText(o._EXE);
+    if (exe !== undefined) e.writerExe = exe;
   }
   const rt = journalText(o.__REALTIME_TIMESTAMP);
   if (rt && /^\d+$/.test(rt)) e.time = Math.floor(Number(rt) / 1000);

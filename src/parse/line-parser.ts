@@ -318,7 +318,10 @@ export class LineParser {
     // journald's own field, which no log line can set
     if (e.kind === 'dmesg' || e.transport === 'kernel') ov.channel = 'kernel';
     else if (e.transport === 'audit') ov.channel = 'audit';
-    else if (e.writer !== undefined) ov.writer = e.writer;
+    else if (e.writer !== undefined) {
+      ov.writer = e.writer;
+      if (e.writerExe !== undefined) ov.writerExe = e.writerExe;
+    }
     if (e.message === undefined) {
       if (e.messageWasNull) {
         this.stats.nullMessages++;

@@ -56,6 +56,8 @@ export interface Overrides {
   /** The program that wrote the line, from the carrier's own fields (journald's): what the line's
    * text says of its channel (`audit: ...` reads as the kernel's) is then no channel at all. */
   writer?: string;
+  /** The writer's executable, from the carrier's own fields (journald's `_EXE`). */
+  writerExe?: string;
 }
 
 export interface ParsedLine {
@@ -132,13 +134,28 @@ export function newFields(): Record<string, string> {
  * operation="dbus_signal" ...`): the daemon mediates D-Bus for AppArmor and, where it cannot reach
  * the audit subsystem (a session bus), tells its denials this way. Its line is where such a
  * denial is told, not a program's word about one (AppArmorRecord.writer).
+ *
+ * The name before `[pid]` is the program's own say (`logger -t dbus-daemon` writes it too). Where
+ * the carrier says which executable wrote the line (journald's `_EXE`, read from the process), that
+ * decides instead: a bus daemon installed in a system directory, which no user can write to. A
+ * journal entry without it is a program's word. A text line has nothing better than the name.
  */
-function mediatorsOwn(writer: string, fields: Record<string, string>): boolean {
+function mediatorsOwn(writer: string, exe: string | undefined, fromFields: boolean, fields: Record<string, string>): boolean {
   const op = fields.operation;
   if (op === undefined || !op.startsWith('dbus_')) return false;
+  if (fromFields) return exe !== undefined && busDaemonExe(exe);
   const bracket = writer.indexOf('[');
   const name = bracket < 0 ? writer : writer.slice(0, bracket);
-  return name === 'dbus-daemon' || name === 'dbus-broker';
+  return BUS_DAEMONS.has(name);
+}
+
+const BUS_DAEMONS = new Set(['dbus-daemon', 'dbus-broker', 'dbus-broker-launch']);
+
+/** `/usr/bin/dbus-daemon` and the like (also after an upgrade replaced it: ` (deleted)`). */
+function busDaemonExe(exe: string): boolean {
+  const path = exe.endsWith(' (deleted)') ? exe.slice(0, -10) : exe;
+  if (!/^\/(?:usr|bin|sbin|lib|lib64)\//.test(path) || path.includes('/../') || path.includes('/./')) return false;
+  return BUS_DAEMONS.has(path.slice(path.lastIndexOf('/') + 1));
 }
 
 /**
@@ -180,7 +197,7 @@ export function newRecord(
   const channel = ov.writer !== undefined ? ov.channel : (ov.channel ?? info.channel);
   if (channel !== undefined) r.channel = channel;
   const writer = ov.writer ?? info.writer;
-  if (writer !== undefined && !mediatorsOwn(writer, fields)) r.writer = writer;
+  if (writer !== undefined && !mediatorsOwn(writer, ov.writerExe, ov.writer !== undefined, fields)) r.writer = writer;
   return r;
 }
 
@@ -312,7 +329,7 @@ export function parseAuditText(line: string, bodyAt: number, src: SourceRef, clo
     for (const r of records) for (const k in outer) if (!(k in r.fields)) r.fields[k] = outer[k];
   }
   // the writer was taken before the fields were read (newRecord): the bus daemon's own is none
-  for (const r of records) if (r.writer !== undefined && mediatorsOwn(r.writer, r.fields)) delete r.writer;
+  for (const r of records) if (r.writer !== undefined && mediatorsOwn(r.writer, ov.writerExe, ov.writer !== undefined, r.fields)) delete r.writer;
   if (cutRecord) records.splice(records.indexOf(cutRecord), 1);
   if (excess) failure = `${excess} more records on one line than the ${MAX_RECORDS_PER_LINE} a line may carry: not read`;
   if (records.length === 0 && bootParameter && failure === undefined) return { records, openQuote, notRecord: true };

@@ -286,6 +286,13 @@ test("a line from `kernel[PID]` is a program's, not the kernel's", () => {
   assert.equal(real.records[0].channel, 'kernel');
 });
 
+/** A D-Bus denial as a bus daemon's journal entry (syslog transport), with journald's fields `more`. */
+function dbusJson(more: string): string {
+  const msg =
+    'apparmor="DENIED" operation="dbus_method_call"  bus="system" path="/org/freedesktop/login1" interface="org.freedesktop.login1.Manager" member="PowerOff" mask="send" name="org.freedesktop.login1" pid=4242 label="snap.evil.evil" peer_pid=1 peer_label="unconfined"';
+  return JSON.stringify({ __REALTIME_TIMESTAMP: '1795317102480000', _TRANSPORT: 'syslog', SYSLOG_IDENTIFIER: 'dbus-daemon', _PID: '4332', MESSAGE: msg, ...JSON.parse(`{${more}}`) });
+}
+
 test("a record a program's log line carried names that program; the kernel's and the audit subsystem's name none", () => {
   const json = (transport: string, more = '') =>
     `{"MESSAGE":"audit: type=1400 ${ID.replace(/"/g, '\\"')}: ${BODY.replace(/"/g, '\\"')}","_TRANSPORT":"${transport}"${more},"__REALTIME_TIMESTAMP":"1795317102480000"}`;
@@ -310,6 +317,16 @@ test("a record a program's log line carried names that program; the kernel's and
       undefined,
     ],
     [`Nov 22 03:11:42 web-01 dbus-daemon[4332]: audit: type=1400 ${ID}: ${BODY}`, 'dbus-daemon[4332]', undefined],
+    // in the journal, the executable journald read from the process decides, not the identifier a
+    // program gives itself (`logger -t dbus-daemon`), nor its command name (prctl can set that)
+    [dbusJson('"_EXE":"/usr/bin/dbus-daemon","_COMM":"dbus-daemon"'), undefined, undefined],
+    [dbusJson('"_EXE":"/usr/bin/dbus-broker","_COMM":"dbus-broker"'), undefined, undefined],
+    [dbusJson('"_EXE":"/usr/bin/dbus-daemon (deleted)"'), undefined, undefined],
+    [dbusJson('"_EXE":"/usr/bin/logger","_COMM":"logger"'), 'dbus-daemon[4332]', undefined],
+    [dbusJson('"_COMM":"dbus-daemon"'), 'dbus-daemon[4332]', undefined],
+    [dbusJson('"_EXE":"/home/mallory/bin/dbus-daemon","_COMM":"dbus-daemon"'), 'dbus-daemon[4332]', undefined],
+    [dbusJson('"_EXE":"/usr/../home/mallory/dbus-daemon"'), 'dbus-daemon[4332]', undefined],
+    [dbusJson(''), 'dbus-daemon[4332]', undefined],
   ];
   for (const [line, writer, channel] of cases) {
     const { records } = parseLines([line], { year: 2026 });
