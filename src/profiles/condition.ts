@@ -23,9 +23,10 @@ export interface ConditionEnv {
 }
 
 /**
- * `defined $NAME`: apparmor_parser 3 asks whether a set variable or a boolean variable has that
- * name, later ones (6.0 was checked) whether a set variable has: a boolean alone is defined for
- * the one and not for the other, so the answer depends on the host's parser.
+ * `defined $NAME`: apparmor_parser 3.0 asks whether a set variable or a boolean variable has that
+ * name, 6.0 whether a set variable has: a boolean alone is defined for the one and not for the
+ * other, so the answer depends on the host's parser. (4.1 refuses the file when no boolean has the
+ * name: then nothing of it is loaded, whatever is read here.)
  */
 function definedDollar(name: string, env: ConditionEnv): boolean | undefined {
   const v = env.hasVar(name);
