@@ -315,6 +315,10 @@ class Housekeeping {
   private resolveDone!: () => void;
   private finished = false;
   private releasing = false;
+  /** Records that arrived up to this time are due (it only grows). */
+  private cutoff = Number.NEGATIVE_INFINITY;
+  /** Whether the last tick held the backfills back. */
+  private holding = true;
   private readonly ticker: ReturnType<typeof setInterval>;
   private readonly startedAt = Date.now();
 
@@ -351,7 +355,11 @@ class Housekeeping {
       this.finish();
       return;
     }
-    if (!holdBackfill) this.releaseDue(now - tuning.reorderMs);
+    // at the hold's end every record of the backfills is in the order buffer, the last of them
+    // parsed a moment ago: all go out together, in time order (by arrival, those would wait a
+    // tick and come after later records released now)
+    if (!holdBackfill) this.releaseDue(this.holding ? now : now - tuning.reorderMs);
+    this.holding = holdBackfill;
     if (this.health.dirty) this.health.notify();
   }
 
@@ -365,14 +373,16 @@ class Housekeeping {
     if (ctl.health.name === 'dmesg' && ctl.health.state === 'backfill' && follow && (ctl.lastLineAt > 0 || now - (ctl.health.since ?? now) >= tuning.idleMs * 4)) ctl.setState('live');
   }
 
-  /** Releases due records in slices, yielding between them, until none is due. */
+  /** Releases due records in slices, yielding between them, until none is due. A release under
+   * way takes a later cutoff asked for meanwhile. */
   private releaseDue(cutoff: number): void {
+    if (cutoff > this.cutoff) this.cutoff = cutoff;
     if (this.releasing) return;
-    if (this.flow.order.release(cutoff, SLICE_MS) > 0) {
+    if (this.flow.order.release(this.cutoff, SLICE_MS) > 0) {
       this.releasing = true;
       setImmediate(() => {
         this.releasing = false;
-        if (!this.finished) this.releaseDue(cutoff);
+        if (!this.finished) this.releaseDue(this.cutoff);
       });
     }
   }

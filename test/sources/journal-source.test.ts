@@ -18,6 +18,28 @@ const NEW_ENTRY = JSON.stringify({
   MESSAGE: 'AVC apparmor="DENIED" operation="open" class="file" profile="/usr/sbin/nginx" name="/etc/passwd-" pid=2300 comm="nginx" requested_mask="r" denied_mask="r" fsuid=33 ouid=0',
 });
 
+test("a backfill read last is released with the others at the hold's end, not a tick after them", async () => {
+  // the kernel transport's backfill starts late: its records are parsed just before the hold ends,
+  // the audit transport's long before. Released by arrival, the audit channel's went out at once
+  // and the kernel transport's (the earliest record among them) a tick later, out of time order
+  const host = fakeHost({ dmesg: false });
+  const c = new Collect();
+  const env = { ...host.env, FAKE_DELAY_KERNEL_MS: '1500' };
+  const s = await startLiveSources(liveOpts(host, { env, sources: ['journal', 'audit'], tuning: { ...FAST, reorderMs: 5_000, backfillHoldMs: 60_000 } }), c.sink);
+  try {
+    await waitFor('all records', () => c.records.length === 11, 30_000);
+    const times = c.records.map((r) => r.time!);
+    assert.deepEqual(
+      times,
+      [...times].sort((a, b) => a - b),
+      'in time order',
+    );
+  } finally {
+    await s.stop();
+    host.cleanup();
+  }
+});
+
 test('journal + audit channel: backfill, merge, then follow after the last cursor', async () => {
   const host = fakeHost({ dmesg: false });
   const c = new Collect();
