@@ -75,10 +75,14 @@ function or(a: boolean | undefined, b: boolean | undefined): boolean | undefined
   return a === false && b === false ? false : undefined;
 }
 
+const MAX_TOKENS = 256;
+
 /** The expression's value: true, false, or undefined when it cannot be known here. */
 export function conditionValue(expr: string, env: ConditionEnv): boolean | undefined {
   const ts = tokens(expr);
-  if (ts.length === 0) return undefined;
+  // the parser's grammar nests (`not`, parentheses): a condition longer than any policy writes is
+  // not followed down, so no file can exhaust the stack
+  if (ts.length === 0 || ts.length > MAX_TOKENS) return undefined;
   let i = 0;
   let broken = false;
   const orExpr = (): boolean | undefined => {

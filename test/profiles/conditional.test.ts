@@ -99,6 +99,9 @@ test('conditions: the parser grammar (or of and of not), literals, defined, and 
     ['', undefined],
   ];
   for (const [expr, want] of cases) assert.equal(conditionValue(expr, e), want, expr);
+  // nested past any policy's depth: unknown, not a stack overflow
+  assert.equal(conditionValue(`${'not '.repeat(100_000)}$T`, e), undefined);
+  assert.equal(conditionValue(`${'('.repeat(100_000)}$T${')'.repeat(100_000)}`, e), undefined);
   assert.equal(conditionValue('defined $X', env({}, [], ['X'])), undefined);
 });
 
