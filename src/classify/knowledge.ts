@@ -140,7 +140,9 @@ const PERSISTENCE: [RegExp, string][] = [
   [/^\/etc\/cron|^\/var\/spool\/cron\/|^\/etc\/anacrontab$/, 'a cron schedule'],
   [/^\/etc\/ld\.so\.preload$/, 'ld.so.preload (code loaded into every process)'],
   [/\/\.(?:bashrc|bash_profile|bash_login|profile|zshrc|zprofile|zlogin|zshenv|cshrc|tcshrc)$|^\/etc\/(?:profile|bash\.bashrc|zsh\/|profile\.d\/|environment$)/, 'a shell start-up file'],
-  [/^\/(?:etc|usr\/lib|lib|run)\/systemd\/(?:system|user)[^/]*\/|\/\.config\/systemd\/user\//, 'a systemd unit'],
+  // system/, user/ and their kin (system.control/, system-generators/, user-preset/, ...); not
+  // /run/systemd/userdb/ (user records' sockets) or /run/systemd/users/ (logind's state)
+  [/^\/(?:etc|usr\/lib|lib|run)\/systemd\/(?:system|user)(?:[.-][^/]*)?\/|\/\.config\/systemd\/user\//, 'a systemd unit'],
   [/^\/etc\/(?:init\.d\/|rc\.local$|rc\d\.d\/)/, 'a boot script'],
   [/^\/(?:usr\/(?:local\/)?)?s?bin\//, 'a system binary directory'],
   [/^\/etc\/(?:passwd|shadow|group|gshadow|sudoers)(?:$|[-.+])|^\/etc\/sudoers\.d\//, 'the account database'],

@@ -53,6 +53,14 @@ const TARGET_MASK_RE = /\b(?:readby|tracedby)\b/;
 const READBY_RE = /readby/;
 const READ_RE = /\bread\b/;
 const READ_ONLY_MEMBER_RE = /^(?:Get|GetAll|Introspect|Ping|GetMachineId)$/;
+/** An X server's display lock, and the temporary name it links it from: `/tmp/.X0-lock`, `/tmp/.tX0-lock`. */
+const X_LOCK_RE = /^\.t?X\d+-lock$/;
+/** X servers, by their profile's program. */
+const X_SERVER_RE = /^(?:X|Xorg|Xorg\.bin|Xwayland|Xvfb|Xvnc|Xtigervnc|Xephyr|Xnest|Xdummy|Xdmx)$/;
+
+/** logind's own calls for a login session (made by pam_systemd in the program that logs a user in). */
+const SESSION_MEMBER_RE = /^(?:CreateSession|CreateSessionWithPIDFD|ReleaseSession)$/;
+const LOGIN1_RE = /^org\.freedesktop\.login1(?:\.Manager)?$/;
 const ASKING_MEMBER_RE = /^(?:Inhibit|CheckAuthorization|CancelCheckAuthorization|Can\w+|Get\w*|List\w*|Subscribe|Unsubscribe|RegisterAuthenticationAgent|UnregisterAuthenticationAgent)$/;
 const LEADING_SLASH_RE = /^\//;
 const REMOUNT_OR_BIND_RE = /\b(?:remount|bind|rbind)\b/;
@@ -414,6 +422,10 @@ function writeSignals(f: DenialFacts, path: string, staging: string | undefined,
     if (temp !== undefined) {
       s.push(benign(1, 'temp-copy', () => `${path} is a temporary copy of ${temp.of} written beside it and renamed onto it once written: hidden only until then`));
       hidden = undefined;
+    } else if (last && hidden !== undefined && staging === '/tmp' && X_LOCK_RE.test(hidden) && X_SERVER_RE.test(basenameOf(f.profile.split('//')[0]))) {
+      // the display's lock (and the copy it is linked from): the name every X server uses for display N
+      s.push(benign(2, 'x-lock', () => `${path} is the lock of an X display, which ${basenameOf(f.profile.split('//')[0])} makes for the display it serves`));
+      hidden = undefined;
     }
     // a write to a file that is there (truncate, open for writing) made nothing
     const made = f.op === 'mknod' || f.op === 'mkdir' || f.mask.includes('c') ? verb(f, 'tried to create', 'created') : verb(f, 'tried to write', 'wrote');
@@ -617,11 +629,31 @@ function signalSignals(f: DenialFacts, out: Findings): void {
   }
   const ownFamily = peer === f.profile || peer.split('//')[0] === f.profile.split('//')[0];
   if (ownFamily) s.push(benign(2, 'signal-own', () => `${f.profile} signalling its own processes (${sig})`));
+  else if (ownServicePeer(f.profile, peer))
+    s.push(benign(2, 'signal-own-service', () => `${f.profile} signalling a process of its own service (${sig} to ${peer}): a master stopping or reloading its workers`));
   else if (f.program.runtime || f.program.kind === 'container' || f.program.kind === 'hypervisor' || f.program.kind === 'snap' || f.program.kind === 'admin tool')
     s.push(benign(2, 'signal-managed', () => `${f.program.name} (${aKind(f.program.kind)}) signalling a process it manages (${sig} to ${peer || '?'})`));
   else if (STOPPING_SIGNAL_RE.test(sig) && peer !== 'unconfined')
     s.push(attack(1, 'signal-other', () => `${f.subject} ${verb(f, 'tried to send', 'sent')} ${sig} to a process of another service (${peer})`));
 }
+
+/**
+ * Whether `peer` is a profile of the service `profile` names: the workers a master process runs
+ * under profiles of their own (dovecot and `dovecot-imap-login` or `/usr/lib/dovecot/imap`,
+ * postfix and `/usr/lib/postfix/sbin/smtpd`). Both names are the profiles', never a command's.
+ */
+export function ownServicePeer(profile: string, peer: string): boolean {
+  const stem = basenameOf(profile.split('//')[0]);
+  if (stem.length < 4 || !SERVICE_STEM_RE.test(stem)) return false;
+  const p = peer.split('//')[0];
+  const name = basenameOf(p);
+  if (name.startsWith(`${stem}-`) || name.startsWith(`${stem}_`)) return true;
+  // a program under the service's own directory (`/usr/lib/dovecot/imap`)
+  return p.startsWith('/') && p.split('/').slice(1, -1).includes(stem);
+}
+
+/** A program's name, not a directory every service shares (`/usr/lib/...`, `/bin/...`). */
+const SERVICE_STEM_RE = /^(?!(?:bin|sbin|lib|libexec|usr|local|share|opt|snap|unconfined)$)[A-Za-z][A-Za-z0-9._+-]*$/;
 
 function ptraceSignals(f: DenialFacts, out: Findings): void {
   const peer = f.r.fields.peer ?? f.r.fields.peer_label ?? 'another profile';
@@ -658,7 +690,10 @@ function dbusSignals(f: DenialFacts, out: Findings): void {
   const readOnly = RECEIVE_RE.test(fl.mask ?? '') || f.op === 'dbus_signal' || READ_ONLY_MEMBER_RE.test(fl.member ?? '') || iface === 'org.freedesktop.DBus.Introspectable';
   const asks = ASKING_MEMBER_RE.test(fl.member ?? '');
   const desktopSide = f.program.kind === 'sandbox' || f.program.kind === 'snap' || f.program.kind === 'desktop app' || f.program.kind === 'admin tool';
-  if (!readOnly && asks && desktopSide && (SENSITIVE_DBUS_RE.test(dest) || SENSITIVE_DBUS_RE.test(iface))) {
+  if (!readOnly && f.role === 'login or scheduler' && LOGIN1_RE.test(dest || iface) && SESSION_MEMBER_RE.test(fl.member ?? '')) {
+    // sshd, login and the display managers have logind make the session they start (pam_systemd)
+    s.push(benign(2, 'dbus-session', () => `${f.profile.split('//')[0]} starts login sessions: asking logind to ${fl.member} is its job`));
+  } else if (!readOnly && asks && desktopSide && (SENSITIVE_DBUS_RE.test(dest) || SENSITIVE_DBUS_RE.test(iface))) {
     s.push(benign(2, 'dbus-desktop', () => `${fl.member} on ${dest || iface}: desktop programs ask logind, polkit and systemd this routinely (inhibit sleep, check an authorization, list sessions)`));
   } else if (!readOnly && (SENSITIVE_DBUS_RE.test(dest) || SENSITIVE_DBUS_RE.test(iface) || SENSITIVE_DBUS_RE.test(fl.path?.replace(LEADING_SLASH_RE, '').replace(/\//g, '.') ?? ''))) {
     s.push(attack(2, 'dbus-sensitive', () => `${f.subject} ${verb(f, 'tried to call', 'called')} ${iface}.${fl.member ?? '?'} on ${dest}: a request to change the system`));

@@ -37,6 +37,15 @@ const NGINX = '/usr/sbin/nginx';
 function received(peer: string, signal: string, comm: string, pid: number): string {
   return kline(0, 'DENIED', `operation="signal" class="signal" profile="docker-default" pid=${pid} comm="${comm}" requested_mask="receive" denied_mask="receive" signal=${signal} peer="${peer}"`);
 }
+
+/** A D-Bus call of `member` on logind's manager, by the program of `profile`. */
+function login1(profile: string, member: string): string {
+  return kline(
+    0,
+    'DENIED',
+    `operation="dbus_method_call" bus="system" path="/org/freedesktop/login1" interface="org.freedesktop.login1.Manager" member="${member}" mask="send" name="org.freedesktop.login1" pid=4528 label="${profile}" peer_pid=688 peer_label="unconfined"`,
+  );
+}
 const EXPORTER = 'report-exporter';
 const QUEUED = 'queued';
 
@@ -260,6 +269,20 @@ const SCENARIOS: Scenario[] = [
   },
   { name: 'shell start-up file write', lines: [file(0, QUEUED, 'open', '/root/.bashrc', 'a', { comm: 'queued' })], verdict: 'likely-attack', reasons: [/a shell start-up file \(\/root\/\.bashrc\)/] },
   { name: 'systemd unit write', lines: [file(0, NGINX, 'mknod', '/etc/systemd/system/dbus-org.service', 'c', { comm: 'nginx' })], verdict: 'likely-attack', reasons: [/a systemd unit/] },
+  {
+    name: 'a generator dropped where systemd runs them at boot',
+    lines: [file(0, NGINX, 'mknod', '/usr/lib/systemd/system-generators/x', 'c', { comm: 'nginx' })],
+    verdict: 'likely-attack',
+    reasons: [/a systemd unit/],
+  },
+  {
+    // a varlink socket of systemd's user records (a login checker asking about the greeter's user), not a unit directory
+    name: 'connecting to systemd-userdb is no unit written',
+    lines: [file(0, 'unix-chkpwd', 'connect', '/run/systemd/userdb/org.gnome.DisplayManager', 'wr', { comm: 'unix_chkpwd' })],
+    verdict: 'missing-rule',
+    reasons: [/\/run\/systemd\/userdb\/org\.gnome\.DisplayManager/],
+    notReasons: [/systemd unit/],
+  },
   { name: 'bin directory write', lines: [file(0, EXPORTER, 'mknod', '/usr/local/bin/exporter-update', 'c', { comm: 'exporter' })], verdict: 'likely-attack', reasons: [/a system binary directory/] },
   { name: 'web shell dropped into the document root', lines: [file(0, NGINX, 'mknod', '/var/www/html/uploads/x.php', 'c', { comm: 'nginx' })], verdict: 'likely-attack', reasons: [/web shell/] },
   {
@@ -731,6 +754,47 @@ const SCENARIOS: Scenario[] = [
     ],
     verdict: 'likely-attack',
     reasons: [/StartTransientUnit on org\.freedesktop\.systemd1: a request to change the system/],
+  },
+  {
+    // pam_systemd in sshd has logind make the login session (CreateSessionWithPIDFD on Ubuntu 24.04)
+    name: 'a login service asking logind to create the session it starts',
+    lines: [login1('/usr/sbin/sshd', 'CreateSessionWithPIDFD')],
+    verdict: 'missing-rule',
+    reasons: [/\/usr\/sbin\/sshd starts login sessions: asking logind to CreateSessionWithPIDFD is its job/],
+  },
+  { name: 'a web server asking logind for a session', lines: [login1('/usr/sbin/nginx', 'CreateSession')], verdict: 'likely-attack', reasons: [/a request to change the system/] },
+  { name: 'a login service asking logind to power the host off', lines: [login1('/usr/sbin/sshd', 'PowerOff')], verdict: 'likely-attack', reasons: [/a request to change the system/] },
+  {
+    name: 'a mail server stopping a worker it runs under a profile of its own',
+    lines: [kline(0, 'DENIED', 'operation="signal" profile="dovecot" pid=414 comm="dovecot" requested_mask="send" denied_mask="send" signal=term peer="/usr/lib/dovecot/imap"')],
+    verdict: 'missing-rule',
+    reasons: [/dovecot signalling a process of its own service \(term to \/usr\/lib\/dovecot\/imap\)/],
+  },
+  {
+    name: 'a mail server stopping another service',
+    lines: [kline(0, 'DENIED', 'operation="signal" profile="dovecot" pid=414 comm="dovecot" requested_mask="send" denied_mask="send" signal=term peer="/usr/sbin/nginx"')],
+    verdict: 'unclear',
+    reasons: [/a process of another service \(\/usr\/sbin\/nginx\)/],
+  },
+  {
+    // Xorg links its display lock from a temporary name (`.tX0-lock`) at start-up
+    name: "the X server's display lock in /tmp",
+    lines: [file(0, 'Xorg', 'link', '/tmp/.X0-lock', 'r', { comm: 'Xorg', extra: 'target="/tmp/.tX0-lock"' })],
+    verdict: 'missing-rule',
+    reasons: [/\/tmp\/\.X0-lock is the lock of an X display, which Xorg makes/],
+    notReasons: [/hidden/],
+  },
+  {
+    name: "a web server making an X display's lock",
+    lines: [file(0, NGINX, 'mknod', '/tmp/.X0-lock', 'c', { comm: 'nginx' })],
+    verdict: 'likely-attack',
+    reasons: [/a hidden file \(\.X0-lock\) in \/tmp/],
+  },
+  {
+    name: 'the X server making a hidden file of another name',
+    lines: [file(0, 'Xorg', 'mknod', '/tmp/.x/kworkerd', 'c', { comm: 'Xorg' })],
+    verdict: 'likely-attack',
+    reasons: [/hidden directory \(\.x\)/],
   },
   {
     name: 'mount by a service',
