@@ -185,6 +185,12 @@ export class LineParser {
     this.stats.other++;
   }
 
+  /** Whether records are held for lines still to come (an open USER_AVC, an audit.log event
+   * waiting for its SYSCALL line): end() or flushHeld() gives them out. */
+  holdsRecords(): boolean {
+    return this.held.length > 0 || this.pendingText !== undefined;
+  }
+
   /** Flushes what is held (an open USER_AVC, an audit.log event waiting for its SYSCALL line). */
   end(): void {
     if (this.pendingText) {

@@ -298,12 +298,18 @@ function startReaders(s: LiveSettings, drain: Drain): Reader[] {
  * Whether the records of the first seconds are held back, so that sources catching up at different
  * speeds still come out in time order: while a source is starting or in its backfill, or has lines
  * not yet parsed (a backfill that has just ended leaves its last lines queued: its records are not
- * in the order buffer yet, and releasing the others first would put them out of order), for at
- * most backfillHoldMs and backfillHoldMax records.
+ * in the order buffer yet, and releasing the others first would put them out of order), or its
+ * parser holds records for lines still to come (the backfill's last audit.log event, given out when
+ * the file goes quiet), for at most backfillHoldMs and backfillHoldMax records.
  */
-export function holdsForBackfill(ctls: readonly Pick<SourceCtl, 'health' | 'queue'>[], sinceStart: number, held: number, tuning: Pick<Tuning, 'backfillHoldMs' | 'backfillHoldMax'>): boolean {
+export function holdsForBackfill(
+  ctls: readonly (Pick<SourceCtl, 'health' | 'queue'> & { parser: Pick<SourceCtl['parser'], 'holdsRecords'> })[],
+  sinceStart: number,
+  held: number,
+  tuning: Pick<Tuning, 'backfillHoldMs' | 'backfillHoldMax'>,
+): boolean {
   if (sinceStart >= tuning.backfillHoldMs || held >= tuning.backfillHoldMax) return false;
-  return ctls.some((c) => c.health.state === 'starting' || c.health.state === 'backfill' || c.queue.length > 0);
+  return ctls.some((c) => c.health.state === 'starting' || c.health.state === 'backfill' || c.queue.length > 0 || c.parser.holdsRecords());
 }
 
 /**
@@ -356,9 +362,10 @@ class Housekeeping {
       return;
     }
     // at the hold's end every record of the backfills is in the order buffer, the last of them
-    // parsed a moment ago: all go out together, in time order (by arrival, those would wait a
-    // tick and come after later records released now)
-    if (!holdBackfill) this.releaseDue(this.holding ? now : now - tuning.reorderMs);
+    // parsed a moment ago (in this tick, when a parser gave out its held event): all go out
+    // together, in time order (by arrival, those would wait a tick and come after later records
+    // released now)
+    if (!holdBackfill) this.releaseDue(this.holding ? Date.now() : now - tuning.reorderMs);
     this.holding = holdBackfill;
     if (this.health.dirty) this.health.notify();
   }

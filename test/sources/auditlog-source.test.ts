@@ -8,7 +8,7 @@ import { LineParser } from '../../src/parse/line-parser.js';
 import { FileFollower } from '../../src/sources/follow-file.js';
 import { startLiveSources } from '../../src/sources/index.js';
 import { SourceCtl } from '../../src/sources/source-ctl.js';
-import { Collect, fakeHost, FIXTURES, healthOf, liveOpts, state, waitFor } from './helpers.js';
+import { Collect, FAST, fakeHost, FIXTURES, healthOf, liveOpts, state, waitFor } from './helpers.js';
 
 const FIXTURE = readFileSync(join(FIXTURES, 'audit.log'), 'utf8').split('\n').filter(Boolean);
 
@@ -35,6 +35,32 @@ test('audit.log: backfill with SYSCALL/PROCTITLE context, then appended events',
     appendFileSync(host.auditLog, `${event(6001)}\n`);
     await waitFor('appended', () => c.records.some((r) => r.serial === 6001));
     assert.equal(c.records.find((r) => r.serial === 6001)?.context?.syscall, '257');
+  } finally {
+    await s.stop();
+    host.cleanup();
+  }
+});
+
+test("an audit.log event the parser still holds (no SYSCALL line after it) is part of the backfill: released in time order with the journal's", async () => {
+  const host = fakeHost({ dmesg: false, auditLog: true });
+  // the backfill ends on an AVC line alone: the parser keeps it for its event's other lines until
+  // the file goes quiet, and the journal's records, later than it, must not go out first
+  writeFileSync(
+    host.auditLog,
+    'type=AVC msg=audit(1795317100.000:9999): apparmor="DENIED" operation="open" class="file" profile="/usr/sbin/nginx" name="/srv/last" pid=2500 comm="nginx" requested_mask="r" denied_mask="r" fsuid=33 ouid=0\n',
+  );
+  const c = new Collect();
+  const s = await startLiveSources(liveOpts(host, { sources: ['journal', 'auditlog'], tuning: { ...FAST, idleMs: 400, backfillHoldMs: 60_000 } }), c.sink);
+  try {
+    await waitFor('the held record', () => c.records.some((r) => r.serial === 9999));
+    await waitFor('both live', () => state(s, 'journal') === 'live' && state(s, 'auditlog') === 'live');
+    const times = c.records.map((r) => r.time!);
+    assert.ok(times.length > 1);
+    assert.deepEqual(
+      times,
+      [...times].sort((a, b) => a - b),
+      'in time order',
+    );
   } finally {
     await s.stop();
     host.cleanup();

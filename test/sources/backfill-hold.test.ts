@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { holdsForBackfill } from '../../src/sources/session.js';
 
 type Ctl = Parameters<typeof holdsForBackfill>[0][number];
-const ctl = (state: string, queued = 0): Ctl => ({ health: { state }, queue: { length: queued } }) as unknown as Ctl;
+const ctl = (state: string, queued = 0, holds = false): Ctl => ({ health: { state }, queue: { length: queued }, parser: { holdsRecords: () => holds } }) as unknown as Ctl;
 const tuning = { backfillHoldMs: 5000, backfillHoldMax: 1000 };
 
 test('held while a source starts or backfills, and while a source that has gone live still has backfill lines queued', () => {
@@ -15,6 +15,7 @@ test('held while a source starts or backfills, and while a source that has gone 
   assert.equal(holdsForBackfill([ctl('live'), ctl('live', 3)], 100, 0, tuning), true);
   assert.equal(holdsForBackfill([ctl('ended', 2), ctl('live')], 100, 0, tuning), true);
   assert.equal(holdsForBackfill([ctl('live'), ctl('live')], 100, 0, tuning), false, 'everything parsed: released');
+  assert.equal(holdsForBackfill([ctl('live'), ctl('live', 0, true)], 100, 0, tuning), true, "a parser's held audit event is still to come");
 });
 
 test('never held past its time or its size', () => {
