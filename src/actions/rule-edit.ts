@@ -12,7 +12,7 @@
 import { basenameOf } from '../model/path.js';
 import { parseProfileHeader } from '../profiles/index.js';
 import { parseSyntax, type SyntaxNode } from '../profiles/syntax.js';
-import { BranchChain, type ConditionEnv } from '../profiles/condition.js';
+import { BranchChain, definedSoFar, type ConditionEnv } from '../profiles/condition.js';
 
 export interface Block {
   /** 0-based line of the header and of the closing brace. */
@@ -34,11 +34,7 @@ export function findBlock(text: string, name: string): Block | undefined {
   const vars = new Set<string>();
   // the file's own variables, as defined before each conditional; what its includes define is
   // not read here, so a condition on it may or may not hold, and its branch is looked into
-  const env: ConditionEnv = {
-    bool: (n) => bools.get(n),
-    hasBool: (n) => (bools.has(n) ? true : undefined),
-    hasVar: (n) => (vars.has(n) ? true : undefined),
-  };
+  const env = definedSoFar(bools, vars, () => false);
   return findIn(parseSyntax(text).nodes, name, undefined, env, bools, vars);
 }
 

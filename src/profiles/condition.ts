@@ -23,6 +23,19 @@ export interface ConditionEnv {
 }
 
 /**
+ * What a condition sees of the variables a file defined before it. `complete()`: every file it
+ * included was read, so a name not defined there is not defined; `hostMay(name)`: a set variable
+ * the host may define in files not read here (the tunables).
+ */
+export function definedSoFar(bools: ReadonlyMap<string, boolean>, vars: { has(name: string): boolean }, complete: () => boolean, hostMay: (name: string) => boolean = () => false): ConditionEnv {
+  return {
+    bool: (name) => bools.get(name),
+    hasBool: (name) => (bools.has(name) ? true : complete() ? false : undefined),
+    hasVar: (name) => (vars.has(name) ? true : !complete() || hostMay(name) ? undefined : false),
+  };
+}
+
+/**
  * `defined $NAME`: apparmor_parser 3.0 asks whether a set variable or a boolean variable has that
  * name, 6.0 whether a set variable has: a boolean alone is defined for the one and not for the
  * other, so the answer depends on the host's parser. (4.1 refuses the file when no boolean has the
@@ -85,22 +98,17 @@ export function conditionValue(expr: string, env: ConditionEnv): boolean | undef
   if (ts.length === 0 || ts.length > MAX_TOKENS) return undefined;
   let i = 0;
   let broken = false;
-  const orExpr = (): boolean | undefined => {
-    let v = andExpr();
-    while (ts[i] === 'or') {
+  /** `operand (word operand)*`, combined left to right. */
+  const joined = (word: string, operand: () => boolean | undefined, combine: typeof and): boolean | undefined => {
+    let v = operand();
+    while (ts[i] === word) {
       i++;
-      v = or(v, andExpr());
+      v = combine(v, operand());
     }
     return v;
   };
-  const andExpr = (): boolean | undefined => {
-    let v = notExpr();
-    while (ts[i] === 'and') {
-      i++;
-      v = and(v, notExpr());
-    }
-    return v;
-  };
+  const orExpr = (): boolean | undefined => joined('or', andExpr, or);
+  const andExpr = (): boolean | undefined => joined('and', notExpr, and);
   const notExpr = (): boolean | undefined => {
     if (ts[i] === 'not') {
       i++;

@@ -13,7 +13,7 @@ import { generatedOwner } from './managed.js';
 import { matcherFor } from './matcher.js';
 import { parseRule, takeQualifiers, tokenize, unquote } from './rules.js';
 import { parseSyntax, type SyntaxNode } from './syntax.js';
-import { BranchChain, type ConditionEnv } from './condition.js';
+import { BranchChain, definedSoFar, type ConditionEnv } from './condition.js';
 import type { CapabilityRule, FileRule, NetworkRule, ProfileIndex, ProfileInfo, Qualifiers, Rule } from './types.js';
 
 export type { ProfileIndex, ProfileInfo } from './types.js';
@@ -157,11 +157,12 @@ interface WalkContext {
  * variable the tunables define, when they were not read, may or may not be defined on the host.
  */
 function conditionEnv(vars: ReadonlyMap<string, string[]>, bools: Booleans): ConditionEnv {
-  return {
-    bool: (name) => bools.get(name),
-    hasBool: (name) => (bools.has(name) ? true : bools.unread ? undefined : false),
-    hasVar: (name) => (vars.has(name) ? true : bools.unread || DEFAULT_VARIABLES.has(name) ? undefined : false),
-  };
+  return definedSoFar(
+    bools,
+    vars,
+    () => !bools.unread,
+    (name) => DEFAULT_VARIABLES.has(name),
+  );
 }
 
 /** The boolean variables defined so far; `unread`: an include that was not found may define more. */

@@ -1,5 +1,6 @@
 // Shared test setup for live sources: a temp "host" whose journalctl and dmesg are the fakes in
 // test/fixtures/sources/bin (first on PATH), fixtures copied in, fast tuning, a collecting sink.
+import assert from 'node:assert/strict';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -79,6 +80,16 @@ export class Collect {
 }
 
 export { waitFor } from '../support/wait.js';
+
+/** The records came out in time order (the session's promise for every backfill). */
+export function assertTimeOrder(records: AppArmorRecord[]): void {
+  const times = records.map((r) => r.time!);
+  assert.deepEqual(
+    times,
+    [...times].sort((a, b) => a - b),
+    'in time order',
+  );
+}
 
 export function state(s: LiveSession, name: string): string | undefined {
   return s.health().find((h) => h.name === name)?.state;

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startLiveSources } from '../../src/sources/index.js';
-import { Collect, FAST, fakeHost, healthOf, journalEntries, liveOpts, state, waitFor } from './helpers.js';
+import { assertTimeOrder, Collect, FAST, fakeHost, healthOf, journalEntries, liveOpts, state, waitFor } from './helpers.js';
 
 const NEW_ENTRY = JSON.stringify({
   __CURSOR: 's=8f2c1b7e4d6a4f0e9c3b2a1d0e9f8c7b;i=2000;b=5c1a7e3b9f0d4e2a8b6c1d0e9f8a7b6c;m=1;t=1;x=1',
@@ -28,12 +28,7 @@ test("a backfill read last is released with the others at the hold's end, not a 
   const s = await startLiveSources(liveOpts(host, { env, sources: ['journal', 'audit'], tuning: { ...FAST, reorderMs: 5_000, backfillHoldMs: 60_000 } }), c.sink);
   try {
     await waitFor('all records', () => c.records.length === 11, 30_000);
-    const times = c.records.map((r) => r.time!);
-    assert.deepEqual(
-      times,
-      [...times].sort((a, b) => a - b),
-      'in time order',
-    );
+    assertTimeOrder(c.records);
   } finally {
     await s.stop();
     host.cleanup();
@@ -59,12 +54,7 @@ test('journal + audit channel: backfill, merge, then follow after the last curso
       [['printk-suppressed', 5]],
     );
     assert.equal(s.counts().duplicates, 5, 'the five records the kernel transport kept are copies');
-    const times = c.records.map((r) => r.time!);
-    assert.deepEqual(
-      times,
-      [...times].sort((a, b) => a - b),
-      'in time order',
-    );
+    assertTimeOrder(c.records);
 
     host.append('journal.jsonl', [NEW_ENTRY]);
     await waitFor('the new record', () => c.records.some((r) => r.auditId === '1795317200.123:4000'));
