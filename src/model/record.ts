@@ -193,6 +193,19 @@ export function recordMask(r: AppArmorRecord): string | undefined {
   return f.denied_mask ?? f.requested_mask ?? f.denied ?? f.requested ?? f.mask;
 }
 
+/** Carriers whose line names its writer in text alone (a syslog header's `ident[pid]:`). */
+const NAMED_IN_TEXT: ReadonlySet<Carrier> = new Set<Carrier>(['journal-short', 'journal-iso', 'journal-monotonic']);
+
+/**
+ * Whether the record is a D-Bus denial a bus daemon's own line told in a text log: taken as the
+ * daemon's (parse/record.ts) on the name the line gives, which any program can give itself
+ * (`logger -t dbus-daemon`); journal JSON's `_EXE` would show the program, text does not. The
+ * kernel's and the audit subsystem's records have a channel, a program's other lines a writer.
+ */
+export function busNameOnly(r: AppArmorRecord): boolean {
+  return r.writer === undefined && r.channel === undefined && NAMED_IN_TEXT.has(r.carrier) && (r.fields.operation?.startsWith('dbus_') ?? false);
+}
+
 /**
  * Whether the record's `pid` and `comm` are the other process's, not one running under its
  * profile. The kernel checks a signal's receipt and a trace's or read's target (`receive`,

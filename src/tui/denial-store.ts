@@ -14,7 +14,7 @@
  */
 import type { ActionJournalEntry } from '../model/action.js';
 import type { AppArmorRecord, Classification, LossNotice, Verdict } from '../model/record.js';
-import { isDenial, pidIsPeer, recordMask, recordProfile, recordTarget } from '../model/record.js';
+import { busNameOnly, isDenial, pidIsPeer, recordMask, recordProfile, recordTarget } from '../model/record.js';
 import { NO_VERDICT, VERDICT_RANK, type GroupVerdict } from '../model/verdict.js';
 import { RateHistory, type RateSeries } from '../model/rate-history.js';
 import { DistinctCount, pidCountKey } from '../model/distinct-count.js';
@@ -51,6 +51,8 @@ export interface DenialGroup {
    * kernel's record of one; and those programs, at most MAX_WRITERS. */
   byProgram?: number;
   writers?: string[];
+  /** Records a bus daemon's line told in a text log, taken at the name the line gives (model/record.ts busNameOnly). */
+  byBusName?: number;
   firstSeen?: number;
   lastSeen?: number;
   /** Arrival order of the first and the latest record: a stable tiebreak when times are missing. */
@@ -306,7 +308,7 @@ export class DenialStore {
       g.byProgram = (g.byProgram ?? 0) + 1;
       const writers = (g.writers ??= []);
       if (!writers.includes(r.writer) && writers.length < MAX_WRITERS) writers.push(r.writer);
-    }
+    } else if (busNameOnly(r)) g.byBusName = (g.byBusName ?? 0) + 1;
     if (r.time !== undefined) {
       if (g.firstSeen === undefined || r.time < g.firstSeen) g.firstSeen = r.time;
       if (g.lastSeen === undefined || r.time > g.lastSeen) g.lastSeen = r.time;

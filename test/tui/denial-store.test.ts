@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DenialStore } from '../../src/tui/denial-store.js';
+import { LineParser } from '../../src/parse/line-parser.js';
+import { busNameOnly, type AppArmorRecord } from '../../src/model/record.js';
 import { denial, status } from './fixtures.js';
 import { detailLines } from '../../src/tui/views/denial-detail.js';
 import { effectPrefix } from '../../src/tui/views/denial-list.js';
@@ -211,6 +213,34 @@ test("counts a group's records that a program's log line carried, names those pr
   assert.equal(g.count, 4);
   assert.equal(effectPrefix(g), '', "the kernel's own record proves it");
   assert.match(text(detailLines({ group: g, now: 2000, utc: true, width: 200, theme: MONO_THEME })), /3 of 4 records came from a program's log line .*only the others prove one/);
+});
+
+test("a bus daemon's D-Bus denial in a text log is counted as taken at its name, and the detail says how to check it; the journal's JSON and the kernel's lines are not", () => {
+  const body =
+    'apparmor="DENIED" operation="dbus_method_call"  bus="system" path="/org/freedesktop/login1" interface="org.freedesktop.login1.Manager" member="PowerOff" mask="send" name="org.freedesktop.login1" pid=4242 label="snap.x.x" peer_pid=1 peer_label="unconfined"';
+  const json = JSON.stringify({ __REALTIME_TIMESTAMP: '1795317102480000', _TRANSPORT: 'syslog', SYSLOG_IDENTIFIER: 'dbus-daemon', _PID: '4332', _EXE: '/usr/bin/dbus-daemon', MESSAGE: body });
+  const records: AppArmorRecord[] = [];
+  const parser = new LineParser('t', { record: (r) => records.push(r) }, { year: 2026 });
+  for (const line of [`Nov 22 03:11:42 web-01 dbus-daemon[4332]: ${body}`, `2026-11-22T03:11:43+0000 web-01 dbus-daemon[4332]: ${body}`, json]) parser.push(line);
+  parser.end();
+  assert.deepEqual(
+    records.map((r) => busNameOnly(r)),
+    [true, true, false],
+  );
+  const s = new DenialStore();
+  for (const r of records) s.add(r);
+  const [g] = s.snapshot().groups;
+  assert.equal(g.count, 3);
+  assert.equal(g.byBusName, 2);
+  const detail = detailLines({ group: g, now: 2000, utc: true, width: 300, theme: MONO_THEME })
+    .map((l) => l.map((x) => x.text).join(''))
+    .join('\n');
+  assert.match(detail, /2 of 3 records came from the D-Bus daemon's line in a text log, taken at the name the line gives: .*journalctl -o json shows the program/);
+  // a kernel line, or the audit channel, carries no writer's name to take
+  const kernel = new LineParser('k', { record: (r) => records.push(r) }, { year: 2026 });
+  kernel.push(`Nov 22 03:11:42 web-01 kernel: audit: type=1107 audit(1795317102.480:77): pid=1 uid=0 auid=4294967295 ses=4294967295 msg='${body}'`);
+  kernel.end();
+  assert.equal(busNameOnly(records[3]), false);
 });
 
 test("a signal's receipt and a trace's target name the other process: its pid and command are shown as the sender's or tracer's, not the profile's", () => {

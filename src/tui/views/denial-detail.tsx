@@ -87,6 +87,14 @@ export function detailLines(p: Omit<DenialDetailProps, 'height' | 'scroll'>): Li
       { bold: true, color: t.bad },
     );
   }
+  if (g.byBusName) {
+    // a bus daemon's own line is taken as its record, on the name a text log gives it
+    const all = g.byBusName >= g.count;
+    text(
+      `${all ? 'Every record' : `${g.byBusName} of ${g.count} records`} came from the D-Bus daemon's line in a text log, taken at the name the line gives: any program can give itself that name (logger -t dbus-daemon). journalctl -o json shows the program that wrote it (_EXE)`,
+      { color: t.verdict.unclear },
+    );
+  }
   if (p.shape) out.push([seg(`  ${p.shape}`, { color: t.verdict[g.verdict] })]);
   out.push([]);
   if (cls) {
