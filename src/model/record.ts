@@ -193,7 +193,9 @@ export function recordMask(r: AppArmorRecord): string | undefined {
   return f.denied_mask ?? f.requested_mask ?? f.denied ?? f.requested ?? f.mask;
 }
 
-/** Carriers whose line names its writer in text alone (a syslog header's `ident[pid]:`). */
+/** Carriers whose line names its writer in text alone (a syslog header's `ident[pid]:`): the ones
+ * whose prefix parse/prefix.ts reads a writer from (test/tui/denial-store.test.ts holds the two
+ * to each form). */
 const NAMED_IN_TEXT: ReadonlySet<Carrier> = new Set<Carrier>(['journal-short', 'journal-iso', 'journal-monotonic']);
 
 /**

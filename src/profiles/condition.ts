@@ -6,10 +6,10 @@
  *
  * The expression (the parser's grammar): `or` of `and` of an optionally negated factor (`not`),
  * the factor being `$NAME`, `defined $NAME`, `defined @{NAME}` (or `@NAME`), `true`, `false` or a
- * parenthesised expression (`and`, `or`, the literals and parentheses are AppArmor 5's: an
- * older parser refuses the file). Anything else (a comparison of newer parsers, a word it does not know) and a
- * variable this file's reader cannot see are unknown: the branch may or may not be taken, and is
- * read as before, since leaving it out could be as false as keeping it. Pure.
+ * parenthesised expression (`and`, `or`, the literals and parentheses are AppArmor 5's: an older
+ * parser refuses the file). Anything else (a comparison of newer parsers, a word it does not
+ * know) and a variable this file's reader cannot see are unknown: the branch may or may not be
+ * taken, and is read as before, since leaving it out could be as false as keeping it. Pure.
  */
 
 /** What a condition can ask of the variables defined before it. undefined: cannot be known here. */

@@ -165,7 +165,8 @@ function conditionEnv(vars: ReadonlyMap<string, string[]>, bools: Booleans): Con
   );
 }
 
-/** The boolean variables defined so far; `unread`: an include that was not found may define more. */
+/** The boolean variables defined so far; `unread`: an include that was not found may define more
+ * variables, boolean or set. */
 class Booleans extends Map<string, boolean> {
   unread = false;
 }

@@ -48,6 +48,8 @@ test('a branch whose condition cannot be known here is read, as apparmor_parser 
   // the same include found: what it defines decides
   const tunable = { path: '/etc/apparmor.d/tunables/missing', text: '$FROM_INCLUDE = false\n' };
   assert.deepEqual(compiled(text.replace('if defined @{FROM_INCLUDE}', 'if $FROM_INCLUDE').replace('/m1', '/m0'), [tunable]), { m: ['/m0'] });
+  // a set variable the tunables define, which this file does not include: the host may define it
+  assert.deepEqual(compiled('profile h {\n  if defined @{HOME} {\n    /h r,\n  }\n  if defined @{NOT_A_TUNABLE} {\n    /n r,\n  }\n}\n'), { h: ['/h'] });
   // a comparison of newer parsers: unknown
   assert.deepEqual(compiled('@{V} = a\nprofile c {\n  if @{V} == a {\n    /c r,\n  }\n}\n'), { c: ['/c'] });
 });

@@ -221,26 +221,33 @@ test("a bus daemon's D-Bus denial in a text log is counted as taken at its name,
   const json = JSON.stringify({ __REALTIME_TIMESTAMP: '1795317102480000', _TRANSPORT: 'syslog', SYSLOG_IDENTIFIER: 'dbus-daemon', _PID: '4332', _EXE: '/usr/bin/dbus-daemon', MESSAGE: body });
   const records: AppArmorRecord[] = [];
   const parser = new LineParser('t', { record: (r) => records.push(r) }, { year: 2026 });
-  for (const line of [`Nov 22 03:11:42 web-01 dbus-daemon[4332]: ${body}`, `2026-11-22T03:11:43+0000 web-01 dbus-daemon[4332]: ${body}`, json]) parser.push(line);
+  // every form whose header names a writer: syslog (journal-short), short-iso, short-monotonic
+  const text = [`Nov 22 03:11:42 web-01 dbus-daemon[4332]: ${body}`, `2026-11-22T03:11:43+0000 web-01 dbus-daemon[4332]: ${body}`, `[ 1790.123456] web-01 dbus-daemon[4332]: ${body}`];
+  for (const line of [...text, json]) parser.push(line);
   parser.end();
   assert.deepEqual(
-    records.map((r) => busNameOnly(r)),
-    [true, true, false],
+    records.map((r) => [r.carrier, busNameOnly(r)]),
+    [
+      ['journal-short', true],
+      ['journal-iso', true],
+      ['journal-monotonic', true],
+      ['journal-json', false],
+    ],
   );
   const s = new DenialStore();
   for (const r of records) s.add(r);
   const [g] = s.snapshot().groups;
-  assert.equal(g.count, 3);
-  assert.equal(g.byBusName, 2);
+  assert.equal(g.count, 4);
+  assert.equal(g.byBusName, 3);
   const detail = detailLines({ group: g, now: 2000, utc: true, width: 300, theme: MONO_THEME })
     .map((l) => l.map((x) => x.text).join(''))
     .join('\n');
-  assert.match(detail, /2 of 3 records came from the D-Bus daemon's line in a text log, taken at the name the line gives: .*journalctl -o json shows the program/);
+  assert.match(detail, /3 of 4 records came from the D-Bus daemon's line in a text log, taken at the name the line gives: .*journalctl -o json shows the program/);
   // a kernel line, or the audit channel, carries no writer's name to take
   const kernel = new LineParser('k', { record: (r) => records.push(r) }, { year: 2026 });
   kernel.push(`Nov 22 03:11:42 web-01 kernel: audit: type=1107 audit(1795317102.480:77): pid=1 uid=0 auid=4294967295 ses=4294967295 msg='${body}'`);
   kernel.end();
-  assert.equal(busNameOnly(records[3]), false);
+  assert.equal(busNameOnly(records[4]), false);
 });
 
 test("a signal's receipt and a trace's target name the other process: its pid and command are shown as the sender's or tracer's, not the profile's", () => {
