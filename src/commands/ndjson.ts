@@ -7,7 +7,7 @@ import type { Writable } from 'node:stream';
 import type { AppArmorRecord } from '../model/record.js';
 import { summaryLine, type PipelineCounts, type PipelineOptions } from '../pipeline/pipeline.js';
 import { ingestInputs, type SavedInput } from '../pipeline/saved-inputs.js';
-import { recordToNdjson } from '../outputs/json.js';
+import { recordToNdjson, writeNdjson, type NdjsonOut } from '../outputs/json.js';
 import { recordLine } from '../outputs/text.js';
 import { safeLines, safeText } from '../model/safe-text.js';
 
@@ -58,6 +58,20 @@ export async function replay(inputs: SavedInput[], out: Writable, err: Writable,
     }
     used += chunk.write(text, used);
   };
+  const bytes = (b: Uint8Array) => {
+    if (used + b.length > CHUNK_BYTES) {
+      flush();
+      if (b.length > CHUNK_BYTES) {
+        // the bytes are kept for later records and never changed: the stream may hold them as they are
+        if (!out.write(b)) behind = true;
+        return;
+      }
+    }
+    chunk.set(b, used);
+    used += b.length;
+  };
+  const ndjson: NdjsonOut = { text: put, bytes };
+  const writeRecord = opts.format === 'json' && !opts.raw ? (r: AppArmorRecord) => writeNdjson(r, ndjson) : (r: AppArmorRecord) => put(recordText(r, opts.format, opts));
   // a slow reader on stdout (a pipe into less, ssh): read on only when it has taken what was written
   const pace = () => {
     if (!behind) return undefined;
@@ -74,13 +88,7 @@ export async function replay(inputs: SavedInput[], out: Writable, err: Writable,
       out.on('error', done);
     });
   };
-  const counts = await ingestInputs(
-    inputs,
-    (r) => {
-      put(recordText(r, opts.format, opts));
-    },
-    { ...opts, pace, onDamaged: (line) => err.write(`aa-triage: ${line}\n`) },
-  );
+  const counts = await ingestInputs(inputs, writeRecord, { ...opts, pace, onDamaged: (line) => err.write(`aa-triage: ${line}\n`) });
   flush();
   // the summary after the records: stdout may still be writing (a full pipe, a slow reader), and
   // with both on one pipe (2>&1) a summary written at once came before the last records

@@ -91,6 +91,98 @@ export function recordToNdjson(r: AppArmorRecord, opts?: { raw?: boolean }): str
   return `${line}}\n`;
 }
 
+/** Where NDJSON is written as bytes: text to encode, or bytes to copy (never changed afterwards). */
+export interface NdjsonOut {
+  text(s: string): void;
+  bytes(b: Uint8Array): void;
+}
+
+/**
+ * One record's NDJSON line (recordToNdjson's text) written into `out`. A flood's record differs
+ * from the last of its denial and pid only in its clock, serial, audit id and line number: the
+ * fields' members before them and the result's members after them are the same text each time, so
+ * each is kept as bytes from its object's second use on and copied, and only the members between
+ * are encoded. Encoding the whole line each time (the text joined, flattened and encoded) took a
+ * third more of the writer's time on a flood's records (bench/findings.md).
+ *
+ * Knowing an object's second use means holding the object met first, and a one-off record's
+ * objects held past the young generation of the heap cost more than the bytes save (a one-off
+ * result holds its whole examination): when few records of a window were written from kept bytes,
+ * the bytes step aside for a while, holding nothing. test/outputs/json.test.ts holds the two ways
+ * to the same bytes.
+ */
+export function writeNdjson(r: AppArmorRecord, out: NdjsonOut): void {
+  const f = r.fields;
+  const d = r.digest;
+  const c = r.classification;
+  if (paused > 0) {
+    paused--;
+    out.text(recordToNdjson(r));
+    return;
+  }
+  if (++looked === WINDOW) {
+    if (copied * 4 < WINDOW) {
+      paused = PAUSE;
+      headSeen.fill(undefined);
+      tailSeen.fill(undefined);
+    }
+    looked = 0;
+    copied = 0;
+  }
+  // the keys recordToNdjson's caches use: a fields object's identity half, for its own object only
+  const n = d !== undefined && d.of === f && f.apparmor !== undefined && c !== undefined ? d.id1 : undefined;
+  if (n === undefined) {
+    out.text(recordToNdjson(r));
+    return;
+  }
+  let head = headBytes.get(n, f);
+  if (head === undefined) {
+    if (!secondUse(headSeen, n, f)) {
+      out.text(recordToNdjson(r));
+      return;
+    }
+    head = Buffer.from(fieldsHead(r));
+    headBytes.keep(n, f, head);
+  }
+  out.bytes(head);
+  out.text(metaJson(r));
+  // a result is one object per denial, pid and sequence context in a row (classify/result-cache.ts),
+  // two kept per slot: a pid's results in turn keep their places
+  let tail = tailBytes.get(n, c!);
+  if (tail === undefined) {
+    const text = `,${classificationJson(c!, d!.cls1)}}\n`;
+    if (!secondUse(tailSeen, n, c!)) {
+      out.text(text);
+      return;
+    }
+    tail = Buffer.from(text);
+    tailBytes.keep(n, c!, tail);
+  }
+  out.bytes(tail);
+  copied++;
+}
+/** Records in a window, and how many are then written without kept bytes when under a quarter of a
+ * window was written from them. A flood's window meets each denial and pid a few times (a flood
+ * of 1,200 of them was judged a log of one-offs by windows of 1,024). */
+const WINDOW = 4096;
+const PAUSE = 16 * WINDOW;
+let looked = 0;
+let copied = 0;
+let paused = 0;
+const SLOTS = 4096;
+const headBytes = new RecurringRenderings<Record<string, string>, Buffer>(SLOTS);
+const tailBytes = new RecurringRenderings<Classification, Buffer>(SLOTS);
+/** Per slot, the last object written without its bytes kept. */
+const headSeen = new Array<object | undefined>(SLOTS).fill(undefined);
+const tailSeen = new Array<object | undefined>(SLOTS).fill(undefined);
+/** Whether `o` is the object last met at its slot of `seen` without its bytes kept. */
+function secondUse(seen: (object | undefined)[], n: number, o: object): boolean {
+  const slot = n & (SLOTS - 1);
+  if (seen[slot] === o) return true;
+  seen[slot] = o;
+  return false;
+}
+
 /**
  * `{` and the fields' members as recordBase writes them, made inert; kept from a fields object's
  * second sighting on (a flood's records share a few, held by the parser's templates), found by

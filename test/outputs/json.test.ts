@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { jsonInert, recordToJson, recordToNdjson } from '../../src/outputs/json.js';
+import { jsonInert, recordToJson, recordToNdjson, writeNdjson } from '../../src/outputs/json.js';
 import { fixtureFiles } from '../support/fixture-files.js';
 import { createClassifier, sharedClassification } from '../../src/classify/index.js';
 import type { AppArmorRecord, Classification } from '../../src/model/record.js';
@@ -101,6 +101,67 @@ test('NDJSON fills the pid only where the placeholder is, not where a name spell
   }
 });
 
+/** The line writeNdjson writes, and how many of its pieces were copied from kept bytes (in `copies`). */
+const copies = { n: 0 };
+function bytesLine(r: AppArmorRecord): string {
+  const parts: Buffer[] = [];
+  writeNdjson(r, {
+    text: (s) => parts.push(Buffer.from(s)),
+    bytes: (b) => {
+      copies.n++;
+      parts.push(Buffer.from(b));
+    },
+  });
+  return Buffer.concat(parts).toString();
+}
+
+test("a flood written from kept bytes is the plain way's text: after one-off records, with results in turn and one per record", async () => {
+  const { ingestInputs } = await import('../../src/pipeline/saved-inputs.js');
+  const { loadEnrichment } = await import('../../src/classify/enrich.js');
+  const { logLines } = await import('../../bench/generate.mjs');
+  const { enrich } = await loadEnrichment(['demo/apparmor.d']);
+  const dir = mkdtempSync(join(tmpdir(), 'aa-ndjson-bytes-'));
+  try {
+    // a flood (its lines come from kept bytes), one-off records (the kept bytes step aside for
+    // a while), a longer flood (they come back); then results filled in with the seconds since a
+    // load (a result of its own per record)
+    const oneOffs = join(dir, 'one-offs.log');
+    const flood = join(dir, 'flood.log');
+    const longFlood = join(dir, 'long-flood.log');
+    writeFileSync(oneOffs, `${[...logLines({ carrier: 'dmesg', mix: 'mixed', lines: 8000, share: 1, seed: 5 })].join('\n')}\n`);
+    writeFileSync(flood, `${[...logLines({ carrier: 'dmesg', mix: 'flood', lines: 40000, share: 1, seed: 6 })].join('\n')}\n`);
+    writeFileSync(longFlood, `${[...logLines({ carrier: 'journal', mix: 'flood', lines: 100000, share: 1, seed: 7 })].join('\n')}\n`);
+    const copied: number[] = [];
+    for (const path of [flood, oneOffs, longFlood]) {
+      const before = copies.n;
+      await ingestInputs([{ path, name: path }], (r) => assert.equal(bytesLine(r), plainLine(r, false), `${path}:${r.source.line}`), { enrich });
+      copied.push(copies.n - before);
+    }
+    assert.ok(copied[0] > 60000, `the flood's lines are copied from kept bytes (${copied[0]} pieces)`);
+    assert.ok(copied[1] < 4000, `one-off records are written the plain way (${copied[1]} pieces copied)`);
+    assert.ok(copied[2] > 20000, `after them, a flood's lines are copied again (${copied[2]} pieces)`);
+    const index = buildProfileIndex([{ path: '/p/svc', text: 'profile svc /usr/bin/svc {\n  /var/lib/svc/** rw,\n}\n' }], { roots: ['/p'] });
+    const c = createClassifier(index);
+    const recs = parse([
+      kline(0, 'STATUS', 'operation="profile_replace" profile="unconfined" name="svc" pid=1 comm="apparmor_parser"'),
+      ...Array.from({ length: 3000 }, (_, i) => file(1 + Math.floor(i / 10), 'svc', 'open', '/var/lib/svc-data/x', 'r', { comm: 'svc', pid: 4000 + (i % 3) })),
+    ]);
+    // one fields object per pid, as the parser's templates hand them out
+    const byPid = new Map<string, AppArmorRecord>();
+    for (const r of recs) {
+      const first = byPid.get(r.fields.pid);
+      if (first) {
+        r.fields = first.fields;
+        r.digest = first.digest;
+      } else byPid.set(r.fields.pid, r);
+      r.classification = c.classify(r);
+    }
+    for (const r of recs) assert.equal(bytesLine(r), plainLine(r, false));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 /** The plain way an NDJSON line is made: the whole object stringified, then made inert. */
 const plainLine = (r: AppArmorRecord, raw: boolean): string => `${jsonInert(JSON.stringify(recordToJson(r, { raw })))}\n`;
 
@@ -130,6 +191,7 @@ test('the NDJSON writer (fields cached per object, pieces made inert one by one)
           ],
           (r) => {
             for (const raw of [false, true]) assert.equal(recordToNdjson(r, { raw }), plainLine(r, raw), `${path}:${r.source.line}`);
+            assert.equal(bytesLine(r), plainLine(r, false), `${path}:${r.source.line}`);
             n++;
           },
           { enrich: classified ? enrich : undefined, clock: { year: 2026, bootTime: 1_795_305_600_000 } },
