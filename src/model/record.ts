@@ -208,6 +208,10 @@ export function busNameOnly(r: AppArmorRecord): boolean {
   return r.writer === undefined && r.channel === undefined && NAMED_IN_TEXT.has(r.carrier) && (r.fields.operation?.startsWith('dbus_') ?? false);
 }
 
+/** Where a record busNameOnly holds for came from, as every view says it ("came from ...", "from ..."). */
+export const BUS_NAME_ONLY_TEXT =
+  "the D-Bus daemon's line in a text log, taken at the name the line gives: any program can give itself that name (logger -t dbus-daemon); journalctl -o json shows the program that wrote it (_EXE)";
+
 /**
  * Whether the record's `pid` and `comm` are the other process's, not one running under its
  * profile. The kernel checks a signal's receipt and a trace's or read's target (`receive`,

@@ -3,7 +3,7 @@
  * (`--plain`) and for the demo before the TUI. Every log string goes through safeText.
  */
 import type { AppArmorRecord } from '../model/record.js';
-import { pidIsPeer, recordMask, recordProfile, recordTarget } from '../model/record.js';
+import { BUS_NAME_ONLY_TEXT, busNameOnly, pidIsPeer, recordMask, recordProfile, recordTarget } from '../model/record.js';
 import { DOCUMENT_TEXT_MAX, safeBounded } from '../model/safe-text.js';
 
 function pad(s: string, n: number): string {
@@ -27,7 +27,7 @@ export function recordLine(r: AppArmorRecord, opts: { utc?: boolean } = {}): str
   const from = pidIsPeer(r) && (f.comm || f.pid) ? ' from' : '';
   const who = `${recordProfile(r) ?? '?'}${from}${f.comm ? ` comm=${f.comm}` : ''}${f.pid ? ` pid=${f.pid}` : ''}`;
   // a program's log line is text about a denial (AppArmorRecord.writer)
-  const writer = r.writer !== undefined ? `  (written by ${r.writer}, not the kernel)` : '';
+  const writer = r.writer !== undefined ? `  (written by ${r.writer}, not the kernel)` : busNameOnly(r) ? `  (from ${BUS_NAME_ONLY_TEXT})` : '';
   // each log value bounded on its own, so the line's own words and its evidence stay whole
   const b = (s: string) => (s.length > DOCUMENT_TEXT_MAX ? safeBounded(s) : s);
   return safeBounded(

@@ -7,6 +7,7 @@
  */
 import type { Incident, ProfileChange, TimePoint, Timeline, TimelineAction, TimelineEvent } from './model.js';
 import { timeNote } from './time-format.js';
+import { BUS_NAME_ONLY_TEXT } from '../model/record.js';
 import { accessText, actionIntentText, actionResultText, actionStatusText, bootText, changesText, changeText, evidence, lossText, processText, type Esc } from './describe.js';
 
 export interface Row {
@@ -209,6 +210,7 @@ export function incidentRows(t: Timeline, inc: Incident, esc: Esc, clock: (ms: n
   for (const k of inc.keyRecords) {
     const facts = [processText(k, esc)];
     if (k.writer !== undefined) facts.push(`written by ${esc(k.writer)} (a program's log line, not the kernel's: it proves no denial)`);
+    else if (k.busNameOnly) facts.push(`from ${BUS_NAME_ONLY_TEXT}`);
     if (k.count > 1) {
       const until = k.lastTime !== undefined && k.at.time !== undefined ? clock(k.lastTime) : undefined;
       facts.push(`×${k.count}${until !== undefined && until !== clock(k.at.time!) ? ` until ${until}` : ''}`);

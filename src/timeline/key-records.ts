@@ -13,7 +13,7 @@
 import { digestOf, hashString53 } from '../model/digest.js';
 import { DistinctCount } from '../model/distinct-count.js';
 import type { AppArmorRecord } from '../model/record.js';
-import { pidIsPeer, recordMask, recordProfile, recordTarget } from '../model/record.js';
+import { busNameOnly, pidIsPeer, recordMask, recordProfile, recordTarget } from '../model/record.js';
 import { own } from '../model/own-copy.js';
 import type { KeyRecord, TimePoint, TimelineVerdict } from './model.js';
 import { severity } from './model.js';
@@ -26,8 +26,10 @@ export function accessKeyPlain(r: AppArmorRecord, verdict: string): number {
   const f = r.fields;
   // 53 bits: collisions are not a practical concern here
   const key = `${r.kind}\u0000${f.operation ?? ''}\u0000${recordTarget(r) ?? ''}\u0000${recordMask(r) ?? ''}\u0000${recordProfile(r) ?? ''}\u0000${verdict}`;
-  // a program's line about the same access is kept apart from the kernel's record of it
-  return hashString53(r.writer === undefined ? key : `${key}\u0000${r.writer}`);
+  // a program's line about the same access is kept apart from the kernel's record of it, and a
+  // bus daemon's line taken at its name from one the journal's _EXE vouched for
+  if (r.writer !== undefined) return hashString53(`${key}\u0000${r.writer}`);
+  return hashString53(busNameOnly(r) ? `${key}\u0000\u0000bus name` : key);
 }
 
 /**
@@ -37,8 +39,8 @@ export function accessKeyPlain(r: AppArmorRecord, verdict: string): number {
  * on a record. Direct-mapped, the last key per place.
  */
 export function accessKey(r: AppArmorRecord, verdict: string): number {
-  // the digest leaves the writer out (it is no field): such a record, rare, is keyed in full
-  if (r.writer !== undefined) return accessKeyPlain(r, verdict);
+  // the digest leaves the writer and the carrier out (they are no fields): such a record, rare, is keyed in full
+  if (r.writer !== undefined || busNameOnly(r)) return accessKeyPlain(r, verdict);
   const d = digestOf(r);
   const i = d.cls1 & (MEMO - 1);
   if (memoCls1[i] === d.cls1 && memoCls2[i] === d.cls2 && memoVerdict[i] === verdict) return memoKey[i];
@@ -199,6 +201,7 @@ function toKeyRecord(r: AppArmorRecord, verdict: TimelineVerdict, at: TimePoint)
   if (detail) k.detail = shared(detail);
   if (r.auditId !== undefined) k.auditId = own(r.auditId);
   if (r.writer !== undefined) k.writer = shared(r.writer);
+  else if (busNameOnly(r)) k.busNameOnly = true;
   const reasons = r.classification?.reasons;
   if (reasons && reasons.length) k.reasons = reasons.slice(0, 3).map((x) => shared(x));
   return k;

@@ -54,6 +54,9 @@ export interface KeyRecord {
   /** The program whose log line carried these records (AppArmorRecord.writer): text about a
    * denial, not the kernel's record of one. Kept apart from the same access the kernel logged. */
   writer?: string;
+  /** A D-Bus denial the bus daemon's line told in a text log, taken at the name the line gives
+   * (model/record.ts busNameOnly): any program can give itself that name. Kept apart like `writer`. */
+  busNameOnly?: boolean;
   /** Evidence: the first occurrence's input and line. */
   source: SourceRef;
 }

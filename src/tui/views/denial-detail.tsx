@@ -9,6 +9,7 @@ import type { ProfileFact } from '../profile-facts.js';
 import { dateTime, relTime, VERDICT_LABEL, wrapRows } from '../format.js';
 import type { Theme } from '../theme.js';
 import { safeCell } from '../../model/safe-text.js';
+import { BUS_NAME_ONLY_TEXT } from '../../model/record.js';
 import { Lines, seg, type Line } from './lines.js';
 import { markMatches, type ShownSearch } from '../view-search.js';
 
@@ -90,10 +91,7 @@ export function detailLines(p: Omit<DenialDetailProps, 'height' | 'scroll'>): Li
   if (g.byBusName) {
     // a bus daemon's own line is taken as its record, on the name a text log gives it
     const all = g.byBusName >= g.count;
-    text(
-      `${all ? 'Every record' : `${g.byBusName} of ${g.count} records`} came from the D-Bus daemon's line in a text log, taken at the name the line gives: any program can give itself that name (logger -t dbus-daemon). journalctl -o json shows the program that wrote it (_EXE)`,
-      { color: t.verdict.unclear },
-    );
+    text(`${all ? 'Every record' : `${g.byBusName} of ${g.count} records`} came from ${BUS_NAME_ONLY_TEXT}`, { color: t.verdict.unclear });
   }
   if (p.shape) out.push([seg(`  ${p.shape}`, { color: t.verdict[g.verdict] })]);
   out.push([]);
