@@ -16,8 +16,8 @@ export type Carrier =
   | 'dmesg-ctime' // dmesg -T
   | 'dmesg-iso' // dmesg --time-format iso
   | 'dmesg-json' // dmesg --json
-  | 'journal-short' // journalctl -o short / syslog / kern.log (`Mon DD HH:MM:SS host ident: ...`)
-  | 'journal-iso' // journalctl -o short-iso / short-iso-precise / RFC 3339 syslog
+  | 'journal-short' // journalctl -o short, short-precise, short-full, short-unix / syslog / kern.log (`Mon DD HH:MM:SS host ident: ...`)
+  | 'journal-iso' // journalctl -o short-iso / short-iso-precise / RFC 3339 and RFC 5424 syslog
   | 'journal-monotonic' // journalctl -o short-monotonic
   | 'journal-json' // journalctl -o json
   | 'journal-cat' // journalctl -o cat: the message alone

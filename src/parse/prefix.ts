@@ -40,6 +40,14 @@ const CTIME_RE = /^(?:<\d+>)?(?:[a-z]+\s*:[a-z]+\s*: )?\[(?:[A-Z][a-z]{2}) ([A-Z
 const ISO_RE = /^(\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d)(?:[.,](\d+))?(Z|[+-]\d\d:?\d\d)?\s/;
 // `Nov 22 03:12:45[.123456] `
 const SYSLOG_RE = /^([A-Z][a-z]{2})\s+(\d{1,2}) (\d\d):(\d\d):(\d\d)(?:\.(\d+))?\s/;
+// `Sun 2026-11-22 03:12:45 UTC ` (journalctl -o short-full: weekday, date, time, the zone's
+// abbreviation or offset)
+const FULL_RE = /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) (\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d) (\S+) /;
+// `1795317102.480000 ` (journalctl -o short-unix: seconds since the epoch, with microseconds)
+const UNIX_RE = /^(\d{1,12})\.(\d{6}) /;
+// `<30>` before a syslog or ISO clock: the syslog priority a raw syslog stream keeps (a remote
+// syslog capture, rsyslog's forwarding formats); dmesg -r's `<6>[ 12.3]` is read with its clock
+const PRI_RE = /^<\d{1,3}>(?=[0-9A-Z])/;
 // after the clock: `host ident[pid]: ` or `host ident: `
 const HOST_IDENT_RE = /^(\S+) ([^\s:[]+)(?:\[(\d+)\])?: /;
 // audit.log: `node=host type=AVC msg=audit(...)` or `type=AVC msg=...`
@@ -48,6 +56,28 @@ const AUDITLOG_RE = /^(?:node=(\S+) )?type=(\S+) msg=audit\(/;
 function fraction(ms: string | undefined): number {
   if (!ms) return 0;
   return Number(ms.slice(0, 3).padEnd(3, '0'));
+}
+
+/**
+ * The clock of journalctl's other short forms (short-full, short-unix) at the start of `s`: where it
+ * ends and the time it gives. A zone short-full names by an abbreviation other than UTC's is read
+ * as this machine's local time, an estimate (abbreviations are not unique: CST is three zones).
+ */
+function otherJournalClock(s: string): { end: number; time: number | undefined; approx: boolean } | undefined {
+  let m: RegExpExecArray | null;
+  if ((m = UNIX_RE.exec(s))) return { end: m[0].length, time: Number(m[1]) * 1000 + Math.floor(Number(m[2]) / 1000), approx: false };
+  if ((m = FULL_RE.exec(s))) {
+    const zone = m[3];
+    const offset = zone === 'UTC' || zone === 'GMT' ? 'Z' : /^[+-]\d\d(?::?\d\d)?$/.test(zone) ? (zone.length === 3 ? `${zone}:00` : zone) : undefined;
+    const time = offset !== undefined ? isoTime(`${m[1]}T${m[2]}`, undefined, offset) : new Date(`${m[1]}T${m[2]}`).getTime();
+    return { end: m[0].length, time: time !== undefined && Number.isNaN(time) ? undefined : time, approx: offset === undefined };
+  }
+  return undefined;
+}
+
+/** The length of a syslog priority (`<30>`) before a clock, or 0. */
+function priLength(s: string): number {
+  return s.charCodeAt(0) === 0x3c /* < */ ? (PRI_RE.exec(s)?.[0].length ?? 0) : 0;
 }
 
 function isoTime(date: string, frac: string | undefined, zone: string | undefined): number | undefined {
@@ -79,16 +109,36 @@ function journalForm(rest: string, info: PrefixInfo, carrier: PrefixInfo['carrie
 function hostIdent(rest: string, info: PrefixInfo): RegExpExecArray | undefined {
   const m = HOST_IDENT_RE.exec(rest);
   if (!m) return undefined;
-  info.host = m[1];
+  identify(info, m[1], m[2], m[3], rest.slice(m[0].length));
+  return m;
+}
+
+/** Who wrote a line whose header names `host` and `ident[pid]`, its message being `message`. */
+function identify(info: PrefixInfo, host: string | undefined, ident: string, pid: string | undefined, message: string): void {
+  if (host !== undefined) info.host = host;
   // the kernel's lines carry no pid: `kernel[4242]:` is a program that calls itself so
-  if (m[2] === 'kernel' && m[3] === undefined) info.channel = 'kernel';
-  else if (m[2] === 'audit' && m[3] !== undefined) {
+  if (ident === 'kernel' && pid === undefined) info.channel = 'kernel';
+  else if (ident === 'audit' && pid !== undefined) {
     info.channel = 'audit';
     // journald's audit transport: `audit[PID]: AVC apparmor=...`
-    const typeWord = /^([A-Z_0-9]+) /.exec(rest.slice(m[0].length));
+    const typeWord = /^([A-Z_0-9]+) /.exec(message);
     if (typeWord) info.auditType = typeWord[1];
-  } else if (m[2] !== 'audit') info.writer = m[3] === undefined ? m[2] : `${m[2]}[${m[3]}]`;
-  return m;
+  } else if (ident !== 'audit') info.writer = pid === undefined ? ident : `${ident}[${pid}]`;
+}
+
+/**
+ * An RFC 5424 syslog header at the start of `s`: `<30>1 TIME HOST APP PROCID MSGID SD `, as
+ * rsyslog's protocol-23 format and syslog over the network write it. `-` is a value left out.
+ * Structured data is read when it is `-` or brackets with no `]` inside; anything else is left.
+ */
+const RFC5424_RE = /^<\d{1,3}>1 (\S+) (\S+) (\S+) (\S+) \S+ (?:-|(?:\[[^\]]*\])+) /;
+function rfc5424(s: string): { end: number; time: number | undefined; host: string | undefined; ident: string | undefined; pid: string | undefined } | undefined {
+  const m = RFC5424_RE.exec(s);
+  if (m === null) return undefined;
+  const t = ISO_RE.exec(`${m[1]} `);
+  const value = (v: string) => (v === '-' ? undefined : v);
+  const pid = value(m[4]);
+  return { end: m[0].length, time: t ? isoTime(t[1], t[2], t[3]) : undefined, host: value(m[2]), ident: value(m[3]), pid: pid !== undefined && /^\d+$/.test(pid) ? pid : undefined };
 }
 
 /**
@@ -248,30 +298,39 @@ function decodeUncached(prefix: string, clock: ClockContext, header: string): Pr
     if ((m = CTIME_RE.exec(prefix))) {
       const month = MONTHS[m[1]];
       const t = month === undefined ? undefined : new Date(Number(m[6]), month, Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5])).getTime();
-      return { carrier: 'dmesg-ctime', time: t, channel: 'kernel' };
+      const info: PrefixInfo = { carrier: 'dmesg-ctime', time: t, channel: 'kernel' };
+      // dmesg -T writes the kernel's message after its clock; `host ident:` there is a syslog
+      // header, as messageStart reads it (no tool writes it, but a line can)
+      journalForm(prefix.slice(m[0].length), info, 'journal-short');
+      return info;
     }
   }
-  if (c0 >= 0x30 && c0 <= 0x39 && (m = ISO_RE.exec(prefix))) {
+  const r5424 = c0 === 0x3c /* < */ ? rfc5424(prefix) : undefined;
+  if (r5424 !== undefined) {
+    const info: PrefixInfo = { carrier: 'journal-iso', time: r5424.time };
+    if (r5424.ident !== undefined) identify(info, r5424.host, r5424.ident, r5424.pid, prefix.slice(r5424.end));
+    else if (r5424.host !== undefined) info.host = r5424.host;
+    return info;
+  }
+  const pri = priLength(prefix);
+  const s = pri > 0 ? prefix.slice(pri) : prefix;
+  const s0 = s.charCodeAt(0);
+  if (s0 >= 0x30 && s0 <= 0x39 && (m = ISO_RE.exec(s))) {
     // journalctl -o short-iso: `2026-... host kernel: ...`; dmesg --time-format iso: `2026-... audit: ...`
     const time = isoTime(m[1], m[2], m[3]);
-    const rest = prefix.slice(m[0].length);
+    const rest = s.slice(m[0].length);
     const info: PrefixInfo = { carrier: 'dmesg-iso', time, channel: 'kernel' };
     journalForm(rest, info, 'journal-iso');
     return info;
   }
-  if ((m = SYSLOG_RE.exec(prefix))) {
+  if ((m = SYSLOG_RE.exec(s))) {
     const { time, approx } = syslogTime(m[1], m[2], m[3], m[4], m[5], m[6], clock);
-    const info: PrefixInfo = { carrier: 'journal-short', time, timeApprox: approx || undefined };
-    const rest = prefix.slice(m[0].length);
-    const header = hostIdent(rest, info);
-    // kern.log keeps the kernel's uptime after the ident: `kernel: [  12.3] audit: ...` (only
-    // there: what follows another ident is a program's text; see messageStart)
-    if (header !== undefined) {
-      const up = afterHeader(prefix, m[0].length + header[0].length, header, undefined).uptime;
-      if (up !== undefined) info.uptime = up;
-    }
-    return info;
+    return journalShort(prefix, pri + m[0].length, time, approx);
   }
+  // a weekday or a digit first (journalctl -o cat's empty prefix, asked for every record, skips both patterns)
+  const other = (s0 >= 0x30 && s0 <= 0x39) || (s0 >= 0x41 && s0 <= 0x5a) ? otherJournalClock(s) : undefined;
+  // these clocks are journalctl's alone: with no `host ident:` after them the line is some other text
+  if (other !== undefined && HOST_IDENT_RE.test(s.slice(other.end))) return journalShort(prefix, pri + other.end, other.time, other.approx);
   if (prefix === '' || prefix.startsWith('audit: ') || /^[A-Z_]+ $/.test(prefix) || /^audit: type=\d+ $/.test(prefix)) {
     // journalctl -o cat: the kernel message alone, or the audit transport's `AVC ` type word
     const info: PrefixInfo = { carrier: 'journal-cat' };
@@ -284,6 +343,19 @@ function decodeUncached(prefix: string, clock: ClockContext, header: string): Pr
     return info;
   }
   return { carrier: 'embedded' };
+}
+
+/** A syslog-like header: the clock ends at `at`, `host ident[pid]: ` follows (or not). */
+function journalShort(prefix: string, at: number, time: number | undefined, approx: boolean): PrefixInfo {
+  const info: PrefixInfo = { carrier: 'journal-short', time, timeApprox: approx || undefined };
+  const header = hostIdent(prefix.slice(at), info);
+  // kern.log keeps the kernel's uptime after the ident: `kernel: [  12.3] audit: ...` (only
+  // there: what follows another ident is a program's text; see messageStart)
+  if (header !== undefined) {
+    const up = afterHeader(prefix, at + header[0].length, header, undefined).uptime;
+    if (up !== undefined) info.uptime = up;
+  }
+  return info;
 }
 
 /** Where a line's message starts, who logged it, and the kernel's uptime when the line gives one. */
@@ -316,7 +388,15 @@ export function messageStart(line: string): MessageStart {
       uptime = Number(m[2]);
       clockEnd = m[0].length;
     } else if ((m = CTIME_RE.exec(line))) clockEnd = m[0].length;
-  } else if (c0 >= 0x30 && c0 <= 0x39 && (m = ISO_RE.exec(line))) clockEnd = m[0].length;
+  }
+  if (clockEnd < 0 && c0 === 0x3c /* < */) {
+    const r = rfc5424(line);
+    if (r !== undefined) return r.pid === undefined ? { at: r.end, ident: r.ident } : { at: r.end, ident: r.ident, pid: r.pid };
+  }
+  const pri = clockEnd < 0 ? priLength(line) : 0;
+  const s = pri > 0 ? line.slice(pri) : line;
+  const s0 = s.charCodeAt(0);
+  if (clockEnd < 0 && s0 >= 0x30 && s0 <= 0x39 && (m = ISO_RE.exec(s))) clockEnd = pri + m[0].length;
   if (clockEnd >= 0) {
     // a kernel clock alone is dmesg's (the kernel's message follows); with `host ident:` after it, journalctl's
     const rest = line.slice(clockEnd);
@@ -324,9 +404,11 @@ export function messageStart(line: string): MessageStart {
     if (h === null) return { at: clockEnd, ident: 'kernel', uptime };
     return afterHeader(line, clockEnd + h[0].length, h, uptime);
   }
-  if ((m = SYSLOG_RE.exec(line))) {
-    const h = HOST_IDENT_RE.exec(line.slice(m[0].length));
-    if (h !== null) return afterHeader(line, m[0].length + h[0].length, h, undefined);
+  m = SYSLOG_RE.exec(s);
+  const end = m !== null ? m[0].length : otherJournalClock(s)?.end;
+  if (end !== undefined) {
+    const h = HOST_IDENT_RE.exec(s.slice(end));
+    if (h !== null) return afterHeader(line, pri + end + h[0].length, h, undefined);
   }
   return { at: 0, ident: undefined };
 }

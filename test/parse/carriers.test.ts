@@ -26,6 +26,11 @@ const carriers: [string, string, Partial<AppArmorRecord>][] = [
   ['journal short-precise', `Nov 22 03:11:42.480123 web-01 kernel: audit: type=1400 ${ID}: ${BODY}`, { carrier: 'journal-short', host: 'web-01' }],
   ['journal short-iso', `2026-11-22T03:11:42+0000 web-01 kernel: audit: type=1400 ${ID}: ${BODY}`, { carrier: 'journal-iso', host: 'web-01' }],
   ['journal short-monotonic', `[ 1790.123456] web-01 kernel: audit: type=1400 ${ID}: ${BODY}`, { carrier: 'journal-monotonic', host: 'web-01', uptime: 1790.123456 }],
+  ['journal short-full', `Sun 2026-11-22 03:11:42 UTC web-01 kernel: audit: type=1400 ${ID}: ${BODY}`, { carrier: 'journal-short', host: 'web-01', channel: 'kernel' }],
+  ['journal short-unix', `1795317102.480123 web-01 kernel: audit: type=1400 ${ID}: ${BODY}`, { carrier: 'journal-short', host: 'web-01', channel: 'kernel' }],
+  ['raw syslog with its priority', `<4>Nov 22 03:11:42 web-01 kernel: audit: type=1400 ${ID}: ${BODY}`, { carrier: 'journal-short', host: 'web-01', channel: 'kernel' }],
+  ['RFC 3339 syslog with its priority', `<4>2026-11-22T03:11:42.480+00:00 web-01 kernel: audit: type=1400 ${ID}: ${BODY}`, { carrier: 'journal-iso', host: 'web-01', channel: 'kernel' }],
+  ['RFC 5424 syslog', `<4>1 2026-11-22T03:11:42.480123+00:00 web-01 kernel - - - audit: type=1400 ${ID}: ${BODY}`, { carrier: 'journal-iso', host: 'web-01', channel: 'kernel' }],
   ['journal cat', `audit: type=1400 ${ID}: ${BODY}`, { carrier: 'journal-cat' }],
   ['kern.log with uptime', `Nov 22 03:11:42 web-01 kernel: [ 1790.123456] audit: type=1400 ${ID}: ${BODY}`, { carrier: 'journal-short', host: 'web-01', uptime: 1790.123456 }],
   ['audit.log', `type=AVC msg=${ID}: ${BODY}`, { carrier: 'auditlog', auditType: 'AVC' }],
@@ -243,6 +248,10 @@ test("loss notices count only from their writer, at the start of its message: a 
       '{"MESSAGE":"audit: audit_lost=10 audit_rate_limit=0 audit_backlog_limit=64","_TRANSPORT":"kernel"}',
       '{"MESSAGE":"audit: backlog limit exceeded","_TRANSPORT":"kernel"}',
       '{"MESSAGE":"audit: audit_backlog=65 > audit_backlog_limit=64","_TRANSPORT":"kernel"}',
+      'Sun 2026-11-22 03:00:00 UTC h kernel: kauditd_printk_skb: 11 callbacks suppressed',
+      '1795316400.000000 h kernel: kauditd_printk_skb: 12 callbacks suppressed',
+      '<4>Nov 22 03:00:00 h kernel: kauditd_printk_skb: 13 callbacks suppressed',
+      '<4>1 2026-11-22T03:00:00Z h kernel - - - kauditd_printk_skb: 14 callbacks suppressed',
       // what any local user can write: `logger 'kauditd_printk_skb: 999 callbacks suppressed'`, also as `-t kernel`
       'Nov 22 03:00:01 h mallory[4242]: kauditd_printk_skb: 999 callbacks suppressed',
       'Nov 22 03:00:01 h mallory[4242]: audit: audit_lost=777 audit_rate_limit=0 audit_backlog_limit=64',
@@ -251,6 +260,10 @@ test("loss notices count only from their writer, at the start of its message: a 
       'Nov 22 03:00:01 h mallory[4242]: Missed 555 kernel messages',
       'Nov 22 03:00:01 h kernel[4242]: kauditd_printk_skb: 999 callbacks suppressed',
       'Nov 22 03:00:01 h kernel: mallory says kauditd_printk_skb: 999 callbacks suppressed',
+      'Sun 2026-11-22 03:00:01 UTC h mallory[4242]: kauditd_printk_skb: 999 callbacks suppressed',
+      '1795316401.000000 h mallory[4242]: kauditd_printk_skb: 999 callbacks suppressed',
+      '<13>Nov 22 03:00:01 h mallory[4242]: kauditd_printk_skb: 999 callbacks suppressed',
+      '<13>1 2026-11-22T03:00:01Z h mallory 4242 - - kauditd_printk_skb: 999 callbacks suppressed',
       'Nov 22 03:00:01 h systemd-journald[1]: mallory says Suppressed 555 messages',
       '{"MESSAGE":"kauditd_printk_skb: 999 callbacks suppressed","_TRANSPORT":"syslog","SYSLOG_IDENTIFIER":"kernel"}',
       '{"MESSAGE":"Suppressed 555 messages from x","_TRANSPORT":"syslog","SYSLOG_IDENTIFIER":"systemd-journald"}',
@@ -272,10 +285,39 @@ test("loss notices count only from their writer, at the start of its message: a 
       ['audit-lost', 10],
       ['audit-backlog', 1],
       ['audit-backlog', 1],
+      ['printk-suppressed', 11],
+      ['printk-suppressed', 12],
+      ['printk-suppressed', 13],
+      ['printk-suppressed', 14],
     ],
   );
   assert.equal(loss[1].uptime, 100.1, "kern.log's uptime");
   assert.equal(loss[3].uptime, 100.1, "the journal's monotonic clock");
+});
+
+test("journalctl's short-full and short-unix clocks, and RFC 5424's, give a record without an audit id its time", () => {
+  const avc = `AVC ${BODY}`;
+  const { records } = parseLines(
+    [
+      `Sun 2026-11-22 03:11:42 UTC web-01 audit[2211]: ${avc}`,
+      `Sun 2026-11-22 05:11:42 +02 web-01 audit[2211]: ${avc}`,
+      `Sun 2026-11-22 04:11:42 CET web-01 audit[2211]: ${avc}`,
+      `1795317102.480123 web-01 audit[2211]: ${avc}`,
+      `<14>1 2026-11-22T03:11:42.480123Z web-01 audit 2211 - - ${avc}`,
+    ],
+    { year: 2026 },
+  );
+  assert.deepEqual(
+    records.map((r) => [r.channel, r.auditType, r.time, r.timeApprox]),
+    [
+      ['audit', 'AVC', Date.UTC(2026, 10, 22, 3, 11, 42), undefined],
+      ['audit', 'AVC', Date.UTC(2026, 10, 22, 3, 11, 42), undefined],
+      // an abbreviation names no zone for sure (CST is three): this machine's local time, an estimate
+      ['audit', 'AVC', new Date(2026, 10, 22, 4, 11, 42).getTime(), true],
+      ['audit', 'AVC', 1795317102480, undefined],
+      ['audit', 'AVC', 1795317102480, undefined],
+    ],
+  );
 });
 
 test("a line from `kernel[PID]` is a program's, not the kernel's", () => {
@@ -301,6 +343,15 @@ test("a record a program's log line carried names that program; the kernel's and
     [`Nov 22 03:11:42 web-01 kernel[4242]: audit: type=1400 ${ID}: ${BODY}`, 'kernel[4242]', undefined],
     [`2026-11-22T03:11:42+0000 web-01 relay: audit: type=1400 ${ID}: ${BODY}`, 'relay', undefined],
     [`[ 1.000000] web-01 mallory[9]: audit: type=1400 ${ID}: ${BODY}`, 'mallory[9]', undefined],
+    // journalctl's other short forms, and syslog as a raw stream or a network capture keeps it
+    [`Sun 2026-11-22 03:11:42 UTC web-01 mallory[9]: audit: type=1400 ${ID}: ${BODY}`, 'mallory[9]', undefined],
+    [`Sun 2026-11-22 04:11:42 CET web-01 mallory[9]: audit: type=1400 ${ID}: ${BODY}`, 'mallory[9]', undefined],
+    [`1795317102.480123 web-01 mallory[9]: audit: type=1400 ${ID}: ${BODY}`, 'mallory[9]', undefined],
+    [`<13>Nov 22 03:11:42 web-01 mallory[9]: audit: type=1400 ${ID}: ${BODY}`, 'mallory[9]', undefined],
+    [`<13>2026-11-22T03:11:42+00:00 web-01 mallory[9]: audit: type=1400 ${ID}: ${BODY}`, 'mallory[9]', undefined],
+    [`<13>1 2026-11-22T03:11:42.480123+00:00 web-01 mallory 9 - - audit: type=1400 ${ID}: ${BODY}`, 'mallory[9]', undefined],
+    [`<13>1 2026-11-22T03:11:42Z web-01 mallory - ID47 [origin software="x"] audit: type=1400 ${ID}: ${BODY}`, 'mallory', undefined],
+    [`[Sun Nov 22 03:11:42 2026] web-01 mallory[9]: audit: type=1400 ${ID}: ${BODY}`, 'mallory[9]', undefined],
     [json('syslog', ',"SYSLOG_IDENTIFIER":"mallory","_PID":"9"'), 'mallory[9]', undefined],
     [json('stdout', ',"_COMM":"php-fpm"'), 'php-fpm', undefined],
     [json('journal'), 'a program', undefined],
