@@ -19,6 +19,7 @@ import { textAt } from '../parse/fields.js';
 import { LINE_MARKERS } from '../parse/markers.js';
 import { AUDIT_ID_WINDOW, auditLogMsgAt } from '../parse/event-context.js';
 import { MarkerSearch } from './marker-search.js';
+import { opensFieldsEntry } from '../parse/journal-fields.js';
 
 export type { LineSink };
 
@@ -135,12 +136,12 @@ export class LineScanner {
     this.carry = [];
     this.carryLen = 0;
     if (this.filtering === undefined) {
-      const pretty = prettyJsonStart(line, 0, line.length);
-      if (pretty === undefined) {
+      const every = everyLineNeeded(line, 0, line.length);
+      if (every === undefined) {
         this.sink.skip?.(1);
         return;
       }
-      this.filtering = !pretty;
+      this.filtering = !every;
     }
     if (!this.filtering || this.markers.find(line, 0, line.length) >= 0) this.deliver(line, 0, line.length, false);
     else {
@@ -156,8 +157,8 @@ export class LineScanner {
     while (this.filtering === undefined && pos < b) {
       // the first line that is not blank says what the stream is; blank lines say nothing
       const nl = buf.indexOf(NL, pos);
-      const pretty = prettyJsonStart(buf, pos, nl);
-      if (pretty !== undefined) this.filtering = !pretty;
+      const every = everyLineNeeded(buf, pos, nl);
+      if (every !== undefined) this.filtering = !every;
       else {
         this.sink.skip?.(1);
         pos = nl + 1;
@@ -309,6 +310,22 @@ function countLines(buf: Buffer, a: number, b: number): number {
  * util-linux's `dmesg --json` starts with a lone `{` (then `"dmesg": [`). undefined: a blank line
  * says nothing, decide on the next one.
  */
+/**
+ * Whether a stream whose first line (not blank) is buf[s, e) needs every line read: the stream
+ * interleaves what the parser needs with lines that hold no marker. Pretty-printed `dmesg --json`
+ * (a lone `{` or `[` first) and journalctl's entries written field by field (-o verbose, -o export:
+ * the fields that say who wrote a message hold no marker). undefined: the line says nothing (blank,
+ * or a note journalctl writes before the entries, `-- ... --`).
+ */
+function everyLineNeeded(buf: Buffer, s: number, e: number): boolean | undefined {
+  const pretty = prettyJsonStart(buf, s, e);
+  if (pretty !== false) return pretty;
+  if (e < 0) e = buf.length;
+  const head = buf.toString('utf8', s, Math.min(e, s + 160)).replace(/\r$/, '');
+  if (head.startsWith('-- ')) return undefined;
+  return opensFieldsEntry(head);
+}
+
 function prettyJsonStart(buf: Buffer, s: number, e: number): boolean | undefined {
   if (e < 0) e = buf.length;
   let i = s;

@@ -20,6 +20,7 @@ export type Carrier =
   | 'journal-iso' // journalctl -o short-iso / short-iso-precise / RFC 3339 and RFC 5424 syslog
   | 'journal-monotonic' // journalctl -o short-monotonic
   | 'journal-json' // journalctl -o json
+  | 'journal-fields' // journalctl -o verbose, -o export: an entry's fields, one per line
   | 'journal-cat' // journalctl -o cat: the message alone
   | 'auditlog' // /var/log/audit/audit.log
   | 'embedded'; // a record quoted inside some other text

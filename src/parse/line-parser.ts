@@ -4,12 +4,13 @@
  * a USER_AVC whose `msg='...'` was broken by a newline, and audit.log events whose SYSCALL and
  * PROCTITLE records follow the AppArmor record under the same audit id.
  */
-import type { AppArmorRecord, EventContext, LossNotice, SourceRef, Unparsable } from '../model/record.js';
+import type { AppArmorRecord, Carrier, EventContext, LossNotice, SourceRef, Unparsable } from '../model/record.js';
 import { byKernel, messageStart, type ClockContext } from './prefix.js';
 import { auditLogMsgAt, newFacts, readContext, type ContextFacts } from './event-context.js';
 import type { LineSink } from './line-sink.js';
 import { parseFastRecord } from './fast-record.js';
-import { parseJsonEntry } from './journal-json.js';
+import { parseJsonEntry, type JsonEntry } from './journal-json.js';
+import { ENTRY_FIELDS_MAX, FIELD_RE, VERBOSE_HEAD_RE, type FieldsEntry } from './journal-fields.js';
 import { isLegacyType, parseAuditText, type Overrides } from './record.js';
 import { TemplateCache } from './template.js';
 
@@ -98,6 +99,8 @@ export class LineParser {
   /** The array held records were last released from, emptied: the next event's (an array per event was garbage on every record). */
   private spare: AppArmorRecord[] | undefined;
   private prettyUptime: number | undefined;
+  /** The journal entry being read field by field (journalctl -o verbose, -o export). */
+  private entry: FieldsEntry | undefined;
 
   constructor(
     private readonly sourceName: string,
@@ -186,13 +189,14 @@ export class LineParser {
   }
 
   /** Whether records are held for lines still to come (an open USER_AVC, an audit.log event
-   * waiting for its SYSCALL line): end() or flushHeld() gives them out. */
+   * waiting for its SYSCALL line, a journal entry read field by field): end() gives them out. */
   holdsRecords(): boolean {
-    return this.held.length > 0 || this.pendingText !== undefined;
+    return this.held.length > 0 || this.pendingText !== undefined || this.entry !== undefined;
   }
 
   /** Flushes what is held (an open USER_AVC, an audit.log event waiting for its SYSCALL line). */
   end(): void {
+    this.endEntry();
     if (this.pendingText) {
       const p = this.pendingText;
       this.pendingText = undefined;
@@ -208,6 +212,7 @@ export class LineParser {
 
   private handle(line: string, lineNo: number): void {
     const c = line.charCodeAt(0);
+    if ((this.entry !== undefined || (c >= 0x41 && c <= 0x5a) || c === 0x5f) /* A-Z _ */ && this.entryLine(line, lineNo)) return;
     // a line of another audit event, whatever else it holds, ends the one held: the rule the line
     // scanner applies to the lines it passes over (a line opening with `{` is no audit.log line)
     if (this.heldId !== undefined && c !== 0x7b /* { */) {
@@ -252,6 +257,67 @@ export class LineParser {
       this.lossNotice(m.at === 0 ? line : line.slice(m.at), writer, lineNo, undefined, m.uptime);
     }
     this.stats.other++;
+  }
+
+  /**
+   * A line of a journal entry written field by field (FieldsEntry): its head, a field, the blank
+   * line after an exported one. False for any other line, which ends the entry being read.
+   */
+  private entryLine(line: string, lineNo: number): boolean {
+    const e = this.entry;
+    let m: RegExpExecArray | null;
+    if (e !== undefined) {
+      const field = e.form === 'verbose' ? (line.startsWith('    ') ? line.slice(4) : undefined) : line;
+      if (e.form === 'export' && line === '') {
+        this.endEntry();
+        this.stats.other++;
+        return true;
+      }
+      if (field !== undefined && (m = FIELD_RE.exec(field))) {
+        const key = m[1];
+        // a repeated field: its first value, as journal JSON's is read
+        if (e.fields[key] === undefined && e.count < ENTRY_FIELDS_MAX) {
+          e.fields[key] = field.slice(m[0].length);
+          e.count++;
+          if (key === 'MESSAGE') {
+            e.messageLine = line;
+            e.messageLineNo = lineNo;
+          }
+        }
+        this.stats.other++;
+        return true;
+      }
+      this.endEntry();
+    }
+    if ((m = VERBOSE_HEAD_RE.exec(line))) {
+      // the realtime clock in decimal, as journal JSON writes it
+      this.entry = { form: 'verbose', fields: { __REALTIME_TIMESTAMP: String(parseInt(m[2], 16)) }, count: 1 };
+      this.stats.other++;
+      return true;
+    }
+    if (line.startsWith('__CURSOR=')) {
+      this.entry = { form: 'export', fields: {}, count: 0 };
+      this.stats.other++;
+      return true;
+    }
+    return false;
+  }
+
+  /** The entry read field by field, read as journal JSON's entry with the same fields would be. */
+  private endEntry(): void {
+    const e = this.entry;
+    if (e === undefined) return;
+    this.entry = undefined;
+    const json = parseJsonEntry(JSON.stringify(e.fields));
+    if (json === undefined || json.kind !== 'journal') return;
+    const lineNo = e.messageLineNo;
+    if (lineNo === undefined) {
+      // no MESSAGE: a record only if journald parsed its fields (handleEntry), counted with no line of its own
+      if (json.auditFields?.apparmor === undefined) return;
+    }
+    // the evidence: the MESSAGE line counted as `other` when read, now the record's
+    if (lineNo !== undefined) this.stats.other--;
+    this.handleEntry(json, lineNo ?? this.stats.lines, e.messageLine?.trimStart() ?? '', 'journal-fields');
   }
 
   /**
@@ -316,7 +382,13 @@ export class LineParser {
     }
     const e = parseJsonEntry(line);
     if (!e) return false;
-    const ov: Overrides = { carrier: e.kind === 'dmesg' ? 'dmesg-json' : 'journal-json' };
+    this.handleEntry(e, lineNo, line, e.kind === 'dmesg' ? 'dmesg-json' : 'journal-json');
+    return true;
+  }
+
+  /** A journal or dmesg entry (`line`: the evidence) as its fields say. */
+  private handleEntry(e: JsonEntry, lineNo: number, line: string, carrier: Carrier): void {
+    const ov: Overrides = { carrier };
     if (e.host) ov.host = e.host;
     if (e.time !== undefined) ov.time = e.time;
     if (e.auditId) ov.auditId = e.auditId;
@@ -332,7 +404,7 @@ export class LineParser {
       if (e.messageWasNull) {
         this.stats.nullMessages++;
         this.stats.other++;
-        return true;
+        return;
       }
       if (e.auditFields && e.auditFields.apparmor !== undefined) {
         // no MESSAGE, but journald parsed the audit fields: rebuild the body from them
@@ -340,10 +412,10 @@ export class LineParser {
           .map(([k, v]) => `${k}="${v}"`)
           .join(' ');
         this.parseText(text, lineNo, ov, true, 0, line);
-        return true;
+        return;
       }
       this.stats.other++;
-      return true;
+      return;
     }
     const msg = e.message;
     const body = findBody(msg);
@@ -352,16 +424,15 @@ export class LineParser {
       const writer: Writer = e.kind === 'dmesg' || e.transport === 'kernel' ? 'kernel' : e.transport === 'driver' ? 'journald' : 'other';
       this.lossNotice(msg, writer, lineNo, e.time, e.uptime);
       this.stats.other++;
-      return true;
+      return;
     }
     if (e.uptime !== undefined && e.kind === 'dmesg') {
       // dmesg --json has uptimes only; the audit id in the message gives the wall clock
       const text = `[${e.uptime.toFixed(6)}] ${msg}`;
       this.parseText(text, lineNo, ov, true, body + text.length - msg.length, line);
-      return true;
+      return;
     }
     this.parseText(msg, lineNo, ov, true, body, line);
-    return true;
   }
 
   /** `fastTried`: the one-pass parser already left this line to the full one. */

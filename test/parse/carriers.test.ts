@@ -1,17 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { LineParser } from '../../src/parse/line-parser.js';
-import type { AppArmorRecord, LossNotice, Unparsable } from '../../src/model/record.js';
-
-export function parseLines(lines: string[], clock = {}) {
-  const records: AppArmorRecord[] = [];
-  const unparsable: Unparsable[] = [];
-  const loss: LossNotice[] = [];
-  const p = new LineParser('t.log', { record: (r) => records.push(r), unparsable: (u) => unparsable.push(u), loss: (n) => loss.push(n) }, clock);
-  for (const l of lines) p.push(l);
-  p.end();
-  return { records, unparsable, loss, stats: p.stats };
-}
+import type { AppArmorRecord } from '../../src/model/record.js';
+import { parseLines } from '../support/parse-lines.js';
 
 const BODY = 'apparmor="DENIED" operation="open" class="file" profile="/usr/sbin/nginx" name="/etc/shadow" pid=2211 comm="nginx" requested_mask="r" denied_mask="r" fsuid=33 ouid=0';
 const ID = 'audit(1795317102.480:3131)';

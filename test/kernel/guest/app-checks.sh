@@ -64,6 +64,32 @@ compare "live, all sources" "$A/all.ndjson" \
 # above proves they are in the output
 host_check dropped.mjs raw/app/truth-dmesg.txt raw/app/truth-audit.json raw/app/dropped-by-kernel-log.txt
 
+# 1b. the kernel's records as journalctl's other forms write them, saved and read back, and a
+# record a program wrote (logger), which each form must tell apart from the kernel's
+if command -v logger > /dev/null; then
+  logger -t mallory 'audit: type=1400 audit(1795317102.480:424242): apparmor="DENIED" operation="exec" profile="forged" name="/bin/sh" pid=1 comm="forged" requested_mask="x" denied_mask="x"'
+fi
+journalctl --sync
+sleep 1
+forms_until=$(date '+%Y-%m-%d %H:%M:%S')
+journalctl -k -b -q --no-pager -o json --until "$forms_until" > "$A/forms-truth.json"
+for o in short-full short-unix verbose export; do
+  journalctl -k -b -q --no-pager -o "$o" --until "$forms_until" > "$A/forms-k-$o.txt"
+  aat --json --input "$A/forms-k-$o.txt" > "$A/forms-k-$o.ndjson" 2> "$A/forms-k-$o.stderr"
+  compare "saved, journalctl -k -o $o" "$A/forms-k-$o.ndjson" journal-json:"$A/forms-truth.json"
+  if ! command -v logger > /dev/null; then
+    tap_skip "saved, journalctl -o $o: a program's record names its writer" "no logger in the guest"
+    continue
+  fi
+  journalctl -b -q --no-pager -o "$o" SYSLOG_IDENTIFIER=mallory --until "$forms_until" > "$A/forms-mallory-$o.txt"
+  aat --json --input "$A/forms-mallory-$o.txt" > "$A/forms-mallory-$o.ndjson" 2> /dev/null
+  if grep -q '"written_by":"mallory\[' "$A/forms-mallory-$o.ndjson" && ! grep -q '"channel"' "$A/forms-mallory-$o.ndjson"; then
+    tap_ok "saved, journalctl -o $o: a program's record names its writer, and no channel"
+  else
+    tap_fail "saved, journalctl -o $o: a program's record names its writer, and no channel" "$(head -c 400 "$A/forms-mallory-$o.ndjson"; head -3 "$A/forms-mallory-$o.txt")"
+  fi
+done
+
 # 2. each source alone
 compare "live, --source dmesg" "$A/src-dmesg.ndjson" text:"$A/truth-dmesg.txt"
 compare "live, --source journal" "$A/src-journal.ndjson" journal-json:"$A/truth-kernel.json"
