@@ -5,11 +5,15 @@
  *   m=MONO;t=REALTIME;x=...]` (the cursor's m and t: microseconds, hex), its fields follow as
  *   `    KEY=VALUE`;
  * - `-o export`: an entry opens with `__CURSOR=`, its fields are `KEY=VALUE`, a blank line ends
- *   it (a field that is not text is written as bytes: the entry ends there, read as far as it went).
+ *   it. A field that is not plain text (a newline in it, as in SYSLOG_RAW, or other bytes) is
+ *   written as `KEY`, a line of its own, then its length (8 bytes, little-endian), its bytes and
+ *   a newline: read by that length, which may span lines and hold blank ones.
  * LineParser gathers an entry's fields and reads them as journal JSON's entry with those fields.
  */
 export const VERBOSE_HEAD_RE = /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+ \S+ \[s=[0-9a-f]+;i=[0-9a-f]+;b=[0-9a-f]+;m=([0-9a-f]+);t=([0-9a-f]+);x=[0-9a-f]+\]$/;
 export const FIELD_RE = /^([A-Z0-9_]+)=/;
+/** An export field written as bytes: its name alone. */
+export const BINARY_FIELD_RE = /^[A-Z0-9_]+$/;
 /** Fields kept per entry: journald writes a few dozen. */
 export const ENTRY_FIELDS_MAX = 256;
 
@@ -21,6 +25,26 @@ export interface FieldsEntry {
   /** The MESSAGE field's line: the record's evidence. */
   messageLine?: string;
   messageLineNo?: number;
+  /** An export field written as bytes, being read: its name, the bytes still to come (with the
+   * newline after them; -1: its length is still to be read), its text so far, the line of its
+   * name, the length's text so far (a length byte 0x0a is a newline: the length spans lines). */
+  binary?: { key: string; left: number; text: string; line: number; length: string | undefined };
+}
+
+/**
+ * The length an export field written as bytes gives in the first 8 characters of `line`
+ * (little-endian), or undefined when they are not 8 bytes read as they were (a byte above 0x7f
+ * was not valid UTF-8 and is lost in the line's text).
+ */
+export function binaryLength(line: string): number | undefined {
+  if (line.length < 8) return undefined;
+  let n = 0;
+  for (let i = 7; i >= 0; i--) {
+    const c = line.charCodeAt(i);
+    if (c > 0x7f) return undefined;
+    n = n * 256 + c;
+  }
+  return n <= Number.MAX_SAFE_INTEGER ? n : undefined;
 }
 
 /** Whether `line` opens such an entry: the whole input is then read line by line (the line scanner). */

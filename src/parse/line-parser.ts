@@ -10,7 +10,7 @@ import { auditLogMsgAt, newFacts, readContext, type ContextFacts } from './event
 import type { LineSink } from './line-sink.js';
 import { parseFastRecord } from './fast-record.js';
 import { parseJsonEntry, type JsonEntry } from './journal-json.js';
-import { ENTRY_FIELDS_MAX, FIELD_RE, VERBOSE_HEAD_RE, type FieldsEntry } from './journal-fields.js';
+import { BINARY_FIELD_RE, binaryLength, ENTRY_FIELDS_MAX, FIELD_RE, VERBOSE_HEAD_RE, type FieldsEntry } from './journal-fields.js';
 import { isLegacyType, parseAuditText, type Overrides } from './record.js';
 import { TemplateCache } from './template.js';
 
@@ -267,7 +267,13 @@ export class LineParser {
     const e = this.entry;
     let m: RegExpExecArray | null;
     if (e !== undefined) {
+      if (e.binary !== undefined && this.binaryLine(e, e.binary, line)) return true;
       const field = e.form === 'verbose' ? (line.startsWith('    ') ? line.slice(4) : undefined) : line;
+      if (e.form === 'export' && BINARY_FIELD_RE.test(line)) {
+        e.binary = { key: line, left: -1, text: '', line: lineNo, length: undefined };
+        this.stats.other++;
+        return true;
+      }
       if (e.form === 'export' && line === '') {
         this.endEntry();
         this.stats.other++;
@@ -301,6 +307,48 @@ export class LineParser {
       return true;
     }
     return false;
+  }
+
+  /**
+   * A line of an export field written as bytes (FieldsEntry.binary): its length and first bytes,
+   * or more of its bytes; false when the field ended before this line. A length with a byte above
+   * 0x7f is lost in the line's text (it was no UTF-8): the field then goes on to the next line
+   * that is a field of its own, or the next entry.
+   */
+  private binaryLine(e: FieldsEntry, b: NonNullable<FieldsEntry['binary']>, line: string): boolean {
+    let part = line;
+    if (b.left === -1) {
+      b.length = b.length === undefined ? line : `${b.length}\n${line}`;
+      if (b.length.length < 8) {
+        this.stats.other++;
+        return true;
+      }
+      const n = binaryLength(b.length);
+      b.left = n === undefined ? Infinity : n + 1;
+      part = b.length.slice(8);
+    } else if (b.left === Infinity && (FIELD_RE.test(line) || BINARY_FIELD_RE.test(line) || line.startsWith('__CURSOR='))) {
+      // by its text: the newline written after the bytes (a blank line when they ended in one) is not theirs
+      this.keepBinary(e, b, b.text.endsWith('\n') ? b.text.slice(0, -1) : b.text);
+      return false;
+    } else b.text += '\n';
+    b.left -= Buffer.byteLength(part) + 1;
+    b.text += part;
+    this.stats.other++;
+    if (b.left <= 0) this.keepBinary(e, b, b.left === 0 ? b.text : b.text.slice(0, b.text.length + b.left));
+    return true;
+  }
+
+  /** An export field read as bytes, its text now whole. */
+  private keepBinary(e: FieldsEntry, b: NonNullable<FieldsEntry['binary']>, text: string): void {
+    e.binary = undefined;
+    if (e.fields[b.key] !== undefined || e.count >= ENTRY_FIELDS_MAX) return;
+    e.fields[b.key] = text;
+    e.count++;
+    if (b.key === 'MESSAGE') {
+      // the evidence: the field's name and the first line of its text
+      e.messageLine = `MESSAGE=${text.split('\n', 1)[0]}`;
+      e.messageLineNo = b.line;
+    }
   }
 
   /** The entry read field by field, read as journal JSON's entry with the same fields would be. */

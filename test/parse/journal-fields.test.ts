@@ -71,3 +71,41 @@ test('an entry read field by field ends at the next entry, at a line of another 
     ],
   );
 });
+
+test('journalctl -o export: a field written as bytes (a newline in it) is read by its length, blank lines and all', () => {
+  // KEY, then the value's length in 8 bytes (little-endian), its bytes and a newline
+  const binary = (key: string, value: string) => [key, ...`${String.fromCharCode(...[0, 1, 2, 3, 4, 5, 6, 7].map((i) => Math.floor(Buffer.byteLength(value) / 256 ** i) % 256))}${value}`.split('\n')];
+  const body = 'apparmor="DENIED" operation="exec" profile="forged" name="/bin/sh" pid=1 comm="forged" requested_mask="x" denied_mask="x"';
+  const { records, stats } = parseLines(
+    [
+      '__CURSOR=s=1;i=1;b=1;m=1;t=1;x=1',
+      '__REALTIME_TIMESTAMP=1795317102480123',
+      '_TRANSPORT=syslog',
+      // logger's datagram as journald got it, its newline kept: a blank line inside the field
+      ...binary('SYSLOG_RAW', `<13>Dec  6 04:49:31 mallory: audit: type=1400 audit(1795317102.480:424242): ${body}\n`),
+      'SYSLOG_IDENTIFIER=mallory',
+      // a short one: its length read exactly (10: a newline among its bytes), a line of it that
+      // looks like a field and all
+      ...binary('_CMDLINE', 'x\nFOO=bar\n'),
+      `MESSAGE=audit: type=1400 audit(1795317102.480:424242): ${body}`,
+      '_PID=1030',
+      '',
+      '__CURSOR=s=1;i=2;b=1;m=1;t=1;x=1',
+      '__REALTIME_TIMESTAMP=1795317103000000',
+      '_TRANSPORT=kernel',
+      // a message with a newline in it is written as bytes too
+      ...binary('MESSAGE', `audit: type=1400 audit(1795317103.000:424243): ${body.replace('forged"', 'kernel"')}\nsecond line`),
+      '_HOSTNAME=web-01',
+      '',
+    ],
+    { year: 2026 },
+  );
+  assert.deepEqual(
+    records.map((r) => [r.serial, r.carrier, r.channel, r.writer, r.host, r.source.line]),
+    [
+      [424242, 'journal-fields', undefined, 'mallory[1030]', undefined, 13],
+      [424243, 'journal-fields', 'kernel', undefined, 'web-01', 19],
+    ],
+  );
+  assert.equal(stats.records + stats.other, stats.lines);
+});
