@@ -17,6 +17,29 @@ export const BINARY_FIELD_RE = /^[A-Z0-9_]+$/;
 /** Fields kept per entry: journald writes a few dozen. */
 export const ENTRY_FIELDS_MAX = 256;
 
+/** The fields journal JSON's reader reads (journal-json.ts): the others of an entry are not kept. */
+const READ_FIELDS: ReadonlySet<string> = new Set([
+  'MESSAGE',
+  '_HOSTNAME',
+  '_TRANSPORT',
+  'SYSLOG_IDENTIFIER',
+  '_COMM',
+  '_PID',
+  '_EXE',
+  '__REALTIME_TIMESTAMP',
+  '_SOURCE_MONOTONIC_TIMESTAMP',
+  '_AUDIT_ID',
+  '_SOURCE_REALTIME_TIMESTAMP',
+  '_AUDIT_TYPE_NAME',
+]);
+/** Longest value kept of a field but MESSAGE (an entry is held until it ends: its size is bounded). */
+export const FIELD_TEXT_MAX = 4096;
+
+/** Whether a field is kept for the entry's reading. */
+export function keptField(key: string): boolean {
+  return READ_FIELDS.has(key) || key.startsWith('_AUDIT_FIELD_');
+}
+
 /** A journal entry being read field by field, until it ends. */
 export interface FieldsEntry {
   form: 'verbose' | 'export';

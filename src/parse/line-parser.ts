@@ -10,7 +10,7 @@ import { auditLogMsgAt, newFacts, readContext, type ContextFacts } from './event
 import type { LineSink } from './line-sink.js';
 import { parseFastRecord } from './fast-record.js';
 import { parseJsonEntry, type JsonEntry } from './journal-json.js';
-import { BINARY_FIELD_RE, binaryLength, ENTRY_FIELDS_MAX, FIELD_RE, VERBOSE_HEAD_RE, type FieldsEntry } from './journal-fields.js';
+import { BINARY_FIELD_RE, binaryLength, ENTRY_FIELDS_MAX, FIELD_RE, FIELD_TEXT_MAX, keptField, VERBOSE_HEAD_RE, type FieldsEntry } from './journal-fields.js';
 import { isLegacyType, parseAuditText, type Overrides } from './record.js';
 import { TemplateCache } from './template.js';
 
@@ -38,6 +38,8 @@ export interface LineParserOptions {
 }
 
 const LONG_LINE = 65536;
+/** Longest text kept of an export field written as bytes. */
+const BINARY_TEXT_MAX = 1 << 20;
 /** A context line of another type says nothing (its records still get a context). */
 const NO_FACTS: ContextFacts = newFacts();
 /** What readContext reads into (one line at a time). */
@@ -281,8 +283,10 @@ export class LineParser {
       }
       if (field !== undefined && (m = FIELD_RE.exec(field))) {
         const key = m[1];
-        // a repeated field: its first value, as journal JSON's is read
-        if (e.fields[key] === undefined && e.count < ENTRY_FIELDS_MAX) {
+        // a repeated field: its first value, as journal JSON's is read; only what that reading
+        // reads, and short, but the message: an entry is held until it ends
+        const value = field.length - m[0].length;
+        if (e.fields[key] === undefined && e.count < ENTRY_FIELDS_MAX && keptField(key) && (key === 'MESSAGE' || value <= FIELD_TEXT_MAX)) {
           e.fields[key] = field.slice(m[0].length);
           e.count++;
           if (key === 'MESSAGE') {
@@ -330,9 +334,10 @@ export class LineParser {
       // by its text: the newline written after the bytes (a blank line when they ended in one) is not theirs
       this.keepBinary(e, b, b.text.endsWith('\n') ? b.text.slice(0, -1) : b.text);
       return false;
-    } else b.text += '\n';
+    } else if (b.text.length < BINARY_TEXT_MAX) b.text += '\n';
     b.left -= Buffer.byteLength(part) + 1;
-    b.text += part;
+    // its text kept up to a bound (a length can say anything): the bytes are still counted
+    if (b.text.length < BINARY_TEXT_MAX) b.text += part;
     this.stats.other++;
     if (b.left <= 0) this.keepBinary(e, b, b.left === 0 ? b.text : b.text.slice(0, b.text.length + b.left));
     return true;
@@ -341,7 +346,7 @@ export class LineParser {
   /** An export field read as bytes, its text now whole. */
   private keepBinary(e: FieldsEntry, b: NonNullable<FieldsEntry['binary']>, text: string): void {
     e.binary = undefined;
-    if (e.fields[b.key] !== undefined || e.count >= ENTRY_FIELDS_MAX) return;
+    if (e.fields[b.key] !== undefined || e.count >= ENTRY_FIELDS_MAX || !keptField(b.key) || (b.key !== 'MESSAGE' && text.length > FIELD_TEXT_MAX)) return;
     e.fields[b.key] = text;
     e.count++;
     if (b.key === 'MESSAGE') {

@@ -109,3 +109,26 @@ test('journalctl -o export: a field written as bytes (a newline in it) is read b
   );
   assert.equal(stats.records + stats.other, stats.lines);
 });
+
+test('an entry read field by field holds only what its reading reads, bounded, whatever its fields and lengths say', () => {
+  const big = 'x'.repeat(100_000);
+  const { records, stats } = parseLines(
+    [
+      '__CURSOR=s=1;i=1;b=1;m=1;t=1;x=1',
+      ...Array.from({ length: 1000 }, (_, i) => `FIELD_${i}=${big}`),
+      `_HOSTNAME=${big}`,
+      '_TRANSPORT=kernel',
+      'MESSAGE=audit: type=1400 audit(1795317102.480:7): apparmor="DENIED" operation="open" profile="p" name="/x" pid=1 comm="c" requested_mask="r" denied_mask="r"',
+      // a length of about 2^48 bytes: the rest of the input is this field's, its text kept bounded
+      'SYSLOG_RAW',
+      `\u0001\u0001\u0001\u0001\u0001\u0001\u0000\u0000${big}`,
+      ...Array.from({ length: 50 }, () => big),
+    ],
+    { year: 2026 },
+  );
+  assert.deepEqual(
+    records.map((r) => [r.fields.name, r.channel, r.host]),
+    [['/x', 'kernel', undefined]],
+  );
+  assert.equal(stats.records + stats.other, stats.lines);
+});
