@@ -1,20 +1,23 @@
 /**
- * npm run eval:classify [-- --errors] [--dir DIR]
+ * npm run eval:classify [-- --errors] [--dir DIR] [--shipped POLICY_DIR]
  *
  * Scores the classifier on the real-world corpus (test/fixtures/realworld): the confusion matrix,
  * benign lines called likely-attack / unclear / missing-rule, attack recall, calibration and the
  * suggested rules' validity; for all lines, the tuning threads and the held-out threads, without
- * profiles, and with the profiles the threads show. `--errors` lists the tuning threads' mistakes
+ * profiles, with the profiles the threads show, and (--shipped) with a distribution's shipped policy
+ * for the lines whose profile it declares (scripts/eval/shipped-profiles.sh fetches Debian's). `--errors` lists the tuning threads' mistakes
  * (never the held-out ones). apparmor_parser checks the rules when installed ($APPARMOR_PARSER,
  * $APPARMOR_BASE name another binary and base directory).
  */
 import { loadCorpus, REALWORLD_DIR } from './eval/corpus.js';
 import { findParser, ParserCheck } from './eval/rule-check.js';
-import { figures, report, scoreWithoutProfiles, scoreWithProfiles, type Scored } from './eval/score.js';
+import { figures, report, scoreWithoutProfiles, scoreWithProfiles, scoreWithShipped, type Scored } from './eval/score.js';
 
 const args = process.argv.slice(2);
 const dirAt = args.indexOf('--dir');
 const dir = dirAt >= 0 ? args[dirAt + 1] : REALWORLD_DIR;
+const shippedAt = args.indexOf('--shipped');
+const shippedDir = shippedAt >= 0 ? args[shippedAt + 1] : undefined;
 const corpus = loadCorpus(dir);
 const found = findParser();
 const parser = found ? new ParserCheck(found) : undefined;
@@ -35,10 +38,17 @@ try {
     console.log('');
     console.log(report('With the profiles the threads show', figures(withP)));
   }
+  const shipped = shippedDir ? await scoreWithShipped(corpus, shippedDir, parser) : [];
+  if (shippedDir) {
+    console.log('');
+    console.log(report(`With the shipped policy in ${shippedDir}, all lines whose profile it declares`, figures(shipped)));
+    console.log('');
+    console.log(report('With the shipped policy, held-out threads', figures(shipped.filter((s) => s.held))));
+  }
   if (args.includes('--errors')) {
     const wrong = (s: Scored) => !s.held && s.denial && (s.verdict !== s.item.label || (s.rule && !(s.rule.single && s.rule.minimal && s.rule.parses !== false)));
     console.log('\nTuning threads, mistakes:');
-    for (const s of [...plain, ...withP].filter(wrong)) {
+    for (const s of [...plain, ...withP, ...shipped].filter(wrong)) {
       console.log(
         `- [${s.item.label} -> ${s.verdict} ${s.confidence}] ${s.item.family}/${s.item.class} ${s.item.url}\n  ${s.item.line}\n  why: ${s.item.why}\n  ${s.c?.reasons.join(' | ')}${s.rule ? `\n  rule: ${s.c?.suggestion?.rules?.join(' ; ')} -> ${s.rule.problem ?? 'ok'}` : ''}`,
       );

@@ -9,6 +9,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadEnrichment } from '../../src/classify/enrich.js';
+import { createClassifier } from '../../src/classify/index.js';
+import { loadProfileIndex } from '../../src/profiles/load.js';
 import { isDenial, type AppArmorRecord, type Classification, type Verdict } from '../../src/model/record.js';
 import { LineParser } from '../../src/parse/line-parser.js';
 import { heldOut, type CorpusLine, type Label } from './corpus.js';
@@ -95,6 +97,31 @@ export async function scoreWithProfiles(items: CorpusLine[], parser?: ParserChec
     }
   }
   return out;
+}
+
+/**
+ * The lines whose profile a directory of shipped policy declares (a distribution's /etc/apparmor.d,
+ * as its packages install it: scripts/eval/shipped-profiles.sh), each thread's lines classified
+ * against that policy in order. The policy is the distribution's current one, not the thread's
+ * host's: an access the thread asked for may be allowed by now, and the right answer is then to
+ * reload, not to add a rule.
+ */
+export async function scoreWithShipped(items: CorpusLine[], dir: string, parser?: ParserCheck): Promise<Scored[]> {
+  const { index, problems } = await loadProfileIndex([dir]);
+  const done: [CorpusLine, { record?: AppArmorRecord; c?: Classification }][] = [];
+  for (const g of groupByThread(items)) {
+    const records = parseLines(g.map((i) => i.line));
+    const classifier = createClassifier(index, { profileProblems: problems });
+    records.forEach((record, i) => {
+      if (!record) return;
+      // every line goes through the classifier (what came before shapes the sequence), only those
+      // whose profile the policy declares are scored
+      const c = classifier.classify(record);
+      if (index.lookup(record.fields.profile ?? '') ?? index.lookup((record.fields.profile ?? '').split('//')[0])) done.push([g[i], { record, c }]);
+    });
+  }
+  parser?.prime(done.flatMap(([, got]) => (got.c?.suggestion?.rules?.length === 1 ? got.c.suggestion.rules : [])));
+  return done.map(([item, got]) => score(item, got, parser));
 }
 
 export const VERDICTS: (Verdict | 'unparsed')[] = ['likely-attack', 'missing-rule', 'unclear', 'info', 'unparsed'];

@@ -247,6 +247,24 @@ function ruleRef(info: ProfileInfo, rule: { text: string; origin: { file: string
   return `\`${rule.text},\` (${rule.origin.file === info.file ? basenameOf(info.file) : rule.origin.file}:${rule.origin.line})`;
 }
 
+/**
+ * What an explicit deny rule matching the access says. `audit deny` logs what it denies: the
+ * author asked to hear of this access, an attack signal of `weight`. A plain `deny` keeps the
+ * kernel quiet (the rule's permissions are in the profile's quiet mask), so a logged denial under
+ * it came from a policy without that rule, or from a kernel set to log quiet denials; and a quiet
+ * deny is how profiles silence an access they expect and do not want (`deny capability net_admin,
+ * # noisy setsockopt() calls`): no sign of an attack.
+ */
+function denySignal(info: ProfileInfo, deny: Rule, weight: number, onPurpose: () => string): Signal {
+  if (deny.audit) return attack(weight, 'explicit-deny', onPurpose);
+  return benign(
+    0,
+    'quiet-deny',
+    () =>
+      `the file denies this without logging it (${ruleRef(info, deny)}), as profiles silence an access they expect: the kernel logged it, so the loaded policy is older than the file (or the kernel is set to log quiet denials)`,
+  );
+}
+
 function fileSignals(f: DenialFacts, index: ProfileIndex | undefined, out: Findings): void {
   const path = f.path ?? '';
   const s = out.signals;
@@ -317,7 +335,7 @@ function fileSignals(f: DenialFacts, index: ProfileIndex | undefined, out: Findi
     const allows = matching.filter((r) => !r.deny);
     if (deny) {
       out.explicitDeny = deny;
-      s.push(attack(1, 'explicit-deny', () => `the profile forbids this on purpose: ${ruleRef(info, deny)}`));
+      s.push(denySignal(info, deny, 1, () => `the profile forbids this on purpose: ${ruleRef(info, deny)}`));
     } else if (mask && allows.length && matchedRulesAllow(allows, mask)) {
       // name the rule that grants the most of the mask (the Cx rule, not the library rule, for an exec)
       const score = (r: FileRule) => [...mask].filter((k) => permCovered(r.perms, k)).length;
@@ -485,7 +503,8 @@ function neighbourSignals(f: DenialFacts, info: ProfileInfo, path: string, out: 
         near ??= o.rule;
         break;
       }
-      if (a.plain && !out.movedFrom && a.name === name && a.dir !== dir) out.movedFrom = o.rule;
+      // a directory (`/etc/ntpsec/ntp.d/`) has no file name: every other directory would share its empty one
+      if (a.plain && !out.movedFrom && name !== '' && a.name === name && a.dir !== dir) out.movedFrom = o.rule;
     }
   }
   if (!near) {
@@ -563,7 +582,7 @@ function netSignals(f: DenialFacts, out: Findings): void {
   const deny = info.networkRules.find((r) => r.deny && (r.domain === undefined || r.domain === family) && (r.type === undefined || r.type === type));
   if (deny) {
     out.explicitDeny = deny;
-    s.push(attack(deny.domain === undefined && deny.type === undefined ? 3 : 2, 'explicit-deny', () => `${f.profile} is forbidden the network on purpose: ${ruleRef(info, deny)}`));
+    s.push(denySignal(info, deny, deny.domain === undefined && deny.type === undefined ? 3 : 2, () => `${f.profile} is forbidden the network on purpose: ${ruleRef(info, deny)}`));
     return;
   }
   if (family === 'netlink') {
@@ -590,7 +609,7 @@ function capSignals(f: DenialFacts, out: Findings): void {
   const deny = info?.capabilityRules.find((r) => r.deny && (r.caps.length === 0 || r.caps.includes(cap)));
   if (deny && info) {
     out.explicitDeny = deny;
-    s.push(attack(1, 'explicit-deny', () => `the profile forbids capability ${cap} on purpose: ${ruleRef(info, deny)}`));
+    s.push(denySignal(info, deny, 1, () => `the profile forbids capability ${cap} on purpose: ${ruleRef(info, deny)}`));
   }
   const excuse = capabilityExcuse(f, cap);
   if (excuse && !deny) s.push(benign(excuse.weight, 'cap-family', excuse.reason));

@@ -367,10 +367,19 @@ function usernsProfileAdvice(f: DenialFacts): Suggestion | undefined {
 
 export function explicitDenySuggestion(f: DenialFacts, find: Findings): Suggestion {
   const d = find.explicitDeny!;
+  const file = f.info?.file;
+  if (!d.audit && file !== undefined) {
+    // a quiet deny rule: the policy that logged this did not have it (signals.ts denySignal)
+    return {
+      kind: 'none',
+      text: `adding a rule would not help: \`${d.text},\` in ${d.origin.file}:${d.origin.line} denies it without logging it (deny wins over allow, even in complain mode); the policy that logged it is older than the file (unless the kernel logs quiet denials): reload the profile (apparmor_parser -r ${file}) and it is denied quietly`,
+      file,
+    };
+  }
   return {
     kind: 'none',
     text: `adding a rule would not help: \`${d.text},\` in ${d.origin.file}:${d.origin.line} denies it on purpose (deny wins over allow, even in complain mode); if the service truly needs it, that deny rule is a policy decision for the profile's owner`,
-    file: f.info?.file,
+    file,
   };
 }
 

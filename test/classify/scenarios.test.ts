@@ -320,7 +320,7 @@ const SCENARIOS: Scenario[] = [
     name: 'exporter (deny network) connects out',
     lines: [net(0, EXPORTER, 'inet', 'stream', 6, { comm: 'exporter', op: 'connect' })],
     verdict: 'likely-attack',
-    reasons: [/forbidden the network on purpose: `deny network,`/],
+    reasons: [/forbidden the network on purpose: `audit deny network,`/],
   },
   {
     name: 'renderer helper (no network rule at all) opens a TCP socket',
@@ -805,12 +805,29 @@ const SCENARIOS: Scenario[] = [
 
   // --- profile-aware: explicit deny, neighbours, wider masks, tunables, children, learning profiles
   {
-    name: 'explicit deny without other attack signal: adding a rule would not help',
+    name: 'a quiet deny rule matched: no attack sign, the loaded policy is older than the file',
     lines: [file(0, EXPORTER, 'open', '/home/reports/.ssh/config', 'r', { comm: 'exporter', fsuid: 998, ouid: 998 })],
     verdict: 'unclear',
-    reasons: [/forbids this on purpose: `deny @\{HOME\}\/\.ssh\/\*\* rw,` \(opt\.reports\.exporter:9\)/],
+    reasons: [/denies this without logging it \(`deny @\{HOME\}\/\.ssh\/\*\* rw,` \(opt\.reports\.exporter:10\)\).*the loaded policy is older than the file/],
+    notReasons: [/on purpose/],
     suggestion: 'none',
-    suggestionText: /adding a rule would not help/,
+    suggestionText: /adding a rule would not help: .* denies it without logging it .*reload the profile \(apparmor_parser -r .*opt\.reports\.exporter\)/,
+  },
+  {
+    // a medium capability (one attack point) and a quiet deny of it: two points would call an attack
+    name: 'a capability the profile keeps quiet with a deny rule is not an attack sign',
+    lines: [cap(0, QUEUED, 'net_admin', 12, { comm: 'queued' })],
+    verdict: 'unclear',
+    reasons: [/denies this without logging it \(`deny capability net_admin,` \(usr\.sbin\.queued:\d+\)\)/],
+    notReasons: [/on purpose/],
+    suggestionText: /reload the profile/,
+  },
+  {
+    name: 'a denied directory has no file name to have moved from',
+    lines: [file(0, QUEUED, 'open', '/srv/jobs/', 'r', { comm: 'queued' })],
+    verdict: 'missing-rule',
+    reasons: [],
+    notReasons: [/same file name elsewhere/, /moved/],
   },
   {
     name: 'pid file moved to a new directory',
