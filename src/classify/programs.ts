@@ -56,6 +56,14 @@ const SANDBOXES =
 const CONTAINER_RUNTIMES =
   /^(?:dockerd|docker|containerd|containerd-shim[\w-]*|runc|crun|youki|lxd|lxc-start|lxc-attach|lxc-execute|incusd|incus|lxcfs|podman|conmon|nerdctl|rootlesskit|buildkitd|kubelet|nomad|k3s|hassio-supervisor|kubearmor[\w-]*)$/;
 /** Whether a program's name (a command, or a profile's last name part) is a container runtime or orchestrator's. */
+/**
+ * The profile Ubuntu's user-namespace restriction moves a process into (`unprivileged_userns`, or a
+ * stack with it): its `audit deny capability,` is the restriction itself.
+ */
+export function usernsRestricted(profile: string): boolean {
+  return profile === 'unprivileged_userns' || profile.endsWith('//&unprivileged_userns');
+}
+
 export function isContainerRuntime(name: string): boolean {
   return CONTAINER_RUNTIMES.test(name);
 }

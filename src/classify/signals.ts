@@ -11,7 +11,7 @@ import { matcherFor } from '../profiles/matcher.js';
 import type { FileRule, ProfileIndex, ProfileInfo, Rule } from '../profiles/types.js';
 import { basenameOf, dotComponent, verb, type DenialFacts } from './facts.js';
 import { changeProfileSignals, INTERPRETER_COMM, KERNEL_KNOB_RE, ordinaryFileSignals, sameUser, usernsSignals } from './families.js';
-import { aKind, isContainerRuntime, programOf, PROCESS_VIEWERS, TRACERS } from './programs.js';
+import { aKind, isContainerRuntime, programOf, PROCESS_VIEWERS, TRACERS, usernsRestricted } from './programs.js';
 import {
   BUILTIN_ABSTRACTIONS,
   credentialFact,
@@ -606,12 +606,20 @@ function capSignals(f: DenialFacts, out: Findings): void {
   const cap = recordCapability(f.r) ?? f.r.fields.capability ?? '';
   const s = out.signals;
   const info = f.info;
-  const deny = info?.capabilityRules.find((r) => r.deny && (r.caps.length === 0 || r.caps.includes(cap)));
+  let deny = info?.capabilityRules.find((r) => r.deny && (r.caps.length === 0 || r.caps.includes(cap)));
+  const excuse = capabilityExcuse(f, cap);
+  if (deny && info && excuse && f.program.kind === 'sandbox' && usernsRestricted(f.profile)) {
+    // the user-namespace restriction's own deny: a sandbox's capability denied there is the
+    // restriction at work, and the fix is a profile of the program's own (suggest.ts), not a
+    // decision for the deny rule's owner
+    const restriction = deny;
+    s.push(benign(0, 'userns-restriction', () => `${f.profile} denies a sandbox's capabilities on purpose (${ruleRef(info, restriction)}): that is the restriction, not the program`));
+    deny = undefined;
+  }
   if (deny && info) {
     out.explicitDeny = deny;
     s.push(denySignal(info, deny, 1, () => `the profile forbids capability ${cap} on purpose: ${ruleRef(info, deny)}`));
   }
-  const excuse = capabilityExcuse(f, cap);
   if (excuse && !deny) s.push(benign(excuse.weight, 'cap-family', excuse.reason));
   else if (highCap(cap) !== undefined) s.push(attack(3, 'high-cap', () => `${f.subject} ${verb(f, 'tried to use', 'used')} capability ${cap} (${highCap(cap)})`));
   else if (cap === 'sys_chroot' && (f.program.kind === 'service' || f.program.kind === 'network service'))

@@ -15,6 +15,7 @@ import { basenameOf, dotComponent, type DenialFacts } from './facts.js';
 import type { Findings } from './signals.js';
 import { isCapabilityName, lookupFailure, revokedDescriptor } from './knowledge.js';
 import { changeProfileRule, generalisedPath, mountRule } from './rule-shapes.js';
+import { usernsRestricted } from './programs.js';
 
 // The expressions tried on every denial examined, made once: a regular expression written inside a
 // function is a new object each time the function runs.
@@ -347,7 +348,7 @@ export function missingRuleSuggestion(f: DenialFacts, find: Findings, index: Pro
  * rule in unconfined or unprivileged_userns.
  */
 function usernsProfileAdvice(f: DenialFacts): Suggestion | undefined {
-  const stacked = f.profile === 'unprivileged_userns' || f.profile.endsWith('//&unprivileged_userns');
+  const stacked = usernsRestricted(f.profile);
   if (!stacked && !(f.access === 'userns' && f.profile === 'unconfined')) return undefined;
   const fl = f.r.fields;
   const exe = fl.execpath ?? fl.exe;

@@ -9,6 +9,7 @@ import { createClassifier } from '../../src/classify/index.js';
 import { programOf } from '../../src/classify/programs.js';
 import { generalisedPath } from '../../src/classify/rule-shapes.js';
 import { gatherFacts } from '../../src/classify/facts.js';
+import { buildProfileIndex } from '../../src/profiles/index.js';
 import { cap, file, kline, parse } from './helpers.js';
 
 const verdictOf = (line: string) => {
@@ -227,6 +228,37 @@ test("a user-namespace denial is fixed by a profile of the program's own, never 
   assert.match(moved.suggestion!.text, /give electron a profile that allows user namespaces/);
   const odd = verdictOf(kline(0, 'DENIED', 'operation="userns_create" class="namespace" profile="unconfined" pid=7 comm="../../x" requested="userns_create" denied="userns_create"'));
   assert.ok(!odd.suggestion!.text.includes('..'), 'no path is built from an odd command name');
+});
+
+test("with the user-namespace restriction's own profile read, its deny rule is the restriction at work, not a sign of attack", () => {
+  // the restriction's profile as AppArmor 4 ships it in substance: every capability denied, and logged
+  const text = `abi <abi/4.0>,
+profile unprivileged_userns flags=(complain) {
+  audit deny capability,
+  audit deny change_profile,
+  allow file rwlkm /**,
+  allow userns,
+}
+`;
+  const index = buildProfileIndex([{ path: '/etc/apparmor.d/unprivileged_userns', text }], { roots: ['/etc/apparmor.d'] });
+  const withProfile = (line: string) => createClassifier(index).classify(parse([line])[0]);
+  const sandbox = withProfile(cap(0, 'unprivileged_userns', 'sys_admin', 21, { comm: 'element-desktop' }));
+  assert.equal(sandbox.verdict, 'missing-rule', sandbox.reasons.join(' | '));
+  assert.deepEqual(sandbox.suggestion?.rules, ['userns,']);
+  assert.ok(
+    sandbox.reasons.some((r) => /unprivileged_userns denies a sandbox's capabilities on purpose \(`audit deny capability,` \(unprivileged_userns:3\)\): that is the restriction/.test(r)),
+    sandbox.reasons.join(' | '),
+  );
+  // kernel modules are no sandbox's business, restriction or not
+  assert.equal(withProfile(cap(0, 'unprivileged_userns', 'sys_module', 16, { comm: 'x' })).verdict, 'likely-attack');
+  // the same deny in any other profile is the author's own decision
+  const other = buildProfileIndex([{ path: '/etc/apparmor.d/element', text: text.replace('profile unprivileged_userns', 'profile element-desktop') }], { roots: ['/etc/apparmor.d'] });
+  const own = createClassifier(other).classify(parse([cap(0, 'element-desktop', 'sys_admin', 21, { comm: 'element-desktop' })])[0]);
+  assert.notEqual(own.verdict, 'missing-rule', own.reasons.join(' | '));
+  assert.ok(
+    own.reasons.some((r) => /forbids capability sys_admin on purpose/.test(r)),
+    own.reasons.join(' | '),
+  );
 });
 
 test('mounts by hand in a container: moving a mount it has is a nested container setting up; a new file system, a remount or a move over a process alarms', () => {
