@@ -328,8 +328,11 @@ function fileSignals(f: DenialFacts, index: ProfileIndex | undefined, out: Findi
   if (GNUPG_LOCK_RE.test(path) && !reads)
     s.push(benign(2, 'gnupg-lock', () => `${basenameOf(path)} is a GnuPG lock file beside its keyring: ${f.r.fields.comm ?? f.program.name} taking a lock, not reading keys`));
 
+  // a name the kernel could not make (disconnected, deleted): no rule was matched by it, so what
+  // the profile says about the name says nothing about the denial
+  const lookup = lookupFailure(f.r.fields.info);
   // what the profile says about this path: every rule is matched once
-  if (info) {
+  if (info && !lookup) {
     const matching = matcherFor(info.fileRules).matching(path);
     const deny = matching.find((r) => r.deny && [...mask].some((k) => permCovered(r.perms, k)));
     const allows = matching.filter((r) => !r.deny);
@@ -353,7 +356,7 @@ function fileSignals(f: DenialFacts, index: ProfileIndex | undefined, out: Findi
     s.push(benign(2, 'system-read', () => `${f.subject} ${how} ${path}, a system file services read (libraries, shared data, locale, certificates)`));
   }
 
-  const abstraction = abstractionFor(index, info, path, mask);
+  const abstraction = lookup ? undefined : abstractionFor(index, info, path, mask);
   if (abstraction && !writes && f.access === 'file') {
     out.abstraction = abstraction;
     s.push(benign(2, 'abstraction', () => `${path} is covered by <${abstraction}>, which the profile does not include`));
@@ -365,10 +368,9 @@ function fileSignals(f: DenialFacts, index: ProfileIndex | undefined, out: Findi
     // its own helper programs (/usr/lib/SERVICE/...) and its own files under the usual roots
     const root = f.access === 'exec' ? HELPER_ROOTS_RE : staging ? TMP_ROOTS_RE : SERVICE_ROOTS_RE;
     if (svc && root.test(path)) s.push(benign(2, 'own-tree', () => `${path} is in ${svc}'s own ${rootLabel(path)} tree`));
-    if (info && !staging) neighbourSignals(f, info, path, out);
+    if (info && !staging && !lookup) neighbourSignals(f, info, path, out);
   }
   if (f.op === 'file_inherit') s.push(benign(2, 'inherit', () => `file_inherit: a descriptor passed on at exec (${path}), not an open by the program`));
-  const lookup = lookupFailure(f.r.fields.info);
   // AppArmor's own null file is disconnected too, but nothing was opened (ordinaryFileSignals says what it is)
   if (lookup?.flag === 'attach_disconnected') {
     if (!revokedDescriptor(path)) s.push(benign(2, 'disconnected', () => `disconnected path (${path}): a file opened outside the process's mount namespace view`));

@@ -823,6 +823,24 @@ const SCENARIOS: Scenario[] = [
     suggestionText: /reload the profile/,
   },
   {
+    // the kernel could not name the file, so no rule was matched by its name: the rule that
+    // matches the name explains nothing (a reload would change nothing)
+    name: 'a deleted entry under a path the profile allows: not a stale policy, the flag is the fix',
+    lines: [file(0, QUEUED, 'open', '/var/lib/queued/jobs.tmp', 'w', { comm: 'queued', extra: 'info="Failed name lookup - deleted entry" error=-2' })],
+    verdict: 'missing-rule',
+    reasons: [/deleted entry \(\/var\/lib\/queued\/jobs\.tmp\)/],
+    notReasons: [/already allows/, /older than the file/],
+    rule: 'flags=(mediate_deleted)',
+  },
+  {
+    name: 'a disconnected path did not move: it is the same file seen from outside the namespace',
+    lines: [file(0, QUEUED, 'open', 'run/queued.pid', 'w', { comm: 'queued', extra: 'info="Failed name lookup - disconnected path" error=-13' })],
+    verdict: 'missing-rule',
+    reasons: [/disconnected path \(run\/queued\.pid\)/],
+    notReasons: [/same file name elsewhere/, /moved/],
+    rule: 'flags=(attach_disconnected)',
+  },
+  {
     name: 'a denied directory has no file name to have moved from',
     lines: [file(0, QUEUED, 'open', '/srv/jobs/', 'r', { comm: 'queued' })],
     verdict: 'missing-rule',
