@@ -333,9 +333,19 @@ function fileSignals(f: DenialFacts, index: ProfileIndex | undefined, out: Findi
   const lookup = lookupFailure(f.r.fields.info);
   // what the profile says about this path: every rule is matched once
   if (info && !lookup) {
-    const matching = matcherFor(info.fileRules).matching(path);
+    // an `owner` rule holds only for a file the process's fsuid owns: for another's file (both
+    // ids logged and different) it neither allows nor denies
+    const fl = f.r.fields;
+    const notOwner = fl.fsuid !== undefined && fl.ouid !== undefined && fl.fsuid !== fl.ouid;
+    const all = matcherFor(info.fileRules).matching(path);
+    const matching = notOwner ? all.filter((r) => !r.owner) : all;
     const deny = matching.find((r) => r.deny && [...mask].some((k) => permCovered(r.perms, k)));
     const allows = matching.filter((r) => !r.deny);
+    const ownerOnly = notOwner && !deny ? all.find((r) => r.owner && !r.deny && mask !== '' && matchedRulesAllow([r], mask)) : undefined;
+    if (ownerOnly && !matchedRulesAllow(allows, mask))
+      s.push(
+        benign(0, 'owner-only', () => `the profile allows ${path} only to the file's owner (${ruleRef(info, ownerOnly)}): the file is owned by uid ${fl.ouid}, the process works as uid ${fl.fsuid}`),
+      );
     if (deny) {
       out.explicitDeny = deny;
       s.push(denySignal(info, deny, 1, () => `the profile forbids this on purpose: ${ruleRef(info, deny)}`));

@@ -841,6 +841,14 @@ const SCENARIOS: Scenario[] = [
     rule: 'flags=(attach_disconnected)',
   },
   {
+    name: "an owner rule does not allow another's file: no stale policy, no reload",
+    lines: [file(0, QUEUED, 'open', '/home/alice/.config/queued/q.conf', 'r', { comm: 'queued', fsuid: 1000, ouid: 0 })],
+    verdict: 'missing-rule',
+    reasons: [/allows \/home\/alice\/\.config\/queued\/q\.conf only to the file's owner \(`owner @\{HOME\}\/\.config\/queued\/\*\* r,`.*owned by uid 0, the process works as uid 1000/],
+    notReasons: [/already allows/, /older than the file/],
+    rule: '/home/alice/.config/queued/q.conf r,',
+  },
+  {
     name: 'a denied directory has no file name to have moved from',
     lines: [file(0, QUEUED, 'open', '/srv/jobs/', 'r', { comm: 'queued' })],
     verdict: 'missing-rule',
