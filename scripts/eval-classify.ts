@@ -11,6 +11,7 @@
  */
 import { loadCorpus, REALWORLD_DIR } from './eval/corpus.js';
 import { findParser, ParserCheck } from './eval/rule-check.js';
+import { checkAllowOnShipped } from './eval/allow-check.js';
 import { figures, report, scoreWithoutProfiles, scoreWithProfiles, scoreWithShipped, type Scored } from './eval/score.js';
 
 const args = process.argv.slice(2);
@@ -44,6 +45,14 @@ try {
     console.log(report(`With the shipped policy in ${shippedDir}, all lines whose profile it declares`, figures(shipped)));
     console.log('');
     console.log(report('With the shipped policy, held-out threads', figures(shipped.filter((s) => s.held))));
+    if (found) {
+      const a = await checkAllowOnShipped(shipped, shippedDir, found.bin);
+      console.log('');
+      console.log(
+        `The allow action on the shipped policy (prepared and checked as \`act allow\` does, nothing written): ${a.suggested} rules suggested, ${a.refused} refused as act allow refuses them (a profile flag, a generated profile), ${a.placed} placed, apparmor_parser accepted the profile with the rule ${a.compiled}/${a.placed}`,
+      );
+      if (args.includes('--errors')) for (const p of a.problems) console.log(`- allow: ${p}`);
+    }
   }
   if (args.includes('--errors')) {
     const wrong = (s: Scored) => !s.held && s.denial && (s.verdict !== s.item.label || (s.rule && !(s.rule.single && s.rule.minimal && s.rule.parses !== false)));

@@ -33,4 +33,11 @@ for p in "${packages[@]}"; do
 done
 mkdir -p "$dir"
 for deb in "$work"/debs/*.deb; do dpkg-deb -x "$deb" "$dir"; done
+# what the packages' install scripts do (dh_apparmor): an empty local/ file for every profile that
+# includes its own without `if exists`
+policy="$dir/etc/apparmor.d"
+grep -rhoE '^[[:space:]]*#?include[[:space:]]+<local/[^>]+>' "$policy" --include='*' 2>/dev/null \
+  | sed -E 's/.*<(local\/[^>]+)>.*/\1/' | sort -u | while read -r ref; do
+  [ -e "$policy/$ref" ] || { mkdir -p "$(dirname "$policy/$ref")"; : > "$policy/$ref"; }
+done
 echo "shipped policy in $dir/etc/apparmor.d: $(find "$dir/etc/apparmor.d" -maxdepth 1 -type f | wc -l) profile files"

@@ -126,11 +126,17 @@ export async function checkRules(prep: AllowPreparation, env: ActionEnv): Promis
       .split('\n')
       .map((l) => l.trim())
       .filter(Boolean);
-    return { ok: false, reason: `apparmor_parser does not accept the profile with this rule${said[0] ? `: ${said[0].split(copy).join(t.file)}` : ''}`, output: cutOutput(said.join('\n')) };
+    // the error, not a warning printed before it (without the kernel's interface the parser first
+    // says `Cache read/write disabled: interface file missing.`)
+    const first = said.find((l) => ERROR_LINE_RE.test(l)) ?? said[0];
+    return { ok: false, reason: `apparmor_parser does not accept the profile with this rule${first ? `: ${first.split(copy).join(t.file)}` : ''}`, output: cutOutput(said.join('\n')) };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
 }
+
+/** A line of apparmor_parser's that reports the failure (`AppArmor parser error for ...`, `... error ...`). */
+const ERROR_LINE_RE = /\berror\b/i;
 
 /** Writes a file through a temporary name in the same directory, keeping the old file's mode. */
 async function writeAtomically(path: string, text: string, create: boolean): Promise<void> {

@@ -230,6 +230,12 @@ describe('aa-triage act allow', () => {
     assert.ok(!existsSync(nginxLocal()));
     assert.ok(!existsSync(host.journal));
   });
+  it("the refusal names apparmor_parser's error, not the warning it prints first", async () => {
+    const r = await act(['allow', '/usr/sbin/nginx', '--rule', '/srv/SYNTAX-ERROR r,', '--yes', '--reason', 'x'], { env: { ...host.env, FAKE_AA_BEHAVIOUR: 'no-interface' } });
+    assert.equal(r.code, EXIT.refused);
+    assert.match(r.err, /refused: apparmor_parser does not accept the profile with this rule: AppArmor parser error for .*syntax error/);
+    assert.doesNotMatch(r.err, /refused:[^\n]*Cache read\/write disabled/);
+  });
   it('refuses generated profiles with the real fix, class-wide rules, and non-root', async () => {
     const snap = await act(['allow', 'snap.lxd.daemon', '--rule', '/srv/x r,', '--yes', '--reason', 'x']);
     assert.equal(snap.code, EXIT.refused);
