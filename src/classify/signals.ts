@@ -256,7 +256,8 @@ function ruleRef(info: ProfileInfo, rule: { text: string; origin: { file: string
  * # noisy setsockopt() calls`): no sign of an attack.
  */
 function denySignal(info: ProfileInfo, deny: Rule, weight: number, onPurpose: () => string): Signal {
-  if (deny.audit) return attack(weight, 'explicit-deny', onPurpose);
+  // `flags=(audit)` logs every access the profile mediates, quiet denials included
+  if (deny.audit || info.flags.includes('audit')) return attack(weight, 'explicit-deny', onPurpose);
   return benign(
     0,
     'quiet-deny',

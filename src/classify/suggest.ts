@@ -369,7 +369,7 @@ function usernsProfileAdvice(f: DenialFacts): Suggestion | undefined {
 export function explicitDenySuggestion(f: DenialFacts, find: Findings): Suggestion {
   const d = find.explicitDeny!;
   const file = f.info?.file;
-  if (!d.audit && file !== undefined) {
+  if (!d.audit && file !== undefined && !f.info?.flags.includes('audit')) {
     // a quiet deny rule: the policy that logged this did not have it (signals.ts denySignal)
     return {
       kind: 'none',

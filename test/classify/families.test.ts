@@ -261,6 +261,26 @@ profile unprivileged_userns flags=(complain) {
   );
 });
 
+test('a quiet deny rule is logged only where the profile audits everything: flags=(audit) keeps it an attack sign', () => {
+  const index = (flags: string) =>
+    buildProfileIndex([{ path: '/etc/apparmor.d/usr.sbin.jobd', text: `profile jobd /usr/sbin/jobd ${flags}{\n  deny capability net_admin,\n  /usr/sbin/jobd mr,\n}\n` }], {
+      roots: ['/etc/apparmor.d'],
+    });
+  const line = cap(0, 'jobd', 'net_admin', 12, { comm: 'jobd' });
+  const quiet = createClassifier(index('')).classify(parse([line])[0]);
+  assert.ok(
+    quiet.reasons.some((r) => /denies this without logging it \(`deny capability net_admin,`/.test(r)),
+    quiet.reasons.join(' | '),
+  );
+  assert.match(quiet.suggestion!.text, /reload the profile/);
+  const audited = createClassifier(index('flags=(audit) ')).classify(parse([line])[0]);
+  assert.ok(
+    audited.reasons.some((r) => /forbids capability net_admin on purpose/.test(r)),
+    audited.reasons.join(' | '),
+  );
+  assert.doesNotMatch(audited.suggestion!.text, /reload the profile/);
+});
+
 test('mounts by hand in a container: moving a mount it has is a nested container setting up; a new file system, a remount or a move over a process alarms', () => {
   const mount = (name: string, flags: string, extra = '') =>
     verdictOf(
