@@ -55,7 +55,6 @@ const SANDBOXES =
 /** The Electron and browser apps often packaged as snaps (their sandbox asks for userns and sys_admin). */
 const CONTAINER_RUNTIMES =
   /^(?:dockerd|docker|containerd|containerd-shim[\w-]*|runc|crun|youki|lxd|lxc-start|lxc-attach|lxc-execute|incusd|incus|lxcfs|podman|conmon|nerdctl|rootlesskit|buildkitd|kubelet|nomad|k3s|hassio-supervisor|kubearmor[\w-]*)$/;
-/** Whether a program's name (a command, or a profile's last name part) is a container runtime or orchestrator's. */
 /**
  * The profile Ubuntu's user-namespace restriction moves a process into (`unprivileged_userns`, or a
  * stack with it): its `audit deny capability,` is the restriction itself.
@@ -64,6 +63,7 @@ export function usernsRestricted(profile: string): boolean {
   return profile === 'unprivileged_userns' || profile.endsWith('//&unprivileged_userns');
 }
 
+/** Whether a program's name (a command, or a profile's last name part) is a container runtime or orchestrator's. */
 export function isContainerRuntime(name: string): boolean {
   return CONTAINER_RUNTIMES.test(name);
 }

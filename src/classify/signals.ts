@@ -247,6 +247,12 @@ function ruleRef(info: ProfileInfo, rule: { text: string; origin: { file: string
   return `\`${rule.text},\` (${rule.origin.file === info.file ? basenameOf(info.file) : rule.origin.file}:${rule.origin.line})`;
 }
 
+/** Whether the kernel logs what this deny rule of the profile denies: `audit deny`, or a profile
+ * with `flags=(audit)`, which logs every access it mediates, quiet denials included. */
+export function denyLogs(info: ProfileInfo | undefined, deny: Rule): boolean {
+  return deny.audit || (info?.flags.includes('audit') ?? false);
+}
+
 /**
  * What an explicit deny rule matching the access says. `audit deny` logs what it denies: the
  * author asked to hear of this access, an attack signal of `weight`. A plain `deny` keeps the
@@ -256,8 +262,7 @@ function ruleRef(info: ProfileInfo, rule: { text: string; origin: { file: string
  * # noisy setsockopt() calls`): no sign of an attack.
  */
 function denySignal(info: ProfileInfo, deny: Rule, weight: number, onPurpose: () => string): Signal {
-  // `flags=(audit)` logs every access the profile mediates, quiet denials included
-  if (deny.audit || info.flags.includes('audit')) return attack(weight, 'explicit-deny', onPurpose);
+  if (denyLogs(info, deny)) return attack(weight, 'explicit-deny', onPurpose);
   return benign(
     0,
     'quiet-deny',

@@ -12,7 +12,7 @@ import { hasGlob } from '../profiles/glob.js';
 import { managedAdvice } from '../profiles/managed.js';
 import type { FileRule, ProfileIndex, ProfileInfo } from '../profiles/types.js';
 import { basenameOf, dotComponent, type DenialFacts } from './facts.js';
-import type { Findings } from './signals.js';
+import { denyLogs, type Findings } from './signals.js';
 import { isCapabilityName, lookupFailure, revokedDescriptor } from './knowledge.js';
 import { changeProfileRule, generalisedPath, mountRule } from './rule-shapes.js';
 import { usernsRestricted } from './programs.js';
@@ -369,7 +369,7 @@ function usernsProfileAdvice(f: DenialFacts): Suggestion | undefined {
 export function explicitDenySuggestion(f: DenialFacts, find: Findings): Suggestion {
   const d = find.explicitDeny!;
   const file = f.info?.file;
-  if (!d.audit && file !== undefined && !f.info?.flags.includes('audit')) {
+  if (file !== undefined && !denyLogs(f.info, d)) {
     // a quiet deny rule: the policy that logged this did not have it (signals.ts denySignal)
     return {
       kind: 'none',
