@@ -11,10 +11,10 @@ import { findParser, ParserCheck } from '../../scripts/eval/rule-check.js';
 import { figures, rate, scoreWithoutProfiles, scoreWithProfiles, type Figures } from '../../scripts/eval/score.js';
 
 /** Reached on the corpus as committed; the issue's targets are <= 2 %, <= 20 %, >= 75 %, 100 %, >= 90 % (the held-out
- * threads' false alarms, 5 of 169, are above the first: see docs/classification.md). */
+ * threads' false alarms, 6 of 195, are above the first: see docs/classification.md). */
 const PINNED = {
-  all: { benignAttack: 0.02, benignUnclear: 0.068, benignMissing: 0.909, rulesMinimal: 1, unparsed: 3 },
-  heldOut: { benignAttack: 0.03, benignUnclear: 0.154, benignMissing: 0.804, rulesMinimal: 1, unparsed: 2 },
+  all: { benignAttack: 0.02, benignUnclear: 0.071, benignMissing: 0.906, rulesMinimal: 1, unparsed: 3 },
+  heldOut: { benignAttack: 0.031, benignUnclear: 0.154, benignMissing: 0.804, rulesMinimal: 1, unparsed: 2 },
 };
 
 const corpus = loadCorpus();
