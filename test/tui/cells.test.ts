@@ -91,3 +91,21 @@ test('profiles table: ALLOWED counts are shown at every width beside denied, so 
     );
   }
 });
+
+test("a mode read from a profile's file, not from the kernel's list, says so in the table and the detail", async () => {
+  const { modeText } = await import('../../src/tui/views/denial-detail.js');
+  const { profileTableTop, FILE_MODES_NOTE } = await import('../../src/tui/views/profiles-table.js');
+  // the kernel's list read: its mode is the truth, shown as it is
+  assert.equal(modeText({ name: 'smbd', mode: 'enforce', loaded: true }), 'enforce');
+  assert.equal(modeText({ name: 'smbd', mode: 'complain', loaded: false }), 'complain in its file (not loaded)');
+  // no list (a log from another host, securityfs unreadable): only the file's flags are known
+  assert.match(modeText({ name: 'smbd', mode: 'complain' }), /^complain in its file \(the kernel's list of loaded profiles was not read\)$/);
+  assert.equal(modeText({ name: 'smbd' }), 'unknown');
+  const fromFile = [{ name: 'smbd', denials: 3, attacks: 0, allowed: 0, statusEvents: 0, fact: { name: 'smbd', mode: 'complain' } }];
+  const fromKernel = [{ name: 'smbd', denials: 3, attacks: 0, allowed: 0, statusEvents: 0, fact: { name: 'smbd', mode: 'enforce', loaded: true } }];
+  const top = profileTableTop(fromFile, 100, '1-1 of 1');
+  assert.ok(top.startsWith(FILE_MODES_NOTE) && top.endsWith('1-1 of 1') && top.length === 99, JSON.stringify(top));
+  assert.ok(!profileTableTop(fromKernel, 100, '1-1 of 1').includes(FILE_MODES_NOTE));
+  // too narrow for both: the range keeps its place
+  assert.equal(profileTableTop(fromFile, 40, '1-1 of 1').trim(), '1-1 of 1');
+});

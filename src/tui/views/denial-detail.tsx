@@ -61,6 +61,19 @@ function fieldOrder(keys: string[]): string[] {
   return [...known, ...keys.filter((k) => !FIELD_ORDER.includes(k)).sort()];
 }
 
+/**
+ * The profile's mode and where it was read: the kernel's loaded list is the truth; without that
+ * list (a log read on another host, no access to securityfs) only the file's flags are known, and
+ * they say what the next load does, not what denied these records.
+ */
+export function modeText(fact: ProfileFact): string {
+  if (fact.mode === undefined) return 'unknown';
+  const mode = safeCell(fact.mode, 40);
+  if (fact.loaded === true) return mode;
+  if (fact.loaded === false) return `${mode} in its file (not loaded)`;
+  return `${mode} in its file (the kernel's list of loaded profiles was not read)`;
+}
+
 export function detailLines(p: Omit<DenialDetailProps, 'height' | 'scroll'>): Line[] {
   const { group: g, fact, theme: t, width, now, utc, tz } = p;
   const w = Math.max(10, width - 4);
@@ -111,7 +124,7 @@ export function detailLines(p: Omit<DenialDetailProps, 'height' | 'scroll'>): Li
   out.push([]);
   head(`Profile ${safe(g.profile)}`);
   if (fact) {
-    text(`mode ${fact.mode ?? 'unknown'}${fact.loaded === false ? ' (not loaded)' : ''} · file ${fact.file ? safe(fact.file) : 'not found in the profile directories'}`);
+    text(`mode ${modeText(fact)} · file ${fact.file ? safe(fact.file) : 'not found in the profile directories'}`);
     text(
       `network rules: ${fact.hasNetworkRules === undefined ? 'unknown' : fact.hasNetworkRules ? 'yes' : 'none (it cannot use the network)'} · managed by: ${fact.managedBy ? `${safe(fact.managedBy)} (it rewrites this profile: hand edits do not last)` : 'nobody (hand-maintained)'}`,
     );

@@ -80,13 +80,27 @@ export function profileTableData(rows: ProfileRow[], selected: number, width: nu
   });
 }
 
+/**
+ * Said above the table when a mode shown comes from a profile's file: without the kernel's list of
+ * loaded profiles the file's flags say what the next load does, not what is enforced now.
+ */
+export const FILE_MODES_NOTE = "mode: the files' flags (the kernel's list was not read)";
+
+/** The line above the table: the note on the left when it applies and fits, the range on the right. */
+export function profileTableTop(rows: readonly ProfileRow[], width: number, range = ''): string {
+  const fromFiles = rows.some((r) => r.fact?.mode !== undefined && r.fact.loaded === undefined);
+  const room = Math.max(0, width - 1);
+  if (!fromFiles || FILE_MODES_NOTE.length + range.length + 2 > room) return range.padStart(room);
+  return `${FILE_MODES_NOTE}${range.padStart(room - FILE_MODES_NOTE.length)}`;
+}
+
 export function ProfilesTable(p: ProfilesTableProps): React.JSX.Element {
   const cap = profileTableCapacity(p.height);
   const slice = p.rows.slice(p.start, p.start + cap);
   if (p.rows.length === 0) return <Text> no profiles known: none loaded or readable, and none seen in the records</Text>;
   return (
     <Box flexDirection="column" width={p.width} height={p.height} overflow="hidden">
-      <Text>{(p.range ?? '').padStart(Math.max(0, p.width - 1))}</Text>
+      <Text>{profileTableTop(p.rows, p.width, p.range)}</Text>
       <Table data={profileTableData(slice, p.selected - p.start, p.width, p.shapes)} />
     </Box>
   );
