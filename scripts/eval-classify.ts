@@ -4,9 +4,10 @@
  * Scores the classifier on the real-world corpus (test/fixtures/realworld): the confusion matrix,
  * benign lines called likely-attack / unclear / missing-rule, attack recall, calibration and the
  * suggested rules' validity; for all lines, the tuning threads and the held-out threads, without
- * profiles, with the profiles the threads show, and (--shipped) with a distribution's shipped policy
- * for the lines whose profile it declares (scripts/eval/shipped-profiles.sh fetches Debian's). `--errors` lists the tuning threads' mistakes
- * (never the held-out ones). apparmor_parser checks the rules when installed ($APPARMOR_PARSER,
+ * profiles, with the profiles the threads show, and (--shipped) with a distribution's shipped
+ * policy for the lines whose profile it declares (scripts/eval/shipped-profiles.sh fetches
+ * Debian's), its suggested rules then taken through the allow action's checks. `--errors` lists
+ * the tuning threads' mistakes (never the held-out ones). apparmor_parser checks the rules when installed ($APPARMOR_PARSER,
  * $APPARMOR_BASE name another binary and base directory).
  */
 import { loadCorpus, REALWORLD_DIR } from './eval/corpus.js';
