@@ -2,24 +2,28 @@
  * Where an applied rule goes in the text of a profile, and how it comes out again. Pure: texts in,
  * texts and the exact lines added out.
  *
- * A rule goes where the distribution expects local additions: the profile's `local/` include when
- * its block has one; when the profile has neither the include nor a `local/NAME` file, both are
- * created (the include line is added before the block's closing brace); otherwise a marked block
- * before the closing brace of the profile's own block (children and hats always: the local include
- * belongs to the top-level profile). Undo removes exactly the lines added, and only from a file
- * that is still as the action left it.
+ * A rule goes where the distribution expects local additions: the profile's own `local/` include
+ * when its block has one (profiles/local-include.ts); when the profile has neither a local include
+ * nor a `local/NAME` file, both are created (the include line is added before the block's closing
+ * brace); otherwise a marked block before the closing brace of the profile's own block. Children
+ * and hats always get the marked block (the local include belongs to the top-level profile), and so
+ * does a profile whose every local include other profiles of the file include too. Undo removes
+ * exactly the lines added, and only from a file that is still as the action left it.
  */
 import { basenameOf } from '../model/path.js';
 import { parseProfileHeader } from '../profiles/index.js';
-import { parseSyntax, type SyntaxNode } from '../profiles/syntax.js';
+import { chooseLocalInclude } from '../profiles/local-include.js';
+import { parseSyntax, type BlockNode, type SyntaxNode } from '../profiles/syntax.js';
 import { BranchChain, definedSoFar, type ConditionEnv } from '../profiles/condition.js';
 
 export interface Block {
   /** 0-based line of the header and of the closing brace. */
   start: number;
   end: number;
-  /** The `local/...` include inside the block (not inside a child), as written. */
-  localRef?: string;
+  /** The `local/...` includes inside the block (not inside a child), as written, in file order. */
+  localRefs: string[];
+  /** Those of them some other block of the file (a sibling, a child) or its preamble includes too. */
+  sharedRefs: string[];
 }
 
 /**
@@ -35,10 +39,25 @@ export function findBlock(text: string, name: string): Block | undefined {
   // the file's own variables, as defined before each conditional; what its includes define is
   // not read here, so a condition on it may or may not hold, and its branch is looked into
   const env = definedSoFar(bools, vars, () => false);
-  return findIn(parseSyntax(text).nodes, name, undefined, env, bools, vars);
+  const nodes = parseSyntax(text).nodes;
+  const found = findIn(nodes, name, undefined, env, bools, vars);
+  if (!found) return undefined;
+  // every include outside the block's own body: the file's preamble, other profiles, its children
+  const direct = new Set<SyntaxNode>(found.node.body);
+  const elsewhere = new Set<string>();
+  const walk = (list: SyntaxNode[]): void => {
+    for (const n of list) {
+      if (n.type === 'include' && !direct.has(n)) elsewhere.add(n.ref);
+      else if (n.type === 'block') walk(n.body);
+    }
+  };
+  walk(nodes);
+  return { start: found.start, end: found.end, localRefs: found.localRefs, sharedRefs: found.localRefs.filter((r) => elsewhere.has(r)) };
 }
 
-function findIn(nodes: SyntaxNode[], name: string, parent: string | undefined, env: ConditionEnv, bools: Map<string, boolean>, vars: Set<string>): Block | undefined {
+type Found = Omit<Block, 'sharedRefs'> & { node: BlockNode };
+
+function findIn(nodes: SyntaxNode[], name: string, parent: string | undefined, env: ConditionEnv, bools: Map<string, boolean>, vars: Set<string>): Found | undefined {
   const chain = new BranchChain(env);
   for (const node of nodes) {
     if (node.type === 'bool') bools.set(node.name, node.value);
@@ -53,9 +72,9 @@ function findIn(nodes: SyntaxNode[], name: string, parent: string | undefined, e
     const own = decl ? (parent ? `${parent}//${decl.name}` : decl.name) : parent;
     if (decl && own === name) {
       if (node.end === undefined || node.end === node.line) return undefined;
-      // the local include: in the profile's own body, not in a child's
-      const local = node.body.find((n) => n.type === 'include' && !n.quoted && n.ref.startsWith('local/'));
-      return { start: node.line - 1, end: node.end - 1, localRef: local?.type === 'include' ? local.ref : undefined };
+      // the local includes: in the profile's own body, not in a child's
+      const localRefs = node.body.flatMap((n) => (n.type === 'include' && !n.quoted && n.ref.startsWith('local/') ? [n.ref] : []));
+      return { start: node.line - 1, end: node.end - 1, localRefs: [...new Set(localRefs)], node };
     }
     // a child's name starts with its parent's: only a block on the way is looked into (a
     // conditional or qualifier block belongs to the profile around it)
@@ -147,10 +166,22 @@ export function placeRules(p: PlaceInput): PlaceResult {
     };
   };
   if (child) return { ok: true, placement: inBlock() };
-  if (block.localRef) {
-    if (!LOCAL_NAME_RE.test(block.localRef)) return { ok: false, reason: `the profile's local include <${block.localRef}> is not a plain file name under local/: add the rule by hand` };
-    const path = `${p.root}/${block.localRef}`;
-    const current = p.readLocal(block.localRef);
+  const localRef = chooseLocalInclude(block.localRefs, block.sharedRefs, p.profile, p.file);
+  // every local include of the block is shared with other profiles: the rule stays in its own block
+  if (!localRef && block.localRefs.length) {
+    const placement = inBlock();
+    return {
+      ok: true,
+      placement: {
+        ...placement,
+        where: `${placement.where} (its local include${block.localRefs.length > 1 ? 's' : ''} ${block.localRefs.map((r) => `<${r}>`).join(', ')} ${block.localRefs.length > 1 ? 'are' : 'is'} included by other profiles of the file too)`,
+      },
+    };
+  }
+  if (localRef) {
+    if (!LOCAL_NAME_RE.test(localRef)) return { ok: false, reason: `the profile's local include <${localRef}> is not a plain file name under local/: add the rule by hand` };
+    const path = `${p.root}/${localRef}`;
+    const current = p.readLocal(localRef);
     const added = markerLines(p.id, p.rules, '', p.when);
     if (current === null) {
       return {

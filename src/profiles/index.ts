@@ -14,6 +14,7 @@ import { matcherFor } from './matcher.js';
 import { parseRule, takeQualifiers, tokenize, unquote } from './rules.js';
 import { parseSyntax, type SyntaxNode } from './syntax.js';
 import { BranchChain, definedSoFar, type ConditionEnv } from './condition.js';
+import { chooseLocalInclude } from './local-include.js';
 import type { CapabilityRule, FileRule, NetworkRule, ProfileIndex, ProfileInfo, Qualifiers, Rule } from './types.js';
 
 export type { ProfileIndex, ProfileInfo } from './types.js';
@@ -150,6 +151,8 @@ interface WalkContext {
   b?: Builder;
   declared: ProfileInfo[];
   stack: string[];
+  /** The top file's `local/` includes: by profile (ref -> resolved path), and those outside any profile. */
+  locals?: { byProfile: Map<ProfileInfo, Map<string, string>>; preamble: Set<string> };
 }
 
 /**
@@ -231,10 +234,17 @@ class Index implements ProfileIndex {
   private indexFile(f: PolicyFile): void {
     const vars = new Map<string, string[]>();
     const declared: ProfileInfo[] = [];
-    this.walk(this.nodesOf(f), { file: f.path, topFile: f.path, vars, bools: new Booleans(), q: { deny: false, audit: false, owner: false }, declared, stack: [f.path] });
+    const locals = { byProfile: new Map<ProfileInfo, Map<string, string>>(), preamble: new Set<string>() };
+    this.walk(this.nodesOf(f), { file: f.path, topFile: f.path, vars, bools: new Booleans(), q: { deny: false, audit: false, owner: false }, declared, stack: [f.path], locals });
     const names = declared.map((p) => p.name);
     for (const p of declared) {
       p.fileProfiles = names;
+      const refs = locals.byProfile.get(p);
+      if (refs) {
+        const shared = [...refs.keys()].filter((r) => locals.preamble.has(r) || declared.some((o) => o !== p && locals.byProfile.get(o)?.has(r)));
+        const chosen = chooseLocalInclude([...refs.keys()], shared, p.name, f.path);
+        if (chosen) p.localInclude = refs.get(chosen);
+      }
       const first = this.byName.get(p.name);
       if (!first) this.byName.set(p.name, p);
       else {
@@ -254,9 +264,13 @@ class Index implements ProfileIndex {
         const prev = node.append ? (ctx.vars.get(node.name) ?? []) : [];
         ctx.vars.set(node.name, [...prev, ...node.values]);
       } else if (node.type === 'include') {
-        if (ctx.b && node.ref.startsWith('local/') && ctx.file === ctx.topFile && !ctx.b.info.localInclude) {
-          const found = this.resolveInclude(node.ref, node.quoted, ctx.file)[0];
-          ctx.b.info.localInclude = found?.path ?? join(this.rootOf(ctx.topFile), node.ref);
+        if (ctx.locals && !node.quoted && node.ref.startsWith('local/') && ctx.file === ctx.topFile) {
+          if (!ctx.b) ctx.locals.preamble.add(node.ref);
+          else {
+            let refs = ctx.locals.byProfile.get(ctx.b.info);
+            if (!refs) ctx.locals.byProfile.set(ctx.b.info, (refs = new Map()));
+            if (!refs.has(node.ref)) refs.set(node.ref, this.resolveInclude(node.ref, node.quoted, ctx.file)[0]?.path ?? join(this.rootOf(ctx.topFile), node.ref));
+          }
         }
         if (ctx.b) ctx.b.info.includes.push(node.ref);
         const targets = this.resolveInclude(node.ref, node.quoted, ctx.file);

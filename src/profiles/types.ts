@@ -87,7 +87,7 @@ export interface ProfileInfo {
   /** A `deny network` rule forbids all of it (or the profile has no network rule at all: see hasNetworkRules). */
   denyNetwork: boolean;
   managedBy?: ManagedBy;
-  /** Absolute path of its `local/` include, when it has one (whether or not the file exists yet). */
+  /** Absolute path of its own `local/` include (local-include.ts), when it has one (whether or not the file exists yet). */
   localInclude?: string;
   /** Every profile the same file declares (children included). */
   fileProfiles: string[];

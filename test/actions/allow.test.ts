@@ -98,7 +98,31 @@ describe('rule placement', () => {
     const c = placeRules({ ...base, profile: 't//helper', file: '/etc/apparmor.d/t', text: child, readLocal: () => '' });
     assert.ok(c.ok);
     assert.equal(c.placement.edits[0].at, 3);
-    assert.equal(findBlock(child, 't')?.localRef, 'local/t');
+    assert.deepEqual(findBlock(child, 't')?.localRefs, ['local/t']);
+  });
+  it("goes into the profile's own local include: the one named after its file, never one other profiles include", () => {
+    // Debian's smbd: the share script's file comes first, the profile's own after it
+    const smbd = `profile smbd /usr/{bin,sbin}/smbd flags=(complain) {\n  /etc/samba/* r,\n  include if exists <samba/smbd-shares>\n  include if exists <local/usr.sbin.smbd-shares>\n\n  # Site-specific additions and overrides. See local/README for details.\n  include if exists <local/usr.sbin.smbd>\n}\n`;
+    const s = placeRules({ ...base, profile: 'smbd', file: '/etc/apparmor.d/usr.sbin.smbd', text: smbd, readLocal: () => '' });
+    assert.ok(s.ok);
+    assert.equal(s.placement.edits[0].file, '/etc/apparmor.d/local/usr.sbin.smbd');
+    // Debian 13's transmission: a shared include and each profile's own
+    const transmission = `abi <abi/4.0>,\ninclude <tunables/global>\nprofile transmission-daemon /usr/bin/transmission-daemon {\n  /srv/** r,\n  include if exists <local/transmission>\n  include if exists <local/transmission-daemon>\n}\nprofile transmission-cli /usr/bin/transmission-cli {\n  include if exists <local/transmission>\n  include if exists <local/transmission-cli>\n}\n`;
+    const t = placeRules({ ...base, profile: 'transmission-daemon', file: '/etc/apparmor.d/transmission', text: transmission, readLocal: () => '' });
+    assert.ok(t.ok);
+    assert.equal(t.placement.edits[0].file, '/etc/apparmor.d/local/transmission-daemon');
+    assert.deepEqual(findBlock(transmission, 'transmission-cli')?.sharedRefs, ['local/transmission']);
+    // only a shared include (totem's two previewers): the rule stays in the profile's own block
+    const totem = `/usr/bin/totem-video-thumbnailer {\n  /tmp/** r,\n  #include <local/usr.bin.totem-previewers>\n}\n/usr/bin/totem-audio-preview {\n  #include <local/usr.bin.totem-previewers>\n}\n`;
+    const v = placeRules({ ...base, profile: '/usr/bin/totem-video-thumbnailer', file: '/etc/apparmor.d/usr.bin.totem-previewers', text: totem, readLocal: () => '' });
+    assert.ok(v.ok);
+    assert.equal(v.placement.edits.length, 1);
+    assert.equal(v.placement.edits[0].file, '/etc/apparmor.d/usr.bin.totem-previewers');
+    assert.equal(v.placement.edits[0].at, 3);
+    assert.match(v.placement.where, /included by other profiles of the file too/);
+    // a child's include of the parent's local file makes it shared as well
+    const withChild = `profile t /usr/bin/t {\n  profile helper {\n    include <local/t>\n  }\n  include if exists <local/t>\n}\n`;
+    assert.deepEqual(findBlock(withChild, 't')?.sharedRefs, ['local/t']);
   });
   it('a hat or profile whose flags are written bare (`^FOO (complain) {`, as the index reads them too) is found', () => {
     // from the AppArmor parser's own test cases (profile/flags/flags_hats_ok.sd)
@@ -146,7 +170,7 @@ describe('rule placement', () => {
       assert.ok(r.ok, `${profile}: ${r.ok ? '' : r.reason}`);
       assert.equal(r.placement.edits[0].at, at, profile);
     }
-    assert.deepEqual(findBlock(text, 't'), { start: 0, end: 19, localRef: 'local/t' });
+    assert.deepEqual(findBlock(text, 't'), { start: 0, end: 19, localRefs: ['local/t'], sharedRefs: [] });
     // its closing brace on the header's line: no line inside the block to put a rule before
     const empty = placeRules({ ...base, profile: 't//empty', file: '/etc/apparmor.d/t', text, readLocal: () => '' });
     assert.ok(!empty.ok);

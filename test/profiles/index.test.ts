@@ -105,6 +105,23 @@ test('the demo profiles: declared names, files, modes, children, local includes,
   assert.equal(index.abstractionFor('/etc/hosts', 'w'), undefined);
 });
 
+test("a profile's own local include: named after the file or profile, never one other profiles of the file include", () => {
+  const smbd = 'profile smbd /usr/{bin,sbin}/smbd flags=(complain) {\n  /etc/samba/* r,\n  include if exists <local/usr.sbin.smbd-shares>\n  include if exists <local/usr.sbin.smbd>\n}\n';
+  const transmission =
+    'include <local/site>\nprofile transmission-daemon /usr/bin/transmission-daemon {\n  include if exists <local/transmission>\n  include if exists <local/transmission-daemon>\n}\nprofile transmission-cli /usr/bin/transmission-cli {\n  include if exists <local/transmission>\n  include if exists <local/site>\n}\n';
+  const index = buildProfileIndex(
+    [
+      { path: '/etc/apparmor.d/usr.sbin.smbd', text: smbd },
+      { path: '/etc/apparmor.d/transmission', text: transmission },
+    ],
+    { roots: ['/etc/apparmor.d'] },
+  );
+  assert.equal(index.lookup('smbd')!.localInclude, '/etc/apparmor.d/local/usr.sbin.smbd');
+  assert.equal(index.lookup('transmission-daemon')!.localInclude, '/etc/apparmor.d/local/transmission-daemon');
+  // its only local includes are shared (with a sibling, with the file's preamble): none of its own
+  assert.equal(index.lookup('transmission-cli')!.localInclude, undefined);
+});
+
 test('names: learning null profiles map to the parent, stacks to the member this host declares, namespaces stay apart', async () => {
   const { index } = await loadProfileIndex([ETC, SNAPD]);
   assert.equal(index.lookup('/usr/sbin/unbound//null-/usr/bin/dig')?.name, '/usr/sbin/unbound');
