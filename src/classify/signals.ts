@@ -342,7 +342,7 @@ function fileSignals(f: DenialFacts, index: ProfileIndex | undefined, out: Findi
     // an `owner` rule holds only for a file the process's fsuid owns: for another's file (both
     // ids logged and different) it neither allows nor denies
     const fl = f.r.fields;
-    const notOwner = fl.fsuid !== undefined && fl.ouid !== undefined && fl.fsuid !== fl.ouid;
+    const notOwner = notFileOwner(f);
     const all = matcherFor(info.fileRules).matching(path);
     const matching = notOwner ? all.filter((r) => !r.owner) : all;
     const deny = matching.find((r) => r.deny && [...mask].some((k) => permCovered(r.perms, k)));
@@ -372,7 +372,7 @@ function fileSignals(f: DenialFacts, index: ProfileIndex | undefined, out: Findi
     s.push(benign(2, 'system-read', () => `${f.subject} ${how} ${path}, a system file services read (libraries, shared data, locale, certificates)`));
   }
 
-  const abstraction = lookup ? undefined : abstractionFor(index, info, path, mask);
+  const abstraction = lookup ? undefined : abstractionFor(index, info, path, mask, !notFileOwner(f));
   if (abstraction && !writes && f.access === 'file') {
     out.abstraction = abstraction;
     s.push(benign(2, 'abstraction', () => `${path} is covered by <${abstraction}>, which the profile does not include`));
@@ -555,9 +555,15 @@ function appTail(path: string): { root: string; dir: string } | undefined {
 /** Where no suggestable abstraction reaches: the service's own data, homes, /proc, scratch space. */
 const NO_ABSTRACTION_RE = /^\/(?:proc|sys|tmp|var\/tmp|home|root|srv|var\/www|var\/lib|var\/log|var\/spool|opt|mnt|media)\//;
 
-function abstractionFor(index: ProfileIndex | undefined, info: ProfileInfo | undefined, path: string, mask: string): string | undefined {
+/** Both ids logged and different: the process works on another user's file, where `owner` rules do not hold. */
+function notFileOwner(f: DenialFacts): boolean {
+  const fl = f.r.fields;
+  return fl.fsuid !== undefined && fl.ouid !== undefined && fl.fsuid !== fl.ouid;
+}
+
+function abstractionFor(index: ProfileIndex | undefined, info: ProfileInfo | undefined, path: string, mask: string, owner: boolean): string | undefined {
   if (!mask || CHANGES_OR_EXECS_RE.test(mask) || NO_ABSTRACTION_RE.test(path)) return undefined;
-  let found = index?.abstractionFor(path, mask);
+  let found = index?.abstractionFor(path, mask, owner);
   if (!found && !(index && info)) {
     for (const [re, perms, name] of BUILTIN_ABSTRACTIONS) if (re.test(path) && [...mask].every((k) => perms.includes(k))) found = name;
   }

@@ -395,7 +395,7 @@ class Index implements ProfileIndex {
     return this.profiles().filter((p) => !p.parent && p.attachmentGlob?.re.test(path));
   }
 
-  abstractionFor(path: string, perms: string): string | undefined {
+  abstractionFor(path: string, perms: string, owner = true): string | undefined {
     if (!this.abstractionRules) {
       this.abstractionRules = new Map();
       const vars = new Map<string, string[]>();
@@ -413,7 +413,8 @@ class Index implements ProfileIndex {
       }
     }
     for (const [key, rules] of this.abstractionRules) {
-      if (matchedRulesAllow(matcherFor(rules).matching(path), perms)) return key;
+      const matched = matcherFor(rules).matching(path);
+      if (matchedRulesAllow(owner ? matched : matched.filter((r) => !r.owner), perms)) return key;
     }
     return undefined;
   }

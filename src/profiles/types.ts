@@ -108,8 +108,11 @@ export interface ProfileIndex {
   profiles(): ProfileInfo[];
   /** Profiles whose attachment matches an executable path (for `Px` suggestions). */
   byAttachment(path: string): ProfileInfo[];
-  /** An abstraction (e.g. `abstractions/fonts`) the index knows whose rules allow `path` with `perms`. */
-  abstractionFor(path: string, perms: string): string | undefined;
+  /**
+   * An abstraction (e.g. `abstractions/fonts`) the index knows whose rules allow `path` with
+   * `perms`; `owner` false: for another user's file, where its `owner` rules do not hold.
+   */
+  abstractionFor(path: string, perms: string, owner?: boolean): string | undefined;
   /** Problems met while building: unparsable blocks, missing includes. */
   readonly problems: string[];
 }

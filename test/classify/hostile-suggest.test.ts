@@ -127,3 +127,23 @@ test("a log's names are never keys to Object's own properties: an operation or a
   }
   assert.deepEqual(rulesFor(kline(0, 'DENIED', 'operation="capable" class="cap" profile="svc" pid=5 comm="svc" capability=12 capname="net_admin"')), ['capability net_admin,']);
 });
+
+test("an abstraction is suggested only for what it allows this process: its owner rules do not cover another user's file", () => {
+  const index = buildProfileIndex(
+    [
+      { path: '/etc/apparmor.d/svc', text: 'profile svc /usr/bin/svc {\n  /var/lib/svc/** rw,\n}\n' },
+      { path: '/etc/apparmor.d/abstractions/fonts', text: '  /usr/share/fonts/** r,\n  owner /usr/local/share/fonts/** r,\n' },
+    ],
+    { roots: ['/etc/apparmor.d'] },
+  );
+  // one classifier: its cache must tell the owner's read from another's
+  const classifier = createClassifier(index);
+  const read = (name: string, fsuid: number, ouid: number) => classifier.classify(parse([file(0, 'svc', 'open', name, 'r', { comm: 'svc', fsuid, ouid })])[0]);
+  assert.deepEqual(read('/usr/share/fonts/x.ttf', 1000, 0).suggestion?.rules, ['include <abstractions/fonts>']);
+  // owned by the process's own uid: the owner rule holds
+  assert.deepEqual(read('/usr/local/share/fonts/x.ttf', 1000, 1000).suggestion?.rules, ['include <abstractions/fonts>']);
+  // another user's file: the include would not allow it
+  const other = read('/usr/local/share/fonts/x.ttf', 1000, 0);
+  assert.ok(!other.reasons.some((r) => /covered by <abstractions\/fonts>/.test(r)), other.reasons.join(' | '));
+  assert.notDeepEqual(other.suggestion?.rules, ['include <abstractions/fonts>']);
+});
