@@ -23,7 +23,7 @@ import { actionsAvailability } from './confirm.js';
 import { DEFAULT_TIMEOUT_MS, hasCommand, runStep } from './execute.js';
 import { appendJournal, cutOutput, newActionId } from './journal.js';
 import { readLoadedProfiles } from './kernel-state.js';
-import { journalResult, resultEntry, type ActionDone, type ActionEnv } from './perform.js';
+import { journalResult, resultEntry, stepsInput, type ActionDone, type ActionEnv } from './perform.js';
 import { buildPlan, type ActionPlan, type ExpectedState } from './plan.js';
 import type { Target } from './resolve-target.js';
 import { findBlock, insertAt, lineDiff, placeRules, removeAt, type FileEdit, type Placement } from './rule-edit.js';
@@ -207,6 +207,10 @@ async function performEdits(req: EditRequest, env: ActionEnv): Promise<EditOutco
     }
   }
   const clock = env.now ?? (() => new Date());
+  // the reload reads the profile's part of the file as the edits leave it
+  const edited = req.edits.find((e) => e.file === req.plan.target.file);
+  const input = await stepsInput(req.plan, edited?.after);
+  if (!input.ok) return { done: false, refused: input.reason };
   const before = await readLoadedProfiles(env.securityfs);
   const modeBefore = before.ok ? (before.profiles.get(req.plan.target.profile) ?? 'not loaded') : undefined;
   // the same mode as before: a rule changes what is allowed, never the mode
@@ -223,6 +227,7 @@ async function performEdits(req: EditRequest, env: ActionEnv): Promise<EditOutco
     profile: t.profile,
     file: t.file,
     argv: plan.steps,
+    ...(input.kept ? { input: input.kept } : {}),
     ...(t.viaParent || t.requested !== t.profile ? { requested: t.requested } : {}),
     ...(req.trigger ? { trigger: req.trigger } : {}),
     ...(modeBefore !== undefined ? { modeBefore } : {}),
@@ -249,7 +254,7 @@ async function performEdits(req: EditRequest, env: ActionEnv): Promise<EditOutco
     }
   }
   let steps: StepResult[] = [];
-  if (!writeError) steps = [await runStep(plan.steps[0], { timeoutMs: env.timeoutMs ?? DEFAULT_TIMEOUT_MS, env: env.env })];
+  if (!writeError) steps = [await runStep(plan.steps[0], { timeoutMs: env.timeoutMs ?? DEFAULT_TIMEOUT_MS, env: env.env, input: input.input })];
   const reloadFailed = !writeError && steps[0].exitCode !== 0;
   let restored = false;
   if (writeError || reloadFailed) {

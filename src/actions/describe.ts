@@ -3,7 +3,7 @@
  * and paths can come from logs and profile files: everything passes through safeText.
  */
 import { safeText } from '../model/safe-text.js';
-import { commandLine, type ActionPlan } from './plan.js';
+import { stepLine, type ActionPlan } from './plan.js';
 
 export function planLines(plan: ActionPlan): string[] {
   const t = plan.target;
@@ -11,7 +11,8 @@ export function planLines(plan: ActionPlan): string[] {
   if (t.viaParent) lines.push(`  asked for: ${safeText(t.requested)} (declared inside ${safeText(t.profile)}: the action applies to the parent's file)`);
   lines.push(`  file:     ${safeText(t.file)}`);
   if (plan.alsoAffected.length) lines.push(`  also affects (same file): ${plan.alsoAffected.map(safeText).join(', ')}`);
-  for (const argv of plan.steps) lines.push(`  will run: ${safeText(commandLine(argv))}`);
+  if (t.siblings.length) lines.push(`  alone:    the file also declares ${t.siblings.map(safeText).join(', ')}; ${t.siblings.length > 1 ? 'they are' : 'it is'} not touched`);
+  for (const argv of plan.steps) lines.push(`  will run: ${safeText(stepLine(plan, argv))}`);
   lines.push(`  persists: ${plan.persists ? 'yes (survives reload and reboot)' : 'no (until the profile is next loaded)'}`);
   lines.push(`  consequence: ${safeText(plan.consequence)}`);
   if (plan.warning) lines.push(`  warning: ${safeText(plan.warning)}`);

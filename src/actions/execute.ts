@@ -1,7 +1,8 @@
 /**
- * Runs a plan's commands with execa: argument arrays (never a shell), a timeout, stdin closed,
- * stdout and stderr captured, the C locale so the tools' messages are the ones we know. Stops at
- * the first step that exits non-zero, times out or cannot start. I/O edge.
+ * Runs a plan's commands with execa: argument arrays (never a shell), a timeout, stdin closed (or
+ * the text the plan gives them), stdout and stderr captured, the C locale so the tools' messages
+ * are the ones we know. Stops at the first step that exits non-zero, times out or cannot start.
+ * I/O edge.
  */
 import { accessSync, constants, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,6 +13,8 @@ export interface RunOptions {
   timeoutMs: number;
   /** PATH and the rest of the environment the commands see (tests put fake tools first on PATH). */
   env?: NodeJS.ProcessEnv;
+  /** What the commands read on standard input (a profile's part of its file); else none. */
+  input?: string;
 }
 
 /** apparmor_parser compiles the whole file: large profiles on a slow host take tens of seconds. */
@@ -25,7 +28,7 @@ export async function runStep(argv: string[], opts: RunOptions): Promise<StepRes
     // SIGTERM first (aa-complain rewrites the profile file: let it die cleanly), SIGKILL 5 s later
     killSignal: 'SIGTERM',
     forceKillAfterDelay: 5000,
-    stdin: 'ignore',
+    ...(opts.input !== undefined ? { input: opts.input } : { stdin: 'ignore' as const }),
     shell: false,
     env: { ...(opts.env ?? process.env), LC_ALL: 'C' },
     extendEnv: false,

@@ -4,6 +4,7 @@
  * result. Nothing is run when actions are not allowed, another action on the profile is running, or
  * the intent cannot be journaled.
  */
+import { readFile } from 'node:fs/promises';
 import { hostname, userInfo } from 'node:os';
 import type { ActionJournalEntry } from '../model/action.js';
 import { actionsAvailability } from './confirm.js';
@@ -11,7 +12,8 @@ import { DEFAULT_TIMEOUT_MS, runSteps } from './execute.js';
 import { appendJournal, cutOutput, newActionId } from './journal.js';
 import { profileLockPath, tryLock, type HeldLock } from './lock.js';
 import { readDisableLink, readLoadedProfiles } from './kernel-state.js';
-import type { ActionPlan } from './plan.js';
+import { wholeFileRefusal, type ActionPlan } from './plan.js';
+import { profileExtract } from './profile-extract.js';
 import { judge, type Judgement, type StepResult } from './verify.js';
 
 export interface ActionEnv {
@@ -111,6 +113,28 @@ export async function journalResult(journalPath: string, result: ActionJournalEn
     return journalError;
   }
 }
+/**
+ * What a plan's commands read on standard input: the profile's part of its file, made from `text`
+ * (the file as the commands will find it; read now when not given), and which lines those are.
+ * Refused for a command on a whole file that declares other profiles, whoever built the plan.
+ */
+export async function stepsInput(plan: ActionPlan, text?: string): Promise<{ ok: true; input?: string; kept?: string } | { ok: false; reason: string }> {
+  const t = plan.target;
+  if (t.siblings.length && !plan.input)
+    return { ok: false, reason: `${(wholeFileRefusal(plan.action, t) ?? { reason: `${t.file} also declares ${t.siblings.join(', ')}` }).reason}; nothing was changed` };
+  if (!plan.input) return { ok: true };
+  let current = text;
+  if (current === undefined) {
+    try {
+      current = await readFile(plan.input.file, 'utf8');
+    } catch (err) {
+      return { ok: false, reason: `cannot read ${plan.input.file}: ${(err as Error).message}; nothing was changed` };
+    }
+  }
+  const x = profileExtract(current, plan.input.profile, plan.input.file);
+  return x.ok ? { ok: true, input: x.text, kept: x.kept } : { ok: false, reason: `${x.reason}: ${plan.input.profile} cannot be loaded alone; nothing was changed` };
+}
+
 export async function performAction(req: ActionRequest, env: ActionEnv): Promise<ActionReport> {
   const allowed = actionsAvailability(env);
   if (!allowed.enabled) return { done: false, refused: allowed.reason };
@@ -141,6 +165,8 @@ async function performLocked(req: ActionRequest, env: ActionEnv): Promise<Action
   const now = env.now ?? (() => new Date());
   const id = newActionId();
   const readOpts = { env: env.env ?? process.env };
+  const input = await stepsInput(plan);
+  if (!input.ok) return { done: false, refused: input.reason };
   const before = await readLoadedProfiles(env.securityfs, readOpts);
   const profileMode = before.ok ? (before.profiles.get(plan.target.profile) ?? 'not loaded') : undefined;
   const intent: ActionJournalEntry = {
@@ -154,6 +180,7 @@ async function performLocked(req: ActionRequest, env: ActionEnv): Promise<Action
     profile: plan.target.profile,
     file: plan.target.file,
     argv: plan.steps,
+    ...(input.kept ? { input: input.kept } : {}),
     ...(plan.target.viaParent ? { requested: plan.target.requested } : {}),
     ...(req.trigger ? { trigger: req.trigger } : {}),
     ...(profileMode !== undefined ? { modeBefore: profileMode } : {}),
@@ -165,7 +192,7 @@ async function performLocked(req: ActionRequest, env: ActionEnv): Promise<Action
   } catch (err) {
     return { done: false, refused: `cannot write the action journal ${env.journalPath}: ${(err as Error).message} (nothing was changed)` };
   }
-  const steps = await runSteps(plan.steps, { timeoutMs: env.timeoutMs ?? DEFAULT_TIMEOUT_MS, env: env.env });
+  const steps = await runSteps(plan.steps, { timeoutMs: env.timeoutMs ?? DEFAULT_TIMEOUT_MS, env: env.env, input: input.input });
   const after = await readLoadedProfiles(env.securityfs, readOpts);
   const link = plan.expectLink ? await readDisableLink(plan.target.disableLink) : undefined;
   const judgement = judge(plan, before, after, steps, link);

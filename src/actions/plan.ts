@@ -4,7 +4,7 @@
  * consequence the engineer must read, out. The dialogs and `act --dry-run` show this plan verbatim.
  */
 import type { ActionKind } from '../model/action.js';
-import type { Target } from './resolve-target.js';
+import type { Refusal, Target } from './resolve-target.js';
 
 /** The kernel state that proves the action took effect, for the acted-on profile. */
 export type ExpectedState = 'complain' | 'enforce' | 'loaded' | 'absent';
@@ -29,6 +29,12 @@ export interface ActionPlan {
   alsoAffected: string[];
   /** Said before confirming: the plan cannot give what was asked for (the file declares another mode), and what would. */
   warning?: string;
+  /**
+   * The file declares other top-level profiles: the apparmor_parser steps name no file and read
+   * the profile's own part of it on their standard input (profile-extract.ts), made from the file
+   * as it is when the steps run, so only this profile (with its children) is loaded or removed.
+   */
+  input?: { file: string; profile: string };
 }
 
 export interface PlanOptions {
@@ -38,6 +44,27 @@ export interface PlanOptions {
    * warns beforehand and the result is judged against what was asked, never against the file.
    */
   want?: 'enforce' | 'complain';
+}
+
+/**
+ * Actions that can act on one profile of a file that declares several: each is one apparmor_parser
+ * call, which loads or removes what it reads. The others edit the file (aa-complain, aa-enforce) or
+ * link it into disable/, and so change every profile it declares.
+ */
+export const ONE_PROFILE_ACTIONS: ReadonlySet<ActionKind> = new Set<ActionKind>(['complain-runtime', 'unload', 'reload', 'allow', 'remove-rule']);
+
+/** Why `action` cannot be done on the profile alone (its file declares others), and what can. */
+export function wholeFileRefusal(action: ActionKind, target: Target): Refusal | undefined {
+  if (!target.siblings.length || ONE_PROFILE_ACTIONS.has(action)) return undefined;
+  const { file, profile, siblings } = target;
+  const those = `${siblings.join(', ')} too`;
+  const instead: Partial<Record<ActionKind, string>> = {
+    complain: `aa-complain edits and reloads the whole file, and would put ${those} in complain mode; act complain --runtime puts ${profile} alone in complain mode until the next reload`,
+    enforce: `aa-enforce edits and reloads the whole file, and would change ${those}; act enforce --runtime loads ${profile} alone as the file declares it`,
+    disable: `a disable/ link keeps the whole file from loading at boot, ${those}; act unload removes ${profile} alone until the next reload`,
+    enable: `removing the disable/ link brings back the whole file at boot, ${those}: do it by hand`,
+  };
+  return { code: 'multi-profile', reason: `${file} also declares ${siblings.join(', ')} (AppArmor acts on whole files): ${instead[action] ?? `${action} would change ${those}`}` };
 }
 
 export const LOOSENING: ReadonlySet<ActionKind> = new Set<ActionKind>(['complain', 'complain-runtime', 'unload', 'disable']);
@@ -61,16 +88,38 @@ function reloadExpectation(target: Target, want: PlanOptions['want']): ExpectedS
 function reloadWarning(target: Target, want: PlanOptions['want']): string | undefined {
   const declared = target.declaredMode;
   if (!want || !declared || declared === want) return undefined;
+  const alone = target.siblings.length > 0;
   const fix =
     want === 'enforce'
-      ? `aa-enforce ${target.file} (it edits the flag out of the file and reloads; act enforce without --runtime) would enforce it`
-      : `apparmor_parser -r -C ${target.file} (act complain --runtime) would load it in complain mode`;
+      ? alone
+        ? `taking the flag out of ${target.profile}'s line in the file by hand, then act enforce --runtime, would enforce it (aa-enforce would change the file's other profiles too)`
+        : `aa-enforce ${target.file} (it edits the flag out of the file and reloads; act enforce without --runtime) would enforce it`
+      : alone
+        ? `act complain --runtime would load it alone in complain mode`
+        : `apparmor_parser -r -C ${target.file} (act complain --runtime) would load it in complain mode`;
   return `${target.file} declares flags=(${declared}): loading it again gives ${declared}, not ${want}; ${fix}`;
 }
 
 export function buildPlan(action: ActionKind, target: Target, opts: PlanOptions = {}): ActionPlan {
+  const plan = wholeFilePlan(action, target, opts);
+  if (!target.siblings.length) return plan;
+  // never a command on a whole file that declares other profiles: performAction refuses a plan
+  // without `input` for such a target, and callers ask wholeFileRefusal first
+  if (!ONE_PROFILE_ACTIONS.has(action)) return plan;
+  const { file, profile } = target;
+  return {
+    ...plan,
+    steps: plan.steps.map((argv) => (argv[0] === 'apparmor_parser' ? [...argv.filter((a) => a !== file), '-K'] : argv)),
+    input: { file, profile },
+    summary: `${plan.summary} (${profile} alone: apparmor_parser reads its part of ${file} on standard input, so ${target.siblings.join(', ')} ${target.siblings.length > 1 ? 'are' : 'is'} not touched)`,
+  };
+}
+
+function wholeFilePlan(action: ActionKind, target: Target, opts: PlanOptions): ActionPlan {
   const { file, profile, disableLink } = target;
-  const alsoAffected = target.fileProfiles.filter((p) => p !== profile);
+  // what an action on the profile changes besides it: its children and hats (the file's other
+  // top-level profiles are never acted on: see ONE_PROFILE_ACTIONS)
+  const alsoAffected = target.fileProfiles.filter((p) => p.startsWith(`${profile}//`));
   const reloads = action === 'reload' || action === 'enable';
   const warning = reloads ? reloadWarning(target, opts.want) : undefined;
   const base = { action, target, alsoAffected, ...(warning ? { warning } : {}) };
@@ -174,6 +223,11 @@ export function buildPlan(action: ActionKind, target: Target, opts: PlanOptions 
         consequence: `${profile} is loaded again and stays enabled across reboots. Processes started while it was disabled stay unconfined until they restart.`,
       };
   }
+}
+
+/** A step as a reader would type it, with what it reads on standard input. Display only. */
+export function stepLine(plan: ActionPlan, argv: string[]): string {
+  return `${commandLine(argv)}${plan.input && argv[0] === 'apparmor_parser' ? ` < (${plan.input.profile}'s part of ${plan.input.file})` : ''}`;
 }
 
 /** A command as a reader would type it: words with shell-special characters single-quoted. Display only: nothing is ever run through a shell. */

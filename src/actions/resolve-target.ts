@@ -24,8 +24,14 @@ export interface Target {
   root: string;
   /** `<root>/disable/<base name of file>`. */
   disableLink: string;
-  /** Every profile the file declares: what an unload removes. */
+  /** Every profile the file declares: what an unload of the whole file removes. */
   fileProfiles: string[];
+  /**
+   * The other top-level profiles the file declares (Debian's dhclient, man, cupsd files), with
+   * their children. An action on the profile then loads or removes it alone (plan.ts), and actions
+   * that can only work on the whole file are refused (wholeFileRefusal).
+   */
+  siblings: string[];
   /** The mode the file declares for the profile, when the index knows it: what a reload brings back. */
   declaredMode?: string;
 }
@@ -100,13 +106,6 @@ export async function resolveTarget(requested: string, index: ProfileDeclaration
   const base = basename(file);
   if (base.startsWith('.') || CONTROL_RE.test(base)) return refuse('bad-path', `unusual profile file name: ${base}`);
 
-  const others = otherTopLevelProfiles(info.fileProfiles, name.top);
-  if (others.length) {
-    return refuse(
-      'multi-profile',
-      `${file} also declares ${others.join(', ')}: an action on the file would change ${others.length === 1 ? 'that profile' : 'those profiles'} too (AppArmor acts on whole files); act on it by hand`,
-    );
-  }
   return {
     ok: true,
     target: {
@@ -117,6 +116,7 @@ export async function resolveTarget(requested: string, index: ProfileDeclaration
       root,
       disableLink: join(root, 'disable', base),
       fileProfiles: info.fileProfiles.length ? info.fileProfiles : [name.top],
+      siblings: otherTopLevelProfiles(info.fileProfiles, name.top),
       declaredMode: (info.name === name.top ? info : index.lookup(name.top))?.mode,
     },
   };

@@ -10,7 +10,7 @@
  */
 import type { ActionJournalEntry, ActionKind } from '../model/action.js';
 import type { LoadedProfiles } from './kernel-state.js';
-import { buildPlan, UNDO_OF, type ActionPlan } from './plan.js';
+import { buildPlan, wholeFileRefusal, UNDO_OF, type ActionPlan } from './plan.js';
 import type { Resolution, Target } from './resolve-target.js';
 
 export interface UndoCandidate {
@@ -71,6 +71,8 @@ export function planUndo(c: UndoCandidate, resolution: Resolution, hasCommand: (
       reason: 'aa-enforce is not installed (apparmor-utils), and the complain it would undo edited the file: remove flags=(complain) from the file by hand, then apparmor_parser -r FILE.',
     };
   }
+  const whole = wholeFileRefusal(c.undo, t.target);
+  if (whole) return { kind: 'refused', title: 'Undo: refused', reason: `cannot undo: ${whole.reason}` };
   // an undo asks for the mode the profile had before the action, not whatever the file says now
   const want = e.modeBefore === 'enforce' || e.modeBefore === 'complain' ? e.modeBefore : undefined;
   return { kind: 'plan', plan: buildPlan(c.undo, t.target, { want }), undoOf: e.id };

@@ -79,10 +79,18 @@ export function judge(plan: ActionPlan, before: KernelRead, after: KernelRead, s
     return { outcome: 'unverified', modeBefore, message: `unverified: ${why}${trouble ? `; ${trouble}` : ''}` };
   }
   const linkOk = plan.expectLink === undefined || (plan.expectLink === 'present' ? linkAfter === plan.target.file : linkAfter === undefined);
+  // the file's other profiles: an action on one of them must leave the rest as they were
+  const siblings = plan.target.siblings;
+  const touched = before.ok ? siblings.filter((s) => modeIn(before, s) !== modeIn(after, s)) : [];
+  if (touched.length) {
+    const how = touched.map((s) => `${s} ${modeIn(before, s)} -> ${modeIn(after, s)}`).join(', ');
+    return { outcome: 'failed', modeBefore, modeAfter, message: `failed: the file's other profiles changed too (${how}); ${profile} is ${modeAfter}${trouble ? `; ${trouble}` : ''}` };
+  }
+  const untouched = siblings.length ? (before.ok ? ` (${siblings.join(', ')} untouched)` : ` (whether ${siblings.join(', ')} changed is not known: the kernel's list was not read before)`) : '';
   if (matches(plan, modeAfter) && linkOk) {
     const unchanged = modeBefore === modeAfter && plan.expectLink === undefined ? ` (it already was${modeBefore === ABSENT ? ' not loaded' : ` ${modeBefore}`})` : '';
     const via = after.ok && after.via === 'aa-status' ? ' (kernel state read with aa-status --json)' : '';
-    return { outcome: 'verified', modeBefore, modeAfter, message: `verified: ${profile} ${describe(plan, modeAfter)}${unchanged}${via}${trouble ? `; note: ${trouble}` : ''}` };
+    return { outcome: 'verified', modeBefore, modeAfter, message: `verified: ${profile} ${describe(plan, modeAfter)}${unchanged}${untouched}${via}${trouble ? `; note: ${trouble}` : ''}` };
   }
   const state = modeAfter === ABSENT ? 'is not loaded' : `is still ${modeAfter}`;
   const parts = [`failed: ${profile} ${matches(plan, modeAfter) ? `is ${modeAfter}` : state}`];

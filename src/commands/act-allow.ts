@@ -9,7 +9,7 @@ import type { CliOptions } from './args.js';
 import { safeText } from '../model/safe-text.js';
 import { checkRules, generatedRefusal, performAllow, prepareAllow } from '../actions/allow.js';
 import { actionEnvFor, dryRunOrUnavailable, EXIT, reportRun, type ActDeps, type ActIo } from './act.js';
-import { commandLine } from '../actions/plan.js';
+import { stepLine } from '../actions/plan.js';
 import { resolveTarget } from '../actions/resolve-target.js';
 import { checkStandaloneRule } from '../actions/rule-scope.js';
 
@@ -43,7 +43,7 @@ export async function runActAllow(opts: CliOptions, io: ActIo, deps: ActDeps): P
     ...prep.rules.map((r) => `  rule:     ${safeText(r)}`),
     '  diff:',
     ...prep.diff.map((l) => `    ${safeText(l)}`),
-    `  will run: ${safeText(commandLine(prep.plan.steps[0]))}`,
+    `  will run: ${safeText(stepLine(prep.plan, prep.plan.steps[0]))}`,
     `  undo:     aa-triage act undo (or z in the interactive view) removes exactly these lines (when the files are unchanged)`,
   ];
   io.out(`${lines.join('\n')}\n`);

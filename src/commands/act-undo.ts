@@ -16,7 +16,7 @@ import { hasCommand } from '../actions/execute.js';
 import { readJournal } from '../actions/journal.js';
 import { readLoadedProfiles } from '../actions/kernel-state.js';
 import { performAction, type ActionReport } from '../actions/perform.js';
-import { commandLine } from '../actions/plan.js';
+import { stepLine } from '../actions/plan.js';
 import { resolveTarget } from '../actions/resolve-target.js';
 import { planUndo, undoCandidates } from '../actions/undo.js';
 
@@ -61,7 +61,7 @@ export async function runActUndo(opts: CliOptions, io: ActIo, deps: ActDeps): Pr
         `  removes:  exactly the lines the allow added (${(e.rules ?? []).map(safeText).join(' ')})`,
         '  diff:',
         ...prep.diff.map((l) => `    ${safeText(l)}`),
-        ...prep.plan.steps.map((argv) => `  will run: ${safeText(commandLine(argv))}`),
+        ...prep.plan.steps.map((argv) => `  will run: ${safeText(stepLine(prep.plan, argv))}`),
       ].join('\n')}\n`,
     );
     run = () => performUndoAllow(prep, env);

@@ -26,7 +26,7 @@ import { hasCommand } from '../actions/execute.js';
 import { hostName, operatorName, performAction, type ActionDone, type ActionEnv } from '../actions/perform.js';
 import { loadProfileIndex } from '../profiles/load.js';
 import type { RunSettings } from './settings.js';
-import { buildPlan } from '../actions/plan.js';
+import { buildPlan, wholeFileRefusal } from '../actions/plan.js';
 import { resolveTarget } from '../actions/resolve-target.js';
 
 export const EXIT = { ok: 0, failed: 1, usage: 2, refused: 3, unverified: 4, notJournaled: 5 } as const;
@@ -115,6 +115,8 @@ export async function runAct(opts: CliOptions, io: ActIo, deps: ActDeps): Promis
   const dirs = deps.settings.profileDirs.map((d) => resolvePath(d));
   const resolution = await resolveTarget(act.profile, await deps.loadDeclarations(dirs), dirs);
   if (!resolution.ok) return refuse(resolution.refusal.reason);
+  const whole = wholeFileRefusal(kind.action, resolution.target);
+  if (whole) return refuse(whole.reason);
   const plan = buildPlan(kind.action, resolution.target, act.verb === 'enforce' ? { want: 'enforce' } : {});
   io.out(`${planLines(plan).join('\n')}\n`);
 

@@ -52,6 +52,11 @@ export interface ActionJournalEntry {
   file?: string;
   /** Every command run, as argument arrays (never a shell line). */
   argv: string[][];
+  /**
+   * What apparmor_parser read on standard input, when the file declares other profiles and only
+   * this one was loaded or removed: which lines of the file (actions/profile-extract.ts).
+   */
+  input?: string;
   /** The record that led to the action; `evidence` is its raw line (cut), as read. */
   trigger?: { auditId?: string; serial?: number; source?: { name: string; line: number }; verdict?: string; evidence?: string };
   modeBefore?: string;

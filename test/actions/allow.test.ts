@@ -245,6 +245,23 @@ describe('aa-triage act allow', () => {
     assert.equal(result.outcome, 'verified');
     assert.equal(result.reason, 'new docroot');
   });
+  it('a rule for one profile of a file that declares several: reloaded alone, with the rule, the other untouched', async () => {
+    const r = await act(['allow', 'alpha', '--rule', '/srv/alpha/index.html r,', '--yes', '--reason', 'INC-9']);
+    assert.equal(r.code, EXIT.ok, r.err);
+    assert.match(r.out, /verified: alpha now enforce .*\(beta untouched\)/);
+    const reload = host.calls().at(-1) as { tool: string; args: string[]; stdin?: string };
+    assert.deepEqual(reload.args, ['-r', '-K']);
+    assert.match(reload.stdin ?? '', /^profile alpha \/usr\/bin\/alpha \{\n {2}include if exists <local\/multi>\n\}\n$/);
+    assert.equal(readFileSync(join(host.profilesDir, 'local', 'multi'), 'utf8').split('\n')[1], '/srv/alpha/index.html r,');
+    assert.doesNotMatch(readFileSync(join(host.profilesDir, 'multi'), 'utf8').split('profile beta')[1], /local/);
+    const [intent] = await readJournal(host.journal);
+    assert.match(intent.input ?? '', /^lines 1-3 of .*multi$/);
+    // and its undo takes the lines out and reloads alpha alone again
+    const z = await act(['undo', '--yes']);
+    assert.equal(z.code, EXIT.ok, z.err);
+    assert.deepEqual(host.calls().at(-1)?.args, ['-r', '-K']);
+  });
+
   it('a rule apparmor_parser rejects is never written', async () => {
     const before = readFileSync(nginxFile(), 'utf8');
     const r = await act(['allow', '/usr/sbin/nginx', '--rule', '/srv/SYNTAX-ERROR r,', '--yes', '--reason', 'x']);

@@ -31,6 +31,21 @@ async function act(action: ActionKind, name = '/usr/sbin/nginx', over: Parameter
   return report;
 }
 
+describe('one profile of a file that declares several', () => {
+  it('a command on the whole file is refused whoever built the plan; a file that changed so its part cannot be cut out is refused; nothing runs', async () => {
+    const alpha = await target('alpha');
+    const whole = await performAction({ plan: buildPlan('complain', alpha), reason: 'x' }, host.actionEnv());
+    assert.ok(!whole.done);
+    assert.match(whole.refused, /aa-complain edits and reloads the whole file.*nothing was changed/);
+    writeFileSync(join(host.profilesDir, 'multi'), `include <abstractions/base>\n${readFileSync(join(host.profilesDir, 'multi'), 'utf8')}`);
+    const cut = await performAction({ plan: buildPlan('unload', alpha), reason: 'x' }, host.actionEnv());
+    assert.ok(!cut.done);
+    assert.match(cut.refused, /includes <abstractions\/base> outside its profiles.*alpha cannot be loaded alone; nothing was changed/);
+    assert.deepEqual(host.calls(), []);
+    assert.equal(existsSync(host.journal), false);
+  });
+});
+
 describe('actions and their undo against fake tools', () => {
   it('complain (persistent) edits the file, verifies, and enforce undoes it', async () => {
     const r = await act('complain');

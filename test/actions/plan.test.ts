@@ -4,7 +4,7 @@ import type { ActionJournalEntry } from '../../src/model/action.js';
 import type { AppArmorRecord } from '../../src/model/record.js';
 import { actionsAvailability, confirmationFor, confirmationProblem } from '../../src/actions/confirm.js';
 import { parseLoadedProfiles } from '../../src/actions/kernel-state.js';
-import { buildPlan, commandLine } from '../../src/actions/plan.js';
+import { buildPlan, commandLine, wholeFileRefusal } from '../../src/actions/plan.js';
 import { planLines } from '../../src/actions/describe.js';
 import type { Target } from '../../src/actions/resolve-target.js';
 import { undoCandidates, undoTarget } from '../../src/actions/undo.js';
@@ -21,6 +21,7 @@ const target: Target = {
   root: '/etc/apparmor.d',
   disableLink: '/etc/apparmor.d/disable/usr.sbin.nginx',
   fileProfiles: ['/usr/sbin/nginx'],
+  siblings: [],
   declaredMode: 'enforce',
 };
 
@@ -132,6 +133,28 @@ describe('kernel state and verification', () => {
     assert.equal(noLink.outcome, 'failed');
     assert.match(noLink.message, /disable\/usr\.sbin\.nginx was not created/);
   });
+  it("one profile of a file that declares several: verified only with the file's other profiles as they were", () => {
+    const alpha: Target = { ...target, requested: 'alpha', profile: 'alpha', file: '/etc/apparmor.d/multi', fileProfiles: ['alpha', 'beta', 'beta//hat'], siblings: ['beta', 'beta//hat'] };
+    const plan = buildPlan('complain-runtime', alpha);
+    assert.deepEqual(plan.steps, [['apparmor_parser', '-r', '-C', '-K']]);
+    assert.deepEqual(plan.input, { file: '/etc/apparmor.d/multi', profile: 'alpha' });
+    assert.deepEqual(plan.alsoAffected, []);
+    const read = (text: string) => ({ ok: true as const, profiles: parseLoadedProfiles(text) });
+    const ok = { argv: [], exitCode: 0, stdout: '', stderr: '', timedOut: false };
+    const before = read('alpha (enforce)\nbeta (enforce)\nbeta//hat (enforce)\n');
+    assert.equal(judge(plan, before, read('alpha (complain)\nbeta (enforce)\nbeta//hat (enforce)\n'), [ok]).message, 'verified: alpha now complain (beta, beta//hat untouched)');
+    const touched = judge(plan, before, read('alpha (complain)\nbeta (complain)\nbeta//hat (complain)\n'), [ok]);
+    assert.equal(touched.outcome, 'failed');
+    assert.match(touched.message, /the file's other profiles changed too \(beta enforce -> complain, beta\/\/hat enforce -> complain\)/);
+    const unread = judge(plan, { ok: false, error: 'no' }, read('alpha (complain)\nbeta (enforce)\n'), [ok]);
+    assert.match(unread.message, /whether beta, beta\/\/hat changed is not known/);
+    // the whole-file actions are not for it: a plan that names the file is never given input
+    assert.equal(buildPlan('complain', alpha).input, undefined);
+    assert.match(wholeFileRefusal('disable', alpha)!.reason, /act unload removes alpha alone/);
+    assert.equal(wholeFileRefusal('unload', alpha), undefined);
+    assert.equal(wholeFileRefusal('disable', target), undefined);
+  });
+
   it('a STATUS record of the change confirms it', () => {
     const rec = (op: string, name: string) => ({ kind: 'STATUS', fields: { operation: op, name } }) as unknown as AppArmorRecord;
     assert.equal(confirmsAction(buildPlan('complain', target), rec('profile_replace', '/usr/sbin/nginx')), true);

@@ -129,10 +129,13 @@ describe('target resolution', () => {
     assert.equal((await refusal('rel', relative))?.code, 'bad-path');
   });
 
-  it('refuses a file that declares other top-level profiles too', async () => {
-    const r = await refusal('alpha');
-    assert.equal(r?.code, 'multi-profile');
-    assert.match(r!.reason, /also declares beta/);
+  it("a file that declares other top-level profiles: resolved, the others named (what may act on one alone is the plan's)", async () => {
+    const r = await resolveTarget('alpha', host.declarations, [host.profilesDir]);
+    assert.ok(r.ok);
+    assert.deepEqual(r.target.siblings, ['beta']);
+    const single = await resolveTarget('thumbnail-renderer//helper', host.declarations, [host.profilesDir]);
+    assert.ok(single.ok);
+    assert.deepEqual(single.target.siblings, [], 'children and hats are no siblings');
   });
 
   it('refuses a file outside every given profiles directory', async () => {

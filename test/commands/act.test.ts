@@ -95,6 +95,58 @@ describe('aa-triage act', () => {
     assert.deepEqual(host.calls(), []);
   });
 
+  it('one profile of a file that declares several: loaded and removed alone, from its own lines, the others untouched', async () => {
+    const multi = join(host.profilesDir, 'multi');
+    const dry = await run(['complain', 'alpha', '--runtime', '--dry-run']);
+    assert.equal(dry.code, EXIT.ok, dry.err);
+    assert.match(dry.out, /alone: {4}the file also declares beta; it is not touched/);
+    assert.ok(dry.out.includes(`will run: apparmor_parser -r -C -K < (alpha's part of ${multi})`), dry.out);
+
+    const c = await run(['complain', 'alpha', '--runtime', '--yes', '--reason', 'INC-9']);
+    assert.equal(c.code, EXIT.ok, c.err);
+    assert.match(c.out, /^verified: alpha now complain \(beta untouched\)$/m);
+    assert.match(host.loaded(), /^alpha \(complain\)$/m);
+    assert.match(host.loaded(), /^beta \(enforce\)$/m);
+    const call = host.calls().at(-1) as { tool: string; args: string[]; stdin?: string };
+    assert.deepEqual(call.args, ['-r', '-C', '-K']);
+    assert.equal(call.stdin, 'profile alpha /usr/bin/alpha {\n}\n');
+    const [intent] = await readJournal(host.journal);
+    assert.equal(intent.input, `lines 1-2 of ${multi}`);
+
+    // beta: alpha's lines blanked, so the parser's line numbers stay the file's
+    const e = await run(['enforce', 'beta', '--runtime', '--yes']);
+    assert.equal(e.code, EXIT.ok, e.err);
+    assert.equal((host.calls().at(-1) as { stdin?: string }).stdin, '\n\nprofile beta /usr/bin/beta {\n}\n');
+
+    assert.equal((await run(['enforce', 'alpha', '--runtime', '--yes'])).code, EXIT.ok);
+    const u = await run(['unload', 'alpha', '--yes', '--reason', 'INC-9']);
+    assert.equal(u.code, EXIT.ok, u.err);
+    assert.match(u.out, /verified: alpha no longer loaded .*\(beta untouched\)/);
+    assert.doesNotMatch(host.loaded(), /^alpha /m);
+    assert.match(host.loaded(), /^beta \(enforce\)$/m);
+    assert.deepEqual(host.calls().at(-1)?.args, ['-R', '-K']);
+
+    // its undo loads alpha alone again
+    const z = await run(['undo', '--yes']);
+    assert.equal(z.code, EXIT.ok, z.err);
+    assert.match(host.loaded(), /^alpha \(enforce\)$/m);
+    assert.deepEqual(host.calls().at(-1)?.args, ['-r', '-K']);
+  });
+
+  it('actions that work on the whole file are refused for one profile of several, naming what works alone', async () => {
+    for (const [args, why] of [
+      [['complain', 'alpha'], /aa-complain edits and reloads the whole file, and would put beta too in complain mode; act complain --runtime puts alpha alone/],
+      [['enforce', 'alpha'], /act enforce --runtime loads alpha alone/],
+      [['disable', 'alpha'], /act unload removes alpha alone/],
+      [['enable', 'alpha'], /brings back the whole file at boot, beta too/],
+    ] as const) {
+      const r = await run([...args, '--yes', '--reason', 'x']);
+      assert.equal(r.code, EXIT.refused, args.join(' '));
+      assert.match(r.err, why);
+    }
+    assert.deepEqual(host.calls(), []);
+  });
+
   it('not root, or --read-only: refused, nothing tried; --dry-run still shows the plan', async () => {
     const r = await run(['disable', '/usr/sbin/nginx', '--yes', '--reason', 'x'], { isRoot: false });
     assert.equal(r.code, EXIT.refused);

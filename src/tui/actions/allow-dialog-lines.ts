@@ -2,7 +2,7 @@
  * The allow dialog as lines. Pure. Rules, paths and diffs come from logs and profile files: all
  * pass through safeText. The diff's sign is a character, never only a colour.
  */
-import { commandLine } from '../../actions/plan.js';
+import { stepLine } from '../../actions/plan.js';
 import { safeText } from '../../model/safe-text.js';
 import type { Theme } from '../theme.js';
 import { seg, type Line } from '../views/lines.js';
@@ -45,7 +45,7 @@ export function allowReviewLines(s: AllowReviewState, width: number, t: Theme): 
   lines.push([seg(' Where: ', { bold: true }), seg(cut(safeText(p.placement.where), width - 8))]);
   lines.push([seg(' Checked: ', { bold: true }), seg('apparmor_parser compiles the profile with the rule (not loaded)')]);
   for (const d of p.diff) lines.push([seg(cut(`   ${safeText(d)}`, width), { bold: d.startsWith('+') && !d.startsWith('+++') })]);
-  lines.push([seg(' Will run: ', { bold: true }), seg(cut(`$ ${safeText(commandLine(p.plan.steps[0]))}`, width - 11), { color: t.accent })]);
+  lines.push([seg(' Will run: ', { bold: true }), seg(cut(`$ ${safeText(stepLine(p.plan, p.plan.steps[0]))}`, width - 11), { color: t.accent })]);
   lines.push([seg(' Undo: z removes exactly these lines while the files stay as left', { dim: t.dim })]);
   const c = s.focus === 'cancel';
   lines.push([seg('   '), seg(button('Cancel', c), { inverse: c, bold: c }), seg('   '), seg(button('Apply and reload', !c), { inverse: !c, bold: !c, color: t.bad })]);

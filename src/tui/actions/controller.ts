@@ -6,7 +6,7 @@
  */
 import { actionsAvailability } from '../../actions/confirm.js';
 import { performAction, type ActionEnv } from '../../actions/perform.js';
-import { buildPlan, type ActionPlan } from '../../actions/plan.js';
+import { buildPlan, wholeFileRefusal, type ActionPlan } from '../../actions/plan.js';
 import type { Resolution } from '../../actions/resolve-target.js';
 import { planUndo, undoCandidates, type UndoCandidate } from '../../actions/undo.js';
 import { confirmsAction } from '../../actions/verify.js';
@@ -150,6 +150,12 @@ export class ActionController {
       this.set({ kind: 'message', title: `${verb}: refused`, lines: [r.refusal.reason, 'Nothing was tried.'] });
       return;
     }
+    // a file that declares other profiles: only what loads or removes this one alone (plan.ts)
+    const whole = verb === 'complain' ? undefined : wholeFileRefusal(verb, r.target);
+    if (whole) {
+      this.set({ kind: 'message', title: `${verb}: refused`, lines: [whole.reason, 'Nothing was tried.'] });
+      return;
+    }
     const attack = subject.group?.verdict === 'likely-attack' ? undefined : this.deps.attackOn?.([...new Set([r.target.profile, ...r.target.fileProfiles])]);
     const verdict = (attack ? 'likely-attack' : subject.group?.verdict) as Verdict | undefined;
     const attackNote = attack ? `Likely attack on the same profile: ${attack}` : undefined;
@@ -165,7 +171,23 @@ export class ActionController {
     if (verb === 'complain') {
       const persistent = buildPlan('complain', r.target);
       const runtime = buildPlan('complain-runtime', r.target);
-      if (this.deps.hasCommand('aa-complain')) this.set(openConfirm({ plan: persistent, alternative: runtime, note: attackNote, verdict, unproven, trigger }));
+      const alone = wholeFileRefusal('complain', r.target);
+      if (alone)
+        this.set(
+          openConfirm({
+            plan: runtime,
+            note: [
+              `${r.target.file} also declares ${r.target.siblings.join(', ')}: aa-complain would put ${r.target.siblings.length > 1 ? 'them' : 'it'} in complain mode too, so only the runtime change, which loads ${r.target.profile} alone, is offered.`,
+              attackNote,
+            ]
+              .filter(Boolean)
+              .join(' '),
+            verdict,
+            unproven,
+            trigger,
+          }),
+        );
+      else if (this.deps.hasCommand('aa-complain')) this.set(openConfirm({ plan: persistent, alternative: runtime, note: attackNote, verdict, unproven, trigger }));
       else
         this.set(
           openConfirm({

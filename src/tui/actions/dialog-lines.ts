@@ -4,7 +4,7 @@
  * tools that echo paths.
  * Meaning never depends on colour: the focus is a `>` marker and inverse video, outcomes carry a word.
  */
-import { commandLine, type ActionPlan } from '../../actions/plan.js';
+import { commandLine, stepLine, type ActionPlan } from '../../actions/plan.js';
 import { safeCell, safeTail } from '../../model/safe-text.js';
 
 /** A value as a dialog shows it: escaped, and never more than a few rows of it. */
@@ -59,8 +59,14 @@ function planFacts(plan: ActionPlan, width: number, t: Theme): Line[] {
   ];
   if (tg.viaParent) for (const l of wrap(`${safe(tg.requested)} is declared inside ${safe(tg.profile)}: the action applies to its parent's file.`, width)) lines.push([seg(l)]);
   if (plan.alsoAffected.length) for (const l of wrap(`Also in this file (changed too): ${plan.alsoAffected.map(safe).join(', ')}`, width)) lines.push([seg(l)]);
+  if (tg.siblings.length)
+    for (const l of wrap(
+      `The file also declares ${tg.siblings.map(safe).join(', ')}: only ${safe(tg.profile)} is loaded or removed, ${tg.siblings.length > 1 ? 'they are' : 'it is'} not touched.`,
+      width,
+    ))
+      lines.push([seg(l)]);
   lines.push([seg(' Will run:', { bold: true })]);
-  for (const argv of plan.steps) lines.push([seg(`   $ ${safe(commandLine(argv))}`, { color: t.accent })]);
+  for (const argv of plan.steps) lines.push([seg(`   $ ${safe(stepLine(plan, argv))}`, { color: t.accent })]);
   lines.push([seg(' Persists: ', { bold: true }), seg(plan.persists ? 'yes: survives a reload and a reboot' : 'no: only until the profile is next loaded')]);
   return lines;
 }
@@ -135,7 +141,7 @@ export function dialogLines(s: DialogState, width: number, theme: Theme): Line[]
     case 'running':
       return [
         title(`${TITLE[s.plan.action] ?? s.plan.action}: ${safe(s.plan.target.profile)}`, width, t),
-        ...s.plan.steps.map((a) => [seg(`   $ ${safe(commandLine(a))}`)]),
+        ...s.plan.steps.map((a) => [seg(`   $ ${safe(stepLine(s.plan, a))}`)]),
         [seg(' running ... (the kernel state is checked afterwards)')],
       ];
     case 'result': {

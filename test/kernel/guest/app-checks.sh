@@ -155,7 +155,7 @@ t_ref=$SECONDS
 refusal no-reason "complain without --reason and no terminal" -- complain demo-svc --yes
 refusal no-yes "enforce without --yes and no terminal" -- enforce demo-svc
 refusal unknown "complain of an unknown profile" -- complain no-such-profile --yes --reason "kernel suite"
-refusal multi "unload of a profile whose file declares another top-level profile" -- unload demo-pair-a --yes --reason "kernel suite"
+refusal multi "disable of a profile whose file declares another top-level profile (the disable/ link is the whole file's)" -- disable demo-pair-a --yes --reason "kernel suite"
 refusal generated "complain of a generated profile (docker-default)" -- complain docker-default --yes --reason "kernel suite"
 refusal read-only "unload with --read-only" -- unload demo-svc --yes --reason "kernel suite" --read-only
 refusal non-root "unload as a non-root user" setpriv --reuid=65534 --regid=65534 --clear-groups -- unload demo-svc --yes --reason "kernel suite"
@@ -169,7 +169,29 @@ done
 if sort "$SECFS/profiles" | diff - "$A/profiles-before-refusals.txt" > "$A/refusals.diff"; then tap_ok "act refusals: the kernel's profile list is unchanged"
 else tap_fail "act refusals: the kernel's profile list is unchanged" "$(cat "$A/refusals.diff")"; fi
 if [ ! -s "$ACTJ" ]; then tap_ok "act refusals: nothing journaled"; else tap_fail "act refusals: nothing journaled" "$(head -3 "$ACTJ")"; fi
-apparmor_parser -R "$PROFILE_DIR/usr.local.bin.demo-pair"; rm -f "$PROFILE_DIR/usr.local.bin.demo-pair" "$PROFILE_DIR/docker-default"
+rm -f "$PROFILE_DIR/docker-default"
+# one profile of a file that declares two: loaded and removed alone (its part of the file on
+# apparmor_parser's standard input), the other's state the same after every step
+PAIRJ=$ACTJ; ACTJ=/tmp/aa-triage-pair.jsonl; rm -f "$ACTJ"
+pair_check() { # pair_check DESC WANT-A WANT-B
+  local a b; a=$(mode_of demo-pair-a); b=$(mode_of demo-pair-b)
+  if [ "${a:-absent} ${b:-absent}" = "$2 $3" ]; then tap_ok "act $1: the kernel lists demo-pair-a as $2, demo-pair-b as $3"
+  else tap_fail "act $1: the kernel lists demo-pair-a as $2, demo-pair-b as $3" "got: ${a:-absent} ${b:-absent}"; fi
+}
+act 0 "complain --runtime of one profile of two" -- complain demo-pair-a --runtime --yes --reason "kernel suite"
+pair_check "complain --runtime of one profile of two" complain enforce
+if grep -q 'verified: demo-pair-a now complain (demo-pair-b untouched)' "$A/act.out"; then tap_ok "act complain --runtime of one profile of two: verified, the other untouched"
+else tap_fail "act complain --runtime of one profile of two: verified, the other untouched" "$(tail -3 "$A/act.out")"; fi
+act 0 "enforce --runtime of one profile of two" -- enforce demo-pair-a --runtime --yes
+pair_check "enforce --runtime of one profile of two" enforce enforce
+act 0 "unload of one profile of two" -- unload demo-pair-b --yes --reason "kernel suite"
+pair_check "unload of one profile of two" enforce absent
+act 0 "undo of that unload" -- undo --yes
+pair_check "undo of that unload" enforce enforce
+act 3 "complain (aa-complain) of one profile of two is refused" -- complain demo-pair-a --yes --reason "kernel suite"
+pair_check "refused complain of one profile of two" enforce enforce
+ACTJ=$PAIRJ
+apparmor_parser -R "$PROFILE_DIR/usr.local.bin.demo-pair"; rm -f "$PROFILE_DIR/usr.local.bin.demo-pair"
 act 0 "--dry-run" -- unload demo-svc --dry-run --yes --reason "kernel suite"
 state_check "--dry-run" enforce
 if grep -q 'apparmor_parser' "$A/act.out"; then tap_ok "act --dry-run prints the command it would run"; else tap_fail "act --dry-run prints the command it would run" "$(cat "$A/act.out")"; fi

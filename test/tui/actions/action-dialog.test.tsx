@@ -195,6 +195,25 @@ describe('action dialogs', () => {
     ui.unmount();
   });
 
+  it('one profile of a file that declares several: complain offers only the runtime change, loaded alone; disable is refused', async () => {
+    const ctl = controller();
+    const ui = mount(ctl);
+    await ctl.open('complain', { profile: 'alpha' });
+    let f = await waitFor(ui.lastFrame, 'Complain mode (until the next reload)');
+    assert.match(f, /The file also declares beta: only alpha is loaded or removed, it is not touched/);
+    assert.match(f, /aa-complain would put it in complain mode too,\s+so only the runtime change, which loads alpha alone/);
+    assert.match(f, /apparmor_parser -r -C -K < \(alpha's part of/);
+    assert.doesNotMatch(f, / r: make it persistent/);
+    await press(ui.stdin, RIGHT, ENTER);
+    f = await waitFor(ui.lastFrame, /OK verified: alpha now complain \(beta untouched\)/);
+    assert.match(host.loaded(), /^beta \(enforce\)$/m);
+    await press(ui.stdin, ESC);
+    await ctl.open('disable', { profile: 'alpha' });
+    f = await waitFor(ui.lastFrame, /disable: refused/);
+    assert.match(f, /act unload removes alpha alone/);
+    ui.unmount();
+  });
+
   it('undo: z lists the journal, Enter reviews, proceeding restores and verifies', async () => {
     const ctl = controller();
     const ui = mount(ctl);
