@@ -89,6 +89,13 @@ const SSH_TRUST_RE = /\/\.ssh\/(?:authorized_keys2?|known_hosts)$|^\/etc\/ssh\//
 const PASSWORD_TOOL_RE =
   /^(?:unix[-_]chkpwd|passwd|chpasswd|chage|chfn|chsh|useradd|usermod|userdel|groupadd|groupmod|gpasswd|newusers|pwck|grpck|vipw|login|su|sudo|visudo|polkit-agent-helper-1|gdm-session-worker|lightdm|sddm-helper)$/;
 const PASSWORD_STORE_RE = /^\/etc\/(?:shadow|gshadow|sudoers|security\/opasswd)/;
+/**
+ * The tools that change the account database, and its files with the locks, backups and copies
+ * they write beside them (shadow-utils locks /etc/shadow by linking /etc/shadow.PID to
+ * /etc/shadow.lock): a write there by one of them is its job, not a foothold.
+ */
+const ACCOUNT_WRITER_RE = /^(?:passwd|chpasswd|chage|chfn|chsh|useradd|usermod|userdel|groupadd|groupmod|groupdel|gpasswd|newusers|pwck|grpck|vipw|vigr|pwconv|grpconv|visudo)$/;
+const ACCOUNT_FILE_RE = /^\/etc\/(?:passwd|shadow|group|gshadow|subuid|subgid|sudoers)(?:$|[-+.]|\.tmp|\.lock)|^\/etc\/sudoers\.d\//;
 const DAEMON_SUFFIX_RE = /d$/;
 
 /**
@@ -434,7 +441,9 @@ function readSignals(f: DenialFacts, path: string, s: Signal[]): void {
 /** What writing `path` says: persistence, kernel settings, web shells, hidden and masquerading names in a staging directory. */
 function writeSignals(f: DenialFacts, path: string, staging: string | undefined, s: Signal[]): void {
   const p = persistenceLabel(path);
-  if (p) s.push(attack(3, 'persistence', () => `${f.subject} ${verb(f, 'tried to write', 'wrote')} ${p} (${path}): a persistence foothold`));
+  if (p && ACCOUNT_WRITER_RE.test(f.program.name) && ACCOUNT_FILE_RE.test(path))
+    s.push(benign(2, 'own-credentials', () => `${path} is part of the account database ${f.program.name} exists to change: writing it is its job`));
+  else if (p) s.push(attack(3, 'persistence', () => `${f.subject} ${verb(f, 'tried to write', 'wrote')} ${p} (${path}): a persistence foothold`));
   const kernel = KERNEL_KNOB_RE.exec(path);
   if (kernel && f.program.kind === 'container' && !f.program.runtime)
     s.push(

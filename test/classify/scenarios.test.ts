@@ -849,6 +849,25 @@ const SCENARIOS: Scenario[] = [
     rule: '/home/alice/.config/queued/q.conf r,',
   },
   {
+    name: 'an account tool locking the account database (shadow-utils links /etc/shadow.PID to /etc/shadow.lock) does its job',
+    lines: [file(0, '/usr/bin/passwd', 'link', '/etc/shadow.lock', 'r', { comm: 'passwd', extra: 'target="/etc/shadow.15961"' })],
+    verdict: 'missing-rule',
+    reasons: [/\/etc\/shadow\.lock is part of the account database passwd exists to change: writing it is its job/],
+    notReasons: [/persistence foothold/],
+  },
+  {
+    name: 'an account tool writing anything but the account database is still a foothold',
+    lines: [file(0, '/usr/sbin/useradd', 'open', '/etc/cron.d/useradd', 'w', { comm: 'useradd' })],
+    verdict: 'likely-attack',
+    reasons: [/persistence foothold/],
+  },
+  {
+    name: 'the account database written by a program that does not keep it is a foothold',
+    lines: [file(0, '/usr/sbin/nginx', 'open', '/etc/shadow.lock', 'w', { comm: 'nginx' })],
+    verdict: 'likely-attack',
+    reasons: [/the account database \(\/etc\/shadow\.lock\): a persistence foothold/],
+  },
+  {
     name: 'a denied directory has no file name to have moved from',
     lines: [file(0, QUEUED, 'open', '/srv/jobs/', 'r', { comm: 'queued' })],
     verdict: 'missing-rule',
