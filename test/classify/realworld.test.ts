@@ -10,11 +10,11 @@ import { loadCorpus } from '../../scripts/eval/corpus.js';
 import { findParser, ParserCheck } from '../../scripts/eval/rule-check.js';
 import { figures, rate, scoreWithoutProfiles, scoreWithProfiles, type Figures } from '../../scripts/eval/score.js';
 
-/** Reached on the corpus as committed; the issue's targets are <= 2 %, <= 20 %, >= 75 %, 100 %, >= 90 % (the held-out
- * threads' false alarms, 6 of 195, are above the first: see docs/classification.md). */
+/** Reached on the corpus as committed; the issue's targets are <= 2 %, <= 20 %, >= 75 %, 100 %, >= 90 % (the false alarms,
+ * 20 of 977 in all and 7 of 204 in the held-out threads, are above the first: see docs/classification.md). */
 const PINNED = {
-  all: { benignAttack: 0.02, benignUnclear: 0.071, benignMissing: 0.906, rulesMinimal: 1, unparsed: 3 },
-  heldOut: { benignAttack: 0.031, benignUnclear: 0.154, benignMissing: 0.804, rulesMinimal: 1, unparsed: 2 },
+  all: { benignAttack: 0.021, benignUnclear: 0.072, benignMissing: 0.904, rulesMinimal: 1, unparsed: 3 },
+  heldOut: { benignAttack: 0.035, benignUnclear: 0.154, benignMissing: 0.804, rulesMinimal: 1, unparsed: 2 },
 };
 
 const corpus = loadCorpus();
