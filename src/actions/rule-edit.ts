@@ -155,7 +155,17 @@ const LOCAL_NAME_RE = /^local\/[A-Za-z0-9][A-Za-z0-9._+-]*$/;
 export function placeRules(p: PlaceInput): PlaceResult {
   const lines = p.text.split('\n');
   const block = findBlock(p.text, p.profile);
-  if (!block) return { ok: false, reason: `cannot find the block of ${p.profile} in ${p.file}` };
+  if (!block) {
+    // a child or hat an include declares (Debian's evince includes abstractions/snap_browsers,
+    // which declares `profile snap_browsers`): its rules are in that file, shared by whoever includes it
+    const parent = p.profile.slice(0, p.profile.lastIndexOf('//'));
+    if (parent && findBlock(p.text, parent))
+      return {
+        ok: false,
+        reason: `${p.profile} is not declared in ${p.file} itself but in a file its block includes (an abstraction, shared with whatever else includes it): add the rule there by hand`,
+      };
+    return { ok: false, reason: `cannot find the block of ${p.profile} in ${p.file}` };
+  }
   const child = p.profile.includes('//');
   const localName = `local/${basenameOf(p.file)}`;
   const inBlock = (): Placement => {

@@ -124,6 +124,15 @@ describe('rule placement', () => {
     const withChild = `profile t /usr/bin/t {\n  profile helper {\n    include <local/t>\n  }\n  include if exists <local/t>\n}\n`;
     assert.deepEqual(findBlock(withChild, 't')?.sharedRefs, ['local/t']);
   });
+  it('a child an include declares is not placed in the parent file: said so, with where its rules are', () => {
+    const text = `/usr/bin/evince {\n  /usr/share/** r,\n  include <abstractions/snap_browsers>\n}\n`;
+    const r = placeRules({ ...base, profile: '/usr/bin/evince//snap_browsers', file: '/etc/apparmor.d/usr.bin.evince', text, readLocal: () => '' });
+    assert.ok(!r.ok);
+    assert.match(r.reason, /^\/usr\/bin\/evince\/\/snap_browsers is not declared in \/etc\/apparmor\.d\/usr\.bin\.evince itself but in a file its block includes/);
+    const none = placeRules({ ...base, profile: 'nowhere', file: '/etc/apparmor.d/usr.bin.evince', text, readLocal: () => '' });
+    assert.ok(!none.ok);
+    assert.match(none.reason, /cannot find the block of nowhere/);
+  });
   it('a hat or profile whose flags are written bare (`^FOO (complain) {`, as the index reads them too) is found', () => {
     // from the AppArmor parser's own test cases (profile/flags/flags_hats_ok.sd)
     const text = `/usr/sbin/nginx flags=(complain) {\n  /var/www/** r,\n  ^FOO (complain) {\n    /tmp/** rw,\n  }\n  ^BAR (audit, complain) {\n  }\n}\n/bin/x (complain) {\n}\n`;
