@@ -156,6 +156,8 @@ export interface CommandRow {
   error?: string;
   /** Why the operator acted (journaled with the intent). */
   reason?: string;
+  /** What apparmor_parser read on standard input (one profile of a file that declares several). */
+  input?: string;
 }
 
 /** Every command aa-triage ran, from the journal: one row per argv of each action. */
@@ -181,6 +183,7 @@ export function commandRows(actions: ActionJournalEntry[], filter: Filter | unde
         dryRun: e.dryRun,
         error: res?.error,
         reason: e.reason ?? e.override?.reason,
+        ...(e.input && argv[0] === 'apparmor_parser' ? { input: e.input } : {}),
       };
       if (matches(filter, row.action, row.profile, row.operator, row.outcome, ...argv)) rows.push(row);
     });

@@ -4,6 +4,8 @@ import assert from 'node:assert/strict';
 import { commandRows, parseFilter, matches, sortGroups, timelineItems } from '../../src/tui/view-model.js';
 import { DenialStore } from '../../src/tui/denial-store.js';
 import { denial, status } from './fixtures.js';
+import { actionLogLines } from '../../src/tui/views/action-log.js';
+import { MONO_THEME } from '../../src/tui/theme.js';
 
 test('filters match case-insensitively and ! inverts', () => {
   assert.equal(matches(parseFilter('NGINX'), '/usr/sbin/nginx'), true);
@@ -66,6 +68,13 @@ test('the action log lists every command with its exit status, and intents witho
     undefined,
   );
   assert.equal(rows.length, 3);
+  // one profile of a file that declares several: what the parser read is on its row
+  const alone = commandRows([{ ...base, id: 'c', phase: 'intent', action: 'unload', argv: [['apparmor_parser', '-R', '-K']], input: 'lines 1-2 of /etc/apparmor.d/multi' }], undefined);
+  assert.equal(alone[0].input, 'lines 1-2 of /etc/apparmor.d/multi');
+  const shown = actionLogLines({ rows: alone, start: 0, selected: 0, page: 10, utc: true, journal: '/j', width: 100, height: 20, theme: MONO_THEME })
+    .map((l) => l.map((x) => x.text).join(''))
+    .join('\n');
+  assert.match(shown, /\$ apparmor_parser -R -K\n {3}read on standard input: lines 1-2 of \/etc\/apparmor\.d\/multi/);
   assert.deepEqual(
     rows.map((r) => [r.argv[0], r.exit, r.done]),
     [

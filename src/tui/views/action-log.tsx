@@ -61,6 +61,7 @@ export function actionLogLines(p: ActionLogProps): Line[] {
       [seg(` ${chosen.id} ${chosen.action} ${safe(chosen.profile)} by ${safe(chosen.operator)}: ${exitText(chosen)}${chosen.outcome ? `, ${chosen.outcome}` : ''}`, { bold: true })],
     );
     for (const row of wrapRows(safeCell(`$ ${chosen.argv.join(' ')}`, 3 * p.width), Math.max(10, p.width - 3), 3)) full.push([seg(`   ${row}`)]);
+    if (chosen.input) for (const row of wrapRows(safeCell(`read on standard input: ${chosen.input}`, 3 * p.width), Math.max(10, p.width - 3), 2)) full.push([seg(`   ${row}`)]);
     if (chosen.reason) full.push([seg(`   reason: ${safeCell(chosen.reason, Math.max(10, p.width - 12))}`)]);
     if (chosen.error) full.push([seg(`   error: ${safe(chosen.error)}`, { color: t.bad })]);
   }
