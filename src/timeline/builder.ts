@@ -477,6 +477,7 @@ export class TimelineBuilder {
     if (e.modeBefore !== undefined) a.modeBefore = e.modeBefore;
     if (e.modeAfter !== undefined) a.modeAfter = e.modeAfter;
     if (Array.isArray(e.argv) && e.argv.length) a.argv = e.argv.map((x) => [...x]);
+    if (typeof e.input === 'string') a.input = e.input;
     if (e.trigger) {
       a.trigger = {};
       if (e.trigger.auditId !== undefined) a.trigger.auditId = e.trigger.auditId;

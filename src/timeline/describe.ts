@@ -64,6 +64,7 @@ export function actionIntentText(a: TimelineAction, esc: Esc): string {
   if (a.dryRun) s += ' (dry run: nothing changed)';
   if (a.undoOf !== undefined) s += `, undoing action ${esc(a.undoOf)}`;
   if (a.argv.length) s += ` — ran ${commandText(a.argv, esc)}`;
+  if (a.input !== undefined) s += ` (reading ${esc(a.input)} on its standard input)`;
   if (a.reason !== undefined) s += ` — reason: ${esc(a.reason)}`;
   if (a.overrideReason !== undefined) s += ` — overrode a likely-attack verdict: ${esc(a.overrideReason)}`;
   return s;

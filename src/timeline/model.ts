@@ -94,6 +94,8 @@ export interface TimelineAction {
   outcome?: string;
   error?: string;
   argv: string[][];
+  /** What apparmor_parser read on standard input: one profile's lines of a file that declares several. */
+  input?: string;
   intentTime?: number;
   resultTime?: number;
   /** The record that led to the action, as the journal names it. */

@@ -4,7 +4,7 @@ import type { ActionJournalEntry } from '../../src/model/action.js';
 import type { AppArmorRecord, Verdict } from '../../src/model/record.js';
 import { buildTimeline, TimelineBuilder } from '../../src/timeline/builder.js';
 import { rootProfile } from '../../src/timeline/incident-state.js';
-import { otherAccessesText, pidsText } from '../../src/timeline/describe.js';
+import { actionIntentText, otherAccessesText, pidsText } from '../../src/timeline/describe.js';
 import { journalEntry } from './helpers.js';
 
 const T0 = Date.UTC(2026, 10, 22, 3, 0, 0);
@@ -298,6 +298,17 @@ describe('actions', () => {
     const y = t.actions.find((a) => a.id === 'y')!;
     assert.equal(y.incidentId, undefined);
     assert.ok(t.events.some((e) => e.type === 'action' && e.actionId === 'y' && e.incidentId === undefined));
+  });
+
+  it('an action on one profile of several says which lines of the file the parser read', () => {
+    const input = 'lines 1-11 of /etc/apparmor.d/usr.bin.man, without man_groff (lines 13-16)';
+    const t = buildTimeline([rec({ t: 0 })], [action(1000, { id: 'm', action: 'complain-runtime', profile: '/usr/bin/man', argv: [['apparmor_parser', '-r', '-C', '-K']], input })]);
+    const m = t.actions.find((a) => a.id === 'm')!;
+    assert.equal(m.input, input);
+    assert.equal(
+      actionIntentText(m, (s) => s),
+      `operator oncall: complain-runtime /usr/bin/man — ran apparmor_parser -r -C -K (reading ${input} on its standard input)`,
+    );
   });
 
   it('does not mistake a dry run for a change the kernel confirmed', () => {
