@@ -11,10 +11,10 @@ import { findParser, ParserCheck } from '../../scripts/eval/rule-check.js';
 import { figures, rate, scoreWithoutProfiles, scoreWithProfiles, type Figures } from '../../scripts/eval/score.js';
 
 /** Reached on the corpus as committed; the issue's targets are <= 2 %, <= 20 %, >= 75 %, 100 %, >= 90 % (the false alarms,
- * 20 of 977 in all and 7 of 204 in the held-out threads, are above the first: see docs/classification.md). */
+ * 21 of 1,004 in all and 8 of 211 in the held-out threads, are above the first: see docs/classification.md). */
 const PINNED = {
-  all: { benignAttack: 0.021, benignUnclear: 0.072, benignMissing: 0.904, rulesMinimal: 1, unparsed: 3 },
-  heldOut: { benignAttack: 0.035, benignUnclear: 0.154, benignMissing: 0.804, rulesMinimal: 1, unparsed: 2 },
+  all: { benignAttack: 0.021, benignUnclear: 0.075, benignMissing: 0.901, rulesMinimal: 1, unparsed: 3 },
+  heldOut: { benignAttack: 0.038, benignUnclear: 0.154, benignMissing: 0.8, rulesMinimal: 1, unparsed: 2 },
 };
 
 const corpus = loadCorpus();
