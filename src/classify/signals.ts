@@ -95,7 +95,7 @@ const PASSWORD_STORE_RE = /^\/etc\/(?:shadow|gshadow|sudoers|security\/opasswd)/
  * /etc/shadow.lock): a write there by one of them is its job, not a foothold.
  */
 const ACCOUNT_WRITER_RE = /^(?:passwd|chpasswd|chage|chfn|chsh|useradd|usermod|userdel|groupadd|groupmod|groupdel|gpasswd|newusers|pwck|grpck|vipw|vigr|pwconv|grpconv|visudo)$/;
-const ACCOUNT_FILE_RE = /^\/etc\/(?:passwd|shadow|group|gshadow|subuid|subgid|sudoers)(?:$|[-+.]|\.tmp|\.lock)|^\/etc\/sudoers\.d\//;
+const ACCOUNT_FILE_RE = /^\/etc\/(?:passwd|shadow|group|gshadow|subuid|subgid|sudoers)(?:$|[-+.])|^\/etc\/sudoers\.d\//;
 const DAEMON_SUFFIX_RE = /d$/;
 
 /**
