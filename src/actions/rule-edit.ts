@@ -12,7 +12,7 @@
  */
 import { basenameOf } from '../model/path.js';
 import { parseProfileHeader } from '../profiles/index.js';
-import { chooseLocalInclude } from '../profiles/local-include.js';
+import { chooseLocalInclude, localIncludesOf, type LocalIncludes } from '../profiles/local-include.js';
 import { parseSyntax, type BlockNode, type SyntaxNode } from '../profiles/syntax.js';
 import { BranchChain, definedSoFar, type ConditionEnv } from '../profiles/condition.js';
 
@@ -20,10 +20,8 @@ export interface Block {
   /** 0-based line of the header and of the closing brace. */
   start: number;
   end: number;
-  /** The `local/...` includes inside the block (not inside a child), as written, in file order. */
-  localRefs: string[];
-  /** Those of them some other block of the file (a sibling, a child) or its preamble includes too. */
-  sharedRefs: string[];
+  /** Its `local/` includes, and which of them the file includes elsewhere too (profiles/local-include.ts). */
+  locals: LocalIncludes;
 }
 
 /**
@@ -42,20 +40,10 @@ export function findBlock(text: string, name: string): Block | undefined {
   const nodes = parseSyntax(text).nodes;
   const found = findIn(nodes, name, undefined, env, bools, vars);
   if (!found) return undefined;
-  // every include outside the block's own body: the file's preamble, other profiles, its children
-  const direct = new Set<SyntaxNode>(found.node.body);
-  const elsewhere = new Set<string>();
-  const walk = (list: SyntaxNode[]): void => {
-    for (const n of list) {
-      if (n.type === 'include' && !direct.has(n)) elsewhere.add(n.ref);
-      else if (n.type === 'block') walk(n.body);
-    }
-  };
-  walk(nodes);
-  return { start: found.start, end: found.end, localRefs: found.localRefs, sharedRefs: found.localRefs.filter((r) => elsewhere.has(r)) };
+  return { start: found.start, end: found.end, locals: localIncludesOf(nodes, found.node) };
 }
 
-type Found = Omit<Block, 'sharedRefs'> & { node: BlockNode };
+type Found = Omit<Block, 'locals'> & { node: BlockNode };
 
 function findIn(nodes: SyntaxNode[], name: string, parent: string | undefined, env: ConditionEnv, bools: Map<string, boolean>, vars: Set<string>): Found | undefined {
   const chain = new BranchChain(env);
@@ -72,9 +60,7 @@ function findIn(nodes: SyntaxNode[], name: string, parent: string | undefined, e
     const own = decl ? (parent ? `${parent}//${decl.name}` : decl.name) : parent;
     if (decl && own === name) {
       if (node.end === undefined || node.end === node.line) return undefined;
-      // the local includes: in the profile's own body, not in a child's
-      const localRefs = node.body.flatMap((n) => (n.type === 'include' && !n.quoted && n.ref.startsWith('local/') ? [n.ref] : []));
-      return { start: node.line - 1, end: node.end - 1, localRefs: [...new Set(localRefs)], node };
+      return { start: node.line - 1, end: node.end - 1, node };
     }
     // a child's name starts with its parent's: only a block on the way is looked into (a
     // conditional or qualifier block belongs to the profile around it)
@@ -176,15 +162,16 @@ export function placeRules(p: PlaceInput): PlaceResult {
     };
   };
   if (child) return { ok: true, placement: inBlock() };
-  const localRef = chooseLocalInclude(block.localRefs, block.sharedRefs, p.profile, p.file);
+  const localRef = chooseLocalInclude(block.locals, p.profile, p.file);
+  const refs = block.locals.refs;
   // every local include of the block is shared with other profiles: the rule stays in its own block
-  if (!localRef && block.localRefs.length) {
+  if (!localRef && refs.length) {
     const placement = inBlock();
     return {
       ok: true,
       placement: {
         ...placement,
-        where: `${placement.where} (its local include${block.localRefs.length > 1 ? 's' : ''} ${block.localRefs.map((r) => `<${r}>`).join(', ')} ${block.localRefs.length > 1 ? 'are' : 'is'} included by other profiles of the file too)`,
+        where: `${placement.where} (its local include${refs.length > 1 ? 's' : ''} ${refs.map((r) => `<${r}>`).join(', ')} ${refs.length > 1 ? 'are' : 'is'} included elsewhere in the file too)`,
       },
     };
   }

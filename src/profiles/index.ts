@@ -14,7 +14,7 @@ import { matcherFor } from './matcher.js';
 import { parseRule, takeQualifiers, tokenize, unquote } from './rules.js';
 import { parseSyntax, type SyntaxNode } from './syntax.js';
 import { BranchChain, definedSoFar, type ConditionEnv } from './condition.js';
-import { chooseLocalInclude } from './local-include.js';
+import { chooseLocalInclude, localIncludesOf } from './local-include.js';
 import type { CapabilityRule, FileRule, NetworkRule, ProfileIndex, ProfileInfo, Qualifiers, Rule } from './types.js';
 
 export type { ProfileIndex, ProfileInfo } from './types.js';
@@ -151,8 +151,8 @@ interface WalkContext {
   b?: Builder;
   declared: ProfileInfo[];
   stack: string[];
-  /** The top file's `local/` includes: by profile (ref -> resolved path), and those outside any profile. */
-  locals?: { byProfile: Map<ProfileInfo, Map<string, string>>; preamble: Set<string> };
+  /** The top file's syntax, where a top-level profile's `local/` includes are looked for (a policy file's walk only). */
+  topNodes?: SyntaxNode[];
 }
 
 /**
@@ -234,17 +234,11 @@ class Index implements ProfileIndex {
   private indexFile(f: PolicyFile): void {
     const vars = new Map<string, string[]>();
     const declared: ProfileInfo[] = [];
-    const locals = { byProfile: new Map<ProfileInfo, Map<string, string>>(), preamble: new Set<string>() };
-    this.walk(this.nodesOf(f), { file: f.path, topFile: f.path, vars, bools: new Booleans(), q: { deny: false, audit: false, owner: false }, declared, stack: [f.path], locals });
+    const topNodes = this.nodesOf(f);
+    this.walk(topNodes, { file: f.path, topFile: f.path, vars, bools: new Booleans(), q: { deny: false, audit: false, owner: false }, declared, stack: [f.path], topNodes });
     const names = declared.map((p) => p.name);
     for (const p of declared) {
       p.fileProfiles = names;
-      const refs = locals.byProfile.get(p);
-      if (refs) {
-        const shared = [...refs.keys()].filter((r) => locals.preamble.has(r) || declared.some((o) => o !== p && locals.byProfile.get(o)?.has(r)));
-        const chosen = chooseLocalInclude([...refs.keys()], shared, p.name, f.path);
-        if (chosen) p.localInclude = refs.get(chosen);
-      }
       const first = this.byName.get(p.name);
       if (!first) this.byName.set(p.name, p);
       else {
@@ -264,14 +258,6 @@ class Index implements ProfileIndex {
         const prev = node.append ? (ctx.vars.get(node.name) ?? []) : [];
         ctx.vars.set(node.name, [...prev, ...node.values]);
       } else if (node.type === 'include') {
-        if (ctx.locals && !node.quoted && node.ref.startsWith('local/') && ctx.file === ctx.topFile) {
-          if (!ctx.b) ctx.locals.preamble.add(node.ref);
-          else {
-            let refs = ctx.locals.byProfile.get(ctx.b.info);
-            if (!refs) ctx.locals.byProfile.set(ctx.b.info, (refs = new Map()));
-            if (!refs.has(node.ref)) refs.set(node.ref, this.resolveInclude(node.ref, node.quoted, ctx.file)[0]?.path ?? join(this.rootOf(ctx.topFile), node.ref));
-          }
-        }
         if (ctx.b) ctx.b.info.includes.push(node.ref);
         const targets = this.resolveInclude(node.ref, node.quoted, ctx.file);
         if (targets.length === 0) {
@@ -298,6 +284,11 @@ class Index implements ProfileIndex {
         if (decl) {
           const child = this.startProfile(decl, node.line, ctx);
           ctx.declared.push(child.info);
+          // where act allow writes a top-level profile's rules, for the suggestion to say so
+          if (ctx.topNodes && !ctx.b && ctx.file === ctx.topFile) {
+            const ref = chooseLocalInclude(localIncludesOf(ctx.topNodes, node), child.info.name, ctx.topFile);
+            if (ref) child.info.localInclude = this.resolveInclude(ref, false, ctx.file)[0]?.path ?? join(this.rootOf(ctx.topFile), ref);
+          }
           this.walk(node.body, { ...ctx, b: child, q: { deny: false, audit: false, owner: false } });
           this.finishProfile(child);
           continue;

@@ -98,7 +98,7 @@ describe('rule placement', () => {
     const c = placeRules({ ...base, profile: 't//helper', file: '/etc/apparmor.d/t', text: child, readLocal: () => '' });
     assert.ok(c.ok);
     assert.equal(c.placement.edits[0].at, 3);
-    assert.deepEqual(findBlock(child, 't')?.localRefs, ['local/t']);
+    assert.deepEqual(findBlock(child, 't')?.locals.refs, ['local/t']);
   });
   it("goes into the profile's own local include: the one named after its file, never one other profiles include", () => {
     // Debian's smbd: the share script's file comes first, the profile's own after it
@@ -111,7 +111,7 @@ describe('rule placement', () => {
     const t = placeRules({ ...base, profile: 'transmission-daemon', file: '/etc/apparmor.d/transmission', text: transmission, readLocal: () => '' });
     assert.ok(t.ok);
     assert.equal(t.placement.edits[0].file, '/etc/apparmor.d/local/transmission-daemon');
-    assert.deepEqual(findBlock(transmission, 'transmission-cli')?.sharedRefs, ['local/transmission']);
+    assert.deepEqual(findBlock(transmission, 'transmission-cli')?.locals.shared, ['local/transmission']);
     // only a shared include (totem's two previewers): the rule stays in the profile's own block
     const totem = `/usr/bin/totem-video-thumbnailer {\n  /tmp/** r,\n  #include <local/usr.bin.totem-previewers>\n}\n/usr/bin/totem-audio-preview {\n  #include <local/usr.bin.totem-previewers>\n}\n`;
     const v = placeRules({ ...base, profile: '/usr/bin/totem-video-thumbnailer', file: '/etc/apparmor.d/usr.bin.totem-previewers', text: totem, readLocal: () => '' });
@@ -119,10 +119,10 @@ describe('rule placement', () => {
     assert.equal(v.placement.edits.length, 1);
     assert.equal(v.placement.edits[0].file, '/etc/apparmor.d/usr.bin.totem-previewers');
     assert.equal(v.placement.edits[0].at, 3);
-    assert.match(v.placement.where, /included by other profiles of the file too/);
+    assert.match(v.placement.where, /included elsewhere in the file too/);
     // a child's include of the parent's local file makes it shared as well
     const withChild = `profile t /usr/bin/t {\n  profile helper {\n    include <local/t>\n  }\n  include if exists <local/t>\n}\n`;
-    assert.deepEqual(findBlock(withChild, 't')?.sharedRefs, ['local/t']);
+    assert.deepEqual(findBlock(withChild, 't')?.locals.shared, ['local/t']);
   });
   it('a child an include declares is not placed in the parent file: said so, with where its rules are', () => {
     const text = `/usr/bin/evince {\n  /usr/share/** r,\n  include <abstractions/snap_browsers>\n}\n`;
@@ -179,7 +179,7 @@ describe('rule placement', () => {
       assert.ok(r.ok, `${profile}: ${r.ok ? '' : r.reason}`);
       assert.equal(r.placement.edits[0].at, at, profile);
     }
-    assert.deepEqual(findBlock(text, 't'), { start: 0, end: 19, localRefs: ['local/t'], sharedRefs: [] });
+    assert.deepEqual(findBlock(text, 't'), { start: 0, end: 19, locals: { refs: ['local/t'], shared: [] } });
     // its closing brace on the header's line: no line inside the block to put a rule before
     const empty = placeRules({ ...base, profile: 't//empty', file: '/etc/apparmor.d/t', text, readLocal: () => '' });
     assert.ok(!empty.ok);
