@@ -12,6 +12,7 @@ export function planLines(plan: ActionPlan): string[] {
   lines.push(`  file:     ${safeText(t.file)}`);
   if (plan.alsoAffected.length) lines.push(`  also affects (same file): ${plan.alsoAffected.map(safeText).join(', ')}`);
   if (t.siblings.length) lines.push(`  alone:    the file also declares ${t.siblings.map(safeText).join(', ')}; ${t.siblings.length > 1 ? 'they are' : 'it is'} not touched`);
+  if (plan.diff?.length) lines.push('  will write:', ...plan.diff.map((l) => `    ${safeText(l)}`));
   for (const argv of plan.steps) lines.push(`  will run: ${safeText(stepLine(plan, argv))}`);
   lines.push(`  persists: ${plan.persists ? 'yes (survives reload and reboot)' : 'no (until the profile is next loaded)'}`);
   lines.push(`  consequence: ${safeText(plan.consequence)}`);

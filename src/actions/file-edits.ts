@@ -20,7 +20,7 @@ import { actionsAvailability } from './confirm.js';
 import { DEFAULT_TIMEOUT_MS, runStep } from './execute.js';
 import { appendJournal } from './journal.js';
 import { readLoadedProfiles } from './kernel-state.js';
-import { journalResult, resultEntry, stepsInput, type ActionDone, type ActionEnv } from './perform.js';
+import { journalResult, resultEntry, stepsInput, withProfileLock, type ActionDone, type ActionEnv } from './perform.js';
 import type { ActionPlan, ExpectedState } from './plan.js';
 import { lineDiff, type FileEdit } from './rule-edit.js';
 import { judge, type StepResult } from './verify.js';
@@ -96,6 +96,8 @@ export interface EditRequest {
   rules?: string[];
   trigger?: ActionJournalEntry['trigger'];
   reason?: string;
+  /** The reason overrides a likely-attack verdict. */
+  override?: boolean;
   undoOf?: string;
   /** The edit changes what is allowed, never the mode (an allow, its undo): the mode before is the one expected after. */
   keepMode?: boolean;
@@ -105,6 +107,10 @@ export interface EditRequest {
 export async function performEdits(req: EditRequest, env: ActionEnv): Promise<EditOutcome> {
   const allowed = actionsAvailability(env);
   if (!allowed.enabled) return { done: false, refused: allowed.reason };
+  return withProfileLock(env, req.plan.target.profile, () => editsLocked(req, env));
+}
+
+async function editsLocked(req: EditRequest, env: ActionEnv): Promise<EditOutcome> {
   for (const e of req.edits) {
     const now = await readOrNull(e.file);
     if (e.created && req.kind === 'add' ? now !== null : now !== e.before) {
@@ -136,7 +142,7 @@ export async function performEdits(req: EditRequest, env: ActionEnv): Promise<Ed
     ...(t.viaParent || t.requested !== t.profile ? { requested: t.requested } : {}),
     ...(req.trigger ? { trigger: req.trigger } : {}),
     ...(modeBefore !== undefined ? { modeBefore } : {}),
-    ...(req.reason ? { reason: req.reason } : {}),
+    ...(req.reason ? (req.override ? { override: { reason: req.reason } } : { reason: req.reason }) : {}),
     ...(req.undoOf ? { undoOf: req.undoOf } : {}),
     ...(req.rules ? { rules: req.rules } : {}),
     edits: req.edits.map((e) => journaled(e, req.kind)),

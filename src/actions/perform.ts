@@ -138,23 +138,32 @@ export async function stepsInput(plan: ActionPlan, text?: string): Promise<{ ok:
 export async function performAction(req: ActionRequest, env: ActionEnv): Promise<ActionReport> {
   const allowed = actionsAvailability(env);
   if (!allowed.enabled) return { done: false, refused: allowed.reason };
-  const { plan } = req;
+  // its file edit is made by performModeEdit: run alone, the reload would bring back the mode the file declares
+  if (req.plan.editsFlags) return { done: false, refused: `${req.plan.action} of ${req.plan.target.profile} writes its flags first, which this does not do; nothing was changed` };
+  return withProfileLock(env, req.plan.target.profile, () => performLocked(req, env));
+}
+
+/**
+ * Runs `work` holding the profile's action lock: two actions on one profile never interleave (the
+ * second is refused, naming the first's process).
+ */
+export async function withProfileLock<T extends { done: boolean }>(env: ActionEnv, profile: string, work: () => Promise<T>): Promise<T | { done: false; refused: string }> {
   let lock: HeldLock;
   try {
-    const attempt = await tryLock(profileLockPath(env.journalPath, plan.target.profile));
+    const attempt = await tryLock(profileLockPath(env.journalPath, profile));
     if (!attempt.ok) {
       const h = attempt.holder;
       return {
         done: false,
-        refused: `another action on ${plan.target.profile} is running (aa-triage pid ${Number.isNaN(h.pid) ? 'unknown' : h.pid}${h.since ? `, since ${h.since}` : ''}); nothing was changed: wait for it and look at its result first`,
+        refused: `another action on ${profile} is running (aa-triage pid ${Number.isNaN(h.pid) ? 'unknown' : h.pid}${h.since ? `, since ${h.since}` : ''}); nothing was changed: wait for it and look at its result first`,
       };
     }
     lock = attempt.lock;
   } catch (err) {
-    return { done: false, refused: `cannot write the action journal ${env.journalPath} (its lock for ${plan.target.profile}: ${(err as Error).message}) (nothing was changed)` };
+    return { done: false, refused: `cannot write the action journal ${env.journalPath} (its lock for ${profile}: ${(err as Error).message}) (nothing was changed)` };
   }
   try {
-    return await performLocked(req, env);
+    return await work();
   } finally {
     await lock.release();
   }

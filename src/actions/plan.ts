@@ -5,6 +5,7 @@
  */
 import type { ActionKind } from '../model/action.js';
 import type { Refusal, Target } from './resolve-target.js';
+import type { FileEdit } from './rule-edit.js';
 
 /** The kernel state that proves the action took effect, for the acted-on profile. */
 export type ExpectedState = 'complain' | 'enforce' | 'loaded' | 'absent';
@@ -35,6 +36,15 @@ export interface ActionPlan {
    * as it is when the steps run, so only this profile (with its children) is loaded or removed.
    */
   input?: { file: string; profile: string };
+  /**
+   * complain or enforce written into the profile's own flags (mode-flags.ts) before the step, for
+   * what aa-complain and aa-enforce cannot do. Such a plan runs through performModeEdit, with the
+   * edits it prepared from the file (`fileEdits`), never through performAction.
+   */
+  editsFlags?: boolean;
+  /** The edits of an `editsFlags` plan, made from the file as it was read, and their diff. */
+  fileEdits?: FileEdit[];
+  diff?: string[];
 }
 
 export interface PlanOptions {
@@ -44,14 +54,21 @@ export interface PlanOptions {
    * warns beforehand and the result is judged against what was asked, never against the file.
    */
   want?: 'enforce' | 'complain';
+  /**
+   * complain or enforce by the profile's flags even when the file declares no other profile: the
+   * host lacks aa-complain or aa-enforce (apparmor-utils). With other profiles in the file it is
+   * always so.
+   */
+  editFlags?: boolean;
 }
 
 /**
- * Actions that can act on one profile of a file that declares several: each is one apparmor_parser
- * call, which loads or removes what it reads. The others edit the file (aa-complain, aa-enforce) or
- * link it into disable/, and so change every profile it declares.
+ * Actions that can act on one profile of a file that declares several: apparmor_parser loads or
+ * removes what it reads, and complain and enforce then write the profile's own flags
+ * (mode-flags.ts) rather than run aa-complain or aa-enforce, which edit every profile of the file.
+ * The others link the file into disable/, and so change every profile it declares.
  */
-export const ONE_PROFILE_ACTIONS: ReadonlySet<ActionKind> = new Set<ActionKind>(['complain-runtime', 'unload', 'reload', 'allow', 'remove-rule']);
+export const ONE_PROFILE_ACTIONS: ReadonlySet<ActionKind> = new Set<ActionKind>(['complain', 'enforce', 'complain-runtime', 'unload', 'reload', 'allow', 'remove-rule']);
 
 /** Why `action` cannot be done on the profile alone (its file declares others), and what can. */
 export function wholeFileRefusal(action: ActionKind, target: Target): Refusal | undefined {
@@ -59,9 +76,7 @@ export function wholeFileRefusal(action: ActionKind, target: Target): Refusal | 
   const { file, profile, siblings } = target;
   const those = `${siblings.join(', ')} too`;
   const instead: Partial<Record<ActionKind, string>> = {
-    complain: `aa-complain edits and reloads the whole file, and would put ${those} in complain mode; act complain --runtime puts ${profile} alone in complain mode until the next reload`,
-    enforce: `aa-enforce edits and reloads the whole file, and would change ${those}; act enforce --runtime loads ${profile} alone as the file declares it`,
-    disable: `a disable/ link keeps the whole file from loading at boot, ${those}; act unload removes ${profile} alone until the next reload`,
+    disable: `a disable/ link keeps the whole file from loading at boot, ${those}; act unload removes ${profile} alone until the next reload, and act complain puts it alone in complain mode across reboots`,
     enable: `removing the disable/ link brings back the whole file at boot, ${those}: do it by hand`,
   };
   return { code: 'multi-profile', reason: `${file} also declares ${siblings.join(', ')} (AppArmor acts on whole files): ${instead[action] ?? `${action} would change ${those}`}` };
@@ -92,7 +107,7 @@ function reloadWarning(target: Target, want: PlanOptions['want']): string | unde
   const fix =
     want === 'enforce'
       ? alone
-        ? `taking the flag out of ${target.profile}'s line in the file by hand, then act enforce --runtime, would enforce it (aa-enforce would change the file's other profiles too)`
+        ? `act enforce without --runtime (it takes complain out of ${target.profile}'s flags alone, then loads it) would enforce it`
         : `aa-enforce ${target.file} (it edits the flag out of the file and reloads; act enforce without --runtime) would enforce it`
       : alone
         ? `act complain --runtime would load it alone in complain mode`
@@ -101,7 +116,8 @@ function reloadWarning(target: Target, want: PlanOptions['want']): string | unde
 }
 
 export function buildPlan(action: ActionKind, target: Target, opts: PlanOptions = {}): ActionPlan {
-  const plan = wholeFilePlan(action, target, opts);
+  const byFlags = (action === 'complain' || action === 'enforce') && (target.siblings.length > 0 || opts.editFlags);
+  const plan = byFlags ? modeFlagPlan(action, target, opts) : wholeFilePlan(action, target, opts);
   if (!target.siblings.length) return plan;
   // never a command on a whole file that declares other profiles: performAction refuses a plan
   // without `input` for such a target, and callers ask wholeFileRefusal first
@@ -112,6 +128,29 @@ export function buildPlan(action: ActionKind, target: Target, opts: PlanOptions 
     steps: plan.steps.map((argv) => (argv[0] === 'apparmor_parser' ? [...argv.filter((a) => a !== file), '-K'] : argv)),
     input: { file, profile },
     summary: `${plan.summary} (${profile} alone: apparmor_parser reads its part of ${file} on standard input, so ${target.siblings.join(', ')} ${target.siblings.length > 1 ? 'are' : 'is'} not touched)`,
+  };
+}
+
+/** complain or enforce by the profile's own flags: the edit (made by prepareModeEdit), then a reload. */
+function modeFlagPlan(mode: 'complain' | 'enforce', target: Target, opts: PlanOptions): ActionPlan {
+  const { file, profile } = target;
+  const alsoAffected = target.fileProfiles.filter((p) => p.startsWith(`${profile}//`));
+  const headers = alsoAffected.length ? `the headers of ${profile} and of its children and hats` : `${profile}'s header`;
+  const why = target.siblings.length ? `aa-${mode} would change every profile of the file` : `aa-${mode} is not installed (apparmor-utils)`;
+  const base = { action: mode, target, alsoAffected, steps: [['apparmor_parser', '-r', file]], persists: true, editsFlags: true, expect: mode };
+  if (mode === 'complain')
+    return {
+      ...base,
+      loosening: true,
+      summary: `put ${profile} in complain mode, persistently: complain written into the flags of ${headers} in ${file}, then loaded again (${why})`,
+      consequence: `${profile} stops enforcing: its denials are logged as ALLOWED and happen. The flag is in ${file}, so it stays that way after a reload or reboot until undone (z, or act enforce). Explicit deny rules still apply.`,
+    };
+  return {
+    ...base,
+    loosening: false,
+    ...(opts.want && opts.want !== 'enforce' ? { expect: opts.want } : {}),
+    summary: `put ${profile} back in enforce mode, persistently: complain taken out of the flags of ${headers} in ${file}, then loaded again (${why})`,
+    consequence: `${profile} enforces again; its denials are blocked.`,
   };
 }
 

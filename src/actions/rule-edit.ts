@@ -10,6 +10,7 @@
  * does a profile whose every local include other profiles of the file include too. Undo removes
  * exactly the lines added, and only from a file that is still as the action left it.
  */
+import type { LineReplacement } from '../model/action.js';
 import { basenameOf } from '../model/path.js';
 import { parseProfileHeader } from '../profiles/index.js';
 import { chooseLocalInclude, localIncludesOf, type LocalIncludes } from '../profiles/local-include.js';
@@ -32,15 +33,24 @@ export interface Block {
  * before it inside the block).
  */
 export function findBlock(text: string, name: string): Block | undefined {
+  const nodes = parseSyntax(text).nodes;
+  const found = findNode(nodes, name);
+  if (!found) return undefined;
+  return { start: found.start, end: found.end, locals: localIncludesOf(nodes, found.node) };
+}
+
+/** The syntax node of the block findBlock finds (its children and hats are inside it). */
+export function findProfileNode(text: string, name: string): BlockNode | undefined {
+  return findNode(parseSyntax(text).nodes, name)?.node;
+}
+
+function findNode(nodes: SyntaxNode[], name: string): Found | undefined {
   const bools = new Map<string, boolean>();
   const vars = new Set<string>();
   // the file's own variables, as defined before each conditional; what its includes define is
   // not read here, so a condition on it may or may not hold, and its branch is looked into
   const env = definedSoFar(bools, vars, () => false);
-  const nodes = parseSyntax(text).nodes;
-  const found = findIn(nodes, name, undefined, env, bools, vars);
-  if (!found) return undefined;
-  return { start: found.start, end: found.end, locals: localIncludesOf(nodes, found.node) };
+  return findIn(nodes, name, undefined, env, bools, vars);
 }
 
 type Found = Omit<Block, 'locals'> & { node: BlockNode };
@@ -109,9 +119,11 @@ export interface FileEdit {
   created: boolean;
   before: string;
   after: string;
-  /** 0-based line where `added` was inserted. */
+  /** 0-based line where `added` was inserted (the first line replaced, for a mode flag). */
   at: number;
   added: string[];
+  /** Lines replaced in place (a profile's flags: actions/mode-flags.ts), instead of lines added. */
+  replaced?: LineReplacement[];
 }
 
 export interface Placement {

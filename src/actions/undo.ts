@@ -57,25 +57,26 @@ export function undoCandidates(entries: ActionJournalEntry[], kernel?: LoadedPro
  * refused (with why; nothing is tried), an allow to take back (its files are checked next, by
  * prepareUndoAllow), or the plan to run. `resolution` is the candidate's profile resolved now.
  */
-export type UndoStep = { kind: 'refused'; title: string; reason: string } | { kind: 'remove-rule'; entry: ActionJournalEntry; target: Target } | { kind: 'plan'; plan: ActionPlan; undoOf: string };
+export type UndoStep =
+  | { kind: 'refused'; title: string; reason: string }
+  | { kind: 'remove-rule'; entry: ActionJournalEntry; target: Target }
+  /** A complain that wrote the profile's flags: its header lines put back (mode-edit.ts prepareUndoModeEdit). */
+  | { kind: 'restore-flags'; entry: ActionJournalEntry; target: Target }
+  /** The plan to run; one that `editsFlags` is prepared first (mode-edit.ts prepareModeEdit). */
+  | { kind: 'plan'; plan: ActionPlan; undoOf: string };
 
 export function planUndo(c: UndoCandidate, resolution: Resolution, hasCommand: (name: string) => boolean): UndoStep {
   const e = c.entry;
   const t = undoTarget(e, resolution);
   if (!t.ok) return { kind: 'refused', title: 'Undo: refused', reason: t.reason };
   if (c.undo === 'remove-rule') return { kind: 'remove-rule', entry: e, target: t.target };
-  if (c.undo === 'enforce' && !hasCommand('aa-enforce')) {
-    return {
-      kind: 'refused',
-      title: 'Undo: not possible here',
-      reason: 'aa-enforce is not installed (apparmor-utils), and the complain it would undo edited the file: remove flags=(complain) from the file by hand, then apparmor_parser -r FILE.',
-    };
-  }
+  if (c.undo === 'enforce' && e.edits?.some((x) => x.replaced?.length)) return { kind: 'restore-flags', entry: e, target: t.target };
   const whole = wholeFileRefusal(c.undo, t.target);
   if (whole) return { kind: 'refused', title: 'Undo: refused', reason: `cannot undo: ${whole.reason}` };
   // an undo asks for the mode the profile had before the action, not whatever the file says now
   const want = e.modeBefore === 'enforce' || e.modeBefore === 'complain' ? e.modeBefore : undefined;
-  return { kind: 'plan', plan: buildPlan(c.undo, t.target, { want }), undoOf: e.id };
+  // without aa-enforce, complain is taken out of the flags aa-complain wrote by editing them
+  return { kind: 'plan', plan: buildPlan(c.undo, t.target, { want, editFlags: c.undo === 'enforce' && !hasCommand('aa-enforce') }), undoOf: e.id };
 }
 
 /** The target for undoing `entry`, when the profile still resolves to the file the action touched. */

@@ -10,6 +10,7 @@ import { resolve as resolvePath } from 'node:path';
 import type { CliOptions } from './args.js';
 import { safeText } from '../model/safe-text.js';
 import { performUndoAllow, prepareUndoAllow } from '../actions/allow.js';
+import { performModeEdit, prepareModeEdit, prepareUndoModeEdit } from '../actions/mode-edit.js';
 import { actionEnvFor, dryRunOrUnavailable, EXIT, reportRun, type ActDeps, type ActIo } from './act.js';
 import { planLines } from '../actions/describe.js';
 import { hasCommand } from '../actions/execute.js';
@@ -65,6 +66,11 @@ export async function runActUndo(opts: CliOptions, io: ActIo, deps: ActDeps): Pr
       ].join('\n')}\n`,
     );
     run = () => performUndoAllow(prep, env);
+  } else if (step.kind === 'restore-flags' || step.plan.editsFlags) {
+    const p = step.kind === 'restore-flags' ? await prepareUndoModeEdit(step.entry, step.target) : await prepareModeEdit(step.plan);
+    if (!p.ok) return refuse(p.reason);
+    io.out(`${planLines(p.plan).join('\n')}\n`);
+    run = () => performModeEdit(p.plan, env, { undoOf: e.id, reason: opts.act?.reason?.trim() || undefined });
   } else {
     io.out(`${planLines(step.plan).join('\n')}\n`);
     run = () => performAction({ plan: step.plan, undoOf: step.undoOf, reason: opts.act?.reason?.trim() || undefined }, env);

@@ -23,6 +23,7 @@ import { actionsAvailability, confirmationFor } from '../actions/confirm.js';
 import type { ProfileDeclarations } from '../actions/declarations.js';
 import { planLines } from '../actions/describe.js';
 import { hasCommand } from '../actions/execute.js';
+import { prepareModeEdit, performModeEdit } from '../actions/mode-edit.js';
 import { hostName, operatorName, performAction, type ActionDone, type ActionEnv } from '../actions/perform.js';
 import { loadProfileIndex } from '../profiles/load.js';
 import type { RunSettings } from './settings.js';
@@ -76,17 +77,16 @@ export function dryRunOrUnavailable(opts: CliOptions, io: ActIo, deps: ActDeps, 
   return undefined;
 }
 
-/** The action kind for a CLI verb, or why it cannot be done here. */
-export function actionForVerb(verb: string, runtime: boolean, env: NodeJS.ProcessEnv): { ok: true; action: ActionKind } | { ok: false; code: number; reason: string } {
-  const needs = (tool: string, action: ActionKind, alt: string) =>
-    hasCommand(tool, env)
-      ? { ok: true as const, action }
-      : { ok: false as const, code: EXIT.refused, reason: `${tool} not found (apparmor-utils is not installed); --runtime uses ${alt} instead, until the next reload` };
+/**
+ * The action kind for a CLI verb, or why it cannot be done here. A persistent complain or enforce
+ * without aa-complain or aa-enforce (apparmor-utils) writes the profile's flags itself (`editFlags`).
+ */
+export function actionForVerb(verb: string, runtime: boolean, env: NodeJS.ProcessEnv): { ok: true; action: ActionKind; editFlags?: boolean } | { ok: false; code: number; reason: string } {
   switch (verb) {
     case 'complain':
-      return runtime ? { ok: true, action: 'complain-runtime' } : needs('aa-complain', 'complain', 'apparmor_parser -r -C FILE');
+      return runtime ? { ok: true, action: 'complain-runtime' } : { ok: true, action: 'complain', editFlags: !hasCommand('aa-complain', env) };
     case 'enforce':
-      return runtime ? { ok: true, action: 'reload' } : needs('aa-enforce', 'enforce', 'apparmor_parser -r FILE');
+      return runtime ? { ok: true, action: 'reload' } : { ok: true, action: 'enforce', editFlags: !hasCommand('aa-enforce', env) };
     case 'unload':
     case 'disable':
     case 'enable':
@@ -117,7 +117,12 @@ export async function runAct(opts: CliOptions, io: ActIo, deps: ActDeps): Promis
   if (!resolution.ok) return refuse(resolution.refusal.reason);
   const whole = wholeFileRefusal(kind.action, resolution.target);
   if (whole) return refuse(whole.reason);
-  const plan = buildPlan(kind.action, resolution.target, act.verb === 'enforce' ? { want: 'enforce' } : {});
+  let plan = buildPlan(kind.action, resolution.target, { ...(act.verb === 'enforce' ? { want: 'enforce' } : {}), editFlags: kind.editFlags });
+  if (plan.editsFlags) {
+    const prepared = await prepareModeEdit(plan);
+    if (!prepared.ok) return refuse(prepared.reason);
+    plan = prepared.plan;
+  }
   io.out(`${planLines(plan).join('\n')}\n`);
 
   const stop = dryRunOrUnavailable(opts, io, deps, refuse);
@@ -142,7 +147,7 @@ export async function runAct(opts: CliOptions, io: ActIo, deps: ActDeps): Promis
   }
 
   const env = actionEnvFor(deps);
-  const report = await performAction({ plan, reason }, env);
+  const report = plan.editsFlags ? await performModeEdit(plan, env, { reason }) : await performAction({ plan, reason }, env);
   if (!report.done) return refuse(report.refused);
   return reportRun(report, env.journalPath, io);
 }

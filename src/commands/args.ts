@@ -224,7 +224,7 @@ Profiles and actions:
       --dry-run            act: print the exact command and change nothing
   -y, --yes                act: do not ask
       --reason TEXT        act: why (recorded in the journal; required to override a likely attack)
-      --runtime            act complain: apparmor_parser -r -C (until the next reload) instead of aa-complain
+      --runtime            act complain: apparmor_parser -r -C (until the next reload), the file not edited
       --rule RULE          act allow: the rule to add (checked with apparmor_parser first); repeatable
 
 Output:

@@ -72,7 +72,8 @@ const SUGGESTABLE_ABSTRACTIONS = [
   'abstractions/p11-kit',
 ];
 
-const MODE_FLAGS = new Set(['complain', 'kill', 'unconfined', 'prompt', 'default_allow', 'enforce']);
+/** The flags that set a profile's mode (the rest, `attach_disconnected` and the like, change what it mediates). */
+export const MODE_FLAGS: ReadonlySet<string> = new Set(['complain', 'kill', 'unconfined', 'prompt', 'default_allow', 'enforce']);
 
 type FileRole = 'profile' | 'support' | 'ignored';
 
@@ -105,17 +106,28 @@ function roleAndKey(path: string, roots: string[]): { role: FileRole; key: strin
   return { role: 'profile', key: rel };
 }
 
+/**
+ * Where a header's flags are written: `flags=(a, b)`, `flags=a`, or the bare `(a, b)` form the
+ * grammar also accepts; `xattrs=(...)` is not flags. `at`, `length`: the span in `header`.
+ */
+export function findHeaderFlags(header: string): { at: number; length: number; flags: string[] } | undefined {
+  // xattrs' parentheses blanked, so the positions stay the header's own
+  const masked = header.replace(/\bxattrs\s*=\s*\([^)]*\)/, (x) => ' '.repeat(x.length));
+  const m = /\bflags\s*=\s*(?:\(([^)]*)\)|([^\s(){]+))|(?<=\s)\(([^)]*)\)/.exec(masked);
+  if (!m) return undefined;
+  return { at: m.index, length: m[0].length, flags: (m[1] ?? m[2] ?? m[3]).split(/[\s,]+/).filter(Boolean) };
+}
+
 function parseFlags(header: string): { rest: string; flags: string[] } {
-  // `flags=(a, b)`, `flags=a`, or the bare `(a, b)` form the grammar also accepts
-  const m = /\bflags\s*=\s*(?:\(([^)]*)\)|([^\s(){]+))|(?<=\s)\(([^)]*)\)/.exec(header);
-  if (!m) return { rest: header, flags: [] };
-  const flags = (m[1] ?? m[2] ?? m[3]).split(/[\s,]+/).filter(Boolean);
-  return { rest: header.slice(0, m.index) + header.slice(m.index + m[0].length), flags };
+  const f = findHeaderFlags(header);
+  if (!f) return { rest: header, flags: [] };
+  return { rest: header.slice(0, f.at) + header.slice(f.at + f.length), flags: f.flags };
 }
 
 /** A block header that declares a profile or hat: its name, attachment and flags. */
 export function parseProfileHeader(header: string): { name: string; attachment?: string; flags: string[]; hat: boolean } | undefined {
-  const { rest, flags } = parseFlags(header.replace(/\bxattrs\s*=\s*\([^)]*\)/, ''));
+  const { rest: withXattrs, flags } = parseFlags(header);
+  const rest = withXattrs.replace(/\bxattrs\s*=\s*\([^)]*\)/, '');
   const t = tokenize(rest);
   const q = takeQualifiers(t); // `audit profile x {` is legal
   void q;

@@ -12,7 +12,7 @@
  * Operator actions join the incident whose record triggered them and keep it open, so what the
  * profile did after the operator's change is told in the same incident.
  */
-import type { ActionJournalEntry } from '../model/action.js';
+import { replacedLines, type ActionJournalEntry } from '../model/action.js';
 import type { AppArmorRecord, LossNotice, SourceRef } from '../model/record.js';
 import { pidIsPeer, recordProfile } from '../model/record.js';
 import { IncidentState, pidKey, rootProfile } from './incident-state.js';
@@ -478,6 +478,8 @@ export class TimelineBuilder {
     if (e.modeAfter !== undefined) a.modeAfter = e.modeAfter;
     if (Array.isArray(e.argv) && e.argv.length) a.argv = e.argv.map((x) => [...x]);
     if (typeof e.input === 'string') a.input = e.input;
+    const replaced = replacedLines(e);
+    if (replaced.length) a.replaced = replaced;
     if (e.trigger) {
       a.trigger = {};
       if (e.trigger.auditId !== undefined) a.trigger.auditId = e.trigger.auditId;

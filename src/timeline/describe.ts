@@ -4,6 +4,7 @@
  * string that came from a log or the action journal: the fixed words are ours, the rest is
  * attacker-controlled and never reaches the output unescaped.
  */
+import { replacedText } from '../model/action.js';
 import type { SourceRef } from '../model/record.js';
 import type { Incident, KeyRecord, ProfileChange, TimelineAction, TimelineSummary, TimelineVerdict } from './model.js';
 
@@ -63,6 +64,7 @@ export function actionIntentText(a: TimelineAction, esc: Esc): string {
   let s = `operator ${esc(a.operator ?? '?')}: ${esc(a.action)} ${esc(a.profile)}`;
   if (a.dryRun) s += ' (dry run: nothing changed)';
   if (a.undoOf !== undefined) s += `, undoing action ${esc(a.undoOf)}`;
+  if (a.replaced?.length) s += ` — ${replacedText(a.replaced, esc)}`;
   if (a.argv.length) s += ` — ran ${commandText(a.argv, esc)}`;
   if (a.input !== undefined) s += ` (reading ${esc(a.input)} on its standard input)`;
   if (a.reason !== undefined) s += ` — reason: ${esc(a.reason)}`;

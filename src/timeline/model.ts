@@ -6,7 +6,7 @@
  *
  * Every string that came from a log is raw here: renderers make it safe for their medium.
  */
-import type { ActionKind } from '../model/action.js';
+import type { ActionKind, ReplacedLine } from '../model/action.js';
 import type { SourceRef } from '../model/record.js';
 import type { GroupVerdict } from '../model/verdict.js';
 import type { RateSeries } from '../model/rate-history.js';
@@ -96,6 +96,8 @@ export interface TimelineAction {
   argv: string[][];
   /** What apparmor_parser read on standard input: one profile's lines of a file that declares several. */
   input?: string;
+  /** Lines the action replaced in the profile file before its command (complain or enforce written into the flags). */
+  replaced?: ReplacedLine[];
   intentTime?: number;
   resultTime?: number;
   /** The record that led to the action, as the journal names it. */

@@ -2,7 +2,7 @@
  * Derives what each screen lists from the store's snapshot and the UI state: filtering, sorting,
  * the timeline's interleaving, the action log's commands, list windowing. Pure.
  */
-import type { ActionJournalEntry } from '../model/action.js';
+import { replacedLines, type ActionJournalEntry, type ReplacedLine } from '../model/action.js';
 import type { AppArmorRecord } from '../model/record.js';
 import { isDenial, recordProfile, recordTarget } from '../model/record.js';
 import { VERDICT_RANK } from '../model/verdict.js';
@@ -158,6 +158,8 @@ export interface CommandRow {
   reason?: string;
   /** What apparmor_parser read on standard input (one profile of a file that declares several). */
   input?: string;
+  /** Lines the action replaced in the profile file before this command (its flags), on the command that loads it. */
+  replaced?: ReplacedLine[];
 }
 
 /** Every command aa-triage ran, from the journal: one row per argv of each action. */
@@ -184,6 +186,7 @@ export function commandRows(actions: ActionJournalEntry[], filter: Filter | unde
         error: res?.error,
         reason: e.reason ?? e.override?.reason,
         ...(e.input && argv[0] === 'apparmor_parser' ? { input: e.input } : {}),
+        ...(i === 0 && replacedLines(e).length ? { replaced: replacedLines(e) } : {}),
       };
       if (matches(filter, row.action, row.profile, row.operator, row.outcome, ...argv)) rows.push(row);
     });

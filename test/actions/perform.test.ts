@@ -34,9 +34,13 @@ async function act(action: ActionKind, name = '/usr/sbin/nginx', over: Parameter
 describe('one profile of a file that declares several', () => {
   it('a command on the whole file is refused whoever built the plan; a file that changed so its part cannot be cut out is refused; nothing runs', async () => {
     const alpha = await target('alpha');
-    const whole = await performAction({ plan: buildPlan('complain', alpha), reason: 'x' }, host.actionEnv());
+    const whole = await performAction({ plan: buildPlan('disable', alpha), reason: 'x' }, host.actionEnv());
     assert.ok(!whole.done);
-    assert.match(whole.refused, /aa-complain edits and reloads the whole file.*nothing was changed/);
+    assert.match(whole.refused, /a disable\/ link keeps the whole file from loading at boot, beta too.*nothing was changed/);
+    // a complain that writes the profile's flags runs only with its edit (performModeEdit)
+    const flags = await performAction({ plan: buildPlan('complain', alpha), reason: 'x' }, host.actionEnv());
+    assert.ok(!flags.done);
+    assert.match(flags.refused, /complain of alpha writes its flags first, which this does not do; nothing was changed/);
     writeFileSync(join(host.profilesDir, 'multi'), `include <abstractions/base>\n${readFileSync(join(host.profilesDir, 'multi'), 'utf8')}`);
     const cut = await performAction({ plan: buildPlan('unload', alpha), reason: 'x' }, host.actionEnv());
     assert.ok(!cut.done);

@@ -149,7 +149,18 @@ describe('kernel state and verification', () => {
     const unread = judge(plan, { ok: false, error: 'no' }, read('alpha (complain)\nbeta (enforce)\n'), [ok]);
     assert.match(unread.message, /whether beta, beta\/\/hat changed is not known/);
     // the whole-file actions are not for it: a plan that names the file is never given input
-    assert.equal(buildPlan('complain', alpha).input, undefined);
+    assert.equal(buildPlan('disable', alpha).input, undefined);
+    // complain and enforce write its own flags, then load it alone
+    for (const mode of ['complain', 'enforce'] as const) {
+      const p = buildPlan(mode, alpha);
+      assert.equal(p.editsFlags, true, mode);
+      assert.equal(p.persists, true);
+      assert.deepEqual(p.steps, [['apparmor_parser', '-r', '-K']]);
+      assert.deepEqual(p.input, { file: '/etc/apparmor.d/multi', profile: 'alpha' });
+    }
+    // and so does a file of one profile when apparmor-utils is missing; with it, aa-complain
+    assert.deepEqual(buildPlan('complain', target, { editFlags: true }).steps, [['apparmor_parser', '-r', target.file]]);
+    assert.deepEqual(buildPlan('complain', target).steps, [['aa-complain', target.file]]);
     assert.match(wholeFileRefusal('disable', alpha)!.reason, /act unload removes alpha alone/);
     assert.equal(wholeFileRefusal('unload', alpha), undefined);
     assert.equal(wholeFileRefusal('disable', target), undefined);

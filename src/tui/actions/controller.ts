@@ -1,10 +1,12 @@
 /**
  * Carries out what the dialogs decide: resolves the selected profile, opens the right dialog, runs
- * the confirmed plan through performAction (journal, execa, verification), and watches the record
+ * the confirmed plan through performAction (journal, execa, verification), or performModeEdit for
+ * one that writes the profile's flags, and watches the record
  * stream for the kernel's STATUS record of the change. Holds the dialog state outside React; the
  * view subscribes to it. I/O lives in the injected dependencies so tests run it on temp trees.
  */
 import { actionsAvailability } from '../../actions/confirm.js';
+import { performModeEdit, prepareModeEdit, prepareUndoModeEdit } from '../../actions/mode-edit.js';
 import { performAction, type ActionEnv } from '../../actions/perform.js';
 import { buildPlan, wholeFileRefusal, type ActionPlan } from '../../actions/plan.js';
 import type { Resolution } from '../../actions/resolve-target.js';
@@ -151,7 +153,7 @@ export class ActionController {
       return;
     }
     // a file that declares other profiles: only what loads or removes this one alone (plan.ts)
-    const whole = verb === 'complain' ? undefined : wholeFileRefusal(verb, r.target);
+    const whole = wholeFileRefusal(verb, r.target);
     if (whole) {
       this.set({ kind: 'message', title: `${verb}: refused`, lines: [whole.reason, 'Nothing was tried.'] });
       return;
@@ -169,35 +171,29 @@ export class ActionController {
     // asked of the selected group only: a profile chosen from the profiles table brings no evidence of its own
     const unproven = writtenByProgramsOnly(subject.group);
     if (verb === 'complain') {
-      const persistent = buildPlan('complain', r.target);
       const runtime = buildPlan('complain-runtime', r.target);
-      const alone = wholeFileRefusal('complain', r.target);
-      if (alone)
+      // aa-complain where it can do it; else complain written into the profile's own flags (mode-edit.ts)
+      const persistent = buildPlan('complain', r.target, { editFlags: !this.deps.hasCommand('aa-complain') });
+      const prepared = persistent.editsFlags ? await prepareModeEdit(persistent) : { ok: true as const, plan: persistent };
+      if (token !== this.token) return;
+      if (!prepared.ok) {
         this.set(
           openConfirm({
             plan: runtime,
-            note: [
-              `${r.target.file} also declares ${r.target.siblings.join(', ')}: aa-complain would put ${r.target.siblings.length > 1 ? 'them' : 'it'} in complain mode too, so only the runtime change, which loads ${r.target.profile} alone, is offered.`,
-              attackNote,
-            ]
-              .filter(Boolean)
-              .join(' '),
+            note: [`A persistent complain is not offered: ${prepared.reason}.`, attackNote].filter(Boolean).join(' '),
             verdict,
             unproven,
             trigger,
           }),
         );
-      else if (this.deps.hasCommand('aa-complain')) this.set(openConfirm({ plan: persistent, alternative: runtime, note: attackNote, verdict, unproven, trigger }));
-      else
-        this.set(
-          openConfirm({
-            plan: runtime,
-            note: ['aa-complain is not installed (apparmor-utils): only the runtime change is possible.', attackNote].filter(Boolean).join(' '),
-            verdict,
-            unproven,
-            trigger,
-          }),
-        );
+        return;
+      }
+      const why = persistent.editsFlags
+        ? r.target.siblings.length
+          ? `${r.target.file} also declares ${r.target.siblings.join(', ')}: aa-complain would change ${r.target.siblings.length > 1 ? 'them' : 'it'} too, so the persistent complain writes ${r.target.profile}'s own flags.`
+          : "aa-complain is not installed (apparmor-utils): the persistent complain writes the profile's flags itself."
+        : undefined;
+      this.set(openConfirm({ plan: prepared.plan, alternative: runtime, note: [why, attackNote].filter(Boolean).join(' ') || undefined, verdict, unproven, trigger }));
       return;
     }
     this.set(openConfirm({ plan: buildPlan(verb, r.target), note: attackNote, verdict, unproven, trigger }));
@@ -225,6 +221,13 @@ export class ActionController {
       return;
     }
     if (step.kind === 'remove-rule') return this.allow.reviewUndo(step.entry, step.target, token);
+    if (step.kind === 'restore-flags' || step.plan.editsFlags) {
+      const p = step.kind === 'restore-flags' ? await prepareUndoModeEdit(step.entry, step.target) : await prepareModeEdit(step.plan);
+      if (token !== this.token) return;
+      if (!p.ok) this.set({ kind: 'message', title: 'Undo: refused', lines: [p.reason] });
+      else this.set(openConfirm({ plan: p.plan, undoOf: e.id }));
+      return;
+    }
     this.set(openConfirm({ plan: step.plan, undoOf: step.undoOf }));
   }
 
@@ -234,7 +237,8 @@ export class ActionController {
     // The STATUS record can arrive before the command returns: watch from the start.
     this.watching = c.plan;
     this.status = undefined;
-    const report = await performAction({ plan: c.plan, trigger: c.trigger, reason, override: c.req.override, undoOf: c.undoOf }, this.deps.env);
+    const req = { trigger: c.trigger, reason, override: c.req.override, undoOf: c.undoOf };
+    const report = c.plan.editsFlags ? await performModeEdit(c.plan, this.deps.env, req) : await performAction({ plan: c.plan, ...req }, this.deps.env);
     this.deps.onJournal?.();
     if (token !== this.token) return;
     if (!report.done) {

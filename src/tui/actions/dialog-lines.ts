@@ -65,6 +65,10 @@ function planFacts(plan: ActionPlan, width: number, t: Theme): Line[] {
       width,
     ))
       lines.push([seg(l)]);
+  if (plan.diff?.length) {
+    lines.push([seg(' Will write:', { bold: true })]);
+    for (const d of plan.diff) lines.push([seg(`   ${safe(d)}`, d.startsWith('+') && !d.startsWith('+++') ? { color: t.accent } : {})]);
+  }
   lines.push([seg(' Will run:', { bold: true })]);
   for (const argv of plan.steps) lines.push([seg(`   $ ${safe(stepLine(plan, argv))}`, { color: t.accent })]);
   lines.push([seg(' Persists: ', { bold: true }), seg(plan.persists ? 'yes: survives a reload and a reboot' : 'no: only until the profile is next loaded')]);

@@ -7,6 +7,7 @@ import { cell, clockTime, wrapRows } from '../format.js';
 import type { Theme } from '../theme.js';
 import type { CommandRow } from '../view-model.js';
 import { safeCell } from '../../model/safe-text.js';
+import { replacedText } from '../../model/action.js';
 import { Lines, seg, titleLine, type Line } from './lines.js';
 
 export interface ActionLogProps {
@@ -61,6 +62,13 @@ export function actionLogLines(p: ActionLogProps): Line[] {
       [seg(` ${chosen.id} ${chosen.action} ${safe(chosen.profile)} by ${safe(chosen.operator)}: ${exitText(chosen)}${chosen.outcome ? `, ${chosen.outcome}` : ''}`, { bold: true })],
     );
     for (const row of wrapRows(safeCell(`$ ${chosen.argv.join(' ')}`, 3 * p.width), Math.max(10, p.width - 3), 3)) full.push([seg(`   ${row}`)]);
+    if (chosen.replaced)
+      for (const row of wrapRows(
+        replacedText(chosen.replaced, (x) => safeCell(x, p.width)),
+        Math.max(10, p.width - 3),
+        3,
+      ))
+        full.push([seg(`   ${row}`)]);
     if (chosen.input) for (const row of wrapRows(safeCell(`read on standard input: ${chosen.input}`, 3 * p.width), Math.max(10, p.width - 3), 2)) full.push([seg(`   ${row}`)]);
     if (chosen.reason) full.push([seg(`   reason: ${safeCell(chosen.reason, Math.max(10, p.width - 12))}`)]);
     if (chosen.error) full.push([seg(`   error: ${safe(chosen.error)}`, { color: t.bad })]);

@@ -188,8 +188,32 @@ act 0 "unload of one profile of two" -- unload demo-pair-b --yes --reason "kerne
 pair_check "unload of one profile of two" enforce absent
 act 0 "undo of that unload" -- undo --yes
 pair_check "undo of that unload" enforce enforce
-act 3 "complain (aa-complain) of one profile of two is refused" -- complain demo-pair-a --yes --reason "kernel suite"
-pair_check "refused complain of one profile of two" enforce enforce
+# a persistent complain of one of the two: complain written into its own header alone (aa-complain
+# would write every header of the file), the profile loaded alone; a reload of the whole file keeps
+# it; the undo puts the line back
+PAIRF=$PROFILE_DIR/usr.local.bin.demo-pair
+cp "$PAIRF" "$A/pair.orig"
+act 0 "persistent complain of one profile of two (its own flags)" -- complain demo-pair-a --yes --reason "kernel suite"
+pair_check "persistent complain of one profile of two" complain enforce
+if grep -qx 'profile demo-pair-a /usr/local/bin/demo-pair-a flags=(complain) {' "$PAIRF" && grep -qx 'profile demo-pair-b /usr/local/bin/demo-pair-b {' "$PAIRF"; then tap_ok "act persistent complain of one profile of two: only its header says complain"
+else tap_fail "act persistent complain of one profile of two: only its header says complain" "$(grep -n '^profile' "$PAIRF")"; fi
+if grep -q 'verified: demo-pair-a now complain (demo-pair-b untouched)' "$A/act.out"; then tap_ok "act persistent complain of one profile of two: verified, the other untouched"
+else tap_fail "act persistent complain of one profile of two: verified, the other untouched" "$(tail -3 "$A/act.out")"; fi
+apparmor_parser -r "$PAIRF"
+pair_check "a reload of the whole file after that complain" complain enforce
+act 0 "undo of that complain" -- undo --yes
+pair_check "undo of that complain" enforce enforce
+if cmp -s "$PAIRF" "$A/pair.orig"; then tap_ok "act undo of that complain: the file is as it was"; else tap_fail "act undo of that complain: the file is as it was" "$(diff "$A/pair.orig" "$PAIRF")"; fi
+# without apparmor-utils (no aa-complain, aa-enforce on PATH) a one-profile file gets the same: its flags written
+mkdir -p /tmp/parser-only && ln -sf "$(command -v apparmor_parser)" /tmp/parser-only/apparmor_parser
+cp "$SVCF" "$A/svc-before-flags"
+PATH="/tmp/parser-only:$(dirname "$(command -v node)"):/usr/bin:/bin" act 0 "complain without apparmor-utils (flags written)" -- complain demo-svc --yes --reason "kernel suite"
+state_check "complain without apparmor-utils" complain 2
+if grep -q 'aa-complain is not installed' "$A/act.out" && grep -q '^profile demo-svc [^{]*flags=(complain' "$SVCF"; then tap_ok "act complain without apparmor-utils: the profile's header says complain"
+else tap_fail "act complain without apparmor-utils: the profile's header says complain" "$(grep -n 'profile demo-svc' "$SVCF"; tail -3 "$A/act.out")"; fi
+PATH="/tmp/parser-only:$(dirname "$(command -v node)"):/usr/bin:/bin" act 0 "undo of that complain without apparmor-utils" -- undo --yes
+state_check "undo of the complain without apparmor-utils" enforce 2
+if cmp -s "$SVCF" "$A/svc-before-flags"; then tap_ok "act undo without apparmor-utils: the file is as it was"; else tap_fail "act undo without apparmor-utils: the file is as it was" "$(diff "$A/svc-before-flags" "$SVCF")"; fi
 ACTJ=$PAIRJ
 apparmor_parser -R "$PROFILE_DIR/usr.local.bin.demo-pair"; rm -f "$PROFILE_DIR/usr.local.bin.demo-pair"
 act 0 "--dry-run" -- unload demo-svc --dry-run --yes --reason "kernel suite"

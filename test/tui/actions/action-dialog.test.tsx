@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import React from 'react';
@@ -12,7 +12,7 @@ import { ActionDialog, fitLines } from '../../../src/tui/actions/action-dialog.j
 import { ActionController, type ActionSubject } from '../../../src/tui/actions/controller.js';
 import { MONO_THEME } from '../../../src/tui/theme.js';
 import { attackAmong } from '../../../src/tui/actions/wire.js';
-import { makeHost, type Host } from '../../actions/helpers.js';
+import { makeHost, MULTI, type Host } from '../../actions/helpers.js';
 
 const ENTER = '\r';
 const TAB = '\t';
@@ -99,14 +99,19 @@ describe('action dialogs', () => {
     ui.unmount();
   });
 
-  it('runtime complain: Cancel has the focus, Enter cancels and nothing runs', async () => {
+  it('without apparmor-utils the persistent complain writes the flags (shown); r gives the runtime one; Cancel has the focus, Enter cancels and nothing runs', async () => {
     const ctl = controller({ utils: false });
     const ui = mount(ctl);
     await ctl.open('complain', subject('missing-rule'));
-    const f = await waitFor(ui.lastFrame, 'Complain mode (until the next reload)');
+    let f = await waitFor(ui.lastFrame, 'Complain mode (persistent)');
+    assert.match(f, /aa-complain is not installed \(apparmor-utils\): the persistent complain writes the profile's flags itself/);
+    assert.match(f, /Will write:/);
+    assert.match(f, /\+\/usr\/sbin\/nginx flags=\(complain,attach_disconnected\) \{/);
+    assert.match(f, /\$ apparmor_parser -r \S*usr\.sbin\.nginx/);
+    await press(ui.stdin, 'r');
+    f = await waitFor(ui.lastFrame, 'Complain mode (until the next reload)');
     assert.match(f, /\$ apparmor_parser -r -C /);
     assert.match(f, /Persists: no/);
-    assert.match(f, /aa-complain is not installed/);
     assert.match(f, /\[> Cancel <\]/);
     await press(ui.stdin, ENTER);
     await waitFor(ui.lastFrame, /^$/);
@@ -195,19 +200,42 @@ describe('action dialogs', () => {
     ui.unmount();
   });
 
-  it('one profile of a file that declares several: complain offers only the runtime change, loaded alone; disable is refused', async () => {
+  it('one profile of a file that declares several: complain writes its own flags and loads it alone (or, with r, only loads it), z puts the line back; disable is refused', async () => {
     const ctl = controller();
     const ui = mount(ctl);
+    const multi = join(host.profilesDir, 'multi');
     await ctl.open('complain', { profile: 'alpha' });
-    let f = await waitFor(ui.lastFrame, 'Complain mode (until the next reload)');
+    let f = await waitFor(ui.lastFrame, 'Complain mode (persistent)');
     assert.match(f, /The file also declares beta: only alpha is loaded or removed, it is not touched/);
-    assert.match(f, /aa-complain would put it in complain mode too,\s+so only the runtime change, which loads alpha alone/);
+    assert.match(f, /aa-complain would change it too, so the\s+persistent complain writes alpha's own flags/);
+    assert.match(f, /\+profile alpha \/usr\/bin\/alpha flags=\(complain\) \{/);
+    assert.match(f, /apparmor_parser -r -K < \(alpha's part of/);
+    await press(ui.stdin, 'r');
+    f = await waitFor(ui.lastFrame, 'Complain mode (until the next reload)');
     assert.match(f, /apparmor_parser -r -C -K < \(alpha's part of/);
-    assert.doesNotMatch(f, / r: make it persistent/);
     await press(ui.stdin, RIGHT, ENTER);
     f = await waitFor(ui.lastFrame, /OK verified: alpha now complain \(beta untouched\)/);
     assert.match(host.loaded(), /^beta \(enforce\)$/m);
+    assert.equal(readFileSync(multi, 'utf8'), MULTI, 'the runtime change writes nothing');
     await press(ui.stdin, ESC);
+    host.setLoaded('alpha (enforce)\nbeta (enforce)\n');
+
+    await ctl.open('complain', { profile: 'alpha' });
+    await waitFor(ui.lastFrame, 'Complain mode (persistent)');
+    await press(ui.stdin, RIGHT, ENTER);
+    await waitFor(ui.lastFrame, /OK verified: alpha now complain \(beta untouched\)/);
+    assert.equal(readFileSync(multi, 'utf8'), MULTI.replace('profile alpha /usr/bin/alpha {', 'profile alpha /usr/bin/alpha flags=(complain) {'));
+    await press(ui.stdin, ESC);
+    await ctl.open('undo', {});
+    await waitFor(ui.lastFrame, 'Undo an action (newest first)');
+    await press(ui.stdin, ENTER);
+    f = await waitFor(ui.lastFrame, /Undo: enforce: alpha/);
+    assert.match(f, /-profile alpha \/usr\/bin\/alpha flags=\(complain\) \{/);
+    await press(ui.stdin, RIGHT, ENTER);
+    await waitFor(ui.lastFrame, /OK verified: alpha now enforce \(beta untouched\)/);
+    assert.equal(readFileSync(multi, 'utf8'), MULTI);
+    await press(ui.stdin, ESC);
+
     await ctl.open('disable', { profile: 'alpha' });
     f = await waitFor(ui.lastFrame, /disable: refused/);
     assert.match(f, /act unload removes alpha alone/);
