@@ -13,8 +13,8 @@ import { figures, rate, scoreWithoutProfiles, scoreWithProfiles, type Figures } 
 /** Reached on the corpus as committed; the issue's targets are <= 2 %, <= 20 %, >= 75 %, 100 %, >= 90 % (the false alarms,
  * 21 of 1,004 in all and 8 of 211 in the held-out threads, are above the first: see docs/classification.md). */
 const PINNED = {
-  all: { benignAttack: 0.021, benignUnclear: 0.075, benignMissing: 0.901, rulesMinimal: 1, unparsed: 3 },
-  heldOut: { benignAttack: 0.038, benignUnclear: 0.154, benignMissing: 0.8, rulesMinimal: 1, unparsed: 2 },
+  all: { benignAttack: 0.022, benignUnclear: 0.074, benignMissing: 0.902, rulesMinimal: 1, unparsed: 3 },
+  heldOut: { benignAttack: 0.038, benignUnclear: 0.15, benignMissing: 0.803, rulesMinimal: 1, unparsed: 2 },
 };
 
 const corpus = loadCorpus();
