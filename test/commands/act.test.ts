@@ -16,6 +16,15 @@ beforeEach(() => {
 });
 afterEach(() => host.cleanup());
 
+/** The host's environment with the fake apparmor_parser alone on PATH: no aa-complain, no aa-enforce. */
+function withoutApparmorUtils(): NodeJS.ProcessEnv {
+  const dir = join(host.dir, 'parser-only');
+  mkdirSync(dir);
+  const fake = join(process.cwd(), 'test/fixtures/actions/fake-aa.mjs');
+  writeFileSync(join(dir, 'apparmor_parser'), `#!/bin/sh\nexec "$FAKE_AA_NODE" '${fake}' apparmor_parser "$@"\n`, { mode: 0o755 });
+  return { ...host.env, PATH: `${dir}:/usr/bin:/bin` };
+}
+
 async function run(args: string[], opts: { isRoot?: boolean; env?: NodeJS.ProcessEnv; answers?: string[] } = {}) {
   return actOn(host, args, opts);
 }
@@ -160,10 +169,7 @@ describe('aa-triage act', () => {
   });
 
   it('complain without apparmor-utils writes the flags itself and loads the file; --runtime uses apparmor_parser -r -C; undo puts the header back', async () => {
-    const parserOnly = { ...host.env, PATH: `${join(host.dir, 'parser-only')}:/usr/bin:/bin` };
-    mkdirSync(join(host.dir, 'parser-only'));
-    const fake = join(process.cwd(), 'test/fixtures/actions/fake-aa.mjs');
-    writeFileSync(join(host.dir, 'parser-only', 'apparmor_parser'), `#!/bin/sh\nexec "$FAKE_AA_NODE" '${fake}' apparmor_parser "$@"\n`, { mode: 0o755 });
+    const parserOnly = withoutApparmorUtils();
     const file = join(host.profilesDir, 'usr.sbin.nginx');
     const rt = await run(['complain', '/usr/sbin/nginx', '--yes', '--reason', 'x', '--runtime'], { env: parserOnly });
     assert.equal(rt.code, EXIT.ok, rt.err);
@@ -195,10 +201,7 @@ describe('aa-triage act', () => {
   });
 
   it('a complain that wrote the flags is not undone over a header changed since; act enforce takes complain out of the flags as they are', async () => {
-    const parserOnly = { ...host.env, PATH: `${join(host.dir, 'parser-only')}:/usr/bin:/bin` };
-    mkdirSync(join(host.dir, 'parser-only'));
-    const fake = join(process.cwd(), 'test/fixtures/actions/fake-aa.mjs');
-    writeFileSync(join(host.dir, 'parser-only', 'apparmor_parser'), `#!/bin/sh\nexec "$FAKE_AA_NODE" '${fake}' apparmor_parser "$@"\n`, { mode: 0o755 });
+    const parserOnly = withoutApparmorUtils();
     const file = join(host.profilesDir, 'usr.sbin.nginx');
     assert.equal((await run(['complain', '/usr/sbin/nginx', '--yes', '--reason', 'x'], { env: parserOnly })).code, EXIT.ok);
     writeFileSync(file, readFileSync(file, 'utf8').replace('complain,attach_disconnected', 'complain,attach_disconnected,mediate_deleted'));
