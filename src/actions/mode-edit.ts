@@ -13,6 +13,7 @@ import { performEdits, readOrNull, type EditOutcome } from './file-edits.js';
 import { setModeFlag } from './mode-flags.js';
 import type { ActionEnv } from './perform.js';
 import { buildPlan, type ActionPlan } from './plan.js';
+import type { UndoStep } from './undo.js';
 import type { Target } from './resolve-target.js';
 import { lineDiff, type FileEdit } from './rule-edit.js';
 
@@ -77,4 +78,11 @@ export async function prepareUndoModeEdit(entry: ActionJournalEntry, target: Tar
   const plan = buildPlan('enforce', target, { editFlags: true, want });
   plan.summary = `put back the header line${restored.length > 1 ? 's' : ''} of ${target.profile} the complain replaced in ${target.file}, then load it again`;
   return { ok: true, plan: withEdits(plan, now, lines.join('\n'), restored) };
+}
+
+/** The undo step that edits flags (one that restores them, or a plan that `editsFlags`), prepared; undefined for any other. */
+export async function prepareFlagsUndo(step: UndoStep): Promise<ModeEditPrepared | undefined> {
+  if (step.kind === 'restore-flags') return prepareUndoModeEdit(step.entry, step.target);
+  if (step.kind === 'plan' && step.plan.editsFlags) return prepareModeEdit(step.plan);
+  return undefined;
 }

@@ -131,12 +131,17 @@ export function buildPlan(action: ActionKind, target: Target, opts: PlanOptions 
   };
 }
 
+/** Why a persistent complain or enforce of `target` writes its flags rather than run aa-complain or aa-enforce. */
+export function whyByFlags(mode: 'complain' | 'enforce', target: Target): string {
+  return target.siblings.length ? `aa-${mode} would change ${target.siblings.join(', ')} too` : `aa-${mode} is not installed (apparmor-utils)`;
+}
+
 /** complain or enforce by the profile's own flags: the edit (made by prepareModeEdit), then a reload. */
 function modeFlagPlan(mode: 'complain' | 'enforce', target: Target, opts: PlanOptions): ActionPlan {
   const { file, profile } = target;
   const alsoAffected = target.fileProfiles.filter((p) => p.startsWith(`${profile}//`));
   const headers = alsoAffected.length ? `the headers of ${profile} and of its children and hats` : `${profile}'s header`;
-  const why = target.siblings.length ? `aa-${mode} would change every profile of the file` : `aa-${mode} is not installed (apparmor-utils)`;
+  const why = whyByFlags(mode, target);
   const base = { action: mode, target, alsoAffected, steps: [['apparmor_parser', '-r', file]], persists: true, editsFlags: true, expect: mode };
   if (mode === 'complain')
     return {

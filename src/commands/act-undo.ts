@@ -10,7 +10,7 @@ import { resolve as resolvePath } from 'node:path';
 import type { CliOptions } from './args.js';
 import { safeText } from '../model/safe-text.js';
 import { performUndoAllow, prepareUndoAllow } from '../actions/allow.js';
-import { performModeEdit, prepareModeEdit, prepareUndoModeEdit } from '../actions/mode-edit.js';
+import { performModeEdit, prepareFlagsUndo } from '../actions/mode-edit.js';
 import { actionEnvFor, dryRunOrUnavailable, EXIT, reportRun, type ActDeps, type ActIo } from './act.js';
 import { planLines } from '../actions/describe.js';
 import { hasCommand } from '../actions/execute.js';
@@ -67,7 +67,7 @@ export async function runActUndo(opts: CliOptions, io: ActIo, deps: ActDeps): Pr
     );
     run = () => performUndoAllow(prep, env);
   } else if (step.kind === 'restore-flags' || step.plan.editsFlags) {
-    const p = step.kind === 'restore-flags' ? await prepareUndoModeEdit(step.entry, step.target) : await prepareModeEdit(step.plan);
+    const p = (await prepareFlagsUndo(step))!;
     if (!p.ok) return refuse(p.reason);
     io.out(`${planLines(p.plan).join('\n')}\n`);
     run = () => performModeEdit(p.plan, env, { undoOf: e.id, reason: opts.act?.reason?.trim() || undefined });

@@ -6,9 +6,9 @@
  * view subscribes to it. I/O lives in the injected dependencies so tests run it on temp trees.
  */
 import { actionsAvailability } from '../../actions/confirm.js';
-import { performModeEdit, prepareModeEdit, prepareUndoModeEdit } from '../../actions/mode-edit.js';
+import { performModeEdit, prepareFlagsUndo, prepareModeEdit } from '../../actions/mode-edit.js';
 import { performAction, type ActionEnv } from '../../actions/perform.js';
-import { buildPlan, wholeFileRefusal, type ActionPlan } from '../../actions/plan.js';
+import { buildPlan, wholeFileRefusal, whyByFlags, type ActionPlan } from '../../actions/plan.js';
 import type { Resolution } from '../../actions/resolve-target.js';
 import { planUndo, undoCandidates, type UndoCandidate } from '../../actions/undo.js';
 import { confirmsAction } from '../../actions/verify.js';
@@ -188,11 +188,7 @@ export class ActionController {
         );
         return;
       }
-      const why = persistent.editsFlags
-        ? r.target.siblings.length
-          ? `${r.target.file} also declares ${r.target.siblings.join(', ')}: aa-complain would change ${r.target.siblings.length > 1 ? 'them' : 'it'} too, so the persistent complain writes ${r.target.profile}'s own flags.`
-          : "aa-complain is not installed (apparmor-utils): the persistent complain writes the profile's flags itself."
-        : undefined;
+      const why = persistent.editsFlags ? `The persistent complain writes ${r.target.profile}'s own flags: ${whyByFlags('complain', r.target)}.` : undefined;
       this.set(openConfirm({ plan: prepared.plan, alternative: runtime, note: [why, attackNote].filter(Boolean).join(' ') || undefined, verdict, unproven, trigger }));
       return;
     }
@@ -222,7 +218,7 @@ export class ActionController {
     }
     if (step.kind === 'remove-rule') return this.allow.reviewUndo(step.entry, step.target, token);
     if (step.kind === 'restore-flags' || step.plan.editsFlags) {
-      const p = step.kind === 'restore-flags' ? await prepareUndoModeEdit(step.entry, step.target) : await prepareModeEdit(step.plan);
+      const p = (await prepareFlagsUndo(step))!;
       if (token !== this.token) return;
       if (!p.ok) this.set({ kind: 'message', title: 'Undo: refused', lines: [p.reason] });
       else this.set(openConfirm({ plan: p.plan, undoOf: e.id }));

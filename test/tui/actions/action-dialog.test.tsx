@@ -104,7 +104,7 @@ describe('action dialogs', () => {
     const ui = mount(ctl);
     await ctl.open('complain', subject('missing-rule'));
     let f = await waitFor(ui.lastFrame, 'Complain mode (persistent)');
-    assert.match(f, /aa-complain is not installed \(apparmor-utils\): the persistent complain writes the profile's flags itself/);
+    assert.match(f, /The persistent complain writes \/usr\/sbin\/nginx's own flags: aa-complain is not installed\s+\(apparmor-utils\)\./);
     assert.match(f, /Will write:/);
     assert.match(f, /\+\/usr\/sbin\/nginx flags=\(complain,attach_disconnected\) \{/);
     assert.match(f, /\$ apparmor_parser -r \S*usr\.sbin\.nginx/);
@@ -207,7 +207,7 @@ describe('action dialogs', () => {
     await ctl.open('complain', { profile: 'alpha' });
     let f = await waitFor(ui.lastFrame, 'Complain mode (persistent)');
     assert.match(f, /The file also declares beta: only alpha is loaded or removed, it is not touched/);
-    assert.match(f, /aa-complain would change it too, so the\s+persistent complain writes alpha's own flags/);
+    assert.match(f, /The persistent complain writes alpha's own flags: aa-complain would change beta\s+too\./);
     assert.match(f, /\+profile alpha \/usr\/bin\/alpha flags=\(complain\) \{/);
     assert.match(f, /apparmor_parser -r -K < \(alpha's part of/);
     await press(ui.stdin, 'r');
