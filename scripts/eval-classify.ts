@@ -13,6 +13,7 @@
 import { loadCorpus, REALWORLD_DIR } from './eval/corpus.js';
 import { findParser, ParserCheck } from './eval/rule-check.js';
 import { checkAllowOnShipped } from './eval/allow-check.js';
+import { checkModeFlagsOnShipped } from './eval/mode-flags-check.js';
 import { figures, report, scoreWithoutProfiles, scoreWithProfiles, scoreWithShipped, type Scored } from './eval/score.js';
 
 const args = process.argv.slice(2);
@@ -53,6 +54,13 @@ try {
         `The allow action on the shipped policy (prepared and checked as \`act allow\` does, nothing written): ${a.suggested} rules suggested, ${a.refused} refused as act allow refuses them (a profile flag, a generated profile), ${a.placed} placed, apparmor_parser accepted the profile with the rule ${a.compiled}/${a.placed}`,
       );
       if (args.includes('--errors')) for (const p of a.problems) console.log(`- allow: ${p}`);
+      const m = checkModeFlagsOnShipped(shippedDir, found.bin);
+      const refused = [...m.refused].map(([why, n]) => `${n} (${why})`).join(', ') || 'none';
+      console.log('');
+      console.log(
+        `Complain and enforce by the profile's flags, on every top-level profile of the shipped policy: ${m.tried} tried, ${m.unchanged} already so, refused ${refused}; ${m.edited} edited, read back in the mode asked with the file's other profiles as they were ${m.readBack}/${m.edited}, apparmor_parser accepted ${m.compiled}/${m.edited - m.notParsedBefore} (${m.notParsedBefore} more in files it does not read unedited either)`,
+      );
+      if (args.includes('--errors')) for (const p of m.problems) console.log(`- flags: ${p}`);
     }
   }
   if (args.includes('--errors')) {
