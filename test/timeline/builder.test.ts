@@ -311,6 +311,21 @@ describe('actions', () => {
     );
   });
 
+  it("a complain that wrote the profile's flags says which lines it wrote; a malformed edit in the journal is skipped", () => {
+    const replaced = [{ at: 1, from: 'profile alpha /usr/bin/alpha {', to: 'profile alpha /usr/bin/alpha flags=(complain) {' }];
+    const edits = [
+      { file: '/etc/apparmor.d/multi', at: 1, replaced, diff: [] },
+      { file: 7, replaced: [{ at: 'x' }] },
+    ] as unknown as ActionJournalEntry['edits'];
+    const t = buildTimeline([rec({ t: 0 })], [action(1000, { id: 'f', action: 'complain', profile: 'alpha', argv: [['apparmor_parser', '-r', '-K']], edits })]);
+    const f = t.actions.find((a) => a.id === 'f')!;
+    assert.deepEqual(f.replaced, [{ file: '/etc/apparmor.d/multi', line: 2, from: replaced[0].from, to: replaced[0].to }]);
+    assert.equal(
+      actionIntentText(f, (s) => s),
+      'operator oncall: complain alpha — wrote line 2 of /etc/apparmor.d/multi: profile alpha /usr/bin/alpha flags=(complain) { (was profile alpha /usr/bin/alpha {) — ran apparmor_parser -r -K',
+    );
+  });
+
   it('does not mistake a dry run for a change the kernel confirmed', () => {
     const t = buildTimeline([rec({ t: 0 }), rec({ t: 2000, kind: 'STATUS', op: 'profile_replace', profile: 'unconfined', name: '/usr/sbin/nginx' })], [action(1000, { dryRun: true })]);
     assert.equal(t.actions[0].confirmedBy, undefined);

@@ -75,6 +75,25 @@ test('the action log lists every command with its exit status, and intents witho
     .map((l) => l.map((x) => x.text).join(''))
     .join('\n');
   assert.match(shown, /\$ apparmor_parser -R -K\n {3}read on standard input: lines 1-2 of \/etc\/apparmor\.d\/multi/);
+  // a complain that wrote the profile's flags: the lines written are on the row of its command
+  const replaced = [{ at: 0, from: '/usr/sbin/nginx {', to: '/usr/sbin/nginx flags=(complain) {' }];
+  const flags = commandRows(
+    [
+      {
+        ...base,
+        id: 'd',
+        phase: 'intent',
+        action: 'complain',
+        argv: [['apparmor_parser', '-r', '/etc/apparmor.d/usr.sbin.nginx']],
+        edits: [{ file: '/etc/apparmor.d/usr.sbin.nginx', at: 0, replaced, diff: [] }],
+      },
+    ],
+    undefined,
+  );
+  const wrote = actionLogLines({ rows: flags, start: 0, selected: 0, page: 10, utc: true, journal: '/j', width: 120, height: 20, theme: MONO_THEME })
+    .map((l) => l.map((x) => x.text).join(''))
+    .join('\n');
+  assert.match(wrote, /wrote line 1 of \/etc\/apparmor\.d\/usr\.sbin\.nginx: \/usr\/sbin\/nginx flags=\(complain\) \{ \(was \/usr\/sbin\/nginx \{\)/);
   assert.deepEqual(
     rows.map((r) => [r.argv[0], r.exit, r.done]),
     [
