@@ -36,7 +36,7 @@ async function proceed(t: Tmux): Promise<void> {
 }
 
 /** A simulated host with one missing-rule denial of nginx, and aa-triage live on it in tmux. */
-async function liveHost() {
+async function liveHost(over: { profileText?: string; loaded?: string } = {}) {
   assert.ok(existsSync('dist/aa-triage.js'), 'dist/aa-triage.js is missing: run npm run build first (npm test does)');
   const dir = mkdtempSync(join(tmpdir(), 'aa-apply-'));
   dirs.push(dir);
@@ -47,11 +47,11 @@ async function liveHost() {
   mkdirSync(securityfs);
   const file = join(profiles, 'usr.sbin.nginx');
   const local = join(profiles, 'local', 'usr.sbin.nginx');
-  const profileText = '/usr/sbin/nginx {\n  /var/www/** r,\n  include if exists <local/usr.sbin.nginx>\n}\n';
+  const profileText = over.profileText ?? '/usr/sbin/nginx {\n  /var/www/** r,\n  include if exists <local/usr.sbin.nginx>\n}\n';
   const localText = '# Site-specific additions\n';
   writeFileSync(file, profileText);
   writeFileSync(local, localText);
-  writeFileSync(join(securityfs, 'profiles'), '/usr/sbin/nginx (enforce)\n');
+  writeFileSync(join(securityfs, 'profiles'), over.loaded ?? '/usr/sbin/nginx (enforce)\n');
   const now = Date.now();
   const up = (86_400).toFixed(6).padStart(13);
   writeFileSync(
@@ -167,6 +167,43 @@ test(
     await t.waitFor((x) => /\/usr\/sbin\/nginx[ │]+enforce/.test(x), 'the profile shown in enforce mode again');
     t.keys('1');
     await t.waitFor((x) => x.includes('[1 Denials]'), 'the denial list');
+    t.keys('q');
+    await t.waitFor((x) => x.includes('EXITED rc=0'), 'quit');
+  },
+);
+
+test(
+  'live: one profile of a file that declares two: c writes its own flags (the diff shown), loads it alone, the other untouched; z puts the line back',
+  { skip: root ? false : 'actions need root (the keys refuse without it)' },
+  async () => {
+    const text = '/usr/sbin/nginx {\n  /var/www/** r,\n}\nprofile nginx-helper /usr/lib/nginx/helper {\n}\n';
+    const { t, file, journal, securityfs } = await liveHost({ profileText: text, loaded: '/usr/sbin/nginx (enforce)\nnginx-helper (enforce)\n' });
+    t.keys('c');
+    let s = await t.waitFor((x) => x.includes('Complain mode (persistent)'), 'the complain dialog');
+    assert.match(s, /\+\/usr\/sbin\/nginx flags=\(complain\) \{/);
+    assert.match(s, /apparmor_parser -r -K < \(\/usr\/sbin\/nginx's part of/);
+    await proceed(t);
+    s = await t.waitFor((x) => x.includes('OK verified: /usr/sbin/nginx now complain (nginx-helper untouched)'), 'the verified result');
+    assert.equal(readFileSync(file, 'utf8'), text.replace('/usr/sbin/nginx {', '/usr/sbin/nginx flags=(complain) {'));
+    assert.equal(readFileSync(join(securityfs, 'profiles'), 'utf8'), '/usr/sbin/nginx (complain)\nnginx-helper (enforce)\n');
+    t.keys('Escape');
+    await t.waitFor((x) => !x.includes('OK verified'), 'the dialog closed');
+    t.keys('z');
+    await t.waitFor((x) => x.includes('complain /usr/sbin/nginx  ->  enforce'), 'the undo list');
+    t.keys('Enter');
+    s = await t.waitFor((x) => x.includes('Undo: enforce'), 'the undo dialog');
+    assert.match(s, /-\/usr\/sbin\/nginx flags=\(complain\) \{/);
+    await proceed(t);
+    await t.waitFor((x) => x.includes('OK verified: /usr/sbin/nginx now enforce (nginx-helper untouched)'), 'the verified undo');
+    assert.equal(readFileSync(file, 'utf8'), text);
+    const all = await readJournal(journal);
+    assert.deepEqual(
+      all.map((e) => `${e.action}:${e.phase}:${e.outcome ?? ''}`),
+      ['complain:intent:', 'complain:result:verified', 'enforce:intent:', 'enforce:result:verified'],
+    );
+    assert.deepEqual(all[0].edits?.[0].replaced, [{ at: 0, from: '/usr/sbin/nginx {', to: '/usr/sbin/nginx flags=(complain) {' }]);
+    t.keys('Escape');
+    await t.waitFor((x) => !x.includes('OK verified'), 'the dialog closed');
     t.keys('q');
     await t.waitFor((x) => x.includes('EXITED rc=0'), 'quit');
   },
