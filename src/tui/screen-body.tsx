@@ -90,6 +90,8 @@ export function ScreenBody({ app, vm, ui, scr, keymap, start, dialogOpen }: Body
     return (
       <ActionLog
         rows={scr.commands}
+        notUndone={scr.notUndone}
+        canUndo={app.mode === 'live'}
         start={start}
         selected={sel}
         page={page}

@@ -10,7 +10,7 @@ import type { Alert, ViewModel } from './app-types.js';
 import type { KeyBinding } from './keymap.js';
 import { factFor, type ProfileFact, type ProfileFacts } from './profile-facts.js';
 import type { Theme } from './theme.js';
-import { commandRows, parseFilter, profileRows, timelineItems, visibleGroups, type CommandRow, type Filter, type ProfileRow, type TimelineItem } from './view-model.js';
+import { commandRows, notUndone, parseFilter, profileRows, timelineItems, visibleGroups, type CommandRow, type Filter, type ProfileRow, type TimelineItem } from './view-model.js';
 import { collapser } from './collapse.js';
 import { parseFieldFilter, rowTest, type FieldFilter } from './field-filter.js';
 import { selectedIndex, type ListContext, type UiState } from './ui-state.js';
@@ -55,6 +55,8 @@ export interface ScreenModel {
   /** The timeline's records span more than a day: its rows show dates. */
   timelineDates: boolean;
   commands: CommandRow[];
+  /** The loosening actions not undone, newest first (the Actions screen's summary line). */
+  notUndone: ReturnType<typeof notUndone>;
   detailGroup?: DenialGroup;
   detailShape?: string;
   /** The open help or detail, as lines (what scrolls). */
@@ -121,6 +123,7 @@ export function screenDeriver(): (ui: UiState, vm: ViewModel, env: ScreenEnv) =>
     return timelineItems(snap, filter, incidents?.());
   });
   const commands = memo((actions: ViewModel['snap']['actions'], typed: string) => commandRows(actions, parseFilter(typed)));
+  const open = memo((actions: ViewModel['snap']['actions']) => notUndone(actions));
   const shapes = memo((snap: ViewModel['snap'], now: number, width: number) => profileShapes(snap, now, profileShapeWidth(width)));
   const shape = memo((snap: ViewModel['snap'], g: DenialGroup, now: number, width: number, utc: boolean, tz: string | undefined) =>
     groupShape(snap, g, now, Math.min(60, Math.max(10, width - 50)), utc, tz),
@@ -207,6 +210,7 @@ export function screenDeriver(): (ui: UiState, vm: ViewModel, env: ScreenEnv) =>
       timeline: timelineList,
       timelineDates,
       commands: commandList,
+      notUndone: ui.screen === 'actions' ? open(snap.actions) : [],
       detailGroup,
       detailShape,
       scrollLines,

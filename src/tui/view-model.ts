@@ -9,6 +9,7 @@ import { VERDICT_RANK } from '../model/verdict.js';
 import { denialKey, type DenialGroup, type ProfileCounts, type StoreSnapshot } from './denial-store.js';
 import type { ProfileFact, ProfileFacts } from './profile-facts.js';
 import { buildTimeline } from '../timeline/builder.js';
+import { undoCandidates } from '../actions/undo.js';
 import type { Incident as TimelineIncident } from '../timeline/model.js';
 import type { RowTest } from './field-filter.js';
 
@@ -160,12 +161,20 @@ export interface CommandRow {
   input?: string;
   /** Lines the action replaced in the profile file before this command (its flags), on the command that loads it. */
   replaced?: ReplacedLine[];
+  /** A loosening action with its result journaled, not failed, and no verified undo after it: what z still offers. */
+  notUndone?: boolean;
+}
+
+/** The loosening actions the journal shows as not undone (what z offers), newest first: one line each. */
+export function notUndone(actions: ActionJournalEntry[]): { id: string; action: string; profile: string; time: string }[] {
+  return undoCandidates(actions).map((c) => ({ id: c.entry.id, action: c.entry.action, profile: c.entry.profile, time: c.entry.time }));
 }
 
 /** Every command aa-triage ran, from the journal: one row per argv of each action. */
 export function commandRows(actions: ActionJournalEntry[], filter: Filter | undefined): CommandRow[] {
   const results = new Map<string, ActionJournalEntry>();
   for (const e of actions) if (e.phase === 'result') results.set(e.id, e);
+  const open = new Set(notUndone(actions).map((a) => a.id));
   const rows: CommandRow[] = [];
   for (const e of actions) {
     if (e.phase !== 'intent' && !(e.phase === 'result' && !actions.some((x) => x.id === e.id && x.phase === 'intent'))) continue;
@@ -187,6 +196,7 @@ export function commandRows(actions: ActionJournalEntry[], filter: Filter | unde
         reason: e.reason ?? e.override?.reason,
         ...(e.input && argv[0] === 'apparmor_parser' ? { input: e.input } : {}),
         ...(i === 0 && replacedLines(e).length ? { replaced: replacedLines(e) } : {}),
+        ...(open.has(e.id) ? { notUndone: true } : {}),
       };
       if (matches(filter, row.action, row.profile, row.operator, row.outcome, ...argv)) rows.push(row);
     });

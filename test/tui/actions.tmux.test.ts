@@ -118,6 +118,7 @@ test('live: a applies the suggested rule (dialog, verified, journaled); z undoes
   await t.waitFor((x) => !x.includes('OK verified'), 'the dialog closed');
   t.keys('4');
   s = await t.waitFor((x) => /allow +\/usr\/sbin\/nginx +verified/.test(x) && /remove-ru\S* +\/usr\/sbin\/nginx +verified/.test(x), 'the action log');
+  assert.doesNotMatch(s, /Not undone/, 'the allow was undone');
   t.keys('1');
   await t.waitFor((x) => x.includes('[1 Denials]'), 'the denial list');
   t.keys('q');
@@ -143,6 +144,9 @@ test(
     );
     t.keys('Escape');
     await t.waitFor((x) => !x.includes('OK verified'), 'the dialog closed');
+    // the Actions screen says the complain is not undone, and how to undo it
+    t.keys('4');
+    await t.waitFor((x) => /Not undone: complain \/usr\/sbin\/nginx \(\d\d:\d\d:\d\d\); z undoes it/.test(x), 'the complain listed as not undone');
     // the Profiles screen follows the kernel: complain now
     t.keys('2');
     await t.waitFor((x) => /\/usr\/sbin\/nginx[ │]+complain/.test(x), 'the profile shown in complain mode');

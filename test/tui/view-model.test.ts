@@ -1,7 +1,7 @@
 // What the screens derive from the snapshot: filters, sort, the timeline, the action log.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { commandRows, parseFilter, matches, sortGroups, timelineItems } from '../../src/tui/view-model.js';
+import { commandRows, notUndone, parseFilter, matches, sortGroups, timelineItems } from '../../src/tui/view-model.js';
 import { DenialStore } from '../../src/tui/denial-store.js';
 import { denial, status } from './fixtures.js';
 import { actionLogLines } from '../../src/tui/views/action-log.js';
@@ -102,6 +102,61 @@ test('the action log lists every command with its exit status, and intents witho
       ['apparmor_parser', undefined, false],
     ],
   );
+});
+
+test('the action log says which loosening actions are not undone, newest first, whatever the filter', () => {
+  const at = (m: number) => `2026-11-22T03:${String(m).padStart(2, '0')}:00Z`;
+  const entry = (id: string, action: 'complain' | 'enforce' | 'unload' | 'reload', profile: string, m: number, extra: object = {}) => [
+    { v: 1 as const, id, phase: 'intent' as const, time: at(m), operator: 'oncall', host: 'h', action, profile, argv: [['apparmor_parser', '-r', 'f']], ...extra },
+    {
+      v: 1 as const,
+      id,
+      phase: 'result' as const,
+      time: at(m),
+      operator: 'oncall',
+      host: 'h',
+      action,
+      profile,
+      argv: [['apparmor_parser', '-r', 'f']],
+      exitCodes: [0],
+      outcome: 'verified' as const,
+      ...extra,
+    },
+  ];
+  const journal = [
+    ...entry('a', 'complain', 'report-exporter', 5),
+    ...entry('b', 'unload', '/usr/sbin/nginx', 6),
+    ...entry('c', 'reload', '/usr/sbin/nginx', 7, { undoOf: 'b' }),
+    ...entry('d', 'unload', 'backup-agent', 8, { outcome: 'failed', exitCodes: [1] }),
+  ];
+  assert.deepEqual(
+    notUndone(journal).map((a) => `${a.action} ${a.profile}`),
+    ['complain report-exporter'],
+    'the undone unload and the failed one are not listed',
+  );
+  const rows = commandRows(journal, parseFilter('nginx'));
+  assert.deepEqual(
+    rows.map((r) => [r.id, !!r.notUndone]),
+    [
+      ['b', false],
+      ['c', false],
+    ],
+  );
+  const shown = actionLogLines({ rows, notUndone: notUndone(journal), canUndo: true, start: 0, selected: 0, page: 10, utc: true, journal: '/j', width: 100, height: 20, theme: MONO_THEME })
+    .map((l) => l.map((x) => x.text).join(''))
+    .join('\n');
+  assert.match(shown, /^ Not undone: complain report-exporter \(03:05:00\); z undoes it$/m);
+  const all = commandRows(journal, undefined);
+  const first = actionLogLines({ rows: all, notUndone: notUndone(journal), canUndo: true, start: 0, selected: 0, page: 10, utc: true, journal: '/j', width: 100, height: 24, theme: MONO_THEME })
+    .map((l) => l.map((x) => x.text).join(''))
+    .join('\n');
+  assert.match(first, / {3}not undone: z undoes it/);
+  // a replay or the demo: the journal is shown, and z undoes nothing there
+  const replay = actionLogLines({ rows: all, notUndone: notUndone(journal), start: 0, selected: 0, page: 10, utc: true, journal: '/j', width: 100, height: 24, theme: MONO_THEME })
+    .map((l) => l.map((x) => x.text).join(''))
+    .join('\n');
+  assert.match(replay, /^ Not undone: complain report-exporter \(03:05:00\)$/m);
+  assert.doesNotMatch(replay, /z undoes/);
 });
 
 test('the action log names journal lines it could not read instead of hiding them', async () => {

@@ -12,6 +12,10 @@ import { Lines, seg, titleLine, type Line } from './lines.js';
 
 export interface ActionLogProps {
   rows: CommandRow[];
+  /** The loosening actions not undone, newest first: said above the table, whatever the filter. */
+  notUndone?: { action: string; profile: string; time: string }[];
+  /** z undoes here (live on this host); elsewhere the journal is only shown. */
+  canUndo?: boolean;
   start: number;
   selected: number;
   /** Rows of the table; the lines below it show the selected command in full. */
@@ -52,6 +56,11 @@ export function actionLogLines(p: ActionLogProps): Line[] {
     const which = p.unreadable.slice(0, 5).join(', ') + (n > 5 ? ', ...' : '');
     lines.push([seg(` ! ${n} unreadable journal line${n === 1 ? '' : 's'} skipped (line ${which}): torn by a failed write or not an entry`, { bold: true, color: t.bad })]);
   }
+  if (p.notUndone?.length) {
+    const shown = p.notUndone.map((a) => `${a.action} ${a.profile} (${clockTime(Date.parse(a.time), p.utc, p.tz)})`).join(', ');
+    const text = ` Not undone: ${shown}${p.canUndo ? `; z undoes ${p.notUndone.length > 1 ? 'them, newest first' : 'it'}` : ''}`;
+    lines.push([seg(safeCell(text, p.width), { bold: true, color: t.accent })]);
+  }
   if (p.rows.length === 0) lines.push([seg(` no commands run${p.journal ? ` (journal: ${safe(p.journal)})` : ''}`)]);
   // The selected command in full under the table: the columns cut long paths.
   const chosen = p.rows[p.selected];
@@ -71,6 +80,7 @@ export function actionLogLines(p: ActionLogProps): Line[] {
         full.push([seg(`   ${row}`)]);
     if (chosen.input) for (const row of wrapRows(safeCell(`read on standard input: ${chosen.input}`, 3 * p.width), Math.max(10, p.width - 3), 2)) full.push([seg(`   ${row}`)]);
     if (chosen.reason) full.push([seg(`   reason: ${safeCell(chosen.reason, Math.max(10, p.width - 12))}`)]);
+    if (chosen.notUndone) full.push([seg(`   not undone${p.canUndo ? ': z undoes it' : ''}`)]);
     if (chosen.error) full.push([seg(`   error: ${safe(chosen.error)}`, { color: t.bad })]);
   }
   const room = Math.max(0, Math.min(p.page, p.height - lines.length));
