@@ -180,6 +180,7 @@ export function commandRows(actions: ActionJournalEntry[], filter: Filter | unde
     if (e.phase !== 'intent' && !(e.phase === 'result' && !actions.some((x) => x.id === e.id && x.phase === 'intent'))) continue;
     const res = results.get(e.id);
     const argvs = (res ?? e).argv.length ? (res ?? e).argv : [[]];
+    const replaced = replacedLines(e);
     argvs.forEach((argv, i) => {
       const row: CommandRow = {
         id: e.id,
@@ -195,7 +196,7 @@ export function commandRows(actions: ActionJournalEntry[], filter: Filter | unde
         error: res?.error,
         reason: e.reason ?? e.override?.reason,
         ...(e.input && argv[0] === 'apparmor_parser' ? { input: e.input } : {}),
-        ...(i === 0 && replacedLines(e).length ? { replaced: replacedLines(e) } : {}),
+        ...(i === 0 && replaced.length ? { replaced } : {}),
         ...(open.has(e.id) ? { notUndone: true } : {}),
       };
       if (matches(filter, row.action, row.profile, row.operator, row.outcome, ...argv)) rows.push(row);

@@ -10,7 +10,8 @@ import { operatorName, performAction } from '../../src/actions/perform.js';
 import { buildPlan, UNDO_OF } from '../../src/actions/plan.js';
 import { parseJournalText, readJournal, writeFully } from '../../src/actions/journal.js';
 import { resolveTarget, type Target } from '../../src/actions/resolve-target.js';
-import { makeHost, type Host } from './helpers.js';
+import { makeHost, NGINX, type Host } from './helpers.js';
+import { performModeEdit, prepareModeEdit } from '../../src/actions/mode-edit.js';
 
 let host: Host;
 beforeEach(() => {
@@ -273,6 +274,13 @@ describe('privilege and the journal', () => {
     const second = await performAction({ plan: buildPlan('complain', await target('/usr/sbin/nginx')) }, host.actionEnv());
     assert.equal(second.done, false);
     if (!second.done) assert.match(second.refused, new RegExp(`another action on /usr/sbin/nginx is running \\(aa-triage pid ${process.pid}`));
+    // an action that edits the file waits for the lock too, and writes nothing
+    const flags = await prepareModeEdit(buildPlan('complain', await target('/usr/sbin/nginx'), { editFlags: true }));
+    assert.ok(flags.ok);
+    const edit = await performModeEdit(flags.plan, host.actionEnv(), { reason: 'x' });
+    assert.equal(edit.done, false);
+    if (!edit.done) assert.match(edit.refused, /another action on \/usr\/sbin\/nginx is running/);
+    assert.equal(readFileSync(join(host.profilesDir, 'usr.sbin.nginx'), 'utf8'), NGINX);
     writeFileSync(gate, '');
     const r = await first;
     assert.ok(r.done && r.judgement.outcome === 'verified');
