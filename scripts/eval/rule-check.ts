@@ -200,6 +200,29 @@ export function checkRuleText(rule: string, r: AppArmorRecord): { minimal: boole
       const perms = listOf(/^unix\s*\(([^)]*)\)/.exec(body)?.[1]);
       const asked = listOf(f.denied_mask ?? f.requested_mask ?? f.denied ?? f.requested);
       if (!perms.length || perms.some((p) => !asked.includes(p))) return no('unix perms wider than asked');
+      // each named end is a condition: its address, or the glob of an address the kernel chose
+      const own = /(?:^|\s)addr="?([^"\s)]+)"?/.exec(body.replace(/peer=\([^)]*\)/, ''))?.[1];
+      const peer = /peer=\(addr="?([^"\s)]+)"?\)/.exec(body)?.[1];
+      const named = (v: string | undefined) => (v === undefined || v === 'none' ? undefined : v);
+      const fits = (want: string | undefined, got: string | undefined) => want === undefined || got === want || (got !== undefined && /^@\[0-9a-f\]/.test(got) && /^@[0-9a-f]{5}$/.test(want));
+      if (f.peer_addr !== undefined) {
+        if (!fits(named(f.addr), own) || !fits(named(f.peer_addr), peer)) return no('unix addresses differ from the record');
+      } else if (named(f.addr) && own !== f.addr && peer !== f.addr) return no('unix address left out');
+      return { minimal: true };
+    }
+    case 'io_uring': {
+      const perms = listOf(/^io_uring\s+(\([^)]*\)|\w+)/.exec(body)?.[1]);
+      const asked = listOf(f.denied ?? f.requested ?? f.denied_mask ?? f.requested_mask);
+      if (!perms.length || perms.some((p) => !asked.includes(p))) return no('io_uring perms wider than asked');
+      if (perms.includes('override_creds') && !/label=\S/.test(body)) return no('override_creds without a label');
+      return { minimal: true };
+    }
+    case 'mqueue': {
+      const perms = listOf(/^mqueue\s+(\([^)]*\)|\w+)/.exec(body)?.[1]);
+      const asked = listOf(f.denied ?? f.requested ?? f.denied_mask ?? f.requested_mask);
+      if (!perms.length || perms.some((p) => !asked.includes(p))) return no('mqueue perms wider than asked');
+      if (!/type=(?:posix|sysv)\b/.test(body)) return no('mqueue without its type');
+      if (!f.name || w[w.length - 1] !== f.name) return no('mqueue does not name the queue');
       return { minimal: true };
     }
     case 'dbus': {
@@ -211,6 +234,8 @@ export function checkRuleText(rule: string, r: AppArmorRecord): { minimal: boole
     case 'remount':
     case 'umount':
     case 'pivot_root': {
+      if (kind === 'pivot_root' && f.srcname && !body.includes(`oldroot=${f.srcname}`)) return no('pivot_root without its old root');
+      if (kind === 'mount' && f.srcname && !w.includes(f.srcname)) return no('mount without its source');
       if (kind !== 'pivot_root' && kind !== 'umount' && /options=\(/.test(body) === false && f.flags && f.flags.replace(/remount|[\s,]/g, '')) return no('mount without options');
       if (f.name && !body.includes(f.name.replace(/\/$/, ''))) {
         const point = /->\s*(\S+)$/.exec(body)?.[1] ?? w[w.length - 1];
@@ -241,6 +266,9 @@ export function checkRuleText(rule: string, r: AppArmorRecord): { minimal: boole
   }
 }
 
+/** Rule kinds AppArmor 3's parser cannot read. */
+const NEEDS_APPARMOR_4 = /^(?:userns|io_uring|mqueue)\b/;
+
 /** apparmor_parser from $APPARMOR_PARSER or PATH, with the base directory its includes resolve against. */
 export function findParser(): { bin: string; base: string } | undefined {
   const candidates = [process.env.APPARMOR_PARSER, ...(process.env.PATH ?? '').split(delimiter).map((d) => join(d, 'apparmor_parser')), '/sbin/apparmor_parser', '/usr/sbin/apparmor_parser'];
@@ -260,9 +288,9 @@ export class ParserCheck {
     this.major = Number(/version (\d+)\./.exec(v.stdout ?? '')?.[1] ?? 0);
   }
   /** Compiles the rule inside a profile (or, for a flag, on the profile line) without loading it. */
-  /** undefined: the rule needs a newer parser than the one installed (userns rules need AppArmor 4). */
+  /** undefined: the rule needs a newer parser than the one installed (userns, io_uring and mqueue rules need AppArmor 4). */
   parses(rule: string): boolean | undefined {
-    if (/^userns\b/.test(rule) && this.major < 4) return undefined;
+    if (NEEDS_APPARMOR_4.test(rule) && this.major < 4) return undefined;
     const hit = this.seen.get(rule);
     if (hit !== undefined) return hit;
     const flag = /^flags=\((.*)\)$/.exec(rule);
@@ -276,7 +304,7 @@ export class ParserCheck {
   }
   /** Compiles many rules at once (one profile each, one parser run); per rule only when that fails. */
   prime(rules: string[]): void {
-    const todo = [...new Set(rules)].filter((r) => !this.seen.has(r) && !(/^userns\b/.test(r) && this.major < 4));
+    const todo = [...new Set(rules)].filter((r) => !this.seen.has(r) && !(NEEDS_APPARMOR_4.test(r) && this.major < 4));
     if (!todo.length) return;
     const text =
       [

@@ -11,7 +11,7 @@ import type { ManagedBy } from '../profiles/types.js';
 import { roleOf, type Role } from './knowledge.js';
 import { commDecides, programOf, type Program } from './programs.js';
 
-export type AccessClass = 'file' | 'exec' | 'net' | 'unix' | 'cap' | 'signal' | 'ptrace' | 'dbus' | 'mount' | 'userns' | 'change-profile' | 'other';
+export type AccessClass = 'file' | 'exec' | 'net' | 'unix' | 'cap' | 'signal' | 'ptrace' | 'dbus' | 'mount' | 'userns' | 'change-profile' | 'io-uring' | 'mqueue' | 'other';
 
 export interface DenialFacts {
   r: AppArmorRecord;
@@ -72,6 +72,9 @@ function accessClass(f: Record<string, string>): AccessClass {
   if (cls === 'unix' || (f.family === 'unix' && cls !== 'file')) return 'unix';
   if (cls === 'net' || cls === 'network' || (f.family !== undefined && f.sock_type !== undefined)) return 'net';
   if (cls === 'namespace' || op === 'userns_create') return 'userns';
+  // AppArmor 4's classes: a message queue's `open`, `create` or `getattr` is not a file's
+  if (cls === 'io_uring' || op === 'uring_sqpoll' || op === 'uring_override') return 'io-uring';
+  if (cls === 'posix_mqueue' || cls === 'sysv_mqueue' || op === 'sysv_mqueue') return 'mqueue';
   if (op === 'change_onexec' || op === 'change_profile' || op === 'change_hat') return 'change-profile';
   if (cls === 'mount' || op === 'mount' || op === 'umount' || op === 'pivotroot' || op === 'pivot_root') return 'mount';
   if (cls === 'file' || FILE_OPS.has(op) || (f.name !== undefined && (f.denied_mask ?? f.requested_mask) !== undefined && !cls)) {

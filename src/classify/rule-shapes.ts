@@ -27,7 +27,8 @@ const FLAG_SEPARATOR_RE = /[\s,]+/;
 const FLAG_WORD_RE = /^[a-z_]+$/;
 const TRAILING_SLASH_RE = /\/$/;
 const FSTYPE_RE = /^[\w.-]+$/;
-const SOURCE_WORD_RE = /^[\w-]+$/;
+/** A mount source written as it is: a device or directory, a file system's word, a server's `host:/export`. */
+const MOUNT_SOURCE_RE = /^[\w.:/+-]+$/;
 const REMOUNT_RE = /\bremount\b/;
 const PROFILE_NAME_RE = /^[\w./:-]+$/;
 
@@ -147,10 +148,18 @@ export function mountRule(f: DenialFacts): string | undefined {
   const point = generalisedPath(name.replace(TRAILING_SLASH_RE, ''), f)?.path ?? name.replace(TRAILING_SLASH_RE, '');
   const dir = name.endsWith('/') ? `${point}/` : point;
   if (f.op === 'umount') return `umount ${dir},`;
-  if (f.op === 'pivotroot' || f.op === 'pivot_root') return `pivot_root ${dir},`;
+  if (f.op === 'pivotroot' || f.op === 'pivot_root') {
+    // the old root's place (srcname) is a condition of the rule: left out, any would do
+    const old = fl.srcname;
+    if (old === undefined) return `pivot_root ${dir},`;
+    return SAFE_POINT.test(old) ? `pivot_root oldroot=${old} ${dir},` : undefined;
+  }
   const opts = mountOptions(fl.flags);
-  const fstype = fl.fstype && FSTYPE_RE.test(fl.fstype) ? ` fstype=${fl.fstype}` : '';
-  const src = fl.srcname && SAFE_POINT.test(fl.srcname) ? ` ${fl.srcname}` : fl.srcname && SOURCE_WORD_RE.test(fl.srcname) ? ` ${fl.srcname}` : '';
+  // a condition the record names and the rule cannot write is no rule: left out, it would allow any
+  if (fl.flags?.trim() && !opts) return undefined;
+  if ((fl.fstype && !FSTYPE_RE.test(fl.fstype)) || (fl.srcname && !MOUNT_SOURCE_RE.test(fl.srcname))) return undefined;
+  const fstype = fl.fstype ? ` fstype=${fl.fstype}` : '';
+  const src = fl.srcname ? ` ${fl.srcname}` : '';
   if (REMOUNT_RE.test(fl.flags ?? '')) {
     const rest = (fl.flags ?? '').split(FLAG_SEPARATOR_RE).filter((w) => w && w !== 'remount');
     return `remount${rest.length ? ` options=(${rest.join(', ')})` : ''} ${dir},`;

@@ -11,6 +11,7 @@ import { matcherFor } from '../profiles/matcher.js';
 import type { FileRule, ProfileIndex, ProfileInfo, Rule } from '../profiles/types.js';
 import { basenameOf, dotComponent, verb, type DenialFacts } from './facts.js';
 import { changeProfileSignals, INTERPRETER_COMM, KERNEL_KNOB_RE, ordinaryFileSignals, sameUser, usernsSignals } from './families.js';
+import { ioUringSignals, mqueueSignals } from './newer-classes.js';
 import { aKind, isContainerRuntime, programOf, PROCESS_VIEWERS, TRACERS, usernsRestricted } from './programs.js';
 import {
   BUILTIN_ABSTRACTIONS,
@@ -765,7 +766,8 @@ function dbusSignals(f: DenialFacts, out: Findings): void {
 function unixSignals(f: DenialFacts, out: Findings): void {
   const info = f.info;
   const has = info && (info.otherRules.some((r) => r.kind === 'unix' && !r.deny) || info.networkRules.some((r) => !r.deny && (r.domain === 'unix' || r.domain === undefined)));
-  const addr = f.r.fields.addr ?? f.r.fields.peer_addr;
+  // either end's address (`none` is the kernel's word for an unnamed socket)
+  const addr = namedAddr(f.r.fields.peer_addr) ?? namedAddr(f.r.fields.addr);
   if (addr && RUNTIME_SOCKET_RE.test(addr) && f.program.kind !== 'container' && f.program.kind !== 'admin tool') {
     out.signals.push(attack(2, 'runtime-socket', () => `${f.subject} ${verb(f, 'tried to reach', 'reached')} a container runtime's socket (${addr}): it controls the host`));
     return;
@@ -777,6 +779,10 @@ function unixSignals(f: DenialFacts, out: Findings): void {
       () => `a local (unix) socket${addr ? ` ${addr}` : ''}${has ? ': the profile already uses unix sockets' : ': processes on the same host talking to each other'}`,
     ),
   );
+}
+
+function namedAddr(a: string | undefined): string | undefined {
+  return a === undefined || a === 'none' ? undefined : a;
 }
 
 function mountSignals(f: DenialFacts, out: Findings): void {
@@ -860,6 +866,12 @@ export function collectSignals(f: DenialFacts, index: ProfileIndex | undefined):
       break;
     case 'change-profile':
       changeProfileSignals(f, out);
+      break;
+    case 'io-uring':
+      ioUringSignals(f, out);
+      break;
+    case 'mqueue':
+      mqueueSignals(f, out);
       break;
     default:
       break;

@@ -16,6 +16,7 @@ import { denyLogs, type Findings } from './signals.js';
 import { isCapabilityName, lookupFailure, revokedDescriptor } from './knowledge.js';
 import { changeProfileRule, generalisedPath, mountRule } from './rule-shapes.js';
 import { usernsRestricted } from './programs.js';
+import { ioUringPerms, ioUringTarget } from './newer-classes.js';
 
 // The expressions tried on every denial examined, made once: a regular expression written inside a
 // function is a new object each time the function runs.
@@ -29,6 +30,7 @@ const UNIX_PERM_RE = /^[a-z_]+$/;
 const UNIX_ADDR_RE = /^@?[\w./:-]+$/;
 const HEX_ADDR_RE = /^@?[0-9A-F]{16,}$/;
 const LOCAL_OP_RE = /^(?:bind|listen|accept|create)$/;
+const AUTOBIND_RE = /^@[0-9a-f]{5}$/;
 const DBUS_PERM_RE = /^(?:send|receive|bind|eavesdrop)$/;
 const NOT_LOADED_RE = /label not found|profile not found/;
 const EXE_PATH_RE = /^\/[\w./+-]+$/;
@@ -260,13 +262,17 @@ function otherRule(f: DenialFacts): string | undefined {
       const type = ruleWord(fl.sock_type);
       if (!type) return undefined;
       let addr = '';
-      if (fl.addr !== undefined && fl.addr !== 'none') {
-        // only names without pattern characters (the leading @ marks an abstract socket); an abstract
-        // address the kernel wrote in hex (it holds a NUL) cannot be written: no rule, not a wider one
-        if (!UNIX_ADDR_RE.test(fl.addr) || HEX_ADDR_RE.test(fl.addr)) return undefined;
-        // bind, listen and accept name the socket's own address; the others the peer's
-        const local = LOCAL_OP_RE.test(f.op);
-        addr = local ? ` addr="${fl.addr}"` : ` peer=(addr="${fl.addr}")`;
+      if (fl.peer_addr !== undefined) {
+        // a record that names both ends (AppArmor 4's): addr is the socket's own, peer_addr the other's
+        const own = unixAddr(fl.addr);
+        const peer = unixAddr(fl.peer_addr);
+        if (own === null || peer === null) return undefined;
+        addr = `${own ? ` addr=${own}` : ''}${peer ? ` peer=(addr=${peer})` : ''}`;
+      } else if (fl.addr !== undefined && fl.addr !== 'none') {
+        const one = unixAddr(fl.addr);
+        if (!one) return undefined;
+        // one address only: bind, listen and accept name the socket's own; the others the peer's
+        addr = LOCAL_OP_RE.test(f.op) ? ` addr=${one}` : ` peer=(addr=${one})`;
       }
       return `unix (${perms.join(', ')}) type=${type}${addr},`;
     }
@@ -286,7 +292,8 @@ function otherRule(f: DenialFacts): string | undefined {
       const peer: string[] = [];
       for (const [k, v] of [
         ['name', fl.name],
-        ['label', fl.peer_label],
+        // older bus daemons write the peer's label as peer_profile
+        ['label', fl.peer_label ?? fl.peer_profile],
       ] as const) {
         // a unique connection name (`:1.42`) changes with every connection: never in a rule
         if (v === undefined || (k === 'name' && v.startsWith(':'))) continue;
@@ -303,9 +310,50 @@ function otherRule(f: DenialFacts): string | undefined {
       return changeProfileRule(f);
     case 'userns':
       return 'userns,';
+    case 'io-uring': {
+      const perms = ioUringPerms(f);
+      if (!perms.length) return undefined;
+      // override_creds is allowed towards a label: without the record's, the rule would allow any
+      let label = '';
+      if (perms.includes('override_creds')) {
+        const target = ruleWord(ioUringTarget(f));
+        if (!target) return undefined;
+        label = ` label=${target}`;
+      }
+      return `io_uring ${perms.length > 1 ? `(${perms.join(', ')})` : perms[0]}${label},`;
+    }
+    case 'mqueue':
+      return mqueueRule(f);
     default:
       return undefined;
   }
+}
+
+/**
+ * An abstract unix address (`@name`) or a path as a rule writes it: '' for none, null when it
+ * cannot be written (pattern characters, or the kernel's hex for a name holding a NUL). An address
+ * the kernel chose itself (autobind: `@` and five hex digits) is new each time: its glob.
+ */
+function unixAddr(a: string | undefined): string | null {
+  if (a === undefined || a === 'none') return '';
+  if (AUTOBIND_RE.test(a)) return '"@[0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f]"';
+  if (!UNIX_ADDR_RE.test(a) || HEX_ADDR_RE.test(a)) return null;
+  return `"${a}"`;
+}
+
+/** The kernel's message-queue permission words a rule can name (`unlink` is logged as `delete`). */
+const MQUEUE_PERMS = new Set(['read', 'write', 'create', 'open', 'delete', 'getattr', 'setattr']);
+const MQUEUE_POSIX_NAME_RE = /^\/[\w.:+-]+$/;
+const MQUEUE_SYSV_KEY_RE = /^[0-9]+$/;
+
+/** `mqueue PERMS type=posix|sysv NAME,` with the queue's own name (a POSIX name or a System V key); undefined without one. */
+function mqueueRule(f: DenialFacts): string | undefined {
+  const fl = f.r.fields;
+  const sysv = fl.class === 'sysv_mqueue' || f.op === 'sysv_mqueue';
+  const perms = [...new Set(f.mask.split(WORD_SEPARATOR_RE))].filter((w) => MQUEUE_PERMS.has(w));
+  const name = f.path;
+  if (!perms.length || name === undefined || !(sysv ? MQUEUE_SYSV_KEY_RE : MQUEUE_POSIX_NAME_RE).test(name)) return undefined;
+  return `mqueue ${perms.length > 1 ? `(${perms.join(', ')})` : perms[0]} type=${sysv ? 'sysv' : 'posix'} ${name},`;
 }
 
 export function missingRuleSuggestion(f: DenialFacts, find: Findings, index: ProfileIndex | undefined): Suggestion {

@@ -56,13 +56,14 @@ export function parseLenient(lines: Iterable<string>): AppArmorRecord[] {
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures');
 
-/** Every record of the fixture corpora (real-world lines, libapparmor's cases, both kernels' captures, the demo) and of generated logs. */
+/** Every record of the fixture corpora (real-world lines, libapparmor's cases, the utilities' events, both kernels' captures, the demo) and of generated logs. */
 export function fixtureRecords(): AppArmorRecord[] {
   const lines: string[] = [];
   for (const f of ['public.jsonl', 'attacks.jsonl']) {
     for (const t of readFileSync(join(FIXTURES, 'realworld', f), 'utf8').split('\n')) if (t.trim()) lines.push(...(JSON.parse(t) as { line: string }).line.split('\n'));
   }
   for (const t of readFileSync(join(FIXTURES, 'libapparmor', 'cases.jsonl'), 'utf8').split('\n')) if (t.trim()) lines.push(...(JSON.parse(t) as { in: string }).in.split('\n'));
+  for (const t of readFileSync(join(FIXTURES, 'apparmor-utils', 'rules-from-events.jsonl'), 'utf8').split('\n')) if (t.trim()) lines.push((JSON.parse(t) as { in: string }).in);
   for (const dir of ['kernel', 'kernel-6.12']) for (const f of readdirSync(join(FIXTURES, dir))) if (/\.(?:txt|log)$/.test(f)) lines.push(...readFileSync(join(FIXTURES, dir, f), 'utf8').split('\n'));
   lines.push(...readFileSync(join(import.meta.dirname, '..', '..', 'demo', 'incident.log'), 'utf8').split('\n'));
   for (const carrier of ['journal', 'auditlog', 'dmesg'] as const) lines.push(...logLines({ carrier, lines: 4000, share: 0.6, seed: 5 }));
