@@ -171,6 +171,8 @@ mkdir -p "$run/in" "$run/out"
 cp -a "$here/guest" "$run/in/guest"
 # policies with conditional blocks: the suite's apparmor_parser says which branches it compiles
 cp -a "$here/../fixtures/conditional" "$run/in/conditional"
+# AppArmor's own log events: the rules aa-triage suggests for them are compiled in the guest
+cp -a "$here/../fixtures/apparmor-utils" "$run/in/apparmor-utils"
 {
   echo "CAPTURE_FIXTURES=$update_fixtures"
   echo "QUICK=${AA_KERNEL_QUICK:-0}"

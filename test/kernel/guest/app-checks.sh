@@ -269,6 +269,16 @@ if grep -qxF "$ALLOWF r," "$SVCLOCAL" && grep -q 'include if exists <local/usr.l
 else tap_fail "act allow: the rule is in local/, the include line in the profile" "$(cat "$SVCLOCAL" 2>&1; grep -n include "$SVCF")"; fi
 if svc "read -r x < $ALLOWF" 2>/dev/null; then tap_ok "act allow: demo-svc now reads $ALLOWF"; else tap_fail "act allow: demo-svc now reads $ALLOWF" "still denied"; fi
 
+# 3c. the rules aa-triage suggests for AppArmor's own log events (the utilities tests' events:
+# io_uring, message queues, unix, mount, pivot_root, D-Bus ...) compile with this suite's parser;
+# the AppArmor 4 kinds where it has the 4.0 ABI
+if [ -f "$IN/apparmor-utils/rules-from-events.jsonl" ]; then
+  node "$G/utils-rules.mjs" "$AAT" "$IN/apparmor-utils/rules-from-events.jsonl" "$A/utils-rules" "$ABI4" >> "$OUT/results.tap" 2>> "$A/utils-rules.err" \
+    || tap_fail "utilities events: the rule check ran" "$(tail -3 "$A/utils-rules.err")"
+else
+  tap_fail "utilities events: the rule check ran" "no IN/apparmor-utils"
+fi
+
 # ---------------------------------------------------------------------------------------------
 # 4. the interactive view in a terminal (tmux) shows a denial that arrives after start-up
 if command -v tmux >/dev/null; then
