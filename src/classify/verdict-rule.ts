@@ -164,6 +164,18 @@ const LOOK_FIRST: Suggestion = { kind: 'none', text: 'look at what else this pro
 const CHECK_FIRST: Suggestion = { kind: 'none', text: 'check whether the service needs this before adding a rule' };
 
 /**
+ * An unclear verdict's suggestion: what to look at first, then the rule for exactly this access
+ * (the one a missing-rule verdict would give), so that once the engineer has looked the rule is
+ * there to copy or apply instead of being written by hand. With no rule to give, the caution alone.
+ */
+function cautioned(rule: Suggestion, caution: Suggestion, first: string): Suggestion {
+  if (rule.kind !== 'rule' || !rule.rules?.length) return caution;
+  return { ...rule, text: `${first}; if it does, ${rule.text}` };
+}
+const CHECK_FIRST_RULE = 'check whether the service needs this first (nothing in the record says routine or attack)';
+const LOOK_FIRST_RULE = 'look at what else this process did first (an attack signal stands beside the routine ones), and whether the service needs this';
+
+/**
  * The verdict of a denial from its own signals plus the sequence signals (`extra`), weighed:
  * A is the attack weight, B the benign (missing-rule) weight.
  * - likely-attack: A >= 2 with at least one attack signal of the record's own;
@@ -239,7 +251,16 @@ class Decided implements Classification {
     if (!this.#suggestionMade) {
       const c = this.#case!;
       const how = this.#how;
-      this.#suggestion = how === LIKELY_ATTACK ? c.suggest.respond() : how === EXPLICIT_DENY ? c.suggest.deny() : how === MISSING_RULE ? c.suggest.rule() : how === CONFLICT ? LOOK_FIRST : CHECK_FIRST;
+      this.#suggestion =
+        how === LIKELY_ATTACK
+          ? c.suggest.respond()
+          : how === EXPLICIT_DENY
+            ? c.suggest.deny()
+            : how === MISSING_RULE
+              ? c.suggest.rule()
+              : how === CONFLICT
+                ? cautioned(c.suggest.rule(), LOOK_FIRST, LOOK_FIRST_RULE)
+                : cautioned(c.suggest.rule(), CHECK_FIRST, CHECK_FIRST_RULE);
       this.#suggestionMade = true;
       if (this.#reasons !== undefined) this.#release();
     }

@@ -9,6 +9,7 @@ import { reasonText, type Signal } from '../../src/classify/signals.js';
 import { attackWeight, decideVerdict, infoVerdict, sequenceSignals, suggestionsFor, type DenialCase } from '../../src/classify/verdict-rule.js';
 import { buildProfileIndex } from '../../src/profiles/index.js';
 import { file, kline, parse } from './helpers.js';
+import { createClassifier } from '../../src/classify/index.js';
 
 const INDEX = buildProfileIndex([{ path: '/p/svc', text: 'profile svc /usr/bin/svc {\n  /var/lib/svc/** rw,\n}\n' }], { roots: ['/p'] });
 const attack = (weight: number, tag = `a${weight}`): Signal => ({ side: 'attack', weight, tag, reason: `attack ${tag}` });
@@ -113,4 +114,29 @@ test('records that report no denial are info', () => {
   ]);
   assert.deepEqual(infoVerdict(load), { verdict: 'info', confidence: 1, reasons: ['profile_replace of svc by apparmor_parser (pid 7): unchanged, skipped'] });
   assert.deepEqual(infoVerdict(audit).reasons, ['audited access allowed by an audit rule: open /etc/hosts']);
+});
+
+test('an unclear verdict gives the rule for exactly the access after what to look at first; with no rule, the caution alone', () => {
+  // not enough either way: a web server writing into a user's home
+  const plain = createClassifier(undefined).classify(
+    parse([kline(0, 'DENIED', 'operation="open" class="file" profile="/usr/sbin/nginx" name="/home/alice/notes.txt" pid=7 comm="nginx" requested_mask="w" denied_mask="w" fsuid=33 ouid=33')])[0],
+  );
+  assert.equal(plain.verdict, 'unclear');
+  assert.equal(plain.suggestion?.kind, 'rule');
+  assert.deepEqual(plain.suggestion?.rules, ['owner @{HOME}/notes.txt w,']);
+  assert.match(plain.suggestion!.text, /^check whether the service needs this first \(nothing in the record says routine or attack\); if it does, add it to/);
+  // no rule can be written (a socket type the kernel could not name): the caution alone
+  const none = createClassifier(undefined).classify(
+    parse([
+      kline(
+        0,
+        'DENIED',
+        'operation="create" class="net" profile="/opt/tool/bin/tool" pid=7 comm="tool" family="inet" sock_type="unknown(1234)" protocol=6 requested_mask="create" denied_mask="create"',
+      ),
+    ])[0],
+  );
+  if (none.verdict === 'unclear') {
+    assert.equal(none.suggestion?.kind, 'none');
+    assert.equal(none.suggestion?.rules, undefined);
+  }
 });

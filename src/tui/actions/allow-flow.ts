@@ -1,8 +1,9 @@
 /**
  * From the selected (and marked) denial groups to the rules the allow dialog offers, or why none can
- * be applied. Pure. Only missing-rule groups with a suggested rule qualify: a likely attack is
- * refused with why (loosening the profile would let exactly that through), and rules for one
- * profile only go into one dialog (one file, one reload).
+ * be applied. Pure. Missing-rule and unclear groups with a suggested rule qualify (an unclear one's
+ * suggestion says what to look at first; the dialog names it): a likely attack is refused with why
+ * (loosening the profile would let exactly that through), and rules for one profile only go into
+ * one dialog (one file, one reload).
  */
 import { isProfileFlag, ruleShapeProblem, type DeniedAccess } from '../../actions/rule-scope.js';
 import { ATTACK_WARNING } from '../../actions/confirm.js';
@@ -30,7 +31,8 @@ export function writtenByProgramsOnly(g: AllowGroup | undefined): boolean {
   return g?.byProgram !== undefined && g.byProgram >= (g.count ?? 1);
 }
 
-export type AllowChoice = { ok: true; profile: string; items: AllowItem[] } | { ok: false; title: string; lines: string[] };
+/** `caution`: some groups are classified unclear (the dialog says so above the rules). */
+export type AllowChoice = { ok: true; profile: string; items: AllowItem[]; caution?: string } | { ok: false; title: string; lines: string[] };
 
 const FILE_OPS = /^(?:open|exec|file_\w+|mknod|link|rename_\w+|unlink|rmdir|mkdir|truncate|chmod|chown|getattr|setattr|file_mmap|mmap|create|remove)$/;
 
@@ -77,8 +79,9 @@ export function allowChoice(selected: AllowGroup | undefined, marked: AllowGroup
   for (const i of list) {
     const s = i.classification?.suggestion;
     const label = [i.operation, i.target, i.mask].filter(Boolean).join(' ');
-    if (i.verdict !== 'missing-rule' || s?.kind !== 'rule' || !s.rules?.length) {
-      const why = i.verdict !== 'missing-rule' ? `it is classified ${i.verdict ?? 'unclassified'}, not missing-rule: look first` : (s?.text ?? 'no rule was suggested');
+    // an unclear group has its rule too (the engineer looks first; the dialog asks why, journaled)
+    if ((i.verdict !== 'missing-rule' && i.verdict !== 'unclear') || s?.kind !== 'rule' || !s.rules?.length) {
+      const why = i.verdict !== 'missing-rule' && i.verdict !== 'unclear' ? `it is classified ${i.verdict ?? 'unclassified'}, not missing-rule: look first` : (s?.text ?? 'no rule was suggested');
       return { ok: false, title: 'Allow: no rule to apply', lines: [`${label}: ${why}.`, 'Nothing was tried.'] };
     }
     // a name lookup the kernel could not finish is fixed by a flag on the profile's line, which no rule can add
@@ -93,5 +96,8 @@ export function allowChoice(selected: AllowGroup | undefined, marked: AllowGroup
       items.push({ suggested: rule, rule, denied, label, groupKey: i.key, target: i.target, operation: i.operation });
     }
   }
-  return { ok: true, profile: profiles[0], items };
+  const unclear = list.filter((i) => i.verdict === 'unclear').length;
+  if (!unclear) return { ok: true, profile: profiles[0], items };
+  const which = list.length === 1 ? 'this denial is' : `${unclear} of these denials ${unclear === 1 ? 'is' : 'are'}`;
+  return { ok: true, profile: profiles[0], items, caution: `${which} classified unclear: add the rule only once you have checked the service needs it` };
 }

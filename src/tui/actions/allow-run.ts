@@ -68,7 +68,8 @@ export class AllowRun {
         `Likely attack on the same profile: ${attack}. Respond to it first; no rule is added to a profile under attack.`,
         'Nothing was tried.',
       ]);
-    const note = subject.marked?.length ? `${subject.marked.length} marked denial group${subject.marked.length > 1 ? 's' : ''}: one dialog, one reload` : undefined;
+    const marked = subject.marked?.length ? `${subject.marked.length} marked denial group${subject.marked.length > 1 ? 's' : ''}: one dialog, one reload` : undefined;
+    const note = [choice.caution, marked].filter(Boolean).join('; ') || undefined;
     const samples = subject.group?.samples;
     const last = samples?.[samples.length - 1];
     const trigger: ActionJournalEntry['trigger'] | undefined = last

@@ -149,3 +149,30 @@ test("a takes a group the kernel logged too, whatever a program's line also said
   await keys(app, 'a');
   await until(() => frame().includes('Allow: add the suggested rule to /usr/sbin/nginx'), 'the allow dialog');
 });
+
+test('a on an unclear denial offers its rule with the caution; one with no rule says so', async () => {
+  const unclear = missing('/srv/www/index.html', '/srv/www/index.html r,');
+  unclear.classification = {
+    verdict: 'unclear',
+    confidence: 0.5,
+    reasons: ['one weak attack signal'],
+    suggestion: { kind: 'rule', text: 'look at what else this process did first; if it does, add it to the profile', rules: ['/srv/www/index.html r,'] },
+  };
+  const { app, frame, ctl } = setup([unclear]);
+  await until(() => frame().includes('? help'), 'first frame');
+  await new Promise((r) => setImmediate(r));
+  await keys(app, 'a');
+  await until(() => frame().includes('Allow: add the suggested rule to /usr/sbin/nginx'), 'the allow dialog');
+  assert.match(frame(), /this denial is classified unclear: add the rule only once you have checked the service needs it/);
+  assert.match(frame(), /rule \[\/srv\/www\/index\.html r,_\]/);
+  ctl.close();
+
+  const bare = missing('/srv/www/other.html', '/srv/www/other.html r,');
+  bare.classification = { verdict: 'unclear', confidence: 0.3, reasons: ['no strong signal'], suggestion: { kind: 'none', text: 'check whether the service needs this before adding a rule' } };
+  const two = setup([bare]);
+  await until(() => two.frame().includes('? help'), 'first frame');
+  await new Promise((r) => setImmediate(r));
+  await keys(two.app, 'a');
+  await until(() => two.frame().includes('Allow: no rule to apply'), 'the refusal');
+  assert.match(two.frame(), /check whether the service needs this before adding a rule/);
+});
