@@ -93,5 +93,10 @@ export function mqueueSignals(f: DenialFacts, out: Findings): void {
     s.push(benign(2, 'mqueue-known', () => `${f.profile} already uses message queues (${known.text}): ${queue} is another one`));
     return;
   }
+  if (posix && f.path === '/') {
+    // the queue file system's root, not a queue: what a runtime setting up an IPC namespace touches
+    s.push(benign(2, 'mqueue', () => `the root of the message-queue file system (/): a container runtime or sandbox setting up a new IPC namespace, or a program listing its queues`));
+    return;
+  }
   s.push(benign(2, 'mqueue', () => `${queue}: processes of one application passing messages to each other on this host`));
 }

@@ -71,6 +71,18 @@ test('a message queue is a queue, not a file: its rule names its type, its name 
     ),
   );
   assert.match(lost.reasons.join('\n'), /disconnected IPC path/);
+  // the queue file system's root (a public line: runc under a snap's profile, the class written twice, no space before the second)
+  const root = classify(
+    '[Mon Jul 22 12:43:40 2024] audit: type=1400 audit(1721652220.385:212): apparmor="DENIED" operation="unlink" class="posix_mqueue" profile="snap.docker.dockerd" name="/" pid=35290 comm="runc:[2:INIT]" requested="getattr" denied="getattr"class="posix_mqueue" fsuid=0 ouid=0',
+  );
+  assert.equal(root.verdict, 'missing-rule');
+  assert.match(root.reasons.join('\n'), /the root of the message-queue file system \(\/\): a container runtime or sandbox setting up a new IPC namespace/);
+  assert.equal(
+    ruleOf(
+      '[1.0] audit: type=1400 audit(1721652220.385:212): apparmor="DENIED" operation="unlink" class="posix_mqueue" profile="p" name="/" pid=1 comm="x" requested="delete" denied="delete" fsuid=0 ouid=0',
+    ),
+    undefined,
+  );
 });
 
 const unix = (op: string, ends: string, requested: string) =>
