@@ -227,7 +227,7 @@ export function checkRuleText(rule: string, r: AppArmorRecord): { minimal: boole
     }
     case 'dbus': {
       if (/:\d+\.\d+/.test(body)) return no('names a unique connection name');
-      for (const k of ['bus', 'path', 'interface', 'member'] as const) if (f[k] && !body.includes(`${k}=`)) return no(`no ${k}=`);
+      for (const k of ['bus', 'path', 'interface', 'member'] as const) if ((k === 'member' ? (f.member ?? f.method) : f[k]) && !body.includes(`${k}=`)) return no(`no ${k}=`);
       return { minimal: true };
     }
     case 'mount':

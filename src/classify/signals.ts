@@ -3,7 +3,7 @@
  * (3 strong, 2 medium, 1 weak). Pure: the facts of one denial and its profile in, findings out.
  * Sequence signals (what the same pid did before) are added by the classifier.
  */
-import { recordCapability } from '../model/record.js';
+import { dbusMember, recordCapability } from '../model/record.js';
 import { dirOf } from '../model/path.js';
 import { literalPrefix } from '../profiles/glob.js';
 import { matchedRulesAllow, permCovered } from '../profiles/index.js';
@@ -747,19 +747,20 @@ function dbusSignals(f: DenialFacts, out: Findings): void {
   const fl = f.r.fields;
   const dest = fl.name ?? '';
   const iface = fl.interface ?? '';
+  const member = dbusMember(fl);
   const s = out.signals;
-  const readOnly = RECEIVE_RE.test(fl.mask ?? '') || f.op === 'dbus_signal' || READ_ONLY_MEMBER_RE.test(fl.member ?? '') || iface === 'org.freedesktop.DBus.Introspectable';
-  const asks = ASKING_MEMBER_RE.test(fl.member ?? '');
+  const readOnly = RECEIVE_RE.test(fl.mask ?? '') || f.op === 'dbus_signal' || READ_ONLY_MEMBER_RE.test(member ?? '') || iface === 'org.freedesktop.DBus.Introspectable';
+  const asks = ASKING_MEMBER_RE.test(member ?? '');
   const desktopSide = f.program.kind === 'sandbox' || f.program.kind === 'snap' || f.program.kind === 'desktop app' || f.program.kind === 'admin tool';
-  if (!readOnly && f.role === 'login or scheduler' && LOGIN1_RE.test(dest || iface) && SESSION_MEMBER_RE.test(fl.member ?? '')) {
+  if (!readOnly && f.role === 'login or scheduler' && LOGIN1_RE.test(dest || iface) && SESSION_MEMBER_RE.test(member ?? '')) {
     // sshd, login and the display managers have logind make the session they start (pam_systemd)
-    s.push(benign(2, 'dbus-session', () => `${f.profile.split('//')[0]} starts login sessions: asking logind to ${fl.member} is its job`));
+    s.push(benign(2, 'dbus-session', () => `${f.profile.split('//')[0]} starts login sessions: asking logind to ${member} is its job`));
   } else if (!readOnly && asks && desktopSide && (SENSITIVE_DBUS_RE.test(dest) || SENSITIVE_DBUS_RE.test(iface))) {
-    s.push(benign(2, 'dbus-desktop', () => `${fl.member} on ${dest || iface}: desktop programs ask logind, polkit and systemd this routinely (inhibit sleep, check an authorization, list sessions)`));
+    s.push(benign(2, 'dbus-desktop', () => `${member} on ${dest || iface}: desktop programs ask logind, polkit and systemd this routinely (inhibit sleep, check an authorization, list sessions)`));
   } else if (!readOnly && (SENSITIVE_DBUS_RE.test(dest) || SENSITIVE_DBUS_RE.test(iface) || SENSITIVE_DBUS_RE.test(fl.path?.replace(LEADING_SLASH_RE, '').replace(/\//g, '.') ?? ''))) {
-    s.push(attack(2, 'dbus-sensitive', () => `${f.subject} ${verb(f, 'tried to call', 'called')} ${iface}.${fl.member ?? '?'} on ${dest}: a request to change the system`));
+    s.push(attack(2, 'dbus-sensitive', () => `${f.subject} ${verb(f, 'tried to call', 'called')} ${iface}.${member ?? '?'} on ${dest}: a request to change the system`));
   } else {
-    s.push(benign(2, 'dbus-routine', () => `D-Bus ${fl.mask ?? 'call'} of ${fl.member ?? '?'} on ${dest || iface} (${fl.bus ?? '?'} bus): an ordinary service request`));
+    s.push(benign(2, 'dbus-routine', () => `D-Bus ${fl.mask ?? 'call'} of ${member ?? '?'} on ${dest || iface} (${fl.bus ?? '?'} bus): an ordinary service request`));
   }
 }
 

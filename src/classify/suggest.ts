@@ -7,7 +7,7 @@
  * the suggested rule allows exactly that path and nothing wider; one with control characters or
  * quotes gets no rule at all.
  */
-import { recordCapability, type Suggestion } from '../model/record.js';
+import { dbusMember, recordCapability, recordMask, type Suggestion } from '../model/record.js';
 import { hasGlob } from '../profiles/glob.js';
 import { managedAdvice } from '../profiles/managed.js';
 import type { FileRule, ProfileIndex, ProfileInfo } from '../profiles/types.js';
@@ -129,7 +129,14 @@ function neighbourGlob(path: string, neighbours: FileRule[]): string | undefined
 }
 
 function own(path: string, f: DenialFacts): boolean {
+  if (ownerHalfOnly(recordMask(f.r))) return true;
   return f.r.fields.fsuid !== undefined && f.r.fields.fsuid === f.r.fields.ouid && f.r.fields.fsuid !== '0' && OWNER_ROOT_RE.test(path);
+}
+
+/** An older kernel's mask split into the owner's and the others' halves (`r::`): the owner's alone was asked. */
+function ownerHalfOnly(mask: string | undefined): boolean {
+  const cut = mask?.indexOf('::') ?? -1;
+  return cut > 0 && mask!.slice(cut + 2).trim() === '';
 }
 
 /** Where a profile's rules go, once per profile file: the text is shared by every suggestion that
@@ -284,8 +291,9 @@ function otherRule(f: DenialFacts): string | undefined {
       if (perms.includes('bind') || perms.includes('eavesdrop')) return perms.length === 1 ? serviceRule(perms[0], fl) : undefined;
       const parts = [`dbus ${perms.length === 1 ? perms[0] : `(${perms.join(', ')})`}`];
       for (const k of ['bus', 'path', 'interface', 'member'] as const) {
-        if (fl[k] === undefined) continue;
-        const v = ruleWord(fl[k]);
+        const value = k === 'member' ? dbusMember(fl) : fl[k];
+        if (value === undefined) continue;
+        const v = ruleWord(value);
         if (!v) return undefined;
         parts.push(`${k}=${v}`);
       }

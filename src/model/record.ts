@@ -194,6 +194,11 @@ export function recordMask(r: AppArmorRecord): string | undefined {
   return f.denied_mask ?? f.requested_mask ?? f.denied ?? f.requested ?? f.mask;
 }
 
+/** A D-Bus record's member: `member=`, or `method=` as dbus-broker writes it. */
+export function dbusMember(f: Record<string, string>): string | undefined {
+  return f.member ?? f.method;
+}
+
 /** Carriers whose line names its writer in text alone (a syslog header's `ident[pid]:`): the ones
  * whose prefix parse/prefix.ts reads a writer from (test/tui/denial-store.test.ts holds the two
  * to each form). */
