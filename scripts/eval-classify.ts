@@ -14,6 +14,7 @@ import { loadCorpus, REALWORLD_DIR } from './eval/corpus.js';
 import { findParser, ParserCheck } from './eval/rule-check.js';
 import { checkAllowOnShipped } from './eval/allow-check.js';
 import { checkModeFlagsOnShipped } from './eval/mode-flags-check.js';
+import { checkProfilesOnShipped } from './eval/profiles-check.js';
 import { figures, report, scoreWithoutProfiles, scoreWithProfiles, scoreWithShipped, type Scored } from './eval/score.js';
 
 const args = process.argv.slice(2);
@@ -61,6 +62,10 @@ try {
         `Complain and enforce by the profile's flags, on every top-level profile of the shipped policy: ${m.tried} tried, ${m.unchanged} already so, refused ${refused}; ${m.edited} edited, read back in the mode asked with the file's other profiles as they were ${m.readBack}/${m.edited}, apparmor_parser accepted ${m.compiled}/${m.edited - m.notParsedBefore} (${m.notParsedBefore} more in files it does not read unedited either)`,
       );
       if (args.includes('--errors')) for (const p of m.problems) console.log(`- flags: ${p}`);
+      const pc = await checkProfilesOnShipped(shippedDir, found.bin);
+      console.log('');
+      console.log(`The profile index on the shipped policy: the profiles apparmor_parser -N lists, found in ${pc.same}/${pc.files} files it reads`);
+      if (args.includes('--errors')) for (const p of pc.problems) console.log(`- profiles: ${p}`);
     }
   }
   if (args.includes('--errors')) {
