@@ -279,6 +279,25 @@ else
   tap_fail "utilities events: the rule check ran" "no IN/apparmor-utils"
 fi
 
+# 3d. io_uring on this kernel (demo-uring: a profile whose ABI lists it): aa-triage read the
+# polling-thread denial as what it is, with the rule for exactly it; act allow adds that rule and
+# the polling thread then starts; its undo takes the rule out and the kernel denies it again
+if [ "${URING_ABI:-0}" = 1 ]; then
+  got=$(node -e '
+    const lines = require("fs").readFileSync(process.argv[1], "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l));
+    const r = lines.find((o) => o.operation === "uring_sqpoll" && o.profile === "demo-uring");
+    console.log(r ? `${r.verdict} ${JSON.stringify(r.suggestion?.rules ?? [])}` : "none");
+  ' "$A/all.ndjson" 2>&1)
+  if [ "$got" = 'missing-rule ["io_uring sqpoll,"]' ]; then tap_ok "io_uring: the SQPOLL denial is read as a missing rule with 'io_uring sqpoll,'"
+  else tap_fail "io_uring: the SQPOLL denial is read as a missing rule with 'io_uring sqpoll,'" "got: $got"; fi
+  act 0 "allow io_uring sqpoll (demo-uring)" -- allow demo-uring --rule 'io_uring sqpoll,' --yes --reason "kernel suite"
+  r=$(uring "$SQPOLL_PERL" 2>&1)
+  case $r in fd*) tap_ok "io_uring: with the rule act allow added, demo-uring starts its polling thread ($r)" ;; *) tap_fail "io_uring: with the rule act allow added, demo-uring starts its polling thread" "$r" ;; esac
+  act 0 "undo of the io_uring allow" -- undo --yes --reason "kernel suite"
+  r=$(uring "$SQPOLL_PERL" 2>&1)
+  case $r in error*) tap_ok "io_uring: after the undo, the kernel denies the polling thread again ($r)" ;; *) tap_fail "io_uring: after the undo, the kernel denies the polling thread again" "$r" ;; esac
+fi
+
 # ---------------------------------------------------------------------------------------------
 # 4. the interactive view in a terminal (tmux) shows a denial that arrives after start-up
 if command -v tmux >/dev/null; then

@@ -6,6 +6,7 @@ HELPER=/usr/local/bin/demo-helper
 SPACED="/usr/local/bin/demo spaced"
 CHG=/usr/local/bin/demo-chg
 NS=/usr/local/bin/demo-ns
+URING=/usr/local/bin/demo-uring
 PROFILE_DIR=/etc/apparmor.d
 SECFS=/sys/kernel/security/apparmor
 
@@ -49,6 +50,10 @@ svc_for() {
 svc_spaced() { B=$SPACED bash -c 'exec -a sh "$B" -c "$1"' _ "$1"; }
 chg() { B=$CHG bash -c 'exec -a sh "$B" -c "$1"' _ "$1"; }
 ns() { B=$NS bash -c 'exec -a sh "$B" -c "$1"' _ "$1"; }
+uring() { B=$URING bash -c 'exec -a sh "$B" -c "$1"' _ "$1"; }
+# io_uring_setup(4, params) with IORING_SETUP_SQPOLL (flags at offset 8): a polling kernel thread.
+# Prints `fd N` or `error TEXT`.
+SQPOLL_PERL='exec /usr/bin/perl -e "my \$p = pack(q(L3x108), 0, 0, 2); my \$r = syscall(425, 4, \$p); print \$r < 0 ? qq(error \$!) : qq(fd \$r);"'
 
 # aa_feature PATH: the running kernel's AppArmor has this feature: features/PATH in securityfs, or
 # for DIR/WORD a WORD listed in features/DIR/mask (Linux 6.12: namespaces/mask says userns_create)

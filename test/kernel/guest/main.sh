@@ -32,11 +32,15 @@ install -m 0755 /bin/busybox "$HELPER"
 install -m 0755 /bin/busybox "$SPACED"
 install -m 0755 /bin/busybox "$CHG"
 install -m 0755 /bin/busybox "$NS"
+install -m 0755 /bin/busybox "$URING"
 PROFILES="usr.local.bin.demo-svc usr.local.bin.demo-mnt usr.local.bin.demo-spaced usr.local.bin.demo-chg"
 # demo-ns is pinned to the 4.0 ABI: only a 4.x parser has abi/4.0 (Debian 13; not Debian 12's 3.0)
 ABI4=0
 if [ -f "$PROFILE_DIR/abi/4.0" ]; then ABI4=1; PROFILES="$PROFILES usr.local.bin.demo-ns"; fi
-export PROFILES ABI4
+# demo-uring is pinned to the feature set Debian pins its parser to, when that lists io_uring
+URING_ABI=0
+if [ "$ABI4" = 1 ] && grep -q 'io_uring {mask {[^}]*sqpoll' /usr/share/apparmor-features/features 2>/dev/null; then URING_ABI=1; PROFILES="$PROFILES usr.local.bin.demo-uring"; fi
+export PROFILES ABI4 URING_ABI
 for p in $PROFILES; do install -m 0644 "$G/profiles/$p" "$PROFILE_DIR/$p"; done
 
 {
@@ -148,8 +152,14 @@ MODE=enforce
 IOURING_RESULT=""
 run_scenarios
 case $IOURING_RESULT in
-  fd*) tap_skip "scenario: io_uring denial (SQPOLL)" "the kernel lists io_uring/sqpoll, but io_uring_setup with SQPOLL under demo-ns (4.0 ABI, no io_uring rule) succeeded: nothing to deny or log" ;;
+  fd*) tap_skip "scenario: io_uring denial (SQPOLL) under a profile pinned to abi/4.0" "the kernel lists io_uring/sqpoll, but io_uring_setup with SQPOLL under demo-ns (4.0 ABI, no io_uring rule) succeeded: abi/4.0 does not list io_uring, so the profile does not mediate it" ;;
 esac
+if [ "$URING_ABI" = 1 ]; then
+  case $IOURING_KERNEL_ABI in
+    error*) tap_ok "scenario: io_uring denial (SQPOLL) under a profile pinned to the kernel's feature set (demo-uring): $IOURING_KERNEL_ABI" ;;
+    *) tap_fail "scenario: io_uring denial (SQPOLL) under a profile pinned to the kernel's feature set (demo-uring)" "io_uring_setup with SQPOLL gave: $IOURING_KERNEL_ABI" ;;
+  esac
+fi
 
 # replace with a changed profile (profile_replace)
 sed -i 's|^  /etc/demo-svc/\*\* r,|  /etc/demo-svc/** r,\n  /etc/demo-svc/ r,|' "$PROFILE_DIR/usr.local.bin.demo-svc"

@@ -127,9 +127,15 @@ run_scenarios() {
   if [ "$ABI4" = 1 ] && aa_feature io_uring/sqpoll; then
     # io_uring_setup(4, params) with IORING_SETUP_SQPOLL (flags at offset 8): a polling kernel thread.
     # Expected to be denied only when it was (the result is in IOURING_RESULT and the observations)
-    IOURING_RESULT=$(ns 'exec /usr/bin/perl -e "my \$p = pack(q(L3x108), 0, 0, 2); my \$r = syscall(425, 4, \$p); print \$r < 0 ? qq(error \$!) : qq(fd \$r);"' 2>&1)
+    IOURING_RESULT=$(ns "$SQPOLL_PERL" 2>&1)
     echo "$PHASE $MODE: io_uring_setup(SQPOLL) under demo-ns (no io_uring rule): $IOURING_RESULT" >> "$OUT/observations.txt"
     case $IOURING_RESULT in error*) expect io-uring-sqpoll profile=demo-ns class=io_uring ;; esac
+  fi
+  if [ "${URING_ABI:-0}" = 1 ]; then
+    # the same under a profile whose ABI lists io_uring (demo-uring stays in enforce mode throughout)
+    IOURING_KERNEL_ABI=$(uring "$SQPOLL_PERL" 2>&1)
+    echo "$PHASE $MODE: io_uring_setup(SQPOLL) under demo-uring (the kernel's feature set, no io_uring rule): $IOURING_KERNEL_ABI" >> "$OUT/observations.txt"
+    case $IOURING_KERNEL_ABI in error*) expect io-uring-sqpoll-demo-uring operation=uring_sqpoll profile=demo-uring class=io_uring ;; esac
   fi
   if [ "$ABI4" = 1 ] && aa_feature ipc/posix_mqueue; then
     # mq_open("demo-mq", O_RDWR|O_CREAT, 0600, NULL)
