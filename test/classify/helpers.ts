@@ -101,3 +101,22 @@ export function cap(t: number, profile: string, name: string, num: number, o: { 
 export function status(t: number, op: string, name: string): string {
   return kline(t, 'STATUS', `operation="${op}" profile="unconfined" name="${name}" pid=4412 comm="apparmor_parser"`);
 }
+
+/**
+ * One spelling of a rule, to compare rules written by different tools: quotes dropped, every
+ * parenthesised list sorted, one word without its parentheses (`signal (send) set=(term)` is
+ * `signal send set=term`; `unix (send, accept)` is `unix (accept, send)`).
+ */
+export function ruleSpelling(rule: string): string {
+  return rule
+    .replace(/"/g, '')
+    .replace(/\(([^()]*)\)/g, (_, list: string) => {
+      const items = list
+        .split(/[\s,]+/)
+        .filter(Boolean)
+        .sort();
+      return items.length === 1 ? items[0] : `(${items.join(', ')})`;
+    })
+    .replace(/\s+/g, ' ')
+    .trim();
+}

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { gatherFacts } from '../../src/classify/facts.js';
 import { missingRuleSuggestion } from '../../src/classify/suggest.js';
 import { isDenial, type AppArmorRecord } from '../../src/model/record.js';
-import { parseLenient } from './helpers.js';
+import { parseLenient, ruleSpelling } from './helpers.js';
 
 const DIR = join(import.meta.dirname, '..', 'fixtures', 'libapparmor');
 const read = <T>(file: string) =>
@@ -30,29 +30,14 @@ function rulesOf(profile: string): string[] {
     .filter((l) => l && !l.endsWith('{') && l !== '}' && !l.startsWith('#') && !l.startsWith('^'));
 }
 
-/** One spelling: quotes dropped, parenthesised lists sorted, one word without its parentheses. */
-function spelling(rule: string): string {
-  return rule
-    .replace(/"/g, '')
-    .replace(/\(([^()]*)\)/g, (_, list: string) => {
-      const items = list
-        .split(/[\s,]+/)
-        .filter(Boolean)
-        .sort();
-      return items.length === 1 ? items[0] : `(${items.join(', ')})`;
-    })
-    .replace(/\s+/g, ' ')
-    .trim();
-}
-
 /** An AppArmor variable or glob in our rule matching the literal in theirs. */
 function matchesLiteral(ours: string, theirs: string): boolean {
-  const re = spelling(ours)
+  const re = ruleSpelling(ours)
     .replace(/[.+^$()|\\]/g, '\\$&')
     .replace(/@\\\{HOME\\\}|@\{HOME\}/g, '/home/[^/]+')
     .replace(/@\{(?:uid|pid|pids|tid)\}/g, '[0-9]+')
     .replace(/\[0-9\]\*/g, '[0-9]+');
-  return new RegExp(`^${re}$`).test(spelling(theirs));
+  return new RegExp(`^${re}$`).test(ruleSpelling(theirs));
 }
 
 interface Kind {
@@ -66,11 +51,11 @@ const one = (f: (o: string, t: string, r: AppArmorRecord) => boolean) => (ours: 
 const KINDS: Record<string, Kind> = {
   owner: {
     why: "aa-logprof writes `owner` for every file the process's fsuid owns; aa-triage only for a user's files (under a home, /tmp, /var/tmp or /run/user, fsuid not root), as profiles write them",
-    holds: one((o, t, r) => spelling(t) === `owner ${spelling(o)}` && r.fields.fsuid !== undefined && r.fields.fsuid === r.fields.ouid),
+    holds: one((o, t, r) => ruleSpelling(t) === `owner ${ruleSpelling(o)}` && r.fields.fsuid !== undefined && r.fields.fsuid === r.fields.ouid),
   },
   'exec-mr': {
     why: 'aa-logprof adds m and r to an exec rule by default; the kernel asked for x alone',
-    holds: one((o, t) => spelling(t) === spelling(o).replace(/ ix,$/, ' mrix,')),
+    holds: one((o, t) => ruleSpelling(t) === ruleSpelling(o).replace(/ ix,$/, ' mrix,')),
   },
   'network-conditions': {
     why: 'addresses, ports and network permissions need fine-grained network mediation (AppArmor 4.1 on a kernel that has it), which a kernel that logs them need not have',
@@ -78,7 +63,7 @@ const KINDS: Record<string, Kind> = {
   },
   'dbus-name': {
     why: 'narrower: the destination name the record gives is a condition too',
-    holds: one((o, t) => spelling(o.replace(/name=[^,)\s]+(?:, )?/, '').replace(' peer=()', '')) === spelling(t)),
+    holds: one((o, t) => ruleSpelling(o.replace(/name=[^,)\s]+(?:, )?/, '').replace(' peer=()', '')) === ruleSpelling(t)),
   },
   generalised: {
     why: 'the part that changes from run to run (a home, a uid) is written as the variable profiles use',
@@ -88,7 +73,7 @@ const KINDS: Record<string, Kind> = {
     why: "the same rule: `remount` is AppArmor's word for a mount with the remount option",
     holds: one((o, t) => {
       const m = /^remount options=\(([^)]*)\) (\S+),$/.exec(o);
-      return !!m && spelling(t) === spelling(`mount options=(remount, ${m[1]}) -> ${m[2]},`);
+      return !!m && ruleSpelling(t) === ruleSpelling(`mount options=(remount, ${m[1]}) -> ${m[2]},`);
     }),
   },
   userns: {
@@ -180,7 +165,7 @@ test("aa-triage's rules are aa-logprof's, spelled otherwise, or differ only in a
   for (const p of PROFILES) {
     const theirs = rulesOf(p.profile);
     const { rules: ours, record } = ourRules(INPUTS.get(p.case)!);
-    const spelledAlike = ours.length === theirs.length && ours.every((o, i) => spelling(o) === spelling(theirs[i]));
+    const spelledAlike = ours.length === theirs.length && ours.every((o, i) => ruleSpelling(o) === ruleSpelling(theirs[i]));
     const kind = DIFFERENT[p.case];
     if (spelledAlike) {
       if (kind) problems.push(`${p.case}: listed as ${kind}, but the rules agree`);

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { gatherFacts } from '../../src/classify/facts.js';
 import { missingRuleSuggestion } from '../../src/classify/suggest.js';
 import { checkRuleText } from '../../scripts/eval/rule-check.js';
-import { parseLenient } from './helpers.js';
+import { parseLenient, ruleSpelling } from './helpers.js';
 
 interface UtilsCase {
   case: number;
@@ -24,25 +24,6 @@ const CASES: UtilsCase[] = readFileSync(join(import.meta.dirname, '..', 'fixture
   .split('\n')
   .filter((l) => l.trim())
   .map((l) => JSON.parse(l) as UtilsCase);
-
-/**
- * One spelling of a rule: quotes dropped, every parenthesised list sorted, one word without its
- * parentheses (`signal (send) set=(term)` is `signal send set=term`; `unix (send, accept)` is
- * `unix (accept, send)`).
- */
-function spelling(rule: string): string {
-  return rule
-    .replace(/"/g, '')
-    .replace(/\(([^()]*)\)/g, (_, list: string) => {
-      const items = list
-        .split(/[\s,]+/)
-        .filter(Boolean)
-        .sort();
-      return items.length === 1 ? items[0] : `(${items.join(', ')})`;
-    })
-    .replace(/\s+/g, ' ')
-    .trim();
-}
 
 /** Where our rule is not the utilities' in another spelling, and why. */
 const DIFFERENT: Record<number, { ours: string; why: string }> = {
@@ -78,7 +59,7 @@ for (const c of CASES) {
     const ours = rules![0];
     const differs = DIFFERENT[c.case];
     if (differs) assert.equal(ours, differs.ours, differs.why);
-    else assert.equal(spelling(ours), spelling(c.rule), `the utilities write ${c.rule}`);
+    else assert.equal(ruleSpelling(ours), ruleSpelling(c.rule), `the utilities write ${c.rule}`);
     // and the rule names every condition the record gives (the network cases above excepted)
     if (c.type !== 'network') {
       const [r] = parseLenient([c.in]);
@@ -89,8 +70,8 @@ for (const c of CASES) {
 }
 
 test('the spelling used above tells rules apart that differ in more than spelling', () => {
-  assert.equal(spelling('unix (send, accept) type=stream addr="@x",'), spelling('unix (accept, send) type=stream addr=@x,'));
-  assert.notEqual(spelling('unix (send) type=stream,'), spelling('unix (send) type=stream peer=(addr=@x),'));
-  assert.notEqual(spelling('pivot_root /new/,'), spelling('pivot_root oldroot=/new/old/ /new/,'));
-  assert.notEqual(spelling('io_uring sqpoll,'), spelling('io_uring override_creds label=x,'));
+  assert.equal(ruleSpelling('unix (send, accept) type=stream addr="@x",'), ruleSpelling('unix (accept, send) type=stream addr=@x,'));
+  assert.notEqual(ruleSpelling('unix (send) type=stream,'), ruleSpelling('unix (send) type=stream peer=(addr=@x),'));
+  assert.notEqual(ruleSpelling('pivot_root /new/,'), ruleSpelling('pivot_root oldroot=/new/old/ /new/,'));
+  assert.notEqual(ruleSpelling('io_uring sqpoll,'), ruleSpelling('io_uring override_creds label=x,'));
 });
