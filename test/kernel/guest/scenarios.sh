@@ -132,7 +132,8 @@ run_scenarios() {
     case $IOURING_RESULT in error*) expect io-uring-sqpoll profile=demo-ns class=io_uring ;; esac
   fi
   if [ "${URING_ABI:-0}" = 1 ]; then
-    # the same under a profile whose ABI lists io_uring (demo-uring stays in enforce mode throughout)
+    # the same under a profile whose ABI lists io_uring (in the complain phase the kernel lets it
+    # happen and logs it ALLOWED: expected where denied)
     IOURING_KERNEL_ABI=$(uring "$SQPOLL_PERL" 2>&1)
     echo "$PHASE $MODE: io_uring_setup(SQPOLL) under demo-uring (the kernel's feature set, no io_uring rule): $IOURING_KERNEL_ABI" >> "$OUT/observations.txt"
     case $IOURING_KERNEL_ABI in error*) expect io-uring-sqpoll-demo-uring operation=uring_sqpoll profile=demo-uring class=io_uring ;; esac
