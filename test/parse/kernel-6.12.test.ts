@@ -170,3 +170,25 @@ test('6.12: the class field changes no verdict, reason or suggestion (the same r
     assert.deepEqual(asPlain(a.classify(r)), asPlain(b.classify(without[i])), r.raw);
   });
 });
+
+test('6.12: a real io_uring denial (SQPOLL) is read as its own class: a missing rule, `io_uring sqpoll,`', async () => {
+  const { index } = await loadProfileIndex([]);
+  const classifier = createClassifier(index);
+  const journal = parse(lines('kernel-6.12', 'io-uring-journal-audit-short.txt'), 'journal');
+  assert.deepEqual(
+    journal.map((r) => [r.kind, r.fields.operation, r.fields.class, r.fields.profile, r.fields.requested, r.fields.denied]),
+    [
+      ['DENIED', 'uring_sqpoll', 'io_uring', 'demo-uring', 'sqpoll', 'sqpoll'],
+      ['ALLOWED', 'uring_sqpoll', 'io_uring', 'demo-uring', 'sqpoll', 'sqpoll'],
+    ],
+  );
+  const [event] = parse(lines('kernel-6.12', 'io-uring-audit.log'), 'audit.log');
+  assert.equal(event.auditId, '1796565551.447:402');
+  assert.equal(event.context?.exe, '/usr/bin/perl');
+  for (const r of [...journal, event]) {
+    const c = classifier.classify(r);
+    assert.equal(c.verdict, 'missing-rule', r.raw);
+    assert.deepEqual(c.suggestion?.rules, ['io_uring sqpoll,']);
+    assert.match(c.reasons.join('\n'), /io_uring ring with a kernel polling thread \(SQPOLL\)/);
+  }
+});
