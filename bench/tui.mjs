@@ -87,7 +87,8 @@ export async function benchTuiFlood({ root, dataDir, log, profilesDir, rate = 10
   const r = spawnSync(process.execPath, [out, '--rate', String(rate), '--seconds', String(seconds), '--total', String(total), ...(profilesDir ? ['--profiles-dir', profilesDir] : [])], {
     encoding: 'utf8',
     timeout: 600_000,
-    env: interactiveEnv(),
+    // as the launcher (bin/aa-triage) starts the view on a terminal
+    env: { MALLOC_ARENA_MAX: '2', ...interactiveEnv() },
   });
   if (r.status !== 0) return { error: `the flood run failed (exit ${r.status}): ${(r.stderr || '').trim().split('\n').slice(-3).join(' | ')}` };
   // Ink restores the cursor on the real stdout at exit: the result is the line holding the JSON object

@@ -15,6 +15,7 @@ import type { AppArmorRecord, Classification, Suggestion, Verdict } from '../mod
 import { digestOf } from '../model/digest.js';
 import type { SequenceFindings } from './verdict-rule.js';
 import { sequenceSignature } from './sequence.js';
+import { dropWhenIdle, type IdleCache } from '../model/idle-caches.js';
 
 /** Stands for the pid in shared results. */
 const PID_MARK = '\u0001';
@@ -246,7 +247,7 @@ function contextKey(seen: SequenceFindings): number {
  * that outlives the young generation of the heap (what the cache keeps is copied and promoted by
  * every collection it survives), and what repeats is decided at most twice.
  */
-export class ResultCache<C, B = C> {
+export class ResultCache<C, B = C> implements IdleCache {
   // admitted records: the record's deciding fields -> what they decide, in two generations: when
   // the young one is full it becomes the old one and the previous old one is dropped whole (O(1),
   // no per-entry eviction); a hit in the old generation moves to the young one, so what a flood
@@ -267,7 +268,20 @@ export class ResultCache<C, B = C> {
   constructor(
     private readonly decider: Decider<C, B>,
     private readonly uncached = false,
-  ) {}
+  ) {
+    if (!uncached) dropWhenIdle(this);
+  }
+
+  /** Forgets every record decided: the next sighting of each is a first one. */
+  drop(): void {
+    this.young = new Map();
+    this.old = new Map();
+    this.trialYoung = new Map();
+    this.trialOld = new Map();
+    this.ghost1.fill(0);
+    this.ghost2.fill(0);
+    this.ghostF.fill(0);
+  }
 
   /** The cached record for a denial: found by its deciding fields, or examined now. */
   entry(r: AppArmorRecord): Entry<B> {

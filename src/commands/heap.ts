@@ -20,6 +20,7 @@
  */
 import { getHeapStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { dropIdleCaches } from '../model/idle-caches.js';
 
 export function preferSmallHeap(): void {
   setFlagsFromString('--semi-space-growth-factor=1');
@@ -33,8 +34,8 @@ export function preferSmallHeap(): void {
  * The caller takes the steps only while nobody is typing, one per tick, and stops when a step gave
  * little back (tui/idle-compaction.ts); a key waits for one step at most, never for the whole.
  *
- * Step 0 is a plain full collection: the flood's garbage goes, and V8 moves what its own judgement
- * finds worth it. Each later step is a full collection with V8's setting for memory over speed
+ * Step 0 drops the caches that only save work (model/idle-caches.ts), then is a plain full
+ * collection: the flood's garbage goes, and V8 moves what its own judgement finds worth it. Each later step is a full collection with V8's setting for memory over speed
  * (`--optimize-for-size`, set for that collection only): the live objects of the most fragmented
  * pages (a fifth of the page free or more), up to 6 MB of them, move out and those pages go back.
  * Moving every page at once (`--compact-on-every-full-gc`, what this did before) gave back a little
@@ -53,6 +54,8 @@ export function compactStep(step: number): void {
     }
   }
   if (step === 0) {
+    // what only saves work goes first: after a flood the caches hold the flood's denials
+    dropIdleCaches();
     collect();
     return;
   }

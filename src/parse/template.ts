@@ -24,6 +24,7 @@ import { decodePrefixOf, type ClockContext } from './prefix.js';
 import { digestWithChanged, hashSpan, sampleSpan } from '../model/digest.js';
 import { auditIdAt, type AuditId } from './fields.js';
 import { headerStart, MAX_RAW, newRecord } from './record.js';
+import { dropWhenIdle, type IdleCache } from '../model/idle-caches.js';
 
 /** A template holds its line's text and up to five records (2-3 KB): 4096 of them were 8 MB of an
  * interactive session after a flood of one-off records, and an outage's flood is a few hundred
@@ -173,7 +174,7 @@ const PAUSE = 16 * WINDOW;
  */
 const MISSED = 4096;
 
-export class TemplateCache {
+export class TemplateCache implements IdleCache {
   hits = 0;
   /** Lookups in the current window, hits among them, and those with a pid new to their template. */
   private looked = 0;
@@ -187,6 +188,22 @@ export class TemplateCache {
   /** Templates in the young generation. */
   private youngCount = 0;
   private readonly missed = new Int32Array(MISSED);
+
+  constructor() {
+    dropWhenIdle(this);
+  }
+
+  /** Forgets every template and every line missed (the hit count stays: it counts, it decides nothing). */
+  drop(): void {
+    this.looked = 0;
+    this.windowHits = 0;
+    this.freshHits = 0;
+    this.paused = 0;
+    this.young = new Map();
+    this.old = new Map();
+    this.youngCount = 0;
+    this.missed.fill(0);
+  }
 
   /** False while the templates step aside (most recent hits brought a pid of their own). */
   worthTrying(): boolean {

@@ -50,3 +50,20 @@ test('compactStep gives back the pages of a heap of scattered survivors in steps
   assert.ok(gains.length >= 2, `given back in steps: ${out.held.join(', ')}`);
   assert.ok(Math.max(...gains) < 16 * 2 ** 20, `no step gives back more than a few MB: ${gains.join(', ')}`);
 });
+
+test('the first step drops the caches that only save work; the later ones leave them', () => {
+  const script = `
+    import { compactStep } from ${JSON.stringify(heapModule)};
+    import { dropWhenIdle } from ${JSON.stringify(fileURLToPath(new URL('../../src/model/idle-caches.ts', import.meta.url)))};
+    const dropped = [];
+    const cache = { drop: () => dropped.push('cache') };
+    dropWhenIdle(cache);
+    compactStep(1);
+    const afterLater = dropped.length;
+    compactStep(0);
+    process.stdout.write(JSON.stringify({ afterLater, afterFirst: dropped.length }));
+  `;
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual(JSON.parse(r.stdout), { afterLater: 0, afterFirst: 1 });
+});

@@ -16,6 +16,7 @@ import { CARRIERS, logLines, MIXES, prng } from '../../bench/generate.mjs';
 import { createClassifier } from '../../src/classify/index.js';
 import { scanStream } from '../../src/ingest/lines.js';
 import { digestOf } from '../../src/model/digest.js';
+import { dropIdleCaches } from '../../src/model/idle-caches.js';
 import type { AppArmorRecord } from '../../src/model/record.js';
 import { Pipeline } from '../../src/pipeline/pipeline.js';
 import { loadProfileIndex } from '../../src/profiles/load.js';
@@ -59,12 +60,17 @@ interface Reading {
 }
 
 /** The inputs' bytes through one pipeline, the product's way or the general one. */
-async function read(inputs: { name: string; bytes: Buffer }[], index: ProfileIndex | undefined, general: boolean, chunk: number): Promise<Reading> {
+async function read(inputs: { name: string; bytes: Buffer }[], index: ProfileIndex | undefined, general: boolean, chunk: number, dropEvery = 0): Promise<Reading> {
   const out: string[] = [];
   const classifier = createClassifier(index, { uncached: general });
+  let records = 0;
   const pipeline = new Pipeline(
     {
-      record: (r) => out.push(describe(r)),
+      record: (r) => {
+        out.push(describe(r));
+        // an idle view dropping the caches (model/idle-caches.ts), here between any two records
+        if (dropEvery && ++records % dropEvery === 0) assert.ok(dropIdleCaches() >= 2, 'the templates and the results dropped');
+      },
       unparsable: (u) => out.push(`unparsable ${JSON.stringify(u)}`),
       loss: (n) => out.push(`loss ${JSON.stringify(n)}`),
     },
@@ -81,11 +87,11 @@ async function read(inputs: { name: string; bytes: Buffer }[], index: ProfileInd
   return { lines: out, hash: createHash('sha256').update(out.join('\n')).digest('hex') };
 }
 
-async function assertSame(what: string, inputs: { name: string; bytes: Buffer }[], index: ProfileIndex | undefined, minRecords: number): Promise<void> {
+async function assertSame(what: string, inputs: { name: string; bytes: Buffer }[], index: ProfileIndex | undefined, minRecords: number, dropEvery = 0): Promise<void> {
   const want = await read(inputs, index, true, 1 << 16);
   // odd chunk sizes: lines cut between reads take the same path
   for (const chunk of [1 << 20, 4093]) {
-    const got = await read(inputs, index, false, chunk);
+    const got = await read(inputs, index, false, chunk, dropEvery);
     if (got.hash !== want.hash) {
       const i = got.lines.findIndex((l, k) => l !== want.lines[k]);
       assert.equal(got.lines[i], want.lines[i], `${what} (chunks of ${chunk} bytes): entry ${i} differs`);
@@ -138,6 +144,15 @@ test('one-off records long enough for the templates to step aside, then a flood 
   const flood = [...logLines({ carrier: 'dmesg', mix: 'flood', lines: 3000, share: 1, seed: 7 })];
   const bytes = Buffer.from(`${[...oneOffs, ...flood, ...oneOffs.slice(0, 3000)].join('\n')}\n`);
   await assertSame('one-offs, then a flood', [{ name: 'one-offs-then-flood', bytes }], index, 20000);
+});
+
+test('the caches dropped as an idle view drops them, again and again in a flood and in one-offs: the same both ways', async () => {
+  const index = await demoIndex();
+  const flood = [...logLines({ carrier: 'dmesg', mix: 'flood', lines: 6000, share: 1, seed: 13 })];
+  const oneOffs = [...logLines({ carrier: 'auditlog', mix: 'mixed', lines: 6000, share: 0.6, seed: 13 })];
+  const bytes = Buffer.from(`${[...flood, ...oneOffs, ...flood.slice(0, 2000)].join('\n')}\n`);
+  // every 700 records: mid-flood, where the templates and the results are in full use
+  await assertSame('caches dropped', [{ name: 'dropped', bytes }], index, 8000, 700);
 });
 
 test('lines that look like a known record but differ in a byte, a pid or a clock: the same both ways', async () => {

@@ -3,7 +3,7 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Tmux } from './tmux.js';
@@ -131,6 +131,8 @@ test('kill -9 of the program: the launcher, which outlives it, restores the term
   assert.ok(launcher, 'the launcher');
   const program = children(launcher);
   assert.equal(program.length, 1, `the program under the launcher: ${program.join(',')}`);
+  // started with two malloc arenas (bin/aa-triage): the long-running view's memory
+  assert.ok(readFileSync(`/proc/${program[0]}/environ`, 'latin1').split('\0').includes('MALLOC_ARENA_MAX=2'), 'MALLOC_ARENA_MAX=2 in the environment');
   process.kill(Number(program[0]), 'SIGKILL');
   await t.waitFor((x) => x.includes('EXITED rc=137'), 'exit after SIGKILL');
   assert.equal(t.value('#{alternate_on}'), '0');
