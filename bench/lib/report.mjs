@@ -143,7 +143,7 @@ function tuiSection(t) {
   if (!t) return '';
   if (t.error) return `Skipped: ${t.error}`;
   const lines = [
-    `The real runner, App and denial store in live mode on an in-memory ${t.columns}×${t.rows} terminal (bench/tui-flood.tsx), fed by a fake live source that parses generated kernel log lines (every one an AppArmor record) and delivers up to ${fmtInt(t.rate)} records per second: every ${t.tickMs} ms it parses what is due, for at most ${t.sliceMs ?? t.tickMs} ms, then yields (as the live sources do), so a pipeline slower than the flood shows as a lower achieved rate. For ${t.seconds} s the help overlay is opened and closed with \`?\` at an operator's pace; a key's latency runs from the key to the first frame that shows its effect. Then the flood goes on, unpaced (50 ms slices), towards ${fmtInt(t.totalWanted ?? t.total)} records.`,
+    `The real runner, App and denial store in live mode on an in-memory ${t.columns}×${t.rows} terminal (bench/tui-flood.tsx, started with two malloc arenas as the launcher starts the view), fed by a fake live source that parses generated kernel log lines (every one an AppArmor record) and delivers up to ${fmtInt(t.rate)} records per second: every ${t.tickMs} ms it parses what is due, for at most ${t.sliceMs ?? t.tickMs} ms, then yields (as the live sources do), so a pipeline slower than the flood shows as a lower achieved rate. For ${t.seconds} s the help overlay is opened and closed with \`?\` at an operator's pace; a key's latency runs from the key to the first frame that shows its effect. Then the flood goes on, unpaced (50 ms slices), towards ${fmtInt(t.totalWanted ?? t.total)} records.`,
     '',
     '| Measure | Result | Target |',
     '|---|---:|---|',
