@@ -35,7 +35,8 @@ export function preferSmallHeap(): void {
  * little back (tui/idle-compaction.ts); a key waits for one step at most, never for the whole.
  *
  * Step 0 drops the caches that only save work (model/idle-caches.ts), then is a plain full
- * collection: the flood's garbage goes, and V8 moves what its own judgement finds worth it. Each later step is a full collection with V8's setting for memory over speed
+ * collection: the flood's garbage goes, and V8 moves what its own judgement finds worth it. Each
+ * later step is a full collection with V8's setting for memory over speed
  * (`--optimize-for-size`, set for that collection only): the live objects of the most fragmented
  * pages (a fifth of the page free or more), up to 6 MB of them, move out and those pages go back.
  * Moving every page at once (`--compact-on-every-full-gc`, what this did before) gave back a little
