@@ -249,3 +249,16 @@ test('a rendering is cut at the written placeholders only, not where a text spel
     'each value written as asked',
   );
 });
+
+test('dropped (an idle view): a record is examined again, and decides as before', () => {
+  const d = countingDecider();
+  const cache = new ResultCache(d);
+  const r = denial(100);
+  const first = cache.result(cache.entry(r), r, NONE, '100', '');
+  cache.entry(denial(200));
+  assert.equal(d.examined, 1);
+  cache.drop();
+  const again = cache.result(cache.entry(r), r, NONE, '100', '');
+  assert.equal(d.examined, 2, 'examined again after the drop');
+  assert.deepEqual(asPlain(again), asPlain(first));
+});

@@ -102,3 +102,24 @@ test('a name whose hex is not UTF-8: a record from its template keeps the hex as
   }
   assert.ok(from >= 3, `records from the template: ${from}`);
 });
+
+test('dropped (an idle view): every template forgotten, and learnt again from lines met twice', () => {
+  const cache = new TemplateCache();
+  const names = neighbours(2);
+  let n = 0;
+  const round = () => {
+    const before = cache.hits;
+    for (const name of names) {
+      const l = line(name, ++n);
+      const body = findBody(l);
+      const known = cache.match(l, body, { name: 't', line: n }, CLOCK);
+      if (known !== undefined) assert.equal(said(known), said(parsed(l, n)));
+      else cache.learn(l, body, parsed(l, n));
+    }
+    return cache.hits - before;
+  };
+  assert.deepEqual([round(), round(), round()], [0, 0, names.length]);
+  cache.drop();
+  // nothing served after the drop, nothing learnt from a line met once before it
+  assert.deepEqual([round(), round(), round()], [0, 0, names.length]);
+});
