@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { dropIdleCaches, dropWhenIdle } from '../../src/model/idle-caches.js';
 import { TemplateCache } from '../../src/parse/template.js';
-import { createClassifier } from '../../src/classify/index.js';
+import { ResultCache } from '../../src/classify/result-cache.js';
 
 test('every registered cache is dropped, each time', () => {
   let a = 0;
@@ -16,12 +16,26 @@ test('every registered cache is dropped, each time', () => {
 });
 
 test("the parser's templates and the classifier's results register themselves; the from-scratch reference does not", () => {
-  const n0 = dropIdleCaches();
-  new TemplateCache();
-  createClassifier(undefined);
-  const kept: unknown[] = [new TemplateCache(), createClassifier(undefined)];
-  createClassifier(undefined, { uncached: true });
-  // the two kept are counted whatever the collector did with the two left behind
-  assert.ok(dropIdleCaches() >= n0 + 2);
-  assert.equal(kept.length, 2);
+  const decider = { examine: () => '', brief: (c: string) => c, decide: () => ({ verdict: 'unclear' as const, confidence: 0.5, reasons: [] }) };
+  const templates = new TemplateCache();
+  const cached = new ResultCache(decider);
+  const reference = new ResultCache(decider, true);
+  const dropped = new Set<unknown>();
+  const spy = <T extends { drop(): void }>(proto: T) => {
+    const drop = proto.drop;
+    proto.drop = function (this: T) {
+      dropped.add(this);
+      drop.call(this);
+    };
+    return () => void (proto.drop = drop);
+  };
+  const restore = [spy(TemplateCache.prototype), spy(ResultCache.prototype)];
+  try {
+    dropIdleCaches();
+  } finally {
+    for (const r of restore) r();
+  }
+  assert.ok(dropped.has(templates), 'the templates');
+  assert.ok(dropped.has(cached), 'the results');
+  assert.ok(!dropped.has(reference), 'not the from-scratch reference');
 });
