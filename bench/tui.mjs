@@ -1,7 +1,8 @@
 // Start-up and TUI measures for bench/run.mjs.
 //  - start-up: `--version`, `--demo --json`, and the time until the TUI's first frame on the demo in
 //    a real terminal (tmux, on its own server socket);
-//  - the TUI under a flood (bench/tui-flood.tsx, bundled like the program, in its own process).
+//  - the TUI under a flood (bench/tui-flood.tsx, bundled like the program, in its own process);
+//  - the TUI replaying a saved log (bench/tui-replay.tsx, the same way).
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -65,12 +66,13 @@ export function benchStartup({ bundle, runs, log }) {
   return { rows };
 }
 
-export async function benchTuiFlood({ root, dataDir, log, profilesDir, rate = 10_000, seconds = 15, total = 1_000_000 }) {
-  const out = join(dataDir, 'tui-flood.mjs');
+/** Bundles a TUI measure (bench/NAME.tsx) as the program is built (scripts/build.mjs); its path, or an error. */
+async function bundleTuiMeasure(root, dataDir, name) {
+  const out = join(dataDir, `${name}.mjs`);
   const stub = join(root, 'dist', '.stub', 'devtools.js'); // written by scripts/build.mjs
   if (!existsSync(stub)) return { error: 'dist/.stub/devtools.js is missing: run the build first' };
   await build({
-    entryPoints: [join(root, 'bench', 'tui-flood.tsx')],
+    entryPoints: [join(root, 'bench', `${name}.tsx`)],
     outfile: out,
     bundle: true,
     platform: 'node',
@@ -83,18 +85,25 @@ export async function benchTuiFlood({ root, dataDir, log, profilesDir, rate = 10
     banner: { js: "import { createRequire as __aaCreateRequire } from 'node:module'; const require = __aaCreateRequire(import.meta.url);" },
     logLevel: 'warning',
   });
-  log(`bench:   TUI flood: ${rate} records/s for ${seconds} s with keys, then on to ${total} records`);
-  const r = spawnSync(process.execPath, [out, '--rate', String(rate), '--seconds', String(seconds), '--total', String(total), ...(profilesDir ? ['--profiles-dir', profilesDir] : [])], {
-    encoding: 'utf8',
-    timeout: 600_000,
-    // as the launcher (bin/aa-triage) starts the view on a terminal
-    env: { MALLOC_ARENA_MAX: '2', ...interactiveEnv() },
-  });
-  if (r.status !== 0) return { error: `the flood run failed (exit ${r.status}): ${(r.stderr || '').trim().split('\n').slice(-3).join(' | ')}` };
+  return { out };
+}
+
+/** Runs a bundled TUI measure as the launcher (bin/aa-triage) starts the view on a terminal; its JSON result, or an error. */
+function runTuiMeasure(out, args, what) {
+  const r = spawnSync(process.execPath, [out, ...args], { encoding: 'utf8', timeout: 600_000, env: { MALLOC_ARENA_MAX: '2', ...interactiveEnv() } });
+  if (r.status !== 0) return { error: `the ${what} failed (exit ${r.status}): ${(r.stderr || '').trim().split('\n').slice(-3).join(' | ')}` };
   // Ink restores the cursor on the real stdout at exit: the result is the line holding the JSON object
   const line = r.stdout.split('\n').find((l) => l.startsWith('{'));
-  if (!line) return { error: 'the flood run printed no result' };
-  const res = JSON.parse(line);
+  if (!line) return { error: `the ${what} printed no result` };
+  return JSON.parse(line);
+}
+
+export async function benchTuiFlood({ root, dataDir, log, profilesDir, rate = 10_000, seconds = 15, total = 1_000_000 }) {
+  const { out, error } = await bundleTuiMeasure(root, dataDir, 'tui-flood');
+  if (error) return { error };
+  log(`bench:   TUI flood: ${rate} records/s for ${seconds} s with keys, then on to ${total} records`);
+  const res = runTuiMeasure(out, ['--rate', String(rate), '--seconds', String(seconds), '--total', String(total), ...(profilesDir ? ['--profiles-dir', profilesDir] : [])], 'flood run');
+  if (res.error) return res;
   const ic = res.idleCompaction;
   const idle = ic
     ? `, ${res.rssSettledMB.toFixed(0)} MB once idle (its compaction: ${ic.steps} steps, ${ic.ms.toFixed(0)} ms in all, the longest ${ic.stepMaxMs.toFixed(0)} ms; a key pressed as it started drawn after ${ic.keyLatencyMs?.toFixed(0) ?? '?'} ms)`
@@ -103,4 +112,40 @@ export async function benchTuiFlood({ root, dataDir, log, profilesDir, rate = 10
     `bench:   first frame ${res.firstFrameMs.toFixed(0)} ms, key latency median ${res.keyMedianMs.toFixed(0)} ms, worst ${res.keyMaxMs.toFixed(0)} ms, RSS after ${res.total} records ${res.rssAfterMB.toFixed(0)} MB${idle}`,
   );
   return res;
+}
+
+/**
+ * The view replaying saved logs (bench/tui-replay.tsx): for each input, the time from the runner's
+ * start until every record is in the view, the median of `runs`, with keys pressed while it reads.
+ */
+export async function benchTuiReplay({ root, dataDir, log, profilesDir, inputs, runs }) {
+  const { out, error } = await bundleTuiMeasure(root, dataDir, 'tui-replay');
+  if (error) return { error };
+  const rows = [];
+  for (const { label, file, id } of inputs) {
+    const all = [];
+    for (let i = 0; i < runs; i++) {
+      const res = runTuiMeasure(out, ['--input', file, ...(profilesDir ? ['--profiles-dir', profilesDir] : [])], 'replay');
+      if (res.error) {
+        all.length = 0;
+        rows.push({ id, label, error: res.error });
+        break;
+      }
+      all.push(res);
+    }
+    if (!all.length) continue;
+    const median = [...all].sort((a, b) => a.replaySeconds - b.replaySeconds)[all.length >> 1];
+    const keyMedians = all.map((r) => r.keyMedianMs).sort((a, b) => a - b);
+    rows.push({
+      id,
+      label,
+      ...median,
+      runs: all.length,
+      keyMedianMs: keyMedians[keyMedians.length >> 1],
+      keyMaxMs: Math.max(...all.map((r) => r.keyMaxMs)),
+      peakRssMB: Math.max(...all.map((r) => r.peakRssMB)),
+    });
+    log(`bench:   TUI replay of ${label}: ${median.replaySeconds.toFixed(2)} s (collector ${median.gcSeconds.toFixed(2)} s), keys median ${median.keyMedianMs.toFixed(0)} ms`);
+  }
+  return { rows };
 }

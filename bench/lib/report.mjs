@@ -185,6 +185,30 @@ function tuiSection(t) {
   return lines.join('\n');
 }
 
+/** The view replaying saved logs, beside the in-process ingest of the same files (when measured in this run or kept). */
+function replaySection(t, carriers) {
+  if (!t) return '';
+  if (t.error) return `Skipped: ${t.error}`;
+  const lines = [
+    "The real runner, App, denial store and timeline builder in replay mode on an in-memory terminal (bench/tui-replay.tsx, started with two malloc arenas as the launcher starts the view), reading a generated log as `aa-triage --input FILE` does on a terminal; meanwhile the help overlay is opened and closed with `?` at an operator's pace. The time runs from the runner's start to the first frame that shows the input read to its end, its profiles already loaded; the median of the runs. The collector's time is the runtime's own count of its pauses on the main thread.",
+    '',
+    '| Input | Until every record is in the view | CPU time | Collector | In-process ingest of the same file | The view over in-process | Keys while it reads (median, worst) | Peak memory |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const r of t.rows) {
+    if (r.error) {
+      lines.push(`| ${r.label} | skipped: ${r.error} | | | | | | |`);
+      continue;
+    }
+    const c = carriers.find((x) => `${x.carrier}-${x.mix ?? 'mixed'}` === r.id);
+    const ours = c?.rows.find((x) => x.id === 'inproc' && !x.error);
+    lines.push(
+      `| ${r.label} | ${r.replaySeconds.toFixed(2)} s | ${r.cpuSeconds.toFixed(2)} s | ${r.gcSeconds.toFixed(2)} s (${((r.gcSeconds / r.replaySeconds) * 100).toFixed(0)} %) | ${ours ? `${ours.seconds.toFixed(2)} s` : ''} | ${ours ? `${(r.replaySeconds / ours.seconds).toFixed(1)}×` : ''} | ${r.keyMedianMs === undefined ? '' : `${fmtMs(r.keyMedianMs)}, ${fmtMs(r.keyMaxMs)}`} | ${r.peakRssMB.toFixed(0)} MB |`,
+    );
+  }
+  return lines.join('\n');
+}
+
 /** How busy the machine was: wall time over CPU time of the single-threaded in-process measures. */
 function busyNote(res) {
   const ratios = [];
@@ -231,6 +255,7 @@ export function renderMarkdown(res) {
   if (t) parts.push('## Targets', '', t, '');
   if (res.startup) parts.push('## Start-up', '', startupTable(res.startup), '');
   if (res.tui) parts.push('## TUI under a flood', '', tuiSection(res.tui), '');
+  if (res.tuiReplay) parts.push('## TUI replaying a saved log', '', replaySection(res.tuiReplay, res.carriers), '');
   // what measures outside the tables found (pair-by-pair comparisons, profiles, what was tried and
   // not kept) is kept by hand in bench/findings.md: linked, not copied, so it is written once
   const findings = join(dirname(fileURLToPath(import.meta.url)), '..', 'findings.md');

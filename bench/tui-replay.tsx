@@ -1,0 +1,187 @@
+/**
+ * The interactive view replaying a saved log: the real runner and App (Ink, the denial store, the
+ * timeline builder, the flush timer) in replay mode on an in-memory terminal, reading FILE as
+ * `aa-triage --input FILE` does on a terminal. While it reads, the help overlay is opened and closed
+ * with `?` at an operator's pace and each key's latency is measured from the key to the first frame
+ * that shows its effect. Reports the time until every record is in the view, the CPU time, the
+ * collector's share, and the memory. Bundled by bench/tui.mjs; prints one JSON object.
+ *
+ *   node .bench-data/tui-replay.mjs --input FILE [--profiles-dir DIR] [--columns 120] [--rows 40]
+ */
+import { EventEmitter } from 'node:events';
+import { parseArgs } from 'node:util';
+import { PerformanceObserver } from 'node:perf_hooks';
+import { parseCli } from '../src/commands/args.js';
+import { hostIdentity, resolveSettings } from '../src/commands/settings.js';
+import { tuiSettings } from '../src/commands/tui.js';
+import { runTui } from '../src/tui/runner.js';
+import { loadEnrichment } from '../src/classify/enrich.js';
+import { preferSmallHeap } from '../src/commands/heap.js';
+
+// the heap setting the program's interactive view runs with (src/commands/main.ts)
+preferSmallHeap();
+
+const { values: v } = parseArgs({
+  options: {
+    input: { type: 'string' },
+    columns: { type: 'string', default: '120' },
+    rows: { type: 'string', default: '40' },
+    'profiles-dir': { type: 'string' },
+    /** `off`: no keys pressed while the log is read. */
+    keys: { type: 'string', default: 'on' },
+    /** Seconds the replay may take. */
+    budget: { type: 'string', default: '300' },
+  },
+});
+if (!v.input) throw new Error('--input FILE is required');
+const HELP_MARK = 'closes this help';
+const FRAME_MARK = '? help';
+
+/** A terminal in memory: Ink writes whole frames; the last one is kept and watchers are told. */
+class FakeStdout extends EventEmitter {
+  readonly isTTY = true;
+  columns = Number(v.columns);
+  rows = Number(v.rows);
+  frames = 0;
+  watchers: ((chunk: string) => void)[] = [];
+  write(chunk: string | Uint8Array): boolean {
+    const s = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+    this.frames++;
+    for (const w of [...this.watchers]) w(s);
+    return true;
+  }
+  getColorDepth(): number {
+    return 8;
+  }
+  hasColors(): boolean {
+    return true;
+  }
+}
+
+/** Keys typed into Ink the way a TTY delivers them ('readable' then read()). */
+class FakeStdin extends EventEmitter {
+  readonly isTTY = true;
+  private queued: string | null = null;
+  press(s: string): void {
+    this.queued = s;
+    this.emit('readable');
+    this.emit('data', s);
+  }
+  read(): string | null {
+    const q = this.queued;
+    this.queued = null;
+    return q;
+  }
+  setEncoding(): void {}
+  setRawMode(): void {}
+  resume(): void {}
+  pause(): void {}
+  ref(): void {}
+  unref(): void {}
+}
+
+const stdout = new FakeStdout();
+const stdin = new FakeStdin();
+const now = () => performance.now();
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Resolves with the time of the first frame for which `test` holds (or rejects after `ms`). */
+function nextFrame(test: (frame: string) => boolean, ms = 10_000): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      stdout.watchers = stdout.watchers.filter((w) => w !== watch);
+      reject(new Error(`no matching frame within ${ms} ms`));
+    }, ms);
+    const watch = (chunk: string) => {
+      if (!test(chunk)) return;
+      clearTimeout(timer);
+      stdout.watchers = stdout.watchers.filter((w) => w !== watch);
+      resolve(now());
+    };
+    stdout.watchers.push(watch);
+  });
+}
+
+// the collector's time, every kind of collection, from the runtime's own events
+let gcMs = 0;
+let gcCount = 0;
+const gcObserver = new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) {
+    gcMs += e.duration;
+    gcCount++;
+  }
+});
+gcObserver.observe({ entryTypes: ['gc'] });
+
+const enrichment = await loadEnrichment(v['profiles-dir'] ? [v['profiles-dir']] : []);
+const cli = parseCli(['--no-bell', '--read-only', '--input', v.input], { TERM: 'xterm-256color' });
+let replayedAt = 0;
+const t0 = now();
+const cpu0 = process.cpuUsage();
+const gc0 = { ms: gcMs, n: gcCount };
+const firstFrame = nextFrame((f) => f.includes(FRAME_MARK));
+// the source line shows ✓ once the input is read and its last records flushed into the view
+const replayed = nextFrame((f) => f.includes('✓'), Number(v.budget) * 1000).then((t) => (replayedAt = t));
+const running = runTui({
+  settings: tuiSettings(cli, resolveSettings(cli, hostIdentity()), 'replay'),
+  mode: 'replay',
+  inputs: [{ path: v.input, name: v.input }],
+  stdin: stdin as unknown as NodeJS.ReadStream,
+  stdout: stdout as unknown as NodeJS.WriteStream,
+  env: { COLUMNS: v.columns, LINES: v.rows },
+  enrich: enrichment.enrich,
+});
+const firstFrameMs = (await firstFrame) - t0;
+
+// keys while the log is read: the help overlay opened and closed at an operator's pace
+const latencies: number[] = [];
+if (v.keys === 'on') {
+  let open: boolean = false;
+  while (replayedAt === 0) {
+    const want: boolean = !open;
+    const shown = nextFrame((f) => (want ? f.includes(HELP_MARK) : f.includes(FRAME_MARK) && !f.includes(HELP_MARK)));
+    const k0 = now();
+    stdin.press('?');
+    latencies.push((await shown) - k0);
+    open = want;
+    await sleep(150 + (latencies.length % 5) * 60);
+  }
+  if (open) {
+    const shown = nextFrame((f) => !f.includes(HELP_MARK));
+    stdin.press('?');
+    await shown;
+  }
+}
+await replayed;
+const cpu = process.cpuUsage(cpu0);
+const mem = process.memoryUsage();
+const seconds = (replayedAt - t0) / 1000;
+const gc = { ms: gcMs - gc0.ms, n: gcCount - gc0.n };
+
+const quitAt = nextFrame(() => true, 2000).catch(() => 0);
+stdin.press('q');
+await quitAt;
+const code = await Promise.race([running, sleep(3000).then(() => 'timeout')]);
+const sorted = [...latencies].sort((a, b) => a - b);
+process.stdout.write(
+  `${JSON.stringify({
+    input: v.input,
+    columns: stdout.columns,
+    rows: stdout.rows,
+    firstFrameMs,
+    /** From the runner's start to the frame that shows the input read to its end. */
+    replaySeconds: seconds,
+    cpuSeconds: (cpu.user + cpu.system) / 1e6,
+    gcSeconds: gc.ms / 1000,
+    collections: gc.n,
+    keys: latencies.length,
+    keyMedianMs: sorted[sorted.length >> 1],
+    keyMaxMs: sorted[sorted.length - 1],
+    rssMB: mem.rss / 2 ** 20,
+    heapMB: mem.heapUsed / 2 ** 20,
+    peakRssMB: process.resourceUsage().maxRSS / 1024,
+    frames: stdout.frames,
+    exit: code,
+  })}\n`,
+);
+process.exit(0);
