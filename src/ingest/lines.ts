@@ -28,11 +28,20 @@ export async function scanStream(
   pace?: () => Promise<void> | undefined,
 ): Promise<LineStats> {
   const scanner = new LineScanner(sink, opts);
+  // the totals before this stream: `stats` counts this one's bytes as they are read, so a progress
+  // line shows them while it is read, not once it ends
+  const bytes0 = stats.bytes;
+  const cut0 = stats.cut;
+  const count = () => {
+    stats.bytes = bytes0 + scanner.bytes;
+    stats.cut = cut0 + scanner.cut;
+  };
   let reading = true;
   try {
     for await (const chunk of stream) {
       reading = false;
       scanner.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+      count();
       const wait = pace?.();
       if (wait) await wait;
       reading = true;
@@ -41,13 +50,11 @@ export async function scanStream(
     // the stream failed (a truncated gzip, a read error): the lines before it are kept
     if (!reading) throw err;
     scanner.end();
-    stats.bytes += scanner.bytes;
-    stats.cut += scanner.cut;
+    count();
     throw new DamagedInput((err as Error)?.message ?? String(err), scanner.bytes);
   }
   scanner.end();
-  stats.bytes += scanner.bytes;
-  stats.cut += scanner.cut;
+  count();
   return stats;
 }
 

@@ -117,3 +117,27 @@ test('a plain file read through two reused buffers taking turns gives every line
   assert.equal(fdsOn(plain), 0, 'the file is closed');
   await assert.rejects(openInputChunks(join(dir, 'nope')), (e: unknown) => e instanceof InputError && /no such file/.test((e as Error).message));
 });
+
+test('the bytes read are counted chunk by chunk, so a progress line shows them while the input is read', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'aa-lines-progress-'));
+  const line = `${'x'.repeat(99)}\n`;
+  const text = line.repeat(30_000); // 3 MB: three chunks
+  const path = join(dir, 'three.log');
+  writeFileSync(path, text);
+  const stats = { bytes: 7, cut: 0 };
+  const seen: number[] = [];
+  const chunks = await openInputChunks(path);
+  assert.equal(chunks.size, text.length, 'a plain file says its size');
+  await scanStream(chunks, { line: () => undefined }, {}, stats, () => {
+    seen.push(stats.bytes);
+    return undefined;
+  });
+  // between chunks: what this stream gave so far, over what the stats held before it
+  assert.deepEqual(seen, [7 + (1 << 20), 7 + 2 * (1 << 20), 7 + text.length]);
+  assert.equal(stats.bytes, 7 + text.length);
+  // a gzip's size is not the size of what it holds: none is given
+  const gz = join(dir, 'three.log.gz');
+  writeFileSync(gz, gzipSync(text));
+  assert.equal((await openInputChunks(gz)).size, undefined);
+  for await (const chunk of await openInputChunks(gz)) assert.ok(chunk.length > 0);
+});
