@@ -101,9 +101,13 @@ export async function buildTimelineFromInputs(run: TimelineRun): Promise<Timelin
   );
   const damaged: string[] = [];
   let current = { input: '', lines: 0 };
-  const progress = new Progress(run.progress, () => ({ input: current.input, lines: current.lines, records: reader.pipeline.counts.records, bytes: reader.stats.bytes }), {
-    delayMs: run.progressDelayMs,
-  });
+  const progress = new Progress(
+    run.progress,
+    () => ({ input: current.input, lines: current.lines, records: reader.pipeline.counts.records, bytes: reader.stats.bytes, fraction: reader.progress()?.fraction }),
+    {
+      delayMs: run.progressDelayMs,
+    },
+  );
   let counts;
   try {
     counts = await reader.read(run.inputs, {

@@ -40,12 +40,18 @@ export async function openInput(path: string): Promise<Readable> {
  * does not sit idle waiting for each read. Anything else (gzip, pipes, stdin) comes as openInput's
  * stream.
  */
-export async function openInputChunks(path: string): Promise<AsyncIterable<Buffer>> {
+export async function openInputChunks(path: string): Promise<InputChunks> {
   if (STDIN_PATHS.has(path)) return gunzipIfNeeded(process.stdin);
-  const { fh, gz, regular } = await openSniffed(path);
+  const { fh, gz, regular, size } = await openSniffed(path);
   if (!regular || gz) return streamOf(fh, gz, regular);
-  return reusedChunks(fh);
+  return Object.assign(reusedChunks(fh), { size });
 }
+
+/**
+ * An input's bytes, chunk by chunk, and how many there are when that is known before reading: a
+ * plain regular file's size (a gzip's is not what it holds, a pipe has none).
+ */
+export type InputChunks = AsyncIterable<Buffer> & { readonly size?: number };
 
 const CHUNK = 1 << 20;
 
@@ -78,7 +84,7 @@ function readInto(fh: FileHandle, buf: Buffer): Promise<{ bytesRead: number }> {
   return read;
 }
 
-async function openSniffed(path: string): Promise<{ fh: FileHandle; gz: boolean; regular: boolean }> {
+async function openSniffed(path: string): Promise<{ fh: FileHandle; gz: boolean; regular: boolean; size: number }> {
   let fh: FileHandle | undefined;
   try {
     fh = await open(path, 'r');
@@ -91,7 +97,7 @@ async function openSniffed(path: string): Promise<{ fh: FileHandle; gz: boolean;
       await fh.read(head, 0, 2, 0);
       gz = head[0] === 0x1f && head[1] === 0x8b;
     }
-    return { fh, gz, regular };
+    return { fh, gz, regular, size: st.size };
   } catch (err) {
     await fh?.close().catch(() => undefined);
     throw new InputError(describeFsError(path, err));

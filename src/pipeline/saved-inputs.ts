@@ -52,10 +52,22 @@ export interface SavedInputHooks {
 
 export type SavedCounts = PipelineCounts & { damaged: number };
 
+/** How far the input being read is: its lines and records so far, its bytes read, and what share of
+ * it they are when its size was known before reading (a plain file; not a gzip, not a pipe). */
+export interface InputProgress {
+  input: SavedInput;
+  lines: number;
+  records: number;
+  bytes: number;
+  fraction?: number;
+}
+
 /** One pipeline over a list of saved inputs; its counters and byte totals are readable while it runs. */
 export class SavedInputReader {
   readonly pipeline: Pipeline;
   readonly stats: LineStats = { bytes: 0, cut: 0 };
+  /** The input being read, with the totals when it started. */
+  private current: { input: SavedInput; parser: LineParser; records0: number; bytes0: number; size?: number } | undefined;
 
   constructor(
     sink: PipelineSink,
@@ -76,6 +88,7 @@ export class SavedInputReader {
         const stream = await openInputChunks(input.path);
         parser = this.pipeline.parserFor(input.name);
         before = this.pipeline.counts.records;
+        this.current = { input, parser, records0: before, bytes0: this.stats.bytes, size: stream.size };
         const sink = hooks.start?.(input, parser) ?? parser.asSink();
         await scanStream(stream, sink, scan, this.stats, this.opts.pace);
       } catch (err) {
@@ -83,16 +96,30 @@ export class SavedInputReader {
           damaged++;
           cut = err;
           hooks.damaged?.(damagedInputLine(input.name, err), input);
-        } else if (hooks.failed) {
+        } else {
+          this.current = undefined;
+          if (!hooks.failed) throw err;
           hooks.failed(input, err as Error);
           continue;
-        } else throw err;
+        }
       }
       hooks.ending?.(input);
       parser!.end();
+      this.current = undefined;
       hooks.done?.(input, { lines: parser!.stats.lines, records: this.pipeline.counts.records - before!, ...(cut ? { damaged: cut } : {}) });
     }
     return { ...this.pipeline.collect({ cut: this.stats.cut }), damaged };
+  }
+
+  /** How far the input being read is (undefined between inputs): for a progress line, read as often as wanted. */
+  progress(): InputProgress | undefined {
+    const c = this.current;
+    if (!c) return undefined;
+    const bytes = this.stats.bytes - c.bytes0;
+    const p: InputProgress = { input: c.input, lines: c.parser.stats.lines, records: this.pipeline.counts.records - c.records0, bytes };
+    // the file may grow while it is read: never more than all of it
+    if (c.size) p.fraction = Math.min(1, bytes / c.size);
+    return p;
   }
 }
 

@@ -25,6 +25,8 @@ export interface SourceHealth {
   fix?: string;
   /** Lines read from the source. */
   lines: number;
+  /** A saved input being read: the share of it read so far, when its size was known before reading. */
+  fractionRead?: number;
   /** AppArmor records this source delivered first (copies already seen elsewhere are not counted). */
   records: number;
   restarts: number;

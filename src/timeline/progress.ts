@@ -4,6 +4,7 @@
  * it never mixes with the output. I/O edge (timers, the stream).
  */
 import { safeText } from '../model/safe-text.js';
+import { percentRead } from '../model/percent-read.js';
 
 export interface ProgressStream {
   write(s: string): unknown;
@@ -15,6 +16,8 @@ export interface ProgressCounts {
   lines: number;
   records: number;
   bytes?: number;
+  /** The share of the input read, when its size was known before reading. */
+  fraction?: number;
 }
 
 export class Progress {
@@ -36,7 +39,8 @@ export class Progress {
     if (Date.now() - this.started < (this.opts.delayMs ?? 1000)) return;
     const c = this.read();
     const mb = c.bytes !== undefined ? `, ${(c.bytes / 1048576).toFixed(1)} MB` : '';
-    this.stream!.write(`\r\x1b[Kaa-triage timeline: reading ${safeText(c.input)}: ${c.lines.toLocaleString('en-US')} lines, ${c.records.toLocaleString('en-US')} records${mb}`);
+    const share = c.fraction !== undefined ? `${percentRead(c.fraction)}, ` : '';
+    this.stream!.write(`\r\x1b[Kaa-triage timeline: reading ${safeText(c.input)}: ${share}${c.lines.toLocaleString('en-US')} lines, ${c.records.toLocaleString('en-US')} records${mb}`);
     this.shown = true;
   }
 

@@ -75,7 +75,19 @@ export async function replayInto(store: DenialStore, story: TimelineBuilder, inp
     loss: (n) => store.addLoss(n),
   };
   const healthOf = (input: SavedInput) => health[inputs.indexOf(input)];
-  const reader = new SavedInputReader(sink, { clock: o.clock, enrich: o.enrich, window: o.window });
+  // between chunks (a megabyte): the input's lines and records so far and the share of it read, so
+  // a long replay shows how far it is
+  const pace = () => {
+    const p = reader.progress();
+    if (!p) return undefined;
+    const h = healthOf(p.input);
+    h.lines = p.lines;
+    h.records = p.records;
+    if (p.fraction !== undefined) h.fractionRead = p.fraction;
+    store.setHealth(health);
+    return undefined;
+  };
+  const reader: SavedInputReader = new SavedInputReader(sink, { clock: o.clock, enrich: o.enrich, window: o.window, pace });
   await reader.read(inputs, {
     start: (input) => {
       healthOf(input).state = 'reading';
@@ -85,6 +97,7 @@ export async function replayInto(store: DenialStore, story: TimelineBuilder, inp
       const h = healthOf(input);
       h.lines = r.lines;
       h.records = r.records;
+      delete h.fractionRead;
       if (r.damaged) {
         h.state = 'failed';
         h.reason = r.damaged.message;

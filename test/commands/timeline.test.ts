@@ -143,6 +143,19 @@ describe('progress', () => {
     assert.ok(tty.text.endsWith('\r\x1b[K'));
   });
 
+  it('says the share of the input read when its size is known, never 100 % before the end', async () => {
+    const tty = new Sink();
+    tty.isTTY = true;
+    let fraction = 0.4159;
+    const p = new Progress(tty, () => ({ input: 'kern.log', lines: 10, records: 2, bytes: 1048576, fraction }), { delayMs: 0, intervalMs: 5 });
+    await waitFor('a progress line', () => tty.text.includes('41 %'));
+    fraction = 1;
+    await waitFor('the last progress line', () => tty.text.includes('99 %'));
+    p.stop();
+    assert.match(tty.text, /reading kern\.log: 41 %, 10 lines, 2 records, 1\.0 MB/);
+    assert.doesNotMatch(tty.text, /100 %/);
+  });
+
   it('writes nothing when stderr is not a terminal', () => {
     const pipe = new Sink();
     let reads = 0;

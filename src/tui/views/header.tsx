@@ -10,6 +10,7 @@ import type { Theme } from '../theme.js';
 import { VERDICT_LABEL } from '../format.js';
 import { NO_VERDICT } from '../../model/verdict.js';
 import { safeCell } from '../../model/safe-text.js';
+import { percentRead } from '../../model/percent-read.js';
 import { Lines, seg, type Line } from './lines.js';
 
 export type RunMode = 'live' | 'demo' | 'replay';
@@ -79,7 +80,9 @@ export function headerLines(p: HeaderProps): Line[] {
     // are in the help (?) and, while nothing has arrived, in the denial list.
     const bad = h.state === 'unavailable' || h.state === 'failed';
     const counted = h.state === 'live' || h.state === 'done' || h.state === 'ended';
-    const detail = counted ? ` ${h.lines ?? 0}` : h.state === 'unavailable' ? '' : ` ${h.state}`;
+    // a saved input being read: how far it is, once the first megabyte is in
+    const reading = h.state === 'reading' && h.lines > 0;
+    const detail = counted ? ` ${h.lines ?? 0}` : reading ? ` ${h.fractionRead !== undefined ? `${percentRead(h.fractionRead)}, ` : ''}${h.lines}` : h.state === 'unavailable' ? '' : ` ${h.state}`;
     line3.push(seg(`${i ? '  ' : ''}${HEALTH_GLYPH[h.state] ?? '?'} ${safeCell(h.name, p.width)}${detail}`, { color: bad ? t.bad : undefined, bold: bad }));
   });
   if (p.health.some((h) => h.state === 'unavailable' || h.state === 'failed')) line3.push(seg('  (✗: ? says why)', { dim: t.dim }));
@@ -124,7 +127,7 @@ export function sourceLines(h: SourceHealth): string[] {
   // cut to what a wide terminal shows: the lines are fitted to the real width when drawn
   const safe = (s: string) => safeCell(s, 400);
   const out = [
-    `${safe(h.name)}: ${h.state}${h.lines !== undefined ? `, ${h.lines} lines` : ''}${h.records !== undefined ? `, ${h.records} records` : ''}${h.restarts ? `, ${h.restarts} restarts` : ''}${h.dropped ? `, ${h.dropped} lines dropped` : ''}`,
+    `${safe(h.name)}: ${h.state}${h.fractionRead !== undefined ? `, ${percentRead(h.fractionRead)} read` : ''}${h.lines !== undefined ? `, ${h.lines} lines` : ''}${h.records !== undefined ? `, ${h.records} records` : ''}${h.restarts ? `, ${h.restarts} restarts` : ''}${h.dropped ? `, ${h.dropped} lines dropped` : ''}`,
   ];
   if (h.reason) out.push(`  why: ${safe(h.reason)}`);
   if (h.fix) out.push(`  fix: ${safe(h.fix)}`);
