@@ -11,6 +11,7 @@ import { InputError } from '../ingest/inputs.js';
 import { runTimelineCommand } from './timeline.js';
 import { preferSmallHeap } from './heap.js';
 import { preferSmallerCompiles } from './compile-budget.js';
+import { outputLeavesTerminal } from './progress.js';
 import { startTui, wantsTui } from './tui.js';
 import { loadEnrichment } from '../classify/enrich.js';
 import { safeLines } from '../model/safe-text.js';
@@ -76,7 +77,16 @@ async function main(argv: string[]): Promise<number> {
   // saved logs written out and done with: cheaper compilations, as for the timeline
   preferSmallerCompiles();
   try {
-    const counts = await replay(inputs, process.stdout, process.stderr, { format, raw: opts.raw, utc: opts.utc, clock: settings.clock, ...settings.window, enrich: classify?.enrich });
+    const counts = await replay(inputs, process.stdout, process.stderr, {
+      format,
+      raw: opts.raw,
+      utc: opts.utc,
+      clock: settings.clock,
+      ...settings.window,
+      enrich: classify?.enrich,
+      // records into a file: stderr, a terminal, may say how far the read is
+      progress: outputLeavesTerminal(1) ? process.stderr : undefined,
+    });
     // a damaged input was reported and the rest written: the status still says not everything was read
     return counts.damaged > 0 ? 1 : 0;
   } catch (err) {

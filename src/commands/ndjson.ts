@@ -6,7 +6,8 @@
 import type { Writable } from 'node:stream';
 import type { AppArmorRecord } from '../model/record.js';
 import { summaryLine, type PipelineCounts, type PipelineOptions } from '../pipeline/pipeline.js';
-import { ingestInputs, type SavedInput } from '../pipeline/saved-inputs.js';
+import { SavedInputReader, type SavedInput } from '../pipeline/saved-inputs.js';
+import { Progress, type ProgressStream } from './progress.js';
 import { recordToNdjson, writeNdjson, type NdjsonOut } from '../outputs/json.js';
 import { recordLine } from '../outputs/text.js';
 import { safeLines, safeText } from '../model/safe-text.js';
@@ -26,6 +27,10 @@ export interface ReplayOptions extends PipelineOptions {
   /** Drop records outside [since, until] (epoch ms). Records without a time are kept. */
   since?: number;
   until?: number;
+  /** Where a progress line goes while the inputs are read, when it is a terminal (stderr, when the
+   * records go to a file: progress.ts outputLeavesTerminal). */
+  progress?: ProgressStream;
+  progressDelayMs?: number;
 }
 
 /** Bytes of output handed to stdout at a time. */
@@ -88,7 +93,27 @@ export async function replay(inputs: SavedInput[], out: Writable, err: Writable,
       out.on('error', done);
     });
   };
-  const counts = await ingestInputs(inputs, writeRecord, { ...opts, pace, onDamaged: (line) => err.write(`aa-triage: ${line}\n`) });
+  const reader = new SavedInputReader({ record: writeRecord }, { ...opts, pace, window: { since: opts.since, until: opts.until } });
+  // a long read into a file: how far it is, on the terminal (progress.ts says when it shows)
+  const progress = new Progress(
+    opts.progress,
+    () => {
+      const p = reader.progress();
+      return { input: p?.input.name ?? '', lines: p?.lines ?? 0, records: reader.pipeline.counts.records, bytes: reader.stats.bytes, fraction: p?.fraction };
+    },
+    { delayMs: opts.progressDelayMs },
+  );
+  let counts;
+  try {
+    counts = await reader.read(inputs, {
+      damaged: (line) => {
+        progress.clear();
+        err.write(`aa-triage: ${line}\n`);
+      },
+    });
+  } finally {
+    progress.stop();
+  }
   flush();
   // the summary after the records: stdout may still be writing (a full pipe, a slow reader), and
   // with both on one pipe (2>&1) a summary written at once came before the last records

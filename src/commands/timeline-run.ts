@@ -16,7 +16,7 @@ import { BOOT_BANNER, readLineFacts } from '../timeline/boot-lines.js';
 import { TimelineBuilder } from '../timeline/builder.js';
 import { parseJournalLine } from '../timeline/journal-lines.js';
 import type { Timeline } from '../timeline/model.js';
-import { Progress, type ProgressStream } from '../timeline/progress.js';
+import { Progress, type ProgressStream } from './progress.js';
 import { jsonChunks } from '../timeline/render-json.js';
 import { markdownLines } from '../timeline/render-markdown.js';
 import { textLines } from '../timeline/render-text.js';
@@ -104,9 +104,7 @@ export async function buildTimelineFromInputs(run: TimelineRun): Promise<Timelin
   const progress = new Progress(
     run.progress,
     () => ({ input: current.input, lines: current.lines, records: reader.pipeline.counts.records, bytes: reader.stats.bytes, fraction: reader.progress()?.fraction }),
-    {
-      delayMs: run.progressDelayMs,
-    },
+    { delayMs: run.progressDelayMs, command: 'timeline' },
   );
   let counts;
   try {
@@ -179,6 +177,7 @@ export async function buildTimelineFromLive(run: TimelineRun, live: LiveOptions,
   }
   const progress = new Progress(run.progress, () => ({ input: 'this host', lines: session.health().reduce((n, h) => n + h.lines, 0), records: session.counts().records }), {
     delayMs: run.progressDelayMs,
+    command: 'timeline',
   });
   const stop = () => void session.stop();
   for (const s of signals) process.on(s, stop);

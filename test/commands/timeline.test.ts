@@ -9,7 +9,7 @@ import type { HostFacts } from '../../src/sources/detect.js';
 import { runTimelineCommand } from '../../src/commands/timeline.js';
 import { resolveSettings } from '../../src/commands/settings.js';
 import { findDemo } from '../../src/demo.js';
-import { Progress } from '../../src/timeline/progress.js';
+import { Progress } from '../../src/commands/progress.js';
 import { demoPaths, Sink } from '../timeline/helpers.js';
 import { waitFor } from '../support/wait.js';
 
