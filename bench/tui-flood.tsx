@@ -8,7 +8,6 @@
  *
  *   node .bench-data/tui-flood.mjs [--rate 10000] [--seconds 15] [--total 1000000] [--profiles-dir DIR] [--heap-snapshot FILE] [--smaps FILE]
  */
-import { EventEmitter } from 'node:events';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { getHeapSpaceStatistics, writeHeapSnapshot } from 'node:v8';
@@ -21,6 +20,7 @@ import { runTui } from '../src/tui/runner.js';
 import { loadEnrichment } from '../src/classify/enrich.js';
 import { compactStep, heldHeap, preferSmallHeap } from '../src/commands/heap.js';
 import { logLines } from './generate.mjs';
+import { FakeStdin, FakeStdout, FRAME_MARK, HELP_MARK, nextFrame as nextFrameOf, quitView, toggleHelp } from './lib/fake-terminal.js';
 
 // the heap setting the program's interactive view runs with (src/commands/main.ts)
 preferSmallHeap();
@@ -50,73 +50,14 @@ const SECONDS = Number(v.seconds);
 const TOTAL = Number(v.total);
 const TICK_MS = 10;
 const SLICE_MS = 8;
-const HELP_MARK = 'closes this help';
-const FRAME_MARK = '? help';
 
-/** A terminal in memory: Ink writes whole frames; the last one is kept and watchers are told. */
-class FakeStdout extends EventEmitter {
-  readonly isTTY = true;
-  columns = Number(v.columns);
-  rows = Number(v.rows);
-  frames = 0;
-  last = '';
-  watchers: ((chunk: string) => void)[] = [];
-  write(chunk: string | Uint8Array): boolean {
-    const s = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
-    this.frames++;
-    this.last = s;
-    for (const w of [...this.watchers]) w(s);
-    return true;
-  }
-  getColorDepth(): number {
-    return 8;
-  }
-  hasColors(): boolean {
-    return true;
-  }
-}
-
-/** Keys typed into Ink the way a TTY delivers them ('readable' then read()). */
-class FakeStdin extends EventEmitter {
-  readonly isTTY = true;
-  private queued: string | null = null;
-  press(s: string): void {
-    this.queued = s;
-    this.emit('readable');
-    this.emit('data', s);
-  }
-  read(): string | null {
-    const q = this.queued;
-    this.queued = null;
-    return q;
-  }
-  setEncoding(): void {}
-  setRawMode(): void {}
-  resume(): void {}
-  pause(): void {}
-  ref(): void {}
-  unref(): void {}
-}
-
-const stdout = new FakeStdout();
+const stdout = new FakeStdout(Number(v.columns), Number(v.rows));
 const stdin = new FakeStdin();
 const now = () => performance.now();
 
 /** Resolves with the time of the first frame for which `test` holds (or rejects after `ms`). */
 function nextFrame(test: (frame: string) => boolean, ms = 5000): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      stdout.watchers = stdout.watchers.filter((w) => w !== watch);
-      reject(new Error(`no matching frame within ${ms} ms`));
-    }, ms);
-    const watch = (chunk: string) => {
-      if (!test(chunk)) return;
-      clearTimeout(timer);
-      stdout.watchers = stdout.watchers.filter((w) => w !== watch);
-      resolve(now());
-    };
-    stdout.watchers.push(watch);
-  });
+  return nextFrameOf(stdout, test, ms);
 }
 
 // ---- the fake live source ----
@@ -209,21 +150,7 @@ const latencies: number[] = [];
 await sleep(1000); // let the flood reach its rate
 const keys0 = now();
 const keysUntil = keys0 + SECONDS * 1000;
-let open: boolean = false;
-while (now() < keysUntil) {
-  const want: boolean = !open;
-  const shown = nextFrame((f) => (want ? f.includes(HELP_MARK) : f.includes(FRAME_MARK) && !f.includes(HELP_MARK)));
-  const k0 = now();
-  stdin.press('?');
-  latencies.push((await shown) - k0);
-  open = want;
-  await sleep(150 + (latencies.length % 5) * 60); // keys at an operator's pace, not in lock-step with the flush timer
-}
-if (open) {
-  const shown = nextFrame((f) => !f.includes(HELP_MARK));
-  stdin.press('?');
-  await shown;
-}
+await toggleHelp(stdin, stdout, () => now() >= keysUntil, latencies);
 const keysEnd = now();
 pacedDelivered = delivered;
 pacedSeconds = (now() - floodStart) / 1000;
@@ -279,10 +206,7 @@ const memSettled = process.memoryUsage();
 const rssSettled = memSettled.rss;
 if (v['heap-snapshot']) writeHeapSnapshot(v['heap-snapshot']);
 
-const quitAt = nextFrame(() => true, 2000).catch(() => 0);
-stdin.press('q');
-await quitAt;
-const code = await Promise.race([running, sleep(3000).then(() => 'timeout')]);
+const code = await quitView(stdin, stdout, running);
 const sorted = [...latencies].sort((a, b) => a - b);
 process.stdout.write(
   `${JSON.stringify({

@@ -8,7 +8,6 @@
  *
  *   node .bench-data/tui-replay.mjs --input FILE [--profiles-dir DIR] [--columns 120] [--rows 40]
  */
-import { EventEmitter } from 'node:events';
 import { parseArgs } from 'node:util';
 import { PerformanceObserver } from 'node:perf_hooks';
 import { parseCli } from '../src/commands/args.js';
@@ -17,6 +16,7 @@ import { tuiSettings } from '../src/commands/tui.js';
 import { runTui } from '../src/tui/runner.js';
 import { loadEnrichment } from '../src/classify/enrich.js';
 import { preferSmallHeap } from '../src/commands/heap.js';
+import { FakeStdin, FakeStdout, FRAME_MARK, nextFrame as nextFrameOf, quitView, toggleHelp } from './lib/fake-terminal.js';
 
 // the heap setting the program's interactive view runs with (src/commands/main.ts)
 preferSmallHeap();
@@ -34,72 +34,14 @@ const { values: v } = parseArgs({
   },
 });
 if (!v.input) throw new Error('--input FILE is required');
-const HELP_MARK = 'closes this help';
-const FRAME_MARK = '? help';
 
-/** A terminal in memory: Ink writes whole frames; the last one is kept and watchers are told. */
-class FakeStdout extends EventEmitter {
-  readonly isTTY = true;
-  columns = Number(v.columns);
-  rows = Number(v.rows);
-  frames = 0;
-  watchers: ((chunk: string) => void)[] = [];
-  write(chunk: string | Uint8Array): boolean {
-    const s = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
-    this.frames++;
-    for (const w of [...this.watchers]) w(s);
-    return true;
-  }
-  getColorDepth(): number {
-    return 8;
-  }
-  hasColors(): boolean {
-    return true;
-  }
-}
-
-/** Keys typed into Ink the way a TTY delivers them ('readable' then read()). */
-class FakeStdin extends EventEmitter {
-  readonly isTTY = true;
-  private queued: string | null = null;
-  press(s: string): void {
-    this.queued = s;
-    this.emit('readable');
-    this.emit('data', s);
-  }
-  read(): string | null {
-    const q = this.queued;
-    this.queued = null;
-    return q;
-  }
-  setEncoding(): void {}
-  setRawMode(): void {}
-  resume(): void {}
-  pause(): void {}
-  ref(): void {}
-  unref(): void {}
-}
-
-const stdout = new FakeStdout();
+const stdout = new FakeStdout(Number(v.columns), Number(v.rows));
 const stdin = new FakeStdin();
 const now = () => performance.now();
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Resolves with the time of the first frame for which `test` holds (or rejects after `ms`). */
-function nextFrame(test: (frame: string) => boolean, ms = 10_000): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      stdout.watchers = stdout.watchers.filter((w) => w !== watch);
-      reject(new Error(`no matching frame within ${ms} ms`));
-    }, ms);
-    const watch = (chunk: string) => {
-      if (!test(chunk)) return;
-      clearTimeout(timer);
-      stdout.watchers = stdout.watchers.filter((w) => w !== watch);
-      resolve(now());
-    };
-    stdout.watchers.push(watch);
-  });
+function nextFrame(test: (frame: string) => boolean, ms = 10000): Promise<number> {
+  return nextFrameOf(stdout, test, ms);
 }
 
 // the collector's time, every kind of collection, from the runtime's own events
@@ -135,33 +77,14 @@ const firstFrameMs = (await firstFrame) - t0;
 
 // keys while the log is read: the help overlay opened and closed at an operator's pace
 const latencies: number[] = [];
-if (v.keys === 'on') {
-  let open: boolean = false;
-  while (replayedAt === 0) {
-    const want: boolean = !open;
-    const shown = nextFrame((f) => (want ? f.includes(HELP_MARK) : f.includes(FRAME_MARK) && !f.includes(HELP_MARK)));
-    const k0 = now();
-    stdin.press('?');
-    latencies.push((await shown) - k0);
-    open = want;
-    await sleep(150 + (latencies.length % 5) * 60);
-  }
-  if (open) {
-    const shown = nextFrame((f) => !f.includes(HELP_MARK));
-    stdin.press('?');
-    await shown;
-  }
-}
+if (v.keys === 'on') await toggleHelp(stdin, stdout, () => replayedAt !== 0, latencies);
 await replayed;
 const cpu = process.cpuUsage(cpu0);
 const mem = process.memoryUsage();
 const seconds = (replayedAt - t0) / 1000;
 const gc = { ms: gcMs - gc0.ms, n: gcCount - gc0.n };
 
-const quitAt = nextFrame(() => true, 2000).catch(() => 0);
-stdin.press('q');
-await quitAt;
-const code = await Promise.race([running, sleep(3000).then(() => 'timeout')]);
+const code = await quitView(stdin, stdout, running);
 const sorted = [...latencies].sort((a, b) => a - b);
 process.stdout.write(
   `${JSON.stringify({

@@ -14,26 +14,41 @@ const denial = (i: number) =>
   `[${i}.000000] audit: type=1400 audit(1795316400.${String(i % 1000).padStart(3, '0')}:${i}): apparmor="DENIED" operation="open" profile="p" name="/n${i}" pid=${i} comm="c" requested_mask="r" denied_mask="r" fsuid=0 ouid=0`;
 const part = (from: number, n: number) => Array.from({ length: n }, (_, k) => denial(from + k)).join('\n') + '\n';
 
-test('--json from a pipe: a progress line while it is read, erased before the summary', async (t) => {
+/**
+ * `--json` replayed from a named pipe into `out`, stderr into `err` (a terminal when `tty`):
+ * `whileOpen` runs with 500 lines in the pipe and the pipe still open, then `more` lines end it.
+ */
+async function replayFromPipe(
+  t: { after(f: () => void): void },
+  o: { tty: boolean; progress: boolean; more: number },
+  whileOpen: (out: Sink, err: Sink) => Promise<void>,
+): Promise<{ out: Sink; err: Sink }> {
   const dir = mkdtempSync(join(tmpdir(), 'aa-replay-progress-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const fifo = join(dir, 'fifo');
   assert.equal(spawnSync('mkfifo', [fifo]).status, 0);
   const out = new Sink();
   const err = new Sink();
-  err.isTTY = true;
-  const done = replay([{ path: fifo, name: 'fifo' }], out, err, { format: 'json', progress: err, progressDelayMs: 0 });
+  if (o.tty) err.isTTY = true;
+  const done = replay([{ path: fifo, name: 'fifo' }], out, err, { format: 'json', progress: o.progress ? err : undefined, progressDelayMs: 0 });
   const w = createWriteStream(fifo);
   w.write(part(1, 500));
   try {
+    await whileOpen(out, err);
+  } finally {
+    // the pipe ends whatever was found, so that the replay ends too
+    w.end(part(501, o.more));
+    await done;
+  }
+  return { out, err };
+}
+
+test('--json from a pipe: a progress line while it is read, erased before the summary', async (t) => {
+  const { out, err } = await replayFromPipe(t, { tty: true, progress: true, more: 500 }, async (_, err) => {
     // the first lines are read, the pipe is still open: the line says how many, with no share (a pipe has no size)
     await waitFor('a progress line', () => /aa-triage: reading fifo: [1-9][\d,]* lines, [\d,]+ records, [\d.]+ MB/.test(err.text));
     assert.doesNotMatch(err.text, /%/);
-  } finally {
-    // the pipe ends whatever was found, so that the replay ends too
-    w.end(part(501, 500));
-    await done;
-  }
+  });
   assert.equal(out.text.trim().split('\n').length, 1000);
   const summary = err.text.indexOf('aa-triage: 1000 lines read');
   assert.ok(summary > 0, err.text);
@@ -41,23 +56,14 @@ test('--json from a pipe: a progress line while it is read, erased before the su
 });
 
 test('no progress line when stderr is not a terminal, or when none is asked for', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'aa-replay-progress-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  const fifo = join(dir, 'fifo');
-  assert.equal(spawnSync('mkfifo', [fifo]).status, 0);
-  const out = new Sink();
-  const err = new Sink();
-  const done = replay([{ path: fifo, name: 'fifo' }], out, err, { format: 'json', progress: err, progressDelayMs: 0 });
-  const w = createWriteStream(fifo);
-  w.write(part(1, 500));
-  try {
-    await waitFor('the first records written', () => out.text.split('\n').length > 100);
-  } finally {
-    w.end(part(501, 10));
-    await done;
+  for (const o of [
+    { tty: false, progress: true, more: 10 },
+    { tty: true, progress: false, more: 10 },
+  ]) {
+    const { err } = await replayFromPipe(t, o, (out) => waitFor('the first records written', () => out.text.split('\n').length > 100));
+    assert.doesNotMatch(err.text, /reading/);
+    assert.match(err.text, /510 lines read/);
   }
-  assert.doesNotMatch(err.text, /reading/);
-  assert.match(err.text, /510 lines read/);
 });
 
 test('a progress line is drawn only when the records go to a file or /dev/null, never into a pipe', (t) => {
