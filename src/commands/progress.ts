@@ -19,7 +19,7 @@ export interface ProgressCounts {
   lines: number;
   records: number;
   bytes?: number;
-  /** The share of the input read, when its size was known before reading. */
+  /** The share of the input read, when it is a file (a pipe has no size). */
   fraction?: number;
 }
 

@@ -4,7 +4,7 @@
  */
 import { createReadStream } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
-import { createGunzip } from 'node:zlib';
+import { createGunzip, type Gunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
 
 export class InputError extends Error {}
@@ -43,15 +43,21 @@ export async function openInput(path: string): Promise<Readable> {
 export async function openInputChunks(path: string): Promise<InputChunks> {
   if (STDIN_PATHS.has(path)) return gunzipIfNeeded(process.stdin);
   const { fh, gz, regular, size } = await openSniffed(path);
-  if (!regular || gz) return streamOf(fh, gz, regular);
+  if (regular && gz) {
+    const gunzip = gunzipped(createReadStream('', { fd: fh, start: 0, highWaterMark: CHUNK }));
+    // the compressed bytes the decompressor took, not those the file stream read ahead
+    return Object.assign(gunzip, { size, fileRead: () => gunzip.bytesWritten });
+  }
+  if (!regular) return streamOf(fh, gz, regular);
   return Object.assign(reusedChunks(fh), { size });
 }
 
 /**
- * An input's bytes, chunk by chunk, and how many there are when that is known before reading: a
- * plain regular file's size (a gzip's is not what it holds, a pipe has none).
+ * An input's bytes, chunk by chunk, and what says how far it is read when a regular file's size is
+ * known before reading: the size, and for a gzip the bytes of the file read so far (`fileRead`),
+ * since what it holds is another number of bytes. A pipe has neither.
  */
-export type InputChunks = AsyncIterable<Buffer> & { readonly size?: number };
+export type InputChunks = AsyncIterable<Buffer> & { readonly size?: number; readonly fileRead?: () => number };
 
 const CHUNK = 1 << 20;
 
@@ -107,11 +113,15 @@ async function openSniffed(path: string): Promise<{ fh: FileHandle; gz: boolean;
 async function streamOf(fh: FileHandle, gz: boolean, regular: boolean): Promise<Readable> {
   const s = createReadStream('', { fd: fh, start: regular ? 0 : undefined, highWaterMark: CHUNK });
   if (!regular) return gunzipIfNeeded(s);
-  if (!gz) return s;
+  return gz ? gunzipped(s) : s;
+}
+
+function gunzipped(s: Readable): Gunzip {
   const gunzip = createGunzip();
   // a read error reaches the reader too, not only the file stream
   s.on('error', (e) => gunzip.destroy(e));
-  return s.pipe(gunzip);
+  s.pipe(gunzip);
+  return gunzip;
 }
 
 /** stdin may be gzip too (`zcat` forgotten): peek at the first chunk. */

@@ -52,8 +52,8 @@ export interface SavedInputHooks {
 
 export type SavedCounts = PipelineCounts & { damaged: number };
 
-/** How far the input being read is: its lines and records so far, its bytes read, and what share of
- * it they are when its size was known before reading (a plain file; not a gzip, not a pipe). */
+/** How far the input being read is: its lines and records so far, the bytes it gave, and the share
+ * of it read when it is a regular file (plain or gzip; not a pipe). */
 export interface InputProgress {
   input: SavedInput;
   lines: number;
@@ -67,7 +67,7 @@ export class SavedInputReader {
   readonly pipeline: Pipeline;
   readonly stats: LineStats = { bytes: 0, cut: 0 };
   /** The input being read, with the totals when it started. */
-  private current: { input: SavedInput; parser: LineParser; records0: number; bytes0: number; size?: number } | undefined;
+  private current: { input: SavedInput; parser: LineParser; records0: number; bytes0: number; size?: number; fileRead?: () => number } | undefined;
 
   constructor(
     sink: PipelineSink,
@@ -88,7 +88,7 @@ export class SavedInputReader {
         const stream = await openInputChunks(input.path);
         parser = this.pipeline.parserFor(input.name);
         before = this.pipeline.counts.records;
-        this.current = { input, parser, records0: before, bytes0: this.stats.bytes, size: stream.size };
+        this.current = { input, parser, records0: before, bytes0: this.stats.bytes, size: stream.size, fileRead: stream.fileRead };
         const sink = hooks.start?.(input, parser) ?? parser.asSink();
         await scanStream(stream, sink, scan, this.stats, this.opts.pace);
       } catch (err) {
@@ -117,8 +117,9 @@ export class SavedInputReader {
     if (!c) return undefined;
     const bytes = this.stats.bytes - c.bytes0;
     const p: InputProgress = { input: c.input, lines: c.parser.stats.lines, records: this.pipeline.counts.records - c.records0, bytes };
-    // the file may grow while it is read: never more than all of it
-    if (c.size) p.fraction = Math.min(1, bytes / c.size);
+    // a gzip: the bytes of the file read, not those it gave; the file may grow while it is read:
+    // never more than all of it
+    if (c.size) p.fraction = Math.min(1, (c.fileRead?.() ?? bytes) / c.size);
     return p;
   }
 }

@@ -25,7 +25,7 @@ export interface SourceHealth {
   fix?: string;
   /** Lines read from the source. */
   lines: number;
-  /** A saved input being read: the share of it read so far, when its size was known before reading. */
+  /** A saved input being read: the share of it read so far, when it is a file (a pipe has no size). */
   fractionRead?: number;
   /** AppArmor records this source delivered first (copies already seen elsewhere are not counted). */
   records: number;

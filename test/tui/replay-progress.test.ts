@@ -36,7 +36,7 @@ const reading = (over: Partial<SourceHealth>): SourceHealth => ({ name: 'kern.lo
 test('the source line of an input being read: its share read and its lines, once its first chunk is in', () => {
   assert.equal(sourceLine([reading({})]), ' source: … kern.log reading lines');
   assert.equal(sourceLine([reading({ lines: 412_000, fractionRead: 0.4159 })]), ' source: … kern.log 41 %, 412000 lines');
-  // a gzip or a pipe: no size known before reading, the lines alone
+  // a pipe: no size known before reading, the lines alone
   assert.equal(sourceLine([reading({ lines: 412_000 })]), ' source: … kern.log 412000 lines');
   // never 100 % while it is still read
   assert.equal(sourceLine([reading({ lines: 9, fractionRead: 1 })]), ' source: … kern.log 99 %, 9 lines');
