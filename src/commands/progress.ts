@@ -6,12 +6,14 @@
  */
 import { fstatSync } from 'node:fs';
 import { isatty } from 'node:tty';
-import { safeText } from '../model/safe-text.js';
+import { cutChars, safeMiddle, safeText } from '../model/safe-text.js';
 import { percentRead } from '../model/percent-read.js';
 
 export interface ProgressStream {
   write(s: string): unknown;
   isTTY?: boolean;
+  /** The terminal's width: a longer line would wrap, and `\r` would then rewrite only its last row. */
+  columns?: number;
 }
 
 export interface ProgressCounts {
@@ -41,11 +43,7 @@ export class Progress {
 
   private tick(): void {
     if (Date.now() - this.started < (this.opts.delayMs ?? 1000)) return;
-    const c = this.read();
-    const mb = c.bytes !== undefined ? `, ${(c.bytes / 1048576).toFixed(1)} MB` : '';
-    const share = c.fraction !== undefined ? `${percentRead(c.fraction)}, ` : '';
-    const who = this.opts.command ? `aa-triage ${this.opts.command}` : 'aa-triage';
-    this.stream!.write(`\r\x1b[K${who}: reading ${safeText(c.input)}: ${share}${c.lines.toLocaleString('en-US')} lines, ${c.records.toLocaleString('en-US')} records${mb}`);
+    this.stream!.write(`\r\x1b[K${progressLine(this.read(), this.opts.command, this.stream!.columns)}`);
     this.shown = true;
   }
 
@@ -62,6 +60,30 @@ export class Progress {
     this.shown = false;
   }
 }
+
+/**
+ * The progress line, within `columns` when the terminal's width is known: the input's name gives
+ * way first (cut in its middle, down to ten characters), then the megabytes, then the records.
+ */
+export function progressLine(c: ProgressCounts, command: string | undefined, columns: number | undefined): string {
+  const head = `${command ? `aa-triage ${command}` : 'aa-triage'}: reading `;
+  const lines = `: ${c.fraction !== undefined ? `${percentRead(c.fraction)}, ` : ''}${c.lines.toLocaleString('en-US')} lines`;
+  const records = `, ${c.records.toLocaleString('en-US')} records`;
+  const mb = c.bytes !== undefined ? `, ${(c.bytes / 1048576).toFixed(1)} MB` : '';
+  if (!columns || columns < 2) return `${head}${safeText(c.input)}${lines}${records}${mb}`;
+  // the last column stays empty: a line that fills it wraps on some terminals
+  const room = columns - 1;
+  for (const tail of [`${lines}${records}${mb}`, `${lines}${records}`, lines]) {
+    const name = room - head.length - tail.length;
+    if (name >= NAME_MIN) return `${head}${safeMiddle(c.input, name)}${tail}`;
+  }
+  // a narrow terminal: the name shorter still, then the line cut
+  const name = room - head.length - lines.length;
+  return name >= 4 ? `${head}${safeMiddle(c.input, name)}${lines}` : cutChars(`${head}${safeMiddle(c.input, 4)}${lines}`, room);
+}
+
+/** The fewest columns a progress line gives the input's name before it drops its other counts. */
+const NAME_MIN = 10;
 
 /**
  * Whether records written to this descriptor leave the terminal to a progress line: they go to a

@@ -9,7 +9,7 @@ import type { HostFacts } from '../../src/sources/detect.js';
 import { runTimelineCommand } from '../../src/commands/timeline.js';
 import { resolveSettings } from '../../src/commands/settings.js';
 import { findDemo } from '../../src/demo.js';
-import { Progress } from '../../src/commands/progress.js';
+import { Progress, progressLine } from '../../src/commands/progress.js';
 import { demoPaths, Sink } from '../timeline/helpers.js';
 import { waitFor } from '../support/wait.js';
 
@@ -141,6 +141,31 @@ describe('progress', () => {
     assert.ok(reads > 0);
     assert.match(tty.text, /reading big\\x1b\.log: 123,456 lines, 789 records, 5\.0 MB/);
     assert.ok(tty.text.endsWith('\r\x1b[K'));
+  });
+
+  it('fits the terminal: a long input name gives way first, so the line never wraps (a wrapped line is not rewritten in place)', async () => {
+    const name = `/var/log/archive/${'host-'.repeat(20)}web-01/audit/audit.log.1.gz`;
+    const c = { input: name, lines: 1_234_567, records: 234_567, bytes: 250 * 1048576, fraction: 0.42 };
+    for (const columns of [40, 60, 80, 100, 120]) {
+      const line = progressLine(c, 'timeline', columns);
+      assert.ok(line.length <= columns - 1, `${columns}: ${line}`);
+      assert.ok(line.startsWith(columns >= 60 ? 'aa-triage timeline: reading /var' : 'aa-triage timeline: reading '), line);
+      assert.ok(line.includes('…'), line);
+      // the counts give way from the end: the megabytes first, then the records; the share and the lines stay
+      if (columns >= 100) assert.ok(line.endsWith(': 42 %, 1,234,567 lines, 234,567 records, 250.0 MB') && line.includes('audit.log.1.gz'), line);
+      else if (columns >= 80) assert.ok(line.endsWith(': 42 %, 1,234,567 lines, 234,567 records'), line);
+      else if (columns >= 60) assert.ok(line.endsWith(': 42 %, 1,234,567 lines'), line);
+    }
+    assert.equal(progressLine(c, undefined, undefined), `aa-triage: reading ${name}: 42 %, 1,234,567 lines, 234,567 records, 250.0 MB`);
+    // control characters in a name are escaped before it is cut
+    assert.doesNotMatch(progressLine({ ...c, input: `/x\x1b[2J${'y'.repeat(200)}` }, undefined, 80), /\x1b\[2J/);
+    const tty = new Sink();
+    tty.isTTY = true;
+    (tty as Sink & { columns: number }).columns = 60;
+    const p = new Progress(tty, () => c, { delayMs: 0, intervalMs: 5, command: 'timeline' });
+    await waitFor('a progress line', () => tty.text.includes('lines'));
+    p.stop();
+    for (const l of tty.text.split('\r\x1b[K')) assert.ok(l.length <= 59, l);
   });
 
   it('says the share of the input read when its size is known, never 100 % before the end', async () => {
