@@ -4,7 +4,8 @@
  * `aa-triage --input FILE` does on a terminal. While it reads, the help overlay is opened and closed
  * with `?` at an operator's pace and each key's latency is measured from the key to the first frame
  * that shows its effect. Reports the time until every record is in the view, the CPU time, the
- * collector's share, and the memory. Bundled by bench/tui.mjs; prints one JSON object.
+ * collector's share, and the memory: at its peak, and once the view went idle and gave its heap
+ * back. Bundled by bench/tui.mjs; prints one JSON object.
  *
  *   node .bench-data/tui-replay.mjs --input FILE [--profiles-dir DIR] [--columns 120] [--rows 40]
  */
@@ -15,7 +16,7 @@ import { hostIdentity, resolveSettings } from '../src/commands/settings.js';
 import { tuiSettings } from '../src/commands/tui.js';
 import { runTui } from '../src/tui/runner.js';
 import { loadEnrichment } from '../src/classify/enrich.js';
-import { preferSmallHeap } from '../src/commands/heap.js';
+import { compactStep, heldHeap, preferSmallHeap } from '../src/commands/heap.js';
 import { FakeStdin, FakeStdout, FRAME_MARK, nextFrame as nextFrameOf, quitView, toggleHelp } from './lib/fake-terminal.js';
 
 // the heap setting the program's interactive view runs with (src/commands/main.ts)
@@ -31,6 +32,8 @@ const { values: v } = parseArgs({
     keys: { type: 'string', default: 'on' },
     /** Seconds the replay may take. */
     budget: { type: 'string', default: '300' },
+    /** Seconds to wait, once the log is read, for the view's idle compaction to end. */
+    'idle-wait': { type: 'string', default: '30' },
   },
 });
 if (!v.input) throw new Error('--input FILE is required');
@@ -38,6 +41,7 @@ if (!v.input) throw new Error('--input FILE is required');
 const stdout = new FakeStdout(Number(v.columns), Number(v.rows));
 const stdin = new FakeStdin();
 const now = () => performance.now();
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Resolves with the time of the first frame for which `test` holds (or rejects after `ms`). */
 function nextFrame(test: (frame: string) => boolean, ms = 10000): Promise<number> {
@@ -58,6 +62,8 @@ gcObserver.observe({ entryTypes: ['gc'] });
 const enrichment = await loadEnrichment(v['profiles-dir'] ? [v['profiles-dir']] : []);
 const cli = parseCli(['--no-bell', '--read-only', '--input', v.input], { TERM: 'xterm-256color' });
 let replayedAt = 0;
+/** When each step of the view's idle compaction ended. */
+const steps: number[] = [];
 const t0 = now();
 const cpu0 = process.cpuUsage();
 const gc0 = { ms: gcMs, n: gcCount };
@@ -72,6 +78,8 @@ const running = runTui({
   stdout: stdout as unknown as NodeJS.WriteStream,
   env: { COLUMNS: v.columns, LINES: v.rows },
   enrich: enrichment.enrich,
+  // the heap given back once the view is idle, as the program lets it (commands/tui.ts)
+  heap: { held: heldHeap, compact: (step) => (compactStep(step), steps.push(now())) },
 });
 const firstFrameMs = (await firstFrame) - t0;
 
@@ -83,6 +91,12 @@ const cpu = process.cpuUsage(cpu0);
 const mem = process.memoryUsage();
 const seconds = (replayedAt - t0) / 1000;
 const gc = { ms: gcMs - gc0.ms, n: gcCount - gc0.n };
+// then the view is left alone: it compacts its heap once nobody types and the records stopped
+// (tui/idle-compaction.ts); the memory is read once no step came for 3 s, or after --idle-wait s
+const idleUntil = now() + Number(v['idle-wait']) * 1000;
+while (now() < idleUntil && !(steps.length && now() - steps[steps.length - 1] > 3000)) await sleep(100);
+const rssIdleMB = process.memoryUsage().rss / 2 ** 20;
+const idleSteps = steps.filter((t) => t >= replayedAt).length;
 
 const code = await quitView(stdin, stdout, running);
 const sorted = [...latencies].sort((a, b) => a - b);
@@ -103,6 +117,9 @@ process.stdout.write(
     rssMB: mem.rss / 2 ** 20,
     heapMB: mem.heapUsed / 2 ** 20,
     peakRssMB: process.resourceUsage().maxRSS / 1024,
+    /** RSS once the view went idle and gave its heap back (idleSteps: the steps it took). */
+    rssIdleMB,
+    idleSteps,
     frames: stdout.frames,
     exit: code,
   })}\n`,

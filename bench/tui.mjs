@@ -144,8 +144,11 @@ export async function benchTuiReplay({ root, dataDir, log, profilesDir, inputs, 
       keyMedianMs: keyMedians[keyMedians.length >> 1],
       keyMaxMs: Math.max(...all.map((r) => r.keyMaxMs)),
       peakRssMB: Math.max(...all.map((r) => r.peakRssMB)),
+      rssIdleMB: Math.max(...all.map((r) => r.rssIdleMB)),
     });
-    log(`bench:   TUI replay of ${label}: ${median.replaySeconds.toFixed(2)} s (collector ${median.gcSeconds.toFixed(2)} s), keys median ${median.keyMedianMs.toFixed(0)} ms`);
+    log(
+      `bench:   TUI replay of ${label}: ${median.replaySeconds.toFixed(2)} s (collector ${median.gcSeconds.toFixed(2)} s), keys median ${median.keyMedianMs.toFixed(0)} ms, ${Math.max(...all.map((r) => r.rssIdleMB)).toFixed(0)} MB once idle`,
+    );
   }
   return { rows };
 }

@@ -190,20 +190,20 @@ function replaySection(t, carriers) {
   if (!t) return '';
   if (t.error) return `Skipped: ${t.error}`;
   const lines = [
-    "The real runner, App, denial store and timeline builder in replay mode on an in-memory terminal (bench/tui-replay.tsx, started with two malloc arenas as the launcher starts the view), reading a generated log as `aa-triage --input FILE` does on a terminal; meanwhile the help overlay is opened and closed with `?` at an operator's pace. The time runs from the runner's start to the first frame that shows the input read to its end, its profiles already loaded; the median of the runs. The collector's time is the runtime's own count of its pauses on the main thread.",
+    "The real runner, App, denial store and timeline builder in replay mode on an in-memory terminal (bench/tui-replay.tsx, started with two malloc arenas as the launcher starts the view), reading a generated log as `aa-triage --input FILE` does on a terminal; meanwhile the help overlay is opened and closed with `?` at an operator's pace. The time runs from the runner's start to the first frame that shows the input read to its end, its profiles already loaded; the median of the runs. The collector's time is the runtime's own count of its pauses on the main thread. Memory once idle: the RSS once the view, left alone, gave its heap back (its idle compaction, as after a flood).",
     '',
-    '| Input | Until every record is in the view | CPU time | Collector | In-process ingest of the same file | The view over in-process | Keys while it reads (median, worst) | Peak memory |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|',
+    '| Input | Until every record is in the view | CPU time | Collector | In-process ingest of the same file | The view over in-process | Keys while it reads (median, worst) | Peak memory | Memory once idle |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const r of t.rows) {
     if (r.error) {
-      lines.push(`| ${r.label} | skipped: ${r.error} | | | | | | |`);
+      lines.push(`| ${r.label} | skipped: ${r.error} | | | | | | | |`);
       continue;
     }
     const c = carriers.find((x) => `${x.carrier}-${x.mix ?? 'mixed'}` === r.id);
     const ours = c?.rows.find((x) => x.id === 'inproc' && !x.error);
     lines.push(
-      `| ${r.label} | ${r.replaySeconds.toFixed(2)} s | ${r.cpuSeconds.toFixed(2)} s | ${r.gcSeconds.toFixed(2)} s (${((r.gcSeconds / r.replaySeconds) * 100).toFixed(0)} %) | ${ours ? `${ours.seconds.toFixed(2)} s` : ''} | ${ours ? `${(r.replaySeconds / ours.seconds).toFixed(1)}×` : ''} | ${r.keyMedianMs === undefined ? '' : `${fmtMs(r.keyMedianMs)}, ${fmtMs(r.keyMaxMs)}`} | ${r.peakRssMB.toFixed(0)} MB |`,
+      `| ${r.label} | ${r.replaySeconds.toFixed(2)} s | ${r.cpuSeconds.toFixed(2)} s | ${r.gcSeconds.toFixed(2)} s (${((r.gcSeconds / r.replaySeconds) * 100).toFixed(0)} %) | ${ours ? `${ours.seconds.toFixed(2)} s` : ''} | ${ours ? `${(r.replaySeconds / ours.seconds).toFixed(1)}×` : ''} | ${r.keyMedianMs === undefined ? '' : `${fmtMs(r.keyMedianMs)}, ${fmtMs(r.keyMaxMs)}`} | ${r.peakRssMB.toFixed(0)} MB | ${r.rssIdleMB === undefined ? '' : `${r.rssIdleMB.toFixed(0)} MB`} |`,
     );
   }
   return lines.join('\n');
