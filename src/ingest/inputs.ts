@@ -40,16 +40,16 @@ export async function openInput(path: string): Promise<Readable> {
  * does not sit idle waiting for each read. Anything else (gzip, pipes, stdin) comes as openInput's
  * stream.
  */
-export async function openInputChunks(path: string): Promise<InputChunks> {
+export async function openInputChunks(path: string, chunkBytes = CHUNK): Promise<InputChunks> {
   if (STDIN_PATHS.has(path)) return gunzipIfNeeded(process.stdin);
   const { fh, gz, regular, size } = await openSniffed(path);
   if (regular && gz) {
-    const gunzip = gunzipped(createReadStream('', { fd: fh, start: 0, highWaterMark: CHUNK }));
+    const gunzip = gunzipped(createReadStream('', { fd: fh, start: 0, highWaterMark: chunkBytes }));
     // the compressed bytes the decompressor took, not those the file stream read ahead
     return Object.assign(gunzip, { size, fileRead: () => gunzip.bytesWritten });
   }
   if (!regular) return streamOf(fh, gz, regular);
-  return Object.assign(reusedChunks(fh), { size });
+  return Object.assign(reusedChunks(fh, chunkBytes), { size });
 }
 
 /**
@@ -59,10 +59,11 @@ export async function openInputChunks(path: string): Promise<InputChunks> {
  */
 export type InputChunks = AsyncIterable<Buffer> & { readonly size?: number; readonly fileRead?: () => number };
 
+/** Bytes read at a time from a file: a megabyte, unless the reader asks for less. */
 const CHUNK = 1 << 20;
 
-async function* reusedChunks(fh: FileHandle): AsyncGenerator<Buffer> {
-  const bufs = [Buffer.allocUnsafe(CHUNK), Buffer.allocUnsafe(CHUNK)];
+async function* reusedChunks(fh: FileHandle, chunkBytes: number): AsyncGenerator<Buffer> {
+  const bufs = [Buffer.allocUnsafe(chunkBytes), Buffer.allocUnsafe(chunkBytes)];
   let turn = 0;
   // reads go one after another (the file's own position), never two at once
   let next: Promise<{ bytesRead: number }> | undefined = readInto(fh, bufs[0]);
@@ -85,7 +86,7 @@ async function* reusedChunks(fh: FileHandle): AsyncGenerator<Buffer> {
 
 /** A read that may fail while the reader is busy elsewhere: marked handled now, its error met when awaited. */
 function readInto(fh: FileHandle, buf: Buffer): Promise<{ bytesRead: number }> {
-  const read = fh.read(buf, 0, CHUNK, null);
+  const read = fh.read(buf, 0, buf.length, null);
   read.catch(() => undefined);
   return read;
 }

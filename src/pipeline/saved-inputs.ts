@@ -35,6 +35,9 @@ export interface SavedReadOptions extends PipelineOptions {
   pace?: () => Promise<void> | undefined;
   /** Lines the scanner must deliver besides the parser's markers (the timeline's boot banner). */
   markers?: readonly string[];
+  /** Bytes read from a file at a time (ingest/inputs.ts CHUNK unless given): the most one turn of
+   * the event loop parses. */
+  chunkBytes?: number;
 }
 
 export interface SavedInputHooks {
@@ -85,7 +88,7 @@ export class SavedInputReader {
       let before: number;
       let cut: DamagedInput | undefined;
       try {
-        const stream = await openInputChunks(input.path);
+        const stream = await openInputChunks(input.path, this.opts.chunkBytes);
         parser = this.pipeline.parserFor(input.name);
         before = this.pipeline.counts.records;
         this.current = { input, parser, records0: before, bytes0: this.stats.bytes, size: stream.size, fileRead: stream.fileRead };

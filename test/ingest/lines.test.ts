@@ -124,6 +124,12 @@ test('the bytes read are counted chunk by chunk, so a progress line shows them w
   const text = line.repeat(30_000); // 3 MB: three chunks
   const path = join(dir, 'three.log');
   writeFileSync(path, text);
+  // a reader may ask for smaller chunks (the interactive view does): the same lines come
+  const small: number[] = [];
+  const smallLines: string[] = [];
+  await scanStream(await openInputChunks(path, 1 << 18), { line: (l) => smallLines.push(l) }, {}, { bytes: 0, cut: 0 }, () => void small.push(0));
+  assert.equal(small.length, Math.ceil(text.length / (1 << 18)));
+  assert.equal(smallLines.length, 30_000);
   const stats = { bytes: 7, cut: 0 };
   const seen: number[] = [];
   const chunks = await openInputChunks(path);
