@@ -84,7 +84,7 @@ export async function replayInto(store: DenialStore, story: TimelineBuilder, inp
     loss: (n) => store.addLoss(n),
   };
   const healthOf = (input: SavedInput) => health[inputs.indexOf(input)];
-  // between chunks (a megabyte): the input's lines and records so far and the share of it read, so
+  // between chunks (REPLAY_CHUNK_BYTES): the input's lines and records so far and the share of it read, so
   // a long replay shows how far it is
   const pace = () => {
     const p = reader.progress();
