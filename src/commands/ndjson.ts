@@ -7,7 +7,7 @@ import type { Writable } from 'node:stream';
 import type { AppArmorRecord } from '../model/record.js';
 import { summaryLine, type PipelineCounts, type PipelineOptions } from '../pipeline/pipeline.js';
 import { SavedInputReader, type SavedInput } from '../pipeline/saved-inputs.js';
-import { Progress, type ProgressStream } from './progress.js';
+import { Progress, readerProgress, type ProgressStream } from './progress.js';
 import { recordToNdjson, writeNdjson, type NdjsonOut } from '../outputs/json.js';
 import { recordLine } from '../outputs/text.js';
 import { safeLines, safeText } from '../model/safe-text.js';
@@ -95,14 +95,7 @@ export async function replay(inputs: SavedInput[], out: Writable, err: Writable,
   };
   const reader = new SavedInputReader({ record: writeRecord }, { ...opts, pace, window: { since: opts.since, until: opts.until } });
   // a long read into a file: how far it is, on the terminal (progress.ts says when it shows)
-  const progress = new Progress(
-    opts.progress,
-    () => {
-      const p = reader.progress();
-      return { input: p?.input.name ?? '', lines: p?.lines ?? 0, records: reader.pipeline.counts.records, bytes: reader.stats.bytes, fraction: p?.fraction };
-    },
-    { delayMs: opts.progressDelayMs },
-  );
+  const progress = new Progress(opts.progress, () => readerProgress(reader), { delayMs: opts.progressDelayMs });
   let counts;
   try {
     counts = await reader.read(inputs, {

@@ -8,6 +8,7 @@ import { fstatSync } from 'node:fs';
 import { isatty } from 'node:tty';
 import { cutChars, safeMiddle, safeText } from '../model/safe-text.js';
 import { percentRead } from '../model/percent-read.js';
+import type { SavedInputReader } from '../pipeline/saved-inputs.js';
 
 export interface ProgressStream {
   write(s: string): unknown;
@@ -59,6 +60,12 @@ export class Progress {
     if (this.shown) this.stream!.write('\r\x1b[K');
     this.shown = false;
   }
+}
+
+/** What a progress line says of a reader of saved inputs: the input being read and how far. */
+export function readerProgress(reader: SavedInputReader): ProgressCounts {
+  const p = reader.progress();
+  return { input: p?.input.name ?? '', lines: p?.lines ?? 0, records: reader.pipeline.counts.records, bytes: reader.stats.bytes, fraction: p?.fraction };
 }
 
 /**

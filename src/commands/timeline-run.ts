@@ -16,7 +16,7 @@ import { BOOT_BANNER, readLineFacts } from '../timeline/boot-lines.js';
 import { TimelineBuilder } from '../timeline/builder.js';
 import { parseJournalLine } from '../timeline/journal-lines.js';
 import type { Timeline } from '../timeline/model.js';
-import { Progress, type ProgressStream } from './progress.js';
+import { Progress, readerProgress, type ProgressStream } from './progress.js';
 import { jsonChunks } from '../timeline/render-json.js';
 import { markdownLines } from '../timeline/render-markdown.js';
 import { textLines } from '../timeline/render-text.js';
@@ -100,17 +100,14 @@ export async function buildTimelineFromInputs(run: TimelineRun): Promise<Timelin
     { clock, enrich: run.enrich, window, markers: [BOOT_BANNER] },
   );
   const damaged: string[] = [];
-  let current = { input: '', lines: 0 };
-  const progress = new Progress(
-    run.progress,
-    () => ({ input: current.input, lines: current.lines, records: reader.pipeline.counts.records, bytes: reader.stats.bytes, fraction: reader.progress()?.fraction }),
-    { delayMs: run.progressDelayMs, command: 'timeline' },
-  );
+  // the line number of the line being looked at (a boot's evidence)
+  let current = { lines: 0 };
+  const progress = new Progress(run.progress, () => readerProgress(reader), { delayMs: run.progressDelayMs, command: 'timeline' });
   let counts;
   try {
     counts = await reader.read(run.inputs, {
       start: (input, parser) => {
-        current = { input: input.name, lines: 0 };
+        current = { lines: 0 };
         const look = (line: string): void => {
           const lineNo = ++current.lines;
           const facts = readLineFacts(line, clock);

@@ -3,10 +3,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { closeSync, createWriteStream, mkdtempSync, openSync, rmSync } from 'node:fs';
+import { closeSync, createWriteStream, mkdtempSync, openSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { replay } from '../../src/commands/ndjson.js';
+import { readerProgress } from '../../src/commands/progress.js';
+import { SavedInputReader } from '../../src/pipeline/saved-inputs.js';
 import { Sink } from '../timeline/helpers.js';
 import { waitFor } from '../support/wait.js';
 
@@ -86,4 +88,21 @@ test('a progress line is drawn only when the records go to a file or /dev/null, 
     closeSync(file);
     closeSync(devNull);
   }
+});
+
+test("both replay commands' progress lines read the reader the same way: the input being read, its lines, every record, the bytes, the share", async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'aa-reader-progress-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const path = join(dir, 'kern.log');
+  writeFileSync(path, part(1, 12_000)); // 2.5 MB: three chunks
+  const seen: ReturnType<typeof readerProgress>[] = [];
+  const reader: SavedInputReader = new SavedInputReader({ record: () => undefined }, { pace: () => void seen.push(readerProgress(reader)) });
+  assert.deepEqual(readerProgress(reader), { input: '', lines: 0, records: 0, bytes: 0, fraction: undefined });
+  await reader.read([{ path, name: 'kern.log' }]);
+  assert.ok(seen.length >= 3);
+  assert.deepEqual(
+    { ...seen[0], lines: seen[0].lines > 0, records: seen[0].records > 0 },
+    { input: 'kern.log', lines: true, records: true, bytes: 1 << 20, fraction: (1 << 20) / statSync(path).size },
+  );
+  assert.deepEqual(seen[seen.length - 1], { input: 'kern.log', lines: 12_000, records: 12_000, bytes: statSync(path).size, fraction: 1 });
 });
