@@ -39,6 +39,27 @@ export interface KeyEnv {
   exports: boolean;
 }
 
+/**
+ * The keys one of Ink's key events holds, in order. Characters that arrive in one read (typed
+ * fast, pasted, tmux send-keys) are one event: each is its own key. And Escape with the key after
+ * it in one read (a slow terminal, a busy host, an SSH link) is read by Ink as that key with Alt
+ * (ESC q is Alt+q): the view binds no Alt key, so such an event is the two keys, Escape and then
+ * the other. Ink tells that apart for a letter, a digit, a space and Enter; Escape before any other
+ * character comes through as the character alone.
+ */
+export function keysOfEvent(input: string, key: Key): [string, Key][] {
+  if (key.ctrl) return [[input, key]];
+  if (key.meta && !key.escape && (key.return || (input.length === 1 && input >= ' ' && input !== '\x7f'))) {
+    const plain = { ...key, meta: false };
+    return [
+      ['', { ...keyForChar('', plain), escape: true, meta: true }],
+      [input, key.return ? { ...keyForChar('\r', plain) } : keyForChar(input, plain)],
+    ];
+  }
+  if (input.length > 1 && !key.meta) return [...input].map((c) => [c, keyForChar(c, key)]);
+  return [[input, key]];
+}
+
 /** The key flags of one character out of a multi-character chunk. */
 export function keyForChar(c: string, chunk: Key): Key {
   const none = {

@@ -8,7 +8,7 @@ import { useInput } from 'ink';
 import type { AppProps } from './app-types.js';
 import type { UiState } from './ui-state.js';
 import type { ScreenModel } from './screen-model.js';
-import { keyForChar, keyStep, type KeyEnv, type KeyOutcome } from './key-step.js';
+import { keysOfEvent, keyStep, type KeyEnv, type KeyOutcome } from './key-step.js';
 import { copyOut, writeOut } from './export-io.js';
 
 export interface KeyWiring {
@@ -41,7 +41,7 @@ export function useKeys(w: KeyWiring): void {
     else if (o.type === 'copy' && props.exportIo) void copyOut(o.text, o.label, props.exportIo).then(show);
     else if (o.type === 'write' && props.exportIo) void writeOut(o.lines, o.view, o.ext, props.exportIo).then(show);
   };
-  const handle = (input: string, key: Parameters<typeof keyForChar>[1]) => {
+  const handle = (input: string, key: Parameters<typeof keyStep>[2]) => {
     const { derive, env, setUi } = latest.current;
     const cur = uiRef.current;
     const step = keyStep(cur, input, key, derive(cur), env);
@@ -52,8 +52,7 @@ export function useKeys(w: KeyWiring): void {
   };
   useInput(
     (input, key) => {
-      if (input.length > 1 && !key.ctrl && !key.meta) for (const c of input) handle(c, keyForChar(c, key));
-      else handle(input, key);
+      for (const [c, k] of keysOfEvent(input, key)) handle(c, k);
     },
     { isActive: w.active },
   );

@@ -47,3 +47,41 @@ test('a filter typed and kept, then Enter, in one chunk: Enter opens the first r
   await until(() => frame().includes('Why:'), 'a detail');
   assert.ok(frame().includes('/var/lib/pgpass'), frame());
 });
+
+// A slow terminal or SSH link can hand Escape and the key after it to the view in one read; Ink
+// then reads them as one key with Alt (ESC q is Alt+q). The view binds no Alt key: both keys act.
+test('Escape and q in one read: the detail closes, then q quits (not Alt+q, which did nothing)', async () => {
+  let quit = 0;
+  const s = new DenialStore();
+  s.add(denial({ operation: 'exec', name: '/usr/bin/dash', requested_mask: 'x', denied_mask: 'x' }, { verdict: 'likely-attack', time: NOW - 12_000 }));
+  const feed = new TestFeed(modelOf(s, { columns: 100, rows: 30 }, NOW));
+  const app = render(<App feed={feed} mode="demo" facts={new Map()} theme={MONO_THEME} utc onQuit={() => quit++} onPause={() => {}} onRedraw={() => {}} />);
+  mounted.push(app);
+  const frame = () => app.lastFrame() ?? '';
+  await ready(frame);
+  app.stdin.write('\r');
+  await until(() => frame().includes('Why:'), 'the detail');
+  app.stdin.write('\x1bq');
+  await until(() => quit > 0, 'q to quit');
+  assert.equal(quit, 1);
+});
+
+test('Escape and a digit in one read: the detail closes, then the digit switches screens', async () => {
+  const { app, frame } = setup();
+  await ready(frame);
+  app.stdin.write('\r');
+  await until(() => frame().includes('Why:'), 'the detail');
+  app.stdin.write('\x1b2');
+  await until(() => frame().includes('[2 Profiles]'), 'the Profiles screen');
+  assert.ok(!frame().includes('Why:'), frame());
+});
+
+test('Escape and Enter in one read: the filter prompt is left, then Enter opens the selected row', async () => {
+  const { app, frame } = setup();
+  await ready(frame);
+  app.stdin.write('/zzz');
+  await until(() => frame().includes('zzz'), 'the prompt');
+  app.stdin.write('\x1b\r');
+  await until(() => frame().includes('Why:'), 'a detail');
+  assert.ok(frame().includes('/usr/bin/dash'), frame());
+});

@@ -352,7 +352,7 @@ if command -v tmux >/dev/null; then
       grep -q 'AA-TRIAGE-EXITED' "$A/tui-quit.txt" && break
     done
     if grep -q 'AA-TRIAGE-EXITED 0' "$A/tui-quit.txt"; then tap_ok "TUI: q quits with exit 0"
-    else tap_fail "TUI: q quits with exit 0" "$(tail -5 "$A/tui-quit.txt")"; fi
+    else tap_fail "TUI: q quits with exit 0" "$(cat "$A/tui-quit.txt")"; fi
   else
     tap_fail "TUI: starts in a tmux terminal (132x40)" "$(cat "$A/tui-start.txt")"
   fi
