@@ -76,6 +76,16 @@ test('demo: start-up, navigation, filter, pause, screens, quit; terminal restore
   assert.ok(!s.includes('VERDICT'), 'the view does not stay on the normal screen');
 });
 
+test('Escape and q in one write (a slow link): the detail closes and the program quits', async () => {
+  const t = open(['--demo', '--no-bell']);
+  await t.waitFor((x) => x.includes('!! ATTACK') && x.includes('DEMO'), 'the denial list');
+  t.keys('Enter');
+  await t.waitFor((x) => x.includes('Why: likely-attack'), 'the detail');
+  t.text('\x1bq');
+  await t.waitFor((x) => x.includes('EXITED rc=0'), 'quit');
+  assert.equal(t.value('#{alternate_on}'), '0', 'the alternate screen is left');
+});
+
 test('resize re-lays out without ghosts', async () => {
   const t = open(['--demo', '--no-bell'], { columns: 80, rows: 24 });
   await t.waitFor((x) => x.includes('!! ATTACK'), 'the list');
