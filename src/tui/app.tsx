@@ -76,7 +76,6 @@ export function App(props: AppProps): React.JSX.Element {
     derive: (s) => derive(s, vm, env),
     env: { keymap, mode: props.mode, actions: !!props.onAction, exports: !!props.exportIo },
     props,
-    active: !dialogOpen,
   });
 
   const start = windowStart(offsets.current[ui.screen] ?? 0, scr.sel, scr.page, scr.keys.length);

@@ -42,7 +42,7 @@ export function ScreenBody({ app, vm, ui, scr, keymap, start, dialogOpen }: Body
   const { width, bodyHeight: height, page, sel } = scr;
   const snap = vm.snap;
   const search = searchOf(ui, scr);
-  if (dialogOpen && app.actions) return <ActionDialog controller={app.actions} width={width} height={height} theme={theme} onQuit={app.onQuit} />;
+  if (dialogOpen && app.actions) return <ActionDialog controller={app.actions} width={width} height={height} theme={theme} />;
   if (ui.help)
     return <HelpOverlay keymap={keymap} theme={theme} width={width} height={height} scroll={ui.helpScroll} note={app.helpNote} sources={snap.health} search={search} lines={scr.scrollLines} />;
   if (ui.screen === 'denials' && ui.detail !== undefined) {

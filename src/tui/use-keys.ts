@@ -1,7 +1,8 @@
 /**
- * The view's key handler: each key of a chunk (fast typing, a paste, tmux send-keys) is stepped
- * against the screen derived from the state the key before it produced, then what it asks for is
- * handed to the runner's callbacks. Only dispatch here; the decisions are in key-step.ts.
+ * The view's one key handler: each key of a chunk (fast typing, a paste, tmux send-keys) goes to
+ * the action dialog while one is open, else is stepped against the screen derived from the state
+ * the key before it produced, then what it asks for is handed to the runner's callbacks. Only
+ * dispatch here; the decisions are in key-step.ts and the dialog's controller.
  */
 import { useRef } from 'react';
 import { useInput } from 'ink';
@@ -10,6 +11,7 @@ import type { UiState } from './ui-state.js';
 import type { ScreenModel } from './screen-model.js';
 import { keysOfEvent, keyStep, type KeyEnv, type KeyOutcome } from './key-step.js';
 import { copyOut, writeOut } from './export-io.js';
+import { dialogKeyStep } from './actions/action-dialog.js';
 
 export interface KeyWiring {
   ui: UiState;
@@ -19,7 +21,6 @@ export interface KeyWiring {
   derive: (ui: UiState) => ScreenModel;
   env: KeyEnv;
   props: AppProps;
-  active: boolean;
 }
 
 export function useKeys(w: KeyWiring): void {
@@ -50,10 +51,11 @@ export function useKeys(w: KeyWiring): void {
     if (step.state !== cur) setUi((prev) => (prev.ackSeq > step.state.ackSeq ? { ...step.state, ackSeq: prev.ackSeq } : step.state));
     step.out.forEach(run);
   };
-  useInput(
-    (input, key) => {
-      for (const [c, k] of keysOfEvent(input, key)) handle(c, k);
-    },
-    { isActive: w.active },
-  );
+  useInput((input, key) => {
+    const dialog = latest.current.props.actions;
+    for (const [c, k] of keysOfEvent(input, key)) {
+      if (dialog?.isOpen()) dialogKeyStep(dialog, latest.current.props.onQuit, c, k);
+      else handle(c, k);
+    }
+  });
 }

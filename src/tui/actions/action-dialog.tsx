@@ -1,10 +1,11 @@
 /**
- * The action dialog: draws the controller's state in place of the screen body and takes the keys
- * while it is open (the main keymap is inactive meanwhile, so typing a profile name cannot quit or
- * switch screens). Ctrl-C still quits.
+ * The action dialog: draws the controller's state in place of the screen body. While it is open
+ * the view's key handler (use-keys.ts) gives every key to it through dialogKeyStep, not to the
+ * keymap, so typing a profile name cannot quit or switch screens; a key after the one that closed
+ * it, in the same read, goes to the keymap. Ctrl-C still quits.
  */
 import React, { useSyncExternalStore } from 'react';
-import { useInput } from 'ink';
+import type { Key } from 'ink';
 import type { Theme } from '../theme.js';
 import { Lines, type Line } from '../views/lines.js';
 import type { ActionController } from './controller.js';
@@ -23,21 +24,16 @@ export interface ActionDialogProps {
   width: number;
   height: number;
   theme: Theme;
-  onQuit(): void;
+}
+
+/** One key for the open dialog: Ctrl-C quits, any other is the controller's. */
+export function dialogKeyStep(controller: ActionController, onQuit: () => void, input: string, key: Key): void {
+  if (key.ctrl && input === 'c') onQuit();
+  else controller.key(input, key);
 }
 
 export function ActionDialog(p: ActionDialogProps): React.JSX.Element | null {
   const state = useSyncExternalStore(p.controller.subscribe, p.controller.get);
-  useInput(
-    (input, key) => {
-      if (key.ctrl && input === 'c') {
-        p.onQuit();
-        return;
-      }
-      p.controller.key(input, key);
-    },
-    { isActive: state.kind !== 'closed' },
-  );
   if (state.kind === 'closed') return null;
   return <Lines lines={fitLines(dialogLines(state, p.width, p.theme), p.height)} width={p.width} />;
 }

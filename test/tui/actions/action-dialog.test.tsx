@@ -3,12 +3,14 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import React from 'react';
+import { useInput } from 'ink';
 import { render } from 'ink-testing-library';
 import { hasCommand } from '../../../src/actions/execute.js';
 import { readJournal } from '../../../src/actions/journal.js';
 import { resolveTarget } from '../../../src/actions/resolve-target.js';
 import type { AppArmorRecord } from '../../../src/model/record.js';
-import { ActionDialog, fitLines } from '../../../src/tui/actions/action-dialog.js';
+import { ActionDialog, dialogKeyStep, fitLines } from '../../../src/tui/actions/action-dialog.js';
+import { keysOfEvent } from '../../../src/tui/key-step.js';
 import { ActionController, type ActionSubject } from '../../../src/tui/actions/controller.js';
 import { MONO_THEME } from '../../../src/tui/theme.js';
 import { attackAmong } from '../../../src/tui/actions/wire.js';
@@ -36,9 +38,17 @@ function controller(over: { isRoot?: boolean; readOnly?: boolean; utils?: boolea
   });
 }
 
+/** The dialog alone, its keys given to it as the view's key handler gives them while it is open. */
+function DialogAlone(p: { ctl: ActionController; onQuit(): void }): React.JSX.Element {
+  useInput((input, key) => {
+    for (const [c, k] of keysOfEvent(input, key)) if (p.ctl.isOpen()) dialogKeyStep(p.ctl, p.onQuit, c, k);
+  });
+  return <ActionDialog controller={p.ctl} width={110} height={30} theme={MONO_THEME} />;
+}
+
 function mount(ctl: ActionController) {
   let quit = 0;
-  const app = render(<ActionDialog controller={ctl} width={110} height={30} theme={MONO_THEME} onQuit={() => quit++} />);
+  const app = render(<DialogAlone ctl={ctl} onQuit={() => quit++} />);
   return { ...app, quits: () => quit };
 }
 

@@ -77,3 +77,14 @@ test("c on a group only a program's log line told of: the dialog says so and wan
   await until(() => /type the profile name/.test(frame()), 'the name asked for');
   assert.equal((await readJournal(host.journal)).length, 0);
 });
+
+test('Escape and q in one read while a dialog is open: the dialog closes, then q quits', async () => {
+  const { app, frame, calls } = setup();
+  await until(() => frame().includes('? help'), 'first frame');
+  await new Promise((r) => setImmediate(r));
+  await keys(app, 'z');
+  await until(() => frame().includes('Nothing to undo'), 'the undo dialog');
+  app.stdin.write('\u001bq');
+  await until(() => calls.quit > 0, 'q to quit after the dialog closed');
+  assert.ok(!frame().includes('Nothing to undo'), frame());
+});
