@@ -66,6 +66,8 @@ export interface AppProps {
   helpNote?: string;
   onQuit(): void;
   onRedraw(): void;
+  /** Gives the terminal back to the shell until `fg` (Ctrl-Z); what stood in the way, when it could not. */
+  onSuspend?(): string | undefined;
   onPause(): void;
   /** Present when actions can be taken: enables the action keys. */
   onAction?: (verb: ActionVerb, target: ActionTarget) => void;

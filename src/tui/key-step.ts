@@ -1,7 +1,7 @@
 /**
  * One key, start to end: the prompt it is typed into (filter, search, time), the copy or write
  * menu it answers, or the keymap intent it names; the new UI state and what the view must have
- * done (quit, redraw, pause, an action, a copy, a file). Pure: the screen the key acts on comes in
+ * done (quit, redraw, suspend, pause, an action, a copy, a file). Pure: the screen the key acts on comes in
  * derived from the state the key before it produced.
  */
 import type { Key } from 'ink';
@@ -19,6 +19,7 @@ import type { RunMode } from './views/header.js';
 export type KeyOutcome =
   | { type: 'quit' }
   | { type: 'redraw' }
+  | { type: 'suspend' }
   | { type: 'pause' }
   | { type: 'notice'; text?: string }
   | { type: 'action'; verb: ActionVerb; target: ActionTarget }
@@ -132,7 +133,7 @@ export function keyStep(cur: UiState, input: string, key: Key, scr: ScreenModel,
   if (!intent) return { state: base, out };
   const step = applyIntent(base, intent, scr.ctx);
   const fx = step.effect;
-  if (fx?.type === 'quit' || fx?.type === 'redraw' || fx?.type === 'pause') out.push({ type: fx.type });
+  if (fx?.type === 'quit' || fx?.type === 'redraw' || fx?.type === 'suspend' || fx?.type === 'pause') out.push({ type: fx.type });
   else if (fx?.type === 'action' && env.actions) {
     const g = currentGroup(cur, scr);
     const profile = cur.screen === 'profiles' ? scr.profiles[scr.sel]?.name : g?.profile;

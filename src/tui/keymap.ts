@@ -32,6 +32,7 @@ export type Intent =
   | { type: 'pause' }
   | { type: 'help' }
   | { type: 'redraw' }
+  | { type: 'suspend' }
   | { type: 'action'; verb: ActionVerb }
   | { type: 'mark' }
   | { type: 'copy' }
@@ -83,6 +84,7 @@ export const KEYMAP: readonly KeyBinding[] = [
   { keys: 'w', help: 'write the view to a file (markdown or NDJSON)', group: 'General', intent: { type: 'write' }, match: ch('w') },
   { keys: '?', help: 'this help', group: 'General', intent: { type: 'help' }, match: ch('?') },
   { keys: 'Ctrl-L', help: 'redraw the screen', group: 'General', intent: { type: 'redraw' }, match: ctrl('l') },
+  { keys: 'Ctrl-Z', help: 'suspend: back to the shell, fg returns', group: 'General', intent: { type: 'suspend' }, match: ctrl('z') },
   { keys: 'Ctrl-C', help: 'quit (always)', group: 'General', intent: { type: 'quit' }, match: ctrl('c') },
 ];
 

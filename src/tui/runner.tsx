@@ -90,6 +90,7 @@ export async function runTui(opts: TuiOptions): Promise<number> {
       exportIo={{ write: (s) => void stdout.write(s), env }}
       onQuit={() => term.quit(0)}
       onRedraw={term.redraw}
+      onSuspend={term.suspend}
       onPause={onPause}
     />,
     // Data reaches the view every FLUSH_MS at most; the frame cap only delays what a key changes,

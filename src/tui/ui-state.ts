@@ -63,7 +63,7 @@ export interface ListContext {
   tz?: string;
 }
 
-export type Effect = { type: 'quit' } | { type: 'redraw' } | { type: 'pause' } | { type: 'action'; verb: ActionVerb };
+export type Effect = { type: 'quit' } | { type: 'redraw' } | { type: 'suspend' } | { type: 'pause' } | { type: 'action'; verb: ActionVerb };
 
 export interface Step {
   state: UiState;
@@ -110,6 +110,8 @@ function intentStep(state: UiState, intent: Intent, ctx: ListContext): Step {
       return { state, effect: { type: 'quit' } };
     case 'redraw':
       return { state, effect: { type: 'redraw' } };
+    case 'suspend':
+      return { state, effect: { type: 'suspend' } };
     case 'pause':
       return { state, effect: { type: 'pause' } };
     case 'help':

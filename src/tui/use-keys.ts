@@ -13,6 +13,8 @@ import { keysOfEvent, keyStep, type KeyEnv, type KeyOutcome } from './key-step.j
 import { copyOut, writeOut } from './export-io.js';
 import { dialogKeyStep } from './actions/action-dialog.js';
 
+const SUSPEND_UNAVAILABLE = 'Ctrl-Z: cannot suspend here';
+
 export interface KeyWiring {
   ui: UiState;
   setUi: (f: UiState | ((s: UiState) => UiState)) => void;
@@ -36,6 +38,7 @@ export function useKeys(w: KeyWiring): void {
     const show = (status: string) => setUi((st) => ({ ...st, status }));
     if (o.type === 'quit') props.onQuit();
     else if (o.type === 'redraw') props.onRedraw();
+    else if (o.type === 'suspend') setNotice(props.onSuspend ? props.onSuspend() : SUSPEND_UNAVAILABLE);
     else if (o.type === 'pause') props.onPause();
     else if (o.type === 'notice') setNotice(o.text);
     else if (o.type === 'action') props.onAction?.(o.verb, o.target);

@@ -128,6 +128,16 @@ test('Space asks to pause, Ctrl-L to redraw, Ctrl-C quits even while typing a fi
   app.unmount();
 });
 
+test('Ctrl-Z asks to suspend; when it cannot, the footer says why and the view stays', async () => {
+  let asked = 0;
+  const { frame, app } = setup(demoStore(), { columns: 120, rows: 24 }, { onSuspend: () => (asked++, 'Ctrl-Z: no shell with job control started aa-triage here') });
+  await ready(frame);
+  app.stdin.write('\x1a');
+  await until(() => frame().includes('no shell with job control'), 'the reason');
+  assert.equal(asked, 1);
+  await press(app, frame, 'j', (f) => !f.includes('no shell with job control'), 'the next key clears it');
+});
+
 test('paused shows PAUSED (N new) and the frozen list', async () => {
   const store = demoStore();
   const { frame, feed, app } = setup(store);

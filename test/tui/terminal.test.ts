@@ -86,6 +86,54 @@ test('Escape and q in one write (a slow link): the detail closes and the program
   assert.equal(t.value('#{alternate_on}'), '0', 'the alternate screen is left');
 });
 
+test('Ctrl-Z gives the terminal back to the shell (restored, job stopped); fg brings the view back; q then quits 0', async () => {
+  assert.ok(existsSync('dist/aa-triage.js'), 'dist/aa-triage.js is missing: run npm run build first (npm test does)');
+  const t = new Tmux();
+  sessions.push(t);
+  t.start(['bash', '--norc', '--noprofile', '-i'], { columns: 100, rows: 30 });
+  const prompt = /^bash-[\d.]+[#$]\s*$/m;
+  await t.waitFor((x) => prompt.test(x), 'the shell prompt');
+  t.text(`node ${BIN} --demo --no-bell`);
+  t.keys('Enter');
+  await t.waitFor((x) => x.includes('!! ATTACK') && x.includes('DEMO'), 'the denial list');
+  t.keys('C-z');
+  let s = await t.waitFor((x) => /Stopped\s+node/.test(x) && prompt.test(x), 'the job stopped, the prompt back');
+  assert.equal(t.value('#{alternate_on}'), '0', 'the alternate screen is left');
+  assert.equal(t.value('#{cursor_flag}'), '1', 'the cursor is shown');
+  t.text('stty -a | grep -o -- "-*icanon"');
+  t.keys('Enter');
+  s = await t.waitFor((x) => /^-?icanon$/m.test(x), 'the terminal mode');
+  assert.match(s, /^icanon$/m, 'the shell has a cooked terminal');
+  t.text('fg');
+  t.keys('Enter');
+  await t.waitFor((x) => x.includes('!! ATTACK') && x.includes('[1 Denials]'), 'the view again');
+  assert.equal(t.value('#{alternate_on}'), '1', 'the alternate screen again');
+  t.keys('j');
+  await t.waitFor(
+    (x) =>
+      x
+        .split('\n')
+        .filter((l) => /^[ >](!! ATTACK|~ UNCLEAR|\+ RULE|i INFO)/.test(l))[1]
+        ?.startsWith('>') === true,
+    'keys work again (raw mode)',
+  );
+  t.keys('q');
+  await t.waitFor((x) => prompt.test(x) && !x.includes('[1 Denials]'), 'quit');
+  t.text('echo "rc=$?"');
+  t.keys('Enter');
+  await t.waitFor((x) => x.includes('rc=0'), 'exit 0');
+});
+
+test('Ctrl-Z with no shell to return to says so and keeps the view', async () => {
+  const t = open(['--demo', '--no-bell'], { columns: 140, rows: 24 });
+  await t.waitFor((x) => x.includes('!! ATTACK') && x.includes('DEMO'), 'the denial list');
+  t.keys('C-z');
+  await t.waitFor((x) => x.includes('no shell with job control'), 'the reason');
+  assert.equal(t.value('#{alternate_on}'), '1', 'still the view');
+  t.keys('q');
+  await t.waitFor((x) => x.includes('EXITED rc=0'), 'quit');
+});
+
 test('resize re-lays out without ghosts', async () => {
   const t = open(['--demo', '--no-bell'], { columns: 80, rows: 24 });
   await t.waitFor((x) => x.includes('!! ATTACK'), 'the list');
