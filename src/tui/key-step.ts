@@ -122,6 +122,8 @@ function menuStep(cur: UiState, input: string, key: Key, scr: ScreenModel, env: 
 
 export function keyStep(cur: UiState, input: string, key: Key, scr: ScreenModel, env: KeyEnv): KeyStep {
   if (key.ctrl && input === 'c') return { state: cur, out: [{ type: 'quit' }] };
+  // like Ctrl-C, at any prompt too: the prompt is as it was after fg
+  if (key.ctrl && input === 'z') return { state: cur, out: [{ type: 'suspend' }] };
   if (cur.editing) return { state: editFilter(cur, input, key), out: [] };
   if (cur.search?.editing) return { state: editSearch(cur, input, key, scr.ctx), out: [] };
   if (cur.jump !== undefined) return { state: editJump(cur, input, key, scr.ctx), out: [] };

@@ -57,7 +57,8 @@ export function useKeys(w: KeyWiring): void {
   useInput((input, key) => {
     const dialog = latest.current.props.actions;
     for (const [c, k] of keysOfEvent(input, key)) {
-      if (dialog?.isOpen()) dialogKeyStep(dialog, latest.current.props.onQuit, c, k);
+      // Ctrl-Z suspends from a dialog too (the dialog is there again after fg)
+      if (dialog?.isOpen() && !(k.ctrl && c === 'z')) dialogKeyStep(dialog, latest.current.props.onQuit, c, k);
       else handle(c, k);
     }
   });

@@ -136,6 +136,11 @@ test('Ctrl-Z asks to suspend; when it cannot, the footer says why and the view s
   await until(() => frame().includes('no shell with job control'), 'the reason');
   assert.equal(asked, 1);
   await press(app, frame, 'j', (f) => !f.includes('no shell with job control'), 'the next key clears it');
+  // at a prompt too, which is as it was afterwards
+  await press(app, frame, '/ab', (f) => f.includes('/ab_'), 'typing a filter');
+  app.stdin.write('\x1a');
+  await until(() => asked === 2, 'Ctrl-Z at the prompt');
+  assert.ok(frame().includes('/ab_'), frame());
 });
 
 test('paused shows PAUSED (N new) and the frozen list', async () => {

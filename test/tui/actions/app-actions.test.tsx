@@ -88,3 +88,18 @@ test('Escape and q in one read while a dialog is open: the dialog closes, then q
   await until(() => calls.quit > 0, 'q to quit after the dialog closed');
   assert.ok(!frame().includes('Nothing to undo'), frame());
 });
+
+test('Ctrl-Z while a dialog is open suspends; the dialog is there afterwards', async () => {
+  const store = new DenialStore();
+  store.add(denial({ operation: 'exec', name: '/usr/bin/dash', requested_mask: 'x', denied_mask: 'x' }, { verdict: 'likely-attack', time: NOW - 12_000 }));
+  let suspended = 0;
+  const { app, frame } = mountWithActions(host, store, { rows: 30, now: NOW, onSuspend: () => (suspended++, undefined) });
+  mounted.push(app);
+  await until(() => frame().includes('? help'), 'first frame');
+  await new Promise((r) => setImmediate(r));
+  await keys(app, 'z');
+  await until(() => frame().includes('Nothing to undo'), 'the undo dialog');
+  await keys(app, '\x1a');
+  await until(() => suspended === 1, 'Ctrl-Z');
+  assert.ok(frame().includes('Nothing to undo'), frame());
+});

@@ -20,6 +20,7 @@ export interface MountOptions {
   /** Whether the dialogs are told which profiles have likely attacks in the store (the runner's attackOn). */
   attackOn?: boolean;
   onQuit?: () => void;
+  onSuspend?: () => string | undefined;
 }
 
 export function mountWithActions(host: Host, store: DenialStore, o: MountOptions) {
@@ -41,6 +42,7 @@ export function mountWithActions(host: Host, store: DenialStore, o: MountOptions
       actions={ctl}
       onAction={(verb, target) => void ctl.open(verb, target)}
       onQuit={o.onQuit ?? (() => {})}
+      onSuspend={o.onSuspend}
       onPause={() => {}}
       onRedraw={() => {}}
     />,
