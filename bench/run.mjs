@@ -228,6 +228,8 @@ if (!v['no-tui']) {
   results.startup = benchStartup({ bundle: BUNDLE, runs: RUNS, log });
   // the bar: keys stay quick while 50,000 records a second stream in
   results.tui = await benchTuiFlood({ root, dataDir, log, profilesDir: PROFILES, rate: 50_000 });
+  // the same rate of an outage's records: a few hundred denials repeated by a few pids each
+  results.tuiOutage = await benchTuiFlood({ root, dataDir, log, profilesDir: PROFILES, rate: 50_000, mix: 'flood' });
   // what an engineer waits for on a terminal: the view reading a saved log to its end, beside the
   // in-process ingest of the same file
   results.tuiReplay = await benchTuiReplay({

@@ -6,7 +6,7 @@
  * its effect. Afterwards the flood is pushed on, unpaced, to TOTAL records and the memory is read.
  * Bundled by bench/tui.mjs; prints one JSON object.
  *
- *   node .bench-data/tui-flood.mjs [--rate 10000] [--seconds 15] [--total 1000000] [--profiles-dir DIR] [--heap-snapshot FILE] [--smaps FILE]
+ *   node .bench-data/tui-flood.mjs [--rate 10000] [--mix mixed|flood|distinct] [--seconds 15] [--total 1000000] [--profiles-dir DIR] [--heap-snapshot FILE] [--smaps FILE]
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -28,6 +28,8 @@ preferSmallHeap();
 const { values: v } = parseArgs({
   options: {
     rate: { type: 'string', default: '10000' },
+    /** The generated records (bench/generate.mjs): one-offs (`mixed`), an outage's `flood`, or all `distinct`. */
+    mix: { type: 'string', default: 'mixed' },
     seconds: { type: 'string', default: '15' },
     total: { type: 'string', default: '1000000' },
     columns: { type: 'string', default: '120' },
@@ -62,7 +64,7 @@ function nextFrame(test: (frame: string) => boolean, ms = 5000): Promise<number>
 
 // ---- the fake live source ----
 const genStats = { lines: 0, records: 0 };
-const lines = logLines({ carrier: 'dmesg', share: 1, seed: 7 }, genStats);
+const lines = logLines({ carrier: 'dmesg', share: 1, seed: 7, mix: v.mix }, genStats);
 let delivered = 0;
 let paced = true;
 let floodStart = 0;
@@ -213,6 +215,7 @@ process.stdout.write(
     columns: stdout.columns,
     rows: stdout.rows,
     rate: RATE,
+    mix: v.mix,
     tickMs: TICK_MS,
     sliceMs: SLICE_MS,
     seconds: SECONDS,

@@ -1,7 +1,8 @@
 // Start-up and TUI measures for bench/run.mjs.
 //  - start-up: `--version`, `--demo --json`, and the time until the TUI's first frame on the demo in
 //    a real terminal (tmux, on its own server socket);
-//  - the TUI under a flood (bench/tui-flood.tsx, bundled like the program, in its own process);
+//  - the TUI under a flood of one-off records and under an outage's flood (bench/tui-flood.tsx,
+//    bundled like the program, in its own process);
 //  - the TUI replaying a saved log (bench/tui-replay.tsx, the same way).
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -98,11 +99,11 @@ function runTuiMeasure(out, args, what) {
   return JSON.parse(line);
 }
 
-export async function benchTuiFlood({ root, dataDir, log, profilesDir, rate = 10_000, seconds = 15, total = 1_000_000 }) {
+export async function benchTuiFlood({ root, dataDir, log, profilesDir, rate = 10_000, seconds = 15, total = 1_000_000, mix = 'mixed' }) {
   const { out, error } = await bundleTuiMeasure(root, dataDir, 'tui-flood');
   if (error) return { error };
-  log(`bench:   TUI flood: ${rate} records/s for ${seconds} s with keys, then on to ${total} records`);
-  const res = runTuiMeasure(out, ['--rate', String(rate), '--seconds', String(seconds), '--total', String(total), ...(profilesDir ? ['--profiles-dir', profilesDir] : [])], 'flood run');
+  log(`bench:   TUI flood (${mix}): ${rate} records/s for ${seconds} s with keys, then on to ${total} records`);
+  const res = runTuiMeasure(out, ['--rate', String(rate), '--mix', mix, '--seconds', String(seconds), '--total', String(total), ...(profilesDir ? ['--profiles-dir', profilesDir] : [])], 'flood run');
   if (res.error) return res;
   const ic = res.idleCompaction;
   const idle = ic
