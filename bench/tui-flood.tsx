@@ -19,7 +19,7 @@ import { Pipeline, type PipelineSink } from '../src/pipeline/pipeline.js';
 import { runTui } from '../src/tui/runner.js';
 import { loadEnrichment } from '../src/classify/enrich.js';
 import { compactStep, heldHeap, preferSmallHeap } from '../src/commands/heap.js';
-import { logLines } from './generate.mjs';
+import { logLines, MIXES } from './generate.mjs';
 import { FakeStdin, FakeStdout, FRAME_MARK, HELP_MARK, nextFrame as nextFrameOf, quitView, toggleHelp } from './lib/fake-terminal.js';
 
 // the heap setting the program's interactive view runs with (src/commands/main.ts)
@@ -64,7 +64,9 @@ function nextFrame(test: (frame: string) => boolean, ms = 5000): Promise<number>
 
 // ---- the fake live source ----
 const genStats = { lines: 0, records: 0 };
-const lines = logLines({ carrier: 'dmesg', share: 1, seed: 7, mix: v.mix }, genStats);
+const MIX = MIXES.find((m) => m === v.mix);
+if (MIX === undefined) throw new Error(`--mix: one of ${MIXES.join(', ')}`);
+const lines = logLines({ carrier: 'dmesg', share: 1, seed: 7, mix: MIX }, genStats);
 let delivered = 0;
 let paced = true;
 let floodStart = 0;
@@ -215,7 +217,7 @@ process.stdout.write(
     columns: stdout.columns,
     rows: stdout.rows,
     rate: RATE,
-    mix: v.mix,
+    mix: MIX,
     tickMs: TICK_MS,
     sliceMs: SLICE_MS,
     seconds: SECONDS,

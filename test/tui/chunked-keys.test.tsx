@@ -16,13 +16,14 @@ afterEach(() => {
 });
 
 function setup() {
+  let quits = 0;
   const s = new DenialStore();
   s.add(denial({ operation: 'exec', name: '/usr/bin/dash', requested_mask: 'x', denied_mask: 'x' }, { verdict: 'likely-attack', time: NOW - 12_000 }));
   s.add(denial({ profile: 'backup-agent', name: '/var/lib/pgpass' }, { verdict: 'missing-rule', time: NOW - 60_000 }));
   const feed = new TestFeed(modelOf(s, { columns: 100, rows: 30 }, NOW));
-  const app = render(<App feed={feed} mode="demo" facts={new Map()} theme={MONO_THEME} utc onQuit={() => {}} onPause={() => {}} onRedraw={() => {}} />);
+  const app = render(<App feed={feed} mode="demo" facts={new Map()} theme={MONO_THEME} utc onQuit={() => quits++} onPause={() => {}} onRedraw={() => {}} />);
   mounted.push(app);
-  return { app, frame: () => app.lastFrame() ?? '' };
+  return { app, frame: () => app.lastFrame() ?? '', quits: () => quits };
 }
 
 async function ready(frame: () => string) {
@@ -51,19 +52,13 @@ test('a filter typed and kept, then Enter, in one chunk: Enter opens the first r
 // A slow terminal or SSH link can hand Escape and the key after it to the view in one read; Ink
 // then reads them as one key with Alt (ESC q is Alt+q). The view binds no Alt key: both keys act.
 test('Escape and q in one read: the detail closes, then q quits (not Alt+q, which did nothing)', async () => {
-  let quit = 0;
-  const s = new DenialStore();
-  s.add(denial({ operation: 'exec', name: '/usr/bin/dash', requested_mask: 'x', denied_mask: 'x' }, { verdict: 'likely-attack', time: NOW - 12_000 }));
-  const feed = new TestFeed(modelOf(s, { columns: 100, rows: 30 }, NOW));
-  const app = render(<App feed={feed} mode="demo" facts={new Map()} theme={MONO_THEME} utc onQuit={() => quit++} onPause={() => {}} onRedraw={() => {}} />);
-  mounted.push(app);
-  const frame = () => app.lastFrame() ?? '';
+  const { app, frame, quits } = setup();
   await ready(frame);
   app.stdin.write('\r');
   await until(() => frame().includes('Why:'), 'the detail');
   app.stdin.write('\x1bq');
-  await until(() => quit > 0, 'q to quit');
-  assert.equal(quit, 1);
+  await until(() => quits() > 0, 'q to quit');
+  assert.equal(quits(), 1);
 });
 
 test('Escape and a digit in one read: the detail closes, then the digit switches screens', async () => {
