@@ -1,8 +1,8 @@
 /**
  * One key, start to end: the prompt it is typed into (filter, search, time), the copy or write
  * menu it answers, or the keymap intent it names; the new UI state and what the view must have
- * done (quit, redraw, suspend, pause, an action, a copy, a file). Pure: the screen the key acts on comes in
- * derived from the state the key before it produced.
+ * done (quit, redraw, suspend, pause, an action, a copy, a file). Pure: the screen the key acts on
+ * comes in derived from the state the key before it produced.
  */
 import type { Key } from 'ink';
 import type { DenialGroup } from './denial-store.js';

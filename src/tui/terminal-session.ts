@@ -112,7 +112,12 @@ export function openTerminal(o: TerminalOptions): TerminalSession {
     if (stdout === process.stdout) tellLauncher('restored', env);
     // the group stops, the launcher (bin/aa-triage) with it; the sources' commands lead groups of
     // their own and go on, each waiting once its pipe is full (as under a view too slow to read)
-    (o.stop ?? (() => process.kill(0, 'SIGTSTP')))();
+    try {
+      (o.stop ?? (() => process.kill(0, 'SIGTSTP')))();
+    } catch (err) {
+      onContinue();
+      return `Ctrl-Z: the view could not stop (${(err as Error).message}); q quits`;
+    }
     return undefined;
   };
   process.on('SIGTERM', onSignal);

@@ -54,6 +54,24 @@ test('no shell can take the terminal: Ctrl-Z says so and changes nothing', () =>
   assert.deepEqual(t.raw, []);
 });
 
+test('a stop that fails takes the terminal back at once and says why', () => {
+  const t = fakeTerminal();
+  const session = openTerminal({
+    ...t,
+    env: {},
+    onBlank() {},
+    onResize() {},
+    suspendBlocker: () => undefined,
+    stop: () => {
+      throw new Error('EPERM');
+    },
+  });
+  sessions.push(session);
+  assert.match(session.suspend() ?? '', /could not stop \(EPERM\)/);
+  assert.deepEqual(t.raw, [false, true]);
+  assert.equal(t.out.at(-2), ENTER_ALT_SCREEN);
+});
+
 test('a restored terminal is not taken back by SIGCONT', () => {
   const t = fakeTerminal();
   const session = openTerminal({ ...t, env: {}, onBlank() {}, onResize() {}, suspendBlocker: () => undefined, stop: () => {} });
