@@ -1,7 +1,9 @@
 /**
- * A bounded FIFO of lines between a reader and the parser. The reader never waits: when the parser
- * falls behind (a flood) and the queue is full, new lines are dropped and counted, so the loss is
- * shown instead of memory growing without bound or the pipe stalling the kernel's reader.
+ * A bounded FIFO of lines between a reader and the parser. When the parser falls behind (a flood)
+ * and the queue is full, new lines are dropped and counted, so the loss is shown instead of memory
+ * growing without bound. Readers whose data keeps (the journal, a followed file, a saved input)
+ * wait while the session's queues are half full and never get here; dmesg does not wait, since
+ * the kernel's ring buffer would overwrite what it has not read, uncounted.
  *
  * A number stands for that many lines the scanner passed over (nothing in them for the parser):
  * they keep the parser's line numbers right and are never dropped. Consecutive ones are summed, so

@@ -30,6 +30,8 @@ export function journalSpec(ctl: SourceCtl, file: string, env: NodeJS.ProcessEnv
     file,
     env,
     persistent: follow,
+    // the journal keeps what journalctl has not sent yet: it waits rather than have lines dropped
+    waits: true,
     // restarts resume after the last entry read: nothing lost, nothing repeated
     next: () =>
       !backfilled

@@ -253,7 +253,7 @@ function startReaders(s: LiveSettings, drain: Drain): Reader[] {
     }
     if (plan.name === 'journal' || plan.name === 'audit') {
       const base = { transports: [plan.name === 'journal' ? 'kernel' : 'audit'] as ('kernel' | 'audit')[], window, boot: s.boot };
-      readers.push(new Supervisor(ctl, journalSpec(ctl, facts.journalctl!, env, base, follow), tuning));
+      readers.push(new Supervisor(ctl, journalSpec(ctl, facts.journalctl!, env, base, follow), tuning, drain.busy));
     } else if (plan.name === 'dmesg') {
       readers.push(new Supervisor(ctl, dmesgSpec(ctl, facts.dmesg!, env, follow), tuning));
     } else {
@@ -285,7 +285,7 @@ function startReaders(s: LiveSettings, drain: Drain): Reader[] {
       continue;
     }
     const base = { transports: ['kernel', 'audit'] as ('kernel' | 'audit')[], window, boot: s.boot, ...where };
-    readers.push(new Supervisor(ctl, journalSpec(ctl, facts.journalctl, env, base, follow), tuning));
+    readers.push(new Supervisor(ctl, journalSpec(ctl, facts.journalctl, env, base, follow), tuning, drain.busy));
   }
   for (const p of s.inputs) {
     const ctl = drain.addSource(`input:${p === '-' ? 'stdin' : p}`, p === '-' ? 'stdin' : p);

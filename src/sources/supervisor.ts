@@ -27,6 +27,13 @@ export interface ProcessSpec {
   completed(plan: RunPlan): void;
   /** A new process starts after a failure. */
   restarting?(): void;
+  /**
+   * The command's output may wait while the view catches up: its pipe is left unread (the command
+   * then waits on it) instead of its lines being dropped. Right for journalctl, whose journal
+   * keeps what it has not sent; not for dmesg, which would fall behind the kernel's ring buffer
+   * and lose records there uncounted, where a dropped line is counted.
+   */
+  waits?: boolean;
   /** Each stdout line that can matter, in order. */
   line(line: string): void;
   /** `count` stdout lines passed over: nothing in them for the parser. */
@@ -76,6 +83,8 @@ export class Supervisor {
     private readonly ctl: SourceCtl,
     private readonly spec: ProcessSpec,
     private readonly tuning: Tuning,
+    /** Whether the parser is behind (the session's queues half full): a spec that waits pauses then. */
+    private readonly busy: () => boolean = () => false,
   ) {
     hookExit();
   }
@@ -156,15 +165,27 @@ export class Supervisor {
     let firstOutput = true;
     const out = new LineScanner({ line: (l) => this.spec.line(l), skip: (n) => this.spec.skip(n), endEvent: () => this.ctl.eventEnd() }, { filter: true });
     const err = new LineScanner({ line: (l) => this.ctl.stderr(l) }, { max: 4096 });
-    child.stdout?.on('data', (b: Buffer) => {
+    const stdout = child.stdout;
+    let waiting: NodeJS.Timeout | undefined;
+    stdout?.on('data', (b: Buffer) => {
       if (firstOutput && wasRestart) this.ctl.setState(plan.state);
       firstOutput = false;
       out.push(b);
+      if (this.spec.waits && waiting === undefined && this.busy()) {
+        stdout.pause();
+        waiting = setInterval(() => {
+          if (this.busy() && !this.stopped) return;
+          clearInterval(waiting);
+          waiting = undefined;
+          stdout.resume();
+        }, 10);
+      }
     });
     child.stderr?.on('data', (b: Buffer) => err.push(b));
     // a restarted process that runs quietly for a while is healthy again
     const calm = wasRestart ? setTimeout(() => this.ctl.setState(plan.state), Math.min(this.tuning.healthyAfterMs, 2000)) : undefined;
     const r = (await child) as { exitCode?: number; signal?: string; code?: string; originalMessage?: string };
+    if (waiting !== undefined) clearInterval(waiting);
     if (calm) clearTimeout(calm);
     if (pid !== undefined) {
       live.delete(pid);

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { startLiveSources } from '../../src/sources/index.js';
 import { Collect, fakeHost, FAST, healthOf, liveOpts, waitFor } from './helpers.js';
 
@@ -79,6 +79,46 @@ test('a parser that cannot keep up: the reader still drains the pipe, drops are 
     assert.ok(h.dropped! > 0, 'some lines had to be dropped');
     assert.equal(h.dropped, s.counts().dropped);
     assert.equal(h.records, count);
+  } finally {
+    await s.stop();
+    host.cleanup();
+  }
+});
+
+test('journalctl waits while the parser is behind: a journal flood loses no line, none is dropped', async () => {
+  const host = fakeHost({ journal: false, dmesg: false });
+  const n = 20_000;
+  const entries: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const sec = 1795317200 + Math.floor(i / 1000);
+    const ms = String(i % 1000).padStart(3, '0');
+    entries.push(
+      JSON.stringify({
+        __CURSOR: `s=8f2c1b7e4d6a4f0e9c3b2a1d0e9f8c7b;i=${5000 + i};b=5c1a7e3b9f0d4e2a8b6c1d0e9f8a7b6c;m=1;t=1;x=1`,
+        __REALTIME_TIMESTAMP: `${sec}${ms}000`,
+        _HOSTNAME: 'web-01',
+        _TRANSPORT: 'audit',
+        _AUDIT_ID: String(40_000 + i),
+        _AUDIT_TYPE_NAME: 'AVC',
+        _SOURCE_REALTIME_TIMESTAMP: `${sec}${ms}000`,
+        MESSAGE: `AVC apparmor="DENIED" operation="open" class="file" profile="/usr/sbin/php-fpm" name="/var/www/upload/${i}.php" pid=${3000 + (i % 50)} comm="php-fpm" requested_mask="r" denied_mask="r" fsuid=33 ouid=33`,
+      }),
+    );
+  }
+  writeFileSync(join(host.dir, 'journal.jsonl'), `${entries.join('\n')}\n`);
+  const c = new Collect();
+  let count = 0;
+  // a view slower than journalctl: each record takes a little while
+  const slow = () => {
+    count++;
+    const until = performance.now() + 0.02;
+    while (performance.now() < until);
+  };
+  const s = await startLiveSources(liveOpts(host, { sources: ['audit'], follow: false, tuning: { ...FAST, queueLines: 2000 } }), { ...c.sink, record: slow });
+  try {
+    await waitFor('every entry', () => count + s.counts().dropped >= n, 60_000);
+    assert.equal(s.counts().dropped, 0, 'nothing dropped');
+    assert.equal(count, n);
   } finally {
     await s.stop();
     host.cleanup();
