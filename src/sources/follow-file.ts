@@ -10,6 +10,7 @@ import { basename, dirname, join } from 'node:path';
 import { describeFsError } from '../ingest/inputs.js';
 import { LineScanner } from '../ingest/line-scanner.js';
 import type { SourceCtl } from './source-ctl.js';
+import { waitForParser } from './wait-for-parser.js';
 
 const CHUNK = 1 << 20;
 const TAIL = 256;
@@ -109,8 +110,8 @@ export class FileFollower {
     }, this.opts.pollMs);
   }
 
-  private async waitForRoom(): Promise<void> {
-    while (this.opts.busy() && !this.stopped) await new Promise((r) => setTimeout(r, 10));
+  private waitForRoom(): Promise<void> {
+    return waitForParser(this.opts.busy, () => this.stopped);
   }
 
   /**

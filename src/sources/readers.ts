@@ -8,6 +8,7 @@ import { DmesgResume } from './dmesg-resume.js';
 import { LineScanner } from '../ingest/line-scanner.js';
 import type { SourceCtl } from './source-ctl.js';
 import type { ProcessSpec } from './supervisor.js';
+import { waitForParser } from './wait-for-parser.js';
 
 export interface Reader {
   start(): void;
@@ -106,7 +107,7 @@ export function inputReader(ctl: SourceCtl, path: string, busy: () => boolean): 
           stream = s;
           for await (const chunk of s as AsyncIterable<Buffer>) {
             splitter.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
-            while (busy() && !stopped) await new Promise((r) => setTimeout(r, 10));
+            await waitForParser(busy, () => stopped);
             if (stopped) break;
           }
           splitter.end();

@@ -8,6 +8,7 @@ import { execa, type ResultPromise } from 'execa';
 import { LineScanner } from '../ingest/line-scanner.js';
 import type { SourceCtl } from './source-ctl.js';
 import type { Tuning } from './types.js';
+import { waitForParser } from './wait-for-parser.js';
 
 export interface RunPlan {
   args: string[];
@@ -166,26 +167,24 @@ export class Supervisor {
     const out = new LineScanner({ line: (l) => this.spec.line(l), skip: (n) => this.spec.skip(n), endEvent: () => this.ctl.eventEnd() }, { filter: true });
     const err = new LineScanner({ line: (l) => this.ctl.stderr(l) }, { max: 4096 });
     const stdout = child.stdout;
-    let waiting: NodeJS.Timeout | undefined;
+    let waiting = false;
     stdout?.on('data', (b: Buffer) => {
       if (firstOutput && wasRestart) this.ctl.setState(plan.state);
       firstOutput = false;
       out.push(b);
-      if (this.spec.waits && waiting === undefined && this.busy()) {
+      if (this.spec.waits && !waiting && this.busy()) {
+        waiting = true;
         stdout.pause();
-        waiting = setInterval(() => {
-          if (this.busy() && !this.stopped) return;
-          clearInterval(waiting);
-          waiting = undefined;
+        void waitForParser(this.busy, () => this.stopped).then(() => {
+          waiting = false;
           stdout.resume();
-        }, 10);
+        });
       }
     });
     child.stderr?.on('data', (b: Buffer) => err.push(b));
     // a restarted process that runs quietly for a while is healthy again
     const calm = wasRestart ? setTimeout(() => this.ctl.setState(plan.state), Math.min(this.tuning.healthyAfterMs, 2000)) : undefined;
     const r = (await child) as { exitCode?: number; signal?: string; code?: string; originalMessage?: string };
-    if (waiting !== undefined) clearInterval(waiting);
     if (calm) clearTimeout(calm);
     if (pid !== undefined) {
       live.delete(pid);
