@@ -120,10 +120,18 @@ function menuStep(cur: UiState, input: string, key: Key, scr: ScreenModel, env: 
   return { state, out: [{ type: 'write', lines, view, ext }] };
 }
 
+/**
+ * The keys that act wherever they are pressed, at a prompt and in an action dialog too: Ctrl-C
+ * quits, Ctrl-Z suspends (the prompt or the dialog is as it was after fg).
+ */
+export function everywhereKey(input: string, key: Key): { type: 'quit' } | { type: 'suspend' } | undefined {
+  if (!key.ctrl) return undefined;
+  return input === 'c' ? { type: 'quit' } : input === 'z' ? { type: 'suspend' } : undefined;
+}
+
 export function keyStep(cur: UiState, input: string, key: Key, scr: ScreenModel, env: KeyEnv): KeyStep {
-  if (key.ctrl && input === 'c') return { state: cur, out: [{ type: 'quit' }] };
-  // like Ctrl-C, at any prompt too: the prompt is as it was after fg
-  if (key.ctrl && input === 'z') return { state: cur, out: [{ type: 'suspend' }] };
+  const everywhere = everywhereKey(input, key);
+  if (everywhere) return { state: cur, out: [everywhere] };
   if (cur.editing) return { state: editFilter(cur, input, key), out: [] };
   if (cur.search?.editing) return { state: editSearch(cur, input, key, scr.ctx), out: [] };
   if (cur.jump !== undefined) return { state: editJump(cur, input, key, scr.ctx), out: [] };

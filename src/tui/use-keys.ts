@@ -9,9 +9,8 @@ import { useInput } from 'ink';
 import type { AppProps } from './app-types.js';
 import type { UiState } from './ui-state.js';
 import type { ScreenModel } from './screen-model.js';
-import { keysOfEvent, keyStep, type KeyEnv, type KeyOutcome } from './key-step.js';
+import { everywhereKey, keysOfEvent, keyStep, type KeyEnv, type KeyOutcome } from './key-step.js';
 import { copyOut, writeOut } from './export-io.js';
-import { dialogKeyStep } from './actions/action-dialog.js';
 
 const SUSPEND_UNAVAILABLE = 'Ctrl-Z: cannot suspend here';
 
@@ -57,8 +56,7 @@ export function useKeys(w: KeyWiring): void {
   useInput((input, key) => {
     const dialog = latest.current.props.actions;
     for (const [c, k] of keysOfEvent(input, key)) {
-      // Ctrl-Z suspends from a dialog too (the dialog is there again after fg)
-      if (dialog?.isOpen() && !(k.ctrl && c === 'z')) dialogKeyStep(dialog, latest.current.props.onQuit, c, k);
+      if (dialog?.isOpen() && !everywhereKey(c, k)) dialog.key(c, k);
       else handle(c, k);
     }
   });

@@ -1,11 +1,10 @@
 /**
  * The action dialog: draws the controller's state in place of the screen body. While it is open
- * the view's key handler (use-keys.ts) gives every key to it through dialogKeyStep, not to the
- * keymap, so typing a profile name cannot quit or switch screens; a key after the one that closed
- * it, in the same read, goes to the keymap. Ctrl-C still quits.
+ * the view's key handler (use-keys.ts) gives its keys to the controller, not to the keymap, so
+ * typing a profile name cannot quit or switch screens; a key after the one that closed it, in the
+ * same read, goes to the keymap. Ctrl-C and Ctrl-Z still act (key-step.ts everywhereKey).
  */
 import React, { useSyncExternalStore } from 'react';
-import type { Key } from 'ink';
 import type { Theme } from '../theme.js';
 import { Lines, type Line } from '../views/lines.js';
 import type { ActionController } from './controller.js';
@@ -24,12 +23,6 @@ export interface ActionDialogProps {
   width: number;
   height: number;
   theme: Theme;
-}
-
-/** One key for the open dialog: Ctrl-C quits, any other is the controller's. */
-export function dialogKeyStep(controller: ActionController, onQuit: () => void, input: string, key: Key): void {
-  if (key.ctrl && input === 'c') onQuit();
-  else controller.key(input, key);
 }
 
 export function ActionDialog(p: ActionDialogProps): React.JSX.Element | null {

@@ -9,8 +9,8 @@ import { hasCommand } from '../../../src/actions/execute.js';
 import { readJournal } from '../../../src/actions/journal.js';
 import { resolveTarget } from '../../../src/actions/resolve-target.js';
 import type { AppArmorRecord } from '../../../src/model/record.js';
-import { ActionDialog, dialogKeyStep, fitLines } from '../../../src/tui/actions/action-dialog.js';
-import { keysOfEvent } from '../../../src/tui/key-step.js';
+import { ActionDialog, fitLines } from '../../../src/tui/actions/action-dialog.js';
+import { everywhereKey, keysOfEvent } from '../../../src/tui/key-step.js';
 import { ActionController, type ActionSubject } from '../../../src/tui/actions/controller.js';
 import { MONO_THEME } from '../../../src/tui/theme.js';
 import { attackAmong } from '../../../src/tui/actions/wire.js';
@@ -41,7 +41,11 @@ function controller(over: { isRoot?: boolean; readOnly?: boolean; utils?: boolea
 /** The dialog alone, its keys given to it as the view's key handler gives them while it is open. */
 function DialogAlone(p: { ctl: ActionController; onQuit(): void }): React.JSX.Element {
   useInput((input, key) => {
-    for (const [c, k] of keysOfEvent(input, key)) if (p.ctl.isOpen()) dialogKeyStep(p.ctl, p.onQuit, c, k);
+    for (const [c, k] of keysOfEvent(input, key)) {
+      const everywhere = everywhereKey(c, k);
+      if (everywhere?.type === 'quit') p.onQuit();
+      else if (!everywhere && p.ctl.isOpen()) p.ctl.key(c, k);
+    }
   });
   return <ActionDialog controller={p.ctl} width={110} height={30} theme={MONO_THEME} />;
 }
